@@ -1,0 +1,64 @@
+"""Reading typed settings from an environment mapping, failing loudly on bad values."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Env:
+    """Typed access to a mapping of environment variables; tests pass a dict."""
+
+    def __init__(self, values: Mapping[str, str] | None = None) -> None:
+        self._values = dict(os.environ if values is None else values)
+
+    def str(self, key: str, default: str | None = None) -> str:
+        value = self._values.get(key, "")
+        if value:
+            return value
+        if default is None:
+            raise ConfigError(f"{key} must be set")
+        return default
+
+    def optional(self, key: str) -> str | None:
+        return self._values.get(key) or None
+
+    def int(self, key: str, default: int) -> int:
+        raw = self._values.get(key, "")
+        if not raw:
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{key} must be an integer, not {raw!r}") from None
+
+    def float(self, key: str, default: float) -> float:
+        raw = self._values.get(key, "")
+        if not raw:
+            return default
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"{key} must be a number, not {raw!r}") from None
+
+    def bool(self, key: str, default: bool) -> bool:
+        raw = self._values.get(key, "").strip().lower()
+        if not raw:
+            return default
+        if raw in {"1", "true", "yes", "on"}:
+            return True
+        if raw in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(f"{key} must be true or false, not {raw!r}")
+
+    def home(self) -> Path:
+        """PLANOPS_HOME, where embedded servers and the admin key live."""
+        raw = self._values.get("PLANOPS_HOME")
+        return Path(raw) if raw else Path(platformdirs.user_data_dir("planops"))

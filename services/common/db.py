@@ -1,0 +1,88 @@
+"""PostgreSQL plumbing: a pool per service schema, transactions, versioned migrations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from services.common.errors import Unavailable
+
+log = logging.getLogger(__name__)
+
+Connection = AsyncConnection[dict[str, Any]]
+
+
+def pool_for(
+    url: str, *, schema: str, min_size: int = 2, max_size: int = 16
+) -> AsyncConnectionPool[Connection]:
+    """A pool whose connections see `schema` first; open it with `async with`."""
+    return AsyncConnectionPool(
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        kwargs={"row_factory": dict_row, "options": f"-c search_path={schema},public"},
+        timeout=10.0,
+        open=False,
+        name=schema,
+    )
+
+
+@asynccontextmanager
+async def transaction(pool: AsyncConnectionPool[Connection]) -> AsyncIterator[Connection]:
+    """One transaction; a lost database becomes `Unavailable`, which clients may retry."""
+    try:
+        async with pool.connection() as conn, conn.transaction():
+            yield conn
+    except PoolTimeout as error:
+        raise Unavailable(
+            "the database is busy or unreachable; retry", reason="DATABASE_UNAVAILABLE"
+        ) from error
+    except psycopg.OperationalError as error:
+        raise Unavailable(
+            f"database error: {error}".strip(), reason="DATABASE_UNAVAILABLE"
+        ) from error
+
+
+async def migrate(url: str, *, schema: str, package: str) -> list[str]:
+    """Apply the `NNNN_*.sql` files of `package` not yet applied to `schema`; safe to rerun.
+
+    An advisory lock makes concurrent starts of several replicas apply each file once.
+    """
+    files = sorted(
+        (f for f in resources.files(package).iterdir() if f.name.endswith(".sql")),
+        key=lambda f: f.name,
+    )
+    applied: list[str] = []
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        await conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"migrate:{schema}",))
+        try:
+            await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            await conn.execute(
+                f'CREATE TABLE IF NOT EXISTS "{schema}".schema_migrations '
+                "(version text PRIMARY KEY, applied_time timestamptz NOT NULL DEFAULT now())"
+            )
+            cur = await conn.execute(f'SELECT version FROM "{schema}".schema_migrations')
+            done = {row[0] for row in await cur.fetchall()}
+            for file in files:
+                if file.name in done:
+                    continue
+                async with conn.transaction():
+                    await conn.execute(f'SET LOCAL search_path = "{schema}", public')
+                    await conn.execute(file.read_text(encoding="utf-8"))  # type: ignore[arg-type]
+                    await conn.execute(
+                        f'INSERT INTO "{schema}".schema_migrations (version) VALUES (%s)',
+                        (file.name,),
+                    )
+                applied.append(file.name)
+                log.info("applied migration %s.%s", schema, file.name)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"migrate:{schema}",))
+    return applied

@@ -1,0 +1,140 @@
+"""planops.core.v1.ApiKeyService."""
+
+from __future__ import annotations
+
+import grpc
+from planops.core.v1 import api_key_service_pb2, api_key_service_pb2_grpc
+from psycopg_pool import AsyncConnectionPool
+
+from services.common.auth import current_principal
+from services.common.db import Connection, transaction
+from services.common.errors import InvalidArgument, NotFound
+from services.core import convert, keys, names, paging, store
+from services.core.person_servicer import require_admin
+from services.core.store import Change
+
+Context = grpc.aio.ServicerContext
+
+
+class ApiKeyServicer(api_key_service_pb2_grpc.ApiKeyServiceServicer):
+    def __init__(self, pool: AsyncConnectionPool[Connection]) -> None:
+        self.pool = pool
+
+    async def CreateApiKey(
+        self, request: api_key_service_pb2.CreateApiKeyRequest, context: Context
+    ) -> api_key_service_pb2.CreateApiKeyResponse:
+        principal = current_principal()
+        require_admin(principal, "create API keys")
+        key = request.api_key
+        owner = names.member(key.principal, field="api_key.principal")
+        if len(key.display_name) > 200:
+            raise InvalidArgument.field("api_key.display_name", "must be at most 200 characters")
+        async with transaction(self.pool) as conn:
+            if owner.startswith("people/"):
+                found = await (
+                    await conn.execute("SELECT 1 FROM people WHERE id = %s", (owner[7:],))
+                ).fetchone()
+                if found is None:
+                    raise InvalidArgument.field("api_key.principal", f"{owner} does not exist")
+            row, token = await keys.insert_key(
+                conn, principal=owner, admin=key.admin, display_name=key.display_name
+            )
+            created = convert.api_key(row)
+            await store.record(
+                conn,
+                principal,
+                Change(
+                    kind="api_key",
+                    verb="created",
+                    resource=created.name,
+                    project=None,
+                    version=1,
+                    before=None,
+                    after=created,
+                ),
+            )
+        return api_key_service_pb2.CreateApiKeyResponse(api_key=created, secret=token)
+
+    async def ListApiKeys(
+        self, request: api_key_service_pb2.ListApiKeysRequest, context: Context
+    ) -> api_key_service_pb2.ListApiKeysResponse:
+        principal = current_principal()
+        require_admin(principal, "list API keys")
+        size = paging.page_size(request.page_size)
+        after = paging.decode(request.page_token, query=["keys", request.principal])
+        async with transaction(self.pool) as conn:
+            rows = await (
+                await conn.execute(
+                    "SELECT * FROM api_keys WHERE (%s = '' OR principal = %s)"
+                    " AND (%s::timestamptz IS NULL OR (create_time, id) < (%s::timestamptz, %s))"
+                    " ORDER BY create_time DESC, id DESC LIMIT %s",
+                    (
+                        request.principal,
+                        request.principal,
+                        after[0] if after else None,
+                        after[0] if after else None,
+                        after[1] if after else "",
+                        size + 1,
+                    ),
+                )
+            ).fetchall()
+        token = ""
+        if len(rows) > size:
+            rows = rows[:size]
+            token = paging.encode(
+                [rows[-1]["create_time"].isoformat(), rows[-1]["id"]],
+                query=["keys", request.principal],
+            )
+        return api_key_service_pb2.ListApiKeysResponse(
+            api_keys=[convert.api_key(r) for r in rows], next_page_token=token
+        )
+
+    async def RevokeApiKey(
+        self, request: api_key_service_pb2.RevokeApiKeyRequest, context: Context
+    ) -> api_key_service_pb2.RevokeApiKeyResponse:
+        principal = current_principal()
+        require_admin(principal, "revoke API keys")
+        kind, _, key_id = request.name.partition("/")
+        if kind != "apiKeys" or not key_id:
+            raise InvalidArgument.field("name", "must be apiKeys/{api_key}")
+        async with transaction(self.pool) as conn:
+            before = await (
+                await conn.execute("SELECT * FROM api_keys WHERE id = %s FOR UPDATE", (key_id,))
+            ).fetchone()
+            if before is None:
+                raise NotFound(f"{request.name} does not exist", reason="API_KEY_NOT_FOUND")
+            row = await (
+                await conn.execute(
+                    "UPDATE api_keys SET revoke_time = COALESCE(revoke_time, now()) WHERE id = %s RETURNING *",
+                    (key_id,),
+                )
+            ).fetchone()
+            assert row is not None
+            revoked = convert.api_key(row)
+            await store.record(
+                conn,
+                principal,
+                Change(
+                    kind="api_key",
+                    verb="revoked",
+                    resource=revoked.name,
+                    project=None,
+                    version=2,
+                    before=convert.api_key(before),
+                    after=revoked,
+                ),
+            )
+        return api_key_service_pb2.RevokeApiKeyResponse(api_key=revoked)
+
+    async def GetCaller(
+        self, request: api_key_service_pb2.GetCallerRequest, context: Context
+    ) -> api_key_service_pb2.GetCallerResponse:
+        principal = current_principal()
+        async with transaction(self.pool) as conn:
+            row = await (
+                await conn.execute(
+                    "SELECT * FROM api_keys WHERE id = %s", (principal.key.split("/", 1)[1],)
+                )
+            ).fetchone()
+        assert row is not None
+        return api_key_service_pb2.GetCallerResponse(api_key=convert.api_key(row))

@@ -1,0 +1,33 @@
+"""Settings of the core service, read once from the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.common.config import Env
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    nats_url: str
+    address: str
+    home: Path
+    pool_max: int
+    max_concurrent_rpcs: int
+    log_level: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        e = Env(env)
+        return cls(
+            database_url=e.str("DATABASE_URL"),
+            nats_url=e.str("NATS_URL"),
+            address=e.str("PLANOPS_CORE_ADDRESS", "127.0.0.1:50051"),
+            home=e.home(),
+            pool_max=e.int("PLANOPS_CORE_POOL_MAX", 16),
+            max_concurrent_rpcs=e.int("PLANOPS_CORE_MAX_CONCURRENT_RPCS", 256),
+            log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
+        )

@@ -1,0 +1,158 @@
+"""The outbox relay: publishes committed events to JetStream in commit order, at least once.
+
+One relay is active per database (a PostgreSQL advisory lock elects it), so events of one
+aggregate leave in the order their transactions committed. `Nats-Msg-Id` lets JetStream drop
+the copy a crash between publish and mark-as-sent would resend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+import nats
+import psycopg
+from nats.js.api import StreamConfig
+from nats.js.errors import BadRequestError
+from psycopg.rows import dict_row
+
+log = logging.getLogger(__name__)
+
+STREAM = "PLANOPS_CORE"
+SUBJECTS = ["planops.core.v1.>"]
+LOCK_KEY = 0x504C4F52  # "PLOR": the relay election lock
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    batch_size: int = 500
+    idle_poll_seconds: float = 1.0
+    retry_seconds: float = 0.5
+    duplicate_window_seconds: float = 600.0
+    keep_sent_hours: float = 24.0
+
+
+async def ensure_stream(js: nats.js.JetStreamContext, settings: RelaySettings) -> None:
+    config = StreamConfig(
+        name=STREAM,
+        subjects=SUBJECTS,
+        duplicate_window=settings.duplicate_window_seconds,
+    )
+    try:
+        await js.add_stream(config)
+    except BadRequestError:
+        await js.update_stream(config)
+
+
+class OutboxRelay:
+    def __init__(
+        self, *, database_url: str, nats_url: str, settings: RelaySettings | None = None
+    ) -> None:
+        self.database_url = database_url
+        self.nats_url = nats_url
+        self.settings = settings or RelaySettings()
+        self.published = 0
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        """Relay until `stop()`; survives NATS and PostgreSQL outages by retrying."""
+        while not self._stopping.is_set():
+            try:
+                await self._run_once()
+            except (TimeoutError, OSError, psycopg.OperationalError, nats.errors.Error) as error:
+                log.warning("outbox relay interrupted (%s); retrying", error)
+                await self._sleep(self.settings.retry_seconds)
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def _run_once(self) -> None:
+        async with await psycopg.AsyncConnection.connect(
+            self.database_url,
+            autocommit=True,
+            row_factory=dict_row,
+            options="-c search_path=core,public",
+        ) as conn:
+            while not self._stopping.is_set():
+                row = await (
+                    await conn.execute("SELECT pg_try_advisory_lock(%s) AS won", (LOCK_KEY,))
+                ).fetchone()
+                if row and row["won"]:
+                    break
+                await self._sleep(self.settings.idle_poll_seconds)
+            else:
+                return
+            log.info("outbox relay active")
+            await conn.execute("LISTEN planops_core_outbox")
+            nc = await nats.connect(
+                self.nats_url,
+                name="planops-core-relay",
+                max_reconnect_attempts=-1,
+                reconnect_time_wait=0.25,
+                connect_timeout=2,
+                allow_reconnect=True,
+            )
+            try:
+                js = nc.jetstream(timeout=5)
+                await ensure_stream(js, self.settings)
+                await self._relay(conn, js)
+            finally:
+                with contextlib.suppress(Exception):
+                    await nc.drain()
+
+    async def _relay(
+        self, conn: psycopg.AsyncConnection[dict[str, object]], js: nats.js.JetStreamContext
+    ) -> None:
+        sweeps = 0
+        while not self._stopping.is_set():
+            rows = await (
+                await conn.execute(
+                    "SELECT id, event_id, subject, payload FROM outbox WHERE sent_time IS NULL ORDER BY id LIMIT %s",
+                    (self.settings.batch_size,),
+                )
+            ).fetchall()
+            sent: list[object] = []
+            try:
+                for row in rows:
+                    # One at a time with its acknowledgement: a failed publish must not let a
+                    # later event of the same aggregate overtake it.
+                    await js.publish(
+                        str(row["subject"]),
+                        bytes(row["payload"]),  # type: ignore[arg-type]
+                        headers={"Nats-Msg-Id": str(row["event_id"])},
+                    )
+                    sent.append(row["id"])
+            finally:
+                if sent:
+                    await conn.execute(
+                        "UPDATE outbox SET sent_time = now() WHERE id = ANY(%s)", (sent,)
+                    )
+                    self.published += len(sent)
+            if len(rows) == self.settings.batch_size:
+                continue
+            sweeps += 1
+            if sweeps % 600 == 0:
+                await conn.execute(
+                    "DELETE FROM outbox WHERE sent_time < now() - make_interval(hours => %s)",
+                    (self.settings.keep_sent_hours,),
+                )
+            await self._wait_for_notify(conn)
+
+    async def _wait_for_notify(self, conn: psycopg.AsyncConnection[dict[str, object]]) -> None:
+        """Until an insert is notified, the poll interval passes, or we are stopped."""
+        async for _ in conn.notifies(timeout=self.settings.idle_poll_seconds, stop_after=1):
+            break
+
+
+async def backlog(database_url: str) -> int:
+    async with await psycopg.AsyncConnection.connect(database_url) as conn:
+        row = await (
+            await conn.execute("SELECT count(*) FROM core.outbox WHERE sent_time IS NULL")
+        ).fetchone()
+        return int(row[0]) if row else 0

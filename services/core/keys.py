@@ -1,0 +1,98 @@
+"""API keys: `planops_<id>_<secret>`, stored as the SHA-256 of the secret."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from pathlib import Path
+
+from psycopg_pool import AsyncConnectionPool
+
+from services.common.auth import Principal
+from services.common.db import Connection, transaction
+from services.common.errors import Unauthenticated
+from services.core.store import hash_secret
+
+log = logging.getLogger(__name__)
+PREFIX = "planops"
+ADMIN_PRINCIPAL = "services/admin"
+
+
+def new_key() -> tuple[str, str]:
+    """(key id, full token)."""
+    key_id = secrets.token_hex(6)
+    return key_id, f"{PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
+
+
+def split(token: str) -> tuple[str, str] | None:
+    prefix, _, rest = token.partition("_")
+    key_id, _, secret = rest.partition("_")
+    if prefix != PREFIX or len(key_id) != 12 or not secret or len(token) > 200:
+        return None
+    return key_id, token
+
+
+async def insert_key(
+    conn: Connection, *, principal: str, admin: bool, display_name: str
+) -> tuple[dict[str, object], str]:
+    key_id, token = new_key()
+    row = await (
+        await conn.execute(
+            "INSERT INTO api_keys (id, display_name, principal, admin, secret_hash) VALUES (%s, %s, %s, %s, %s)"
+            " RETURNING *",
+            (key_id, display_name, principal, admin, hash_secret(token)),
+        )
+    ).fetchone()
+    assert row is not None
+    return row, token
+
+
+class KeyAuthenticator:
+    """Checks a bearer token against the stored hashes on every call, so revocation is immediate."""
+
+    def __init__(self, pool: AsyncConnectionPool[Connection]) -> None:
+        self.pool = pool
+
+    async def __call__(self, token: str) -> Principal:
+        parts = split(token)
+        if parts is None:
+            raise Unauthenticated("the API key is malformed", reason="API_KEY_INVALID")
+        key_id, full = parts
+        async with transaction(self.pool) as conn:
+            row = await (
+                await conn.execute(
+                    "SELECT principal, admin, secret_hash, revoke_time FROM api_keys WHERE id = %s",
+                    (key_id,),
+                )
+            ).fetchone()
+        if row is None or not hmac.compare_digest(bytes(row["secret_hash"]), hash_secret(full)):
+            raise Unauthenticated("the API key is not valid", reason="API_KEY_INVALID")
+        if row["revoke_time"] is not None:
+            raise Unauthenticated("the API key was revoked", reason="API_KEY_REVOKED")
+        return Principal(principal=row["principal"], key=f"apiKeys/{key_id}", admin=row["admin"])
+
+
+async def ensure_admin_key(pool: AsyncConnectionPool[Connection], path: Path) -> str | None:
+    """On a first start, create an admin key and write it to `path` (mode 600).
+
+    Returns the path's text when a key was created, None when one already existed.
+    """
+    async with transaction(pool) as conn:
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('planops-admin-key'))")
+        exists = await (
+            await conn.execute(
+                "SELECT 1 FROM api_keys WHERE principal = %s AND admin AND revoke_time IS NULL",
+                (ADMIN_PRINCIPAL,),
+            )
+        ).fetchone()
+        if exists and path.exists():
+            return None
+        _, token = await insert_key(
+            conn, principal=ADMIN_PRINCIPAL, admin=True, display_name="first-start admin"
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)
+        path.write_text(token + "\n", encoding="utf-8")
+    return str(path)

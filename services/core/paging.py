@@ -1,0 +1,43 @@
+"""Opaque page tokens for keyset pagination: stable while rows are inserted."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+from services.common.errors import InvalidArgument
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+
+
+def page_size(requested: int) -> int:
+    if requested < 0:
+        raise InvalidArgument.field("page_size", "must not be negative")
+    return min(requested or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+
+
+def _fingerprint(query: Any) -> str:
+    return hashlib.sha256(json.dumps(query, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def encode(last_key: list[Any], *, query: Any) -> str:
+    """A token resuming after `last_key`; it is only valid for the same query."""
+    raw = json.dumps({"k": last_key, "q": _fingerprint(query)}, default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode(token: str, *, query: Any) -> list[Any] | None:
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        data = json.loads(raw)
+        key, fingerprint = data["k"], data["q"]
+    except (ValueError, KeyError, TypeError):
+        raise InvalidArgument.field("page_token", "is not a token this server issued") from None
+    if fingerprint != _fingerprint(query) or not isinstance(key, list):
+        raise InvalidArgument.field("page_token", "belongs to a list call with other filters")
+    return key

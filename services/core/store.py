@@ -1,0 +1,202 @@
+"""The unit of work: every mutation writes its rows, an audit entry and an outbox event together."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from google.protobuf.message import Message
+from planops.core.v1 import events_pb2
+from psycopg.types.json import Jsonb
+
+from services.common.auth import Principal, metadata_var, method_var
+from services.common.db import Connection
+from services.common.errors import PermissionDenied
+from services.common.logs import request_id_var
+from services.core import convert
+
+SUBJECT_PREFIX = "planops.core.v1"
+ACTIONS = {
+    "created": "create",
+    "updated": "update",
+    "deleted": "delete",
+    "transitioned": "transition",
+}
+EVENT_FIELDS = {
+    "project": "project_resource",
+    "person": "person",
+    "task": "task",
+    "dependency": "dependency",
+    "membership": "membership",
+    "iteration": "iteration",
+    "comment": "comment",
+    "time_entry": "time_entry",
+    "template": "template",
+}
+
+
+SYSTEM = Principal(principal="system", key="", admin=True)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One mutation of one aggregate, as the audit log and the event stream see it."""
+
+    kind: str
+    verb: str
+    resource: str
+    project: str | None
+    version: int
+    before: Message | None
+    after: Message | None
+    changed_fields: Sequence[str] = ()
+    transition: Message | None = None
+
+
+def actor_of(principal: Principal) -> dict[str, str]:
+    """The actor recorded for the caller; services may say on whose behalf and why."""
+    if principal.principal == SYSTEM.principal:
+        return {"type": "system", "id": "system"}
+    actor = {"type": "service" if principal.is_service else "user", "id": principal.principal}
+    if principal.is_service:
+        extra = metadata_var.get()
+        for header, key in (
+            ("x-planops-on-behalf-of", "on_behalf_of"),
+            ("x-planops-reference", "reference"),
+            ("x-planops-model-version", "version"),
+        ):
+            if extra.get(header):
+                actor[key] = extra[header][:200]
+        if "version" in actor:
+            actor["type"] = "model"
+    return actor
+
+
+async def record(
+    conn: Connection, principal: Principal, change: Change, *, request_id: str = ""
+) -> None:
+    """Write the audit entry and the outbox event of `change` in the caller's transaction."""
+    actor = actor_of(principal)
+    request = request_id or request_id_var.get()
+    cur = await conn.execute(
+        "INSERT INTO audit_log (actor, request_id, method, resource, project, action, before, after)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING time",
+        (
+            Jsonb(actor),
+            request,
+            method_var.get() or "internal",
+            change.resource,
+            change.project,
+            ACTIONS.get(change.verb, change.verb),
+            Jsonb(convert.as_json(change.before)) if change.before is not None else None,
+            Jsonb(convert.as_json(change.after)) if change.after is not None else None,
+        ),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    event = events_pb2.ChangeEvent(
+        id=str(uuid.uuid4()),
+        type=f"{change.kind}.{change.verb}",
+        aggregate=change.resource,
+        aggregate_version=change.version,
+        time=convert.timestamp(row["time"]),
+        actor=convert.actor(actor),
+        request_id=request,
+        project=f"projects/{change.project}" if change.project else "",
+        changed_fields=list(change.changed_fields),
+    )
+    payload = change.after if change.after is not None else change.before
+    field = EVENT_FIELDS.get(change.kind)
+    if payload is not None and field is not None:
+        getattr(event, field).CopyFrom(payload)
+    if change.transition is not None:
+        event.transition.CopyFrom(change.transition)
+    await conn.execute(
+        "INSERT INTO outbox (event_id, subject, aggregate, aggregate_version, payload)"
+        " VALUES (%s, %s, %s, %s, %s)",
+        (
+            event.id,
+            f"{SUBJECT_PREFIX}.{event.type}",
+            change.resource,
+            change.version,
+            event.SerializeToString(),
+        ),
+    )
+
+
+async def remembered(
+    conn: Connection, principal: Principal, *, request_id: str
+) -> list[str] | None:
+    """Resources made by an earlier call with this request id, or None for a new request.
+
+    The row is claimed inside the caller's transaction: a concurrent retry waits on it and then
+    sees the first call's result.
+    """
+    if not request_id:
+        return None
+    cur = await conn.execute(
+        "INSERT INTO idempotency (principal, method, request_id, resources) VALUES (%s, %s, %s, '{}')"
+        " ON CONFLICT DO NOTHING RETURNING request_id",
+        (principal.principal, method_var.get(), request_id),
+    )
+    if await cur.fetchone() is not None:
+        return None
+    cur = await conn.execute(
+        "SELECT resources FROM idempotency WHERE principal = %s AND method = %s AND request_id = %s",
+        (principal.principal, method_var.get(), request_id),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return list(row["resources"])
+
+
+async def remember(
+    conn: Connection, principal: Principal, *, request_id: str, resources: Sequence[str]
+) -> None:
+    if request_id:
+        await conn.execute(
+            "UPDATE idempotency SET resources = %s WHERE principal = %s AND method = %s AND request_id = %s",
+            (list(resources), principal.principal, method_var.get(), request_id),
+        )
+
+
+async def roles_in(conn: Connection, principal: Principal, project: str) -> set[str]:
+    cur = await conn.execute(
+        "SELECT roles FROM memberships WHERE project_id = %s AND member = %s",
+        (project, principal.principal),
+    )
+    row = await cur.fetchone()
+    return set(row["roles"]) if row else set()
+
+
+async def require_role(
+    conn: Connection, principal: Principal, project: str, *roles: str
+) -> set[str]:
+    """The caller's roles in the project, if one of them is among `roles` (admins pass).
+
+    Permission is checked before existence, so a stranger cannot probe for project names.
+    """
+    held = await roles_in(conn, principal, project)
+    if principal.admin:
+        return held | {"manager", "executor", "reviewer", "viewer"}
+    if not held & set(roles):
+        needed = " or ".join(roles)
+        raise PermissionDenied(
+            f"{principal.principal} needs the role {needed} in projects/{project}",
+            reason="ROLE_REQUIRED",
+            metadata={"project": f"projects/{project}", "roles": ",".join(roles)},
+        )
+    return held
+
+
+def hash_secret(secret: str) -> bytes:
+    """Keys are random 256-bit secrets, so one SHA-256 is enough (no password stretching)."""
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def jsonb(value: Any) -> Jsonb:
+    return Jsonb(json.loads(json.dumps(value)))

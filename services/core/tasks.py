@@ -1,0 +1,156 @@
+"""Task rules that need no database: field checks, the column values of a task, ordering."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from planops.core.v1 import task_pb2, task_service_pb2
+
+from services.common.errors import InvalidArgument
+from services.core import names
+from services.core.validate import Checks
+
+UPDATABLE = (
+    "title",
+    "description",
+    "priority",
+    "assignee",
+    "required_skills",
+    "estimate_hours",
+    "optimistic_hours",
+    "pessimistic_hours",
+    "planned_start",
+    "planned_end",
+    "due_date",
+    "parent",
+    "labels",
+    "iteration",
+    "locked",
+)
+MAX_HOURS = 100_000.0
+
+
+def values(task: task_pb2.Task, checks: Checks, *, field: str, project: str) -> dict[str, Any]:
+    """Column values of `task`, recording every bad field in `checks`."""
+    checks.text(task.title, f"{field}.title", max_len=500, required=True)
+    checks.text(task.description, f"{field}.description", max_len=20_000)
+    if task.priority not in task_pb2.Priority.values():
+        checks.fail(f"{field}.priority", "is not a known priority")
+    if task.source not in task_pb2.TaskSource.values():
+        checks.fail(f"{field}.source", "is not a known source")
+    checks.skills([(s.skill, s.level) for s in task.required_skills], f"{field}.required_skills")
+    for name in ("estimate_hours", "optimistic_hours", "pessimistic_hours"):
+        checks.number(getattr(task, name), f"{field}.{name}", low=0, high=MAX_HOURS)
+    if (
+        task.optimistic_hours
+        and task.pessimistic_hours
+        and task.optimistic_hours > task.pessimistic_hours
+    ):
+        checks.fail(f"{field}.optimistic_hours", "must not exceed pessimistic_hours")
+    start = checks.date(task.planned_start, f"{field}.planned_start")
+    end = checks.date(task.planned_end, f"{field}.planned_end")
+    if start and end and end < start:
+        checks.fail(f"{field}.planned_end", "must not be before planned_start")
+    due = checks.date(task.due_date, f"{field}.due_date")
+    checks.strings(list(task.labels), f"{field}.labels", max_items=50)
+    checks.text(task.source_ref, f"{field}.source_ref", max_len=500)
+    assignee = _ref(
+        checks, task.assignee, f"{field}.assignee", lambda v, f: names.person_id(v, field=f)
+    )
+    parent = _ref(
+        checks, task.parent, f"{field}.parent", lambda v, f: _same_project(v, f, project, "tasks")
+    )
+    iteration = _ref(
+        checks,
+        task.iteration,
+        f"{field}.iteration",
+        lambda v, f: _same_project(v, f, project, "iterations"),
+    )
+    return {
+        "title": task.title.strip(),
+        "description": task.description,
+        "priority": task.priority or task_pb2.PRIORITY_MEDIUM,
+        "assignee": assignee,
+        "required_skills": [{"skill": s.skill, "level": s.level} for s in task.required_skills],
+        "estimate_hours": task.estimate_hours,
+        "optimistic_hours": task.optimistic_hours,
+        "pessimistic_hours": task.pessimistic_hours,
+        "planned_start": start,
+        "planned_end": end,
+        "due_date": due,
+        "parent_id": parent,
+        "labels": list(dict.fromkeys(task.labels)),
+        "source": task.source or task_pb2.TASK_SOURCE_MANUAL,
+        "source_ref": task.source_ref,
+        "iteration_id": iteration,
+        "locked": task.locked,
+    }
+
+
+def _ref(checks: Checks, value: str, field: str, parse: Any) -> Any:
+    if not value:
+        return None
+    try:
+        return parse(value, field)
+    except InvalidArgument as error:
+        checks.found.extend(error.violations)
+        return None
+
+
+def _same_project(value: str, field: str, project: str, collection: str) -> int:
+    owner, ident = names.child_id(value, collection=collection, field=field)
+    if owner != project:
+        raise InvalidArgument.field(field, f"must be in projects/{project}")
+    return ident
+
+
+COLUMN_OF_PATH = {
+    "parent": "parent_id",
+    "iteration": "iteration_id",
+}
+
+
+def columns_for(paths: Sequence[str]) -> list[str]:
+    return [COLUMN_OF_PATH.get(p, p) for p in paths]
+
+
+ORDERS: dict[int, tuple[str, str]] = {
+    # order -> (ORDER BY clause, keyset condition on the previous page's last key)
+    task_service_pb2.TASK_ORDER_UNSPECIFIED: ("id ASC", "id > %s"),
+    task_service_pb2.TASK_ORDER_DUE_DATE: (
+        "COALESCE(due_date, 'infinity'::date) ASC, id ASC",
+        "(COALESCE(due_date, 'infinity'::date), id) > (%s::date, %s)",
+    ),
+    task_service_pb2.TASK_ORDER_PRIORITY: (
+        "priority DESC, id ASC",
+        "(priority < %s OR (priority = %s AND id > %s))",
+    ),
+    task_service_pb2.TASK_ORDER_UPDATE_TIME: (
+        "update_time DESC, id DESC",
+        "(update_time, id) < (%s::timestamptz, %s)",
+    ),
+}
+
+
+def sort_key(order: int, row: dict[str, Any]) -> list[Any]:
+    if order == task_service_pb2.TASK_ORDER_DUE_DATE:
+        return [row["due_date"].isoformat() if row["due_date"] else "infinity", row["id"]]
+    if order == task_service_pb2.TASK_ORDER_PRIORITY:
+        return [row["priority"], row["id"]]
+    if order == task_service_pb2.TASK_ORDER_UPDATE_TIME:
+        return [row["update_time"].isoformat(), row["id"]]
+    return [row["id"]]
+
+
+def keyset_params(order: int, key: list[Any]) -> list[Any]:
+    if order == task_service_pb2.TASK_ORDER_PRIORITY:
+        return [key[0], key[0], key[1]]
+    return key
+
+
+def today_in(time_zone: str) -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(time_zone)).date()

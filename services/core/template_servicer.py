@@ -1,0 +1,347 @@
+"""planops.core.v1.TemplateService, and the built-in templates seeded at start."""
+
+from __future__ import annotations
+
+import json
+import logging
+from importlib import resources
+from typing import Any
+
+import grpc
+from google.protobuf import json_format
+from planops.core.v1 import task_pb2, template_pb2, template_service_pb2, template_service_pb2_grpc
+from psycopg_pool import AsyncConnectionPool
+
+from services.common.auth import Principal, current_principal
+from services.common.db import Connection, transaction
+from services.common.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
+from services.core import calendar, convert, graph, names, paging, store
+from services.core.person_servicer import require_admin
+from services.core.project_servicer import insert_project, project_values
+from services.core.store import SYSTEM, Change
+from services.core.task_servicer import insert_task
+from services.core.validate import Checks
+from services.core.workflow import Workflow
+
+log = logging.getLogger(__name__)
+Context = grpc.aio.ServicerContext
+
+
+def check_template(template: template_pb2.Template, checks: Checks) -> None:
+    checks.text(template.display_name, "template.display_name", max_len=200, required=True)
+    checks.text(template.description, "template.description", max_len=10_000)
+    checks.text(template.anchor, "template.anchor", max_len=100)
+    if not 1 <= len(template.tasks) <= 500:
+        checks.fail("template.tasks", "must hold 1 to 500 tasks")
+    keys: dict[str, int] = {}
+    for i, t in enumerate(template.tasks):
+        field = f"template.tasks[{i}]"
+        if not t.key or not names.SLUG.match(t.key.replace("_", "-")):
+            checks.fail(f"{field}.key", "must be a lower-case key")
+        elif t.key in keys:
+            checks.fail(f"{field}.key", f"{t.key!r} appears twice")
+        keys[t.key] = i
+        checks.text(t.title, f"{field}.title", max_len=500, required=True)
+        if not 1 <= t.duration_days <= 365:
+            checks.fail(f"{field}.duration_days", "must be 1 to 365")
+        if not -3650 <= t.start_offset_days <= 3650:
+            checks.fail(f"{field}.start_offset_days", "must be within ten years of the anchor")
+        checks.number(t.estimate_hours, f"{field}.estimate_hours", low=0, high=100_000)
+        checks.skills([(s.skill, s.level) for s in t.required_skills], f"{field}.required_skills")
+    edges = []
+    for i, d in enumerate(template.dependencies):
+        for end in ("predecessor_key", "successor_key"):
+            if getattr(d, end) not in keys:
+                checks.fail(f"template.dependencies[{i}].{end}", "names no task of the template")
+        if d.predecessor_key in keys and d.successor_key in keys:
+            a, b = keys[d.predecessor_key], keys[d.successor_key]
+            if graph.path(edges, start=b, goal=a) is not None or a == b:
+                checks.fail(f"template.dependencies[{i}]", "closes a cycle")
+            else:
+                edges.append((a, b))
+
+
+def builtin_templates() -> dict[str, template_pb2.Template]:
+    found = {}
+    for file in resources.files("services.core.templates").iterdir():
+        if file.name.endswith(".json"):
+            found[file.name.removesuffix(".json")] = json_format.ParseDict(
+                json.loads(file.read_text(encoding="utf-8")), template_pb2.Template()
+            )
+    return found
+
+
+async def seed_templates(pool: AsyncConnectionPool[Connection]) -> None:
+    """Add the built-in templates that are missing; an edited or deleted one is left alone."""
+    for template_id, template in builtin_templates().items():
+        async with transaction(pool) as conn:
+            row = await (
+                await conn.execute(
+                    "INSERT INTO templates (id, display_name, description, anchor, body) VALUES (%s, %s, %s, %s, %s)"
+                    " ON CONFLICT DO NOTHING RETURNING *",
+                    (
+                        template_id,
+                        template.display_name,
+                        template.description,
+                        template.anchor,
+                        store.jsonb(convert.template_body(template)),
+                    ),
+                )
+            ).fetchone()
+            if row is not None:
+                created = convert.template(row)
+                await store.record(
+                    conn,
+                    SYSTEM,
+                    Change(
+                        kind="template",
+                        verb="created",
+                        resource=created.name,
+                        project=None,
+                        version=1,
+                        before=None,
+                        after=created,
+                    ),
+                )
+                log.info("seeded %s", created.name)
+
+
+class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
+    def __init__(self, pool: AsyncConnectionPool[Connection]) -> None:
+        self.pool = pool
+
+    async def CreateTemplate(
+        self, request: template_service_pb2.CreateTemplateRequest, context: Context
+    ) -> template_service_pb2.CreateTemplateResponse:
+        principal = current_principal()
+        checks = Checks()
+        try:
+            template_id = names.check_slug(request.template_id, field="template_id")
+        except InvalidArgument as error:
+            checks.found.extend(error.violations)
+            template_id = ""
+        check_template(request.template, checks)
+        checks.raise_if_any()
+        require_admin(principal, "create templates")
+        t = request.template
+        async with transaction(self.pool) as conn:
+            row = await (
+                await conn.execute(
+                    "INSERT INTO templates (id, display_name, description, anchor, body) VALUES (%s, %s, %s, %s, %s)"
+                    " ON CONFLICT DO NOTHING RETURNING *",
+                    (
+                        template_id,
+                        t.display_name,
+                        t.description,
+                        t.anchor,
+                        store.jsonb(convert.template_body(t)),
+                    ),
+                )
+            ).fetchone()
+            if row is None:
+                raise AlreadyExists(
+                    f"templates/{template_id} already exists", reason="TEMPLATE_EXISTS"
+                )
+            created = convert.template(row)
+            await store.record(
+                conn,
+                principal,
+                Change(
+                    kind="template",
+                    verb="created",
+                    resource=created.name,
+                    project=None,
+                    version=1,
+                    before=None,
+                    after=created,
+                ),
+            )
+        return template_service_pb2.CreateTemplateResponse(template=created)
+
+    async def GetTemplate(
+        self, request: template_service_pb2.GetTemplateRequest, context: Context
+    ) -> template_service_pb2.GetTemplateResponse:
+        async with transaction(self.pool) as conn:
+            return template_service_pb2.GetTemplateResponse(
+                template=convert.template(await _row(conn, request.name))
+            )
+
+    async def ListTemplates(
+        self, request: template_service_pb2.ListTemplatesRequest, context: Context
+    ) -> template_service_pb2.ListTemplatesResponse:
+        size = paging.page_size(request.page_size)
+        after = paging.decode(request.page_token, query=["templates"])
+        async with transaction(self.pool) as conn:
+            rows = await (
+                await conn.execute(
+                    "SELECT * FROM templates WHERE id > %s ORDER BY id LIMIT %s",
+                    (after[0] if after else "", size + 1),
+                )
+            ).fetchall()
+        token = ""
+        if len(rows) > size:
+            rows = rows[:size]
+            token = paging.encode([rows[-1]["id"]], query=["templates"])
+        return template_service_pb2.ListTemplatesResponse(
+            templates=[convert.template(r) for r in rows], next_page_token=token
+        )
+
+    async def DeleteTemplate(
+        self, request: template_service_pb2.DeleteTemplateRequest, context: Context
+    ) -> template_service_pb2.DeleteTemplateResponse:
+        principal = current_principal()
+        require_admin(principal, "delete templates")
+        async with transaction(self.pool) as conn:
+            row = await _row(conn, request.name)
+            await conn.execute("DELETE FROM templates WHERE id = %s", (row["id"],))
+            await store.record(
+                conn,
+                principal,
+                Change(
+                    kind="template",
+                    verb="deleted",
+                    resource=request.name,
+                    project=None,
+                    version=row["version"] + 1,
+                    before=convert.template(row),
+                    after=None,
+                ),
+            )
+        return template_service_pb2.DeleteTemplateResponse()
+
+    async def InstantiateTemplate(
+        self, request: template_service_pb2.InstantiateTemplateRequest, context: Context
+    ) -> template_service_pb2.InstantiateTemplateResponse:
+        checks = Checks()
+        try:
+            project_id = names.check_slug(request.project_id, field="project_id")
+        except InvalidArgument as error:
+            checks.found.extend(error.violations)
+            project_id = ""
+        anchor = checks.date(request.anchor_date, "anchor_date", required=True)
+        checks.request_id(request.request_id)
+        project = request.project
+        values = project_values(project, checks, field="project")
+        checks.raise_if_any()
+        assert anchor is not None
+        principal = current_principal()
+        async with transaction(self.pool) as conn:
+            earlier = await store.remembered(conn, principal, request_id=request.request_id)
+            if earlier is not None:
+                row = await (
+                    await conn.execute(
+                        "SELECT * FROM projects WHERE id = %s", (names.project_id(earlier[0]),)
+                    )
+                ).fetchone()
+                if row is None:
+                    raise NotFound(f"{earlier[0]} was created by this request and since deleted")
+                return template_service_pb2.InstantiateTemplateResponse(
+                    project=convert.project(row), task_count=len(earlier) - 1
+                )
+            template = convert.template(await _row(conn, request.template, field="template"))
+            count = await instantiate(
+                conn,
+                principal,
+                template=template,
+                project_id=project_id,
+                values=values,
+                anchor=anchor,
+            )
+            row = await (
+                await conn.execute("SELECT * FROM projects WHERE id = %s", (project_id,))
+            ).fetchone()
+            assert row is not None
+            created = convert.project(row)
+            await store.remember(
+                conn,
+                principal,
+                request_id=request.request_id,
+                resources=[created.name, *(["task"] * count)],
+            )
+        return template_service_pb2.InstantiateTemplateResponse(project=created, task_count=count)
+
+
+async def instantiate(
+    conn: Connection,
+    principal: Principal,
+    *,
+    template: template_pb2.Template,
+    project_id: str,
+    values: dict[str, Any],
+    anchor: Any,
+) -> int:
+    """Create the project, its tasks dated on its calendar from `anchor`, and their dependencies."""
+    cal = calendar.calendar_of(values["calendar"].obj)
+    dated = []
+    for t in template.tasks:
+        start = cal.add_working_days(anchor, t.start_offset_days)
+        dated.append((t, start, cal.add_working_days(start, t.duration_days - 1)))
+    if values["start_date"] is None:
+        values = {**values, "start_date": min(start for _, start, _ in dated)}
+    await insert_project(conn, principal, project_id=project_id, values=values)
+    flow = Workflow.from_json(values["workflow"].obj)
+    ids: dict[str, int] = {}
+    for t, start, end in dated:
+        task = await insert_task(
+            conn,
+            principal,
+            project=project_id,
+            state=flow.initial_state,
+            values={
+                "title": t.title,
+                "description": t.description,
+                "priority": t.priority or task_pb2.PRIORITY_MEDIUM,
+                "assignee": None,
+                "required_skills": convert.skills_json(t.required_skills),
+                "estimate_hours": t.estimate_hours,
+                "planned_start": start,
+                "planned_end": end,
+                "due_date": end,
+                "labels": list(t.labels),
+                "source": task_pb2.TASK_SOURCE_TEMPLATE,
+                "source_ref": f"{template.name}#{t.key}",
+            },
+        )
+        ids[t.key] = names.child_id(task.name, collection="tasks")[1]
+    for d in template.dependencies:
+        row = await (
+            await conn.execute(
+                "INSERT INTO dependencies (project_id, predecessor_id, successor_id, type, lag_days)"
+                " VALUES (%s, %s, %s, %s, %s) RETURNING *",
+                (
+                    project_id,
+                    ids[d.predecessor_key],
+                    ids[d.successor_key],
+                    d.type or task_pb2.DEPENDENCY_TYPE_FINISH_TO_START,
+                    d.lag_days,
+                ),
+            )
+        ).fetchone()
+        assert row is not None
+        dep = convert.dependency(row)
+        await store.record(
+            conn,
+            principal,
+            Change(
+                kind="dependency",
+                verb="created",
+                resource=dep.name,
+                project=project_id,
+                version=1,
+                before=None,
+                after=dep,
+            ),
+        )
+    return len(dated)
+
+
+async def _row(conn: Connection, name: str, *, field: str = "name") -> dict[str, Any]:
+    kind, _, template_id = name.partition("/")
+    if kind != "templates" or not template_id:
+        raise InvalidArgument.of([FieldViolation(field, "must be templates/{template}")])
+    row = await (
+        await conn.execute("SELECT * FROM templates WHERE id = %s", (template_id,))
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"{name} does not exist", reason="TEMPLATE_NOT_FOUND")
+    return row
