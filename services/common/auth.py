@@ -23,8 +23,8 @@ principal_var: contextvars.ContextVar[Principal | None] = contextvars.ContextVar
     "principal", default=None
 )
 method_var: contextvars.ContextVar[str] = contextvars.ContextVar("method", default="")
-metadata_var: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar(
-    "metadata", default={}
+metadata_var: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "metadata", default=None
 )
 
 

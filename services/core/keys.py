@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import secrets
@@ -86,13 +87,17 @@ async def ensure_admin_key(pool: AsyncConnectionPool[Connection], path: Path) ->
                 (ADMIN_PRINCIPAL,),
             )
         ).fetchone()
-        if exists and path.exists():
+        if exists and await asyncio.to_thread(path.exists):
             return None
         _, token = await insert_key(
             conn, principal=ADMIN_PRINCIPAL, admin=True, display_name="first-start admin"
         )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600, exist_ok=True)
-        path.chmod(0o600)
-        path.write_text(token + "\n", encoding="utf-8")
+        await asyncio.to_thread(_write_secret, path, token)
     return str(path)
+
+
+def _write_secret(path: Path, token: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(token + "\n", encoding="utf-8")

@@ -63,7 +63,7 @@ def actor_of(principal: Principal) -> dict[str, str]:
         return {"type": "system", "id": "system"}
     actor = {"type": "service" if principal.is_service else "user", "id": principal.principal}
     if principal.is_service:
-        extra = metadata_var.get()
+        extra = metadata_var.get() or {}
         for header, key in (
             ("x-planops-on-behalf-of", "on_behalf_of"),
             ("x-planops-reference", "reference"),

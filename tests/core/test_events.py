@@ -13,7 +13,6 @@ import grpc
 import nats
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-
 from planops.core.v1 import (
     events_pb2,
     project_pb2,
@@ -23,15 +22,19 @@ from planops.core.v1 import (
     task_service_pb2,
     task_service_pb2_grpc,
 )
+
 from services.common.embedded import EmbeddedNats, free_port
 from services.core.events import STREAM, backlog
 from tests.conftest import CoreUnderTest, start_core
 
 
-async def create_project(channel: grpc.aio.Channel, auth: tuple[tuple[str, str], ...], project_id: str) -> None:
+async def create_project(
+    channel: grpc.aio.Channel, auth: tuple[tuple[str, str], ...], project_id: str
+) -> None:
     await project_service_pb2_grpc.ProjectServiceStub(channel).CreateProject(
         project_service_pb2.CreateProjectRequest(
-            project_id=project_id, project=project_pb2.Project(display_name=project_id, time_zone="UTC")
+            project_id=project_id,
+            project=project_pb2.Project(display_name=project_id, time_zone="UTC"),
         ),
         metadata=auth,
     )
@@ -58,9 +61,9 @@ async def create_tasks(
     return await asyncio.gather(*(one(i) for i in range(count)))
 
 
-async def wait_until_drained(database_url: str, *, timeout: float = 60.0) -> None:
+async def wait_until_drained(database_url: str, *, seconds: float = 60.0) -> None:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + seconds
     while await backlog(database_url):
         assert loop.time() < deadline, "the outbox did not drain"
         await asyncio.sleep(0.1)
@@ -109,7 +112,9 @@ async def test_writes_succeed_while_nats_is_down_and_every_event_arrives_once(
 
 
 @pytest.mark.slow
-async def test_killing_core_mid_relay_loses_nothing(database_url: str, own_nats: EmbeddedNats, tmp_path: Path) -> None:
+async def test_killing_core_mid_relay_loses_nothing(
+    database_url: str, own_nats: EmbeddedNats, tmp_path: Path
+) -> None:
     port = free_port()
     env = {
         **os.environ,
@@ -120,7 +125,7 @@ async def test_killing_core_mid_relay_loses_nothing(database_url: str, own_nats:
     }
 
     async def start() -> subprocess.Popen[bytes]:
-        process = subprocess.Popen([sys.executable, "-m", "services.core"], env=env)
+        process = subprocess.Popen([sys.executable, "-m", "services.core"], env=env)  # noqa: ASYNC220 (a test starting a server)
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
             health = health_pb2_grpc.HealthStub(channel)
             for _ in range(200):
@@ -186,18 +191,25 @@ async def test_events_carry_aggregate_version_and_actor(core: CoreUnderTest) -> 
     await create_project(core.channel, core.auth(), "versions")
     [name] = await create_tasks(core.channel, core.auth(), "versions", 1)
     stub = task_service_pb2_grpc.TaskServiceStub(core.channel)
-    task = (await stub.GetTask(task_service_pb2.GetTaskRequest(name=name), metadata=core.auth())).task
+    task = (
+        await stub.GetTask(task_service_pb2.GetTaskRequest(name=name), metadata=core.auth())
+    ).task
     task.title = "renamed"
     await stub.UpdateTask(
-        task_service_pb2.UpdateTaskRequest(task=task, update_mask={"paths": ["title"]}), metadata=core.auth()
+        task_service_pb2.UpdateTaskRequest(task=task, update_mask={"paths": ["title"]}),
+        metadata=core.auth(),
     )
     await stub.TransitionTask(
-        task_service_pb2.TransitionTaskRequest(name=name, to_state="submitted"), metadata=core.auth()
+        task_service_pb2.TransitionTaskRequest(name=name, to_state="submitted"),
+        metadata=core.auth(),
     )
     await asyncio.wait_for(got_all.wait(), 10)
     await nc.drain()
     assert [e.type for e in received] == ["task.created", "task.updated", "task.transitioned"]
     assert [e.aggregate_version for e in received] == [1, 2, 3]
     assert received[1].changed_fields == ["title"] and received[1].task.title == "renamed"
-    assert received[2].transition.from_state == "draft" and received[2].transition.to_state == "submitted"
+    assert (
+        received[2].transition.from_state == "draft"
+        and received[2].transition.to_state == "submitted"
+    )
     assert all(e.actor.id == "services/admin" for e in received)

@@ -1,0 +1,153 @@
+"""`planops up`: real PostgreSQL and NATS from the wheels (unless URLs are given), then every
+service, each in its own process, until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+
+import grpc
+import typer
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from rich.console import Console
+from rich.table import Table
+
+from services.common.config import Env
+from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+
+console = Console(stderr=True)
+
+# (service, default port); a service joins the stack once its package has a __main__.
+SERVICES = [("core", 50051), ("planner", 50052), ("risk", 50053), ("nlp", 50054)]
+
+
+@dataclass
+class Child:
+    name: str
+    address: str
+    process: subprocess.Popen[bytes]
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_serving(address: str, process: subprocess.Popen[bytes], *, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    with grpc.insecure_channel(address) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"exited with code {process.returncode}; see its log above")
+            try:
+                if (
+                    stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status
+                    == health_pb2.HealthCheckResponse.SERVING
+                ):
+                    return
+            except grpc.RpcError:
+                pass
+            time.sleep(0.2)
+    raise TimeoutError(f"not SERVING after {timeout:.0f} s")
+
+
+def up(
+    core_port: int = typer.Option(50051, help="Port of the core service; the others follow it."),
+) -> None:
+    """Start PlanOps: embedded PostgreSQL and NATS (unless DATABASE_URL / NATS_URL are set) and
+    every service, wait until each is SERVING, and stop everything on Ctrl-C."""
+    env = Env()
+    home = env.home()
+    home.mkdir(parents=True, exist_ok=True)
+    postgres: EmbeddedPostgres | None = None
+    nats: EmbeddedNats | None = None
+    children: list[Child] = []
+    try:
+        database_url = env.optional("DATABASE_URL")
+        if database_url is None:
+            console.print(f"starting PostgreSQL in {home / 'postgres'} ...")
+            postgres = EmbeddedPostgres(home / "postgres")
+            database_url = postgres.start()
+        nats_url = env.optional("NATS_URL")
+        if nats_url is None:
+            port = 4222 if _port_free(4222) else free_port()
+            console.print(f"starting NATS with JetStream on port {port} ...")
+            nats = EmbeddedNats(home / "nats", port=port)
+            nats_url = nats.start()
+        for offset, (name, _) in enumerate(SERVICES):
+            if find_spec(f"services.{name}.__main__") is None:
+                continue
+            address = f"127.0.0.1:{core_port + offset}"
+            child_env = {
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "NATS_URL": nats_url,
+                "PLANOPS_HOME": str(home),
+                "PLANOPS_CORE_ADDRESS": f"127.0.0.1:{core_port}",
+                f"PLANOPS_{name.upper()}_ADDRESS": address,
+            }
+            console.print(f"starting {name} on {address} ...")
+            process = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=child_env)
+            children.append(Child(name, address, process))
+            wait_serving(address, process)
+        _show(children, database_url=database_url, nats_url=nats_url, home=home)
+        _wait_for_ctrl_c(children)
+    except (RuntimeError, TimeoutError, OSError) as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from None
+    finally:
+        for child in reversed(children):
+            if child.process.poll() is None:
+                child.process.send_signal(signal.SIGTERM)
+        for child in reversed(children):
+            try:
+                child.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.process.kill()
+        if nats is not None:
+            nats.stop()
+        if postgres is not None:
+            postgres.stop()
+        console.print("stopped")
+
+
+def _show(children: list[Child], *, database_url: str, nats_url: str, home: Path) -> None:
+    table = Table(title="PlanOps is up", show_header=True)
+    table.add_column("service")
+    table.add_column("address")
+    table.add_column("health")
+    for child in children:
+        table.add_row(child.name, child.address, "SERVING")
+    table.add_row("postgres", database_url, "")
+    table.add_row("nats", nats_url, "")
+    console.print(table)
+    console.print(
+        f"admin API key: {home / 'admin.key'}  (export PLANOPS_API_KEY=$(cat {home / 'admin.key'}))"
+    )
+    console.print(
+        "try: planops status   ·   grpcurl -plaintext 127.0.0.1:50051 list   ·   Ctrl-C stops"
+    )
+
+
+def _wait_for_ctrl_c(children: list[Child]) -> None:
+    try:
+        while True:
+            for child in children:
+                if child.process.poll() is not None:
+                    raise RuntimeError(f"{child.name} exited with code {child.process.returncode}")
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        console.print("\nstopping ...")
