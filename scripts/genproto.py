@@ -20,7 +20,11 @@ GEN = ROOT / "gen"
 def generate(out: Path) -> None:
     files = sorted(str(p.relative_to(PROTOS)) for p in PROTOS.rglob("*.proto"))
     include = subprocess.run(
-        [sys.executable, "-c", "import grpc_tools, os; print(os.path.dirname(grpc_tools.__file__))"],
+        [
+            sys.executable,
+            "-c",
+            "import grpc_tools, os; print(os.path.dirname(grpc_tools.__file__))",
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -46,12 +50,22 @@ def generate(out: Path) -> None:
 
 
 def differences(left: Path, right: Path) -> list[str]:
-    names = {p.relative_to(left) for p in left.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    names |= {p.relative_to(right) for p in right.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    names = {
+        p.relative_to(left) for p in left.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
+    names |= {
+        p.relative_to(right)
+        for p in right.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
     return sorted(
         str(n)
         for n in names
-        if not ((left / n).is_file() and (right / n).is_file() and filecmp.cmp(left / n, right / n, shallow=False))
+        if not (
+            (left / n).is_file()
+            and (right / n).is_file()
+            and filecmp.cmp(left / n, right / n, shallow=False)
+        )
     )
 
 
@@ -64,7 +78,9 @@ def main() -> int:
             generate(Path(tmp))
             stale = differences(Path(tmp), GEN)
         if stale:
-            print("gen/ differs from protos/; run `python scripts/genproto.py`:", *stale, sep="\n  ")
+            print(
+                "gen/ differs from protos/; run `python scripts/genproto.py`:", *stale, sep="\n  "
+            )
             return 1
         print("gen/ is up to date")
         return 0

@@ -8,6 +8,7 @@ from planops.core.v1 import (
     task_service_pb2,
     task_service_pb2_grpc,
 )
+
 from tests.conftest import CoreUnderTest
 
 
