@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -22,14 +24,17 @@ TEMPLATE_DB = "planops_test_template"
 
 
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server_url() -> Iterator[str]:
     url = os.environ.get("PLANOPS_TEST_DATABASE_URL")
     if url:
         yield url
         return
-    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg"))
+    # Not under pytest's basetemp: concurrent pytest runs prune each other's old basetemps.
+    directory = Path(tempfile.mkdtemp(prefix="planops-pg-"))
+    server = EmbeddedPostgres(directory)
     yield server.start()
     server.stop()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -56,14 +61,16 @@ def database_url(pg_server_url: str, template_database: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def nats_url() -> Iterator[str]:
     url = os.environ.get("PLANOPS_TEST_NATS_URL")
     if url:
         yield url
         return
-    server = EmbeddedNats(tmp_path_factory.mktemp("nats"))
+    directory = Path(tempfile.mkdtemp(prefix="planops-nats-"))
+    server = EmbeddedNats(directory)
     yield server.start()
     server.stop()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture

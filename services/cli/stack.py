@@ -151,3 +151,32 @@ def _wait_for_ctrl_c(children: list[Child]) -> None:
             time.sleep(0.5)
     except KeyboardInterrupt:
         console.print("\nstopping ...")
+
+
+def migrate() -> None:
+    """Apply the database migrations of every service to DATABASE_URL (or the embedded
+    PostgreSQL); safe to run twice. Services also migrate when they start."""
+    import asyncio
+
+    from services.common.db import migrate as apply
+
+    env = Env()
+    postgres: EmbeddedPostgres | None = None
+    database_url = env.optional("DATABASE_URL")
+    try:
+        if database_url is None:
+            postgres = EmbeddedPostgres(env.home() / "postgres")
+            database_url = postgres.start()
+        for name, _ in SERVICES:
+            if find_spec(f"services.{name}.migrations") is None:
+                continue
+            applied = asyncio.run(
+                apply(database_url, schema=name, package=f"services.{name}.migrations")
+            )
+            console.print(f"{name}: {', '.join(applied) if applied else 'up to date'}")
+    except OSError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from None
+    finally:
+        if postgres is not None:
+            postgres.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,7 +20,7 @@ class Env:
     def __init__(self, values: Mapping[str, str] | None = None) -> None:
         self._values = dict(os.environ if values is None else values)
 
-    def str(self, key: str, default: str | None = None) -> str:
+    def str(self, key: builtins.str, default: builtins.str | None = None) -> builtins.str:
         value = self._values.get(key, "")
         if value:
             return value
@@ -27,28 +28,28 @@ class Env:
             raise ConfigError(f"{key} must be set")
         return default
 
-    def optional(self, key: str) -> str | None:
+    def optional(self, key: builtins.str) -> builtins.str | None:
         return self._values.get(key) or None
 
-    def int(self, key: str, default: int) -> int:
+    def int(self, key: builtins.str, default: builtins.int) -> builtins.int:
         raw = self._values.get(key, "")
         if not raw:
             return default
         try:
-            return int(raw)
+            return builtins.int(raw)
         except ValueError:
             raise ConfigError(f"{key} must be an integer, not {raw!r}") from None
 
-    def float(self, key: str, default: float) -> float:
+    def float(self, key: builtins.str, default: builtins.float) -> builtins.float:
         raw = self._values.get(key, "")
         if not raw:
             return default
         try:
-            return float(raw)
+            return builtins.float(raw)
         except ValueError:
             raise ConfigError(f"{key} must be a number, not {raw!r}") from None
 
-    def bool(self, key: str, default: bool) -> bool:
+    def bool(self, key: builtins.str, default: builtins.bool) -> builtins.bool:
         raw = self._values.get(key, "").strip().lower()
         if not raw:
             return default

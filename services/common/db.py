@@ -28,7 +28,12 @@ def pool_for(
         url,
         min_size=min_size,
         max_size=max_size,
-        kwargs={"row_factory": dict_row, "options": f"-c search_path={schema},public"},
+        # Autocommit: a lone read is one round trip; writes open `transaction()` explicitly.
+        kwargs={
+            "row_factory": dict_row,
+            "options": f"-c search_path={schema},public",
+            "autocommit": True,
+        },
         timeout=10.0,
         open=False,
         name=schema,
@@ -36,10 +41,10 @@ def pool_for(
 
 
 @asynccontextmanager
-async def transaction(pool: AsyncConnectionPool[Connection]) -> AsyncIterator[Connection]:
-    """One transaction; a lost database becomes `Unavailable`, which clients may retry."""
+async def connection(pool: AsyncConnectionPool[Connection]) -> AsyncIterator[Connection]:
+    """An autocommit connection; a lost database becomes `Unavailable`, which clients may retry."""
     try:
-        async with pool.connection() as conn, conn.transaction():
+        async with pool.connection() as conn:
             yield conn
     except PoolTimeout as error:
         raise Unavailable(
@@ -49,6 +54,13 @@ async def transaction(pool: AsyncConnectionPool[Connection]) -> AsyncIterator[Co
         raise Unavailable(
             f"database error: {error}".strip(), reason="DATABASE_UNAVAILABLE"
         ) from error
+
+
+@asynccontextmanager
+async def transaction(pool: AsyncConnectionPool[Connection]) -> AsyncIterator[Connection]:
+    """One transaction, committed when the block ends without an exception."""
+    async with connection(pool) as conn, conn.transaction():
+        yield conn
 
 
 async def migrate(url: str, *, schema: str, package: str) -> list[str]:
@@ -76,7 +88,7 @@ async def migrate(url: str, *, schema: str, package: str) -> list[str]:
                     continue
                 async with conn.transaction():
                     await conn.execute(f'SET LOCAL search_path = "{schema}", public')
-                    await conn.execute(file.read_text(encoding="utf-8"))  # type: ignore[arg-type]
+                    await conn.execute(file.read_text(encoding="utf-8"))
                     await conn.execute(
                         f'INSERT INTO "{schema}".schema_migrations (version) VALUES (%s)',
                         (file.name,),

@@ -48,7 +48,7 @@ class EmbeddedPostgres:
         import pgserver
 
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._server = pgserver.get_server(self.directory, cleanup_mode="stop")
+        self._server = pgserver.get_server(self.directory, cleanup_mode="stop")  # type: ignore[attr-defined]
         return self.url
 
     @property

@@ -133,7 +133,7 @@ def violations_of(error: grpc.RpcError) -> list[FieldViolation]:
     """The field violations a client received, for callers and tests."""
     from grpc_status import rpc_status
 
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    status = rpc_status.from_call(error)
     found: list[FieldViolation] = []
     if status is None:
         return found
@@ -149,7 +149,7 @@ def reason_of(error: grpc.RpcError) -> str:
     """The `ErrorInfo.reason` a client received, or an empty string."""
     from grpc_status import rpc_status
 
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    status = rpc_status.from_call(error)
     if status is not None:
         for detail in status.details:
             if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):

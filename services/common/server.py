@@ -22,6 +22,7 @@ from services.common.logs import request_id_var
 log = logging.getLogger(__name__)
 
 Authenticate = Callable[[str], Awaitable[Principal]]
+Context = grpc.aio.ServicerContext[Any, Any]
 
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
@@ -46,18 +47,20 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        continuation: Callable[
+            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any] | None]
+        ],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
         handler = await continuation(handler_call_details)
-        method: str = handler_call_details.method  # type: ignore[attr-defined]
+        method: str = handler_call_details.method
         if handler is None or handler.unary_unary is None or method.startswith(PUBLIC_PREFIXES):
             return handler
         inner = handler.unary_unary
         authenticate = self._authenticate
-        metadata = tuple(handler_call_details.invocation_metadata or ())  # type: ignore[attr-defined]
+        metadata = tuple(handler_call_details.invocation_metadata or ())
 
-        async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        async def call(request: Any, context: Context) -> Any:
             request_id = _metadata_value(metadata, "x-request-id") or uuid.uuid4().hex
             request_id_var.set(request_id)
             method_var.set(method)
@@ -77,7 +80,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                             reason="API_KEY_MISSING",
                         )
                     principal_var.set(await authenticate(token))
-                return await inner(request, context)
+                return await inner(request, context)  # type: ignore[arg-type]
             except PlanOpsError as error:
                 log.info("%s refused: %s %s", method, error.code.name, error.message)
                 status = error.to_status()

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import grpc
 from planops.core.v1 import api_key_service_pb2, api_key_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
 from services.common.auth import current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import InvalidArgument, NotFound
+from services.common.server import Context
 from services.core import convert, keys, names, paging, store
 from services.core.person_servicer import require_admin
 from services.core.store import Change
-
-Context = grpc.aio.ServicerContext
 
 
 class ApiKeyServicer(api_key_service_pb2_grpc.ApiKeyServiceServicer):

@@ -28,6 +28,7 @@ LOCK_KEY = 0x504C4F52  # "PLOR": the relay election lock
 @dataclass(frozen=True)
 class RelaySettings:
     batch_size: int = 500
+    window: int = 64
     idle_poll_seconds: float = 1.0
     retry_seconds: float = 0.5
     duplicate_window_seconds: float = 600.0
@@ -113,41 +114,77 @@ class OutboxRelay:
         while not self._stopping.is_set():
             rows = await (
                 await conn.execute(
-                    "SELECT id, event_id, subject, payload FROM outbox WHERE sent_time IS NULL ORDER BY id LIMIT %s",
+                    "SELECT id, event_id, subject, aggregate, payload FROM outbox"
+                    " WHERE sent_time IS NULL ORDER BY id LIMIT %s",
                     (self.settings.batch_size,),
                 )
             ).fetchall()
-            sent: list[object] = []
-            try:
-                for row in rows:
-                    # One at a time with its acknowledgement: a failed publish must not let a
-                    # later event of the same aggregate overtake it.
-                    await js.publish(
-                        str(row["subject"]),
-                        bytes(row["payload"]),  # type: ignore[arg-type]
-                        headers={"Nats-Msg-Id": str(row["event_id"])},
-                    )
-                    sent.append(row["id"])
-            finally:
-                if sent:
-                    await conn.execute(
-                        "UPDATE outbox SET sent_time = now() WHERE id = ANY(%s)", (sent,)
-                    )
-                    self.published += len(sent)
+            for window in windows(rows, size=self.settings.window):
+                await self._publish(conn, js, window)
             if len(rows) == self.settings.batch_size:
                 continue
             sweeps += 1
             if sweeps % 600 == 0:
                 await conn.execute(
                     "DELETE FROM outbox WHERE sent_time < now() - make_interval(hours => %s)",
-                    (self.settings.keep_sent_hours,),
+                    (int(self.settings.keep_sent_hours),),
                 )
             await self._wait_for_notify(conn)
+
+    async def _publish(
+        self,
+        conn: psycopg.AsyncConnection[dict[str, object]],
+        js: nats.js.JetStreamContext,
+        window: list[dict[str, object]],
+    ) -> None:
+        """Publish a window concurrently and mark what JetStream acknowledged.
+
+        A window never holds two events of one aggregate and the next window waits for this
+        one, so a failed publish cannot be overtaken by a later event of its aggregate.
+        """
+        results = await asyncio.gather(
+            *(
+                js.publish(
+                    str(row["subject"]),
+                    bytes(row["payload"]),  # type: ignore[call-overload]
+                    headers={"Nats-Msg-Id": str(row["event_id"])},
+                )
+                for row in window
+            ),
+            return_exceptions=True,
+        )
+        sent = [
+            row["id"]
+            for row, result in zip(window, results, strict=True)
+            if not isinstance(result, BaseException)
+        ]
+        if sent:
+            await conn.execute("UPDATE outbox SET sent_time = now() WHERE id = ANY(%s)", (sent,))
+            self.published += len(sent)
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            raise failures[0]
 
     async def _wait_for_notify(self, conn: psycopg.AsyncConnection[dict[str, object]]) -> None:
         """Until an insert is notified, the poll interval passes, or we are stopped."""
         async for _ in conn.notifies(timeout=self.settings.idle_poll_seconds, stop_after=1):
             break
+
+
+def windows(rows: list[dict[str, object]], *, size: int) -> list[list[dict[str, object]]]:
+    """Consecutive runs of `rows`, at most `size` long, with no aggregate twice in a run."""
+    runs: list[list[dict[str, object]]] = []
+    current: list[dict[str, object]] = []
+    seen: set[object] = set()
+    for row in rows:
+        if len(current) == size or row["aggregate"] in seen:
+            runs.append(current)
+            current, seen = [], set()
+        current.append(row)
+        seen.add(row["aggregate"])
+    if current:
+        runs.append(current)
+    return runs
 
 
 async def backlog(database_url: str) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 from psycopg_pool import AsyncConnectionPool
 
 from services.common.auth import Principal
-from services.common.db import Connection, transaction
+from services.common.db import Connection, connection, transaction
 from services.common.errors import Unauthenticated
 from services.core.store import hash_secret
 
@@ -60,7 +60,7 @@ class KeyAuthenticator:
         if parts is None:
             raise Unauthenticated("the API key is malformed", reason="API_KEY_INVALID")
         key_id, full = parts
-        async with transaction(self.pool) as conn:
+        async with connection(self.pool) as conn:
             row = await (
                 await conn.execute(
                     "SELECT principal, admin, secret_hash, revoke_time FROM api_keys WHERE id = %s",
@@ -81,13 +81,14 @@ async def ensure_admin_key(pool: AsyncConnectionPool[Connection], path: Path) ->
     """
     async with transaction(pool) as conn:
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('planops-admin-key'))")
-        exists = await (
+        exists_row = await (
             await conn.execute(
                 "SELECT 1 FROM api_keys WHERE principal = %s AND admin AND revoke_time IS NULL",
                 (ADMIN_PRINCIPAL,),
             )
         ).fetchone()
-        if exists and await asyncio.to_thread(path.exists):
+        key_file_exists: bool = await asyncio.to_thread(path.exists)
+        if exists_row is not None and key_file_exists:
             return None
         _, token = await insert_key(
             conn, principal=ADMIN_PRINCIPAL, admin=True, display_name="first-start admin"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import grpc
 from planops.core.v1 import person_pb2, person_service_pb2, person_service_pb2_grpc
 from psycopg import errors as pg_errors
 from psycopg import sql
@@ -19,12 +18,12 @@ from services.common.errors import (
     NotFound,
     PermissionDenied,
 )
+from services.common.server import Context
 from services.core import convert, names, paging, store
 from services.core.store import Change
 from services.core.task_servicer import MEMBERS, check_etag
 from services.core.validate import Checks, update_paths
 
-Context = grpc.aio.ServicerContext
 UPDATABLE = (
     "display_name",
     "email",
@@ -197,7 +196,7 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
             for path in paths:
                 field = person_pb2.Person.DESCRIPTOR.fields_by_name[path]
                 if field.is_repeated:
-                    getattr(merged, path).Clear()
+                    merged.ClearField(path)
                     getattr(merged, path).extend(getattr(request.person, path))
                 else:
                     setattr(merged, path, getattr(request.person, path))

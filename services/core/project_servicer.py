@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import grpc
 from planops.core.v1 import project_pb2, project_service_pb2, project_service_pb2_grpc
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
@@ -12,13 +11,13 @@ from psycopg_pool import AsyncConnectionPool
 from services.common.auth import Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.server import Context
 from services.core import calendar, convert, names, paging, store
 from services.core import workflow as wf
 from services.core.store import Change
 from services.core.task_servicer import MEMBERS, check_etag, project_row
 from services.core.validate import Checks, update_paths
 
-Context = grpc.aio.ServicerContext
 UPDATABLE = (
     "display_name",
     "description",

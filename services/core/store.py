@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import uuid
@@ -10,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from google.protobuf.message import Message
-from planops.core.v1 import events_pb2
+from planops.core.v1 import events_pb2, task_pb2
 from psycopg.types.json import Jsonb
 
 from services.common.auth import Principal, metadata_var, method_var
 from services.common.db import Connection
-from services.common.errors import PermissionDenied
+from services.common.errors import NotFound, PermissionDenied
 from services.common.logs import request_id_var
 from services.core import convert
 
@@ -25,6 +26,7 @@ ACTIONS = {
     "updated": "update",
     "deleted": "delete",
     "transitioned": "transition",
+    "revoked": "revoke",
 }
 EVENT_FIELDS = {
     "project": "project_resource",
@@ -54,7 +56,7 @@ class Change:
     before: Message | None
     after: Message | None
     changed_fields: Sequence[str] = ()
-    transition: Message | None = None
+    transition: task_pb2.TaskTransition | None = None
 
 
 def actor_of(principal: Principal) -> dict[str, str]:
@@ -79,31 +81,19 @@ def actor_of(principal: Principal) -> dict[str, str]:
 async def record(
     conn: Connection, principal: Principal, change: Change, *, request_id: str = ""
 ) -> None:
-    """Write the audit entry and the outbox event of `change` in the caller's transaction."""
+    """Write the audit entry and the outbox event of `change` in the caller's transaction.
+
+    One statement for both rows: a round trip saved on every write.
+    """
     actor = actor_of(principal)
     request = request_id or request_id_var.get()
-    cur = await conn.execute(
-        "INSERT INTO audit_log (actor, request_id, method, resource, project, action, before, after)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING time",
-        (
-            Jsonb(actor),
-            request,
-            method_var.get() or "internal",
-            change.resource,
-            change.project,
-            ACTIONS.get(change.verb, change.verb),
-            Jsonb(convert.as_json(change.before)) if change.before is not None else None,
-            Jsonb(convert.as_json(change.after)) if change.after is not None else None,
-        ),
-    )
-    row = await cur.fetchone()
-    assert row is not None
+    now = dt.datetime.now(dt.UTC)
     event = events_pb2.ChangeEvent(
         id=str(uuid.uuid4()),
         type=f"{change.kind}.{change.verb}",
         aggregate=change.resource,
         aggregate_version=change.version,
-        time=convert.timestamp(row["time"]),
+        time=convert.timestamp(now),
         actor=convert.actor(actor),
         request_id=request,
         project=f"projects/{change.project}" if change.project else "",
@@ -116,9 +106,21 @@ async def record(
     if change.transition is not None:
         event.transition.CopyFrom(change.transition)
     await conn.execute(
-        "INSERT INTO outbox (event_id, subject, aggregate, aggregate_version, payload)"
+        "WITH audit AS (INSERT INTO audit_log"
+        " (time, actor, request_id, method, resource, project, action, before, after)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s))"
+        " INSERT INTO outbox (event_id, subject, aggregate, aggregate_version, payload)"
         " VALUES (%s, %s, %s, %s, %s)",
         (
+            now,
+            Jsonb(actor),
+            request,
+            method_var.get() or "internal",
+            change.resource,
+            change.project,
+            ACTIONS.get(change.verb, change.verb),
+            Jsonb(convert.as_json(change.before)) if change.before is not None else None,
+            Jsonb(convert.as_json(change.after)) if change.after is not None else None,
             event.id,
             f"{SUBJECT_PREFIX}.{event.type}",
             change.resource,
@@ -191,6 +193,32 @@ async def require_role(
             metadata={"project": f"projects/{project}", "roles": ",".join(roles)},
         )
     return held
+
+
+async def project_access(
+    conn: Connection, principal: Principal, project: str, *roles: str, lock: bool = False
+) -> tuple[set[str], dict[str, Any]]:
+    """The caller's roles and the project row, in one query; refused like `require_role`."""
+    row = await (
+        await conn.execute(
+            "SELECT p.*, m.roles AS member_roles FROM projects p"
+            " LEFT JOIN memberships m ON m.project_id = p.id AND m.member = %s"
+            " WHERE p.id = %s" + (" FOR NO KEY UPDATE OF p" if lock else ""),
+            (principal.principal, project),
+        )
+    ).fetchone()
+    held = set(row["member_roles"] or ()) if row else set()
+    if principal.admin:
+        held |= {"manager", "executor", "reviewer", "viewer"}
+    elif not held & set(roles):
+        raise PermissionDenied(
+            f"{principal.principal} needs the role {' or '.join(roles)} in projects/{project}",
+            reason="ROLE_REQUIRED",
+            metadata={"project": f"projects/{project}", "roles": ",".join(roles)},
+        )
+    if row is None:
+        raise NotFound(f"projects/{project} does not exist", reason="PROJECT_NOT_FOUND")
+    return held, row
 
 
 def hash_secret(secret: str) -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import grpc
 from planops.core.v1 import task_pb2, task_service_pb2, task_service_pb2_grpc
 from psycopg import sql
 from psycopg.types.json import Jsonb
@@ -21,12 +20,12 @@ from services.common.errors import (
     NotFound,
     PermissionDenied,
 )
+from services.common.server import Context
 from services.core import convert, graph, names, paging, store, tasks
 from services.core import workflow as wf
 from services.core.store import Change
 from services.core.validate import Checks, update_paths
 
-Context = grpc.aio.ServicerContext
 EDITORS = ("manager", "executor")
 MEMBERS = ("manager", "executor", "reviewer", "viewer")
 CONTRIBUTORS = ("manager", "executor", "reviewer")
@@ -97,29 +96,37 @@ async def check_references(
 async def insert_task(
     conn: Connection, principal: Principal, *, project: str, values: dict[str, Any], state: str
 ) -> task_pb2.Task:
+    """The task and its first history entry in one statement, then its audit and event."""
     columns = list(values)
+    actor = store.actor_of(principal)
     row = await (
         await conn.execute(
             sql.SQL(
-                "INSERT INTO tasks (project_id, state, {}) VALUES (%s, %s, {}) RETURNING *"
+                "WITH t AS (INSERT INTO tasks (project_id, state, {}) VALUES (%s, %s, {}) RETURNING *),"
+                " h AS (INSERT INTO task_transitions (task_id, project_id, from_state, to_state, actor, comment)"
+                "  SELECT id, project_id, '', state, %s, 'created' FROM t RETURNING id, time)"
+                " SELECT t.*, h.id AS transition_id, h.time AS transition_time FROM t, h"
             ).format(
                 sql.SQL(", ").join(map(sql.Identifier, columns)),
                 sql.SQL(", ").join(sql.Placeholder() * len(columns)),
             ),
-            [project, state, *(_adapt(c, v) for c, v in values.items())],
+            [project, state, *(_adapt(c, v) for c, v in values.items()), Jsonb(actor)],
         )
     ).fetchone()
     assert row is not None
     message = convert.task(row)
-    actor = store.actor_of(principal)
-    transition = await (
-        await conn.execute(
-            "INSERT INTO task_transitions (task_id, project_id, from_state, to_state, actor, comment)"
-            " VALUES (%s, %s, '', %s, %s, 'created') RETURNING *",
-            (row["id"], project, state, Jsonb(actor)),
-        )
-    ).fetchone()
-    assert transition is not None
+    transition = convert.transition(
+        {
+            "id": row["transition_id"],
+            "task_id": row["id"],
+            "project_id": project,
+            "from_state": "",
+            "to_state": state,
+            "actor": actor,
+            "time": row["transition_time"],
+            "comment": "created",
+        }
+    )
     await store.record(
         conn,
         principal,
@@ -131,7 +138,7 @@ async def insert_task(
             version=1,
             before=None,
             after=message,
-            transition=convert.transition(transition),
+            transition=transition,
         ),
     )
     return message
@@ -158,11 +165,11 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         checks.raise_if_any()
         principal = current_principal()
         async with transaction(self.pool) as conn:
-            await store.require_role(conn, principal, project, *EDITORS)
+            _, prow = await store.project_access(conn, principal, project, *EDITORS)
             earlier = await store.remembered(conn, principal, request_id=request.request_id)
             if earlier is not None:
                 return task_service_pb2.CreateTaskResponse(task=await self._get(conn, earlier[0]))
-            flow = wf.Workflow.from_json((await project_row(conn, project))["workflow"])
+            flow = wf.Workflow.from_json(prow["workflow"])
             await check_references(conn, values, project=project, field="task")
             task = await insert_task(
                 conn, principal, project=project, values=values, state=flow.initial_state
@@ -190,13 +197,13 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         checks.raise_if_any()
         principal = current_principal()
         async with transaction(self.pool) as conn:
-            await store.require_role(conn, principal, project, *EDITORS)
+            _, prow = await store.project_access(conn, principal, project, *EDITORS)
             earlier = await store.remembered(conn, principal, request_id=request.request_id)
             if earlier is not None:
                 return task_service_pb2.BatchCreateTasksResponse(
                     tasks=[await self._get(conn, name) for name in earlier]
                 )
-            flow = wf.Workflow.from_json((await project_row(conn, project))["workflow"])
+            flow = wf.Workflow.from_json(prow["workflow"])
             created = []
             for i, values in enumerate(all_values):
                 await check_references(conn, values, project=project, field=f"requests[{i}].task")
@@ -294,12 +301,12 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                 where.append(sql.SQL("due_date < %s AND NOT (state = ANY(%s))"))
                 params += [tasks.today_in(prow["time_zone"]), closed]
             if after is not None:
-                where.append(sql.SQL(keyset_sql))  # type: ignore[arg-type]
+                where.append(sql.SQL(keyset_sql))
                 params += tasks.keyset_params(request.order_by, after)
             query = sql.SQL("SELECT * FROM tasks WHERE {} ORDER BY {} LIMIT {}").format(
                 sql.SQL(" AND ").join(where),
                 sql.SQL(order_sql),
-                sql.Literal(size + 1),  # type: ignore[arg-type]
+                sql.Literal(size + 1),
             )
             rows = await (await conn.execute(query, params)).fetchall()
         token = ""
@@ -335,7 +342,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             for path in paths:
                 field = task_pb2.Task.DESCRIPTOR.fields_by_name[path]
                 if field.is_repeated:
-                    getattr(merged, path).Clear()
+                    merged.ClearField(path)
                     getattr(merged, path).extend(getattr(request.task, path))
                 else:
                     setattr(merged, path, getattr(request.task, path))
@@ -410,8 +417,8 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         checks.raise_if_any()
         principal = current_principal()
         async with transaction(self.pool) as conn:
-            roles = await store.require_role(conn, principal, project, *CONTRIBUTORS)
-            flow = wf.Workflow.from_json((await project_row(conn, project))["workflow"])
+            roles, prow = await store.project_access(conn, principal, project, *CONTRIBUTORS)
+            flow = wf.Workflow.from_json(prow["workflow"])
             row = await task_row(conn, project, task_id, lock=True)
             check_etag(request.etag, row["version"], request.name)
             target = flow.state(request.to_state)
@@ -429,10 +436,21 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                     reason="TRANSITION_NOT_ALLOWED",
                     violations=[FieldViolation("to_state", f"not reachable from {row['state']}")],
                 )
-            if not principal.admin and not set(allowed) & roles:
+            acting = set(allowed) & roles
+            if not principal.admin and not acting:
                 raise PermissionDenied(
                     f"moving from {row['state']} to {request.to_state} needs the role {' or '.join(allowed)}",
                     reason="ROLE_REQUIRED",
+                )
+            if (
+                not principal.admin
+                and acting == {"executor"}
+                and row["assignee"]
+                and f"people/{row['assignee']}" != principal.principal
+            ):
+                raise PermissionDenied(
+                    f"an executor moves only their own or unassigned tasks; this one is people/{row['assignee']}'s",
+                    reason="NOT_ASSIGNEE",
                 )
             before = convert.task(row)
             updated = await (
@@ -596,7 +614,17 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             back = graph.path(edges, start=ids["successor"], goal=ids["predecessor"])
             if back is not None:
                 cycle = [ids["predecessor"], *back]
-                described = " -> ".join(names.task_name(project, t) for t in cycle)
+                titles = {
+                    r["id"]: r["title"]
+                    for r in await (
+                        await conn.execute(
+                            "SELECT id, title FROM tasks WHERE id = ANY(%s)", (cycle,)
+                        )
+                    ).fetchall()
+                }
+                described = " -> ".join(
+                    f"{names.task_name(project, t)} ({titles.get(t, '?')[:60]})" for t in cycle
+                )
                 raise FailedPrecondition(
                     f"this dependency would close a cycle: {described}",
                     reason="DEPENDENCY_CYCLE",

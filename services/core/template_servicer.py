@@ -7,7 +7,6 @@ import logging
 from importlib import resources
 from typing import Any
 
-import grpc
 from google.protobuf import json_format
 from planops.core.v1 import task_pb2, template_pb2, template_service_pb2, template_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
@@ -15,6 +14,7 @@ from psycopg_pool import AsyncConnectionPool
 from services.common.auth import Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
+from services.common.server import Context
 from services.core import calendar, convert, graph, names, paging, store
 from services.core.person_servicer import require_admin
 from services.core.project_servicer import insert_project, project_values
@@ -24,7 +24,6 @@ from services.core.validate import Checks
 from services.core.workflow import Workflow
 
 log = logging.getLogger(__name__)
-Context = grpc.aio.ServicerContext
 
 
 def check_template(template: template_pb2.Template, checks: Checks) -> None:
@@ -48,7 +47,7 @@ def check_template(template: template_pb2.Template, checks: Checks) -> None:
             checks.fail(f"{field}.start_offset_days", "must be within ten years of the anchor")
         checks.number(t.estimate_hours, f"{field}.estimate_hours", low=0, high=100_000)
         checks.skills([(s.skill, s.level) for s in t.required_skills], f"{field}.required_skills")
-    edges = []
+    edges: list[tuple[int, int]] = []
     for i, d in enumerate(template.dependencies):
         for end in ("predecessor_key", "successor_key"):
             if getattr(d, end) not in keys:

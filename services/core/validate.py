@@ -13,6 +13,8 @@ from services.common.errors import FieldViolation, InvalidArgument
 SKILL = re.compile(r"^[a-z0-9][a-z0-9 _+#./-]{0,63}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 MAX_LIST = 200
+# Python 3.11's fromisoformat also takes 20300115 and 2030-W03; the API promises YYYY-MM-DD.
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Checks:
@@ -41,6 +43,8 @@ class Checks:
                 self.fail(field, "is required (YYYY-MM-DD)")
             return None
         try:
+            if not DATE.match(value):
+                raise ValueError(value)
             day = dt.date.fromisoformat(value)
         except ValueError:
             self.fail(field, f"must be a date YYYY-MM-DD, not {value[:40]!r}")

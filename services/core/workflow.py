@@ -93,9 +93,12 @@ def _default() -> Workflow:
         Transition("done", "in_progress", ("reviewer", "manager")),
     ]
     for s in ("draft", "submitted", "in_review", "scheduled", "in_progress", "in_acceptance"):
-        moves.append(Transition(s, "blocked", work))
         moves.append(Transition(s, "cancelled", ("manager",)))
-    for s in ("scheduled", "in_progress", "draft"):
+    # Only reviewed work can be blocked, and it leaves blocked for reviewed states only: a
+    # path through blocked must never let an executor skip the review.
+    for s in ("scheduled", "in_progress", "in_acceptance"):
+        moves.append(Transition(s, "blocked", work))
+    for s in ("scheduled", "in_progress"):
         moves.append(Transition("blocked", s, work))
     moves.append(Transition("blocked", "cancelled", ("manager",)))
     moves.append(Transition("cancelled", "draft", ("manager",)))

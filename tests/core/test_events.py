@@ -76,11 +76,16 @@ async def created_events(nats_url: str, project_id: str) -> list[events_pb2.Chan
         js = nc.jetstream()
         sub = await js.pull_subscribe("planops.core.v1.task.created", stream=STREAM)
         found: list[events_pb2.ChangeEvent] = []
-        while True:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        while loop.time() < deadline:
             try:
                 batch = await sub.fetch(500, timeout=1)
-            except nats.errors.TimeoutError:
-                break
+            except (nats.errors.TimeoutError, TimeoutError):
+                info = await sub.consumer_info()
+                if info.num_pending == 0 and info.num_ack_pending == 0:
+                    break
+                continue
             for message in batch:
                 event = events_pb2.ChangeEvent.FromString(message.data)
                 assert message.headers and message.headers["Nats-Msg-Id"] == event.id

@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+import grpc
+from planops.core.v1 import (
+    api_key_pb2,
+    api_key_service_pb2,
+    project_service_pb2,
+    task_pb2,
+    task_service_pb2,
+)
+
+from services.common.errors import reason_of
+from tests.conftest import CoreUnderTest
+from tests.core.helpers import EXECUTOR, VIEWER, Client, count, invalid_fields, refused
+
+Code = grpc.StatusCode
+
+
+async def test_keys_authenticate_until_revoked(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    await admin.create_project("promo")
+    key = await admin.add_person("ann", project="promo", roles=[VIEWER])
+    spare = await admin.new_key("people/ann")
+    ann = Client(core, key)
+    caller = await ann.keys.GetCaller(api_key_service_pb2.GetCallerRequest(), metadata=ann.md)
+    assert caller.api_key.principal == "people/ann"
+    assert not caller.api_key.admin
+    assert key not in str(caller), "the secret is never shown again"
+
+    get = project_service_pb2.GetProjectRequest(name="projects/promo")
+    await ann.projects.GetProject(get, metadata=ann.md)
+
+    missing = await refused(admin.projects.GetProject(get), Code.UNAUTHENTICATED)
+    assert reason_of(missing) == "API_KEY_MISSING"
+    for bad in ("nonsense", "planops_short_x", key[:-4] + "AAAA", "Basic " + key):
+        error = await refused(
+            admin.projects.GetProject(get, metadata=(("authorization", f"Bearer {bad}"),)),
+            Code.UNAUTHENTICATED,
+        )
+        assert reason_of(error) == "API_KEY_INVALID"
+    await refused(
+        admin.projects.GetProject(get, metadata=(("authorization", key),)), Code.UNAUTHENTICATED
+    )
+
+    revoked = await admin.keys.RevokeApiKey(
+        api_key_service_pb2.RevokeApiKeyRequest(name=caller.api_key.name), metadata=admin.md
+    )
+    assert revoked.api_key.HasField("revoke_time")
+    error = await refused(ann.projects.GetProject(get, metadata=ann.md), Code.UNAUTHENTICATED)
+    assert reason_of(error) == "API_KEY_REVOKED"
+    await refused(
+        ann.keys.GetCaller(api_key_service_pb2.GetCallerRequest(), metadata=ann.md),
+        Code.UNAUTHENTICATED,
+    )
+    await Client(core, spare).projects.GetProject(get, metadata=core.auth(spare))
+
+    await refused(
+        admin.keys.RevokeApiKey(
+            api_key_service_pb2.RevokeApiKeyRequest(name="apiKeys/000000000000"), metadata=admin.md
+        ),
+        Code.NOT_FOUND,
+    )
+    assert await invalid_fields(
+        admin.keys.RevokeApiKey(
+            api_key_service_pb2.RevokeApiKeyRequest(name="x"), metadata=admin.md
+        )
+    ) == {"name"}
+    # The audit log names the action "revoke" (audit.proto); checked last so the rest runs.
+    [entry] = await admin.audit_entries(resource=caller.api_key.name, action="revoke")
+    assert "revoke_time" in entry.after and "revoke_time" not in entry.before
+
+
+async def test_key_administration(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    ann_key = await admin.add_person("ann")
+    second = await admin.keys.CreateApiKey(
+        api_key_service_pb2.CreateApiKeyRequest(
+            api_key=api_key_pb2.ApiKey(principal="people/ann", display_name="laptop", admin=True)
+        ),
+        metadata=admin.md,
+    )
+    assert second.secret.startswith("planops_")
+    assert second.api_key.display_name == "laptop"
+    assert second.api_key.principal == "people/ann"
+    service = await admin.new_key("services/planner")
+
+    listed = await admin.keys.ListApiKeys(
+        api_key_service_pb2.ListApiKeysRequest(principal="people/ann"), metadata=admin.md
+    )
+    assert listed.api_keys[0].name == second.api_key.name, "newest first"
+    assert len(listed.api_keys) == 2
+    everyone = await admin.keys.ListApiKeys(
+        api_key_service_pb2.ListApiKeysRequest(page_size=1), metadata=admin.md
+    )
+    assert len(everyone.api_keys) == 1 and everyone.next_page_token
+
+    assert await invalid_fields(
+        admin.keys.CreateApiKey(
+            api_key_service_pb2.CreateApiKeyRequest(
+                api_key=api_key_pb2.ApiKey(principal="people/ghost")
+            ),
+            metadata=admin.md,
+        )
+    ) == {"api_key.principal"}
+    assert await invalid_fields(
+        admin.keys.CreateApiKey(
+            api_key_service_pb2.CreateApiKeyRequest(api_key=api_key_pb2.ApiKey(principal="ann")),
+            metadata=admin.md,
+        )
+    ) == {"api_key.principal"}
+
+    ann = Client(core, ann_key)
+    keys_before = await count(core, "SELECT count(*) FROM core.api_keys")
+    for call in (
+        ann.keys.CreateApiKey(
+            api_key_service_pb2.CreateApiKeyRequest(
+                api_key=api_key_pb2.ApiKey(principal="people/ann", admin=True)
+            ),
+            metadata=ann.md,
+        ),
+        ann.keys.ListApiKeys(api_key_service_pb2.ListApiKeysRequest(), metadata=ann.md),
+        ann.keys.RevokeApiKey(
+            api_key_service_pb2.RevokeApiKeyRequest(name=second.api_key.name), metadata=ann.md
+        ),
+    ):
+        error = await refused(call, Code.PERMISSION_DENIED)
+        assert reason_of(error) == "ADMIN_REQUIRED"
+    assert await count(core, "SELECT count(*) FROM core.api_keys") == keys_before
+
+    # An admin key of a person may administer; a service key acts as the service.
+    ann_admin = Client(core, second.secret)
+    await ann_admin.new_key("people/ann")
+    planner = Client(core, service)
+    caller = await planner.keys.GetCaller(
+        api_key_service_pb2.GetCallerRequest(), metadata=planner.md
+    )
+    assert caller.api_key.principal == "services/planner"
+
+
+async def test_project_access_follows_membership_and_role(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    await admin.create_project("promo")
+    await admin.create_project("other")
+    task = await admin.create_task("promo", "Copy")
+    stranger = Client(core, await admin.add_person("sam"))
+    viewer = Client(core, await admin.add_person("vic", project="promo", roles=[VIEWER]))
+    ann = Client(core, await admin.add_person("ann", project="promo", roles=[EXECUTOR]))
+    await admin.add_person("bob", project="promo", roles=[EXECUTOR])
+
+    async def denied(call: object) -> None:
+        error = await refused(call, Code.PERMISSION_DENIED)  # type: ignore[arg-type]
+        assert reason_of(error) in {"ROLE_REQUIRED", "NOT_ASSIGNEE"}
+
+    get = project_service_pb2.GetProjectRequest(name="projects/promo")
+    await denied(stranger.projects.GetProject(get, metadata=stranger.md))
+    await denied(stranger.get_task(task.name))
+    await denied(stranger.list_tasks("promo"))
+    await denied(stranger.create_task("promo", "Sneaky"))
+    await denied(stranger.update_task(task_pb2.Task(name=task.name, title="x"), "title"))
+    await denied(stranger.move(task.name, "submitted"))
+    await denied(stranger.audit_entries(project="projects/promo"))
+    listed = await stranger.projects.ListProjects(
+        project_service_pb2.ListProjectsRequest(), metadata=stranger.md
+    )
+    assert list(listed.projects) == []
+
+    await viewer.projects.GetProject(get, metadata=viewer.md)
+    assert [t.name for t in await viewer.list_tasks("promo")] == [task.name]
+    assert await viewer.get_task(task.name) == task
+    await denied(viewer.create_task("promo", "Nope"))
+    await denied(viewer.update_task(task_pb2.Task(name=task.name, title="x"), "title"))
+    await denied(viewer.move(task.name, "submitted"))
+    await denied(
+        viewer.tasks.CreateComment(
+            task_service_pb2.CreateCommentRequest(
+                parent=task.name, comment=task_pb2.Comment(body="hi")
+            ),
+            metadata=viewer.md,
+        )
+    )
+    listed = await viewer.projects.ListProjects(
+        project_service_pb2.ListProjectsRequest(), metadata=viewer.md
+    )
+    assert [p.name for p in listed.projects] == ["projects/promo"]
+
+    mine = await ann.create_task("promo", "Mine", assignee="people/ann")
+    changed = await ann.update_task(
+        task_pb2.Task(name=mine.name, title="Mine, renamed", estimate_hours=3),
+        "title",
+        "estimate_hours",
+    )
+    assert (changed.title, changed.estimate_hours) == ("Mine, renamed", 3)
+    bobs = await admin.create_task("promo", "Bob's", assignee="people/bob")
+    error = await refused(
+        ann.update_task(task_pb2.Task(name=bobs.name, title="taken"), "title"),
+        Code.PERMISSION_DENIED,
+    )
+    assert reason_of(error) == "NOT_ASSIGNEE"
+    assert (await admin.get_task(bobs.name)).title == "Bob's"
+    await denied(
+        ann.tasks.DeleteTask(task_service_pb2.DeleteTaskRequest(name=mine.name), metadata=ann.md)
+    )
+    await denied(
+        ann.projects.UpdateProject(
+            project_service_pb2.UpdateProjectRequest(
+                project={"name": "projects/promo", "display_name": "Mine"},
+                update_mask={"paths": ["display_name"]},
+            ),
+            metadata=ann.md,
+        )
+    )
+    await denied(ann.create_task("other", "Wrong project"))
+    assert await count(core, "SELECT count(*) FROM core.tasks WHERE project_id = 'other'") == 0
+    assert await count(core, "SELECT count(*) FROM core.tasks WHERE project_id = 'promo'") == 3

@@ -1,0 +1,331 @@
+from __future__ import annotations
+
+import grpc
+from google.protobuf import field_mask_pb2
+from planops.core.v1 import project_pb2, project_service_pb2
+
+from services.common.errors import reason_of
+from tests.conftest import CoreUnderTest
+from tests.core.helpers import (
+    EXECUTOR,
+    MANAGER,
+    VIEWER,
+    Client,
+    count,
+    invalid_fields,
+    refused,
+)
+
+Code = grpc.StatusCode
+
+
+def update_request(
+    project: project_pb2.Project, *paths: str
+) -> project_service_pb2.UpdateProjectRequest:
+    return project_service_pb2.UpdateProjectRequest(
+        project=project, update_mask=field_mask_pb2.FieldMask(paths=list(paths))
+    )
+
+
+async def test_project_create_get_list_update(core: CoreUnderTest) -> None:
+    c = Client(core)
+    created = await c.create_project(
+        "promo",
+        display_name="  Promo  ",
+        description="Monthly campaign",
+        time_zone="Asia/Shanghai",
+        calendar=project_pb2.Calendar(holiday_country="CN", days_off=["2026-05-06"]),
+        start_date="2026-05-01",
+        deadline="2026-06-30",
+    )
+    assert created.name == "projects/promo"
+    assert created.display_name == "Promo"
+    assert created.time_zone == "Asia/Shanghai"
+    assert created.calendar.holiday_country == "CN"
+    assert list(created.calendar.working_days) == [1, 2, 3, 4, 5]
+    assert created.calendar.hours_per_day == 8
+    assert list(created.calendar.days_off) == ["2026-05-06"]
+    assert (created.start_date, created.deadline) == ("2026-05-01", "2026-06-30")
+    assert created.workflow.initial_state == "draft"
+    assert created.etag
+
+    got = await c.projects.GetProject(
+        project_service_pb2.GetProjectRequest(name="projects/promo"), metadata=c.md
+    )
+    assert got.project == created
+    await c.create_project("another")
+    listed = await c.projects.ListProjects(project_service_pb2.ListProjectsRequest(), metadata=c.md)
+    assert [p.name for p in listed.projects] == ["projects/another", "projects/promo"]
+
+    members = await c.projects.ListMemberships(
+        project_service_pb2.ListMembershipsRequest(parent="projects/promo"), metadata=c.md
+    )
+    assert [(m.member, list(m.roles)) for m in members.memberships] == [
+        ("services/admin", [MANAGER])
+    ]
+
+    change = project_pb2.Project(
+        name="projects/promo", display_name="Promo May", deadline="2026-07-31", etag=created.etag
+    )
+    updated = (
+        await c.projects.UpdateProject(update_request(change, "display_name"), metadata=c.md)
+    ).project
+    assert updated.display_name == "Promo May"
+    assert updated.deadline == "2026-06-30", "a field outside the mask must not change"
+    assert updated.description == "Monthly campaign"
+    assert updated.etag != created.etag
+
+    stale = await refused(
+        c.projects.UpdateProject(update_request(change, "deadline"), metadata=c.md), Code.ABORTED
+    )
+    assert reason_of(stale) == "ETAG_MISMATCH"
+    got = await c.projects.GetProject(
+        project_service_pb2.GetProjectRequest(name="projects/promo"), metadata=c.md
+    )
+    assert got.project.deadline == "2026-06-30"
+
+    change.etag = updated.etag
+    assert await invalid_fields(
+        c.projects.UpdateProject(update_request(change, "name"), metadata=c.md)
+    ) == {"update_mask"}
+    assert await invalid_fields(
+        c.projects.UpdateProject(update_request(change), metadata=c.md)
+    ) == {"update_mask"}
+    change.calendar.holiday_country = "XX"
+    assert await invalid_fields(
+        c.projects.UpdateProject(update_request(change, "calendar"), metadata=c.md)
+    ) == {"project.calendar.holiday_country"}
+    everything = await c.projects.UpdateProject(
+        update_request(
+            project_pb2.Project(
+                name="projects/promo", display_name="All", time_zone="Europe/Berlin"
+            ),
+            "*",
+        ),
+        metadata=c.md,
+    )
+    assert everything.project.time_zone == "Europe/Berlin"
+    assert everything.project.deadline == "", "* clears the fields left out"
+
+    await refused(
+        c.projects.GetProject(
+            project_service_pb2.GetProjectRequest(name="projects/nope"), metadata=c.md
+        ),
+        Code.NOT_FOUND,
+    )
+    await refused(c.create_project("promo"), Code.ALREADY_EXISTS)
+
+
+async def test_create_project_is_idempotent_by_request_id(core: CoreUnderTest) -> None:
+    c = Client(core)
+    request = project_service_pb2.CreateProjectRequest(
+        project_id="repair",
+        project=project_pb2.Project(display_name="Repair"),
+        request_id="req-project-1",
+    )
+    first = await c.projects.CreateProject(request, metadata=c.md)
+    again = await c.projects.CreateProject(request, metadata=c.md)
+    assert again.project == first.project
+    assert await count(core, "SELECT count(*) FROM core.projects") == 1
+    entries = await c.audit_entries(resource="projects/repair", action="create")
+    assert sorted(e.resource for e in entries) == [
+        "projects/repair",
+        "projects/repair/memberships/admin",
+    ]
+
+
+async def test_create_project_names_bad_fields_and_writes_nothing(core: CoreUnderTest) -> None:
+    c = Client(core)
+
+    async def fields_of(project_id: str, **fields: object) -> set[str]:
+        return await invalid_fields(
+            c.projects.CreateProject(
+                project_service_pb2.CreateProjectRequest(
+                    project_id=project_id,
+                    project=project_pb2.Project(**fields),  # type: ignore[arg-type]
+                ),
+                metadata=c.md,
+            )
+        )
+
+    assert await fields_of("p", display_name="P", time_zone="Mars/Base") == {"project.time_zone"}
+    assert await fields_of(
+        "p", display_name="P", calendar=project_pb2.Calendar(holiday_country="XX")
+    ) == {"project.calendar.holiday_country"}
+    assert await fields_of(
+        "p", display_name="P", calendar=project_pb2.Calendar(working_days=[0, 8])
+    ) == {"project.calendar.working_days"}
+    assert await fields_of("Bad_Id", display_name="P") == {"project_id"}
+    assert await fields_of("p", display_name="") == {"project.display_name"}
+    assert await fields_of("p", display_name="P", description="x" * 10_001) == {
+        "project.description"
+    }
+    assert await fields_of(
+        "p", display_name="P", start_date="2026-05-10", deadline="2026-05-01"
+    ) == {"project.deadline"}
+    assert await fields_of("", display_name="", time_zone="Mars/Base", start_date="2026-02-30") == {
+        "project_id",
+        "project.display_name",
+        "project.time_zone",
+        "project.start_date",
+    }
+    assert await count(core, "SELECT count(*) FROM core.projects") == 0
+    assert await count(core, "SELECT count(*) FROM core.audit_log WHERE project = 'p'") == 0
+
+
+async def test_delete_project_refused_with_tasks_unless_forced(core: CoreUnderTest) -> None:
+    c = Client(core)
+    project = await c.create_project("promo")
+    await c.create_task("promo", "Write copy")
+    delete = project_service_pb2.DeleteProjectRequest(name="projects/promo")
+    error = await refused(c.projects.DeleteProject(delete, metadata=c.md), Code.FAILED_PRECONDITION)
+    assert reason_of(error) == "PROJECT_NOT_EMPTY"
+    assert await count(core, "SELECT count(*) FROM core.tasks") == 1
+
+    stale = project_service_pb2.DeleteProjectRequest(
+        name="projects/promo", etag='W/"99"', force=True
+    )
+    await refused(c.projects.DeleteProject(stale, metadata=c.md), Code.ABORTED)
+
+    forced = project_service_pb2.DeleteProjectRequest(
+        name="projects/promo", etag=project.etag, force=True
+    )
+    await c.projects.DeleteProject(forced, metadata=c.md)
+    await refused(
+        c.projects.GetProject(
+            project_service_pb2.GetProjectRequest(name="projects/promo"), metadata=c.md
+        ),
+        Code.NOT_FOUND,
+    )
+    assert await count(core, "SELECT count(*) FROM core.tasks") == 0
+    assert await count(core, "SELECT count(*) FROM core.memberships") == 0
+    [entry] = await c.audit_entries(resource="projects/promo", action="delete")
+    assert entry.before["display_name"] == "Promo"
+
+    await c.create_project("empty")
+    await c.projects.DeleteProject(
+        project_service_pb2.DeleteProjectRequest(name="projects/empty"), metadata=c.md
+    )
+    assert await count(core, "SELECT count(*) FROM core.projects") == 0
+
+
+async def test_memberships(core: CoreUnderTest) -> None:
+    c = Client(core)
+    await c.create_project("promo")
+    ann_key = await c.add_person("ann", project="promo", roles=[EXECUTOR])
+    await c.add_person("bob")
+    await c.add_member("promo", "people/bob", VIEWER, VIEWER)
+
+    listed = await c.projects.ListMemberships(
+        project_service_pb2.ListMembershipsRequest(parent="projects/promo"), metadata=c.md
+    )
+    assert [(m.name, m.member, list(m.roles)) for m in listed.memberships] == [
+        ("projects/promo/memberships/ann", "people/ann", [EXECUTOR]),
+        ("projects/promo/memberships/bob", "people/bob", [VIEWER]),
+        ("projects/promo/memberships/admin", "services/admin", [MANAGER]),
+    ]
+
+    await refused(c.add_member("promo", "people/ann", VIEWER), Code.ALREADY_EXISTS)
+    assert await invalid_fields(c.add_member("promo", "people/ghost", VIEWER)) == {
+        "membership.member"
+    }
+    assert await invalid_fields(c.add_member("promo", "people/bob")) == {"membership.roles"}
+    assert await invalid_fields(c.add_member("promo", "robots/r2", VIEWER)) == {"membership.member"}
+    ann = Client(core, ann_key)
+    await refused(ann.add_member("promo", "people/bob", MANAGER), Code.PERMISSION_DENIED)
+
+    ann_membership = listed.memberships[0]
+    changed = await c.projects.UpdateMembership(
+        project_service_pb2.UpdateMembershipRequest(
+            membership=project_pb2.Membership(
+                name=ann_membership.name, roles=[MANAGER, EXECUTOR], etag=ann_membership.etag
+            ),
+            update_mask=field_mask_pb2.FieldMask(paths=["roles"]),
+        ),
+        metadata=c.md,
+    )
+    assert set(changed.membership.roles) == {MANAGER, EXECUTOR}
+    stale = project_service_pb2.UpdateMembershipRequest(
+        membership=project_pb2.Membership(
+            name=ann_membership.name, roles=[VIEWER], etag=ann_membership.etag
+        ),
+        update_mask=field_mask_pb2.FieldMask(paths=["roles"]),
+    )
+    await refused(c.projects.UpdateMembership(stale, metadata=c.md), Code.ABORTED)
+
+    await c.projects.DeleteMembership(
+        project_service_pb2.DeleteMembershipRequest(name="projects/promo/memberships/admin"),
+        metadata=c.md,
+    )
+    last = await refused(
+        c.projects.DeleteMembership(
+            project_service_pb2.DeleteMembershipRequest(name="projects/promo/memberships/ann"),
+            metadata=c.md,
+        ),
+        Code.FAILED_PRECONDITION,
+    )
+    assert reason_of(last) == "LAST_MANAGER"
+    await refused(
+        c.projects.DeleteMembership(
+            project_service_pb2.DeleteMembershipRequest(name="projects/promo/memberships/zed"),
+            metadata=c.md,
+        ),
+        Code.NOT_FOUND,
+    )
+    listed = await c.projects.ListMemberships(
+        project_service_pb2.ListMembershipsRequest(parent="projects/promo"), metadata=c.md
+    )
+    assert [m.member for m in listed.memberships] == ["people/ann", "people/bob"]
+
+
+async def test_iterations(core: CoreUnderTest) -> None:
+    c = Client(core)
+    await c.create_project("promo")
+
+    async def iteration(name: str, start: str, end: str, request_id: str = "") -> str:
+        response = await c.projects.CreateIteration(
+            project_service_pb2.CreateIterationRequest(
+                parent="projects/promo",
+                iteration=project_pb2.Iteration(display_name=name, start_date=start, end_date=end),
+                request_id=request_id,
+            ),
+            metadata=c.md,
+        )
+        return response.iteration.name
+
+    first = await iteration("Sprint 1", "2026-05-04", "2026-05-15", "it-1")
+    assert await iteration("Sprint 1", "2026-05-04", "2026-05-15", "it-1") == first
+    second = await iteration("Sprint 2", "2026-05-18", "2026-05-29")
+    listed = await c.projects.ListIterations(
+        project_service_pb2.ListIterationsRequest(parent="projects/promo"), metadata=c.md
+    )
+    assert [i.name for i in listed.iterations] == [second, first]
+
+    assert await invalid_fields(
+        c.projects.CreateIteration(
+            project_service_pb2.CreateIterationRequest(
+                parent="projects/promo",
+                iteration=project_pb2.Iteration(
+                    display_name="Long", start_date="2026-05-01", end_date="2026-06-30"
+                ),
+            ),
+            metadata=c.md,
+        )
+    ) == {"iteration.end_date"}
+
+    task = await c.create_task("promo", "Copy", iteration=first)
+    assert task.iteration == first
+    await c.projects.DeleteIteration(
+        project_service_pb2.DeleteIterationRequest(name=first), metadata=c.md
+    )
+    assert (await c.get_task(task.name)).iteration == ""
+    listed = await c.projects.ListIterations(
+        project_service_pb2.ListIterationsRequest(parent="projects/promo"), metadata=c.md
+    )
+    assert [i.name for i in listed.iterations] == [second]
+    await refused(
+        c.projects.DeleteIteration(
+            project_service_pb2.DeleteIterationRequest(name=first), metadata=c.md
+        ),
+        Code.NOT_FOUND,
+    )
