@@ -11,11 +11,11 @@ subscription on `planops.core.v1.task.>` in the orchestrating process timestamps
 the benchmark project; lag = arrival - ChangeEvent.time. Process CPU of the clients, core,
 PostgreSQL and NATS is sampled per phase, so the summary shows who used the cores.
 
-The reference runs afterwards, with core stopped, in fresh databases on the same PostgreSQL:
-`--clients` AsyncConnections in one process issue the statement sequence core issues per call
-("full": the auth lookup, the role check, idempotency, the project and assignee reads, the four
-writes), and once more only the writes ("writes": INSERT task/transition/audit/outbox; SELECT
-FOR UPDATE/UPDATE/audit/outbox).
+The reference runs afterwards, with core stopped, in a fresh database on the same PostgreSQL:
+this one process calls core's own servicer code (`TaskServicer.CreateTask` / `UpdateTask`, and
+the API-key check) directly on a psycopg pool of `--clients` connections, with `--clients`
+concurrent callers. It is exactly core's transactions without gRPC, the network hop and the
+second process, so the ratio isolates what the service layer costs.
 
 Without DATABASE_URL / NATS_URL, embedded PostgreSQL and NATS start in a temporary directory
 that is removed afterwards. Nothing is written into the repository.
@@ -239,25 +239,12 @@ def free_port() -> int:
     return fp()
 
 
-# --patch-relay: services/core/events.py sweeps sent rows with make_interval(hours => 24.0); the
-# float matches no make_interval signature, the UndefinedFunction escapes the relay's retry
-# (it catches OperationalError only) and the relay task dies on its 600th sweep, silently.
-# This launcher passes an integer instead, to measure the event lag core would have with
-# that one-line fix. Off by default: the default run measures core as it is.
-RELAY_PATCH = (
-    "import functools, runpy, services.core.events as ev; "
-    "ev.RelaySettings = functools.partial(ev.RelaySettings, keep_sent_hours=24); "
-    "runpy.run_module('services.core', run_name='__main__', alter_sys=True)"
-)
-
-
 def start_core(
     infra: Infra,
     database_url: str,
     port: int,
     wrap: list[str],
     pyargs: list[str],
-    patch_relay: bool = False,
 ) -> subprocess.Popen[bytes]:
     home = infra.tmp / "home"
     env = dict(os.environ)
@@ -269,10 +256,7 @@ def start_core(
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")])),
     )
     out = (infra.tmp / "core.log").open("ab")
-    if patch_relay:
-        cmd = [*wrap, sys.executable, *pyargs, "-c", RELAY_PATCH]
-    else:
-        cmd = [*wrap, sys.executable, *pyargs, "-m", "services.core"]
+    cmd = [*wrap, sys.executable, *pyargs, "-m", "services.core"]
     log(f"starting core: {shlex.join(cmd)} (log {infra.tmp / 'core.log'})")
     proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
     out.close()
@@ -451,7 +435,6 @@ async def run_grpc(args: argparse.Namespace, infra: Infra, run: str) -> dict[str
         port,
         shlex.split(args.server_wrap),
         shlex.split(args.server_pyargs),
-        args.patch_relay,
     )
     project, person = f"bench-{run}", f"bench-owner-{run}"
     try:
@@ -593,275 +576,132 @@ async def run_grpc(args: argparse.Namespace, infra: Infra, run: str) -> dict[str
 # --------------------------------------------------------------------------------------------
 
 
-async def run_sql(args: argparse.Namespace, infra: Infra, run: str, mode: str) -> dict[str, Any]:
-    """Core's transactions issued straight through psycopg from this one process."""
-    import hmac
+async def run_sql(args: argparse.Namespace, infra: Infra, run: str) -> dict[str, Any]:
+    """Core's own transactions, run in this one process straight on psycopg: the servicer's
+    code and the key check, with no gRPC, no network hop and no second process. Calling the
+    real code keeps the reference from drifting away from what core does."""
+    from google.protobuf.field_mask_pb2 import FieldMask as Mask
+    from planops.core.v1 import (
+        person_pb2,
+        project_pb2,
+        project_service_pb2,
+        task_pb2,
+        task_service_pb2,
+    )
 
-    import psycopg
-    from planops.core.v1 import events_pb2, task_pb2
-    from psycopg.rows import dict_row
-    from psycopg.types.json import Jsonb
+    from services.common.auth import method_var, principal_var
+    from services.common.db import migrate, pool_for, transaction
+    from services.core import migrations
+    from services.core.keys import KeyAuthenticator, insert_key
+    from services.core.project_servicer import ProjectServicer
+    from services.core.task_servicer import TaskServicer
 
-    from services.common.db import migrate
-    from services.core import convert, migrations, store
-    from services.core import workflow as wf
-    from services.core.keys import insert_key, split
-
-    name = f"planops_bench_sql_{mode}_{run}"
+    name = f"planops_bench_sql_{run}"
     url = create_database(infra.pg_url, name)
     await migrate(url, schema="core", package=migrations.__name__)
     project, person = "bench", "bench-owner"
-    principal = store.Principal(principal="services/admin", key="apiKeys/x", admin=True)
-    actor = store.actor_of(principal)
     method_create = "/planops.core.v1.TaskService/CreateTask"
     method_update = "/planops.core.v1.TaskService/UpdateTask"
-
-    async def connect() -> psycopg.AsyncConnection[dict[str, Any]]:
-        return await psycopg.AsyncConnection.connect(
-            url, row_factory=dict_row, options="-c search_path=core,public"
-        )
-
-    async with await connect() as conn, conn.transaction():
-        await conn.execute(
-            "INSERT INTO projects (id, display_name, time_zone, calendar, workflow)"
-            " VALUES (%s, %s, 'Asia/Shanghai', '{}', %s)",
-            (project, project, Jsonb(wf.DEFAULT.to_json())),
-        )
-        await conn.execute(
-            "INSERT INTO people (id, display_name, weekly_capacity_hours, working_days)"
-            " VALUES (%s, 'Bench Owner', 40, '{1,2,3,4,5}')",
-            (person,),
-        )
-        _, token = await insert_key(
-            conn, principal="services/admin", admin=True, display_name="bench"
-        )
-    key_id, full = split(token)  # type: ignore[misc]
-
-    async def auth(conn: Any) -> None:
-        async with conn.transaction():
-            row = await (
-                await conn.execute(
-                    "SELECT principal, admin, secret_hash, revoke_time FROM api_keys WHERE id = %s",
-                    (key_id,),
-                )
-            ).fetchone()
-        assert row and hmac.compare_digest(bytes(row["secret_hash"]), store.hash_secret(full))
-
-    async def audit_and_outbox(
-        conn: Any,
-        *,
-        verb: str,
-        resource: str,
-        version: int,
-        before: Any,
-        after: Any,
-        changed: list[str],
-        transition: Any,
-        request_id: str,
-        method: str,
-    ) -> None:
-        row = await (
+    out: dict[str, Any] = {}
+    async with pool_for(url, schema="core", max_size=args.clients) as pool:
+        await pool.wait()
+        async with transaction(pool) as conn:
             await conn.execute(
-                "INSERT INTO audit_log (actor, request_id, method, resource, project, action, before, after)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING time",
-                (
-                    Jsonb(actor),
-                    request_id,
-                    method,
-                    resource,
-                    project,
-                    store.ACTIONS[verb],
-                    Jsonb(convert.as_json(before)) if before is not None else None,
-                    Jsonb(convert.as_json(after)),
-                ),
+                "INSERT INTO people (id, display_name, weekly_capacity_hours, working_days)"
+                " VALUES (%s, 'Bench Owner', 40, '{1,2,3,4,5}')",
+                (person,),
             )
-        ).fetchone()
-        event = events_pb2.ChangeEvent(
-            id=str(uuid.uuid4()),
-            type=f"task.{verb}",
-            aggregate=resource,
-            aggregate_version=version,
-            time=convert.timestamp(row["time"]),
-            actor=convert.actor(actor),
-            request_id=request_id,
-            project=f"projects/{project}",
-            changed_fields=changed,
-            task=after,
-        )
-        if transition is not None:
-            event.transition.CopyFrom(transition)
-        await conn.execute(
-            "INSERT INTO outbox (event_id, subject, aggregate, aggregate_version, payload)"
-            " VALUES (%s, %s, %s, %s, %s)",
-            (
-                event.id,
-                f"planops.core.v1.{event.type}",
-                resource,
-                version,
-                event.SerializeToString(),
+            _, token = await insert_key(
+                conn, principal="services/admin", admin=True, display_name="bench"
+            )
+        authenticate = KeyAuthenticator(pool)
+        tasks = TaskServicer(pool)
+        principal_var.set(await authenticate(token))
+        method_var.set("/planops.core.v1.ProjectService/CreateProject")
+        await ProjectServicer(pool).CreateProject(
+            project_service_pb2.CreateProjectRequest(
+                project_id=project,
+                project=project_pb2.Project(display_name=project, time_zone="Asia/Shanghai"),
             ),
+            None,  # type: ignore[arg-type]
         )
 
-    full_mode = mode == "full"
-
-    async def create(conn: Any, c: int, i: int) -> tuple[int, int]:
-        request_id = f"{run}-{c}-{i}"
-        if full_mode:
-            await auth(conn)
-        async with conn.transaction():
-            if full_mode:
-                await conn.execute(
-                    "SELECT roles FROM memberships WHERE project_id = %s AND member = %s",
-                    (project, principal.principal),
-                )
-                await conn.execute(
-                    "INSERT INTO idempotency (principal, method, request_id, resources) VALUES (%s, %s, %s, '{}')"
-                    " ON CONFLICT DO NOTHING RETURNING request_id",
-                    (principal.principal, method_create, request_id),
-                )
-                prow = await (
-                    await conn.execute("SELECT * FROM projects WHERE id = %s", (project,))
-                ).fetchone()
-                state = wf.Workflow.from_json(prow["workflow"]).initial_state
-                await conn.execute("SELECT 1 FROM people WHERE id = %s", (person,))
-            else:
-                state = "draft"
-            row = await (
-                await conn.execute(
-                    "INSERT INTO tasks (project_id, state, title, description, priority, assignee,"
-                    " required_skills, estimate_hours, optimistic_hours, pessimistic_hours,"
-                    " planned_start, planned_end, due_date, parent_id, labels, source, source_ref,"
-                    " iteration_id, locked) VALUES"
-                    " (%s, %s, %s, '', 2, %s, %s, %s, 0, 0, NULL, NULL, NULL, NULL, %s, 1, '', NULL, false)"
-                    " RETURNING *",
-                    (
-                        project,
-                        state,
-                        f"Task {c}-{i}: write the launch copy",
-                        person,
-                        Jsonb([{"skill": s, "level": lv} for s, lv in SKILLS]),
-                        4.0 + i % 8,
-                        LABELS,
+        async def create(c: int, i: int) -> tuple[str, str]:
+            method_var.set(method_create)
+            principal_var.set(await authenticate(token))
+            reply = await tasks.CreateTask(
+                task_service_pb2.CreateTaskRequest(
+                    parent=f"projects/{project}",
+                    request_id=f"sql-{run}-{c}-{i}",
+                    task=task_pb2.Task(
+                        title=f"Task {c}-{i}: write the launch copy",
+                        estimate_hours=4.0 + i % 8,
+                        labels=LABELS,
+                        required_skills=[person_pb2.Skill(skill=s, level=lv) for s, lv in SKILLS],
+                        assignee=f"people/{person}",
                     ),
-                )
-            ).fetchone()
-            message = convert.task(row)
-            tr = await (
-                await conn.execute(
-                    "INSERT INTO task_transitions (task_id, project_id, from_state, to_state, actor, comment)"
-                    " VALUES (%s, %s, '', %s, %s, 'created') RETURNING *",
-                    (row["id"], project, state, Jsonb(actor)),
-                )
-            ).fetchone()
-            await audit_and_outbox(
-                conn,
-                verb="created",
-                resource=message.name,
-                version=1,
-                before=None,
-                after=message,
-                changed=[],
-                transition=convert.transition(tr),
-                request_id=request_id,
-                method=method_create,
+                ),
+                None,  # type: ignore[arg-type]
             )
-            if full_mode:
-                await conn.execute(
-                    "UPDATE idempotency SET resources = %s WHERE principal = %s AND method = %s AND request_id = %s",
-                    ([message.name], principal.principal, method_create, request_id),
-                )
-        return row["id"], row["version"]
+            return reply.task.name, reply.task.etag
 
-    async def update(conn: Any, task_id: int, version: int, n: int) -> None:
-        if full_mode:
-            await auth(conn)
-        async with conn.transaction():
-            if full_mode:
-                await conn.execute(
-                    "SELECT roles FROM memberships WHERE project_id = %s AND member = %s",
-                    (project, principal.principal),
-                )
-            row = await (
-                await conn.execute(
-                    "SELECT * FROM tasks WHERE id = %s AND project_id = %s FOR UPDATE",
-                    (task_id, project),
-                )
-            ).fetchone()
-            assert row["version"] == version
-            before = convert.task(row)
-            merged = task_pb2.Task()
-            merged.CopyFrom(before)
-            merged.title = f"{before.name} (revised)"
-            merged.estimate_hours = 6.5 + n % 5
-            if full_mode:
-                await conn.execute("SELECT 1 FROM people WHERE id = %s", (person,))
-            updated = await (
-                await conn.execute(
-                    'UPDATE tasks SET "title" = %s, "estimate_hours" = %s, version = version + 1,'
-                    " update_time = now() WHERE id = %s RETURNING *",
-                    (merged.title.strip(), merged.estimate_hours, task_id),
-                )
-            ).fetchone()
-            after = convert.task(updated)
-            await audit_and_outbox(
-                conn,
-                verb="updated",
-                resource=after.name,
-                version=updated["version"],
-                before=before,
-                after=after,
-                changed=["title", "estimate_hours"],
-                transition=None,
-                request_id=uuid.uuid4().hex,
-                method=method_update,
+        async def update(name: str, etag: str, n: int) -> None:
+            method_var.set(method_update)
+            principal_var.set(await authenticate(token))
+            await tasks.UpdateTask(
+                task_service_pb2.UpdateTaskRequest(
+                    task=task_pb2.Task(
+                        name=name, title=f"{name} (revised)", estimate_hours=6.5 + n % 5, etag=etag
+                    ),
+                    update_mask=Mask(paths=["title", "estimate_hours"]),
+                ),
+                None,  # type: ignore[arg-type]
             )
 
-    per_client = split_count(args.count, args.clients)
-    conns = [await connect() for _ in range(args.clients)]
-    made: list[list[tuple[int, int]]] = [[] for _ in conns]
-    create_ms: list[float] = []
-    update_ms: list[float] = []
+        per_client = split_count(args.count, args.clients)
+        made: list[list[tuple[str, str]]] = [[] for _ in range(args.clients)]
+        create_ms: list[float] = []
+        update_ms: list[float] = []
 
-    async def creator(c: int) -> None:
-        for i in range(per_client[c]):
-            t = time.perf_counter()
-            made[c].append(await create(conns[c], c, i))
-            create_ms.append((time.perf_counter() - t) * 1000)
+        async def creator(c: int) -> None:
+            for i in range(per_client[c]):
+                t = time.perf_counter()
+                made[c].append(await create(c, i))
+                create_ms.append((time.perf_counter() - t) * 1000)
 
-    async def updater(c: int) -> None:
-        for n, (task_id, version) in enumerate(made[c]):
-            t = time.perf_counter()
-            await update(conns[c], task_id, version, n)
-            update_ms.append((time.perf_counter() - t) * 1000)
+        async def updater(c: int) -> None:
+            for n, (task_name, etag) in enumerate(made[c]):
+                t = time.perf_counter()
+                await update(task_name, etag, n)
+                update_ms.append((time.perf_counter() - t) * 1000)
 
-    try:
-        # warm-up: a few transactions per connection, outside the measurement
-        await asyncio.gather(
-            *(create(conns[c], c, -1 - j) for c in range(len(conns)) for j in range(1))
-        )
-        out: dict[str, Any] = {"mode": mode}
-        for phase, body, lat in (("create", creator, create_ms), ("update", updater, update_ms)):
-            t0, c0 = time.perf_counter(), time.process_time()
-            pg0 = cpu_seconds(infra.pg_pid, tree=True)
-            await asyncio.gather(*(body(c) for c in range(len(conns))))
-            wall = time.perf_counter() - t0
-            out[phase] = {
-                "per_s": len(lat) / wall,
-                "wall_s": wall,
-                "p50_ms": pct(lat, 50),
-                "p99_ms": pct(lat, 99),
-                "cores_used": {
-                    "python": (time.process_time() - c0) / wall,
-                    "postgres": (cpu_seconds(infra.pg_pid, tree=True) - pg0) / wall,
-                },
-            }
-            log(f"sql[{mode}] {phase}: {len(lat)} in {wall:.2f} s = {len(lat) / wall:.0f}/s")
-    finally:
-        for conn in conns:
-            await conn.close()
-        if not args.keep:
-            with contextlib.suppress(Exception):
-                drop_database(infra.pg_url, name)
+        try:
+            # warm-up, outside the measurement
+            await asyncio.gather(*(create(c, -1) for c in range(args.clients)))
+            for phase, body, lat in (
+                ("create", creator, create_ms),
+                ("update", updater, update_ms),
+            ):
+                t0, c0 = time.perf_counter(), time.process_time()
+                pg0 = cpu_seconds(infra.pg_pid, tree=True)
+                # Each client runs in its own task so context variables stay per client.
+                await asyncio.gather(*(asyncio.create_task(body(c)) for c in range(args.clients)))
+                wall = time.perf_counter() - t0
+                out[phase] = {
+                    "per_s": len(lat) / wall,
+                    "wall_s": wall,
+                    "p50_ms": pct(lat, 50),
+                    "p99_ms": pct(lat, 99),
+                    "cores_used": {
+                        "python": (time.process_time() - c0) / wall,
+                        "postgres": (cpu_seconds(infra.pg_pid, tree=True) - pg0) / wall,
+                    },
+                }
+                log(f"sql {phase}: {len(lat)} in {wall:.2f} s = {len(lat) / wall:.0f}/s")
+        finally:
+            if not args.keep:
+                with contextlib.suppress(Exception):
+                    drop_database(infra.pg_url, name)
     return out
 
 
@@ -872,8 +712,7 @@ def summary(r: dict[str, Any]) -> str:
     g = r
     lines = [
         f"core load: {g['count']} tasks, {g['clients']} gRPC clients in {g['client_procs']} client process(es);",
-        "  core runs in its own process (python -m services.core), not sharing the clients' loop/GIL"
-        + (" [relay sweep patched: --patch-relay]" if g["core_relay_patched"] else ""),
+        "  core runs in its own process (python -m services.core), not sharing the clients' loop/GIL",
         f"  machine: {g['cpu_count']} CPUs, load average before {g['load_before']} after {g['load_after']}",
         "",
         f"  gRPC  creates/s {g['grpc_creates_per_s']:8.0f}   p50 {g['p50_create_ms']:6.1f} ms   p99 {g['p99_create_ms']:6.1f} ms",
@@ -881,13 +720,9 @@ def summary(r: dict[str, Any]) -> str:
     ]
     if g.get("sql_creates_per_s") is not None:
         lines += [
-            f"  SQL   creates/s {g['sql_creates_per_s']:8.0f}   p50 {g['sql_p50_create_ms']:6.1f} ms   p99 {g['sql_p99_create_ms']:6.1f} ms   (same statements as core, 1 process, {g['clients']} conns)",
+            f"  SQL   creates/s {g['sql_creates_per_s']:8.0f}   p50 {g['sql_p50_create_ms']:6.1f} ms   p99 {g['sql_p99_create_ms']:6.1f} ms   (core's servicer code in-process, {g['clients']} conns)",
             f"  SQL   updates/s {g['sql_updates_per_s']:8.0f}   p50 {g['sql_p50_update_ms']:6.1f} ms   p99 {g['sql_p99_update_ms']:6.1f} ms",
         ]
-        if g.get("sql_writes_creates_per_s") is not None:
-            lines.append(
-                f"  SQL writes only: creates/s {g['sql_writes_creates_per_s']:.0f}, updates/s {g['sql_writes_updates_per_s']:.0f}"
-            )
         lines.append(
             f"  gRPC/SQL: creates {g['ratio_grpc_to_sql_creates']:.2f}, updates {g['ratio_grpc_to_sql_updates']:.2f}"
         )
@@ -901,12 +736,8 @@ def summary(r: dict[str, Any]) -> str:
     for phase in ("create", "update"):
         cu = g["grpc_cores_used"][phase]
         lines.append("    " + phase + ": " + ", ".join(f"{k} {v:.2f}" for k, v in cu.items()))
-    for mode in ("full", "writes"):
-        if mode in g.get("sql_cores_used", {}):
-            for phase, cu in g["sql_cores_used"][mode].items():
-                lines.append(
-                    f"    sql[{mode}] {phase}: " + ", ".join(f"{k} {v:.2f}" for k, v in cu.items())
-                )
+    for phase, cu in g.get("sql_cores_used", {}).items():
+        lines.append(f"    sql {phase}: " + ", ".join(f"{k} {v:.2f}" for k, v in cu.items()))
     targets = g["targets"]
     lines.append(
         "  targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in targets.items())
@@ -925,8 +756,7 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
             g = await run_grpc(args, infra, run)
             sql: dict[str, Any] = {}
             if not args.skip_sql:
-                for mode in ("full", "writes"):
-                    sql[mode] = await run_sql(args, infra, run, mode)
+                sql["full"] = await run_sql(args, infra, run)
         finally:
             for stop in reversed(infra.stops):
                 with contextlib.suppress(Exception):
@@ -945,7 +775,6 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
         "load_before": load_before,
         "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "core_in_separate_process": True,
-        "core_relay_patched": args.patch_relay,
         "grpc_creates_per_s": len(g["create_ms"]) / gc["wall_s"],
         "grpc_updates_per_s": len(g["update_ms"]) / gu["wall_s"],
         "p50_create_ms": pct(g["create_ms"], 50),
@@ -974,13 +803,9 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
             sql_p99_create_ms=f["create"]["p99_ms"],
             sql_p50_update_ms=f["update"]["p50_ms"],
             sql_p99_update_ms=f["update"]["p99_ms"],
-            sql_writes_creates_per_s=sql["writes"]["create"]["per_s"],
-            sql_writes_updates_per_s=sql["writes"]["update"]["per_s"],
             ratio_grpc_to_sql_creates=r["grpc_creates_per_s"] / f["create"]["per_s"],
             ratio_grpc_to_sql_updates=r["grpc_updates_per_s"] / f["update"]["per_s"],
-            sql_cores_used={
-                m: {p: sql[m][p]["cores_used"] for p in ("create", "update")} for m in sql
-            },
+            sql_cores_used={p: f[p]["cores_used"] for p in ("create", "update")},
         )
     else:
         r.update(sql_creates_per_s=None, sql_updates_per_s=None, ratio_grpc_to_sql_creates=None)
@@ -1010,11 +835,6 @@ def main() -> int:
         "--server-pyargs",
         default="",
         help='python args before -m services.core, e.g. "-m cProfile -o core.prof"',
-    )
-    p.add_argument(
-        "--patch-relay",
-        action="store_true",
-        help="run core with the relay sweep's make_interval float argument made an int (see RELAY_PATCH)",
     )
     args = p.parse_args()
     if args.clients < 1 or args.count < args.clients:
