@@ -72,6 +72,8 @@ def up(
     env = Env()
     home = env.home()
     home.mkdir(parents=True, exist_ok=True)
+    # SIGTERM (systemd, a container runtime, `timeout`) stops the stack like Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     postgres: EmbeddedPostgres | None = None
     nats: EmbeddedNats | None = None
     children: list[Child] = []
@@ -122,6 +124,10 @@ def up(
         if postgres is not None:
             postgres.stop()
         console.print("stopped")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _show(children: list[Child], *, database_url: str, nats_url: str, home: Path) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import shutil
 import socket
 import subprocess
@@ -48,6 +50,7 @@ class EmbeddedPostgres:
         import pgserver
 
         self.directory.mkdir(parents=True, exist_ok=True)
+        _forget_dead_handles(self.directory / ".handle_pids.json")
         self._server = pgserver.get_server(self.directory, cleanup_mode="stop")  # type: ignore[attr-defined]
         return self.url
 
@@ -61,6 +64,28 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+
+
+def _forget_dead_handles(path: Path) -> None:
+    """pgserver stops the server when its last user process lets go, counting users in this
+    file; a user that was killed never lets go, so its pid would keep the server running."""
+    try:
+        pids = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and _alive(pid)]
+    if alive != pids:
+        path.write_text(json.dumps(alive))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def nats_server_binary() -> str:

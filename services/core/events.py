@@ -98,6 +98,9 @@ class OutboxRelay:
                 reconnect_time_wait=0.25,
                 connect_timeout=2,
                 allow_reconnect=True,
+                error_cb=_nats_error,
+                disconnected_cb=_nats_disconnected,
+                reconnected_cb=_nats_reconnected,
             )
             try:
                 js = nc.jetstream(timeout=5)
@@ -169,6 +172,19 @@ class OutboxRelay:
         """Until an insert is notified, the poll interval passes, or we are stopped."""
         async for _ in conn.notifies(timeout=self.settings.idle_poll_seconds, stop_after=1):
             break
+
+
+async def _nats_error(error: Exception) -> None:
+    # nats-py logs every failed reconnect with a traceback by default; one line is enough.
+    log.warning("NATS: %s", error or type(error).__name__)
+
+
+async def _nats_disconnected() -> None:
+    log.warning("NATS disconnected; events wait in the outbox")
+
+
+async def _nats_reconnected() -> None:
+    log.info("NATS reconnected; the outbox drains")
 
 
 def windows(rows: list[dict[str, object]], *, size: int) -> list[list[dict[str, object]]]:

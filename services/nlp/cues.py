@@ -1,0 +1,360 @@
+"""Surface cues of commitments, decisions, questions and finished work, and model features.
+
+The same cues feed the rules and the trained detector, so both read a sentence alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+
+__all__ = ["EN", "PERSON", "ZH", "cue_set", "priority_of", "sentence_features"]
+
+PERSON = "⟨person⟩"
+
+
+def _ci(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+class EN:
+    """English cue patterns."""
+
+    marker = _ci(
+        r"^\s*(?:\*\*)?(?:action(?:\s+items?)?|AI|todo|to-do|follow[- ]up|next\s+step)(?:\*\*)?"
+        r"(?:\s*[:\-–—]\s*|\s+(?=[@A-Z]))"
+    )
+    label = re.compile(
+        r"^\s*(?P<who>(?:@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?:\s*(?:,|&|\+|and|/)\s*"
+        r"@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)*)\s*(?:[:：]|\s[-–—]{1,2}\s)\s*"
+    )
+    modal = _ci(
+        r"^\s*(?:will|'ll|’ll|to|should|shall|must|needs?\s+to|has\s+to|have\s+to|had\s+better"
+        r"|is\s+(?:going|supposed)\s+to|are\s+(?:going|supposed)\s+to|is\s+to|are\s+to|owns?"
+        r"|takes?|will\s+take|pls|please|plz|can|could|would|is\s+responsible\s+for"
+        r"|(?:is|are)\s+on\s+(?:the\s+hook\s+for|it)|volunteered\s+to|agreed\s+to"
+        r"|offered\s+to|promised\s+to|said\s+(?:he|she|they)\s+(?:would|will))\b"
+    )
+    first_person = _ci(
+        r"\b(?:I|we)(?:\s*(?:'ll|’ll)|\s+will|\s+shall|\s+(?:am|are|'m|’m)\s+going\s+to|\s+can"
+        r"|\s+(?:need|have)\s+to|\s+should|\s+must|\s+(?:'d|would)\s+like\s+to)\b"
+    )
+    request = _ci(
+        r"\b(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|one\s+of\s+you)\b"
+        r"|\bplease\b|\bpls\b|\bplz\b|\bI\s+need\s+you\s+to\b|\bmake\s+sure\b|\bwho\s+(?:can|will)\b"
+    )
+    asked = _ci(
+        r"\b(?:asked|asks|told|tells|requested|wants|reminded|assigned|tasked|nominated)\s+"
+        r"(?P<who>@?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+(?:to|with)\b"
+    )
+    question = _ci(
+        r"\?\s*(?:[\"')\]]\s*)?$|^\s*(?:question|q|open\s+question)\s*[:：]|\b(?:not\s+sure|unsure|unclear"
+        r"|nobody\s+(?:is\s+sure|knows)|no\s+one\s+knows|still\s+open|to\s+be\s+decided|TBD"
+        r"|(?:didn't|did\s+not|couldn't)\s+(?:settle|decide|agree)|no\s+agreement|to\s+revisit)\b"
+        r"|^\s*(?:who|whether)\b"
+    )
+    hypothetical = _ci(
+        r"^\s*(?:if|maybe|perhaps|possibly|in\s+case|unless)\b|\bif\b[^.?!]*\b(?:might|could|would"
+        r"|may)\b|\b(?:might|may)\s+(?:need|want|have|revisit|switch|consider|move|look)\b"
+        r"|\bcould\s+(?!you\b)(?:\w+\s+)?(?:offer|drop|look|try|add|consider|use|do|move|switch"
+        r"|revisit|explore)\b|\bwould\s+(?:be\s+(?:nice|good|great|ideal|cool)|probably)\b"
+        r"|\b(?:possible|potentially|hypothetically|at\s+some\s+point)\b"
+    )
+    decision = _ci(
+        r"^\s*(?:decision|decided|agreed|resolution|resolved|outcome)\s*[:：]|\b(?:decided|decision"
+        r"|agreed(?!\s+(?:to|and\s+will))|we\s+(?:all\s+)?agreed?|everyone\s+agreed|chose|chosen|settled\s+on|going\s+with|go\s+with|final\s+answer"
+        r"|so\s+\w+(?:\s+\w+)?\s+it\s+is|stays?\s+at|will\s+stay|remains?|approved\s+the"
+        r"|we(?:'re|\s+are)\s+keeping|keep\s+the)\b"
+    )
+    done = _ci(
+        r"^\s*\[[xX✓]\]|\b(?:is|are|was|were|has\s+been|have\s+been|got|been)\s+(?:already\s+)?"
+        r"(?:done|finished|complete|completed|fixed|merged|resolved|closed|shipped|live|approved"
+        r"|replaced|repaired|reviewed|installed|deployed|released|updated|exported|uploaded"
+        r"|filed|back|sent|signed|published|removed|launched|stable|ready|patched)\b"
+        r"|\b(?:already|wrapped\s+up|went\s+(?:live|out)|is\s+live|(?<!get\s)(?<!be\s)done\b"
+        r"|completed|finished|demoed|presented|walked\s+through|looked\s+at|delivered|confirmed"
+        r"|found|shipped|exported|removed|launched|passed|merged|patched)\b|\bsince\s+\w+day\b"
+    )
+    status = _ci(
+        r"\b(?:blocked|on\s+hold|waiting\s+(?:on|for)|pending|in\s+progress|still\s+(?:working"
+        r"|flaky|syncing|open)|stuck)\b"
+    )
+    not_task = _ci(
+        r"\bwill\s+be\s+(?:on\s+leave|out|away|off|back|ooo|available|unavailable|travell?ing)\b"
+        r"|\b(?:said|says)\s+(?:yes|ok|okay|no)\b|^\s*(?:thanks|thank\s+you|great|good|nice)\b[.!]?\s*$"
+    )
+    acceptance = _ci(
+        r"^\s*(?:sure|yes|yeah|yep|yup|ok|okay|will\s+do|no\s+problem|on\s+it|got\s+it|absolutely"
+        r"|of\s+course|consider\s+it\s+done|can\s+do|fine|agreed)\b|\bI(?:'ll|’ll|\s+will|\s+can)"
+        r"\s+(?:take|do|handle|own|grab|pick)\s+(?:it|that|this)\b|\bI(?:'ll|’ll|\s+can)\s+(?:take"
+        r"|do|handle|own)\s+(?:that|this)\s+one\b|\bI(?:'ll|’ll|\s+will)\s+have\s+it\b"
+        r"|^\s*(?:\w+,\s+)?will\s+have\s+it\b|\bI\s+can\s+do\s+it\b|\bleave\s+it\s+(?:to|with)\s+me\b"
+        r"|^\s*@?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s+(?:volunteered|offered|agreed|took\s+it)\b"
+    )
+    priority_high = _ci(
+        r"\b(?:high[\s-]priority|priority\s*[:=]?\s*(?:high|urgent|p0|p1)|urgent(?:ly)?|critical"
+        r"|top\s+priority|asap|blocker|p0|p1)\b|\(\s*high\s*\)|\|\s*high\s*\|?\s*$"
+    )
+    priority_medium = _ci(
+        r"\b(?:medium[\s-]priority|priority\s*[:=]?\s*(?:medium|normal|p2))\b|\|\s*medium\s*\|?\s*$"
+    )
+    priority_low = _ci(
+        r"\b(?:low[\s-]priority|priority\s*[:=]?\s*(?:low|p3|p4)|nice[\s-]to[\s-]have)\b"
+        r"|\|\s*low\s*\|?\s*$"
+    )
+    hint = _ci(
+        r"\b(?:after|once|when|as\s+soon\s+as|depending\s+on|pending|blocked\s+by)\s+"
+        r"(?!(?:that|it|this|lunch)\b)[^,;.]+"
+    )
+    action_verbs = frozenset(
+        [
+            "add",
+            "address",
+            "align",
+            "analyse",
+            "analyze",
+            "approve",
+            "arrange",
+            "ask",
+            "assess",
+            "audit",
+            "automate",
+            "book",
+            "brief",
+            "build",
+            "calculate",
+            "call",
+            "cancel",
+            "change",
+            "check",
+            "circulate",
+            "clean",
+            "clarify",
+            "close",
+            "collect",
+            "compare",
+            "complete",
+            "compile",
+            "confirm",
+            "connect",
+            "contact",
+            "coordinate",
+            "create",
+            "cut",
+            "decide",
+            "define",
+            "deliver",
+            "deploy",
+            "design",
+            "document",
+            "draft",
+            "drive",
+            "email",
+            "escalate",
+            "estimate",
+            "evaluate",
+            "examine",
+            "explore",
+            "finalize",
+            "finalise",
+            "find",
+            "fix",
+            "follow",
+            "freeze",
+            "gather",
+            "get",
+            "give",
+            "handle",
+            "hire",
+            "identify",
+            "implement",
+            "improve",
+            "inform",
+            "inspect",
+            "install",
+            "investigate",
+            "invite",
+            "launch",
+            "list",
+            "load",
+            "lock",
+            "look",
+            "make",
+            "measure",
+            "merge",
+            "migrate",
+            "monitor",
+            "move",
+            "negotiate",
+            "notify",
+            "open",
+            "order",
+            "organize",
+            "organise",
+            "pick",
+            "ping",
+            "plan",
+            "post",
+            "prepare",
+            "present",
+            "prioritize",
+            "produce",
+            "provide",
+            "publish",
+            "pull",
+            "push",
+            "raise",
+            "reach",
+            "recalibrate",
+            "reconcile",
+            "record",
+            "reduce",
+            "refresh",
+            "relaunch",
+            "remind",
+            "remove",
+            "renew",
+            "reorder",
+            "replace",
+            "report",
+            "request",
+            "research",
+            "reschedule",
+            "resolve",
+            "restart",
+            "review",
+            "revise",
+            "rewrite",
+            "roll",
+            "rotate",
+            "run",
+            "schedule",
+            "screen",
+            "send",
+            "set",
+            "share",
+            "ship",
+            "sign",
+            "start",
+            "submit",
+            "summarize",
+            "summarise",
+            "swap",
+            "switch",
+            "sync",
+            "tag",
+            "talk",
+            "test",
+            "train",
+            "triage",
+            "update",
+            "upgrade",
+            "upload",
+            "validate",
+            "verify",
+            "write",
+        ]
+    )
+
+
+class ZH:
+    """Chinese cue patterns."""
+
+    marker = re.compile(r"^\s*(?:TODO|ACTION|待办|行动项|任务)\s*[:：]?\s*", re.IGNORECASE)
+    label = re.compile(
+        r"^\s*(?P<who>@?[\u4e00-\u9fff]{2,4}(?:\s*[、,，和与及/]\s*@?[\u4e00-\u9fff]{2,4})*)\s*(?:[:：]|\s*[-–—]{1,2}\s*)\s*"
+    )
+    modal = re.compile(
+        r"^\s*(?:负责|需要|要|将|会|来|去|准备|计划|争取|牵头|跟进|在|于|本周|这周|下周|明天|今天"
+        r"|今日|月底|周[一二三四五六日天]|\d|[一二三四五六七八九十两]+(?:天|周|个)|截止|尽快|先|再|把|和|与|协同"
+        r"|完成|提交|确认|整理|更新|修复|联系|安排|组织|审批|发布|确定|同步|编写|订购|核对|梳理|上线"
+        r"|检查|准备|对接|推进|落实|输出|出|给|向|对|做|写|改|查|发|跑|切)"
+    )
+    first_person = re.compile(
+        r"我(?:们)?(?:来|会|将|要|明天|今天|下周|本周|周[一二三四五六日]|月底|负责|这边|去|先|争取|\d)|交给我"
+    )
+    request = re.compile(r"请|麻烦|你能|你可以|能不能|能否帮|帮忙|谁来|辛苦|拜托|务必")
+    asked = re.compile(r"(?:请|让|安排|要求|交给|由)(?P<who>[\u4e00-\u9fff]{2,3})")
+    question = re.compile(
+        r"[？?]\s*$|是否|能否|要不要|有没有|吗[？?。]?\s*$|谁负责|谁来|还不明确|不明确|待讨论|暂未|未达成"
+        r"|未定|再议|不确定|待定"
+    )
+    hypothetical = re.compile(r"如果|假如|要是|万一|可能|也许|或许|就好了|考虑一下|倘若")
+    decision = re.compile(
+        r"(?:会议|会上|大家|一致|已经?|最终)(?:决定|确定)|^\s*(?:决定|确定|决议|结论)|决定了|决议|结论"
+        r"|同意|定在|定为|维持不变|拍板|定了"
+    )
+    done = re.compile(
+        r"已经|^已|[^不]已(?!于\d)|完毕|完成了|了[。！]?\s*$|过了|搞定|定稿|上线了|已于|\[[xX✓]\]"
+    )
+    status = re.compile(r"等待|挂起|暂停|阻塞|卡在|进行中|推进中")
+    not_task = re.compile(r"休假|请假|出差")
+    acceptance = re.compile(
+        r"^\s*(?:好的?|可以|没问题|收到|行|OK|ok|嗯|明白|了解)|我来|交给我|我(?:明天|今天|下周|周.)?来(?:改|做|弄|负责|处理)"
+    )
+    priority_high = re.compile(r"高优先级|优先级[:：]?\s*高|紧急|加急|尽快|\|\s*高\s*\|?\s*$|P0|P1")
+    priority_medium = re.compile(r"中优先级|优先级[:：]?\s*中|\|\s*中\s*\|?\s*$|P2")
+    priority_low = re.compile(r"低优先级|优先级[:：]?\s*低|\|\s*低\s*\|?\s*$|P3")
+    hint = re.compile(r"(?:在|等|待)?[^，。,；]{2,20}?(?:之后|以后|后)(?=[，,]|[\u4e00-\u9fff])")
+
+
+def priority_of(text: str, lang: str) -> str | None:
+    """ "high", "medium" or "low" when the text states a priority."""
+    cues = ZH if lang == "zh" else EN
+    if cues.priority_high.search(text):
+        return "high"
+    if cues.priority_medium.search(text):
+        return "medium"
+    if cues.priority_low.search(text):
+        return "low"
+    return None
+
+
+def cue_set(text: str, lang: str) -> set[str]:
+    """Cue names present in one sentence (context cues are added by the caller)."""
+    cues = ZH if lang == "zh" else EN
+    found: set[str] = set()
+    for name in (
+        "marker", "first_person", "request", "question", "hypothetical", "decision", "done",
+        "status", "not_task", "acceptance",
+    ):  # fmt: skip
+        pattern: re.Pattern[str] = getattr(cues, name)
+        if pattern.search(text):
+            found.add(name)
+    if cues.asked.search(text):
+        found.add("asked")
+    if priority_of(text, lang):
+        found.add("priority")
+    return found
+
+
+_EN_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+|[?!:]|⟨person⟩")
+
+
+def sentence_features(
+    text: str,
+    *,
+    lang: str,
+    cues: Iterable[str],
+    mentions: Sequence[tuple[int, int]] = (),
+    prefix: str = "",
+) -> list[str]:
+    """Sparse binary features: words (or characters) with people masked, plus cue names."""
+    masked = text
+    for start, end in sorted(mentions, reverse=True):
+        masked = masked[:start] + f" {PERSON} " + masked[end:]
+    features: list[str] = [f"{prefix}cue:{cue}" for cue in cues]
+    if lang == "zh":
+        chars = [ch for ch in masked.replace(PERSON, "Ⓟ") if not ch.isspace()]
+        features += [f"{prefix}c:{ch}" for ch in chars]
+        features += [f"{prefix}c2:{a}{b}" for a, b in pairwise(chars)]
+        features.append(f"{prefix}lang:zh")
+    else:
+        tokens = _EN_TOKEN.findall(masked.lower())
+        features += [f"{prefix}w:{tok}" for tok in tokens]
+        features += [f"{prefix}b:{a}_{b}" for a, b in pairwise(tokens)]
+        if tokens:
+            features.append(f"{prefix}first:{tokens[0]}")
+        features.append(f"{prefix}len:{min(len(tokens) // 5, 6)}")
+    return sorted(set(features))

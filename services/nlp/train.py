@@ -1,0 +1,301 @@
+"""Train the action-sentence detector and write it as JSON weights.
+
+    python -m services.nlp.train            # writes services/nlp/detector.json
+
+The notes detector learns from the labelled notes (tests/data/notes_gold.json) and, at a
+lower weight, from the AMI training meetings; AMI's dev and test meetings are never read
+here. The same feature code and model family give the AMI detector in bench/nlp_ami.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression
+
+from services.nlp.cues import cue_set, sentence_features
+from services.nlp.detector import DEFAULT_MODEL_PATH, Detector
+from services.nlp.notes import Extractor, NotesRequest
+from services.nlp.owners import Participant
+
+__all__ = ["ami_examples", "data_dir", "fit", "notes_examples"]
+
+REPO = Path(__file__).resolve().parents[2]
+GOLD = REPO / "tests" / "data" / "notes_gold.json"
+
+
+def data_dir() -> Path:
+    """The shared data folder: $PLANOPS_DATA_DIR, else ../shared/data next to the repo."""
+    configured = os.environ.get("PLANOPS_DATA_DIR")
+    if configured:
+        return Path(configured)
+    for candidate in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
+        if candidate.is_dir():
+            return candidate
+    return REPO.parent / "shared" / "data"
+
+
+def notes_examples(
+    notes: Sequence[dict[str, Any]], extractor: Extractor
+) -> tuple[list[list[str]], list[int], list[str]]:
+    """Features, labels (sentence overlaps a gold item's source) and note ids."""
+    features: list[list[str]] = []
+    labels: list[int] = []
+    groups: list[str] = []
+    for note in notes:
+        text = note["text"]
+        request = NotesRequest(
+            text=text,
+            meeting_date=date.fromisoformat(note["meeting_date"]),
+            lang=note.get("lang", "auto"),
+            participants=tuple(
+                Participant(p["name"], tuple(p.get("aliases", ()))) for p in note["participants"]
+            ),
+        )
+        spans = []
+        for item in note["action_items"]:
+            start = text.find(item["source"])
+            if start >= 0:
+                spans.append((start, start + len(item["source"])))
+        analysed, _, _ = extractor.analyse(request)
+        for sentence in analysed:
+            s, e = sentence.sentence.start, sentence.sentence.end
+            features.append(sentence.features)
+            labels.append(int(any(min(e, b) > max(s, a) for a, b in spans)))
+            groups.append(note["id"])
+    return features, labels, groups
+
+
+def _ami_rows(split: str) -> Iterator[list[dict[str, Any]]]:
+    """AMI dialogue acts of one split, one list per meeting that has gold action links."""
+    root = data_dir() / "ami" / "processed"
+    linked = set()
+    with (root / "meetings.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            meeting = json.loads(line)
+            if meeting["split"] == split and meeting.get("n_positive_das", 0) > 0:
+                linked.add(meeting["meeting"])
+    current: list[dict[str, Any]] = []
+    name = None
+    with gzip.open(root / "dialogue_acts.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if row["meeting"] not in linked:
+                continue
+            if row["meeting"] != name and current:
+                yield current
+                current = []
+            name = row["meeting"]
+            current.append(row)
+    if current:
+        yield current
+
+
+def ami_examples(
+    split: str, *, context: bool = True
+) -> tuple[list[list[str]], list[int], list[str]]:
+    """Features and labels for the AMI dialogue acts of `split` (train, dev or test).
+
+    Context features are fair game in the published setting: the speaker's role, where in
+    the meeting the act falls, and the words of the neighbouring acts.
+    """
+    features: list[list[str]] = []
+    labels: list[int] = []
+    groups: list[str] = []
+    for meeting in _ami_rows(split):
+        meeting.sort(key=lambda r: r["index"])
+        total = len(meeting)
+        texts = [r["text"] for r in meeting]
+        for i, row in enumerate(meeting):
+            text = row["text"]
+            cues = cue_set(text, "en")
+            feats = sentence_features(text, lang="en", cues=sorted(cues))
+            if context:
+                feats.append(f"role:{row['role']}")
+                position = i / max(total - 1, 1)
+                feats.append(f"pos:{int(position * 10)}")
+                feats.append(f"role_pos:{row['role']}_{int(position * 5)}")
+                # Which meeting of the four-meeting series (a-d): fair, it is in the name.
+                feats.append(f"series:{row['meeting'][-1]}")
+                feats.append(f"series_pos:{row['meeting'][-1]}_{int(position * 5)}")
+                for offset in (-2, -1, 1, 2):
+                    j = i + offset
+                    if 0 <= j < total:
+                        near = meeting[j]
+                        tag = "p" if offset < 0 else "n"
+                        near_feats = sentence_features(
+                            texts[j], lang="en", cues=sorted(cue_set(texts[j], "en"))
+                        )
+                        feats += [f"{tag}:{f}" for f in near_feats if f.startswith(("w:", "cue:"))]
+                        feats.append(f"{tag}same:{int(near['speaker'] == row['speaker'])}")
+                words = len(text.split())
+                feats.append(f"words:{min(words // 3, 8)}")
+            features.append(sorted(set(feats)))
+            labels.append(int(row["action_label"]))
+            groups.append(row["meeting"])
+    return features, labels, groups
+
+
+class Vocabulary:
+    """Feature names to columns, keeping those seen at least `min_count` times."""
+
+    def __init__(self, rows: Sequence[Sequence[str]], *, min_count: int = 1) -> None:
+        counts = Counter(f for row in rows for f in row)
+        names = sorted(f for f, c in counts.items() if c >= min_count)
+        self.index = {name: i for i, name in enumerate(names)}
+        self.names = names
+
+    def matrix(self, rows: Sequence[Sequence[str]]) -> csr_matrix:
+        indptr = [0]
+        indices: list[int] = []
+        for row in rows:
+            cols = sorted({self.index[f] for f in row if f in self.index})
+            indices.extend(cols)
+            indptr.append(len(indices))
+        data = np.ones(len(indices), dtype=np.float32)
+        return csr_matrix((data, indices, indptr), shape=(len(rows), len(self.names)))
+
+
+def fit(
+    rows: Sequence[Sequence[str]],
+    labels: Sequence[int],
+    *,
+    c: float = 1.0,
+    weights: Sequence[float] | None = None,
+    min_count: int = 1,
+    class_weight: str | dict[int, float] | None = "balanced",
+    info: dict[str, Any] | None = None,
+) -> Detector:
+    """A logistic regression over binary features, returned as plain weights."""
+    vocabulary = Vocabulary(rows, min_count=min_count)
+    model = LogisticRegression(
+        C=c, class_weight=class_weight, max_iter=2000, solver="liblinear", random_state=0
+    )
+    model.fit(vocabulary.matrix(rows), np.asarray(labels), sample_weight=weights)
+    coefficients = model.coef_[0]
+    weights_map = {
+        name: float(w)
+        for name, w in zip(vocabulary.names, coefficients, strict=True)
+        if abs(w) >= 1e-3
+    }
+    return Detector(weights=weights_map, bias=float(model.intercept_[0]), info=info or {})
+
+
+def f1_at(scores: Sequence[float], labels: Sequence[int], threshold: float) -> dict[str, float]:
+    tp = sum(1 for s, y in zip(scores, labels, strict=True) if s >= threshold and y)
+    fp = sum(1 for s, y in zip(scores, labels, strict=True) if s >= threshold and not y)
+    fn = sum(1 for s, y in zip(scores, labels, strict=True) if s < threshold and y)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}
+
+
+def best_threshold(scores: Sequence[float], labels: Sequence[int]) -> tuple[float, float]:
+    grid = [i / 100 for i in range(5, 96)]
+    best = max(grid, key=lambda t: (f1_at(scores, labels, t)["f1"], -abs(t - 0.5)))
+    return best, f1_at(scores, labels, best)["f1"]
+
+
+def _cross_validate(
+    rows: list[list[str]],
+    labels: list[int],
+    groups: list[str],
+    extra_rows: list[list[str]],
+    extra_labels: list[int],
+    *,
+    c: float,
+    extra_weight: float,
+    folds: int = 5,
+) -> list[float]:
+    """Out-of-fold scores for the notes sentences, folds grouped by note."""
+    notes = sorted(set(groups))
+    scores = [0.0] * len(rows)
+    for fold in range(folds):
+        held = {n for i, n in enumerate(notes) if i % folds == fold}
+        train_idx = [i for i, g in enumerate(groups) if g not in held]
+        test_idx = [i for i, g in enumerate(groups) if g in held]
+        train_rows = [rows[i] for i in train_idx] + extra_rows
+        train_labels = [labels[i] for i in train_idx] + extra_labels
+        weights = [1.0] * len(train_idx) + [extra_weight] * len(extra_rows)
+        detector = fit(train_rows, train_labels, c=c, weights=weights)
+        for i in test_idx:
+            scores[i] = detector.score(rows[i])
+    return scores
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Train the notes action-sentence detector.")
+    parser.add_argument("--gold", type=Path, default=GOLD)
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
+    parser.add_argument("--no-ami", action="store_true", help="train on the written notes only")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    notes = json.loads(args.gold.read_text("utf-8"))
+    # Features must not depend on a previous detector, so analyse with rules only.
+    extractor = Extractor.load(model_path=None)
+    rows, labels, groups = notes_examples(notes, extractor)
+    extra_rows: list[list[str]] = []
+    extra_labels: list[int] = []
+    if not args.no_ami:
+        ami_rows, ami_labels, _ = ami_examples("train", context=False)
+        # Every positive and a deterministic 1-in-10 sample of the negatives keeps it light.
+        keep = [i for i, y in enumerate(ami_labels) if y or i % 10 == 0]
+        extra_rows = [ami_rows[i] for i in keep]
+        extra_labels = [ami_labels[i] for i in keep]
+    choices = []
+    for c in (0.3, 1.0, 3.0):
+        for extra_weight in (0.0,) if not extra_rows else (0.1, 0.3):
+            scores = _cross_validate(
+                rows, labels, groups, extra_rows, extra_labels, c=c, extra_weight=extra_weight
+            )
+            threshold, f1 = best_threshold(scores, labels)
+            choices.append((f1, c, extra_weight, threshold))
+            print(f"C={c} ami_weight={extra_weight} threshold={threshold:.2f} cv_f1={f1:.4f}")
+    f1, c, extra_weight, threshold = max(choices)
+    weights = [1.0] * len(rows) + [extra_weight] * len(extra_rows)
+    info = {
+        "trained_on": {
+            "notes": str(
+                args.gold.relative_to(REPO) if args.gold.is_relative_to(REPO) else args.gold
+            ),
+            "notes_sentences": len(rows),
+            "notes_positives": sum(labels),
+            "ami_train_sentences": len(extra_rows),
+            "ami_weight": extra_weight,
+        },
+        "c": c,
+        "cv_sentence_f1": round(f1, 4),
+        "command": "python -m services.nlp.train",
+    }
+    detector = fit(rows + extra_rows, labels + extra_labels, c=c, weights=weights, info=info)
+    detector = Detector(
+        weights=detector.weights, bias=detector.bias, threshold=threshold, info=info
+    )
+    args.out.write_text(
+        json.dumps(detector.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8"
+    )
+    size = args.out.stat().st_size
+    print(
+        f"wrote {args.out} ({len(detector.weights)} weights, {size / 1024:.0f} KiB); "
+        f"C={c} ami_weight={extra_weight} threshold={threshold:.2f} "
+        f"in {time.perf_counter() - started:.1f}s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1099 @@
+"""Schedule proposals with CP-SAT: who does which task when, and why.
+
+`solve` is a pure synchronous function (the service runs it in a worker thread or
+process). It compiles the dated problem onto the working-day axis, gets a hint and a
+horizon from the list scheduler, solves the axis model with CP-SAT and explains the result.
+`solve_axis` is the engine alone, shared with the benchmark adapters.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import time
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ortools.sat.python import cp_model
+
+from services.planner import diagnose, greedy
+from services.planner.calendar import (
+    UNITS_PER_HOUR,
+    WorkingAxis,
+    daily_hours,
+    span_days,
+    to_units,
+)
+from services.planner.model import (
+    AxisActivity,
+    AxisLink,
+    AxisMode,
+    AxisProblem,
+    AxisResource,
+    AxisSchedule,
+    DayLoad,
+    DependencyType,
+    Diagnosis,
+    FieldViolation,
+    Person,
+    PersonLoad,
+    Problem,
+    Progress,
+    Proposal,
+    Reason,
+    ReasonKind,
+    SolveStatus,
+    Task,
+    TaskPlan,
+)
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[Progress], None]
+
+_STATUS = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
+}
+
+# Time off further out than this is irrelevant to any plan we can make.
+_MAX_CALENDAR_DAYS = 366 * 6
+MAX_CANDIDATES = 12
+_LARGE_MODEL_OPTIONALS = 5000
+
+
+class InvalidProblem(ValueError):
+    def __init__(self, violations: Sequence[FieldViolation]) -> None:
+        super().__init__("; ".join(f"{v.field}: {v.description}" for v in violations))
+        self.violations = tuple(violations)
+
+
+@dataclass(frozen=True)
+class AxisResult:
+    status: SolveStatus
+    schedule: AxisSchedule | None
+    objective: float | None
+    best_bound: float | None
+    wall_time_s: float
+    solutions: int
+    first_solution_s: float | None
+    hint_makespan: int | None
+
+
+@dataclass(frozen=True)
+class _Block:
+    start: int
+    end: int
+    hours: float
+    time_off: bool
+
+
+@dataclass
+class _Compiled:
+    """The axis problem plus what is needed to translate answers back to dates and names."""
+
+    axis: WorkingAxis
+    problem: AxisProblem
+    release: int
+    person_ids: list[str]
+    daily_hours: list[float]
+    blocks: list[list[_Block]] = field(default_factory=list)
+
+
+def compile_problem(problem: Problem) -> _Compiled:
+    """Map dates to working days and people and pools to resources (see docs/planner.md)."""
+    origin = min(
+        [problem.project_start]
+        + [t.current.start for t in problem.tasks if t.pinned and t.current is not None]
+    )
+    calendar = problem.calendar
+    axis = WorkingAxis(
+        origin=origin, working_weekdays=calendar.working_weekdays, holidays=calendar.holidays
+    )
+    release = axis.position(problem.project_start)
+    last_day = origin + timedelta(days=_MAX_CALENDAR_DAYS)
+
+    person_index = {p.id: i for i, p in enumerate(problem.people)}
+    resources: list[AxisResource] = []
+    rates: list[float] = []
+    capacities: list[int] = []
+    all_blocks: list[list[_Block]] = []
+    for person in problem.people:
+        rate = daily_hours(
+            hours_per_day=person.hours_per_day,
+            working_weekdays=person.working_weekdays,
+            weekly_capacity_hours=person.weekly_capacity_hours,
+            project_weekdays=calendar.working_weekdays,
+        )
+        capacity = max(1, int(rate * UNITS_PER_HOUR))
+        off: set[int] = set()
+        for day in person.holidays:
+            if origin <= day <= last_day and axis.is_working(day):
+                off.add(axis.position(day))
+        for period in person.time_off:
+            day = max(period.start, origin)
+            while day <= min(period.end, last_day):
+                if axis.is_working(day):
+                    off.add(axis.position(day))
+                day += timedelta(days=1)
+        busy: dict[int, float] = {}
+        for load in person.busy:
+            day = max(load.start, origin)
+            while day <= min(load.end, last_day):
+                if axis.is_working(day) and axis.position(day) not in off:
+                    position = axis.position(day)
+                    busy[position] = busy.get(position, 0.0) + load.hours_per_day
+                day += timedelta(days=1)
+        blocks = [_Block(a, b, rate, True) for a, b in _runs(sorted(off))]
+        for (a, b), hours in _runs_by_value(busy).items():
+            blocks.append(_Block(a, b, hours, False))
+        rates.append(rate)
+        capacities.append(capacity)
+        all_blocks.append(blocks)
+        resources.append(
+            AxisResource(
+                capacity=capacity,
+                blocked=tuple(
+                    (
+                        blk.start,
+                        blk.end,
+                        min(capacity, to_units(blk.hours)) if not blk.time_off else capacity,
+                    )
+                    for blk in blocks
+                ),
+                is_person=True,
+            )
+        )
+    pool_index = {p.id: len(resources) + i for i, p in enumerate(problem.pools)}
+    resources.extend(AxisResource(capacity=p.capacity) for p in problem.pools)
+    project_capacity = max(1, int(calendar.hours_per_day * UNITS_PER_HOUR))
+
+    activities: list[AxisActivity] = []
+    for task in problem.tasks:
+        units = to_units(task.duration_hours)
+        pools = tuple((pool_index[d.pool], d.amount) for d in task.pool_demands if d.amount > 0)
+        modes: list[AxisMode] = []
+        fixed: int | None = None
+        if task.pinned and task.current is not None:
+            fixed = axis.position(task.current.start)
+            duration = max(0, axis.end_position(task.current.end) - fixed)
+            demands = pools
+            who: int | None = None
+            if task.staffed and task.current.assignee is not None and duration > 0:
+                who = person_index[task.current.assignee]
+                amount = min(capacities[who], -(-units // duration)) if units else 0
+                demands = ((who, amount), *pools) if amount else pools
+            modes.append(
+                AxisMode(duration=duration, demands=demands if duration else (), person=who)
+            )
+        elif units == 0:
+            modes.append(AxisMode(duration=0, demands=()))
+        elif not task.staffed:
+            modes.append(AxisMode(duration=span_days(units, project_capacity), demands=pools))
+        else:
+            for p, candidate in enumerate(problem.people):
+                if diagnose.qualified(candidate, task):
+                    duration = span_days(units, capacities[p])
+                    amount = -(-units // duration)
+                    modes.append(
+                        AxisMode(duration=duration, demands=((p, amount), *pools), person=p)
+                    )
+        if len(modes) > MAX_CANDIDATES:
+            modes = _shortlist(modes, task=task, people=problem.people)
+        preferred_start: int | None = None
+        preferred_mode: int | None = None
+        if task.current is not None:
+            if task.current.start >= origin:
+                preferred_start = axis.position(task.current.start)
+            for m, mode in enumerate(modes):
+                if mode.person is not None and problem.people[mode.person].id == (
+                    task.current.assignee
+                ):
+                    preferred_mode = m
+        due = None
+        if task.due is not None:
+            due = axis.end_position(task.due) if task.due >= origin else 0
+        activities.append(
+            AxisActivity(
+                modes=tuple(modes),
+                release=release if fixed is None else 0,
+                due=due,
+                weight=task.priority,
+                fixed_start=fixed,
+                preferred_start=preferred_start,
+                preferred_mode=preferred_mode,
+                load=math.ceil(task.duration_hours) if task.staffed else 0,
+            )
+        )
+    task_index = {t.id: i for i, t in enumerate(problem.tasks)}
+    links = tuple(
+        AxisLink(
+            predecessor=task_index[d.predecessor],
+            successor=task_index[d.successor],
+            type=d.type,
+            lag=d.lag_days,
+        )
+        for d in problem.dependencies
+    )
+    deadline = None
+    if problem.deadline is not None:
+        deadline = axis.end_position(problem.deadline) if problem.deadline >= origin else 0
+    horizon = None if problem.horizon_days is None else release + problem.horizon_days
+    axis_problem = AxisProblem(
+        activities=tuple(activities),
+        resources=tuple(resources),
+        links=links,
+        horizon=horizon,
+        deadline=deadline,
+        hard_deadline=problem.hard_deadline,
+        weights=problem.weights,
+    )
+    return _Compiled(
+        axis=axis,
+        problem=axis_problem,
+        release=release,
+        person_ids=[p.id for p in problem.people],
+        daily_hours=rates,
+        blocks=all_blocks,
+    )
+
+
+def _shortlist(modes: list[AxisMode], *, task: Task, people: Sequence[Person]) -> list[AxisMode]:
+    """The current assignee and the fastest others, spread over people by a stable hash.
+
+    Beyond a dozen interchangeable people per task the model only grows: each candidate is
+    an optional interval in someone's calendar, and a plan rarely needs more choice.
+    """
+    current = task.current.assignee if task.current is not None else None
+
+    def rank(mode: AxisMode) -> tuple[int, int, int]:
+        person_id = people[mode.person].id if mode.person is not None else ""
+        spread = zlib.crc32(f"{task.id}/{person_id}".encode())
+        return (0 if person_id == current else 1, mode.duration, spread)
+
+    return sorted(modes, key=rank)[:MAX_CANDIDATES]
+
+
+def _runs(positions: Sequence[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for p in positions:
+        if runs and runs[-1][1] == p:
+            runs[-1] = (runs[-1][0], p + 1)
+        else:
+            runs.append((p, p + 1))
+    return runs
+
+
+def _runs_by_value(values: dict[int, float]) -> dict[tuple[int, int], float]:
+    out: dict[tuple[int, int], float] = {}
+    current: tuple[int, int, float] | None = None
+    for p in sorted(values):
+        v = values[p]
+        if current is not None and current[1] == p and current[2] == v:
+            current = (current[0], p + 1, v)
+        else:
+            if current is not None:
+                out[(current[0], current[1])] = current[2]
+            current = (p, p + 1, v)
+    if current is not None:
+        out[(current[0], current[1])] = current[2]
+    return out
+
+
+# The engine on the axis.
+
+
+def objective_value(problem: AxisProblem, schedule: AxisSchedule) -> float:
+    """The objective `solve_axis` minimises, evaluated for any schedule (hint selection)."""
+    w = problem.weights
+    makespan = schedule.makespan(problem)
+    value = w.makespan * makespan
+    loads: dict[int, int] = {}
+    for a, activity in enumerate(problem.activities):
+        end = schedule.end(problem, a)
+        if activity.due is not None:
+            value += w.lateness * activity.weight * max(0, end - activity.due)
+        if activity.fixed_start is None:
+            mode = activity.modes[schedule.modes[a]]
+            moved = (
+                activity.preferred_start is not None
+                and schedule.starts[a] != activity.preferred_start
+            )
+            reassigned = (
+                activity.preferred_start is not None
+                and activity.preferred_mode != schedule.modes[a]
+                and len(activity.modes) > 1
+            )
+            value += w.changes * int(moved or reassigned)
+        else:
+            mode = activity.modes[schedule.modes[a]]
+        if mode.person is not None:
+            loads[mode.person] = loads.get(mode.person, 0) + activity.load
+    if problem.deadline is not None:
+        value += w.deadline * max(0, makespan - problem.deadline)
+    value += w.balance * max(loads.values(), default=0)
+    return float(value)
+
+
+def _is_pure_makespan(problem: AxisProblem) -> bool:
+    w = problem.weights
+    has_due = any(a.due is not None for a in problem.activities)
+    has_current = any(a.preferred_start is not None for a in problem.activities)
+    has_people = any(r.is_person for r in problem.resources)
+    return (
+        (w.lateness == 0 or not has_due)
+        and (w.deadline == 0 or problem.deadline is None)
+        and (w.changes == 0 or not has_current)
+        and (w.balance == 0 or not has_people)
+        and w.makespan > 0
+    )
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, progress: ProgressCallback | None, started: float) -> None:
+        super().__init__()
+        self._progress = progress
+        self._started = started
+        self.solutions = 0
+        self.first_solution_s: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        elapsed = time.monotonic() - self._started
+        if self.first_solution_s is None:
+            self.first_solution_s = elapsed
+        if self._progress is not None:
+            self._progress(
+                Progress(
+                    solutions=self.solutions,
+                    objective=self.objective_value,
+                    best_bound=self.best_objective_bound,
+                    elapsed_s=elapsed,
+                )
+            )
+
+
+@dataclass
+class _Built:
+    model: cp_model.CpModel
+    starts: list[cp_model.IntVar]
+    presences: list[list[cp_model.IntVar] | None]
+    makespan: cp_model.IntVar
+    guards: dict[str, cp_model.IntVar]
+
+
+def _build(
+    problem: AxisProblem,
+    *,
+    horizon: int,
+    hint: AxisSchedule | None,
+    guard: bool,
+    link_names: Sequence[str] = (),
+    resource_names: Sequence[str] = (),
+) -> _Built:
+    """The CP-SAT model. With `guard`, each hard-constraint group gets an assumption literal
+    so an infeasible model can name the groups that clash."""
+    model = cp_model.CpModel()
+    guards: dict[str, cp_model.IntVar] = {}
+
+    def guard_for(name: str) -> list[cp_model.IntVar]:
+        if not guard:
+            return []
+        if name not in guards:
+            guards[name] = model.new_bool_var(name)
+        return [guards[name]]
+
+    n = len(problem.activities)
+    # A complete hint (every variable, objective terms included) lets CP-SAT accept the
+    # list schedule at once; a partial one must be completed by search, which on
+    # thousands of optional intervals may not happen within the time limit.
+    hinted: list[tuple[cp_model.IntVar, int]] = []
+    hint_ends = [hint.end(problem, a) for a in range(n)] if hint is not None else []
+    hint_makespan = max(hint_ends, default=0)
+
+    def hint_value(var: cp_model.IntVar, value: int) -> None:
+        if hint is not None:
+            hinted.append((var, value))
+
+    upper = (
+        horizon
+        if not guard
+        else horizon
+        + sum(max(m.duration for m in a.modes) for a in problem.activities)
+        + sum(abs(link.lag) for link in problem.links)
+    )
+    starts: list[cp_model.IntVar] = []
+    ends: list[cp_model.IntVar] = []
+    presences: list[list[cp_model.IntVar] | None] = []
+    by_resource: list[list[tuple[cp_model.IntervalVar, int]]] = [[] for _ in problem.resources]
+    for a, activity in enumerate(problem.activities):
+        durations = [m.duration for m in activity.modes]
+        low = activity.release
+        if activity.fixed_start is not None and not guard:
+            low = activity.fixed_start
+        start = model.new_int_var(
+            low, upper - min(durations) if activity.fixed_start is None or guard else low, f"s{a}"
+        )
+        if activity.fixed_start is not None and guard:
+            model.add(start == activity.fixed_start).only_enforce_if(guard_for(f"pinned:{a}"))
+        if len(set(durations)) == 1:
+            end = model.new_int_var(0, upper, f"e{a}")
+            model.add(end == start + durations[0])
+            main = model.new_fixed_size_interval_var(start, durations[0], f"i{a}")
+        else:
+            end = model.new_int_var(0, upper, f"e{a}")
+            size = model.new_int_var_from_domain(cp_model.Domain.from_values(durations), f"d{a}")
+            main = model.new_interval_var(start, size, end, f"i{a}")
+            if hint is not None:
+                hint_value(size, hint_ends[a] - hint.starts[a])
+        if len(activity.modes) == 1:
+            presences.append(None)
+            for r, amount in activity.modes[0].demands:
+                if durations[0] > 0 and amount > 0:
+                    by_resource[r].append((main, amount))
+        else:
+            literals = [model.new_bool_var(f"x{a}_{m}") for m in range(len(activity.modes))]
+            model.add_exactly_one(literals)
+            presences.append(literals)
+            for m, mode in enumerate(activity.modes):
+                if len(set(durations)) > 1:
+                    model.add(end == start + mode.duration).only_enforce_if(literals[m])
+                if mode.duration == 0:
+                    continue
+                optional = model.new_optional_fixed_size_interval_var(
+                    start, mode.duration, literals[m], f"o{a}_{m}"
+                )
+                for r, amount in mode.demands:
+                    if amount > 0:
+                        by_resource[r].append((optional, amount))
+        if guard:
+            model.add(end <= horizon).only_enforce_if(guard_for("horizon"))
+        starts.append(start)
+        ends.append(end)
+        if hint is not None:
+            hint_value(start, hint.starts[a])
+            hint_value(end, hint_ends[a])
+            if len(activity.modes) > 1:
+                for m, literal in enumerate(literals):
+                    hint_value(literal, int(m == hint.modes[a]))
+
+    makespan = model.new_int_var(0, upper, "makespan")
+    for a in range(n):
+        model.add(makespan >= ends[a])
+    tail = model.new_int_var(0, upper + 1, "tail")
+    makespan_interval = model.new_interval_var(makespan, tail, upper + 1, "after_makespan")
+    hint_value(makespan, hint_makespan)
+    hint_value(tail, upper + 1 - hint_makespan)
+
+    for i, link in enumerate(problem.links):
+        p, s = link.predecessor, link.successor
+        left = ends[s] if link.type in (DependencyType.FF, DependencyType.SF) else starts[s]
+        right = ends[p] if link.type in (DependencyType.FS, DependencyType.FF) else starts[p]
+        name = link_names[i] if i < len(link_names) else f"link:{i}"
+        model.add(left >= right + link.lag).only_enforce_if(guard_for(name))
+
+    for r, resource in enumerate(problem.resources):
+        items = by_resource[r]
+        if not items:
+            continue
+        intervals = [iv for iv, _ in items]
+        demands = [q for _, q in items]
+        blocked_intervals: list[cp_model.IntervalVar] = []
+        blocked_demands: list[int] = []
+        for k, (b_start, b_end, amount) in enumerate(resource.blocked):
+            if b_end <= b_start or amount <= 0:
+                continue
+            if guard:
+                name = resource_names[r] if r < len(resource_names) else f"resource:{r}"
+                interval = model.new_optional_fixed_size_interval_var(
+                    b_start, b_end - b_start, guard_for(name)[0], f"b{r}_{k}"
+                )
+            else:
+                interval = model.new_fixed_size_interval_var(b_start, b_end - b_start, f"b{r}_{k}")
+            blocked_intervals.append(interval)
+            blocked_demands.append(amount)
+        all_demands = demands + blocked_demands
+        if all(q >= resource.capacity for q in all_demands):
+            model.add_no_overlap(intervals + blocked_intervals)
+        else:
+            extra: list[cp_model.IntervalVar] = []
+            extra_demands: list[int] = []
+            if not blocked_intervals and not guard:
+                # Nothing may run after the makespan: a strong hint for the cumulative
+                # propagators (the trick of OR-Tools' rcpsp_sat.py).
+                extra, extra_demands = [makespan_interval], [resource.capacity]
+            model.add_cumulative(
+                intervals + blocked_intervals + extra,
+                all_demands + extra_demands,
+                resource.capacity,
+            )
+
+    w = problem.weights
+    terms: list[cp_model.LinearExprT] = []
+    if w.makespan:
+        terms.append(w.makespan * makespan)
+    if problem.deadline is not None:
+        if problem.hard_deadline:
+            model.add(makespan <= problem.deadline).only_enforce_if(guard_for("deadline"))
+        if w.deadline:
+            late = model.new_int_var(0, upper, "deadline_late")
+            model.add(late >= makespan - problem.deadline)
+            hint_value(late, max(0, hint_makespan - problem.deadline))
+            terms.append(w.deadline * late)
+    loads: dict[int, list[tuple[cp_model.IntVar | None, int]]] = {}
+    for a, activity in enumerate(problem.activities):
+        if activity.due is not None and w.lateness:
+            late = model.new_int_var(0, upper, f"late{a}")
+            model.add(late >= ends[a] - activity.due)
+            if hint is not None:
+                hint_value(late, max(0, hint_ends[a] - activity.due))
+            terms.append(w.lateness * activity.weight * late)
+        lits = presences[a]
+        if activity.preferred_start is not None and activity.fixed_start is None and w.changes:
+            changed = model.new_bool_var(f"changed{a}")
+            model.add(starts[a] == activity.preferred_start).only_enforce_if(~changed)
+            if lits is not None:
+                if activity.preferred_mode is not None:
+                    model.add_implication(~changed, lits[activity.preferred_mode])
+                else:
+                    model.add(changed == 1)
+            terms.append(w.changes * changed)
+            if hint is not None:
+                moved = hint.starts[a] != activity.preferred_start
+                swapped = lits is not None and hint.modes[a] != activity.preferred_mode
+                hint_value(changed, int(moved or swapped))
+        if w.balance and activity.load:
+            for m, mode in enumerate(activity.modes):
+                if mode.person is not None:
+                    chosen = lits[m] if lits is not None else None
+                    loads.setdefault(mode.person, []).append((chosen, activity.load))
+    if loads:
+        peak = model.new_int_var(0, sum(a.load for a in problem.activities), "peak_load")
+        if hint is not None:
+            per_person: dict[int, int] = {}
+            for a, activity in enumerate(problem.activities):
+                person = activity.modes[hint.modes[a]].person
+                if person is not None and activity.load:
+                    per_person[person] = per_person.get(person, 0) + activity.load
+            hint_value(peak, max(per_person.values(), default=0))
+        for person_terms in loads.values():
+            model.add(
+                peak >= sum((load * lit if lit is not None else load) for lit, load in person_terms)
+            )
+        terms.append(w.balance * peak)
+    if not guard:
+        model.minimize(sum(terms) if terms else makespan)
+
+    for var, value in hinted:
+        model.add_hint(var, value)
+    return _Built(model=model, starts=starts, presences=presences, makespan=makespan, guards=guards)
+
+
+def _horizon(problem: AxisProblem, hint: AxisSchedule) -> int:
+    if problem.horizon is not None:
+        return problem.horizon
+    candidates = [hint.makespan(problem)]
+    for activity in problem.activities:
+        longest = max(m.duration for m in activity.modes)
+        if activity.preferred_start is not None:
+            candidates.append(activity.preferred_start + longest)
+        if activity.fixed_start is not None:
+            candidates.append(activity.fixed_start + longest)
+        if activity.due is not None:
+            candidates.append(activity.due)
+    if problem.deadline is not None:
+        candidates.append(problem.deadline)
+    return max(candidates)
+
+
+def _hint_budget(problem: AxisProblem, time_limit_s: float) -> float:
+    return min(0.1 * time_limit_s, 0.004 * len(problem.activities) + 0.05, 5.0)
+
+
+def solve_axis(
+    problem: AxisProblem,
+    *,
+    time_limit_s: float,
+    num_workers: int,
+    seed: int = 0,
+    progress: ProgressCallback | None = None,
+    started: float | None = None,
+) -> AxisResult:
+    """Minimise the weighted objective on the axis; the hint comes from `greedy`.
+
+    `started` is the `time.monotonic()` the time limit counts from (default: now), so a
+    caller's own preparation is inside the limit.
+    """
+    started = time.monotonic() if started is None else started
+    # Keep time to explain the answer (reasons, float, loads) within the limit.
+    reserve = min(0.05 * time_limit_s, 0.001 * len(problem.activities) + 0.05)
+    hint = greedy.improved_schedule(
+        problem,
+        time_budget_s=_hint_budget(problem, time_limit_s),
+        seed=seed,
+        score=lambda s: objective_value(problem, s),
+    )
+    horizon = _horizon(problem, hint)
+    built = _build(problem, horizon=horizon, hint=hint, guard=False)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(0.01, time_limit_s - reserve - (time.monotonic() - started))
+    params.num_workers = num_workers
+    params.random_seed = seed
+    if _is_pure_makespan(problem):
+        params.push_all_tasks_toward_start = True
+    optional = sum(len(a.modes) for a in problem.activities if len(a.modes) > 1)
+    if optional > _LARGE_MODEL_OPTIONALS:
+        # Probing tens of thousands of presence literals takes most of a minute of presolve
+        # while its deterministic-time estimate stays tiny; large plans need a first answer.
+        params.cp_model_probing_level = 0
+    callback = _Callback(progress, started)
+    code = solver.solve(built.model, callback)
+    status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    schedule: AxisSchedule | None = None
+    objective: float | None = None
+    bound: float | None = None
+    if status is SolveStatus.UNKNOWN and respects_links(problem, hint):
+        # CP-SAT found nothing in time (huge inputs): the list schedule is still a valid
+        # plan, so return it rather than nothing; the missing bound shows it is unproven.
+        return AxisResult(
+            status=SolveStatus.FEASIBLE,
+            schedule=hint,
+            objective=objective_value(problem, hint),
+            best_bound=None,
+            wall_time_s=time.monotonic() - started,
+            solutions=0,
+            first_solution_s=None,
+            hint_makespan=hint.makespan(problem),
+        )
+    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        schedule = AxisSchedule(
+            starts=tuple(solver.value(s) for s in built.starts),
+            modes=tuple(
+                0
+                if lits is None
+                else next(m for m, x in enumerate(lits) if solver.boolean_value(x))
+                for lits in built.presences
+            ),
+        )
+        objective = solver.objective_value
+        bound = solver.best_objective_bound
+    return AxisResult(
+        status=status,
+        schedule=schedule,
+        objective=objective,
+        best_bound=bound,
+        wall_time_s=time.monotonic() - started,
+        solutions=callback.solutions,
+        first_solution_s=callback.first_solution_s,
+        hint_makespan=hint.makespan(problem),
+    )
+
+
+def respects_links(problem: AxisProblem, schedule: AxisSchedule) -> bool:
+    """Whether a list schedule also meets what list scheduling cannot promise: dependencies
+    into pinned tasks, releases and a hard deadline (resources hold by construction)."""
+    for link in problem.links:
+        p, s = link.predecessor, link.successor
+        left = (
+            schedule.end(problem, s)
+            if link.type in (DependencyType.FF, DependencyType.SF)
+            else schedule.starts[s]
+        )
+        right = (
+            schedule.end(problem, p)
+            if link.type in (DependencyType.FS, DependencyType.FF)
+            else schedule.starts[p]
+        )
+        if left < right + link.lag:
+            return False
+    if any(
+        a.fixed_start is None and start < a.release
+        for a, start in zip(problem.activities, schedule.starts, strict=True)
+    ):
+        return False
+    return not (
+        problem.hard_deadline
+        and problem.deadline is not None
+        and schedule.makespan(problem) > problem.deadline
+    )
+
+
+def conflicting_groups(
+    problem: AxisProblem,
+    *,
+    link_names: Sequence[str],
+    resource_names: Sequence[str],
+    time_limit_s: float,
+) -> list[str] | None:
+    """Names of hard-constraint groups that together admit no plan, or None if unknown."""
+    horizon = problem.horizon if problem.horizon is not None else 10**6
+    built = _build(
+        problem,
+        horizon=horizon,
+        hint=None,
+        guard=True,
+        link_names=link_names,
+        resource_names=resource_names,
+    )
+    built.model.add_assumptions(list(built.guards.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit_s
+    if solver.solve(built.model) != cp_model.INFEASIBLE:
+        return None
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    return [name for name, literal in built.guards.items() if literal.index in core]
+
+
+# From an axis schedule back to a dated, explained proposal.
+
+
+def solve(problem: Problem, *, progress: ProgressCallback | None = None) -> Proposal:
+    """Propose a schedule for `problem`; raise InvalidProblem for malformed input."""
+    started = time.monotonic()
+    violations = diagnose.validate(problem)
+    if violations:
+        raise InvalidProblem(violations)
+    found = diagnose.precheck(problem)
+    if found:
+        return _no_plan(SolveStatus.INFEASIBLE, found, started)
+    compiled = compile_problem(problem)
+    result = solve_axis(
+        compiled.problem,
+        time_limit_s=problem.time_limit_s,
+        num_workers=problem.num_workers,
+        seed=problem.seed,
+        progress=progress,
+        started=started,
+    )
+    log.info(
+        "planner solve: status=%s objective=%s bound=%s in %.2fs",
+        result.status,
+        result.objective,
+        result.best_bound,
+        result.wall_time_s,
+    )
+    if result.schedule is None:
+        diagnosis: list[Diagnosis] = []
+        if result.status is SolveStatus.INFEASIBLE:
+            groups = conflicting_groups(
+                compiled.problem,
+                link_names=[f"link:{i}" for i in range(len(problem.dependencies))],
+                resource_names=[f"timeoff:{p.id}" for p in problem.people],
+                time_limit_s=min(10.0, problem.time_limit_s),
+            )
+            diagnosis = diagnose.describe_conflict(problem, groups)
+        return _no_plan(result.status, diagnosis, started)
+    return explain(problem, compiled, result, started=started)
+
+
+def _no_plan(status: SolveStatus, diagnosis: Sequence[Diagnosis], started: float) -> Proposal:
+    return Proposal(
+        status=status,
+        tasks=(),
+        people=(),
+        objective=None,
+        best_bound=None,
+        gap=None,
+        wall_time_s=time.monotonic() - started,
+        finish=None,
+        diagnosis=tuple(diagnosis),
+    )
+
+
+def _end_bound(link: AxisLink, *, start: int, end: int) -> int:
+    """The successor side's lower bound implied by a link, given the predecessor's times."""
+    anchor = end if link.type in (DependencyType.FS, DependencyType.FF) else start
+    return anchor + link.lag
+
+
+def total_float(problem: AxisProblem, schedule: AxisSchedule) -> list[int]:
+    """Working days each activity can slip without moving the finish, given who does what.
+
+    Arcs are the dependencies plus the order of work on each person and each tight hand-over
+    on a pool, so the float respects resources, not only the network.
+    """
+    n = len(problem.activities)
+    durations = [problem.activities[a].modes[schedule.modes[a]].duration for a in range(n)]
+    starts = list(schedule.starts)
+    ends = [starts[a] + durations[a] for a in range(n)]
+    arcs: list[AxisLink] = list(problem.links)
+    by_resource: dict[int, list[int]] = {}
+    for a in range(n):
+        if durations[a] == 0:
+            continue
+        for r, amount in problem.activities[a].modes[schedule.modes[a]].demands:
+            if amount > 0:
+                by_resource.setdefault(r, []).append(a)
+    for r, members in by_resource.items():
+        members.sort(key=lambda a: starts[a])
+        if problem.resources[r].is_person:
+            for x, y in itertools.pairwise(members):
+                if ends[x] <= starts[y]:
+                    arcs.append(AxisLink(x, y, DependencyType.FS, 0))
+        else:
+            by_start: dict[int, list[int]] = {}
+            for a in members:
+                by_start.setdefault(starts[a], []).append(a)
+            for x in members:
+                for y in by_start.get(ends[x], []):
+                    arcs.append(AxisLink(x, y, DependencyType.FS, 0))
+    makespan = max(ends, default=0)
+    latest = [makespan - durations[a] for a in range(n)]
+    for a in range(n):
+        if problem.activities[a].fixed_start is not None:
+            latest[a] = starts[a]
+    outgoing: list[list[AxisLink]] = [[] for _ in range(n)]
+    for arc in arcs:
+        outgoing[arc.predecessor].append(arc)
+    order = sorted(range(n), key=lambda a: -starts[a])
+    for _ in range(n + 1):
+        changed = False
+        for a in order:
+            if problem.activities[a].fixed_start is not None:
+                continue
+            best = latest[a]
+            for arc in outgoing[a]:
+                b = arc.successor
+                target = latest[b] + (
+                    durations[b] if arc.type in (DependencyType.FF, DependencyType.SF) else 0
+                )
+                limit = target - arc.lag
+                if arc.type in (DependencyType.FS, DependencyType.FF):
+                    limit -= durations[a]
+                best = min(best, limit)
+            best = max(best, starts[a])
+            if best < latest[a]:
+                latest[a] = best
+                changed = True
+        if not changed:
+            break
+    return [latest[a] - starts[a] for a in range(n)]
+
+
+def explain(
+    problem: Problem, compiled: _Compiled, result: AxisResult, *, started: float
+) -> Proposal:
+    assert result.schedule is not None
+    axis_problem = compiled.problem
+    schedule = result.schedule
+    axis = compiled.axis
+    n = len(problem.tasks)
+    ends = [schedule.end(axis_problem, a) for a in range(n)]
+    floats = total_float(axis_problem, schedule)
+    persons: list[int | None] = [
+        axis_problem.activities[a].modes[schedule.modes[a]].person for a in range(n)
+    ]
+    incoming: list[list[AxisLink]] = [[] for _ in range(n)]
+    for link in axis_problem.links:
+        incoming[link.successor].append(link)
+    ending_at: dict[int, list[int]] = {}
+    for a in range(n):
+        if ends[a] > schedule.starts[a]:
+            ending_at.setdefault(ends[a], []).append(a)
+    plans: list[TaskPlan] = []
+    for a, task in enumerate(problem.tasks):
+        s, e = schedule.starts[a], ends[a]
+        person = persons[a]
+        person_id = compiled.person_ids[person] if person is not None else None
+        start_changed = False
+        assignee_changed = False
+        if task.current is not None:
+            start_changed = axis.day(s) != task.current.start
+            assignee_changed = (
+                task.staffed
+                and task.current.assignee is not None
+                and person_id != task.current.assignee
+                and e > s
+            )
+        due = axis_problem.activities[a].due
+        plans.append(
+            TaskPlan(
+                task_id=task.id,
+                person_id=person_id,
+                start=axis.day(s),
+                end=axis.last_day(e) if e > s else axis.day(s),
+                start_changed=start_changed,
+                assignee_changed=assignee_changed,
+                reason=_reason(
+                    problem,
+                    compiled,
+                    schedule=schedule,
+                    ends=ends,
+                    persons=persons,
+                    incoming=incoming[a],
+                    ending_at=ending_at,
+                    activity=a,
+                ),
+                slack_days=floats[a],
+                critical=floats[a] == 0 and e > s,
+                late_days=max(0, e - due) if due is not None else 0,
+            )
+        )
+    makespan = max(ends, default=compiled.release)
+    gap = None
+    if result.objective is not None and result.best_bound is not None:
+        gap = abs(result.objective - result.best_bound) / max(1.0, abs(result.objective))
+    critical = sorted((a for a in range(n) if plans[a].critical), key=lambda a: schedule.starts[a])
+    return Proposal(
+        status=result.status,
+        tasks=tuple(plans),
+        people=tuple(_loads(problem, compiled, schedule=schedule, persons=persons)),
+        objective=result.objective,
+        best_bound=result.best_bound,
+        gap=gap,
+        wall_time_s=time.monotonic() - started,
+        finish=axis.last_day(makespan) if makespan > 0 else axis.day(0),
+        critical_path=tuple(problem.tasks[a].id for a in critical),
+        solutions=result.solutions,
+    )
+
+
+def _reason(
+    problem: Problem,
+    compiled: _Compiled,
+    *,
+    schedule: AxisSchedule,
+    ends: Sequence[int],
+    persons: Sequence[int | None],
+    incoming: Sequence[AxisLink],
+    ending_at: Mapping[int, Sequence[int]],
+    activity: int,
+) -> Reason:
+    a = activity
+    task = problem.tasks[a]
+    axis = compiled.axis
+    s = schedule.starts[a]
+    duration = ends[a] - s
+    if task.pinned:
+        return Reason(ReasonKind.PINNED, "Pinned (done, in progress or locked): keeps its dates.")
+    for link in incoming:
+        p = link.predecessor
+        bound = _end_bound(link, start=schedule.starts[p], end=ends[p])
+        if link.type in (DependencyType.FF, DependencyType.SF):
+            bound -= duration
+        if bound >= s:
+            pred = problem.tasks[p]
+            lag = f" {link.lag:+d}d" if link.lag else ""
+            return Reason(
+                ReasonKind.PREDECESSOR,
+                f"Waits for '{pred.name}' ({link.type.value}{lag}).",
+                pred.id,
+            )
+    if s <= compiled.release:
+        return Reason(ReasonKind.PROJECT_START, "Starts when the project starts.")
+    person = persons[a]
+    if person is not None:
+        name = problem.people[person].name
+        for b in ending_at.get(s, ()):
+            if b != a and persons[b] == person:
+                other = problem.tasks[b]
+                modes = compiled.problem.activities[a].modes
+                if len(modes) == 1:
+                    skills = ", ".join(f"{r.skill}≥{r.min_level}" for r in task.required_skills)
+                    return Reason(
+                        ReasonKind.SKILL_SCARCITY,
+                        f"Only {name} has {skills or 'the skills'}; busy with '{other.name}' "
+                        f"until {axis.last_day(s)}.",
+                        other.id,
+                    )
+                return Reason(
+                    ReasonKind.PERSON_BUSY,
+                    f"{name} is busy with '{other.name}' until {axis.last_day(s)}.",
+                    other.id,
+                )
+        for block in compiled.blocks[person]:
+            if block.end == s or (
+                block.start > s - duration and block.start < s and block.end <= s
+            ):
+                what = "off" if block.time_off else "busy on other projects"
+                return Reason(
+                    ReasonKind.TIME_OFF if block.time_off else ReasonKind.PERSON_BUSY,
+                    f"{name} is {what} until {axis.last_day(block.end)}.",
+                    problem.people[person].id,
+                )
+    mode = compiled.problem.activities[a].modes[schedule.modes[a]]
+    pools = {r for r, q in mode.demands if q > 0 and not compiled.problem.resources[r].is_person}
+    if pools:
+        for b in ending_at.get(s, ()):
+            if b == a:
+                continue
+            other_mode = compiled.problem.activities[b].modes[schedule.modes[b]]
+            if pools & {r for r, q in other_mode.demands if q > 0}:
+                return Reason(
+                    ReasonKind.POOL_BUSY,
+                    f"The shared resource is in use by '{problem.tasks[b].name}'.",
+                    problem.tasks[b].id,
+                )
+    if task.current is not None and axis.day(s) == task.current.start:
+        return Reason(ReasonKind.CURRENT_PLAN, "Kept on the current plan's start date.")
+    return Reason(
+        ReasonKind.OBJECTIVE,
+        "Not forced earlier; placed here to balance load without delaying the finish.",
+    )
+
+
+def _loads(
+    problem: Problem,
+    compiled: _Compiled,
+    *,
+    schedule: AxisSchedule,
+    persons: Sequence[int | None],
+) -> list[PersonLoad]:
+    axis = compiled.axis
+    per_day: list[dict[int, float]] = [{} for _ in problem.people]
+    totals = [0.0] * len(problem.people)
+    for a, task in enumerate(problem.tasks):
+        who = persons[a]
+        if who is None:
+            continue
+        s = schedule.starts[a]
+        e = schedule.end(compiled.problem, a)
+        totals[who] += task.duration_hours
+        for position in range(s, e):
+            per_day[who][position] = per_day[who].get(position, 0.0) + (
+                task.duration_hours / (e - s)
+            )
+    loads: list[PersonLoad] = []
+    for p, person in enumerate(problem.people):
+        capacity = {position: compiled.daily_hours[p] for position in per_day[p]}
+        days = per_day[p]
+        for block in compiled.blocks[p]:
+            for position in range(block.start, block.end):
+                if position not in days:
+                    continue
+                if block.time_off:
+                    capacity[position] = 0.0
+                else:
+                    days[position] += block.hours
+        day_loads = tuple(
+            DayLoad(
+                day=axis.day(position),
+                hours=round(days[position], 2),
+                capacity_hours=round(capacity[position], 2),
+            )
+            for position in sorted(days)
+        )
+        loads.append(
+            PersonLoad(
+                person_id=person.id,
+                total_hours=round(totals[p], 2),
+                days=day_loads,
+                overloaded_days=tuple(
+                    d.day for d in day_loads if d.hours > d.capacity_hours + 1e-6
+                ),
+            )
+        )
+    return loads
+
+
+def calendar_day(problem: Problem, position: int) -> date:
+    """The date of an axis position for `problem` (for adapters reporting makespans)."""
+    return compile_problem(problem).axis.day(position)

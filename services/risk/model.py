@@ -1,0 +1,841 @@
+"""Delay-risk models: training, scoring, explanation, a prior, and safe serialisation.
+
+A model answers, per task, the calibrated probability that it finishes late and the
+P50/P80/P90 of its delay in days. Three parts make it:
+
+- a gradient-boosted classifier (scikit-learn ``HistGradientBoostingClassifier``) whose
+  scores are mapped to probabilities by isotonic regression fitted on the chronologically
+  latest slice of the training window, where the decision threshold is chosen too;
+- a gradient-boosted regressor of log(1 + delay) over late tasks, whose residual spread on
+  the same slice gives a lognormal delay size given late;
+- the two combined, so the quantiles are coherent with P(late): the delay is 0 below the
+  ``1 - P(late)`` quantile and follows the lognormal above it.
+
+Trees are copied out of scikit-learn into plain arrays and scored by numpy, so a saved
+model is a ``.npz`` of numbers plus a JSON header, loaded with ``allow_pickle=False``:
+no code runs on load, and any scikit-learn version can read it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import sklearn
+
+# scipy and threadpoolctl come with scikit-learn but ship no type information.
+from scipy.special import ndtri as _ndtri  # type: ignore[import-untyped]
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.isotonic import IsotonicRegression
+from sklearn.metrics import roc_auc_score
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+from services.risk.features import FeatureMatrix
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+FORMAT_VERSION = 1
+QUANTILES = (0.5, 0.8, 0.9)
+_EPOCH = date(1970, 1, 1)
+
+
+class ModelError(ValueError):
+    """Training data or a saved model that cannot be used."""
+
+
+# ------------------------------------------------------------------------ tree arrays
+
+
+@dataclass(frozen=True)
+class Forest:
+    """A boosted tree ensemble as flat arrays; leaves point at themselves.
+
+    ``value`` holds the leaf output for leaves and, for inner nodes, the count-weighted
+    mean of the leaves below: the expected output once the path reaches that node, which
+    is what the contribution attribution needs.
+    """
+
+    feature: npt.NDArray[np.int32]
+    threshold: FloatArray
+    missing_left: BoolArray
+    left: npt.NDArray[np.int32]
+    right: npt.NDArray[np.int32]
+    value: FloatArray
+    roots: npt.NDArray[np.int32]
+    depth: int
+    baseline: float
+
+    def raw(self, x: FloatArray, *, chunk: int = 2048) -> FloatArray:
+        out = np.empty(x.shape[0], dtype=np.float64)
+        for start in range(0, x.shape[0], chunk):
+            block = x[start : start + chunk]
+            nodes = self._leaves(block)
+            out[start : start + chunk] = self.baseline + self.value[nodes].sum(axis=1)
+        return out
+
+    def _leaves(self, x: FloatArray) -> npt.NDArray[np.int64]:
+        # Missing values: each row is laid out twice, NaN as +inf (goes right) and as
+        # -inf (goes left), and a node reads the copy its missing direction wants, so
+        # the walk is one gather and one comparison per level.
+        n_rows, n_features = x.shape
+        doubled = np.concatenate(
+            [np.nan_to_num(x, nan=np.inf), np.nan_to_num(x, nan=-np.inf)], axis=1
+        )
+        flat = doubled.ravel()
+        column = self.feature.astype(np.int64) + n_features * self.missing_left
+        base = (np.arange(n_rows, dtype=np.int64) * 2 * n_features)[:, None]
+        nodes = np.broadcast_to(self.roots.astype(np.int64), (n_rows, self.roots.shape[0])).copy()
+        for _ in range(self.depth):
+            go_left = flat[base + column[nodes]] <= self.threshold[nodes]
+            nodes = np.where(go_left, self.left[nodes], self.right[nodes])
+        return nodes
+
+    def contributions(self, x: FloatArray, n_features: int) -> FloatArray:
+        """Per-feature shares of the raw score (Saabas path attribution).
+
+        Each split moves the expected output from the parent's value to the child's;
+        the move is credited to the split feature. Rows sum to ``raw(x) - root values``.
+        """
+        out = np.zeros((x.shape[0], n_features))
+        rows = np.arange(x.shape[0])[:, None]
+        nodes = np.broadcast_to(self.roots, (x.shape[0], self.roots.shape[0])).copy()
+        row_index = np.broadcast_to(rows, nodes.shape)
+        for _ in range(self.depth):
+            values = x[rows, self.feature[nodes]]
+            go_left = np.where(
+                np.isnan(values), self.missing_left[nodes], values <= self.threshold[nodes]
+            )
+            child = np.where(go_left, self.left[nodes], self.right[nodes])
+            moved = child != nodes
+            delta = self.value[child] - self.value[nodes]
+            np.add.at(out, (row_index[moved], self.feature[nodes][moved]), delta[moved])
+            nodes = child
+        return out
+
+    def arrays(self, prefix: str) -> dict[str, npt.NDArray[Any]]:
+        return {
+            f"{prefix}feature": self.feature,
+            f"{prefix}threshold": self.threshold,
+            f"{prefix}missing_left": self.missing_left,
+            f"{prefix}left": self.left,
+            f"{prefix}right": self.right,
+            f"{prefix}value": self.value,
+            f"{prefix}roots": self.roots,
+            f"{prefix}meta": np.array([self.depth, self.baseline], dtype=np.float64),
+        }
+
+    @classmethod
+    def from_arrays(cls, data: Any, prefix: str) -> Forest:
+        meta = data[f"{prefix}meta"]
+        forest = cls(
+            feature=data[f"{prefix}feature"].astype(np.int32),
+            threshold=data[f"{prefix}threshold"].astype(np.float64),
+            missing_left=data[f"{prefix}missing_left"].astype(np.bool_),
+            left=data[f"{prefix}left"].astype(np.int32),
+            right=data[f"{prefix}right"].astype(np.int32),
+            value=data[f"{prefix}value"].astype(np.float64),
+            roots=data[f"{prefix}roots"].astype(np.int32),
+            depth=int(meta[0]),
+            baseline=float(meta[1]),
+        )
+        n = forest.value.shape[0]
+        for name in ("left", "right", "roots"):
+            links = getattr(forest, name)
+            if links.size and (links.min() < 0 or links.max() >= n):
+                raise ModelError(f"saved forest {prefix!r}: {name} points outside the tree")
+        return forest
+
+
+def forest_from_sklearn(
+    model: HistGradientBoostingClassifier | HistGradientBoostingRegressor,
+) -> Forest:
+    """Copy a fitted single-output HistGradientBoosting model into ``Forest`` arrays.
+
+    Reads ``_predictors`` and ``_baseline_prediction``, private but unchanged since
+    scikit-learn 0.21; the tests compare the copy's scores with ``predict`` so a change
+    fails loudly. Categorical splits are not supported: categories are ordinal-coded
+    before training.
+    """
+    parts = []
+    offset = 0
+    roots = []
+    depth = 0
+    for (predictor,) in model._predictors:
+        nodes = predictor.nodes
+        if np.any(nodes["is_categorical"]):
+            raise ModelError("categorical splits cannot be exported")
+        n = nodes.shape[0]
+        leaf = nodes["is_leaf"].astype(bool)
+        own = np.arange(n, dtype=np.int64)
+        left = np.where(leaf, own, nodes["left"].astype(np.int64))
+        right = np.where(leaf, own, nodes["right"].astype(np.int64))
+        value = nodes["value"].astype(np.float64).copy()
+        count = nodes["count"].astype(np.float64)
+        # Children have larger indices than parents, so one reverse pass fills inner nodes.
+        for i in range(n - 1, -1, -1):
+            if not leaf[i]:
+                lc, rc = count[left[i]], count[right[i]]
+                total = lc + rc
+                value[i] = (value[left[i]] * lc + value[right[i]] * rc) / total if total else 0
+        depth = max(depth, int(nodes["depth"].max()))
+        parts.append(
+            (
+                np.where(leaf, 0, nodes["feature_idx"]).astype(np.int32),
+                np.where(leaf, np.inf, nodes["num_threshold"]),
+                nodes["missing_go_to_left"].astype(np.bool_),
+                (left + offset).astype(np.int32),
+                (right + offset).astype(np.int32),
+                value,
+            )
+        )
+        roots.append(offset)
+        offset += n
+    return Forest(
+        feature=np.concatenate([p[0] for p in parts]),
+        threshold=np.concatenate([p[1] for p in parts]).astype(np.float64),
+        missing_left=np.concatenate([p[2] for p in parts]),
+        left=np.concatenate([p[3] for p in parts]),
+        right=np.concatenate([p[4] for p in parts]),
+        value=np.concatenate([p[5] for p in parts]),
+        roots=np.array(roots, dtype=np.int32),
+        depth=depth,
+        baseline=float(np.ravel(model._baseline_prediction)[0]),
+    )
+
+
+# ---------------------------------------------------------------------------- metrics
+
+
+def expected_calibration_error(p: FloatArray, y: BoolArray, *, bins: int = 10) -> float:
+    """Mean |predicted - observed| over equal-width probability bins, weighted by size."""
+    if p.size == 0:
+        return float("nan")
+    index = np.minimum((p * bins).astype(np.int64), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = index == b
+        if mask.any():
+            total += abs(float(p[mask].mean()) - float(y[mask].mean())) * int(mask.sum())
+    return total / p.size
+
+
+def auc(p: FloatArray, y: BoolArray) -> float:
+    if y.all() or not y.any():
+        return float("nan")
+    return float(roc_auc_score(y, p))
+
+
+def precision_recall_f1(predicted: BoolArray, y: BoolArray) -> tuple[float, float, float]:
+    tp = float(np.sum(predicted & y))
+    precision = tp / max(float(predicted.sum()), 1.0)
+    recall = tp / max(float(y.sum()), 1.0)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def best_f1_threshold(p: FloatArray, y: BoolArray) -> float:
+    """The probability cut that maximises F1 of "late" on these rows."""
+    if not y.any():
+        return 0.5
+    order = np.argsort(-p, kind="stable")
+    tp = np.cumsum(y[order])
+    predicted = np.arange(1, p.size + 1)
+    f1 = 2 * tp / (predicted + y.sum())
+    # Only cut between distinct scores, so ties fall on one side.
+    distinct = np.r_[p[order][1:] < p[order][:-1], True]
+    best = int(np.argmax(np.where(distinct, f1, -1.0)))
+    upper = float(p[order][best])
+    lower = float(p[order][best + 1]) if best + 1 < p.size else 0.0
+    return (upper + lower) / 2
+
+
+# ------------------------------------------------------------------ model and records
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    validation_fraction: float = 0.2
+    max_iter: int = 200
+    learning_rate: float = 0.08
+    max_leaf_nodes: int = 31
+    max_depth: int = 8
+    min_samples_leaf: int = 40
+    l2_regularization: float = 1.0
+    size_max_iter: int = 150
+    refit_on_all: bool = True
+    random_state: int = 0
+    # OpenMP threads for training. One by default: on shared cores a second OpenMP
+    # thread spin-waits and made a 1 s fit take 30 s in our measurements.
+    threads: int = 1
+
+
+@dataclass(frozen=True)
+class HoldoutMetrics:
+    """Scores on the latest slice of the training window, which the scorer did not see.
+
+    Calibration, Brier score and F1 are cross-fitted: calibrated and thresholded on one
+    half of the slice, measured on the other, and averaged.
+    """
+
+    rows: int
+    late_share: float
+    auc: float
+    brier: float
+    ece: float
+    precision: float
+    recall: float
+    f1: float
+    delay_mae_days: float
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    version: str
+    name: str
+    trained_at: str
+    window_start: str
+    window_end: str
+    rows: int
+    late_rows: int
+    feature_names: tuple[str, ...]
+    threshold: float
+    holdout: HoldoutMetrics
+    config: TrainingConfig
+    sklearn_version: str
+    format_version: int = FORMAT_VERSION
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A feature's push on this task's late-risk score, in log-odds (+ means later)."""
+
+    feature: str
+    value: float
+    contribution: float
+
+
+@dataclass(frozen=True)
+class RiskPrediction:
+    task_id: str
+    p_late: float
+    delay_p50_days: float
+    delay_p80_days: float
+    delay_p90_days: float
+    source: Literal["model", "prior"]
+    model_version: str
+    factors: tuple[Factor, ...] = ()
+
+
+@dataclass(frozen=True)
+class RiskScores:
+    """Batch output: one entry per input row."""
+
+    p_late: FloatArray
+    late: BoolArray
+    delay_quantiles: FloatArray  # rows x len(QUANTILES), days
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    version: ModelVersion
+    classifier: Forest
+    calibration_x: FloatArray
+    calibration_y: FloatArray
+    size: Forest | None
+    size_sigma: float
+    size_fallback: float
+    category_ranks: dict[str, FloatArray] = field(default_factory=dict)
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        return self.version.feature_names
+
+    def _encode(self, features: FeatureMatrix) -> FloatArray:
+        if features.names != self.feature_names:
+            raise ModelError("feature names differ from the ones the model was trained on")
+        return _apply_ranks(features.values, self.feature_names, self.category_ranks)
+
+    def calibrate(self, raw: FloatArray) -> FloatArray:
+        return _calibrated(raw, self.calibration_x, self.calibration_y)
+
+    def score(self, features: FeatureMatrix) -> RiskScores:
+        x = self._encode(features)
+        p = self.calibrate(self.classifier.raw(x))
+        fallback = np.full(x.shape[0], self.size_fallback)
+        mu = self.size.raw(x) if self.size is not None else fallback
+        return RiskScores(
+            p_late=p,
+            late=p >= self.version.threshold,
+            delay_quantiles=delay_quantiles(p, mu, self.size_sigma, QUANTILES),
+        )
+
+    def explain(self, features: FeatureMatrix, *, top: int = 3) -> list[tuple[Factor, ...]]:
+        x = self._encode(features)
+        shares = self.classifier.contributions(x, len(self.feature_names))
+        out = []
+        for i in range(x.shape[0]):
+            order = np.argsort(-np.abs(shares[i]), kind="stable")[:top]
+            out.append(
+                tuple(
+                    Factor(self.feature_names[j], float(features.values[i, j]), float(shares[i, j]))
+                    for j in order
+                    if shares[i, j] != 0
+                )
+            )
+        return out
+
+    def predict(
+        self, task_ids: Sequence[str], features: FeatureMatrix, *, top: int = 3
+    ) -> list[RiskPrediction]:
+        scores = self.score(features)
+        factors = self.explain(features, top=top) if top else [()] * len(task_ids)
+        q = scores.delay_quantiles
+        return [
+            RiskPrediction(
+                task_id=task_id,
+                p_late=float(scores.p_late[i]),
+                delay_p50_days=float(q[i, 0]),
+                delay_p80_days=float(q[i, 1]),
+                delay_p90_days=float(q[i, 2]),
+                source="model",
+                model_version=self.version.version,
+                factors=factors[i],
+            )
+            for i, task_id in enumerate(task_ids)
+        ]
+
+
+def _normal_quantile(p: FloatArray) -> FloatArray:
+    return np.asarray(_ndtri(p), dtype=np.float64)
+
+
+def delay_quantiles(
+    p_late: FloatArray, mu: FloatArray, sigma: float, levels: Sequence[float]
+) -> FloatArray:
+    """Quantiles of a delay that is 0 with probability 1 - p and lognormal-ish if late.
+
+    Given late, log(1 + delay) ~ Normal(mu, sigma). The unconditional q-quantile is 0
+    when q <= 1 - p, else the conditional quantile at (q - (1 - p)) / p.
+    """
+    out = np.zeros((p_late.shape[0], len(levels)))
+    for k, q in enumerate(levels):
+        late = p_late > 1.0 - q
+        level = np.clip((q - (1.0 - p_late[late])) / p_late[late], 1e-6, 1 - 1e-6)
+        out[late, k] = np.expm1(mu[late] + sigma * _normal_quantile(level))
+    return np.maximum(out, 0.0)
+
+
+# --------------------------------------------------------------------------- training
+
+
+def _category_ranks(x: FloatArray, y: BoolArray) -> FloatArray:
+    """Code -> rank of the code's smoothed late share, so trees split categories well."""
+    codes = np.nan_to_num(x, nan=-1.0).astype(np.int64)
+    size = max(int(codes.max()) + 1, 1)
+    valid = codes >= 0
+    counts = np.bincount(codes[valid], minlength=size).astype(np.float64)
+    lates = np.bincount(codes[valid], weights=y[valid].astype(np.float64), minlength=size)
+    prior = float(y.mean()) if y.size else 0.0
+    share = (lates + 10 * prior) / (counts + 10)
+    ranks = np.empty(size)
+    ranks[np.argsort(share, kind="stable")] = np.arange(size, dtype=np.float64)
+    return ranks
+
+
+def _apply_ranks(
+    values: FloatArray, names: tuple[str, ...], ranks: dict[str, FloatArray]
+) -> FloatArray:
+    if not ranks:
+        return values
+    out = values.copy()
+    for name, table in ranks.items():
+        j = names.index(name)
+        codes = values[:, j]
+        known = np.isfinite(codes) & (codes >= 0) & (codes < table.shape[0])
+        column = np.full(codes.shape[0], np.nan)
+        column[known] = table[codes[known].astype(np.int64)]
+        out[:, j] = column
+    return out
+
+
+def _classifier(config: TrainingConfig) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        max_iter=config.max_iter,
+        learning_rate=config.learning_rate,
+        max_leaf_nodes=config.max_leaf_nodes,
+        max_depth=config.max_depth,
+        min_samples_leaf=config.min_samples_leaf,
+        l2_regularization=config.l2_regularization,
+        early_stopping=False,
+        random_state=config.random_state,
+    )
+
+
+def _size_regressor(config: TrainingConfig, rows: int) -> HistGradientBoostingRegressor:
+    return HistGradientBoostingRegressor(
+        max_iter=config.size_max_iter,
+        learning_rate=config.learning_rate * 2,
+        max_leaf_nodes=15,
+        max_depth=min(config.max_depth, 6),
+        min_samples_leaf=max(10, min(config.min_samples_leaf, rows // 20)),
+        l2_regularization=config.l2_regularization,
+        early_stopping=False,
+        random_state=config.random_state,
+    )
+
+
+def _calibrated(raw: FloatArray, cal_x: FloatArray, cal_y: FloatArray) -> FloatArray:
+    # Isotonic steps tie many scores; two millionths of the raw order break the ties so
+    # the probabilities rank tasks exactly as the trees do, and stay within [0, 1].
+    order = 1.0 / (1.0 + np.exp(-np.clip(raw, -30, 30)))
+    p = (1.0 - 2e-6) * np.interp(raw, cal_x, cal_y) + 2e-6 * order
+    return np.asarray(p, dtype=np.float64)
+
+
+def _isotonic(raw: FloatArray, y: BoolArray) -> tuple[FloatArray, FloatArray]:
+    if y.all() or not y.any():
+        share = float(y.mean()) if y.size else 0.5
+        return np.array([0.0]), np.array([share])
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+    iso.fit(raw, y.astype(np.float64))
+    return iso.X_thresholds_.astype(np.float64), iso.y_thresholds_.astype(np.float64)
+
+
+def _cross_fitted(raw: FloatArray, y: BoolArray) -> tuple[float, float, float, float, float]:
+    """Brier, ECE, precision, recall, F1 with calibration and threshold from the other half."""
+    half = raw.shape[0] // 2
+    parts = [(slice(0, half), slice(half, None)), (slice(half, None), slice(0, half))]
+    results = []
+    for fit, check in parts:
+        cx, cy = _isotonic(raw[fit], y[fit])
+        threshold = best_f1_threshold(_calibrated(raw[fit], cx, cy), y[fit])
+        p = _calibrated(raw[check], cx, cy)
+        brier = float(np.mean((p - y[check]) ** 2))
+        ece = expected_calibration_error(p, y[check])
+        results.append((brier, ece, *precision_recall_f1(p >= threshold, y[check])))
+    mean = np.mean(np.array(results), axis=0)
+    return float(mean[0]), float(mean[1]), float(mean[2]), float(mean[3]), float(mean[4])
+
+
+def _fit_size(
+    x: FloatArray, delay: FloatArray, late: BoolArray, config: TrainingConfig
+) -> HistGradientBoostingRegressor | None:
+    if int(late.sum()) < 30:
+        return None
+    regressor = _size_regressor(config, int(late.sum()))
+    return regressor.fit(x[late], np.log1p(delay[late]))
+
+
+def train_risk_model(
+    *,
+    features: FeatureMatrix,
+    delay_days: FloatArray,
+    opened_day: IntArray,
+    name: str,
+    config: TrainingConfig | None = None,
+) -> RiskModel:
+    """Train on finished tasks; ``opened_day`` (days since 1970-01-01) orders them in time.
+
+    The latest ``validation_fraction`` of the window calibrates the probabilities,
+    chooses the F1 threshold and measures the holdout metrics; then, with
+    ``refit_on_all``, the trees are refitted on the whole window so the newest history
+    counts too, keeping the calibration found on the slice.
+    """
+    config = config or TrainingConfig()
+    with threadpool_limits(limits=config.threads, user_api="openmp"):
+        return _train(
+            features=features,
+            delay_days=delay_days,
+            opened_day=opened_day,
+            name=name,
+            config=config,
+        )
+
+
+def _train(
+    *,
+    features: FeatureMatrix,
+    delay_days: FloatArray,
+    opened_day: IntArray,
+    name: str,
+    config: TrainingConfig,
+) -> RiskModel:
+    n = len(features)
+    if n < 20 or delay_days.shape[0] != n or opened_day.shape[0] != n:
+        raise ModelError(f"need at least 20 finished tasks with matching rows, got {n}")
+    order = np.argsort(opened_day, kind="stable")
+    values = features.values[order]
+    delay = np.nan_to_num(delay_days[order]).astype(np.float64)
+    late = delay > 0
+    if late.all() or not late.any():
+        raise ModelError("training tasks must include both late and on-time ones")
+    cut = int(n * (1.0 - config.validation_fraction))
+    fit, check = slice(0, cut), slice(cut, None)
+
+    ranks = {
+        c: _category_ranks(values[fit, features.names.index(c)], late[fit])
+        for c in features.categorical
+    }
+    x = _apply_ranks(values, features.names, ranks)
+
+    first = _classifier(config).fit(x[fit], late[fit])
+    first_forest = forest_from_sklearn(first)
+    raw_check = first_forest.raw(x[check])
+    cal_x, cal_y = _isotonic(raw_check, late[check])
+    p_check = _calibrated(raw_check, cal_x, cal_y)
+    threshold = best_f1_threshold(p_check, late[check])
+
+    size_first = _fit_size(x[fit], delay[fit], late[fit], config)
+    fallback = float(np.log1p(delay[late]).mean())
+    sigma = float(np.log1p(delay[late]).std()) or 1.0
+    mu_check = np.full(x[check].shape[0], fallback)
+    if size_first is not None:
+        size_forest_first = forest_from_sklearn(size_first)
+        mu_check = size_forest_first.raw(x[check])
+        late_check = late[check]
+        if late_check.sum() >= 10:
+            residual = np.log1p(delay[check][late_check]) - mu_check[late_check]
+            sigma = float(np.sqrt(np.mean(residual**2)))
+    quantiles_check = delay_quantiles(p_check, mu_check, sigma, QUANTILES)
+    brier, ece, precision, recall, f1 = _cross_fitted(raw_check, late[check])
+    holdout = HoldoutMetrics(
+        rows=int(late[check].shape[0]),
+        late_share=float(late[check].mean()),
+        auc=auc(raw_check, late[check]),
+        brier=brier,
+        ece=ece,
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        delay_mae_days=float(np.mean(np.abs(quantiles_check[:, 0] - delay[check]))),
+    )
+
+    if config.refit_on_all:
+        ranks = {
+            c: _category_ranks(values[:, features.names.index(c)], late)
+            for c in features.categorical
+        }
+        x = _apply_ranks(values, features.names, ranks)
+        classifier = forest_from_sklearn(_classifier(config).fit(x, late))
+        size_model = _fit_size(x, delay, late, config)
+        size = forest_from_sklearn(size_model) if size_model is not None else None
+    else:
+        classifier = first_forest
+        size = forest_from_sklearn(size_first) if size_first is not None else None
+
+    days = opened_day[order]
+    version = ModelVersion(
+        version="",
+        name=name,
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        window_start=(_EPOCH + timedelta(days=int(days[0]))).isoformat(),
+        window_end=(_EPOCH + timedelta(days=int(days[-1]))).isoformat(),
+        rows=n,
+        late_rows=int(late.sum()),
+        feature_names=features.names,
+        threshold=threshold,
+        holdout=holdout,
+        config=config,
+        sklearn_version=sklearn.__version__,
+    )
+    model = RiskModel(
+        version=version,
+        classifier=classifier,
+        calibration_x=cal_x,
+        calibration_y=cal_y,
+        size=size,
+        size_sigma=sigma,
+        size_fallback=fallback,
+        category_ranks=ranks,
+    )
+    return replace(model, version=replace(version, version=_digest(model)))
+
+
+# ------------------------------------------------------------------------------ prior
+
+
+@dataclass(frozen=True)
+class ThreePointEstimate:
+    """Optimistic, most likely and pessimistic duration in working days (PERT)."""
+
+    optimistic: float
+    most_likely: float
+    pessimistic: float
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.optimistic <= self.most_likely <= self.pessimistic:
+            raise ValueError("need 0 <= optimistic <= most_likely <= pessimistic")
+
+
+# With no history, actual/planned is taken as lognormal with median 1.1 and log-sd 0.5
+# (P90 about 2x the plan): a deliberately wide default, replaced as soon as a team has
+# five finished tasks with plans.
+DEFAULT_OVERRUN_MEDIAN = 1.1
+DEFAULT_OVERRUN_LOG_SD = 0.5
+MIN_RATIOS = 5
+
+
+def prior_prediction(
+    *,
+    task_id: str,
+    planned_days: float | None = None,
+    estimate: ThreePointEstimate | None = None,
+    days_available: float | None = None,
+    overrun_ratios: Sequence[float] = (),
+) -> RiskPrediction:
+    """Risk from estimates alone, for a project with too little history to train on.
+
+    The duration is lognormal: from the PERT mean and spread of a three-point estimate,
+    or the plan times the team's actual/planned ratios (or the default above). Late means
+    taking longer than ``days_available`` (default: the plan). ``source`` says "prior".
+    """
+    ratios = np.array([r for r in overrun_ratios if r > 0 and math.isfinite(r)])
+    if estimate is not None:
+        mean = (estimate.optimistic + 4 * estimate.most_likely + estimate.pessimistic) / 6
+        sd = (estimate.pessimistic - estimate.optimistic) / 6
+        base = mean
+        log_sd = math.sqrt(math.log1p((sd / mean) ** 2)) if mean > 0 else 0.0
+        log_median = math.log(mean) - log_sd**2 / 2 if mean > 0 else -math.inf
+    elif planned_days is not None and planned_days > 0:
+        base = planned_days
+        if ratios.size >= MIN_RATIOS:
+            log_median = math.log(planned_days) + float(np.log(ratios).mean())
+            log_sd = float(np.log(ratios).std())
+        else:
+            log_median = math.log(planned_days * DEFAULT_OVERRUN_MEDIAN)
+            log_sd = DEFAULT_OVERRUN_LOG_SD
+    else:
+        raise ValueError("a prior needs planned_days or a three-point estimate")
+    available = base if days_available is None else days_available
+    if log_median == -math.inf:
+        p_late = 0.0
+    elif log_sd == 0:
+        p_late = float(math.exp(log_median) > available)
+    elif available <= 0:
+        p_late = 1.0
+    else:
+        p_late = float(
+            1 - 0.5 * math.erfc(-(math.log(available) - log_median) / (log_sd * math.sqrt(2)))
+        )
+
+    def delay(q: float) -> float:
+        if log_median == -math.inf:
+            return 0.0
+        return max(
+            math.exp(log_median + log_sd * float(_normal_quantile(np.array([q]))[0])) - available,
+            0.0,
+        )
+
+    return RiskPrediction(
+        task_id=task_id,
+        p_late=p_late,
+        delay_p50_days=delay(0.5),
+        delay_p80_days=delay(0.8),
+        delay_p90_days=delay(0.9),
+        source="prior",
+        model_version="prior",
+    )
+
+
+# ----------------------------------------------------------------------- serialisation
+
+
+def _header(model: RiskModel) -> dict[str, Any]:
+    return {
+        "format": "planops-risk-model",
+        "format_version": FORMAT_VERSION,
+        "version": asdict(model.version),
+        "size_sigma": model.size_sigma,
+        "size_fallback": model.size_fallback,
+        "has_size": model.size is not None,
+        "categorical": sorted(model.category_ranks),
+    }
+
+
+def _arrays(model: RiskModel) -> dict[str, npt.NDArray[Any]]:
+    arrays = model.classifier.arrays("clf_")
+    if model.size is not None:
+        arrays.update(model.size.arrays("size_"))
+    arrays["calibration_x"] = model.calibration_x
+    arrays["calibration_y"] = model.calibration_y
+    for name, table in model.category_ranks.items():
+        arrays[f"rank_{name}"] = table
+    return arrays
+
+
+def _digest(model: RiskModel) -> str:
+    digest = hashlib.sha256()
+    for key, array in sorted(_arrays(model).items()):
+        digest.update(key.encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    header = _header(model)
+    header["version"] = {
+        k: v for k, v in header["version"].items() if k not in ("version", "trained_at")
+    }
+    digest.update(json.dumps(header, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:16]
+
+
+def dumps(model: RiskModel) -> bytes:
+    """The model as ``.npz`` bytes: numeric arrays plus a UTF-8 JSON ``header`` array."""
+    buffer = io.BytesIO()
+    header = np.frombuffer(json.dumps(_header(model)).encode(), dtype=np.uint8)
+    arrays: dict[str, Any] = {"header": header, **_arrays(model)}
+    np.savez_compressed(buffer, allow_pickle=False, **arrays)
+    return buffer.getvalue()
+
+
+def loads(blob: bytes) -> RiskModel:
+    try:
+        data = np.load(io.BytesIO(blob), allow_pickle=False)
+        header = json.loads(bytes(data["header"]).decode())
+    except (ValueError, KeyError, OSError) as error:
+        raise ModelError(f"not a saved risk model: {error}") from error
+    if (
+        header.get("format") != "planops-risk-model"
+        or header.get("format_version") != FORMAT_VERSION
+    ):
+        raise ModelError("unsupported risk model format")
+    raw = header["version"]
+    version = ModelVersion(
+        **{
+            **raw,
+            "feature_names": tuple(raw["feature_names"]),
+            "holdout": HoldoutMetrics(**raw["holdout"]),
+            "config": TrainingConfig(**raw["config"]),
+        }
+    )
+    return RiskModel(
+        version=version,
+        classifier=Forest.from_arrays(data, "clf_"),
+        calibration_x=data["calibration_x"].astype(np.float64),
+        calibration_y=data["calibration_y"].astype(np.float64),
+        size=Forest.from_arrays(data, "size_") if header["has_size"] else None,
+        size_sigma=float(header["size_sigma"]),
+        size_fallback=float(header["size_fallback"]),
+        category_ranks={c: data[f"rank_{c}"].astype(np.float64) for c in header["categorical"]},
+    )
+
+
+def save(model: RiskModel, path: Path) -> None:
+    path.write_bytes(dumps(model))
+
+
+def load(path: Path) -> RiskModel:
+    return loads(path.read_bytes())
+
+
+def raw_scores(model: RiskModel, features: FeatureMatrix) -> FloatArray:
+    """Uncalibrated classifier scores (log-odds), for ranking metrics and tests."""
+    return model.classifier.raw(model._encode(features))

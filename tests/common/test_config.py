@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pytest
+
+from services.common.config import ConfigError, Env
+from services.core.config import Config
+
+
+def test_config_reads_a_mapping_and_names_a_missing_variable() -> None:
+    config = Config.from_env({"DATABASE_URL": "postgresql:///x", "NATS_URL": "nats://h:4222"})
+    assert config.address == "127.0.0.1:50051" and config.pool_max == 16
+    with pytest.raises(ConfigError, match="NATS_URL"):
+        Config.from_env({"DATABASE_URL": "postgresql:///x"})
+
+
+def test_typed_values_are_checked() -> None:
+    env = Env({"N": "x", "B": "maybe", "F": "1.5"})
+    with pytest.raises(ConfigError, match="N must be an integer"):
+        env.int("N", 1)
+    with pytest.raises(ConfigError, match="B must be true or false"):
+        env.bool("B", False)
+    assert env.float("F", 0.0) == 1.5
