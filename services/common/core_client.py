@@ -1,0 +1,140 @@
+"""How the other services reach core: its stubs with a service key, and authentication of
+their own callers by asking core who a key belongs to (cached briefly)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import grpc
+from planops.core.v1 import (
+    api_key_service_pb2,
+    api_key_service_pb2_grpc,
+    person_service_pb2_grpc,
+    project_service_pb2,
+    project_service_pb2_grpc,
+    task_service_pb2_grpc,
+)
+
+from services.common.auth import Principal
+from services.common.errors import (
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    PlanOpsError,
+    Unauthenticated,
+    Unavailable,
+)
+
+ROLE_NAMES = {1: "manager", 2: "executor", 3: "reviewer", 4: "viewer"}
+
+
+def metadata_for(key: str, **headers: str) -> tuple[tuple[str, str], ...]:
+    extra = tuple((f"x-planops-{k.replace('_', '-')}", v) for k, v in headers.items() if v)
+    return (("authorization", f"Bearer {key}"), *extra)
+
+
+def translate(error: grpc.RpcError, *, what: str) -> PlanOpsError:
+    """A failed call to core, as the error this service's caller should see."""
+    code = error.code() if isinstance(error, grpc.Call) else None
+    detail = error.details() if isinstance(error, grpc.Call) else str(error)
+    if code == grpc.StatusCode.UNAUTHENTICATED:
+        return Unauthenticated(f"{what}: {detail}", reason="API_KEY_INVALID")
+    if code == grpc.StatusCode.PERMISSION_DENIED:
+        return PermissionDenied(f"{what}: {detail}", reason="ROLE_REQUIRED")
+    if code == grpc.StatusCode.NOT_FOUND:
+        return NotFound(f"{what}: {detail}", reason="NOT_FOUND")
+    if code == grpc.StatusCode.INVALID_ARGUMENT:
+        return InvalidArgument(f"{what}: {detail}", reason="INVALID_ARGUMENT")
+    return Unavailable(
+        f"{what}: core answered {code.name if code else 'nothing'}: {detail}",
+        reason="CORE_UNAVAILABLE",
+    )
+
+
+@dataclass
+class CoreClient:
+    """Stubs for core on one channel, called with this service's key."""
+
+    channel: grpc.aio.Channel
+    key: str
+    timeout: float = 10.0
+    projects: project_service_pb2_grpc.ProjectServiceStub = field(init=False)
+    people: person_service_pb2_grpc.PersonServiceStub = field(init=False)
+    tasks: task_service_pb2_grpc.TaskServiceStub = field(init=False)
+    keys: api_key_service_pb2_grpc.ApiKeyServiceStub = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.projects = project_service_pb2_grpc.ProjectServiceStub(self.channel)
+        self.people = person_service_pb2_grpc.PersonServiceStub(self.channel)
+        self.tasks = task_service_pb2_grpc.TaskServiceStub(self.channel)
+        self.keys = api_key_service_pb2_grpc.ApiKeyServiceStub(self.channel)
+
+    def metadata(self, **headers: str) -> tuple[tuple[str, str], ...]:
+        return metadata_for(self.key, **headers)
+
+    async def roles(self, principal: Principal, project: str) -> set[str]:
+        """The roles `principal` holds in `projects/{project}` (all of them for an admin)."""
+        if principal.admin:
+            return set(ROLE_NAMES.values())
+        held: set[str] = set()
+        token = ""
+        try:
+            while True:
+                page = await self.projects.ListMemberships(
+                    project_service_pb2.ListMembershipsRequest(
+                        parent=f"projects/{project}", page_size=500, page_token=token
+                    ),
+                    metadata=self.metadata(),
+                    timeout=self.timeout,
+                )
+                for m in page.memberships:
+                    if m.member == principal.principal:
+                        held |= {ROLE_NAMES[r] for r in m.roles if r in ROLE_NAMES}
+                token = page.next_page_token
+                if not token:
+                    return held
+        except grpc.RpcError as error:
+            raise translate(error, what=f"reading the members of projects/{project}") from error
+
+    async def require_role(
+        self, principal: Principal, project: str, roles: Sequence[str]
+    ) -> set[str]:
+        held = await self.roles(principal, project)
+        if not held & set(roles):
+            raise PermissionDenied(
+                f"{principal.principal} needs the role {' or '.join(roles)} in projects/{project}",
+                reason="ROLE_REQUIRED",
+            )
+        return held
+
+
+class CoreAuthenticator:
+    """Checks a caller's bearer key with core's GetCaller; answers are kept `ttl` seconds, so
+    a revoked key stops working on this service within that time."""
+
+    def __init__(self, channel: grpc.aio.Channel, *, ttl: float = 5.0) -> None:
+        self.stub = api_key_service_pb2_grpc.ApiKeyServiceStub(channel)
+        self.ttl = ttl
+        self._cache: dict[str, tuple[float, Principal]] = {}
+
+    async def __call__(self, token: str) -> Principal:
+        now = time.monotonic()
+        hit = self._cache.get(token)
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
+        try:
+            reply = await self.stub.GetCaller(
+                api_key_service_pb2.GetCallerRequest(), metadata=metadata_for(token), timeout=5
+            )
+        except grpc.RpcError as error:
+            self._cache.pop(token, None)
+            raise translate(error, what="checking the API key with core") from error
+        principal = Principal(
+            principal=reply.api_key.principal, key=reply.api_key.name, admin=reply.api_key.admin
+        )
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[token] = (now, principal)
+        return principal
