@@ -38,8 +38,8 @@ def metadata_for(key: str, **headers: str) -> tuple[tuple[str, str], ...]:
 def translate(error: grpc.RpcError, *, what: str) -> PlanOpsError:
     """A failed call to core, as the error this service's caller should see."""
     # grpc.aio's AioRpcError is not a grpc.Call, but has the same two methods.
-    code = error.code() if callable(getattr(error, "code", None)) else None  # type: ignore[attr-defined]
-    detail = error.details() if callable(getattr(error, "details", None)) else str(error)  # type: ignore[attr-defined]
+    code = error.code() if callable(getattr(error, "code", None)) else None
+    detail = error.details() if callable(getattr(error, "details", None)) else str(error)
     if code == grpc.StatusCode.UNAUTHENTICATED:
         return Unauthenticated(f"{what}: {detail}", reason="API_KEY_INVALID")
     if code == grpc.StatusCode.PERMISSION_DENIED:
