@@ -101,6 +101,10 @@ def up(
                 "PLANOPS_CORE_ADDRESS": f"127.0.0.1:{core_port}",
                 f"PLANOPS_{name.upper()}_ADDRESS": address,
             }
+            if name != "core":
+                child_env["PLANOPS_CORE_KEY"] = service_key(
+                    home, name, core_address=f"127.0.0.1:{core_port}"
+                )
             console.print(f"starting {name} on {address} ...")
             process = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=child_env)
             children.append(Child(name, address, process))
@@ -124,6 +128,46 @@ def up(
         if postgres is not None:
             postgres.stop()
         console.print("stopped")
+
+
+def service_key(home: Path, name: str, *, core_address: str) -> str:
+    """The key `services/{name}` uses to call core: kept in `home/keys/`, made once with the
+    admin key. Services read every project and act for the people who call them, so their
+    keys are admin keys; the services check their own callers' roles."""
+    from planops.core.v1 import api_key_pb2, api_key_service_pb2, api_key_service_pb2_grpc
+
+    path = home / "keys" / f"{name}.key"
+    with grpc.insecure_channel(core_address) as channel:
+        stub = api_key_service_pb2_grpc.ApiKeyServiceStub(channel)  # type: ignore[no-untyped-call]
+        if path.exists():
+            key = path.read_text().strip()
+            try:
+                stub.GetCaller(
+                    api_key_service_pb2.GetCallerRequest(), metadata=_bearer(key), timeout=5
+                )
+                return key
+            except grpc.RpcError:
+                pass  # revoked or from another database: make a new one
+        admin = (home / "admin.key").read_text().strip()
+        reply = stub.CreateApiKey(
+            api_key_service_pb2.CreateApiKeyRequest(
+                api_key=api_key_pb2.ApiKey(
+                    principal=f"services/{name}",
+                    admin=True,
+                    display_name=f"{name} service (planops up)",
+                )
+            ),
+            metadata=_bearer(admin),
+            timeout=10,
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.write_text(reply.secret + "\n")
+    return str(reply.secret)
+
+
+def _bearer(key: str) -> tuple[tuple[str, str]]:
+    return (("authorization", f"Bearer {key}"),)
 
 
 def _interrupt(signum: int, frame: object) -> None:
