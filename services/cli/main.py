@@ -25,6 +25,7 @@ from planops.core.v1 import (
 )
 
 from services.cli import render, stack
+from services.nlp.cli import notes_app
 
 try:  # typer 0.2x bundles its own click, whose exceptions are not those of `click`
     from typer._click import exceptions as click_errors
@@ -114,6 +115,7 @@ app.add_typer(templates_app, name="templates")
 app.add_typer(keys_app, name="keys")
 app.command(name="up")(stack.up)
 app.command(name="migrate")(stack.migrate)
+app.add_typer(notes_app, name="notes")
 
 
 class Order(StrEnum):

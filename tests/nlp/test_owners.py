@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from datetime import date
+
+from services.nlp.notes import Extractor, NotesRequest
+from services.nlp.owners import Participant, Roster
+
+PEOPLE = (
+    Participant("Alice Chen", ("AC", "@alice")),
+    Participant("Bob Martinez", ("Bobby",)),
+    Participant("Priya Nair", ("the PM",)),
+    Participant("Will Scott", ()),
+    Participant("Mark Jensen", ()),
+    Participant("Mark Owusu", ("Mark O",)),
+    Participant("王磊", ("小王",)),
+)
+
+
+def owners(extractor: Extractor, text: str, lang: str = "en") -> list[str | None]:
+    request = NotesRequest(text=text, meeting_date=date(2025, 3, 3), lang=lang, participants=PEOPLE)
+    return [item.owner for item in extractor.extract(request).items]
+
+
+def test_roster_matches_full_first_alias_and_mention() -> None:
+    roster = Roster(PEOPLE)
+    found = roster.mentions("Alice Chen, Bobby and @alice met the PM")
+    assert [m.names[0] for m in found] == ["Alice Chen", "Bob Martinez", "Alice Chen", "Priya Nair"]
+
+
+def test_modal_will_is_not_the_person_will() -> None:
+    roster = Roster(PEOPLE)
+    assert roster.mentions("we will do it") == []
+    assert [m.names for m in roster.mentions("Will, can you check?")] == [("Will Scott",)]
+
+
+def test_owner_forms(extractor: Extractor) -> None:
+    assert owners(extractor, "- Alice to send the deck by Friday") == ["Alice Chen"]
+    assert owners(extractor, "- Bobby will fix the coupon bug") == ["Bob Martinez"]
+    assert owners(extractor, "- @alice please book the room") == ["Alice Chen"]
+    assert owners(extractor, "- The PM will confirm the launch checklist") == ["Priya Nair"]
+    assert owners(extractor, "- Mark O to order the packaging") == ["Mark Owusu"]
+
+
+def test_shared_first_name_is_flagged_ambiguous(extractor: Extractor) -> None:
+    request = NotesRequest(
+        text="- Mark will renew the contract by Friday",
+        meeting_date=date(2025, 3, 3),
+        participants=PEOPLE,
+    )
+    (item,) = extractor.extract(request).items
+    assert item.owner_ambiguous
+    assert set(item.owner_candidates) == {"Mark Jensen", "Mark Owusu"}
+    assert item.confidence.owner < 0.6
+
+
+def test_first_named_of_several_owns_and_others_join_the_description(extractor: Extractor) -> None:
+    request = NotesRequest(
+        text="- Alice and Bob to replace the belts on conveyor B",
+        meeting_date=date(2025, 3, 3),
+        participants=PEOPLE,
+    )
+    (item,) = extractor.extract(request).items
+    assert item.owner == "Alice Chen"
+    assert "Bob" in item.description
+
+
+def test_i_is_the_speaker_in_a_transcript(extractor: Extractor) -> None:
+    text = "Alice: Where are we?\nBob: I'll send the report tomorrow.\nAlice: Thanks.\nBob: Sure."
+    assert owners(extractor, text) == ["Bob Martinez"]
+
+
+def test_request_belongs_to_whoever_accepts(extractor: Extractor) -> None:
+    text = (
+        "Priya: Alice, could you update the holiday hours on the site?\n"
+        "Bob: Alice is out, I can do it tomorrow.\n"
+        "Priya: Great, thanks.\n"
+    )
+    request = NotesRequest(text=text, meeting_date=date(2025, 3, 3), participants=PEOPLE)
+    (item,) = extractor.extract(request).items
+    assert item.owner == "Bob Martinez"
+    assert item.due == date(2025, 3, 4)
+
+
+def test_asked_to_gives_the_person_asked(extractor: Extractor) -> None:
+    assert owners(extractor, "Priya asked Bob to audit the refund macros by Friday.") == [
+        "Bob Martinez"
+    ]
+
+
+def test_chinese_owner_and_alias(extractor: Extractor) -> None:
+    assert owners(extractor, "- 小王负责修复接口限流问题，下周三前完成。", "zh") == ["王磊"]
+    assert owners(extractor, "- @王磊 请更新报表", "zh") == ["王磊"]
