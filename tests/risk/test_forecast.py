@@ -1,0 +1,132 @@
+import math
+from datetime import date, timedelta
+from statistics import NormalDist
+
+import numpy as np
+import pytest
+
+from services.risk.forecast import (
+    Dependency,
+    DependencyType,
+    ForecastError,
+    ForecastTask,
+    forecast_project,
+    simulate,
+    weekday_calendar,
+)
+
+MONDAY = date(2025, 3, 3)
+CAL = weekday_calendar()
+
+
+def fixed(task_id: str, days: float) -> ForecastTask:
+    return ForecastTask(task_id, days, days)
+
+
+def test_chain_of_fixed_durations_is_the_sum() -> None:
+    tasks = [fixed("a", 2), fixed("b", 3), fixed("c", 4)]
+    deps = [Dependency("a", "b"), Dependency("b", "c")]
+    result = forecast_project(
+        tasks=tasks, dependencies=deps, start=MONDAY, calendar=CAL, deadline=MONDAY, samples=200
+    )
+    assert result.duration_p50_days == pytest.approx(9)
+    # 9 working days from Monday 3 March end on Thursday 13 March.
+    assert result.finish_p50 == result.finish_p95 == date(2025, 3, 13)
+    assert result.p_meet_deadline == 0.0
+    assert {c.task_id: c.index for c in result.critical_tasks} == {"a": 1.0, "b": 1.0, "c": 1.0}
+
+
+def test_deadline_on_the_finish_day_is_met() -> None:
+    result = forecast_project(
+        tasks=[fixed("a", 5)],
+        dependencies=[],
+        start=MONDAY,
+        calendar=CAL,
+        deadline=date(2025, 3, 7),
+    )
+    assert result.p_meet_deadline == 1.0
+
+
+def test_lags_and_all_dependency_types() -> None:
+    tasks = [fixed("a", 4), fixed("b", 2), fixed("c", 3), fixed("d", 1), fixed("e", 2)]
+    deps = [
+        Dependency("a", "b", DependencyType.FINISH_TO_START, lag_days=1),  # b: 5..7
+        Dependency("a", "c", DependencyType.START_TO_START, lag_days=2),  # c: 2..5
+        Dependency("b", "d", DependencyType.FINISH_TO_FINISH, lag_days=3),  # d: 9..10
+        Dependency("c", "e", DependencyType.START_TO_FINISH, lag_days=1),  # e: 1..3
+    ]
+    makespan, critical = simulate(tasks, deps, np.array([[4.0], [2.0], [3.0], [1.0], [2.0]]))
+    assert makespan[0] == pytest.approx(10)
+    assert critical[:, 0].tolist() == [True, True, False, True, False]
+
+
+def test_two_parallel_branches_match_the_max_of_two_normals() -> None:
+    # Two independent lognormals with small spread are close to normals; the finish is
+    # their max, whose CDF is the product of the two CDFs.
+    tasks = [
+        ForecastTask("a", 20, 20 * math.exp(0.1 * 1.2816)),
+        ForecastTask("b", 20, 20 * math.exp(0.1 * 1.2816)),
+    ]
+    result = forecast_project(
+        tasks=tasks, dependencies=[], start=MONDAY, calendar=CAL, samples=20000, seed=1
+    )
+    median_of_max = np.exp(np.log(20) + 0.1 * NormalDist().inv_cdf(math.sqrt(0.5)))
+    assert result.duration_p50_days == pytest.approx(median_of_max, rel=0.01)
+    index = {c.task_id: c.index for c in result.critical_tasks}
+    assert index["a"] == pytest.approx(0.5, abs=0.02)
+    assert index["a"] + index["b"] == pytest.approx(1.0)
+
+
+def test_deadline_probability_matches_the_analytic_answer() -> None:
+    # One lognormal task: P(duration <= 10 working days) analytically.
+    task = ForecastTask("a", 8, 12)
+    sigma = math.log(12 / 8) / 1.2816
+    deadline = CAL(MONDAY, 9)
+    result = forecast_project(
+        tasks=[task], dependencies=[], start=MONDAY, calendar=CAL, deadline=deadline, samples=40000
+    )
+    expected = NormalDist().cdf((math.log(10) - math.log(8)) / sigma)
+    assert result.p_meet_deadline == pytest.approx(expected, abs=0.01)
+
+
+def test_cycle_is_rejected() -> None:
+    with pytest.raises(ForecastError):
+        forecast_project(
+            tasks=[fixed("a", 1), fixed("b", 1)],
+            dependencies=[Dependency("a", "b"), Dependency("b", "a")],
+            start=MONDAY,
+            calendar=CAL,
+        )
+
+
+def test_unknown_task_in_a_dependency_is_rejected() -> None:
+    with pytest.raises(ForecastError):
+        forecast_project(
+            tasks=[fixed("a", 1)], dependencies=[Dependency("a", "x")], start=MONDAY, calendar=CAL
+        )
+
+
+def test_weekday_calendar_skips_weekends_and_holidays() -> None:
+    cal = weekday_calendar(frozenset({date(2025, 3, 10)}))
+    assert cal(date(2025, 3, 7), 1) == date(2025, 3, 11)
+    assert cal(date(2025, 3, 8), 0) == date(2025, 3, 11)
+
+
+def test_five_thousand_samples_of_five_hundred_tasks_is_fast() -> None:
+    import time
+
+    rng = np.random.default_rng(0)
+    tasks = [ForecastTask(f"t{i}", 3.0, 5.0) for i in range(500)]
+    deps = [
+        Dependency(f"t{int(rng.integers(0, i))}", f"t{i}") for i in range(1, 500) for _ in range(2)
+    ]
+    started = time.perf_counter()
+    result = forecast_project(
+        tasks=tasks,
+        dependencies=deps,
+        start=MONDAY,
+        calendar=CAL,
+        deadline=MONDAY + timedelta(days=400),
+    )
+    assert time.perf_counter() - started < 10
+    assert result.finish_p50 <= result.finish_p80 <= result.finish_p95

@@ -1,0 +1,201 @@
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+from services.risk.features import FeatureMatrix
+from services.risk.model import (
+    ModelError,
+    RiskModel,
+    ThreePointEstimate,
+    TrainingConfig,
+    auc,
+    best_f1_threshold,
+    dumps,
+    expected_calibration_error,
+    forest_from_sklearn,
+    load,
+    loads,
+    prior_prediction,
+    raw_scores,
+    save,
+    train_risk_model,
+)
+
+CONFIG = TrainingConfig(max_iter=60, size_max_iter=30)
+NAMES = ("load", "slack", "reopens", "noise", "kind")
+
+
+def history(n: int, seed: int = 0) -> tuple[FeatureMatrix, np.ndarray, np.ndarray]:
+    """Tasks whose lateness depends on load, slack and kind, opened one per day-ish."""
+    rng = np.random.default_rng(seed)
+    load_ = rng.normal(size=n)
+    slack = rng.normal(size=n)
+    reopens = rng.poisson(0.5, size=n).astype(float)
+    noise = rng.normal(size=n)
+    kind = rng.integers(0, 4, size=n).astype(float)
+    logit = (
+        1.5 * load_
+        - 1.2 * slack
+        + 0.6 * reopens
+        + np.array([-1, 0, 0.5, 1.0])[kind.astype(int)]
+        - 1
+    )
+    late = rng.random(n) < 1 / (1 + np.exp(-logit))
+    delay = np.where(late, np.round(np.exp(1.5 + 0.5 * load_ + 0.4 * rng.normal(size=n))) + 1, 0.0)
+    values = np.column_stack([load_, slack, reopens, noise, kind])
+    values[rng.random(n) < 0.05, 3] = np.nan
+    opened = np.sort(rng.integers(0, n, size=n)).astype(np.int64) + 16000
+    return FeatureMatrix(values, NAMES, ("kind",)), delay, opened
+
+
+@pytest.fixture(scope="module")
+def trained() -> tuple[RiskModel, FeatureMatrix, np.ndarray]:
+    features, delay, opened = history(3000)
+    model = train_risk_model(
+        features=features.rows(slice(0, 2200)),
+        delay_days=delay[:2200],
+        opened_day=opened[:2200],
+        name="synthetic",
+        config=CONFIG,
+    )
+    return model, features.rows(slice(2200, None)), delay[2200:]
+
+
+def test_model_beats_the_base_rate_on_later_tasks(
+    trained: tuple[RiskModel, FeatureMatrix, np.ndarray],
+) -> None:
+    model, test, delay = trained
+    late = delay > 0
+    scores = model.score(test)
+    base = float(late.mean())
+    assert auc(scores.p_late, late) > 0.8
+    assert np.mean((scores.p_late - late) ** 2) < 0.8 * base * (1 - base)
+    assert expected_calibration_error(scores.p_late, late) < 0.08
+    assert model.version.holdout.auc > 0.75
+    assert model.version.window_start < model.version.window_end
+
+
+def test_delay_quantiles_are_ordered_and_track_size(
+    trained: tuple[RiskModel, FeatureMatrix, np.ndarray],
+) -> None:
+    model, test, delay = trained
+    q = model.score(test).delay_quantiles
+    assert np.all(q >= 0) and np.all(np.diff(q, axis=1) >= 0)
+    assert np.mean(delay <= q[:, 1]) > 0.7 and np.mean(delay <= q[:, 2]) > 0.8
+
+
+def test_factors_explain_the_score(trained: tuple[RiskModel, FeatureMatrix, np.ndarray]) -> None:
+    model, test, _ = trained
+    sample = test.rows(slice(0, 50))
+    shares = model.classifier.contributions(model._encode(sample), len(NAMES))
+    root_total = model.classifier.baseline + model.classifier.value[model.classifier.roots].sum()
+    np.testing.assert_allclose(
+        shares.sum(axis=1) + root_total, raw_scores(model, sample), atol=1e-9
+    )
+    # The pure-noise column should rarely be a task's main factor.
+    top = [f[0].feature for f in model.explain(sample, top=1) if f]
+    assert top.count("noise") < 10
+    predictions = model.predict([f"T-{i}" for i in range(50)], sample)
+    assert (
+        predictions[0].source == "model" and predictions[0].model_version == model.version.version
+    )
+
+
+def test_serialisation_round_trip(
+    tmp_path: Path, trained: tuple[RiskModel, FeatureMatrix, np.ndarray]
+) -> None:
+    model, test, _ = trained
+    path = tmp_path / "model.npz"
+    save(model, path)
+    again = load(path)
+    assert again.version == model.version
+    np.testing.assert_array_equal(again.score(test).p_late, model.score(test).p_late)
+    np.testing.assert_array_equal(
+        again.score(test).delay_quantiles, model.score(test).delay_quantiles
+    )
+    assert path.stat().st_size < 500_000
+
+
+def test_loading_refuses_anything_but_a_saved_model() -> None:
+    with pytest.raises(ModelError):
+        loads(b"not a model")
+    other = io.BytesIO()
+    np.savez(other, header=np.frombuffer(b'{"format": "something-else"}', dtype=np.uint8))
+    with pytest.raises(ModelError):
+        loads(other.getvalue())
+    with pytest.raises(ModelError):
+        loads(dumps.__doc__.encode() if dumps.__doc__ else b"")
+
+
+def test_scoring_with_other_features_is_refused(
+    trained: tuple[RiskModel, FeatureMatrix, np.ndarray],
+) -> None:
+    model, test, _ = trained
+    with pytest.raises(ModelError):
+        model.score(FeatureMatrix(test.values, ("a", "b", "c", "d", "e")))
+
+
+def test_tree_copy_scores_like_scikit_learn() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(800, 4))
+    x[rng.random(x.shape) < 0.1] = np.nan
+    y = np.nan_to_num(x[:, 0]) + rng.normal(size=800) > 0
+    with threadpool_limits(limits=1, user_api="openmp"):
+        fitted = HistGradientBoostingClassifier(max_iter=30, max_depth=5, random_state=0).fit(x, y)
+    np.testing.assert_allclose(
+        forest_from_sklearn(fitted).raw(x), fitted.decision_function(x), rtol=1e-12, atol=1e-12
+    )
+
+
+def test_training_needs_both_outcomes() -> None:
+    features, _, opened = history(200)
+    with pytest.raises(ModelError):
+        train_risk_model(
+            features=features, delay_days=np.zeros(200), opened_day=opened, name="x", config=CONFIG
+        )
+
+
+def test_prior_answers_before_any_model_is_trained() -> None:
+    plain = prior_prediction(task_id="T-1", planned_days=10)
+    assert plain.source == "prior" and plain.model_version == "prior"
+    # Default overrun median 1.1: more likely late than not, with a wide tail.
+    assert 0.5 < plain.p_late < 0.7
+    assert 0 < plain.delay_p50_days < plain.delay_p80_days < plain.delay_p90_days
+
+    slack = prior_prediction(task_id="T-1", planned_days=10, days_available=30)
+    assert slack.p_late < 0.05 and slack.delay_p50_days == 0
+
+    pert = prior_prediction(task_id="T-2", estimate=ThreePointEstimate(4, 5, 12), days_available=6)
+    assert 0.3 < pert.p_late < 0.7  # PERT mean 6 days
+
+    punctual_team = prior_prediction(
+        task_id="T-3", planned_days=10, overrun_ratios=[0.8, 0.85, 0.9, 0.8, 0.95]
+    )
+    assert punctual_team.p_late < 0.05
+
+
+def test_prior_needs_an_estimate() -> None:
+    with pytest.raises(ValueError):
+        prior_prediction(task_id="T-1")
+
+
+def test_metric_helpers() -> None:
+    p = np.array([0.9, 0.8, 0.3, 0.2])
+    y = np.array([True, True, False, False])
+    assert 0.3 < best_f1_threshold(p, y) < 0.8
+    assert expected_calibration_error(np.full(4, 0.5), y) == pytest.approx(0.0)
+    assert expected_calibration_error(np.array([1.0, 1.0, 0.0, 0.0]), ~y) == pytest.approx(1.0)
+
+
+def test_calibration_keeps_the_trees_ranking(
+    trained: tuple[RiskModel, FeatureMatrix, np.ndarray],
+) -> None:
+    # Isotonic steps are flat; ties there would lower AUC against the raw scores.
+    model, test, delay = trained
+    p = model.score(test).p_late
+    assert np.all((p >= 0) & (p <= 1))
+    assert auc(p, delay > 0) == pytest.approx(auc(raw_scores(model, test), delay > 0), abs=1e-12)
