@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import asyncio
+
+import psycopg
+import pytest
+
+from services.common.db import migrate, pool_for, transaction
+from services.common.errors import Unavailable
+from services.core import migrations
+
+
+async def test_migrations_apply_once_even_when_started_together(database_url: str) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA core CASCADE")
+    first, second = await asyncio.gather(
+        migrate(database_url, schema="core", package=migrations.__name__),
+        migrate(database_url, schema="core", package=migrations.__name__),
+    )
+    assert sorted([first, second]) == [[], ["0001_init.sql"]]
+    assert await migrate(database_url, schema="core", package=migrations.__name__) == []
+
+
+async def test_a_lost_database_is_unavailable_not_internal() -> None:
+    pool = pool_for(
+        "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1", schema="core", min_size=0
+    )
+    pool.timeout = 1.0
+    async with pool:
+        with pytest.raises(Unavailable):
+            async with transaction(pool) as conn:
+                await conn.execute("SELECT 1")
