@@ -76,13 +76,12 @@ class ApiKeyServicer(api_key_service_pb2_grpc.ApiKeyServiceServicer):
                     ),
                 )
             ).fetchall()
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = paging.encode(
-                [rows[-1]["create_time"].isoformat(), rows[-1]["id"]],
-                query=["keys", request.principal],
-            )
+        rows, token = paging.page(
+            rows,
+            size,
+            key=lambda last: [last["create_time"].isoformat(), last["id"]],
+            query=["keys", request.principal],
+        )
         return api_key_service_pb2.ListApiKeysResponse(
             api_keys=[convert.api_key(r) for r in rows], next_page_token=token
         )

@@ -74,10 +74,7 @@ class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
                     ),
                 )
             ).fetchall()
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = paging.encode([rows[-1]["id"]], query=query_key)
+        rows, token = paging.page(rows, size, key=lambda last: [last["id"]], query=query_key)
         return audit_service_pb2.ListAuditEntriesResponse(
             entries=[convert.audit_entry(r) for r in rows], next_page_token=token
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from services.common.errors import InvalidArgument
@@ -27,6 +28,17 @@ def encode(last_key: list[Any], *, query: Any) -> str:
     """A token resuming after `last_key`; it is only valid for the same query."""
     raw = json.dumps({"k": last_key, "q": _fingerprint(query)}, default=str).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def page(
+    rows: list[dict[str, Any]], size: int, *, key: Callable[[dict[str, Any]], list[Any]], query: Any
+) -> tuple[list[dict[str, Any]], str]:
+    """The first `size` rows (the query fetched one more to learn whether a page follows)
+    and the token for the next page, empty on the last."""
+    if len(rows) <= size:
+        return rows, ""
+    rows = rows[:size]
+    return rows, encode(key(rows[-1]), query=query)
 
 
 def decode(token: str, *, query: Any) -> list[Any] | None:

@@ -172,10 +172,7 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
                     ),
                 )
             ).fetchall()
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = paging.encode([rows[-1]["id"]], query=query_key)
+        rows, token = paging.page(rows, size, key=lambda last: [last["id"]], query=query_key)
         return person_service_pb2.ListPeopleResponse(
             people=[convert.person(r) for r in rows], next_page_token=token
         )

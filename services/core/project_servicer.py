@@ -176,10 +176,9 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
                     (after[0] if after else "", principal.admin, principal.principal, size + 1),
                 )
             ).fetchall()
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = paging.encode([rows[-1]["id"]], query=["projects", principal.principal])
+        rows, token = paging.page(
+            rows, size, key=lambda last: [last["id"]], query=["projects", principal.principal]
+        )
         return project_service_pb2.ListProjectsResponse(
             projects=[convert.project(r) for r in rows], next_page_token=token
         )
@@ -331,10 +330,9 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
                     (project, after[0] if after else "", size + 1),
                 )
             ).fetchall()
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = paging.encode([rows[-1]["member"]], query=["memberships", project])
+        rows, token = paging.page(
+            rows, size, key=lambda last: [last["member"]], query=["memberships", project]
+        )
         return project_service_pb2.ListMembershipsResponse(
             memberships=[convert.membership(r) for r in rows], next_page_token=token
         )
@@ -438,13 +436,10 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             await store.require_role(conn, principal, project, "manager")
             earlier = await store.remembered(conn, principal, request_id=request.request_id)
             if earlier is not None:
-                _, ident = names.child_id(earlier[0], collection="iterations")
-                row = await (
-                    await conn.execute("SELECT * FROM iterations WHERE id = %s", (ident,))
-                ).fetchone()
-                if row is None:
-                    raise NotFound(f"{earlier[0]} was created by this request and since deleted")
-                return project_service_pb2.CreateIterationResponse(iteration=convert.iteration(row))
+                first = await store.made_earlier(conn, table="iterations", name=earlier[0])
+                return project_service_pb2.CreateIterationResponse(
+                    iteration=convert.iteration(first)
+                )
             await project_row(conn, project)
             row = await (
                 await conn.execute(
@@ -495,12 +490,12 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
                     ),
                 )
             ).fetchall()
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = paging.encode(
-                [rows[-1]["start_date"].isoformat(), rows[-1]["id"]], query=["iterations", project]
-            )
+        rows, token = paging.page(
+            rows,
+            size,
+            key=lambda last: [last["start_date"].isoformat(), last["id"]],
+            query=["iterations", project],
+        )
         return project_service_pb2.ListIterationsResponse(
             iterations=[convert.iteration(r) for r in rows], next_page_token=token
         )
@@ -512,14 +507,9 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
         principal = current_principal()
         async with transaction(self.pool) as conn:
             await store.require_role(conn, principal, project, "manager")
-            row = await (
-                await conn.execute(
-                    "DELETE FROM iterations WHERE id = %s AND project_id = %s RETURNING *",
-                    (ident, project),
-                )
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"{request.name} does not exist", reason="ITERATION_NOT_FOUND")
+            row = await store.delete_returning(
+                conn, table="iterations", ident=ident, project=project, name=request.name
+            )
             await store.record(
                 conn,
                 principal,

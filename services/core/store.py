@@ -12,6 +12,7 @@ from typing import Any
 
 from google.protobuf.message import Message
 from planops.core.v1 import events_pb2, task_pb2
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from services.common.auth import Principal, metadata_var, method_var
@@ -164,6 +165,36 @@ async def remember(
             "UPDATE idempotency SET resources = %s WHERE principal = %s AND method = %s AND request_id = %s",
             (list(resources), principal.principal, method_var.get(), request_id),
         )
+
+
+async def made_earlier(conn: Connection, *, table: str, name: str) -> dict[str, Any]:
+    """The row a retried create made the first time; its id is the last part of `name`."""
+    row = await (
+        await conn.execute(
+            sql.SQL("SELECT * FROM {} WHERE id = %s").format(sql.Identifier(table)),
+            (int(name.rsplit("/", 1)[1]),),
+        )
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"{name} was created by this request and since deleted", reason="DELETED")
+    return row
+
+
+async def delete_returning(
+    conn: Connection, *, table: str, ident: int, project: str, name: str
+) -> dict[str, Any]:
+    """Delete one row of a project's child table, or raise NotFound naming it."""
+    row = await (
+        await conn.execute(
+            sql.SQL("DELETE FROM {} WHERE id = %s AND project_id = %s RETURNING *").format(
+                sql.Identifier(table)
+            ),
+            (ident, project),
+        )
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"{name} does not exist", reason=f"{table.rstrip('s').upper()}_NOT_FOUND")
+    return row
 
 
 async def roles_in(conn: Connection, principal: Principal, project: str) -> set[str]:

@@ -309,10 +309,9 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                 sql.Literal(size + 1),
             )
             rows = await (await conn.execute(query, params)).fetchall()
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = paging.encode(tasks.sort_key(request.order_by, rows[-1]), query=query_key)
+        rows, token = paging.page(
+            rows, size, key=lambda last: tasks.sort_key(request.order_by, last), query=query_key
+        )
         return task_service_pb2.ListTasksResponse(
             tasks=[convert.task(r) for r in rows], next_page_token=token
         )
@@ -537,10 +536,9 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                     (task_id, project, after[0] if after else 0, size + 1),
                 )
             ).fetchall()
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = paging.encode([rows[-1]["id"]], query=[table, request.parent])
+        rows, token = paging.page(
+            rows, size, key=lambda last: [last["id"]], query=[table, request.parent]
+        )
         return rows, token
 
     async def CreateDependency(
@@ -576,13 +574,10 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             await store.require_role(conn, principal, project, "manager")
             earlier = await store.remembered(conn, principal, request_id=request.request_id)
             if earlier is not None:
-                _, dep_id = names.child_id(earlier[0], collection="dependencies")
-                row = await (
-                    await conn.execute("SELECT * FROM dependencies WHERE id = %s", (dep_id,))
-                ).fetchone()
-                if row is None:
-                    raise NotFound(f"{earlier[0]} was created by this request and since deleted")
-                return task_service_pb2.CreateDependencyResponse(dependency=convert.dependency(row))
+                first = await store.made_earlier(conn, table="dependencies", name=earlier[0])
+                return task_service_pb2.CreateDependencyResponse(
+                    dependency=convert.dependency(first)
+                )
             # Locking the project serialises graph changes, so two concurrent edges cannot close a cycle.
             await project_row(conn, project, lock=True)
             for end in ("predecessor", "successor"):
@@ -687,10 +682,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                     (project, after[0] if after else 0, task_id, task_id, task_id, size + 1),
                 )
             ).fetchall()
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = paging.encode([rows[-1]["id"]], query=query_key)
+        rows, token = paging.page(rows, size, key=lambda last: [last["id"]], query=query_key)
         return task_service_pb2.ListDependenciesResponse(
             dependencies=[convert.dependency(r) for r in rows], next_page_token=token
         )
@@ -702,14 +694,9 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         principal = current_principal()
         async with transaction(self.pool) as conn:
             await store.require_role(conn, principal, project, "manager")
-            row = await (
-                await conn.execute(
-                    "DELETE FROM dependencies WHERE id = %s AND project_id = %s RETURNING *",
-                    (dep_id, project),
-                )
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"{request.name} does not exist", reason="DEPENDENCY_NOT_FOUND")
+            row = await store.delete_returning(
+                conn, table="dependencies", ident=dep_id, project=project, name=request.name
+            )
             await store.record(
                 conn,
                 principal,
@@ -738,14 +725,8 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             await store.require_role(conn, principal, project, *CONTRIBUTORS)
             earlier = await store.remembered(conn, principal, request_id=request.request_id)
             if earlier is not None:
-                row = await (
-                    await conn.execute(
-                        "SELECT * FROM comments WHERE id = %s", (int(earlier[0].rsplit("/", 1)[1]),)
-                    )
-                ).fetchone()
-                if row is None:
-                    raise NotFound(f"{earlier[0]} was created by this request and since deleted")
-                return task_service_pb2.CreateCommentResponse(comment=convert.comment(row))
+                first = await store.made_earlier(conn, table="comments", name=earlier[0])
+                return task_service_pb2.CreateCommentResponse(comment=convert.comment(first))
             await task_row(conn, project, task_id)
             row = await (
                 await conn.execute(
@@ -804,15 +785,10 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                 )
             earlier = await store.remembered(conn, principal, request_id=request.request_id)
             if earlier is not None:
-                row = await (
-                    await conn.execute(
-                        "SELECT * FROM time_entries WHERE id = %s",
-                        (int(earlier[0].rsplit("/", 1)[1]),),
-                    )
-                ).fetchone()
-                if row is None:
-                    raise NotFound(f"{earlier[0]} was created by this request and since deleted")
-                return task_service_pb2.CreateTimeEntryResponse(time_entry=convert.time_entry(row))
+                first = await store.made_earlier(conn, table="time_entries", name=earlier[0])
+                return task_service_pb2.CreateTimeEntryResponse(
+                    time_entry=convert.time_entry(first)
+                )
             await task_row(conn, project, task_id)
             if (
                 await (

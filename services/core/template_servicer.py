@@ -177,10 +177,7 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
                     (after[0] if after else "", size + 1),
                 )
             ).fetchall()
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = paging.encode([rows[-1]["id"]], query=["templates"])
+        rows, token = paging.page(rows, size, key=lambda last: [last["id"]], query=["templates"])
         return template_service_pb2.ListTemplatesResponse(
             templates=[convert.template(r) for r in rows], next_page_token=token
         )
