@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from planops.nlp.v1 import notes_pb2 as planops_dot_nlp_dot_v1_dot_notes__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n planops/nlp/v1/nlp_service.proto\x12\x0eplanops.nlp.v1\x1a\x1aplanops/nlp/v1/notes.proto\"v\n\x19\x45xtractActionItemsRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x14\n\x0cmeeting_date\x18\x03 \x01(\t\x12\x10\n\x08language\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"B\n\x1a\x45xtractActionItemsResponse\x12$\n\x05notes\x18\x01 \x01(\x0b\x32\x15.planops.nlp.v1.Notes\"\x1f\n\x0fGetNotesRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"8\n\x10GetNotesResponse\x12$\n\x05notes\x18\x01 \x01(\x0b\x32\x15.planops.nlp.v1.Notes\"P\n\x0c\x41\x63\x63\x65ptedItem\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\r\n\x05owner\x18\x03 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x04 \x01(\t\"U\n\x18\x41\x63\x63\x65ptActionItemsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x05items\x18\x02 \x03(\x0b\x32\x1c.planops.nlp.v1.AcceptedItem\"P\n\x19\x41\x63\x63\x65ptActionItemsResponse\x12$\n\x05notes\x18\x01 \x01(\x0b\x32\x15.planops.nlp.v1.Notes\x12\r\n\x05tasks\x18\x02 \x03(\t2\xb7\x02\n\nNlpService\x12k\n\x12\x45xtractActionItems\x12).planops.nlp.v1.ExtractActionItemsRequest\x1a*.planops.nlp.v1.ExtractActionItemsResponse\x12R\n\x08GetNotes\x12\x1f.planops.nlp.v1.GetNotesRequest\x1a .planops.nlp.v1.GetNotesResponse\"\x03\x90\x02\x01\x12h\n\x11\x41\x63\x63\x65ptActionItems\x12(.planops.nlp.v1.AcceptActionItemsRequest\x1a).planops.nlp.v1.AcceptActionItemsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n planops/nlp/v1/nlp_service.proto\x12\x0eplanops.nlp.v1\x1a\x1aplanops/nlp/v1/notes.proto\"v\n\x19\x45xtractActionItemsRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x14\n\x0cmeeting_date\x18\x03 \x01(\t\x12\x10\n\x08language\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"B\n\x1a\x45xtractActionItemsResponse\x12$\n\x05notes\x18\x01 \x01(\x0b\x32\x15.planops.nlp.v1.Notes\"\x1f\n\x0fGetNotesRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"8\n\x10GetNotesResponse\x12$\n\x05notes\x18\x01 \x01(\x0b\x32\x15.planops.nlp.v1.Notes\"b\n\x0c\x41\x63\x63\x65ptedItem\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\r\n\x05owner\x18\x03 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x04 \x01(\t\x12\x10\n\x08priority\x18\x05 \x01(\t\"U\n\x18\x41\x63\x63\x65ptActionItemsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x05items\x18\x02 \x03(\x0b\x32\x1c.planops.nlp.v1.AcceptedItem\"P\n\x19\x41\x63\x63\x65ptActionItemsResponse\x12$\n\x05notes\x18\x01 \x01(\x0b\x32\x15.planops.nlp.v1.Notes\x12\r\n\x05tasks\x18\x02 \x03(\t2\xb7\x02\n\nNlpService\x12k\n\x12\x45xtractActionItems\x12).planops.nlp.v1.ExtractActionItemsRequest\x1a*.planops.nlp.v1.ExtractActionItemsResponse\x12R\n\x08GetNotes\x12\x1f.planops.nlp.v1.GetNotesRequest\x1a .planops.nlp.v1.GetNotesResponse\"\x03\x90\x02\x01\x12h\n\x11\x41\x63\x63\x65ptActionItems\x12(.planops.nlp.v1.AcceptActionItemsRequest\x1a).planops.nlp.v1.AcceptActionItemsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -43,11 +43,11 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETNOTESRESPONSE']._serialized_start=301
   _globals['_GETNOTESRESPONSE']._serialized_end=357
   _globals['_ACCEPTEDITEM']._serialized_start=359
-  _globals['_ACCEPTEDITEM']._serialized_end=439
-  _globals['_ACCEPTACTIONITEMSREQUEST']._serialized_start=441
-  _globals['_ACCEPTACTIONITEMSREQUEST']._serialized_end=526
-  _globals['_ACCEPTACTIONITEMSRESPONSE']._serialized_start=528
-  _globals['_ACCEPTACTIONITEMSRESPONSE']._serialized_end=608
-  _globals['_NLPSERVICE']._serialized_start=611
-  _globals['_NLPSERVICE']._serialized_end=922
+  _globals['_ACCEPTEDITEM']._serialized_end=457
+  _globals['_ACCEPTACTIONITEMSREQUEST']._serialized_start=459
+  _globals['_ACCEPTACTIONITEMSREQUEST']._serialized_end=544
+  _globals['_ACCEPTACTIONITEMSRESPONSE']._serialized_start=546
+  _globals['_ACCEPTACTIONITEMSRESPONSE']._serialized_end=626
+  _globals['_NLPSERVICE']._serialized_start=629
+  _globals['_NLPSERVICE']._serialized_end=940
 # @@protoc_insertion_point(module_scope)

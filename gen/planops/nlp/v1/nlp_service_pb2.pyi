@@ -40,16 +40,18 @@ class GetNotesResponse(_message.Message):
     def __init__(self, notes: _Optional[_Union[_notes_pb2.Notes, _Mapping]] = ...) -> None: ...
 
 class AcceptedItem(_message.Message):
-    __slots__ = ("id", "description", "owner", "due_date")
+    __slots__ = ("id", "description", "owner", "due_date", "priority")
     ID_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     OWNER_FIELD_NUMBER: _ClassVar[int]
     DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
     id: str
     description: str
     owner: str
     due_date: str
-    def __init__(self, id: _Optional[str] = ..., description: _Optional[str] = ..., owner: _Optional[str] = ..., due_date: _Optional[str] = ...) -> None: ...
+    priority: str
+    def __init__(self, id: _Optional[str] = ..., description: _Optional[str] = ..., owner: _Optional[str] = ..., due_date: _Optional[str] = ..., priority: _Optional[str] = ...) -> None: ...
 
 class AcceptActionItemsRequest(_message.Message):
     __slots__ = ("name", "items")

@@ -57,14 +57,15 @@ class NlpServiceServicer:
     """
 
     def ExtractActionItems(self, request, context):
-        """Reads the notes and stores what it found; nothing becomes a task yet.
+        """Reads the notes and stores what it found; nothing becomes a task yet. Needs the role
+        manager, executor or reviewer in the project. Idempotent by `request_id`.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetNotes(self, request, context):
-        """Returns stored notes with their items.
+        """Returns stored notes with their items. Needs any role in the project.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -72,7 +73,9 @@ class NlpServiceServicer:
 
     def AcceptActionItems(self, request, context):
         """Creates tasks in core from the chosen items, possibly edited, with source = notes.
-        Accepting an item twice creates nothing new.
+        Needs the role manager or executor. All new tasks are made in one call to core, made by
+        this service on behalf of the caller with the notes as the reference. Accepting an item
+        twice creates nothing new: the item's existing task is returned.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Notes(_message.Message):
-    __slots__ = ("name", "meeting_date", "language", "text", "items", "status_updates", "decisions", "questions", "pipeline", "create_time", "creator")
+    __slots__ = ("name", "meeting_date", "language", "text", "items", "status_updates", "decisions", "questions", "pipeline", "create_time", "creator", "warnings")
     NAME_FIELD_NUMBER: _ClassVar[int]
     MEETING_DATE_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,7 @@ class Notes(_message.Message):
     PIPELINE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     CREATOR_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
     name: str
     meeting_date: str
     language: str
@@ -33,7 +34,8 @@ class Notes(_message.Message):
     pipeline: str
     create_time: _timestamp_pb2.Timestamp
     creator: str
-    def __init__(self, name: _Optional[str] = ..., meeting_date: _Optional[str] = ..., language: _Optional[str] = ..., text: _Optional[str] = ..., items: _Optional[_Iterable[_Union[ActionItem, _Mapping]]] = ..., status_updates: _Optional[_Iterable[_Union[StatusUpdate, _Mapping]]] = ..., decisions: _Optional[_Iterable[_Union[Statement, _Mapping]]] = ..., questions: _Optional[_Iterable[_Union[Statement, _Mapping]]] = ..., pipeline: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., creator: _Optional[str] = ...) -> None: ...
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., meeting_date: _Optional[str] = ..., language: _Optional[str] = ..., text: _Optional[str] = ..., items: _Optional[_Iterable[_Union[ActionItem, _Mapping]]] = ..., status_updates: _Optional[_Iterable[_Union[StatusUpdate, _Mapping]]] = ..., decisions: _Optional[_Iterable[_Union[Statement, _Mapping]]] = ..., questions: _Optional[_Iterable[_Union[Statement, _Mapping]]] = ..., pipeline: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., creator: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ActionItem(_message.Message):
     __slots__ = ("id", "description", "owner", "owner_candidates", "owner_ambiguous", "due_date", "due_text", "priority", "hints", "confidence", "span", "duplicate_of", "task")
@@ -66,14 +68,16 @@ class ActionItem(_message.Message):
     def __init__(self, id: _Optional[str] = ..., description: _Optional[str] = ..., owner: _Optional[str] = ..., owner_candidates: _Optional[_Iterable[str]] = ..., owner_ambiguous: _Optional[bool] = ..., due_date: _Optional[str] = ..., due_text: _Optional[str] = ..., priority: _Optional[str] = ..., hints: _Optional[_Iterable[str]] = ..., confidence: _Optional[_Union[Confidence, _Mapping]] = ..., span: _Optional[_Union[Span, _Mapping]] = ..., duplicate_of: _Optional[str] = ..., task: _Optional[str] = ...) -> None: ...
 
 class Confidence(_message.Message):
-    __slots__ = ("item", "owner", "due")
+    __slots__ = ("item", "owner", "due", "priority")
     ITEM_FIELD_NUMBER: _ClassVar[int]
     OWNER_FIELD_NUMBER: _ClassVar[int]
     DUE_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
     item: float
     owner: float
     due: float
-    def __init__(self, item: _Optional[float] = ..., owner: _Optional[float] = ..., due: _Optional[float] = ...) -> None: ...
+    priority: float
+    def __init__(self, item: _Optional[float] = ..., owner: _Optional[float] = ..., due: _Optional[float] = ..., priority: _Optional[float] = ...) -> None: ...
 
 class Span(_message.Message):
     __slots__ = ("start", "end")
@@ -84,14 +88,16 @@ class Span(_message.Message):
     def __init__(self, start: _Optional[int] = ..., end: _Optional[int] = ...) -> None: ...
 
 class StatusUpdate(_message.Message):
-    __slots__ = ("text", "span", "task")
+    __slots__ = ("text", "span", "task", "state")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     SPAN_FIELD_NUMBER: _ClassVar[int]
     TASK_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
     text: str
     span: Span
     task: str
-    def __init__(self, text: _Optional[str] = ..., span: _Optional[_Union[Span, _Mapping]] = ..., task: _Optional[str] = ...) -> None: ...
+    state: str
+    def __init__(self, text: _Optional[str] = ..., span: _Optional[_Union[Span, _Mapping]] = ..., task: _Optional[str] = ..., state: _Optional[str] = ...) -> None: ...
 
 class Statement(_message.Message):
     __slots__ = ("text", "span")

@@ -1,0 +1,47 @@
+"""Settings of the nlp service, read once from the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.common.config import ConfigError, Env
+from services.nlp.notes import SPACY_MODEL
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    core_address: str
+    core_key: str
+    address: str
+    home: Path
+    nats_url: str | None
+    pool_max: int
+    max_concurrent_rpcs: int
+    extract_workers: int
+    spacy_model: str | None
+    log_level: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        e = Env(env)
+        workers = e.int("PLANOPS_NLP_WORKERS", 2)
+        if workers < 1:
+            raise ConfigError(f"PLANOPS_NLP_WORKERS must be at least 1, not {workers}")
+        spacy_model = e.str("PLANOPS_NLP_SPACY_MODEL", SPACY_MODEL)
+        return cls(
+            database_url=e.str("DATABASE_URL"),
+            core_address=e.str("PLANOPS_CORE_ADDRESS", "127.0.0.1:50051"),
+            core_key=e.str("PLANOPS_CORE_KEY"),
+            address=e.str("PLANOPS_NLP_ADDRESS", "127.0.0.1:50054"),
+            home=e.home(),
+            # The service publishes nothing yet; the URL is read so `planops up` can pass it.
+            nats_url=e.optional("NATS_URL"),
+            pool_max=e.int("PLANOPS_NLP_POOL_MAX", 8),
+            max_concurrent_rpcs=e.int("PLANOPS_NLP_MAX_CONCURRENT_RPCS", 64),
+            extract_workers=workers,
+            spacy_model=None if spacy_model.lower() == "none" else spacy_model,
+            log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
+        )
