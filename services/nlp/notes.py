@@ -1001,7 +1001,7 @@ def _clean_en(item: Analysed, co_owners: Sequence[str]) -> str:
     body = _EN_REQUEST_LEAD.sub("", body)
     body = (
         EN.modal.sub("", body, count=1)
-        if owner.how in {"subject", "label", "mention", "any"}
+        if owner.how in {"subject", "label", "mention", "any", "vocative"}
         else body
     )
     body = re.sub(r"^\s*to\s+", "", body)

@@ -233,3 +233,16 @@ def test_clauses_pronouns_and_volunteers(extractor: Extractor) -> None:
     ]
     assert result.items[2].description == "Update the on-call rota"
     assert result.items[3].description == "Send the revised SLA to the customer"
+
+
+def test_owner_then_modal_reads_as_a_plain_instruction(extractor: Extractor) -> None:
+    result = extractor.extract(
+        NotesRequest(
+            text="- Lin will write the banner copy by Friday",
+            meeting_date=date(2026, 11, 27),
+            participants=(Participant(name="Lin Wei", aliases=("Lin",)),),
+        )
+    )
+    [item] = result.items
+    assert item.description == "Write the banner copy"
+    assert item.owner == "Lin Wei"
