@@ -24,7 +24,7 @@ from planops.core.v1 import (
     template_service_pb2,
 )
 
-from services.cli import notes_rpc, render, stack
+from services.cli import notes_rpc, render, risk_cli, stack
 from services.nlp.cli import notes_app
 
 try:  # typer 0.2x bundles its own click, whose exceptions are not those of `click`
@@ -118,6 +118,8 @@ app.command(name="migrate")(stack.migrate)
 app.add_typer(notes_app, name="notes")
 notes_app.command("paste")(notes_rpc.paste)
 notes_app.command("accept")(notes_rpc.accept)
+app.command(name="risk")(risk_cli.risk)
+app.command(name="import")(risk_cli.import_history)
 
 
 class Order(StrEnum):

@@ -1,0 +1,94 @@
+"""Assemble the risk service: migrations, pool, the active model, the consumer, the server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import grpc
+from planops.risk.v1 import risk_service_pb2_grpc
+
+from services.common.core_client import CoreAuthenticator, CoreClient
+from services.common.db import migrate, pool_for
+from services.common.server import Binding, GrpcServer
+from services.risk import migrations
+from services.risk.alerts import AlertRule
+from services.risk.config import Config
+from services.risk.consumer import ConsumerSettings, HistoryConsumer
+from services.risk.servicer import RiskServicer
+from services.risk.store import Scorer
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAME = "planops.risk.v1.RiskService"
+
+
+@dataclass
+class RunningRisk:
+    server: GrpcServer
+    port: int
+    consumer: HistoryConsumer
+    scorer: Scorer
+    core: CoreClient
+
+
+@asynccontextmanager
+async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIterator[RunningRisk]:
+    """The risk service serving on `config.address`, consuming core's events, until exit."""
+    await migrate(config.database_url, schema="risk", package=migrations.__name__)
+    # Scoring and training are CPU work: they run here, never on the event loop.
+    executor = ThreadPoolExecutor(max_workers=config.score_workers, thread_name_prefix="risk")
+    try:
+        async with (
+            pool_for(config.database_url, schema="risk", max_size=config.pool_max) as pool,
+            grpc.aio.insecure_channel(config.core_address) as channel,
+        ):
+            await pool.wait()
+            scorer = Scorer(pool, executor)
+            await scorer.load()
+            core = CoreClient(channel, config.core_key)
+            rules = (
+                AlertRule(
+                    "task_late_risk_high",
+                    threshold=config.alert_threshold,
+                    rearm_below=config.alert_rearm_below,
+                ),
+            )
+            consumer = HistoryConsumer(
+                pool=pool,
+                scorer=scorer,
+                nats_url=config.nats_url,
+                settings=ConsumerSettings(
+                    durable=config.consumer_name, deliver_new=deliver_new, rules=rules
+                ),
+            )
+            consumer_task = asyncio.create_task(consumer.run(), name="risk-consumer")
+            server = GrpcServer(
+                bindings=[
+                    Binding(
+                        SERVICE_NAME,
+                        RiskServicer(pool=pool, core=core, scorer=scorer, executor=executor),
+                        risk_service_pb2_grpc.add_RiskServiceServicer_to_server,
+                    )
+                ],
+                address=config.address,
+                authenticate=CoreAuthenticator(channel),
+                max_concurrent_rpcs=config.max_concurrent_rpcs,
+            )
+            port = await server.start()
+            try:
+                yield RunningRisk(
+                    server=server, port=port, consumer=consumer, scorer=scorer, core=core
+                )
+            finally:
+                await server.stop()
+                consumer.stop()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait_for(consumer_task, 10)
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,416 @@
+"""Core's events -> risk's tables -> re-scored tasks -> risk's own events.
+
+A durable JetStream pull consumer shared by every replica (JetStream hands each message to
+one of them). Each event is applied in one transaction that also records its id, so a
+redelivery after a crash changes nothing; an event older than the version held is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+import grpc
+import nats
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
+from nats.js.errors import BadRequestError, NotFoundError
+from planops.core.v1 import (
+    events_pb2,
+    project_pb2,
+    project_service_pb2,
+    task_pb2,
+    task_service_pb2,
+)
+from planops.risk.v1 import events_pb2 as risk_events_pb2
+from planops.risk.v1 import risk_pb2
+
+from services.common.core_client import CoreClient, translate
+from services.common.db import Connection, connection, transaction
+from services.risk import alerts, convert, store
+from services.risk.forecast import weekday_calendar
+
+log = logging.getLogger(__name__)
+
+CORE_STREAM = "PLANOPS_CORE"
+CORE_SUBJECTS = "planops.core.v1.>"
+RISK_STREAM = "PLANOPS_RISK"
+RISK_SUBJECTS = ["planops.risk.v1.>"]
+TASK_RISK_CHANGED = "planops.risk.v1.task_risk.changed"
+ALERT_RAISED = "planops.risk.v1.alert.raised"
+EVENT_NAMESPACE = uuid.UUID("8a0c1f1e-5b1e-4a52-9d43-2c5d1e0b7a61")
+# A re-score that moves the probability less than this publishes nothing.
+MIN_CHANGE = 0.005
+
+
+@dataclass(frozen=True)
+class ConsumerSettings:
+    durable: str = "risk"
+    deliver_new: bool = False
+    batch: int = 100
+    ack_wait_seconds: float = 60.0
+    retry_seconds: float = 1.0
+    rules: tuple[alerts.AlertRule, ...] = alerts.DEFAULT_RULES
+
+
+def categories_of(project: project_pb2.Project) -> dict[str, str]:
+    return {
+        s.id: convert.CATEGORY_NAMES.get(s.category, "planned") for s in project.workflow.states
+    }
+
+
+def version_of(etag: str) -> int:
+    digits = "".join(c for c in etag if c.isdigit())
+    return int(digits) if digits else 0
+
+
+async def ensure_risk_stream(js: JetStreamContext) -> None:
+    config = StreamConfig(name=RISK_STREAM, subjects=RISK_SUBJECTS, duplicate_window=600.0)
+    try:
+        await js.add_stream(config)
+    except BadRequestError:
+        await js.update_stream(config)
+
+
+@dataclass
+class HistoryConsumer:
+    pool: store.Pool
+    scorer: store.Scorer
+    nats_url: str
+    settings: ConsumerSettings = field(default_factory=ConsumerSettings)
+    received: int = 0
+    applied: int = 0
+    js: JetStreamContext | None = None
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        """Consume until `stop()`; NATS or PostgreSQL outages are retried."""
+        while not self._stopping.is_set():
+            try:
+                await self._run_once()
+            except (OSError, TimeoutError, nats.errors.Error, grpc.RpcError) as error:
+                log.warning("risk consumer interrupted (%s); retrying", error)
+            except Exception:
+                log.exception("risk consumer failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.settings.retry_seconds)
+
+    async def _run_once(self) -> None:
+        nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1)
+        try:
+            js = nc.jetstream()
+            await ensure_risk_stream(js)
+            try:
+                sub = await js.pull_subscribe(
+                    CORE_SUBJECTS,
+                    durable=self.settings.durable,
+                    stream=CORE_STREAM,
+                    config=ConsumerConfig(
+                        ack_policy=AckPolicy.EXPLICIT,
+                        ack_wait=self.settings.ack_wait_seconds,
+                        deliver_policy=(
+                            DeliverPolicy.NEW if self.settings.deliver_new else DeliverPolicy.ALL
+                        ),
+                        max_ack_pending=1000,
+                    ),
+                )
+            except NotFoundError:
+                log.info("stream %s does not exist yet; waiting for core", CORE_STREAM)
+                return
+            self.js = js
+            self.ready.set()
+            while not self._stopping.is_set():
+                try:
+                    messages = await sub.fetch(self.settings.batch, timeout=1)
+                except (nats.errors.TimeoutError, TimeoutError):
+                    continue
+                for message in messages:
+                    await self.handle(message.data)
+                    await message.ack()
+        finally:
+            self.js = None
+            with contextlib.suppress(Exception):
+                await nc.drain()
+
+    async def handle(self, data: bytes) -> bool:
+        """Apply one event; False when its id was seen before or it changed nothing."""
+        event = events_pb2.ChangeEvent.FromString(data)
+        self.received += 1
+        async with transaction(self.pool) as conn:
+            if not await store.claim_event(conn, event_id=event.id, event_type=event.type):
+                return False
+            affected = await self.apply(conn, event)
+        self.applied += 1
+        if affected:
+            await self.rescore(affected, cause=event.id)
+        return True
+
+    async def apply(self, conn: Connection, event: events_pb2.ChangeEvent) -> list[str]:
+        """Update the tables; the tasks whose risk may have changed."""
+        kind = event.WhichOneof("resource")
+        if kind == "project_resource":
+            p = event.project_resource
+            await store.put_project(
+                conn,
+                project=event.aggregate.removeprefix("projects/"),
+                version=event.aggregate_version,
+                title=p.display_name,
+                start_date=convert.parse_day(p.start_date),
+                deadline=convert.parse_day(p.deadline),
+                categories=categories_of(p),
+                deleted=event.type.endswith(".deleted"),
+            )
+            return []
+        if kind == "task":
+            return await self._apply_task(conn, event)
+        if kind == "dependency":
+            d = event.dependency
+            written = await store.put_dependency(
+                conn,
+                dependency=d.name,
+                version=event.aggregate_version,
+                predecessor=d.predecessor,
+                successor=d.successor,
+                kind=d.type or task_pb2.DEPENDENCY_TYPE_FINISH_TO_START,
+                lag_days=d.lag_days,
+                deleted=event.type.endswith(".deleted"),
+            )
+            return [d.successor] if written else []
+        return []
+
+    async def _apply_task(self, conn: Connection, event: events_pb2.ChangeEvent) -> list[str]:
+        task = event.task
+        held = await store.task_for_update(conn, task.name)
+        if held is not None and held[1] >= event.aggregate_version:
+            return []
+        previous = held[0] if held else None
+        project = task.name.split("/")[1]
+        cats = await store.categories(conn, project)
+        row = convert.task_row(task, categories=cats, previous=previous)
+        if event.type == "task.transitioned" and event.HasField("transition"):
+            move = event.transition
+            from_category = cats.get(move.from_state) or convert.DEFAULT_CATEGORIES.get(
+                move.from_state, "planned"
+            )
+            when = convert.to_datetime(move.time) or datetime.now(UTC)
+            row = convert.after_transition(
+                row, from_state=move.from_state, from_category=from_category, when=when
+            )
+        deleted = event.type == "task.deleted"
+        await store.put_task(conn, row, version=event.aggregate_version, deleted=deleted)
+        # Imported tasks are history to learn from, not work to warn about.
+        affected = [] if deleted or row.imported else [row.task]
+        affected += await store.successors_of(conn, row.task)
+        for assignee in {row.assignee, previous.assignee if previous else ""}:
+            affected += await store.open_tasks_of(conn, assignee)
+        return list(dict.fromkeys(affected))
+
+    async def rescore(self, tasks: Sequence[str], *, cause: str) -> list[risk_pb2.TaskRisk]:
+        """Score the open ones of `tasks`, store the scores, raise alerts, publish."""
+        now = datetime.now(UTC)
+        async with connection(self.pool) as conn:
+            targets = await store.rows(
+                conn,
+                "task = ANY(%s) AND NOT imported AND category IN ('planned', 'active', 'blocked')",
+                (list(tasks),),
+            )
+            predictions = await self.scorer.score(conn, targets, today=now.date())
+        cal = weekday_calendar()
+        risks = [
+            convert.task_risk(row, p, today=now.date(), cal=cal, scored=now)
+            for row, p in zip(targets, predictions, strict=True)
+        ]
+        titles = {r.task: r.title for r in targets}
+        changed: list[risk_events_pb2.TaskRiskChanged] = []
+        raised: list[risk_events_pb2.AlertRaised] = []
+        async with transaction(self.pool) as conn:
+            before = await store.held_scores(conn, [r.task for r in risks])
+            for risk in risks:
+                await store.put_score(
+                    conn,
+                    task=risk.task,
+                    project=risk.task.split("/")[1],
+                    probability=risk.probability_late,
+                    risk=risk.SerializeToString(),
+                )
+                old = before.get(risk.task, -1.0)
+                if old < 0 or abs(old - risk.probability_late) >= MIN_CHANGE:
+                    changed.append(
+                        risk_events_pb2.TaskRiskChanged(
+                            id=str(uuid.uuid5(EVENT_NAMESPACE, f"{cause}:{risk.task}")),
+                            cause_event_id=cause,
+                            risk=risk,
+                            previous_probability_late=old,
+                        )
+                    )
+            state = alerts.AlertState(await store.fired(conn, [r.task for r in risks]))
+            observations = [
+                alerts.Observation("task_late_risk_high", r.task, r.probability_late) for r in risks
+            ]
+            after, new = alerts.step(state, observations, self.settings.rules)
+            await store.rearm(conn, state.fired - after.fired)
+            for alert in new:
+                event_id = str(uuid.uuid5(EVENT_NAMESPACE, f"{cause}:{alert.rule}:{alert.subject}"))
+                record = await store.raise_alert(
+                    conn,
+                    event_id=event_id,
+                    project=alert.subject.split("/")[1],
+                    rule=alert.rule,
+                    subject=alert.subject,
+                    kind=convert.ALERT_KINDS.get(alert.rule, alert.rule.upper()),
+                    value=alert.value,
+                    threshold=alert.threshold,
+                    message=convert.alert_message(alert, title=titles.get(alert.subject, "")),
+                )
+                if record is not None:
+                    raised.append(
+                        risk_events_pb2.AlertRaised(id=event_id, alert=convert.alert_proto(record))
+                    )
+        await self.publish(changed, raised)
+        return risks
+
+    async def publish(
+        self,
+        changed: Sequence[risk_events_pb2.TaskRiskChanged],
+        raised: Sequence[risk_events_pb2.AlertRaised],
+    ) -> None:
+        js = self.js
+        if js is None:
+            if changed or raised:
+                log.warning("not connected to NATS: %d risk events not published", len(changed))
+            return
+        messages = [(TASK_RISK_CHANGED, e.id, e.SerializeToString()) for e in changed]
+        messages += [(ALERT_RAISED, e.id, e.SerializeToString()) for e in raised]
+        for subject, event_id, payload in messages:
+            await js.publish(
+                subject, payload, stream=RISK_STREAM, headers={"Nats-Msg-Id": event_id}
+            )
+
+
+async def rebuild(core: CoreClient, pool: store.Pool, *, projects: Sequence[str] = ()) -> int:
+    """Reload history from core over gRPC (for a new installation or lost tables); tasks loaded.
+
+    Versions come from the etags, so events older than what was loaded are skipped afterwards.
+    """
+    md = core.metadata()
+    loaded = 0
+    try:
+        wanted = list(projects)
+        if not wanted:
+            token = ""
+            while True:
+                page = await core.projects.ListProjects(
+                    project_service_pb2.ListProjectsRequest(page_size=500, page_token=token),
+                    metadata=md,
+                    timeout=core.timeout,
+                )
+                wanted += [p.name.removeprefix("projects/") for p in page.projects]
+                token = page.next_page_token
+                if not token:
+                    break
+        for project_id in wanted:
+            loaded += await _rebuild_project(core, pool, project_id)
+    except grpc.RpcError as error:
+        raise translate(error, what="reading history from core") from error
+    return loaded
+
+
+async def _rebuild_project(core: CoreClient, pool: store.Pool, project_id: str) -> int:
+    md = core.metadata()
+    project = (
+        await core.projects.GetProject(
+            project_service_pb2.GetProjectRequest(name=f"projects/{project_id}"),
+            metadata=md,
+            timeout=core.timeout,
+        )
+    ).project
+    cats = categories_of(project)
+    tasks: list[task_pb2.Task] = []
+    token = ""
+    while True:
+        page = await core.tasks.ListTasks(
+            task_service_pb2.ListTasksRequest(parent=project.name, page_size=500, page_token=token),
+            metadata=md,
+            timeout=core.timeout,
+        )
+        tasks += page.tasks
+        token = page.next_page_token
+        if not token:
+            break
+    deps: list[task_pb2.Dependency] = []
+    token = ""
+    while True:
+        dpage = await core.tasks.ListDependencies(
+            task_service_pb2.ListDependenciesRequest(
+                parent=project.name, page_size=500, page_token=token
+            ),
+            metadata=md,
+            timeout=core.timeout,
+        )
+        deps += dpage.dependencies
+        token = dpage.next_page_token
+        if not token:
+            break
+    rows = []
+    for task in tasks:
+        moves: list[task_pb2.TaskTransition] = []
+        token = ""
+        while True:
+            tpage = await core.tasks.ListTaskTransitions(
+                task_service_pb2.ListTaskTransitionsRequest(
+                    parent=task.name, page_size=500, page_token=token
+                ),
+                metadata=md,
+                timeout=core.timeout,
+            )
+            moves += tpage.transitions
+            token = tpage.next_page_token
+            if not token:
+                break
+        row = convert.task_row(task, categories=cats, previous=None)
+        replay = replace(row, days_in_state={}, reopen_count=0)
+        for move in sorted(moves, key=lambda m: (m.time.seconds, m.time.nanos)):
+            when = convert.to_datetime(move.time) or datetime.now(UTC)
+            from_category = cats.get(move.from_state, "planned")
+            replay = convert.after_transition(
+                replace(replay, category=cats.get(move.to_state, "planned")),
+                from_state=move.from_state,
+                from_category=from_category,
+                when=when,
+            )
+        rows.append((replace(replay, category=row.category), version_of(task.etag)))
+    async with transaction(pool) as conn:
+        await store.put_project(
+            conn,
+            project=project_id,
+            version=version_of(project.etag),
+            title=project.display_name,
+            start_date=convert.parse_day(project.start_date),
+            deadline=convert.parse_day(project.deadline),
+            categories=cats,
+        )
+        for row, version in rows:
+            await conn.execute("DELETE FROM tasks WHERE task = %s", (row.task,))
+            await store.put_task(conn, row, version=version)
+        for d in deps:
+            await store.put_dependency(
+                conn,
+                dependency=d.name,
+                version=version_of(d.etag),
+                predecessor=d.predecessor,
+                successor=d.successor,
+                kind=d.type or task_pb2.DEPENDENCY_TYPE_FINISH_TO_START,
+                lag_days=d.lag_days,
+                deleted=False,
+            )
+    log.info("rebuilt %s from core: %d tasks, %d dependencies", project_id, len(rows), len(deps))
+    return len(rows)

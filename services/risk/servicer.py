@@ -1,0 +1,409 @@
+"""planops.risk.v1.RiskService: proto in, risk's tables and model, proto out."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import time
+from concurrent.futures import Executor
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import grpc
+import numpy as np
+from planops.core.v1 import project_pb2, project_service_pb2, task_pb2, task_service_pb2
+from planops.risk.v1 import risk_pb2, risk_service_pb2
+
+from services.common.auth import current_principal
+from services.common.core_client import ROLE_NAMES, CoreClient, translate
+from services.common.db import connection
+from services.common.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    PermissionDenied,
+)
+from services.common.server import Context
+from services.risk import convert, store
+from services.risk import model as risk_model
+from services.risk.features import FeatureMatrix, task_feature_matrix
+from services.risk.forecast import (
+    Dependency,
+    DependencyType,
+    ForecastError,
+    ForecastTask,
+    forecast_project,
+    weekday_calendar,
+)
+from services.risk.model import ModelError, RiskModel, TrainingConfig, auc, train_risk_model
+
+log = logging.getLogger(__name__)
+
+ANY_ROLE = tuple(ROLE_NAMES.values())
+MIN_TRAINING_TASKS = 20
+# Without `force`, training waits until this many more tasks finished than the active model saw.
+RETRAIN_AFTER = 50
+DEPENDENCY_KINDS = {
+    task_pb2.DEPENDENCY_TYPE_FINISH_TO_START: DependencyType.FINISH_TO_START,
+    task_pb2.DEPENDENCY_TYPE_START_TO_START: DependencyType.START_TO_START,
+    task_pb2.DEPENDENCY_TYPE_FINISH_TO_FINISH: DependencyType.FINISH_TO_FINISH,
+    task_pb2.DEPENDENCY_TYPE_START_TO_FINISH: DependencyType.START_TO_FINISH,
+}
+
+
+def page_size(value: int, *, default: int, largest: int, field_name: str = "page_size") -> int:
+    if value < 0:
+        raise InvalidArgument.field(field_name, "must not be negative")
+    return min(value or default, largest)
+
+
+def training_config(rows: int) -> TrainingConfig:
+    """Smaller leaves for a small history, so a young installation still learns something."""
+    return TrainingConfig(min_samples_leaf=max(5, min(40, rows // 20)), max_iter=150)
+
+
+class RiskServicer:
+    def __init__(
+        self, *, pool: store.Pool, core: CoreClient, scorer: store.Scorer, executor: Executor
+    ) -> None:
+        self.pool = pool
+        self.core = core
+        self.scorer = scorer
+        self.executor = executor
+        self._training = asyncio.Lock()
+
+    async def _member(self, project: str) -> None:
+        await self.core.require_role(current_principal(), project, ANY_ROLE)
+
+    async def _row(self, name: str) -> convert.TaskRow:
+        async with connection(self.pool) as conn:
+            found = await store.rows(conn, "task = %s", (name,))
+            if found:
+                return found[0]
+            cats = await store.categories(conn, name.split("/")[1])
+        try:
+            reply = await self.core.tasks.GetTask(
+                task_service_pb2.GetTaskRequest(name=name),
+                metadata=self.core.metadata(),
+                timeout=self.core.timeout,
+            )
+        except grpc.RpcError as error:
+            raise translate(error, what=f"reading {name}") from error
+        return convert.task_row(reply.task, categories=cats, previous=None)
+
+    async def _risks(self, rows: list[convert.TaskRow]) -> list[risk_pb2.TaskRisk]:
+        now = datetime.now(UTC)
+        async with connection(self.pool) as conn:
+            predictions = await self.scorer.score(conn, rows, today=now.date())
+        cal = weekday_calendar()
+        return [
+            convert.task_risk(r, p, today=now.date(), cal=cal, scored=now)
+            for r, p in zip(rows, predictions, strict=True)
+        ]
+
+    async def GetTaskRisk(
+        self, request: risk_service_pb2.GetTaskRiskRequest, context: Context
+    ) -> risk_service_pb2.GetTaskRiskResponse:
+        project = convert.task_project(request.task, field_name="task")
+        await self._member(project)
+        row = await self._row(request.task)
+        (risk,) = await self._risks([row])
+        return risk_service_pb2.GetTaskRiskResponse(risk=risk)
+
+    async def ListTaskRisks(
+        self, request: risk_service_pb2.ListTaskRisksRequest, context: Context
+    ) -> risk_service_pb2.ListTaskRisksResponse:
+        project = convert.project_id(request.project, field_name="project")
+        size = page_size(request.page_size, default=20, largest=500)
+        await self._member(project)
+        async with connection(self.pool) as conn:
+            rows = await store.rows(
+                conn,
+                "project = %s AND NOT imported AND category IN ('planned', 'active', 'blocked')",
+                (project,),
+            )
+        risks = await self._risks(rows)
+        risks.sort(key=lambda r: (-r.probability_late, -r.expected_delay_days, r.task))
+        return risk_service_pb2.ListTaskRisksResponse(risks=risks[:size])
+
+    async def ForecastProject(
+        self, request: risk_service_pb2.ForecastProjectRequest, context: Context
+    ) -> risk_service_pb2.ForecastProjectResponse:
+        project = convert.project_id(request.project, field_name="project")
+        problems = []
+        if request.samples and not 100 <= request.samples <= 20_000:
+            problems.append(FieldViolation("samples", "must be from 100 to 20,000 (0: 2,000)"))
+        deadline = convert.parse_day(request.deadline)
+        if request.deadline and deadline is None:
+            problems.append(FieldViolation("deadline", "must be a date, YYYY-MM-DD"))
+        if problems:
+            raise InvalidArgument.of(problems)
+        await self._member(project)
+        info, tasks, deps = await self._snapshot(project)
+        cats = {
+            s.id: convert.CATEGORY_NAMES.get(s.category, "planned") for s in info.workflow.states
+        }
+        rows = [convert.task_row(t, categories=cats, previous=None) for t in tasks]
+        open_rows = [r for r in rows if r.is_open]
+        today = datetime.now(UTC).date()
+        cal = weekday_calendar()
+        if not open_rows:
+            raise FailedPrecondition(
+                f"projects/{project} has no open tasks to forecast", reason="NOTHING_TO_FORECAST"
+            )
+        async with connection(self.pool) as conn:
+            held = {r.task: r for r in await store.rows(conn, "project = %s", (project,))}
+            merged = [
+                replace(held[r.task], category=r.category, title=r.title) if r.task in held else r
+                for r in open_rows
+            ]
+            predictions = await self.scorer.score(conn, merged, today=today)
+        forecast_tasks = []
+        for row, p in zip(merged, predictions, strict=True):
+            remaining = row.planned_days or 1.0
+            if row.started_on:
+                remaining = max(
+                    remaining - convert.working_days_between(row.started_on, today), 0.5
+                )
+            forecast_tasks.append(
+                ForecastTask(
+                    row.task,
+                    p50_days=remaining + p.delay_p50_days,
+                    p90_days=remaining + max(p.delay_p90_days, p.delay_p50_days),
+                )
+            )
+        ids = {t.task_id for t in forecast_tasks}
+        edges = [
+            Dependency(
+                d.predecessor,
+                d.successor,
+                DEPENDENCY_KINDS.get(d.type, DependencyType.FINISH_TO_START),
+                float(d.lag_days),
+            )
+            for d in deps
+            if d.predecessor in ids and d.successor in ids
+        ]
+        start = max(today, convert.parse_day(info.start_date) or today)
+        target = deadline or convert.parse_day(info.deadline)
+        samples = request.samples or 2000
+        loop = asyncio.get_running_loop()
+        try:
+            result = await loop.run_in_executor(
+                self.executor,
+                lambda: forecast_project(
+                    tasks=forecast_tasks,
+                    dependencies=edges,
+                    start=start,
+                    calendar=cal,
+                    deadline=target,
+                    samples=samples,
+                ),
+            )
+        except ForecastError as error:
+            raise FailedPrecondition(str(error), reason="DEPENDENCY_CYCLE") from error
+        titles = {r.task: r.title for r in merged}
+        model = await self.scorer.current()
+        return risk_service_pb2.ForecastProjectResponse(
+            forecast=risk_pb2.ProjectForecast(
+                project=f"projects/{project}",
+                deadline=target.isoformat() if target else "",
+                probability_on_time=(
+                    1.0 if result.p_meet_deadline is None else result.p_meet_deadline
+                ),
+                finish_p50_date=result.finish_p50.isoformat(),
+                finish_p80_date=result.finish_p80.isoformat(),
+                finish_p95_date=result.finish_p95.isoformat(),
+                critical_tasks=[
+                    risk_pb2.CriticalTask(
+                        task=c.task_id, title=titles.get(c.task_id, ""), criticality=c.index
+                    )
+                    for c in result.critical_tasks
+                ],
+                samples=samples,
+                model_version=model.version.version if model else "prior",
+                forecast_time=convert.timestamp(datetime.now(UTC)),
+            )
+        )
+
+    async def _snapshot(
+        self, project: str
+    ) -> tuple[project_pb2.Project, list[task_pb2.Task], list[task_pb2.Dependency]]:
+        md = self.core.metadata()
+        name = f"projects/{project}"
+        try:
+            info = await self.core.projects.GetProject(
+                project_service_pb2.GetProjectRequest(name=name),
+                metadata=md,
+                timeout=self.core.timeout,
+            )
+            tasks: list[task_pb2.Task] = []
+            token = ""
+            while True:
+                page = await self.core.tasks.ListTasks(
+                    task_service_pb2.ListTasksRequest(parent=name, page_size=500, page_token=token),
+                    metadata=md,
+                    timeout=self.core.timeout,
+                )
+                tasks += page.tasks
+                token = page.next_page_token
+                if not token:
+                    break
+            deps: list[task_pb2.Dependency] = []
+            while True:
+                dpage = await self.core.tasks.ListDependencies(
+                    task_service_pb2.ListDependenciesRequest(
+                        parent=name, page_size=500, page_token=token
+                    ),
+                    metadata=md,
+                    timeout=self.core.timeout,
+                )
+                deps += dpage.dependencies
+                token = dpage.next_page_token
+                if not token:
+                    break
+        except grpc.RpcError as error:
+            raise translate(error, what=f"reading {name} from core") from error
+        return info.project, tasks, deps
+
+    async def ListAlerts(
+        self, request: risk_service_pb2.ListAlertsRequest, context: Context
+    ) -> risk_service_pb2.ListAlertsResponse:
+        project = convert.project_id(request.project, field_name="project")
+        size = page_size(request.page_size, default=50, largest=500)
+        before = None
+        if request.page_token:
+            try:
+                before = int(base64.urlsafe_b64decode(request.page_token.encode()).decode())
+            except ValueError:
+                raise InvalidArgument.field(
+                    "page_token", "is not a token this call returned"
+                ) from None
+        await self._member(project)
+        found = await store.list_alerts(
+            self.pool, project=project, limit=size + 1, before_id=before
+        )
+        token = ""
+        if len(found) > size:
+            found = found[:size]
+            token = base64.urlsafe_b64encode(str(found[-1]["id"]).encode()).decode()
+        return risk_service_pb2.ListAlertsResponse(
+            alerts=[convert.alert_proto(r) for r in found], next_page_token=token
+        )
+
+    async def TrainModel(
+        self, request: risk_service_pb2.TrainModelRequest, context: Context
+    ) -> risk_service_pb2.TrainModelResponse:
+        if not current_principal().admin:
+            raise PermissionDenied("training a model needs an admin key", reason="ADMIN_REQUIRED")
+        async with self._training:
+            async with connection(self.pool) as conn:
+                finished = await store.rows(
+                    conn, "category = 'done' AND finished_on IS NOT NULL", ()
+                )
+                graph = await store.graph_of(conn, {r.project for r in finished})
+            current = await self.scorer.current()
+            if (
+                current is not None
+                and not request.force
+                and len(finished) < current.version.rows + RETRAIN_AFTER
+            ):
+                raise FailedPrecondition(
+                    f"only {len(finished) - current.version.rows} tasks finished since the active"
+                    f" model; retraining waits for {RETRAIN_AFTER} (or pass force)",
+                    reason="TOO_LITTLE_NEW_HISTORY",
+                )
+            loop = asyncio.get_running_loop()
+            started = time.monotonic()
+            log.info("training: %d finished tasks held; building features", len(finished))
+            data = await loop.run_in_executor(self.executor, store.training_set, finished, graph)
+            if len(data.histories) < MIN_TRAINING_TASKS:
+                raise FailedPrecondition(
+                    f"need at least {MIN_TRAINING_TASKS} finished tasks with due dates to train,"
+                    f" have {len(data.histories)}",
+                    reason="TOO_LITTLE_HISTORY",
+                )
+            log.info(
+                "training on %d tasks (%d late)",
+                len(data.histories),
+                int((data.delay_days > 0).sum()),
+            )
+            name = f"risk-{datetime.now(UTC).isoformat(timespec='seconds').replace('+00:00', 'Z')}"
+            try:
+                model = await loop.run_in_executor(
+                    self.executor,
+                    lambda: train_risk_model(
+                        features=without_empty_columns(task_feature_matrix(data.histories)),
+                        delay_days=data.delay_days,
+                        opened_day=data.opened_day,
+                        name=name,
+                        config=training_config(len(data.histories)),
+                    ),
+                )
+            except ModelError as error:
+                raise FailedPrecondition(str(error), reason="CANNOT_TRAIN") from error
+            log.info(
+                "trained %s in %.1f s: holdout AUC %.3f, ECE %.3f",
+                model.version.version,
+                time.monotonic() - started,
+                model.version.holdout.auc,
+                model.version.holdout.ece,
+            )
+            activate = await loop.run_in_executor(self.executor, beats, model, current, data)
+            await store.save_model(self.pool, model, activate=activate)
+            if activate:
+                self.scorer.activate(model)
+            log.info(
+                "model %s %s", model.version.version, "activated" if activate else "kept inactive"
+            )
+            return risk_service_pb2.TrainModelResponse(
+                model=convert.model_message(
+                    model.version, active=activate, trained=datetime.now(UTC)
+                ),
+                activated=activate,
+            )
+
+    async def ListModels(
+        self, request: risk_service_pb2.ListModelsRequest, context: Context
+    ) -> risk_service_pb2.ListModelsResponse:
+        size = page_size(request.page_size, default=20, largest=100)
+        found = await store.list_models(self.pool, limit=size)
+        loop = asyncio.get_running_loop()
+        models = []
+        for r in found:
+            loaded: RiskModel = await loop.run_in_executor(
+                self.executor, risk_model.loads, bytes(r["blob"])
+            )
+            models.append(
+                convert.model_message(loaded.version, active=r["active"], trained=r["train_time"])
+            )
+        return risk_service_pb2.ListModelsResponse(models=models)
+
+
+def without_empty_columns(features: FeatureMatrix) -> FeatureMatrix:
+    """All-missing columns as zeros: scikit-learn cannot bin a column with no values, and a
+    constant column is never split on, so scoring a missing value later changes nothing."""
+    values = features.values.copy()
+    empty = np.isnan(values).all(axis=0)
+    values[:, empty] = 0.0
+    return FeatureMatrix(values, features.names, features.categorical)
+
+
+def beats(model: RiskModel, current: RiskModel | None, data: store.TrainingSet) -> bool:
+    """Better than the base rate (no model) or than the active model on the latest slice."""
+    holdout = model.version.holdout
+    base_brier = holdout.late_share * (1 - holdout.late_share)
+    if current is None:
+        return holdout.auc > 0.5 and holdout.brier < base_brier
+    order = np.argsort(data.opened_day, kind="stable")
+    cut = int(len(order) * (1 - model.version.config.validation_fraction))
+    check = order[cut:]
+    late = data.delay_days[check] > 0
+    if late.all() or not late.any():
+        return holdout.auc > 0.5
+    rows = task_feature_matrix([data.histories[i] for i in check])
+    try:
+        theirs = auc(current.score(rows).p_late, late)
+    except ModelError:
+        return True
+    return holdout.auc >= theirs

@@ -1,0 +1,482 @@
+"""Risk's own tables (schema `risk`), and scoring of the tasks they hold with the active model."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+from services.common.db import Connection, connection
+from services.risk import model as risk_model
+from services.risk.convert import AssigneeRecord, TaskRow, assignee_record, history
+from services.risk.features import TaskHistory, task_feature_matrix, task_outcome
+from services.risk.model import RiskModel, RiskPrediction, ThreePointEstimate, prior_prediction
+
+log = logging.getLogger(__name__)
+
+Pool = AsyncConnectionPool[Connection]
+TASK_COLUMNS = (
+    "task, project, title, state, category, priority, assignee, labels, estimate_hours,"
+    " optimistic_hours, pessimistic_hours, planned_start, planned_end, due_date, opened_on,"
+    " started_on, finished_on, state_since, days_in_state, reopen_count, estimate_changes,"
+    " imported"
+)
+
+
+# ----------------------------------------------------------------------- event bookkeeping
+
+
+async def claim_event(conn: Connection, *, event_id: str, event_type: str) -> bool:
+    """True the first time an event id is seen; the row commits with the event's effects."""
+    cur = await conn.execute(
+        "INSERT INTO processed_events (event_id, event_type) VALUES (%s, %s)"
+        " ON CONFLICT DO NOTHING RETURNING event_id",
+        (event_id, event_type),
+    )
+    return await cur.fetchone() is not None
+
+
+async def put_project(
+    conn: Connection,
+    *,
+    project: str,
+    version: int,
+    title: str,
+    start_date: date | None,
+    deadline: date | None,
+    categories: Mapping[str, str],
+    deleted: bool = False,
+) -> bool:
+    """Upsert unless the held version is newer or the same; True when written."""
+    cur = await conn.execute(
+        "INSERT INTO projects (project, version, title, start_date, deadline, categories, deleted)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (project) DO UPDATE SET version = EXCLUDED.version,"
+        " title = EXCLUDED.title, start_date = EXCLUDED.start_date,"
+        " deadline = EXCLUDED.deadline, categories = EXCLUDED.categories,"
+        " deleted = EXCLUDED.deleted WHERE projects.version < EXCLUDED.version RETURNING project",
+        (project, version, title, start_date, deadline, Jsonb(dict(categories)), deleted),
+    )
+    return await cur.fetchone() is not None
+
+
+async def categories(conn: Connection, project: str) -> dict[str, str]:
+    cur = await conn.execute("SELECT categories FROM projects WHERE project = %s", (project,))
+    found = await cur.fetchone()
+    return dict(found["categories"]) if found else {}
+
+
+async def project_info(conn: Connection, project: str) -> dict[str, Any] | None:
+    cur = await conn.execute("SELECT * FROM projects WHERE project = %s", (project,))
+    return await cur.fetchone()
+
+
+async def task_for_update(conn: Connection, task: str) -> tuple[TaskRow, int, bool] | None:
+    """(row, held version, deleted), locked until the transaction ends."""
+    cur = await conn.execute(
+        f"SELECT {TASK_COLUMNS}, version, deleted FROM tasks WHERE task = %s FOR UPDATE", (task,)
+    )
+    found = await cur.fetchone()
+    if found is None:
+        return None
+    return TaskRow.from_record(found), int(found["version"]), bool(found["deleted"])
+
+
+async def put_task(conn: Connection, row: TaskRow, *, version: int, deleted: bool = False) -> None:
+    values = asdict(row)
+    values["labels"] = list(row.labels)
+    values["days_in_state"] = Jsonb(dict(row.days_in_state))
+    columns = [c.strip() for c in TASK_COLUMNS.split(",")]
+    params = [values[c] for c in columns] + [version, deleted]
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns[1:], "version", "deleted"])
+    await conn.execute(
+        f"INSERT INTO tasks ({TASK_COLUMNS}, version, deleted)"
+        f" VALUES ({', '.join(['%s'] * len(params))})"
+        f" ON CONFLICT (task) DO UPDATE SET {updates}",
+        params,
+    )
+
+
+async def put_dependency(
+    conn: Connection,
+    *,
+    dependency: str,
+    version: int,
+    predecessor: str,
+    successor: str,
+    kind: int,
+    lag_days: int,
+    deleted: bool,
+) -> bool:
+    cur = await conn.execute(
+        "INSERT INTO dependencies"
+        " (dependency, project, version, predecessor, successor, kind, lag_days, deleted)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (dependency) DO UPDATE SET version = EXCLUDED.version,"
+        " deleted = EXCLUDED.deleted, kind = EXCLUDED.kind, lag_days = EXCLUDED.lag_days"
+        " WHERE dependencies.version < EXCLUDED.version RETURNING dependency",
+        (
+            dependency,
+            dependency.split("/")[1],
+            version,
+            predecessor,
+            successor,
+            kind,
+            lag_days,
+            deleted,
+        ),
+    )
+    return await cur.fetchone() is not None
+
+
+async def successors_of(conn: Connection, task: str) -> list[str]:
+    cur = await conn.execute(
+        "SELECT successor FROM dependencies WHERE predecessor = %s AND NOT deleted", (task,)
+    )
+    return [r["successor"] for r in await cur.fetchall()]
+
+
+async def open_tasks_of(conn: Connection, assignee: str) -> list[str]:
+    if not assignee:
+        return []
+    cur = await conn.execute(
+        "SELECT task FROM tasks WHERE assignee = %s AND NOT deleted AND NOT imported"
+        " AND category IN ('planned', 'active', 'blocked')",
+        (assignee,),
+    )
+    return [r["task"] for r in await cur.fetchall()]
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+async def rows(conn: Connection, where: str, params: Sequence[Any]) -> list[TaskRow]:
+    cur = await conn.execute(
+        f"SELECT {TASK_COLUMNS} FROM tasks WHERE NOT deleted AND {where}", params
+    )
+    return [TaskRow.from_record(r) for r in await cur.fetchall()]
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Predecessor and successor counts and chain depth of tasks."""
+
+    predecessors: Mapping[str, list[str]]
+    successors: Mapping[str, list[str]]
+
+    def depth(self, task: str) -> int:
+        seen: dict[str, int] = {}
+
+        def walk(t: str, trail: frozenset[str]) -> int:
+            if t in seen:
+                return seen[t]
+            preds = [p for p in self.predecessors.get(t, []) if p not in trail]
+            value = 1 + max((walk(p, trail | {p}) for p in preds), default=-1)
+            seen[t] = value
+            return value
+
+        return walk(task, frozenset({task}))
+
+
+async def graph_of(conn: Connection, projects: Iterable[str]) -> Graph:
+    cur = await conn.execute(
+        "SELECT predecessor, successor FROM dependencies WHERE NOT deleted AND project = ANY(%s)",
+        (sorted(set(projects)),),
+    )
+    predecessors: dict[str, list[str]] = defaultdict(list)
+    successors: dict[str, list[str]] = defaultdict(list)
+    for r in await cur.fetchall():
+        predecessors[r["successor"]].append(r["predecessor"])
+        successors[r["predecessor"]].append(r["successor"])
+    return Graph(predecessors, successors)
+
+
+@dataclass(frozen=True)
+class ScoringInput:
+    """What scoring needs, read in one go so the CPU part can run off the event loop."""
+
+    targets: list[TaskRow]
+    by_assignee: Mapping[str, list[TaskRow]]
+    graph: Graph
+
+
+async def scoring_input(conn: Connection, targets: list[TaskRow]) -> ScoringInput:
+    assignees = sorted({t.assignee for t in targets if t.assignee})
+    peers = await rows(conn, "assignee = ANY(%s)", (assignees,)) if assignees else []
+    by_assignee: dict[str, list[TaskRow]] = defaultdict(list)
+    for r in peers:
+        by_assignee[r.assignee].append(r)
+    graph = await graph_of(conn, {t.project for t in targets})
+    return ScoringInput(targets, by_assignee, graph)
+
+
+def histories(data: ScoringInput, *, today: date) -> list[TaskHistory]:
+    out = []
+    for row in data.targets:
+        peers = data.by_assignee.get(row.assignee, []) if row.assignee else []
+        out.append(
+            history(
+                row,
+                as_of=today,
+                record=assignee_record(peers, as_of=today, exclude=row.task),
+                predecessors=len(data.graph.predecessors.get(row.task, [])),
+                successors=len(data.graph.successors.get(row.task, [])),
+                depth=data.graph.depth(row.task),
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------- training
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    histories: list[TaskHistory]
+    delay_days: np.ndarray[Any, np.dtype[np.float64]]
+    opened_day: np.ndarray[Any, np.dtype[np.int64]]
+
+
+def training_set(finished: Sequence[TaskRow], graph: Graph) -> TrainingSet:
+    """Finished tasks with a due date, each seen as at its opening, with its outcome."""
+    by_assignee: dict[str, list[TaskRow]] = defaultdict(list)
+    for r in finished:
+        if r.assignee:
+            by_assignee[r.assignee].append(r)
+    found: list[TaskHistory] = []
+    delays: list[float] = []
+    opened: list[int] = []
+    for row in finished:
+        h = history(
+            row,
+            as_of=row.opened_on,
+            record=(
+                assignee_record(by_assignee[row.assignee], as_of=row.opened_on, exclude=row.task)
+                if row.assignee
+                else AssigneeRecord()
+            ),
+            predecessors=len(graph.predecessors.get(row.task, [])),
+            successors=len(graph.successors.get(row.task, [])),
+            depth=graph.depth(row.task),
+            training=True,
+        )
+        outcome = task_outcome(h)
+        if outcome is None:
+            continue
+        found.append(h)
+        delays.append(outcome[1])
+        opened.append(row.opened_on.toordinal() - date(1970, 1, 1).toordinal())
+    return TrainingSet(found, np.array(delays, np.float64), np.array(opened, np.int64))
+
+
+# ----------------------------------------------------------------------------- models
+
+
+async def save_model(pool: Pool, model: RiskModel, *, activate: bool) -> None:
+    async with connection(pool) as conn, conn.transaction():
+        if activate:
+            await conn.execute("UPDATE models SET active = false WHERE active")
+        await conn.execute(
+            "INSERT INTO models (version, record, blob, active) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (version) DO UPDATE SET active = EXCLUDED.active OR models.active",
+            (
+                model.version.version,
+                Jsonb(json.loads(json.dumps(asdict(model.version), default=str))),
+                risk_model.dumps(model),
+                activate,
+            ),
+        )
+
+
+async def list_models(pool: Pool, *, limit: int) -> list[dict[str, Any]]:
+    async with connection(pool) as conn:
+        cur = await conn.execute(
+            "SELECT version, train_time, blob, active FROM models"
+            " ORDER BY train_time DESC LIMIT %s",
+            (limit,),
+        )
+        return await cur.fetchall()
+
+
+async def active_version(pool: Pool) -> str | None:
+    async with connection(pool) as conn:
+        cur = await conn.execute("SELECT version FROM models WHERE active")
+        found = await cur.fetchone()
+        return str(found["version"]) if found else None
+
+
+async def load_active(pool: Pool) -> RiskModel | None:
+    async with connection(pool) as conn:
+        cur = await conn.execute("SELECT blob FROM models WHERE active")
+        found = await cur.fetchone()
+    return risk_model.loads(bytes(found["blob"])) if found else None
+
+
+class Scorer:
+    """The active model (or the prior) applied to tasks held in risk's tables.
+
+    Another replica may activate a model; the active version is re-checked every
+    `refresh_seconds`, and the new model loaded once.
+    """
+
+    def __init__(self, pool: Pool, executor: Executor, *, refresh_seconds: float = 10.0) -> None:
+        self.pool = pool
+        self.executor = executor
+        self.model: RiskModel | None = None
+        self.refresh_seconds = refresh_seconds
+        self._checked = 0.0
+        self._lock = asyncio.Lock()
+
+    async def load(self) -> None:
+        self.model = await load_active(self.pool)
+        self._checked = time.monotonic()
+        log.info("risk model: %s", self.model.version.version if self.model else "none yet (prior)")
+
+    def activate(self, model: RiskModel) -> None:
+        self.model = model
+        self._checked = time.monotonic()
+
+    async def current(self) -> RiskModel | None:
+        if time.monotonic() - self._checked > self.refresh_seconds:
+            async with self._lock:
+                if time.monotonic() - self._checked > self.refresh_seconds:
+                    version = await active_version(self.pool)
+                    held = self.model.version.version if self.model else None
+                    if version != held:
+                        await self.load()
+                    self._checked = time.monotonic()
+        return self.model
+
+    async def score(
+        self, conn: Connection, targets: list[TaskRow], *, today: date | None = None
+    ) -> list[RiskPrediction]:
+        if not targets:
+            return []
+        data = await scoring_input(conn, targets)
+        model = await self.current()
+        day = today or datetime.now(UTC).date()
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, predict, model, data, day)
+
+
+def predict(model: RiskModel | None, data: ScoringInput, today: date) -> list[RiskPrediction]:
+    found = histories(data, today=today)
+    if model is not None:
+        return model.predict([h.task_id for h in found], task_feature_matrix(found))
+    out = []
+    for row, h in zip(data.targets, found, strict=True):
+        peers = data.by_assignee.get(row.assignee, []) if row.assignee else []
+        ratios = assignee_record(peers, as_of=today, exclude=row.task).overrun_ratios
+        out.append(prior_for(row, today=today, ratios=ratios, planned=h.planned_days))
+    return out
+
+
+def prior_for(
+    row: TaskRow, *, today: date, ratios: Sequence[float], planned: float | None
+) -> RiskPrediction:
+    """The prior: the planned duration against the days left to the due date."""
+    start = max(today, row.started_on or row.planned_start or today)
+    estimate = None
+    if 0 < row.optimistic_hours <= row.estimate_hours <= row.pessimistic_hours:
+        estimate = ThreePointEstimate(
+            row.optimistic_hours / 8, row.estimate_hours / 8, row.pessimistic_hours / 8
+        )
+    remaining = planned or 1.0
+    if row.started_on and planned:
+        remaining = max(planned - (today - row.started_on).days, 0.5)
+    available = float((row.due - start).days + 1) if row.due else None
+    return prior_prediction(
+        task_id=row.task,
+        planned_days=remaining,
+        estimate=estimate,
+        days_available=available,
+        overrun_ratios=ratios,
+    )
+
+
+# ----------------------------------------------------------------------- scores, alerts
+
+
+async def held_scores(conn: Connection, tasks: Sequence[str]) -> dict[str, float]:
+    cur = await conn.execute(
+        "SELECT task, probability_late FROM scores WHERE task = ANY(%s) FOR UPDATE", (list(tasks),)
+    )
+    return {r["task"]: float(r["probability_late"]) for r in await cur.fetchall()}
+
+
+async def put_score(
+    conn: Connection, *, task: str, project: str, probability: float, risk: bytes
+) -> None:
+    await conn.execute(
+        "INSERT INTO scores (task, project, probability_late, risk, score_time)"
+        " VALUES (%s, %s, %s, %s, now()) ON CONFLICT (task) DO UPDATE SET"
+        " probability_late = EXCLUDED.probability_late, risk = EXCLUDED.risk,"
+        " score_time = EXCLUDED.score_time",
+        (task, project, probability, risk),
+    )
+
+
+async def fired(conn: Connection, subjects: Sequence[str]) -> frozenset[tuple[str, str]]:
+    cur = await conn.execute(
+        "SELECT rule, subject FROM alert_fired WHERE subject = ANY(%s) FOR UPDATE",
+        (list(subjects),),
+    )
+    return frozenset((r["rule"], r["subject"]) for r in await cur.fetchall())
+
+
+async def rearm(conn: Connection, pairs: Iterable[tuple[str, str]]) -> None:
+    for rule, subject in pairs:
+        await conn.execute(
+            "DELETE FROM alert_fired WHERE rule = %s AND subject = %s", (rule, subject)
+        )
+
+
+async def raise_alert(
+    conn: Connection,
+    *,
+    event_id: str,
+    project: str,
+    rule: str,
+    subject: str,
+    kind: str,
+    value: float,
+    threshold: float,
+    message: str,
+) -> dict[str, Any] | None:
+    """The new alert row, or None when another consumer already raised it."""
+    cur = await conn.execute(
+        "INSERT INTO alert_fired (rule, subject) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+        " RETURNING rule",
+        (rule, subject),
+    )
+    if await cur.fetchone() is None:
+        return None
+    cur = await conn.execute(
+        "INSERT INTO alerts (event_id, project, subject, kind, value, threshold, message)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (event_id) DO NOTHING RETURNING *",
+        (event_id, project, subject, kind, value, threshold, message),
+    )
+    return await cur.fetchone()
+
+
+async def list_alerts(
+    pool: Pool, *, project: str, limit: int, before_id: int | None
+) -> list[dict[str, Any]]:
+    async with connection(pool) as conn:
+        cur = await conn.execute(
+            "SELECT * FROM alerts WHERE project = %s AND (%s::bigint IS NULL OR id < %s)"
+            " ORDER BY id DESC LIMIT %s",
+            (project, before_id, before_id, limit),
+        )
+        return await cur.fetchall()

@@ -1,0 +1,113 @@
+"""The history consumer against real PostgreSQL, NATS and core: idempotent and shared."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from google.protobuf import timestamp_pb2
+from planops.core.v1 import events_pb2
+
+from services.common.db import connection
+from services.risk.consumer import ConsumerSettings, HistoryConsumer
+from tests.core.helpers import Client
+from tests.risk.conftest import Stack, eventually
+
+
+async def snapshot(stack: Stack) -> list[list[dict[str, Any]]]:
+    async with connection(stack.risk.consumer.pool) as conn:
+        found = []
+        for query in (
+            "SELECT * FROM tasks ORDER BY task",
+            "SELECT event_id FROM processed_events ORDER BY event_id",
+            "SELECT task, probability_late FROM scores ORDER BY task",
+            "SELECT * FROM alert_fired ORDER BY subject",
+        ):
+            cur = await conn.execute(query)
+            found.append(await cur.fetchall())
+        return found
+
+
+async def processed(stack: Stack) -> int:
+    async with connection(stack.risk.consumer.pool) as conn:
+        cur = await conn.execute("SELECT count(*) AS n FROM processed_events")
+        row = await cur.fetchone()
+        return int(row["n"]) if row else 0
+
+
+async def test_the_same_event_twice_leaves_the_same_state(stack: Stack) -> None:
+    core = Client(stack.core)
+    await core.create_project("twice", time_zone="UTC")
+    task = await core.create_task("twice", "once", estimate_hours=16, due_date="2030-01-01")
+
+    async def held() -> bool:
+        return len((await snapshot(stack))[0]) == 1
+
+    await eventually(held)
+    consumer = stack.risk.consumer
+    time = timestamp_pb2.Timestamp()
+    time.GetCurrentTime()
+    task.title = "renamed"
+    event = events_pb2.ChangeEvent(
+        id="replayed-event",
+        type="task.updated",
+        aggregate=task.name,
+        aggregate_version=5,
+        time=time,
+        project="projects/twice",
+        task=task,
+    )
+    assert await consumer.handle(event.SerializeToString())
+    after_first = await snapshot(stack)
+    assert after_first[0][0]["title"] == "renamed" and after_first[0][0]["version"] == 5
+    assert not await consumer.handle(event.SerializeToString())
+    assert await snapshot(stack) == after_first
+
+    # A new event id carrying an older version of the task changes nothing either.
+    task.title = "stale"
+    older = events_pb2.ChangeEvent(
+        id="older-event",
+        type="task.updated",
+        aggregate=task.name,
+        aggregate_version=4,
+        time=time,
+        task=task,
+    )
+    await consumer.handle(older.SerializeToString())
+    assert (await snapshot(stack))[0] == after_first[0]
+
+
+async def test_two_consumers_on_one_durable_share_the_events(stack: Stack) -> None:
+    first = stack.risk.consumer
+    second = HistoryConsumer(
+        pool=first.pool,
+        scorer=first.scorer,
+        nats_url=stack.nats_url,
+        settings=ConsumerSettings(durable=first.settings.durable, batch=5),
+    )
+    running = asyncio.create_task(second.run())
+    try:
+        await asyncio.wait_for(second.ready.wait(), 20)
+        base_received = first.received
+        base_processed = await processed(stack)
+        core = Client(stack.core)
+        await core.create_project("shared", time_zone="UTC")
+        await asyncio.gather(
+            *(core.create_task("shared", f"task {i}", estimate_hours=8) for i in range(40))
+        )
+
+        async def all_held() -> bool:
+            return len([r for r in (await snapshot(stack))[0] if r["project"] == "shared"]) == 40
+
+        await eventually(all_held)
+        await asyncio.sleep(1.5)
+        total = await processed(stack)
+        received = (first.received - base_received) + second.received
+        assert received == total - base_processed
+        assert first.applied + second.applied == total
+        assert second.received > 0
+    finally:
+        second.stop()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(running, 10)

@@ -1,0 +1,305 @@
+"""The risk service over real gRPC, with core, PostgreSQL and NATS running."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import itertools
+import random
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import grpc
+import nats
+import pytest
+from planops.core.v1 import task_pb2, task_service_pb2
+from planops.risk.v1 import events_pb2, risk_service_pb2
+
+from services.cli.client import Client as CliClient
+from services.cli.client import Settings
+from services.common.db import connection
+from services.common.errors import violations_of
+from services.risk import importer
+from services.risk.consumer import RISK_STREAM
+from tests.core.helpers import Client
+from tests.risk.conftest import Stack, eventually
+
+
+async def held_count(stack: Stack, where: str) -> int:
+    async with connection(stack.risk.consumer.pool) as conn:
+        cur = await conn.execute(f"SELECT count(*) AS n FROM tasks WHERE {where}")
+        row = await cur.fetchone()
+        return int(row["n"]) if row else 0
+
+
+def holds(stack: Stack, where: str, count: int) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return await held_count(stack, where) == count
+
+    return check
+
+
+async def test_answers_from_the_prior_before_any_model(stack: Stack) -> None:
+    core = Client(stack.core)
+    await core.create_project("fresh", time_zone="UTC")
+    today = datetime.now(UTC).date()
+    tight = await core.create_task(
+        "fresh",
+        "tight",
+        planned_start=today.isoformat(),
+        planned_end=(today + timedelta(days=9)).isoformat(),
+        due_date=(today + timedelta(days=2)).isoformat(),
+    )
+    easy = await core.create_task(
+        "fresh",
+        "easy",
+        planned_start=today.isoformat(),
+        planned_end=(today + timedelta(days=1)).isoformat(),
+        due_date=(today + timedelta(days=30)).isoformat(),
+    )
+    reply = await stack.stub.GetTaskRisk(
+        risk_service_pb2.GetTaskRiskRequest(task=tight.name), metadata=stack.md
+    )
+    assert reply.risk.from_prior and reply.risk.model_version == "prior"
+    assert reply.risk.probability_late > 0.9
+    assert reply.risk.delay_p50_days <= reply.risk.delay_p80_days <= reply.risk.delay_p90_days
+
+    await eventually(holds(stack, "project = 'fresh'", 2), seconds=20)
+    listed = await stack.stub.ListTaskRisks(
+        risk_service_pb2.ListTaskRisksRequest(project="projects/fresh"), metadata=stack.md
+    )
+    assert [r.task for r in listed.risks] == [tight.name, easy.name]
+    assert all(r.from_prior for r in listed.risks)
+
+
+async def test_bad_requests_name_the_field(stack: Stack) -> None:
+    cases = [
+        (stack.stub.GetTaskRisk, risk_service_pb2.GetTaskRiskRequest(task="tasks/1"), "task"),
+        (
+            stack.stub.ListTaskRisks,
+            risk_service_pb2.ListTaskRisksRequest(project="projects/x", page_size=-1),
+            "page_size",
+        ),
+        (
+            stack.stub.ForecastProject,
+            risk_service_pb2.ForecastProjectRequest(project="projects/x", samples=5),
+            "samples",
+        ),
+        (
+            stack.stub.ForecastProject,
+            risk_service_pb2.ForecastProjectRequest(project="projects/x", deadline="soon"),
+            "deadline",
+        ),
+        (stack.stub.ListAlerts, risk_service_pb2.ListAlertsRequest(project="x"), "project"),
+    ]
+    for method, request, field in cases:
+        with pytest.raises(grpc.RpcError) as caught:
+            await method(request, metadata=stack.md)
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert [v.field for v in violations_of(caught.value)] == [field]
+
+
+async def test_forecast_follows_the_dependency_chain(stack: Stack) -> None:
+    core = Client(stack.core)
+    today = datetime.now(UTC).date()
+    deadline = today + timedelta(days=60)
+    await core.create_project("chain", time_zone="UTC", deadline=deadline.isoformat())
+    names = []
+    for i in range(3):
+        start = today + timedelta(days=7 * i)
+        task = await core.create_task(
+            "chain",
+            f"step {i}",
+            planned_start=start.isoformat(),
+            planned_end=(start + timedelta(days=4)).isoformat(),
+            due_date=(start + timedelta(days=6)).isoformat(),
+        )
+        names.append(task.name)
+    side = await core.create_task("chain", "side", estimate_hours=8)
+    for a, b in itertools.pairwise(names):
+        await core.tasks.CreateDependency(
+            task_service_pb2.CreateDependencyRequest(
+                parent="projects/chain",
+                dependency=task_pb2.Dependency(predecessor=a, successor=b),
+            ),
+            metadata=core.md,
+        )
+    reply = await stack.stub.ForecastProject(
+        risk_service_pb2.ForecastProjectRequest(project="projects/chain", samples=500),
+        metadata=stack.md,
+    )
+    f = reply.forecast
+    assert f.deadline == deadline.isoformat() and f.samples == 500
+    p50, p80, p95 = (
+        date.fromisoformat(d) for d in (f.finish_p50_date, f.finish_p80_date, f.finish_p95_date)
+    )
+    assert today + timedelta(days=14) <= p50 <= p80 <= p95 < today + timedelta(days=120)
+    assert 0.0 <= f.probability_on_time <= 1.0
+    critical = {c.task: c.criticality for c in f.critical_tasks}
+    assert all(critical.get(n, 0) > 0.95 for n in names)
+    assert critical.get(side.name, 0) < 0.05
+    assert f.model_version == "prior"
+
+
+def history_rows(count: int, *, seed: int = 7) -> list[dict[str, str]]:
+    """Past tasks where urgent vendor work ran late and the rest mostly did not."""
+    rng = random.Random(seed)
+    today = datetime.now(UTC).date()
+    rows = []
+    for i in range(count):
+        opened = today - timedelta(days=400 - 3 * i)
+        planned = rng.randint(2, 8)
+        risky = rng.random() < 0.4
+        late = rng.random() < (0.85 if risky else 0.1)
+        due = opened + timedelta(days=planned + 1)
+        finished = due + timedelta(days=rng.randint(2, 9)) if late else due - timedelta(days=1)
+        rows.append(
+            {
+                "title": f"past {i}",
+                "opened": opened.isoformat(),
+                "started": (opened + timedelta(days=1)).isoformat(),
+                "finished": finished.isoformat(),
+                "due": due.isoformat(),
+                "planned_start": (opened + timedelta(days=1)).isoformat(),
+                "planned_end": (opened + timedelta(days=planned)).isoformat(),
+                "estimate_hours": str(planned * 8),
+                "priority": "urgent" if risky else rng.choice(["low", "medium"]),
+                "labels": "vendor;ads" if risky else rng.choice(["print", "web", ""]),
+            }
+        )
+    return rows
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+async def test_training_on_imported_history_beats_the_base_rate(
+    stack: Stack, tmp_path: Path
+) -> None:
+    core = Client(stack.core)
+    await core.create_project("history", time_zone="UTC")
+    path = tmp_path / "history.csv"
+    write_csv(path, history_rows(120))
+    settings = Settings(
+        address=f"127.0.0.1:{stack.core.port}", key=stack.core.admin_key, home=tmp_path
+    )
+
+    def run_import() -> list[str]:
+        with CliClient(settings) as client:
+            tasks = importer.read(path, file_format="planops")
+            return importer.import_tasks(
+                client, project="projects/history", tasks=tasks, file_id=importer.file_id(path)
+            )
+
+    names = await asyncio.to_thread(run_import)
+    assert len(names) == 120
+
+    await eventually(holds(stack, "category = 'done' AND imported", 120), seconds=60)
+
+    with pytest.raises(grpc.RpcError) as refused:
+        await stack.stub.TrainModel(
+            risk_service_pb2.TrainModelRequest(), metadata=(("authorization", "Bearer nope"),)
+        )
+    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+    trained = await stack.stub.TrainModel(
+        risk_service_pb2.TrainModelRequest(force=True), metadata=stack.md, timeout=60
+    )
+    assert trained.activated and trained.model.active
+    assert trained.model.rows == 120
+    assert trained.model.holdout_auc > 0.75
+
+    today = datetime.now(UTC).date()
+    fresh = await core.create_task(
+        "history",
+        "urgent vendor job",
+        priority=task_pb2.PRIORITY_URGENT,
+        labels=["vendor", "ads"],
+        planned_start=today.isoformat(),
+        planned_end=(today + timedelta(days=4)).isoformat(),
+        due_date=(today + timedelta(days=5)).isoformat(),
+    )
+    calm = await core.create_task(
+        "history",
+        "routine print job",
+        priority=task_pb2.PRIORITY_LOW,
+        labels=["print"],
+        planned_start=today.isoformat(),
+        planned_end=(today + timedelta(days=4)).isoformat(),
+        due_date=(today + timedelta(days=5)).isoformat(),
+    )
+    risky = (
+        await stack.stub.GetTaskRisk(
+            risk_service_pb2.GetTaskRiskRequest(task=fresh.name), metadata=stack.md
+        )
+    ).risk
+    safe = (
+        await stack.stub.GetTaskRisk(
+            risk_service_pb2.GetTaskRiskRequest(task=calm.name), metadata=stack.md
+        )
+    ).risk
+    assert not risky.from_prior and risky.model_version == trained.model.name.removeprefix(
+        "models/"
+    )
+    assert risky.probability_late > safe.probability_late
+    assert risky.factors and risky.factors[0].text
+
+    models = await stack.stub.ListModels(risk_service_pb2.ListModelsRequest(), metadata=stack.md)
+    assert [m.active for m in models.models] == [True]
+
+
+async def test_an_alert_is_published_once_when_risk_crosses_the_threshold(stack: Stack) -> None:
+    nc = await nats.connect(stack.nats_url)
+    try:
+        js = nc.jetstream()
+        await eventually(lambda: _stream_exists(js), seconds=20)
+        sub = await js.subscribe("planops.risk.v1.alert.raised", stream=RISK_STREAM)
+        core = Client(stack.core)
+        await core.create_project("alerts", time_zone="UTC")
+        today = datetime.now(UTC).date()
+        task = await core.create_task(
+            "alerts",
+            "already overdue",
+            planned_start=(today - timedelta(days=10)).isoformat(),
+            planned_end=(today - timedelta(days=2)).isoformat(),
+            due_date=(today - timedelta(days=1)).isoformat(),
+        )
+        first = await sub.next_msg(timeout=20)
+        event = events_pb2.AlertRaised.FromString(first.data)
+        assert first.headers and first.headers["Nats-Msg-Id"] == event.id
+        assert event.alert.subject == task.name and event.alert.kind == "TASK_LIKELY_LATE"
+        assert event.alert.value >= event.alert.threshold == pytest.approx(0.7)
+
+        # Still above the threshold after another change: no second alert.
+        for title in ("still overdue", "overdue, really"):
+            current = await core.get_task(task.name)
+            current.title = title
+            await core.tasks.UpdateTask(
+                task_service_pb2.UpdateTaskRequest(task=current, update_mask={"paths": ["title"]}),
+                metadata=core.md,
+            )
+
+        await eventually(holds(stack, "title = 'overdue, really'", 1))
+        await asyncio.sleep(0.5)
+        with pytest.raises(nats.errors.TimeoutError):
+            await sub.next_msg(timeout=0.5)
+        listed = await stack.stub.ListAlerts(
+            risk_service_pb2.ListAlertsRequest(project="projects/alerts"), metadata=stack.md
+        )
+        assert [a.subject for a in listed.alerts] == [task.name]
+        await sub.unsubscribe()
+    finally:
+        await nc.drain()
+
+
+async def _stream_exists(js: nats.js.JetStreamContext) -> bool:
+    try:
+        await js.stream_info(RISK_STREAM)
+    except nats.js.errors.NotFoundError:
+        return False
+    return True
