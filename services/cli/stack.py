@@ -89,17 +89,21 @@ def up(
             console.print(f"starting NATS with JetStream on port {port} ...")
             nats = EmbeddedNats(home / "nats", port=port)
             nats_url = nats.start()
+        # Every service learns every address up front: the planner calls risk, which starts later.
+        addresses = {
+            f"PLANOPS_{name.upper()}_ADDRESS": f"127.0.0.1:{core_port + offset}"
+            for offset, (name, _) in enumerate(SERVICES)
+        }
         for offset, (name, _) in enumerate(SERVICES):
             if find_spec(f"services.{name}.__main__") is None:
                 continue
             address = f"127.0.0.1:{core_port + offset}"
             child_env = {
                 **os.environ,
+                **addresses,
                 "DATABASE_URL": database_url,
                 "NATS_URL": nats_url,
                 "PLANOPS_HOME": str(home),
-                "PLANOPS_CORE_ADDRESS": f"127.0.0.1:{core_port}",
-                f"PLANOPS_{name.upper()}_ADDRESS": address,
             }
             if name != "core":
                 child_env["PLANOPS_CORE_KEY"] = service_key(

@@ -24,7 +24,7 @@ from services.core import migrations
 from services.core.api_key_servicer import ApiKeyServicer
 from services.core.audit_servicer import AuditServicer
 from services.core.config import Config
-from services.core.events import OutboxRelay
+from services.core.events import OutboxRelay, RelaySettings
 from services.core.keys import KeyAuthenticator, ensure_admin_key
 from services.core.person_servicer import PersonServicer
 from services.core.project_servicer import ProjectServicer
@@ -58,7 +58,9 @@ async def running_core(config: Config) -> AsyncIterator[RunningCore]:
     async with pool_for(config.database_url, schema="core", max_size=config.pool_max) as pool:
         await pool.wait()
         await seed_templates(pool)
-        admin_key_file = await ensure_admin_key(pool, config.home / "admin.key")
+        admin_key_file = await ensure_admin_key(
+            pool, config.home / "admin.key", force=config.new_admin_key
+        )
         if admin_key_file:
             log.info("created an admin API key; it is in %s (shown only there)", admin_key_file)
         server = GrpcServer(
@@ -98,7 +100,11 @@ async def running_core(config: Config) -> AsyncIterator[RunningCore]:
             authenticate=KeyAuthenticator(pool),
             max_concurrent_rpcs=config.max_concurrent_rpcs,
         )
-        relay = OutboxRelay(database_url=config.database_url, nats_url=config.nats_url)
+        relay = OutboxRelay(
+            database_url=config.database_url,
+            nats_url=config.nats_url,
+            settings=RelaySettings(stream_replicas=config.stream_replicas),
+        )
         relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
         port = await server.start()
         try:

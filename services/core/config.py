@@ -18,6 +18,8 @@ class Config:
     pool_max: int
     max_concurrent_rpcs: int
     log_level: str
+    stream_replicas: int = 1
+    new_admin_key: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -30,4 +32,6 @@ class Config:
             pool_max=e.int("PLANOPS_CORE_POOL_MAX", 16),
             max_concurrent_rpcs=e.int("PLANOPS_CORE_MAX_CONCURRENT_RPCS", 256),
             log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
+            stream_replicas=e.int("PLANOPS_STREAM_REPLICAS", 1),
+            new_admin_key=e.bool("PLANOPS_NEW_ADMIN_KEY", False),
         )

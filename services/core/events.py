@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import nats
 import psycopg
-from nats.js.api import StreamConfig
-from nats.js.errors import BadRequestError
 from psycopg.rows import dict_row
+
+from services.common.streams import ensure_stream
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +32,9 @@ class RelaySettings:
     idle_poll_seconds: float = 1.0
     retry_seconds: float = 0.5
     duplicate_window_seconds: float = 600.0
+    stream_replicas: int = 1
+    stream_max_age_hours: float = 168.0
     keep_sent_hours: float = 24.0
-
-
-async def ensure_stream(js: nats.js.JetStreamContext, settings: RelaySettings) -> None:
-    config = StreamConfig(
-        name=STREAM,
-        subjects=SUBJECTS,
-        duplicate_window=settings.duplicate_window_seconds,
-    )
-    try:
-        await js.add_stream(config)
-    except BadRequestError:
-        await js.update_stream(config)
 
 
 class OutboxRelay:
@@ -104,7 +94,14 @@ class OutboxRelay:
             )
             try:
                 js = nc.jetstream(timeout=5)
-                await ensure_stream(js, self.settings)
+                await ensure_stream(
+                    js,
+                    name=STREAM,
+                    subjects=SUBJECTS,
+                    replicas=self.settings.stream_replicas,
+                    max_age_hours=self.settings.stream_max_age_hours,
+                    duplicate_window_seconds=self.settings.duplicate_window_seconds,
+                )
                 await self._relay(conn, js)
             finally:
                 with contextlib.suppress(Exception):

@@ -74,10 +74,14 @@ class KeyAuthenticator:
         return Principal(principal=row["principal"], key=f"apiKeys/{key_id}", admin=row["admin"])
 
 
-async def ensure_admin_key(pool: AsyncConnectionPool[Connection], path: Path) -> str | None:
-    """On a first start, create an admin key and write it to `path` (mode 600).
+async def ensure_admin_key(
+    pool: AsyncConnectionPool[Connection], path: Path, *, force: bool = False
+) -> str | None:
+    """On a first start (no valid admin key in the database), create one and write it to
+    `path` (mode 600); with `force`, create another even so.
 
-    Returns the path's text when a key was created, None when one already existed.
+    Returns the path when a key was created. Replicas with throwaway home folders must not
+    mint a live admin key each time they start, so a missing file alone creates nothing.
     """
     async with transaction(pool) as conn:
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('planops-admin-key'))")
@@ -87,8 +91,13 @@ async def ensure_admin_key(pool: AsyncConnectionPool[Connection], path: Path) ->
                 (ADMIN_PRINCIPAL,),
             )
         ).fetchone()
-        key_file_exists: bool = await asyncio.to_thread(path.exists)
-        if exists_row is not None and key_file_exists:
+        if exists_row is not None and not force:
+            if not await asyncio.to_thread(path.exists):
+                log.warning(
+                    "an admin key exists but %s does not; ask an admin for a key, or start once "
+                    "with PLANOPS_NEW_ADMIN_KEY=1 to write a new one there",
+                    path,
+                )
             return None
         _, token = await insert_key(
             conn, principal=ADMIN_PRINCIPAL, admin=True, display_name="first-start admin"

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 import grpc
 import nats
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
-from nats.js.errors import BadRequestError, NotFoundError
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
 from planops.core.v1 import (
     events_pb2,
     project_pb2,
@@ -32,6 +32,7 @@ from planops.risk.v1 import risk_pb2
 
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
+from services.common.streams import ensure_stream
 from services.risk import alerts, convert, store
 from services.risk.forecast import weekday_calendar
 
@@ -70,11 +71,7 @@ def version_of(etag: str) -> int:
 
 
 async def ensure_risk_stream(js: JetStreamContext) -> None:
-    config = StreamConfig(name=RISK_STREAM, subjects=RISK_SUBJECTS, duplicate_window=600.0)
-    try:
-        await js.add_stream(config)
-    except BadRequestError:
-        await js.update_stream(config)
+    await ensure_stream(js, name=RISK_STREAM, subjects=RISK_SUBJECTS)
 
 
 @dataclass

@@ -1,0 +1,467 @@
+"""The deployment files agree with the services' code: ports, environment, health names, image.
+
+Pure: the YAML is parsed, each service's `Config` is run on the environment a manifest gives
+it, and the names a probe asks about are the ones the service registers for health.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import importlib
+import re
+import shutil
+import subprocess
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+import yaml
+from google.protobuf import descriptor_pool
+
+from services.common.config import ConfigError, Env
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+BASE = DEPLOY / "k8s" / "base"
+PRODUCTION = DEPLOY / "k8s" / "overlays" / "production"
+OPERATIONS = ROOT / "docs" / "operations.md"
+SERVICES = ("core", "planner", "risk", "nlp")
+PLACEHOLDER = "set-by-the-operator"
+PROBES = ("startupProbe", "readinessProbe", "livenessProbe")
+PROBE_TIMING = {"periodSeconds", "failureThreshold", "timeoutSeconds", "initialDelaySeconds"}
+
+Doc = dict[str, Any]
+
+
+# -- what the code says ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfigReads:
+    """The variables a service's `Config.from_env` reads, and which of them have no default."""
+
+    read: frozenset[str]
+    required: frozenset[str]
+    default_address: str
+
+
+@functools.cache
+def config_reads(name: str) -> ConfigReads:
+    module = importlib.import_module(f"services.{name}.config")
+    read: dict[str, bool] = {}
+
+    class RecordingEnv(Env):
+        def str(self, key: builtins.str, default: builtins.str | None = None) -> builtins.str:
+            read[key] = read.get(key, False) or default is None
+            return super().str(key, default)
+
+        def optional(self, key: builtins.str) -> builtins.str | None:
+            read.setdefault(key, False)
+            return super().optional(key)
+
+        def int(self, key: builtins.str, default: builtins.int) -> builtins.int:
+            read.setdefault(key, False)
+            return super().int(key, default)
+
+        def float(self, key: builtins.str, default: builtins.float) -> builtins.float:
+            read.setdefault(key, False)
+            return super().float(key, default)
+
+        def bool(self, key: builtins.str, default: builtins.bool) -> builtins.bool:
+            read.setdefault(key, False)
+            return super().bool(key, default)
+
+        def home(self) -> Path:
+            read.setdefault("PLANOPS_HOME", False)
+            return super().home()
+
+    env: dict[str, str] = {}
+    with mock.patch.object(module, "Env", RecordingEnv):
+        # Each pass meets the next required variable; give it a value and go on.
+        for _ in range(len(SERVICES) * 10):
+            try:
+                config = module.Config.from_env(env)
+                break
+            except ConfigError:
+                missing = [k for k, required in read.items() if required and k not in env]
+                if not missing:
+                    raise
+                env.update(dict.fromkeys(missing, PLACEHOLDER))
+        else:
+            raise AssertionError(f"services.{name}.config never accepted {env}")
+    required = frozenset(k for k, is_required in read.items() if is_required)
+    return ConfigReads(frozenset(read), required, str(config.address))
+
+
+@functools.cache
+def health_names(name: str) -> frozenset[str]:
+    """What `GrpcServer.start()` marks SERVING: "" and every bound service's full name."""
+    app = importlib.import_module(f"services.{name}.app")
+    names = list(app.SERVICE_NAMES) if name == "core" else [app.SERVICE_NAME]
+    pool = descriptor_pool.Default()
+    for full_name in names:
+        assert pool.FindServiceByName(full_name).full_name == full_name
+    return frozenset(["", *names])
+
+
+def address_var(name: str) -> str:
+    return f"PLANOPS_{name.upper()}_ADDRESS"
+
+
+def port_of(address: str) -> int:
+    return int(address.rsplit(":", 1)[1])
+
+
+def default_port(name: str) -> int:
+    return port_of(config_reads(name).default_address)
+
+
+# -- what the manifests say -----------------------------------------------------------------
+
+
+def load_documents(path: Path) -> list[Doc]:
+    with path.open(encoding="utf-8") as file:
+        return [doc for doc in yaml.safe_load_all(file) if doc]
+
+
+def load(path: Path) -> Doc:
+    with path.open(encoding="utf-8") as file:
+        doc = yaml.safe_load(file)
+    assert isinstance(doc, dict), path
+    return doc
+
+
+@functools.cache
+def kustomization(directory: Path) -> Doc:
+    return load(directory / "kustomization.yaml")
+
+
+@functools.cache
+def base_resources() -> tuple[Doc, ...]:
+    docs: list[Doc] = []
+    for resource in kustomization(BASE)["resources"]:
+        docs.extend(load_documents(BASE / resource))
+    return tuple(docs)
+
+
+def resources_of(kind: str) -> dict[str, Doc]:
+    return {d["metadata"]["name"]: d for d in base_resources() if d["kind"] == kind}
+
+
+def config_maps() -> dict[str, dict[str, str]]:
+    maps: dict[str, dict[str, str]] = {}
+    for generator in kustomization(BASE).get("configMapGenerator", []):
+        maps[generator["name"]] = dict(
+            literal.split("=", 1) for literal in generator.get("literals", [])
+        )
+    return maps
+
+
+def deployment_of(name: str) -> Doc:
+    deployments = [
+        d for d in resources_of("Deployment").values() if container_of(d)["name"] == name
+    ]
+    assert len(deployments) == 1, f"one Deployment runs {name}"
+    return deployments[0]
+
+
+def container_of(deployment: Doc) -> Doc:
+    containers = deployment["spec"]["template"]["spec"]["containers"]
+    assert len(containers) == 1
+    container: Doc = containers[0]
+    return container
+
+
+def k8s_env(name: str) -> dict[str, str]:
+    """The container's environment, references resolved to what the operator provides."""
+    maps = config_maps()
+    env: dict[str, str] = {}
+    for entry in container_of(deployment_of(name)).get("env", []):
+        assert entry["name"] not in env, f"{name}: {entry['name']} set twice"
+        if "value" in entry:
+            env[entry["name"]] = str(entry["value"])
+        elif "configMapKeyRef" in entry["valueFrom"]:
+            ref = entry["valueFrom"]["configMapKeyRef"]
+            env[entry["name"]] = maps[ref["name"]][ref["key"]]
+        else:
+            assert set(entry["valueFrom"]) == {"secretKeyRef"}, entry
+            env[entry["name"]] = PLACEHOLDER
+    return env
+
+
+@functools.cache
+def compose() -> Doc:
+    return load(DEPLOY / "compose.yaml")
+
+
+def compose_env(name: str) -> dict[str, str]:
+    """The service's environment with `${VAR:-default}` interpolated as compose would."""
+    environment = compose()["services"][name].get("environment", {})
+    assert isinstance(environment, dict), f"compose {name}: environment as a mapping"
+
+    def interpolate(value: object) -> str:
+        def default(match: re.Match[str]) -> str:
+            return match.group(2) or PLACEHOLDER
+
+        return re.sub(r"\$\{(\w+):-([^}]*)\}", default, str(value))
+
+    return {key: interpolate(value) for key, value in environment.items()}
+
+
+def platforms() -> Iterator[tuple[str, str]]:
+    for name in SERVICES:
+        yield name, "k8s"
+        yield name, "compose"
+
+
+def env_for(name: str, platform: str) -> dict[str, str]:
+    return k8s_env(name) if platform == "k8s" else compose_env(name)
+
+
+def secret_refs() -> set[tuple[str, str]]:
+    refs: set[tuple[str, str]] = set()
+    for deployment in resources_of("Deployment").values():
+        for entry in container_of(deployment).get("env", []):
+            ref = entry.get("valueFrom", {}).get("secretKeyRef")
+            if ref:
+                refs.add((ref["name"], ref["key"]))
+    return refs
+
+
+# -- the checks -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "platform"), list(platforms()))
+def test_every_variable_set_is_read_and_every_required_one_is_set(name: str, platform: str) -> None:
+    env = env_for(name, platform)
+    reads = config_reads(name)
+    assert set(env) <= reads.read, f"{platform} sets variables {name} never reads"
+    assert reads.required <= set(env), f"{platform} leaves out what {name} requires"
+    config = importlib.import_module(f"services.{name}.config").Config.from_env(env)
+    assert config.address == f"0.0.0.0:{default_port(name)}"
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_the_listen_port_is_the_configs_default_everywhere(name: str) -> None:
+    port = default_port(name)
+    container = container_of(deployment_of(name))
+    assert [p["containerPort"] for p in container["ports"]] == [port]
+    for probe in PROBES:
+        assert container[probe]["grpc"]["port"] == port, probe
+    service = resources_of("Service")[deployment_of(name)["metadata"]["name"]]
+    assert [(p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [(port, "grpc")]
+    assert container["ports"][0]["name"] == "grpc"
+    assert compose()["services"][name]["ports"] == [f"127.0.0.1:{port}:{port}"]
+    exposed = re.search(r"^EXPOSE (.+)$", (DEPLOY / "Dockerfile").read_text(), re.M)
+    assert exposed is not None and str(port) in exposed.group(1).split()
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_probes_ask_for_names_the_service_registers(name: str) -> None:
+    container = container_of(deployment_of(name))
+    for probe in PROBES:
+        assert set(container[probe]) <= {"grpc", *PROBE_TIMING}, f"{probe}: native gRPC only"
+        assert container[probe]["grpc"].get("service", "") in health_names(name), probe
+    # Readiness names a service the pod binds, not only the overall "".
+    assert container["readinessProbe"]["grpc"]["service"] in health_names(name) - {""}
+    check = compose()["services"][name]["healthcheck"]["test"]
+    assert check[:3] == ["CMD", "python", "-c"]
+    assert port_of(check[4]) == default_port(name) and check[5] in health_names(name)
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_container_runs_its_service_module(name: str) -> None:
+    command = ["python", "-m", f"services.{name}"]
+    assert find_spec(f"services.{name}.__main__") is not None
+    assert container_of(deployment_of(name))["command"] == command
+    assert compose()["services"][name]["command"] == command
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_compose_and_kubernetes_agree(name: str) -> None:
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    image = f"planops:{version}"
+    assert container_of(deployment_of(name))["image"] == image
+    assert compose()["services"][name]["image"] == image
+    k8s, local = k8s_env(name), compose_env(name)
+    assert set(k8s) == set(local)
+    assert k8s[address_var(name)] == local[address_var(name)]
+
+
+@pytest.mark.parametrize(("name", "platform"), list(platforms()))
+def test_addresses_of_other_services_reach_them(name: str, platform: str) -> None:
+    env = env_for(name, platform)
+    others = [o for o in SERVICES if o != name and address_var(o) in env]
+    if name != "core":
+        assert "core" in others, f"{name} calls core"
+    for other in others:
+        host, port = env[address_var(other)].rsplit(":", 1)
+        assert int(port) == default_port(other)
+        if platform == "k8s":
+            assert host == deployment_of(other)["metadata"]["name"]
+            assert host in resources_of("Service")
+        else:
+            assert host == other and other in compose()["services"]
+
+
+def test_compose_starts_things_in_order() -> None:
+    services = compose()["services"]
+    assert services["migrate"]["command"] == ["planops", "migrate"]
+    assert services["migrate"]["image"] == services["core"]["image"]
+    assert "-js" in services["nats"]["command"]
+    assert services["postgres"]["image"].split(":")[1].startswith("16")
+    for name, service in services.items():
+        for dependency, condition in service.get("depends_on", {}).items():
+            expected = "service_completed_successfully" if dependency == "migrate" else None
+            assert condition["condition"] == (expected or "service_healthy"), name
+            if condition["condition"] == "service_healthy":
+                assert "healthcheck" in services[dependency], dependency
+    assert set(services["core"]["depends_on"]) == {"postgres", "nats", "migrate"}
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_deployments_scale_out_and_run_locked_down(name: str) -> None:
+    deployment = deployment_of(name)
+    resource = deployment["metadata"]["name"]
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    pod = deployment["spec"]["template"]["spec"]
+    container = container_of(deployment)
+    assert "replicas" not in deployment["spec"], "the HorizontalPodAutoscaler owns replicas"
+    assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+
+    hpa = resources_of("HorizontalPodAutoscaler")[resource]
+    assert hpa["spec"]["scaleTargetRef"] == {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "name": resource,
+    }
+    assert 2 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
+    pdb = resources_of("PodDisruptionBudget")[resource]
+    assert pdb["spec"]["minAvailable"] < hpa["spec"]["minReplicas"]
+    selector = pdb["spec"]["selector"]["matchLabels"]
+    assert selector.items() <= labels.items()
+    assert deployment["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    assert resources_of("Service")[resource]["spec"]["selector"].items() <= labels.items()
+
+    for kind in ("requests", "limits"):
+        assert {"cpu", "memory"} <= set(container["resources"][kind]), kind
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    uid = re.findall(r"^USER (\d+)", dockerfile, re.M)
+    assert uid and int(uid[-1]) != 0
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] == int(uid[-1])
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    assert "/tmp" in {m["mountPath"] for m in container["volumeMounts"]}
+    # A Service named planops-<name> would otherwise put PLANOPS_<NAME>_PORT and friends
+    # into the environment, next to the variables the services read.
+    assert pod["enableServiceLinks"] is False
+    assert pod["automountServiceAccountToken"] is False
+
+
+def test_core_keeps_its_home_where_the_image_says() -> None:
+    home = re.search(r"PLANOPS_HOME=(\S+)", (DEPLOY / "Dockerfile").read_text())
+    assert home is not None
+    mounts = {m["mountPath"] for m in container_of(deployment_of("core"))["volumeMounts"]}
+    assert home.group(1) in mounts
+    assert f"home:{home.group(1)}" in compose()["services"]["core"]["volumes"]
+
+
+def test_risk_replicas_share_one_durable_consumer() -> None:
+    entry = next(
+        e
+        for e in container_of(deployment_of("risk"))["env"]
+        if e["name"] == "PLANOPS_RISK_CONSUMER"
+    )
+    assert "value" in entry, "one literal name, never a per-pod one"
+
+
+def test_no_secret_is_committed_and_every_one_used_is_documented() -> None:
+    docs = OPERATIONS.read_text(encoding="utf-8")
+    for directory in (BASE, PRODUCTION):
+        assert "secretGenerator" not in kustomization(directory)
+    assert all(d["kind"] != "Secret" for d in base_resources())
+    refs = secret_refs()
+    assert {name for name, _ in refs} == {"planops-database", "planops-core-keys"}
+    for name, key in refs:
+        # One shell block creates each Secret with each key the manifests read.
+        command = rf"create secret generic {name}\b[^`]*--from-literal={key}="
+        assert re.search(command, docs), (name, key)
+    for name in SERVICES:
+        for value in compose()["services"][name]["environment"].values():
+            assert "planops_" not in str(value), "an API key in compose.yaml"
+        if name != "core":
+            assert compose()["services"][name]["environment"]["PLANOPS_CORE_KEY"] == (
+                f"${{PLANOPS_{name.upper()}_CORE_KEY:-}}"
+            )
+
+
+def test_the_production_overlay_builds_on_the_base() -> None:
+    overlay = kustomization(PRODUCTION)
+    assert overlay["resources"] == ["../../base"]
+    assert [i["name"] for i in overlay["images"]] == ["planops"]
+    names = {(d["kind"], d["metadata"]["name"]) for d in base_resources()}
+    for patch in overlay.get("patches", []):
+        assert (patch["target"]["kind"], patch["target"]["name"]) in names
+    generated = {g["name"] for g in kustomization(BASE)["configMapGenerator"]}
+    for generator in overlay.get("configMapGenerator", []):
+        assert generator["name"] in generated and generator["behavior"] == "merge"
+        assert {lit.split("=", 1)[0] for lit in generator["literals"]} <= set(
+            config_maps()[generator["name"]]
+        )
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+@pytest.mark.parametrize("directory", [BASE, PRODUCTION])
+def test_kustomize_renders(directory: Path) -> None:
+    rendered = subprocess.run(
+        ["kubectl", "kustomize", str(directory)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    kinds = [d["kind"] for d in yaml.safe_load_all(rendered) if d]
+    for kind in ("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"):
+        assert kinds.count(kind) == len(SERVICES), kind
+    assert kinds.count("ConfigMap") == 1
+
+
+def test_nats_runs_as_a_jetstream_cluster() -> None:
+    values = load(DEPLOY / "k8s" / "nats-values.yaml")["config"]
+    assert values["cluster"] == {"enabled": True, "replicas": 3}
+    store = values["jetstream"]["fileStore"]
+    assert values["jetstream"]["enabled"] and store["enabled"] and store["pvc"]["enabled"]
+    # The ConfigMap points at the Service of a release named as the docs install it.
+    url = config_maps()["planops"]["nats-url"]
+    release = re.match(r"nats://([\w-]+):4222$", url)
+    assert release is not None
+    docs = OPERATIONS.read_text(encoding="utf-8")
+    assert f"helm upgrade --install {release.group(1)} nats/nats" in docs
+    assert "deploy/k8s/nats-values.yaml" in docs
+
+
+def test_dockerfile_builds_one_image_without_tools_or_healthcheck() -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM (\S+)", dockerfile, re.M)
+    assert len(stages) == 2 and len(set(stages)) == 1, "build and runtime on one base"
+    assert "COPY gen gen" in dockerfile, "pyproject finds packages in gen/"
+    assert "HEALTHCHECK" not in dockerfile.replace("No HEALTHCHECK", "")
+    assert re.search(r"pip uninstall --yes pip setuptools", dockerfile)
+    ignore = (DEPLOY / "Dockerfile.dockerignore").read_text()
+    for needed in ("!gen/", "!services/", "!pyproject.toml", "!README.md"):
+        assert needed in ignore
+
+
+def test_env_reads_cover_what_the_code_reads() -> None:
+    """The recording Env sees what a plain regex over config.py sees, and no less."""
+    for name in SERVICES:
+        source = (ROOT / "services" / name / "config.py").read_text()
+        literal = set(re.findall(r'\be\.(?:str|int|float|bool|optional)\(\s*"(\w+)"', source))
+        assert literal <= config_reads(name).read, name
