@@ -25,6 +25,7 @@ from planops.core.v1 import (
 )
 
 from services.cli import notes_rpc, render, risk_cli, stack
+from services.cli.plan_cli import plan_app
 from services.nlp.cli import notes_app
 
 try:  # typer 0.2x bundles its own click, whose exceptions are not those of `click`
@@ -120,6 +121,7 @@ notes_app.command("paste")(notes_rpc.paste)
 notes_app.command("accept")(notes_rpc.accept)
 app.command(name="risk")(risk_cli.risk)
 app.command(name="import")(risk_cli.import_history)
+app.add_typer(plan_app, name="plan")
 
 
 class Order(StrEnum):

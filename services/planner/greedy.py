@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from services.planner.model import AxisProblem, AxisSchedule, DependencyType
 
 PRIORITY_RULES = ("lft", "lst", "mts", "grpw", "est", "tool")
+# Transitive successor sets are quadratic; above this size MTS counts direct successors.
+_MTS_LIMIT = 1000
 
 _REVERSED_TYPE = {
     DependencyType.FS: DependencyType.FS,
@@ -264,13 +266,14 @@ def _cpm_keys(net: _Net) -> dict[str, list[float]]:
                 DependencyType.SF: lf[b] - link.lag + dmin[a],
             }[link.type]
             lf[a] = min(lf[a], bound)
-    total_successors = [0] * n
-    reach: list[set[int]] = [set() for _ in range(n)]
-    for a in reversed(order):
-        for b, _ in successors_of[a]:
-            reach[a].add(b)
-            reach[a] |= reach[b]
-        total_successors[a] = len(reach[a])
+    total_successors = [len(successors_of[a]) for a in range(n)]
+    if n <= _MTS_LIMIT:
+        reach: list[set[int]] = [set() for _ in range(n)]
+        for a in reversed(order):
+            for b, _ in successors_of[a]:
+                reach[a].add(b)
+                reach[a] |= reach[b]
+            total_successors[a] = len(reach[a])
     energy = [
         dmin[a] * sum(q for _, q in net.demands[a][0]) / max(1, len(net.demands[a]))
         for a in range(n)

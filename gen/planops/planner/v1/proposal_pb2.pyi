@@ -47,6 +47,7 @@ class ReasonKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REASON_KIND_PINNED: _ClassVar[ReasonKind]
     REASON_KIND_STABILITY: _ClassVar[ReasonKind]
     REASON_KIND_RESOURCE: _ClassVar[ReasonKind]
+    REASON_KIND_OBJECTIVE: _ClassVar[ReasonKind]
 PROPOSAL_STATE_UNSPECIFIED: ProposalState
 PROPOSAL_STATE_OPEN: ProposalState
 PROPOSAL_STATE_PARTIALLY_ACCEPTED: ProposalState
@@ -73,9 +74,10 @@ REASON_KIND_PROJECT_START: ReasonKind
 REASON_KIND_PINNED: ReasonKind
 REASON_KIND_STABILITY: ReasonKind
 REASON_KIND_RESOURCE: ReasonKind
+REASON_KIND_OBJECTIVE: ReasonKind
 
 class Proposal(_message.Message):
-    __slots__ = ("name", "state", "create_time", "requester", "what_if", "duration_source", "items", "loads", "critical_path", "solve", "diagnoses", "finish_date", "deadline")
+    __slots__ = ("name", "state", "create_time", "requester", "what_if", "duration_source", "items", "loads", "critical_path", "solve", "diagnoses", "finish_date", "deadline", "notes")
     NAME_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
@@ -89,6 +91,7 @@ class Proposal(_message.Message):
     DIAGNOSES_FIELD_NUMBER: _ClassVar[int]
     FINISH_DATE_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
     name: str
     state: ProposalState
     create_time: _timestamp_pb2.Timestamp
@@ -102,7 +105,8 @@ class Proposal(_message.Message):
     diagnoses: _containers.RepeatedCompositeFieldContainer[Diagnosis]
     finish_date: str
     deadline: str
-    def __init__(self, name: _Optional[str] = ..., state: _Optional[_Union[ProposalState, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., requester: _Optional[str] = ..., what_if: _Optional[bool] = ..., duration_source: _Optional[_Union[DurationSource, str]] = ..., items: _Optional[_Iterable[_Union[ProposalItem, _Mapping]]] = ..., loads: _Optional[_Iterable[_Union[PersonLoad, _Mapping]]] = ..., critical_path: _Optional[_Iterable[str]] = ..., solve: _Optional[_Union[SolveSummary, _Mapping]] = ..., diagnoses: _Optional[_Iterable[_Union[Diagnosis, _Mapping]]] = ..., finish_date: _Optional[str] = ..., deadline: _Optional[str] = ...) -> None: ...
+    notes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., state: _Optional[_Union[ProposalState, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., requester: _Optional[str] = ..., what_if: _Optional[bool] = ..., duration_source: _Optional[_Union[DurationSource, str]] = ..., items: _Optional[_Iterable[_Union[ProposalItem, _Mapping]]] = ..., loads: _Optional[_Iterable[_Union[PersonLoad, _Mapping]]] = ..., critical_path: _Optional[_Iterable[str]] = ..., solve: _Optional[_Union[SolveSummary, _Mapping]] = ..., diagnoses: _Optional[_Iterable[_Union[Diagnosis, _Mapping]]] = ..., finish_date: _Optional[str] = ..., deadline: _Optional[str] = ..., notes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ProposalItem(_message.Message):
     __slots__ = ("task", "title", "assignee", "start_date", "end_date", "current_assignee", "current_start_date", "current_end_date", "assignee_changed", "dates_changed", "reasons", "slack_days", "critical", "late_days", "pinned", "state", "task_etag")

@@ -1,0 +1,320 @@
+"""planops.planner.v1.PlannerService: proto in, snapshot and solver, proto out."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextvars
+import functools
+import json
+import logging
+import time
+from concurrent.futures import Executor
+from dataclasses import replace
+from importlib import metadata
+
+import grpc
+from google.protobuf import field_mask_pb2
+from planops.core.v1 import task_pb2, task_service_pb2
+from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
+from psycopg_pool import AsyncConnectionPool
+
+from services.common.auth import current_principal
+from services.common.core_client import CoreClient, translate
+from services.common.db import Connection, connection, transaction
+from services.common.errors import (
+    DeadlineExceeded,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+)
+from services.common.server import Context
+from services.planner import convert, snapshot, store
+from services.planner.model import Progress, Proposal
+from services.planner.solver import InvalidProblem, solve
+
+log = logging.getLogger(__name__)
+
+MODEL_VERSION = f"planner-cpsat-{metadata.version('ortools')}"
+PROPOSERS = ("manager", "reviewer")
+DECIDERS = ("manager",)
+MEMBERS = ("manager", "executor", "reviewer", "viewer")
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+# Kept back from the caller's deadline for storing and answering after the solve.
+DEADLINE_MARGIN_S = 1.0
+ACCEPTABLE = (convert.OPEN, convert.PARTIALLY_ACCEPTED)
+
+
+class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
+    def __init__(
+        self,
+        *,
+        pool: AsyncConnectionPool[Connection],
+        core: CoreClient,
+        executor: Executor,
+        workers: int,
+        max_tasks: int,
+        risk: grpc.aio.Channel | None = None,
+    ) -> None:
+        self.pool = pool
+        self.core = core
+        self.executor = executor
+        self.workers = workers
+        self.max_tasks = max_tasks
+        self.risk = risk
+
+    async def ProposeSchedule(
+        self, request: planner_service_pb2.ProposeScheduleRequest, context: Context
+    ) -> planner_service_pb2.ProposeScheduleResponse:
+        plan = convert.plan_request(request)
+        principal = current_principal()
+        await self.core.require_role(principal, plan.project, PROPOSERS)
+        async with connection(self.pool) as conn:
+            earlier = await store.proposal_by_request(conn, plan.project, request.request_id)
+        if earlier is not None:
+            return planner_service_pb2.ProposeScheduleResponse(proposal=convert.proposal(earlier))
+        found = await snapshot.read(self.core, plan, max_tasks=self.max_tasks, risk=self.risk)
+        limit = plan.time_limit_s
+        remaining = context.time_remaining()
+        if remaining is not None:
+            limit = min(limit, remaining - DEADLINE_MARGIN_S)
+            if limit < 0.5:
+                raise DeadlineExceeded(
+                    "the call's deadline leaves no time to solve; allow a few more seconds",
+                    reason="NO_TIME_TO_SOLVE",
+                )
+        problem = replace(found.problem, time_limit_s=limit, num_workers=self.workers)
+        result = await self._solve(replace(found, problem=problem))
+        record = convert.proposal_record(
+            replace(found, problem=problem),
+            result,
+            requester=principal.principal,
+            what_if=plan.what_if is not None,
+            workers=self.workers,
+        )
+        async with transaction(self.pool) as conn:
+            stored = await store.insert_proposal(conn, record, request_id=request.request_id)
+        log.info(
+            "proposed %s: %s, %d items, status %s",
+            stored.name,
+            stored.state,
+            len(stored.items),
+            result.status.value,
+        )
+        return planner_service_pb2.ProposeScheduleResponse(proposal=convert.proposal(stored))
+
+    async def _solve(self, found: snapshot.Snapshot) -> Proposal:
+        """CP-SAT in a worker thread (it releases the GIL), so the loop keeps serving."""
+        project = found.project
+        tasks = len(found.problem.tasks)
+
+        def progress(p: Progress) -> None:
+            log.info(
+                "solving %s (%d tasks): solution %d, objective %.0f, bound %.0f, %.1f s",
+                project,
+                tasks,
+                p.solutions,
+                p.objective,
+                p.best_bound,
+                p.elapsed_s,
+            )
+
+        # The copied context carries the request id into the solver thread's log lines.
+        run = functools.partial(
+            contextvars.copy_context().run,
+            functools.partial(solve, found.problem, progress=progress),
+        )
+        started = time.monotonic()
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(self.executor, run)
+        except InvalidProblem as error:
+            raise InvalidArgument.of(
+                convert.problem_violations(
+                    [FieldViolation(v.field, v.description) for v in error.violations], found
+                )
+            ) from error
+        log.info("solved %s in %.2f s: %s", project, time.monotonic() - started, result.status)
+        return result
+
+    async def GetProposal(
+        self, request: planner_service_pb2.GetProposalRequest, context: Context
+    ) -> planner_service_pb2.GetProposalResponse:
+        project, proposal_id = convert.proposal_id(request.name)
+        await self.core.require_role(current_principal(), project, MEMBERS)
+        async with connection(self.pool) as conn:
+            found = await store.get_proposal(conn, project, proposal_id)
+        if found is None:
+            raise NotFound(f"{request.name} does not exist", reason="PROPOSAL_NOT_FOUND")
+        return planner_service_pb2.GetProposalResponse(proposal=convert.proposal(found))
+
+    async def ListProposals(
+        self, request: planner_service_pb2.ListProposalsRequest, context: Context
+    ) -> planner_service_pb2.ListProposalsResponse:
+        project = convert.project_id(request.parent, field="parent")
+        if request.page_size < 0:
+            raise InvalidArgument.field("page_size", "must not be negative")
+        size = min(request.page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+        before = _decode_token(request.page_token, project)
+        await self.core.require_role(current_principal(), project, MEMBERS)
+        async with connection(self.pool) as conn:
+            rows = await store.list_proposals(conn, project, before_id=before, limit=size + 1)
+        token = ""
+        if len(rows) > size:
+            rows = rows[:size]
+            token = _encode_token(rows[-1].id, project)
+        return planner_service_pb2.ListProposalsResponse(
+            proposals=[convert.proposal(r) for r in rows], next_page_token=token
+        )
+
+    async def AcceptProposal(
+        self, request: planner_service_pb2.AcceptProposalRequest, context: Context
+    ) -> planner_service_pb2.AcceptProposalResponse:
+        project, proposal_id = convert.proposal_id(request.name)
+        principal = current_principal()
+        await self.core.require_role(principal, project, DECIDERS)
+        accepted: list[str] = []
+        stale: list[str] = []
+        failure: Exception | None = None
+        # The proposal row stays locked while its items are written, so two overlapping
+        # accepts cannot write one item twice.
+        async with transaction(self.pool) as conn:
+            record = await store.get_proposal(conn, project, proposal_id, lock=True)
+            if record is None:
+                raise NotFound(f"{request.name} does not exist", reason="PROPOSAL_NOT_FOUND")
+            if record.state not in ACCEPTABLE:
+                raise FailedPrecondition(
+                    f"{request.name} is {record.state.lower().replace('_', '-')}; only an open "
+                    "proposal can be accepted",
+                    reason="PROPOSAL_NOT_OPEN",
+                )
+            items = {item.task: item for item in record.items}
+            unknown = [
+                FieldViolation(f"tasks[{i}]", f"{request.name} has no item for {task}")
+                for i, task in enumerate(request.tasks)
+                if task not in items
+            ]
+            if unknown:
+                raise InvalidArgument.of(unknown)
+            wanted = set(request.tasks) or set(items)
+            chosen = [i for i in record.items if i.task in wanted and i.state == convert.PENDING]
+            headers = self.core.metadata(
+                on_behalf_of=principal.principal,
+                reference=record.name,
+                model_version=MODEL_VERSION,
+            )
+            states: dict[str, str] = {}
+            for item in chosen:
+                try:
+                    written = await self._write(item, headers)
+                except Exception as error:  # recorded below; what was written stays written
+                    failure = error
+                    break
+                states[item.task] = convert.ACCEPTED if written else convert.STALE
+                (accepted if written else stale).append(item.task)
+            await store.set_item_states(conn, proposal_id, states)
+            after = {i.task: states.get(i.task, i.state) for i in record.items}
+            if any(s == convert.ACCEPTED for s in after.values()):
+                done = all(s in (convert.ACCEPTED, convert.UNCHANGED) for s in after.values())
+                state = convert.ACCEPTED if done else convert.PARTIALLY_ACCEPTED
+                await store.set_state(
+                    conn, proposal_id, state=state, decided_by=principal.principal
+                )
+            record = await store.get_proposal(conn, project, proposal_id)
+        if failure is not None:
+            raise failure
+        assert record is not None
+        log.info("%s accepted %d items, %d stale", record.name, len(accepted), len(stale))
+        return planner_service_pb2.AcceptProposalResponse(
+            proposal=convert.proposal(record), accepted=accepted, stale=stale
+        )
+
+    async def _write(self, item: store.ItemRecord, headers: tuple[tuple[str, str], ...]) -> bool:
+        """Write one item to core; False when the task changed since the proposal."""
+        try:
+            current = await self.core.tasks.GetTask(
+                task_service_pb2.GetTaskRequest(name=item.task),
+                metadata=self.core.metadata(),
+                timeout=self.core.timeout,
+            )
+        except grpc.RpcError as error:
+            if error.code() == grpc.StatusCode.NOT_FOUND:
+                return False
+            raise translate(error, what=f"reading {item.task}") from error
+        etag = convert.item_field(item, "task_etag")
+        if current.task.etag != etag:
+            return False
+        update = task_service_pb2.UpdateTaskRequest(
+            task=task_pb2.Task(
+                name=item.task,
+                assignee=convert.item_field(item, "assignee"),
+                planned_start=convert.item_field(item, "start_date"),
+                planned_end=convert.item_field(item, "end_date"),
+                etag=etag,
+            ),
+            update_mask=field_mask_pb2.FieldMask(
+                paths=["assignee", "planned_start", "planned_end"]
+            ),
+        )
+        try:
+            await self.core.tasks.UpdateTask(update, metadata=headers, timeout=self.core.timeout)
+        except grpc.RpcError as error:
+            if error.code() in (grpc.StatusCode.ABORTED, grpc.StatusCode.NOT_FOUND):
+                return False
+            raise translate(error, what=f"writing {item.task} to core") from error
+        return True
+
+    async def RejectProposal(
+        self, request: planner_service_pb2.RejectProposalRequest, context: Context
+    ) -> planner_service_pb2.RejectProposalResponse:
+        project, proposal_id = convert.proposal_id(request.name)
+        if len(request.reason) > convert.MAX_REASON:
+            raise InvalidArgument.field("reason", f"at most {convert.MAX_REASON} characters")
+        principal = current_principal()
+        await self.core.require_role(principal, project, DECIDERS)
+        async with transaction(self.pool) as conn:
+            record = await store.get_proposal(conn, project, proposal_id, lock=True)
+            if record is None:
+                raise NotFound(f"{request.name} does not exist", reason="PROPOSAL_NOT_FOUND")
+            if record.state not in ACCEPTABLE:
+                raise FailedPrecondition(
+                    f"{request.name} is {record.state.lower().replace('_', '-')}; only an open "
+                    "proposal can be rejected",
+                    reason="PROPOSAL_NOT_OPEN",
+                )
+            await store.set_item_states(
+                conn,
+                proposal_id,
+                {i.task: convert.REJECTED for i in record.items if i.state == convert.PENDING},
+            )
+            note = f"Rejected by {principal.principal}" + (
+                f": {request.reason}" if request.reason else "."
+            )
+            await store.set_state(
+                conn,
+                proposal_id,
+                state=convert.REJECTED,
+                decided_by=principal.principal,
+                notes=[note],
+            )
+            record = await store.get_proposal(conn, project, proposal_id)
+        assert record is not None
+        return planner_service_pb2.RejectProposalResponse(proposal=convert.proposal(record))
+
+
+def _encode_token(last_id: int, project: str) -> str:
+    raw = json.dumps({"before": last_id, "project": project}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_token(token: str, project: str) -> int | None:
+    if not token:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if data["project"] == project:
+            return int(data["before"])
+    except (ValueError, KeyError, TypeError):
+        pass
+    raise InvalidArgument.field("page_token", "is not a token of this listing")

@@ -1,0 +1,159 @@
+"""An independent checker for proposals: shares no code with the solver on purpose.
+
+It re-derives everything from dates: working days of the project calendar, each person's
+daily hours, time off and other-project load, and checks the rules a manager relies on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from services.planner.model import Problem, Proposal, TaskPlan
+
+_EPS = 1e-6
+
+
+class _Days:
+    """Project working days indexed from a fixed origin."""
+
+    def __init__(self, problem: Problem, origin: date) -> None:
+        self.weekdays = problem.calendar.working_weekdays
+        self.holidays = set(problem.calendar.holidays)
+        self.origin = origin
+
+    def working(self, day: date) -> bool:
+        return day.weekday() in self.weekdays and day not in self.holidays
+
+    def index(self, day: date) -> int:
+        count, d = 0, self.origin
+        while d < day:
+            count += self.working(d)
+            d += timedelta(days=1)
+        return count
+
+    def between(self, start: date, end: date) -> list[date]:
+        out, d = [], start
+        while d <= end:
+            if self.working(d):
+                out.append(d)
+            d += timedelta(days=1)
+        return out
+
+
+def check(problem: Problem, proposal: Proposal) -> list[str]:
+    """Every rule the proposal breaks, as readable lines; empty when it is valid."""
+    errors: list[str] = []
+    plans = {p.task_id: p for p in proposal.tasks}
+    tasks = {t.id: t for t in problem.tasks}
+    people = {p.id: p for p in problem.people}
+    if set(plans) != set(tasks) or len(plans) != len(proposal.tasks):
+        return [f"plan covers {sorted(plans)} but tasks are {sorted(tasks)}"]
+    origin = min([problem.project_start] + [p.start for p in proposal.tasks])
+    days = _Days(problem, origin)
+
+    def span(plan: TaskPlan) -> list[date]:
+        return days.between(plan.start, plan.end)
+
+    def start_index(plan: TaskPlan) -> int:
+        return days.index(plan.start)
+
+    def end_index(plan: TaskPlan) -> int:
+        """Exclusive end in working days; a milestone ends where it starts."""
+        if not span(plan) or (tasks[plan.task_id].duration_hours == 0 and plan.start == plan.end):
+            return days.index(plan.start)
+        return days.index(plan.end) + 1
+
+    def daily_hours(person_id: str) -> float:
+        person = people[person_id]
+        weekly = person.hours_per_day * len(person.working_weekdays)
+        if person.weekly_capacity_hours is not None:
+            weekly = min(weekly, person.weekly_capacity_hours)
+        return weekly / len(problem.calendar.working_weekdays)
+
+    def off(person_id: str, day: date) -> bool:
+        person = people[person_id]
+        return day in person.holidays or any(p.start <= day <= p.end for p in person.time_off)
+
+    for task in problem.tasks:
+        plan = plans[task.id]
+        name = f"task {task.id}"
+        if plan.end < plan.start:
+            errors.append(f"{name}: ends before it starts")
+            continue
+        if task.duration_hours > 0 and not (days.working(plan.start) and days.working(plan.end)):
+            errors.append(f"{name}: starts or ends on a non-working day")
+        if task.pinned:
+            current = task.current
+            assert current is not None
+            if (plan.start, plan.end) != (current.start, current.end):
+                errors.append(f"{name}: pinned but moved")
+            if task.staffed and task.duration_hours > 0 and plan.person_id != current.assignee:
+                errors.append(f"{name}: pinned but reassigned")
+            continue
+        if plan.start < problem.project_start:
+            errors.append(f"{name}: starts before the project")
+        needs_person = task.staffed and task.duration_hours > 0
+        if needs_person and plan.person_id is None:
+            errors.append(f"{name}: nobody assigned")
+        if not needs_person and plan.person_id is not None:
+            errors.append(f"{name}: assigned although it needs nobody")
+        if plan.person_id is not None:
+            person = people[plan.person_id]
+            for requirement in task.required_skills:
+                if person.skills.get(requirement.skill, 0) < requirement.min_level:
+                    errors.append(f"{name}: {person.id} lacks {requirement.skill}")
+            capacity = daily_hours(plan.person_id) * len(span(plan))
+            if capacity + _EPS < task.duration_hours:
+                errors.append(f"{name}: {len(span(plan))} days cannot hold the work")
+            for day in span(plan):
+                if off(plan.person_id, day):
+                    errors.append(f"{name}: {person.id} is off on {day}")
+        elif task.duration_hours > 0:
+            need = task.duration_hours / problem.calendar.hours_per_day
+            if len(span(plan)) + _EPS < need:
+                errors.append(f"{name}: too short")
+
+    for dependency in problem.dependencies:
+        before, after = plans[dependency.predecessor], plans[dependency.successor]
+        if tasks[dependency.predecessor].pinned and tasks[dependency.successor].pinned:
+            continue
+        kind = dependency.type.value
+        left = end_index(after) if kind[1] == "F" else start_index(after)
+        right = end_index(before) if kind[0] == "F" else start_index(before)
+        if left < right + dependency.lag_days:
+            errors.append(
+                f"dependency {dependency.predecessor}->{dependency.successor} {kind} "
+                f"lag {dependency.lag_days} broken"
+            )
+
+    person_day: dict[tuple[str, date], float] = defaultdict(float)
+    pool_day: dict[tuple[str, date], int] = defaultdict(int)
+    for task in problem.tasks:
+        plan = plans[task.id]
+        work_days = span(plan)
+        if not work_days or task.duration_hours == 0:
+            continue
+        for day in work_days:
+            if plan.person_id is not None:
+                person_day[(plan.person_id, day)] += task.duration_hours / len(work_days)
+            for demand in task.pool_demands:
+                pool_day[(demand.pool, day)] += demand.amount
+    for person in problem.people:
+        for busy in person.busy:
+            for day in days.between(busy.start, busy.end):
+                if (person.id, day) in person_day and not off(person.id, day):
+                    person_day[(person.id, day)] += min(busy.hours_per_day, daily_hours(person.id))
+    for (person_id, day), hours in person_day.items():
+        if hours > daily_hours(person_id) + _EPS:
+            errors.append(f"{person_id} overloaded on {day}: {hours:.2f}h")
+    capacities = {p.id: p.capacity for p in problem.pools}
+    for (pool, day), used in pool_day.items():
+        if used > capacities[pool]:
+            errors.append(f"pool {pool} over capacity on {day}")
+
+    if problem.hard_deadline and problem.deadline is not None:
+        last = max(p.end for p in proposal.tasks)
+        if last > problem.deadline:
+            errors.append(f"finishes {last}, after the hard deadline {problem.deadline}")
+    return errors

@@ -1,0 +1,447 @@
+"""PlannerService over a real channel, against a real core on the same real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import grpc
+import pytest
+import typer
+from google.protobuf import field_mask_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from planops.core.v1 import (
+    actor_pb2,
+    person_pb2,
+    person_service_pb2,
+    project_pb2,
+    project_service_pb2,
+    task_pb2,
+    task_service_pb2,
+)
+from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc, proposal_pb2
+from typer.testing import CliRunner
+
+from services.cli.plan_cli import plan_app
+from services.common.core_client import CoreClient
+from services.planner import snapshot
+from services.planner.app import running_planner
+from services.planner.config import Config
+from services.planner.model import (
+    Proposal,
+    Reason,
+    ReasonKind,
+    SolveStatus,
+    TaskPlan,
+    Weights,
+)
+from tests.conftest import CoreUnderTest, start_core
+from tests.core.helpers import EXECUTOR, MANAGER, REVIEWER, Client, invalid_fields, refused
+from tests.planner.checker import check
+
+PROJECT = "promo"
+START = "2030-03-04"  # a Monday, so the plan does not depend on today's date
+
+PEOPLE = [
+    ("mia", MANAGER, [("planning", 3)], []),
+    ("alice", EXECUTOR, [("design", 3), ("copy", 2)], []),
+    ("bob", EXECUTOR, [("copy", 3), ("dev", 2)], [("2030-03-06", "2030-03-08")]),
+    ("carol", EXECUTOR, [("dev", 3)], []),
+    ("rey", REVIEWER, [], []),
+]
+TASKS = [
+    ("Design banners", 16, [("design", 2)], "2030-03-15"),
+    ("Write copy", 12, [("copy", 2)], ""),
+    ("Build landing page", 24, [("dev", 2)], "2030-03-22"),
+    ("Review copy", 6, [("copy", 3)], ""),
+    ("QA the page", 8, [("dev", 1)], "2030-03-29"),
+]
+# (predecessor, successor, type, lag)
+DEPENDENCIES = [
+    (0, 2, task_pb2.DEPENDENCY_TYPE_FINISH_TO_START, 0),
+    (1, 2, task_pb2.DEPENDENCY_TYPE_START_TO_START, 1),
+    (1, 3, task_pb2.DEPENDENCY_TYPE_FINISH_TO_START, 0),
+    (2, 4, task_pb2.DEPENDENCY_TYPE_FINISH_TO_START, 0),
+]
+
+
+@dataclass
+class Stack:
+    core: CoreUnderTest
+    admin: Client
+    planner: planner_service_pb2_grpc.PlannerServiceStub
+    channel: grpc.aio.Channel
+    planner_key: str
+    keys: dict[str, str]
+    tasks: list[str]
+    port: int
+
+    def as_(self, person: str) -> tuple[tuple[str, str], ...]:
+        return (("authorization", f"Bearer {self.keys[person]}"),)
+
+    async def propose(
+        self, person: str = "mia", *, project: str = PROJECT, **fields: object
+    ) -> proposal_pb2.Proposal:
+        fields.setdefault("time_limit_seconds", 2)
+        reply: planner_service_pb2.ProposeScheduleResponse = await self.planner.ProposeSchedule(
+            planner_service_pb2.ProposeScheduleRequest(project=f"projects/{project}", **fields),  # type: ignore[arg-type]
+            metadata=self.as_(person),
+            timeout=60,
+        )
+        return reply.proposal
+
+    async def accept(self, name: str, *tasks: str) -> planner_service_pb2.AcceptProposalResponse:
+        reply: planner_service_pb2.AcceptProposalResponse = await self.planner.AcceptProposal(
+            planner_service_pb2.AcceptProposalRequest(name=name, tasks=tasks),
+            metadata=self.as_("mia"),
+            timeout=30,
+        )
+        return reply
+
+    async def snapshot(self) -> snapshot.Snapshot:
+        request = snapshot.PlanRequest(
+            project=PROJECT,
+            time_limit_s=2,
+            weights=Weights(),
+            horizon_days=None,
+            hard_deadline=False,
+            duration_source=snapshot.DurationSource.ESTIMATE,
+            what_if=None,
+        )
+        core = CoreClient(self.core.channel, self.planner_key)
+        return await snapshot.read(core, request, max_tasks=3000)
+
+
+async def build_project(admin: Client, project: str, **fields: object) -> None:
+    await admin.create_project(project, time_zone="UTC", start_date=START, **fields)
+
+
+@pytest.fixture
+async def stack(database_url: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
+    async for core in start_core(database_url=database_url, nats_url=nats_url, home=tmp_path):
+        admin = Client(core)
+        await build_project(admin, PROJECT, deadline="2030-04-30")
+        keys = {}
+        for ident, role, skills, time_off in [*PEOPLE, ("sam", 0, [], [])]:
+            await admin.people.CreatePerson(
+                person_service_pb2.CreatePersonRequest(
+                    person_id=ident,
+                    person=person_pb2.Person(
+                        display_name=ident.title(),
+                        skills=[person_pb2.Skill(skill=s, level=v) for s, v in skills],
+                        time_off=[
+                            person_pb2.TimeOff(start_date=a, end_date=b, reason="leave")
+                            for a, b in time_off
+                        ],
+                    ),
+                ),
+                metadata=admin.md,
+            )
+            if role:
+                await admin.add_member(PROJECT, f"people/{ident}", role)
+            keys[ident] = await admin.new_key(f"people/{ident}")
+        tasks = []
+        for title, hours, skills, due in TASKS:
+            created = await admin.create_task(
+                PROJECT,
+                title,
+                estimate_hours=hours,
+                required_skills=[person_pb2.Skill(skill=s, level=v) for s, v in skills],
+                due_date=due,
+            )
+            tasks.append(created.name)
+        for before, after, kind, lag in DEPENDENCIES:
+            await admin.tasks.CreateDependency(
+                task_service_pb2.CreateDependencyRequest(
+                    parent=f"projects/{PROJECT}",
+                    dependency=task_pb2.Dependency(
+                        predecessor=tasks[before], successor=tasks[after], type=kind, lag_days=lag
+                    ),
+                ),
+                metadata=admin.md,
+            )
+        planner_key = await admin.new_key("services/planner", admin=True)
+        config = Config(
+            database_url=database_url,
+            core_address=f"127.0.0.1:{core.port}",
+            core_key=planner_key,
+            address="127.0.0.1:0",
+            home=tmp_path,
+            risk_address=None,
+            workers=2,
+            concurrent_solves=2,
+            max_tasks=3000,
+            pool_max=4,
+            max_concurrent_rpcs=32,
+            log_level="INFO",
+        )
+        async with (
+            running_planner(config) as planner,
+            grpc.aio.insecure_channel(f"127.0.0.1:{planner.port}") as channel,
+        ):
+            yield Stack(
+                core=core,
+                admin=admin,
+                planner=planner_service_pb2_grpc.PlannerServiceStub(channel),  # type: ignore[no-untyped-call]
+                channel=channel,
+                planner_key=planner_key,
+                keys=keys,
+                tasks=tasks,
+                port=planner.port,
+            )
+
+
+def domain_plans(proposal: proposal_pb2.Proposal) -> Proposal:
+    """The proto proposal back in the solver's terms, for the independent checker."""
+    return Proposal(
+        status=SolveStatus.FEASIBLE,
+        tasks=tuple(
+            TaskPlan(
+                task_id=item.task.rsplit("/", 1)[-1],
+                person_id=item.assignee or None,
+                start=date.fromisoformat(item.start_date),
+                end=date.fromisoformat(item.end_date),
+                start_changed=item.dates_changed,
+                assignee_changed=item.assignee_changed,
+                reason=Reason(ReasonKind.OBJECTIVE, ""),
+                slack_days=item.slack_days,
+                critical=item.critical,
+                late_days=item.late_days,
+            )
+            for item in proposal.items
+        ),
+        people=(),
+        objective=None,
+        best_bound=None,
+        gap=None,
+        wall_time_s=0,
+        finish=None,
+    )
+
+
+async def test_propose_check_accept_and_audit(stack: Stack) -> None:
+    proposal = await stack.propose(request_id="first")
+    assert proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN
+    assert {i.task for i in proposal.items} == set(stack.tasks)
+    assert all(i.assignee and i.state == proposal_pb2.ITEM_STATE_PENDING for i in proposal.items)
+    assert proposal.solve.status in ("OPTIMAL", "FEASIBLE")
+    assert proposal.solve.workers == 2 and proposal.solve.solutions >= 1
+    assert proposal.critical_path and proposal.finish_date and proposal.loads
+    assert all(i.task_etag and i.reasons and i.reasons[0].text for i in proposal.items)
+    landing = next(i for i in proposal.items if i.title == "Build landing page")
+    assert landing.reasons[0].kind == proposal_pb2.REASON_KIND_PREDECESSOR
+    assert landing.reasons[0].related in (stack.tasks[0], stack.tasks[1])
+    assert (
+        "'Design banners'" in landing.reasons[0].text or "'Write copy'" in landing.reasons[0].text
+    )
+    review = next(i for i in proposal.items if i.title == "Review copy")
+    assert review.assignee == "people/bob"  # the only one with copy at level 3
+
+    found = await stack.snapshot()
+    assert check(found.problem, domain_plans(proposal)) == []
+
+    again = await stack.propose(request_id="first")
+    assert again.name == proposal.name
+
+    listed = await stack.planner.ListProposals(
+        planner_service_pb2.ListProposalsRequest(parent=f"projects/{PROJECT}"),
+        metadata=stack.as_("rey"),
+    )
+    assert [p.name for p in listed.proposals] == [proposal.name]
+
+    reply = await stack.accept(proposal.name)
+    assert set(reply.accepted) == set(stack.tasks) and not reply.stale
+    assert reply.proposal.state == proposal_pb2.PROPOSAL_STATE_ACCEPTED
+    for item in proposal.items:
+        task = await stack.admin.get_task(item.task)
+        assert (task.assignee, task.planned_start, task.planned_end) == (
+            item.assignee,
+            item.start_date,
+            item.end_date,
+        )
+    entries = await stack.admin.audit_entries(project=f"projects/{PROJECT}")
+    written = [e for e in entries if e.actor.id == "services/planner"]
+    assert len(written) == len(stack.tasks)
+    for entry in written:
+        assert entry.actor.type in (actor_pb2.ACTOR_TYPE_MODEL, actor_pb2.ACTOR_TYPE_SERVICE)
+        assert entry.actor.on_behalf_of == "people/mia"
+        assert entry.actor.reference == proposal.name
+        assert entry.actor.version.startswith("planner-cpsat-")
+
+    # A replan keeps the accepted plan: nothing to change, nothing to accept.
+    replan = await stack.propose()
+    assert all(i.state == proposal_pb2.ITEM_STATE_UNCHANGED for i in replan.items)
+    assert replan.solve.changes == 0
+    await refused(stack.accept(proposal.name), grpc.StatusCode.FAILED_PRECONDITION)
+
+
+async def test_a_task_changed_after_the_proposal_is_refused_as_stale(stack: Stack) -> None:
+    proposal = await stack.propose()
+    changed = stack.tasks[3]
+    task = await stack.admin.get_task(changed)
+    task.title = "Review copy with legal"
+    await stack.admin.update_task(task, "title")
+    reply = await stack.accept(proposal.name)
+    assert list(reply.stale) == [changed]
+    assert set(reply.accepted) == set(stack.tasks) - {changed}
+    assert reply.proposal.state == proposal_pb2.PROPOSAL_STATE_PARTIALLY_ACCEPTED
+    states = {i.task: i.state for i in reply.proposal.items}
+    assert states[changed] == proposal_pb2.ITEM_STATE_STALE
+    untouched = await stack.admin.get_task(changed)
+    assert not untouched.assignee and not untouched.planned_start
+
+
+async def test_what_if_writes_nothing_and_cannot_be_accepted(stack: Stack) -> None:
+    before = {t.name: t.etag for t in await stack.admin.list_tasks(PROJECT)}
+    proposal = await stack.propose(
+        what_if=planner_service_pb2.WhatIf(
+            remove_people=["people/carol"],
+            time_off=[
+                planner_service_pb2.WhatIfTimeOff(
+                    person="people/alice", start_date="2030-03-04", end_date="2030-03-05"
+                )
+            ],
+            durations=[
+                planner_service_pb2.DurationOverride(task=stack.tasks[0], estimate_hours=40)
+            ],
+        )
+    )
+    assert proposal.state == proposal_pb2.PROPOSAL_STATE_WHAT_IF and proposal.what_if
+    assert all(i.assignee != "people/carol" for i in proposal.items)
+    design = next(i for i in proposal.items if i.task == stack.tasks[0])
+    assert design.start_date >= "2030-03-06"  # alice is away the first two days
+    after = {t.name: t.etag for t in await stack.admin.list_tasks(PROJECT)}
+    assert after == before
+    await refused(stack.accept(proposal.name), grpc.StatusCode.FAILED_PRECONDITION)
+
+
+async def test_an_impossible_hard_deadline_is_diagnosed_in_words(stack: Stack) -> None:
+    project = (
+        await stack.admin.projects.GetProject(
+            project_service_pb2.GetProjectRequest(name=f"projects/{PROJECT}"),
+            metadata=stack.admin.md,
+        )
+    ).project
+    await stack.admin.projects.UpdateProject(
+        project_service_pb2.UpdateProjectRequest(
+            project=project_pb2.Project(
+                name=project.name, deadline="2030-03-06", etag=project.etag
+            ),
+            update_mask=field_mask_pb2.FieldMask(paths=["deadline"]),
+        ),
+        metadata=stack.admin.md,
+    )
+    proposal = await stack.propose(hard_deadline=True)
+    assert proposal.state == proposal_pb2.PROPOSAL_STATE_INFEASIBLE
+    assert proposal.diagnoses
+    assert "2030-03-06" in proposal.diagnoses[0].message
+    assert proposal.diagnoses[0].tasks
+    await refused(stack.accept(proposal.name), grpc.StatusCode.FAILED_PRECONDITION)
+
+
+async def test_roles_and_bad_input(stack: Stack) -> None:
+    await refused(stack.propose("sam"), grpc.StatusCode.PERMISSION_DENIED)
+    await refused(stack.propose("alice"), grpc.StatusCode.PERMISSION_DENIED)
+    proposal = await stack.propose("rey")
+    await refused(
+        stack.planner.AcceptProposal(
+            planner_service_pb2.AcceptProposalRequest(name=proposal.name),
+            metadata=stack.as_("rey"),
+        ),
+        grpc.StatusCode.PERMISSION_DENIED,
+    )
+    await refused(
+        stack.planner.GetProposal(
+            planner_service_pb2.GetProposalRequest(name=proposal.name), metadata=stack.as_("sam")
+        ),
+        grpc.StatusCode.PERMISSION_DENIED,
+    )
+    assert await invalid_fields(stack.propose(time_limit_seconds=1000)) == {"time_limit_seconds"}
+    assert await invalid_fields(stack.propose(project="Not A Slug")) == {"project"}
+    assert await invalid_fields(
+        stack.propose(
+            what_if=planner_service_pb2.WhatIf(
+                deadline="2030-02-30",
+                durations=[planner_service_pb2.DurationOverride(task="tasks/1", estimate_hours=-1)],
+            )
+        )
+    ) == {"what_if.deadline", "what_if.durations[0].task", "what_if.durations[0].estimate_hours"}
+    assert await invalid_fields(
+        stack.propose(what_if=planner_service_pb2.WhatIf(add_people=["people/nobody"]))
+    ) == {"what_if.add_people[0]"}
+    assert await invalid_fields(stack.accept(proposal.name, f"projects/{PROJECT}/tasks/999")) == {
+        "tasks[0]"
+    }
+    rejected = await stack.planner.RejectProposal(
+        planner_service_pb2.RejectProposalRequest(name=proposal.name, reason="too late"),
+        metadata=stack.as_("mia"),
+    )
+    assert rejected.proposal.state == proposal_pb2.PROPOSAL_STATE_REJECTED
+    assert any("too late" in note for note in rejected.proposal.notes)
+    await refused(stack.accept(proposal.name), grpc.StatusCode.FAILED_PRECONDITION)
+
+
+async def test_health_answers_while_a_solve_runs(stack: Stack) -> None:
+    rng = random.Random(7)
+    await build_project(stack.admin, "big")
+    for ident, role, _, _ in PEOPLE:
+        if role:
+            await stack.admin.add_member("big", f"people/{ident}", role)
+    gate = asyncio.Semaphore(16)
+    skills = ["design", "copy", "dev"]
+
+    async def one(i: int) -> str:
+        async with gate:
+            created = await stack.admin.create_task(
+                "big",
+                f"job {i}",
+                estimate_hours=rng.choice([4, 8, 12, 16, 24]),
+                required_skills=[person_pb2.Skill(skill=rng.choice(skills), level=1)],
+            )
+            return str(created.name)
+
+    names = await asyncio.gather(*(one(i) for i in range(120)))
+    for i in range(1, len(names)):
+        if rng.random() < 0.6:
+            await stack.admin.depend("big", names[rng.randrange(0, i)], names[i])
+    solving = asyncio.create_task(stack.propose(project="big", time_limit_seconds=4))
+    await asyncio.sleep(1.5)
+    health = health_pb2_grpc.HealthStub(stack.channel)
+    reply = await health.Check(health_pb2.HealthCheckRequest(), timeout=5)
+    assert reply.status == health_pb2.HealthCheckResponse.SERVING
+    assert not solving.done(), "the solve finished before health was asked"
+    proposal = await solving
+    assert proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN
+    assert len(proposal.items) == len(names)
+
+
+async def test_cli_plans_and_accepts(stack: Stack) -> None:
+    app = typer.Typer()
+    app.add_typer(plan_app, name="plan")
+    env = {
+        "PLANOPS_CORE_ADDRESS": f"127.0.0.1:{stack.core.port}",
+        "PLANOPS_PLANNER_ADDRESS": f"127.0.0.1:{stack.port}",
+        "PLANOPS_API_KEY": stack.keys["mia"],
+        "COLUMNS": "200",
+    }
+
+    def planops(*args: str) -> str:
+        result = CliRunner().invoke(app, list(args), env=env)
+        assert result.exit_code == 0, (result.output, result.exception)
+        return result.stdout
+
+    shown = await asyncio.to_thread(planops, "plan", PROJECT, "--time-limit", "2")
+    assert "Design banners" in shown and "█" in shown and "status" in shown
+    name = next(line.split()[0] for line in shown.splitlines() if line.startswith("projects/"))
+    what_if = await asyncio.to_thread(
+        planops, "plan", PROJECT, "--time-limit", "1", "--what-if-remove", "carol"
+    )
+    assert "what if" in what_if
+    first = stack.tasks[0].rsplit("/", 1)[-1]
+    accepted = await asyncio.to_thread(planops, "plan", "accept", name, first)
+    assert "accepted: 1" in accepted and "Design banners" in accepted
+    assert "partially accepted" in accepted
