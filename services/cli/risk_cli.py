@@ -58,6 +58,14 @@ def risk(
         str | None,
         typer.Option(envvar="PLANOPS_RISK_ADDRESS", help="host:port of the risk service"),
     ] = None,
+    train: Annotated[
+        bool,
+        typer.Option(
+            "--train",
+            help="First train a model on the finished history the risk service holds (admin key);"
+            " it also retrains by itself as history grows.",
+        ),
+    ] = False,
 ) -> None:
     """When the project will finish, and which tasks are likely to be late and why."""
     if not 1 <= top <= 500:
@@ -65,6 +73,17 @@ def risk(
     settings = _settings(ctx)
     address = risk_address or Env().str("PLANOPS_RISK_ADDRESS", DEFAULT_RISK_ADDRESS)
     name = project_name(project)
+    if train:
+        with render.console().status("training on the history held ..."):
+            trained = _risk_call(
+                settings, address, "TrainModel", risk_service_pb2.TrainModelRequest(force=True)
+            )
+        m = trained.model
+        render.print_line(
+            f"model {m.name.removeprefix('models/')}: {m.rows} tasks, holdout AUC"
+            f" {m.holdout_auc:.2f}, calibration error {m.holdout_ece:.3f},"
+            f" {'now active' if trained.activated else 'kept inactive: it does not beat the active one'}"
+        )
     forecast = _risk_call(
         settings,
         address,

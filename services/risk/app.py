@@ -15,6 +15,7 @@ from planops.risk.v1 import risk_service_pb2_grpc
 
 from services.common.core_client import CoreAuthenticator, CoreClient
 from services.common.db import migrate, pool_for
+from services.common.errors import FailedPrecondition
 from services.common.server import Binding, GrpcServer
 from services.risk import migrations
 from services.risk.alerts import AlertRule
@@ -35,6 +36,24 @@ class RunningRisk:
     consumer: HistoryConsumer
     scorer: Scorer
     core: CoreClient
+
+
+async def retrain_when_history_grows(
+    servicer: RiskServicer, stopping: asyncio.Event, *, every: float
+) -> None:
+    """Train the first model once enough history exists, and retrain when enough new work
+    has finished since (the servicer decides what "enough" is)."""
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), every)
+        if stopping.is_set():
+            return
+        try:
+            await servicer.train(force=False)
+        except FailedPrecondition as error:
+            log.debug("no retraining: %s", error.message)
+        except Exception:
+            log.exception("automatic retraining failed; will try again")
 
 
 @asynccontextmanager
@@ -68,11 +87,17 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
                 ),
             )
             consumer_task = asyncio.create_task(consumer.run(), name="risk-consumer")
+            servicer = RiskServicer(pool=pool, core=core, scorer=scorer, executor=executor)
+            stopping = asyncio.Event()
+            retrain_task = asyncio.create_task(
+                retrain_when_history_grows(servicer, stopping, every=config.retrain_check_seconds),
+                name="risk-retrain",
+            )
             server = GrpcServer(
                 bindings=[
                     Binding(
                         SERVICE_NAME,
-                        RiskServicer(pool=pool, core=core, scorer=scorer, executor=executor),
+                        servicer,
                         risk_service_pb2_grpc.add_RiskServiceServicer_to_server,
                     )
                 ],
@@ -87,7 +112,10 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
                 )
             finally:
                 await server.stop()
+                stopping.set()
                 consumer.stop()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait_for(retrain_task, 30)
                 with contextlib.suppress(asyncio.CancelledError):
                     await asyncio.wait_for(consumer_task, 10)
     finally:

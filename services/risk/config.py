@@ -24,6 +24,7 @@ class Config:
     alert_threshold: float
     alert_rearm_below: float
     log_level: str
+    retrain_check_seconds: float = 300.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -53,4 +54,5 @@ class Config:
             alert_threshold=threshold,
             alert_rearm_below=rearm,
             log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
+            retrain_check_seconds=e.float("PLANOPS_RISK_RETRAIN_CHECK_SECONDS", 300.0),
         )

@@ -296,6 +296,13 @@ class RiskServicer:
     ) -> risk_service_pb2.TrainModelResponse:
         if not current_principal().admin:
             raise PermissionDenied("training a model needs an admin key", reason="ADMIN_REQUIRED")
+        return await self.train(force=request.force)
+
+    async def train(self, *, force: bool) -> risk_service_pb2.TrainModelResponse:
+        """Train on the finished history held; activate the model if it beats the active one.
+
+        Without `force`, a model is retrained only once RETRAIN_AFTER more tasks finished.
+        """
         async with self._training:
             async with connection(self.pool) as conn:
                 finished = await store.rows(
@@ -305,7 +312,7 @@ class RiskServicer:
             current = await self.scorer.current()
             if (
                 current is not None
-                and not request.force
+                and not force
                 and len(finished) < current.version.rows + RETRAIN_AFTER
             ):
                 raise FailedPrecondition(
