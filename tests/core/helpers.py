@@ -145,7 +145,10 @@ class Client:
         await self.projects.CreateMembership(
             project_service_pb2.CreateMembershipRequest(
                 parent=f"projects/{project_id}",
-                membership=project_pb2.Membership(member=member, roles=roles),
+                membership=project_pb2.Membership(
+                    member=member,
+                    roles=[project_pb2.Role.Name(r) for r in roles],
+                ),
             ),
             metadata=self.md,
         )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 import grpc
 from planops.core.v1 import task_pb2, task_service_pb2
 
@@ -82,7 +84,9 @@ async def test_dependency_options_idempotency_and_roles(core: CoreUnderTest) -> 
 
     bad = task_service_pb2.CreateDependencyRequest(
         parent="projects/promo",
-        dependency=task_pb2.Dependency(predecessor=b, successor=a, lag_days=400, type=9),
+        dependency=task_pb2.Dependency(
+            predecessor=b, successor=a, lag_days=400, type=cast(task_pb2.DependencyType, 9)
+        ),
     )
     assert await invalid_fields(c.tasks.CreateDependency(bad, metadata=c.md)) == {
         "dependency.lag_days",

@@ -13,6 +13,7 @@ import grpc
 import nats
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from nats.aio.msg import Msg
 from planops.core.v1 import (
     events_pb2,
     project_pb2,
@@ -157,7 +158,7 @@ async def test_killing_core_mid_relay_loses_nothing(
         seen = asyncio.Event()
         count = 0
 
-        async def arrived(message: nats.aio.msg.Msg) -> None:
+        async def arrived(message: Msg) -> None:
             nonlocal count
             count += 1
             if count >= 20:
@@ -185,7 +186,7 @@ async def test_events_carry_aggregate_version_and_actor(core: CoreUnderTest) -> 
     received: list[events_pb2.ChangeEvent] = []
     got_all = asyncio.Event()
 
-    async def on_message(message: nats.aio.msg.Msg) -> None:
+    async def on_message(message: Msg) -> None:
         event = events_pb2.ChangeEvent.FromString(message.data)
         if event.project == "projects/versions":
             received.append(event)

@@ -20,7 +20,7 @@ def varied(i: int) -> task_pb2.Task:
     return task_pb2.Task(
         title=f"task {i}",
         due_date=f"2026-05-{1 + i % 4:02d}" if i % 5 else "",
-        priority=1 + i % 4,
+        priority=task_pb2.Priority.Name(1 + i % 4),
     )
 
 

@@ -144,7 +144,7 @@ async def stack(
             yield Stack(
                 core=core,
                 admin=admin,
-                nlp=nlp_service_pb2_grpc.NlpServiceStub(channel),  # type: ignore[no-untyped-call]
+                nlp=nlp_service_pb2_grpc.NlpServiceStub(channel),
                 health=health_pb2_grpc.HealthStub(channel),
                 keys=keys,
                 address=f"127.0.0.1:{nlp.port}",

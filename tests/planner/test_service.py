@@ -186,7 +186,7 @@ async def stack(database_url: str, nats_url: str, tmp_path: Path) -> AsyncIterat
             yield Stack(
                 core=core,
                 admin=admin,
-                planner=planner_service_pb2_grpc.PlannerServiceStub(channel),  # type: ignore[no-untyped-call]
+                planner=planner_service_pb2_grpc.PlannerServiceStub(channel),
                 channel=channel,
                 planner_key=planner_key,
                 keys=keys,

@@ -55,7 +55,7 @@ async def stack(database_url: str, own_nats: EmbeddedNats, tmp_path: Path) -> As
         async with running_risk(risk_config(core, nats_url=own_nats.url)) as risk:
             channel = grpc.aio.insecure_channel(f"127.0.0.1:{risk.port}")
             try:
-                stub = risk_service_pb2_grpc.RiskServiceStub(channel)  # type: ignore[no-untyped-call]
+                stub = risk_service_pb2_grpc.RiskServiceStub(channel)
                 yield Stack(core=core, risk=risk, stub=stub, nats_url=own_nats.url)
             finally:
                 await channel.close()
