@@ -507,21 +507,15 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
         principal = current_principal()
         async with transaction(self.pool) as conn:
             await store.require_role(conn, principal, project, "manager")
-            row = await store.delete_returning(
-                conn, table="iterations", ident=ident, project=project, name=request.name
-            )
-            await store.record(
+            await store.delete_child(
                 conn,
                 principal,
-                Change(
-                    kind="iteration",
-                    verb="deleted",
-                    resource=request.name,
-                    project=project,
-                    version=row["version"] + 1,
-                    before=convert.iteration(row),
-                    after=None,
-                ),
+                table="iterations",
+                kind="iteration",
+                name=request.name,
+                project=project,
+                ident=ident,
+                to_proto=convert.iteration,
             )
         return project_service_pb2.DeleteIterationResponse()
 

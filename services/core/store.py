@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,10 +180,18 @@ async def made_earlier(conn: Connection, *, table: str, name: str) -> dict[str, 
     return row
 
 
-async def delete_returning(
-    conn: Connection, *, table: str, ident: int, project: str, name: str
-) -> dict[str, Any]:
-    """Delete one row of a project's child table, or raise NotFound naming it."""
+async def delete_child(
+    conn: Connection,
+    principal: Principal,
+    *,
+    table: str,
+    kind: str,
+    name: str,
+    project: str,
+    ident: int,
+    to_proto: Callable[[dict[str, Any]], Message],
+) -> None:
+    """Delete one row of a project's child table and record it, or raise NotFound naming it."""
     row = await (
         await conn.execute(
             sql.SQL("DELETE FROM {} WHERE id = %s AND project_id = %s RETURNING *").format(
@@ -193,8 +201,20 @@ async def delete_returning(
         )
     ).fetchone()
     if row is None:
-        raise NotFound(f"{name} does not exist", reason=f"{table.rstrip('s').upper()}_NOT_FOUND")
-    return row
+        raise NotFound(f"{name} does not exist", reason=f"{kind.upper()}_NOT_FOUND")
+    await record(
+        conn,
+        principal,
+        Change(
+            kind=kind,
+            verb="deleted",
+            resource=name,
+            project=project,
+            version=row["version"] + 1,
+            before=to_proto(row),
+            after=None,
+        ),
+    )
 
 
 async def roles_in(conn: Connection, principal: Principal, project: str) -> set[str]:

@@ -694,21 +694,15 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         principal = current_principal()
         async with transaction(self.pool) as conn:
             await store.require_role(conn, principal, project, "manager")
-            row = await store.delete_returning(
-                conn, table="dependencies", ident=dep_id, project=project, name=request.name
-            )
-            await store.record(
+            await store.delete_child(
                 conn,
                 principal,
-                Change(
-                    kind="dependency",
-                    verb="deleted",
-                    resource=request.name,
-                    project=project,
-                    version=row["version"] + 1,
-                    before=convert.dependency(row),
-                    after=None,
-                ),
+                table="dependencies",
+                kind="dependency",
+                name=request.name,
+                project=project,
+                ident=dep_id,
+                to_proto=convert.dependency,
             )
         return task_service_pb2.DeleteDependencyResponse()
 
