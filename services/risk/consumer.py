@@ -103,6 +103,7 @@ class HistoryConsumer:
 
     async def _run_once(self) -> None:
         nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1)
+        sub: JetStreamContext.PullSubscription | None = None
         try:
             js = nc.jetstream()
             await ensure_risk_stream(js)
@@ -135,7 +136,11 @@ class HistoryConsumer:
                     await message.ack()
         finally:
             self.js = None
+            # A pull subscription with a fetch outstanding keeps drain() waiting for its
+            # timeout; unsubscribe first (unacknowledged messages are simply redelivered).
             with contextlib.suppress(Exception):
+                if sub is not None:
+                    await sub.unsubscribe()
                 await nc.drain()
 
     async def handle(self, data: bytes) -> bool:
