@@ -77,6 +77,11 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
                     threshold=config.alert_threshold,
                     rearm_below=config.alert_rearm_below,
                 ),
+                AlertRule(
+                    "project_deadline_at_risk",
+                    threshold=config.deadline_alert_threshold,
+                    rearm_below=config.deadline_alert_rearm_below,
+                ),
             )
             consumer = HistoryConsumer(
                 pool=pool,
@@ -86,8 +91,9 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
                     durable=config.consumer_name, deliver_new=deliver_new, rules=rules
                 ),
             )
-            consumer_task = asyncio.create_task(consumer.run(), name="risk-consumer")
             servicer = RiskServicer(pool=pool, core=core, scorer=scorer, executor=executor)
+            consumer.forecast = servicer.forecast
+            consumer_task = asyncio.create_task(consumer.run(), name="risk-consumer")
             stopping = asyncio.Event()
             retrain_task = asyncio.create_task(
                 retrain_when_history_grows(servicer, stopping, every=config.retrain_check_seconds),

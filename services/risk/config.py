@@ -25,6 +25,8 @@ class Config:
     alert_rearm_below: float
     log_level: str
     retrain_check_seconds: float = 300.0
+    deadline_alert_threshold: float = 0.5
+    deadline_alert_rearm_below: float = 0.4
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -33,6 +35,10 @@ class Config:
         if workers < 1:
             raise ConfigError(f"PLANOPS_RISK_WORKERS must be at least 1, not {workers}")
         threshold = e.float("PLANOPS_RISK_ALERT_THRESHOLD", 0.7)
+        # The project alert's value is the probability of missing the deadline.
+        deadline = e.float("PLANOPS_RISK_DEADLINE_ALERT_THRESHOLD", 0.5)
+        if not 0 < deadline <= 1:
+            raise ConfigError("PLANOPS_RISK_DEADLINE_ALERT_THRESHOLD must be in (0, 1]")
         rearm = e.float("PLANOPS_RISK_ALERT_REARM_BELOW", min(0.6, threshold))
         if not 0 < threshold <= 1:
             raise ConfigError("PLANOPS_RISK_ALERT_THRESHOLD must be in (0, 1]")
@@ -55,4 +61,8 @@ class Config:
             alert_rearm_below=rearm,
             log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
             retrain_check_seconds=e.float("PLANOPS_RISK_RETRAIN_CHECK_SECONDS", 300.0),
+            deadline_alert_threshold=deadline,
+            deadline_alert_rearm_below=e.float(
+                "PLANOPS_RISK_DEADLINE_ALERT_REARM_BELOW", min(0.4, deadline)
+            ),
         )

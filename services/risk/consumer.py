@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -32,6 +32,7 @@ from planops.risk.v1 import risk_pb2
 
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
+from services.common.errors import FailedPrecondition
 from services.common.streams import ensure_stream
 from services.risk import alerts, convert, store
 from services.risk.forecast import weekday_calendar
@@ -57,6 +58,8 @@ class ConsumerSettings:
     ack_wait_seconds: float = 60.0
     retry_seconds: float = 1.0
     rules: tuple[alerts.AlertRule, ...] = alerts.DEFAULT_RULES
+    # Changes to a project within this many seconds share one deadline forecast.
+    deadline_check_delay_seconds: float = 2.0
 
 
 def categories_of(project: project_pb2.Project) -> dict[str, str]:
@@ -83,8 +86,11 @@ class HistoryConsumer:
     received: int = 0
     applied: int = 0
     js: JetStreamContext | None = None
+    # The project forecast (the servicer's); None switches deadline alerts off.
+    forecast: Callable[[str], Awaitable[risk_pb2.ProjectForecast]] | None = None
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+    _deadline_checks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -154,7 +160,43 @@ class HistoryConsumer:
         self.applied += 1
         if affected:
             await self.rescore(affected, cause=event.id)
+            for project in {task.split("/")[1] for task in affected}:
+                self._check_deadline_soon(project, cause=event.id)
         return True
+
+    def _check_deadline_soon(self, project: str, *, cause: str) -> None:
+        """Forecast the project a moment after its last change (a burst shares one run)."""
+        if self.forecast is None or project in self._deadline_checks:
+            return
+        task = asyncio.create_task(self._check_deadline(project, cause=cause))
+        self._deadline_checks[project] = task
+        task.add_done_callback(lambda _: self._deadline_checks.pop(project, None))
+
+    async def _check_deadline(self, project: str, *, cause: str) -> None:
+        assert self.forecast is not None
+        await asyncio.sleep(self.settings.deadline_check_delay_seconds)
+        try:
+            forecast = await self.forecast(project)
+        except FailedPrecondition:
+            return  # nothing open to forecast
+        except Exception:
+            log.exception("deadline forecast of projects/%s failed", project)
+            return
+        if not forecast.deadline:
+            return
+        subject = f"projects/{project}"
+        raised = await self._raise_alerts(
+            [
+                alerts.Observation(
+                    "project_deadline_at_risk", subject, 1 - forecast.probability_on_time
+                )
+            ],
+            titles={
+                subject: f"{subject} (deadline {forecast.deadline}, P80 {forecast.finish_p80_date})"
+            },
+            cause=cause,
+        )
+        await self.publish([], raised)
 
     async def apply(self, conn: Connection, event: events_pb2.ChangeEvent) -> list[str]:
         """Update the tables; the tasks whose risk may have changed."""
@@ -233,7 +275,6 @@ class HistoryConsumer:
         ]
         titles = {r.task: r.title for r in targets}
         changed: list[risk_events_pb2.TaskRiskChanged] = []
-        raised: list[risk_events_pb2.AlertRaised] = []
         async with transaction(self.pool) as conn:
             before = await store.held_scores(conn, [r.task for r in risks])
             for risk in risks:
@@ -254,10 +295,21 @@ class HistoryConsumer:
                             previous_probability_late=old,
                         )
                     )
-            state = alerts.AlertState(await store.fired(conn, [r.task for r in risks]))
-            observations = [
-                alerts.Observation("task_late_risk_high", r.task, r.probability_late) for r in risks
-            ]
+        raised = await self._raise_alerts(
+            [alerts.Observation("task_late_risk_high", r.task, r.probability_late) for r in risks],
+            titles=titles,
+            cause=cause,
+        )
+        await self.publish(changed, raised)
+        return risks
+
+    async def _raise_alerts(
+        self, observations: list[alerts.Observation], *, titles: Mapping[str, str], cause: str
+    ) -> list[risk_events_pb2.AlertRaised]:
+        """Step the alert rules; store and return the alerts that fire (once per crossing)."""
+        raised: list[risk_events_pb2.AlertRaised] = []
+        async with transaction(self.pool) as conn:
+            state = alerts.AlertState(await store.fired(conn, [o.subject for o in observations]))
             after, new = alerts.step(state, observations, self.settings.rules)
             await store.rearm(conn, state.fired - after.fired)
             for alert in new:
@@ -277,8 +329,7 @@ class HistoryConsumer:
                     raised.append(
                         risk_events_pb2.AlertRaised(id=event_id, alert=convert.alert_proto(record))
                     )
-        await self.publish(changed, raised)
-        return risks
+        return raised
 
     async def publish(
         self,

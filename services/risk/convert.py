@@ -410,6 +410,8 @@ ALERT_KINDS = {
 def alert_message(alert: Alert, *, title: str) -> str:
     if alert.rule == "task_late_risk_high":
         return f"{title or alert.subject} is {alert.value:.0%} likely to finish late"
+    if alert.rule == "project_deadline_at_risk":
+        return f"{title or alert.subject} is {alert.value:.0%} likely to miss its deadline"
     return f"{alert.subject}: {alert.value:.0%} risk (threshold {alert.threshold:.0%})"
 
 

@@ -8,7 +8,7 @@ import logging
 import time
 from concurrent.futures import Executor
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import grpc
 import numpy as np
@@ -140,6 +140,16 @@ class RiskServicer:
         if problems:
             raise InvalidArgument.of(problems)
         await self._member(project)
+        return risk_service_pb2.ForecastProjectResponse(
+            forecast=await self.forecast(
+                project, samples=request.samples or 2000, deadline=deadline
+            )
+        )
+
+    async def forecast(
+        self, project: str, *, samples: int = 2000, deadline: date | None = None
+    ) -> risk_pb2.ProjectForecast:
+        """Monte Carlo finish dates of the project's open work (FailedPrecondition if none)."""
         info, tasks, deps = await self._snapshot(project)
         cats = {
             s.id: convert.CATEGORY_NAMES.get(s.category, "planned") for s in info.workflow.states
@@ -186,7 +196,6 @@ class RiskServicer:
         ]
         start = max(today, convert.parse_day(info.start_date) or today)
         target = deadline or convert.parse_day(info.deadline)
-        samples = request.samples or 2000
         loop = asyncio.get_running_loop()
         try:
             result = await loop.run_in_executor(
@@ -204,26 +213,22 @@ class RiskServicer:
             raise FailedPrecondition(str(error), reason="DEPENDENCY_CYCLE") from error
         titles = {r.task: r.title for r in merged}
         model = await self.scorer.current()
-        return risk_service_pb2.ForecastProjectResponse(
-            forecast=risk_pb2.ProjectForecast(
-                project=f"projects/{project}",
-                deadline=target.isoformat() if target else "",
-                probability_on_time=(
-                    1.0 if result.p_meet_deadline is None else result.p_meet_deadline
-                ),
-                finish_p50_date=result.finish_p50.isoformat(),
-                finish_p80_date=result.finish_p80.isoformat(),
-                finish_p95_date=result.finish_p95.isoformat(),
-                critical_tasks=[
-                    risk_pb2.CriticalTask(
-                        task=c.task_id, title=titles.get(c.task_id, ""), criticality=c.index
-                    )
-                    for c in result.critical_tasks
-                ],
-                samples=samples,
-                model_version=model.version.version if model else "prior",
-                forecast_time=convert.timestamp(datetime.now(UTC)),
-            )
+        return risk_pb2.ProjectForecast(
+            project=f"projects/{project}",
+            deadline=target.isoformat() if target else "",
+            probability_on_time=(1.0 if result.p_meet_deadline is None else result.p_meet_deadline),
+            finish_p50_date=result.finish_p50.isoformat(),
+            finish_p80_date=result.finish_p80.isoformat(),
+            finish_p95_date=result.finish_p95.isoformat(),
+            critical_tasks=[
+                risk_pb2.CriticalTask(
+                    task=c.task_id, title=titles.get(c.task_id, ""), criticality=c.index
+                )
+                for c in result.critical_tasks
+            ],
+            samples=samples,
+            model_version=model.version.version if model else "prior",
+            forecast_time=convert.timestamp(datetime.now(UTC)),
         )
 
     async def _snapshot(

@@ -303,3 +303,62 @@ async def _stream_exists(js: nats.js.JetStreamContext) -> bool:
     except nats.js.errors.NotFoundError:
         return False
     return True
+
+
+async def test_a_deadline_alert_is_published_once_when_the_forecast_misses_it(
+    stack: Stack,
+) -> None:
+    nc = await nats.connect(stack.nats_url)
+    try:
+        js = nc.jetstream()
+        await eventually(lambda: _stream_exists(js), seconds=20)
+        sub = await js.subscribe("planops.risk.v1.alert.raised", stream=RISK_STREAM)
+        core = Client(stack.core)
+        today = datetime.now(UTC).date()
+        await core.create_project(
+            "launch",
+            time_zone="UTC",
+            start_date=today.isoformat(),
+            deadline=(today + timedelta(days=3)).isoformat(),
+        )
+        names = []
+        for i, title in enumerate(("design", "build", "ship")):
+            start = today + timedelta(days=7 * i)
+            task = await core.create_task(
+                "launch",
+                title,
+                planned_start=start.isoformat(),
+                planned_end=(start + timedelta(days=6)).isoformat(),
+                due_date=(today + timedelta(days=60)).isoformat(),
+            )
+            names.append(task.name)
+        await core.depend("launch", names[0], names[1])
+        await core.depend("launch", names[1], names[2])
+
+        alert = None
+        for _ in range(10):
+            message = await sub.next_msg(timeout=20)
+            raised = events_pb2.AlertRaised.FromString(message.data)
+            if raised.alert.subject == "projects/launch":
+                alert = raised.alert
+                break
+        assert alert is not None and alert.kind == "DEADLINE_AT_RISK"
+        assert alert.value >= alert.threshold == pytest.approx(0.5)
+        assert "likely to miss its deadline" in alert.message
+
+        # Another change, still hopeless: the project does not alert again.
+        current = await core.get_task(names[2])
+        current.title = "ship it"
+        await core.tasks.UpdateTask(
+            task_service_pb2.UpdateTaskRequest(task=current, update_mask={"paths": ["title"]}),
+            metadata=core.md,
+        )
+        await eventually(holds(stack, "title = 'ship it'", 1))
+        await asyncio.sleep(3)
+        listed = await stack.stub.ListAlerts(
+            risk_service_pb2.ListAlertsRequest(project="projects/launch"), metadata=stack.md
+        )
+        assert [a.subject for a in listed.alerts].count("projects/launch") == 1
+        await sub.unsubscribe()
+    finally:
+        await nc.drain()
