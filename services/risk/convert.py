@@ -9,11 +9,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from google.protobuf import timestamp_pb2
+from google.protobuf import json_format, timestamp_pb2
 from planops.core.v1 import project_pb2, task_pb2
 from planops.risk.v1 import risk_pb2
 
 from services.common.errors import InvalidArgument
+from services.core.calendar import calendar_of
 from services.risk.alerts import Alert
 from services.risk.features import TaskHistory
 from services.risk.forecast import WorkingDayCalendar
@@ -435,3 +436,11 @@ def working_days_between(start: date, end: date) -> int:
             days += 1
         day += timedelta(days=1)
     return days
+
+
+def project_calendar(message: project_pb2.Calendar) -> WorkingDayCalendar:
+    """The project's working days (weekly pattern, public holidays, its own days off), as the
+    forecast's calendar. Core's calendar module is pure, so every service shares one
+    definition of a working day instead of keeping its own."""
+    data = json_format.MessageToDict(message, preserving_proto_field_name=True)
+    return calendar_of(data).add_working_days

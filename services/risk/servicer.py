@@ -157,7 +157,7 @@ class RiskServicer:
         rows = [convert.task_row(t, categories=cats, previous=None) for t in tasks]
         open_rows = [r for r in rows if r.is_open]
         today = datetime.now(UTC).date()
-        cal = weekday_calendar()
+        cal = convert.project_calendar(info.calendar)
         if not open_rows:
             raise FailedPrecondition(
                 f"projects/{project} has no open tasks to forecast", reason="NOTHING_TO_FORECAST"

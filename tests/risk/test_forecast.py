@@ -4,7 +4,9 @@ from statistics import NormalDist
 
 import numpy as np
 import pytest
+from planops.core.v1 import project_pb2
 
+from services.risk.convert import project_calendar
 from services.risk.forecast import (
     Dependency,
     DependencyType,
@@ -130,3 +132,12 @@ def test_five_thousand_samples_of_five_hundred_tasks_is_fast() -> None:
     )
     assert time.perf_counter() - started < 10
     assert result.finish_p50 <= result.finish_p80 <= result.finish_p95
+
+
+def test_the_project_calendar_skips_its_days_off_and_holidays() -> None:
+    plain = project_calendar(project_pb2.Calendar())
+    assert plain(date(2026, 11, 27), 1) == date(2026, 11, 30)  # Friday + 1 = Monday
+    own = project_calendar(project_pb2.Calendar(days_off=["2026-12-01"]))
+    assert own(date(2026, 11, 30), 1) == date(2026, 12, 2)
+    german = project_calendar(project_pb2.Calendar(holiday_country="DE"))
+    assert german(date(2026, 12, 24), 1) == date(2026, 12, 28)  # 25th and 26th are holidays
