@@ -19,12 +19,13 @@ from planops.core.v1 import (
 )
 
 from services.common.db import migrate, pool_for
+from services.common.outbox import OutboxRelay, RelaySettings
 from services.common.server import Binding, GrpcServer
 from services.core import migrations
 from services.core.api_key_servicer import ApiKeyServicer
 from services.core.audit_servicer import AuditServicer
 from services.core.config import Config
-from services.core.events import OutboxRelay, RelaySettings
+from services.core.events import OUTBOX
 from services.core.keys import KeyAuthenticator, ensure_admin_key
 from services.core.person_servicer import PersonServicer
 from services.core.project_servicer import ProjectServicer
@@ -101,6 +102,7 @@ async def running_core(config: Config) -> AsyncIterator[RunningCore]:
             max_concurrent_rpcs=config.max_concurrent_rpcs,
         )
         relay = OutboxRelay(
+            outbox=OUTBOX,
             database_url=config.database_url,
             nats_url=config.nats_url,
             settings=RelaySettings(stream_replicas=config.stream_replicas),

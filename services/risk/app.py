@@ -16,15 +16,17 @@ from planops.risk.v1 import risk_service_pb2_grpc
 from services.common.core_client import CoreAuthenticator, CoreClient
 from services.common.db import migrate, pool_for
 from services.common.errors import FailedPrecondition
+from services.common.outbox import Outbox, OutboxRelay
 from services.common.server import Binding, GrpcServer
 from services.risk import migrations
 from services.risk.alerts import AlertRule
 from services.risk.config import Config
-from services.risk.consumer import ConsumerSettings, HistoryConsumer
+from services.risk.consumer import RISK_STREAM, RISK_SUBJECTS, ConsumerSettings, HistoryConsumer
 from services.risk.servicer import RiskServicer
 from services.risk.store import Scorer
 
 log = logging.getLogger(__name__)
+RISK_OUTBOX = Outbox(schema="risk", stream=RISK_STREAM, subjects=tuple(RISK_SUBJECTS))
 
 SERVICE_NAME = "planops.risk.v1.RiskService"
 
@@ -94,6 +96,10 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
             servicer = RiskServicer(pool=pool, core=core, scorer=scorer, executor=executor)
             consumer.forecast = servicer.forecast
             consumer_task = asyncio.create_task(consumer.run(), name="risk-consumer")
+            relay = OutboxRelay(
+                outbox=RISK_OUTBOX, database_url=config.database_url, nats_url=config.nats_url
+            )
+            relay_task = asyncio.create_task(relay.run(), name="risk-outbox-relay")
             stopping = asyncio.Event()
             retrain_task = asyncio.create_task(
                 retrain_when_history_grows(servicer, stopping, every=config.retrain_check_seconds),
@@ -120,6 +126,9 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
                 await server.stop()
                 stopping.set()
                 consumer.stop()
+                relay.stop()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait_for(relay_task, 10)
                 with contextlib.suppress(asyncio.CancelledError):
                     await asyncio.wait_for(retrain_task, 30)
                 with contextlib.suppress(asyncio.CancelledError):

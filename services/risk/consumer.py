@@ -85,7 +85,6 @@ class HistoryConsumer:
     settings: ConsumerSettings = field(default_factory=ConsumerSettings)
     received: int = 0
     applied: int = 0
-    js: JetStreamContext | None = None
     # The project forecast (the servicer's); None switches deadline alerts off.
     forecast: Callable[[str], Awaitable[risk_pb2.ProjectForecast]] | None = None
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -130,7 +129,6 @@ class HistoryConsumer:
             except NotFoundError:
                 log.info("stream %s does not exist yet; waiting for core", CORE_STREAM)
                 return
-            self.js = js
             self.ready.set()
             while not self._stopping.is_set():
                 try:
@@ -141,7 +139,6 @@ class HistoryConsumer:
                     await self.handle(message.data)
                     await message.ack()
         finally:
-            self.js = None
             # A pull subscription with a fetch outstanding keeps drain() waiting for its
             # timeout; unsubscribe first (unacknowledged messages are simply redelivered).
             with contextlib.suppress(Exception):
@@ -185,7 +182,7 @@ class HistoryConsumer:
         if not forecast.deadline:
             return
         subject = f"projects/{project}"
-        raised = await self._raise_alerts(
+        await self._raise_alerts(
             [
                 alerts.Observation(
                     "project_deadline_at_risk", subject, 1 - forecast.probability_on_time
@@ -196,7 +193,6 @@ class HistoryConsumer:
             },
             cause=cause,
         )
-        await self.publish([], raised)
 
     async def apply(self, conn: Connection, event: events_pb2.ChangeEvent) -> list[str]:
         """Update the tables; the tasks whose risk may have changed."""
@@ -274,7 +270,6 @@ class HistoryConsumer:
             for row, p in zip(targets, predictions, strict=True)
         ]
         titles = {r.task: r.title for r in targets}
-        changed: list[risk_events_pb2.TaskRiskChanged] = []
         async with transaction(self.pool) as conn:
             before = await store.held_scores(conn, [r.task for r in risks])
             for risk in risks:
@@ -287,20 +282,24 @@ class HistoryConsumer:
                 )
                 old = before.get(risk.task, -1.0)
                 if old < 0 or abs(old - risk.probability_late) >= MIN_CHANGE:
-                    changed.append(
-                        risk_events_pb2.TaskRiskChanged(
-                            id=str(uuid.uuid5(EVENT_NAMESPACE, f"{cause}:{risk.task}")),
-                            cause_event_id=cause,
-                            risk=risk,
-                            previous_probability_late=old,
-                        )
+                    event = risk_events_pb2.TaskRiskChanged(
+                        id=str(uuid.uuid5(EVENT_NAMESPACE, f"{cause}:{risk.task}")),
+                        cause_event_id=cause,
+                        risk=risk,
+                        previous_probability_late=old,
                     )
-        raised = await self._raise_alerts(
+                    await store.enqueue(
+                        conn,
+                        event_id=event.id,
+                        subject=TASK_RISK_CHANGED,
+                        aggregate=risk.task,
+                        payload=event.SerializeToString(),
+                    )
+        await self._raise_alerts(
             [alerts.Observation("task_late_risk_high", r.task, r.probability_late) for r in risks],
             titles=titles,
             cause=cause,
         )
-        await self.publish(changed, raised)
         return risks
 
     async def _raise_alerts(
@@ -326,27 +325,18 @@ class HistoryConsumer:
                     message=convert.alert_message(alert, title=titles.get(alert.subject, "")),
                 )
                 if record is not None:
-                    raised.append(
-                        risk_events_pb2.AlertRaised(id=event_id, alert=convert.alert_proto(record))
+                    event = risk_events_pb2.AlertRaised(
+                        id=event_id, alert=convert.alert_proto(record)
                     )
+                    await store.enqueue(
+                        conn,
+                        event_id=event_id,
+                        subject=ALERT_RAISED,
+                        aggregate=alert.subject,
+                        payload=event.SerializeToString(),
+                    )
+                    raised.append(event)
         return raised
-
-    async def publish(
-        self,
-        changed: Sequence[risk_events_pb2.TaskRiskChanged],
-        raised: Sequence[risk_events_pb2.AlertRaised],
-    ) -> None:
-        js = self.js
-        if js is None:
-            if changed or raised:
-                log.warning("not connected to NATS: %d risk events not published", len(changed))
-            return
-        messages = [(TASK_RISK_CHANGED, e.id, e.SerializeToString()) for e in changed]
-        messages += [(ALERT_RAISED, e.id, e.SerializeToString()) for e in raised]
-        for subject, event_id, payload in messages:
-            await js.publish(
-                subject, payload, stream=RISK_STREAM, headers={"Nats-Msg-Id": event_id}
-            )
 
 
 async def rebuild(core: CoreClient, pool: store.Pool, *, projects: Sequence[str] = ()) -> int:

@@ -480,3 +480,14 @@ async def list_alerts(
             (project, before_id, before_id, limit),
         )
         return await cur.fetchall()
+
+
+async def enqueue(
+    conn: Connection, *, event_id: str, subject: str, aggregate: str, payload: bytes
+) -> None:
+    """An event for the outbox relay, in the caller's transaction; a repeated id is a no-op."""
+    await conn.execute(
+        "INSERT INTO outbox (event_id, subject, aggregate, payload) VALUES (%s, %s, %s, %s)"
+        " ON CONFLICT (event_id) DO NOTHING",
+        (event_id, subject, aggregate, payload),
+    )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from services.core.events import windows
+from services.common.outbox import windows
 
 
 def rows(*aggregates: str) -> list[dict[str, object]]:

@@ -1,0 +1,220 @@
+"""The outbox relay: publishes committed events to JetStream in commit order, at least once.
+
+A service writes its events into its own `outbox` table in the transaction that makes the
+change; this relay publishes them. One relay is active per service schema (a PostgreSQL
+advisory lock elects it), so events of one aggregate leave in the order their transactions
+committed. `Nats-Msg-Id` lets JetStream drop the copy a crash between publish and
+mark-as-sent would resend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+import nats
+import psycopg
+from psycopg.rows import dict_row
+
+from services.common.streams import ensure_stream
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """Whose outbox: the schema holding the table, the stream it feeds, the NOTIFY channel."""
+
+    schema: str
+    stream: str
+    subjects: tuple[str, ...]
+
+    @property
+    def channel(self) -> str:
+        return f"planops_{self.schema}_outbox"
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    batch_size: int = 500
+    window: int = 64
+    idle_poll_seconds: float = 1.0
+    retry_seconds: float = 0.5
+    duplicate_window_seconds: float = 600.0
+    stream_replicas: int = 1
+    stream_max_age_hours: float = 168.0
+    keep_sent_hours: float = 24.0
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        outbox: Outbox,
+        database_url: str,
+        nats_url: str,
+        settings: RelaySettings | None = None,
+    ) -> None:
+        self.outbox = outbox
+        self.database_url = database_url
+        self.nats_url = nats_url
+        self.settings = settings or RelaySettings()
+        self.published = 0
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        """Relay until `stop()`; survives NATS and PostgreSQL outages by retrying."""
+        while not self._stopping.is_set():
+            try:
+                await self._run_once()
+            except (TimeoutError, OSError, psycopg.OperationalError, nats.errors.Error) as error:
+                log.warning("%s outbox relay interrupted (%s); retrying", self.outbox.schema, error)
+                await self._sleep(self.settings.retry_seconds)
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def _run_once(self) -> None:
+        async with await psycopg.AsyncConnection.connect(
+            self.database_url,
+            autocommit=True,
+            row_factory=dict_row,
+            options=f"-c search_path={self.outbox.schema},public",
+        ) as conn:
+            while not self._stopping.is_set():
+                row = await (
+                    await conn.execute(
+                        "SELECT pg_try_advisory_lock(hashtext(%s)) AS won",
+                        (f"outbox-relay:{self.outbox.schema}",),
+                    )
+                ).fetchone()
+                if row and row["won"]:
+                    break
+                await self._sleep(self.settings.idle_poll_seconds)
+            else:
+                return
+            log.info("%s outbox relay active", self.outbox.schema)
+            await conn.execute(f"LISTEN {self.outbox.channel}")
+            nc = await nats.connect(
+                self.nats_url,
+                name=f"planops-{self.outbox.schema}-relay",
+                max_reconnect_attempts=-1,
+                reconnect_time_wait=0.25,
+                connect_timeout=2,
+                allow_reconnect=True,
+                error_cb=_nats_error,
+                disconnected_cb=_nats_disconnected,
+                reconnected_cb=_nats_reconnected,
+            )
+            try:
+                js = nc.jetstream(timeout=5)
+                await ensure_stream(
+                    js,
+                    name=self.outbox.stream,
+                    subjects=self.outbox.subjects,
+                    replicas=self.settings.stream_replicas,
+                    max_age_hours=self.settings.stream_max_age_hours,
+                    duplicate_window_seconds=self.settings.duplicate_window_seconds,
+                )
+                await self._relay(conn, js)
+            finally:
+                with contextlib.suppress(Exception):
+                    await nc.drain()
+
+    async def _relay(
+        self, conn: psycopg.AsyncConnection[dict[str, object]], js: nats.js.JetStreamContext
+    ) -> None:
+        sweeps = 0
+        while not self._stopping.is_set():
+            rows = await (
+                await conn.execute(
+                    "SELECT id, event_id, subject, aggregate, payload FROM outbox"
+                    " WHERE sent_time IS NULL ORDER BY id LIMIT %s",
+                    (self.settings.batch_size,),
+                )
+            ).fetchall()
+            for window in windows(rows, size=self.settings.window):
+                await self._publish(conn, js, window)
+            if len(rows) == self.settings.batch_size:
+                continue
+            sweeps += 1
+            if sweeps % 600 == 0:
+                await conn.execute(
+                    "DELETE FROM outbox WHERE sent_time < now() - make_interval(hours => %s)",
+                    (int(self.settings.keep_sent_hours),),
+                )
+            await self._wait_for_notify(conn)
+
+    async def _publish(
+        self,
+        conn: psycopg.AsyncConnection[dict[str, object]],
+        js: nats.js.JetStreamContext,
+        window: list[dict[str, object]],
+    ) -> None:
+        """Publish a window concurrently and mark what JetStream acknowledged.
+
+        A window never holds two events of one aggregate and the next window waits for this
+        one, so a failed publish cannot be overtaken by a later event of its aggregate.
+        """
+        results = await asyncio.gather(
+            *(
+                js.publish(
+                    str(row["subject"]),
+                    bytes(row["payload"]),  # type: ignore[call-overload]
+                    headers={"Nats-Msg-Id": str(row["event_id"])},
+                )
+                for row in window
+            ),
+            return_exceptions=True,
+        )
+        sent = [
+            row["id"]
+            for row, result in zip(window, results, strict=True)
+            if not isinstance(result, BaseException)
+        ]
+        if sent:
+            await conn.execute("UPDATE outbox SET sent_time = now() WHERE id = ANY(%s)", (sent,))
+            self.published += len(sent)
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            raise failures[0]
+
+    async def _wait_for_notify(self, conn: psycopg.AsyncConnection[dict[str, object]]) -> None:
+        """Until an insert is notified, the poll interval passes, or we are stopped."""
+        async for _ in conn.notifies(timeout=self.settings.idle_poll_seconds, stop_after=1):
+            break
+
+
+async def _nats_error(error: Exception) -> None:
+    # nats-py logs every failed reconnect with a traceback by default; one line is enough.
+    log.warning("NATS: %s", error or type(error).__name__)
+
+
+async def _nats_disconnected() -> None:
+    log.warning("NATS disconnected; events wait in the outbox")
+
+
+async def _nats_reconnected() -> None:
+    log.info("NATS reconnected; the outbox drains")
+
+
+def windows(rows: list[dict[str, object]], *, size: int) -> list[list[dict[str, object]]]:
+    """Consecutive runs of `rows`, at most `size` long, with no aggregate twice in a run."""
+    runs: list[list[dict[str, object]]] = []
+    current: list[dict[str, object]] = []
+    seen: set[object] = set()
+    for row in rows:
+        if len(current) == size or row["aggregate"] in seen:
+            runs.append(current)
+            current, seen = [], set()
+        current.append(row)
+        seen.add(row["aggregate"])
+    if current:
+        runs.append(current)
+    return runs
