@@ -27,6 +27,7 @@ from services.common.errors import (
 from services.common.server import Context
 from services.risk import convert, store
 from services.risk import model as risk_model
+from services.risk.consumer import rebuild
 from services.risk.features import FeatureMatrix, task_feature_matrix
 from services.risk.forecast import (
     Dependency,
@@ -374,6 +375,21 @@ class RiskServicer:
                 ),
                 activated=activate,
             )
+
+    async def RebuildHistory(
+        self, request: risk_service_pb2.RebuildHistoryRequest, context: Context
+    ) -> risk_service_pb2.RebuildHistoryResponse:
+        if not current_principal().admin:
+            raise PermissionDenied("rebuilding history needs an admin key", reason="ADMIN_REQUIRED")
+        if len(request.projects) > 1000:
+            raise InvalidArgument.field("projects", "must name at most 1000 projects")
+        projects = [
+            convert.project_id(name, field_name=f"projects[{i}]")
+            for i, name in enumerate(request.projects)
+        ]
+        loaded = await rebuild(self.core, self.pool, projects=projects)
+        log.info("rebuilt history: %d tasks from %s", loaded, projects or "every project")
+        return risk_service_pb2.RebuildHistoryResponse(tasks=loaded)
 
     async def ListModels(
         self, request: risk_service_pb2.ListModelsRequest, context: Context

@@ -14,16 +14,19 @@ import grpc
 import nats
 import pytest
 from planops.core.v1 import task_pb2, task_service_pb2
-from planops.risk.v1 import events_pb2, risk_service_pb2
+from planops.risk.v1 import events_pb2, risk_service_pb2, risk_service_pb2_grpc
 
 from services.cli.client import Client as CliClient
 from services.cli.client import Settings
 from services.common.db import connection
+from services.common.embedded import EmbeddedNats
 from services.common.errors import violations_of
 from services.risk import importer
+from services.risk.app import running_risk
 from services.risk.consumer import RISK_STREAM
+from tests.conftest import start_core
 from tests.core.helpers import Client
-from tests.risk.conftest import Stack, eventually
+from tests.risk.conftest import Stack, eventually, risk_config
 
 
 async def held_count(stack: Stack, where: str) -> int:
@@ -362,3 +365,40 @@ async def test_a_deadline_alert_is_published_once_when_the_forecast_misses_it(
         await sub.unsubscribe()
     finally:
         await nc.drain()
+
+
+async def test_rebuild_loads_history_the_consumer_never_saw(
+    database_url: str, own_nats: EmbeddedNats, tmp_path: Path
+) -> None:
+    async for core_stack in start_core(
+        database_url=database_url, nats_url=own_nats.url, home=tmp_path / "home"
+    ):
+        core = Client(core_stack)
+        await core.create_project("old", time_zone="UTC")
+        names = [(await core.create_task("old", f"old task {i}")).name for i in range(5)]
+        # deliver_new: this risk service never sees the events of the tasks made above.
+        async with (
+            running_risk(risk_config(core_stack, nats_url=own_nats.url), deliver_new=True) as risk,
+            grpc.aio.insecure_channel(f"127.0.0.1:{risk.port}") as channel,
+        ):
+            stub = risk_service_pb2_grpc.RiskServiceStub(channel)
+            md = core_stack.auth()
+            with pytest.raises(grpc.aio.AioRpcError) as bad:
+                await stub.RebuildHistory(
+                    risk_service_pb2.RebuildHistoryRequest(projects=["nope"]), metadata=md
+                )
+            assert [v.field for v in violations_of(bad.value)] == ["projects[0]"]
+            async with connection(risk.consumer.pool) as conn:
+                held = await (
+                    await conn.execute("SELECT count(*) AS n FROM tasks WHERE project = 'old'")
+                ).fetchone()
+            assert held is not None and held["n"] == 0
+
+            reply = await stub.RebuildHistory(
+                risk_service_pb2.RebuildHistoryRequest(projects=["projects/old"]), metadata=md
+            )
+            assert reply.tasks == 5
+            risks = await stub.ListTaskRisks(
+                risk_service_pb2.ListTaskRisksRequest(project="projects/old"), metadata=md
+            )
+            assert sorted(r.task for r in risks.risks) == sorted(names)

@@ -92,3 +92,15 @@ class ListModelsResponse(_message.Message):
     MODELS_FIELD_NUMBER: _ClassVar[int]
     models: _containers.RepeatedCompositeFieldContainer[_risk_pb2.Model]
     def __init__(self, models: _Optional[_Iterable[_Union[_risk_pb2.Model, _Mapping]]] = ...) -> None: ...
+
+class RebuildHistoryRequest(_message.Message):
+    __slots__ = ("projects",)
+    PROJECTS_FIELD_NUMBER: _ClassVar[int]
+    projects: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, projects: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RebuildHistoryResponse(_message.Message):
+    __slots__ = ("tasks",)
+    TASKS_FIELD_NUMBER: _ClassVar[int]
+    tasks: int
+    def __init__(self, tasks: _Optional[int] = ...) -> None: ...

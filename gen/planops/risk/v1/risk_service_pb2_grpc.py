@@ -65,6 +65,11 @@ class RiskServiceStub:
                 request_serializer=planops_dot_risk_dot_v1_dot_risk__service__pb2.ListModelsRequest.SerializeToString,
                 response_deserializer=planops_dot_risk_dot_v1_dot_risk__service__pb2.ListModelsResponse.FromString,
                 _registered_method=True)
+        self.RebuildHistory = channel.unary_unary(
+                '/planops.risk.v1.RiskService/RebuildHistory',
+                request_serializer=planops_dot_risk_dot_v1_dot_risk__service__pb2.RebuildHistoryRequest.SerializeToString,
+                response_deserializer=planops_dot_risk_dot_v1_dot_risk__service__pb2.RebuildHistoryResponse.FromString,
+                _registered_method=True)
 
 
 class RiskServiceServicer:
@@ -114,6 +119,15 @@ class RiskServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RebuildHistory(self, request, context):
+        """Reloads history from core (projects, tasks, transitions, dependencies), for a new
+        installation of risk or lost tables; events older than what was loaded are then skipped
+        (admin only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RiskServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -146,6 +160,11 @@ def add_RiskServiceServicer_to_server(servicer, server):
                     servicer.ListModels,
                     request_deserializer=planops_dot_risk_dot_v1_dot_risk__service__pb2.ListModelsRequest.FromString,
                     response_serializer=planops_dot_risk_dot_v1_dot_risk__service__pb2.ListModelsResponse.SerializeToString,
+            ),
+            'RebuildHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.RebuildHistory,
+                    request_deserializer=planops_dot_risk_dot_v1_dot_risk__service__pb2.RebuildHistoryRequest.FromString,
+                    response_serializer=planops_dot_risk_dot_v1_dot_risk__service__pb2.RebuildHistoryResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -311,6 +330,33 @@ class RiskService:
             '/planops.risk.v1.RiskService/ListModels',
             planops_dot_risk_dot_v1_dot_risk__service__pb2.ListModelsRequest.SerializeToString,
             planops_dot_risk_dot_v1_dot_risk__service__pb2.ListModelsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RebuildHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/planops.risk.v1.RiskService/RebuildHistory',
+            planops_dot_risk_dot_v1_dot_risk__service__pb2.RebuildHistoryRequest.SerializeToString,
+            planops_dot_risk_dot_v1_dot_risk__service__pb2.RebuildHistoryResponse.FromString,
             options,
             channel_credentials,
             insecure,
