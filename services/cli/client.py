@@ -160,6 +160,10 @@ class Client:
                 return
             request.page_token = page.next_page_token
 
+    def every(self, method: Callable[..., Any], request: Any, field: str) -> list[Any]:
+        """All the items of a list call, across its pages (`field` names the repeated field)."""
+        return [item for page in self.pages(method, request) for item in getattr(page, field)]
+
 
 def describe(error: grpc.RpcError, *, address: str) -> str:
     """A refusal or a failure to connect as one line a person can act on."""

@@ -253,10 +253,9 @@ def status(ctx: typer.Context) -> None:
     address = client.settings.address
     health = [(s.rsplit(".", 1)[-1] or "core", client.check(s)) for s in ("", *SERVICES)]
     caller = client.call(client.keys.GetCaller, api_key_service_pb2.GetCallerRequest()).api_key
-    projects = sum(
-        len(page.projects)
-        for page in client.pages(
-            client.projects.ListProjects, project_service_pb2.ListProjectsRequest()
+    projects = len(
+        client.every(
+            client.projects.ListProjects, project_service_pb2.ListProjectsRequest(), "projects"
         )
     )
     who = caller.principal + (" (admin)" if caller.admin else "")
@@ -276,13 +275,9 @@ def status(ctx: typer.Context) -> None:
 def projects_list(ctx: typer.Context, json: Json = False) -> None:
     """List the projects you are a member of (all of them for an admin)."""
     client = connect(ctx)
-    found = [
-        p
-        for page in client.pages(
-            client.projects.ListProjects, project_service_pb2.ListProjectsRequest()
-        )
-        for p in page.projects
-    ]
+    found = client.every(
+        client.projects.ListProjects, project_service_pb2.ListProjectsRequest(), "projects"
+    )
     if json:
         render.print_json(found)
     elif found:
@@ -386,11 +381,7 @@ def members_list(ctx: typer.Context, project: Project, json: Json = False) -> No
     """List a project's members and their roles."""
     client = connect(ctx)
     request = project_service_pb2.ListMembershipsRequest(parent=project_name(project))
-    found = [
-        m
-        for page in client.pages(client.projects.ListMemberships, request)
-        for m in page.memberships
-    ]
+    found = client.every(client.projects.ListMemberships, request, "memberships")
     if json:
         render.print_json(found)
     elif found:
@@ -430,7 +421,7 @@ def people_list(
     request = person_service_pb2.ListPeopleRequest(
         skill=skill.lower(), project=project_name(project) if project else ""
     )
-    found = [p for page in client.pages(client.people.ListPeople, request) for p in page.people]
+    found = client.every(client.people.ListPeople, request, "people")
     if json:
         render.print_json(found)
     elif found:
@@ -547,7 +538,7 @@ def tasks_list(
         overdue=overdue,
         order_by=ORDERS[order],
     )
-    found = [t for page in client.pages(client.tasks.ListTasks, request) for t in page.tasks]
+    found = client.every(client.tasks.ListTasks, request, "tasks")
     if json:
         render.print_json(found)
     elif found:
@@ -693,11 +684,7 @@ def tasks_history(ctx: typer.Context, task: Task, json: Json = False) -> None:
     """List a task's workflow moves, oldest first."""
     client = connect(ctx)
     request = task_service_pb2.ListTaskTransitionsRequest(parent=task_name(task))
-    found = [
-        t
-        for page in client.pages(client.tasks.ListTaskTransitions, request)
-        for t in page.transitions
-    ]
+    found = client.every(client.tasks.ListTaskTransitions, request, "transitions")
     if json:
         render.print_json(found)
     else:
@@ -755,11 +742,7 @@ def deps_list(
     request = task_service_pb2.ListDependenciesRequest(
         parent=project_name(project), task=task_name(task, project=project) if task else ""
     )
-    found = [
-        d
-        for page in client.pages(client.tasks.ListDependencies, request)
-        for d in page.dependencies
-    ]
+    found = client.every(client.tasks.ListDependencies, request, "dependencies")
     if json:
         render.print_json(found)
     elif found:
@@ -794,9 +777,7 @@ def templates_list(ctx: typer.Context, json: Json = False) -> None:
     """List the templates projects can be made from."""
     client = connect(ctx)
     request = template_service_pb2.ListTemplatesRequest()
-    found = [
-        t for page in client.pages(client.templates.ListTemplates, request) for t in page.templates
-    ]
+    found = client.every(client.templates.ListTemplates, request, "templates")
     if json:
         render.print_json(found)
     elif found:
@@ -902,7 +883,7 @@ def keys_list(
     request = api_key_service_pb2.ListApiKeysRequest(
         principal=member_name(principal) if principal else ""
     )
-    found = [k for page in client.pages(client.keys.ListApiKeys, request) for k in page.api_keys]
+    found = client.every(client.keys.ListApiKeys, request, "api_keys")
     if json:
         render.print_json(found)
     else:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextvars
 import functools
-import json
 import logging
 import time
 from concurrent.futures import Executor
@@ -19,6 +17,7 @@ from planops.core.v1 import task_pb2, task_service_pb2
 from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
+from services.common import paging
 from services.common.auth import current_principal
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
@@ -153,17 +152,16 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
         self, request: planner_service_pb2.ListProposalsRequest, context: Context
     ) -> planner_service_pb2.ListProposalsResponse:
         project = convert.project_id(request.parent, field="parent")
-        if request.page_size < 0:
-            raise InvalidArgument.field("page_size", "must not be negative")
-        size = min(request.page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-        before = _decode_token(request.page_token, project)
+        size = paging.page_size(request.page_size, default=DEFAULT_PAGE_SIZE, largest=MAX_PAGE_SIZE)
+        after = paging.decode(request.page_token, query=["proposals", project])
         await self.core.require_role(current_principal(), project, MEMBERS)
         async with connection(self.pool) as conn:
-            rows = await store.list_proposals(conn, project, before_id=before, limit=size + 1)
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = _encode_token(rows[-1].id, project)
+            rows = await store.list_proposals(
+                conn, project, before_id=after[0] if after else None, limit=size + 1
+            )
+        rows, token = paging.page(
+            rows, size, key=lambda last: [last.id], query=["proposals", project]
+        )
         return planner_service_pb2.ListProposalsResponse(
             proposals=[convert.proposal(r) for r in rows], next_page_token=token
         )
@@ -301,20 +299,3 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
             record = await store.get_proposal(conn, project, proposal_id)
         assert record is not None
         return planner_service_pb2.RejectProposalResponse(proposal=convert.proposal(record))
-
-
-def _encode_token(last_id: int, project: str) -> str:
-    raw = json.dumps({"before": last_id, "project": project}).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_token(token: str, project: str) -> int | None:
-    if not token:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        if data["project"] == project:
-            return int(data["before"])
-    except (ValueError, KeyError, TypeError):
-        pass
-    raise InvalidArgument.field("page_token", "is not a token of this listing")

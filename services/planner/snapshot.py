@@ -12,12 +12,11 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import grpc
-import holidays
+from google.protobuf import json_format
 from planops.core.v1 import (
     person_pb2,
     person_service_pb2,
@@ -30,6 +29,7 @@ from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 
 from services.common.core_client import CoreClient, translate
 from services.common.errors import FieldViolation, InvalidArgument
+from services.core.calendar import calendar_of
 from services.planner.model import (
     BusyPeriod,
     Dependency,
@@ -388,23 +388,17 @@ def project_calendar(
     treated as a day off and said so.
     """
     weekdays = frozenset(d - 1 for d in calendar.working_days if 1 <= d <= 7) or frozenset(range(5))
-    days_off = {d for d in (_date(x) for x in calendar.days_off) if d}
-    extra = {d for d in (_date(x) for x in calendar.extra_working_days) if d}
-    country = calendar.holiday_country.upper()
+    # Core's calendar module is the one definition of a working day (holidays, 调休, days off).
+    working_day = calendar_of(
+        json_format.MessageToDict(calendar, preserving_proto_field_name=True)
+    ).is_working_day
     off: set[date] = set()
     skipped = 0
     end = start + timedelta(days=366 * CALENDAR_YEARS)
     day = start
     while day <= end:
         weekly = day.weekday() in weekdays
-        working = _working(
-            day,
-            weekly=weekly,
-            country=country,
-            subdivision=calendar.holiday_subdivision,
-            days_off=days_off,
-            extra=extra,
-        )
+        working = working_day(day)
         if weekly and not working:
             off.add(day)
         elif working and not weekly:
@@ -421,39 +415,6 @@ def project_calendar(
         ProjectCalendar(working_weekdays=weekdays, holidays=frozenset(off), hours_per_day=hours),
         notes,
     )
-
-
-def _working(
-    day: date,
-    *,
-    weekly: bool,
-    country: str,
-    subdivision: str,
-    days_off: set[date],
-    extra: set[date],
-) -> bool:
-    if day in extra:
-        return True
-    if day in days_off:
-        return False
-    if country == "CN":
-        import chinese_calendar
-
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            pass
-    if country and day in _holidays(country, subdivision, day.year):
-        return False
-    return weekly
-
-
-@cache
-def _holidays(country: str, subdivision: str, year: int) -> holidays.HolidayBase:
-    try:
-        return holidays.country_holidays(country, subdiv=subdivision or None, years=year)
-    except NotImplementedError:
-        return holidays.HolidayBase()
 
 
 def _person(

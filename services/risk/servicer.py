@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import time
 from concurrent.futures import Executor
@@ -15,6 +14,7 @@ import numpy as np
 from planops.core.v1 import project_pb2, project_service_pb2, task_pb2, task_service_pb2
 from planops.risk.v1 import risk_pb2, risk_service_pb2
 
+from services.common import paging
 from services.common.auth import current_principal
 from services.common.core_client import ROLE_NAMES, CoreClient, translate
 from services.common.db import connection
@@ -51,12 +51,6 @@ DEPENDENCY_KINDS = {
     task_pb2.DEPENDENCY_TYPE_FINISH_TO_FINISH: DependencyType.FINISH_TO_FINISH,
     task_pb2.DEPENDENCY_TYPE_START_TO_FINISH: DependencyType.START_TO_FINISH,
 }
-
-
-def page_size(value: int, *, default: int, largest: int, field_name: str = "page_size") -> int:
-    if value < 0:
-        raise InvalidArgument.field(field_name, "must not be negative")
-    return min(value or default, largest)
 
 
 def training_config(rows: int) -> TrainingConfig:
@@ -116,7 +110,7 @@ class RiskServicer:
         self, request: risk_service_pb2.ListTaskRisksRequest, context: Context
     ) -> risk_service_pb2.ListTaskRisksResponse:
         project = convert.project_id(request.project, field_name="project")
-        size = page_size(request.page_size, default=20, largest=500)
+        size = paging.page_size(request.page_size, default=20, largest=500)
         await self._member(project)
         async with connection(self.pool) as conn:
             rows = await store.rows(
@@ -276,23 +270,15 @@ class RiskServicer:
         self, request: risk_service_pb2.ListAlertsRequest, context: Context
     ) -> risk_service_pb2.ListAlertsResponse:
         project = convert.project_id(request.project, field_name="project")
-        size = page_size(request.page_size, default=50, largest=500)
-        before = None
-        if request.page_token:
-            try:
-                before = int(base64.urlsafe_b64decode(request.page_token.encode()).decode())
-            except ValueError:
-                raise InvalidArgument.field(
-                    "page_token", "is not a token this call returned"
-                ) from None
+        size = paging.page_size(request.page_size)
+        after = paging.decode(request.page_token, query=["alerts", project])
         await self._member(project)
         found = await store.list_alerts(
-            self.pool, project=project, limit=size + 1, before_id=before
+            self.pool, project=project, limit=size + 1, before_id=after[0] if after else None
         )
-        token = ""
-        if len(found) > size:
-            found = found[:size]
-            token = base64.urlsafe_b64encode(str(found[-1]["id"]).encode()).decode()
+        found, token = paging.page(
+            found, size, key=lambda last: [last["id"]], query=["alerts", project]
+        )
         return risk_service_pb2.ListAlertsResponse(
             alerts=[convert.alert_proto(r) for r in found], next_page_token=token
         )
@@ -394,7 +380,7 @@ class RiskServicer:
     async def ListModels(
         self, request: risk_service_pb2.ListModelsRequest, context: Context
     ) -> risk_service_pb2.ListModelsResponse:
-        size = page_size(request.page_size, default=20, largest=100)
+        size = paging.page_size(request.page_size, default=20, largest=100)
         found = await store.list_models(self.pool, limit=size)
         loop = asyncio.get_running_loop()
         models = []

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
+from services.common import paging
 from services.common.errors import InvalidArgument
-from services.core import paging
 
 
 def test_page_size_defaults_and_caps() -> None:

@@ -6,18 +6,22 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from services.common.errors import InvalidArgument
+
+Row = TypeVar("Row")
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
 
 
-def page_size(requested: int) -> int:
+def page_size(
+    requested: int, *, default: int = DEFAULT_PAGE_SIZE, largest: int = MAX_PAGE_SIZE
+) -> int:
     if requested < 0:
         raise InvalidArgument.field("page_size", "must not be negative")
-    return min(requested or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    return min(requested or default, largest)
 
 
 def _fingerprint(query: Any) -> str:
@@ -31,8 +35,8 @@ def encode(last_key: list[Any], *, query: Any) -> str:
 
 
 def page(
-    rows: list[dict[str, Any]], size: int, *, key: Callable[[dict[str, Any]], list[Any]], query: Any
-) -> tuple[list[dict[str, Any]], str]:
+    rows: list[Row], size: int, *, key: Callable[[Row], list[Any]], query: Any
+) -> tuple[list[Row], str]:
     """The first `size` rows (the query fetched one more to learn whether a page follows)
     and the token for the next page, empty on the last."""
     if len(rows) <= size:
