@@ -32,6 +32,7 @@ class Child:
     name: str
     address: str
     process: subprocess.Popen[bytes]
+    metrics: str = ""
 
 
 def _port_free(port: int) -> bool:
@@ -66,6 +67,9 @@ def wait_serving(address: str, process: subprocess.Popen[bytes], *, timeout: flo
 
 def up(
     core_port: int = typer.Option(50051, help="Port of the core service; the others follow it."),
+    metrics_port: int = typer.Option(
+        9464, help="Port of core's Prometheus /metrics; the others follow it. 0: no metrics."
+    ),
 ) -> None:
     """Start PlanOps: embedded PostgreSQL and NATS (unless DATABASE_URL / NATS_URL are set) and
     every service, wait until each is SERVING, and stop everything on Ctrl-C."""
@@ -105,13 +109,19 @@ def up(
                 "NATS_URL": nats_url,
                 "PLANOPS_HOME": str(home),
             }
+            metrics_variable = f"PLANOPS_{name.upper()}_METRICS_ADDRESS"
+            if metrics_port and not env.optional(metrics_variable):
+                wanted = metrics_port + offset
+                child_env[metrics_variable] = (
+                    f"127.0.0.1:{wanted if _port_free(wanted) else free_port()}"
+                )
             if name != "core":
                 child_env["PLANOPS_CORE_KEY"] = service_key(
                     home, name, core_address=f"127.0.0.1:{core_port}"
                 )
             console.print(f"starting {name} on {address} ...")
             process = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=child_env)
-            children.append(Child(name, address, process))
+            children.append(Child(name, address, process, child_env.get(metrics_variable, "")))
             wait_serving(address, process)
         _show(children, database_url=database_url, nats_url=nats_url, home=home)
         _wait_for_ctrl_c(children)
@@ -183,10 +193,12 @@ def _show(children: list[Child], *, database_url: str, nats_url: str, home: Path
     table.add_column("service")
     table.add_column("address")
     table.add_column("health")
+    table.add_column("metrics")
     for child in children:
-        table.add_row(child.name, child.address, "SERVING")
-    table.add_row("postgres", database_url, "")
-    table.add_row("nats", nats_url, "")
+        metrics = f"http://{child.metrics}/metrics" if child.metrics else ""
+        table.add_row(child.name, child.address, "SERVING", metrics)
+    table.add_row("postgres", database_url, "", "")
+    table.add_row("nats", nats_url, "", "")
     console.print(table)
     console.print(
         f"admin API key: {home / 'admin.key'}  (export PLANOPS_API_KEY=$(cat {home / 'admin.key'}))"

@@ -17,6 +17,7 @@ from planops.core.v1 import (
     task_service_pb2_grpc,
 )
 
+from services.common import tracing
 from services.common.auth import Principal
 from services.common.errors import (
     InvalidArgument,
@@ -26,13 +27,21 @@ from services.common.errors import (
     Unauthenticated,
     Unavailable,
 )
+from services.common.logs import request_id_var
 
 ROLE_NAMES = {1: "manager", 2: "executor", 3: "reviewer", 4: "viewer"}
 
 
 def metadata_for(key: str, **headers: str) -> tuple[tuple[str, str], ...]:
+    """Outgoing metadata: the key, `x-planops-*` headers, and what lets the call be followed
+    across services (the request id being served, and the trace context when tracing)."""
     extra = tuple((f"x-planops-{k.replace('_', '-')}", v) for k, v in headers.items() if v)
-    return (("authorization", f"Bearer {key}"), *extra)
+    request_id = request_id_var.get()
+    if request_id and "request_id" not in headers:
+        extra += (("x-planops-request-id", request_id),)
+    carrier: dict[str, str] = {}
+    tracing.inject(carrier)
+    return (("authorization", f"Bearer {key}"), *extra, *carrier.items())
 
 
 def translate(error: grpc.RpcError, *, what: str) -> PlanOpsError:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import grpc
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
 DOMAIN = "planops.dev"
@@ -33,12 +33,14 @@ class PlanOpsError(Exception):
         reason: str | None = None,
         violations: Sequence[FieldViolation] = (),
         metadata: Mapping[str, str] | None = None,
+        retry_after_seconds: float | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.reason = reason or self.default_reason
         self.violations = tuple(violations)
         self.metadata = dict(metadata or {})
+        self.retry_after_seconds = retry_after_seconds
 
     def to_status(self) -> status_pb2.Status:
         details: list[any_pb2.Any] = []
@@ -59,6 +61,12 @@ class PlanOpsError(Exception):
             packed = any_pb2.Any()
             packed.Pack(bad)
             details.append(packed)
+        if self.retry_after_seconds is not None:
+            delay = duration_pb2.Duration()
+            delay.FromMicroseconds(max(1, int(self.retry_after_seconds * 1_000_000)))
+            retry = any_pb2.Any()
+            retry.Pack(error_details_pb2.RetryInfo(retry_delay=delay))
+            details.append(retry)
         return status_pb2.Status(
             code=getattr(code_pb2, self.code.name), message=self.message, details=details
         )
@@ -157,3 +165,17 @@ def reason_of(error: grpc.RpcError) -> str:
                 detail.Unpack(info)
                 return str(info.reason)
     return ""
+
+
+def retry_delay_of(error: grpc.RpcError) -> float | None:
+    """The `RetryInfo` delay, in seconds, a client received, or None."""
+    from grpc_status import rpc_status
+
+    status = rpc_status.from_call(error)
+    if status is not None:
+        for detail in status.details:
+            if detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
+                info = error_details_pb2.RetryInfo()
+                detail.Unpack(info)
+                return float(info.retry_delay.ToMicroseconds()) / 1_000_000
+    return None

@@ -12,15 +12,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import nats
 import psycopg
 from psycopg.rows import dict_row
 
+from services.common import metrics
 from services.common.streams import ensure_stream
 
 log = logging.getLogger(__name__)
+
+# The request that caused an event, so consumers can log under the same id.
+REQUEST_ID_HEADER = "X-Planops-Request-Id"
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,8 @@ class Outbox:
     schema: str
     stream: str
     subjects: tuple[str, ...]
+    # The request id an event's payload carries, sent as the `REQUEST_ID_HEADER` header.
+    request_id_of: Callable[[bytes], str] | None = None
 
     @property
     def channel(self) -> str:
@@ -63,6 +71,9 @@ class OutboxRelay:
         self.settings = settings or RelaySettings()
         self.published = 0
         self._stopping = asyncio.Event()
+        self._backlog = metrics.OUTBOX_BACKLOG.labels(outbox.schema)
+        self._published = metrics.OUTBOX_PUBLISHED.labels(outbox.schema)
+        self._lag = metrics.OUTBOX_LAG.labels(outbox.schema)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -100,6 +111,8 @@ class OutboxRelay:
             else:
                 return
             log.info("%s outbox relay active", self.outbox.schema)
+            # Measured before NATS is reached, so a backlog shows while NATS is down.
+            await self._measure_backlog(conn)
             await conn.execute(f"LISTEN {self.outbox.channel}")
             nc = await nats.connect(
                 self.nats_url,
@@ -134,15 +147,22 @@ class OutboxRelay:
         while not self._stopping.is_set():
             rows = await (
                 await conn.execute(
-                    "SELECT id, event_id, subject, aggregate, payload FROM outbox"
-                    " WHERE sent_time IS NULL ORDER BY id LIMIT %s",
+                    "SELECT id, event_id, subject, aggregate, payload,"
+                    " extract(epoch FROM clock_timestamp() - create_time)::float8 AS age"
+                    " FROM outbox WHERE sent_time IS NULL ORDER BY id LIMIT %s",
                     (self.settings.batch_size,),
                 )
             ).fetchall()
+            fetched = time.monotonic()
+            if len(rows) == self.settings.batch_size:
+                await self._measure_backlog(conn)
+            else:
+                self._backlog.set(len(rows))
             for window in windows(rows, size=self.settings.window):
-                await self._publish(conn, js, window)
+                await self._publish(conn, js, window, fetched=fetched)
             if len(rows) == self.settings.batch_size:
                 continue
+            self._backlog.set(0)
             sweeps += 1
             if sweeps % 600 == 0:
                 await conn.execute(
@@ -156,6 +176,8 @@ class OutboxRelay:
         conn: psycopg.AsyncConnection[dict[str, object]],
         js: nats.js.JetStreamContext,
         window: list[dict[str, object]],
+        *,
+        fetched: float,
     ) -> None:
         """Publish a window concurrently and mark what JetStream acknowledged.
 
@@ -167,23 +189,47 @@ class OutboxRelay:
                 js.publish(
                     str(row["subject"]),
                     bytes(row["payload"]),  # type: ignore[call-overload]
-                    headers={"Nats-Msg-Id": str(row["event_id"])},
+                    headers=self._headers(row),
                 )
                 for row in window
             ),
             return_exceptions=True,
         )
-        sent = [
-            row["id"]
+        acknowledged = time.monotonic()
+        sent_rows = [
+            row
             for row, result in zip(window, results, strict=True)
             if not isinstance(result, BaseException)
         ]
-        if sent:
+        if sent_rows:
+            sent = [row["id"] for row in sent_rows]
             await conn.execute("UPDATE outbox SET sent_time = now() WHERE id = ANY(%s)", (sent,))
             self.published += len(sent)
+            self._published.inc(len(sent))
+            waited = acknowledged - fetched
+            for row in sent_rows:
+                self._lag.observe(max(0.0, float(row["age"]) + waited))  # type: ignore[arg-type]
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:
             raise failures[0]
+
+    def _headers(self, row: dict[str, object]) -> dict[str, str]:
+        headers = {"Nats-Msg-Id": str(row["event_id"])}
+        if self.outbox.request_id_of is not None:
+            try:
+                request_id = self.outbox.request_id_of(bytes(row["payload"]))  # type: ignore[call-overload]
+            except Exception:  # a payload it cannot read still goes out, without the header
+                log.warning("no request id in event %s", row["event_id"], exc_info=True)
+                request_id = ""
+            if request_id:
+                headers[REQUEST_ID_HEADER] = request_id
+        return headers
+
+    async def _measure_backlog(self, conn: psycopg.AsyncConnection[dict[str, object]]) -> None:
+        row = await (
+            await conn.execute("SELECT count(*) AS n FROM outbox WHERE sent_time IS NULL")
+        ).fetchone()
+        self._backlog.set(int(row["n"]) if row else 0)  # type: ignore[call-overload]
 
     async def _wait_for_notify(self, conn: psycopg.AsyncConnection[dict[str, object]]) -> None:
         """Until an insert is notified, the poll interval passes, or we are stopped."""

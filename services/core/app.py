@@ -100,6 +100,7 @@ async def running_core(config: Config) -> AsyncIterator[RunningCore]:
             address=config.address,
             authenticate=KeyAuthenticator(pool),
             max_concurrent_rpcs=config.max_concurrent_rpcs,
+            options=config.server,
         )
         relay = OutboxRelay(
             outbox=OUTBOX,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.common.config import Env
+from services.common.server import ServerOptions
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Config:
     log_level: str
     stream_replicas: int = 1
     new_admin_key: bool = False
+    server: ServerOptions = field(default_factory=ServerOptions)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -34,4 +36,5 @@ class Config:
             log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
             stream_replicas=e.int("PLANOPS_STREAM_REPLICAS", 1),
             new_admin_key=e.bool("PLANOPS_NEW_ADMIN_KEY", False),
+            server=ServerOptions.from_env(e, "core"),
         )

@@ -69,6 +69,7 @@ async def running_nlp(
                 address=config.address,
                 authenticate=CoreAuthenticator(channel),
                 max_concurrent_rpcs=config.max_concurrent_rpcs,
+                options=config.server,
             )
             port = await server.start()
             try:

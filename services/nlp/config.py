@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.common.config import ConfigError, Env
+from services.common.server import ServerOptions
 from services.nlp.notes import SPACY_MODEL
 
 
@@ -23,6 +24,7 @@ class Config:
     extract_workers: int
     spacy_model: str | None
     log_level: str
+    server: ServerOptions = field(default_factory=ServerOptions)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -44,4 +46,5 @@ class Config:
             extract_workers=workers,
             spacy_model=None if spacy_model.lower() == "none" else spacy_model,
             log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
+            server=ServerOptions.from_env(e, "nlp"),
         )

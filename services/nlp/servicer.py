@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from datetime import date
@@ -18,6 +19,7 @@ from planops.core.v1 import (
 from planops.nlp.v1 import nlp_service_pb2, nlp_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
+from services.common import metrics
 from services.common.auth import current_principal
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
@@ -169,10 +171,15 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
         loop = asyncio.get_running_loop()
         remaining = context.time_remaining()
         budget = None if remaining is None else max(remaining - DEADLINE_MARGIN, 0.01)
+        started = time.monotonic()
         try:
-            return await asyncio.wait_for(
+            found = await asyncio.wait_for(
                 loop.run_in_executor(self.executor, self.extractor.extract, request), budget
             )
+            metrics.NLP_SECONDS.labels(found.language or "unknown").observe(
+                time.monotonic() - started
+            )
+            return found
         except TimeoutError:
             raise DeadlineExceeded(
                 "the notes could not be read within the call's deadline; allow more time",

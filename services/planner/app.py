@@ -71,6 +71,7 @@ async def running_planner(config: Config) -> AsyncIterator[RunningPlanner]:
                 address=config.address,
                 authenticate=CoreAuthenticator(channel),
                 max_concurrent_rpcs=config.max_concurrent_rpcs,
+                options=config.server,
             )
             port = await server.start()
             try:

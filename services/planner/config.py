@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.common.config import ConfigError, Env
+from services.common.server import ServerOptions
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Config:
     pool_max: int
     max_concurrent_rpcs: int
     log_level: str
+    server: ServerOptions = field(default_factory=ServerOptions)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -49,4 +51,5 @@ class Config:
             pool_max=e.int("PLANOPS_PLANNER_POOL_MAX", 8),
             max_concurrent_rpcs=e.int("PLANOPS_PLANNER_MAX_CONCURRENT_RPCS", 64),
             log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
+            server=ServerOptions.from_env(e, "planner"),
         )

@@ -17,7 +17,7 @@ from planops.core.v1 import task_pb2, task_service_pb2
 from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
-from services.common import paging
+from services.common import metrics, paging
 from services.common.auth import current_principal
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
@@ -134,7 +134,9 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
                     [FieldViolation(v.field, v.description) for v in error.violations], found
                 )
             ) from error
-        log.info("solved %s in %.2f s: %s", project, time.monotonic() - started, result.status)
+        elapsed = time.monotonic() - started
+        metrics.observe_solve(status=result.status.value, seconds=elapsed, gap=result.gap)
+        log.info("solved %s in %.2f s: %s", project, elapsed, result.status)
         return result
 
     async def GetProposal(

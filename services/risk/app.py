@@ -116,6 +116,7 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
                 address=config.address,
                 authenticate=CoreAuthenticator(channel),
                 max_concurrent_rpcs=config.max_concurrent_rpcs,
+                options=config.server,
             )
             port = await server.start()
             try:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.common.config import ConfigError, Env
+from services.common.server import ServerOptions
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Config:
     retrain_check_seconds: float = 300.0
     deadline_alert_threshold: float = 0.5
     deadline_alert_rearm_below: float = 0.4
+    server: ServerOptions = field(default_factory=ServerOptions)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -65,4 +67,5 @@ class Config:
             deadline_alert_rearm_below=e.float(
                 "PLANOPS_RISK_DEADLINE_ALERT_REARM_BELOW", min(0.4, deadline)
             ),
+            server=ServerOptions.from_env(e, "risk"),
         )

@@ -30,9 +30,12 @@ from planops.core.v1 import (
 from planops.risk.v1 import events_pb2 as risk_events_pb2
 from planops.risk.v1 import risk_pb2
 
+from services.common import metrics
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
 from services.common.errors import FailedPrecondition
+from services.common.logs import request_id_var
+from services.common.outbox import REQUEST_ID_HEADER
 from services.common.streams import ensure_stream
 from services.risk import alerts, convert, store
 from services.risk.forecast import weekday_calendar
@@ -136,7 +139,10 @@ class HistoryConsumer:
                 except (nats.errors.TimeoutError, TimeoutError):
                     continue
                 for message in messages:
-                    await self.handle(message.data)
+                    if message.metadata.num_delivered and message.metadata.num_delivered > 1:
+                        metrics.CONSUMER_REDELIVERIES.labels(self.settings.durable).inc()
+                    headers = message.headers or {}
+                    await self.handle(message.data, request_id=headers.get(REQUEST_ID_HEADER, ""))
                     await message.ack()
         finally:
             # A pull subscription with a fetch outstanding keeps drain() waiting for its
@@ -146,15 +152,39 @@ class HistoryConsumer:
                     await sub.unsubscribe()
                 await nc.drain()
 
-    async def handle(self, data: bytes) -> bool:
-        """Apply one event; False when its id was seen before or it changed nothing."""
+    async def handle(self, data: bytes, *, request_id: str = "") -> bool:
+        """Apply one event; False when its id was seen before or it changed nothing.
+
+        Log lines meanwhile carry the id of the request that caused the event (the message's
+        header, else the event's own field)."""
         event = events_pb2.ChangeEvent.FromString(data)
+        token = request_id_var.set(request_id or event.request_id)
+        try:
+            return await self._handle(event)
+        finally:
+            request_id_var.reset(token)
+
+    async def _handle(self, event: events_pb2.ChangeEvent) -> bool:
         self.received += 1
+        durable = self.settings.durable
         async with transaction(self.pool) as conn:
             if not await store.claim_event(conn, event_id=event.id, event_type=event.type):
+                metrics.CONSUMER_EVENTS.labels(durable, "duplicate").inc()
+                log.debug("event %s (%s) seen before; skipped", event.id, event.type)
                 return False
             affected = await self.apply(conn, event)
         self.applied += 1
+        metrics.CONSUMER_EVENTS.labels(durable, "applied").inc()
+        if event.HasField("time"):
+            lag = datetime.now(UTC) - event.time.ToDatetime(tzinfo=UTC)
+            metrics.CONSUMER_LAG.labels(durable).observe(max(0.0, lag.total_seconds()))
+        log.debug(
+            "applied %s %s of %s: %d tasks to re-score",
+            event.type,
+            event.id,
+            event.aggregate,
+            len(affected),
+        )
         if affected:
             await self.rescore(affected, cause=event.id)
             for project in {task.split("/")[1] for task in affected}:

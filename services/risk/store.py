@@ -17,6 +17,7 @@ import numpy as np
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from services.common import metrics
 from services.common.db import Connection, connection
 from services.risk import model as risk_model
 from services.risk.convert import AssigneeRecord, TaskRow, assignee_record, history
@@ -341,11 +342,13 @@ class Scorer:
     async def load(self) -> None:
         self.model = await load_active(self.pool)
         self._checked = time.monotonic()
+        metrics.set_risk_model(self.model.version.version if self.model else "prior")
         log.info("risk model: %s", self.model.version.version if self.model else "none yet (prior)")
 
     def activate(self, model: RiskModel) -> None:
         self.model = model
         self._checked = time.monotonic()
+        metrics.set_risk_model(model.version.version)
 
     async def current(self) -> RiskModel | None:
         if time.monotonic() - self._checked > self.refresh_seconds:
@@ -367,7 +370,10 @@ class Scorer:
         model = await self.current()
         day = today or datetime.now(UTC).date()
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, predict, model, data, day)
+        with metrics.RISK_SCORE_SECONDS.time():
+            found = await loop.run_in_executor(self.executor, predict, model, data, day)
+        metrics.RISK_SCORED.inc(len(found))
+        return found
 
 
 def predict(model: RiskModel | None, data: ScoringInput, today: date) -> list[RiskPrediction]:
