@@ -31,6 +31,8 @@ def available() -> bool:
 
 
 _configured = False
+# The provider spans go to: the global one, unless `use_provider` chose another (tests).
+_provider: Any = None
 
 
 def configure(service: str, env: Mapping[str, str]) -> bool:
@@ -68,11 +70,11 @@ def configure(service: str, env: Mapping[str, str]) -> bool:
 @contextlib.contextmanager
 def server_span(method: str, metadata: Mapping[str, str]) -> Iterator[Any]:
     """A span for one incoming call, continuing the caller's trace (`traceparent`)."""
-    if trace is None or propagate is None:
+    if trace is None or propagate is None or not (_configured or _provider is not None):
         yield None
         return
     parent = propagate.extract(dict(metadata))
-    tracer = trace.get_tracer(_TRACER_NAME)
+    tracer = trace.get_tracer(_TRACER_NAME, tracer_provider=_provider)
     service, _, name = method.lstrip("/").partition("/")
     with tracer.start_as_current_span(
         method.lstrip("/"),
@@ -85,6 +87,12 @@ def server_span(method: str, metadata: Mapping[str, str]) -> Iterator[Any]:
         yield span
 
 
+def use_provider(provider: Any) -> None:
+    """Send spans to `provider` instead of the global one; None goes back to the global."""
+    global _provider
+    _provider = provider
+
+
 def set_code(span: Any, code: str) -> None:
     if span is None or trace is None:
         return
@@ -95,5 +103,5 @@ def set_code(span: Any, code: str) -> None:
 
 def inject(carrier: MutableMapping[str, str]) -> None:
     """Put the current trace context (`traceparent`) into outgoing metadata."""
-    if propagate is not None:
+    if propagate is not None and (_configured or _provider is not None):
         propagate.inject(carrier)

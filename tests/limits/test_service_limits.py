@@ -1,0 +1,90 @@
+"""The planner's problem size and solve time, and the length of meeting notes."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from planops.nlp.v1 import nlp_service_pb2
+from planops.planner.v1 import planner_service_pb2
+from prometheus_client import REGISTRY
+
+from services.nlp.notes import Extractor
+from services.nlp.servicer import MAX_TEXT
+from services.planner.convert import MAX_TIME_LIMIT_S
+from tests.conftest import CoreUnderTest
+from tests.core.helpers import Client, invalid_fields, refused
+from tests.limits.stacks import add_tasks, nlp_beside, planner_beside, project_with_people
+
+
+def sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    # The rules pipeline: the limit is the service's, not spaCy's, and it loads at once.
+    return Extractor.load(spacy_model=None)
+
+
+async def test_the_planner_plans_at_most_max_tasks_open_tasks(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    await project_with_people(admin, "promo")
+    await add_tasks(admin, "promo", 3)
+    async with planner_beside(core, max_tasks=3) as planner:
+        solves = sample("planops_planner_solve_seconds_count", status="OPTIMAL")
+        request = planner_service_pb2.ProposeScheduleRequest(
+            project="projects/promo", time_limit_seconds=MAX_TIME_LIMIT_S
+        )
+        reply = await planner.ProposeSchedule(request, metadata=admin.md)
+        assert len(reply.proposal.items) == 3
+        assert sample("planops_planner_solve_seconds_count", status="OPTIMAL") == solves + 1
+
+        await add_tasks(admin, "promo", 1)
+        error = await refused(
+            planner.ProposeSchedule(request, metadata=admin.md),
+            grpc.StatusCode.INVALID_ARGUMENT,
+        )
+        assert "4 open tasks" in (error.details() or "")
+        assert "at most 3" in (error.details() or "")
+
+
+async def test_the_solve_time_limit_is_at_most_300_seconds(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    await project_with_people(admin, "promo")
+    await add_tasks(admin, "promo", 1)
+    async with planner_beside(core) as planner:
+        for too_much in (MAX_TIME_LIMIT_S + 1, -1.0):
+            fields = await invalid_fields(
+                planner.ProposeSchedule(
+                    planner_service_pb2.ProposeScheduleRequest(
+                        project="projects/promo", time_limit_seconds=too_much
+                    ),
+                    metadata=admin.md,
+                )
+            )
+            assert fields == {"time_limit_seconds"}
+
+
+async def test_notes_are_at_most_100_000_characters(
+    core: CoreUnderTest, extractor: Extractor
+) -> None:
+    admin = Client(core)
+    await admin.create_project("promo")
+    line = "Ana will send the banner drafts by Friday.\n"
+    text = (line * (MAX_TEXT // len(line) + 1))[:MAX_TEXT]
+    async with nlp_beside(core, extractor) as nlp:
+        extractions = sample("planops_nlp_extract_seconds_count", language="en")
+
+        def request(body: str) -> nlp_service_pb2.ExtractActionItemsRequest:
+            return nlp_service_pb2.ExtractActionItemsRequest(
+                project="projects/promo", text=body, meeting_date="2026-11-27"
+            )
+
+        reply = await nlp.ExtractActionItems(request(text), metadata=admin.md, timeout=120)
+        assert reply.notes.items
+        assert sample("planops_nlp_extract_seconds_count", language="en") == extractions + 1
+
+        fields = await invalid_fields(
+            nlp.ExtractActionItems(request(text + "x"), metadata=admin.md)
+        )
+        assert fields == {"text"}
