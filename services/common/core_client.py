@@ -30,6 +30,14 @@ from services.common.errors import (
 from services.common.logs import request_id_var
 
 ROLE_NAMES = {1: "manager", 2: "executor", 3: "reviewer", 4: "viewer"}
+# A full page of core's largest resources (500 tasks of 20,000-character descriptions) is
+# about 11 MB, past gRPC's default 4 MiB for a received message.
+CHANNEL_OPTIONS = (("grpc.max_receive_message_length", 64 * 1024 * 1024),)
+
+
+def channel_to(address: str) -> grpc.aio.Channel:
+    """A channel from one service to another, able to receive a full page of anything."""
+    return grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
 
 
 def metadata_for(key: str, **headers: str) -> tuple[tuple[str, str], ...]:

@@ -10,10 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import grpc
 from planops.nlp.v1 import nlp_service_pb2_grpc
 
-from services.common.core_client import CoreAuthenticator, CoreClient
+from services.common.core_client import CoreAuthenticator, CoreClient, channel_to
 from services.common.db import migrate, pool_for
 from services.common.server import Binding, GrpcServer
 from services.nlp import migrations
@@ -53,7 +52,7 @@ async def running_nlp(
     try:
         async with (
             pool_for(config.database_url, schema="nlp", max_size=config.pool_max) as pool,
-            grpc.aio.insecure_channel(config.core_address) as channel,
+            channel_to(config.core_address) as channel,
         ):
             await pool.wait()
             core = CoreClient(channel, config.core_key)

@@ -9,10 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import grpc
 from planops.planner.v1 import planner_service_pb2_grpc
 
-from services.common.core_client import CoreAuthenticator, CoreClient
+from services.common.core_client import CoreAuthenticator, CoreClient, channel_to
 from services.common.db import migrate, pool_for
 from services.common.server import Binding, GrpcServer
 from services.planner import migrations
@@ -44,14 +43,10 @@ async def running_planner(config: Config) -> AsyncIterator[RunningPlanner]:
                 pool_for(config.database_url, schema="planner", max_size=config.pool_max)
             )
             await pool.wait()
-            channel = await stack.enter_async_context(
-                grpc.aio.insecure_channel(config.core_address)
-            )
+            channel = await stack.enter_async_context(channel_to(config.core_address))
             risk = None
             if config.risk_address:
-                risk = await stack.enter_async_context(
-                    grpc.aio.insecure_channel(config.risk_address)
-                )
+                risk = await stack.enter_async_context(channel_to(config.risk_address))
             servicer = PlannerServicer(
                 pool=pool,
                 core=CoreClient(channel, config.core_key),

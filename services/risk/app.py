@@ -10,10 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import grpc
 from planops.risk.v1 import risk_service_pb2_grpc
 
-from services.common.core_client import CoreAuthenticator, CoreClient
+from services.common.core_client import CoreAuthenticator, CoreClient, channel_to
 from services.common.db import migrate, pool_for
 from services.common.errors import FailedPrecondition
 from services.common.outbox import Outbox, OutboxRelay
@@ -67,7 +66,7 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
     try:
         async with (
             pool_for(config.database_url, schema="risk", max_size=config.pool_max) as pool,
-            grpc.aio.insecure_channel(config.core_address) as channel,
+            channel_to(config.core_address) as channel,
         ):
             await pool.wait()
             scorer = Scorer(pool, executor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
+from planops.core.v1 import person_pb2, task_pb2, task_service_pb2
 from planops.nlp.v1 import nlp_service_pb2
 from planops.planner.v1 import planner_service_pb2
 from prometheus_client import REGISTRY
@@ -88,3 +89,40 @@ async def test_notes_are_at_most_100_000_characters(
             nlp.ExtractActionItems(request(text + "x"), metadata=admin.md)
         )
         assert fields == {"text"}
+
+
+async def test_the_planner_reads_a_page_of_tasks_larger_than_grpcs_default(
+    core: CoreUnderTest,
+) -> None:
+    """220 tasks of 20,000 characters: one page of ListTasks is 4.4 MB, past the 4 MiB a
+    gRPC channel receives by default; the planner's channel to core takes it."""
+    admin = Client(core)
+    await project_with_people(admin, "promo")
+    for first in range(0, 220, 110):
+        await admin.tasks.BatchCreateTasks(
+            task_service_pb2.BatchCreateTasksRequest(
+                parent="projects/promo",
+                requests=[
+                    task_service_pb2.CreateTaskRequest(
+                        parent="projects/promo",
+                        task=task_pb2.Task(
+                            title=f"Banner {i}",
+                            description="d" * 20_000,
+                            estimate_hours=2,
+                            required_skills=[person_pb2.Skill(skill="design", level=2)],
+                        ),
+                    )
+                    for i in range(first, first + 110)
+                ],
+            ),
+            metadata=admin.md,
+        )
+    async with planner_beside(core) as planner:
+        reply = await planner.ProposeSchedule(
+            planner_service_pb2.ProposeScheduleRequest(
+                project="projects/promo", time_limit_seconds=1
+            ),
+            metadata=admin.md,
+            timeout=120,
+        )
+    assert len(reply.proposal.items) == 220
