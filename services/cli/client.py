@@ -22,6 +22,7 @@ from planops.core.v1 import (
 )
 
 from services.common.config import Env
+from services.common.core_client import CHANNEL_OPTIONS
 from services.common.errors import reason_of, violations_of
 
 DEFAULT_ADDRESS = "127.0.0.1:50051"
@@ -105,7 +106,7 @@ class Client:
     channel: grpc.Channel = field(init=False)
 
     def __post_init__(self) -> None:
-        self.channel = grpc.insecure_channel(self.settings.address)
+        self.channel = grpc.insecure_channel(self.settings.address, options=CHANNEL_OPTIONS)
         self.projects = _stub(project_service_pb2_grpc.ProjectServiceStub, self.channel)
         self.people = _stub(person_service_pb2_grpc.PersonServiceStub, self.channel)
         self.tasks = _stub(task_service_pb2_grpc.TaskServiceStub, self.channel)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import grpc
 import pytest
 from planops.core.v1 import person_pb2, task_pb2, task_service_pb2
@@ -12,6 +14,7 @@ from prometheus_client import REGISTRY
 from services.nlp.notes import Extractor
 from services.nlp.servicer import MAX_TEXT
 from services.planner.convert import MAX_TIME_LIMIT_S
+from tests.cli.test_main import ok, planops
 from tests.conftest import CoreUnderTest
 from tests.core.helpers import Client, invalid_fields, refused
 from tests.limits.stacks import add_tasks, nlp_beside, planner_beside, project_with_people
@@ -91,20 +94,16 @@ async def test_notes_are_at_most_100_000_characters(
         assert fields == {"text"}
 
 
-async def test_the_planner_reads_a_page_of_tasks_larger_than_grpcs_default(
-    core: CoreUnderTest,
-) -> None:
+async def long_tasks(admin: Client, project: str) -> None:
     """220 tasks of 20,000 characters: one page of ListTasks is 4.4 MB, past the 4 MiB a
-    gRPC channel receives by default; the planner's channel to core takes it."""
-    admin = Client(core)
-    await project_with_people(admin, "promo")
+    gRPC channel receives by default."""
     for first in range(0, 220, 110):
         await admin.tasks.BatchCreateTasks(
             task_service_pb2.BatchCreateTasksRequest(
-                parent="projects/promo",
+                parent=f"projects/{project}",
                 requests=[
                     task_service_pb2.CreateTaskRequest(
-                        parent="projects/promo",
+                        parent=f"projects/{project}",
                         task=task_pb2.Task(
                             title=f"Banner {i}",
                             description="d" * 20_000,
@@ -117,6 +116,14 @@ async def test_the_planner_reads_a_page_of_tasks_larger_than_grpcs_default(
             ),
             metadata=admin.md,
         )
+
+
+async def test_pages_larger_than_grpcs_default_reach_the_planner_and_the_cli(
+    core: CoreUnderTest,
+) -> None:
+    admin = Client(core)
+    await project_with_people(admin, "promo")
+    await long_tasks(admin, "promo")
     async with planner_beside(core) as planner:
         reply = await planner.ProposeSchedule(
             planner_service_pb2.ProposeScheduleRequest(
@@ -126,3 +133,5 @@ async def test_the_planner_reads_a_page_of_tasks_larger_than_grpcs_default(
             timeout=120,
         )
     assert len(reply.proposal.items) == 220
+    listed = json.loads(ok(await planops(core, "tasks", "list", "promo", "--json")))
+    assert len(listed) == 220
