@@ -685,6 +685,36 @@ def lag_report(points: list[tuple[float, float]], *, warmup_s: float) -> dict[st
     }
 
 
+def histogram_quantile(samples: dict[str, float], name: str, q: float) -> float | None:
+    """The bucket bound under which `q` of a Prometheus histogram's observations fall."""
+    buckets = sorted(
+        (float(key.split('le="')[1].split('"')[0]), value)
+        for key, value in samples.items()
+        if key.startswith(f"{name}_bucket{{") and 'le="' in key
+    )
+    if not buckets or buckets[-1][1] == 0:
+        return None
+    total = buckets[-1][1]
+    return next(bound for bound, count in buckets if count >= q * total)
+
+
+def consumer_view(stack: Stack) -> dict[str, Any]:
+    """risk's consumer as its own /metrics sees it (histogram buckets: coarse)."""
+    core = scrape(stack.services["core"].metrics)
+    risk = scrape(stack.services["risk"].metrics)
+    lag = "planops_consumer_event_lag_seconds"
+    published = core.get('planops_outbox_published_total{outbox="core"}', 0.0)
+    taken = sum(v for k, v in risk.items() if k.startswith("planops_consumer_events_total{"))
+    return {
+        "events_published_by_core": published,
+        "events_taken_by_risk": taken,
+        "backlog_at_end": published - taken,
+        "lag_p50_s_at_most": histogram_quantile(risk, lag, 0.5),
+        "lag_p99_s_at_most": histogram_quantile(risk, lag, 0.99),
+        "redeliveries": risk.get('planops_consumer_redeliveries_total{consumer="risk"}', 0.0),
+    }
+
+
 def metric_totals(stack: Stack) -> dict[str, Any]:
     """A few counters from each service's /metrics, to check the services' own view."""
     totals: dict[str, Any] = {}
@@ -763,10 +793,12 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
             "memory": memory,
             "cpu_seconds": cpu,
             "service_metrics": await asyncio.to_thread(metric_totals, stack),
+            "risk_consumer": await asyncio.to_thread(consumer_view, stack),
         }
         report["targets"] = {
             "memory_bounded": all(m["bounded"] for m in memory.values()),
             "event_lag_p99_under_1s": events["p99_ms"] < 1000,
+            "rescore_lag_p99_under_1s": report["rescore_lag"]["p99_ms"] < 1000,
             "zero_unexpected_errors": unexpected == 0 and load.skipped == 0,
         }
         return report
@@ -811,6 +843,7 @@ def main() -> None:
         )
     print(f"  event lag {report['event_lag']}")
     print(f"  rescore lag {report['rescore_lag']}")
+    print(f"  risk consumer {report['risk_consumer']}")
     for name, m in report["memory"].items():
         print(
             f"  {name:8s} RSS {m['rss_after_warmup_mb']} -> {m['rss_end_mb']} MB, "
