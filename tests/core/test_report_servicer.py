@@ -5,7 +5,9 @@ and per iteration. March 2nd 2026 is a Monday."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
@@ -21,6 +23,7 @@ from planops.core.v1 import (
     task_service_pb2,
 )
 
+from tests.cli.test_main import ok, one_error_line, planops
 from tests.conftest import CoreUnderTest
 from tests.core.helpers import EXECUTOR, VIEWER, Client, invalid_fields, refused
 
@@ -66,7 +69,16 @@ async def log_time(c: Client, task: str, who: str, day: str, hours: float) -> No
     )
 
 
-async def test_project_and_iteration_reports(core: CoreUnderTest) -> None:
+@dataclass
+class Shop:
+    sprint: str
+    a: str
+    b: str
+    other: str
+
+
+async def build_shop(core: CoreUnderTest) -> Shop:
+    """Three tasks, two in the first week's iteration, with a week of history and time logged."""
     c = Client(core)
     await c.create_project("shop", time_zone="UTC", start_date="2026-03-02", deadline="2026-03-13")
     await person(c, "ana", 50)
@@ -133,6 +145,13 @@ async def test_project_and_iteration_reports(core: CoreUnderTest) -> None:
     await log_time(c, b.name, "bob", "2026-03-05", 3)
     await log_time(c, other.name, "ana", "2026-03-07", 2)  # after the report day
 
+    return Shop(sprint=sprint, a=a.name, b=b.name, other=other.name)
+
+
+async def test_project_and_iteration_reports(core: CoreUnderTest) -> None:
+    c = Client(core)
+    shop = await build_shop(core)
+    sprint = shop.sprint
     stub = report_service_pb2_grpc.ReportServiceStub(core.channel)
     viewer = Client(core, await c.add_person("vic", project="shop", roles=[VIEWER]))
     report = (
@@ -166,7 +185,7 @@ async def test_project_and_iteration_reports(core: CoreUnderTest) -> None:
     assert times["draft"].visits == 2 and times["draft"].current_tasks == 1
     assert report.cycle_time.done_tasks == 1
     assert report.cycle_time.median_days == round(24 / 24, 2)
-    assert [(o.task, o.days_overdue) for o in report.overdue] == [(other.name, 7), (b.name, 1)]
+    assert [(o.task, o.days_overdue) for o in report.overdue] == [(shop.other, 7), (shop.b, 1)]
     money = report.hours_and_cost
     assert (money.planned_hours, money.actual_hours) == (18, 12)
     assert (money.planned_cost, money.actual_cost) == (400, 450)
@@ -189,7 +208,7 @@ async def test_project_and_iteration_reports(core: CoreUnderTest) -> None:
     assert sprint_report.task_count == 2
     assert [p.remaining_hours for p in sprint_report.burndown] == [12, 12, 4, 4, 4]
     assert [p.ideal_hours for p in sprint_report.burndown] == [12, 9, 6, 3, 0]
-    assert [o.task for o in sprint_report.overdue] == [b.name]
+    assert [o.task for o in sprint_report.overdue] == [shop.b]
     assert sprint_report.hours_and_cost.actual_hours == 12
 
     # Without a day, the report is about today in the project's time zone.
@@ -257,3 +276,38 @@ async def test_cost_rates_are_validated_and_audited(core: CoreUnderTest) -> None
     )
     entries = await c.audit_entries(resource="people/ana", action="update")
     assert [(e.before["cost_rate"], e.after["cost_rate"]) for e in entries] == [(40, 65)]
+
+
+async def test_the_cli_shows_the_report(core: CoreUnderTest) -> None:
+    shop = await build_shop(core)
+    shown = ok(await planops(core, "report", "shop", "--as-of", "2026-03-06"))
+    assert "projects/shop as of 2026-03-06" in shown
+    assert "2026-03-02 to 2026-03-13 (UTC)" in shown
+    assert "10.0 h in 2 tasks" in shown
+    assert "2 open tasks; 0 finished late" in shown
+    assert "shop/" + shop.other.rsplit("/", 1)[1] in shown  # the most overdue task
+    assert "Ana (ana)" in shown and "450.00" in shown
+    sprint = ok(
+        await planops(
+            core,
+            "report",
+            "shop",
+            "--iteration",
+            shop.sprint.rsplit("/", 1)[1],
+            "--as-of",
+            "2026-03-06",
+            "--json",
+        )
+    )
+    data = json.loads(sprint)
+    assert data["iteration"] == shop.sprint
+    assert [p["remainingHours"] for p in data["burndown"]] == [12, 12, 4, 4, 4]
+    assert "not found" in one_error_line(
+        await planops(core, "report", "shop", "--iteration", "999"), 1
+    )
+    assert "--iteration" in one_error_line(
+        await planops(core, "report", "shop", "--iteration", "other/iterations/1"), 2
+    )
+    assert "--as-of" in one_error_line(
+        await planops(core, "report", "shop", "--as-of", "tomorrow"), 2
+    )
