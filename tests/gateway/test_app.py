@@ -226,6 +226,18 @@ async def test_a_body_that_is_not_a_json_object_is_400(http: Http) -> None:
             assert reply["reason"] == "MALFORMED_JSON"
 
 
+async def test_a_body_over_the_limit_is_413(http: Http) -> None:
+    from services.gateway.app import MAX_BODY_BYTES
+
+    async with http.session.post(
+        f"{http.stack.url}/api/{TASKS}/ListTasks",
+        data=b'{"parent": "' + b"x" * MAX_BODY_BYTES + b'"}',
+        headers={"Authorization": f"Bearer {http.stack.admin_key}"},
+    ) as response:
+        assert response.status == 413
+        assert (await response.json())["reason"] == "BODY_TOO_LARGE"
+
+
 async def test_missing_things_are_404(http: Http) -> None:
     project = await new_project(http)
     status, reply = await http.rpc(f"{TASKS}/GetTask", {"name": f"projects/{project}/tasks/999999"})
