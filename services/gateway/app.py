@@ -162,11 +162,22 @@ async def call_rpc(request: web.Request) -> web.Response:
             raise error_of(
                 failure.code(), failure.details() or "", failure.trailing_metadata() or ()
             ) from None
+        body = to_json(reply)
     except HttpError as error:
         if error.status >= 500:
             log.warning("%s: %s %s", bound.route.grpc_path, error.code.name, error.message)
         return error_response(error, request_id=request_id)
-    return json_response(to_json(reply), request_id=request_id)
+    except Exception:
+        log.exception("%s failed in the gateway", bound.route.grpc_path)
+        return error_response(
+            HttpError(
+                code=grpc.StatusCode.INTERNAL,
+                message="internal error in the gateway; see its log",
+                reason="INTERNAL",
+            ),
+            request_id=request_id,
+        )
+    return json_response(body, request_id=request_id)
 
 
 async def _body(request: web.Request) -> bytes:
