@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from google.protobuf import descriptor
+from google.protobuf import descriptor, descriptor_pb2
 
 from services.gateway.backends import Route
 from services.gateway.transcode import HTTP_STATUS
@@ -197,12 +197,17 @@ def operation(route: Route) -> Schema:
             "description": text,
             "content": {"application/json": {"schema": schema_ref("planops.gateway.Error")}},
         }
+    reads_only = (
+        method.GetOptions().idempotency_level == descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS
+    )
     return {
         "operationId": f"{route.service}.{method.name}",
+        "x-planops-read-only": reads_only,
         "tags": [route.service],
         "summary": f"{route.service.rsplit('.', 1)[-1]}/{method.name}",
         "description": f"The gRPC method `{route.grpc_path}` over HTTP: the body is "
-        f"`{method.input_type.full_name}` as proto3 JSON.",
+        f"`{method.input_type.full_name}` as proto3 JSON."
+        + (" It changes nothing." if reads_only else ""),
         "requestBody": {
             "description": "An empty body is the empty message.",
             "required": False,
