@@ -9,6 +9,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from services.core.workflow import State
@@ -40,6 +41,10 @@ class TaskFacts:
 
     def history(self) -> tuple[Move, ...]:
         """The moves in time order; a task without history was created in its current state."""
+        return self._history
+
+    @cached_property
+    def _history(self) -> tuple[Move, ...]:
         if not self.moves:
             return (Move(self.state, self.created),)
         return tuple(sorted(self.moves, key=lambda m: m.time))
