@@ -271,3 +271,35 @@ def test_the_fast_printer_prints_what_json_format_prints() -> None:
             assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True), (
                 cls.DESCRIPTOR.full_name
             )
+
+
+def test_only_the_key_and_planops_headers_are_forwarded() -> None:
+    from services.gateway.app import forwarded_metadata
+
+    headers = {
+        "Authorization": "Bearer planops_abc_def",
+        "X-Planops-On-Behalf-Of": "people/ana",
+        "X-Planops-Data-Bin": "AAEC",  # binary metadata is not ours to pass on
+        "X-Planops-Note": "caf\u00e9",  # not ASCII: gRPC metadata cannot carry it
+        "Cookie": "session=1",
+        "Host": "gateway",
+    }
+    assert forwarded_metadata(headers, "rid-1") == [
+        ("x-request-id", "rid-1"),
+        ("authorization", "Bearer planops_abc_def"),
+        ("x-planops-on-behalf-of", "people/ana"),
+    ]
+
+
+def test_request_ids_and_deadlines_from_headers() -> None:
+    from services.gateway.app import request_id_of, timeout_of
+
+    assert request_id_of({"X-Request-Id": "erp-42.7"}) == "erp-42.7"
+    made = request_id_of({"X-Request-Id": "spaces and\nnewlines"})
+    assert len(made) == 32 and made.isalnum()
+    assert len(request_id_of({})) == 32
+    assert timeout_of({"Connect-Timeout-Ms": "1500"}, 120) == 1.5
+    assert timeout_of({"Connect-Timeout-Ms": "999999999"}, 120) == 120
+    assert timeout_of({"Connect-Timeout-Ms": "-5"}, 120) == 120
+    assert timeout_of({"Connect-Timeout-Ms": "0"}, 120) == 120
+    assert timeout_of({}, 30) == 30
