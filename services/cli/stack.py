@@ -65,11 +65,31 @@ def wait_serving(address: str, process: subprocess.Popen[bytes], *, timeout: flo
     raise TimeoutError(f"not SERVING after {timeout:.0f} s")
 
 
+def wait_http(url: str, process: subprocess.Popen[bytes], *, timeout: float = 30.0) -> None:
+    """Wait until `url` answers 200 (the gateway's /healthz)."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"exited with code {process.returncode}; see its log above")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} not answering after {timeout:.0f} s")
+
+
 def up(
     core_port: int = typer.Option(50051, help="Port of the core service; the others follow it."),
     metrics_port: int = typer.Option(
         9464, help="Port of core's Prometheus /metrics; the others follow it. 0: no metrics."
     ),
+    gateway_port: int = typer.Option(8080, help="Port of the HTTP/JSON gateway and console."),
 ) -> None:
     """Start PlanOps: embedded PostgreSQL and NATS (unless DATABASE_URL / NATS_URL are set) and
     every service, wait until each is SERVING, and stop everything on Ctrl-C."""
@@ -123,6 +143,15 @@ def up(
             process = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=child_env)
             children.append(Child(name, address, process, child_env.get(metrics_variable, "")))
             wait_serving(address, process)
+        if find_spec("services.gateway.__main__") is not None:
+            gateway = f"127.0.0.1:{gateway_port}"
+            console.print(f"starting gateway on http://{gateway} ...")
+            process = subprocess.Popen(
+                [sys.executable, "-m", "services.gateway"],
+                env={**os.environ, **addresses, "PLANOPS_GATEWAY_ADDRESS": gateway},
+            )
+            children.append(Child("gateway", f"http://{gateway}", process))
+            wait_http(f"http://{gateway}/healthz", process)
         _show(children, database_url=database_url, nats_url=nats_url, home=home)
         _wait_for_ctrl_c(children)
     except (RuntimeError, TimeoutError, OSError) as error:
@@ -197,12 +226,15 @@ def _show(children: list[Child], *, database_url: str, nats_url: str, home: Path
     for child in children:
         metrics = f"http://{child.metrics}/metrics" if child.metrics else ""
         table.add_row(child.name, child.address, "SERVING", metrics)
+    gateway = next((c.address for c in children if c.name == "gateway"), None)
     table.add_row("postgres", database_url, "", "")
     table.add_row("nats", nats_url, "", "")
     console.print(table)
     console.print(
         f"admin API key: {home / 'admin.key'}  (export PLANOPS_API_KEY=$(cat {home / 'admin.key'}))"
     )
+    if gateway is not None:
+        console.print(f"console and HTTP/JSON API: {gateway}  (OpenAPI: {gateway}/openapi.json)")
     console.print(
         "try: planops status   ·   grpcurl -plaintext 127.0.0.1:50051 list   ·   Ctrl-C stops"
     )

@@ -1,0 +1,280 @@
+"""The aiohttp application: one POST route per unary RPC, the OpenAPI document, health, console."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import grpc
+from aiohttp import web
+from google.protobuf import message, message_factory
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from services.gateway import openapi
+from services.gateway.backends import Route, routes
+from services.gateway.config import Config
+from services.gateway.transcode import HttpError, Violation, error_of, parse_request, to_json
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+HEALTH_TIMEOUT_SECONDS = 2.0
+_METADATA_KEY = re.compile(r"^x-planops-[0-9a-z_.-]+$")
+_PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
+_REQUEST_ID = re.compile(r"^[0-9A-Za-z._:-]{1,128}$")
+
+
+@dataclass(frozen=True)
+class Call:
+    """A route bound to a channel: the message classes and the callable."""
+
+    route: Route
+    request_class: type[message.Message]
+    call: grpc.aio.UnaryUnaryMultiCallable[Any, Any]
+
+
+class Gateway:
+    """Routes, the channels to the services, and the OpenAPI document built from them."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.routes = routes(config.backends, config.addresses)
+        self.openapi = openapi.document(self.routes.values())
+        self.openapi_body = json.dumps(self.openapi, ensure_ascii=False).encode()
+        self.channels: dict[str, grpc.aio.Channel] = {}
+        self.calls: dict[str, Call] = {}
+
+    async def open(self) -> None:
+        for address in sorted(set(self.config.addresses.values())):
+            self.channels[address] = grpc.aio.insecure_channel(
+                address, options=[("grpc.max_receive_message_length", MAX_BODY_BYTES)]
+            )
+        for path, route in self.routes.items():
+            request_class = message_factory.GetMessageClass(route.method.input_type)
+            response_class = message_factory.GetMessageClass(route.method.output_type)
+            self.calls[path] = Call(
+                route=route,
+                request_class=request_class,
+                call=self.channels[route.address].unary_unary(
+                    route.grpc_path,
+                    request_serializer=request_class.SerializeToString,
+                    response_deserializer=response_class.FromString,
+                ),
+            )
+
+    async def close(self) -> None:
+        await asyncio.gather(*(channel.close() for channel in self.channels.values()))
+
+    async def health(self) -> dict[str, str]:
+        """Each service's gRPC health status by full name (UNREACHABLE when it does not answer)."""
+
+        async def check(service: str, address: str) -> str:
+            stub = health_pb2_grpc.HealthStub(self.channels[address])
+            try:
+                reply = await stub.Check(
+                    health_pb2.HealthCheckRequest(service=service),
+                    timeout=HEALTH_TIMEOUT_SECONDS,
+                )
+            except grpc.aio.AioRpcError as error:
+                return "UNREACHABLE" if error.code() in _UNREACHABLE else error.code().name
+            return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
+
+        services = sorted(self.config.addresses.items())
+        statuses = await asyncio.gather(*(check(s, a) for s, a in services))
+        return {service: status for (service, _), status in zip(services, statuses, strict=True)}
+
+
+_UNREACHABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+GATEWAY_KEY = web.AppKey("gateway", Gateway)
+
+
+def forwarded_metadata(headers: Mapping[str, str], request_id: str) -> list[tuple[str, str]]:
+    """The gRPC metadata for a request: its bearer key, its `X-Planops-*` headers, its id.
+
+    Values that gRPC metadata cannot carry are dropped (a mangled key then reads as missing).
+    """
+    forwarded = [("x-request-id", request_id)]
+    for key, value in headers.items():
+        name = key.lower()
+        if (name == "authorization" or _METADATA_KEY.match(name)) and _PRINTABLE.match(value):
+            if name.endswith("-bin"):
+                continue
+            forwarded.append((name, value))
+    return forwarded
+
+
+def request_id_of(headers: Mapping[str, str]) -> str:
+    given = headers.get("X-Request-Id", "")
+    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def timeout_of(headers: Mapping[str, str], default: float) -> float:
+    """The call's deadline: the Connect `Connect-Timeout-Ms` header if shorter than the default."""
+    raw = headers.get("Connect-Timeout-Ms", "")
+    if raw.isdigit() and 0 < int(raw) <= 10**10:
+        return min(int(raw) / 1000, default)
+    return default
+
+
+def json_response(body: Any, *, status: int = 200, request_id: str) -> web.Response:
+    return web.Response(
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+        status=status,
+        content_type="application/json",
+        headers={"X-Request-Id": request_id},
+    )
+
+
+def error_response(error: HttpError, *, request_id: str) -> web.Response:
+    return json_response(error.body(), status=error.status, request_id=request_id)
+
+
+async def call_rpc(request: web.Request) -> web.Response:
+    gateway = request.app[GATEWAY_KEY]
+    request_id = request_id_of(request.headers)
+    bound = gateway.calls.get(request.path)
+    if bound is None:
+        return error_response(
+            HttpError(
+                code=grpc.StatusCode.NOT_FOUND,
+                message=f"no RPC at {request.path}; see /openapi.json",
+                reason="UNKNOWN_RPC",
+            ),
+            request_id=request_id,
+        )
+    try:
+        grpc_request = parse_request(await _body(request), bound.request_class)
+        try:
+            reply = await bound.call(
+                grpc_request,
+                metadata=forwarded_metadata(request.headers, request_id),
+                timeout=timeout_of(request.headers, gateway.config.timeout_seconds),
+            )
+        except grpc.aio.AioRpcError as failure:
+            raise error_of(
+                failure.code(), failure.details() or "", failure.trailing_metadata() or ()
+            ) from None
+        body = to_json(reply)
+    except HttpError as error:
+        if error.status >= 500:
+            log.warning("%s: %s %s", bound.route.grpc_path, error.code.name, error.message)
+        return error_response(error, request_id=request_id)
+    except Exception:
+        log.exception("%s failed in the gateway", bound.route.grpc_path)
+        return error_response(
+            HttpError(
+                code=grpc.StatusCode.INTERNAL,
+                message="internal error in the gateway; see its log",
+                reason="INTERNAL",
+            ),
+            request_id=request_id,
+        )
+    return json_response(body, request_id=request_id)
+
+
+async def _body(request: web.Request) -> bytes:
+    try:
+        return await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise HttpError(
+            code=grpc.StatusCode.RESOURCE_EXHAUSTED,
+            message=f"the body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB",
+            details=(Violation("", "too large"),),
+            reason="BODY_TOO_LARGE",
+            http_status=413,
+        ) from None
+
+
+async def unknown_rpc(request: web.Request) -> web.Response:
+    """Anything else under /api/: 405 for another HTTP method on an RPC's path, else 404."""
+    if request.path in request.app[GATEWAY_KEY].calls:
+        return error_response(
+            HttpError(
+                code=grpc.StatusCode.UNIMPLEMENTED,
+                message=f"{request.path} takes POST with a JSON body",
+                reason="METHOD_NOT_ALLOWED",
+                http_status=405,
+            ),
+            request_id=request_id_of(request.headers),
+        )
+    return error_response(
+        HttpError(
+            code=grpc.StatusCode.NOT_FOUND,
+            message=f"no RPC at {request.path}; see /openapi.json",
+            reason="UNKNOWN_RPC",
+        ),
+        request_id=request_id_of(request.headers),
+    )
+
+
+async def openapi_json(request: web.Request) -> web.Response:
+    return web.Response(body=request.app[GATEWAY_KEY].openapi_body, content_type="application/json")
+
+
+async def healthz(request: web.Request, *, strict: bool) -> web.Response:
+    """The gateway answers (liveness), with each service's health; `/readyz` is 503 unless all
+    services are SERVING."""
+    services = await request.app[GATEWAY_KEY].health()
+    ready = all(status == "SERVING" for status in services.values())
+    body = {"status": "SERVING" if ready else "DEGRADED", "services": services}
+    status = 503 if strict and not ready else 200
+    return json_response(body, status=status, request_id=request_id_of(request.headers))
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(request.app[GATEWAY_KEY].config.static_dir / "index.html")
+
+
+def make_app(config: Config) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    gateway = Gateway(config)
+    app[GATEWAY_KEY] = gateway
+
+    async def channels(app: web.Application) -> AsyncIterator[None]:
+        await gateway.open()
+        yield
+        await gateway.close()
+
+    app.cleanup_ctx.append(channels)
+    app.router.add_post("/api/{service}/{method}", call_rpc)
+    app.router.add_route("*", "/api/{tail:.*}", unknown_rpc)
+    app.router.add_get("/openapi.json", openapi_json)
+    app.router.add_get("/healthz", partial(healthz, strict=False))
+    app.router.add_get("/readyz", partial(healthz, strict=True))
+    app.router.add_get("/", index)
+    app.router.add_static("/static", config.static_dir)
+    return app
+
+
+@dataclass
+class RunningGateway:
+    app: web.Application
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@asynccontextmanager
+async def running_gateway(config: Config) -> AsyncIterator[RunningGateway]:
+    """The gateway serving on `config.address` (port 0 picks one) until the context exits."""
+    app = make_app(config)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, config.host, config.port, reuse_port=False)
+    await site.start()
+    port = int(runner.addresses[0][1]) if runner.addresses else config.port
+    log.info("gateway on http://%s:%d (%d RPCs)", config.host, port, len(app[GATEWAY_KEY].routes))
+    try:
+        yield RunningGateway(app=app, port=port)
+    finally:
+        await runner.cleanup()
