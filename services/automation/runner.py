@@ -33,6 +33,7 @@ from services.automation.store import Row, RuleRecord
 from services.automation.webhooks import backoff_seconds
 from services.common.core_client import CoreClient, metadata_for
 from services.common.db import Connection, connection, transaction
+from services.common.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,16 @@ class RuleRunner:
                 conn, limit=self.settings.batch, lease_seconds=self.settings.lease_seconds
             )
         for row in claimed:
-            await self.execute(row)
+            try:
+                await self.execute(row)
+            except Unavailable as error:
+                log.warning("run %s waits for its lease to end: %s", row["id"], error.message)
+            except Exception as error:
+                # A bug must not keep a run (and the runner) retrying forever.
+                log.exception("run %s of %s failed", row["id"], row["rule_id"])
+                await self._finish(
+                    row, "failed", row["revision"], [], error=f"internal error: {error!r}"
+                )
         return len(claimed)
 
     async def execute(self, row: Row) -> None:
@@ -239,7 +249,7 @@ class RuleRunner:
             timeout=self.core.timeout,
         )
         for proposal in reply.proposals:
-            if not proposal.HasField("what_if"):
+            if not proposal.what_if:
                 return set(proposal.critical_path)
         return set()
 

@@ -67,7 +67,7 @@ async def automation_for(
 ) -> AsyncIterator[tuple[RunningAutomation, automation_service_pb2_grpc.AutomationServiceStub]]:
     config = automation_config(core, key=key, planner_address=planner_address)
     if overrides:
-        config = Config(**{**config.__dict__, **overrides})  # type: ignore[arg-type]
+        config = Config(**{**config.__dict__, **overrides})
     async with running_automation(config) as automation:
         await asyncio.wait_for(automation.consumer.ready.wait(), 30)
         async with grpc.aio.insecure_channel(f"127.0.0.1:{automation.port}") as channel:
