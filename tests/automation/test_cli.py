@@ -21,8 +21,11 @@ async def test_webhooks_and_rules_from_the_command_line(stack: Stack, tmp_path: 
         "COLUMNS": "200",
     }
 
+    def invoke(args: list[str]) -> Result:
+        return CliRunner().invoke(app, args, env=env)
+
     async def planops(*args: str) -> Result:
-        return await asyncio.to_thread(CliRunner().invoke, app, list(args), env=env)
+        return await asyncio.to_thread(invoke, list(args))
 
     added = await planops(
         "webhooks", "add", PROJECT, "https://example.com/hook", "-e", "core.task.*"
