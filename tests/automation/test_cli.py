@@ -6,8 +6,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from services.cli.main import app
 from tests.automation.conftest import PROJECT, Stack
