@@ -500,6 +500,18 @@ async def any_finished(
     return any(r.state != R.RUN_STATE_PENDING for r in reply.runs)
 
 
+async def rule_count_is(
+    stub: automation_service_pb2_grpc.AutomationServiceStub,
+    project: str,
+    count: int,
+    md: tuple[tuple[str, str], ...],
+) -> bool:
+    reply = await stub.ListRules(
+        automation_service_pb2.ListRulesRequest(parent=project), metadata=md
+    )
+    return len(reply.rules) == count
+
+
 async def _today(stack: Stack) -> str:
     async with await psycopg.AsyncConnection.connect(stack.core.database_url) as conn:
         row = await (await conn.execute("SELECT (now() AT TIME ZONE 'UTC')::date")).fetchone()
@@ -519,3 +531,25 @@ async def _execute(stack: Stack, query: str, *params: object) -> None:
         stack.core.database_url, autocommit=True
     ) as conn:
         await conn.execute(query, params)
+
+
+async def test_a_new_project_gets_the_default_rules_when_configured(
+    database_url: str, own_nats: EmbeddedNats, tmp_path: Path
+) -> None:
+    async for core in start_core(
+        database_url=database_url, nats_url=own_nats.url, home=tmp_path / "home"
+    ):
+        client = Client(core)
+        key = await service_key(client)
+        async with automation_for(core, key, install_default_rules=True) as (_, stub):
+            await client.create_project("fresh")
+
+            md = core.auth()
+            await eventually(functools.partial(rule_count_is, stub, "projects/fresh", 3, md))
+            history = await stub.ListRuleRevisions(
+                automation_service_pb2.ListRuleRevisionsRequest(
+                    parent="projects/fresh/rules/review-assign"
+                ),
+                metadata=core.auth(),
+            )
+            assert [(r.action, r.actor) for r in history.revisions] == [("created", "system")]
