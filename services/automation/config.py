@@ -23,7 +23,7 @@ class Config:
     due_soon_days: int = 1
     due_check_seconds: float = 60.0
     delivery_timeout_seconds: float = 10.0
-    delivery_max_attempts: int = 12
+    delivery_max_attempts: int = 20
     delivery_backoff_seconds: float = 2.0
     delivery_backoff_cap_seconds: float = 3600.0
     poll_seconds: float = 0.5
@@ -35,7 +35,7 @@ class Config:
         soon = e.int("PLANOPS_AUTOMATION_DUE_SOON_DAYS", 1)
         if not 0 <= soon <= 60:
             raise ConfigError("PLANOPS_AUTOMATION_DUE_SOON_DAYS must be between 0 and 60")
-        attempts = e.int("PLANOPS_AUTOMATION_DELIVERY_MAX_ATTEMPTS", 12)
+        attempts = e.int("PLANOPS_AUTOMATION_DELIVERY_MAX_ATTEMPTS", 20)
         if not 1 <= attempts <= 100:
             raise ConfigError("PLANOPS_AUTOMATION_DELIVERY_MAX_ATTEMPTS must be between 1 and 100")
         base = e.float("PLANOPS_AUTOMATION_DELIVERY_BACKOFF_SECONDS", 2.0)

@@ -27,7 +27,7 @@ class DeliverySettings:
     timeout_seconds: float = 10.0
     lease_seconds: float = 60.0
     poll_seconds: float = 0.5
-    max_attempts: int = 12
+    max_attempts: int = 20
     backoff_base_seconds: float = 2.0
     backoff_cap_seconds: float = 3600.0
 
