@@ -1,13 +1,14 @@
 """The delivery worker: POSTs queued deliveries with aiohttp, records every attempt, and
 retries failures with exponential backoff and jitter until the attempts run out. Replicas
 share the queue: a claimed delivery is leased, so a worker that dies mid-send leaves it
-to another after the lease."""
+to another after the lease. Each delivery is its own task, and one webhook holds at most
+`per_webhook` of the `concurrency` slots, so a slow or hanging receiver delays only itself."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class DeliverySettings:
-    batch: int = 32
+    concurrency: int = 64
+    per_webhook: int = 4
     timeout_seconds: float = 10.0
     lease_seconds: float = 60.0
     poll_seconds: float = 0.5
@@ -38,32 +40,78 @@ class DeliveryWorker:
     settings: DeliverySettings = field(default_factory=DeliverySettings)
     attempts: int = 0
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _per_webhook: dict[int, int] = field(default_factory=dict)
 
     def stop(self) -> None:
         self._stopping.set()
 
     async def run(self) -> None:
         timeout = aiohttp.ClientTimeout(total=self.settings.timeout_seconds)
+        inflight: set[asyncio.Task[None]] = set()
         async with aiohttp.ClientSession(timeout=timeout) as session:
-            while not self._stopping.is_set():
-                try:
-                    if not await self.deliver_due(session):
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(
-                                self._stopping.wait(), self.settings.poll_seconds
-                            )
-                except Exception:
-                    log.exception("delivery worker failed; retrying")
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._stopping.wait(), 1.0)
+            try:
+                while not self._stopping.is_set():
+                    started = 0
+                    try:
+                        started = await self._start_due(session, inflight)
+                    except Exception:
+                        log.exception("delivery worker failed; retrying")
+                    if not started:
+                        await self._wait(inflight)
+            finally:
+                if inflight:
+                    await asyncio.wait(inflight, timeout=self.settings.timeout_seconds + 1)
 
-    async def deliver_due(self, session: aiohttp.ClientSession) -> int:
+    async def _start_due(
+        self, session: aiohttp.ClientSession, inflight: set[asyncio.Task[None]]
+    ) -> int:
+        free = self.settings.concurrency - len(inflight)
+        if free <= 0:
+            return 0
+        busy = [w for w, n in self._per_webhook.items() if n >= self.settings.per_webhook]
         async with transaction(self.pool) as conn:
             claimed = await store.claim_deliveries(
-                conn, limit=self.settings.batch, lease_seconds=self.settings.lease_seconds
+                conn,
+                limit=free,
+                lease_seconds=self.settings.lease_seconds,
+                per_webhook=self.settings.per_webhook,
+                busy=busy,
             )
-        await asyncio.gather(*(self._deliver(session, row) for row in claimed))
+        for row in claimed:
+            webhook_id = int(row["webhook_id"])
+            self._per_webhook[webhook_id] = self._per_webhook.get(webhook_id, 0) + 1
+            task = asyncio.create_task(self._deliver(session, row))
+            inflight.add(task)
+            task.add_done_callback(inflight.discard)
+            task.add_done_callback(functools.partial(self._release, webhook_id))
         return len(claimed)
+
+    def _release(self, webhook_id: int, _: asyncio.Task[None]) -> None:
+        left = self._per_webhook.get(webhook_id, 1) - 1
+        if left > 0:
+            self._per_webhook[webhook_id] = left
+        else:
+            self._per_webhook.pop(webhook_id, None)
+
+    async def _wait(self, inflight: set[asyncio.Task[None]]) -> None:
+        """Until a delivery ends, the poll interval passes, or we are stopped."""
+        stopping = asyncio.create_task(self._stopping.wait())
+        try:
+            await asyncio.wait(
+                {stopping, *inflight},
+                timeout=self.settings.poll_seconds,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            stopping.cancel()
+
+    async def deliver_due(self, session: aiohttp.ClientSession) -> int:
+        """Send what is due now and wait for the answers (for tests and tools)."""
+        inflight: set[asyncio.Task[None]] = set()
+        started = await self._start_due(session, inflight)
+        if inflight:
+            await asyncio.wait(inflight)
+        return started
 
     async def _deliver(self, session: aiohttp.ClientSession, row: Row) -> None:
         body = bytes(row["body"])

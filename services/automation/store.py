@@ -212,18 +212,29 @@ async def queue_delivery(
     return await cur.fetchone() is not None
 
 
-async def claim_deliveries(conn: Connection, *, limit: int, lease_seconds: float) -> list[Row]:
-    """Due deliveries, hidden from other workers for `lease_seconds` while this one sends
-    (a worker that dies mid-send leaves them to be tried again when the lease ends)."""
+async def claim_deliveries(
+    conn: Connection,
+    *,
+    limit: int,
+    lease_seconds: float,
+    per_webhook: int,
+    busy: Sequence[int] = (),
+) -> list[Row]:
+    """Due deliveries, at most `per_webhook` of one webhook and none of the `busy` ones,
+    hidden from other workers for `lease_seconds` while this one sends (a worker that dies
+    mid-send leaves them to be tried again when the lease ends)."""
     cur = await conn.execute(
-        "WITH due AS (SELECT id FROM deliveries WHERE state = 'pending'"
-        " AND next_attempt_time <= now() ORDER BY next_attempt_time LIMIT %s"
-        " FOR UPDATE SKIP LOCKED)"
+        "WITH ranked AS (SELECT id, next_attempt_time, row_number() OVER"
+        " (PARTITION BY webhook_id ORDER BY next_attempt_time, id) AS n FROM deliveries"
+        " WHERE state = 'pending' AND next_attempt_time <= now()"
+        " AND NOT (webhook_id = ANY(%s))),"
+        " due AS (SELECT d.id FROM deliveries d JOIN ranked r ON r.id = d.id"
+        " WHERE r.n <= %s ORDER BY r.next_attempt_time LIMIT %s FOR UPDATE OF d SKIP LOCKED)"
         " UPDATE deliveries d SET next_attempt_time = now() + make_interval(secs => %s),"
         " attempt_count = d.attempt_count + 1 FROM due, webhooks w"
         " WHERE d.id = due.id AND w.id = d.webhook_id"
         " RETURNING d.*, w.url, w.secret",
-        (limit, lease_seconds),
+        (list(busy), per_webhook, limit, lease_seconds),
     )
     return await cur.fetchall()
 

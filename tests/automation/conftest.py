@@ -98,6 +98,9 @@ class Receiver:
     failures_left: int = 0
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     refused: int = 0
+    hanging: int = 0
+    hang: bool = False
+    released: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
 
     @property
@@ -106,6 +109,10 @@ class Receiver:
 
     async def _hook(self, request: web.Request) -> web.Response:
         body = await request.read()
+        if self.hang:
+            self.hanging += 1
+            await self.released.wait()
+            return web.Response(status=503)
         if self.failures_left > 0:
             self.failures_left -= 1
             self.refused += 1
@@ -121,6 +128,7 @@ class Receiver:
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
 
     async def stop(self) -> None:
+        self.released.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -129,6 +137,17 @@ class Receiver:
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
     r = Receiver()
+    try:
+        yield r
+    finally:
+        with contextlib.suppress(Exception):
+            await r.stop()
+
+
+@pytest.fixture
+async def hanging_receiver() -> AsyncIterator[Receiver]:
+    r = Receiver(hang=True)
+    await r.start()
     try:
         yield r
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from pathlib import Path
@@ -135,6 +136,41 @@ async def test_events_written_while_automation_is_stopped_are_delivered_after(
             await eventually(three)
         ids = {h[EVENT_ID_HEADER] for h, _ in receiver.received}
         assert len(ids) == 3 and created.webhook.name
+
+
+async def test_a_hanging_receiver_delays_no_other_webhook(
+    database_url: str,
+    own_nats: EmbeddedNats,
+    tmp_path: Path,
+    receiver: Receiver,
+    hanging_receiver: Receiver,
+) -> None:
+    await receiver.start()
+    async for core in start_core(
+        database_url=database_url, nats_url=own_nats.url, home=tmp_path / "home"
+    ):
+        client = Client(core)
+        await client.create_project(PROJECT)
+        key = await service_key(client)
+        # POSTs to the hanging receiver wait far longer than this test may take.
+        async with automation_for(core, key, delivery_timeout_seconds=300) as (_, stub):
+            for url in (hanging_receiver.url, receiver.url):
+                await stub.CreateWebhook(
+                    automation_service_pb2.CreateWebhookRequest(
+                        parent=f"projects/{PROJECT}",
+                        webhook=webhook_pb2.Webhook(url=url, event_types=["core.task.created"]),
+                    ),
+                    metadata=core.auth(),
+                )
+            for i in range(8):
+                await client.create_task(PROJECT, f"task {i}")
+            await eventually(functools.partial(received_at_least, receiver, 8))
+            assert hanging_receiver.hanging >= 1 and hanging_receiver.received == []
+            hanging_receiver.released.set()
+
+
+async def received_at_least(receiver: Receiver, count: int) -> bool:
+    return len(receiver.received) >= count
 
 
 async def test_only_managers_manage_webhooks_and_bad_input_names_the_field(stack: Stack) -> None:
