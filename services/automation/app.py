@@ -26,6 +26,7 @@ from services.automation.delivery import DeliverySettings, DeliveryWorker
 from services.automation.runner import RuleRunner, RunnerSettings
 from services.automation.scheduler import DueScheduler
 from services.automation.servicer import AutomationServicer
+from services.automation.wakeup import Wakeup
 from services.common.core_client import CoreAuthenticator, CoreClient
 from services.common.db import migrate, pool_for
 from services.common.outbox import Outbox, OutboxRelay
@@ -105,7 +106,12 @@ async def running_automation(
         relay = OutboxRelay(
             outbox=AUTOMATION_OUTBOX, database_url=config.database_url, nats_url=config.nats_url
         )
+        wakeup = Wakeup(
+            database_url=config.database_url,
+            events={"deliveries": worker.wake, "rule_runs": runner.wake},
+        )
         loops: dict[str, Loop] = {
+            "wakeup": wakeup,
             "consumer": consumer,
             "runner": runner,
             "deliveries": worker,

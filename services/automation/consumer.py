@@ -135,6 +135,7 @@ class EventConsumer:
     settings: ConsumerSettings = field(default_factory=ConsumerSettings)
     sources: Sequence[Source] = SOURCES
     received: int = 0
+    handled: int = 0
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _subscribed: set[str] = field(default_factory=set)
@@ -201,6 +202,12 @@ class EventConsumer:
     async def handle(self, subject: str, data: bytes) -> bool:
         """Apply one event; False when it was seen before or means nothing here."""
         self.received += 1
+        try:
+            return await self._handle(subject, data)
+        finally:
+            self.handled += 1
+
+    async def _handle(self, subject: str, data: bytes) -> bool:
         incoming = parse(subject, data)
         if incoming is None or not incoming.event_id:
             return False

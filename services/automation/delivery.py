@@ -41,6 +41,8 @@ class DeliveryWorker:
     attempts: int = 0
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _per_webhook: dict[int, int] = field(default_factory=dict)
+    # Set when a delivery is queued (see wakeup.py); the poll interval is the fallback.
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -96,14 +98,17 @@ class DeliveryWorker:
     async def _wait(self, inflight: set[asyncio.Task[None]]) -> None:
         """Until a delivery ends, the poll interval passes, or we are stopped."""
         stopping = asyncio.create_task(self._stopping.wait())
+        woken = asyncio.create_task(self.wake.wait())
         try:
             await asyncio.wait(
-                {stopping, *inflight},
+                {stopping, woken, *inflight},
                 timeout=self.settings.poll_seconds,
                 return_when=asyncio.FIRST_COMPLETED,
             )
         finally:
             stopping.cancel()
+            woken.cancel()
+            self.wake.clear()
 
     async def deliver_due(self, session: aiohttp.ClientSession) -> int:
         """Send what is due now and wait for the answers (for tests and tools)."""

@@ -77,6 +77,8 @@ class RuleRunner:
     settings: RunnerSettings = field(default_factory=RunnerSettings)
     finished: int = 0
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set when a run is queued (see wakeup.py); the poll interval is the fallback.
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -85,12 +87,25 @@ class RuleRunner:
         while not self._stopping.is_set():
             try:
                 if not await self.run_due():
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._stopping.wait(), self.settings.poll_seconds)
+                    await self._wait()
             except Exception:
                 log.exception("rule runner failed; retrying")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), 1.0)
+
+    async def _wait(self) -> None:
+        stopping = asyncio.create_task(self._stopping.wait())
+        woken = asyncio.create_task(self.wake.wait())
+        try:
+            await asyncio.wait(
+                {stopping, woken},
+                timeout=self.settings.poll_seconds,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            stopping.cancel()
+            woken.cancel()
+            self.wake.clear()
 
     async def run_due(self) -> int:
         """Run the due runs of one batch, in the order their events arrived; how many."""

@@ -375,7 +375,7 @@ async def test_a_rule_never_fires_twice_for_one_event(stack: Stack) -> None:
     )
     assert await consumer.handle(subject, payload)
     # The same bytes arriving over NATS again, past JetStream's duplicate window.
-    received = consumer.received
+    handled = consumer.handled
     nc = await nats.connect(stack.core.nats_url)
     try:
         await nc.jetstream().publish(subject, payload, headers={"Nats-Msg-Id": "replay-1"})
@@ -383,7 +383,7 @@ async def test_a_rule_never_fires_twice_for_one_event(stack: Stack) -> None:
         await nc.drain()
 
     async def seen() -> bool:
-        return consumer.received > received
+        return consumer.handled > handled
 
     await eventually(seen)
     await stack.automation.runner.run_due()

@@ -55,8 +55,13 @@ async def test_a_receiver_can_verify_each_delivery_and_every_attempt_is_listed(
     assert envelope["project"] == f"projects/{PROJECT}"
     assert envelope["data"]["task"]["name"] == task.name
 
+    # The receiver answered; the worker records the attempt right after.
+    async def recorded() -> bool:
+        found = await deliveries(stack, created.webhook.name)
+        return bool(found) and found[0].state == webhook_pb2.DELIVERY_STATE_SUCCEEDED
+
+    await eventually(recorded)
     [delivery] = await deliveries(stack, created.webhook.name)
-    assert delivery.state == webhook_pb2.DELIVERY_STATE_SUCCEEDED
     assert [(a.number, a.http_status, a.error) for a in delivery.attempts] == [(1, 204, "")]
     # Only this project's task events reached it.
     assert len(receiver.received) == 1
