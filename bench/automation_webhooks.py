@@ -1,16 +1,17 @@
 """Webhooks never block core: CreateTask latency with and without automation delivering to a
 hanging receiver, and the lag from core's commit to a fast receiver.
 
-    python bench/automation_webhooks.py [--tasks 300] [--json]
+    python bench/automation_webhooks.py [--tasks 300] [--rounds 6] [--json]
 
-Starts embedded PostgreSQL and NATS in a temporary directory and core in its own process
-(as `planops up` does). The reference is `--tasks` sequential CreateTask calls with core
-alone. Then automation starts in its own process with two webhooks on `core.task.*`: one
-whose receiver never answers (each POST waits for the 2 s timeout, then retries), one that
-answers at once; the same number of CreateTask calls is timed again, and for each event
-the fast receiver records when it arrived against the event's commit time. Target: core's
-latency with automation and a hanging receiver within noise of the reference (ratio ~1);
-every event delivered.
+Starts embedded PostgreSQL, NATS, core and automation, each server in its own process (as
+`planops up` does), with two webhooks on `core.task.*`: one whose receiver never answers
+(each POST waits for the 2 s timeout, then retries with backoff), one that answers at once.
+`--tasks` sequential CreateTask calls are timed in `--rounds` alternating blocks: with the
+automation process paused (SIGSTOP: the reference, core alone) and running. Alternating
+blocks share the machine's load, which on a shared machine moves more than anything
+measured here. Then, with the backlog delivered, 100 tasks are created one at a time and the
+fast receiver records when each event arrived against its commit time. Target: core's latency with automation and a
+hanging receiver within noise of the reference (ratio ~1); every event delivered.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -103,17 +105,20 @@ async def create_tasks(
     return latencies
 
 
-async def bench(count: int, home: Path) -> dict[str, Any]:
+async def bench(count: int, rounds: int, home: Path) -> dict[str, Any]:
     postgres = EmbeddedPostgres(home / "postgres")
     nats = EmbeddedNats(home / "nats")
     processes: list[subprocess.Popen[bytes]] = []
     hanging = asyncio.Event()
     lags: list[float] = []
+    arrived: set[str] = set()
 
     async def fast(request: web.Request) -> web.Response:
         envelope = json.loads(await request.read())
-        committed = dt.datetime.fromisoformat(envelope["time"].replace("Z", "+00:00"))
-        lags.append((dt.datetime.now(dt.UTC) - committed).total_seconds() * 1000)
+        arrived.add(envelope["id"])
+        if envelope["data"]["task"]["title"].startswith("lag"):
+            committed = dt.datetime.fromisoformat(envelope["time"].replace("Z", "+00:00"))
+            lags.append((dt.datetime.now(dt.UTC) - committed).total_seconds() * 1000)
         return web.Response(status=204)
 
     async def hang(request: web.Request) -> web.Response:
@@ -151,10 +156,6 @@ async def bench(count: int, home: Path) -> dict[str, Any]:
                 ),
                 metadata=md,
             )
-            await create_tasks(tasks, md, 50, "warm-up")
-            log(f"reference: {count} CreateTask with core alone")
-            alone = await create_tasks(tasks, md, count, "alone")
-
             automation_address = f"127.0.0.1:{free_port()}"
             automation_env = {
                 **env,
@@ -183,27 +184,42 @@ async def bench(count: int, home: Path) -> dict[str, Any]:
                         ),
                         metadata=md,
                     )
-                # The backlog of the reference run is delivered first; wait for it.
-                backlog = 50 + count
-                for _ in range(1200):
-                    if len(lags) >= backlog:
+            await create_tasks(tasks, md, 50, "warm-up")
+            alone: list[float] = []
+            with_automation: list[float] = []
+            block = max(1, count // rounds)
+            for r in range(rounds):
+                log(f"round {r + 1}/{rounds}: {block} CreateTask paused, {block} running")
+                os.kill(automation.pid, signal.SIGSTOP)
+                try:
+                    alone += await create_tasks(tasks, md, block, "alone")
+                finally:
+                    os.kill(automation.pid, signal.SIGCONT)
+                with_automation += await create_tasks(tasks, md, block, "watched")
+            expected = 50 + 2 * block * rounds
+            for _ in range(3000):
+                if len(arrived) >= expected:
+                    break
+                await asyncio.sleep(0.1)
+            # Lag with no backlog: one task at a time, each after the previous arrived.
+            log("lag: 100 tasks, one at a time")
+            for i in range(100):
+                await create_tasks(tasks, md, 1, f"lag {i}")
+                expected += 1
+                for _ in range(600):
+                    if len(arrived) >= expected:
                         break
-                    await asyncio.sleep(0.1)
-                lags.clear()
-                log(f"with automation and a hanging receiver: {count} CreateTask")
-                with_automation = await create_tasks(tasks, md, count, "watched")
-                for _ in range(1200):
-                    if len(lags) >= count:
-                        break
-                    await asyncio.sleep(0.1)
-        delivered = len(lags)
+                    await asyncio.sleep(0.005)
+        delivered = len(arrived)
         return {
-            "tasks": count,
+            "tasks_per_side": len(alone),
+            "rounds": rounds,
             "load_avg_1m": round(os.getloadavg()[0], 2),
             "create_task_core_alone": summary(alone),
             "create_task_with_automation_hanging_receiver": summary(with_automation),
             "p50_ratio": round(percentile(with_automation, 50) / percentile(alone, 50), 3),
             "p99_ratio": round(percentile(with_automation, 99) / percentile(alone, 99), 3),
+            "events": expected,
             "delivered_to_fast_receiver": delivered,
             "commit_to_receipt": summary(lags) if lags else {},
         }
@@ -224,11 +240,12 @@ async def bench(count: int, home: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tasks", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="planops-bench-automation-"))
     try:
-        result = asyncio.run(bench(args.tasks, home))
+        result = asyncio.run(bench(args.tasks, args.rounds, home))
     finally:
         shutil.rmtree(home, ignore_errors=True)
     if args.json:
