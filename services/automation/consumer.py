@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import nats
-from google.protobuf.message import Message
+from google.protobuf.message import DecodeError, Message
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
@@ -208,7 +208,12 @@ class EventConsumer:
             self.handled += 1
 
     async def _handle(self, subject: str, data: bytes) -> bool:
-        incoming = parse(subject, data)
+        try:
+            incoming = parse(subject, data)
+        except (DecodeError, ValueError) as error:
+            # Retrying cannot fix it, and holding it back would stall the stream.
+            log.warning("skipped an unreadable event on %s: %s", subject, error)
+            return False
         if incoming is None or not incoming.event_id:
             return False
         async with transaction(self.pool) as conn:

@@ -35,6 +35,8 @@ class DueScheduler:
     pool: store.Pool
     soon_days: int = 1
     every_seconds: float = 60.0
+    # Longer than the streams keep events (7 days by default), so a redelivery is still caught.
+    keep_event_ids_hours: float = 192.0
     published: int = 0
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -83,6 +85,7 @@ class DueScheduler:
                     payload=event.SerializeToString(),
                 )
                 count += 1
+            await store.forget_events(conn, older_than_hours=self.keep_event_ids_hours)
         self.published += count
         if count:
             log.info("published %d due-date notices", count)

@@ -32,6 +32,15 @@ async def claim_event(conn: Connection, *, event_id: str, event_type: str) -> bo
     return await cur.fetchone() is not None
 
 
+async def forget_events(conn: Connection, *, older_than_hours: float) -> int:
+    """Drop ids of events older than the streams keep (JetStream cannot redeliver them)."""
+    cur = await conn.execute(
+        "DELETE FROM processed_events WHERE processed_time < now() - make_interval(secs => %s)",
+        (older_than_hours * 3600,),
+    )
+    return cur.rowcount
+
+
 async def put_project(
     conn: Connection,
     *,
@@ -496,8 +505,3 @@ async def runs(
         (project, rule_id, before, before, limit),
     )
     return await cur.fetchall()
-
-
-async def members_of_rules(conn: Connection) -> list[str]:
-    cur = await conn.execute("SELECT DISTINCT project FROM rules WHERE NOT deleted")
-    return [r["project"] for r in await cur.fetchall()]

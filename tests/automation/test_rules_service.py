@@ -367,6 +367,8 @@ async def test_a_rule_never_fires_twice_for_one_event(stack: Stack) -> None:
     assert row is not None
     subject, payload = row[0], bytes(row[1])
     consumer = stack.automation.consumer
+    # An unreadable message is skipped rather than retried forever.
+    assert not await consumer.handle("planops.core.v1.task.created", b"\xff\xfe not protobuf")
     # A redelivery of a seen event is dropped ...
     assert not await consumer.handle(subject, payload)
     # ... and even with the event's id forgotten, the rule's run for it is not repeated.
