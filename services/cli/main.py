@@ -25,6 +25,7 @@ from planops.core.v1 import (
 )
 
 from services.cli import notes_rpc, render, report_cli, risk_cli, stack
+from services.cli.automation_cli import rules_app, webhooks_app
 from services.cli.plan_cli import plan_app
 from services.nlp.cli import notes_app
 
@@ -123,6 +124,8 @@ app.command(name="risk")(risk_cli.risk)
 app.command(name="import")(risk_cli.import_history)
 app.add_typer(plan_app, name="plan")
 app.command(name="report")(report_cli.report)
+app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(rules_app, name="rules")
 
 
 class Order(StrEnum):

@@ -92,6 +92,8 @@ def skills(values: Iterable[person_pb2.Skill]) -> str:
 
 
 def actor(value: actor_pb2.Actor) -> str:
+    if value.rule:
+        return f"{value.rule} (revision {value.version}, {value.id})"
     text = value.id
     if value.version:
         text += f" ({value.version})"

@@ -24,7 +24,13 @@ from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 console = Console(stderr=True)
 
 # (service, default port); a service joins the stack once its package has a __main__.
-SERVICES = [("core", 50051), ("planner", 50052), ("risk", 50053), ("nlp", 50054)]
+SERVICES = [
+    ("core", 50051),
+    ("planner", 50052),
+    ("risk", 50053),
+    ("nlp", 50054),
+    ("automation", 50055),
+]
 
 
 @dataclass

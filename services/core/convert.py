@@ -32,6 +32,7 @@ ACTOR_TYPES = {
     "service": actor_pb2.ACTOR_TYPE_SERVICE,
     "model": actor_pb2.ACTOR_TYPE_MODEL,
     "system": actor_pb2.ACTOR_TYPE_SYSTEM,
+    "rule": actor_pb2.ACTOR_TYPE_RULE,
 }
 
 
@@ -226,6 +227,7 @@ def actor(data: Mapping[str, Any]) -> actor_pb2.Actor:
         version=data.get("version", ""),
         on_behalf_of=data.get("on_behalf_of", ""),
         reference=data.get("reference", ""),
+        rule=data.get("rule", ""),
     )
 
 

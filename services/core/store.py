@@ -71,10 +71,14 @@ def actor_of(principal: Principal) -> dict[str, str]:
             ("x-planops-on-behalf-of", "on_behalf_of"),
             ("x-planops-reference", "reference"),
             ("x-planops-model-version", "version"),
+            ("x-planops-rule", "rule"),
+            ("x-planops-rule-revision", "version"),
         ):
             if extra.get(header):
                 actor[key] = extra[header][:200]
-        if "version" in actor:
+        if "rule" in actor:
+            actor["type"] = "rule"
+        elif "version" in actor:
             actor["type"] = "model"
     return actor
 

@@ -25,6 +25,7 @@ CORE = ("PLANOPS_CORE_ADDRESS", "127.0.0.1:50051")
 PLANNER = ("PLANOPS_PLANNER_ADDRESS", "127.0.0.1:50052")
 RISK = ("PLANOPS_RISK_ADDRESS", "127.0.0.1:50053")
 NLP = ("PLANOPS_NLP_ADDRESS", "127.0.0.1:50054")
+AUTOMATION = ("PLANOPS_AUTOMATION_ADDRESS", "127.0.0.1:50055")
 
 BACKENDS: tuple[Backend, ...] = (
     Backend("planops.core.v1.ProjectService", "planops.core.v1.project_service_pb2", *CORE),
@@ -39,6 +40,11 @@ BACKENDS: tuple[Backend, ...] = (
     ),
     Backend("planops.risk.v1.RiskService", "planops.risk.v1.risk_service_pb2", *RISK),
     Backend("planops.nlp.v1.NlpService", "planops.nlp.v1.nlp_service_pb2", *NLP),
+    Backend(
+        "planops.automation.v1.AutomationService",
+        "planops.automation.v1.automation_service_pb2",
+        *AUTOMATION,
+    ),
 )
 
 

@@ -24,15 +24,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bplanops/core/v1/actor.proto\x12\x0fplanops.core.v1\"w\n\x05\x41\x63tor\x12(\n\x04type\x18\x01 \x01(\x0e\x32\x1a.planops.core.v1.ActorType\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x14\n\x0con_behalf_of\x18\x04 \x01(\t\x12\x11\n\treference\x18\x05 \x01(\t*\x81\x01\n\tActorType\x12\x1a\n\x16\x41\x43TOR_TYPE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41\x43TOR_TYPE_USER\x10\x01\x12\x16\n\x12\x41\x43TOR_TYPE_SERVICE\x10\x02\x12\x14\n\x10\x41\x43TOR_TYPE_MODEL\x10\x03\x12\x15\n\x11\x41\x43TOR_TYPE_SYSTEM\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bplanops/core/v1/actor.proto\x12\x0fplanops.core.v1\"\x85\x01\n\x05\x41\x63tor\x12(\n\x04type\x18\x01 \x01(\x0e\x32\x1a.planops.core.v1.ActorType\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x14\n\x0con_behalf_of\x18\x04 \x01(\t\x12\x11\n\treference\x18\x05 \x01(\t\x12\x0c\n\x04rule\x18\x06 \x01(\t*\x96\x01\n\tActorType\x12\x1a\n\x16\x41\x43TOR_TYPE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41\x43TOR_TYPE_USER\x10\x01\x12\x16\n\x12\x41\x43TOR_TYPE_SERVICE\x10\x02\x12\x14\n\x10\x41\x43TOR_TYPE_MODEL\x10\x03\x12\x15\n\x11\x41\x43TOR_TYPE_SYSTEM\x10\x04\x12\x13\n\x0f\x41\x43TOR_TYPE_RULE\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'planops.core.v1.actor_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ACTORTYPE']._serialized_start=170
-  _globals['_ACTORTYPE']._serialized_end=299
-  _globals['_ACTOR']._serialized_start=48
-  _globals['_ACTOR']._serialized_end=167
+  _globals['_ACTORTYPE']._serialized_start=185
+  _globals['_ACTORTYPE']._serialized_end=335
+  _globals['_ACTOR']._serialized_start=49
+  _globals['_ACTOR']._serialized_end=182
 # @@protoc_insertion_point(module_scope)

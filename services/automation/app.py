@@ -1,0 +1,154 @@
+"""Assemble the automation service: migrations, pool, the event consumer, the rule runner,
+the delivery worker, the due-date scheduler, the outbox relay and the gRPC server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Protocol
+
+import grpc
+from planops.automation.v1 import automation_service_pb2_grpc
+
+from services.automation import migrations
+from services.automation.config import Config
+from services.automation.consumer import (
+    AUTOMATION_STREAM,
+    AUTOMATION_SUBJECTS,
+    ConsumerSettings,
+    EventConsumer,
+)
+from services.automation.delivery import DeliverySettings, DeliveryWorker
+from services.automation.runner import RuleRunner, RunnerSettings
+from services.automation.scheduler import DueScheduler
+from services.automation.servicer import AutomationServicer
+from services.automation.wakeup import Wakeup
+from services.common.core_client import CoreAuthenticator, CoreClient
+from services.common.db import migrate, pool_for
+from services.common.outbox import Outbox, OutboxRelay
+from services.common.server import Binding, GrpcServer
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAME = "planops.automation.v1.AutomationService"
+AUTOMATION_OUTBOX = Outbox(
+    schema="automation", stream=AUTOMATION_STREAM, subjects=AUTOMATION_SUBJECTS
+)
+
+
+class Loop(Protocol):
+    async def run(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@dataclass
+class RunningAutomation:
+    server: GrpcServer
+    port: int
+    consumer: EventConsumer
+    runner: RuleRunner
+    worker: DeliveryWorker
+    scheduler: DueScheduler
+    core: CoreClient
+
+
+@asynccontextmanager
+async def running_automation(
+    config: Config, *, deliver_new: bool = False
+) -> AsyncIterator[RunningAutomation]:
+    """The automation service serving on `config.address` until the context exits."""
+    await migrate(config.database_url, schema="automation", package=migrations.__name__)
+    async with contextlib.AsyncExitStack() as stack:
+        pool = await stack.enter_async_context(
+            pool_for(config.database_url, schema="automation", max_size=config.pool_max)
+        )
+        await pool.wait()
+        channel = await stack.enter_async_context(grpc.aio.insecure_channel(config.core_address))
+        planner = None
+        if config.planner_address:
+            planner = await stack.enter_async_context(
+                grpc.aio.insecure_channel(config.planner_address)
+            )
+        core = CoreClient(channel, config.core_key)
+        consumer = EventConsumer(
+            pool=pool,
+            nats_url=config.nats_url,
+            settings=ConsumerSettings(
+                durable=config.consumer_name,
+                deliver_new=deliver_new,
+                install_default_rules=config.install_default_rules,
+            ),
+        )
+        runner = RuleRunner(
+            pool=pool,
+            core=core,
+            planner=planner,
+            settings=RunnerSettings(poll_seconds=config.poll_seconds),
+        )
+        worker = DeliveryWorker(
+            pool=pool,
+            settings=DeliverySettings(
+                timeout_seconds=config.delivery_timeout_seconds,
+                max_attempts=config.delivery_max_attempts,
+                backoff_base_seconds=config.delivery_backoff_seconds,
+                backoff_cap_seconds=config.delivery_backoff_cap_seconds,
+                poll_seconds=config.poll_seconds,
+            ),
+        )
+        scheduler = DueScheduler(
+            pool=pool, soon_days=config.due_soon_days, every_seconds=config.due_check_seconds
+        )
+        relay = OutboxRelay(
+            outbox=AUTOMATION_OUTBOX, database_url=config.database_url, nats_url=config.nats_url
+        )
+        wakeup = Wakeup(
+            database_url=config.database_url,
+            events={"deliveries": worker.wake, "rule_runs": runner.wake},
+        )
+        loops: dict[str, Loop] = {
+            "wakeup": wakeup,
+            "consumer": consumer,
+            "runner": runner,
+            "deliveries": worker,
+            "scheduler": scheduler,
+            "relay": relay,
+        }
+        tasks = [
+            asyncio.create_task(part.run(), name=f"automation-{name}")
+            for name, part in loops.items()
+        ]
+        server = GrpcServer(
+            bindings=[
+                Binding(
+                    SERVICE_NAME,
+                    AutomationServicer(pool=pool, core=core),
+                    automation_service_pb2_grpc.add_AutomationServiceServicer_to_server,
+                )
+            ],
+            address=config.address,
+            authenticate=CoreAuthenticator(channel),
+            max_concurrent_rpcs=config.max_concurrent_rpcs,
+        )
+        port = await server.start()
+        try:
+            yield RunningAutomation(
+                server=server,
+                port=port,
+                consumer=consumer,
+                runner=runner,
+                worker=worker,
+                scheduler=scheduler,
+                core=core,
+            )
+        finally:
+            await server.stop()
+            for part in loops.values():
+                part.stop()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                    await asyncio.wait_for(task, 15)

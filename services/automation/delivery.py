@@ -1,0 +1,175 @@
+"""The delivery worker: POSTs queued deliveries with aiohttp, records every attempt, and
+retries failures with exponential backoff and jitter until the attempts run out. Replicas
+share the queue: a claimed delivery is leased, so a worker that dies mid-send leaves it
+to another after the lease. Each delivery is its own task, and one webhook holds at most
+`per_webhook` of the `concurrency` slots, so a slow or hanging receiver delays only itself."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import logging
+import time
+from dataclasses import dataclass, field
+
+import aiohttp
+
+from services.automation import store, webhooks
+from services.automation.store import Row
+from services.common.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    concurrency: int = 64
+    per_webhook: int = 4
+    timeout_seconds: float = 10.0
+    lease_seconds: float = 60.0
+    poll_seconds: float = 0.5
+    max_attempts: int = 20
+    backoff_base_seconds: float = 2.0
+    backoff_cap_seconds: float = 3600.0
+
+
+@dataclass
+class DeliveryWorker:
+    pool: store.Pool
+    settings: DeliverySettings = field(default_factory=DeliverySettings)
+    attempts: int = 0
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _per_webhook: dict[int, int] = field(default_factory=dict)
+    # Set when a delivery is queued (see wakeup.py); the poll interval is the fallback.
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        timeout = aiohttp.ClientTimeout(total=self.settings.timeout_seconds)
+        inflight: set[asyncio.Task[None]] = set()
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            try:
+                while not self._stopping.is_set():
+                    started = 0
+                    try:
+                        started = await self._start_due(session, inflight)
+                    except Exception:
+                        log.exception("delivery worker failed; retrying")
+                    if not started:
+                        await self._wait(inflight)
+            finally:
+                if inflight:
+                    await asyncio.wait(inflight, timeout=self.settings.timeout_seconds + 1)
+
+    async def _start_due(
+        self, session: aiohttp.ClientSession, inflight: set[asyncio.Task[None]]
+    ) -> int:
+        free = self.settings.concurrency - len(inflight)
+        if free <= 0:
+            return 0
+        busy = [w for w, n in self._per_webhook.items() if n >= self.settings.per_webhook]
+        async with transaction(self.pool) as conn:
+            claimed = await store.claim_deliveries(
+                conn,
+                limit=free,
+                lease_seconds=self.settings.lease_seconds,
+                per_webhook=self.settings.per_webhook,
+                busy=busy,
+            )
+        for row in claimed:
+            webhook_id = int(row["webhook_id"])
+            self._per_webhook[webhook_id] = self._per_webhook.get(webhook_id, 0) + 1
+            task = asyncio.create_task(self._deliver(session, row))
+            inflight.add(task)
+            task.add_done_callback(inflight.discard)
+            task.add_done_callback(functools.partial(self._release, webhook_id))
+        return len(claimed)
+
+    def _release(self, webhook_id: int, _: asyncio.Task[None]) -> None:
+        left = self._per_webhook.get(webhook_id, 1) - 1
+        if left > 0:
+            self._per_webhook[webhook_id] = left
+        else:
+            self._per_webhook.pop(webhook_id, None)
+
+    async def _wait(self, inflight: set[asyncio.Task[None]]) -> None:
+        """Until a delivery ends, the poll interval passes, or we are stopped."""
+        stopping = asyncio.create_task(self._stopping.wait())
+        woken = asyncio.create_task(self.wake.wait())
+        try:
+            await asyncio.wait(
+                {stopping, woken, *inflight},
+                timeout=self.settings.poll_seconds,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            stopping.cancel()
+            woken.cancel()
+            self.wake.clear()
+
+    async def deliver_due(self, session: aiohttp.ClientSession) -> int:
+        """Send what is due now and wait for the answers (for tests and tools)."""
+        inflight: set[asyncio.Task[None]] = set()
+        started = await self._start_due(session, inflight)
+        if inflight:
+            await asyncio.wait(inflight)
+        return started
+
+    async def _deliver(self, session: aiohttp.ClientSession, row: Row) -> None:
+        body = bytes(row["body"])
+        number = int(row["attempt_count"])
+        name = f"projects/{row['project']}/webhooks/{row['webhook_id']}/deliveries/{row['id']}"
+        sent = dt.datetime.now(dt.UTC)
+        started = time.perf_counter()
+        status, error = 0, ""
+        try:
+            async with session.post(
+                row["url"],
+                data=body,
+                headers=dict(
+                    webhooks.headers(
+                        secret=row["secret"],
+                        timestamp=int(time.time()),
+                        body=body,
+                        event_id=row["event_id"],
+                        event_type=row["event_type"],
+                        delivery=name,
+                    )
+                ),
+                allow_redirects=False,
+            ) as response:
+                status = response.status
+                if not 200 <= status < 300:
+                    error = f"HTTP {status}: {(await response.text(errors='replace'))[:200]}"
+        except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as e:
+            error = f"{type(e).__name__}: {e}".strip()
+        latency_ms = (time.perf_counter() - started) * 1000
+        self.attempts += 1
+        if not error:
+            state, wait = "succeeded", 0.0
+        elif number >= self.settings.max_attempts:
+            state, wait = "failed", 0.0
+        else:
+            state = "pending"
+            wait = webhooks.backoff_seconds(
+                number,
+                base=self.settings.backoff_base_seconds,
+                cap=self.settings.backoff_cap_seconds,
+            )
+        async with transaction(self.pool) as conn:
+            await store.record_attempt(
+                conn,
+                delivery_id=row["id"],
+                number=number,
+                time=sent,
+                http_status=status,
+                latency_ms=latency_ms,
+                error=error,
+                state=state,
+                retry_in_seconds=wait,
+            )
+        if error:
+            log.info("%s attempt %d failed (%s); %s", name, number, error, state)
