@@ -18,6 +18,7 @@ import nats
 import psycopg
 from psycopg.rows import dict_row
 
+from services.common.messaging import connect
 from services.common.streams import ensure_stream
 
 log = logging.getLogger(__name__)
@@ -101,16 +102,11 @@ class OutboxRelay:
                 return
             log.info("%s outbox relay active", self.outbox.schema)
             await conn.execute(f"LISTEN {self.outbox.channel}")
-            nc = await nats.connect(
+            nc = await connect(
                 self.nats_url,
                 name=f"planops-{self.outbox.schema}-relay",
-                max_reconnect_attempts=-1,
-                reconnect_time_wait=0.25,
-                connect_timeout=2,
-                allow_reconnect=True,
-                error_cb=_nats_error,
-                disconnected_cb=_nats_disconnected,
-                reconnected_cb=_nats_reconnected,
+                disconnected=_nats_disconnected,
+                reconnected=_nats_reconnected,
             )
             try:
                 js = nc.jetstream(timeout=5)
@@ -189,11 +185,6 @@ class OutboxRelay:
         """Until an insert is notified, the poll interval passes, or we are stopped."""
         async for _ in conn.notifies(timeout=self.settings.idle_poll_seconds, stop_after=1):
             break
-
-
-async def _nats_error(error: Exception) -> None:
-    # nats-py logs every failed reconnect with a traceback by default; one line is enough.
-    log.warning("NATS: %s", error or type(error).__name__)
 
 
 async def _nats_disconnected() -> None:
