@@ -49,10 +49,14 @@ class Replica:
     def messages(self, prefix: str) -> list[str]:
         return [r["message"] for r in self.records() if r["message"].startswith(prefix)]
 
-    def stop(self) -> int:
-        """SIGTERM, as an orchestrator sends it; the exit code."""
+    def terminate(self) -> None:
+        """SIGTERM, as an orchestrator sends it."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
+
+    def stop(self) -> int:
+        """SIGTERM, then wait for the exit; the exit code."""
+        self.terminate()
         try:
             return self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
