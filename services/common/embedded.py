@@ -221,10 +221,17 @@ class NatsCluster:
     def start(self, *, timeout: float = 30.0) -> str:
         """Start every server that is not running, then wait until each reports JetStream
         healthy (a meta leader elected and every stream current)."""
-        for node in self.nodes:
-            if not node.running:
-                node.start()
-        self.wait_healthy(timeout=timeout)
+        started: list[EmbeddedNats] = []
+        try:
+            for node in self.nodes:
+                if not node.running:
+                    started.append(node)
+                    node.start()
+            self.wait_healthy(timeout=timeout)
+        except BaseException:
+            for node in started:
+                node.stop()
+            raise
         return self.url
 
     def node(self, server_name: str) -> EmbeddedNats:
