@@ -82,6 +82,9 @@ async def stack(database_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
         "PLANOPS_PLANNER_CONCURRENT_SOLVES": "1",
         "PLANOPS_NLP_POOL_MAX": "2",
         "PLANOPS_NLP_WORKERS": "1",
+        # nlp uses no NATS; its rules extractor starts in a second where spaCy takes several,
+        # twice, on the same two cores as everything else.
+        "PLANOPS_NLP_SPACY_MODEL": "none",
         # Redeliver what was delivered but not acknowledged (see below) after 10 s, not 60.
         "PLANOPS_RISK_ACK_WAIT_SECONDS": "10",
     }
