@@ -10,6 +10,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -99,12 +102,32 @@ def nats_server_binary() -> str:
     return found
 
 
+@dataclass(frozen=True)
+class ClusterMembership:
+    """How one server of a NATS cluster finds the others: its route port and theirs."""
+
+    name: str
+    port: int
+    routes: tuple[int, ...]
+
+
 class EmbeddedNats:
     """`nats-server -js` with its store in `directory`; restartable on the same port."""
 
-    def __init__(self, directory: Path, *, port: int | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        port: int | None = None,
+        server_name: str = "planops-embedded",
+        cluster: ClusterMembership | None = None,
+        monitor_port: int | None = None,
+    ) -> None:
         self.directory = directory
         self.port = port or free_port()
+        self.server_name = server_name
+        self.cluster = cluster
+        self.monitor_port = monitor_port
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -115,24 +138,40 @@ class EmbeddedNats:
         self.directory.mkdir(parents=True, exist_ok=True)
         log_file = (self.directory / "nats.log").open("ab")
         self._process = subprocess.Popen(
-            [
-                nats_server_binary(),
-                "--jetstream",
-                "--store_dir",
-                str(self.directory / "jetstream"),
-                "--addr",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--server_name",
-                "planops-embedded",
-            ],
+            self.command(),
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
         log_file.close()
         wait_for_port(self.port, process=self._process)
         return self.url
+
+    def command(self) -> list[str]:
+        command = [
+            nats_server_binary(),
+            "--jetstream",
+            "--store_dir",
+            str(self.directory / "jetstream"),
+            "--addr",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--server_name",
+            self.server_name,
+        ]
+        if self.monitor_port is not None:
+            command += ["--http_port", str(self.monitor_port)]
+        if self.cluster is not None:
+            routes = ",".join(f"nats://127.0.0.1:{port}" for port in self.cluster.routes)
+            command += [
+                "--cluster_name",
+                self.cluster.name,
+                "--cluster",
+                f"nats://127.0.0.1:{self.cluster.port}",
+                "--routes",
+                routes,
+            ]
+        return command
 
     def stop(self, *, kill: bool = False) -> None:
         process, self._process = self._process, None
@@ -151,3 +190,81 @@ class EmbeddedNats:
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
+
+
+class NatsCluster:
+    """`size` clustered `nats-server -js` processes on loopback, each with its own store and
+    monitor port: the JetStream cluster of production, on one machine. `url` lists every
+    server, comma-separated, as the services' `NATS_URL` takes it. Each server can be killed
+    and started again on its ports."""
+
+    def __init__(self, directory: Path, *, size: int = 3, name: str = "planops") -> None:
+        route_ports = [free_port() for _ in range(size)]
+        self.nodes = [
+            EmbeddedNats(
+                directory / f"n{index + 1}",
+                server_name=f"{name}-n{index + 1}",
+                cluster=ClusterMembership(
+                    name=name,
+                    port=route_ports[index],
+                    routes=tuple(p for p in route_ports if p != route_ports[index]),
+                ),
+                monitor_port=free_port(),
+            )
+            for index in range(size)
+        ]
+
+    @property
+    def url(self) -> str:
+        return ",".join(node.url for node in self.nodes)
+
+    def start(self, *, timeout: float = 30.0) -> str:
+        """Start every server that is not running, then wait until each reports JetStream
+        healthy (a meta leader elected and every stream current)."""
+        started: list[EmbeddedNats] = []
+        try:
+            for node in self.nodes:
+                if not node.running:
+                    started.append(node)
+                    node.start()
+            self.wait_healthy(timeout=timeout)
+        except BaseException:
+            for node in started:
+                node.stop()
+            raise
+        return self.url
+
+    def node(self, server_name: str) -> EmbeddedNats:
+        for node in self.nodes:
+            if node.server_name == server_name:
+                return node
+        raise KeyError(server_name)
+
+    def wait_healthy(self, *, timeout: float = 30.0) -> None:
+        """Until every running server answers its `/healthz` with 200."""
+        deadline = time.monotonic() + timeout
+        for node in self.nodes:
+            if not node.running:
+                continue
+            while not jetstream_healthy(node):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"{node.server_name}: JetStream not healthy after {timeout:.0f} s"
+                    )
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+
+
+def jetstream_healthy(node: EmbeddedNats) -> bool:
+    if node.monitor_port is None:
+        raise ValueError(f"{node.server_name} has no monitor port")
+    try:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{node.monitor_port}/healthz", timeout=1
+        ) as reply:
+            return bool(reply.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False

@@ -21,6 +21,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from services.common import metrics
+from services.common.messaging import connect
 from services.common.streams import ensure_stream
 
 log = logging.getLogger(__name__)
@@ -114,16 +115,11 @@ class OutboxRelay:
             # Measured before NATS is reached, so a backlog shows while NATS is down.
             await self._measure_backlog(conn)
             await conn.execute(f"LISTEN {self.outbox.channel}")
-            nc = await nats.connect(
+            nc = await connect(
                 self.nats_url,
                 name=f"planops-{self.outbox.schema}-relay",
-                max_reconnect_attempts=-1,
-                reconnect_time_wait=0.25,
-                connect_timeout=2,
-                allow_reconnect=True,
-                error_cb=_nats_error,
-                disconnected_cb=_nats_disconnected,
-                reconnected_cb=_nats_reconnected,
+                disconnected=_nats_disconnected,
+                reconnected=_nats_reconnected,
             )
             try:
                 js = nc.jetstream(timeout=5)
@@ -235,11 +231,6 @@ class OutboxRelay:
         """Until an insert is notified, the poll interval passes, or we are stopped."""
         async for _ in conn.notifies(timeout=self.settings.idle_poll_seconds, stop_after=1):
             break
-
-
-async def _nats_error(error: Exception) -> None:
-    # nats-py logs every failed reconnect with a traceback by default; one line is enough.
-    log.warning("NATS: %s", error or type(error).__name__)
 
 
 async def _nats_disconnected() -> None:

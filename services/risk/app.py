@@ -15,7 +15,7 @@ from planops.risk.v1 import risk_service_pb2_grpc
 from services.common.core_client import CoreAuthenticator, CoreClient, channel_to
 from services.common.db import migrate, pool_for
 from services.common.errors import FailedPrecondition
-from services.common.outbox import Outbox, OutboxRelay
+from services.common.outbox import Outbox, OutboxRelay, RelaySettings
 from services.common.server import Binding, GrpcServer
 from services.risk import migrations
 from services.risk.alerts import AlertRule
@@ -89,14 +89,21 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
                 scorer=scorer,
                 nats_url=config.nats_url,
                 settings=ConsumerSettings(
-                    durable=config.consumer_name, deliver_new=deliver_new, rules=rules
+                    durable=config.consumer_name,
+                    deliver_new=deliver_new,
+                    rules=rules,
+                    stream_replicas=config.stream_replicas,
+                    ack_wait_seconds=config.ack_wait_seconds,
                 ),
             )
             servicer = RiskServicer(pool=pool, core=core, scorer=scorer, executor=executor)
             consumer.forecast = servicer.forecast
             consumer_task = asyncio.create_task(consumer.run(), name="risk-consumer")
             relay = OutboxRelay(
-                outbox=RISK_OUTBOX, database_url=config.database_url, nats_url=config.nats_url
+                outbox=RISK_OUTBOX,
+                database_url=config.database_url,
+                nats_url=config.nats_url,
+                settings=RelaySettings(stream_replicas=config.stream_replicas),
             )
             relay_task = asyncio.create_task(relay.run(), name="risk-outbox-relay")
             stopping = asyncio.Event()

@@ -29,6 +29,8 @@ class Config:
     deadline_alert_threshold: float = 0.5
     deadline_alert_rearm_below: float = 0.4
     server: ServerOptions = field(default_factory=ServerOptions)
+    stream_replicas: int = 1
+    ack_wait_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -41,6 +43,11 @@ class Config:
         deadline = e.float("PLANOPS_RISK_DEADLINE_ALERT_THRESHOLD", 0.5)
         if not 0 < deadline <= 1:
             raise ConfigError("PLANOPS_RISK_DEADLINE_ALERT_THRESHOLD must be in (0, 1]")
+        # An event delivered but not acknowledged in this time goes to a replica again (after
+        # a crash, or an ack lost while the NATS cluster elects a leader); it is then skipped.
+        ack_wait = e.float("PLANOPS_RISK_ACK_WAIT_SECONDS", 60.0)
+        if ack_wait <= 0:
+            raise ConfigError("PLANOPS_RISK_ACK_WAIT_SECONDS must be positive")
         rearm = e.float("PLANOPS_RISK_ALERT_REARM_BELOW", min(0.6, threshold))
         if not 0 < threshold <= 1:
             raise ConfigError("PLANOPS_RISK_ALERT_THRESHOLD must be in (0, 1]")
@@ -68,4 +75,6 @@ class Config:
                 "PLANOPS_RISK_DEADLINE_ALERT_REARM_BELOW", min(0.4, deadline)
             ),
             server=ServerOptions.from_env(e, "risk"),
+            stream_replicas=e.int("PLANOPS_STREAM_REPLICAS", 1),
+            ack_wait_seconds=ack_wait,
         )

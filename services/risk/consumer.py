@@ -35,6 +35,7 @@ from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
 from services.common.errors import FailedPrecondition
 from services.common.logs import request_id_var
+from services.common.messaging import connect
 from services.common.outbox import REQUEST_ID_HEADER
 from services.common.streams import ensure_stream
 from services.risk import alerts, convert, store
@@ -63,6 +64,8 @@ class ConsumerSettings:
     rules: tuple[alerts.AlertRule, ...] = alerts.DEFAULT_RULES
     # Changes to a project within this many seconds share one deadline forecast.
     deadline_check_delay_seconds: float = 2.0
+    # Replicas of PLANOPS_RISK when this consumer creates it (PLANOPS_STREAM_REPLICAS).
+    stream_replicas: int = 1
 
 
 def categories_of(project: project_pb2.Project) -> dict[str, str]:
@@ -76,8 +79,8 @@ def version_of(etag: str) -> int:
     return int(digits) if digits else 0
 
 
-async def ensure_risk_stream(js: JetStreamContext) -> None:
-    await ensure_stream(js, name=RISK_STREAM, subjects=RISK_SUBJECTS)
+async def ensure_risk_stream(js: JetStreamContext, *, replicas: int = 1) -> None:
+    await ensure_stream(js, name=RISK_STREAM, subjects=RISK_SUBJECTS, replicas=replicas)
 
 
 @dataclass
@@ -108,13 +111,18 @@ class HistoryConsumer:
                 log.exception("risk consumer failed; retrying")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.settings.retry_seconds)
+        # Replicas share one durable consumer: these counts say how the work was split and
+        # how much of it was redelivered (received - applied).
+        log.info(
+            "risk consumer stopped: %d events received, %d applied", self.received, self.applied
+        )
 
     async def _run_once(self) -> None:
-        nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1)
+        nc = await connect(self.nats_url, name=f"planops-risk-{self.settings.durable}")
         sub: JetStreamContext.PullSubscription | None = None
         try:
             js = nc.jetstream()
-            await ensure_risk_stream(js)
+            await ensure_risk_stream(js, replicas=self.settings.stream_replicas)
             try:
                 sub = await js.pull_subscribe(
                     CORE_SUBJECTS,

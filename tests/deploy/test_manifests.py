@@ -19,12 +19,14 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from google.protobuf import descriptor_pool
 
 from services.common.config import ConfigError, Env
+from services.common.messaging import nats_servers
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -465,3 +467,40 @@ def test_env_reads_cover_what_the_code_reads() -> None:
         source = (ROOT / "services" / name / "config.py").read_text()
         literal = set(re.findall(r'\be\.(?:str|int|float|bool|optional)\(\s*"(\w+)"', source))
         assert literal <= config_reads(name).read, name
+
+
+def test_streams_get_a_replica_on_every_nats_server() -> None:
+    """A service whose config reads PLANOPS_STREAM_REPLICAS creates streams; it is given one
+    replica per NATS server: the chart's cluster size on Kubernetes, one server in compose."""
+    cluster_size = load(DEPLOY / "k8s" / "nats-values.yaml")["config"]["cluster"]["replicas"]
+    compose_servers = [
+        n for n, s in compose()["services"].items() if s.get("image", "").startswith("nats:")
+    ]
+    creators = [n for n in SERVICES if "PLANOPS_STREAM_REPLICAS" in config_reads(n).read]
+    assert {"core", "risk"} <= set(creators), "core and risk own PLANOPS_CORE and PLANOPS_RISK"
+    for name in creators:
+        config = importlib.import_module(f"services.{name}.config").Config
+        for platform, servers in (("k8s", cluster_size), ("compose", len(compose_servers))):
+            env = env_for(name, platform)
+            assert config.from_env(env).stream_replicas == servers, (name, platform)
+            assert "NATS_URL" in env, (name, platform)
+
+
+@pytest.mark.parametrize(("name", "platform"), list(platforms()))
+def test_nats_urls_name_servers_that_exist(name: str, platform: str) -> None:
+    """NATS_URL as the services split it (one server or a comma-separated list), each
+    pointing at the NATS Service of the chart's release or at compose's NATS."""
+    url = env_for(name, platform).get("NATS_URL")
+    if url is None:
+        return
+    hosts = {urlsplit(server).hostname for server in nats_servers(url)}
+    ports = {urlsplit(server).port for server in nats_servers(url)}
+    assert ports == {4222}
+    if platform == "compose":
+        assert hosts <= set(compose()["services"])
+        assert all(compose()["services"][h]["image"].startswith("nats:") for h in hosts)
+    else:
+        release = "nats"  # `helm upgrade --install nats nats/nats`, as docs/operations.md says
+        size = load(DEPLOY / "k8s" / "nats-values.yaml")["config"]["cluster"]["replicas"]
+        pods = {f"{release}-{i}.{release}-headless" for i in range(size)}
+        assert hosts <= {release, *pods}
