@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from google.protobuf import timestamp_pb2
 from planops.core.v1 import task_pb2, task_service_pb2
 
 from services.common.errors import InvalidArgument
@@ -115,7 +116,7 @@ def past_values(
         checks.fail(f"{where}.state", f"must be a done or cancelled state ({options})")
 
     def moment(name: str, *, required: bool) -> dt.datetime | None:
-        ts = getattr(past, name)
+        ts: timestamp_pb2.Timestamp = getattr(past, name)
         if not past.HasField(name):
             if required:
                 checks.fail(f"{where}.{name}", "is required")
