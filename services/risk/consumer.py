@@ -35,7 +35,6 @@ from services.common.db import Connection, connection, transaction
 from services.common.errors import FailedPrecondition
 from services.common.streams import ensure_stream
 from services.risk import alerts, convert, store
-from services.risk.forecast import weekday_calendar
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +206,7 @@ class HistoryConsumer:
                 start_date=convert.parse_day(p.start_date),
                 deadline=convert.parse_day(p.deadline),
                 categories=categories_of(p),
+                calendar=convert.calendar_json(p.calendar),
                 deleted=event.type.endswith(".deleted"),
             )
             return []
@@ -264,9 +264,11 @@ class HistoryConsumer:
                 (list(tasks),),
             )
             predictions = await self.scorer.score(conn, targets, today=now.date())
-        cal = weekday_calendar()
+            cals = await store.calendars(conn, {r.project for r in targets})
         risks = [
-            convert.task_risk(row, p, today=now.date(), cal=cal, scored=now)
+            convert.task_risk(
+                row, p, today=now.date(), cal=convert.calendar_for(cals, row.project), scored=now
+            )
             for row, p in zip(targets, predictions, strict=True)
         ]
         titles = {r.task: r.title for r in targets}
@@ -440,6 +442,7 @@ async def _rebuild_project(core: CoreClient, pool: store.Pool, project_id: str) 
             start_date=convert.parse_day(project.start_date),
             deadline=convert.parse_day(project.deadline),
             categories=cats,
+            calendar=convert.calendar_json(project.calendar),
         )
         for row, version in rows:
             await conn.execute("DELETE FROM tasks WHERE task = %s", (row.task,))

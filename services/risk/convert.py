@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from google.protobuf import json_format, timestamp_pb2
@@ -14,13 +14,12 @@ from planops.core.v1 import project_pb2, task_pb2
 from planops.risk.v1 import risk_pb2
 
 from services.common.errors import InvalidArgument
-from services.core.calendar import calendar_of
+from services.core.calendar import WorkingCalendar, calendar_of
+from services.risk import workdays
 from services.risk.alerts import Alert
 from services.risk.features import TaskHistory
-from services.risk.forecast import WorkingDayCalendar
 from services.risk.model import ModelVersion, RiskPrediction
 
-HOURS_PER_DAY = 8.0
 OPEN_CATEGORIES = ("planned", "active", "blocked")
 CATEGORY_NAMES = {
     project_pb2.STATE_CATEGORY_PLANNED: "planned",
@@ -58,7 +57,6 @@ PRIORITY_NAMES = {
 }
 TASK_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/tasks/(\d{1,18})$")
 PROJECT_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})$")
-IMPORT_DATE = re.compile(r"\b(opened|started|finished)=(\d{4}-\d{2}-\d{2})\b")
 
 
 def project_id(name: str, *, field_name: str) -> str:
@@ -132,12 +130,12 @@ class TaskRow:
         """The date the task is measured against: its due date, else its planned end."""
         return self.due_date or self.planned_end
 
-    @property
-    def planned_days(self) -> float | None:
+    def planned_days(self, cal: WorkingCalendar) -> float | None:
+        """Working days from planned start to planned end, else the estimate in days."""
         if self.planned_start and self.planned_end:
-            return float((self.planned_end - self.planned_start).days + 1)
+            return float(max(workdays.inclusive(cal, self.planned_start, self.planned_end), 1))
         if self.estimate_hours > 0:
-            return max(self.estimate_hours / HOURS_PER_DAY, 0.125)
+            return max(self.estimate_hours / cal.hours_per_day, 0.125)
         return None
 
     @classmethod
@@ -149,26 +147,18 @@ class TaskRow:
         return cls(**values)
 
 
-def imported_dates(source_ref: str) -> dict[str, date]:
-    """`opened=`, `started=` and `finished=` dates an import wrote into `source_ref`."""
-    found = {}
-    for key, value in IMPORT_DATE.findall(source_ref):
-        day = parse_day(value)
-        if day:
-            found[key] = day
-    return found
-
-
 def task_row(
     task: task_pb2.Task,
     *,
     categories: Mapping[str, str],
     previous: TaskRow | None,
 ) -> TaskRow:
-    """The row for `task` as an event carries it; history (time in states) comes from `previous`."""
+    """The row for `task` as an event carries it; history (time in states) comes from `previous`.
+
+    Imported past work carries its real dates in core's own fields (`create_time` is when it
+    was opened in the source system, `actual_start`/`actual_end` when it ran)."""
     created = to_datetime(task.create_time) or datetime.now(UTC)
     imported = task.source == task_pb2.TASK_SOURCE_IMPORT
-    dates = imported_dates(task.source_ref) if imported else {}
     category = categories.get(task.state) or DEFAULT_CATEGORIES.get(task.state, "planned")
     row = TaskRow(
         task=task.name,
@@ -185,15 +175,15 @@ def task_row(
         planned_start=parse_day(task.planned_start),
         planned_end=parse_day(task.planned_end),
         due_date=parse_day(task.due_date),
-        opened_on=dates.get("opened", created.date()),
+        opened_on=created.date(),
         imported=imported,
     )
     started = to_datetime(task.actual_start)
     ended = to_datetime(task.actual_end)
     row = replace(
         row,
-        started_on=dates.get("started") or (started.date() if started else None),
-        finished_on=dates.get("finished") or (ended.date() if ended else None),
+        started_on=started.date() if started else None,
+        finished_on=ended.date() if ended else None,
     )
     if previous is None:
         return replace(row, state_since=created)
@@ -204,7 +194,7 @@ def task_row(
     ) != (row.estimate_hours, row.planned_start, row.planned_end)
     return replace(
         row,
-        opened_on=dates.get("opened", previous.opened_on),
+        opened_on=previous.opened_on,
         state_since=previous.state_since,
         days_in_state=previous.days_in_state,
         reopen_count=previous.reopen_count,
@@ -241,7 +231,17 @@ class AssigneeRecord:
     overrun_ratios: tuple[float, ...] = ()
 
 
-def assignee_record(rows: Sequence[TaskRow], *, as_of: date, exclude: str) -> AssigneeRecord:
+Calendars = Mapping[str, WorkingCalendar]
+
+
+def calendar_for(calendars: Calendars, project: str) -> WorkingCalendar:
+    """The project's working calendar; Monday to Friday when risk has not seen the project."""
+    return calendars.get(project, workdays.WEEKDAYS)
+
+
+def assignee_record(
+    rows: Sequence[TaskRow], *, as_of: date, exclude: str, calendars: Calendars
+) -> AssigneeRecord:
     """Load and track record from the assignee's tasks as they stood on `as_of`."""
     open_tasks = 0
     late = 0
@@ -254,9 +254,12 @@ def assignee_record(rows: Sequence[TaskRow], *, as_of: date, exclude: str) -> As
             finished += 1
             if r.due and r.finished_on > r.due:
                 late += 1
-            planned = r.planned_days
+            cal = calendar_for(calendars, r.project)
+            planned = r.planned_days(cal)
             if planned and r.started_on:
-                ratios.append(((r.finished_on - r.started_on).days + 1) / planned)
+                ratios.append(
+                    max(workdays.inclusive(cal, r.started_on, r.finished_on), 1) / planned
+                )
         elif (r.finished_on is None or r.finished_on >= as_of) and r.category != "cancelled":
             open_tasks += 1
     return AssigneeRecord(
@@ -276,6 +279,7 @@ def history(
     predecessors: int,
     successors: int,
     depth: int,
+    cal: WorkingCalendar,
     training: bool = False,
 ) -> TaskHistory:
     """The task's features as of `as_of`. Training rows are seen as at opening: no time in states."""
@@ -284,7 +288,7 @@ def history(
         project_id=row.project,
         opened_on=row.opened_on,
         as_of=as_of,
-        planned_days=row.planned_days,
+        planned_days=row.planned_days(cal),
         due_on=row.due,
         started_on=row.started_on if row.started_on and row.started_on <= as_of else None,
         days_in_state={} if training else {k: v for k, v in row.days_in_state.items()},
@@ -300,11 +304,12 @@ def history(
         assignee_late_share=record.late_share,
         assignee_overrun_ratio=record.overrun_ratio,
         actual_days=(
-            float((row.finished_on - row.started_on).days + 1)
+            float(max(workdays.inclusive(cal, row.started_on, row.finished_on), 1))
             if row.finished_on and row.started_on
             else None
         ),
         finished_on=row.finished_on,
+        calendar=cal,
     )
 
 
@@ -342,11 +347,14 @@ def factor_text(feature: str, value: float) -> str:
     return template.format(v=value, p=value * 100)
 
 
-def finish_date(row: TaskRow, delay_days: float, *, today: date, cal: WorkingDayCalendar) -> date:
+def finish_date(row: TaskRow, delay_days: float, *, today: date, cal: WorkingCalendar) -> date:
+    """The due date (else the planned finish from today) plus `delay_days` working days of
+    the project's calendar."""
     base = row.due
     if base is None:
-        base = cal(max(today, row.planned_start or today), max(int(row.planned_days or 1) - 1, 0))
-    return cal(base, math.ceil(delay_days)) if delay_days > 0 else base
+        planned = math.ceil(row.planned_days(cal) or 1)
+        base = cal.add_working_days(max(today, row.planned_start or today), max(planned - 1, 0))
+    return cal.add_working_days(base, math.ceil(delay_days)) if delay_days > 0 else base
 
 
 def task_risk(
@@ -354,7 +362,7 @@ def task_risk(
     prediction: RiskPrediction,
     *,
     today: date,
-    cal: WorkingDayCalendar,
+    cal: WorkingCalendar,
     scored: datetime,
 ) -> risk_pb2.TaskRisk:
     expected = prediction.p_late * max(prediction.delay_p80_days, prediction.delay_p50_days)
@@ -428,19 +436,12 @@ def alert_proto(record: Mapping[str, Any]) -> risk_pb2.Alert:
     )
 
 
-def working_days_between(start: date, end: date) -> int:
-    days = 0
-    day = start
-    while day < end:
-        if day.weekday() < 5:
-            days += 1
-        day += timedelta(days=1)
-    return days
+def project_calendar(message: project_pb2.Calendar) -> WorkingCalendar:
+    """The project's working days (weekly pattern, public holidays, its own days off). Core's
+    calendar module is pure, so every service shares one definition of a working day."""
+    return calendar_of(calendar_json(message))
 
 
-def project_calendar(message: project_pb2.Calendar) -> WorkingDayCalendar:
-    """The project's working days (weekly pattern, public holidays, its own days off), as the
-    forecast's calendar. Core's calendar module is pure, so every service shares one
-    definition of a working day instead of keeping its own."""
-    data = json_format.MessageToDict(message, preserving_proto_field_name=True)
-    return calendar_of(data).add_working_days
+def calendar_json(message: project_pb2.Calendar) -> dict[str, Any]:
+    """The calendar as risk's `projects` table keeps it (the proto's field names)."""
+    return json_format.MessageToDict(message, preserving_proto_field_name=True)

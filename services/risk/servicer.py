@@ -25,7 +25,7 @@ from services.common.errors import (
     PermissionDenied,
 )
 from services.common.server import Context
-from services.risk import convert, store
+from services.risk import convert, store, workdays
 from services.risk import model as risk_model
 from services.risk.consumer import rebuild
 from services.risk.features import FeatureMatrix, task_feature_matrix
@@ -35,7 +35,6 @@ from services.risk.forecast import (
     ForecastError,
     ForecastTask,
     forecast_project,
-    weekday_calendar,
 )
 from services.risk.model import ModelError, RiskModel, TrainingConfig, auc, train_risk_model
 
@@ -91,9 +90,15 @@ class RiskServicer:
         now = datetime.now(UTC)
         async with connection(self.pool) as conn:
             predictions = await self.scorer.score(conn, rows, today=now.date())
-        cal = weekday_calendar()
+            cals = await store.calendars(conn, {r.project for r in rows})
         return [
-            convert.task_risk(r, p, today=now.date(), cal=cal, scored=now)
+            convert.task_risk(
+                r,
+                p,
+                today=now.date(),
+                cal=convert.calendar_for(cals, r.project),
+                scored=now,
+            )
             for r, p in zip(rows, predictions, strict=True)
         ]
 
@@ -166,11 +171,9 @@ class RiskServicer:
             predictions = await self.scorer.score(conn, merged, today=today)
         forecast_tasks = []
         for row, p in zip(merged, predictions, strict=True):
-            remaining = row.planned_days or 1.0
+            remaining = row.planned_days(cal) or 1.0
             if row.started_on:
-                remaining = max(
-                    remaining - convert.working_days_between(row.started_on, today), 0.5
-                )
+                remaining = max(remaining - workdays.after(cal, row.started_on, today), 0.5)
             forecast_tasks.append(
                 ForecastTask(
                     row.task,
@@ -199,7 +202,7 @@ class RiskServicer:
                     tasks=forecast_tasks,
                     dependencies=edges,
                     start=start,
-                    calendar=cal,
+                    calendar=cal.add_working_days,
                     deadline=target,
                     samples=samples,
                 ),
@@ -301,6 +304,7 @@ class RiskServicer:
                     conn, "category = 'done' AND finished_on IS NOT NULL", ()
                 )
                 graph = await store.graph_of(conn, {r.project for r in finished})
+                cals = await store.calendars(conn, {r.project for r in finished})
             current = await self.scorer.current()
             if (
                 current is not None
@@ -315,7 +319,9 @@ class RiskServicer:
             loop = asyncio.get_running_loop()
             started = time.monotonic()
             log.info("training: %d finished tasks held; building features", len(finished))
-            data = await loop.run_in_executor(self.executor, store.training_set, finished, graph)
+            data = await loop.run_in_executor(
+                self.executor, store.training_set, finished, graph, cals
+            )
             if len(data.histories) < MIN_TRAINING_TASKS:
                 raise FailedPrecondition(
                     f"need at least {MIN_TRAINING_TASKS} finished tasks with due dates to train,"

@@ -18,8 +18,17 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from services.common.db import Connection, connection
+from services.core.calendar import WorkingCalendar, calendar_of
 from services.risk import model as risk_model
-from services.risk.convert import AssigneeRecord, TaskRow, assignee_record, history
+from services.risk import workdays
+from services.risk.convert import (
+    AssigneeRecord,
+    Calendars,
+    TaskRow,
+    assignee_record,
+    calendar_for,
+    history,
+)
 from services.risk.features import TaskHistory, task_feature_matrix, task_outcome
 from services.risk.model import RiskModel, RiskPrediction, ThreePointEstimate, prior_prediction
 
@@ -56,19 +65,39 @@ async def put_project(
     start_date: date | None,
     deadline: date | None,
     categories: Mapping[str, str],
+    calendar: Mapping[str, Any],
     deleted: bool = False,
 ) -> bool:
     """Upsert unless the held version is newer or the same; True when written."""
     cur = await conn.execute(
-        "INSERT INTO projects (project, version, title, start_date, deadline, categories, deleted)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        "INSERT INTO projects"
+        " (project, version, title, start_date, deadline, categories, calendar, deleted)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (project) DO UPDATE SET version = EXCLUDED.version,"
         " title = EXCLUDED.title, start_date = EXCLUDED.start_date,"
         " deadline = EXCLUDED.deadline, categories = EXCLUDED.categories,"
-        " deleted = EXCLUDED.deleted WHERE projects.version < EXCLUDED.version RETURNING project",
-        (project, version, title, start_date, deadline, Jsonb(dict(categories)), deleted),
+        " calendar = EXCLUDED.calendar, deleted = EXCLUDED.deleted"
+        " WHERE projects.version < EXCLUDED.version RETURNING project",
+        (
+            project,
+            version,
+            title,
+            start_date,
+            deadline,
+            Jsonb(dict(categories)),
+            Jsonb(dict(calendar)),
+            deleted,
+        ),
     )
     return await cur.fetchone() is not None
+
+
+async def calendars(conn: Connection, projects: Iterable[str]) -> dict[str, WorkingCalendar]:
+    """The working calendars of `projects` risk has seen (others count Monday to Friday)."""
+    cur = await conn.execute(
+        "SELECT project, calendar FROM projects WHERE project = ANY(%s)", (sorted(set(projects)),)
+    )
+    return {r["project"]: calendar_of(dict(r["calendar"])) for r in await cur.fetchall()}
 
 
 async def categories(conn: Connection, project: str) -> dict[str, str]:
@@ -209,6 +238,7 @@ class ScoringInput:
     targets: list[TaskRow]
     by_assignee: Mapping[str, list[TaskRow]]
     graph: Graph
+    calendars: Calendars
 
 
 async def scoring_input(conn: Connection, targets: list[TaskRow]) -> ScoringInput:
@@ -217,8 +247,10 @@ async def scoring_input(conn: Connection, targets: list[TaskRow]) -> ScoringInpu
     by_assignee: dict[str, list[TaskRow]] = defaultdict(list)
     for r in peers:
         by_assignee[r.assignee].append(r)
-    graph = await graph_of(conn, {t.project for t in targets})
-    return ScoringInput(targets, by_assignee, graph)
+    projects = {t.project for t in targets}
+    graph = await graph_of(conn, projects)
+    cals = await calendars(conn, projects | {r.project for r in peers})
+    return ScoringInput(targets, by_assignee, graph, cals)
 
 
 def histories(data: ScoringInput, *, today: date) -> list[TaskHistory]:
@@ -229,10 +261,13 @@ def histories(data: ScoringInput, *, today: date) -> list[TaskHistory]:
             history(
                 row,
                 as_of=today,
-                record=assignee_record(peers, as_of=today, exclude=row.task),
+                record=assignee_record(
+                    peers, as_of=today, exclude=row.task, calendars=data.calendars
+                ),
                 predecessors=len(data.graph.predecessors.get(row.task, [])),
                 successors=len(data.graph.successors.get(row.task, [])),
                 depth=data.graph.depth(row.task),
+                cal=calendar_for(data.calendars, row.project),
             )
         )
     return out
@@ -248,7 +283,7 @@ class TrainingSet:
     opened_day: np.ndarray[Any, np.dtype[np.int64]]
 
 
-def training_set(finished: Sequence[TaskRow], graph: Graph) -> TrainingSet:
+def training_set(finished: Sequence[TaskRow], graph: Graph, calendars: Calendars) -> TrainingSet:
     """Finished tasks with a due date, each seen as at its opening, with its outcome."""
     by_assignee: dict[str, list[TaskRow]] = defaultdict(list)
     for r in finished:
@@ -262,13 +297,19 @@ def training_set(finished: Sequence[TaskRow], graph: Graph) -> TrainingSet:
             row,
             as_of=row.opened_on,
             record=(
-                assignee_record(by_assignee[row.assignee], as_of=row.opened_on, exclude=row.task)
+                assignee_record(
+                    by_assignee[row.assignee],
+                    as_of=row.opened_on,
+                    exclude=row.task,
+                    calendars=calendars,
+                )
                 if row.assignee
                 else AssigneeRecord()
             ),
             predecessors=len(graph.predecessors.get(row.task, [])),
             successors=len(graph.successors.get(row.task, [])),
             depth=graph.depth(row.task),
+            cal=calendar_for(calendars, row.project),
             training=True,
         )
         outcome = task_outcome(h)
@@ -377,25 +418,30 @@ def predict(model: RiskModel | None, data: ScoringInput, today: date) -> list[Ri
     out = []
     for row, h in zip(data.targets, found, strict=True):
         peers = data.by_assignee.get(row.assignee, []) if row.assignee else []
-        ratios = assignee_record(peers, as_of=today, exclude=row.task).overrun_ratios
-        out.append(prior_for(row, today=today, ratios=ratios, planned=h.planned_days))
+        ratios = assignee_record(
+            peers, as_of=today, exclude=row.task, calendars=data.calendars
+        ).overrun_ratios
+        out.append(prior_for(row, today=today, ratios=ratios, cal=h.calendar))
     return out
 
 
 def prior_for(
-    row: TaskRow, *, today: date, ratios: Sequence[float], planned: float | None
+    row: TaskRow, *, today: date, ratios: Sequence[float], cal: WorkingCalendar
 ) -> RiskPrediction:
-    """The prior: the planned duration against the days left to the due date."""
+    """The prior: the remaining planned working days against the working days left to the
+    due date, on the project's calendar."""
     start = max(today, row.started_on or row.planned_start or today)
     estimate = None
+    hours = cal.hours_per_day
     if 0 < row.optimistic_hours <= row.estimate_hours <= row.pessimistic_hours:
         estimate = ThreePointEstimate(
-            row.optimistic_hours / 8, row.estimate_hours / 8, row.pessimistic_hours / 8
+            row.optimistic_hours / hours, row.estimate_hours / hours, row.pessimistic_hours / hours
         )
+    planned = row.planned_days(cal)
     remaining = planned or 1.0
     if row.started_on and planned:
-        remaining = max(planned - (today - row.started_on).days, 0.5)
-    available = float((row.due - start).days + 1) if row.due else None
+        remaining = max(planned - workdays.after(cal, row.started_on, today), 0.5)
+    available = float(workdays.inclusive(cal, start, row.due)) if row.due else None
     return prior_prediction(
         task_id=row.task,
         planned_days=remaining,

@@ -21,6 +21,7 @@ from services.cli.client import Settings
 from services.common.db import connection
 from services.common.embedded import EmbeddedNats
 from services.common.errors import violations_of
+from services.core.calendar import WorkingCalendar
 from services.risk import importer
 from services.risk.app import running_risk
 from services.risk.consumer import RISK_STREAM
@@ -137,7 +138,14 @@ async def test_forecast_follows_the_dependency_chain(stack: Stack) -> None:
     p50, p80, p95 = (
         date.fromisoformat(d) for d in (f.finish_p50_date, f.finish_p80_date, f.finish_p95_date)
     )
-    assert today + timedelta(days=14) <= p50 <= p80 <= p95 < today + timedelta(days=120)
+    # The chain's plans, in working days of the project's (Monday to Friday) calendar.
+    week = WorkingCalendar()
+    planned = sum(
+        week.working_days_between(today + timedelta(days=7 * i), today + timedelta(days=7 * i + 4))
+        for i in range(3)
+    )
+    assert week.add_working_days(today, planned - 1) <= p50 <= p80 <= p95
+    assert p95 < today + timedelta(days=120)
     assert 0.0 <= f.probability_on_time <= 1.0
     critical = {c.task: c.criticality for c in f.critical_tasks}
     assert all(critical.get(n, 0) > 0.95 for n in names)
@@ -203,6 +211,16 @@ async def test_training_on_imported_history_beats_the_base_rate(
     assert len(names) == 120
 
     await eventually(holds(stack, "category = 'done' AND imported", 120), seconds=60)
+    # The real dates of past work reach risk through core's own fields, not import-time ones.
+    first = history_rows(1)[0]
+    assert (
+        await held_count(
+            stack,
+            f"title = 'past 0' AND opened_on = '{first['opened']}'"
+            f" AND started_on = '{first['started']}' AND finished_on = '{first['finished']}'",
+        )
+        == 1
+    )
 
     with pytest.raises(grpc.RpcError) as refused:
         await stack.stub.TrainModel(
