@@ -12,7 +12,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import grpc
@@ -35,6 +35,7 @@ from services.common.db import Connection, connection, transaction
 from services.common.errors import FailedPrecondition
 from services.common.streams import ensure_stream
 from services.risk import alerts, convert, store
+from services.risk.timeline import Change
 
 log = logging.getLogger(__name__)
 
@@ -229,21 +230,31 @@ class HistoryConsumer:
 
     async def _apply_task(self, conn: Connection, event: events_pb2.ChangeEvent) -> list[str]:
         task = event.task
+        # The move is logged by its own name, whatever order events arrive in: the timeline
+        # is replayed by time, so even an event older than the row held adds its move.
+        if event.HasField("transition") and event.transition.to_state:
+            await store.put_change(
+                conn,
+                name=event.transition.name or f"events/{event.id}",
+                task=task.name,
+                change=convert.transition_change(event.transition),
+            )
         held = await store.task_for_update(conn, task.name)
         if held is not None and held[1] >= event.aggregate_version:
             return []
         previous = held[0] if held else None
         project = task.name.split("/")[1]
         cats = await store.categories(conn, project)
-        row = convert.task_row(task, categories=cats, previous=previous)
-        if event.type == "task.transitioned" and event.HasField("transition"):
-            move = event.transition
-            from_category = cats.get(move.from_state) or convert.DEFAULT_CATEGORIES.get(
-                move.from_state, "planned"
-            )
-            when = convert.to_datetime(move.time) or datetime.now(UTC)
-            row = convert.after_transition(
-                row, from_state=move.from_state, from_category=from_category, when=when
+        row = convert.task_row(task, categories=cats)
+        if previous is not None and convert.estimate_changed(previous, row):
+            await store.put_change(
+                conn,
+                name=f"events/{event.id}",
+                task=task.name,
+                change=Change(
+                    time=convert.to_datetime(event.time) or datetime.now(UTC),
+                    estimate_changed=True,
+                ),
             )
         deleted = event.type == "task.deleted"
         await store.put_task(conn, row, version=event.aggregate_version, deleted=deleted)
@@ -263,7 +274,7 @@ class HistoryConsumer:
                 "task = ANY(%s) AND NOT imported AND category IN ('planned', 'active', 'blocked')",
                 (list(tasks),),
             )
-            predictions = await self.scorer.score(conn, targets, today=now.date())
+            predictions = await self.scorer.score(conn, targets, now=now)
             cals = await store.calendars(conn, {r.project for r in targets})
         risks = [
             convert.task_risk(
@@ -421,18 +432,7 @@ async def _rebuild_project(core: CoreClient, pool: store.Pool, project_id: str) 
             token = tpage.next_page_token
             if not token:
                 break
-        row = convert.task_row(task, categories=cats, previous=None)
-        replay = replace(row, days_in_state={}, reopen_count=0)
-        for move in sorted(moves, key=lambda m: (m.time.seconds, m.time.nanos)):
-            when = convert.to_datetime(move.time) or datetime.now(UTC)
-            from_category = cats.get(move.from_state, "planned")
-            replay = convert.after_transition(
-                replace(replay, category=cats.get(move.to_state, "planned")),
-                from_state=move.from_state,
-                from_category=from_category,
-                when=when,
-            )
-        rows.append((replace(replay, category=row.category), version_of(task.etag)))
+        rows.append((convert.task_row(task, categories=cats), version_of(task.etag), moves))
     async with transaction(pool) as conn:
         await store.put_project(
             conn,
@@ -444,9 +444,13 @@ async def _rebuild_project(core: CoreClient, pool: store.Pool, project_id: str) 
             categories=cats,
             calendar=convert.calendar_json(project.calendar),
         )
-        for row, version in rows:
+        for row, version, moves in rows:
             await conn.execute("DELETE FROM tasks WHERE task = %s", (row.task,))
             await store.put_task(conn, row, version=version)
+            for move in moves:
+                await store.put_change(
+                    conn, name=move.name, task=row.task, change=convert.transition_change(move)
+                )
         for d in deps:
             await store.put_dependency(
                 conn,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from services.risk import workdays
 from services.risk.alerts import Alert
 from services.risk.features import TaskHistory
 from services.risk.model import ModelVersion, RiskPrediction
+from services.risk.timeline import Change, SoFar
 
 OPEN_CATEGORIES = ("planned", "active", "blocked")
 CATEGORY_NAMES = {
@@ -28,16 +29,6 @@ CATEGORY_NAMES = {
     project_pb2.STATE_CATEGORY_DONE: "done",
     project_pb2.STATE_CATEGORY_CANCELLED: "cancelled",
 }
-# The default workflow's states as the feature names call them; other workflows map by category.
-STATE_FEATURE = {
-    "submitted": "submitted",
-    "in_review": "review",
-    "scheduled": "scheduled",
-    "in_progress": "executing",
-    "blocked": "blocked",
-    "in_acceptance": "accepted",
-}
-CATEGORY_FEATURE = {"active": "executing", "blocked": "blocked"}
 DEFAULT_CATEGORIES = {
     "draft": "planned",
     "submitted": "planned",
@@ -115,10 +106,6 @@ class TaskRow:
     opened_on: date
     started_on: date | None = None
     finished_on: date | None = None
-    state_since: datetime | None = None
-    days_in_state: Mapping[str, float] = field(default_factory=dict)
-    reopen_count: int = 0
-    estimate_changes: int = 0
     imported: bool = False
 
     @property
@@ -143,29 +130,23 @@ class TaskRow:
         names = cls.__dataclass_fields__
         values = {k: v for k, v in record.items() if k in names}
         values["labels"] = tuple(values.get("labels") or ())
-        values["days_in_state"] = dict(values.get("days_in_state") or {})
         return cls(**values)
 
 
-def task_row(
-    task: task_pb2.Task,
-    *,
-    categories: Mapping[str, str],
-    previous: TaskRow | None,
-) -> TaskRow:
-    """The row for `task` as an event carries it; history (time in states) comes from `previous`.
+def task_row(task: task_pb2.Task, *, categories: Mapping[str, str]) -> TaskRow:
+    """The row for `task` as an event (or core) carries it.
 
     Imported past work carries its real dates in core's own fields (`create_time` is when it
     was opened in the source system, `actual_start`/`actual_end` when it ran)."""
     created = to_datetime(task.create_time) or datetime.now(UTC)
-    imported = task.source == task_pb2.TASK_SOURCE_IMPORT
-    category = categories.get(task.state) or DEFAULT_CATEGORIES.get(task.state, "planned")
-    row = TaskRow(
+    started = to_datetime(task.actual_start)
+    ended = to_datetime(task.actual_end)
+    return TaskRow(
         task=task.name,
         project=task.name.split("/")[1],
         title=task.title,
         state=task.state,
-        category=category,
+        category=categories.get(task.state) or DEFAULT_CATEGORIES.get(task.state, "planned"),
         priority=PRIORITY_NAMES.get(task.priority, "medium"),
         assignee=task.assignee,
         labels=tuple(task.labels),
@@ -176,49 +157,26 @@ def task_row(
         planned_end=parse_day(task.planned_end),
         due_date=parse_day(task.due_date),
         opened_on=created.date(),
-        imported=imported,
-    )
-    started = to_datetime(task.actual_start)
-    ended = to_datetime(task.actual_end)
-    row = replace(
-        row,
         started_on=started.date() if started else None,
         finished_on=ended.date() if ended else None,
-    )
-    if previous is None:
-        return replace(row, state_since=created)
-    changed_estimate = (
-        previous.estimate_hours,
-        previous.planned_start,
-        previous.planned_end,
-    ) != (row.estimate_hours, row.planned_start, row.planned_end)
-    return replace(
-        row,
-        opened_on=previous.opened_on,
-        state_since=previous.state_since,
-        days_in_state=previous.days_in_state,
-        reopen_count=previous.reopen_count,
-        estimate_changes=previous.estimate_changes + int(changed_estimate),
+        imported=task.source == task_pb2.TASK_SOURCE_IMPORT,
     )
 
 
-def after_transition(
-    row: TaskRow, *, from_state: str, from_category: str, when: datetime
-) -> TaskRow:
-    """`row` (already in its new state) with the time spent in `from_state` added to that
-    state's feature; a move out of a done state counts as a reopen."""
-    spent = dict(row.days_in_state)
-    feature = STATE_FEATURE.get(from_state) or CATEGORY_FEATURE.get(from_category, "")
-    if feature and row.state_since is not None and not row.imported:
-        spent[feature] = spent.get(feature, 0.0) + max(
-            (when - row.state_since).total_seconds() / 86400, 0.0
-        )
-    reopened = from_category == "done" and row.category not in ("done", "cancelled")
-    return replace(
-        row,
-        days_in_state=spent,
-        state_since=when,
-        reopen_count=row.reopen_count + int(reopened),
+def estimate_changed(before: TaskRow, after: TaskRow) -> bool:
+    """The estimate or the planned dates moved (a re-plan, which the features count)."""
+    return (before.estimate_hours, before.planned_start, before.planned_end) != (
+        after.estimate_hours,
+        after.planned_start,
+        after.planned_end,
+    )
+
+
+def transition_change(move: task_pb2.TaskTransition) -> Change:
+    return Change(
+        time=to_datetime(move.time) or datetime.now(UTC),
+        from_state=move.from_state,
+        to_state=move.to_state,
     )
 
 
@@ -280,9 +238,9 @@ def history(
     successors: int,
     depth: int,
     cal: WorkingCalendar,
-    training: bool = False,
+    so_far: SoFar,
 ) -> TaskHistory:
-    """The task's features as of `as_of`. Training rows are seen as at opening: no time in states."""
+    """The task's features as of `as_of`, with its workflow history up to then (`so_far`)."""
     return TaskHistory(
         task_id=row.task,
         project_id=row.project,
@@ -291,9 +249,9 @@ def history(
         planned_days=row.planned_days(cal),
         due_on=row.due,
         started_on=row.started_on if row.started_on and row.started_on <= as_of else None,
-        days_in_state={} if training else {k: v for k, v in row.days_in_state.items()},
-        reopen_count=0 if training else row.reopen_count,
-        estimate_changes=0 if training else row.estimate_changes,
+        days_in_state=dict(so_far.days_in_state),
+        reopen_count=so_far.reopen_count,
+        estimate_changes=so_far.estimate_changes,
         priority=row.priority,
         labels=row.labels,
         dependency_count=predecessors,

@@ -84,12 +84,12 @@ class RiskServicer:
             )
         except grpc.RpcError as error:
             raise translate(error, what=f"reading {name}") from error
-        return convert.task_row(reply.task, categories=cats, previous=None)
+        return convert.task_row(reply.task, categories=cats)
 
     async def _risks(self, rows: list[convert.TaskRow]) -> list[risk_pb2.TaskRisk]:
         now = datetime.now(UTC)
         async with connection(self.pool) as conn:
-            predictions = await self.scorer.score(conn, rows, today=now.date())
+            predictions = await self.scorer.score(conn, rows, now=now)
             cals = await store.calendars(conn, {r.project for r in rows})
         return [
             convert.task_risk(
@@ -154,7 +154,7 @@ class RiskServicer:
         cats = {
             s.id: convert.CATEGORY_NAMES.get(s.category, "planned") for s in info.workflow.states
         }
-        rows = [convert.task_row(t, categories=cats, previous=None) for t in tasks]
+        rows = [convert.task_row(t, categories=cats) for t in tasks]
         open_rows = [r for r in rows if r.is_open]
         today = datetime.now(UTC).date()
         cal = convert.project_calendar(info.calendar)
@@ -168,7 +168,7 @@ class RiskServicer:
                 replace(held[r.task], category=r.category, title=r.title) if r.task in held else r
                 for r in open_rows
             ]
-            predictions = await self.scorer.score(conn, merged, today=today)
+            predictions = await self.scorer.score(conn, merged)
         forecast_tasks = []
         for row, p in zip(merged, predictions, strict=True):
             remaining = row.planned_days(cal) or 1.0
@@ -304,15 +304,19 @@ class RiskServicer:
                     conn, "category = 'done' AND finished_on IS NOT NULL", ()
                 )
                 graph = await store.graph_of(conn, {r.project for r in finished})
-                cals = await store.calendars(conn, {r.project for r in finished})
+                projects = {r.project for r in finished}
+                cals = await store.calendars(conn, projects)
+                changes = await store.changes_of(conn, [r.task for r in finished])
+                categories = await store.categories_of(conn, projects)
             current = await self.scorer.current()
             if (
                 current is not None
                 and not force
-                and len(finished) < current.version.rows + RETRAIN_AFTER
+                and len(finished) < (current.version.tasks or current.version.rows) + RETRAIN_AFTER
             ):
+                seen = current.version.tasks or current.version.rows
                 raise FailedPrecondition(
-                    f"only {len(finished) - current.version.rows} tasks finished since the active"
+                    f"only {len(finished) - seen} tasks finished since the active"
                     f" model; retraining waits for {RETRAIN_AFTER} (or pass force)",
                     reason="TOO_LITTLE_NEW_HISTORY",
                 )
@@ -320,7 +324,10 @@ class RiskServicer:
             started = time.monotonic()
             log.info("training: %d finished tasks held; building features", len(finished))
             data = await loop.run_in_executor(
-                self.executor, store.training_set, finished, graph, cals
+                self.executor,
+                lambda: store.training_set(
+                    finished, graph, cals, changes=changes, categories=categories
+                ),
             )
             if len(data.histories) < MIN_TRAINING_TASKS:
                 raise FailedPrecondition(
@@ -343,6 +350,7 @@ class RiskServicer:
                         opened_day=data.opened_day,
                         name=name,
                         config=training_config(len(data.histories)),
+                        tasks=data.tasks,
                     ),
                 )
             except ModelError as error:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
+import time as clock
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ from psycopg_pool import AsyncConnectionPool
 from services.common.db import Connection, connection
 from services.core.calendar import WorkingCalendar, calendar_of
 from services.risk import model as risk_model
-from services.risk import workdays
+from services.risk import timeline, workdays
 from services.risk.convert import (
     AssigneeRecord,
     Calendars,
@@ -31,6 +31,7 @@ from services.risk.convert import (
 )
 from services.risk.features import TaskHistory, task_feature_matrix, task_outcome
 from services.risk.model import RiskModel, RiskPrediction, ThreePointEstimate, prior_prediction
+from services.risk.timeline import Change
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,7 @@ Pool = AsyncConnectionPool[Connection]
 TASK_COLUMNS = (
     "task, project, title, state, category, priority, assignee, labels, estimate_hours,"
     " optimistic_hours, pessimistic_hours, planned_start, planned_end, due_date, opened_on,"
-    " started_on, finished_on, state_since, days_in_state, reopen_count, estimate_changes,"
-    " imported"
+    " started_on, finished_on, imported"
 )
 
 
@@ -125,7 +125,6 @@ async def task_for_update(conn: Connection, task: str) -> tuple[TaskRow, int, bo
 async def put_task(conn: Connection, row: TaskRow, *, version: int, deleted: bool = False) -> None:
     values = asdict(row)
     values["labels"] = list(row.labels)
-    values["days_in_state"] = Jsonb(dict(row.days_in_state))
     columns = [c.strip() for c in TASK_COLUMNS.split(",")]
     params = [values[c] for c in columns] + [version, deleted]
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns[1:], "version", "deleted"])
@@ -187,6 +186,45 @@ async def open_tasks_of(conn: Connection, assignee: str) -> list[str]:
     return [r["task"] for r in await cur.fetchall()]
 
 
+async def put_change(conn: Connection, *, name: str, task: str, change: Change) -> None:
+    """Log a move or an estimate change once (by `name`: the transition's resource name, or
+    the event that changed the estimate), however often it arrives."""
+    await conn.execute(
+        "INSERT INTO task_changes (name, task, time, from_state, to_state, estimate_changed)"
+        " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (name) DO NOTHING",
+        (
+            name,
+            task,
+            change.time,
+            change.from_state,
+            change.to_state,
+            change.estimate_changed,
+        ),
+    )
+
+
+async def changes_of(conn: Connection, tasks: Sequence[str]) -> dict[str, list[Change]]:
+    cur = await conn.execute(
+        "SELECT task, time, from_state, to_state, estimate_changed FROM task_changes"
+        " WHERE task = ANY(%s) ORDER BY task, time",
+        (list(tasks),),
+    )
+    found: dict[str, list[Change]] = defaultdict(list)
+    for r in await cur.fetchall():
+        found[r["task"]].append(
+            Change(r["time"], r["from_state"], r["to_state"], r["estimate_changed"])
+        )
+    return found
+
+
+async def categories_of(conn: Connection, projects: Iterable[str]) -> dict[str, dict[str, str]]:
+    cur = await conn.execute(
+        "SELECT project, categories FROM projects WHERE project = ANY(%s)",
+        (sorted(set(projects)),),
+    )
+    return {r["project"]: dict(r["categories"]) for r in await cur.fetchall()}
+
+
 # ------------------------------------------------------------------------------ reading
 
 
@@ -239,6 +277,8 @@ class ScoringInput:
     by_assignee: Mapping[str, list[TaskRow]]
     graph: Graph
     calendars: Calendars
+    changes: Mapping[str, list[Change]]
+    categories: Mapping[str, Mapping[str, str]]
 
 
 async def scoring_input(conn: Connection, targets: list[TaskRow]) -> ScoringInput:
@@ -250,11 +290,15 @@ async def scoring_input(conn: Connection, targets: list[TaskRow]) -> ScoringInpu
     projects = {t.project for t in targets}
     graph = await graph_of(conn, projects)
     cals = await calendars(conn, projects | {r.project for r in peers})
-    return ScoringInput(targets, by_assignee, graph, cals)
+    changes = await changes_of(conn, [t.task for t in targets])
+    return ScoringInput(
+        targets, by_assignee, graph, cals, changes, await categories_of(conn, projects)
+    )
 
 
-def histories(data: ScoringInput, *, today: date) -> list[TaskHistory]:
+def histories(data: ScoringInput, *, now: datetime) -> list[TaskHistory]:
     out = []
+    today = now.date()
     for row in data.targets:
         peers = data.by_assignee.get(row.assignee, []) if row.assignee else []
         out.append(
@@ -268,6 +312,11 @@ def histories(data: ScoringInput, *, today: date) -> list[TaskHistory]:
                 successors=len(data.graph.successors.get(row.task, [])),
                 depth=data.graph.depth(row.task),
                 cal=calendar_for(data.calendars, row.project),
+                so_far=timeline.so_far(
+                    data.changes.get(row.task, []),
+                    at=now,
+                    categories=data.categories.get(row.project, {}),
+                ),
             )
         )
     return out
@@ -282,9 +331,29 @@ class TrainingSet:
     delay_days: np.ndarray[Any, np.dtype[np.float64]]
     opened_day: np.ndarray[Any, np.dtype[np.int64]]
 
+    @property
+    def tasks(self) -> int:
+        return len({h.task_id for h in self.histories})
 
-def training_set(finished: Sequence[TaskRow], graph: Graph, calendars: Calendars) -> TrainingSet:
-    """Finished tasks with a due date, each seen as at its opening, with its outcome."""
+
+def training_set(
+    finished: Sequence[TaskRow],
+    graph: Graph,
+    calendars: Calendars,
+    *,
+    changes: Mapping[str, Sequence[Change]] | None = None,
+    categories: Mapping[str, Mapping[str, str]] | None = None,
+) -> TrainingSet:
+    """Finished tasks with a due date, each seen as it was while still open, with its outcome.
+
+    A task gives one row at its opening and one at each later workflow move made before it
+    finished and by its due date (`timeline.prediction_points`), with the time in states,
+    reopens and estimate changes as they stood then; so the model learns what the workflow
+    history says, and scores open tasks the same way. Rows keep the task's opening day, so a
+    chronological split never puts one task on both sides.
+    """
+    changes = changes or {}
+    categories = categories or {}
     by_assignee: dict[str, list[TaskRow]] = defaultdict(list)
     for r in finished:
         if r.assignee:
@@ -292,32 +361,47 @@ def training_set(finished: Sequence[TaskRow], graph: Graph, calendars: Calendars
     found: list[TaskHistory] = []
     delays: list[float] = []
     opened: list[int] = []
+    epoch = date(1970, 1, 1).toordinal()
     for row in finished:
-        h = history(
-            row,
-            as_of=row.opened_on,
-            record=(
-                assignee_record(
-                    by_assignee[row.assignee],
-                    as_of=row.opened_on,
-                    exclude=row.task,
-                    calendars=calendars,
-                )
-                if row.assignee
-                else AssigneeRecord()
-            ),
-            predecessors=len(graph.predecessors.get(row.task, [])),
-            successors=len(graph.successors.get(row.task, [])),
-            depth=graph.depth(row.task),
-            cal=calendar_for(calendars, row.project),
-            training=True,
-        )
-        outcome = task_outcome(h)
-        if outcome is None:
+        cal = calendar_for(calendars, row.project)
+        if row.due is None or row.finished_on is None:
             continue
-        found.append(h)
-        delays.append(outcome[1])
-        opened.append(row.opened_on.toordinal() - date(1970, 1, 1).toordinal())
+        log = changes.get(row.task, [])
+        cats = categories.get(row.project, {})
+        opening = datetime.combine(row.opened_on, time.min, tzinfo=UTC)
+        # The creation move (time of the event) is the opening when risk saw it happen.
+        created = [c.time for c in log if c.is_move and not c.from_state]
+        if created and created[0].date() == row.opened_on:
+            opening = created[0]
+        points = timeline.prediction_points(
+            log, opened=opening, due=row.due, finished=row.finished_on
+        )
+        for at in points:
+            h = history(
+                row,
+                as_of=at.date(),
+                record=(
+                    assignee_record(
+                        by_assignee[row.assignee],
+                        as_of=at.date(),
+                        exclude=row.task,
+                        calendars=calendars,
+                    )
+                    if row.assignee
+                    else AssigneeRecord()
+                ),
+                predecessors=len(graph.predecessors.get(row.task, [])),
+                successors=len(graph.successors.get(row.task, [])),
+                depth=graph.depth(row.task),
+                cal=cal,
+                so_far=timeline.so_far(log, at=at, categories=cats),
+            )
+            outcome = task_outcome(h)
+            if outcome is None:
+                break
+            found.append(h)
+            delays.append(outcome[1])
+            opened.append(row.opened_on.toordinal() - epoch)
     return TrainingSet(found, np.array(delays, np.float64), np.array(opened, np.int64))
 
 
@@ -381,38 +465,39 @@ class Scorer:
 
     async def load(self) -> None:
         self.model = await load_active(self.pool)
-        self._checked = time.monotonic()
+        self._checked = clock.monotonic()
         log.info("risk model: %s", self.model.version.version if self.model else "none yet (prior)")
 
     def activate(self, model: RiskModel) -> None:
         self.model = model
-        self._checked = time.monotonic()
+        self._checked = clock.monotonic()
 
     async def current(self) -> RiskModel | None:
-        if time.monotonic() - self._checked > self.refresh_seconds:
+        if clock.monotonic() - self._checked > self.refresh_seconds:
             async with self._lock:
-                if time.monotonic() - self._checked > self.refresh_seconds:
+                if clock.monotonic() - self._checked > self.refresh_seconds:
                     version = await active_version(self.pool)
                     held = self.model.version.version if self.model else None
                     if version != held:
                         await self.load()
-                    self._checked = time.monotonic()
+                    self._checked = clock.monotonic()
         return self.model
 
     async def score(
-        self, conn: Connection, targets: list[TaskRow], *, today: date | None = None
+        self, conn: Connection, targets: list[TaskRow], *, now: datetime | None = None
     ) -> list[RiskPrediction]:
         if not targets:
             return []
         data = await scoring_input(conn, targets)
         model = await self.current()
-        day = today or datetime.now(UTC).date()
+        moment = now or datetime.now(UTC)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, predict, model, data, day)
+        return await loop.run_in_executor(self.executor, predict, model, data, moment)
 
 
-def predict(model: RiskModel | None, data: ScoringInput, today: date) -> list[RiskPrediction]:
-    found = histories(data, today=today)
+def predict(model: RiskModel | None, data: ScoringInput, now: datetime) -> list[RiskPrediction]:
+    found = histories(data, now=now)
+    today = now.date()
     if model is not None:
         return model.predict([h.task_id for h in found], task_feature_matrix(found))
     out = []
