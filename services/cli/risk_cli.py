@@ -117,7 +117,10 @@ def risk(
     if not risks:
         render.print_line("no open tasks")
         return
-    table = Table(title="riskiest open tasks")
+    table = Table(
+        title="riskiest open tasks",
+        caption="why: + raises the risk, − lowers it; delays in working days",
+    )
     for column in ("task", "title", "P(late)", "expected delay", "P80 finish", "why"):
         table.add_column(column)
     for r in risks:
@@ -127,7 +130,8 @@ def risk(
             f"{r.probability_late:.0%}",
             f"{r.expected_delay_days:.1f} d",
             r.finish_p80_date,
-            "; ".join(f.text for f in r.factors[:3]) or ("prior" if r.from_prior else ""),
+            "; ".join(f"{'+' if f.contribution > 0 else '−'} {f.text}" for f in r.factors[:3])
+            or ("no model yet: plan against due date" if r.from_prior else ""),
         )
     render.print_table(table)
 

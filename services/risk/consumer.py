@@ -265,6 +265,23 @@ class HistoryConsumer:
             affected += await store.open_tasks_of(conn, assignee)
         return list(dict.fromkeys(affected))
 
+    async def rescore_open(self, *, cause: str, chunk: int = 200) -> int:
+        """Re-score every open task (a new model, or a new day: days to the due date shrink
+        without any event), raising the alerts that now cross; tasks scored. Replicas doing
+        the same run publish nothing twice: event ids derive from `cause` and the task."""
+        async with connection(self.pool) as conn:
+            cur = await conn.execute(
+                "SELECT task FROM tasks WHERE NOT deleted AND NOT imported"
+                " AND category IN ('planned', 'active', 'blocked') ORDER BY task"
+            )
+            names = [r["task"] for r in await cur.fetchall()]
+        for start in range(0, len(names), chunk):
+            await self.rescore(names[start : start + chunk], cause=cause)
+        for project in sorted({name.split("/")[1] for name in names}):
+            self._check_deadline_soon(project, cause=cause)
+        log.info("re-scored %d open tasks (%s)", len(names), cause)
+        return len(names)
+
     async def rescore(self, tasks: Sequence[str], *, cause: str) -> list[risk_pb2.TaskRisk]:
         """Score the open ones of `tasks`, store the scores, raise alerts, publish."""
         now = datetime.now(UTC)

@@ -17,8 +17,8 @@ from services.common.errors import InvalidArgument
 from services.core.calendar import WorkingCalendar, calendar_of
 from services.risk import workdays
 from services.risk.alerts import Alert
-from services.risk.features import TaskHistory
-from services.risk.model import ModelVersion, RiskPrediction
+from services.risk.features import TaskHistory, label_bucket
+from services.risk.model import Factor, ModelVersion, RiskPrediction
 from services.risk.timeline import Change, SoFar
 
 OPEN_CATEGORIES = ("planned", "active", "blocked")
@@ -271,15 +271,15 @@ def history(
     )
 
 
+PRIORITY_WORDS = {0: "trivial", 1: "low", 2: "medium", 3: "high", 4: "urgent"}
 FACTOR_TEXT = {
-    "planned_days": "planned to take {v:.0f} days",
-    "days_open": "open for {v:.0f} days",
-    "days_to_due": "{v:.0f} days to the due date",
-    "days_started": "started {v:.0f} days ago",
+    "planned_days": "planned for {n}",
+    "days_open": "open for {n}",
+    "days_to_due": "{n} to the due date",
+    "days_started": "started {n} ago",
     "elapsed_over_planned": "{v:.1f}× its planned time has passed",
     "reopen_count": "reopened {v:.0f} times",
     "estimate_changes": "the estimate changed {v:.0f} times",
-    "priority_rank": "priority rank {v:.0f}",
     "label_count": "{v:.0f} labels",
     "dependency_count": "waits on {v:.0f} tasks",
     "dependency_depth": "{v:.0f} tasks deep in the dependency chain",
@@ -290,19 +290,36 @@ FACTOR_TEXT = {
     "assignee_late_share": "the assignee was late on {p:.0f}% of tasks",
     "assignee_overrun_ratio": "the assignee's tasks took {v:.1f}× the plan",
 }
+SHOWN_FACTORS = 3
 
 
-def factor_text(feature: str, value: float) -> str:
+def _working_days(value: float) -> str:
+    return "1 working day" if round(value) == 1 else f"{value:.0f} working days"
+
+
+def factor_text(feature: str, value: float, *, labels: Sequence[str] = ()) -> str:
+    """A factor in words; `labels` (the task's) name the label a label-group factor stands for."""
     if math.isnan(value):
         return f"{feature.replace('_', ' ')} unknown"
     if feature.startswith("days_in_"):
         return f"{value:.1f} days in {feature.removeprefix('days_in_')}"
     if feature.startswith("label_bucket_"):
-        return f"labels like this one ({value:.0f})"
+        group = int(feature.removeprefix("label_bucket_"))
+        named = [label for label in labels if label_bucket(label) == group]
+        return f"labelled {', '.join(named)}" if named else "its labels"
+    if feature == "priority_rank":
+        return f"{PRIORITY_WORDS.get(round(value), 'unusual')} priority"
     template = FACTOR_TEXT.get(feature)
     if template is None:
         return f"{feature.replace('_', ' ')} = {value:g}"
-    return template.format(v=value, p=value * 100)
+    return template.format(v=value, p=value * 100, n=_working_days(value))
+
+
+def shown_factors(factors: Sequence[Factor]) -> list[Factor]:
+    """The strongest factors a person can read: a label group the task has no label in says
+    only "not labelled like something", so it is left out."""
+    kept = [f for f in factors if not (f.feature.startswith("label_bucket_") and f.value == 0)]
+    return kept[:SHOWN_FACTORS]
 
 
 def finish_date(row: TaskRow, delay_days: float, *, today: date, cal: WorkingCalendar) -> date:
@@ -343,9 +360,9 @@ def task_risk(
                 feature=f.feature,
                 value=0.0 if math.isnan(f.value) else f.value,
                 contribution=f.contribution,
-                text=factor_text(f.feature, f.value),
+                text=factor_text(f.feature, f.value, labels=row.labels),
             )
-            for f in prediction.factors
+            for f in shown_factors(prediction.factors)
         ],
         model_version=prediction.model_version,
         from_prior=prediction.source == "prior",

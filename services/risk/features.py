@@ -136,7 +136,7 @@ JIRA_COLUMN_TO_FEATURE: Mapping[str, str] = {
 }
 
 
-def _label_bucket(label: str) -> int:
+def label_bucket(label: str) -> int:
     # crc32, unlike hash(), is the same in every process, so names stay stable.
     return zlib.crc32(label.strip().lower().encode()) % LABEL_BUCKETS
 
@@ -159,7 +159,7 @@ def task_features(task: TaskHistory) -> FloatArray:
         elapsed_over_planned = float("nan")
     buckets = [0.0] * LABEL_BUCKETS
     for label in task.labels:
-        buckets[_label_bucket(label)] += 1.0
+        buckets[label_bucket(label)] += 1.0
     vector = [
         _or_nan(task.planned_days),
         days_open,

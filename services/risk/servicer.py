@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 import grpc
 import numpy as np
@@ -66,6 +68,9 @@ class RiskServicer:
         self.scorer = scorer
         self.executor = executor
         self._training = asyncio.Lock()
+        # Called with the version of a newly activated model (the consumer re-scores open work).
+        self.on_activated: Callable[[str], Coroutine[Any, Any, object]] | None = None
+        self._background: set[asyncio.Task[object]] = set()
 
     async def _member(self, project: str) -> None:
         await self.core.require_role(current_principal(), project, ANY_ROLE)
@@ -366,6 +371,12 @@ class RiskServicer:
             await store.save_model(self.pool, model, activate=activate)
             if activate:
                 self.scorer.activate(model)
+                if self.on_activated is not None:
+                    job: asyncio.Task[object] = asyncio.create_task(
+                        self.on_activated(model.version.version)
+                    )
+                    self._background.add(job)
+                    job.add_done_callback(self._background.discard)
             log.info(
                 "model %s %s", model.version.version, "activated" if activate else "kept inactive"
             )

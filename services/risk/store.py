@@ -499,7 +499,8 @@ def predict(model: RiskModel | None, data: ScoringInput, now: datetime) -> list[
     found = histories(data, now=now)
     today = now.date()
     if model is not None:
-        return model.predict([h.task_id for h in found], task_feature_matrix(found))
+        # A few spare factors: convert.shown_factors drops the unreadable ones.
+        return model.predict([h.task_id for h in found], task_feature_matrix(found), top=5)
     out = []
     for row, h in zip(data.targets, found, strict=True):
         peers = data.by_assignee.get(row.assignee, []) if row.assignee else []

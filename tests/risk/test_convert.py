@@ -2,7 +2,15 @@ from datetime import date
 
 from planops.core.v1 import project_pb2
 
-from services.risk.convert import TaskRow, finish_date, project_calendar
+from services.risk.convert import (
+    TaskRow,
+    factor_text,
+    finish_date,
+    project_calendar,
+    shown_factors,
+)
+from services.risk.features import label_bucket
+from services.risk.model import Factor
 
 MONDAY = date(2026, 12, 21)
 
@@ -54,3 +62,21 @@ def test_task_finish_dates_skip_the_project_days_off() -> None:
     planned = task(estimate_hours=16)
     assert finish_date(planned, 0.0, today=MONDAY, cal=own) == date(2026, 12, 22)
     assert finish_date(planned, 1.0, today=MONDAY, cal=own) == date(2026, 12, 23)
+
+
+def test_factors_read_as_words_and_name_the_label() -> None:
+    assert factor_text("priority_rank", 4.0) == "urgent priority"
+    assert factor_text("days_to_due", 1.0) == "1 working day to the due date"
+    assert factor_text("planned_days", 5.0) == "planned for 5 working days"
+    bucket = f"label_bucket_{label_bucket('vendor')}"
+    assert factor_text(bucket, 1.0, labels=("vendor", "ads")).startswith("labelled vendor")
+    shown = shown_factors(
+        [
+            Factor("label_bucket_3", 0.0, 0.9),
+            Factor("priority_rank", 4.0, 0.5),
+            Factor(bucket, 1.0, 0.4),
+            Factor("days_to_due", 3.0, -0.3),
+            Factor("planned_days", 2.0, 0.1),
+        ]
+    )
+    assert [f.feature for f in shown] == ["priority_rank", bucket, "days_to_due"]

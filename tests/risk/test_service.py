@@ -222,6 +222,27 @@ async def test_training_on_imported_history_beats_the_base_rate(
         == 1
     )
 
+    # Open before any model: the prior sees a plan that fits, so nothing is raised yet.
+    today = datetime.now(UTC).date()
+    waiting = await core.create_task(
+        "history",
+        "urgent vendor job, waiting",
+        priority=task_pb2.PRIORITY_URGENT,
+        labels=["vendor", "ads"],
+        planned_start=today.isoformat(),
+        planned_end=(today + timedelta(days=4)).isoformat(),
+        due_date=(today + timedelta(days=5)).isoformat(),
+    )
+    await eventually(holds(stack, f"task = '{waiting.name}'", 1))
+
+    async def alerted() -> list[str]:
+        listed = await stack.stub.ListAlerts(
+            risk_service_pb2.ListAlertsRequest(project="projects/history"), metadata=stack.md
+        )
+        return [a.subject for a in listed.alerts]
+
+    assert await alerted() == []
+
     with pytest.raises(grpc.RpcError) as refused:
         await stack.stub.TrainModel(
             risk_service_pb2.TrainModelRequest(), metadata=(("authorization", "Bearer nope"),)
@@ -235,7 +256,12 @@ async def test_training_on_imported_history_beats_the_base_rate(
     assert trained.model.rows == 120
     assert trained.model.holdout_auc > 0.75
 
-    today = datetime.now(UTC).date()
+    # The new model re-scores open work at once, so the waiting task's alert is raised
+    # without any further change to it.
+    async def waiting_alerted() -> bool:
+        return await alerted() == [waiting.name]
+
+    await eventually(waiting_alerted)
     fresh = await core.create_task(
         "history",
         "urgent vendor job",
