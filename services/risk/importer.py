@@ -122,6 +122,11 @@ def read_planops(path: Path) -> list[PastTask]:
             raise ImportFileError(f"row {i}: opened and finished are required")
         if finished < opened:
             raise ImportFileError(f"row {i}, finished: before opened")
+        started = _day(r.get("started", ""), row=i, column="started")
+        if started and not opened <= started <= finished:
+            raise ImportFileError(f"row {i}, started: must be from opened to finished")
+        if finished > date.today():
+            raise ImportFileError(f"row {i}, finished: in the future (this is past work)")
         priority = r.get("priority", "").strip().lower()
         if priority not in PRIORITIES:
             raise ImportFileError(f"row {i}, priority: {priority!r} is not low/medium/high/urgent")
@@ -131,7 +136,7 @@ def read_planops(path: Path) -> list[PastTask]:
                 title=title[:500],
                 opened=opened,
                 finished=finished,
-                started=_day(r.get("started", ""), row=i, column="started"),
+                started=started,
                 due=_day(r.get("due", ""), row=i, column="due"),
                 planned_start=_day(r.get("planned_start", ""), row=i, column="planned_start"),
                 planned_end=_day(r.get("planned_end", ""), row=i, column="planned_end"),
