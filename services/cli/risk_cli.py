@@ -114,6 +114,15 @@ def risk(
         forecast.finish_p95_date,
     )
     render.print_table(summary)
+    alerts = _risk_call(
+        settings,
+        address,
+        "ListAlerts",
+        risk_service_pb2.ListAlertsRequest(project=name, page_size=5),
+    ).alerts
+    for alert in alerts:
+        raised = alert.raise_time.ToDatetime().strftime("%Y-%m-%d %H:%M")
+        render.print_line(f"alert {raised} UTC {alert.kind}: {alert.message}")
     if not risks:
         render.print_line("no open tasks")
         return
@@ -170,4 +179,7 @@ def import_history(
             )
         except importer.ImportFileError as error:
             raise CliError(str(error)) from None
-    render.print_line(f"imported {len(names)} finished tasks into {name}")
+    render.print_line(
+        f"imported {len(names)} finished tasks into {name}"
+        " (importing the same file again adds nothing)"
+    )

@@ -155,6 +155,11 @@ class HistoryConsumer:
                 return False
             affected = await self.apply(conn, event)
         self.applied += 1
+        if event.WhichOneof("resource") == "project_resource" and not event.type.endswith(
+            ".deleted"
+        ):
+            # A moved deadline (or calendar) changes the forecast without any task changing.
+            self._check_deadline_soon(event.aggregate.removeprefix("projects/"), cause=event.id)
         if affected:
             await self.rescore(affected, cause=event.id)
             for project in {task.split("/")[1] for task in affected}:

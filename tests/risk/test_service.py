@@ -13,7 +13,7 @@ from pathlib import Path
 import grpc
 import nats
 import pytest
-from planops.core.v1 import task_pb2, task_service_pb2
+from planops.core.v1 import project_pb2, project_service_pb2, task_pb2, task_service_pb2
 from planops.risk.v1 import events_pb2, risk_service_pb2, risk_service_pb2_grpc
 
 from services.cli.client import Client as CliClient
@@ -406,6 +406,43 @@ async def test_a_deadline_alert_is_published_once_when_the_forecast_misses_it(
             risk_service_pb2.ListAlertsRequest(project="projects/launch"), metadata=stack.md
         )
         assert [a.subject for a in listed.alerts].count("projects/launch") == 1
+
+        # Moving the deadline is enough to re-forecast: far out re-arms the alert, back in
+        # raises it a second time, with no task changing.
+        async def move_deadline(days: int) -> None:
+            await core.projects.UpdateProject(
+                project_service_pb2.UpdateProjectRequest(
+                    project=project_pb2.Project(
+                        name="projects/launch",
+                        deadline=(today + timedelta(days=days)).isoformat(),
+                    ),
+                    update_mask={"paths": ["deadline"]},
+                ),
+                metadata=core.md,
+            )
+
+        async def deadline_alerts() -> int:
+            listed = await stack.stub.ListAlerts(
+                risk_service_pb2.ListAlertsRequest(project="projects/launch"), metadata=stack.md
+            )
+            return [a.subject for a in listed.alerts].count("projects/launch")
+
+        async def rearmed() -> bool:
+            async with connection(stack.risk.consumer.pool) as conn:
+                cur = await conn.execute(
+                    "SELECT count(*) AS n FROM alert_fired WHERE subject = 'projects/launch'"
+                )
+                found = await cur.fetchone()
+                return found is not None and found["n"] == 0
+
+        await move_deadline(365)
+        await eventually(rearmed)
+        await move_deadline(3)
+
+        async def raised_again() -> bool:
+            return await deadline_alerts() == 2
+
+        await eventually(raised_again)
         await sub.unsubscribe()
     finally:
         await nc.drain()
