@@ -296,8 +296,7 @@ class HistoryConsumer:
                 "task = ANY(%s) AND NOT imported AND category IN ('planned', 'active', 'blocked')",
                 (list(tasks),),
             )
-            predictions = await self.scorer.score(conn, targets, now=now)
-            cals = await store.calendars(conn, {r.project for r in targets})
+            predictions, cals = await self.scorer.score_on_calendars(conn, targets, now=now)
         risks = [
             convert.task_risk(
                 row, p, today=now.date(), cal=convert.calendar_for(cals, row.project), scored=now

@@ -94,8 +94,7 @@ class RiskServicer:
     async def _risks(self, rows: list[convert.TaskRow]) -> list[risk_pb2.TaskRisk]:
         now = datetime.now(UTC)
         async with connection(self.pool) as conn:
-            predictions = await self.scorer.score(conn, rows, now=now)
-            cals = await store.calendars(conn, {r.project for r in rows})
+            predictions, cals = await self.scorer.score_on_calendars(conn, rows, now=now)
         return [
             convert.task_risk(
                 r,
@@ -310,9 +309,8 @@ class RiskServicer:
                 )
                 graph = await store.graph_of(conn, {r.project for r in finished})
                 projects = {r.project for r in finished}
-                cals = await store.calendars(conn, projects)
+                cals, categories = await store.project_context(conn, projects)
                 changes = await store.changes_of(conn, [r.task for r in finished])
-                categories = await store.categories_of(conn, projects)
             current = await self.scorer.current()
             if (
                 current is not None

@@ -92,12 +92,20 @@ async def put_project(
     return await cur.fetchone() is not None
 
 
-async def calendars(conn: Connection, projects: Iterable[str]) -> dict[str, WorkingCalendar]:
-    """The working calendars of `projects` risk has seen (others count Monday to Friday)."""
+async def project_context(
+    conn: Connection, projects: Iterable[str]
+) -> tuple[dict[str, WorkingCalendar], dict[str, dict[str, str]]]:
+    """Working calendars and workflow state categories of `projects`, in one query (a project
+    risk has not seen counts Monday to Friday, see `convert.calendar_for`)."""
     cur = await conn.execute(
-        "SELECT project, calendar FROM projects WHERE project = ANY(%s)", (sorted(set(projects)),)
+        "SELECT project, calendar, categories FROM projects WHERE project = ANY(%s)",
+        (sorted(set(projects)),),
     )
-    return {r["project"]: calendar_of(dict(r["calendar"])) for r in await cur.fetchall()}
+    found = await cur.fetchall()
+    return (
+        {r["project"]: calendar_of(dict(r["calendar"])) for r in found},
+        {r["project"]: dict(r["categories"]) for r in found},
+    )
 
 
 async def categories(conn: Connection, project: str) -> dict[str, str]:
@@ -217,14 +225,6 @@ async def changes_of(conn: Connection, tasks: Sequence[str]) -> dict[str, list[C
     return found
 
 
-async def categories_of(conn: Connection, projects: Iterable[str]) -> dict[str, dict[str, str]]:
-    cur = await conn.execute(
-        "SELECT project, categories FROM projects WHERE project = ANY(%s)",
-        (sorted(set(projects)),),
-    )
-    return {r["project"]: dict(r["categories"]) for r in await cur.fetchall()}
-
-
 # ------------------------------------------------------------------------------ reading
 
 
@@ -289,11 +289,9 @@ async def scoring_input(conn: Connection, targets: list[TaskRow]) -> ScoringInpu
         by_assignee[r.assignee].append(r)
     projects = {t.project for t in targets}
     graph = await graph_of(conn, projects)
-    cals = await calendars(conn, projects | {r.project for r in peers})
+    cals, categories = await project_context(conn, projects | {r.project for r in peers})
     changes = await changes_of(conn, [t.task for t in targets])
-    return ScoringInput(
-        targets, by_assignee, graph, cals, changes, await categories_of(conn, projects)
-    )
+    return ScoringInput(targets, by_assignee, graph, cals, changes, categories)
 
 
 def histories(data: ScoringInput, *, now: datetime) -> list[TaskHistory]:
@@ -486,13 +484,20 @@ class Scorer:
     async def score(
         self, conn: Connection, targets: list[TaskRow], *, now: datetime | None = None
     ) -> list[RiskPrediction]:
+        return (await self.score_on_calendars(conn, targets, now=now))[0]
+
+    async def score_on_calendars(
+        self, conn: Connection, targets: list[TaskRow], *, now: datetime | None = None
+    ) -> tuple[list[RiskPrediction], Calendars]:
+        """The predictions, and the projects' calendars they were made on (for their dates)."""
         if not targets:
-            return []
+            return [], {}
         data = await scoring_input(conn, targets)
         model = await self.current()
         moment = now or datetime.now(UTC)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, predict, model, data, moment)
+        found = await loop.run_in_executor(self.executor, predict, model, data, moment)
+        return found, data.calendars
 
 
 def predict(model: RiskModel | None, data: ScoringInput, now: datetime) -> list[RiskPrediction]:
