@@ -457,6 +457,7 @@ async def test_rebuild_loads_history_the_consumer_never_saw(
         core = Client(core_stack)
         await core.create_project("old", time_zone="UTC")
         names = [(await core.create_task("old", f"old task {i}")).name for i in range(5)]
+        await core.move(names[0], "submitted")
         # deliver_new: this risk service never sees the events of the tasks made above.
         async with (
             running_risk(risk_config(core_stack, nats_url=own_nats.url), deliver_new=True) as risk,
@@ -479,6 +480,18 @@ async def test_rebuild_loads_history_the_consumer_never_saw(
                 risk_service_pb2.RebuildHistoryRequest(projects=["projects/old"]), metadata=md
             )
             assert reply.tasks == 5
+            # The workflow moves come back too (creation of each, and the one submit).
+            async with connection(risk.consumer.pool) as conn:
+                moves = await (
+                    await conn.execute(
+                        "SELECT task, from_state, to_state FROM task_changes ORDER BY task, time"
+                    )
+                ).fetchall()
+            assert len(moves) == 6
+            assert [(m["from_state"], m["to_state"]) for m in moves if m["task"] == names[0]] == [
+                ("", "draft"),
+                ("draft", "submitted"),
+            ]
             risks = await stub.ListTaskRisks(
                 risk_service_pb2.ListTaskRisksRequest(project="projects/old"), metadata=md
             )
