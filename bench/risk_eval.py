@@ -260,6 +260,18 @@ def _markdown(results: Sequence[Result], means: Sequence[dict[str, object]]) -> 
         )
 
 
+def _config(overrides: Sequence[str]) -> TrainingConfig:
+    values: dict[str, object] = {}
+    defaults = asdict(TrainingConfig())
+    for item in overrides:
+        name, _, text = item.partition("=")
+        if name not in defaults:
+            raise ValueError(f"--set {item}: no TrainingConfig field {name!r}")
+        kind = type(defaults[name])
+        values[name] = text.lower() in ("1", "true", "yes") if kind is bool else kind(text)
+    return TrainingConfig(**values)  # type: ignore[arg-type]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -275,6 +287,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("--from-json", type=Path, nargs="*", help="re-print saved --json runs")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override a TrainingConfig field (for model selection on an inner split)",
+    )
     args = parser.parse_args(argv)
     if args.from_json:
         saved = [json.loads(path.read_text()) for path in args.from_json]
@@ -289,7 +308,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     times = set(args.times.split(","))
     projects = set(filter(None, args.projects.split(",")))
     variants = {"both": (True, False), "with": (True,), "without": (False,)}[args.remaining_day]
-    config = TrainingConfig()
+    try:
+        config = _config(args.set)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     results = []
     todo = [
         (train, test, rd)

@@ -114,10 +114,22 @@ def risk(
         forecast.finish_p95_date,
     )
     render.print_table(summary)
+    alerts = _risk_call(
+        settings,
+        address,
+        "ListAlerts",
+        risk_service_pb2.ListAlertsRequest(project=name, page_size=5),
+    ).alerts
+    for alert in alerts:
+        raised = alert.raise_time.ToDatetime().strftime("%Y-%m-%d %H:%M")
+        render.print_line(f"alert {raised} UTC {alert.kind}: {alert.message}")
     if not risks:
         render.print_line("no open tasks")
         return
-    table = Table(title="riskiest open tasks")
+    table = Table(
+        title="riskiest open tasks",
+        caption="why: + raises the risk, − lowers it; delays in working days",
+    )
     for column in ("task", "title", "P(late)", "expected delay", "P80 finish", "why"):
         table.add_column(column)
     for r in risks:
@@ -127,7 +139,8 @@ def risk(
             f"{r.probability_late:.0%}",
             f"{r.expected_delay_days:.1f} d",
             r.finish_p80_date,
-            "; ".join(f.text for f in r.factors[:3]) or ("prior" if r.from_prior else ""),
+            "; ".join(f"{'+' if f.contribution > 0 else '−'} {f.text}" for f in r.factors[:3])
+            or ("no model yet: plan against due date" if r.from_prior else ""),
         )
     render.print_table(table)
 
@@ -166,4 +179,7 @@ def import_history(
             )
         except importer.ImportFileError as error:
             raise CliError(str(error)) from None
-    render.print_line(f"imported {len(names)} finished tasks into {name}")
+    render.print_line(
+        f"imported {len(names)} finished tasks into {name}"
+        " (importing the same file again adds nothing)"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from planops.core.v1 import task_pb2, task_service_pb2, task_service_pb2_grpc
@@ -98,6 +100,7 @@ async def insert_task(
     conn: Connection, principal: Principal, *, project: str, values: dict[str, Any], state: str
 ) -> task_pb2.Task:
     """The task and its first history entry in one statement, then its audit and event."""
+    comment = "imported" if values.get("actual_end") else "created"
     columns = list(values)
     actor = store.actor_of(principal)
     row = await (
@@ -105,13 +108,13 @@ async def insert_task(
             sql.SQL(
                 "WITH t AS (INSERT INTO tasks (project_id, state, {}) VALUES (%s, %s, {}) RETURNING *),"
                 " h AS (INSERT INTO task_transitions (task_id, project_id, from_state, to_state, actor, comment)"
-                "  SELECT id, project_id, '', state, %s, 'created' FROM t RETURNING id, time)"
+                "  SELECT id, project_id, '', state, %s, %s FROM t RETURNING id, time)"
                 " SELECT t.*, h.id AS transition_id, h.time AS transition_time FROM t, h"
             ).format(
                 sql.SQL(", ").join(map(sql.Identifier, columns)),
                 sql.SQL(", ").join(sql.Placeholder() * len(columns)),
             ),
-            [project, state, *(_adapt(c, v) for c, v in values.items()), Jsonb(actor)],
+            [project, state, *(_adapt(c, v) for c, v in values.items()), Jsonb(actor), comment],
         )
     ).fetchone()
     assert row is not None
@@ -125,7 +128,7 @@ async def insert_task(
             "to_state": state,
             "actor": actor,
             "time": row["transition_time"],
-            "comment": "created",
+            "comment": comment,
         }
     )
     await store.record(
@@ -143,6 +146,33 @@ async def insert_task(
         ),
     )
     return message
+
+
+def past_work(
+    requests: Sequence[task_service_pb2.CreateTaskRequest],
+    roles: set[str],
+    *,
+    flow: wf.Workflow,
+    field: Callable[[int], str],
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each request's first state and imported-history columns; importing past work is for
+    managers (admins hold every role)."""
+    if "manager" not in roles and any(r.HasField("past") for r in requests):
+        raise PermissionDenied(
+            "importing past work (past) needs the role manager", reason="ROLE_REQUIRED"
+        )
+    checks = Checks()
+    now = datetime.now(UTC)
+    found = []
+    for i, request in enumerate(requests):
+        prefix = field(i)
+        found.append(
+            tasks.past_values(
+                request, checks, field=f"{prefix}." if prefix else "", flow=flow, now=now
+            )
+        )
+    checks.raise_if_any()
+    return found
 
 
 JSON_COLUMNS = frozenset({"required_skills"})
@@ -166,14 +196,15 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         checks.raise_if_any()
         principal = current_principal()
         async with transaction(self.pool) as conn:
-            _, prow = await store.project_access(conn, principal, project, *EDITORS)
+            roles, prow = await store.project_access(conn, principal, project, *EDITORS)
             earlier = await store.remembered(conn, principal, request_id=request.request_id)
             if earlier is not None:
                 return task_service_pb2.CreateTaskResponse(task=await self._get(conn, earlier[0]))
             flow = wf.Workflow.from_json(prow["workflow"])
+            state, past = past_work([request], roles, flow=flow, field=lambda _: "")[0]
             await check_references(conn, values, project=project, field="task")
             task = await insert_task(
-                conn, principal, project=project, values=values, state=flow.initial_state
+                conn, principal, project=project, values={**values, **past}, state=state
             )
             await store.remember(
                 conn, principal, request_id=request.request_id, resources=[task.name]
@@ -198,19 +229,20 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         checks.raise_if_any()
         principal = current_principal()
         async with transaction(self.pool) as conn:
-            _, prow = await store.project_access(conn, principal, project, *EDITORS)
+            roles, prow = await store.project_access(conn, principal, project, *EDITORS)
             earlier = await store.remembered(conn, principal, request_id=request.request_id)
             if earlier is not None:
                 return task_service_pb2.BatchCreateTasksResponse(
                     tasks=[await self._get(conn, name) for name in earlier]
                 )
             flow = wf.Workflow.from_json(prow["workflow"])
+            pasts = past_work(request.requests, roles, flow=flow, field=lambda i: f"requests[{i}]")
             created = []
-            for i, values in enumerate(all_values):
+            for i, (values, (state, past)) in enumerate(zip(all_values, pasts, strict=True)):
                 await check_references(conn, values, project=project, field=f"requests[{i}].task")
                 created.append(
                     await insert_task(
-                        conn, principal, project=project, values=values, state=flow.initial_state
+                        conn, principal, project=project, values={**values, **past}, state=state
                     )
                 )
             await store.remember(

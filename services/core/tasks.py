@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from google.protobuf import timestamp_pb2
 from planops.core.v1 import task_pb2, task_service_pb2
 
 from services.common.errors import InvalidArgument
 from services.core import names
+from services.core import workflow as wf
 from services.core.validate import Checks
 
 UPDATABLE = (
@@ -87,6 +89,51 @@ def values(task: task_pb2.Task, checks: Checks, *, field: str, project: str) -> 
         "iteration_id": iteration,
         "locked": task.locked,
     }
+
+
+def past_values(
+    request: task_service_pb2.CreateTaskRequest,
+    checks: Checks,
+    *,
+    field: str,
+    flow: wf.Workflow,
+    now: dt.datetime,
+) -> tuple[str, dict[str, Any]]:
+    """The state and extra columns of imported past work (`request.past`), recording every
+    bad field in `checks` (`field` prefixes their names, e.g. `requests[3].`); the initial
+    state and nothing extra without it."""
+    if not request.HasField("past"):
+        return flow.initial_state, {}
+    past = request.past
+    where = f"{field}past"
+    if request.task.source != task_pb2.TASK_SOURCE_IMPORT:
+        checks.fail(f"{field}task.source", "must be TASK_SOURCE_IMPORT when past is given")
+    finished = {"done", "cancelled"}
+    state = past.state or next((s.id for s in flow.states if s.category == "done"), "")
+    target = flow.state(state)
+    if target is None or target.category not in finished:
+        options = ", ".join(s.id for s in flow.states if s.category in finished)
+        checks.fail(f"{where}.state", f"must be a done or cancelled state ({options})")
+
+    def moment(name: str, *, required: bool) -> dt.datetime | None:
+        ts: timestamp_pb2.Timestamp = getattr(past, name)
+        if not past.HasField(name):
+            if required:
+                checks.fail(f"{where}.{name}", "is required")
+            return None
+        value = ts.ToDatetime(tzinfo=dt.UTC)
+        if value > now:
+            checks.fail(f"{where}.{name}", "must not be in the future")
+        return value
+
+    opened = moment("open_time", required=True)
+    started = moment("actual_start", required=False)
+    ended = moment("actual_end", required=True)
+    if opened and started and started < opened:
+        checks.fail(f"{where}.actual_start", "must not be before open_time")
+    if ended and max(filter(None, (opened, started)), default=ended) > ended:
+        checks.fail(f"{where}.actual_end", "must not be before open_time or actual_start")
+    return state, {"create_time": opened, "actual_start": started, "actual_end": ended}
 
 
 def _ref(checks: Checks, value: str, field: str, parse: Any) -> Any:

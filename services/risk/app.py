@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from planops.risk.v1 import risk_service_pb2_grpc
 
@@ -40,10 +41,16 @@ class RunningRisk:
 
 
 async def retrain_when_history_grows(
-    servicer: RiskServicer, stopping: asyncio.Event, *, every: float
+    servicer: RiskServicer,
+    stopping: asyncio.Event,
+    *,
+    every: float,
+    consumer: HistoryConsumer | None = None,
 ) -> None:
     """Train the first model once enough history exists, and retrain when enough new work
-    has finished since (the servicer decides what "enough" is)."""
+    has finished since (the servicer decides what "enough" is). Once a day, re-score the
+    open work: risk grows as due dates come closer even when nothing else changes."""
+    rescored: date | None = None
     while True:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stopping.wait(), every)
@@ -55,6 +62,13 @@ async def retrain_when_history_grows(
             log.debug("no retraining: %s", error.message)
         except Exception:
             log.exception("automatic retraining failed; will try again")
+        today = datetime.now(UTC).date()
+        if consumer is not None and rescored != today:
+            try:
+                await consumer.rescore_open(cause=f"day:{today.isoformat()}")
+                rescored = today
+            except Exception:
+                log.exception("daily re-score failed; will try again")
 
 
 @asynccontextmanager
@@ -98,6 +112,7 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
             )
             servicer = RiskServicer(pool=pool, core=core, scorer=scorer, executor=executor)
             consumer.forecast = servicer.forecast
+            servicer.on_activated = lambda version: consumer.rescore_open(cause=f"model:{version}")
             consumer_task = asyncio.create_task(consumer.run(), name="risk-consumer")
             relay = OutboxRelay(
                 outbox=RISK_OUTBOX,
@@ -108,7 +123,9 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
             relay_task = asyncio.create_task(relay.run(), name="risk-outbox-relay")
             stopping = asyncio.Event()
             retrain_task = asyncio.create_task(
-                retrain_when_history_grows(servicer, stopping, every=config.retrain_check_seconds),
+                retrain_when_history_grows(
+                    servicer, stopping, every=config.retrain_check_seconds, consumer=consumer
+                ),
                 name="risk-retrain",
             )
             server = GrpcServer(

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import grpc
@@ -39,7 +39,7 @@ from services.common.messaging import connect
 from services.common.outbox import REQUEST_ID_HEADER
 from services.common.streams import ensure_stream
 from services.risk import alerts, convert, store
-from services.risk.forecast import weekday_calendar
+from services.risk.timeline import Change
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,11 @@ class HistoryConsumer:
             event.aggregate,
             len(affected),
         )
+        if event.WhichOneof("resource") == "project_resource" and not event.type.endswith(
+            ".deleted"
+        ):
+            # A moved deadline (or calendar) changes the forecast without any task changing.
+            self._check_deadline_soon(event.aggregate.removeprefix("projects/"), cause=event.id)
         if affected:
             await self.rescore(affected, cause=event.id)
             for project in {task.split("/")[1] for task in affected}:
@@ -245,6 +250,7 @@ class HistoryConsumer:
                 start_date=convert.parse_day(p.start_date),
                 deadline=convert.parse_day(p.deadline),
                 categories=categories_of(p),
+                calendar=convert.calendar_json(p.calendar),
                 deleted=event.type.endswith(".deleted"),
             )
             return []
@@ -267,21 +273,31 @@ class HistoryConsumer:
 
     async def _apply_task(self, conn: Connection, event: events_pb2.ChangeEvent) -> list[str]:
         task = event.task
+        # The move is logged by its own name, whatever order events arrive in: the timeline
+        # is replayed by time, so even an event older than the row held adds its move.
+        if event.HasField("transition") and event.transition.to_state:
+            await store.put_change(
+                conn,
+                name=event.transition.name or f"events/{event.id}",
+                task=task.name,
+                change=convert.transition_change(event.transition),
+            )
         held = await store.task_for_update(conn, task.name)
         if held is not None and held[1] >= event.aggregate_version:
             return []
         previous = held[0] if held else None
         project = task.name.split("/")[1]
         cats = await store.categories(conn, project)
-        row = convert.task_row(task, categories=cats, previous=previous)
-        if event.type == "task.transitioned" and event.HasField("transition"):
-            move = event.transition
-            from_category = cats.get(move.from_state) or convert.DEFAULT_CATEGORIES.get(
-                move.from_state, "planned"
-            )
-            when = convert.to_datetime(move.time) or datetime.now(UTC)
-            row = convert.after_transition(
-                row, from_state=move.from_state, from_category=from_category, when=when
+        row = convert.task_row(task, categories=cats)
+        if previous is not None and convert.estimate_changed(previous, row):
+            await store.put_change(
+                conn,
+                name=f"events/{event.id}",
+                task=task.name,
+                change=Change(
+                    time=convert.to_datetime(event.time) or datetime.now(UTC),
+                    estimate_changed=True,
+                ),
             )
         deleted = event.type == "task.deleted"
         await store.put_task(conn, row, version=event.aggregate_version, deleted=deleted)
@@ -292,6 +308,23 @@ class HistoryConsumer:
             affected += await store.open_tasks_of(conn, assignee)
         return list(dict.fromkeys(affected))
 
+    async def rescore_open(self, *, cause: str, chunk: int = 200) -> int:
+        """Re-score every open task (a new model, or a new day: days to the due date shrink
+        without any event), raising the alerts that now cross; tasks scored. Replicas doing
+        the same run publish nothing twice: event ids derive from `cause` and the task."""
+        async with connection(self.pool) as conn:
+            cur = await conn.execute(
+                "SELECT task FROM tasks WHERE NOT deleted AND NOT imported"
+                " AND category IN ('planned', 'active', 'blocked') ORDER BY task"
+            )
+            names = [r["task"] for r in await cur.fetchall()]
+        for start in range(0, len(names), chunk):
+            await self.rescore(names[start : start + chunk], cause=cause)
+        for project in sorted({name.split("/")[1] for name in names}):
+            self._check_deadline_soon(project, cause=cause)
+        log.info("re-scored %d open tasks (%s)", len(names), cause)
+        return len(names)
+
     async def rescore(self, tasks: Sequence[str], *, cause: str) -> list[risk_pb2.TaskRisk]:
         """Score the open ones of `tasks`, store the scores, raise alerts, publish."""
         now = datetime.now(UTC)
@@ -301,10 +334,11 @@ class HistoryConsumer:
                 "task = ANY(%s) AND NOT imported AND category IN ('planned', 'active', 'blocked')",
                 (list(tasks),),
             )
-            predictions = await self.scorer.score(conn, targets, today=now.date())
-        cal = weekday_calendar()
+            predictions, cals = await self.scorer.score_on_calendars(conn, targets, now=now)
         risks = [
-            convert.task_risk(row, p, today=now.date(), cal=cal, scored=now)
+            convert.task_risk(
+                row, p, today=now.date(), cal=convert.calendar_for(cals, row.project), scored=now
+            )
             for row, p in zip(targets, predictions, strict=True)
         ]
         titles = {r.task: r.title for r in targets}
@@ -457,18 +491,7 @@ async def _rebuild_project(core: CoreClient, pool: store.Pool, project_id: str) 
             token = tpage.next_page_token
             if not token:
                 break
-        row = convert.task_row(task, categories=cats, previous=None)
-        replay = replace(row, days_in_state={}, reopen_count=0)
-        for move in sorted(moves, key=lambda m: (m.time.seconds, m.time.nanos)):
-            when = convert.to_datetime(move.time) or datetime.now(UTC)
-            from_category = cats.get(move.from_state, "planned")
-            replay = convert.after_transition(
-                replace(replay, category=cats.get(move.to_state, "planned")),
-                from_state=move.from_state,
-                from_category=from_category,
-                when=when,
-            )
-        rows.append((replace(replay, category=row.category), version_of(task.etag)))
+        rows.append((convert.task_row(task, categories=cats), version_of(task.etag), moves))
     async with transaction(pool) as conn:
         await store.put_project(
             conn,
@@ -478,10 +501,15 @@ async def _rebuild_project(core: CoreClient, pool: store.Pool, project_id: str) 
             start_date=convert.parse_day(project.start_date),
             deadline=convert.parse_day(project.deadline),
             categories=cats,
+            calendar=convert.calendar_json(project.calendar),
         )
-        for row, version in rows:
+        for row, version, moves in rows:
             await conn.execute("DELETE FROM tasks WHERE task = %s", (row.task,))
             await store.put_task(conn, row, version=version)
+            for move in moves:
+                await store.put_change(
+                    conn, name=move.name, task=row.task, change=convert.transition_change(move)
+                )
         for d in deps:
             await store.put_dependency(
                 conn,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from google.protobuf import json_format, timestamp_pb2
@@ -14,13 +14,13 @@ from planops.core.v1 import project_pb2, task_pb2
 from planops.risk.v1 import risk_pb2
 
 from services.common.errors import InvalidArgument
-from services.core.calendar import calendar_of
+from services.core.calendar import WorkingCalendar, calendar_of
+from services.risk import workdays
 from services.risk.alerts import Alert
-from services.risk.features import TaskHistory
-from services.risk.forecast import WorkingDayCalendar
-from services.risk.model import ModelVersion, RiskPrediction
+from services.risk.features import TaskHistory, label_bucket
+from services.risk.model import Factor, ModelVersion, RiskPrediction
+from services.risk.timeline import Change, SoFar
 
-HOURS_PER_DAY = 8.0
 OPEN_CATEGORIES = ("planned", "active", "blocked")
 CATEGORY_NAMES = {
     project_pb2.STATE_CATEGORY_PLANNED: "planned",
@@ -29,16 +29,6 @@ CATEGORY_NAMES = {
     project_pb2.STATE_CATEGORY_DONE: "done",
     project_pb2.STATE_CATEGORY_CANCELLED: "cancelled",
 }
-# The default workflow's states as the feature names call them; other workflows map by category.
-STATE_FEATURE = {
-    "submitted": "submitted",
-    "in_review": "review",
-    "scheduled": "scheduled",
-    "in_progress": "executing",
-    "blocked": "blocked",
-    "in_acceptance": "accepted",
-}
-CATEGORY_FEATURE = {"active": "executing", "blocked": "blocked"}
 DEFAULT_CATEGORIES = {
     "draft": "planned",
     "submitted": "planned",
@@ -58,7 +48,6 @@ PRIORITY_NAMES = {
 }
 TASK_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/tasks/(\d{1,18})$")
 PROJECT_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})$")
-IMPORT_DATE = re.compile(r"\b(opened|started|finished)=(\d{4}-\d{2}-\d{2})\b")
 
 
 def project_id(name: str, *, field_name: str) -> str:
@@ -117,10 +106,6 @@ class TaskRow:
     opened_on: date
     started_on: date | None = None
     finished_on: date | None = None
-    state_since: datetime | None = None
-    days_in_state: Mapping[str, float] = field(default_factory=dict)
-    reopen_count: int = 0
-    estimate_changes: int = 0
     imported: bool = False
 
     @property
@@ -132,12 +117,12 @@ class TaskRow:
         """The date the task is measured against: its due date, else its planned end."""
         return self.due_date or self.planned_end
 
-    @property
-    def planned_days(self) -> float | None:
+    def planned_days(self, cal: WorkingCalendar) -> float | None:
+        """Working days from planned start to planned end, else the estimate in days."""
         if self.planned_start and self.planned_end:
-            return float((self.planned_end - self.planned_start).days + 1)
+            return float(max(workdays.inclusive(cal, self.planned_start, self.planned_end), 1))
         if self.estimate_hours > 0:
-            return max(self.estimate_hours / HOURS_PER_DAY, 0.125)
+            return max(self.estimate_hours / cal.hours_per_day, 0.125)
         return None
 
     @classmethod
@@ -145,37 +130,23 @@ class TaskRow:
         names = cls.__dataclass_fields__
         values = {k: v for k, v in record.items() if k in names}
         values["labels"] = tuple(values.get("labels") or ())
-        values["days_in_state"] = dict(values.get("days_in_state") or {})
         return cls(**values)
 
 
-def imported_dates(source_ref: str) -> dict[str, date]:
-    """`opened=`, `started=` and `finished=` dates an import wrote into `source_ref`."""
-    found = {}
-    for key, value in IMPORT_DATE.findall(source_ref):
-        day = parse_day(value)
-        if day:
-            found[key] = day
-    return found
+def task_row(task: task_pb2.Task, *, categories: Mapping[str, str]) -> TaskRow:
+    """The row for `task` as an event (or core) carries it.
 
-
-def task_row(
-    task: task_pb2.Task,
-    *,
-    categories: Mapping[str, str],
-    previous: TaskRow | None,
-) -> TaskRow:
-    """The row for `task` as an event carries it; history (time in states) comes from `previous`."""
+    Imported past work carries its real dates in core's own fields (`create_time` is when it
+    was opened in the source system, `actual_start`/`actual_end` when it ran)."""
     created = to_datetime(task.create_time) or datetime.now(UTC)
-    imported = task.source == task_pb2.TASK_SOURCE_IMPORT
-    dates = imported_dates(task.source_ref) if imported else {}
-    category = categories.get(task.state) or DEFAULT_CATEGORIES.get(task.state, "planned")
-    row = TaskRow(
+    started = to_datetime(task.actual_start)
+    ended = to_datetime(task.actual_end)
+    return TaskRow(
         task=task.name,
         project=task.name.split("/")[1],
         title=task.title,
         state=task.state,
-        category=category,
+        category=categories.get(task.state) or DEFAULT_CATEGORIES.get(task.state, "planned"),
         priority=PRIORITY_NAMES.get(task.priority, "medium"),
         assignee=task.assignee,
         labels=tuple(task.labels),
@@ -185,50 +156,27 @@ def task_row(
         planned_start=parse_day(task.planned_start),
         planned_end=parse_day(task.planned_end),
         due_date=parse_day(task.due_date),
-        opened_on=dates.get("opened", created.date()),
-        imported=imported,
-    )
-    started = to_datetime(task.actual_start)
-    ended = to_datetime(task.actual_end)
-    row = replace(
-        row,
-        started_on=dates.get("started") or (started.date() if started else None),
-        finished_on=dates.get("finished") or (ended.date() if ended else None),
-    )
-    if previous is None:
-        return replace(row, state_since=created)
-    changed_estimate = (
-        previous.estimate_hours,
-        previous.planned_start,
-        previous.planned_end,
-    ) != (row.estimate_hours, row.planned_start, row.planned_end)
-    return replace(
-        row,
-        opened_on=dates.get("opened", previous.opened_on),
-        state_since=previous.state_since,
-        days_in_state=previous.days_in_state,
-        reopen_count=previous.reopen_count,
-        estimate_changes=previous.estimate_changes + int(changed_estimate),
+        opened_on=created.date(),
+        started_on=started.date() if started else None,
+        finished_on=ended.date() if ended else None,
+        imported=task.source == task_pb2.TASK_SOURCE_IMPORT,
     )
 
 
-def after_transition(
-    row: TaskRow, *, from_state: str, from_category: str, when: datetime
-) -> TaskRow:
-    """`row` (already in its new state) with the time spent in `from_state` added to that
-    state's feature; a move out of a done state counts as a reopen."""
-    spent = dict(row.days_in_state)
-    feature = STATE_FEATURE.get(from_state) or CATEGORY_FEATURE.get(from_category, "")
-    if feature and row.state_since is not None and not row.imported:
-        spent[feature] = spent.get(feature, 0.0) + max(
-            (when - row.state_since).total_seconds() / 86400, 0.0
-        )
-    reopened = from_category == "done" and row.category not in ("done", "cancelled")
-    return replace(
-        row,
-        days_in_state=spent,
-        state_since=when,
-        reopen_count=row.reopen_count + int(reopened),
+def estimate_changed(before: TaskRow, after: TaskRow) -> bool:
+    """The estimate or the planned dates moved (a re-plan, which the features count)."""
+    return (before.estimate_hours, before.planned_start, before.planned_end) != (
+        after.estimate_hours,
+        after.planned_start,
+        after.planned_end,
+    )
+
+
+def transition_change(move: task_pb2.TaskTransition) -> Change:
+    return Change(
+        time=to_datetime(move.time) or datetime.now(UTC),
+        from_state=move.from_state,
+        to_state=move.to_state,
     )
 
 
@@ -241,7 +189,17 @@ class AssigneeRecord:
     overrun_ratios: tuple[float, ...] = ()
 
 
-def assignee_record(rows: Sequence[TaskRow], *, as_of: date, exclude: str) -> AssigneeRecord:
+Calendars = Mapping[str, WorkingCalendar]
+
+
+def calendar_for(calendars: Calendars, project: str) -> WorkingCalendar:
+    """The project's working calendar; Monday to Friday when risk has not seen the project."""
+    return calendars.get(project, workdays.WEEKDAYS)
+
+
+def assignee_record(
+    rows: Sequence[TaskRow], *, as_of: date, exclude: str, calendars: Calendars
+) -> AssigneeRecord:
     """Load and track record from the assignee's tasks as they stood on `as_of`."""
     open_tasks = 0
     late = 0
@@ -254,9 +212,12 @@ def assignee_record(rows: Sequence[TaskRow], *, as_of: date, exclude: str) -> As
             finished += 1
             if r.due and r.finished_on > r.due:
                 late += 1
-            planned = r.planned_days
+            cal = calendar_for(calendars, r.project)
+            planned = r.planned_days(cal)
             if planned and r.started_on:
-                ratios.append(((r.finished_on - r.started_on).days + 1) / planned)
+                ratios.append(
+                    max(workdays.inclusive(cal, r.started_on, r.finished_on), 1) / planned
+                )
         elif (r.finished_on is None or r.finished_on >= as_of) and r.category != "cancelled":
             open_tasks += 1
     return AssigneeRecord(
@@ -276,20 +237,21 @@ def history(
     predecessors: int,
     successors: int,
     depth: int,
-    training: bool = False,
+    cal: WorkingCalendar,
+    so_far: SoFar,
 ) -> TaskHistory:
-    """The task's features as of `as_of`. Training rows are seen as at opening: no time in states."""
+    """The task's features as of `as_of`, with its workflow history up to then (`so_far`)."""
     return TaskHistory(
         task_id=row.task,
         project_id=row.project,
         opened_on=row.opened_on,
         as_of=as_of,
-        planned_days=row.planned_days,
+        planned_days=row.planned_days(cal),
         due_on=row.due,
         started_on=row.started_on if row.started_on and row.started_on <= as_of else None,
-        days_in_state={} if training else {k: v for k, v in row.days_in_state.items()},
-        reopen_count=0 if training else row.reopen_count,
-        estimate_changes=0 if training else row.estimate_changes,
+        days_in_state=dict(so_far.days_in_state),
+        reopen_count=so_far.reopen_count,
+        estimate_changes=so_far.estimate_changes,
         priority=row.priority,
         labels=row.labels,
         dependency_count=predecessors,
@@ -300,23 +262,24 @@ def history(
         assignee_late_share=record.late_share,
         assignee_overrun_ratio=record.overrun_ratio,
         actual_days=(
-            float((row.finished_on - row.started_on).days + 1)
+            float(max(workdays.inclusive(cal, row.started_on, row.finished_on), 1))
             if row.finished_on and row.started_on
             else None
         ),
         finished_on=row.finished_on,
+        calendar=cal,
     )
 
 
+PRIORITY_WORDS = {0: "trivial", 1: "low", 2: "medium", 3: "high", 4: "urgent"}
 FACTOR_TEXT = {
-    "planned_days": "planned to take {v:.0f} days",
-    "days_open": "open for {v:.0f} days",
-    "days_to_due": "{v:.0f} days to the due date",
-    "days_started": "started {v:.0f} days ago",
+    "planned_days": "planned for {n}",
+    "days_open": "open for {n}",
+    "days_to_due": "{n} to the due date",
+    "days_started": "started {n} ago",
     "elapsed_over_planned": "{v:.1f}× its planned time has passed",
     "reopen_count": "reopened {v:.0f} times",
     "estimate_changes": "the estimate changed {v:.0f} times",
-    "priority_rank": "priority rank {v:.0f}",
     "label_count": "{v:.0f} labels",
     "dependency_count": "waits on {v:.0f} tasks",
     "dependency_depth": "{v:.0f} tasks deep in the dependency chain",
@@ -327,26 +290,46 @@ FACTOR_TEXT = {
     "assignee_late_share": "the assignee was late on {p:.0f}% of tasks",
     "assignee_overrun_ratio": "the assignee's tasks took {v:.1f}× the plan",
 }
+SHOWN_FACTORS = 3
 
 
-def factor_text(feature: str, value: float) -> str:
+def _working_days(value: float) -> str:
+    return "1 working day" if round(value) == 1 else f"{value:.0f} working days"
+
+
+def factor_text(feature: str, value: float, *, labels: Sequence[str] = ()) -> str:
+    """A factor in words; `labels` (the task's) name the label a label-group factor stands for."""
     if math.isnan(value):
         return f"{feature.replace('_', ' ')} unknown"
     if feature.startswith("days_in_"):
         return f"{value:.1f} days in {feature.removeprefix('days_in_')}"
     if feature.startswith("label_bucket_"):
-        return f"labels like this one ({value:.0f})"
+        group = int(feature.removeprefix("label_bucket_"))
+        named = [label for label in labels if label_bucket(label) == group]
+        return f"labelled {', '.join(named)}" if named else "its labels"
+    if feature == "priority_rank":
+        return f"{PRIORITY_WORDS.get(round(value), 'unusual')} priority"
     template = FACTOR_TEXT.get(feature)
     if template is None:
         return f"{feature.replace('_', ' ')} = {value:g}"
-    return template.format(v=value, p=value * 100)
+    return template.format(v=value, p=value * 100, n=_working_days(value))
 
 
-def finish_date(row: TaskRow, delay_days: float, *, today: date, cal: WorkingDayCalendar) -> date:
+def shown_factors(factors: Sequence[Factor]) -> list[Factor]:
+    """The strongest factors a person can read: a label group the task has no label in says
+    only "not labelled like something", so it is left out."""
+    kept = [f for f in factors if not (f.feature.startswith("label_bucket_") and f.value == 0)]
+    return kept[:SHOWN_FACTORS]
+
+
+def finish_date(row: TaskRow, delay_days: float, *, today: date, cal: WorkingCalendar) -> date:
+    """The due date (else the planned finish from today) plus `delay_days` working days of
+    the project's calendar."""
     base = row.due
     if base is None:
-        base = cal(max(today, row.planned_start or today), max(int(row.planned_days or 1) - 1, 0))
-    return cal(base, math.ceil(delay_days)) if delay_days > 0 else base
+        planned = math.ceil(row.planned_days(cal) or 1)
+        base = cal.add_working_days(max(today, row.planned_start or today), max(planned - 1, 0))
+    return cal.add_working_days(base, math.ceil(delay_days)) if delay_days > 0 else base
 
 
 def task_risk(
@@ -354,7 +337,7 @@ def task_risk(
     prediction: RiskPrediction,
     *,
     today: date,
-    cal: WorkingDayCalendar,
+    cal: WorkingCalendar,
     scored: datetime,
 ) -> risk_pb2.TaskRisk:
     expected = prediction.p_late * max(prediction.delay_p80_days, prediction.delay_p50_days)
@@ -377,9 +360,9 @@ def task_risk(
                 feature=f.feature,
                 value=0.0 if math.isnan(f.value) else f.value,
                 contribution=f.contribution,
-                text=factor_text(f.feature, f.value),
+                text=factor_text(f.feature, f.value, labels=row.labels),
             )
-            for f in prediction.factors
+            for f in shown_factors(prediction.factors)
         ],
         model_version=prediction.model_version,
         from_prior=prediction.source == "prior",
@@ -428,19 +411,12 @@ def alert_proto(record: Mapping[str, Any]) -> risk_pb2.Alert:
     )
 
 
-def working_days_between(start: date, end: date) -> int:
-    days = 0
-    day = start
-    while day < end:
-        if day.weekday() < 5:
-            days += 1
-        day += timedelta(days=1)
-    return days
+def project_calendar(message: project_pb2.Calendar) -> WorkingCalendar:
+    """The project's working days (weekly pattern, public holidays, its own days off). Core's
+    calendar module is pure, so every service shares one definition of a working day."""
+    return calendar_of(calendar_json(message))
 
 
-def project_calendar(message: project_pb2.Calendar) -> WorkingDayCalendar:
-    """The project's working days (weekly pattern, public holidays, its own days off), as the
-    forecast's calendar. Core's calendar module is pure, so every service shares one
-    definition of a working day instead of keeping its own."""
-    data = json_format.MessageToDict(message, preserving_proto_field_name=True)
-    return calendar_of(data).add_working_days
+def calendar_json(message: project_pb2.Calendar) -> dict[str, Any]:
+    """The calendar as risk's `projects` table keeps it (the proto's field names)."""
+    return json_format.MessageToDict(message, preserving_proto_field_name=True)

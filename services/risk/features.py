@@ -15,6 +15,8 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from services.core.calendar import WorkingCalendar
+from services.risk import workdays
 from services.risk.jira import JiraIssues
 
 FloatArray = npt.NDArray[np.float64]
@@ -65,8 +67,9 @@ class FeatureMatrix:
 class TaskHistory:
     """What the system of record knows about a task at ``as_of``.
 
-    Durations are in working days. ``actual_days`` and ``finished_on`` are only for
-    finished tasks and are targets, never features.
+    Durations and day counts are in working days of ``calendar`` (the project's).
+    ``actual_days`` and ``finished_on`` are only for finished tasks and are targets, never
+    features.
     """
 
     task_id: str
@@ -91,6 +94,7 @@ class TaskHistory:
     assignee_overrun_ratio: float | None = None
     actual_days: float | None = None
     finished_on: date | None = None
+    calendar: WorkingCalendar = workdays.WEEKDAYS
 
 
 TASK_FEATURE_NAMES: tuple[str, ...] = (
@@ -132,7 +136,7 @@ JIRA_COLUMN_TO_FEATURE: Mapping[str, str] = {
 }
 
 
-def _label_bucket(label: str) -> int:
+def label_bucket(label: str) -> int:
     # crc32, unlike hash(), is the same in every process, so names stay stable.
     return zlib.crc32(label.strip().lower().encode()) % LABEL_BUCKETS
 
@@ -143,16 +147,19 @@ def _or_nan(value: float | None) -> float:
 
 def task_features(task: TaskHistory) -> FloatArray:
     """One vector in ``TASK_FEATURE_NAMES`` order; unknown values are NaN."""
-    days_open = float((task.as_of - task.opened_on).days)
-    days_to_due = float((task.due_on - task.as_of).days) if task.due_on else float("nan")
-    days_started = float((task.as_of - task.started_on).days) if task.started_on else 0.0
+    cal = task.calendar
+    days_open = float(workdays.after(cal, task.opened_on, task.as_of))
+    days_to_due = float(workdays.after(cal, task.as_of, task.due_on)) if task.due_on else np.nan
+    days_started = (
+        float(workdays.after(cal, task.started_on, task.as_of)) if task.started_on else 0.0
+    )
     if task.planned_days and task.planned_days > 0:
         elapsed_over_planned = days_started / task.planned_days
     else:
         elapsed_over_planned = float("nan")
     buckets = [0.0] * LABEL_BUCKETS
     for label in task.labels:
-        buckets[_label_bucket(label)] += 1.0
+        buckets[label_bucket(label)] += 1.0
     vector = [
         _or_nan(task.planned_days),
         days_open,
@@ -185,10 +192,11 @@ def task_feature_matrix(tasks: Sequence[TaskHistory]) -> FeatureMatrix:
 
 
 def task_outcome(task: TaskHistory) -> tuple[bool, float] | None:
-    """(late, delay in calendar days) of a finished task with a due date, else None."""
+    """(late, delay in working days of the task's calendar) of a finished task with a due
+    date, else None."""
     if task.finished_on is None or task.due_on is None:
         return None
-    delay = float(max((task.finished_on - task.due_on).days, 0))
+    delay = float(workdays.delay(task.calendar, task.due_on, task.finished_on))
     return delay > 0, delay
 
 

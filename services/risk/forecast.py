@@ -205,20 +205,3 @@ def forecast_project(
             Criticality(tasks[i].task_id, float(index[i])) for i in order if index[i] > 0
         ),
     )
-
-
-def weekday_calendar(holidays: frozenset[date] = frozenset()) -> WorkingDayCalendar:
-    """Monday to Friday minus ``holidays``; a simple default for tests and tools."""
-
-    def add(start: date, n: int) -> date:
-        day = start
-        while day.weekday() >= 5 or day in holidays:
-            day = date.fromordinal(day.toordinal() + 1)
-        remaining = n
-        while remaining > 0:
-            day = date.fromordinal(day.toordinal() + 1)
-            if day.weekday() < 5 and day not in holidays:
-                remaining -= 1
-        return day
-
-    return add

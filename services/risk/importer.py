@@ -1,23 +1,23 @@
 """Past work from a CSV file into core as finished tasks, so risk has history on day one.
 
-Core sets `actual_start`/`actual_end` to the time of the transition, so an imported task
-keeps its historical dates in `source_ref` (`import:FILE#ROW opened=... started=...
-finished=...`) with `source = TASK_SOURCE_IMPORT`; the risk consumer reads them from there.
+Each row becomes a `CreateTaskRequest` with `past` (core's way to import finished work):
+the task is created already done, with its real opening, start and finish as `create_time`,
+`actual_start` and `actual_end`, and `source = TASK_SOURCE_IMPORT`. Importing past work needs
+the manager role in the project (or the admin key).
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from planops.core.v1 import project_pb2, project_service_pb2, task_pb2, task_service_pb2
+from google.protobuf import timestamp_pb2
+from planops.core.v1 import task_pb2, task_service_pb2
 
 FORMATS = ("planops", "jira")
 PLANOPS_REQUIRED = ("title", "opened", "finished")
@@ -122,6 +122,11 @@ def read_planops(path: Path) -> list[PastTask]:
             raise ImportFileError(f"row {i}: opened and finished are required")
         if finished < opened:
             raise ImportFileError(f"row {i}, finished: before opened")
+        started = _day(r.get("started", ""), row=i, column="started")
+        if started and not opened <= started <= finished:
+            raise ImportFileError(f"row {i}, started: must be from opened to finished")
+        if finished > date.today():
+            raise ImportFileError(f"row {i}, finished: in the future (this is past work)")
         priority = r.get("priority", "").strip().lower()
         if priority not in PRIORITIES:
             raise ImportFileError(f"row {i}, priority: {priority!r} is not low/medium/high/urgent")
@@ -131,7 +136,7 @@ def read_planops(path: Path) -> list[PastTask]:
                 title=title[:500],
                 opened=opened,
                 finished=finished,
-                started=_day(r.get("started", ""), row=i, column="started"),
+                started=started,
                 due=_day(r.get("due", ""), row=i, column="due"),
                 planned_start=_day(r.get("planned_start", ""), row=i, column="planned_start"),
                 planned_end=_day(r.get("planned_end", ""), row=i, column="planned_end"),
@@ -190,53 +195,44 @@ def read(path: Path, *, file_format: str) -> list[PastTask]:
     return tasks
 
 
-def source_ref(task: PastTask, *, file_id: str, row: int) -> str:
-    parts = [f"import:{file_id}#{row}", f"opened={task.opened.isoformat()}"]
-    if task.started:
-        parts.append(f"started={task.started.isoformat()}")
-    parts.append(f"finished={task.finished.isoformat()}")
-    return " ".join(parts)
+def source_ref(*, file_id: str, row: int) -> str:
+    return f"import:{file_id}#{row}"
 
 
-def to_task(task: PastTask, *, ref: str) -> task_pb2.Task:
-    return task_pb2.Task(
-        title=task.title,
-        priority=task.priority,
-        assignee=task.assignee,
-        estimate_hours=task.estimate_hours,
-        planned_start=task.planned_start.isoformat() if task.planned_start else "",
-        planned_end=task.planned_end.isoformat() if task.planned_end else "",
-        due_date=task.due.isoformat() if task.due else "",
-        labels=list(task.labels),
-        source=task_pb2.TASK_SOURCE_IMPORT,
-        source_ref=ref,
+def moment(day: date) -> timestamp_pb2.Timestamp:
+    """Noon UTC of `day`: the same calendar day in every time zone from UTC-11 to UTC+11."""
+    ts = timestamp_pb2.Timestamp()
+    ts.FromDatetime(datetime.combine(day, time(12), tzinfo=UTC))
+    return ts
+
+
+def create_request(task: PastTask, *, ref: str) -> task_service_pb2.CreateTaskRequest:
+    """A create of `task` as the finished work it was, with its real dates."""
+    past = task_service_pb2.PastWork(
+        open_time=moment(task.opened), actual_end=moment(task.finished)
     )
-
-
-def path_to_done(workflow: project_pb2.Workflow) -> list[str]:
-    """The shortest chain of moves from the initial state to a done state."""
-    done = {s.id for s in workflow.states if s.category == project_pb2.STATE_CATEGORY_DONE}
-    moves: dict[str, list[str]] = {}
-    for t in workflow.transitions:
-        moves.setdefault(t.from_state, []).append(t.to_state)
-    start = workflow.initial_state
-    queue: deque[list[str]] = deque([[start]])
-    seen = {start}
-    while queue:
-        trail = queue.popleft()
-        if trail[-1] in done:
-            return trail[1:]
-        for nxt in moves.get(trail[-1], []):
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append([*trail, nxt])
-    raise ImportFileError("the project's workflow has no way from its initial state to done")
+    if task.started:
+        past.actual_start.CopyFrom(moment(task.started))
+    return task_service_pb2.CreateTaskRequest(
+        task=task_pb2.Task(
+            title=task.title,
+            priority=task.priority,
+            assignee=task.assignee,
+            estimate_hours=task.estimate_hours,
+            planned_start=task.planned_start.isoformat() if task.planned_start else "",
+            planned_end=task.planned_end.isoformat() if task.planned_end else "",
+            due_date=task.due.isoformat() if task.due else "",
+            labels=list(task.labels),
+            source=task_pb2.TASK_SOURCE_IMPORT,
+            source_ref=ref,
+        ),
+        past=past,
+    )
 
 
 class Caller(Protocol):
     """What the importer needs of a client: stubs and one authenticated call."""
 
-    projects: Any
     tasks: Any
 
     def call(self, method: Callable[..., Any], request: Any) -> Any: ...
@@ -249,13 +245,8 @@ def import_tasks(
     tasks: Sequence[PastTask],
     file_id: str,
     progress: Callable[[int], None] | None = None,
-    workers: int = 8,
 ) -> list[str]:
-    """Create the tasks (idempotently, by file and batch) and move each to done; their names."""
-    reply = client.call(
-        client.projects.GetProject, project_service_pb2.GetProjectRequest(name=project)
-    )
-    moves = path_to_done(reply.project.workflow)
+    """Create the tasks as finished past work, idempotently by file and batch; their names."""
     names: list[str] = []
     for start in range(0, len(tasks), BATCH):
         chunk = tasks[start : start + BATCH]
@@ -264,35 +255,15 @@ def import_tasks(
             task_service_pb2.BatchCreateTasksRequest(
                 parent=project,
                 requests=[
-                    task_service_pb2.CreateTaskRequest(
-                        task=to_task(t, ref=source_ref(t, file_id=file_id, row=start + i + 2))
-                    )
+                    create_request(t, ref=source_ref(file_id=file_id, row=start + i + 2))
                     for i, t in enumerate(chunk)
                 ],
                 request_id=f"import-{file_id}-{start}",
             ),
         )
         names += [t.name for t in created.tasks]
-
-    initial = reply.project.workflow.initial_state
-
-    def finish(name: str) -> str:
-        # A re-run of the same file finds its tasks already moved; they are left alone.
-        current = client.call(client.tasks.GetTask, task_service_pb2.GetTaskRequest(name=name))
-        if current.task.state == initial:
-            for state in moves:
-                client.call(
-                    client.tasks.TransitionTask,
-                    task_service_pb2.TransitionTaskRequest(
-                        name=name, to_state=state, comment="imported history"
-                    ),
-                )
-        return name
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for done, _ in enumerate(pool.map(finish, names), start=1):
-            if progress:
-                progress(done)
+        if progress:
+            progress(len(names))
     return names
 
 

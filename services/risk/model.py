@@ -314,6 +314,8 @@ class ModelVersion:
     config: TrainingConfig
     sklearn_version: str
     format_version: int = FORMAT_VERSION
+    # Distinct tasks behind the rows (a task may give a row at several moments); 0: as rows.
+    tasks: int = 0
 
 
 @dataclass(frozen=True)
@@ -544,6 +546,7 @@ def train_risk_model(
     opened_day: IntArray,
     name: str,
     config: TrainingConfig | None = None,
+    tasks: int = 0,
 ) -> RiskModel:
     """Train on finished tasks; ``opened_day`` (days since 1970-01-01) orders them in time.
 
@@ -554,13 +557,14 @@ def train_risk_model(
     """
     config = config or TrainingConfig()
     with threadpool_limits(limits=config.threads, user_api="openmp"):
-        return _train(
+        model = _train(
             features=features,
             delay_days=delay_days,
             opened_day=opened_day,
             name=name,
             config=config,
         )
+    return replace(model, version=replace(model.version, tasks=tasks)) if tasks else model
 
 
 def _train(

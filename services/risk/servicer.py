@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 import grpc
 import numpy as np
@@ -25,7 +27,7 @@ from services.common.errors import (
     PermissionDenied,
 )
 from services.common.server import Context
-from services.risk import convert, store
+from services.risk import convert, store, workdays
 from services.risk import model as risk_model
 from services.risk.consumer import rebuild
 from services.risk.features import FeatureMatrix, task_feature_matrix
@@ -35,7 +37,6 @@ from services.risk.forecast import (
     ForecastError,
     ForecastTask,
     forecast_project,
-    weekday_calendar,
 )
 from services.risk.model import ModelError, RiskModel, TrainingConfig, auc, train_risk_model
 
@@ -67,6 +68,9 @@ class RiskServicer:
         self.scorer = scorer
         self.executor = executor
         self._training = asyncio.Lock()
+        # Called with the version of a newly activated model (the consumer re-scores open work).
+        self.on_activated: Callable[[str], Coroutine[Any, Any, object]] | None = None
+        self._background: set[asyncio.Task[object]] = set()
 
     async def _member(self, project: str) -> None:
         await self.core.require_role(current_principal(), project, ANY_ROLE)
@@ -85,15 +89,20 @@ class RiskServicer:
             )
         except grpc.RpcError as error:
             raise translate(error, what=f"reading {name}") from error
-        return convert.task_row(reply.task, categories=cats, previous=None)
+        return convert.task_row(reply.task, categories=cats)
 
     async def _risks(self, rows: list[convert.TaskRow]) -> list[risk_pb2.TaskRisk]:
         now = datetime.now(UTC)
         async with connection(self.pool) as conn:
-            predictions = await self.scorer.score(conn, rows, today=now.date())
-        cal = weekday_calendar()
+            predictions, cals = await self.scorer.score_on_calendars(conn, rows, now=now)
         return [
-            convert.task_risk(r, p, today=now.date(), cal=cal, scored=now)
+            convert.task_risk(
+                r,
+                p,
+                today=now.date(),
+                cal=convert.calendar_for(cals, r.project),
+                scored=now,
+            )
             for r, p in zip(rows, predictions, strict=True)
         ]
 
@@ -149,7 +158,7 @@ class RiskServicer:
         cats = {
             s.id: convert.CATEGORY_NAMES.get(s.category, "planned") for s in info.workflow.states
         }
-        rows = [convert.task_row(t, categories=cats, previous=None) for t in tasks]
+        rows = [convert.task_row(t, categories=cats) for t in tasks]
         open_rows = [r for r in rows if r.is_open]
         today = datetime.now(UTC).date()
         cal = convert.project_calendar(info.calendar)
@@ -163,14 +172,12 @@ class RiskServicer:
                 replace(held[r.task], category=r.category, title=r.title) if r.task in held else r
                 for r in open_rows
             ]
-            predictions = await self.scorer.score(conn, merged, today=today)
+            predictions = await self.scorer.score(conn, merged)
         forecast_tasks = []
         for row, p in zip(merged, predictions, strict=True):
-            remaining = row.planned_days or 1.0
+            remaining = row.planned_days(cal) or 1.0
             if row.started_on:
-                remaining = max(
-                    remaining - convert.working_days_between(row.started_on, today), 0.5
-                )
+                remaining = max(remaining - workdays.after(cal, row.started_on, today), 0.5)
             forecast_tasks.append(
                 ForecastTask(
                     row.task,
@@ -199,7 +206,7 @@ class RiskServicer:
                     tasks=forecast_tasks,
                     dependencies=edges,
                     start=start,
-                    calendar=cal,
+                    calendar=cal.add_working_days,
                     deadline=target,
                     samples=samples,
                 ),
@@ -301,21 +308,30 @@ class RiskServicer:
                     conn, "category = 'done' AND finished_on IS NOT NULL", ()
                 )
                 graph = await store.graph_of(conn, {r.project for r in finished})
+                projects = {r.project for r in finished}
+                cals, categories = await store.project_context(conn, projects)
+                changes = await store.changes_of(conn, [r.task for r in finished])
             current = await self.scorer.current()
             if (
                 current is not None
                 and not force
-                and len(finished) < current.version.rows + RETRAIN_AFTER
+                and len(finished) < (current.version.tasks or current.version.rows) + RETRAIN_AFTER
             ):
+                seen = current.version.tasks or current.version.rows
                 raise FailedPrecondition(
-                    f"only {len(finished) - current.version.rows} tasks finished since the active"
+                    f"only {len(finished) - seen} tasks finished since the active"
                     f" model; retraining waits for {RETRAIN_AFTER} (or pass force)",
                     reason="TOO_LITTLE_NEW_HISTORY",
                 )
             loop = asyncio.get_running_loop()
             started = time.monotonic()
             log.info("training: %d finished tasks held; building features", len(finished))
-            data = await loop.run_in_executor(self.executor, store.training_set, finished, graph)
+            data = await loop.run_in_executor(
+                self.executor,
+                lambda: store.training_set(
+                    finished, graph, cals, changes=changes, categories=categories
+                ),
+            )
             if len(data.histories) < MIN_TRAINING_TASKS:
                 raise FailedPrecondition(
                     f"need at least {MIN_TRAINING_TASKS} finished tasks with due dates to train,"
@@ -337,6 +353,7 @@ class RiskServicer:
                         opened_day=data.opened_day,
                         name=name,
                         config=training_config(len(data.histories)),
+                        tasks=data.tasks,
                     ),
                 )
             except ModelError as error:
@@ -352,6 +369,12 @@ class RiskServicer:
             await store.save_model(self.pool, model, activate=activate)
             if activate:
                 self.scorer.activate(model)
+                if self.on_activated is not None:
+                    job: asyncio.Task[object] = asyncio.create_task(
+                        self.on_activated(model.version.version)
+                    )
+                    self._background.add(job)
+                    job.add_done_callback(self._background.discard)
             log.info(
                 "model %s %s", model.version.version, "activated" if activate else "kept inactive"
             )

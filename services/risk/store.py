@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
+import time as clock
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import numpy as np
@@ -19,10 +19,20 @@ from psycopg_pool import AsyncConnectionPool
 
 from services.common import metrics
 from services.common.db import Connection, connection
+from services.core.calendar import WorkingCalendar, calendar_of
 from services.risk import model as risk_model
-from services.risk.convert import AssigneeRecord, TaskRow, assignee_record, history
+from services.risk import timeline, workdays
+from services.risk.convert import (
+    AssigneeRecord,
+    Calendars,
+    TaskRow,
+    assignee_record,
+    calendar_for,
+    history,
+)
 from services.risk.features import TaskHistory, task_feature_matrix, task_outcome
 from services.risk.model import RiskModel, RiskPrediction, ThreePointEstimate, prior_prediction
+from services.risk.timeline import Change
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +40,7 @@ Pool = AsyncConnectionPool[Connection]
 TASK_COLUMNS = (
     "task, project, title, state, category, priority, assignee, labels, estimate_hours,"
     " optimistic_hours, pessimistic_hours, planned_start, planned_end, due_date, opened_on,"
-    " started_on, finished_on, state_since, days_in_state, reopen_count, estimate_changes,"
-    " imported"
+    " started_on, finished_on, imported"
 )
 
 
@@ -57,19 +66,47 @@ async def put_project(
     start_date: date | None,
     deadline: date | None,
     categories: Mapping[str, str],
+    calendar: Mapping[str, Any],
     deleted: bool = False,
 ) -> bool:
     """Upsert unless the held version is newer or the same; True when written."""
     cur = await conn.execute(
-        "INSERT INTO projects (project, version, title, start_date, deadline, categories, deleted)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        "INSERT INTO projects"
+        " (project, version, title, start_date, deadline, categories, calendar, deleted)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (project) DO UPDATE SET version = EXCLUDED.version,"
         " title = EXCLUDED.title, start_date = EXCLUDED.start_date,"
         " deadline = EXCLUDED.deadline, categories = EXCLUDED.categories,"
-        " deleted = EXCLUDED.deleted WHERE projects.version < EXCLUDED.version RETURNING project",
-        (project, version, title, start_date, deadline, Jsonb(dict(categories)), deleted),
+        " calendar = EXCLUDED.calendar, deleted = EXCLUDED.deleted"
+        " WHERE projects.version < EXCLUDED.version RETURNING project",
+        (
+            project,
+            version,
+            title,
+            start_date,
+            deadline,
+            Jsonb(dict(categories)),
+            Jsonb(dict(calendar)),
+            deleted,
+        ),
     )
     return await cur.fetchone() is not None
+
+
+async def project_context(
+    conn: Connection, projects: Iterable[str]
+) -> tuple[dict[str, WorkingCalendar], dict[str, dict[str, str]]]:
+    """Working calendars and workflow state categories of `projects`, in one query (a project
+    risk has not seen counts Monday to Friday, see `convert.calendar_for`)."""
+    cur = await conn.execute(
+        "SELECT project, calendar, categories FROM projects WHERE project = ANY(%s)",
+        (sorted(set(projects)),),
+    )
+    found = await cur.fetchall()
+    return (
+        {r["project"]: calendar_of(dict(r["calendar"])) for r in found},
+        {r["project"]: dict(r["categories"]) for r in found},
+    )
 
 
 async def categories(conn: Connection, project: str) -> dict[str, str]:
@@ -97,7 +134,6 @@ async def task_for_update(conn: Connection, task: str) -> tuple[TaskRow, int, bo
 async def put_task(conn: Connection, row: TaskRow, *, version: int, deleted: bool = False) -> None:
     values = asdict(row)
     values["labels"] = list(row.labels)
-    values["days_in_state"] = Jsonb(dict(row.days_in_state))
     columns = [c.strip() for c in TASK_COLUMNS.split(",")]
     params = [values[c] for c in columns] + [version, deleted]
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns[1:], "version", "deleted"])
@@ -159,6 +195,37 @@ async def open_tasks_of(conn: Connection, assignee: str) -> list[str]:
     return [r["task"] for r in await cur.fetchall()]
 
 
+async def put_change(conn: Connection, *, name: str, task: str, change: Change) -> None:
+    """Log a move or an estimate change once (by `name`: the transition's resource name, or
+    the event that changed the estimate), however often it arrives."""
+    await conn.execute(
+        "INSERT INTO task_changes (name, task, time, from_state, to_state, estimate_changed)"
+        " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (name) DO NOTHING",
+        (
+            name,
+            task,
+            change.time,
+            change.from_state,
+            change.to_state,
+            change.estimate_changed,
+        ),
+    )
+
+
+async def changes_of(conn: Connection, tasks: Sequence[str]) -> dict[str, list[Change]]:
+    cur = await conn.execute(
+        "SELECT task, time, from_state, to_state, estimate_changed FROM task_changes"
+        " WHERE task = ANY(%s) ORDER BY task, time",
+        (list(tasks),),
+    )
+    found: dict[str, list[Change]] = defaultdict(list)
+    for r in await cur.fetchall():
+        found[r["task"]].append(
+            Change(r["time"], r["from_state"], r["to_state"], r["estimate_changed"])
+        )
+    return found
+
+
 # ------------------------------------------------------------------------------ reading
 
 
@@ -210,6 +277,9 @@ class ScoringInput:
     targets: list[TaskRow]
     by_assignee: Mapping[str, list[TaskRow]]
     graph: Graph
+    calendars: Calendars
+    changes: Mapping[str, list[Change]]
+    categories: Mapping[str, Mapping[str, str]]
 
 
 async def scoring_input(conn: Connection, targets: list[TaskRow]) -> ScoringInput:
@@ -218,22 +288,34 @@ async def scoring_input(conn: Connection, targets: list[TaskRow]) -> ScoringInpu
     by_assignee: dict[str, list[TaskRow]] = defaultdict(list)
     for r in peers:
         by_assignee[r.assignee].append(r)
-    graph = await graph_of(conn, {t.project for t in targets})
-    return ScoringInput(targets, by_assignee, graph)
+    projects = {t.project for t in targets}
+    graph = await graph_of(conn, projects)
+    cals, categories = await project_context(conn, projects | {r.project for r in peers})
+    changes = await changes_of(conn, [t.task for t in targets])
+    return ScoringInput(targets, by_assignee, graph, cals, changes, categories)
 
 
-def histories(data: ScoringInput, *, today: date) -> list[TaskHistory]:
+def histories(data: ScoringInput, *, now: datetime) -> list[TaskHistory]:
     out = []
+    today = now.date()
     for row in data.targets:
         peers = data.by_assignee.get(row.assignee, []) if row.assignee else []
         out.append(
             history(
                 row,
                 as_of=today,
-                record=assignee_record(peers, as_of=today, exclude=row.task),
+                record=assignee_record(
+                    peers, as_of=today, exclude=row.task, calendars=data.calendars
+                ),
                 predecessors=len(data.graph.predecessors.get(row.task, [])),
                 successors=len(data.graph.successors.get(row.task, [])),
                 depth=data.graph.depth(row.task),
+                cal=calendar_for(data.calendars, row.project),
+                so_far=timeline.so_far(
+                    data.changes.get(row.task, []),
+                    at=now,
+                    categories=data.categories.get(row.project, {}),
+                ),
             )
         )
     return out
@@ -248,9 +330,29 @@ class TrainingSet:
     delay_days: np.ndarray[Any, np.dtype[np.float64]]
     opened_day: np.ndarray[Any, np.dtype[np.int64]]
 
+    @property
+    def tasks(self) -> int:
+        return len({h.task_id for h in self.histories})
 
-def training_set(finished: Sequence[TaskRow], graph: Graph) -> TrainingSet:
-    """Finished tasks with a due date, each seen as at its opening, with its outcome."""
+
+def training_set(
+    finished: Sequence[TaskRow],
+    graph: Graph,
+    calendars: Calendars,
+    *,
+    changes: Mapping[str, Sequence[Change]] | None = None,
+    categories: Mapping[str, Mapping[str, str]] | None = None,
+) -> TrainingSet:
+    """Finished tasks with a due date, each seen as it was while still open, with its outcome.
+
+    A task gives one row at its opening and one at each later workflow move made before it
+    finished and by its due date (`timeline.prediction_points`), with the time in states,
+    reopens and estimate changes as they stood then; so the model learns what the workflow
+    history says, and scores open tasks the same way. Rows keep the task's opening day, so a
+    chronological split never puts one task on both sides.
+    """
+    changes = changes or {}
+    categories = categories or {}
     by_assignee: dict[str, list[TaskRow]] = defaultdict(list)
     for r in finished:
         if r.assignee:
@@ -258,26 +360,47 @@ def training_set(finished: Sequence[TaskRow], graph: Graph) -> TrainingSet:
     found: list[TaskHistory] = []
     delays: list[float] = []
     opened: list[int] = []
+    epoch = date(1970, 1, 1).toordinal()
     for row in finished:
-        h = history(
-            row,
-            as_of=row.opened_on,
-            record=(
-                assignee_record(by_assignee[row.assignee], as_of=row.opened_on, exclude=row.task)
-                if row.assignee
-                else AssigneeRecord()
-            ),
-            predecessors=len(graph.predecessors.get(row.task, [])),
-            successors=len(graph.successors.get(row.task, [])),
-            depth=graph.depth(row.task),
-            training=True,
-        )
-        outcome = task_outcome(h)
-        if outcome is None:
+        cal = calendar_for(calendars, row.project)
+        if row.due is None or row.finished_on is None:
             continue
-        found.append(h)
-        delays.append(outcome[1])
-        opened.append(row.opened_on.toordinal() - date(1970, 1, 1).toordinal())
+        log = changes.get(row.task, [])
+        cats = categories.get(row.project, {})
+        opening = datetime.combine(row.opened_on, time.min, tzinfo=UTC)
+        # The creation move (time of the event) is the opening when risk saw it happen.
+        created = [c.time for c in log if c.is_move and not c.from_state]
+        if created and created[0].date() == row.opened_on:
+            opening = created[0]
+        points = timeline.prediction_points(
+            log, opened=opening, due=row.due, finished=row.finished_on
+        )
+        for at in points:
+            h = history(
+                row,
+                as_of=at.date(),
+                record=(
+                    assignee_record(
+                        by_assignee[row.assignee],
+                        as_of=at.date(),
+                        exclude=row.task,
+                        calendars=calendars,
+                    )
+                    if row.assignee
+                    else AssigneeRecord()
+                ),
+                predecessors=len(graph.predecessors.get(row.task, [])),
+                successors=len(graph.successors.get(row.task, [])),
+                depth=graph.depth(row.task),
+                cal=cal,
+                so_far=timeline.so_far(log, at=at, categories=cats),
+            )
+            outcome = task_outcome(h)
+            if outcome is None:
+                break
+            found.append(h)
+            delays.append(outcome[1])
+            opened.append(row.opened_on.toordinal() - epoch)
     return TrainingSet(found, np.array(delays, np.float64), np.array(opened, np.int64))
 
 
@@ -341,67 +464,80 @@ class Scorer:
 
     async def load(self) -> None:
         self.model = await load_active(self.pool)
-        self._checked = time.monotonic()
+        self._checked = clock.monotonic()
         metrics.set_risk_model(self.model.version.version if self.model else "prior")
         log.info("risk model: %s", self.model.version.version if self.model else "none yet (prior)")
 
     def activate(self, model: RiskModel) -> None:
         self.model = model
-        self._checked = time.monotonic()
+        self._checked = clock.monotonic()
         metrics.set_risk_model(model.version.version)
 
     async def current(self) -> RiskModel | None:
-        if time.monotonic() - self._checked > self.refresh_seconds:
+        if clock.monotonic() - self._checked > self.refresh_seconds:
             async with self._lock:
-                if time.monotonic() - self._checked > self.refresh_seconds:
+                if clock.monotonic() - self._checked > self.refresh_seconds:
                     version = await active_version(self.pool)
                     held = self.model.version.version if self.model else None
                     if version != held:
                         await self.load()
-                    self._checked = time.monotonic()
+                    self._checked = clock.monotonic()
         return self.model
 
     async def score(
-        self, conn: Connection, targets: list[TaskRow], *, today: date | None = None
+        self, conn: Connection, targets: list[TaskRow], *, now: datetime | None = None
     ) -> list[RiskPrediction]:
+        return (await self.score_on_calendars(conn, targets, now=now))[0]
+
+    async def score_on_calendars(
+        self, conn: Connection, targets: list[TaskRow], *, now: datetime | None = None
+    ) -> tuple[list[RiskPrediction], Calendars]:
+        """The predictions, and the projects' calendars they were made on (for their dates)."""
         if not targets:
-            return []
+            return [], {}
         data = await scoring_input(conn, targets)
         model = await self.current()
-        day = today or datetime.now(UTC).date()
+        moment = now or datetime.now(UTC)
         loop = asyncio.get_running_loop()
         with metrics.RISK_SCORE_SECONDS.time():
-            found = await loop.run_in_executor(self.executor, predict, model, data, day)
+            found = await loop.run_in_executor(self.executor, predict, model, data, moment)
         metrics.RISK_SCORED.inc(len(found))
-        return found
+        return found, data.calendars
 
 
-def predict(model: RiskModel | None, data: ScoringInput, today: date) -> list[RiskPrediction]:
-    found = histories(data, today=today)
+def predict(model: RiskModel | None, data: ScoringInput, now: datetime) -> list[RiskPrediction]:
+    found = histories(data, now=now)
+    today = now.date()
     if model is not None:
-        return model.predict([h.task_id for h in found], task_feature_matrix(found))
+        # A few spare factors: convert.shown_factors drops the unreadable ones.
+        return model.predict([h.task_id for h in found], task_feature_matrix(found), top=5)
     out = []
     for row, h in zip(data.targets, found, strict=True):
         peers = data.by_assignee.get(row.assignee, []) if row.assignee else []
-        ratios = assignee_record(peers, as_of=today, exclude=row.task).overrun_ratios
-        out.append(prior_for(row, today=today, ratios=ratios, planned=h.planned_days))
+        ratios = assignee_record(
+            peers, as_of=today, exclude=row.task, calendars=data.calendars
+        ).overrun_ratios
+        out.append(prior_for(row, today=today, ratios=ratios, cal=h.calendar))
     return out
 
 
 def prior_for(
-    row: TaskRow, *, today: date, ratios: Sequence[float], planned: float | None
+    row: TaskRow, *, today: date, ratios: Sequence[float], cal: WorkingCalendar
 ) -> RiskPrediction:
-    """The prior: the planned duration against the days left to the due date."""
+    """The prior: the remaining planned working days against the working days left to the
+    due date, on the project's calendar."""
     start = max(today, row.started_on or row.planned_start or today)
     estimate = None
+    hours = cal.hours_per_day
     if 0 < row.optimistic_hours <= row.estimate_hours <= row.pessimistic_hours:
         estimate = ThreePointEstimate(
-            row.optimistic_hours / 8, row.estimate_hours / 8, row.pessimistic_hours / 8
+            row.optimistic_hours / hours, row.estimate_hours / hours, row.pessimistic_hours / hours
         )
+    planned = row.planned_days(cal)
     remaining = planned or 1.0
     if row.started_on and planned:
-        remaining = max(planned - (today - row.started_on).days, 0.5)
-    available = float((row.due - start).days + 1) if row.due else None
+        remaining = max(planned - workdays.after(cal, row.started_on, today), 0.5)
+    available = float(workdays.inclusive(cal, start, row.due)) if row.due else None
     return prior_prediction(
         task_id=row.task,
         planned_days=remaining,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import grpc
+from google.protobuf import timestamp_pb2
 from planops.core.v1 import (
     person_pb2,
     project_pb2,
@@ -439,3 +440,70 @@ async def test_comments_and_time_entries(core: CoreUnderTest) -> None:
         ("people/bob", 3),
     ]
     assert await count(core, "SELECT count(*) FROM core.time_entries") == 2
+
+
+def _ts(day: str) -> timestamp_pb2.Timestamp:
+    ts = timestamp_pb2.Timestamp()
+    ts.FromDatetime(dt.datetime.fromisoformat(f"{day}T12:00:00+00:00"))
+    return ts
+
+
+async def test_imported_past_work_keeps_its_dates_for_managers_only(core: CoreUnderTest) -> None:
+    c = Client(core)
+    await c.create_project("promo")
+    past = task_service_pb2.PastWork(
+        open_time=_ts("2025-03-03"), actual_start=_ts("2025-03-05"), actual_end=_ts("2025-03-12")
+    )
+    imported = task_pb2.Task(title="Old campaign", source=task_pb2.TASK_SOURCE_IMPORT)
+    created = (
+        await c.tasks.BatchCreateTasks(
+            task_service_pb2.BatchCreateTasksRequest(
+                parent="projects/promo",
+                requests=[task_service_pb2.CreateTaskRequest(task=imported, past=past)],
+            ),
+            metadata=c.md,
+        )
+    ).tasks[0]
+    assert created.state == "done"
+    assert (created.create_time, created.actual_start, created.actual_end) == (
+        past.open_time,
+        past.actual_start,
+        past.actual_end,
+    )
+    moves = await c.tasks.ListTaskTransitions(
+        task_service_pb2.ListTaskTransitionsRequest(parent=created.name), metadata=c.md
+    )
+    assert [(m.to_state, m.comment) for m in moves.transitions] == [("done", "imported")]
+    assert [e.action for e in await c.audit_entries(resource=created.name)] == ["create"]
+
+    def create(task: task_pb2.Task, past: task_service_pb2.PastWork) -> object:
+        return c.tasks.CreateTask(
+            task_service_pb2.CreateTaskRequest(parent="projects/promo", task=task, past=past),
+            metadata=c.md,
+        )
+
+    backwards = task_service_pb2.PastWork(
+        open_time=_ts("2025-03-10"),
+        actual_start=_ts("2025-03-05"),
+        actual_end=_ts("2025-03-01"),
+        state="in_progress",
+    )
+    assert await invalid_fields(create(task_pb2.Task(title="x"), backwards)) == {  # type: ignore[arg-type]
+        "task.source",
+        "past.state",
+        "past.actual_start",
+        "past.actual_end",
+    }
+    future = task_service_pb2.PastWork(open_time=_ts("2999-01-01"))
+    assert await invalid_fields(create(imported, future)) == {"past.open_time", "past.actual_end"}  # type: ignore[arg-type]
+
+    ann = Client(core, await c.add_person("ann", project="promo", roles=[EXECUTOR]))
+    denied = await refused(
+        ann.tasks.CreateTask(
+            task_service_pb2.CreateTaskRequest(parent="projects/promo", task=imported, past=past),
+            metadata=ann.md,
+        ),
+        Code.PERMISSION_DENIED,
+    )
+    assert "manager" in (denied.details() or "")
+    assert await count(core, "SELECT count(*) FROM core.tasks") == 1

@@ -7,7 +7,7 @@ import contextlib
 from typing import Any
 
 from google.protobuf import timestamp_pb2
-from planops.core.v1 import events_pb2
+from planops.core.v1 import events_pb2, task_pb2
 
 from services.common.db import connection
 from services.risk.consumer import ConsumerSettings, HistoryConsumer
@@ -23,6 +23,7 @@ async def snapshot(stack: Stack) -> list[list[dict[str, Any]]]:
             "SELECT event_id FROM processed_events ORDER BY event_id",
             "SELECT task, probability_late FROM scores ORDER BY task",
             "SELECT * FROM alert_fired ORDER BY subject",
+            "SELECT * FROM task_changes ORDER BY name",
         ):
             cur = await conn.execute(query)
             found.append(await cur.fetchall())
@@ -49,20 +50,37 @@ async def test_the_same_event_twice_leaves_the_same_state(stack: Stack) -> None:
     time = timestamp_pb2.Timestamp()
     time.GetCurrentTime()
     task.title = "renamed"
+    task.estimate_hours = 24
+    task.state = "submitted"
     event = events_pb2.ChangeEvent(
         id="replayed-event",
-        type="task.updated",
+        type="task.transitioned",
         aggregate=task.name,
         aggregate_version=5,
         time=time,
         project="projects/twice",
         task=task,
+        transition=task_pb2.TaskTransition(
+            name=f"{task.name}/transitions/999",
+            from_state="draft",
+            to_state="submitted",
+            time=time,
+        ),
     )
     assert await consumer.handle(event.SerializeToString())
     after_first = await snapshot(stack)
     assert after_first[0][0]["title"] == "renamed" and after_first[0][0]["version"] == 5
+    # The move and the changed estimate are logged once each, beside the creation.
+    changes = {(c["from_state"], c["to_state"], c["estimate_changed"]) for c in after_first[4]}
+    assert changes == {("", "draft", False), ("draft", "submitted", False), ("", "", True)}
     assert not await consumer.handle(event.SerializeToString())
     assert await snapshot(stack) == after_first
+    # A redelivery under a new event id (a replayed stream) logs the same move only once.
+    again = events_pb2.ChangeEvent()
+    again.CopyFrom(event)
+    again.id = "replayed-again"
+    await consumer.handle(again.SerializeToString())
+    assert (await snapshot(stack))[4] == after_first[4]
 
     # A new event id carrying an older version of the task changes nothing either.
     task.title = "stale"

@@ -1,8 +1,10 @@
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import pytest
 
+from services.core.calendar import WorkingCalendar
 from services.risk.features import (
     TASK_FEATURE_NAMES,
     FeatureMatrix,
@@ -51,7 +53,7 @@ def test_zero_plan_does_not_divide_by_zero() -> None:
         started_on=date(2025, 1, 2),
     )
     assert np.isnan(feature(task, "elapsed_over_planned"))
-    assert feature(task, "days_started") == 3
+    assert feature(task, "days_started") == 1  # Thursday to Sunday: one working day, Friday
 
 
 def test_overdue_task_has_negative_days_to_due() -> None:
@@ -100,7 +102,14 @@ def test_outcome_only_for_finished_tasks_with_due_dates() -> None:
     )
     assert task_outcome(open_task) is None
     assert task_outcome(early) == (False, 0.0)
-    assert task_outcome(late) == (True, 3.0)
+    # Due Thursday, finished Sunday: one working day late (Friday), not three.
+    assert task_outcome(late) == (True, 1.0)
+    # On a calendar where that Friday is a day off, finishing on the weekend is still late.
+    friday_off = WorkingCalendar(days_off=frozenset({date(2025, 1, 10)}))
+    assert task_outcome(replace(late, calendar=friday_off)) == (True, 1.0)
+    monday = replace(late, finished_on=date(2025, 1, 13), calendar=friday_off)
+    assert task_outcome(monday) == (True, 1.0)
+    assert task_outcome(replace(monday, calendar=WorkingCalendar())) == (True, 2.0)
 
 
 def test_empty_batch_gives_an_empty_matrix() -> None:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from planops.core.v1 import project_pb2
 
+from services.core.calendar import WorkingCalendar
 from services.risk.convert import project_calendar
 from services.risk.forecast import (
     Dependency,
@@ -14,11 +15,10 @@ from services.risk.forecast import (
     ForecastTask,
     forecast_project,
     simulate,
-    weekday_calendar,
 )
 
 MONDAY = date(2025, 3, 3)
-CAL = weekday_calendar()
+CAL = WorkingCalendar().add_working_days
 
 
 def fixed(task_id: str, days: float) -> ForecastTask:
@@ -108,8 +108,8 @@ def test_unknown_task_in_a_dependency_is_rejected() -> None:
         )
 
 
-def test_weekday_calendar_skips_weekends_and_holidays() -> None:
-    cal = weekday_calendar(frozenset({date(2025, 3, 10)}))
+def test_the_default_calendar_skips_weekends_and_days_off() -> None:
+    cal = WorkingCalendar(days_off=frozenset({date(2025, 3, 10)})).add_working_days
     assert cal(date(2025, 3, 7), 1) == date(2025, 3, 11)
     assert cal(date(2025, 3, 8), 0) == date(2025, 3, 11)
 
@@ -135,9 +135,9 @@ def test_five_thousand_samples_of_five_hundred_tasks_is_fast() -> None:
 
 
 def test_the_project_calendar_skips_its_days_off_and_holidays() -> None:
-    plain = project_calendar(project_pb2.Calendar())
+    plain = project_calendar(project_pb2.Calendar()).add_working_days
     assert plain(date(2026, 11, 27), 1) == date(2026, 11, 30)  # Friday + 1 = Monday
-    own = project_calendar(project_pb2.Calendar(days_off=["2026-12-01"]))
+    own = project_calendar(project_pb2.Calendar(days_off=["2026-12-01"])).add_working_days
     assert own(date(2026, 11, 30), 1) == date(2026, 12, 2)
-    german = project_calendar(project_pb2.Calendar(holiday_country="DE"))
+    german = project_calendar(project_pb2.Calendar(holiday_country="DE")).add_working_days
     assert german(date(2026, 12, 24), 1) == date(2026, 12, 28)  # 25th and 26th are holidays

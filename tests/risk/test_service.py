@@ -13,7 +13,7 @@ from pathlib import Path
 import grpc
 import nats
 import pytest
-from planops.core.v1 import task_pb2, task_service_pb2
+from planops.core.v1 import project_pb2, project_service_pb2, task_pb2, task_service_pb2
 from planops.risk.v1 import events_pb2, risk_service_pb2, risk_service_pb2_grpc
 
 from services.cli.client import Client as CliClient
@@ -21,6 +21,7 @@ from services.cli.client import Settings
 from services.common.db import connection
 from services.common.embedded import EmbeddedNats
 from services.common.errors import violations_of
+from services.core.calendar import WorkingCalendar
 from services.risk import importer
 from services.risk.app import running_risk
 from services.risk.consumer import RISK_STREAM
@@ -137,7 +138,14 @@ async def test_forecast_follows_the_dependency_chain(stack: Stack) -> None:
     p50, p80, p95 = (
         date.fromisoformat(d) for d in (f.finish_p50_date, f.finish_p80_date, f.finish_p95_date)
     )
-    assert today + timedelta(days=14) <= p50 <= p80 <= p95 < today + timedelta(days=120)
+    # The chain's plans, in working days of the project's (Monday to Friday) calendar.
+    week = WorkingCalendar()
+    planned = sum(
+        week.working_days_between(today + timedelta(days=7 * i), today + timedelta(days=7 * i + 4))
+        for i in range(3)
+    )
+    assert week.add_working_days(today, planned - 1) <= p50 <= p80 <= p95
+    assert p95 < today + timedelta(days=120)
     assert 0.0 <= f.probability_on_time <= 1.0
     critical = {c.task: c.criticality for c in f.critical_tasks}
     assert all(critical.get(n, 0) > 0.95 for n in names)
@@ -203,6 +211,37 @@ async def test_training_on_imported_history_beats_the_base_rate(
     assert len(names) == 120
 
     await eventually(holds(stack, "category = 'done' AND imported", 120), seconds=60)
+    # The real dates of past work reach risk through core's own fields, not import-time ones.
+    first = history_rows(1)[0]
+    assert (
+        await held_count(
+            stack,
+            f"title = 'past 0' AND opened_on = '{first['opened']}'"
+            f" AND started_on = '{first['started']}' AND finished_on = '{first['finished']}'",
+        )
+        == 1
+    )
+
+    # Open before any model: the prior sees a plan that fits, so nothing is raised yet.
+    today = datetime.now(UTC).date()
+    waiting = await core.create_task(
+        "history",
+        "urgent vendor job, waiting",
+        priority=task_pb2.PRIORITY_URGENT,
+        labels=["vendor", "ads"],
+        planned_start=today.isoformat(),
+        planned_end=(today + timedelta(days=4)).isoformat(),
+        due_date=(today + timedelta(days=5)).isoformat(),
+    )
+    await eventually(holds(stack, f"task = '{waiting.name}'", 1))
+
+    async def alerted() -> list[str]:
+        listed = await stack.stub.ListAlerts(
+            risk_service_pb2.ListAlertsRequest(project="projects/history"), metadata=stack.md
+        )
+        return [a.subject for a in listed.alerts]
+
+    assert await alerted() == []
 
     with pytest.raises(grpc.RpcError) as refused:
         await stack.stub.TrainModel(
@@ -217,7 +256,12 @@ async def test_training_on_imported_history_beats_the_base_rate(
     assert trained.model.rows == 120
     assert trained.model.holdout_auc > 0.75
 
-    today = datetime.now(UTC).date()
+    # The new model re-scores open work at once, so the waiting task's alert is raised
+    # without any further change to it.
+    async def waiting_alerted() -> bool:
+        return await alerted() == [waiting.name]
+
+    await eventually(waiting_alerted)
     fresh = await core.create_task(
         "history",
         "urgent vendor job",
@@ -362,6 +406,43 @@ async def test_a_deadline_alert_is_published_once_when_the_forecast_misses_it(
             risk_service_pb2.ListAlertsRequest(project="projects/launch"), metadata=stack.md
         )
         assert [a.subject for a in listed.alerts].count("projects/launch") == 1
+
+        # Moving the deadline is enough to re-forecast: far out re-arms the alert, back in
+        # raises it a second time, with no task changing.
+        async def move_deadline(days: int) -> None:
+            await core.projects.UpdateProject(
+                project_service_pb2.UpdateProjectRequest(
+                    project=project_pb2.Project(
+                        name="projects/launch",
+                        deadline=(today + timedelta(days=days)).isoformat(),
+                    ),
+                    update_mask={"paths": ["deadline"]},
+                ),
+                metadata=core.md,
+            )
+
+        async def deadline_alerts() -> int:
+            listed = await stack.stub.ListAlerts(
+                risk_service_pb2.ListAlertsRequest(project="projects/launch"), metadata=stack.md
+            )
+            return [a.subject for a in listed.alerts].count("projects/launch")
+
+        async def rearmed() -> bool:
+            async with connection(stack.risk.consumer.pool) as conn:
+                cur = await conn.execute(
+                    "SELECT count(*) AS n FROM alert_fired WHERE subject = 'projects/launch'"
+                )
+                found = await cur.fetchone()
+                return found is not None and found["n"] == 0
+
+        await move_deadline(365)
+        await eventually(rearmed)
+        await move_deadline(3)
+
+        async def raised_again() -> bool:
+            return await deadline_alerts() == 2
+
+        await eventually(raised_again)
         await sub.unsubscribe()
     finally:
         await nc.drain()
@@ -376,6 +457,7 @@ async def test_rebuild_loads_history_the_consumer_never_saw(
         core = Client(core_stack)
         await core.create_project("old", time_zone="UTC")
         names = [(await core.create_task("old", f"old task {i}")).name for i in range(5)]
+        await core.move(names[0], "submitted")
         # deliver_new: this risk service never sees the events of the tasks made above.
         async with (
             running_risk(risk_config(core_stack, nats_url=own_nats.url), deliver_new=True) as risk,
@@ -398,6 +480,18 @@ async def test_rebuild_loads_history_the_consumer_never_saw(
                 risk_service_pb2.RebuildHistoryRequest(projects=["projects/old"]), metadata=md
             )
             assert reply.tasks == 5
+            # The workflow moves come back too (creation of each, and the one submit).
+            async with connection(risk.consumer.pool) as conn:
+                moves = await (
+                    await conn.execute(
+                        "SELECT task, from_state, to_state FROM task_changes ORDER BY task, time"
+                    )
+                ).fetchall()
+            assert len(moves) == 6
+            assert [(m["from_state"], m["to_state"]) for m in moves if m["task"] == names[0]] == [
+                ("", "draft"),
+                ("draft", "submitted"),
+            ]
             risks = await stub.ListTaskRisks(
                 risk_service_pb2.ListTaskRisksRequest(project="projects/old"), metadata=md
             )

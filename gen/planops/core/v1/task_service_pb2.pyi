@@ -1,4 +1,7 @@
+import datetime
+
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from planops.core.v1 import task_pb2 as _task_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -21,14 +24,28 @@ TASK_ORDER_PRIORITY: TaskOrder
 TASK_ORDER_UPDATE_TIME: TaskOrder
 
 class CreateTaskRequest(_message.Message):
-    __slots__ = ("parent", "task", "request_id")
+    __slots__ = ("parent", "task", "request_id", "past")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     TASK_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    PAST_FIELD_NUMBER: _ClassVar[int]
     parent: str
     task: _task_pb2.Task
     request_id: str
-    def __init__(self, parent: _Optional[str] = ..., task: _Optional[_Union[_task_pb2.Task, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    past: PastWork
+    def __init__(self, parent: _Optional[str] = ..., task: _Optional[_Union[_task_pb2.Task, _Mapping]] = ..., request_id: _Optional[str] = ..., past: _Optional[_Union[PastWork, _Mapping]] = ...) -> None: ...
+
+class PastWork(_message.Message):
+    __slots__ = ("open_time", "actual_start", "actual_end", "state")
+    OPEN_TIME_FIELD_NUMBER: _ClassVar[int]
+    ACTUAL_START_FIELD_NUMBER: _ClassVar[int]
+    ACTUAL_END_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    open_time: _timestamp_pb2.Timestamp
+    actual_start: _timestamp_pb2.Timestamp
+    actual_end: _timestamp_pb2.Timestamp
+    state: str
+    def __init__(self, open_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actual_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actual_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ...) -> None: ...
 
 class CreateTaskResponse(_message.Message):
     __slots__ = ("task",)

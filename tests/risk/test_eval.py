@@ -1,0 +1,77 @@
+"""bench/risk_eval.py on a folder it has never seen, in the dataset's format."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.risk.test_jira import row, write_csv
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "risk_eval.py"
+
+
+def risk_eval() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("risk_eval", BENCH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def issues(start: date, count: int, *, first_key: int, seed: int) -> list[dict[str, str]]:
+    """Issues whose due date is close (few remaining days) tend to run late."""
+    rng = random.Random(seed)
+    found = []
+    for i in range(count):
+        remaining = rng.randint(1, 40)
+        late = rng.random() < (0.8 if remaining < 10 else 0.1)
+        found.append(
+            row(
+                f"NEW-{first_key + i}",
+                (start + timedelta(days=i // 3)).isoformat(),
+                remaining=remaining,
+                delay=rng.randint(1, 20) if late else 0,
+                type_=rng.choice(["Bug", "Task"]),
+                priority=rng.choice(["Major", "Minor"]),
+            )
+        )
+    return found
+
+
+def test_the_evaluation_runs_on_an_unseen_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    train, test = tmp_path / "train", tmp_path / "test"
+    train.mkdir()
+    test.mkdir()
+    write_csv(train / "fresh_due.csv", issues(date(2020, 1, 1), 300, first_key=1, seed=1))
+    write_csv(test / "fresh_due.csv", issues(date(2020, 5, 1), 120, first_key=301, seed=2))
+    argv = ["--train-dir", str(train), "--test-dir", str(test), "--remaining-day", "with"]
+    assert risk_eval().main([*argv, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (result,) = report["results"]
+    assert (result["project"], result["prediction_time"]) == ("fresh", "due")
+    assert (result["train_rows"], result["test_rows"]) == (300, 120)
+    assert result["model"]["auc"] > 0.75 and result["reference"]["auc"] > 0.6
+    (mean,) = report["mean"]
+    assert {"auc", "f1", "ece", "mae_days", "reference_auc"} <= set(mean)
+
+
+def test_a_test_file_without_a_training_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    train, test = tmp_path / "train", tmp_path / "test"
+    train.mkdir()
+    test.mkdir()
+    write_csv(train / "fresh_due.csv", issues(date(2020, 1, 1), 30, first_key=1, seed=1))
+    write_csv(test / "other_due.csv", issues(date(2020, 5, 1), 30, first_key=1, seed=2))
+    assert risk_eval().main(["--train-dir", str(train), "--test-dir", str(test)]) == 2
+    assert "no training file" in capsys.readouterr().err
