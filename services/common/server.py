@@ -16,7 +16,8 @@ from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 
 from services.common.auth import Principal, bearer_token, metadata_var, method_var, principal_var
-from services.common.errors import Internal, PlanOpsError, Unauthenticated
+from services.common.errors import Internal, InvalidArgument, PlanOpsError, Unauthenticated
+from services.common.fields import nul_violations
 from services.common.logs import request_id_var
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,9 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                             reason="API_KEY_MISSING",
                         )
                     principal_var.set(await authenticate(token))
+                bad = nul_violations(request)
+                if bad:
+                    raise InvalidArgument.of(bad)
                 return await inner(request, context)  # type: ignore[arg-type]
             except PlanOpsError as error:
                 log.info("%s refused: %s %s", method, error.code.name, error.message)
