@@ -44,7 +44,7 @@ class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
         checks.raise_if_any()
         size = paging.page_size(request.page_size)
         query_key = [project, request.resource, request.actor, request.action, str(start), str(end)]
-        after = paging.decode(request.page_token, query=query_key)
+        after = paging.decode(request.page_token, query=query_key, shape=[paging.integer])
         async with transaction(self.pool) as conn:
             if project:
                 await store.require_role(conn, principal, project, *MEMBERS)

@@ -153,7 +153,9 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
     ) -> planner_service_pb2.ListProposalsResponse:
         project = convert.project_id(request.parent, field="parent")
         size = paging.page_size(request.page_size, default=DEFAULT_PAGE_SIZE, largest=MAX_PAGE_SIZE)
-        after = paging.decode(request.page_token, query=["proposals", project])
+        after = paging.decode(
+            request.page_token, query=["proposals", project], shape=[paging.integer]
+        )
         await self.core.require_role(current_principal(), project, MEMBERS)
         async with connection(self.pool) as conn:
             rows = await store.list_proposals(

@@ -1,0 +1,151 @@
+"""The bugs the fuzzer found, each pinned by a focused test against the real stack."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from google.protobuf import timestamp_pb2
+from google.protobuf.message import Message
+from planops.core.v1 import (
+    audit_service_pb2,
+    project_service_pb2,
+    task_pb2,
+    task_service_pb2,
+    template_service_pb2,
+)
+from planops.planner.v1 import planner_service_pb2
+
+from services.common import paging
+from services.common.errors import violations_of
+from services.common.fields import nul_violations
+from tests.fuzz.stack import Running
+from tests.fuzz.world import RPCS, World, build
+
+
+@pytest.fixture(scope="module")
+def world(running: Running) -> World:
+    return build(running.stack, proposal=True)
+
+
+def refused_fields(running: Running, rpc: str, request: Message) -> list[str]:
+    """The fields an INVALID_ARGUMENT names; the database must be as it was."""
+    before = running.db.fingerprint()
+    outcome = running.stack.call(RPCS[rpc], request, key=running.stack.admin_key)
+    assert outcome.code == grpc.StatusCode.INVALID_ARGUMENT, f"{outcome.code} {outcome.details}"
+    assert outcome.error is not None
+    assert running.db.fingerprint() == before
+    return [v.field for v in violations_of(outcome.error)]
+
+
+def test_nul_violations_name_nested_and_repeated_fields() -> None:
+    request = task_service_pb2.BatchCreateTasksRequest(
+        parent="projects/p",
+        requests=[
+            task_service_pb2.CreateTaskRequest(task=task_pb2.Task(title="fine")),
+            task_service_pb2.CreateTaskRequest(
+                task=task_pb2.Task(title="a\x00", labels=["ok", "b\x00"])
+            ),
+        ],
+    )
+    assert [v.field for v in nul_violations(request)] == [
+        "requests[1].task.title",
+        "requests[1].task.labels[1]",
+    ]
+    assert nul_violations(task_service_pb2.GetTaskRequest(name="projects/p/tasks/1")) == []
+
+
+@pytest.mark.parametrize(
+    ("rpc", "request_of", "field"),
+    [
+        (
+            "AuditService.ListAuditEntries",
+            lambda w: audit_service_pb2.ListAuditEntriesRequest(project=w.a, actor="x\x00"),
+            "actor",
+        ),
+        (
+            "TaskService.ListTasks",
+            lambda w: task_service_pb2.ListTasksRequest(parent=w.a, label="\x00"),
+            "label",
+        ),
+        (
+            "TemplateService.GetTemplate",
+            lambda w: template_service_pb2.GetTemplateRequest(name="templates/a\x00"),
+            "name",
+        ),
+        (
+            "TaskService.CreateTask",
+            lambda w: task_service_pb2.CreateTaskRequest(
+                parent=w.a, task=task_pb2.Task(title="ok", labels=["ok", "a\x00b"])
+            ),
+            "task.labels[1]",
+        ),
+        (
+            "PlannerService.RejectProposal",
+            lambda w: planner_service_pb2.RejectProposalRequest(name=w.proposal, reason="\x00"),
+            "reason",
+        ),
+    ],
+)
+def test_nul_in_any_field_is_refused_by_name(
+    running: Running, world: World, rpc: str, request_of: object, field: str
+) -> None:
+    """Was INTERNAL: PostgreSQL refuses NUL in text, deep inside the handler."""
+    request = request_of(world)  # type: ignore[operator]
+    assert refused_fields(running, rpc, request) == [field]
+
+
+def test_audit_times_out_of_range_and_long_filters_are_named(
+    running: Running, world: World
+) -> None:
+    """Was INTERNAL (Timestamp.ToDatetime raised), and a long actor was blamed on `resource`."""
+    request = audit_service_pb2.ListAuditEntriesRequest(
+        project=world.a,
+        start_time=timestamp_pb2.Timestamp(seconds=0, nanos=-1),
+        end_time=timestamp_pb2.Timestamp(seconds=2**62),
+        actor="a" * 201,
+    )
+    assert sorted(refused_fields(running, "AuditService.ListAuditEntries", request)) == [
+        "actor",
+        "end_time",
+        "start_time",
+    ]
+
+
+def forged(key: list[object], query: list[object]) -> str:
+    """A token as any client can make one: the fingerprint is a plain hash of the query."""
+    return paging.encode(key, query=query)
+
+
+def test_forged_page_tokens_are_refused_by_name(running: Running, world: World) -> None:
+    """Was INTERNAL: a key of the wrong type reached the SQL."""
+    list_tasks = [world.a, [], "", "", "", "", False, "", 0]
+    cases: list[tuple[str, Message]] = [
+        (
+            "TaskService.ListTasks",
+            task_service_pb2.ListTasksRequest(
+                parent=world.a, page_token=forged(["seven"], list_tasks)
+            ),
+        ),
+        (
+            "ProjectService.ListProjects",
+            project_service_pb2.ListProjectsRequest(
+                page_token=forged([{"a": 1}], ["projects", "services/admin"])
+            ),
+        ),
+        (
+            "ProjectService.ListIterations",
+            project_service_pb2.ListIterationsRequest(
+                parent=world.a,
+                page_token=forged(["not a day", 1], ["iterations", world.a.split("/")[1]]),
+            ),
+        ),
+        (
+            "PlannerService.ListProposals",
+            planner_service_pb2.ListProposalsRequest(
+                parent=world.a,
+                page_token=forged([[1]], ["proposals", world.a.split("/")[1]]),
+            ),
+        ),
+    ]
+    for rpc, request in cases:
+        assert refused_fields(running, rpc, request) == ["page_token"], rpc
