@@ -27,7 +27,8 @@ def nul_violations(message: Message, *, prefix: str = "") -> list[FieldViolation
                     where = f"{path}[{i}]" if repeated else path
                     found.append(FieldViolation(where, "must not contain NUL characters"))
         elif field.type == FieldDescriptor.TYPE_MESSAGE:
-            if field.message_type.GetOptions().map_entry:
+            entry = field.message_type
+            if entry is not None and entry.GetOptions().map_entry:
                 for key, item in value.items():
                     where = f"{path}[{key!r}]"
                     if isinstance(key, str) and NUL in key:

@@ -127,7 +127,9 @@ def _new_task(world: World) -> task_pb2.Task:
 
 def _update_task(stack: Stack, world: World) -> Message:
     return task_service_pb2.UpdateTaskRequest(
-        task=task_pb2.Task(name=task(stack, world.a, "To update"), title="Updated", priority=3),
+        task=task_pb2.Task(
+            name=task(stack, world.a, "To update"), title="Updated", priority=task_pb2.PRIORITY_HIGH
+        ),
         update_mask=field_mask_pb2.FieldMask(paths=["title", "priority"]),
     )
 

@@ -104,7 +104,7 @@ class Outcome:
     def details(self) -> str:
         if self.error is None:
             return ""
-        return str(self.error.details())  # type: ignore[attr-defined]
+        return str(self.error.details())
 
 
 def bearer(key: str | None) -> tuple[tuple[str, str], ...]:
@@ -232,7 +232,9 @@ class Stack:
     ) -> Outcome:
         """Call `rpc` with `key` (None: no authorization header) and say how it ended."""
         self.calls += 1
-        invoke = self._channels[rpc.process].unary_unary(
+        invoke: grpc.UnaryUnaryMultiCallable[Message, Message] = self._channels[
+            rpc.process
+        ].unary_unary(
             rpc.path,
             request_serializer=lambda m: m.SerializeToString(),
             response_deserializer=rpc.output.FromString,
@@ -240,7 +242,7 @@ class Stack:
         try:
             response = invoke(request, metadata=bearer(key), timeout=timeout)
         except grpc.RpcError as error:
-            return Outcome(code=error.code(), error=error)  # type: ignore[attr-defined]
+            return Outcome(code=error.code(), error=error)
         return Outcome(code=grpc.StatusCode.OK, response=response)
 
     def healthy(self) -> bool:
@@ -248,7 +250,7 @@ class Stack:
         if not self.alive:
             return False
         for channel in self._channels.values():
-            stub = health_pb2_grpc.HealthStub(channel)  # type: ignore[no-untyped-call]
+            stub = health_pb2_grpc.HealthStub(channel)
             reply = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=10)
             if reply.status != health_pb2.HealthCheckResponse.SERVING:
                 return False
@@ -259,7 +261,7 @@ def _service_key(channel: grpc.Channel, admin_key: str, name: str) -> str:
     """An admin key of `services/{name}`, as `planops up` gives each service."""
     from planops.core.v1 import api_key_pb2, api_key_service_pb2, api_key_service_pb2_grpc
 
-    stub = api_key_service_pb2_grpc.ApiKeyServiceStub(channel)  # type: ignore[no-untyped-call]
+    stub = api_key_service_pb2_grpc.ApiKeyServiceStub(channel)
     reply = stub.CreateApiKey(
         api_key_service_pb2.CreateApiKeyRequest(
             api_key=api_key_pb2.ApiKey(principal=f"services/{name}", admin=True)
@@ -276,7 +278,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self._conn: psycopg.Connection[Any] | None = None
-        self._queries: dict[tuple[str, ...], sql.Composable | None] = {}
+        self._queries: dict[tuple[str, ...], sql.Composed | None] = {}
 
     def _connection(self) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed:
@@ -287,7 +289,7 @@ class Database:
         if self._conn is not None:
             self._conn.close()
 
-    def _fingerprint_query(self, schemas: tuple[str, ...]) -> sql.Composable | None:
+    def _fingerprint_query(self, schemas: tuple[str, ...]) -> sql.Composed | None:
         if schemas not in self._queries:
             tables = (
                 self._connection()
@@ -324,7 +326,7 @@ class Database:
         return {str(r[0]): (int(r[1]), str(r[2])) for r in rows}
 
     def scalar(self, query: str, *params: Any) -> Any:
-        row = self._connection().execute(query, params or None).fetchone()  # type: ignore[arg-type]
+        row = self._connection().execute(query, params or None).fetchone()
         return None if row is None else row[0]
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from google.protobuf import field_mask_pb2, message_factory, timestamp_pb2
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from hypothesis import strategies as st
 
@@ -220,7 +220,7 @@ def tame_dates() -> Strategy:
     )
 
 
-def for_string(field: FieldDescriptor, world: World, *, wild: bool) -> Strategy:
+def for_string(field: Any, world: World, *, wild: bool) -> Strategy:
     name = field.name
     if name in REFERENCE_FIELDS:
         return references(world, name, wild=wild)
@@ -276,7 +276,7 @@ def numbers(kind: int, *, wild: bool) -> Strategy:
     if kind in (t.TYPE_DOUBLE, t.TYPE_FLOAT):
         if not wild:
             return st.one_of(st.integers(0, 40).map(float), st.floats(0, 100))
-        width = 64 if kind == t.TYPE_DOUBLE else 32
+        width: Literal[32, 64] = 64 if kind == t.TYPE_DOUBLE else 32
         return st.one_of(
             st.floats(width=width),
             st.sampled_from(
@@ -331,7 +331,7 @@ def timestamps(*, wild: bool) -> Strategy:
 
 
 def messages(
-    descriptor: Descriptor,
+    descriptor: Any,
     world: World,
     *,
     wild: bool,
@@ -353,7 +353,7 @@ def messages(
 
 
 def _field(
-    field: FieldDescriptor, world: World, *, wild: bool, depth: int, mask_paths: Sequence[str]
+    field: Any, world: World, *, wild: bool, depth: int, mask_paths: Sequence[str]
 ) -> Strategy:
     single = _single(field, world, wild=wild, depth=depth, mask_paths=mask_paths)
     if not field.is_repeated:
@@ -370,7 +370,7 @@ def _field(
 
 
 def _single(
-    field: FieldDescriptor, world: World, *, wild: bool, depth: int, mask_paths: Sequence[str]
+    field: Any, world: World, *, wild: bool, depth: int, mask_paths: Sequence[str]
 ) -> Strategy:
     t = FieldDescriptor
     if field.type == t.TYPE_STRING:
@@ -399,7 +399,7 @@ def requests(request: type[Message], world: World) -> Strategy:
     )
 
 
-def _resource_fields(descriptor: Descriptor) -> list[str]:
+def _resource_fields(descriptor: Any) -> list[str]:
     """Field names of the resource messages a request carries (what an update_mask names)."""
     names: list[str] = []
     for field in descriptor.fields:
@@ -410,7 +410,7 @@ def _resource_fields(descriptor: Descriptor) -> list[str]:
     return names
 
 
-Step = tuple[FieldDescriptor, bool]
+Step = tuple[Any, bool]
 """A field on the way to a leaf; True: step into the first element of a repeated message."""
 
 
@@ -421,7 +421,7 @@ def leaf_paths(message: Message, *, depth: int = 0) -> list[tuple[Step, ...]]:
         paths.append(((field, False),))
         if field.type != FieldDescriptor.TYPE_MESSAGE or depth >= 3:
             continue
-        if not field.message_type.full_name.startswith("planops."):
+        if field.message_type is None or not field.message_type.full_name.startswith("planops."):
             continue
         value = getattr(message, field.name)
         if field.is_repeated:
