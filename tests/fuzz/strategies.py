@@ -434,7 +434,10 @@ def leaf_paths(message: Message, *, depth: int = 0) -> list[tuple[Step, ...]]:
 
 def _set(message: Message, path: tuple[Step, ...], value: Any) -> None:
     for field, first in path[:-1]:
-        message = getattr(message, field.name)[0] if first else getattr(message, field.name)
+        holder = getattr(message, field.name)
+        if first and not len(holder):
+            holder.add()
+        message = holder[0] if first else holder
     leaf = path[-1][0]
     message.ClearField(leaf.name)
     if leaf.is_repeated:
