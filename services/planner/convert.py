@@ -182,14 +182,28 @@ def _what_if(
 
 
 def problem_violations(
-    violations: Sequence[FieldViolation], snapshot: Snapshot
+    violations: Sequence[FieldViolation], snapshot: Snapshot, *, plan: PlanRequest
 ) -> list[FieldViolation]:
-    """The solver's complaints about fields of the problem, named after core's resources."""
+    """The solver's complaints about fields of the problem, named after the request's fields
+    where the request set them, else after core's resources that hold them."""
     out = []
     tasks = snapshot.problem.tasks
     people = snapshot.problem.people
+    project = f"projects/{snapshot.project}"
+    from_request = {
+        "time_limit_s": "time_limit_seconds",
+        "deadline": (
+            "what_if.deadline"
+            if plan.what_if is not None and plan.what_if.deadline is not None
+            else "hard_deadline"
+            if snapshot.problem.deadline is None
+            else f"{project}.deadline"
+        ),
+    }
     for v in violations:
-        field = v.field
+        field = from_request.get(v.field, v.field)
+        if field.startswith("calendar."):
+            field = f"{project}.{field}"
         match = re.match(r"^(tasks|people)\[(\d+)\](.*)$", field)
         if match:
             index = int(match[2])
