@@ -448,6 +448,26 @@ def _set(message: Message, path: tuple[Step, ...], value: Any) -> None:
         setattr(message, leaf.name, value)
 
 
+def _get(message: Message, path: tuple[Step, ...]) -> Any:
+    for field, first in path[:-1]:
+        holder = getattr(message, field.name)
+        if first and not len(holder):
+            return None
+        message = holder[0] if first else holder
+    return getattr(message, path[-1][0].name)
+
+
+def _collections(name: str) -> list[str]:
+    return name.split("/")[::2]
+
+
+def _kin(value: Any, world: World) -> list[str]:
+    """The world's resources of the same kind as the name `value` (other tasks for a task)."""
+    if not isinstance(value, str) or "/" not in value:
+        return []
+    return [n for n in world.names() if n and _collections(n) == _collections(value)]
+
+
 def mutations(base: Message, world: World) -> Strategy:
     """`base` (a valid request) with one or two of its fields replaced by drawn values."""
     paths = leaf_paths(base)
@@ -470,7 +490,11 @@ def mutations(base: Message, world: World) -> Strategy:
         for path in chosen:
             leaf = path[-1][0]
             wild = draw(st.booleans())
-            value = draw(_field(leaf, world, wild=wild, depth=len(path), mask_paths=masks))
+            kin = _kin(_get(base, path), world)
+            if not wild and kin:
+                value: Any = draw(st.sampled_from(kin))
+            else:
+                value = draw(_field(leaf, world, wild=wild, depth=len(path), mask_paths=masks))
             _set(message, path, value)
         return message
 
