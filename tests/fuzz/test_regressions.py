@@ -17,6 +17,7 @@ from planops.core.v1 import (
 from planops.planner.v1 import planner_service_pb2
 
 from services.common import paging
+from services.common.core_client import translate
 from services.common.errors import violations_of
 from services.common.fields import nul_violations
 from tests.fuzz.stack import Running
@@ -180,3 +181,15 @@ def test_planner_names_the_request_field_behind_a_bad_deadline(
         project=undated, time_limit_seconds=2, hard_deadline=True
     )
     assert refused_fields(running, "PlannerService.ProposeSchedule", hard) == ["hard_deadline"]
+
+
+def test_core_refusals_keep_their_field_violations_through_other_services(
+    running: Running, world: World
+) -> None:
+    """planner, risk and nlp turned core's INVALID_ARGUMENT into one that named no field."""
+    bad = task_service_pb2.CreateTaskRequest(parent=world.a, task=task_pb2.Task(title=""))
+    outcome = running.stack.call(RPCS["TaskService.CreateTask"], bad, key=running.stack.admin_key)
+    assert outcome.error is not None
+    error = translate(outcome.error, what="creating a task")
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in error.violations] == ["task.title"]
