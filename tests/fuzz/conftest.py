@@ -1,4 +1,5 @@
-"""One stack of all four services per test module (started once: spaCy and four servers)."""
+"""One stack of all four services for the session's fuzz and access tests (spaCy and four
+servers start once); tests keep apart by building worlds with ids of their own."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from tests.fuzz import stats
 from tests.fuzz.stack import Running, run_stack
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def running(
     pg_server_url: str, template_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Running]:
