@@ -1,4 +1,4 @@
-"""The bugs the fuzzer found, each pinned by a focused test against the real stack."""
+"""The bugs the fuzzer found, each pinned by a focused test, and edge cases it rarely reaches."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from planops.core.v1 import (
     template_service_pb2,
 )
 from planops.planner.v1 import planner_service_pb2
+from planops.risk.v1 import risk_service_pb2
 
 from services.common import paging
 from services.common.core_client import translate
 from services.common.errors import violations_of
 from services.common.fields import nul_violations
 from tests.fuzz.stack import Running
-from tests.fuzz.world import RPCS, World, build, ok, task
+from tests.fuzz.world import RPCS, World, build, depend, ok, task
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +194,57 @@ def test_core_refusals_keep_their_field_violations_through_other_services(
     error = translate(outcome.error, what="creating a task")
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert [v.field for v in error.violations] == ["task.title"]
+
+
+def test_a_calendar_with_almost_no_working_days_is_answered_cleanly(
+    running: Running, world: World
+) -> None:
+    """Mondays only, and every Monday for 19 years off: plans and forecasts must still answer
+    (a finding or a refusal), never INTERNAL, and the services stay up."""
+    import datetime as dt
+
+    first = dt.date(2030, 3, 4)
+    mondays = [(first + dt.timedelta(weeks=w)).isoformat() for w in range(1000)]
+    name = f"projects/closed-{world.tag}"
+    ok(
+        running.stack,
+        "ProjectService.CreateProject",
+        project_service_pb2.CreateProjectRequest(
+            project_id=name.split("/")[1],
+            project=project_pb2.Project(
+                display_name="Never open",
+                start_date="2030-03-04",
+                deadline="2030-06-28",
+                calendar=project_pb2.Calendar(working_days=[1], days_off=mondays),
+            ),
+        ),
+    )
+    first_task = task(running.stack, name, "Count", estimate_hours=8, due_date="2030-03-29")
+    second = task(running.stack, name, "Order", estimate_hours=8)
+    depend(running.stack, name, first_task, second)
+    calls: list[tuple[str, Message]] = [
+        (
+            "PlannerService.ProposeSchedule",
+            planner_service_pb2.ProposeScheduleRequest(project=name, time_limit_seconds=2),
+        ),
+        ("RiskService.ForecastProject", risk_service_pb2.ForecastProjectRequest(project=name)),
+        ("RiskService.ListTaskRisks", risk_service_pb2.ListTaskRisksRequest(project=name)),
+        (
+            "TemplateService.InstantiateTemplate",
+            template_service_pb2.InstantiateTemplateRequest(
+                template=world.template,
+                project_id=f"closed-copy-{world.tag}",
+                anchor_date="2030-03-04",
+                project=project_pb2.Project(
+                    display_name="Copy",
+                    calendar=project_pb2.Calendar(working_days=[1], days_off=mondays),
+                ),
+            ),
+        ),
+    ]
+    for rpc, request in calls:
+        outcome = running.stack.call(RPCS[rpc], request, key=running.stack.admin_key)
+        assert outcome.code not in (grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN), (
+            f"{rpc}: {outcome.code.name} {outcome.details}"
+        )
+    assert running.stack.healthy()
