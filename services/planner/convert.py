@@ -26,9 +26,9 @@ from services.planner.snapshot import DurationSource, PlanRequest, Snapshot, Wha
 
 SLUG = r"[a-z][a-z0-9-]{0,62}"
 PROJECT = re.compile(rf"^projects/({SLUG})$")
-PROPOSAL = re.compile(rf"^projects/({SLUG})/proposals/(\d{{1,18}})$")
+PROPOSAL = re.compile(rf"^projects/({SLUG})/proposals/([0-9]{{1,18}})$")
 PERSON = re.compile(rf"^people/{SLUG}$")
-TASK = re.compile(rf"^projects/({SLUG})/tasks/(\d{{1,18}})$")
+TASK = re.compile(rf"^projects/({SLUG})/tasks/([0-9]{{1,18}})$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 MAX_TIME_LIMIT_S = 300.0

@@ -248,3 +248,30 @@ def test_a_calendar_with_almost_no_working_days_is_answered_cleanly(
             f"{rpc}: {outcome.code.name} {outcome.details}"
         )
     assert running.stack.healthy()
+
+
+def test_only_ascii_digits_make_a_resource_number(running: Running, world: World) -> None:
+    """'²' passed str.isdigit() and then broke int(): INTERNAL. Other scripts' digits ('٣')
+    passed as another spelling of a task's number."""
+    task_id = world.tasks[0].rsplit("/", 1)[1]
+    for number in ("²", "1²", "٣"):
+        name = f"{world.a}/tasks/{number}"
+        assert refused_fields(
+            running, "TaskService.GetTask", task_service_pb2.GetTaskRequest(name=name)
+        ) == ["name"]
+        assert refused_fields(
+            running, "RiskService.GetTaskRisk", risk_service_pb2.GetTaskRiskRequest(task=name)
+        ) == ["task"]
+        proposal = f"{world.a}/proposals/{number}"
+        assert refused_fields(
+            running,
+            "PlannerService.GetProposal",
+            planner_service_pb2.GetProposalRequest(name=proposal),
+        ) == ["name"]
+    stale = task_service_pb2.TransitionTaskRequest(
+        name=f"{world.a}/tasks/{task_id}", to_state="submitted", etag='W/"²"'
+    )
+    outcome = running.stack.call(
+        RPCS["TaskService.TransitionTask"], stale, key=running.stack.admin_key
+    )
+    assert outcome.code == grpc.StatusCode.ABORTED, outcome.details
