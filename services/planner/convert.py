@@ -38,6 +38,7 @@ MAX_WHAT_IF_ITEMS = 1000
 MAX_REQUEST_ID = 100
 MAX_HOURS = 10_000.0
 MAX_REASON = 2000
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 SOURCES = {
     proposal_pb2.DURATION_SOURCE_UNSPECIFIED: DurationSource.ESTIMATE,
@@ -86,7 +87,12 @@ def proposal_id(name: str) -> tuple[str, int]:
 def _day(value: str, field: str, bad: list[FieldViolation]) -> date | None:
     try:
         if DAY.match(value):
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
+            # Core's range for every date it stores; beyond it the calendar axis overflows.
+            if FIRST_YEAR <= day.year <= LAST_YEAR:
+                return day
+            bad.append(FieldViolation(field, f"must be between {FIRST_YEAR} and {LAST_YEAR}"))
+            return None
     except ValueError:
         pass
     bad.append(FieldViolation(field, "must be a date YYYY-MM-DD"))

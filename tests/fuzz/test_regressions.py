@@ -275,3 +275,30 @@ def test_only_ascii_digits_make_a_resource_number(running: Running, world: World
         RPCS["TaskService.TransitionTask"], stale, key=running.stack.admin_key
     )
     assert outcome.code == grpc.StatusCode.ABORTED, outcome.details
+
+
+def test_planner_refuses_dates_beyond_cores_range(running: Running, world: World) -> None:
+    """A what-if deadline of 9999-12-31 overflowed the calendar axis: INTERNAL."""
+    for deadline in ("9999-12-31", "0001-01-01", "2201-01-01"):
+        request = planner_service_pb2.ProposeScheduleRequest(
+            project=world.a,
+            time_limit_seconds=2,
+            what_if=planner_service_pb2.WhatIf(deadline=deadline),
+        )
+        assert refused_fields(running, "PlannerService.ProposeSchedule", request) == [
+            "what_if.deadline"
+        ]
+    far_off = planner_service_pb2.ProposeScheduleRequest(
+        project=world.a,
+        time_limit_seconds=2,
+        what_if=planner_service_pb2.WhatIf(
+            time_off=[
+                planner_service_pb2.WhatIfTimeOff(
+                    person=world.people["executor"], start_date="2030-01-01", end_date="9999-12-31"
+                )
+            ]
+        ),
+    )
+    assert refused_fields(running, "PlannerService.ProposeSchedule", far_off) == [
+        "what_if.time_off[0].end_date"
+    ]
