@@ -14,6 +14,7 @@ from planops.core.v1 import (
     task_service_pb2,
     template_service_pb2,
 )
+from planops.nlp.v1 import nlp_service_pb2
 from planops.planner.v1 import planner_service_pb2
 from planops.risk.v1 import risk_service_pb2
 
@@ -302,3 +303,15 @@ def test_planner_refuses_dates_beyond_cores_range(running: Running, world: World
     assert refused_fields(running, "PlannerService.ProposeSchedule", far_off) == [
         "what_if.time_off[0].end_date"
     ]
+
+
+def test_nlp_refuses_meeting_dates_beyond_cores_range(running: Running) -> None:
+    """A meeting on 9999-12-31 and "by Friday" overflowed the date: INTERNAL."""
+    world = build(running.stack)
+    for meeting in ("9999-12-31", "0001-01-01"):
+        request = nlp_service_pb2.ExtractActionItemsRequest(
+            project=world.a,
+            text="Ana will write the launch email by Friday. Mia reviews it next week.",
+            meeting_date=meeting,
+        )
+        assert refused_fields(running, "NlpService.ExtractActionItems", request) == ["meeting_date"]
