@@ -14,7 +14,7 @@ from services.common.errors import violations_of
 from tests.fuzz import stats
 from tests.fuzz.cases import CASES
 from tests.fuzz.stack import Database, Rpc, Running, all_rpcs
-from tests.fuzz.strategies import Step, _set, leaf_paths
+from tests.fuzz.strategies import Step, leaf_paths, set_field
 from tests.fuzz.world import World
 
 RPCS = sorted(all_rpcs(), key=lambda r: r.id)
@@ -82,7 +82,7 @@ def test_injection_through_every_text_field_changes_nothing(
         payload = PAYLOADS[i % len(PAYLOADS)]
         request = case.build(stack, world)
         leaf = path[-1][0]
-        _set(request, path, [payload] if leaf.is_repeated else payload)
+        set_field(request, path, [payload] if leaf.is_repeated else payload)
         before = tables(db)
         outcome = stack.call(rpc, request, key=stack.admin_key)
         stats.record("access", rpc.id, outcome.code)

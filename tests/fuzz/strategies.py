@@ -432,7 +432,7 @@ def leaf_paths(message: Message, *, depth: int = 0) -> list[tuple[Step, ...]]:
     return paths
 
 
-def _set(message: Message, path: tuple[Step, ...], value: Any) -> None:
+def set_field(message: Message, path: tuple[Step, ...], value: Any) -> None:
     for field, first in path[:-1]:
         holder = getattr(message, field.name)
         if first and not len(holder):
@@ -495,7 +495,7 @@ def mutations(base: Message, world: World) -> Strategy:
                 value: Any = draw(st.sampled_from(kin))
             else:
                 value = draw(_field(leaf, world, wild=wild, depth=len(path), mask_paths=masks))
-            _set(message, path, value)
+            set_field(message, path, value)
         return message
 
     return mutated()
