@@ -119,7 +119,9 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
     ) -> automation_service_pb2.ListWebhooksResponse:
         project = names.project_id(request.parent, field="parent")
         size = paging.page_size(request.page_size)
-        after = paging.decode(request.page_token, query=["webhooks", project])
+        after = paging.decode(
+            request.page_token, query=["webhooks", project], shape=[paging.integer]
+        )
         await self._manager(project)
         async with connection(self.pool) as conn:
             rows = await store.webhooks(
@@ -147,7 +149,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         state = DELIVERY_STATE_NAMES.get(request.state, "")
         query = ["deliveries", project, webhook_id, state]
         size = paging.page_size(request.page_size)
-        before = paging.decode(request.page_token, query=query)
+        before = paging.decode(request.page_token, query=query, shape=[paging.integer])
         await self._manager(project)
         async with connection(self.pool) as conn:
             if await store.webhook(conn, project, webhook_id) is None:
@@ -251,7 +253,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
     ) -> automation_service_pb2.ListRulesResponse:
         project = names.project_id(request.parent, field="parent")
         size = paging.page_size(request.page_size)
-        after = paging.decode(request.page_token, query=["rules", project])
+        after = paging.decode(request.page_token, query=["rules", project], shape=[paging.text])
         await self._manager(project)
         async with connection(self.pool) as conn:
             found = await store.rules(
@@ -339,7 +341,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         project, rule_id = rule_name(request.parent, field="parent")
         query = ["revisions", project, rule_id]
         size = paging.page_size(request.page_size)
-        after = paging.decode(request.page_token, query=query)
+        after = paging.decode(request.page_token, query=query, shape=[paging.integer])
         await self._manager(project)
         async with connection(self.pool) as conn:
             rows = await store.revisions(
@@ -358,7 +360,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         project, rule_id = rule_name(request.parent, field="parent")
         query = ["runs", project, rule_id]
         size = paging.page_size(request.page_size)
-        before = paging.decode(request.page_token, query=query)
+        before = paging.decode(request.page_token, query=query, shape=[paging.integer])
         await self._manager(project)
         async with connection(self.pool) as conn:
             rows = await store.runs(

@@ -20,12 +20,14 @@ from planops.core.v1 import (
 from services.common import tracing
 from services.common.auth import Principal
 from services.common.errors import (
+    FieldViolation,
     InvalidArgument,
     NotFound,
     PermissionDenied,
     PlanOpsError,
     Unauthenticated,
     Unavailable,
+    violations_of,
 )
 from services.common.logs import request_id_var
 
@@ -64,11 +66,21 @@ def translate(error: grpc.RpcError, *, what: str) -> PlanOpsError:
     if code == grpc.StatusCode.NOT_FOUND:
         return NotFound(f"{what}: {detail}", reason="NOT_FOUND")
     if code == grpc.StatusCode.INVALID_ARGUMENT:
-        return InvalidArgument(f"{what}: {detail}", reason="INVALID_ARGUMENT")
+        # Keep core's field violations: a refusal must still name the field.
+        return InvalidArgument(
+            f"{what}: {detail}", reason="INVALID_ARGUMENT", violations=_violations(error)
+        )
     return Unavailable(
         f"{what}: core answered {code.name if code else 'nothing'}: {detail}",
         reason="CORE_UNAVAILABLE",
     )
+
+
+def _violations(error: grpc.RpcError) -> list[FieldViolation]:
+    try:
+        return violations_of(error)
+    except (AttributeError, TypeError, ValueError):  # an error with no trailing status
+        return []
 
 
 @dataclass

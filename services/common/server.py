@@ -21,7 +21,14 @@ from grpc_status import rpc_status
 from services.common import metrics, tracing
 from services.common.auth import Principal, bearer_token, metadata_var, method_var, principal_var
 from services.common.config import ConfigError, Env
-from services.common.errors import Internal, PlanOpsError, ResourceExhausted, Unauthenticated
+from services.common.errors import (
+    Internal,
+    InvalidArgument,
+    PlanOpsError,
+    ResourceExhausted,
+    Unauthenticated,
+)
+from services.common.fields import nul_violations
 from services.common.logs import request_id_var
 from services.common.ratelimit import Buckets, RateLimit
 
@@ -168,6 +175,9 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                         principal = await authenticate(token)
                         principal_var.set(principal)
                         check_rate(principal)
+                    bad = nul_violations(request)
+                    if bad:
+                        raise InvalidArgument.of(bad)
                     reply = await inner(request, context)  # type: ignore[arg-type]
                     code = "OK"
                     return reply

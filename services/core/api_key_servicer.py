@@ -60,7 +60,11 @@ class ApiKeyServicer(api_key_service_pb2_grpc.ApiKeyServiceServicer):
         principal = current_principal()
         require_admin(principal, "list API keys")
         size = paging.page_size(request.page_size)
-        after = paging.decode(request.page_token, query=["keys", request.principal])
+        after = paging.decode(
+            request.page_token,
+            query=["keys", request.principal],
+            shape=[paging.moment, paging.text],
+        )
         async with transaction(self.pool) as conn:
             rows = await (
                 await conn.execute(

@@ -8,10 +8,11 @@ from psycopg_pool import AsyncConnectionPool
 from services.common import paging
 from services.common.auth import current_principal
 from services.common.db import Connection, transaction
-from services.common.errors import InvalidArgument, PermissionDenied
+from services.common.errors import PermissionDenied
 from services.common.server import Context
 from services.core import convert, names, store
 from services.core.task_servicer import MEMBERS
+from services.core.validate import Checks
 
 
 class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
@@ -28,21 +29,22 @@ class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
                 "only an admin may list audit entries across projects; set project",
                 reason="ADMIN_REQUIRED",
             )
-        if len(request.resource) > 300 or len(request.actor) > 200 or len(request.action) > 40:
-            raise InvalidArgument.field("resource", "filters must be short")
-        size = paging.page_size(request.page_size)
+        checks = Checks()
+        checks.text(request.resource, "resource", max_len=300)
+        checks.text(request.actor, "actor", max_len=200)
+        checks.text(request.action, "action", max_len=40)
         start = (
-            request.start_time.ToDatetime(tzinfo=convert.dt_utc())
+            checks.timestamp(request.start_time, "start_time")
             if request.HasField("start_time")
             else None
         )
         end = (
-            request.end_time.ToDatetime(tzinfo=convert.dt_utc())
-            if request.HasField("end_time")
-            else None
+            checks.timestamp(request.end_time, "end_time") if request.HasField("end_time") else None
         )
+        checks.raise_if_any()
+        size = paging.page_size(request.page_size)
         query_key = [project, request.resource, request.actor, request.action, str(start), str(end)]
-        after = paging.decode(request.page_token, query=query_key)
+        after = paging.decode(request.page_token, query=query_key, shape=[paging.integer])
         async with transaction(self.pool) as conn:
             if project:
                 await store.require_role(conn, principal, project, *MEMBERS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -52,15 +53,17 @@ def day(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
+ETAG = re.compile(r'^W/"([0-9]{1,18})"$')
+
+
 def etag(version: int) -> str:
     return f'W/"{version}"'
 
 
 def version_of(tag: str) -> int | None:
     """The version an etag names, or None for a tag this server did not issue."""
-    if tag.startswith('W/"') and tag.endswith('"') and tag[3:-1].isdigit():
-        return int(tag[3:-1])
-    return None
+    match = ETAG.match(tag)
+    return int(match[1]) if match else None
 
 
 def workflow_to_proto(flow: wf.Workflow) -> project_pb2.Workflow:

@@ -7,6 +7,8 @@ import re
 from services.common.errors import InvalidArgument
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+# ASCII only: str.isdigit() also takes '²' (which int() refuses) and other scripts' digits.
+NUMBER = re.compile(r"^[0-9]{1,18}$")
 
 
 def check_slug(value: str, *, field: str) -> str:
@@ -39,8 +41,7 @@ def child_id(name: str, *, collection: str, field: str = "name") -> tuple[str, i
         or parts[0] != "projects"
         or not SLUG.match(parts[1])
         or parts[2] != collection
-        or not parts[3].isdigit()
-        or len(parts[3]) > 18
+        or not NUMBER.match(parts[3])
     ):
         raise InvalidArgument.field(
             field, f"must be projects/{{project}}/{collection}/{{number}}, not {name[:80]!r}"
@@ -51,7 +52,7 @@ def child_id(name: str, *, collection: str, field: str = "name") -> tuple[str, i
 def task_child_id(name: str, *, collection: str, field: str = "name") -> tuple[str, int, int]:
     """(project id, task id, child id) of `projects/{p}/tasks/{t}/{collection}/{n}`."""
     parts = name.split("/")
-    if len(parts) != 6 or parts[4] != collection or not parts[5].isdigit():
+    if len(parts) != 6 or parts[4] != collection or not NUMBER.match(parts[5]):
         raise InvalidArgument.field(
             field, f"must be projects/{{p}}/tasks/{{t}}/{collection}/{{number}}"
         )

@@ -152,7 +152,7 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
         size = paging.page_size(request.page_size)
         project = names.project_id(request.project, field="project") if request.project else None
         query_key = ["people", request.skill, request.project]
-        after = paging.decode(request.page_token, query=query_key)
+        after = paging.decode(request.page_token, query=query_key, shape=[paging.text])
         async with transaction(self.pool) as conn:
             if project:
                 await store.require_role(conn, current_principal(), project, *MEMBERS)

@@ -167,7 +167,9 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
     ) -> project_service_pb2.ListProjectsResponse:
         size = paging.page_size(request.page_size)
         principal = current_principal()
-        after = paging.decode(request.page_token, query=["projects", principal.principal])
+        after = paging.decode(
+            request.page_token, query=["projects", principal.principal], shape=[paging.text]
+        )
         async with transaction(self.pool) as conn:
             rows = await (
                 await conn.execute(
@@ -322,7 +324,9 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
     ) -> project_service_pb2.ListMembershipsResponse:
         project = names.project_id(request.parent, field="parent")
         size = paging.page_size(request.page_size)
-        after = paging.decode(request.page_token, query=["memberships", project])
+        after = paging.decode(
+            request.page_token, query=["memberships", project], shape=[paging.text]
+        )
         async with transaction(self.pool) as conn:
             await store.require_role(conn, current_principal(), project, *MEMBERS)
             rows = await (
@@ -474,7 +478,11 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
     ) -> project_service_pb2.ListIterationsResponse:
         project = names.project_id(request.parent, field="parent")
         size = paging.page_size(request.page_size)
-        after = paging.decode(request.page_token, query=["iterations", project])
+        after = paging.decode(
+            request.page_token,
+            query=["iterations", project],
+            shape=[paging.day, paging.integer],
+        )
         async with transaction(self.pool) as conn:
             await store.require_role(conn, current_principal(), project, *MEMBERS)
             rows = await (

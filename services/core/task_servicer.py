@@ -301,7 +301,9 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             request.iteration,
             request.order_by,
         ]
-        after = paging.decode(request.page_token, query=query_key)
+        after = paging.decode(
+            request.page_token, query=query_key, shape=tasks.KEY_SHAPES[request.order_by]
+        )
         where = [sql.SQL("project_id = %s")]
         params: list[Any] = [project]
         if request.states:
@@ -556,7 +558,9 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         """A page of a task's transitions, comments or time entries, oldest first."""
         project, task_id = names.child_id(request.parent, collection="tasks", field="parent")
         size = paging.page_size(request.page_size)
-        after = paging.decode(request.page_token, query=[table, request.parent])
+        after = paging.decode(
+            request.page_token, query=[table, request.parent], shape=[paging.integer]
+        )
         async with transaction(self.pool) as conn:
             await store.require_role(conn, current_principal(), project, *MEMBERS)
             if table != "task_transitions":
@@ -705,7 +709,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             else None
         )
         query_key = [request.parent, request.task]
-        after = paging.decode(request.page_token, query=query_key)
+        after = paging.decode(request.page_token, query=query_key, shape=[paging.integer])
         async with transaction(self.pool) as conn:
             await store.require_role(conn, current_principal(), project, *MEMBERS)
             rows = await (

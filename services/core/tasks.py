@@ -9,6 +9,7 @@ from typing import Any
 from google.protobuf import timestamp_pb2
 from planops.core.v1 import task_pb2, task_service_pb2
 
+from services.common import paging
 from services.common.errors import InvalidArgument
 from services.core import names
 from services.core import workflow as wf
@@ -178,6 +179,15 @@ ORDERS: dict[int, tuple[str, str]] = {
         "update_time DESC, id DESC",
         "(update_time, id) < (%s::timestamptz, %s)",
     ),
+}
+
+
+# The parts of each order's page key, as `paging.decode` checks them.
+KEY_SHAPES: dict[int, paging.KeyShape] = {
+    task_service_pb2.TASK_ORDER_UNSPECIFIED: [paging.integer],
+    task_service_pb2.TASK_ORDER_DUE_DATE: [paging.day, paging.integer],
+    task_service_pb2.TASK_ORDER_PRIORITY: [paging.integer, paging.integer],
+    task_service_pb2.TASK_ORDER_UPDATE_TIME: [paging.moment, paging.integer],
 }
 
 

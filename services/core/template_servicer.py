@@ -170,7 +170,7 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
         self, request: template_service_pb2.ListTemplatesRequest, context: Context
     ) -> template_service_pb2.ListTemplatesResponse:
         size = paging.page_size(request.page_size)
-        after = paging.decode(request.page_token, query=["templates"])
+        after = paging.decode(request.page_token, query=["templates"], shape=[paging.text])
         async with transaction(self.pool) as conn:
             rows = await (
                 await conn.execute(

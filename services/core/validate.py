@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from google.protobuf import timestamp_pb2
+
 from services.common.errors import FieldViolation, InvalidArgument
 
 SKILL = re.compile(r"^[a-z0-9][a-z0-9 _+#./-]{0,63}$")
@@ -53,6 +55,14 @@ class Checks:
             self.fail(field, "must be between 1900 and 2200")
             return None
         return day
+
+    def timestamp(self, value: timestamp_pb2.Timestamp, field: str) -> dt.datetime | None:
+        """The moment as an aware datetime, or None (and a violation) when out of range."""
+        try:
+            return value.ToDatetime(tzinfo=dt.UTC)
+        except (ValueError, OverflowError):
+            self.fail(field, "must be a valid timestamp between the years 1 and 9999")
+            return None
 
     def number(self, value: float, field: str, *, low: float, high: float) -> float:
         if not math.isfinite(value) or not low <= value <= high:

@@ -43,6 +43,7 @@ LANGUAGES = {"": "auto", "auto": "auto", "en": "en", "zh": "zh"}
 CLOSED = {project_pb2.STATE_CATEGORY_DONE, project_pb2.STATE_CATEGORY_CANCELLED}
 # Kept back from the caller's deadline so that a slow extraction still gets a clean answer.
 DEADLINE_MARGIN = 0.25
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
@@ -257,6 +258,12 @@ def check_extract(request: nlp_service_pb2.ExtractActionItemsRequest) -> tuple[s
     meeting = convert.day(request.meeting_date)
     if meeting is None:
         problems.append(FieldViolation("meeting_date", "must be a date, YYYY-MM-DD"))
+    elif not FIRST_YEAR <= meeting.year <= LAST_YEAR:
+        # Core's range for due dates; resolving "by Friday" near year 9999 overflowed.
+        problems.append(
+            FieldViolation("meeting_date", f"must be between {FIRST_YEAR} and {LAST_YEAR}")
+        )
+        meeting = None
     if request.language not in LANGUAGES:
         problems.append(FieldViolation("language", "must be en, zh, or empty to detect"))
     if len(request.request_id) > 128:

@@ -26,9 +26,9 @@ from services.planner.snapshot import DurationSource, PlanRequest, Snapshot, Wha
 
 SLUG = r"[a-z][a-z0-9-]{0,62}"
 PROJECT = re.compile(rf"^projects/({SLUG})$")
-PROPOSAL = re.compile(rf"^projects/({SLUG})/proposals/(\d{{1,18}})$")
+PROPOSAL = re.compile(rf"^projects/({SLUG})/proposals/([0-9]{{1,18}})$")
 PERSON = re.compile(rf"^people/{SLUG}$")
-TASK = re.compile(rf"^projects/({SLUG})/tasks/(\d{{1,18}})$")
+TASK = re.compile(rf"^projects/({SLUG})/tasks/([0-9]{{1,18}})$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 MAX_TIME_LIMIT_S = 300.0
@@ -38,6 +38,7 @@ MAX_WHAT_IF_ITEMS = 1000
 MAX_REQUEST_ID = 100
 MAX_HOURS = 10_000.0
 MAX_REASON = 2000
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 SOURCES = {
     proposal_pb2.DURATION_SOURCE_UNSPECIFIED: DurationSource.ESTIMATE,
@@ -86,7 +87,12 @@ def proposal_id(name: str) -> tuple[str, int]:
 def _day(value: str, field: str, bad: list[FieldViolation]) -> date | None:
     try:
         if DAY.match(value):
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
+            # Core's range for every date it stores; beyond it the calendar axis overflows.
+            if FIRST_YEAR <= day.year <= LAST_YEAR:
+                return day
+            bad.append(FieldViolation(field, f"must be between {FIRST_YEAR} and {LAST_YEAR}"))
+            return None
     except ValueError:
         pass
     bad.append(FieldViolation(field, "must be a date YYYY-MM-DD"))
@@ -182,14 +188,28 @@ def _what_if(
 
 
 def problem_violations(
-    violations: Sequence[FieldViolation], snapshot: Snapshot
+    violations: Sequence[FieldViolation], snapshot: Snapshot, *, plan: PlanRequest
 ) -> list[FieldViolation]:
-    """The solver's complaints about fields of the problem, named after core's resources."""
+    """The solver's complaints about fields of the problem, named after the request's fields
+    where the request set them, else after core's resources that hold them."""
     out = []
     tasks = snapshot.problem.tasks
     people = snapshot.problem.people
+    project = f"projects/{snapshot.project}"
+    from_request = {
+        "time_limit_s": "time_limit_seconds",
+        "deadline": (
+            "what_if.deadline"
+            if plan.what_if is not None and plan.what_if.deadline is not None
+            else "hard_deadline"
+            if snapshot.problem.deadline is None
+            else f"{project}.deadline"
+        ),
+    }
     for v in violations:
-        field = v.field
+        field = from_request.get(v.field, v.field)
+        if field.startswith("calendar."):
+            field = f"{project}.{field}"
         match = re.match(r"^(tasks|people)\[(\d+)\](.*)$", field)
         if match:
             index = int(match[2])

@@ -85,7 +85,7 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
                     reason="NO_TIME_TO_SOLVE",
                 )
         problem = replace(found.problem, time_limit_s=limit, num_workers=self.workers)
-        result = await self._solve(replace(found, problem=problem))
+        result = await self._solve(replace(found, problem=problem), plan=plan)
         record = convert.proposal_record(
             replace(found, problem=problem),
             result,
@@ -104,7 +104,7 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
         )
         return planner_service_pb2.ProposeScheduleResponse(proposal=convert.proposal(stored))
 
-    async def _solve(self, found: snapshot.Snapshot) -> Proposal:
+    async def _solve(self, found: snapshot.Snapshot, *, plan: snapshot.PlanRequest) -> Proposal:
         """CP-SAT in a worker thread (it releases the GIL), so the loop keeps serving."""
         project = found.project
         tasks = len(found.problem.tasks)
@@ -131,7 +131,9 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
         except InvalidProblem as error:
             raise InvalidArgument.of(
                 convert.problem_violations(
-                    [FieldViolation(v.field, v.description) for v in error.violations], found
+                    [FieldViolation(v.field, v.description) for v in error.violations],
+                    found,
+                    plan=plan,
                 )
             ) from error
         elapsed = time.monotonic() - started
@@ -155,7 +157,9 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
     ) -> planner_service_pb2.ListProposalsResponse:
         project = convert.project_id(request.parent, field="parent")
         size = paging.page_size(request.page_size, default=DEFAULT_PAGE_SIZE, largest=MAX_PAGE_SIZE)
-        after = paging.decode(request.page_token, query=["proposals", project])
+        after = paging.decode(
+            request.page_token, query=["proposals", project], shape=[paging.integer]
+        )
         await self.core.require_role(current_principal(), project, MEMBERS)
         async with connection(self.pool) as conn:
             rows = await store.list_proposals(

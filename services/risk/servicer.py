@@ -278,7 +278,7 @@ class RiskServicer:
     ) -> risk_service_pb2.ListAlertsResponse:
         project = convert.project_id(request.project, field_name="project")
         size = paging.page_size(request.page_size)
-        after = paging.decode(request.page_token, query=["alerts", project])
+        after = paging.decode(request.page_token, query=["alerts", project], shape=[paging.integer])
         await self._member(project)
         found = await store.list_alerts(
             self.pool, project=project, limit=size + 1, before_id=after[0] if after else None

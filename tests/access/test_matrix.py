@@ -1,0 +1,75 @@
+"""Every RPC × every kind of caller: no key, a malformed key, a forged one, a revoked one, a
+member of another project, each role in the project, and an admin.
+
+The RPCs come from the descriptors and the expectations from tests/fuzz/cases.py, so a new
+RPC without an access expectation fails here."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+
+from tests.fuzz import stats
+from tests.fuzz.cases import CASES
+from tests.fuzz.stack import Rpc, Running, all_rpcs
+from tests.fuzz.world import World
+
+RPCS = sorted(all_rpcs(), key=lambda r: r.id)
+UNAUTHENTICATED = ("none", "malformed", "forged", "revoked")
+ROLES = ("outsider", "manager", "executor", "reviewer", "viewer", "admin")
+
+
+def key_of(caller: str, world: World, admin_key: str) -> str | None:
+    if caller == "none":
+        return None
+    if caller == "malformed":
+        return "not-a-planops-key"
+    if caller == "forged":
+        # A real key id with another secret.
+        return world.keys["manager"][:-6] + "AAAAAA"
+    if caller == "admin":
+        return admin_key
+    return world.keys[caller]
+
+
+def expected(rpc: Rpc, caller: str) -> grpc.StatusCode:
+    case = CASES[f"{rpc.service}.{rpc.method}"]
+    if caller in UNAUTHENTICATED:
+        return grpc.StatusCode.UNAUTHENTICATED
+    return case.code if caller in case.allowed else case.refused
+
+
+def test_every_rpc_has_an_access_expectation() -> None:
+    missing = [f"{r.service}.{r.method}" for r in RPCS if f"{r.service}.{r.method}" not in CASES]
+    assert not missing, f"RPCs with no access expectation in tests/fuzz/cases.py: {missing}"
+
+
+def test_the_design_roles_are_all_exercised() -> None:
+    from services.core.workflow import ROLES as PROJECT_ROLES
+
+    assert set(PROJECT_ROLES) <= set(ROLES)
+    used = set().union(*(case.allowed for case in CASES.values()))
+    assert used <= set(ROLES)
+
+
+@pytest.mark.parametrize("rpc", RPCS, ids=lambda r: r.id)
+def test_each_caller_gets_the_designed_answer(running: Running, world: World, rpc: Rpc) -> None:
+    stack, db = running.stack, running.db
+    case = CASES[f"{rpc.service}.{rpc.method}"]
+    schemas = ("core",) if rpc.process in ("core", "risk") else ("core", rpc.process)
+    wrong = []
+    for caller in (*UNAUTHENTICATED, *ROLES):
+        request = case.build(stack, world)
+        before = db.fingerprint(schemas)
+        outcome = stack.call(rpc, request, key=key_of(caller, world, stack.admin_key))
+        stats.record("access", rpc.id, outcome.code)
+        want = expected(rpc, caller)
+        if outcome.code != want:
+            wrong.append(f"{caller}: {outcome.code.name}, expected {want.name} ({outcome.details})")
+        if outcome.code != grpc.StatusCode.OK:
+            assert db.fingerprint(schemas) == before, f"{rpc.id} refused {caller} but wrote"
+        elif caller == "outsider":
+            project_a = world.a.split("/")[1]
+            assert project_a not in str(outcome.response), f"{rpc.id} showed {world.a} to outsider"
+    assert not wrong, f"{rpc.id}: " + "; ".join(wrong)
+    assert stack.healthy()
