@@ -1,0 +1,173 @@
+"""The console in a real headless browser against a real stack: the board, a move (and a
+refusal by role), a planner proposal requested and accepted, notes pasted and two items
+accepted, the forecast, and a phone-sized screen. Screenshots of each page are saved."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from tests.console.conftest import DESKTOP, PHONE, Stack, signed_in
+
+TASKS = "planops.core.v1.TaskService"
+PLANNER = "planops.planner.v1.PlannerService"
+PROJECT = "projects/promo-1212"
+
+
+def tasks_in(stack: Stack, state: str) -> list[dict[str, Any]]:
+    reply = stack.api(TASKS, "ListTasks", {"parent": PROJECT, "states": [state], "pageSize": 500})
+    return list(reply.get("tasks", []))
+
+
+def test_board_shows_tasks_by_state_and_chinese_text(
+    browser: Any, console_stack: Stack, shots: Path
+) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    states = [c.get_attribute("data-state") for c in page.locator("#board .column").all()]
+    assert states[:5] == ["draft", "submitted", "in_review", "scheduled", "in_progress"]
+    assert page.locator(".task-card", has_text="Design the key visual").count() == 1
+    # An item accepted from the Chinese notes is a task with its Chinese title.
+    chinese = page.locator(".task-card .title", has_text=re.compile("[\u4e00-\u9fff]"))
+    assert chinese.count() >= 1
+    page.fill(".filters input[type=search]", "key visual")
+    assert page.locator(".task-card").count() == 1
+    page.screenshot(path=str(shots / "board-desktop.png"))
+    page.locator(".task-card .title", has_text="Design the key visual").click()
+    page.wait_for_selector("ol.history li")
+    assert page.locator("text=waits for").count() >= 1
+    assert page.locator("ol.history li", has_text="create").count() >= 1
+    page.screenshot(path=str(shots / "task-desktop.png"), full_page=True)
+    assert page.errors == []
+
+
+def test_moving_a_task_and_a_refusal_by_role(browser: Any, console_stack: Stack) -> None:
+    draft = tasks_in(console_stack, "draft")[0]
+    page = signed_in(browser, console_stack, DESKTOP)
+    card = page.locator(f'.task-card[data-task="{draft["name"]}"]')
+    card.locator("select.move").select_option("submitted")
+    page.wait_for_selector(
+        f'.column[data-state="submitted"] .task-card[data-task="{draft["name"]}"]'
+    )
+    moved = console_stack.api(TASKS, "GetTask", {"name": draft["name"]})["task"]
+    assert moved["state"] == "submitted"
+
+    # Only a reviewer may start a review: the manager's move is refused, and the board says why.
+    card = page.locator(f'.task-card[data-task="{draft["name"]}"]')
+    card.locator("select.move").select_option("in_review")
+    refusal = card.locator(".refusal")
+    refusal.wait_for()
+    assert "reviewer" in refusal.inner_text()
+    assert "Not allowed" in page.locator(".flash.error").first.inner_text()
+    still = console_stack.api(TASKS, "GetTask", {"name": draft["name"]})["task"]
+    assert still["state"] == "submitted"
+
+
+def test_request_a_proposal_and_accept_one_item(
+    browser: Any, console_stack: Stack, shots: Path
+) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=schedule]")
+    page.wait_for_selector("#propose")
+    before = console_stack.api(PLANNER, "ListProposals", {"parent": PROJECT})["proposals"]
+    page.click("#propose")
+    page.wait_for_function(
+        "n => document.querySelector('#proposal') && "
+        "document.querySelector('#proposal').dataset.proposal !== n",
+        arg=before[0]["name"] if before else "",
+        timeout=60_000,
+    )
+    name = page.locator("#proposal").get_attribute("data-proposal")
+    assert name and name not in {p["name"] for p in before}
+    assert page.locator("svg.gantt .bar").count() >= 10
+    assert page.locator("svg.gantt path.dep").count() >= 5
+    page.screenshot(path=str(shots / "schedule-desktop.png"), full_page=False)
+
+    item = page.locator("li.item.pending").first
+    task = item.get_attribute("data-task")
+    item.locator("button.accept-item").click()
+    page.wait_for_selector(f'li.item.accepted[data-task="{task}"]')
+    proposal = console_stack.api(PLANNER, "GetProposal", {"name": name})["proposal"]
+    states = {i["task"]: i["state"] for i in proposal["items"]}
+    assert states[task] == "ITEM_STATE_ACCEPTED"
+    assert proposal["state"] in ("PROPOSAL_STATE_PARTIALLY_ACCEPTED", "PROPOSAL_STATE_ACCEPTED")
+    assert "ITEM_STATE_PENDING" in states.values()  # only the one item was written
+
+
+def test_what_if_shows_the_effect_without_writing(browser: Any, console_stack: Stack) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=schedule]")
+    page.wait_for_selector("#whatif form")
+    tasks_before = console_stack.api(TASKS, "ListTasks", {"parent": PROJECT, "pageSize": 500})
+    page.select_option("#whatif select[name=add]", "people/kai")
+    page.fill("#whatif input[aria-label=Deadline]", "2030-01-31")
+    page.click("#whatif button[type=submit]")
+    page.wait_for_selector("#whatif table.compare", timeout=60_000)
+    assert "2030-01-31" in page.locator("#whatif table.compare").inner_text()
+    tasks_after = console_stack.api(TASKS, "ListTasks", {"parent": PROJECT, "pageSize": 500})
+    assert tasks_after == tasks_before
+
+
+NOTES = """Launch prep, Friday
+
+- Lin Wei will shorten the SMS copy to 70 characters by Monday, high priority.
+- Sun Tao to set up the launch-night dashboard alerts by next Wednesday.
+- Wang Fang will brief the night-shift support team on coupon questions by Tuesday.
+"""
+
+
+def test_paste_notes_and_accept_two_items(browser: Any, console_stack: Stack, shots: Path) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=notes]")
+    page.fill("#notes-text", NOTES)
+    page.fill("#meeting-date", "2026-11-27")
+    page.click("#extract")
+    page.wait_for_selector(".chips .chip")
+    chips = page.locator(".chips .chip")
+    assert chips.count() >= 3
+    assert page.locator("mark.src.src-item").count() >= 3
+    for i in range(chips.count()):
+        chips.nth(i).locator("input.pick").set_checked(i < 2)
+    chips.nth(1).locator("select.priority").select_option("urgent")
+    page.screenshot(path=str(shots / "notes-desktop.png"), full_page=False)
+    page.click("#accept-items")
+    page.wait_for_selector("#on-board")
+    assert page.locator(".chip.accepted").count() == 2
+    notes = page.locator(".notes-review").get_attribute("data-notes")
+
+    page.click("#on-board")
+    page.wait_for_selector("#board .task-card.highlight")
+    highlighted = page.locator("#board .task-card.highlight")
+    assert highlighted.count() == 2
+    names = [highlighted.nth(i).get_attribute("data-task") for i in range(2)]
+    made = [console_stack.api(TASKS, "GetTask", {"name": n})["task"] for n in names]
+    assert {t["source"] for t in made} == {"TASK_SOURCE_NOTES"}
+    assert any(t["priority"] == "PRIORITY_URGENT" for t in made)
+    assert all(notes and t["sourceRef"].startswith(notes) for t in made)
+
+
+def test_risk_page_shows_the_forecast(browser: Any, console_stack: Stack, shots: Path) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=risk]")
+    page.wait_for_selector("#forecast svg.forecast")
+    text = page.locator("#forecast").inner_text()
+    assert "Chance of making the deadline" in text
+    assert re.search(r"\d+%", text)
+    assert re.search(r"P80 finish\s+\d{4}-\d{2}-\d{2}", text)
+    assert page.locator("#risky tbody tr").count() >= 1
+    page.screenshot(path=str(shots / "risk-desktop.png"), full_page=False)
+
+
+def test_phone_sized_screen(browser: Any, console_stack: Stack, shots: Path) -> None:
+    page = signed_in(browser, console_stack, PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, "the page itself must not scroll sideways"
+    page.screenshot(path=str(shots / "board-phone.png"))
+    for name in ("schedule", "risk", "notes"):
+        page.click(f"#nav a[data-page={name}]")
+        page.wait_for_selector("main .page-head h1")
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, f"{name} scrolls sideways on a phone"
+        page.screenshot(path=str(shots / f"{name}-phone.png"))
+    assert page.errors == []
