@@ -202,7 +202,8 @@ def operation(route: Route) -> Schema:
         "description": f"The gRPC method `{route.grpc_path}` over HTTP: the body is "
         f"`{method.input_type.full_name}` as proto3 JSON.",
         "requestBody": {
-            "required": True,
+            "description": "An empty body is the empty message.",
+            "required": False,
             "content": {"application/json": {"schema": schema_ref(method.input_type.full_name)}},
         },
         "responses": responses,
