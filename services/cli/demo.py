@@ -115,9 +115,9 @@ def history(
             planned_end = _finish(planned_start, task.days)
             slip = person.slip * operation.label_slip.get(task.label, 1.0) * busy
             slip *= 1.0 + max(0.0, task.hours - 8) / 40
-            early_or_late = round(rng.gauss(0.6 * (slip - 1.0), 0.7))
+            early_or_late = round(rng.gauss(0.8 * (slip - 1.0), 0.4))
             started = planned_start + timedelta(days=max(-1, early_or_late))
-            actual_days = task.days * rng.lognormvariate(-0.15, 0.3) * (0.6 + 0.4 * slip)
+            actual_days = task.days * rng.lognormvariate(-0.2, 0.18) * (0.3 + 0.7 * slip)
             finished = _finish(started, actual_days)
             if finished >= today:
                 continue
@@ -327,8 +327,10 @@ def load_operation(
                     update_mask=field_mask_pb2.FieldMask(paths=["due_date"]),
                 ),
             )
+    logged = log_time(client, operation, created=[t.name for t in created], today=today)
     report.add(
         f"{operation.display_name}: {len(operation.people)} people, {len(created)} tasks, "
+        f"{logged:.0f} hours logged so far, "
         f"{sum(len(t.after) for t in operation.tasks)} dependencies"
         + (f" ({moved} moved along the workflow)" if moved else " (already loaded)")
     )
@@ -357,6 +359,34 @@ def load_operation(
         f"({late / max(1, len(past)):.0%})"
     )
     return project.name
+
+
+def log_time(client: Client, operation: Operation, *, created: Sequence[str], today: date) -> float:
+    """Time entries for the work done so far: each day of a started task up to yesterday, by
+    its assignee, more than planned for those whose work tends to run over."""
+    rng = random.Random(f"{SEED}-{operation.id}-time")
+    people = {p.id: p for p in operation.people}
+    total = 0.0
+    for task, name in zip(operation.tasks, created, strict=True):
+        person = people.get(task.assignee)
+        if person is None or task.start >= 0:
+            continue
+        per_day = task.hours / task.days * (0.75 + 0.3 * person.slip) * rng.uniform(0.85, 1.2)
+        for offset in range(task.start, min(task.start + task.days, 0)):
+            day = today + timedelta(days=offset)
+            hours = round(min(10.0, per_day), 1)
+            client.call(
+                client.tasks.CreateTimeEntry,
+                task_service_pb2.CreateTimeEntryRequest(
+                    parent=name,
+                    request_id=f"demo-{operation.id}-time-{task.key}-{offset}",
+                    time_entry=task_pb2.TimeEntry(
+                        person=f"people/{person.id}", work_date=day.isoformat(), hours=hours
+                    ),
+                ),
+            )
+            total += hours
+    return total
 
 
 def _finished(task: DemoTask, *, index: int) -> bool:

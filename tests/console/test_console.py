@@ -62,6 +62,23 @@ def test_moving_a_task_and_a_refusal_by_role(browser: Any, console_stack: Stack)
     still = console_stack.api(TASKS, "GetTask", {"name": draft["name"]})["task"]
     assert still["state"] == "submitted"
 
+    # Dragging a card onto a column makes the same move.
+    other = tasks_in(console_stack, "draft")[0]
+    source = page.locator(f'.task-card[data-task="{other["name"]}"] .meta').bounding_box()
+    target = page.locator('.column[data-state="submitted"] h2').bounding_box()
+    assert source and target
+    page.mouse.move(source["x"] + 5, source["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(source["x"] + 15, source["y"] + 10, steps=3)
+    page.mouse.move(target["x"] + 20, target["y"] + 10, steps=10)
+    page.mouse.up()
+    page.wait_for_selector(
+        f'.column[data-state="submitted"] .task-card[data-task="{other["name"]}"]'
+    )
+    assert (
+        console_stack.api(TASKS, "GetTask", {"name": other["name"]})["task"]["state"] == "submitted"
+    )
+
 
 def test_request_a_proposal_and_accept_one_item(
     browser: Any, console_stack: Stack, shots: Path

@@ -71,9 +71,14 @@ export function moveControl(ctx, task, onMoved) {
 function card(ctx, task, highlighted, rerender) {
   const overdue = isOverdue(task, ctx);
   const priority = PRIORITY[task.priority] || "";
-  return h("article", {
+  const el = h("article", {
     class: `task-card${highlighted ? " highlight" : ""}${overdue ? " overdue" : ""}`,
     dataset: { task: task.name, state: task.state },
+    draggable: "true",
+    ondragstart: (event) => {
+      event.dataTransfer.setData("text/plain", task.name);
+      event.dataTransfer.effectAllowed = "move";
+    },
   },
   h("a", { class: "title", href: `#/task/${ctx.id}/${short(task.name)}` }, task.title),
   h("div", { class: "meta" },
@@ -84,6 +89,24 @@ function card(ctx, task, highlighted, rerender) {
     task.source === "TASK_SOURCE_NOTES" ? h("span", { class: "badge notes" }, "from notes") : null),
   task.labels.length ? h("div", { class: "labels" }, task.labels.map((l) => h("span", { class: "label" }, l))) : null,
   moveControl(ctx, task, rerender));
+  return el;
+}
+
+// Dropping a card on a column asks the server for that move, like the menu does.
+function dropTarget(ctx, column, stateId, tasks, rerender) {
+  column.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    column.classList.add("drop");
+  });
+  column.addEventListener("dragleave", () => column.classList.remove("drop"));
+  column.addEventListener("drop", async (event) => {
+    event.preventDefault();
+    column.classList.remove("drop");
+    const task = tasks.find((t) => t.name === event.dataTransfer.getData("text/plain"));
+    if (!task || task.state === stateId) return;
+    const slot = document.querySelector(`.task-card[data-task="${task.name}"] .refusal-slot`);
+    if (await moveTask(ctx, task, stateId, slot)) rerender();
+  });
 }
 
 function matches(task, ctx) {
@@ -134,9 +157,11 @@ export async function renderBoard(main, ctx, { params }) {
     });
     columns.replaceChildren(...states.map((st) => {
       const inState = shown.filter((t) => t.state === st.id);
-      return h("section", { class: `column cat-${st.category.replace("STATE_CATEGORY_", "").toLowerCase()}`, dataset: { state: st.id } },
+      const column = h("section", { class: `column cat-${st.category.replace("STATE_CATEGORY_", "").toLowerCase()}`, dataset: { state: st.id } },
         h("h2", {}, st.displayName, h("span", { class: "count" }, String(inState.length))),
         inState.map((t) => card(ctx, t, highlight.has(t.name), rerender)));
+      dropTarget(ctx, column, st.id, tasks, rerender);
+      return column;
     }));
     const first = columns.querySelector(".highlight");
     if (first) first.scrollIntoView({ block: "nearest", inline: "center" });
