@@ -24,7 +24,7 @@ from planops.core.v1 import (
     template_service_pb2,
 )
 
-from services.cli import demo, notes_rpc, render, risk_cli, stack
+from services.cli import demo, notes_rpc, render, report_cli, risk_cli, stack
 from services.cli.plan_cli import plan_app
 from services.nlp.cli import notes_app
 
@@ -123,6 +123,7 @@ notes_app.command("accept")(notes_rpc.accept)
 app.command(name="risk")(risk_cli.risk)
 app.command(name="import")(risk_cli.import_history)
 app.add_typer(plan_app, name="plan")
+app.command(name="report")(report_cli.report)
 
 
 class Order(StrEnum):

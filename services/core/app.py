@@ -14,6 +14,7 @@ from planops.core.v1 import (
     audit_service_pb2_grpc,
     person_service_pb2_grpc,
     project_service_pb2_grpc,
+    report_service_pb2_grpc,
     task_service_pb2_grpc,
     template_service_pb2_grpc,
 )
@@ -29,6 +30,7 @@ from services.core.events import OUTBOX
 from services.core.keys import KeyAuthenticator, ensure_admin_key
 from services.core.person_servicer import PersonServicer
 from services.core.project_servicer import ProjectServicer
+from services.core.report_servicer import ReportServicer
 from services.core.task_servicer import TaskServicer
 from services.core.template_servicer import TemplateServicer, seed_templates
 
@@ -41,6 +43,7 @@ SERVICE_NAMES = [
     "planops.core.v1.TemplateService",
     "planops.core.v1.AuditService",
     "planops.core.v1.ApiKeyService",
+    "planops.core.v1.ReportService",
 ]
 
 
@@ -95,6 +98,11 @@ async def running_core(config: Config) -> AsyncIterator[RunningCore]:
                     SERVICE_NAMES[5],
                     ApiKeyServicer(pool),
                     api_key_service_pb2_grpc.add_ApiKeyServiceServicer_to_server,
+                ),
+                Binding(
+                    SERVICE_NAMES[6],
+                    ReportServicer(pool),
+                    report_service_pb2_grpc.add_ReportServiceServicer_to_server,
                 ),
             ],
             address=config.address,

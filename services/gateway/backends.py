@@ -33,6 +33,7 @@ BACKENDS: tuple[Backend, ...] = (
     Backend("planops.core.v1.TemplateService", "planops.core.v1.template_service_pb2", *CORE),
     Backend("planops.core.v1.AuditService", "planops.core.v1.audit_service_pb2", *CORE),
     Backend("planops.core.v1.ApiKeyService", "planops.core.v1.api_key_service_pb2", *CORE),
+    Backend("planops.core.v1.ReportService", "planops.core.v1.report_service_pb2", *CORE),
     Backend(
         "planops.planner.v1.PlannerService", "planops.planner.v1.planner_service_pb2", *PLANNER
     ),

@@ -101,6 +101,7 @@ ROUTES: dict[str, tuple[str, Callable[[World], Body]]] = {
             "updateMask": "displayName",
         },
     ),
+    "planops.core.v1.ReportService/GetReport": (STRANGER, lambda w: {"project": w.parent}),
     "planops.core.v1.TaskService/BatchCreateTasks": (
         VIEWER,
         lambda w: {"parent": w.parent, "requests": [{"task": {"title": "A"}}]},
