@@ -282,7 +282,7 @@ def load_operation(
             request_id=f"demo-{operation.id}-tasks",
             requests=[
                 task_service_pb2.CreateTaskRequest(
-                    task=_live_task(t, today=today, due=not _finished(t, index=i))
+                    task=_live_task(t, today=today, dated=not _finished(t, index=i))
                 )
                 for i, t in enumerate(operation.tasks)
             ],
@@ -318,13 +318,21 @@ def load_operation(
             )
         moved += 1
         if _finished(task, index=index):
-            # Finished work gets its due date once finished: set before, risk would raise an
-            # alert for a task that was never really late.
+            # Finished work gets its dates once finished: set before, risk would raise alerts
+            # for tasks that were never really late.
+            planned = _live_task(task, today=today, dated=True)
             client.call(
                 client.tasks.UpdateTask,
                 task_service_pb2.UpdateTaskRequest(
-                    task=task_pb2.Task(name=name.name, due_date=current.planned_end),
-                    update_mask=field_mask_pb2.FieldMask(paths=["due_date"]),
+                    task=task_pb2.Task(
+                        name=name.name,
+                        planned_start=planned.planned_start,
+                        planned_end=planned.planned_end,
+                        due_date=planned.due_date,
+                    ),
+                    update_mask=field_mask_pb2.FieldMask(
+                        paths=["planned_start", "planned_end", "due_date"]
+                    ),
                 ),
             )
     logged = log_time(client, operation, created=[t.name for t in created], today=today)
@@ -393,7 +401,7 @@ def _finished(task: DemoTask, *, index: int) -> bool:
     return live_state(task, offset_today=0, index=index) in ("done", "in_acceptance")
 
 
-def _live_task(task: DemoTask, *, today: date, due: bool) -> task_pb2.Task:
+def _live_task(task: DemoTask, *, today: date, dated: bool) -> task_pb2.Task:
     start = today + timedelta(days=task.start)
     end = _finish(start, task.days)
     return task_pb2.Task(
@@ -405,9 +413,9 @@ def _live_task(task: DemoTask, *, today: date, due: bool) -> task_pb2.Task:
         estimate_hours=task.hours,
         optimistic_hours=round(task.hours * 0.75, 1),
         pessimistic_hours=round(task.hours * 1.8, 1),
-        planned_start=start.isoformat(),
-        planned_end=end.isoformat(),
-        due_date=end.isoformat() if due else "",
+        planned_start=start.isoformat() if dated else "",
+        planned_end=end.isoformat() if dated else "",
+        due_date=end.isoformat() if dated else "",
         labels=[task.label],
         source=task_pb2.TASK_SOURCE_TEMPLATE,
     )

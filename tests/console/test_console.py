@@ -30,9 +30,11 @@ def test_board_shows_tasks_by_state_and_chinese_text(
     # An item accepted from the Chinese notes is a task with its Chinese title.
     chinese = page.locator(".task-card .title", has_text=re.compile("[\u4e00-\u9fff]"))
     assert chinese.count() >= 1
+    from_notes = page.locator(".task-card", has_text="Rewrite the banner copy")
+    assert "Lin Wei" in from_notes.locator(".who").inner_text()
+    page.screenshot(path=str(shots / "board-desktop.png"))
     page.fill(".filters input[type=search]", "key visual")
     assert page.locator(".task-card").count() == 1
-    page.screenshot(path=str(shots / "board-desktop.png"))
     page.locator(".task-card .title", has_text="Design the key visual").click()
     page.wait_for_selector("ol.history li")
     assert page.locator("text=waits for").count() >= 1
@@ -187,4 +189,25 @@ def test_phone_sized_screen(browser: Any, console_stack: Stack, shots: Path) -> 
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 1, f"{name} scrolls sideways on a phone"
         page.screenshot(path=str(shots / f"{name}-phone.png"))
+    assert page.errors == []
+
+
+def test_reports_page_charts_burndown_cycle_time_and_hours_against_plan(
+    browser: Any, console_stack: Stack, shots: Path
+) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=reports]")
+    page.wait_for_selector("#burndown")
+    # Loaded through the public API, every task of the demo was created today: the burndown
+    # says so instead of drawing a single day.
+    burndown = page.locator("#burndown").inner_text()
+    assert page.locator("#burndown polyline.line-actual").count() == 1 or "created on" in burndown
+    done = re.search(r"Finished tasks\s+(\d+)", page.locator("#cycle").inner_text())
+    assert done and int(done[1]) >= 5
+    assert page.locator("#throughput svg.chart rect.bar-actual").count() >= 1
+    hours = page.locator("#hours").inner_text()
+    logged = re.search(r"Logged hours\s+([\d.]+) h", hours)
+    assert logged and float(logged[1]) > 0, "the demo logs time on work already done"
+    assert page.locator("#hours svg.chart rect.bar-plan").count() >= 5
+    page.screenshot(path=str(shots / "reports-desktop.png"), full_page=False)
     assert page.errors == []

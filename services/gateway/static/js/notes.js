@@ -144,6 +144,7 @@ export async function renderNotes(main, ctx, { params }) {
       });
       remember(ctx, notes);
       review(ctx, notes, area);
+      area.scrollIntoView({ block: "start" });
     } catch (error) {
       area.replaceChildren(h("p", { class: "error" }, error instanceof ApiError ? error.describe() : String(error)));
     }

@@ -9,8 +9,15 @@ const money = (v) => Number(v || 0).toLocaleString(undefined, { maximumFractionD
 const hours = (v) => `${Number(v || 0).toFixed(1)} h`;
 
 function burndown(report) {
-  const points = report.burndown || [];
-  if (!points.length) return h("p", { class: "muted" }, "No days in the span yet.");
+  // Days before the first task existed carry no scope; the chart starts where the work does.
+  const all = report.burndown || [];
+  const first = all.findIndex((p) => p.scopeHours > 0);
+  const points = first < 0 ? [] : all.slice(first);
+  if (points.length < 2) {
+    return h("p", { class: "muted" }, points.length
+      ? `All ${points[0].remainingTasks} open tasks (${hours(points[0].remainingHours)}) were created on ${points[0].date}; the burndown fills in day by day as work is done.`
+      : "No work in the span yet.");
+  }
   return lineChart({
     label: "Burndown: remaining estimate hours per day against the ideal line",
     labels: points.map((p) => p.date.slice(5)),
@@ -34,13 +41,14 @@ function throughput(report) {
 function stateTimes(report) {
   const states = (report.stateTimes || []).filter((st) => !["done", "cancelled"].includes(st.category));
   const cycle = report.cycleTime || {};
+  const measured = states.some((st) => st.visits > 0 && st.p85Hours > 0);
   return h("div", {},
     h("div", { class: "summary" },
       h("div", { class: "stat" }, h("span", {}, "Cycle time (median)"), h("strong", {}, `${Number(cycle.medianDays || 0).toFixed(1)} d`)),
       h("div", { class: "stat" }, h("span", {}, "Cycle time (85th pct.)"), h("strong", {}, `${Number(cycle.p85Days || 0).toFixed(1)} d`)),
       h("div", { class: "stat" }, h("span", {}, "Lead time (median)"), h("strong", {}, `${Number(cycle.medianLeadDays || 0).toFixed(1)} d`)),
       h("div", { class: "stat" }, h("span", {}, "Finished tasks"), h("strong", {}, String(cycle.doneTasks || 0)))),
-    barChart({
+    !measured ? h("p", { class: "muted" }, "No completed stays in a state yet: time in each state shows once tasks have moved on.") : barChart({
       label: "Median and 85th percentile hours spent in each state",
       categories: states.map((st) => st.displayName),
       unit: " h",

@@ -31,14 +31,24 @@ export function forecastChart(forecast) {
   }
   svg.append(s("line", { x1: x(today), x2: x(today), y1: 40, y2: 80, class: "today" }));
   svg.append(s("text", { x: x(today), y: 95, class: "axis", "text-anchor": "middle" }, "today"));
-  marks.forEach(([label, d, cls], i) => {
+  // Quantiles that fall on the same day share one label.
+  const byDate = new Map();
+  for (const [label, d, cls] of marks) {
+    if (!byDate.has(d)) byDate.set(d, { labels: [], cls });
+    byDate.get(d).labels.push(label);
+  }
+  [...byDate.entries()].forEach(([d, { labels, cls }], i) => {
     svg.append(s("circle", { cx: x(dayNumber(d)), cy: 60, r: 6, class: `mark ${cls}` }));
-    svg.append(s("text", { x: x(dayNumber(d)), y: i % 2 ? 100 : 38, class: "axis", "text-anchor": "middle" }, `${label} ${d}`));
+    const at = x(dayNumber(d));
+    const anchor = at > width - 120 ? "end" : at < 120 ? "start" : "middle";
+    svg.append(s("text", { x: at, y: i % 2 ? 100 : 38, class: "axis", "text-anchor": anchor },
+      `${labels.join(" = ")} ${d}`));
   });
   if (forecast.deadline) {
     const dx = x(dayNumber(forecast.deadline));
     svg.append(s("line", { x1: dx, x2: dx, y1: 14, y2: 86, class: "deadline" }));
-    svg.append(s("text", { x: dx, y: 12, class: "axis deadline-label", "text-anchor": "middle" }, `deadline ${forecast.deadline}`));
+    const anchor = dx > width - 120 ? "end" : dx < 120 ? "start" : "middle";
+    svg.append(s("text", { x: dx, y: 12, class: "axis deadline-label", "text-anchor": anchor }, `deadline ${forecast.deadline}`));
   }
   return svg;
 }
