@@ -311,12 +311,13 @@ def load_operation(
         ).task
         if current.state != project.workflow.initial_state:
             continue  # moved by an earlier run, or by someone since
-        for state in path_to(project.workflow, current.state, target):
+        moves = path_to(project.workflow, current.state, target)
+        for state in moves:
             client.call(
                 client.tasks.TransitionTask,
                 task_service_pb2.TransitionTaskRequest(name=name.name, to_state=state),
             )
-        moved += 1
+        moved += 1 if moves else 0
         if _finished(task, index=index):
             # Finished work gets its dates once finished: set before, risk would raise alerts
             # for tasks that were never really late.
@@ -435,7 +436,7 @@ def train_and_forecast(
     client: Client, stubs: Stubs, projects: Sequence[str], report: Report
 ) -> None:
     models = client.call(stubs.risk.ListModels, risk_service_pb2.ListModelsRequest()).models
-    if not any(m.active for m in models):
+    if not models:
         # Risk learns from core's events as they arrive; reloading makes sure it holds all of
         # the history just written before it trains.
         client.call(stubs.risk.RebuildHistory, risk_service_pb2.RebuildHistoryRequest())
@@ -447,9 +448,10 @@ def train_and_forecast(
             + ("" if trained.activated else " (not better than the prior, kept inactive)")
         )
     else:
-        active = next(m for m in models if m.active)
+        m = next((m for m in models if m.active), models[0])
         report.add(
-            f"risk model {active.name.removeprefix('models/')} already trained ({active.rows} tasks)"
+            f"risk model {m.name.removeprefix('models/')} trained earlier on {m.rows} tasks"
+            + ("" if m.active else " (not better than the prior, kept inactive)")
         )
     for project in projects:
         f = client.call(
@@ -489,6 +491,9 @@ def propose(client: Client, stubs: Stubs, project: str, *, accept: bool, report:
         line += f"; accepted {len(reply.accepted)} items"
     elif proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN:
         line += "; left open for you to accept in the console"
+    else:
+        state = proposal_pb2.ProposalState.Name(proposal.state)
+        line += f"; {state.removeprefix('PROPOSAL_STATE_').lower().replace('_', ' ')}"
     report.add(line)
 
 

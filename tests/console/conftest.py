@@ -52,6 +52,7 @@ class Stack:
     key: str
     admin_key: str
     home: Path
+    addresses: dict[str, str]
 
     def api(self, service: str, method: str, body: dict[str, Any], key: str | None = None) -> Any:
         """One call through the gateway, as the console makes it."""
@@ -139,7 +140,13 @@ def console_stack(pg_server_url: str, template_database: str) -> Iterator[Stack]
             _, key = demo.load_everything(
                 client, addresses=addresses, home=home, today=date.today(), history_runs=(3, 3)
             )
-        yield Stack(url=url, key=key, admin_key=(home / "admin.key").read_text().strip(), home=home)
+        yield Stack(
+            url=url,
+            key=key,
+            admin_key=(home / "admin.key").read_text().strip(),
+            home=home,
+            addresses=addresses,
+        )
     finally:
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGTERM)

@@ -5,9 +5,12 @@ accepted, the forecast, and a phone-sized screen. Screenshots of each page are s
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from services.cli import demo
+from services.cli.client import Client, Settings
 from tests.console.conftest import DESKTOP, PHONE, Stack, signed_in
 
 TASKS = "planops.core.v1.TaskService"
@@ -211,3 +214,39 @@ def test_reports_page_charts_burndown_cycle_time_and_hours_against_plan(
     assert page.locator("#hours svg.chart rect.bar-plan").count() >= 5
     page.screenshot(path=str(shots / "reports-desktop.png"), full_page=False)
     assert page.errors == []
+
+
+def test_a_second_demo_run_reuses_what_the_first_loaded(console_stack: Stack) -> None:
+    admin = console_stack.admin_key
+
+    def counts() -> dict[str, int]:
+        found: dict[str, int] = {}
+        for project in ("promo-1212", "maint-line", "promo-history", "maint-history"):
+            reply = console_stack.api(
+                TASKS, "ListTasks", {"parent": f"projects/{project}", "pageSize": 1000}, key=admin
+            )
+            found[project] = len(reply.get("tasks", []))
+        deps = console_stack.api(TASKS, "ListDependencies", {"parent": PROJECT, "pageSize": 1000})
+        found["dependencies"] = len(deps.get("dependencies", []))
+        people = console_stack.api(
+            "planops.core.v1.PersonService", "ListPeople", {"pageSize": 500}, key=admin
+        )
+        found["people"] = len(people.get("people", []))
+        proposals = console_stack.api(
+            PLANNER, "ListProposals", {"parent": "projects/maint-line"}, key=admin
+        )
+        found["proposals"] = len(proposals.get("proposals", []))
+        return found
+
+    before = counts()
+    settings = Settings(address=console_stack.addresses["core"], key=None, home=console_stack.home)
+    with Client(settings) as client:
+        _, key = demo.load_everything(
+            client,
+            addresses=console_stack.addresses,
+            home=console_stack.home,
+            today=date.today(),
+            history_runs=(3, 3),
+        )
+    assert key == console_stack.key
+    assert counts() == before
