@@ -20,7 +20,8 @@ export function forecastChart(forecast) {
   dates.push(today);
   const first = Math.min(...dates) - 2;
   const last = Math.max(...dates) + 2;
-  const width = 640;
+  // Narrower on a phone, so the labels keep a readable size.
+  const width = Math.max(340, Math.min(640, window.innerWidth - 40));
   const height = 110;
   const x = (n) => 20 + ((n - first) / (last - first)) * (width - 40);
   const svg = s("svg", { class: "forecast", viewBox: `0 0 ${width} ${height}`, role: "img",
