@@ -1,7 +1,7 @@
 // Notes: paste meeting notes (English or Chinese), review the action items as editable chips
 // with their source text highlighted, accept the ones you want, find them on the board.
 
-import { ApiError, call, svc } from "./api.js";
+import { ApiError, call, every, svc } from "./api.js";
 import { flash, h, mount, pct, short, spinner } from "./dom.js";
 
 const RECENT = "planops.notes.";
@@ -153,20 +153,34 @@ export async function renderNotes(main, ctx, { params }) {
   h("div", { class: "toolbar" }, h("label", {}, "Meeting date ", meeting), language,
     h("button", { type: "submit", class: "primary", id: "extract" }, "Find action items")));
 
-  const earlier = recent(ctx);
+  // Notes are found again through the tasks they produced, and through this browser's history.
+  const tasks = await every(svc.tasks, "ListTasks", { parent: ctx.name }, "tasks", 500);
+  const names = new Set(tasks.filter((t) => t.source === "TASK_SOURCE_NOTES" && t.sourceRef.includes("/notes/"))
+    .map((t) => t.sourceRef.split("#")[0]));
+  const stored = await Promise.all([...names].filter((n) => !recent(ctx).some((r) => r.name === n)).map(async (name) => {
+    try {
+      const { notes } = await call(svc.nlp, "GetNotes", { name });
+      return { name, date: notes.meetingDate, head: notes.text.split("\n").find((l) => l.trim()) || "" };
+    } catch {
+      return null;
+    }
+  }));
+  const earlier = [...recent(ctx), ...stored.filter(Boolean)];
   const openByName = h("input", { placeholder: "projects/…/notes/…", "aria-label": "Notes name" });
   const openNotes = async (name) => {
     try {
       const { notes } = await call(svc.nlp, "GetNotes", { name });
       review(ctx, notes, area);
+      area.scrollIntoView({ block: "start" });
     } catch (error) {
       flash(error instanceof ApiError ? error.describe() : String(error), "error");
     }
   };
   mount(main, h("div", { class: "page-head" }, h("h1", {}, "Notes")), form,
-    h("details", { class: "card" }, h("summary", {}, "Open earlier notes"),
-      earlier.length ? h("ul", {}, earlier.map((n) => h("li", {},
-        h("a", { href: "#", onclick: (e) => { e.preventDefault(); openNotes(n.name); } }, `${n.date} · ${n.head.slice(0, 60)}`)))) : null,
+    h("details", { class: "card", id: "earlier", open: earlier.length > 0 }, h("summary", {}, `Earlier notes (${earlier.length})`),
+      earlier.length ? h("ul", { class: "earlier" }, earlier.map((n) => h("li", {},
+        h("a", { href: "#", dataset: { notes: n.name }, onclick: (e) => { e.preventDefault(); openNotes(n.name); } },
+          `${n.date} · ${n.head.slice(0, 60)}`)))) : null,
       h("form", { class: "toolbar", onsubmit: (e) => { e.preventDefault(); openNotes(openByName.value.trim()); } },
         openByName, h("button", { type: "submit" }, "Open"))),
     area);
