@@ -93,7 +93,7 @@ def history(
 ) -> list[importer.PastTask]:
     """Finished tasks of `runs` past rounds of the operation (monthly campaigns, or work
     orders), the latest ending before `today`; lateness follows the person, the kind of work,
-    its size and how busy the month was, with noise, from a seeded generator."""
+    and its size, with noise, from a seeded generator."""
     rng = random.Random(f"{seed}-{operation.id}-{runs}")
     people = {p.id: p for p in operation.people}
     tasks: list[importer.PastTask] = []
@@ -101,7 +101,6 @@ def history(
     for run in range(runs, 0, -1):
         anchor = today - timedelta(days=run * span + rng.randint(0, 3))
         picked = [t for t in operation.tasks if rng.random() < 0.55] or list(operation.tasks[:5])
-        busy = 1.25 if anchor.month in (6, 11, 12) else 1.0
         for task in picked:
             person = people.get(task.assignee) or rng.choice(operation.people)
             if rng.random() < 0.2:  # someone else with the skill did it that time
@@ -113,11 +112,11 @@ def history(
                 person = rng.choice(able or list(operation.people))
             planned_start = _working_day(anchor + timedelta(days=task.start - operation.deadline))
             planned_end = _finish(planned_start, task.days)
-            slip = person.slip * operation.label_slip.get(task.label, 1.0) * busy
+            slip = person.slip * operation.label_slip.get(task.label, 1.0)
             slip *= 1.0 + max(0.0, task.hours - 8) / 40
-            early_or_late = round(rng.gauss(0.8 * (slip - 1.0), 0.4))
+            early_or_late = round(rng.gauss(0.8 * (slip - 1.0), 0.3))
             started = planned_start + timedelta(days=max(-1, early_or_late))
-            actual_days = task.days * rng.lognormvariate(-0.2, 0.18) * (0.3 + 0.7 * slip)
+            actual_days = task.days * rng.lognormvariate(-0.2, 0.12) * (0.3 + 0.7 * slip)
             finished = _finish(started, actual_days)
             if finished >= today:
                 continue
@@ -275,6 +274,7 @@ def load_operation(
         deadline=_working_day(today + timedelta(days=operation.deadline)),
     )
     ensure_members(client, project.name, operation.people)
+    iterations = ensure_iterations(client, project.name, operation, today=today)
     created = client.call(
         client.tasks.BatchCreateTasks,
         task_service_pb2.BatchCreateTasksRequest(
@@ -282,7 +282,12 @@ def load_operation(
             request_id=f"demo-{operation.id}-tasks",
             requests=[
                 task_service_pb2.CreateTaskRequest(
-                    task=_live_task(t, today=today, dated=not _finished(t, index=i))
+                    task=_live_task(
+                        t,
+                        today=today,
+                        dated=not _finished(t, index=i),
+                        iteration=_iteration_of(t, operation, iterations),
+                    )
                 )
                 for i, t in enumerate(operation.tasks)
             ],
@@ -402,7 +407,36 @@ def _finished(task: DemoTask, *, index: int) -> bool:
     return live_state(task, offset_today=0, index=index) in ("done", "in_acceptance")
 
 
-def _live_task(task: DemoTask, *, today: date, dated: bool) -> task_pb2.Task:
+def ensure_iterations(
+    client: Client, project: str, operation: Operation, *, today: date
+) -> list[str]:
+    """The operation's iterations, made once (by request id); their names, in order."""
+    names = []
+    for n, (title, first, last) in enumerate(operation.iterations):
+        made = client.call(
+            client.projects.CreateIteration,
+            project_service_pb2.CreateIterationRequest(
+                parent=project,
+                request_id=f"demo-{operation.id}-iteration-{n}",
+                iteration=project_pb2.Iteration(
+                    display_name=title,
+                    start_date=(today + timedelta(days=first)).isoformat(),
+                    end_date=(today + timedelta(days=last)).isoformat(),
+                ),
+            ),
+        )
+        names.append(str(made.iteration.name))
+    return names
+
+
+def _iteration_of(task: DemoTask, operation: Operation, names: Sequence[str]) -> str:
+    for name, (_, first, last) in zip(names, operation.iterations, strict=True):
+        if first <= task.start <= last:
+            return name
+    return ""
+
+
+def _live_task(task: DemoTask, *, today: date, dated: bool, iteration: str = "") -> task_pb2.Task:
     start = today + timedelta(days=task.start)
     end = _finish(start, task.days)
     return task_pb2.Task(
@@ -418,6 +452,7 @@ def _live_task(task: DemoTask, *, today: date, dated: bool) -> task_pb2.Task:
         planned_end=end.isoformat() if dated else "",
         due_date=end.isoformat() if dated else "",
         labels=[task.label],
+        iteration=iteration,
         source=task_pb2.TASK_SOURCE_TEMPLATE,
     )
 

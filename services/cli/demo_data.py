@@ -61,6 +61,8 @@ class Operation:
     history_name: str
     # Days a task of each label tends to slip in history, on top of the person's own record.
     label_slip: dict[str, float] = field(default_factory=dict)
+    # (name, first day, last day) as offsets from today; a task belongs to the one it starts in.
+    iterations: tuple[tuple[str, int, int], ...] = ()
 
 
 def _p(
@@ -731,6 +733,7 @@ PROMO = Operation(
     history_id="promo-history",
     history_name="Promotions, last 12 months (history)",
     label_slip={"ads": 1.2, "listings": 1.4, "content": 1.1, "launch": 0.6},
+    iterations=(("Preparation", -25, 6), ("Launch and review", 7, 23)),
 )
 
 # Shifts: ISO weekdays. Day shift Monday to Friday; the weekend crew Wednesday to Sunday.
@@ -987,6 +990,7 @@ MAINTENANCE = Operation(
     history_id="maint-history",
     history_name="Maintenance work orders, last 12 months (history)",
     label_slip={"parts": 1.8, "repair": 1.2, "acceptance": 0.7, "fault-report": 0.3},
+    iterations=(("Fortnight 1", -8, 5), ("Fortnight 2", 6, 22)),
 )
 
 OPERATIONS = (PROMO, MAINTENANCE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 from planops.core.v1 import project_pb2
 
@@ -83,3 +84,12 @@ def test_live_states_follow_the_plan_against_today() -> None:
     assert states[0] == "done"  # the brief was written weeks ago
     assert states[-1] in ("submitted", "in_review", "draft", "scheduled")
     assert {"done", "in_progress", "scheduled", "draft"} <= set(states)
+
+
+def test_every_live_task_falls_in_one_iteration() -> None:
+    for operation in OPERATIONS:
+        names = [f"{operation.id}/iterations/{n}" for n in range(len(operation.iterations))]
+        spans = [(first, last) for _, first, last in operation.iterations]
+        assert all(a[1] < b[0] for a, b in pairwise(spans))
+        for task in operation.tasks:
+            assert demo._iteration_of(task, operation, names) in names

@@ -173,6 +173,14 @@ async function render() {
     const ctx = await projectContext(projectId);
     await renderPage(main, ctx, { rest, params, go });
   } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      // The key was revoked or belongs to another installation: ask for a new one.
+      setApiKey("");
+      session.caller = null;
+      session.contexts.clear();
+      loginPage(error.describe());
+      return;
+    }
     console.error(error);
     const text = error instanceof ApiError ? error.describe() : String(error);
     mount(main, h("div", { class: "card" }, h("h1", {}, "Could not load this page"),

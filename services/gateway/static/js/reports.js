@@ -1,7 +1,7 @@
 // Reports: burndown, throughput, time in each state and cycle time, overdue work, and hours
 // and cost against plan, as core's ReportService computes them.
 
-import { ApiError, call, svc } from "./api.js";
+import { ApiError, call, every, svc } from "./api.js";
 import { barChart, lineChart } from "./charts.js";
 import { h, mount, short } from "./dom.js";
 
@@ -96,17 +96,24 @@ function overdue(report, ctx) {
       h("td", { class: "late" }, String(t.daysOverdue))))));
 }
 
-export async function renderReports(main, ctx) {
+export async function renderReports(main, ctx, { params, go }) {
+  const iterations = await every(svc.projects, "ListIterations", { parent: ctx.name }, "iterations", 100);
+  const iteration = params.get("iteration") ? `${ctx.name}/iterations/${params.get("iteration")}` : "";
+  const picker = iterations.length ? h("select", { "aria-label": "Iteration", onchange: (e) =>
+    go(e.target.value ? `#/reports?iteration=${short(e.target.value)}` : "#/reports") },
+  h("option", { value: "" }, "Whole project"),
+  iterations.map((it) => h("option", { value: it.name, selected: it.name === iteration },
+    `${it.displayName || short(it.name)} (${it.startDate} → ${it.endDate})`))) : null;
   let report;
   try {
-    ({ report } = await call(svc.reports, "GetReport", { project: ctx.name }));
+    ({ report } = await call(svc.reports, "GetReport", { project: ctx.name, iteration }));
   } catch (error) {
     mount(main, h("div", { class: "page-head" }, h("h1", {}, "Reports")),
       h("section", { class: "card" }, h("p", { class: "error" }, error instanceof ApiError ? error.describe() : String(error))));
     return;
   }
   mount(main,
-    h("div", { class: "page-head" }, h("h1", {}, "Reports"),
+    h("div", { class: "page-head" }, h("h1", {}, "Reports"), picker,
       h("p", { class: "muted" }, `${report.startDate} → ${report.endDate} · as of ${report.asOfDate} · ${report.taskCount} tasks · ${report.lateDoneTasks} finished late`)),
     h("div", { class: "grid-2", id: "reports" },
       h("section", { class: "card", id: "burndown" }, h("h2", {}, "Burndown"), burndown(report)),
