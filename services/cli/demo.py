@@ -15,7 +15,7 @@ import subprocess
 import sys
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -226,6 +226,13 @@ def ensure_members(client: Client, project: str, people: Sequence[DemoPerson]) -
         )
 
 
+def _console_user(role: str) -> DemoPerson:
+    """The person whose key the demo prints, in `role` (ensure_members skips her where she is
+    a member already)."""
+    person = next(p for o in OPERATIONS for p in o.people if p.id == CONSOLE_USER)
+    return replace(person, roles=(role,))
+
+
 def path_to(workflow: project_pb2.Workflow, start: str, target: str) -> list[str]:
     """The shortest chain of moves from `start` to `target` (empty when there is none)."""
     moves: dict[str, list[str]] = {}
@@ -274,6 +281,7 @@ def load_operation(
         deadline=_working_day(today + timedelta(days=operation.deadline)),
     )
     ensure_members(client, project.name, operation.people)
+    ensure_members(client, project.name, [_console_user("manager")])
     iterations = ensure_iterations(client, project.name, operation, today=today)
     created = client.call(
         client.tasks.BatchCreateTasks,
@@ -359,6 +367,7 @@ def load_operation(
         deadline=None,
     )
     ensure_members(client, history_project.name, operation.people)
+    ensure_members(client, history_project.name, [_console_user("viewer")])
     with console.status(f"loading {len(past)} finished tasks of history ..."):
         names = importer.import_tasks(
             client,
@@ -697,7 +706,8 @@ def demo(
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=60)
-            console.print(_tail(log_path))
+            if not isinstance(error, CliError):  # the stack failed: its log says why
+                console.print(_tail(log_path))
             raise CliError(f"the demo stopped: {message} (the log is {log_path})") from None
         except KeyboardInterrupt:
             console.print("\nstopping ...")
@@ -722,7 +732,9 @@ def _run(
     with Client(settings) as client:
         _, key = load_everything(client, addresses=addresses, home=home, today=date.today())
     console.print()
-    console.print(f"[bold green]The PlanOps console is open at {url}[/bold green]")
+    console.print(
+        f"[bold green]The PlanOps console is open at {url}/#/board?project=promo-1212[/bold green]"
+    )
     console.print(f"sign in with this API key (Mei Chen, manager of both operations):\n\n  {key}\n")
     console.print(
         f"The admin key is in {home / 'admin.key'}; the CLI works too (planops status, "

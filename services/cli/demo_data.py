@@ -733,7 +733,11 @@ PROMO = Operation(
     history_id="promo-history",
     history_name="Promotions, last 12 months (history)",
     label_slip={"ads": 1.2, "listings": 1.4, "content": 1.1, "launch": 0.6},
-    iterations=(("Preparation", -25, 6), ("Launch and review", 7, 23)),
+    iterations=(
+        ("Preparation", -25, -5),
+        ("Final preparation", -4, 13),
+        ("Launch and review", 14, 30),
+    ),
 )
 
 # Shifts: ISO weekdays. Day shift Monday to Friday; the weekend crew Wednesday to Sunday.

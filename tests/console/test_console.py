@@ -43,6 +43,12 @@ def test_board_shows_tasks_by_state_and_chinese_text(
     assert page.locator("text=waits for").count() >= 1
     assert page.locator("ol.history li", has_text="create").count() >= 1
     page.screenshot(path=str(shots / "task-desktop.png"), full_page=True)
+
+    # The same key sees the factory's maintenance flow.
+    page.select_option("#project", "maint-line")
+    page.wait_for_selector('#board .task-card[data-task^="projects/maint-line/"]')
+    assert page.locator(".task-card", has_text="fault report").count() >= 1
+    assert page.locator(".task-card", has_text="on-site repair").count() >= 1
     assert page.errors == []
 
 

@@ -91,5 +91,6 @@ def test_every_live_task_falls_in_one_iteration() -> None:
         names = [f"{operation.id}/iterations/{n}" for n in range(len(operation.iterations))]
         spans = [(first, last) for _, first, last in operation.iterations]
         assert all(a[1] < b[0] for a, b in pairwise(spans))
+        assert all(0 <= last - first <= 27 for first, last in spans)  # core's time box
         for task in operation.tasks:
             assert demo._iteration_of(task, operation, names) in names

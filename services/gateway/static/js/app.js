@@ -84,7 +84,12 @@ function currentProject(params) {
   const wanted = params.get("project");
   const names = session.projects.map((p) => short(p.name));
   let id = wanted && names.includes(wanted) ? wanted : sessionStorage.getItem(PROJECT);
-  if (!names.includes(id)) id = names[0] || null;
+  if (!names.includes(id)) {
+    // First visit: a project still running (deadline ahead) rather than an archive.
+    const today = new Date().toISOString().slice(0, 10);
+    const live = session.projects.find((p) => p.deadline && p.deadline >= today);
+    id = live ? short(live.name) : names[0] || null;
+  }
   if (id) sessionStorage.setItem(PROJECT, id);
   return id;
 }

@@ -11,7 +11,9 @@ export const PRIORITY = {
   PRIORITY_UNSPECIFIED: "",
 };
 
-const filters = { text: "", assignee: "", label: "", priority: "", overdue: false, finished: true };
+const NO_FILTERS = { text: "", assignee: "", label: "", priority: "", overdue: false, finished: true };
+// Filters last while you move around one project, and start afresh in another.
+let filters = { ...NO_FILTERS, project: "" };
 
 export function today() {
   return new Date().toISOString().slice(0, 10);
@@ -119,6 +121,7 @@ function matches(task, ctx) {
 }
 
 export async function renderBoard(main, ctx, { params }) {
+  if (filters.project !== ctx.id) filters = { ...NO_FILTERS, project: ctx.id };
   const tasks = await every(svc.tasks, "ListTasks", { parent: ctx.name }, "tasks", 500);
   const highlight = new Set((params.get("highlight") || "").split(",").filter(Boolean).map((n) => `${ctx.name}/tasks/${n}`));
   if (params.get("assignee")) filters.assignee = params.get("assignee");

@@ -57,7 +57,8 @@ export function barChart({ categories, series, label, unit = "" }) {
       svg.append(s("rect", { x: x0 + j * barW, y: y(v), width: barW - 1, height: Math.max(0, y(0) - y(v)),
         class: over ? "bar-over" : sr.cls }, s("title", {}, `${c} · ${sr.name}: ${v.toFixed(1)}${unit}`)));
     });
-    const text = c.length > 12 ? `${c.slice(0, 11)}…` : c;
+    const room = Math.max(3, Math.floor(band / 6.2));
+    const text = c.length > room ? `${c.slice(0, room - 1)}…` : c;
     svg.append(s("text", { x: x0 + (barW * series.length) / 2, y: H - PAD.bottom + 14, class: "axis",
       "text-anchor": "middle" }, text));
   });
