@@ -132,6 +132,15 @@ def test_what_if_shows_the_effect_without_writing(browser: Any, console_stack: S
     page.click("#whatif button[type=submit]")
     page.wait_for_selector("#whatif table.compare", timeout=60_000)
     assert "2030-01-31" in page.locator("#whatif table.compare").inner_text()
+
+    # Without the only senior designer no plan exists, and the panel says why.
+    page.select_option("#whatif select[name=add]", "")
+    page.select_option("#whatif select[name=remove]", "people/lina")
+    page.click("#whatif button[type=submit]")
+    page.wait_for_selector("#whatif .whatif-result p.late", timeout=60_000)
+    result = page.locator("#whatif .whatif-result").inner_text()
+    assert "No plan meets the constraints" in result
+    assert "design" in page.locator("#whatif ul.diagnoses").inner_text()
     tasks_after = console_stack.api(TASKS, "ListTasks", {"parent": PROJECT, "pageSize": 500})
     assert tasks_after == tasks_before
 

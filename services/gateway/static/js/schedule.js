@@ -249,10 +249,13 @@ export function compare(base, scenario, ctx) {
     ["Overloaded days", base ? overloaded(base) : "—", overloaded(scenario)],
     ["Tasks that change", base ? base.solve.changes : "—", scenario.solve.changes],
   ];
-  const onTime = !scenario.deadline || scenario.finishDate <= scenario.deadline;
+  const infeasible = !scenario.finishDate || scenario.state === "PROPOSAL_STATE_INFEASIBLE"
+    || ["INFEASIBLE", "UNKNOWN", "INVALID"].includes(scenario.solve.status);
+  const onTime = !infeasible && (!scenario.deadline || scenario.finishDate <= scenario.deadline);
+  if (infeasible) rows[0][2] = "no plan";
   return h("div", {},
-    h("p", { class: onTime ? "ok" : "late" }, scenario.state === "PROPOSAL_STATE_INFEASIBLE"
-      ? "No plan meets the constraints."
+    h("p", { class: onTime ? "ok" : "late" }, infeasible
+      ? "No plan meets the constraints — see why below."
       : onTime ? `The plan would finish on ${scenario.finishDate}, in time.` : `The plan would finish on ${scenario.finishDate}, after the deadline.`),
     h("table", { class: "compare" }, h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, "Now"), h("th", {}, "What if"))),
       h("tbody", {}, rows.map(([k, a, b]) => h("tr", { class: String(a) !== String(b) ? "diff" : "" },
