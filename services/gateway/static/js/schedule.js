@@ -333,7 +333,7 @@ export async function renderSchedule(main, ctx, { params, go }) {
           h("span", { class: "swatch proposed" }), "proposed ",
           h("span", { class: "swatch critical" }), "critical path ",
           h("span", { class: "swatch deadline" }), "deadline"),
-        gantt(proposal, deps, ctx),
+        gantt(proposal, deps, ctx, { compact: window.innerWidth < 700 }),
         open ? h("div", { class: "actions" },
           h("button", { class: "primary", id: "accept-all", onclick: () => accept([]) }, "Accept all pending"),
           h("button", { class: "danger", id: "reject", onclick: reject }, "Reject proposal")) : null),
