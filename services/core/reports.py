@@ -9,6 +9,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from services.core.workflow import State
@@ -40,6 +41,10 @@ class TaskFacts:
 
     def history(self) -> tuple[Move, ...]:
         """The moves in time order; a task without history was created in its current state."""
+        return self._history
+
+    @cached_property
+    def _history(self) -> tuple[Move, ...]:
         if not self.moves:
             return (Move(self.state, self.created),)
         return tuple(sorted(self.moves, key=lambda m: m.time))
@@ -153,22 +158,29 @@ def burndown(
                 remaining_hours[following] -= task.estimate_hours
                 remaining_tasks[begin] += 1
                 remaining_tasks[following] -= 1
-    points: list[BurndownPoint] = []
-    hours = count = total = 0.0
+    running = list(
+        zip(
+            itertools.accumulate(remaining_hours[:days]),
+            itertools.accumulate(remaining_tasks[:days]),
+            itertools.accumulate(scope_hours[:days]),
+            strict=True,
+        )
+    )
+    # The ideal line runs from the scope on the first day with any work to zero on the span's
+    # last day (flat before that day): a project planned before its tasks exist still gets one.
+    first_work = next((i for i, (_, _, total) in enumerate(running) if _hours(total) > 0), None)
     span_days = (scope.end - first).days + 1
-    start_scope = 0.0
-    for i in range(days):
-        hours += remaining_hours[i]
-        count += remaining_tasks[i]
-        total += scope_hours[i]
-        if i == 0:
-            start_scope = total
-        ideal = start_scope * max(0.0, 1 - i / max(1, span_days - 1))
+    points: list[BurndownPoint] = []
+    for i, (hours, count, total) in enumerate(running):
+        ideal = 0.0
+        if first_work is not None:
+            elapsed = max(0, i - first_work) / max(1, span_days - 1 - first_work)
+            ideal = running[first_work][2] * max(0.0, 1 - elapsed)
         points.append(
             BurndownPoint(
                 date=first + dt.timedelta(days=i),
                 remaining_hours=_hours(hours),
-                remaining_tasks=round(count),
+                remaining_tasks=count,
                 scope_hours=_hours(total),
                 ideal_hours=_hours(ideal),
             )

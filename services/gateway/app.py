@@ -21,7 +21,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from services.gateway import openapi
 from services.gateway.backends import Route, routes
 from services.gateway.config import Config
-from services.gateway.transcode import HttpError, error_of, parse_request, to_json
+from services.gateway.transcode import HttpError, Violation, error_of, parse_request, to_json
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ async def call_rpc(request: web.Request) -> web.Response:
             request_id=request_id,
         )
     try:
-        grpc_request = parse_request(await request.read(), bound.request_class)
+        grpc_request = parse_request(await _body(request), bound.request_class)
         try:
             reply = await bound.call(
                 grpc_request,
@@ -162,11 +162,35 @@ async def call_rpc(request: web.Request) -> web.Response:
             raise error_of(
                 failure.code(), failure.details() or "", failure.trailing_metadata() or ()
             ) from None
+        body = to_json(reply)
     except HttpError as error:
         if error.status >= 500:
             log.warning("%s: %s %s", bound.route.grpc_path, error.code.name, error.message)
         return error_response(error, request_id=request_id)
-    return json_response(to_json(reply), request_id=request_id)
+    except Exception:
+        log.exception("%s failed in the gateway", bound.route.grpc_path)
+        return error_response(
+            HttpError(
+                code=grpc.StatusCode.INTERNAL,
+                message="internal error in the gateway; see its log",
+                reason="INTERNAL",
+            ),
+            request_id=request_id,
+        )
+    return json_response(body, request_id=request_id)
+
+
+async def _body(request: web.Request) -> bytes:
+    try:
+        return await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise HttpError(
+            code=grpc.StatusCode.RESOURCE_EXHAUSTED,
+            message=f"the body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB",
+            details=(Violation("", "too large"),),
+            reason="BODY_TOO_LARGE",
+            http_status=413,
+        ) from None
 
 
 async def unknown_rpc(request: web.Request) -> web.Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from google.protobuf import descriptor
+from google.protobuf import descriptor, descriptor_pb2
 
 from services.gateway.backends import Route
 from services.gateway.transcode import HTTP_STATUS
@@ -91,7 +91,9 @@ ERROR_RESPONSES = {
     "401": "No API key, or an unknown or revoked one.",
     "403": "The key's principal lacks the role this call needs.",
     "404": "The named resource does not exist.",
+    "405": "Only POST is served on an RPC's path.",
     "409": "The resource already exists, or its etag moved (a concurrent change).",
+    "413": "The body is larger than 8 MiB.",
     "429": "The service is at its limit of concurrent calls.",
     "500": "An internal error; the service's log has it.",
     "503": "The service is not reachable.",
@@ -195,12 +197,17 @@ def operation(route: Route) -> Schema:
             "description": text,
             "content": {"application/json": {"schema": schema_ref("planops.gateway.Error")}},
         }
+    reads_only = (
+        method.GetOptions().idempotency_level == descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS
+    )
     return {
         "operationId": f"{route.service}.{method.name}",
+        "x-planops-read-only": reads_only,
         "tags": [route.service],
         "summary": f"{route.service.rsplit('.', 1)[-1]}/{method.name}",
         "description": f"The gRPC method `{route.grpc_path}` over HTTP: the body is "
-        f"`{method.input_type.full_name}` as proto3 JSON.",
+        f"`{method.input_type.full_name}` as proto3 JSON."
+        + (" It changes nothing." if reads_only else ""),
         "requestBody": {
             "description": "An empty body is the empty message.",
             "required": False,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import json
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
-from google.protobuf import json_format, message
+from google.protobuf import descriptor, json_format, message
+from google.protobuf.internal import type_checkers
 from google.rpc import error_details_pb2, status_pb2
 
 HTTP_STATUS: dict[grpc.StatusCode, int] = {
@@ -32,6 +36,7 @@ HTTP_STATUS: dict[grpc.StatusCode, int] = {
 }
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
+FD = descriptor.FieldDescriptor
 
 
 @dataclass(frozen=True)
@@ -113,9 +118,142 @@ def field_of(parse_error: str) -> str:
     return ".".join(path)
 
 
-def to_json(response: message.Message) -> dict[str, Any]:
-    """Canonical proto3 JSON: lowerCamelCase names, enum names, int64 as strings, defaults printed."""
-    return json_format.MessageToDict(response, always_print_fields_with_no_presence=True)
+def to_json(response: message.Message) -> Any:
+    """Canonical proto3 JSON: lowerCamelCase names, enum names, int64 as strings, defaults printed.
+
+    The same as `json_format.MessageToDict(..., always_print_fields_with_no_presence=True)`
+    (tests hold it to that), about three times faster: the per-field decisions are made once
+    per message type, not once per field of every message.
+    """
+    plan = _plan(response.DESCRIPTOR)
+    if plan is None:
+        return _generic(response)
+    out: dict[str, Any] = {}
+    for f in plan:
+        if f.presence and not response.HasField(f.name):
+            continue
+        value = getattr(response, f.name)
+        if f.map_value is not None:
+            out[f.json_name] = {_map_key(k): f.map_value(v) for k, v in value.items()}
+        elif f.repeated:
+            out[f.json_name] = [f.convert(v) for v in value]
+        else:
+            out[f.json_name] = f.convert(value)
+    return out
+
+
+@dataclass(frozen=True)
+class _FieldPlan:
+    name: str
+    json_name: str
+    presence: bool
+    repeated: bool
+    convert: Callable[[Any], Any]
+    map_value: Callable[[Any], Any] | None
+
+
+_PLANS: dict[str, tuple[_FieldPlan, ...] | None] = {}
+_WELL_KNOWN_PACKAGE = "google.protobuf."
+
+
+def _generic(value: message.Message) -> Any:
+    return json_format.MessageToDict(value, always_print_fields_with_no_presence=True)
+
+
+def _plan(desc: Any) -> tuple[_FieldPlan, ...] | None:
+    """How to print each field of a message type; None for the well-known types, which have
+    JSON forms of their own (json_format prints those)."""
+    if desc.full_name in _PLANS:
+        return _PLANS[desc.full_name]
+    if desc.full_name.startswith(_WELL_KNOWN_PACKAGE) or desc.is_extendable:
+        _PLANS[desc.full_name] = None
+        return None
+    plans: list[_FieldPlan] = []
+    for f in desc.fields:
+        entry = f.message_type
+        is_map = entry is not None and f.is_repeated and entry.GetOptions().map_entry
+        plans.append(
+            _FieldPlan(
+                name=f.name,
+                json_name=f.json_name,
+                presence=f.has_presence,
+                repeated=f.is_repeated,
+                convert=_converter(f),
+                map_value=_converter(entry.fields_by_name["value"]) if is_map and entry else None,
+            )
+        )
+    _PLANS[desc.full_name] = tuple(plans)
+    return _PLANS[desc.full_name]
+
+
+def _converter(f: descriptor.FieldDescriptor) -> Callable[[Any], Any]:
+    if f.message_type is not None:
+        if f.message_type.full_name == "google.protobuf.Timestamp":
+            return _timestamp
+        return to_json
+    if f.enum_type is not None:
+        if f.enum_type.full_name == "google.protobuf.NullValue":
+            return _null
+        names = {v.number: v.name for v in f.enum_type.values}
+        return lambda v: names.get(v, v)
+    if f.type == FD.TYPE_BYTES:
+        return _bytes
+    if f.cpp_type in (FD.CPPTYPE_INT64, FD.CPPTYPE_UINT64):
+        return str
+    if f.cpp_type == FD.CPPTYPE_DOUBLE:
+        return _double
+    if f.cpp_type == FD.CPPTYPE_FLOAT:
+        return _float
+    return _same
+
+
+_EPOCH = dt.datetime(1970, 1, 1)
+_MIN_SECONDS, _MAX_SECONDS = -62135596800, 253402300799  # 0001-01-01 to 9999-12-31
+
+
+def _timestamp(value: Any) -> str:
+    """RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as json_format writes it."""
+    seconds, nanos = value.seconds, value.nanos
+    if not (_MIN_SECONDS <= seconds <= _MAX_SECONDS and 0 <= nanos < 1_000_000_000):
+        return str(value.ToJsonString())  # raises the error json_format would
+    text = (_EPOCH + dt.timedelta(seconds=seconds)).isoformat()
+    if nanos == 0:
+        return text + "Z"
+    if nanos % 1_000_000 == 0:
+        return f"{text}.{nanos // 1_000_000:03d}Z"
+    if nanos % 1000 == 0:
+        return f"{text}.{nanos // 1000:06d}Z"
+    return f"{text}.{nanos:09d}Z"
+
+
+def _null(value: Any) -> None:
+    return None
+
+
+def _bytes(value: bytes) -> str:
+    return base64.b64encode(value).decode()
+
+
+def _double(value: float) -> float | str:
+    if math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _float(value: float) -> float | str:
+    if math.isfinite(value):
+        return float(type_checkers.ToShortestFloat(value))
+    return _double(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _map_key(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
 
 
 def error_of(code: grpc.StatusCode, details: str, trailing: Iterable[tuple[str, Any]]) -> HttpError:

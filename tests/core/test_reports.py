@@ -104,6 +104,22 @@ def test_burndown_follows_done_cancelled_and_new_work_day_by_day() -> None:
     assert [p.ideal_hours for p in points] == [22, 20, 18, 16, 14]
 
 
+def test_the_ideal_line_starts_on_the_first_day_with_work() -> None:
+    scope = Scope.of(
+        start=dt.date(2030, 3, 1),
+        end=dt.date(2030, 3, 8),
+        as_of=dt.date(2030, 3, 8),
+        zone=UTC,
+        now=FAR,
+    )
+    points = reports.burndown(TASKS, CATEGORIES, scope)
+    assert [p.scope_hours for p in points[:4]] == [0, 0, 0, 22]
+    # From 22 hours on the 4th to zero on the 8th, and flat before the 4th.
+    assert [p.ideal_hours for p in points] == [22, 22, 22, 22, 16.5, 11, 5.5, 0]
+    nothing = reports.burndown([], CATEGORIES, scope)
+    assert {p.ideal_hours for p in nothing} == {0}
+
+
 def test_days_are_the_project_time_zone_days() -> None:
     shanghai = ZoneInfo("Asia/Shanghai")
     late = task(

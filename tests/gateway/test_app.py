@@ -187,6 +187,32 @@ async def test_planner_risk_and_nlp_round_trips(http: Http) -> None:
     assert task["assignee"] == f"people/{person}"
 
 
+async def test_a_report_round_trip(http: Http) -> None:
+    project = await new_project(http)
+    await http.ok(
+        f"{TASKS}/CreateTask",
+        {"parent": f"projects/{project}", "task": {"title": "Plan", "estimateHours": 5}},
+    )
+    today = (await http.ok(f"{PROJECTS}/GetProject", {"name": f"projects/{project}"}))["project"]
+    report = (
+        await http.ok(
+            "planops.core.v1.ReportService/GetReport",
+            {"project": f"projects/{project}", "asOfDate": "2030-03-06"},
+        )
+    )["report"]
+    assert today["startDate"] == report["startDate"] == "2030-03-04"
+    assert report["asOfDate"] == "2030-03-06"
+    assert report["taskCount"] == 1
+    assert [p["date"] for p in report["burndown"]] == ["2030-03-04", "2030-03-05", "2030-03-06"]
+    # Made today, before the span: the task counts on every day of it.
+    assert {p["remainingHours"] for p in report["burndown"]} == {5}
+    assert report["overdue"] == [] and report["lateDoneTasks"] == 0
+    assert report["hoursAndCost"]["plannedHours"] == 5
+    assert report["hoursAndCost"]["unpricedPlannedHours"] == 5
+    assert report["stateTimes"][0]["state"] == "draft"
+    assert report["cycleTime"]["doneTasks"] == 0
+
+
 async def test_a_refused_field_is_400_naming_it(http: Http) -> None:
     project = await new_project(http)
     status, reply = await http.rpc(
@@ -224,6 +250,18 @@ async def test_a_body_that_is_not_a_json_object_is_400(http: Http) -> None:
             reply = await response.json()
             assert response.status == 400, (raw, reply)
             assert reply["reason"] == "MALFORMED_JSON"
+
+
+async def test_a_body_over_the_limit_is_413(http: Http) -> None:
+    from services.gateway.app import MAX_BODY_BYTES
+
+    async with http.session.post(
+        f"{http.stack.url}/api/{TASKS}/ListTasks",
+        data=b'{"parent": "' + b"x" * MAX_BODY_BYTES + b'"}',
+        headers={"Authorization": f"Bearer {http.stack.admin_key}"},
+    ) as response:
+        assert response.status == 413
+        assert (await response.json())["reason"] == "BODY_TOO_LARGE"
 
 
 async def test_missing_things_are_404(http: Http) -> None:

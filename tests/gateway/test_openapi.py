@@ -33,6 +33,10 @@ def test_one_path_per_unary_rpc_of_every_registered_service() -> None:
     ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert resolve(ok)["title"] == "CreateTaskResponse"
     assert {"400", "401", "403", "404", "409"} <= set(operation["responses"])
+    assert operation["x-planops-read-only"] is False
+    assert DOCUMENT["paths"]["/api/planops.core.v1.TaskService/ListTasks"]["post"][
+        "x-planops-read-only"
+    ]
 
 
 def test_every_reference_resolves() -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import random
+from typing import Any
+
 import grpc
 import pytest
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
-from planops.core.v1 import task_pb2, task_service_pb2
+from planops.core.v1 import events_pb2, task_pb2, task_service_pb2
 
 from services.common.errors import FieldViolation, InvalidArgument, NotFound
 from services.gateway.transcode import (
@@ -153,3 +157,149 @@ def test_a_status_without_details_keeps_its_message() -> None:
         ).details
         == ()
     )
+
+
+def _fill(message: Any, rng: random.Random, depth: int = 0) -> None:
+    """Random values in every field of `message`, nested messages to a depth of three."""
+    for field in message.DESCRIPTOR.fields:
+        if field.containing_oneof is not None and rng.random() < 0.5:
+            continue
+        if field.message_type is not None:
+            entry = field.message_type
+            if field.is_repeated and entry.GetOptions().map_entry:
+                target = getattr(message, field.name)
+                for _ in range(rng.randint(0, 2)):
+                    key = _scalar(entry.fields_by_name["key"], rng)
+                    value_field = entry.fields_by_name["value"]
+                    if value_field.message_type is not None:
+                        if depth < 3:
+                            _fill(target[key], rng, depth + 1)
+                    else:
+                        target[key] = _scalar(value_field, rng)
+                continue
+            if depth >= 3:
+                continue
+            if field.is_repeated:
+                for _ in range(rng.randint(0, 2)):
+                    _fill_message(getattr(message, field.name).add(), rng, depth + 1)
+            elif rng.random() < 0.8:
+                _fill_message(getattr(message, field.name), rng, depth + 1)
+        elif field.is_repeated:
+            getattr(message, field.name).extend(
+                _scalar(field, rng) for _ in range(rng.randint(0, 3))
+            )
+        elif rng.random() < 0.8:
+            setattr(message, field.name, _scalar(field, rng))
+
+
+def _fill_message(message: Any, rng: random.Random, depth: int) -> None:
+    name = message.DESCRIPTOR.full_name
+    if name == "google.protobuf.Timestamp":
+        message.seconds = rng.choice(
+            [0, -62135596800, 253402300799, rng.randint(-(10**10), 10**10)]
+        )
+        message.nanos = rng.choice([0, 1_000_000, 123_456_789, 5_000, 999_999_999])
+    elif name == "google.protobuf.Struct":
+        message.update({"a": rng.random(), "b": "text", "c": [1, "x", None], "d": {"e": True}})
+    elif name == "google.protobuf.FieldMask":
+        message.paths.extend(["title", "estimate_hours"])
+    elif name == "google.protobuf.Duration":
+        message.seconds = rng.randint(0, 10**6)
+    elif name.startswith("google.protobuf."):
+        return
+    else:
+        _fill(message, rng, depth)
+        if not message.ListFields() and rng.random() < 0.5:
+            message.Clear()
+
+
+def _scalar(field: Any, rng: random.Random) -> Any:
+    FD = field.__class__
+    if field.enum_type is not None:
+        return rng.choice([v.number for v in field.enum_type.values] + [99])
+    kind = field.type
+    if kind == FD.TYPE_STRING:
+        return rng.choice(["", "plain", "写文案 ✓", 'quote " and \\ slash'])
+    if kind == FD.TYPE_BYTES:
+        return rng.randbytes(rng.randint(0, 6))
+    if kind == FD.TYPE_BOOL:
+        return rng.random() < 0.5
+    if kind in (FD.TYPE_DOUBLE, FD.TYPE_FLOAT):
+        return rng.choice([0.0, 1.5, -2.25, 1e-7, 3.3, float("inf"), float("nan"), 0.1])
+    if kind in (FD.TYPE_INT64, FD.TYPE_SINT64, FD.TYPE_SFIXED64):
+        return rng.choice([0, -(2**62), 2**53 + 1])
+    if kind in (FD.TYPE_UINT64, FD.TYPE_FIXED64):
+        return rng.choice([0, 2**64 - 1])
+    if kind in (FD.TYPE_UINT32, FD.TYPE_FIXED32):
+        return rng.choice([0, 7, 2**32 - 1])
+    return rng.choice([0, -5, 2**31 - 1])
+
+
+def _every_message_class() -> list[Any]:
+    from google.protobuf import descriptor_pool, message_factory
+
+    from services.gateway import openapi
+    from services.gateway.backends import BACKENDS, routes
+
+    found = routes(BACKENDS, {b.service: "" for b in BACKENDS}).values()
+    names = openapi.schemas_for(
+        [m for r in found for m in (r.method.input_type, r.method.output_type)]
+    )
+    pool = descriptor_pool.Default()
+    extra = [
+        error_details_pb2.ErrorInfo,  # a map field
+        events_pb2.ChangeEvent,  # int64 fields
+    ]
+    return [
+        message_factory.GetMessageClass(pool.FindMessageTypeByName(n)) for n in sorted(names)
+    ] + extra
+
+
+def test_the_fast_printer_prints_what_json_format_prints() -> None:
+    from google.protobuf import json_format
+
+    classes = _every_message_class()
+    assert len(classes) > 100
+    rng = random.Random(7)
+    for cls in classes:
+        for attempt in range(4):
+            message = cls()
+            if attempt:
+                _fill(message, rng)
+            expected = json_format.MessageToDict(message, always_print_fields_with_no_presence=True)
+            got = to_json(message)
+            assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True), (
+                cls.DESCRIPTOR.full_name
+            )
+
+
+def test_only_the_key_and_planops_headers_are_forwarded() -> None:
+    from services.gateway.app import forwarded_metadata
+
+    headers = {
+        "Authorization": "Bearer planops_abc_def",
+        "X-Planops-On-Behalf-Of": "people/ana",
+        "X-Planops-Data-Bin": "AAEC",  # binary metadata is not ours to pass on
+        "X-Planops-Note": "caf\u00e9",  # not ASCII: gRPC metadata cannot carry it
+        "Cookie": "session=1",
+        "Host": "gateway",
+    }
+    assert forwarded_metadata(headers, "rid-1") == [
+        ("x-request-id", "rid-1"),
+        ("authorization", "Bearer planops_abc_def"),
+        ("x-planops-on-behalf-of", "people/ana"),
+    ]
+
+
+def test_request_ids_and_deadlines_from_headers() -> None:
+    from services.gateway.app import request_id_of, timeout_of
+
+    assert request_id_of({"X-Request-Id": "erp-42.7"}) == "erp-42.7"
+    made = request_id_of({"X-Request-Id": "spaces and\nnewlines"})
+    assert len(made) == 32 and made.isalnum()
+    assert len(request_id_of({})) == 32
+    assert timeout_of({"Connect-Timeout-Ms": "1500"}, 120) == 1.5
+    assert timeout_of({"Connect-Timeout-Ms": "999999999"}, 120) == 120
+    assert timeout_of({"Connect-Timeout-Ms": "-5"}, 120) == 120
+    assert timeout_of({"Connect-Timeout-Ms": "0"}, 120) == 120
+    assert timeout_of({}, 30) == 30
