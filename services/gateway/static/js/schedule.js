@@ -36,6 +36,17 @@ export function changeText(item, ctx) {
   return parts.length ? parts.join("; ") : "no change";
 }
 
+// Shortens a label to about `room` Latin letters; a CJK character takes the room of two.
+export function clip(text, room) {
+  let used = 0;
+  const chars = Array.from(text);
+  for (let i = 0; i < chars.length; i++) {
+    used += /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/.test(chars[i]) ? 2 : 1;
+    if (used > room) return `${chars.slice(0, Math.max(1, i - 1)).join("")}…`;
+  }
+  return text;
+}
+
 // The Gantt chart as SVG: the current plan (grey) under the proposal (blue; red on the
 // critical path), dependency arrows, the deadline and today.
 export function gantt(proposal, deps, ctx, { compact = false } = {}) {
@@ -78,7 +89,7 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
   }
   items.forEach((item, idx) => {
     const y = top + idx * rowH;
-    const title = item.title.length > (compact ? 22 : 34) ? `${item.title.slice(0, compact ? 21 : 33)}…` : item.title;
+    const title = clip(item.title, compact ? 20 : 34);
     const g = s("g", { class: `gantt-row${item.critical ? " critical" : ""}`, "data-task": item.task });
     g.append(s("text", { x: 4, y: y + rowH * 0.68, class: "label" }, title,
       s("title", {}, `${item.title} — ${ctx.personLabel(item.assignee)}`)));
