@@ -42,6 +42,10 @@ def test_board_shows_tasks_by_state_and_chinese_text(
     page.wait_for_selector("ol.history li")
     assert page.locator("text=waits for").count() >= 1
     assert page.locator("ol.history li", has_text="create").count() >= 1
+    page.fill(".comment-form textarea", "Li Na: 主视觉定稿，请审核 (final key visual attached)")
+    page.click(".comment-form button[type=submit]")
+    page.locator("ul.comments li", has_text="主视觉定稿").wait_for()
+    assert page.locator("ol.history li", has_text="create comment by Mei Chen").count() == 1
     page.screenshot(path=str(shots / "task-desktop.png"), full_page=True)
 
     # The same key sees the factory's maintenance flow.
@@ -50,6 +54,17 @@ def test_board_shows_tasks_by_state_and_chinese_text(
     assert page.locator(".task-card", has_text="fault report").count() >= 1
     assert page.locator(".task-card", has_text="on-site repair").count() >= 1
     assert page.errors == []
+
+
+def test_a_bad_key_is_refused_on_the_sign_in_page(browser: Any, console_stack: Stack) -> None:
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(console_stack.url)
+    page.fill("#api-key", "planops_not_a_key")
+    page.click("form.login button[type=submit]")
+    message = page.locator("form.login p.error")
+    message.wait_for()
+    assert "refused" in message.inner_text()
+    assert page.evaluate("sessionStorage.getItem('planops.apiKey')") is None
 
 
 def test_moving_a_task_and_a_refusal_by_role(browser: Any, console_stack: Stack) -> None:

@@ -34,6 +34,15 @@ export function changes(before, after) {
   return out;
 }
 
+const CHILDREN = { comments: "comment", timeEntries: "time entry", dependencies: "dependency", transitions: "transition" };
+
+// " comment" for an entry about the task's comment, "" for one about the task itself.
+function childKind(resource, task) {
+  if (!resource || resource === task) return "";
+  const collection = resource.split("/").slice(-2)[0];
+  return ` ${CHILDREN[collection] || collection}`;
+}
+
 async function optional(promise) {
   try {
     return await promise;
@@ -112,7 +121,7 @@ export async function renderTask(main, ctx, { rest }) {
       commentForm),
     h("section", { class: "card" }, h("h2", {}, "History"),
       h("ol", { class: "history" }, audit.map((e) => h("li", {},
-        h("div", {}, h("strong", {}, e.action), " by ", actorText(ctx, e.actor),
+        h("div", {}, h("strong", {}, `${e.action}${childKind(e.resource, name)}`), " by ", actorText(ctx, e.actor),
           h("span", { class: "muted" }, ` · ${fmtTime(e.time)}`)),
         h("ul", { class: "changes" }, changes(e.before, e.after).slice(0, 8).map((c) => h("li", {}, c))))))));
 }
