@@ -1,0 +1,290 @@
+"""The console in a real headless browser against a real stack: the board, a move (and a
+refusal by role), a planner proposal requested and accepted, notes pasted and two items
+accepted, the forecast, and a phone-sized screen. Screenshots of each page are saved."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from services.cli import demo
+from services.cli.client import Client, Settings
+from tests.console.conftest import DESKTOP, PHONE, Stack, signed_in
+
+TASKS = "planops.core.v1.TaskService"
+PLANNER = "planops.planner.v1.PlannerService"
+PROJECT = "projects/promo-1212"
+
+
+def tasks_in(stack: Stack, state: str) -> list[dict[str, Any]]:
+    reply = stack.api(TASKS, "ListTasks", {"parent": PROJECT, "states": [state], "pageSize": 500})
+    return list(reply.get("tasks", []))
+
+
+def test_board_shows_tasks_by_state_and_chinese_text(
+    browser: Any, console_stack: Stack, shots: Path
+) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    states = [c.get_attribute("data-state") for c in page.locator("#board .column").all()]
+    assert states[:5] == ["draft", "submitted", "in_review", "scheduled", "in_progress"]
+    assert page.locator(".task-card", has_text="Design the key visual").count() == 1
+    # An item accepted from the Chinese notes is a task with its Chinese title.
+    chinese = page.locator(".task-card .title", has_text=re.compile("[\u4e00-\u9fff]"))
+    assert chinese.count() >= 1
+    from_notes = page.locator(".task-card", has_text="Rewrite the banner copy")
+    assert "Lin Wei" in from_notes.locator(".who").inner_text()
+    page.screenshot(path=str(shots / "board-desktop.png"))
+    page.fill(".filters input[type=search]", "key visual")
+    assert page.locator(".task-card").count() == 1
+    page.locator(".task-card .title", has_text="Design the key visual").click()
+    page.wait_for_selector("ol.history li")
+    assert page.locator("text=waits for").count() >= 1
+    assert page.locator("ol.history li", has_text="create").count() >= 1
+    page.fill(".comment-form textarea", "Li Na: 主视觉定稿，请审核 (final key visual attached)")
+    page.click(".comment-form button[type=submit]")
+    page.locator("ul.comments li", has_text="主视觉定稿").wait_for()
+    assert page.locator("ol.history li", has_text="create comment by Mei Chen").count() == 1
+    page.screenshot(path=str(shots / "task-desktop.png"), full_page=True)
+
+    # The same key sees the factory's maintenance flow.
+    page.select_option("#project", "maint-line")
+    page.wait_for_selector('#board .task-card[data-task^="projects/maint-line/"]')
+    assert page.locator(".task-card", has_text="fault report").count() >= 1
+    assert page.locator(".task-card", has_text="on-site repair").count() >= 1
+    assert page.errors == []
+
+
+def test_a_bad_key_is_refused_on_the_sign_in_page(browser: Any, console_stack: Stack) -> None:
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(console_stack.url)
+    page.fill("#api-key", "planops_not_a_key")
+    page.click("form.login button[type=submit]")
+    message = page.locator("form.login p.error")
+    message.wait_for()
+    assert "refused" in message.inner_text()
+    assert page.evaluate("sessionStorage.getItem('planops.apiKey')") is None
+
+
+def test_moving_a_task_and_a_refusal_by_role(browser: Any, console_stack: Stack) -> None:
+    draft = tasks_in(console_stack, "draft")[0]
+    page = signed_in(browser, console_stack, DESKTOP)
+    card = page.locator(f'.task-card[data-task="{draft["name"]}"]')
+    card.locator("select.move").select_option("submitted")
+    page.wait_for_selector(
+        f'.column[data-state="submitted"] .task-card[data-task="{draft["name"]}"]'
+    )
+    moved = console_stack.api(TASKS, "GetTask", {"name": draft["name"]})["task"]
+    assert moved["state"] == "submitted"
+
+    # Only a reviewer may start a review: the manager's move is refused, and the board says why.
+    card = page.locator(f'.task-card[data-task="{draft["name"]}"]')
+    card.locator("select.move").select_option("in_review")
+    refusal = card.locator(".refusal")
+    refusal.wait_for()
+    assert "reviewer" in refusal.inner_text()
+    assert "Not allowed" in page.locator(".flash.error").first.inner_text()
+    still = console_stack.api(TASKS, "GetTask", {"name": draft["name"]})["task"]
+    assert still["state"] == "submitted"
+
+    # Dragging a card onto a column makes the same move.
+    other = tasks_in(console_stack, "draft")[0]
+    source = page.locator(f'.task-card[data-task="{other["name"]}"] .meta').bounding_box()
+    target = page.locator('.column[data-state="submitted"] h2').bounding_box()
+    assert source and target
+    page.mouse.move(source["x"] + 5, source["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(source["x"] + 15, source["y"] + 10, steps=3)
+    page.mouse.move(target["x"] + 20, target["y"] + 10, steps=10)
+    page.mouse.up()
+    page.wait_for_selector(
+        f'.column[data-state="submitted"] .task-card[data-task="{other["name"]}"]'
+    )
+    assert (
+        console_stack.api(TASKS, "GetTask", {"name": other["name"]})["task"]["state"] == "submitted"
+    )
+
+
+def test_request_a_proposal_and_accept_one_item(
+    browser: Any, console_stack: Stack, shots: Path
+) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=schedule]")
+    page.wait_for_selector("#propose")
+    before = console_stack.api(PLANNER, "ListProposals", {"parent": PROJECT})["proposals"]
+    page.click("#propose")
+    page.wait_for_function(
+        "n => document.querySelector('#proposal') && "
+        "document.querySelector('#proposal').dataset.proposal !== n",
+        arg=before[0]["name"] if before else "",
+        timeout=60_000,
+    )
+    name = page.locator("#proposal").get_attribute("data-proposal")
+    assert name and name not in {p["name"] for p in before}
+    assert page.locator("svg.gantt .bar").count() >= 10
+    assert page.locator("svg.gantt path.dep").count() >= 5
+    page.screenshot(path=str(shots / "schedule-desktop.png"), full_page=False)
+
+    item = page.locator("li.item.pending").first
+    task = item.get_attribute("data-task")
+    item.locator("button.accept-item").click()
+    page.wait_for_selector(f'li.item.accepted[data-task="{task}"]')
+    proposal = console_stack.api(PLANNER, "GetProposal", {"name": name})["proposal"]
+    states = {i["task"]: i["state"] for i in proposal["items"]}
+    assert states[task] == "ITEM_STATE_ACCEPTED"
+    assert proposal["state"] in ("PROPOSAL_STATE_PARTIALLY_ACCEPTED", "PROPOSAL_STATE_ACCEPTED")
+    assert "ITEM_STATE_PENDING" in states.values()  # only the one item was written
+
+
+def test_what_if_shows_the_effect_without_writing(browser: Any, console_stack: Stack) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=schedule]")
+    page.wait_for_selector("#whatif form")
+    tasks_before = console_stack.api(TASKS, "ListTasks", {"parent": PROJECT, "pageSize": 500})
+    page.select_option("#whatif select[name=add]", "people/kai")
+    page.fill("#whatif input[aria-label=Deadline]", "2030-01-31")
+    page.click("#whatif button[type=submit]")
+    page.wait_for_selector("#whatif table.compare", timeout=60_000)
+    assert "2030-01-31" in page.locator("#whatif table.compare").inner_text()
+
+    # Without the only senior designer no plan exists, and the panel says why.
+    page.select_option("#whatif select[name=add]", "")
+    page.select_option("#whatif select[name=remove]", "people/lina")
+    page.click("#whatif button[type=submit]")
+    page.wait_for_selector("#whatif .whatif-result p.late", timeout=60_000)
+    result = page.locator("#whatif .whatif-result").inner_text()
+    assert "No plan meets the constraints" in result
+    assert "design" in page.locator("#whatif ul.diagnoses").inner_text()
+    tasks_after = console_stack.api(TASKS, "ListTasks", {"parent": PROJECT, "pageSize": 500})
+    assert tasks_after == tasks_before
+
+
+NOTES = """Launch prep, Friday
+
+- Lin Wei will shorten the SMS copy to 70 characters by Monday, high priority.
+- Sun Tao to set up the launch-night dashboard alerts by next Wednesday.
+- Wang Fang will brief the night-shift support team on coupon questions by Tuesday.
+"""
+
+
+def test_paste_notes_and_accept_two_items(browser: Any, console_stack: Stack, shots: Path) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=notes]")
+    page.fill("#notes-text", NOTES)
+    page.fill("#meeting-date", "2026-11-27")
+    page.click("#extract")
+    page.wait_for_selector(".chips .chip")
+    chips = page.locator(".chips .chip")
+    assert chips.count() >= 3
+    assert page.locator("mark.src.src-item").count() >= 3
+    for i in range(chips.count()):
+        chips.nth(i).locator("input.pick").set_checked(i < 2)
+    chips.nth(1).locator("select.priority").select_option("urgent")
+    page.screenshot(path=str(shots / "notes-desktop.png"), full_page=False)
+    page.click("#accept-items")
+    page.wait_for_selector("#on-board")
+    assert page.locator(".chip.accepted").count() == 2
+    notes = page.locator(".notes-review").get_attribute("data-notes")
+
+    page.click("#on-board")
+    page.wait_for_selector("#board .task-card.highlight")
+    highlighted = page.locator("#board .task-card.highlight")
+    assert highlighted.count() == 2
+    names = [highlighted.nth(i).get_attribute("data-task") for i in range(2)]
+    made = [console_stack.api(TASKS, "GetTask", {"name": n})["task"] for n in names]
+    assert {t["source"] for t in made} == {"TASK_SOURCE_NOTES"}
+    assert any(t["priority"] == "PRIORITY_URGENT" for t in made)
+    assert all(notes and t["sourceRef"].startswith(notes) for t in made)
+
+
+def test_risk_page_shows_the_forecast(browser: Any, console_stack: Stack, shots: Path) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=risk]")
+    page.wait_for_selector("#forecast svg.forecast")
+    text = page.locator("#forecast").inner_text()
+    assert "Chance of making the deadline" in text
+    assert re.search(r"\d+%", text)
+    assert re.search(r"P80 finish\s+\d{4}-\d{2}-\d{2}", text)
+    assert page.locator("#risky tbody tr").count() >= 1
+    page.screenshot(path=str(shots / "risk-desktop.png"), full_page=False)
+
+
+def test_phone_sized_screen(browser: Any, console_stack: Stack, shots: Path) -> None:
+    page = signed_in(browser, console_stack, PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, "the page itself must not scroll sideways"
+    page.screenshot(path=str(shots / "board-phone.png"))
+    for name in ("schedule", "risk", "notes"):
+        page.click(f"#nav a[data-page={name}]")
+        page.wait_for_selector("main .page-head h1")
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, f"{name} scrolls sideways on a phone"
+        if name != "notes":
+            page.screenshot(path=str(shots / f"{name}-phone.png"))
+    # The demo's Chinese notes are found through the tasks they produced.
+    page.locator("#earlier a", has_text="大促").click()
+    page.wait_for_selector(".chips .chip")
+    assert page.locator(".chip input.desc").first.input_value()
+    assert page.locator("mark.src.src-item", has_text=re.compile("[\u4e00-\u9fff]")).count() >= 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    page.screenshot(path=str(shots / "notes-phone.png"))
+    assert page.errors == []
+
+
+def test_reports_page_charts_burndown_cycle_time_and_hours_against_plan(
+    browser: Any, console_stack: Stack, shots: Path
+) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=reports]")
+    page.wait_for_selector("#burndown")
+    # Loaded through the public API, every task of the demo was created today: the burndown
+    # says so instead of drawing a single day.
+    burndown = page.locator("#burndown").inner_text()
+    assert page.locator("#burndown polyline.line-actual").count() == 1 or "created on" in burndown
+    done = re.search(r"Finished tasks\s+(\d+)", page.locator("#cycle").inner_text())
+    assert done and int(done[1]) >= 5
+    assert page.locator("#throughput svg.chart rect.bar-actual").count() >= 1
+    hours = page.locator("#hours").inner_text()
+    logged = re.search(r"Logged hours\s+([\d.]+) h", hours)
+    assert logged and float(logged[1]) > 0, "the demo logs time on work already done"
+    assert page.locator("#hours svg.chart rect.bar-plan").count() >= 5
+    page.screenshot(path=str(shots / "reports-desktop.png"), full_page=False)
+    assert page.errors == []
+
+
+def test_a_second_demo_run_reuses_what_the_first_loaded(console_stack: Stack) -> None:
+    admin = console_stack.admin_key
+
+    def counts() -> dict[str, int]:
+        found: dict[str, int] = {}
+        for project in ("promo-1212", "maint-line", "promo-history", "maint-history"):
+            reply = console_stack.api(
+                TASKS, "ListTasks", {"parent": f"projects/{project}", "pageSize": 1000}, key=admin
+            )
+            found[project] = len(reply.get("tasks", []))
+        deps = console_stack.api(TASKS, "ListDependencies", {"parent": PROJECT, "pageSize": 1000})
+        found["dependencies"] = len(deps.get("dependencies", []))
+        people = console_stack.api(
+            "planops.core.v1.PersonService", "ListPeople", {"pageSize": 500}, key=admin
+        )
+        found["people"] = len(people.get("people", []))
+        proposals = console_stack.api(
+            PLANNER, "ListProposals", {"parent": "projects/maint-line"}, key=admin
+        )
+        found["proposals"] = len(proposals.get("proposals", []))
+        return found
+
+    before = counts()
+    settings = Settings(address=console_stack.addresses["core"], key=None, home=console_stack.home)
+    with Client(settings) as client:
+        _, key = demo.load_everything(
+            client,
+            addresses=console_stack.addresses,
+            home=console_stack.home,
+            today=date.today(),
+            history_runs=(3, 3),
+        )
+    assert key == console_stack.key
+    assert counts() == before
