@@ -374,7 +374,6 @@ def load_operation(
             project=history_project.name,
             tasks=past,
             file_id=f"demo-{operation.id}-{history_runs}-{len(past)}",
-            workers=4,
         )
     late = sum(1 for t in past if t.due and t.finished > t.due)
     report.add(

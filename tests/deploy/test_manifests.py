@@ -1,7 +1,9 @@
 """The deployment files agree with the services' code: ports, environment, health names, image.
 
 Pure: the YAML is parsed, each service's `Config` is run on the environment a manifest gives
-it, and the names a probe asks about are the ones the service registers for health.
+it, and the names a probe asks about are the ones the service registers for health. The
+processes are the gRPC services `planops up` starts (services/cli/stack.py) and the HTTP
+gateway, whose backends (services/gateway/backends.py) say which addresses it needs.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import subprocess
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -25,15 +28,22 @@ import pytest
 import yaml
 from google.protobuf import descriptor_pool
 
+from services.cli.stack import SERVICES as STACK
 from services.common.config import ConfigError, Env
 from services.common.messaging import nats_servers
+from services.common.metrics import parse_address
+from services.gateway.app import MAX_BODY_BYTES, make_app
+from services.gateway.backends import BACKENDS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 BASE = DEPLOY / "k8s" / "base"
 PRODUCTION = DEPLOY / "k8s" / "overlays" / "production"
 OPERATIONS = ROOT / "docs" / "operations.md"
-SERVICES = ("core", "planner", "risk", "nlp")
+GRPC_SERVICES = tuple(name for name, _ in STACK)
+GATEWAY = "gateway"
+# Every process deployed: one Deployment and one compose service each.
+SERVICES = (*GRPC_SERVICES, GATEWAY)
 PLACEHOLDER = "set-by-the-operator"
 PROBES = ("startupProbe", "readinessProbe", "livenessProbe")
 PROBE_TIMING = {"periodSeconds", "failureThreshold", "timeoutSeconds", "initialDelaySeconds"}
@@ -102,6 +112,17 @@ def config_reads(name: str) -> ConfigReads:
 
 
 @functools.cache
+def gateway_paths() -> frozenset[str]:
+    """The GET routes the gateway's aiohttp app serves."""
+    app = make_app(importlib.import_module("services.gateway.config").Config.from_env({}))
+    return frozenset(
+        route.resource.canonical
+        for route in app.router.routes()
+        if route.method == "GET" and route.resource is not None
+    )
+
+
+@functools.cache
 def health_names(name: str) -> frozenset[str]:
     """What `GrpcServer.start()` marks SERVING: "" and every bound service's full name."""
     app = importlib.import_module(f"services.{name}.app")
@@ -114,6 +135,22 @@ def health_names(name: str) -> frozenset[str]:
 
 def address_var(name: str) -> str:
     return f"PLANOPS_{name.upper()}_ADDRESS"
+
+
+def metrics_var(name: str) -> str:
+    return f"PLANOPS_{name.upper()}_METRICS_ADDRESS"
+
+
+def serves_metrics(name: str) -> bool:
+    """The service's config reads its metrics address (services/common/server.py)."""
+    return metrics_var(name) in config_reads(name).read
+
+
+def service_at(address_variable: str) -> str:
+    """The service a `PLANOPS_<NAME>_ADDRESS` variable locates."""
+    match = re.fullmatch(r"PLANOPS_(\w+)_ADDRESS", address_variable)
+    assert match is not None, address_variable
+    return match.group(1).lower()
 
 
 def port_of(address: str) -> int:
@@ -216,10 +253,13 @@ def compose_env(name: str) -> dict[str, str]:
     return {key: interpolate(value) for key, value in environment.items()}
 
 
+PLATFORMS = ("k8s", "compose")
+
+
 def platforms() -> Iterator[tuple[str, str]]:
     for name in SERVICES:
-        yield name, "k8s"
-        yield name, "compose"
+        for platform in PLATFORMS:
+            yield name, platform
 
 
 def env_for(name: str, platform: str) -> dict[str, str]:
@@ -249,22 +289,87 @@ def test_every_variable_set_is_read_and_every_required_one_is_set(name: str, pla
     assert config.address == f"0.0.0.0:{default_port(name)}"
 
 
+def test_every_process_is_deployed() -> None:
+    """Each package with a `__main__` (but the CLI) is a process with a Deployment, and the
+    gRPC ones are the services `planops up` starts, on their configs' default ports."""
+    processes = {path.parent.name for path in (ROOT / "services").glob("*/__main__.py")}
+    assert processes - {"cli"} == set(SERVICES)
+    for name, port in STACK:
+        assert default_port(name) == port, name
+    assert {service_at(b.address_env) for b in BACKENDS} == set(GRPC_SERVICES)
+
+
 @pytest.mark.parametrize("name", SERVICES)
 def test_the_listen_port_is_the_configs_default_everywhere(name: str) -> None:
     port = default_port(name)
+    protocol = "http" if name == GATEWAY else "grpc"
     container = container_of(deployment_of(name))
-    assert [p["containerPort"] for p in container["ports"]] == [port]
+    assert (container["ports"][0]["name"], container["ports"][0]["containerPort"]) == (
+        protocol,
+        port,
+    )
     for probe in PROBES:
-        assert container[probe]["grpc"]["port"] == port, probe
+        if name == GATEWAY:
+            assert container[probe]["httpGet"]["port"] == protocol, probe
+        else:
+            assert container[probe]["grpc"]["port"] == port, probe
     service = resources_of("Service")[deployment_of(name)["metadata"]["name"]]
-    assert [(p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [(port, "grpc")]
-    assert container["ports"][0]["name"] == "grpc"
-    assert compose()["services"][name]["ports"] == [f"127.0.0.1:{port}:{port}"]
+    first = service["spec"]["ports"][0]
+    assert (first["name"], first["port"], first["targetPort"]) == (protocol, port, protocol)
+    assert compose()["services"][name]["ports"][0] == f"127.0.0.1:{port}:{port}"
+    # Nothing but the listen port and, where served, the metrics port.
+    assert len(container["ports"]) == len(service["spec"]["ports"]) == 1 + serves_metrics(name)
+    assert len(compose()["services"][name]["ports"]) == 1 + serves_metrics(name)
+    exposed = re.search(r"^EXPOSE (.+)$", (DEPLOY / "Dockerfile").read_text(), re.M)
+    assert exposed is not None and str(port) in exposed.group(1).split()
+    # Only the gateway is reachable from outside the cluster, and only through the Ingress.
+    assert service["spec"].get("type", "ClusterIP") == "ClusterIP"
+
+
+def test_metrics_are_on_for_the_services_that_serve_them() -> None:
+    served = {name for name in SERVICES if serves_metrics(name)}
+    assert {"core", "planner", "risk", "nlp"} <= served, "services/common/server.py reads them"
+    host_ports = [compose()["services"][name]["ports"][1].split(":")[1] for name in sorted(served)]
+    assert len(set(host_ports)) == len(host_ports), "one host port per service's metrics"
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_metrics_are_served_exposed_and_scraped(name: str) -> None:
+    deployment = deployment_of(name)
+    container = container_of(deployment)
+    annotations = deployment["spec"]["template"]["metadata"].get("annotations", {})
+    service = resources_of("Service")[deployment["metadata"]["name"]]
+    if not serves_metrics(name):
+        assert not any(key.startswith("prometheus.io/") for key in annotations)
+        assert all(p["name"] != "metrics" for p in container["ports"])
+        return
+    addresses = {platform: env_for(name, platform)[metrics_var(name)] for platform in PLATFORMS}
+    host, port = parse_address(addresses["k8s"])
+    assert host == "0.0.0.0" and port != default_port(name)
+    assert parse_address(addresses["compose"]) == (host, port)
+    assert {"name": "metrics", "containerPort": port} in container["ports"]
+    assert annotations == {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": str(port),
+        "prometheus.io/path": "/metrics",
+    }
+    metrics = [p for p in service["spec"]["ports"] if p["name"] == "metrics"]
+    assert [(p["port"], p["targetPort"]) for p in metrics] == [(port, "metrics")]
+    assert compose()["services"][name]["ports"][1].endswith(f":{port}")
     exposed = re.search(r"^EXPOSE (.+)$", (DEPLOY / "Dockerfile").read_text(), re.M)
     assert exposed is not None and str(port) in exposed.group(1).split()
 
 
-@pytest.mark.parametrize("name", SERVICES)
+def test_the_service_monitor_selects_every_metrics_port() -> None:
+    monitor = load(DEPLOY / "k8s" / "servicemonitor.yaml")
+    assert monitor["kind"] == "ServiceMonitor"
+    part_of = {k: v for label in kustomization(BASE)["labels"] for k, v in label["pairs"].items()}
+    assert monitor["spec"]["selector"]["matchLabels"].items() <= part_of.items()
+    assert [e["port"] for e in monitor["spec"]["endpoints"]] == ["metrics"]
+    assert monitor["spec"]["endpoints"][0]["path"] == "/metrics"
+
+
+@pytest.mark.parametrize("name", GRPC_SERVICES)
 def test_probes_ask_for_names_the_service_registers(name: str) -> None:
     container = container_of(deployment_of(name))
     for probe in PROBES:
@@ -275,6 +380,57 @@ def test_probes_ask_for_names_the_service_registers(name: str) -> None:
     check = compose()["services"][name]["healthcheck"]["test"]
     assert check[:3] == ["CMD", "python", "-c"]
     assert port_of(check[4]) == default_port(name) and check[5] in health_names(name)
+
+
+def test_gateway_probes_ask_for_routes_it_serves() -> None:
+    container = container_of(deployment_of(GATEWAY))
+    paths = gateway_paths()
+    for probe in PROBES:
+        assert set(container[probe]) <= {"httpGet", *PROBE_TIMING}, probe
+        assert container[probe]["httpGet"]["path"] in paths, probe
+    # Liveness never depends on the services; readiness waits for all of them.
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["startupProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    check = compose()["services"][GATEWAY]["healthcheck"]["test"]
+    assert check[:3] == ["CMD", "python", "-c"]
+    url = urlsplit(check[4])
+    assert url.port == default_port(GATEWAY) and url.path in paths
+
+
+@pytest.mark.parametrize("platform", ["k8s", "compose"])
+def test_the_gateway_reaches_every_backend(platform: str) -> None:
+    """Every address in services/gateway/backends.py is set, to the service that binds the
+    backend's gRPC service; the gateway's /readyz asks that service's health by that name."""
+    env = env_for(GATEWAY, platform)
+    config = importlib.import_module("services.gateway.config").Config.from_env(env)
+    for backend in BACKENDS:
+        name = service_at(backend.address_env)
+        assert backend.address_env in env, backend.address_env
+        assert config.addresses[backend.service] == env[backend.address_env]
+        assert port_of(backend.default_address) == default_port(name)
+        assert backend.service in health_names(name) - {""}, backend.service
+
+
+def test_the_ingress_exposes_only_the_gateway_with_tls() -> None:
+    ingresses = resources_of("Ingress")
+    assert list(ingresses) == [deployment_of(GATEWAY)["metadata"]["name"]]
+    ingress = next(iter(ingresses.values()))
+    hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
+    assert hosts <= {h for tls in ingress["spec"]["tls"] for h in tls["hosts"]}
+    for rule in ingress["spec"]["rules"]:
+        for path in rule["http"]["paths"]:
+            backend = path["backend"]["service"]
+            assert backend == {"name": "planops-gateway", "port": {"name": "http"}}
+    annotations = ingress["metadata"]["annotations"]
+    # The proxy takes the bodies the gateway takes and waits at least as long as it does.
+    assert annotations["nginx.ingress.kubernetes.io/proxy-body-size"] == (
+        f"{MAX_BODY_BYTES // 2**20}m"
+    )
+    timeout = importlib.import_module("services.gateway.config").Config.from_env(k8s_env(GATEWAY))
+    assert float(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]) > (
+        timeout.timeout_seconds
+    )
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -299,7 +455,7 @@ def test_compose_and_kubernetes_agree(name: str) -> None:
 @pytest.mark.parametrize(("name", "platform"), list(platforms()))
 def test_addresses_of_other_services_reach_them(name: str, platform: str) -> None:
     env = env_for(name, platform)
-    others = [o for o in SERVICES if o != name and address_var(o) in env]
+    others = [o for o in GRPC_SERVICES if o != name and address_var(o) in env]
     if name != "core":
         assert "core" in others, f"{name} calls core"
     for other in others:
@@ -391,6 +547,15 @@ def test_no_secret_is_committed_and_every_one_used_is_documented() -> None:
     assert all(d["kind"] != "Secret" for d in base_resources())
     refs = secret_refs()
     assert {name for name, _ in refs} == {"planops-database", "planops-core-keys"}
+    # Each service that calls core has its own key, named after it, in both places.
+    callers = {name for name in SERVICES if "PLANOPS_CORE_KEY" in config_reads(name).read}
+    assert {"planner", "risk", "nlp", "automation"} <= callers
+    assert {key for name, key in refs if name == "planops-core-keys"} == callers
+    for name in callers:
+        entry = next(
+            e for e in container_of(deployment_of(name))["env"] if e["name"] == ("PLANOPS_CORE_KEY")
+        )
+        assert entry["valueFrom"]["secretKeyRef"] == {"name": "planops-core-keys", "key": name}
     for name, key in refs:
         # One shell block creates each Secret with each key the manifests read.
         command = rf"create secret generic {name}\b[^`]*--from-literal={key}="
@@ -398,7 +563,7 @@ def test_no_secret_is_committed_and_every_one_used_is_documented() -> None:
     for name in SERVICES:
         for value in compose()["services"][name]["environment"].values():
             assert "planops_" not in str(value), "an API key in compose.yaml"
-        if name != "core":
+        if name in callers:
             assert compose()["services"][name]["environment"]["PLANOPS_CORE_KEY"] == (
                 f"${{PLANOPS_{name.upper()}_CORE_KEY:-}}"
             )
@@ -433,6 +598,7 @@ def test_kustomize_renders(directory: Path) -> None:
     for kind in ("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"):
         assert kinds.count(kind) == len(SERVICES), kind
     assert kinds.count("ConfigMap") == 1
+    assert kinds.count("Ingress") == 1
 
 
 def test_nats_runs_as_a_jetstream_cluster() -> None:
@@ -459,6 +625,18 @@ def test_dockerfile_builds_one_image_without_tools_or_healthcheck() -> None:
     ignore = (DEPLOY / "Dockerfile.dockerignore").read_text()
     for needed in ("!gen/", "!services/", "!pyproject.toml", "!README.md"):
         assert needed in ignore
+    # `pip install .` (not editable) carries only package data: the console's files too.
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]
+    gateway = ROOT / "services" / "gateway"
+    static = [f for f in (gateway / "static").rglob("*") if f.is_file()]
+    assert static
+    for file in static:
+        relative = file.relative_to(gateway).as_posix()
+        assert any(fnmatch(file.name, pattern) for pattern in package_data["*"]) or any(
+            fnmatch(relative, pattern) for pattern in package_data.get("services.gateway", [])
+        ), file
 
 
 def test_env_reads_cover_what_the_code_reads() -> None:
