@@ -90,7 +90,10 @@ async def running_risk(config: Config, *, deliver_new: bool = False) -> AsyncIte
                 scorer=scorer,
                 nats_url=config.nats_url,
                 settings=ConsumerSettings(
-                    durable=config.consumer_name, deliver_new=deliver_new, rules=rules
+                    durable=config.consumer_name,
+                    deliver_new=deliver_new,
+                    rules=rules,
+                    ack_wait_seconds=config.ack_wait_seconds,
                 ),
             )
             servicer = RiskServicer(pool=pool, core=core, scorer=scorer, executor=executor)

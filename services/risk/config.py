@@ -27,6 +27,7 @@ class Config:
     retrain_check_seconds: float = 300.0
     deadline_alert_threshold: float = 0.5
     deadline_alert_rearm_below: float = 0.4
+    ack_wait_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -62,6 +63,8 @@ class Config:
             log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
             retrain_check_seconds=e.float("PLANOPS_RISK_RETRAIN_CHECK_SECONDS", 300.0),
             deadline_alert_threshold=deadline,
+            # How long an event delivered to a replica that died waits before redelivery.
+            ack_wait_seconds=e.float("PLANOPS_RISK_ACK_WAIT_SECONDS", 60.0),
             deadline_alert_rearm_below=e.float(
                 "PLANOPS_RISK_DEADLINE_ALERT_REARM_BELOW", min(0.4, deadline)
             ),

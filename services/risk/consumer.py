@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 import grpc
 import nats
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
@@ -31,8 +32,8 @@ from planops.risk.v1 import events_pb2 as risk_events_pb2
 from planops.risk.v1 import risk_pb2
 
 from services.common.core_client import CoreClient, translate
-from services.common.db import Connection, connection, transaction
-from services.common.errors import FailedPrecondition
+from services.common.db import Connection, transaction
+from services.common.errors import FailedPrecondition, Unavailable
 from services.common.streams import ensure_stream
 from services.risk import alerts, convert, store
 from services.risk.forecast import weekday_calendar
@@ -77,6 +78,32 @@ async def ensure_risk_stream(js: JetStreamContext) -> None:
     await ensure_stream(js, name=RISK_STREAM, subjects=RISK_SUBJECTS)
 
 
+def _observations(risks: Sequence[risk_pb2.TaskRisk]) -> list[alerts.Observation]:
+    return [alerts.Observation("task_late_risk_high", r.task, r.probability_late) for r in risks]
+
+
+async def _nats_error(error: Exception) -> None:
+    # Without a callback nats-py logs every failed reconnect with a traceback.
+    log.warning("NATS: %s", error or type(error).__name__)
+
+
+async def handle_batch(
+    messages: Sequence[Msg], handle: Callable[[bytes], Awaitable[object]]
+) -> None:
+    """Handle and acknowledge each message in turn; when one fails, hand it and the rest of
+    the batch straight back (NAK), so they are redelivered before newer events rather than
+    after the ack wait, behind later versions of the same tasks."""
+    for index, message in enumerate(messages):
+        try:
+            await handle(message.data)
+        except BaseException:
+            for rest in messages[index:]:
+                with contextlib.suppress(Exception):
+                    await rest.nak()
+            raise
+        await message.ack()
+
+
 @dataclass
 class HistoryConsumer:
     pool: store.Pool
@@ -99,7 +126,13 @@ class HistoryConsumer:
         while not self._stopping.is_set():
             try:
                 await self._run_once()
-            except (OSError, TimeoutError, nats.errors.Error, grpc.RpcError) as error:
+            except (
+                OSError,
+                TimeoutError,
+                nats.errors.Error,
+                grpc.RpcError,
+                Unavailable,
+            ) as error:
                 log.warning("risk consumer interrupted (%s); retrying", error)
             except Exception:
                 log.exception("risk consumer failed; retrying")
@@ -107,7 +140,7 @@ class HistoryConsumer:
                 await asyncio.wait_for(self._stopping.wait(), self.settings.retry_seconds)
 
     async def _run_once(self) -> None:
-        nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1)
+        nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1, error_cb=_nats_error)
         sub: JetStreamContext.PullSubscription | None = None
         try:
             js = nc.jetstream()
@@ -135,9 +168,7 @@ class HistoryConsumer:
                     messages = await sub.fetch(self.settings.batch, timeout=1)
                 except (nats.errors.TimeoutError, TimeoutError):
                     continue
-                for message in messages:
-                    await self.handle(message.data)
-                    await message.ack()
+                await handle_batch(messages, self.handle)
         finally:
             # A pull subscription with a fetch outstanding keeps drain() waiting for its
             # timeout; unsubscribe first (unacknowledged messages are simply redelivered).
@@ -154,9 +185,12 @@ class HistoryConsumer:
             if not await store.claim_event(conn, event_id=event.id, event_type=event.type):
                 return False
             affected = await self.apply(conn, event)
+            # The scores commit with the event they follow from: a redelivery is skipped, so
+            # scores written after the claim would be lost to a crash in between.
+            risks, titles = await self._store_scores(conn, affected, cause=event.id)
         self.applied += 1
         if affected:
-            await self.rescore(affected, cause=event.id)
+            await self._raise_alerts(_observations(risks), titles=titles, cause=event.id)
             for project in {task.split("/")[1] for task in affected}:
                 self._check_deadline_soon(project, cause=event.id)
         return True
@@ -176,6 +210,9 @@ class HistoryConsumer:
             forecast = await self.forecast(project)
         except FailedPrecondition:
             return  # nothing open to forecast
+        except Unavailable as error:
+            log.warning("deadline forecast of projects/%s skipped: %s", project, error.message)
+            return
         except Exception:
             log.exception("deadline forecast of projects/%s failed", project)
             return
@@ -256,51 +293,55 @@ class HistoryConsumer:
 
     async def rescore(self, tasks: Sequence[str], *, cause: str) -> list[risk_pb2.TaskRisk]:
         """Score the open ones of `tasks`, store the scores, raise alerts, publish."""
+        async with transaction(self.pool) as conn:
+            risks, titles = await self._store_scores(conn, tasks, cause=cause)
+        await self._raise_alerts(_observations(risks), titles=titles, cause=cause)
+        return risks
+
+    async def _store_scores(
+        self, conn: Connection, tasks: Sequence[str], *, cause: str
+    ) -> tuple[list[risk_pb2.TaskRisk], dict[str, str]]:
+        """Score the open ones of `tasks` and store the scores and their events in `conn`'s
+        transaction; the scores and the tasks' titles."""
+        if not tasks:
+            return [], {}
         now = datetime.now(UTC)
-        async with connection(self.pool) as conn:
-            targets = await store.rows(
-                conn,
-                "task = ANY(%s) AND NOT imported AND category IN ('planned', 'active', 'blocked')",
-                (list(tasks),),
-            )
-            predictions = await self.scorer.score(conn, targets, today=now.date())
+        targets = await store.rows(
+            conn,
+            "task = ANY(%s) AND NOT imported AND category IN ('planned', 'active', 'blocked')",
+            (list(tasks),),
+        )
+        predictions = await self.scorer.score(conn, targets, today=now.date())
         cal = weekday_calendar()
         risks = [
             convert.task_risk(row, p, today=now.date(), cal=cal, scored=now)
             for row, p in zip(targets, predictions, strict=True)
         ]
-        titles = {r.task: r.title for r in targets}
-        async with transaction(self.pool) as conn:
-            before = await store.held_scores(conn, [r.task for r in risks])
-            for risk in risks:
-                await store.put_score(
-                    conn,
-                    task=risk.task,
-                    project=risk.task.split("/")[1],
-                    probability=risk.probability_late,
-                    risk=risk.SerializeToString(),
+        before = await store.held_scores(conn, [r.task for r in risks])
+        for risk in risks:
+            await store.put_score(
+                conn,
+                task=risk.task,
+                project=risk.task.split("/")[1],
+                probability=risk.probability_late,
+                risk=risk.SerializeToString(),
+            )
+            old = before.get(risk.task, -1.0)
+            if old < 0 or abs(old - risk.probability_late) >= MIN_CHANGE:
+                event = risk_events_pb2.TaskRiskChanged(
+                    id=str(uuid.uuid5(EVENT_NAMESPACE, f"{cause}:{risk.task}")),
+                    cause_event_id=cause,
+                    risk=risk,
+                    previous_probability_late=old,
                 )
-                old = before.get(risk.task, -1.0)
-                if old < 0 or abs(old - risk.probability_late) >= MIN_CHANGE:
-                    event = risk_events_pb2.TaskRiskChanged(
-                        id=str(uuid.uuid5(EVENT_NAMESPACE, f"{cause}:{risk.task}")),
-                        cause_event_id=cause,
-                        risk=risk,
-                        previous_probability_late=old,
-                    )
-                    await store.enqueue(
-                        conn,
-                        event_id=event.id,
-                        subject=TASK_RISK_CHANGED,
-                        aggregate=risk.task,
-                        payload=event.SerializeToString(),
-                    )
-        await self._raise_alerts(
-            [alerts.Observation("task_late_risk_high", r.task, r.probability_late) for r in risks],
-            titles=titles,
-            cause=cause,
-        )
-        return risks
+                await store.enqueue(
+                    conn,
+                    event_id=event.id,
+                    subject=TASK_RISK_CHANGED,
+                    aggregate=risk.task,
+                    payload=event.SerializeToString(),
+                )
+        return risks, {r.task: r.title for r in targets}
 
     async def _raise_alerts(
         self, observations: list[alerts.Observation], *, titles: Mapping[str, str], cause: str
