@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -51,6 +52,11 @@ async def connection(pool: AsyncConnectionPool[Connection]) -> AsyncIterator[Con
             "the database is busy or unreachable; retry", reason="DATABASE_UNAVAILABLE"
         ) from error
     except psycopg.OperationalError as error:
+        # The database may have restarted: every idle connection is then dead too. Test
+        # them now, so that the next calls wait for fresh connections instead of each
+        # failing on one of the dead ones.
+        with contextlib.suppress(Exception):
+            await pool.check()
         raise Unavailable(
             f"database error: {error}".strip(), reason="DATABASE_UNAVAILABLE"
         ) from error
