@@ -14,6 +14,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from services.common import deadline
 from services.common.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def pool_for(
 async def connection(pool: AsyncConnectionPool[Connection]) -> AsyncIterator[Connection]:
     """An autocommit connection; a lost database becomes `Unavailable`, which clients may retry."""
     try:
-        async with pool.connection() as conn:
+        async with pool.connection(timeout=deadline.remaining(pool.timeout)) as conn:
             yield conn
     except PoolTimeout as error:
         raise Unavailable(

@@ -15,6 +15,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 
+from services.common import deadline
 from services.common.auth import Principal, bearer_token, metadata_var, method_var, principal_var
 from services.common.errors import Internal, PlanOpsError, Unauthenticated
 from services.common.logs import request_id_var
@@ -63,6 +64,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         async def call(request: Any, context: Context) -> Any:
             request_id = _metadata_value(metadata, "x-request-id") or uuid.uuid4().hex
             request_id_var.set(request_id)
+            deadline.set_from_remaining(context.time_remaining())
             method_var.set(method)
             metadata_var.set(
                 {
