@@ -746,6 +746,8 @@ async def postgres_restart(stack: Stack, load: Load, timing: Timing, notes: dict
     """PostgreSQL stopped (fast shutdown ends every session) and started on the same data."""
     before = sum(load.tally.errors.values())
     await asyncio.to_thread(stack.postgres.halt)
+    # A caller with a short deadline hears UNAVAILABLE in time, not DEADLINE_EXCEEDED.
+    short = await _short_deadline_call(stack, load.projects[0])
     await asyncio.sleep(timing.outage)
     notes["client_errors_during_outage"] = sum(load.tally.errors.values()) - before
     await asyncio.to_thread(stack.postgres.resume)
@@ -754,10 +756,24 @@ async def postgres_restart(stack: Stack, load: Load, timing: Timing, notes: dict
     back = sum(load.tally.errors.values())
     await asyncio.sleep(timing.after)
     notes["client_errors_after_restart"] = sum(load.tally.errors.values()) - back
+    notes["short_deadline_call_during_outage"] = short
     notes["checks"] = {
         "no service restarted": pids == {n: p.pid for n, p in stack.processes.items()}
         and all(p.poll() is None for p in stack.processes.values()),
+        "a 2 s call during the outage got UNAVAILABLE": short == "UNAVAILABLE",
     }
+
+
+async def _short_deadline_call(stack: Stack, project: str) -> str:
+    try:
+        await task_service_pb2_grpc.TaskServiceStub(stack.channel("core")).ListTasks(
+            task_service_pb2.ListTasksRequest(parent=f"projects/{project}"),
+            metadata=stack.auth(),
+            timeout=2.0,
+        )
+    except grpc.aio.AioRpcError as error:
+        return error.code().name
+    return "OK"
 
 
 async def risk_sigkill(stack: Stack, load: Load, timing: Timing, notes: dict[str, Any]) -> None:
@@ -819,30 +835,58 @@ class HealthWatch:
             await asyncio.sleep(0.05)
 
 
+# A table the service's in-flight probe call reads first: locked, it holds the call open.
+HELD_BY = {
+    "core": "core.tasks",
+    "risk": "risk.tasks",
+    "planner": "planner.proposals",
+    "nlp": "nlp.notes",
+}
+
+
 def sigterm(name: str) -> Fault:
     async def fault(stack: Stack, load: Load, timing: Timing, notes: dict[str, Any]) -> None:
-        """SIGTERM under load with a slow call in flight; the service restarts after."""
+        """SIGTERM under load while a call is held in flight (its query waits on a table
+        lock); health must turn NOT_SERVING, then the call finish, then the process exit."""
+        table = HELD_BY[name]
         watch = HealthWatch(stack, name)
         await watch.serving()
-        inflight = asyncio.create_task(_slow_call(stack, load, name))
-        await asyncio.sleep(0.5)
-        stack.send(name, signal.SIGTERM)
+        async with await psycopg.AsyncConnection.connect(stack.database_url) as locker:
+            await locker.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            inflight = asyncio.create_task(_slow_call(stack, load, name))
+            held = await _eventually_waiting(stack.database_url, table.split(".")[1])
+            stack.send(name, signal.SIGTERM)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(watch.task), 10)
+            still_running = stack.processes[name].poll() is None
+            await asyncio.sleep(0.5)
+            await locker.rollback()
         code = await stack.wait_exit(name)
         result = await inflight
-        await asyncio.wait_for(watch.task, 5)
         notes["exit_code"] = code
         notes["health_seen"] = watch.statuses
         notes["inflight_call"] = result
         notes["checks"] = {
-            "exit code 0": code == 0,
-            "health NOT_SERVING before exit": "NOT_SERVING" in watch.statuses,
+            "call held in flight at SIGTERM": held,
+            "health NOT_SERVING while the call was in flight": "NOT_SERVING" in watch.statuses
+            and still_running,
             "in-flight call finished": result == "OK",
+            "exit code 0": code == 0,
         }
         await asyncio.sleep(timing.outage / 2)
         await stack.restart(name)
 
     fault.__name__ = f"sigterm_{name}"
     return fault
+
+
+async def _eventually_waiting(url: str, table: str, *, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if await _waiting_on_lock(url, table):
+            return True
+        await asyncio.sleep(0.02)
+    return False
 
 
 async def _slow_call(stack: Stack, load: Load, name: str) -> str:
@@ -852,7 +896,7 @@ async def _slow_call(stack: Stack, load: Load, name: str) -> str:
         if name == "planner":
             await planner_service_pb2_grpc.PlannerServiceStub(stack.channel(name)).ProposeSchedule(
                 planner_service_pb2.ProposeScheduleRequest(
-                    project=f"projects/{load.projects[0]}", time_limit_seconds=3.0
+                    project=f"projects/{load.projects[0]}", time_limit_seconds=1.0
                 ),
                 metadata=md,
                 timeout=30,
@@ -861,17 +905,15 @@ async def _slow_call(stack: Stack, load: Load, name: str) -> str:
             await nlp_service_pb2_grpc.NlpServiceStub(stack.channel(name)).ExtractActionItems(
                 nlp_service_pb2.ExtractActionItemsRequest(
                     project=f"projects/{load.projects[0]}",
-                    text="\n".join([NOTES] * 40),
+                    text=NOTES,
                     meeting_date="2031-03-03",
                 ),
                 metadata=md,
                 timeout=30,
             )
         elif name == "risk":
-            await risk_service_pb2_grpc.RiskServiceStub(stack.channel(name)).ForecastProject(
-                risk_service_pb2.ForecastProjectRequest(
-                    project=f"projects/{load.projects[0]}", samples=20_000
-                ),
+            await risk_service_pb2_grpc.RiskServiceStub(stack.channel(name)).ListTaskRisks(
+                risk_service_pb2.ListTaskRisksRequest(project=f"projects/{load.projects[0]}"),
                 metadata=md,
                 timeout=30,
             )
@@ -903,9 +945,12 @@ async def hung_downstream(stack: Stack, load: Load, timing: Timing, notes: dict[
     notes["writes_acknowledged_while_risk_hung"] = len(load.tally.acked) - acked_before
     notes["errors_while_risk_hung"] = dict(during)
     notes["planner_answered_without_risk"] = proposal is not None
-    # The load pauses, so that every query left waiting on the lock is the planner's.
+    # The load pauses and risk catches up (its deadline forecasts, which read core too, run
+    # 2 s after a project's last change), so every query left waiting on the lock is the
+    # planner's.
     load.paused.clear()
     try:
+        await settle(stack, load.projects, seconds=timing.settle)
         await asyncio.sleep(3.0)
         deadline = await deadline_reaches_downstream(stack, load.projects[0])
     finally:
@@ -927,6 +972,8 @@ async def deadline_reaches_downstream(stack: Stack, project: str) -> dict[str, A
     md = (*stack.auth(), ("x-request-id", uuid.uuid4().hex))
     async with await psycopg.AsyncConnection.connect(stack.database_url) as locker:
         await locker.execute("LOCK TABLE core.projects IN ACCESS EXCLUSIVE MODE")
+        await asyncio.sleep(0.3)
+        before = await _waiting_on_lock(stack.database_url, "projects")
         started = time.monotonic()
         call = asyncio.ensure_future(
             stub.ProposeSchedule(
@@ -939,7 +986,7 @@ async def deadline_reaches_downstream(stack: Stack, project: str) -> dict[str, A
         )
         waited = 0
         while not call.done():
-            waited = max(waited, await _waiting_on_lock(stack.database_url))
+            waited = max(waited, await _waiting_on_lock(stack.database_url, "projects"))
             await asyncio.sleep(0.05)
         code = "OK"
         try:
@@ -948,24 +995,26 @@ async def deadline_reaches_downstream(stack: Stack, project: str) -> dict[str, A
             code = error.code().name
         cancelled_after = None
         while time.monotonic() - started < 8.0:
-            if not await _waiting_on_lock(stack.database_url):
+            if not await _waiting_on_lock(stack.database_url, "projects"):
                 cancelled_after = time.monotonic() - started
                 break
             await asyncio.sleep(0.05)
         await locker.rollback()
     return {
         "client_code": code,
+        "other_queries_waiting": before,
         "downstream_queries_waiting": waited,
-        "downstream_cancelled": waited > 0 and cancelled_after is not None,
+        "downstream_cancelled": before == 0 and waited > 0 and cancelled_after is not None,
         "downstream_cancelled_after_s": round(cancelled_after or -1, 2),
     }
 
 
-async def _waiting_on_lock(url: str) -> int:
+async def _waiting_on_lock(url: str, table: str) -> int:
+    """Queries waiting for a lock whose text names `table`."""
     rows = await _rows(
         url,
         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE %s",
-        ("%projects%",),
+        (f"%{table}%",),
     )
     return int(rows[0][0])
 
