@@ -163,6 +163,9 @@ class Stack:
             except subprocess.TimeoutExpired:
                 process.kill()
         await asyncio.to_thread(self.nats.stop)
+        # halt() first: it signals the server instead of forking `pg_ctl` as another user.
+        with contextlib.suppress(RuntimeError, OSError):
+            await asyncio.to_thread(self.postgres.halt)
         await asyncio.to_thread(self.postgres.stop)
 
     async def wait_serving(self, name: str, *, seconds: float = 90.0) -> None:
@@ -227,10 +230,12 @@ class Ack:
 class Tally:
     acked: list[Ack] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
+    errors_by_method: Counter[str] = field(default_factory=Counter)
     calls: Counter[str] = field(default_factory=Counter)
 
     def error(self, method: str, code: grpc.StatusCode) -> None:
         self.errors[code.name] += 1
+        self.errors_by_method[f"{method} {code.name}"] += 1
         log.debug("%s: %s", method, code.name)
 
 
@@ -465,6 +470,7 @@ class Report:
     risk_events_lost: int = 0
     risk_events_published_twice: int = 0
     client_errors: dict[str, int] = field(default_factory=dict)
+    client_errors_by_method: dict[str, int] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=dict)
     server_tracebacks: dict[str, int] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)
@@ -705,6 +711,7 @@ async def verify(stack: Stack, load: Load, report: Report) -> Report:
     report.risk_events_lost = len(risk_outbox - set(risk_seen))
     report.risk_events_published_twice = sum(n - 1 for n in risk_seen.values() if n > 1)
     report.client_errors = dict(load.tally.errors)
+    report.client_errors_by_method = dict(load.tally.errors_by_method)
     report.calls = dict(load.tally.calls)
     report.server_tracebacks = stack.tracebacks()
     return report
@@ -783,7 +790,7 @@ async def risk_sigkill(stack: Stack, load: Load, timing: Timing, notes: dict[str
         js = nc.jetstream()
         # Hold risk still so a batch builds up, then kill it as soon as it is mid-batch.
         stack.send("risk", signal.SIGSTOP)
-        await asyncio.sleep(timing.outage / 2)
+        await asyncio.sleep(timing.outage)
         stack.send("risk", signal.SIGCONT)
         pending = 0
         deadline = time.monotonic() + 30
@@ -799,7 +806,6 @@ async def risk_sigkill(stack: Stack, load: Load, timing: Timing, notes: dict[str
         notes["checks"] = {"killed mid-batch": pending > 0}
     finally:
         await nc.close()
-    await asyncio.sleep(timing.outage / 2)
     await stack.restart("risk")
 
 
