@@ -4,8 +4,8 @@
 
 Starts embedded PostgreSQL and NATS in a temporary directory and core, planner, risk and nlp
 each in its own process (as `planops up` does). For each scenario a steady load of writes
-goes through core (creates, estimate updates, workflow moves, retrying UNAVAILABLE as a
-client may), with planner proposals and nlp extractions beside them; the fault is injected,
+goes through core (creates, estimate updates, workflow moves, retrying UNAVAILABLE and
+CANCELLED as a client may), with planner proposals and nlp extractions beside them; the fault is injected,
 the load goes on, and once the outboxes and risk's consumer have settled the truth is read
 back from PostgreSQL and JetStream (`tests/faults/chaos_lib.py`, which `tests/faults/` runs
 with smaller loads):
@@ -16,7 +16,8 @@ with smaller loads):
 - events applied twice: stream copies of one Nats-Msg-Id, plus estimate changes risk
   counted more often than core's events made them;
 - out of order: aggregates whose events left in another order than their versions;
-- client errors by code (UNAVAILABLE is allowed and retried; INTERNAL is a failure).
+- client errors by code, every failed attempt counted (UNAVAILABLE is allowed and retried;
+  INTERNAL is a failure).
 
 Scenarios: nats_restart, postgres_restart, risk_sigkill, sigterm_{core,risk,planner,nlp},
 hung_downstream. Target: 0 lost, 0 applied twice, 0 INTERNAL in every scenario. The

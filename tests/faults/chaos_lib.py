@@ -70,6 +70,9 @@ NOTES = (
     "Action: Ana reviews the budget before the 12th."
 )
 Metadata = tuple[tuple[str, str], ...]
+# What the load's client retries: the server is away, or it stopped before taking the call
+# (gRPC's server cancels calls it has not yet handed to a handler when it stops).
+RETRIED = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED)
 
 
 # ---------------------------------------------------------------------------------------
@@ -270,8 +273,8 @@ class Load:
         *,
         request_id: str | None = None,
     ) -> Any:
-        """`invoke(metadata=...)` with retries of UNAVAILABLE (the same request id each time,
-        as a client retrying an idempotent call would); None when the call finally failed."""
+        """`invoke(metadata=...)`, retried on `RETRIED` codes with the same request id (as a
+        client retrying an idempotent call would); None when the call finally failed."""
         deadline = time.monotonic() + self.settings.retry_for_seconds
         request_id = request_id or uuid.uuid4().hex
         md = (*self.stack.auth(), ("x-request-id", request_id))
@@ -283,7 +286,7 @@ class Load:
             except grpc.aio.AioRpcError as error:
                 code = error.code()
                 self.tally.error(method, code)
-                if code != grpc.StatusCode.UNAVAILABLE or time.monotonic() > deadline:
+                if code not in RETRIED or time.monotonic() > deadline:
                     if code == grpc.StatusCode.INTERNAL:
                         log.warning("%s INTERNAL: %s", method, error.details())
                     return None
