@@ -87,17 +87,31 @@ async def _nats_error(error: Exception) -> None:
     log.warning("NATS: %s", error or type(error).__name__)
 
 
+# An event that keeps failing is handed back at once this many times (a database restart),
+# then with a growing delay, so that one poison event cannot hold up every later one.
+PROMPT_REDELIVERIES = 3
+
+
+def redelivery_delay(deliveries: int, *, longest: float = 60.0) -> float:
+    """Seconds before an event that failed on its `deliveries`-th delivery comes back."""
+    if deliveries <= PROMPT_REDELIVERIES:
+        return 0.0
+    return float(min(longest, 2 ** (deliveries - PROMPT_REDELIVERIES)))
+
+
 async def handle_batch(
     messages: Sequence[Msg], handle: Callable[[bytes], Awaitable[object]]
 ) -> None:
     """Handle and acknowledge each message in turn; when one fails, hand it and the rest of
-    the batch straight back (NAK), so they are redelivered before newer events rather than
-    after the ack wait, behind later versions of the same tasks."""
+    the batch back (NAK), so they are redelivered before newer events rather than after the
+    ack wait, behind later versions of the same tasks."""
     for index, message in enumerate(messages):
         try:
             await handle(message.data)
         except BaseException:
-            for rest in messages[index:]:
+            with contextlib.suppress(Exception):
+                await message.nak(delay=redelivery_delay(message.metadata.num_delivered) or None)
+            for rest in messages[index + 1 :]:
                 with contextlib.suppress(Exception):
                     await rest.nak()
             raise

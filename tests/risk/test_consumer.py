@@ -16,7 +16,12 @@ from planops.core.v1 import events_pb2
 
 from services.common.db import connection
 from services.common.errors import Unavailable
-from services.risk.consumer import ConsumerSettings, HistoryConsumer, handle_batch
+from services.risk.consumer import (
+    ConsumerSettings,
+    HistoryConsumer,
+    handle_batch,
+    redelivery_delay,
+)
 from tests.core.helpers import Client
 from tests.risk.conftest import Stack, eventually
 
@@ -203,3 +208,10 @@ async def test_an_event_and_the_scores_it_causes_commit_together(stack: Stack) -
     assert [r["estimate_changes"] for r in tasks if r["task"] == task.name] == [1]
     assert task.name in {r["task"] for r in scores}
     assert not await consumer.handle(event.SerializeToString())
+
+
+def test_an_event_that_keeps_failing_comes_back_later_and_later() -> None:
+    delays = [redelivery_delay(n) for n in range(1, 10)]
+    assert delays[:3] == [0.0, 0.0, 0.0]
+    assert delays[3:] == sorted(delays[3:]) and delays[3] > 0
+    assert max(delays) == 60.0
