@@ -2,13 +2,14 @@
 
 A `Stack` runs embedded PostgreSQL and NATS and the four services as subprocesses, started
 the way `planops up` starts them. A `Load` drives steady writes through core (creates,
-estimate updates, workflow moves) plus planner and nlp calls, retrying `UNAVAILABLE` as a
-client may, and keeps every write core acknowledged and every error code it saw. A scenario
-breaks one thing under that load, repairs it, and `verify` then reads the truth from
-PostgreSQL and JetStream: every acknowledged write in core's audit log, every committed
-event in the stream once (by `Nats-Msg-Id`) and in per-aggregate order, every event applied
-by risk exactly once in effect (its processed-event ids, the version it holds, and its count
-of estimate changes against the events that changed the estimate).
+estimate updates, workflow moves) plus planner and nlp calls, retrying `UNAVAILABLE` and
+`CANCELLED` as a client may, and keeps every write core acknowledged and every error code
+it saw. A scenario breaks one thing under that load, repairs it, and `verify` then reads
+the truth from PostgreSQL and JetStream: every acknowledged write in core's audit log, every
+committed event in the stream once (by `Nats-Msg-Id`) and in per-aggregate order, every
+event applied by risk exactly once in effect (its processed-event ids, the version it
+holds, its count of estimate changes against the events that changed the estimate, and a
+score newer than the event), and risk's own events in its stream once.
 """
 
 from __future__ import annotations
