@@ -100,6 +100,12 @@ async def test_two_consumers_on_one_durable_share_the_events(stack: Stack) -> No
     running = asyncio.create_task(second.run())
     try:
         await asyncio.wait_for(second.ready.wait(), 20)
+
+        async def idle() -> bool:
+            # No event half-handled (received, not yet committed) when the bases are taken.
+            return first.received == first.applied and second.received == second.applied
+
+        await eventually(idle)
         base_received = first.received
         base_processed = await processed(stack)
         core = Client(stack.core)
