@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -61,6 +62,15 @@ class ConsumerSettings:
     rules: tuple[alerts.AlertRule, ...] = alerts.DEFAULT_RULES
     # Changes to a project within this many seconds share one deadline forecast.
     deadline_check_delay_seconds: float = 2.0
+    # A task event that arrives before an earlier version of its task (still unacknowledged
+    # at a replica that died) is handed back this often, for up to the ack wait and a bit,
+    # so the earlier one is applied first; after that it is applied anyway.
+    gap_retry_seconds: float = 1.0
+
+    @property
+    def gap_patience(self) -> int:
+        """Deliveries of an event that wait for an earlier version before it is applied."""
+        return math.ceil((self.ack_wait_seconds + 5.0) / self.gap_retry_seconds)
 
 
 def categories_of(project: project_pb2.Project) -> dict[str, str]:
@@ -99,15 +109,31 @@ def redelivery_delay(deliveries: int, *, longest: float = 60.0) -> float:
     return float(min(longest, 2 ** (deliveries - PROMPT_REDELIVERIES)))
 
 
+class OutOfOrder(Exception):
+    """A task event arrived before an earlier version of its task was applied."""
+
+    def __init__(self, retry_seconds: float) -> None:
+        super().__init__("an earlier version of the task has not been applied yet")
+        self.retry_seconds = retry_seconds
+
+
 async def handle_batch(
-    messages: Sequence[Msg], handle: Callable[[bytes], Awaitable[object]]
+    messages: Sequence[Msg], handle: Callable[[bytes, int], Awaitable[object]]
 ) -> None:
-    """Handle and acknowledge each message in turn; when one fails, hand it and the rest of
-    the batch back (NAK), so they are redelivered before newer events rather than after the
-    ack wait, behind later versions of the same tasks."""
+    """Handle and acknowledge each message in turn (`handle(data, deliveries)`).
+
+    An event that came ahead of an earlier version is handed back (NAK) to come again
+    shortly. When one fails, it and the rest of the batch are handed back, so they are
+    redelivered before newer events rather than after the ack wait, behind later versions
+    of the same tasks.
+    """
     for index, message in enumerate(messages):
         try:
-            await handle(message.data)
+            await handle(message.data, message.metadata.num_delivered)
+        except OutOfOrder as early:
+            with contextlib.suppress(Exception):
+                await message.nak(delay=early.retry_seconds)
+            continue
         except BaseException:
             with contextlib.suppress(Exception):
                 await message.nak(delay=redelivery_delay(message.metadata.num_delivered) or None)
@@ -191,17 +217,26 @@ class HistoryConsumer:
                     await sub.unsubscribe()
                 await nc.drain()
 
-    async def handle(self, data: bytes) -> bool:
-        """Apply one event; False when its id was seen before or it changed nothing."""
+    async def handle(self, data: bytes, deliveries: int = 0) -> bool:
+        """Apply one event; False when its id was seen before or it changed nothing.
+
+        `deliveries` is how often JetStream has delivered it; while it is within the
+        settings' patience, a task event ahead of an earlier version raises `OutOfOrder`.
+        """
         event = events_pb2.ChangeEvent.FromString(data)
         self.received += 1
-        async with transaction(self.pool) as conn:
-            if not await store.claim_event(conn, event_id=event.id, event_type=event.type):
-                return False
-            affected = await self.apply(conn, event)
-            # The scores commit with the event they follow from: a redelivery is skipped, so
-            # scores written after the claim would be lost to a crash in between.
-            risks, titles = await self._store_scores(conn, affected, cause=event.id)
+        in_order = 0 < deliveries <= self.settings.gap_patience
+        try:
+            async with transaction(self.pool) as conn:
+                if not await store.claim_event(conn, event_id=event.id, event_type=event.type):
+                    return False
+                affected = await self.apply(conn, event, in_order=in_order)
+                # The scores commit with the event they follow from: a redelivery is
+                # skipped, so scores written after the claim would be lost to a crash.
+                risks, titles = await self._store_scores(conn, affected, cause=event.id)
+        except OutOfOrder:
+            self.received -= 1  # it comes again, and counts then
+            raise
         self.applied += 1
         if affected:
             await self._raise_alerts(_observations(risks), titles=titles, cause=event.id)
@@ -245,7 +280,9 @@ class HistoryConsumer:
             cause=cause,
         )
 
-    async def apply(self, conn: Connection, event: events_pb2.ChangeEvent) -> list[str]:
+    async def apply(
+        self, conn: Connection, event: events_pb2.ChangeEvent, *, in_order: bool = False
+    ) -> list[str]:
         """Update the tables; the tasks whose risk may have changed."""
         kind = event.WhichOneof("resource")
         if kind == "project_resource":
@@ -262,7 +299,7 @@ class HistoryConsumer:
             )
             return []
         if kind == "task":
-            return await self._apply_task(conn, event)
+            return await self._apply_task(conn, event, in_order=in_order)
         if kind == "dependency":
             d = event.dependency
             written = await store.put_dependency(
@@ -278,11 +315,17 @@ class HistoryConsumer:
             return [d.successor] if written else []
         return []
 
-    async def _apply_task(self, conn: Connection, event: events_pb2.ChangeEvent) -> list[str]:
+    async def _apply_task(
+        self, conn: Connection, event: events_pb2.ChangeEvent, *, in_order: bool
+    ) -> list[str]:
         task = event.task
         held = await store.task_for_update(conn, task.name)
         if held is not None and held[1] >= event.aggregate_version:
             return []
+        # core numbers a task's events 1, 2, 3, ...: a gap is an event still on its way
+        # (the task's creation too, when nothing of it is held yet).
+        if in_order and event.aggregate_version > (held[1] if held else 0) + 1:
+            raise OutOfOrder(self.settings.gap_retry_seconds)
         previous = held[0] if held else None
         project = task.name.split("/")[1]
         cats = await store.categories(conn, project)

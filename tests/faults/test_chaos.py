@@ -10,6 +10,8 @@ service exited, and the call in flight finished).
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -34,10 +36,14 @@ TIMING = Timing(warmup=1.0, outage=1.5, after=1.0, settle=60.0)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
-    home: Path = tmp_path_factory.mktemp("chaos")
-    async with running_stack(home, ack_wait_seconds=3.0) as running:
-        yield running
+async def stack() -> AsyncIterator[Stack]:
+    # Not under pytest's basetemp: concurrent pytest runs prune each other's old basetemps.
+    home = Path(tempfile.mkdtemp(prefix="planops-chaos-"))
+    try:
+        async with running_stack(home, ack_wait_seconds=3.0) as running:
+            yield running
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.mark.parametrize("scenario", [s for s in SCENARIOS if s != "baseline"])

@@ -19,6 +19,7 @@ from services.common.errors import Unavailable
 from services.risk.consumer import (
     ConsumerSettings,
     HistoryConsumer,
+    OutOfOrder,
     handle_batch,
     redelivery_delay,
 )
@@ -148,7 +149,7 @@ async def test_a_failed_event_and_the_rest_of_its_batch_come_back_before_newer_e
         )
         handled: list[bytes] = []
 
-        async def handle(data: bytes) -> None:
+        async def handle(data: bytes, deliveries: int) -> None:
             if data == b"2":
                 raise Unavailable("the database went away")
             handled.append(data)
@@ -221,3 +222,53 @@ def test_an_event_that_keeps_failing_comes_back_later_and_later() -> None:
     assert delays[:3] == [0.0, 0.0, 0.0]
     assert delays[3:] == sorted(delays[3:]) and delays[3] > 0
     assert max(delays) == 60.0
+
+
+async def test_a_task_event_ahead_of_an_earlier_version_waits_for_it(stack: Stack) -> None:
+    core = Client(stack.core)
+    await core.create_project("ahead", time_zone="UTC")
+    task = await core.create_task("ahead", "counted", estimate_hours=8)
+
+    async def held() -> bool:
+        return len([r for r in (await snapshot(stack))[0] if r["project"] == "ahead"]) == 1
+
+    await eventually(held)
+    consumer = stack.risk.consumer
+    time = timestamp_pb2.Timestamp()
+    time.GetCurrentTime()
+
+    def estimate_changed(version: int, hours: float) -> bytes:
+        task.estimate_hours = hours
+        return events_pb2.ChangeEvent(
+            id=f"ahead-{task.name}-{version}",
+            type="task.updated",
+            aggregate=task.name,
+            aggregate_version=version,
+            time=time,
+            project="projects/ahead",
+            task=task,
+            changed_fields=["estimate_hours"],
+        ).SerializeToString()
+
+    second, third = estimate_changed(2, 12), estimate_changed(3, 16)
+    # The third version, delivered first (the second is still with a replica that died).
+    with pytest.raises(OutOfOrder):
+        await consumer.handle(third, 1)
+    assert await consumer.handle(second, 1)
+    assert await consumer.handle(third, 2)
+    tasks, seen, _, _ = await snapshot(stack)
+    [row] = [r for r in tasks if r["task"] == task.name]
+    assert (row["version"], row["estimate_changes"], row["estimate_hours"]) == (3, 2, 16)
+    assert {f"ahead-{task.name}-2", f"ahead-{task.name}-3"} <= {r["event_id"] for r in seen}
+
+    # An update of a task whose creation has not arrived waits for it too.
+    task.name = task.name.rsplit("/", 1)[0] + "/999999"
+    with pytest.raises(OutOfOrder):
+        await consumer.handle(estimate_changed(2, 20), 1)
+    # Past the patience (the creation is lost for good), it is applied as it is.
+    assert await consumer.handle(estimate_changed(2, 20), consumer.settings.gap_patience + 1)
+
+
+def test_an_event_waits_for_an_earlier_version_no_longer_than_the_ack_wait() -> None:
+    settings = ConsumerSettings(ack_wait_seconds=60, gap_retry_seconds=1)
+    assert settings.gap_patience * settings.gap_retry_seconds >= 60
