@@ -76,10 +76,11 @@ class EmbeddedPostgres:
         info = PostmasterInfo.read_from_pgdata(self._server.pgdata)
         if info is None or not info.is_running():
             return
+        postmaster: Any = info.process
         # A signal, not `pg_ctl stop`: pgserver runs pg_ctl as another user, which forks with
         # setuid, and that fork can crash in a process whose gRPC threads are running.
-        info.process.send_signal(signal.SIGINT)
-        info.process.wait(30)
+        postmaster.send_signal(signal.SIGINT)
+        postmaster.wait(30)
 
     def resume(self) -> str:
         """Start the server again after `halt()`; the URL does not change."""
