@@ -17,7 +17,7 @@ from planops.core.v1 import (
     task_service_pb2_grpc,
 )
 
-from services.common import tracing
+from services.common import deadline, tracing
 from services.common.auth import Principal
 from services.common.errors import (
     FieldViolation,
@@ -89,7 +89,7 @@ class CoreClient:
 
     channel: grpc.aio.Channel
     key: str
-    timeout: float = 10.0
+    default_timeout: float = 10.0
     projects: project_service_pb2_grpc.ProjectServiceStub = field(init=False)
     people: person_service_pb2_grpc.PersonServiceStub = field(init=False)
     tasks: task_service_pb2_grpc.TaskServiceStub = field(init=False)
@@ -100,6 +100,12 @@ class CoreClient:
         self.people = person_service_pb2_grpc.PersonServiceStub(self.channel)
         self.tasks = task_service_pb2_grpc.TaskServiceStub(self.channel)
         self.keys = api_key_service_pb2_grpc.ApiKeyServiceStub(self.channel)
+
+    @property
+    def timeout(self) -> float:
+        """The timeout for a call to core: the default, or what is left of the deadline of
+        the call being served."""
+        return deadline.remaining(self.default_timeout)
 
     def metadata(self, **headers: str) -> tuple[tuple[str, str], ...]:
         return metadata_for(self.key, **headers)
@@ -156,7 +162,9 @@ class CoreAuthenticator:
             return hit[1]
         try:
             reply = await self.stub.GetCaller(
-                api_key_service_pb2.GetCallerRequest(), metadata=metadata_for(token), timeout=5
+                api_key_service_pb2.GetCallerRequest(),
+                metadata=metadata_for(token),
+                timeout=deadline.remaining(5.0),
             )
         except grpc.RpcError as error:
             self._cache.pop(token, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from services.common import deadline
 from services.common.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -44,13 +46,18 @@ def pool_for(
 async def connection(pool: AsyncConnectionPool[Connection]) -> AsyncIterator[Connection]:
     """An autocommit connection; a lost database becomes `Unavailable`, which clients may retry."""
     try:
-        async with pool.connection() as conn:
+        async with pool.connection(timeout=deadline.remaining(pool.timeout)) as conn:
             yield conn
     except PoolTimeout as error:
         raise Unavailable(
             "the database is busy or unreachable; retry", reason="DATABASE_UNAVAILABLE"
         ) from error
     except psycopg.OperationalError as error:
+        # The database may have restarted: every idle connection is then dead too. Test
+        # them now, so that the next calls wait for fresh connections instead of each
+        # failing on one of the dead ones.
+        with contextlib.suppress(Exception):
+            await pool.check()
         raise Unavailable(
             f"database error: {error}".strip(), reason="DATABASE_UNAVAILABLE"
         ) from error

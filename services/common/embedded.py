@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -67,6 +68,47 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+
+    def halt(self) -> None:
+        """Stop the server as an outage would (fast shutdown ends every session) and keep
+        the data directory, so `resume()` brings it back at the same address."""
+        from pgserver.utils import PostmasterInfo
+
+        if self._server is None:
+            raise RuntimeError("PostgreSQL is not started")
+        info = PostmasterInfo.read_from_pgdata(self._server.pgdata)
+        if info is None or not info.is_running():
+            return
+        postmaster: Any = info.process
+        # A signal, not `pg_ctl stop`: pgserver runs pg_ctl as another user, which forks with
+        # setuid, and that fork can crash in a process whose gRPC threads are running.
+        postmaster.send_signal(signal.SIGINT)
+        postmaster.wait(30)
+
+    def resume(self) -> str:
+        """Start the server again after `halt()`; the URL does not change."""
+        from pgserver.utils import PostmasterInfo
+
+        if self._server is None:
+            raise RuntimeError("PostgreSQL is not started")
+        # In a fresh interpreter, for the same reason as in `halt()`; this handle stays the
+        # one that stops the server at the end.
+        started = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys, pgserver; pgserver.get_server(sys.argv[1], cleanup_mode=None)",
+                str(self._server.pgdata),
+            ],
+            capture_output=True,
+            timeout=60,
+        )
+        if started.returncode != 0:
+            raise RuntimeError(
+                "PostgreSQL did not start again: " + started.stderr.decode(errors="replace")[-2000:]
+            )
+        self._server._postmaster_info = PostmasterInfo.read_from_pgdata(self._server.pgdata)
+        return self.url
 
 
 def _forget_dead_handles(path: Path) -> None:

@@ -18,7 +18,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 
-from services.common import metrics, tracing
+from services.common import deadline, metrics, tracing
 from services.common.auth import Principal, bearer_token, metadata_var, method_var, principal_var
 from services.common.config import ConfigError, Env
 from services.common.errors import (
@@ -149,6 +149,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
 
         async def call(request: Any, context: Context) -> Any:
             request_id_var.set(request_id_of(metadata))
+            deadline.set_from_remaining(context.time_remaining())
             method_var.set(method)
             metadata_var.set(
                 {

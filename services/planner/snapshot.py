@@ -27,6 +27,7 @@ from planops.core.v1 import (
 )
 from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 
+from services.common import deadline
 from services.common.core_client import CoreClient, translate
 from services.common.errors import FieldViolation, InvalidArgument
 from services.core.calendar import calendar_of
@@ -507,7 +508,7 @@ async def _risk_delays(
         reply = await stub.ListTaskRisks(
             risk_service_pb2.ListTaskRisksRequest(project=project, page_size=5000),
             metadata=core.metadata(),
-            timeout=RISK_TIMEOUT_S,
+            timeout=deadline.remaining(RISK_TIMEOUT_S),
         )
     except grpc.RpcError as error:
         log.warning("risk service unavailable for %s: %s", project, error)

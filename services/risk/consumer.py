@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 
 import grpc
 import nats
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
@@ -33,10 +35,9 @@ from planops.risk.v1 import risk_pb2
 from services.common import metrics
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
-from services.common.errors import FailedPrecondition
+from services.common.errors import FailedPrecondition, Unavailable
 from services.common.logs import request_id_var
 from services.common.messaging import connect
-from services.common.outbox import REQUEST_ID_HEADER
 from services.common.streams import ensure_stream
 from services.risk import alerts, convert, store
 from services.risk.timeline import Change
@@ -66,6 +67,15 @@ class ConsumerSettings:
     deadline_check_delay_seconds: float = 2.0
     # Replicas of PLANOPS_RISK when this consumer creates it (PLANOPS_STREAM_REPLICAS).
     stream_replicas: int = 1
+    # A task event that arrives before an earlier version of its task (still unacknowledged
+    # at a replica that died) is handed back this often, for up to the ack wait and a bit,
+    # so the earlier one is applied first; after that it is applied anyway.
+    gap_retry_seconds: float = 1.0
+
+    @property
+    def gap_patience(self) -> int:
+        """Deliveries of an event that wait for an earlier version before it is applied."""
+        return math.ceil((self.ack_wait_seconds + 5.0) / self.gap_retry_seconds)
 
 
 def categories_of(project: project_pb2.Project) -> dict[str, str]:
@@ -81,6 +91,57 @@ def version_of(etag: str) -> int:
 
 async def ensure_risk_stream(js: JetStreamContext, *, replicas: int = 1) -> None:
     await ensure_stream(js, name=RISK_STREAM, subjects=RISK_SUBJECTS, replicas=replicas)
+
+
+def _observations(risks: Sequence[risk_pb2.TaskRisk]) -> list[alerts.Observation]:
+    return [alerts.Observation("task_late_risk_high", r.task, r.probability_late) for r in risks]
+
+
+# An event that keeps failing is handed back at once this many times (a database restart),
+# then with a growing delay, so that one poison event cannot hold up every later one.
+PROMPT_REDELIVERIES = 3
+
+
+def redelivery_delay(deliveries: int, *, longest: float = 60.0) -> float:
+    """Seconds before an event that failed on its `deliveries`-th delivery comes back."""
+    if deliveries <= PROMPT_REDELIVERIES:
+        return 0.0
+    return float(min(longest, 2 ** (deliveries - PROMPT_REDELIVERIES)))
+
+
+class OutOfOrder(Exception):
+    """A task event arrived before an earlier version of its task was applied."""
+
+    def __init__(self, retry_seconds: float) -> None:
+        super().__init__("an earlier version of the task has not been applied yet")
+        self.retry_seconds = retry_seconds
+
+
+async def handle_batch(
+    messages: Sequence[Msg], handle: Callable[[bytes, int], Awaitable[object]]
+) -> None:
+    """Handle and acknowledge each message in turn (`handle(data, deliveries)`).
+
+    An event that came ahead of an earlier version is handed back (NAK) to come again
+    shortly. When one fails, it and the rest of the batch are handed back, so they are
+    redelivered before newer events rather than after the ack wait, behind later versions
+    of the same tasks.
+    """
+    for index, message in enumerate(messages):
+        try:
+            await handle(message.data, message.metadata.num_delivered)
+        except OutOfOrder as early:
+            with contextlib.suppress(Exception):
+                await message.nak(delay=early.retry_seconds)
+            continue
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await message.nak(delay=redelivery_delay(message.metadata.num_delivered) or None)
+            for rest in messages[index + 1 :]:
+                with contextlib.suppress(Exception):
+                    await rest.nak()
+            raise
+        await message.ack()
 
 
 @dataclass
@@ -105,7 +166,13 @@ class HistoryConsumer:
         while not self._stopping.is_set():
             try:
                 await self._run_once()
-            except (OSError, TimeoutError, nats.errors.Error, grpc.RpcError) as error:
+            except (
+                OSError,
+                TimeoutError,
+                nats.errors.Error,
+                grpc.RpcError,
+                Unavailable,
+            ) as error:
                 log.warning("risk consumer interrupted (%s); retrying", error)
             except Exception:
                 log.exception("risk consumer failed; retrying")
@@ -149,9 +216,7 @@ class HistoryConsumer:
                 for message in messages:
                     if message.metadata.num_delivered and message.metadata.num_delivered > 1:
                         metrics.CONSUMER_REDELIVERIES.labels(self.settings.durable).inc()
-                    headers = message.headers or {}
-                    await self.handle(message.data, request_id=headers.get(REQUEST_ID_HEADER, ""))
-                    await message.ack()
+                await handle_batch(messages, self.handle)
         finally:
             # A pull subscription with a fetch outstanding keeps drain() waiting for its
             # timeout; unsubscribe first (unacknowledged messages are simply redelivered).
@@ -160,27 +225,37 @@ class HistoryConsumer:
                     await sub.unsubscribe()
                 await nc.drain()
 
-    async def handle(self, data: bytes, *, request_id: str = "") -> bool:
+    async def handle(self, data: bytes, deliveries: int = 0) -> bool:
         """Apply one event; False when its id was seen before or it changed nothing.
 
-        Log lines meanwhile carry the id of the request that caused the event (the message's
-        header, else the event's own field)."""
+        `deliveries` is how often JetStream has delivered it; while it is within the
+        settings' patience, a task event ahead of an earlier version raises `OutOfOrder`.
+        Log lines meanwhile carry the id of the request that caused the event.
+        """
         event = events_pb2.ChangeEvent.FromString(data)
-        token = request_id_var.set(request_id or event.request_id)
+        token = request_id_var.set(event.request_id)
         try:
-            return await self._handle(event)
+            return await self._handle(event, deliveries)
         finally:
             request_id_var.reset(token)
 
-    async def _handle(self, event: events_pb2.ChangeEvent) -> bool:
+    async def _handle(self, event: events_pb2.ChangeEvent, deliveries: int) -> bool:
         self.received += 1
         durable = self.settings.durable
-        async with transaction(self.pool) as conn:
-            if not await store.claim_event(conn, event_id=event.id, event_type=event.type):
-                metrics.CONSUMER_EVENTS.labels(durable, "duplicate").inc()
-                log.debug("event %s (%s) seen before; skipped", event.id, event.type)
-                return False
-            affected = await self.apply(conn, event)
+        in_order = 0 < deliveries <= self.settings.gap_patience
+        try:
+            async with transaction(self.pool) as conn:
+                if not await store.claim_event(conn, event_id=event.id, event_type=event.type):
+                    metrics.CONSUMER_EVENTS.labels(durable, "duplicate").inc()
+                    log.debug("event %s (%s) seen before; skipped", event.id, event.type)
+                    return False
+                affected = await self.apply(conn, event, in_order=in_order)
+                # The scores commit with the event they follow from: a redelivery is
+                # skipped, so scores written after the claim would be lost to a crash.
+                risks, titles = await self._store_scores(conn, affected, cause=event.id)
+        except OutOfOrder:
+            self.received -= 1  # it comes again, and counts then
+            raise
         self.applied += 1
         metrics.CONSUMER_EVENTS.labels(durable, "applied").inc()
         if event.HasField("time"):
@@ -199,7 +274,7 @@ class HistoryConsumer:
             # A moved deadline (or calendar) changes the forecast without any task changing.
             self._check_deadline_soon(event.aggregate.removeprefix("projects/"), cause=event.id)
         if affected:
-            await self.rescore(affected, cause=event.id)
+            await self._raise_alerts(_observations(risks), titles=titles, cause=event.id)
             for project in {task.split("/")[1] for task in affected}:
                 self._check_deadline_soon(project, cause=event.id)
         return True
@@ -219,6 +294,9 @@ class HistoryConsumer:
             forecast = await self.forecast(project)
         except FailedPrecondition:
             return  # nothing open to forecast
+        except Unavailable as error:
+            log.warning("deadline forecast of projects/%s skipped: %s", project, error.message)
+            return
         except Exception:
             log.exception("deadline forecast of projects/%s failed", project)
             return
@@ -237,7 +315,9 @@ class HistoryConsumer:
             cause=cause,
         )
 
-    async def apply(self, conn: Connection, event: events_pb2.ChangeEvent) -> list[str]:
+    async def apply(
+        self, conn: Connection, event: events_pb2.ChangeEvent, *, in_order: bool = False
+    ) -> list[str]:
         """Update the tables; the tasks whose risk may have changed."""
         kind = event.WhichOneof("resource")
         if kind == "project_resource":
@@ -255,7 +335,7 @@ class HistoryConsumer:
             )
             return []
         if kind == "task":
-            return await self._apply_task(conn, event)
+            return await self._apply_task(conn, event, in_order=in_order)
         if kind == "dependency":
             d = event.dependency
             written = await store.put_dependency(
@@ -271,7 +351,9 @@ class HistoryConsumer:
             return [d.successor] if written else []
         return []
 
-    async def _apply_task(self, conn: Connection, event: events_pb2.ChangeEvent) -> list[str]:
+    async def _apply_task(
+        self, conn: Connection, event: events_pb2.ChangeEvent, *, in_order: bool
+    ) -> list[str]:
         task = event.task
         # The move is logged by its own name, whatever order events arrive in: the timeline
         # is replayed by time, so even an event older than the row held adds its move.
@@ -285,6 +367,10 @@ class HistoryConsumer:
         held = await store.task_for_update(conn, task.name)
         if held is not None and held[1] >= event.aggregate_version:
             return []
+        # core numbers a task's events 1, 2, 3, ...: a gap is an event still on its way
+        # (the task's creation too, when nothing of it is held yet).
+        if in_order and event.aggregate_version > (held[1] if held else 0) + 1:
+            raise OutOfOrder(self.settings.gap_retry_seconds)
         previous = held[0] if held else None
         project = task.name.split("/")[1]
         cats = await store.categories(conn, project)
@@ -327,52 +413,56 @@ class HistoryConsumer:
 
     async def rescore(self, tasks: Sequence[str], *, cause: str) -> list[risk_pb2.TaskRisk]:
         """Score the open ones of `tasks`, store the scores, raise alerts, publish."""
+        async with transaction(self.pool) as conn:
+            risks, titles = await self._store_scores(conn, tasks, cause=cause)
+        await self._raise_alerts(_observations(risks), titles=titles, cause=cause)
+        return risks
+
+    async def _store_scores(
+        self, conn: Connection, tasks: Sequence[str], *, cause: str
+    ) -> tuple[list[risk_pb2.TaskRisk], dict[str, str]]:
+        """Score the open ones of `tasks` and store the scores and their events in `conn`'s
+        transaction; the scores and the tasks' titles."""
+        if not tasks:
+            return [], {}
         now = datetime.now(UTC)
-        async with connection(self.pool) as conn:
-            targets = await store.rows(
-                conn,
-                "task = ANY(%s) AND NOT imported AND category IN ('planned', 'active', 'blocked')",
-                (list(tasks),),
-            )
-            predictions, cals = await self.scorer.score_on_calendars(conn, targets, now=now)
+        targets = await store.rows(
+            conn,
+            "task = ANY(%s) AND NOT imported AND category IN ('planned', 'active', 'blocked')",
+            (list(tasks),),
+        )
+        predictions, cals = await self.scorer.score_on_calendars(conn, targets, now=now)
         risks = [
             convert.task_risk(
                 row, p, today=now.date(), cal=convert.calendar_for(cals, row.project), scored=now
             )
             for row, p in zip(targets, predictions, strict=True)
         ]
-        titles = {r.task: r.title for r in targets}
-        async with transaction(self.pool) as conn:
-            before = await store.held_scores(conn, [r.task for r in risks])
-            for risk in risks:
-                await store.put_score(
-                    conn,
-                    task=risk.task,
-                    project=risk.task.split("/")[1],
-                    probability=risk.probability_late,
-                    risk=risk.SerializeToString(),
+        before = await store.held_scores(conn, [r.task for r in risks])
+        for risk in risks:
+            await store.put_score(
+                conn,
+                task=risk.task,
+                project=risk.task.split("/")[1],
+                probability=risk.probability_late,
+                risk=risk.SerializeToString(),
+            )
+            old = before.get(risk.task, -1.0)
+            if old < 0 or abs(old - risk.probability_late) >= MIN_CHANGE:
+                event = risk_events_pb2.TaskRiskChanged(
+                    id=str(uuid.uuid5(EVENT_NAMESPACE, f"{cause}:{risk.task}")),
+                    cause_event_id=cause,
+                    risk=risk,
+                    previous_probability_late=old,
                 )
-                old = before.get(risk.task, -1.0)
-                if old < 0 or abs(old - risk.probability_late) >= MIN_CHANGE:
-                    event = risk_events_pb2.TaskRiskChanged(
-                        id=str(uuid.uuid5(EVENT_NAMESPACE, f"{cause}:{risk.task}")),
-                        cause_event_id=cause,
-                        risk=risk,
-                        previous_probability_late=old,
-                    )
-                    await store.enqueue(
-                        conn,
-                        event_id=event.id,
-                        subject=TASK_RISK_CHANGED,
-                        aggregate=risk.task,
-                        payload=event.SerializeToString(),
-                    )
-        await self._raise_alerts(
-            [alerts.Observation("task_late_risk_high", r.task, r.probability_late) for r in risks],
-            titles=titles,
-            cause=cause,
-        )
-        return risks
+                await store.enqueue(
+                    conn,
+                    event_id=event.id,
+                    subject=TASK_RISK_CHANGED,
+                    aggregate=risk.task,
+                    payload=event.SerializeToString(),
+                )
+        return risks, {r.task: r.title for r in targets}
 
     async def _raise_alerts(
         self, observations: list[alerts.Observation], *, titles: Mapping[str, str], cause: str

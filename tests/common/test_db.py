@@ -5,7 +5,7 @@ import asyncio
 import psycopg
 import pytest
 
-from services.common.db import migrate, pool_for, transaction
+from services.common.db import connection, migrate, pool_for, transaction
 from services.common.errors import Unavailable
 from services.core import migrations
 
@@ -30,3 +30,24 @@ async def test_a_lost_database_is_unavailable_not_internal() -> None:
         with pytest.raises(Unavailable):
             async with transaction(pool) as conn:
                 await conn.execute("SELECT 1")
+
+
+async def test_after_the_database_dropped_every_connection_one_call_fails_not_each(
+    database_url: str,
+) -> None:
+    async with pool_for(database_url, schema="core", min_size=4, max_size=4) as pool:
+        await pool.wait()
+        with psycopg.connect(database_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        outcomes = []
+        for _ in range(4):
+            try:
+                async with connection(pool) as conn:
+                    await conn.execute("SELECT 1")
+                outcomes.append("ok")
+            except Unavailable:
+                outcomes.append("unavailable")
+        assert outcomes == ["unavailable", "ok", "ok", "ok"]
