@@ -15,7 +15,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from services.common import deadline
-from services.common.errors import Unavailable
+from services.common.errors import Aborted, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,17 @@ async def connection(pool: AsyncConnectionPool[Connection]) -> AsyncIterator[Con
     except PoolTimeout as error:
         raise Unavailable(
             "the database is busy or unreachable; retry", reason="DATABASE_UNAVAILABLE"
+        ) from error
+    except (
+        psycopg.errors.TransactionRollback,
+        psycopg.errors.DeadlockDetected,
+        psycopg.errors.SerializationFailure,
+    ) as error:
+        # A deadlock or a serialization failure: nothing was written, and the same call
+        # again will most likely succeed. The database itself is fine.
+        raise Aborted(
+            f"the change collided with another one and was rolled back; retry ({error.sqlstate})",
+            reason="TRANSACTION_CONFLICT",
         ) from error
     except psycopg.OperationalError as error:
         # The database may have restarted: every idle connection is then dead too. Test

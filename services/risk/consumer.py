@@ -245,6 +245,7 @@ class HistoryConsumer:
         in_order = 0 < deliveries <= self.settings.gap_patience
         try:
             async with transaction(self.pool) as conn:
+                await store.lock_history(conn)
                 if not await store.claim_event(conn, event_id=event.id, event_type=event.type):
                     metrics.CONSUMER_EVENTS.labels(durable, "duplicate").inc()
                     log.debug("event %s (%s) seen before; skipped", event.id, event.type)
@@ -414,6 +415,7 @@ class HistoryConsumer:
     async def rescore(self, tasks: Sequence[str], *, cause: str) -> list[risk_pb2.TaskRisk]:
         """Score the open ones of `tasks`, store the scores, raise alerts, publish."""
         async with transaction(self.pool) as conn:
+            await store.lock_history(conn)
             risks, titles = await self._store_scores(conn, tasks, cause=cause)
         await self._raise_alerts(_observations(risks), titles=titles, cause=cause)
         return risks
@@ -583,6 +585,7 @@ async def _rebuild_project(core: CoreClient, pool: store.Pool, project_id: str) 
                 break
         rows.append((convert.task_row(task, categories=cats), version_of(task.etag), moves))
     async with transaction(pool) as conn:
+        await store.lock_history(conn, exclusive=True)
         await store.put_project(
             conn,
             project=project_id,

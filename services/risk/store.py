@@ -195,6 +195,19 @@ async def open_tasks_of(conn: Connection, assignee: str) -> list[str]:
     return [r["task"] for r in await cur.fetchall()]
 
 
+# Risk's history tables are written by the consumer (a few rows per event, on every replica)
+# and by RebuildHistory (a whole project at once). Two such transactions writing the same
+# tasks in different orders deadlock, so the consumer holds this lock shared and a rebuild
+# holds it exclusively, for the length of their transactions.
+HISTORY_LOCK = "risk:history"
+
+
+async def lock_history(conn: Connection, *, exclusive: bool = False) -> None:
+    """Take the history lock for the rest of `conn`'s transaction."""
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    await conn.execute(f"SELECT {function}(hashtext(%s))", (HISTORY_LOCK,))
+
+
 async def put_change(conn: Connection, *, name: str, task: str, change: Change) -> None:
     """Log a move or an estimate change once (by `name`: the transition's resource name, or
     the event that changed the estimate), however often it arrives."""

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from services.common.db import connection, migrate, pool_for, transaction
-from services.common.errors import Unavailable
+from services.common.errors import Aborted, Unavailable
 from services.core import migrations
 
 
@@ -51,3 +51,22 @@ async def test_after_the_database_dropped_every_connection_one_call_fails_not_ea
             except Unavailable:
                 outcomes.append("unavailable")
         assert outcomes == ["unavailable", "ok", "ok", "ok"]
+
+
+async def test_a_deadlock_is_aborted_for_a_retry_not_a_lost_database(database_url: str) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE public.crossed (id int PRIMARY KEY, n int NOT NULL)")
+        conn.execute("INSERT INTO public.crossed VALUES (1, 0), (2, 0)")
+    pool = pool_for(database_url, schema="core", min_size=2)
+    both_hold_one = asyncio.Barrier(2)
+
+    async def cross(first: int, second: int) -> None:
+        async with transaction(pool) as conn:
+            await conn.execute("UPDATE public.crossed SET n = n + 1 WHERE id = %s", (first,))
+            await both_hold_one.wait()
+            await conn.execute("UPDATE public.crossed SET n = n + 1 WHERE id = %s", (second,))
+
+    async with pool:
+        results = await asyncio.gather(cross(1, 2), cross(2, 1), return_exceptions=True)
+    [refused] = [r for r in results if isinstance(r, BaseException)]
+    assert isinstance(refused, Aborted) and refused.reason == "TRANSACTION_CONFLICT"
