@@ -269,7 +269,13 @@ def _pinned_conflicts(problem: Problem) -> list[Diagnosis]:
     )
     for task in problem.tasks:
         current = task.current
-        if not task.pinned or current is None or current.assignee is None or not task.staffed:
+        if (
+            not task.pinned
+            or task.started  # work in progress is a fact, even on a day off taken since
+            or current is None
+            or current.assignee is None
+            or not task.staffed
+        ):
             continue
         person = people[current.assignee]
         off = [
@@ -290,7 +296,9 @@ def _pinned_conflicts(problem: Problem) -> list[Diagnosis]:
     tasks = {t.id: t for t in problem.tasks}
     for dependency in problem.dependencies:
         before, after = tasks[dependency.predecessor], tasks[dependency.successor]
-        if not (before.pinned and after.pinned and before.current and after.current):
+        if after.started or not (
+            before.pinned and after.pinned and before.current and after.current
+        ):
             continue
         if not _pinned_link_holds(axis, dependency, before.current, after.current):
             out.append(

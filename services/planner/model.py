@@ -8,7 +8,7 @@ work on it, and benchmark adapters may build it directly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -76,6 +76,9 @@ class Task:
     priority: int = 1
     current: PlannedSlot | None = None
     pinned: bool = False
+    started: bool = False
+    """Pinned because it is in progress: a fact, kept even where it overloads its person
+    (a locked task that overloads someone is a conflict to diagnose instead)."""
     staffed: bool = True
     """False for work that needs no person (a delivery, a machine run, a PSPLIB job)."""
     pool_demands: tuple[PoolDemand, ...] = ()
@@ -315,3 +318,17 @@ class AxisSchedule:
 
     def makespan(self, problem: AxisProblem) -> int:
         return max((self.end(problem, a) for a in range(len(self.starts))), default=0)
+
+
+def without_links_into_started_work(
+    dependencies: Iterable[Dependency], *, started: Collection[str]
+) -> tuple[tuple[Dependency, ...], tuple[Dependency, ...]]:
+    """The dependencies the plan must hold, and those it can't: a task already in progress
+    keeps its dates, so a link into it constrains nothing but the past (work often starts
+    before its predecessor is quite done), and held as a hard constraint it would make every
+    plan infeasible."""
+    kept: list[Dependency] = []
+    moot: list[Dependency] = []
+    for d in dependencies:
+        (moot if d.successor in started else kept).append(d)
+    return tuple(kept), tuple(moot)

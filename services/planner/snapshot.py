@@ -43,6 +43,7 @@ from services.planner.model import (
     SkillRequirement,
     Task,
     Weights,
+    without_links_into_started_work,
 )
 
 log = logging.getLogger(__name__)
@@ -309,6 +310,7 @@ async def read(
                 priority=PRIORITIES.get(t.priority, 2),
                 current=slot,
                 pinned=pinned,
+                started=pinned and categories.get(t.state) == project_pb2.STATE_CATEGORY_ACTIVE,
             )
         )
         infos[task_id] = TaskInfo(
@@ -330,6 +332,16 @@ async def read(
         for d in dependencies
         if d.predecessor in names and d.successor in names
     )
+    # The solver leaves these out (see the function); the plan says so.
+    _, moot = without_links_into_started_work(
+        domain_dependencies, started={t.id for t in domain_tasks if t.started}
+    )
+    titles = {t.id: t.name for t in domain_tasks}
+    for link in moot:
+        notes.append(
+            f"'{titles[link.successor]}' has already started, so its dependency on "
+            f"'{titles[link.predecessor]}' no longer constrains the plan."
+        )
     deadline = _date(project_pb.deadline)
     if what_if is not None and what_if.deadline is not None:
         deadline = what_if.deadline

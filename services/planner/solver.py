@@ -48,6 +48,7 @@ from services.planner.model import (
     SolveStatus,
     Task,
     TaskPlan,
+    without_links_into_started_work,
 )
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,26 @@ def compile_problem(problem: Problem) -> _Compiled:
     resources.extend(AxisResource(capacity=p.capacity) for p in problem.pools)
     project_capacity = max(1, int(calendar.hours_per_day * UNITS_PER_HOUR))
 
+    # Work in progress is a fact: it keeps its dates and person even where it overloads them
+    # (two started tasks on one day, or a day off taken since). So it reserves what is left of
+    # its person's day, never more, and can't make a plan impossible.
+    used: dict[int, dict[int, int]] = {}
+
+    def reserve(who: int, start: int, duration: int, wanted: int) -> int:
+        days = used.setdefault(who, {})
+        if not days:
+            for b_start, b_end, amount in resources[who].blocked:
+                for position in range(b_start, b_end):
+                    days[position] = days.get(position, 0) + amount
+        room = min(
+            (capacities[who] - days.get(p, 0) for p in range(start, start + duration)),
+            default=0,
+        )
+        granted = max(0, min(wanted, room))
+        for position in range(start, start + duration):
+            days[position] = days.get(position, 0) + granted
+        return granted
+
     activities: list[AxisActivity] = []
     for task in problem.tasks:
         units = to_units(task.duration_hours)
@@ -188,6 +209,8 @@ def compile_problem(problem: Problem) -> _Compiled:
             if task.staffed and task.current.assignee is not None and duration > 0:
                 who = person_index[task.current.assignee]
                 amount = min(capacities[who], -(-units // duration)) if units else 0
+                if task.started and amount:
+                    amount = reserve(who, fixed, duration, amount)
                 demands = ((who, amount), *pools) if amount else pools
             modes.append(
                 AxisMode(duration=duration, demands=demands if duration else (), person=who)
@@ -239,7 +262,9 @@ def compile_problem(problem: Problem) -> _Compiled:
             type=d.type,
             lag=d.lag_days,
         )
-        for d in problem.dependencies
+        for d in without_links_into_started_work(
+            problem.dependencies, started={t.id for t in problem.tasks if t.started}
+        )[0]
     )
     deadline = None
     if problem.deadline is not None:
