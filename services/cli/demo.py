@@ -8,6 +8,7 @@ request ids, so a second run finds what the first one loaded and adds nothing.
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import socket
@@ -23,6 +24,7 @@ from typing import Annotated, Any
 import grpc
 import typer
 from google.protobuf import field_mask_pb2
+from planops.automation.v1 import automation_service_pb2, automation_service_pb2_grpc
 from planops.core.v1 import (
     api_key_pb2,
     api_key_service_pb2,
@@ -468,6 +470,12 @@ def _live_task(task: DemoTask, *, today: date, dated: bool, iteration: str = "")
 # -- the loop: risk, planner, notes --------------------------------------------------------
 
 
+# The stack starts without the automation service's default rules, and the demo installs
+# them once its history and the work in progress are loaded: otherwise the rule that hands a
+# task entering review to the reviewer would rewrite who did a year of finished work.
+STACK_ENV = {"PLANOPS_AUTOMATION_DEFAULT_RULES": "false"}
+
+
 @dataclass
 class Stubs:
     planner: Any
@@ -634,6 +642,14 @@ def load_everything(
             propose(client, stubs, project, accept=operation.id != "promo-1212", report=report)
         for operation in OPERATIONS:
             notes_to_tasks(client, stubs, operation, today=today, report=report)
+        if "automation" in channels:
+            rules = automation_service_pb2_grpc.AutomationServiceStub(channels["automation"])  # type: ignore[no-untyped-call]
+            for project in projects:
+                client.call(
+                    rules.InstallDefaultRules,
+                    automation_service_pb2.InstallDefaultRulesRequest(parent=project),
+                )
+            report.add("automation: the default workflow rules are on in both projects")
     finally:
         for channel in channels.values():
             channel.close()
@@ -662,7 +678,7 @@ def demo(
     Ctrl-C. A second run reuses what the first one loaded."""
     busy = [
         p
-        for p in (core_port, core_port + 1, core_port + 2, core_port + 3, gateway_port)
+        for p in (*(core_port + i for i in range(len(stack.SERVICES))), gateway_port)
         if _port_busy(p)
     ]
     if busy:
@@ -677,7 +693,8 @@ def demo(
     log_path = home / "demo" / "stack.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     console.print(
-        "starting PlanOps (PostgreSQL, NATS, core, planner, risk, nlp and the gateway); "
+        "starting PlanOps (PostgreSQL, NATS, core, planner, risk, nlp, automation and the "
+        "gateway); "
         f"their log is {log_path}"
     )
     with log_path.open("ab") as log:
@@ -692,6 +709,7 @@ def demo(
                 "--gateway-port",
                 str(gateway_port),
             ],
+            env={**os.environ, **STACK_ENV},
             stdout=log,
             stderr=subprocess.STDOUT,
             # Its own session: Ctrl-C reaches the demo alone, which stops the stack once.

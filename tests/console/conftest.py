@@ -109,6 +109,7 @@ def console_stack(pg_server_url: str, template_database: str) -> Iterator[Stack]
             "DATABASE_URL": conninfo.make_conninfo(pg_server_url, dbname=database),
             "NATS_URL": nats_url,
             "PLANOPS_HOME": str(home),
+            **demo.STACK_ENV,
         }
         process = subprocess.Popen(
             [
