@@ -52,8 +52,10 @@ CONDITION_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, *DATE_FIELDS, "labels", "criti
 SETTABLE_FIELDS = ("priority", "due_date", "estimate_hours", "locked", "add_label", "remove_label")
 PRIORITIES = ("low", "medium", "high", "urgent")
 ROLES = ("manager", "executor", "reviewer", "viewer")
-PERSON = re.compile(r"^people/[a-z][a-z0-9-]{0,62}$")
-WEBHOOK = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/webhooks/(\d{1,18})$")
+# \Z, not $ (which also matches before a final newline), and ASCII digits, not \d (which
+# takes '٣'): one spelling per name, as core's names.
+PERSON = re.compile(r"^people/[a-z][a-z0-9-]{0,62}\Z")
+WEBHOOK = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/webhooks/([0-9]{1,18})\Z")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_CONDITIONS = 20
 MAX_ACTIONS = 10

@@ -49,7 +49,8 @@ def rule_name(name: str, *, field: str = "name") -> tuple[str, str]:
 
 def delivery_name(name: str) -> tuple[str, int, int]:
     parts = name.split("/")
-    if len(parts) != 6 or parts[4] != "deliveries" or not parts[5].isdigit() or len(parts[5]) > 18:
+    # names.NUMBER, not str.isdigit(): that takes '²', which int() refuses (INTERNAL).
+    if len(parts) != 6 or parts[4] != "deliveries" or not names.NUMBER.fullmatch(parts[5]):
         raise InvalidArgument.field(
             "name", "must be projects/{project}/webhooks/{webhook}/deliveries/{delivery}"
         )

@@ -78,14 +78,23 @@ def event_type_of(subject: str) -> str:
     return subject
 
 
+def _absolute_http(url: str) -> bool:
+    # urlsplit and .hostname raise ValueError on a broken host ("http://[::1", "http://[x]",
+    # a netloc that NFKC turns into another): such a URL is malformed, not a server error.
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
 def check(url: str, event_types: Sequence[str], description: str) -> list[FieldViolation]:
     found: list[FieldViolation] = []
-    parts = urlsplit(url)
     if not url:
         found.append(FieldViolation("webhook.url", "is required"))
     elif len(url) > MAX_URL:
         found.append(FieldViolation("webhook.url", f"must be at most {MAX_URL} characters"))
-    elif parts.scheme not in ("http", "https") or not parts.hostname:
+    elif not _absolute_http(url):
         found.append(FieldViolation("webhook.url", "must be an absolute http:// or https:// URL"))
     if not event_types:
         found.append(FieldViolation("webhook.event_types", "must name at least one event type"))

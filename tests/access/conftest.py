@@ -12,7 +12,7 @@ from tests.fuzz.world import World, build
 
 @pytest.fixture(scope="module")
 def world(running: Running) -> World:
-    return build(running.stack, proposal=True, notes=True)
+    return build(running.stack, proposal=True, notes=True, automation=True)
 
 
 __all__ = ["running"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import grpc
 from google.protobuf import field_mask_pb2
 from google.protobuf.message import Message
+from planops.automation.v1 import automation_service_pb2, rule_pb2, webhook_pb2
 from planops.core.v1 import (
     api_key_pb2,
     api_key_service_pb2,
@@ -19,6 +20,7 @@ from planops.core.v1 import (
     person_service_pb2,
     project_pb2,
     project_service_pb2,
+    report_service_pb2,
     task_pb2,
     task_service_pb2,
     template_pb2,
@@ -28,7 +30,7 @@ from planops.nlp.v1 import nlp_service_pb2
 from planops.planner.v1 import planner_service_pb2
 from planops.risk.v1 import risk_service_pb2
 
-from tests.fuzz.stack import Stack
+from tests.fuzz.stack import NOWHERE_URL, Stack
 from tests.fuzz.world import (
     ROLES,
     World,
@@ -41,7 +43,10 @@ from tests.fuzz.world import (
     person,
     project,
     propose,
+    quiet_rule,
+    rule,
     task,
+    webhook,
 )
 
 Build = Callable[[Stack, World], Message]
@@ -65,6 +70,8 @@ class Case:
     allowed: frozenset[str]
     code: grpc.StatusCode = grpc.StatusCode.OK
     refused: grpc.StatusCode = grpc.StatusCode.PERMISSION_DENIED
+    # The call sets off work in the background (a webhook delivery): wait for it to end.
+    background: bool = False
 
 
 def _id() -> str:
@@ -185,6 +192,24 @@ def _accept_items(stack: Stack, world: World) -> Message:
             nlp_service_pb2.AcceptedItem(id=items[0], description="Write the launch email"),
         ],
     )
+
+
+def _update_rule(stack: Stack, world: World) -> Message:
+    changed = quiet_rule()
+    changed.name = rule(stack, world.a)
+    changed.display_name = "Chase late work"
+    changed.enabled = False
+    return automation_service_pb2.UpdateRuleRequest(
+        rule=changed, update_mask=field_mask_pb2.FieldMask(paths=["display_name", "enabled"])
+    )
+
+
+def _create_rule(stack: Stack, world: World) -> Message:
+    created = quiet_rule()
+    created.actions.append(
+        rule_pb2.Action(send_webhook=rule_pb2.SendWebhook(webhook=world.webhook))
+    )
+    return automation_service_pb2.CreateRuleRequest(parent=world.a, rule_id=_id(), rule=created)
 
 
 CASES: dict[str, Case] = {
@@ -375,6 +400,69 @@ CASES: dict[str, Case] = {
         ADMIN,
     ),
     "ApiKeyService.GetCaller": Case(lambda s, w: api_key_service_pb2.GetCallerRequest(), EVERYONE),
+    "ReportService.GetReport": Case(
+        lambda s, w: report_service_pb2.GetReportRequest(
+            project=w.a, iteration=w.iteration, as_of_date="2030-03-12"
+        ),
+        MEMBERS,
+    ),
+    # automation: every method needs the manager role (or an admin key)
+    "AutomationService.CreateWebhook": Case(
+        lambda s, w: automation_service_pb2.CreateWebhookRequest(
+            parent=w.a,
+            webhook=webhook_pb2.Webhook(
+                url=NOWHERE_URL,
+                event_types=["automation.rule.fired", "risk.alert.*"],
+                description="to the chat",
+            ),
+            request_id=_id(),
+        ),
+        MANAGERS,
+    ),
+    "AutomationService.ListWebhooks": Case(
+        lambda s, w: automation_service_pb2.ListWebhooksRequest(parent=w.a, page_size=2),
+        MANAGERS,
+    ),
+    "AutomationService.DeleteWebhook": Case(
+        lambda s, w: automation_service_pb2.DeleteWebhookRequest(
+            name=webhook(s, w.a, "automation.rule.fired")
+        ),
+        MANAGERS,
+    ),
+    "AutomationService.ListDeliveries": Case(
+        lambda s, w: automation_service_pb2.ListDeliveriesRequest(
+            parent=w.webhook, page_size=5, state=webhook_pb2.DELIVERY_STATE_FAILED
+        ),
+        MANAGERS,
+    ),
+    "AutomationService.Redeliver": Case(
+        lambda s, w: automation_service_pb2.RedeliverRequest(name=w.delivery),
+        MANAGERS,
+        background=True,
+    ),
+    "AutomationService.CreateRule": Case(_create_rule, MANAGERS),
+    "AutomationService.GetRule": Case(
+        lambda s, w: automation_service_pb2.GetRuleRequest(name=w.rule), MANAGERS
+    ),
+    "AutomationService.ListRules": Case(
+        lambda s, w: automation_service_pb2.ListRulesRequest(parent=w.a), MANAGERS
+    ),
+    "AutomationService.UpdateRule": Case(_update_rule, MANAGERS),
+    "AutomationService.DeleteRule": Case(
+        lambda s, w: automation_service_pb2.DeleteRuleRequest(name=rule(s, w.a)), MANAGERS
+    ),
+    "AutomationService.ListRuleRevisions": Case(
+        lambda s, w: automation_service_pb2.ListRuleRevisionsRequest(parent=w.rule), MANAGERS
+    ),
+    "AutomationService.ListRuleRuns": Case(
+        lambda s, w: automation_service_pb2.ListRuleRunsRequest(parent=w.rule), MANAGERS
+    ),
+    # In a project of its own: the default rules act on the workflow, and the world's project
+    # must not change by itself while other RPCs are checked against it.
+    "AutomationService.InstallDefaultRules": Case(
+        lambda s, w: automation_service_pb2.InstallDefaultRulesRequest(parent=fresh_project(s, w)),
+        MANAGERS,
+    ),
     # planner
     "PlannerService.ProposeSchedule": Case(
         lambda s, w: planner_service_pb2.ProposeScheduleRequest(

@@ -1,4 +1,4 @@
-"""One stack of all four services for the session's fuzz and access tests (spaCy and four
+"""One stack of all five services for the session's fuzz and access tests (spaCy and five
 servers start once); tests keep apart by building worlds with ids of their own."""
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,8 +35,11 @@ SERVICE_OF_PACKAGE = {
     "planops.planner.v1": "planner",
     "planops.risk.v1": "risk",
     "planops.nlp.v1": "nlp",
+    "planops.automation.v1": "automation",
 }
-SCHEMAS = ("core", "planner", "risk", "nlp")
+SCHEMAS = ("core", "planner", "risk", "nlp", "automation")
+# Webhooks of the tests point here: nothing listens, so a delivery fails at once and for good.
+NOWHERE_URL = "http://127.0.0.1:9/hook"
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def bearer(key: str | None) -> tuple[tuple[str, str], ...]:
 
 @dataclass
 class Stack:
-    """core, planner, risk and nlp on one database and a NATS server of their own."""
+    """core, planner, risk, nlp and automation on one database and a NATS server of their own."""
 
     database_url: str
     nats_url: str
@@ -160,6 +164,8 @@ class Stack:
             self._ready.set()
 
     async def _serve(self) -> None:
+        from services.automation.app import running_automation
+        from services.automation.config import Config as AutomationConfig
         from services.nlp.app import running_nlp
         from services.nlp.config import Config as NlpConfig
         from services.planner.app import running_planner
@@ -178,7 +184,7 @@ class Stack:
             with grpc.insecure_channel(core_address) as channel:
                 keys = {
                     name: await asyncio.to_thread(_service_key, channel, core.admin_key, name)
-                    for name in ("planner", "risk", "nlp")
+                    for name in ("planner", "risk", "nlp", "automation")
                 }
             planner = PlannerConfig(
                 database_url=self.database_url,
@@ -222,8 +228,33 @@ class Stack:
                 running_planner(planner) as running_p,
                 running_risk(risk) as running_r,
                 running_nlp(nlp) as running_n,
+                running_automation(
+                    AutomationConfig(
+                        database_url=self.database_url,
+                        nats_url=self.nats_url,
+                        core_address=core_address,
+                        core_key=keys["automation"],
+                        address="127.0.0.1:0",
+                        planner_address=f"127.0.0.1:{running_p.port}",
+                        pool_max=4,
+                        max_concurrent_rpcs=32,
+                        # No rule appears by itself, and no due date is looked at during a run.
+                        install_default_rules=False,
+                        due_check_seconds=3600,
+                        # One quick attempt per delivery: nothing keeps retrying in the background.
+                        delivery_timeout_seconds=2,
+                        delivery_max_attempts=1,
+                        poll_seconds=0.2,
+                    )
+                ) as running_a,
             ):
-                self.ports.update(planner=running_p.port, risk=running_r.port, nlp=running_n.port)
+                await asyncio.wait_for(running_a.consumer.ready.wait(), 60)
+                self.ports.update(
+                    planner=running_p.port,
+                    risk=running_r.port,
+                    nlp=running_n.port,
+                    automation=running_a.port,
+                )
                 self._ready.set()
                 await self._stop.wait()
 
@@ -328,6 +359,19 @@ class Database:
     def scalar(self, query: str, *params: Any) -> Any:
         row = self._connection().execute(query, params or None).fetchone()
         return None if row is None else row[0]
+
+
+def settle(db: Database, schemas: Sequence[str], *, quiet_s: float = 1.5) -> None:
+    """Wait until background work (risk's and automation's consumers, webhook deliveries)
+    stops changing the tables of `schemas`."""
+    deadline = time.monotonic() + 60
+    last, since = db.fingerprint(schemas), time.monotonic()
+    while time.monotonic() - since < quiet_s:
+        assert time.monotonic() < deadline, "the tables never stopped changing"
+        time.sleep(0.25)
+        now = db.fingerprint(schemas)
+        if now != last:
+            last, since = now, time.monotonic()
 
 
 def fresh_database(pg_server_url: str, template: str) -> str:

@@ -48,6 +48,7 @@ REFERENCE_FIELDS = frozenset(
         "remove_people",
         "resource",
         "actor",
+        "webhook",
     }
 )
 DATE_FIELDS = frozenset(
@@ -191,6 +192,7 @@ def aimed(field: str, world: World) -> list[str]:
         "successor": tasks,
         "iteration": [world.iteration, world.b_iteration],
         "template": [world.template],
+        "webhook": [world.webhook, world.b_webhook],
     }
     return [n for n in kinds.get(field, people if field in PERSON_FIELDS else world.names()) if n]
 
@@ -263,6 +265,22 @@ def for_string(field: Any, world: World, *, wild: bool) -> Strategy:
         return pick("copy", "ops", "design", "launch")
     if name == "text":
         return pick(NOTES, "Mia to review the banner next week. 林伟 负责周五前完成文案。")
+    if name == "url":
+        return pick(
+            "http://127.0.0.1:9/hook",
+            "https://127.0.0.1:9/h?x=1#y",
+            "ftp://127.0.0.1/",
+            "http://",
+            "http://[::1",
+            "http://[x]/",
+            "https://ex\uff0fample.com",
+        )
+    if name == "event_types":
+        return pick("core.task.created", "core.task.*", "*", "risk.alert.raised", "core.", "**")
+    if name == "field":
+        return pick("state", "priority", "labels", "due_date", "estimate_hours", "add_label")
+    if name == "values":
+        return pick("high", "urgent", "done", "2030-03-04", "7.5", "launch")
     if name in ("page_token", "etag"):
         return pick("", 'W/"1"', 'W/"2"', "eyJrIjogWzFdLCAicSI6ICJ4In0")
     return st.one_of(tame_text(), any_text()) if wild else tame_text()

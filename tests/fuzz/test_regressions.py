@@ -6,6 +6,7 @@ import grpc
 import pytest
 from google.protobuf import timestamp_pb2
 from google.protobuf.message import Message
+from planops.automation.v1 import automation_service_pb2, rule_pb2, webhook_pb2
 from planops.core.v1 import (
     audit_service_pb2,
     project_pb2,
@@ -23,7 +24,7 @@ from services.common.core_client import translate
 from services.common.errors import violations_of
 from services.common.fields import nul_violations
 from tests.fuzz.stack import Running
-from tests.fuzz.world import RPCS, World, build, depend, ok, task
+from tests.fuzz.world import RPCS, World, build, depend, ok, quiet_rule, task
 
 
 @pytest.fixture(scope="module")
@@ -276,6 +277,53 @@ def test_only_ascii_digits_make_a_resource_number(running: Running, world: World
         RPCS["TaskService.TransitionTask"], stale, key=running.stack.admin_key
     )
     assert outcome.code == grpc.StatusCode.ABORTED, outcome.details
+
+
+def test_a_delivery_number_is_ascii_digits(running: Running, world: World) -> None:
+    """Automation's delivery names took '²' (str.isdigit()) into int(): UNKNOWN."""
+    for number in ("²", "1²", "٣", "7\n"):
+        name = f"{world.a}/webhooks/1/deliveries/{number}"
+        assert refused_fields(
+            running,
+            "AutomationService.Redeliver",
+            automation_service_pb2.RedeliverRequest(name=name),
+        ) == ["name"]
+
+
+def test_a_webhook_url_with_a_broken_host_is_refused_by_name(
+    running: Running, world: World
+) -> None:
+    """urlsplit() raises ValueError on these hosts; CreateWebhook let it out: INTERNAL."""
+    for url in ("http://[::1", "http://[abc]/hook", "http://a]b/", "https://ex\uff0fample.com"):
+        request = automation_service_pb2.CreateWebhookRequest(
+            parent=world.a, webhook=webhook_pb2.Webhook(url=url, event_types=["*"])
+        )
+        assert refused_fields(running, "AutomationService.CreateWebhook", request) == [
+            "webhook.url"
+        ]
+
+
+def test_a_rule_names_a_webhook_or_person_in_one_spelling_only(
+    running: Running, world: World
+) -> None:
+    """'٣' matched \\d and a final newline matched $: another spelling of webhook 3 (or of a
+    person) was stored in a rule, unlike every name core accepts."""
+    for hook in (f"{world.a}/webhooks/٣", f"{world.a}/webhooks/3\n"):
+        rule = quiet_rule()
+        rule.actions.append(rule_pb2.Action(send_webhook=rule_pb2.SendWebhook(webhook=hook)))
+        request = automation_service_pb2.CreateRuleRequest(
+            parent=world.a, rule_id="spelled", rule=rule
+        )
+        fields = refused_fields(running, "AutomationService.CreateRule", request)
+        assert fields == ["rule.actions[2].send_webhook.webhook"]
+    rule = quiet_rule()
+    rule.actions.append(
+        rule_pb2.Action(assign=rule_pb2.Assign(person=world.people["executor"] + "\n"))
+    )
+    request = automation_service_pb2.CreateRuleRequest(parent=world.a, rule_id="spelled", rule=rule)
+    assert refused_fields(running, "AutomationService.CreateRule", request) == [
+        "rule.actions[2].assign.person"
+    ]
 
 
 def test_planner_refuses_dates_beyond_cores_range(running: Running, world: World) -> None:

@@ -1,14 +1,17 @@
 """A small installation to aim requests at: two projects, people in every role, tasks with
-dependencies, an iteration, a comment, logged time, a proposal and meeting notes."""
+dependencies, an iteration, a comment, logged time, a proposal, meeting notes, and webhooks
+(one with a delivery) and rules of the automation service."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
 from google.protobuf.message import Message
+from planops.automation.v1 import automation_service_pb2, rule_pb2, webhook_pb2
 from planops.core.v1 import (
     api_key_pb2,
     api_key_service_pb2,
@@ -22,7 +25,7 @@ from planops.core.v1 import (
 from planops.nlp.v1 import nlp_service_pb2
 from planops.planner.v1 import planner_service_pb2
 
-from tests.fuzz.stack import Rpc, Stack, all_rpcs
+from tests.fuzz.stack import NOWHERE_URL, Rpc, Stack, all_rpcs
 
 RPCS = {f"{r.service}.{r.method}": r for r in all_rpcs()}
 ROLES = {
@@ -65,6 +68,11 @@ class World:
     notes_items: list[str] = field(default_factory=list)
     b_notes: str = ""
     template: str = "templates/promo-campaign"
+    webhook: str = ""
+    b_webhook: str = ""
+    delivery: str = ""
+    rule: str = ""
+    b_rule: str = ""
 
     def names(self) -> list[str]:
         """Every resource name in the world, for strategies to aim at."""
@@ -85,6 +93,11 @@ class World:
             self.notes,
             self.b_notes,
             self.template,
+            self.webhook,
+            self.b_webhook,
+            self.delivery,
+            self.rule,
+            self.b_rule,
             f"{self.a}/memberships/{self.people['executor'].split('/')[1]}",
         ]
 
@@ -174,10 +187,77 @@ def iteration(stack: Stack, parent: str) -> str:
     return str(reply.iteration.name)
 
 
-def build(stack: Stack, *, proposal: bool = False, notes: bool = False) -> World:
+def webhook(stack: Stack, parent: str, *event_types: str) -> str:
+    reply = ok(
+        stack,
+        "AutomationService.CreateWebhook",
+        automation_service_pb2.CreateWebhookRequest(
+            parent=parent,
+            webhook=webhook_pb2.Webhook(
+                url=NOWHERE_URL, event_types=list(event_types), description="to nowhere"
+            ),
+        ),
+    )
+    return str(reply.webhook.name)
+
+
+def quiet_rule() -> rule_pb2.Rule:
+    """A valid rule that never fires during a test run: its trigger is an overdue task, and
+    the stack looks for those once an hour."""
+    return rule_pb2.Rule(
+        display_name="Chase overdue work",
+        description="Tell the managers",
+        trigger=rule_pb2.TRIGGER_TASK_OVERDUE,
+        conditions=[
+            rule_pb2.Condition(
+                field="priority", operator=rule_pb2.OPERATOR_IN, values=["high", "urgent"]
+            )
+        ],
+        actions=[
+            rule_pb2.Action(add_comment=rule_pb2.AddComment(body="{title} is overdue")),
+            rule_pb2.Action(notify_managers=rule_pb2.NotifyManagers(message="{task} is late")),
+        ],
+    )
+
+
+def rule(stack: Stack, parent: str, rule_id: str = "") -> str:
+    reply = ok(
+        stack,
+        "AutomationService.CreateRule",
+        automation_service_pb2.CreateRuleRequest(
+            parent=parent, rule_id=rule_id or "r" + uuid.uuid4().hex[:10], rule=quiet_rule()
+        ),
+    )
+    return str(reply.rule.name)
+
+
+def first_delivery(stack: Stack, hook: str) -> str:
+    """The name of `hook`'s first delivery, once the event reached the service."""
+    deadline = time.monotonic() + 60
+    while True:
+        reply = ok(
+            stack,
+            "AutomationService.ListDeliveries",
+            automation_service_pb2.ListDeliveriesRequest(parent=hook),
+        )
+        if reply.deliveries:
+            return str(reply.deliveries[-1].name)
+        assert time.monotonic() < deadline, f"{hook} got no delivery"
+        time.sleep(0.2)
+
+
+def build(
+    stack: Stack, *, proposal: bool = False, notes: bool = False, automation: bool = False
+) -> World:
     """A fresh world with ids of its own, so tests sharing a stack never see each other's."""
     tag = "w" + uuid.uuid4().hex[:8]
     world = World(tag=tag, a=project(stack, f"{tag}-a"), b=project(stack, f"{tag}-b"))
+    if automation:
+        # Subscribed before the tasks exist, so that the first task makes a delivery.
+        world.webhook = webhook(stack, world.a, "core.task.created")
+        world.b_webhook = webhook(stack, world.b, "automation.rule.fired")
+        world.rule = rule(stack, world.a)
+        world.b_rule = rule(stack, world.b)
     skills = [person_pb2.Skill(skill="copy", level=3), person_pb2.Skill(skill="ops", level=2)]
     for role, display in (
         ("manager", "Mia Manager"),
@@ -243,6 +323,8 @@ def build(stack: Stack, *, proposal: bool = False, notes: bool = False) -> World
     if notes:
         world.notes, world.notes_items = extract(stack, world.a)
         world.b_notes, _ = extract(stack, world.b)
+    if automation:
+        world.delivery = first_delivery(stack, world.webhook)
     return world
 
 
