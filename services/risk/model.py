@@ -337,6 +337,11 @@ class RiskPrediction:
     source: Literal["model", "prior"]
     model_version: str
     factors: tuple[Factor, ...] = ()
+    # The prior's distribution of the task's remaining duration itself (working days), which
+    # the Monte Carlo forecast samples; the delay quantiles above are clipped at the due date
+    # and lose the spread on the early side. None from a model, which learns delays only.
+    duration_p50_days: float | None = None
+    duration_p90_days: float | None = None
 
 
 @dataclass(frozen=True)
@@ -688,6 +693,73 @@ class ThreePointEstimate:
 DEFAULT_OVERRUN_MEDIAN = 1.1
 DEFAULT_OVERRUN_LOG_SD = 0.5
 MIN_RATIOS = 5
+# Actual durations are recorded in whole working days, so a team whose short tasks all took
+# exactly their plan shows no spread at all (log-sd 0). The rounding itself is uniform over
+# a day (sd 1/sqrt(12) day), which the prior adds to the ratios' spread for the task's size.
+DAY_ROUNDING_SD = 1 / math.sqrt(12)
+
+
+@dataclass(frozen=True)
+class DurationPrior:
+    """The task's duration in working days as a lognormal: log-median and log-sd."""
+
+    log_median: float
+    log_sd: float
+
+    def quantile(self, q: float) -> float:
+        if self.log_median == -math.inf:
+            return 0.0
+        return math.exp(self.log_median + self.log_sd * float(_normal_quantile(np.array([q]))[0]))
+
+    def p_longer_than(self, days: float) -> float:
+        if self.log_median == -math.inf:
+            return 0.0
+        if days <= 0:
+            return 1.0
+        if self.log_sd == 0:
+            return float(math.exp(self.log_median) > days)
+        z = (math.log(days) - self.log_median) / (self.log_sd * math.sqrt(2))
+        return float(1 - 0.5 * math.erfc(-z))
+
+
+def duration_prior(
+    *,
+    planned_days: float | None = None,
+    estimate: ThreePointEstimate | None = None,
+    overrun_ratios: Sequence[float] = (),
+) -> DurationPrior:
+    """The duration lognormal of the prior.
+
+    - A three-point estimate gives its PERT mean and spread. With a plan too, the estimate
+      is taken as the shape of the uncertainty (optimistic/likely and pessimistic/likely)
+      and scaled onto the planned duration: estimates are effort hours while the plan is the
+      elapsed span, and comparing effort with span would call every part-time task early.
+    - Otherwise the plan times the team's actual/planned ratios (at least ``MIN_RATIOS``,
+      their spread widened by the whole-day rounding, ``DAY_ROUNDING_SD``), or the
+      documented default above.
+    """
+    ratios = np.array([r for r in overrun_ratios if r > 0 and math.isfinite(r)])
+    if estimate is not None:
+        if planned_days is not None and planned_days > 0 and estimate.most_likely > 0:
+            scale = planned_days / estimate.most_likely
+        else:
+            scale = 1.0
+        mean = scale * (estimate.optimistic + 4 * estimate.most_likely + estimate.pessimistic) / 6
+        sd = scale * (estimate.pessimistic - estimate.optimistic) / 6
+        if mean <= 0:
+            return DurationPrior(-math.inf, 0.0)
+        log_sd = math.sqrt(math.log1p((sd / mean) ** 2))
+        return DurationPrior(math.log(mean) - log_sd**2 / 2, log_sd)
+    if planned_days is None or planned_days <= 0:
+        raise ValueError("a prior needs planned_days or a three-point estimate")
+    if ratios.size >= MIN_RATIOS:
+        logs = np.log(ratios)
+        rounding = DAY_ROUNDING_SD / max(planned_days, 1.0)
+        return DurationPrior(
+            math.log(planned_days) + float(logs.mean()),
+            math.hypot(float(logs.std(ddof=1)), rounding),
+        )
+    return DurationPrior(math.log(planned_days * DEFAULT_OVERRUN_MEDIAN), DEFAULT_OVERRUN_LOG_SD)
 
 
 def prior_prediction(
@@ -700,55 +772,34 @@ def prior_prediction(
 ) -> RiskPrediction:
     """Risk from estimates alone, for a project with too little history to train on.
 
-    The duration is lognormal: from the PERT mean and spread of a three-point estimate,
-    or the plan times the team's actual/planned ratios (or the default above). Late means
-    taking longer than ``days_available`` (default: the plan). ``source`` says "prior".
+    The duration is lognormal (``duration_prior``). Late means taking longer than
+    ``days_available`` (default: the plan, else the PERT mean). ``source`` says "prior";
+    the duration's own P50 and P90 come along for the Monte Carlo forecast.
     """
-    ratios = np.array([r for r in overrun_ratios if r > 0 and math.isfinite(r)])
-    if estimate is not None:
-        mean = (estimate.optimistic + 4 * estimate.most_likely + estimate.pessimistic) / 6
-        sd = (estimate.pessimistic - estimate.optimistic) / 6
-        base = mean
-        log_sd = math.sqrt(math.log1p((sd / mean) ** 2)) if mean > 0 else 0.0
-        log_median = math.log(mean) - log_sd**2 / 2 if mean > 0 else -math.inf
+    prior = duration_prior(
+        planned_days=planned_days, estimate=estimate, overrun_ratios=overrun_ratios
+    )
+    if days_available is not None:
+        available = days_available
     elif planned_days is not None and planned_days > 0:
-        base = planned_days
-        if ratios.size >= MIN_RATIOS:
-            log_median = math.log(planned_days) + float(np.log(ratios).mean())
-            log_sd = float(np.log(ratios).std())
-        else:
-            log_median = math.log(planned_days * DEFAULT_OVERRUN_MEDIAN)
-            log_sd = DEFAULT_OVERRUN_LOG_SD
+        available = planned_days
     else:
-        raise ValueError("a prior needs planned_days or a three-point estimate")
-    available = base if days_available is None else days_available
-    if log_median == -math.inf:
-        p_late = 0.0
-    elif log_sd == 0:
-        p_late = float(math.exp(log_median) > available)
-    elif available <= 0:
-        p_late = 1.0
-    else:
-        p_late = float(
-            1 - 0.5 * math.erfc(-(math.log(available) - log_median) / (log_sd * math.sqrt(2)))
-        )
+        assert estimate is not None
+        available = (estimate.optimistic + 4 * estimate.most_likely + estimate.pessimistic) / 6
 
     def delay(q: float) -> float:
-        if log_median == -math.inf:
-            return 0.0
-        return max(
-            math.exp(log_median + log_sd * float(_normal_quantile(np.array([q]))[0])) - available,
-            0.0,
-        )
+        return max(prior.quantile(q) - available, 0.0)
 
     return RiskPrediction(
         task_id=task_id,
-        p_late=p_late,
+        p_late=prior.p_longer_than(available),
         delay_p50_days=delay(0.5),
         delay_p80_days=delay(0.8),
         delay_p90_days=delay(0.9),
         source="prior",
         model_version="prior",
+        duration_p50_days=prior.quantile(0.5),
+        duration_p90_days=prior.quantile(0.9),
     )
 
 

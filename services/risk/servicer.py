@@ -27,6 +27,7 @@ from services.common.errors import (
     PermissionDenied,
 )
 from services.common.server import Context
+from services.core.calendar import WorkingCalendar
 from services.risk import convert, store, workdays
 from services.risk import model as risk_model
 from services.risk.consumer import rebuild
@@ -38,7 +39,14 @@ from services.risk.forecast import (
     ForecastTask,
     forecast_project,
 )
-from services.risk.model import ModelError, RiskModel, TrainingConfig, auc, train_risk_model
+from services.risk.model import (
+    ModelError,
+    RiskModel,
+    RiskPrediction,
+    TrainingConfig,
+    auc,
+    train_risk_model,
+)
 
 log = logging.getLogger(__name__)
 
@@ -173,18 +181,10 @@ class RiskServicer:
                 for r in open_rows
             ]
             predictions = await self.scorer.score(conn, merged)
-        forecast_tasks = []
-        for row, p in zip(merged, predictions, strict=True):
-            remaining = row.planned_days(cal) or 1.0
-            if row.started_on:
-                remaining = max(remaining - workdays.after(cal, row.started_on, today), 0.5)
-            forecast_tasks.append(
-                ForecastTask(
-                    row.task,
-                    p50_days=remaining + p.delay_p50_days,
-                    p90_days=remaining + max(p.delay_p90_days, p.delay_p50_days),
-                )
-            )
+        forecast_tasks = [
+            forecast_task(row, p, cal=cal, today=today)
+            for row, p in zip(merged, predictions, strict=True)
+        ]
         ids = {t.task_id for t in forecast_tasks}
         edges = [
             Dependency(
@@ -415,6 +415,27 @@ class RiskServicer:
                 convert.model_message(loaded.version, active=r["active"], trained=r["train_time"])
             )
         return risk_service_pb2.ListModelsResponse(models=models)
+
+
+def forecast_task(
+    row: convert.TaskRow, prediction: RiskPrediction, *, cal: WorkingCalendar, today: date
+) -> ForecastTask:
+    """The task's remaining duration for the Monte Carlo forecast.
+
+    The prior knows the duration's own distribution, early side included, and gives it
+    whole. A model knows the delay past the due date: the remaining plan plus that delay.
+    """
+    if prediction.duration_p50_days is not None and prediction.duration_p90_days is not None:
+        p50 = prediction.duration_p50_days
+        return ForecastTask(row.task, p50_days=p50, p90_days=max(prediction.duration_p90_days, p50))
+    remaining = row.planned_days(cal) or 1.0
+    if row.started_on:
+        remaining = max(remaining - workdays.after(cal, row.started_on, today), 0.5)
+    return ForecastTask(
+        row.task,
+        p50_days=remaining + prediction.delay_p50_days,
+        p90_days=remaining + max(prediction.delay_p90_days, prediction.delay_p50_days),
+    )
 
 
 def without_empty_columns(features: FeatureMatrix) -> FeatureMatrix:
