@@ -82,7 +82,7 @@ def risk(
         render.print_line(
             f"model {m.name.removeprefix('models/')}: {m.rows} tasks, holdout AUC"
             f" {m.holdout_auc:.2f}, calibration error {m.holdout_ece:.3f},"
-            f" {'now active' if trained.activated else 'kept inactive: it does not beat the active one'}"
+            f" {trained.reason or ('now active' if trained.activated else 'kept inactive')}"
         )
     forecast = _risk_call(
         settings,

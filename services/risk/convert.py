@@ -381,6 +381,12 @@ def model_message(version: ModelVersion, *, active: bool, trained: datetime) -> 
         holdout_auc=version.holdout.auc,
         holdout_ece=version.holdout.ece,
         holdout_delay_mae_days=version.holdout.delay_mae_days,
+        holdout_brier=version.holdout.brier,
+        base_rate_brier=(
+            version.holdout.late_share * (1 - version.holdout.late_share)
+            if math.isnan(version.holdout.base_brier)
+            else version.holdout.base_brier
+        ),
         active=active,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Executor
@@ -27,6 +28,7 @@ from services.common.errors import (
     PermissionDenied,
 )
 from services.common.server import Context
+from services.core.calendar import WorkingCalendar
 from services.risk import convert, store, workdays
 from services.risk import model as risk_model
 from services.risk.consumer import rebuild
@@ -38,7 +40,14 @@ from services.risk.forecast import (
     ForecastTask,
     forecast_project,
 )
-from services.risk.model import ModelError, RiskModel, TrainingConfig, auc, train_risk_model
+from services.risk.model import (
+    ModelError,
+    RiskModel,
+    RiskPrediction,
+    TrainingConfig,
+    auc,
+    train_risk_model,
+)
 
 log = logging.getLogger(__name__)
 
@@ -173,18 +182,10 @@ class RiskServicer:
                 for r in open_rows
             ]
             predictions = await self.scorer.score(conn, merged)
-        forecast_tasks = []
-        for row, p in zip(merged, predictions, strict=True):
-            remaining = row.planned_days(cal) or 1.0
-            if row.started_on:
-                remaining = max(remaining - workdays.after(cal, row.started_on, today), 0.5)
-            forecast_tasks.append(
-                ForecastTask(
-                    row.task,
-                    p50_days=remaining + p.delay_p50_days,
-                    p90_days=remaining + max(p.delay_p90_days, p.delay_p50_days),
-                )
-            )
+        forecast_tasks = [
+            forecast_task(row, p, cal=cal, today=today)
+            for row, p in zip(merged, predictions, strict=True)
+        ]
         ids = {t.task_id for t in forecast_tasks}
         edges = [
             Dependency(
@@ -365,7 +366,9 @@ class RiskServicer:
                 model.version.holdout.auc,
                 model.version.holdout.ece,
             )
-            activate = await loop.run_in_executor(self.executor, beats, model, current, data)
+            activate, reason = await loop.run_in_executor(
+                self.executor, activation, model, current, data
+            )
             await store.save_model(self.pool, model, activate=activate)
             if activate:
                 self.scorer.activate(model)
@@ -375,14 +378,13 @@ class RiskServicer:
                     )
                     self._background.add(job)
                     job.add_done_callback(self._background.discard)
-            log.info(
-                "model %s %s", model.version.version, "activated" if activate else "kept inactive"
-            )
+            log.info("model %s %s", model.version.version, reason)
             return risk_service_pb2.TrainModelResponse(
                 model=convert.model_message(
                     model.version, active=activate, trained=datetime.now(UTC)
                 ),
                 activated=activate,
+                reason=reason,
             )
 
     async def RebuildHistory(
@@ -417,6 +419,27 @@ class RiskServicer:
         return risk_service_pb2.ListModelsResponse(models=models)
 
 
+def forecast_task(
+    row: convert.TaskRow, prediction: RiskPrediction, *, cal: WorkingCalendar, today: date
+) -> ForecastTask:
+    """The task's remaining duration for the Monte Carlo forecast.
+
+    The prior knows the duration's own distribution, early side included, and gives it
+    whole. A model knows the delay past the due date: the remaining plan plus that delay.
+    """
+    if prediction.duration_p50_days is not None and prediction.duration_p90_days is not None:
+        p50 = prediction.duration_p50_days
+        return ForecastTask(row.task, p50_days=p50, p90_days=max(prediction.duration_p90_days, p50))
+    remaining = row.planned_days(cal) or 1.0
+    if row.started_on:
+        remaining = max(remaining - workdays.after(cal, row.started_on, today), 0.5)
+    return ForecastTask(
+        row.task,
+        p50_days=remaining + prediction.delay_p50_days,
+        p90_days=remaining + max(prediction.delay_p90_days, prediction.delay_p50_days),
+    )
+
+
 def without_empty_columns(features: FeatureMatrix) -> FeatureMatrix:
     """All-missing columns as zeros: scikit-learn cannot bin a column with no values, and a
     constant column is never split on, so scoring a missing value later changes nothing."""
@@ -426,21 +449,51 @@ def without_empty_columns(features: FeatureMatrix) -> FeatureMatrix:
     return FeatureMatrix(values, features.names, features.categorical)
 
 
-def beats(model: RiskModel, current: RiskModel | None, data: store.TrainingSet) -> bool:
-    """Better than the base rate (no model) or than the active model on the latest slice."""
+def activation(
+    model: RiskModel, current: RiskModel | None, data: store.TrainingSet
+) -> tuple[bool, str]:
+    """Whether the new model should score requests, and why in words.
+
+    With no active model it must beat the base rate on the latest slice: a ranking better
+    than chance, and a lower Brier score than predicting the late share, both cross-fitted
+    on the same halves of the slice (each calibrated or counted on the other half). A slice
+    whose halves do not each hold late and on-time tasks cannot show that, so the prior
+    stays. With an active model, the new one must rank the slice at least as well.
+    """
     holdout = model.version.holdout
-    base_brier = holdout.late_share * (1 - holdout.late_share)
     if current is None:
-        return holdout.auc > 0.5 and holdout.brier < base_brier
+        base = holdout.base_brier
+        if math.isnan(base):
+            base = holdout.late_share * (1 - holdout.late_share)
+        scores = f"holdout Brier {holdout.brier:.3f} against {base:.3f} for the base rate"
+        if not holdout.judgeable:
+            return False, (
+                f"kept inactive: the latest {holdout.rows} tasks are too few to show it beats"
+                " the base rate (each half needs late and on-time tasks); the prior stays"
+            )
+        if holdout.auc > 0.5 and holdout.brier < base:
+            return True, f"now active: {scores}"
+        return False, f"kept inactive: it does not beat the base rate ({scores}); the prior stays"
     order = np.argsort(data.opened_day, kind="stable")
     cut = int(len(order) * (1 - model.version.config.validation_fraction))
     check = order[cut:]
     late = data.delay_days[check] > 0
+    active = current.version.version
     if late.all() or not late.any():
-        return holdout.auc > 0.5
+        if holdout.auc > 0.5:
+            return True, "now active: the latest tasks were all late or all on time"
+        return False, f"kept inactive: {active} stays active"
     rows = task_feature_matrix([data.histories[i] for i in check])
     try:
         theirs = auc(current.score(rows).p_late, late)
     except ModelError:
-        return True
-    return holdout.auc >= theirs
+        return True, f"now active: {active} cannot score the current features"
+    scores = f"holdout AUC {holdout.auc:.3f} against {theirs:.3f} for {active}"
+    if holdout.auc >= theirs:
+        return True, f"now active: {scores}"
+    return False, f"kept inactive: it does not beat the active model ({scores})"
+
+
+def beats(model: RiskModel, current: RiskModel | None, data: store.TrainingSet) -> bool:
+    """Better than the base rate (no model) or than the active model on the latest slice."""
+    return activation(model, current, data)[0]

@@ -1,3 +1,4 @@
+import itertools
 import math
 from datetime import date, timedelta
 from statistics import NormalDist
@@ -7,7 +8,7 @@ import pytest
 from planops.core.v1 import project_pb2
 
 from services.core.calendar import WorkingCalendar
-from services.risk.convert import project_calendar
+from services.risk.convert import TaskRow, project_calendar
 from services.risk.forecast import (
     Dependency,
     DependencyType,
@@ -16,6 +17,8 @@ from services.risk.forecast import (
     forecast_project,
     simulate,
 )
+from services.risk.servicer import forecast_task
+from services.risk.store import prior_for
 
 MONDAY = date(2025, 3, 3)
 CAL = WorkingCalendar().add_working_days
@@ -141,3 +144,78 @@ def test_the_project_calendar_skips_its_days_off_and_holidays() -> None:
     assert own(date(2026, 11, 30), 1) == date(2026, 12, 2)
     german = project_calendar(project_pb2.Calendar(holiday_country="DE")).add_working_days
     assert german(date(2026, 12, 24), 1) == date(2026, 12, 28)  # 25th and 26th are holidays
+
+
+def test_forecast_on_the_prior_has_spread_and_a_real_chance() -> None:
+    # Five 4-day tasks in a chain, each with a three-point estimate of effort far below its
+    # planned span (part-time work), scored by the prior: durations must keep their spread,
+    # so the finish quantiles differ and a deadline inside the range is neither 0 nor 1.
+    cal = WorkingCalendar()
+    rows = []
+    day = MONDAY
+    for i in range(5):
+        end = cal.add_working_days(day, 3)
+        rows.append(
+            TaskRow(
+                task=f"projects/p/tasks/t{i}",
+                project="p",
+                title=f"t{i}",
+                state="todo",
+                category="planned",
+                priority="medium",
+                assignee="",
+                labels=(),
+                estimate_hours=12.0,
+                optimistic_hours=9.0,
+                pessimistic_hours=21.6,
+                planned_start=day,
+                planned_end=end,
+                due_date=end,
+                opened_on=MONDAY,
+            )
+        )
+        day = cal.add_working_days(end, 1)
+    tasks = [
+        forecast_task(r, prior_for(r, today=MONDAY, ratios=(), cal=cal), cal=cal, today=MONDAY)
+        for r in rows
+    ]
+    assert all(t.p50_days < t.p90_days for t in tasks)
+    deps = [Dependency(a.task, b.task) for a, b in itertools.pairwise(rows)]
+    result = forecast_project(
+        tasks=tasks,
+        dependencies=deps,
+        start=MONDAY,
+        calendar=cal.add_working_days,
+        deadline=cal.add_working_days(MONDAY, 21),  # 22 working days for 20 planned
+        samples=4000,
+    )
+    assert result.duration_p50_days < result.duration_p80_days < result.duration_p95_days
+    assert result.finish_p50 < result.finish_p80 < result.finish_p95
+    assert result.p_meet_deadline is not None and 0.05 < result.p_meet_deadline < 0.95
+
+
+def test_a_task_with_slack_keeps_its_spread_in_the_forecast() -> None:
+    # Due long after its plan: the prior's delay past the due date is 0 at every quantile,
+    # yet the duration itself is uncertain, and the forecast must sample that.
+    cal = WorkingCalendar()
+    row = TaskRow(
+        task="projects/p/tasks/slack",
+        project="p",
+        title="slack",
+        state="todo",
+        category="planned",
+        priority="medium",
+        assignee="",
+        labels=(),
+        estimate_hours=0.0,
+        optimistic_hours=0.0,
+        pessimistic_hours=0.0,
+        planned_start=MONDAY,
+        planned_end=cal.add_working_days(MONDAY, 4),
+        due_date=cal.add_working_days(MONDAY, 40),
+        opened_on=MONDAY,
+    )
+    prediction = prior_for(row, today=MONDAY, ratios=[0.9, 1.0, 1.1, 1.2, 1.4], cal=cal)
+    assert prediction.delay_p90_days == 0
+    task = forecast_task(row, prediction, cal=cal, today=MONDAY)
+    assert 5.0 < task.p50_days < task.p90_days

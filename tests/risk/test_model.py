@@ -1,5 +1,7 @@
 import io
+import math
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pytest
@@ -8,6 +10,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from services.risk.features import FeatureMatrix
 from services.risk.model import (
+    DAY_ROUNDING_SD,
     ModelError,
     RiskModel,
     ThreePointEstimate,
@@ -15,6 +18,7 @@ from services.risk.model import (
     auc,
     best_f1_threshold,
     dumps,
+    duration_prior,
     expected_calibration_error,
     forest_from_sklearn,
     load,
@@ -176,6 +180,49 @@ def test_prior_answers_before_any_model_is_trained() -> None:
         task_id="T-3", planned_days=10, overrun_ratios=[0.8, 0.85, 0.9, 0.8, 0.95]
     )
     assert punctual_team.p_late < 0.05
+
+
+def test_prior_from_ratios_with_a_known_spread_gives_the_lognormal_quantiles() -> None:
+    # Ratios exp(mu + s * z) with z of mean 0 and sample sd 1: the prior's duration is the
+    # plan times a lognormal of log-median mu and log-sd s, widened by the day rounding.
+    z = np.array([-1.5, -0.5, 0.0, 0.5, 1.5])
+    z = (z - z.mean()) / z.std(ddof=1)
+    mu, s, plan = math.log(1.2), 0.3, 10.0
+    ratios = np.exp(mu + s * z)
+    prior = duration_prior(planned_days=plan, overrun_ratios=ratios.tolist())
+    sd = math.hypot(s, DAY_ROUNDING_SD / plan)
+    normal = NormalDist()
+    for q in (0.5, 0.8, 0.9, 0.95):
+        assert prior.quantile(q) == pytest.approx(plan * 1.2 * math.exp(sd * normal.inv_cdf(q)))
+    p = prior_prediction(task_id="T", planned_days=plan, overrun_ratios=ratios.tolist())
+    assert p.duration_p50_days == pytest.approx(12.0)
+    assert p.duration_p90_days == pytest.approx(12.0 * math.exp(sd * normal.inv_cdf(0.9)))
+    # Late: longer than the plan of 10 days.
+    assert p.p_late == pytest.approx(1 - normal.cdf(math.log(10 / 12) / sd))
+    assert p.delay_p50_days == pytest.approx(2.0)
+
+
+def test_prior_keeps_spread_when_every_past_task_took_exactly_its_plan() -> None:
+    # Whole-day actuals of one-day tasks: all ratios 1, sample spread 0.
+    p = prior_prediction(task_id="T", planned_days=1.0, overrun_ratios=[1.0] * 8)
+    assert p.duration_p50_days == pytest.approx(1.0)
+    assert p.duration_p90_days is not None and p.duration_p90_days > 1.3
+
+
+def test_three_point_estimate_in_effort_hours_is_scaled_onto_the_planned_span() -> None:
+    # 8 effort hours (1 day) likely, 6 to 14.4, spread over a 5-working-day plan: the shape
+    # (0.75x to 1.8x) applies to the 5 days, not the effort compared with the span.
+    estimate = ThreePointEstimate(0.75, 1.0, 1.8)
+    p = prior_prediction(task_id="T", planned_days=5.0, estimate=estimate, days_available=5.0)
+    mean, sd = 5 * (0.75 + 4 + 1.8) / 6, 5 * (1.8 - 0.75) / 6
+    log_sd = math.sqrt(math.log1p((sd / mean) ** 2))
+    median = mean * math.exp(-(log_sd**2) / 2)
+    assert p.duration_p50_days == pytest.approx(median)
+    assert p.duration_p90_days == pytest.approx(
+        median * math.exp(log_sd * NormalDist().inv_cdf(0.9))
+    )
+    assert 0.5 < p.p_late < 0.8  # PERT mean 5.46 days against 5 available
+    assert 0 < p.delay_p80_days < p.delay_p90_days
 
 
 def test_prior_needs_an_estimate() -> None:

@@ -104,7 +104,7 @@ class Alert(_message.Message):
     def __init__(self, name: _Optional[str] = ..., subject: _Optional[str] = ..., kind: _Optional[str] = ..., value: _Optional[float] = ..., threshold: _Optional[float] = ..., message: _Optional[str] = ..., raise_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Model(_message.Message):
-    __slots__ = ("name", "train_time", "window_start", "window_end", "rows", "features", "holdout_auc", "holdout_ece", "holdout_delay_mae_days", "active")
+    __slots__ = ("name", "train_time", "window_start", "window_end", "rows", "features", "holdout_auc", "holdout_ece", "holdout_delay_mae_days", "active", "holdout_brier", "base_rate_brier")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TRAIN_TIME_FIELD_NUMBER: _ClassVar[int]
     WINDOW_START_FIELD_NUMBER: _ClassVar[int]
@@ -115,6 +115,8 @@ class Model(_message.Message):
     HOLDOUT_ECE_FIELD_NUMBER: _ClassVar[int]
     HOLDOUT_DELAY_MAE_DAYS_FIELD_NUMBER: _ClassVar[int]
     ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    HOLDOUT_BRIER_FIELD_NUMBER: _ClassVar[int]
+    BASE_RATE_BRIER_FIELD_NUMBER: _ClassVar[int]
     name: str
     train_time: _timestamp_pb2.Timestamp
     window_start: str
@@ -125,4 +127,6 @@ class Model(_message.Message):
     holdout_ece: float
     holdout_delay_mae_days: float
     active: bool
-    def __init__(self, name: _Optional[str] = ..., train_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_start: _Optional[str] = ..., window_end: _Optional[str] = ..., rows: _Optional[int] = ..., features: _Optional[_Iterable[str]] = ..., holdout_auc: _Optional[float] = ..., holdout_ece: _Optional[float] = ..., holdout_delay_mae_days: _Optional[float] = ..., active: _Optional[bool] = ...) -> None: ...
+    holdout_brier: float
+    base_rate_brier: float
+    def __init__(self, name: _Optional[str] = ..., train_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_start: _Optional[str] = ..., window_end: _Optional[str] = ..., rows: _Optional[int] = ..., features: _Optional[_Iterable[str]] = ..., holdout_auc: _Optional[float] = ..., holdout_ece: _Optional[float] = ..., holdout_delay_mae_days: _Optional[float] = ..., active: _Optional[bool] = ..., holdout_brier: _Optional[float] = ..., base_rate_brier: _Optional[float] = ...) -> None: ...

@@ -74,12 +74,14 @@ class TrainModelRequest(_message.Message):
     def __init__(self, force: _Optional[bool] = ...) -> None: ...
 
 class TrainModelResponse(_message.Message):
-    __slots__ = ("model", "activated")
+    __slots__ = ("model", "activated", "reason")
     MODEL_FIELD_NUMBER: _ClassVar[int]
     ACTIVATED_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
     model: _risk_pb2.Model
     activated: bool
-    def __init__(self, model: _Optional[_Union[_risk_pb2.Model, _Mapping]] = ..., activated: _Optional[bool] = ...) -> None: ...
+    reason: str
+    def __init__(self, model: _Optional[_Union[_risk_pb2.Model, _Mapping]] = ..., activated: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ListModelsRequest(_message.Message):
     __slots__ = ("page_size",)
