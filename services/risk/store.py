@@ -569,6 +569,20 @@ async def put_score(
     )
 
 
+async def put_scores(conn: Connection, scores: Sequence[tuple[str, str, float, bytes]]) -> None:
+    """Upsert many (task, project, probability_late, risk) scores with one statement."""
+    if not scores:
+        return
+    async with conn.cursor() as cur:
+        await cur.executemany(
+            "INSERT INTO scores (task, project, probability_late, risk, score_time)"
+            " VALUES (%s, %s, %s, %s, now()) ON CONFLICT (task) DO UPDATE SET"
+            " probability_late = EXCLUDED.probability_late, risk = EXCLUDED.risk,"
+            " score_time = EXCLUDED.score_time",
+            list(scores),
+        )
+
+
 async def fired(conn: Connection, subjects: Sequence[str]) -> frozenset[tuple[str, str]]:
     cur = await conn.execute(
         "SELECT rule, subject FROM alert_fired WHERE subject = ANY(%s) FOR UPDATE",
@@ -633,3 +647,15 @@ async def enqueue(
         " ON CONFLICT (event_id) DO NOTHING",
         (event_id, subject, aggregate, payload),
     )
+
+
+async def enqueue_many(conn: Connection, events: Sequence[tuple[str, str, str, bytes]]) -> None:
+    """Many (event_id, subject, aggregate, payload) events for the outbox relay at once."""
+    if not events:
+        return
+    async with conn.cursor() as cur:
+        await cur.executemany(
+            "INSERT INTO outbox (event_id, subject, aggregate, payload) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (event_id) DO NOTHING",
+            list(events),
+        )
