@@ -36,10 +36,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from google.protobuf import timestamp_pb2
+from nats.aio.msg import Msg
 from planops.core.v1 import events_pb2, project_pb2, task_pb2
 
 from services.common.db import migrate, pool_for
@@ -201,10 +202,11 @@ async def run_mode(mode: str, database_url: str, data: list[bytes], batch: int) 
             fetches = chunks(data, batch)
             wall, cpu = time.perf_counter(), time.process_time()
             for messages in fetches:
+                fetched = cast(list[Msg], messages)  # acked and handed back the same way
                 if mode == "per_event":
-                    await handle_batch(messages, consumer.handle)
+                    await handle_batch(fetched, consumer.handle)
                 else:
-                    await consumer.handle_messages(messages)
+                    await consumer.handle_messages(fetched)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             async with pool.connection() as conn:
                 cur = await conn.execute("SELECT count(*) AS n FROM processed_events")

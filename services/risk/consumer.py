@@ -1,8 +1,9 @@
 """Core's events -> risk's tables -> re-scored tasks -> risk's own events.
 
 A durable JetStream pull consumer shared by every replica (JetStream hands each message to
-one of them). Each event is applied in one transaction that also records its id, so a
-redelivery after a crash changes nothing; an event older than the version held is skipped.
+one of them). Each fetched batch of events is applied in one transaction that also records
+their ids, so a redelivery after a crash changes nothing; an event older than the version
+held is skipped. The tasks the batch affects are re-scored once, in the same transaction.
 """
 
 from __future__ import annotations
@@ -318,15 +319,23 @@ class HistoryConsumer:
         applied: list[events_pb2.ChangeEvent] = []
         seen = 0
         causes: dict[str, str] = {}  # task to re-score -> the first event affecting it
+        parsed: list[events_pb2.ChangeEvent] = []
+        for index, (data, _) in enumerate(events):
+            try:
+                parsed.append(events_pb2.ChangeEvent.FromString(data))
+            except Exception as error:
+                raise BatchFailed(index, error) from error
         try:
             async with transaction(self.pool) as conn:
+                await store.lock_tasks(
+                    conn, (e.task.name for e in parsed if e.WhichOneof("resource") == "task")
+                )
                 pending = list(range(len(events)))
                 while pending:
                     waiting: list[int] = []
                     for index in pending:
-                        data, deliveries = events[index]
+                        event, deliveries = parsed[index], events[index][1]
                         try:
-                            event = events_pb2.ChangeEvent.FromString(data)
                             token = request_id_var.set(event.request_id)
                             try:
                                 affected = await self._claim_and_apply(conn, event, deliveries)

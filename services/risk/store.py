@@ -131,6 +131,17 @@ async def task_for_update(conn: Connection, task: str) -> tuple[TaskRow, int, bo
     return TaskRow.from_record(found), int(found["version"]), bool(found["deleted"])
 
 
+async def lock_tasks(conn: Connection, tasks: Iterable[str]) -> None:
+    """Lock the held rows of `tasks` until the transaction ends, in name order: a batch takes
+    its locks up front in one order, so replicas applying overlapping batches do not
+    deadlock."""
+    names = sorted(set(tasks))
+    if names:
+        await conn.execute(
+            "SELECT task FROM tasks WHERE task = ANY(%s) ORDER BY task FOR UPDATE", (names,)
+        )
+
+
 async def put_task(conn: Connection, row: TaskRow, *, version: int, deleted: bool = False) -> None:
     values = asdict(row)
     values["labels"] = list(row.labels)
@@ -552,7 +563,8 @@ def prior_for(
 
 async def held_scores(conn: Connection, tasks: Sequence[str]) -> dict[str, float]:
     cur = await conn.execute(
-        "SELECT task, probability_late FROM scores WHERE task = ANY(%s) FOR UPDATE", (list(tasks),)
+        "SELECT task, probability_late FROM scores WHERE task = ANY(%s) ORDER BY task FOR UPDATE",
+        (list(tasks),),
     )
     return {r["task"]: float(r["probability_late"]) for r in await cur.fetchall()}
 
