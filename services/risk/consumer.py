@@ -316,7 +316,7 @@ class HistoryConsumer:
         that affected it as its cause.
         """
         outcomes: list[bool | OutOfOrder] = [False] * len(events)
-        applied: list[events_pb2.ChangeEvent] = []
+        applied: list[tuple[events_pb2.ChangeEvent, int]] = []  # and its tasks to re-score
         seen = 0
         causes: dict[str, str] = {}  # task to re-score -> the first event affecting it
         parsed: list[events_pb2.ChangeEvent] = []
@@ -352,7 +352,7 @@ class HistoryConsumer:
                             outcomes[index] = False
                             continue
                         outcomes[index] = True
-                        applied.append(event)
+                        applied.append((event, len(affected)))
                         for task in affected:
                             causes.setdefault(task, event.id)
                     # Those ahead of a version applied meanwhile go again; else they wait.
@@ -395,11 +395,23 @@ class HistoryConsumer:
                 return None
             return await self.apply(conn, event, in_order=in_order)
 
-    def _applied(self, applied: Sequence[events_pb2.ChangeEvent]) -> None:
-        """Count committed events, observe their lag, schedule the forecasts they call for."""
+    def _applied(self, applied: Sequence[tuple[events_pb2.ChangeEvent, int]]) -> None:
+        """Count and log committed events (each line with the id of the request that caused
+        it), observe their lag, schedule the forecasts they call for."""
         durable = self.settings.durable
         now = datetime.now(UTC)
-        for event in applied:
+        for event, affected in applied:
+            token = request_id_var.set(event.request_id)
+            try:
+                log.debug(
+                    "applied %s %s of %s: %d tasks to re-score",
+                    event.type,
+                    event.id,
+                    event.aggregate,
+                    affected,
+                )
+            finally:
+                request_id_var.reset(token)
             self.applied += 1
             metrics.CONSUMER_EVENTS.labels(durable, "applied").inc()
             if event.HasField("time"):
