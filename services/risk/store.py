@@ -131,6 +131,17 @@ async def task_for_update(conn: Connection, task: str) -> tuple[TaskRow, int, bo
     return TaskRow.from_record(found), int(found["version"]), bool(found["deleted"])
 
 
+async def lock_tasks(conn: Connection, tasks: Iterable[str]) -> None:
+    """Lock the held rows of `tasks` until the transaction ends, in name order: a batch takes
+    its locks up front in one order, so replicas applying overlapping batches do not
+    deadlock."""
+    names = sorted(set(tasks))
+    if names:
+        await conn.execute(
+            "SELECT task FROM tasks WHERE task = ANY(%s) ORDER BY task FOR UPDATE", (names,)
+        )
+
+
 async def put_task(conn: Connection, row: TaskRow, *, version: int, deleted: bool = False) -> None:
     values = asdict(row)
     values["labels"] = list(row.labels)
@@ -565,7 +576,8 @@ def prior_for(
 
 async def held_scores(conn: Connection, tasks: Sequence[str]) -> dict[str, float]:
     cur = await conn.execute(
-        "SELECT task, probability_late FROM scores WHERE task = ANY(%s) FOR UPDATE", (list(tasks),)
+        "SELECT task, probability_late FROM scores WHERE task = ANY(%s) ORDER BY task FOR UPDATE",
+        (list(tasks),),
     )
     return {r["task"]: float(r["probability_late"]) for r in await cur.fetchall()}
 
@@ -580,6 +592,20 @@ async def put_score(
         " score_time = EXCLUDED.score_time",
         (task, project, probability, risk),
     )
+
+
+async def put_scores(conn: Connection, scores: Sequence[tuple[str, str, float, bytes]]) -> None:
+    """Upsert many (task, project, probability_late, risk) scores with one statement."""
+    if not scores:
+        return
+    async with conn.cursor() as cur:
+        await cur.executemany(
+            "INSERT INTO scores (task, project, probability_late, risk, score_time)"
+            " VALUES (%s, %s, %s, %s, now()) ON CONFLICT (task) DO UPDATE SET"
+            " probability_late = EXCLUDED.probability_late, risk = EXCLUDED.risk,"
+            " score_time = EXCLUDED.score_time",
+            list(scores),
+        )
 
 
 async def fired(conn: Connection, subjects: Sequence[str]) -> frozenset[tuple[str, str]]:
@@ -646,3 +672,15 @@ async def enqueue(
         " ON CONFLICT (event_id) DO NOTHING",
         (event_id, subject, aggregate, payload),
     )
+
+
+async def enqueue_many(conn: Connection, events: Sequence[tuple[str, str, str, bytes]]) -> None:
+    """Many (event_id, subject, aggregate, payload) events for the outbox relay at once."""
+    if not events:
+        return
+    async with conn.cursor() as cur:
+        await cur.executemany(
+            "INSERT INTO outbox (event_id, subject, aggregate, payload) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (event_id) DO NOTHING",
+            list(events),
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from datetime import datetime
 from typing import Any
 
 import nats
@@ -16,14 +17,19 @@ from planops.core.v1 import events_pb2, task_pb2
 
 from services.common.db import connection
 from services.common.errors import Unavailable
+from services.risk import store
 from services.risk.consumer import (
+    BatchFailed,
     ConsumerSettings,
     HistoryConsumer,
     OutOfOrder,
     handle_batch,
     redelivery_delay,
+    split_batch,
 )
-from tests.core.helpers import Client
+from services.risk.convert import TaskRow
+from services.risk.model import RiskPrediction
+from tests.core.helpers import EXECUTOR, Client
 from tests.risk.conftest import Stack, eventually
 
 
@@ -290,3 +296,191 @@ async def test_a_task_event_ahead_of_an_earlier_version_waits_for_it(stack: Stac
 def test_an_event_waits_for_an_earlier_version_no_longer_than_the_ack_wait() -> None:
     settings = ConsumerSettings(ack_wait_seconds=60, gap_retry_seconds=1)
     assert settings.gap_patience * settings.gap_retry_seconds >= 60
+
+
+def test_an_event_that_keeps_failing_is_applied_in_a_batch_of_its_own() -> None:
+    assert split_batch([1, 1, 2, 1]) == [(0, 4)]
+    assert split_batch([1, 4, 1, 1, 5]) == [(0, 1), (1, 2), (2, 4), (4, 5)]
+    assert split_batch([9]) == [(0, 1)]
+    assert split_batch([]) == []
+
+
+class CountingScorer(store.Scorer):
+    """The real scorer, counting its calls (each is one trip to the executor)."""
+
+    calls: list[int]
+
+    async def score_on_calendars(
+        self, conn: Any, targets: list[TaskRow], *, now: datetime | None = None
+    ) -> Any:
+        self.calls.append(len(targets))
+        found: tuple[list[RiskPrediction], Any] = await super().score_on_calendars(
+            conn, targets, now=now
+        )
+        return found
+
+
+def counting_consumer(stack: Stack) -> tuple[HistoryConsumer, list[int]]:
+    running = stack.risk.consumer
+    scorer = CountingScorer(running.pool, running.scorer.executor)
+    scorer.calls = []
+    scorer.model = running.scorer.model
+    consumer = HistoryConsumer(
+        pool=running.pool, scorer=scorer, nats_url=stack.nats_url, settings=running.settings
+    )
+    return consumer, scorer.calls
+
+
+async def held_tasks(stack: Stack, project: str, count: int) -> None:
+    async def held() -> bool:
+        return len([r for r in (await snapshot(stack))[0] if r["project"] == project]) == count
+
+    await eventually(held)
+
+
+def task_event(
+    task: task_pb2.Task, version: int, *, hours: float, move_to: str = "", tag: str = ""
+) -> bytes:
+    time = timestamp_pb2.Timestamp()
+    time.GetCurrentTime()
+    changed = task_pb2.Task()
+    changed.CopyFrom(task)
+    changed.estimate_hours = hours
+    event = events_pb2.ChangeEvent(
+        id=f"{tag}{task.name}@{version}",
+        type="task.updated",
+        aggregate=task.name,
+        aggregate_version=version,
+        time=time,
+        project="/".join(task.name.split("/")[:2]),
+        task=changed,
+    )
+    if move_to:
+        event.type = "task.transitioned"
+        event.transition.CopyFrom(
+            task_pb2.TaskTransition(
+                name=f"{task.name}/transitions/{version}",
+                from_state=task.state,
+                to_state=move_to,
+                time=time,
+            )
+        )
+        event.task.state = move_to
+    return event.SerializeToString()
+
+
+async def test_a_batch_commits_together_and_scores_its_tasks_once(stack: Stack) -> None:
+    core = Client(stack.core)
+    await core.create_project("batched", time_zone="UTC")
+    await core.add_person("ann", project="batched", roles=[EXECUTOR])
+    first = await core.create_task(
+        "batched", "first", estimate_hours=8, due_date="2030-01-01", assignee="people/ann"
+    )
+    second = await core.create_task(
+        "batched", "second", estimate_hours=8, due_date="2030-01-01", assignee="people/ann"
+    )
+    await held_tasks(stack, "batched", 2)
+    consumer, calls = counting_consumer(stack)
+    ahead = task_event(first, 3, hours=30)
+    earlier = task_event(first, 2, hours=20)
+    # The second task's version 2 never arrives: its version 3 waits, and its move with it.
+    stranded = task_event(second, 3, hours=50, move_to="submitted")
+    outcomes = await consumer.handle_many([(ahead, 1), (earlier, 1), (stranded, 1), (earlier, 1)])
+    assert outcomes[:2] == [True, True] and outcomes[3] is False
+    assert isinstance(outcomes[2], OutOfOrder)
+    # Both tasks (the assignee's other open task too), scored in one call.
+    assert calls == [2]
+    tasks, seen, scores, _, changes = await snapshot(stack)
+    rows = {r["task"]: r for r in tasks}
+    assert (rows[first.name]["version"], rows[first.name]["estimate_hours"]) == (3, 30)
+    assert (rows[second.name]["version"], rows[second.name]["estimate_hours"]) == (1, 8)
+    ids = {r["event_id"] for r in seen}
+    assert {f"{first.name}@2", f"{first.name}@3"} <= ids and f"{second.name}@3" not in ids
+    assert f"{second.name}/transitions/3" not in {c["name"] for c in changes}
+    assert {first.name, second.name} <= {r["task"] for r in scores}
+    assert (consumer.received, consumer.applied) == (3, 2)
+
+    # Past the patience (version 2 is lost for good), it is applied as it is.
+    assert await consumer.handle_many([(stranded, consumer.settings.gap_patience + 1)]) == [True]
+    tasks, _, _, _, changes = await snapshot(stack)
+    assert [r["version"] for r in tasks if r["task"] == second.name] == [3]
+    assert f"{second.name}/transitions/3" in {c["name"] for c in changes}
+
+
+async def test_a_batch_whose_scores_fail_leaves_nothing_behind(stack: Stack) -> None:
+    core = Client(stack.core)
+    await core.create_project("rolled", time_zone="UTC")
+    task = await core.create_task("rolled", "scored", estimate_hours=8, due_date="2030-01-01")
+    await held_tasks(stack, "rolled", 1)
+    consumer, _ = counting_consumer(stack)
+    events = [(task_event(task, 2, hours=16), 1), (task_event(task, 3, hours=24), 1)]
+    async with connection(consumer.pool) as conn:
+        await conn.execute(
+            "ALTER TABLE scores ADD CONSTRAINT no_scores CHECK (probability_late < 0) NOT VALID"
+        )
+    try:
+        with pytest.raises(BatchFailed) as failed:
+            await consumer.handle_many(events)
+        assert failed.value.index is None
+        assert isinstance(failed.value.error, psycopg.errors.CheckViolation)
+    finally:
+        async with connection(consumer.pool) as conn:
+            await conn.execute("ALTER TABLE scores DROP CONSTRAINT no_scores")
+    tasks, seen, _, _, _ = await snapshot(stack)
+    assert [r["version"] for r in tasks if r["task"] == task.name] == [1]
+    assert not {f"{task.name}@2", f"{task.name}@3"} & {r["event_id"] for r in seen}
+    assert consumer.received == consumer.applied == 0
+
+    # A redelivery applies both, once.
+    assert await consumer.handle_many(events) == [True, True]
+    assert await consumer.handle_many(events) == [False, False]
+    tasks, _, _, _, changes = await snapshot(stack)
+    assert [r["version"] for r in tasks if r["task"] == task.name] == [3]
+    estimate_changes = [c for c in changes if c["task"] == task.name and c["estimate_changed"]]
+    assert len(estimate_changes) == 2
+
+
+async def test_fetched_messages_are_acked_handed_back_or_all_returned(stack: Stack) -> None:
+    core = Client(stack.core)
+    await core.create_project("acked", time_zone="UTC")
+    task = await core.create_task("acked", "counted", estimate_hours=8)
+    await held_tasks(stack, "acked", 1)
+    consumer, _ = counting_consumer(stack)
+    tag = uuid.uuid4().hex[:8]
+    nc = await nats.connect(stack.nats_url)
+    try:
+        js = nc.jetstream()
+        await js.add_stream(name=f"RISKBATCH_{tag}", subjects=[f"riskbatch.{tag}.>"])
+        subject = f"riskbatch.{tag}.e"
+        # A valid event, then one that cannot be parsed: nothing of the batch commits.
+        await js.publish(subject, task_event(task, 2, hours=12, tag="a:"))
+        await js.publish(subject, b"\x0a\xff")
+        sub = await js.pull_subscribe(
+            f"riskbatch.{tag}.>",
+            durable="riskbatch",
+            stream=f"RISKBATCH_{tag}",
+            config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=60),
+        )
+        with pytest.raises(Exception) as failed:
+            await consumer.handle_messages(await sub.fetch(5, timeout=5))
+        assert not isinstance(failed.value, BatchFailed)  # the event's own error
+        _, seen, _, _, _ = await snapshot(stack)
+        assert f"a:{task.name}@2" not in {r["event_id"] for r in seen}
+        # Both back at once, not after the ack wait.
+        again = await sub.fetch(5, timeout=5)
+        assert [m.metadata.num_delivered for m in again] == [2, 2]
+        await again[1].term()
+
+        # An event ahead of its task's next version is handed back; the rest commit.
+        await js.publish(subject, task_event(task, 4, hours=20, tag="a:"))
+        batch = [again[0], *await sub.fetch(5, timeout=5)]
+        await consumer.handle_messages(batch)
+        _, seen, _, _, _ = await snapshot(stack)
+        ids = {r["event_id"] for r in seen}
+        assert f"a:{task.name}@2" in ids and f"a:{task.name}@4" not in ids
+        back = await sub.fetch(5, timeout=10)
+        assert [m.data for m in back] == [batch[1].data]
+        assert back[0].metadata.num_delivered == 2
+        await js.delete_stream(f"RISKBATCH_{tag}")
+    finally:
+        await nc.close()
