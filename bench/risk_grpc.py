@@ -101,6 +101,9 @@ async def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
             "PLANOPS_HOME": str(home),
             "PLANOPS_CORE_ADDRESS": core_address,
             "PLANOPS_RISK_ADDRESS": risk_address,
+            # Latency, not the per-key rate limit, is measured: 0 lifts it.
+            "PLANOPS_CORE_RATE_LIMIT": "0",
+            "PLANOPS_RISK_RATE_LIMIT": "0",
         }
         processes.append(start("core", env))
         await wait_serving(core_address, processes[-1])
