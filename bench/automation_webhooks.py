@@ -32,7 +32,6 @@ from typing import Any
 
 import grpc
 from aiohttp import web
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from planops.automation.v1 import (
     automation_service_pb2,
     automation_service_pb2_grpc,
@@ -47,6 +46,7 @@ from planops.core.v1 import (
     task_service_pb2_grpc,
 )
 
+from services.cli import stack
 from services.cli.stack import service_key
 from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
@@ -74,19 +74,8 @@ def start(service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 async def wait_serving(address: str, process: subprocess.Popen[bytes]) -> None:
-    async with grpc.aio.insecure_channel(address) as channel:
-        health = health_pb2_grpc.HealthStub(channel)
-        for _ in range(600):
-            if process.poll() is not None:
-                raise RuntimeError(f"{address}: the service exited with {process.returncode}")
-            try:
-                reply = await health.Check(health_pb2.HealthCheckRequest(), timeout=1)
-                if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-            except grpc.aio.AioRpcError:
-                pass
-            await asyncio.sleep(0.1)
-    raise TimeoutError(f"{address} did not start")
+    """`planops up`'s own readiness wait, off the event loop."""
+    await asyncio.to_thread(stack.wait_serving, address, process)
 
 
 async def create_tasks(

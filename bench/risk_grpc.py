@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from planops.core.v1 import (
     api_key_pb2,
     api_key_service_pb2,
@@ -44,6 +43,7 @@ from planops.core.v1 import (
 )
 from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 
+from services.cli import stack
 from services.cli.stack import service_key
 from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
@@ -62,19 +62,8 @@ def start(service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 async def wait_serving(address: str, process: subprocess.Popen[bytes]) -> None:
-    async with grpc.aio.insecure_channel(address) as channel:
-        health = health_pb2_grpc.HealthStub(channel)
-        for _ in range(600):
-            if process.poll() is not None:
-                raise RuntimeError(f"{address}: the service exited with {process.returncode}")
-            try:
-                reply = await health.Check(health_pb2.HealthCheckRequest(), timeout=1)
-                if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-            except grpc.aio.AioRpcError:
-                pass
-            await asyncio.sleep(0.1)
-    raise TimeoutError(f"{address} did not start")
+    """`planops up`'s own readiness wait, off the event loop."""
+    await asyncio.to_thread(stack.wait_serving, address, process)
 
 
 async def timed(call: Any, request: Any, metadata: Any, count: int) -> list[float]:
