@@ -210,6 +210,32 @@ def test_risk_page_shows_the_forecast(browser: Any, console_stack: Stack, shots:
     page.screenshot(path=str(shots / "risk-desktop.png"), full_page=False)
 
 
+def test_a_slow_page_never_overwrites_the_page_that_replaced_it(
+    browser: Any, console_stack: Stack
+) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    held: list[Any] = []
+    page.route("**/api/planops.risk.v1.RiskService/**", lambda route: held.append(route))
+    page.click("#nav a[data-page=risk]")
+    # The forecast, the riskiest tasks and the alerts are asked for together; hold all three.
+    for _ in range(600):
+        if len(held) >= 3:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 3, f"the risk page asked for {len(held)} things, not 3"
+    page.click("#nav a[data-page=notes]")
+    page.wait_for_selector('main .view[data-page="notes"][data-ready="true"] #earlier')
+    # The risk page's replies arrive after the user moved on.
+    with page.expect_response(lambda r: "RiskService" in r.url):
+        for route in held:
+            route.continue_()
+    page.wait_for_timeout(500)
+    assert page.locator("main .view").count() == 1
+    assert page.locator('main .view[data-page="notes"] #earlier').count() == 1
+    assert page.locator("#forecast").count() == 0
+    assert page.errors == []
+
+
 def test_phone_sized_screen(browser: Any, console_stack: Stack, shots: Path) -> None:
     page = signed_in(browser, console_stack, PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -217,8 +243,8 @@ def test_phone_sized_screen(browser: Any, console_stack: Stack, shots: Path) -> 
     page.screenshot(path=str(shots / "board-phone.png"))
     for name in ("schedule", "risk", "notes"):
         page.click(f"#nav a[data-page={name}]")
-        page.wait_for_selector("main .page-head h1")
-        page.wait_for_load_state("networkidle")
+        # The page it navigated to, rendered to the end (not the last page's heading).
+        page.wait_for_selector(f'main .view[data-page="{name}"][data-ready="true"] .page-head h1')
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 1, f"{name} scrolls sideways on a phone"
         if name != "notes":

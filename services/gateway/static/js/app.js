@@ -155,12 +155,19 @@ function header(projectId) {
   };
 }
 
+// Each navigation renders into its own view. A page still waiting for replies when the user
+// moves on keeps writing into its detached view, never over the page that replaced it.
+let generation = 0;
+
 async function render() {
+  const current = ++generation;
+  const stale = () => current !== generation;
   const { page, rest, params } = route();
   for (const link of document.querySelectorAll("#nav a")) {
     link.classList.toggle("active", link.dataset.page === page || (page === "task" && link.dataset.page === "board"));
   }
   const ok = await ensureSession();
+  if (stale()) return;
   if (ok === false) return loginPage();
   if (!ok) return;
   clearFlash();
@@ -173,11 +180,15 @@ async function render() {
     return;
   }
   const renderPage = PAGES[page] || renderBoard;
-  mount(main, spinner("Loading…"));
+  const view = h("div", { class: "view", dataset: { page: PAGES[page] ? page : "board" } }, spinner("Loading…"));
+  mount(main, view);
   try {
     const ctx = await projectContext(projectId);
-    await renderPage(main, ctx, { rest, params, go });
+    if (stale()) return;
+    await renderPage(view, ctx, { rest, params, go });
+    if (!stale()) view.dataset.ready = "true";
   } catch (error) {
+    if (stale()) return;
     if (error instanceof ApiError && error.status === 401) {
       // The key was revoked or belongs to another installation: ask for a new one.
       setApiKey("");
@@ -188,7 +199,7 @@ async function render() {
     }
     console.error(error);
     const text = error instanceof ApiError ? error.describe() : String(error);
-    mount(main, h("div", { class: "card" }, h("h1", {}, "Could not load this page"),
+    mount(view, h("div", { class: "card" }, h("h1", {}, "Could not load this page"),
       h("p", { class: "error" }, text)));
   }
 }
