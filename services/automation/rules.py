@@ -56,7 +56,7 @@ ROLES = ("manager", "executor", "reviewer", "viewer")
 # takes '٣'): one spelling per name, as core's names.
 PERSON = re.compile(r"^people/[a-z][a-z0-9-]{0,62}\Z")
 WEBHOOK = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/webhooks/([0-9]{1,18})\Z")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 MAX_CONDITIONS = 20
 MAX_ACTIONS = 10
 MAX_VALUE = 200

@@ -18,7 +18,7 @@ TIMESTAMP_HEADER = "PlanOps-Timestamp"
 EVENT_ID_HEADER = "PlanOps-Event-Id"
 EVENT_TYPE_HEADER = "PlanOps-Event-Type"
 DELIVERY_HEADER = "PlanOps-Delivery"
-EVENT_TYPE = re.compile(r"^(\*|(core|risk|automation)(\.\*|\.[a-z_]+(\.\*|\.[a-z_]+)?))$")
+EVENT_TYPE = re.compile(r"^(\*|(core|risk|automation)(\.\*|\.[a-z_]+(\.\*|\.[a-z_]+)?))\Z")
 MAX_URL = 2000
 MAX_EVENT_TYPES = 50
 

@@ -29,10 +29,10 @@ DEFAULT_ADDRESS = "127.0.0.1:50051"
 CALL_TIMEOUT_SECONDS = 30.0
 PAGE_SIZE = 500
 
-SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
-TASK_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/tasks/(\d{1,18})$")
-SHORT_TASK = re.compile(r"^([a-z][a-z0-9-]{0,62})/(\d{1,18})$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}\Z")
+TASK_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/tasks/(\d{1,18})\Z")
+SHORT_TASK = re.compile(r"^([a-z][a-z0-9-]{0,62})/(\d{1,18})\Z")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
 class CliError(Exception):
@@ -222,7 +222,7 @@ def task_name(value: str, *, project: str | None = None) -> str:
     short = SHORT_TASK.match(value)
     if short:
         return f"projects/{short[1]}/tasks/{short[2]}"
-    if project is not None and value.isdigit():
+    if project is not None and value.isascii() and value.isdigit():
         return f"{project_name(project)}/tasks/{value}"
     raise usage(f"{value!r} is not a task; write PROJECT/NUMBER such as promo/12")
 
@@ -232,7 +232,11 @@ def dependency_name(value: str) -> str:
     parts = value.removeprefix("projects/").split("/")
     if len(parts) == 3 and parts[1] == "dependencies":
         parts = [parts[0], parts[2]]
-    if len(parts) != 2 or not SLUG.match(parts[0]) or not parts[1].isdigit():
+    if (
+        len(parts) != 2
+        or not SLUG.match(parts[0])
+        or not (parts[1].isascii() and parts[1].isdigit())
+    ):
         raise usage(f"{value!r} is not a dependency; write PROJECT/dependencies/NUMBER")
     return f"projects/{parts[0]}/dependencies/{parts[1]}"
 

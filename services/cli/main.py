@@ -234,7 +234,9 @@ def parse_skills(values: Sequence[str] | None) -> list[person_pb2.Skill]:
     for value in values or ():
         skill, _, level = value.partition(":")
         skill = skill.strip().lower()
-        if not skill or (level and not (level.isdigit() and 1 <= int(level) <= 5)):
+        if not skill or (
+            level and not (level.isascii() and level.isdigit() and 1 <= int(level) <= 5)
+        ):
             raise usage(f"--skill: {value!r} is not SKILL:LEVEL with a level from 1 to 5")
         found.append(person_pb2.Skill(skill=skill, level=int(level or 1)))
     return found

@@ -20,8 +20,8 @@ from services.nlp.cli import UserError, read_notes
 DEFAULT_NLP_ADDRESS = "127.0.0.1:50054"
 # Reading 100,000 characters takes a few seconds; a deadline well above that.
 CALL_TIMEOUT_SECONDS = 120.0
-NOTES_NAME = re.compile(r"^(?:projects/)?([a-z][a-z0-9-]{0,62})/notes/(\d{1,18})$")
-ITEM_ID = re.compile(r"^(?:item-)?(\d{1,6})$")
+NOTES_NAME = re.compile(r"^(?:projects/)?([a-z][a-z0-9-]{0,62})/notes/(\d{1,18})\Z")
+ITEM_ID = re.compile(r"^(?:item-)?(\d{1,6})\Z")
 
 NlpAddress = Annotated[
     str | None,

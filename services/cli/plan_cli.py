@@ -207,7 +207,7 @@ def proposal_ref(value: str) -> str:
     parts = value.removeprefix("projects/").split("/")
     if len(parts) == 3 and parts[1] == "proposals":
         parts = [parts[0], parts[2]]
-    if len(parts) != 2 or not parts[1].isdigit():
+    if len(parts) != 2 or not (parts[1].isascii() and parts[1].isdigit()):
         raise usage(f"{value!r} is not a proposal; write PROJECT/proposals/NUMBER")
     return f"{project_name(parts[0])}/proposals/{parts[1]}"
 

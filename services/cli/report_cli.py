@@ -23,11 +23,15 @@ def _settings(ctx: typer.Context) -> Settings:
 
 def iteration_name(value: str, *, project: str) -> str:
     """`3`, `PROJECT/iterations/3` or `projects/PROJECT/iterations/3` as the full name."""
-    if value.isdigit() and len(value) <= 18:
+    if value.isascii() and value.isdigit() and len(value) <= 18:
         return f"{project}/iterations/{value}"
     full = value if value.startswith("projects/") else f"projects/{value}"
     parts = full.split("/")
-    if len(parts) != 4 or parts[2] != "iterations" or not parts[3].isdigit():
+    if (
+        len(parts) != 4
+        or parts[2] != "iterations"
+        or not (parts[3].isascii() and parts[3].isdigit())
+    ):
         raise usage(f"--iteration: {value!r} is not an iteration; write its number, such as 3")
     if "/".join(parts[:2]) != project:
         raise usage(f"--iteration: {value!r} is not an iteration of {project}")

@@ -6,9 +6,9 @@ import re
 
 from services.common.errors import InvalidArgument
 
-SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}\Z")
 # ASCII only: str.isdigit() also takes '²' (which int() refuses) and other scripts' digits.
-NUMBER = re.compile(r"^[0-9]{1,18}$")
+NUMBER = re.compile(r"^[0-9]{1,18}\Z")
 
 
 def check_slug(value: str, *, field: str) -> str:

@@ -12,11 +12,11 @@ from google.protobuf import timestamp_pb2
 
 from services.common.errors import FieldViolation, InvalidArgument
 
-SKILL = re.compile(r"^[a-z0-9][a-z0-9 _+#./-]{0,63}$")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+SKILL = re.compile(r"^[a-z0-9][a-z0-9 _+#./-]{0,63}\Z")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\Z")
 MAX_LIST = 200
 # Python 3.11's fromisoformat also takes 20300115 and 2030-W03; the API promises YYYY-MM-DD.
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
 class Checks:

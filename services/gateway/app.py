@@ -27,9 +27,9 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 HEALTH_TIMEOUT_SECONDS = 2.0
-_METADATA_KEY = re.compile(r"^x-planops-[0-9a-z_.-]+$")
-_PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
-_REQUEST_ID = re.compile(r"^[0-9A-Za-z._:-]{1,128}$")
+_METADATA_KEY = re.compile(r"^x-planops-[0-9a-z_.-]+\Z")
+_PRINTABLE = re.compile(r"^[\x20-\x7e]*\Z")
+_REQUEST_ID = re.compile(r"^[0-9A-Za-z._:-]{1,128}\Z")
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def request_id_of(headers: Mapping[str, str]) -> str:
 def timeout_of(headers: Mapping[str, str], default: float) -> float:
     """The call's deadline: the Connect `Connect-Timeout-Ms` header if shorter than the default."""
     raw = headers.get("Connect-Timeout-Ms", "")
-    if raw.isdigit() and 0 < int(raw) <= 10**10:
+    if raw.isascii() and raw.isdigit() and 0 < int(raw) <= 10**10:
         return min(int(raw) / 1000, default)
     return default
 

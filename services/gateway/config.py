@@ -34,7 +34,7 @@ class Config:
         e = Env(env)
         address = e.str("PLANOPS_GATEWAY_ADDRESS", "127.0.0.1:8080")
         host, _, port = address.rpartition(":")
-        if not host or not port.isdigit():
+        if not host or not (port.isascii() and port.isdigit()):
             raise ConfigError(f"PLANOPS_GATEWAY_ADDRESS must be host:port, not {address!r}")
         timeout = e.float("PLANOPS_GATEWAY_TIMEOUT_SECONDS", 120.0)
         if timeout <= 0:

@@ -19,10 +19,10 @@ from services.nlp.notes import Extraction, Extractor
 from services.nlp.owners import Participant
 from services.nlp.store import ItemRecord, NotesRecord, StatementRecord
 
-SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
-NOTES_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/notes/([1-9][0-9]{0,17})$")
-PERSON = re.compile(r"^people/[a-z][a-z0-9-]{0,62}$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}\Z")
+NOTES_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/notes/([1-9][0-9]{0,17})\Z")
+PERSON = re.compile(r"^people/[a-z][a-z0-9-]{0,62}\Z")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 PRIORITIES = {
     "low": task_pb2.PRIORITY_LOW,
     "medium": task_pb2.PRIORITY_MEDIUM,

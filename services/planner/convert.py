@@ -29,7 +29,7 @@ PROJECT = re.compile(rf"^projects/({SLUG})$")
 PROPOSAL = re.compile(rf"^projects/({SLUG})/proposals/([0-9]{{1,18}})$")
 PERSON = re.compile(rf"^people/{SLUG}$")
 TASK = re.compile(rf"^projects/({SLUG})/tasks/([0-9]{{1,18}})$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 MAX_TIME_LIMIT_S = 300.0
 DEFAULT_TIME_LIMIT_S = 10.0

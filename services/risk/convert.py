@@ -46,8 +46,8 @@ PRIORITY_NAMES = {
     task_pb2.PRIORITY_HIGH: "high",
     task_pb2.PRIORITY_URGENT: "highest",
 }
-TASK_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/tasks/([0-9]{1,18})$")
-PROJECT_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})$")
+TASK_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/tasks/([0-9]{1,18})\Z")
+PROJECT_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})\Z")
 
 
 def project_id(name: str, *, field_name: str) -> str:

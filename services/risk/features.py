@@ -224,7 +224,7 @@ def _key_number(issue_key: npt.NDArray[np.str_]) -> FloatArray:
     out = np.full(issue_key.shape[0], np.nan)
     for i, k in enumerate(issue_key.tolist()):
         tail = k.rsplit("-", 1)[-1]
-        if tail.isdigit():
+        if tail.isascii() and tail.isdigit():
             out[i] = float(tail)
     return out
 

@@ -47,7 +47,7 @@ TEXT_COLUMNS = ("issuekey", "openeddate", "type", "priority")
 TARGET_COLUMN = "delaydays"
 COLUMNS = frozenset((*NUMERIC_COLUMNS, *TEXT_COLUMNS, TARGET_COLUMN))
 
-_FILE_NAME = re.compile(r"^(?P<project>[A-Za-z0-9-]+)_(?P<time>creation|due|discussion)\.csv$")
+_FILE_NAME = re.compile(r"^(?P<project>[A-Za-z0-9-]+)_(?P<time>creation|due|discussion)\.csv\Z")
 _EPOCH = date(1970, 1, 1)
 
 FloatArray = npt.NDArray[np.float64]

@@ -303,3 +303,6 @@ def test_request_ids_and_deadlines_from_headers() -> None:
     assert timeout_of({"Connect-Timeout-Ms": "-5"}, 120) == 120
     assert timeout_of({"Connect-Timeout-Ms": "0"}, 120) == 120
     assert timeout_of({}, 30) == 30
+    # Digits of other scripts are not a number of milliseconds (int("²") raises).
+    assert timeout_of({"Connect-Timeout-Ms": "²"}, 120) == 120
+    assert request_id_of({"X-Request-Id": "erp-42\n"}) != "erp-42\n"
