@@ -20,6 +20,7 @@ from planops.core.v1 import (
 from services.common import deadline, tracing
 from services.common.auth import Principal
 from services.common.errors import (
+    DeadlineExceeded,
     FieldViolation,
     InvalidArgument,
     NotFound,
@@ -69,6 +70,12 @@ def translate(error: grpc.RpcError, *, what: str) -> PlanOpsError:
         # Keep core's field violations: a refusal must still name the field.
         return InvalidArgument(
             f"{what}: {detail}", reason="INVALID_ARGUMENT", violations=_violations(error)
+        )
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED and deadline.ran_out():
+        # The caller's own deadline bounded the wait: say so, rather than blame core.
+        return DeadlineExceeded(
+            f"{what}: the call's deadline passed while core was answering",
+            reason="DEADLINE_EXCEEDED",
         )
     return Unavailable(
         f"{what}: core answered {code.name if code else 'nothing'}: {detail}",

@@ -29,3 +29,10 @@ def remaining(default: float) -> float:
     if deadline is None:
         return default
     return max(0.001, min(default, deadline - time.monotonic() - MARGIN_SECONDS))
+
+
+def ran_out() -> bool:
+    """Whether the deadline of the call being served is what ended a downstream call: no more
+    than the margin kept back for the answer is left of it."""
+    deadline = deadline_var.get()
+    return deadline is not None and deadline - time.monotonic() <= 2 * MARGIN_SECONDS

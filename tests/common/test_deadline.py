@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Iterator
 
 import grpc
@@ -10,9 +11,10 @@ import pytest
 from psycopg_pool import AsyncConnectionPool
 
 from services.common import deadline
+from services.common.auth import Principal
 from services.common.core_client import CoreClient
 from services.common.db import Connection, connection, pool_for
-from services.common.errors import Unavailable
+from services.common.errors import DeadlineExceeded, Unavailable
 
 
 @pytest.fixture
@@ -65,3 +67,33 @@ async def test_waiting_for_a_database_connection_ends_unavailable_before_the_dea
 async def _one_query(pool: AsyncConnectionPool[Connection]) -> None:
     async with connection(pool) as conn:
         await conn.execute("SELECT 1")
+
+
+@pytest.fixture
+def silent_core() -> Iterator[str]:
+    """An address that takes TCP connections and never answers: a hung downstream."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"127.0.0.1:{listener.getsockname()[1]}"
+
+
+@pytest.mark.parametrize("call_with", [1.0], indirect=True)
+async def test_a_hung_core_ends_the_call_deadline_exceeded_when_the_callers_deadline_ran_out(
+    call_with: None, silent_core: str
+) -> None:
+    async with grpc.aio.insecure_channel(silent_core) as channel:
+        client = CoreClient(channel, "key")
+        with pytest.raises(DeadlineExceeded) as raised:
+            await client.roles(Principal("people/lin", "k", admin=False), "promo")
+    assert "deadline" in str(raised.value)
+
+
+@pytest.mark.parametrize("call_with", [None], indirect=True)
+async def test_a_hung_core_past_the_services_own_timeout_is_unavailable(
+    call_with: None, silent_core: str
+) -> None:
+    async with grpc.aio.insecure_channel(silent_core) as channel:
+        client = CoreClient(channel, "key", default_timeout=0.5)
+        with pytest.raises(Unavailable):
+            await client.roles(Principal("people/lin", "k", admin=False), "promo")
