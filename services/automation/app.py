@@ -29,7 +29,7 @@ from services.automation.servicer import AutomationServicer
 from services.automation.wakeup import Wakeup
 from services.common.core_client import CoreAuthenticator, CoreClient
 from services.common.db import migrate, pool_for
-from services.common.outbox import Outbox, OutboxRelay
+from services.common.outbox import Outbox, OutboxRelay, RelaySettings
 from services.common.server import Binding, GrpcServer
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,7 @@ async def running_automation(
                 durable=config.consumer_name,
                 deliver_new=deliver_new,
                 install_default_rules=config.install_default_rules,
+                stream_replicas=config.stream_replicas,
             ),
         )
         runner = RuleRunner(
@@ -104,7 +105,10 @@ async def running_automation(
             pool=pool, soon_days=config.due_soon_days, every_seconds=config.due_check_seconds
         )
         relay = OutboxRelay(
-            outbox=AUTOMATION_OUTBOX, database_url=config.database_url, nats_url=config.nats_url
+            outbox=AUTOMATION_OUTBOX,
+            database_url=config.database_url,
+            nats_url=config.nats_url,
+            settings=RelaySettings(stream_replicas=config.stream_replicas),
         )
         wakeup = Wakeup(
             database_url=config.database_url,

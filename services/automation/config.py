@@ -27,6 +27,7 @@ class Config:
     delivery_backoff_seconds: float = 2.0
     delivery_backoff_cap_seconds: float = 3600.0
     poll_seconds: float = 0.5
+    stream_replicas: int = 1
     log_level: str = "INFO"
 
     @classmethod
@@ -60,5 +61,6 @@ class Config:
             delivery_backoff_cap_seconds=e.float(
                 "PLANOPS_AUTOMATION_DELIVERY_BACKOFF_CAP_SECONDS", 3600.0
             ),
+            stream_replicas=e.int("PLANOPS_STREAM_REPLICAS", 1),
             log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
         )

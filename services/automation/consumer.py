@@ -126,6 +126,8 @@ class ConsumerSettings:
     ack_wait_seconds: float = 30.0
     retry_seconds: float = 1.0
     install_default_rules: bool = True
+    # Replicas of PLANOPS_AUTOMATION when this consumer creates it (PLANOPS_STREAM_REPLICAS).
+    stream_replicas: int = 1
 
 
 @dataclass
@@ -164,7 +166,12 @@ class EventConsumer:
         try:
             js = nc.jetstream()
             if source.stream == AUTOMATION_STREAM:
-                await ensure_stream(js, name=AUTOMATION_STREAM, subjects=AUTOMATION_SUBJECTS)
+                await ensure_stream(
+                    js,
+                    name=AUTOMATION_STREAM,
+                    subjects=AUTOMATION_SUBJECTS,
+                    replicas=self.settings.stream_replicas,
+                )
             try:
                 sub = await js.pull_subscribe(
                     source.subjects,

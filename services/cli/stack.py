@@ -241,9 +241,8 @@ def _show(children: list[Child], *, database_url: str, nats_url: str, home: Path
     )
     if gateway is not None:
         console.print(f"console and HTTP/JSON API: {gateway}  (OpenAPI: {gateway}/openapi.json)")
-    console.print(
-        "try: planops status   ·   grpcurl -plaintext 127.0.0.1:50051 list   ·   Ctrl-C stops"
-    )
+    core = next((c.address for c in children if c.name == "core"), "127.0.0.1:50051")
+    console.print(f"try: planops status   ·   grpcurl -plaintext {core} list   ·   Ctrl-C stops")
 
 
 def _wait_for_ctrl_c(children: list[Child]) -> None:

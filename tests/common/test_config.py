@@ -20,3 +20,18 @@ def test_typed_values_are_checked() -> None:
     with pytest.raises(ConfigError, match="B must be true or false"):
         env.bool("B", False)
     assert env.float("F", 0.0) == 1.5
+
+
+def test_every_stream_owner_reads_its_replicas() -> None:
+    from services.automation.config import Config as AutomationConfig
+    from services.risk.config import Config as RiskConfig
+
+    env = {
+        "DATABASE_URL": "postgresql:///x",
+        "NATS_URL": "nats://h:4222",
+        "PLANOPS_CORE_KEY": "k",
+        "PLANOPS_STREAM_REPLICAS": "3",
+    }
+    assert Config.from_env(env).stream_replicas == 3
+    assert RiskConfig.from_env(env).stream_replicas == 3
+    assert AutomationConfig.from_env(env).stream_replicas == 3
