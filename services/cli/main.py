@@ -338,6 +338,103 @@ def projects_show(ctx: typer.Context, project: Project, json: Json = False) -> N
         render.print_table(render.project_details(found))
 
 
+@projects_app.command("update")
+def projects_update(
+    ctx: typer.Context,
+    project: Project,
+    name: Annotated[str | None, typer.Option(help="New human-readable name.")] = None,
+    description: Annotated[str | None, typer.Option(help="New free text.")] = None,
+    time_zone: Annotated[str | None, typer.Option(help="IANA time zone.")] = None,
+    start: Annotated[str | None, typer.Option(help="First day YYYY-MM-DD; - to clear.")] = None,
+    deadline: Annotated[str | None, typer.Option(help="Finish by YYYY-MM-DD; - to clear.")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Country whose public holidays are off; - for none.")
+    ] = None,
+    working_days: Annotated[
+        str | None, typer.Option(help="ISO weekdays that are working days, such as 1,2,3,4,5.")
+    ] = None,
+    hours_per_day: Annotated[
+        float | None, typer.Option(help="Working hours in a working day.")
+    ] = None,
+    day_off: Annotated[
+        list[str] | None, typer.Option("--day-off", help="Add a day off YYYY-MM-DD; repeatable.")
+    ] = None,
+    working_day: Annotated[
+        list[str] | None,
+        typer.Option("--working-day", help="Remove a day off YYYY-MM-DD; repeatable."),
+    ] = None,
+) -> None:
+    """Change a project's name, dates or calendar; only the options given are changed.
+
+    Moving the deadline or the calendar re-runs risk's forecast of the project."""
+    full = project_name(project)
+    changed = project_pb2.Project(name=full)
+    paths: list[str] = []
+    if name is not None:
+        changed.display_name = name
+        paths.append("display_name")
+    if description is not None:
+        changed.description = description
+        paths.append("description")
+    if time_zone is not None:
+        changed.time_zone = time_zone
+        paths.append("time_zone")
+    if start is not None:
+        changed.start_date = "" if start == "-" else day(start, option="--start")
+        paths.append("start_date")
+    if deadline is not None:
+        changed.deadline = "" if deadline == "-" else day(deadline, option="--deadline")
+        paths.append("deadline")
+    weekdays = parse_weekdays(working_days) if working_days is not None else None
+    added = [day(d, option="--day-off") for d in day_off or ()]
+    removed = {day(d, option="--working-day") for d in working_day or ()}
+    calendar_changed = (
+        country is not None or weekdays is not None or hours_per_day is not None
+    ) or bool(added or removed)
+    if not paths and not calendar_changed:
+        raise usage("nothing to change; pass --deadline, --name, --day-off or another option")
+    client = connect(ctx)
+    if calendar_changed:
+        # The calendar is one field: change the stored one, and send its etag so a calendar
+        # edited by someone else meanwhile is refused rather than overwritten.
+        stored = client.call(
+            client.projects.GetProject, project_service_pb2.GetProjectRequest(name=full)
+        ).project
+        calendar = project_pb2.Calendar()
+        calendar.CopyFrom(stored.calendar)
+        if country is not None:
+            calendar.holiday_country = "" if country == "-" else country.upper()
+            if country == "-":
+                calendar.holiday_subdivision = ""
+        if weekdays is not None:
+            del calendar.working_days[:]
+            calendar.working_days.extend(weekdays)
+        if hours_per_day is not None:
+            calendar.hours_per_day = hours_per_day
+        days_off = [d for d in calendar.days_off if d not in removed]
+        days_off += [d for d in added if d not in days_off]
+        del calendar.days_off[:]
+        calendar.days_off.extend(sorted(days_off))
+        changed.calendar.CopyFrom(calendar)
+        changed.etag = stored.etag
+        paths.append("calendar")
+    updated = client.call(
+        client.projects.UpdateProject,
+        project_service_pb2.UpdateProjectRequest(
+            project=changed, update_mask=field_mask_pb2.FieldMask(paths=paths)
+        ),
+    ).project
+    render.print_line(f"updated {updated.name} ({', '.join(paths)})")
+
+
+def parse_weekdays(value: str) -> list[int]:
+    """`1,2,3,4,5` as ISO weekdays, or a usage error naming --working-days."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if not parts or not all(p.isascii() and p.isdigit() and 1 <= int(p) <= 7 for p in parts):
+        raise usage(f"--working-days: {value!r} is not ISO weekdays 1-7 such as 1,2,3,4,5")
+    return sorted({int(p) for p in parts})
+
+
 @projects_app.command("delete")
 def projects_delete(
     ctx: typer.Context,

@@ -243,3 +243,49 @@ def test_missing_key_says_where_to_get_one(tmp_path: Path) -> None:
         app, ["projects", "list"], env=environment(f"127.0.0.1:{free_port()}", tmp_path)
     )
     assert "planops up" in one_error_line(result, 2)
+
+
+async def test_projects_update_moves_the_deadline_and_edits_the_calendar(
+    core: CoreUnderTest,
+) -> None:
+    ok(
+        await planops(
+            core, "projects", "create", "launch", "--name", "Launch", "--country", "CN",
+            "--deadline", "2026-12-12",
+        )
+    )  # fmt: skip
+    out = ok(await planops(core, "projects", "update", "launch", "--deadline", "2026-12-19"))
+    assert "updated projects/launch (deadline)" in out
+    out = ok(
+        await planops(
+            core, "projects", "update", "launch", "--day-off", "2026-12-04",
+            "--day-off", "2026-12-05", "--working-days", "1,2,3,4,5,6", "--name", "Launch day",
+        )
+    )  # fmt: skip
+    assert "calendar" in out and "display_name" in out
+    ok(await planops(core, "projects", "update", "launch", "--working-day", "2026-12-05"))
+    shown = json.loads(ok(await planops(core, "projects", "show", "launch", "--json")))
+    assert shown["deadline"] == "2026-12-19"
+    assert shown["displayName"] == "Launch day"
+    calendar = shown["calendar"]
+    assert calendar["daysOff"] == ["2026-12-04"]
+    assert calendar["workingDays"] == [1, 2, 3, 4, 5, 6]
+    assert calendar["holidayCountry"] == "CN", "a calendar edit keeps what it was not told"
+    ok(await planops(core, "projects", "update", "launch", "--deadline", "-"))
+    shown = json.loads(ok(await planops(core, "projects", "show", "launch", "--json")))
+    assert not shown.get("deadline")
+
+    line = one_error_line(await planops(core, "projects", "update", "launch"), 2)
+    assert "nothing to change" in line
+    line = one_error_line(
+        await planops(core, "projects", "update", "launch", "--working-days", "1,8"), 2
+    )
+    assert "--working-days" in line
+    line = one_error_line(
+        await planops(core, "projects", "update", "launch", "--deadline", "2026-02-30"), 2
+    )
+    assert "--deadline" in line
+    line = one_error_line(
+        await planops(core, "projects", "update", "launch", "--time-zone", "Mars/Olympus"), 1
+    )
+    assert "time_zone" in line
