@@ -1,7 +1,8 @@
 """Monte Carlo finish-date forecast of a project over its dependency graph.
 
 Each task's duration (working days) is sampled from a lognormal fitted to its P50 and
-P90, or is fixed when they are equal. Every sample is scheduled as early as the
+P90, or is fixed when they are equal; a task with a chance of running late has, in that
+share of the samples, a lognormal delay added on top. Every sample is scheduled as early as the
 dependencies allow (all four types, with lags), vectorised over samples; the tasks that
 drove the finish in a sample are its critical path, and the share of samples in which a
 task is critical is its criticality index.
@@ -34,15 +35,21 @@ class DependencyType(StrEnum):
 
 @dataclass(frozen=True)
 class ForecastTask:
-    """A task's duration in working days as P50 and P90; equal values mean fixed."""
+    """A task's duration in working days as P50 and P90 (equal values mean fixed), and
+    optionally a chance `p_late` of a delay on top, with log(1 + delay) ~ N(mu, sigma)."""
 
     task_id: str
     p50_days: float
     p90_days: float
+    p_late: float = 0.0
+    late_mu: float = 0.0
+    late_sigma: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0 <= self.p50_days <= self.p90_days:
             raise ValueError(f"{self.task_id}: need 0 <= p50_days <= p90_days")
+        if not 0 <= self.p_late <= 1 or self.late_sigma < 0:
+            raise ValueError(f"{self.task_id}: need 0 <= p_late <= 1 and late_sigma >= 0")
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,8 @@ def _topological(n: int, edges: Sequence[tuple[int, int]]) -> list[int]:
 def sample_durations(
     tasks: Sequence[ForecastTask], *, samples: int, rng: np.random.Generator
 ) -> FloatArray:
-    """tasks x samples durations: lognormal through P50 and P90, fixed when equal."""
+    """tasks x samples durations: lognormal through P50 and P90, fixed when equal, plus in
+    a `p_late` share of the samples a lognormal delay."""
     p50 = np.array([t.p50_days for t in tasks], dtype=np.float64)
     p90 = np.array([t.p90_days for t in tasks], dtype=np.float64)
     random = p50 > 0
@@ -109,6 +117,13 @@ def sample_durations(
     durations = np.where(
         random[:, None], p50[:, None] * np.exp(sigma[:, None] * noise), p90[:, None]
     )
+    p_late = np.array([t.p_late for t in tasks], dtype=np.float64)
+    if p_late.any():
+        mu = np.array([t.late_mu for t in tasks], dtype=np.float64)
+        late_sigma = np.array([t.late_sigma for t in tasks], dtype=np.float64)
+        late = rng.random((len(tasks), samples)) < p_late[:, None]
+        delay = np.expm1(mu[:, None] + late_sigma[:, None] * rng.standard_normal(late.shape))
+        durations = durations + np.where(late, np.maximum(delay, 0.0), 0.0)
     return durations
 
 

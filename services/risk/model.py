@@ -352,6 +352,12 @@ class RiskPrediction:
     # and lose the spread on the early side. None from a model, which learns delays only.
     duration_p50_days: float | None = None
     duration_p90_days: float | None = None
+    # A model's delay given that the task is late: log(1 + days) ~ Normal(mu, sigma). The
+    # forecast samples late-or-not with p_late and then this, so a task at 8 % runs late
+    # in 8 % of the samples instead of never (its delay quantiles are all 0). None from the
+    # prior, whose duration distribution above already carries the spread.
+    late_delay_mu: float | None = None
+    late_delay_sigma: float | None = None
 
 
 @dataclass(frozen=True)
@@ -361,6 +367,9 @@ class RiskScores:
     p_late: FloatArray
     late: BoolArray
     delay_quantiles: FloatArray  # rows x len(QUANTILES), days
+    # Given late, log(1 + delay days) ~ Normal(late_delay_mu, late_delay_sigma).
+    late_delay_mu: FloatArray
+    late_delay_sigma: float
 
 
 @dataclass(frozen=True)
@@ -395,6 +404,8 @@ class RiskModel:
             p_late=p,
             late=p >= self.version.threshold,
             delay_quantiles=delay_quantiles(p, mu, self.size_sigma, QUANTILES),
+            late_delay_mu=np.asarray(mu, dtype=np.float64),
+            late_delay_sigma=float(self.size_sigma),
         )
 
     def explain(self, features: FeatureMatrix, *, top: int = 3) -> list[tuple[Factor, ...]]:
@@ -428,6 +439,8 @@ class RiskModel:
                 source="model",
                 model_version=self.version.version,
                 factors=factors[i],
+                late_delay_mu=float(scores.late_delay_mu[i]),
+                late_delay_sigma=scores.late_delay_sigma,
             )
             for i, task_id in enumerate(task_ids)
         ]

@@ -425,7 +425,8 @@ def forecast_task(
     """The task's remaining duration for the Monte Carlo forecast.
 
     The prior knows the duration's own distribution, early side included, and gives it
-    whole. A model knows the delay past the due date: the remaining plan plus that delay.
+    whole. A model knows the delay past the due date: the remaining plan, late in a p_late
+    share of the samples by the model's delay given late.
     """
     if prediction.duration_p50_days is not None and prediction.duration_p90_days is not None:
         p50 = prediction.duration_p50_days
@@ -433,6 +434,15 @@ def forecast_task(
     remaining = row.planned_days(cal) or 1.0
     if row.started_on:
         remaining = max(remaining - workdays.after(cal, row.started_on, today), 0.5)
+    if prediction.late_delay_mu is not None and prediction.late_delay_sigma is not None:
+        return ForecastTask(
+            row.task,
+            p50_days=remaining,
+            p90_days=remaining,
+            p_late=min(max(prediction.p_late, 0.0), 1.0),
+            late_mu=prediction.late_delay_mu,
+            late_sigma=max(prediction.late_delay_sigma, 0.0),
+        )
     return ForecastTask(
         row.task,
         p50_days=remaining + prediction.delay_p50_days,

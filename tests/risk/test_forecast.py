@@ -17,6 +17,7 @@ from services.risk.forecast import (
     forecast_project,
     simulate,
 )
+from services.risk.model import RiskPrediction
 from services.risk.servicer import forecast_task
 from services.risk.store import prior_for
 
@@ -219,3 +220,70 @@ def test_a_task_with_slack_keeps_its_spread_in_the_forecast() -> None:
     assert prediction.delay_p90_days == 0
     task = forecast_task(row, prediction, cal=cal, today=MONDAY)
     assert 5.0 < task.p50_days < task.p90_days
+
+
+def test_a_chance_of_a_delay_runs_late_in_that_share_of_the_samples() -> None:
+    # Four 2-day tasks in a chain, each late by exactly 3 days (sigma 0) with probability 0.1:
+    # the chain takes 8 days with probability 0.9^4, 11 with one late task, 14 with two.
+    tasks = [
+        ForecastTask(f"t{i}", 2, 2, p_late=0.1, late_mu=math.log(4), late_sigma=0.0)
+        for i in range(4)
+    ]
+    deps = [Dependency(f"t{i}", f"t{i + 1}") for i in range(3)]
+    result = forecast_project(
+        tasks=tasks,
+        dependencies=deps,
+        start=MONDAY,
+        calendar=CAL,
+        deadline=CAL(MONDAY, 7),  # the 8th working day: met only when nothing ran late
+        samples=20000,
+    )
+    assert result.p_meet_deadline == pytest.approx(0.9**4, abs=0.015)
+    assert result.duration_p50_days == pytest.approx(8)  # none late: 0.656
+    assert result.duration_p80_days == pytest.approx(11)  # at most one late: 0.948
+
+
+def test_a_models_low_risk_task_is_not_a_fixed_duration() -> None:
+    # A model's delay quantiles are 0 below a 10 % chance; the forecast must still see the
+    # chance (it used to take the plan as certain).
+    cal = WorkingCalendar()
+    row = TaskRow(
+        task="projects/p/tasks/low",
+        project="p",
+        title="low",
+        state="todo",
+        category="planned",
+        priority="medium",
+        assignee="",
+        labels=(),
+        estimate_hours=0.0,
+        optimistic_hours=0.0,
+        pessimistic_hours=0.0,
+        planned_start=MONDAY,
+        planned_end=cal.add_working_days(MONDAY, 4),
+        due_date=cal.add_working_days(MONDAY, 4),
+        opened_on=MONDAY,
+    )
+    prediction = RiskPrediction(
+        task_id=row.task,
+        p_late=0.08,
+        delay_p50_days=0.0,
+        delay_p80_days=0.0,
+        delay_p90_days=0.0,
+        source="model",
+        model_version="m1",
+        late_delay_mu=math.log(1 + 4),
+        late_delay_sigma=0.5,
+    )
+    task = forecast_task(row, prediction, cal=cal, today=MONDAY)
+    assert task.p50_days == task.p90_days == 5.0 and task.p_late == 0.08
+    result = forecast_project(
+        tasks=[task],
+        dependencies=[],
+        start=MONDAY,
+        calendar=cal.add_working_days,
+        deadline=cal.add_working_days(MONDAY, 4),
+        samples=20000,
+    )
+    assert result.p_meet_deadline == pytest.approx(0.92, abs=0.01)
+    assert result.duration_p95_days > 5.0
