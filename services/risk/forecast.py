@@ -3,7 +3,7 @@
 Each task's duration (working days) is sampled from a lognormal fitted to its P50 and
 P90, or is fixed when they are equal; a task with a chance of running late has, in that
 share of the samples, a lognormal delay added on top. Every sample is scheduled as early as the
-dependencies allow (all four types, with lags), vectorised over samples; the tasks that
+plan's start dates and the dependencies allow (all four types, with lags), vectorised over samples; the tasks that
 drove the finish in a sample are its critical path, and the share of samples in which a
 task is critical is its criticality index.
 """
@@ -44,12 +44,18 @@ class ForecastTask:
     p_late: float = 0.0
     late_mu: float = 0.0
     late_sigma: float = 0.0
+    # The plan's start, in working days after the forecast's start: the task starts no
+    # earlier, as the plan (levelled for people's time) has it, or later if its
+    # predecessors run late.
+    release_days: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0 <= self.p50_days <= self.p90_days:
             raise ValueError(f"{self.task_id}: need 0 <= p50_days <= p90_days")
         if not 0 <= self.p_late <= 1 or self.late_sigma < 0:
             raise ValueError(f"{self.task_id}: need 0 <= p_late <= 1 and late_sigma >= 0")
+        if self.release_days < 0:
+            raise ValueError(f"{self.task_id}: need release_days >= 0")
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,7 @@ def simulate(
     finish = np.zeros((n, samples))
     driver = np.full((n, samples), -1, dtype=np.int64)
     for i in _topological(n, edges):
-        best = np.zeros(samples)
+        best = np.full(samples, tasks[i].release_days)
         for a, dep in incoming[i]:
             if dep.kind is DependencyType.FINISH_TO_START:
                 bound = finish[a] + dep.lag_days

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Executor
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import grpc
@@ -182,8 +182,9 @@ class RiskServicer:
                 for r in open_rows
             ]
             predictions = await self.scorer.score(conn, merged)
+        start = max(today, convert.parse_day(info.start_date) or today)
         forecast_tasks = [
-            forecast_task(row, p, cal=cal, today=today)
+            forecast_task(row, p, cal=cal, today=today, start=start)
             for row, p in zip(merged, predictions, strict=True)
         ]
         ids = {t.task_id for t in forecast_tasks}
@@ -197,7 +198,6 @@ class RiskServicer:
             for d in deps
             if d.predecessor in ids and d.successor in ids
         ]
-        start = max(today, convert.parse_day(info.start_date) or today)
         target = deadline or convert.parse_day(info.deadline)
         loop = asyncio.get_running_loop()
         try:
@@ -420,7 +420,12 @@ class RiskServicer:
 
 
 def forecast_task(
-    row: convert.TaskRow, prediction: RiskPrediction, *, cal: WorkingCalendar, today: date
+    row: convert.TaskRow,
+    prediction: RiskPrediction,
+    *,
+    cal: WorkingCalendar,
+    today: date,
+    start: date | None = None,
 ) -> ForecastTask:
     """The task's remaining duration for the Monte Carlo forecast.
 
@@ -428,9 +433,19 @@ def forecast_task(
     whole. A model knows the delay past the due date: the remaining plan, late in a p_late
     share of the samples by the model's delay given late.
     """
+    # Work not started waits for its planned start (working days before it, from `start`).
+    release = 0.0
+    first = start or today
+    if row.started_on is None and row.planned_start is not None and row.planned_start > first:
+        release = float(workdays.inclusive(cal, first, row.planned_start - timedelta(days=1)))
     if prediction.duration_p50_days is not None and prediction.duration_p90_days is not None:
         p50 = prediction.duration_p50_days
-        return ForecastTask(row.task, p50_days=p50, p90_days=max(prediction.duration_p90_days, p50))
+        return ForecastTask(
+            row.task,
+            p50_days=p50,
+            p90_days=max(prediction.duration_p90_days, p50),
+            release_days=release,
+        )
     remaining = row.planned_days(cal) or 1.0
     if row.started_on:
         remaining = max(remaining - workdays.after(cal, row.started_on, today), 0.5)
@@ -442,11 +457,13 @@ def forecast_task(
             p_late=min(max(prediction.p_late, 0.0), 1.0),
             late_mu=prediction.late_delay_mu,
             late_sigma=max(prediction.late_delay_sigma, 0.0),
+            release_days=release,
         )
     return ForecastTask(
         row.task,
         p50_days=remaining + prediction.delay_p50_days,
         p90_days=remaining + max(prediction.delay_p90_days, prediction.delay_p50_days),
+        release_days=release,
     )
 
 

@@ -1,5 +1,6 @@
 import itertools
 import math
+from dataclasses import replace
 from datetime import date, timedelta
 from statistics import NormalDist
 
@@ -287,3 +288,56 @@ def test_a_models_low_risk_task_is_not_a_fixed_duration() -> None:
     )
     assert result.p_meet_deadline == pytest.approx(0.92, abs=0.01)
     assert result.duration_p95_days > 5.0
+
+
+def test_work_waits_for_its_planned_start_unless_its_predecessors_push_it_later() -> None:
+    # One person's levelled plan: b has no dependency but is planned after a (days 1-3),
+    # so it starts on day 4, not on day 1 beside a.
+    tasks = [
+        fixed("a", 3),
+        ForecastTask("b", 2, 2, release_days=3),
+        ForecastTask("c", 1, 1, release_days=1),
+    ]
+    result = forecast_project(
+        tasks=tasks, dependencies=[Dependency("a", "c")], start=MONDAY, calendar=CAL, samples=50
+    )
+    assert result.duration_p50_days == pytest.approx(5)  # b: days 4-5
+    assert result.finish_p50 == date(2025, 3, 7)
+    # c was planned for day 2 but waits for a (days 1-3): it finishes on day 4.
+    later = forecast_project(
+        tasks=[fixed("a", 3), ForecastTask("c", 1, 1, release_days=1)],
+        dependencies=[Dependency("a", "c")],
+        start=MONDAY,
+        calendar=CAL,
+        samples=50,
+    )
+    assert later.duration_p50_days == pytest.approx(4)
+
+
+def test_the_planned_start_becomes_a_release_in_working_days_on_the_calendar() -> None:
+    cal = WorkingCalendar()
+    friday = cal.add_working_days(MONDAY, 4)
+    row = TaskRow(
+        task="projects/p/tasks/later",
+        project="p",
+        title="later",
+        state="todo",
+        category="planned",
+        priority="medium",
+        assignee="",
+        labels=(),
+        estimate_hours=0.0,
+        optimistic_hours=0.0,
+        pessimistic_hours=0.0,
+        planned_start=friday + timedelta(days=1),  # a Saturday: work begins on Monday
+        planned_end=friday + timedelta(days=3),
+        due_date=friday + timedelta(days=3),
+        opened_on=MONDAY,
+    )
+    prediction = prior_for(row, today=MONDAY, ratios=(), cal=cal)
+    task = forecast_task(row, prediction, cal=cal, today=MONDAY, start=MONDAY)
+    assert task.release_days == 5.0
+    started = forecast_task(
+        replace(row, started_on=MONDAY), prediction, cal=cal, today=MONDAY, start=MONDAY
+    )
+    assert started.release_days == 0.0
