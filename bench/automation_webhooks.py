@@ -50,23 +50,14 @@ from services.cli import stack
 from services.cli.stack import service_key
 from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+from bench.latency import percentile, summary_ms  # noqa: E402
+
 
 def log(message: str) -> None:
     print(f"[automation_webhooks {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    return {
-        "p50_ms": round(percentile(values, 50), 2),
-        "p95_ms": round(percentile(values, 95), 2),
-        "p99_ms": round(percentile(values, 99), 2),
-        "mean_ms": round(sum(values) / len(values), 2),
-    }
 
 
 def start(service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -204,13 +195,13 @@ async def bench(count: int, rounds: int, home: Path) -> dict[str, Any]:
             "tasks_per_side": len(alone),
             "rounds": rounds,
             "load_avg_1m": round(os.getloadavg()[0], 2),
-            "create_task_core_alone": summary(alone),
-            "create_task_with_automation_hanging_receiver": summary(with_automation),
+            "create_task_core_alone": summary_ms(alone),
+            "create_task_with_automation_hanging_receiver": summary_ms(with_automation),
             "p50_ratio": round(percentile(with_automation, 50) / percentile(alone, 50), 3),
             "p99_ratio": round(percentile(with_automation, 99) / percentile(alone, 99), 3),
             "events": expected,
             "delivered_to_fast_receiver": delivered,
-            "commit_to_receipt": summary(lags) if lags else {},
+            "commit_to_receipt": summary_ms(lags) if lags else {},
         }
     finally:
         hanging.set()

@@ -45,6 +45,8 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+from bench.latency import percentile as pct  # noqa: E402
+
 SKILLS = [("copywriting", 3), ("design", 2)]
 LABELS = ["bench", "load"]
 
@@ -55,14 +57,6 @@ def log(message: str) -> None:
 
 def split_count(count: int, parts: int) -> list[int]:
     return [count // parts + (1 if i < count % parts else 0) for i in range(parts)]
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 # --------------------------------------------------------------------------------------------

@@ -50,16 +50,16 @@ from planops.core.v1 import (
 
 from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+from bench.latency import percentile  # noqa: E402
+
 Call = Callable[[int], Awaitable[Any]]
 
 
 def log(message: str) -> None:
     print(f"[gateway_load {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 async def wait_grpc(address: str, process: subprocess.Popen[bytes]) -> None:

@@ -47,14 +47,14 @@ from services.cli import stack
 from services.cli.stack import service_key
 from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+from bench.latency import percentile  # noqa: E402
+
 
 def log(message: str) -> None:
     print(f"[risk_grpc {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def start(service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -53,6 +53,7 @@ REPO = Path(__file__).resolve().parents[1]
 for extra in (REPO, REPO / "gen"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
+from bench.latency import percentile  # noqa: E402
 
 SERVICES = ["core", "planner", "risk", "nlp"]
 PEOPLE = [
@@ -73,14 +74,6 @@ Decision: we keep the discount at 15 percent.
 
 def log(message: str) -> None:
     print(f"[soak {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def slope(points: list[tuple[float, float]]) -> float:
