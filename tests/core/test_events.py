@@ -11,6 +11,7 @@ from pathlib import Path
 
 import grpc
 import nats
+import psycopg
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from nats.aio.msg import Msg
@@ -68,6 +69,24 @@ async def wait_until_drained(database_url: str, *, seconds: float = 60.0) -> Non
     while await backlog(database_url):
         assert loop.time() < deadline, "the outbox did not drain"
         await asyncio.sleep(0.1)
+
+
+async def wait_for_blocked_relay(database_url: str, *, seconds: float = 120.0) -> None:
+    """Until the relay's marking of a window as sent waits for a row lock."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        while True:
+            row = await (
+                await conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND query LIKE 'UPDATE outbox SET sent_time%%'"
+                )
+            ).fetchone()
+            if row and row[0]:
+                return
+            assert loop.time() < deadline, "the relay never reached the locked row"
+            await asyncio.sleep(0.05)
 
 
 async def created_events(nats_url: str, project_id: str) -> list[events_pb2.ChangeEvent]:
@@ -152,25 +171,22 @@ async def test_killing_core_mid_relay_loses_nothing(
             await create_project(channel, auth, "crash")
             own_nats.stop()
             names = await create_tasks(channel, auth, "crash", 400)
-        own_nats.start()
-        # Kill core as soon as the relay has published part of the backlog.
-        nc = await nats.connect(own_nats.url)
-        seen = asyncio.Event()
-        count = 0
-
-        async def arrived(message: Msg) -> None:
-            nonlocal count
-            count += 1
-            if count >= 20:
-                seen.set()
-
-        await nc.subscribe("planops.core.v1.task.created", cb=arrived)
-        await asyncio.wait_for(seen.wait(), 30)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        await nc.drain()
+        # Stop the relay mid-backlog, deterministically: a row half-way down the backlog is
+        # locked, so the relay publishes the windows before it, then publishes that row's
+        # window and waits to mark it sent. Core is killed there: those events are in the
+        # stream but still unsent in the outbox, and must not arrive twice.
+        async with await psycopg.AsyncConnection.connect(database_url) as locker:
+            await locker.execute(
+                "SELECT id FROM core.outbox WHERE sent_time IS NULL ORDER BY id"
+                " OFFSET 200 LIMIT 1 FOR UPDATE"
+            )
+            own_nats.start()
+            await wait_for_blocked_relay(database_url)
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            await locker.rollback()
         remaining = await backlog(database_url)
-        assert remaining > 0, "the relay finished before the kill; the test proved nothing"
+        assert 0 < remaining < 400, f"{remaining} unsent: the kill was not mid-relay"
         process = await start()
         await wait_until_drained(database_url)
     finally:
