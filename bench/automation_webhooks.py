@@ -148,6 +148,8 @@ async def bench(count: int, rounds: int, home: Path) -> dict[str, Any]:
                 "PLANOPS_AUTOMATION_DELIVERY_TIMEOUT_SECONDS": "2",
                 "PLANOPS_AUTOMATION_DELIVERY_BACKOFF_SECONDS": "0.5",
                 "PLANOPS_AUTOMATION_DELIVERY_BACKOFF_CAP_SECONDS": "2",
+                # The bench's receiver is on 127.0.0.1, which the default policy refuses.
+                "PLANOPS_AUTOMATION_WEBHOOK_ALLOW_NETWORKS": "127.0.0.1/32",
             }
             automation = start("automation", automation_env)
             processes.append(automation)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import grpc
+from aiohttp.abc import AbstractResolver
 from planops.automation.v1 import automation_service_pb2_grpc
 
 from services.automation import migrations
@@ -59,9 +60,11 @@ class RunningAutomation:
 
 @asynccontextmanager
 async def running_automation(
-    config: Config, *, deliver_new: bool = False
+    config: Config, *, deliver_new: bool = False, resolver: AbstractResolver | None = None
 ) -> AsyncIterator[RunningAutomation]:
-    """The automation service serving on `config.address` until the context exits."""
+    """The automation service serving on `config.address` until the context exits;
+    `resolver` looks up webhook hosts for deliveries (None: the system's getaddrinfo)."""
+    policy = config.egress_policy()
     await migrate(config.database_url, schema="automation", package=migrations.__name__)
     async with contextlib.AsyncExitStack() as stack:
         pool = await stack.enter_async_context(
@@ -100,6 +103,8 @@ async def running_automation(
                 backoff_cap_seconds=config.delivery_backoff_cap_seconds,
                 poll_seconds=config.poll_seconds,
             ),
+            policy=policy,
+            resolver=resolver,
         )
         scheduler = DueScheduler(
             pool=pool, soon_days=config.due_soon_days, every_seconds=config.due_check_seconds
@@ -130,7 +135,7 @@ async def running_automation(
             bindings=[
                 Binding(
                     SERVICE_NAME,
-                    AutomationServicer(pool=pool, core=core),
+                    AutomationServicer(pool=pool, core=core, policy=policy),
                     automation_service_pb2_grpc.add_AutomationServiceServicer_to_server,
                 )
             ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from services.automation import egress
 from services.common.config import ConfigError, Env
 
 
@@ -29,6 +30,15 @@ class Config:
     poll_seconds: float = 0.5
     stream_replicas: int = 1
     log_level: str = "INFO"
+    # CIDRs webhooks may not reach, and exceptions to them (see egress.py).
+    webhook_deny_networks: tuple[str, ...] = egress.DEFAULT_DENY
+    webhook_allow_networks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.egress_policy()  # a bad network fails here, naming its variable
+
+    def egress_policy(self) -> egress.EgressPolicy:
+        return egress.EgressPolicy.of(self.webhook_deny_networks, self.webhook_allow_networks)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -63,4 +73,14 @@ class Config:
             ),
             stream_replicas=e.int("PLANOPS_STREAM_REPLICAS", 1),
             log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
+            webhook_deny_networks=_networks(
+                e.str("PLANOPS_AUTOMATION_WEBHOOK_DENY_NETWORKS", ",".join(egress.DEFAULT_DENY))
+            ),
+            webhook_allow_networks=_networks(
+                e.str("PLANOPS_AUTOMATION_WEBHOOK_ALLOW_NETWORKS", "")
+            ),
         )
+
+
+def _networks(text: str) -> tuple[str, ...]:
+    return tuple(entry.strip() for entry in text.split(",") if entry.strip())

@@ -2,20 +2,32 @@
 retries failures with exponential backoff and jitter until the attempts run out. Replicas
 share the queue: a claimed delivery is leased, so a worker that dies mid-send leaves it
 to another after the lease. Each delivery is its own task, and one webhook holds at most
-`per_webhook` of the `concurrency` slots, so a slow or hanging receiver delays only itself."""
+`per_webhook` of the `concurrency` slots, so a slow or hanging receiver delays only itself.
+
+Every connection passes the egress policy (egress.py): a literal address is checked before
+the POST, a name is resolved once by `GuardedResolver` and refused if any of its addresses
+is, and the connector connects only to the addresses checked there. A refused delivery
+fails at once: trying again would be refused again."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
+import ipaddress
 import logging
+import socket
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from yarl import URL
 
-from services.automation import store, webhooks
+from services.automation import egress, store, webhooks
+from services.automation.egress import EgressPolicy, EgressRefused
 from services.automation.store import Row
 from services.common.db import transaction
 
@@ -34,10 +46,47 @@ class DeliverySettings:
     backoff_cap_seconds: float = 3600.0
 
 
+class GuardedResolver(AbstractResolver):
+    """Resolves with `inner` (getaddrinfo in a thread, as aiohttp does by default) and
+    refuses the name if the policy refuses any of its addresses. The connector connects to
+    the addresses returned here, so the name is not looked up a second time (no rebinding
+    between the check and the connection)."""
+
+    def __init__(self, policy: EgressPolicy, inner: AbstractResolver) -> None:
+        self.policy = policy
+        self.inner = inner
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        found = await self.inner.resolve(host, port, family)
+        reason = self.policy.first_refusal(ipaddress.ip_address(r["host"]) for r in found)
+        if reason is not None:
+            raise EgressRefused(egress.message(f"{reason} ({host} resolves to it)"))
+        return found
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+def refusal_of(error: BaseException) -> EgressRefused | None:
+    """The policy's refusal inside what a POST raised (aiohttp wraps the resolver's)."""
+    if isinstance(error, EgressRefused):
+        return error
+    if isinstance(error, aiohttp.ClientConnectorError) and isinstance(
+        error.os_error, EgressRefused
+    ):
+        return error.os_error
+    return None
+
+
 @dataclass
 class DeliveryWorker:
     pool: store.Pool
     settings: DeliverySettings = field(default_factory=DeliverySettings)
+    policy: EgressPolicy = field(default_factory=EgressPolicy.default)
+    # What looks names up before the policy sees them; None: getaddrinfo in a thread.
+    resolver: AbstractResolver | None = None
     attempts: int = 0
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _per_webhook: dict[int, int] = field(default_factory=dict)
@@ -47,10 +96,22 @@ class DeliveryWorker:
     def stop(self) -> None:
         self._stopping.set()
 
-    async def run(self) -> None:
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[aiohttp.ClientSession]:
+        """The HTTP session deliveries go through, behind the egress policy."""
+        resolver = GuardedResolver(self.policy, self.resolver or aiohttp.ThreadedResolver())
         timeout = aiohttp.ClientTimeout(total=self.settings.timeout_seconds)
+        try:
+            async with aiohttp.ClientSession(
+                timeout=timeout, connector=aiohttp.TCPConnector(resolver=resolver)
+            ) as session:
+                yield session
+        finally:
+            await resolver.close()
+
+    async def run(self) -> None:
         inflight: set[asyncio.Task[None]] = set()
-        async with aiohttp.ClientSession(timeout=timeout) as session:
+        async with self.session() as session:
             try:
                 while not self._stopping.is_set():
                     started = 0
@@ -111,7 +172,8 @@ class DeliveryWorker:
             self.wake.clear()
 
     async def deliver_due(self, session: aiohttp.ClientSession) -> int:
-        """Send what is due now and wait for the answers (for tests and tools)."""
+        """Send what is due now and wait for the answers (for tests and tools); `session`
+        from `self.session()`."""
         inflight: set[asyncio.Task[None]] = set()
         started = await self._start_due(session, inflight)
         if inflight:
@@ -124,8 +186,12 @@ class DeliveryWorker:
         name = f"projects/{row['project']}/webhooks/{row['webhook_id']}/deliveries/{row['id']}"
         sent = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
-        status, error = 0, ""
+        status, error, permanent = 0, "", False
         try:
+            # aiohttp connects to a literal address without asking the resolver.
+            reason = egress.host_refusal(URL(row["url"]).raw_host or "", self.policy)
+            if reason is not None:
+                raise EgressRefused(egress.message(reason))
             async with session.post(
                 row["url"],
                 data=body,
@@ -145,12 +211,16 @@ class DeliveryWorker:
                 if not 200 <= status < 300:
                     error = f"HTTP {status}: {(await response.text(errors='replace'))[:200]}"
         except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as e:
-            error = f"{type(e).__name__}: {e}".strip()
+            refused = refusal_of(e)
+            if refused is not None:
+                error, permanent = str(refused), True
+            else:
+                error = f"{type(e).__name__}: {e}".strip()
         latency_ms = (time.perf_counter() - started) * 1000
         self.attempts += 1
         if not error:
             state, wait = "succeeded", 0.0
-        elif number >= self.settings.max_attempts:
+        elif permanent or number >= self.settings.max_attempts:
             state, wait = "failed", 0.0
         else:
             state = "pending"

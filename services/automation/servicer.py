@@ -9,7 +9,7 @@ import grpc
 from planops.automation.v1 import automation_service_pb2, automation_service_pb2_grpc, rule_pb2
 from planops.core.v1 import project_service_pb2
 
-from services.automation import convert, defaults, rules, store, webhooks
+from services.automation import convert, defaults, egress, rules, store, webhooks
 from services.automation.store import RuleRecord
 from services.common import paging
 from services.common.auth import current_principal
@@ -59,9 +59,12 @@ def delivery_name(name: str) -> tuple[str, int, int]:
 
 
 class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
-    def __init__(self, *, pool: store.Pool, core: CoreClient) -> None:
+    def __init__(
+        self, *, pool: store.Pool, core: CoreClient, policy: egress.EgressPolicy | None = None
+    ) -> None:
         self.pool = pool
         self.core = core
+        self.policy = policy or egress.EgressPolicy.default()
 
     async def _manager(self, project: str) -> str:
         principal = current_principal()
@@ -86,7 +89,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
     ) -> automation_service_pb2.CreateWebhookResponse:
         project = names.project_id(request.parent, field="parent")
         w = request.webhook
-        problems = webhooks.check(w.url, list(w.event_types), w.description)
+        problems = webhooks.check(w.url, list(w.event_types), w.description, policy=self.policy)
         if len(request.request_id) > 128:
             problems.append(FieldViolation("request_id", "must be at most 128 characters"))
         if problems:

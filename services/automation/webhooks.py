@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from services.automation import egress
 from services.common.errors import FieldViolation
 
 SIGNATURE_HEADER = "PlanOps-Signature"
@@ -78,24 +79,35 @@ def event_type_of(subject: str) -> str:
     return subject
 
 
-def _absolute_http(url: str) -> bool:
+def _http_host(url: str) -> str | None:
+    """The host of an absolute http(s) URL, or None."""
     # urlsplit and .hostname raise ValueError on a broken host ("http://[::1", "http://[x]",
     # a netloc that NFKC turns into another): such a URL is malformed, not a server error.
     try:
         parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and bool(parts.hostname)
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return parts.hostname
     except ValueError:
-        return False
+        pass
+    return None
 
 
-def check(url: str, event_types: Sequence[str], description: str) -> list[FieldViolation]:
+def check(
+    url: str, event_types: Sequence[str], description: str, *, policy: egress.EgressPolicy
+) -> list[FieldViolation]:
+    """What is wrong with a subscription. A host that is a refused literal address or
+    `localhost` is refused here; other names are checked when a delivery resolves them
+    (what a name points to can change after this)."""
     found: list[FieldViolation] = []
+    host = _http_host(url)
     if not url:
         found.append(FieldViolation("webhook.url", "is required"))
     elif len(url) > MAX_URL:
         found.append(FieldViolation("webhook.url", f"must be at most {MAX_URL} characters"))
-    elif not _absolute_http(url):
+    elif host is None:
         found.append(FieldViolation("webhook.url", "must be an absolute http:// or https:// URL"))
+    elif (reason := egress.host_refusal(host, policy)) is not None:
+        found.append(FieldViolation("webhook.url", f"is {egress.message(reason)}"))
     if not event_types:
         found.append(FieldViolation("webhook.event_types", "must name at least one event type"))
     elif len(event_types) > MAX_EVENT_TYPES:

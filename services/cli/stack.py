@@ -31,6 +31,8 @@ SERVICES = [
     ("nlp", 50054),
     ("automation", 50055),
 ]
+# What `planops up` sets for automation unless it is set already (see `up`).
+WEBHOOK_ALLOW_NETWORKS = "PLANOPS_AUTOMATION_WEBHOOK_ALLOW_NETWORKS"
 
 
 @dataclass
@@ -145,6 +147,10 @@ def up(
                 child_env["PLANOPS_CORE_KEY"] = service_key(
                     home, name, core_address=f"127.0.0.1:{core_port}"
                 )
+            if name == "automation" and not env.optional(WEBHOOK_ALLOW_NETWORKS):
+                # A developer's stack: the services and the webhook receivers being tried
+                # run on one machine, so webhooks may reach loopback here (never by default).
+                child_env[WEBHOOK_ALLOW_NETWORKS] = "127.0.0.0/8,::1/128"
             console.print(f"starting {name} on {address} ...")
             process = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=child_env)
             children.append(Child(name, address, process, child_env.get(metrics_variable, "")))

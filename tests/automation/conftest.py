@@ -13,6 +13,7 @@ from pathlib import Path
 import grpc
 import pytest
 from aiohttp import web
+from aiohttp.abc import AbstractResolver
 from planops.automation.v1 import (
     automation_service_pb2,
     automation_service_pb2_grpc,
@@ -45,6 +46,8 @@ def automation_config(core: CoreUnderTest, *, key: str, planner_address: str = "
         delivery_backoff_seconds=0.1,
         delivery_backoff_cap_seconds=0.8,
         poll_seconds=0.1,
+        # The receivers of these tests listen on 127.0.0.1, which the default policy refuses.
+        webhook_allow_networks=("127.0.0.1/32",),
     )
 
 
@@ -63,12 +66,17 @@ class Stack:
 
 @asynccontextmanager
 async def automation_for(
-    core: CoreUnderTest, key: str, *, planner_address: str = "", **overrides: object
+    core: CoreUnderTest,
+    key: str,
+    *,
+    planner_address: str = "",
+    resolver: AbstractResolver | None = None,
+    **overrides: object,
 ) -> AsyncIterator[tuple[RunningAutomation, automation_service_pb2_grpc.AutomationServiceStub]]:
     config = automation_config(core, key=key, planner_address=planner_address)
     if overrides:
         config = Config(**{**config.__dict__, **overrides})
-    async with running_automation(config) as automation:
+    async with running_automation(config, resolver=resolver) as automation:
         await asyncio.wait_for(automation.consumer.ready.wait(), 30)
         async with grpc.aio.insecure_channel(f"127.0.0.1:{automation.port}") as channel:
             yield automation, automation_service_pb2_grpc.AutomationServiceStub(channel)

@@ -245,6 +245,8 @@ class Stack:
                         delivery_timeout_seconds=2,
                         delivery_max_attempts=1,
                         poll_seconds=0.2,
+                        # NOWHERE_URL is on 127.0.0.1, which the default policy refuses.
+                        webhook_allow_networks=("127.0.0.1/32",),
                     )
                 ) as running_a,
             ):
