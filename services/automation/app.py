@@ -137,6 +137,7 @@ async def running_automation(
             address=config.address,
             authenticate=CoreAuthenticator(channel),
             max_concurrent_rpcs=config.max_concurrent_rpcs,
+            options=config.server,
         )
         port = await server.start()
         try:

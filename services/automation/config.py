@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from services.common.config import ConfigError, Env
+from services.common.server import ServerOptions
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Config:
     poll_seconds: float = 0.5
     stream_replicas: int = 1
     log_level: str = "INFO"
+    server: ServerOptions = field(default_factory=ServerOptions)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -63,4 +65,5 @@ class Config:
             ),
             stream_replicas=e.int("PLANOPS_STREAM_REPLICAS", 1),
             log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
+            server=ServerOptions.from_env(e, "automation"),
         )
