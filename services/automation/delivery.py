@@ -17,6 +17,7 @@ import aiohttp
 
 from services.automation import store, webhooks
 from services.automation.store import Row
+from services.common import metrics
 from services.common.db import transaction
 
 log = logging.getLogger(__name__)
@@ -171,5 +172,8 @@ class DeliveryWorker:
                 state=state,
                 retry_in_seconds=wait,
             )
+        metrics.observe_delivery(
+            http_status=status, seconds=latency_ms / 1000, failed=state == "failed"
+        )
         if error:
             log.info("%s attempt %d failed (%s); %s", name, number, error, state)
