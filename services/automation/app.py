@@ -1,5 +1,6 @@
 """Assemble the automation service: migrations, pool, the event consumer, the rule runner,
-the delivery worker, the due-date scheduler, the outbox relay and the gRPC server."""
+the delivery worker, the due-date scheduler, the outbox relay, the backlog gauges and the
+gRPC server (with its /metrics endpoint when `PLANOPS_AUTOMATION_METRICS_ADDRESS` is set)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from aiohttp.abc import AbstractResolver
 from planops.automation.v1 import automation_service_pb2_grpc
 
 from services.automation import migrations
+from services.automation.backlog import Backlog
 from services.automation.config import Config
 from services.automation.consumer import (
     AUTOMATION_STREAM,
@@ -126,6 +128,8 @@ async def running_automation(
             "deliveries": worker,
             "scheduler": scheduler,
             "relay": relay,
+            # Counted every 10 polls, at most every 5 s: two counts over partial indexes.
+            "backlog": Backlog(pool=pool, every_seconds=min(5.0, 10 * config.poll_seconds)),
         }
         tasks = [
             asyncio.create_task(part.run(), name=f"automation-{name}")
@@ -142,6 +146,7 @@ async def running_automation(
             address=config.address,
             authenticate=CoreAuthenticator(channel),
             max_concurrent_rpcs=config.max_concurrent_rpcs,
+            options=config.server,
         )
         port = await server.start()
         try:

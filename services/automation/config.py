@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from services.automation import egress
 from services.common.config import ConfigError, Env
+from services.common.server import ServerOptions
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Config:
     # CIDRs webhooks may not reach, and exceptions to them (see egress.py).
     webhook_deny_networks: tuple[str, ...] = egress.DEFAULT_DENY
     webhook_allow_networks: tuple[str, ...] = ()
+    server: ServerOptions = field(default_factory=ServerOptions)
 
     def __post_init__(self) -> None:
         self.egress_policy()  # a bad network fails here, naming its variable
@@ -79,6 +81,7 @@ class Config:
             webhook_allow_networks=_networks(
                 e.str("PLANOPS_AUTOMATION_WEBHOOK_ALLOW_NETWORKS", "")
             ),
+            server=ServerOptions.from_env(e, "automation"),
         )
 
 

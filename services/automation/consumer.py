@@ -24,6 +24,7 @@ from planops.risk.v1 import events_pb2 as risk_events_pb2
 from services.automation import convert, defaults, store
 from services.automation.rules import Trigger
 from services.automation.webhooks import event_type_of, wanted
+from services.common import metrics
 from services.common.db import Connection, transaction
 from services.common.streams import ensure_stream
 
@@ -118,6 +119,22 @@ def parse(subject: str, data: bytes) -> Incoming | None:
     return None
 
 
+def sent_time(message: Message) -> dt.datetime | None:
+    """When the publishing service made the event, if the event says (risk's task_risk.changed
+    does not): the start of its lag."""
+    timed = (
+        events_pb2.ChangeEvent
+        | automation_events_pb2.TaskDue
+        | automation_events_pb2.RuleFired
+        | automation_events_pb2.ManagersNotified
+    )
+    if isinstance(message, risk_events_pb2.AlertRaised) and message.alert.HasField("raise_time"):
+        return message.alert.raise_time.ToDatetime(dt.UTC)
+    if isinstance(message, timed) and message.HasField("time"):
+        return message.time.ToDatetime(dt.UTC)
+    return None
+
+
 @dataclass(frozen=True)
 class ConsumerSettings:
     durable: str = "automation"
@@ -197,8 +214,11 @@ class EventConsumer:
                     messages = await sub.fetch(self.settings.batch, timeout=1)
                 except (nats.errors.TimeoutError, TimeoutError):
                     continue
+                consumer = self.consumer_label(source)
                 for message in messages:
-                    await self.handle(message.subject, message.data)
+                    if message.metadata.num_delivered and message.metadata.num_delivered > 1:
+                        metrics.CONSUMER_REDELIVERIES.labels(consumer).inc()
+                    await self.handle(message.subject, message.data, consumer=consumer)
                     await message.ack()
         finally:
             with contextlib.suppress(Exception):
@@ -206,35 +226,48 @@ class EventConsumer:
                     await sub.unsubscribe()
                 await nc.drain()
 
-    async def handle(self, subject: str, data: bytes) -> bool:
-        """Apply one event; False when it was seen before or means nothing here."""
+    def consumer_label(self, source: Source) -> str:
+        """The `consumer` label of this durable's metrics on one stream: `automation/PLANOPS_CORE`."""
+        return f"{self.settings.durable}/{source.stream}"
+
+    async def handle(self, subject: str, data: bytes, *, consumer: str = "") -> bool:
+        """Apply one event; False when it was seen before or means nothing here. Counted
+        under `consumer` (see `consumer_label`) when one is given."""
         self.received += 1
         try:
-            return await self._handle(subject, data)
+            outcome, sent = await self._handle(subject, data)
         finally:
             self.handled += 1
+        if consumer:
+            metrics.CONSUMER_EVENTS.labels(consumer, outcome).inc()
+            if sent is not None:
+                lag = dt.datetime.now(dt.UTC) - sent
+                metrics.CONSUMER_LAG.labels(consumer).observe(max(0.0, lag.total_seconds()))
+        return outcome == "applied"
 
-    async def _handle(self, subject: str, data: bytes) -> bool:
+    async def _handle(self, subject: str, data: bytes) -> tuple[str, dt.datetime | None]:
+        """The outcome (applied, duplicate, skipped) and, once applied, the event's own time
+        when it carries one."""
         try:
             incoming = parse(subject, data)
         except (DecodeError, ValueError) as error:
             # Retrying cannot fix it, and holding it back would stall the stream.
             log.warning("skipped an unreadable event on %s: %s", subject, error)
-            return False
+            return "skipped", None
         if incoming is None or not incoming.event_id:
-            return False
+            return "skipped", None
         async with transaction(self.pool) as conn:
             if not await store.claim_event(
                 conn, event_id=incoming.event_id, event_type=incoming.event_type
             ):
-                return False
+                return "duplicate", None
             if isinstance(incoming.message, events_pb2.ChangeEvent):
                 await self._learn(conn, incoming.message)
             if incoming.project:
                 await self._queue_deliveries(conn, incoming)
                 if incoming.trigger is not None and incoming.task:
                     await self._queue_runs(conn, incoming, data)
-        return True
+        return "applied", sent_time(incoming.message)
 
     async def _learn(self, conn: Connection, event: events_pb2.ChangeEvent) -> None:
         """Keep what the due-date scheduler needs; install default rules in new projects."""

@@ -8,6 +8,7 @@ from collections.abc import Set
 
 from services.automation import rules, store
 from services.automation.store import RuleRecord
+from services.common import metrics
 from services.common.db import Connection
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ async def install(
         name = f"projects/{project}/rules/{default.rule_id}"
         problems = rules.validate(default.spec, project=project, states=states or None)
         loop = rules.find_loop(name, default.spec, enabled)
+        if loop:
+            metrics.AUTOMATION_LOOPS_REFUSED.inc()
         if problems or loop:
             log.info(
                 "default rule %s not installed in %s: %s",

@@ -29,6 +29,7 @@ from yarl import URL
 from services.automation import egress, store, webhooks
 from services.automation.egress import EgressPolicy, EgressRefused
 from services.automation.store import Row
+from services.common import metrics
 from services.common.db import transaction
 
 log = logging.getLogger(__name__)
@@ -241,5 +242,8 @@ class DeliveryWorker:
                 state=state,
                 retry_in_seconds=wait,
             )
+        metrics.observe_delivery(
+            http_status=status, seconds=latency_ms / 1000, failed=state == "failed"
+        )
         if error:
             log.info("%s attempt %d failed (%s); %s", name, number, error, state)

@@ -31,6 +31,7 @@ from services.automation.rules import (
 )
 from services.automation.store import Row, RuleRecord
 from services.automation.webhooks import backoff_seconds
+from services.common import metrics
 from services.common.core_client import CoreClient, metadata_for
 from services.common.db import Connection, connection, transaction
 from services.common.errors import Unavailable
@@ -40,6 +41,15 @@ log = logging.getLogger(__name__)
 NAMESPACE = uuid.UUID("0f4f3a52-8d6b-4f0e-9d0c-7a2b5e6c1d93")
 RULE_FIRED = "planops.automation.v1.rule.fired"
 MANAGERS_NOTIFIED = "planops.automation.v1.managers.notified"
+# The trigger a queued run's event type stands for (consumer.parse), for its metrics.
+TRIGGERS = {
+    "core.task.created": "task_created",
+    "core.task.transitioned": "state_changed",
+    "core.task.updated": "assignee_changed",
+    "automation.task.due_soon": "due_soon",
+    "automation.task.overdue": "overdue",
+    "risk.alert.raised": "risk_alert",
+}
 TRANSIENT = (
     grpc.StatusCode.UNAVAILABLE,
     grpc.StatusCode.DEADLINE_EXCEEDED,
@@ -122,7 +132,12 @@ class RuleRunner:
                 # A bug must not keep a run (and the runner) retrying forever.
                 log.exception("run %s of %s failed", row["id"], row["rule_id"])
                 await self._finish(
-                    row, "failed", row["revision"], [], error=f"internal error: {error!r}"
+                    row,
+                    "failed",
+                    row["revision"],
+                    [],
+                    error=f"internal error: {error!r}",
+                    outcome="failed",
                 )
         return len(claimed)
 
@@ -130,20 +145,39 @@ class RuleRunner:
         async with connection(self.pool) as conn:
             rule = await store.rule(conn, row["project"], row["rule_id"])
         if rule is None or not rule.enabled:
-            await self._finish(row, "skipped", row["revision"], ["the rule is disabled or deleted"])
+            await self._finish(
+                row,
+                "skipped",
+                row["revision"],
+                ["the rule is disabled or deleted"],
+                outcome="skipped",
+            )
             return
         outcome = Outcome()
         try:
             task = await self._task(row["task"], rule, row)
             if task is None:
-                await self._finish(row, "skipped", rule.revision, ["the task no longer exists"])
+                await self._finish(
+                    row, "skipped", rule.revision, ["the task no longer exists"], outcome="skipped"
+                )
                 return
             facts = await self._facts(row, task, rule)
             if not matches(rule.spec, facts):
-                await self._finish(row, "skipped", rule.revision, ["conditions not met"])
+                await self._finish(
+                    row,
+                    "skipped",
+                    rule.revision,
+                    ["conditions not met"],
+                    outcome="conditions_not_met",
+                )
                 return
             for i, action in enumerate(rule.spec.actions):
-                task = await self._act(rule, row, task, action, i, outcome)
+                try:
+                    task = await self._act(rule, row, task, action, i, outcome)
+                except Exception:
+                    metrics.AUTOMATION_RULE_ACTIONS.labels(action.kind.value, "failed").inc()
+                    raise
+                metrics.AUTOMATION_RULE_ACTIONS.labels(action.kind.value, "done").inc()
         except grpc.RpcError as error:
             code = error.code() if callable(getattr(error, "code", None)) else None
             detail = error.details() if callable(getattr(error, "details", None)) else str(error)
@@ -171,11 +205,16 @@ class RuleRunner:
                         error=message,
                         retry_in_seconds=wait,
                     )
+                self._count(row, "retried")
                 return
-            await self._finish(row, "failed", rule.revision, outcome.results, error=message)
+            await self._finish(
+                row, "failed", rule.revision, outcome.results, error=message, outcome="failed"
+            )
             return
         except ActionFailed as error:
-            await self._finish(row, "failed", rule.revision, outcome.results, error=str(error))
+            await self._finish(
+                row, "failed", rule.revision, outcome.results, error=str(error), outcome="failed"
+            )
             return
         fired = automation_events_pb2.RuleFired(
             id=str(uuid.uuid5(NAMESPACE, f"fired:{rule.name}:{row['event_id']}")),
@@ -189,7 +228,14 @@ class RuleRunner:
         )
         fired.time.GetCurrentTime()
         outcome.events.append((fired.id, RULE_FIRED, rule.name, fired.SerializeToString()))
-        await self._finish(row, "succeeded", rule.revision, outcome.results, events=outcome.events)
+        await self._finish(
+            row,
+            "succeeded",
+            rule.revision,
+            outcome.results,
+            events=outcome.events,
+            outcome="fired",
+        )
         log.info("%s fired for %s: %s", rule.name, row["event_id"], "; ".join(outcome.results))
 
     async def _finish(
@@ -201,6 +247,7 @@ class RuleRunner:
         *,
         error: str = "",
         events: list[tuple[str, str, str, bytes]] | None = None,
+        outcome: str,
     ) -> None:
         async with transaction(self.pool) as conn:
             await store.finish_run(
@@ -211,6 +258,12 @@ class RuleRunner:
                     conn, event_id=event_id, subject=subject, aggregate=aggregate, payload=payload
                 )
         self.finished += 1
+        self._count(row, outcome)
+
+    @staticmethod
+    def _count(row: Row, outcome: str) -> None:
+        trigger = TRIGGERS.get(str(row["event_type"]), "other")
+        metrics.AUTOMATION_RULE_RUNS.labels(trigger, outcome).inc()
 
     def _md(self, rule: RuleRecord, row: Row) -> tuple[tuple[str, str], ...]:
         return metadata_for(

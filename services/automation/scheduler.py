@@ -15,6 +15,7 @@ from planops.automation.v1 import events_pb2
 from planops.core.v1 import task_pb2
 
 from services.automation import store
+from services.common import metrics
 from services.common.db import transaction
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ class DueScheduler:
             won = await cur.fetchone()
             if not won or not won["won"]:
                 return 0
-            count = 0
+            kinds: list[str] = []
             for row in await store.due_tasks(conn, soon_days=self.soon_days):
                 kind = row["kind"]
                 event_id = notice_id(row["task"], row["due_date"], kind)
@@ -84,8 +85,11 @@ class DueScheduler:
                     aggregate=row["task"],
                     payload=event.SerializeToString(),
                 )
-                count += 1
+                kinds.append(kind)
             await store.forget_events(conn, older_than_hours=self.keep_event_ids_hours)
+        for kind in kinds:
+            metrics.AUTOMATION_DUE_NOTICES.labels(kind).inc()
+        count = len(kinds)
         self.published += count
         if count:
             log.info("published %d due-date notices", count)

@@ -11,7 +11,7 @@ from planops.core.v1 import project_service_pb2
 
 from services.automation import convert, defaults, egress, rules, store, webhooks
 from services.automation.store import RuleRecord
-from services.common import paging
+from services.common import metrics, paging
 from services.common.auth import current_principal
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
@@ -201,6 +201,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         }
         loop = rules.find_loop(record.name, record.spec, others)
         if loop:
+            metrics.AUTOMATION_LOOPS_REFUSED.inc()
             raise InvalidArgument(
                 f"rule.actions: {loop}",
                 reason="RULE_WOULD_LOOP",

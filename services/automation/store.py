@@ -505,3 +505,13 @@ async def runs(
         (project, rule_id, before, before, limit),
     )
     return await cur.fetchall()
+
+
+async def waiting(conn: Connection) -> tuple[int, int]:
+    """(deliveries, rule runs) PENDING: due now or waiting for a retry."""
+    cur = await conn.execute(
+        "SELECT (SELECT count(*) FROM deliveries WHERE state = 'pending') AS deliveries,"
+        " (SELECT count(*) FROM rule_runs WHERE state = 'pending') AS runs"
+    )
+    found = await cur.fetchone()
+    return (int(found["deliveries"]), int(found["runs"])) if found else (0, 0)

@@ -57,7 +57,8 @@ OUTBOX_LAG = Histogram(
 
 CONSUMER_EVENTS = Counter(
     "planops_consumer_events",
-    "Events a consumer received, by outcome (applied, duplicate).",
+    "Events a consumer received, by outcome: applied, duplicate (its id was seen before),"
+    " skipped (unreadable, or nothing this consumer acts on).",
     ["consumer", "outcome"],
 )
 CONSUMER_REDELIVERIES = Counter(
@@ -102,6 +103,72 @@ NLP_SECONDS = Histogram(
     ["language"],
     buckets=LATENCY_BUCKETS,
 )
+
+
+AUTOMATION_RULE_RUNS = Counter(
+    "planops_automation_rule_runs",
+    "Rule runs that ended, by the rule's trigger and outcome: fired (every action done),"
+    " conditions_not_met, skipped (rule disabled or deleted, task gone), failed (refused by"
+    " core or the planner, or out of retries), retried (core unreachable; it runs again).",
+    ["trigger", "outcome"],
+)
+AUTOMATION_RULE_ACTIONS = Counter(
+    "planops_automation_rule_actions",
+    "Actions rules took, by kind (move_to_state, assign, ...) and outcome (done, failed).",
+    ["kind", "outcome"],
+)
+AUTOMATION_LOOPS_REFUSED = Counter(
+    "planops_automation_rule_loops_refused",
+    "Rules not saved or installed because they would fire each other in a loop.",
+)
+AUTOMATION_DELIVERY_ATTEMPTS = Counter(
+    "planops_automation_webhook_attempts",
+    "Webhook POSTs sent, by outcome: 2xx, other_status (the receiver answered with"
+    " another HTTP status), no_answer (connection refused, timeout, bad address).",
+    ["outcome"],
+)
+AUTOMATION_DELIVERY_SECONDS = Histogram(
+    "planops_automation_webhook_attempt_seconds",
+    "Time from sending a webhook POST to its answer (or to giving up on it), by outcome.",
+    ["outcome"],
+    buckets=LATENCY_BUCKETS,
+)
+AUTOMATION_DELIVERIES_FAILED = Counter(
+    "planops_automation_webhook_deliveries_failed",
+    "Webhook deliveries that used up their attempts and ended FAILED (not sent again unless"
+    " someone redelivers them).",
+)
+AUTOMATION_DELIVERIES_WAITING = Gauge(
+    "planops_automation_webhook_deliveries_waiting",
+    "Webhook deliveries PENDING in the database (due now or waiting for a retry), counted"
+    " every few seconds; every replica reports the same table, so take max(), not sum().",
+)
+AUTOMATION_RUNS_WAITING = Gauge(
+    "planops_automation_rule_runs_waiting",
+    "Rule runs PENDING in the database (due now or waiting for a retry), counted every few"
+    " seconds; every replica reports the same table, so take max(), not sum().",
+)
+AUTOMATION_DUE_NOTICES = Counter(
+    "planops_automation_due_notices",
+    "task.due_soon and task.overdue events the due-date scheduler published, by kind.",
+    ["kind"],
+)
+
+
+def delivery_outcome(http_status: int) -> str:
+    """The attempt outcome label of an answer's HTTP status (0: no answer)."""
+    if 200 <= http_status < 300:
+        return "2xx"
+    return "other_status" if http_status > 0 else "no_answer"
+
+
+def observe_delivery(*, http_status: int, seconds: float, failed: bool) -> None:
+    """Count one webhook attempt; `failed` when it was the delivery's last."""
+    outcome = delivery_outcome(http_status)
+    AUTOMATION_DELIVERY_ATTEMPTS.labels(outcome).inc()
+    AUTOMATION_DELIVERY_SECONDS.labels(outcome).observe(max(0.0, seconds))
+    if failed:
+        AUTOMATION_DELIVERIES_FAILED.inc()
 
 
 def observe_solve(*, status: str, seconds: float, gap: float | None) -> None:

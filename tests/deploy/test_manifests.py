@@ -328,7 +328,7 @@ def test_the_listen_port_is_the_configs_default_everywhere(name: str) -> None:
 
 def test_metrics_are_on_for_the_services_that_serve_them() -> None:
     served = {name for name in SERVICES if serves_metrics(name)}
-    assert {"core", "planner", "risk", "nlp"} <= served, "services/common/server.py reads them"
+    assert served == set(GRPC_SERVICES), "every gRPC service reads them (services/common/server.py)"
     host_ports = [compose()["services"][name]["ports"][1].split(":")[1] for name in sorted(served)]
     assert len(set(host_ports)) == len(host_ports), "one host port per service's metrics"
 
@@ -367,6 +367,14 @@ def test_the_service_monitor_selects_every_metrics_port() -> None:
     assert monitor["spec"]["selector"]["matchLabels"].items() <= part_of.items()
     assert [e["port"] for e in monitor["spec"]["endpoints"]] == ["metrics"]
     assert monitor["spec"]["endpoints"][0]["path"] == "/metrics"
+    # It scrapes the port named `metrics`: every service that serves metrics has one.
+    with_port = {
+        name
+        for name, service in resources_of("Service").items()
+        if any(p["name"] == "metrics" for p in service["spec"]["ports"])
+    }
+    served = {n for n in SERVICES if serves_metrics(n)}
+    assert with_port == {deployment_of(n)["metadata"]["name"] for n in served}
 
 
 @pytest.mark.parametrize("name", GRPC_SERVICES)
