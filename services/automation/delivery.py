@@ -187,7 +187,7 @@ class DeliveryWorker:
         name = f"projects/{row['project']}/webhooks/{row['webhook_id']}/deliveries/{row['id']}"
         sent = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
-        status, error, permanent = 0, "", False
+        status, error, permanent, by_policy = 0, "", False, False
         try:
             # aiohttp connects to a literal address without asking the resolver.
             reason = egress.host_refusal(URL(row["url"]).raw_host or "", self.policy)
@@ -214,7 +214,7 @@ class DeliveryWorker:
         except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as e:
             refused = refusal_of(e)
             if refused is not None:
-                error, permanent = str(refused), True
+                error, permanent, by_policy = str(refused), True, True
             else:
                 error = f"{type(e).__name__}: {e}".strip()
         latency_ms = (time.perf_counter() - started) * 1000
@@ -243,7 +243,10 @@ class DeliveryWorker:
                 retry_in_seconds=wait,
             )
         metrics.observe_delivery(
-            http_status=status, seconds=latency_ms / 1000, failed=state == "failed"
+            http_status=status,
+            seconds=latency_ms / 1000,
+            failed=state == "failed",
+            refused=by_policy,
         )
         if error:
             log.info("%s attempt %d failed (%s); %s", name, number, error, state)

@@ -124,7 +124,8 @@ AUTOMATION_LOOPS_REFUSED = Counter(
 AUTOMATION_DELIVERY_ATTEMPTS = Counter(
     "planops_automation_webhook_attempts",
     "Webhook POSTs sent, by outcome: 2xx, other_status (the receiver answered with"
-    " another HTTP status), no_answer (connection refused, timeout, bad address).",
+    " another HTTP status), no_answer (connection refused, timeout, bad address),"
+    " refused (the egress policy refused the address; nothing was sent).",
     ["outcome"],
 )
 AUTOMATION_DELIVERY_SECONDS = Histogram(
@@ -162,9 +163,12 @@ def delivery_outcome(http_status: int) -> str:
     return "other_status" if http_status > 0 else "no_answer"
 
 
-def observe_delivery(*, http_status: int, seconds: float, failed: bool) -> None:
-    """Count one webhook attempt; `failed` when it was the delivery's last."""
-    outcome = delivery_outcome(http_status)
+def observe_delivery(
+    *, http_status: int, seconds: float, failed: bool, refused: bool = False
+) -> None:
+    """Count one webhook attempt; `failed` when it was the delivery's last, `refused` when
+    the egress policy stopped it."""
+    outcome = "refused" if refused else delivery_outcome(http_status)
     AUTOMATION_DELIVERY_ATTEMPTS.labels(outcome).inc()
     AUTOMATION_DELIVERY_SECONDS.labels(outcome).observe(max(0.0, seconds))
     if failed:

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import grpc
+import prometheus_client
 from aiohttp.abc import AbstractResolver, ResolveResult
 from planops.automation.v1 import (
     automation_service_pb2,
@@ -56,6 +57,13 @@ class Dns(AbstractResolver):
 
     async def close(self) -> None:
         return None
+
+
+def refused_attempts() -> float:
+    value = prometheus_client.REGISTRY.get_sample_value(
+        "planops_automation_webhook_attempts_total", {"outcome": "refused"}
+    )
+    return value or 0.0
 
 
 async def test_webhooks_to_this_host_are_refused_when_subscribed_and_when_delivered(
@@ -116,6 +124,7 @@ async def test_webhooks_to_this_host_are_refused_when_subscribed_and_when_delive
             assert sorted(w.name for w in listed.webhooks) == sorted(hooks.values())
 
             # Names are not resolved when subscribing: this one is accepted, then refused.
+            refused_before = refused_attempts()
             accepted = await stub.CreateWebhook(
                 automation_service_pb2.CreateWebhookRequest(
                     parent=f"projects/{PROJECT}",
@@ -141,6 +150,8 @@ async def test_webhooks_to_this_host_are_refused_when_subscribed_and_when_delive
             assert receiver.received == []
             assert NAME in dns.asked
             assert automation.worker.attempts == 3
+            # Told apart from a receiver that is down in the metrics, too.
+            assert refused_attempts() - refused_before == 3
 
         # With 127.0.0.1/32 allowed (as for a receiver in development) they go through.
         async with automation_for(core, key, resolver=dns) as (_, stub):
