@@ -542,6 +542,22 @@ def propose(client: Client, stubs: Stubs, project: str, *, accept: bool, report:
         line += f"; accepted {len(reply.accepted)} items"
     elif proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN:
         line += "; left open for you to accept in the console"
+        plan = [
+            risk_service_pb2.PlannedTask(
+                task=i.task, planned_start=i.start_date, planned_end=i.end_date, assignee=i.assignee
+            )
+            for i in proposal.items
+            if i.state == proposal_pb2.ITEM_STATE_PENDING
+        ]
+        if plan:
+            f = client.call(
+                stubs.risk.ForecastProject,
+                risk_service_pb2.ForecastProjectRequest(project=project, plan=plan),
+            ).forecast
+            line += (
+                f" (with it, risk forecasts P80 {f.finish_p80_date}, "
+                f"{f.probability_on_time:.0%} chance of the deadline)"
+            )
     else:
         state = proposal_pb2.ProposalState.Name(proposal.state)
         line += f"; {state.removeprefix('PROPOSAL_STATE_').lower().replace('_', ' ')}"

@@ -11,9 +11,9 @@ from typing import Any
 
 from google.protobuf import json_format, timestamp_pb2
 from planops.core.v1 import project_pb2, task_pb2
-from planops.risk.v1 import risk_pb2
+from planops.risk.v1 import risk_pb2, risk_service_pb2
 
-from services.common.errors import InvalidArgument
+from services.common.errors import FieldViolation, InvalidArgument
 from services.core.calendar import WorkingCalendar, calendar_of
 from services.risk import workdays
 from services.risk.alerts import Alert
@@ -71,6 +71,58 @@ def parse_day(value: str) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+PERSON_NAME = re.compile(r"^people/[a-z][a-z0-9-]{0,62}\Z")
+MAX_PLAN_ENTRIES = 5000
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """A what-if plan for one task: its dates and, when set, its assignee."""
+
+    planned_start: date
+    planned_end: date
+    assignee: str = ""
+
+
+def plan_changes(
+    entries: Sequence[risk_service_pb2.PlannedTask], *, project: str
+) -> tuple[dict[str, PlanChange], list[FieldViolation]]:
+    """`ForecastProjectRequest.plan` checked entry by entry, each problem naming its field."""
+    problems: list[FieldViolation] = []
+    if len(entries) > MAX_PLAN_ENTRIES:
+        return {}, [FieldViolation("plan", f"must have at most {MAX_PLAN_ENTRIES:,} entries")]
+    found: dict[str, PlanChange] = {}
+    for i, entry in enumerate(entries):
+        where = f"plan[{i}]"
+        match = TASK_NAME.match(entry.task)
+        if not match or match[1] != project:
+            problems.append(
+                FieldViolation(f"{where}.task", f"must be a task of projects/{project}")
+            )
+            continue
+        if entry.task in found:
+            problems.append(FieldViolation(f"{where}.task", "names a task a second time"))
+            continue
+        start = parse_day(entry.planned_start) if DAY.match(entry.planned_start) else None
+        end = parse_day(entry.planned_end) if DAY.match(entry.planned_end) else None
+        if start is None:
+            problems.append(FieldViolation(f"{where}.planned_start", "must be a date, YYYY-MM-DD"))
+        if end is None:
+            problems.append(FieldViolation(f"{where}.planned_end", "must be a date, YYYY-MM-DD"))
+        if start is not None and end is not None and end < start:
+            problems.append(
+                FieldViolation(f"{where}.planned_end", "must be on or after planned_start")
+            )
+        if entry.assignee and not PERSON_NAME.match(entry.assignee):
+            problems.append(
+                FieldViolation(f"{where}.assignee", "must be `people/{person}` or empty")
+            )
+        if start is not None and end is not None and end >= start:
+            found[entry.task] = PlanChange(start, end, entry.assignee)
+    return found, problems
 
 
 def to_datetime(ts: timestamp_pb2.Timestamp) -> datetime | None:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -150,19 +150,27 @@ class RiskServicer:
         deadline = convert.parse_day(request.deadline)
         if request.deadline and deadline is None:
             problems.append(FieldViolation("deadline", "must be a date, YYYY-MM-DD"))
+        plan, plan_problems = convert.plan_changes(request.plan, project=project)
+        problems += plan_problems
         if problems:
             raise InvalidArgument.of(problems)
         await self._member(project)
         return risk_service_pb2.ForecastProjectResponse(
             forecast=await self.forecast(
-                project, samples=request.samples or 2000, deadline=deadline
+                project, samples=request.samples or 2000, deadline=deadline, plan=plan
             )
         )
 
     async def forecast(
-        self, project: str, *, samples: int = 2000, deadline: date | None = None
+        self,
+        project: str,
+        *,
+        samples: int = 2000,
+        deadline: date | None = None,
+        plan: Mapping[str, convert.PlanChange] | None = None,
     ) -> risk_pb2.ProjectForecast:
-        """Monte Carlo finish dates of the project's open work (FailedPrecondition if none)."""
+        """Monte Carlo finish dates of the project's open work (FailedPrecondition if none),
+        on the stored plan or with `plan`'s dates and assignees in its place."""
         info, tasks, deps = await self._snapshot(project)
         cats = {
             s.id: convert.CATEGORY_NAMES.get(s.category, "planned") for s in info.workflow.states
@@ -175,12 +183,23 @@ class RiskServicer:
             raise FailedPrecondition(
                 f"projects/{project} has no open tasks to forecast", reason="NOTHING_TO_FORECAST"
             )
+        plan = plan or {}
+        unknown = sorted(set(plan) - {r.task for r in open_rows})
+        if unknown:
+            index = {e: i for i, e in enumerate(plan)}
+            raise InvalidArgument.of(
+                [
+                    FieldViolation(f"plan[{index[t]}].task", "is not an open task of the project")
+                    for t in unknown[:20]
+                ]
+            )
         async with connection(self.pool) as conn:
             held = {r.task: r for r in await store.rows(conn, "project = %s", (project,))}
             merged = [
                 replace(held[r.task], category=r.category, title=r.title) if r.task in held else r
                 for r in open_rows
             ]
+            merged = [with_plan(r, plan[r.task]) if r.task in plan else r for r in merged]
             predictions = await self.scorer.score(conn, merged)
         start = max(today, convert.parse_day(info.start_date) or today)
         forecast_tasks = [
@@ -417,6 +436,16 @@ class RiskServicer:
                 convert.model_message(loaded.version, active=r["active"], trained=r["train_time"])
             )
         return risk_service_pb2.ListModelsResponse(models=models)
+
+
+def with_plan(row: convert.TaskRow, change: convert.PlanChange) -> convert.TaskRow:
+    """The task as a what-if plan has it: new dates, and the new assignee if one is named."""
+    return replace(
+        row,
+        planned_start=change.planned_start,
+        planned_end=change.planned_end,
+        assignee=change.assignee or row.assignee,
+    )
 
 
 def forecast_task(

@@ -124,6 +124,11 @@ def test_request_a_proposal_and_accept_one_item(
     assert name and name not in {p["name"] for p in before}
     assert page.locator("svg.gantt .bar").count() >= 10
     assert page.locator("svg.gantt path.dep").count() >= 5
+    # Risk forecasts the proposal beside the current plan, without writing it.
+    page.locator("#proposal-risk table.risk-compare tbody tr").nth(1).wait_for(timeout=60_000)
+    rows = page.locator("#proposal-risk tbody tr").all_inner_texts()
+    assert rows[0].startswith("Current plan") and rows[1].startswith("With this proposal")
+    assert all(re.search(r"\d+%.*\d{4}-\d{2}-\d{2}", r, re.S) for r in rows), rows
     page.screenshot(path=str(shots / "schedule-desktop.png"), full_page=False)
 
     item = page.locator("li.item.pending").first

@@ -154,6 +154,99 @@ async def test_forecast_follows_the_dependency_chain(stack: Stack) -> None:
     assert f.model_version == "prior"
 
 
+async def test_a_proposals_plan_is_forecast_without_writing_anything(stack: Stack) -> None:
+    core = Client(stack.core)
+    today = datetime.now(UTC).date()
+    week = WorkingCalendar()
+    first = week.add_working_days(today, 1)
+    await core.create_project(
+        "whatif", time_zone="UTC", deadline=(today + timedelta(days=90)).isoformat()
+    )
+    late = await core.create_task(
+        "whatif",
+        "planned late",
+        planned_start=week.add_working_days(first, 20).isoformat(),
+        planned_end=week.add_working_days(first, 24).isoformat(),
+    )
+    other = await core.create_task(
+        "whatif",
+        "planned now",
+        planned_start=first.isoformat(),
+        planned_end=week.add_working_days(first, 4).isoformat(),
+    )
+
+    async def forecast(*plan: risk_service_pb2.PlannedTask) -> date:
+        reply = await stack.stub.ForecastProject(
+            risk_service_pb2.ForecastProjectRequest(project="projects/whatif", plan=plan),
+            metadata=stack.md,
+        )
+        return date.fromisoformat(reply.forecast.finish_p50_date)
+
+    stored = await forecast()
+    sooner = await forecast(
+        risk_service_pb2.PlannedTask(
+            task=late.name,
+            planned_start=week.add_working_days(first, 5).isoformat(),
+            planned_end=week.add_working_days(first, 9).isoformat(),
+        )
+    )
+    assert sooner < stored, "the proposal moves the late task four weeks earlier"
+    assert await forecast() == stored, "a what-if forecast writes nothing"
+    held = (
+        await core.tasks.GetTask(task_service_pb2.GetTaskRequest(name=late.name), metadata=core.md)
+    ).task
+    assert held.planned_start == week.add_working_days(first, 20).isoformat()
+
+    bad = [
+        (
+            risk_service_pb2.PlannedTask(
+                task="projects/other/tasks/1", planned_start="2026-01-01", planned_end="2026-01-02"
+            ),
+            "plan[0].task",
+        ),
+        (
+            risk_service_pb2.PlannedTask(
+                task=other.name, planned_start="2026-1-1", planned_end="2026-01-02"
+            ),
+            "plan[0].planned_start",
+        ),
+        (
+            risk_service_pb2.PlannedTask(
+                task=other.name, planned_start="2026-01-05", planned_end="2026-01-02"
+            ),
+            "plan[0].planned_end",
+        ),
+        (
+            risk_service_pb2.PlannedTask(
+                task=other.name,
+                planned_start="2026-01-01",
+                planned_end="2026-01-02",
+                assignee="lin",
+            ),
+            "plan[0].assignee",
+        ),
+        (
+            risk_service_pb2.PlannedTask(
+                task="projects/whatif/tasks/999999",
+                planned_start="2026-01-01",
+                planned_end="2026-01-02",
+            ),
+            "plan[0].task",
+        ),
+    ]
+    for entry, field in bad:
+        with pytest.raises(grpc.RpcError) as caught:
+            await forecast(entry)
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert [v.field for v in violations_of(caught.value)] == [field]
+    twice = risk_service_pb2.PlannedTask(
+        task=other.name, planned_start="2026-01-01", planned_end="2026-01-02"
+    )
+    with pytest.raises(grpc.RpcError) as caught:
+        await forecast(twice, twice)
+    assert [v.field for v in violations_of(caught.value)] == ["plan[1].task"]
+
+
 def history_rows(count: int, *, seed: int = 7) -> list[dict[str, str]]:
     """Past tasks where urgent vendor work ran late and the rest mostly did not."""
     rng = random.Random(seed)

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from planops.risk.v1 import risk_pb2 as planops_dot_risk_dot_v1_dot_risk__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"planops/risk/v1/risk_service.proto\x12\x0fplanops.risk.v1\x1a\x1aplanops/risk/v1/risk.proto\"\"\n\x12GetTaskRiskRequest\x12\x0c\n\x04task\x18\x01 \x01(\t\">\n\x13GetTaskRiskResponse\x12\'\n\x04risk\x18\x01 \x01(\x0b\x32\x19.planops.risk.v1.TaskRisk\":\n\x14ListTaskRisksRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\"A\n\x15ListTaskRisksResponse\x12(\n\x05risks\x18\x01 \x03(\x0b\x32\x19.planops.risk.v1.TaskRisk\"L\n\x16\x46orecastProjectRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x0f\n\x07samples\x18\x02 \x01(\x05\x12\x10\n\x08\x64\x65\x61\x64line\x18\x03 \x01(\t\"M\n\x17\x46orecastProjectResponse\x12\x32\n\x08\x66orecast\x18\x01 \x01(\x0b\x32 .planops.risk.v1.ProjectForecast\"K\n\x11ListAlertsRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"U\n\x12ListAlertsResponse\x12&\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x16.planops.risk.v1.Alert\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\"\n\x11TrainModelRequest\x12\r\n\x05\x66orce\x18\x01 \x01(\x08\"^\n\x12TrainModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.planops.risk.v1.Model\x12\x11\n\tactivated\x18\x02 \x01(\x08\x12\x0e\n\x06reason\x18\x03 \x01(\t\"&\n\x11ListModelsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\"<\n\x12ListModelsResponse\x12&\n\x06models\x18\x01 \x03(\x0b\x32\x16.planops.risk.v1.Model\")\n\x15RebuildHistoryRequest\x12\x10\n\x08projects\x18\x01 \x03(\t\"\'\n\x16RebuildHistoryResponse\x12\r\n\x05tasks\x18\x01 \x01(\x05\x32\xae\x05\n\x0bRiskService\x12]\n\x0bGetTaskRisk\x12#.planops.risk.v1.GetTaskRiskRequest\x1a$.planops.risk.v1.GetTaskRiskResponse\"\x03\x90\x02\x01\x12\x63\n\rListTaskRisks\x12%.planops.risk.v1.ListTaskRisksRequest\x1a&.planops.risk.v1.ListTaskRisksResponse\"\x03\x90\x02\x01\x12i\n\x0f\x46orecastProject\x12\'.planops.risk.v1.ForecastProjectRequest\x1a(.planops.risk.v1.ForecastProjectResponse\"\x03\x90\x02\x01\x12Z\n\nListAlerts\x12\".planops.risk.v1.ListAlertsRequest\x1a#.planops.risk.v1.ListAlertsResponse\"\x03\x90\x02\x01\x12U\n\nTrainModel\x12\".planops.risk.v1.TrainModelRequest\x1a#.planops.risk.v1.TrainModelResponse\x12Z\n\nListModels\x12\".planops.risk.v1.ListModelsRequest\x1a#.planops.risk.v1.ListModelsResponse\"\x03\x90\x02\x01\x12\x61\n\x0eRebuildHistory\x12&.planops.risk.v1.RebuildHistoryRequest\x1a\'.planops.risk.v1.RebuildHistoryResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"planops/risk/v1/risk_service.proto\x12\x0fplanops.risk.v1\x1a\x1aplanops/risk/v1/risk.proto\"\"\n\x12GetTaskRiskRequest\x12\x0c\n\x04task\x18\x01 \x01(\t\">\n\x13GetTaskRiskResponse\x12\'\n\x04risk\x18\x01 \x01(\x0b\x32\x19.planops.risk.v1.TaskRisk\":\n\x14ListTaskRisksRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\"A\n\x15ListTaskRisksResponse\x12(\n\x05risks\x18\x01 \x03(\x0b\x32\x19.planops.risk.v1.TaskRisk\"x\n\x16\x46orecastProjectRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x0f\n\x07samples\x18\x02 \x01(\x05\x12\x10\n\x08\x64\x65\x61\x64line\x18\x03 \x01(\t\x12*\n\x04plan\x18\x04 \x03(\x0b\x32\x1c.planops.risk.v1.PlannedTask\"Y\n\x0bPlannedTask\x12\x0c\n\x04task\x18\x01 \x01(\t\x12\x15\n\rplanned_start\x18\x02 \x01(\t\x12\x13\n\x0bplanned_end\x18\x03 \x01(\t\x12\x10\n\x08\x61ssignee\x18\x04 \x01(\t\"M\n\x17\x46orecastProjectResponse\x12\x32\n\x08\x66orecast\x18\x01 \x01(\x0b\x32 .planops.risk.v1.ProjectForecast\"K\n\x11ListAlertsRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"U\n\x12ListAlertsResponse\x12&\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x16.planops.risk.v1.Alert\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\"\n\x11TrainModelRequest\x12\r\n\x05\x66orce\x18\x01 \x01(\x08\"^\n\x12TrainModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.planops.risk.v1.Model\x12\x11\n\tactivated\x18\x02 \x01(\x08\x12\x0e\n\x06reason\x18\x03 \x01(\t\"&\n\x11ListModelsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\"<\n\x12ListModelsResponse\x12&\n\x06models\x18\x01 \x03(\x0b\x32\x16.planops.risk.v1.Model\")\n\x15RebuildHistoryRequest\x12\x10\n\x08projects\x18\x01 \x03(\t\"\'\n\x16RebuildHistoryResponse\x12\r\n\x05tasks\x18\x01 \x01(\x05\x32\xae\x05\n\x0bRiskService\x12]\n\x0bGetTaskRisk\x12#.planops.risk.v1.GetTaskRiskRequest\x1a$.planops.risk.v1.GetTaskRiskResponse\"\x03\x90\x02\x01\x12\x63\n\rListTaskRisks\x12%.planops.risk.v1.ListTaskRisksRequest\x1a&.planops.risk.v1.ListTaskRisksResponse\"\x03\x90\x02\x01\x12i\n\x0f\x46orecastProject\x12\'.planops.risk.v1.ForecastProjectRequest\x1a(.planops.risk.v1.ForecastProjectResponse\"\x03\x90\x02\x01\x12Z\n\nListAlerts\x12\".planops.risk.v1.ListAlertsRequest\x1a#.planops.risk.v1.ListAlertsResponse\"\x03\x90\x02\x01\x12U\n\nTrainModel\x12\".planops.risk.v1.TrainModelRequest\x1a#.planops.risk.v1.TrainModelResponse\x12Z\n\nListModels\x12\".planops.risk.v1.ListModelsRequest\x1a#.planops.risk.v1.ListModelsResponse\"\x03\x90\x02\x01\x12\x61\n\x0eRebuildHistory\x12&.planops.risk.v1.RebuildHistoryRequest\x1a\'.planops.risk.v1.RebuildHistoryResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -51,25 +51,27 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTTASKRISKSRESPONSE']._serialized_start=243
   _globals['_LISTTASKRISKSRESPONSE']._serialized_end=308
   _globals['_FORECASTPROJECTREQUEST']._serialized_start=310
-  _globals['_FORECASTPROJECTREQUEST']._serialized_end=386
-  _globals['_FORECASTPROJECTRESPONSE']._serialized_start=388
-  _globals['_FORECASTPROJECTRESPONSE']._serialized_end=465
-  _globals['_LISTALERTSREQUEST']._serialized_start=467
-  _globals['_LISTALERTSREQUEST']._serialized_end=542
-  _globals['_LISTALERTSRESPONSE']._serialized_start=544
-  _globals['_LISTALERTSRESPONSE']._serialized_end=629
-  _globals['_TRAINMODELREQUEST']._serialized_start=631
-  _globals['_TRAINMODELREQUEST']._serialized_end=665
-  _globals['_TRAINMODELRESPONSE']._serialized_start=667
-  _globals['_TRAINMODELRESPONSE']._serialized_end=761
-  _globals['_LISTMODELSREQUEST']._serialized_start=763
-  _globals['_LISTMODELSREQUEST']._serialized_end=801
-  _globals['_LISTMODELSRESPONSE']._serialized_start=803
-  _globals['_LISTMODELSRESPONSE']._serialized_end=863
-  _globals['_REBUILDHISTORYREQUEST']._serialized_start=865
-  _globals['_REBUILDHISTORYREQUEST']._serialized_end=906
-  _globals['_REBUILDHISTORYRESPONSE']._serialized_start=908
-  _globals['_REBUILDHISTORYRESPONSE']._serialized_end=947
-  _globals['_RISKSERVICE']._serialized_start=950
-  _globals['_RISKSERVICE']._serialized_end=1636
+  _globals['_FORECASTPROJECTREQUEST']._serialized_end=430
+  _globals['_PLANNEDTASK']._serialized_start=432
+  _globals['_PLANNEDTASK']._serialized_end=521
+  _globals['_FORECASTPROJECTRESPONSE']._serialized_start=523
+  _globals['_FORECASTPROJECTRESPONSE']._serialized_end=600
+  _globals['_LISTALERTSREQUEST']._serialized_start=602
+  _globals['_LISTALERTSREQUEST']._serialized_end=677
+  _globals['_LISTALERTSRESPONSE']._serialized_start=679
+  _globals['_LISTALERTSRESPONSE']._serialized_end=764
+  _globals['_TRAINMODELREQUEST']._serialized_start=766
+  _globals['_TRAINMODELREQUEST']._serialized_end=800
+  _globals['_TRAINMODELRESPONSE']._serialized_start=802
+  _globals['_TRAINMODELRESPONSE']._serialized_end=896
+  _globals['_LISTMODELSREQUEST']._serialized_start=898
+  _globals['_LISTMODELSREQUEST']._serialized_end=936
+  _globals['_LISTMODELSRESPONSE']._serialized_start=938
+  _globals['_LISTMODELSRESPONSE']._serialized_end=998
+  _globals['_REBUILDHISTORYREQUEST']._serialized_start=1000
+  _globals['_REBUILDHISTORYREQUEST']._serialized_end=1041
+  _globals['_REBUILDHISTORYRESPONSE']._serialized_start=1043
+  _globals['_REBUILDHISTORYRESPONSE']._serialized_end=1082
+  _globals['_RISKSERVICE']._serialized_start=1085
+  _globals['_RISKSERVICE']._serialized_end=1771
 # @@protoc_insertion_point(module_scope)

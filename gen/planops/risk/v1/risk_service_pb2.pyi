@@ -34,14 +34,28 @@ class ListTaskRisksResponse(_message.Message):
     def __init__(self, risks: _Optional[_Iterable[_Union[_risk_pb2.TaskRisk, _Mapping]]] = ...) -> None: ...
 
 class ForecastProjectRequest(_message.Message):
-    __slots__ = ("project", "samples", "deadline")
+    __slots__ = ("project", "samples", "deadline", "plan")
     PROJECT_FIELD_NUMBER: _ClassVar[int]
     SAMPLES_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
     project: str
     samples: int
     deadline: str
-    def __init__(self, project: _Optional[str] = ..., samples: _Optional[int] = ..., deadline: _Optional[str] = ...) -> None: ...
+    plan: _containers.RepeatedCompositeFieldContainer[PlannedTask]
+    def __init__(self, project: _Optional[str] = ..., samples: _Optional[int] = ..., deadline: _Optional[str] = ..., plan: _Optional[_Iterable[_Union[PlannedTask, _Mapping]]] = ...) -> None: ...
+
+class PlannedTask(_message.Message):
+    __slots__ = ("task", "planned_start", "planned_end", "assignee")
+    TASK_FIELD_NUMBER: _ClassVar[int]
+    PLANNED_START_FIELD_NUMBER: _ClassVar[int]
+    PLANNED_END_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_FIELD_NUMBER: _ClassVar[int]
+    task: str
+    planned_start: str
+    planned_end: str
+    assignee: str
+    def __init__(self, task: _Optional[str] = ..., planned_start: _Optional[str] = ..., planned_end: _Optional[str] = ..., assignee: _Optional[str] = ...) -> None: ...
 
 class ForecastProjectResponse(_message.Message):
     __slots__ = ("forecast",)

@@ -2,7 +2,7 @@
 // a workload heatmap, and what-if scenarios that write nothing.
 
 import { ApiError, call, every, svc } from "./api.js";
-import { flash, h, mount, s, short, spinner } from "./dom.js";
+import { flash, h, mount, pct, s, short, spinner } from "./dom.js";
 
 const DAY_MS = 86400000;
 const ITEM_STATE = {
@@ -187,6 +187,33 @@ function summary(proposal, ctx) {
     h("div", { class: "stat" }, h("span", {}, "Solver"), h("strong", {}, `${solve.status || "?"}${solve.gap ? ` (gap ${(solve.gap * 100).toFixed(1)}%)` : ""}`)));
 }
 
+// Risk's forecast of the current plan beside its forecast of this proposal's pending items
+// (a what-if forecast: nothing is written). Filled in when both answers arrive.
+export function proposalRisk(proposal, ctx) {
+  const box = h("div", { class: "proposal-risk", id: "proposal-risk" }, h("h3", {}, "Risk forecast"),
+    spinner("Forecasting the current plan and this proposal…"));
+  const plan = proposal.items.filter((i) => (ITEM_STATE[i.state] || "pending") === "pending")
+    .map((i) => ({ task: i.task, plannedStart: i.startDate, plannedEnd: i.endDate, assignee: i.assignee || "" }));
+  const ask = (withPlan) => call(svc.risk, "ForecastProject", { project: ctx.name, plan: withPlan ? plan : [] })
+    .then((r) => r.forecast);
+  Promise.all([ask(false), plan.length ? ask(true) : null]).then(([current, proposed]) => {
+    const row = (label, f) => h("tr", {}, h("th", {}, label),
+      h("td", { class: "chance" }, f.deadline ? pct(f.probabilityOnTime) : "no deadline"),
+      h("td", {}, f.finishP50Date), h("td", {}, f.finishP80Date));
+    mount(box, h("h3", {}, "Risk forecast"),
+      h("table", { class: "risk-compare" },
+        h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, "Chance of making the deadline"),
+          h("th", {}, "P50 finish"), h("th", {}, "P80 finish"))),
+        h("tbody", {}, row("Current plan", current), proposed ? row("With this proposal", proposed) : null)),
+      h("p", { class: "muted" }, proposed
+        ? `Monte Carlo over the dependencies with each task's chance of running late (${current.modelVersion === "prior" ? "from estimates; no model trained yet" : `model ${current.modelVersion}`}); nothing is written until you accept.`
+        : "No pending changes: the proposal's forecast is the current plan's."));
+  }).catch((error) => {
+    mount(box, h("h3", {}, "Risk forecast"), h("p", { class: "muted" }, `No forecast: ${describe(error)}`));
+  });
+  return box;
+}
+
 function itemList(proposal, ctx, onAccept) {
   const open = ["PROPOSAL_STATE_OPEN", "PROPOSAL_STATE_PARTIALLY_ACCEPTED"].includes(proposal.state);
   const items = proposal.items.filter((i) => i.state !== "ITEM_STATE_UNCHANGED");
@@ -338,6 +365,7 @@ export async function renderSchedule(main, ctx, { params, go }) {
         h("h2", {}, `Proposal #${short(proposal.name)} `,
           h("span", { class: "badge" }, proposal.state.replace("PROPOSAL_STATE_", "").toLowerCase().replace("_", " "))),
         summary(proposal, ctx),
+        proposalRisk(proposal, ctx),
         proposal.diagnoses.length ? h("ul", { class: "diagnoses" }, proposal.diagnoses.map((d) => h("li", {}, d.message))) : null,
         proposal.notes.length ? h("ul", { class: "notes muted" }, proposal.notes.map((n) => h("li", {}, n))) : null,
         h("p", { class: "legend" }, h("span", { class: "swatch current" }), "current plan ",
