@@ -6,6 +6,7 @@ grpc_tools runs in a child process: importing it next to ortools aborts the inte
 from __future__ import annotations
 
 import argparse
+import json
 import filecmp
 import subprocess
 import sys
@@ -47,6 +48,71 @@ def generate(out: Path) -> None:
     )
     for directory in [out / "planops", *(p for p in (out / "planops").rglob("*") if p.is_dir())]:
         (directory / "__init__.py").touch()
+    descriptors = out / "descriptors.binpb"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grpc_tools.protoc",
+            f"-I{PROTOS}",
+            f"-I{include}/_proto",
+            f"--descriptor_set_out={descriptors}",
+            "--include_source_info",
+            *files,
+        ],
+        check=True,
+        cwd=PROTOS,
+    )
+    comments = comments_of(descriptors.read_bytes())
+    descriptors.unlink()
+    (out / "planops" / "comments.json").write_text(
+        json.dumps(comments, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+def comments_of(serialized: bytes) -> dict[str, str]:
+    """The leading comment of every message, field, enum, enum value, service and method, by
+    full name (`planops.risk.v1.ForecastProjectRequest.plan`), for the OpenAPI document."""
+    from google.protobuf import descriptor_pb2
+
+    files = descriptor_pb2.FileDescriptorSet.FromString(serialized)
+    found: dict[str, str] = {}
+    for file in files.file:
+        names: dict[tuple[int, ...], str] = {}
+
+        def enum(e: descriptor_pb2.EnumDescriptorProto, path: tuple[int, ...], scope: str) -> None:
+            names[path] = f"{scope}.{e.name}"
+            for k, value in enumerate(e.value):
+                # Enum values are scoped like their enum's siblings, but named under it here.
+                names[(*path, 2, k)] = f"{scope}.{e.name}.{value.name}"
+
+        def message(m: descriptor_pb2.DescriptorProto, path: tuple[int, ...], scope: str) -> None:
+            name = f"{scope}.{m.name}"
+            names[path] = name
+            for k, f in enumerate(m.field):
+                names[(*path, 2, k)] = f"{name}.{f.name}"
+            for k, nested in enumerate(m.nested_type):
+                message(nested, (*path, 3, k), name)
+            for k, e in enumerate(m.enum_type):
+                enum(e, (*path, 4, k), name)
+
+        for i, m in enumerate(file.message_type):
+            message(m, (4, i), file.package)
+        for i, e in enumerate(file.enum_type):
+            enum(e, (5, i), file.package)
+        for i, service in enumerate(file.service):
+            names[(6, i)] = f"{file.package}.{service.name}"
+            for k, method in enumerate(service.method):
+                names[(6, i, 2, k)] = f"{file.package}.{service.name}.{method.name}"
+        for location in file.source_code_info.location:
+            name = names.get(tuple(location.path))
+            text = "\n".join(
+                line[1:] if line.startswith(" ") else line
+                for line in location.leading_comments.strip("\n").split("\n")
+            ).strip()
+            if name and text:
+                found[name] = text
+    return found
 
 
 def differences(left: Path, right: Path) -> list[str]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -101,6 +104,22 @@ ERROR_RESPONSES = {
 }
 
 
+@functools.cache
+def comments() -> dict[str, str]:
+    """The protos' comments by full name, which scripts/genproto.py writes next to the stubs."""
+    text = importlib.resources.files("planops").joinpath("comments.json").read_text("utf-8")
+    found: dict[str, str] = json.loads(text)
+    return found
+
+
+def _described(schema: Schema, *texts: str | None) -> Schema:
+    """`schema` with `texts` (and a description it had, such as a well-known type's) joined."""
+    text = "\n\n".join(t for t in (*texts, schema.get("description")) if t)
+    if text:
+        schema["description"] = text
+    return schema
+
+
 def schema_ref(full_name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{full_name}"}
 
@@ -150,15 +169,38 @@ def message_schema(message: descriptor.Descriptor, wanted: set[str]) -> Schema:
             schema = {"type": "array", "items": field_schema(field, wanted)}
         else:
             schema = field_schema(field, wanted)
-        if field.containing_oneof is not None and not field.containing_oneof.name.startswith("_"):
-            schema["description"] = f"One of `{field.containing_oneof.name}`."
+        oneof = field.containing_oneof
+        _described(
+            schema,
+            comments().get(field.full_name),
+            f"One of `{oneof.name}`."
+            if oneof is not None and not oneof.name.startswith("_")
+            else "",
+            _enum_values(field),
+        )
         properties[field.json_name] = schema
-    return {
-        "type": "object",
-        "title": message.name,
-        "properties": properties,
-        "additionalProperties": False,
-    }
+    return _described(
+        {
+            "type": "object",
+            "title": message.name,
+            "properties": properties,
+            "additionalProperties": False,
+        },
+        comments().get(message.full_name),
+    )
+
+
+def _enum_values(field: FD) -> str:
+    """`NAME`: meaning, for the values of an enum field that have a comment."""
+    if field.type != FD.TYPE_ENUM:
+        return ""
+    enum = _enum(field)
+    lines = [
+        f"- `{v.name}`: {comments()[f'{enum.full_name}.{v.name}']}"
+        for v in enum.values
+        if f"{enum.full_name}.{v.name}" in comments()
+    ]
+    return "\n".join(lines)
 
 
 def schemas_for(messages: Iterable[descriptor.Descriptor]) -> dict[str, Schema]:
@@ -205,7 +247,10 @@ def operation(route: Route) -> Schema:
         "x-planops-read-only": reads_only,
         "tags": [route.service],
         "summary": f"{route.service.rsplit('.', 1)[-1]}/{method.name}",
-        "description": f"The gRPC method `{route.grpc_path}` over HTTP: the body is "
+        "description": (
+            f"{comments()[method.full_name]}\n\n" if method.full_name in comments() else ""
+        )
+        + f"The gRPC method `{route.grpc_path}` over HTTP: the body is "
         f"`{method.input_type.full_name}` as proto3 JSON."
         + (" It changes nothing." if reads_only else ""),
         "requestBody": {
@@ -234,7 +279,7 @@ def document(routes: Iterable[Route], *, version: str = "v1") -> Schema:
             "`POST /api/<package>.<Service>/<Method>` with proto3 JSON bodies "
             "(lowerCamelCase or the proto's own field names; responses use lowerCamelCase, "
             "enum names, 64-bit integers as strings, and print fields at their defaults). "
-            "Generated from the protos; see protos/planops for each field's meaning.",
+            "Generated from the protos, with their comments as the descriptions.",
         },
         "servers": [{"url": "/"}],
         "security": [{"apiKey": []}],

@@ -645,6 +645,10 @@ def test_dockerfile_builds_one_image_without_tools_or_healthcheck() -> None:
         assert any(fnmatch(file.name, pattern) for pattern in package_data["*"]) or any(
             fnmatch(relative, pattern) for pattern in package_data.get("services.gateway", [])
         ), file
+    # The protos' comments, which the gateway's OpenAPI document needs at run time.
+    comments = ROOT / "gen" / "planops" / "comments.json"
+    assert comments.is_file()
+    assert any(fnmatch(comments.name, pattern) for pattern in package_data["*"])
 
 
 def test_env_reads_cover_what_the_code_reads() -> None:

@@ -55,7 +55,11 @@ def test_every_reference_resolves() -> None:
 def test_message_schemas_follow_the_proto3_json_mapping() -> None:
     task = DOCUMENT["components"]["schemas"]["planops.core.v1.Task"]
     assert task["additionalProperties"] is False
-    fields = task["properties"]
+    # The shapes, without the descriptions (the proto comments, tested below).
+    fields = {
+        name: {k: v for k, v in schema.items() if k != "description"}
+        for name, schema in task["properties"].items()
+    }
     assert set(fields) == {f.json_name for f in task_pb2.Task.DESCRIPTOR.fields}
     assert fields["estimateHours"]["type"] == "number"
     assert fields["labels"] == {"type": "array", "items": {"type": "string"}}
@@ -64,6 +68,7 @@ def test_message_schemas_follow_the_proto3_json_mapping() -> None:
     assert resolve(fields["requiredSkills"]["items"])["title"] == "Skill"
     mask = DOCUMENT["components"]["schemas"]["planops.core.v1.UpdateTaskRequest"]["properties"]
     assert mask["updateMask"]["type"] == "string"
+    assert "Comma-separated lowerCamelCase" in mask["updateMask"]["description"]
 
 
 def test_64_bit_integers_are_strings_and_maps_are_objects() -> None:
@@ -99,3 +104,27 @@ def test_the_document_is_valid_openapi_3_1() -> None:
     operations = list(schema.get_all_operations())
     assert len(operations) == len(DOCUMENT["paths"])
     assert all(not isinstance(op, schemathesis.core.result.Err) for op in operations)
+
+
+def test_every_operation_message_and_field_is_described_from_the_proto_comments() -> None:
+    undescribed = [
+        f"{name}.{prop}" if prop else name
+        for name, schema in DOCUMENT["components"]["schemas"].items()
+        if name.startswith("planops.") and not name.startswith("planops.gateway")
+        for prop in ["", *schema.get("properties", {})]
+        if not (schema["properties"][prop] if prop else schema).get("description")
+    ]
+    assert undescribed == [], "comment these in protos/ and run scripts/genproto.py"
+    plan = DOCUMENT["components"]["schemas"]["planops.risk.v1.ForecastProjectRequest"]
+    assert "Nothing is written" in plan["properties"]["plan"]["description"]
+    forecast = DOCUMENT["paths"]["/api/planops.risk.v1.RiskService/ForecastProject"]["post"]
+    assert forecast["description"].startswith("Forecasts the project's finish date.")
+    # An enum field lists what each value means.
+    priority = DOCUMENT["components"]["schemas"]["planops.core.v1.Task"]["properties"]["priority"]
+    assert "`PRIORITY_URGENT`:" in priority["description"]
+    undocumented_ops = [
+        path
+        for path, item in DOCUMENT["paths"].items()
+        if item["post"]["description"].startswith("The gRPC method")
+    ]
+    assert undocumented_ops == []
