@@ -71,16 +71,20 @@ async def wait_until_drained(database_url: str, *, seconds: float = 60.0) -> Non
         await asyncio.sleep(0.1)
 
 
-async def wait_for_blocked_relay(database_url: str, *, seconds: float = 120.0) -> None:
-    """Until the relay's marking of a window as sent waits for a row lock."""
+async def wait_for_blocked_relay(database_url: str, locker: int, *, seconds: float = 120.0) -> None:
+    """Until a session (the relay marking a window as sent) waits for the lock `locker` holds.
+
+    Asked through `pg_blocking_pids`, not by query text: the PostgreSQL server is shared with
+    other tests' services, whose relays run the same statement."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
         while True:
             row = await (
                 await conn.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    " AND query LIKE 'UPDATE outbox SET sent_time%%'"
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE %s = ANY(pg_blocking_pids(pid)) AND query LIKE 'UPDATE outbox%%'",
+                    (locker,),
                 )
             ).fetchone()
             if row and row[0]:
@@ -176,12 +180,15 @@ async def test_killing_core_mid_relay_loses_nothing(
         # window and waits to mark it sent. Core is killed there: those events are in the
         # stream but still unsent in the outbox, and must not arrive twice.
         async with await psycopg.AsyncConnection.connect(database_url) as locker:
+            # One row: `OFFSET ... FOR UPDATE` would also lock every row it skips.
             await locker.execute(
-                "SELECT id FROM core.outbox WHERE sent_time IS NULL ORDER BY id"
-                " OFFSET 200 LIMIT 1 FOR UPDATE"
+                "SELECT id FROM core.outbox WHERE id = (SELECT id FROM core.outbox"
+                " WHERE sent_time IS NULL ORDER BY id OFFSET 200 LIMIT 1) FOR UPDATE"
             )
+            pid = await (await locker.execute("SELECT pg_backend_pid()")).fetchone()
+            assert pid is not None
             own_nats.start()
-            await wait_for_blocked_relay(database_url)
+            await wait_for_blocked_relay(database_url, int(pid[0]))
             process.send_signal(signal.SIGKILL)
             process.wait()
             await locker.rollback()
