@@ -6,12 +6,13 @@ grpc_tools runs in a child process: importing it next to ortools aborts the inte
 from __future__ import annotations
 
 import argparse
-import json
 import filecmp
+import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PROTOS = ROOT / "protos"
@@ -31,38 +32,28 @@ def generate(out: Path) -> None:
         text=True,
     ).stdout.strip()
     out.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "grpc_tools.protoc",
-            f"-I{PROTOS}",
-            f"-I{include}/_proto",
-            f"--python_out={out}",
-            f"--pyi_out={out}",
-            f"--grpc_python_out={out}",
-            *files,
-        ],
-        check=True,
-        cwd=PROTOS,
-    )
+
+    def protoc(*options: str) -> None:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "grpc_tools.protoc",
+                f"-I{PROTOS}",
+                f"-I{include}/_proto",
+                *options,
+                *files,
+            ],
+            check=True,
+            cwd=PROTOS,
+        )
+
+    protoc(f"--python_out={out}", f"--pyi_out={out}", f"--grpc_python_out={out}")
     for directory in [out / "planops", *(p for p in (out / "planops").rglob("*") if p.is_dir())]:
         (directory / "__init__.py").touch()
+    # The compiled stubs carry no comments; the OpenAPI document takes them from here.
     descriptors = out / "descriptors.binpb"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "grpc_tools.protoc",
-            f"-I{PROTOS}",
-            f"-I{include}/_proto",
-            f"--descriptor_set_out={descriptors}",
-            "--include_source_info",
-            *files,
-        ],
-        check=True,
-        cwd=PROTOS,
-    )
+    protoc(f"--descriptor_set_out={descriptors}", "--include_source_info")
     comments = comments_of(descriptors.read_bytes())
     descriptors.unlink()
     (out / "planops" / "comments.json").write_text(
@@ -75,35 +66,9 @@ def comments_of(serialized: bytes) -> dict[str, str]:
     full name (`planops.risk.v1.ForecastProjectRequest.plan`), for the OpenAPI document."""
     from google.protobuf import descriptor_pb2
 
-    files = descriptor_pb2.FileDescriptorSet.FromString(serialized)
     found: dict[str, str] = {}
-    for file in files.file:
-        names: dict[tuple[int, ...], str] = {}
-
-        def enum(e: descriptor_pb2.EnumDescriptorProto, path: tuple[int, ...], scope: str) -> None:
-            names[path] = f"{scope}.{e.name}"
-            for k, value in enumerate(e.value):
-                # Enum values are scoped like their enum's siblings, but named under it here.
-                names[(*path, 2, k)] = f"{scope}.{e.name}.{value.name}"
-
-        def message(m: descriptor_pb2.DescriptorProto, path: tuple[int, ...], scope: str) -> None:
-            name = f"{scope}.{m.name}"
-            names[path] = name
-            for k, f in enumerate(m.field):
-                names[(*path, 2, k)] = f"{name}.{f.name}"
-            for k, nested in enumerate(m.nested_type):
-                message(nested, (*path, 3, k), name)
-            for k, e in enumerate(m.enum_type):
-                enum(e, (*path, 4, k), name)
-
-        for i, m in enumerate(file.message_type):
-            message(m, (4, i), file.package)
-        for i, e in enumerate(file.enum_type):
-            enum(e, (5, i), file.package)
-        for i, service in enumerate(file.service):
-            names[(6, i)] = f"{file.package}.{service.name}"
-            for k, method in enumerate(service.method):
-                names[(6, i, 2, k)] = f"{file.package}.{service.name}.{method.name}"
+    for file in descriptor_pb2.FileDescriptorSet.FromString(serialized).file:
+        names = names_by_path(file)
         for location in file.source_code_info.location:
             name = names.get(tuple(location.path))
             text = "\n".join(
@@ -113,6 +78,37 @@ def comments_of(serialized: bytes) -> dict[str, str]:
             if name and text:
                 found[name] = text
     return found
+
+
+def names_by_path(file: Any) -> dict[tuple[int, ...], str]:
+    """Full names by their path in a FileDescriptorProto, as SourceCodeInfo locates them
+    (4 messages, 2 fields, 3 nested messages, 4/5 enums, 6 services, 2 values and methods)."""
+    names: dict[tuple[int, ...], str] = {}
+
+    def enum(e: Any, path: tuple[int, ...], scope: str) -> None:
+        names[path] = f"{scope}.{e.name}"
+        for k, value in enumerate(e.value):
+            names[(*path, 2, k)] = f"{scope}.{e.name}.{value.name}"
+
+    def message(m: Any, path: tuple[int, ...], scope: str) -> None:
+        name = f"{scope}.{m.name}"
+        names[path] = name
+        for k, f in enumerate(m.field):
+            names[(*path, 2, k)] = f"{name}.{f.name}"
+        for k, nested in enumerate(m.nested_type):
+            message(nested, (*path, 3, k), name)
+        for k, e in enumerate(m.enum_type):
+            enum(e, (*path, 4, k), name)
+
+    for i, m in enumerate(file.message_type):
+        message(m, (4, i), file.package)
+    for i, e in enumerate(file.enum_type):
+        enum(e, (5, i), file.package)
+    for i, service in enumerate(file.service):
+        names[(6, i)] = f"{file.package}.{service.name}"
+        for k, method in enumerate(service.method):
+            names[(6, i, 2, k)] = f"{file.package}.{service.name}.{method.name}"
+    return names
 
 
 def differences(left: Path, right: Path) -> list[str]:

@@ -30,6 +30,27 @@ def fixed(task_id: str, days: float) -> ForecastTask:
     return ForecastTask(task_id, days, days)
 
 
+def open_row(name: str, *, planned_start: date, planned_end: date, due_date: date) -> TaskRow:
+    """An open task of project `p` with a plan and a due date, and no estimates."""
+    return TaskRow(
+        task=f"projects/p/tasks/{name}",
+        project="p",
+        title=name,
+        state="todo",
+        category="planned",
+        priority="medium",
+        assignee="",
+        labels=(),
+        estimate_hours=0.0,
+        optimistic_hours=0.0,
+        pessimistic_hours=0.0,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        due_date=due_date,
+        opened_on=MONDAY,
+    )
+
+
 def test_chain_of_fixed_durations_is_the_sum() -> None:
     tasks = [fixed("a", 2), fixed("b", 3), fixed("c", 4)]
     deps = [Dependency("a", "b"), Dependency("b", "c")]
@@ -200,22 +221,11 @@ def test_a_task_with_slack_keeps_its_spread_in_the_forecast() -> None:
     # Due long after its plan: the prior's delay past the due date is 0 at every quantile,
     # yet the duration itself is uncertain, and the forecast must sample that.
     cal = WorkingCalendar()
-    row = TaskRow(
-        task="projects/p/tasks/slack",
-        project="p",
-        title="slack",
-        state="todo",
-        category="planned",
-        priority="medium",
-        assignee="",
-        labels=(),
-        estimate_hours=0.0,
-        optimistic_hours=0.0,
-        pessimistic_hours=0.0,
+    row = open_row(
+        "slack",
         planned_start=MONDAY,
         planned_end=cal.add_working_days(MONDAY, 4),
         due_date=cal.add_working_days(MONDAY, 40),
-        opened_on=MONDAY,
     )
     prediction = prior_for(row, today=MONDAY, ratios=[0.9, 1.0, 1.1, 1.2, 1.4], cal=cal)
     assert prediction.delay_p90_days == 0
@@ -248,22 +258,11 @@ def test_a_models_low_risk_task_is_not_a_fixed_duration() -> None:
     # A model's delay quantiles are 0 below a 10 % chance; the forecast must still see the
     # chance (it used to take the plan as certain).
     cal = WorkingCalendar()
-    row = TaskRow(
-        task="projects/p/tasks/low",
-        project="p",
-        title="low",
-        state="todo",
-        category="planned",
-        priority="medium",
-        assignee="",
-        labels=(),
-        estimate_hours=0.0,
-        optimistic_hours=0.0,
-        pessimistic_hours=0.0,
+    row = open_row(
+        "low",
         planned_start=MONDAY,
         planned_end=cal.add_working_days(MONDAY, 4),
         due_date=cal.add_working_days(MONDAY, 4),
-        opened_on=MONDAY,
     )
     prediction = RiskPrediction(
         task_id=row.task,
@@ -317,22 +316,11 @@ def test_work_waits_for_its_planned_start_unless_its_predecessors_push_it_later(
 def test_the_planned_start_becomes_a_release_in_working_days_on_the_calendar() -> None:
     cal = WorkingCalendar()
     friday = cal.add_working_days(MONDAY, 4)
-    row = TaskRow(
-        task="projects/p/tasks/later",
-        project="p",
-        title="later",
-        state="todo",
-        category="planned",
-        priority="medium",
-        assignee="",
-        labels=(),
-        estimate_hours=0.0,
-        optimistic_hours=0.0,
-        pessimistic_hours=0.0,
+    row = open_row(
+        "later",
         planned_start=friday + timedelta(days=1),  # a Saturday: work begins on Monday
         planned_end=friday + timedelta(days=3),
         due_date=friday + timedelta(days=3),
-        opened_on=MONDAY,
     )
     prediction = prior_for(row, today=MONDAY, ratios=(), cal=cal)
     task = forecast_task(row, prediction, cal=cal, today=MONDAY, start=MONDAY)
