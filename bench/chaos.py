@@ -37,7 +37,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.faults.chaos_lib import (
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+from tests.faults.chaos_lib import (  # noqa: E402
     SCENARIOS,
     LoadSettings,
     Report,
