@@ -45,6 +45,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+from bench.harness import wait_serving  # noqa: E402
 from bench.latency import percentile as pct  # noqa: E402
 
 SKILLS = [("copywriting", 3), ("design", 2)]
@@ -257,24 +258,6 @@ def start_core(
     return proc
 
 
-async def wait_serving(target: str, proc: subprocess.Popen[bytes], limit_s: float = 90) -> None:
-    import grpc
-    from grpc_health.v1 import health_pb2, health_pb2_grpc
-
-    deadline = time.monotonic() + limit_s
-    async with grpc.aio.insecure_channel(target) as ch:
-        stub = health_pb2_grpc.HealthStub(ch)
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"core exited with {proc.returncode} before serving")
-            with contextlib.suppress(grpc.aio.AioRpcError):
-                r = await stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
-                if r.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-            await asyncio.sleep(0.2)
-    raise TimeoutError("core did not report SERVING")
-
-
 def server_pid(proc: subprocess.Popen[bytes]) -> int:
     """The Python process serving core (a wrapper such as py-spy may sit in between)."""
     p = psutil.Process(proc.pid)
@@ -432,7 +415,7 @@ async def run_grpc(args: argparse.Namespace, infra: Infra, run: str) -> dict[str
     )
     project, person = f"bench-{run}", f"bench-owner-{run}"
     try:
-        await wait_serving(target, proc)
+        await wait_serving(target, proc, limit_s=90)
         key = (infra.tmp / "home" / "admin.key").read_text().strip()
         spid = server_pid(proc)
         log(f"core serving on {target} (pid {spid}); setting up and warming up")

@@ -25,14 +25,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from planops.core.v1 import (
     api_key_pb2,
     api_key_service_pb2,
@@ -53,6 +51,7 @@ from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+from bench.harness import start, wait_http, wait_serving  # noqa: E402
 from bench.latency import percentile  # noqa: E402
 
 Call = Callable[[int], Awaitable[Any]]
@@ -60,38 +59,6 @@ Call = Callable[[int], Awaitable[Any]]
 
 def log(message: str) -> None:
     print(f"[gateway_load {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-async def wait_grpc(address: str, process: subprocess.Popen[bytes]) -> None:
-    async with grpc.aio.insecure_channel(address) as channel:
-        health = health_pb2_grpc.HealthStub(channel)
-        for _ in range(600):
-            if process.poll() is not None:
-                raise RuntimeError(f"{address}: exited with {process.returncode}")
-            try:
-                reply = await health.Check(health_pb2.HealthCheckRequest(), timeout=1)
-                if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-            except grpc.aio.AioRpcError:
-                pass
-            await asyncio.sleep(0.1)
-    raise TimeoutError(f"{address} did not start")
-
-
-def start(service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env)
-
-
-def wait_http(url: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(300):
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"{url} did not start")
 
 
 async def latency(call: Call, count: int) -> dict[str, float]:
@@ -258,11 +225,13 @@ async def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
             "PLANOPS_CORE_ADDRESS": core_address,
             "PLANOPS_GATEWAY_ADDRESS": gateway_address,
             "PLANOPS_LOG_LEVEL": "WARNING",
+            # One key makes every call: core's per-key limit would measure the limiter.
+            "PLANOPS_CORE_RATE_LIMIT": "0",
         }
         processes.append(start("core", env))
-        await wait_grpc(core_address, processes[-1])
+        await wait_serving(core_address, processes[-1])
         processes.append(start("gateway", env))
-        await asyncio.to_thread(wait_http, f"http://{gateway_address}/healthz", processes[-1])
+        await wait_http(f"http://{gateway_address}/healthz", processes[-1])
         admin = (home / "admin.key").read_text().strip()
         key, names = await setup(core_address, admin, args.tasks)
         log(f"created {len(names)} tasks")

@@ -43,27 +43,18 @@ from planops.core.v1 import (
 )
 from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 
-from services.cli import stack
 from services.cli.stack import service_key
 from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+from bench.harness import start, wait_serving  # noqa: E402
 from bench.latency import percentile  # noqa: E402
 
 
 def log(message: str) -> None:
     print(f"[risk_grpc {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def start(service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env)
-
-
-async def wait_serving(address: str, process: subprocess.Popen[bytes]) -> None:
-    """`planops up`'s own readiness wait, off the event loop."""
-    await asyncio.to_thread(stack.wait_serving, address, process)
 
 
 async def timed(call: Any, request: Any, metadata: Any, count: int) -> list[float]:
