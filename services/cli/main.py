@@ -388,9 +388,9 @@ def projects_update(
     weekdays = parse_weekdays(working_days) if working_days is not None else None
     added = [day(d, option="--day-off") for d in day_off or ()]
     removed = {day(d, option="--working-day") for d in working_day or ()}
-    calendar_changed = (
-        country is not None or weekdays is not None or hours_per_day is not None
-    ) or bool(added or removed)
+    calendar_changed = bool(added or removed) or any(
+        option is not None for option in (weekdays, country, hours_per_day)
+    )
     if not paths and not calendar_changed:
         raise usage("nothing to change; pass --deadline, --name, --day-off or another option")
     client = connect(ctx)

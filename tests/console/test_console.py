@@ -110,6 +110,13 @@ def test_request_a_proposal_and_accept_one_item(
     browser: Any, console_stack: Stack, shots: Path
 ) -> None:
     page = signed_in(browser, console_stack, DESKTOP)
+    forecasts: list[dict[str, Any]] = []
+    page.on(
+        "request",
+        lambda r: (
+            forecasts.append(r.post_data_json) if r.url.endswith("/ForecastProject") else None
+        ),
+    )
     page.click("#nav a[data-page=schedule]")
     page.wait_for_selector("#propose")
     before = console_stack.api(PLANNER, "ListProposals", {"parent": PROJECT})["proposals"]
@@ -129,6 +136,18 @@ def test_request_a_proposal_and_accept_one_item(
     rows = page.locator("#proposal-risk tbody tr").all_inner_texts()
     assert rows[0].startswith("Current plan") and rows[1].startswith("With this proposal")
     assert all(re.search(r"\d+%.*\d{4}-\d{2}-\d{2}", r, re.S) for r in rows), rows
+    # The second row is the proposal's plan, sent as a what-if: its pending items' dates.
+    shown = console_stack.api(PLANNER, "GetProposal", {"name": name})["proposal"]
+    pending = {
+        (i["task"], i["startDate"], i["endDate"])
+        for i in shown["items"]
+        if i["state"] == "ITEM_STATE_PENDING"
+    }
+    sent = [f for f in forecasts if f.get("plan")]
+    assert (
+        sent
+        and {(e["task"], e["plannedStart"], e["plannedEnd"]) for e in sent[-1]["plan"]} == pending
+    )
     page.screenshot(path=str(shots / "schedule-desktop.png"), full_page=False)
 
     item = page.locator("li.item.pending").first
