@@ -502,7 +502,7 @@ def members_remove(
 ) -> None:
     """Remove a member from a project."""
     member = member_name(person)
-    name = f"{project_name(project)}/memberships/{member.split('/', 1)[1]}"
+    name = f"{project_name(project)}/memberships/{member}"
     client = connect(ctx)
     client.call(
         client.projects.DeleteMembership, project_service_pb2.DeleteMembershipRequest(name=name)

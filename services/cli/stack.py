@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 import typer
@@ -20,6 +21,9 @@ from rich.table import Table
 
 from services.common.config import Env
 from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+
+if TYPE_CHECKING:
+    from planops.core.v1 import api_key_pb2
 
 console = Console(stderr=True)
 
@@ -185,30 +189,51 @@ def up(
         console.print("stopped")
 
 
+def service_scopes(name: str) -> list[api_key_pb2.ServiceScope]:
+    """What each service's key may do (ServiceScope): every service reads projects; planner
+    and nlp write for the person who asked, automation for the rule that fired."""
+    from planops.core.v1 import api_key_pb2
+
+    extra = {
+        "planner": [api_key_pb2.SERVICE_SCOPE_ACT_FOR_PEOPLE],
+        "nlp": [api_key_pb2.SERVICE_SCOPE_ACT_FOR_PEOPLE],
+        "automation": [api_key_pb2.SERVICE_SCOPE_ACT_FOR_RULES],
+    }
+    return [api_key_pb2.SERVICE_SCOPE_READ_PROJECTS, *extra.get(name, [])]
+
+
 def service_key(home: Path, name: str, *, core_address: str) -> str:
     """The key `services/{name}` uses to call core: kept in `home/keys/`, made once with the
-    admin key. Services read every project and act for the people who call them, so their
-    keys are admin keys; the services check their own callers' roles."""
+    admin key. It is no admin key: it reads projects and acts for the person (or rule) a
+    call is for with exactly their rights, by its scopes (`service_scopes`)."""
     from planops.core.v1 import api_key_pb2, api_key_service_pb2, api_key_service_pb2_grpc
 
     path = home / "keys" / f"{name}.key"
+    scopes = service_scopes(name)
     with grpc.insecure_channel(core_address) as channel:
         stub = api_key_service_pb2_grpc.ApiKeyServiceStub(channel)  # type: ignore[no-untyped-call]
+        admin = (home / "admin.key").read_text().strip()
         if path.exists():
             key = path.read_text().strip()
             try:
-                stub.GetCaller(
+                caller = stub.GetCaller(
                     api_key_service_pb2.GetCallerRequest(), metadata=_bearer(key), timeout=5
                 )
-                return key
+                if not caller.api_key.admin and sorted(caller.api_key.scopes) == sorted(scopes):
+                    return str(key)
+                # A key from before scopes (an admin key): replaced, and no longer valid.
+                stub.RevokeApiKey(
+                    api_key_service_pb2.RevokeApiKeyRequest(name=caller.api_key.name),
+                    metadata=_bearer(admin),
+                    timeout=10,
+                )
             except grpc.RpcError:
                 pass  # revoked or from another database: make a new one
-        admin = (home / "admin.key").read_text().strip()
         reply = stub.CreateApiKey(
             api_key_service_pb2.CreateApiKeyRequest(
                 api_key=api_key_pb2.ApiKey(
                     principal=f"services/{name}",
-                    admin=True,
+                    scopes=scopes,
                     display_name=f"{name} service (planops up)",
                 )
             ),

@@ -5,18 +5,60 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass
 
+ROLES = frozenset({"manager", "executor", "reviewer", "viewer"})
+# A service key's scopes (ServiceScope in api_key.proto, lower-cased without the prefix).
+READ_PROJECTS = "read_projects"
+ACT_FOR_PEOPLE = "act_for_people"
+ACT_FOR_RULES = "act_for_rules"
+
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated caller: `people/{id}` or `services/{id}`, from key `apiKeys/{key}`."""
+    """An authenticated caller: `people/{id}` or `services/{id}`, from key `apiKeys/{key}`.
+
+    A service whose key has a scope to act for someone names them in a header; the call
+    then has exactly their rights (`acting_for`), never the service's own, so a service
+    cannot be used to do what its caller could not.
+    """
 
     principal: str
     key: str
     admin: bool
+    scopes: frozenset[str] = frozenset()
+    acting_for: str = ""
 
     @property
     def is_service(self) -> bool:
         return self.principal.startswith("services/")
+
+    @property
+    def rule_project(self) -> str | None:
+        """The project of the automation rule this call acts for, if it acts for one."""
+        parts = self.acting_for.split("/")
+        return parts[1] if len(parts) == 4 and parts[0] == "projects" else None
+
+    @property
+    def member(self) -> str:
+        """Whose memberships count: the person or service acted for, else the caller."""
+        return self.acting_for or self.principal
+
+    @property
+    def reads_all(self) -> bool:
+        """Whether the call may read every project (an admin, or a reading service on its own)."""
+        return not self.acting_for and (self.admin or READ_PROJECTS in self.scopes)
+
+    def granted(self, project: str, held: set[str]) -> set[str]:
+        """The roles the call has in `project`, given the roles `member` holds there."""
+        if self.acting_for:
+            rule_project = self.rule_project
+            if rule_project is not None:
+                return {"manager"} if rule_project == project else set()
+            return set(held)
+        if self.admin:
+            return set(ROLES) | held
+        if READ_PROJECTS in self.scopes:
+            return held | {"viewer"}
+        return set(held)
 
 
 principal_var: contextvars.ContextVar[Principal | None] = contextvars.ContextVar(

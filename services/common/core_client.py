@@ -18,7 +18,13 @@ from planops.core.v1 import (
 )
 
 from services.common import deadline, tracing
-from services.common.auth import Principal
+from services.common.auth import (
+    ACT_FOR_PEOPLE,
+    ACT_FOR_RULES,
+    READ_PROJECTS,
+    Principal,
+    metadata_var,
+)
 from services.common.errors import (
     DeadlineExceeded,
     FieldViolation,
@@ -33,6 +39,8 @@ from services.common.errors import (
 from services.common.logs import request_id_var
 
 ROLE_NAMES = {1: "manager", 2: "executor", 3: "reviewer", 4: "viewer"}
+SCOPE_NAMES = {1: READ_PROJECTS, 2: ACT_FOR_PEOPLE, 3: ACT_FOR_RULES}
+ACTING_HEADERS = ("x-planops-on-behalf-of", "x-planops-rule")
 # A full page of core's largest resources (500 tasks of 20,000-character descriptions) is
 # about 11 MB, past gRPC's default 4 MiB for a received message.
 CHANNEL_OPTIONS = (("grpc.max_receive_message_length", 64 * 1024 * 1024),)
@@ -118,9 +126,10 @@ class CoreClient:
         return metadata_for(self.key, **headers)
 
     async def roles(self, principal: Principal, project: str) -> set[str]:
-        """The roles `principal` holds in `projects/{project}` (all of them for an admin)."""
-        if principal.admin:
-            return set(ROLE_NAMES.values())
+        """The roles `principal` has in `projects/{project}`: those of whom it acts for, or
+        its own (all of them for an admin), as core grants them."""
+        if principal.rule_project is not None or (principal.admin and not principal.acting_for):
+            return principal.granted(project, set())
         held: set[str] = set()
         token = ""
         try:
@@ -133,11 +142,11 @@ class CoreClient:
                     timeout=self.timeout,
                 )
                 for m in page.memberships:
-                    if m.member == principal.principal:
+                    if m.member == principal.member:
                         held |= {ROLE_NAMES[r] for r in m.roles if r in ROLE_NAMES}
                 token = page.next_page_token
                 if not token:
-                    return held
+                    return principal.granted(project, held)
         except grpc.RpcError as error:
             raise translate(error, what=f"reading the members of projects/{project}") from error
 
@@ -155,31 +164,42 @@ class CoreClient:
 
 class CoreAuthenticator:
     """Checks a caller's bearer key with core's GetCaller; answers are kept `ttl` seconds, so
-    a revoked key stops working on this service within that time."""
+    a revoked key stops working on this service within that time.
+
+    The headers by which a scoped service acts for someone go to core with the key, so core
+    alone decides whom the call acts for.
+    """
 
     def __init__(self, channel: grpc.aio.Channel, *, ttl: float = 5.0) -> None:
         self.stub = api_key_service_pb2_grpc.ApiKeyServiceStub(channel)
         self.ttl = ttl
-        self._cache: dict[str, tuple[float, Principal]] = {}
+        self._cache: dict[tuple[str, ...], tuple[float, Principal]] = {}
 
     async def __call__(self, token: str) -> Principal:
+        incoming = metadata_var.get() or {}
+        acting = {h: incoming[h] for h in ACTING_HEADERS if incoming.get(h)}
+        cache_key = (token, *(f"{h}={v}" for h, v in sorted(acting.items())))
         now = time.monotonic()
-        hit = self._cache.get(token)
+        hit = self._cache.get(cache_key)
         if hit is not None and now - hit[0] < self.ttl:
             return hit[1]
         try:
             reply = await self.stub.GetCaller(
                 api_key_service_pb2.GetCallerRequest(),
-                metadata=metadata_for(token),
+                metadata=(*metadata_for(token), *acting.items()),
                 timeout=deadline.remaining(5.0),
             )
         except grpc.RpcError as error:
-            self._cache.pop(token, None)
+            self._cache.pop(cache_key, None)
             raise translate(error, what="checking the API key with core") from error
         principal = Principal(
-            principal=reply.api_key.principal, key=reply.api_key.name, admin=reply.api_key.admin
+            principal=reply.api_key.principal,
+            key=reply.api_key.name,
+            admin=reply.api_key.admin,
+            scopes=frozenset(SCOPE_NAMES[s] for s in reply.api_key.scopes if s in SCOPE_NAMES),
+            acting_for=reply.acting_for,
         )
         if len(self._cache) > 10_000:
             self._cache.clear()
-        self._cache[token] = (now, principal)
+        self._cache[cache_key] = (now, principal)
         return principal

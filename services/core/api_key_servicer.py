@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planops.core.v1 import api_key_service_pb2, api_key_service_pb2_grpc
+from planops.core.v1 import api_key_pb2, api_key_service_pb2, api_key_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
 from services.common import paging
@@ -28,6 +28,7 @@ class ApiKeyServicer(api_key_service_pb2_grpc.ApiKeyServiceServicer):
         owner = names.member(key.principal, field="api_key.principal")
         if len(key.display_name) > 200:
             raise InvalidArgument.field("api_key.display_name", "must be at most 200 characters")
+        scopes = _scopes(key)
         async with transaction(self.pool) as conn:
             if owner.startswith("people/"):
                 found = await (
@@ -36,7 +37,11 @@ class ApiKeyServicer(api_key_service_pb2_grpc.ApiKeyServiceServicer):
                 if found is None:
                     raise InvalidArgument.field("api_key.principal", f"{owner} does not exist")
             row, token = await keys.insert_key(
-                conn, principal=owner, admin=key.admin, display_name=key.display_name
+                conn,
+                principal=owner,
+                admin=key.admin,
+                display_name=key.display_name,
+                scopes=scopes,
             )
             created = convert.api_key(row)
             await store.record(
@@ -139,4 +144,20 @@ class ApiKeyServicer(api_key_service_pb2_grpc.ApiKeyServiceServicer):
                 )
             ).fetchone()
         assert row is not None
-        return api_key_service_pb2.GetCallerResponse(api_key=convert.api_key(row))
+        return api_key_service_pb2.GetCallerResponse(
+            api_key=convert.api_key(row), acting_for=principal.acting_for
+        )
+
+
+def _scopes(key: api_key_pb2.ApiKey) -> list[str]:
+    """A service key's scopes; people's keys and admin keys take none."""
+    if not key.scopes:
+        return []
+    if not key.principal.startswith("services/"):
+        raise InvalidArgument.field("api_key.scopes", "only a service's key may have scopes")
+    if key.admin:
+        raise InvalidArgument.field("api_key.scopes", "an admin key needs no scopes")
+    try:
+        return sorted({convert.SCOPE_FROM_PROTO[s] for s in key.scopes})
+    except KeyError:
+        raise InvalidArgument.field("api_key.scopes", "holds an unknown scope") from None

@@ -20,12 +20,18 @@ from planops.core.v1 import (
     template_pb2,
 )
 
+from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, READ_PROJECTS
 from services.core import workflow as wf
 
 Row = Mapping[str, Any]
 
 ROLE_TO_PROTO = {r: getattr(project_pb2, f"ROLE_{r.upper()}") for r in wf.ROLES}
 ROLE_FROM_PROTO = {v: k for k, v in ROLE_TO_PROTO.items()}
+SCOPE_TO_PROTO = {
+    s: getattr(api_key_pb2, f"SERVICE_SCOPE_{s.upper()}")
+    for s in (READ_PROJECTS, ACT_FOR_PEOPLE, ACT_FOR_RULES)
+}
+SCOPE_FROM_PROTO = {v: k for k, v in SCOPE_TO_PROTO.items()}
 CATEGORY_TO_PROTO = {c: getattr(project_pb2, f"STATE_CATEGORY_{c.upper()}") for c in wf.CATEGORIES}
 CATEGORY_FROM_PROTO = {v: k for k, v in CATEGORY_TO_PROTO.items()}
 ACTOR_TYPES = {
@@ -131,9 +137,8 @@ def project(row: Row) -> project_pb2.Project:
 
 
 def membership(row: Row) -> project_pb2.Membership:
-    member_id = row["member"].split("/", 1)[1]
     return project_pb2.Membership(
-        name=f"projects/{row['project_id']}/memberships/{member_id}",
+        name=f"projects/{row['project_id']}/memberships/{row['member']}",
         member=row["member"],
         roles=[ROLE_TO_PROTO[r] for r in row["roles"]],
         create_time=timestamp(row["create_time"]),
@@ -298,6 +303,7 @@ def api_key(row: Row) -> api_key_pb2.ApiKey:
         admin=row["admin"],
         create_time=timestamp(row["create_time"]),
         revoke_time=timestamp(row["revoke_time"]),
+        scopes=sorted(SCOPE_TO_PROTO[s] for s in row["scopes"]),
     )
 
 

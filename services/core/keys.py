@@ -6,13 +6,20 @@ import asyncio
 import hmac
 import logging
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from psycopg_pool import AsyncConnectionPool
 
-from services.common.auth import Principal
+from services.common.auth import (
+    ACT_FOR_PEOPLE,
+    ACT_FOR_RULES,
+    Principal,
+    metadata_var,
+)
 from services.common.db import Connection, connection, transaction
-from services.common.errors import Unauthenticated
+from services.common.errors import InvalidArgument, Unauthenticated
+from services.core import names
 from services.core.store import hash_secret
 
 log = logging.getLogger(__name__)
@@ -35,14 +42,21 @@ def split(token: str) -> tuple[str, str] | None:
 
 
 async def insert_key(
-    conn: Connection, *, principal: str, admin: bool, display_name: str
+    conn: Connection,
+    *,
+    principal: str,
+    admin: bool,
+    display_name: str,
+    scopes: Sequence[str] = (),
 ) -> tuple[dict[str, object], str]:
+    """Store a new key; a person's key is bound to the person's uid (their current record)."""
     key_id, token = new_key()
     row = await (
         await conn.execute(
-            "INSERT INTO api_keys (id, display_name, principal, admin, secret_hash) VALUES (%s, %s, %s, %s, %s)"
-            " RETURNING *",
-            (key_id, display_name, principal, admin, hash_secret(token)),
+            "INSERT INTO api_keys (id, display_name, principal, admin, secret_hash, scopes, person_uid)"
+            " VALUES (%s, %s, %s, %s, %s, %s,"
+            " (SELECT uid FROM people WHERE 'people/' || id = %s)) RETURNING *",
+            (key_id, display_name, principal, admin, hash_secret(token), list(scopes), principal),
         )
     ).fetchone()
     assert row is not None
@@ -63,7 +77,9 @@ class KeyAuthenticator:
         async with connection(self.pool) as conn:
             row = await (
                 await conn.execute(
-                    "SELECT principal, admin, secret_hash, revoke_time FROM api_keys WHERE id = %s",
+                    "SELECT k.principal, k.admin, k.scopes, k.secret_hash, k.revoke_time,"
+                    " 'people/' || p.id AS owner"
+                    " FROM api_keys k LEFT JOIN people p ON p.uid = k.person_uid WHERE k.id = %s",
                     (key_id,),
                 )
             ).fetchone()
@@ -71,7 +87,37 @@ class KeyAuthenticator:
             raise Unauthenticated("the API key is not valid", reason="API_KEY_INVALID")
         if row["revoke_time"] is not None:
             raise Unauthenticated("the API key was revoked", reason="API_KEY_REVOKED")
-        return Principal(principal=row["principal"], key=f"apiKeys/{key_id}", admin=row["admin"])
+        if row["principal"].startswith("people/") and row["owner"] != row["principal"]:
+            # Deleted, or deleted and created again: the key was the old record's.
+            raise Unauthenticated(
+                f"{row['principal']} was deleted; their keys no longer work",
+                reason="API_KEY_REVOKED",
+            )
+        scopes = frozenset(row["scopes"])
+        return Principal(
+            principal=row["principal"],
+            key=f"apiKeys/{key_id}",
+            admin=row["admin"],
+            scopes=scopes,
+            acting_for=acting_for(scopes),
+        )
+
+
+def acting_for(scopes: frozenset[str]) -> str:
+    """Whom a scoped service's call acts for, from its `x-planops-rule` or
+    `x-planops-on-behalf-of` header; empty when it acts for itself."""
+    headers = metadata_var.get() or {}
+    rule = headers.get("x-planops-rule", "")
+    if rule and ACT_FOR_RULES in scopes:
+        parts = rule.split("/")
+        if len(parts) != 4 or parts[0] != "projects" or parts[2] != "rules" or not parts[3]:
+            raise InvalidArgument.field("x-planops-rule", "must be projects/{project}/rules/{rule}")
+        names.check_slug(parts[1], field="x-planops-rule")
+        return rule
+    someone = headers.get("x-planops-on-behalf-of", "")
+    if someone and ACT_FOR_PEOPLE in scopes:
+        return names.member(someone, field="x-planops-on-behalf-of")
+    return ""
 
 
 async def ensure_admin_key(

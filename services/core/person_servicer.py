@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from planops.core.v1 import person_pb2, person_service_pb2, person_service_pb2_grpc
@@ -142,9 +143,26 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
     async def GetPerson(
         self, request: person_service_pb2.GetPersonRequest, context: Context
     ) -> person_service_pb2.GetPersonResponse:
-        names.person_id(request.name)
+        person_id = names.person_id(request.name)
+        principal = current_principal()
         async with transaction(self.pool) as conn:
-            return person_service_pb2.GetPersonResponse(person=await _get(conn, request.name))
+            view = await _view(conn, principal)
+            row = await (
+                await conn.execute(
+                    f"SELECT p.*, {VISIBLE} AS visible, {FULL} AS full FROM people p"
+                    " WHERE p.id = %(id)s",
+                    {**view.params(), "id": person_id},
+                )
+            ).fetchone()
+        if row is None and view.everyone:
+            raise NotFound(f"{request.name} does not exist", reason="PERSON_NOT_FOUND")
+        if row is None or not row["visible"]:
+            # The same answer whether or not the person exists: no probing the directory.
+            raise PermissionDenied(
+                f"{principal.member} shares no project with {request.name}",
+                reason="PERSON_NOT_VISIBLE",
+            )
+        return person_service_pb2.GetPersonResponse(person=_shown(row))
 
     async def ListPeople(
         self, request: person_service_pb2.ListPeopleRequest, context: Context
@@ -153,29 +171,32 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
         project = names.project_id(request.project, field="project") if request.project else None
         query_key = ["people", request.skill, request.project]
         after = paging.decode(request.page_token, query=query_key, shape=[paging.text])
+        principal = current_principal()
         async with transaction(self.pool) as conn:
             if project:
-                await store.require_role(conn, current_principal(), project, *MEMBERS)
+                await store.require_role(conn, principal, project, *MEMBERS)
+            view = await _view(conn, principal)
             rows = await (
                 await conn.execute(
-                    "SELECT * FROM people p WHERE id > %s"
-                    " AND (%s = '' OR skills @> jsonb_build_array(jsonb_build_object('skill', %s::text)))"
-                    " AND (%s::text IS NULL OR EXISTS (SELECT 1 FROM memberships m"
-                    "      WHERE m.project_id = %s AND m.member = 'people/' || p.id))"
-                    " ORDER BY id LIMIT %s",
-                    (
-                        after[0] if after else "",
-                        request.skill,
-                        request.skill,
-                        project,
-                        project,
-                        size + 1,
-                    ),
+                    f"SELECT p.*, {FULL} AS full FROM people p WHERE p.id > %(after)s"
+                    f" AND {VISIBLE}"
+                    " AND (%(skill)s = '' OR p.skills @> jsonb_build_array("
+                    "      jsonb_build_object('skill', %(skill)s::text)))"
+                    " AND (%(project)s::text IS NULL OR EXISTS (SELECT 1 FROM memberships m"
+                    "      WHERE m.project_id = %(project)s AND m.member = 'people/' || p.id))"
+                    " ORDER BY p.id LIMIT %(limit)s",
+                    {
+                        **view.params(),
+                        "after": after[0] if after else "",
+                        "skill": request.skill,
+                        "project": project,
+                        "limit": size + 1,
+                    },
                 )
             ).fetchall()
         rows, token = paging.page(rows, size, key=lambda last: [last["id"]], query=query_key)
         return person_service_pb2.ListPeopleResponse(
-            people=[convert.person(r) for r in rows], next_page_token=token
+            people=[_shown(r) for r in rows], next_page_token=token
         )
 
     async def UpdatePerson(
@@ -267,6 +288,7 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
                     reason="PERSON_HAS_HISTORY",
                 ) from None
             await conn.execute("DELETE FROM memberships WHERE member = %s", (request.name,))
+            await _revoke_keys(conn, principal, person_uid=row["uid"])
             await store.record(
                 conn,
                 principal,
@@ -281,6 +303,94 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
                 ),
             )
         return person_service_pb2.DeletePersonResponse()
+
+
+# Whom a caller sees in the directory: everyone for an admin or a reading service; else
+# themselves and the people who share a project with them. Cost rates and the reasons for
+# time off only for admins, the person themselves and the managers of a project they are in.
+VISIBLE = (
+    "(%(everyone)s OR p.id = %(me)s OR EXISTS (SELECT 1 FROM memberships t"
+    " WHERE t.member = 'people/' || p.id AND t.project_id = ANY(%(shared)s)))"
+)
+FULL = (
+    "(%(full_for_all)s OR p.id = %(me)s OR EXISTS (SELECT 1 FROM memberships t"
+    " WHERE t.member = 'people/' || p.id AND t.project_id = ANY(%(managed)s)))"
+)
+
+
+@dataclass(frozen=True)
+class View:
+    """What of the people directory one caller may read (see VISIBLE and FULL)."""
+
+    everyone: bool = False
+    full_for_all: bool = False
+    me: str = ""
+    shared: tuple[str, ...] = ()
+    managed: tuple[str, ...] = ()
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "everyone": self.everyone,
+            "full_for_all": self.full_for_all,
+            "me": self.me,
+            "shared": list(self.shared),
+            "managed": list(self.managed),
+        }
+
+
+async def _view(conn: Connection, principal: Principal) -> View:
+    rule_project = principal.rule_project
+    if rule_project is not None:
+        return View(shared=(rule_project,), managed=(rule_project,))
+    if principal.reads_all:
+        return View(everyone=True, full_for_all=principal.admin)
+    rows = await (
+        await conn.execute(
+            "SELECT project_id, roles FROM memberships WHERE member = %s", (principal.member,)
+        )
+    ).fetchall()
+    kind, _, ident = principal.member.partition("/")
+    return View(
+        me=ident if kind == "people" else "",
+        shared=tuple(r["project_id"] for r in rows),
+        managed=tuple(r["project_id"] for r in rows if "manager" in r["roles"]),
+    )
+
+
+def _shown(row: dict[str, Any]) -> person_pb2.Person:
+    person = convert.person(row)
+    if not row["full"]:
+        person.ClearField("cost_rate")
+        for period in person.time_off:
+            period.ClearField("reason")
+    return person
+
+
+async def _revoke_keys(conn: Connection, principal: Principal, *, person_uid: object) -> None:
+    """Revoke a deleted person's keys, each recorded like RevokeApiKey."""
+    rows = await (
+        await conn.execute(
+            "UPDATE api_keys SET revoke_time = now()"
+            " WHERE person_uid = %s AND revoke_time IS NULL RETURNING *",
+            (person_uid,),
+        )
+    ).fetchall()
+    for row in rows:
+        revoked = convert.api_key(row)
+        before = convert.api_key({**row, "revoke_time": None})
+        await store.record(
+            conn,
+            principal,
+            Change(
+                kind="api_key",
+                verb="revoked",
+                resource=revoked.name,
+                project=None,
+                version=2,
+                before=before,
+                after=revoked,
+            ),
+        )
 
 
 async def _row(conn: Connection, person_id: str, *, lock: bool = False) -> dict[str, Any]:

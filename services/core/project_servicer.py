@@ -173,10 +173,16 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
         async with transaction(self.pool) as conn:
             rows = await (
                 await conn.execute(
-                    "SELECT * FROM projects p WHERE id > %s AND (%s OR EXISTS ("
+                    "SELECT * FROM projects p WHERE id > %s AND (%s OR p.id = %s OR EXISTS ("
                     " SELECT 1 FROM memberships m WHERE m.project_id = p.id AND m.member = %s))"
                     " ORDER BY id LIMIT %s",
-                    (after[0] if after else "", principal.admin, principal.principal, size + 1),
+                    (
+                        after[0] if after else "",
+                        principal.reads_all,
+                        principal.rule_project,
+                        principal.member,
+                        size + 1,
+                    ),
                 )
             ).fetchall()
         rows, token = paging.page(
@@ -353,7 +359,7 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             await store.require_role(conn, principal, project, "manager")
             row = await (
                 await conn.execute(
-                    "SELECT * FROM memberships WHERE project_id = %s AND split_part(member, '/', 2) = %s FOR UPDATE",
+                    "SELECT * FROM memberships WHERE project_id = %s AND member = %s FOR UPDATE",
                     (project, member),
                 )
             ).fetchone()
@@ -366,7 +372,7 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             updated = await (
                 await conn.execute(
                     "UPDATE memberships SET roles = %s, version = version + 1"
-                    " WHERE project_id = %s AND split_part(member, '/', 2) = %s RETURNING *",
+                    " WHERE project_id = %s AND member = %s RETURNING *",
                     (roles, project, member),
                 )
             ).fetchone()
@@ -398,7 +404,7 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             await _keep_a_manager(conn, project, member, [])
             row = await (
                 await conn.execute(
-                    "DELETE FROM memberships WHERE project_id = %s AND split_part(member, '/', 2) = %s RETURNING *",
+                    "DELETE FROM memberships WHERE project_id = %s AND member = %s RETURNING *",
                     (project, member),
                 )
             ).fetchone()
@@ -539,16 +545,25 @@ def _roles(values: list[int]) -> list[str]:
 
 
 def _membership_name(name: str, *, field: str) -> tuple[str, str]:
+    """(project id, member) of `projects/{project}/memberships/{people|services}/{id}`.
+
+    The member's kind is part of the name: `projects/{p}/memberships/{id}`, the old form,
+    named a person and a service with the same id alike, so it is refused.
+    """
     parts = name.split("/")
-    if len(parts) != 4 or parts[2] != "memberships":
-        raise InvalidArgument.field(field, "must be projects/{project}/memberships/{member}")
+    if len(parts) != 5 or parts[2] != "memberships":
+        raise InvalidArgument.field(
+            field,
+            "must be projects/{project}/memberships/people/{person} or "
+            "projects/{project}/memberships/services/{service}",
+        )
     project = names.project_id("/".join(parts[:2]), field=field)
-    names.check_slug(parts[3], field=field)
-    return project, parts[3]
+    member = names.member("/".join(parts[3:]), field=field)
+    return project, member
 
 
 async def _keep_a_manager(
-    conn: Connection, project: str, member_id: str, new_roles: list[str]
+    conn: Connection, project: str, member: str, new_roles: list[str]
 ) -> None:
     """Refuse a change that would leave the project with no manager."""
     if "manager" in new_roles:
@@ -559,8 +574,7 @@ async def _keep_a_manager(
             (project,),
         )
     ).fetchall()
-    managers = {r["member"].split("/", 1)[1] for r in rows}
-    if managers == {member_id}:
+    if {r["member"] for r in rows} == {member}:
         raise FailedPrecondition("a project must keep at least one manager", reason="LAST_MANAGER")
 
 

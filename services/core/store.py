@@ -222,12 +222,24 @@ async def delete_child(
 
 
 async def roles_in(conn: Connection, principal: Principal, project: str) -> set[str]:
+    """The roles the call has in the project: its member's, or what its key grants."""
     cur = await conn.execute(
         "SELECT roles FROM memberships WHERE project_id = %s AND member = %s",
-        (project, principal.principal),
+        (project, principal.member),
     )
     row = await cur.fetchone()
-    return set(row["roles"]) if row else set()
+    return principal.granted(project, set(row["roles"]) if row else set())
+
+
+def _refuse(principal: Principal, project: str, roles: Sequence[str]) -> PermissionDenied:
+    who = principal.principal + (
+        f" acting for {principal.acting_for}" if principal.acting_for else ""
+    )
+    return PermissionDenied(
+        f"{who} needs the role {' or '.join(roles)} in projects/{project}",
+        reason="ROLE_REQUIRED",
+        metadata={"project": f"projects/{project}", "roles": ",".join(roles)},
+    )
 
 
 async def require_role(
@@ -238,15 +250,8 @@ async def require_role(
     Permission is checked before existence, so a stranger cannot probe for project names.
     """
     held = await roles_in(conn, principal, project)
-    if principal.admin:
-        return held | {"manager", "executor", "reviewer", "viewer"}
     if not held & set(roles):
-        needed = " or ".join(roles)
-        raise PermissionDenied(
-            f"{principal.principal} needs the role {needed} in projects/{project}",
-            reason="ROLE_REQUIRED",
-            metadata={"project": f"projects/{project}", "roles": ",".join(roles)},
-        )
+        raise _refuse(principal, project, roles)
     return held
 
 
@@ -259,18 +264,12 @@ async def project_access(
             "SELECT p.*, m.roles AS member_roles FROM projects p"
             " LEFT JOIN memberships m ON m.project_id = p.id AND m.member = %s"
             " WHERE p.id = %s" + (" FOR NO KEY UPDATE OF p" if lock else ""),
-            (principal.principal, project),
+            (principal.member, project),
         )
     ).fetchone()
-    held = set(row["member_roles"] or ()) if row else set()
-    if principal.admin:
-        held |= {"manager", "executor", "reviewer", "viewer"}
-    elif not held & set(roles):
-        raise PermissionDenied(
-            f"{principal.principal} needs the role {' or '.join(roles)} in projects/{project}",
-            reason="ROLE_REQUIRED",
-            metadata={"project": f"projects/{project}", "roles": ",".join(roles)},
-        )
+    held = principal.granted(project, set(row["member_roles"] or ()) if row else set())
+    if not held & set(roles):
+        raise _refuse(principal, project, roles)
     if row is None:
         raise NotFound(f"projects/{project} does not exist", reason="PROJECT_NOT_FOUND")
     return held, row

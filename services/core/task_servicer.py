@@ -366,7 +366,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             if (
                 "manager" not in roles
                 and row["assignee"]
-                and f"people/{row['assignee']}" != principal.principal
+                and f"people/{row['assignee']}" != principal.member
             ):
                 raise PermissionDenied(
                     "an executor may only change tasks assigned to them", reason="NOT_ASSIGNEE"
@@ -480,7 +480,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                 not principal.admin
                 and acting == {"executor"}
                 and row["assignee"]
-                and f"people/{row['assignee']}" != principal.principal
+                and f"people/{row['assignee']}" != principal.member
             ):
                 raise PermissionDenied(
                     f"an executor moves only their own or unassigned tasks; this one is people/{row['assignee']}'s",
@@ -798,7 +798,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             checks.fail("time_entry.hours", "must be more than 0 and at most 24")
         checks.text(entry.note, "time_entry.note", max_len=2000)
         person = entry.person or (
-            principal.principal if principal.principal.startswith("people/") else ""
+            principal.member if principal.member.startswith("people/") else ""
         )
         if not person:
             checks.fail("time_entry.person", "is required when a service logs time")
@@ -810,7 +810,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         checks.raise_if_any()
         async with transaction(self.pool) as conn:
             roles = await store.require_role(conn, principal, project, *EDITORS)
-            if "manager" not in roles and f"people/{person}" != principal.principal:
+            if "manager" not in roles and f"people/{person}" != principal.member:
                 raise PermissionDenied(
                     "only a manager may log time for someone else", reason="NOT_SELF"
                 )

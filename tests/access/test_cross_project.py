@@ -207,7 +207,7 @@ ATTEMPTS: dict[str, Attempt] = {
         "ProjectService.UpdateMembership",
         lambda w: project_service_pb2.UpdateMembershipRequest(
             membership=project_pb2.Membership(
-                name=f"{w.b}/memberships/{number(w.people['executor'])}",
+                name=f"{w.b}/memberships/{w.people['executor']}",
                 roles=[project_pb2.ROLE_MANAGER],
             ),
             update_mask=field_mask_pb2.FieldMask(paths=["roles"]),

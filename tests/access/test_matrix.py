@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
+from planops.core.v1 import person_pb2, person_service_pb2
 
 from tests.fuzz import stats
 from tests.fuzz.cases import CASES
@@ -82,3 +83,54 @@ def test_each_caller_gets_the_designed_answer(running: Running, world: World, rp
             assert project_a not in str(outcome.response), f"{rpc.id} showed {world.a} to outsider"
     assert not wrong, f"{rpc.id}: " + "; ".join(wrong)
     assert stack.healthy()
+
+
+# The executor of project a has a cost rate and a time-off reason (tests/fuzz/world.py).
+SEES_PRIVATE = {"manager", "executor", "admin"}  # a's manager, the person, an admin
+SHARES_A = {"manager", "executor", "reviewer", "viewer"}
+PERSON_RPCS = {r.method: r for r in RPCS if r.service == "PersonService"}
+
+
+def _listed(running: Running, key: str | None) -> dict[str, person_pb2.Person]:
+    found: dict[str, person_pb2.Person] = {}
+    token = ""
+    while True:
+        outcome = running.stack.call(
+            PERSON_RPCS["ListPeople"],
+            person_service_pb2.ListPeopleRequest(page_size=500, page_token=token),
+            key=key,
+        )
+        assert outcome.code == grpc.StatusCode.OK, outcome.details
+        assert isinstance(outcome.response, person_service_pb2.ListPeopleResponse)
+        found |= {p.name: p for p in outcome.response.people}
+        token = outcome.response.next_page_token
+        if not token:
+            return found
+
+
+@pytest.mark.parametrize("caller", ROLES)
+def test_the_directory_shows_people_to_those_who_share_a_project(
+    running: Running, world: World, caller: str
+) -> None:
+    key = key_of(caller, world, running.stack.admin_key)
+    executor = world.people["executor"]
+    got = running.stack.call(
+        PERSON_RPCS["GetPerson"], person_service_pb2.GetPersonRequest(name=executor), key=key
+    )
+    listed = _listed(running, key)
+    mine = {who for who, name in world.people.items() if name in listed}
+    if caller == "outsider":
+        assert got.code == grpc.StatusCode.PERMISSION_DENIED, got.details
+        assert mine == {"outsider"}
+        return
+    assert got.code == grpc.StatusCode.OK, got.details
+    assert mine == (set(world.people) if caller == "admin" else SHARES_A)
+    assert isinstance(got.response, person_service_pb2.GetPersonResponse)
+    for person in (got.response.person, listed[executor]):
+        assert [t.start_date for t in person.time_off] == ["2030-04-01"]
+        if caller in SEES_PRIVATE:
+            assert person.cost_rate == 55.0
+            assert [t.reason for t in person.time_off] == ["surgery"]
+        else:
+            assert person.cost_rate == 0.0
+            assert [t.reason for t in person.time_off] == [""]

@@ -11,7 +11,7 @@ from planops.core.v1 import (
 
 from services.common.errors import reason_of
 from tests.conftest import CoreUnderTest
-from tests.core.helpers import EXECUTOR, VIEWER, Client, count, invalid_fields, refused
+from tests.core.helpers import EXECUTOR, MANAGER, VIEWER, Client, count, invalid_fields, refused
 
 Code = grpc.StatusCode
 
@@ -212,3 +212,159 @@ async def test_project_access_follows_membership_and_role(core: CoreUnderTest) -
     await denied(ann.create_task("other", "Wrong project"))
     assert await count(core, "SELECT count(*) FROM core.tasks WHERE project_id = 'other'") == 0
     assert await count(core, "SELECT count(*) FROM core.tasks WHERE project_id = 'promo'") == 3
+
+
+async def service_key(admin: Client, principal: str, *scopes: int) -> Client:
+    reply = await admin.keys.CreateApiKey(
+        api_key_service_pb2.CreateApiKeyRequest(
+            api_key=api_key_pb2.ApiKey(principal=principal, scopes=list(scopes))  # type: ignore[arg-type]
+        ),
+        metadata=admin.md,
+    )
+    assert list(reply.api_key.scopes) == sorted(scopes)
+    return Client(admin.core, reply.secret)
+
+
+def acting(client: Client, header: str, value: str) -> tuple[tuple[str, str], ...]:
+    return (*client.md, (header, value))
+
+
+async def test_a_service_key_is_no_admin_and_acts_with_exactly_the_persons_rights(
+    core: CoreUnderTest,
+) -> None:
+    admin = Client(core)
+    await admin.create_project("promo")
+    await admin.create_project("plant")
+    await admin.add_person("ann", project="promo", roles=[EXECUTOR])
+    await admin.add_person("vic", project="promo", roles=[VIEWER])
+    planner = await service_key(
+        admin,
+        "services/planner",
+        api_key_pb2.SERVICE_SCOPE_READ_PROJECTS,
+        api_key_pb2.SERVICE_SCOPE_ACT_FOR_PEOPLE,
+    )
+    promo = project_service_pb2.GetProjectRequest(name="projects/promo")
+    task = task_pb2.Task(title="Write copy")
+
+    # On its own it reads every project and changes nothing an admin or a manager may.
+    await planner.projects.GetProject(promo, metadata=planner.md)
+    listed = await planner.projects.ListProjects(
+        project_service_pb2.ListProjectsRequest(), metadata=planner.md
+    )
+    assert [p.name for p in listed.projects] == ["projects/plant", "projects/promo"]
+    for call in (
+        planner.projects.DeleteProject(
+            project_service_pb2.DeleteProjectRequest(name="projects/plant"), metadata=planner.md
+        ),
+        planner.create_task("promo", "Sneaky"),
+        planner.add_member("promo", "services/planner", MANAGER),
+        planner.keys.CreateApiKey(
+            api_key_service_pb2.CreateApiKeyRequest(
+                api_key=api_key_pb2.ApiKey(principal="services/planner", admin=True)
+            ),
+            metadata=planner.md,
+        ),
+    ):
+        await refused(call, Code.PERMISSION_DENIED)
+    assert await count(core, "SELECT count(*) FROM core.projects") == 2
+
+    # For Ann (an executor of promo only): her rights, not the service's.
+    for_ann = acting(planner, "x-planops-on-behalf-of", "people/ann")
+    caller = await planner.keys.GetCaller(api_key_service_pb2.GetCallerRequest(), metadata=for_ann)
+    assert caller.acting_for == "people/ann"
+    await refused(
+        planner.projects.GetProject(
+            project_service_pb2.GetProjectRequest(name="projects/plant"), metadata=for_ann
+        ),
+        Code.PERMISSION_DENIED,
+    )
+    await refused(
+        planner.projects.DeleteProject(
+            project_service_pb2.DeleteProjectRequest(name="projects/promo"), metadata=for_ann
+        ),
+        Code.PERMISSION_DENIED,
+    )
+    made = await planner.tasks.CreateTask(
+        task_service_pb2.CreateTaskRequest(parent="projects/promo", task=task), metadata=for_ann
+    )
+    for_vic = acting(planner, "x-planops-on-behalf-of", "people/vic")
+    await refused(
+        planner.tasks.CreateTask(
+            task_service_pb2.CreateTaskRequest(parent="projects/promo", task=task),
+            metadata=for_vic,
+        ),
+        Code.PERMISSION_DENIED,
+    )
+    entries = await admin.audit_entries(resource=made.task.name, action="create")
+    assert [(e.actor.id, e.actor.on_behalf_of) for e in entries] == [
+        ("services/planner", "people/ann")
+    ]
+
+    # A key without the scope gains nothing by naming someone.
+    plain = await service_key(admin, "services/reports")
+    await refused(
+        plain.projects.GetProject(
+            promo, metadata=acting(plain, "x-planops-on-behalf-of", "people/ann")
+        ),
+        Code.PERMISSION_DENIED,
+    )
+    bad = await refused(
+        planner.projects.GetProject(
+            promo, metadata=acting(planner, "x-planops-on-behalf-of", "ann")
+        ),
+        Code.INVALID_ARGUMENT,
+    )
+    assert "x-planops-on-behalf-of" in str(bad.details())
+
+
+async def test_a_rule_acts_in_its_own_project_only(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    await admin.create_project("promo")
+    await admin.create_project("plant")
+    automation = await service_key(
+        admin,
+        "services/automation",
+        api_key_pb2.SERVICE_SCOPE_READ_PROJECTS,
+        api_key_pb2.SERVICE_SCOPE_ACT_FOR_RULES,
+    )
+    rule = acting(automation, "x-planops-rule", "projects/promo/rules/7")
+    task = task_pb2.Task(title="Chase supplier")
+    await automation.tasks.CreateTask(
+        task_service_pb2.CreateTaskRequest(parent="projects/promo", task=task), metadata=rule
+    )
+    for call in (
+        automation.tasks.CreateTask(
+            task_service_pb2.CreateTaskRequest(parent="projects/plant", task=task), metadata=rule
+        ),
+        automation.projects.GetProject(
+            project_service_pb2.GetProjectRequest(name="projects/plant"), metadata=rule
+        ),
+    ):
+        await refused(call, Code.PERMISSION_DENIED)
+    listed = await automation.projects.ListProjects(
+        project_service_pb2.ListProjectsRequest(), metadata=rule
+    )
+    assert [p.name for p in listed.projects] == ["projects/promo"]
+    await refused(
+        automation.projects.GetProject(
+            project_service_pb2.GetProjectRequest(name="projects/promo"),
+            metadata=acting(automation, "x-planops-rule", "projects/promo"),
+        ),
+        Code.INVALID_ARGUMENT,
+    )
+
+
+async def test_only_a_services_plain_key_takes_scopes(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    await admin.add_person("ann")
+    read = api_key_pb2.SERVICE_SCOPE_READ_PROJECTS
+    for key in (
+        api_key_pb2.ApiKey(principal="people/ann", scopes=[read]),
+        api_key_pb2.ApiKey(principal="services/planner", admin=True, scopes=[read]),
+        api_key_pb2.ApiKey(principal="services/planner", scopes=[read, 99]),  # type: ignore[list-item]
+    ):
+        assert await invalid_fields(
+            admin.keys.CreateApiKey(
+                api_key_service_pb2.CreateApiKeyRequest(api_key=key), metadata=admin.md
+            )
+        ) == {"api_key.scopes"}

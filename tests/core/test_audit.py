@@ -77,9 +77,9 @@ async def test_every_mutation_is_audited_with_actor_and_before_after(
     by_key = {(e.resource, e.action): e for e in entries}
     expected = {
         ("projects/promo", "create", "services/admin"),
-        ("projects/promo/memberships/admin", "create", "services/admin"),
+        ("projects/promo/memberships/services/admin", "create", "services/admin"),
         ("people/ann", "create", "services/admin"),
-        ("projects/promo/memberships/ann", "create", "services/admin"),
+        ("projects/promo/memberships/people/ann", "create", "services/admin"),
         ("projects/promo", "update", "services/admin"),
         ("people/ann", "update", "services/admin"),
         (first.name, "create", "people/ann"),

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 import grpc
-from planops.core.v1 import person_pb2, person_service_pb2, task_pb2
+import psycopg
+from planops.core.v1 import (
+    api_key_service_pb2,
+    person_pb2,
+    person_service_pb2,
+    project_service_pb2,
+    task_pb2,
+)
 
 from services.common.errors import reason_of
 from tests.conftest import CoreUnderTest
-from tests.core.helpers import EXECUTOR, Client, count, invalid_fields, refused
+from tests.core.helpers import EXECUTOR, MANAGER, Client, count, invalid_fields, refused
 
 Code = grpc.StatusCode
 
@@ -200,3 +207,142 @@ async def test_delete_person_refused_while_assigned(core: CoreUnderTest) -> None
         await count(core, "SELECT count(*) FROM core.memberships WHERE member = 'people/ann'") == 0
     )
     await refused(c.people.DeletePerson(delete, metadata=c.md), Code.NOT_FOUND)
+
+
+async def test_deleting_a_person_refuses_their_keys_even_after_a_namesake(
+    core: CoreUnderTest,
+) -> None:
+    admin = Client(core)
+    await admin.create_project("plant")
+    key = await admin.add_person("ann", project="plant", roles=[EXECUTOR])
+    ann = Client(core, key)
+    caller = api_key_service_pb2.GetCallerRequest()
+    await ann.keys.GetCaller(caller, metadata=ann.md)
+
+    await admin.people.DeletePerson(
+        person_service_pb2.DeletePersonRequest(name="people/ann"), metadata=admin.md
+    )
+    error = await refused(ann.keys.GetCaller(caller, metadata=ann.md), Code.UNAUTHENTICATED)
+    assert reason_of(error) == "API_KEY_REVOKED"
+    listed = await admin.keys.ListApiKeys(
+        api_key_service_pb2.ListApiKeysRequest(principal="people/ann"), metadata=admin.md
+    )
+    assert [k.HasField("revoke_time") for k in listed.api_keys] == [True]
+
+    # Another Ann, with the same id: the first one's key is not hers.
+    await admin.people.CreatePerson(create("ann"), metadata=admin.md)
+    await admin.add_member("plant", "people/ann", EXECUTOR)
+    await refused(ann.keys.GetCaller(caller, metadata=ann.md), Code.UNAUTHENTICATED)
+    await refused(
+        ann.projects.GetProject(
+            project_service_pb2.GetProjectRequest(name="projects/plant"), metadata=ann.md
+        ),
+        Code.UNAUTHENTICATED,
+    )
+    new_ann = Client(core, await admin.new_key("people/ann"))
+    await new_ann.keys.GetCaller(caller, metadata=new_ann.md)
+
+
+async def test_a_key_of_a_person_deleted_directly_in_the_database_is_refused(
+    core: CoreUnderTest,
+) -> None:
+    """Keys belong to the person's record (uid), not to the id: however the record went."""
+    admin = Client(core)
+    ann = Client(core, await admin.add_person("ann"))
+    async with await psycopg.AsyncConnection.connect(core.database_url, autocommit=True) as conn:
+        await conn.execute("DELETE FROM core.people WHERE id = 'ann'")
+        await conn.execute(
+            "INSERT INTO core.people (id, display_name, weekly_capacity_hours, working_days)"
+            " VALUES ('ann', 'Ann Again', 40, '{1,2,3,4,5}')"
+        )
+    await refused(
+        ann.keys.GetCaller(api_key_service_pb2.GetCallerRequest(), metadata=ann.md),
+        Code.UNAUTHENTICATED,
+    )
+
+
+async def test_the_directory_shows_only_people_who_share_a_project(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    await admin.create_project("plant")
+    await admin.create_project("promo")
+    await admin.people.CreatePerson(
+        create(
+            "zoe",
+            email="zoe@example.com",
+            cost_rate=90,
+            time_off=[
+                person_pb2.TimeOff(start_date="2030-05-01", end_date="2030-05-02", reason="IVF")
+            ],
+        ),
+        metadata=admin.md,
+    )
+    await admin.add_member("promo", "people/zoe", EXECUTOR)
+    loner = Client(core, await admin.add_person("lou"))
+    stranger = Client(core, await admin.add_person("sam", project="plant", roles=[MANAGER]))
+    for someone in (loner, stranger):
+        for name in ("people/zoe", "people/nobody"):
+            await refused(
+                someone.people.GetPerson(
+                    person_service_pb2.GetPersonRequest(name=name), metadata=someone.md
+                ),
+                Code.PERMISSION_DENIED,
+            )
+        for request in (
+            person_service_pb2.ListPeopleRequest(),
+            person_service_pb2.ListPeopleRequest(skill="welding"),
+        ):
+            listed = await someone.people.ListPeople(request, metadata=someone.md)
+            assert "zoe" not in str(listed) and "IVF" not in str(listed)
+    listed = await stranger.people.ListPeople(
+        person_service_pb2.ListPeopleRequest(), metadata=stranger.md
+    )
+    assert [p.name for p in listed.people] == ["people/sam"]
+    mine = await loner.people.GetPerson(
+        person_service_pb2.GetPersonRequest(name="people/lou"), metadata=loner.md
+    )
+    assert mine.person.name == "people/lou"
+    await refused(
+        admin.people.GetPerson(
+            person_service_pb2.GetPersonRequest(name="people/nobody"), metadata=admin.md
+        ),
+        Code.NOT_FOUND,
+    )
+
+
+async def test_cost_rates_and_time_off_reasons_only_for_managers(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    await admin.create_project("promo")
+    await admin.people.CreatePerson(
+        create(
+            "zoe",
+            email="zoe@example.com",
+            cost_rate=90,
+            time_off=[
+                person_pb2.TimeOff(start_date="2030-05-01", end_date="2030-05-02", reason="IVF")
+            ],
+        ),
+        metadata=admin.md,
+    )
+    await admin.add_member("promo", "people/zoe", EXECUTOR)
+    boss = Client(core, await admin.add_person("bea", project="promo", roles=[MANAGER]))
+    peer = Client(core, await admin.add_person("pat", project="promo", roles=[EXECUTOR]))
+    zoe = Client(core, await admin.new_key("people/zoe"))
+    get = person_service_pb2.GetPersonRequest(name="people/zoe")
+    for who, sees in ((boss, True), (zoe, True), (admin, True), (peer, False)):
+        got = (await who.people.GetPerson(get, metadata=who.md)).person
+        listed = await who.people.ListPeople(
+            person_service_pb2.ListPeopleRequest(project="projects/promo"), metadata=who.md
+        )
+        unscoped = await who.people.ListPeople(
+            person_service_pb2.ListPeopleRequest(), metadata=who.md
+        )
+        for person in (
+            got,
+            *[p for p in listed.people if p.name == "people/zoe"],
+            *[p for p in unscoped.people if p.name == "people/zoe"],
+        ):
+            assert person.email == "zoe@example.com"
+            assert [t.start_date for t in person.time_off] == ["2030-05-01"]
+            assert person.cost_rate == (90 if sees else 0)
+            assert [t.reason for t in person.time_off] == (["IVF"] if sees else [""])
+        assert len([p for p in unscoped.people if p.name == "people/zoe"]) == 1

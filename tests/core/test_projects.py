@@ -130,7 +130,7 @@ async def test_create_project_is_idempotent_by_request_id(core: CoreUnderTest) -
     entries = await c.audit_entries(resource="projects/repair", action="create")
     assert sorted(e.resource for e in entries) == [
         "projects/repair",
-        "projects/repair/memberships/admin",
+        "projects/repair/memberships/services/admin",
     ]
 
 
@@ -220,9 +220,9 @@ async def test_memberships(core: CoreUnderTest) -> None:
         project_service_pb2.ListMembershipsRequest(parent="projects/promo"), metadata=c.md
     )
     assert [(m.name, m.member, list(m.roles)) for m in listed.memberships] == [
-        ("projects/promo/memberships/ann", "people/ann", [EXECUTOR]),
-        ("projects/promo/memberships/bob", "people/bob", [VIEWER]),
-        ("projects/promo/memberships/admin", "services/admin", [MANAGER]),
+        ("projects/promo/memberships/people/ann", "people/ann", [EXECUTOR]),
+        ("projects/promo/memberships/people/bob", "people/bob", [VIEWER]),
+        ("projects/promo/memberships/services/admin", "services/admin", [MANAGER]),
     ]
 
     await refused(c.add_member("promo", "people/ann", VIEWER), Code.ALREADY_EXISTS)
@@ -254,12 +254,16 @@ async def test_memberships(core: CoreUnderTest) -> None:
     await refused(c.projects.UpdateMembership(stale, metadata=c.md), Code.ABORTED)
 
     await c.projects.DeleteMembership(
-        project_service_pb2.DeleteMembershipRequest(name="projects/promo/memberships/admin"),
+        project_service_pb2.DeleteMembershipRequest(
+            name="projects/promo/memberships/services/admin"
+        ),
         metadata=c.md,
     )
     last = await refused(
         c.projects.DeleteMembership(
-            project_service_pb2.DeleteMembershipRequest(name="projects/promo/memberships/ann"),
+            project_service_pb2.DeleteMembershipRequest(
+                name="projects/promo/memberships/people/ann"
+            ),
             metadata=c.md,
         ),
         Code.FAILED_PRECONDITION,
@@ -267,7 +271,9 @@ async def test_memberships(core: CoreUnderTest) -> None:
     assert reason_of(last) == "LAST_MANAGER"
     await refused(
         c.projects.DeleteMembership(
-            project_service_pb2.DeleteMembershipRequest(name="projects/promo/memberships/zed"),
+            project_service_pb2.DeleteMembershipRequest(
+                name="projects/promo/memberships/people/zed"
+            ),
             metadata=c.md,
         ),
         Code.NOT_FOUND,
@@ -329,3 +335,41 @@ async def test_iterations(core: CoreUnderTest) -> None:
         ),
         Code.NOT_FOUND,
     )
+
+
+async def test_a_person_and_a_service_with_one_id_are_two_memberships(
+    core: CoreUnderTest,
+) -> None:
+    c = Client(core)
+    await c.create_project("promo")
+    await c.add_person("ops", project="promo", roles=[VIEWER])
+    await c.add_member("promo", "services/ops", EXECUTOR)
+
+    update = project_service_pb2.UpdateMembershipRequest(
+        membership=project_pb2.Membership(
+            name="projects/promo/memberships/services/ops", roles=[MANAGER]
+        ),
+        update_mask=field_mask_pb2.FieldMask(paths=["roles"]),
+    )
+    changed = await c.projects.UpdateMembership(update, metadata=c.md)
+    assert changed.membership.member == "services/ops"
+    await c.projects.DeleteMembership(
+        project_service_pb2.DeleteMembershipRequest(name="projects/promo/memberships/people/ops"),
+        metadata=c.md,
+    )
+    listed = await c.projects.ListMemberships(
+        project_service_pb2.ListMembershipsRequest(parent="projects/promo"), metadata=c.md
+    )
+    assert [(m.member, list(m.roles)) for m in listed.memberships] == [
+        ("services/admin", [MANAGER]),
+        ("services/ops", [MANAGER]),
+    ]
+
+    # The old form named both alike: it is refused, naming the field.
+    for old in ("projects/promo/memberships/ops", "projects/promo/memberships/robots/ops"):
+        assert await invalid_fields(
+            c.projects.DeleteMembership(
+                project_service_pb2.DeleteMembershipRequest(name=old), metadata=c.md
+            )
+        ) == {"name"}
+    assert await count(core, "SELECT count(*) FROM core.memberships") == 2

@@ -106,7 +106,7 @@ def _update_membership(stack: Stack, world: World) -> Message:
     member(stack, world.a, who, "viewer")
     return project_service_pb2.UpdateMembershipRequest(
         membership=project_pb2.Membership(
-            name=f"{world.a}/memberships/{who.split('/')[1]}",
+            name=f"{world.a}/memberships/{who}",
             roles=[project_pb2.ROLE_VIEWER, project_pb2.ROLE_REVIEWER],
         ),
         update_mask=field_mask_pb2.FieldMask(paths=["roles"]),
@@ -116,9 +116,7 @@ def _update_membership(stack: Stack, world: World) -> Message:
 def _delete_membership(stack: Stack, world: World) -> Message:
     who = fresh_person(stack)
     member(stack, world.a, who, "viewer")
-    return project_service_pb2.DeleteMembershipRequest(
-        name=f"{world.a}/memberships/{who.split('/')[1]}"
-    )
+    return project_service_pb2.DeleteMembershipRequest(name=f"{world.a}/memberships/{who}")
 
 
 def _new_task(world: World) -> task_pb2.Task:
@@ -278,7 +276,7 @@ CASES: dict[str, Case] = {
         ADMIN,
     ),
     "PersonService.GetPerson": Case(
-        lambda s, w: person_service_pb2.GetPersonRequest(name=w.people["manager"]), EVERYONE
+        lambda s, w: person_service_pb2.GetPersonRequest(name=w.people["manager"]), MEMBERS
     ),
     "PersonService.ListPeople": Case(
         lambda s, w: person_service_pb2.ListPeopleRequest(project=w.a), MEMBERS

@@ -291,13 +291,15 @@ class Stack:
 
 
 def _service_key(channel: grpc.Channel, admin_key: str, name: str) -> str:
-    """An admin key of `services/{name}`, as `planops up` gives each service."""
+    """A key of `services/{name}` with the scopes `planops up` gives that service."""
     from planops.core.v1 import api_key_pb2, api_key_service_pb2, api_key_service_pb2_grpc
+
+    from services.cli.stack import service_scopes
 
     stub = api_key_service_pb2_grpc.ApiKeyServiceStub(channel)
     reply = stub.CreateApiKey(
         api_key_service_pb2.CreateApiKeyRequest(
-            api_key=api_key_pb2.ApiKey(principal=f"services/{name}", admin=True)
+            api_key=api_key_pb2.ApiKey(principal=f"services/{name}", scopes=service_scopes(name))
         ),
         metadata=bearer(admin_key),
         timeout=10,

@@ -98,7 +98,7 @@ class World:
             self.delivery,
             self.rule,
             self.b_rule,
-            f"{self.a}/memberships/{self.people['executor'].split('/')[1]}",
+            f"{self.a}/memberships/{self.people['executor']}",
         ]
 
 
@@ -265,7 +265,19 @@ def build(
         ("reviewer", "Rey Reviewer"),
         ("viewer", "Vic Viewer"),
     ):
-        world.people[role] = person(stack, f"{tag}-{role}", display, skills=skills)
+        private: dict[str, Any] = (
+            {  # for the directory's rules: only managers see these
+                "cost_rate": 55.0,
+                "time_off": [
+                    person_pb2.TimeOff(
+                        start_date="2030-04-01", end_date="2030-04-05", reason="surgery"
+                    )
+                ],
+            }
+            if role == "executor"
+            else {}
+        )
+        world.people[role] = person(stack, f"{tag}-{role}", display, skills=skills, **private)
         member(stack, world.a, world.people[role], role)
     world.people["outsider"] = person(stack, f"{tag}-outsider", "Bo Outsider", skills=skills)
     member(stack, world.b, world.people["outsider"], "manager")

@@ -78,7 +78,7 @@ ROUTES: dict[str, tuple[str, Callable[[World], Body]]] = {
     "planops.core.v1.ProjectService/DeleteIteration": (VIEWER, lambda w: {"name": w.iteration}),
     "planops.core.v1.ProjectService/DeleteMembership": (
         VIEWER,
-        lambda w: {"name": f"{w.parent}/memberships/{w.other_person.split('/')[1]}"},
+        lambda w: {"name": f"{w.parent}/memberships/{w.other_person}"},
     ),
     "planops.core.v1.ProjectService/DeleteProject": (VIEWER, lambda w: {"name": w.parent}),
     "planops.core.v1.ProjectService/GetProject": (STRANGER, lambda w: {"name": w.parent}),
@@ -88,7 +88,7 @@ ROUTES: dict[str, tuple[str, Callable[[World], Body]]] = {
         VIEWER,
         lambda w: {
             "membership": {
-                "name": f"{w.parent}/memberships/{w.other_person.split('/')[1]}",
+                "name": f"{w.parent}/memberships/{w.other_person}",
                 "roles": ["ROLE_MANAGER"],
             },
             "updateMask": "roles",

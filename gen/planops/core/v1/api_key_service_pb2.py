@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from planops.core.v1 import api_key_pb2 as planops_dot_core_dot_v1_dot_api__key__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%planops/core/v1/api_key_service.proto\x12\x0fplanops.core.v1\x1a\x1dplanops/core/v1/api_key.proto\"?\n\x13\x43reateApiKeyRequest\x12(\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x17.planops.core.v1.ApiKey\"P\n\x14\x43reateApiKeyResponse\x12(\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x17.planops.core.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"N\n\x12ListApiKeysRequest\x12\x11\n\tprincipal\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"Y\n\x13ListApiKeysResponse\x12)\n\x08\x61pi_keys\x18\x01 \x03(\x0b\x32\x17.planops.core.v1.ApiKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"#\n\x13RevokeApiKeyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"@\n\x14RevokeApiKeyResponse\x12(\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x17.planops.core.v1.ApiKey\"\x12\n\x10GetCallerRequest\"=\n\x11GetCallerResponse\x12(\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x17.planops.core.v1.ApiKey2\x81\x03\n\rApiKeyService\x12[\n\x0c\x43reateApiKey\x12$.planops.core.v1.CreateApiKeyRequest\x1a%.planops.core.v1.CreateApiKeyResponse\x12]\n\x0bListApiKeys\x12#.planops.core.v1.ListApiKeysRequest\x1a$.planops.core.v1.ListApiKeysResponse\"\x03\x90\x02\x01\x12[\n\x0cRevokeApiKey\x12$.planops.core.v1.RevokeApiKeyRequest\x1a%.planops.core.v1.RevokeApiKeyResponse\x12W\n\tGetCaller\x12!.planops.core.v1.GetCallerRequest\x1a\".planops.core.v1.GetCallerResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%planops/core/v1/api_key_service.proto\x12\x0fplanops.core.v1\x1a\x1dplanops/core/v1/api_key.proto\"?\n\x13\x43reateApiKeyRequest\x12(\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x17.planops.core.v1.ApiKey\"P\n\x14\x43reateApiKeyResponse\x12(\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x17.planops.core.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"N\n\x12ListApiKeysRequest\x12\x11\n\tprincipal\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"Y\n\x13ListApiKeysResponse\x12)\n\x08\x61pi_keys\x18\x01 \x03(\x0b\x32\x17.planops.core.v1.ApiKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"#\n\x13RevokeApiKeyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"@\n\x14RevokeApiKeyResponse\x12(\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x17.planops.core.v1.ApiKey\"\x12\n\x10GetCallerRequest\"Q\n\x11GetCallerResponse\x12(\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x17.planops.core.v1.ApiKey\x12\x12\n\nacting_for\x18\x02 \x01(\t2\x81\x03\n\rApiKeyService\x12[\n\x0c\x43reateApiKey\x12$.planops.core.v1.CreateApiKeyRequest\x1a%.planops.core.v1.CreateApiKeyResponse\x12]\n\x0bListApiKeys\x12#.planops.core.v1.ListApiKeysRequest\x1a$.planops.core.v1.ListApiKeysResponse\"\x03\x90\x02\x01\x12[\n\x0cRevokeApiKey\x12$.planops.core.v1.RevokeApiKeyRequest\x1a%.planops.core.v1.RevokeApiKeyResponse\x12W\n\tGetCaller\x12!.planops.core.v1.GetCallerRequest\x1a\".planops.core.v1.GetCallerResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -51,7 +51,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETCALLERREQUEST']._serialized_start=510
   _globals['_GETCALLERREQUEST']._serialized_end=528
   _globals['_GETCALLERRESPONSE']._serialized_start=530
-  _globals['_GETCALLERRESPONSE']._serialized_end=591
-  _globals['_APIKEYSERVICE']._serialized_start=594
-  _globals['_APIKEYSERVICE']._serialized_end=979
+  _globals['_GETCALLERRESPONSE']._serialized_end=611
+  _globals['_APIKEYSERVICE']._serialized_start=614
+  _globals['_APIKEYSERVICE']._serialized_end=999
 # @@protoc_insertion_point(module_scope)

@@ -56,7 +56,9 @@ class GetCallerRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetCallerResponse(_message.Message):
-    __slots__ = ("api_key",)
+    __slots__ = ("api_key", "acting_for")
     API_KEY_FIELD_NUMBER: _ClassVar[int]
+    ACTING_FOR_FIELD_NUMBER: _ClassVar[int]
     api_key: _api_key_pb2.ApiKey
-    def __init__(self, api_key: _Optional[_Union[_api_key_pb2.ApiKey, _Mapping]] = ...) -> None: ...
+    acting_for: str
+    def __init__(self, api_key: _Optional[_Union[_api_key_pb2.ApiKey, _Mapping]] = ..., acting_for: _Optional[str] = ...) -> None: ...
