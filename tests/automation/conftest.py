@@ -83,7 +83,7 @@ async def automation_for(
 
 
 async def service_key(client: Client) -> str:
-    return await client.new_key("services/automation", admin=True)
+    return await client.service_key("automation")
 
 
 @pytest.fixture

@@ -411,7 +411,7 @@ async def test_a_risk_alert_on_the_critical_path_requests_a_replan(
         first = await client.create_task("plan", "Build", estimate_hours=16)
         second = await client.create_task("plan", "Test", estimate_hours=8)
         await client.depend("plan", first.name, second.name)
-        planner_key = await client.new_key("services/planner", admin=True)
+        planner_key = await client.service_key("planner")
         config = PlannerConfig(
             database_url=database_url,
             core_address=f"127.0.0.1:{core.port}",

@@ -162,6 +162,20 @@ class Client:
         )
         return response.secret
 
+    async def service_key(self, name: str) -> str:
+        """A key of `services/{name}` with the scopes `planops up` gives that service."""
+        from services.cli.stack import service_scopes
+
+        response = await self.keys.CreateApiKey(
+            api_key_service_pb2.CreateApiKeyRequest(
+                api_key=api_key_pb2.ApiKey(
+                    principal=f"services/{name}", scopes=service_scopes(name)
+                )
+            ),
+            metadata=self.md,
+        )
+        return response.secret
+
     async def audit_entries(self, **filters: Any) -> list[audit_pb2.AuditEntry]:
         """Every audit entry the filters select, newest first."""
         found: list[audit_pb2.AuditEntry] = []

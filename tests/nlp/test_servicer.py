@@ -132,7 +132,7 @@ async def stack(
             {
                 "DATABASE_URL": database_url,
                 "PLANOPS_CORE_ADDRESS": f"127.0.0.1:{core.port}",
-                "PLANOPS_CORE_KEY": core.admin_key,
+                "PLANOPS_CORE_KEY": await admin.service_key("nlp"),
                 "PLANOPS_NLP_ADDRESS": "127.0.0.1:0",
                 "PLANOPS_HOME": str(tmp_path),
             }

@@ -164,7 +164,7 @@ async def stack(database_url: str, nats_url: str, tmp_path: Path) -> AsyncIterat
                 ),
                 metadata=admin.md,
             )
-        planner_key = await admin.new_key("services/planner", admin=True)
+        planner_key = await admin.service_key("planner")
         config = Config(
             database_url=database_url,
             core_address=f"127.0.0.1:{core.port}",

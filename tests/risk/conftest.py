@@ -15,6 +15,7 @@ from services.common.embedded import EmbeddedNats
 from services.risk.app import RunningRisk, running_risk
 from services.risk.config import Config
 from tests.conftest import CoreUnderTest, start_core
+from tests.core.helpers import Client
 
 
 @dataclass
@@ -29,12 +30,13 @@ class Stack:
         return self.core.auth()
 
 
-def risk_config(core: CoreUnderTest, *, nats_url: str) -> Config:
+def risk_config(core: CoreUnderTest, *, nats_url: str, core_key: str = "") -> Config:
+    """Risk on `core`, calling it with `core_key` (the admin key unless given)."""
     return Config(
         database_url=core.database_url,
         nats_url=nats_url,
         core_address=f"127.0.0.1:{core.port}",
-        core_key=core.admin_key,
+        core_key=core_key or core.admin_key,
         address="127.0.0.1:0",
         home=core.home,
         pool_max=6,
@@ -52,7 +54,8 @@ async def stack(database_url: str, own_nats: EmbeddedNats, tmp_path: Path) -> As
     async for core in start_core(
         database_url=database_url, nats_url=own_nats.url, home=tmp_path / "home"
     ):
-        async with running_risk(risk_config(core, nats_url=own_nats.url)) as risk:
+        key = await Client(core).service_key("risk")
+        async with running_risk(risk_config(core, nats_url=own_nats.url, core_key=key)) as risk:
             channel = grpc.aio.insecure_channel(f"127.0.0.1:{risk.port}")
             try:
                 stub = risk_service_pb2_grpc.RiskServiceStub(channel)
