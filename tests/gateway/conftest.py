@@ -62,10 +62,7 @@ async def _serve(
             _as_context(start_core(database_url=database_url, nats_url=nats_url, home=home))
         )
         admin = Client(core)
-        keys = {
-            name: await admin.new_key(f"services/{name}", admin=True)
-            for name in ("planner", "nlp", "risk")
-        }
+        keys = {name: await admin.service_key(name) for name in ("planner", "nlp", "risk")}
         core_address = f"127.0.0.1:{core.port}"
         planner = await stack.enter_async_context(
             running_planner(
