@@ -954,18 +954,30 @@ def keys_create(
     person: Annotated[str | None, typer.Option(help="Person id the key is for.")] = None,
     service: Annotated[str | None, typer.Option(help="Service name the key is for.")] = None,
     admin: Annotated[bool, typer.Option("--admin", help="May administer everything.")] = False,
+    stack_scopes: Annotated[
+        bool,
+        typer.Option(
+            "--stack-scopes",
+            help="With --service: the scopes `planops up` gives that service (no admin key).",
+        ),
+    ] = False,
     name: Annotated[str, typer.Option(help="What the key is for, such as 'alice laptop'.")] = "",
     json: Json = False,
 ) -> None:
     """Create an API key and print its secret, which is shown only this once."""
     if (person is None) == (service is None):
         raise usage("pass exactly one of --person ID or --service NAME")
+    if stack_scopes and (service is None or admin):
+        raise usage("--stack-scopes goes with --service NAME and without --admin")
     principal = person_name(person) if person else member_name(f"services/{service}")
+    scopes = stack.service_scopes(str(service)) if stack_scopes else []
     client = connect(ctx)
     reply = client.call(
         client.keys.CreateApiKey,
         api_key_service_pb2.CreateApiKeyRequest(
-            api_key=api_key_pb2.ApiKey(principal=principal, admin=admin, display_name=name)
+            api_key=api_key_pb2.ApiKey(
+                principal=principal, admin=admin, display_name=name, scopes=scopes
+            )
         ),
     )
     if json:

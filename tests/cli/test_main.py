@@ -181,6 +181,25 @@ async def test_status_and_keys(core: CoreUnderTest) -> None:
     revoked = one_error_line(await planops(core, "projects", "list", key=secret), 1)
     assert "revoked" in revoked
 
+    planner = json.loads(
+        ok(
+            await planops(
+                core, "keys", "create", "--service", "planner", "--stack-scopes", "--json"
+            )
+        )
+    )
+    assert planner["apiKey"]["scopes"] == [
+        "SERVICE_SCOPE_READ_PROJECTS",
+        "SERVICE_SCOPE_ACT_FOR_PEOPLE",
+    ]
+    assert planner["apiKey"]["admin"] is False
+    listed = json.loads(
+        ok(await planops(core, "projects", "list", "--json", key=planner["secret"]))
+    )
+    assert [p["name"] for p in listed] == ["projects/promo"]
+    refused = await planops(core, "people", "create", "dan", "--name", "Dan", key=planner["secret"])
+    assert one_error_line(refused, 1).startswith("error: permission denied")
+
 
 async def test_user_mistakes_are_one_line(core: CoreUnderTest) -> None:
     ok(await planops(core, "projects", "create", "promo", "--name", "Promo"))
