@@ -296,13 +296,17 @@ def template_tasks_table(template: template_pb2.Template) -> Table:
 
 
 def keys_table(keys: Iterable[api_key_pb2.ApiKey]) -> Table:
-    table = Table("id", "name", "principal", "admin", "created", "revoked")
+    table = Table("id", "name", "principal", "admin", "scopes", "created", "revoked")
     for k in keys:
         table.add_row(
             short(k.name, "apiKeys/"),
             k.display_name,
             k.principal,
             "yes" if k.admin else "",
+            ", ".join(
+                api_key_pb2.ServiceScope.Name(s).removeprefix("SERVICE_SCOPE_").lower()
+                for s in k.scopes
+            ),
             time(k.create_time),
             time(k.revoke_time),
         )

@@ -193,6 +193,7 @@ async def test_status_and_keys(core: CoreUnderTest) -> None:
         "SERVICE_SCOPE_ACT_FOR_PEOPLE",
     ]
     assert planner["apiKey"]["admin"] is False
+    assert "act_for_people" in ok(await planops(core, "keys", "list"))
     listed = json.loads(
         ok(await planops(core, "projects", "list", "--json", key=planner["secret"]))
     )
