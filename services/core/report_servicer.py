@@ -43,7 +43,7 @@ class ReportServicer(report_service_pb2_grpc.ReportServiceServicer):
         async with transaction(self.pool) as conn:
             # One snapshot for every read below, so the sections agree with each other.
             await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            _, row = await store.project_access(conn, current_principal(), project, *MEMBERS)
+            roles, row = await store.project_access(conn, current_principal(), project, *MEMBERS)
             facts = await _read(conn, project=project, iteration=iteration)
         zone = ZoneInfo(row["time_zone"])
         now = dt.datetime.now(dt.UTC)
@@ -70,15 +70,16 @@ class ReportServicer(report_service_pb2_grpc.ReportServiceServicer):
                 scope=reports.Scope.of(start=start, end=end, as_of=day, zone=zone, now=now),
             )
         )
-        return report_service_pb2.GetReportResponse(
-            report=to_proto(
-                computed,
-                project=names.project_name(project),
-                iteration=request.iteration,
-                time_zone=row["time_zone"],
-                now=now,
-            )
+        report = to_proto(
+            computed,
+            project=names.project_name(project),
+            iteration=request.iteration,
+            time_zone=row["time_zone"],
+            now=now,
         )
+        if "manager" not in roles:
+            _without_money(report.hours_and_cost)
+        return report_service_pb2.GetReportResponse(report=report)
 
 
 class _Facts:
@@ -220,6 +221,16 @@ def to_proto(
         ),
         create_time=created,
     )
+
+
+def _without_money(section: report_pb2.HoursAndCost) -> None:
+    """Cost rates are for managers: each person's cost is their hours at their rate, and which
+    hours are unpriced says who has none, so other roles get the hours alone."""
+    for field in ("planned_cost", "actual_cost", "unpriced_planned_hours", "unpriced_actual_hours"):
+        section.ClearField(field)
+    for person in section.people:
+        for money in ("cost_rate", "planned_cost", "actual_cost"):
+            person.ClearField(money)
 
 
 def _fields(value: Any) -> dict[str, Any]:

@@ -186,7 +186,19 @@ async def test_project_and_iteration_reports(core: CoreUnderTest) -> None:
     assert report.cycle_time.done_tasks == 1
     assert report.cycle_time.median_days == round(24 / 24, 2)
     assert [(o.task, o.days_overdue) for o in report.overdue] == [(shop.other, 7), (shop.b, 1)]
-    money = report.hours_and_cost
+    # Cost rates are for managers: a viewer gets the hours without the money.
+    seen = report.hours_and_cost
+    assert (seen.planned_hours, seen.actual_hours) == (18, 12)
+    assert (seen.planned_cost, seen.actual_cost, seen.unpriced_planned_hours) == (0, 0, 0)
+    assert [(p.person, p.cost_rate, p.planned_cost, p.actual_cost) for p in seen.people] == [
+        ("people/ana", 0, 0, 0),
+        ("people/bob", 0, 0, 0),
+    ]
+    managed = await stub.GetReport(
+        report_service_pb2.GetReportRequest(project="projects/shop", as_of_date="2026-03-06"),
+        metadata=c.md,
+    )
+    money = managed.report.hours_and_cost
     assert (money.planned_hours, money.actual_hours) == (18, 12)
     assert (money.planned_cost, money.actual_cost) == (400, 450)
     assert (money.unpriced_planned_hours, money.unpriced_actual_hours) == (10, 3)
