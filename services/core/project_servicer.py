@@ -11,7 +11,13 @@ from psycopg_pool import AsyncConnectionPool
 from services.common import paging
 from services.common.auth import Principal, current_principal
 from services.common.db import Connection, transaction
-from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 from services.common.server import Context
 from services.core import calendar, convert, names, store
 from services.core import workflow as wf
@@ -70,7 +76,11 @@ def project_values(project: project_pb2.Project, checks: Checks, *, field: str) 
 async def insert_project(
     conn: Connection, principal: Principal, *, project_id: str, values: dict[str, Any]
 ) -> project_pb2.Project:
-    """Create the project and make its creator a manager."""
+    """Create the project and make its creator a manager: the person a service acts for,
+    never the service (whose key would then manage it acting for nobody)."""
+    if principal.rule_project is not None:
+        raise PermissionDenied("an automation rule cannot create projects", reason="ROLE_REQUIRED")
+    creator = principal.member
     exists = await (
         await conn.execute("SELECT 1 FROM projects WHERE id = %s", (project_id,))
     ).fetchone()
@@ -103,7 +113,7 @@ async def insert_project(
     member = await (
         await conn.execute(
             "INSERT INTO memberships (project_id, member, roles) VALUES (%s, %s, %s) RETURNING *",
-            (project_id, principal.principal, ["manager"]),
+            (project_id, creator, ["manager"]),
         )
     ).fetchone()
     assert member is not None

@@ -4,6 +4,7 @@ import grpc
 from planops.core.v1 import (
     api_key_pb2,
     api_key_service_pb2,
+    project_pb2,
     project_service_pb2,
     task_pb2,
     task_service_pb2,
@@ -368,3 +369,43 @@ async def test_only_a_services_plain_key_takes_scopes(core: CoreUnderTest) -> No
                 api_key_service_pb2.CreateApiKeyRequest(api_key=key), metadata=admin.md
             )
         ) == {"api_key.scopes"}
+
+
+async def test_a_project_made_for_a_person_is_theirs_not_the_services(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    await admin.add_person("ann")
+    nlp = await service_key(
+        admin,
+        "services/nlp",
+        api_key_pb2.SERVICE_SCOPE_READ_PROJECTS,
+        api_key_pb2.SERVICE_SCOPE_ACT_FOR_PEOPLE,
+    )
+    await nlp.projects.CreateProject(
+        project_service_pb2.CreateProjectRequest(
+            project_id="anns", project=project_pb2.Project(display_name="Ann's")
+        ),
+        metadata=acting(nlp, "x-planops-on-behalf-of", "people/ann"),
+    )
+    listed = await admin.projects.ListMemberships(
+        project_service_pb2.ListMembershipsRequest(parent="projects/anns"), metadata=admin.md
+    )
+    assert [m.member for m in listed.memberships] == ["people/ann"]
+    await refused(
+        nlp.projects.DeleteProject(
+            project_service_pb2.DeleteProjectRequest(name="projects/anns"), metadata=nlp.md
+        ),
+        Code.PERMISSION_DENIED,
+    )
+
+    automation = await service_key(
+        admin, "services/automation", api_key_pb2.SERVICE_SCOPE_ACT_FOR_RULES
+    )
+    await refused(
+        automation.projects.CreateProject(
+            project_service_pb2.CreateProjectRequest(
+                project_id="rules", project=project_pb2.Project(display_name="Rules")
+            ),
+            metadata=acting(automation, "x-planops-rule", "projects/anns/rules/1"),
+        ),
+        Code.PERMISSION_DENIED,
+    )
