@@ -1,5 +1,6 @@
 """Every RPC × every kind of caller: no key, a malformed key, a forged one, a revoked one, a
-member of another project, each role in the project, and an admin.
+member of another project, each role in the project, an admin, and a service key acting
+for the outsider (which must get exactly the outsider's answers).
 
 The RPCs come from the descriptors and the expectations from tests/fuzz/cases.py, so a new
 RPC without an access expectation fails here."""
@@ -18,6 +19,8 @@ from tests.fuzz.world import World
 RPCS = sorted(all_rpcs(), key=lambda r: r.id)
 UNAUTHENTICATED = ("none", "malformed", "forged", "revoked")
 ROLES = ("outsider", "manager", "executor", "reviewer", "viewer", "admin")
+# A service key acting for the outsider: a service is never a deputy with more rights.
+DEPUTY = "deputy for outsider"
 
 
 def key_of(caller: str, world: World, admin_key: str) -> str | None:
@@ -30,13 +33,23 @@ def key_of(caller: str, world: World, admin_key: str) -> str | None:
         return world.keys["manager"][:-6] + "AAAAAA"
     if caller == "admin":
         return admin_key
+    if caller == DEPUTY:
+        return world.keys["deputy"]
     return world.keys[caller]
+
+
+def headers_of(caller: str, world: World) -> tuple[tuple[str, str], ...]:
+    if caller == DEPUTY:
+        return (("x-planops-on-behalf-of", world.people["outsider"]),)
+    return ()
 
 
 def expected(rpc: Rpc, caller: str) -> grpc.StatusCode:
     case = CASES[f"{rpc.service}.{rpc.method}"]
     if caller in UNAUTHENTICATED:
         return grpc.StatusCode.UNAUTHENTICATED
+    if caller == DEPUTY:
+        caller = "outsider"
     return case.code if caller in case.allowed else case.refused
 
 
@@ -62,14 +75,19 @@ def test_each_caller_gets_the_designed_answer(running: Running, world: World, rp
         # Its consumer keeps facts of every core event: let it catch up before judging.
         settle(db, schemas)
     wrong = []
-    for caller in (*UNAUTHENTICATED, *ROLES):
+    for caller in (*UNAUTHENTICATED, *ROLES, DEPUTY):
         core_before = db.fingerprint(("core",)) if rpc.process == "automation" else {}
         request = case.build(stack, world)
         if rpc.process == "automation" and db.fingerprint(("core",)) != core_before:
             # The request needed something new in core (a project): its facts arrive async.
             settle(db, schemas, quiet_s=0.75)
         before = db.fingerprint(schemas)
-        outcome = stack.call(rpc, request, key=key_of(caller, world, stack.admin_key))
+        outcome = stack.call(
+            rpc,
+            request,
+            key=key_of(caller, world, stack.admin_key),
+            headers=headers_of(caller, world),
+        )
         stats.record("access", rpc.id, outcome.code)
         want = expected(rpc, caller)
         if outcome.code != want:
@@ -78,7 +96,7 @@ def test_each_caller_gets_the_designed_answer(running: Running, world: World, rp
             assert db.fingerprint(schemas) == before, f"{rpc.id} refused {caller} but wrote"
         elif case.background:
             settle(db, schemas, quiet_s=1.0)
-        if outcome.code == grpc.StatusCode.OK and caller == "outsider":
+        if outcome.code == grpc.StatusCode.OK and caller in ("outsider", DEPUTY):
             project_a = world.a.split("/")[1]
             assert project_a not in str(outcome.response), f"{rpc.id} showed {world.a} to outsider"
     assert not wrong, f"{rpc.id}: " + "; ".join(wrong)
@@ -91,7 +109,9 @@ SHARES_A = {"manager", "executor", "reviewer", "viewer"}
 PERSON_RPCS = {r.method: r for r in RPCS if r.service == "PersonService"}
 
 
-def _listed(running: Running, key: str | None) -> dict[str, person_pb2.Person]:
+def _listed(
+    running: Running, key: str | None, headers: tuple[tuple[str, str], ...]
+) -> dict[str, person_pb2.Person]:
     found: dict[str, person_pb2.Person] = {}
     token = ""
     while True:
@@ -99,6 +119,7 @@ def _listed(running: Running, key: str | None) -> dict[str, person_pb2.Person]:
             PERSON_RPCS["ListPeople"],
             person_service_pb2.ListPeopleRequest(page_size=500, page_token=token),
             key=key,
+            headers=headers,
         )
         assert outcome.code == grpc.StatusCode.OK, outcome.details
         assert isinstance(outcome.response, person_service_pb2.ListPeopleResponse)
@@ -108,18 +129,22 @@ def _listed(running: Running, key: str | None) -> dict[str, person_pb2.Person]:
             return found
 
 
-@pytest.mark.parametrize("caller", ROLES)
+@pytest.mark.parametrize("caller", (*ROLES, DEPUTY))
 def test_the_directory_shows_people_to_those_who_share_a_project(
     running: Running, world: World, caller: str
 ) -> None:
     key = key_of(caller, world, running.stack.admin_key)
     executor = world.people["executor"]
+    headers = headers_of(caller, world)
     got = running.stack.call(
-        PERSON_RPCS["GetPerson"], person_service_pb2.GetPersonRequest(name=executor), key=key
+        PERSON_RPCS["GetPerson"],
+        person_service_pb2.GetPersonRequest(name=executor),
+        key=key,
+        headers=headers,
     )
-    listed = _listed(running, key)
+    listed = _listed(running, key, headers)
     mine = {who for who, name in world.people.items() if name in listed}
-    if caller == "outsider":
+    if caller in ("outsider", DEPUTY):
         assert got.code == grpc.StatusCode.PERMISSION_DENIED, got.details
         assert mine == {"outsider"}
         return

@@ -261,9 +261,16 @@ class Stack:
                 await self._stop.wait()
 
     def call(
-        self, rpc: Rpc, request: Message, *, key: str | None, timeout: float = 60.0
+        self,
+        rpc: Rpc,
+        request: Message,
+        *,
+        key: str | None,
+        timeout: float = 60.0,
+        headers: tuple[tuple[str, str], ...] = (),
     ) -> Outcome:
-        """Call `rpc` with `key` (None: no authorization header) and say how it ended."""
+        """Call `rpc` with `key` (None: no authorization header) and `headers`, and say how it
+        ended."""
         self.calls += 1
         invoke: grpc.UnaryUnaryMultiCallable[Message, Message] = self._channels[
             rpc.process
@@ -273,7 +280,7 @@ class Stack:
             response_deserializer=rpc.output.FromString,
         )
         try:
-            response = invoke(request, metadata=bearer(key), timeout=timeout)
+            response = invoke(request, metadata=(*bearer(key), *headers), timeout=timeout)
         except grpc.RpcError as error:
             return Outcome(code=error.code(), error=error)
         return Outcome(code=grpc.StatusCode.OK, response=response)

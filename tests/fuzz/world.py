@@ -284,6 +284,22 @@ def build(
     for who, principal in world.people.items():
         world.key_names[who], world.keys[who] = new_key(stack, principal)
     world.key_names["revoked"], world.keys["revoked"] = new_key(stack, world.people["manager"])
+    # A service that acts for people (like planner and nlp): acting for someone, it must get
+    # exactly their answers.
+    deputy = ok(
+        stack,
+        "ApiKeyService.CreateApiKey",
+        api_key_service_pb2.CreateApiKeyRequest(
+            api_key=api_key_pb2.ApiKey(
+                principal=f"services/{tag}-deputy",
+                scopes=[
+                    api_key_pb2.SERVICE_SCOPE_READ_PROJECTS,
+                    api_key_pb2.SERVICE_SCOPE_ACT_FOR_PEOPLE,
+                ],
+            )
+        ),
+    )
+    world.key_names["deputy"], world.keys["deputy"] = deputy.api_key.name, deputy.secret
     ok(
         stack,
         "ApiKeyService.RevokeApiKey",
