@@ -84,6 +84,11 @@ SOLVE_GAP = Histogram(
     "Relative gap between a solve's objective and its best bound (0 = proven optimal).",
     buckets=(0, 0.001, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1),
 )
+SOLVES_REFUSED = Counter(
+    "planops_planner_solves_refused_total",
+    "Solves the fair queue refused, by the cap they met (per caller, per project, queue full).",
+    ["reason"],
+)
 
 RISK_MODEL = Gauge(
     "planops_risk_model_info",
@@ -179,6 +184,10 @@ def observe_solve(*, status: str, seconds: float, gap: float | None) -> None:
     SOLVE_SECONDS.labels(status).observe(seconds)
     if gap is not None:
         SOLVE_GAP.observe(max(0.0, gap))
+
+
+def observe_solve_refused(*, reason: str) -> None:
+    SOLVES_REFUSED.labels(reason).inc()
 
 
 _model_lock = threading.Lock()

@@ -94,9 +94,10 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
         values = person_values(request.person, checks, field="person")
         checks.raise_if_any()
         principal = current_principal()
+        key = store.Idempotency.of(request, scope="")
         require_admin(principal, "create people")
         async with transaction(self.pool) as conn:
-            earlier = await store.remembered(conn, principal, request_id=request.request_id)
+            earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
                 return person_service_pb2.CreatePersonResponse(person=await _get(conn, earlier[0]))
             if await (
@@ -135,9 +136,7 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
                     after=created,
                 ),
             )
-            await store.remember(
-                conn, principal, request_id=request.request_id, resources=[created.name]
-            )
+            await store.remember(conn, principal, key, resources=[created.name])
         return person_service_pb2.CreatePersonResponse(person=created)
 
     async def GetPerson(

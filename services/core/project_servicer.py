@@ -151,15 +151,14 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
         values = project_values(request.project, checks, field="project")
         checks.raise_if_any()
         principal = current_principal()
+        key = store.Idempotency.of(request, scope="")
         async with transaction(self.pool) as conn:
-            earlier = await store.remembered(conn, principal, request_id=request.request_id)
+            earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
                 row = await project_row(conn, names.project_id(earlier[0]))
                 return project_service_pb2.CreateProjectResponse(project=convert.project(row))
             created = await insert_project(conn, principal, project_id=project_id, values=values)
-            await store.remember(
-                conn, principal, request_id=request.request_id, resources=[created.name]
-            )
+            await store.remember(conn, principal, key, resources=[created.name])
         return project_service_pb2.CreateProjectResponse(project=created)
 
     async def GetProject(
@@ -453,9 +452,10 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             )
         checks.raise_if_any()
         principal = current_principal()
+        key = store.Idempotency.of(request, scope=project)
         async with transaction(self.pool) as conn:
             await store.require_role(conn, principal, project, "manager")
-            earlier = await store.remembered(conn, principal, request_id=request.request_id)
+            earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
                 first = await store.made_earlier(conn, table="iterations", name=earlier[0])
                 return project_service_pb2.CreateIterationResponse(
@@ -484,9 +484,7 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
                     after=created,
                 ),
             )
-            await store.remember(
-                conn, principal, request_id=request.request_id, resources=[created.name]
-            )
+            await store.remember(conn, principal, key, resources=[created.name])
         return project_service_pb2.CreateIterationResponse(iteration=created)
 
     async def ListIterations(

@@ -17,7 +17,7 @@ from psycopg.types.json import Jsonb
 
 from services.common.auth import Principal, metadata_var, method_var
 from services.common.db import Connection
-from services.common.errors import NotFound, PermissionDenied
+from services.common.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from services.common.logs import request_id_var
 from services.core import convert
 
@@ -135,39 +135,70 @@ async def record(
     )
 
 
-async def remembered(
-    conn: Connection, principal: Principal, *, request_id: str
-) -> list[str] | None:
+@dataclass(frozen=True)
+class Idempotency:
+    """Where a create's request id is remembered: per caller, method and parent resource.
+
+    The fingerprint is the request without its id, so a request id sent again with another
+    request (another task's comment, a file imported into another project) is refused
+    instead of answered with what the first request made.
+    """
+
+    request_id: str
+    scope: str
+    fingerprint: bytes
+
+    @classmethod
+    def of(cls, request: Message, *, scope: str) -> Idempotency:
+        copy = type(request)()
+        copy.CopyFrom(request)
+        copy.ClearField("request_id")
+        digest = hashlib.sha256(copy.SerializeToString(deterministic=True)).digest()
+        request_id = next((str(v) for f, v in request.ListFields() if f.name == "request_id"), "")
+        return cls(request_id=request_id, scope=scope, fingerprint=digest)
+
+
+async def remembered(conn: Connection, principal: Principal, key: Idempotency) -> list[str] | None:
     """Resources made by an earlier call with this request id, or None for a new request.
 
     The row is claimed inside the caller's transaction: a concurrent retry waits on it and then
     sees the first call's result.
     """
-    if not request_id:
+    if not key.request_id:
         return None
+    identity = (principal.principal, method_var.get(), key.scope, key.request_id)
     cur = await conn.execute(
-        "INSERT INTO idempotency (principal, method, request_id, resources) VALUES (%s, %s, %s, '{}')"
-        " ON CONFLICT DO NOTHING RETURNING request_id",
-        (principal.principal, method_var.get(), request_id),
+        "INSERT INTO idempotency (principal, method, scope, request_id, fingerprint, resources)"
+        " VALUES (%s, %s, %s, %s, %s, '{}') ON CONFLICT DO NOTHING RETURNING request_id",
+        (*identity, key.fingerprint),
     )
     if await cur.fetchone() is not None:
         return None
     cur = await conn.execute(
-        "SELECT resources FROM idempotency WHERE principal = %s AND method = %s AND request_id = %s",
-        (principal.principal, method_var.get(), request_id),
+        "SELECT resources, fingerprint FROM idempotency"
+        " WHERE principal = %s AND method = %s AND scope = %s AND request_id = %s",
+        identity,
     )
     row = await cur.fetchone()
     assert row is not None
+    if row["fingerprint"] is not None and bytes(row["fingerprint"]) != key.fingerprint:
+        reused = "was already used for a different request; send a new request id"
+        raise InvalidArgument(
+            f"request_id: {reused}",
+            reason="REQUEST_ID_REUSED",
+            violations=[FieldViolation("request_id", reused)],
+        )
     return list(row["resources"])
 
 
 async def remember(
-    conn: Connection, principal: Principal, *, request_id: str, resources: Sequence[str]
+    conn: Connection, principal: Principal, key: Idempotency, *, resources: Sequence[str]
 ) -> None:
-    if request_id:
+    if key.request_id:
         await conn.execute(
-            "UPDATE idempotency SET resources = %s WHERE principal = %s AND method = %s AND request_id = %s",
-            (list(resources), principal.principal, method_var.get(), request_id),
+            "UPDATE idempotency SET resources = %s"
+            " WHERE principal = %s AND method = %s AND scope = %s AND request_id = %s",
+            (list(resources), principal.principal, method_var.get(), key.scope, key.request_id),
         )
 
 

@@ -195,9 +195,10 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         values = tasks.values(request.task, checks, field="task", project=project)
         checks.raise_if_any()
         principal = current_principal()
+        key = store.Idempotency.of(request, scope=project)
         async with transaction(self.pool) as conn:
             roles, prow = await store.project_access(conn, principal, project, *EDITORS)
-            earlier = await store.remembered(conn, principal, request_id=request.request_id)
+            earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
                 return task_service_pb2.CreateTaskResponse(task=await self._get(conn, earlier[0]))
             flow = wf.Workflow.from_json(prow["workflow"])
@@ -206,9 +207,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             task = await insert_task(
                 conn, principal, project=project, values={**values, **past}, state=state
             )
-            await store.remember(
-                conn, principal, request_id=request.request_id, resources=[task.name]
-            )
+            await store.remember(conn, principal, key, resources=[task.name])
         return task_service_pb2.CreateTaskResponse(task=task)
 
     async def BatchCreateTasks(
@@ -228,9 +227,10 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             )
         checks.raise_if_any()
         principal = current_principal()
+        key = store.Idempotency.of(request, scope=project)
         async with transaction(self.pool) as conn:
             roles, prow = await store.project_access(conn, principal, project, *EDITORS)
-            earlier = await store.remembered(conn, principal, request_id=request.request_id)
+            earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
                 return task_service_pb2.BatchCreateTasksResponse(
                     tasks=[await self._get(conn, name) for name in earlier]
@@ -245,9 +245,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                         conn, principal, project=project, values={**values, **past}, state=state
                     )
                 )
-            await store.remember(
-                conn, principal, request_id=request.request_id, resources=[t.name for t in created]
-            )
+            await store.remember(conn, principal, key, resources=[t.name for t in created])
         return task_service_pb2.BatchCreateTasksResponse(tasks=created)
 
     async def _get(self, conn: Connection, name: str) -> task_pb2.Task:
@@ -607,9 +605,10 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             checks.fail("dependency.lag_days", "must be between -365 and 365")
         checks.raise_if_any()
         principal = current_principal()
+        key = store.Idempotency.of(request, scope=project)
         async with transaction(self.pool) as conn:
             await store.require_role(conn, principal, project, "manager")
-            earlier = await store.remembered(conn, principal, request_id=request.request_id)
+            earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
                 first = await store.made_earlier(conn, table="dependencies", name=earlier[0])
                 return task_service_pb2.CreateDependencyResponse(
@@ -693,9 +692,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                     after=created,
                 ),
             )
-            await store.remember(
-                conn, principal, request_id=request.request_id, resources=[created.name]
-            )
+            await store.remember(conn, principal, key, resources=[created.name])
         return task_service_pb2.CreateDependencyResponse(dependency=created)
 
     async def ListDependencies(
@@ -752,9 +749,10 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         checks.request_id(request.request_id)
         checks.raise_if_any()
         principal = current_principal()
+        key = store.Idempotency.of(request, scope=project)
         async with transaction(self.pool) as conn:
             await store.require_role(conn, principal, project, *CONTRIBUTORS)
-            earlier = await store.remembered(conn, principal, request_id=request.request_id)
+            earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
                 first = await store.made_earlier(conn, table="comments", name=earlier[0])
                 return task_service_pb2.CreateCommentResponse(comment=convert.comment(first))
@@ -780,9 +778,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                     after=created,
                 ),
             )
-            await store.remember(
-                conn, principal, request_id=request.request_id, resources=[created.name]
-            )
+            await store.remember(conn, principal, key, resources=[created.name])
         return task_service_pb2.CreateCommentResponse(comment=created)
 
     async def CreateTimeEntry(
@@ -791,6 +787,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         project, task_id = names.child_id(request.parent, collection="tasks", field="parent")
         entry = request.time_entry
         principal = current_principal()
+        key = store.Idempotency.of(request, scope=project)
         checks = Checks()
         checks.request_id(request.request_id)
         work_date = checks.date(entry.work_date, "time_entry.work_date", required=True)
@@ -814,7 +811,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                 raise PermissionDenied(
                     "only a manager may log time for someone else", reason="NOT_SELF"
                 )
-            earlier = await store.remembered(conn, principal, request_id=request.request_id)
+            earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
                 first = await store.made_earlier(conn, table="time_entries", name=earlier[0])
                 return task_service_pb2.CreateTimeEntryResponse(
@@ -850,7 +847,5 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                     after=created,
                 ),
             )
-            await store.remember(
-                conn, principal, request_id=request.request_id, resources=[created.name]
-            )
+            await store.remember(conn, principal, key, resources=[created.name])
         return task_service_pb2.CreateTimeEntryResponse(time_entry=created)

@@ -222,8 +222,9 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
         checks.raise_if_any()
         assert anchor is not None
         principal = current_principal()
+        key = store.Idempotency.of(request, scope="")
         async with transaction(self.pool) as conn:
-            earlier = await store.remembered(conn, principal, request_id=request.request_id)
+            earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
                 row = await (
                     await conn.execute(
@@ -252,7 +253,7 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
             await store.remember(
                 conn,
                 principal,
-                request_id=request.request_id,
+                key,
                 resources=[created.name, *(["task"] * count)],
             )
         return template_service_pb2.InstantiateTemplateResponse(project=created, task_count=count)

@@ -16,6 +16,7 @@ from services.common.db import migrate, pool_for
 from services.common.server import Binding, GrpcServer
 from services.planner import migrations
 from services.planner.config import Config
+from services.planner.fairqueue import FairQueue, Limits
 from services.planner.servicer import PlannerServicer
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,14 @@ async def running_planner(config: Config) -> AsyncIterator[RunningPlanner]:
                 pool=pool,
                 core=CoreClient(channel, config.core_key),
                 executor=executor,
+                queue=FairQueue(
+                    Limits(
+                        slots=config.concurrent_solves,
+                        per_caller=config.solves_per_caller,
+                        per_project=config.solves_per_project,
+                        waiting=config.solves_waiting,
+                    )
+                ),
                 workers=config.workers,
                 max_tasks=config.max_tasks,
                 risk=risk,

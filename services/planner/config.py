@@ -25,6 +25,10 @@ class Config:
     pool_max: int
     max_concurrent_rpcs: int
     log_level: str
+    solves_per_caller: int = 2
+    """Solves one caller may have running or waiting; more are RESOURCE_EXHAUSTED."""
+    solves_per_project: int = 2
+    solves_waiting: int = 32
     server: ServerOptions = field(default_factory=ServerOptions)
 
     @classmethod
@@ -34,6 +38,9 @@ class Config:
             "PLANOPS_PLANNER_WORKERS": e.int("PLANOPS_PLANNER_WORKERS", 2),
             "PLANOPS_PLANNER_CONCURRENT_SOLVES": e.int("PLANOPS_PLANNER_CONCURRENT_SOLVES", 2),
             "PLANOPS_PLANNER_MAX_TASKS": e.int("PLANOPS_PLANNER_MAX_TASKS", 3000),
+            "PLANOPS_PLANNER_SOLVES_PER_CALLER": e.int("PLANOPS_PLANNER_SOLVES_PER_CALLER", 2),
+            "PLANOPS_PLANNER_SOLVES_PER_PROJECT": e.int("PLANOPS_PLANNER_SOLVES_PER_PROJECT", 2),
+            "PLANOPS_PLANNER_SOLVES_WAITING": e.int("PLANOPS_PLANNER_SOLVES_WAITING", 32),
         }
         for key, value in positive.items():
             if value < 1:
@@ -47,6 +54,9 @@ class Config:
             risk_address=e.optional("PLANOPS_RISK_ADDRESS"),
             workers=positive["PLANOPS_PLANNER_WORKERS"],
             concurrent_solves=positive["PLANOPS_PLANNER_CONCURRENT_SOLVES"],
+            solves_per_caller=positive["PLANOPS_PLANNER_SOLVES_PER_CALLER"],
+            solves_per_project=positive["PLANOPS_PLANNER_SOLVES_PER_PROJECT"],
+            solves_waiting=positive["PLANOPS_PLANNER_SOLVES_WAITING"],
             max_tasks=positive["PLANOPS_PLANNER_MAX_TASKS"],
             pool_max=e.int("PLANOPS_PLANNER_POOL_MAX", 8),
             max_concurrent_rpcs=e.int("PLANOPS_PLANNER_MAX_CONCURRENT_RPCS", 64),

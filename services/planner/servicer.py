@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import logging
@@ -27,11 +28,13 @@ from services.common.errors import (
     FieldViolation,
     InvalidArgument,
     NotFound,
+    ResourceExhausted,
 )
 from services.common.server import Context
 from services.planner import convert, snapshot, store
+from services.planner.fairqueue import FairQueue, Refused
 from services.planner.model import Progress, Proposal
-from services.planner.solver import InvalidProblem, solve
+from services.planner.solver import InvalidProblem, Stop, solve
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,8 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # Kept back from the caller's deadline for storing and answering after the solve.
 DEADLINE_MARGIN_S = 1.0
+# What a caller refused by the solve queue is told to wait before trying again.
+QUEUE_RETRY_S = 5.0
 ACCEPTABLE = (convert.OPEN, convert.PARTIALLY_ACCEPTED)
 
 
@@ -53,6 +58,7 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
         pool: AsyncConnectionPool[Connection],
         core: CoreClient,
         executor: Executor,
+        queue: FairQueue,
         workers: int,
         max_tasks: int,
         risk: grpc.aio.Channel | None = None,
@@ -60,6 +66,7 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
         self.pool = pool
         self.core = core
         self.executor = executor
+        self.queue = queue
         self.workers = workers
         self.max_tasks = max_tasks
         self.risk = risk
@@ -74,18 +81,24 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
             earlier = await store.proposal_by_request(conn, plan.project, request.request_id)
         if earlier is not None:
             return planner_service_pb2.ProposeScheduleResponse(proposal=convert.proposal(earlier))
-        found = await snapshot.read(self.core, plan, max_tasks=self.max_tasks, risk=self.risk)
-        limit = plan.time_limit_s
-        remaining = context.time_remaining()
-        if remaining is not None:
-            limit = min(limit, remaining - DEADLINE_MARGIN_S)
-            if limit < 0.5:
-                raise DeadlineExceeded(
-                    "the call's deadline leaves no time to solve; allow a few more seconds",
-                    reason="NO_TIME_TO_SOLVE",
+        try:
+            async with self.queue.slot(caller=principal.principal, project=plan.project):
+                # The snapshot is read once a solver is free, so the plan is of the project
+                # as it is when solving starts, and the wait counts against the deadline.
+                found = await snapshot.read(
+                    self.core, plan, max_tasks=self.max_tasks, risk=self.risk
                 )
-        problem = replace(found.problem, time_limit_s=limit, num_workers=self.workers)
-        result = await self._solve(replace(found, problem=problem), plan=plan)
+                problem = replace(
+                    found.problem,
+                    time_limit_s=self._time_limit(plan.time_limit_s, context),
+                    num_workers=self.workers,
+                )
+                result = await self._solve(replace(found, problem=problem), plan=plan)
+        except Refused as refused:
+            metrics.observe_solve_refused(reason=refused.reason)
+            raise ResourceExhausted(
+                str(refused), reason=refused.reason, retry_after_seconds=QUEUE_RETRY_S
+            ) from refused
         record = convert.proposal_record(
             replace(found, problem=problem),
             result,
@@ -104,6 +117,19 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
         )
         return planner_service_pb2.ProposeScheduleResponse(proposal=convert.proposal(stored))
 
+    @staticmethod
+    def _time_limit(asked: float, context: Context) -> float:
+        remaining = context.time_remaining()
+        if remaining is None:
+            return asked
+        limit = min(asked, remaining - DEADLINE_MARGIN_S)
+        if limit < 0.5:
+            raise DeadlineExceeded(
+                "the call's deadline leaves no time to solve; allow a few more seconds",
+                reason="NO_TIME_TO_SOLVE",
+            )
+        return limit
+
     async def _solve(self, found: snapshot.Snapshot, *, plan: snapshot.PlanRequest) -> Proposal:
         """CP-SAT in a worker thread (it releases the GIL), so the loop keeps serving."""
         project = found.project
@@ -121,13 +147,23 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
             )
 
         # The copied context carries the request id into the solver thread's log lines.
+        stop = Stop()
         run = functools.partial(
             contextvars.copy_context().run,
-            functools.partial(solve, found.problem, progress=progress),
+            functools.partial(solve, found.problem, progress=progress, stop=stop),
         )
         started = time.monotonic()
+        solving = asyncio.get_running_loop().run_in_executor(self.executor, run)
         try:
-            result = await asyncio.get_running_loop().run_in_executor(self.executor, run)
+            result = await asyncio.shield(solving)
+        except asyncio.CancelledError:
+            # The call was cancelled or ran out of time: stop the search, and hold the
+            # solver slot until the thread has really let go of it.
+            stop.set()
+            with contextlib.suppress(Exception):
+                await solving
+            log.info("stopped solving %s: the call ended", project)
+            raise
         except InvalidProblem as error:
             raise InvalidArgument.of(
                 convert.problem_violations(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -380,6 +381,34 @@ def _is_pure_makespan(problem: AxisProblem) -> bool:
     )
 
 
+class Stop:
+    """Set from any thread to end a solve early; the search stops and the solve returns."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._hooks: list[Callable[[], None]] = []
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def set(self) -> None:
+        with self._lock:
+            self._stopped = True
+            hooks, self._hooks = self._hooks, []
+        for hook in hooks:
+            hook()
+
+    def on_set(self, hook: Callable[[], None]) -> None:
+        """Call `hook` when the stop is set (at once if it already is)."""
+        with self._lock:
+            if not self._stopped:
+                self._hooks.append(hook)
+                return
+        hook()
+
+
 class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(self, progress: ProgressCallback | None, started: float) -> None:
         super().__init__()
@@ -649,6 +678,7 @@ def solve_axis(
     seed: int = 0,
     progress: ProgressCallback | None = None,
     started: float | None = None,
+    stop: Stop | None = None,
 ) -> AxisResult:
     """Minimise the weighted objective on the axis; the hint comes from `greedy`.
 
@@ -679,6 +709,8 @@ def solve_axis(
         # while its deterministic-time estimate stays tiny; large plans need a first answer.
         params.cp_model_probing_level = 0
     callback = _Callback(progress, started)
+    if stop is not None:
+        stop.on_set(solver.stop_search)
     code = solver.solve(built.model, callback)
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     schedule: AxisSchedule | None = None
@@ -780,8 +812,13 @@ def conflicting_groups(
 # From an axis schedule back to a dated, explained proposal.
 
 
-def solve(problem: Problem, *, progress: ProgressCallback | None = None) -> Proposal:
-    """Propose a schedule for `problem`; raise InvalidProblem for malformed input."""
+def solve(
+    problem: Problem, *, progress: ProgressCallback | None = None, stop: Stop | None = None
+) -> Proposal:
+    """Propose a schedule for `problem`; raise InvalidProblem for malformed input.
+
+    Setting `stop` (from another thread) ends the search early with what it has found.
+    """
     started = time.monotonic()
     violations = diagnose.validate(problem)
     if violations:
@@ -797,6 +834,7 @@ def solve(problem: Problem, *, progress: ProgressCallback | None = None) -> Prop
         seed=problem.seed,
         progress=progress,
         started=started,
+        stop=stop,
     )
     log.info(
         "planner solve: status=%s objective=%s bound=%s in %.2fs",
@@ -807,7 +845,7 @@ def solve(problem: Problem, *, progress: ProgressCallback | None = None) -> Prop
     )
     if result.schedule is None:
         diagnosis: list[Diagnosis] = []
-        if result.status is SolveStatus.INFEASIBLE:
+        if result.status is SolveStatus.INFEASIBLE and not (stop and stop.stopped):
             groups = conflicting_groups(
                 compiled.problem,
                 link_names=[f"link:{i}" for i in range(len(problem.dependencies))],

@@ -14,7 +14,7 @@ from planops.core.v1 import (
 
 from services.common.errors import reason_of
 from tests.conftest import CoreUnderTest
-from tests.core.helpers import EXECUTOR, Client, count, invalid_fields, refused
+from tests.core.helpers import EXECUTOR, Client, count, invalid_fields, refused, violations_of
 
 Code = grpc.StatusCode
 
@@ -131,6 +131,53 @@ async def test_create_and_batch_create_are_idempotent_by_request_id(core: CoreUn
 
     other = await c.create_task("promo", "Write copy", request_id="req-2")
     assert other.name != first.name
+
+
+async def test_one_request_id_in_two_projects_creates_in_both(core: CoreUnderTest) -> None:
+    """Re-importing one file into a second project used to create nothing there and say it did."""
+    c = Client(core)
+    await c.create_project("promo")
+    await c.create_project("repairs")
+
+    def batch(project: str) -> task_service_pb2.BatchCreateTasksRequest:
+        return task_service_pb2.BatchCreateTasksRequest(
+            parent=f"projects/{project}",
+            requests=[
+                task_service_pb2.CreateTaskRequest(task=task_pb2.Task(title=f"Row {i}"))
+                for i in range(2)
+            ],
+            request_id="import-3f9a-0",
+        )
+
+    first = await c.tasks.BatchCreateTasks(batch("promo"), metadata=c.md)
+    second = await c.tasks.BatchCreateTasks(batch("repairs"), metadata=c.md)
+    assert all(t.name.startswith("projects/promo/") for t in first.tasks)
+    assert all(t.name.startswith("projects/repairs/") for t in second.tasks)
+    assert await count(core, "SELECT count(*) FROM core.tasks WHERE project_id = 'repairs'") == 2
+    retried = await c.tasks.BatchCreateTasks(batch("repairs"), metadata=c.md)
+    assert list(retried.tasks) == list(second.tasks)
+
+
+async def test_a_request_id_sent_with_another_request_is_refused(core: CoreUnderTest) -> None:
+    c = Client(core)
+    await c.create_project("promo")
+    first = await c.create_task("promo", "Write copy", request_id="req-1")
+    error = await refused(
+        c.create_task("promo", "Book the budget", request_id="req-1"), Code.INVALID_ARGUMENT
+    )
+    assert reason_of(error) == "REQUEST_ID_REUSED"
+    assert [v.field for v in violations_of(error)] == ["request_id"]
+    assert await count(core, "SELECT count(*) FROM core.tasks") == 1
+
+    # A comment retried onto another task must not answer with the first task's comment.
+    other = await c.create_task("promo", "Other")
+    comment = task_service_pb2.CreateCommentRequest(
+        parent=first.name, comment=task_pb2.Comment(body="Seal is worn"), request_id="c1"
+    )
+    await c.tasks.CreateComment(comment, metadata=c.md)
+    comment.parent = other.name
+    error = await refused(c.tasks.CreateComment(comment, metadata=c.md), Code.INVALID_ARGUMENT)
+    assert reason_of(error) == "REQUEST_ID_REUSED"
 
 
 async def test_batch_create_is_all_or_nothing(core: CoreUnderTest) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from typer.testing import CliRunner
 
 from services.cli.plan_cli import plan_app
 from services.common.core_client import CoreClient
+from services.common.errors import reason_of
 from services.planner import snapshot
 from services.planner.app import running_planner
 from services.planner.config import Config
@@ -385,29 +387,35 @@ async def test_roles_and_bad_input(stack: Stack) -> None:
     await refused(stack.accept(proposal.name), grpc.StatusCode.FAILED_PRECONDITION)
 
 
-async def test_health_answers_while_a_solve_runs(stack: Stack) -> None:
+async def big_project(stack: Stack, project: str = "big", *, tasks: int = 120) -> list[str]:
+    """A project CP-SAT needs seconds on: random skills, durations and dependencies."""
     rng = random.Random(7)
-    await build_project(stack.admin, "big")
+    await build_project(stack.admin, project)
     for ident, role, _, _ in PEOPLE:
         if role:
-            await stack.admin.add_member("big", f"people/{ident}", role)
+            await stack.admin.add_member(project, f"people/{ident}", role)
     gate = asyncio.Semaphore(16)
     skills = ["design", "copy", "dev"]
 
     async def one(i: int) -> str:
         async with gate:
             created = await stack.admin.create_task(
-                "big",
+                project,
                 f"job {i}",
                 estimate_hours=rng.choice([4, 8, 12, 16, 24]),
                 required_skills=[person_pb2.Skill(skill=rng.choice(skills), level=1)],
             )
             return str(created.name)
 
-    names = await asyncio.gather(*(one(i) for i in range(120)))
+    names = await asyncio.gather(*(one(i) for i in range(tasks)))
     for i in range(1, len(names)):
         if rng.random() < 0.6:
-            await stack.admin.depend("big", names[rng.randrange(0, i)], names[i])
+            await stack.admin.depend(project, names[rng.randrange(0, i)], names[i])
+    return names
+
+
+async def test_health_answers_while_a_solve_runs(stack: Stack) -> None:
+    names = await big_project(stack)
     solving = asyncio.create_task(stack.propose(project="big", time_limit_seconds=4))
     await asyncio.sleep(1.5)
     health = health_pb2_grpc.HealthStub(stack.channel)
@@ -417,6 +425,39 @@ async def test_health_answers_while_a_solve_runs(stack: Stack) -> None:
     proposal = await solving
     assert proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN
     assert len(proposal.items) == len(names)
+
+
+async def test_one_caller_cannot_hold_the_planner(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A caller or a project holds at most two solves; a dropped call stops its solve."""
+    await big_project(stack, tasks=200)
+    caplog.set_level(logging.INFO, logger="services.planner.servicer")
+
+    def long_solve(person: str, project: str) -> asyncio.Task[proposal_pb2.Proposal]:
+        # No deadline on the call: only the solve's own limit (5 minutes) would end it.
+        call = stack.planner.ProposeSchedule(
+            planner_service_pb2.ProposeScheduleRequest(
+                project=f"projects/{project}", time_limit_seconds=300
+            ),
+            metadata=stack.as_(person),
+        )
+        return asyncio.ensure_future(call)
+
+    held = [long_solve("mia", "big"), long_solve("mia", "big")]
+    await asyncio.sleep(1.5)
+    assert not any(call.done() for call in held), "a solve ended before the test could hold it"
+    error = await refused(stack.propose("mia"), grpc.StatusCode.RESOURCE_EXHAUSTED)
+    assert reason_of(error) == "SOLVES_PER_CALLER"
+    error = await refused(stack.propose("rey", project="big"), grpc.StatusCode.RESOURCE_EXHAUSTED)
+    assert reason_of(error) == "SOLVES_PER_PROJECT"
+
+    # Dropping the calls stops their solves and frees both solvers for others at once.
+    for call in held:
+        call.cancel()
+    proposal = await stack.propose("rey", time_limit_seconds=2)
+    assert proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN
+    assert "stopped solving big: the call ended" in caplog.text
 
 
 async def test_cli_plans_and_accepts(stack: Stack) -> None:
