@@ -80,7 +80,7 @@ def test_each_caller_gets_the_designed_answer(running: Running, world: World, rp
         request = case.build(stack, world)
         if rpc.process == "automation" and db.fingerprint(("core",)) != core_before:
             # The request needed something new in core (a project): its facts arrive async.
-            settle(db, schemas, quiet_s=0.75)
+            settle(db, schemas)
         before = db.fingerprint(schemas)
         outcome = stack.call(
             rpc,
