@@ -34,13 +34,23 @@ class Config:
     # CIDRs webhooks may not reach, and exceptions to them (see egress.py).
     webhook_deny_networks: tuple[str, ...] = egress.DEFAULT_DENY
     webhook_allow_networks: tuple[str, ...] = ()
+    # The deployment's own networks (pods, services, compose's bridge), denied on top of
+    # the deny list so setting them never drops a default.
+    webhook_deployment_networks: tuple[str, ...] = ()
     server: ServerOptions = field(default_factory=ServerOptions)
 
     def __post_init__(self) -> None:
-        self.egress_policy()  # a bad network fails here, naming its variable
+        # A bad network fails here, naming its variable.
+        egress.parse_networks(
+            ",".join(self.webhook_deployment_networks), variable=egress.DEPLOYMENT_VARIABLE
+        )
+        self.egress_policy()
 
     def egress_policy(self) -> egress.EgressPolicy:
-        return egress.EgressPolicy.of(self.webhook_deny_networks, self.webhook_allow_networks)
+        return egress.EgressPolicy.of(
+            (*self.webhook_deny_networks, *self.webhook_deployment_networks),
+            self.webhook_allow_networks,
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -81,6 +91,7 @@ class Config:
             webhook_allow_networks=_networks(
                 e.str("PLANOPS_AUTOMATION_WEBHOOK_ALLOW_NETWORKS", "")
             ),
+            webhook_deployment_networks=_networks(e.str(egress.DEPLOYMENT_VARIABLE, "")),
             server=ServerOptions.from_env(e, "automation"),
         )
 

@@ -7,17 +7,24 @@ to another after the lease. Each delivery is its own task, and one webhook holds
 Every connection passes the egress policy (egress.py): a literal address is checked before
 the POST, a name is resolved once by `GuardedResolver` and refused if any of its addresses
 is, and the connector connects only to the addresses checked there. A refused delivery
-fails at once: trying again would be refused again."""
+fails at once: trying again would be refused again.
+
+An attempt records only a status class (`FailureClass`), never the receiver's reply or the
+error's text: `ListDeliveries` shows them to the project's managers, and connection errors
+and reply bodies from hosts on the deployment's network would make webhooks a port scanner
+with a read channel."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import datetime as dt
+import enum
 import functools
 import ipaddress
 import logging
 import socket
+import ssl
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -68,6 +75,35 @@ class GuardedResolver(AbstractResolver):
 
     async def close(self) -> None:
         await self.inner.close()
+
+
+class FailureClass(enum.StrEnum):
+    """What an attempt records as its error: a fixed class, nothing the receiver chose."""
+
+    HTTP_STATUS = "HTTP_STATUS"  # answered, not 2xx (the status is in `http_status`)
+    ADDRESS_DENIED = "ADDRESS_DENIED"
+    DNS_ERROR = "DNS_ERROR"
+    CONNECTION_REFUSED = "CONNECTION_REFUSED"
+    TIMEOUT = "TIMEOUT"
+    TLS_ERROR = "TLS_ERROR"
+    CONNECTION_FAILED = "CONNECTION_FAILED"  # reset, unreachable, a broken answer, ...
+
+
+def failure_class(error: BaseException) -> FailureClass:
+    if refusal_of(error) is not None:
+        return FailureClass.ADDRESS_DENIED
+    if isinstance(error, TimeoutError | aiohttp.ServerTimeoutError):
+        return FailureClass.TIMEOUT
+    if isinstance(error, aiohttp.ClientSSLError | ssl.SSLError):
+        return FailureClass.TLS_ERROR
+    inner = error.os_error if isinstance(error, aiohttp.ClientConnectorError) else error
+    if isinstance(inner, socket.gaierror):
+        return FailureClass.DNS_ERROR
+    if isinstance(inner, ConnectionRefusedError):
+        return FailureClass.CONNECTION_REFUSED
+    if isinstance(inner, TimeoutError):
+        return FailureClass.TIMEOUT
+    return FailureClass.CONNECTION_FAILED
 
 
 def refusal_of(error: BaseException) -> EgressRefused | None:
@@ -210,13 +246,12 @@ class DeliveryWorker:
             ) as response:
                 status = response.status
                 if not 200 <= status < 300:
-                    error = f"HTTP {status}: {(await response.text(errors='replace'))[:200]}"
+                    error = FailureClass.HTTP_STATUS
         except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as e:
-            refused = refusal_of(e)
-            if refused is not None:
-                error, permanent, by_policy = str(refused), True, True
-            else:
-                error = f"{type(e).__name__}: {e}".strip()
+            error = failure_class(e)
+            permanent = by_policy = error is FailureClass.ADDRESS_DENIED
+            # The detail stays in the operator's log, never in what the API returns.
+            log.info("%s attempt %d: %s", name, number, f"{type(e).__name__}: {e}".strip())
         latency_ms = (time.perf_counter() - started) * 1000
         self.attempts += 1
         if not error:

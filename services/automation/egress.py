@@ -6,8 +6,12 @@ unspecified address), the cloud metadata endpoints (link-local 169.254.169.254, 
 100.100.100.200) and multicast. Private ranges (10/8, 172.16/12, 192.168/16, fc00::/7)
 stay allowed by default: receivers on the office network (OA, ERP, CRM) are the main use.
 
-An address is refused when it is in a denied network and in no allowed one. An IPv4-mapped
-IPv6 address (`::ffff:127.0.0.1`) is judged as the IPv4 address it carries."""
+An address is refused when it is in a denied network and in no allowed one. An IPv6 address
+that carries an IPv4 address (mapped `::ffff:a.b.c.d`, compatible `::a.b.c.d`, NAT64
+`64:ff9b::a.b.c.d`, 6to4 `2002:AABB:CCDD::`, Teredo's server and client) is refused when the
+IPv4 address it carries is: a NAT64 gateway or a 6to4 relay would otherwise carry the
+connection to a denied IPv4 address. The local-use NAT64 prefix `64:ff9b:1::/48` may put
+the IPv4 address at any offset (RFC 6052), so it is denied whole."""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DENY_VARIABLE = "PLANOPS_AUTOMATION_WEBHOOK_DENY_NETWORKS"
 ALLOW_VARIABLE = "PLANOPS_AUTOMATION_WEBHOOK_ALLOW_NETWORKS"
+DEPLOYMENT_VARIABLE = "PLANOPS_AUTOMATION_WEBHOOK_DEPLOYMENT_NETWORKS"
 
 DEFAULT_DENY: tuple[str, ...] = (
     "127.0.0.0/8",  # loopback
@@ -36,10 +41,14 @@ DEFAULT_DENY: tuple[str, ...] = (
     "ff00::/8",
     "255.255.255.255/32",  # broadcast
     "100.100.100.200/32",  # Alibaba Cloud metadata
+    "fd00:ec2::254/128",  # AWS metadata over IPv6 (Nitro)
+    "64:ff9b:1::/48",  # local-use NAT64, where the IPv4 address may sit at any offset
 )
 # Names that always mean this host (RFC 6761: `localhost` and every name under it).
 LOOPBACK = ipaddress.IPv4Address("127.0.0.1")
 _MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 # What inet_aton may read as an IPv4 address: digits, dots, and hex with 0x.
 _LEGACY_IPV4 = re.compile(r"[0-9a-fA-FxX.]+\Z")
 
@@ -85,6 +94,25 @@ def unmapped(address: Address) -> Address:
     return address
 
 
+def embedded(address: Address) -> tuple[ipaddress.IPv4Address, ...]:
+    """The IPv4 addresses an IPv6 address carries to a gateway or relay that would connect
+    to them: IPv4-compatible, NAT64 well-known prefix, 6to4, Teredo (server and client)."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return ()
+    plain = unmapped(address)
+    if not isinstance(plain, ipaddress.IPv6Address):
+        return ()
+    found: list[ipaddress.IPv4Address] = []
+    low32 = ipaddress.IPv4Address(int(plain) & 0xFFFFFFFF)
+    if plain in _NAT64 or (plain in _COMPATIBLE and int(plain) > 1):
+        found.append(low32)
+    if plain.sixtofour is not None:
+        found.append(plain.sixtofour)
+    if plain.teredo is not None:
+        found.extend(plain.teredo)
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class EgressPolicy:
     deny: tuple[Network, ...]
@@ -104,6 +132,16 @@ class EgressPolicy:
     def refusal(self, address: Address) -> str | None:
         """None when the policy lets `address` through, else why not:
         `127.0.0.1 is in 127.0.0.0/8`."""
+        reason = self._judge(address)
+        if reason is not None:
+            return reason
+        for carried in embedded(address):
+            reason = self._judge(carried)
+            if reason is not None:
+                return f"{address} carries {reason}"
+        return None
+
+    def _judge(self, address: Address) -> str | None:
         plain = unmapped(address)
         if any(plain in network for network in self.allow if network.version == plain.version):
             return None

@@ -92,6 +92,10 @@ def parse_request(body: bytes, message_class: type[message.Message]) -> message.
         raise bad_request(
             f"the body is not JSON: {error}", field_path="", reason="MALFORMED_JSON"
         ) from None
+    except RecursionError:
+        raise bad_request(
+            "the body is nested too deeply to be a request", field_path="", reason="MALFORMED_JSON"
+        ) from None
     if not isinstance(value, dict):
         raise bad_request("the body must be a JSON object", field_path="", reason="MALFORMED_JSON")
     try:

@@ -188,3 +188,64 @@ async def test_a_refusal_is_found_inside_what_aiohttp_raises() -> None:
     inner = refusal_of(caught.value)
     assert inner is not None and "::1 is in ::1/128" in str(inner)
     assert refusal_of(aiohttp.ClientError("other")) is None
+
+
+# Every address the default policy must refuse, with the networks that hold it.
+DENIED_V4 = ("127.0.0.1", "169.254.169.254", "0.0.0.0", "100.100.100.200", "224.0.0.1")
+
+
+def encodings(v4: str) -> list[str]:
+    """The ways a URL's host or a DNS answer can spell `v4`: the legacy IPv4 forms
+    getaddrinfo reads, and the IPv6 addresses that carry it to a gateway or relay."""
+    value = int(ipaddress.IPv4Address(v4))
+    a, b, c, d = (int(x) for x in v4.split("."))
+    hi, lo = value >> 16, value & 0xFFFF
+    return [
+        v4,
+        str(value),  # decimal
+        hex(value),  # one hex number
+        ".".join(f"0{x:o}" for x in (a, b, c, d)),  # octal parts
+        ".".join(hex(x) for x in (a, b, c, d)),  # hex parts
+        f"{a}.{(b << 16) | (c << 8) | d}",  # a.bcd
+        f"::ffff:{v4}",  # IPv4-mapped
+        f"::ffff:{hi:x}:{lo:x}",
+        f"::{v4}" if value > 1 else f"::ffff:{v4}",  # IPv4-compatible
+        f"64:ff9b::{v4}",  # NAT64, well-known prefix
+        f"64:ff9b::{hi:x}:{lo:x}",
+        f"64:ff9b:1::{hi:x}:{lo:x}",  # NAT64, local-use prefix
+        f"64:ff9b:1:{hi:x}:{lo:x}::",
+        f"2002:{hi:x}:{lo:x}::1",  # 6to4
+        f"2001:0:{hi:x}:{lo:x}::1",  # Teredo server
+        f"2001:0:4136:e378:8000:63bf:{hi ^ 0xFFFF:x}:{lo ^ 0xFFFF:x}",  # Teredo client
+    ]
+
+
+@pytest.mark.parametrize("v4", DENIED_V4)
+def test_every_spelling_of_a_denied_address_is_refused(v4: str) -> None:
+    for spelling in encodings(v4):
+        address = literal_address(spelling)
+        assert address is not None, spelling
+        assert DEFAULT.refusal(address) is not None, (v4, spelling)
+        assert host_refusal(spelling, DEFAULT) is not None, (v4, spelling)
+
+
+def test_ipv6_metadata_and_link_local_are_refused_and_their_neighbours_are_not() -> None:
+    for address in ("fd00:ec2::254", "fe80::a9fe:a9fe", "64:ff9b:1::1", "::"):
+        assert refused(DEFAULT, address) is not None, address
+    for address in ("fd00:ec2::253", "64:ff9b::8.8.8.8", "2002:808:808::1", "2001:db8::1"):
+        assert refused(DEFAULT, address) is None, address
+
+
+def test_the_deployments_networks_are_denied_on_top_of_the_defaults() -> None:
+    env = {
+        "DATABASE_URL": "postgresql://x",
+        "NATS_URL": "nats://x",
+        "PLANOPS_CORE_KEY": "k",
+        "PLANOPS_AUTOMATION_WEBHOOK_DEPLOYMENT_NETWORKS": "172.30.0.0/16, fd30::/64",
+    }
+    policy = Config.from_env(env).egress_policy()
+    for address in ("172.30.0.5", "fd30::5", "64:ff9b::172.30.0.5", "169.254.169.254"):
+        assert refused(policy, address) is not None, address
+    assert refused(policy, "172.31.0.5") is None
+    with pytest.raises(ConfigError, match="PLANOPS_AUTOMATION_WEBHOOK_DEPLOYMENT_NETWORKS"):
+        Config.from_env({**env, "PLANOPS_AUTOMATION_WEBHOOK_DEPLOYMENT_NETWORKS": "nats"})

@@ -195,6 +195,15 @@ def signed_in(browser: Any, console_stack: Stack, viewport: dict[str, int]) -> A
     page = browser.new_page(viewport=viewport)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Chromium reports what the Content-Security-Policy refused as console errors.
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.errors = errors
     page.goto(f"{console_stack.url}/#/board?project=promo-1212")
     page.fill("#api-key", console_stack.key)

@@ -231,6 +231,13 @@ def test_risk_page_shows_the_forecast(browser: Any, console_stack: Stack, shots:
     assert re.search(r"\d+%", text)
     assert re.search(r"P80 finish\s+\d{4}-\d{2}-\d{2}", text)
     assert page.locator("#risky tbody tr").count() >= 1
+    # Each task's meter is as wide as its chance of being late (set through the CSSOM: the
+    # Content-Security-Policy refuses style attributes).
+    widths = page.locator("#risky .meter > span").evaluate_all(
+        "spans => spans.map(s => s.style.width)"
+    )
+    assert widths and all(re.fullmatch(r"\d+%", w) for w in widths), widths
+    assert page.errors == []
     page.screenshot(path=str(shots / "risk-desktop.png"), full_page=False)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import functools
 import importlib
+import ipaddress
 import re
 import shutil
 import subprocess
@@ -694,3 +695,28 @@ def test_nats_urls_name_servers_that_exist(name: str, platform: str) -> None:
         size = load(DEPLOY / "k8s" / "nats-values.yaml")["config"]["cluster"]["replicas"]
         pods = {f"{release}-{i}.{release}-headless" for i in range(size)}
         assert hosts <= {release, *pods}
+
+
+def test_compose_has_no_default_database_password() -> None:
+    text = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
+    uses = re.findall(r"\$\{POSTGRES_PASSWORD([^}]*)\}", text)
+    assert len(uses) == 2, "the server's password and DATABASE_URL"
+    # `:?` stops `docker compose up` with that message when the variable is unset.
+    assert all(use.startswith(":?") for use in uses), uses
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_webhooks_may_not_reach_the_deployments_own_networks(platform: str) -> None:
+    config = importlib.import_module("services.automation.config").Config
+    policy = config.from_env(env_for("automation", platform)).egress_policy()
+    if platform == "compose":
+        subnets = [pool["subnet"] for pool in compose()["networks"]["default"]["ipam"]["config"]]
+        networks = [re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", s) for s in subnets]
+    else:
+        networks = config_maps()["planops"]["webhook-deployment-networks"].split(",")
+    assert networks
+    for network in networks:
+        first = ipaddress.ip_network(network)[1]
+        assert policy.refusal(first) is not None, (platform, network)
+    # The defaults stay: setting the deployment's networks drops none of them.
+    assert policy.refusal(ipaddress.ip_address("169.254.169.254")) is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import aiohttp
+import pytest
 
 from tests.gateway.conftest import Http, fresh
 
@@ -252,6 +253,21 @@ async def test_a_body_that_is_not_a_json_object_is_400(http: Http) -> None:
             assert reply["reason"] == "MALFORMED_JSON"
 
 
+async def test_a_deeply_nested_body_is_400_not_500(
+    http: Http, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"{http.stack.url}/api/{TASKS}/ListTasks"
+    headers = {"Authorization": f"Bearer {http.stack.admin_key}"}
+    deep = 100_000
+    for raw in (b"[" * deep, b"{" * deep, b'{"a":' * deep, b'{"parent":' + b"[" * deep):
+        async with http.session.post(url, data=raw, headers=headers) as response:
+            reply = await response.json()
+            assert response.status == 400, (raw[:20], reply)
+            assert reply["code"] == "invalid_argument"
+            assert "body" in reply["message"]
+    assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
+
+
 async def test_a_body_over_the_limit_is_413(http: Http) -> None:
     from services.gateway.app import MAX_BODY_BYTES
 
@@ -365,6 +381,16 @@ async def test_health_openapi_and_console(http: Http) -> None:
         assert response.status == 200
         assert response.content_type == "text/html"
         assert "<html" in await response.text()
+    # Every response, the console's files and the API's errors alike, carries them.
+    for path in ("/", "/static/js/app.js", "/healthz", "/api/nothing/Here", "/missing"):
+        async with http.session.get(f"{http.stack.url}{path}") as response:
+            headers = response.headers
+        assert headers["X-Frame-Options"] == "DENY", path
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "no-referrer", path
+        policy = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy and "script-src 'self';" in policy, path
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, path
 
 
 async def test_an_unreachable_service_is_503(http: Http) -> None:

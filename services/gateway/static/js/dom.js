@@ -8,6 +8,9 @@ export function h(tag, attrs = {}, ...children) {
       el.addEventListener(key.slice(2).toLowerCase(), value);
     } else if (key === "class") {
       el.className = value;
+    } else if (key === "style") {
+      // Through the CSSOM: the Content-Security-Policy refuses style attributes.
+      Object.assign(el.style, value);
     } else if (key === "dataset") {
       Object.assign(el.dataset, value);
     } else if (key === "value") {

@@ -90,7 +90,7 @@ export async function renderRisk(main, ctx) {
         h("tbody", {}, risksR.value.risks.map((r) => h("tr", {},
           h("td", {}, h("a", { href: `#/task/${ctx.id}/${short(r.task)}` }, r.title)),
           h("td", {}, h("span", { class: `meter ${r.probabilityLate >= 0.5 ? "late" : ""}` },
-            h("span", { style: `width:${Math.round(r.probabilityLate * 100)}%` })), " ", pct(r.probabilityLate)),
+            h("span", { style: { width: `${Math.round(r.probabilityLate * 100)}%` } })), " ", pct(r.probabilityLate)),
           h("td", {}, r.finishP80Date || "—"),
           h("td", {}, h("ul", { class: "factors" }, r.factors.slice(0, 3).map((f) => h("li", {}, f.text || f.feature))),
             r.fromPrior ? h("span", { class: "muted" }, "prior, no trained model") : null)))))
