@@ -9,9 +9,11 @@ in the repository.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 CORE_STREAM = "PLANOPS_CORE"
 RISK_STREAM = "PLANOPS_RISK"
@@ -90,3 +92,26 @@ def url_for(url: str, *, user: str, password: str) -> str:
     """`url` with the user's credentials in it, as the services' NATS_URL takes them."""
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{user}:{password}@{rest}"
+
+
+def prepare(directory: Path) -> tuple[Path, dict[str, str]]:
+    """The server config in `directory` and the passwords it holds, generated on first use
+    and kept (readable by the owner alone) so restarts keep the same users."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stored = directory / "users.json"
+    if stored.exists():
+        passwords: dict[str, str] = json.loads(stored.read_text())
+    else:
+        passwords = {}
+    if set(passwords) != {u.name for u in SERVICES}:
+        passwords = {**new_passwords(), **passwords}
+        _write_private(stored, json.dumps(passwords))
+    config = directory / "auth.conf"
+    _write_private(config, server_config(passwords))
+    return config, passwords
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)

@@ -15,8 +15,7 @@ from services.common.embedded import EmbeddedNats
 from services.common.nats_auth import (
     CORE_STREAM,
     RISK_STREAM,
-    new_passwords,
-    server_config,
+    prepare,
     url_for,
 )
 from services.common.streams import ensure_stream
@@ -24,9 +23,7 @@ from services.common.streams import ensure_stream
 
 @pytest.fixture
 def secured(tmp_path: Path) -> Iterator[tuple[EmbeddedNats, dict[str, str]]]:
-    passwords = new_passwords()
-    config = tmp_path / "nats.conf"
-    config.write_text(server_config(passwords))
+    config, passwords = prepare(tmp_path / "nats")
     server = EmbeddedNats(tmp_path / "nats", config_file=config)
     server.start()
     try:
@@ -86,3 +83,13 @@ async def test_only_each_services_own_subjects_are_open_to_it(
     assert info.state.messages == 1
     await risk.drain()
     await core.drain()
+
+
+def test_passwords_are_generated_once_and_readable_by_the_owner_alone(tmp_path: Path) -> None:
+    config, passwords = prepare(tmp_path)
+    again, same = prepare(tmp_path)
+    assert same == passwords and again == config
+    assert len(set(passwords.values())) == len(passwords)
+    assert (config.stat().st_mode & 0o777) == 0o600
+    assert ((tmp_path / "users.json").stat().st_mode & 0o777) == 0o600
+    assert prepare(tmp_path / "other")[1] != passwords
