@@ -24,7 +24,7 @@ from planops.risk.v1 import events_pb2 as risk_events_pb2
 from services.automation import convert, defaults, store
 from services.automation.rules import Trigger
 from services.automation.webhooks import event_type_of, wanted
-from services.common import metrics
+from services.common import event_scope, metrics
 from services.common.db import Connection, transaction
 from services.common.streams import ensure_stream
 
@@ -262,7 +262,11 @@ class EventConsumer:
             ):
                 return "duplicate", None
             if isinstance(incoming.message, events_pb2.ChangeEvent):
+                if not event_scope.in_project(incoming.message, consumer="automation"):
+                    return "skipped", None
                 await self._learn(conn, incoming.message)
+            elif incoming.task and not incoming.task.startswith(f"projects/{incoming.project}/"):
+                return "skipped", None
             if incoming.project:
                 await self._queue_deliveries(conn, incoming)
                 if incoming.trigger is not None and incoming.task:

@@ -153,6 +153,16 @@ class RuleRunner:
                 outcome="skipped",
             )
             return
+        if not str(row["task"]).startswith(f"projects/{rule.project}/tasks/"):
+            # Only a forged event names another project's task; the rule never acts on it.
+            await self._finish(
+                row,
+                "skipped",
+                rule.revision,
+                ["the task is not the rule's project's"],
+                outcome="skipped",
+            )
+            return
         outcome = Outcome()
         try:
             task = await self._task(row["task"], rule, row)

@@ -19,6 +19,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from rich.console import Console
 from rich.table import Table
 
+from services.common import nats_auth
 from services.common.config import Env
 from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
@@ -120,10 +121,12 @@ def up(
             postgres = EmbeddedPostgres(home / "postgres")
             database_url = postgres.start()
         nats_url = env.optional("NATS_URL")
+        nats_passwords: dict[str, str] = {}
         if nats_url is None:
             port = 4222 if _port_free(4222) else free_port()
             console.print(f"starting NATS with JetStream on port {port} ...")
-            nats = EmbeddedNats(home / "nats", port=port)
+            nats_config, nats_passwords = nats_auth.prepare(home / "nats")
+            nats = EmbeddedNats(home / "nats", port=port, config_file=nats_config)
             nats_url = nats.start()
         # Every service learns every address up front: the planner calls risk, which starts later.
         addresses = {
@@ -138,7 +141,11 @@ def up(
                 **os.environ,
                 **addresses,
                 "DATABASE_URL": database_url,
-                "NATS_URL": nats_url,
+                "NATS_URL": (
+                    nats_auth.url_for(nats_url, user=name, password=nats_passwords[name])
+                    if name in nats_passwords
+                    else nats_url
+                ),
                 "PLANOPS_HOME": str(home),
             }
             metrics_variable = f"PLANOPS_{name.upper()}_METRICS_ADDRESS"

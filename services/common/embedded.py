@@ -164,8 +164,10 @@ class EmbeddedNats:
         server_name: str = "planops-embedded",
         cluster: ClusterMembership | None = None,
         monitor_port: int | None = None,
+        config_file: Path | None = None,
     ) -> None:
         self.directory = directory
+        self.config_file = config_file
         self.port = port or free_port()
         self.server_name = server_name
         self.cluster = cluster
@@ -201,6 +203,8 @@ class EmbeddedNats:
             "--server_name",
             self.server_name,
         ]
+        if self.config_file is not None:
+            command += ["--config", str(self.config_file)]
         if self.monitor_port is not None:
             command += ["--http_port", str(self.monitor_port)]
         if self.cluster is not None:

@@ -33,7 +33,7 @@ from planops.core.v1 import (
 from planops.risk.v1 import events_pb2 as risk_events_pb2
 from planops.risk.v1 import risk_pb2
 
-from services.common import metrics
+from services.common import event_scope, metrics
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
 from services.common.errors import FailedPrecondition, Unavailable
@@ -520,6 +520,8 @@ class HistoryConsumer:
         self, conn: Connection, event: events_pb2.ChangeEvent, *, in_order: bool = False
     ) -> list[str]:
         """Update the tables; the tasks whose risk may have changed."""
+        if not event_scope.in_project(event, consumer=self.settings.durable):
+            return []
         kind = event.WhichOneof("resource")
         if kind == "project_resource":
             p = event.project_resource

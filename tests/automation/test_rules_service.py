@@ -13,6 +13,7 @@ import psycopg
 from planops.automation.v1 import automation_service_pb2, automation_service_pb2_grpc, rule_pb2
 from planops.core.v1 import (
     actor_pb2,
+    events_pb2,
     person_pb2,
     person_service_pb2,
     project_pb2,
@@ -555,3 +556,38 @@ async def test_a_new_project_gets_the_default_rules_when_configured(
                 metadata=core.auth(),
             )
             assert [(r.action, r.actor) for r in history.revisions] == [("created", "system")]
+
+
+async def test_a_forged_event_naming_another_projects_task_makes_no_rule_act(
+    stack: Stack,
+) -> None:
+    """#13 finding 6: a publisher names this project in a task.created about B's task."""
+    rule = await create_rule(
+        stack,
+        "forged",
+        R.Rule(
+            trigger=R.TRIGGER_TASK_CREATED,
+            actions=[R.Action(add_comment=R.AddComment(body="seen by {rule}"))],
+        ),
+    )
+    await stack.client.create_project("elsewhere")
+    victim = await stack.client.create_task("elsewhere", "Victim")
+    forged = events_pb2.ChangeEvent(
+        id="forged-event",
+        type="task.created",
+        aggregate=victim.name,
+        aggregate_version=1,
+        project=f"projects/{PROJECT}",
+        task=victim,
+    )
+    nc = await nats.connect(stack.core.nats_url)
+    try:
+        await nc.jetstream().publish("planops.core.v1.task.created", forged.SerializeToString())
+    finally:
+        await nc.drain()
+    # A genuine event after it: once its run is done, the forged one was handled too.
+    mine = await stack.client.create_task(PROJECT, "Mine")
+    done = await finished_runs(stack, rule.name)
+    assert [r.task for r in done] == [mine.name]
+    assert victim.name not in [r.task for r in await runs(stack, rule.name)]
+    assert await comments(stack, victim.name) == []

@@ -484,3 +484,19 @@ async def test_fetched_messages_are_acked_handed_back_or_all_returned(stack: Sta
         await js.delete_stream(f"RISKBATCH_{tag}")
     finally:
         await nc.close()
+
+
+async def test_an_event_naming_another_projects_task_is_ignored(stack: Stack) -> None:
+    """#13 finding 6: a publisher that names project A in an event about B's task."""
+    core = Client(stack.core)
+    await core.create_project("forged-a", time_zone="UTC")
+    await core.create_project("forged-b", time_zone="UTC")
+    task = await core.create_task("forged-b", "victim", estimate_hours=8, due_date="2030-01-01")
+    await held_tasks(stack, "forged-b", 1)
+    consumer, _ = counting_consumer(stack)
+    forged = events_pb2.ChangeEvent.FromString(task_event(task, 2, hours=99, tag="forged:"))
+    forged.project = "projects/forged-a"
+    await consumer.handle_many([(forged.SerializeToString(), 1)])
+    tasks = (await snapshot(stack))[0]
+    rows = [r for r in tasks if r["task"] == task.name]
+    assert [(r["project"], r["version"], r["estimate_hours"]) for r in rows] == [("forged-b", 1, 8)]
