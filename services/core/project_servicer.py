@@ -81,11 +81,22 @@ async def insert_project(
     if principal.rule_project is not None:
         raise PermissionDenied("an automation rule cannot create projects", reason="ROLE_REQUIRED")
     creator = principal.member
-    exists = await (
-        await conn.execute("SELECT 1 FROM projects WHERE id = %s", (project_id,))
+    claimed = await (
+        await conn.execute(
+            "INSERT INTO project_ids (id) VALUES (%s) ON CONFLICT DO NOTHING RETURNING id",
+            (project_id,),
+        )
     ).fetchone()
-    if exists:
-        raise AlreadyExists(f"projects/{project_id} already exists", reason="PROJECT_EXISTS")
+    if claimed is None:
+        live = await (
+            await conn.execute("SELECT 1 FROM projects WHERE id = %s", (project_id,))
+        ).fetchone()
+        if live:
+            raise AlreadyExists(f"projects/{project_id} already exists", reason="PROJECT_EXISTS")
+        raise AlreadyExists(
+            f"project_id: projects/{project_id} was deleted and its id is retired; choose another",
+            reason="PROJECT_ID_RETIRED",
+        )
     row = await (
         await conn.execute(
             sql.SQL("INSERT INTO projects (id, {}) VALUES (%s, {}) RETURNING *").format(
@@ -276,6 +287,9 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
                     reason="PROJECT_NOT_EMPTY",
                 )
             await conn.execute("DELETE FROM projects WHERE id = %s", (project,))
+            await conn.execute(
+                "UPDATE project_ids SET delete_time = now() WHERE id = %s", (project,)
+            )
             await store.record(
                 conn,
                 principal,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import grpc
 from google.protobuf import field_mask_pb2
-from planops.core.v1 import project_pb2, project_service_pb2
+from planops.core.v1 import audit_service_pb2, project_pb2, project_service_pb2
 
 from services.common.errors import reason_of
 from tests.conftest import CoreUnderTest
@@ -207,6 +207,35 @@ async def test_delete_project_refused_with_tasks_unless_forced(core: CoreUnderTe
         project_service_pb2.DeleteProjectRequest(name="projects/empty"), metadata=c.md
     )
     assert await count(core, "SELECT count(*) FROM core.projects") == 0
+
+
+async def test_a_deleted_projects_id_never_comes_back_with_its_past(core: CoreUnderTest) -> None:
+    """Delete then re-create: whoever re-created the id became its manager and read the old
+    project's audit history (task contents) and everything other services keyed by its name."""
+    owner = Client(core)
+    await owner.create_project("launch")
+    await owner.create_task("launch", "Negotiate the secret supplier price")
+    await owner.projects.DeleteProject(
+        project_service_pb2.DeleteProjectRequest(name="projects/launch", force=True),
+        metadata=owner.md,
+    )
+    stranger = Client(core, await owner.add_person("mallory"))
+    for who in (stranger, owner):
+        error = await refused(who.create_project("launch"), Code.ALREADY_EXISTS)
+        assert reason_of(error) == "PROJECT_ID_RETIRED"
+        assert "project_id" in (error.details() or "")
+    await refused(
+        stranger.audit.ListAuditEntries(
+            audit_service_pb2.ListAuditEntriesRequest(project="projects/launch"),
+            metadata=stranger.md,
+        ),
+        Code.PERMISSION_DENIED,
+    )
+    assert await count(core, "SELECT count(*) FROM core.projects") == 0
+    # A live id is still just taken, and an unused one still free.
+    await owner.create_project("launch-2")
+    error = await refused(stranger.create_project("launch-2"), Code.ALREADY_EXISTS)
+    assert reason_of(error) == "PROJECT_EXISTS"
 
 
 async def test_memberships(core: CoreUnderTest) -> None:
