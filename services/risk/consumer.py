@@ -36,7 +36,7 @@ from planops.risk.v1 import risk_pb2
 from services.common import event_scope, metrics
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
-from services.common.errors import FailedPrecondition, Unavailable
+from services.common.errors import FailedPrecondition, NotFound, Unavailable
 from services.common.logs import request_id_var
 from services.common.messaging import connect
 from services.common.streams import ensure_stream
@@ -495,6 +495,8 @@ class HistoryConsumer:
             forecast = await self.forecast(project)
         except FailedPrecondition:
             return  # nothing open to forecast
+        except NotFound:
+            return  # deleted since the event: nothing to warn about
         except Unavailable as error:
             log.warning("deadline forecast of projects/%s skipped: %s", project, error.message)
             return
