@@ -24,11 +24,13 @@ SECTION_WORDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 _SECTION_LOOKUP = {word: kind for kind, words in SECTION_WORDS.items() for word in words}
 
-_HEADING_MD = re.compile(r"^\s{0,3}#{1,6}\s+(?P<t>.+?)\s*#*\s*$")
+# Possessive, and the title's end found by rstrip: "#{1,6}\s+(.+?)\s*#*\s*$" tried every split
+# of a run of spaces between its four quantifiers (cubic time on "# a" and 1,200 spaces).
+_HEADING_MD_START = re.compile(r"\s{0,3}+#{1,6}+\s++")
 _HEADING_BOLD = re.compile(r"^\s*\*\*(?P<t>[^*]{1,60})\*\*\s*[:：]?\s*$")
 _HEADING_BRACKET = re.compile(r"^\s*[【\[](?P<t>[^】\]]{1,20})[】\]]\s*$")
 _HEADING_ZH_NUM = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]\s*(?P<t>.{1,20})$")
-_HEADING_COLON = re.compile(r"^\s*(?P<t>[^:：|]{1,40}?)\s*[:：]\s*$")
+_HEADING_COLON = re.compile(r"^\s*+(?P<t>[^:：|\s][^:：|]{0,39}?)\s*[:：]\s*$")
 _BULLET = re.compile(
     r"^(?P<indent>\s*)(?P<marker>(?:[-*•+·]|\d{1,3}[.)、]|[a-zA-Z][.)]|\(\d{1,3}\)|[一二三四五六七八九十]+、)"
     r"\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]))"
@@ -44,7 +46,8 @@ _ATTENDEES = re.compile(
     r"|参会人员?|与会人员?|出席人员?|参加人员?|缺席)(?:\*\*)?\s*[:：]",
     re.IGNORECASE,
 )
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
+# Possessive throughout: "\s*\|?\s*" tried every split of a run of spaces between them.
+_TABLE_SEP = re.compile(r"^\s*+\|?+\s*+:?+-++:?+\s*+(?:\|\s*+:?+-++:?+\s*+)*+\|?+\s*+$")
 _NON_SPEAKER = {
     "decision", "decisions", "question", "questions", "action", "actions", "todo", "note",
     "notes", "status", "update", "updates", "agenda", "attendees", "participants", "date",
@@ -138,8 +141,19 @@ _ABBREVIATIONS = frozenset(
         "co",
     ]
 )
-_EN_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[A-Z0-9\"'(\[@#*])")
+# Only at the start of a run of stops, and possessive: a search that began inside a run of
+# dots rescanned the run from every dot (quadratic on "....").
+_EN_BOUNDARY = re.compile(r"(?<![.!?])[.!?]++[\"')\]]*+\s++(?=[A-Z0-9\"'(\[@#*])")
+_WORD_CHAR = re.compile(r"[\w.]")
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+
+
+def _word_before(text: str, *, start: int, end: int) -> str:
+    """The run of word characters and dots that ends at `end` ("e.g" before ". Next")."""
+    first = end
+    while first > start and _WORD_CHAR.match(text, first - 1):
+        first -= 1
+    return text[first:end]
 
 
 def _split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
@@ -150,10 +164,10 @@ def _split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     else:
         start = 0
         for match in _EN_BOUNDARY.finditer(text):
-            word = re.search(r"([\w.]+)[.!?]+[\"')\]]*\s+$", text[start : match.end()])
-            if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+            word = _word_before(text, start=start, end=match.start())
+            if word.lower().rstrip(".") in _ABBREVIATIONS:
                 continue
-            if word and len(word.group(1)) == 1 and word.group(1).isupper():
+            if len(word) == 1 and word.isupper():
                 continue  # an initial: "Mark O. will"
             raw.append((start, match.end()))
             start = match.end()
@@ -167,6 +181,17 @@ def _split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
         if end > start:
             spans.append((start, end))
     return spans
+
+
+def _markdown_heading(line: str) -> str | None:
+    """The title of a Markdown heading (`## Next steps ##` gives "Next steps"), or None."""
+    start = _HEADING_MD_START.match(line)
+    if start is None:
+        return None
+    rest = line[start.end() :].rstrip()
+    if not rest:
+        return None
+    return rest.rstrip("#").rstrip() or rest[:1]
 
 
 def _speaker_of(line: str, known: set[str]) -> re.Match[str] | None:
@@ -338,12 +363,13 @@ def segment(
             )
             continue
         table_roles = None
-        title = None
-        for pattern in (_HEADING_MD, _HEADING_BOLD, _HEADING_BRACKET, _HEADING_ZH_NUM):
+        title = _markdown_heading(line)
+        for pattern in (_HEADING_BOLD, _HEADING_BRACKET, _HEADING_ZH_NUM):
+            if title is not None:
+                break
             match = pattern.match(line)
             if match:
                 title = match.group("t")
-                break
         if title is None:
             colon = _HEADING_COLON.match(line)
             if colon and (section_kind(colon.group("t")) or len(colon.group("t").split()) <= 4):
@@ -353,7 +379,7 @@ def segment(
         if title is not None:
             flush_paragraph()
             kind = section_kind(title)
-            if kind is not None or _HEADING_MD.match(line) or _HEADING_BRACKET.match(line):
+            if kind is not None or _markdown_heading(line) or _HEADING_BRACKET.match(line):
                 section = kind or "other"
                 heading = title
                 continue
