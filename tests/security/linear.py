@@ -190,19 +190,26 @@ def worst_growth(found: Found, *, short: int = 250, long: int = 1000, top: int =
     return worst
 
 
-def checked(found: Found, *, timeout_s: float = 20.0) -> Growth:
-    """`worst_growth` in a child process: a pattern that backtracks exponentially never
-    finishes, and `re` cannot be interrupted, so the child is killed at `timeout_s` and the
-    pattern reported with an infinite ratio."""
+def _in_child(work: Callable[[], float], *, timeout_s: float) -> float | None:
+    """`work()` in a forked child, killed at `timeout_s` (None then): `re` holds the GIL and
+    cannot be interrupted, so a hostile input must fail the test, not hang it."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=lambda: send.send(worst_growth(found).ratio), daemon=True)
+    child = context.Process(target=lambda: send.send(work()), daemon=True)
     child.start()
-    ready = receive.poll(timeout_s)
-    ratio = receive.recv() if ready else float("inf")
+    result: float | None = receive.recv() if receive.poll(timeout_s) else None
     child.kill()
     child.join()
-    return Growth(found, "" if ready else "(did not finish)", ratio)
+    return result
+
+
+def checked(found: Found, *, timeout_s: float = 20.0) -> Growth:
+    """`worst_growth` in a child process: a pattern that backtracks exponentially never
+    finishes, and is reported with an infinite ratio."""
+    ratio = _in_child(lambda: worst_growth(found).ratio, timeout_s=timeout_s)
+    if ratio is None:
+        return Growth(found, "(did not finish)", float("inf"))
+    return Growth(found, "", ratio)
 
 
 def ratio_in_child(
@@ -213,19 +220,11 @@ def ratio_in_child(
     long: int = 8_000,
     timeout_s: float = 20.0,
 ) -> float:
-    """Time of `call` on `make(long)` over `make(short)`, in a child process killed at
-    `timeout_s` (then infinite): a hostile input must fail the test, not hang it."""
+    """Time of `call` on `make(long)` over `make(short)`, infinite past `timeout_s`."""
 
     def measure() -> float:
         small = seconds(call, make(short), repeat=5)
         return seconds(call, make(long), repeat=5) / max(small, 1e-7)
 
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=lambda: send.send(measure()), daemon=True)
-    child.start()
-    ready = receive.poll(timeout_s)
-    ratio: float = receive.recv() if ready else float("inf")
-    child.kill()
-    child.join()
-    return ratio
+    ratio = _in_child(measure, timeout_s=timeout_s)
+    return float("inf") if ratio is None else ratio
