@@ -368,7 +368,13 @@ def load_operation(
         start=min(t.opened for t in past),
         deadline=None,
     )
-    ensure_members(client, history_project.name, operation.people)
+    # The spare people read the history too: a manager sees in the directory only people who
+    # share a project with her, and this is how she finds them to try one in a what-if.
+    ensure_members(
+        client,
+        history_project.name,
+        [*operation.people, *(replace(p, roles=("viewer",)) for p in SPARE_PEOPLE)],
+    )
     ensure_members(client, history_project.name, [_console_user("viewer")])
     with console.status(f"loading {len(past)} finished tasks of history ..."):
         names = importer.import_tasks(
