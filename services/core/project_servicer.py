@@ -88,10 +88,10 @@ async def insert_project(
         )
     ).fetchone()
     if claimed is None:
-        live = await (
-            await conn.execute("SELECT 1 FROM projects WHERE id = %s", (project_id,))
+        used = await (
+            await conn.execute("SELECT delete_time FROM project_ids WHERE id = %s", (project_id,))
         ).fetchone()
-        if live:
+        if used is not None and used["delete_time"] is None:
             raise AlreadyExists(f"projects/{project_id} already exists", reason="PROJECT_EXISTS")
         raise AlreadyExists(
             f"project_id: projects/{project_id} was deleted and its id is retired; choose another",

@@ -363,13 +363,14 @@ def segment(
             )
             continue
         table_roles = None
-        title = _markdown_heading(line)
-        for pattern in (_HEADING_BOLD, _HEADING_BRACKET, _HEADING_ZH_NUM):
-            if title is not None:
-                break
-            match = pattern.match(line)
-            if match:
-                title = match.group("t")
+        markdown = _markdown_heading(line)
+        title = markdown
+        if title is None:
+            for pattern in (_HEADING_BOLD, _HEADING_BRACKET, _HEADING_ZH_NUM):
+                match = pattern.match(line)
+                if match:
+                    title = match.group("t")
+                    break
         if title is None:
             colon = _HEADING_COLON.match(line)
             if colon and (section_kind(colon.group("t")) or len(colon.group("t").split()) <= 4):
@@ -379,7 +380,7 @@ def segment(
         if title is not None:
             flush_paragraph()
             kind = section_kind(title)
-            if kind is not None or _markdown_heading(line) or _HEADING_BRACKET.match(line):
+            if kind is not None or markdown is not None or _HEADING_BRACKET.match(line):
                 section = kind or "other"
                 heading = title
                 continue
