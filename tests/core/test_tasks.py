@@ -12,9 +12,9 @@ from planops.core.v1 import (
     task_service_pb2,
 )
 
-from services.common.errors import reason_of
+from services.common.errors import reason_of, violations_of
 from tests.conftest import CoreUnderTest
-from tests.core.helpers import EXECUTOR, Client, count, invalid_fields, refused, violations_of
+from tests.core.helpers import EXECUTOR, Client, count, invalid_fields, refused
 
 Code = grpc.StatusCode
 
