@@ -290,11 +290,20 @@ class EventConsumer:
                 time_zone=p.time_zone,
                 deleted=event.type.endswith(".deleted"),
             )
-            if event.type == "project.created" and self.settings.install_default_rules:
+            if await store.project_deleted(conn, project):
+                # Whatever order its events come in, a deleted project keeps nothing here.
+                removed = await store.purge_project(conn, project)
+                if removed:
+                    log.info(
+                        "purged projects/%s: %d rules, webhooks and the like", project, removed
+                    )
+            elif event.type == "project.created" and self.settings.install_default_rules:
                 await defaults.install(conn, project, states=set(cats), actor="system")
         elif kind == "task":
             t = event.task
             project = t.name.split("/")[1]
+            if await store.project_deleted(conn, project):
+                return  # a late event of a task that went with its project
             cats = await store.categories(conn, project)
             category = cats.get(t.state) or defaults.DEFAULT_CATEGORIES.get(t.state, "planned")
             due = dt.date.fromisoformat(t.due_date) if t.due_date else None

@@ -66,6 +66,35 @@ async def categories(conn: Connection, project: str) -> dict[str, str]:
     return dict(found["categories"]) if found else {}
 
 
+async def purge_project(conn: Connection, project: str) -> int:
+    """Delete everything kept for a deleted project: its rules with their history and runs,
+    its webhooks (URLs and signing secrets) with their deliveries, the tasks and due
+    notices the scheduler kept; rows deleted. The project row stays, marked deleted, so an
+    older event about it cannot bring it back."""
+    removed = 0
+    for statement in (
+        # delivery_attempts go with their deliveries (ON DELETE CASCADE).
+        "DELETE FROM deliveries WHERE project = %s",
+        "DELETE FROM webhooks WHERE project = %s",
+        "DELETE FROM rule_runs WHERE project = %s",
+        "DELETE FROM rule_revisions WHERE project = %s",
+        "DELETE FROM rules WHERE project = %s",
+        "DELETE FROM tasks WHERE project = %s",
+    ):
+        removed += (await conn.execute(statement, (project,))).rowcount
+    cur = await conn.execute(
+        "DELETE FROM due_notices WHERE starts_with(task, %s)", (f"projects/{project}/",)
+    )
+    return removed + cur.rowcount
+
+
+async def project_deleted(conn: Connection, project: str) -> bool:
+    """Whether the project is known here as deleted (its events may still arrive late)."""
+    cur = await conn.execute("SELECT deleted FROM projects WHERE project = %s", (project,))
+    found = await cur.fetchone()
+    return bool(found and found["deleted"])
+
+
 async def put_task(
     conn: Connection,
     *,
@@ -260,6 +289,10 @@ async def record_attempt(
     state: str,
     retry_in_seconds: float,
 ) -> None:
+    # The delivery may be gone with its project meanwhile; the lock keeps it until commit.
+    cur = await conn.execute("SELECT 1 FROM deliveries WHERE id = %s FOR UPDATE", (delivery_id,))
+    if await cur.fetchone() is None:
+        return
     await conn.execute(
         "INSERT INTO delivery_attempts"
         " (delivery_id, number, time, http_status, latency_ms, error)"

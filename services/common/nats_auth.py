@@ -47,6 +47,9 @@ SERVICES: tuple[NatsUser, ...] = (
         consumes=(CORE_STREAM, RISK_STREAM, AUTOMATION_STREAM),
         durable="automation",
     ),
+    # nlp and the planner follow only project deletions, to purge what they keep.
+    NatsUser("nlp", consumes=(CORE_STREAM,), durable="nlp"),
+    NatsUser("planner", consumes=(CORE_STREAM,), durable="planner"),
 )
 
 

@@ -14,8 +14,9 @@ from planops.nlp.v1 import nlp_service_pb2_grpc
 
 from services.common.core_client import CoreAuthenticator, CoreClient, channel_to
 from services.common.db import migrate, pool_for
+from services.common.project_deletions import ProjectDeletions, purging_deleted_projects
 from services.common.server import Binding, GrpcServer
-from services.nlp import migrations
+from services.nlp import migrations, store
 from services.nlp.config import Config
 from services.nlp.notes import Extractor
 from services.nlp.servicer import NlpServicer
@@ -30,6 +31,7 @@ class RunningNlp:
     server: GrpcServer
     port: int
     extractor: Extractor
+    deletions: ProjectDeletions | None
 
 
 @asynccontextmanager
@@ -53,6 +55,9 @@ async def running_nlp(
         async with (
             pool_for(config.database_url, schema="nlp", max_size=config.pool_max) as pool,
             channel_to(config.core_address) as channel,
+            purging_deleted_projects(
+                pool=pool, nats_url=config.nats_url, durable="nlp", purge=store.purge_project
+            ) as deletions,
         ):
             await pool.wait()
             core = CoreClient(channel, config.core_key)
@@ -72,7 +77,7 @@ async def running_nlp(
             )
             port = await server.start()
             try:
-                yield RunningNlp(server=server, port=port, extractor=extractor)
+                yield RunningNlp(server=server, port=port, extractor=extractor, deletions=deletions)
             finally:
                 await server.stop()
     finally:

@@ -39,7 +39,7 @@ class Config:
             core_key=e.str("PLANOPS_CORE_KEY"),
             address=e.str("PLANOPS_NLP_ADDRESS", "127.0.0.1:50054"),
             home=e.home(),
-            # The service publishes nothing yet; the URL is read so `planops up` can pass it.
+            # Only to follow project deletions (it publishes nothing).
             nats_url=e.optional("NATS_URL"),
             pool_max=e.int("PLANOPS_NLP_POOL_MAX", 8),
             max_concurrent_rpcs=e.int("PLANOPS_NLP_MAX_CONCURRENT_RPCS", 64),

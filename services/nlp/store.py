@@ -225,3 +225,9 @@ def statement_of(data: Mapping[str, Any]) -> StatementRecord:
         end=int(data["end"]),
         task=str(data.get("task") or ""),
     )
+
+
+async def purge_project(conn: Connection, project: str) -> int:
+    """Delete a deleted project's meeting notes (their items go with them); notes deleted."""
+    cur = await conn.execute("DELETE FROM notes WHERE project_id = %s", (project,))
+    return cur.rowcount

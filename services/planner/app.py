@@ -13,8 +13,9 @@ from planops.planner.v1 import planner_service_pb2_grpc
 
 from services.common.core_client import CoreAuthenticator, CoreClient, channel_to
 from services.common.db import migrate, pool_for
+from services.common.project_deletions import ProjectDeletions, purging_deleted_projects
 from services.common.server import Binding, GrpcServer
-from services.planner import migrations
+from services.planner import migrations, store
 from services.planner.config import Config
 from services.planner.fairqueue import FairQueue, Limits
 from services.planner.servicer import PlannerServicer
@@ -28,6 +29,7 @@ SERVICE_NAME = "planops.planner.v1.PlannerService"
 class RunningPlanner:
     server: GrpcServer
     port: int
+    deletions: ProjectDeletions | None
 
 
 @asynccontextmanager
@@ -44,6 +46,14 @@ async def running_planner(config: Config) -> AsyncIterator[RunningPlanner]:
                 pool_for(config.database_url, schema="planner", max_size=config.pool_max)
             )
             await pool.wait()
+            deletions = await stack.enter_async_context(
+                purging_deleted_projects(
+                    pool=pool,
+                    nats_url=config.nats_url,
+                    durable="planner",
+                    purge=store.purge_project,
+                )
+            )
             channel = await stack.enter_async_context(channel_to(config.core_address))
             risk = None
             if config.risk_address:
@@ -79,7 +89,7 @@ async def running_planner(config: Config) -> AsyncIterator[RunningPlanner]:
             )
             port = await server.start()
             try:
-                yield RunningPlanner(server=server, port=port)
+                yield RunningPlanner(server=server, port=port, deletions=deletions)
             finally:
                 await server.stop()
     finally:

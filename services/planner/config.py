@@ -29,6 +29,8 @@ class Config:
     """Solves one caller may have running or waiting; more are RESOURCE_EXHAUSTED."""
     solves_per_project: int = 2
     solves_waiting: int = 32
+    nats_url: str | None = None
+    """Only to follow project deletions (the planner publishes nothing)."""
     server: ServerOptions = field(default_factory=ServerOptions)
 
     @classmethod
@@ -52,6 +54,7 @@ class Config:
             address=e.str("PLANOPS_PLANNER_ADDRESS", "127.0.0.1:50052"),
             home=e.home(),
             risk_address=e.optional("PLANOPS_RISK_ADDRESS"),
+            nats_url=e.optional("NATS_URL"),
             workers=positive["PLANOPS_PLANNER_WORKERS"],
             concurrent_solves=positive["PLANOPS_PLANNER_CONCURRENT_SOLVES"],
             solves_per_caller=positive["PLANOPS_PLANNER_SOLVES_PER_CALLER"],

@@ -200,3 +200,9 @@ def _proposal(row: Mapping[str, Any], items: tuple[ItemRecord, ...]) -> Proposal
         items=items,
         create_time=row["create_time"],
     )
+
+
+async def purge_project(conn: Connection, project: str) -> int:
+    """Delete a deleted project's proposals (their items go with them); proposals deleted."""
+    cur = await conn.execute("DELETE FROM proposals WHERE project_id = %s", (project,))
+    return cur.rowcount

@@ -538,7 +538,21 @@ class HistoryConsumer:
                 calendar=convert.calendar_json(p.calendar),
                 deleted=event.type.endswith(".deleted"),
             )
+            project = event.aggregate.removeprefix("projects/")
+            if await store.project_deleted(conn, project):
+                # Whatever order its events come in, a deleted project keeps nothing here.
+                removed = await store.purge_project(conn, project)
+                if removed:
+                    log.info(
+                        "purged projects/%s: %d tasks, scores, alerts and the like",
+                        project,
+                        removed,
+                    )
             return []
+        if kind in ("task", "dependency") and await store.project_deleted(
+            conn, event.project.removeprefix("projects/")
+        ):
+            return []  # a late event of something that went with its project
         if kind == "task":
             return await self._apply_task(conn, event, in_order=in_order)
         if kind == "dependency":

@@ -109,6 +109,32 @@ async def project_context(
     )
 
 
+async def purge_project(conn: Connection, project: str) -> int:
+    """Delete what is kept of a deleted project: its tasks with their moves, dependencies,
+    scores, alerts and alert states; rows deleted. The project row stays, marked deleted,
+    so an older event about it cannot bring it back. Models trained on it stay as they are."""
+    prefix = f"projects/{project}/"
+    removed = 0
+    for statement, value in (
+        ("DELETE FROM task_changes WHERE starts_with(task, %s)", prefix),
+        ("DELETE FROM dependencies WHERE project = %s", project),
+        ("DELETE FROM scores WHERE project = %s", project),
+        ("DELETE FROM alerts WHERE project = %s", project),
+        ("DELETE FROM alert_fired WHERE subject = %s OR starts_with(subject, %s)", None),
+        ("DELETE FROM tasks WHERE project = %s", project),
+    ):
+        params = (f"projects/{project}", prefix) if value is None else (value,)
+        removed += (await conn.execute(statement, params)).rowcount
+    return removed
+
+
+async def project_deleted(conn: Connection, project: str) -> bool:
+    """Whether the project is known here as deleted (its events may still arrive late)."""
+    cur = await conn.execute("SELECT deleted FROM projects WHERE project = %s", (project,))
+    found = await cur.fetchone()
+    return bool(found and found["deleted"])
+
+
 async def categories(conn: Connection, project: str) -> dict[str, str]:
     cur = await conn.execute("SELECT categories FROM projects WHERE project = %s", (project,))
     found = await cur.fetchone()

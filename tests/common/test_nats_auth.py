@@ -93,3 +93,61 @@ def test_passwords_are_generated_once_and_readable_by_the_owner_alone(tmp_path: 
     assert (config.stat().st_mode & 0o777) == 0o600
     assert ((tmp_path / "users.json").stat().st_mode & 0o777) == 0o600
     assert prepare(tmp_path / "other")[1] != passwords
+
+
+async def test_nlp_and_the_planner_follow_project_deletions_and_may_publish_nothing(
+    secured: tuple[EmbeddedNats, dict[str, str]], database_url: str
+) -> None:
+    from planops.core.v1 import events_pb2, project_pb2
+
+    from services.common.db import Connection, pool_for
+    from services.common.project_deletions import SUBJECT, ProjectDeletions
+
+    server, passwords = secured
+    core = await as_user(server, passwords, "core", [])
+    js = core.jetstream()
+    await ensure_stream(js, name=CORE_STREAM, subjects=("planops.core.v1.>",))
+    name = "projects/promo"
+    deleted = events_pb2.ChangeEvent(
+        id="e1",
+        type="project.deleted",
+        aggregate=name,
+        project=name,
+        project_resource=project_pb2.Project(name=name),
+    )
+    await js.publish("planops.core.v1.task.created", b"not for nlp")
+    await js.publish(SUBJECT, deleted.SerializeToString())
+    for user in ("nlp", "planner"):
+        errors: list[str] = []
+        client = await as_user(server, passwords, user, errors)
+        await client.publish(SUBJECT, b"forged")
+        await client.flush()
+        await asyncio.sleep(0.2)
+        assert any("permissions violation for publish" in e.lower() for e in errors), errors
+        await client.drain()
+
+        purged: list[str] = []
+
+        async def purge(conn: Connection, project: str, purged: list[str] = purged) -> int:
+            purged.append(project)
+            return 0
+
+        async with pool_for(database_url, schema="public", max_size=2) as pool:
+            follower = ProjectDeletions(
+                pool=pool,
+                nats_url=url_for(server.url, user=user, password=passwords[user]),
+                durable=user,
+                purge=purge,
+            )
+            task = asyncio.create_task(follower.run())
+            try:
+                await asyncio.wait_for(follower.ready.wait(), 10)
+                for _ in range(100):
+                    if purged:
+                        break
+                    await asyncio.sleep(0.1)
+            finally:
+                follower.stop()
+                await asyncio.wait_for(task, 10)
+        assert purged == ["promo"], user
+    await core.drain()

@@ -199,6 +199,7 @@ class Stack:
                 pool_max=4,
                 max_concurrent_rpcs=32,
                 log_level="INFO",
+                nats_url=self.nats_url,
             )
             risk = RiskConfig(
                 database_url=self.database_url,
@@ -222,6 +223,7 @@ class Stack:
                     "PLANOPS_CORE_KEY": keys["nlp"],
                     "PLANOPS_NLP_ADDRESS": "127.0.0.1:0",
                     "PLANOPS_HOME": str(self.home),
+                    "NATS_URL": self.nats_url,
                 }
             )
             async with (
