@@ -288,6 +288,9 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
                 ) from None
             await conn.execute("DELETE FROM memberships WHERE member = %s", (request.name,))
             await _revoke_keys(conn, principal, person_uid=row["uid"])
+            # Request ids are remembered per caller id: a namesake created later must not
+            # have their first requests answered with what this person made.
+            await conn.execute("DELETE FROM idempotency WHERE principal = %s", (request.name,))
             await store.record(
                 conn,
                 principal,

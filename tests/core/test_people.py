@@ -243,6 +243,26 @@ async def test_deleting_a_person_refuses_their_keys_even_after_a_namesake(
     await new_ann.keys.GetCaller(caller, metadata=new_ann.md)
 
 
+async def test_a_namesakes_requests_are_not_answered_with_what_the_deleted_person_made(
+    core: CoreUnderTest,
+) -> None:
+    admin = Client(core)
+    await admin.create_project("plant")
+    ann = Client(core, await admin.add_person("ann", project="plant", roles=[EXECUTOR]))
+    first = await ann.create_task("plant", "Check the pump", request_id="r-1")
+    await admin.people.DeletePerson(
+        person_service_pb2.DeletePersonRequest(name="people/ann"), metadata=admin.md
+    )
+
+    await admin.people.CreatePerson(create("ann"), metadata=admin.md)
+    await admin.add_member("plant", "people/ann", EXECUTOR)
+    new_ann = Client(core, await admin.new_key("people/ann"))
+    # Her client numbers requests the same way; her task is made, not the other Ann's returned.
+    hers = await new_ann.create_task("plant", "Check the pump", request_id="r-1")
+    assert hers.name != first.name
+    assert await count(core, "SELECT count(*) FROM core.tasks") == 2
+
+
 async def test_a_key_of_a_person_deleted_directly_in_the_database_is_refused(
     core: CoreUnderTest,
 ) -> None:
