@@ -33,6 +33,8 @@ OK = Code.OK
 HIDDEN = {Code.PERMISSION_DENIED, Code.NOT_FOUND}
 PEOPLE = 3
 PROJECTS = 2
+# The admin key's principal in a project's members: not one of the people 0..PEOPLE-1.
+ADMIN = -1
 
 
 @dataclass
@@ -195,8 +197,9 @@ def machine_for(stack: Stack) -> type[RuleBasedStateMachine]:
                 )
             else:
                 self.expect(outcome, OK, what=f"creating {self.project(p)}")
-                # Its creator manages it (the admin is no member).
-                self.model.projects[p] = {key.person: {"manager"}} if key else {}
+                # Its creator manages it: a person, or the admin key's own principal (never
+                # one of the machine's people, so never the last manager of theirs).
+                self.model.projects[p] = {key.person if key else ADMIN: {"manager"}}
 
         @precondition(lambda self: self.model.projects)
         @rule(data=st.data())
@@ -242,6 +245,9 @@ def machine_for(stack: Stack) -> type[RuleBasedStateMachine]:
                 "ProjectService.DeleteMembership",
                 project_service_pb2.DeleteMembershipRequest(name=name),
             )
+            if self.model.last_manager(p, i):
+                self.expect(outcome, Code.FAILED_PRECONDITION, what="removing the last manager")
+                return
             self.expect(outcome, OK, what=f"removing {name}")
             del self.model.memberships[(p, i)]
             del self.model.projects[p][i]
