@@ -44,6 +44,7 @@ from services.cli import stack
 from services.cli.client import Client, CliError, Settings
 from services.cli.demo_data import OPERATIONS, SPARE_PEOPLE, DemoPerson, DemoTask, Operation
 from services.common.config import Env
+from services.core.calendar import WorkingCalendar
 from services.risk import importer
 
 console = Console(stderr=True)
@@ -90,6 +91,60 @@ def _finish(start: date, days: float) -> date:
     return start + timedelta(days=max(0, round(days) - 1))
 
 
+# The demo's projects work Monday to Friday on China's official calendar (holidays and their
+# make-up working days); past rounds are planned and played out on it, so that what risk
+# learns from the history is in the units its forecasts count in.
+CALENDAR = WorkingCalendar(holiday_country="CN")
+
+
+def _working_days_after(start: date, days: float) -> date:
+    """The working day `days` (rounded) working days after `start`; back for negative days."""
+    return CALENDAR.add_working_days(start, round(days))
+
+
+def round_plan(operation: Operation, *, deadline: date) -> dict[str, tuple[date, date]]:
+    """A past or simulated round's planned (start, end) of each task, keyed by task, the
+    round's deadline being `deadline`: the operation's offsets on working days, and no task
+    before the working day after its predecessors' planned ends."""
+    tasks = {t.key: t for t in operation.tasks}
+    planned: dict[str, tuple[date, date]] = {}
+    while len(planned) < len(tasks):
+        ready = [
+            t
+            for k, t in tasks.items()
+            if k not in planned and all(b in planned for b in t.after if b in tasks)
+        ]
+        if not ready:
+            raise ValueError(f"{operation.id}: the dependencies have a cycle")
+        for task in ready:
+            offset = deadline + timedelta(days=task.start - operation.deadline)
+            after = [CALENDAR.add_working_days(planned[b][1], 1) for b in task.after if b in tasks]
+            start = CALENDAR.add_working_days(max([offset, *after]), 0)
+            planned[task.key] = (start, _working_days_after(start, max(1, task.days) - 1))
+    return planned
+
+
+def play_out(
+    operation: Operation,
+    task: DemoTask,
+    person: DemoPerson,
+    planned_start: date,
+    rng: random.Random,
+) -> tuple[date, date]:
+    """When one round's task really started and finished, given its planned start: how late
+    work runs in the demo's world (the person, the kind of work and its size, with noise).
+    The history is made with it, and `bench/risk_demo_calibration.py` plays out new rounds
+    with it to check the forecast against the world it learned from."""
+    slip = person.slip * operation.label_slip.get(task.label, 1.0)
+    slip *= 1.0 + max(0.0, task.hours - 8) / 40
+    early_or_late = round(rng.gauss(0.8 * (slip - 1.0), 0.3))
+    started = _working_days_after(planned_start, max(0, early_or_late))
+    if early_or_late < 0 and CALENDAR.is_working_day(planned_start - timedelta(days=1)):
+        started = planned_start - timedelta(days=1)  # a day early, never across a holiday
+    actual_days = task.days * rng.lognormvariate(-0.2, 0.12) * (0.3 + 0.7 * slip)
+    return started, _working_days_after(started, max(1, round(actual_days)) - 1)
+
+
 def history(
     operation: Operation, *, today: date, runs: int, seed: int = SEED
 ) -> list[importer.PastTask]:
@@ -103,6 +158,7 @@ def history(
     for run in range(runs, 0, -1):
         anchor = today - timedelta(days=run * span + rng.randint(0, 3))
         picked = [t for t in operation.tasks if rng.random() < 0.55] or list(operation.tasks[:5])
+        plans = round_plan(operation, deadline=anchor)
         for task in picked:
             person = people.get(task.assignee) or rng.choice(operation.people)
             if rng.random() < 0.2:  # someone else with the skill did it that time
@@ -112,14 +168,8 @@ def history(
                     if dict(p.skills).get(task.skill, 0) >= task.level - 1
                 ]
                 person = rng.choice(able or list(operation.people))
-            planned_start = _working_day(anchor + timedelta(days=task.start - operation.deadline))
-            planned_end = _finish(planned_start, task.days)
-            slip = person.slip * operation.label_slip.get(task.label, 1.0)
-            slip *= 1.0 + max(0.0, task.hours - 8) / 40
-            early_or_late = round(rng.gauss(0.8 * (slip - 1.0), 0.3))
-            started = planned_start + timedelta(days=max(-1, early_or_late))
-            actual_days = task.days * rng.lognormvariate(-0.2, 0.12) * (0.3 + 0.7 * slip)
-            finished = _finish(started, actual_days)
+            planned_start, planned_end = plans[task.key]
+            started, finished = play_out(operation, task, person, planned_start, rng)
             if finished >= today:
                 continue
             tasks.append(
@@ -359,7 +409,15 @@ def load_operation(
         + (f" ({moved} moved along the workflow)" if moved else " (already loaded)")
     )
 
-    past = history(operation, today=today, runs=history_runs)
+    load_history(client, operation, today=today, runs=history_runs, report=report)
+    return project.name
+
+
+def load_history(
+    client: Client, operation: Operation, *, today: date, runs: int, report: Report
+) -> str:
+    """The operation's history project with `runs` past rounds of finished work; its name."""
+    past = history(operation, today=today, runs=runs)
     history_project = ensure_project(
         client,
         project_id=operation.history_id,
@@ -381,14 +439,14 @@ def load_operation(
             client,
             project=history_project.name,
             tasks=past,
-            file_id=f"demo-{operation.id}-{history_runs}-{len(past)}",
+            file_id=f"demo-{operation.id}-{runs}-{len(past)}",
         )
     late = sum(1 for t in past if t.due and t.finished > t.due)
     report.add(
         f"{operation.history_name}: {len(names)} finished tasks, {late} of them late "
         f"({late / max(1, len(past)):.0%})"
     )
-    return project.name
+    return history_project.name
 
 
 def log_time(client: Client, operation: Operation, *, created: Sequence[str], today: date) -> float:

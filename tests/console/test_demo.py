@@ -94,3 +94,14 @@ def test_every_live_task_falls_in_one_iteration() -> None:
         assert all(0 <= last - first <= 27 for first, last in spans)  # core's time box
         for task in operation.tasks:
             assert demo._iteration_of(task, operation, names) in names
+
+
+def test_a_rounds_plan_keeps_to_working_days_and_its_dependencies() -> None:
+    for operation in OPERATIONS:
+        # A round across Spring Festival 2027 (6-13 February, with make-up Saturdays).
+        planned = demo.round_plan(operation, deadline=date(2027, 2, 20))
+        for task in operation.tasks:
+            start, end = planned[task.key]
+            assert demo.CALENDAR.is_working_day(start) and demo.CALENDAR.is_working_day(end)
+            assert demo.CALENDAR.working_days_between(start, end) == max(1, task.days)
+            assert all(planned[b][1] < start for b in task.after), task.key

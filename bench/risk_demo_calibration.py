@@ -1,0 +1,310 @@
+"""Does the demo's forecast agree with the demo's own world? A simulation check (#11).
+
+    python bench/risk_demo_calibration.py [--rounds 40] [--history-runs 12] [--json]
+
+Starts embedded PostgreSQL and NATS, core and risk (each in its own process, as `planops up`
+does), and loads each demo operation's people and a year of its history exactly as
+`planops demo` does, then trains the risk model as the demo does. Then, `--rounds` times per
+operation, it plans a new round of the operation (its tasks, assignees and dependencies, on
+the dates the operation's plan gives them, all in the future), asks risk's ForecastProject
+for the finish at the start, deletes the project (so one round's open work does not weigh on
+the next one's forecast), and plays the round out with the generator that made the history
+(`services/cli/demo.py` `play_out`, with a seed of its own and dependencies respected: work
+starts no earlier than its predecessors finish).
+
+Reported per operation and overall: the share of rounds that finished by the forecast's P50,
+P80 and P95 dates, and the mean absolute percentage error of the P50 duration. The
+reference in the same run is the plan as it is: the share of rounds that finished by the
+plan's own finish date, and the plan's duration error. Target (issue #11): P80 covers
+75-85 % of outcomes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import grpc
+from planops.core.v1 import project_pb2, project_service_pb2, task_pb2, task_service_pb2
+from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+from bench.harness import start  # noqa: E402
+from services.cli import demo  # noqa: E402
+from services.cli.client import Client, Settings  # noqa: E402
+from services.cli.demo_data import OPERATIONS, SPARE_PEOPLE, Operation  # noqa: E402
+from services.cli.stack import service_key, wait_serving  # noqa: E402
+from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port  # noqa: E402
+
+TARGET = (0.75, 0.85)
+
+
+def log(message: str) -> None:
+    print(f"[risk_demo_calibration {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class Round:
+    operation: str
+    start: date
+    plan_finish: date
+    actual_finish: date
+    p50: date
+    p80: date
+    p95: date
+
+    def days(self, end: date) -> int:
+        return (end - self.start).days + 1
+
+
+def _topological(operation: Operation) -> list[str]:
+    done: list[str] = []
+    waiting = {t.key: set(t.after) for t in operation.tasks}
+    while waiting:
+        ready = sorted(k for k, before in waiting.items() if before <= set(done))
+        if not ready:
+            raise ValueError(f"{operation.id}: the demo's dependencies have a cycle")
+        done += ready
+        for k in ready:
+            del waiting[k]
+    return done
+
+
+def play(operation: Operation, planned: dict[str, tuple[date, date]], rng: random.Random) -> date:
+    """When the round really finishes: each task as the history's generator plays it out,
+    started no earlier than the working day after its predecessors finished."""
+    people = {p.id: p for p in operation.people}
+    tasks = {t.key: t for t in operation.tasks}
+    cal = demo.CALENDAR
+    finished: dict[str, date] = {}
+    for key in _topological(operation):
+        task = tasks[key]
+        person = people.get(task.assignee) or operation.people[0]
+        started, finish = demo.play_out(operation, task, person, planned[key][0], rng)
+        ready = max((cal.add_working_days(finished[b], 1) for b in task.after), default=started)
+        if ready > started:
+            finish = cal.add_working_days(ready, cal.working_days_between(started, finish) - 1)
+        finished[key] = finish
+    return max(finished.values())
+
+
+def create_round(
+    client: Client, operation: Operation, *, project_id: str, deadline: date
+) -> tuple[str, dict[str, tuple[date, date]]]:
+    planned = demo.round_plan(operation, deadline=deadline)
+    # The demo's calendar: Monday to Friday, China's holidays and make-up working days.
+    project = client.call(
+        client.projects.CreateProject,
+        project_service_pb2.CreateProjectRequest(
+            project_id=project_id,
+            project=project_pb2.Project(
+                display_name=f"{operation.display_name} (simulated round)",
+                time_zone="Asia/Shanghai",
+                calendar=project_pb2.Calendar(
+                    working_days=[1, 2, 3, 4, 5], hours_per_day=8, holiday_country="CN"
+                ),
+                start_date=min(s for s, _ in planned.values()).isoformat(),
+            ),
+        ),
+    ).project
+    created = client.call(
+        client.tasks.BatchCreateTasks,
+        task_service_pb2.BatchCreateTasksRequest(
+            parent=project.name,
+            requests=[
+                task_service_pb2.CreateTaskRequest(task=_task(t, planned[t.key]))
+                for t in operation.tasks
+            ],
+        ),
+    ).tasks
+    by_key = {t.key: c.name for t, c in zip(operation.tasks, created, strict=True)}
+    for task in operation.tasks:
+        for before in task.after:
+            client.call(
+                client.tasks.CreateDependency,
+                task_service_pb2.CreateDependencyRequest(
+                    parent=project.name,
+                    dependency=task_pb2.Dependency(
+                        predecessor=by_key[before],
+                        successor=by_key[task.key],
+                        type=task_pb2.DEPENDENCY_TYPE_FINISH_TO_START,
+                    ),
+                ),
+            )
+    return project.name, planned
+
+
+def _task(task: Any, dates: tuple[date, date]) -> task_pb2.Task:
+    live = demo._live_task(task, today=date.today(), dated=False)
+    live.planned_start, live.planned_end = (d.isoformat() for d in dates)
+    live.due_date = dates[1].isoformat()
+    return live
+
+
+def summary(rounds: list[Round]) -> dict[str, Any]:
+    n = len(rounds)
+
+    def share(pick: Any) -> float:
+        return sum(1 for r in rounds if r.actual_finish <= pick(r)) / n
+
+    def mape(pick: Any) -> float:
+        return (
+            sum(
+                abs(r.days(pick(r)) - r.days(r.actual_finish)) / r.days(r.actual_finish)
+                for r in rounds
+            )
+            / n
+        )
+
+    p80 = share(lambda r: r.p80)
+    return {
+        "rounds": n,
+        "covered_by_p50": share(lambda r: r.p50),
+        "covered_by_p80": p80,
+        "covered_by_p95": share(lambda r: r.p95),
+        "p50_duration_mape": mape(lambda r: r.p50),
+        "reference_plan_as_is_covered": share(lambda r: r.plan_finish),
+        "reference_plan_as_is_duration_mape": mape(lambda r: r.plan_finish),
+        "mean_actual_days": sum(r.days(r.actual_finish) for r in rounds) / n,
+        "mean_p50_days": sum(r.days(r.p50) for r in rounds) / n,
+        "mean_plan_days": sum(r.days(r.plan_finish) for r in rounds) / n,
+        "p80_in_target": TARGET[0] <= p80 <= TARGET[1],
+    }
+
+
+def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
+    postgres = EmbeddedPostgres(home / "pg")
+    nats = EmbeddedNats(home / "nats")
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        database_url, nats_url = postgres.start(), nats.start()
+        core_address = f"127.0.0.1:{free_port()}"
+        risk_address = f"127.0.0.1:{free_port()}"
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "NATS_URL": nats_url,
+            "PLANOPS_HOME": str(home),
+            "PLANOPS_CORE_ADDRESS": core_address,
+            "PLANOPS_RISK_ADDRESS": risk_address,
+            "PLANOPS_CORE_RATE_LIMIT": "0",
+            "PLANOPS_RISK_RATE_LIMIT": "0",
+        }
+        processes.append(start("core", env))
+        wait_serving(core_address, processes[-1], timeout=60)
+        env["PLANOPS_CORE_KEY"] = service_key(home, "risk", core_address=core_address)
+        processes.append(start("risk", env))
+        wait_serving(risk_address, processes[-1], timeout=60)
+        key = (home / "admin.key").read_text().strip()
+        today = date.today()
+        with (
+            Client(Settings(address=core_address, key=key, home=home)) as client,
+            grpc.insecure_channel(risk_address) as channel,
+        ):
+            report = demo.Report()
+            for operation in OPERATIONS:
+                for person in (*operation.people, *SPARE_PEOPLE):
+                    demo.ensure_person(client, person)
+                demo.load_history(
+                    client, operation, today=today, runs=args.history_runs, report=report
+                )
+            risk = risk_service_pb2_grpc.RiskServiceStub(channel)  # type: ignore[no-untyped-call]
+            stubs = demo.Stubs(planner=None, risk=risk, nlp=None)
+            demo.train_and_forecast(client, stubs, [], report)
+            rng = random.Random(f"{args.seed}-calibration")
+            rounds: list[Round] = []
+            for k in range(args.rounds):
+                for operation in OPERATIONS:
+                    deadline = today + timedelta(days=60 + 3 * k)
+                    project, planned = create_round(
+                        client, operation, project_id=f"sim-{operation.id}-{k}", deadline=deadline
+                    )
+                    forecast = client.call(
+                        risk.ForecastProject,
+                        risk_service_pb2.ForecastProjectRequest(project=project, samples=4000),
+                    ).forecast
+                    client.call(
+                        client.projects.DeleteProject,
+                        project_service_pb2.DeleteProjectRequest(name=project, force=True),
+                    )
+                    rounds.append(
+                        Round(
+                            operation=operation.id,
+                            start=min(s for s, _ in planned.values()),
+                            plan_finish=max(e for _, e in planned.values()),
+                            actual_finish=play(operation, planned, rng),
+                            p50=date.fromisoformat(forecast.finish_p50_date),
+                            p80=date.fromisoformat(forecast.finish_p80_date),
+                            p95=date.fromisoformat(forecast.finish_p95_date),
+                        )
+                    )
+                    # Risk follows the deletion from core's events; a moment lets it drop the
+                    # round's open tasks before the next round is forecast.
+                    time.sleep(0.3)
+                if (k + 1) % 5 == 0:
+                    log(f"{k + 1}/{args.rounds} rounds of each operation played")
+        result: dict[str, Any] = {
+            "history_runs": args.history_runs,
+            "model": report.lines[-1] if report.lines else "",
+            "overall": summary(rounds),
+        }
+        for operation in OPERATIONS:
+            result[operation.id] = summary([r for r in rounds if r.operation == operation.id])
+        return result
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        nats.stop()
+        postgres.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=40, help="simulated rounds per operation")
+    parser.add_argument("--history-runs", type=int, default=12, help="past rounds to learn from")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="print JSON only")
+    args = parser.parse_args()
+    if args.rounds < 1 or args.history_runs < 1:
+        print("error: --rounds and --history-runs must be at least 1", file=sys.stderr)
+        return 2
+    home = Path(tempfile.mkdtemp(prefix="planops-calibration-"))
+    try:
+        result = run(args, home)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for name in ("overall", *(o.id for o in OPERATIONS)):
+            r = result[name]
+            print(
+                f"{name:<14} rounds {r['rounds']:>3}  by P50 {r['covered_by_p50']:.0%}  "
+                f"by P80 {r['covered_by_p80']:.0%}  by P95 {r['covered_by_p95']:.0%}  "
+                f"P50 MAPE {r['p50_duration_mape']:.3f}  | plan as is: "
+                f"{r['reference_plan_as_is_covered']:.0%}, MAPE "
+                f"{r['reference_plan_as_is_duration_mape']:.3f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
