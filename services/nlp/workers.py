@@ -178,7 +178,9 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._waiting: deque[asyncio.Future[_Worker]] = deque()
         self._workers: set[_Worker] = set()
-        self._background: set[asyncio.Task[object]] = set()
+        self._busy: set[_Worker] = set()
+        self._retiring: set[asyncio.Task[object]] = set()
+        self._replacing: set[asyncio.Task[object]] = set()
         self._closed = False
 
     @classmethod
@@ -214,6 +216,7 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         deadline = None if seconds is None else loop.time() + seconds
         worker = await self._checkout(deadline)
+        self._busy.add(worker)
         try:
             worker.conn.send(request)
             left = None if deadline is None else deadline - loop.time()
@@ -231,8 +234,10 @@ class WorkerPool:
             raise WorkerLost(how) from None
         except BaseException:  # cancelled: nobody waits for this request, so stop reading it
             worker.process.kill()
-            self._run(self._retire(worker))
+            self._run(self._retire(worker), self._retiring)
             raise
+        finally:
+            self._busy.discard(worker)
         self._release(worker)
         if isinstance(reply, _Refused):
             raise Refused(reply.message)
@@ -243,15 +248,19 @@ class WorkerPool:
         return reply
 
     async def close(self) -> None:
-        """Stop every worker: idle ones read EOF and exit; any other is killed."""
+        """Stop every worker: idle ones read EOF and exit (or are killed after a grace);
+        busy ones are killed at once, and their callers get WorkerLost."""
         self._closed = True
-        for task in self._background:
+        for task in self._replacing:
             task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
-        workers = list(self._workers)
-        for worker in workers:
+        # Workers being killed (their callers went away) are reaped, not abandoned.
+        await asyncio.gather(*self._replacing, *self._retiring, return_exceptions=True)
+        for worker in self._busy:
+            worker.process.kill()  # its read sees the death and reaps it
+        idle = [w for w in self._workers if w not in self._busy]
+        for worker in idle:
             worker.conn.close()
-        await asyncio.gather(*(self._stop(w, grace=STOP_SECONDS) for w in workers))
+        await asyncio.gather(*(self._stop(w, grace=STOP_SECONDS) for w in idle))
         self._idle.clear()
 
     def _release(self, worker: _Worker) -> None:
@@ -321,7 +330,7 @@ class WorkerPool:
         """Kill the worker, wait until it is gone, start its replacement: how it ended."""
         how = await self._stop(worker, grace=0)
         if not self._closed:
-            self._run(self._replace())
+            self._run(self._replace(), self._replacing)
         return how
 
     async def _stop(self, worker: _Worker, *, grace: float) -> str:
@@ -358,10 +367,11 @@ class WorkerPool:
             self._release(worker)
             return
 
-    def _run(self, work: Coroutine[object, object, object]) -> None:
+    @staticmethod
+    def _run(work: Coroutine[object, object, object], tasks: set[asyncio.Task[object]]) -> None:
         task = asyncio.ensure_future(work)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
 
 
 def _ending(code: int | None) -> str:

@@ -89,7 +89,7 @@ class Stack:
         *,
         request_id: str = "",
         language: str = "",
-        deadline: float = 30,
+        deadline: float | None = 30,
     ) -> notes_pb2.Notes:
         reply = await self.nlp.ExtractActionItems(
             nlp_service_pb2.ExtractActionItemsRequest(
@@ -124,6 +124,7 @@ async def serving(
     *,
     workers: int = 2,
     load: Loader = load_extractor,
+    settings: dict[str, str] | None = None,
 ) -> AsyncIterator[Stack]:
     """Core and nlp, nlp reading notes in `workers` real worker processes."""
     async for core in start_core(database_url=database_url, nats_url=nats_url, home=home):
@@ -155,6 +156,7 @@ async def serving(
                 "PLANOPS_NLP_ADDRESS": "127.0.0.1:0",
                 "PLANOPS_NLP_WORKERS": str(workers),
                 "PLANOPS_HOME": str(home),
+                **(settings or {}),
             }
         )
         async with (
@@ -487,3 +489,18 @@ async def test_a_worker_that_dies_fails_only_its_own_call(
         assert "SIGSEGV" in (error.details() or "") and "Traceback" not in (error.details() or "")
         notes = await stack.extract("priya", ENGLISH)
         assert "people/bob" in by_owner(notes)
+
+
+async def test_a_call_without_a_deadline_is_cut_at_the_services_limit(
+    database_url: str, nats_url: str, tmp_path: Path
+) -> None:
+    limit = {"PLANOPS_NLP_EXTRACT_SECONDS": "1"}
+    async with serving(
+        database_url, nats_url, tmp_path, workers=1, load=hostile.load, settings=limit
+    ) as stack:
+        error = await refused(
+            stack.extract("priya", hostile.note(tmp_path / "hostile.pid"), deadline=None),
+            grpc.StatusCode.DEADLINE_EXCEEDED,
+        )
+        assert reason_of(error) == "EXTRACTION_DEADLINE"
+        assert "1.0 s" in (error.details() or "")
