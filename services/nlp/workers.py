@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Final, Protocol
@@ -152,6 +153,15 @@ def _die_with_parent() -> None:
         return
     if os.getppid() != parent:  # the parent went before the request took hold
         os._exit(0)
+    # The forkserver exits when every holder of its "alive" pipe has closed it, and it hands
+    # one end to each child it forks (for children of their own, which workers never start):
+    # a worker holding it kept the forkserver, and so itself, alive after the service died.
+    server = getattr(forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(alive, int):
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------------------------------
