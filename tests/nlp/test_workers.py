@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -68,3 +72,59 @@ async def test_closing_the_pool_stops_busy_and_idle_workers(tmp_path: Path) -> N
         await busy
     assert not any(hostile.alive(pid) for pid in workers)
     assert pool.pids == frozenset()
+
+
+SERVICE = """
+import asyncio, sys
+from datetime import date
+from pathlib import Path
+from services.nlp.notes import NotesRequest
+from services.nlp.workers import WorkerPool
+from tests.nlp import hostile
+
+async def main() -> None:
+    pool = await WorkerPool.started(size=2, spacy_model=None, load=hostile.load)
+    pid_file = Path(sys.argv[1])
+    request = NotesRequest(text=hostile.note(pid_file), meeting_date=date(2031, 3, 3))
+    busy = asyncio.ensure_future(pool.read(request, seconds=None))
+    await hostile.reader_of(pid_file, busy)
+    print(*pool.pids, flush=True)
+    await busy
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (a dead child that PID 1 has not reaped yet)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_with_a_service_killed_mid_note(tmp_path: Path) -> None:
+    script = tmp_path / "service.py"
+    script.write_text(SERVICE)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    service = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path / "hostile.pid")],
+        stdout=subprocess.PIPE,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert service.stdout is not None
+        workers = [int(pid) for pid in service.stdout.readline().split()]
+        assert len(workers) == 2 and all(running(pid) for pid in workers)
+    finally:
+        service.kill()
+        service.wait()
+    # The hostile note holds its worker for 30 s: gone well before, it was killed.
+    until = time.monotonic() + 15
+    while any(running(pid) for pid in workers) and time.monotonic() < until:
+        time.sleep(0.05)
+    assert not any(running(pid) for pid in workers), "a worker outlived the killed service"
