@@ -180,8 +180,8 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
             read = await self.reader.read(request, seconds=budget)
         except TimeoutError:
             raise DeadlineExceeded(
-                f"the notes could not be read within the call's deadline ({budget:.1f} s);"
-                " allow more time or send shorter notes",
+                f"the notes could not be read in {budget:.1f} s (the call's deadline, or the"
+                " service's limit without one); allow more time or send shorter notes",
                 reason="EXTRACTION_DEADLINE",
             ) from None
         except WorkerLost as lost:
