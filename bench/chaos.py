@@ -20,7 +20,8 @@ with smaller loads):
   INTERNAL is a failure).
 
 Scenarios: nats_restart, postgres_restart, risk_sigkill, sigterm_{core,risk,planner,nlp},
-hung_downstream. Target: 0 lost, 0 applied twice, 0 INTERNAL in every scenario. The
+hung_downstream, hostile_notes (pathological notes with a 1 s deadline while nlp's health
+and ordinary extractions are called beside them). Target: 0 lost, 0 applied twice, 0 INTERNAL in every scenario. The
 reference in the same run is the `baseline` scenario: the same load with no fault.
 """
 

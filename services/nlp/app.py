@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -20,6 +18,7 @@ from services.nlp import migrations, store
 from services.nlp.config import Config
 from services.nlp.notes import Extractor
 from services.nlp.servicer import NlpServicer
+from services.nlp.workers import InProcess, Loader, Reader, WorkerPool, load_extractor
 
 log = logging.getLogger(__name__)
 
@@ -30,27 +29,34 @@ SERVICE_NAME = "planops.nlp.v1.NlpService"
 class RunningNlp:
     server: GrpcServer
     port: int
-    extractor: Extractor
+    reader: Reader
     deletions: ProjectDeletions | None
 
 
 @asynccontextmanager
 async def running_nlp(
-    config: Config, *, extractor: Extractor | None = None
+    config: Config, *, extractor: Extractor | None = None, load: Loader = load_extractor
 ) -> AsyncIterator[RunningNlp]:
     """The nlp service serving on `config.address` until the context exits.
 
-    Tests pass an `extractor` loaded once per session; otherwise it is loaded here, once.
+    Notes are read in `config.extract_workers` worker processes, each holding the extractor
+    `load` gives it. Tests that test no deadline may pass an `extractor` loaded once per
+    session instead: it then reads on threads of this process.
     """
     await migrate(config.database_url, schema="nlp", package=migrations.__name__)
-    if extractor is None:
-        started = time.monotonic()
-        # Loading spaCy takes about a second of CPU: a thread keeps the loop free meanwhile.
-        extractor = await asyncio.to_thread(Extractor.load, spacy_model=config.spacy_model)
-        log.info("extractor ready in %.1f s (%s)", time.monotonic() - started, extractor.pipeline)
-    executor = ThreadPoolExecutor(
-        max_workers=config.extract_workers, thread_name_prefix="nlp-extract"
-    )
+    started = time.monotonic()
+    reader: Reader
+    if extractor is not None:
+        reader = InProcess(extractor, threads=config.extract_workers)
+    else:
+        reader = await WorkerPool.started(
+            size=config.extract_workers, spacy_model=config.spacy_model, load=load
+        )
+        log.info(
+            "%d extraction workers ready in %.1f s",
+            config.extract_workers,
+            time.monotonic() - started,
+        )
     try:
         async with (
             pool_for(config.database_url, schema="nlp", max_size=config.pool_max) as pool,
@@ -61,7 +67,9 @@ async def running_nlp(
         ):
             await pool.wait()
             core = CoreClient(channel, config.core_key)
-            servicer = NlpServicer(pool=pool, core=core, extractor=extractor, executor=executor)
+            servicer = NlpServicer(
+                pool=pool, core=core, reader=reader, extract_seconds=config.extract_seconds
+            )
             server = GrpcServer(
                 bindings=[
                     Binding(
@@ -77,9 +85,8 @@ async def running_nlp(
             )
             port = await server.start()
             try:
-                yield RunningNlp(server=server, port=port, extractor=extractor, deletions=deletions)
+                yield RunningNlp(server=server, port=port, reader=reader, deletions=deletions)
             finally:
                 await server.stop()
     finally:
-        # Extractions past their deadline may still run; they finish, nothing waits for them.
-        executor.shutdown(wait=False, cancel_futures=True)
+        await reader.close()

@@ -25,6 +25,8 @@ class Config:
     spacy_model: str | None
     log_level: str
     server: ServerOptions = field(default_factory=ServerOptions)
+    # The longest one extraction may take, for calls without a deadline of their own.
+    extract_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -33,6 +35,11 @@ class Config:
         if workers < 1:
             raise ConfigError(f"PLANOPS_NLP_WORKERS must be at least 1, not {workers}")
         spacy_model = e.str("PLANOPS_NLP_SPACY_MODEL", SPACY_MODEL)
+        extract_seconds = e.float("PLANOPS_NLP_EXTRACT_SECONDS", 60.0)
+        if extract_seconds <= 0:
+            raise ConfigError(
+                f"PLANOPS_NLP_EXTRACT_SECONDS must be positive, not {extract_seconds:g}"
+            )
         return cls(
             database_url=e.str("DATABASE_URL"),
             core_address=e.str("PLANOPS_CORE_ADDRESS", "127.0.0.1:50051"),
@@ -47,4 +54,5 @@ class Config:
             spacy_model=None if spacy_model.lower() == "none" else spacy_model,
             log_level=e.str("PLANOPS_LOG_LEVEL", "INFO"),
             server=ServerOptions.from_env(e, "nlp"),
+            extract_seconds=extract_seconds,
         )

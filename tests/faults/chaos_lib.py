@@ -34,7 +34,9 @@ from typing import Any
 import grpc
 import nats
 import psycopg
+from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_status import rpc_status
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from planops.core.v1 import (
     events_pb2,
@@ -71,6 +73,8 @@ NOTES = (
     "Action: Ana reviews the budget before the 12th."
 )
 Metadata = tuple[tuple[str, str], ...]
+# PLANOPS_NLP_WORKERS as the stack leaves it: the service's default.
+NLP_WORKERS = 2
 # What the load's client retries: the server is away, or it stopped before taking the call
 # (gRPC's server cancels calls it has not yet handed to a handler when it stops).
 RETRIED = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED)
@@ -1031,6 +1035,120 @@ async def _waiting_on_lock(url: str, table: str) -> int:
     return int(rows[0][0])
 
 
+# About 99,000 characters: first a line the extractor reads in time quadratic in its length
+# (a run of dashes, #13 finding 2), then ordinary notes enough to outlast the deadline even
+# once that line is read in linear time.
+HOSTILE_NOTES = ("Ben to fix the feed " + "\u2014" * 20_000 + "\n" + (NOTES + "\n") * 800)[:99_000]
+HOSTILE_DEADLINE = 1.0
+KILLED_AT_DEADLINE = "killed: still reading at the deadline"
+
+
+async def hostile_notes(stack: Stack, load: Load, timing: Timing, notes: dict[str, Any]) -> None:
+    """Hostile notes with a short deadline, one after another, while nlp's health and an
+    ordinary extraction are called in a loop beside them: each hostile call ends at its
+    deadline with its worker killed and replaced, and the other calls keep answering."""
+    stub = nlp_service_pb2_grpc.NlpServiceStub(stack.channel("nlp"))
+    health = health_pb2_grpc.HealthStub(stack.channel("nlp"))
+    project = load.projects[0]
+    killed_before = _log_count(stack, "nlp", KILLED_AT_DEADLINE)
+    stop = asyncio.Event()
+    hostile: Counter[str] = Counter()
+    probes: Counter[str] = Counter()
+    slowest = {"hostile": 0.0, "health": 0.0, "extract": 0.0}
+
+    async def timed(kind: str, call: Awaitable[Any]) -> str:
+        started = time.monotonic()
+        outcome = await _outcome(call)
+        slowest[kind] = max(slowest[kind], time.monotonic() - started)
+        return outcome
+
+    async def attack() -> None:
+        while not stop.is_set():
+            request = nlp_service_pb2.ExtractActionItemsRequest(
+                project=f"projects/{project}", text=HOSTILE_NOTES, meeting_date="2031-03-03"
+            )
+            call = stub.ExtractActionItems(request, metadata=stack.auth(), timeout=HOSTILE_DEADLINE)
+            hostile[await timed("hostile", call)] += 1
+
+    async def probe() -> None:
+        while not stop.is_set():
+            check = health.Check(health_pb2.HealthCheckRequest(), timeout=5)
+            probes[f"health {await timed('health', check)}"] += 1
+            request = nlp_service_pb2.ExtractActionItemsRequest(
+                project=f"projects/{project}", text=NOTES, meeting_date="2031-03-03"
+            )
+            call = stub.ExtractActionItems(request, metadata=stack.auth(), timeout=10)
+            probes[f"extract {await timed('extract', call)}"] += 1
+            await asyncio.sleep(0.1)
+
+    running = [asyncio.create_task(attack()), asyncio.create_task(probe())]
+    await asyncio.sleep(timing.outage)
+    stop.set()
+    await asyncio.gather(*running)
+    workers = await _settled_workers(stack, "nlp")
+    ended_at_deadline = hostile["EXTRACTION_DEADLINE"]
+    notes["hostile_calls"] = dict(hostile)
+    notes["hostile_ended_at_deadline"] = ended_at_deadline
+    notes["hostile_deadline_s"] = HOSTILE_DEADLINE
+    notes["workers_killed"] = _log_count(stack, "nlp", KILLED_AT_DEADLINE) - killed_before
+    notes["workers_after"] = workers
+    notes["probe_calls"] = dict(probes)
+    notes["slowest_s"] = {kind: round(seconds, 2) for kind, seconds in slowest.items()}
+    notes["checks"] = {
+        "every hostile call was answered by its deadline": set(hostile)
+        <= {
+            "EXTRACTION_DEADLINE",
+            "OK",
+        }
+        and sum(hostile.values()) > 0,
+        "health and ordinary extractions kept answering": set(probes)
+        == {"health OK", "extract OK"},
+        "the killed workers are gone and replaced": workers == NLP_WORKERS,
+    }
+
+
+async def _outcome(call: Awaitable[Any]) -> str:
+    """OK, the ErrorInfo reason of a refusal, or the bare status code without one."""
+    try:
+        await call
+    except grpc.aio.AioRpcError as error:
+        status = rpc_status.from_call(error)
+        for detail in status.details if status is not None else ():
+            if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+                info = error_details_pb2.ErrorInfo()
+                detail.Unpack(info)
+                return info.reason
+        return error.code().name
+    return "OK"
+
+
+def _log_count(stack: Stack, name: str, text: str) -> int:
+    path = stack.home / "logs" / f"{name}.log"
+    return path.read_text(errors="replace").count(text) if path.exists() else 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # The name in parentheses may hold spaces; the parent id follows the state.
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+async def _settled_workers(stack: Stack, name: str, *, seconds: float = 10.0) -> int:
+    """The service's extraction workers (the forkserver's children), once as many as
+    configured are running again or `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        service = stack.processes[name].pid
+        workers = sum(len(_children(child)) for child in _children(service))
+        if workers == NLP_WORKERS or time.monotonic() > deadline:
+            return workers
+        await asyncio.sleep(0.1)
+
+
 SCENARIOS: dict[str, Fault] = {
     "baseline": baseline,
     "nats_restart": nats_restart,
@@ -1038,6 +1156,7 @@ SCENARIOS: dict[str, Fault] = {
     "risk_sigkill": risk_sigkill,
     **{f"sigterm_{name}": sigterm(name) for name in SERVICES},
     "hung_downstream": hung_downstream,
+    "hostile_notes": hostile_notes,
 }
 
 

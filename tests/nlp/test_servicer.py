@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
 import pytest
 import typer
+from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_status import rpc_status
 from planops.core.v1 import person_pb2, person_service_pb2, task_pb2
 from planops.nlp.v1 import nlp_service_pb2, nlp_service_pb2_grpc, notes_pb2
 from typer.testing import CliRunner
@@ -20,9 +25,10 @@ from services.cli import notes_rpc
 from services.cli.client import CliError, Settings
 from services.nlp.app import running_nlp
 from services.nlp.config import Config
-from services.nlp.notes import Extractor
+from services.nlp.workers import Loader, WorkerPool, load_extractor
 from tests.conftest import CoreUnderTest, start_core
 from tests.core.helpers import EXECUTOR, MANAGER, VIEWER, Client, invalid_fields, refused
+from tests.nlp import hostile
 
 ENGLISH = """Spring Promo Sync - 3 March
 Attendees: Alice, Bob, Priya, Tom
@@ -71,12 +77,19 @@ class Stack:
     health: health_pb2_grpc.HealthStub
     keys: dict[str, str]
     address: str
+    workers: WorkerPool
 
     def as_(self, person: str) -> tuple[tuple[str, str], ...]:
         return (("authorization", f"Bearer {self.keys[person]}"),)
 
     async def extract(
-        self, person: str, text: str, *, request_id: str = "", language: str = ""
+        self,
+        person: str,
+        text: str,
+        *,
+        request_id: str = "",
+        language: str = "",
+        deadline: float | None = 30,
     ) -> notes_pb2.Notes:
         reply = await self.nlp.ExtractActionItems(
             nlp_service_pb2.ExtractActionItemsRequest(
@@ -87,7 +100,7 @@ class Stack:
                 request_id=request_id,
             ),
             metadata=self.as_(person),
-            timeout=30,
+            timeout=deadline,
         )
         notes: notes_pb2.Notes = reply.notes
         return notes
@@ -103,11 +116,18 @@ class Stack:
         return reply
 
 
-@pytest.fixture
-async def stack(
-    database_url: str, nats_url: str, tmp_path: Path, extractor: Extractor
+@asynccontextmanager
+async def serving(
+    database_url: str,
+    nats_url: str,
+    home: Path,
+    *,
+    workers: int = 2,
+    load: Loader = load_extractor,
+    settings: dict[str, str] | None = None,
 ) -> AsyncIterator[Stack]:
-    async for core in start_core(database_url=database_url, nats_url=nats_url, home=tmp_path):
+    """Core and nlp, nlp reading notes in `workers` real worker processes."""
+    async for core in start_core(database_url=database_url, nats_url=nats_url, home=home):
         admin = Client(core)
         await admin.create_project("promo", time_zone="UTC")
         keys = {}
@@ -134,13 +154,16 @@ async def stack(
                 "PLANOPS_CORE_ADDRESS": f"127.0.0.1:{core.port}",
                 "PLANOPS_CORE_KEY": await admin.service_key("nlp"),
                 "PLANOPS_NLP_ADDRESS": "127.0.0.1:0",
-                "PLANOPS_HOME": str(tmp_path),
+                "PLANOPS_NLP_WORKERS": str(workers),
+                "PLANOPS_HOME": str(home),
+                **(settings or {}),
             }
         )
         async with (
-            running_nlp(config, extractor=extractor) as nlp,
+            running_nlp(config, load=load) as nlp,
             grpc.aio.insecure_channel(f"127.0.0.1:{nlp.port}") as channel,
         ):
+            assert isinstance(nlp.reader, WorkerPool)
             yield Stack(
                 core=core,
                 admin=admin,
@@ -148,7 +171,14 @@ async def stack(
                 health=health_pb2_grpc.HealthStub(channel),
                 keys=keys,
                 address=f"127.0.0.1:{nlp.port}",
+                workers=nlp.reader,
             )
+
+
+@pytest.fixture
+async def stack(database_url: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
+    async with serving(database_url, nats_url, tmp_path) as running:
+        yield running
 
 
 def by_owner(notes: notes_pb2.Notes) -> dict[str, notes_pb2.ActionItem]:
@@ -375,3 +405,102 @@ async def test_cli_pastes_and_accepts_over_rpc(stack: Stack, tmp_path: Path) -> 
 
     bad = await asyncio.to_thread(CliRunner().invoke, app, ["accept", notes, "item-99"], env=env)
     assert isinstance(bad.exception, CliError) and "items[0].id" in bad.exception.message
+
+
+def reason_of(error: grpc.aio.AioRpcError) -> str:
+    status = rpc_status.from_call(error)
+    assert status is not None, error
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return info.reason
+    return ""
+
+
+async def test_a_hostile_note_ends_at_its_deadline_and_stops_only_its_worker(
+    database_url: str, nats_url: str, tmp_path: Path
+) -> None:
+    async with serving(database_url, nats_url, tmp_path, workers=2, load=hostile.load) as stack:
+        pid_file = tmp_path / "hostile.pid"
+        answered: list[str] = []
+
+        async def hostile_call() -> grpc.aio.AioRpcError:
+            call = stack.extract("priya", hostile.note(pid_file), deadline=3)
+            error = await refused(call, grpc.StatusCode.DEADLINE_EXCEEDED)
+            answered.append("hostile")
+            return error
+
+        async def health() -> None:
+            reply = await stack.health.Check(health_pb2.HealthCheckRequest(), timeout=30)
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
+            answered.append("health")
+
+        async def other_notes() -> None:
+            notes = await stack.extract("priya", ENGLISH)
+            assert "people/bob" in by_owner(notes)
+            answered.append("other notes")
+
+        slow = asyncio.ensure_future(hostile_call())
+        reader = await hostile.reader_of(pid_file, slow)
+        await asyncio.gather(health(), other_notes())
+        error = await slow
+
+        assert answered[-1] == "hostile", answered
+        assert reason_of(error) == "EXTRACTION_DEADLINE", error.details()
+        assert not hostile.alive(reader), "the worker reading the hostile note still runs"
+        assert reader not in stack.workers.pids
+
+
+async def test_the_worker_after_a_hostile_note_reads_the_next_notes(
+    database_url: str, nats_url: str, tmp_path: Path
+) -> None:
+    async with serving(database_url, nats_url, tmp_path, workers=1, load=hostile.load) as stack:
+        first = stack.workers.pids
+        await refused(
+            stack.extract("priya", hostile.note(tmp_path / "hostile.pid"), deadline=3),
+            grpc.StatusCode.DEADLINE_EXCEEDED,
+        )
+        # The hostile note would hold a thread for another 20 s and more.
+        notes = await stack.extract("priya", ENGLISH, deadline=10)
+        assert {"people/bob", "people/alice"} <= set(by_owner(notes))
+        assert len(stack.workers.pids) == 1 and stack.workers.pids.isdisjoint(first)
+        last = stack.workers.pids
+    assert not any(hostile.alive(pid) for pid in last), "a worker outlived the service"
+
+
+async def test_a_worker_that_dies_fails_only_its_own_call(
+    database_url: str, nats_url: str, tmp_path: Path
+) -> None:
+    async with serving(database_url, nats_url, tmp_path, workers=2, load=hostile.load) as stack:
+        pid_file = tmp_path / "hostile.pid"
+        call = asyncio.ensure_future(
+            refused(
+                stack.extract("priya", hostile.note(pid_file), deadline=60),
+                grpc.StatusCode.UNAVAILABLE,
+            )
+        )
+        reader = await hostile.reader_of(pid_file, call)
+        assert reader != os.getpid()
+        os.kill(reader, signal.SIGSEGV)
+        error = await call
+
+        assert reason_of(error) == "EXTRACTION_WORKER_LOST"
+        assert "SIGSEGV" in (error.details() or "") and "Traceback" not in (error.details() or "")
+        notes = await stack.extract("priya", ENGLISH)
+        assert "people/bob" in by_owner(notes)
+
+
+async def test_a_call_without_a_deadline_is_cut_at_the_services_limit(
+    database_url: str, nats_url: str, tmp_path: Path
+) -> None:
+    limit = {"PLANOPS_NLP_EXTRACT_SECONDS": "1"}
+    async with serving(
+        database_url, nats_url, tmp_path, workers=1, load=hostile.load, settings=limit
+    ) as stack:
+        error = await refused(
+            stack.extract("priya", hostile.note(tmp_path / "hostile.pid"), deadline=None),
+            grpc.StatusCode.DEADLINE_EXCEEDED,
+        )
+        assert reason_of(error) == "EXTRACTION_DEADLINE"
+        assert "1.0 s" in (error.details() or "")
