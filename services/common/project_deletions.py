@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import nats
 from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from planops.core.v1 import events_pb2
@@ -91,6 +92,7 @@ class ProjectDeletions:
 
     async def _consume(self) -> None:
         nc = await connect(self.nats_url, name=f"planops-{self.durable}-project-deletions")
+        sub: JetStreamContext.PullSubscription | None = None
         try:
             js = nc.jetstream()
             try:
@@ -117,7 +119,11 @@ class ProjectDeletions:
                 for message in messages:
                     await self.handle(message)
         finally:
+            # A pull subscription with a fetch outstanding keeps drain() waiting for its
+            # timeout; unsubscribe first (unacknowledged messages are simply redelivered).
             with contextlib.suppress(Exception):
+                if sub is not None:
+                    await sub.unsubscribe()
                 await nc.drain()
 
     async def handle(self, message: Msg) -> None:

@@ -82,7 +82,8 @@ async def stack(database_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
         "PLANOPS_PLANNER_CONCURRENT_SOLVES": "1",
         "PLANOPS_NLP_POOL_MAX": "2",
         "PLANOPS_NLP_WORKERS": "1",
-        # nlp uses no NATS; its rules extractor starts in a second where spaCy takes several,
+        # nlp follows only project deletions on NATS; its rules extractor starts in a second
+        # where spaCy takes several,
         # twice, on the same two cores as everything else.
         "PLANOPS_NLP_SPACY_MODEL": "none",
         # Redeliver what was delivered but not acknowledged (see below) after 10 s, not 60.
@@ -351,13 +352,16 @@ async def outbox_sent(database_url: str) -> bool:
 
 
 async def consumer_done(cluster: NatsCluster) -> bool:
-    """core's stream has one consumer, risk's, with nothing to deliver or acknowledge."""
+    """core's stream has one durable consumer per consuming service, however many replicas
+    each runs (risk's, and the project deletions that nlp and the planner follow), with
+    nothing left to deliver or acknowledge."""
     nc = await nats.connect(servers=nats_servers(cluster.url))
     try:
         js = nc.jetstream(timeout=5)
         consumers = await js.consumers_info(CORE_STREAM)
-        assert [c.name for c in consumers] == ["risk"], "one durable, shared by the replicas"
-        return consumers[0].num_pending == 0 and consumers[0].num_ack_pending == 0
+        names = sorted(c.name for c in consumers)
+        assert names == ["nlp", "planner", "risk"], "one durable per service, shared by replicas"
+        return all(c.num_pending == 0 and c.num_ack_pending == 0 for c in consumers)
     finally:
         await nc.close()
 
