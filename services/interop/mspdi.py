@@ -53,6 +53,9 @@ _DURATION = re.compile(
 )
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 class MspdiError(ValueError):
     """A file that cannot be read as MSPDI at all; the message says why in one line."""
 
@@ -73,7 +76,8 @@ def _clock(minutes: float) -> str:
 def _add(parent: ET.Element, tag: str, value: object = None) -> ET.Element:
     child = ET.SubElement(parent, tag)
     if value is not None:
-        child.text = value if isinstance(value, str) else str(value)
+        # Core accepts control characters in titles; XML 1.0 cannot hold them.
+        child.text = _NOT_XML.sub("", value if isinstance(value, str) else str(value))
     return child
 
 

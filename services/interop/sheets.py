@@ -8,6 +8,7 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,6 +29,7 @@ COLUMNS = (
 LINK_COLUMNS = ("predecessor", "successor", "type", "lag (working days)")
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_WIDTH = 60
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | float | dt.date | None
 
@@ -83,7 +85,12 @@ def _fill(sheet: Worksheet, header: Sequence[str], body: Sequence[Sequence[objec
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in body:
-        sheet.append(list(row))
+        sheet.append([_safe(v) if isinstance(v, str) else v for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # openpyxl stores a string that starts with `=` as a formula: a task titled
+                # `=HYPERLINK(...)` must stay text when the sheet is opened.
+                cell.data_type = "s"
     for index, name in enumerate(header, start=1):
         letter = get_column_letter(index)
         widest = max((len(str(r[index - 1] or "")) for r in body), default=0)
@@ -94,6 +101,11 @@ def _fill(sheet: Worksheet, header: Sequence[str], body: Sequence[Sequence[objec
     sheet.freeze_panes = "A2"
     if body:
         sheet.auto_filter.ref = sheet.dimensions
+
+
+def _safe(text: str) -> str:
+    """Without the control characters a worksheet cannot hold (core accepts them in titles)."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 def csv_bytes(plan: Plan) -> bytes:
@@ -107,6 +119,10 @@ def csv_bytes(plan: Plan) -> bytes:
 
 
 def _text(value: Cell) -> str:
-    if isinstance(value, float):
+    if isinstance(value, int | float):
         return f"{value:g}"
-    return value.isoformat() if isinstance(value, dt.date) else value or ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = value or ""
+    # Excel runs a CSV cell that starts like a formula; a leading quote keeps it text (OWASP).
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

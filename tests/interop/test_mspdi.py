@@ -347,3 +347,11 @@ def test_a_file_that_is_not_mspdi_is_refused_in_one_line(data: bytes, message: s
     with pytest.raises(mspdi.MspdiError, match=message) as raised:
         mspdi.read(data)
     assert "\n" not in str(raised.value)
+
+
+def test_control_characters_core_accepts_in_titles_still_make_a_readable_file() -> None:
+    plan = Plan(project="projects/p", title="p\x01", tasks=(PlanTask(number=1, title="a\x07b"),))
+
+    preview = mspdi.read(mspdi.write(plan))
+
+    assert [t.title for t in preview.tasks] == ["ab"]

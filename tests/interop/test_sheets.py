@@ -70,3 +70,28 @@ def test_csv_starts_with_a_byte_order_mark_and_keeps_chinese_titles() -> None:
         ],
         ["promo/5", "Print, then ship", "draft", "", "", "", "", "6.5", "medium"],
     ]
+
+
+HOSTILE = Plan(
+    project="projects/promo",
+    title="Promo",
+    tasks=(
+        PlanTask(number=1, title='=HYPERLINK("http://evil.example","open me")'),
+        PlanTask(number=2, title="bell\x07 and tab\tinside"),
+        PlanTask(number=3, title="@SUM(A1:A2)"),
+    ),
+)
+
+
+def test_a_title_like_a_formula_stays_text_and_control_characters_do_not_break_the_file() -> None:
+    sheet = load_workbook(io.BytesIO(sheets.xlsx(HOSTILE)))["tasks"]
+
+    assert sheet["B2"].value == '=HYPERLINK("http://evil.example","open me")'
+    assert sheet["B2"].data_type == "s"
+    assert sheet["B3"].value == "bell and tab\tinside"
+    found = list(csv.reader(io.StringIO(sheets.csv_bytes(HOSTILE).decode("utf-8-sig"))))
+    assert [row[1] for row in found[1:]] == [
+        '\'=HYPERLINK("http://evil.example","open me")',
+        "bell\x07 and tab\tinside",
+        "'@SUM(A1:A2)",
+    ]
