@@ -32,6 +32,10 @@ MAX_DEPTH = 64
 MAX_TASKS = 10_000
 MAX_TITLE = 500
 MAX_LAG_DAYS = 365
+# What core accepts (services/core/tasks.py, validate.py): a row beyond it is refused here, by
+# its UID, rather than failing a whole batch in core.
+MAX_HOURS = 100_000.0
+MIN_YEAR, MAX_YEAR = 1900, 2200
 DAY_START_MINUTES = 8 * 60
 
 LINK_CODES = {Link.FF: 0, Link.FS: 1, Link.SF: 2, Link.SS: 3}
@@ -498,9 +502,17 @@ def _read_task(element: ET.Element, reading: _Reading, *, seen: Iterable[int]) -
             planned_end -= dt.timedelta(days=1)
     else:
         reading.notes.append(f"{row}: no dates; imported unplanned, for the planner to schedule")
+    if any(d and not MIN_YEAR <= d.year <= MAX_YEAR for d in (planned_start, planned_end)):
+        reading.refuse(row, f"dates outside the years {MIN_YEAR} to {MAX_YEAR}")
+        return "a task with dates out of range"
     work = duration_hours(_text(element, "Work") or "PT0H")
     duration = duration_hours(_text(element, "Duration") or "PT0H")
     estimate = work if work else (duration or 0.0)
+    if estimate > MAX_HOURS:
+        reading.refuse(
+            row, f"{estimate:,.0f} hours of work; PlanOps holds at most {MAX_HOURS:,.0f}"
+        )
+        return "a task with too much work"
     if _text(element, "Milestone") == "1":
         estimate, planned_end = 0.0, planned_start
     if len(title) > MAX_TITLE:

@@ -198,6 +198,8 @@ def test_every_refused_row_is_named_with_its_reason() -> None:
         + task(8, "Test", more=link(7) + link(8) + link(2, kind=5))
         + task(3, "Second three")
         + task(9, "Restart", more=link(8) + link(3, more="<CrossProject>1</CrossProject>"))
+        + task(11, "Forever", more="<Work>PT200000H0M0S</Work>")
+        + task(12, "Far future", start="2500-01-01T08:00:00", finish="2500-01-02T17:00:00")
     )
     preview = mspdi.read(data)
 
@@ -220,6 +222,8 @@ def test_every_refused_row_is_named_with_its_reason() -> None:
             "link from task UID 3 to 9: links to a task of another project",
             # 9 is read last: its predecessor 8 follows 2, and 2 follows 9.
             "link from task UID 8 to 9: closes a cycle of links",
+            "task UID 11 'Forever': 200,000 hours of work; PlanOps holds at most 100,000",
+            "task UID 12 'Far future': dates outside the years 1900 to 2200",
         ]
     )
     assert [t.uid for t in preview.tasks] == [2, 3, 6, 7, 8, 9]
