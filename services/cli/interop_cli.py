@@ -14,6 +14,7 @@ from typing import Annotated, Any, Protocol
 import typer
 from planops.core.v1 import (
     person_service_pb2,
+    project_pb2,
     project_service_pb2,
     task_pb2,
     task_service_pb2,
@@ -128,6 +129,28 @@ def source_ref(*, digest: str, uid: int) -> str:
     return f"mspdi:{digest[:12]}#uid-{uid}"
 
 
+def import_key(preview: mspdi.Preview, *, project: str) -> str:
+    """The stem of every request id of one file's import into one project."""
+    return f"mspdi-{preview.digest[:24]}-{project.removeprefix('projects/')}"
+
+
+def create_project(client: Caller, *, project: str, preview: mspdi.Preview) -> None:
+    """The project, named after the file's title and starting on its first task's day."""
+    starts = [t.planned_start for t in preview.tasks if t.planned_start]
+    ident = project.removeprefix("projects/")
+    client.call(
+        client.projects.CreateProject,
+        project_service_pb2.CreateProjectRequest(
+            project_id=ident,
+            project=project_pb2.Project(
+                display_name=(preview.title or ident)[:200],
+                start_date=min(starts).isoformat() if starts else "",
+            ),
+            request_id=f"{import_key(preview, project=project)}-project",
+        ),
+    )
+
+
 def import_preview(
     client: Caller,
     *,
@@ -139,7 +162,7 @@ def import_preview(
     """Create the preview's tasks, then its dependencies, each request with an id made from the
     file's digest and the project: importing the same file again creates nothing new, and an
     import cut short resumes where it stopped."""
-    key = f"mspdi-{preview.digest[:24]}-{project.removeprefix('projects/')}"
+    key = import_key(preview, project=project)
     names: dict[int, str] = {}
     tasks = list(preview.tasks)
     for start in range(0, len(tasks), BATCH):
@@ -209,6 +232,10 @@ def import_mspdi(
         bool,
         typer.Option("--dry-run", help="Show what would be imported and refused; change nothing."),
     ] = False,
+    create: Annotated[
+        bool,
+        typer.Option("--create", help="Create the project first, named after the file's title."),
+    ] = False,
 ) -> None:
     """Import an MS Project XML file's tasks, dependencies and assignments into a project.
 
@@ -228,7 +255,10 @@ def import_mspdi(
     except mspdi.MspdiError as error:
         raise usage(f"{file}: {error}") from None
     with Client(_settings(ctx)) as client:
-        client.call(client.projects.GetProject, project_service_pb2.GetProjectRequest(name=name))
+        if not create:
+            client.call(
+                client.projects.GetProject, project_service_pb2.GetProjectRequest(name=name)
+            )
         people = [
             PlanPerson(
                 name=p.name, display_name=p.display_name, email=p.email, aliases=tuple(p.aliases)
@@ -251,6 +281,8 @@ def import_mspdi(
             return
         if not preview.tasks:
             raise CliError(f"{file.name} holds no task that can be imported")
+        if create:
+            create_project(client, project=name, preview=preview)
         total = len(preview.tasks) + len(preview.links)
         with typer.progressbar(length=total, label="importing", file=None) as bar:
             last = 0

@@ -127,6 +127,24 @@ async def test_a_plan_exported_to_mspdi_and_imported_into_another_project_is_the
     assert len(await links_of(client, "copy")) == 4
 
 
+async def test_import_can_create_the_project_named_after_the_file(
+    core: CoreUnderTest, tmp_path: Path
+) -> None:
+    client = Client(core)
+    await promo(client)
+    file = tmp_path / "promo.xml"
+    ok(await planops(core, "export", "promo", "--format", "mspdi", "-o", str(file)))
+
+    missing = one_error_line(await planops(core, "import-mspdi", str(file), "--project", "new"), 1)
+    assert "not found" in missing
+    for _ in range(2):  # the second run finds the project it made and adds nothing
+        ok(await planops(core, "import-mspdi", str(file), "--project", "new", "--create"))
+
+    shown = ok(await planops(core, "projects", "show", "new"))
+    assert "双十一 Promo" in shown and "2026-11-02" in shown
+    assert plan_of(await client.list_tasks("new")) == plan_of(await client.list_tasks("promo"))
+
+
 async def test_import_names_the_rows_it_refuses_and_the_people_it_cannot_match(
     core: CoreUnderTest, tmp_path: Path
 ) -> None:
