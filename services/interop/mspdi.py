@@ -133,7 +133,11 @@ def write(plan: Plan) -> bytes:
     _add(root, "DurationFormat", LAG_DAYS_FORMAT)
     _write_calendar(_add(root, "Calendars"), plan, first=first, last=last)
     _write_tasks(_add(root, "Tasks"), plan, workday=workday)
-    people = [p for p in plan.people if any(t.assignee == p.name for t in plan.tasks)]
+    # An assignee the reader may not see (no shared project) still gets a resource, by id.
+    people = [
+        plan.person(name) or PlanPerson(name=name, display_name=name.removeprefix("people/"))
+        for name in dict.fromkeys(t.assignee for t in plan.tasks if t.assignee)
+    ]
     resources = _add(root, "Resources")
     for uid, person in enumerate(people, start=1):
         resource = _add(resources, "Resource")

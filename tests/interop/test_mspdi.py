@@ -359,3 +359,15 @@ def test_control_characters_core_accepts_in_titles_still_make_a_readable_file() 
     preview = mspdi.read(mspdi.write(plan))
 
     assert [t.title for t in preview.tasks] == ["ab"]
+
+
+def test_an_assignee_the_reader_cannot_see_is_still_assigned_by_id() -> None:
+    plan = Plan(
+        project="projects/p",
+        title="p",
+        tasks=(PlanTask(number=1, title="a", assignee="people/ghost", estimate_hours=3),),
+    )
+
+    preview = mspdi.read(mspdi.write(plan))
+
+    assert [(t.uid, t.resource) for t in preview.tasks] == [(1, "ghost")]
