@@ -17,7 +17,7 @@ from services.gateway.backends import BACKENDS
 from services.gateway.config import Config
 from services.interop import mspdi
 from tests.conftest import CoreUnderTest
-from tests.core.helpers import Client
+from tests.core.helpers import VIEWER, Client
 
 
 @pytest.fixture
@@ -64,12 +64,22 @@ async def test_a_plan_downloads_as_xlsx_csv_and_mspdi(core: CoreUnderTest, gatew
     assert [(k.predecessor, k.successor) for k in preview.links] == [(1, 2)]
 
 
-async def test_a_stranger_or_a_bad_request_gets_no_file(core: CoreUnderTest, gateway: str) -> None:
+async def test_a_viewer_downloads_a_stranger_or_a_bad_request_gets_no_file(
+    core: CoreUnderTest, gateway: str
+) -> None:
     client = Client(core)
     await client.create_project("promo", display_name="Promo")
+    await client.create_task("promo", "Print")
     stranger = await client.add_person("eve")
+    viewer = await client.add_person("vic", project="promo", roles=[VIEWER])
 
     async with aiohttp.ClientSession() as session:
+        async with session.get(
+            f"{gateway}/export/projects/promo/plan.csv",
+            headers={"Authorization": f"Bearer {viewer}"},
+        ) as response:
+            assert response.status == 200
+            assert "Print" in (await response.read()).decode("utf-8-sig")
         async with session.get(f"{gateway}/export/projects/promo/plan.csv") as response:
             assert response.status == 401
         headers = {"Authorization": f"Bearer {stranger}"}
