@@ -242,10 +242,9 @@ def import_mspdi(
     Every row left out is named with the reason; importing the same file again adds nothing."""
     name = project_name(project)
     try:
-        size = file.stat().st_size
-        if size > mspdi.MAX_BYTES:
-            raise usage(f"{file}: larger than {mspdi.MAX_BYTES // (1024 * 1024)} MB")
-        preview = mspdi.read(file.read_bytes())
+        # One byte more than the limit is enough to refuse, even from a device or a pipe.
+        with file.open("rb") as handle:
+            preview = mspdi.read(handle.read(mspdi.MAX_BYTES + 1))
     except FileNotFoundError:
         raise usage(f"file not found: {file}") from None
     except IsADirectoryError:

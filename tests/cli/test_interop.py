@@ -227,6 +227,10 @@ async def test_bad_files_and_options_fail_in_one_line(core: CoreUnderTest, tmp_p
         await planops(core, "import-mspdi", str(tmp_path / "nope.xml"), "--project", "promo"), 2
     )
     assert "file not found" in missing
+    endless = one_error_line(
+        await planops(core, "import-mspdi", "/dev/zero", "--project", "promo"), 2
+    )
+    assert "larger than 20 MB" in endless
     assert "is a directory" in one_error_line(
         await planops(core, "export", "promo", "--format", "csv", "-o", str(tmp_path)), 2
     )
