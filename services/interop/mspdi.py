@@ -18,7 +18,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from typing import NoReturn
 from xml.parsers import expat
@@ -476,7 +476,7 @@ def _read_task(element: ET.Element, reading: _Reading, *, seen: Iterable[int]) -
         reading.refuse(row, "the project's summary row")
         return "the project's summary row"
     if _text(element, "Summary") == "1":
-        reading.refuse(row, "a summary task: its subtasks are imported, it is not")
+        reading.refuse(row, "a summary task: its subtasks are imported, and its links go to them")
         return "a summary task"
     if _text(element, "ExternalTask") == "1" or _text(element, "IsSubproject") == "1":
         reading.refuse(row, "a task of another project")
@@ -602,6 +602,25 @@ def _with_resource(task: FileTask, resource: str) -> FileTask:
     return FileTask(**{**task.__dict__, "resource": resource})
 
 
+def _groups(elements: list[ET.Element], *, tasks: dict[int, FileTask]) -> dict[int, list[int]]:
+    """Each summary task's imported subtasks, from the outline levels of the rows in order."""
+    groups: dict[int, list[int]] = {}
+    enclosing: list[tuple[int, int]] = []
+    for element in elements:
+        uid, level = _int(element, "UID"), _int(element, "OutlineLevel")
+        if uid is None or level is None:
+            continue
+        while enclosing and enclosing[-1][0] >= level:
+            enclosing.pop()
+        if uid in tasks:
+            for _, summary in enclosing:
+                groups[summary].append(uid)
+        elif _text(element, "Summary") == "1" and level > 0 and uid != 0:
+            groups.setdefault(uid, [])
+            enclosing.append((level, uid))
+    return groups
+
+
 def _read_links(
     elements: list[ET.Element],
     reading: _Reading,
@@ -609,28 +628,91 @@ def _read_links(
     tasks: dict[int, FileTask],
     left_out: dict[int, str],
 ) -> list[FileLink]:
+    """The links between imported tasks; a summary task's link applies to its subtasks."""
+    groups = _groups(elements, tasks=tasks)
     links: list[FileLink] = []
     after: dict[int, set[int]] = defaultdict(set)
     for element in elements:
         successor = _int(element, "UID")
-        if successor is None or successor not in tasks:
+        if successor is None:
+            continue
+        if successor not in tasks and successor not in groups:
+            why = left_out.get(successor)
+            for link in _children(element, "PredecessorLink") if why else ():
+                predecessor = _text(link, "PredecessorUID") or "?"
+                reading.refuse(
+                    f"link from task UID {predecessor} to {successor}",
+                    f"task UID {successor} is {why}, not imported",
+                )
             continue
         for link in _children(element, "PredecessorLink"):
             found = _read_link(
-                link, successor=successor, reading=reading, tasks=tasks, left_out=left_out
+                link,
+                successor=successor,
+                reading=reading,
+                known=tasks.keys() | groups.keys(),
+                left_out=left_out,
             )
             if found is None:
                 continue
             row = f"link from task UID {found.predecessor} to {successor}"
-            if found.successor in after[found.predecessor]:
-                reading.refuse(row, "the same two tasks are already linked")
-                continue
-            if _reaches(after, start=found.successor, goal=found.predecessor):
-                reading.refuse(row, "closes a cycle of links")
-                continue
-            after[found.predecessor].add(found.successor)
-            links.append(found)
+            expanded = _expand(found, groups=groups, row=row, reading=reading)
+            via = f" (from the {row})" if len(expanded) > 1 or expanded != [found] else ""
+            for each in expanded:
+                pair = f"link from task UID {each.predecessor} to {each.successor}{via}"
+                if each.successor in after[each.predecessor]:
+                    reading.refuse(pair, "the same two tasks are already linked")
+                    continue
+                if _reaches(after, start=each.successor, goal=each.predecessor):
+                    reading.refuse(pair, "closes a cycle of links")
+                    continue
+                after[each.predecessor].add(each.successor)
+                links.append(each)
     return links
+
+
+FROM_FINISH = frozenset({Link.FS, Link.FF})
+TO_START = frozenset({Link.FS, Link.SS})
+MAX_EXPANDED = 500
+
+
+def _expand(
+    link: FileLink, *, groups: dict[int, list[int]], row: str, reading: _Reading
+) -> list[FileLink]:
+    """A link to or from a summary task as links of its subtasks, where that means the same: a
+    summary finishes when its last subtask does and starts when its first does, so a link from
+    its finish or to its start holds for each subtask, and one from its start or to its finish
+    does not."""
+    source, target = link.predecessor in groups, link.successor in groups
+    if not source and not target:
+        return [link]
+    if source and link.type not in FROM_FINISH:
+        reading.refuse(row, "ties a summary task's start, which no one subtask stands for")
+        return []
+    if target and link.type not in TO_START:
+        reading.refuse(row, "ties a summary task's finish, which no one subtask stands for")
+        return []
+    predecessors = groups[link.predecessor] if source else [link.predecessor]
+    successors = groups[link.successor] if target else [link.successor]
+    if link.successor in predecessors or link.predecessor in successors:
+        reading.refuse(row, "links a summary task with its own subtask")
+        return []
+    if not predecessors or not successors:
+        reading.refuse(row, "a summary task with no imported subtask")
+        return []
+    if len(predecessors) * len(successors) > MAX_EXPANDED:
+        reading.refuse(
+            row,
+            f"a summary task's link would become {len(predecessors) * len(successors)} links;"
+            f" at most {MAX_EXPANDED} are made",
+        )
+        return []
+    pairs = [(p, s) for p in predecessors for s in successors if p != s]
+    reading.notes.append(f"{row}: a summary task's link, made for its subtasks ({len(pairs)})")
+    return [
+        FileLink(predecessor=p, successor=s, type=link.type, lag_days=link.lag_days)
+        for p, s in pairs
+    ]
 
 
 def _read_link(
@@ -638,7 +720,7 @@ def _read_link(
     *,
     successor: int,
     reading: _Reading,
-    tasks: dict[int, FileTask],
+    known: Set[int],
     left_out: dict[int, str],
 ) -> FileLink | None:
     predecessor = _int(link, "PredecessorUID")
@@ -652,7 +734,7 @@ def _read_link(
     if predecessor == successor:
         reading.refuse(row, "links a task to itself")
         return None
-    if predecessor not in tasks:
+    if predecessor not in known:
         why = left_out.get(predecessor)
         reading.refuse(
             row,

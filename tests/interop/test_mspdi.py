@@ -206,11 +206,12 @@ def test_every_refused_row_is_named_with_its_reason() -> None:
     assert sorted(str(r) for r in preview.refused) == sorted(
         [
             "task UID 0 'Plant shutdown': the project's summary row",
-            "task UID 1 'Phase 1': a summary task: its subtasks are imported, it is not",
+            "task UID 1 'Phase 1': a summary task: its subtasks are imported, and its links go"
+            " to them",
             "task UID 4: a blank row",
             "task UID 5 'No finish': has a Start or a Finish but not both",
             "task UID 3 'Second three': a second task with this UID",
-            "link from task UID 1 to 3: task UID 1 is a summary task, not imported",
+            "link from task UID 1 to 3: links a summary task with its own subtask",
             "link from task UID 99 to 3: no task has UID 99",
             "link from task UID 2 to 6: an elapsed (calendar time) lag; PlanOps lags are working"
             " days",
@@ -371,3 +372,39 @@ def test_an_assignee_the_reader_cannot_see_is_still_assigned_by_id() -> None:
     preview = mspdi.read(mspdi.write(plan))
 
     assert [(t.uid, t.resource) for t in preview.tasks] == [(1, "ghost")]
+
+
+def test_a_summary_tasks_links_go_to_its_subtasks_where_they_mean_the_same() -> None:
+    """A phase finishes with its last subtask and starts with its first: "after Design" holds for
+    every Design subtask, "Build starts after ..." for every Build subtask; a link that ties a
+    phase's start as predecessor, or its finish as successor, stands for no one subtask."""
+    phase = "<Task><UID>{uid}</UID><Name>{name}</Name><OutlineLevel>1</OutlineLevel>"
+    phase += "<Summary>1</Summary>{more}</Task>"
+    data = project(
+        phase.format(uid=1, name="Design", more="")
+        + task(2, "Sketch")
+        + task(3, "Review")
+        + phase.format(uid=4, name="Build", more=link(1, lag="4800"))
+        + task(5, "Frame")
+        + task(6, "Wire", more=link(2, kind=3))
+        + task(7, "Paint", more=link(1, kind=3))
+        + phase.format(uid=8, name="Launch", more=link(4, kind=0))
+        + task(9, "Party")
+        + phase.format(uid=10, name="Empty", more="")
+        + task(11, "After empty", more=link(10)).replace("<OutlineLevel>2<", "<OutlineLevel>1<")
+    )
+    preview = mspdi.read(data)
+
+    # Build (4) waits a day after Design (1): each of Build's subtasks after each of Design's.
+    assert {(k.predecessor, k.successor, k.type, k.lag_days) for k in preview.links} == {
+        (design, build, Link.FS, 1) for design in (2, 3) for build in (5, 6, 7)
+    }
+    assert sorted(str(r) for r in preview.refused if r.row.startswith("link")) == [
+        "link from task UID 1 to 7: ties a summary task's start, which no one subtask stands for",
+        "link from task UID 10 to 11: a summary task with no imported subtask",
+        "link from task UID 2 to 6: the same two tasks are already linked",
+        "link from task UID 4 to 8: ties a summary task's finish, which no one subtask stands for",
+    ]
+    assert "link from task UID 1 to 4: a summary task's link, made for its subtasks (6)" in (
+        preview.notes
+    )
