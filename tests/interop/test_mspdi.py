@@ -192,7 +192,7 @@ def test_every_refused_row_is_named_with_its_reason() -> None:
         + task(2, "Drain", more=link(9))
         + task(3, "Inspect", more=link(2) + link(1) + link(99))
         + "<Task><UID>4</UID><IsNull>1</IsNull></Task>"
-        + task(5, "No finish", finish="")
+        + task(5, "No finish", finish="", more=link(2))
         + task(6, "Weld", more=link(3, lag="2400") + link(2, lag="9600", lag_format=8))
         + task(7, "Paint", more=link(6, lag="50", lag_format=19) + link(6) + link(6))
         + task(8, "Test", more=link(7) + link(8) + link(2, kind=5))
@@ -210,6 +210,7 @@ def test_every_refused_row_is_named_with_its_reason() -> None:
             " to them",
             "task UID 4: a blank row",
             "task UID 5 'No finish': has a Start or a Finish but not both",
+            "link from task UID 2 to 5: task UID 5 is a task with one date missing, not imported",
             "task UID 3 'Second three': a second task with this UID",
             "link from task UID 1 to 3: links a summary task with its own subtask",
             "link from task UID 99 to 3: no task has UID 99",
