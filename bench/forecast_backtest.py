@@ -175,7 +175,7 @@ def network_days(
 
 
 def load_dslib(folder: Path) -> list[Tracked]:
-    import openpyxl  # type: ignore[import-untyped]
+    import openpyxl
 
     projects = []
     for path in sorted(folder.glob("*.xlsx")):

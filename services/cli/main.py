@@ -24,7 +24,7 @@ from planops.core.v1 import (
     template_service_pb2,
 )
 
-from services.cli import demo, notes_rpc, render, report_cli, risk_cli, stack
+from services.cli import demo, interop_cli, notes_rpc, render, report_cli, risk_cli, stack
 from services.cli.automation_cli import rules_app, webhooks_app
 from services.cli.plan_cli import plan_app
 from services.nlp.cli import notes_app
@@ -123,6 +123,8 @@ notes_app.command("paste")(notes_rpc.paste)
 notes_app.command("accept")(notes_rpc.accept)
 app.command(name="risk")(risk_cli.risk)
 app.command(name="import")(risk_cli.import_history)
+app.command(name="export")(interop_cli.export)
+app.command(name="import-mspdi")(interop_cli.import_mspdi)
 app.add_typer(plan_app, name="plan")
 app.command(name="report")(report_cli.report)
 app.add_typer(webhooks_app, name="webhooks")

@@ -18,10 +18,17 @@ from aiohttp import web
 from google.protobuf import message, message_factory
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from services.gateway import openapi
+from services.gateway import exports, openapi
 from services.gateway.backends import Route, routes
 from services.gateway.config import Config
-from services.gateway.transcode import HttpError, Violation, error_of, parse_request, to_json
+from services.gateway.transcode import (
+    HttpError,
+    Violation,
+    bad_request,
+    error_of,
+    parse_request,
+    to_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +187,45 @@ async def call_rpc(request: web.Request) -> web.Response:
     return json_response(body, request_id=request_id)
 
 
+async def export_plan(request: web.Request) -> web.Response:
+    """A project's plan as xlsx, CSV or MS Project XML, read with the caller's key."""
+    gateway = request.app[GATEWAY_KEY]
+    request_id = request_id_of(request.headers)
+    project, kind = request.match_info["project"], request.match_info["format"]
+    export = exports.EXPORTS.get(kind)
+    if not exports.PROJECT.match(project):
+        error = bad_request(
+            "must be a project id (a-z, 0-9 and '-')", field_path="project", reason="BAD_PROJECT"
+        )
+        return error_response(error, request_id=request_id)
+    if export is None:
+        error = bad_request(
+            f"must be one of {', '.join(exports.EXPORTS)}", field_path="format", reason="BAD_FORMAT"
+        )
+        return error_response(error, request_id=request_id)
+    channel = gateway.channels[gateway.config.addresses[exports.CORE_SERVICE]]
+    try:
+        plan = await exports.load_plan(
+            channel,
+            project=f"projects/{project}",
+            metadata=forwarded_metadata(request.headers, request_id),
+            call_seconds=timeout_of(request.headers, gateway.config.timeout_seconds),
+        )
+    except grpc.aio.AioRpcError as failure:
+        error = error_of(failure.code(), failure.details() or "", failure.trailing_metadata() or ())
+        return error_response(error, request_id=request_id)
+    # openpyxl takes about a second for 10,000 tasks: off the loop, so other calls go on.
+    body = await asyncio.to_thread(export.writer, plan)
+    return web.Response(
+        body=body,
+        headers={
+            "Content-Type": export.content_type,
+            "Content-Disposition": exports.attachment(project, export),
+            "X-Request-Id": request_id,
+        },
+    )
+
+
 async def _body(request: web.Request) -> bytes:
     try:
         return await request.read()
@@ -265,6 +311,7 @@ def make_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(channels)
     app.router.add_post("/api/{service}/{method}", call_rpc)
     app.router.add_route("*", "/api/{tail:.*}", unknown_rpc)
+    app.router.add_get("/export/projects/{project}/plan.{format}", export_plan)
     app.router.add_get("/openapi.json", openapi_json)
     app.router.add_get("/healthz", partial(healthz, strict=False))
     app.router.add_get("/readyz", partial(healthz, strict=True))
