@@ -50,7 +50,7 @@ _MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
 _COMPATIBLE = ipaddress.IPv6Network("::/96")
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 # What inet_aton may read as an IPv4 address: digits, dots, and hex with 0x.
-_LEGACY_IPV4 = re.compile(r"[0-9a-fA-FxX.]+\Z")
+_LEGACY_IPV4 = re.compile(r"[0-9a-fA-FxX.]+")
 
 
 class EgressRefused(OSError):
@@ -171,7 +171,7 @@ def literal_address(host: str) -> Address | None:
         return ipaddress.ip_address(text)
     except ValueError:
         pass
-    if not _LEGACY_IPV4.match(text):
+    if not _LEGACY_IPV4.fullmatch(text):
         return None
     try:
         return ipaddress.IPv4Address(socket.inet_aton(text))

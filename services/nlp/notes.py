@@ -251,12 +251,19 @@ _EN_REQUEST_LEAD = re.compile(
     r"|please|pls|plz|I\s+need\s+you\s+to|make\s+sure\s+(?:to|you))\s+",
     re.IGNORECASE,
 )
+# The patterns below that lead with a run of characters start with a lookbehind: a match found
+# from inside such a run is found from the run's start already, and without the lookbehind a
+# long run not followed by what the pattern wants is rescanned from each of its characters
+# (quadratic; #13 finding 2). Where a pattern is applied more than once to a text (sub,
+# split) and its last run is spaces, `(?:(?<!\s)|(?!\s))` refuses only a start inside a run
+# of spaces: a match may still start right after the spaces an earlier match took.
 _DUE_GLUE_EN = re.compile(
-    r"[\s,;(—–-]*(?:\b(?:by|before|due|on|until|till|no\s+later\s+than|needed\s+by|for)\s+)?"
+    r"(?<![\s,;(—–-])[\s,;(—–-]*+"
+    r"(?:\b(?:by|before|due|on|until|till|no\s+later\s+than|needed\s+by|for)\s+)?"
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
-_TRAILING_EN = re.compile(r"[\s,;:.!?—–\-(]+$")
+_TRAILING_EN = re.compile(r"(?<![\s,;:.!?—–\-(])[\s,;:.!?—–\-(]+$")
 _LEADING_EN = re.compile(r"^[\s,;:.!?—–\-)\]]+")
 
 
@@ -471,7 +478,7 @@ class Extractor:
             if due.event:
                 cues.add("due_event")
         if sentence.lang == "en":
-            first = re.match(r"\s*([A-Za-z]+)", body)
+            first = re.match(r"[A-Za-z]+", body.lstrip())
             tags = info.get("tags")
             if tags:
                 body_tags = [
@@ -484,13 +491,13 @@ class Extractor:
                 )
                 if any(tag == "VBD" for _, _, tag in tags) and not has_modal:
                     cues.add("past")
-            elif first and first.group(1).lower() in EN.action_verbs:
+            elif first and first.group(0).lower() in EN.action_verbs:
                 cues.add("imperative")
             elif re.search(r"\b\w{3,}ed\b", sentence.text) and not re.search(
                 r"\b(?:will|'ll|to|should|must|need|needs|going)\b", sentence.text, re.IGNORECASE
             ):
                 cues.add("past")
-            if first and first.group(1).lower() in EN.action_verbs:
+            if first and first.group(0).lower() in EN.action_verbs:
                 cues.add("verb_first")
         return cues
 
@@ -537,7 +544,7 @@ class Extractor:
             return (form.lstrip("@"),)
 
         def split_names(who: str) -> list[tuple[str, ...]]:
-            parts = re.split(r"\s*(?:,|&|\+|\band\b|/|、|，|和|与|及)\s*", who)
+            parts = re.split(r"(?:(?<!\s)|(?!\s))\s*(?:,|&|\+|\band\b|/|、|，|和|与|及)\s*", who)
             return [r for r in (resolve(p) for p in parts if p.strip()) if r]
 
         if sentence.cells:
@@ -579,14 +586,14 @@ class Extractor:
             group = [leading[0]]
             for mention in leading[1:]:
                 gap = body[group[-1].end : mention.start]
-                if re.fullmatch(r"\s*(?:,|&|\+|and|/|、|，|和|与|及)\s*", gap):
+                if re.fullmatch(r"(?:(?<!\s)|(?!\s))\s*(?:,|&|\+|and|/|、|，|和|与|及)\s*", gap):
                     group.append(mention)
                 else:
                     break
             rest = body[group[-1].end :]
             co = tuple(m.names[0] for m in group[1:])
             request = re.match(
-                r"\s*[,，]?\s*(?:can|could|would|will|please|pls|你能|你可以|麻烦|请)",
+                r"(?:(?<!\s)|(?!\s))\s*+(?:[,，]\s*+)?(?:can|could|would|will|please|pls|你能|你可以|麻烦|请)",
                 rest,
                 re.IGNORECASE,
             )
@@ -604,7 +611,7 @@ class Extractor:
                     body,
                     offset,
                 )
-            if re.match(r"\s*[,，]", rest):
+            if re.match(r"(?:(?<!\s)|(?!\s))\s*[,，]", rest):
                 return pick(group[0].names, "vocative", 0.8, cut=(0, group[-1].end)), body, offset
         if not roster and not zh:
             subject = _EN_SUBJECT.match(body[start_at:])
@@ -649,7 +656,7 @@ class Extractor:
         pronoun = (_PRONOUN_ZH if zh else _PRONOUN_EN).search(body)
         if pronoun and not zh and previous_names:
             rest = body[pronoun.end() :]
-            if re.match(r"\s*(?:'ll|’ll)\b", rest) or EN.modal.match(rest):
+            if re.match(r"(?:(?<!\s)|(?!\s))\s*(?:'ll|’ll)\b", rest) or EN.modal.match(rest):
                 cut = (0, pronoun.end())
                 return pick((previous_names[-1],), "subject", 0.7, cut=cut), body, offset
         in_clause = re.search(r"[,;，；]\s*(?:he|she|他|她)(?:会|将|\s+will|\s+is going)", body)
@@ -1017,14 +1024,17 @@ def _clean_en(item: Analysed, co_owners: Sequence[str]) -> str:
             head = _DUE_GLUE_EN.sub("", body[:index])
             body = head + " " + body[index + len(due_text) :]
     body = re.sub(
-        r"[\s,(—–-]*(?:\(?\s*(?:priority\s*[:=]?\s*\w+|(?:high|medium|low)[\s-]priority|urgent)\s*\)?)",
+        # Space after the mark is left for the next mark's glue (it may start with ", "),
+        # and collapsed below with the rest.
+        r"(?<![\s,(—–-])[\s,(—–-]*+"
+        r"(?:\(?\s*(?:priority\s*[:=]?\s*\w+|(?:high|medium|low)[\s-]priority|urgent)(?:\s*\))?)",
         " ",
         body,
         flags=re.IGNORECASE,
     )
     body = re.sub(r"\(\s*\)", " ", body)
     if body.count(")") > body.count("("):
-        body = re.sub(r"\s*\)", "", body, count=body.count(")") - body.count("("))
+        body = re.sub(r"(?:(?<!\s)|(?!\s))\s*\)", "", body, count=body.count(")") - body.count("("))
     hint = EN.hint.search(body)
     if hint and hint.start() > 10:
         body = body[: hint.start()]
@@ -1032,7 +1042,11 @@ def _clean_en(item: Analysed, co_owners: Sequence[str]) -> str:
         first = name.split()[0]
         body = re.sub(rf"\b{re.escape(first)}\b\s*[-–—]\s*", "", body)
     if item.sentence.block in {"bullet", "checkbox", "table"}:
-        body = re.sub(r"\s+[—–]\s+@?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s*(?=[—–]|$)", " ", body)
+        body = re.sub(
+            r"(?<!\s)\s+[—–]\s+@?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s*(?=[—–]|$)",
+            " ",
+            body,
+        )
     body = re.sub(r"\s+", " ", body)
     body = _TRAILING_EN.sub("", _LEADING_EN.sub("", body)).strip(" -—–")
     if co_owners and not all(n.split()[0].lower() in body.lower() for n in co_owners):
@@ -1054,14 +1068,19 @@ def _clean_zh(item: Analysed, co_owners: Sequence[str]) -> str:
     body = re.sub(r"^(?:负责|需要|将|会|要|来|在|于|截止|之前|前)+", "", body)
     body = re.sub(r"(?:截止|截至)[，,]?", "", body)
     body = re.sub(
-        r"[（(]?\s*(?:优先级\s*[:：]\s*[高中低]|[高中低]优先级|紧急|加急)\s*[）)]?", "", body
+        # Not from inside a run of spaces: the run's first space starts the same match.
+        r"(?:(?<!\s)|(?!\s))[（(]?\s*(?:优先级\s*[:：]\s*[高中低]|[高中低]优先级|紧急|加急)\s*[）)]?",
+        "",
+        body,
     )
     body = re.sub(r"^(?:在|于)", "", body)
-    body = re.sub(r"(?:吗|呢)?[？?。！!；;，,\s]*$", "", body)
+    body = re.sub(r"(?:(?<![？?。！!；;，,\s])|(?=[吗呢]))(?:吗|呢)?[？?。！!；;，,\s]*$", "", body)
     body = re.sub(r"[，,]\s*[\u4e00-\u9fff]{1,3}$", "", body)
     body = re.sub(r"[，,]\s*$", "", body)
-    body = re.sub(r"\s*[—–-]{1,2}\s*$", "", body).strip()
-    body = re.sub(r"\s*——\s*[\u4e00-\u9fff]{2,4}\s*(?=——|$)", "", body).strip(" —")
+    body = re.sub(r"(?:(?<!\s)|(?!\s))\s*[—–-]{1,2}\s*$", "", body).strip()
+    body = re.sub(r"(?:(?<!\s)|(?!\s))\s*——\s*[\u4e00-\u9fff]{2,4}\s*(?=——|$)", "", body).strip(
+        " —"
+    )
     if co_owners and not all(n in body for n in co_owners):
         body = "与" + "、".join(co_owners) + body
     return body or item.sentence.text.strip()
