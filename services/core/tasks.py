@@ -122,7 +122,9 @@ def past_values(
             if required:
                 checks.fail(f"{where}.{name}", "is required")
             return None
-        value = ts.ToDatetime(tzinfo=dt.UTC)
+        value = checks.timestamp(ts, f"{where}.{name}")
+        if value is None:
+            return None
         if value > now:
             checks.fail(f"{where}.{name}", "must not be in the future")
         return value

@@ -363,3 +363,19 @@ def test_nlp_refuses_meeting_dates_beyond_cores_range(running: Running) -> None:
             meeting_date=meeting,
         )
         assert refused_fields(running, "NlpService.ExtractActionItems", request) == ["meeting_date"]
+
+
+def test_imported_work_with_an_impossible_time_is_refused_by_name(
+    running: Running, world: World
+) -> None:
+    # Negative nanos or a second past 9999-12-31 raised ValueError inside core: INTERNAL.
+    for moment in (
+        timestamp_pb2.Timestamp(seconds=1_800_000_000, nanos=-1),
+        timestamp_pb2.Timestamp(seconds=253_402_300_800),
+    ):
+        request = task_service_pb2.CreateTaskRequest(
+            parent=world.a,
+            task=task_pb2.Task(title="Count the stock", source=task_pb2.TASK_SOURCE_IMPORT),
+            past=task_service_pb2.PastWork(open_time=moment),
+        )
+        assert "past.open_time" in refused_fields(running, "TaskService.CreateTask", request)
