@@ -96,7 +96,7 @@ class CoreUnderTest:
 
 
 async def start_core(
-    *, database_url: str, nats_url: str, home: Path
+    *, database_url: str, nats_url: str, home: Path, project_creators: str = "granted"
 ) -> AsyncIterator[CoreUnderTest]:
     from services.core.app import running_core
     from services.core.config import Config
@@ -109,6 +109,7 @@ async def start_core(
         pool_max=8,
         max_concurrent_rpcs=64,
         log_level="INFO",
+        project_creators=project_creators,
     )
     async with running_core(config) as core:
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{core.port}")

@@ -547,6 +547,9 @@ def people_create(
     alias: Annotated[
         list[str] | None, typer.Option("--alias", help="Another name used in notes; repeatable.")
     ] = None,
+    project_creator: Annotated[
+        bool, typer.Option("--project-creator", help="May create projects.")
+    ] = False,
 ) -> None:
     """Create a person (admin only)."""
     ident = person_name(person_id).removeprefix("people/")
@@ -556,6 +559,7 @@ def people_create(
         aliases=alias or [],
         skills=parse_skills(skill),
         weekly_capacity_hours=capacity,
+        project_creator=project_creator,
     )
     client = connect(ctx)
     created = client.call(
@@ -565,6 +569,29 @@ def people_create(
         ),
     ).person
     render.print_line(f"created {created.name} ({created.display_name})")
+
+
+@people_app.command("project-creator")
+def people_project_creator(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(metavar="ID", help="Person id.")],
+    allow: Annotated[
+        bool, typer.Option("--allow/--deny", help="Let them create projects, or stop them.")
+    ] = True,
+) -> None:
+    """Let a person create projects, or take the right back (admin only). Only admins and
+    people with this right create projects, unless core runs with
+    PLANOPS_PROJECT_CREATORS=everyone."""
+    client = connect(ctx)
+    name = person_name(person)
+    client.call(
+        client.people.UpdatePerson,
+        person_service_pb2.UpdatePersonRequest(
+            person=person_pb2.Person(name=name, project_creator=allow),
+            update_mask=field_mask_pb2.FieldMask(paths=["project_creator"]),
+        ),
+    )
+    render.print_line(f"{name} {'may' if allow else 'may not'} create projects")
 
 
 @people_app.command("show")

@@ -180,6 +180,7 @@ def person_details(p: person_pb2.Person) -> Table:
             ("working days", days),
             ("time off", away),
             ("cost rate", f"{p.cost_rate:g}" if p.cost_rate else ""),
+            ("creates projects", "yes" if p.project_creator else "no"),
             ("created", time(p.create_time)),
         ],
     )

@@ -10,6 +10,7 @@ ROLES = frozenset({"manager", "executor", "reviewer", "viewer"})
 READ_PROJECTS = "read_projects"
 ACT_FOR_PEOPLE = "act_for_people"
 ACT_FOR_RULES = "act_for_rules"
+CREATE_PROJECTS = "create_projects"
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ async def running_core(config: Config) -> AsyncIterator[RunningCore]:
             bindings=[
                 Binding(
                     SERVICE_NAMES[0],
-                    ProjectServicer(pool),
+                    ProjectServicer(pool, project_creators=config.project_creators),
                     project_service_pb2_grpc.add_ProjectServiceServicer_to_server,
                 ),
                 Binding(

@@ -20,7 +20,7 @@ from planops.core.v1 import (
     template_pb2,
 )
 
-from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, READ_PROJECTS
+from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, CREATE_PROJECTS, READ_PROJECTS
 from services.core import workflow as wf
 
 Row = Mapping[str, Any]
@@ -29,7 +29,7 @@ ROLE_TO_PROTO = {r: getattr(project_pb2, f"ROLE_{r.upper()}") for r in wf.ROLES}
 ROLE_FROM_PROTO = {v: k for k, v in ROLE_TO_PROTO.items()}
 SCOPE_TO_PROTO = {
     s: getattr(api_key_pb2, f"SERVICE_SCOPE_{s.upper()}")
-    for s in (READ_PROJECTS, ACT_FOR_PEOPLE, ACT_FOR_RULES)
+    for s in (READ_PROJECTS, ACT_FOR_PEOPLE, ACT_FOR_RULES, CREATE_PROJECTS)
 }
 SCOPE_FROM_PROTO = {v: k for k, v in SCOPE_TO_PROTO.items()}
 CATEGORY_TO_PROTO = {c: getattr(project_pb2, f"STATE_CATEGORY_{c.upper()}") for c in wf.CATEGORIES}
@@ -177,6 +177,7 @@ def person(row: Row) -> person_pb2.Person:
         working_days=row["working_days"],
         time_off=[person_pb2.TimeOff(**t) for t in row["time_off"]],
         cost_rate=row["cost_rate"],
+        project_creator=row["project_creator"],
         create_time=timestamp(row["create_time"]),
         update_time=timestamp(row["update_time"]),
         etag=etag(row["version"]),

@@ -35,6 +35,7 @@ UPDATABLE = (
     "working_days",
     "time_off",
     "cost_rate",
+    "project_creator",
 )
 
 
@@ -69,6 +70,7 @@ def person_values(person: person_pb2.Person, checks: Checks, *, field: str) -> d
             ]
         ),
         "cost_rate": person.cost_rate,
+        "project_creator": person.project_creator,
     }
 
 

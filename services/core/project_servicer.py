@@ -9,7 +9,7 @@ from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
 from services.common import paging
-from services.common.auth import Principal, current_principal
+from services.common.auth import CREATE_PROJECTS, Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import (
     AlreadyExists,
@@ -71,6 +71,41 @@ def project_values(project: project_pb2.Project, checks: Checks, *, field: str) 
         "deadline": deadline,
         "workflow": store.jsonb(flow.to_json()),
     }
+
+
+async def require_project_creator(conn: Connection, principal: Principal) -> None:
+    """Refuse unless the call may create projects: an admin, a service with the
+    create-projects scope on its own, or a person (acted for or calling) whose record has the
+    project_creator right. Read in the caller's transaction, so a right taken away stops the
+    very next call."""
+    if principal.acting_for:
+        if principal.rule_project is not None:
+            raise PermissionDenied(
+                "an automation rule cannot create projects", reason="ROLE_REQUIRED"
+            )
+        person = principal.acting_for
+    elif principal.admin:
+        return
+    elif principal.is_service:
+        if CREATE_PROJECTS in principal.scopes:
+            return
+        person = ""
+    else:
+        person = principal.principal
+    if person.startswith("people/"):
+        row = await (
+            await conn.execute(
+                "SELECT project_creator FROM people WHERE id = %s",
+                (person.removeprefix("people/"),),
+            )
+        ).fetchone()
+        if row is not None and row["project_creator"]:
+            return
+    raise PermissionDenied(
+        "creating projects needs the project_creator right (an admin grants it to a person, "
+        "or the create-projects scope to a service key)",
+        reason="PROJECT_CREATOR_REQUIRED",
+    )
 
 
 async def insert_project(
@@ -146,8 +181,11 @@ async def insert_project(
 
 
 class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
-    def __init__(self, pool: AsyncConnectionPool[Connection]) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool[Connection], *, project_creators: str = "granted"
+    ) -> None:
         self.pool = pool
+        self.project_creators = project_creators
 
     async def CreateProject(
         self, request: project_service_pb2.CreateProjectRequest, context: Context
@@ -164,6 +202,8 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
         principal = current_principal()
         key = store.Idempotency.of(request, scope="")
         async with transaction(self.pool) as conn:
+            if self.project_creators != "everyone":
+                await require_project_creator(conn, principal)
             earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
                 row = await project_row(conn, names.project_id(earlier[0]))

@@ -58,6 +58,8 @@ class Model:
     memberships: dict[tuple[int, int], str] = field(default_factory=dict)
     retired: set[int] = field(default_factory=set)
     keys: list[Key] = field(default_factory=list)
+    creators: set[int] = field(default_factory=set)
+    """People whose record has the project_creator right."""
 
     def alive(self, key: Key) -> bool:
         return not key.revoked and self.generation.get(key.person) == key.generation
@@ -103,14 +105,15 @@ def machine_for(stack: Stack) -> type[RuleBasedStateMachine]:
 
         # -- people and keys --------------------------------------------------------------
 
-        @rule(i=st.integers(0, PEOPLE - 1))
-        def create_person(self, i: int) -> None:
+        @rule(i=st.integers(0, PEOPLE - 1), creator=st.booleans())
+        def create_person(self, i: int, creator: bool) -> None:
             outcome = self.call(
                 "PersonService.CreatePerson",
                 person_service_pb2.CreatePersonRequest(
                     person_id=self.person(i).split("/")[1],
                     person=person_pb2.Person(
                         display_name=f"Person {i}",
+                        project_creator=creator,
                         email=f"{self.tag}-u{i}@example.com",
                         cost_rate=50,
                         time_off=[
@@ -127,6 +130,25 @@ def machine_for(stack: Stack) -> type[RuleBasedStateMachine]:
             self.expect(outcome, OK, what=f"creating {self.person(i)}")
             self.model.created += 1
             self.model.generation[i] = self.model.created
+            if creator:
+                self.model.creators.add(i)
+
+        @precondition(lambda self: self.model.generation)
+        @rule(data=st.data(), creator=st.booleans())
+        def grant_project_creator(self, data: st.DataObject, creator: bool) -> None:
+            i = data.draw(st.sampled_from(sorted(self.model.generation)))
+            outcome = self.call(
+                "PersonService.UpdatePerson",
+                person_service_pb2.UpdatePersonRequest(
+                    person=person_pb2.Person(name=self.person(i), project_creator=creator),
+                    update_mask=field_mask_pb2.FieldMask(paths=["project_creator"]),
+                ),
+            )
+            self.expect(outcome, OK, what=f"setting {self.person(i)}'s project_creator")
+            if creator:
+                self.model.creators.add(i)
+            else:
+                self.model.creators.discard(i)
 
         @precondition(lambda self: self.model.generation)
         @rule(data=st.data())
@@ -138,6 +160,7 @@ def machine_for(stack: Stack) -> type[RuleBasedStateMachine]:
             )
             self.expect(outcome, OK, what=f"deleting {self.person(i)}")
             del self.model.generation[i]
+            self.model.creators.discard(i)
             for p, members in self.model.projects.items():
                 members.pop(i, None)
                 self.model.memberships.pop((p, i), None)
@@ -191,6 +214,10 @@ def machine_for(stack: Stack) -> type[RuleBasedStateMachine]:
             )
             if key is not None and not self.model.alive(key):
                 self.expect(outcome, Code.UNAUTHENTICATED, what="a dead key creating a project")
+            elif key is not None and key.person not in self.model.creators:
+                self.expect(
+                    outcome, Code.PERMISSION_DENIED, what="creating a project without the right"
+                )
             elif p in self.model.projects or p in self.model.retired:
                 self.expect(
                     outcome, Code.ALREADY_EXISTS, what="re-creating a live or deleted project id"

@@ -176,6 +176,19 @@ async def test_status_and_keys(core: CoreUnderTest) -> None:
 
     refused = await planops(core, "people", "create", "carol", "--name", "Carol", key=secret)
     assert one_error_line(refused, 1).startswith("error: permission denied")
+    # Only admins, and people an admin lets, create projects.
+    no_right = one_error_line(
+        await planops(core, "projects", "create", "bobs", "--name", "Bob's", key=secret), 1
+    )
+    assert "project_creator" in no_right
+    assert "may create projects" in ok(await planops(core, "people", "project-creator", "bob"))
+    shown = json.loads(ok(await planops(core, "people", "show", "bob", "--json")))
+    assert shown["projectCreator"] is True
+    ok(await planops(core, "projects", "create", "bobs", "--name", "Bob's", key=secret))
+    ok(await planops(core, "people", "project-creator", "bob", "--deny"))
+    one_error_line(
+        await planops(core, "projects", "create", "bobs-2", "--name", "Bob's 2", key=secret), 1
+    )
 
     ok(await planops(core, "keys", "revoke", created["apiKey"]["name"]))
     revoked = one_error_line(await planops(core, "projects", "list", key=secret), 1)
@@ -197,7 +210,7 @@ async def test_status_and_keys(core: CoreUnderTest) -> None:
     listed = json.loads(
         ok(await planops(core, "projects", "list", "--json", key=planner["secret"]))
     )
-    assert [p["name"] for p in listed] == ["projects/promo"]
+    assert [p["name"] for p in listed] == ["projects/bobs", "projects/promo"]
     refused = await planops(core, "people", "create", "dan", "--name", "Dan", key=planner["secret"])
     assert one_error_line(refused, 1).startswith("error: permission denied")
 

@@ -125,6 +125,7 @@ class Client:
         project: str = "",
         roles: Sequence[int] = (),
         skills: Sequence[tuple[str, int]] = (),
+        project_creator: bool = False,
     ) -> str:
         """Create a person with a key of their own (and a membership); return the key."""
         await self.people.CreatePerson(
@@ -133,6 +134,7 @@ class Client:
                 person=person_pb2.Person(
                     display_name=person_id.title(),
                     skills=[person_pb2.Skill(skill=s, level=level) for s, level in skills],
+                    project_creator=project_creator,
                 ),
             ),
             metadata=self.md,

@@ -373,7 +373,7 @@ async def test_only_a_services_plain_key_takes_scopes(core: CoreUnderTest) -> No
 
 async def test_a_project_made_for_a_person_is_theirs_not_the_services(core: CoreUnderTest) -> None:
     admin = Client(core)
-    await admin.add_person("ann")
+    await admin.add_person("ann", project_creator=True)
     nlp = await service_key(
         admin,
         "services/nlp",

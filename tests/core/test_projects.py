@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import grpc
+import pytest
 from google.protobuf import field_mask_pb2
 from planops.core.v1 import audit_service_pb2, project_pb2, project_service_pb2
 
+from services.common.config import ConfigError
 from services.common.errors import reason_of
-from tests.conftest import CoreUnderTest
+from tests.conftest import CoreUnderTest, start_core
 from tests.core.helpers import (
     EXECUTOR,
     MANAGER,
@@ -219,7 +223,7 @@ async def test_a_deleted_projects_id_never_comes_back_with_its_past(core: CoreUn
         project_service_pb2.DeleteProjectRequest(name="projects/launch", force=True),
         metadata=owner.md,
     )
-    stranger = Client(core, await owner.add_person("mallory"))
+    stranger = Client(core, await owner.add_person("mallory", project_creator=True))
     for who in (stranger, owner):
         error = await refused(who.create_project("launch"), Code.ALREADY_EXISTS)
         assert reason_of(error) == "PROJECT_ID_RETIRED"
@@ -402,3 +406,87 @@ async def test_a_person_and_a_service_with_one_id_are_two_memberships(
             )
         ) == {"name"}
     assert await count(core, "SELECT count(*) FROM core.memberships") == 2
+
+
+async def test_only_admins_and_those_granted_the_right_create_projects(core: CoreUnderTest) -> None:
+    """Any key could create a project and become its manager (#13): now an admin grants the
+    project_creator right, it takes effect and ends on the next call, and a person created
+    later with the same id does not inherit it."""
+    from planops.core.v1 import api_key_pb2, person_pb2, person_service_pb2
+
+    from tests.core.test_api_keys import acting, service_key
+
+    admin = Client(core)
+    ann = Client(core, await admin.add_person("ann"))
+    error = await refused(ann.create_project("anns"), Code.PERMISSION_DENIED)
+    assert reason_of(error) == "PROJECT_CREATOR_REQUIRED"
+
+    def grant(value: bool) -> person_service_pb2.UpdatePersonRequest:
+        return person_service_pb2.UpdatePersonRequest(
+            person=person_pb2.Person(name="people/ann", project_creator=value),
+            update_mask=field_mask_pb2.FieldMask(paths=["project_creator"]),
+        )
+
+    # Only an admin grants it: a person cannot give it to herself.
+    await refused(ann.people.UpdatePerson(grant(True), metadata=ann.md), Code.PERMISSION_DENIED)
+    await admin.people.UpdatePerson(grant(True), metadata=admin.md)
+    made = await ann.create_project("anns")
+    members = await admin.projects.ListMemberships(
+        project_service_pb2.ListMembershipsRequest(parent=made.name), metadata=admin.md
+    )
+    assert [(m.member, list(m.roles)) for m in members.memberships] == [("people/ann", [MANAGER])]
+    await admin.people.UpdatePerson(grant(False), metadata=admin.md)
+    await refused(ann.create_project("anns-2"), Code.PERMISSION_DENIED)
+
+    # A service acting for her has her right, not its own; on its own it needs the scope.
+    await admin.people.UpdatePerson(grant(True), metadata=admin.md)
+    deputy = await service_key(
+        admin,
+        "services/deputy",
+        api_key_pb2.SERVICE_SCOPE_READ_PROJECTS,
+        api_key_pb2.SERVICE_SCOPE_ACT_FOR_PEOPLE,
+    )
+    await refused(deputy.create_project("deputys"), Code.PERMISSION_DENIED)
+    await deputy.projects.CreateProject(
+        project_service_pb2.CreateProjectRequest(
+            project_id="for-ann", project=project_pb2.Project(display_name="For Ann")
+        ),
+        metadata=acting(deputy, "x-planops-on-behalf-of", "people/ann"),
+    )
+    importer = await service_key(
+        admin, "services/importer", api_key_pb2.SERVICE_SCOPE_CREATE_PROJECTS
+    )
+    await importer.create_project("imported")
+
+    # Deleted and created again, she starts without it.
+    await admin.projects.DeleteProject(
+        project_service_pb2.DeleteProjectRequest(name="projects/anns", force=True),
+        metadata=admin.md,
+    )
+    await admin.projects.DeleteProject(
+        project_service_pb2.DeleteProjectRequest(name="projects/for-ann", force=True),
+        metadata=admin.md,
+    )
+    await admin.people.DeletePerson(
+        person_service_pb2.DeletePersonRequest(name="people/ann"), metadata=admin.md
+    )
+    namesake = Client(core, await admin.add_person("ann"))
+    await refused(namesake.create_project("anns-3"), Code.PERMISSION_DENIED)
+
+
+async def test_an_installation_may_let_every_key_create_projects(
+    database_url: str, nats_url: str, tmp_path: Path
+) -> None:
+    from services.core.config import Config
+
+    with pytest.raises(ConfigError, match="PLANOPS_PROJECT_CREATORS"):
+        Config.from_env(
+            {"DATABASE_URL": "x", "NATS_URL": "x", "PLANOPS_PROJECT_CREATORS": "anyone"}
+        )
+    async for core in start_core(
+        database_url=database_url, nats_url=nats_url, home=tmp_path, project_creators="everyone"
+    ):
+        admin = Client(core)
+        ann = Client(core, await admin.add_person("ann"))
+        made = await ann.create_project("anns")
+        assert made.name == "projects/anns"

@@ -55,6 +55,8 @@ EVERYONE = MEMBERS | {"outsider"}
 MANAGERS = frozenset({"manager", "admin"})
 EDITORS = frozenset({"manager", "executor", "admin"})
 ADMIN = frozenset({"admin"})
+# Admins and the world's manager, whose record has the project_creator right.
+CREATORS = frozenset({"manager", "admin"})
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,7 @@ CASES: dict[str, Case] = {
         lambda s, w: project_service_pb2.CreateProjectRequest(
             project_id=_id(), project=project_pb2.Project(display_name="New", time_zone="UTC")
         ),
-        EVERYONE,
+        CREATORS,
     ),
     "ProjectService.GetProject": Case(
         lambda s, w: project_service_pb2.GetProjectRequest(name=w.a), MEMBERS

@@ -275,6 +275,9 @@ def build(
                 ],
             }
             if role == "executor"
+            # The manager may create projects; the others may not (only admins by default).
+            else {"project_creator": True}
+            if role == "manager"
             else {}
         )
         world.people[role] = person(stack, f"{tag}-{role}", display, skills=skills, **private)

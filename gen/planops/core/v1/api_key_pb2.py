@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dplanops/core/v1/api_key.proto\x12\x0fplanops.core.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdf\x01\n\x06\x41piKey\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x11\n\tprincipal\x18\x03 \x01(\t\x12\r\n\x05\x61\x64min\x18\x04 \x01(\x08\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brevoke_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\x06scopes\x18\x07 \x03(\x0e\x32\x1d.planops.core.v1.ServiceScope*\x91\x01\n\x0cServiceScope\x12\x1d\n\x19SERVICE_SCOPE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bSERVICE_SCOPE_READ_PROJECTS\x10\x01\x12 \n\x1cSERVICE_SCOPE_ACT_FOR_PEOPLE\x10\x02\x12\x1f\n\x1bSERVICE_SCOPE_ACT_FOR_RULES\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dplanops/core/v1/api_key.proto\x12\x0fplanops.core.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdf\x01\n\x06\x41piKey\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x11\n\tprincipal\x18\x03 \x01(\t\x12\r\n\x05\x61\x64min\x18\x04 \x01(\x08\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brevoke_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\x06scopes\x18\x07 \x03(\x0e\x32\x1d.planops.core.v1.ServiceScope*\xb4\x01\n\x0cServiceScope\x12\x1d\n\x19SERVICE_SCOPE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bSERVICE_SCOPE_READ_PROJECTS\x10\x01\x12 \n\x1cSERVICE_SCOPE_ACT_FOR_PEOPLE\x10\x02\x12\x1f\n\x1bSERVICE_SCOPE_ACT_FOR_RULES\x10\x03\x12!\n\x1dSERVICE_SCOPE_CREATE_PROJECTS\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,7 +33,7 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'planops.core.v1.api_key_pb2
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SERVICESCOPE']._serialized_start=310
-  _globals['_SERVICESCOPE']._serialized_end=455
+  _globals['_SERVICESCOPE']._serialized_end=490
   _globals['_APIKEY']._serialized_start=84
   _globals['_APIKEY']._serialized_end=307
 # @@protoc_insertion_point(module_scope)

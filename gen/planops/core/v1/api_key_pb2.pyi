@@ -16,10 +16,12 @@ class ServiceScope(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SERVICE_SCOPE_READ_PROJECTS: _ClassVar[ServiceScope]
     SERVICE_SCOPE_ACT_FOR_PEOPLE: _ClassVar[ServiceScope]
     SERVICE_SCOPE_ACT_FOR_RULES: _ClassVar[ServiceScope]
+    SERVICE_SCOPE_CREATE_PROJECTS: _ClassVar[ServiceScope]
 SERVICE_SCOPE_UNSPECIFIED: ServiceScope
 SERVICE_SCOPE_READ_PROJECTS: ServiceScope
 SERVICE_SCOPE_ACT_FOR_PEOPLE: ServiceScope
 SERVICE_SCOPE_ACT_FOR_RULES: ServiceScope
+SERVICE_SCOPE_CREATE_PROJECTS: ServiceScope
 
 class ApiKey(_message.Message):
     __slots__ = ("name", "display_name", "principal", "admin", "create_time", "revoke_time", "scopes")

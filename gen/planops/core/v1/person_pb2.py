@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cplanops/core/v1/person.proto\x12\x0fplanops.core.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd8\x02\n\x06Person\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x0f\n\x07\x61liases\x18\x04 \x03(\t\x12&\n\x06skills\x18\x05 \x03(\x0b\x32\x16.planops.core.v1.Skill\x12\x1d\n\x15weekly_capacity_hours\x18\x06 \x01(\x01\x12\x14\n\x0cworking_days\x18\x07 \x03(\x05\x12*\n\x08time_off\x18\x08 \x03(\x0b\x32\x18.planops.core.v1.TimeOff\x12\x11\n\tcost_rate\x18\t \x01(\x01\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x0c \x01(\t\"%\n\x05Skill\x12\r\n\x05skill\x18\x01 \x01(\t\x12\r\n\x05level\x18\x02 \x01(\x05\"?\n\x07TimeOff\x12\x12\n\nstart_date\x18\x01 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cplanops/core/v1/person.proto\x12\x0fplanops.core.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf1\x02\n\x06Person\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x0f\n\x07\x61liases\x18\x04 \x03(\t\x12&\n\x06skills\x18\x05 \x03(\x0b\x32\x16.planops.core.v1.Skill\x12\x1d\n\x15weekly_capacity_hours\x18\x06 \x01(\x01\x12\x14\n\x0cworking_days\x18\x07 \x03(\x05\x12*\n\x08time_off\x18\x08 \x03(\x0b\x32\x18.planops.core.v1.TimeOff\x12\x11\n\tcost_rate\x18\t \x01(\x01\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x0c \x01(\t\x12\x17\n\x0fproject_creator\x18\r \x01(\x08\"%\n\x05Skill\x12\r\n\x05skill\x18\x01 \x01(\t\x12\r\n\x05level\x18\x02 \x01(\x05\"?\n\x07TimeOff\x12\x12\n\nstart_date\x18\x01 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,9 +33,9 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'planops.core.v1.person_pb2'
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PERSON']._serialized_start=83
-  _globals['_PERSON']._serialized_end=427
-  _globals['_SKILL']._serialized_start=429
-  _globals['_SKILL']._serialized_end=466
-  _globals['_TIMEOFF']._serialized_start=468
-  _globals['_TIMEOFF']._serialized_end=531
+  _globals['_PERSON']._serialized_end=452
+  _globals['_SKILL']._serialized_start=454
+  _globals['_SKILL']._serialized_end=491
+  _globals['_TIMEOFF']._serialized_start=493
+  _globals['_TIMEOFF']._serialized_end=556
 # @@protoc_insertion_point(module_scope)

@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Person(_message.Message):
-    __slots__ = ("name", "display_name", "email", "aliases", "skills", "weekly_capacity_hours", "working_days", "time_off", "cost_rate", "create_time", "update_time", "etag")
+    __slots__ = ("name", "display_name", "email", "aliases", "skills", "weekly_capacity_hours", "working_days", "time_off", "cost_rate", "create_time", "update_time", "etag", "project_creator")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
@@ -23,6 +23,7 @@ class Person(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_CREATOR_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     email: str
@@ -35,7 +36,8 @@ class Person(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     etag: str
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., skills: _Optional[_Iterable[_Union[Skill, _Mapping]]] = ..., weekly_capacity_hours: _Optional[float] = ..., working_days: _Optional[_Iterable[int]] = ..., time_off: _Optional[_Iterable[_Union[TimeOff, _Mapping]]] = ..., cost_rate: _Optional[float] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+    project_creator: bool
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., skills: _Optional[_Iterable[_Union[Skill, _Mapping]]] = ..., weekly_capacity_hours: _Optional[float] = ..., working_days: _Optional[_Iterable[int]] = ..., time_off: _Optional[_Iterable[_Union[TimeOff, _Mapping]]] = ..., cost_rate: _Optional[float] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., project_creator: _Optional[bool] = ...) -> None: ...
 
 class Skill(_message.Message):
     __slots__ = ("skill", "level")
