@@ -957,3 +957,61 @@ async def connects_only_as_a_user(local: str, platform: str) -> None:
         client = await nats.connect(url.geturl(), allow_reconnect=False)
         await client.jetstream().account_info()
         await client.close()
+
+
+def test_automation_pods_may_not_reach_the_cluster_but_through_named_doors() -> None:
+    """The NetworkPolicy behind the egress check in code (#13 finding 3): automation's pods
+    reach DNS, the services it calls, NATS and PostgreSQL; every other address they may reach
+    lies outside the networks the ConfigMap names as the deployment's own."""
+    [policy] = [
+        p
+        for p in resources_of("NetworkPolicy").values()
+        if p["spec"]["podSelector"]["matchLabels"].items()
+        <= deployment_of("automation")["spec"]["template"]["metadata"]["labels"].items()
+    ]
+    assert policy["spec"]["policyTypes"] == ["Egress"]
+    rules = policy["spec"]["egress"]
+    env = k8s_env("automation")
+    for variable in ("PLANOPS_CORE_ADDRESS", "PLANOPS_PLANNER_ADDRESS"):
+        name = service_at(variable)
+        labels = deployment_of(name)["spec"]["template"]["metadata"]["labels"]
+        assert any(
+            rule["to"]
+            == [
+                {
+                    "podSelector": {
+                        "matchLabels": {"app.kubernetes.io/name": labels["app.kubernetes.io/name"]}
+                    }
+                }
+            ]
+            and rule["ports"] == [{"protocol": "TCP", "port": port_of(env[variable])}]
+            for rule in rules
+        ), variable
+    assert any({"protocol": "UDP", "port": 53} in rule.get("ports", []) for rule in rules), "DNS"
+    nats_port = {urlsplit(s).port for s in nats_servers(env["NATS_URL"])}
+    assert any(
+        [p["port"] for p in rule.get("ports", [])] == list(nats_port)
+        and rule["to"][0].get("podSelector") == {"matchLabels": {"app.kubernetes.io/name": "nats"}}
+        for rule in rules
+    ), "NATS"
+    blocks = [peer["ipBlock"] for rule in rules for peer in rule["to"] if "ipBlock" in peer]
+    assert all("ports" not in rule for rule in rules if any("ipBlock" in p for p in rule["to"]))
+    own = {
+        ipaddress.ip_network(n.strip())
+        for overlay in (BASE, PRODUCTION)
+        for generator in kustomization(overlay).get("configMapGenerator", [])
+        for literal in generator["literals"]
+        if literal.startswith("webhook-deployment-networks=")
+        for n in literal.split("=", 1)[1].split(",")
+    }
+    assert own
+    for network in own:
+        for block in blocks:
+            allowed = ipaddress.ip_network(block["cidr"])
+            if allowed.version != network.version or not network.overlaps(allowed):
+                continue
+            excepted = {ipaddress.ip_network(e) for e in block.get("except", [])}
+            assert network in excepted, (block, network)
+        assert any(ipaddress.ip_network(b["cidr"]).version == network.version for b in blocks), (
+            "webhooks still reach the internet"
+        )
