@@ -133,6 +133,9 @@ def prepare(directory: Path) -> tuple[Path, dict[str, str]]:
 
 
 def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path`, readable and writable by its owner alone."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # A file that existed keeps its mode through O_CREAT; secrets must not.
+    os.fchmod(fd, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(text)
