@@ -24,7 +24,16 @@ from planops.core.v1 import (
     template_service_pb2,
 )
 
-from services.cli import demo, interop_cli, notes_rpc, render, report_cli, risk_cli, stack
+from services.cli import (
+    demo,
+    interop_cli,
+    notes_rpc,
+    render,
+    report_cli,
+    risk_cli,
+    secrets_cli,
+    stack,
+)
 from services.cli.automation_cli import rules_app, webhooks_app
 from services.cli.plan_cli import plan_app
 from services.nlp.cli import notes_app
@@ -117,6 +126,8 @@ app.add_typer(templates_app, name="templates")
 app.add_typer(keys_app, name="keys")
 app.command(name="up")(stack.up)
 app.command(name="migrate")(stack.migrate)
+app.command(name="nats-config")(secrets_cli.nats_config)
+app.command(name="database-password")(secrets_cli.database_password)
 app.command(name="demo")(demo.demo)
 app.add_typer(notes_app, name="notes")
 notes_app.command("paste")(notes_rpc.paste)

@@ -20,8 +20,23 @@ class Env:
     def __init__(self, values: Mapping[str, str] | None = None) -> None:
         self._values = dict(os.environ if values is None else values)
 
-    def str(self, key: builtins.str, default: builtins.str | None = None) -> builtins.str:
+    def _get(self, key: builtins.str) -> builtins.str:
+        """The variable's value, or else the contents of the file `<key>_FILE` names: how
+        compose and Kubernetes hand over secrets without putting them in the environment."""
         value = self._values.get(key, "")
+        path = self._values.get(f"{key}_FILE", "")
+        if value or not path:
+            return value
+        try:
+            value = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigError(f"{key}_FILE: cannot read {path} ({error.strerror})") from None
+        if not value:
+            raise ConfigError(f"{key}_FILE: {path} is empty")
+        return value
+
+    def str(self, key: builtins.str, default: builtins.str | None = None) -> builtins.str:
+        value = self._get(key)
         if value:
             return value
         if default is None:
@@ -29,10 +44,10 @@ class Env:
         return default
 
     def optional(self, key: builtins.str) -> builtins.str | None:
-        return self._values.get(key) or None
+        return self._get(key) or None
 
     def int(self, key: builtins.str, default: builtins.int) -> builtins.int:
-        raw = self._values.get(key, "")
+        raw = self._get(key)
         if not raw:
             return default
         try:
@@ -41,7 +56,7 @@ class Env:
             raise ConfigError(f"{key} must be an integer, not {raw!r}") from None
 
     def float(self, key: builtins.str, default: builtins.float) -> builtins.float:
-        raw = self._values.get(key, "")
+        raw = self._get(key)
         if not raw:
             return default
         try:
@@ -50,7 +65,7 @@ class Env:
             raise ConfigError(f"{key} must be a number, not {raw!r}") from None
 
     def bool(self, key: builtins.str, default: builtins.bool) -> builtins.bool:
-        raw = self._values.get(key, "").strip().lower()
+        raw = self._get(key).strip().lower()
         if not raw:
             return default
         if raw in {"1", "true", "yes", "on"}:

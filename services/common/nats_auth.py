@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.common.messaging import nats_servers
+
 CORE_STREAM = "PLANOPS_CORE"
 RISK_STREAM = "PLANOPS_RISK"
 AUTOMATION_STREAM = "PLANOPS_AUTOMATION"
@@ -97,6 +99,25 @@ def url_for(url: str, *, user: str, password: str) -> str:
     return f"{scheme}://{user}:{password}@{rest}"
 
 
+def urls_for(url: str, *, user: str, password: str) -> str:
+    """`url`, one server or a comma-separated list, with the user's credentials on each."""
+    return ",".join(url_for(s, user=user, password=password) for s in nats_servers(url))
+
+
+def prepare_deployment(directory: Path, *, url: str) -> Path:
+    """`prepare(directory)` plus `urls/<service>`: each service's NATS_URL for the servers in
+    `url`, with its own credentials. compose mounts these files, Kubernetes makes Secrets of
+    them; generating both from `SERVICES` keeps the server's users and the services' URLs one
+    list. Returns the `urls` directory."""
+    _, passwords = prepare(directory)
+    urls = directory / "urls"
+    urls.mkdir(exist_ok=True)
+    for user in SERVICES:
+        text = urls_for(url, user=user.name, password=passwords[user.name])
+        write_private(urls / user.name, text + "\n")
+    return urls
+
+
 def prepare(directory: Path) -> tuple[Path, dict[str, str]]:
     """The server config in `directory` and the passwords it holds, generated on first use
     and kept (readable by the owner alone) so restarts keep the same users."""
@@ -108,13 +129,16 @@ def prepare(directory: Path) -> tuple[Path, dict[str, str]]:
         passwords = {}
     if set(passwords) != {u.name for u in SERVICES}:
         passwords = {**new_passwords(), **passwords}
-        _write_private(stored, json.dumps(passwords))
+        write_private(stored, json.dumps(passwords))
     config = directory / "auth.conf"
-    _write_private(config, server_config(passwords))
+    write_private(config, server_config(passwords))
     return config, passwords
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path`, readable and writable by its owner alone."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # A file that existed keeps its mode through O_CREAT; secrets must not.
+    os.fchmod(fd, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(text)

@@ -187,3 +187,47 @@ async def only_delivery(
     found = list(reply.deliveries)
     assert len(found) <= 1
     return found[0] if found else None
+
+
+async def test_a_delivery_into_the_deployments_own_network_is_refused_with_its_class_only(
+    database_url: str, own_nats: EmbeddedNats, tmp_path: Path
+) -> None:
+    """What compose and Kubernetes set (#13 finding 3): a name that resolves into the
+    deployment's networks (a Service's address here) is refused before any connection, and
+    the delivery says only ADDRESS_DENIED, not which address or what answers there."""
+    service_ip = "10.96.0.10"
+    dns = Dns({"metrics.internal.test": service_ip})
+    async for core in start_core(
+        database_url=database_url, nats_url=own_nats.url, home=tmp_path / "home"
+    ):
+        client = Client(core)
+        await client.create_project(PROJECT, time_zone="UTC")
+        key = await service_key(client)
+        async with automation_for(
+            core,
+            key,
+            resolver=dns,
+            webhook_allow_networks=(),
+            webhook_deployment_networks=("10.244.0.0/16", "10.96.0.0/12"),
+        ) as (automation, stub):
+            created = await stub.CreateWebhook(
+                automation_service_pb2.CreateWebhookRequest(
+                    parent=f"projects/{PROJECT}",
+                    webhook=webhook_pb2.Webhook(
+                        url="http://metrics.internal.test:9464/metrics",
+                        event_types=["core.task.created"],
+                    ),
+                ),
+                metadata=core.auth(),
+            )
+            await client.create_task(PROJECT, "Banner copy")
+            hook = created.webhook.name
+            await eventually(functools.partial(all_ended, stub, core.auth(), [hook]))
+            delivery = await only_delivery(stub, core.auth(), hook)
+            assert delivery is not None
+            assert delivery.state == webhook_pb2.DELIVERY_STATE_FAILED
+            [attempt] = delivery.attempts
+            assert (attempt.http_status, attempt.error) == (0, "ADDRESS_DENIED")
+            assert service_ip not in str(delivery)
+            assert dns.asked == ["metrics.internal.test"]
+            assert automation.worker.attempts == 1

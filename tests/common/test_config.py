@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from services.common.config import ConfigError, Env
@@ -35,3 +37,24 @@ def test_every_stream_owner_reads_its_replicas() -> None:
     assert Config.from_env(env).stream_replicas == 3
     assert RiskConfig.from_env(env).stream_replicas == 3
     assert AutomationConfig.from_env(env).stream_replicas == 3
+
+
+def test_a_secret_may_come_from_the_file_its_FILE_variable_names(tmp_path: Path) -> None:
+    """How compose and Kubernetes hand over DATABASE_URL and NATS_URL (#13 findings 6, 10)."""
+    database = tmp_path / "database_url"
+    database.write_text("postgresql://planops:s3cret@postgres:5432/planops\n")
+    nats = tmp_path / "nats_url"
+    nats.write_text("nats://core:pw@nats:4222")
+    config = Config.from_env({"DATABASE_URL_FILE": str(database), "NATS_URL_FILE": str(nats)})
+    assert config.database_url == "postgresql://planops:s3cret@postgres:5432/planops"
+    assert config.nats_url == "nats://core:pw@nats:4222"
+    # The variable itself wins; a missing or empty file is named, its contents never are.
+    assert Env({"X": "direct", "X_FILE": str(nats)}).str("X") == "direct"
+    with pytest.raises(ConfigError, match=r"NATS_URL_FILE: cannot read .*absent"):
+        Config.from_env(
+            {"DATABASE_URL_FILE": str(database), "NATS_URL_FILE": str(tmp_path / "absent")}
+        )
+    (tmp_path / "empty").write_text("\n")
+    with pytest.raises(ConfigError, match=r"DATABASE_URL_FILE: .*empty"):
+        Config.from_env({"DATABASE_URL_FILE": str(tmp_path / "empty"), "NATS_URL": "n"})
+    assert Env({"P_FILE": str(tmp_path / "empty")}).optional("Q") is None

@@ -8,13 +8,19 @@ gateway, whose backends (services/gateway/backends.py) say which addresses it ne
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import builtins
 import functools
 import importlib
 import ipaddress
+import json
+import posixpath
 import re
+import shlex
 import shutil
 import subprocess
+import tempfile
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,12 +31,18 @@ from typing import Any
 from unittest import mock
 from urllib.parse import urlsplit
 
+import nats
 import pytest
 import yaml
 from google.protobuf import descriptor_pool
+from nats.errors import NoServersError
+from typer.testing import CliRunner
 
+from services.cli.main import app as cli
 from services.cli.stack import SERVICES as STACK
+from services.common import nats_auth
 from services.common.config import ConfigError, Env
+from services.common.embedded import EmbeddedNats
 from services.common.messaging import nats_servers
 from services.common.metrics import parse_address
 from services.gateway.app import MAX_BODY_BYTES, make_app
@@ -231,8 +243,68 @@ def k8s_env(name: str) -> dict[str, str]:
             env[entry["name"]] = maps[ref["name"]][ref["key"]]
         else:
             assert set(entry["valueFrom"]) == {"secretKeyRef"}, entry
-            env[entry["name"]] = PLACEHOLDER
+            ref = entry["valueFrom"]["secretKeyRef"]
+            if ref["name"] == NATS_URLS_SECRET:
+                urls = k8s_nats_secrets() / "urls"
+                env[entry["name"]] = (urls / ref["key"]).read_text().strip()
+            else:
+                env[entry["name"]] = PLACEHOLDER
     return env
+
+
+NATS_URLS_SECRET = "planops-nats-urls"
+NATS_AUTH_SECRET = "planops-nats-auth"
+
+
+def run_cli(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+@functools.cache
+def k8s_nats_secrets() -> Path:
+    """What the `planops nats-config` in docs/operations.md writes, from which the operator
+    creates the Secrets planops-nats-auth and planops-nats-urls."""
+    docs = OPERATIONS.read_text(encoding="utf-8")
+    command = re.search(r"^planops (nats-config \S+ --url \S+)$", docs, re.M)
+    assert command is not None, "docs/operations.md shows how to generate NATS's users"
+    directory = Path(tempfile.mkdtemp(prefix="planops-k8s-secrets-"))
+    atexit.register(shutil.rmtree, directory, True)
+    args = shlex.split(command.group(1))
+    run_cli([args[0], str(directory), *args[2:]])
+    return directory
+
+
+SECRETS_MOUNT = "/run/planops"
+
+
+@functools.cache
+def compose_secrets() -> Path:
+    """What compose's `secrets` service writes into its volume, run here with the volume's
+    mount point swapped for a temporary directory (and without the chowns, which need root)."""
+    init = compose()["services"]["secrets"]
+    assert init["volumes"] == [f"secrets:{SECRETS_MOUNT}"]
+    assert init["command"][:2] == ["sh", "-c"]
+    directory = Path(tempfile.mkdtemp(prefix="planops-compose-secrets-"))
+    atexit.register(shutil.rmtree, directory, True)
+    run_compose_init(directory)
+    return directory
+
+
+def run_compose_init(directory: Path) -> None:
+    for step in compose()["services"]["secrets"]["command"][2].split("&&"):
+        args = shlex.split(step)
+        if args[0] == "planops":
+            run_cli([a.replace(SECRETS_MOUNT, str(directory)) for a in args[1:]])
+        else:
+            assert args[0] == "chown", step
+
+
+def compose_file(name: str, path: str) -> Path:
+    """The generated file at `path` inside the container of compose service `name`."""
+    assert f"secrets:{SECRETS_MOUNT}:ro" in compose()["services"][name]["volumes"], name
+    assert path.startswith(f"{SECRETS_MOUNT}/"), path
+    return compose_secrets() / path.removeprefix(f"{SECRETS_MOUNT}/")
 
 
 @functools.cache
@@ -251,7 +323,14 @@ def compose_env(name: str) -> dict[str, str]:
 
         return re.sub(r"\$\{(\w+):-([^}]*)\}", default, str(value))
 
-    return {key: interpolate(value) for key, value in environment.items()}
+    env: dict[str, str] = {}
+    for key, value in environment.items():
+        if key.endswith("_FILE"):
+            # As services/common/config.py reads it: the variable's value from the file.
+            env[key.removesuffix("_FILE")] = compose_file(name, str(value)).read_text().strip()
+        else:
+            env[key] = interpolate(value)
+    return env
 
 
 PLATFORMS = ("k8s", "compose")
@@ -485,11 +564,21 @@ def test_compose_starts_things_in_order() -> None:
     assert services["postgres"]["image"].split(":")[1].startswith("16")
     for name, service in services.items():
         for dependency, condition in service.get("depends_on", {}).items():
-            expected = "service_completed_successfully" if dependency == "migrate" else None
+            jobs = {"migrate", "secrets"}
+            expected = "service_completed_successfully" if dependency in jobs else None
             assert condition["condition"] == (expected or "service_healthy"), name
             if condition["condition"] == "service_healthy":
                 assert "healthcheck" in services[dependency], dependency
     assert set(services["core"]["depends_on"]) == {"postgres", "nats", "migrate"}
+
+    def waits_for(name: str) -> set[str]:
+        direct = set(services[name].get("depends_on", {}))
+        return direct.union(*(waits_for(d) for d in direct))
+
+    # Whoever reads the generated secrets starts after they are written.
+    for name, service in services.items():
+        if f"secrets:{SECRETS_MOUNT}:ro" in service.get("volumes", []):
+            assert "secrets" in waits_for(name), name
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -555,7 +644,7 @@ def test_no_secret_is_committed_and_every_one_used_is_documented() -> None:
         assert "secretGenerator" not in kustomization(directory)
     assert all(d["kind"] != "Secret" for d in base_resources())
     refs = secret_refs()
-    assert {name for name, _ in refs} == {"planops-database", "planops-core-keys"}
+    assert {name for name, _ in refs} == {"planops-database", "planops-core-keys", NATS_URLS_SECRET}
     # Each service that calls core has its own key, named after it, in both places.
     callers = {name for name in SERVICES if "PLANOPS_CORE_KEY" in config_reads(name).read}
     assert {"planner", "risk", "nlp", "automation"} <= callers
@@ -566,6 +655,8 @@ def test_no_secret_is_committed_and_every_one_used_is_documented() -> None:
         )
         assert entry["valueFrom"]["secretKeyRef"] == {"name": "planops-core-keys", "key": name}
     for name, key in refs:
+        if name == NATS_URLS_SECRET:
+            continue  # made from files: test_every_nats_user_gets_its_own_credentials
         # One shell block creates each Secret with each key the manifests read.
         command = rf"create secret generic {name}\b[^`]*--from-literal={key}="
         assert re.search(command, docs), (name, key)
@@ -615,9 +706,9 @@ def test_nats_runs_as_a_jetstream_cluster() -> None:
     assert values["cluster"] == {"enabled": True, "replicas": 3}
     store = values["jetstream"]["fileStore"]
     assert values["jetstream"]["enabled"] and store["enabled"] and store["pvc"]["enabled"]
-    # The ConfigMap points at the Service of a release named as the docs install it.
-    url = config_maps()["planops"]["nats-url"]
-    release = re.match(r"nats://([\w-]+):4222$", url)
+    # The services' URLs name the Service of a release named as the docs install it.
+    url = k8s_env("core")["NATS_URL"]
+    release = re.match(r"nats://core:[^@]+@([\w-]+):4222$", url)
     assert release is not None
     docs = OPERATIONS.read_text(encoding="utf-8")
     assert f"helm upgrade --install {release.group(1)} nats/nats" in docs
@@ -697,12 +788,39 @@ def test_nats_urls_name_servers_that_exist(name: str, platform: str) -> None:
         assert hosts <= {release, *pods}
 
 
-def test_compose_has_no_default_database_password() -> None:
+def test_compose_generates_its_database_password_at_first_start() -> None:
+    """No password in compose.yaml or deploy/.env: the `secrets` service writes one into its
+    volume, postgres reads it from there, the services read a DATABASE_URL holding it
+    (#13 finding 10)."""
+    services = compose()["services"]
+    postgres = services["postgres"]["environment"]
+    assert "POSTGRES_PASSWORD" not in postgres
+    password_file = compose_file("postgres", postgres["POSTGRES_PASSWORD_FILE"])
+    password = password_file.read_text()
+    assert len(password) >= 32
+    assert password_file.stat().st_mode & 0o777 == 0o600
+    # Generated once: a restart keeps it (the database was initialised with it).
+    run_compose_init(compose_secrets())
+    assert password_file.read_text() == password
     text = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
-    uses = re.findall(r"\$\{POSTGRES_PASSWORD([^}]*)\}", text)
-    assert len(uses) == 2, "the server's password and DATABASE_URL"
-    # `:?` stops `docker compose up` with that message when the variable is unset.
-    assert all(use.startswith(":?") for use in uses), uses
+    assert re.findall(r"\$\{POSTGRES_PASSWORD([^}]*)\}", text) == [":-"], "only the init's"
+    users = {"postgres": "999:999", "services": "10001:10001"}
+    chowns = [
+        shlex.split(step)
+        for step in services["secrets"]["command"][2].split("&&")
+        if step.strip().startswith("chown")
+    ]
+    owners = {path: args[1] for args in chowns for path in args[2:]}
+    assert owners[postgres["POSTGRES_PASSWORD_FILE"]] == users["postgres"]
+    readers = [n for n, s in services.items() if "DATABASE_URL_FILE" in s.get("environment", {})]
+    assert set(readers) == {"migrate", *GRPC_SERVICES}
+    for name in readers:
+        assert "DATABASE_URL" not in services[name]["environment"], name
+        path = services[name]["environment"]["DATABASE_URL_FILE"]
+        assert owners[path] == users["services"]
+        url = urlsplit(compose_file(name, path).read_text())
+        assert (url.username, url.password) == (postgres["POSTGRES_USER"], password)
+        assert (url.hostname, url.path) == ("postgres", f"/{postgres['POSTGRES_DB']}")
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -720,3 +838,180 @@ def test_webhooks_may_not_reach_the_deployments_own_networks(platform: str) -> N
         assert policy.refusal(first) is not None, (platform, network)
     # The defaults stay: setting the deployment's networks drops none of them.
     assert policy.refusal(ipaddress.ip_address("169.254.169.254")) is not None
+
+
+def nats_server_users(config: Path) -> dict[str, Doc]:
+    """The users of a generated `authorization` block (its values are JSON), by name."""
+    block = re.fullmatch(r"authorization \{\s*users = (\[.*\])\s*\}\s*", config.read_text(), re.S)
+    assert block is not None, "nothing but the users: no anonymous or no_auth_user"
+    return {user["user"]: user for user in json.loads(block.group(1))}
+
+
+def nats_auth_config(platform: str) -> Path:
+    """The users file the platform's NATS server reads."""
+    if platform == "compose":
+        command = compose()["services"]["nats"]["command"]
+        assert command.count("-c") == 1
+        return compose_file("nats", command[command.index("-c") + 1])
+    # The chart includes it from the Secret the docs create from `nats-config`'s auth.conf.
+    values = load(DEPLOY / "k8s" / "nats-values.yaml")
+    [include] = [v for k, v in values["config"]["merge"].items() if k.endswith("$include")]
+    mount = posixpath.normpath(posixpath.join("/etc/nats-config", include))
+    [volume] = [
+        p["value"] for p in values["podTemplate"]["patch"] if p["path"] == "/spec/volumes/-"
+    ]
+    [mounted] = [
+        p["value"]
+        for p in values["container"]["patch"]
+        if p["path"] == "/volumeMounts/-" and p["value"]["name"] == volume["name"]
+    ]
+    assert posixpath.join(mounted["mountPath"], "auth.conf") == mount
+    assert volume["secret"]["secretName"] == NATS_AUTH_SECRET
+    docs = OPERATIONS.read_text(encoding="utf-8")
+    created = re.search(
+        rf"create secret generic {NATS_AUTH_SECRET} --from-file=auth\.conf=(\S+)/auth\.conf", docs
+    )
+    assert created is not None
+    return k8s_nats_secrets() / "auth.conf"
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_nats_knows_exactly_the_users_nats_auth_defines(platform: str) -> None:
+    """compose and Kubernetes run NATS with the users and permissions `planops up` gives it,
+    generated from nats_auth.SERVICES, and no anonymous access (#13 finding 6)."""
+    users = nats_server_users(nats_auth_config(platform))
+    assert set(users) == {u.name for u in nats_auth.SERVICES}
+    for user in nats_auth.SERVICES:
+        assert users[user.name]["permissions"] == nats_auth.permissions(user), user.name
+        assert len(users[user.name]["password"]) >= 24
+    if platform == "compose":
+        command = compose()["services"]["nats"]["command"]
+        assert not {"--user", "--pass", "--auth", "--no_auth_user"} & set(command)
+
+
+@pytest.mark.parametrize(("name", "platform"), list(platforms()))
+def test_every_nats_user_gets_its_own_credentials(name: str, platform: str) -> None:
+    """A service with a NATS user connects as that user, to every server in its URL; one
+    without (nlp, planner, the gateway) gets no NATS_URL, which NATS would refuse anyway."""
+    users = {u.name for u in nats_auth.SERVICES}
+    assert users <= set(SERVICES), "a NATS user for a service that is not deployed"
+    url = env_for(name, platform).get("NATS_URL")
+    if name not in users:
+        assert url is None, f"{platform}: {name} has no NATS user"
+        assert "NATS_URL" not in config_reads(name).required, f"{name} needs a NATS user"
+        return
+    assert url is not None, f"{platform}: {name} connects to NATS"
+    passwords = {n: u["password"] for n, u in nats_server_users(nats_auth_config(platform)).items()}
+    for server in nats_servers(url):
+        parts = urlsplit(server)
+        assert (parts.username, parts.password) == (name, passwords[name]), server
+    if platform == "k8s":
+        entry = next(e for e in container_of(deployment_of(name))["env"] if e["name"] == "NATS_URL")
+        assert entry["valueFrom"]["secretKeyRef"] == {"name": NATS_URLS_SECRET, "key": name}
+        docs = OPERATIONS.read_text(encoding="utf-8")
+        created = re.search(
+            rf"create secret generic {NATS_URLS_SECRET} --from-file=(\S+)/urls$", docs, re.M
+        )
+        assert created is not None, "one key per file of urls/, named after its user"
+    else:
+        owners = [
+            shlex.split(step)
+            for step in compose()["services"]["secrets"]["command"][2].split("&&")
+            if step.strip().startswith("chown 10001:10001")
+        ]
+        path = compose()["services"][name]["environment"]["NATS_URL_FILE"]
+        assert any(fnmatch(path, pattern) for args in owners for pattern in args[2:]), path
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_the_generated_nats_config_refuses_anonymous_clients(platform: str, tmp_path: Path) -> None:
+    """nats-server itself, started with the file as compose runs it or as the chart includes
+    it: nobody connects without a user, each service connects with the URL it is given."""
+    config = nats_auth_config(platform)
+    if platform == "k8s":
+        values = load(DEPLOY / "k8s" / "nats-values.yaml")
+        [include] = [v for k, v in values["config"]["merge"].items() if k.endswith("$include")]
+        main = tmp_path / "etc" / "nats-config" / "nats.conf"
+        main.parent.mkdir(parents=True)
+        main.write_text(f"include {include}\n")
+        target = main.parent / include
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(config, target)
+        config = main
+    server = EmbeddedNats(tmp_path / "nats", config_file=config)
+    server.start()
+    try:
+        asyncio.run(connects_only_as_a_user(server.url, platform))
+    finally:
+        server.stop()
+
+
+async def connects_only_as_a_user(local: str, platform: str) -> None:
+    with pytest.raises((NoServersError, nats.errors.Error, OSError)):
+        await nats.connect(local, allow_reconnect=False, max_reconnect_attempts=0)
+    for user in nats_auth.SERVICES:
+        name = user.name
+        given = urlsplit(nats_servers(env_for(name, platform)["NATS_URL"])[0])
+        here = urlsplit(local)
+        url = given._replace(netloc=f"{given.username}:{given.password}@{here.netloc}")
+        client = await nats.connect(url.geturl(), allow_reconnect=False)
+        await client.jetstream().account_info()
+        await client.close()
+
+
+def test_automation_pods_may_not_reach_the_cluster_but_through_named_doors() -> None:
+    """The NetworkPolicy behind the egress check in code (#13 finding 3): automation's pods
+    reach DNS, the services it calls, NATS and PostgreSQL; every other address they may reach
+    lies outside the networks the ConfigMap names as the deployment's own."""
+    [policy] = [
+        p
+        for p in resources_of("NetworkPolicy").values()
+        if p["spec"]["podSelector"]["matchLabels"].items()
+        <= deployment_of("automation")["spec"]["template"]["metadata"]["labels"].items()
+    ]
+    assert policy["spec"]["policyTypes"] == ["Egress"]
+    rules = policy["spec"]["egress"]
+    env = k8s_env("automation")
+    for variable in ("PLANOPS_CORE_ADDRESS", "PLANOPS_PLANNER_ADDRESS"):
+        name = service_at(variable)
+        labels = deployment_of(name)["spec"]["template"]["metadata"]["labels"]
+        assert any(
+            rule["to"]
+            == [
+                {
+                    "podSelector": {
+                        "matchLabels": {"app.kubernetes.io/name": labels["app.kubernetes.io/name"]}
+                    }
+                }
+            ]
+            and rule["ports"] == [{"protocol": "TCP", "port": port_of(env[variable])}]
+            for rule in rules
+        ), variable
+    assert any({"protocol": "UDP", "port": 53} in rule.get("ports", []) for rule in rules), "DNS"
+    nats_port = {urlsplit(s).port for s in nats_servers(env["NATS_URL"])}
+    assert any(
+        [p["port"] for p in rule.get("ports", [])] == list(nats_port)
+        and rule["to"][0].get("podSelector") == {"matchLabels": {"app.kubernetes.io/name": "nats"}}
+        for rule in rules
+    ), "NATS"
+    blocks = [peer["ipBlock"] for rule in rules for peer in rule["to"] if "ipBlock" in peer]
+    assert all("ports" not in rule for rule in rules if any("ipBlock" in p for p in rule["to"]))
+    own = {
+        ipaddress.ip_network(n.strip())
+        for overlay in (BASE, PRODUCTION)
+        for generator in kustomization(overlay).get("configMapGenerator", [])
+        for literal in generator["literals"]
+        if literal.startswith("webhook-deployment-networks=")
+        for n in literal.split("=", 1)[1].split(",")
+    }
+    assert own
+    for network in own:
+        for block in blocks:
+            allowed = ipaddress.ip_network(block["cidr"])
+            if allowed.version != network.version or not network.overlaps(allowed):
+                continue
+            excepted = {ipaddress.ip_network(e) for e in block.get("except", [])}
+            assert network in excepted, (block, network)
+        assert any(ipaddress.ip_network(b["cidr"]).version == network.version for b in blocks), (
+            "webhooks still reach the internet"
+        )
