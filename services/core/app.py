@@ -86,7 +86,7 @@ async def running_core(config: Config) -> AsyncIterator[RunningCore]:
                 ),
                 Binding(
                     SERVICE_NAMES[3],
-                    TemplateServicer(pool),
+                    TemplateServicer(pool, project_creators=config.project_creators),
                     template_service_pb2_grpc.add_TemplateServiceServicer_to_server,
                 ),
                 Binding(

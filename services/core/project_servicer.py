@@ -109,12 +109,20 @@ async def require_project_creator(conn: Connection, principal: Principal) -> Non
 
 
 async def insert_project(
-    conn: Connection, principal: Principal, *, project_id: str, values: dict[str, Any]
+    conn: Connection,
+    principal: Principal,
+    *,
+    project_id: str,
+    values: dict[str, Any],
+    creators: str,
 ) -> project_pb2.Project:
     """Create the project and make its creator a manager: the person a service acts for,
-    never the service (whose key would then manage it acting for nobody)."""
+    never the service (whose key would then manage it acting for nobody). `creators` is the
+    installation's PLANOPS_PROJECT_CREATORS (`granted` or `everyone`)."""
     if principal.rule_project is not None:
         raise PermissionDenied("an automation rule cannot create projects", reason="ROLE_REQUIRED")
+    if creators != "everyone":
+        await require_project_creator(conn, principal)
     creator = principal.member
     claimed = await (
         await conn.execute(
@@ -202,13 +210,17 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
         principal = current_principal()
         key = store.Idempotency.of(request, scope="")
         async with transaction(self.pool) as conn:
-            if self.project_creators != "everyone":
-                await require_project_creator(conn, principal)
             earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
                 row = await project_row(conn, names.project_id(earlier[0]))
                 return project_service_pb2.CreateProjectResponse(project=convert.project(row))
-            created = await insert_project(conn, principal, project_id=project_id, values=values)
+            created = await insert_project(
+                conn,
+                principal,
+                project_id=project_id,
+                values=values,
+                creators=self.project_creators,
+            )
             await store.remember(conn, principal, key, resources=[created.name])
         return project_service_pb2.CreateProjectResponse(project=created)
 

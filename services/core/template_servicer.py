@@ -107,7 +107,10 @@ async def seed_templates(pool: AsyncConnectionPool[Connection]) -> None:
 
 
 class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
-    def __init__(self, pool: AsyncConnectionPool[Connection]) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool[Connection], *, project_creators: str = "granted"
+    ) -> None:
+        self.project_creators = project_creators
         self.pool = pool
 
     async def CreateTemplate(
@@ -244,6 +247,7 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
                 project_id=project_id,
                 values=values,
                 anchor=anchor,
+                creators=self.project_creators,
             )
             row = await (
                 await conn.execute("SELECT * FROM projects WHERE id = %s", (project_id,))
@@ -267,6 +271,7 @@ async def instantiate(
     project_id: str,
     values: dict[str, Any],
     anchor: Any,
+    creators: str,
 ) -> int:
     """Create the project, its tasks dated on its calendar from `anchor`, and their dependencies."""
     cal = calendar.calendar_of(values["calendar"].obj)
@@ -276,7 +281,7 @@ async def instantiate(
         dated.append((t, start, cal.add_working_days(start, t.duration_days - 1)))
     if values["start_date"] is None:
         values = {**values, "start_date": min(start for _, start, _ in dated)}
-    await insert_project(conn, principal, project_id=project_id, values=values)
+    await insert_project(conn, principal, project_id=project_id, values=values, creators=creators)
     flow = Workflow.from_json(values["workflow"].obj)
     ids: dict[str, int] = {}
     for t, start, end in dated:

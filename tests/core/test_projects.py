@@ -5,7 +5,12 @@ from pathlib import Path
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
-from planops.core.v1 import audit_service_pb2, project_pb2, project_service_pb2
+from planops.core.v1 import (
+    audit_service_pb2,
+    project_pb2,
+    project_service_pb2,
+    template_service_pb2,
+)
 
 from services.common.config import ConfigError
 from services.common.errors import reason_of
@@ -419,6 +424,17 @@ async def test_only_admins_and_those_granted_the_right_create_projects(core: Cor
     admin = Client(core)
     ann = Client(core, await admin.add_person("ann"))
     error = await refused(ann.create_project("anns"), Code.PERMISSION_DENIED)
+    assert reason_of(error) == "PROJECT_CREATOR_REQUIRED"
+    # A template makes a project too.
+    from_template = template_service_pb2.InstantiateTemplateRequest(
+        template="templates/promo-campaign",
+        project_id="anns-promo",
+        project=project_pb2.Project(display_name="Ann's promotion"),
+        anchor_date="2030-03-04",
+    )
+    error = await refused(
+        ann.templates.InstantiateTemplate(from_template, metadata=ann.md), Code.PERMISSION_DENIED
+    )
     assert reason_of(error) == "PROJECT_CREATOR_REQUIRED"
 
     def grant(value: bool) -> person_service_pb2.UpdatePersonRequest:

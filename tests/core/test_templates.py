@@ -55,7 +55,7 @@ async def test_builtin_templates_are_listed(core: CoreUnderTest) -> None:
 
 async def test_instantiate_dates_tasks_on_the_chinese_calendar(core: CoreUnderTest) -> None:
     admin = Client(core)
-    ann = Client(core, await admin.add_person("ann"))
+    ann = Client(core, await admin.add_person("ann", project_creator=True))
     request = instantiate(
         "templates/promo-campaign",
         "golden-week",

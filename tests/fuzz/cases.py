@@ -377,7 +377,7 @@ CASES: dict[str, Case] = {
             anchor_date="2030-12-14",
             project=project_pb2.Project(display_name="December promotion"),
         ),
-        EVERYONE,
+        CREATORS,
     ),
     # core: audit and keys
     "AuditService.ListAuditEntries": Case(

@@ -196,25 +196,28 @@ ROUTES: dict[str, tuple[str, Callable[[World], Body]]] = {
     "planops.risk.v1.RiskService/ListTaskRisks": (STRANGER, lambda w: {"project": w.parent}),
     "planops.risk.v1.RiskService/RebuildHistory": (VIEWER, lambda w: {"projects": [w.parent]}),
     "planops.risk.v1.RiskService/TrainModel": (VIEWER, lambda w: {}),
+    # Making a project (and so managing it) takes the project_creator right or an admin.
+    "planops.core.v1.ProjectService/CreateProject": (
+        STRANGER,
+        lambda w: {"projectId": fresh("np"), "project": {"displayName": "New"}},
+    ),
+    "planops.core.v1.TemplateService/InstantiateTemplate": (
+        STRANGER,
+        lambda w: {
+            "template": "templates/promo-campaign",
+            "projectId": fresh("ip"),
+            "project": {"displayName": "From a template"},
+            "anchorDate": "2030-03-04",
+        },
+    ),
 }
 
-# Any valid key may call these: they answer about the caller, list what the caller may see,
-# or (CreateProject, InstantiateTemplate) make the caller the new project's manager.
+# Any valid key may call these: they answer about the caller or list what the caller may see.
 OPEN: dict[str, Callable[[World], Body]] = {
     "planops.core.v1.ApiKeyService/GetCaller": lambda w: {},
-    "planops.core.v1.ProjectService/CreateProject": lambda w: {
-        "projectId": fresh("np"),
-        "project": {"displayName": "New"},
-    },
     "planops.core.v1.ProjectService/ListProjects": lambda w: {},
     "planops.core.v1.TemplateService/GetTemplate": lambda w: {"name": "templates/promo-campaign"},
     "planops.core.v1.TemplateService/ListTemplates": lambda w: {},
-    "planops.core.v1.TemplateService/InstantiateTemplate": lambda w: {
-        "template": "templates/promo-campaign",
-        "projectId": fresh("ip"),
-        "project": {"displayName": "From a template"},
-        "anchorDate": "2030-03-04",
-    },
     "planops.risk.v1.RiskService/ListModels": lambda w: {},
 }
 
@@ -326,7 +329,12 @@ async def test_the_wrong_role_is_403(http: Http, people: People, rpc: str) -> No
     status, reply = await http.rpc(rpc, body(people.world), key=people.keys[who])
     assert status == 403, reply
     assert reply["code"] == "permission_denied"
-    assert reply["reason"] in {"ROLE_REQUIRED", "ADMIN_REQUIRED", "PERSON_NOT_VISIBLE"}, reply
+    assert reply["reason"] in {
+        "ROLE_REQUIRED",
+        "ADMIN_REQUIRED",
+        "PERSON_NOT_VISIBLE",
+        "PROJECT_CREATOR_REQUIRED",
+    }, reply
 
 
 @pytest.mark.parametrize("rpc", sorted(OPEN))
