@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -42,12 +41,11 @@ from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
-from bench.harness import start  # noqa: E402
+from bench.harness import core_and_risk, stop_all  # noqa: E402
 from services.cli import demo  # noqa: E402
 from services.cli.client import Client, Settings  # noqa: E402
 from services.cli.demo_data import OPERATIONS, SPARE_PEOPLE, Operation  # noqa: E402
-from services.cli.stack import service_key, wait_serving  # noqa: E402
-from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port  # noqa: E402
+from services.common.embedded import EmbeddedNats, EmbeddedPostgres  # noqa: E402
 
 TARGET = (0.75, 0.85)
 
@@ -191,23 +189,9 @@ def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
     processes: list[subprocess.Popen[bytes]] = []
     try:
         database_url, nats_url = postgres.start(), nats.start()
-        core_address = f"127.0.0.1:{free_port()}"
-        risk_address = f"127.0.0.1:{free_port()}"
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "NATS_URL": nats_url,
-            "PLANOPS_HOME": str(home),
-            "PLANOPS_CORE_ADDRESS": core_address,
-            "PLANOPS_RISK_ADDRESS": risk_address,
-            "PLANOPS_CORE_RATE_LIMIT": "0",
-            "PLANOPS_RISK_RATE_LIMIT": "0",
-        }
-        processes.append(start("core", env))
-        wait_serving(core_address, processes[-1], timeout=60)
-        env["PLANOPS_CORE_KEY"] = service_key(home, "risk", core_address=core_address)
-        processes.append(start("risk", env))
-        wait_serving(risk_address, processes[-1], timeout=60)
+        core_address, risk_address = core_and_risk(
+            home, database_url=database_url, nats_url=nats_url, processes=processes
+        )
         key = (home / "admin.key").read_text().strip()
         today = date.today()
         with (
@@ -265,13 +249,7 @@ def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
             result[operation.id] = summary([r for r in rounds if r.operation == operation.id])
         return result
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
         nats.stop()
         postgres.stop()
 

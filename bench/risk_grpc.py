@@ -43,13 +43,12 @@ from planops.core.v1 import (
 )
 from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 
-from services.cli.stack import service_key
-from services.common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+from services.common.embedded import EmbeddedNats, EmbeddedPostgres
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
-from bench.harness import start, wait_serving  # noqa: E402
+from bench.harness import core_and_risk  # noqa: E402
 from bench.latency import percentile  # noqa: E402
 
 
@@ -72,24 +71,10 @@ async def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
     processes: list[subprocess.Popen[bytes]] = []
     try:
         database_url, nats_url = postgres.start(), nats.start()
-        core_address = f"127.0.0.1:{free_port()}"
-        risk_address = f"127.0.0.1:{free_port()}"
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "NATS_URL": nats_url,
-            "PLANOPS_HOME": str(home),
-            "PLANOPS_CORE_ADDRESS": core_address,
-            "PLANOPS_RISK_ADDRESS": risk_address,
-            # Latency, not the per-key rate limit, is measured: 0 lifts it.
-            "PLANOPS_CORE_RATE_LIMIT": "0",
-            "PLANOPS_RISK_RATE_LIMIT": "0",
-        }
-        processes.append(start("core", env))
-        await wait_serving(core_address, processes[-1])
-        env["PLANOPS_CORE_KEY"] = service_key(home, "risk", core_address=core_address)
-        processes.append(start("risk", env))
-        await wait_serving(risk_address, processes[-1])
+        # Serving is awaited off the loop: nothing else runs on it yet.
+        core_address, risk_address = await asyncio.to_thread(
+            core_and_risk, home, database_url=database_url, nats_url=nats_url, processes=processes
+        )
         metadata = (("authorization", f"Bearer {(home / 'admin.key').read_text().strip()}"),)
         async with (
             grpc.aio.insecure_channel(core_address) as core_channel,
