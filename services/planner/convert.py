@@ -25,10 +25,12 @@ from services.planner.model import (
 from services.planner.snapshot import DurationSource, PlanRequest, Snapshot, WhatIf
 
 SLUG = r"[a-z][a-z0-9-]{0,62}"
-PROJECT = re.compile(rf"^projects/({SLUG})$")
-PROPOSAL = re.compile(rf"^projects/({SLUG})/proposals/([0-9]{{1,18}})$")
-PERSON = re.compile(rf"^people/{SLUG}$")
-TASK = re.compile(rf"^projects/({SLUG})/tasks/([0-9]{{1,18}})$")
+# \Z, not $: `$` also matches before a final newline, so `projects/p\n` passed here while
+# core refuses it.
+PROJECT = re.compile(rf"^projects/({SLUG})\Z")
+PROPOSAL = re.compile(rf"^projects/({SLUG})/proposals/([0-9]{{1,18}})\Z")
+PERSON = re.compile(rf"^people/{SLUG}\Z")
+TASK = re.compile(rf"^projects/({SLUG})/tasks/([0-9]{{1,18}})\Z")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 MAX_TIME_LIMIT_S = 300.0
