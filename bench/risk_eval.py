@@ -2,12 +2,18 @@
 
     python bench/risk_eval.py --train-dir DIR --test-dir DIR [--json]
     python bench/risk_eval.py --split-chronological 0.8 [--data-dir DIR] [--json]
+    python bench/risk_eval.py --walk-forward 4 [--data-dir DIR] [--json]
 
 Both folders hold ``<project>_<time>.csv`` files of the JIRA delayed-issue dataset. With
 ``--split-chronological F`` one folder is split per file: the earliest F of the issues by
 opening date train, the rest test. ``--truncate G`` first keeps only the earliest G of
 each file, for a second, earlier fold (e.g. ``--truncate 0.8 --split-chronological 0.75``
-trains on 0-60% and tests on 60-80%).
+trains on 0-60% and tests on 60-80%). ``--walk-forward K`` judges the model as it would
+be used: for each of K cutoffs evenly spaced from half the issues (by opening date) to the
+end, everything opened before the cutoff trains and the next window tests; folds 1..K-1 are
+for choosing models and settings, fold K (the latest window) is the one report. Training on
+everything opened before a cutoff includes issues whose outcome came after it, as the
+dataset's own 80/20 split does.
 
 For each project and prediction time, with and without ``RemainingDay``, it reports AUC,
 F1/precision/recall of "late", Brier score, expected calibration error and MAE of the
@@ -18,11 +24,12 @@ columns plus one-hot type and priority; a 300-tree forest regressor for the MAE)
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -70,6 +77,8 @@ class Result:
     reference_seconds: float
     delay_p80_coverage: float
     delay_p90_coverage: float
+    # Walk-forward: which fold (1 = earliest); 0 for a single split.
+    fold: int = 0
 
 
 def _scores(
@@ -149,6 +158,24 @@ def evaluate(
         delay_p80_coverage=float(np.mean(test.delay_days <= quantiles[:, 1])),
         delay_p90_coverage=float(np.mean(test.delay_days <= quantiles[:, 2])),
     )
+
+
+def walk_forward(
+    issues: jira.JiraIssues, *, folds: int, start: float = 0.5
+) -> list[tuple[jira.JiraIssues, jira.JiraIssues]]:
+    """(train, test) per fold: everything opened before the fold's cutoff trains, and the
+    issues opened in the window up to the next cutoff test. Cutoffs are evenly spaced from
+    `start` of the issues (by opening date) to the end, so the last fold tests the latest
+    window."""
+    if folds < 1 or not 0.0 < start < 1.0:
+        raise jira.JiraDataError(f"need folds >= 1 and a start in (0, 1), not {folds}, {start}")
+    bounds = [start + (1.0 - start) * i / folds for i in range(folds + 1)]
+    pairs = []
+    for low, high in itertools.pairwise(bounds):
+        head = issues if high >= 1.0 else jira.split_chronological(issues, high)[0]
+        train, test = jira.split_chronological(head, low / high)
+        pairs.append((train, test))
+    return pairs
 
 
 def _pairs(args: argparse.Namespace) -> list[tuple[jira.JiraIssues, jira.JiraIssues]]:
@@ -281,6 +308,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="folder for --split-chronological")
     parser.add_argument("--split-chronological", type=float, metavar="FRACTION")
     parser.add_argument("--truncate", type=float, default=1.0, metavar="FRACTION")
+    parser.add_argument(
+        "--walk-forward",
+        type=int,
+        metavar="FOLDS",
+        help="train on all before each of FOLDS cutoffs (from half the data on), test the next "
+        "window; the earlier folds are for choosing models, the last is the report",
+    )
     parser.add_argument("--times", default="creation,due,discussion")
     parser.add_argument("--projects", default="", help="comma-separated; default all")
     parser.add_argument("--remaining-day", choices=("both", "with", "without"), default="both")
@@ -301,7 +335,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         (_markdown if args.markdown else _print_table)(results, summary(results))
         return 0
     try:
-        pairs = _pairs(args)
+        if args.walk_forward is not None:
+            folder = args.data_dir or jira.data_dir()
+            pairs, fold_of = [], []
+            for issues in jira.load_folder(folder).values():
+                for k, pair in enumerate(walk_forward(issues, folds=args.walk_forward), 1):
+                    pairs.append(pair)
+                    fold_of.append(k)
+        else:
+            pairs = _pairs(args)
+            fold_of = [0] * len(pairs)
     except (jira.JiraDataError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -315,19 +358,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     results = []
     todo = [
-        (train, test, rd)
-        for train, test in pairs
+        (train, test, rd, fold)
+        for (train, test), fold in zip(pairs, fold_of, strict=True)
         if train.prediction_time in times and (not projects or train.project in projects)
         for rd in variants
     ]
-    for i, (train, test, rd) in enumerate(todo, 1):
-        result = evaluate(train, test, remaining_day=rd, config=config)
+    for i, (train, test, rd, fold) in enumerate(todo, 1):
+        result = replace(evaluate(train, test, remaining_day=rd, config=config), fold=fold)
         results.append(result)
         print(
-            f"[{i}/{len(todo)}] {train.project}/{train.prediction_time} RemainingDay={rd}: "
+            f"[{i}/{len(todo)}] {train.project}/{train.prediction_time} fold {fold} "
+            f"RemainingDay={rd}: "
             f"AUC {result.model.auc:.3f} (reference {result.reference.auc:.3f})",
             file=sys.stderr,
             flush=True,
+        )
+    if args.walk_forward is not None:
+        return _report_walk_forward(
+            results, folds=args.walk_forward, config=config, as_json=args.json
         )
     means = summary(results)
     if args.json:
@@ -339,6 +387,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     else:
         _print_table(results, means)
+    return 0
+
+
+def _report_walk_forward(
+    results: Sequence[Result], *, folds: int, config: TrainingConfig, as_json: bool
+) -> int:
+    """Means per fold: the earlier folds labelled for selection, the last for the report."""
+    by_fold = []
+    for k in range(1, folds + 1):
+        mine = [r for r in results if r.fold == k]
+        role = "report" if k == folds else "selection"
+        by_fold.append({"fold": k, "role": role, "mean": summary(mine)})
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "config": asdict(config),
+                    "walk_forward": by_fold,
+                    "results": [asdict(r) for r in results],
+                },
+                indent=2,
+            )
+        )
+        return 0
+    for entry in by_fold:
+        print(f"fold {entry['fold']} ({entry['role']})")
+        mine = [r for r in results if r.fold == entry["fold"]]
+        _print_table(mine, summary(mine))
     return 0
 
 

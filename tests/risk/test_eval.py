@@ -75,3 +75,34 @@ def test_a_test_file_without_a_training_file_is_one_line(
     write_csv(test / "other_due.csv", issues(date(2020, 5, 1), 30, first_key=1, seed=2))
     assert risk_eval().main(["--train-dir", str(train), "--test-dir", str(test)]) == 2
     assert "no training file" in capsys.readouterr().err
+
+
+def test_walk_forward_trains_on_the_past_and_tests_each_next_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = risk_eval()
+    data = tmp_path / "data"
+    data.mkdir()
+    write_csv(data / "fresh_due.csv", issues(date(2020, 1, 1), 400, first_key=1, seed=3))
+    (loaded,) = module.jira.load_folder(data).values()
+    folds = module.walk_forward(loaded, folds=4)
+    assert [(len(train), len(test)) for train, test in folds] == [
+        (200, 50),
+        (250, 50),
+        (300, 50),
+        (350, 50),
+    ]
+    for train, test in folds:
+        # Nothing tested was opened before the last issue trained on.
+        assert train.opened_day.max() <= test.opened_day.min()
+    seen = [int(d) for _, test in folds for d in test.opened_day]
+    assert seen == sorted(seen)
+
+    argv = ["--walk-forward", "2", "--data-dir", str(data), "--remaining-day", "with", "--json"]
+    assert module.main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [(f["fold"], f["role"]) for f in report["walk_forward"]] == [
+        (1, "selection"),
+        (2, "report"),
+    ]
+    assert [r["fold"] for r in report["results"]] == [1, 2]
