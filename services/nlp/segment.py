@@ -47,6 +47,8 @@ _ATTENDEES = re.compile(
     re.IGNORECASE,
 )
 # Possessive throughout: "\s*\|?\s*" tried every split of a run of spaces between them.
+# "TODO(AF): finish the fixes", "会议决定：…": a label with its content, not a heading.
+_INLINE_CONTENT = re.compile(r"[:：]\s{0,3}+[^\s*_]")
 _TABLE_SEP = re.compile(r"^\s*+\|?+\s*+:?+-++:?+\s*+(?:\|\s*+:?+-++:?+\s*+)*+\|?+\s*+$")
 _NON_SPEAKER = {
     "decision", "decisions", "question", "questions", "action", "actions", "todo", "note",
@@ -375,7 +377,12 @@ def segment(
             colon = _HEADING_COLON.match(line)
             if colon and (section_kind(colon.group("t")) or len(colon.group("t").split()) <= 4):
                 title = colon.group("t")
-        if title is None and len(stripped) <= 40 and section_kind(stripped) is not None:
+        if (
+            title is None
+            and len(stripped) <= 40
+            and section_kind(stripped) is not None
+            and not _INLINE_CONTENT.search(stripped)
+        ):
             title = stripped
         if title is not None:
             flush_paragraph()

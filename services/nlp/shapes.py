@@ -1,0 +1,238 @@
+"""Shapes of action items that real notes take and the sentence rules miss.
+
+Each shape is read after the sentence rules and the detector have classified a sentence; a
+shape may turn it into an item (initials labels, unowned items, bare lines under an action
+heading, a question answered by an arrow) or give it the owner the shape names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from services.nlp.owners import Participant, Roster
+
+if TYPE_CHECKING:
+    from services.nlp.notes import Analysed
+
+# "DK:", "TR + ON:", "TODO(AF):", "ACTION (Leo):", "AI:" at the start of a line.
+_INITIALS_LABEL = re.compile(
+    r"^\s{0,4}+(?:(?:TODO|ACTION|AI)\s{0,3}+)?"
+    r"(?:\(\s{0,3}+(?P<paren>[^()\n]{1,40}+)\)|(?P<who>[A-Z]{2,3}+(?:\s{0,3}+[+/&,]\s{0,3}+[A-Z]{2,3}+){0,4}+))"
+    r"\s{0,3}+[:：]"
+)
+_AI_LABEL = re.compile(r"^\s{0,4}+(?:AI|ACTION)\s{0,3}+[:：]")
+_UNOWNED = re.compile(
+    r"\bowner\s{1,3}+(?:TBD|TBC|unknown)\b|\bno\s{1,3}+owner\b|\bunassigned\b|\bTBD\b"
+    r"|待定负责人|负责人待定|[Oo]wner\s{0,3}+还没定|还没定负责人|负责人还没定",
+)
+_PLACEHOLDER_OWNER = frozenset({"", "tbd", "tbc", "—", "–", "-", "?", "待定", "n/a", "none", "无"})
+_OWNER_LINE = re.compile(
+    r"^\s{0,4}+(?:owner|负责人)(?:\s{1,3}+for\s{1,3}+[^:：\n]{1,30}+)?\s{0,3}+[:：]\s{0,3}+(?P<who>\S[^\n]{0,40}+)",
+    re.IGNORECASE,
+)
+_HEADING_OWNER = re.compile(r"[(（](?P<who>[^()（）]{1,40}+)[)）]")
+_ARROW = re.compile(r"^\s{0,4}+(?:→|->|=>)\s{0,3}+(?P<who>\S[^\n]{0,30}+)$")
+_ZH_VOCATIVE = re.compile(r"\s{0,2}+(?:那)?你")
+_ZH_REPORTED = re.compile(r"说[^。？?！!]{0,20}+")
+_ZH_PRONOUN_COMMIT = re.compile(r"[他她](?:会|来|负责|将|[^，。]{0,10}?前)")
+_ZH_WHO = re.compile(r"谁(?:来|跟|写|负责|组织|去|做)")
+# A short heading that opens a list of things to do, not "1. Review of December actions".
+_BARE_HEADING = re.compile(
+    r"^\s{0,4}+(?:next\s{1,3}+steps?|to\s?-?do|todos?|action\s{1,3}+items?|actions?|follow[- ]ups?"
+    r"|待办(?:事项)?|行动项|下一步|后续(?:事项|安排)?)\s{0,3}+(?:[(（][^()（）]{1,40}+[)）])?\s{0,3}+[:：]?\s{0,3}+$",
+    re.IGNORECASE,
+)
+_SPEAKER = re.compile(
+    r"^(?:【[^】]{1,12}+】|\[[^\]]{1,12}+\])?\s{0,2}+(?P<who>[^:：\s]{1,20}+)\s{0,2}+[:：]\s{0,2}+"
+)
+_NOT_BARE = frozenset({"question", "hypothetical", "decision", "done", "status", "past"})
+
+
+def initials_of(participants: Sequence[Participant]) -> dict[str, tuple[str, ...]]:
+    """Upper-case initials ("AF") to the Latin-script participants whose names give them."""
+    found: dict[str, list[str]] = {}
+    for person in participants:
+        words = [
+            w for w in re.split(r"[\s.-]+", person.name) if w[:1].isascii() and w[:1].isalpha()
+        ]
+        if len(words) < 2:
+            continue
+        forms = {(words[0][0] + words[-1][0]).upper(), "".join(w[0] for w in words).upper()}
+        for form in forms:
+            found.setdefault(form, []).append(person.name)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _names(form: str, roster: Roster, initials: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    form = form.strip().strip("*").strip()
+    return (
+        roster.lookup(form)
+        or initials.get(form, ())
+        or tuple(n for m in roster.mentions(form) for n in m.names[:1])
+    )
+
+
+def _set_owner(item: Analysed, names: Sequence[str], how: str, co: Sequence[str] = ()) -> None:
+    unique = tuple(dict.fromkeys(names))
+    item.owner = replace(
+        item.owner,
+        name=unique[0] if unique else None,
+        candidates=unique,
+        ambiguous=len(unique) > 1,
+        confidence=0.85 * (0.5 if len(unique) > 1 else 1.0) if unique else 0.0,
+        how=how,
+        co_owners=tuple(co),
+        cut=(0, 0),
+    )
+
+
+def _force(item: Analysed) -> None:
+    item.kind = "action"
+    item.forced = True
+    item.score = max(item.score, 0.9)
+
+
+def _initials_label(item: Analysed, roster: Roster, initials: dict[str, tuple[str, ...]]) -> bool:
+    match = _INITIALS_LABEL.match(item.sentence.text)
+    if match is None:
+        return False
+    who = match.group("paren") or match.group("who")
+    groups = [g for g in (_names(p, roster, initials) for p in re.split(r"[+/&,]", who)) if g]
+    if not groups:
+        if _AI_LABEL.match(item.sentence.text) and "hypothetical" not in item.cues:
+            _force(item)
+            return True
+        return False
+    _set_owner(item, groups[0], "label", co=[g[0] for g in groups[1:]])
+    body = item.sentence.text[match.end() :]
+    item.body_offset = match.end() + len(body) - len(body.lstrip())
+    item.body = body.lstrip()
+    _force(item)
+    return True
+
+
+def _unowned(item: Analysed) -> bool:
+    sentence = item.sentence
+    if sentence.block == "table":
+        cells = {role: cell for role, cell, _, _ in sentence.cells}
+        placeholder = cells.get("owner", "x").strip().lower() in _PLACEHOLDER_OWNER
+        if placeholder and cells.get("what", "").strip():
+            _force(item)
+            return True
+        return False
+    if _UNOWNED.search(sentence.text) and "done" not in item.cues:
+        if item.owner.how not in {"label", "table", "asked", "subject"}:
+            _set_owner(item, (), "none")
+        _force(item)
+        return True
+    return False
+
+
+def _zh_addressed(item: Analysed) -> bool:
+    """`小吴你盯一下`, `汪洋说他月底前定人`: the person named is the owner."""
+    if item.sentence.lang != "zh" or not item.mentions:
+        return False
+    if item.owner.how in {"table", "label", "asked", "accepted"} and item.kind == "action":
+        return False
+    body = item.sentence.text
+    for mention in item.mentions[:2]:
+        rest = body[mention.end :]
+        if _ZH_VOCATIVE.match(rest):
+            _set_owner(item, mention.names, "vocative")
+            _force(item)
+            return True
+        reported = _ZH_REPORTED.match(rest)
+        if reported and _ZH_PRONOUN_COMMIT.search(reported.group(0)) and "done" not in item.cues:
+            _set_owner(item, mention.names, "pronoun")
+            _force(item)
+            return True
+    return False
+
+
+def refine(
+    analysed: list[Analysed], *, roster: Roster, participants: Sequence[Participant]
+) -> None:
+    """Apply the shapes to classified sentences, in order."""
+    initials = initials_of(participants)
+    owner_line: tuple[str, ...] = ()
+    owner_line_at = -1
+    for index, item in enumerate(analysed):
+        if item.kind == "accepted":
+            continue
+        sentence = item.sentence
+        line = _OWNER_LINE.match(sentence.text)
+        if line:
+            owner_line = _names(line.group("who"), roster, initials)
+            owner_line_at = index
+            if item.kind == "action" and not _UNOWNED.search(sentence.text):
+                item.kind = "other"
+            continue
+        arrow = _ARROW.match(sentence.text)
+        if arrow:
+            names = _names(arrow.group("who"), roster, initials)
+            previous = analysed[index - 1] if index else None
+            if names and previous is not None and previous.sentence.unit == sentence.unit:
+                _set_owner(previous, names, "label")
+                _force(previous)
+                item.kind = "other"
+            continue
+        if _initials_label(item, roster, initials) or _unowned(item) or _zh_addressed(item):
+            continue
+        if sentence.lang == "zh" and _ZH_WHO.search(sentence.text) and item.kind != "action":
+            following = analysed[index + 1] if index + 1 < len(analysed) else None
+            if following is not None:
+                _answered(item, following, roster)
+            continue
+        if sentence.section == "actions":
+            # An "Owner: …" line speaks for the short list that follows it, not the whole note.
+            near = owner_line if index - owner_line_at <= 8 else ()
+            _under_heading(item, roster, initials, near)
+
+
+def _under_heading(
+    item: Analysed,
+    roster: Roster,
+    initials: dict[str, tuple[str, ...]],
+    owner_line: tuple[str, ...],
+) -> None:
+    """A bare line under `Next steps (Maria):` / `待办：` is an item; the heading names the owner."""
+    sentence = item.sentence
+    if not _BARE_HEADING.match(sentence.heading):
+        return
+    in_heading = _HEADING_OWNER.search(sentence.heading)
+    heading_names = _names(in_heading.group("who"), roster, initials) if in_heading else ()
+    names = heading_names or owner_line
+    if item.kind != "action":
+        text = sentence.text.strip()
+        bare = (
+            sentence.block in {"bullet", "prose"}
+            and 2 <= len(text) <= 40
+            and not (item.cues & _NOT_BARE)
+            and not re.search(r"[:：?？]", text)
+            and not text.endswith((".", "。"))
+        )
+        if not bare:
+            return
+        _force(item)
+    if item.owner.name is None and names:
+        _set_owner(item, names, "heading")
+
+
+def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
+    """`PR 稿谁写？` answered by `孟琳：我写` on the next line: an item of whoever answers."""
+    text = following.sentence.text
+    speaker = _SPEAKER.match(text)
+    if speaker is None or not text[speaker.end() :].startswith(("我", "要是没人的话我")):
+        return
+    names = roster.lookup(speaker.group("who"))
+    if names:
+        _set_owner(item, names, "accepted")
+        _force(item)
+        if item.due is None or item.due.date is None:
+            item.due = following.due or item.due
+        # The request and its acceptance are one item, spanning both lines.
+        following.kind = "accepted"
+        item.sentence.extra["accepted_end"] = str(following.sentence.end)
