@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from services.nlp.owners import Participant, Roster
+from services.nlp.segment import Sentence
 
 if TYPE_CHECKING:
     from services.nlp.notes import Analysed
@@ -186,7 +187,9 @@ def refine(
             if following is not None:
                 _answered(item, following, roster)
             continue
-        if sentence.section == "actions":
+        if _chat_line(item, analysed[index + 1 : index + 2], roster):
+            continue
+        if sentence.section == "actions" or _BARE_HEADING.match(sentence.heading):
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
             _under_heading(item, roster, initials, near)
@@ -223,11 +226,10 @@ def _under_heading(
 
 def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
     """`PR 稿谁写？` answered by `孟琳：我写` on the next line: an item of whoever answers."""
-    text = following.sentence.text
-    speaker = _SPEAKER.match(text)
-    if speaker is None or not text[speaker.end() :].startswith(("我", "要是没人的话我")):
+    speaker, rest = _speaker_of(following.sentence, roster)
+    if not rest.startswith(("我", "要是没人的话我")):
         return
-    names = roster.lookup(speaker.group("who"))
+    names = roster.lookup(speaker) if speaker else ()
     if names:
         _set_owner(item, names, "accepted")
         _force(item)
@@ -236,3 +238,90 @@ def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
         # The request and its acceptance are one item, spanning both lines.
         following.kind = "accepted"
         item.sentence.extra["accepted_end"] = str(following.sentence.end)
+
+
+_EN_COMMIT = re.compile(
+    r"(?<![\w'’])(?:i'?ll|i’ll|i\s{1,3}+will|i\s{1,3}+can|i'?m\s{1,3}+on|i’m\s{1,3}+on)(?=\s)",
+    re.IGNORECASE,
+)
+_EN_ASK = re.compile(
+    r"(?<![\w'’])(?:can\s{1,3}+(?:u|you)|could\s{1,3}+(?:u|you|someone)|pls|plz|please"
+    r"|need\s{1,3}+someone\s{1,3}+to|someone\s{1,3}+(?:needs\s{1,3}+to|pls|please|shld|should))(?=\s)",
+    re.IGNORECASE,
+)
+_ZH_COMMIT = re.compile(r"我(?:来|今晚|今天|明天|马上|这边|下周|配合|和)")
+_ACCEPT = re.compile(
+    r"(?:on\s{1,3}+it|will\s{1,3}+do|yep|yes|ok|sure|i\s{1,3}+can|i'?ll|i’ll|我来|好的|收到|没问题)\b",
+    re.IGNORECASE,
+)
+_EMBEDDED_TURN = re.compile(r"(?<=\s)(?P<who>[a-z][a-z.]{1,15}+):\s{1,3}+", re.IGNORECASE)
+_NOT_CHAT = frozenset({"question", "hypothetical", "done", "decision"})
+
+
+def _speaker_of(sentence: Sentence, roster: Roster) -> tuple[str | None, str]:
+    """Who speaks a chat line (`[09:02] kat: …`, `【10:05】甘露：…`) and what they say."""
+    if sentence.speaker:
+        return sentence.speaker, sentence.text
+    match = _SPEAKER.match(sentence.text)
+    if match is None or not roster.lookup(match.group("who")):
+        return None, sentence.text
+    return match.group("who"), sentence.text[match.end() :]
+
+
+def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) -> bool:
+    """`lee: i can check the logs asap` is lee's; `tom: can u renew the cert` is who accepts."""
+    sentence = item.sentence
+    speaker, said = _speaker_of(sentence, roster)
+    if speaker is None or item.kind == "action" or item.cues & _NOT_CHAT:
+        return False
+    speaker_names = roster.lookup(speaker)
+    if _says_only_yes(said, sentence.lang):
+        return False
+    if sentence.lang == "zh":
+        if "first_person" in item.cues and (_ZH_COMMIT.search(said) or item.due is not None):
+            _set_owner(item, speaker_names, "speaker")
+            _force(item)
+            return True
+        return False
+    if _EN_COMMIT.search(said):
+        _set_owner(item, speaker_names, "speaker")
+        _force(item)
+        return True
+    ask = _EN_ASK.search(said)
+    if ask is None:
+        return False
+    _force(item)
+    before = said[: ask.start()].split()
+    asked = roster.lookup(before[-1].strip(",")) if before else ()
+    embedded = _EMBEDDED_TURN.search(said, ask.end())
+    if embedded and roster.lookup(embedded.group("who")) and _ACCEPT.match(said, embedded.end()):
+        _set_owner(item, roster.lookup(embedded.group("who")), "accepted")
+    elif following and _accepts(following[0], roster):
+        answer, _ = _speaker_of(following[0].sentence, roster)
+        _set_owner(item, roster.lookup(answer or ""), "accepted")
+        following[0].kind = "accepted"
+        sentence.extra["accepted_end"] = str(following[0].sentence.end)
+    elif asked:
+        _set_owner(item, asked, "vocative")
+    else:
+        _set_owner(item, (), "none")
+    return True
+
+
+def _accepts(item: Analysed, roster: Roster) -> bool:
+    speaker, said = _speaker_of(item.sentence, roster)
+    return speaker is not None and _ACCEPT.match(said.strip()) is not None
+
+
+_ZH_YES = re.compile(r"好的?|可以|没问题|收到|行|我来[吧做]?|交给我|[，。！,.!\s]")
+_EN_YES = frozenset(
+    {"i", "i'll", "i’ll", "ill", "will", "can", "take", "do", "it", "that", "this", "one", "sure",
+     "yes", "yeah", "yep", "ok", "okay", "on", "no", "problem", "got", "the", "then", "fine"}
+)  # fmt: skip
+
+
+def _says_only_yes(said: str, lang: str) -> bool:
+    """ "I can take it", "收到，我来": agreement that holds no task of its own."""
+    if lang == "zh":
+        return len(_ZH_YES.sub("", said)) <= 2
+    return sum(1 for w in re.findall(r"[a-z'’]+", said.lower()) if w not in _EN_YES) <= 1

@@ -116,3 +116,30 @@ def test_who_question_answered_on_the_next_line(extractor: Extractor) -> None:
 
 def test_who_question_nobody_answers_is_not_an_item(extractor: Extractor) -> None:
     assert items(extractor, "待讨论：谁负责机房巡检？\n") == []
+
+
+def test_lower_case_chat_commitments_and_accepted_requests(extractor: Extractor) -> None:
+    text = (
+        "greta: printer on 3 is jammed again\n"
+        "victor: ill swap the toner after standup\n"
+        "greta: can u also order spare drums pls\n"
+        "samir: on it\n"
+        "greta: ty\n"
+    )
+    found = owners(extractor, text)
+    assert found == {
+        "victor: ill swap the toner after standup": "Victor Lindqvist",
+        "greta: can u also order spare drums pls\nsamir: on it": "Samir Haddad",
+    }
+
+
+def test_chinese_chat_commitment_belongs_to_the_speaker(extractor: Extractor) -> None:
+    text = "【14:01】周南：展架坏了一个\n【14:02】孙悦：展架我明天去换\n【14:03】周南：收到，我来\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+    assert item.due == date(2026, 4, 7)
+
+
+def test_bare_lines_under_a_follow_up_heading_with_its_owner(extractor: Extractor) -> None:
+    text = "路演复盘\n结论：下次继续用同一家供应商。\n后续（孙悦）：\n海报回收\n样品寄回\n"
+    assert owners(extractor, text) == {"海报回收": "孙悦", "样品寄回": "孙悦"}
