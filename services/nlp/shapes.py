@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from services.nlp.matching import similarity
 from services.nlp.owners import Participant, Roster
 from services.nlp.segment import Sentence
 
 if TYPE_CHECKING:
-    from services.nlp.notes import Analysed
+    from services.nlp.notes import ActionItem, Analysed
 
 # "DK:", "TR + ON:", "TODO(AF):", "ACTION (Leo):", "AI:" at the start of a line.
 _INITIALS_LABEL = re.compile(
@@ -38,7 +39,7 @@ _HEADING_OWNER = re.compile(r"[(（](?P<who>[^()（）]{1,40}+)[)）]")
 _ARROW = re.compile(r"^\s{0,4}+(?:→|->|=>)\s{0,3}+(?P<who>\S[^\n]{0,30}+)$")
 _ZH_VOCATIVE = re.compile(r"\s{0,2}+(?:那)?你")
 _ZH_REPORTED = re.compile(r"说[^。？?！!]{0,20}+")
-_ZH_PRONOUN_COMMIT = re.compile(r"[他她](?:会|来|负责|将|[^，。]{0,10}?前)")
+_ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|前|内)")
 _ZH_WHO = re.compile(r"谁(?:来|跟|写|负责|组织|去|做)")
 # A short heading that opens a list of things to do, not "1. Review of December actions".
 _BARE_HEADING = re.compile(
@@ -180,7 +181,12 @@ def refine(
                 _force(previous)
                 item.kind = "other"
             continue
-        if _initials_label(item, roster, initials) or _unowned(item) or _zh_addressed(item):
+        if (
+            _initials_label(item, roster, initials)
+            or _unowned(item)
+            or _zh_addressed(item)
+            or _en_pronoun_clause(item)
+        ):
             continue
         if sentence.lang == "zh" and _ZH_WHO.search(sentence.text) and item.kind != "action":
             following = analysed[index + 1] if index + 1 < len(analysed) else None
@@ -325,3 +331,52 @@ def _says_only_yes(said: str, lang: str) -> bool:
     if lang == "zh":
         return len(_ZH_YES.sub("", said)) <= 2
     return sum(1 for w in re.findall(r"[a-z'’]+", said.lower()) if w not in _EN_YES) <= 1
+
+
+def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analysed, ActionItem]]:
+    """An item said in the discussion and again under `Action items:` is the recap's item."""
+    recap = [(a, i) for a, i in items if _BARE_HEADING.match(a.sentence.heading)]
+    if not recap:
+        return items
+    kept: list[tuple[Analysed, ActionItem]] = []
+    for analysed, item in items:
+        twin = None
+        if not _BARE_HEADING.match(analysed.sentence.heading):
+            twin = next(
+                (
+                    index
+                    for index, (a, other) in enumerate(recap)
+                    if (not item.owner or not other.owner or item.owner == other.owner)
+                    and similarity(item.description, other.description) >= 0.3
+                ),
+                None,
+            )
+        if twin is None:
+            kept.append((analysed, item))
+            continue
+        a, other = recap[twin]
+        merged = replace(other, owner=other.owner or item.owner, due=other.due or item.due)
+        recap[twin] = (a, merged)
+    final = {id(a): i for a, i in recap}
+    return [(a, final.get(id(a), i)) for a, i in kept]
+
+
+# "Grace is looking into it and she'll have an answer by the 30th": she is Grace.
+_EN_PRONOUN_CLAUSE = re.compile(
+    r"(?:[,;—–]|\band|\bso)\s{0,3}+(?:he|she)(?:'ll|’ll|\s{1,3}+will|\s{1,3}+is\s{1,3}+going\s{1,3}+to)\s",
+    re.IGNORECASE,
+)
+
+
+def _en_pronoun_clause(item: Analysed) -> bool:
+    if item.sentence.lang != "en" or item.kind == "action" or item.cues & {"hypothetical"}:
+        return False
+    clause = _EN_PRONOUN_CLAUSE.search(item.sentence.text)
+    if clause is None:
+        return False
+    before = [m for m in item.mentions if m.end <= clause.start()]
+    if not before:
+        return False
+    _set_owner(item, before[-1].names, "pronoun")
+    _force(item)
+    return True

@@ -143,3 +143,27 @@ def test_chinese_chat_commitment_belongs_to_the_speaker(extractor: Extractor) ->
 def test_bare_lines_under_a_follow_up_heading_with_its_owner(extractor: Extractor) -> None:
     text = "路演复盘\n结论：下次继续用同一家供应商。\n后续（孙悦）：\n海报回收\n样品寄回\n"
     assert owners(extractor, text) == {"海报回收": "孙悦", "样品寄回": "孙悦"}
+
+
+def test_pronoun_clause_after_a_named_person(extractor: Extractor) -> None:
+    text = "Month end\nThe VAT return is late — Greta is chasing the numbers and she'll file it by 4/15.\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "Greta Moll"
+    assert item.due == date(2026, 4, 15)
+
+
+def test_item_restated_in_the_recap_is_kept_once_with_the_recap_span(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "1. Review of last quarter's actions\n"
+        "- Victor will get the fire extinguishers serviced by Friday.\n"
+        "- The lift inspection passed.\n"
+        "\n"
+        "Action items\n"
+        "- Victor — fire extinguishers serviced — Friday\n"
+    )
+    (item,) = items(extractor, text)
+    assert item.owner == "Victor Lindqvist"
+    assert item.source.startswith("Victor — fire")
+    assert item.due == date(2026, 4, 10)
