@@ -263,6 +263,17 @@ def _split_cells(line: str) -> list[tuple[str, int, int]]:
     return cells
 
 
+_ITEM_START = re.compile(r"(?:TODO|ACTION|AI)\b|(?P<who>[^:：\s]{1,20}+)[:：]")
+
+
+def _starts_own_line(line: str, known: set[str]) -> bool:
+    """`TODO(KL): …`, `mo: will do`: a line that a long line before it does not wrap into."""
+    start = _ITEM_START.match(line)
+    if start is None:
+        return False
+    return start.group("who") is None or start.group("who").lower() in known
+
+
 def segment(
     text: str, *, lang: str = "auto", speakers: tuple[str, ...] = ()
 ) -> tuple[list[Sentence], bool]:
@@ -436,7 +447,10 @@ def segment(
             flush_paragraph()
             emit(body_offset, body, block="bullet")
             continue
-        if paragraph and (paragraph[-1][0] + len(paragraph[-1][1]) + 1 != offset):
+        if paragraph and (
+            paragraph[-1][0] + len(paragraph[-1][1]) + 1 != offset
+            or _starts_own_line(stripped, known)
+        ):
             flush_paragraph()
         paragraph.append((offset, line))
         # A long line without final punctuation is prose wrapped by the editor; anything

@@ -186,6 +186,9 @@ def refine(
             or _unowned(item)
             or _zh_addressed(item)
             or _en_pronoun_clause(item)
+            or _zh_with(item, roster)
+            or _dash_tail(item, roster)
+            or _handle_lead(item, roster)
         ):
             continue
         if sentence.lang == "zh" and _ZH_WHO.search(sentence.text) and item.kind != "action":
@@ -283,8 +286,12 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
     speaker_names = roster.lookup(speaker)
     if _says_only_yes(said, sentence.lang):
         return False
+    if not sentence.speaker and item.body.endswith(said):
+        # The description starts after "kat:", as it does for a transcript's turns.
+        item.body_offset += len(item.body) - len(said)
+        item.body = said
     if sentence.lang == "zh":
-        if "first_person" in item.cues and (_ZH_COMMIT.search(said) or item.due is not None):
+        if _ZH_COMMIT.search(said) or ("我" in said and item.due is not None):
             _set_owner(item, speaker_names, "speaker")
             _force(item)
             return True
@@ -306,6 +313,8 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
         answer, _ = _speaker_of(following[0].sentence, roster)
         _set_owner(item, roster.lookup(answer or ""), "accepted")
         following[0].kind = "accepted"
+        if item.due is None or item.due.date is None:
+            item.due = following[0].due or item.due
         sentence.extra["accepted_end"] = str(following[0].sentence.end)
     elif asked:
         _set_owner(item, asked, "vocative")
@@ -378,5 +387,59 @@ def _en_pronoun_clause(item: Analysed) -> bool:
     if not before:
         return False
     _set_owner(item, before[-1].names, "pronoun")
+    _force(item)
+    return True
+
+
+_DASH = re.compile(r"\s{0,3}+(?:——|—|–|--)\s{0,3}+")
+_ZH_WITH = re.compile(r"我和[^，。]{1,6}?一起")
+_ZH_SAID_BY = re.compile(r"[（(](?P<who>[^（）()说]{1,8}+)说的[)）]")
+_HANDLE = re.compile(r"^\s{0,4}+@(?P<who>[\w.-]{1,30}+)\s")
+
+
+def _dash_tail(item: Analysed, roster: Roster) -> bool:
+    """`收银员培训 —— 车晓` is 车晓's item; `Team huddle — Ana, Ben, Cy` lists who came."""
+    text = item.sentence.text.rstrip(" .。")
+    parts = _DASH.split(text)
+    if len(parts) < 2 or not parts[0].strip():
+        return False
+    tail = parts[-1].removeprefix("说的是")
+    people = [roster.lookup(p) for p in re.split(r"\s{0,3}+(?:,|、|，|&|\band\b)\s{0,3}+", tail)]
+    if not all(people):
+        return False
+    if len(people) >= 2:
+        item.kind = "other"
+        return True
+    if item.cues & _NOT_CHAT:
+        return False
+    _set_owner(item, people[0], "label")
+    _force(item)
+    return True
+
+
+def _zh_with(item: Analysed, roster: Roster) -> bool:
+    """`我和雪梅一起出` is the speaker's item, not 雪梅's."""
+    text = item.sentence.text
+    if item.sentence.lang != "zh" or _ZH_WITH.search(text) is None:
+        return False
+    said_by = _ZH_SAID_BY.search(text)
+    speaker = said_by.group("who") if said_by else _speaker_of(item.sentence, roster)[0]
+    names = roster.lookup(speaker) if speaker else ()
+    if not names:
+        return False
+    _set_owner(item, names, "speaker")
+    _force(item)
+    return True
+
+
+def _handle_lead(item: Analysed, roster: Roster) -> bool:
+    """`@jana check the torque, Wed`: a lower-case handle in front names the owner."""
+    handle = _HANDLE.match(item.sentence.text)
+    if handle is None or item.cues & {"hypothetical", "done"}:
+        return False
+    names = roster.lookup(handle.group("who"))
+    if not names:
+        return False
+    _set_owner(item, names, "mention")
     _force(item)
     return True

@@ -167,3 +167,39 @@ def test_item_restated_in_the_recap_is_kept_once_with_the_recap_span(
     assert item.owner == "Victor Lindqvist"
     assert item.source.startswith("Victor — fire")
     assert item.due == date(2026, 4, 10)
+
+
+def test_owner_set_off_by_a_dash_and_attendee_lines(extractor: Extractor) -> None:
+    text = "Stand-up — Victor, Greta, Samir\n- 展台物料清点 —— 孙悦\n- 费用报销：他周五前交齐 —— 说的是周南\n"
+    assert owners(extractor, text) == {
+        "展台物料清点 —— 孙悦": "孙悦",
+        "费用报销：他周五前交齐 —— 说的是周南": "周南",
+    }
+
+
+def test_speaker_owns_what_they_do_with_a_colleague(extractor: Extractor) -> None:
+    text = "- 我和孙悦一起出招聘海报初稿（周南说的）\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "周南"
+
+
+def test_lower_case_handle_in_front_names_the_owner(extractor: Extractor) -> None:
+    (item,) = items(extractor, "Line 2 check-in\n@samir recheck the guard rails, Thu\n")
+    assert item.owner == "Samir Haddad"
+    assert item.due == date(2026, 4, 9)
+
+
+def test_marker_line_after_a_long_line_is_its_own_item(extractor: Extractor) -> None:
+    text = (
+        "ACTION: Greta to move the backup window to Sunday night in the scheduler config\n"
+        "TODO(VL): write the restore drill checklist by 4/24\n"
+        "greta: can u also ping the vendor about the licence renewal this week\n"
+        "victor: will do, by wed\n"
+    )
+    found = [(item.owner, item.due, item.description) for item in items(extractor, text)]
+    assert [(owner, due) for owner, due, _ in found] == [
+        ("Greta Moll", date(2026, 4, 12)),
+        ("Victor Lindqvist", date(2026, 4, 24)),
+        ("Victor Lindqvist", date(2026, 4, 10)),
+    ]
+    assert found[2][2].lower().startswith("can u also ping the vendor")
