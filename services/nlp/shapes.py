@@ -196,6 +196,12 @@ def refine(
             if following is not None:
                 _answered(item, following, roster)
             continue
+        if item.kind == "action" and _not_an_item(item):
+            item.kind = "status"
+            continue
+        if item.kind == "action" and _continuity(item):
+            item.kind = "decision"
+            continue
         if _chat_line(item, analysed[index + 1 : index + 2], roster):
             continue
         if sentence.section == "actions" or _BARE_HEADING.match(sentence.heading):
@@ -443,3 +449,47 @@ def _handle_lead(item: Analysed, roster: Roster) -> bool:
     _set_owner(item, names, "mention")
     _force(item)
     return True
+
+
+# "Store kit needs the final SKU list": a need nobody has taken on.
+_EN_NEED = re.compile(
+    r"(?<![\w'’])needs?\s{1,3}+(?!to\b|someone\b|somebody\b|anyone\b|you\b|u\b)\w"
+)
+_EN_COMMITTED = re.compile(
+    r"(?<![\w'’])(?:will|'ll|’ll|shall|must|should|going\s{1,3}+to|please|pls|can|could)(?![\w'’])",
+    re.IGNORECASE,
+)
+# "已经清洗完毕", "完成率 85%": work done or a measure, not work to do.
+_ZH_DONE = re.compile(r"已经[^，。；]{0,20}?(?:完毕|完成|搞定|好了)|完成率\s{0,2}+\d")
+_ZH_TODO = re.compile(r"还要|还需|需要|负责|[会要将]在?[^，。]{0,10}?前|前完成|下[周月]")
+
+
+def _not_an_item(item: Analysed) -> bool:
+    if item.sentence.block in {"table", "checkbox"} or "marker" in item.cues:
+        return False
+    if item.sentence.lang == "zh":
+        text = item.sentence.text
+        return bool(_ZH_DONE.search(text)) and not _ZH_TODO.search(text)
+    body = item.body
+    return (
+        item.owner.how in {"label", "none", "any"}
+        and _EN_NEED.search(body) is not None
+        and _EN_COMMITTED.search(body) is None
+        and item.due is None
+    )
+
+
+# "The bonus scheme stays as last year", "Not unless finance asks": nothing changes hands.
+_CONTINUITY = re.compile(
+    r"(?<![\w'’])(?:stays?|remains?|unchanged|as\s{1,3}+(?:last|this)\s{1,3}+year|not\s{1,3}+unless"
+    r"|no\s{1,3}+change)(?![\w'’])|维持|保持不变|沿用|不做调整",
+    re.IGNORECASE,
+)
+
+
+def _continuity(item: Analysed) -> bool:
+    if item.sentence.block in {"table", "checkbox"} or "marker" in item.cues:
+        return False
+    if item.owner.how not in {"none", "any", "label"} or item.due is not None:
+        return False
+    return _CONTINUITY.search(item.body) is not None and _EN_COMMITTED.search(item.body) is None

@@ -203,3 +203,14 @@ def test_marker_line_after_a_long_line_is_its_own_item(extractor: Extractor) -> 
         ("Victor Lindqvist", date(2026, 4, 10)),
     ]
     assert found[2][2].lower().startswith("can u also ping the vendor")
+
+
+def test_needs_continuity_done_and_status_lines_are_not_items(extractor: Extractor) -> None:
+    text = (
+        "Greta: booth banner needs the new logo files.\n"
+        "Samir: travel policy stays as last year.\n"
+        "- 孙悦：冷库已经除霜完毕，温度恢复正常\n"
+        "- 周南：装修完成率 70%，工期延期到5月\n"
+        "- Victor: order the booth carpet by 4/17\n"
+    )
+    assert owners(extractor, text) == {"Victor: order the booth carpet by 4/17": "Victor Lindqvist"}
