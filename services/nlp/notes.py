@@ -16,6 +16,7 @@ from services.nlp.detector import DEFAULT_MODEL_PATH, Detector, DetectorError
 from services.nlp.matching import DuplicateTasks, best_match, find_duplicates, similarity
 from services.nlp.owners import Mention, Participant, Roster
 from services.nlp.segment import Sentence, detect_language, segment
+from services.nlp.shapes import drop_restated, refine
 
 __all__ = [
     "MAX_NOTES_CHARS",
@@ -742,13 +743,14 @@ class Extractor:
         for item in analysed:
             if item.kind != "accepted":
                 self._classify(item, transcript)
+        refine(analysed, roster=Roster(request.participants), participants=request.participants)
         items: list[tuple[Analysed, ActionItem]] = []
         for item in analysed:
             if item.kind == "action":
                 built = _build_item(item, request)
                 if built is not None:
                     items.append((item, built))
-        merged = _merge_duplicates(items)
+        merged = _merge_duplicates(drop_restated(items))
         status = []
         decisions = []
         questions = []

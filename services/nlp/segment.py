@@ -47,6 +47,8 @@ _ATTENDEES = re.compile(
     re.IGNORECASE,
 )
 # Possessive throughout: "\s*\|?\s*" tried every split of a run of spaces between them.
+# "TODO(AF): finish the fixes", "会议决定：…": a label with its content, not a heading.
+_INLINE_CONTENT = re.compile(r"[:：]\s{0,3}+[^\s*_]")
 _TABLE_SEP = re.compile(r"^\s*+\|?+\s*+:?+-++:?+\s*+(?:\|\s*+:?+-++:?+\s*+)*+\|?+\s*+$")
 _NON_SPEAKER = {
     "decision", "decisions", "question", "questions", "action", "actions", "todo", "note",
@@ -261,6 +263,17 @@ def _split_cells(line: str) -> list[tuple[str, int, int]]:
     return cells
 
 
+_ITEM_START = re.compile(r"(?:TODO|ACTION|AI)\b|(?P<who>[^:：\s]{1,20}+)[:：]")
+
+
+def _starts_own_line(line: str, known: set[str]) -> bool:
+    """`TODO(KL): …`, `mo: will do`: a line that a long line before it does not wrap into."""
+    start = _ITEM_START.match(line)
+    if start is None:
+        return False
+    return start.group("who") is None or start.group("who").lower() in known
+
+
 def segment(
     text: str, *, lang: str = "auto", speakers: tuple[str, ...] = ()
 ) -> tuple[list[Sentence], bool]:
@@ -375,7 +388,12 @@ def segment(
             colon = _HEADING_COLON.match(line)
             if colon and (section_kind(colon.group("t")) or len(colon.group("t").split()) <= 4):
                 title = colon.group("t")
-        if title is None and len(stripped) <= 40 and section_kind(stripped) is not None:
+        if (
+            title is None
+            and len(stripped) <= 40
+            and section_kind(stripped) is not None
+            and not _INLINE_CONTENT.search(stripped)
+        ):
             title = stripped
         if title is not None:
             flush_paragraph()
@@ -429,7 +447,10 @@ def segment(
             flush_paragraph()
             emit(body_offset, body, block="bullet")
             continue
-        if paragraph and (paragraph[-1][0] + len(paragraph[-1][1]) + 1 != offset):
+        if paragraph and (
+            paragraph[-1][0] + len(paragraph[-1][1]) + 1 != offset
+            or _starts_own_line(stripped, known)
+        ):
             flush_paragraph()
         paragraph.append((offset, line))
         # A long line without final punctuation is prose wrapped by the editor; anything

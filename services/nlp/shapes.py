@@ -1,0 +1,495 @@
+"""Shapes of action items that real notes take and the sentence rules miss.
+
+Each shape is read after the sentence rules and the detector have classified a sentence; a
+shape may turn it into an item (initials labels, unowned items, bare lines under an action
+heading, a question answered by an arrow) or give it the owner the shape names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from services.nlp.matching import similarity
+from services.nlp.owners import Participant, Roster
+from services.nlp.segment import Sentence
+
+if TYPE_CHECKING:
+    from services.nlp.notes import ActionItem, Analysed
+
+# "DK:", "TR + ON:", "TODO(AF):", "ACTION (Leo):", "AI:" at the start of a line.
+_INITIALS_LABEL = re.compile(
+    r"^\s{0,4}+(?:(?:TODO|ACTION|AI)\s{0,3}+)?"
+    r"(?:\(\s{0,3}+(?P<paren>[^()\n]{1,40}+)\)|(?P<who>[A-Z]{2,3}+(?:\s{0,3}+[+/&,]\s{0,3}+[A-Z]{2,3}+){0,4}+))"
+    r"\s{0,3}+[:：]"
+)
+_AI_LABEL = re.compile(r"^\s{0,4}+(?:AI|ACTION)\s{0,3}+[:：]")
+_UNOWNED = re.compile(
+    r"\bowner\s{1,3}+(?:TBD|TBC|unknown)\b|\bno\s{1,3}+owner\b|\bunassigned\b|\bTBD\b"
+    r"|待定负责人|负责人待定|[Oo]wner\s{0,3}+还没定|还没定负责人|负责人还没定",
+)
+_PLACEHOLDER_OWNER = frozenset({"", "tbd", "tbc", "—", "–", "-", "?", "待定", "n/a", "none", "无"})
+_OWNER_LINE = re.compile(
+    r"^\s{0,4}+(?:owner|负责人)(?:\s{1,3}+for\s{1,3}+[^:：\n]{1,30}+)?\s{0,3}+[:：]\s{0,3}+(?P<who>\S[^\n]{0,40}+)",
+    re.IGNORECASE,
+)
+_HEADING_OWNER = re.compile(r"[(（](?P<who>[^()（）]{1,40}+)[)）]")
+_ARROW = re.compile(r"^\s{0,4}+(?:→|->|=>)\s{0,3}+(?P<who>\S[^\n]{0,30}+)$")
+_ZH_VOCATIVE = re.compile(r"\s{0,2}+(?:那)?你")
+_ZH_REPORTED = re.compile(r"说[^。？?！!]{0,20}+")
+_ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|前|内)")
+_ZH_WHO = re.compile(r"谁(?:来|跟|写|负责|组织|去|做)")
+# A short heading that opens a list of things to do, not "1. Review of December actions".
+_BARE_HEADING = re.compile(
+    r"^\s{0,4}+(?:next\s{1,3}+steps?|to\s?-?do|todos?|action\s{1,3}+items?|actions?|follow[- ]ups?"
+    r"|待办(?:事项)?|行动项|下一步|后续(?:事项|安排)?)\s{0,3}+(?:[(（][^()（）]{1,40}+[)）])?\s{0,3}+[:：]?\s{0,3}+$",
+    re.IGNORECASE,
+)
+_SPEAKER = re.compile(
+    r"^(?:【[^】]{1,12}+】|\[[^\]]{1,12}+\])?\s{0,2}+(?P<who>[^:：\s]{1,20}+)\s{0,2}+[:：]\s{0,2}+"
+)
+_NOT_BARE = frozenset({"question", "hypothetical", "decision", "done", "status", "past"})
+
+
+def initials_of(participants: Sequence[Participant]) -> dict[str, tuple[str, ...]]:
+    """Upper-case initials ("AF") to the Latin-script participants whose names give them."""
+    found: dict[str, list[str]] = {}
+    for person in participants:
+        words = [
+            w for w in re.split(r"[\s.-]+", person.name) if w[:1].isascii() and w[:1].isalpha()
+        ]
+        if len(words) < 2:
+            continue
+        forms = {(words[0][0] + words[-1][0]).upper(), "".join(w[0] for w in words).upper()}
+        for form in forms:
+            found.setdefault(form, []).append(person.name)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _names(form: str, roster: Roster, initials: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    form = form.strip().strip("*").strip()
+    return (
+        roster.lookup(form)
+        or initials.get(form, ())
+        or tuple(n for m in roster.mentions(form) for n in m.names[:1])
+    )
+
+
+def _set_owner(item: Analysed, names: Sequence[str], how: str, co: Sequence[str] = ()) -> None:
+    unique = tuple(dict.fromkeys(names))
+    item.owner = replace(
+        item.owner,
+        name=unique[0] if unique else None,
+        candidates=unique,
+        ambiguous=len(unique) > 1,
+        confidence=0.85 * (0.5 if len(unique) > 1 else 1.0) if unique else 0.0,
+        how=how,
+        co_owners=tuple(co),
+        cut=(0, 0),
+    )
+
+
+def _force(item: Analysed) -> None:
+    item.kind = "action"
+    item.forced = True
+    item.score = max(item.score, 0.9)
+
+
+def _initials_label(item: Analysed, roster: Roster, initials: dict[str, tuple[str, ...]]) -> bool:
+    match = _INITIALS_LABEL.match(item.sentence.text)
+    if match is None:
+        return False
+    who = match.group("paren") or match.group("who")
+    groups = [g for g in (_names(p, roster, initials) for p in re.split(r"[+/&,]", who)) if g]
+    if not groups:
+        if _AI_LABEL.match(item.sentence.text) and "hypothetical" not in item.cues:
+            _force(item)
+            return True
+        return False
+    _set_owner(item, groups[0], "label", co=[g[0] for g in groups[1:]])
+    body = item.sentence.text[match.end() :]
+    item.body_offset = match.end() + len(body) - len(body.lstrip())
+    item.body = body.lstrip()
+    _force(item)
+    return True
+
+
+def _unowned(item: Analysed) -> bool:
+    sentence = item.sentence
+    if sentence.block == "table":
+        cells = {role: cell for role, cell, _, _ in sentence.cells}
+        placeholder = cells.get("owner", "x").strip().lower() in _PLACEHOLDER_OWNER
+        if placeholder and cells.get("what", "").strip():
+            _force(item)
+            return True
+        return False
+    if _UNOWNED.search(sentence.text) and "done" not in item.cues:
+        if item.owner.how not in {"label", "table", "asked", "subject"}:
+            _set_owner(item, (), "none")
+        _force(item)
+        return True
+    return False
+
+
+def _zh_addressed(item: Analysed) -> bool:
+    """`小吴你盯一下`, `汪洋说他月底前定人`: the person named is the owner."""
+    if item.sentence.lang != "zh" or not item.mentions:
+        return False
+    if item.owner.how in {"table", "label", "asked", "accepted"} and item.kind == "action":
+        return False
+    body = item.sentence.text
+    for mention in item.mentions[:2]:
+        rest = body[mention.end :]
+        if _ZH_VOCATIVE.match(rest):
+            _set_owner(item, mention.names, "vocative")
+            _force(item)
+            return True
+        reported = _ZH_REPORTED.match(rest)
+        if reported and _ZH_PRONOUN_COMMIT.search(reported.group(0)) and "done" not in item.cues:
+            _set_owner(item, mention.names, "pronoun")
+            _force(item)
+            return True
+    return False
+
+
+def refine(
+    analysed: list[Analysed], *, roster: Roster, participants: Sequence[Participant]
+) -> None:
+    """Apply the shapes to classified sentences, in order."""
+    initials = initials_of(participants)
+    owner_line: tuple[str, ...] = ()
+    owner_line_at = -1
+    for index, item in enumerate(analysed):
+        if item.kind == "accepted":
+            continue
+        sentence = item.sentence
+        line = _OWNER_LINE.match(sentence.text)
+        if line:
+            owner_line = _names(line.group("who"), roster, initials)
+            owner_line_at = index
+            if item.kind == "action" and not _UNOWNED.search(sentence.text):
+                item.kind = "other"
+            continue
+        arrow = _ARROW.match(sentence.text)
+        if arrow:
+            names = _names(arrow.group("who"), roster, initials)
+            previous = analysed[index - 1] if index else None
+            if names and previous is not None and previous.sentence.unit == sentence.unit:
+                _set_owner(previous, names, "label")
+                _force(previous)
+                item.kind = "other"
+            continue
+        if (
+            _initials_label(item, roster, initials)
+            or _unowned(item)
+            or _zh_addressed(item)
+            or _en_pronoun_clause(item)
+            or _zh_with(item, roster)
+            or _dash_tail(item, roster)
+            or _handle_lead(item, roster)
+        ):
+            continue
+        if sentence.lang == "zh" and _ZH_WHO.search(sentence.text) and item.kind != "action":
+            following = analysed[index + 1] if index + 1 < len(analysed) else None
+            if following is not None:
+                _answered(item, following, roster)
+            continue
+        if item.kind == "action" and _not_an_item(item):
+            item.kind = "status"
+            continue
+        if item.kind == "action" and _continuity(item):
+            item.kind = "decision"
+            continue
+        if _chat_line(item, analysed[index + 1 : index + 2], roster):
+            continue
+        if sentence.section == "actions" or _BARE_HEADING.match(sentence.heading):
+            # An "Owner: …" line speaks for the short list that follows it, not the whole note.
+            near = owner_line if index - owner_line_at <= 8 else ()
+            _under_heading(item, roster, initials, near)
+
+
+def _under_heading(
+    item: Analysed,
+    roster: Roster,
+    initials: dict[str, tuple[str, ...]],
+    owner_line: tuple[str, ...],
+) -> None:
+    """A bare line under `Next steps (Maria):` / `待办：` is an item; the heading names the owner."""
+    sentence = item.sentence
+    if not _BARE_HEADING.match(sentence.heading):
+        return
+    in_heading = _HEADING_OWNER.search(sentence.heading)
+    heading_names = _names(in_heading.group("who"), roster, initials) if in_heading else ()
+    names = heading_names or owner_line
+    if item.kind != "action":
+        text = sentence.text.strip()
+        bare = (
+            sentence.block in {"bullet", "prose"}
+            and 2 <= len(text) <= 40
+            and not (item.cues & _NOT_BARE)
+            and not re.search(r"[:：?？]", text)
+            and not text.endswith((".", "。"))
+        )
+        if not bare:
+            return
+        _force(item)
+    if item.owner.name is None and names:
+        _set_owner(item, names, "heading")
+
+
+def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
+    """`PR 稿谁写？` answered by `孟琳：我写` on the next line: an item of whoever answers."""
+    speaker, rest = _speaker_of(following.sentence, roster)
+    if not rest.startswith(("我", "要是没人的话我")):
+        return
+    names = roster.lookup(speaker) if speaker else ()
+    if names:
+        _set_owner(item, names, "accepted")
+        _force(item)
+        if item.due is None or item.due.date is None:
+            item.due = following.due or item.due
+        # The request and its acceptance are one item, spanning both lines.
+        following.kind = "accepted"
+        item.sentence.extra["accepted_end"] = str(following.sentence.end)
+
+
+_EN_COMMIT = re.compile(
+    r"(?<![\w'’])(?:i'?ll|i’ll|i\s{1,3}+will|i\s{1,3}+can|i'?m\s{1,3}+on|i’m\s{1,3}+on)(?=\s)",
+    re.IGNORECASE,
+)
+_EN_ASK = re.compile(
+    r"(?<![\w'’])(?:can\s{1,3}+(?:u|you)|could\s{1,3}+(?:u|you|someone)|pls|plz|please"
+    r"|need\s{1,3}+someone\s{1,3}+to|someone\s{1,3}+(?:needs\s{1,3}+to|pls|please|shld|should))(?=\s)",
+    re.IGNORECASE,
+)
+_ZH_COMMIT = re.compile(r"我(?:来|今晚|今天|明天|马上|这边|下周|配合|和)")
+_ACCEPT = re.compile(
+    r"(?:on\s{1,3}+it|will\s{1,3}+do|yep|yes|ok|sure|i\s{1,3}+can|i'?ll|i’ll|我来|好的|收到|没问题)\b",
+    re.IGNORECASE,
+)
+_EMBEDDED_TURN = re.compile(r"(?<=\s)(?P<who>[a-z][a-z.]{1,15}+):\s{1,3}+", re.IGNORECASE)
+_NOT_CHAT = frozenset({"question", "hypothetical", "done", "decision"})
+
+
+def _speaker_of(sentence: Sentence, roster: Roster) -> tuple[str | None, str]:
+    """Who speaks a chat line (`[09:02] kat: …`, `【10:05】甘露：…`) and what they say."""
+    if sentence.speaker:
+        return sentence.speaker, sentence.text
+    match = _SPEAKER.match(sentence.text)
+    if match is None or not roster.lookup(match.group("who")):
+        return None, sentence.text
+    return match.group("who"), sentence.text[match.end() :]
+
+
+def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) -> bool:
+    """`lee: i can check the logs asap` is lee's; `tom: can u renew the cert` is who accepts."""
+    sentence = item.sentence
+    speaker, said = _speaker_of(sentence, roster)
+    if speaker is None or item.kind == "action" or item.cues & _NOT_CHAT:
+        return False
+    speaker_names = roster.lookup(speaker)
+    if _says_only_yes(said, sentence.lang):
+        return False
+    if not sentence.speaker and item.body.endswith(said):
+        # The description starts after "kat:", as it does for a transcript's turns.
+        item.body_offset += len(item.body) - len(said)
+        item.body = said
+    if sentence.lang == "zh":
+        if _ZH_COMMIT.search(said) or ("我" in said and item.due is not None):
+            _set_owner(item, speaker_names, "speaker")
+            _force(item)
+            return True
+        return False
+    if _EN_COMMIT.search(said):
+        _set_owner(item, speaker_names, "speaker")
+        _force(item)
+        return True
+    ask = _EN_ASK.search(said)
+    if ask is None:
+        return False
+    _force(item)
+    before = said[: ask.start()].split()
+    asked = roster.lookup(before[-1].strip(",")) if before else ()
+    embedded = _EMBEDDED_TURN.search(said, ask.end())
+    if embedded and roster.lookup(embedded.group("who")) and _ACCEPT.match(said, embedded.end()):
+        _set_owner(item, roster.lookup(embedded.group("who")), "accepted")
+    elif following and _accepts(following[0], roster):
+        answer, _ = _speaker_of(following[0].sentence, roster)
+        _set_owner(item, roster.lookup(answer or ""), "accepted")
+        following[0].kind = "accepted"
+        if item.due is None or item.due.date is None:
+            item.due = following[0].due or item.due
+        sentence.extra["accepted_end"] = str(following[0].sentence.end)
+    elif asked:
+        _set_owner(item, asked, "vocative")
+    else:
+        _set_owner(item, (), "none")
+    return True
+
+
+def _accepts(item: Analysed, roster: Roster) -> bool:
+    speaker, said = _speaker_of(item.sentence, roster)
+    return speaker is not None and _ACCEPT.match(said.strip()) is not None
+
+
+_ZH_YES = re.compile(r"好的?|可以|没问题|收到|行|我来[吧做]?|交给我|[，。！,.!\s]")
+_EN_YES = frozenset(
+    {"i", "i'll", "i’ll", "ill", "will", "can", "take", "do", "it", "that", "this", "one", "sure",
+     "yes", "yeah", "yep", "ok", "okay", "on", "no", "problem", "got", "the", "then", "fine"}
+)  # fmt: skip
+
+
+def _says_only_yes(said: str, lang: str) -> bool:
+    """ "I can take it", "收到，我来": agreement that holds no task of its own."""
+    if lang == "zh":
+        return len(_ZH_YES.sub("", said)) <= 2
+    return sum(1 for w in re.findall(r"[a-z'’]+", said.lower()) if w not in _EN_YES) <= 1
+
+
+def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analysed, ActionItem]]:
+    """An item said in the discussion and again under `Action items:` is the recap's item."""
+    recap = [(a, i) for a, i in items if _BARE_HEADING.match(a.sentence.heading)]
+    if not recap:
+        return items
+    kept: list[tuple[Analysed, ActionItem]] = []
+    for analysed, item in items:
+        twin = None
+        if not _BARE_HEADING.match(analysed.sentence.heading):
+            twin = next(
+                (
+                    index
+                    for index, (a, other) in enumerate(recap)
+                    if (not item.owner or not other.owner or item.owner == other.owner)
+                    and similarity(item.description, other.description) >= 0.3
+                ),
+                None,
+            )
+        if twin is None:
+            kept.append((analysed, item))
+            continue
+        a, other = recap[twin]
+        merged = replace(other, owner=other.owner or item.owner, due=other.due or item.due)
+        recap[twin] = (a, merged)
+    final = {id(a): i for a, i in recap}
+    return [(a, final.get(id(a), i)) for a, i in kept]
+
+
+# "Grace is looking into it and she'll have an answer by the 30th": she is Grace.
+_EN_PRONOUN_CLAUSE = re.compile(
+    r"(?:[,;—–]|\band|\bso)\s{0,3}+(?:he|she)(?:'ll|’ll|\s{1,3}+will|\s{1,3}+is\s{1,3}+going\s{1,3}+to)\s",
+    re.IGNORECASE,
+)
+
+
+def _en_pronoun_clause(item: Analysed) -> bool:
+    if item.sentence.lang != "en" or item.kind == "action" or item.cues & {"hypothetical"}:
+        return False
+    clause = _EN_PRONOUN_CLAUSE.search(item.sentence.text)
+    if clause is None:
+        return False
+    before = [m for m in item.mentions if m.end <= clause.start()]
+    if not before:
+        return False
+    _set_owner(item, before[-1].names, "pronoun")
+    _force(item)
+    return True
+
+
+_DASH = re.compile(r"\s{0,3}+(?:——|—|–|--)\s{0,3}+")
+_ZH_WITH = re.compile(r"我和[^，。]{1,6}?一起")
+_ZH_SAID_BY = re.compile(r"[（(](?P<who>[^（）()说]{1,8}+)说的[)）]")
+_HANDLE = re.compile(r"^\s{0,4}+@(?P<who>[\w.-]{1,30}+)\s")
+
+
+def _dash_tail(item: Analysed, roster: Roster) -> bool:
+    """`收银员培训 —— 车晓` is 车晓's item; `Team huddle — Ana, Ben, Cy` lists who came."""
+    text = item.sentence.text.rstrip(" .。")
+    parts = _DASH.split(text)
+    if len(parts) < 2 or not parts[0].strip():
+        return False
+    tail = parts[-1].removeprefix("说的是")
+    people = [roster.lookup(p) for p in re.split(r"\s{0,3}+(?:,|、|，|&|\band\b)\s{0,3}+", tail)]
+    if not all(people):
+        return False
+    if len(people) >= 2:
+        item.kind = "other"
+        return True
+    if item.cues & _NOT_CHAT:
+        return False
+    _set_owner(item, people[0], "label")
+    _force(item)
+    return True
+
+
+def _zh_with(item: Analysed, roster: Roster) -> bool:
+    """`我和雪梅一起出` is the speaker's item, not 雪梅's."""
+    text = item.sentence.text
+    if item.sentence.lang != "zh" or _ZH_WITH.search(text) is None:
+        return False
+    said_by = _ZH_SAID_BY.search(text)
+    speaker = said_by.group("who") if said_by else _speaker_of(item.sentence, roster)[0]
+    names = roster.lookup(speaker) if speaker else ()
+    if not names:
+        return False
+    _set_owner(item, names, "speaker")
+    _force(item)
+    return True
+
+
+def _handle_lead(item: Analysed, roster: Roster) -> bool:
+    """`@jana check the torque, Wed`: a lower-case handle in front names the owner."""
+    handle = _HANDLE.match(item.sentence.text)
+    if handle is None or item.cues & {"hypothetical", "done"}:
+        return False
+    names = roster.lookup(handle.group("who"))
+    if not names:
+        return False
+    _set_owner(item, names, "mention")
+    _force(item)
+    return True
+
+
+# "Store kit needs the final SKU list": a need nobody has taken on.
+_EN_NEED = re.compile(
+    r"(?<![\w'’])needs?\s{1,3}+(?!to\b|someone\b|somebody\b|anyone\b|you\b|u\b)\w"
+)
+_EN_COMMITTED = re.compile(
+    r"(?<![\w'’])(?:will|'ll|’ll|shall|must|should|going\s{1,3}+to|please|pls|can|could)(?![\w'’])",
+    re.IGNORECASE,
+)
+# "已经清洗完毕", "完成率 85%": work done or a measure, not work to do.
+_ZH_DONE = re.compile(r"已经[^，。；]{0,20}?(?:完毕|完成|搞定|好了)|完成率\s{0,2}+\d")
+_ZH_TODO = re.compile(r"还要|还需|需要|负责|[会要将]在?[^，。]{0,10}?前|前完成|下[周月]")
+
+
+def _not_an_item(item: Analysed) -> bool:
+    if item.sentence.block in {"table", "checkbox"} or "marker" in item.cues:
+        return False
+    if item.sentence.lang == "zh":
+        text = item.sentence.text
+        return bool(_ZH_DONE.search(text)) and not _ZH_TODO.search(text)
+    body = item.body
+    return (
+        item.owner.how in {"label", "none", "any"}
+        and _EN_NEED.search(body) is not None
+        and _EN_COMMITTED.search(body) is None
+        and item.due is None
+    )
+
+
+# "The bonus scheme stays as last year", "Not unless finance asks": nothing changes hands.
+_CONTINUITY = re.compile(
+    r"(?<![\w'’])(?:stays?|remains?|unchanged|as\s{1,3}+(?:last|this)\s{1,3}+year|not\s{1,3}+unless"
+    r"|no\s{1,3}+change)(?![\w'’])|维持|保持不变|沿用|不做调整",
+    re.IGNORECASE,
+)
+
+
+def _continuity(item: Analysed) -> bool:
+    if item.sentence.block in {"table", "checkbox"} or "marker" in item.cues:
+        return False
+    if item.owner.how not in {"none", "any", "label"} or item.due is not None:
+        return False
+    return _CONTINUITY.search(item.body) is not None and _EN_COMMITTED.search(item.body) is None

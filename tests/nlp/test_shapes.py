@@ -1,0 +1,216 @@
+"""Shapes of items as other people write them (#12); every example is written for this file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.nlp.notes import ActionItem, Extractor, NotesRequest
+from services.nlp.owners import Participant
+
+PEOPLE = (
+    Participant("Hannah Ortiz", ()),
+    Participant("Victor Lindqvist", ("Victor",)),
+    Participant("Greta Moll", ("Greta",)),
+    Participant("Samir Haddad", ("Samir",)),
+    Participant("钱多多", ("老钱",)),
+    Participant("孙悦", ()),
+    Participant("周南", ()),
+)
+MEETING = date(2026, 4, 6)  # a Monday
+
+
+def items(extractor: Extractor, text: str) -> list[ActionItem]:
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+    return list(extractor.extract(request).items)
+
+
+def owners(extractor: Extractor, text: str) -> dict[str, str | None]:
+    return {item.source.strip(): item.owner for item in items(extractor, text)}
+
+
+def test_initials_resolve_against_participants(extractor: Extractor) -> None:
+    text = (
+        "Packaging review\n"
+        "HO: order the new carton samples, end of month\n"
+        "VL + GM: walk the line with the vendor, next Tuesday\n"
+        "TODO(SH): redo the pallet labels by 4/20\n"
+    )
+    found = {item.owner: item for item in items(extractor, text)}
+    assert set(found) == {"Hannah Ortiz", "Victor Lindqvist", "Samir Haddad"}
+    assert found["Samir Haddad"].due == date(2026, 4, 20)
+    assert found["Victor Lindqvist"].due == date(2026, 4, 14)
+
+
+def test_action_with_name_in_brackets(extractor: Extractor) -> None:
+    text = "Release sync\nACTION (Greta): archive the old build artefacts after the freeze\n"
+    assert owners(extractor, text) == {
+        "ACTION (Greta): archive the old build artefacts after the freeze": "Greta Moll"
+    }
+
+
+def test_unowned_items_are_kept_without_owner(extractor: Extractor) -> None:
+    text = (
+        "Ops weekly\n"
+        "- Nobody has taken the fridge clean-out yet, owner TBD.\n"
+        "- Replace the broken badge reader — unassigned\n"
+        "- 仓库货架加固——待定负责人\n"
+    )
+    found = owners(extractor, text)
+    assert len(found) == 3
+    assert set(found.values()) == {None}
+
+
+def test_table_row_with_placeholder_owner_is_an_item(extractor: Extractor) -> None:
+    text = "| Task | Owner | Due |\n|---|---|---|\n| Renew the domain | TBD | 5/1 |\n"
+    (item,) = items(extractor, text)
+    assert item.owner is None
+    assert item.due == date(2026, 5, 1)
+
+
+def test_bare_lines_under_a_heading_that_names_the_owner(extractor: Extractor) -> None:
+    text = "Intern arrives 13 April\n\nNext steps (Victor):\n- desk and chair\n- VPN token\n"
+    assert owners(extractor, text) == {
+        "desk and chair": "Victor Lindqvist",
+        "VPN token": "Victor Lindqvist",
+    }
+
+
+def test_bare_lines_take_the_owner_line_before_the_heading(extractor: Extractor) -> None:
+    text = "展会筹备\n负责人：孙悦\n待办：\n展位搭建图\n宣传册印刷\n"
+    assert owners(extractor, text) == {"展位搭建图": "孙悦", "宣传册印刷": "孙悦"}
+
+
+def test_statements_under_a_review_heading_are_not_items(extractor: Extractor) -> None:
+    text = "1. Review of last month's actions\n- Lobby plants\n- Invoices all settled.\n"
+    assert items(extractor, text) == []
+
+
+def test_chinese_request_addressed_to_a_person(extractor: Extractor) -> None:
+    text = "库存周会\n退货区太乱，老钱你整理一下，周三前拍照发群里\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "钱多多"
+    assert item.due == date(2026, 4, 8)
+
+
+def test_chinese_reported_commitment_belongs_to_the_person_named(extractor: Extractor) -> None:
+    text = "财务例会\n周南说对账单他周五前整理好\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "周南"
+    assert item.due == date(2026, 4, 10)
+
+
+def test_owner_after_an_arrow(extractor: Extractor) -> None:
+    text = "- 投诉工单积压了，谁跟一下？→ 孙悦\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+
+
+def test_who_question_answered_on_the_next_line(extractor: Extractor) -> None:
+    text = "周南：门店海报谁来设计？\n孙悦：我来，4月10日前给初稿\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+    assert item.due == date(2026, 4, 10)
+    assert "门店海报" in item.description
+    assert item.source.endswith("给初稿")  # the request and its answer are one item
+
+
+def test_who_question_nobody_answers_is_not_an_item(extractor: Extractor) -> None:
+    assert items(extractor, "待讨论：谁负责机房巡检？\n") == []
+
+
+def test_lower_case_chat_commitments_and_accepted_requests(extractor: Extractor) -> None:
+    text = (
+        "greta: printer on 3 is jammed again\n"
+        "victor: ill swap the toner after standup\n"
+        "greta: can u also order spare drums pls\n"
+        "samir: on it\n"
+        "greta: ty\n"
+    )
+    found = owners(extractor, text)
+    assert found == {
+        "victor: ill swap the toner after standup": "Victor Lindqvist",
+        "greta: can u also order spare drums pls\nsamir: on it": "Samir Haddad",
+    }
+
+
+def test_chinese_chat_commitment_belongs_to_the_speaker(extractor: Extractor) -> None:
+    text = "【14:01】周南：展架坏了一个\n【14:02】孙悦：展架我明天去换\n【14:03】周南：收到，我来\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+    assert item.due == date(2026, 4, 7)
+
+
+def test_bare_lines_under_a_follow_up_heading_with_its_owner(extractor: Extractor) -> None:
+    text = "路演复盘\n结论：下次继续用同一家供应商。\n后续（孙悦）：\n海报回收\n样品寄回\n"
+    assert owners(extractor, text) == {"海报回收": "孙悦", "样品寄回": "孙悦"}
+
+
+def test_pronoun_clause_after_a_named_person(extractor: Extractor) -> None:
+    text = "Month end\nThe VAT return is late — Greta is chasing the numbers and she'll file it by 4/15.\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "Greta Moll"
+    assert item.due == date(2026, 4, 15)
+
+
+def test_item_restated_in_the_recap_is_kept_once_with_the_recap_span(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "1. Review of last quarter's actions\n"
+        "- Victor will get the fire extinguishers serviced by Friday.\n"
+        "- The lift inspection passed.\n"
+        "\n"
+        "Action items\n"
+        "- Victor — fire extinguishers serviced — Friday\n"
+    )
+    (item,) = items(extractor, text)
+    assert item.owner == "Victor Lindqvist"
+    assert item.source.startswith("Victor — fire")
+    assert item.due == date(2026, 4, 10)
+
+
+def test_owner_set_off_by_a_dash_and_attendee_lines(extractor: Extractor) -> None:
+    text = "Stand-up — Victor, Greta, Samir\n- 展台物料清点 —— 孙悦\n- 费用报销：他周五前交齐 —— 说的是周南\n"
+    assert owners(extractor, text) == {
+        "展台物料清点 —— 孙悦": "孙悦",
+        "费用报销：他周五前交齐 —— 说的是周南": "周南",
+    }
+
+
+def test_speaker_owns_what_they_do_with_a_colleague(extractor: Extractor) -> None:
+    text = "- 我和孙悦一起出招聘海报初稿（周南说的）\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "周南"
+
+
+def test_lower_case_handle_in_front_names_the_owner(extractor: Extractor) -> None:
+    (item,) = items(extractor, "Line 2 check-in\n@samir recheck the guard rails, Thu\n")
+    assert item.owner == "Samir Haddad"
+    assert item.due == date(2026, 4, 9)
+
+
+def test_marker_line_after_a_long_line_is_its_own_item(extractor: Extractor) -> None:
+    text = (
+        "ACTION: Greta to move the backup window to Sunday night in the scheduler config\n"
+        "TODO(VL): write the restore drill checklist by 4/24\n"
+        "greta: can u also ping the vendor about the licence renewal this week\n"
+        "victor: will do, by wed\n"
+    )
+    found = [(item.owner, item.due, item.description) for item in items(extractor, text)]
+    assert [(owner, due) for owner, due, _ in found] == [
+        ("Greta Moll", date(2026, 4, 12)),
+        ("Victor Lindqvist", date(2026, 4, 24)),
+        ("Victor Lindqvist", date(2026, 4, 10)),
+    ]
+    assert found[2][2].lower().startswith("can u also ping the vendor")
+
+
+def test_needs_continuity_done_and_status_lines_are_not_items(extractor: Extractor) -> None:
+    text = (
+        "Greta: booth banner needs the new logo files.\n"
+        "Samir: travel policy stays as last year.\n"
+        "- 孙悦：冷库已经除霜完毕，温度恢复正常\n"
+        "- 周南：装修完成率 70%，工期延期到5月\n"
+        "- Victor: order the booth carpet by 4/17\n"
+    )
+    assert owners(extractor, text) == {"Victor: order the booth carpet by 4/17": "Victor Lindqvist"}
