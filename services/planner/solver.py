@@ -116,7 +116,10 @@ def compile_problem(problem: Problem) -> _Compiled:
     )
     calendar = problem.calendar
     axis = WorkingAxis(
-        origin=origin, working_weekdays=calendar.working_weekdays, holidays=calendar.holidays
+        origin=origin,
+        working_weekdays=calendar.working_weekdays,
+        holidays=calendar.holidays,
+        extra_working_days=calendar.extra_working_days,
     )
     release = axis.position(problem.project_start)
     last_day = origin + timedelta(days=_MAX_CALENDAR_DAYS)
