@@ -225,6 +225,8 @@ def test_china_make_up_saturday_is_planned_and_holidays_are_not() -> None:
     proposal = solved(problem)
     used = {p.start for p in proposal.tasks}
     assert date(2026, 2, 14) in used
+    on_saturday = next(p for p in proposal.tasks if p.start == date(2026, 2, 14))
+    assert "make-up working day(s) 2026-02-14" in on_saturday.reason.text
     china = WorkingCalendar(holiday_country="CN")
     assert all(china.is_working_day(d) for d in used)
     without = solved(replace(problem, calendar=replace(calendar, extra_working_days=frozenset())))
