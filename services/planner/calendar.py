@@ -13,21 +13,31 @@ class WorkingAxis:
     """Position n is the n-th project working day on or after `origin` (0-based).
 
     Weekends and project holidays are not on the axis, so a task's span skips them for
-    free; a person's own days off are blocked intervals on it instead.
+    free; a person's own days off are blocked intervals on it instead. Extra working days
+    (China's 调休 make-up Saturdays and Sundays, a project's special working day) are on it
+    even though their weekday is not.
     """
 
     def __init__(
-        self, *, origin: date, working_weekdays: frozenset[int], holidays: Iterable[date]
+        self,
+        *,
+        origin: date,
+        working_weekdays: frozenset[int],
+        holidays: Iterable[date],
+        extra_working_days: Iterable[date] = (),
     ) -> None:
         if not working_weekdays:
             raise ValueError("a calendar needs at least one working weekday")
         self.origin = origin
         self._weekdays = working_weekdays
         self._holidays = frozenset(holidays)
+        self._extra = frozenset(extra_working_days)
         self._days: list[date] = []
         self._next = origin
 
     def is_working(self, day: date) -> bool:
+        if day in self._extra:
+            return True
         return day.weekday() in self._weekdays and day not in self._holidays
 
     def _extend_to_date(self, day: date) -> None:

@@ -266,6 +266,7 @@ def _pinned_conflicts(problem: Problem) -> list[Diagnosis]:
         origin=min([problem.project_start] + [t.current.start for t in problem.tasks if t.current]),
         working_weekdays=problem.calendar.working_weekdays,
         holidays=problem.calendar.holidays,
+        extra_working_days=problem.calendar.extra_working_days,
     )
     for task in problem.tasks:
         current = task.current
@@ -339,6 +340,7 @@ def _critical_path_overrun(problem: Problem) -> Diagnosis | None:
         origin=origin,
         working_weekdays=problem.calendar.working_weekdays,
         holidays=problem.calendar.holidays,
+        extra_working_days=problem.calendar.extra_working_days,
     )
     release = axis.position(problem.project_start)
     project_units = max(1, int(problem.calendar.hours_per_day * UNITS_PER_HOUR))

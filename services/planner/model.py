@@ -138,6 +138,8 @@ class ProjectCalendar:
     holidays: frozenset[date] = frozenset()
     hours_per_day: float = 8.0
     """Length of a working day for tasks that need no person."""
+    extra_working_days: frozenset[date] = frozenset()
+    """Working days outside the weekly pattern (China's 调休 make-up days); everyone works them."""
 
 
 @dataclass(frozen=True)

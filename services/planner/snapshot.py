@@ -396,9 +396,9 @@ def project_calendar(
 ) -> tuple[ProjectCalendar, list[str]]:
     """The project's working weekdays and, for a few years, its holidays and days off.
 
-    The planner's axis knows weekly working days minus holidays; an extra working day on a
-    weekend (China's 调休, a project's special Saturday) cannot be added to it, so it is
-    treated as a day off and said so.
+    Core's calendar decides every day; a working day outside the weekly pattern (China's
+    调休 make-up Saturday, a project's special working day) is an extra working day of the
+    axis, worked by everyone on the project as it is in China.
     """
     weekdays = frozenset(d - 1 for d in calendar.working_days if 1 <= d <= 7) or frozenset(range(5))
     # Core's calendar module is the one definition of a working day (holidays, 调休, days off).
@@ -406,7 +406,7 @@ def project_calendar(
         json_format.MessageToDict(calendar, preserving_proto_field_name=True)
     ).is_working_day
     off: set[date] = set()
-    skipped = 0
+    extra: set[date] = set()
     end = start + timedelta(days=366 * CALENDAR_YEARS)
     day = start
     while day <= end:
@@ -415,19 +415,16 @@ def project_calendar(
         if weekly and not working:
             off.add(day)
         elif working and not weekly:
-            skipped += 1
+            extra.add(day)
         day += timedelta(days=1)
-    notes = []
-    if skipped:
-        notes.append(
-            f"{skipped} make-up working day(s) on weekends are left unplanned: the planner "
-            "schedules on the weekly working days only."
-        )
     hours = calendar.hours_per_day or 8.0
-    return (
-        ProjectCalendar(working_weekdays=weekdays, holidays=frozenset(off), hours_per_day=hours),
-        notes,
+    project = ProjectCalendar(
+        working_weekdays=weekdays,
+        holidays=frozenset(off),
+        hours_per_day=hours,
+        extra_working_days=frozenset(extra),
     )
+    return project, []
 
 
 def _person(

@@ -15,7 +15,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
@@ -116,7 +116,10 @@ def compile_problem(problem: Problem) -> _Compiled:
     )
     calendar = problem.calendar
     axis = WorkingAxis(
-        origin=origin, working_weekdays=calendar.working_weekdays, holidays=calendar.holidays
+        origin=origin,
+        working_weekdays=calendar.working_weekdays,
+        holidays=calendar.holidays,
+        extra_working_days=calendar.extra_working_days,
     )
     release = axis.position(problem.project_start)
     last_day = origin + timedelta(days=_MAX_CALENDAR_DAYS)
@@ -812,6 +815,15 @@ def conflicting_groups(
 # From an axis schedule back to a dated, explained proposal.
 
 
+def _with_make_up_days(reason: Reason, days: list[date], *, extra: frozenset[date]) -> Reason:
+    """A manager must see when a plan asks for work on a weekend make-up day (调休)."""
+    used = [d for d in days if d in extra]
+    if not used:
+        return reason
+    listed = ", ".join(d.isoformat() for d in used)
+    return replace(reason, text=f"{reason.text} Works on make-up working day(s) {listed}.")
+
+
 def solve(
     problem: Problem, *, progress: ProgressCallback | None = None, stop: Stop | None = None
 ) -> Proposal:
@@ -985,15 +997,19 @@ def explain(
                 end=axis.last_day(e) if e > s else axis.day(s),
                 start_changed=start_changed,
                 assignee_changed=assignee_changed,
-                reason=_reason(
-                    problem,
-                    compiled,
-                    schedule=schedule,
-                    ends=ends,
-                    persons=persons,
-                    incoming=incoming[a],
-                    ending_at=ending_at,
-                    activity=a,
+                reason=_with_make_up_days(
+                    _reason(
+                        problem,
+                        compiled,
+                        schedule=schedule,
+                        ends=ends,
+                        persons=persons,
+                        incoming=incoming[a],
+                        ending_at=ending_at,
+                        activity=a,
+                    ),
+                    [axis.day(k) for k in range(s, e)],
+                    extra=problem.calendar.extra_working_days,
                 ),
                 slack_days=floats[a],
                 critical=floats[a] == 0 and e > s,

@@ -20,9 +20,12 @@ class _Days:
     def __init__(self, problem: Problem, origin: date) -> None:
         self.weekdays = problem.calendar.working_weekdays
         self.holidays = set(problem.calendar.holidays)
+        self.extra = set(problem.calendar.extra_working_days)
         self.origin = origin
 
     def working(self, day: date) -> bool:
+        if day in self.extra:
+            return True
         return day.weekday() in self.weekdays and day not in self.holidays
 
     def index(self, day: date) -> int:

@@ -4,7 +4,9 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from planops.core.v1 import project_pb2
 
+from services.core.calendar import WorkingCalendar
 from services.planner.model import (
     Dependency,
     Period,
@@ -17,6 +19,7 @@ from services.planner.model import (
     Task,
     Weights,
 )
+from services.planner.snapshot import project_calendar
 from services.planner.solver import InvalidProblem, solve
 from tests.planner.checker import check
 from tests.planner.scenarios import (
@@ -200,3 +203,31 @@ def test_what_if_removing_people() -> None:
     assert proposal.status is SolveStatus.INFEASIBLE
     assert proposal.diagnosis[0].code == "NO_QUALIFIED_PERSON"
     assert "welding" in proposal.diagnosis[0].message
+
+
+def test_china_make_up_saturday_is_planned_and_holidays_are_not() -> None:
+    """Spring Festival 2026 (chinese_calendar has no 2027 table): Sat 14 Feb is a 调休 day."""
+    start = date(2026, 2, 9)
+    calendar, _ = project_calendar(
+        project_pb2.Calendar(working_days=[1, 2, 3, 4, 5], holiday_country="CN"), start=start
+    )
+    assert date(2026, 2, 14) in calendar.extra_working_days
+    tasks = tuple(Task(id=f"t{i}", name=f"t{i}", duration_hours=8, staffed=False) for i in range(6))
+    chain = tuple(Dependency(f"t{i}", f"t{i + 1}") for i in range(5))
+    problem = Problem(
+        project_start=start,
+        tasks=tasks,
+        dependencies=chain,
+        calendar=calendar,
+        weights=MAKESPAN_ONLY,
+        time_limit_s=2,
+    )
+    proposal = solved(problem)
+    used = {p.start for p in proposal.tasks}
+    assert date(2026, 2, 14) in used
+    on_saturday = next(p for p in proposal.tasks if p.start == date(2026, 2, 14))
+    assert "make-up working day(s) 2026-02-14" in on_saturday.reason.text
+    china = WorkingCalendar(holiday_country="CN")
+    assert all(china.is_working_day(d) for d in used)
+    without = solved(replace(problem, calendar=replace(calendar, extra_working_days=frozenset())))
+    assert max(p.end for p in proposal.tasks) < max(p.end for p in without.tasks)
