@@ -75,3 +75,35 @@ def test_a_test_file_without_a_training_file_is_one_line(
     write_csv(test / "other_due.csv", issues(date(2020, 5, 1), 30, first_key=1, seed=2))
     assert risk_eval().main(["--train-dir", str(train), "--test-dir", str(test)]) == 2
     assert "no training file" in capsys.readouterr().err
+
+
+def test_walk_forward_never_trains_on_an_outcome_not_yet_known(tmp_path: Path) -> None:
+    module = risk_eval()
+    path = tmp_path / "fresh_due.csv"
+    rows = issues(date(2020, 1, 1), 300, first_key=1, seed=3)
+    # Opened on the first day but due 400 days later: its outcome is unknown at every cutoff.
+    rows.append(row("NEW-999", "2020-01-01", remaining=400, delay=30))
+    write_csv(path, rows)
+    folds = module.walk_forward_folds(module.jira.load_file(path), folds=3)
+    assert len(folds) == 3
+    for train, test in folds:
+        assert "NEW-999" not in train.issue_key.tolist()
+        assert train.opened_day.max() < test.opened_day.min()
+    # The windows cover every issue opened from the first cutoff to the end, once.
+    keys = [k for _, test in folds for k in test.issue_key.tolist()]
+    assert len(keys) == len(set(keys))
+    assert "NEW-300" in keys
+
+
+def test_walk_forward_reports_the_last_fold_apart_from_the_selection_folds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_csv(tmp_path / "fresh_due.csv", issues(date(2020, 1, 1), 600, first_key=1, seed=4))
+    argv = ["--walk-forward", "--folds", "3", "--data-dir", str(tmp_path)]
+    argv += ["--remaining-day", "with", "--reference-trees", "20", "--json"]
+    assert risk_eval().main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    phases = {(r["fold"], r["phase"]) for r in report["results"]}
+    assert phases == {(0, "selection"), (1, "selection"), (2, "report")}
+    assert report["report_mean"][0]["auc"] > 0.7
+    assert report["report_mean"][0]["reference_auc"] > 0.7
