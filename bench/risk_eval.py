@@ -2,18 +2,22 @@
 
     python bench/risk_eval.py --train-dir DIR --test-dir DIR [--json]
     python bench/risk_eval.py --split-chronological 0.8 [--data-dir DIR] [--json]
-    python bench/risk_eval.py --walk-forward 4 [--data-dir DIR] [--json]
 
 Both folders hold ``<project>_<time>.csv`` files of the JIRA delayed-issue dataset. With
 ``--split-chronological F`` one folder is split per file: the earliest F of the issues by
 opening date train, the rest test. ``--truncate G`` first keeps only the earliest G of
 each file, for a second, earlier fold (e.g. ``--truncate 0.8 --split-chronological 0.75``
-trains on 0-60% and tests on 60-80%). ``--walk-forward K`` judges the model as it would
-be used: for each of K cutoffs evenly spaced from half the issues (by opening date) to the
-end, everything opened before the cutoff trains and the next window tests; folds 1..K-1 are
-for choosing models and settings, fold K (the latest window) is the one report. Training on
-everything opened before a cutoff includes issues whose outcome came after it, as the
-dataset's own 80/20 split does.
+trains on 0-60% and tests on 60-80%).
+
+    python bench/risk_eval.py --walk-forward [--folds K] [--select-on N] [--data-dir DIR]
+
+``--walk-forward`` orders each file by opening date and puts K cutoffs at 50..90 % of its
+time span (K=5: 50/60/70/80/90 %); fold i trains on the issues opened before cutoff i
+whose due date (opened + ProgressTime + RemainingDay) had passed by then, so a label is
+used only once its late/on-time outcome was knowable, and scores the issues opened in
+the window up to the next cutoff (the last window ends with the data). The first
+``--select-on`` folds (default K-1) are "selection" folds, the last is the "report" fold:
+model choices may look only at the former. Each project is trained on its own file.
 
 For each project and prediction time, with and without ``RemainingDay``, it reports AUC,
 F1/precision/recall of "late", Brier score, expected calibration error and MAE of the
@@ -29,7 +33,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -77,8 +81,8 @@ class Result:
     reference_seconds: float
     delay_p80_coverage: float
     delay_p90_coverage: float
-    # Walk-forward: which fold (1 = earliest); 0 for a single split.
-    fold: int = 0
+    fold: int = -1
+    phase: str = ""
 
 
 def _scores(
@@ -106,7 +110,7 @@ def _reference_matrix(
 
 
 def _reference(
-    train: jira.JiraIssues, test: jira.JiraIssues, *, remaining_day: bool
+    train: jira.JiraIssues, test: jira.JiraIssues, *, remaining_day: bool, trees: int = 300
 ) -> tuple[Scores, float]:
     started = time.perf_counter()
     types = sorted(set(train.issue_type.tolist()))
@@ -114,17 +118,22 @@ def _reference(
     x_train = _reference_matrix(train, types, priorities, remaining_day=remaining_day)
     x_test = _reference_matrix(test, types, priorities, remaining_day=remaining_day)
     forest = RandomForestClassifier(
-        n_estimators=300, class_weight="balanced", n_jobs=2, random_state=0
+        n_estimators=trees, class_weight="balanced", n_jobs=1, random_state=0
     ).fit(x_train, train.late)
     p = forest.predict_proba(x_test)[:, 1]
-    regressor = RandomForestRegressor(n_estimators=300, n_jobs=2, random_state=0)
+    regressor = RandomForestRegressor(n_estimators=trees, n_jobs=1, random_state=0)
     delay = regressor.fit(x_train, train.delay_days).predict(x_test)
     mae = float(np.mean(np.abs(delay - test.delay_days)))
     return _scores(p, p >= 0.5, test.late, mae), time.perf_counter() - started
 
 
 def evaluate(
-    train: jira.JiraIssues, test: jira.JiraIssues, *, remaining_day: bool, config: TrainingConfig
+    train: jira.JiraIssues,
+    test: jira.JiraIssues,
+    *,
+    remaining_day: bool,
+    config: TrainingConfig,
+    reference_trees: int = 300,
 ) -> Result:
     started = time.perf_counter()
     vocabulary = fit_vocabulary(train)
@@ -143,7 +152,9 @@ def evaluate(
     y = test.late
     quantiles = scores.delay_quantiles
     mae = float(np.mean(np.abs(quantiles[:, 0] - test.delay_days)))
-    reference, reference_seconds = _reference(train, test, remaining_day=remaining_day)
+    reference, reference_seconds = _reference(
+        train, test, remaining_day=remaining_day, trees=reference_trees
+    )
     return Result(
         project=train.project,
         prediction_time=train.prediction_time,
@@ -160,21 +171,26 @@ def evaluate(
     )
 
 
-def walk_forward(
-    issues: jira.JiraIssues, *, folds: int, start: float = 0.5
+def walk_forward_folds(
+    issues: jira.JiraIssues, *, folds: int
 ) -> list[tuple[jira.JiraIssues, jira.JiraIssues]]:
-    """(train, test) per fold: everything opened before the fold's cutoff trains, and the
-    issues opened in the window up to the next cutoff test. Cutoffs are evenly spaced from
-    `start` of the issues (by opening date) to the end, so the last fold tests the latest
-    window."""
-    if folds < 1 or not 0.0 < start < 1.0:
-        raise jira.JiraDataError(f"need folds >= 1 and a start in (0, 1), not {folds}, {start}")
-    bounds = [start + (1.0 - start) * i / folds for i in range(folds + 1)]
+    """Train/test pairs at ``folds`` cutoffs spread over 50..90 % of the file's time span.
+
+    A training issue must be due before the cutoff: an issue still open at the cutoff
+    has no known outcome yet, and using its later label would leak the future.
+    """
+    if folds < 1:
+        raise jira.JiraDataError(f"--folds must be at least 1, got {folds}")
+    opened = issues.opened_day.astype(np.float64)
+    due = opened + issues.column("ProgressTime") + issues.column("RemainingDay")
+    first, last = float(opened.min()), float(opened.max())
+    fractions = np.linspace(0.5, 0.9, folds) if folds > 1 else np.array([0.9])
+    cutoffs = [first + f * (last - first) for f in fractions] + [last + 1.0]
     pairs = []
-    for low, high in itertools.pairwise(bounds):
-        head = issues if high >= 1.0 else jira.split_chronological(issues, high)[0]
-        train, test = jira.split_chronological(head, low / high)
-        pairs.append((train, test))
+    for start, end in itertools.pairwise(cutoffs):
+        train = np.flatnonzero((opened < start) & (due < start))
+        test = np.flatnonzero((opened >= start) & (opened < end))
+        pairs.append((issues.take(train), issues.take(test)))
     return pairs
 
 
@@ -308,13 +324,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="folder for --split-chronological")
     parser.add_argument("--split-chronological", type=float, metavar="FRACTION")
     parser.add_argument("--truncate", type=float, default=1.0, metavar="FRACTION")
-    parser.add_argument(
-        "--walk-forward",
-        type=int,
-        metavar="FOLDS",
-        help="train on all before each of FOLDS cutoffs (from half the data on), test the next "
-        "window; the earlier folds are for choosing models, the last is the report",
-    )
+    parser.add_argument("--walk-forward", action="store_true")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--select-on", type=int, default=None, metavar="N")
+    parser.add_argument("--selection-only", action="store_true", help="skip the report fold")
+    parser.add_argument("--reference-trees", type=int, default=300)
     parser.add_argument("--times", default="creation,due,discussion")
     parser.add_argument("--projects", default="", help="comma-separated; default all")
     parser.add_argument("--remaining-day", choices=("both", "with", "without"), default="both")
@@ -334,17 +348,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = [_result(r) for run in saved for r in run["results"]]
         (_markdown if args.markdown else _print_table)(results, summary(results))
         return 0
+    if args.walk_forward:
+        return _walk_forward(args)
     try:
-        if args.walk_forward is not None:
-            folder = args.data_dir or jira.data_dir()
-            pairs, fold_of = [], []
-            for issues in jira.load_folder(folder).values():
-                for k, pair in enumerate(walk_forward(issues, folds=args.walk_forward), 1):
-                    pairs.append(pair)
-                    fold_of.append(k)
-        else:
-            pairs = _pairs(args)
-            fold_of = [0] * len(pairs)
+        pairs = _pairs(args)
     except (jira.JiraDataError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -358,24 +365,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     results = []
     todo = [
-        (train, test, rd, fold)
-        for (train, test), fold in zip(pairs, fold_of, strict=True)
+        (train, test, rd)
+        for train, test in pairs
         if train.prediction_time in times and (not projects or train.project in projects)
         for rd in variants
     ]
-    for i, (train, test, rd, fold) in enumerate(todo, 1):
-        result = replace(evaluate(train, test, remaining_day=rd, config=config), fold=fold)
+    for i, (train, test, rd) in enumerate(todo, 1):
+        result = evaluate(train, test, remaining_day=rd, config=config)
         results.append(result)
         print(
-            f"[{i}/{len(todo)}] {train.project}/{train.prediction_time} fold {fold} "
-            f"RemainingDay={rd}: "
+            f"[{i}/{len(todo)}] {train.project}/{train.prediction_time} RemainingDay={rd}: "
             f"AUC {result.model.auc:.3f} (reference {result.reference.auc:.3f})",
             file=sys.stderr,
             flush=True,
-        )
-    if args.walk_forward is not None:
-        return _report_walk_forward(
-            results, folds=args.walk_forward, config=config, as_json=args.json
         )
     means = summary(results)
     if args.json:
@@ -390,31 +392,85 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _report_walk_forward(
-    results: Sequence[Result], *, folds: int, config: TrainingConfig, as_json: bool
-) -> int:
-    """Means per fold: the earlier folds labelled for selection, the last for the report."""
-    by_fold = []
-    for k in range(1, folds + 1):
-        mine = [r for r in results if r.fold == k]
-        role = "report" if k == folds else "selection"
-        by_fold.append({"fold": k, "role": role, "mean": summary(mine)})
-    if as_json:
+def _walk_forward(args: argparse.Namespace) -> int:
+    select_on = args.folds - 1 if args.select_on is None else args.select_on
+    if not 0 <= select_on < args.folds:
+        print(f"error: --select-on must be in [0, {args.folds}), got {select_on}", file=sys.stderr)
+        return 2
+    try:
+        config = _config(args.set)
+        files = jira.load_folder(args.data_dir or jira.data_dir())
+        times = set(args.times.split(","))
+        projects = set(filter(None, args.projects.split(",")))
+        chosen = [
+            issues
+            for (project, prediction_time), issues in sorted(files.items())
+            if prediction_time in times and (not projects or project in projects)
+        ]
+        folded = [(issues, walk_forward_folds(issues, folds=args.folds)) for issues in chosen]
+    except (jira.JiraDataError, OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    variants = {"both": (True, False), "with": (True,), "without": (False,)}[args.remaining_day]
+    results: list[Result] = []
+    for issues, pairs in folded:
+        for fold, (train, test) in enumerate(pairs):
+            phase = "selection" if fold < select_on else "report"
+            if phase == "report" and args.selection_only:
+                continue
+            if len(test) == 0 or train.late.all() or not train.late.any():
+                print(
+                    f"skip {issues.project}/{issues.prediction_time} fold {fold}: too little data",
+                    file=sys.stderr,
+                )
+                continue
+            for rd in variants:
+                r = evaluate(
+                    train,
+                    test,
+                    remaining_day=rd,
+                    config=config,
+                    reference_trees=args.reference_trees,
+                )
+                r = Result(**{**r.__dict__, "fold": fold, "phase": phase})
+                results.append(r)
+                print(
+                    f"{phase} fold {fold} {r.project}/{r.prediction_time} RD={rd} "
+                    f"train {r.train_rows} test {r.test_rows}: AUC {r.model.auc:.3f} "
+                    f"(ref {r.reference.auc:.3f}) ECE {r.model.ece:.3f} (ref {r.reference.ece:.3f})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    selection = [r for r in results if r.phase == "selection"]
+    report = [r for r in results if r.phase == "report"]
+    per_fold = {
+        str(fold): summary([r for r in results if r.fold == fold])
+        for fold in sorted({r.fold for r in results})
+    }
+    if args.json:
         print(
             json.dumps(
                 {
                     "config": asdict(config),
-                    "walk_forward": by_fold,
+                    "folds": args.folds,
+                    "select_on": select_on,
                     "results": [asdict(r) for r in results],
+                    "per_fold_mean": per_fold,
+                    "selection_mean": summary(selection),
+                    "report_mean": summary(report),
                 },
                 indent=2,
             )
         )
         return 0
-    for entry in by_fold:
-        print(f"fold {entry['fold']} ({entry['role']})")
-        mine = [r for r in results if r.fold == entry["fold"]]
-        _print_table(mine, summary(mine))
+    for title, group in (
+        ("SELECTION folds (model choices made here)", selection),
+        ("REPORT fold (reported once, never tuned on)", report),
+    ):
+        if group:
+            print(f"== {title} ==")
+            _print_table(group, summary(group))
+            print()
     return 0
 
 

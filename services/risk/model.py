@@ -539,7 +539,17 @@ def _isotonic(raw: FloatArray, y: BoolArray) -> tuple[FloatArray, FloatArray]:
         return np.array([0.0]), np.array([share])
     iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
     iso.fit(raw, y.astype(np.float64))
-    return iso.X_thresholds_.astype(np.float64), iso.y_thresholds_.astype(np.float64)
+    cal_y = iso.y_thresholds_.astype(np.float64)
+    # The end steps often rest on a few tasks that were all late (or all on time), which
+    # would show as "100 % likely late". Shrink each end toward the base rate by the
+    # number of past tasks behind it (two pseudo-tasks), and keep the steps monotone.
+    fitted = iso.predict(raw)
+    base = float(y.mean())
+    low_n = int(np.sum(fitted <= cal_y[0]))
+    high_n = int(np.sum(fitted >= cal_y[-1]))
+    low = (cal_y[0] * low_n + 2.0 * base) / (low_n + 2.0)
+    high = (cal_y[-1] * high_n + 2.0 * base) / (high_n + 2.0)
+    return iso.X_thresholds_.astype(np.float64), np.clip(cal_y, low, high)
 
 
 @dataclass(frozen=True)

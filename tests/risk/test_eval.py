@@ -77,32 +77,33 @@ def test_a_test_file_without_a_training_file_is_one_line(
     assert "no training file" in capsys.readouterr().err
 
 
-def test_walk_forward_trains_on_the_past_and_tests_each_next_window(
+def test_walk_forward_never_trains_on_an_outcome_not_yet_known(tmp_path: Path) -> None:
+    module = risk_eval()
+    path = tmp_path / "fresh_due.csv"
+    rows = issues(date(2020, 1, 1), 300, first_key=1, seed=3)
+    # Opened on the first day but due 400 days later: its outcome is unknown at every cutoff.
+    rows.append(row("NEW-999", "2020-01-01", remaining=400, delay=30))
+    write_csv(path, rows)
+    folds = module.walk_forward_folds(module.jira.load_file(path), folds=3)
+    assert len(folds) == 3
+    for train, test in folds:
+        assert "NEW-999" not in train.issue_key.tolist()
+        assert train.opened_day.max() < test.opened_day.min()
+    # The windows cover every issue opened from the first cutoff to the end, once.
+    keys = [k for _, test in folds for k in test.issue_key.tolist()]
+    assert len(keys) == len(set(keys))
+    assert "NEW-300" in keys
+
+
+def test_walk_forward_reports_the_last_fold_apart_from_the_selection_folds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    module = risk_eval()
-    data = tmp_path / "data"
-    data.mkdir()
-    write_csv(data / "fresh_due.csv", issues(date(2020, 1, 1), 400, first_key=1, seed=3))
-    (loaded,) = module.jira.load_folder(data).values()
-    folds = module.walk_forward(loaded, folds=4)
-    assert [(len(train), len(test)) for train, test in folds] == [
-        (200, 50),
-        (250, 50),
-        (300, 50),
-        (350, 50),
-    ]
-    for train, test in folds:
-        # Nothing tested was opened before the last issue trained on.
-        assert train.opened_day.max() <= test.opened_day.min()
-    seen = [int(d) for _, test in folds for d in test.opened_day]
-    assert seen == sorted(seen)
-
-    argv = ["--walk-forward", "2", "--data-dir", str(data), "--remaining-day", "with", "--json"]
-    assert module.main(argv) == 0
+    write_csv(tmp_path / "fresh_due.csv", issues(date(2020, 1, 1), 600, first_key=1, seed=4))
+    argv = ["--walk-forward", "--folds", "3", "--data-dir", str(tmp_path)]
+    argv += ["--remaining-day", "with", "--reference-trees", "20", "--json"]
+    assert risk_eval().main(argv) == 0
     report = json.loads(capsys.readouterr().out)
-    assert [(f["fold"], f["role"]) for f in report["walk_forward"]] == [
-        (1, "selection"),
-        (2, "report"),
-    ]
-    assert [r["fold"] for r in report["results"]] == [1, 2]
+    phases = {(r["fold"], r["phase"]) for r in report["results"]}
+    assert phases == {(0, "selection"), (1, "selection"), (2, "report")}
+    assert report["report_mean"][0]["auc"] > 0.7
+    assert report["report_mean"][0]["reference_auc"] > 0.7

@@ -246,3 +246,18 @@ def test_calibration_keeps_the_trees_ranking(
     p = model.score(test).p_late
     assert np.all((p >= 0) & (p <= 1))
     assert auc(p, delay > 0) == pytest.approx(auc(raw_scores(model, test), delay > 0), abs=1e-12)
+
+
+def test_no_task_is_called_certain_to_be_late_or_on_time() -> None:
+    # Load decides lateness outright, so the calibration's end steps hold only late (or
+    # only on-time) tasks; a finite history still cannot make a task certain.
+    rng = np.random.default_rng(7)
+    features, delay, opened = history(1500, seed=7)
+    load_ = features.values[:, 0]
+    delay = np.where(load_ > 0.3, np.maximum(delay, 1.0) + rng.integers(1, 5, size=1500), 0.0)
+    model = train_risk_model(
+        features=features, delay_days=delay, opened_day=opened, name="sure", config=CONFIG
+    )
+    p = model.score(features).p_late
+    assert p.min() > 0.0 and p.max() < 0.995
+    assert f"{p.max():.0%}" != "100%"
