@@ -44,6 +44,7 @@ from services.cli import stack
 from services.cli.client import Client, CliError, Settings
 from services.cli.demo_data import OPERATIONS, SPARE_PEOPLE, DemoPerson, DemoTask, Operation
 from services.common.config import Env
+from services.common.probability import percent
 from services.core.calendar import WorkingCalendar
 from services.risk import importer
 
@@ -574,7 +575,7 @@ def train_and_forecast(
         ).forecast
         report.add(
             f"{project}: P50 finish {f.finish_p50_date}, P80 {f.finish_p80_date}, deadline "
-            f"{f.deadline}: {f.probability_on_time:.0%} chance of making it"
+            f"{f.deadline}: {percent(f.probability_on_time)} chance of making it"
         )
 
 
@@ -620,7 +621,7 @@ def propose(client: Client, stubs: Stubs, project: str, *, accept: bool, report:
             ).forecast
             line += (
                 f" (with it, risk forecasts P80 {f.finish_p80_date}, "
-                f"{f.probability_on_time:.0%} chance of the deadline)"
+                f"{percent(f.probability_on_time)} chance of the deadline)"
             )
     else:
         state = proposal_pb2.ProposalState.Name(proposal.state)

@@ -21,6 +21,7 @@ from services.cli.client import (
     usage,
 )
 from services.common.config import Env
+from services.common.probability import percent, with_evidence
 from services.risk import importer
 
 DEFAULT_RISK_ADDRESS = "127.0.0.1:50053"
@@ -66,8 +67,19 @@ def risk(
             " it also retrains by itself as history grows.",
         ),
     ] = False,
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence",
+            help="Also show how far the numbers can be trusted: the active model's reliability"
+            " on the tasks it was checked on (predicted against what happened).",
+        ),
+    ] = False,
 ) -> None:
-    """When the project will finish, and which tasks are likely to be late and why."""
+    """When the project will finish, and which tasks are likely to be late and why.
+
+    Each probability comes with its range and the number of similar past tasks it rests on;
+    `--evidence` adds the model's reliability diagram as a table."""
     if not 1 <= top <= 500:
         raise usage("--top must be from 1 to 500")
     settings = _settings(ctx)
@@ -108,7 +120,7 @@ def risk(
         summary.add_column(column)
     summary.add_row(
         forecast.deadline or "none",
-        f"{forecast.probability_on_time:.0%}" if forecast.deadline else "-",
+        percent(forecast.probability_on_time) if forecast.deadline else "-",
         forecast.finish_p50_date,
         forecast.finish_p80_date,
         forecast.finish_p95_date,
@@ -130,18 +142,79 @@ def risk(
         title="riskiest open tasks",
         caption="why: + raises the risk, − lowers it; delays in working days",
     )
-    for column in ("task", "title", "P(late)", "expected delay", "P80 finish", "why"):
+    for column in (
+        "task",
+        "title",
+        "P(late) (range, evidence)",
+        "expected delay",
+        "P80 finish",
+        "why",
+    ):
         table.add_column(column)
     for r in risks:
         table.add_row(
             render.task_ref(r.task),
             r.title,
-            f"{r.probability_late:.0%}",
+            _p_late(r),
             f"{r.expected_delay_days:.1f} d",
             r.finish_p80_date,
             "; ".join(f"{'+' if f.contribution > 0 else '−'} {f.text}" for f in r.factors[:3])
             or ("no model yet: plan against due date" if r.from_prior else ""),
         )
+    render.print_table(table)
+    if evidence:
+        _print_evidence(settings, address, model_version=forecast.model_version)
+
+
+def _p_late(r: Any) -> str:
+    if r.similar_tasks <= 0:
+        return percent(r.probability_late) + (" (prior, no past tasks)" if r.from_prior else "")
+    return with_evidence(
+        r.probability_late,
+        low=r.probability_late_low,
+        high=r.probability_late_high,
+        similar=r.similar_tasks,
+        late=r.similar_late,
+    )
+
+
+def _print_evidence(settings: Settings, address: str, *, model_version: str) -> None:
+    """The active model's reliability: what it predicted on tasks it had not trained on,
+    against what happened, per tenth of the probability scale."""
+    models = _risk_call(
+        settings, address, "ListModels", risk_service_pb2.ListModelsRequest(page_size=100)
+    ).models
+    active = next((m for m in models if m.active), None)
+    if active is None:
+        render.print_line(
+            "evidence: no trained model is active; the numbers come from the prior (the team's"
+            " estimate-against-actual ratios), which has no holdout to check it on"
+        )
+        return
+    render.print_line(
+        f"evidence for model {active.name.removeprefix('models/')} (trained on {active.rows}"
+        f" tasks, {active.window_start} to {active.window_end}), checked on the"
+        f" {active.holdout_rows} latest tasks it did not train on: AUC {active.holdout_auc:.2f},"
+        f" Brier {active.holdout_brier:.3f} (the late share alone: {active.base_rate_brier:.3f}),"
+        f" calibration error {active.holdout_ece:.3f}"
+        + (
+            f", delay within its P80 for {active.holdout_delay_p80_coverage:.0%} of tasks"
+            if active.holdout_delay_p80_coverage == active.holdout_delay_p80_coverage
+            else ""
+        )
+    )
+    if not active.reliability:
+        render.print_line("(this model was trained before reliability was recorded)")
+        return
+    render.print_line(
+        "reliability: predicted against what happened (a well-calibrated model has observed"
+        " close to predicted in every row)"
+    )
+    table = Table()
+    for column in ("predicted", "observed late", "tasks"):
+        table.add_column(column, justify="right")
+    for b in active.reliability:
+        table.add_row(f"{b.predicted:.0%}", f"{b.observed:.0%}", str(b.tasks))
     render.print_table(table)
 
 

@@ -14,6 +14,7 @@ from planops.core.v1 import project_pb2, task_pb2
 from planops.risk.v1 import risk_pb2, risk_service_pb2
 
 from services.common.errors import FieldViolation, InvalidArgument
+from services.common.probability import percent
 from services.core.calendar import WorkingCalendar, calendar_of
 from services.risk import workdays
 from services.risk.alerts import Alert
@@ -419,6 +420,10 @@ def task_risk(
         model_version=prediction.model_version,
         from_prior=prediction.source == "prior",
         score_time=timestamp(scored),
+        similar_tasks=prediction.similar_tasks,
+        similar_late=prediction.similar_late,
+        probability_late_low=prediction.p_low,
+        probability_late_high=prediction.p_high,
     )
 
 
@@ -440,6 +445,12 @@ def model_message(version: ModelVersion, *, active: bool, trained: datetime) -> 
             else version.holdout.base_brier
         ),
         active=active,
+        reliability=[
+            risk_pb2.ReliabilityBin(predicted=predicted, observed=observed, tasks=tasks)
+            for predicted, observed, tasks in version.holdout.reliability
+        ],
+        holdout_delay_p80_coverage=version.holdout.delay_p80_coverage,
+        holdout_rows=version.holdout.rows,
     )
 
 
@@ -451,10 +462,10 @@ ALERT_KINDS = {
 
 def alert_message(alert: Alert, *, title: str) -> str:
     if alert.rule == "task_late_risk_high":
-        return f"{title or alert.subject} is {alert.value:.0%} likely to finish late"
+        return f"{title or alert.subject} is {percent(alert.value)} likely to finish late"
     if alert.rule == "project_deadline_at_risk":
-        return f"{title or alert.subject} is {alert.value:.0%} likely to miss its deadline"
-    return f"{alert.subject}: {alert.value:.0%} risk (threshold {alert.threshold:.0%})"
+        return f"{title or alert.subject} is {percent(alert.value)} likely to miss its deadline"
+    return f"{alert.subject}: {percent(alert.value)} risk (threshold {percent(alert.threshold)})"
 
 
 def alert_proto(record: Mapping[str, Any]) -> risk_pb2.Alert:

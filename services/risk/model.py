@@ -35,6 +35,7 @@ import sklearn
 
 # scipy and threadpoolctl come with scikit-learn but ship no type information.
 from scipy.special import ndtri as _ndtri  # type: ignore[import-untyped]
+from scipy.stats import beta as _beta  # type: ignore[import-untyped]
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
@@ -232,6 +233,35 @@ def expected_calibration_error(p: FloatArray, y: BoolArray, *, bins: int = 10) -
     return total / p.size
 
 
+def reliability_bins(
+    p: FloatArray, y: BoolArray, *, bins: int = 10
+) -> tuple[tuple[float, float, int], ...]:
+    """(mean predicted, observed late share, tasks) per non-empty equal-width bin: the
+    reliability diagram's points, and the evidence a person can check a probability against."""
+    index = np.minimum((p * bins).astype(np.int64), bins - 1)
+    out = []
+    for b in range(bins):
+        mask = index == b
+        if mask.any():
+            out.append((float(p[mask].mean()), float(y[mask].mean()), int(mask.sum())))
+    return tuple(out)
+
+
+# A probability is shown with how far its evidence lets it move: the central 80 % of the
+# Jeffreys posterior of a late share seen among `n` similar past tasks.
+RANGE_LEVELS = (0.1, 0.9)
+# Past tasks scored within this many points of a task's probability count as "similar".
+SIMILAR_WITHIN = 0.05
+
+
+def probability_range(late: int, n: int) -> tuple[float, float]:
+    """The 10-90 % range of a late share after `late` of `n` tasks, (0, 1) with no tasks."""
+    if n <= 0:
+        return 0.0, 1.0
+    low, high = _beta.ppf(RANGE_LEVELS, late + 0.5, n - late + 0.5)
+    return float(low), float(high)
+
+
 def auc(p: FloatArray, y: BoolArray) -> float:
     if y.all() or not y.any():
         return float("nan")
@@ -307,6 +337,11 @@ class HoldoutMetrics:
     judgeable: bool = True
     # How raw scores became probabilities: isotonic, or sigmoid on a short slice.
     calibration: str = "isotonic"
+    # The reliability diagram of the cross-fitted probabilities: (mean predicted, observed
+    # late share, tasks) per tenth of the probability scale. Empty for older models.
+    reliability: tuple[tuple[float, float, int], ...] = ()
+    # Share of holdout tasks whose delay was at most the predicted P80 (NaN: not recorded).
+    delay_p80_coverage: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -358,6 +393,14 @@ class RiskPrediction:
     # prior, whose duration distribution above already carries the spread.
     late_delay_mu: float | None = None
     late_delay_sigma: float | None = None
+    # The evidence behind p_late: how many past tasks it rests on (holdout tasks the model
+    # scored within SIMILAR_WITHIN of it, or the prior's finished tasks with plans; 0: none,
+    # a default), how many of those were late (-1: not a late/on-time count), and the range
+    # that evidence allows.
+    similar_tasks: int = 0
+    similar_late: int = -1
+    p_low: float = 0.0
+    p_high: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -370,6 +413,9 @@ class RiskScores:
     # Given late, log(1 + delay days) ~ Normal(late_delay_mu, late_delay_sigma).
     late_delay_mu: FloatArray
     late_delay_sigma: float
+    # Per row: holdout tasks scored within SIMILAR_WITHIN of it, and how many were late.
+    similar_tasks: IntArray
+    similar_late: IntArray
 
 
 @dataclass(frozen=True)
@@ -382,6 +428,10 @@ class RiskModel:
     size_sigma: float
     size_fallback: float
     category_ranks: dict[str, FloatArray] = field(default_factory=dict)
+    # The calibration slice as the model scores it (sorted probabilities) and whether each
+    # of those tasks was late: what a new task's probability is shown against.
+    evidence_p: FloatArray = field(default_factory=lambda: np.zeros(0))
+    evidence_late: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -400,12 +450,25 @@ class RiskModel:
         p = self.calibrate(self.classifier.raw(x))
         fallback = np.full(x.shape[0], self.size_fallback)
         mu = self.size.raw(x) if self.size is not None else fallback
+        similar, similar_late = self.similar(p)
         return RiskScores(
             p_late=p,
             late=p >= self.version.threshold,
             delay_quantiles=delay_quantiles(p, mu, self.size_sigma, QUANTILES),
             late_delay_mu=np.asarray(mu, dtype=np.float64),
             late_delay_sigma=float(self.size_sigma),
+            similar_tasks=similar,
+            similar_late=similar_late,
+        )
+
+    def similar(self, p: FloatArray) -> tuple[IntArray, IntArray]:
+        """Per probability: the calibration slice's tasks scored within SIMILAR_WITHIN of
+        it, and how many of them were late (two binary searches over the sorted slice)."""
+        low = np.searchsorted(self.evidence_p, p - SIMILAR_WITHIN, side="left")
+        high = np.searchsorted(self.evidence_p, p + SIMILAR_WITHIN, side="right")
+        late_before = np.concatenate([[0], np.cumsum(self.evidence_late, dtype=np.int64)])
+        return (high - low).astype(np.int64), (late_before[high] - late_before[low]).astype(
+            np.int64
         )
 
     def explain(self, features: FeatureMatrix, *, top: int = 3) -> list[tuple[Factor, ...]]:
@@ -441,9 +504,15 @@ class RiskModel:
                 factors=factors[i],
                 late_delay_mu=float(scores.late_delay_mu[i]),
                 late_delay_sigma=scores.late_delay_sigma,
+                **_evidence(int(scores.similar_tasks[i]), int(scores.similar_late[i])),
             )
             for i, task_id in enumerate(task_ids)
         ]
+
+
+def _evidence(n: int, late: int) -> dict[str, Any]:
+    low, high = probability_range(late, n)
+    return {"similar_tasks": n, "similar_late": late, "p_low": low, "p_high": high}
 
 
 def _normal_quantile(p: FloatArray) -> FloatArray:
@@ -561,6 +630,7 @@ class CrossFitted:
     f1: float
     base_brier: float
     judgeable: bool
+    reliability: tuple[tuple[float, float, int], ...] = ()
 
 
 # Isotonic regression needs many rows; on a short slice its steps follow the noise. Below
@@ -600,6 +670,8 @@ def _cross_fitted(raw: FloatArray, y: BoolArray, method: Calibration = "isotonic
     parts = [(slice(0, half), slice(half, None)), (slice(half, None), slice(0, half))]
     results = []
     judgeable = True
+    seen_p: list[FloatArray] = []
+    seen_y: list[BoolArray] = []
     for fit, check in parts:
         judgeable = judgeable and bool(y[fit].any()) and not bool(y[fit].all())
         cx, cy = _calibration(raw[fit], y[fit], method)
@@ -608,6 +680,8 @@ def _cross_fitted(raw: FloatArray, y: BoolArray, method: Calibration = "isotonic
         brier = float(np.mean((p - y[check]) ** 2))
         base = float(np.mean((float(y[fit].mean()) - y[check]) ** 2))
         ece = expected_calibration_error(p, y[check])
+        seen_p.append(p)
+        seen_y.append(y[check])
         results.append((brier, ece, *precision_recall_f1(p >= threshold, y[check]), base))
     mean = np.mean(np.array(results), axis=0)
     return CrossFitted(
@@ -618,6 +692,7 @@ def _cross_fitted(raw: FloatArray, y: BoolArray, method: Calibration = "isotonic
         f1=float(mean[4]),
         base_brier=float(mean[5]),
         judgeable=judgeable,
+        reliability=reliability_bins(np.concatenate(seen_p), np.concatenate(seen_y)),
     )
 
 
@@ -718,6 +793,8 @@ def _train(
         base_brier=crossed.base_brier,
         judgeable=crossed.judgeable,
         calibration=method,
+        reliability=crossed.reliability,
+        delay_p80_coverage=float(np.mean(delay[check] <= quantiles_check[:, 1] + 1e-9)),
     )
 
     if config.refit_on_all:
@@ -757,6 +834,8 @@ def _train(
         size_sigma=sigma,
         size_fallback=fallback,
         category_ranks=ranks,
+        evidence_p=np.sort(p_check),
+        evidence_late=late[check][np.argsort(p_check, kind="stable")],
     )
     return replace(model, version=replace(version, version=_digest(model)))
 
@@ -880,6 +959,14 @@ def prior_prediction(
     def delay(q: float) -> float:
         return max(prior.quantile(q) - available, 0.0)
 
+    # The evidence: the team's finished tasks with plans, counted late if their overrun
+    # would have taken this task past the days it has. A three-point estimate or the
+    # default rests on no past tasks.
+    ratios = np.array([r for r in overrun_ratios if r > 0 and math.isfinite(r)])
+    evidence: dict[str, Any] = {}
+    if estimate is None and planned_days and ratios.size >= MIN_RATIOS:
+        evidence = _evidence(int(ratios.size), int(np.sum(ratios * planned_days > available)))
+
     return RiskPrediction(
         task_id=task_id,
         p_late=prior.p_longer_than(available),
@@ -890,6 +977,7 @@ def prior_prediction(
         model_version="prior",
         duration_p50_days=prior.quantile(0.5),
         duration_p90_days=prior.quantile(0.9),
+        **evidence,
     )
 
 
@@ -916,6 +1004,8 @@ def _arrays(model: RiskModel) -> dict[str, npt.NDArray[Any]]:
     arrays["calibration_y"] = model.calibration_y
     for name, table in model.category_ranks.items():
         arrays[f"rank_{name}"] = table
+    arrays["evidence_p"] = model.evidence_p
+    arrays["evidence_late"] = model.evidence_late
     return arrays
 
 
@@ -957,7 +1047,15 @@ def loads(blob: bytes) -> RiskModel:
         **{
             **raw,
             "feature_names": tuple(raw["feature_names"]),
-            "holdout": HoldoutMetrics(**raw["holdout"]),
+            "holdout": HoldoutMetrics(
+                **{
+                    **raw["holdout"],
+                    "reliability": tuple(
+                        (float(a), float(b), int(n))
+                        for a, b, n in raw["holdout"].get("reliability", ())
+                    ),
+                }
+            ),
             "config": TrainingConfig(**raw["config"]),
         }
     )
@@ -970,6 +1068,13 @@ def loads(blob: bytes) -> RiskModel:
         size_sigma=float(header["size_sigma"]),
         size_fallback=float(header["size_fallback"]),
         category_ranks={c: data[f"rank_{c}"].astype(np.float64) for c in header["categorical"]},
+        # Models saved before the evidence was kept load without it (no "similar tasks").
+        evidence_p=(data["evidence_p"].astype(np.float64) if "evidence_p" in data else np.zeros(0)),
+        evidence_late=(
+            data["evidence_late"].astype(np.bool_)
+            if "evidence_late" in data
+            else np.zeros(0, dtype=np.bool_)
+        ),
     )
 
 

@@ -1,4 +1,5 @@
 import io
+import json
 import math
 from pathlib import Path
 from statistics import NormalDist
@@ -261,3 +262,73 @@ def test_no_task_is_called_certain_to_be_late_or_on_time() -> None:
     p = model.score(features).p_late
     assert p.min() > 0.0 and p.max() < 0.995
     assert f"{p.max():.0%}" != "100%"
+
+
+def test_each_probability_carries_the_past_tasks_it_rests_on(
+    trained: tuple[RiskModel, FeatureMatrix, np.ndarray],
+) -> None:
+    model, test, delay = trained
+    predictions = model.predict([f"T-{i}" for i in range(len(delay))], test, top=0)
+    holdout = model.version.holdout.rows
+    for prediction in predictions[:200]:
+        # Counted among the calibration slice's tasks scored within five points of it.
+        near = np.abs(model.evidence_p - prediction.p_late) <= 0.05
+        assert prediction.similar_tasks == int(near.sum()) <= holdout
+        assert prediction.similar_late == int(model.evidence_late[near].sum())
+        if prediction.similar_tasks:
+            assert 0.0 <= prediction.p_low < prediction.p_high <= 1.0
+    # The late share among a task's similar tasks is what its probability says, within
+    # the range: calibration on the same slice, so the two agree for nearly every task.
+    inside = [p.p_low <= p.p_late <= p.p_high for p in predictions if p.similar_tasks >= 20]
+    assert len(inside) > 0.8 * len(predictions) and np.mean(inside) > 0.9
+    # More evidence gives a narrower range.
+    by_count = sorted(predictions, key=lambda p: p.similar_tasks)
+    assert (by_count[-1].p_high - by_count[-1].p_low) < (by_count[0].p_high - by_count[0].p_low)
+
+
+def test_the_holdout_reliability_diagram_covers_the_holdout(
+    trained: tuple[RiskModel, FeatureMatrix, np.ndarray],
+) -> None:
+    holdout = trained[0].version.holdout
+    assert sum(n for _, _, n in holdout.reliability) == holdout.rows
+    for predicted, observed, n in holdout.reliability:
+        assert 0 <= predicted <= 1 and 0 <= observed <= 1 and n > 0
+    # The synthetic delays are lognormal as the model assumes: about four in five within P80.
+    assert 0.7 < holdout.delay_p80_coverage < 0.95
+
+
+def test_evidence_survives_saving_and_older_models_load_without_it(
+    trained: tuple[RiskModel, FeatureMatrix, np.ndarray],
+) -> None:
+    model, test, _ = trained
+    again = loads(dumps(model))
+    np.testing.assert_array_equal(again.evidence_p, model.evidence_p)
+    np.testing.assert_array_equal(again.evidence_late, model.evidence_late)
+    assert again.version.holdout.reliability == model.version.holdout.reliability
+    # A model saved before evidence was kept: no arrays, no reliability in the header.
+    blob = np.load(io.BytesIO(dumps(model)), allow_pickle=False)
+    arrays = {k: blob[k] for k in blob.files if not k.startswith("evidence_")}
+    header = json.loads(bytes(arrays["header"]).decode())
+    del header["version"]["holdout"]["reliability"]
+    arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    old = io.BytesIO()
+    np.savez_compressed(old, allow_pickle=False, **arrays)
+    legacy = loads(old.getvalue())
+    assert legacy.version.holdout.reliability == ()
+    prediction = legacy.predict(["T-1"], test.rows(slice(0, 1)), top=0)[0]
+    assert prediction.similar_tasks == 0 and prediction.p_late == pytest.approx(
+        model.predict(["T-1"], test.rows(slice(0, 1)), top=0)[0].p_late
+    )
+
+
+def test_the_prior_counts_the_team_tasks_that_would_have_been_late() -> None:
+    ratios = [0.8, 1.0, 1.0, 1.2, 1.5, 2.0, 0.9]
+    # 10 planned days, 12 available: tasks that overran by more than 1.2x would be late.
+    prediction = prior_prediction(
+        task_id="T", planned_days=10, days_available=12, overrun_ratios=ratios
+    )
+    assert (prediction.similar_tasks, prediction.similar_late) == (7, 2)
+    assert 0 < prediction.p_low < 2 / 7 < prediction.p_high < 1
+    # Too few ratios, or a three-point estimate: the prior rests on no past tasks.
+    few = prior_prediction(task_id="T", planned_days=10, overrun_ratios=ratios[:3])
+    assert few.similar_tasks == 0 and (few.p_low, few.p_high) == (0.0, 1.0)

@@ -15,9 +15,11 @@ import nats
 import pytest
 from planops.core.v1 import project_pb2, project_service_pb2, task_pb2, task_service_pb2
 from planops.risk.v1 import events_pb2, risk_service_pb2, risk_service_pb2_grpc
+from typer.testing import CliRunner
 
 from services.cli.client import Client as CliClient
 from services.cli.client import Settings
+from services.cli.main import app
 from services.common.db import connection
 from services.common.embedded import EmbeddedNats
 from services.common.errors import violations_of
@@ -392,6 +394,32 @@ async def test_training_on_imported_history_beats_the_base_rate(
 
     models = await stack.stub.ListModels(risk_service_pb2.ListModelsRequest(), metadata=stack.md)
     assert [m.active for m in models.models] == [True]
+
+    # Each probability comes with the past tasks it rests on and the range they allow, and
+    # the model with its reliability diagram, so a person can check a number before acting.
+    (model,) = models.models
+    assert model.holdout_rows > 0
+    assert sum(b.tasks for b in model.reliability) == model.holdout_rows
+    assert 0 < model.holdout_delay_p80_coverage <= 1
+    for risk in (risky, safe):
+        assert 0 < risk.similar_tasks <= model.holdout_rows
+        assert 0 <= risk.similar_late <= risk.similar_tasks
+        assert risk.probability_late_low < risk.probability_late_high
+    env = {
+        "PLANOPS_CORE_ADDRESS": f"127.0.0.1:{stack.core.port}",
+        "PLANOPS_RISK_ADDRESS": f"127.0.0.1:{stack.risk.port}",
+        "PLANOPS_API_KEY": stack.core.admin_key,
+        "COLUMNS": "250",
+    }
+    shown = await asyncio.to_thread(
+        CliRunner().invoke, app, ["risk", "history", "--evidence"], env=env
+    )
+    assert shown.exit_code == 0, shown.output
+    assert f"{risky.similar_tasks} similar tasks" in shown.output
+    rows = [line for line in shown.output.splitlines() if "similar task" in line]
+    assert rows and not any("100%" in line or " 0%" in line for line in rows)
+    assert "reliability: predicted against what happened" in shown.output, shown.output
+    assert f"checked on the {model.holdout_rows} latest tasks" in shown.output
 
 
 async def test_an_alert_is_published_once_when_risk_crosses_the_threshold(stack: Stack) -> None:
