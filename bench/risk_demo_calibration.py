@@ -81,9 +81,11 @@ def _topological(operation: Operation) -> list[str]:
     return done
 
 
-def play(operation: Operation, planned: dict[str, tuple[date, date]], rng: random.Random) -> date:
-    """When the round really finishes: each task as the history's generator plays it out,
-    started no earlier than the working day after its predecessors finished."""
+def play(
+    operation: Operation, planned: dict[str, tuple[date, date]], rng: random.Random
+) -> dict[str, date]:
+    """When each task of the round really finishes: as the history's generator plays it
+    out, started no earlier than the working day after its predecessors finished."""
     people = {p.id: p for p in operation.people}
     tasks = {t.key: t for t in operation.tasks}
     cal = demo.CALENDAR
@@ -96,7 +98,7 @@ def play(operation: Operation, planned: dict[str, tuple[date, date]], rng: rando
         if ready > started:
             finish = cal.add_working_days(ready, cal.working_days_between(started, finish) - 1)
         finished[key] = finish
-    return max(finished.values())
+    return finished
 
 
 def create_round(
@@ -150,6 +152,62 @@ def _task(task: Any, dates: tuple[date, date]) -> task_pb2.Task:
     live.planned_start, live.planned_end = (d.isoformat() for d in dates)
     live.due_date = dates[1].isoformat()
     return live
+
+
+def _keys(client: Client, project: str, operation: Operation) -> list[str]:
+    listed = client.call(
+        client.tasks.ListTasks, task_service_pb2.ListTasksRequest(parent=project, page_size=500)
+    ).tasks
+    by_title = {t.title: t.name for t in listed}
+    return [
+        by_title.get(demo._live_task(t, today=date.today(), dated=False).title, "")
+        for t in operation.tasks
+    ]
+
+
+def _task_risks(
+    client: Client, risk: Any, project: str, expected: int
+) -> dict[str, tuple[float, list[str]]]:
+    """Each open task's P(late) and its top factors, once risk holds all the round's tasks."""
+    for _ in range(50):
+        risks = client.call(
+            risk.ListTaskRisks,
+            risk_service_pb2.ListTaskRisksRequest(project=project, page_size=500),
+        ).risks
+        if len(risks) >= expected:
+            break
+        time.sleep(0.1)
+    return {
+        r.task: (
+            r.probability_late,
+            [f"{'+' if f.contribution > 0 else '-'}{f.feature}" for f in r.factors[:2]],
+        )
+        for r in risks
+    }
+
+
+def _task_reliability(points: list[tuple[float, bool]]) -> dict[str, Any]:
+    """The demo world's own reliability diagram: predicted P(late) per task at the round's
+    start against whether the task, played out, finished after its planned end."""
+    if not points:
+        return {}
+    bins: list[dict[str, Any]] = []
+    for b in range(10):
+        inside = [(p, late) for p, late in points if min(int(p * 10), 9) == b]
+        if inside:
+            bins.append(
+                {
+                    "predicted": sum(p for p, _ in inside) / len(inside),
+                    "observed": sum(1 for _, late in inside if late) / len(inside),
+                    "tasks": len(inside),
+                }
+            )
+    return {
+        "tasks": len(points),
+        "mean_predicted": sum(p for p, _ in points) / len(points),
+        "observed_late_share": sum(1 for _, late in points if late) / len(points),
+        "reliability": bins,
+    }
 
 
 def summary(rounds: list[Round]) -> dict[str, Any]:
@@ -210,6 +268,8 @@ def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
             demo.train_and_forecast(client, stubs, [], report)
             rng = random.Random(f"{args.seed}-calibration")
             rounds: list[Round] = []
+            task_points: list[tuple[str, float, bool]] = []
+            factor_tally: dict[tuple[str, str], int] = {}
             for k in range(args.rounds):
                 for operation in OPERATIONS:
                     deadline = today + timedelta(days=60 + 3 * k)
@@ -220,6 +280,21 @@ def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
                         risk.ForecastProject,
                         risk_service_pb2.ForecastProjectRequest(project=project, samples=4000),
                     ).forecast
+                    finished = play(operation, planned, rng)
+                    if args.tasks:
+                        scored = _task_risks(client, risk, project, len(operation.tasks))
+                        for task, key in zip(
+                            operation.tasks, _keys(client, project, operation), strict=True
+                        ):
+                            if key in scored:
+                                p, factors = scored[key]
+                                task_points.append(
+                                    (operation.id, p, finished[task.key] > planned[task.key][1])
+                                )
+                                for f in factors:
+                                    factor_tally[(operation.id, f)] = (
+                                        factor_tally.get((operation.id, f), 0) + 1
+                                    )
                     client.call(
                         client.projects.DeleteProject,
                         project_service_pb2.DeleteProjectRequest(name=project, force=True),
@@ -229,7 +304,7 @@ def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
                             operation=operation.id,
                             start=min(s for s, _ in planned.values()),
                             plan_finish=max(e for _, e in planned.values()),
-                            actual_finish=play(operation, planned, rng),
+                            actual_finish=max(finished.values()),
                             p50=date.fromisoformat(forecast.finish_p50_date),
                             p80=date.fromisoformat(forecast.finish_p80_date),
                             p95=date.fromisoformat(forecast.finish_p95_date),
@@ -247,6 +322,14 @@ def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
         }
         for operation in OPERATIONS:
             result[operation.id] = summary([r for r in rounds if r.operation == operation.id])
+            if args.tasks:
+                points = [(p, late) for op, p, late in task_points if op == operation.id]
+                result[operation.id]["tasks"] = _task_reliability(points)
+                top = sorted(
+                    ((n, f) for (op, f), n in factor_tally.items() if op == operation.id),
+                    reverse=True,
+                )[:8]
+                result[operation.id]["top_factors"] = [{"factor": f, "tasks": n} for n, f in top]
         return result
     finally:
         stop_all(processes)
@@ -259,6 +342,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=40, help="simulated rounds per operation")
     parser.add_argument("--history-runs", type=int, default=12, help="past rounds to learn from")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--tasks",
+        action="store_true",
+        help="also score each task at the round's start against its played-out lateness",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON only")
     args = parser.parse_args()
     if args.rounds < 1 or args.history_runs < 1:

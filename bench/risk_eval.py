@@ -49,6 +49,7 @@ from services.risk.model import (
     auc,
     expected_calibration_error,
     precision_recall_f1,
+    reliability_bins,
     train_risk_model,
 )
 
@@ -65,6 +66,8 @@ class Scores:
     brier: float
     ece: float
     mae_days: float
+    # (mean predicted, observed late share, issues) per tenth of the probability scale.
+    reliability: tuple[tuple[float, float, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ def _scores(
         brier=float(np.mean((p - y) ** 2)),
         ece=expected_calibration_error(p, y),
         mae_days=mae,
+        reliability=reliability_bins(p, y),
     )
 
 
@@ -250,6 +254,65 @@ def summary(results: Sequence[Result]) -> list[dict[str, object]]:
     return rows
 
 
+def pooled_reliability(results: Sequence[Result], which: str) -> list[tuple[float, float, int]]:
+    """The reliability diagram of many results at once: their bins summed per tenth."""
+    sums = np.zeros((10, 3))
+    for r in results:
+        for predicted, observed, n in getattr(r, which).reliability:
+            b = min(int(predicted * 10), 9)
+            sums[b] += (predicted * n, observed * n, n)
+    return [(p / n, o / n, int(n)) for p, o, n in sums if n > 0]
+
+
+def write_reliability_png(results: Sequence[Result], path: Path, *, title: str) -> None:
+    """One panel per prediction time and RemainingDay variant: ours and the reference,
+    pooled over the projects, against the diagonal of perfect calibration."""
+    try:
+        import matplotlib  # type: ignore[import-not-found, unused-ignore]
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        raise SystemExit(
+            "error: --reliability-png needs matplotlib (pip install -e '.[bench]')"
+        ) from None
+    groups = sorted({(r.prediction_time, r.remaining_day) for r in results})
+    figure, axes = plt.subplots(
+        1, len(groups), figsize=(3.2 * len(groups), 3.6), squeeze=False, sharey=True
+    )
+    for axis, (prediction_time, remaining_day) in zip(axes[0], groups, strict=True):
+        group = [
+            r
+            for r in results
+            if (r.prediction_time, r.remaining_day) == (prediction_time, remaining_day)
+        ]
+        axis.plot([0, 1], [0, 1], color="0.7", linewidth=1)
+        for which, style, label in (("model", "o-", "ours"), ("reference", "s--", "reference")):
+            points = pooled_reliability(group, which)
+            total = sum(n for _, _, n in points) or 1
+            ece = sum(abs(p - o) * n for p, o, n in points) / total
+            axis.plot(
+                [p for p, _, _ in points],
+                [o for _, o, _ in points],
+                style,
+                markersize=4,
+                label=f"{label} (ECE {ece:.3f})",
+            )
+        axis.set_title(
+            f"{prediction_time}, {'with' if remaining_day else 'no'} RemainingDay", fontsize=9
+        )
+        axis.set_xlabel("predicted P(late)", fontsize=8)
+        axis.set_xlim(0, 1)
+        axis.set_ylim(0, 1)
+        axis.legend(fontsize=7, loc="upper left")
+        axis.tick_params(labelsize=7)
+    axes[0][0].set_ylabel("observed late share", fontsize=8)
+    figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
 def _print_table(results: Sequence[Result], means: Sequence[dict[str, object]]) -> None:
     header = (
         f"{'project':<10} {'time':<10} {'RD':<3} "
@@ -329,6 +392,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--select-on", type=int, default=None, metavar="N")
     parser.add_argument("--selection-only", action="store_true", help="skip the report fold")
     parser.add_argument("--reference-trees", type=int, default=300)
+    parser.add_argument(
+        "--reliability-png",
+        type=Path,
+        metavar="FILE",
+        help="write the reliability diagram (ours and the reference, pooled over projects) to"
+        " FILE; with --walk-forward, of the report fold (needs matplotlib)",
+    )
     parser.add_argument("--times", default="creation,due,discussion")
     parser.add_argument("--projects", default="", help="comma-separated; default all")
     parser.add_argument("--remaining-day", choices=("both", "with", "without"), default="both")
@@ -380,6 +450,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
     means = summary(results)
+    if args.reliability_png:
+        write_reliability_png(results, args.reliability_png, title="risk_eval: test split")
     if args.json:
         print(
             json.dumps(
@@ -447,6 +519,9 @@ def _walk_forward(args: argparse.Namespace) -> int:
         str(fold): summary([r for r in results if r.fold == fold])
         for fold in sorted({r.fold for r in results})
     }
+    if args.reliability_png:
+        shown, phase = (report, "report fold") if report else (selection, "selection folds")
+        write_reliability_png(shown, args.reliability_png, title=f"walk-forward, {phase}")
     if args.json:
         print(
             json.dumps(

@@ -3,8 +3,7 @@ with the evidence behind them.
 
 A calibrated model that says 0.998 has not seen certainty; it has seen a few hundred tasks
 like this one that were all late. Rounding that to "100 %" tells a manager there is nothing
-left to do. The same rules are used by the CLI, alerts and notifications (the console has
-its own copy in `static/js/format.js`, kept to the same cases by its tests).
+left to do. The same rules are used by the CLI, alerts and the demo.
 """
 
 from __future__ import annotations

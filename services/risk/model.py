@@ -310,6 +310,9 @@ class TrainingConfig:
     # OpenMP threads for training. One by default: on shared cores a second OpenMP
     # thread spin-waits and made a 1 s fit take 30 s in our measurements.
     threads: int = 1
+    # Recency weighting: a finished task counts 0.5 ** (age / half-life) in the classifier's
+    # fit, its age in days before the window's newest task. 0 (the default) weighs all alike.
+    recency_half_life_days: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -568,6 +571,12 @@ def _apply_ranks(
     return out
 
 
+def _recency_weights(days: FloatArray, half_life: float) -> FloatArray:
+    if half_life <= 0:
+        return np.ones_like(days)
+    return np.asarray(0.5 ** ((days.max() - days) / half_life), dtype=np.float64)
+
+
 def _classifier(config: TrainingConfig) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
         max_iter=config.max_iter,
@@ -759,7 +768,9 @@ def _train(
     }
     x = _apply_ranks(values, features.names, ranks)
 
-    first = _classifier(config).fit(x[fit], late[fit])
+    days_sorted = opened_day[order].astype(np.float64)
+    weight = _recency_weights(days_sorted, config.recency_half_life_days)
+    first = _classifier(config).fit(x[fit], late[fit], sample_weight=weight[fit])
     first_forest = forest_from_sklearn(first)
     raw_check = first_forest.raw(x[check])
     method = calibration_for(int(raw_check.shape[0]))
@@ -803,7 +814,7 @@ def _train(
             for c in features.categorical
         }
         x = _apply_ranks(values, features.names, ranks)
-        classifier = forest_from_sklearn(_classifier(config).fit(x, late))
+        classifier = forest_from_sklearn(_classifier(config).fit(x, late, sample_weight=weight))
         size_model = _fit_size(x, delay, late, config)
         size = forest_from_sklearn(size_model) if size_model is not None else None
     else:

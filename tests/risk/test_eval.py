@@ -107,3 +107,17 @@ def test_walk_forward_reports_the_last_fold_apart_from_the_selection_folds(
     assert phases == {(0, "selection"), (1, "selection"), (2, "report")}
     assert report["report_mean"][0]["auc"] > 0.7
     assert report["report_mean"][0]["reference_auc"] > 0.7
+    # Each result carries its reliability diagram: bins that cover the tested issues.
+    for r in report["results"]:
+        assert sum(n for _, _, n in r["model"]["reliability"]) == r["test_rows"]
+        assert sum(n for _, _, n in r["reference"]["reliability"]) == r["test_rows"]
+
+
+def test_walk_forward_draws_the_report_folds_reliability_diagram(tmp_path: Path) -> None:
+    write_csv(tmp_path / "fresh_due.csv", issues(date(2020, 1, 1), 600, first_key=1, seed=4))
+    png = tmp_path / "reliability.png"
+    argv = ["--walk-forward", "--folds", "2", "--data-dir", str(tmp_path), "--reference-trees"]
+    argv += ["10", "--remaining-day", "with", "--reliability-png", str(png)]
+    assert risk_eval().main(argv) == 0
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5_000
