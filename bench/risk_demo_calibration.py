@@ -82,7 +82,10 @@ def _topological(operation: Operation) -> list[str]:
 
 
 def play(
-    operation: Operation, planned: dict[str, tuple[date, date]], rng: random.Random
+    operation: Operation,
+    planned: dict[str, tuple[date, date]],
+    rng: random.Random,
+    own_late: dict[str, bool] | None = None,
 ) -> dict[str, date]:
     """When each task of the round really finishes: as the history's generator plays it
     out, started no earlier than the working day after its predecessors finished."""
@@ -94,6 +97,10 @@ def play(
         task = tasks[key]
         person = people.get(task.assignee) or operation.people[0]
         started, finish = demo.play_out(operation, task, person, planned[key][0], rng)
+        if own_late is not None:
+            # Late on its own account, as the history counts it: played from its planned
+            # start, past its planned end (waiting for predecessors is the forecast's part).
+            own_late[key] = finish > planned[key][1]
         ready = max((cal.add_working_days(finished[b], 1) for b in task.after), default=started)
         if ready > started:
             finish = cal.add_working_days(ready, cal.working_days_between(started, finish) - 1)
@@ -188,7 +195,8 @@ def _task_risks(
 
 def _task_reliability(points: list[tuple[float, bool]]) -> dict[str, Any]:
     """The demo world's own reliability diagram: predicted P(late) per task at the round's
-    start against whether the task, played out, finished after its planned end."""
+    start against whether the task, played out from its planned start, finished after its
+    planned end (its own lateness, which is what the history's labels count)."""
     if not points:
         return {}
     bins: list[dict[str, Any]] = []
@@ -280,7 +288,8 @@ def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
                         risk.ForecastProject,
                         risk_service_pb2.ForecastProjectRequest(project=project, samples=4000),
                     ).forecast
-                    finished = play(operation, planned, rng)
+                    own_late: dict[str, bool] = {}
+                    finished = play(operation, planned, rng, own_late)
                     if args.tasks:
                         scored = _task_risks(client, risk, project, len(operation.tasks))
                         for task, key in zip(
@@ -288,9 +297,7 @@ def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
                         ):
                             if key in scored:
                                 p, factors = scored[key]
-                                task_points.append(
-                                    (operation.id, p, finished[task.key] > planned[task.key][1])
-                                )
+                                task_points.append((operation.id, p, own_late[task.key]))
                                 for f in factors:
                                     factor_tally[(operation.id, f)] = (
                                         factor_tally.get((operation.id, f), 0) + 1

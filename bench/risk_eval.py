@@ -138,6 +138,7 @@ def evaluate(
     remaining_day: bool,
     config: TrainingConfig,
     reference_trees: int = 300,
+    order_by: str = "opened",
 ) -> Result:
     started = time.perf_counter()
     vocabulary = fit_vocabulary(train)
@@ -147,7 +148,9 @@ def evaluate(
     model = train_risk_model(
         features=both.rows(slice(0, len(train))),
         delay_days=train.delay_days,
-        opened_day=train.opened_day,
+        # The model's calibration slice is the latest part of the window in this order: by
+        # opening, or by due date (when the outcome was known at the latest).
+        opened_day=train.opened_day if order_by == "opened" else _due_day(train),
         name=f"{train.project}/{train.prediction_time}",
         config=config,
     )
@@ -173,6 +176,11 @@ def evaluate(
         delay_p80_coverage=float(np.mean(test.delay_days <= quantiles[:, 1])),
         delay_p90_coverage=float(np.mean(test.delay_days <= quantiles[:, 2])),
     )
+
+
+def _due_day(issues: jira.JiraIssues) -> npt.NDArray[np.int64]:
+    due = issues.opened_day + issues.column("ProgressTime") + issues.column("RemainingDay")
+    return np.asarray(np.round(due), dtype=np.int64)
 
 
 def walk_forward_folds(
@@ -393,6 +401,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--selection-only", action="store_true", help="skip the report fold")
     parser.add_argument("--reference-trees", type=int, default=300)
     parser.add_argument(
+        "--order-by",
+        choices=("opened", "due"),
+        default="opened",
+        help="order of the training window for the model's calibration slice",
+    )
+    parser.add_argument(
         "--reliability-png",
         type=Path,
         metavar="FILE",
@@ -503,6 +517,7 @@ def _walk_forward(args: argparse.Namespace) -> int:
                     remaining_day=rd,
                     config=config,
                     reference_trees=args.reference_trees,
+                    order_by=args.order_by,
                 )
                 r = Result(**{**r.__dict__, "fold": fold, "phase": phase})
                 results.append(r)

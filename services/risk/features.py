@@ -136,6 +136,12 @@ JIRA_COLUMN_TO_FEATURE: Mapping[str, str] = {
 }
 
 
+# The assignee's finished tasks count up to this many. Uncapped, the count only grows with
+# the calendar, so every new task lies beyond the range the model was trained on and the
+# trees read it as "later than all history" (a stand-in for time, not experience).
+EXPERIENCED_AFTER = 20
+
+
 def label_bucket(label: str) -> int:
     # crc32, unlike hash(), is the same in every process, so names stay stable.
     return zlib.crc32(label.strip().lower().encode()) % LABEL_BUCKETS
@@ -177,7 +183,7 @@ def task_features(task: TaskHistory) -> FloatArray:
         float(task.successor_count),
         float(task.comment_count),
         float(task.assignee_open_tasks),
-        float(task.assignee_finished_tasks),
+        float(min(task.assignee_finished_tasks, EXPERIENCED_AFTER)),
         _or_nan(task.assignee_late_share),
         _or_nan(task.assignee_overrun_ratio),
     ]

@@ -149,3 +149,14 @@ def test_jira_features_look_back_only_and_drop_remaining_day() -> None:
     # An unseen type falls into the "other" code, not a new code.
     assert col("type")[3] == vocabulary.types.index("<other>")
     assert np.isnan(col("priority_rank")[3])
+
+
+def test_the_assignees_experience_stops_counting_so_it_does_not_stand_in_for_the_date() -> None:
+    # Uncapped, a new task's count lies beyond every training value (it only grows), and
+    # the demo's model read "finished many tasks before" as "less likely late".
+    task = TaskHistory("T-1", "P", opened_on=date(2025, 1, 1), as_of=date(2025, 1, 1))
+    counts = [
+        feature(replace(task, assignee_finished_tasks=n), "assignee_finished_tasks")
+        for n in (0, 5, 20, 21, 400)
+    ]
+    assert counts == [0, 5, 20, 20, 20]
