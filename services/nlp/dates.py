@@ -387,7 +387,7 @@ _EN_RULES: tuple[_Rule, ...] = (
     # A time of day alone says "today" only when nothing else in the sentence names a day.
     _Rule(
         _ci(
-            r"(?:(?<=\bby\s)|(?<=\bbefore\s))(?:\d{1,2}(?::\d{2})?\s?(?:am|pm)|noon|midday"
+            r"\b(?:by|before)\s(?:\d{1,2}(?::\d{2})?\s?(?:am|pm)|noon|midday"
             r"|lunch(?:time)?)\b"
         ),
         _const(0),
