@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from google.protobuf import timestamp_pb2
-from planops.core.v1 import person_pb2, task_pb2, task_service_pb2
+from google.protobuf import json_format, timestamp_pb2
+from planops.core.v1 import person_pb2, project_pb2, task_pb2, task_service_pb2
 from planops.nlp.v1 import nlp_service_pb2, notes_pb2
 
 from services.common.errors import FieldViolation, InvalidArgument
+from services.core.calendar import WorkingCalendar, calendar_of
 from services.nlp.matching import best_match, similarity
 from services.nlp.notes import Extraction
 from services.nlp.owners import Participant
@@ -283,3 +284,8 @@ def task_request(
             source_ref=f"{record.name}#{item.id}",
         )
     )
+
+
+def working_calendar(message: project_pb2.Calendar) -> WorkingCalendar:
+    """A project's calendar, read by core's one definition of a working day."""
+    return calendar_of(json_format.MessageToDict(message, preserving_proto_field_name=True))

@@ -2,6 +2,9 @@
 
 Weeks run Monday to Sunday. "by X", "before X", "X前" all mean day X itself. Anything that
 does not name one day resolves to None but keeps its words, so a person can still read it.
+A project's working calendar, when given, decides the phrases whose meaning is the working
+week or a holiday ("in 3 working days", EOW, 本周内, 节前, 节后); a named day (tomorrow,
+Friday, Dec 1) stays the day that was said.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from services.core.calendar import WorkingCalendar
 
 __all__ = ["Due", "find_due", "find_dues"]
 
@@ -26,6 +31,7 @@ class Due:
     confidence: float
     marked: bool  # preceded by by/before/due/截止 or followed by 前: a deadline, not a mention
     event: bool = False  # says when something happens ("starting April 7"), not a deadline
+    weak: bool = False  # a time of day alone ("by 5pm"): that day only if nothing names another
 
 
 _MONTHS = {
@@ -58,8 +64,10 @@ _EN_EVENT = re.compile(
     re.IGNORECASE,
 )
 _ZH_MARK_BEFORE = re.compile(r"(?:截止|截至|截止到|截止日期[:：]?|最晚|不晚于)\s*$")
-_ZH_MARK_AFTER = re.compile(r"^\s*(?:之前|以前|前|为止|截止)")
-_ZH_EVENT_AFTER = re.compile(r"^\s*(?:开始|起|启动|上线|举行|召开|发布会|至|到)")
+_ZH_MARK_AFTER = re.compile(
+    r"^\s*(?:(?:下班|上班|中午|午饭)(?:之前|以前|前)|之前|以前|前|为止|截止)"
+)
+_ZH_EVENT_AFTER = re.compile(r"^\s*(?:开始|起(?!草)|启动|上线|举行|召开|发布会|至|到)")
 _ZH_EVENT_BEFORE = re.compile(r"(?:从|自|将于|已于)\s*$")
 
 
@@ -126,16 +134,65 @@ def weekday_next_week(meeting: date, weekday: int) -> date:
     return meeting - timedelta(days=meeting.weekday()) + timedelta(days=7 + weekday)
 
 
-def _add_working_days(start: date, days: int) -> date:
+Calendar = WorkingCalendar | None
+# How far ahead 节前/节后 look for the calendar's next holiday: a note speaks of the coming one.
+HOLIDAY_HORIZON_DAYS = 62
+
+
+def _working(cal: Calendar, day: date) -> bool:
+    return cal.is_working_day(day) if cal is not None else day.weekday() < 5
+
+
+def _add_working_days(start: date, days: int, cal: Calendar = None) -> date:
+    """`days` working days after `start`, which itself never counts (a 调休 Saturday does)."""
     current = start
     while days > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if _working(cal, current):
             days -= 1
     return current
 
 
-Resolver = Callable[[re.Match[str], date], date | None]
+def _week_end(meeting: date, cal: Calendar, *, weeks_ahead: int) -> date:
+    """Friday of the meeting's week (or a later one); with a calendar, the last working day
+    up to that Friday when it is a holiday. A make-up Saturday does not lengthen the week."""
+    monday = meeting - timedelta(days=meeting.weekday()) + timedelta(days=7 * weeks_ahead)
+    friday = monday + timedelta(days=4)
+    if cal is None:
+        return friday
+    day = friday
+    while day >= max(monday, meeting):
+        if cal.is_working_day(day):
+            return day
+        day -= timedelta(days=1)
+    return friday
+
+
+def _holiday(cal: WorkingCalendar, day: date) -> bool:
+    """A day the weekly pattern works but the calendar does not: a public holiday or the
+    project's own day off, never a plain weekend."""
+    return day.isoweekday() in cal.working_days and not cal.is_working_day(day)
+
+
+def _next_holiday(meeting: date, cal: Calendar) -> tuple[date, date] | None:
+    """First and last day off of the next holiday break (weekends joined to it) that has a
+    day on or after the meeting, within the horizon; None without a calendar or a holiday."""
+    if cal is None:
+        return None
+    for offset in range(HOLIDAY_HORIZON_DAYS):
+        day = meeting + timedelta(days=offset)
+        if not _holiday(cal, day):
+            continue
+        first = last = day
+        while not cal.is_working_day(first - timedelta(days=1)) and (day - first).days < 60:
+            first -= timedelta(days=1)
+        while not cal.is_working_day(last + timedelta(days=1)) and (last - day).days < 60:
+            last += timedelta(days=1)
+        return first, last
+    return None
+
+
+Resolver = Callable[[re.Match[str], date, Calendar], date | None]
 
 
 @dataclass(frozen=True)
@@ -143,9 +200,10 @@ class _Rule:
     pattern: re.Pattern[str]
     resolve: Resolver
     confidence: float
+    weak: bool = False
 
 
-def _en_weekday(match: re.Match[str], meeting: date) -> date | None:
+def _en_weekday(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     word = match.group("wd").lower()[:3]
     weekday = _WEEKDAYS_EN[word]
     qualifier = (match.group("q") or "").lower()
@@ -154,13 +212,13 @@ def _en_weekday(match: re.Match[str], meeting: date) -> date | None:
     return weekday_on_or_after(meeting, weekday)
 
 
-def _en_month_day(match: re.Match[str], meeting: date) -> date | None:
+def _en_month_day(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     month = _MONTHS[match.group("mon").lower()[:3]]
     year = int(match.group("y")) if match.group("y") else None
     return _on_or_after(meeting, month, int(match.group("d")), year)
 
 
-def _en_numeric(match: re.Match[str], meeting: date) -> date | None:
+def _en_numeric(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     month, day = int(match.group("m")), int(match.group("d"))
     raw_year = match.group("y")
     year = None
@@ -169,24 +227,24 @@ def _en_numeric(match: re.Match[str], meeting: date) -> date | None:
     return _on_or_after(meeting, month, day, year)
 
 
-def _iso(match: re.Match[str], meeting: date) -> date | None:
+def _iso(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     try:
         return date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
     except ValueError:
         return None
 
 
-def _en_in_n(match: re.Match[str], meeting: date) -> date | None:
+def _en_in_n(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     count = _en_number(match.group("n"))
     if count is None:
         return None
     unit = match.group("unit").lower()
     if unit.startswith("business") or unit.startswith("working"):
-        return _add_working_days(meeting, count)
+        return _add_working_days(meeting, count, cal)
     return meeting + timedelta(days=count * (7 if unit.startswith("week") else 1))
 
 
-def _en_end_of_month(match: re.Match[str], meeting: date) -> date | None:
+def _en_end_of_month(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     name = match.group("mon")
     if name:
         month = _MONTHS[name.lower()[:3]]
@@ -199,24 +257,74 @@ def _en_end_of_month(match: re.Match[str], meeting: date) -> date | None:
 
 
 def _const(days: int) -> Resolver:
-    def resolve(match: re.Match[str], meeting: date) -> date | None:
+    def resolve(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
         return meeting + timedelta(days=days)
 
     return resolve
 
 
 def _friday(weeks_ahead: int) -> Resolver:
-    def resolve(match: re.Match[str], meeting: date) -> date | None:
-        return meeting - timedelta(days=meeting.weekday()) + timedelta(days=4 + 7 * weeks_ahead)
+    def resolve(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
+        return _week_end(meeting, cal, weeks_ahead=weeks_ahead)
 
     return resolve
 
 
-def _none(match: re.Match[str], meeting: date) -> date | None:
+def _quarter_end(year: int, quarter: int) -> date:
+    return _month_end(year, 3 * quarter)
+
+
+def _quarter_end_of(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
+    """EOQ, end of (this/next) quarter, end of Q1, 季度末, 一季度末: calendar quarters."""
+    groups = match.groupdict()
+    named = groups.get("q") or groups.get("q2")
+    current = (meeting.month - 1) // 3 + 1
+    if named:
+        quarter = int(named) if named.isdigit() else _ZH_DIGITS[named]
+        year = int(groups["y"]) if groups.get("y") else None
+        if year is not None:
+            return _quarter_end(year, quarter)
+        end = _quarter_end(meeting.year, quarter)
+        return end if end >= meeting else _quarter_end(meeting.year + 1, quarter)
+    if groups.get("next"):
+        return _quarter_end(meeting.year + (current == 4), current % 4 + 1)
+    return _quarter_end(meeting.year, current)
+
+
+def _month_end_within(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
+    """本月内 / 下个月内: by the end of that month."""
+    if match.group("next"):
+        return _month_end(meeting.year + (meeting.month == 12), meeting.month % 12 + 1)
+    return _month_end(meeting.year, meeting.month)
+
+
+def _new_year(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
+    """元旦 is January 1, a day like any date: 元旦前 is that day, as 1月1日前 is."""
+    return _on_or_after(meeting, 1, 1)
+
+
+def _before_holiday(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
+    """节前: the last working day before the calendar's next holiday break, if it knows one."""
+    found = _next_holiday(meeting, cal)
+    if found is None or cal is None:
+        return None
+    day = found[0] - timedelta(days=1)
+    while day >= meeting and not cal.is_working_day(day):
+        day -= timedelta(days=1)
+    return day if day >= meeting else None
+
+
+def _after_holiday(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
+    """节后: the first working day after the break (often a 调休 make-up weekend day)."""
+    found = _next_holiday(meeting, cal)
+    return None if found is None else found[1] + timedelta(days=1)
+
+
+def _none(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     return None
 
 
-def _year_end(match: re.Match[str], meeting: date) -> date | None:
+def _year_end(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     return date(meeting.year, 12, 31)
 
 
@@ -247,7 +355,7 @@ _EN_RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         _ci(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b"),
-        lambda m, meeting: _day_of_month(meeting, int(m.group("d"))),
+        lambda m, meeting, cal: _day_of_month(meeting, int(m.group("d"))),
         0.85,
     ),
     _Rule(
@@ -266,12 +374,35 @@ _EN_RULES: tuple[_Rule, ...] = (
         0.9,
     ),
     _Rule(
-        _ci(r"\b(?:today|tonight|EOD|COB|end\s+of\s+(?:the\s+)?(?:day|business))\b"),
+        _ci(
+            r"\b(?:today|tonight|EOD|COB|end\s+of\s+(?:the\s+)?(?:day|business)"
+            r"|this\s+(?:morning|afternoon|evening)|within\s+the\s+(?:hour|day)"
+            r"|(?:in|within)\s+(?:the\s+next\s+)?(?:an?|one|two|three|four|five|six|ten|fifteen"
+            r"|twenty|thirty|forty|forty-five|half\s+an|a\s+few|a\s+couple\s+of|\d{1,3})"
+            r"\s+(?:min(?:ute)?s?|hours?|hrs?)|(?:in|within)\s+half\s+an\s+hour)\b"
+        ),
         _const(0),
         0.95,
     ),
-    _Rule(_ci(r"\bday\s+after\s+tomorrow\b"), _const(2), 0.95),
-    _Rule(_ci(r"\btomorrow\b"), _const(1), 0.95),
+    # A time of day alone says "today" only when nothing else in the sentence names a day.
+    _Rule(
+        _ci(
+            r"\b(?:by|before)\s(?:\d{1,2}(?::\d{2})?\s?(?:am|pm)|noon|midday"
+            r"|lunch(?:time)?)\b"
+        ),
+        _const(0),
+        0.8,
+        weak=True,
+    ),
+    _Rule(_ci(r"\bday\s+after\s+(?:tomorrow|tmrw)\b"), _const(2), 0.95),
+    _Rule(
+        _ci(
+            r"\b(?:first\s+thing\s+)?(?:tomorrow|tmrw|tmr|tmw|2moro)"
+            r"(?:\s+(?:morning|afternoon|evening|night|EOD|COB))?\b"
+        ),
+        _const(1),
+        0.95,
+    ),
     _Rule(
         _ci(
             r"\b(?:in|within)\s+(?:the\s+next\s+)?(?P<n>\d+|a|an|one|two|three|four|five|six|seven"
@@ -298,10 +429,20 @@ _EN_RULES: tuple[_Rule, ...] = (
         0.9,
     ),
     _Rule(_ci(r"\b(?:EOY|(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year)\b"), _year_end, 0.85),
+    _Rule(
+        _ci(
+            r"\b(?:EOQ|(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:(?P<next>next\s+)?quarter"
+            r"|Q(?P<q>[1-4])(?:\s+(?P<y>\d{4}))?))\b"
+        ),
+        _quarter_end_of,
+        0.85,
+    ),
     # Spans of time that name no single day: kept as text, resolved to None.
     _Rule(
         _ci(
-            rf"\b(?:(?:the\s+)?week\s+of\s+(?:{_MONTH_RE}\s+\d{{1,2}}|the\s+\d{{1,2}}(?:st|nd|rd|th)?)"
+            rf"\b(?:(?:the\s+)?week\s+of\s+(?:{_MONTH_RE}\s+\d{{1,2}}|the\s+\d{{1,2}}(?:st|nd|rd|th)?"
+            rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE})"
+            rf"|(?:every|each)\s+(?:other\s+)?{_WEEKDAY_RE}"
             rf"|(?:early|mid|late)[-\s](?:{_MONTH_RE}|next\s+week|next\s+month|this\s+month)"
             rf"|(?:early\s+|later\s+)?next\s+(?:week|month|quarter|year|sprint|meeting|call)"
             rf"|(?:for|before|by|until)\s+the\s+next\s+(?:meeting|call|sync|standup)"
@@ -315,7 +456,7 @@ _EN_RULES: tuple[_Rule, ...] = (
 )
 
 
-def _zh_weekday(match: re.Match[str], meeting: date) -> date | None:
+def _zh_weekday(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     weekday = _WEEKDAYS_ZH[match.group("wd")]
     prefix = match.group("p") or ""
     if weekday < 0:
@@ -327,7 +468,7 @@ def _zh_weekday(match: re.Match[str], meeting: date) -> date | None:
     return weekday_on_or_after(meeting, weekday)
 
 
-def _zh_month_day(match: re.Match[str], meeting: date) -> date | None:
+def _zh_month_day(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     month = _zh_number(match.group("m"))
     day = _zh_number(match.group("d"))
     if month is None or day is None:
@@ -341,23 +482,23 @@ def _zh_month_day(match: re.Match[str], meeting: date) -> date | None:
     return _on_or_after(meeting, month, day, year)
 
 
-def _zh_day(match: re.Match[str], meeting: date) -> date | None:
+def _zh_day(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     day = _zh_number(match.group("d"))
     return _day_of_month(meeting, day) if day else None
 
 
-def _zh_within(match: re.Match[str], meeting: date) -> date | None:
+def _zh_within(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     count = _zh_number(match.group("n"))
     if count is None:
         return None
     unit = match.group("unit")
     if "工作日" in unit:
-        return _add_working_days(meeting, count)
+        return _add_working_days(meeting, count, cal)
     days = count * 7 if ("周" in unit or "星期" in unit or "礼拜" in unit) else count
     return meeting + timedelta(days=days)
 
 
-def _zh_month_end(match: re.Match[str], meeting: date) -> date | None:
+def _zh_month_end(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     raw = match.group("m")
     if match.group("next"):
         following = meeting.month % 12 + 1
@@ -383,7 +524,7 @@ _ZH_RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         re.compile(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/%])"),
-        lambda m, meeting: _on_or_after(meeting, int(m.group("m")), int(m.group("d"))),
+        lambda m, meeting, cal: _on_or_after(meeting, int(m.group("m")), int(m.group("d"))),
         0.9,
     ),
     _Rule(re.compile(rf"(?<![月\d])(?P<d>{_ZH_NUM})(?:日|号)(?![线楼机])"), _zh_day, 0.85),
@@ -394,8 +535,35 @@ _ZH_RULES: tuple[_Rule, ...] = (
         _zh_weekday,
         0.88,
     ),
-    _Rule(re.compile(r"今天|今日|今晚|当天|下班前"), _const(0), 0.95),
-    _Rule(re.compile(r"明天|明日|明早"), _const(1), 0.95),
+    _Rule(
+        re.compile(
+            r"(?:今天|今日)(?:上午|下午|晚上|之内|以内|内)?|今晚|今早|下班前"
+            rf"|(?:{_ZH_NUM})个?半?(?:小时|钟头|分钟)(?:之内|以内|内)|半个?(?:小时|钟头)(?:之内|以内|内)"
+            # 当天 alone is the meeting's day; after a noun (入职当天, 开业当天) it is that event's.
+            r"|(?<![\u4e00-\u9fff])当天|(?<=[我你他她们就要请须并都也会在])当天"
+        ),
+        _const(0),
+        0.95,
+    ),
+    _Rule(re.compile(r"明天(?:上午|下午|晚上|早上|中午)?|明日|明早|明晚"), _const(1), 0.95),
+    _Rule(
+        re.compile(r"(?<![\d.A-Za-z])(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?=\s*(?:之前|以前|前|号|日))"),
+        lambda m, meeting, cal: _on_or_after(meeting, int(m.group("m")), int(m.group("d"))),
+        0.9,
+    ),
+    _Rule(re.compile(r"元旦节?(?=之前|以前|前|当天)"), _new_year, 0.9),
+    # The coming holiday, from the calendar; a named one (春节前, 国庆后) is left vague below.
+    _Rule(
+        re.compile(r"(?:长假|节假日|假期|放假|(?<![季环细章关调])节)(?=之前|以前|前)"),
+        _before_holiday,
+        0.8,
+    ),
+    _Rule(
+        re.compile(r"(?:长假|节假日|假期|放假|(?<![季环细章关调])节)(?:之后|以后|后)"),
+        _after_holiday,
+        0.8,
+    ),
+    _Rule(re.compile(r"(?<![上下])周末(?=之前|以前|前)"), _friday(0), 0.85),
     _Rule(re.compile(r"后天"), _const(2), 0.95),
     _Rule(
         re.compile(rf"(?P<n>{_ZH_NUM}|半)个?(?P<unit>工作日|天|日|周|星期|礼拜)(?:之内|以内|内)"),
@@ -406,16 +574,29 @@ _ZH_RULES: tuple[_Rule, ...] = (
         re.compile(r"(?:本|这)(?:周|星期)(?:内|之内|末前)?(?![一二三四五六日天])"), _friday(0), 0.85
     ),
     _Rule(re.compile(r"下(?:周|星期)(?:内|之内)(?![一二三四五六日天])"), _friday(1), 0.7),
+    # 月底 needs its 月: 交底 (a safety briefing) is a word, not a date.
     _Rule(
-        re.compile(rf"(?:(?P<next>下个?月)|本月|(?P<m>{_ZH_NUM})月)?(?:月底|底|月末)"),
+        re.compile(rf"(?:(?P<next>下个?)|本|这个?|(?P<m>{_ZH_NUM}))?月(?:底|末)"),
         _zh_month_end,
         0.9,
     ),
+    _Rule(re.compile(r"(?:(?P<next>下个?)|本|这个?)月(?:之内|以内|内)"), _month_end_within, 0.85),
     _Rule(re.compile(r"年底|年末"), _year_end, 0.85),
     _Rule(
         re.compile(
-            r"下下?(?:周|星期|礼拜)(?![一二三四五六日天])|下个?月初?|月初|月中|节后|年后|节前"
+            r"(?:(?P<next>下个?)|本|这个?|(?P<q>[一二三四]))?季度?(?:末|底)|Q(?P<q2>[1-4])末"
+        ),
+        _quarter_end_of,
+        0.85,
+    ),
+    _Rule(
+        re.compile(
+            r"下下?(?:周|星期|礼拜)(?![一二三四五六日天])初?|下个?月初?|月初|月中|年后"
             r"|近期|尽快|尽早|[一二三四]季度|Q[1-4]|下次会议|下次|周末|上旬|中旬|下旬"
+            # A named holiday is a period the calendar does not name; 节前/节后 alone are above.
+            r"|(?:春|国庆|中秋|端午|劳动|清明|元宵|圣诞|五一)节?(?:假期|长假)?(?:之前|以前|前|之后|以后|后)"
+            r"|元旦节?(?:假期)?(?:之后|以后|后)|当天"
+            r"|每个?(?:周|星期|礼拜)[一二三四五六日天]"
         ),
         _none,
         0.4,
@@ -427,8 +608,13 @@ def _is_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def find_dues(text: str, *, meeting_date: date, lang: str | None = None) -> list[Due]:
-    """Every due-date expression in `text`, left to right, longest match winning overlaps."""
+def find_dues(
+    text: str, *, meeting_date: date, lang: str | None = None, calendar: Calendar = None
+) -> list[Due]:
+    """Every due-date expression in `text`, left to right, longest match winning overlaps.
+
+    `calendar` is the project's working calendar; without one, weekdays are working days and
+    no holiday is known."""
     zh = _is_cjk(text) if lang is None else lang == "zh"
     rules = _ZH_RULES if zh else _EN_RULES
     found: list[tuple[int, int, _Rule, re.Match[str]]] = []
@@ -448,7 +634,7 @@ def find_dues(text: str, *, meeting_date: date, lang: str | None = None) -> list
     chosen.sort(key=lambda item: item[0])
     dues: list[Due] = []
     for start, end, rule, match in chosen:
-        resolved = rule.resolve(match, meeting_date)
+        resolved = rule.resolve(match, meeting_date, calendar)
         before, after = text[:start], text[end:]
         if zh:
             marked = bool(_ZH_MARK_BEFORE.search(before) or _ZH_MARK_AFTER.match(after))
@@ -476,14 +662,19 @@ def find_dues(text: str, *, meeting_date: date, lang: str | None = None) -> list
                 confidence=confidence * (1.0 if marked else 0.9),
                 marked=marked,
                 event=event,
+                weak=rule.weak,
             )
         )
     return dues
 
 
-def find_due(text: str, *, meeting_date: date, lang: str | None = None) -> Due | None:
+def find_due(
+    text: str, *, meeting_date: date, lang: str | None = None, calendar: Calendar = None
+) -> Due | None:
     """The expression most likely to be the deadline: marked ones first, then resolved ones."""
-    dues = find_dues(text, meeting_date=meeting_date, lang=lang)
+    dues = find_dues(text, meeting_date=meeting_date, lang=lang, calendar=calendar)
+    if any(d.date is not None and not d.weak for d in dues):
+        dues = [d for d in dues if not d.weak]  # "by 5pm Friday" is Friday
     if not dues:
         return None
 
@@ -492,3 +683,8 @@ def find_due(text: str, *, meeting_date: date, lang: str | None = None) -> Due |
 
     best = max(dues, key=rank)
     return best
+
+
+# Every pattern run on user text, held here so the linear-time guard
+# (tests/security/linear.py) finds the built ones too.
+PATTERNS = tuple(rule.pattern for rule in (*_EN_RULES, *_ZH_RULES))

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from services.core.calendar import WorkingCalendar
 from services.nlp.cues import EN, ZH, cue_set, priority_of, sentence_features
 from services.nlp.dates import Due, find_due
 from services.nlp.detector import DEFAULT_MODEL_PATH, Detector, DetectorError
@@ -69,13 +70,15 @@ def validate_notes(text: object, *, field_name: str = "text") -> list[Violation]
 
 @dataclass(frozen=True)
 class NotesRequest:
-    """What one extraction needs; `open_tasks` are titles of the project's open tasks."""
+    """What one extraction needs; `open_tasks` are titles of the project's open tasks, and
+    `calendar` the project's working calendar (working days, holidays, 调休) for due dates."""
 
     text: str
     meeting_date: date
     lang: str = "auto"
     participants: tuple[Participant, ...] = ()
     open_tasks: tuple[str, ...] = ()
+    calendar: WorkingCalendar | None = None
 
 
 def validate_request(request: NotesRequest) -> list[Violation]:
@@ -363,6 +366,7 @@ class Extractor:
                 sentence,
                 roster=roster,
                 meeting=request.meeting_date,
+                calendar=request.calendar,
                 transcript=transcript,
                 previous_names=previous_names,
                 info=english_info.get(sentence.start, {}),
@@ -407,6 +411,7 @@ class Extractor:
         *,
         roster: Roster,
         meeting: date,
+        calendar: WorkingCalendar | None,
         transcript: bool,
         previous_names: list[str],
         info: dict[str, Any],
@@ -416,7 +421,7 @@ class Extractor:
         cues = cue_set(sentence.text, sentence.lang)
         if marker:
             cues.add(marker)
-        due = self._due(sentence, meeting)
+        due = self._due(sentence, meeting=meeting, calendar=calendar)
         owner, body, offset = self._owner(
             sentence,
             body=body,
@@ -452,16 +457,18 @@ class Extractor:
         )
 
     @staticmethod
-    def _due(sentence: Sentence, meeting: date) -> Due | None:
+    def _due(sentence: Sentence, *, meeting: date, calendar: WorkingCalendar | None) -> Due | None:
         if sentence.cells:
             for role, cell, start, _ in sentence.cells:
                 if role == "due" and cell:
-                    found = find_due(cell, meeting_date=meeting, lang=sentence.lang)
+                    found = find_due(
+                        cell, meeting_date=meeting, lang=sentence.lang, calendar=calendar
+                    )
                     base = start - sentence.start
                     if found is not None:
                         return replace(found, start=found.start + base, end=found.end + base)
                     return Due(None, cell, base, base + len(cell), 0.3, marked=True)
-        return find_due(sentence.text, meeting_date=meeting, lang=sentence.lang)
+        return find_due(sentence.text, meeting_date=meeting, lang=sentence.lang, calendar=calendar)
 
     @staticmethod
     def _context_cues(

@@ -32,6 +32,7 @@ from services.common.errors import (
     violations_of,
 )
 from services.common.server import Context
+from services.core.calendar import WorkingCalendar
 from services.nlp import convert, store
 from services.nlp.notes import MAX_OPEN_TASKS, NotesRequest, validate_notes
 from services.nlp.workers import ExtractionFailed, Read, Reader, Refused, WorkerLost
@@ -72,7 +73,7 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
             earlier = await store.notes_by_request(conn, project, request.request_id)
         if earlier is not None:
             return nlp_service_pb2.ExtractActionItemsResponse(notes=convert.notes(earlier))
-        people, open_tasks = await asyncio.gather(
+        people, (open_tasks, calendar) = await asyncio.gather(
             self._people(project, context), self._open_tasks(project, context)
         )
         directory = convert.Directory.of(people)
@@ -82,6 +83,7 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
             lang=LANGUAGES[request.language],
             participants=directory.participants,
             open_tasks=tuple(t.title for t in open_tasks),
+            calendar=calendar,
         )
         read = await self._extract(notes_request, context)
         record = convert.notes_record(
@@ -230,8 +232,11 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
             raise translate(error, what=f"reading the people of projects/{project}") from error
         return people[:MAX_PEOPLE]
 
-    async def _open_tasks(self, project: str, context: Context) -> list[convert.OpenTask]:
-        """Tasks not done or cancelled, by the project's own workflow."""
+    async def _open_tasks(
+        self, project: str, context: Context
+    ) -> tuple[list[convert.OpenTask], WorkingCalendar]:
+        """Tasks not done or cancelled, by the project's own workflow, and the project's
+        working calendar (read with the workflow, for due dates such as 节后)."""
         found: list[convert.OpenTask] = []
         token = ""
         try:
@@ -241,6 +246,7 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
                 timeout=self._timeout(context),
             )
             closed = {s.id for s in reply.project.workflow.states if s.category in CLOSED}
+            calendar = convert.working_calendar(reply.project.calendar)
             while len(found) < MAX_OPEN_TASKS:
                 page = await self.core.tasks.ListTasks(
                     task_service_pb2.ListTasksRequest(
@@ -257,7 +263,7 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
                     break
         except grpc.RpcError as error:
             raise translate(error, what=f"reading the tasks of projects/{project}") from error
-        return found[:MAX_OPEN_TASKS]
+        return found[:MAX_OPEN_TASKS], calendar
 
 
 def check_extract(request: nlp_service_pb2.ExtractActionItemsRequest) -> tuple[str, date]:

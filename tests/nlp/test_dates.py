@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.core.calendar import WorkingCalendar
+from services.nlp import dates
 from services.nlp.dates import find_due, weekday_next_week, weekday_on_or_after
+from tests.security import linear
 
 MONDAY = date(2025, 3, 3)
 FRIDAY = date(2025, 3, 7)
@@ -136,3 +140,130 @@ def test_weekday_rules(meeting: date, weekday: int) -> None:
     monday_after = meeting - timedelta(days=meeting.weekday()) + timedelta(days=7)
     assert following.weekday() == weekday
     assert monday_after <= following < monday_after + timedelta(days=7)
+
+
+# China's National Day break of 2025: Wed 1 to Wed 8 October off, Sat 11 October a 调休
+# make-up working day (and Sun 28 September, before the meeting).
+HOLIDAY_MEETING = date(2025, 9, 29)  # a Monday; that week's Friday is a holiday
+CHINA = WorkingCalendar(holiday_country="CN")
+
+
+def due_with(text: str, lang: str, calendar: WorkingCalendar | None = CHINA) -> tuple[object, str]:
+    found = find_due(text, meeting_date=HOLIDAY_MEETING, lang=lang, calendar=calendar)
+    return (found.date, found.text) if found else (None, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected", "words"),
+    [
+        ("I'll fix it this morning", "en", HOLIDAY_MEETING, "this morning"),
+        ("send the deck this afternoon", "en", HOLIDAY_MEETING, "this afternoon"),
+        ("i'll fix the code in 10 min", "en", HOLIDAY_MEETING, "in 10 min"),
+        ("should be live in two hours", "en", HOLIDAY_MEETING, "in two hours"),
+        ("I'll reply within the hour", "en", HOLIDAY_MEETING, "within the hour"),
+        ("I'll pull it from the form by 5pm", "en", HOLIDAY_MEETING, "by 5pm"),
+        ("first thing tomorrow", "en", date(2025, 9, 30), "first thing tomorrow"),
+        ("update the banner by tmrw", "en", date(2025, 9, 30), "by tmrw"),
+        # the week's Friday is a holiday: its last working day is Tuesday
+        ("EOW", "en", date(2025, 9, 30), "EOW"),
+        ("by the weekend", "en", date(2025, 9, 30), "by the weekend"),
+        # the holiday is skipped, the make-up Saturday counts
+        ("in 5 working days", "en", date(2025, 10, 13), "in 5 working days"),
+        ("end of Q1", "en", date(2026, 3, 31), "end of Q1"),
+        ("by end of quarter", "en", date(2025, 9, 30), "by end of quarter"),
+        ("in the week of 2 March", "en", None, "the week of 2 March"),
+        ("post the rota every Friday", "en", None, "every Friday"),
+        ("入职当天午餐预订", "zh", None, "当天"),  # the day of joining, not of the meeting
+        ("今天内回复客户", "zh", HOLIDAY_MEETING, "今天内"),
+        ("我来清日志，半小时内处理", "zh", HOLIDAY_MEETING, "半小时内"),
+        ("两小时内给答复", "zh", HOLIDAY_MEETING, "两小时内"),
+        ("10分钟内重启服务", "zh", HOLIDAY_MEETING, "10分钟内"),
+        ("周五下班前交报告", "zh", date(2025, 10, 3), "周五下班前"),
+        ("本月内完成盘点", "zh", date(2025, 9, 30), "本月内"),
+        ("周末前发出来", "zh", date(2025, 9, 30), "周末前"),
+        ("本周内确认方案", "zh", date(2025, 9, 30), "本周内"),
+        ("下周初再碰", "zh", None, "下周初"),
+        ("侯亮 三个工作日内起草合同", "zh", date(2025, 10, 10), "三个工作日内"),
+        ("节前把报价发出来", "zh", date(2025, 9, 30), "节前"),
+        ("节后给比价", "zh", date(2025, 10, 9), "节后"),
+        ("春节前备货", "zh", None, "春节前"),  # a named holiday the rules give no day
+        ("1.9前核销完", "zh", date(2026, 1, 9), "1.9前"),
+        ("元旦前上线", "zh", date(2026, 1, 1), "元旦前"),
+        ("明天上午发模板", "zh", date(2025, 9, 30), "明天上午"),
+        ("安全交底材料", "zh", None, ""),  # 交底 is a briefing; only 月底 is a date
+        ("每周五发进度照片", "zh", None, "每周五"),
+    ],
+)
+def test_due_phrases_of_real_notes(text: str, lang: str, expected: date | None, words: str) -> None:
+    assert due_with(text, lang) == (expected, words)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A named day stays the day that was said, holiday or not.
+        ("Chris: send it by 5pm Friday", "en", date(2025, 10, 3)),
+        ("tonight", "en", HOLIDAY_MEETING),
+        ("EOD", "en", HOLIDAY_MEETING),
+        ("COB", "en", HOLIDAY_MEETING),
+        ("EOM", "en", date(2025, 9, 30)),
+        ("end of month", "en", date(2025, 9, 30)),
+        ("the 15th", "en", date(2025, 10, 15)),
+        ("@zoe chase the two pending checks, Dec 1", "en", date(2025, 12, 1)),
+        ("1 Dec", "en", date(2025, 12, 1)),
+        ("12/1", "en", date(2025, 12, 1)),  # month/day, as LABELLING.md says
+        ("当天处理完", "zh", HOLIDAY_MEETING),
+        ("今晚发出来", "zh", HOLIDAY_MEETING),
+        ("下班前", "zh", HOLIDAY_MEETING),
+        ("月底前", "zh", date(2025, 9, 30)),
+        ("下周内", "zh", date(2025, 10, 10)),
+        ("年底前", "zh", date(2025, 12, 31)),
+        ("1月9日前", "zh", date(2026, 1, 9)),
+        ("明早", "zh", date(2025, 9, 30)),
+        ("后天", "zh", date(2025, 10, 1)),
+        # No single day, by LABELLING.md: the words stay, the date does not.
+        ("early next week", "en", None),
+        ("mid-March", "en", None),
+        ("ASAP", "en", None),
+        ("月初", "zh", None),
+        ("月中", "zh", None),
+        ("下月初", "zh", None),
+    ],
+)
+def test_a_calendar_moves_only_working_week_and_holiday_phrases(
+    text: str, lang: str, expected: date | None
+) -> None:
+    assert due_with(text, lang)[0] == expected
+    assert due_with(text, lang, calendar=None)[0] == expected
+
+
+def test_holidays_need_a_calendar_that_knows_them() -> None:
+    assert due_with("节前把报价发出来", "zh", calendar=None) == (None, "节前")
+    assert due_with("节后给比价", "zh", calendar=WorkingCalendar()) == (None, "节后")
+    assert due_with("in 5 working days", "en", calendar=None)[0] == date(2025, 10, 6)
+
+
+def test_a_projects_own_days_off_are_a_holiday() -> None:
+    closed = WorkingCalendar(
+        days_off=frozenset({date(2025, 3, 6), date(2025, 3, 7)}),
+        extra_working_days=frozenset({date(2025, 3, 8)}),
+    )
+    before = find_due("节前交", meeting_date=MONDAY, lang="zh", calendar=closed)
+    after = find_due("节后交", meeting_date=MONDAY, lang="zh", calendar=closed)
+    assert before is not None and before.date == date(2025, 3, 5)
+    assert after is not None and after.date == date(2025, 3, 8)  # the make-up Saturday
+
+
+DATE_PATTERNS = [
+    *dates.PATTERNS,
+    *(value for value in vars(dates).values() if isinstance(value, re.Pattern)),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(len(DATE_PATTERNS)))
+def test_date_patterns_run_in_linear_time(index: int) -> None:
+    pattern = DATE_PATTERNS[index]
+    found = linear.Found(pattern.pattern, pattern.flags & ~re.UNICODE, f"dates pattern {index}")
+    growth = linear.checked(found)
+    assert growth.ratio < 8.0, growth

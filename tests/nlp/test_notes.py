@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from services.core.calendar import WorkingCalendar
 from services.nlp.notes import MAX_NOTES_CHARS, Extractor, NotesRequest, validate_notes
 from services.nlp.owners import Participant
 
@@ -246,3 +247,48 @@ def test_owner_then_modal_reads_as_a_plain_instruction(extractor: Extractor) -> 
     [item] = result.items
     assert item.description == "Write the banner copy"
     assert item.owner == "Lin Wei"
+
+
+# China's National Day break of 2025 (1-8 October off, Saturday 11 October worked).
+HOLIDAY_MEETING = date(2025, 9, 29)
+CHINA = WorkingCalendar(holiday_country="CN")
+
+
+def test_english_items_take_their_due_from_real_phrases_and_the_calendar(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Action items\n"
+        "- Bob to restart the coupon service this morning\n"
+        "- Alice will send the launch checklist in 5 working days\n"
+        "- Tom: book the venue for the offsite, end of Q1\n"
+    )
+    result = extractor.extract(
+        NotesRequest(text=text, meeting_date=HOLIDAY_MEETING, participants=PEOPLE, calendar=CHINA)
+    )
+    assert [(i.owner, i.due, i.due_text) for i in result.items] == [
+        ("Bob Martinez", HOLIDAY_MEETING, "this morning"),
+        # 1-8 October are skipped and the make-up Saturday counts
+        ("Alice Chen", date(2025, 10, 13), "in 5 working days"),
+        ("Tom Becker", date(2026, 3, 31), "end of Q1"),
+    ]
+
+
+def test_chinese_items_take_their_due_from_real_phrases_and_the_calendar(
+    extractor: Extractor,
+) -> None:
+    text = "待办：\n- 张伟：节前把报价发给客户\n- 李娜半小时内重启服务\n- 张伟整理安全交底材料，1.9前交\n"
+    result = extractor.extract(
+        NotesRequest(
+            text=text,
+            meeting_date=HOLIDAY_MEETING,
+            lang="zh",
+            participants=PEOPLE,
+            calendar=CHINA,
+        )
+    )
+    assert [(i.owner, i.due, i.due_text) for i in result.items] == [
+        ("张伟", date(2025, 9, 30), "节前"),  # the last working day before the break
+        ("李娜", HOLIDAY_MEETING, "半小时内"),
+        ("张伟", date(2026, 1, 9), "1.9前"),  # 交底 is a briefing, not 月底
+    ]

@@ -17,7 +17,13 @@ import typer
 from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
-from planops.core.v1 import person_pb2, person_service_pb2, task_pb2
+from planops.core.v1 import (
+    person_pb2,
+    person_service_pb2,
+    project_pb2,
+    project_service_pb2,
+    task_pb2,
+)
 from planops.nlp.v1 import nlp_service_pb2, nlp_service_pb2_grpc, notes_pb2
 from typer.testing import CliRunner
 
@@ -225,6 +231,29 @@ async def test_chinese_notes_match_people_by_chinese_name(stack: Stack) -> None:
     assert notes.text[wang.span.start : wang.span.end].startswith("王磊负责修复优惠券")
     assert notes.language == "zh"
     assert not any("渠道" in item.description for item in notes.items)  # a decision
+
+
+async def test_due_dates_follow_the_projects_working_calendar(stack: Stack) -> None:
+    # The project closes Thursday and Friday and works Saturday instead.
+    await stack.admin.projects.UpdateProject(
+        project_service_pb2.UpdateProjectRequest(
+            project=project_pb2.Project(
+                name="projects/promo",
+                calendar=project_pb2.Calendar(
+                    days_off=["2025-03-06", "2025-03-07"], extra_working_days=["2025-03-08"]
+                ),
+            ),
+            update_mask={"paths": ["calendar"]},
+        ),
+        metadata=stack.admin.md,
+    )
+    text = "待办：\n- 王磊：节前把报价发给客户\n- 李娜：节后给比价\n- 张伟：本周内确认预算\n"
+    notes = await stack.extract("alice", text, language="zh")
+
+    items = by_owner(notes)
+    assert items["people/wang-lei"].due_date == "2025-03-05"
+    assert items["people/li-na"].due_date == "2025-03-08"
+    assert items["people/zhang-wei"].due_date == "2025-03-05"
 
 
 async def test_accepted_items_become_tasks_in_core_once(stack: Stack) -> None:
