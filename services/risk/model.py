@@ -262,6 +262,41 @@ def probability_range(late: int, n: int) -> tuple[float, float]:
     return float(low), float(high)
 
 
+# Online recalibration: a project's late share drifts (in the JIRA data the share late in one
+# window is often half or twice the last one's), and no calibration fitted on older work
+# follows it. The outcomes of the project's most recently finished tasks, against what the
+# model said of them, give a shift of the log-odds; the prior keeps a few outcomes from
+# moving it far.
+RECALIBRATION_PRIOR_SD = 0.5
+
+
+def logit_offset(p: FloatArray, y: BoolArray, *, prior_sd: float = RECALIBRATION_PRIOR_SD) -> float:
+    """The shift b of the log-odds that makes sigmoid(logit(p) + b) fit outcomes `y` best
+    (maximum a posteriori, b ~ Normal(0, prior_sd)); 0 with no outcomes."""
+    if p.size == 0:
+        return 0.0
+    z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1 - 1e-6))
+    target = y.astype(np.float64)
+    b = 0.0
+    for _ in range(25):  # Newton steps on a concave one-dimensional objective
+        q = 1.0 / (1.0 + np.exp(-(z + b)))
+        gradient = float(np.sum(target - q)) - b / prior_sd**2
+        curvature = float(np.sum(q * (1 - q))) + 1.0 / prior_sd**2
+        step = gradient / curvature
+        b += step
+        if abs(step) < 1e-6:
+            break
+    return b
+
+
+def shifted(p: FloatArray, b: float) -> FloatArray:
+    """Probabilities with their log-odds shifted by `b`."""
+    if b == 0.0:
+        return p
+    z = np.log(np.clip(p, 1e-9, 1 - 1e-9) / np.clip(1 - p, 1e-9, 1 - 1e-9))
+    return np.asarray(1.0 / (1.0 + np.exp(-(z + b))), dtype=np.float64)
+
+
 def auc(p: FloatArray, y: BoolArray) -> float:
     if y.all() or not y.any():
         return float("nan")
