@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,10 +31,11 @@ from typer.testing import CliRunner
 from services.cli.plan_cli import plan_app
 from services.common.core_client import CoreClient
 from services.common.errors import reason_of
-from services.planner import snapshot
+from services.planner import greedy, snapshot, solver
 from services.planner.app import running_planner
 from services.planner.config import Config
 from services.planner.model import (
+    AxisSchedule,
     Proposal,
     Reason,
     ReasonKind,
@@ -123,7 +125,15 @@ async def build_project(admin: Client, project: str, **fields: object) -> None:
 
 
 @pytest.fixture
-async def stack(database_url: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
+def concurrent_solves() -> int:
+    """Solver slots of the planner under test; a test may parametrize it."""
+    return 2
+
+
+@pytest.fixture
+async def stack(
+    database_url: str, nats_url: str, tmp_path: Path, concurrent_solves: int
+) -> AsyncIterator[Stack]:
     async for core in start_core(database_url=database_url, nats_url=nats_url, home=tmp_path):
         admin = Client(core)
         await build_project(admin, PROJECT, deadline="2030-04-30")
@@ -175,7 +185,7 @@ async def stack(database_url: str, nats_url: str, tmp_path: Path) -> AsyncIterat
             home=tmp_path,
             risk_address=None,
             workers=2,
-            concurrent_solves=2,
+            concurrent_solves=concurrent_solves,
             max_tasks=3000,
             pool_max=4,
             max_concurrent_rpcs=32,
@@ -458,6 +468,54 @@ async def test_one_caller_cannot_hold_the_planner(
     proposal = await stack.propose("rey", time_limit_seconds=2)
     assert proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN
     assert "stopped solving big: the call ended" in caplog.text
+
+
+@pytest.mark.parametrize("concurrent_solves", [1])
+async def test_a_call_dropped_before_the_search_starts_frees_the_solver(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The call goes away while the list schedule is built: CP-SAT must not start at all."""
+    await big_project(stack, tasks=200)
+    caplog.set_level(logging.INFO, logger="services.planner.servicer")
+    loop = asyncio.get_running_loop()
+    # No deadline on the call: only the solve's own limit (5 minutes) would end it.
+    call = stack.planner.ProposeSchedule(
+        planner_service_pb2.ProposeScheduleRequest(project="projects/big", time_limit_seconds=300),
+        metadata=stack.as_("mia"),
+    )
+    noticed = threading.Event()
+    set_stop = solver.Stop.set
+
+    def set_and_tell(stop: solver.Stop) -> None:
+        set_stop(stop)
+        noticed.set()
+
+    first = threading.Event()
+    hint = greedy.improved_schedule
+
+    def hint_while_the_caller_leaves(*args: object, **kwargs: object) -> AxisSchedule:
+        if not first.is_set():
+            first.set()
+            loop.call_soon_threadsafe(call.cancel)
+            # The list schedule goes on only once the server has seen the call end.
+            assert noticed.wait(60), "the server never noticed the cancelled call"
+        improved: Callable[..., AxisSchedule] = hint
+        return improved(*args, **kwargs)
+
+    monkeypatch.setattr(solver.Stop, "set", set_and_tell)
+    monkeypatch.setattr(greedy, "improved_schedule", hint_while_the_caller_leaves)
+    with pytest.raises(asyncio.CancelledError):
+        await call
+
+    # The only solver is free again: another caller is served well within the 5 minutes.
+    proposal = await stack.propose("rey", time_limit_seconds=2)
+    assert proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN
+    assert "stopped solving big: the call ended" in caplog.text
+    listed = await stack.planner.ListProposals(
+        planner_service_pb2.ListProposalsRequest(parent="projects/big"),
+        metadata=stack.as_("mia"),
+    )
+    assert not listed.proposals, "the dropped call stored a proposal"
 
 
 async def test_cli_plans_and_accepts(stack: Stack) -> None:
