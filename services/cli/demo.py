@@ -43,6 +43,7 @@ from rich.console import Console
 from services.cli import stack
 from services.cli.client import Client, CliError, Settings
 from services.cli.demo_data import OPERATIONS, SPARE_PEOPLE, DemoPerson, DemoTask, Operation
+from services.cli.plan_cli import finish_line
 from services.common.config import Env
 from services.common.probability import percent
 from services.core.calendar import WorkingCalendar
@@ -595,9 +596,11 @@ def propose(client: Client, stubs: Stubs, project: str, *, accept: bool, report:
             ),
         ).proposal
     changed = sum(1 for i in proposal.items if i.assignee_changed or i.dates_changed)
+    # The proposal carries risk's forecast of its own plan, so the finish and the chance of
+    # the deadline are read together.
     line = (
-        f"{project}: proposal {proposal.name.split('/')[-1]} finishes {proposal.finish_date} "
-        f"({proposal.solve.status.lower()}), {changed} tasks change"
+        f"{project}: proposal {proposal.name.split('/')[-1]}, {changed} tasks change, "
+        f"{finish_line(proposal)}"
     )
     if accept and proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN:
         reply = client.call(
@@ -607,22 +610,6 @@ def propose(client: Client, stubs: Stubs, project: str, *, accept: bool, report:
         line += f"; accepted {len(reply.accepted)} items"
     elif proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN:
         line += "; left open for you to accept in the console"
-        plan = [
-            risk_service_pb2.PlannedTask(
-                task=i.task, planned_start=i.start_date, planned_end=i.end_date, assignee=i.assignee
-            )
-            for i in proposal.items
-            if i.state == proposal_pb2.ITEM_STATE_PENDING
-        ]
-        if plan:
-            f = client.call(
-                stubs.risk.ForecastProject,
-                risk_service_pb2.ForecastProjectRequest(project=project, plan=plan),
-            ).forecast
-            line += (
-                f" (with it, risk forecasts P80 {f.finish_p80_date}, "
-                f"{percent(f.probability_on_time)} chance of the deadline)"
-            )
     else:
         state = proposal_pb2.ProposalState.Name(proposal.state)
         line += f"; {state.removeprefix('PROPOSAL_STATE_').lower().replace('_', ' ')}"

@@ -31,6 +31,7 @@ from services.cli.client import (
     usage,
 )
 from services.common.config import Env
+from services.common.probability import percent
 
 try:  # typer 0.2x bundles its own click, whose classes are not those of `click`
     from typer._click.core import Context as ClickContext
@@ -245,12 +246,39 @@ def print_proposal(p: proposal_pb2.Proposal, *, working_days: frozenset[int]) ->
             ],
         )
     )
+    if p.finish_date:
+        render.print_line(finish_line(p))
     hint = (
         ""
         if p.state != proposal_pb2.PROPOSAL_STATE_OPEN
         else (f" — accept with `planops plan accept {p.name.removeprefix('projects/')}`")
     )
     render.print_line(f"{p.name} ({state_label(p.state)}){hint}")
+
+
+def finish_line(p: proposal_pb2.Proposal) -> str:
+    """The plan's finish beside what risk forecasts for the same plan, such as `finishes
+    2026-12-18 (optimal); risk: 62% chance of the 12-28 deadline, P50 12-21, P80 12-29`."""
+    line = f"finishes {p.finish_date} ({p.solve.status.lower()})"
+    if not p.HasField("risk_forecast"):
+        return line
+    f = p.risk_forecast
+    if f.unavailable_reason:
+        return f"{line}; risk: {f.unavailable_reason}"
+    year = p.finish_date[:5]
+
+    def short(day: str) -> str:
+        return day.removeprefix(year)
+
+    chance = (
+        f"{percent(f.probability_on_time)} chance of the {short(f.deadline)} deadline"
+        if f.deadline
+        else "no deadline"
+    )
+    return (
+        f"{line}; risk: {chance}, P50 {short(f.finish_p50_date)}, "
+        f"P80 {short(f.finish_p80_date)} (model {f.model_version})"
+    )
 
 
 def items_table(p: proposal_pb2.Proposal) -> Table:

@@ -93,5 +93,5 @@ async def running_planner(config: Config) -> AsyncIterator[RunningPlanner]:
             finally:
                 await server.stop()
     finally:
-        # A solve past its caller's deadline runs out its time limit; nothing waits for it.
+        # The server's stop cancelled the calls still solving, which stops their searches.
         executor.shutdown(wait=False, cancel_futures=True)

@@ -390,6 +390,11 @@ def proposal(record: store.ProposalRecord) -> proposal_pb2.Proposal:
         finish_date=record.finish_date.isoformat() if record.finish_date else "",
         deadline=record.deadline.isoformat() if record.deadline else "",
         notes=list(record.notes),
+        risk_forecast=(
+            None
+            if record.risk_forecast is None
+            else json_format.ParseDict(record.risk_forecast, proposal_pb2.PlanForecast())
+        ),
     )
 
 
@@ -397,6 +402,11 @@ def item_field(item: store.ItemRecord, key: str) -> Any:
     """One field of a stored item's plan, with the proto default when absent."""
     default = proposal_pb2.ProposalItem.DESCRIPTOR.fields_by_name[key].default_value
     return item.plan.get(key, default)
+
+
+def forecast_json(forecast: proposal_pb2.PlanForecast) -> dict[str, Any]:
+    """A plan's forecast as it is stored with its proposal."""
+    return _json(forecast)
 
 
 def _json(message: Message) -> dict[str, Any]:

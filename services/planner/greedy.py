@@ -419,9 +419,17 @@ def improved_schedule(
     time_budget_s: float,
     seed: int = 0,
     score: Callable[[AxisSchedule], float] | None = None,
+    stopped: Callable[[], bool] | None = None,
 ) -> AxisSchedule:
-    """Best of several priority rules and random perturbations, each justified."""
+    """Best of several priority rules and random perturbations, each justified.
+
+    When `stopped` turns true the search ends after the schedule it is building.
+    """
     deadline = time.monotonic() + time_budget_s
+
+    def over() -> bool:
+        return time.monotonic() > deadline or (stopped is not None and stopped())
+
     rate = score if score is not None else (lambda s: float(s.makespan(problem)))
     net = _compile(problem)
     cpm = _cpm_keys(net)
@@ -441,13 +449,13 @@ def improved_schedule(
 
     for rule in rules:
         consider(list_schedule(problem, rule=rule))
-        if time.monotonic() > deadline:
+        if over():
             break
     rng = random.Random(seed)
     lft = cpm["lft"]
     spread = max(1.0, (max(lft, default=0.0) - min(lft, default=0.0)) * 0.15)
     preferred = [a.preferred_mode for a in problem.activities]
-    while time.monotonic() < deadline:
+    while not over():
         keys = [v + rng.uniform(0.0, spread) for v in lft]
         consider(
             _serial(

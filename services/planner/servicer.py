@@ -31,7 +31,7 @@ from services.common.errors import (
     ResourceExhausted,
 )
 from services.common.server import Context
-from services.planner import convert, snapshot, store
+from services.planner import convert, forecast, snapshot, store
 from services.planner.fairqueue import FairQueue, Refused
 from services.planner.model import Progress, Proposal
 from services.planner.solver import InvalidProblem, Stop, solve
@@ -106,6 +106,11 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
             what_if=plan.what_if is not None,
             workers=self.workers,
         )
+        # Asked once the solver is free again: risk's forecast needs no solver slot.
+        risk = await forecast.of_plan(
+            self.risk, core=self.core, record=record, seconds=self._forecast_time(context)
+        )
+        record = replace(record, risk_forecast=convert.forecast_json(risk))
         async with transaction(self.pool) as conn:
             stored = await store.insert_proposal(conn, record, request_id=request.request_id)
         log.info(
@@ -129,6 +134,13 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
                 reason="NO_TIME_TO_SOLVE",
             )
         return limit
+
+    @staticmethod
+    def _forecast_time(context: Context) -> float:
+        remaining = context.time_remaining()
+        if remaining is None:
+            return forecast.TIMEOUT_S
+        return min(forecast.TIMEOUT_S, remaining - DEADLINE_MARGIN_S)
 
     async def _solve(self, found: snapshot.Snapshot, *, plan: snapshot.PlanRequest) -> Proposal:
         """CP-SAT in a worker thread (it releases the GIL), so the loop keeps serving."""

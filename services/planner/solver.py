@@ -413,14 +413,20 @@ class Stop:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: ProgressCallback | None, started: float) -> None:
+    def __init__(
+        self, progress: ProgressCallback | None, *, started: float, stop: Stop | None
+    ) -> None:
         super().__init__()
         self._progress = progress
         self._started = started
+        self._stop = stop
         self.solutions = 0
         self.first_solution_s: float | None = None
 
     def on_solution_callback(self) -> None:
+        if self._stop is not None and self._stop.stopped:
+            # A stop set while CP-SAT was starting may have found no search to end yet.
+            self.stop_search()
         self.solutions += 1
         elapsed = time.monotonic() - self._started
         if self.first_solution_s is None:
@@ -696,7 +702,12 @@ def solve_axis(
         time_budget_s=_hint_budget(problem, time_limit_s),
         seed=seed,
         score=lambda s: objective_value(problem, s),
+        stopped=(lambda: stop.stopped) if stop is not None else None,
     )
+    if stop is not None and stop.stopped:
+        # CP-SAT forgets a stop_search made before its search exists, so a stop set during
+        # the hint must end the solve here or the search would run out its whole limit.
+        return _list_result(problem, hint, started=started)
     horizon = _horizon(problem, hint)
     built = _build(problem, horizon=horizon, hint=hint, guard=False)
     solver = cp_model.CpSolver()
@@ -711,9 +722,11 @@ def solve_axis(
         # Probing tens of thousands of presence literals takes most of a minute of presolve
         # while its deterministic-time estimate stays tiny; large plans need a first answer.
         params.cp_model_probing_level = 0
-    callback = _Callback(progress, started)
+    callback = _Callback(progress, started=started, stop=stop)
     if stop is not None:
         stop.on_set(solver.stop_search)
+        if stop.stopped:
+            return _list_result(problem, hint, started=started)
     code = solver.solve(built.model, callback)
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     schedule: AxisSchedule | None = None
@@ -722,16 +735,7 @@ def solve_axis(
     if status is SolveStatus.UNKNOWN and respects_links(problem, hint):
         # CP-SAT found nothing in time (huge inputs): the list schedule is still a valid
         # plan, so return it rather than nothing; the missing bound shows it is unproven.
-        return AxisResult(
-            status=SolveStatus.FEASIBLE,
-            schedule=hint,
-            objective=objective_value(problem, hint),
-            best_bound=None,
-            wall_time_s=time.monotonic() - started,
-            solutions=0,
-            first_solution_s=None,
-            hint_makespan=hint.makespan(problem),
-        )
+        return _list_result(problem, hint, started=started)
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         schedule = AxisSchedule(
             starts=tuple(solver.value(s) for s in built.starts),
@@ -752,6 +756,21 @@ def solve_axis(
         wall_time_s=time.monotonic() - started,
         solutions=callback.solutions,
         first_solution_s=callback.first_solution_s,
+        hint_makespan=hint.makespan(problem),
+    )
+
+
+def _list_result(problem: AxisProblem, hint: AxisSchedule, *, started: float) -> AxisResult:
+    """The list schedule as the answer when CP-SAT gave none; unproven, so no bound."""
+    valid = respects_links(problem, hint)
+    return AxisResult(
+        status=SolveStatus.FEASIBLE if valid else SolveStatus.UNKNOWN,
+        schedule=hint if valid else None,
+        objective=objective_value(problem, hint) if valid else None,
+        best_bound=None,
+        wall_time_s=time.monotonic() - started,
+        solutions=0,
+        first_solution_s=None,
         hint_makespan=hint.makespan(problem),
     )
 
@@ -791,6 +810,7 @@ def conflicting_groups(
     link_names: Sequence[str],
     resource_names: Sequence[str],
     time_limit_s: float,
+    stop: Stop | None = None,
 ) -> list[str] | None:
     """Names of hard-constraint groups that together admit no plan, or None if unknown."""
     horizon = problem.horizon if problem.horizon is not None else 10**6
@@ -806,6 +826,10 @@ def conflicting_groups(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit_s
+    if stop is not None:
+        stop.on_set(solver.stop_search)
+        if stop.stopped:
+            return None
     if solver.solve(built.model) != cp_model.INFEASIBLE:
         return None
     core = set(solver.sufficient_assumptions_for_infeasibility())
@@ -863,6 +887,7 @@ def solve(
                 link_names=[f"link:{i}" for i in range(len(problem.dependencies))],
                 resource_names=[f"timeoff:{p.id}" for p in problem.people],
                 time_limit_s=min(10.0, problem.time_limit_s),
+                stop=stop,
             )
             diagnosis = diagnose.describe_conflict(problem, groups)
         return _no_plan(result.status, diagnosis, started)

@@ -38,6 +38,7 @@ class ProposalRecord:
     loads: tuple[Json, ...]
     diagnoses: tuple[Json, ...]
     items: tuple[ItemRecord, ...]
+    risk_forecast: Json | None = None
     id: int = 0
     create_time: datetime | None = None
 
@@ -54,7 +55,8 @@ async def insert_proposal(
         await conn.execute(
             "INSERT INTO proposals (project_id, request_id, requester, state, what_if,"
             " duration_source, finish_date, deadline, critical_path, notes, solve, loads,"
-            " diagnoses) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " diagnoses, risk_forecast)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (project_id, request_id) DO NOTHING RETURNING id, create_time",
             (
                 proposal.project,
@@ -70,6 +72,7 @@ async def insert_proposal(
                 Jsonb(proposal.solve),
                 Jsonb(list(proposal.loads)),
                 Jsonb(list(proposal.diagnoses)),
+                None if proposal.risk_forecast is None else Jsonb(proposal.risk_forecast),
             ),
         )
     ).fetchone()
@@ -129,7 +132,7 @@ async def list_proposals(
         await conn.execute(
             "SELECT id, project_id, requester, state, what_if, duration_source, finish_date,"
             " deadline, critical_path, notes, solve, '[]'::jsonb AS loads, diagnoses,"
-            " create_time FROM proposals WHERE project_id = %s AND (%s::bigint IS NULL OR id < %s)"
+            " risk_forecast, create_time FROM proposals WHERE project_id = %s AND (%s::bigint IS NULL OR id < %s)"
             " ORDER BY id DESC LIMIT %s",
             (project, before_id, before_id, limit),
         )
@@ -198,6 +201,7 @@ def _proposal(row: Mapping[str, Any], items: tuple[ItemRecord, ...]) -> Proposal
         loads=tuple(row["loads"]),
         diagnoses=tuple(row["diagnoses"]),
         items=items,
+        risk_forecast=None if row["risk_forecast"] is None else dict(row["risk_forecast"]),
         create_time=row["create_time"],
     )
 

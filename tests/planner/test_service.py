@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
-from collections.abc import AsyncIterator
+import socket
+import threading
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,15 +28,18 @@ from planops.core.v1 import (
     task_service_pb2,
 )
 from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc, proposal_pb2
+from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 from typer.testing import CliRunner
 
 from services.cli.plan_cli import plan_app
 from services.common.core_client import CoreClient
 from services.common.errors import reason_of
-from services.planner import snapshot
+from services.common.probability import percent
+from services.planner import greedy, snapshot, solver
 from services.planner.app import running_planner
 from services.planner.config import Config
 from services.planner.model import (
+    AxisSchedule,
     Proposal,
     Reason,
     ReasonKind,
@@ -41,9 +47,11 @@ from services.planner.model import (
     TaskPlan,
     Weights,
 )
+from services.risk.app import running_risk
 from tests.conftest import CoreUnderTest, start_core
 from tests.core.helpers import EXECUTOR, MANAGER, REVIEWER, Client, invalid_fields, refused
 from tests.planner.checker import check
+from tests.risk.conftest import risk_config
 
 PROJECT = "promo"
 START = "2030-03-04"  # a Monday, so the plan does not depend on today's date
@@ -74,6 +82,7 @@ DEPENDENCIES = [
 @dataclass
 class Stack:
     core: CoreUnderTest
+    risk_address: str | None
     admin: Client
     planner: planner_service_pb2_grpc.PlannerServiceStub
     channel: grpc.aio.Channel
@@ -123,7 +132,21 @@ async def build_project(admin: Client, project: str, **fields: object) -> None:
 
 
 @pytest.fixture
-async def stack(database_url: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
+def concurrent_solves() -> int:
+    """Solver slots of the planner under test; a test may parametrize it."""
+    return 2
+
+
+@pytest.fixture
+def risk() -> str:
+    """The risk service the planner under test talks to: `none`, `running` or `down`."""
+    return "none"
+
+
+@pytest.fixture
+async def stack(
+    database_url: str, nats_url: str, tmp_path: Path, concurrent_solves: int, risk: str
+) -> AsyncIterator[Stack]:
     async for core in start_core(database_url=database_url, nats_url=nats_url, home=tmp_path):
         admin = Client(core)
         await build_project(admin, PROJECT, deadline="2030-04-30")
@@ -167,26 +190,40 @@ async def stack(database_url: str, nats_url: str, tmp_path: Path) -> AsyncIterat
                 metadata=admin.md,
             )
         planner_key = await admin.service_key("planner")
+        services = contextlib.AsyncExitStack()
+        risk_address = None
+        if risk == "running":
+            settings = risk_config(
+                core, nats_url=nats_url, core_key=await admin.service_key("risk")
+            )
+            running = await services.enter_async_context(running_risk(settings))
+            risk_address = f"127.0.0.1:{running.port}"
+        elif risk == "down":
+            with socket.socket() as unused:
+                unused.bind(("127.0.0.1", 0))
+                risk_address = f"127.0.0.1:{unused.getsockname()[1]}"
         config = Config(
             database_url=database_url,
             core_address=f"127.0.0.1:{core.port}",
             core_key=planner_key,
             address="127.0.0.1:0",
             home=tmp_path,
-            risk_address=None,
+            risk_address=risk_address,
             workers=2,
-            concurrent_solves=2,
+            concurrent_solves=concurrent_solves,
             max_tasks=3000,
             pool_max=4,
             max_concurrent_rpcs=32,
             log_level="INFO",
         )
         async with (
+            services,
             running_planner(config) as planner,
             grpc.aio.insecure_channel(f"127.0.0.1:{planner.port}") as channel,
         ):
             yield Stack(
                 core=core,
+                risk_address=risk_address,
                 admin=admin,
                 planner=planner_service_pb2_grpc.PlannerServiceStub(channel),
                 channel=channel,
@@ -460,7 +497,56 @@ async def test_one_caller_cannot_hold_the_planner(
     assert "stopped solving big: the call ended" in caplog.text
 
 
-async def test_cli_plans_and_accepts(stack: Stack) -> None:
+@pytest.mark.parametrize("concurrent_solves", [1])
+async def test_a_call_dropped_before_the_search_starts_frees_the_solver(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The call goes away while the list schedule is built: CP-SAT must not start at all."""
+    await big_project(stack, tasks=200)
+    caplog.set_level(logging.INFO, logger="services.planner.servicer")
+    loop = asyncio.get_running_loop()
+    # No deadline on the call: only the solve's own limit (5 minutes) would end it.
+    call = stack.planner.ProposeSchedule(
+        planner_service_pb2.ProposeScheduleRequest(project="projects/big", time_limit_seconds=300),
+        metadata=stack.as_("mia"),
+    )
+    noticed = threading.Event()
+    set_stop = solver.Stop.set
+
+    def set_and_tell(stop: solver.Stop) -> None:
+        set_stop(stop)
+        noticed.set()
+
+    first = threading.Event()
+    hint = greedy.improved_schedule
+
+    def hint_while_the_caller_leaves(*args: object, **kwargs: object) -> AxisSchedule:
+        if not first.is_set():
+            first.set()
+            loop.call_soon_threadsafe(call.cancel)
+            # The list schedule goes on only once the server has seen the call end.
+            assert noticed.wait(60), "the server never noticed the cancelled call"
+        improved: Callable[..., AxisSchedule] = hint
+        return improved(*args, **kwargs)
+
+    monkeypatch.setattr(solver.Stop, "set", set_and_tell)
+    monkeypatch.setattr(greedy, "improved_schedule", hint_while_the_caller_leaves)
+    with pytest.raises(asyncio.CancelledError):
+        await call
+
+    # The only solver is free again: another caller is served well within the 5 minutes.
+    proposal = await stack.propose("rey", time_limit_seconds=2)
+    assert proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN
+    assert "stopped solving big: the call ended" in caplog.text
+    listed = await stack.planner.ListProposals(
+        planner_service_pb2.ListProposalsRequest(parent="projects/big"),
+        metadata=stack.as_("mia"),
+    )
+    assert not listed.proposals, "the dropped call stored a proposal"
+
+
+def cli(stack: Stack) -> Callable[..., str]:
+    """`planops` as mia, on the stack's core and planner; its standard output."""
     app = typer.Typer()
     app.add_typer(plan_app, name="plan")
     env = {
@@ -475,9 +561,18 @@ async def test_cli_plans_and_accepts(stack: Stack) -> None:
         assert result.exit_code == 0, (result.output, result.exception)
         return result.stdout
 
+    return planops
+
+
+def shown_proposal(output: str) -> str:
+    return next(line.split()[0] for line in output.splitlines() if line.startswith("projects/"))
+
+
+async def test_cli_plans_and_accepts(stack: Stack) -> None:
+    planops = cli(stack)
     shown = await asyncio.to_thread(planops, "plan", PROJECT, "--time-limit", "2")
     assert "Design banners" in shown and "█" in shown and "status" in shown
-    name = next(line.split()[0] for line in shown.splitlines() if line.startswith("projects/"))
+    name = shown_proposal(shown)
     what_if = await asyncio.to_thread(
         planops, "plan", PROJECT, "--time-limit", "1", "--what-if-remove", "carol"
     )
@@ -486,3 +581,65 @@ async def test_cli_plans_and_accepts(stack: Stack) -> None:
     accepted = await asyncio.to_thread(planops, "plan", "accept", name, first)
     assert "accepted: 1" in accepted and "Design banners" in accepted
     assert "partially accepted" in accepted
+
+
+@pytest.mark.parametrize("risk", ["running"])
+async def test_the_proposal_carries_risks_forecast_of_its_own_plan(stack: Stack) -> None:
+    proposal = await stack.propose()
+    f = proposal.risk_forecast
+    assert not f.unavailable_reason
+    assert f.deadline == "2030-04-30" and f.model_version == "prior"
+    assert 0 < f.probability_on_time <= 1
+    assert START <= f.finish_p50_date <= f.finish_p80_date
+    # Risk's simulation is seeded, so asking it about the proposal's plan gives the same.
+    assert stack.risk_address is not None
+    async with grpc.aio.insecure_channel(stack.risk_address) as channel:
+        direct = await risk_service_pb2_grpc.RiskServiceStub(channel).ForecastProject(
+            risk_service_pb2.ForecastProjectRequest(
+                project=f"projects/{PROJECT}",
+                plan=[
+                    risk_service_pb2.PlannedTask(
+                        task=i.task,
+                        planned_start=i.start_date,
+                        planned_end=i.end_date,
+                        assignee=i.assignee,
+                    )
+                    for i in proposal.items
+                ],
+            ),
+            metadata=stack.as_("mia"),
+        )
+    d = direct.forecast
+    assert (f.probability_on_time, f.finish_p50_date, f.finish_p80_date) == (
+        d.probability_on_time,
+        d.finish_p50_date,
+        d.finish_p80_date,
+    )
+
+    # The manager reads it beside the finish, from a proposal the CLI makes.
+    shown = await asyncio.to_thread(cli(stack), "plan", PROJECT, "--time-limit", "2")
+    made = (
+        await stack.planner.GetProposal(
+            planner_service_pb2.GetProposalRequest(name=shown_proposal(shown)),
+            metadata=stack.as_("mia"),
+        )
+    ).proposal
+    g = made.risk_forecast
+    assert g.finish_p50_date and not g.unavailable_reason
+    assert (
+        f"finishes {made.finish_date} ({made.solve.status.lower()}); risk: "
+        f"{percent(g.probability_on_time)} chance of the 04-30 deadline, "
+        f"P50 {g.finish_p50_date[5:]}, P80 {g.finish_p80_date[5:]} (model prior)"
+    ) in shown
+
+
+@pytest.mark.parametrize("risk", ["down"])
+async def test_with_risk_down_the_proposal_says_why_it_has_no_forecast(stack: Stack) -> None:
+    proposal = await stack.propose()
+    assert proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN and proposal.finish_date
+    assert {i.task for i in proposal.items} == set(stack.tasks)
+    f = proposal.risk_forecast
+    assert f.unavailable_reason == "The risk service did not answer; this plan has no forecast."
+    assert not f.finish_p50_date and not f.model_version
+    shown = await asyncio.to_thread(cli(stack), "plan", PROJECT, "--time-limit", "2")
+    assert f"risk: {f.unavailable_reason}" in shown

@@ -20,7 +20,7 @@ from services.planner.model import (
     Weights,
 )
 from services.planner.snapshot import project_calendar
-from services.planner.solver import InvalidProblem, solve
+from services.planner.solver import InvalidProblem, Stop, solve
 from tests.planner.checker import check
 from tests.planner.scenarios import (
     MAKESPAN_ONLY,
@@ -231,3 +231,15 @@ def test_china_make_up_saturday_is_planned_and_holidays_are_not() -> None:
     assert all(china.is_working_day(d) for d in used)
     without = solved(replace(problem, calendar=replace(calendar, extra_working_days=frozenset())))
     assert max(p.end for p in proposal.tasks) < max(p.end for p in without.tasks)
+
+
+def test_a_stop_set_before_the_search_starts_still_ends_it() -> None:
+    """A call dropped while the list schedule is built must not leave CP-SAT to run."""
+    problem = replace(job_shop(), time_limit_s=600)
+    stop = Stop()
+    stop.set()
+    proposal = solve(problem, stop=stop)
+    # The list schedule comes back unproven: CP-SAT never searched, so it proved nothing.
+    assert proposal.status is SolveStatus.FEASIBLE and proposal.best_bound is None
+    assert proposal.solutions == 0
+    assert check(problem, proposal) == []

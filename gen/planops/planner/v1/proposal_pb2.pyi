@@ -77,7 +77,7 @@ REASON_KIND_RESOURCE: ReasonKind
 REASON_KIND_OBJECTIVE: ReasonKind
 
 class Proposal(_message.Message):
-    __slots__ = ("name", "state", "create_time", "requester", "what_if", "duration_source", "items", "loads", "critical_path", "solve", "diagnoses", "finish_date", "deadline", "notes")
+    __slots__ = ("name", "state", "create_time", "requester", "what_if", "duration_source", "items", "loads", "critical_path", "solve", "diagnoses", "finish_date", "deadline", "notes", "risk_forecast")
     NAME_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
@@ -92,6 +92,7 @@ class Proposal(_message.Message):
     FINISH_DATE_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
     NOTES_FIELD_NUMBER: _ClassVar[int]
+    RISK_FORECAST_FIELD_NUMBER: _ClassVar[int]
     name: str
     state: ProposalState
     create_time: _timestamp_pb2.Timestamp
@@ -106,7 +107,26 @@ class Proposal(_message.Message):
     finish_date: str
     deadline: str
     notes: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., state: _Optional[_Union[ProposalState, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., requester: _Optional[str] = ..., what_if: _Optional[bool] = ..., duration_source: _Optional[_Union[DurationSource, str]] = ..., items: _Optional[_Iterable[_Union[ProposalItem, _Mapping]]] = ..., loads: _Optional[_Iterable[_Union[PersonLoad, _Mapping]]] = ..., critical_path: _Optional[_Iterable[str]] = ..., solve: _Optional[_Union[SolveSummary, _Mapping]] = ..., diagnoses: _Optional[_Iterable[_Union[Diagnosis, _Mapping]]] = ..., finish_date: _Optional[str] = ..., deadline: _Optional[str] = ..., notes: _Optional[_Iterable[str]] = ...) -> None: ...
+    risk_forecast: PlanForecast
+    def __init__(self, name: _Optional[str] = ..., state: _Optional[_Union[ProposalState, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., requester: _Optional[str] = ..., what_if: _Optional[bool] = ..., duration_source: _Optional[_Union[DurationSource, str]] = ..., items: _Optional[_Iterable[_Union[ProposalItem, _Mapping]]] = ..., loads: _Optional[_Iterable[_Union[PersonLoad, _Mapping]]] = ..., critical_path: _Optional[_Iterable[str]] = ..., solve: _Optional[_Union[SolveSummary, _Mapping]] = ..., diagnoses: _Optional[_Iterable[_Union[Diagnosis, _Mapping]]] = ..., finish_date: _Optional[str] = ..., deadline: _Optional[str] = ..., notes: _Optional[_Iterable[str]] = ..., risk_forecast: _Optional[_Union[PlanForecast, _Mapping]] = ...) -> None: ...
+
+class PlanForecast(_message.Message):
+    __slots__ = ("probability_on_time", "deadline", "finish_p50_date", "finish_p80_date", "model_version", "forecast_time", "unavailable_reason")
+    PROBABILITY_ON_TIME_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    FINISH_P50_DATE_FIELD_NUMBER: _ClassVar[int]
+    FINISH_P80_DATE_FIELD_NUMBER: _ClassVar[int]
+    MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    FORECAST_TIME_FIELD_NUMBER: _ClassVar[int]
+    UNAVAILABLE_REASON_FIELD_NUMBER: _ClassVar[int]
+    probability_on_time: float
+    deadline: str
+    finish_p50_date: str
+    finish_p80_date: str
+    model_version: str
+    forecast_time: _timestamp_pb2.Timestamp
+    unavailable_reason: str
+    def __init__(self, probability_on_time: _Optional[float] = ..., deadline: _Optional[str] = ..., finish_p50_date: _Optional[str] = ..., finish_p80_date: _Optional[str] = ..., model_version: _Optional[str] = ..., forecast_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., unavailable_reason: _Optional[str] = ...) -> None: ...
 
 class ProposalItem(_message.Message):
     __slots__ = ("task", "title", "assignee", "start_date", "end_date", "current_assignee", "current_start_date", "current_end_date", "assignee_changed", "dates_changed", "reasons", "slack_days", "critical", "late_days", "pinned", "state", "task_etag")
