@@ -307,6 +307,7 @@ class DeliveryWorker:
             seconds=latency_ms / 1000,
             failed=state == "failed",
             refused=by_policy,
+            platform_error=error == FailureClass.PLATFORM_ERROR,
         )
         if error:
             log.info(

@@ -26,6 +26,7 @@ from planops.core.v1 import person_pb2, person_service_pb2, project_pb2, task_pb
 from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
 from planops.risk.v1 import events_pb2 as risk_events_pb2
 from planops.risk.v1 import risk_pb2
+from prometheus_client import REGISTRY
 
 from services.common.embedded import EmbeddedNats, free_port
 from services.common.streams import ensure_stream
@@ -201,6 +202,13 @@ async def create(
     return reply
 
 
+def platform_errors() -> float:
+    found = REGISTRY.get_sample_value(
+        "planops_automation_webhook_attempts_total", {"outcome": "platform_error"}
+    )
+    return found or 0.0
+
+
 async def succeeded(stub: Any, md: Any, webhooks: list[str]) -> bool:
     """Whether the newest delivery of every webhook in `webhooks` succeeded."""
     for name in webhooks:
@@ -290,9 +298,12 @@ async def test_a_platform_error_code_in_a_200_is_a_failed_attempt(
         kind=K.WEBHOOK_KIND_DINGTALK,
         secret="SECnot-the-robots-secret",
     )
+    before = platform_errors()
     await stack.client.create_task(PROJECT, "Banner copy")
     delivery = await settled(stack, hook.webhook.name)
     assert platforms["dingtalk"].refused == ["sign"] and platforms["dingtalk"].accepted == []
+    # Operators see it as a platform error, not as the 200 it came in.
+    assert platform_errors() == before + 1
     # Retrying cannot fix a wrong secret: one attempt, failed, with the platform's code.
     assert delivery.state == K.DELIVERY_STATE_FAILED
     [attempt] = delivery.attempts
