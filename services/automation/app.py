@@ -89,12 +89,14 @@ async def running_automation(
                 install_default_rules=config.install_default_rules,
                 stream_replicas=config.stream_replicas,
             ),
+            console_url=config.console_url,
         )
         runner = RuleRunner(
             pool=pool,
             core=core,
             planner=planner,
             settings=RunnerSettings(poll_seconds=config.poll_seconds),
+            console_url=config.console_url,
         )
         worker = DeliveryWorker(
             pool=pool,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from services.automation import egress
 from services.common.config import ConfigError, Env
 from services.common.server import ServerOptions
+
+CONSOLE_VARIABLE = "PLANOPS_AUTOMATION_CONSOLE_URL"
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,14 @@ class Config:
     # The deployment's own networks (pods, services, compose's bridge), denied on top of
     # the deny list so setting them never drops a default.
     webhook_deployment_networks: tuple[str, ...] = ()
+    # Where people open the console (`https://planops.example.com`), for the links in IM
+    # messages; "" leaves the links out.
+    console_url: str = ""
     server: ServerOptions = field(default_factory=ServerOptions)
 
     def __post_init__(self) -> None:
+        if self.console_url and not re.match(r"^https?://[^\s/]+(/\S*)?\Z", self.console_url):
+            raise ConfigError(f"{CONSOLE_VARIABLE} must be an http:// or https:// URL")
         # A bad network fails here, naming its variable.
         egress.parse_networks(
             ",".join(self.webhook_deployment_networks), variable=egress.DEPLOYMENT_VARIABLE
@@ -92,6 +100,7 @@ class Config:
                 e.str("PLANOPS_AUTOMATION_WEBHOOK_ALLOW_NETWORKS", "")
             ),
             webhook_deployment_networks=_networks(e.str(egress.DEPLOYMENT_VARIABLE, "")),
+            console_url=e.str(CONSOLE_VARIABLE, ""),
             server=ServerOptions.from_env(e, "automation"),
         )
 

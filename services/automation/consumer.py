@@ -18,10 +18,10 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from planops.automation.v1 import events_pb2 as automation_events_pb2
-from planops.core.v1 import events_pb2
+from planops.core.v1 import events_pb2, task_pb2
 from planops.risk.v1 import events_pb2 as risk_events_pb2
 
-from services.automation import convert, defaults, store
+from services.automation import convert, defaults, messages, notices, platforms, store
 from services.automation.rules import Trigger
 from services.automation.webhooks import event_type_of, wanted
 from services.common import event_scope, metrics
@@ -153,6 +153,8 @@ class EventConsumer:
     nats_url: str
     settings: ConsumerSettings = field(default_factory=ConsumerSettings)
     sources: Sequence[Source] = SOURCES
+    # The console's address, for links in IM messages; "" leaves them out.
+    console_url: str = ""
     received: int = 0
     handled: int = 0
     ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -325,22 +327,45 @@ class EventConsumer:
         ]
         if not subs:
             return
-        body = convert.body(
-            event_id=incoming.event_id,
-            event_type=incoming.event_type,
-            project=f"projects/{incoming.project}",
-            time=incoming.time,
-            data=incoming.message,
-        )
+        bodies: dict[tuple[str, str], bytes] = {}
+        notice: messages.Notice | None = None
         for s in subs:
+            kind = platforms.kind_of(s["kind"])
+            key = (kind.value, s["language"])
+            if key not in bodies and kind == platforms.Kind.GENERIC:
+                bodies[key] = convert.body(
+                    event_id=incoming.event_id,
+                    event_type=incoming.event_type,
+                    project=f"projects/{incoming.project}",
+                    time=incoming.time,
+                    data=incoming.message,
+                )
+            elif key not in bodies:
+                notice = notice or await self._notice(conn, incoming)
+                bodies[key] = platforms.message(kind, notice, language=s["language"])
             await store.queue_delivery(
                 conn,
                 webhook_id=s["id"],
                 project=incoming.project,
                 event_id=incoming.event_id,
                 event_type=incoming.event_type,
-                body=body,
+                body=bodies[key],
             )
+
+    async def _notice(self, conn: Connection, incoming: Incoming) -> messages.Notice:
+        """What an IM message about `incoming` says, with the task as last seen here for
+        events that only name it."""
+        task = None
+        if incoming.task:
+            payload = await store.task_payload(conn, incoming.task)
+            task = task_pb2.Task.FromString(payload) if payload else None
+        return notices.of_event(
+            event_type=incoming.event_type,
+            project=incoming.project,
+            message=incoming.message,
+            task=task,
+            console_url=self.console_url,
+        )
 
     async def _queue_runs(self, conn: Connection, incoming: Incoming, data: bytes) -> None:
         assert incoming.trigger is not None

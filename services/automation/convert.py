@@ -14,6 +14,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from planops.automation.v1 import automation_service_pb2, rule_pb2, webhook_pb2
 from planops.core.v1 import project_pb2, task_pb2
 
+from services.automation.platforms import Kind, redacted
 from services.automation.rules import (
     Action,
     ActionKind,
@@ -67,6 +68,15 @@ PRIORITY_PROTOS = {
     "high": task_pb2.PRIORITY_HIGH,
     "urgent": task_pb2.PRIORITY_URGENT,
 }
+KINDS = {
+    webhook_pb2.WEBHOOK_KIND_UNSPECIFIED: Kind.GENERIC,
+    webhook_pb2.WEBHOOK_KIND_GENERIC: Kind.GENERIC,
+    webhook_pb2.WEBHOOK_KIND_FEISHU: Kind.FEISHU,
+    webhook_pb2.WEBHOOK_KIND_DINGTALK: Kind.DINGTALK,
+    webhook_pb2.WEBHOOK_KIND_WECOM: Kind.WECOM,
+    webhook_pb2.WEBHOOK_KIND_SLACK: Kind.SLACK,
+}
+KIND_PROTOS = {v: k for k, v in KINDS.items() if k != webhook_pb2.WEBHOOK_KIND_UNSPECIFIED}
 DELIVERY_STATES = {
     "pending": webhook_pb2.DELIVERY_STATE_PENDING,
     "succeeded": webhook_pb2.DELIVERY_STATE_SUCCEEDED,
@@ -86,6 +96,14 @@ CATEGORY_NAMES = {
     project_pb2.STATE_CATEGORY_CANCELLED: "cancelled",
 }
 CLOSED = ("done", "cancelled")
+SOURCE_NAMES = {
+    task_pb2.TASK_SOURCE_UNSPECIFIED: "manual",
+    task_pb2.TASK_SOURCE_MANUAL: "manual",
+    task_pb2.TASK_SOURCE_NOTES: "notes",
+    task_pb2.TASK_SOURCE_IMPORT: "import",
+    task_pb2.TASK_SOURCE_PLANNER: "planner",
+    task_pb2.TASK_SOURCE_TEMPLATE: "template",
+}
 
 
 def timestamp(value: dt.datetime | None) -> Timestamp | None:
@@ -241,6 +259,7 @@ def facts(task: task_pb2.Task, *, from_state: str = "", alert_kind: str = "") ->
         due_date=task.due_date,
         title=task.title,
         alert_kind=alert_kind,
+        source=SOURCE_NAMES.get(task.source, "manual"),
     )
 
 
@@ -278,13 +297,17 @@ def field_update(task: task_pb2.Task, name: str, value: str) -> tuple[task_pb2.T
 
 
 def webhook(row: Row) -> webhook_pb2.Webhook:
+    """The webhook as the API shows it: an IM kind's URL with its credential hidden."""
+    kind = Kind(row["kind"])
     return webhook_pb2.Webhook(
         name=f"projects/{row['project']}/webhooks/{row['id']}",
-        url=row["url"],
+        url=redacted(kind, row["url"]),
         event_types=row["event_types"],
         description=row["description"],
         creator=row["creator"],
         create_time=timestamp(row["create_time"]),
+        kind=KIND_PROTOS[kind],
+        language=row["language"],
     )
 
 
@@ -311,6 +334,8 @@ def attempt(data: Mapping[str, Any]) -> webhook_pb2.DeliveryAttempt:
         http_status=data["http_status"],
         latency_ms=data["latency_ms"],
         error=data["error"],
+        platform_code=data.get("platform_code", 0),
+        platform_message=data.get("platform_message", ""),
     )
 
 

@@ -12,7 +12,8 @@ fails at once: trying again would be refused again.
 An attempt records only a status class (`FailureClass`), never the receiver's reply or the
 error's text: `ListDeliveries` shows them to the project's managers, and connection errors
 and reply bodies from hosts on the deployment's network would make webhooks a port scanner
-with a read channel."""
+with a read channel. An IM kind (platforms.py) also records the platform's error code, and
+its words only when the reply came from the platform's public host."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
-from services.automation import egress, store, webhooks
+from services.automation import egress, platforms, store, webhooks
 from services.automation.egress import EgressPolicy, EgressRefused
 from services.automation.store import Row
 from services.common import metrics
@@ -81,6 +82,7 @@ class FailureClass(enum.StrEnum):
     """What an attempt records as its error: a fixed class, nothing the receiver chose."""
 
     HTTP_STATUS = "HTTP_STATUS"  # answered, not 2xx (the status is in `http_status`)
+    PLATFORM_ERROR = "PLATFORM_ERROR"  # an IM platform's non-zero error code
     ADDRESS_DENIED = "ADDRESS_DENIED"
     DNS_ERROR = "DNS_ERROR"
     CONNECTION_REFUSED = "CONNECTION_REFUSED"
@@ -217,36 +219,57 @@ class DeliveryWorker:
             await asyncio.wait(inflight)
         return started
 
-    async def _deliver(self, session: aiohttp.ClientSession, row: Row) -> None:
+    def _request(self, row: Row, *, name: str) -> platforms.Request:
+        """The POST for a claimed delivery, signed as its webhook's kind asks."""
+        kind = platforms.kind_of(row["kind"])
         body = bytes(row["body"])
+        now = time.time()
+        if kind != platforms.Kind.GENERIC:
+            return platforms.request(kind, url=row["url"], body=body, secret=row["secret"], now=now)
+        headers = webhooks.headers(
+            secret=row["secret"],
+            timestamp=int(now),
+            body=body,
+            event_id=row["event_id"],
+            event_type=row["event_type"],
+            delivery=name,
+        )
+        return platforms.Request(url=row["url"], body=body, headers=headers)
+
+    async def _deliver(self, session: aiohttp.ClientSession, row: Row) -> None:
+        kind = platforms.kind_of(row["kind"])
         number = int(row["attempt_count"])
         name = f"projects/{row['project']}/webhooks/{row['webhook_id']}/deliveries/{row['id']}"
         sent = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
         status, error, permanent, by_policy = 0, "", False, False
+        said = platforms.Verdict(ok=True)
         try:
+            post = self._request(row, name=name)
             # aiohttp connects to a literal address without asking the resolver.
-            reason = egress.host_refusal(URL(row["url"]).raw_host or "", self.policy)
+            host = URL(post.url).raw_host or ""
+            reason = egress.host_refusal(host, self.policy)
             if reason is not None:
                 raise EgressRefused(egress.message(reason))
             async with session.post(
-                row["url"],
-                data=body,
-                headers=dict(
-                    webhooks.headers(
-                        secret=row["secret"],
-                        timestamp=int(time.time()),
-                        body=body,
-                        event_id=row["event_id"],
-                        event_type=row["event_type"],
-                        delivery=name,
-                    )
-                ),
-                allow_redirects=False,
+                post.url, data=post.body, headers=dict(post.headers), allow_redirects=False
             ) as response:
                 status = response.status
-                if not 200 <= status < 300:
-                    error = FailureClass.HTTP_STATUS
+                if kind == platforms.Kind.GENERIC:
+                    if not 200 <= status < 300:
+                        error = FailureClass.HTTP_STATUS
+                else:
+                    said = platforms.verdict(
+                        kind,
+                        status=status,
+                        body=await response.content.read(platforms.MAX_REPLY_BYTES),
+                        public=platforms.is_public(kind, host),
+                    )
+                    if not said.ok:
+                        error = (
+                            FailureClass.PLATFORM_ERROR if said.code else FailureClass.HTTP_STATUS
+                        )
+                        permanent = said.permanent
         except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as e:
             error = failure_class(e)
             permanent = by_policy = error is FailureClass.ADDRESS_DENIED
@@ -276,12 +299,22 @@ class DeliveryWorker:
                 error=error,
                 state=state,
                 retry_in_seconds=wait,
+                platform_code=said.code,
+                platform_message=said.message,
             )
         metrics.observe_delivery(
             http_status=status,
             seconds=latency_ms / 1000,
             failed=state == "failed",
             refused=by_policy,
+            platform_error=error == FailureClass.PLATFORM_ERROR,
         )
         if error:
-            log.info("%s attempt %d failed (%s); %s", name, number, error, state)
+            log.info(
+                "%s attempt %d failed (%s%s); %s",
+                name,
+                number,
+                error,
+                f" {said.code}: {said.message}" if said.code else "",
+                state,
+            )

@@ -45,12 +45,13 @@ class ActionKind(StrEnum):
     NOTIFY_MANAGERS = "notify_managers"
 
 
-TEXT_FIELDS = ("state", "from_state", "priority", "assignee", "title", "alert_kind")
+TEXT_FIELDS = ("state", "from_state", "priority", "assignee", "title", "alert_kind", "source")
 NUMBER_FIELDS = ("estimate_hours",)
 DATE_FIELDS = ("due_date",)
 CONDITION_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, *DATE_FIELDS, "labels", "critical_path")
 SETTABLE_FIELDS = ("priority", "due_date", "estimate_hours", "locked", "add_label", "remove_label")
 PRIORITIES = ("low", "medium", "high", "urgent")
+SOURCES = ("manual", "notes", "import", "planner", "template")
 ROLES = ("manager", "executor", "reviewer", "viewer")
 # \Z, not $ (which also matches before a final newline), and ASCII digits, not \d (which
 # takes '٣'): one spelling per name, as core's names.
@@ -134,6 +135,7 @@ class Facts:
     title: str = ""
     alert_kind: str = ""
     critical_path: bool = False
+    source: str = "manual"
 
     def get(self, name: str) -> object:
         return getattr(self, name)
@@ -219,6 +221,8 @@ def condition_problems(c: Condition, *, states: set[str] | None) -> list[tuple[s
             problems.append((f".values[{j}]", f"must be a date YYYY-MM-DD, not {v[:40]!r}"))
         elif c.field == "priority" and v not in PRIORITIES:
             problems.append((f".values[{j}]", f"must be one of {', '.join(PRIORITIES)}"))
+        elif c.field == "source" and v not in SOURCES:
+            problems.append((f".values[{j}]", f"must be one of {', '.join(SOURCES)}"))
         elif c.field in ("state", "from_state") and states is not None and v not in states:
             problems.append((f".values[{j}]", f"is not a state of the project's workflow: {v!r}"))
         elif c.field == "assignee" and not PERSON.match(v):

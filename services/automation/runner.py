@@ -19,7 +19,7 @@ from planops.core.v1 import events_pb2, project_service_pb2, task_pb2, task_serv
 from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
 from planops.risk.v1 import events_pb2 as risk_events_pb2
 
-from services.automation import convert, store
+from services.automation import convert, notices, platforms, store
 from services.automation.consumer import parse
 from services.automation.rules import (
     Action,
@@ -77,6 +77,8 @@ class RunnerSettings:
 class Outcome:
     results: list[str] = field(default_factory=list)
     events: list[tuple[str, str, str, bytes]] = field(default_factory=list)
+    # What the conditions looked at, for the messages of IM webhooks.
+    facts: Facts = field(default_factory=Facts)
 
 
 @dataclass
@@ -85,6 +87,8 @@ class RuleRunner:
     core: CoreClient
     planner: grpc.aio.Channel | None = None
     settings: RunnerSettings = field(default_factory=RunnerSettings)
+    # The console's address, for links in IM messages; "" leaves them out.
+    console_url: str = ""
     finished: int = 0
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     # Set when a run is queued (see wakeup.py); the poll interval is the fallback.
@@ -172,6 +176,7 @@ class RuleRunner:
                 )
                 return
             facts = await self._facts(row, task, rule)
+            outcome.facts = facts
             if not matches(rule.spec, facts):
                 await self._finish(
                     row,
@@ -408,7 +413,7 @@ class RuleRunner:
             note("commented")
             return task
         if action.kind == ActionKind.SEND_WEBHOOK:
-            await self._send_webhook(rule, row, task, action, request_id)
+            await self._send_webhook(rule, row, task, action, request_id, facts=outcome.facts)
             note(f"sent to {action.webhook}")
             return task
         if action.kind == ActionKind.REQUEST_REPLAN:
@@ -472,7 +477,14 @@ class RuleRunner:
         return members[0] if members else ""
 
     async def _send_webhook(
-        self, rule: RuleRecord, row: Row, task: task_pb2.Task, action: Action, event_id: str
+        self,
+        rule: RuleRecord,
+        row: Row,
+        task: task_pb2.Task,
+        action: Action,
+        event_id: str,
+        *,
+        facts: Facts,
     ) -> None:
         webhook_id = int(action.webhook.rsplit("/", 1)[1])
         fired = automation_events_pb2.RuleFired(
@@ -487,21 +499,36 @@ class RuleRunner:
         now = dt.datetime.now(dt.UTC)
         fired.time.FromDatetime(now)
         async with transaction(self.pool) as conn:
-            if await store.webhook(conn, rule.project, webhook_id) is None:
+            hook = await store.webhook(conn, rule.project, webhook_id)
+            if hook is None:
                 raise ActionFailed(f"{action.webhook} does not exist (any more)")
+            kind = platforms.kind_of(hook["kind"])
+            if kind == platforms.Kind.GENERIC:
+                body = convert.body(
+                    event_id=event_id,
+                    event_type="automation.rule.fired",
+                    project=f"projects/{rule.project}",
+                    time=now,
+                    data=fired,
+                )
+            else:
+                cause = parse(_subject(row["event_type"]), bytes(row["payload"]))
+                notice = notices.of_rule(
+                    rule=rule.display_name,
+                    project=rule.project,
+                    cause=cause.message if cause else None,
+                    task=task,
+                    critical_path=facts.critical_path,
+                    console_url=self.console_url,
+                )
+                body = platforms.message(kind, notice, language=hook["language"])
             await store.queue_delivery(
                 conn,
                 webhook_id=webhook_id,
                 project=rule.project,
                 event_id=event_id,
                 event_type="automation.rule.fired",
-                body=convert.body(
-                    event_id=event_id,
-                    event_type="automation.rule.fired",
-                    project=f"projects/{rule.project}",
-                    time=now,
-                    data=fired,
-                ),
+                body=body,
             )
 
     async def _replan(

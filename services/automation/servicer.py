@@ -9,7 +9,16 @@ import grpc
 from planops.automation.v1 import automation_service_pb2, automation_service_pb2_grpc, rule_pb2
 from planops.core.v1 import project_service_pb2
 
-from services.automation import convert, defaults, egress, rules, store, webhooks
+from services.automation import (
+    convert,
+    defaults,
+    egress,
+    messages,
+    platforms,
+    rules,
+    store,
+    webhooks,
+)
 from services.automation.store import RuleRecord
 from services.common import metrics, paging
 from services.common.auth import current_principal
@@ -89,13 +98,10 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
     ) -> automation_service_pb2.CreateWebhookResponse:
         project = names.project_id(request.parent, field="parent")
         w = request.webhook
-        problems = webhooks.check(w.url, list(w.event_types), w.description, policy=self.policy)
-        if len(request.request_id) > 128:
-            problems.append(FieldViolation("request_id", "must be at most 128 characters"))
-        if problems:
-            raise InvalidArgument.of(problems)
+        kind = self._kind(request)
         creator = await self._manager(project)
-        secret = webhooks.new_secret()
+        generic = kind == platforms.Kind.GENERIC
+        secret = webhooks.new_secret() if generic else request.signing_secret
         async with transaction(self.pool) as conn:
             row = await store.insert_webhook(
                 conn,
@@ -107,16 +113,40 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
                 secret=secret,
                 creator=creator,
                 request_id=request.request_id,
+                kind=kind.value,
+                language=w.language,
             )
         if row is None:
             async with connection(self.pool) as conn:
                 earlier = await store.webhook_by_request(conn, project, request.request_id)
             assert earlier is not None
             return automation_service_pb2.CreateWebhookResponse(webhook=convert.webhook(earlier))
-        log.info("webhook %s created for %s", row["id"], project)
+        log.info("%s webhook %s created for %s", kind.value, row["id"], project)
         return automation_service_pb2.CreateWebhookResponse(
-            webhook=convert.webhook(row), secret=secret
+            webhook=convert.webhook(row), secret=secret if generic else ""
         )
+
+    def _kind(self, request: automation_service_pb2.CreateWebhookRequest) -> platforms.Kind:
+        """The webhook's kind, once every field of the request is known good."""
+        w = request.webhook
+        problems = webhooks.check(w.url, list(w.event_types), w.description, policy=self.policy)
+        kind = convert.KINDS.get(w.kind)
+        if kind is None:
+            problems.append(FieldViolation("webhook.kind", "is not a kind this server knows"))
+        else:
+            if not any(p.field == "webhook.url" for p in problems):
+                problems += platforms.url_problems(kind, w.url)
+            problems += platforms.secret_problems(kind, request.signing_secret)
+        if w.language and w.language not in messages.LANGUAGES:
+            problems.append(
+                FieldViolation("webhook.language", f"must be {' or '.join(messages.LANGUAGES)}")
+            )
+        if len(request.request_id) > 128:
+            problems.append(FieldViolation("request_id", "must be at most 128 characters"))
+        if problems:
+            raise InvalidArgument.of(problems)
+        assert kind is not None
+        return kind
 
     async def ListWebhooks(
         self, request: automation_service_pb2.ListWebhooksRequest, context: Context

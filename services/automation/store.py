@@ -114,6 +114,13 @@ async def put_task(
     )
 
 
+async def task_payload(conn: Connection, task: str) -> bytes | None:
+    """The task (a serialized core Task) as its latest event left it, if one came."""
+    cur = await conn.execute("SELECT payload FROM tasks WHERE task = %s", (task,))
+    found = await cur.fetchone()
+    return bytes(found["payload"]) if found else None
+
+
 async def due_tasks(conn: Connection, *, soon_days: int, limit: int = 500) -> list[Row]:
     """Open tasks whose due date is within `soon_days` of today (in the project's time zone)
     or passed, with the notice kind still to publish; at most one kind per task."""
@@ -166,11 +173,13 @@ async def insert_webhook(
     secret: str,
     creator: str,
     request_id: str,
+    kind: str = "generic",
+    language: str = "",
 ) -> Row | None:
     """The new webhook, or None when `request_id` was used before in the project."""
     cur = await conn.execute(
         "INSERT INTO webhooks (project, url, event_types, description, enabled, secret,"
-        " creator, request_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        " creator, request_id, kind, language) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (project, request_id) DO NOTHING RETURNING *",
         (
             project,
@@ -181,6 +190,8 @@ async def insert_webhook(
             secret,
             creator,
             request_id or None,
+            kind,
+            language,
         ),
     )
     return await cur.fetchone()
@@ -227,7 +238,8 @@ async def delete_webhook(conn: Connection, project: str, webhook_id: int) -> boo
 
 async def subscribers(conn: Connection, project: str) -> list[Row]:
     cur = await conn.execute(
-        "SELECT id, event_types FROM webhooks WHERE project = %s AND enabled AND NOT deleted",
+        "SELECT id, event_types, kind, language FROM webhooks"
+        " WHERE project = %s AND enabled AND NOT deleted",
         (project,),
     )
     return await cur.fetchall()
@@ -271,7 +283,7 @@ async def claim_deliveries(
         " UPDATE deliveries d SET next_attempt_time = now() + make_interval(secs => %s),"
         " attempt_count = d.attempt_count + 1 FROM due, webhooks w"
         " WHERE d.id = due.id AND w.id = d.webhook_id"
-        " RETURNING d.*, w.url, w.secret",
+        " RETURNING d.*, w.url, w.secret, w.kind",
         (list(busy), per_webhook, limit, lease_seconds),
     )
     return await cur.fetchall()
@@ -288,16 +300,27 @@ async def record_attempt(
     error: str,
     state: str,
     retry_in_seconds: float,
+    platform_code: int = 0,
+    platform_message: str = "",
 ) -> None:
     # The delivery may be gone with its project meanwhile; the lock keeps it until commit.
     cur = await conn.execute("SELECT 1 FROM deliveries WHERE id = %s FOR UPDATE", (delivery_id,))
     if await cur.fetchone() is None:
         return
     await conn.execute(
-        "INSERT INTO delivery_attempts"
-        " (delivery_id, number, time, http_status, latency_ms, error)"
-        " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-        (delivery_id, number, time, http_status, latency_ms, error[:1000]),
+        "INSERT INTO delivery_attempts (delivery_id, number, time, http_status, latency_ms,"
+        " error, platform_code, platform_message) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT DO NOTHING",
+        (
+            delivery_id,
+            number,
+            time,
+            http_status,
+            latency_ms,
+            error[:1000],
+            platform_code,
+            platform_message[:1000],
+        ),
     )
     await conn.execute(
         "UPDATE deliveries SET state = %s,"

@@ -32,8 +32,26 @@ from services.common.config import Env
 DEFAULT_AUTOMATION_ADDRESS = "127.0.0.1:50055"
 
 webhooks_app = typer.Typer(
-    no_args_is_help=True, help="Outgoing webhooks: signed HTTP deliveries of a project's events."
+    no_args_is_help=True,
+    help="Outgoing webhooks: signed HTTP deliveries of a project's events, or messages to a"
+    " Feishu/Lark, DingTalk, WeCom or Slack group.",
 )
+KINDS = {
+    "generic": webhook_pb2.WEBHOOK_KIND_GENERIC,
+    "feishu": webhook_pb2.WEBHOOK_KIND_FEISHU,
+    "lark": webhook_pb2.WEBHOOK_KIND_FEISHU,
+    "dingtalk": webhook_pb2.WEBHOOK_KIND_DINGTALK,
+    "wecom": webhook_pb2.WEBHOOK_KIND_WECOM,
+    "slack": webhook_pb2.WEBHOOK_KIND_SLACK,
+}
+KIND_NAMES = {
+    webhook_pb2.WEBHOOK_KIND_UNSPECIFIED: "generic",
+    webhook_pb2.WEBHOOK_KIND_GENERIC: "generic",
+    webhook_pb2.WEBHOOK_KIND_FEISHU: "feishu",
+    webhook_pb2.WEBHOOK_KIND_DINGTALK: "dingtalk",
+    webhook_pb2.WEBHOOK_KIND_WECOM: "wecom",
+    webhook_pb2.WEBHOOK_KIND_SLACK: "slack",
+}
 rules_app = typer.Typer(
     no_args_is_help=True, help="Automation rules: trigger -> conditions -> actions, per project."
 )
@@ -109,20 +127,52 @@ def add_webhook(
         ),
     ],
     description: Annotated[str, typer.Option(help="What it is for.")] = "",
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="What receives it: generic (any HTTP endpoint), feishu (or lark), dingtalk,"
+            " wecom or slack (a group bot's webhook URL).",
+        ),
+    ] = "generic",
+    secret: Annotated[
+        str,
+        typer.Option(
+            "--secret",
+            envvar="PLANOPS_WEBHOOK_SIGNING_SECRET",
+            help="feishu and dingtalk: the bot's signing secret from its security settings.",
+        ),
+    ] = "",
+    language: Annotated[
+        str, typer.Option(help="IM kinds: zh-CN or en (default zh-CN, en for slack).")
+    ] = "",
     address: AddressOption = None,
 ) -> None:
-    """Subscribe URL to event types; prints the signing secret, shown only this once."""
+    """Subscribe URL to event types. A generic webhook's signing secret is printed, only this
+    once; an IM kind signs with the platform's secret (--secret) or not at all."""
+    if kind.lower() not in KINDS:
+        raise usage(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
     reply = _call(
         ctx,
         address,
         "CreateWebhook",
         automation_service_pb2.CreateWebhookRequest(
             parent=project_name(project),
-            webhook=webhook_pb2.Webhook(url=url, event_types=event, description=description),
+            webhook=webhook_pb2.Webhook(
+                url=url,
+                event_types=event,
+                description=description,
+                kind=KINDS[kind.lower()],
+                language=language,
+            ),
+            signing_secret=secret,
         ),
     )
-    typer.echo(f"created {reply.webhook.name}")
-    typer.echo(f"secret (shown once; verify the PlanOps-Signature header with it): {reply.secret}")
+    typer.echo(f"created {reply.webhook.name} ({KIND_NAMES[reply.webhook.kind]})")
+    if reply.secret:
+        typer.echo(
+            f"secret (shown once; verify the PlanOps-Signature header with it): {reply.secret}"
+        )
 
 
 @webhooks_app.command("list")
@@ -138,9 +188,9 @@ def list_webhooks(
         "ListWebhooks",
         automation_service_pb2.ListWebhooksRequest(parent=project_name(project), page_size=500),
     )
-    table = Table("webhook", "url", "events", "created by")
+    table = Table("webhook", "kind", "url", "events", "created by")
     for w in reply.webhooks:
-        table.add_row(w.name, w.url, ", ".join(w.event_types), w.creator)
+        table.add_row(w.name, KIND_NAMES[w.kind], w.url, ", ".join(w.event_types), w.creator)
     render.console().print(table)
 
 
@@ -190,9 +240,15 @@ def list_deliveries(
             webhook_pb2.DeliveryState.Name(d.state).removeprefix("DELIVERY_STATE_").lower(),
             str(d.attempt_count),
             str(last.http_status or "-") if last else "",
-            last.error[:60] if last else "",
+            _error(last) if last else "",
         )
     render.console().print(table)
+
+
+def _error(attempt: webhook_pb2.DeliveryAttempt) -> str:
+    if attempt.platform_code:
+        return f"{attempt.error} {attempt.platform_code}: {attempt.platform_message}"[:80]
+    return attempt.error[:60]
 
 
 @webhooks_app.command("redeliver")

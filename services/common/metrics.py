@@ -129,7 +129,8 @@ AUTOMATION_LOOPS_REFUSED = Counter(
 AUTOMATION_DELIVERY_ATTEMPTS = Counter(
     "planops_automation_webhook_attempts",
     "Webhook POSTs sent, by outcome: 2xx, other_status (the receiver answered with"
-    " another HTTP status), no_answer (connection refused, timeout, bad address),"
+    " another HTTP status), platform_error (an IM platform answered with a non-zero"
+    " error code), no_answer (connection refused, timeout, bad address),"
     " refused (the egress policy refused the address; nothing was sent).",
     ["outcome"],
 )
@@ -169,11 +170,19 @@ def delivery_outcome(http_status: int) -> str:
 
 
 def observe_delivery(
-    *, http_status: int, seconds: float, failed: bool, refused: bool = False
+    *,
+    http_status: int,
+    seconds: float,
+    failed: bool,
+    refused: bool = False,
+    platform_error: bool = False,
 ) -> None:
     """Count one webhook attempt; `failed` when it was the delivery's last, `refused` when
-    the egress policy stopped it."""
+    the egress policy stopped it, `platform_error` when an IM platform answered (often 200)
+    with an error code."""
     outcome = "refused" if refused else delivery_outcome(http_status)
+    if platform_error and not refused:
+        outcome = "platform_error"
     AUTOMATION_DELIVERY_ATTEMPTS.labels(outcome).inc()
     AUTOMATION_DELIVERY_SECONDS.labels(outcome).observe(max(0.0, seconds))
     if failed:

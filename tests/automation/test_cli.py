@@ -62,3 +62,49 @@ async def test_webhooks_and_rules_from_the_command_line(stack: Stack, tmp_path: 
     assert bad.exit_code == 2 and "is not a rule" in bad.output
     shown = await planops("rules", "show", f"{PROJECT}/review-assign")
     assert json.loads(shown.output)["trigger"] == "TRIGGER_TASK_STATE_CHANGED"
+
+
+async def test_an_im_webhook_from_the_command_line(stack: Stack) -> None:
+    env = {
+        "PLANOPS_CORE_ADDRESS": f"127.0.0.1:{stack.core.port}",
+        "PLANOPS_AUTOMATION_ADDRESS": f"127.0.0.1:{stack.automation.port}",
+        "PLANOPS_API_KEY": stack.core.admin_key,
+        "COLUMNS": "200",
+    }
+
+    async def planops(*args: str) -> Result:
+        return await asyncio.to_thread(CliRunner().invoke, app, list(args), env=env)
+
+    url = "https://oapi.dingtalk.com/robot/send?access_token=0c23a4b5c6d7e8f9"
+    added = await planops(
+        "webhooks",
+        "add",
+        PROJECT,
+        url,
+        "-e",
+        "risk.alert.raised",
+        "--kind",
+        "dingtalk",
+        "--secret",
+        "SECabcdef0123456789",
+    )
+    assert added.exit_code == 0, added.output
+    assert "(dingtalk)" in added.output and "secret" not in added.output
+    listed = await planops("webhooks", "list", PROJECT)
+    assert "dingtalk" in listed.output and "access_token=****e8f9" in listed.output
+    assert "0c23a4b5c6d7e8f9" not in listed.output and "SECabcdef" not in listed.output
+    wrong = await planops("webhooks", "add", PROJECT, url, "-e", "*", "--kind", "teams")
+    assert wrong.exit_code == 2 and "--kind must be one of" in wrong.output
+    unsigned = await planops(
+        "webhooks",
+        "add",
+        PROJECT,
+        "https://hooks.slack.com/services/T1/B1/xyz",
+        "-e",
+        "*",
+        "--kind",
+        "slack",
+        "--secret",
+        "x",
+    )
+    assert unsigned.exit_code == 1 and "signing_secret" in unsigned.output

@@ -164,3 +164,16 @@ def test_templates_fill_only_the_known_placeholders() -> None:
         event="e",
     )
     assert text == "Ads (t/1) by r on e {other}"
+
+
+def test_a_source_condition_picks_the_items_accepted_from_meeting_notes() -> None:
+    comment = (Action(ActionKind.ADD_COMMENT, body="x"),)
+    spec = RuleSpec(
+        Trigger.TASK_CREATED, (Condition("source", Operator.EQUALS, ("notes",)),), comment
+    )
+    assert validate(spec, project="p") == []
+    assert matches(spec, Facts(source="notes")) and not matches(spec, Facts())
+    bad = RuleSpec(
+        Trigger.TASK_CREATED, (Condition("source", Operator.EQUALS, ("email",)),), comment
+    )
+    assert [v.field for v in validate(bad, project="p")] == ["rule.conditions[0].values[0]"]

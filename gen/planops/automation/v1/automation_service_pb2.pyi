@@ -13,14 +13,16 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateWebhookRequest(_message.Message):
-    __slots__ = ("parent", "webhook", "request_id")
+    __slots__ = ("parent", "webhook", "request_id", "signing_secret")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     WEBHOOK_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SIGNING_SECRET_FIELD_NUMBER: _ClassVar[int]
     parent: str
     webhook: _webhook_pb2.Webhook
     request_id: str
-    def __init__(self, parent: _Optional[str] = ..., webhook: _Optional[_Union[_webhook_pb2.Webhook, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    signing_secret: str
+    def __init__(self, parent: _Optional[str] = ..., webhook: _Optional[_Union[_webhook_pb2.Webhook, _Mapping]] = ..., request_id: _Optional[str] = ..., signing_secret: _Optional[str] = ...) -> None: ...
 
 class CreateWebhookResponse(_message.Message):
     __slots__ = ("webhook", "secret")

@@ -25,19 +25,21 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#planops/automation/v1/webhook.proto\x12\x15planops.automation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x90\x01\n\x07Webhook\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x13\n\x0b\x65vent_types\x18\x03 \x03(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x0f\n\x07\x63reator\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xac\x02\n\x08\x44\x65livery\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x12\n\nevent_type\x18\x03 \x01(\t\x12\x33\n\x05state\x18\x04 \x01(\x0e\x32$.planops.automation.v1.DeliveryState\x12\x15\n\rattempt_count\x18\x05 \x01(\x05\x12\x35\n\x11next_attempt_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x08\x61ttempts\x18\x08 \x03(\x0b\x32&.planops.automation.v1.DeliveryAttempt\"\x83\x01\n\x0f\x44\x65liveryAttempt\x12\x0e\n\x06number\x18\x01 \x01(\x05\x12(\n\x04time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bhttp_status\x18\x03 \x01(\x05\x12\x12\n\nlatency_ms\x18\x04 \x01(\x01\x12\r\n\x05\x65rror\x18\x05 \x01(\t*\x84\x01\n\rDeliveryState\x12\x1e\n\x1a\x44\x45LIVERY_STATE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44\x45LIVERY_STATE_PENDING\x10\x01\x12\x1c\n\x18\x44\x45LIVERY_STATE_SUCCEEDED\x10\x02\x12\x19\n\x15\x44\x45LIVERY_STATE_FAILED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#planops/automation/v1/webhook.proto\x12\x15planops.automation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd4\x01\n\x07Webhook\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x13\n\x0b\x65vent_types\x18\x03 \x03(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x0f\n\x07\x63reator\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x04kind\x18\x07 \x01(\x0e\x32\".planops.automation.v1.WebhookKind\x12\x10\n\x08language\x18\x08 \x01(\t\"\xac\x02\n\x08\x44\x65livery\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x12\n\nevent_type\x18\x03 \x01(\t\x12\x33\n\x05state\x18\x04 \x01(\x0e\x32$.planops.automation.v1.DeliveryState\x12\x15\n\rattempt_count\x18\x05 \x01(\x05\x12\x35\n\x11next_attempt_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x08\x61ttempts\x18\x08 \x03(\x0b\x32&.planops.automation.v1.DeliveryAttempt\"\xb4\x01\n\x0f\x44\x65liveryAttempt\x12\x0e\n\x06number\x18\x01 \x01(\x05\x12(\n\x04time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bhttp_status\x18\x03 \x01(\x05\x12\x12\n\nlatency_ms\x18\x04 \x01(\x01\x12\r\n\x05\x65rror\x18\x05 \x01(\t\x12\x15\n\rplatform_code\x18\x06 \x01(\x03\x12\x18\n\x10platform_message\x18\x07 \x01(\t*\xa9\x01\n\x0bWebhookKind\x12\x1c\n\x18WEBHOOK_KIND_UNSPECIFIED\x10\x00\x12\x18\n\x14WEBHOOK_KIND_GENERIC\x10\x01\x12\x17\n\x13WEBHOOK_KIND_FEISHU\x10\x02\x12\x19\n\x15WEBHOOK_KIND_DINGTALK\x10\x03\x12\x16\n\x12WEBHOOK_KIND_WECOM\x10\x04\x12\x16\n\x12WEBHOOK_KIND_SLACK\x10\x05*\x84\x01\n\rDeliveryState\x12\x1e\n\x1a\x44\x45LIVERY_STATE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44\x45LIVERY_STATE_PENDING\x10\x01\x12\x1c\n\x18\x44\x45LIVERY_STATE_SUCCEEDED\x10\x02\x12\x19\n\x15\x44\x45LIVERY_STATE_FAILED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'planops.automation.v1.webhook_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DELIVERYSTATE']._serialized_start=680
-  _globals['_DELIVERYSTATE']._serialized_end=812
+  _globals['_WEBHOOKKIND']._serialized_start=797
+  _globals['_WEBHOOKKIND']._serialized_end=966
+  _globals['_DELIVERYSTATE']._serialized_start=969
+  _globals['_DELIVERYSTATE']._serialized_end=1101
   _globals['_WEBHOOK']._serialized_start=96
-  _globals['_WEBHOOK']._serialized_end=240
-  _globals['_DELIVERY']._serialized_start=243
-  _globals['_DELIVERY']._serialized_end=543
-  _globals['_DELIVERYATTEMPT']._serialized_start=546
-  _globals['_DELIVERYATTEMPT']._serialized_end=677
+  _globals['_WEBHOOK']._serialized_end=308
+  _globals['_DELIVERY']._serialized_start=311
+  _globals['_DELIVERY']._serialized_end=611
+  _globals['_DELIVERYATTEMPT']._serialized_start=614
+  _globals['_DELIVERYATTEMPT']._serialized_end=794
 # @@protoc_insertion_point(module_scope)
