@@ -69,7 +69,8 @@ function chip(item, ctx, notes) {
       t("notes.confidence", { share: pct(item.confidence.item) }),
       item.dueText ? ` · ${t("notes.dueFrom", { text: item.dueText })}` : "",
       item.ownerAmbiguous ? ` · ${t("notes.ownerUncertain")}` : "",
-      item.hints.length ? [" · ", h("span", { lang: "en", class: "server-text" }, item.hints.join("; "))] : ""),
+      // Hints quote the notes, in the notes' language.
+      item.hints.length ? [" · ", h("span", { lang: notes.language === "zh" ? "zh-CN" : "en" }, item.hints.join("; "))] : ""),
     item.duplicateOf ? h("p", { class: "warn" }, t("notes.looksLike"), " ",
       h("a", { href: `#/task/${ctx.id}/${short(item.duplicateOf)}` }, `#${short(item.duplicateOf)}`)) : null,
     done ? h("p", { class: "ok" }, t("notes.acceptedAs"), " ",
