@@ -89,7 +89,9 @@ def _bindable(port: int) -> bool:
     return True
 
 
-@pytest.fixture(scope="module")
+# One stack for the whole console suite (English and Chinese): starting it and loading the
+# demo is most of the suite's time.
+@pytest.fixture(scope="session")
 def console_stack(pg_server_url: str, template_database: str) -> Iterator[Stack]:
     directory = Path(tempfile.mkdtemp(prefix="planops-console-"))
     database = f"t_console_{uuid.uuid4().hex[:12]}"
@@ -190,17 +192,22 @@ def shots(tmp_path: Path) -> Path:
     return path
 
 
-def signed_in(browser: Any, console_stack: Stack, viewport: dict[str, int]) -> Any:
-    """A fresh tab, signed in with the demo manager's key, on the board."""
-    page = browser.new_page(viewport=viewport)
+def signed_in(
+    browser: Any, console_stack: Stack, viewport: dict[str, int], locale: str = "en-GB"
+) -> Any:
+    """A fresh tab of a browser set to `locale`, signed in with the demo manager's key, on
+    the board."""
+    page = browser.new_page(viewport=viewport, locale=locale)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    # Chromium reports what the Content-Security-Policy refused as console errors.
+    # Chromium reports what the Content-Security-Policy refused as console errors; the
+    # console warns of a message missing from its catalogue.
     page.on(
         "console",
         lambda message: (
             errors.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text
+            if (message.type == "error" and "Content Security Policy" in message.text)
+            or (message.type == "warning" and message.text.startswith("i18n:"))
             else None
         ),
     )

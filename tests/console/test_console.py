@@ -16,6 +16,10 @@ from tests.console.conftest import DESKTOP, PHONE, Stack, signed_in
 TASKS = "planops.core.v1.TaskService"
 PLANNER = "planops.planner.v1.PlannerService"
 PROJECT = "projects/promo-1212"
+# A date as the English console writes it: `Mon 14 Dec`, with the year when it is not this one.
+DATE = (
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+)
 
 
 def tasks_in(stack: Stack, state: str) -> list[dict[str, Any]]:
@@ -57,7 +61,7 @@ def test_board_shows_tasks_by_state_and_chinese_text(
 
 
 def test_a_bad_key_is_refused_on_the_sign_in_page(browser: Any, console_stack: Stack) -> None:
-    page = browser.new_page(viewport=DESKTOP)
+    page = browser.new_page(viewport=DESKTOP, locale="en-GB")
     page.goto(console_stack.url)
     page.fill("#api-key", "planops_not_a_key")
     page.click("form.login button[type=submit]")
@@ -135,7 +139,7 @@ def test_request_a_proposal_and_accept_one_item(
     page.locator("#proposal-risk table.risk-compare tbody tr").nth(1).wait_for(timeout=60_000)
     rows = page.locator("#proposal-risk tbody tr").all_inner_texts()
     assert rows[0].startswith("Current plan") and rows[1].startswith("With this proposal")
-    assert all(re.search(r"\d+%.*\d{4}-\d{2}-\d{2}", r, re.S) for r in rows), rows
+    assert all(re.search(rf"\d+%.*{DATE}", r, re.S) for r in rows), rows
     # The second row is the proposal's plan, sent as a what-if: its pending items' dates.
     shown = console_stack.api(PLANNER, "GetProposal", {"name": name})["proposal"]
     pending = {
@@ -170,7 +174,7 @@ def test_what_if_shows_the_effect_without_writing(browser: Any, console_stack: S
     page.fill("#whatif input[aria-label=Deadline]", "2030-01-31")
     page.click("#whatif button[type=submit]")
     page.wait_for_selector("#whatif table.compare", timeout=60_000)
-    assert "2030-01-31" in page.locator("#whatif table.compare").inner_text()
+    assert "Thu 31 Jan 2030" in page.locator("#whatif table.compare").inner_text()
 
     # Without the only senior designer no plan exists, and the panel says why.
     page.select_option("#whatif select[name=add]", "")
@@ -229,7 +233,7 @@ def test_risk_page_shows_the_forecast(browser: Any, console_stack: Stack, shots:
     text = page.locator("#forecast").inner_text()
     assert "Chance of making the deadline" in text
     assert re.search(r"\d+%", text)
-    assert re.search(r"P80 finish\s+\d{4}-\d{2}-\d{2}", text)
+    assert re.search(rf"P80 finish\s+{DATE}", text)
     assert page.locator("#risky tbody tr").count() >= 1
     # Each task's meter is as wide as its chance of being late (set through the CSSOM: the
     # Content-Security-Policy refuses style attributes).
@@ -304,8 +308,10 @@ def test_reports_page_charts_burndown_cycle_time_and_hours_against_plan(
     assert done and int(done[1]) >= 5
     assert page.locator("#throughput svg.chart rect.bar-actual").count() >= 1
     hours = page.locator("#hours").inner_text()
-    logged = re.search(r"Logged hours\s+([\d.]+) h", hours)
-    assert logged and float(logged[1]) > 0, "the demo logs time on work already done"
+    logged = re.search(r"Logged hours\s+([\d.,]+) h", hours)
+    assert logged and float(logged[1].replace(",", "")) > 0, (
+        "the demo logs time on work already done"
+    )
     assert page.locator("#hours svg.chart rect.bar-plan").count() >= 5
     page.screenshot(path=str(shots / "reports-desktop.png"), full_page=False)
     assert page.errors == []

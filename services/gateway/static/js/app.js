@@ -2,6 +2,7 @@
 
 import { ApiError, apiKey, call, every, setApiKey, svc } from "./api.js";
 import { clearFlash, flash, h, mount, short, spinner } from "./dom.js";
+import { chooseLanguage, language, stateName, t, useLanguage } from "./i18n.js";
 import { renderBoard } from "./board.js";
 import { renderTask } from "./task.js";
 import { renderSchedule } from "./schedule.js";
@@ -36,8 +37,8 @@ export function go(hash) {
 
 function loginPage(message) {
   const input = h("input", {
-    id: "api-key", type: "password", autocomplete: "off", placeholder: "API key",
-    "aria-label": "API key", required: true,
+    id: "api-key", type: "password", autocomplete: "off", placeholder: t("login.key"),
+    "aria-label": t("login.key"), required: true,
   });
   const form = h("form", { class: "card login", onsubmit: async (event) => {
     event.preventDefault();
@@ -45,12 +46,12 @@ function loginPage(message) {
     session.caller = null;
     await render();
   } },
-  h("h1", {}, "Sign in to PlanOps"),
-  h("p", {}, "Paste an API key. ", h("code", {}, "planops demo"), " prints one; ",
-    h("code", {}, "planops keys create"), " makes more. The key stays in this tab only."),
+  h("h1", {}, t("login.title")),
+  h("p", {}, t("login.paste"), " ", h("code", {}, "planops demo"), t("login.printsOne"),
+    h("code", {}, "planops keys create"), t("login.makesMore")),
   message ? h("p", { class: "error" }, message) : null,
   input,
-  h("button", { type: "submit", class: "primary" }, "Sign in"));
+  h("button", { type: "submit", class: "primary" }, t("login.submit")));
   mount(main, form);
   input.focus();
 }
@@ -115,13 +116,13 @@ async function projectContext(id) {
     caller: session.caller,
   };
   ctx.personLabel = (who) => {
-    if (!who) return "unassigned";
+    if (!who) return t("common.unassigned");
     const person = ctx.people.get(who);
     return person ? person.displayName || short(who) : short(who);
   };
   ctx.stateLabel = (stateId) => {
     const state = ctx.project.workflow.states.find((st) => st.id === stateId);
-    return state ? state.displayName : stateId;
+    return stateName(stateId, state ? state.displayName : "");
   };
   ctx.refresh = () => { session.contexts.delete(id); };
   session.contexts.set(id, ctx);
@@ -141,7 +142,7 @@ function header(projectId) {
   };
   const caller = session.caller;
   document.getElementById("caller").textContent =
-    `${session.callerName}${caller.admin ? " (admin)" : ""}`;
+    caller.admin ? t("shell.admin", { name: session.callerName }) : session.callerName;
   const logout = document.getElementById("logout");
   logout.hidden = false;
   logout.onclick = () => {
@@ -174,13 +175,13 @@ async function render() {
   const projectId = page === "task" && rest[0] ? rest[0] : currentProject(params);
   header(projectId);
   if (!projectId) {
-    mount(main, h("div", { class: "card" }, h("h1", {}, "No projects yet"),
-      h("p", {}, "Run ", h("code", {}, "planops demo"), " to load two example operations, or ",
-        h("code", {}, "planops templates use"), " to start one.")));
+    mount(main, h("div", { class: "card" }, h("h1", {}, t("shell.noProjects")),
+      h("p", {}, t("shell.run"), h("code", {}, "planops demo"), t("shell.loadsExamples"),
+        h("code", {}, "planops templates use"), t("shell.startsOne"))));
     return;
   }
   const renderPage = PAGES[page] || renderBoard;
-  const view = h("div", { class: "view", dataset: { page: PAGES[page] ? page : "board" } }, spinner("Loading…"));
+  const view = h("div", { class: "view", dataset: { page: PAGES[page] ? page : "board" } }, spinner(t("common.loading")));
   mount(main, view);
   try {
     const ctx = await projectContext(projectId);
@@ -199,8 +200,21 @@ async function render() {
     }
     console.error(error);
     const text = error instanceof ApiError ? error.describe() : String(error);
-    mount(view, h("div", { class: "card" }, h("h1", {}, "Could not load this page"),
+    mount(view, h("div", { class: "card" }, h("h1", {}, t("shell.loadFailed")),
       h("p", { class: "error" }, text)));
+  }
+}
+
+// The switch shows which language is in use; a change redraws the page in the other one.
+function languageSwitch() {
+  for (const button of document.querySelectorAll("#language button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === language()));
+    button.onclick = async () => {
+      if (button.dataset.lang === language()) return;
+      await chooseLanguage(button.dataset.lang);
+      languageSwitch();
+      await render();
+    };
   }
 }
 
@@ -209,4 +223,6 @@ window.addEventListener("unhandledrejection", (event) => {
   const error = event.reason;
   flash(error instanceof ApiError ? error.describe() : String(error), "error");
 });
+await useLanguage();
+languageSwitch();
 render();

@@ -2,6 +2,7 @@
 
 import { ApiError, call, every, svc } from "./api.js";
 import { flash, fmtDate, h, mount, short } from "./dom.js";
+import { formatDate, formatList, stateName, t, term } from "./i18n.js";
 
 export const PRIORITY = {
   PRIORITY_URGENT: "urgent",
@@ -40,11 +41,11 @@ function roleNames(ctx) {
 export async function moveTask(ctx, task, toState, where) {
   try {
     const reply = await call(svc.tasks, "TransitionTask", { name: task.name, toState, etag: task.etag });
-    flash(`Moved “${task.title}” to ${ctx.stateLabel(toState)}`, "ok");
+    flash(t("board.moved", { title: task.title, state: ctx.stateLabel(toState) }), "ok");
     return reply.task;
   } catch (error) {
     const text = error instanceof ApiError ? error.describe() : String(error);
-    flash(`Could not move “${task.title}”: ${text}`, "error");
+    flash(t("board.moveFailed", { title: task.title, error: text }), "error");
     if (where) where.replaceChildren(h("p", { class: "refusal", role: "alert" }, text));
     return null;
   }
@@ -55,10 +56,11 @@ export function moveControl(ctx, task, onMoved) {
   if (!moves.length) return null;
   const refusal = h("div", { class: "refusal-slot" });
   const mine = roleNames(ctx);
-  const select = h("select", { class: "move", "aria-label": `Move ${task.title}` },
-    h("option", { value: "" }, "Move to…"),
+  const select = h("select", { class: "move", "aria-label": t("board.moveTask", { title: task.title }) },
+    h("option", { value: "" }, t("board.moveTo")),
     moves.map((m) => h("option", { value: m.to },
-      `${ctx.stateLabel(m.to)}${m.roles.some((r) => mine.includes(r)) || mine.includes("admin") ? "" : ` (${m.roles.join("/")} only)`}`)));
+      m.roles.some((r) => mine.includes(r)) || mine.includes("admin") ? ctx.stateLabel(m.to)
+        : t("board.onlyRoles", { state: ctx.stateLabel(m.to), roles: m.roles.map((r) => term("role", r)).join("/") }))));
   select.addEventListener("change", async () => {
     if (!select.value) return;
     select.disabled = true;
@@ -85,10 +87,10 @@ function card(ctx, task, highlighted, rerender) {
   h("a", { class: "title", href: `#/task/${ctx.id}/${short(task.name)}` }, task.title),
   h("div", { class: "meta" },
     h("span", { class: "num" }, `#${short(task.name)}`),
-    priority ? h("span", { class: `badge p-${priority}` }, priority) : null,
+    priority ? h("span", { class: `badge p-${priority}` }, t(`priority.${priority}`)) : null,
     h("span", { class: "who" }, ctx.personLabel(task.assignee)),
-    task.dueDate ? h("span", { class: overdue ? "due late" : "due" }, `due ${fmtDate(task.dueDate)}`) : null,
-    task.source === "TASK_SOURCE_NOTES" ? h("span", { class: "badge notes" }, "from notes") : null),
+    task.dueDate ? h("span", { class: overdue ? "due late" : "due" }, t("board.due", { date: fmtDate(task.dueDate) })) : null,
+    task.source === "TASK_SOURCE_NOTES" ? h("span", { class: "badge notes" }, t("board.fromNotes")) : null),
   task.labels.length ? h("div", { class: "labels" }, task.labels.map((l) => h("span", { class: "label" }, l))) : null,
   moveControl(ctx, task, rerender));
   return el;
@@ -130,28 +132,28 @@ export async function renderBoard(main, ctx, { params }) {
   const labels = [...new Set(tasks.flatMap((t) => t.labels))].sort();
   const assignees = [...new Set(tasks.map((t) => t.assignee).filter(Boolean))].sort();
   const bar = h("form", { class: "filters", onsubmit: (e) => e.preventDefault() },
-    h("input", { type: "search", placeholder: "Filter tasks", value: filters.text, "aria-label": "Filter text",
+    h("input", { type: "search", placeholder: t("board.filter"), value: filters.text, "aria-label": t("board.filterText"),
       oninput: (e) => { filters.text = e.target.value; draw(); } }),
-    h("select", { "aria-label": "Assignee", onchange: (e) => { filters.assignee = e.target.value; draw(); } },
-      h("option", { value: "" }, "Everyone"),
+    h("select", { "aria-label": t("board.assignee"), onchange: (e) => { filters.assignee = e.target.value; draw(); } },
+      h("option", { value: "" }, t("board.everyone")),
       assignees.map((a) => h("option", { value: a, selected: a === filters.assignee }, ctx.personLabel(a)))),
-    h("select", { "aria-label": "Label", onchange: (e) => { filters.label = e.target.value; draw(); } },
-      h("option", { value: "" }, "Any label"),
+    h("select", { "aria-label": t("board.label"), onchange: (e) => { filters.label = e.target.value; draw(); } },
+      h("option", { value: "" }, t("board.anyLabel")),
       labels.map((l) => h("option", { value: l, selected: l === filters.label }, l))),
-    h("select", { "aria-label": "Priority", onchange: (e) => { filters.priority = e.target.value; draw(); } },
-      h("option", { value: "" }, "Any priority"),
-      ["urgent", "high", "medium", "low"].map((p) => h("option", { value: p, selected: p === filters.priority }, p))),
+    h("select", { "aria-label": t("board.priority"), onchange: (e) => { filters.priority = e.target.value; draw(); } },
+      h("option", { value: "" }, t("board.anyPriority")),
+      ["urgent", "high", "medium", "low"].map((p) => h("option", { value: p, selected: p === filters.priority }, t(`priority.${p}`)))),
     h("label", { class: "check" }, h("input", { type: "checkbox", checked: filters.overdue,
-      onchange: (e) => { filters.overdue = e.target.checked; draw(); } }), "Overdue only"),
+      onchange: (e) => { filters.overdue = e.target.checked; draw(); } }), t("board.overdueOnly")),
     h("label", { class: "check" }, h("input", { type: "checkbox", checked: filters.finished,
-      onchange: (e) => { filters.finished = e.target.checked; draw(); } }), "Show done"));
+      onchange: (e) => { filters.finished = e.target.checked; draw(); } }), t("board.showDone")));
 
   const columns = h("div", { class: "board", id: "board" });
   const count = h("span", { class: "muted" });
 
   function draw() {
     const shown = tasks.filter((t) => matches(t, ctx));
-    count.textContent = `${shown.length} of ${tasks.length} tasks`;
+    count.textContent = t("board.count", { shown: shown.length, count: tasks.length });
     const states = ctx.project.workflow.states.filter((st) => {
       const finished = ["STATE_CATEGORY_DONE", "STATE_CATEGORY_CANCELLED"].includes(st.category);
       const any = shown.some((t) => t.state === st.id);
@@ -161,7 +163,7 @@ export async function renderBoard(main, ctx, { params }) {
     columns.replaceChildren(...states.map((st) => {
       const inState = shown.filter((t) => t.state === st.id);
       const column = h("section", { class: `column cat-${st.category.replace("STATE_CATEGORY_", "").toLowerCase()}`, dataset: { state: st.id } },
-        h("h2", {}, st.displayName, h("span", { class: "count" }, String(inState.length))),
+        h("h2", {}, stateName(st.id, st.displayName), h("span", { class: "count" }, String(inState.length))),
         inState.map((t) => card(ctx, t, highlight.has(t.name), rerender)));
       dropTarget(ctx, column, st.id, tasks, rerender);
       return column;
@@ -174,8 +176,11 @@ export async function renderBoard(main, ctx, { params }) {
     h("div", { class: "page-head" },
       h("h1", {}, ctx.project.displayName || ctx.id),
       h("p", { class: "muted" },
-        ctx.project.deadline ? `Deadline ${ctx.project.deadline} · ` : "",
-        `You are ${roleNames(ctx).join(", ") || "not a member"} here · `, count)),
+        ctx.project.deadline ? `${t("board.deadline", { date: formatDate(ctx.project.deadline) })} · ` : "",
+        roleNames(ctx).length
+          ? t("board.youAre", { roles: formatList(roleNames(ctx).map((r) => term("role", r))) })
+          : t("board.notMember"),
+        " · ", count)),
     bar, columns);
   draw();
 }

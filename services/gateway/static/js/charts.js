@@ -1,6 +1,7 @@
 // Small SVG charts for the reports: lines over dates and grouped bars. No library needed.
 
 import { h, s } from "./dom.js";
+import { formatNumber } from "./i18n.js";
 
 const W = 640;
 const H = 260;
@@ -17,7 +18,7 @@ function yAxis(svg, max, y) {
     const v = (max / 4) * i;
     svg.append(s("line", { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), class: "grid" }));
     svg.append(s("text", { x: PAD.left - 6, y: y(v) + 3, class: "axis", "text-anchor": "end" },
-      Number.isInteger(v) ? String(v) : v.toFixed(1)));
+      formatNumber(v, Number.isInteger(v) ? 0 : 1)));
   }
 }
 
@@ -42,7 +43,7 @@ export function lineChart({ labels, series, label }) {
 }
 
 // Bars per category, one per series side by side; `over` marks actual above plan.
-export function barChart({ categories, series, label, unit = "" }) {
+export function barChart({ categories, series, label, format = (v) => formatNumber(v, 1) }) {
   const max = niceMax(Math.max(1, ...series.flatMap((sr) => sr.values)));
   const band = (W - PAD.left - PAD.right) / Math.max(1, categories.length);
   const barW = Math.max(3, (band * 0.75) / series.length);
@@ -55,7 +56,7 @@ export function barChart({ categories, series, label, unit = "" }) {
       const v = sr.values[i] || 0;
       const over = sr.overIf && sr.overIf(i);
       svg.append(s("rect", { x: x0 + j * barW, y: y(v), width: barW - 1, height: Math.max(0, y(0) - y(v)),
-        class: over ? "bar-over" : sr.cls }, s("title", {}, `${c} · ${sr.name}: ${v.toFixed(1)}${unit}`)));
+        class: over ? "bar-over" : sr.cls }, s("title", {}, `${c} · ${sr.name}: ${format(v)}`)));
     });
     const room = Math.max(3, Math.floor(band / 6.2));
     const text = c.length > room ? `${c.slice(0, room - 1)}…` : c;

@@ -1,5 +1,7 @@
 // Small DOM helpers: elements are built with text nodes only, never from HTML strings.
 
+import { formatDate, formatPercent, formatTime, t } from "./i18n.js";
+
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
@@ -61,7 +63,7 @@ export function flash(message, kind = "info") {
   const box = document.getElementById("flash");
   const item = h("div", { class: `flash ${kind}`, role: kind === "error" ? "alert" : "status" },
     h("span", {}, message),
-    h("button", { class: "link", "aria-label": "Dismiss", onclick: () => item.remove() }, "×"));
+    h("button", { class: "link", "aria-label": t("common.dismiss"), onclick: () => item.remove() }, "×"));
   box.append(item);
   if (kind !== "error") setTimeout(() => item.remove(), 6000);
   return item;
@@ -77,21 +79,17 @@ export function short(name) {
 }
 
 export function fmtDate(value) {
-  if (!value) return "";
-  return String(value).slice(0, 10);
+  return formatDate(value);
 }
 
 export function fmtTime(value) {
-  if (!value) return "";
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return String(value);
-  return d.toISOString().slice(0, 16).replace("T", " ");
+  return formatTime(value);
 }
 
 export function pct(value) {
-  return `${Math.round((Number(value) || 0) * 100)}%`;
+  return formatPercent(value);
 }
 
-export function spinner(text = "Working…") {
+export function spinner(text = t("common.working")) {
   return h("p", { class: "muted spinner" }, text);
 }

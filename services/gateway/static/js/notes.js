@@ -3,6 +3,7 @@
 
 import { ApiError, call, every, svc } from "./api.js";
 import { flash, h, mount, pct, short, spinner } from "./dom.js";
+import { formatDate, stateName, t } from "./i18n.js";
 
 const RECENT = "planops.notes.";
 const PRIORITIES = ["", "low", "medium", "high", "urgent"];
@@ -36,7 +37,7 @@ export function highlighted(notes) {
   for (const sp of spans) {
     if (sp.start < at) continue;
     out.push(chars.slice(at, sp.start).join(""));
-    out.push(h("mark", { class: `src src-${sp.kind}`, dataset: sp.id ? { item: sp.id } : {}, title: sp.kind },
+    out.push(h("mark", { class: `src src-${sp.kind}`, dataset: sp.id ? { item: sp.id } : {}, title: t(`notes.kind.${sp.kind}`) },
       chars.slice(sp.start, sp.end).join("")));
     at = sp.end;
   }
@@ -49,29 +50,31 @@ function chip(item, ctx, notes) {
   const people = ctx.members.filter((m) => m.member.startsWith("people/")).map((m) => m.member);
   const owners = [...new Set([item.owner, ...item.ownerCandidates, ...people].filter(Boolean))];
   const check = h("input", { type: "checkbox", class: "pick", checked: !done && !item.duplicateOf && item.confidence.item >= 0.5,
-    disabled: done, "aria-label": `Accept ${item.description}` });
-  const description = h("input", { class: "desc", value: item.description, "aria-label": "Description", disabled: done });
-  const owner = h("select", { class: "owner", "aria-label": "Owner", disabled: done },
-    h("option", { value: "" }, "no owner"),
+    disabled: done, "aria-label": t("notes.acceptItem", { text: item.description }) });
+  const description = h("input", { class: "desc", value: item.description, "aria-label": t("notes.description"), disabled: done });
+  const owner = h("select", { class: "owner", "aria-label": t("notes.owner"), disabled: done },
+    h("option", { value: "" }, t("notes.noOwner")),
     owners.map((o) => h("option", { value: o, selected: o === item.owner },
-      o.startsWith("people/") ? ctx.personLabel(o) : `${o} (not a member)`)));
-  const due = h("input", { type: "date", class: "due", value: item.dueDate, "aria-label": "Due date", disabled: done });
-  const priority = h("select", { class: "priority", "aria-label": "Priority", disabled: done },
-    PRIORITIES.map((p) => h("option", { value: p, selected: p === item.priority }, p || "no priority")));
+      o.startsWith("people/") ? ctx.personLabel(o) : t("notes.notMember", { name: o }))));
+  const due = h("input", { type: "date", class: "due", value: item.dueDate, "aria-label": t("notes.dueDate"), disabled: done });
+  const priority = h("select", { class: "priority", "aria-label": t("notes.priority"), disabled: done },
+    PRIORITIES.map((p) => h("option", { value: p, selected: p === item.priority }, p ? t(`priority.${p}`) : t("notes.noPriority"))));
   const el = h("li", { class: `chip${done ? " accepted" : ""}${item.ownerAmbiguous ? " ambiguous" : ""}`, dataset: { item: item.id } },
     h("div", { class: "chip-head" }, check, description),
     h("div", { class: "chip-fields" },
-      h("label", {}, "Owner ", owner),
-      h("label", {}, "Due ", due),
-      h("label", {}, "Priority ", priority)),
+      h("label", {}, t("notes.owner"), " ", owner),
+      h("label", {}, t("notes.due"), " ", due),
+      h("label", {}, t("notes.priority"), " ", priority)),
     h("div", { class: "chip-meta muted" },
-      `confidence ${pct(item.confidence.item)}`,
-      item.dueText ? ` · due from “${item.dueText}”` : "",
-      item.ownerAmbiguous ? " · owner uncertain, please choose" : "",
-      item.hints.length ? ` · ${item.hints.join("; ")}` : ""),
-    item.duplicateOf ? h("p", { class: "warn" }, "Looks like existing task ",
+      t("notes.confidence", { share: pct(item.confidence.item) }),
+      item.dueText ? ` · ${t("notes.dueFrom", { text: item.dueText })}` : "",
+      item.ownerAmbiguous ? ` · ${t("notes.ownerUncertain")}` : "",
+      // Hints quote the notes, in the notes' language.
+      item.hints.length ? [" · ", h("span", { lang: notes.language === "zh" ? "zh-CN" : "en" }, item.hints.join("; "))] : ""),
+    item.duplicateOf ? h("p", { class: "warn" }, t("notes.looksLike"), " ",
       h("a", { href: `#/task/${ctx.id}/${short(item.duplicateOf)}` }, `#${short(item.duplicateOf)}`)) : null,
-    done ? h("p", { class: "ok" }, "Accepted as ", h("a", { href: `#/task/${ctx.id}/${short(item.task)}` }, `task #${short(item.task)}`)) : null);
+    done ? h("p", { class: "ok" }, t("notes.acceptedAs"), " ",
+      h("a", { href: `#/task/${ctx.id}/${short(item.task)}` }, t("notes.taskNumber", { id: short(item.task) }))) : null);
   const mark = () => document.querySelector(`mark[data-item="${item.id}"]`);
   el.addEventListener("mouseenter", () => mark()?.classList.add("active"));
   el.addEventListener("mouseleave", () => mark()?.classList.remove("active"));
@@ -95,49 +98,50 @@ function review(ctx, notes, area) {
   const acceptButton = h("button", { class: "primary", id: "accept-items", onclick: async () => {
     const items = chips.map((c) => c.edits()).filter(Boolean);
     if (!items.length) {
-      flash("Tick the items to accept first.", "error");
+      flash(t("notes.tickFirst"), "error");
       return;
     }
     acceptButton.disabled = true;
     try {
       const reply = await call(svc.nlp, "AcceptActionItems", { name: notes.name, items });
-      flash(`Created ${reply.tasks.length} task(s) from the notes`, "ok");
+      flash(t("notes.created", { count: reply.tasks.length }), "ok");
       review(ctx, reply.notes, area);
     } catch (error) {
       flash(error instanceof ApiError ? error.describe() : String(error), "error");
       acceptButton.disabled = false;
     }
-  } }, "Accept selected");
+  } }, t("notes.acceptSelected"));
   area.replaceChildren(
     h("div", { class: "grid-2 notes-review", dataset: { notes: notes.name } },
-      h("section", { class: "card" }, h("h2", {}, "Source text"),
-        h("p", { class: "legend" }, h("mark", { class: "src src-item" }, "action item"), " ",
-          h("mark", { class: "src src-status" }, "status update"), " ", h("mark", { class: "src src-decision" }, "decision"), " ",
-          h("mark", { class: "src src-question" }, "question")),
+      h("section", { class: "card" }, h("h2", {}, t("notes.source")),
+        h("p", { class: "legend" }, h("mark", { class: "src src-item" }, t("notes.kind.item")), " ",
+          h("mark", { class: "src src-status" }, t("notes.kind.status")), " ", h("mark", { class: "src src-decision" }, t("notes.kind.decision")), " ",
+          h("mark", { class: "src src-question" }, t("notes.kind.question"))),
         highlighted(notes),
-        h("p", { class: "muted" }, `${notes.language === "zh" ? "Chinese" : "English"} · meeting ${notes.meetingDate} · ${notes.pipeline}`),
-        notes.warnings.map((w) => h("p", { class: "warn" }, w))),
-      h("section", { class: "card" }, h("h2", {}, `Action items (${notes.items.length})`),
-        notes.items.length ? h("ul", { class: "chips" }, chips) : h("p", { class: "muted" }, "No action items found."),
+        h("p", { class: "muted" }, [t(notes.language === "zh" ? "notes.chinese" : "notes.english"),
+          t("notes.meeting", { date: formatDate(notes.meetingDate) }), notes.pipeline].join(" · ")),
+        notes.warnings.map((w) => h("p", { class: "warn server-text", lang: "en" }, w))),
+      h("section", { class: "card" }, h("h2", {}, t("notes.actionItems", { count: notes.items.length })),
+        notes.items.length ? h("ul", { class: "chips" }, chips) : h("p", { class: "muted" }, t("notes.noItems")),
         h("div", { class: "actions" }, acceptButton,
           accepted.length ? h("a", { class: "button", id: "on-board", href: `#/board?highlight=${accepted.join(",")}` },
-            `Show the ${accepted.length} accepted on the board`) : null),
-        notes.decisions.length ? [h("h3", {}, "Decisions"), h("ul", {}, notes.decisions.map((d) => h("li", {}, d.text)))] : null,
-        notes.questions.length ? [h("h3", {}, "Open questions"), h("ul", {}, notes.questions.map((q) => h("li", {}, q.text)))] : null,
-        notes.statusUpdates.length ? [h("h3", {}, "Status updates"), h("ul", {}, notes.statusUpdates.map((u) =>
-          h("li", {}, `${u.text} (${u.state})`, u.task ? [" → ", h("a", { href: `#/task/${ctx.id}/${short(u.task)}` }, `#${short(u.task)}`)] : null)))] : null)));
+            t("notes.showOnBoard", { count: accepted.length })) : null),
+        notes.decisions.length ? [h("h3", {}, t("notes.decisions")), h("ul", {}, notes.decisions.map((d) => h("li", {}, d.text)))] : null,
+        notes.questions.length ? [h("h3", {}, t("notes.questions")), h("ul", {}, notes.questions.map((q) => h("li", {}, q.text)))] : null,
+        notes.statusUpdates.length ? [h("h3", {}, t("notes.statusUpdates")), h("ul", {}, notes.statusUpdates.map((u) =>
+          h("li", {}, `${u.text} (${stateName(u.state, "")})`, u.task ? [" → ", h("a", { href: `#/task/${ctx.id}/${short(u.task)}` }, `#${short(u.task)}`)] : null)))] : null)));
 }
 
 export async function renderNotes(main, ctx, { params }) {
-  const text = h("textarea", { id: "notes-text", rows: 10, required: true, "aria-label": "Meeting notes",
-    placeholder: "Paste the notes of a meeting, in English or Chinese, e.g.\n- Lin will update the banner copy by Friday (high priority)\n- 王芳下周三前完成客服话术" });
-  const meeting = h("input", { type: "date", id: "meeting-date", value: new Date().toISOString().slice(0, 10), "aria-label": "Meeting date" });
-  const language = h("select", { "aria-label": "Language" },
-    h("option", { value: "" }, "detect language"), h("option", { value: "en" }, "English"), h("option", { value: "zh" }, "中文"));
+  const text = h("textarea", { id: "notes-text", rows: 10, required: true, "aria-label": t("notes.notes"),
+    placeholder: t("notes.placeholder") });
+  const meeting = h("input", { type: "date", id: "meeting-date", value: new Date().toISOString().slice(0, 10), "aria-label": t("notes.meetingDate") });
+  const language = h("select", { id: "notes-language", "aria-label": t("notes.language") },
+    h("option", { value: "" }, t("notes.detect")), h("option", { value: "en" }, t("notes.english")), h("option", { value: "zh" }, t("notes.chinese")));
   const area = h("div", { id: "notes-review" });
   const form = h("form", { class: "card notes-form", onsubmit: async (event) => {
     event.preventDefault();
-    area.replaceChildren(spinner("Reading the notes…"));
+    area.replaceChildren(spinner(t("notes.reading")));
     try {
       const { notes } = await call(svc.nlp, "ExtractActionItems", {
         project: ctx.name, text: text.value, meetingDate: meeting.value, language: language.value, requestId: crypto.randomUUID(),
@@ -149,9 +153,9 @@ export async function renderNotes(main, ctx, { params }) {
       area.replaceChildren(h("p", { class: "error" }, error instanceof ApiError ? error.describe() : String(error)));
     }
   } },
-  h("h2", {}, "Paste meeting notes"), text,
-  h("div", { class: "toolbar" }, h("label", {}, "Meeting date ", meeting), language,
-    h("button", { type: "submit", class: "primary", id: "extract" }, "Find action items")));
+  h("h2", {}, t("notes.paste")), text,
+  h("div", { class: "toolbar" }, h("label", {}, t("notes.meetingDate"), " ", meeting), language,
+    h("button", { type: "submit", class: "primary", id: "extract" }, t("notes.find"))));
 
   // Notes are found again through the tasks they produced, and through this browser's history.
   const tasks = await every(svc.tasks, "ListTasks", { parent: ctx.name }, "tasks", 500);
@@ -166,7 +170,7 @@ export async function renderNotes(main, ctx, { params }) {
     }
   }));
   const earlier = [...recent(ctx), ...stored.filter(Boolean)];
-  const openByName = h("input", { placeholder: "projects/…/notes/…", "aria-label": "Notes name" });
+  const openByName = h("input", { placeholder: "projects/…/notes/…", "aria-label": t("notes.name") });
   const openNotes = async (name) => {
     try {
       const { notes } = await call(svc.nlp, "GetNotes", { name });
@@ -176,13 +180,13 @@ export async function renderNotes(main, ctx, { params }) {
       flash(error instanceof ApiError ? error.describe() : String(error), "error");
     }
   };
-  mount(main, h("div", { class: "page-head" }, h("h1", {}, "Notes")), form,
-    h("details", { class: "card", id: "earlier", open: earlier.length > 0 }, h("summary", {}, `Earlier notes (${earlier.length})`),
+  mount(main, h("div", { class: "page-head" }, h("h1", {}, t("notes.title"))), form,
+    h("details", { class: "card", id: "earlier", open: earlier.length > 0 }, h("summary", {}, t("notes.earlier", { count: earlier.length })),
       earlier.length ? h("ul", { class: "earlier" }, earlier.map((n) => h("li", {},
         h("a", { href: "#", dataset: { notes: n.name }, onclick: (e) => { e.preventDefault(); openNotes(n.name); } },
-          `${n.date} · ${n.head.slice(0, 60)}`)))) : null,
+          `${formatDate(n.date)} · ${n.head.slice(0, 60)}`)))) : null,
       h("form", { class: "toolbar", onsubmit: (e) => { e.preventDefault(); openNotes(openByName.value.trim()); } },
-        openByName, h("button", { type: "submit" }, "Open"))),
+        openByName, h("button", { type: "submit" }, t("notes.open")))),
     area);
   if (params.get("open")) await openNotes(params.get("open"));
 }

@@ -4,9 +4,10 @@
 import { ApiError, call, every, svc } from "./api.js";
 import { barChart, lineChart } from "./charts.js";
 import { h, mount, short } from "./dom.js";
+import { formatDate, formatDay, formatDays, formatHours, formatNumber, stateName, t } from "./i18n.js";
 
-const money = (v) => Number(v || 0).toLocaleString(undefined, { maximumFractionDigits: 0 });
-const hours = (v) => `${Number(v || 0).toFixed(1)} h`;
+const money = (v) => formatNumber(v, 0);
+const hours = (v) => formatHours(v);
 
 function burndown(report) {
   // Days before the first task existed carry no scope; the chart starts where the work does.
@@ -15,26 +16,27 @@ function burndown(report) {
   const points = first < 0 ? [] : all.slice(first);
   if (points.length < 2) {
     return h("p", { class: "muted" }, points.length
-      ? `All ${points[0].remainingTasks} open tasks (${hours(points[0].remainingHours)}) were created on ${points[0].date}; the burndown fills in day by day as work is done.`
-      : "No work in the span yet.");
+      ? t("reports.sameDay", { count: Number(points[0].remainingTasks) || 0, hours: hours(points[0].remainingHours), date: formatDate(points[0].date) })
+      : t("reports.noWork"));
   }
   return lineChart({
-    label: "Burndown: remaining estimate hours per day against the ideal line",
-    labels: points.map((p) => p.date.slice(5)),
+    label: t("reports.burndownLabel"),
+    labels: points.map((p) => formatDay(p.date)),
     series: [
-      { name: "ideal", values: points.map((p) => p.idealHours), cls: "line-plan" },
-      { name: "remaining hours", values: points.map((p) => p.remainingHours), cls: "line-actual" },
+      { name: t("reports.ideal"), values: points.map((p) => p.idealHours), cls: "line-plan" },
+      { name: t("reports.remaining"), values: points.map((p) => p.remainingHours), cls: "line-actual" },
     ],
   });
 }
 
 function throughput(report) {
   const weeks = report.throughput || [];
-  if (!weeks.length) return h("p", { class: "muted" }, "Nothing finished yet.");
+  if (!weeks.length) return h("p", { class: "muted" }, t("reports.nothingFinished"));
   return barChart({
-    label: "Tasks finished per week",
-    categories: weeks.map((w) => w.weekStart.slice(5)),
-    series: [{ name: "tasks done", values: weeks.map((w) => w.tasksDone), cls: "bar-actual" }],
+    label: t("reports.throughputLabel"),
+    categories: weeks.map((w) => formatDay(w.weekStart)),
+    format: (v) => formatNumber(v, 0),
+    series: [{ name: t("reports.tasksDone"), values: weeks.map((w) => w.tasksDone), cls: "bar-actual" }],
   });
 }
 
@@ -44,17 +46,17 @@ function stateTimes(report) {
   const measured = states.some((st) => st.visits > 0 && st.p85Hours > 0);
   return h("div", {},
     h("div", { class: "summary" },
-      h("div", { class: "stat" }, h("span", {}, "Cycle time (median)"), h("strong", {}, `${Number(cycle.medianDays || 0).toFixed(1)} d`)),
-      h("div", { class: "stat" }, h("span", {}, "Cycle time (85th pct.)"), h("strong", {}, `${Number(cycle.p85Days || 0).toFixed(1)} d`)),
-      h("div", { class: "stat" }, h("span", {}, "Lead time (median)"), h("strong", {}, `${Number(cycle.medianLeadDays || 0).toFixed(1)} d`)),
-      h("div", { class: "stat" }, h("span", {}, "Finished tasks"), h("strong", {}, String(cycle.doneTasks || 0)))),
-    !measured ? h("p", { class: "muted" }, "No completed stays in a state yet: time in each state shows once tasks have moved on.") : barChart({
-      label: "Median and 85th percentile hours spent in each state",
-      categories: states.map((st) => st.displayName),
-      unit: " h",
+      h("div", { class: "stat" }, h("span", {}, t("reports.cycleMedian")), h("strong", {}, formatDays(cycle.medianDays, 1))),
+      h("div", { class: "stat" }, h("span", {}, t("reports.cycleP85")), h("strong", {}, formatDays(cycle.p85Days, 1))),
+      h("div", { class: "stat" }, h("span", {}, t("reports.leadMedian")), h("strong", {}, formatDays(cycle.medianLeadDays, 1))),
+      h("div", { class: "stat" }, h("span", {}, t("reports.finishedTasks")), h("strong", {}, formatNumber(cycle.doneTasks || 0)))),
+    !measured ? h("p", { class: "muted" }, t("reports.noStays")) : barChart({
+      label: t("reports.stateLabel"),
+      categories: states.map((st) => stateName(st.state, st.displayName)),
+      format: hours,
       series: [
-        { name: "median hours in state", values: states.map((st) => st.medianHours), cls: "bar-actual" },
-        { name: "85th percentile", values: states.map((st) => st.p85Hours), cls: "bar-plan" },
+        { name: t("reports.medianInState"), values: states.map((st) => st.medianHours), cls: "bar-actual" },
+        { name: t("reports.p85"), values: states.map((st) => st.p85Hours), cls: "bar-plan" },
       ],
     }));
 }
@@ -64,61 +66,66 @@ function hoursAndCost(report) {
   const people = (hc.people || []).slice(0, 12);
   return h("div", {},
     h("div", { class: "summary" },
-      h("div", { class: "stat" }, h("span", {}, "Planned hours"), h("strong", {}, hours(hc.plannedHours))),
-      h("div", { class: "stat" }, h("span", {}, "Logged hours"), h("strong", {}, hours(hc.actualHours))),
-      h("div", { class: "stat" }, h("span", {}, "Planned cost"), h("strong", {}, money(hc.plannedCost))),
-      h("div", { class: "stat" }, h("span", {}, "Actual cost"), h("strong", {}, money(hc.actualCost))),
-      h("div", { class: "stat" }, h("span", {}, "Finished work: planned → logged"),
+      h("div", { class: "stat" }, h("span", {}, t("reports.plannedHours")), h("strong", {}, hours(hc.plannedHours))),
+      h("div", { class: "stat" }, h("span", {}, t("reports.loggedHours")), h("strong", {}, hours(hc.actualHours))),
+      h("div", { class: "stat" }, h("span", {}, t("reports.plannedCost")), h("strong", {}, money(hc.plannedCost))),
+      h("div", { class: "stat" }, h("span", {}, t("reports.actualCost")), h("strong", {}, money(hc.actualCost))),
+      h("div", { class: "stat" }, h("span", {}, t("reports.finishedWork")),
         h("strong", { class: hc.doneActualHours > hc.donePlannedHours ? "late" : "ok" },
           `${hours(hc.donePlannedHours)} → ${hours(hc.doneActualHours)}`))),
     people.length ? barChart({
-      label: "Planned and logged hours per person",
+      label: t("reports.hoursLabel"),
       categories: people.map((p) => p.displayName || short(p.person)),
-      unit: " h",
+      format: hours,
       series: [
-        { name: "planned hours", values: people.map((p) => p.plannedHours), cls: "bar-plan" },
-        { name: "logged hours", values: people.map((p) => p.actualHours), cls: "bar-actual",
+        { name: t("reports.planned"), values: people.map((p) => p.plannedHours), cls: "bar-plan" },
+        { name: t("reports.logged"), values: people.map((p) => p.actualHours), cls: "bar-actual",
           overIf: (i) => people[i].actualHours > people[i].plannedHours && people[i].plannedHours > 0 },
       ],
-    }) : h("p", { class: "muted" }, "No estimates or time entries yet."),
-    people.length ? h("p", { class: "legend" }, h("span", { class: "swatch over" }), "logged more than planned") : null);
+    }) : h("p", { class: "muted" }, t("reports.noHours")),
+    people.length ? h("p", { class: "legend" }, h("span", { class: "swatch over" }), t("reports.over")) : null);
 }
 
 function overdue(report, ctx) {
   const tasks = report.overdue || [];
-  if (!tasks.length) return h("p", { class: "ok" }, "Nothing overdue.");
+  if (!tasks.length) return h("p", { class: "ok" }, t("reports.nothingOverdue"));
   return h("table", { class: "risks" },
-    h("thead", {}, h("tr", {}, h("th", {}, "Task"), h("th", {}, "Who"), h("th", {}, "Due"), h("th", {}, "Days over"))),
-    h("tbody", {}, tasks.slice(0, 15).map((t) => h("tr", {},
-      h("td", {}, h("a", { href: `#/task/${ctx.id}/${short(t.task)}` }, t.title)),
-      h("td", {}, ctx.personLabel(t.assignee)),
-      h("td", {}, t.dueDate),
-      h("td", { class: "late" }, String(t.daysOverdue))))));
+    h("thead", {}, h("tr", {}, h("th", {}, t("reports.task")), h("th", {}, t("reports.who")), h("th", {}, t("reports.due")), h("th", {}, t("reports.daysOver")))),
+    h("tbody", {}, tasks.slice(0, 15).map((task) => h("tr", {},
+      h("td", {}, h("a", { href: `#/task/${ctx.id}/${short(task.task)}` }, task.title)),
+      h("td", {}, ctx.personLabel(task.assignee)),
+      h("td", {}, formatDate(task.dueDate)),
+      h("td", { class: "late" }, formatDays(task.daysOverdue))))));
 }
 
 export async function renderReports(main, ctx, { params, go }) {
   const iterations = await every(svc.projects, "ListIterations", { parent: ctx.name }, "iterations", 100);
   const iteration = params.get("iteration") ? `${ctx.name}/iterations/${params.get("iteration")}` : "";
-  const picker = iterations.length ? h("select", { "aria-label": "Iteration", onchange: (e) =>
+  const picker = iterations.length ? h("select", { "aria-label": t("reports.iteration"), onchange: (e) =>
     go(e.target.value ? `#/reports?iteration=${short(e.target.value)}` : "#/reports") },
-  h("option", { value: "" }, "Whole project"),
+  h("option", { value: "" }, t("reports.wholeProject")),
   iterations.map((it) => h("option", { value: it.name, selected: it.name === iteration },
-    `${it.displayName || short(it.name)} (${it.startDate} → ${it.endDate})`))) : null;
+    `${it.displayName || short(it.name)} (${formatDate(it.startDate, { weekday: false })} → ${formatDate(it.endDate, { weekday: false })})`))) : null;
   let report;
   try {
     ({ report } = await call(svc.reports, "GetReport", { project: ctx.name, iteration }));
   } catch (error) {
-    mount(main, h("div", { class: "page-head" }, h("h1", {}, "Reports")),
+    mount(main, h("div", { class: "page-head" }, h("h1", {}, t("reports.title"))),
       h("section", { class: "card" }, h("p", { class: "error" }, error instanceof ApiError ? error.describe() : String(error))));
     return;
   }
   mount(main,
-    h("div", { class: "page-head" }, h("h1", {}, "Reports"), picker,
-      h("p", { class: "muted" }, `${report.startDate} → ${report.endDate} · as of ${report.asOfDate} · ${report.taskCount} tasks · ${report.lateDoneTasks} finished late`)),
+    h("div", { class: "page-head" }, h("h1", {}, t("reports.title")), picker,
+      h("p", { class: "muted" }, [
+        `${formatDate(report.startDate)} → ${formatDate(report.endDate)}`,
+        t("reports.asOf", { date: formatDate(report.asOfDate) }),
+        t("reports.tasks", { count: Number(report.taskCount) || 0 }),
+        t("reports.finishedLate", { count: Number(report.lateDoneTasks) || 0 }),
+      ].join(" · "))),
     h("div", { class: "grid-2", id: "reports" },
-      h("section", { class: "card", id: "burndown" }, h("h2", {}, "Burndown"), burndown(report)),
-      h("section", { class: "card", id: "hours" }, h("h2", {}, "Hours and cost against plan"), hoursAndCost(report)),
-      h("section", { class: "card", id: "cycle" }, h("h2", {}, "Cycle time and time in each state"), stateTimes(report)),
-      h("section", { class: "card", id: "throughput" }, h("h2", {}, "Throughput"), throughput(report))),
-    h("section", { class: "card", id: "overdue" }, h("h2", {}, `Overdue (${(report.overdue || []).length})`), overdue(report, ctx)));
+      h("section", { class: "card", id: "burndown" }, h("h2", {}, t("reports.burndown")), burndown(report)),
+      h("section", { class: "card", id: "hours" }, h("h2", {}, t("reports.hoursTitle")), hoursAndCost(report)),
+      h("section", { class: "card", id: "cycle" }, h("h2", {}, t("reports.cycleTitle")), stateTimes(report)),
+      h("section", { class: "card", id: "throughput" }, h("h2", {}, t("reports.throughput")), throughput(report))),
+    h("section", { class: "card", id: "overdue" }, h("h2", {}, t("reports.overdue", { count: (report.overdue || []).length })), overdue(report, ctx)));
 }

@@ -3,6 +3,8 @@
 
 import { ApiError, call, every, svc } from "./api.js";
 import { flash, h, mount, pct, s, short, spinner } from "./dom.js";
+import { formatDate, formatDay, formatDays, formatHours, formatList, formatNumber, stateName, t, term } from "./i18n.js";
+import { modelName } from "./risk.js";
 
 const DAY_MS = 86400000;
 const ITEM_STATE = {
@@ -20,20 +22,77 @@ function describe(error) {
   return error instanceof ApiError ? error.describe() : String(error);
 }
 
+// Text the planner writes (reasons, diagnoses, notes) is in English whatever the console's
+// language; the element says so, for screen readers and the untranslated-text check.
+function server() {
+  return { lang: "en", class: "server-text" };
+}
+
+// The planner's reasons follow a few sentence patterns; each gets the console's words, with
+// the names and dates it holds. A sentence the console does not know stays the planner's.
+const DATE = "(\\d{4}-\\d{2}-\\d{2})";
+const REASONS = [
+  [new RegExp(`^Waits for '(.+)' \\((FS|SS|FF|SF)( [+-]\\d+)?d?\\)\\.$`), "reason.waits",
+    (m) => ({ task: m[1], type: m[2], lag: m[3] ? t("task.lag", { days: formatDays(Number(m[3])) }) : "" })],
+  [/^Starts when the project starts\.$/, "reason.projectStart"],
+  [new RegExp(`^Only (.+?) has (.+); busy with '(.+)' until ${DATE}\\.$`), "reason.onlyBusy",
+    (m) => ({ person: m[1], skills: m[2], task: m[3], date: formatDate(m[4]) })],
+  [new RegExp(`^(.+) is busy with '(.+)' until ${DATE}\\.$`), "reason.busyWith",
+    (m) => ({ person: m[1], task: m[2], date: formatDate(m[3]) })],
+  [new RegExp(`^(.+) is off until ${DATE}\\.$`), "reason.off", (m) => ({ person: m[1], date: formatDate(m[2]) })],
+  [new RegExp(`^(.+) is busy on other projects until ${DATE}\\.$`), "reason.otherProjects",
+    (m) => ({ person: m[1], date: formatDate(m[2]) })],
+  [/^The shared resource is in use by '(.+)'\.$/, "reason.pool", (m) => ({ task: m[1] })],
+  [/^Kept on the current plan's start date\.$/, "reason.currentPlan"],
+  [/^Not forced earlier; placed here to balance load without delaying the finish\.$/, "reason.objective"],
+  [/^Only (.+?) has (.+)\.$/, "reason.only", (m) => ({ person: m[1], skills: m[2] })],
+  [/^Pinned \(done, in progress or locked\): keeps its dates\.$/, "reason.pinned"],
+  [/^Locked: keeps its dates and assignee\.$/, "reason.locked"],
+  [/^In progress \((\w+)\): keeps its dates and assignee\.$/, "reason.inProgress", (m) => ({ state: stateName(m[1], "") })],
+];
+const MAKE_UP = / Works on make-up working day\(s\) ([\d, -]+)\.$/;
+
+export function reasonText(text) {
+  const makeUp = MAKE_UP.exec(text);
+  const sentence = makeUp ? text.slice(0, makeUp.index) : text;
+  for (const [pattern, key, params] of REASONS) {
+    const match = pattern.exec(sentence);
+    if (!match) continue;
+    const said = t(key, params ? params(match) : {});
+    if (!makeUp) return said;
+    const days = makeUp[1].split(", ").map((d) => formatDate(d));
+    return `${said}${t("reason.makeUp", { days: formatList(days), count: days.length })}`;
+  }
+  return null;
+}
+
+function reason(text) {
+  const said = reasonText(text);
+  return said === null ? h("li", server(), text) : h("li", {}, said);
+}
+
+function span(start, end) {
+  return `${formatDate(start)} – ${formatDate(end)}`;
+}
+
+function proposalState(proposal) {
+  return term("proposal", proposal.state.replace("PROPOSAL_STATE_", "").toLowerCase());
+}
+
 // What changes for one item, in words.
 export function changeText(item, ctx) {
   const parts = [];
   if (item.assigneeChanged) {
     parts.push(item.currentAssignee
-      ? `reassign ${ctx.personLabel(item.currentAssignee)} → ${ctx.personLabel(item.assignee)}`
-      : `assign to ${ctx.personLabel(item.assignee)}`);
+      ? t("schedule.reassign", { from: ctx.personLabel(item.currentAssignee), to: ctx.personLabel(item.assignee) })
+      : t("schedule.assign", { to: ctx.personLabel(item.assignee) }));
   }
   if (item.datesChanged) {
     parts.push(item.currentStartDate
-      ? `move ${item.currentStartDate}…${item.currentEndDate} → ${item.startDate}…${item.endDate}`
-      : `plan ${item.startDate}…${item.endDate}`);
+      ? t("schedule.move", { from: span(item.currentStartDate, item.currentEndDate), to: span(item.startDate, item.endDate) })
+      : t("schedule.plan", { to: span(item.startDate, item.endDate) }));
   }
-  return parts.length ? parts.join("; ") : "no change";
+  return parts.length ? parts.join(t("error.separator")) : t("schedule.noChange");
 }
 
 // Shortens a label to about `room` Latin letters; a CJK character takes the room of two.
@@ -51,7 +110,7 @@ export function clip(text, room) {
 // critical path), dependency arrows, the deadline and today.
 export function gantt(proposal, deps, ctx, { compact = false } = {}) {
   const items = proposal.items.filter((i) => i.startDate);
-  if (!items.length) return h("p", { class: "muted" }, "No planned items.");
+  if (!items.length) return h("p", { class: "muted" }, t("schedule.noItems"));
   const days = [];
   for (const i of items) {
     days.push(dayNumber(i.startDate), dayNumber(i.endDate));
@@ -70,7 +129,7 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
   const x = (n) => labelW + (n - first) * dayW;
   const row = new Map(items.map((i, idx) => [i.task, idx]));
   const svg = s("svg", { class: "gantt", width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
-    "aria-label": `Gantt chart of ${items.length} tasks` });
+    "aria-label": t("schedule.ganttLabel", { count: items.length }) });
   svg.append(s("defs", {},
     s("marker", { id: "arrow", viewBox: "0 0 6 6", refX: 6, refY: 3, markerWidth: 6, markerHeight: 6, orient: "auto" },
       s("path", { d: "M0,0 L6,3 L0,6 z", fill: "#7a8699" })),
@@ -81,7 +140,7 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
     const d = new Date(n * DAY_MS);
     if (d.getUTCDay() === 1) {
       svg.append(s("line", { x1: x(n), x2: x(n), y1: top - 6, y2: height, class: "grid" }));
-      svg.append(s("text", { x: x(n) + 2, y: top - 10, class: "axis" }, isoOf(n).slice(5)));
+      svg.append(s("text", { x: x(n) + 2, y: top - 10, class: "axis" }, formatDay(isoOf(n))));
     }
     if (d.getUTCDay() === 0 || d.getUTCDay() === 6) {
       svg.append(s("rect", { x: x(n), y: top, width: dayW, height: height - top, class: "weekend" }));
@@ -96,15 +155,19 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
     if (item.currentStartDate && item.currentEndDate) {
       g.append(s("rect", { x: x(dayNumber(item.currentStartDate)), y: y + rowH * 0.62,
         width: (dayNumber(item.currentEndDate) - dayNumber(item.currentStartDate) + 1) * dayW, height: rowH * 0.22,
-        class: "bar-current" }, s("title", {}, `current: ${item.currentStartDate} → ${item.currentEndDate}`)));
+        class: "bar-current" }, s("title", {}, t("schedule.current", { span: span(item.currentStartDate, item.currentEndDate) }))));
     }
     const cls = item.critical ? "bar critical" : item.pinned ? "bar pinned" : "bar";
     g.append(s("rect", { x: x(dayNumber(item.startDate)), y: y + rowH * 0.15,
       width: (dayNumber(item.endDate) - dayNumber(item.startDate) + 1) * dayW, height: rowH * 0.45, rx: 3,
       class: cls + (item.lateDays ? " late" : "") },
-    s("title", {}, `${item.title}\n${ctx.personLabel(item.assignee)} · ${item.startDate} → ${item.endDate}` +
-      `${item.critical ? "\non the critical path" : `\nslack ${item.slackDays} d`}` +
-      `${item.lateDays ? `\n${item.lateDays} d late` : ""}\n${changeText(item, ctx)}`)));
+    s("title", {}, [
+      item.title,
+      `${ctx.personLabel(item.assignee)} · ${span(item.startDate, item.endDate)}`,
+      item.critical ? t("schedule.onCritical") : t("schedule.slack", { days: formatDays(item.slackDays) }),
+      item.lateDays ? t("schedule.late", { days: formatDays(item.lateDays) }) : null,
+      changeText(item, ctx),
+    ].filter(Boolean).join("\n"))));
     svg.append(g);
   });
   for (const d of deps) {
@@ -123,7 +186,7 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
   if (proposal.deadline) {
     const dx = x(dayNumber(proposal.deadline) + 1);
     svg.append(s("line", { x1: dx, x2: dx, y1: top - 4, y2: height, class: "deadline" }));
-    svg.append(s("text", { x: dx - 4, y: 10, class: "axis deadline-label", "text-anchor": "end" }, `deadline ${proposal.deadline}`));
+    svg.append(s("text", { x: dx - 4, y: 10, class: "axis deadline-label", "text-anchor": "end" }, t("chart.deadline", { date: formatDay(proposal.deadline) })));
   }
   const now = dayNumber(new Date().toISOString().slice(0, 10));
   if (now >= first && now <= last) {
@@ -135,7 +198,7 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
 // Hours per person per day, overloads marked.
 export function heatmap(proposal, ctx) {
   const loads = proposal.loads || [];
-  if (!loads.length) return h("p", { class: "muted" }, "No load data in this proposal.");
+  if (!loads.length) return h("p", { class: "muted" }, t("schedule.noLoads"));
   const dates = [...new Set(loads.flatMap((l) => l.days.map((d) => d.date)))].sort();
   const labelW = 130;
   const cell = 16;
@@ -143,10 +206,10 @@ export function heatmap(proposal, ctx) {
   const width = labelW + dates.length * cell + 4;
   const height = top + loads.length * (cell + 2) + 4;
   const svg = s("svg", { class: "heatmap", width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
-    "aria-label": "Workload per person per day" });
+    "aria-label": t("schedule.heatmapLabel") });
   dates.forEach((d, i) => {
     if (new Date(`${d}T00:00:00Z`).getUTCDay() === 1) {
-      svg.append(s("text", { x: labelW + i * cell, y: 14, class: "axis" }, d.slice(5)));
+      svg.append(s("text", { x: labelW + i * cell, y: 14, class: "axis" }, formatDay(d)));
     }
   });
   loads.forEach((load, r) => {
@@ -163,53 +226,57 @@ export function heatmap(proposal, ctx) {
       const fill = over ? "#d32f2f" : capacity === 0 ? "#eceff1" : `rgba(21, 101, 192, ${0.08 + ratio * 0.85})`;
       svg.append(s("rect", { x: labelW + i * cell, y, width: cell - 1, height: cell, fill,
         class: over ? "cell over" : "cell" },
-      s("title", {}, `${ctx.personLabel(load.person)} · ${date}: ${hours.toFixed(1)} h of ${capacity.toFixed(1)} h${over ? " — overloaded" : ""}`)));
+      s("title", {}, t(over ? "schedule.cellOver" : "schedule.cell", {
+        who: ctx.personLabel(load.person), date: formatDate(date), hours: formatHours(hours), capacity: formatHours(capacity),
+      }))));
       if (over) svg.append(s("text", { x: labelW + i * cell + cell / 2 - 0.5, y: y + cell * 0.78, class: "over-mark", "text-anchor": "middle" }, "!"));
     });
   });
   return h("div", { class: "scroll-x" }, svg,
-    h("p", { class: "legend" }, h("span", { class: "swatch light" }), "free ",
-      h("span", { class: "swatch full" }), "fully booked ",
-      h("span", { class: "swatch over" }), "overloaded (more hours than capacity) ",
-      h("span", { class: "swatch off" }), "day off"));
+    h("p", { class: "legend" }, h("span", { class: "swatch light" }), `${t("schedule.free")} `,
+      h("span", { class: "swatch full" }), `${t("schedule.full")} `,
+      h("span", { class: "swatch over" }), `${t("schedule.overloaded")} `,
+      h("span", { class: "swatch off" }), t("schedule.dayOff")));
 }
 
 function summary(proposal, ctx) {
   const late = proposal.deadline && proposal.finishDate > proposal.deadline;
   const solve = proposal.solve || {};
   return h("div", { class: "summary" },
-    h("div", { class: "stat" }, h("span", {}, "Finish"), h("strong", { class: late ? "late" : "ok" }, proposal.finishDate || "—")),
-    h("div", { class: "stat" }, h("span", {}, "Deadline"), h("strong", {}, proposal.deadline || "none")),
-    h("div", { class: "stat" }, h("span", {}, "Changes"), h("strong", {}, String(solve.changes ?? 0))),
-    h("div", { class: "stat" }, h("span", {}, "Late days"), h("strong", {}, String(solve.lateDays ?? 0))),
-    h("div", { class: "stat" }, h("span", {}, "Overloaded days"),
-      h("strong", {}, String((proposal.loads || []).reduce((n, l) => n + (l.overloadedDays || 0), 0)))),
-    h("div", { class: "stat" }, h("span", {}, "Solver"), h("strong", {}, `${solve.status || "?"}${solve.gap ? ` (gap ${(solve.gap * 100).toFixed(1)}%)` : ""}`)));
+    h("div", { class: "stat" }, h("span", {}, t("schedule.finish")), h("strong", { class: late ? "late" : "ok" }, formatDate(proposal.finishDate) || "—")),
+    h("div", { class: "stat" }, h("span", {}, t("schedule.deadline")), h("strong", {}, formatDate(proposal.deadline) || t("common.none"))),
+    h("div", { class: "stat" }, h("span", {}, t("schedule.changes")), h("strong", {}, formatNumber(solve.changes ?? 0))),
+    h("div", { class: "stat" }, h("span", {}, t("schedule.lateDays")), h("strong", {}, formatNumber(solve.lateDays ?? 0))),
+    h("div", { class: "stat" }, h("span", {}, t("schedule.overloadedDays")),
+      h("strong", {}, formatNumber((proposal.loads || []).reduce((n, l) => n + (l.overloadedDays || 0), 0)))),
+    h("div", { class: "stat" }, h("span", {}, t("schedule.solver")), h("strong", {},
+      solve.gap ? t("schedule.gap", { status: term("solve", solve.status || "?"), gap: formatNumber(solve.gap * 100, 1) })
+        : term("solve", solve.status || "?"))));
 }
 
 // Risk's forecast of the current plan beside its forecast of this proposal's pending items
 // (a what-if forecast: nothing is written). Filled in when both answers arrive.
 export function proposalRisk(proposal, ctx) {
-  const box = h("div", { class: "proposal-risk", id: "proposal-risk" }, h("h3", {}, "Risk forecast"),
-    spinner("Forecasting the current plan and this proposal…"));
+  const box = h("div", { class: "proposal-risk", id: "proposal-risk" }, h("h3", {}, t("schedule.riskForecast")),
+    spinner(t("schedule.forecasting")));
   const plan = proposal.items.filter((i) => (ITEM_STATE[i.state] || "pending") === "pending")
     .map((i) => ({ task: i.task, plannedStart: i.startDate, plannedEnd: i.endDate, assignee: i.assignee || "" }));
   const ask = (withPlan) => call(svc.risk, "ForecastProject", { project: ctx.name, plan: withPlan ? plan : [] })
     .then((r) => r.forecast);
   Promise.all([ask(false), plan.length ? ask(true) : null]).then(([current, proposed]) => {
     const row = (label, f) => h("tr", {}, h("th", {}, label),
-      h("td", { class: "chance" }, f.deadline ? pct(f.probabilityOnTime) : "no deadline"),
-      h("td", {}, f.finishP50Date), h("td", {}, f.finishP80Date));
-    mount(box, h("h3", {}, "Risk forecast"),
+      h("td", { class: "chance" }, f.deadline ? pct(f.probabilityOnTime) : t("schedule.noDeadline")),
+      h("td", {}, formatDate(f.finishP50Date)), h("td", {}, formatDate(f.finishP80Date)));
+    mount(box, h("h3", {}, t("schedule.riskForecast")),
       h("table", { class: "risk-compare" },
-        h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, "Chance of making the deadline"),
-          h("th", {}, "P50 finish"), h("th", {}, "P80 finish"))),
-        h("tbody", {}, row("Current plan", current), proposed ? row("With this proposal", proposed) : null)),
+        h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, t("risk.chance")),
+          h("th", {}, t("risk.p50")), h("th", {}, t("risk.p80")))),
+        h("tbody", {}, row(t("schedule.currentPlan"), current), proposed ? row(t("schedule.withProposal"), proposed) : null)),
       h("p", { class: "muted" }, proposed
-        ? `Monte Carlo over the dependencies with each task's chance of running late (${current.modelVersion === "prior" ? "from estimates; no model trained yet" : `model ${current.modelVersion}`}); nothing is written until you accept.`
-        : "No pending changes: the proposal's forecast is the current plan's."));
+        ? t("schedule.monteCarlo", { model: current.modelVersion === "prior" ? t("schedule.fromEstimates") : modelName(current.modelVersion) })
+        : t("schedule.noPending")));
   }).catch((error) => {
-    mount(box, h("h3", {}, "Risk forecast"), h("p", { class: "muted" }, `No forecast: ${describe(error)}`));
+    mount(box, h("h3", {}, t("schedule.riskForecast")), h("p", { class: "muted" }, t("schedule.noForecast", { error: describe(error) })));
   });
   return box;
 }
@@ -217,19 +284,19 @@ export function proposalRisk(proposal, ctx) {
 function itemList(proposal, ctx, onAccept) {
   const open = ["PROPOSAL_STATE_OPEN", "PROPOSAL_STATE_PARTIALLY_ACCEPTED"].includes(proposal.state);
   const items = proposal.items.filter((i) => i.state !== "ITEM_STATE_UNCHANGED");
-  if (!items.length) return h("p", { class: "muted" }, "The proposal keeps every task as it is.");
+  if (!items.length) return h("p", { class: "muted" }, t("schedule.keepsAll"));
   return h("ol", { class: "items" }, items.map((item) => {
     const state = ITEM_STATE[item.state] || "pending";
     return h("li", { class: `item ${state}${item.critical ? " critical" : ""}`, dataset: { task: item.task } },
       h("div", { class: "item-head" },
         h("a", { href: `#/task/${ctx.id}/${short(item.task)}` }, item.title),
-        item.critical ? h("span", { class: "badge critical" }, "critical path") : null,
-        item.lateDays ? h("span", { class: "badge late" }, `${item.lateDays} d late`) : null,
-        h("span", { class: `badge st-${state}` }, state)),
+        item.critical ? h("span", { class: "badge critical" }, t("schedule.criticalPath")) : null,
+        item.lateDays ? h("span", { class: "badge late" }, t("schedule.late", { days: formatDays(item.lateDays) })) : null,
+        h("span", { class: `badge st-${state}` }, term("item", state))),
       h("p", { class: "change" }, changeText(item, ctx)),
-      h("ul", { class: "reasons" }, item.reasons.map((r) => h("li", {}, r.text))),
+      h("ul", { class: "reasons" }, item.reasons.map((r) => reason(r.text))),
       open && state === "pending" ? h("div", { class: "actions" },
-        h("button", { class: "primary accept-item", onclick: () => onAccept([item.task]) }, "Accept")) : null);
+        h("button", { class: "primary accept-item", onclick: () => onAccept([item.task]) }, t("schedule.accept"))) : null);
   }));
 }
 
@@ -239,12 +306,12 @@ function whatIfPanel(ctx, base, deps) {
   const insiders = ctx.members.filter((m) => m.member.startsWith("people/"));
   const personOptions = (list, label) => [h("option", { value: "" }, label),
     ...list.map((name) => h("option", { value: name }, ctx.personLabel(name)))];
-  const add = h("select", { name: "add", "aria-label": "Add a person" }, personOptions(outsiders.map((p) => p.name), "Add nobody"));
-  const remove = h("select", { name: "remove", "aria-label": "Remove a person" }, personOptions(insiders.map((m) => m.member), "Remove nobody"));
-  const offWho = h("select", { name: "off", "aria-label": "Time off for" }, personOptions(insiders.map((m) => m.member), "Nobody away"));
-  const offStart = h("input", { type: "date", "aria-label": "Time off from" });
-  const offEnd = h("input", { type: "date", "aria-label": "Time off until" });
-  const deadline = h("input", { type: "date", "aria-label": "Deadline", value: ctx.project.deadline || "" });
+  const add = h("select", { name: "add", "aria-label": t("schedule.addPerson") }, personOptions(outsiders.map((p) => p.name), t("schedule.addNobody")));
+  const remove = h("select", { name: "remove", "aria-label": t("schedule.removePerson") }, personOptions(insiders.map((m) => m.member), t("schedule.removeNobody")));
+  const offWho = h("select", { name: "off", "aria-label": t("schedule.offFor") }, personOptions(insiders.map((m) => m.member), t("schedule.nobodyAway")));
+  const offStart = h("input", { type: "date", name: "off-from", "aria-label": t("schedule.offFrom") });
+  const offEnd = h("input", { type: "date", name: "off-until", "aria-label": t("schedule.offUntil") });
+  const deadline = h("input", { type: "date", name: "deadline", "aria-label": t("schedule.deadline"), value: ctx.project.deadline || "" });
   const result = h("div", { class: "whatif-result" });
   const form = h("form", { class: "whatif", onsubmit: async (event) => {
     event.preventDefault();
@@ -256,10 +323,10 @@ function whatIfPanel(ctx, base, deps) {
     }
     if (deadline.value && deadline.value !== ctx.project.deadline) whatIf.deadline = deadline.value;
     if (!Object.keys(whatIf).length) {
-      result.replaceChildren(h("p", { class: "muted" }, "Change something first."));
+      result.replaceChildren(h("p", { class: "muted" }, t("schedule.changeFirst")));
       return;
     }
-    result.replaceChildren(spinner("Planning the scenario (nothing is written)…"));
+    result.replaceChildren(spinner(t("schedule.planningScenario")));
     try {
       const { proposal } = await call(svc.planner, "ProposeSchedule", { project: ctx.name, whatIf, timeLimitSeconds: 5 });
       result.replaceChildren(compare(base, proposal, ctx), gantt(proposal, deps, ctx, { compact: true }));
@@ -267,13 +334,13 @@ function whatIfPanel(ctx, base, deps) {
       result.replaceChildren(h("p", { class: "error" }, describe(error)));
     }
   } },
-  h("label", {}, "Add a person", add),
-  h("label", {}, "Remove a person", remove),
-  h("fieldset", {}, h("legend", {}, "Time off"), offWho, offStart, offEnd),
-  h("label", {}, "Deadline", deadline),
-  h("button", { type: "submit", class: "primary" }, "Show the effect"));
-  return h("section", { class: "card", id: "whatif" }, h("h2", {}, "What if…"),
-    h("p", { class: "muted" }, "Try a change; the planner shows the plan it would make. Nothing is written."),
+  h("label", {}, t("schedule.addPerson"), add),
+  h("label", {}, t("schedule.removePerson"), remove),
+  h("fieldset", {}, h("legend", {}, t("schedule.timeOff")), offWho, offStart, offEnd),
+  h("label", {}, t("schedule.deadline"), deadline),
+  h("button", { type: "submit", class: "primary" }, t("schedule.showEffect")));
+  return h("section", { class: "card", id: "whatif" }, h("h2", {}, t("schedule.whatIf")),
+    h("p", { class: "muted" }, t("schedule.whatIfHint")),
     form, result);
 }
 
@@ -281,25 +348,25 @@ function whatIfPanel(ctx, base, deps) {
 export function compare(base, scenario, ctx) {
   const overloaded = (p) => (p.loads || []).reduce((n, l) => n + (l.overloadedDays || 0), 0);
   const rows = [
-    ["Finish", base ? base.finishDate : "—", scenario.finishDate],
-    ["Deadline", base ? base.deadline || "none" : "—", scenario.deadline || "none"],
-    ["Late days", base ? base.solve.lateDays : "—", scenario.solve.lateDays],
-    ["Overloaded days", base ? overloaded(base) : "—", overloaded(scenario)],
-    ["Tasks that change", base ? base.solve.changes : "—", scenario.solve.changes],
+    [t("schedule.finish"), base ? formatDate(base.finishDate) : "—", formatDate(scenario.finishDate)],
+    [t("schedule.deadline"), base ? formatDate(base.deadline) || t("common.none") : "—", formatDate(scenario.deadline) || t("common.none")],
+    [t("schedule.lateDays"), base ? base.solve.lateDays : "—", scenario.solve.lateDays],
+    [t("schedule.overloadedDays"), base ? overloaded(base) : "—", overloaded(scenario)],
+    [t("schedule.tasksChange"), base ? base.solve.changes : "—", scenario.solve.changes],
   ];
   const infeasible = !scenario.finishDate || scenario.state === "PROPOSAL_STATE_INFEASIBLE"
     || ["INFEASIBLE", "UNKNOWN", "INVALID"].includes(scenario.solve.status);
   const onTime = !infeasible && (!scenario.deadline || scenario.finishDate <= scenario.deadline);
-  if (infeasible) rows[0][2] = "no plan";
+  if (infeasible) rows[0][2] = t("schedule.noPlan");
   return h("div", {},
     h("p", { class: onTime ? "ok" : "late" }, infeasible
-      ? "No plan meets the constraints — see why below."
-      : onTime ? `The plan would finish on ${scenario.finishDate}, in time.` : `The plan would finish on ${scenario.finishDate}, after the deadline.`),
-    h("table", { class: "compare" }, h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, "Now"), h("th", {}, "What if"))),
+      ? t("schedule.infeasible")
+      : t(onTime ? "schedule.inTime" : "schedule.afterDeadline", { date: formatDate(scenario.finishDate) })),
+    h("table", { class: "compare" }, h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, t("schedule.now")), h("th", {}, t("schedule.whatIfColumn")))),
       h("tbody", {}, rows.map(([k, a, b]) => h("tr", { class: String(a) !== String(b) ? "diff" : "" },
         h("th", {}, k), h("td", {}, String(a ?? "")), h("td", {}, String(b ?? "")))))),
-    scenario.diagnoses.length ? h("ul", { class: "diagnoses" }, scenario.diagnoses.map((d) => h("li", {}, d.message))) : null,
-    scenario.notes.length ? h("ul", { class: "notes muted" }, scenario.notes.map((n) => h("li", {}, n))) : null);
+    scenario.diagnoses.length ? h("ul", { class: "diagnoses" }, scenario.diagnoses.map((d) => h("li", server(), d.message))) : null,
+    scenario.notes.length ? h("ul", { class: "notes muted" }, scenario.notes.map((n) => h("li", server(), n))) : null);
 }
 
 export async function renderSchedule(main, ctx, { params, go }) {
@@ -312,31 +379,31 @@ export async function renderSchedule(main, ctx, { params, go }) {
   const proposal = chosen ? (await call(svc.planner, "GetProposal", { name: chosen })).proposal : null;
   const rerender = (name) => go(`#/schedule?proposal=${short(name || chosen)}`);
 
-  const source = h("select", { "aria-label": "Durations from" },
-    h("option", { value: "DURATION_SOURCE_RISK_P50" }, "risk forecast (P50)"),
-    h("option", { value: "DURATION_SOURCE_RISK_P80" }, "risk forecast (P80)"),
-    h("option", { value: "DURATION_SOURCE_ESTIMATE" }, "estimates"));
+  const source = h("select", { "aria-label": t("schedule.durationsFrom") },
+    h("option", { value: "DURATION_SOURCE_RISK_P50" }, t("schedule.riskP50")),
+    h("option", { value: "DURATION_SOURCE_RISK_P80" }, t("schedule.riskP80")),
+    h("option", { value: "DURATION_SOURCE_ESTIMATE" }, t("schedule.estimates")));
   const request = h("button", { class: "primary", id: "propose", onclick: async () => {
     request.disabled = true;
-    request.textContent = "Planning…";
+    request.textContent = t("schedule.planning");
     try {
       const reply = await call(svc.planner, "ProposeSchedule", {
         project: ctx.name, durationSource: source.value, timeLimitSeconds: 10, requestId: crypto.randomUUID(),
       });
-      flash(`Proposal ${short(reply.proposal.name)}: finish ${reply.proposal.finishDate}`, "ok");
+      flash(t("schedule.proposed", { id: short(reply.proposal.name), date: formatDate(reply.proposal.finishDate) }), "ok");
       rerender(reply.proposal.name);
     } catch (error) {
       flash(describe(error), "error");
       request.disabled = false;
-      request.textContent = "Request a proposal";
+      request.textContent = t("schedule.request");
     }
-  } }, "Request a proposal");
+  } }, t("schedule.request"));
 
   const accept = async (tasks) => {
     try {
       const reply = await call(svc.planner, "AcceptProposal", { name: proposal.name, tasks });
-      const stale = reply.stale.length ? `; ${reply.stale.length} refused as stale (the task changed)` : "";
-      flash(`Accepted ${reply.accepted.length} item(s)${stale}`, reply.stale.length ? "error" : "ok");
+      const stale = reply.stale.length ? t("schedule.stale", { count: reply.stale.length }) : "";
+      flash(t("schedule.accepted", { count: reply.accepted.length, stale }), reply.stale.length ? "error" : "ok");
       rerender(proposal.name);
     } catch (error) {
       flash(describe(error), "error");
@@ -345,43 +412,42 @@ export async function renderSchedule(main, ctx, { params, go }) {
   const reject = async () => {
     try {
       await call(svc.planner, "RejectProposal", { name: proposal.name, reason: "rejected in the console" });
-      flash("Proposal rejected", "ok");
+      flash(t("schedule.rejected"), "ok");
       rerender(proposal.name);
     } catch (error) {
       flash(describe(error), "error");
     }
   };
 
-  const picker = real.length > 1 ? h("select", { "aria-label": "Proposal", onchange: (e) => rerender(e.target.value) },
+  const picker = real.length > 1 ? h("select", { "aria-label": t("schedule.proposal"), onchange: (e) => rerender(e.target.value) },
     real.map((p) => h("option", { value: p.name, selected: p.name === chosen },
-      `#${short(p.name)} · ${p.state.replace("PROPOSAL_STATE_", "").toLowerCase().replace("_", " ")} · finish ${p.finishDate}`))) : null;
+      `#${short(p.name)} · ${proposalState(p)} · ${t("schedule.finishOn", { date: formatDate(p.finishDate) })}`))) : null;
 
   const open = proposal && ["PROPOSAL_STATE_OPEN", "PROPOSAL_STATE_PARTIALLY_ACCEPTED"].includes(proposal.state);
   mount(main,
-    h("div", { class: "page-head" }, h("h1", {}, "Schedule"),
-      h("div", { class: "toolbar" }, picker, h("label", {}, "Durations ", source), request)),
+    h("div", { class: "page-head" }, h("h1", {}, t("schedule.title")),
+      h("div", { class: "toolbar" }, picker, h("label", {}, t("schedule.durations"), " ", source), request)),
     proposal ? [
       h("section", { class: "card", id: "proposal", dataset: { proposal: proposal.name, state: proposal.state } },
-        h("h2", {}, `Proposal #${short(proposal.name)} `,
-          h("span", { class: "badge" }, proposal.state.replace("PROPOSAL_STATE_", "").toLowerCase().replace("_", " "))),
+        h("h2", {}, t("schedule.proposalTitle", { id: short(proposal.name) }), " ",
+          h("span", { class: "badge" }, proposalState(proposal))),
         summary(proposal, ctx),
         proposalRisk(proposal, ctx),
-        proposal.diagnoses.length ? h("ul", { class: "diagnoses" }, proposal.diagnoses.map((d) => h("li", {}, d.message))) : null,
-        proposal.notes.length ? h("ul", { class: "notes muted" }, proposal.notes.map((n) => h("li", {}, n))) : null,
-        h("p", { class: "legend" }, h("span", { class: "swatch current" }), "current plan ",
-          h("span", { class: "swatch proposed" }), "proposed ",
-          h("span", { class: "swatch critical" }), "critical path ",
-          h("span", { class: "swatch deadline" }), "deadline"),
+        proposal.diagnoses.length ? h("ul", { class: "diagnoses" }, proposal.diagnoses.map((d) => h("li", server(), d.message))) : null,
+        proposal.notes.length ? h("ul", { class: "notes muted" }, proposal.notes.map((n) => h("li", server(), n))) : null,
+        h("p", { class: "legend" }, h("span", { class: "swatch current" }), `${t("schedule.currentPlanLegend")} `,
+          h("span", { class: "swatch proposed" }), `${t("schedule.proposedLegend")} `,
+          h("span", { class: "swatch critical" }), `${t("schedule.criticalPath")} `,
+          h("span", { class: "swatch deadline" }), t("schedule.deadlineLegend")),
         gantt(proposal, deps, ctx, { compact: window.innerWidth < 700 }),
         open ? h("div", { class: "actions" },
-          h("button", { class: "primary", id: "accept-all", onclick: () => accept([]) }, "Accept all pending"),
-          h("button", { class: "danger", id: "reject", onclick: reject }, "Reject proposal")) : null),
+          h("button", { class: "primary", id: "accept-all", onclick: () => accept([]) }, t("schedule.acceptAll")),
+          h("button", { class: "danger", id: "reject", onclick: reject }, t("schedule.reject"))) : null),
       h("div", { class: "grid-2" },
-        h("section", { class: "card" }, h("h2", {}, "Changes, explained"), itemList(proposal, ctx, accept)),
+        h("section", { class: "card" }, h("h2", {}, t("schedule.explained")), itemList(proposal, ctx, accept)),
         h("div", {},
-          h("section", { class: "card" }, h("h2", {}, "Workload"), heatmap(proposal, ctx)),
+          h("section", { class: "card" }, h("h2", {}, t("schedule.workload")), heatmap(proposal, ctx)),
           whatIfPanel(ctx, proposal, deps)))]
-      : [h("section", { class: "card" }, h("p", {}, "No proposal yet. Ask the planner for one: it reads the project, ",
-        "the people and their calendars, and the risk forecasts, and proposes who does what when.")),
+      : [h("section", { class: "card" }, h("p", {}, t("schedule.noProposal"))),
       whatIfPanel(ctx, null, deps)]);
 }

@@ -1,27 +1,39 @@
 // One task: details, moves, dependencies, comments, risk and its history from the audit log.
 
-import { ApiError, call, every, svc } from "./api.js";
+import { ApiError, call, every, fieldName, svc } from "./api.js";
 import { flash, fmtDate, fmtTime, h, mount, pct, short } from "./dom.js";
 import { PRIORITY, isOverdue, moveControl } from "./board.js";
+import { formatDate, formatDays, formatHours, formatNumber, has, stateName, t, term } from "./i18n.js";
 
-const DEP = {
-  DEPENDENCY_TYPE_FINISH_TO_START: "finish-to-start",
-  DEPENDENCY_TYPE_START_TO_START: "start-to-start",
-  DEPENDENCY_TYPE_FINISH_TO_FINISH: "finish-to-finish",
-  DEPENDENCY_TYPE_START_TO_FINISH: "start-to-finish",
-};
 
 function actorText(ctx, actor) {
   if (!actor) return "";
   const kind = (actor.type || "").replace("ACTOR_TYPE_", "").toLowerCase();
-  let text = actor.id ? ctx.personLabel(actor.id) : kind;
-  if (kind && kind !== "user") text += ` (${kind}${actor.version ? ` ${actor.version}` : ""})`;
-  if (actor.onBehalfOf) text += ` for ${ctx.personLabel(actor.onBehalfOf)}`;
+  let text = actor.id ? ctx.personLabel(actor.id) : term("actor", kind);
+  if (kind && kind !== "user" && actor.id) {
+    const what = actor.version ? `${term("actor", kind)} ${actor.version}` : term("actor", kind);
+    text = t("task.actorKind", { who: text, kind: what });
+  }
+  if (actor.onBehalfOf) text = t("task.onBehalfOf", { who: text, person: ctx.personLabel(actor.onBehalfOf) });
   return text;
 }
 
+// A state or a priority in words; anything else as the JSON the audit log holds.
+function valueText(ctx, key, value, raw) {
+  if (key === "author" && value && typeof value === "object") return actorText(ctx, value);
+  if (key === "state" && typeof value === "string") return stateName(value, "");
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)) return fmtTime(value);
+  if (typeof value === "string" && value.startsWith("people/")) return ctx.personLabel(value);
+  if (key === "priority" && typeof value === "string") {
+    const word = value.replace("PRIORITY_", "").toLowerCase();
+    return word === "unspecified" ? "—" : term("priority", word);
+  }
+  return raw;
+}
+
 // What an audit entry changed, as `field: old → new`, skipping bookkeeping fields.
-export function changes(before, after) {
+export function changes(ctx, before, after) {
   const skip = new Set(["etag", "update_time", "updateTime", "create_time", "createTime"]);
   const keys = new Set([...Object.keys(before || {}), ...Object.keys(after || {})]);
   const out = [];
@@ -29,19 +41,44 @@ export function changes(before, after) {
     if (skip.has(key)) continue;
     const a = JSON.stringify((before || {})[key] ?? "");
     const b = JSON.stringify((after || {})[key] ?? "");
-    if (a !== b) out.push(`${key}: ${before ? (a === '""' ? "—" : a) + " → " : ""}${b === '""' ? "—" : b}`);
+    if (a === b) continue;
+    const shown = (value, raw) => (raw === '""' ? "—" : valueText(ctx, key, value, raw));
+    const old = before ? `${shown((before || {})[key], a)} → ` : "";
+    out.push(`${fieldName(key)}: ${old}${shown((after || {})[key], b)}`);
   }
   return out;
 }
 
-const CHILDREN = { comments: "comment", timeEntries: "time entry", dependencies: "dependency", transitions: "transition" };
-
-// " comment" for an entry about the task's comment, "" for one about the task itself.
-function childKind(resource, task) {
-  if (!resource || resource === task) return "";
+// What an audit entry did, in words: "create comment" for the task's comment, "update" for
+// the task itself.
+function actionText(action, resource, task) {
+  const verb = term("action", action);
+  if (!resource || resource === task) return verb;
   const collection = resource.split("/").slice(-2)[0];
-  return ` ${CHILDREN[collection] || collection}`;
+  return t("task.actionOn", { action: verb, what: term("child", collection) });
 }
+
+// A risk factor in words: the catalogue's sentence for its feature, else the server's.
+export function factorText(f) {
+  const v = Number(f.value);
+  if (f.feature.startsWith("days_in_")) {
+    return t("factor.days_in", { days: formatDays(v, 1), state: stateLabelOf(f.feature.slice(8)) });
+  }
+  if (f.feature.startsWith("label_bucket_") && /^labelled /.test(f.text || "")) {
+    return t("factor.labelled", { labels: f.text.slice(9) });
+  }
+  if (f.feature === "priority_rank") {
+    const words = ["trivial", "low", "medium", "high", "urgent"];
+    return t("factor.priority_rank", { priority: term("priority", words[Math.round(v)] || "") });
+  }
+  if (!Number.isFinite(v) || !has(`factor.${f.feature}`)) return f.text || f.feature;
+  return t(`factor.${f.feature}`, {
+    count: Math.round(v), v: Math.round(v), x: formatNumber(v, 1), p: Math.round(v * 100),
+    days: formatDays(v), ago: formatDays(v),
+  });
+}
+
+const stateLabelOf = (id) => stateName(id, "");
 
 async function optional(promise) {
   try {
@@ -69,7 +106,7 @@ export async function renderTask(main, ctx, { rest }) {
   const rerender = () => renderTask(main, ctx, { rest });
   const link = (n) => h("a", { href: `#/task/${ctx.id}/${short(n)}` }, `#${short(n)} ${titles.get(n) || ""}`);
 
-  const body = h("textarea", { rows: 3, placeholder: "Add a comment", "aria-label": "Comment", required: true });
+  const body = h("textarea", { rows: 3, placeholder: t("task.addComment"), "aria-label": t("task.comment"), required: true });
   const commentForm = h("form", { class: "comment-form", onsubmit: async (event) => {
     event.preventDefault();
     try {
@@ -78,50 +115,55 @@ export async function renderTask(main, ctx, { rest }) {
     } catch (error) {
       flash(error instanceof ApiError ? error.describe() : String(error), "error");
     }
-  } }, body, h("button", { type: "submit" }, "Comment"));
+  } }, body, h("button", { type: "submit" }, t("task.commentButton")));
 
   const finished = ["STATE_CATEGORY_DONE", "STATE_CATEGORY_CANCELLED"].includes(
     (ctx.project.workflow.states.find((st) => st.id === task.state) || {}).category);
-  const riskBox = risk.risk && !finished ? h("section", { class: "card" }, h("h2", {}, "Risk"),
-    h("p", {}, h("strong", {}, pct(risk.risk.probabilityLate)), " chance of finishing late; P80 finish ",
-      risk.risk.finishP80Date || "—", risk.risk.fromPrior ? " (from the prior, no trained model)" : ""),
-    h("ul", { class: "factors" }, risk.risk.factors.slice(0, 4).map((f) => h("li", {}, f.text || f.feature)))) : null;
+  const riskBox = risk.risk && !finished ? h("section", { class: "card" }, h("h2", {}, t("task.risk")),
+    h("p", {}, h("strong", {}, pct(risk.risk.probabilityLate)), " ",
+      t("task.lateChance", { date: formatDate(risk.risk.finishP80Date) || "—" }),
+      risk.risk.fromPrior ? ` ${t("task.fromPrior")}` : ""),
+    h("ul", { class: "factors" }, risk.risk.factors.slice(0, 4).map((f) => h("li", {}, factorText(f))))) : null;
 
   mount(main,
-    h("p", {}, h("a", { href: "#/board" }, "← Board")),
+    h("p", {}, h("a", { href: "#/board" }, t("task.back"))),
     h("div", { class: "page-head" },
       h("h1", {}, task.title, " ", h("span", { class: "muted" }, `#${short(task.name)}`)),
       h("p", {}, h("span", { class: `badge state` }, ctx.stateLabel(task.state)), " ",
-        PRIORITY[task.priority] ? h("span", { class: `badge p-${PRIORITY[task.priority]}` }, PRIORITY[task.priority]) : null)),
+        PRIORITY[task.priority] ? h("span", { class: `badge p-${PRIORITY[task.priority]}` }, t(`priority.${PRIORITY[task.priority]}`)) : null)),
     h("div", { class: "grid-2" },
       h("section", { class: "card" },
         h("dl", { class: "facts" },
-          h("dt", {}, "Assignee"), h("dd", {}, ctx.personLabel(task.assignee)),
-          h("dt", {}, "Planned"), h("dd", {}, task.plannedStart ? `${task.plannedStart} → ${task.plannedEnd}` : "not planned"),
-          h("dt", {}, "Due"), h("dd", { class: isOverdue(task, ctx) ? "late" : "" }, fmtDate(task.dueDate) || "—"),
-          h("dt", {}, "Estimate"), h("dd", {}, task.estimateHours ? `${task.estimateHours} h` : "—"),
-          h("dt", {}, "Skills"), h("dd", {}, task.requiredSkills.map((sk) => `${sk.skill} ${sk.level}`).join(", ") || "—"),
-          h("dt", {}, "Labels"), h("dd", {}, task.labels.join(", ") || "—"),
-          h("dt", {}, "Source"), h("dd", {}, (task.source || "").replace("TASK_SOURCE_", "").toLowerCase(),
+          h("dt", {}, t("task.assignee")), h("dd", {}, ctx.personLabel(task.assignee)),
+          h("dt", {}, t("task.planned")), h("dd", {}, task.plannedStart
+            ? `${formatDate(task.plannedStart)} → ${formatDate(task.plannedEnd)}` : t("task.notPlanned")),
+          h("dt", {}, t("task.due")), h("dd", { class: isOverdue(task, ctx) ? "late" : "" }, fmtDate(task.dueDate) || "—"),
+          h("dt", {}, t("task.estimate")), h("dd", {}, task.estimateHours ? formatHours(task.estimateHours) : "—"),
+          h("dt", {}, t("task.skills")), h("dd", {}, task.requiredSkills.map((sk) => `${sk.skill} ${sk.level}`).join(", ") || "—"),
+          h("dt", {}, t("task.labels")), h("dd", {}, task.labels.join(", ") || "—"),
+          h("dt", {}, t("task.source")), h("dd", {}, term("source", (task.source || "TASK_SOURCE_MANUAL").replace("TASK_SOURCE_", "").toLowerCase()),
             task.sourceRef ? ` · ${task.sourceRef}` : "")),
         task.description ? h("p", { class: "description" }, task.description) : null,
-        h("h2", {}, "Move"),
-        moveControl(ctx, task, rerender) || h("p", { class: "muted" }, "No moves from this state.")),
+        h("h2", {}, t("task.move")),
+        moveControl(ctx, task, rerender) || h("p", { class: "muted" }, t("task.noMoves"))),
       h("div", {},
         riskBox,
-        h("section", { class: "card" }, h("h2", {}, "Dependencies"),
+        h("section", { class: "card" }, h("h2", {}, t("task.dependencies")),
           deps.length ? h("ul", { class: "deps" }, deps.map((d) => h("li", {},
-            d.successor === name ? ["waits for ", link(d.predecessor)] : ["blocks ", link(d.successor)],
-            ` (${DEP[d.type] || "finish-to-start"}${d.lagDays ? `, lag ${d.lagDays} d` : ""})`))) :
-            h("p", { class: "muted" }, "None.")))),
-    h("section", { class: "card" }, h("h2", {}, "Comments"),
+            d.successor === name ? [t("task.waitsFor"), " ", link(d.predecessor)] : [t("task.blocks"), " ", link(d.successor)],
+            " ", t("task.depType", {
+              type: term("dep", (d.type || "DEPENDENCY_TYPE_FINISH_TO_START").replace("DEPENDENCY_TYPE_", "").toLowerCase()),
+              lag: d.lagDays ? t("task.lag", { days: formatDays(d.lagDays) }) : "",
+            })))) :
+            h("p", { class: "muted" }, t("task.none"))))),
+    h("section", { class: "card" }, h("h2", {}, t("task.comments")),
       comments.length ? h("ul", { class: "comments" }, comments.map((c) => h("li", {},
         h("div", { class: "muted" }, `${actorText(ctx, c.author)} · ${fmtTime(c.createTime)}`),
-        h("p", {}, c.body)))) : h("p", { class: "muted" }, "No comments yet."),
+        h("p", {}, c.body)))) : h("p", { class: "muted" }, t("task.noComments")),
       commentForm),
-    h("section", { class: "card" }, h("h2", {}, "History"),
+    h("section", { class: "card" }, h("h2", {}, t("task.history")),
       h("ol", { class: "history" }, audit.map((e) => h("li", {},
-        h("div", {}, h("strong", {}, `${e.action}${childKind(e.resource, name)}`), " by ", actorText(ctx, e.actor),
+        h("div", {}, h("strong", {}, actionText(e.action, e.resource, name)), " ", t("task.by", { who: actorText(ctx, e.actor) }),
           h("span", { class: "muted" }, ` · ${fmtTime(e.time)}`)),
-        h("ul", { class: "changes" }, changes(e.before, e.after).slice(0, 8).map((c) => h("li", {}, c))))))));
+        h("ul", { class: "changes" }, changes(ctx, e.before, e.after).slice(0, 8).map((c) => h("li", {}, c))))))));
 }

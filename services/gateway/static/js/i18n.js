@@ -1,0 +1,192 @@
+// The console's words in Simplified Chinese and English: the message catalogues
+// (/static/i18n/<language>.json), the language in use, and dates, numbers and durations
+// written the way that language writes them.
+
+export const LANGUAGES = ["zh-CN", "en"];
+const STORE = "planops.language";
+// English dates read "Mon 14 Dec": the day before the month, as en-GB writes it.
+const LOCALE = { "zh-CN": "zh-CN", en: "en-GB" };
+
+let current = "en";
+let catalogue = {};
+let plurals = new Intl.PluralRules("en");
+let numbers = new Intl.NumberFormat("en-GB");
+
+// A stored choice wins; otherwise the first Chinese or English entry of the browser's list.
+export function preferred(stored, languages) {
+  if (LANGUAGES.includes(stored)) return stored;
+  for (const tag of languages || []) {
+    const lower = String(tag).toLowerCase();
+    if (lower.startsWith("zh")) return "zh-CN";
+    if (lower.startsWith("en")) return "en";
+  }
+  return "en";
+}
+
+export function language() {
+  return current;
+}
+
+function stored() {
+  try {
+    return localStorage.getItem(STORE);
+  } catch {
+    return null;
+  }
+}
+
+// Loads a catalogue and makes it the one `t` reads; the page's own words follow.
+export async function useLanguage(wanted = preferred(stored(), navigator.languages)) {
+  const lang = LANGUAGES.includes(wanted) ? wanted : "en";
+  const response = await fetch(`/static/i18n/${lang}.json`);
+  if (!response.ok) throw new Error(`no catalogue for ${lang}: HTTP ${response.status}`);
+  catalogue = await response.json();
+  current = lang;
+  plurals = new Intl.PluralRules(lang);
+  numbers = new Intl.NumberFormat(LOCALE[lang]);
+  formats.clear();
+  document.documentElement.lang = lang;
+  translateDocument(document);
+  return lang;
+}
+
+// The switch: remembered in this browser for the next visit.
+export async function chooseLanguage(lang) {
+  try {
+    localStorage.setItem(STORE, lang);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+  return useLanguage(lang);
+}
+
+// The message for `key` in the language in use, with `{name}` replaced by params.name.
+// A message with plural forms picks one by params.count. Numbers are written the
+// language's way; pass a string to keep one as it is (an id, a year).
+export function t(key, params = {}) {
+  let text = catalogue[key];
+  if (text === undefined) {
+    console.warn(`i18n: no message ${key} in ${current}`);
+    return key;
+  }
+  if (typeof text === "object") {
+    text = text[plurals.select(Number(params.count) || 0)] ?? text.other;
+  }
+  return text.replace(/\{(\w+)\}/g, (whole, name) => {
+    if (!(name in params)) return whole;
+    const value = params[name];
+    return typeof value === "number" ? numbers.format(value) : String(value ?? "");
+  });
+}
+
+// Whether the catalogue has `key`: for words that come from the server as codes.
+export function has(key) {
+  return key in catalogue;
+}
+
+// The message for a code the server sends (`prefix.code`), or the code in plain words.
+export function term(prefix, code) {
+  const key = `${prefix}.${code}`;
+  return key in catalogue ? t(key) : String(code || "").replaceAll("_", " ").toLowerCase();
+}
+
+// Elements of index.html name their words with data-i18n (text) and data-i18n-<attribute>.
+export function translateDocument(root) {
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const attribute of ["aria-label", "title", "placeholder"]) {
+    for (const el of root.querySelectorAll(`[data-i18n-${attribute}]`)) {
+      el.setAttribute(attribute, t(el.getAttribute(`data-i18n-${attribute}`)));
+    }
+  }
+}
+
+const formats = new Map();
+function format(kind, options) {
+  const key = `${kind}:${current}`;
+  if (!formats.has(key)) formats.set(key, new Intl.DateTimeFormat(LOCALE[current], options));
+  return formats.get(key);
+}
+
+function day(iso) {
+  const d = new Date(`${String(iso).slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+// `12月14日 周一` / `Mon 14 Dec`; the year only when it is not this one.
+export function formatDate(iso, { weekday = true } = {}) {
+  if (!iso) return "";
+  const d = day(iso);
+  if (!d) return String(iso);
+  const year = d.getUTCFullYear() !== new Date().getUTCFullYear();
+  const date = format(year ? "dmy" : "dm", {
+    timeZone: "UTC", day: "numeric", month: current === "en" ? "short" : "long",
+    ...(year ? { year: "numeric" } : {}),
+  }).format(d);
+  if (!weekday) return date;
+  const name = format("wd", { timeZone: "UTC", weekday: "short" }).format(d);
+  return current === "en" ? `${name} ${date}` : `${date} ${name}`;
+}
+
+// A day on a chart's axis, without the weekday: `12月14日` / `14 Dec`.
+export function formatDay(iso) {
+  const d = day(iso);
+  if (!d) return String(iso || "");
+  return format("axis", { timeZone: "UTC", day: "numeric", month: current === "en" ? "short" : "long" }).format(d);
+}
+
+// A moment in the browser's time zone: `12月14日 周一 09:30` / `Mon 14 Dec, 09:30`.
+export function formatTime(value) {
+  if (!value) return "";
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return String(value);
+  const local = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  const clock = format("hm", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+  return `${formatDate(local)}${current === "en" ? "," : ""} ${clock}`;
+}
+
+export function formatNumber(value, digits = 0) {
+  return new Intl.NumberFormat(LOCALE[current], {
+    minimumFractionDigits: digits, maximumFractionDigits: digits,
+  }).format(Number(value) || 0);
+}
+
+export function formatPercent(value) {
+  return new Intl.NumberFormat(LOCALE[current], { style: "percent", maximumFractionDigits: 0 })
+    .format(Number(value) || 0);
+}
+
+// `12.5 h` / `12.5 小时`
+export function formatHours(value) {
+  const n = Number(value) || 0;
+  return t("unit.hours", { count: n, n: formatNumber(n, 1) });
+}
+
+// `1 day`, `3 days` / `3 天`
+export function formatDays(value, digits = 0) {
+  const n = Number(value) || 0;
+  return t("unit.days", { count: digits ? n : Math.round(n), n: formatNumber(n, digits) });
+}
+
+// A list the language's way: `a, b and c` / `a、b和c`.
+export function formatList(items, type = "conjunction") {
+  return new Intl.ListFormat(LOCALE[current], { style: "long", type }).format(items.map(String));
+}
+
+// The default workflow's states by the name the server gives them; a project that renamed
+// a state keeps its own name.
+const DEFAULT_STATES = {
+  draft: "Draft",
+  submitted: "Submitted",
+  in_review: "In review",
+  scheduled: "Scheduled",
+  in_progress: "In progress",
+  in_acceptance: "In acceptance",
+  done: "Done",
+  blocked: "Blocked",
+  cancelled: "Cancelled",
+};
+
+export function stateName(id, displayName) {
+  if (DEFAULT_STATES[id] && (!displayName || displayName === DEFAULT_STATES[id])) return t(`state.${id}`);
+  return displayName || id;
+}
