@@ -241,7 +241,43 @@ def test_risk_page_shows_the_forecast(browser: Any, console_stack: Stack, shots:
         "spans => spans.map(s => s.style.width)"
     )
     assert widths and all(re.fullmatch(r"\d+%", w) for w in widths), widths
+    # Every chance says what it rests on, and none is shown as certain.
+    cells = page.locator("#risky tbody tr td:nth-child(2)").all_inner_texts()
+    assert cells and all(
+        re.search(r"\d+–\d+%, \d+ similar past tasks?, \d+ late|no past tasks", c) for c in cells
+    ), cells
+    assert not any(re.search(r"(?<![<>\d])(100|0)%", c) for c in cells), cells
+    # One click away: the model's holdout figures and its reliability diagram.
+    assert not page.locator("#trust svg.reliability").is_visible()
+    page.click("#trust summary")
+    trust = page.locator("#trust").inner_text()
+    assert "How far to trust these numbers" in trust
+    if "No trained model is active" not in trust:
+        assert re.search(r"checked on the \d+ latest tasks it did not train on: AUC", trust)
+        dots = page.locator("#trust svg.reliability circle.bin").count()
+        assert dots == page.locator("#trust ul.bins li").count() >= 1
     assert page.errors == []
+    # With a trained model (the suite's short history trains none): its figures and diagram.
+    shown = page.evaluate(
+        """async () => {
+          const m = await import('/static/js/risk.js');
+          const box = m.trustBox([{ name: 'models/abc', active: true, rows: 568,
+            windowStart: '2025-12-01', windowEnd: '2026-11-30', holdoutRows: 114,
+            holdoutAuc: 0.94, holdoutBrier: 0.071, baseRateBrier: 0.21, holdoutEce: 0.04,
+            holdoutDelayP80Coverage: 0.82, reliability: [
+              { predicted: 0.03, observed: 0.02, tasks: 60 },
+              { predicted: 0.45, observed: 0.5, tasks: 20 },
+              { predicted: 0.996, observed: 1, tasks: 34 }] }]);
+          box.open = true;
+          document.querySelector('#trust').replaceWith(box);
+          return { text: box.innerText, dots: box.querySelectorAll('circle.bin').length };
+        }"""
+    )
+    assert shown["dots"] == 3
+    assert "checked on the 114 latest tasks it did not train on: AUC 0.94" in shown["text"]
+    assert "within its P80 for 82%" in shown["text"]
+    assert ">99% predicted, 100% late (34 tasks)" in shown["text"]
+    page.locator("#trust").screenshot(path=str(shots / "risk-evidence.png"))
     page.screenshot(path=str(shots / "risk-desktop.png"), full_page=False)
 
 
@@ -252,12 +288,13 @@ def test_a_slow_page_never_overwrites_the_page_that_replaced_it(
     held: list[Any] = []
     page.route("**/api/planops.risk.v1.RiskService/**", lambda route: held.append(route))
     page.click("#nav a[data-page=risk]")
-    # The forecast, the riskiest tasks and the alerts are asked for together; hold all three.
+    # The forecast, the riskiest tasks, the alerts and the model's evidence are asked for
+    # together; hold all four.
     for _ in range(600):
-        if len(held) >= 3:
+        if len(held) >= 4:
             break
         page.wait_for_timeout(50)
-    assert len(held) == 3, f"the risk page asked for {len(held)} things, not 3"
+    assert len(held) == 4, f"the risk page asked for {len(held)} things, not 4"
     page.click("#nav a[data-page=notes]")
     page.wait_for_selector('main .view[data-page="notes"][data-ready="true"] #earlier')
     # The risk page's replies arrive after the user moved on.

@@ -155,6 +155,22 @@ export function formatPercent(value) {
     .format(Number(value) || 0);
 }
 
+// A probability as a person should read it: never 0 % or 100 % from a model, which has seen
+// many similar tasks but not certainty (the same rule as services/common/probability.py).
+export function formatChance(value) {
+  const p = Number(value) || 0;
+  if (p < 0.01) return `<${formatPercent(0.01)}`;
+  if (p > 0.99) return `>${formatPercent(0.99)}`;
+  return formatPercent(p);
+}
+
+// A probability's range, widened outward to whole points and kept within 1-99 %.
+export function formatChanceRange(low, high) {
+  const lo = Math.min(Math.max(Math.floor(Number(low) * 100), 1), 99);
+  const hi = Math.max(Math.min(Math.ceil(Number(high) * 100), 99), lo);
+  return [formatPercent(lo / 100), formatPercent(hi / 100)];
+}
+
 // `12.5 h` / `12.5 小时`
 export function formatHours(value) {
   const n = Number(value) || 0;

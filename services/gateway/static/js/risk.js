@@ -3,7 +3,7 @@
 
 import { ApiError, call, svc } from "./api.js";
 import { fmtTime, h, mount, pct, s, short } from "./dom.js";
-import { formatDate, formatDay, t, term } from "./i18n.js";
+import { formatChance, formatChanceRange, formatDate, formatDay, formatNumber, t, term } from "./i18n.js";
 import { factorText } from "./task.js";
 
 const DAY_MS = 86400000;
@@ -63,17 +63,89 @@ export function modelName(version) {
 
 // The alert's sentence in the console's language; the server's words for kinds it has none for.
 function alertText(alert) {
-  const title = alert.message.replace(/ is \d+% likely to .*$/, "");
+  const title = alert.message.replace(/ is [<>]?\d+% likely to .*$/, "");
   const key = { TASK_LIKELY_LATE: "alert.taskLate", DEADLINE_AT_RISK: "alert.deadline" }[alert.kind];
   if (!key || title === alert.message) return alert.message;
   // A project's alert names its deadline and P80 finish after the project.
   const dates = /^(.*) \(deadline (\S+), P80 (\S+)\)$/.exec(title);
   if (dates) {
     return t("alert.deadlineDates", {
-      title: dates[1], deadline: formatDate(dates[2]), p80: formatDate(dates[3]), chance: pct(alert.value),
+      title: dates[1], deadline: formatDate(dates[2]), p80: formatDate(dates[3]), chance: formatChance(alert.value),
     });
   }
-  return t(key, { title, chance: pct(alert.value) });
+  return t(key, { title, chance: formatChance(alert.value) });
+}
+
+// What a task's chance rests on: the range its similar past tasks allow, and how many.
+export function evidenceText(risk) {
+  const count = Number(risk.similarTasks) || 0;
+  if (count <= 0) return t("risk.noEvidence");
+  const [low, high] = formatChanceRange(risk.probabilityLateLow, risk.probabilityLateHigh);
+  return t("risk.evidence", { low, high, count, late: Math.max(Number(risk.similarLate) || 0, 0) });
+}
+
+// The model's reliability diagram: predicted chance against the share that was late, one dot
+// per tenth of the scale, its area by the tasks in it, beside the diagonal of a model that
+// is right.
+export function reliabilityChart(bins) {
+  const size = 230;
+  const pad = 34;
+  const left = 58; // room for the y tick labels and the axis title beside them
+  const span = size - pad - left;
+  const x = (p) => left + p * span;
+  const y = (p) => pad + (1 - p) * span;
+  const svg = s("svg", { class: "reliability", viewBox: `0 0 ${size} ${size}`, role: "img",
+    "aria-label": t("risk.reliabilityLabel") });
+  svg.append(s("rect", { x: left, y: pad, width: span, height: span, class: "frame" }));
+  svg.append(s("line", { x1: x(0), y1: y(0), x2: x(1), y2: y(1), class: "diagonal" }));
+  for (const tick of [0, 0.5, 1]) {
+    svg.append(s("text", { x: x(tick), y: pad + span + 14, class: "axis", "text-anchor": "middle" }, formatPercentTick(tick)));
+    svg.append(s("text", { x: left - 5, y: y(tick) + 4, class: "axis", "text-anchor": "end" }, formatPercentTick(tick)));
+  }
+  svg.append(s("text", { x: left + span / 2, y: pad + span + 30, class: "axis", "text-anchor": "middle" }, t("risk.predicted")));
+  svg.append(s("text", { x: 12, y: pad + span / 2, class: "axis", "text-anchor": "middle",
+    transform: `rotate(-90 12 ${pad + span / 2})` }, t("risk.observed")));
+  const most = Math.max(1, ...bins.map((b) => Number(b.tasks) || 0));
+  for (const b of bins) {
+    const dot = s("circle", { cx: x(Number(b.predicted) || 0), cy: y(Number(b.observed) || 0),
+      r: 2.5 + 6 * Math.sqrt((Number(b.tasks) || 0) / most), class: "bin" });
+    dot.append(s("title", {}, t("risk.binRow", { predicted: formatChance(b.predicted), observed: pct(b.observed), count: Number(b.tasks) || 0 })));
+    svg.append(dot);
+  }
+  return svg;
+}
+
+function formatPercentTick(p) {
+  return pct(p);
+}
+
+// One click away from every number on the page: the active model's holdout figures and its
+// reliability diagram, or why there is none.
+export function trustBox(models) {
+  const active = (models || []).find((m) => m.active);
+  const body = [];
+  if (!active) {
+    body.push(h("p", {}, t("risk.trustNone")));
+  } else {
+    body.push(h("p", {}, t("risk.trustModel", {
+      model: String(active.name || "").replace(/^models\//, ""), rows: Number(active.rows) || 0,
+      start: formatDate(active.windowStart), end: formatDate(active.windowEnd),
+      holdout: Number(active.holdoutRows) || 0, auc: formatNumber(Number(active.holdoutAuc) || 0, 2),
+      brier: formatNumber(Number(active.holdoutBrier) || 0, 3), base: formatNumber(Number(active.baseRateBrier) || 0, 3),
+      ece: formatNumber(Number(active.holdoutEce) || 0, 3),
+    })));
+    const coverage = Number(active.holdoutDelayP80Coverage);
+    if (Number.isFinite(coverage) && coverage > 0) body.push(h("p", {}, t("risk.trustCoverage", { share: pct(coverage) })));
+    if (active.reliability && active.reliability.length) {
+      body.push(h("h3", {}, t("risk.reliability")), reliabilityChart(active.reliability),
+        h("p", { class: "muted" }, t("risk.reliabilityHelp")),
+        h("ul", { class: "bins" }, active.reliability.map((b) => h("li", {},
+          t("risk.binRow", { predicted: formatChance(b.predicted), observed: pct(b.observed), count: Number(b.tasks) || 0 })))));
+    } else {
+      body.push(h("p", { class: "muted" }, t("risk.trustOld")));
+    }
+  }
+  return h("details", { class: "card", id: "trust" }, h("summary", {}, t("risk.trust")), ...body);
 }
 
 export async function renderRisk(main, ctx) {
@@ -81,9 +153,10 @@ export async function renderRisk(main, ctx) {
     call(svc.risk, "ForecastProject", { project: ctx.name }),
     call(svc.risk, "ListTaskRisks", { project: ctx.name, pageSize: 10 }),
     call(svc.risk, "ListAlerts", { project: ctx.name, pageSize: 15 }),
+    call(svc.risk, "ListModels", { pageSize: 5 }),
   ]);
   const failed = (r) => h("p", { class: "error" }, r.reason instanceof ApiError ? r.reason.describe() : String(r.reason));
-  const [forecastR, risksR, alertsR] = results;
+  const [forecastR, risksR, alertsR, modelsR] = results;
 
   let forecastBox;
   if (forecastR.status === "fulfilled") {
@@ -92,7 +165,7 @@ export async function renderRisk(main, ctx) {
     const tone = chance >= 0.8 ? "ok" : chance >= 0.5 ? "warn" : "late";
     forecastBox = h("section", { class: "card", id: "forecast" }, h("h2", {}, t("risk.forecast")),
       h("div", { class: "summary" },
-        h("div", { class: "stat big" }, h("span", {}, t("risk.chance")), h("strong", { class: tone }, pct(chance))),
+        h("div", { class: "stat big" }, h("span", {}, t("risk.chance")), h("strong", { class: tone }, formatChance(chance))),
         h("div", { class: "stat" }, h("span", {}, t("risk.p50")), h("strong", {}, formatDate(f.finishP50Date))),
         h("div", { class: "stat" }, h("span", {}, t("risk.p80")), h("strong", {}, formatDate(f.finishP80Date))),
         h("div", { class: "stat" }, h("span", {}, t("risk.deadline")), h("strong", {}, formatDate(f.deadline) || t("common.none")))),
@@ -112,7 +185,8 @@ export async function renderRisk(main, ctx) {
         h("tbody", {}, risksR.value.risks.map((r) => h("tr", {},
           h("td", {}, h("a", { href: `#/task/${ctx.id}/${short(r.task)}` }, r.title)),
           h("td", {}, h("span", { class: `meter ${r.probabilityLate >= 0.5 ? "late" : ""}` },
-            h("span", { style: { width: `${Math.round(r.probabilityLate * 100)}%` } })), " ", pct(r.probabilityLate)),
+            h("span", { style: { width: `${Math.round(r.probabilityLate * 100)}%` } })), " ", formatChance(r.probabilityLate),
+            h("div", { class: "muted evidence" }, evidenceText(r))),
           h("td", {}, formatDate(r.finishP80Date) || "—"),
           h("td", {}, h("ul", { class: "factors" }, r.factors.slice(0, 3).map((f) => h("li", {}, factorText(f)))),
             r.fromPrior ? h("span", { class: "muted" }, t("risk.prior")) : null)))))
@@ -126,5 +200,6 @@ export async function renderRisk(main, ctx) {
         h("div", { class: "muted" }, fmtTime(a.raiseTime))))) : h("p", { class: "muted" }, t("risk.noAlerts")))
       : failed(alertsR));
 
-  mount(main, h("div", { class: "page-head" }, h("h1", {}, t("risk.title"))), forecastBox, h("div", { class: "grid-2" }, risksBox, alertsBox));
+  const trust = modelsR.status === "fulfilled" ? trustBox(modelsR.value.models) : null;
+  mount(main, h("div", { class: "page-head" }, h("h1", {}, t("risk.title"))), forecastBox, h("div", { class: "grid-2" }, risksBox, alertsBox), trust);
 }
