@@ -21,6 +21,7 @@ from planops.core.v1 import (
     template_service_pb2_grpc,
 )
 
+from services.common import names
 from services.common.config import Env
 from services.common.core_client import CHANNEL_OPTIONS
 from services.common.errors import reason_of, violations_of
@@ -29,9 +30,9 @@ DEFAULT_ADDRESS = "127.0.0.1:50051"
 CALL_TIMEOUT_SECONDS = 30.0
 PAGE_SIZE = 500
 
-SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}\Z")
-TASK_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/tasks/(\d{1,18})\Z")
-SHORT_TASK = re.compile(r"^([a-z][a-z0-9-]{0,62})/(\d{1,18})\Z")
+SLUG = names.SLUG
+TASK_NAME = re.compile(rf"^projects/({names.SLUG_PATTERN})/tasks/({names.NUMBER_PATTERN})\Z")
+SHORT_TASK = re.compile(rf"^({names.SLUG_PATTERN})/({names.NUMBER_PATTERN})\Z")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 

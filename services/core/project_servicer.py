@@ -8,7 +8,7 @@ from planops.core.v1 import project_pb2, project_service_pb2, project_service_pb
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
-from services.common import paging
+from services.common import names, paging
 from services.common.auth import CREATE_PROJECTS, Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import (
@@ -19,7 +19,7 @@ from services.common.errors import (
     PermissionDenied,
 )
 from services.common.server import Context
-from services.core import calendar, convert, names, store
+from services.core import calendar, convert, store
 from services.core import workflow as wf
 from services.core.store import Change
 from services.core.task_servicer import MEMBERS, check_etag, project_row

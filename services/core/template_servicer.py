@@ -11,12 +11,12 @@ from google.protobuf import json_format
 from planops.core.v1 import task_pb2, template_pb2, template_service_pb2, template_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
-from services.common import paging
+from services.common import names, paging
 from services.common.auth import Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from services.common.server import Context
-from services.core import calendar, convert, graph, names, store
+from services.core import calendar, convert, graph, store
 from services.core.person_servicer import require_admin
 from services.core.project_servicer import insert_project, project_values
 from services.core.store import SYSTEM, Change

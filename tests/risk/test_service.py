@@ -80,6 +80,17 @@ async def test_answers_from_the_prior_before_any_model(stack: Stack) -> None:
 async def test_bad_requests_name_the_field(stack: Stack) -> None:
     cases = [
         (stack.stub.GetTaskRisk, risk_service_pb2.GetTaskRiskRequest(task="tasks/1"), "task"),
+        # A second spelling of task 1, which core once read as task 1.
+        (
+            stack.stub.GetTaskRisk,
+            risk_service_pb2.GetTaskRiskRequest(task="projects/x/tasks/01"),
+            "task",
+        ),
+        (
+            stack.stub.ForecastProject,
+            risk_service_pb2.ForecastProjectRequest(project="projects/x\n"),
+            "project",
+        ),
         (
             stack.stub.ListTaskRisks,
             risk_service_pb2.ListTaskRisksRequest(project="projects/x", page_size=-1),
