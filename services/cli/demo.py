@@ -44,7 +44,7 @@ from services.cli import stack
 from services.cli.client import Client, CliError, Settings
 from services.cli.demo_data import OPERATIONS, SPARE_PEOPLE, DemoPerson, DemoTask, Operation
 from services.common.config import Env
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.risk import importer
 
 console = Console(stderr=True)

@@ -16,7 +16,7 @@ from planops.risk.v1 import risk_pb2, risk_service_pb2
 
 from services.common import names
 from services.common.errors import FieldViolation
-from services.core.calendar import WorkingCalendar, calendar_of
+from services.common.workcal import WorkingCalendar, calendar_of
 from services.risk import workdays
 from services.risk.alerts import Alert
 from services.risk.features import TaskHistory, label_bucket

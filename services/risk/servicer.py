@@ -28,7 +28,7 @@ from services.common.errors import (
     PermissionDenied,
 )
 from services.common.server import Context
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.risk import convert, store, workdays
 from services.risk import model as risk_model
 from services.risk.consumer import rebuild

@@ -21,7 +21,7 @@ from services.cli.client import Settings
 from services.common.db import connection
 from services.common.embedded import EmbeddedNats
 from services.common.errors import violations_of
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.risk import importer
 from services.risk.app import running_risk
 from services.risk.consumer import RISK_STREAM
