@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
@@ -31,7 +32,6 @@ CALL_TIMEOUT_SECONDS = 30.0
 PAGE_SIZE = 500
 
 SLUG = names.SLUG
-TASK_NAME = re.compile(rf"^projects/({names.SLUG_PATTERN})/tasks/({names.NUMBER_PATTERN})\Z")
 SHORT_TASK = re.compile(rf"^({names.SLUG_PATTERN})/({names.NUMBER_PATTERN})\Z")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
@@ -218,7 +218,7 @@ def member_name(value: str) -> str:
 
 def task_name(value: str, *, project: str | None = None) -> str:
     """`promo/12`, `projects/promo/tasks/12`, or `12` within `project`, as the full name."""
-    if TASK_NAME.match(value):
+    if not names.problems(partial(names.child_id, collection="tasks"), value):
         return value
     short = SHORT_TASK.match(value)
     if short:
