@@ -424,6 +424,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--select-on", type=int, default=None, metavar="N")
     parser.add_argument("--selection-only", action="store_true", help="skip the report fold")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="only the report fold (once the model is chosen on the selection folds)",
+    )
     parser.add_argument("--reference-trees", type=int, default=300)
     parser.add_argument(
         "--online",
@@ -535,6 +540,8 @@ def _walk_forward(args: argparse.Namespace) -> int:
         for fold, (train, test) in enumerate(pairs):
             phase = "selection" if fold < select_on else "report"
             if phase == "report" and args.selection_only:
+                continue
+            if phase == "selection" and args.report_only:
                 continue
             if len(test) == 0 or train.late.all() or not train.late.any():
                 print(

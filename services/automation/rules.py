@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
+from services.common import names
 from services.common.errors import FieldViolation
 
 
@@ -53,10 +55,6 @@ SETTABLE_FIELDS = ("priority", "due_date", "estimate_hours", "locked", "add_labe
 PRIORITIES = ("low", "medium", "high", "urgent")
 SOURCES = ("manual", "notes", "import", "planner", "template")
 ROLES = ("manager", "executor", "reviewer", "viewer")
-# \Z, not $ (which also matches before a final newline), and ASCII digits, not \d (which
-# takes '٣'): one spelling per name, as core's names.
-PERSON = re.compile(r"^people/[a-z][a-z0-9-]{0,62}\Z")
-WEBHOOK = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/webhooks/([0-9]{1,18})\Z")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 MAX_CONDITIONS = 20
 MAX_ACTIONS = 10
@@ -225,8 +223,8 @@ def condition_problems(c: Condition, *, states: set[str] | None) -> list[tuple[s
             problems.append((f".values[{j}]", f"must be one of {', '.join(SOURCES)}"))
         elif c.field in ("state", "from_state") and states is not None and v not in states:
             problems.append((f".values[{j}]", f"is not a state of the project's workflow: {v!r}"))
-        elif c.field == "assignee" and not PERSON.match(v):
-            problems.append((f".values[{j}]", "must be people/{person}"))
+        elif c.field == "assignee":
+            problems += _refused(f".values[{j}]", names.person_id, v)
     return problems
 
 
@@ -242,8 +240,8 @@ def action_problems(a: Action, *, project: str, states: set[str] | None) -> list
     elif k == ActionKind.ASSIGN:
         if bool(a.person) == bool(a.role):
             return [(".assign", "needs exactly one of person and role")]
-        if a.person and not PERSON.match(a.person):
-            return [(".assign.person", "must be people/{person}")]
+        if a.person and (refused := _refused(".assign.person", names.person_id, a.person)):
+            return refused
         if a.role and a.role not in ROLES:
             return [(".assign.role", f"must be one of {', '.join(ROLES)}")]
     elif k == ActionKind.SET_FIELD:
@@ -255,11 +253,11 @@ def action_problems(a: Action, *, project: str, states: set[str] | None) -> list
         if len(a.body) > MAX_TEXT:
             return [(path, f"must be at most {MAX_TEXT} characters")]
     elif k == ActionKind.SEND_WEBHOOK:
-        m = WEBHOOK.match(a.webhook)
-        if not m:
-            return [(".send_webhook.webhook", "must be projects/{project}/webhooks/{webhook}")]
-        if m.group(1) != project:
-            return [(".send_webhook.webhook", f"must be a webhook of projects/{project}")]
+        return _refused(
+            ".send_webhook.webhook",
+            partial(names.child_id, collection="webhooks", project=project),
+            a.webhook,
+        )
     elif k == ActionKind.REQUEST_REPLAN:
         t = a.time_limit_seconds
         if not math.isfinite(t) or not (t == 0 or 1 <= t <= 60):
@@ -285,6 +283,10 @@ def set_field_problems(name: str, value: str) -> list[tuple[str, str]]:
     if name in ("add_label", "remove_label") and not 1 <= len(value) <= 64:
         return [(".value", "must be a label of 1 to 64 characters")]
     return []
+
+
+def _refused(path: str, parse: Callable[[str], object], name: str) -> list[tuple[str, str]]:
+    return [(path, v.description) for v in names.problems(parse, name)]
 
 
 def _number(value: str) -> float | None:

@@ -20,7 +20,7 @@ from services.automation import (
     webhooks,
 )
 from services.automation.store import RuleRecord
-from services.common import metrics, paging
+from services.common import metrics, names, paging
 from services.common.auth import current_principal
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
@@ -32,39 +32,12 @@ from services.common.errors import (
     NotFound,
 )
 from services.common.server import Context
-from services.core import names
 
 log = logging.getLogger(__name__)
 
 MANAGERS = ("manager",)
 RULE_FIELDS = ("display_name", "description", "enabled", "trigger", "conditions", "actions")
 DELIVERY_STATE_NAMES = {v: k for k, v in convert.DELIVERY_STATES.items()}
-
-
-def rule_name(name: str, *, field: str = "name") -> tuple[str, str]:
-    parts = name.split("/")
-    if (
-        len(parts) != 4
-        or parts[0] != "projects"
-        or not names.SLUG.match(parts[1])
-        or parts[2] != "rules"
-        or not names.SLUG.match(parts[3])
-    ):
-        raise InvalidArgument.field(
-            field, f"must be projects/{{project}}/rules/{{rule}}, not {name[:80]!r}"
-        )
-    return parts[1], parts[3]
-
-
-def delivery_name(name: str) -> tuple[str, int, int]:
-    parts = name.split("/")
-    # names.NUMBER, not str.isdigit(): that takes '²', which int() refuses (INTERNAL).
-    if len(parts) != 6 or parts[4] != "deliveries" or not names.NUMBER.fullmatch(parts[5]):
-        raise InvalidArgument.field(
-            "name", "must be projects/{project}/webhooks/{webhook}/deliveries/{delivery}"
-        )
-    project, webhook_id = names.child_id("/".join(parts[:4]), collection="webhooks")
-    return project, webhook_id, int(parts[5])
 
 
 class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
@@ -199,7 +172,9 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
     async def Redeliver(
         self, request: automation_service_pb2.RedeliverRequest, context: Context
     ) -> automation_service_pb2.RedeliverResponse:
-        project, webhook_id, delivery_id = delivery_name(request.name)
+        project, webhook_id, delivery_id = names.grandchild_id(
+            request.name, parent="webhooks", collection="deliveries"
+        )
         await self._manager(project)
         async with transaction(self.pool) as conn:
             if await store.webhook(conn, project, webhook_id) is None:
@@ -275,7 +250,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
     async def GetRule(
         self, request: automation_service_pb2.GetRuleRequest, context: Context
     ) -> automation_service_pb2.GetRuleResponse:
-        project, rule_id = rule_name(request.name)
+        project, rule_id = names.child_slug(request.name, collection="rules")
         await self._manager(project)
         async with connection(self.pool) as conn:
             found = await store.rule(conn, project, rule_id)
@@ -302,7 +277,9 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
     async def UpdateRule(
         self, request: automation_service_pb2.UpdateRuleRequest, context: Context
     ) -> automation_service_pb2.UpdateRuleResponse:
-        project, rule_id = rule_name(request.rule.name, field="rule.name")
+        project, rule_id = names.child_slug(
+            request.rule.name, collection="rules", field="rule.name"
+        )
         paths = list(request.update_mask.paths)
         if not paths:
             raise InvalidArgument.field(
@@ -357,7 +334,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
     async def DeleteRule(
         self, request: automation_service_pb2.DeleteRuleRequest, context: Context
     ) -> automation_service_pb2.DeleteRuleResponse:
-        project, rule_id = rule_name(request.name)
+        project, rule_id = names.child_slug(request.name, collection="rules")
         actor = await self._manager(project)
         async with transaction(self.pool) as conn:
             await store.lock_rules(conn, project)
@@ -373,7 +350,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
     async def ListRuleRevisions(
         self, request: automation_service_pb2.ListRuleRevisionsRequest, context: Context
     ) -> automation_service_pb2.ListRuleRevisionsResponse:
-        project, rule_id = rule_name(request.parent, field="parent")
+        project, rule_id = names.child_slug(request.parent, collection="rules", field="parent")
         query = ["revisions", project, rule_id]
         size = paging.page_size(request.page_size)
         after = paging.decode(request.page_token, query=query, shape=[paging.integer])
@@ -392,7 +369,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
     async def ListRuleRuns(
         self, request: automation_service_pb2.ListRuleRunsRequest, context: Context
     ) -> automation_service_pb2.ListRuleRunsResponse:
-        project, rule_id = rule_name(request.parent, field="parent")
+        project, rule_id = names.child_slug(request.parent, collection="rules", field="parent")
         query = ["runs", project, rule_id]
         size = paging.page_size(request.page_size)
         before = paging.decode(request.page_token, query=query, shape=[paging.integer])

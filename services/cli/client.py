@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
@@ -21,6 +22,7 @@ from planops.core.v1 import (
     template_service_pb2_grpc,
 )
 
+from services.common import names
 from services.common.config import Env
 from services.common.core_client import CHANNEL_OPTIONS
 from services.common.errors import reason_of, violations_of
@@ -29,9 +31,8 @@ DEFAULT_ADDRESS = "127.0.0.1:50051"
 CALL_TIMEOUT_SECONDS = 30.0
 PAGE_SIZE = 500
 
-SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}\Z")
-TASK_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/tasks/(\d{1,18})\Z")
-SHORT_TASK = re.compile(r"^([a-z][a-z0-9-]{0,62})/(\d{1,18})\Z")
+SLUG = names.SLUG
+SHORT_TASK = re.compile(rf"^({names.SLUG_PATTERN})/({names.NUMBER_PATTERN})\Z")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
@@ -217,7 +218,7 @@ def member_name(value: str) -> str:
 
 def task_name(value: str, *, project: str | None = None) -> str:
     """`promo/12`, `projects/promo/tasks/12`, or `12` within `project`, as the full name."""
-    if TASK_NAME.match(value):
+    if not names.problems(partial(names.child_id, collection="tasks"), value):
         return value
     short = SHORT_TASK.match(value)
     if short:

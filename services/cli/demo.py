@@ -46,7 +46,7 @@ from services.cli.demo_data import OPERATIONS, SPARE_PEOPLE, DemoPerson, DemoTas
 from services.cli.plan_cli import finish_line
 from services.common.config import Env
 from services.common.probability import percent
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.risk import importer
 
 console = Console(stderr=True)

@@ -14,13 +14,14 @@ from rich.table import Table
 
 from services.cli import render
 from services.cli.client import CliError, Settings, day, describe, project_name, usage
+from services.common import names
 from services.common.config import Env
 from services.nlp.cli import UserError, read_notes
 
 DEFAULT_NLP_ADDRESS = "127.0.0.1:50054"
 # Reading 100,000 characters takes a few seconds; a deadline well above that.
 CALL_TIMEOUT_SECONDS = 120.0
-NOTES_NAME = re.compile(r"^(?:projects/)?([a-z][a-z0-9-]{0,62})/notes/(\d{1,18})\Z")
+NOTES_NAME = re.compile(rf"^(?:projects/)?({names.SLUG_PATTERN})/notes/({names.NUMBER_PATTERN})\Z")
 ITEM_ID = re.compile(r"^(?:item-)?(\d{1,6})\Z")
 
 NlpAddress = Annotated[

@@ -5,12 +5,12 @@ from __future__ import annotations
 from planops.core.v1 import api_key_pb2, api_key_service_pb2, api_key_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
-from services.common import paging
+from services.common import names, paging
 from services.common.auth import current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import InvalidArgument, NotFound
 from services.common.server import Context
-from services.core import convert, keys, names, store
+from services.core import convert, keys, store
 from services.core.person_servicer import require_admin
 from services.core.store import Change
 

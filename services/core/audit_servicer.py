@@ -5,12 +5,12 @@ from __future__ import annotations
 from planops.core.v1 import audit_service_pb2, audit_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
-from services.common import paging
+from services.common import names, paging
 from services.common.auth import current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import PermissionDenied
 from services.common.server import Context
-from services.core import convert, names, store
+from services.core import convert, store
 from services.core.task_servicer import MEMBERS
 from services.core.validate import Checks
 

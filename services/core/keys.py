@@ -11,6 +11,7 @@ from pathlib import Path
 
 from psycopg_pool import AsyncConnectionPool
 
+from services.common import names
 from services.common.auth import (
     ACT_FOR_PEOPLE,
     ACT_FOR_RULES,
@@ -19,7 +20,6 @@ from services.common.auth import (
 )
 from services.common.db import Connection, connection, transaction
 from services.common.errors import InvalidArgument, Unauthenticated
-from services.core import names
 from services.core.store import hash_secret
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from psycopg import errors as pg_errors
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
-from services.common import paging
+from services.common import names, paging
 from services.common.auth import Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import (
@@ -21,7 +21,7 @@ from services.common.errors import (
     PermissionDenied,
 )
 from services.common.server import Context
-from services.core import convert, names, store
+from services.core import convert, store
 from services.core.store import Change
 from services.core.task_servicer import MEMBERS, check_etag
 from services.core.validate import Checks, update_paths

@@ -8,7 +8,7 @@ from planops.core.v1 import project_pb2, project_service_pb2, project_service_pb
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
-from services.common import paging
+from services.common import names, paging, workcal
 from services.common.auth import CREATE_PROJECTS, Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import (
@@ -19,7 +19,7 @@ from services.common.errors import (
     PermissionDenied,
 )
 from services.common.server import Context
-from services.core import calendar, convert, names, store
+from services.core import convert, store
 from services.core import workflow as wf
 from services.core.store import Change
 from services.core.task_servicer import MEMBERS, check_etag, project_row
@@ -43,12 +43,12 @@ def project_values(project: project_pb2.Project, checks: Checks, *, field: str) 
     cal = project.calendar
     checks.weekdays(list(cal.working_days), f"{field}.calendar.working_days")
     checks.number(cal.hours_per_day or 8.0, f"{field}.calendar.hours_per_day", low=1, high=24)
-    if cal.holiday_country and not calendar.supported_country(cal.holiday_country):
+    if cal.holiday_country and not workcal.supported_country(cal.holiday_country):
         checks.fail(
             f"{field}.calendar.holiday_country",
             f"{cal.holiday_country!r} is not a supported country code",
         )
-    elif cal.holiday_subdivision and not calendar.supported_subdivision(
+    elif cal.holiday_subdivision and not workcal.supported_subdivision(
         cal.holiday_country, cal.holiday_subdivision
     ):
         checks.fail(

@@ -12,11 +12,12 @@ from google.protobuf import timestamp_pb2
 from planops.core.v1 import report_pb2, report_service_pb2, report_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
+from services.common import names
 from services.common.auth import current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import NotFound
 from services.common.server import Context
-from services.core import names, reports, store
+from services.core import reports, store
 from services.core.task_servicer import MEMBERS
 from services.core.validate import Checks
 from services.core.workflow import Workflow

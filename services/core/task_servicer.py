@@ -11,7 +11,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from services.common import paging
+from services.common import names, paging
 from services.common.auth import Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import (
@@ -24,7 +24,7 @@ from services.common.errors import (
     PermissionDenied,
 )
 from services.common.server import Context
-from services.core import convert, graph, names, store, tasks
+from services.core import convert, graph, store, tasks
 from services.core import workflow as wf
 from services.core.store import Change
 from services.core.validate import Checks, update_paths

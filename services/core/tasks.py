@@ -9,9 +9,8 @@ from typing import Any
 from google.protobuf import timestamp_pb2
 from planops.core.v1 import task_pb2, task_service_pb2
 
-from services.common import paging
+from services.common import names, paging
 from services.common.errors import InvalidArgument
-from services.core import names
 from services.core import workflow as wf
 from services.core.validate import Checks
 

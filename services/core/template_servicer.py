@@ -11,12 +11,12 @@ from google.protobuf import json_format
 from planops.core.v1 import task_pb2, template_pb2, template_service_pb2, template_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
-from services.common import paging
+from services.common import names, paging, workcal
 from services.common.auth import Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from services.common.server import Context
-from services.core import calendar, convert, graph, names, store
+from services.core import convert, graph, store
 from services.core.person_servicer import require_admin
 from services.core.project_servicer import insert_project, project_values
 from services.core.store import SYSTEM, Change
@@ -274,7 +274,7 @@ async def instantiate(
     creators: str,
 ) -> int:
     """Create the project, its tasks dated on its calendar from `anchor`, and their dependencies."""
-    cal = calendar.calendar_of(values["calendar"].obj)
+    cal = workcal.calendar_of(values["calendar"].obj)
     dated = []
     for t in template.tasks:
         start = cal.add_working_days(anchor, t.start_offset_days)

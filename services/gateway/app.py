@@ -18,6 +18,7 @@ from aiohttp import web
 from google.protobuf import message, message_factory
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from services.common import names
 from services.gateway import exports, openapi
 from services.gateway.backends import Route, routes
 from services.gateway.config import Config
@@ -193,7 +194,7 @@ async def export_plan(request: web.Request) -> web.Response:
     request_id = request_id_of(request.headers)
     project, kind = request.match_info["project"], request.match_info["format"]
     export = exports.EXPORTS.get(kind)
-    if not exports.PROJECT.match(project):
+    if not names.SLUG.match(project):
         error = bad_request(
             "must be a project id (a-z, 0-9 and '-')", field_path="project", reason="BAD_PROJECT"
         )

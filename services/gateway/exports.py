@@ -3,7 +3,6 @@ download, read from core with the caller's own key, so it holds only what they m
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +19,6 @@ from planops.core.v1 import (
 from services.interop import mspdi, sheets
 from services.interop.plan import Plan, plan_of
 
-PROJECT = re.compile(r"^[a-z][a-z0-9-]{0,62}\Z")
 PAGE_SIZE = 500
 CORE_SERVICE = "planops.core.v1.TaskService"
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from planops.core.v1 import person_pb2, project_pb2, task_pb2
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 
 
 class Link(StrEnum):

@@ -1,32 +1,10 @@
 """`python -m services.nlp`: the nlp service alone, configured by the environment."""
 
-from __future__ import annotations
-
-import asyncio
 import sys
 
-from services.common.config import ConfigError
-from services.common.logs import configure_logging
-from services.common.server import wait_for_signal
+from services.common.entry import serve
 from services.nlp.app import running_nlp
 from services.nlp.config import Config
 
-
-async def run(config: Config) -> None:
-    async with running_nlp(config):
-        await wait_for_signal()
-
-
-def main() -> int:
-    try:
-        config = Config.from_env()
-    except ConfigError as error:
-        print(f"planops nlp: {error}", file=sys.stderr)
-        return 2
-    configure_logging(level=config.log_level)
-    asyncio.run(run(config))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(serve("nlp", load=Config.from_env, running=running_nlp))

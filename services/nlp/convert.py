@@ -8,21 +8,20 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from google.protobuf import json_format, timestamp_pb2
 from planops.core.v1 import person_pb2, project_pb2, task_pb2, task_service_pb2
 from planops.nlp.v1 import nlp_service_pb2, notes_pb2
 
-from services.common.errors import FieldViolation, InvalidArgument
-from services.core.calendar import WorkingCalendar, calendar_of
+from services.common import names
+from services.common.errors import FieldViolation
+from services.common.workcal import WorkingCalendar, calendar_of
 from services.nlp.matching import best_match, similarity
 from services.nlp.notes import Extraction
 from services.nlp.owners import Participant
 from services.nlp.store import ItemRecord, NotesRecord, StatementRecord
 
-SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}\Z")
-NOTES_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/notes/([1-9][0-9]{0,17})\Z")
-PERSON = re.compile(r"^people/[a-z][a-z0-9-]{0,62}\Z")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 PRIORITIES = {
     "low": task_pb2.PRIORITY_LOW,
@@ -34,21 +33,6 @@ MAX_TITLE = 500
 MAX_SOURCE_IN_DESCRIPTION = 4_000
 # An item whose words overlap an open task's this much (Jaccard) is flagged as its duplicate.
 DUPLICATE_SIMILARITY = 0.5
-
-
-def project_id(value: str, *, field: str) -> str:
-    ident = value.removeprefix("projects/")
-    if not value.startswith("projects/") or not SLUG.match(ident):
-        raise InvalidArgument.field(field, "must be projects/{project}")
-    return ident
-
-
-def notes_id(value: str, *, field: str = "name") -> tuple[str, int]:
-    """`projects/{project}/notes/{notes}` as (project, number)."""
-    match = NOTES_NAME.match(value)
-    if match is None:
-        raise InvalidArgument.field(field, "must be projects/{project}/notes/{notes}")
-    return match[1], int(match[2])
 
 
 def day(value: str) -> date | None:
@@ -239,8 +223,10 @@ def check_accepted(items: Sequence[nlp_service_pb2.AcceptedItem]) -> list[FieldV
             )
         if item.description and not item.description.strip():
             problems.append(FieldViolation(f"items[{i}].description", "must not be blank"))
-        if item.owner and not PERSON.match(item.owner):
-            problems.append(FieldViolation(f"items[{i}].owner", "must be people/{person}"))
+        if item.owner:
+            problems += names.problems(
+                partial(names.person_id, field=f"items[{i}].owner"), item.owner
+            )
         if item.due_date and day(item.due_date) is None:
             problems.append(FieldViolation(f"items[{i}].due_date", "must be a date, YYYY-MM-DD"))
         if item.priority and item.priority not in PRIORITIES:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 
 __all__ = ["Due", "find_due", "find_dues"]
 

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.nlp.cues import EN, ZH, cue_set, priority_of, sentence_features
 from services.nlp.dates import Due, find_due
 from services.nlp.detector import DEFAULT_MODEL_PATH, Detector, DetectorError

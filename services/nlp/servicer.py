@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 
 import grpc
 from planops.core.v1 import (
@@ -18,7 +19,7 @@ from planops.core.v1 import (
 from planops.nlp.v1 import nlp_service_pb2, nlp_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
-from services.common import metrics
+from services.common import metrics, names
 from services.common.auth import current_principal
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
@@ -32,7 +33,7 @@ from services.common.errors import (
     violations_of,
 )
 from services.common.server import Context
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.nlp import convert, store
 from services.nlp.notes import MAX_OPEN_TASKS, NotesRequest, validate_notes
 from services.nlp.workers import ExtractionFailed, Read, Reader, Refused, WorkerLost
@@ -103,7 +104,7 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
     async def GetNotes(
         self, request: nlp_service_pb2.GetNotesRequest, context: Context
     ) -> nlp_service_pb2.GetNotesResponse:
-        project, notes_id = convert.notes_id(request.name)
+        project, notes_id = names.child_id(request.name, collection="notes")
         await self.core.require_role(current_principal(), project, MEMBERS)
         async with connection(self.pool) as conn:
             found = await store.get_notes(conn, project, notes_id)
@@ -114,7 +115,7 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
     async def AcceptActionItems(
         self, request: nlp_service_pb2.AcceptActionItemsRequest, context: Context
     ) -> nlp_service_pb2.AcceptActionItemsResponse:
-        project, notes_id = convert.notes_id(request.name)
+        project, notes_id = names.child_id(request.name, collection="notes")
         problems = convert.check_accepted(request.items)
         if problems:
             raise InvalidArgument.of(problems)
@@ -269,9 +270,8 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
 def check_extract(request: nlp_service_pb2.ExtractActionItemsRequest) -> tuple[str, date]:
     """The project id and meeting day, or every bad field at once."""
     problems: list[FieldViolation] = []
+    problems += names.problems(partial(names.project_id, field="project"), request.project)
     project = request.project.removeprefix("projects/")
-    if not request.project.startswith("projects/") or not convert.SLUG.match(project):
-        problems.append(FieldViolation("project", "must be projects/{project}"))
     if len(request.text) > MAX_TEXT:
         problems.append(FieldViolation("text", f"must be at most {MAX_TEXT:,} characters"))
     else:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from google.protobuf import json_format, timestamp_pb2
 from google.protobuf.message import Message
 from planops.planner.v1 import planner_service_pb2, proposal_pb2
 
+from services.common import names
 from services.common.errors import FieldViolation, InvalidArgument
 from services.planner import store
 from services.planner.diagnose import qualified
@@ -24,13 +26,6 @@ from services.planner.model import (
 )
 from services.planner.snapshot import DurationSource, PlanRequest, Snapshot, WhatIf
 
-SLUG = r"[a-z][a-z0-9-]{0,62}"
-# \Z, not $: `$` also matches before a final newline, so `projects/p\n` passed here while
-# core refuses it.
-PROJECT = re.compile(rf"^projects/({SLUG})\Z")
-PROPOSAL = re.compile(rf"^projects/({SLUG})/proposals/([0-9]{{1,18}})\Z")
-PERSON = re.compile(rf"^people/{SLUG}\Z")
-TASK = re.compile(rf"^projects/({SLUG})/tasks/([0-9]{{1,18}})\Z")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 MAX_TIME_LIMIT_S = 300.0
@@ -72,20 +67,6 @@ STALE = "STALE"
 UNCHANGED = "UNCHANGED"
 
 
-def project_id(name: str, *, field: str) -> str:
-    match = PROJECT.match(name)
-    if not match:
-        raise InvalidArgument.field(field, "must be projects/{project}")
-    return match[1]
-
-
-def proposal_id(name: str) -> tuple[str, int]:
-    match = PROPOSAL.match(name)
-    if not match:
-        raise InvalidArgument.field("name", "must be projects/{project}/proposals/{proposal}")
-    return match[1], int(match[2])
-
-
 def _day(value: str, field: str, bad: list[FieldViolation]) -> date | None:
     try:
         if DAY.match(value):
@@ -106,7 +87,7 @@ def plan_request(request: planner_service_pb2.ProposeScheduleRequest) -> PlanReq
     bad: list[FieldViolation] = []
     project = ""
     try:
-        project = project_id(request.project, field="project")
+        project = names.project_id(request.project, field="project")
     except InvalidArgument as error:
         bad += error.violations
     limit = request.time_limit_seconds or DEFAULT_TIME_LIMIT_S
@@ -150,13 +131,11 @@ def _what_if(
             bad.append(FieldViolation(f"what_if.{list_name}", f"at most {MAX_WHAT_IF_ITEMS}"))
     for list_name in ("add_people", "remove_people"):
         for i, name in enumerate(getattr(w, list_name)):
-            if not PERSON.match(name):
-                bad.append(FieldViolation(f"what_if.{list_name}[{i}]", "must be people/{person}"))
+            bad += names.problems(partial(names.person_id, field=f"what_if.{list_name}[{i}]"), name)
     time_off: list[tuple[str, Period]] = []
     for i, off in enumerate(w.time_off):
         where = f"what_if.time_off[{i}]"
-        if not PERSON.match(off.person):
-            bad.append(FieldViolation(f"{where}.person", "must be people/{person}"))
+        bad += names.problems(partial(names.person_id, field=f"{where}.person"), off.person)
         first = _day(off.start_date, f"{where}.start_date", bad)
         last = _day(off.end_date, f"{where}.end_date", bad)
         if first and last:
@@ -168,11 +147,10 @@ def _what_if(
     durations: dict[str, float] = {}
     for i, override in enumerate(w.durations):
         where = f"what_if.durations[{i}]"
-        match = TASK.match(override.task)
-        if not match or match[1] != project:
-            bad.append(
-                FieldViolation(f"{where}.task", f"must be projects/{project}/tasks/{{task}}")
-            )
+        bad += names.problems(
+            partial(names.child_id, collection="tasks", project=project, field=f"{where}.task"),
+            override.task,
+        )
         if not 0 < override.estimate_hours <= MAX_HOURS:
             bad.append(
                 FieldViolation(

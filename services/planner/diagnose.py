@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from services.planner.calendar import UNITS_PER_HOUR, WorkingAxis, daily_hours, span_days, to_units
+from services.planner.axis import UNITS_PER_HOUR, WorkingAxis, daily_hours, span_days, to_units
 from services.planner.greedy import topological_order
 from services.planner.model import (
     Dependency,

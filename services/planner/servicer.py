@@ -18,7 +18,7 @@ from planops.core.v1 import task_pb2, task_service_pb2
 from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
-from services.common import metrics, paging
+from services.common import metrics, names, paging
 from services.common.auth import current_principal
 from services.common.core_client import CoreClient, translate
 from services.common.db import Connection, connection, transaction
@@ -192,7 +192,7 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
     async def GetProposal(
         self, request: planner_service_pb2.GetProposalRequest, context: Context
     ) -> planner_service_pb2.GetProposalResponse:
-        project, proposal_id = convert.proposal_id(request.name)
+        project, proposal_id = names.child_id(request.name, collection="proposals")
         await self.core.require_role(current_principal(), project, MEMBERS)
         async with connection(self.pool) as conn:
             found = await store.get_proposal(conn, project, proposal_id)
@@ -203,7 +203,7 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
     async def ListProposals(
         self, request: planner_service_pb2.ListProposalsRequest, context: Context
     ) -> planner_service_pb2.ListProposalsResponse:
-        project = convert.project_id(request.parent, field="parent")
+        project = names.project_id(request.parent, field="parent")
         size = paging.page_size(request.page_size, default=DEFAULT_PAGE_SIZE, largest=MAX_PAGE_SIZE)
         after = paging.decode(
             request.page_token, query=["proposals", project], shape=[paging.integer]
@@ -223,7 +223,7 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
     async def AcceptProposal(
         self, request: planner_service_pb2.AcceptProposalRequest, context: Context
     ) -> planner_service_pb2.AcceptProposalResponse:
-        project, proposal_id = convert.proposal_id(request.name)
+        project, proposal_id = names.child_id(request.name, collection="proposals")
         principal = current_principal()
         await self.core.require_role(principal, project, DECIDERS)
         accepted: list[str] = []
@@ -320,7 +320,7 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
     async def RejectProposal(
         self, request: planner_service_pb2.RejectProposalRequest, context: Context
     ) -> planner_service_pb2.RejectProposalResponse:
-        project, proposal_id = convert.proposal_id(request.name)
+        project, proposal_id = names.child_id(request.name, collection="proposals")
         if len(request.reason) > convert.MAX_REASON:
             raise InvalidArgument.field("reason", f"at most {convert.MAX_REASON} characters")
         principal = current_principal()

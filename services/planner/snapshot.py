@@ -30,7 +30,7 @@ from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 from services.common import deadline
 from services.common.core_client import CoreClient, translate
 from services.common.errors import FieldViolation, InvalidArgument
-from services.core.calendar import calendar_of
+from services.common.workcal import calendar_of
 from services.planner.model import (
     BusyPeriod,
     Dependency,

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from services.planner import diagnose, greedy
-from services.planner.calendar import (
+from services.planner.axis import (
     UNITS_PER_HOUR,
     WorkingAxis,
     daily_hours,

@@ -7,15 +7,17 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from google.protobuf import json_format, timestamp_pb2
 from planops.core.v1 import project_pb2, task_pb2
 from planops.risk.v1 import risk_pb2, risk_service_pb2
 
-from services.common.errors import FieldViolation, InvalidArgument
+from services.common import names
+from services.common.errors import FieldViolation
 from services.common.probability import percent
-from services.core.calendar import WorkingCalendar, calendar_of
+from services.common.workcal import WorkingCalendar, calendar_of
 from services.risk import workdays
 from services.risk.alerts import Alert
 from services.risk.features import TaskHistory, label_bucket
@@ -47,24 +49,6 @@ PRIORITY_NAMES = {
     task_pb2.PRIORITY_HIGH: "high",
     task_pb2.PRIORITY_URGENT: "highest",
 }
-TASK_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})/tasks/([0-9]{1,18})\Z")
-PROJECT_NAME = re.compile(r"^projects/([a-z][a-z0-9-]{0,62})\Z")
-
-
-def project_id(name: str, *, field_name: str) -> str:
-    match = PROJECT_NAME.match(name)
-    if not match:
-        raise InvalidArgument.field(field_name, f"{name!r} is not `projects/{{project}}`")
-    return match[1]
-
-
-def task_project(name: str, *, field_name: str) -> str:
-    match = TASK_NAME.match(name)
-    if not match:
-        raise InvalidArgument.field(
-            field_name, f"{name!r} is not `projects/{{project}}/tasks/{{task}}`"
-        )
-    return match[1]
 
 
 def parse_day(value: str) -> date | None:
@@ -75,7 +59,6 @@ def parse_day(value: str) -> date | None:
 
 
 DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-PERSON_NAME = re.compile(r"^people/[a-z][a-z0-9-]{0,62}\Z")
 MAX_PLAN_ENTRIES = 5000
 
 
@@ -98,11 +81,12 @@ def plan_changes(
     found: dict[str, PlanChange] = {}
     for i, entry in enumerate(entries):
         where = f"plan[{i}]"
-        match = TASK_NAME.match(entry.task)
-        if not match or match[1] != project:
-            problems.append(
-                FieldViolation(f"{where}.task", f"must be a task of projects/{project}")
-            )
+        refused = names.problems(
+            partial(names.child_id, collection="tasks", project=project, field=f"{where}.task"),
+            entry.task,
+        )
+        if refused:
+            problems += refused
             continue
         if entry.task in found:
             problems.append(FieldViolation(f"{where}.task", "names a task a second time"))
@@ -117,9 +101,9 @@ def plan_changes(
             problems.append(
                 FieldViolation(f"{where}.planned_end", "must be on or after planned_start")
             )
-        if entry.assignee and not PERSON_NAME.match(entry.assignee):
-            problems.append(
-                FieldViolation(f"{where}.assignee", "must be `people/{person}` or empty")
+        if entry.assignee:
+            problems += names.problems(
+                partial(names.person_id, field=f"{where}.assignee"), entry.assignee
             )
         if start is not None and end is not None and end >= start:
             found[entry.task] = PlanChange(start, end, entry.assignee)
@@ -180,8 +164,8 @@ class TaskRow:
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> TaskRow:
-        names = cls.__dataclass_fields__
-        values = {k: v for k, v in record.items() if k in names}
+        fields = cls.__dataclass_fields__
+        values = {k: v for k, v in record.items() if k in fields}
         values["labels"] = tuple(values.get("labels") or ())
         return cls(**values)
 

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.risk import workdays
 from services.risk.jira import JiraIssues
 

@@ -17,7 +17,7 @@ import numpy as np
 from planops.core.v1 import project_pb2, project_service_pb2, task_pb2, task_service_pb2
 from planops.risk.v1 import risk_pb2, risk_service_pb2
 
-from services.common import paging
+from services.common import names, paging
 from services.common.auth import current_principal
 from services.common.core_client import ROLE_NAMES, CoreClient, translate
 from services.common.db import connection
@@ -28,7 +28,7 @@ from services.common.errors import (
     PermissionDenied,
 )
 from services.common.server import Context
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.risk import convert, store, workdays
 from services.risk import model as risk_model
 from services.risk.consumer import rebuild
@@ -118,7 +118,7 @@ class RiskServicer:
     async def GetTaskRisk(
         self, request: risk_service_pb2.GetTaskRiskRequest, context: Context
     ) -> risk_service_pb2.GetTaskRiskResponse:
-        project = convert.task_project(request.task, field_name="task")
+        project, _ = names.child_id(request.task, collection="tasks", field="task")
         await self._member(project)
         row = await self._row(request.task)
         (risk,) = await self._risks([row])
@@ -127,7 +127,7 @@ class RiskServicer:
     async def ListTaskRisks(
         self, request: risk_service_pb2.ListTaskRisksRequest, context: Context
     ) -> risk_service_pb2.ListTaskRisksResponse:
-        project = convert.project_id(request.project, field_name="project")
+        project = names.project_id(request.project, field="project")
         size = paging.page_size(request.page_size, default=20, largest=500)
         await self._member(project)
         async with connection(self.pool) as conn:
@@ -143,7 +143,7 @@ class RiskServicer:
     async def ForecastProject(
         self, request: risk_service_pb2.ForecastProjectRequest, context: Context
     ) -> risk_service_pb2.ForecastProjectResponse:
-        project = convert.project_id(request.project, field_name="project")
+        project = names.project_id(request.project, field="project")
         problems = []
         if request.samples and not 100 <= request.samples <= 20_000:
             problems.append(FieldViolation("samples", "must be from 100 to 20,000 (0: 2,000)"))
@@ -296,7 +296,7 @@ class RiskServicer:
     async def ListAlerts(
         self, request: risk_service_pb2.ListAlertsRequest, context: Context
     ) -> risk_service_pb2.ListAlertsResponse:
-        project = convert.project_id(request.project, field_name="project")
+        project = names.project_id(request.project, field="project")
         size = paging.page_size(request.page_size)
         after = paging.decode(request.page_token, query=["alerts", project], shape=[paging.integer])
         await self._member(project)
@@ -414,7 +414,7 @@ class RiskServicer:
         if len(request.projects) > 1000:
             raise InvalidArgument.field("projects", "must name at most 1000 projects")
         projects = [
-            convert.project_id(name, field_name=f"projects[{i}]")
+            names.project_id(name, field=f"projects[{i}]")
             for i, name in enumerate(request.projects)
         ]
         loaded = await rebuild(self.core, self.pool, projects=projects)

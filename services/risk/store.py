@@ -19,7 +19,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from services.common import metrics
 from services.common.db import Connection, connection
-from services.core.calendar import WorkingCalendar, calendar_of
+from services.common.workcal import WorkingCalendar, calendar_of
 from services.risk import model as risk_model
 from services.risk import timeline, workdays
 from services.risk.convert import (

@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 
 WEEKDAYS = WorkingCalendar()
 YEAR_RANGE = range(1900, 2201)

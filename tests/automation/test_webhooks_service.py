@@ -210,6 +210,18 @@ async def test_only_managers_manage_webhooks_and_bad_input_names_the_field(stack
     )
     assert [w.name for w in listed.webhooks] == [created.webhook.name]
     assert all(not getattr(w, "secret", "") for w in listed.webhooks)
+    # `webhooks/01` named webhook 1 too: deleting it deleted webhook 1.
+    padded = created.webhook.name.replace("/webhooks/", "/webhooks/0")
+    delete = automation_service_pb2.DeleteWebhookRequest(name=padded)
+    assert await invalid_fields(stack.stub.DeleteWebhook(delete, metadata=stack.md)) == {"name"}
+    redeliver = automation_service_pb2.RedeliverRequest(
+        name=created.webhook.name + "/deliveries/01"
+    )
+    assert await invalid_fields(stack.stub.Redeliver(redeliver, metadata=stack.md)) == {"name"}
+    deliveries = automation_service_pb2.ListDeliveriesRequest(parent=created.webhook.name + "\n")
+    assert await invalid_fields(stack.stub.ListDeliveries(deliveries, metadata=stack.md)) == {
+        "parent"
+    }
     await stack.stub.DeleteWebhook(
         automation_service_pb2.DeleteWebhookRequest(name=created.webhook.name), metadata=stack.md
     )

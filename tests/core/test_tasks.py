@@ -554,3 +554,16 @@ async def test_imported_past_work_keeps_its_dates_for_managers_only(core: CoreUn
     )
     assert "manager" in (denied.details() or "")
     assert await count(core, "SELECT count(*) FROM core.tasks") == 1
+
+
+async def test_a_task_has_one_name_only(core: CoreUnderTest) -> None:
+    """`tasks/07` read task 7, so clients keying by name saw two tasks where core had one."""
+    c = Client(core)
+    await c.create_project("promo")
+    task = await c.create_task("promo", "Banner")
+    number = task.name.rsplit("/", 1)[1]
+    padded = f"projects/promo/tasks/0{number}"
+    get = task_service_pb2.GetTaskRequest(name=padded)
+    assert await invalid_fields(c.tasks.GetTask(get, metadata=c.md)) == {"name"}
+    listing = task_service_pb2.ListTasksRequest(parent="projects/promo\n")
+    assert await invalid_fields(c.tasks.ListTasks(listing, metadata=c.md)) == {"parent"}

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.interop import mspdi
 from services.interop.plan import Link, Plan, PlanLink, PlanPerson, PlanTask, Priority
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.nlp import dates
 from services.nlp.dates import find_due, weekday_next_week, weekday_on_or_after
 from tests.security import linear

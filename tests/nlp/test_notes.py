@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.nlp.notes import MAX_NOTES_CHARS, Extractor, NotesRequest, validate_notes
 from services.nlp.owners import Participant
 

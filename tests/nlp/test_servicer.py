@@ -356,6 +356,12 @@ async def test_bad_input_names_the_field(stack: Stack) -> None:
     assert await invalid_fields(stack.nlp.AcceptActionItems(nobody, metadata=md)) == {
         "items[1].owner"
     }
+    for name in (notes.name + "\n", notes.name.replace("/notes/", "/notes/0"), "notes/1"):
+        get = nlp_service_pb2.GetNotesRequest(name=name)
+        assert await invalid_fields(stack.nlp.GetNotes(get, metadata=md)) == {"name"}
+    assert await invalid_fields(
+        stack.nlp.ExtractActionItems(request(project="projects/promo\n"), metadata=md)
+    ) == {"project"}
     assert await stack.admin.list_tasks("promo") == []
 
 

@@ -415,6 +415,21 @@ async def test_roles_and_bad_input(stack: Stack) -> None:
     assert await invalid_fields(stack.accept(proposal.name, f"projects/{PROJECT}/tasks/999")) == {
         "tasks[0]"
     }
+    # Names are read as every service reads them (services/common/names.py).
+    padded = stack.tasks[0].replace("/tasks/", "/tasks/0")
+    assert await invalid_fields(
+        stack.propose(
+            what_if=planner_service_pb2.WhatIf(
+                durations=[planner_service_pb2.DurationOverride(task=padded, estimate_hours=1)]
+            )
+        )
+    ) == {"what_if.durations[0].task"}
+    assert await invalid_fields(
+        stack.planner.GetProposal(
+            planner_service_pb2.GetProposalRequest(name=proposal.name + "\n"),
+            metadata=stack.as_("mia"),
+        )
+    ) == {"name"}
     rejected = await stack.planner.RejectProposal(
         planner_service_pb2.RejectProposalRequest(name=proposal.name, reason="too late"),
         metadata=stack.as_("mia"),

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from planops.core.v1 import project_pb2
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.planner.model import (
     Dependency,
     Period,

@@ -4,7 +4,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.risk.features import (
     TASK_FEATURE_NAMES,
     FeatureMatrix,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from planops.core.v1 import project_pb2
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.risk.convert import TaskRow, project_calendar
 from services.risk.forecast import (
     Dependency,

@@ -23,7 +23,7 @@ from services.cli.main import app
 from services.common.db import connection
 from services.common.embedded import EmbeddedNats
 from services.common.errors import violations_of
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.risk import importer
 from services.risk.app import running_risk
 from services.risk.consumer import RISK_STREAM
@@ -82,6 +82,17 @@ async def test_answers_from_the_prior_before_any_model(stack: Stack) -> None:
 async def test_bad_requests_name_the_field(stack: Stack) -> None:
     cases = [
         (stack.stub.GetTaskRisk, risk_service_pb2.GetTaskRiskRequest(task="tasks/1"), "task"),
+        # A second spelling of task 1, which core once read as task 1.
+        (
+            stack.stub.GetTaskRisk,
+            risk_service_pb2.GetTaskRiskRequest(task="projects/x/tasks/01"),
+            "task",
+        ),
+        (
+            stack.stub.ForecastProject,
+            risk_service_pb2.ForecastProjectRequest(project="projects/x\n"),
+            "project",
+        ),
         (
             stack.stub.ListTaskRisks,
             risk_service_pb2.ListTaskRisksRequest(project="projects/x", page_size=-1),

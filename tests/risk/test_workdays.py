@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from services.core.calendar import WorkingCalendar
+from services.common.workcal import WorkingCalendar
 from services.risk import workdays
 
 FRIDAY = date(2026, 11, 27)

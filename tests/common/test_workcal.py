@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from services.core.calendar import (
+from services.common.workcal import (
     WorkingCalendar,
     calendar_of,
     supported_country,

@@ -1,4 +1,8 @@
-"""Mapping between calendar dates and the project's working-day axis."""
+"""Mapping between calendar dates and the project's working-day axis for the solver.
+
+Weekdays here are `date.weekday()`'s, Monday 0 to Sunday 6; the shared working calendar
+(`services/common/workcal.py`) stores ISO weekdays, 1 to 7, and the snapshot converts.
+"""
 
 from __future__ import annotations
 

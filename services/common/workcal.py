@@ -1,4 +1,10 @@
-"""Working calendars: weekly pattern, public holidays (China's shifted working days too)."""
+"""Working calendars: weekly pattern, public holidays (China's shifted working days too).
+
+The one definition of a working day: core validates and stores calendars with it, risk
+counts delays (and trains its models) on it, the planner and exports lay work out on it.
+It belongs to no service, so a change here is a change to all of them, made in one place;
+weekdays are ISO, Monday 1 to Sunday 7, as `working_days` is stored.
+"""
 
 from __future__ import annotations
 

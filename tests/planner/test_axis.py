@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.planner.calendar import WorkingAxis, daily_hours, span_days, to_units
+from services.planner.axis import WorkingAxis, daily_hours, span_days, to_units
 from services.planner.model import MONDAY_TO_FRIDAY
 
 
