@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from services.nlp.short_names import INITIALS_IN_TEXT, ShortForm, ShortForms, nickname_blocked
+
 __all__ = ["Mention", "Participant", "Roster"]
 
 # Words that are also first names; matched as names only when they cannot be the word.
@@ -35,6 +37,8 @@ class Mention:
     surface: str
     names: tuple[str, ...]
     role: bool = False  # named by role ("the PM"), not by name
+    # Set when the surface is initials or a 小/老 nickname worked out from the names.
+    short: ShortForm | None = None
 
 
 def _is_cjk(text: str) -> bool:
@@ -86,15 +90,31 @@ class Roster:
             else None
         )
         self._cjk = re.compile("|".join(re.escape(f) for f in cjk)) if cjk else None
+        self.short = ShortForms(self.participants)
+        # Listed names and aliases come first: a nickname someone was given is not a guess.
+        nicknames = sorted(f for f in self.short.nicknames if f.lower() not in self._forms)
+        self._nicknames = re.compile("|".join(map(re.escape, nicknames))) if nicknames else None
 
     def __bool__(self) -> bool:
         return bool(self.participants)
 
     def lookup(self, form: str) -> tuple[str, ...]:
         """Participant names a form can stand for ("" and unknown forms give none)."""
-        return self._forms.get(form.strip().lstrip("@").lower(), ()) or self._forms.get(
+        listed = self._forms.get(form.strip().lstrip("@").lower(), ()) or self._forms.get(
             form.strip().lower(), ()
         )
+        if listed:
+            return listed
+        short = self.short.resolve(form)
+        return short.names if short is not None else ()
+
+    def short_form(self, form: str) -> ShortForm | None:
+        """The initials or nickname `form` is, when no listed name or alias is written so."""
+        if self._forms.get(form.strip().lstrip("@").lower()) or self._forms.get(
+            form.strip().lower()
+        ):
+            return None
+        return self.short.resolve(form)
 
     def mentions(self, text: str) -> list[Mention]:
         """Every mention in `text`, left to right."""
@@ -119,8 +139,29 @@ class Roster:
                         role=key in self._roles,
                     )
                 )
+        found.extend(self._short_mentions(text))
         found.sort(key=lambda m: m.start)
         return _drop_overlaps(found)
+
+    def _short_mentions(self, text: str) -> list[Mention]:
+        """Initials (`AF`, `A.F.`) and nicknames (`小吴`) that name participants in `text`."""
+        found = []
+        for match in INITIALS_IN_TEXT.finditer(text):
+            short = self.short_form(match.group(0))
+            if short is not None:
+                found.append(
+                    Mention(match.start(), match.end(), match.group(0), short.names, short=short)
+                )
+        if self._nicknames is not None:
+            for match in self._nicknames.finditer(text):
+                short = self.short.resolve(match.group(0))
+                if short is not None and not nickname_blocked(text, match.start()):
+                    found.append(
+                        Mention(
+                            match.start(), match.end(), match.group(0), short.names, short=short
+                        )
+                    )
+        return found
 
     def _accept_latin(self, text: str, match: re.Match[str], surface: str) -> bool:
         key = surface.lstrip("@").lower()
