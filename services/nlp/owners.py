@@ -148,7 +148,7 @@ class Roster:
         found = []
         for match in INITIALS_IN_TEXT.finditer(text):
             short = self.short_form(match.group(0))
-            if short is not None:
+            if short is not None and _owner_position(text, match.start(), match.end()):
                 found.append(
                     Mention(match.start(), match.end(), match.group(0), short.names, short=short)
                 )
@@ -175,6 +175,30 @@ class Roster:
             if _VERB_AFTER_WORD.match(after) and not after.lstrip().startswith(","):
                 return False
         return True
+
+
+# What may come before initials that name someone: nothing, a bullet, a bracket, an arrow, a
+# dash, a joiner ("TR + ON"), a comma in a list of owners.
+_BEFORE_OWNER = ("(", "（", "[", "]", "→", ">", "—", "–", "-", "+", "/", "&", ",", "，", ":", "：", "*", "•", "|")  # fmt: skip
+
+
+def _owner_position(text: str, start: int, end: int) -> bool:
+    """Initials where an owner is written, not an acronym inside a sentence ("open a PR").
+
+    Capitals like PR, CI or DB are words of their own in notes; they stand for a participant
+    only at the start, after a bullet, bracket, arrow, dash or joiner, before a colon, or
+    written with dots (`A.F.`).
+    """
+    if "." in text[start:end]:
+        return True
+    before = text[:start].rstrip()
+    after = text[end:].lstrip()
+    return (
+        not before
+        or before.endswith(_BEFORE_OWNER)
+        or before.lower().endswith((" and", " asked", " ask", " cc"))
+        or after.startswith((":", "：", ")", "）"))
+    )
 
 
 def _drop_overlaps(mentions: Iterable[Mention]) -> list[Mention]:

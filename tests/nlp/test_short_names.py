@@ -78,4 +78,8 @@ def test_short_forms_are_found_in_text_but_not_inside_words() -> None:
     found = roster.mentions("小吴你盯一下，AF will help; two hours (两小时) is enough")
     assert [(m.surface, m.names) for m in found] == [("小吴", ("吴芳",)), ("AF", ("Alice Fong",))]
     assert roster.mentions("The AFK timer and LAF-3 are fine") == []
+    # An acronym inside a sentence is a word; initials are written where owners are.
+    assert [m.surface for m in Roster((Participant("Priya Rao"),)).mentions("Open a PR")] == []
+    owners = Roster((Participant("Priya Rao"),)).mentions("- PR to open the ticket (cc PR)")
+    assert [m.surface for m in owners] == ["PR", "PR"]
     assert roster.mentions("小于 5% 就行，程序跑两小时") == []
