@@ -60,7 +60,8 @@ def _feature_phrase(name: str, item: Analysed) -> str | None:
     kind, _, value = name.partition(":")
     value = value.replace(PERSON, "<name>")
     if kind == "w":
-        return "a person named" if value == "<name>" else f"word `{value}`"
+        # A name weighs for an item; which name, and where, the owner's reason says.
+        return None if value == "<name>" else f"word `{value}`"
     if kind == "b":
         return f"words `{value.replace('_', ' ')}`"
     if kind in {"c", "c2"}:
@@ -138,7 +139,9 @@ def owner_phrase(item: Analysed) -> str | None:
     if owner.how == "asked":
         return f"someone asked {who} to do it"
     if owner.how == "speaker":
-        return "first-person commitment by the speaker"
+        cues = ZH if item.sentence.lang == "zh" else EN
+        words = _first(cues.first_person, item.body)
+        return f"first-person commitment `{words}` by the speaker" if words else None
     if owner.how == "mention":
         return f"@mention {who}"
     return None
@@ -154,7 +157,7 @@ def detector_reasons(item: Analysed, detector: Detector | None, threshold: float
     negative: list[str] = []
     for name, weight in weights:
         phrase = _feature_phrase(name, item)
-        if phrase is None or weight <= 0 or phrase in positive:
+        if phrase is None or weight <= 0 or phrase in positive or _said(phrase, positive):
             continue
         positive.append(phrase)
         if len(positive) == _FOR:
@@ -169,6 +172,14 @@ def detector_reasons(item: Analysed, detector: Detector | None, threshold: float
     if negative:
         reasons.append("against it: " + ", ".join(negative))
     return reasons
+
+
+def _said(phrase: str, earlier: Sequence[str]) -> bool:
+    """ "word `i'll`" after "first-person commitment `I'll`": the same words again."""
+    quoted = re.search(r"`([^`]{1,80}+)`", phrase)
+    if quoted is None or not phrase.startswith(("word", "words", "`", "starts with `")):
+        return False
+    return any(f"`{quoted.group(1).lower()}" in e.lower() for e in earlier)
 
 
 def short_form_behind(item: Analysed, roster: Roster) -> ShortForm | None:

@@ -427,7 +427,7 @@ def _en_pronoun_clause(item: Analysed) -> bool:
     before = [m for m in item.mentions if m.end <= clause.start()]
     if not before:
         return False
-    pronoun = clause.group(0).strip(" ,;—–")
+    pronoun = re.sub(r"^(?:and|so)\s{1,3}+", "", clause.group(0).strip(" ,;—–"), flags=re.I)
     why = f"`{pronoun}` refers to `{before[-1].surface}`, named just before"
     _set_owner(item, before[-1].names, "pronoun", why=why, short=before[-1].short)
     _force(item, f"a commitment by pronoun after a named person (`{pronoun}`)")

@@ -105,3 +105,21 @@ def test_every_item_is_explained(extractor: Extractor) -> None:
     table = next(item for source, item in found.items() if "Print the badges" in source)
     assert table.explanation.item[0] == "a table row with an owner in its Owner column"
     assert table.explanation.owner == "the table's Owner column names them"
+
+
+def test_pronoun_and_chat_owners_quote_their_words(extractor: Extractor) -> None:
+    people = (Participant("Grace Okafor", ("Grace",)), Participant("Kat Lee", ("kat",)))
+    text = (
+        "Month end\n"
+        "The USD bank rec is short by $240 — Grace is looking into it and she'll report back"
+        " by the 30th\n\n"
+        "[09:02] kat: I'll rerun the payroll export this morning\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    found = {i.owner: i for i in extractor.extract(request).items}
+    assert (
+        found["Grace Okafor"].explanation.owner == "`she'll` refers to `Grace`, named just before"
+    )
+    kat = found["Kat Lee"].explanation
+    assert kat.item[0] == "a chat line committing the speaker (`I'll`)"
+    assert kat.owner.startswith("speaker of the line (`kat`)")
