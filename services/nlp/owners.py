@@ -146,9 +146,12 @@ class Roster:
     def _short_mentions(self, text: str) -> list[Mention]:
         """Initials (`AF`, `A.F.`) and nicknames (`小吴`) that name participants in `text`."""
         found = []
+        first = len(text) - len(text.lstrip())  # where the first word starts
         for match in INITIALS_IN_TEXT.finditer(text):
             short = self.short_form(match.group(0))
-            if short is not None and _owner_position(text, match.start(), match.end()):
+            if short is not None and _owner_position(
+                text, start=match.start(), end=match.end(), first=first
+            ):
                 found.append(
                     Mention(match.start(), match.end(), match.group(0), short.names, short=short)
                 )
@@ -182,8 +185,9 @@ class Roster:
 _BEFORE_OWNER = ("(", "（", "[", "]", "→", ">", "—", "–", "-", "+", "/", "&", ",", "，", ":", "：", "*", "•", "|")  # fmt: skip
 
 
-def _owner_position(text: str, start: int, end: int) -> bool:
-    """Initials where an owner is written, not an acronym inside a sentence ("open a PR").
+def _owner_position(text: str, *, start: int, end: int, first: int) -> bool:
+    """Initials where an owner is written, not an acronym inside a sentence ("open a PR");
+    `first` is where the text's first word starts.
 
     Capitals like PR, CI or DB are words of their own in notes; they stand for a participant
     only at the start, after a bullet, bracket, arrow, dash or joiner, before a colon, or
@@ -191,10 +195,12 @@ def _owner_position(text: str, start: int, end: int) -> bool:
     """
     if "." in text[start:end]:
         return True
-    before = text[:start].rstrip()
-    after = text[end:].lstrip()
+    # Only a few characters either side are read: a long line full of initials stays linear.
+    at_start = start == first
+    before = text[max(0, start - 16) : start].rstrip()
+    after = text[end : end + 16].lstrip()
     return (
-        not before
+        at_start
         or before.endswith(_BEFORE_OWNER)
         or before.lower().endswith((" and", " asked", " ask", " cc"))
         or after.startswith((":", "：", ")", "）"))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.nlp.owners import Participant, Roster
 from services.nlp.short_names import ShortForms, initials_of, surname_of
+from tests.security import linear
+from tests.security.test_linear_patterns import LINEAR
 
 PEOPLE = (
     Participant("Alice Fong"),
@@ -83,3 +87,13 @@ def test_short_forms_are_found_in_text_but_not_inside_words() -> None:
     owners = Roster((Participant("Priya Rao"),)).mentions("- PR to open the ticket (cc PR)")
     assert [m.surface for m in owners] == ["PR", "PR"]
     assert roster.mentions("小于 5% 就行，程序跑两小时") == []
+
+
+@pytest.mark.slow
+def test_a_line_full_of_initials_is_read_in_linear_time() -> None:
+    # Each match once read everything before and after it: quadratic on a long line.
+    roster = Roster(PEOPLE)
+    ratio = linear.ratio_in_child(
+        roster.mentions, lambda n: "x AF " * n, short=20_000, long=80_000, timeout_s=60
+    )
+    assert ratio < LINEAR
