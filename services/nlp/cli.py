@@ -12,6 +12,10 @@ import typer
 from services.nlp.notes import Extractor, NotesRequest, validate_request
 from services.nlp.owners import Participant
 
+# Items less sure than this (of being an item, or of their owner) are explained in the table
+# view without being asked: they are the ones a person should check.
+EXPLAIN_BELOW = 0.8
+
 notes_app = typer.Typer(
     help="Meeting notes to owned, dated action items.", no_args_is_help=True, add_completion=False
 )
@@ -108,6 +112,13 @@ def extract(
     no_spacy: Annotated[
         bool, typer.Option("--no-spacy", help="Use the rules fallback without spaCy English.")
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help=f"Say why for every item (by default only below {EXPLAIN_BELOW} confidence).",
+        ),
+    ] = False,
 ) -> None:
     """Extract action items, decisions, questions and status updates from FILE."""
     try:
@@ -131,10 +142,17 @@ def extract(
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return
-    _print_table(result.to_json())
+    _print_table(result.to_json(), explain_all=explain)
 
 
-def _print_table(result: dict[str, Any]) -> None:
+def needs_explaining(item: dict[str, Any]) -> bool:
+    """An item a person should check: unsure it is one, unsure whose, or whose is ambiguous."""
+    owner_sure = float(item["field_confidence"]["owner"]) if item["owner"] else 1.0
+    least = min(float(item["confidence"]), owner_sure)
+    return bool(item["owner_ambiguous"]) or least < EXPLAIN_BELOW
+
+
+def _print_table(result: dict[str, Any], *, explain_all: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -145,7 +163,7 @@ def _print_table(result: dict[str, Any]) -> None:
     for index, item in enumerate(result["items"], 1):
         owner = item["owner"] or "-"
         if item["owner_ambiguous"]:
-            owner += " ?"
+            owner = "? " + " / ".join(item["owner_candidates"])
         due = item["due"] or (f"({item['due_text']})" if item["due_text"] else "-")
         table.add_row(
             str(index),
@@ -156,6 +174,21 @@ def _print_table(result: dict[str, Any]) -> None:
             f"{item['confidence']:.2f}",
         )
     console.print(table)
+    explained = [
+        (index, item)
+        for index, item in enumerate(result["items"], 1)
+        if explain_all or needs_explaining(item)
+    ]
+    if explained:
+        why = "Why" if explain_all else f"Why (items below {EXPLAIN_BELOW} confidence)"
+        console.print(f"[bold]{why}[/bold]")
+    for index, item in explained:
+        # Plain text: the reasons quote the notes, whose brackets are not markup.
+        sure = f"item {item['confidence']:.2f}, owner {item['field_confidence']['owner']:.2f}"
+        console.print(f"  {index}. {item['description']} ({sure})", markup=False, soft_wrap=True)
+        for reason in item["explanation"]["item"]:
+            console.print(f"     item:  {reason}", markup=False, soft_wrap=True)
+        console.print(f"     owner: {item['explanation']['owner']}", markup=False, soft_wrap=True)
     for title, key in (("Decisions", "decisions"), ("Open questions", "questions")):
         if result[key]:
             console.print(f"[bold]{title}[/bold]")

@@ -126,6 +126,8 @@ def notes_record(
                 span_start=item.span[0],
                 span_end=item.span[1],
                 duplicate_of=duplicate,
+                explanation_item=item.explanation.item,
+                explanation_owner=item.explanation.owner,
             )
         )
     statements = [
@@ -202,6 +204,9 @@ def action_item(item: ItemRecord) -> notes_pb2.ActionItem:
         span=span(item.span_start, item.span_end),
         duplicate_of=item.duplicate_of,
         task=item.task,
+        explanation=notes_pb2.Explanation(
+            item=list(item.explanation_item), owner=item.explanation_owner
+        ),
     )
 
 

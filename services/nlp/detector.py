@@ -39,6 +39,11 @@ class Detector:
         exp = math.exp(total)
         return exp / (1.0 + exp)
 
+    def contributions(self, features: Iterable[str]) -> list[tuple[str, float]]:
+        """The features present that carry a weight, heaviest for the item first."""
+        found = [(name, self.weights[name]) for name in set(features) if name in self.weights]
+        return sorted(found, key=lambda pair: (-pair[1], pair[0]))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "format": "planops.nlp.detector/1",

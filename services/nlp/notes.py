@@ -14,14 +14,23 @@ from services.common.workcal import WorkingCalendar
 from services.nlp.cues import EN, ZH, cue_set, priority_of, sentence_features
 from services.nlp.dates import Due, find_due
 from services.nlp.detector import DEFAULT_MODEL_PATH, Detector, DetectorError
+from services.nlp.explain import (
+    Explanation,
+    detector_reasons,
+    join,
+    owner_reason,
+    short_form_behind,
+)
 from services.nlp.matching import DuplicateTasks, best_match, find_duplicates, similarity
 from services.nlp.owners import Mention, Participant, Roster
 from services.nlp.segment import Sentence, detect_language, segment
 from services.nlp.shapes import drop_restated, refine
+from services.nlp.short_names import ShortForm
 
 __all__ = [
     "MAX_NOTES_CHARS",
     "ActionItem",
+    "Explanation",
     "Extraction",
     "Extractor",
     "FieldConfidence",
@@ -126,6 +135,7 @@ class ActionItem:
     confidence: FieldConfidence
     span: tuple[int, int]
     source: str
+    explanation: Explanation
 
 
 @dataclass(frozen=True)
@@ -182,6 +192,10 @@ class Extraction:
                     },
                     "span": [item.span[0], item.span[1]],
                     "source": item.source,
+                    "explanation": {
+                        "item": list(item.explanation.item),
+                        "owner": item.explanation.owner,
+                    },
                 }
                 for item in self.items
             ],
@@ -216,6 +230,8 @@ class _Owner:
     how: str = "none"  # table, label, asked, vocative, subject, mention, speaker, pronoun, any
     co_owners: tuple[str, ...] = ()
     cut: tuple[int, int] = (0, 0)  # span of `body` that names the owner (and the modal)
+    why: str = ""  # set where the reason is not read from `how` (see explain.owner_reason)
+    short: ShortForm | None = None  # the initials or nickname that named the owner, if known
 
 
 @dataclass
@@ -233,6 +249,8 @@ class Analysed:
     score: float = 0.0
     kind: str = "other"  # action, decision, question, status, hypothetical, accepted, other
     forced: bool = False
+    # Why it is an item, added by whatever decided so, most decisive first.
+    reasons: list[str] = field(default_factory=list)
 
 
 _PRONOUN_EN = re.compile(r"^\s*(?:he|she|they)\b", re.IGNORECASE)
@@ -271,12 +289,15 @@ _TRAILING_EN = re.compile(r"(?<![\s,;:.!?—–\-(])[\s,;:.!?—–\-(]+$")
 _LEADING_EN = re.compile(r"^[\s,;:.!?—–\-)\]]+")
 
 
+_CHECKBOX = re.compile(r"^\s*\[[ xX✓]\]\s*")
+
+
 def _body_of(sentence: Sentence) -> tuple[str, int, str | None]:
     """Sentence text without checkbox, ACTION/TODO marker; the marker name if any."""
     text = sentence.text
     offset = 0
     marker = None
-    checkbox = re.match(r"^\s*\[[ xX✓]\]\s*", text)
+    checkbox = _CHECKBOX.match(text)
     if checkbox:
         offset = checkbox.end()
         marker = "checkbox"
@@ -708,6 +729,7 @@ class Extractor:
         elif explicit and "hypothetical" not in cues:
             item.kind = "action"
             item.forced = True
+            item.reasons.append(_explicit_reason(item))
         elif "hypothetical" in cues or "not_task" in cues:
             item.kind = "hypothetical"
         elif "acceptance" in cues and _is_bare_acceptance(item.body, sentence.lang):
@@ -721,12 +743,20 @@ class Extractor:
         ):
             item.kind = "action"
             item.forced = True
+            words = EN.request.search(sentence.text) or ZH.request.search(sentence.text)
+            request = f"request `{words.group(0)}`" if words else "a request"
+            item.reasons.append(
+                f"{request} accepted by the next speaker"
+                if item.owner.how == "accepted"
+                else f"{request} in a transcript"
+            )
         elif sentence.section == "decisions":
             item.kind = "decision"
         elif sentence.section == "questions":
             item.kind = "question"
         elif item.score >= threshold:
             item.kind = "action"
+            item.reasons += detector_reasons(item, self.detector, threshold)
         elif "question" in cues:
             item.kind = "question"
         elif "decision" in cues:
@@ -750,11 +780,12 @@ class Extractor:
         for item in analysed:
             if item.kind != "accepted":
                 self._classify(item, transcript)
-        refine(analysed, roster=Roster(request.participants), participants=request.participants)
+        roster = Roster(request.participants)
+        refine(analysed, roster=roster)
         items: list[tuple[Analysed, ActionItem]] = []
         for item in analysed:
             if item.kind == "action":
-                built = _build_item(item, request)
+                built = _build_item(item, request, roster)
                 if built is not None:
                     items.append((item, built))
         merged = _merge_duplicates(drop_restated(items))
@@ -792,6 +823,20 @@ _CANDIDATE = re.compile(
     r"|action|owns?|asked)\b",
     re.IGNORECASE,
 )
+
+
+def _explicit_reason(item: Analysed) -> str:
+    """ "marker `ACTION:`", "open checkbox `[ ]`", "row of the table under `Actions`"."""
+    sentence = item.sentence
+    cues = ZH if sentence.lang == "zh" else EN
+    marker = cues.marker.match(_CHECKBOX.sub("", sentence.text, count=1))
+    if "marker" in item.cues and marker:
+        return f"marker `{marker.group(0).strip()}` in front of the line"
+    if sentence.block == "checkbox":
+        return "an open checkbox `[ ]`"
+    if item.owner.how == "table":
+        return "a table row with an owner in its Owner column"
+    return f"a table row under the `{sentence.heading.strip()}` heading"
 
 
 def _worth_tagging(sentence: Sentence) -> bool:
@@ -1095,8 +1140,18 @@ def _clean_zh(item: Analysed, co_owners: Sequence[str]) -> str:
     return body or item.sentence.text.strip()
 
 
-def _build_item(item: Analysed, request: NotesRequest) -> ActionItem | None:
+def _build_item(item: Analysed, request: NotesRequest, roster: Roster) -> ActionItem | None:
     sentence = item.sentence
+    short = item.owner.short or short_form_behind(item, roster)
+    if short is not None and short.ambiguous:
+        # Initials or a nickname that fit several people name none of them: a person picks.
+        item.owner = replace(
+            item.owner,
+            name=None,
+            candidates=short.names,
+            ambiguous=True,
+            confidence=min(item.owner.confidence, 0.4),
+        )
     owner = item.owner
     co_owners = owner.co_owners
     description = (
@@ -1136,6 +1191,10 @@ def _build_item(item: Analysed, request: NotesRequest) -> ActionItem | None:
         ),
         span=span,
         source=request.text[span[0] : span[1]],
+        explanation=Explanation(
+            item=join(item.reasons) or (f"detector score {item.score:.2f}",),
+            owner=owner_reason(item, roster, short),
+        ),
     )
 
 
@@ -1176,6 +1235,9 @@ def _merge_duplicates(items: list[tuple[Analysed, ActionItem]]) -> list[ActionIt
             replace(
                 primary,
                 owner=primary.owner or secondary.owner,
+                explanation=primary.explanation
+                if primary.owner or not secondary.owner
+                else replace(primary.explanation, owner=secondary.explanation.owner),
                 due=primary.due or secondary.due,
                 due_text=primary.due_text or secondary.due_text,
                 priority=primary.priority or secondary.priority,

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from services.nlp.short_names import INITIALS_IN_TEXT, ShortForm, ShortForms, nickname_blocked
+
 __all__ = ["Mention", "Participant", "Roster"]
 
 # Words that are also first names; matched as names only when they cannot be the word.
@@ -35,6 +37,8 @@ class Mention:
     surface: str
     names: tuple[str, ...]
     role: bool = False  # named by role ("the PM"), not by name
+    # Set when the surface is initials or a 小/老 nickname worked out from the names.
+    short: ShortForm | None = None
 
 
 def _is_cjk(text: str) -> bool:
@@ -86,15 +90,31 @@ class Roster:
             else None
         )
         self._cjk = re.compile("|".join(re.escape(f) for f in cjk)) if cjk else None
+        self.short = ShortForms(self.participants)
+        # Listed names and aliases come first: a nickname someone was given is not a guess.
+        nicknames = sorted(f for f in self.short.nicknames if f.lower() not in self._forms)
+        self._nicknames = re.compile("|".join(map(re.escape, nicknames))) if nicknames else None
 
     def __bool__(self) -> bool:
         return bool(self.participants)
 
     def lookup(self, form: str) -> tuple[str, ...]:
         """Participant names a form can stand for ("" and unknown forms give none)."""
-        return self._forms.get(form.strip().lstrip("@").lower(), ()) or self._forms.get(
+        listed = self._forms.get(form.strip().lstrip("@").lower(), ()) or self._forms.get(
             form.strip().lower(), ()
         )
+        if listed:
+            return listed
+        short = self.short.resolve(form)
+        return short.names if short is not None else ()
+
+    def short_form(self, form: str) -> ShortForm | None:
+        """The initials or nickname `form` is, when no listed name or alias is written so."""
+        if self._forms.get(form.strip().lstrip("@").lower()) or self._forms.get(
+            form.strip().lower()
+        ):
+            return None
+        return self.short.resolve(form)
 
     def mentions(self, text: str) -> list[Mention]:
         """Every mention in `text`, left to right."""
@@ -119,8 +139,32 @@ class Roster:
                         role=key in self._roles,
                     )
                 )
+        found.extend(self._short_mentions(text))
         found.sort(key=lambda m: m.start)
         return _drop_overlaps(found)
+
+    def _short_mentions(self, text: str) -> list[Mention]:
+        """Initials (`AF`, `A.F.`) and nicknames (`小吴`) that name participants in `text`."""
+        found = []
+        first = len(text) - len(text.lstrip())  # where the first word starts
+        for match in INITIALS_IN_TEXT.finditer(text):
+            short = self.short_form(match.group(0))
+            if short is not None and _owner_position(
+                text, start=match.start(), end=match.end(), first=first
+            ):
+                found.append(
+                    Mention(match.start(), match.end(), match.group(0), short.names, short=short)
+                )
+        if self._nicknames is not None:
+            for match in self._nicknames.finditer(text):
+                short = self.short.resolve(match.group(0))
+                if short is not None and not nickname_blocked(text, match.start()):
+                    found.append(
+                        Mention(
+                            match.start(), match.end(), match.group(0), short.names, short=short
+                        )
+                    )
+        return found
 
     def _accept_latin(self, text: str, match: re.Match[str], surface: str) -> bool:
         key = surface.lstrip("@").lower()
@@ -134,6 +178,33 @@ class Roster:
             if _VERB_AFTER_WORD.match(after) and not after.lstrip().startswith(","):
                 return False
         return True
+
+
+# What may come before initials that name someone: nothing, a bullet, a bracket, an arrow, a
+# dash, a joiner ("TR + ON"), a comma in a list of owners.
+_BEFORE_OWNER = ("(", "（", "[", "]", "→", ">", "—", "–", "-", "+", "/", "&", ",", "，", ":", "：", "*", "•", "|")  # fmt: skip
+
+
+def _owner_position(text: str, *, start: int, end: int, first: int) -> bool:
+    """Initials where an owner is written, not an acronym inside a sentence ("open a PR");
+    `first` is where the text's first word starts.
+
+    Capitals like PR, CI or DB are words of their own in notes; they stand for a participant
+    only at the start, after a bullet, bracket, arrow, dash or joiner, before a colon, or
+    written with dots (`A.F.`).
+    """
+    if "." in text[start:end]:
+        return True
+    # Only a few characters either side are read: a long line full of initials stays linear.
+    at_start = start == first
+    before = text[max(0, start - 16) : start].rstrip()
+    after = text[end : end + 16].lstrip()
+    return (
+        at_start
+        or before.endswith(_BEFORE_OWNER)
+        or before.lower().endswith((" and", " asked", " ask", " cc"))
+        or after.startswith((":", "：", ")", "）"))
+    )
 
 
 def _drop_overlaps(mentions: Iterable[Mention]) -> list[Mention]:

@@ -13,8 +13,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from services.nlp.matching import similarity
-from services.nlp.owners import Participant, Roster
+from services.nlp.owners import Roster
 from services.nlp.segment import Sentence
+from services.nlp.short_names import ShortForm
 
 if TYPE_CHECKING:
     from services.nlp.notes import ActionItem, Analysed
@@ -53,31 +54,21 @@ _SPEAKER = re.compile(
 _NOT_BARE = frozenset({"question", "hypothetical", "decision", "done", "status", "past"})
 
 
-def initials_of(participants: Sequence[Participant]) -> dict[str, tuple[str, ...]]:
-    """Upper-case initials ("AF") to the Latin-script participants whose names give them."""
-    found: dict[str, list[str]] = {}
-    for person in participants:
-        words = [
-            w for w in re.split(r"[\s.-]+", person.name) if w[:1].isascii() and w[:1].isalpha()
-        ]
-        if len(words) < 2:
-            continue
-        forms = {(words[0][0] + words[-1][0]).upper(), "".join(w[0] for w in words).upper()}
-        for form in forms:
-            found.setdefault(form, []).append(person.name)
-    return {k: tuple(v) for k, v in found.items()}
-
-
-def _names(form: str, roster: Roster, initials: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _names(form: str, roster: Roster) -> tuple[str, ...]:
     form = form.strip().strip("*").strip()
-    return (
-        roster.lookup(form)
-        or initials.get(form, ())
-        or tuple(n for m in roster.mentions(form) for n in m.names[:1])
-    )
+    return roster.lookup(form) or tuple(n for m in roster.mentions(form) for n in m.names[:1])
 
 
-def _set_owner(item: Analysed, names: Sequence[str], how: str, co: Sequence[str] = ()) -> None:
+def _set_owner(
+    item: Analysed,
+    names: Sequence[str],
+    how: str,
+    co: Sequence[str] = (),
+    *,
+    why: str = "",
+    short: ShortForm | None = None,
+) -> None:
+    """Give the item its owner; `why` when the reason cannot be read from `how` later."""
     unique = tuple(dict.fromkeys(names))
     item.owner = replace(
         item.owner,
@@ -88,31 +79,43 @@ def _set_owner(item: Analysed, names: Sequence[str], how: str, co: Sequence[str]
         how=how,
         co_owners=tuple(co),
         cut=(0, 0),
+        why=why,
+        short=short,
     )
 
 
-def _force(item: Analysed) -> None:
+def _force(item: Analysed, reason: str) -> None:
+    """Make the sentence an item whatever the detector said; the shape's reason comes first."""
     item.kind = "action"
     item.forced = True
     item.score = max(item.score, 0.9)
+    item.reasons.insert(0, reason)
 
 
-def _initials_label(item: Analysed, roster: Roster, initials: dict[str, tuple[str, ...]]) -> bool:
+def _form_why(base: str, form: str, roster: Roster) -> tuple[str, ShortForm | None]:
+    """ "`AF` follows the arrow; initials `AF` matched participant Alice Fong"."""
+    short = roster.short_form(form.strip().strip("*").strip())
+    return (base + "; " + short.reason() if short is not None else base), short
+
+
+def _initials_label(item: Analysed, roster: Roster) -> bool:
     match = _INITIALS_LABEL.match(item.sentence.text)
     if match is None:
         return False
     who = match.group("paren") or match.group("who")
-    groups = [g for g in (_names(p, roster, initials) for p in re.split(r"[+/&,]", who)) if g]
+    groups = [g for g in (_names(p, roster) for p in re.split(r"[+/&,]", who)) if g]
     if not groups:
         if _AI_LABEL.match(item.sentence.text) and "hypothetical" not in item.cues:
-            _force(item)
+            _force(item, f"marker `{match.group(0).strip()}` in front of the line")
             return True
         return False
-    _set_owner(item, groups[0], "label", co=[g[0] for g in groups[1:]])
+    first = re.split(r"[+/&,]", who)[0].strip()
+    why, short = _form_why(f"`{first}` labels the line", first, roster)
+    _set_owner(item, groups[0], "label", co=[g[0] for g in groups[1:]], why=why, short=short)
     body = item.sentence.text[match.end() :]
     item.body_offset = match.end() + len(body) - len(body.lstrip())
     item.body = body.lstrip()
-    _force(item)
+    _force(item, f"owner label `{match.group(0).strip()}` in front of the line")
     return True
 
 
@@ -122,13 +125,18 @@ def _unowned(item: Analysed) -> bool:
         cells = {role: cell for role, cell, _, _ in sentence.cells}
         placeholder = cells.get("owner", "x").strip().lower() in _PLACEHOLDER_OWNER
         if placeholder and cells.get("what", "").strip():
-            _force(item)
+            owner = cells.get("owner", "").strip()
+            _force(item, f"a table row whose owner is `{owner}`, not yet decided")
+            if not owner:
+                _force(item, "a table row with an empty owner")
             return True
         return False
-    if _UNOWNED.search(sentence.text) and "done" not in item.cues:
+    unowned = _UNOWNED.search(sentence.text)
+    if unowned and "done" not in item.cues:
+        said = f"`{unowned.group(0)}`"
         if item.owner.how not in {"label", "table", "asked", "subject"}:
-            _set_owner(item, (), "none")
-        _force(item)
+            _set_owner(item, (), "none", why=f"the line says nobody owns it yet ({said})")
+        _force(item, f"work waiting for an owner ({said})")
         return True
     return False
 
@@ -142,23 +150,26 @@ def _zh_addressed(item: Analysed) -> bool:
     body = item.sentence.text
     for mention in item.mentions[:2]:
         rest = body[mention.end :]
-        if _ZH_VOCATIVE.match(rest):
-            _set_owner(item, mention.names, "vocative")
-            _force(item)
+        vocative = _ZH_VOCATIVE.match(rest)
+        if vocative:
+            said = f"`{mention.surface}{vocative.group(0).strip()}`"
+            why = f"the request is addressed to `{mention.surface}` ({said})"
+            if mention.short is not None:
+                why += "; " + mention.short.reason()
+            _set_owner(item, mention.names, "vocative", why=why, short=mention.short)
+            _force(item, f"a request addressed to a person ({said})")
             return True
         reported = _ZH_REPORTED.match(rest)
         if reported and _ZH_PRONOUN_COMMIT.search(reported.group(0)) and "done" not in item.cues:
-            _set_owner(item, mention.names, "pronoun")
-            _force(item)
+            why = f"`{mention.surface}` said they would do it (`{reported.group(0)}`)"
+            _set_owner(item, mention.names, "pronoun", why=why, short=mention.short)
+            _force(item, f"a commitment reported for `{mention.surface}`")
             return True
     return False
 
 
-def refine(
-    analysed: list[Analysed], *, roster: Roster, participants: Sequence[Participant]
-) -> None:
+def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     """Apply the shapes to classified sentences, in order."""
-    initials = initials_of(participants)
     owner_line: tuple[str, ...] = ()
     owner_line_at = -1
     for index, item in enumerate(analysed):
@@ -167,22 +178,24 @@ def refine(
         sentence = item.sentence
         line = _OWNER_LINE.match(sentence.text)
         if line:
-            owner_line = _names(line.group("who"), roster, initials)
+            owner_line = _names(line.group("who"), roster)
             owner_line_at = index
             if item.kind == "action" and not _UNOWNED.search(sentence.text):
                 item.kind = "other"
             continue
         arrow = _ARROW.match(sentence.text)
         if arrow:
-            names = _names(arrow.group("who"), roster, initials)
+            names = _names(arrow.group("who"), roster)
             previous = analysed[index - 1] if index else None
             if names and previous is not None and previous.sentence.unit == sentence.unit:
-                _set_owner(previous, names, "label")
-                _force(previous)
+                who = arrow.group("who").strip()
+                why, short = _form_why(f"`{who}` follows the arrow `→`", who, roster)
+                _set_owner(previous, names, "label", why=why, short=short)
+                _force(previous, f"a question answered by an arrow to `{who}`")
                 item.kind = "other"
             continue
         if (
-            _initials_label(item, roster, initials)
+            _initials_label(item, roster)
             or _unowned(item)
             or _zh_addressed(item)
             or _en_pronoun_clause(item)
@@ -207,13 +220,12 @@ def refine(
         if sentence.section == "actions" or _BARE_HEADING.match(sentence.heading):
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
-            _under_heading(item, roster, initials, near)
+            _under_heading(item, roster, near)
 
 
 def _under_heading(
     item: Analysed,
     roster: Roster,
-    initials: dict[str, tuple[str, ...]],
     owner_line: tuple[str, ...],
 ) -> None:
     """A bare line under `Next steps (Maria):` / `待办：` is an item; the heading names the owner."""
@@ -221,7 +233,7 @@ def _under_heading(
     if not _BARE_HEADING.match(sentence.heading):
         return
     in_heading = _HEADING_OWNER.search(sentence.heading)
-    heading_names = _names(in_heading.group("who"), roster, initials) if in_heading else ()
+    heading_names = _names(in_heading.group("who"), roster) if in_heading else ()
     names = heading_names or owner_line
     if item.kind != "action":
         text = sentence.text.strip()
@@ -234,9 +246,14 @@ def _under_heading(
         )
         if not bare:
             return
-        _force(item)
+        _force(item, f"a line under the `{sentence.heading.strip()}` heading")
     if item.owner.name is None and names:
-        _set_owner(item, names, "heading")
+        if heading_names and in_heading is not None:
+            who = in_heading.group("who").strip()
+            why, short = _form_why(f"`{who}` is named in the heading", who, roster)
+        else:
+            why, short = "named on the `Owner:` line before the list", None
+        _set_owner(item, names, "heading", why=why, short=short)
 
 
 def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
@@ -246,8 +263,11 @@ def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
         return
     names = roster.lookup(speaker) if speaker else ()
     if names:
-        _set_owner(item, names, "accepted")
-        _force(item)
+        why = f"`{speaker}` answered the question on the next line"
+        _set_owner(item, names, "accepted", why=why)
+        asked = _ZH_WHO.search(item.sentence.text)
+        words = f" (`{asked.group(0)}`)" if asked else ""
+        _force(item, f"a question of who does it{words}, answered on the next line")
         if item.due is None or item.due.date is None:
             item.due = following.due or item.due
         # The request and its acceptance are one item, spanning both lines.
@@ -296,36 +316,44 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
         # The description starts after "kat:", as it does for a transcript's turns.
         item.body_offset += len(item.body) - len(said)
         item.body = said
+    speaker_why, speaker_short = _form_why(f"speaker of the line (`{speaker}`)", speaker, roster)
     if sentence.lang == "zh":
-        if _ZH_COMMIT.search(said) or ("我" in said and item.due is not None):
-            _set_owner(item, speaker_names, "speaker")
-            _force(item)
+        commit = _ZH_COMMIT.search(said)
+        if commit or ("我" in said and item.due is not None):
+            _set_owner(item, speaker_names, "speaker", why=speaker_why, short=speaker_short)
+            words = f"`{commit.group(0)}`" if commit else "`我` with a due date"
+            _force(item, f"a chat line committing the speaker ({words})")
             return True
         return False
-    if _EN_COMMIT.search(said):
-        _set_owner(item, speaker_names, "speaker")
-        _force(item)
+    commit = _EN_COMMIT.search(said)
+    if commit:
+        _set_owner(item, speaker_names, "speaker", why=speaker_why, short=speaker_short)
+        _force(item, f"a chat line committing the speaker (`{commit.group(0)}`)")
         return True
     ask = _EN_ASK.search(said)
     if ask is None:
         return False
-    _force(item)
+    _force(item, f"a request in a chat (`{ask.group(0)}`)")
     before = said[: ask.start()].split()
     asked = roster.lookup(before[-1].strip(",")) if before else ()
     embedded = _EMBEDDED_TURN.search(said, ask.end())
     if embedded and roster.lookup(embedded.group("who")) and _ACCEPT.match(said, embedded.end()):
-        _set_owner(item, roster.lookup(embedded.group("who")), "accepted")
+        who = embedded.group("who")
+        _set_owner(item, roster.lookup(who), "accepted", why=f"`{who}` accepted it in the chat")
     elif following and _accepts(following[0], roster):
         answer, _ = _speaker_of(following[0].sentence, roster)
-        _set_owner(item, roster.lookup(answer or ""), "accepted")
+        why = f"`{answer}` accepted it on the next line"
+        _set_owner(item, roster.lookup(answer or ""), "accepted", why=why)
         following[0].kind = "accepted"
         if item.due is None or item.due.date is None:
             item.due = following[0].due or item.due
         sentence.extra["accepted_end"] = str(following[0].sentence.end)
     elif asked:
-        _set_owner(item, asked, "vocative")
+        who = before[-1].strip(",")
+        why, short = _form_why(f"the request is addressed to `{who}`", who, roster)
+        _set_owner(item, asked, "vocative", why=why, short=short)
     else:
-        _set_owner(item, (), "none")
+        _set_owner(item, (), "none", why="a request nobody accepted or was named for")
     return True
 
 
@@ -370,7 +398,14 @@ def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analys
             kept.append((analysed, item))
             continue
         a, other = recap[twin]
-        merged = replace(other, owner=other.owner or item.owner, due=other.due or item.due)
+        merged = replace(
+            other,
+            owner=other.owner or item.owner,
+            due=other.due or item.due,
+            explanation=other.explanation
+            if other.owner or not item.owner
+            else replace(other.explanation, owner=item.explanation.owner),
+        )
         recap[twin] = (a, merged)
     final = {id(a): i for a, i in recap}
     return [(a, final.get(id(a), i)) for a, i in kept]
@@ -392,8 +427,10 @@ def _en_pronoun_clause(item: Analysed) -> bool:
     before = [m for m in item.mentions if m.end <= clause.start()]
     if not before:
         return False
-    _set_owner(item, before[-1].names, "pronoun")
-    _force(item)
+    pronoun = re.sub(r"^(?:and|so)\s{1,3}+", "", clause.group(0).strip(" ,;—–"), flags=re.I)
+    why = f"`{pronoun}` refers to `{before[-1].surface}`, named just before"
+    _set_owner(item, before[-1].names, "pronoun", why=why, short=before[-1].short)
+    _force(item, f"a commitment by pronoun after a named person (`{pronoun}`)")
     return True
 
 
@@ -418,23 +455,28 @@ def _dash_tail(item: Analysed, roster: Roster) -> bool:
         return True
     if item.cues & _NOT_CHAT:
         return False
-    _set_owner(item, people[0], "label")
-    _force(item)
+    who = tail.strip()
+    why, short = _form_why(f"`{who}` is named after a dash", who, roster)
+    _set_owner(item, people[0], "label", why=why, short=short)
+    _force(item, f"a task with its owner after a dash (`— {who}`)")
     return True
 
 
 def _zh_with(item: Analysed, roster: Roster) -> bool:
     """`我和雪梅一起出` is the speaker's item, not 雪梅's."""
     text = item.sentence.text
-    if item.sentence.lang != "zh" or _ZH_WITH.search(text) is None:
+    together = _ZH_WITH.search(text)
+    if item.sentence.lang != "zh" or together is None:
         return False
     said_by = _ZH_SAID_BY.search(text)
     speaker = said_by.group("who") if said_by else _speaker_of(item.sentence, roster)[0]
     names = roster.lookup(speaker) if speaker else ()
     if not names:
         return False
-    _set_owner(item, names, "speaker")
-    _force(item)
+    with_whom = together.group(0)
+    why = f"`{with_whom}`: the speaker `{speaker}` owns it, not the colleague"
+    _set_owner(item, names, "speaker", why=why)
+    _force(item, f"a commitment with a colleague (`{with_whom}`)")
     return True
 
 
@@ -446,8 +488,10 @@ def _handle_lead(item: Analysed, roster: Roster) -> bool:
     names = roster.lookup(handle.group("who"))
     if not names:
         return False
-    _set_owner(item, names, "mention")
-    _force(item)
+    who = handle.group("who")
+    why, short = _form_why(f"handle `@{who}` in front of the line", who, roster)
+    _set_owner(item, names, "mention", why=why, short=short)
+    _force(item, f"a line that starts with the handle `@{who}`")
     return True
 
 

@@ -33,6 +33,8 @@ class ItemRecord:
     span_end: int
     duplicate_of: str = ""
     task: str = ""
+    explanation_item: tuple[str, ...] = ()
+    explanation_owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class NotesRecord:
 ITEM_COLUMNS = (
     "id, position, description, owner, owner_candidates, owner_ambiguous, due_date, due_text,"
     " priority, hints, confidence_item, confidence_owner, confidence_due, confidence_priority,"
-    " span_start, span_end, duplicate_of"
+    " span_start, span_end, duplicate_of, explanation_item, explanation_owner"
 )
 
 
@@ -121,6 +123,8 @@ async def insert_notes(conn: Connection, notes: NotesRecord, *, request_id: str)
                         item.span_start,
                         item.span_end,
                         item.duplicate_of,
+                        list(item.explanation_item),
+                        item.explanation_owner,
                     )
                     for position, item in enumerate(notes.items)
                 ],
@@ -204,6 +208,8 @@ def item_of(row: Mapping[str, Any]) -> ItemRecord:
         span_end=row["span_end"],
         duplicate_of=row["duplicate_of"],
         task=row["task"] or "",
+        explanation_item=tuple(row["explanation_item"]),
+        explanation_owner=row["explanation_owner"],
     )
 
 

@@ -57,3 +57,45 @@ def test_user_mistakes_are_one_line(tmp_path: Path) -> None:
         assert result.exception is None or isinstance(result.exception, SystemExit), args
         assert "Traceback" not in result.output
         assert "error:" in result.output
+
+
+def _promo(tmp_path: Path) -> list[str]:
+    notes = tmp_path / "promo.md"
+    notes.write_text(
+        "Promo sync\n"
+        "- Bob will fix the discount code generator by Wednesday\n"
+        "- Olga: check the landing page copy\n",
+        encoding="utf-8",
+    )
+    people = tmp_path / "people.json"
+    people.write_text(
+        json.dumps([{"name": "Bob Martinez", "aliases": ["Bob"]}, {"name": "Olga Novak"}]),
+        encoding="utf-8",
+    )
+    return ["extract", str(notes), "--meeting-date", "2026-06-01", "--participants", str(people)]
+
+
+def test_table_explains_the_doubtful_items_only(tmp_path: Path) -> None:
+    result = runner.invoke(notes_app, _promo(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "Why (items below 0.8 confidence)" in result.stdout
+    # The landing-page item scores 0.79: its reasons are shown; Bob's (0.97) are not.
+    assert "owner label `Olga` in front of the line" in result.stdout
+    assert "owner: `Olga` labels the line" in result.stdout
+    assert "`will` after a named person (`Bob`)" not in result.stdout
+
+
+def test_explain_flag_explains_every_item(tmp_path: Path) -> None:
+    result = runner.invoke(notes_app, [*_promo(tmp_path), "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "`will` after a named person (`Bob`)" in result.stdout
+    assert "owner: `Bob` is named before `will`" in result.stdout
+    assert "owner label `Olga` in front of the line" in result.stdout
+
+
+def test_json_carries_the_explanation(tmp_path: Path) -> None:
+    result = runner.invoke(notes_app, [*_promo(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    bob = json.loads(result.stdout)["items"][0]
+    assert bob["explanation"]["owner"] == "`Bob` is named before `will`"
+    assert any("due date `by Wednesday`" in reason for reason in bob["explanation"]["item"])

@@ -205,6 +205,11 @@ async def test_english_notes_give_owned_dated_items(stack: Stack) -> None:
         assert source.startswith(("Bob", "Alice", "Tom", "Priya")), source
         assert item.confidence.item > 0.5
     assert "discount code generator" in items["people/bob"].description
+    # Why, stored with the item and returned by GetNotes below.
+    assert items["people/tom"].explanation.owner == "`Tom` labels the line"
+    assert any(
+        "`will` after a named person (`Alice`)" in r for r in items["people/alice"].explanation.item
+    )
     assert [d.text for d in notes.decisions] == [
         "We agreed to run the campaign on email and paid social only."
     ]

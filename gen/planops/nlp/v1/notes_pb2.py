@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aplanops/nlp/v1/notes.proto\x12\x0eplanops.nlp.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xee\x02\n\x05Notes\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0cmeeting_date\x18\x02 \x01(\t\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x0c\n\x04text\x18\x04 \x01(\t\x12)\n\x05items\x18\x05 \x03(\x0b\x32\x1a.planops.nlp.v1.ActionItem\x12\x34\n\x0estatus_updates\x18\x06 \x03(\x0b\x32\x1c.planops.nlp.v1.StatusUpdate\x12,\n\tdecisions\x18\x07 \x03(\x0b\x32\x19.planops.nlp.v1.Statement\x12,\n\tquestions\x18\x08 \x03(\x0b\x32\x19.planops.nlp.v1.Statement\x12\x10\n\x08pipeline\x18\t \x01(\t\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63reator\x18\x0b \x01(\t\x12\x10\n\x08warnings\x18\x0c \x03(\t\"\xac\x02\n\nActionItem\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\r\n\x05owner\x18\x03 \x01(\t\x12\x18\n\x10owner_candidates\x18\x04 \x03(\t\x12\x17\n\x0fowner_ambiguous\x18\x05 \x01(\x08\x12\x10\n\x08\x64ue_date\x18\x06 \x01(\t\x12\x10\n\x08\x64ue_text\x18\x07 \x01(\t\x12\x10\n\x08priority\x18\x08 \x01(\t\x12\r\n\x05hints\x18\t \x03(\t\x12.\n\nconfidence\x18\n \x01(\x0b\x32\x1a.planops.nlp.v1.Confidence\x12\"\n\x04span\x18\x0b \x01(\x0b\x32\x14.planops.nlp.v1.Span\x12\x14\n\x0c\x64uplicate_of\x18\x0c \x01(\t\x12\x0c\n\x04task\x18\r \x01(\t\"H\n\nConfidence\x12\x0c\n\x04item\x18\x01 \x01(\x01\x12\r\n\x05owner\x18\x02 \x01(\x01\x12\x0b\n\x03\x64ue\x18\x03 \x01(\x01\x12\x10\n\x08priority\x18\x04 \x01(\x01\"\"\n\x04Span\x12\r\n\x05start\x18\x01 \x01(\x05\x12\x0b\n\x03\x65nd\x18\x02 \x01(\x05\"]\n\x0cStatusUpdate\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\"\n\x04span\x18\x02 \x01(\x0b\x32\x14.planops.nlp.v1.Span\x12\x0c\n\x04task\x18\x03 \x01(\t\x12\r\n\x05state\x18\x04 \x01(\t\"=\n\tStatement\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\"\n\x04span\x18\x02 \x01(\x0b\x32\x14.planops.nlp.v1.Spanb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aplanops/nlp/v1/notes.proto\x12\x0eplanops.nlp.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xee\x02\n\x05Notes\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0cmeeting_date\x18\x02 \x01(\t\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x0c\n\x04text\x18\x04 \x01(\t\x12)\n\x05items\x18\x05 \x03(\x0b\x32\x1a.planops.nlp.v1.ActionItem\x12\x34\n\x0estatus_updates\x18\x06 \x03(\x0b\x32\x1c.planops.nlp.v1.StatusUpdate\x12,\n\tdecisions\x18\x07 \x03(\x0b\x32\x19.planops.nlp.v1.Statement\x12,\n\tquestions\x18\x08 \x03(\x0b\x32\x19.planops.nlp.v1.Statement\x12\x10\n\x08pipeline\x18\t \x01(\t\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63reator\x18\x0b \x01(\t\x12\x10\n\x08warnings\x18\x0c \x03(\t\"\xde\x02\n\nActionItem\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\r\n\x05owner\x18\x03 \x01(\t\x12\x18\n\x10owner_candidates\x18\x04 \x03(\t\x12\x17\n\x0fowner_ambiguous\x18\x05 \x01(\x08\x12\x10\n\x08\x64ue_date\x18\x06 \x01(\t\x12\x10\n\x08\x64ue_text\x18\x07 \x01(\t\x12\x10\n\x08priority\x18\x08 \x01(\t\x12\r\n\x05hints\x18\t \x03(\t\x12.\n\nconfidence\x18\n \x01(\x0b\x32\x1a.planops.nlp.v1.Confidence\x12\"\n\x04span\x18\x0b \x01(\x0b\x32\x14.planops.nlp.v1.Span\x12\x14\n\x0c\x64uplicate_of\x18\x0c \x01(\t\x12\x0c\n\x04task\x18\r \x01(\t\x12\x30\n\x0b\x65xplanation\x18\x0e \x01(\x0b\x32\x1b.planops.nlp.v1.Explanation\"*\n\x0b\x45xplanation\x12\x0c\n\x04item\x18\x01 \x03(\t\x12\r\n\x05owner\x18\x02 \x01(\t\"H\n\nConfidence\x12\x0c\n\x04item\x18\x01 \x01(\x01\x12\r\n\x05owner\x18\x02 \x01(\x01\x12\x0b\n\x03\x64ue\x18\x03 \x01(\x01\x12\x10\n\x08priority\x18\x04 \x01(\x01\"\"\n\x04Span\x12\r\n\x05start\x18\x01 \x01(\x05\x12\x0b\n\x03\x65nd\x18\x02 \x01(\x05\"]\n\x0cStatusUpdate\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\"\n\x04span\x18\x02 \x01(\x0b\x32\x14.planops.nlp.v1.Span\x12\x0c\n\x04task\x18\x03 \x01(\t\x12\r\n\x05state\x18\x04 \x01(\t\"=\n\tStatement\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\"\n\x04span\x18\x02 \x01(\x0b\x32\x14.planops.nlp.v1.Spanb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,13 +35,15 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NOTES']._serialized_start=80
   _globals['_NOTES']._serialized_end=446
   _globals['_ACTIONITEM']._serialized_start=449
-  _globals['_ACTIONITEM']._serialized_end=749
-  _globals['_CONFIDENCE']._serialized_start=751
-  _globals['_CONFIDENCE']._serialized_end=823
-  _globals['_SPAN']._serialized_start=825
-  _globals['_SPAN']._serialized_end=859
-  _globals['_STATUSUPDATE']._serialized_start=861
-  _globals['_STATUSUPDATE']._serialized_end=954
-  _globals['_STATEMENT']._serialized_start=956
-  _globals['_STATEMENT']._serialized_end=1017
+  _globals['_ACTIONITEM']._serialized_end=799
+  _globals['_EXPLANATION']._serialized_start=801
+  _globals['_EXPLANATION']._serialized_end=843
+  _globals['_CONFIDENCE']._serialized_start=845
+  _globals['_CONFIDENCE']._serialized_end=917
+  _globals['_SPAN']._serialized_start=919
+  _globals['_SPAN']._serialized_end=953
+  _globals['_STATUSUPDATE']._serialized_start=955
+  _globals['_STATUSUPDATE']._serialized_end=1048
+  _globals['_STATEMENT']._serialized_start=1050
+  _globals['_STATEMENT']._serialized_end=1111
 # @@protoc_insertion_point(module_scope)

@@ -38,7 +38,7 @@ class Notes(_message.Message):
     def __init__(self, name: _Optional[str] = ..., meeting_date: _Optional[str] = ..., language: _Optional[str] = ..., text: _Optional[str] = ..., items: _Optional[_Iterable[_Union[ActionItem, _Mapping]]] = ..., status_updates: _Optional[_Iterable[_Union[StatusUpdate, _Mapping]]] = ..., decisions: _Optional[_Iterable[_Union[Statement, _Mapping]]] = ..., questions: _Optional[_Iterable[_Union[Statement, _Mapping]]] = ..., pipeline: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., creator: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ActionItem(_message.Message):
-    __slots__ = ("id", "description", "owner", "owner_candidates", "owner_ambiguous", "due_date", "due_text", "priority", "hints", "confidence", "span", "duplicate_of", "task")
+    __slots__ = ("id", "description", "owner", "owner_candidates", "owner_ambiguous", "due_date", "due_text", "priority", "hints", "confidence", "span", "duplicate_of", "task", "explanation")
     ID_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     OWNER_FIELD_NUMBER: _ClassVar[int]
@@ -52,6 +52,7 @@ class ActionItem(_message.Message):
     SPAN_FIELD_NUMBER: _ClassVar[int]
     DUPLICATE_OF_FIELD_NUMBER: _ClassVar[int]
     TASK_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
     id: str
     description: str
     owner: str
@@ -65,7 +66,16 @@ class ActionItem(_message.Message):
     span: Span
     duplicate_of: str
     task: str
-    def __init__(self, id: _Optional[str] = ..., description: _Optional[str] = ..., owner: _Optional[str] = ..., owner_candidates: _Optional[_Iterable[str]] = ..., owner_ambiguous: _Optional[bool] = ..., due_date: _Optional[str] = ..., due_text: _Optional[str] = ..., priority: _Optional[str] = ..., hints: _Optional[_Iterable[str]] = ..., confidence: _Optional[_Union[Confidence, _Mapping]] = ..., span: _Optional[_Union[Span, _Mapping]] = ..., duplicate_of: _Optional[str] = ..., task: _Optional[str] = ...) -> None: ...
+    explanation: Explanation
+    def __init__(self, id: _Optional[str] = ..., description: _Optional[str] = ..., owner: _Optional[str] = ..., owner_candidates: _Optional[_Iterable[str]] = ..., owner_ambiguous: _Optional[bool] = ..., due_date: _Optional[str] = ..., due_text: _Optional[str] = ..., priority: _Optional[str] = ..., hints: _Optional[_Iterable[str]] = ..., confidence: _Optional[_Union[Confidence, _Mapping]] = ..., span: _Optional[_Union[Span, _Mapping]] = ..., duplicate_of: _Optional[str] = ..., task: _Optional[str] = ..., explanation: _Optional[_Union[Explanation, _Mapping]] = ...) -> None: ...
+
+class Explanation(_message.Message):
+    __slots__ = ("item", "owner")
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    item: _containers.RepeatedScalarFieldContainer[str]
+    owner: str
+    def __init__(self, item: _Optional[_Iterable[str]] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class Confidence(_message.Message):
     __slots__ = ("item", "owner", "due", "priority")

@@ -1,0 +1,99 @@
+"""Initials and 小/老 nicknames worked out from participants' names (#12); pure, no notes."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.nlp.owners import Participant, Roster
+from services.nlp.short_names import ShortForms, initials_of, surname_of
+from tests.security import linear
+from tests.security.test_linear_patterns import LINEAR
+
+PEOPLE = (
+    Participant("Alice Fong"),
+    Participant("Dan Kim"),
+    Participant("Diana Kerr"),
+    Participant("Mary Ann Lee"),
+    Participant("吴芳"),
+    Participant("张伟"),
+    Participant("张敏"),
+    Participant("欧阳锋"),
+    Participant("时雨"),
+    Participant("于洋"),
+)
+
+
+def test_initials_of_latin_names_only() -> None:
+    assert initials_of("Alice Fong") == ("AF",)
+    assert initials_of("Mary Ann Lee") == ("ML", "MAL")
+    assert initials_of("Jean-Luc Picard") == ("JP", "JLP")
+    assert initials_of("Alice") == ()
+    # Without pinyin a Chinese name's initials would be a guess.
+    assert initials_of("吴芳") == ()
+
+
+def test_surnames_of_chinese_names() -> None:
+    assert surname_of("吴芳") == "吴"
+    assert surname_of("欧阳锋") == "欧阳"
+    assert surname_of("Alice Fong") is None
+
+
+def test_unique_initials_name_one_participant_in_every_written_form() -> None:
+    forms = ShortForms(PEOPLE)
+    for written in ("AF", "A.F.", "A. F.", "A.F"):
+        found = forms.resolve(written)
+        assert found is not None, written
+        assert found.names == ("Alice Fong",)
+        assert not found.ambiguous
+        assert found.reason() == "initials `AF` matched participant Alice Fong"
+    assert forms.resolve("MAL") is not None
+    assert forms.resolve("af") is None  # written in capitals or not initials at all
+    assert forms.resolve("ZZ") is None
+
+
+def test_shared_initials_give_every_candidate_and_no_choice() -> None:
+    found = ShortForms(PEOPLE).resolve("DK")
+    assert found is not None
+    assert found.names == ("Dan Kim", "Diana Kerr")
+    assert found.ambiguous
+    assert "fit 2 participants: Dan Kim, Diana Kerr" in found.reason()
+
+
+def test_nicknames_need_exactly_the_surname() -> None:
+    forms = ShortForms(PEOPLE)
+    wu = forms.resolve("小吴")
+    assert wu is not None and wu.names == ("吴芳",) and not wu.ambiguous
+    assert forms.resolve("老吴") == wu.__class__("老吴", "nickname", ("吴芳",))
+    zhang = forms.resolve("老张")
+    assert zhang is not None and zhang.ambiguous and zhang.names == ("张伟", "张敏")
+    assert forms.resolve("老欧阳") is not None
+    assert forms.resolve("小李") is None
+
+
+def test_listed_aliases_win_over_guessed_forms() -> None:
+    roster = Roster((*PEOPLE, Participant("Dora Kline", ("DK",))))
+    assert roster.lookup("DK") == ("Dora Kline",)
+    assert roster.short_form("DK") is None
+    assert Roster(PEOPLE).lookup("DK") == ("Dan Kim", "Diana Kerr")
+
+
+def test_short_forms_are_found_in_text_but_not_inside_words() -> None:
+    roster = Roster(PEOPLE)
+    found = roster.mentions("小吴你盯一下，AF will help; two hours (两小时) is enough")
+    assert [(m.surface, m.names) for m in found] == [("小吴", ("吴芳",)), ("AF", ("Alice Fong",))]
+    assert roster.mentions("The AFK timer and LAF-3 are fine") == []
+    # An acronym inside a sentence is a word; initials are written where owners are.
+    assert [m.surface for m in Roster((Participant("Priya Rao"),)).mentions("Open a PR")] == []
+    owners = Roster((Participant("Priya Rao"),)).mentions("- PR to open the ticket (cc PR)")
+    assert [m.surface for m in owners] == ["PR", "PR"]
+    assert roster.mentions("小于 5% 就行，程序跑两小时") == []
+
+
+@pytest.mark.slow
+def test_a_line_full_of_initials_is_read_in_linear_time() -> None:
+    # Each match once read everything before and after it: quadratic on a long line.
+    roster = Roster(PEOPLE)
+    ratio = linear.ratio_in_child(
+        roster.mentions, lambda n: "x AF " * n, short=20_000, long=80_000, timeout_s=60
+    )
+    assert ratio < LINEAR
