@@ -317,7 +317,10 @@ def projects_create(
     start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")] = None,
     deadline: Annotated[str | None, typer.Option(help="Finish by, YYYY-MM-DD.")] = None,
 ) -> None:
-    """Create a project with the default workflow; you become its manager."""
+    """Create a project with the default workflow; you become its manager.
+
+    Needs the right to create projects: an admin grants it with `planops people
+    project-creator ID` (or the server runs with PLANOPS_PROJECT_CREATORS=everyone)."""
     ident = project_name(project_id).removeprefix("projects/")
     project = project_pb2.Project(
         display_name=name,
