@@ -55,40 +55,36 @@ def member(value: str, *, field: str) -> str:
     return value
 
 
+def _child(
+    name: str, *, collection: str, field: str, ident: re.Pattern[str], shown: str
+) -> tuple[str, str]:
+    parts = name.split("/")
+    if (
+        len(parts) != 4
+        or parts[0] != "projects"
+        or not SLUG.match(parts[1])
+        or parts[2] != collection
+        or not ident.match(parts[3])
+    ):
+        raise InvalidArgument.field(
+            field, f"must be projects/{{project}}/{collection}/{{{shown}}}, not {_shown(name)}"
+        )
+    return parts[1], parts[3]
+
+
 def child_id(
     name: str, *, collection: str, field: str = "name", project: str | None = None
 ) -> tuple[str, int]:
     """(project id, numeric id) of `projects/{p}/{collection}/{n}`; in `project` when given."""
-    parts = name.split("/")
-    if (
-        len(parts) != 4
-        or parts[0] != "projects"
-        or not SLUG.match(parts[1])
-        or parts[2] != collection
-        or not NUMBER.match(parts[3])
-    ):
-        raise InvalidArgument.field(
-            field, f"must be projects/{{project}}/{collection}/{{number}}, not {_shown(name)}"
-        )
-    if project is not None and parts[1] != project:
+    found, ident = _child(name, collection=collection, field=field, ident=NUMBER, shown="number")
+    if project is not None and found != project:
         raise InvalidArgument.field(field, f"must be in projects/{project}, not {_shown(name)}")
-    return parts[1], int(parts[3])
+    return found, int(ident)
 
 
 def child_slug(name: str, *, collection: str, field: str = "name") -> tuple[str, str]:
     """(project id, id) of `projects/{p}/{collection}/{id}` whose id is a slug, as rules'."""
-    parts = name.split("/")
-    if (
-        len(parts) != 4
-        or parts[0] != "projects"
-        or not SLUG.match(parts[1])
-        or parts[2] != collection
-        or not SLUG.match(parts[3])
-    ):
-        raise InvalidArgument.field(
-            field, f"must be projects/{{project}}/{collection}/{{id}}, not {_shown(name)}"
-        )
-    return parts[1], parts[3]
+    return _child(name, collection=collection, field=field, ident=SLUG, shown="id")
 
 
 def grandchild_id(

@@ -24,6 +24,7 @@ from planops.automation.v1 import (
 from services.automation.app import RunningAutomation, running_automation
 from services.automation.config import Config
 from services.common.embedded import EmbeddedNats, free_port
+from services.planner.config import Config as PlannerConfig
 from tests.conftest import CoreUnderTest, start_core
 from tests.core.helpers import Client
 
@@ -80,6 +81,26 @@ async def automation_for(
         await asyncio.wait_for(automation.consumer.ready.wait(), 30)
         async with grpc.aio.insecure_channel(f"127.0.0.1:{automation.port}") as channel:
             yield automation, automation_service_pb2_grpc.AutomationServiceStub(channel)
+
+
+def planner_config(
+    core: CoreUnderTest, *, database_url: str, key: str, home: Path
+) -> PlannerConfig:
+    """A one-worker planner on `core`, without risk, for rules that ask it for proposals."""
+    return PlannerConfig(
+        database_url=database_url,
+        core_address=f"127.0.0.1:{core.port}",
+        core_key=key,
+        address="127.0.0.1:0",
+        home=home,
+        risk_address=None,
+        workers=1,
+        concurrent_solves=1,
+        max_tasks=100,
+        pool_max=2,
+        max_concurrent_rpcs=8,
+        log_level="INFO",
+    )
 
 
 async def service_key(client: Client) -> str:

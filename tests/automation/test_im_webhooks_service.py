@@ -31,7 +31,6 @@ from prometheus_client import REGISTRY
 from services.common.embedded import EmbeddedNats, free_port
 from services.common.streams import ensure_stream
 from services.planner.app import running_planner
-from services.planner.config import Config as PlannerConfig
 from tests.automation.conftest import (
     PROJECT,
     Stack,
@@ -39,6 +38,7 @@ from tests.automation.conftest import (
     create_rule,
     deliveries,
     eventually,
+    planner_config,
     service_key,
 )
 from tests.conftest import start_core
@@ -424,19 +424,8 @@ async def test_a_rule_sends_a_critical_path_risk_alert_to_feishu_and_dingtalk(
         second = await client.create_task("plan", "Test", estimate_hours=8)
         await client.depend("plan", first.name, second.name)
         aside = await client.create_task("plan", "Order stickers", estimate_hours=1)
-        config = PlannerConfig(
-            database_url=database_url,
-            core_address=f"127.0.0.1:{core.port}",
-            core_key=await client.service_key("planner"),
-            address="127.0.0.1:0",
-            home=tmp_path,
-            risk_address=None,
-            workers=1,
-            concurrent_solves=1,
-            max_tasks=100,
-            pool_max=2,
-            max_concurrent_rpcs=8,
-            log_level="INFO",
+        config = planner_config(
+            core, database_url=database_url, key=await client.service_key("planner"), home=tmp_path
         )
         async with running_planner(config) as planner:
             address = f"127.0.0.1:{planner.port}"

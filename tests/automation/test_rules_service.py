@@ -28,7 +28,6 @@ from services.common.embedded import EmbeddedNats
 from services.common.errors import reason_of
 from services.common.streams import ensure_stream
 from services.planner.app import running_planner
-from services.planner.config import Config as PlannerConfig
 from tests.automation.conftest import (
     PROJECT,
     Receiver,
@@ -37,6 +36,7 @@ from tests.automation.conftest import (
     create_rule,
     eventually,
     finished_runs,
+    planner_config,
     runs,
     service_key,
     subscribe,
@@ -413,20 +413,7 @@ async def test_a_risk_alert_on_the_critical_path_requests_a_replan(
         second = await client.create_task("plan", "Test", estimate_hours=8)
         await client.depend("plan", first.name, second.name)
         planner_key = await client.service_key("planner")
-        config = PlannerConfig(
-            database_url=database_url,
-            core_address=f"127.0.0.1:{core.port}",
-            core_key=planner_key,
-            address="127.0.0.1:0",
-            home=tmp_path,
-            risk_address=None,
-            workers=1,
-            concurrent_solves=1,
-            max_tasks=100,
-            pool_max=2,
-            max_concurrent_rpcs=8,
-            log_level="INFO",
-        )
+        config = planner_config(core, database_url=database_url, key=planner_key, home=tmp_path)
         async with running_planner(config) as planner:
             address = f"127.0.0.1:{planner.port}"
             key = await service_key(client)
