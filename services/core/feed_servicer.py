@@ -86,16 +86,16 @@ class CalendarFeedServicer(calendar_feed_service_pb2_grpc.CalendarFeedServiceSer
 
 
 def _person(principal: Principal, what: str) -> Principal:
-    """Feeds belong to people and their secrets reach whoever holds the key, so a service,
-    even acting for a person, may not make or list them."""
-    if not principal.principal.startswith("people/") or principal.acting_for:
-        raise PermissionDenied(f"only a person's own key may {what}", reason="PERSON_KEY_REQUIRED")
+    """Feeds belong to people: the caller, or the person a service acts for (with exactly that
+    person's rights, as everywhere); a service on its own or a rule has no plan to show."""
+    if not principal.member.startswith("people/"):
+        raise PermissionDenied(f"only a person may {what}", reason="PERSON_KEY_REQUIRED")
     return principal
 
 
 def _project_of(subject: str, principal: Principal) -> str | None:
     """The project a feed shows, or None for the caller's own plan."""
-    if subject in ("", principal.principal):
+    if subject in ("", principal.member):
         return None
     if subject.startswith("people/"):
         raise InvalidArgument.field(

@@ -87,12 +87,12 @@ async def create(
         member = await (
             await conn.execute(
                 "SELECT 1 FROM memberships WHERE project_id = %s AND member = %s",
-                (project, principal.principal),
+                (project, principal.member),
             )
         ).fetchone()
         if member is None:
             raise PermissionDenied(
-                f"{principal.principal} needs a role in projects/{project} for its calendar",
+                f"{principal.member} needs a role in projects/{project} for its calendar",
                 reason="ROLE_REQUIRED",
                 metadata={"project": f"projects/{project}"},
             )
@@ -103,12 +103,12 @@ async def create(
             " (id, display_name, person_uid, project_id, secret_hash)"
             " SELECT %s, %s, uid, %s, %s FROM people WHERE 'people/' || id = %s RETURNING *)"
             f" SELECT {FEED_COLUMNS} FROM f JOIN people p ON p.uid = f.person_uid",
-            (feed_id, display_name, project, hash_secret(secret), principal.principal),
+            (feed_id, display_name, project, hash_secret(secret), principal.member),
         )
     ).fetchone()
     if row is None:
         raise PermissionDenied(
-            f"{principal.principal} is no person's record", reason="PERSON_REQUIRED"
+            f"{principal.member} is no person's record", reason="PERSON_REQUIRED"
         )
     created = as_proto(row)
     await store.record(
@@ -131,7 +131,7 @@ async def listed(
     conn: Connection, principal: Principal, *, page_size: int, page_token: str
 ) -> tuple[list[calendar_feed_pb2.CalendarFeed], str]:
     """The caller's feeds, newest first."""
-    query = ["calendar_feeds", principal.principal]
+    query = ["calendar_feeds", principal.member]
     after = paging.decode(page_token, query=query, shape=[paging.moment, paging.text])
     rows = await (
         await conn.execute(
@@ -140,7 +140,7 @@ async def listed(
             " AND (%s::timestamptz IS NULL OR (f.create_time, f.id) < (%s::timestamptz, %s))"
             " ORDER BY f.create_time DESC, f.id DESC LIMIT %s",
             (
-                principal.principal,
+                principal.member,
                 after[0] if after else None,
                 after[0] if after else None,
                 after[1] if after else "",
@@ -169,7 +169,8 @@ async def revoke(
             (feed_id,),
         )
     ).fetchone()
-    if before is None or not (principal.admin or before["owner"] == principal.principal):
+    admin = principal.admin and not principal.acting_for
+    if before is None or not (admin or before["owner"] == principal.member):
         raise NotFound(f"calendarFeeds/{feed_id} does not exist", reason="CALENDAR_FEED_NOT_FOUND")
     revoke_time = await (
         await conn.execute(

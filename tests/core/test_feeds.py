@@ -314,9 +314,13 @@ async def test_feeds_are_their_owners_own(core: CoreUnderTest) -> None:
     assert reason_of(error) == "ROLE_REQUIRED"
     error = await refused(Feeds(core, core.admin_key).create(), grpc.StatusCode.PERMISSION_DENIED)
     assert reason_of(error) == "PERSON_KEY_REQUIRED"
+    # A service acting for a person has exactly their rights, here as everywhere.
     planner = Feeds(core, await admin.service_key("planner"))
-    planner.md = (*planner.md, ("x-planops-on-behalf-of", "people/ana"))
-    await refused(planner.create(), grpc.StatusCode.PERMISSION_DENIED)
+    planner.md = (*planner.md, ("x-planops-on-behalf-of", "people/bob"))
+    made, _ = await planner.create()
+    assert [f.name for f in await bob.listed()] == [made]
+    assert (await planner.revoke(made)).HasField("revoke_time")
+    await refused(planner.revoke(name), grpc.StatusCode.NOT_FOUND)
 
 
 async def test_bad_input_names_the_field(core: CoreUnderTest) -> None:
