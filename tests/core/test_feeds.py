@@ -336,3 +336,19 @@ async def test_bad_input_names_the_field(core: CoreUnderTest) -> None:
             calendar_feed_service_pb2.ListCalendarFeedsRequest(page_token="junk"), metadata=ana.md
         )
     ) == {"page_token"}
+
+
+async def test_a_deleted_projects_feeds_go_with_it(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    await admin.create_project("promo")
+    ana = Feeds(core, await admin.add_person("ana", project="promo", roles=[VIEWER]))
+    _, secret = await ana.create("projects/promo")
+    await read(core, secret)
+
+    await admin.projects.DeleteProject(
+        project_service_pb2.DeleteProjectRequest(name="projects/promo", force=True),
+        metadata=admin.md,
+    )
+
+    await refused(read(core, secret), grpc.StatusCode.UNAUTHENTICATED)
+    assert await ana.listed() == []
