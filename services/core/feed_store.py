@@ -209,54 +209,74 @@ async def read(conn: Connection, *, feed_id: str, today: dt.date) -> tuple[str, 
             (feed_id,),
         )
     ).fetchone()
-    gone = NotFound("the calendar feed does not exist", reason="CALENDAR_FEED_NOT_FOUND")
     if feed is None:
-        raise gone
-    member = f"people/{feed['person_id']}"
-    options = {"cutoff": today - feeds.HISTORY, "limit": feeds.MAX_EVENTS, "member": member}
+        raise _gone()
     if feed["project_id"] is None:
-        rows = await (
-            await conn.execute(
-                f"SELECT {TASK_COLUMNS} FROM tasks t JOIN projects pr ON pr.id = t.project_id"
-                " JOIN memberships m ON m.project_id = t.project_id AND m.member = %(member)s"
-                " LEFT JOIN people a ON a.id = t.assignee"
-                " WHERE t.assignee = %(person)s AND" + TASK_FILTER,
-                {**options, "person": feed["person_id"]},
-            )
-        ).fetchall()
-        events = [
-            e for r in rows for e in feeds.task_events(_task(r), subject=member, project_feed=False)
-        ]
-        events += feeds.days_off(
-            member,
-            [
-                feeds.TimeOff(
-                    start=dt.date.fromisoformat(o["start_date"]),
-                    end=dt.date.fromisoformat(o["end_date"]),
-                    reason=o.get("reason", ""),
-                )
-                for o in feed["time_off"]
-            ],
-            version=feed["version"],
-            update_time=feed["update_time"],
+        name, events = await _person_feed(conn, feed, today=today)
+    else:
+        name, events = await _project_feed(conn, feed, today=today)
+    return f"PlanOps: {name}", feeds.window(events, today=today)
+
+
+def _gone() -> NotFound:
+    return NotFound("the calendar feed does not exist", reason="CALENDAR_FEED_NOT_FOUND")
+
+
+def _task_options(today: dt.date) -> dict[str, Any]:
+    return {"cutoff": today - feeds.HISTORY, "limit": feeds.MAX_EVENTS}
+
+
+async def _person_feed(
+    conn: Connection, feed: dict[str, Any], *, today: dt.date
+) -> tuple[str, list[feeds.Event]]:
+    """The person's planned work and due dates in the projects they may read, and time off."""
+    member = f"people/{feed['person_id']}"
+    rows = await (
+        await conn.execute(
+            f"SELECT {TASK_COLUMNS} FROM tasks t JOIN projects pr ON pr.id = t.project_id"
+            " JOIN memberships m ON m.project_id = t.project_id AND m.member = %(member)s"
+            " LEFT JOIN people a ON a.id = t.assignee"
+            " WHERE t.assignee = %(person)s AND" + TASK_FILTER,
+            {**_task_options(today), "member": member, "person": feed["person_id"]},
         )
-        return f"PlanOps: {feed['display_name']}", feeds.window(events, today=today)
+    ).fetchall()
+    events = [
+        e for r in rows for e in feeds.task_events(_task(r), subject=member, project_feed=False)
+    ]
+    time_off = [
+        feeds.TimeOff(
+            start=dt.date.fromisoformat(o["start_date"]),
+            end=dt.date.fromisoformat(o["end_date"]),
+            reason=o.get("reason", ""),
+        )
+        for o in feed["time_off"]
+    ]
+    events += feeds.days_off(
+        member, time_off, version=feed["version"], update_time=feed["update_time"]
+    )
+    return feed["display_name"], events
+
+
+async def _project_feed(
+    conn: Connection, feed: dict[str, Any], *, today: dt.date
+) -> tuple[str, list[feeds.Event]]:
+    """The project's planned tasks, milestones and deadline, while the person is a member."""
     project = await (
         await conn.execute(
             "SELECT pr.* FROM projects pr JOIN memberships m"
             " ON m.project_id = pr.id AND m.member = %s WHERE pr.id = %s",
-            (member, feed["project_id"]),
+            (f"people/{feed['person_id']}", feed["project_id"]),
         )
     ).fetchone()
     if project is None:
-        raise gone
+        raise _gone()
     subject = f"projects/{project['id']}"
     rows = await (
         await conn.execute(
             f"SELECT {TASK_COLUMNS} FROM tasks t JOIN projects pr ON pr.id = t.project_id"
             " LEFT JOIN people a ON a.id = t.assignee"
             " WHERE t.project_id = %(project)s AND" + TASK_FILTER,
-            {**options, "project": project["id"]},
+            {**_task_options(today), "project": project["id"]},
         )
     ).fetchall()
     events = [
@@ -272,7 +292,7 @@ async def read(conn: Connection, *, feed_id: str, today: dt.date) -> tuple[str, 
                 update_time=project["update_time"],
             )
         )
-    return f"PlanOps: {project['display_name']}", feeds.window(events, today=today)
+    return project["display_name"], events
 
 
 def _task(row: dict[str, Any]) -> feeds.FeedTask:

@@ -97,45 +97,54 @@ def _uid(resource: str, what: str, subject: str) -> str:
 
 def task_events(task: FeedTask, *, subject: str, project_feed: bool) -> list[Event]:
     """The task's planned days (or its milestone day) and its due date."""
-    events: list[Event] = []
     details = [f"{task.project_name} · {task.state_name}"]
     if project_feed and task.assignee_name:
         details.append(task.assignee_name)
     if task.estimate_hours:
         details.append(f"{task.estimate_hours:g} h")
-    common = {
-        "sequence": task.version - 1,
-        "update_time": task.update_time,
-        "resource": task.resource,
-    }
+
+    def event(
+        *, what: str, kind: str, summary: str, lines: list[str], start: dt.date, end: dt.date
+    ) -> Event:
+        return Event(
+            uid=_uid(task.resource, what, subject),
+            kind=kind,
+            summary=summary,
+            description="\n".join(lines),
+            start=start,
+            end=end,
+            sequence=task.version - 1,
+            update_time=task.update_time,
+            resource=task.resource,
+        )
+
+    events: list[Event] = []
     if task.planned_start is not None:
+        due = [f"due {task.due_date.isoformat()}"] if task.due_date else []
         end = max(task.planned_end or task.planned_start, task.planned_start)
         if task.milestone:
             kind, summary, what = "milestone", f"◆ {task.title}", "milestone"
         else:
             kind, summary, what = "planned_work", task.title, "work"
-        due = [f"due {task.due_date.isoformat()}"] if task.due_date else []
         events.append(
-            Event(
-                uid=_uid(task.resource, what, subject),
+            event(
+                what=what,
                 kind=kind,
                 summary=summary,
-                description="\n".join([*details, *due]),
+                lines=[*details, *due],
                 start=task.planned_start,
                 end=end,
-                **common,  # type: ignore[arg-type]
             )
         )
     if task.due_date is not None:
         events.append(
-            Event(
-                uid=_uid(task.resource, "due", subject),
+            event(
+                what="due",
                 kind="due_date",
                 summary=f"Due: {task.title}",
-                description="\n".join(details),
+                lines=details,
                 start=task.due_date,
                 end=task.due_date,
-                **common,  # type: ignore[arg-type]
             )
         )
     return events
