@@ -249,6 +249,8 @@ async def calendar_feed(request: web.Request) -> web.Response:
         return missing
     except grpc.aio.AioRpcError as failure:
         error = error_of(failure.code(), "", failure.trailing_metadata() or ())
+        if error.status >= 500:
+            log.warning("calendar feed: %s %s", failure.code().name, failure.details())
         headers = {"X-Request-Id": request_id}
         retry_ms = error.metadata.get("retry_after_ms", "")
         if retry_ms.isdigit():
