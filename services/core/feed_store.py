@@ -80,9 +80,10 @@ def as_proto(row: dict[str, Any]) -> calendar_feed_pb2.CalendarFeed:
 async def create(
     conn: Connection, principal: Principal, *, display_name: str, project: str | None
 ) -> tuple[calendar_feed_pb2.CalendarFeed, str]:
-    """A new feed of the calling person, recorded in the audit log; a project feed needs a
-    role in the project held by the person themselves (an admin key's rights do not outlive
-    the call, and the feed is read later)."""
+    """A new feed of the calling person; a project feed needs a role in the project held by
+    the person themselves (an admin key's rights do not outlive the call, and the feed is read
+    later). Audited like an API key, installation-wide: a person's secrets are no project's
+    event, so no project webhook hears of them."""
     if project is not None:
         member = await (
             await conn.execute(
@@ -118,7 +119,7 @@ async def create(
             kind="calendar_feed",
             verb="created",
             resource=created.name,
-            project=project,
+            project=None,
             version=1,
             before=None,
             after=created,
@@ -188,7 +189,7 @@ async def revoke(
             kind="calendar_feed",
             verb="revoked",
             resource=revoked.name,
-            project=before["project_id"],
+            project=None,
             version=2,
             before=as_proto(before),
             after=revoked,

@@ -18,7 +18,15 @@ from planops.core.v1 import (
 
 from services.common.errors import reason_of
 from tests.conftest import CoreUnderTest
-from tests.core.helpers import EXECUTOR, MANAGER, VIEWER, Client, invalid_fields, refused
+from tests.core.helpers import (
+    EXECUTOR,
+    MANAGER,
+    VIEWER,
+    Client,
+    count,
+    invalid_fields,
+    refused,
+)
 
 TODAY = dt.datetime.now(dt.UTC).date()
 Kind = calendar_feed_pb2.CalendarEventKind
@@ -235,6 +243,18 @@ async def test_a_revoked_feed_stops_at_once_and_stays_listed(core: CoreUnderTest
         (name, "Outlook", "people/ana", "people/ana")
     ]
     assert (await ana.revoke(name)).revoke_time == revoked.revoke_time
+
+
+async def test_feeds_are_audited_like_keys_and_no_projects_event(core: CoreUnderTest) -> None:
+    admin = Client(core)
+    await admin.create_project("promo")
+    ana = Feeds(core, await admin.add_person("ana", project="promo", roles=[VIEWER]))
+    name, _ = await ana.create("projects/promo")
+    await ana.revoke(name)
+
+    audited = "SELECT count(*) FROM core.audit_log WHERE resource = %s AND project IS NULL"
+    assert await count(core, audited, name) == 2
+    assert await count(core, "SELECT count(*) FROM core.audit_log WHERE resource = %s", name) == 2
 
 
 async def test_a_project_feed_stops_when_its_person_leaves_the_project(
