@@ -35,6 +35,7 @@ from services.cli import (
     stack,
 )
 from services.cli.automation_cli import rules_app, webhooks_app
+from services.cli.calendar_cli import calendar_app
 from services.cli.plan_cli import plan_app
 from services.nlp.cli import notes_app
 
@@ -140,6 +141,7 @@ app.add_typer(plan_app, name="plan")
 app.command(name="report")(report_cli.report)
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(rules_app, name="rules")
+app.add_typer(calendar_app, name="calendar")
 
 
 class Order(StrEnum):

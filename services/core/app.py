@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from planops.core.v1 import (
     api_key_service_pb2_grpc,
     audit_service_pb2_grpc,
+    calendar_feed_service_pb2_grpc,
     person_service_pb2_grpc,
     project_service_pb2_grpc,
     report_service_pb2_grpc,
@@ -27,6 +28,7 @@ from services.core.api_key_servicer import ApiKeyServicer
 from services.core.audit_servicer import AuditServicer
 from services.core.config import Config
 from services.core.events import OUTBOX
+from services.core.feed_servicer import CalendarFeedServicer
 from services.core.keys import KeyAuthenticator, ensure_admin_key
 from services.core.person_servicer import PersonServicer
 from services.core.project_servicer import ProjectServicer
@@ -44,6 +46,7 @@ SERVICE_NAMES = [
     "planops.core.v1.AuditService",
     "planops.core.v1.ApiKeyService",
     "planops.core.v1.ReportService",
+    "planops.core.v1.CalendarFeedService",
 ]
 
 
@@ -103,6 +106,11 @@ async def running_core(config: Config) -> AsyncIterator[RunningCore]:
                     SERVICE_NAMES[6],
                     ReportServicer(pool),
                     report_service_pb2_grpc.add_ReportServiceServicer_to_server,
+                ),
+                Binding(
+                    SERVICE_NAMES[7],
+                    CalendarFeedServicer(pool),
+                    calendar_feed_service_pb2_grpc.add_CalendarFeedServiceServicer_to_server,
                 ),
             ],
             address=config.address,

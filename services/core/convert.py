@@ -14,6 +14,7 @@ from planops.core.v1 import (
     actor_pb2,
     api_key_pb2,
     audit_pb2,
+    calendar_feed_pb2,
     person_pb2,
     project_pb2,
     task_pb2,
@@ -21,6 +22,7 @@ from planops.core.v1 import (
 )
 
 from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, CREATE_PROJECTS, READ_PROJECTS
+from services.core import feeds
 from services.core import workflow as wf
 
 Row = Mapping[str, Any]
@@ -337,3 +339,17 @@ def as_json(message: Message | None) -> dict[str, Any] | None:
     if message is None:
         return None
     return json_format.MessageToDict(message, preserving_proto_field_name=True)
+
+
+def calendar_event(event: feeds.Event) -> calendar_feed_pb2.CalendarEvent:
+    return calendar_feed_pb2.CalendarEvent(
+        uid=event.uid,
+        kind=getattr(calendar_feed_pb2, f"CALENDAR_EVENT_KIND_{event.kind.upper()}"),
+        summary=event.summary,
+        description=event.description,
+        start_date=event.start.isoformat(),
+        end_date=event.end.isoformat(),
+        sequence=event.sequence,
+        update_time=timestamp(event.update_time),
+        resource=event.resource,
+    )

@@ -20,6 +20,8 @@ from services.common.auth import (
 )
 from services.common.db import Connection, connection, transaction
 from services.common.errors import InvalidArgument, Unauthenticated
+from services.core import feeds
+from services.core.feed_store import FeedAuthenticator
 from services.core.store import hash_secret
 
 log = logging.getLogger(__name__)
@@ -68,8 +70,11 @@ class KeyAuthenticator:
 
     def __init__(self, pool: AsyncConnectionPool[Connection]) -> None:
         self.pool = pool
+        self.feeds = FeedAuthenticator(pool)
 
     async def __call__(self, token: str) -> Principal:
+        if token.startswith(f"{feeds.PREFIX}_"):
+            return await self.feeds(token)
         parts = split(token)
         if parts is None:
             raise Unauthenticated("the API key is malformed", reason="API_KEY_INVALID")

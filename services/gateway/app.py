@@ -19,7 +19,7 @@ from google.protobuf import message, message_factory
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.common import names
-from services.gateway import exports, openapi
+from services.gateway import calendars, exports, openapi
 from services.gateway.backends import Route, routes
 from services.gateway.config import Config
 from services.gateway.transcode import (
@@ -30,6 +30,7 @@ from services.gateway.transcode import (
     parse_request,
     to_json,
 )
+from services.interop import ical
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +228,44 @@ async def export_plan(request: web.Request) -> web.Response:
     )
 
 
+async def calendar_feed(request: web.Request) -> web.Response:
+    """A calendar feed as iCalendar; the secret in the path is the credential."""
+    gateway = request.app[GATEWAY_KEY]
+    request_id = request_id_of(request.headers)
+    secret = request.match_info["secret"]
+    missing = web.Response(
+        status=404, text="no such calendar feed\n", headers={"X-Request-Id": request_id}
+    )
+    if not calendars.well_formed(secret):
+        return missing
+    channel = gateway.channels[gateway.config.addresses[calendars.CORE_SERVICE]]
+    try:
+        feed = await calendars.read(
+            channel,
+            secret=secret,
+            request_id=request_id,
+            call_seconds=gateway.config.timeout_seconds,
+        )
+    except calendars.FeedMissing:
+        return missing
+    except grpc.aio.AioRpcError as failure:
+        error = error_of(failure.code(), "", failure.trailing_metadata() or ())
+        if error.status >= 500:
+            log.warning("calendar feed: %s %s", failure.code().name, failure.details())
+        headers = {"X-Request-Id": request_id}
+        retry_ms = error.metadata.get("retry_after_ms", "")
+        if retry_ms.isdigit():
+            headers["Retry-After"] = str(max(1, -(-int(retry_ms) // 1000)))
+        # Only the status: a calendar shows none of it, and the details are the service's.
+        return web.Response(status=error.status, text=f"{error.code.name}\n", headers=headers)
+    body = await asyncio.to_thread(ical.write, feed)
+    etag = calendars.etag_of(body)
+    headers = {"ETag": etag, "Cache-Control": calendars.CACHE_CONTROL, "X-Request-Id": request_id}
+    if etag in request.headers.get("If-None-Match", ""):
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=body, headers={**headers, "Content-Type": calendars.CONTENT_TYPE})
+
+
 async def _body(request: web.Request) -> bytes:
     try:
         return await request.read()
@@ -313,6 +352,7 @@ def make_app(config: Config) -> web.Application:
     app.router.add_post("/api/{service}/{method}", call_rpc)
     app.router.add_route("*", "/api/{tail:.*}", unknown_rpc)
     app.router.add_get("/export/projects/{project}/plan.{format}", export_plan)
+    app.router.add_get("/ical/{secret}.ics", calendar_feed)
     app.router.add_get("/openapi.json", openapi_json)
     app.router.add_get("/healthz", partial(healthz, strict=False))
     app.router.add_get("/readyz", partial(healthz, strict=True))

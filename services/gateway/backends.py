@@ -36,6 +36,9 @@ BACKENDS: tuple[Backend, ...] = (
     Backend("planops.core.v1.ApiKeyService", "planops.core.v1.api_key_service_pb2", *CORE),
     Backend("planops.core.v1.ReportService", "planops.core.v1.report_service_pb2", *CORE),
     Backend(
+        "planops.core.v1.CalendarFeedService", "planops.core.v1.calendar_feed_service_pb2", *CORE
+    ),
+    Backend(
         "planops.planner.v1.PlannerService", "planops.planner.v1.planner_service_pb2", *PLANNER
     ),
     Backend("planops.risk.v1.RiskService", "planops.risk.v1.risk_service_pb2", *RISK),

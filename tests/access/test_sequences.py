@@ -1,7 +1,7 @@
 """Sequences of valid calls against the access rules: a stateful hypothesis machine creates,
-deletes and re-creates people and projects, mints and revokes keys, adds, removes and
-re-roles members, and after every step each key's view of each project and person must be what the
-rules say. A hole that needs several valid calls (delete then re-create, revoke then reuse)
+deletes and re-creates people and projects, mints and revokes keys and calendar feeds, adds,
+removes and re-roles members, and after every step each key's view of each project and person,
+and what each feed's secret reads, must be what the rules say. A hole that needs several valid calls (delete then re-create, revoke then reuse)
 is found here, where single-call tests and the access matrix cannot see it."""
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from planops.core.v1 import (
     api_key_pb2,
     api_key_service_pb2,
     audit_service_pb2,
+    calendar_feed_pb2,
+    calendar_feed_service_pb2,
     person_pb2,
     person_service_pb2,
     project_pb2,
@@ -47,6 +49,16 @@ class Key:
 
 
 @dataclass
+class Feed:
+    secret: str
+    name: str
+    person: int
+    generation: int
+    project: int | None
+    revoked: bool = False
+
+
+@dataclass
 class Model:
     """What the rules say the installation holds."""
 
@@ -60,9 +72,17 @@ class Model:
     keys: list[Key] = field(default_factory=list)
     creators: set[int] = field(default_factory=set)
     """People whose record has the project_creator right."""
+    feeds: list[Feed] = field(default_factory=list)
 
     def alive(self, key: Key) -> bool:
         return not key.revoked and self.generation.get(key.person) == key.generation
+
+    def reads(self, feed: Feed) -> bool:
+        """A feed works while it is not revoked, its person's record is the one it was made
+        for, and (for a project's feed) that person is a member of the project."""
+        if feed.revoked or self.generation.get(feed.person) != feed.generation:
+            return False
+        return feed.project is None or feed.person in self.projects.get(feed.project, {})
 
     def last_manager(self, p: int, i: int) -> bool:
         managers = [m for m, roles in self.projects[p].items() if "manager" in roles]
@@ -181,6 +201,9 @@ def machine_for(stack: Stack) -> type[RuleBasedStateMachine]:
             self.model.keys.append(
                 Key(reply.secret, reply.api_key.name, i, self.model.generation[i])
             )
+            # Every key's person also makes a feed of their own plan, so the feeds' invariant
+            # meets many sequences without a rule of its own having to be drawn first.
+            self.add_feed(self.model.keys[-1], None)
 
         @precondition(lambda self: any(not k.revoked for k in self.model.keys))
         @rule(data=st.data())
@@ -192,6 +215,46 @@ def machine_for(stack: Stack) -> type[RuleBasedStateMachine]:
             # A deleted person's keys may already be revoked or gone with them.
             self.expect(outcome, OK, Code.NOT_FOUND, Code.FAILED_PRECONDITION, what="revoking")
             key.revoked = True
+
+        # -- calendar feeds ---------------------------------------------------------------
+
+        @precondition(lambda self: any(self.model.alive(k) for k in self.model.keys))
+        @rule(data=st.data(), p=st.none() | st.integers(0, PROJECTS - 1))
+        def make_feed(self, data: st.DataObject, p: int | None) -> None:
+            key = data.draw(st.sampled_from([k for k in self.model.keys if self.model.alive(k)]))
+            self.add_feed(key, p)
+
+        def add_feed(self, key: Key, p: int | None) -> None:
+            outcome = self.call(
+                "CalendarFeedService.CreateCalendarFeed",
+                calendar_feed_service_pb2.CreateCalendarFeedRequest(
+                    calendar_feed=calendar_feed_pb2.CalendarFeed(
+                        subject=self.project(p) if p is not None else ""
+                    )
+                ),
+                key=key.secret,
+            )
+            if p is not None and key.person not in self.model.projects.get(p, {}):
+                self.expect(outcome, Code.PERMISSION_DENIED, what="a feed of a stranger's project")
+                return
+            self.expect(outcome, OK, what=f"a feed for {self.person(key.person)}")
+            assert outcome.response is not None
+            reply: calendar_feed_service_pb2.CreateCalendarFeedResponse = outcome.response  # type: ignore[assignment]
+            self.model.feeds.append(
+                Feed(reply.secret, reply.calendar_feed.name, key.person, key.generation, p)
+            )
+
+        @precondition(lambda self: any(not f.revoked for f in self.model.feeds))
+        @rule(data=st.data())
+        def revoke_feed(self, data: st.DataObject) -> None:
+            feed = data.draw(st.sampled_from([f for f in self.model.feeds if not f.revoked]))
+            outcome = self.call(
+                "CalendarFeedService.RevokeCalendarFeed",
+                calendar_feed_service_pb2.RevokeCalendarFeedRequest(name=feed.name),
+            )
+            # A deleted person's or project's feeds went with them.
+            self.expect(outcome, OK, Code.NOT_FOUND, what=f"revoking {feed.name}")
+            feed.revoked = True
 
         # -- projects and members ---------------------------------------------------------
 
@@ -306,6 +369,20 @@ def machine_for(stack: Stack) -> type[RuleBasedStateMachine]:
                     self.check_project(key, p)
                 for i in range(PEOPLE):
                     self.check_person(key, i)
+
+        @invariant()
+        def each_feed_reads_while_the_rules_say(self) -> None:
+            for feed in self.model.feeds[-4:]:
+                got = self.call(
+                    "CalendarFeedService.ReadCalendarFeed",
+                    calendar_feed_service_pb2.ReadCalendarFeedRequest(),
+                    key=feed.secret,
+                )
+                what = f"{feed.name} of {self.person(feed.person)} for project {feed.project}"
+                if self.model.reads(feed):
+                    self.expect(got, OK, what=what)
+                else:
+                    self.expect(got, Code.UNAUTHENTICATED, Code.NOT_FOUND, what=what)
 
         def check_project(self, key: Key, p: int) -> None:
             got = self.call(

@@ -16,6 +16,8 @@ from planops.core.v1 import (
     api_key_pb2,
     api_key_service_pb2,
     audit_service_pb2,
+    calendar_feed_pb2,
+    calendar_feed_service_pb2,
     person_pb2,
     person_service_pb2,
     project_pb2,
@@ -55,6 +57,7 @@ EVERYONE = MEMBERS | {"outsider"}
 MANAGERS = frozenset({"manager", "admin"})
 EDITORS = frozenset({"manager", "executor", "admin"})
 ADMIN = frozenset({"admin"})
+PEOPLE = MEMBERS - {"admin"} | {"outsider"}
 # Admins and the world's manager, whose record has the project_creator right.
 CREATORS = frozenset({"manager", "admin"})
 
@@ -74,6 +77,16 @@ class Case:
     refused: grpc.StatusCode = grpc.StatusCode.PERMISSION_DENIED
     # The call sets off work in the background (a webhook delivery): wait for it to end.
     background: bool = False
+
+
+def _viewer_feed(stack: Stack, world: World) -> str:
+    reply = ok(
+        stack,
+        "CalendarFeedService.CreateCalendarFeed",
+        calendar_feed_service_pb2.CreateCalendarFeedRequest(),
+        key=world.keys["viewer"],
+    )
+    return str(reply.calendar_feed.name)
 
 
 def _id() -> str:
@@ -400,6 +413,26 @@ CASES: dict[str, Case] = {
         ADMIN,
     ),
     "ApiKeyService.GetCaller": Case(lambda s, w: api_key_service_pb2.GetCallerRequest(), EVERYONE),
+    # core: calendar feeds belong to people (a person's own key, or a service acting for one)
+    "CalendarFeedService.CreateCalendarFeed": Case(
+        lambda s, w: calendar_feed_service_pb2.CreateCalendarFeedRequest(
+            calendar_feed=calendar_feed_pb2.CalendarFeed(display_name="Outlook")
+        ),
+        PEOPLE,
+    ),
+    "CalendarFeedService.ListCalendarFeeds": Case(
+        lambda s, w: calendar_feed_service_pb2.ListCalendarFeedsRequest(), PEOPLE
+    ),
+    # The viewer's own feed: an admin may revoke it too; to anyone else it does not exist.
+    "CalendarFeedService.RevokeCalendarFeed": Case(
+        lambda s, w: calendar_feed_service_pb2.RevokeCalendarFeedRequest(name=_viewer_feed(s, w)),
+        frozenset({"viewer", "admin"}),
+        refused=grpc.StatusCode.NOT_FOUND,
+    ),
+    # Only a feed's secret reads a feed (tests/core/test_feeds.py); no API key does.
+    "CalendarFeedService.ReadCalendarFeed": Case(
+        lambda s, w: calendar_feed_service_pb2.ReadCalendarFeedRequest(), frozenset()
+    ),
     "ReportService.GetReport": Case(
         lambda s, w: report_service_pb2.GetReportRequest(
             project=w.a, iteration=w.iteration, as_of_date="2030-03-12"
