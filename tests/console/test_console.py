@@ -147,6 +147,11 @@ def test_request_a_proposal_and_accept_one_item(
         for i in shown["items"]
         if i["state"] == "ITEM_STATE_PENDING"
     }
+    # The proposal's own forecast, made by the planner when it proposed, beside its finish.
+    made = shown["riskForecast"]
+    assert made.get("deadline") and not made.get("unavailableReason"), made
+    chance = page.locator("#proposal-chance strong").inner_text()
+    assert re.fullmatch(r"[<>]?\d+%", chance), chance
     sent = [f for f in forecasts if f.get("plan")]
     assert (
         sent

@@ -3,7 +3,7 @@
 
 import { ApiError, call, every, svc } from "./api.js";
 import { flash, h, mount, pct, s, short, spinner } from "./dom.js";
-import { formatDate, formatDay, formatDays, formatHours, formatList, formatNumber, stateName, t, term } from "./i18n.js";
+import { formatChance, formatDate, formatDay, formatDays, formatHours, formatList, formatNumber, stateName, t, term } from "./i18n.js";
 import { modelName } from "./risk.js";
 
 const DAY_MS = 86400000;
@@ -245,6 +245,9 @@ function summary(proposal, ctx) {
   return h("div", { class: "summary" },
     h("div", { class: "stat" }, h("span", {}, t("schedule.finish")), h("strong", { class: late ? "late" : "ok" }, formatDate(proposal.finishDate) || "—")),
     h("div", { class: "stat" }, h("span", {}, t("schedule.deadline")), h("strong", {}, formatDate(proposal.deadline) || t("common.none"))),
+    // Risk's forecast of this very plan, made when it was proposed: its chance of the deadline
+    // beside the finish the solver promises.
+    forecastStat(proposal.riskForecast),
     h("div", { class: "stat" }, h("span", {}, t("schedule.changes")), h("strong", {}, formatNumber(solve.changes ?? 0))),
     h("div", { class: "stat" }, h("span", {}, t("schedule.lateDays")), h("strong", {}, formatNumber(solve.lateDays ?? 0))),
     h("div", { class: "stat" }, h("span", {}, t("schedule.overloadedDays")),
@@ -252,6 +255,14 @@ function summary(proposal, ctx) {
     h("div", { class: "stat" }, h("span", {}, t("schedule.solver")), h("strong", {},
       solve.gap ? t("schedule.gap", { status: term("solve", solve.status || "?"), gap: formatNumber(solve.gap * 100, 1) })
         : term("solve", solve.status || "?"))));
+}
+
+function forecastStat(f) {
+  if (!f || f.unavailableReason || !f.deadline) return null;
+  const chance = Number(f.probabilityOnTime || 0);
+  const tone = chance >= 0.8 ? "ok" : chance >= 0.5 ? "warn" : "late";
+  return h("div", { class: "stat", id: "proposal-chance", title: `P50 ${formatDate(f.finishP50Date)} · P80 ${formatDate(f.finishP80Date)}` },
+    h("span", {}, t("risk.chance")), h("strong", { class: tone }, formatChance(chance)));
 }
 
 // Risk's forecast of the current plan beside its forecast of this proposal's pending items
@@ -265,7 +276,7 @@ export function proposalRisk(proposal, ctx) {
     .then((r) => r.forecast);
   Promise.all([ask(false), plan.length ? ask(true) : null]).then(([current, proposed]) => {
     const row = (label, f) => h("tr", {}, h("th", {}, label),
-      h("td", { class: "chance" }, f.deadline ? pct(f.probabilityOnTime) : t("schedule.noDeadline")),
+      h("td", { class: "chance" }, f.deadline ? formatChance(f.probabilityOnTime) : t("schedule.noDeadline")),
       h("td", {}, formatDate(f.finishP50Date)), h("td", {}, formatDate(f.finishP80Date)));
     mount(box, h("h3", {}, t("schedule.riskForecast")),
       h("table", { class: "risk-compare" },
