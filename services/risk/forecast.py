@@ -114,6 +114,14 @@ def sample_durations(
 ) -> FloatArray:
     """tasks x samples durations: lognormal through P50 and P90, fixed when equal, plus in
     a `p_late` share of the samples a lognormal delay."""
+    durations, delays = sample_durations_and_delays(tasks, samples=samples, rng=rng)
+    return durations + delays
+
+
+def sample_durations_and_delays(
+    tasks: Sequence[ForecastTask], *, samples: int, rng: np.random.Generator
+) -> tuple[FloatArray, FloatArray]:
+    """The durations (delays left out) and the delays of `sample_durations`, apart."""
     p50 = np.array([t.p50_days for t in tasks], dtype=np.float64)
     p90 = np.array([t.p90_days for t in tasks], dtype=np.float64)
     random = p50 > 0
@@ -129,16 +137,38 @@ def sample_durations(
         late_sigma = np.array([t.late_sigma for t in tasks], dtype=np.float64)
         late = rng.random((len(tasks), samples)) < p_late[:, None]
         delay = np.expm1(mu[:, None] + late_sigma[:, None] * rng.standard_normal(late.shape))
-        durations = durations + np.where(late, np.maximum(delay, 0.0), 0.0)
-    return durations
+        return durations, np.where(late, np.maximum(delay, 0.0), 0.0)
+    return durations, np.zeros_like(durations)
+
+
+def _bound(
+    dep: Dependency, *, start: FloatArray, finish: FloatArray, duration: FloatArray
+) -> FloatArray:
+    """The earliest start a dependency allows its successor."""
+    if dep.kind is DependencyType.FINISH_TO_START:
+        return finish + dep.lag_days
+    if dep.kind is DependencyType.START_TO_START:
+        return start + dep.lag_days
+    if dep.kind is DependencyType.FINISH_TO_FINISH:
+        return finish + dep.lag_days - duration
+    return start + dep.lag_days - duration
 
 
 def simulate(
     tasks: Sequence[ForecastTask],
     dependencies: Sequence[Dependency],
     durations: FloatArray,
+    delays: FloatArray | None = None,
 ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
-    """Project durations per sample and, per task and sample, whether it was critical."""
+    """Project durations per sample and, per task and sample, whether it was critical.
+
+    `delays` (tasks x samples, part of `durations`) are lateness against the task's own
+    planned dates, as the model learned it (finish after the due date). A task whose
+    predecessors push its start past its planned start finishes at the later of its own
+    late finish (planned start + duration + delay) and the pushed start + its duration
+    without the delay: its lateness and the wait overlap instead of adding up. Adding them
+    counted a slip of the task's own start twice; on the demo's world it put the promotion's
+    P50 9 days past the real finish (bench/risk_demo_calibration.py)."""
     index = {t.task_id: i for i, t in enumerate(tasks)}
     edges = []
     for dep in dependencies:
@@ -149,25 +179,40 @@ def simulate(
     for (a, b), dep in zip(edges, dependencies, strict=True):
         incoming[b].append((a, dep))
     n, samples = durations.shape
+    order = _topological(n, edges)
+    # The plan's own start of each task: its release, or its predecessors' planned finish,
+    # with no task late; a task's lateness is counted from there.
+    planned_start = np.zeros((n, samples))
+    if delays is not None:
+        planned_finish = np.zeros((n, samples))
+        base = durations - delays
+        for i in order:
+            at = np.full(samples, tasks[i].release_days)
+            for a, dep in incoming[i]:
+                at = np.maximum(
+                    at,
+                    _bound(dep, start=planned_start[a], finish=planned_finish[a], duration=base[i]),
+                )
+            planned_start[i] = at
+            planned_finish[i] = at + base[i]
     start = np.zeros((n, samples))
     finish = np.zeros((n, samples))
     driver = np.full((n, samples), -1, dtype=np.int64)
-    for i in _topological(n, edges):
+    for i in order:
         best = np.full(samples, tasks[i].release_days)
         for a, dep in incoming[i]:
-            if dep.kind is DependencyType.FINISH_TO_START:
-                bound = finish[a] + dep.lag_days
-            elif dep.kind is DependencyType.START_TO_START:
-                bound = start[a] + dep.lag_days
-            elif dep.kind is DependencyType.FINISH_TO_FINISH:
-                bound = finish[a] + dep.lag_days - durations[i]
-            else:
-                bound = start[a] + dep.lag_days - durations[i]
+            bound = _bound(dep, start=start[a], finish=finish[a], duration=durations[i])
             later = bound > best
             best = np.where(later, bound, best)
             driver[i] = np.where(later, a, driver[i])
         start[i] = best
         finish[i] = best + durations[i]
+        if delays is not None:
+            own = planned_start[i] + durations[i]
+            pushed = best + durations[i] - delays[i]
+            finish[i] = np.maximum(own, pushed)
+            # Where its own lateness decided the finish, no predecessor drove it.
+            driver[i] = np.where(own > pushed, -1, driver[i])
     makespan = finish.max(axis=0)
     critical = np.zeros((n, samples), dtype=np.bool_)
     columns = np.arange(samples)
@@ -202,8 +247,8 @@ def forecast_project(
     if not tasks:
         raise ForecastError("a forecast needs at least one task")
     rng = np.random.default_rng(seed)
-    durations = sample_durations(tasks, samples=samples, rng=rng)
-    makespan, critical = simulate(tasks, dependencies, durations)
+    base, delays = sample_durations_and_delays(tasks, samples=samples, rng=rng)
+    makespan, critical = simulate(tasks, dependencies, base + delays, delays)
     # Rounding guards against 2.9999999 becoming 3 days after the ceil.
     days = np.maximum(np.ceil(np.round(makespan, 9)).astype(np.int64) - 1, 0)
     finish_of = {int(d): calendar(start, int(d)) for d in np.unique(days)}

@@ -235,7 +235,8 @@ def test_a_task_with_slack_keeps_its_spread_in_the_forecast() -> None:
 
 def test_a_chance_of_a_delay_runs_late_in_that_share_of_the_samples() -> None:
     # Four 2-day tasks in a chain, each late by exactly 3 days (sigma 0) with probability 0.1:
-    # the chain takes 8 days with probability 0.9^4, 11 with one late task, 14 with two.
+    # the chain takes 8 days with probability 0.9^4, else 11 (lateness counts against each
+    # task's planned dates, so a second late task's 3 days overlap the wait for the first).
     tasks = [
         ForecastTask(f"t{i}", 2, 2, p_late=0.1, late_mu=math.log(4), late_sigma=0.0)
         for i in range(4)
@@ -329,3 +330,37 @@ def test_the_planned_start_becomes_a_release_in_working_days_on_the_calendar() -
         replace(row, started_on=MONDAY), prediction, cal=cal, today=MONDAY, start=MONDAY
     )
     assert started.release_days == 0.0
+
+
+def test_a_tasks_own_lateness_and_the_wait_for_its_predecessor_overlap() -> None:
+    # A model learns lateness against a task's planned dates: history's late successor was
+    # late partly because it waited. Both late by 3 days: the chain ends 3 days late, not 6;
+    # a successor late by 5 after a predecessor late by 3 ends 5 days late.
+    def chain(first: float, second: float) -> float:
+        tasks = [
+            ForecastTask("a", 2, 2, p_late=1.0 if first else 0.0, late_mu=math.log1p(first)),
+            ForecastTask("b", 2, 2, p_late=1.0 if second else 0.0, late_mu=math.log1p(second)),
+        ]
+        result = forecast_project(
+            tasks=tasks,
+            dependencies=[Dependency("a", "b")],
+            start=MONDAY,
+            calendar=CAL,
+            samples=200,
+        )
+        return result.duration_p50_days
+
+    assert chain(0, 0) == pytest.approx(4)
+    assert chain(3, 0) == pytest.approx(7)  # the wait passes on in full
+    assert chain(0, 3) == pytest.approx(7)
+    assert chain(3, 3) == pytest.approx(7)
+    assert chain(3, 5) == pytest.approx(9)
+    # A task planned to start later has slack: its predecessor's lateness is absorbed first.
+    slack = [
+        ForecastTask("a", 2, 2, p_late=1.0, late_mu=math.log1p(3)),
+        ForecastTask("b", 2, 2, release_days=4),
+    ]
+    result = forecast_project(
+        tasks=slack, dependencies=[Dependency("a", "b")], start=MONDAY, calendar=CAL, samples=200
+    )
+    assert result.duration_p50_days == pytest.approx(7)
