@@ -211,6 +211,12 @@ def test_paste_notes_and_accept_two_items(browser: Any, console_stack: Stack, sh
     chips = page.locator(".chips .chip")
     assert chips.count() >= 3
     assert page.locator("mark.src.src-item").count() >= 3
+    # Each item says which words made it one and which made its owner, one click away.
+    first = chips.nth(0).locator("details.why")
+    first.evaluate("d => { d.open = true; }")
+    why = first.inner_text()
+    assert "Why this item and this owner" in why and "Lin Wei" in why, why
+    assert re.search(r"Item: .*will", why) and "Owner:" in why, why
     for i in range(chips.count()):
         chips.nth(i).locator("input.pick").set_checked(i < 2)
     chips.nth(1).locator("select.priority").select_option("urgent")

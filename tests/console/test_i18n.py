@@ -322,7 +322,12 @@ def test_the_switch_changes_the_language_and_is_remembered(
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.locator("#nav a[data-page=board]").inner_text() == "Board"
     page.click("#language button[data-lang=zh-CN]")
-    page.wait_for_selector('main .view[data-page="board"][data-ready="true"] .filters')
+    # The English board is still on the page until the catalogue has loaded; wait for the
+    # language itself, then for the board drawn in it.
+    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    page.wait_for_selector(
+        'main .view[data-page="board"][data-ready="true"] .filters:has-text("显示已完成")'
+    )
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     assert page.locator("#nav a[data-page=board]").inner_text() == "看板"
     assert "显示已完成" in page.locator(".filters").inner_text()

@@ -45,6 +45,21 @@ export function highlighted(notes) {
   return h("pre", { class: "source", lang: notes.language === "zh" ? "zh-CN" : "en" }, out);
 }
 
+// Which words made it an item and which made its owner, so a person can trust or fix it
+// quickly; open by itself when the extractor was unsure. The reasons are the extractor's
+// own words (English), quoting the notes.
+export function explanation(item) {
+  const why = item.explanation || {};
+  const reasons = why.item || [];
+  if (!reasons.length && !why.owner) return null;
+  const unsure = (item.confidence?.item ?? 1) < 0.8 || (item.confidence?.owner ?? 1) < 0.8 || item.ownerAmbiguous;
+  return h("details", { class: "why muted", open: unsure },
+    h("summary", {}, t("notes.why")),
+    reasons.length ? h("p", {}, h("strong", {}, t("notes.whyItem")), " ",
+      h("span", { lang: "en" }, reasons.join("; "))) : null,
+    why.owner ? h("p", {}, h("strong", {}, t("notes.whyOwner")), " ", h("span", { lang: "en" }, why.owner)) : null);
+}
+
 function chip(item, ctx, notes) {
   const done = Boolean(item.task);
   const people = ctx.members.filter((m) => m.member.startsWith("people/")).map((m) => m.member);
@@ -71,6 +86,7 @@ function chip(item, ctx, notes) {
       item.ownerAmbiguous ? ` · ${t("notes.ownerUncertain")}` : "",
       // Hints quote the notes, in the notes' language.
       item.hints.length ? [" · ", h("span", { lang: notes.language === "zh" ? "zh-CN" : "en" }, item.hints.join("; "))] : ""),
+    explanation(item),
     item.duplicateOf ? h("p", { class: "warn" }, t("notes.looksLike"), " ",
       h("a", { href: `#/task/${ctx.id}/${short(item.duplicateOf)}` }, `#${short(item.duplicateOf)}`)) : null,
     done ? h("p", { class: "ok" }, t("notes.acceptedAs"), " ",
