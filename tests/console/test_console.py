@@ -255,9 +255,14 @@ def test_risk_page_shows_the_forecast(browser: Any, console_stack: Stack, shots:
     # Every chance says what it rests on, and none is shown as certain.
     cells = page.locator("#risky tbody tr td:nth-child(2)").all_inner_texts()
     assert cells and all(
-        re.search(r"\d+–\d+%, \d+ similar past tasks?, \d+ late|no past tasks", c) for c in cells
+        re.search(r"\d+%–\d+%, \d+ similar past tasks?, \d+ late|no past tasks", c) for c in cells
     ), cells
     assert not any(re.search(r"(?<![<>\d])(100|0)%", c) for c in cells), cells
+    evidence = page.evaluate(
+        """async () => (await import('/static/js/risk.js')).evidenceText({ similarTasks: 41,
+             similarLate: 15, probabilityLateLow: 0.254, probabilityLateHigh: 0.9991 })"""
+    )
+    assert evidence == "25%–99%, 41 similar past tasks, 15 late"
     # One click away: the model's holdout figures and its reliability diagram.
     assert not page.locator("#trust svg.reliability").is_visible()
     page.click("#trust summary")

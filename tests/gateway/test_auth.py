@@ -48,6 +48,13 @@ ROUTES: dict[str, tuple[str, Callable[[World], Body]]] = {
     ),
     "planops.core.v1.ApiKeyService/RevokeApiKey": (STRANGER, lambda w: {"name": w.admin_key_name}),
     "planops.core.v1.AuditService/ListAuditEntries": (STRANGER, lambda w: {"project": w.parent}),
+    # A project's calendar feed is for its members.
+    "planops.core.v1.CalendarFeedService/CreateCalendarFeed": (
+        STRANGER,
+        lambda w: {"calendarFeed": {"subject": w.parent}},
+    ),
+    # Only a feed's own secret reads it; an API key, whoever holds it, is refused.
+    "planops.core.v1.CalendarFeedService/ReadCalendarFeed": (STRANGER, lambda w: {}),
     "planops.core.v1.PersonService/CreatePerson": (
         VIEWER,
         lambda w: {"personId": fresh("p"), "person": {"displayName": "New"}},
@@ -215,10 +222,18 @@ ROUTES: dict[str, tuple[str, Callable[[World], Body]]] = {
 # Any valid key may call these: they answer about the caller or list what the caller may see.
 OPEN: dict[str, Callable[[World], Body]] = {
     "planops.core.v1.ApiKeyService/GetCaller": lambda w: {},
+    "planops.core.v1.CalendarFeedService/ListCalendarFeeds": lambda w: {},
     "planops.core.v1.ProjectService/ListProjects": lambda w: {},
     "planops.core.v1.TemplateService/GetTemplate": lambda w: {"name": "templates/promo-campaign"},
     "planops.core.v1.TemplateService/ListTemplates": lambda w: {},
     "planops.risk.v1.RiskService/ListModels": lambda w: {},
+}
+
+# Another person's resource answers as if it did not exist (its name says nothing).
+NOT_YOURS: dict[str, Callable[[World], Body]] = {
+    "planops.core.v1.CalendarFeedService/RevokeCalendarFeed": lambda w: {
+        "name": "calendarFeeds/000000000000"
+    },
 }
 
 # No request reaches a service's logic without a key it accepts.
@@ -234,10 +249,14 @@ BAD_KEYS = ["not-a-key", "planops_000000000000_" + "x" * 43]
 
 
 def body_of(rpc: str, world: World) -> Body:
-    return OPEN[rpc](world) if rpc in OPEN else ROUTES[rpc][1](world)
+    if rpc in OPEN:
+        return OPEN[rpc](world)
+    if rpc in NOT_YOURS:
+        return NOT_YOURS[rpc](world)
+    return ROUTES[rpc][1](world)
 
 
-ALL = sorted([*ROUTES, *OPEN])
+ALL = sorted([*ROUTES, *OPEN, *NOT_YOURS])
 
 
 @dataclass
@@ -303,7 +322,7 @@ def test_the_tables_cover_every_route(gateway_stack: GatewayStack) -> None:
     with urllib.request.urlopen(f"{gateway_stack.url}/openapi.json") as response:
         served = {p.removeprefix("/api/") for p in json.load(response)["paths"]}
     assert served == set(ALL)
-    assert not set(ROUTES) & set(OPEN)
+    assert not set(ROUTES) & set(OPEN) and not set(NOT_YOURS) & (set(ROUTES) | set(OPEN))
 
 
 @pytest.mark.parametrize("rpc", ALL)
@@ -334,7 +353,22 @@ async def test_the_wrong_role_is_403(http: Http, people: People, rpc: str) -> No
         "ADMIN_REQUIRED",
         "PERSON_NOT_VISIBLE",
         "PROJECT_CREATOR_REQUIRED",
+        "CALENDAR_FEED_SECRET_REQUIRED",
     }, reply
+
+
+async def test_another_persons_feed_cannot_be_revoked(http: Http, people: People) -> None:
+    rpc = "planops.core.v1.CalendarFeedService/RevokeCalendarFeed"
+    made = await http.ok(
+        "planops.core.v1.CalendarFeedService/CreateCalendarFeed", {}, key=people.keys["other"]
+    )
+    mine = {"name": made["calendarFeed"]["name"]}
+    status, reply = await http.rpc(rpc, mine, key=people.keys[STRANGER])
+    assert status == 404, reply
+    status, reply = await http.rpc(rpc, NOT_YOURS[rpc](people.world), key=people.keys[STRANGER])
+    assert status == 404, reply
+    # The owner still can.
+    assert (await http.ok(rpc, mine, key=people.keys["other"]))["calendarFeed"]["revokeTime"]
 
 
 @pytest.mark.parametrize("rpc", sorted(OPEN))
