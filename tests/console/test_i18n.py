@@ -324,7 +324,7 @@ def test_the_switch_changes_the_language_and_is_remembered(
     page.click("#language button[data-lang=zh-CN]")
     # The English board is still on the page until the catalogue has loaded; wait for the
     # language itself, then for the board drawn in it.
-    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    page.wait_for_selector('html[lang="zh-CN"]', state="attached")
     page.wait_for_selector(
         'main .view[data-page="board"][data-ready="true"] .filters:has-text("显示已完成")'
     )
