@@ -194,6 +194,7 @@ def _finish(
     digest: str,
     mapping: Iterable[tuple[str, str]],
     people: dict[str, FileResource],
+    left_out: frozenset[str] = frozenset(),
 ) -> Preview:
     if len(rows) > MAX_TASKS:
         raise BoardError(f"the file holds {len(rows)} tasks; at most {MAX_TASKS} are imported")
@@ -211,7 +212,10 @@ def _finish(
                 found = named[0] if len(named) == 1 else None
             if found is None:
                 reading.refuse(
-                    f"{row.label} blocked by {ref!r}", "no imported task has this id or title"
+                    f"{row.label} blocked by {ref!r}",
+                    f"{ref!r} is a refused row, not imported"
+                    if ref in left_out
+                    else "no imported task has this id or title",
                 )
                 continue
             pair = (found.task.uid, row.task.uid)
@@ -445,6 +449,7 @@ def _table(text: str, *, digest: str) -> Preview:
     rows: list[_Row] = []
     seen: set[str] = set()
     people: dict[str, FileResource] = {}
+    refused_keys: set[str] = set()
 
     def cell(record: list[str], key: str) -> str:
         index = columns.get(key)
@@ -476,6 +481,8 @@ def _table(text: str, *, digest: str) -> Preview:
             description=cell(record, "notes"),
         )
         if task is None:
+            if key:
+                refused_keys.add(key)
             continue
         if key:
             seen.add(key)
@@ -493,6 +500,7 @@ def _table(text: str, *, digest: str) -> Preview:
         digest=digest,
         mapping=mapping,
         people=people,
+        left_out=frozenset(refused_keys),
     )
 
 
