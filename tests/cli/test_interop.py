@@ -297,3 +297,25 @@ async def test_import_board_previews_then_creates_tasks_people_and_dependencies(
     bad.write_text('{"name": "no cards"}')
     line = one_error_line(await planops(core, "import-board", str(bad), "--project", "promo"), 2)
     assert "not a Trello board export" in line
+
+
+async def test_import_board_reads_a_gbk_worktile_export_with_finished_work(
+    core: CoreUnderTest,
+) -> None:
+    client = Client(core)
+    await person(client, "wang", "王伟")
+    file = Path(__file__).parent.parent / "interop" / "boards" / "worktile.csv"
+
+    out = ok(await planops(core, "import-board", str(file), "--project", "plant", "--name", "检修"))
+    assert "3 tasks, 0 dependencies, 1 of 2 assignees matched to people, 2 rows refused" in out
+    assert "row 4" in out and "resource '赵六'" in out
+    tasks = {t.title: t for t in await client.list_tasks("plant")}
+    assert set(tasks) == {"停机检修", "更换阀门", "恢复供电"}
+    assert tasks["停机检修"].assignee == "people/wang"
+    assert tasks["停机检修"].priority == task_pb2.PRIORITY_HIGH
+    assert (tasks["恢复供电"].planned_start, tasks["恢复供电"].planned_end) == (
+        "2026-03-05",
+        "2026-03-06",
+    )
+    assert tasks["恢复供电"].actual_end.ToDatetime().date().isoformat() == "2026-03-06"
+    assert not tasks["停机检修"].HasField("actual_end")

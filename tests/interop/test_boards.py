@@ -144,3 +144,14 @@ def test_list_names_map_to_state_categories() -> None:
         "active",
     ]
     assert boards.state_of_list("Backlog") == "planned"
+
+
+def test_dependencies_by_title_and_the_ones_that_cannot_be_made() -> None:
+    data = ("标题,负责人,前置任务\n甲,,丙\n乙,,甲；甲\n丙,,乙\n丁,,丁\n").encode("gbk")
+    preview = boards.read(data)
+    assert links(preview) == {("丙", "甲"), ("甲", "乙")}
+    assert refused(preview) == [
+        "row 3 '乙' blocked by '甲': a duplicate or self dependency",
+        "row 5 '丁' blocked by '丁': a duplicate or self dependency",
+        "row 4 '丙' blocked by row 3 '乙': closes a cycle of dependencies",
+    ]
