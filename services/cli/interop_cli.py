@@ -1,5 +1,5 @@
-"""`planops export` and `planops import-mspdi`: a plan out to MS Project or a spreadsheet, and an
-MS Project file in as tasks and dependencies."""
+"""`planops export`, `planops import-mspdi` and `planops import-board`: a plan out to MS Project or
+a spreadsheet, and an MS Project file or another tool's board in as tasks and dependencies."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from rich.table import Table
 
 from services.cli import render
 from services.cli.client import Client, CliError, Settings, project_name, usage
-from services.interop import mspdi, sheets
+from services.interop import boards, mspdi, sheets
 from services.interop.plan import LINK_TYPES, PRIORITY_VALUES, Plan, PlanPerson, plan_of
 
 BATCH = 200
@@ -125,17 +125,19 @@ class Imported:
     dependencies: int
 
 
-def source_ref(*, digest: str, uid: int) -> str:
-    return f"mspdi:{digest[:12]}#uid-{uid}"
+def source_ref(*, digest: str, uid: int, source: str = "mspdi") -> str:
+    return f"{source}:{digest[:12]}#uid-{uid}"
 
 
 def import_key(preview: mspdi.Preview, *, project: str) -> str:
     """The stem of every request id of one file's import into one project."""
-    return f"mspdi-{preview.digest[:24]}-{project.removeprefix('projects/')}"
+    return f"{preview.source}-{preview.digest[:24]}-{project.removeprefix('projects/')}"
 
 
-def create_project(client: Caller, *, project: str, preview: mspdi.Preview) -> None:
-    """The project, named after the file's title and starting on its first task's day."""
+def create_project(
+    client: Caller, *, project: str, preview: mspdi.Preview, title: str = ""
+) -> None:
+    """The project, named `title` or after the file's title, starting on its first task's day."""
     starts = [t.planned_start for t in preview.tasks if t.planned_start]
     ident = project.removeprefix("projects/")
     client.call(
@@ -143,7 +145,7 @@ def create_project(client: Caller, *, project: str, preview: mspdi.Preview) -> N
         project_service_pb2.CreateProjectRequest(
             project_id=ident,
             project=project_pb2.Project(
-                display_name=(preview.title or ident)[:200],
+                display_name=(title or preview.title or ident)[:200],
                 start_date=min(starts).isoformat() if starts else "",
             ),
             request_id=f"{import_key(preview, project=project)}-project",
@@ -171,7 +173,7 @@ def import_preview(
             client.tasks.BatchCreateTasks,
             task_service_pb2.BatchCreateTasksRequest(
                 parent=project,
-                requests=[_create(t, people=people, digest=preview.digest) for t in chunk],
+                requests=[_create(t, people=people, preview=preview) for t in chunk],
                 request_id=f"{key}-tasks-{start}",
             ),
         ).tasks
@@ -198,11 +200,19 @@ def import_preview(
 
 
 def _create(
-    task: mspdi.FileTask, *, people: dict[str, str], digest: str
+    task: mspdi.FileTask, *, people: dict[str, str], preview: mspdi.Preview
 ) -> task_service_pb2.CreateTaskRequest:
+    past = None
+    if task.done_at is not None:
+        # Finished in the other tool: past work, opened and done then (the file says no more).
+        past = task_service_pb2.PastWork()
+        past.open_time.FromDatetime(task.done_at)
+        past.actual_end.FromDatetime(task.done_at)
     return task_service_pb2.CreateTaskRequest(
+        past=past,
         task=task_pb2.Task(
             title=task.title,
+            description=task.description,
             assignee=people.get(task.resource, ""),
             estimate_hours=task.estimate_hours,
             planned_start=task.planned_start.isoformat() if task.planned_start else "",
@@ -210,8 +220,8 @@ def _create(
             due_date=task.due.isoformat() if task.due else "",
             priority=PRIORITY_VALUES[task.priority],
             source=task_pb2.TASK_SOURCE_IMPORT,
-            source_ref=source_ref(digest=digest, uid=task.uid),
-        )
+            source_ref=source_ref(digest=preview.digest, uid=task.uid, source=preview.source),
+        ),
     )
 
 
@@ -221,6 +231,15 @@ def _refused_table(refused: list[mspdi.Refusal]) -> Table:
     table.add_column("why")
     for refusal in refused:
         table.add_row(refusal.row, refusal.reason)
+    return table
+
+
+def _mapping_table(preview: mspdi.Preview) -> Table:
+    table = Table(title=f"{preview.source} columns")
+    table.add_column("in the file")
+    table.add_column("becomes")
+    for column, becomes in preview.mapping:
+        table.add_row(column, becomes)
     return table
 
 
@@ -253,6 +272,22 @@ def import_mspdi(
         raise usage(f"cannot read {file}: {error.strerror}") from None
     except mspdi.MspdiError as error:
         raise usage(f"{file}: {error}") from None
+    import_file(ctx, file=file, project=name, preview=preview, dry_run=dry_run, create=create)
+
+
+def import_file(
+    ctx: typer.Context,
+    *,
+    file: Path,
+    project: str,
+    preview: mspdi.Preview,
+    dry_run: bool,
+    create: bool,
+    title: str = "",
+) -> None:
+    """Print the preview with every refused row, then import it unless `dry_run`: the shared
+    second half of `import-mspdi` and `import-board`."""
+    name = project
     with Client(_settings(ctx)) as client:
         if not create:
             client.call(
@@ -266,11 +301,14 @@ def import_mspdi(
         ]
         mapping, unmatched = mspdi.match_people(preview.resources, people)
         refused = [*preview.refused, *unmatched]
+        who = "resources" if preview.source == "mspdi" else "assignees"
         render.print_line(
             f"{file.name}: {len(preview.tasks)} tasks, {len(preview.links)} dependencies,"
-            f" {len(mapping)} of {len(preview.resources)} resources matched to people,"
+            f" {len(mapping)} of {len(preview.resources)} {who} matched to people,"
             f" {len(refused)} rows refused"
         )
+        if preview.mapping:
+            render.print_table(_mapping_table(preview))
         for note in preview.notes:
             render.print_line(f"note: {note}")
         if refused:
@@ -281,7 +319,7 @@ def import_mspdi(
         if not preview.tasks:
             raise CliError(f"{file.name} holds no task that can be imported")
         if create:
-            create_project(client, project=name, preview=preview)
+            create_project(client, project=name, preview=preview, title=title)
         total = len(preview.tasks) + len(preview.links)
         with typer.progressbar(length=total, label="importing", file=None) as bar:
             last = 0
@@ -305,4 +343,49 @@ def import_mspdi(
     render.print_line(
         f"imported {imported.tasks} tasks and {imported.dependencies} dependencies into {name}"
         " (importing the same file again adds nothing)"
+    )
+
+
+def import_board(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A Trello board (JSON) or an Asana, Teambition or Worktile CSV export."
+        ),
+    ],
+    project: Annotated[str, typer.Option("--project", help="The project to import into.")],
+    title: Annotated[
+        str,
+        typer.Option("--name", help="Create the project first, with this name."),
+    ] = "",
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show what would be imported and refused; change nothing."),
+    ] = False,
+) -> None:
+    """Import a board's cards or rows as tasks, with their dependencies and assignees.
+
+    The columns and what they become are shown, and every row left out is named with the
+    reason; importing the same file again adds nothing."""
+    name = project_name(project)
+    try:
+        with file.open("rb") as handle:
+            preview = boards.read(handle.read(mspdi.MAX_BYTES + 1))
+    except FileNotFoundError:
+        raise usage(f"file not found: {file}") from None
+    except IsADirectoryError:
+        raise usage(f"{file} is a directory") from None
+    except OSError as error:
+        raise usage(f"cannot read {file}: {error.strerror}") from None
+    except boards.BoardError as error:
+        raise usage(f"{file}: {error}") from None
+    import_file(
+        ctx,
+        file=file,
+        project=name,
+        preview=preview,
+        dry_run=dry_run,
+        create=bool(title.strip()),
+        title=title.strip() or (preview.title or file.stem),
     )

@@ -380,6 +380,9 @@ class FileTask:
     estimate_hours: float
     priority: Priority
     resource: str = ""
+    description: str = ""
+    # Set for a task finished in the source tool: it comes in as past work, done at that time.
+    done_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -408,6 +411,10 @@ class Preview:
     refused: tuple[Refusal, ...]
     notes: tuple[str, ...] = ()
     digest: str = ""
+    # The file's kind, the stem of each task's `source_ref` and of the import's request ids.
+    source: str = "mspdi"
+    # Each column or field of the file and what it became, for the preview.
+    mapping: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

@@ -241,3 +241,81 @@ async def test_bad_files_and_options_fail_in_one_line(core: CoreUnderTest, tmp_p
     one_error_line(
         await planops(core, "export", "promo", "--format", "pdf", "-o", str(tmp_path / "x")), 2
     )
+
+
+async def test_import_board_previews_then_creates_tasks_people_and_dependencies(
+    core: CoreUnderTest, tmp_path: Path
+) -> None:
+    client = Client(core)
+    await person(client, "ana", "Ana Lima")
+    await person(client, "wang", "Wang Wei")
+    file = Path(__file__).parent.parent / "interop" / "boards" / "asana.csv"
+
+    dry = ok(
+        await planops(
+            core, "import-board", str(file), "--project", "promo", "--name", "Promo", "--dry-run"
+        )
+    )
+    assert "4 tasks, 2 dependencies, 2 of 3 assignees matched to people, 5 rows refused" in dry
+    for row in (
+        "Blocked By (Dependencies)",
+        "row 5",
+        "no title",
+        "row 6 'Edit video'",
+        "row 7 'Shoot video again'",
+        "blocked by '9999'",
+        "resource 'Outside crew'",
+        "nothing imported",
+    ):
+        assert row in dry, row
+    assert "not found" in one_error_line(await planops(core, "projects", "show", "promo"), 1)
+
+    for _ in range(2):  # the second run finds what the first made and adds nothing
+        out = ok(
+            await planops(core, "import-board", str(file), "--project", "promo", "--name", "Promo")
+        )
+        assert "imported 4 tasks and 2 dependencies into projects/promo" in out
+    assert "Promo" in ok(await planops(core, "projects", "show", "promo"))
+    tasks = {t.title: t for t in await client.list_tasks("promo")}
+    assert set(tasks) == {"Write brief", "Pick agency", "Shoot video", "Publish"}
+    assert (tasks["Write brief"].assignee, tasks["Write brief"].planned_start) == (
+        "people/ana",
+        "2026-11-02",
+    )
+    assert tasks["Write brief"].description == "Brief, one page"
+    assert tasks["Pick agency"].assignee == "people/wang"
+    assert tasks["Pick agency"].actual_end.ToDatetime().date().isoformat() == "2026-10-15"
+    assert tasks["Pick agency"].state != tasks["Write brief"].state
+    assert tasks["Publish"].assignee == ""
+    assert {t.source for t in tasks.values()} == {task_pb2.TASK_SOURCE_IMPORT}
+    assert {(a, b) for a, b, _, _ in await links_of(client, "promo")} == {
+        ("Write brief", "Shoot video"),
+        ("Shoot video", "Publish"),
+    }
+
+    bad = tmp_path / "board.json"
+    bad.write_text('{"name": "no cards"}')
+    line = one_error_line(await planops(core, "import-board", str(bad), "--project", "promo"), 2)
+    assert "not a Trello board export" in line
+
+
+async def test_import_board_reads_a_gbk_worktile_export_with_finished_work(
+    core: CoreUnderTest,
+) -> None:
+    client = Client(core)
+    await person(client, "wang", "王伟")
+    file = Path(__file__).parent.parent / "interop" / "boards" / "worktile.csv"
+
+    out = ok(await planops(core, "import-board", str(file), "--project", "plant", "--name", "检修"))
+    assert "3 tasks, 0 dependencies, 1 of 2 assignees matched to people, 2 rows refused" in out
+    assert "row 4" in out and "resource '赵六'" in out
+    tasks = {t.title: t for t in await client.list_tasks("plant")}
+    assert set(tasks) == {"停机检修", "更换阀门", "恢复供电"}
+    assert tasks["停机检修"].assignee == "people/wang"
+    assert tasks["停机检修"].priority == task_pb2.PRIORITY_HIGH
+    assert (tasks["恢复供电"].planned_start, tasks["恢复供电"].planned_end) == (
+        "2026-03-05",
+        "2026-03-06",
+    )
+    assert tasks["恢复供电"].actual_end.ToDatetime().date().isoformat() == "2026-03-06"
+    assert not tasks["停机检修"].HasField("actual_end")
