@@ -191,10 +191,26 @@ async def call_rpc(request: web.Request) -> web.Response:
 
 async def export_plan(request: web.Request) -> web.Response:
     """A project's plan as xlsx, CSV or MS Project XML, read with the caller's key."""
+    return await _export(request, what="plan", kinds=exports.EXPORTS)
+
+
+async def export_board(request: web.Request) -> web.Response:
+    """A project's board (its tasks with their states) as xlsx or CSV."""
+    return await _export(request, what="board", kinds=exports.BOARD_EXPORTS)
+
+
+async def export_risks(request: web.Request) -> web.Response:
+    """A project's risk table (open tasks by chance of lateness) as xlsx or CSV."""
+    return await _export(request, what="risks", kinds=exports.RISK_EXPORTS)
+
+
+async def _export(
+    request: web.Request, *, what: str, kinds: dict[str, exports.Export]
+) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
     request_id = request_id_of(request.headers)
     project, kind = request.match_info["project"], request.match_info["format"]
-    export = exports.EXPORTS.get(kind)
+    export = kinds.get(kind)
     if not names.SLUG.match(project):
         error = bad_request(
             "must be a project id (a-z, 0-9 and '-')", field_path="project", reason="BAD_PROJECT"
@@ -202,12 +218,14 @@ async def export_plan(request: web.Request) -> web.Response:
         return error_response(error, request_id=request_id)
     if export is None:
         error = bad_request(
-            f"must be one of {', '.join(exports.EXPORTS)}", field_path="format", reason="BAD_FORMAT"
+            f"must be one of {', '.join(kinds)}", field_path="format", reason="BAD_FORMAT"
         )
         return error_response(error, request_id=request_id)
-    channel = gateway.channels[gateway.config.addresses[exports.CORE_SERVICE]]
+    service = exports.RISK_SERVICE if what == "risks" else exports.CORE_SERVICE
+    channel = gateway.channels[gateway.config.addresses[service]]
+    load = exports.load_risks if what == "risks" else exports.load_plan
     try:
-        plan = await exports.load_plan(
+        data: Any = await load(
             channel,
             project=f"projects/{project}",
             metadata=forwarded_metadata(request.headers, request_id),
@@ -217,12 +235,12 @@ async def export_plan(request: web.Request) -> web.Response:
         error = error_of(failure.code(), failure.details() or "", failure.trailing_metadata() or ())
         return error_response(error, request_id=request_id)
     # openpyxl takes about a second for 10,000 tasks: off the loop, so other calls go on.
-    body = await asyncio.to_thread(export.writer, plan)
+    body = await asyncio.to_thread(export.writer, data)
     return web.Response(
         body=body,
         headers={
             "Content-Type": export.content_type,
-            "Content-Disposition": exports.attachment(project, export),
+            "Content-Disposition": exports.attachment(project, export, what=what),
             "X-Request-Id": request_id,
         },
     )
@@ -352,6 +370,8 @@ def make_app(config: Config) -> web.Application:
     app.router.add_post("/api/{service}/{method}", call_rpc)
     app.router.add_route("*", "/api/{tail:.*}", unknown_rpc)
     app.router.add_get("/export/projects/{project}/plan.{format}", export_plan)
+    app.router.add_get("/export/projects/{project}/board.{format}", export_board)
+    app.router.add_get("/export/projects/{project}/risks.{format}", export_risks)
     app.router.add_get("/ical/{secret}.ics", calendar_feed)
     app.router.add_get("/openapi.json", openapi_json)
     app.router.add_get("/healthz", partial(healthz, strict=False))

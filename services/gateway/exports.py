@@ -1,8 +1,10 @@
-"""`GET /export/projects/{project}/plan.{xlsx|csv|mspdi}`: a project's plan as a file to
-download, read from core with the caller's own key, so it holds only what they may see."""
+"""`GET /export/projects/{project}/plan.{xlsx|csv|mspdi}`, `board.{xlsx|csv}` and
+`risks.{xlsx|csv}`: a project's plan, board or risk table as a file to download, read with
+the caller's own key, so it holds only what they may see."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -15,16 +17,32 @@ from planops.core.v1 import (
     task_service_pb2,
     task_service_pb2_grpc,
 )
+from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 
 from services.interop import mspdi, sheets
 from services.interop.plan import Plan, plan_of
 
 PAGE_SIZE = 500
 CORE_SERVICE = "planops.core.v1.TaskService"
+RISK_SERVICE = "planops.risk.v1.RiskService"
+# ListTaskRisks reads more than 500 as 500; the console's table shows 10.
+RISK_ROWS = 500
+RISK_COLUMNS = (
+    "task",
+    "title",
+    "P(late)",
+    "P(late) low",
+    "P(late) high",
+    "similar tasks",
+    "similar late",
+    "P80 finish",
+    "top reasons",
+)
+TOP_REASONS = 3
 
 
 class Export:
-    def __init__(self, writer: Callable[[Plan], bytes], content_type: str, suffix: str) -> None:
+    def __init__(self, writer: Callable[[Any], bytes], content_type: str, suffix: str) -> None:
         self.writer = writer
         self.content_type = content_type
         self.suffix = suffix
@@ -36,6 +54,23 @@ EXPORTS = {
     ),
     "csv": Export(sheets.csv_bytes, "text/csv; charset=utf-8", "csv"),
     "mspdi": Export(mspdi.write, "application/xml", "xml"),
+}
+XLSX_TYPE = EXPORTS["xlsx"].content_type
+CSV_TYPE = EXPORTS["csv"].content_type
+# The board is the plan's tasks with their states, without the dependencies sheet.
+BOARD_EXPORTS = {
+    "xlsx": Export(
+        lambda plan: sheets.table_xlsx("board", sheets.COLUMNS, sheets.rows(plan)),
+        XLSX_TYPE,
+        "xlsx",
+    ),
+    "csv": Export(sheets.csv_bytes, CSV_TYPE, "csv"),
+}
+RISK_EXPORTS = {
+    "xlsx": Export(
+        lambda risks: sheets.table_xlsx("risks", RISK_COLUMNS, risk_rows(risks)), XLSX_TYPE, "xlsx"
+    ),
+    "csv": Export(lambda risks: sheets.table_csv(RISK_COLUMNS, risk_rows(risks)), CSV_TYPE, "csv"),
 }
 
 
@@ -76,5 +111,36 @@ async def load_plan(
     return plan_of(found.project, tasks=listed, dependencies=dependencies, people=everyone)
 
 
-def attachment(project: str, export: Export) -> str:
-    return f'attachment; filename="{project}-plan.{export.suffix}"'
+async def load_risks(
+    channel: grpc.aio.Channel, *, project: str, metadata: list[tuple[str, str]], call_seconds: float
+) -> list[Any]:
+    """The project's open tasks by chance of lateness, riskiest first, as risk scores them."""
+    risk: Any = risk_service_pb2_grpc.RiskServiceStub(channel)  # type: ignore[no-untyped-call]
+    reply = await risk.ListTaskRisks(
+        risk_service_pb2.ListTaskRisksRequest(project=project, page_size=RISK_ROWS),
+        metadata=metadata,
+        timeout=call_seconds,
+    )
+    return list(reply.risks)
+
+
+def risk_rows(risks: list[Any]) -> list[tuple[sheets.Cell, ...]]:
+    """One row per task in RISK_COLUMNS' order; chances as fractions, the P80 finish a date."""
+    return [
+        (
+            r.task.removeprefix("projects/").replace("/tasks/", "/"),
+            r.title,
+            round(r.probability_late, 4),
+            round(r.probability_late_low, 4),
+            round(r.probability_late_high, 4),
+            float(r.similar_tasks),
+            float(r.similar_late),
+            dt.date.fromisoformat(r.finish_p80_date) if r.finish_p80_date else None,
+            "; ".join(f.text or f.feature for f in r.factors[:TOP_REASONS]),
+        )
+        for r in risks
+    ]
+
+
+def attachment(project: str, export: Export, *, what: str = "plan") -> str:
+    return f'attachment; filename="{project}-{what}.{export.suffix}"'

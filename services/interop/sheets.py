@@ -80,6 +80,28 @@ def xlsx(plan: Plan) -> bytes:
     return out.getvalue()
 
 
+def table_xlsx(name: str, header: Sequence[str], body: Sequence[Sequence[Cell]]) -> bytes:
+    """One sheet called `name`, in the plan workbook's style (bold frozen header, date cells)."""
+    book = Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.title = name
+    _fill(sheet, header, body)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def table_csv(header: Sequence[str], body: Sequence[Sequence[Cell]]) -> bytes:
+    """Any table as CSV the way `csv_bytes` writes the plan: BOM, formulas kept as text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in body:
+        writer.writerow(["" if v is None else _text(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
 def _fill(sheet: Worksheet, header: Sequence[str], body: Sequence[Sequence[object]]) -> None:
     sheet.append(list(header))
     for cell in sheet[1]:
@@ -110,12 +132,7 @@ def _safe(text: str) -> str:
 
 def csv_bytes(plan: Plan) -> bytes:
     """The tasks as CSV in UTF-8 with a byte order mark, which Excel needs to read Chinese."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows(plan):
-        writer.writerow(["" if v is None else _text(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
+    return table_csv(COLUMNS, rows(plan))
 
 
 def _text(value: Cell) -> str:

@@ -126,3 +126,28 @@ export const svc = {
   risk: "planops.risk.v1.RiskService",
   nlp: "planops.nlp.v1.NlpService",
 };
+
+// Saves a gateway export (`/export/...`) as a file: fetched with the key like every other call,
+// since a plain link cannot send it, then handed to the browser as an object URL.
+export async function download(path) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${apiKey()}` } });
+  if (!response.ok) {
+    let data = {};
+    try {
+      data = await response.json();
+    } catch {
+      data = {};
+    }
+    throw new ApiError(response.status, data);
+  }
+  const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = named ? named[1] : path.split("/").pop();
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click has started the download by now; the URL is no longer needed.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -2,6 +2,7 @@
 
 import { ApiError, call, every, svc } from "./api.js";
 import { flash, fmtDate, h, mount, short } from "./dom.js";
+import { exportButtons } from "./exports.js";
 import { formatDate, formatList, stateName, t, term } from "./i18n.js";
 
 export const PRIORITY = {
@@ -180,7 +181,8 @@ export async function renderBoard(main, ctx, { params }) {
         roleNames(ctx).length
           ? t("board.youAre", { roles: formatList(roleNames(ctx).map((r) => term("role", r))) })
           : t("board.notMember"),
-        " · ", count)),
+        " · ", count),
+      exportButtons(ctx, "board", ["xlsx", "csv"])),
     bar, columns);
   draw();
 }

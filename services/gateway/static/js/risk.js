@@ -3,6 +3,7 @@
 
 import { ApiError, call, svc } from "./api.js";
 import { fmtTime, h, mount, pct, s, short } from "./dom.js";
+import { exportButtons } from "./exports.js";
 import { formatChance, formatChanceRange, formatDate, formatDay, formatNumber, t, term } from "./i18n.js";
 import { factorText } from "./task.js";
 
@@ -201,5 +202,6 @@ export async function renderRisk(main, ctx) {
       : failed(alertsR));
 
   const trust = modelsR.status === "fulfilled" ? trustBox(modelsR.value.models) : null;
-  mount(main, h("div", { class: "page-head" }, h("h1", {}, t("risk.title"))), forecastBox, h("div", { class: "grid-2" }, risksBox, alertsBox), trust);
+  mount(main, h("div", { class: "page-head" }, h("h1", {}, t("risk.title")),
+    exportButtons(ctx, "risks", ["xlsx", "csv"])), forecastBox, h("div", { class: "grid-2" }, risksBox, alertsBox), trust);
 }

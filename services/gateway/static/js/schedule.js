@@ -4,6 +4,7 @@
 import { ApiError, call, every, svc } from "./api.js";
 import { flash, h, mount, pct, s, short, spinner } from "./dom.js";
 import { formatChance, formatDate, formatDay, formatDays, formatHours, formatList, formatNumber, stateName, t, term } from "./i18n.js";
+import { exportButtons } from "./exports.js";
 import { modelName } from "./risk.js";
 
 const DAY_MS = 86400000;
@@ -437,7 +438,8 @@ export async function renderSchedule(main, ctx, { params, go }) {
   const open = proposal && ["PROPOSAL_STATE_OPEN", "PROPOSAL_STATE_PARTIALLY_ACCEPTED"].includes(proposal.state);
   mount(main,
     h("div", { class: "page-head" }, h("h1", {}, t("schedule.title")),
-      h("div", { class: "toolbar" }, picker, h("label", {}, t("schedule.durations"), " ", source), request)),
+      h("div", { class: "toolbar" }, picker, h("label", {}, t("schedule.durations"), " ", source), request),
+      exportButtons(ctx, "plan", ["xlsx", "csv", "mspdi"])),
     proposal ? [
       h("section", { class: "card", id: "proposal", dataset: { proposal: proposal.name, state: proposal.state } },
         h("h2", {}, t("schedule.proposalTitle", { id: short(proposal.name) }), " ",
