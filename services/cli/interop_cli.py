@@ -260,19 +260,26 @@ def import_mspdi(
 
     Every row left out is named with the reason; importing the same file again adds nothing."""
     name = project_name(project)
+    preview = _read_preview(file, mspdi.read, mspdi.MspdiError)
+    import_file(ctx, file=file, project=name, preview=preview, dry_run=dry_run, create=create)
+
+
+def _read_preview(
+    file: Path, read: Callable[[bytes], mspdi.Preview], refused: type[Exception]
+) -> mspdi.Preview:
+    """The file's preview, or one line naming what is wrong with it."""
     try:
         # One byte more than the limit is enough to refuse, even from a device or a pipe.
         with file.open("rb") as handle:
-            preview = mspdi.read(handle.read(mspdi.MAX_BYTES + 1))
+            return read(handle.read(mspdi.MAX_BYTES + 1))
     except FileNotFoundError:
         raise usage(f"file not found: {file}") from None
     except IsADirectoryError:
         raise usage(f"{file} is a directory") from None
     except OSError as error:
         raise usage(f"cannot read {file}: {error.strerror}") from None
-    except mspdi.MspdiError as error:
+    except refused as error:
         raise usage(f"{file}: {error}") from None
-    import_file(ctx, file=file, project=name, preview=preview, dry_run=dry_run, create=create)
 
 
 def import_file(
@@ -369,17 +376,7 @@ def import_board(
     The columns and what they become are shown, and every row left out is named with the
     reason; importing the same file again adds nothing."""
     name = project_name(project)
-    try:
-        with file.open("rb") as handle:
-            preview = boards.read(handle.read(mspdi.MAX_BYTES + 1))
-    except FileNotFoundError:
-        raise usage(f"file not found: {file}") from None
-    except IsADirectoryError:
-        raise usage(f"{file} is a directory") from None
-    except OSError as error:
-        raise usage(f"cannot read {file}: {error.strerror}") from None
-    except boards.BoardError as error:
-        raise usage(f"{file}: {error}") from None
+    preview = _read_preview(file, boards.read, boards.BoardError)
     import_file(
         ctx,
         file=file,
