@@ -61,7 +61,7 @@ def day(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-ETAG = re.compile(r'^W/"([0-9]{1,18})"$')
+ETAG = re.compile(r'^W/"([0-9]{1,18})"\Z')
 
 
 def etag(version: int) -> str:

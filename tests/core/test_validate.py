@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.core import validate
+from services.core import convert, validate
 
 
 def test_identifier_patterns_match_whole_values() -> None:
@@ -22,3 +22,10 @@ def test_a_time_zone_is_looked_up_never_opened() -> None:
         checks = validate.Checks()
         checks.time_zone(good, "project.time_zone")
         assert checks.found == []
+
+
+def test_an_etag_is_read_whole() -> None:
+    assert convert.version_of('W/"3"') == 3
+    # `$` also matched before a final newline, so 'W/"3"\n' passed as the etag of version 3.
+    assert convert.version_of('W/"3"\n') is None
+    assert convert.version_of('W/"3" ') is None
