@@ -16,7 +16,7 @@ from services.cli import render
 from services.cli.client import CliError, Settings, day, describe, project_name, usage
 from services.common import names
 from services.common.config import Env
-from services.nlp.cli import UserError, read_notes
+from services.nlp.cli import UserError, doubtful, read_notes
 
 DEFAULT_NLP_ADDRESS = "127.0.0.1:50054"
 # Reading 100,000 characters takes a few seconds; a deadline well above that.
@@ -95,10 +95,16 @@ def paste(
         str, typer.Option("--meeting-date", help="The meeting day, YYYY-MM-DD.", show_default=False)
     ],
     lang: Annotated[str, typer.Option("--lang", help="en, zh or auto.")] = "auto",
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Say why for every item, not only doubtful ones.")
+    ] = False,
     json: Json = False,
     nlp_address: NlpAddress = None,
 ) -> None:
-    """Send meeting notes to the nlp service and show the action items it found and stored."""
+    """Send meeting notes to the nlp service and show the action items it found and stored.
+
+    Items it is unsure of (or whose owner could be two people) come with the words that made
+    them items and the words that made their owner."""
     if lang not in {"en", "zh", "auto"}:
         raise usage(f"--lang must be en, zh or auto, not {lang!r}")
     try:
@@ -118,6 +124,7 @@ def paste(
         return
     if notes.items:
         render.print_table(items_table(notes))
+        print_why(notes, every=explain)
     else:
         render.print_line("no action items found")
     for title, statements in (("decisions", notes.decisions), ("open questions", notes.questions)):
@@ -179,8 +186,33 @@ def items_table(notes: notes_pb2.Notes) -> Table:
     for item in notes.items:
         owner = item.owner.removeprefix("people/") or "-"
         if item.owner_ambiguous:
-            owner += " ?"
+            candidates = [c.removeprefix("people/") for c in item.owner_candidates]
+            owner = "? " + " / ".join(candidates) if candidates else owner + " ?"
         due = item.due_date or (f"({item.due_text})" if item.due_text else "-")
         source = " ".join(notes.text[item.span.start : item.span.end].split())
         table.add_row(item.id, item.description, owner, due, f"{item.confidence.item:.2f}", source)
     return table
+
+
+def print_why(notes: notes_pb2.Notes, *, every: bool) -> None:
+    """Which words made each doubtful item (or every item) an item, and which its owner."""
+    shown = [
+        item
+        for item in notes.items
+        if every
+        or doubtful(
+            item=item.confidence.item,
+            owner=item.confidence.owner if item.owner else 1.0,
+            ambiguous=item.owner_ambiguous,
+        )
+    ]
+    if not shown:
+        return
+    render.print_line("why:" if every else "why (the items to check):")
+    for item in shown:
+        sure = f"item {item.confidence.item:.2f}, owner {item.confidence.owner:.2f}"
+        render.print_line(f"  {item.id} {item.description} ({sure})")
+        for reason in item.explanation.item:
+            render.print_line(f"    item:  {reason}")
+        if item.explanation.owner:
+            render.print_line(f"    owner: {item.explanation.owner}")

@@ -147,9 +147,16 @@ def extract(
 
 def needs_explaining(item: dict[str, Any]) -> bool:
     """An item a person should check: unsure it is one, unsure whose, or whose is ambiguous."""
-    owner_sure = float(item["field_confidence"]["owner"]) if item["owner"] else 1.0
-    least = min(float(item["confidence"]), owner_sure)
-    return bool(item["owner_ambiguous"]) or least < EXPLAIN_BELOW
+    return doubtful(
+        item=float(item["confidence"]),
+        owner=float(item["field_confidence"]["owner"]) if item["owner"] else 1.0,
+        ambiguous=bool(item["owner_ambiguous"]),
+    )
+
+
+def doubtful(*, item: float, owner: float, ambiguous: bool) -> bool:
+    """The rule both CLIs use to explain an item unasked: below EXPLAIN_BELOW, or two owners."""
+    return ambiguous or min(item, owner) < EXPLAIN_BELOW
 
 
 def _print_table(result: dict[str, Any], *, explain_all: bool = False) -> None:

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import pytest
+from planops.nlp.v1 import notes_pb2
+from rich.console import Console
 from typer.testing import CliRunner
 
+from services.cli import notes_rpc
 from services.nlp.cli import notes_app
 
 runner = CliRunner()
@@ -99,3 +104,31 @@ def test_json_carries_the_explanation(tmp_path: Path) -> None:
     bob = json.loads(result.stdout)["items"][0]
     assert bob["explanation"]["owner"] == "`Bob` is named before `will`"
     assert any("due date `by Wednesday`" in reason for reason in bob["explanation"]["item"])
+
+
+def test_pasted_notes_show_both_candidates_and_why(capsys: pytest.CaptureFixture[str]) -> None:
+    item = notes_pb2.ActionItem(
+        id="item-1",
+        description="issue the corrective action request",
+        owner_ambiguous=True,
+        owner_candidates=["people/dan", "people/diana"],
+        confidence=notes_pb2.Confidence(item=0.9, owner=0.4),
+        explanation=notes_pb2.Explanation(
+            item=["`DK:` labels the line"], owner="initials `DK` fit Dan Kim and Diana Kerr"
+        ),
+    )
+    sure = notes_pb2.ActionItem(
+        id="item-2",
+        description="book the hall",
+        owner="people/lin",
+        confidence=notes_pb2.Confidence(item=0.95, owner=0.95),
+        explanation=notes_pb2.Explanation(item=["`will` after a named person"], owner="named"),
+    )
+    notes = notes_pb2.Notes(name="projects/p/notes/1", language="en", items=[item, sure])
+    rendered = Console(width=200, record=True, file=io.StringIO())
+    rendered.print(notes_rpc.items_table(notes))
+    assert "? dan / diana" in rendered.export_text()
+    notes_rpc.print_why(notes, every=False)
+    out = capsys.readouterr().out
+    assert "item-1" in out and "initials `DK` fit Dan Kim and Diana Kerr" in out
+    assert "item-2" not in out

@@ -436,6 +436,17 @@ async def test_cli_pastes_and_accepts_over_rpc(stack: Stack, tmp_path: Path) -> 
     )
     assert "discount code generator" in pasted and "2025-03-05" in pasted and "bob" in pasted
     notes = pasted.split("stored as ", 1)[1].split(";", 1)[0]
+    # --explain says, for every item, which words made it one and which made its owner.
+    explained = await asyncio.to_thread(
+        run,
+        "paste",
+        "promo",
+        str(tmp_path / "sync.md"),
+        "--meeting-date",
+        "2025-03-03",
+        "--explain",
+    )
+    assert "why:" in explained and "    item:  " in explained and "    owner: " in explained
     accepted = await asyncio.to_thread(run, "accept", notes, "item-1", "2")
     assert accepted.count("created") == 2 and "promo/" in accepted
     assert len(await stack.admin.list_tasks("promo")) == 2
