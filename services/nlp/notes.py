@@ -263,6 +263,8 @@ _EN_LEAD = re.compile(
     r"\b[,.!]?\s*)+",
     re.IGNORECASE,
 )
+# A role written before a name: "HR 邓莉 负责…", "HRBP 储红 负责…", "PM Sarah to send…".
+_ROLE_TAG = re.compile(r"(?:(?<!\s)|(?!\s))\s*+[A-Z]{2,5}+[ \t]{0,2}+")
 _EN_FIRST_PERSON_LEAD = re.compile(
     r"^\s*(?:I|we)\s*(?:'ll|’ll|will|shall|can|am\s+going\s+to|'m\s+going\s+to|are\s+going\s+to"
     r"|need\s+to|have\s+to|should|must|would\s+like\s+to|'d\s+like\s+to)?\s+",
@@ -603,6 +605,9 @@ class Extractor:
         lead = _EN_LEAD.match(body) if not zh else None
         start_at = lead.end() if lead else 0
         mentions = roster.mentions(body) if roster else []
+        tag = _ROLE_TAG.match(body, start_at)
+        if tag and any(tag.end() <= m.start <= tag.end() + 1 for m in mentions):
+            start_at = tag.end()
         # 3. "asked Fatima to", "请唐亮".
         asked = cues.asked.search(body)
         if asked:

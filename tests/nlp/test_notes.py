@@ -116,6 +116,17 @@ def test_chinese_minutes(extractor: Extractor) -> None:
     assert result.language == "zh"
 
 
+def test_a_role_before_the_name_does_not_hide_the_owner(extractor: Extractor) -> None:
+    # "HRBP 储红 负责…": a role tag and spaces before a named person's commitment.
+    text = "入职准备\n\n- HRBP 李娜 负责入职培训，3月7日前发日程\n- IT 张伟 负责电脑和账号开通，下周三前\n"
+    result = run(extractor, text, lang="zh")
+    assert [(i.owner, i.due) for i in result.items] == [
+        ("李娜", date(2025, 3, 7)),
+        ("张伟", date(2025, 3, 12)),
+    ]
+    assert not result.items[0].description.startswith(("HRBP", "李娜"))
+
+
 def test_item_in_discussion_and_recap_is_one_item(extractor: Extractor) -> None:
     text = (
         "Discussion:\nTom said the crash rate is high. Tom will dig into the crash logs and "
