@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -199,7 +200,7 @@ def _print_evidence(settings: Settings, address: str, *, model_version: str) -> 
         f" calibration error {active.holdout_ece:.3f}"
         + (
             f", delay within its P80 for {active.holdout_delay_p80_coverage:.0%} of tasks"
-            if active.holdout_delay_p80_coverage == active.holdout_delay_p80_coverage
+            if not math.isnan(active.holdout_delay_p80_coverage)
             else ""
         )
     )

@@ -175,14 +175,13 @@ def read(data: bytes) -> Preview:
 
 
 def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise BoardError("the file is neither UTF-8 nor GBK text") from None
+    # GB 18030 contains GBK, which Chinese Excel writes; UTF-8 (with or without a BOM) first.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BoardError("the file is neither UTF-8 nor GBK text")
 
 
 def _finish(

@@ -111,17 +111,9 @@ def _topological(n: int, edges: Sequence[tuple[int, int]]) -> list[int]:
 
 def sample_durations(
     tasks: Sequence[ForecastTask], *, samples: int, rng: np.random.Generator
-) -> FloatArray:
-    """tasks x samples durations: lognormal through P50 and P90, fixed when equal, plus in
-    a `p_late` share of the samples a lognormal delay."""
-    durations, delays = sample_durations_and_delays(tasks, samples=samples, rng=rng)
-    return durations + delays
-
-
-def sample_durations_and_delays(
-    tasks: Sequence[ForecastTask], *, samples: int, rng: np.random.Generator
 ) -> tuple[FloatArray, FloatArray]:
-    """The durations (delays left out) and the delays of `sample_durations`, apart."""
+    """tasks x samples durations (lognormal through P50 and P90, fixed when equal) and,
+    apart, delays: in a `p_late` share of the samples a lognormal delay, else 0."""
     p50 = np.array([t.p50_days for t in tasks], dtype=np.float64)
     p90 = np.array([t.p90_days for t in tasks], dtype=np.float64)
     random = p50 > 0
@@ -247,8 +239,11 @@ def forecast_project(
     if not tasks:
         raise ForecastError("a forecast needs at least one task")
     rng = np.random.default_rng(seed)
-    base, delays = sample_durations_and_delays(tasks, samples=samples, rng=rng)
-    makespan, critical = simulate(tasks, dependencies, base + delays, delays)
+    base, delays = sample_durations(tasks, samples=samples, rng=rng)
+    # With no task at risk of a delay there is nothing to overlap: skip the plan's own pass.
+    makespan, critical = simulate(
+        tasks, dependencies, base + delays, delays if delays.any() else None
+    )
     # Rounding guards against 2.9999999 becoming 3 days after the ceil.
     days = np.maximum(np.ceil(np.round(makespan, 9)).astype(np.int64) - 1, 0)
     finish_of = {int(d): calendar(start, int(d)) for d in np.unique(days)}

@@ -222,15 +222,15 @@ def forest_from_sklearn(
 
 def expected_calibration_error(p: FloatArray, y: BoolArray, *, bins: int = 10) -> float:
     """Mean |predicted - observed| over equal-width probability bins, weighted by size."""
-    if p.size == 0:
+    return calibration_error_of(reliability_bins(p, y, bins=bins))
+
+
+def calibration_error_of(bins: Sequence[tuple[float, float, int]]) -> float:
+    """The expected calibration error of a reliability diagram's points; NaN with none."""
+    total = sum(n for _, _, n in bins)
+    if total == 0:
         return float("nan")
-    index = np.minimum((p * bins).astype(np.int64), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        mask = index == b
-        if mask.any():
-            total += abs(float(p[mask].mean()) - float(y[mask].mean())) * int(mask.sum())
-    return total / p.size
+    return sum(abs(predicted - observed) * n for predicted, observed, n in bins) / total
 
 
 def reliability_bins(
@@ -260,41 +260,6 @@ def probability_range(late: int, n: int) -> tuple[float, float]:
         return 0.0, 1.0
     low, high = _beta.ppf(RANGE_LEVELS, late + 0.5, n - late + 0.5)
     return float(low), float(high)
-
-
-# Online recalibration: a project's late share drifts (in the JIRA data the share late in one
-# window is often half or twice the last one's), and no calibration fitted on older work
-# follows it. The outcomes of the project's most recently finished tasks, against what the
-# model said of them, give a shift of the log-odds; the prior keeps a few outcomes from
-# moving it far.
-RECALIBRATION_PRIOR_SD = 0.5
-
-
-def logit_offset(p: FloatArray, y: BoolArray, *, prior_sd: float = RECALIBRATION_PRIOR_SD) -> float:
-    """The shift b of the log-odds that makes sigmoid(logit(p) + b) fit outcomes `y` best
-    (maximum a posteriori, b ~ Normal(0, prior_sd)); 0 with no outcomes."""
-    if p.size == 0:
-        return 0.0
-    z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1 - 1e-6))
-    target = y.astype(np.float64)
-    b = 0.0
-    for _ in range(25):  # Newton steps on a concave one-dimensional objective
-        q = 1.0 / (1.0 + np.exp(-(z + b)))
-        gradient = float(np.sum(target - q)) - b / prior_sd**2
-        curvature = float(np.sum(q * (1 - q))) + 1.0 / prior_sd**2
-        step = gradient / curvature
-        b += step
-        if abs(step) < 1e-6:
-            break
-    return b
-
-
-def shifted(p: FloatArray, b: float) -> FloatArray:
-    """Probabilities with their log-odds shifted by `b`."""
-    if b == 0.0:
-        return p
-    z = np.log(np.clip(p, 1e-9, 1 - 1e-9) / np.clip(1 - p, 1e-9, 1 - 1e-9))
-    return np.asarray(1.0 / (1.0 + np.exp(-(z + b))), dtype=np.float64)
 
 
 def auc(p: FloatArray, y: BoolArray) -> float:
@@ -937,6 +902,11 @@ class DurationPrior:
         return float(1 - 0.5 * math.erfc(-z))
 
 
+def usable_ratios(overrun_ratios: Sequence[float]) -> FloatArray:
+    """The actual/planned ratios the prior can use: positive and finite."""
+    return np.array([r for r in overrun_ratios if r > 0 and math.isfinite(r)], dtype=np.float64)
+
+
 def duration_prior(
     *,
     planned_days: float | None = None,
@@ -953,7 +923,7 @@ def duration_prior(
       their spread widened by the whole-day rounding, ``DAY_ROUNDING_SD``), or the
       documented default above.
     """
-    ratios = np.array([r for r in overrun_ratios if r > 0 and math.isfinite(r)])
+    ratios = usable_ratios(overrun_ratios)
     if estimate is not None:
         if planned_days is not None and planned_days > 0 and estimate.most_likely > 0:
             scale = planned_days / estimate.most_likely
@@ -1008,7 +978,7 @@ def prior_prediction(
     # The evidence: the team's finished tasks with plans, counted late if their overrun
     # would have taken this task past the days it has. A three-point estimate or the
     # default rests on no past tasks.
-    ratios = np.array([r for r in overrun_ratios if r > 0 and math.isfinite(r)])
+    ratios = usable_ratios(overrun_ratios)
     evidence: dict[str, Any] = {}
     if estimate is None and planned_days and ratios.size >= MIN_RATIOS:
         evidence = _evidence(int(ratios.size), int(np.sum(ratios * planned_days > available)))

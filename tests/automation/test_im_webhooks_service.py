@@ -318,40 +318,30 @@ async def test_a_platform_error_code_in_a_200_is_a_failed_attempt(
 
 
 async def test_bad_im_webhooks_are_refused_naming_the_field(stack: Stack) -> None:
-    bad = stack.stub.CreateWebhook(
-        automation_service_pb2.CreateWebhookRequest(
-            parent=f"projects/{PROJECT}",
-            webhook=K.Webhook(
-                url="https://oapi.dingtalk.com/robot/send",
-                event_types=["*"],
-                kind=K.WEBHOOK_KIND_DINGTALK,
-                language="fr",
+    async def refused(webhook: K.Webhook, signing_secret: str = "") -> set[str]:
+        call = stack.stub.CreateWebhook(
+            automation_service_pb2.CreateWebhookRequest(
+                parent=f"projects/{PROJECT}", webhook=webhook, signing_secret=signing_secret
             ),
-        ),
-        metadata=stack.md,
+            metadata=stack.md,
+        )
+        return await invalid_fields(call)
+
+    dingtalk = K.Webhook(
+        url="https://oapi.dingtalk.com/robot/send",
+        event_types=["*"],
+        kind=K.WEBHOOK_KIND_DINGTALK,
+        language="fr",
     )
-    assert await invalid_fields(bad) == {"webhook.url", "webhook.language"}
-    wecom_secret = stack.stub.CreateWebhook(
-        automation_service_pb2.CreateWebhookRequest(
-            parent=f"projects/{PROJECT}",
-            webhook=K.Webhook(
-                url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
-                event_types=["*"],
-                kind=K.WEBHOOK_KIND_WECOM,
-            ),
-            signing_secret="SECx",
-        ),
-        metadata=stack.md,
+    assert await refused(dingtalk) == {"webhook.url", "webhook.language"}
+    wecom = K.Webhook(
+        url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+        event_types=["*"],
+        kind=K.WEBHOOK_KIND_WECOM,
     )
-    assert await invalid_fields(wecom_secret) == {"signing_secret"}
-    unknown = stack.stub.CreateWebhook(
-        automation_service_pb2.CreateWebhookRequest(
-            parent=f"projects/{PROJECT}",
-            webhook=K.Webhook(url="https://example.com/h", event_types=["*"], kind=99),  # type: ignore[arg-type]
-        ),
-        metadata=stack.md,
-    )
-    assert await invalid_fields(unknown) == {"webhook.kind"}
+    assert await refused(wecom, signing_secret="SECx") == {"signing_secret"}
+    unknown = K.Webhook(url="https://example.com/h", event_types=["*"], kind=99)  # type: ignore[arg-type]
+    assert await refused(unknown) == {"webhook.kind"}
 
 
 async def test_a_rule_sends_an_item_from_meeting_notes_to_its_assignees_group(

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 from tests.risk.test_jira import row, write_csv
@@ -121,3 +122,22 @@ def test_walk_forward_draws_the_report_folds_reliability_diagram(tmp_path: Path)
     assert risk_eval().main(argv) == 0
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5_000
+
+
+def test_a_log_odds_offset_follows_a_drifted_late_share() -> None:
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0.05, 0.6, size=4000)
+    # The world moved: every task is as likely late as log-odds + 1 says.
+    truth = 1 / (1 + np.exp(-(np.log(p / (1 - p)) + 1.0)))
+    late = rng.random(4000) < truth
+    module = risk_eval()
+    b = module.logit_offset(p, late)
+    assert b == pytest.approx(1.0, abs=0.1)
+    assert (
+        module.expected_calibration_error(module.shifted(p, b), late)
+        < 0.03
+        < module.expected_calibration_error(p, late)
+    )
+    # Few outcomes move it little, none not at all.
+    assert abs(module.logit_offset(p[:3], np.array([True, True, True]))) < 1.0
+    assert module.logit_offset(p[:0], late[:0]) == 0.0

@@ -24,11 +24,9 @@ from services.risk.model import (
     forest_from_sklearn,
     load,
     loads,
-    logit_offset,
     prior_prediction,
     raw_scores,
     save,
-    shifted,
     train_risk_model,
 )
 
@@ -334,19 +332,3 @@ def test_the_prior_counts_the_team_tasks_that_would_have_been_late() -> None:
     # Too few ratios, or a three-point estimate: the prior rests on no past tasks.
     few = prior_prediction(task_id="T", planned_days=10, overrun_ratios=ratios[:3])
     assert few.similar_tasks == 0 and (few.p_low, few.p_high) == (0.0, 1.0)
-
-
-def test_a_log_odds_offset_follows_a_drifted_late_share() -> None:
-    rng = np.random.default_rng(3)
-    p = rng.uniform(0.05, 0.6, size=4000)
-    # The world moved: every task is as likely late as log-odds + 1 says.
-    truth = 1 / (1 + np.exp(-(np.log(p / (1 - p)) + 1.0)))
-    late = rng.random(4000) < truth
-    b = logit_offset(p, late)
-    assert b == pytest.approx(1.0, abs=0.1)
-    assert (
-        expected_calibration_error(shifted(p, b), late) < 0.03 < expected_calibration_error(p, late)
-    )
-    # Few outcomes move it little, none not at all.
-    assert abs(logit_offset(p[:3], np.array([True, True, True]))) < 1.0
-    assert logit_offset(p[:0], late[:0]) == 0.0
