@@ -11,7 +11,7 @@ from services.common.db import Connection, transaction
 from services.common.errors import InvalidArgument, NotFound
 from services.common.server import Context
 from services.core import convert, keys, store
-from services.core.person_servicer import require_admin
+from services.core.access import require_admin
 from services.core.store import Change
 
 

@@ -11,7 +11,7 @@ from services.common.db import Connection, transaction
 from services.common.errors import PermissionDenied
 from services.common.server import Context
 from services.core import convert, store
-from services.core.task_servicer import MEMBERS
+from services.core.access import MEMBERS
 from services.core.validate import Checks
 
 

@@ -22,8 +22,8 @@ from services.common.errors import (
 )
 from services.common.server import Context
 from services.core import convert, store
+from services.core.access import MEMBERS, check_etag, require_admin
 from services.core.store import Change
-from services.core.task_servicer import MEMBERS, check_etag
 from services.core.validate import Checks, update_paths
 
 UPDATABLE = (
@@ -72,11 +72,6 @@ def person_values(person: person_pb2.Person, checks: Checks, *, field: str) -> d
         "cost_rate": person.cost_rate,
         "project_creator": person.project_creator,
     }
-
-
-def require_admin(principal: Principal, what: str) -> None:
-    if not principal.admin:
-        raise PermissionDenied(f"only an admin may {what}", reason="ADMIN_REQUIRED")
 
 
 class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):

@@ -21,8 +21,9 @@ from services.common.errors import (
 from services.common.server import Context
 from services.core import convert, store
 from services.core import workflow as wf
+from services.core.access import MEMBERS, check_etag
 from services.core.store import Change
-from services.core.task_servicer import MEMBERS, check_etag, project_row
+from services.core.task_servicer import project_row
 from services.core.validate import Checks, update_paths
 
 UPDATABLE = (

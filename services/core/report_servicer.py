@@ -18,7 +18,7 @@ from services.common.db import Connection, transaction
 from services.common.errors import NotFound
 from services.common.server import Context
 from services.core import reports, store
-from services.core.task_servicer import MEMBERS
+from services.core.access import MEMBERS
 from services.core.validate import Checks
 from services.core.workflow import Workflow
 

@@ -15,7 +15,6 @@ from services.common import names, paging
 from services.common.auth import Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import (
-    Aborted,
     AlreadyExists,
     FailedPrecondition,
     FieldViolation,
@@ -26,22 +25,11 @@ from services.common.errors import (
 from services.common.server import Context
 from services.core import convert, graph, store, tasks
 from services.core import workflow as wf
+from services.core.access import CONTRIBUTORS, EDITORS, MEMBERS, check_etag
 from services.core.store import Change
 from services.core.validate import Checks, update_paths
 
-EDITORS = ("manager", "executor")
-MEMBERS = ("manager", "executor", "reviewer", "viewer")
-CONTRIBUTORS = ("manager", "executor", "reviewer")
 MAX_BATCH = 500
-
-
-def check_etag(given: str, version: int, resource: str) -> None:
-    if given and convert.version_of(given) != version:
-        raise Aborted(
-            f"{resource} changed since you read it (etag {given} is stale); read it again",
-            reason="ETAG_MISMATCH",
-            metadata={"resource": resource, "etag": convert.etag(version)},
-        )
 
 
 async def project_row(conn: Connection, project: str, *, lock: bool = False) -> dict[str, Any]:

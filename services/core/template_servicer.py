@@ -17,7 +17,7 @@ from services.common.db import Connection, transaction
 from services.common.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from services.common.server import Context
 from services.core import convert, graph, store
-from services.core.person_servicer import require_admin
+from services.core.access import require_admin
 from services.core.project_servicer import insert_project, project_values
 from services.core.store import SYSTEM, Change
 from services.core.task_servicer import insert_task
