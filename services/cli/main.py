@@ -36,8 +36,8 @@ from services.cli import (
 )
 from services.cli.automation_cli import rules_app, webhooks_app
 from services.cli.calendar_cli import calendar_app
+from services.cli.notes_cli import notes_app
 from services.cli.plan_cli import plan_app
-from services.nlp.cli import notes_app
 
 try:  # typer 0.2x bundles its own click, whose exceptions are not those of `click`
     from typer._click import exceptions as click_errors
