@@ -43,6 +43,12 @@ DEFAULT_PLANNER_ADDRESS = "127.0.0.1:50052"
 CALL_MARGIN_SECONDS = 30.0
 MAX_GANTT_COLUMNS = 80
 SHOW = "show"
+CHANCE_SOLVES = 4
+DURATION_WORDS = {
+    proposal_pb2.DURATION_SOURCE_ESTIMATE: "the estimates",
+    proposal_pb2.DURATION_SOURCE_RISK_P50: "P50 durations",
+    proposal_pb2.DURATION_SOURCE_RISK_P80: "P80 durations",
+}
 
 
 class PlanGroup(typer.core.TyperGroup):
@@ -133,11 +139,20 @@ def show(
     p80: Annotated[
         bool, typer.Option("--p80", help="Durations from the risk service's P80 forecast.")
     ] = False,
+    chance: Annotated[
+        str | None,
+        typer.Option(
+            "--chance",
+            help="Plan for this chance of meeting the deadline (such as 80%), or say what it"
+            " would take.",
+        ),
+    ] = None,
     planner: PlannerAddress = None,
 ) -> None:
     """Propose a schedule for PROJECT: who does what when, and why."""
     if not 1 <= time_limit <= 300:
         raise usage("--time-limit must be from 1 to 300 seconds")
+    target = target_probability(chance) if chance is not None else 0.0
     request = planner_service_pb2.ProposeScheduleRequest(
         project=project_name(project),
         time_limit_seconds=time_limit,
@@ -146,16 +161,25 @@ def show(
             proposal_pb2.DURATION_SOURCE_RISK_P80 if p80 else proposal_pb2.DURATION_SOURCE_ESTIMATE
         ),
         request_id=uuid.uuid4().hex,
+        target_probability=target,
     )
     if what_if_remove or deadline:
         request.what_if.remove_people.extend(person_name(p) for p in what_if_remove or ())
         request.what_if.deadline = day(deadline, option="--deadline") if deadline else ""
     client = Planner(ctx, planner)
+    # To a chance, the planner may solve up to four times (P50, P80, two extra people).
+    solves = CHANCE_SOLVES if target else 1
+    progress = f"solving {request.project} (up to {time_limit:g} s)…"
+    if target:
+        progress = (
+            f"planning {request.project} for a {percent(target)} chance of its deadline"
+            f" (up to {solves} solves of {time_limit:g} s)…"
+        )
     reply = client.call(
         client.stub.ProposeSchedule,
         request,
-        timeout=time_limit + CALL_MARGIN_SECONDS,
-        progress=f"solving {request.project} (up to {time_limit:g} s)…",
+        timeout=solves * time_limit + CALL_MARGIN_SECONDS,
+        progress=progress,
     )
     print_proposal(reply.proposal, working_days=client.working_days(request.project))
 
@@ -203,6 +227,19 @@ def reject(
     render.print_line(f"{reply.proposal.name} is now {state_label(reply.proposal.state)}")
 
 
+def target_probability(value: str) -> float:
+    """`80%`, `80` or `0.8` as 0.8; from 50 % to 95 %."""
+    text = value.strip().removesuffix("%").strip()
+    try:
+        number = float(text)
+    except ValueError:
+        raise usage(f"--chance must be a percentage such as 80%, not {value!r}") from None
+    share = number / 100 if number > 1 else number
+    if not 0.5 <= share <= 0.95:
+        raise usage(f"--chance must be from 50% to 95%, not {value!r}")
+    return share
+
+
 def proposal_ref(value: str) -> str:
     """`promo/proposals/3`, `projects/promo/proposals/3` or `promo/3` as the full name."""
     parts = value.removeprefix("projects/").split("/")
@@ -248,6 +285,9 @@ def print_proposal(p: proposal_pb2.Proposal, *, working_days: frozenset[int]) ->
     )
     if p.finish_date:
         render.print_line(finish_line(p))
+    if p.HasField("confidence"):
+        for line in confidence_lines(p):
+            render.print_line(line)
     hint = (
         ""
         if p.state != proposal_pb2.PROPOSAL_STATE_OPEN
@@ -279,6 +319,37 @@ def finish_line(p: proposal_pb2.Proposal) -> str:
         f"{line}; risk: {chance}, P50 {short(f.finish_p50_date)}, "
         f"P80 {short(f.finish_p80_date)} (model {f.model_version})"
     )
+
+
+def confidence_lines(p: proposal_pb2.Proposal) -> list[str]:
+    """How the plan was made to the chance asked for and, when it falls short, what would
+    reach it, such as `chance: asked 80%, not reached; kept the plan with P50 durations`."""
+    c = p.confidence
+    kept = next((a for a in c.attempts if a.kept), None)
+    asked = percent(c.target_probability)
+    if kept is None:
+        return [f"chance: asked {asked}; no plan could be forecast"]
+    source = DURATION_WORDS.get(kept.duration_source, "the estimates")
+    lines = [
+        f"chance: asked {asked}, {'reached' if c.reached else 'not reached'}; "
+        f"kept the plan with {source} ({percent(kept.probability_on_time)})"
+    ]
+    tried = [
+        f"{DURATION_WORDS.get(a.duration_source, 'the estimates')} → finishes "
+        f"{a.finish_date or '-'}, {percent(a.probability_on_time)}"
+        for a in c.attempts
+    ]
+    lines.append("  tried: " + "; ".join(tried))
+    lines.append(
+        f"  project buffer: {c.project_buffer_days} working days from the plan's finish to the"
+        f" date it meets with a {asked} chance"
+    )
+    if c.remedies:
+        lines.append("  what it would take:")
+        lines += [f"  - {r.text}" for r in c.remedies]
+    elif not c.reached:
+        lines.append("  nothing the planner tried comes closer; see the notes")
+    return lines
 
 
 def items_table(p: proposal_pb2.Proposal) -> Table:

@@ -14,7 +14,7 @@ from planops.planner.v1 import planner_service_pb2, proposal_pb2
 
 from services.common import names
 from services.common.errors import FieldViolation, InvalidArgument
-from services.planner import store
+from services.planner import confidence, store
 from services.planner.diagnose import qualified
 from services.planner.model import (
     Period,
@@ -106,6 +106,15 @@ def plan_request(request: planner_service_pb2.ProposeScheduleRequest) -> PlanReq
         weights[name] = value or getattr(defaults, name)
     if request.duration_source not in SOURCES:
         bad.append(FieldViolation("duration_source", "is not a known source"))
+    target = request.target_probability
+    if target and not confidence.MIN_TARGET <= target <= confidence.MAX_TARGET:
+        bad.append(
+            FieldViolation(
+                "target_probability",
+                f"must be from {confidence.MIN_TARGET:g} to {confidence.MAX_TARGET:g}"
+                " (for example 0.8), or 0 to plan once",
+            )
+        )
     if len(request.request_id) > MAX_REQUEST_ID:
         bad.append(FieldViolation("request_id", f"at most {MAX_REQUEST_ID} characters"))
     what_if = _what_if(request, project, bad) if request.HasField("what_if") else None
@@ -119,6 +128,7 @@ def plan_request(request: planner_service_pb2.ProposeScheduleRequest) -> PlanReq
         hard_deadline=request.hard_deadline,
         duration_source=SOURCES[request.duration_source],
         what_if=what_if,
+        target_probability=target,
     )
 
 
@@ -373,6 +383,11 @@ def proposal(record: store.ProposalRecord) -> proposal_pb2.Proposal:
             if record.risk_forecast is None
             else json_format.ParseDict(record.risk_forecast, proposal_pb2.PlanForecast())
         ),
+        confidence=(
+            None
+            if record.confidence is None
+            else json_format.ParseDict(record.confidence, proposal_pb2.ConfidencePlan())
+        ),
     )
 
 
@@ -385,6 +400,11 @@ def item_field(item: store.ItemRecord, key: str) -> Any:
 def forecast_json(forecast: proposal_pb2.PlanForecast) -> dict[str, Any]:
     """A plan's forecast as it is stored with its proposal."""
     return _json(forecast)
+
+
+def confidence_json(plan: proposal_pb2.ConfidencePlan) -> dict[str, Any]:
+    """How a plan was made to a chance of the deadline, as it is stored with its proposal."""
+    return _json(plan)
 
 
 def _json(message: Message) -> dict[str, Any]:

@@ -103,6 +103,8 @@ class PlanRequest:
     hard_deadline: bool
     duration_source: str
     what_if: WhatIf | None
+    target_probability: float = 0.0
+    """The chance of the deadline to plan for; 0 plans once, as asked."""
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,29 @@ def test_request_a_proposal_and_accept_one_item(
     assert "ITEM_STATE_PENDING" in states.values()  # only the one item was written
 
 
+def test_plan_for_a_chance_of_the_deadline(browser: Any, console_stack: Stack) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=schedule]")
+    page.wait_for_selector("#propose")
+    page.select_option("#target-chance", "0.8")
+    page.click("#propose")
+    page.wait_for_selector("#proposal-confidence", timeout=120_000)
+    name = page.locator("#proposal").get_attribute("data-proposal")
+    made = console_stack.api(PLANNER, "GetProposal", {"name": name})["proposal"]["confidence"]
+    assert made["targetProbability"] == 0.8
+    box = page.locator("#proposal-confidence")
+    reached = "yes" if made.get("reached") else "no"
+    assert box.get_attribute("data-reached") == reached
+    heading = box.locator("h3").inner_text()
+    assert heading.startswith("Planned for a 80% chance of the deadline: ")
+    assert heading.endswith("reached")
+    rows = box.locator("tbody tr").all_inner_texts()
+    assert len(rows) == len(made["attempts"]) and sum("kept" in r for r in rows) == 1
+    # Every remedy the planner checked is shown in its words.
+    shown = box.locator("ul.remedies li").all_inner_texts()
+    assert shown == [r["text"] for r in made.get("remedies", [])]
+
+
 def test_what_if_shows_the_effect_without_writing(browser: Any, console_stack: Stack) -> None:
     page = signed_in(browser, console_stack, DESKTOP)
     page.click("#nav a[data-page=schedule]")

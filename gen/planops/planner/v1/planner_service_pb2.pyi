@@ -54,7 +54,7 @@ class DurationOverride(_message.Message):
     def __init__(self, task: _Optional[str] = ..., estimate_hours: _Optional[float] = ...) -> None: ...
 
 class ProposeScheduleRequest(_message.Message):
-    __slots__ = ("project", "time_limit_seconds", "weights", "horizon_days", "duration_source", "hard_deadline", "what_if", "request_id")
+    __slots__ = ("project", "time_limit_seconds", "weights", "horizon_days", "duration_source", "hard_deadline", "what_if", "request_id", "target_probability")
     PROJECT_FIELD_NUMBER: _ClassVar[int]
     TIME_LIMIT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     WEIGHTS_FIELD_NUMBER: _ClassVar[int]
@@ -63,6 +63,7 @@ class ProposeScheduleRequest(_message.Message):
     HARD_DEADLINE_FIELD_NUMBER: _ClassVar[int]
     WHAT_IF_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_PROBABILITY_FIELD_NUMBER: _ClassVar[int]
     project: str
     time_limit_seconds: float
     weights: Weights
@@ -71,7 +72,8 @@ class ProposeScheduleRequest(_message.Message):
     hard_deadline: bool
     what_if: WhatIf
     request_id: str
-    def __init__(self, project: _Optional[str] = ..., time_limit_seconds: _Optional[float] = ..., weights: _Optional[_Union[Weights, _Mapping]] = ..., horizon_days: _Optional[int] = ..., duration_source: _Optional[_Union[_proposal_pb2.DurationSource, str]] = ..., hard_deadline: _Optional[bool] = ..., what_if: _Optional[_Union[WhatIf, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    target_probability: float
+    def __init__(self, project: _Optional[str] = ..., time_limit_seconds: _Optional[float] = ..., weights: _Optional[_Union[Weights, _Mapping]] = ..., horizon_days: _Optional[int] = ..., duration_source: _Optional[_Union[_proposal_pb2.DurationSource, str]] = ..., hard_deadline: _Optional[bool] = ..., what_if: _Optional[_Union[WhatIf, _Mapping]] = ..., request_id: _Optional[str] = ..., target_probability: _Optional[float] = ...) -> None: ...
 
 class ProposeScheduleResponse(_message.Message):
     __slots__ = ("proposal",)

@@ -25,35 +25,43 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!planops/planner/v1/proposal.proto\x12\x12planops.planner.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa5\x04\n\x08Proposal\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x30\n\x05state\x18\x02 \x01(\x0e\x32!.planops.planner.v1.ProposalState\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\trequester\x18\x04 \x01(\t\x12\x0f\n\x07what_if\x18\x05 \x01(\x08\x12;\n\x0f\x64uration_source\x18\x06 \x01(\x0e\x32\".planops.planner.v1.DurationSource\x12/\n\x05items\x18\x07 \x03(\x0b\x32 .planops.planner.v1.ProposalItem\x12-\n\x05loads\x18\x08 \x03(\x0b\x32\x1e.planops.planner.v1.PersonLoad\x12\x15\n\rcritical_path\x18\t \x03(\t\x12/\n\x05solve\x18\n \x01(\x0b\x32 .planops.planner.v1.SolveSummary\x12\x30\n\tdiagnoses\x18\x0b \x03(\x0b\x32\x1d.planops.planner.v1.Diagnosis\x12\x13\n\x0b\x66inish_date\x18\x0c \x01(\t\x12\x10\n\x08\x64\x65\x61\x64line\x18\r \x01(\t\x12\r\n\x05notes\x18\x0e \x03(\t\x12\x37\n\rrisk_forecast\x18\x0f \x01(\x0b\x32 .planops.planner.v1.PlanForecast\"\xd5\x01\n\x0cPlanForecast\x12\x1b\n\x13probability_on_time\x18\x01 \x01(\x01\x12\x10\n\x08\x64\x65\x61\x64line\x18\x02 \x01(\t\x12\x17\n\x0f\x66inish_p50_date\x18\x03 \x01(\t\x12\x17\n\x0f\x66inish_p80_date\x18\x04 \x01(\t\x12\x15\n\rmodel_version\x18\x05 \x01(\t\x12\x31\n\rforecast_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12unavailable_reason\x18\x07 \x01(\t\"\x9b\x03\n\x0cProposalItem\x12\x0c\n\x04task\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x10\n\x08\x61ssignee\x18\x03 \x01(\t\x12\x12\n\nstart_date\x18\x04 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x05 \x01(\t\x12\x18\n\x10\x63urrent_assignee\x18\x06 \x01(\t\x12\x1a\n\x12\x63urrent_start_date\x18\x07 \x01(\t\x12\x18\n\x10\x63urrent_end_date\x18\x08 \x01(\t\x12\x18\n\x10\x61ssignee_changed\x18\t \x01(\x08\x12\x15\n\rdates_changed\x18\n \x01(\x08\x12+\n\x07reasons\x18\x0b \x03(\x0b\x32\x1a.planops.planner.v1.Reason\x12\x12\n\nslack_days\x18\x0c \x01(\x05\x12\x10\n\x08\x63ritical\x18\r \x01(\x08\x12\x11\n\tlate_days\x18\x0e \x01(\x05\x12\x0e\n\x06pinned\x18\x0f \x01(\x08\x12,\n\x05state\x18\x10 \x01(\x0e\x32\x1d.planops.planner.v1.ItemState\x12\x11\n\ttask_etag\x18\x11 \x01(\t\"U\n\x06Reason\x12,\n\x04kind\x18\x01 \x01(\x0e\x32\x1e.planops.planner.v1.ReasonKind\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x0f\n\x07related\x18\x03 \x01(\t\"`\n\nPersonLoad\x12\x0e\n\x06person\x18\x01 \x01(\t\x12)\n\x04\x64\x61ys\x18\x02 \x03(\x0b\x32\x1b.planops.planner.v1.DayLoad\x12\x17\n\x0foverloaded_days\x18\x03 \x01(\x05\"8\n\x07\x44\x61yLoad\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12\r\n\x05hours\x18\x02 \x01(\x01\x12\x10\n\x08\x63\x61pacity\x18\x03 \x01(\x01\"\xb0\x01\n\x0cSolveSummary\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x11\n\tobjective\x18\x02 \x01(\x01\x12\x12\n\nbest_bound\x18\x03 \x01(\x01\x12\x0b\n\x03gap\x18\x04 \x01(\x01\x12\x14\n\x0cwall_seconds\x18\x05 \x01(\x01\x12\x0f\n\x07workers\x18\x06 \x01(\x05\x12\x11\n\tsolutions\x18\x07 \x01(\x05\x12\x0f\n\x07\x63hanges\x18\x08 \x01(\x05\x12\x11\n\tlate_days\x18\t \x01(\x05\"I\n\tDiagnosis\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\r\n\x05tasks\x18\x03 \x03(\t\x12\x0e\n\x06people\x18\x04 \x03(\t*\xe4\x01\n\rProposalState\x12\x1e\n\x1aPROPOSAL_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13PROPOSAL_STATE_OPEN\x10\x01\x12%\n!PROPOSAL_STATE_PARTIALLY_ACCEPTED\x10\x02\x12\x1b\n\x17PROPOSAL_STATE_ACCEPTED\x10\x03\x12\x1b\n\x17PROPOSAL_STATE_REJECTED\x10\x04\x12\x1a\n\x16PROPOSAL_STATE_WHAT_IF\x10\x05\x12\x1d\n\x19PROPOSAL_STATE_INFEASIBLE\x10\x06*\x8b\x01\n\x0e\x44urationSource\x12\x1f\n\x1b\x44URATION_SOURCE_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44URATION_SOURCE_ESTIMATE\x10\x01\x12\x1c\n\x18\x44URATION_SOURCE_RISK_P50\x10\x02\x12\x1c\n\x18\x44URATION_SOURCE_RISK_P80\x10\x03*\xa1\x01\n\tItemState\x12\x1a\n\x16ITEM_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12ITEM_STATE_PENDING\x10\x01\x12\x17\n\x13ITEM_STATE_ACCEPTED\x10\x02\x12\x14\n\x10ITEM_STATE_STALE\x10\x03\x12\x17\n\x13ITEM_STATE_REJECTED\x10\x04\x12\x18\n\x14ITEM_STATE_UNCHANGED\x10\x05*\xa4\x02\n\nReasonKind\x12\x1b\n\x17REASON_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17REASON_KIND_PREDECESSOR\x10\x01\x12\x1b\n\x17REASON_KIND_PERSON_BUSY\x10\x02\x12\x18\n\x14REASON_KIND_CALENDAR\x10\x03\x12\x1e\n\x1aREASON_KIND_SKILL_SCARCITY\x10\x04\x12\x1d\n\x19REASON_KIND_PROJECT_START\x10\x05\x12\x16\n\x12REASON_KIND_PINNED\x10\x06\x12\x19\n\x15REASON_KIND_STABILITY\x10\x07\x12\x18\n\x14REASON_KIND_RESOURCE\x10\x08\x12\x19\n\x15REASON_KIND_OBJECTIVE\x10\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!planops/planner/v1/proposal.proto\x12\x12planops.planner.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdd\x04\n\x08Proposal\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x30\n\x05state\x18\x02 \x01(\x0e\x32!.planops.planner.v1.ProposalState\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\trequester\x18\x04 \x01(\t\x12\x0f\n\x07what_if\x18\x05 \x01(\x08\x12;\n\x0f\x64uration_source\x18\x06 \x01(\x0e\x32\".planops.planner.v1.DurationSource\x12/\n\x05items\x18\x07 \x03(\x0b\x32 .planops.planner.v1.ProposalItem\x12-\n\x05loads\x18\x08 \x03(\x0b\x32\x1e.planops.planner.v1.PersonLoad\x12\x15\n\rcritical_path\x18\t \x03(\t\x12/\n\x05solve\x18\n \x01(\x0b\x32 .planops.planner.v1.SolveSummary\x12\x30\n\tdiagnoses\x18\x0b \x03(\x0b\x32\x1d.planops.planner.v1.Diagnosis\x12\x13\n\x0b\x66inish_date\x18\x0c \x01(\t\x12\x10\n\x08\x64\x65\x61\x64line\x18\r \x01(\t\x12\r\n\x05notes\x18\x0e \x03(\t\x12\x37\n\rrisk_forecast\x18\x0f \x01(\x0b\x32 .planops.planner.v1.PlanForecast\x12\x36\n\nconfidence\x18\x10 \x01(\x0b\x32\".planops.planner.v1.ConfidencePlan\"\xc1\x01\n\x0e\x43onfidencePlan\x12\x1a\n\x12target_probability\x18\x01 \x01(\x01\x12\x0f\n\x07reached\x18\x02 \x01(\x08\x12\x37\n\x08\x61ttempts\x18\x03 \x03(\x0b\x32%.planops.planner.v1.ConfidenceAttempt\x12\x1b\n\x13project_buffer_days\x18\x04 \x01(\x05\x12,\n\x08remedies\x18\x05 \x03(\x0b\x32\x1a.planops.planner.v1.Remedy\"\x90\x01\n\x11\x43onfidenceAttempt\x12;\n\x0f\x64uration_source\x18\x01 \x01(\x0e\x32\".planops.planner.v1.DurationSource\x12\x13\n\x0b\x66inish_date\x18\x02 \x01(\t\x12\x1b\n\x13probability_on_time\x18\x03 \x01(\x01\x12\x0c\n\x04kept\x18\x04 \x01(\x08\"\x93\x01\n\x06Remedy\x12,\n\x04kind\x18\x01 \x01(\x0e\x32\x1e.planops.planner.v1.RemedyKind\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x1b\n\x13probability_on_time\x18\x03 \x01(\x01\x12\x0e\n\x06person\x18\x04 \x01(\t\x12\x0e\n\x06skills\x18\x05 \x03(\t\x12\x10\n\x08\x64\x65\x61\x64line\x18\x06 \x01(\t\"\xee\x01\n\x0cPlanForecast\x12\x1b\n\x13probability_on_time\x18\x01 \x01(\x01\x12\x10\n\x08\x64\x65\x61\x64line\x18\x02 \x01(\t\x12\x17\n\x0f\x66inish_p50_date\x18\x03 \x01(\t\x12\x17\n\x0f\x66inish_p80_date\x18\x04 \x01(\t\x12\x15\n\rmodel_version\x18\x05 \x01(\t\x12\x31\n\rforecast_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12unavailable_reason\x18\x07 \x01(\t\x12\x17\n\x0f\x66inish_p95_date\x18\x08 \x01(\t\"\x9b\x03\n\x0cProposalItem\x12\x0c\n\x04task\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x10\n\x08\x61ssignee\x18\x03 \x01(\t\x12\x12\n\nstart_date\x18\x04 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x05 \x01(\t\x12\x18\n\x10\x63urrent_assignee\x18\x06 \x01(\t\x12\x1a\n\x12\x63urrent_start_date\x18\x07 \x01(\t\x12\x18\n\x10\x63urrent_end_date\x18\x08 \x01(\t\x12\x18\n\x10\x61ssignee_changed\x18\t \x01(\x08\x12\x15\n\rdates_changed\x18\n \x01(\x08\x12+\n\x07reasons\x18\x0b \x03(\x0b\x32\x1a.planops.planner.v1.Reason\x12\x12\n\nslack_days\x18\x0c \x01(\x05\x12\x10\n\x08\x63ritical\x18\r \x01(\x08\x12\x11\n\tlate_days\x18\x0e \x01(\x05\x12\x0e\n\x06pinned\x18\x0f \x01(\x08\x12,\n\x05state\x18\x10 \x01(\x0e\x32\x1d.planops.planner.v1.ItemState\x12\x11\n\ttask_etag\x18\x11 \x01(\t\"U\n\x06Reason\x12,\n\x04kind\x18\x01 \x01(\x0e\x32\x1e.planops.planner.v1.ReasonKind\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x0f\n\x07related\x18\x03 \x01(\t\"`\n\nPersonLoad\x12\x0e\n\x06person\x18\x01 \x01(\t\x12)\n\x04\x64\x61ys\x18\x02 \x03(\x0b\x32\x1b.planops.planner.v1.DayLoad\x12\x17\n\x0foverloaded_days\x18\x03 \x01(\x05\"8\n\x07\x44\x61yLoad\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12\r\n\x05hours\x18\x02 \x01(\x01\x12\x10\n\x08\x63\x61pacity\x18\x03 \x01(\x01\"\xb0\x01\n\x0cSolveSummary\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x11\n\tobjective\x18\x02 \x01(\x01\x12\x12\n\nbest_bound\x18\x03 \x01(\x01\x12\x0b\n\x03gap\x18\x04 \x01(\x01\x12\x14\n\x0cwall_seconds\x18\x05 \x01(\x01\x12\x0f\n\x07workers\x18\x06 \x01(\x05\x12\x11\n\tsolutions\x18\x07 \x01(\x05\x12\x0f\n\x07\x63hanges\x18\x08 \x01(\x05\x12\x11\n\tlate_days\x18\t \x01(\x05\"I\n\tDiagnosis\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\r\n\x05tasks\x18\x03 \x03(\t\x12\x0e\n\x06people\x18\x04 \x03(\t*d\n\nRemedyKind\x12\x1b\n\x17REMEDY_KIND_UNSPECIFIED\x10\x00\x12\x1d\n\x19REMEDY_KIND_MOVE_DEADLINE\x10\x01\x12\x1a\n\x16REMEDY_KIND_ADD_PERSON\x10\x02*\xe4\x01\n\rProposalState\x12\x1e\n\x1aPROPOSAL_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13PROPOSAL_STATE_OPEN\x10\x01\x12%\n!PROPOSAL_STATE_PARTIALLY_ACCEPTED\x10\x02\x12\x1b\n\x17PROPOSAL_STATE_ACCEPTED\x10\x03\x12\x1b\n\x17PROPOSAL_STATE_REJECTED\x10\x04\x12\x1a\n\x16PROPOSAL_STATE_WHAT_IF\x10\x05\x12\x1d\n\x19PROPOSAL_STATE_INFEASIBLE\x10\x06*\x8b\x01\n\x0e\x44urationSource\x12\x1f\n\x1b\x44URATION_SOURCE_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44URATION_SOURCE_ESTIMATE\x10\x01\x12\x1c\n\x18\x44URATION_SOURCE_RISK_P50\x10\x02\x12\x1c\n\x18\x44URATION_SOURCE_RISK_P80\x10\x03*\xa1\x01\n\tItemState\x12\x1a\n\x16ITEM_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12ITEM_STATE_PENDING\x10\x01\x12\x17\n\x13ITEM_STATE_ACCEPTED\x10\x02\x12\x14\n\x10ITEM_STATE_STALE\x10\x03\x12\x17\n\x13ITEM_STATE_REJECTED\x10\x04\x12\x18\n\x14ITEM_STATE_UNCHANGED\x10\x05*\xa4\x02\n\nReasonKind\x12\x1b\n\x17REASON_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17REASON_KIND_PREDECESSOR\x10\x01\x12\x1b\n\x17REASON_KIND_PERSON_BUSY\x10\x02\x12\x18\n\x14REASON_KIND_CALENDAR\x10\x03\x12\x1e\n\x1aREASON_KIND_SKILL_SCARCITY\x10\x04\x12\x1d\n\x19REASON_KIND_PROJECT_START\x10\x05\x12\x16\n\x12REASON_KIND_PINNED\x10\x06\x12\x19\n\x15REASON_KIND_STABILITY\x10\x07\x12\x18\n\x14REASON_KIND_RESOURCE\x10\x08\x12\x19\n\x15REASON_KIND_OBJECTIVE\x10\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'planops.planner.v1.proposal_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PROPOSALSTATE']._serialized_start=1770
-  _globals['_PROPOSALSTATE']._serialized_end=1998
-  _globals['_DURATIONSOURCE']._serialized_start=2001
-  _globals['_DURATIONSOURCE']._serialized_end=2140
-  _globals['_ITEMSTATE']._serialized_start=2143
-  _globals['_ITEMSTATE']._serialized_end=2304
-  _globals['_REASONKIND']._serialized_start=2307
-  _globals['_REASONKIND']._serialized_end=2599
+  _globals['_REMEDYKIND']._serialized_start=2343
+  _globals['_REMEDYKIND']._serialized_end=2443
+  _globals['_PROPOSALSTATE']._serialized_start=2446
+  _globals['_PROPOSALSTATE']._serialized_end=2674
+  _globals['_DURATIONSOURCE']._serialized_start=2677
+  _globals['_DURATIONSOURCE']._serialized_end=2816
+  _globals['_ITEMSTATE']._serialized_start=2819
+  _globals['_ITEMSTATE']._serialized_end=2980
+  _globals['_REASONKIND']._serialized_start=2983
+  _globals['_REASONKIND']._serialized_end=3275
   _globals['_PROPOSAL']._serialized_start=91
-  _globals['_PROPOSAL']._serialized_end=640
-  _globals['_PLANFORECAST']._serialized_start=643
-  _globals['_PLANFORECAST']._serialized_end=856
-  _globals['_PROPOSALITEM']._serialized_start=859
-  _globals['_PROPOSALITEM']._serialized_end=1270
-  _globals['_REASON']._serialized_start=1272
-  _globals['_REASON']._serialized_end=1357
-  _globals['_PERSONLOAD']._serialized_start=1359
-  _globals['_PERSONLOAD']._serialized_end=1455
-  _globals['_DAYLOAD']._serialized_start=1457
-  _globals['_DAYLOAD']._serialized_end=1513
-  _globals['_SOLVESUMMARY']._serialized_start=1516
-  _globals['_SOLVESUMMARY']._serialized_end=1692
-  _globals['_DIAGNOSIS']._serialized_start=1694
-  _globals['_DIAGNOSIS']._serialized_end=1767
+  _globals['_PROPOSAL']._serialized_end=696
+  _globals['_CONFIDENCEPLAN']._serialized_start=699
+  _globals['_CONFIDENCEPLAN']._serialized_end=892
+  _globals['_CONFIDENCEATTEMPT']._serialized_start=895
+  _globals['_CONFIDENCEATTEMPT']._serialized_end=1039
+  _globals['_REMEDY']._serialized_start=1042
+  _globals['_REMEDY']._serialized_end=1189
+  _globals['_PLANFORECAST']._serialized_start=1192
+  _globals['_PLANFORECAST']._serialized_end=1430
+  _globals['_PROPOSALITEM']._serialized_start=1433
+  _globals['_PROPOSALITEM']._serialized_end=1844
+  _globals['_REASON']._serialized_start=1846
+  _globals['_REASON']._serialized_end=1931
+  _globals['_PERSONLOAD']._serialized_start=1933
+  _globals['_PERSONLOAD']._serialized_end=2029
+  _globals['_DAYLOAD']._serialized_start=2031
+  _globals['_DAYLOAD']._serialized_end=2087
+  _globals['_SOLVESUMMARY']._serialized_start=2090
+  _globals['_SOLVESUMMARY']._serialized_end=2266
+  _globals['_DIAGNOSIS']._serialized_start=2268
+  _globals['_DIAGNOSIS']._serialized_end=2341
 # @@protoc_insertion_point(module_scope)

@@ -266,6 +266,30 @@ function forecastStat(f) {
     h("span", {}, t("risk.chance")), h("strong", { class: tone }, formatChance(chance)));
 }
 
+const DURATIONS = {
+  DURATION_SOURCE_ESTIMATE: "schedule.estimates",
+  DURATION_SOURCE_RISK_P50: "schedule.riskP50",
+  DURATION_SOURCE_RISK_P80: "schedule.riskP80",
+};
+
+// How the plan was made to the chance the manager asked for: the plans tried, the buffer it
+// needs, and, when none reached the chance, what would (each checked by the planner).
+export function confidenceBox(c) {
+  const target = formatChance(Number(c.targetProbability || 0));
+  const kept = (c.attempts || []).find((a) => a.kept);
+  return h("div", { class: "confidence", id: "proposal-confidence", dataset: { reached: c.reached ? "yes" : "no" } },
+    h("h3", {}, t(c.reached ? "schedule.chanceReached" : "schedule.chanceMissed", { chance: target })),
+    h("table", { class: "risk-compare" },
+      h("thead", {}, h("tr", {}, h("th", {}, t("schedule.durations")), h("th", {}, t("schedule.finish")), h("th", {}, t("risk.chance")))),
+      h("tbody", {}, (c.attempts || []).map((a) => h("tr", { class: a.kept ? "kept" : "" },
+        h("th", {}, t(DURATIONS[a.durationSource] || "schedule.estimates"), a.kept ? ` · ${t("schedule.kept")}` : ""),
+        h("td", {}, formatDate(a.finishDate) || "—"),
+        h("td", { class: "chance" }, formatChance(Number(a.probabilityOnTime || 0))))))),
+    kept ? h("p", { class: "muted" }, t("schedule.buffer", { days: formatNumber(c.projectBufferDays || 0), chance: target })) : null,
+    (c.remedies || []).length ? [h("h4", {}, t("schedule.whatItTakes")),
+      h("ul", { class: "remedies" }, c.remedies.map((r) => h("li", server(), r.text)))] : null);
+}
+
 // Risk's forecast of the current plan beside its forecast of this proposal's pending items
 // (a what-if forecast: nothing is written). Filled in when both answers arrive.
 export function proposalRisk(proposal, ctx) {
@@ -395,12 +419,19 @@ export async function renderSchedule(main, ctx, { params, go }) {
     h("option", { value: "DURATION_SOURCE_RISK_P50" }, t("schedule.riskP50")),
     h("option", { value: "DURATION_SOURCE_RISK_P80" }, t("schedule.riskP80")),
     h("option", { value: "DURATION_SOURCE_ESTIMATE" }, t("schedule.estimates")));
+  // A chance of the deadline to plan for: the planner tries P50 and P80 durations and says
+  // what it would take when neither reaches it (up to four solves, so each gets less time).
+  const chance = h("select", { "aria-label": t("schedule.planFor"), id: "target-chance" },
+    h("option", { value: "" }, t("schedule.anyChance")),
+    ["0.8", "0.9"].map((v) => h("option", { value: v }, t("schedule.chanceOf", { chance: formatChance(Number(v)) }))));
   const request = h("button", { class: "primary", id: "propose", onclick: async () => {
     request.disabled = true;
     request.textContent = t("schedule.planning");
     try {
+      const target = Number(chance.value || 0);
       const reply = await call(svc.planner, "ProposeSchedule", {
-        project: ctx.name, durationSource: source.value, timeLimitSeconds: 10, requestId: crypto.randomUUID(),
+        project: ctx.name, durationSource: source.value, timeLimitSeconds: target ? 5 : 10,
+        targetProbability: target, requestId: crypto.randomUUID(),
       });
       flash(t("schedule.proposed", { id: short(reply.proposal.name), date: formatDate(reply.proposal.finishDate) }), "ok");
       rerender(reply.proposal.name);
@@ -438,13 +469,15 @@ export async function renderSchedule(main, ctx, { params, go }) {
   const open = proposal && ["PROPOSAL_STATE_OPEN", "PROPOSAL_STATE_PARTIALLY_ACCEPTED"].includes(proposal.state);
   mount(main,
     h("div", { class: "page-head" }, h("h1", {}, t("schedule.title")),
-      h("div", { class: "toolbar" }, picker, h("label", {}, t("schedule.durations"), " ", source), request),
+      h("div", { class: "toolbar" }, picker, h("label", {}, t("schedule.durations"), " ", source),
+        h("label", {}, t("schedule.planFor"), " ", chance), request),
       exportButtons(ctx, "plan", ["xlsx", "csv", "mspdi"])),
     proposal ? [
       h("section", { class: "card", id: "proposal", dataset: { proposal: proposal.name, state: proposal.state } },
         h("h2", {}, t("schedule.proposalTitle", { id: short(proposal.name) }), " ",
           h("span", { class: "badge" }, proposalState(proposal))),
         summary(proposal, ctx),
+        proposal.confidence ? confidenceBox(proposal.confidence) : null,
         proposalRisk(proposal, ctx),
         proposal.diagnoses.length ? h("ul", { class: "diagnoses" }, proposal.diagnoses.map((d) => h("li", server(), d.message))) : null,
         proposal.notes.length ? h("ul", { class: "notes muted" }, proposal.notes.map((n) => h("li", server(), n))) : null,
