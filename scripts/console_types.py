@@ -34,6 +34,22 @@ export type Input<T> = T extends readonly (infer U)[]
     : T;
 """
 
+FOOTER = """
+/** The body `POST /api/<S>/<M>` takes. */
+export type RequestOf<S extends keyof Api, M extends keyof Api[S]> = Api[S][M] extends {
+  request: infer R;
+}
+  ? Input<R>
+  : never;
+
+/** The body `POST /api/<S>/<M>` answers. */
+export type ResponseOf<S extends keyof Api, M extends keyof Api[S]> = Api[S][M] extends {
+  response: infer R;
+}
+  ? R
+  : never;
+"""
+
 
 def gateway_document() -> Schema:
     """The document the gateway serves at /openapi.json, from this checkout's code and stubs
@@ -83,6 +99,13 @@ def type_of(schema: Schema) -> str:
         item = type_of(schema.get("items", {}))
         return f"({item})[]" if " " in item else f"{item}[]"
     if kind == "object":
+        if schema.get("properties"):
+            required = set(schema.get("required") or [])
+            fields = (
+                f"{k}{'' if k in required else '?'}: {type_of(v)}"
+                for k, v in schema["properties"].items()
+            )
+            return f"{{ {'; '.join(fields)} }}"
         if isinstance(schema.get("additionalProperties"), dict):
             return f"{{ [key: string]: {type_of(schema['additionalProperties'])} }}"
         if schema.get("additionalProperties") is False and not schema.get("properties"):
@@ -156,7 +179,8 @@ def render(document: Schema) -> str:
         out.extend(methods)
         out.append("  };")
     out.append("}")
-    return "\n".join(out) + "\n"
+    out.append(FOOTER)
+    return "\n".join(out)
 
 
 def main() -> int:

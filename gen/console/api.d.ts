@@ -2009,7 +2009,7 @@ export declare namespace gateway {
   export interface Error {
     code: "aborted" | "already_exists" | "cancelled" | "data_loss" | "deadline_exceeded" | "failed_precondition" | "internal" | "invalid_argument" | "not_found" | "out_of_range" | "permission_denied" | "resource_exhausted" | "unauthenticated" | "unavailable" | "unimplemented" | "unknown";
     message: string;
-    details: ({ [key: string]: unknown })[];
+    details: ({ field: string; description: string })[];
     reason: string;
   }
 }
@@ -2926,3 +2926,17 @@ export interface Api {
     TrainModel: { request: risk.v1.TrainModelRequest; response: risk.v1.TrainModelResponse };
   };
 }
+
+/** The body `POST /api/<S>/<M>` takes. */
+export type RequestOf<S extends keyof Api, M extends keyof Api[S]> = Api[S][M] extends {
+  request: infer R;
+}
+  ? Input<R>
+  : never;
+
+/** The body `POST /api/<S>/<M>` answers. */
+export type ResponseOf<S extends keyof Api, M extends keyof Api[S]> = Api[S][M] extends {
+  response: infer R;
+}
+  ? R
+  : never;
