@@ -142,7 +142,8 @@ export async function call(service, method, body = /** @type {RequestOf<S, M>} *
  * @typedef {F extends keyof T ? (T[F] extends (infer U)[] ? U : never) : never} ItemOf
  */
 
-// Every item of a list call across its pages.
+// Every item of a list call across all its pages. A server that hands back a token it gave
+// before would loop for ever: that is an error the page shows, never a silent cut.
 /**
  * @template {keyof Api} S
  * @template {keyof Api[S] & string} M
@@ -157,17 +158,19 @@ export async function call(service, method, body = /** @type {RequestOf<S, M>} *
 export async function every(service, method, body, field, pageSize = 500) {
   /** @type {ItemOf<ResponseOf<S, M>, F>[]} */
   const items = [];
+  const seen = new Set();
   let pageToken = "";
-  for (let page = 0; page < 50; page++) {
+  for (;;) {
     const reply = /** @type {Record<string, unknown>} */ (
       // Each page needs the token of the one before.
       // eslint-disable-next-line no-await-in-loop
       await call(service, method, /** @type {RequestOf<S, M>} */ ({ .../** @type {object} */ (body), pageSize, pageToken })));
     items.push(.../** @type {ItemOf<ResponseOf<S, M>, F>[] | undefined} */ (reply[field]) || []);
     pageToken = String(reply.nextPageToken || "");
-    if (!pageToken) break;
+    if (!pageToken) return items;
+    if (seen.has(pageToken)) throw new Error(t("error.pagesRepeat", { method }));
+    seen.add(pageToken);
   }
-  return items;
 }
 
 // A message field a successful reply always holds. proto3 JSON leaves an unset message out,
