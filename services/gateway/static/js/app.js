@@ -10,6 +10,7 @@ import { renderSchedule } from "./schedule.js";
 import { renderReports } from "./reports.js";
 import { renderRisk } from "./risk.js";
 import { renderNotes } from "./notes.js";
+import { parseRoute, pickProject } from "./route.js";
 
 /** @typedef {import("planops-api").core.v1.ApiKey} ApiKey */
 /** @typedef {import("planops-api").core.v1.Project} Project */
@@ -55,10 +56,7 @@ const session = { caller: null, callerName: "", projects: [], contexts: new Map(
 const main = required("main");
 
 function route() {
-  const raw = location.hash.replace(/^#\/?/, "");
-  const [path, query = ""] = raw.split("?");
-  const parts = path.split("/").filter(Boolean);
-  return { page: parts[0] || "board", rest: parts.slice(1), params: new URLSearchParams(query) };
+  return parseRoute(location.hash);
 }
 
 /** @param {string} hash */
@@ -117,15 +115,12 @@ async function ensureSession() {
 
 /** @param {URLSearchParams} params */
 function currentProject(params) {
-  const wanted = params.get("project");
-  const names = session.projects.map((p) => short(p.name));
-  let id = wanted && names.includes(wanted) ? wanted : sessionStorage.getItem(PROJECT);
-  if (!id || !names.includes(id)) {
-    // First visit: a project still running (deadline ahead) rather than an archive.
-    const today = new Date().toISOString().slice(0, 10);
-    const live = session.projects.find((p) => p.deadline && p.deadline >= today);
-    id = live ? short(live.name) : names[0] || null;
-  }
+  const id = pickProject({
+    projects: session.projects,
+    wanted: params.get("project"),
+    chosen: sessionStorage.getItem(PROJECT),
+    today: new Date().toISOString().slice(0, 10),
+  });
   if (id) sessionStorage.setItem(PROJECT, id);
   return id;
 }
