@@ -1,13 +1,26 @@
+// @ts-check
 // Schedule: the current plan against a planner proposal (Gantt), items accepted one by one,
 // a workload heatmap, and what-if scenarios that write nothing.
 
-import { ApiError, call, every, svc } from "./api.js";
-import { flash, h, mount, pct, s, short, spinner } from "./dom.js";
+import { ApiError, call, every, must, svc } from "./api.js";
+import { flash, h, mount, s, short, spinner, valueOf } from "./dom.js";
 import { formatChance, formatDate, formatDay, formatDays, formatHours, formatList, formatNumber, stateName, t, term } from "./i18n.js";
 import { exportButtons } from "./exports.js";
 import { modelName } from "./risk.js";
 
+/** @typedef {import("./app.js").Context} Context */
+/** @typedef {import("planops-api").planner.v1.Proposal} Proposal */
+/** @typedef {import("planops-api").planner.v1.ProposalItem} ProposalItem */
+/** @typedef {import("planops-api").planner.v1.ProposalState} ProposalState */
+/** @typedef {import("planops-api").planner.v1.ItemState} ItemState */
+/** @typedef {import("planops-api").planner.v1.PlanForecast} PlanForecast */
+/** @typedef {import("planops-api").planner.v1.ConfidencePlan} ConfidencePlan */
+/** @typedef {import("planops-api").planner.v1.DurationSource} DurationSource */
+/** @typedef {import("planops-api").planner.v1.WhatIf} WhatIf */
+/** @typedef {import("planops-api").core.v1.Dependency} Dependency */
+
 const DAY_MS = 86400000;
+/** @type {Partial<Record<ItemState, string>>} */
 const ITEM_STATE = {
   ITEM_STATE_PENDING: "pending",
   ITEM_STATE_ACCEPTED: "accepted",
@@ -16,9 +29,18 @@ const ITEM_STATE = {
   ITEM_STATE_UNCHANGED: "unchanged",
 };
 
+// A proposal a manager can still accept from.
+/** @type {readonly ProposalState[]} */
+const OPEN = ["PROPOSAL_STATE_OPEN", "PROPOSAL_STATE_PARTIALLY_ACCEPTED"];
+/** @type {readonly DurationSource[]} */
+const SOURCES = ["DURATION_SOURCE_RISK_P50", "DURATION_SOURCE_RISK_P80", "DURATION_SOURCE_ESTIMATE"];
+
+/** @param {string} iso */
 const dayNumber = (iso) => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
+/** @param {number} n */
 const isoOf = (n) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
+/** @param {unknown} error */
 function describe(error) {
   return error instanceof ApiError ? error.describe() : String(error);
 }
@@ -32,6 +54,7 @@ function server() {
 // The planner's reasons follow a few sentence patterns; each gets the console's words, with
 // the names and dates it holds. A sentence the console does not know stays the planner's.
 const DATE = "(\\d{4}-\\d{2}-\\d{2})";
+/** @type {[RegExp, string, ((m: RegExpExecArray) => import("./i18n.js").Params)?][]} */
 const REASONS = [
   [new RegExp(`^Waits for '(.+)' \\((FS|SS|FF|SF)( [+-]\\d+)?d?\\)\\.$`), "reason.waits",
     (m) => ({ task: m[1], type: m[2], lag: m[3] ? t("task.lag", { days: formatDays(Number(m[3])) }) : "" })],
@@ -53,6 +76,10 @@ const REASONS = [
 ];
 const MAKE_UP = / Works on make-up working day\(s\) ([\d, -]+)\.$/;
 
+/**
+ * @param {string} text
+ * @returns {string | null}
+ */
 export function reasonText(text) {
   const makeUp = MAKE_UP.exec(text);
   const sentence = makeUp ? text.slice(0, makeUp.index) : text;
@@ -67,20 +94,30 @@ export function reasonText(text) {
   return null;
 }
 
+/** @param {string} text */
 function reason(text) {
   const said = reasonText(text);
   return said === null ? h("li", server(), text) : h("li", {}, said);
 }
 
+/**
+ * @param {string} start
+ * @param {string} end
+ */
 function span(start, end) {
   return `${formatDate(start)} – ${formatDate(end)}`;
 }
 
+/** @param {Pick<Proposal, "state">} proposal */
 function proposalState(proposal) {
   return term("proposal", proposal.state.replace("PROPOSAL_STATE_", "").toLowerCase());
 }
 
 // What changes for one item, in words.
+/**
+ * @param {ProposalItem} item
+ * @param {Pick<Context, "personLabel">} ctx
+ */
 export function changeText(item, ctx) {
   const parts = [];
   if (item.assigneeChanged) {
@@ -97,6 +134,10 @@ export function changeText(item, ctx) {
 }
 
 // Shortens a label to about `room` Latin letters; a CJK character takes the room of two.
+/**
+ * @param {string} text
+ * @param {number} room
+ */
 export function clip(text, room) {
   let used = 0;
   const chars = Array.from(text);
@@ -109,6 +150,12 @@ export function clip(text, room) {
 
 // The Gantt chart as SVG: the current plan (grey) under the proposal (blue; red on the
 // critical path), dependency arrows, the deadline and today.
+/**
+ * @param {Pick<Proposal, "items" | "deadline">} proposal
+ * @param {Dependency[]} deps
+ * @param {Pick<Context, "personLabel">} ctx
+ * @param {{ compact?: boolean }} [options]
+ */
 export function gantt(proposal, deps, ctx, { compact = false } = {}) {
   const items = proposal.items.filter((i) => i.startDate);
   if (!items.length) return h("p", { class: "muted" }, t("schedule.noItems"));
@@ -127,6 +174,7 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
   const top = 28;
   const width = labelW + (last - first) * dayW + 10;
   const height = top + items.length * rowH + 6;
+  /** @param {number} n */
   const x = (n) => labelW + (n - first) * dayW;
   const row = new Map(items.map((i, idx) => [i.task, idx]));
   const svg = s("svg", { class: "gantt", width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
@@ -172,14 +220,16 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
     svg.append(g);
   });
   for (const d of deps) {
-    if (!row.has(d.predecessor) || !row.has(d.successor)) continue;
-    const a = items[row.get(d.predecessor)];
-    const b = items[row.get(d.successor)];
+    const from = row.get(d.predecessor);
+    const to = row.get(d.successor);
+    if (from === undefined || to === undefined) continue;
+    const a = items[from];
+    const b = items[to];
     const critical = a.critical && b.critical;
     const x1 = x(dayNumber(a.endDate) + 1);
-    const y1 = top + row.get(d.predecessor) * rowH + rowH * 0.37;
+    const y1 = top + from * rowH + rowH * 0.37;
     const x2 = x(dayNumber(b.startDate));
-    const y2 = top + row.get(d.successor) * rowH + rowH * 0.37;
+    const y2 = top + to * rowH + rowH * 0.37;
     const mid = Math.max(x1 + 4, Math.min(x2 - 4, x1 + 6));
     svg.append(s("path", { d: `M${x1},${y1} H${mid} V${y2} H${x2}`,
       class: critical ? "dep critical" : "dep", "marker-end": `url(#${critical ? "arrow-critical" : "arrow"})` }));
@@ -197,6 +247,10 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
 }
 
 // Hours per person per day, overloads marked.
+/**
+ * @param {Pick<Proposal, "loads">} proposal
+ * @param {Pick<Context, "personLabel">} ctx
+ */
 export function heatmap(proposal, ctx) {
   const loads = proposal.loads || [];
   if (!loads.length) return h("p", { class: "muted" }, t("schedule.noLoads"));
@@ -240,8 +294,10 @@ export function heatmap(proposal, ctx) {
       h("span", { class: "swatch off" }), t("schedule.dayOff")));
 }
 
-function summary(proposal, ctx) {
+/** @param {Proposal} proposal */
+function summary(proposal) {
   const late = proposal.deadline && proposal.finishDate > proposal.deadline;
+  /** @type {Partial<import("planops-api").planner.v1.SolveSummary>} */
   const solve = proposal.solve || {};
   return h("div", { class: "summary" },
     h("div", { class: "stat" }, h("span", {}, t("schedule.finish")), h("strong", { class: late ? "late" : "ok" }, formatDate(proposal.finishDate) || "—")),
@@ -258,6 +314,7 @@ function summary(proposal, ctx) {
         : term("solve", solve.status || "?"))));
 }
 
+/** @param {PlanForecast | undefined} f */
 function forecastStat(f) {
   if (!f || f.unavailableReason || !f.deadline) return null;
   const chance = Number(f.probabilityOnTime || 0);
@@ -266,6 +323,7 @@ function forecastStat(f) {
     h("span", {}, t("risk.chance")), h("strong", { class: tone }, formatChance(chance)));
 }
 
+/** @type {Partial<Record<DurationSource, string>>} */
 const DURATIONS = {
   DURATION_SOURCE_ESTIMATE: "schedule.estimates",
   DURATION_SOURCE_RISK_P50: "schedule.riskP50",
@@ -274,32 +332,42 @@ const DURATIONS = {
 
 // How the plan was made to the chance the manager asked for: the plans tried, the buffer it
 // needs, and, when none reached the chance, what would (each checked by the planner).
+/** @param {ConfidencePlan} c */
 export function confidenceBox(c) {
   const target = formatChance(Number(c.targetProbability || 0));
-  const kept = (c.attempts || []).find((a) => a.kept);
+  const kept = c.attempts.find((a) => a.kept);
   return h("div", { class: "confidence", id: "proposal-confidence", dataset: { reached: c.reached ? "yes" : "no" } },
     h("h3", {}, t(c.reached ? "schedule.chanceReached" : "schedule.chanceMissed", { chance: target })),
     h("table", { class: "risk-compare" },
       h("thead", {}, h("tr", {}, h("th", {}, t("schedule.durations")), h("th", {}, t("schedule.finish")), h("th", {}, t("risk.chance")))),
-      h("tbody", {}, (c.attempts || []).map((a) => h("tr", { class: a.kept ? "kept" : "" },
+      h("tbody", {}, c.attempts.map((a) => h("tr", { class: a.kept ? "kept" : "" },
         h("th", {}, t(DURATIONS[a.durationSource] || "schedule.estimates"), a.kept ? ` · ${t("schedule.kept")}` : ""),
         h("td", {}, formatDate(a.finishDate) || "—"),
         h("td", { class: "chance" }, formatChance(Number(a.probabilityOnTime || 0))))))),
     kept ? h("p", { class: "muted" }, t("schedule.buffer", { days: formatNumber(c.projectBufferDays || 0), chance: target })) : null,
-    (c.remedies || []).length ? [h("h4", {}, t("schedule.whatItTakes")),
+    c.remedies.length ? [h("h4", {}, t("schedule.whatItTakes")),
       h("ul", { class: "remedies" }, c.remedies.map((r) => h("li", server(), r.text)))] : null);
 }
 
 // Risk's forecast of the current plan beside its forecast of this proposal's pending items
 // (a what-if forecast: nothing is written). Filled in when both answers arrive.
+/**
+ * @param {Proposal} proposal
+ * @param {Context} ctx
+ */
 export function proposalRisk(proposal, ctx) {
   const box = h("div", { class: "proposal-risk", id: "proposal-risk" }, h("h3", {}, t("schedule.riskForecast")),
     spinner(t("schedule.forecasting")));
   const plan = proposal.items.filter((i) => (ITEM_STATE[i.state] || "pending") === "pending")
     .map((i) => ({ task: i.task, plannedStart: i.startDate, plannedEnd: i.endDate, assignee: i.assignee || "" }));
+  /** @param {boolean} withPlan */
   const ask = (withPlan) => call(svc.risk, "ForecastProject", { project: ctx.name, plan: withPlan ? plan : [] })
-    .then((r) => r.forecast);
+    .then((r) => must(r.forecast, "forecast"));
   Promise.all([ask(false), plan.length ? ask(true) : null]).then(([current, proposed]) => {
+    /**
+     * @param {string} label
+     * @param {import("planops-api").risk.v1.ProjectForecast} f
+     */
     const row = (label, f) => h("tr", {}, h("th", {}, label),
       h("td", { class: "chance" }, f.deadline ? formatChance(f.probabilityOnTime) : t("schedule.noDeadline")),
       h("td", {}, formatDate(f.finishP50Date)), h("td", {}, formatDate(f.finishP80Date)));
@@ -317,8 +385,13 @@ export function proposalRisk(proposal, ctx) {
   return box;
 }
 
+/**
+ * @param {Proposal} proposal
+ * @param {Context} ctx
+ * @param {(tasks: string[]) => unknown} onAccept
+ */
 function itemList(proposal, ctx, onAccept) {
-  const open = ["PROPOSAL_STATE_OPEN", "PROPOSAL_STATE_PARTIALLY_ACCEPTED"].includes(proposal.state);
+  const open = OPEN.includes(proposal.state);
   const items = proposal.items.filter((i) => i.state !== "ITEM_STATE_UNCHANGED");
   if (!items.length) return h("p", { class: "muted" }, t("schedule.keepsAll"));
   return h("ol", { class: "items" }, items.map((item) => {
@@ -336,10 +409,19 @@ function itemList(proposal, ctx, onAccept) {
   }));
 }
 
+/**
+ * @param {Context} ctx
+ * @param {Proposal | null} base
+ * @param {Dependency[]} deps
+ */
 function whatIfPanel(ctx, base, deps) {
   const memberNames = new Set(ctx.members.map((m) => m.member));
   const outsiders = [...ctx.people.values()].filter((p) => !memberNames.has(p.name));
   const insiders = ctx.members.filter((m) => m.member.startsWith("people/"));
+  /**
+   * @param {string[]} list
+   * @param {string} label
+   */
   const personOptions = (list, label) => [h("option", { value: "" }, label),
     ...list.map((name) => h("option", { value: name }, ctx.personLabel(name)))];
   const add = h("select", { name: "add", "aria-label": t("schedule.addPerson") }, personOptions(outsiders.map((p) => p.name), t("schedule.addNobody")));
@@ -351,6 +433,7 @@ function whatIfPanel(ctx, base, deps) {
   const result = h("div", { class: "whatif-result" });
   const form = h("form", { class: "whatif", onsubmit: async (event) => {
     event.preventDefault();
+    /** @type {import("planops-api").Input<WhatIf>} */
     const whatIf = {};
     if (add.value) whatIf.addPeople = [add.value];
     if (remove.value) whatIf.removePeople = [remove.value];
@@ -364,8 +447,9 @@ function whatIfPanel(ctx, base, deps) {
     }
     result.replaceChildren(spinner(t("schedule.planningScenario")));
     try {
-      const { proposal } = await call(svc.planner, "ProposeSchedule", { project: ctx.name, whatIf, timeLimitSeconds: 5 });
-      result.replaceChildren(compare(base, proposal, ctx), gantt(proposal, deps, ctx, { compact: true }));
+      const reply = await call(svc.planner, "ProposeSchedule", { project: ctx.name, whatIf, timeLimitSeconds: 5 });
+      const proposal = must(reply.proposal, "proposal");
+      result.replaceChildren(compare(base, proposal), gantt(proposal, deps, ctx, { compact: true }));
     } catch (error) {
       result.replaceChildren(h("p", { class: "error" }, describe(error)));
     }
@@ -381,17 +465,22 @@ function whatIfPanel(ctx, base, deps) {
 }
 
 // The effect of a what-if against the proposal on screen.
-export function compare(base, scenario, ctx) {
+/**
+ * @param {Proposal | null} base
+ * @param {Proposal} scenario
+ */
+export function compare(base, scenario) {
+  /** @param {Proposal} p */
   const overloaded = (p) => (p.loads || []).reduce((n, l) => n + (l.overloadedDays || 0), 0);
   const rows = [
     [t("schedule.finish"), base ? formatDate(base.finishDate) : "—", formatDate(scenario.finishDate)],
     [t("schedule.deadline"), base ? formatDate(base.deadline) || t("common.none") : "—", formatDate(scenario.deadline) || t("common.none")],
-    [t("schedule.lateDays"), base ? base.solve.lateDays : "—", scenario.solve.lateDays],
+    [t("schedule.lateDays"), base ? base.solve?.lateDays : "—", scenario.solve?.lateDays],
     [t("schedule.overloadedDays"), base ? overloaded(base) : "—", overloaded(scenario)],
-    [t("schedule.tasksChange"), base ? base.solve.changes : "—", scenario.solve.changes],
+    [t("schedule.tasksChange"), base ? base.solve?.changes : "—", scenario.solve?.changes],
   ];
   const infeasible = !scenario.finishDate || scenario.state === "PROPOSAL_STATE_INFEASIBLE"
-    || ["INFEASIBLE", "UNKNOWN", "INVALID"].includes(scenario.solve.status);
+    || ["INFEASIBLE", "UNKNOWN", "INVALID"].includes(scenario.solve?.status ?? "");
   const onTime = !infeasible && (!scenario.deadline || scenario.finishDate <= scenario.deadline);
   if (infeasible) rows[0][2] = t("schedule.noPlan");
   return h("div", {},
@@ -405,6 +494,7 @@ export function compare(base, scenario, ctx) {
     scenario.notes.length ? h("ul", { class: "notes muted" }, scenario.notes.map((n) => h("li", server(), n))) : null);
 }
 
+/** @type {import("./app.js").Page} */
 export async function renderSchedule(main, ctx, { params, go }) {
   const [proposals, deps] = await Promise.all([
     call(svc.planner, "ListProposals", { parent: ctx.name, pageSize: 20 }),
@@ -412,13 +502,14 @@ export async function renderSchedule(main, ctx, { params, go }) {
   ]);
   const real = proposals.proposals.filter((p) => !p.whatIf);
   const chosen = params.get("proposal") ? `${ctx.name}/proposals/${params.get("proposal")}` : real[0] && real[0].name;
-  const proposal = chosen ? (await call(svc.planner, "GetProposal", { name: chosen })).proposal : null;
+  const proposal = chosen ? must((await call(svc.planner, "GetProposal", { name: chosen })).proposal, "proposal") : null;
+  /** @param {string} [name] */
   const rerender = (name) => go(`#/schedule?proposal=${short(name || chosen)}`);
 
   const source = h("select", { "aria-label": t("schedule.durationsFrom") },
-    h("option", { value: "DURATION_SOURCE_RISK_P50" }, t("schedule.riskP50")),
-    h("option", { value: "DURATION_SOURCE_RISK_P80" }, t("schedule.riskP80")),
-    h("option", { value: "DURATION_SOURCE_ESTIMATE" }, t("schedule.estimates")));
+    h("option", { value: SOURCES[0] }, t("schedule.riskP50")),
+    h("option", { value: SOURCES[1] }, t("schedule.riskP80")),
+    h("option", { value: SOURCES[2] }, t("schedule.estimates")));
   // A chance of the deadline to plan for: the planner tries P50 and P80 durations and says
   // what it would take when neither reaches it (up to four solves, so each gets less time).
   const chance = h("select", { "aria-label": t("schedule.planFor"), id: "target-chance" },
@@ -430,11 +521,12 @@ export async function renderSchedule(main, ctx, { params, go }) {
     try {
       const target = Number(chance.value || 0);
       const reply = await call(svc.planner, "ProposeSchedule", {
-        project: ctx.name, durationSource: source.value, timeLimitSeconds: target ? 5 : 10,
+        project: ctx.name, durationSource: SOURCES.find((d) => d === source.value), timeLimitSeconds: target ? 5 : 10,
         targetProbability: target, requestId: crypto.randomUUID(),
       });
-      flash(t("schedule.proposed", { id: short(reply.proposal.name), date: formatDate(reply.proposal.finishDate) }), "ok");
-      rerender(reply.proposal.name);
+      const proposed = must(reply.proposal, "proposal");
+      flash(t("schedule.proposed", { id: short(proposed.name), date: formatDate(proposed.finishDate) }), "ok");
+      rerender(proposed.name);
     } catch (error) {
       flash(describe(error), "error");
       request.disabled = false;
@@ -442,31 +534,33 @@ export async function renderSchedule(main, ctx, { params, go }) {
     }
   } }, t("schedule.request"));
 
-  const accept = async (tasks) => {
+  /** @param {Proposal} shown */
+  const acceptFrom = (shown) => async (/** @type {string[]} */ tasks) => {
     try {
-      const reply = await call(svc.planner, "AcceptProposal", { name: proposal.name, tasks });
+      const reply = await call(svc.planner, "AcceptProposal", { name: shown.name, tasks });
       const stale = reply.stale.length ? t("schedule.stale", { count: reply.stale.length }) : "";
       flash(t("schedule.accepted", { count: reply.accepted.length, stale }), reply.stale.length ? "error" : "ok");
-      rerender(proposal.name);
+      rerender(shown.name);
     } catch (error) {
       flash(describe(error), "error");
     }
   };
-  const reject = async () => {
+  /** @param {Proposal} shown */
+  const rejectFrom = (shown) => async () => {
     try {
-      await call(svc.planner, "RejectProposal", { name: proposal.name, reason: "rejected in the console" });
+      await call(svc.planner, "RejectProposal", { name: shown.name, reason: "rejected in the console" });
       flash(t("schedule.rejected"), "ok");
-      rerender(proposal.name);
+      rerender(shown.name);
     } catch (error) {
       flash(describe(error), "error");
     }
   };
 
-  const picker = real.length > 1 ? h("select", { "aria-label": t("schedule.proposal"), onchange: (e) => rerender(e.target.value) },
+  const picker = real.length > 1 ? h("select", { "aria-label": t("schedule.proposal"), onchange: (e) => rerender(valueOf(e)) },
     real.map((p) => h("option", { value: p.name, selected: p.name === chosen },
       `#${short(p.name)} · ${proposalState(p)} · ${t("schedule.finishOn", { date: formatDate(p.finishDate) })}`))) : null;
 
-  const open = proposal && ["PROPOSAL_STATE_OPEN", "PROPOSAL_STATE_PARTIALLY_ACCEPTED"].includes(proposal.state);
+  const open = proposal && OPEN.includes(proposal.state);
   mount(main,
     h("div", { class: "page-head" }, h("h1", {}, t("schedule.title")),
       h("div", { class: "toolbar" }, picker, h("label", {}, t("schedule.durations"), " ", source),
@@ -476,7 +570,7 @@ export async function renderSchedule(main, ctx, { params, go }) {
       h("section", { class: "card", id: "proposal", dataset: { proposal: proposal.name, state: proposal.state } },
         h("h2", {}, t("schedule.proposalTitle", { id: short(proposal.name) }), " ",
           h("span", { class: "badge" }, proposalState(proposal))),
-        summary(proposal, ctx),
+        summary(proposal),
         proposal.confidence ? confidenceBox(proposal.confidence) : null,
         proposalRisk(proposal, ctx),
         proposal.diagnoses.length ? h("ul", { class: "diagnoses" }, proposal.diagnoses.map((d) => h("li", server(), d.message))) : null,
@@ -487,10 +581,10 @@ export async function renderSchedule(main, ctx, { params, go }) {
           h("span", { class: "swatch deadline" }), t("schedule.deadlineLegend")),
         gantt(proposal, deps, ctx, { compact: window.innerWidth < 700 }),
         open ? h("div", { class: "actions" },
-          h("button", { class: "primary", id: "accept-all", onclick: () => accept([]) }, t("schedule.acceptAll")),
-          h("button", { class: "danger", id: "reject", onclick: reject }, t("schedule.reject"))) : null),
+          h("button", { class: "primary", id: "accept-all", onclick: () => acceptFrom(proposal)([]) }, t("schedule.acceptAll")),
+          h("button", { class: "danger", id: "reject", onclick: rejectFrom(proposal) }, t("schedule.reject"))) : null),
       h("div", { class: "grid-2" },
-        h("section", { class: "card" }, h("h2", {}, t("schedule.explained")), itemList(proposal, ctx, accept)),
+        h("section", { class: "card" }, h("h2", {}, t("schedule.explained")), itemList(proposal, ctx, acceptFrom(proposal))),
         h("div", {},
           h("section", { class: "card" }, h("h2", {}, t("schedule.workload")), heatmap(proposal, ctx)),
           whatIfPanel(ctx, proposal, deps)))]
