@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from google.protobuf import json_format, struct_pb2
 from google.protobuf.message import Message
@@ -18,12 +18,22 @@ from planops.core.v1 import (
     person_pb2,
     project_pb2,
     task_pb2,
+    task_service_pb2,
     template_pb2,
 )
 
 from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, CREATE_PROJECTS, READ_PROJECTS
-from services.core import feeds
+from services.core import feeds, tasks
 from services.core import workflow as wf
+
+if TYPE_CHECKING:
+    from services.core.task_store import (
+        CommentRow,
+        DependencyRow,
+        TaskRow,
+        TimeEntryRow,
+        TransitionRow,
+    )
 
 Row = Mapping[str, Any]
 
@@ -186,48 +196,48 @@ def person(row: Row) -> person_pb2.Person:
     )
 
 
-def task(row: Row) -> task_pb2.Task:
-    project_id = row["project_id"]
+def task(row: TaskRow) -> task_pb2.Task:
+    project_id = row.project_id
     return task_pb2.Task(
-        name=f"projects/{project_id}/tasks/{row['id']}",
-        title=row["title"],
-        description=row["description"],
-        state=row["state"],
-        priority=row["priority"],
-        assignee=f"people/{row['assignee']}" if row["assignee"] else "",
-        required_skills=skills(row["required_skills"]),
-        estimate_hours=row["estimate_hours"],
-        optimistic_hours=row["optimistic_hours"],
-        pessimistic_hours=row["pessimistic_hours"],
-        planned_start=day(row["planned_start"]),
-        planned_end=day(row["planned_end"]),
-        due_date=day(row["due_date"]),
-        actual_start=timestamp(row["actual_start"]),
-        actual_end=timestamp(row["actual_end"]),
-        parent=f"projects/{project_id}/tasks/{row['parent_id']}" if row["parent_id"] else "",
-        labels=row["labels"],
-        source=row["source"],
-        source_ref=row["source_ref"],
-        iteration=f"projects/{project_id}/iterations/{row['iteration_id']}"
-        if row["iteration_id"]
+        name=f"projects/{project_id}/tasks/{row.id}",
+        title=row.title,
+        description=row.description,
+        state=row.state,
+        priority=cast(task_pb2.Priority, row.priority),
+        assignee=f"people/{row.assignee}" if row.assignee else "",
+        required_skills=skills(row.required_skills),
+        estimate_hours=row.estimate_hours,
+        optimistic_hours=row.optimistic_hours,
+        pessimistic_hours=row.pessimistic_hours,
+        planned_start=day(row.planned_start),
+        planned_end=day(row.planned_end),
+        due_date=day(row.due_date),
+        actual_start=timestamp(row.actual_start),
+        actual_end=timestamp(row.actual_end),
+        parent=f"projects/{project_id}/tasks/{row.parent_id}" if row.parent_id else "",
+        labels=row.labels,
+        source=cast(task_pb2.TaskSource, row.source),
+        source_ref=row.source_ref,
+        iteration=f"projects/{project_id}/iterations/{row.iteration_id}"
+        if row.iteration_id
         else "",
-        locked=row["locked"],
-        create_time=timestamp(row["create_time"]),
-        update_time=timestamp(row["update_time"]),
-        etag=etag(row["version"]),
+        locked=row.locked,
+        create_time=timestamp(row.create_time),
+        update_time=timestamp(row.update_time),
+        etag=etag(row.version),
     )
 
 
-def dependency(row: Row) -> task_pb2.Dependency:
-    project_id = row["project_id"]
+def dependency(row: DependencyRow) -> task_pb2.Dependency:
+    project_id = row.project_id
     return task_pb2.Dependency(
-        name=f"projects/{project_id}/dependencies/{row['id']}",
-        predecessor=f"projects/{project_id}/tasks/{row['predecessor_id']}",
-        successor=f"projects/{project_id}/tasks/{row['successor_id']}",
-        type=row["type"],
-        lag_days=row["lag_days"],
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{project_id}/dependencies/{row.id}",
+        predecessor=f"projects/{project_id}/tasks/{row.predecessor_id}",
+        successor=f"projects/{project_id}/tasks/{row.successor_id}",
+        type=cast(task_pb2.DependencyType, row.type),
+        lag_days=row.lag_days,
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
 
 
@@ -242,34 +252,34 @@ def actor(data: Mapping[str, Any]) -> actor_pb2.Actor:
     )
 
 
-def transition(row: Row) -> task_pb2.TaskTransition:
+def transition(row: TransitionRow) -> task_pb2.TaskTransition:
     return task_pb2.TaskTransition(
-        name=f"projects/{row['project_id']}/tasks/{row['task_id']}/transitions/{row['id']}",
-        from_state=row["from_state"],
-        to_state=row["to_state"],
-        actor=actor(row["actor"]),
-        time=timestamp(row["time"]),
-        comment=row["comment"],
+        name=f"projects/{row.project_id}/tasks/{row.task_id}/transitions/{row.id}",
+        from_state=row.from_state,
+        to_state=row.to_state,
+        actor=actor(row.actor),
+        time=timestamp(row.time),
+        comment=row.comment,
     )
 
 
-def comment(row: Row) -> task_pb2.Comment:
+def comment(row: CommentRow) -> task_pb2.Comment:
     return task_pb2.Comment(
-        name=f"projects/{row['project_id']}/tasks/{row['task_id']}/comments/{row['id']}",
-        author=actor(row["author"]),
-        body=row["body"],
-        create_time=timestamp(row["create_time"]),
+        name=f"projects/{row.project_id}/tasks/{row.task_id}/comments/{row.id}",
+        author=actor(row.author),
+        body=row.body,
+        create_time=timestamp(row.create_time),
     )
 
 
-def time_entry(row: Row) -> task_pb2.TimeEntry:
+def time_entry(row: TimeEntryRow) -> task_pb2.TimeEntry:
     return task_pb2.TimeEntry(
-        name=f"projects/{row['project_id']}/tasks/{row['task_id']}/timeEntries/{row['id']}",
-        person=f"people/{row['person']}",
-        work_date=day(row["work_date"]),
-        hours=row["hours"],
-        note=row["note"],
-        create_time=timestamp(row["create_time"]),
+        name=f"projects/{row.project_id}/tasks/{row.task_id}/timeEntries/{row.id}",
+        person=f"people/{row.person}",
+        work_date=day(row.work_date),
+        hours=row.hours,
+        note=row.note,
+        create_time=timestamp(row.create_time),
     )
 
 
@@ -353,3 +363,11 @@ def calendar_event(event: feeds.Event) -> calendar_feed_pb2.CalendarEvent:
         update_time=timestamp(event.update_time),
         resource=event.resource,
     )
+
+
+TASK_ORDERS = {
+    task_service_pb2.TASK_ORDER_UNSPECIFIED: tasks.Order.ID,
+    task_service_pb2.TASK_ORDER_DUE_DATE: tasks.Order.DUE_DATE,
+    task_service_pb2.TASK_ORDER_PRIORITY: tasks.Order.PRIORITY,
+    task_service_pb2.TASK_ORDER_UPDATE_TIME: tasks.Order.UPDATE_TIME,
+}

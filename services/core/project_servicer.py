@@ -23,8 +23,16 @@ from services.core import convert, store
 from services.core import workflow as wf
 from services.core.access import MEMBERS, check_etag
 from services.core.store import Change
-from services.core.task_servicer import project_row
 from services.core.validate import Checks, update_paths
+
+
+async def project_row(conn: Connection, project: str, *, lock: bool = False) -> dict[str, Any]:
+    query = "SELECT * FROM projects WHERE id = %s" + (" FOR NO KEY UPDATE" if lock else "")
+    row = await (await conn.execute(query, (project,))).fetchone()
+    if row is None:
+        raise NotFound(f"projects/{project} does not exist", reason="PROJECT_NOT_FOUND")
+    return row
+
 
 UPDATABLE = (
     "display_name",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Sequence
 from typing import Any
 
 from google.protobuf import timestamp_pb2
 from planops.core.v1 import task_pb2, task_service_pb2
 
-from services.common import names, paging
+from services.common import names
 from services.common.errors import InvalidArgument
 from services.core import workflow as wf
 from services.core.validate import Checks
@@ -165,47 +166,13 @@ def columns_for(paths: Sequence[str]) -> list[str]:
     return [COLUMN_OF_PATH.get(p, p) for p in paths]
 
 
-ORDERS: dict[int, tuple[str, str]] = {
-    # order -> (ORDER BY clause, keyset condition on the previous page's last key)
-    task_service_pb2.TASK_ORDER_UNSPECIFIED: ("id ASC", "id > %s"),
-    task_service_pb2.TASK_ORDER_DUE_DATE: (
-        "COALESCE(due_date, 'infinity'::date) ASC, id ASC",
-        "(COALESCE(due_date, 'infinity'::date), id) > (%s::date, %s)",
-    ),
-    task_service_pb2.TASK_ORDER_PRIORITY: (
-        "priority DESC, id ASC",
-        "(priority < %s OR (priority = %s AND id > %s))",
-    ),
-    task_service_pb2.TASK_ORDER_UPDATE_TIME: (
-        "update_time DESC, id DESC",
-        "(update_time, id) < (%s::timestamptz, %s)",
-    ),
-}
+class Order(enum.Enum):
+    """How a list of tasks is sorted; each order pages by a key ending in the task id."""
 
-
-# The parts of each order's page key, as `paging.decode` checks them.
-KEY_SHAPES: dict[int, paging.KeyShape] = {
-    task_service_pb2.TASK_ORDER_UNSPECIFIED: [paging.integer],
-    task_service_pb2.TASK_ORDER_DUE_DATE: [paging.day, paging.integer],
-    task_service_pb2.TASK_ORDER_PRIORITY: [paging.integer, paging.integer],
-    task_service_pb2.TASK_ORDER_UPDATE_TIME: [paging.moment, paging.integer],
-}
-
-
-def sort_key(order: int, row: dict[str, Any]) -> list[Any]:
-    if order == task_service_pb2.TASK_ORDER_DUE_DATE:
-        return [row["due_date"].isoformat() if row["due_date"] else "infinity", row["id"]]
-    if order == task_service_pb2.TASK_ORDER_PRIORITY:
-        return [row["priority"], row["id"]]
-    if order == task_service_pb2.TASK_ORDER_UPDATE_TIME:
-        return [row["update_time"].isoformat(), row["id"]]
-    return [row["id"]]
-
-
-def keyset_params(order: int, key: list[Any]) -> list[Any]:
-    if order == task_service_pb2.TASK_ORDER_PRIORITY:
-        return [key[0], key[0], key[1]]
-    return key
+    ID = "id"
+    DUE_DATE = "due_date"
+    PRIORITY = "priority"
+    UPDATE_TIME = "update_time"
 
 
 def today_in(time_zone: str) -> dt.date:

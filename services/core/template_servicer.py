@@ -20,9 +20,9 @@ from services.core import convert, graph, store
 from services.core.access import require_admin
 from services.core.project_servicer import insert_project, project_values
 from services.core.store import SYSTEM, Change
-from services.core.task_servicer import insert_task
 from services.core.validate import Checks
 from services.core.workflow import Workflow
+from services.core.writes import insert_dependency, insert_task
 
 log = logging.getLogger(__name__)
 
@@ -307,33 +307,14 @@ async def instantiate(
         )
         ids[t.key] = names.child_id(task.name, collection="tasks")[1]
     for d in template.dependencies:
-        row = await (
-            await conn.execute(
-                "INSERT INTO dependencies (project_id, predecessor_id, successor_id, type, lag_days)"
-                " VALUES (%s, %s, %s, %s, %s) RETURNING *",
-                (
-                    project_id,
-                    ids[d.predecessor_key],
-                    ids[d.successor_key],
-                    d.type or task_pb2.DEPENDENCY_TYPE_FINISH_TO_START,
-                    d.lag_days,
-                ),
-            )
-        ).fetchone()
-        assert row is not None
-        dep = convert.dependency(row)
-        await store.record(
+        await insert_dependency(
             conn,
             principal,
-            Change(
-                kind="dependency",
-                verb="created",
-                resource=dep.name,
-                project=project_id,
-                version=1,
-                before=None,
-                after=dep,
-            ),
+            project=project_id,
+            predecessor=ids[d.predecessor_key],
+            successor=ids[d.successor_key],
+            type=d.type,
+            lag_days=d.lag_days,
         )
     return len(dated)
 
