@@ -27,6 +27,7 @@ from services.core import feeds, tasks
 from services.core import workflow as wf
 
 if TYPE_CHECKING:
+    from services.core.project_store import IterationRow, MembershipRow, ProjectRow
     from services.core.task_store import (
         CommentRow,
         DependencyRow,
@@ -132,41 +133,41 @@ def calendar_to_json(message: project_pb2.Calendar) -> dict[str, Any]:
     }
 
 
-def project(row: Row) -> project_pb2.Project:
+def project(row: ProjectRow) -> project_pb2.Project:
     return project_pb2.Project(
-        name=f"projects/{row['id']}",
-        display_name=row["display_name"],
-        description=row["description"],
-        time_zone=row["time_zone"],
-        calendar=json_format.ParseDict(row["calendar"], project_pb2.Calendar()),
-        start_date=day(row["start_date"]),
-        deadline=day(row["deadline"]),
-        workflow=workflow_to_proto(wf.Workflow.from_json(row["workflow"])),
-        create_time=timestamp(row["create_time"]),
-        update_time=timestamp(row["update_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{row.id}",
+        display_name=row.display_name,
+        description=row.description,
+        time_zone=row.time_zone,
+        calendar=json_format.ParseDict(row.calendar, project_pb2.Calendar()),
+        start_date=day(row.start_date),
+        deadline=day(row.deadline),
+        workflow=workflow_to_proto(wf.Workflow.from_json(row.workflow)),
+        create_time=timestamp(row.create_time),
+        update_time=timestamp(row.update_time),
+        etag=etag(row.version),
     )
 
 
-def membership(row: Row) -> project_pb2.Membership:
+def membership(row: MembershipRow) -> project_pb2.Membership:
     return project_pb2.Membership(
-        name=f"projects/{row['project_id']}/memberships/{row['member']}",
-        member=row["member"],
-        roles=[ROLE_TO_PROTO[r] for r in row["roles"]],
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{row.project_id}/memberships/{row.member}",
+        member=row.member,
+        roles=[ROLE_TO_PROTO[r] for r in row.roles],
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
 
 
-def iteration(row: Row) -> project_pb2.Iteration:
+def iteration(row: IterationRow) -> project_pb2.Iteration:
     return project_pb2.Iteration(
-        name=f"projects/{row['project_id']}/iterations/{row['id']}",
-        display_name=row["display_name"],
-        goal=row["goal"],
-        start_date=day(row["start_date"]),
-        end_date=day(row["end_date"]),
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{row.project_id}/iterations/{row.id}",
+        display_name=row.display_name,
+        goal=row.goal,
+        start_date=day(row.start_date),
+        end_date=day(row.end_date),
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
 
 

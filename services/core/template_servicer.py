@@ -16,13 +16,12 @@ from services.common.auth import Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from services.common.server import Context
-from services.core import convert, graph, store
+from services.core import convert, graph, project_store, projects, store
 from services.core.access import require_admin
-from services.core.project_servicer import insert_project, project_values
 from services.core.store import SYSTEM, Change
 from services.core.validate import Checks
 from services.core.workflow import Workflow
-from services.core.writes import insert_dependency, insert_task
+from services.core.writes import insert_dependency, insert_project, insert_task
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +220,7 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
         anchor = checks.date(request.anchor_date, "anchor_date", required=True)
         checks.request_id(request.request_id)
         project = request.project
-        values = project_values(project, checks, field="project")
+        values = projects.values(project, checks, field="project")
         checks.raise_if_any()
         assert anchor is not None
         principal = current_principal()
@@ -229,11 +228,7 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
         async with transaction(self.pool) as conn:
             earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
-                row = await (
-                    await conn.execute(
-                        "SELECT * FROM projects WHERE id = %s", (names.project_id(earlier[0]),)
-                    )
-                ).fetchone()
+                row = await project_store.find(conn, names.project_id(earlier[0]))
                 if row is None:
                     raise NotFound(f"{earlier[0]} was created by this request and since deleted")
                 return template_service_pb2.InstantiateTemplateResponse(
@@ -249,11 +244,7 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
                 anchor=anchor,
                 creators=self.project_creators,
             )
-            row = await (
-                await conn.execute("SELECT * FROM projects WHERE id = %s", (project_id,))
-            ).fetchone()
-            assert row is not None
-            created = convert.project(row)
+            created = convert.project(await project_store.get(conn, project_id))
             await store.remember(
                 conn,
                 principal,
