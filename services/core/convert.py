@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         TimeEntryRow,
         TransitionRow,
     )
+    from services.core.template_store import TemplateRow
 
 Row = Mapping[str, Any]
 
@@ -284,16 +285,16 @@ def time_entry(row: TimeEntryRow) -> task_pb2.TimeEntry:
     )
 
 
-def template(row: Row) -> template_pb2.Template:
+def template(row: TemplateRow) -> template_pb2.Template:
     message = template_pb2.Template(
-        name=f"templates/{row['id']}",
-        display_name=row["display_name"],
-        description=row["description"],
-        anchor=row["anchor"],
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"templates/{row.id}",
+        display_name=row.display_name,
+        description=row.description,
+        anchor=row.anchor,
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
-    json_format.ParseDict(row["body"], message, ignore_unknown_fields=False)
+    json_format.ParseDict(row.body, message, ignore_unknown_fields=False)
     return message
 
 
