@@ -25,6 +25,7 @@ from planops.core.v1 import (
 from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, CREATE_PROJECTS, READ_PROJECTS
 from services.core import feeds, tasks
 from services.core import workflow as wf
+from services.core.validate import Checks
 
 if TYPE_CHECKING:
     from services.core.project_store import IterationRow, MembershipRow, ProjectRow
@@ -373,3 +374,50 @@ TASK_ORDERS = {
     task_service_pb2.TASK_ORDER_PRIORITY: tasks.Order.PRIORITY,
     task_service_pb2.TASK_ORDER_UPDATE_TIME: tasks.Order.UPDATE_TIME,
 }
+
+
+def task_fields(message: task_pb2.Task) -> tasks.TaskFields:
+    return tasks.TaskFields(
+        title=message.title,
+        description=message.description,
+        priority=message.priority,
+        source=message.source,
+        required_skills=[(s.skill, s.level) for s in message.required_skills],
+        estimate_hours=message.estimate_hours,
+        optimistic_hours=message.optimistic_hours,
+        pessimistic_hours=message.pessimistic_hours,
+        planned_start=message.planned_start,
+        planned_end=message.planned_end,
+        due_date=message.due_date,
+        labels=list(message.labels),
+        source_ref=message.source_ref,
+        assignee=message.assignee,
+        parent=message.parent,
+        iteration=message.iteration,
+        locked=message.locked,
+    )
+
+
+def past_work(
+    request: task_service_pb2.CreateTaskRequest, checks: Checks, *, field: str
+) -> tasks.PastWork | None:
+    """`request.past` with its moments read, recording a missing or unreadable one in
+    `checks` (`field` prefixes the names); None when the request imports no past work."""
+    if not request.HasField("past"):
+        return None
+    past = request.past
+
+    def moment(name: str, *, required: bool) -> dt.datetime | None:
+        if not past.HasField(name):
+            if required:
+                checks.fail(f"{field}past.{name}", "is required")
+            return None
+        ts: Timestamp = getattr(past, name)
+        return checks.timestamp(ts, f"{field}past.{name}")
+
+    return tasks.PastWork(
+        state=past.state,
+        open_time=moment("open_time", required=True),
+        actual_start=moment("actual_start", required=False),
+        actual_end=moment("actual_end", required=True),
+    )

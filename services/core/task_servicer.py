@@ -59,9 +59,11 @@ def past_work(
     found = []
     for i, request in enumerate(requests):
         prefix = field(i)
+        prefix = f"{prefix}." if prefix else ""
+        past = convert.past_work(request, checks, field=prefix)
         found.append(
             tasks.past_values(
-                request, checks, field=f"{prefix}." if prefix else "", flow=flow, now=now
+                past, checks, source=request.task.source, field=prefix, flow=flow, now=now
             )
         )
     checks.raise_if_any()
@@ -263,7 +265,9 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
         project = names.project_id(request.parent, field="parent")
         checks = Checks()
         checks.request_id(request.request_id)
-        values = tasks.values(request.task, checks, field="task", project=project)
+        values = tasks.values(
+            convert.task_fields(request.task), checks, field="task", project=project
+        )
         checks.raise_if_any()
         principal = current_principal()
         key = store.Idempotency.of(request, scope=project)
@@ -294,7 +298,12 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             if item.parent and item.parent != request.parent:
                 checks.fail(f"requests[{i}].parent", "must be empty or equal to parent")
             all_values.append(
-                tasks.values(item.task, checks, field=f"requests[{i}].task", project=project)
+                tasks.values(
+                    convert.task_fields(item.task),
+                    checks,
+                    field=f"requests[{i}].task",
+                    project=project,
+                )
             )
         checks.raise_if_any()
         principal = current_principal()
@@ -384,7 +393,10 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             before = convert.task(row)
             checks = Checks()
             values = tasks.values(
-                merged_task(before, request.task, paths), checks, field="task", project=project
+                convert.task_fields(merged_task(before, request.task, paths)),
+                checks,
+                field="task",
+                project=project,
             )
             if values.get("parent_id") == task_id:
                 checks.fail("task.parent", "a task cannot be its own parent")

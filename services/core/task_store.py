@@ -159,7 +159,7 @@ def sort_key(order: Order, row: TaskRow) -> list[Any]:
     return [row.id]
 
 
-def _keyset_params(order: Order, key: Sequence[Any]) -> list[Any]:
+def keyset_params(order: Order, key: Sequence[Any]) -> list[Any]:
     if order is Order.PRIORITY:
         return [key[0], key[0], key[1]]
     return list(key)
@@ -352,7 +352,7 @@ async def page(
     order_sql, keyset_sql = ORDERS[order]
     if after is not None:
         conditions.append(sql.SQL(keyset_sql))
-        params += _keyset_params(order, after)
+        params += keyset_params(order, after)
     query = sql.SQL("SELECT * FROM tasks WHERE {} ORDER BY {} LIMIT {}").format(
         sql.SQL(" AND ").join(conditions),
         sql.SQL(order_sql),
