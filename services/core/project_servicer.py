@@ -91,12 +91,12 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             row = await project_store.get(conn, project, lock=True)
             check_etag(request.project.etag, row.version, request.project.name)
             before = convert.project(row)
-            merged = projects.merged(before, request.project, paths)
+            merged = projects.merged(before, given=request.project, paths=paths)
             checks = Checks()
             values = projects.values(merged, checks, field="project")
             checks.raise_if_any()
             if "workflow" in paths:
-                await _check_states_kept(conn, project, merged.workflow)
+                await _check_states_kept(conn, project=project, flow=merged.workflow)
             updated = await project_store.update(
                 conn, project=project, values=values, columns=paths
             )
@@ -158,7 +158,7 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
         async with transaction(self.pool) as conn:
             await store.require_role(conn, principal, project, "manager")
             await project_store.get(conn, project)
-            if member.startswith("people/") and not await project_store.person_exists(
+            if member.startswith("people/") and not await task_store.person_exists(
                 conn, member[7:]
             ):
                 raise InvalidArgument.field("membership.member", f"{member} does not exist")
@@ -380,7 +380,7 @@ async def _keep_a_manager(
         raise FailedPrecondition("a project must keep at least one manager", reason="LAST_MANAGER")
 
 
-async def _check_states_kept(conn: Connection, project: str, flow: project_pb2.Workflow) -> None:
+async def _check_states_kept(conn: Connection, *, project: str, flow: project_pb2.Workflow) -> None:
     missing = await project_store.states_in_use(conn, project, besides=[s.id for s in flow.states])
     if missing:
         raise FailedPrecondition(

@@ -190,11 +190,6 @@ async def states_in_use(conn: Connection, project: str, *, besides: Sequence[str
     return sorted(r["state"] for r in rows)
 
 
-async def person_exists(conn: Connection, person: str) -> bool:
-    found = await (await conn.execute("SELECT 1 FROM people WHERE id = %s", (person,))).fetchone()
-    return found is not None
-
-
 async def insert_membership(
     conn: Connection, *, project: str, member: str, roles: Sequence[str]
 ) -> MembershipRow | None:

@@ -65,7 +65,7 @@ def values(project: project_pb2.Project, checks: Checks, *, field: str) -> dict[
 
 
 def merged(
-    before: project_pb2.Project, given: project_pb2.Project, paths: list[str]
+    before: project_pb2.Project, *, given: project_pb2.Project, paths: list[str]
 ) -> project_pb2.Project:
     """`before` with the fields named in `paths` taken from `given`."""
     result = project_pb2.Project()

@@ -78,7 +78,9 @@ def check_may_edit(row: TaskRow, *, roles: set[str], principal: Principal) -> No
         )
 
 
-def merged_task(before: task_pb2.Task, given: task_pb2.Task, paths: Sequence[str]) -> task_pb2.Task:
+def merged_task(
+    before: task_pb2.Task, *, given: task_pb2.Task, paths: Sequence[str]
+) -> task_pb2.Task:
     """`before` with the fields named in `paths` taken from `given`."""
     merged = task_pb2.Task()
     merged.CopyFrom(before)
@@ -218,7 +220,7 @@ def checked_dependency(request: task_service_pb2.CreateDependencyRequest) -> New
     )
 
 
-async def require_ends(conn: Connection, new: NewDependency, given: task_pb2.Dependency) -> None:
+async def require_ends(conn: Connection, new: NewDependency, *, given: task_pb2.Dependency) -> None:
     """Both tasks exist; NOT_FOUND names the first that does not."""
     for end in ("predecessor", "successor"):
         if not await task_store.exists(conn, project=new.project, task=getattr(new, end)):
@@ -230,7 +232,7 @@ async def require_ends(conn: Connection, new: NewDependency, given: task_pb2.Dep
 
 
 async def refuse_duplicate_or_cycle(
-    conn: Connection, new: NewDependency, given: task_pb2.Dependency
+    conn: Connection, new: NewDependency, *, given: task_pb2.Dependency
 ) -> None:
     """Refuse an edge the graph already has, or one that would close a cycle, naming it."""
     edges = await task_store.edges(conn, new.project)
@@ -393,7 +395,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             before = convert.task(row)
             checks = Checks()
             values = tasks.values(
-                convert.task_fields(merged_task(before, request.task, paths)),
+                convert.task_fields(merged_task(before, given=request.task, paths=paths)),
                 checks,
                 field="task",
                 project=project,
@@ -567,8 +569,8 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                 )
             # Locking the project serialises graph changes, so two concurrent edges cannot close a cycle.
             await project_store.get(conn, new.project, lock=True)
-            await require_ends(conn, new, request.dependency)
-            await refuse_duplicate_or_cycle(conn, new, request.dependency)
+            await require_ends(conn, new, given=request.dependency)
+            await refuse_duplicate_or_cycle(conn, new, given=request.dependency)
             created = await insert_dependency(
                 conn,
                 principal,

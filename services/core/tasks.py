@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,16 +116,22 @@ def values(task: TaskFields, checks: Checks, *, field: str, project: str) -> dic
     checks.strings(list(task.labels), f"{field}.labels", max_items=50)
     checks.text(task.source_ref, f"{field}.source_ref", max_len=500)
     assignee = _ref(
-        checks, task.assignee, f"{field}.assignee", lambda v, f: names.person_id(v, field=f)
+        checks,
+        task.assignee,
+        field=f"{field}.assignee",
+        parse=lambda v, f: names.person_id(v, field=f),
     )
     parent = _ref(
-        checks, task.parent, f"{field}.parent", lambda v, f: _same_project(v, f, project, "tasks")
+        checks,
+        task.parent,
+        field=f"{field}.parent",
+        parse=lambda v, f: _same_project(v, field=f, project=project, collection="tasks"),
     )
     iteration = _ref(
         checks,
         task.iteration,
-        f"{field}.iteration",
-        lambda v, f: _same_project(v, f, project, "iterations"),
+        field=f"{field}.iteration",
+        parse=lambda v, f: _same_project(v, field=f, project=project, collection="iterations"),
     )
     return {
         "title": task.title.strip(),
@@ -183,7 +189,7 @@ def past_values(
     return state, {"create_time": opened, "actual_start": started, "actual_end": ended}
 
 
-def _ref(checks: Checks, value: str, field: str, parse: Any) -> Any:
+def _ref(checks: Checks, value: str, *, field: str, parse: Callable[[str, str], int | str]) -> Any:
     if not value:
         return None
     try:
@@ -193,7 +199,7 @@ def _ref(checks: Checks, value: str, field: str, parse: Any) -> Any:
         return None
 
 
-def _same_project(value: str, field: str, project: str, collection: str) -> int:
+def _same_project(value: str, *, field: str, project: str, collection: str) -> int:
     owner, ident = names.child_id(value, collection=collection, field=field)
     if owner != project:
         raise InvalidArgument.field(field, f"must be in projects/{project}")
