@@ -58,8 +58,7 @@ def past_work(
     now = datetime.now(UTC)
     found = []
     for i, request in enumerate(requests):
-        prefix = field(i)
-        prefix = f"{prefix}." if prefix else ""
+        prefix = f"{field(i)}." if field(i) else ""
         past = convert.past_work(request, checks, field=prefix)
         found.append(
             tasks.past_values(
