@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from google.protobuf import json_format, struct_pb2
 from google.protobuf.message import Message
@@ -18,12 +18,25 @@ from planops.core.v1 import (
     person_pb2,
     project_pb2,
     task_pb2,
+    task_service_pb2,
     template_pb2,
 )
 
 from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, CREATE_PROJECTS, READ_PROJECTS
-from services.core import feeds
+from services.core import feeds, tasks
 from services.core import workflow as wf
+from services.core.validate import Checks
+
+if TYPE_CHECKING:
+    from services.core.project_store import IterationRow, MembershipRow, ProjectRow
+    from services.core.task_store import (
+        CommentRow,
+        DependencyRow,
+        TaskRow,
+        TimeEntryRow,
+        TransitionRow,
+    )
+    from services.core.template_store import TemplateRow
 
 Row = Mapping[str, Any]
 
@@ -122,41 +135,41 @@ def calendar_to_json(message: project_pb2.Calendar) -> dict[str, Any]:
     }
 
 
-def project(row: Row) -> project_pb2.Project:
+def project(row: ProjectRow) -> project_pb2.Project:
     return project_pb2.Project(
-        name=f"projects/{row['id']}",
-        display_name=row["display_name"],
-        description=row["description"],
-        time_zone=row["time_zone"],
-        calendar=json_format.ParseDict(row["calendar"], project_pb2.Calendar()),
-        start_date=day(row["start_date"]),
-        deadline=day(row["deadline"]),
-        workflow=workflow_to_proto(wf.Workflow.from_json(row["workflow"])),
-        create_time=timestamp(row["create_time"]),
-        update_time=timestamp(row["update_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{row.id}",
+        display_name=row.display_name,
+        description=row.description,
+        time_zone=row.time_zone,
+        calendar=json_format.ParseDict(row.calendar, project_pb2.Calendar()),
+        start_date=day(row.start_date),
+        deadline=day(row.deadline),
+        workflow=workflow_to_proto(wf.Workflow.from_json(row.workflow)),
+        create_time=timestamp(row.create_time),
+        update_time=timestamp(row.update_time),
+        etag=etag(row.version),
     )
 
 
-def membership(row: Row) -> project_pb2.Membership:
+def membership(row: MembershipRow) -> project_pb2.Membership:
     return project_pb2.Membership(
-        name=f"projects/{row['project_id']}/memberships/{row['member']}",
-        member=row["member"],
-        roles=[ROLE_TO_PROTO[r] for r in row["roles"]],
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{row.project_id}/memberships/{row.member}",
+        member=row.member,
+        roles=[ROLE_TO_PROTO[r] for r in row.roles],
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
 
 
-def iteration(row: Row) -> project_pb2.Iteration:
+def iteration(row: IterationRow) -> project_pb2.Iteration:
     return project_pb2.Iteration(
-        name=f"projects/{row['project_id']}/iterations/{row['id']}",
-        display_name=row["display_name"],
-        goal=row["goal"],
-        start_date=day(row["start_date"]),
-        end_date=day(row["end_date"]),
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{row.project_id}/iterations/{row.id}",
+        display_name=row.display_name,
+        goal=row.goal,
+        start_date=day(row.start_date),
+        end_date=day(row.end_date),
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
 
 
@@ -186,48 +199,48 @@ def person(row: Row) -> person_pb2.Person:
     )
 
 
-def task(row: Row) -> task_pb2.Task:
-    project_id = row["project_id"]
+def task(row: TaskRow) -> task_pb2.Task:
+    project_id = row.project_id
     return task_pb2.Task(
-        name=f"projects/{project_id}/tasks/{row['id']}",
-        title=row["title"],
-        description=row["description"],
-        state=row["state"],
-        priority=row["priority"],
-        assignee=f"people/{row['assignee']}" if row["assignee"] else "",
-        required_skills=skills(row["required_skills"]),
-        estimate_hours=row["estimate_hours"],
-        optimistic_hours=row["optimistic_hours"],
-        pessimistic_hours=row["pessimistic_hours"],
-        planned_start=day(row["planned_start"]),
-        planned_end=day(row["planned_end"]),
-        due_date=day(row["due_date"]),
-        actual_start=timestamp(row["actual_start"]),
-        actual_end=timestamp(row["actual_end"]),
-        parent=f"projects/{project_id}/tasks/{row['parent_id']}" if row["parent_id"] else "",
-        labels=row["labels"],
-        source=row["source"],
-        source_ref=row["source_ref"],
-        iteration=f"projects/{project_id}/iterations/{row['iteration_id']}"
-        if row["iteration_id"]
+        name=f"projects/{project_id}/tasks/{row.id}",
+        title=row.title,
+        description=row.description,
+        state=row.state,
+        priority=cast(task_pb2.Priority, row.priority),
+        assignee=f"people/{row.assignee}" if row.assignee else "",
+        required_skills=skills(row.required_skills),
+        estimate_hours=row.estimate_hours,
+        optimistic_hours=row.optimistic_hours,
+        pessimistic_hours=row.pessimistic_hours,
+        planned_start=day(row.planned_start),
+        planned_end=day(row.planned_end),
+        due_date=day(row.due_date),
+        actual_start=timestamp(row.actual_start),
+        actual_end=timestamp(row.actual_end),
+        parent=f"projects/{project_id}/tasks/{row.parent_id}" if row.parent_id else "",
+        labels=row.labels,
+        source=cast(task_pb2.TaskSource, row.source),
+        source_ref=row.source_ref,
+        iteration=f"projects/{project_id}/iterations/{row.iteration_id}"
+        if row.iteration_id
         else "",
-        locked=row["locked"],
-        create_time=timestamp(row["create_time"]),
-        update_time=timestamp(row["update_time"]),
-        etag=etag(row["version"]),
+        locked=row.locked,
+        create_time=timestamp(row.create_time),
+        update_time=timestamp(row.update_time),
+        etag=etag(row.version),
     )
 
 
-def dependency(row: Row) -> task_pb2.Dependency:
-    project_id = row["project_id"]
+def dependency(row: DependencyRow) -> task_pb2.Dependency:
+    project_id = row.project_id
     return task_pb2.Dependency(
-        name=f"projects/{project_id}/dependencies/{row['id']}",
-        predecessor=f"projects/{project_id}/tasks/{row['predecessor_id']}",
-        successor=f"projects/{project_id}/tasks/{row['successor_id']}",
-        type=row["type"],
-        lag_days=row["lag_days"],
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{project_id}/dependencies/{row.id}",
+        predecessor=f"projects/{project_id}/tasks/{row.predecessor_id}",
+        successor=f"projects/{project_id}/tasks/{row.successor_id}",
+        type=cast(task_pb2.DependencyType, row.type),
+        lag_days=row.lag_days,
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
 
 
@@ -242,47 +255,47 @@ def actor(data: Mapping[str, Any]) -> actor_pb2.Actor:
     )
 
 
-def transition(row: Row) -> task_pb2.TaskTransition:
+def transition(row: TransitionRow) -> task_pb2.TaskTransition:
     return task_pb2.TaskTransition(
-        name=f"projects/{row['project_id']}/tasks/{row['task_id']}/transitions/{row['id']}",
-        from_state=row["from_state"],
-        to_state=row["to_state"],
-        actor=actor(row["actor"]),
-        time=timestamp(row["time"]),
-        comment=row["comment"],
+        name=f"projects/{row.project_id}/tasks/{row.task_id}/transitions/{row.id}",
+        from_state=row.from_state,
+        to_state=row.to_state,
+        actor=actor(row.actor),
+        time=timestamp(row.time),
+        comment=row.comment,
     )
 
 
-def comment(row: Row) -> task_pb2.Comment:
+def comment(row: CommentRow) -> task_pb2.Comment:
     return task_pb2.Comment(
-        name=f"projects/{row['project_id']}/tasks/{row['task_id']}/comments/{row['id']}",
-        author=actor(row["author"]),
-        body=row["body"],
-        create_time=timestamp(row["create_time"]),
+        name=f"projects/{row.project_id}/tasks/{row.task_id}/comments/{row.id}",
+        author=actor(row.author),
+        body=row.body,
+        create_time=timestamp(row.create_time),
     )
 
 
-def time_entry(row: Row) -> task_pb2.TimeEntry:
+def time_entry(row: TimeEntryRow) -> task_pb2.TimeEntry:
     return task_pb2.TimeEntry(
-        name=f"projects/{row['project_id']}/tasks/{row['task_id']}/timeEntries/{row['id']}",
-        person=f"people/{row['person']}",
-        work_date=day(row["work_date"]),
-        hours=row["hours"],
-        note=row["note"],
-        create_time=timestamp(row["create_time"]),
+        name=f"projects/{row.project_id}/tasks/{row.task_id}/timeEntries/{row.id}",
+        person=f"people/{row.person}",
+        work_date=day(row.work_date),
+        hours=row.hours,
+        note=row.note,
+        create_time=timestamp(row.create_time),
     )
 
 
-def template(row: Row) -> template_pb2.Template:
+def template(row: TemplateRow) -> template_pb2.Template:
     message = template_pb2.Template(
-        name=f"templates/{row['id']}",
-        display_name=row["display_name"],
-        description=row["description"],
-        anchor=row["anchor"],
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"templates/{row.id}",
+        display_name=row.display_name,
+        description=row.description,
+        anchor=row.anchor,
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
-    json_format.ParseDict(row["body"], message, ignore_unknown_fields=False)
+    json_format.ParseDict(row.body, message, ignore_unknown_fields=False)
     return message
 
 
@@ -352,4 +365,59 @@ def calendar_event(event: feeds.Event) -> calendar_feed_pb2.CalendarEvent:
         sequence=event.sequence,
         update_time=timestamp(event.update_time),
         resource=event.resource,
+    )
+
+
+TASK_ORDERS = {
+    task_service_pb2.TASK_ORDER_UNSPECIFIED: tasks.Order.ID,
+    task_service_pb2.TASK_ORDER_DUE_DATE: tasks.Order.DUE_DATE,
+    task_service_pb2.TASK_ORDER_PRIORITY: tasks.Order.PRIORITY,
+    task_service_pb2.TASK_ORDER_UPDATE_TIME: tasks.Order.UPDATE_TIME,
+}
+
+
+def task_fields(message: task_pb2.Task) -> tasks.TaskFields:
+    return tasks.TaskFields(
+        title=message.title,
+        description=message.description,
+        priority=message.priority,
+        source=message.source,
+        required_skills=[(s.skill, s.level) for s in message.required_skills],
+        estimate_hours=message.estimate_hours,
+        optimistic_hours=message.optimistic_hours,
+        pessimistic_hours=message.pessimistic_hours,
+        planned_start=message.planned_start,
+        planned_end=message.planned_end,
+        due_date=message.due_date,
+        labels=list(message.labels),
+        source_ref=message.source_ref,
+        assignee=message.assignee,
+        parent=message.parent,
+        iteration=message.iteration,
+        locked=message.locked,
+    )
+
+
+def past_work(
+    request: task_service_pb2.CreateTaskRequest, checks: Checks, *, field: str
+) -> tasks.PastWork | None:
+    """`request.past` with its moments read, recording a missing or unreadable one in
+    `checks` (`field` prefixes the names); None when the request imports no past work."""
+    if not request.HasField("past"):
+        return None
+    past = request.past
+
+    def moment(name: str, *, required: bool) -> dt.datetime | None:
+        if not past.HasField(name):
+            if required:
+                checks.fail(f"{field}past.{name}", "is required")
+            return None
+        ts: Timestamp = getattr(past, name)
+        return checks.timestamp(ts, f"{field}past.{name}")
+
+    return tasks.PastWork(
+        state=past.state,
+        open_time=moment("open_time", required=True),
+        actual_start=moment("actual_start", required=False),
+        actual_end=moment("actual_end", required=True),
     )
