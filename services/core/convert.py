@@ -212,6 +212,7 @@ def task(row: Row) -> task_pb2.Task:
         if row["iteration_id"]
         else "",
         locked=row["locked"],
+        splittable=row["splittable"],
         create_time=timestamp(row["create_time"]),
         update_time=timestamp(row["update_time"]),
         etag=etag(row["version"]),

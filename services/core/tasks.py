@@ -30,6 +30,7 @@ UPDATABLE = (
     "labels",
     "iteration",
     "locked",
+    "splittable",
 )
 MAX_HOURS = 100_000.0
 
@@ -88,6 +89,7 @@ def values(task: task_pb2.Task, checks: Checks, *, field: str, project: str) -> 
         "source_ref": task.source_ref,
         "iteration_id": iteration,
         "locked": task.locked,
+        "splittable": task.splittable,
     }
 
 
