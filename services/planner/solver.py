@@ -185,18 +185,15 @@ def compile_problem(problem: Problem) -> _Compiled:
     # its person's day, never more, and can't make a plan impossible.
     used: dict[int, dict[int, int]] = {}
 
-    def reserve(who: int, start: int, duration: int, wanted: int) -> int:
+    def reserve(who: int, positions: Sequence[int], wanted: int) -> int:
         days = used.setdefault(who, {})
         if not days:
             for b_start, b_end, amount in resources[who].blocked:
                 for position in range(b_start, b_end):
                     days[position] = days.get(position, 0) + amount
-        room = min(
-            (capacities[who] - days.get(p, 0) for p in range(start, start + duration)),
-            default=0,
-        )
+        room = min((capacities[who] - days.get(p, 0) for p in positions), default=0)
         granted = max(0, min(wanted, room))
-        for position in range(start, start + duration):
+        for position in positions:
             days[position] = days.get(position, 0) + granted
         return granted
 
@@ -211,14 +208,22 @@ def compile_problem(problem: Problem) -> _Compiled:
             duration = max(0, axis.end_position(task.current.end) - fixed)
             demands = pools
             who: int | None = None
+            gaps: tuple[tuple[int, int], ...] = ()
             if task.staffed and task.current.assignee is not None and duration > 0:
                 who = person_index[task.current.assignee]
+                if task.splittable:
+                    # A split plan accepted and then locked or started keeps its pauses.
+                    gaps = _inside(_days_off(all_blocks[who]), start=fixed, end=fixed + duration)
+                    duration -= sum(b - a for a, b in gaps)
                 amount = min(capacities[who], -(-units // duration)) if units else 0
                 if task.started and amount:
-                    amount = reserve(who, fixed, duration, amount)
+                    worked = split.pieces(fixed, AxisMode(duration, (), gaps=gaps))
+                    amount = reserve(who, [k for a, b in worked for k in range(a, b)], amount)
                 demands = ((who, amount), *pools) if amount else pools
             modes.append(
-                AxisMode(duration=duration, demands=demands if duration else (), person=who)
+                AxisMode(
+                    duration=duration, demands=demands if duration else (), person=who, gaps=gaps
+                )
             )
         elif units == 0:
             modes.append(AxisMode(duration=0, demands=()))
@@ -308,6 +313,17 @@ def _days_off(blocks: Sequence[_Block]) -> tuple[tuple[int, int], ...]:
         else:
             runs.append((block.start, block.end))
     return tuple(runs)
+
+
+def _inside(
+    runs: Sequence[tuple[int, int]], *, start: int, end: int
+) -> tuple[tuple[int, int], ...]:
+    """The runs strictly inside [start, end); none when a day off is its first or last day,
+    which no split plan has (such a pinned task is a conflict, diagnosed as before)."""
+    inside = tuple(r for r in runs if r[0] < end and r[1] > start)
+    if any(a <= start or b >= end for a, b in inside):
+        return ()
+    return inside
 
 
 def _shortlist(modes: list[AxisMode], *, task: Task, people: Sequence[Person]) -> list[AxisMode]:
@@ -562,6 +578,7 @@ def _build(
                         mode=mode,
                         present=literals[m],
                         upper=upper,
+                        bounded=activity.fixed_start is None,
                         hint_start=hint.starts[a] if hint is not None else None,
                         name=f"{a}_{m}",
                     )

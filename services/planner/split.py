@@ -92,6 +92,7 @@ def add_mode(
     mode: AxisMode,
     present: cp_model.IntVar,
     upper: int,
+    bounded: bool = True,
     hint_start: int | None,
     name: str,
 ) -> tuple[list[cp_model.IntervalVar], list[tuple[cp_model.IntVar, int]]]:
@@ -122,10 +123,12 @@ def add_mode(
             a, b = runs[k] if k < len(runs) else (runs[-1][1], runs[-1][1])
             piece_offsets[k].append(a - s)
             sizes[k].append(b - a)
-    intervals_ok = [[s, s] for s in starts_ok] + [[last, max(last, upper)]]
-    model.add_linear_expression_in_domain(
-        start, cp_model.Domain.from_intervals(intervals_ok)
-    ).only_enforce_if(present)
+    if bounded:
+        # A pinned task keeps the pauses it was accepted with, whatever they are.
+        intervals_ok = [[s, s] for s in starts_ok] + [[last, max(last, upper)]]
+        model.add_linear_expression_in_domain(
+            start, cp_model.Domain.from_intervals(intervals_ok)
+        ).only_enforce_if(present)
     index = model.new_int_var(0, last, f"k{name}")
     model.add_min_equality(index, [start, last])
     hints: list[tuple[cp_model.IntVar, int]] = []

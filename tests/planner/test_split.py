@@ -13,6 +13,7 @@ from services.planner.model import (
     Dependency,
     Period,
     Person,
+    PlannedSlot,
     Problem,
     Proposal,
     SolveStatus,
@@ -131,3 +132,18 @@ def test_the_checker_refuses_what_a_manager_could_not_use() -> None:
         problem, tasks=(replace(problem.tasks[0], splittable=False), *problem.tasks[1:])
     )
     assert any("not splittable" in e for e in check_proposal(unsplittable, good))
+
+
+def test_a_split_plan_accepted_then_locked_or_started_keeps_its_pauses() -> None:
+    problem = three_day_job(splittable=True)
+    slot = PlannedSlot(date(2026, 2, 3), date(2026, 2, 6), "people/li")
+    for started in (False, True):
+        job = replace(problem.tasks[0], pinned=True, started=started, current=slot)
+        proposal = solved(replace(problem, tasks=(job, problem.tasks[1])))
+        kept = next(p for p in proposal.tasks if p.task_id == "1")
+        assert kept.pieces == (
+            Period(date(2026, 2, 3), date(2026, 2, 3)),
+            Period(date(2026, 2, 5), date(2026, 2, 6)),
+        )
+        assert proposal.finish == date(2026, 2, 9)
+        assert not proposal.people[0].overloaded_days
