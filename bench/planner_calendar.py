@@ -200,7 +200,9 @@ def run(*, seeds: int, size: Size, first_seed: int = 1) -> dict[str, Any]:
                 "finish": finish.isoformat() if finish else None,
                 "calendar_days": (finish - scenario.start).days + 1 if finish else None,
                 "status": proposal.status.value,
-                "split_tasks": sum(1 for p in proposal.tasks if len(p.pieces) > 1),
+                # Split around the person's days off, and paused over the festival (any task).
+                "split_tasks": sum(1 for p in proposal.tasks if "Split around" in p.reason.text),
+                "over_holiday": sum(1 for p in proposal.tasks if "Pauses over" in p.reason.text),
                 "accepted_by_checker": not errors,
                 "errors": errors[:3],
                 "seconds": round(time.monotonic() - started, 2),

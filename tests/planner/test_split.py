@@ -8,6 +8,7 @@ from datetime import date
 from planops.core.v1 import project_pb2
 
 from bench.plan_check import check_proposal
+from bench.planner_calendar import Size, generate, problem_for
 from services.common.workcal import WorkingCalendar
 from services.planner.model import (
     Dependency,
@@ -147,3 +148,12 @@ def test_a_split_plan_accepted_then_locked_or_started_keeps_its_pauses() -> None
         )
         assert proposal.finish == date(2026, 2, 9)
         assert not proposal.people[0].overloaded_days
+
+
+def test_generated_spring_festival_plans_pass_the_independent_checker() -> None:
+    size = Size(tasks=10, people=3, time_limit_s=2, workers=2)
+    for seed in (1, 2):
+        scenario = generate(seed, size)
+        for variant in ("neither", "both"):
+            problem, working = problem_for(scenario, variant, size)
+            solved(problem, working_day=working)
