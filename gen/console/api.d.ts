@@ -1751,6 +1751,12 @@ export declare namespace core.v1 {
     updateTime?: string;
     /** Opaque version tag for optimistic concurrency. */
     etag: string;
+    /**
+     * When true the planner may split the task around its assignee's days off: it pauses (at
+     * most twice, never for more days than it has work) instead of waiting for enough free
+     * days in a row. Leave it false for work that must not stop once started.
+     */
+    splittable: boolean;
   }
   /**
    * One move of a task between workflow states. Output only: the history the risk service
@@ -2478,6 +2484,11 @@ export declare namespace planner.v1 {
     state: planner.v1.ItemState;
     /** The task's etag when the proposal was made; accepting refuses the item if it changed. */
     taskEtag: string;
+    /**
+     * The stretches worked, in order: one, unless the task pauses over its assignee's days off
+     * (a splittable task) or over a project holiday on a working weekday.
+     */
+    pieces: planner.v1.WorkPiece[];
   }
   /** Request for a schedule proposal. */
   export interface ProposeScheduleRequest {
@@ -2640,6 +2651,13 @@ export declare namespace planner.v1 {
     /** First day away, `YYYY-MM-DD`. */
     startDate: string;
     /** Last day away, `YYYY-MM-DD`. */
+    endDate: string;
+  }
+  /** One stretch of a task's work; weekends inside it are not worked. */
+  export interface WorkPiece {
+    /** First day of the stretch, `YYYY-MM-DD`. */
+    startDate: string;
+    /** Last day of the stretch, `YYYY-MM-DD`. */
     endDate: string;
   }
 }

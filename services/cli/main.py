@@ -779,6 +779,13 @@ def tasks_update(
     label: Annotated[
         list[str] | None, typer.Option("--label", help="Replaces the labels; repeatable.")
     ] = None,
+    splittable: Annotated[
+        bool | None,
+        typer.Option(
+            "--splittable/--no-splittable",
+            help="Whether the planner may pause the task over its assignee's days off.",
+        ),
+    ] = None,
 ) -> None:
     """Change a task's fields; only the options given are changed."""
     name = task_name(task)
@@ -808,6 +815,9 @@ def tasks_update(
     if label is not None:
         changed.labels.extend(label)
         paths.append("labels")
+    if splittable is not None:
+        changed.splittable = splittable
+        paths.append("splittable")
     if not paths:
         raise usage("nothing to change; pass --title, --assignee, --due or another option")
     client = connect(ctx)

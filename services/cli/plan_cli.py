@@ -352,16 +352,37 @@ def confidence_lines(p: proposal_pb2.Proposal) -> list[str]:
     return lines
 
 
+def pieces_text(item: proposal_pb2.ProposalItem) -> str:
+    """A split task's stretches, `02-03; 02-05–02-06`; empty for work in one stretch."""
+    if len(item.pieces) < 2:
+        return ""
+    year = item.start_date[:5]
+
+    def short(day: str) -> str:
+        return day.removeprefix(year)
+
+    return "; ".join(
+        short(w.start_date)
+        if w.start_date == w.end_date
+        else f"{short(w.start_date)}–{short(w.end_date)}"
+        for w in item.pieces
+    )
+
+
 def items_table(p: proposal_pb2.Proposal) -> Table:
     table = Table(title=f"{p.name} ({state_label(p.state)})", title_justify="left")
-    for column in ("task", "title", "who", "start", "end", "changed?", "why"):
+    split = any(len(i.pieces) > 1 for i in p.items)
+    columns = ["task", "title", "who", "start", "end", "changed?", "why"]
+    if split:
+        columns.insert(5, "pieces")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for i in p.items:
         changed = [
             what for what, flag in (("who", i.assignee_changed), ("dates", i.dates_changed)) if flag
         ]
         mark = " *" if i.critical else ""
-        table.add_row(
+        cells = [
             render.task_ref(i.task),
             i.title + mark,
             i.assignee.removeprefix("people/") or "-",
@@ -369,7 +390,10 @@ def items_table(p: proposal_pb2.Proposal) -> Table:
             i.end_date,
             "pinned" if i.pinned else (", ".join(changed) or "no"),
             " ".join(r.text for r in i.reasons),
-        )
+        ]
+        if split:
+            cells.insert(5, pieces_text(i))
+        table.add_row(*cells)
     return table
 
 
@@ -387,10 +411,20 @@ def gantt(items: Sequence[proposal_pb2.ProposalItem], *, working_days: frozenset
     width = max(len(i.title) for i in items[:200])
     width = min(width, 30)
     unit = "week" if weekly else "working day"
-    lines = [f"{'':{width + 2}}{first} … {last}, one column per {unit}; * = critical"]
+    lines = [f"{'':{width + 2}}{first} … {last}, one column per {unit}; * = critical, ░ = paused"]
     for i in items:
         start, end = date.fromisoformat(i.start_date), date.fromisoformat(i.end_date)
-        cells = "".join("█" if _overlaps(c, start, end, weekly=weekly) else "·" for c in columns)
+        pieces = [
+            (date.fromisoformat(w.start_date), date.fromisoformat(w.end_date)) for w in i.pieces
+        ] or [(start, end)]
+        cells = "".join(
+            "█"
+            if any(_overlaps(c, a, b, weekly=weekly) for a, b in pieces)
+            else "░"
+            if _overlaps(c, start, end, weekly=weekly)
+            else "·"
+            for c in columns
+        )
         mark = "*" if i.critical else " "
         lines.append(f"{i.title[:width]:{width}} {mark}{cells}")
     return lines

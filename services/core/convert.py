@@ -225,6 +225,7 @@ def task(row: TaskRow) -> task_pb2.Task:
         if row.iteration_id
         else "",
         locked=row.locked,
+        splittable=row.splittable,
         create_time=timestamp(row.create_time),
         update_time=timestamp(row.update_time),
         etag=etag(row.version),
@@ -395,6 +396,7 @@ def task_fields(message: task_pb2.Task) -> tasks.TaskFields:
         parent=message.parent,
         iteration=message.iteration,
         locked=message.locked,
+        splittable=message.splittable,
     )
 
 

@@ -44,6 +44,7 @@ class TaskRow:
     source_ref: str
     iteration_id: int | None
     locked: bool
+    splittable: bool
     version: int
     create_time: dt.datetime
     update_time: dt.datetime

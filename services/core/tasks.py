@@ -30,6 +30,7 @@ UPDATABLE = (
     "labels",
     "iteration",
     "locked",
+    "splittable",
 )
 MAX_HOURS = 100_000.0
 
@@ -78,6 +79,7 @@ class TaskFields:
     parent: str = ""
     iteration: str = ""
     locked: bool = False
+    splittable: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ def values(task: TaskFields, checks: Checks, *, field: str, project: str) -> dic
         "source_ref": task.source_ref,
         "iteration_id": iteration,
         "locked": task.locked,
+        "splittable": task.splittable,
     }
 
 

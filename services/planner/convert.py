@@ -333,6 +333,10 @@ def _item(snapshot: Snapshot, plan: TaskPlan) -> store.ItemRecord:
         late_days=plan.late_days,
         pinned=task.pinned,
         task_etag=info.etag,
+        pieces=[
+            proposal_pb2.WorkPiece(start_date=p.start.isoformat(), end_date=p.end.isoformat())
+            for p in plan.pieces
+        ],
     )
     changed = (assignee_changed or dates_changed) and not task.pinned
     return store.ItemRecord(

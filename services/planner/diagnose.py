@@ -282,6 +282,8 @@ def _pinned_conflicts(problem: Problem) -> list[Diagnosis]:
         off = [
             d for d in _days_off(person, start=current.start, end=current.end) if axis.is_working(d)
         ]
+        if task.splittable and current.start not in off and current.end not in off:
+            off = []  # a split task pauses over days off inside it
         if off and to_units(task.duration_hours) > 0:
             days = ", ".join(str(d) for d in off[:3]) + (" …" if len(off) > 3 else "")
             out.append(

@@ -82,6 +82,9 @@ class Task:
     staffed: bool = True
     """False for work that needs no person (a delivery, a machine run, a PSPLIB job)."""
     pool_demands: tuple[PoolDemand, ...] = ()
+    splittable: bool = False
+    """May pause over its person's days off (at most twice, never for longer than its own
+    work); otherwise it runs in one stretch of their working days."""
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,9 @@ class TaskPlan:
     slack_days: int
     critical: bool
     late_days: int
+    pieces: tuple[Period, ...] = ()
+    """The stretches worked, first day to last day each: one unless the task pauses over
+    its person's days off or a project holiday on a working weekday."""
 
 
 @dataclass(frozen=True)
@@ -263,6 +269,9 @@ class AxisMode:
     duration: int
     demands: tuple[tuple[int, int], ...]
     person: int | None = None
+    gaps: tuple[tuple[int, int], ...] = ()
+    """Runs [start, end) of the person's days off a splittable task pauses over (see
+    `split.py`): `duration` counts days of work, pauses excluded. Empty: one stretch."""
 
 
 @dataclass(frozen=True)
@@ -313,10 +322,12 @@ class AxisSchedule:
     modes: tuple[int, ...]
 
     def end(self, problem: AxisProblem, activity: int) -> int:
-        return (
-            self.starts[activity]
-            + problem.activities[activity].modes[self.modes[activity]].duration
-        )
+        mode = problem.activities[activity].modes[self.modes[activity]]
+        if mode.gaps:
+            from services.planner import split
+
+            return split.end(self.starts[activity], mode)
+        return self.starts[activity] + mode.duration
 
     def makespan(self, problem: AxisProblem) -> int:
         return max((self.end(problem, a) for a in range(len(self.starts))), default=0)

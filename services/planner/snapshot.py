@@ -313,6 +313,7 @@ async def read(
                 current=slot,
                 pinned=pinned,
                 started=pinned and categories.get(t.state) == project_pb2.STATE_CATEGORY_ACTIVE,
+                splittable=t.splittable,
             )
         )
         infos[task_id] = TaskInfo(

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
-from services.planner import diagnose, greedy
+from services.planner import diagnose, greedy, split
 from services.planner.axis import (
     UNITS_PER_HOUR,
     WorkingAxis,
@@ -39,6 +39,7 @@ from services.planner.model import (
     DependencyType,
     Diagnosis,
     FieldViolation,
+    Period,
     Person,
     PersonLoad,
     Problem,
@@ -184,18 +185,15 @@ def compile_problem(problem: Problem) -> _Compiled:
     # its person's day, never more, and can't make a plan impossible.
     used: dict[int, dict[int, int]] = {}
 
-    def reserve(who: int, start: int, duration: int, wanted: int) -> int:
+    def reserve(who: int, positions: Sequence[int], wanted: int) -> int:
         days = used.setdefault(who, {})
         if not days:
             for b_start, b_end, amount in resources[who].blocked:
                 for position in range(b_start, b_end):
                     days[position] = days.get(position, 0) + amount
-        room = min(
-            (capacities[who] - days.get(p, 0) for p in range(start, start + duration)),
-            default=0,
-        )
+        room = min((capacities[who] - days.get(p, 0) for p in positions), default=0)
         granted = max(0, min(wanted, room))
-        for position in range(start, start + duration):
+        for position in positions:
             days[position] = days.get(position, 0) + granted
         return granted
 
@@ -210,14 +208,22 @@ def compile_problem(problem: Problem) -> _Compiled:
             duration = max(0, axis.end_position(task.current.end) - fixed)
             demands = pools
             who: int | None = None
+            gaps: tuple[tuple[int, int], ...] = ()
             if task.staffed and task.current.assignee is not None and duration > 0:
                 who = person_index[task.current.assignee]
+                if task.splittable:
+                    # A split plan accepted and then locked or started keeps its pauses.
+                    gaps = _inside(_days_off(all_blocks[who]), start=fixed, end=fixed + duration)
+                    duration -= sum(b - a for a, b in gaps)
                 amount = min(capacities[who], -(-units // duration)) if units else 0
                 if task.started and amount:
-                    amount = reserve(who, fixed, duration, amount)
+                    worked = split.pieces(fixed, AxisMode(duration, (), gaps=gaps))
+                    amount = reserve(who, [k for a, b in worked for k in range(a, b)], amount)
                 demands = ((who, amount), *pools) if amount else pools
             modes.append(
-                AxisMode(duration=duration, demands=demands if duration else (), person=who)
+                AxisMode(
+                    duration=duration, demands=demands if duration else (), person=who, gaps=gaps
+                )
             )
         elif units == 0:
             modes.append(AxisMode(duration=0, demands=()))
@@ -229,7 +235,12 @@ def compile_problem(problem: Problem) -> _Compiled:
                     duration = span_days(units, capacities[p])
                     amount = -(-units // duration)
                     modes.append(
-                        AxisMode(duration=duration, demands=((p, amount), *pools), person=p)
+                        AxisMode(
+                            duration=duration,
+                            demands=((p, amount), *pools),
+                            person=p,
+                            gaps=_days_off(all_blocks[p]) if task.splittable else (),
+                        )
                     )
         if len(modes) > MAX_CANDIDATES:
             modes = _shortlist(modes, task=task, people=problem.people)
@@ -291,6 +302,28 @@ def compile_problem(problem: Problem) -> _Compiled:
         daily_hours=rates,
         blocks=all_blocks,
     )
+
+
+def _days_off(blocks: Sequence[_Block]) -> tuple[tuple[int, int], ...]:
+    """A person's days off as sorted runs, merged where two kinds of leave touch."""
+    runs: list[tuple[int, int]] = []
+    for block in sorted((b for b in blocks if b.time_off), key=lambda b: b.start):
+        if runs and block.start <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], block.end))
+        else:
+            runs.append((block.start, block.end))
+    return tuple(runs)
+
+
+def _inside(
+    runs: Sequence[tuple[int, int]], *, start: int, end: int
+) -> tuple[tuple[int, int], ...]:
+    """The runs strictly inside [start, end); none when a day off is its first or last day,
+    which no split plan has (such a pinned task is a conflict, diagnosed as before)."""
+    inside = tuple(r for r in runs if r[0] < end and r[1] > start)
+    if any(a <= start or b >= end for a, b in inside):
+        return ()
+    return inside
 
 
 def _shortlist(modes: list[AxisMode], *, task: Task, people: Sequence[Person]) -> list[AxisMode]:
@@ -488,9 +521,10 @@ def _build(
         horizon
         if not guard
         else horizon
-        + sum(max(m.duration for m in a.modes) for a in problem.activities)
+        + sum(max(split.longest(m) for m in a.modes) for a in problem.activities)
         + sum(abs(link.lag) for link in problem.links)
     )
+    always: cp_model.IntVar | None = None
     starts: list[cp_model.IntVar] = []
     ends: list[cp_model.IntVar] = []
     presences: list[list[cp_model.IntVar] | None] = []
@@ -505,7 +539,11 @@ def _build(
         )
         if activity.fixed_start is not None and guard:
             model.add(start == activity.fixed_start).only_enforce_if(guard_for(f"pinned:{a}"))
-        if len(set(durations)) == 1:
+        splits = any(m.gaps for m in activity.modes)
+        if splits:
+            # Its pieces, not one interval, use the person's days (see `split.add_mode`).
+            end = model.new_int_var(0, upper, f"e{a}")
+        elif len(set(durations)) == 1:
             end = model.new_int_var(0, upper, f"e{a}")
             model.add(end == start + durations[0])
             main = model.new_fixed_size_interval_var(start, durations[0], f"i{a}")
@@ -515,17 +553,41 @@ def _build(
             main = model.new_interval_var(start, size, end, f"i{a}")
             if hint is not None:
                 hint_value(size, hint_ends[a] - hint.starts[a])
-        if len(activity.modes) == 1:
+        if len(activity.modes) == 1 and not splits:
             presences.append(None)
             for r, amount in activity.modes[0].demands:
                 if durations[0] > 0 and amount > 0:
                     by_resource[r].append((main, amount))
         else:
-            literals = [model.new_bool_var(f"x{a}_{m}") for m in range(len(activity.modes))]
-            model.add_exactly_one(literals)
-            presences.append(literals)
+            if len(activity.modes) == 1:
+                if always is None:
+                    always = model.new_bool_var("always")
+                    model.add(always == 1)
+                literals = [always]
+                presences.append(None)
+            else:
+                literals = [model.new_bool_var(f"x{a}_{m}") for m in range(len(activity.modes))]
+                model.add_exactly_one(literals)
+                presences.append(literals)
             for m, mode in enumerate(activity.modes):
-                if len(set(durations)) > 1:
+                if mode.gaps:
+                    pieces, piece_hints = split.add_mode(
+                        model,
+                        start=start,
+                        end_var=end,
+                        mode=mode,
+                        present=literals[m],
+                        upper=upper,
+                        bounded=activity.fixed_start is None,
+                        hint_start=hint.starts[a] if hint is not None else None,
+                        name=f"{a}_{m}",
+                    )
+                    hinted.extend(piece_hints)
+                    for r, amount in mode.demands:
+                        if amount > 0:
+                            by_resource[r].extend((piece, amount) for piece in pieces)
+                    continue
+                if len(set(durations)) > 1 or splits:
                     model.add(end == start + mode.duration).only_enforce_if(literals[m])
                 if mode.duration == 0:
                     continue
@@ -663,7 +725,7 @@ def _horizon(problem: AxisProblem, hint: AxisSchedule) -> int:
         return problem.horizon
     candidates = [hint.makespan(problem)]
     for activity in problem.activities:
-        longest = max(m.duration for m in activity.modes)
+        longest = max(split.longest(m) for m in activity.modes)
         if activity.preferred_start is not None:
             candidates.append(activity.preferred_start + longest)
         if activity.fixed_start is not None:
@@ -688,8 +750,10 @@ def solve_axis(
     progress: ProgressCallback | None = None,
     started: float | None = None,
     stop: Stop | None = None,
+    start_from: AxisSchedule | None = None,
 ) -> AxisResult:
-    """Minimise the weighted objective on the axis; the hint comes from `greedy`.
+    """Minimise the weighted objective on the axis; the hint comes from `greedy`, or is
+    `start_from` when that scores better.
 
     `started` is the `time.monotonic()` the time limit counts from (default: now), so a
     caller's own preparation is inside the limit.
@@ -704,6 +768,10 @@ def solve_axis(
         score=lambda s: objective_value(problem, s),
         stopped=(lambda: stop.stopped) if stop is not None else None,
     )
+    if start_from is not None and objective_value(problem, start_from) < objective_value(
+        problem, hint
+    ):
+        hint = start_from
     if stop is not None and stop.stopped:
         # CP-SAT forgets a stop_search made before its search exists, so a stop set during
         # the hint must end the solve here or the search would run out its whole limit.
@@ -757,6 +825,67 @@ def solve_axis(
         solutions=callback.solutions,
         first_solution_s=callback.first_solution_s,
         hint_makespan=hint.makespan(problem),
+    )
+
+
+_UNSPLIT_SHARE = 0.4
+
+
+def solve_axis_with_splits(
+    problem: AxisProblem,
+    *,
+    time_limit_s: float,
+    num_workers: int,
+    seed: int = 0,
+    progress: ProgressCallback | None = None,
+    started: float | None = None,
+    stop: Stop | None = None,
+) -> AxisResult:
+    """`solve_axis`, first without pauses when some task may split.
+
+    Splitting only adds choices, so a plan without pauses is a plan of the split model, but
+    the split model is harder to search: with the same limit its first plans can be later
+    than the unsplit optimum. So the problem without pauses gets part of the limit (it often
+    proves optimal in a fraction of it) and its plan starts the full model's search, which
+    then never ends later than planning without splitting would.
+    """
+    started = time.monotonic() if started is None else started
+    if not any(m.gaps for a in problem.activities if a.fixed_start is None for m in a.modes):
+        return solve_axis(
+            problem,
+            time_limit_s=time_limit_s,
+            num_workers=num_workers,
+            seed=seed,
+            progress=progress,
+            started=started,
+            stop=stop,
+        )
+    plain = replace(
+        problem,
+        activities=tuple(
+            a
+            if a.fixed_start is not None
+            else replace(a, modes=tuple(replace(m, gaps=()) for m in a.modes))
+            for a in problem.activities
+        ),
+    )
+    first = solve_axis(
+        plain,
+        time_limit_s=_UNSPLIT_SHARE * time_limit_s,
+        num_workers=num_workers,
+        seed=seed,
+        started=time.monotonic(),
+        stop=stop,
+    )
+    return solve_axis(
+        problem,
+        time_limit_s=time_limit_s,
+        num_workers=num_workers,
+        seed=seed,
+        progress=progress,
+        started=started,
+        stop=stop,
+        start_from=first.schedule,
     )
 
 
@@ -848,6 +977,56 @@ def _with_make_up_days(reason: Reason, days: list[date], *, extra: frozenset[dat
     return replace(reason, text=f"{reason.text} Works on make-up working day(s) {listed}.")
 
 
+def _day_ranges(days: Sequence[date]) -> str:
+    """Dates as runs of consecutive days: `2026-02-12, 2026-02-16 to 2026-02-20`."""
+    runs: list[list[date]] = []
+    for day in sorted(days):
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(
+        run[0].isoformat() if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs
+    )
+
+
+def _work_pieces(
+    problem: Problem, axis: WorkingAxis, runs: Sequence[tuple[int, int]]
+) -> tuple[tuple[Period, ...], list[date]]:
+    """Axis runs as dated pieces, also broken where a project holiday falls on a working
+    weekday (weekends are not breaks: every task spans them), and those holidays."""
+    weekdays = problem.calendar.working_weekdays
+    pieces: list[Period] = []
+    holidays: list[date] = []
+    for a, b in runs:
+        if b <= a:
+            continue
+        first = previous = axis.day(a)
+        for position in range(a + 1, b):
+            day = axis.day(position)
+            between = [previous + timedelta(days=k) for k in range(1, (day - previous).days)]
+            off = [d for d in between if d.weekday() in weekdays]
+            if off:
+                holidays.extend(off)
+                pieces.append(Period(first, previous))
+                first = day
+            previous = day
+        pieces.append(Period(first, previous))
+    return tuple(pieces), holidays
+
+
+def _with_pauses(
+    reason: Reason, *, person: str | None, days_off: Sequence[date], holidays: Sequence[date]
+) -> Reason:
+    """A manager must see that a task is split, and around what."""
+    text = reason.text
+    if days_off and person is not None:
+        text += f" Split around {person}'s day(s) off on {_day_ranges(days_off)}."
+    if holidays:
+        text += f" Pauses over the project holiday(s) {_day_ranges(sorted(set(holidays)))}."
+    return reason if text == reason.text else replace(reason, text=text)
+
+
 def solve(
     problem: Problem, *, progress: ProgressCallback | None = None, stop: Stop | None = None
 ) -> Proposal:
@@ -863,7 +1042,7 @@ def solve(
     if found:
         return _no_plan(SolveStatus.INFEASIBLE, found, started)
     compiled = compile_problem(problem)
-    result = solve_axis(
+    result = solve_axis_with_splits(
         compiled.problem,
         time_limit_s=problem.time_limit_s,
         num_workers=problem.num_workers,
@@ -921,7 +1100,9 @@ def total_float(problem: AxisProblem, schedule: AxisSchedule) -> list[int]:
     on a pool, so the float respects resources, not only the network.
     """
     n = len(problem.activities)
-    durations = [problem.activities[a].modes[schedule.modes[a]].duration for a in range(n)]
+    # A split task's stretch, pauses included, stands for its duration: its float is where
+    # it may start with the same pauses (an approximation when a move would change them).
+    durations = [schedule.end(problem, a) - schedule.starts[a] for a in range(n)]
     starts = list(schedule.starts)
     ends = [starts[a] + durations[a] for a in range(n)]
     arcs: list[AxisLink] = list(problem.links)
@@ -1003,6 +1184,9 @@ def explain(
         s, e = schedule.starts[a], ends[a]
         person = persons[a]
         person_id = compiled.person_ids[person] if person is not None else None
+        runs = split.pieces(s, axis_problem.activities[a].modes[schedule.modes[a]])
+        worked = {k for r0, r1 in runs for k in range(r0, r1)}
+        pieces, holidays = _work_pieces(problem, axis, runs)
         start_changed = False
         assignee_changed = False
         if task.current is not None:
@@ -1022,23 +1206,29 @@ def explain(
                 end=axis.last_day(e) if e > s else axis.day(s),
                 start_changed=start_changed,
                 assignee_changed=assignee_changed,
-                reason=_with_make_up_days(
-                    _reason(
-                        problem,
-                        compiled,
-                        schedule=schedule,
-                        ends=ends,
-                        persons=persons,
-                        incoming=incoming[a],
-                        ending_at=ending_at,
-                        activity=a,
+                reason=_with_pauses(
+                    _with_make_up_days(
+                        _reason(
+                            problem,
+                            compiled,
+                            schedule=schedule,
+                            ends=ends,
+                            persons=persons,
+                            incoming=incoming[a],
+                            ending_at=ending_at,
+                            activity=a,
+                        ),
+                        [axis.day(k) for k in sorted(worked)],
+                        extra=problem.calendar.extra_working_days,
                     ),
-                    [axis.day(k) for k in range(s, e)],
-                    extra=problem.calendar.extra_working_days,
+                    person=problem.people[person].name if person is not None else None,
+                    days_off=[axis.day(k) for k in range(s, e) if k not in worked],
+                    holidays=holidays,
                 ),
                 slack_days=floats[a],
                 critical=floats[a] == 0 and e > s,
                 late_days=max(0, e - due) if due is not None else 0,
+                pieces=pieces,
             )
         )
     makespan = max(ends, default=compiled.release)
@@ -1158,12 +1348,12 @@ def _loads(
         who = persons[a]
         if who is None:
             continue
-        s = schedule.starts[a]
-        e = schedule.end(compiled.problem, a)
+        mode = compiled.problem.activities[a].modes[schedule.modes[a]]
+        worked = [k for r0, r1 in split.pieces(schedule.starts[a], mode) for k in range(r0, r1)]
         totals[who] += task.duration_hours
-        for position in range(s, e):
+        for position in worked:
             per_day[who][position] = per_day[who].get(position, 0.0) + (
-                task.duration_hours / (e - s)
+                task.duration_hours / len(worked)
             )
     loads: list[PersonLoad] = []
     for p, person in enumerate(problem.people):

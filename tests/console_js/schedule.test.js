@@ -19,7 +19,7 @@ function item(fields) {
   return {
     task: "projects/p/tasks/1", title: "Ship", assignee: "", startDate: "", endDate: "", currentAssignee: "",
     currentStartDate: "", currentEndDate: "", assigneeChanged: false, datesChanged: false, reasons: [],
-    critical: false, slackDays: 0, lateDays: 0, pinned: false, state: "ITEM_STATE_PENDING", taskEtag: "", ...fields,
+    critical: false, slackDays: 0, lateDays: 0, pinned: false, state: "ITEM_STATE_PENDING", taskEtag: "", pieces: [], ...fields,
   };
 }
 

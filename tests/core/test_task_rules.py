@@ -169,6 +169,7 @@ def test_each_order_pages_by_the_key_its_condition_reads() -> None:
         source_ref="",
         iteration_id=None,
         locked=False,
+        splittable=False,
         version=1,
         create_time=NOW,
         update_time=NOW,

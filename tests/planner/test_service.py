@@ -31,6 +31,7 @@ from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc, pr
 from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 from typer.testing import CliRunner
 
+from bench.plan_check import check_proposal
 from services.cli.plan_cli import plan_app
 from services.common.core_client import CoreClient
 from services.common.errors import reason_of
@@ -40,6 +41,7 @@ from services.planner.app import running_planner
 from services.planner.config import Config
 from services.planner.model import (
     AxisSchedule,
+    Period,
     Proposal,
     Reason,
     ReasonKind,
@@ -250,6 +252,10 @@ def domain_plans(proposal: proposal_pb2.Proposal) -> Proposal:
                 slack_days=item.slack_days,
                 critical=item.critical,
                 late_days=item.late_days,
+                pieces=tuple(
+                    Period(date.fromisoformat(w.start_date), date.fromisoformat(w.end_date))
+                    for w in item.pieces
+                ),
             )
             for item in proposal.items
         ),
@@ -734,3 +740,32 @@ async def test_a_chance_needs_a_sane_target_and_a_deadline(stack: Stack) -> None
         stack.propose(project="open-ended", target_probability=0.8),
         grpc.StatusCode.FAILED_PRECONDITION,
     )
+
+
+async def test_a_task_marked_splittable_in_core_is_split_around_a_day_off(stack: Stack) -> None:
+    # Only Bob translates at level 3; he is off 03-06..03-08 and the translation is due 03-11.
+    created = await stack.admin.create_task(
+        PROJECT,
+        "Translate copy",
+        estimate_hours=24,
+        required_skills=[person_pb2.Skill(skill="copy", level=3)],
+        due_date="2030-03-11",
+    )
+    assert not created.splittable
+    created.splittable = True
+    updated = await stack.admin.update_task(created, "splittable")
+    assert updated.splittable and (await stack.admin.get_task(created.name)).splittable
+
+    proposal = await stack.propose(time_limit_seconds=5)
+    item = next(i for i in proposal.items if i.title == "Translate copy")
+    assert [(w.start_date, w.end_date) for w in item.pieces] == [
+        ("2030-03-04", "2030-03-05"),
+        ("2030-03-11", "2030-03-11"),
+    ]
+    assert item.late_days == 0
+    assert "Split around Bob's day(s) off on 2030-03-06 to 2030-03-08" in item.reasons[0].text
+    found = await stack.snapshot()
+    assert check_proposal(found.problem, domain_plans(proposal)) == []
+
+    shown = await asyncio.to_thread(cli(stack), "plan", PROJECT, "--time-limit", "5")
+    assert "03-04–03-05; 03-11" in shown and "░" in shown

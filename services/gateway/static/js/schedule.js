@@ -75,23 +75,60 @@ const REASONS = [
   [/^In progress \((\w+)\): keeps its dates and assignee\.$/, "reason.inProgress", (m) => ({ state: stateName(m[1], "") })],
 ];
 const MAKE_UP = / Works on make-up working day\(s\) ([\d, -]+)\.$/;
+// A split task's reason ends with what it pauses over: its person's days off, then the
+// project's holidays; each is a list of days and ranges (`2026-02-12, 2026-02-16 to 2026-02-20`).
+const HOLIDAY_PAUSE = / Pauses over the project holiday\(s\) ([\d, a-z-]+)\.$/;
+const SPLIT = / Split around (.+)'s day\(s\) off on ([\d, a-z-]+)\.$/;
+
+/** @param {string} list */
+function dayRanges(list) {
+  const parts = list.split(", ");
+  const days = parts.map((part) => {
+    const [from, to] = part.split(" to ");
+    return to ? span(from, to) : formatDate(from);
+  });
+  // A range is several days, so it takes the plural like a list does.
+  return { days, count: parts.length + parts.filter((p) => p.includes(" to ")).length };
+}
 
 /**
  * @param {string} text
  * @returns {string | null}
  */
 export function reasonText(text) {
-  const makeUp = MAKE_UP.exec(text);
-  const sentence = makeUp ? text.slice(0, makeUp.index) : text;
-  for (const [pattern, key, params] of REASONS) {
-    const match = pattern.exec(sentence);
-    if (!match) continue;
-    const said = t(key, params ? params(match) : {});
-    if (!makeUp) return said;
+  let rest = text;
+  const tail = [];
+  const holidays = HOLIDAY_PAUSE.exec(rest);
+  if (holidays) {
+    const { days, count } = dayRanges(holidays[1]);
+    tail.unshift(t("reason.holidayPause", { days: formatList(days), count }));
+    rest = rest.slice(0, holidays.index);
+  }
+  const split = SPLIT.exec(rest);
+  if (split) {
+    const { days, count } = dayRanges(split[2]);
+    tail.unshift(t("reason.split", { person: split[1], days: formatList(days), count }));
+    rest = rest.slice(0, split.index);
+  }
+  const makeUp = MAKE_UP.exec(rest);
+  if (makeUp) {
     const days = makeUp[1].split(", ").map((d) => formatDate(d));
-    return `${said}${t("reason.makeUp", { days: formatList(days), count: days.length })}`;
+    tail.unshift(t("reason.makeUp", { days: formatList(days), count: days.length }));
+    rest = rest.slice(0, makeUp.index);
+  }
+  for (const [pattern, key, params] of REASONS) {
+    const match = pattern.exec(rest);
+    if (!match) continue;
+    return `${t(key, params ? params(match) : {})}${tail.join("")}`;
   }
   return null;
+}
+
+// The stretches a task is worked in: its pieces, or its whole span for a plan without them.
+/** @param {ProposalItem} item */
+export function pieces(item) {
+  const given = (item.pieces || []).filter((p) => p.startDate && p.endDate);
+  return given.length ? given : [{ startDate: item.startDate, endDate: item.endDate }];
 }
 
 /** @param {string} text */
@@ -207,16 +244,29 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
         class: "bar-current" }, s("title", {}, t("schedule.current", { span: span(item.currentStartDate, item.currentEndDate) }))));
     }
     const cls = item.critical ? "bar critical" : item.pinned ? "bar pinned" : "bar";
-    g.append(s("rect", { x: x(dayNumber(item.startDate)), y: y + rowH * 0.15,
-      width: (dayNumber(item.endDate) - dayNumber(item.startDate) + 1) * dayW, height: rowH * 0.45, rx: 3,
-      class: cls + (item.lateDays ? " late" : "") },
-    s("title", {}, [
+    const worked = pieces(item);
+    const tip = [
       item.title,
       `${ctx.personLabel(item.assignee)} · ${span(item.startDate, item.endDate)}`,
+      worked.length > 1
+        ? t("schedule.pieces", { pieces: formatList(worked.map((p) => span(p.startDate, p.endDate))), count: worked.length })
+        : null,
       item.critical ? t("schedule.onCritical") : t("schedule.slack", { days: formatDays(item.slackDays) }),
       item.lateDays ? t("schedule.late", { days: formatDays(item.lateDays) }) : null,
       changeText(item, ctx),
-    ].filter(Boolean).join("\n"))));
+    ].filter(Boolean).join("\n");
+    // A split task is one bar per piece, joined by a thin line where it pauses.
+    if (worked.length > 1) {
+      g.append(s("line", { x1: x(dayNumber(item.startDate)), x2: x(dayNumber(item.endDate) + 1),
+        y1: y + rowH * 0.37, y2: y + rowH * 0.37, class: "bar-pause" }));
+    }
+    for (const piece of worked) {
+      g.append(s("rect", { x: x(dayNumber(piece.startDate)), y: y + rowH * 0.15,
+        width: (dayNumber(piece.endDate) - dayNumber(piece.startDate) + 1) * dayW, height: rowH * 0.45, rx: 3,
+        class: cls + (item.lateDays ? " late" : "") + (worked.length > 1 ? " piece" : ""),
+        "data-piece": `${piece.startDate}/${piece.endDate}` },
+      s("title", {}, tip)));
+    }
     svg.append(g);
   });
   for (const d of deps) {
@@ -403,6 +453,8 @@ function itemList(proposal, ctx, onAccept) {
         item.lateDays ? h("span", { class: "badge late" }, t("schedule.late", { days: formatDays(item.lateDays) })) : null,
         h("span", { class: `badge st-${state}` }, term("item", state))),
       h("p", { class: "change" }, changeText(item, ctx)),
+      pieces(item).length > 1 ? h("p", { class: "pieces" }, t("schedule.pieces", {
+        pieces: formatList(pieces(item).map((p) => span(p.startDate, p.endDate))), count: pieces(item).length })) : null,
       h("ul", { class: "reasons" }, item.reasons.map((r) => reason(r.text))),
       open && state === "pending" ? h("div", { class: "actions" },
         h("button", { class: "primary accept-item", onclick: () => onAccept([item.task]) }, t("schedule.accept"))) : null);
