@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from google.protobuf import json_format, struct_pb2
 from google.protobuf.message import Message
@@ -24,6 +24,11 @@ from planops.core.v1 import (
 from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, CREATE_PROJECTS, READ_PROJECTS
 from services.core import feeds
 from services.core import workflow as wf
+
+if TYPE_CHECKING:
+    from services.core.audit_store import AuditRow
+    from services.core.key_store import ApiKeyRow
+    from services.core.person_store import PersonRow
 
 Row = Mapping[str, Any]
 
@@ -168,21 +173,21 @@ def skills_json(message: Sequence[person_pb2.Skill]) -> list[dict[str, Any]]:
     return [{"skill": s.skill, "level": s.level} for s in message]
 
 
-def person(row: Row) -> person_pb2.Person:
+def person(row: PersonRow) -> person_pb2.Person:
     return person_pb2.Person(
-        name=f"people/{row['id']}",
-        display_name=row["display_name"],
-        email=row["email"] or "",
-        aliases=row["aliases"],
-        skills=skills(row["skills"]),
-        weekly_capacity_hours=row["weekly_capacity_hours"],
-        working_days=row["working_days"],
-        time_off=[person_pb2.TimeOff(**t) for t in row["time_off"]],
-        cost_rate=row["cost_rate"],
-        project_creator=row["project_creator"],
-        create_time=timestamp(row["create_time"]),
-        update_time=timestamp(row["update_time"]),
-        etag=etag(row["version"]),
+        name=f"people/{row.id}",
+        display_name=row.display_name,
+        email=row.email or "",
+        aliases=row.aliases,
+        skills=skills(row.skills),
+        weekly_capacity_hours=row.weekly_capacity_hours,
+        working_days=row.working_days,
+        time_off=[person_pb2.TimeOff(**t) for t in row.time_off],
+        cost_rate=row.cost_rate,
+        project_creator=row.project_creator,
+        create_time=timestamp(row.create_time),
+        update_time=timestamp(row.update_time),
+        etag=etag(row.version),
     )
 
 
@@ -298,33 +303,33 @@ def template_body(message: template_pb2.Template) -> dict[str, Any]:
     }
 
 
-def api_key(row: Row) -> api_key_pb2.ApiKey:
+def api_key(row: ApiKeyRow) -> api_key_pb2.ApiKey:
     return api_key_pb2.ApiKey(
-        name=f"apiKeys/{row['id']}",
-        display_name=row["display_name"],
-        principal=row["principal"],
-        admin=row["admin"],
-        create_time=timestamp(row["create_time"]),
-        revoke_time=timestamp(row["revoke_time"]),
-        scopes=sorted(SCOPE_TO_PROTO[s] for s in row["scopes"]),
+        name=f"apiKeys/{row.id}",
+        display_name=row.display_name,
+        principal=row.principal,
+        admin=row.admin,
+        create_time=timestamp(row.create_time),
+        revoke_time=timestamp(row.revoke_time),
+        scopes=sorted(SCOPE_TO_PROTO[s] for s in row.scopes),
     )
 
 
-def audit_entry(row: Row) -> audit_pb2.AuditEntry:
+def audit_entry(row: AuditRow) -> audit_pb2.AuditEntry:
     entry = audit_pb2.AuditEntry(
-        name=f"auditEntries/{row['id']}",
-        time=timestamp(row["time"]),
-        actor=actor(row["actor"]),
-        request_id=row["request_id"],
-        method=row["method"],
-        resource=row["resource"],
-        project=f"projects/{row['project']}" if row["project"] else "",
-        action=row["action"],
+        name=f"auditEntries/{row.id}",
+        time=timestamp(row.time),
+        actor=actor(row.actor),
+        request_id=row.request_id,
+        method=row.method,
+        resource=row.resource,
+        project=f"projects/{row.project}" if row.project else "",
+        action=row.action,
     )
-    if row["before"] is not None:
-        entry.before.CopyFrom(_struct(row["before"]))
-    if row["after"] is not None:
-        entry.after.CopyFrom(_struct(row["after"]))
+    if row.before is not None:
+        entry.before.CopyFrom(_struct(row.before))
+    if row.after is not None:
+        entry.after.CopyFrom(_struct(row.after))
     return entry
 
 

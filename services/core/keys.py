@@ -20,8 +20,9 @@ from services.common.auth import (
 )
 from services.common.db import Connection, connection, transaction
 from services.common.errors import InvalidArgument, Unauthenticated
-from services.core import feeds
+from services.core import feeds, key_store
 from services.core.feed_store import FeedAuthenticator
+from services.core.key_store import ApiKeyRow
 from services.core.store import hash_secret
 
 log = logging.getLogger(__name__)
@@ -50,18 +51,18 @@ async def insert_key(
     admin: bool,
     display_name: str,
     scopes: Sequence[str] = (),
-) -> tuple[dict[str, object], str]:
-    """Store a new key; a person's key is bound to the person's uid (their current record)."""
+) -> tuple[ApiKeyRow, str]:
+    """Store a new key: its row and the token, which is shown once and stored only hashed."""
     key_id, token = new_key()
-    row = await (
-        await conn.execute(
-            "INSERT INTO api_keys (id, display_name, principal, admin, secret_hash, scopes, person_uid)"
-            " VALUES (%s, %s, %s, %s, %s, %s,"
-            " (SELECT uid FROM people WHERE 'people/' || id = %s)) RETURNING *",
-            (key_id, display_name, principal, admin, hash_secret(token), list(scopes), principal),
-        )
-    ).fetchone()
-    assert row is not None
+    row = await key_store.insert(
+        conn,
+        key_id=key_id,
+        principal=principal,
+        admin=admin,
+        display_name=display_name,
+        scopes=scopes,
+        secret_hash=hash_secret(token),
+    )
     return row, token
 
 
