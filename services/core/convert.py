@@ -17,12 +17,13 @@ from planops.core.v1 import (
     calendar_feed_pb2,
     person_pb2,
     project_pb2,
+    report_pb2,
     task_pb2,
     template_pb2,
 )
 
 from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, CREATE_PROJECTS, READ_PROJECTS
-from services.core import feeds
+from services.core import feeds, reports
 from services.core import workflow as wf
 
 if TYPE_CHECKING:
@@ -344,6 +345,66 @@ def as_json(message: Message | None) -> dict[str, Any] | None:
     if message is None:
         return None
     return json_format.MessageToDict(message, preserving_proto_field_name=True)
+
+
+def report(
+    value: reports.Report, *, project: str, iteration: str, time_zone: str, now: dt.datetime
+) -> report_pb2.Report:
+    scope = value.scope
+    money = value.hours_and_cost
+    return report_pb2.Report(
+        project=project,
+        iteration=iteration,
+        start_date=scope.start.isoformat(),
+        end_date=scope.end.isoformat(),
+        as_of_date=scope.as_of.isoformat(),
+        time_zone=time_zone,
+        task_count=value.task_count,
+        burndown=[
+            report_pb2.BurndownPoint(
+                date=p.date.isoformat(),
+                remaining_hours=p.remaining_hours,
+                remaining_tasks=p.remaining_tasks,
+                scope_hours=p.scope_hours,
+                ideal_hours=p.ideal_hours,
+            )
+            for p in value.burndown
+        ],
+        throughput=[
+            report_pb2.ThroughputWeek(
+                week_start=w.week_start.isoformat(),
+                tasks_done=w.tasks_done,
+                hours_done=w.hours_done,
+            )
+            for w in value.throughput
+        ],
+        state_times=[report_pb2.StateTime(**_fields(s)) for s in value.state_times],
+        cycle_time=report_pb2.CycleTime(**_fields(value.cycle_time)),
+        overdue=[
+            report_pb2.OverdueTask(**{**_fields(o), "due_date": o.due_date.isoformat()})
+            for o in value.overdue
+        ],
+        late_done_tasks=value.late_done_tasks,
+        hours_and_cost=report_pb2.HoursAndCost(
+            **{k: v for k, v in _fields(money).items() if k != "people"},
+            people=[report_pb2.PersonHours(**_fields(p)) for p in money.people],
+        ),
+        create_time=timestamp(now),
+    )
+
+
+def without_money(section: report_pb2.HoursAndCost) -> None:
+    """Cost rates are for managers: each person's cost is their hours at their rate, and which
+    hours are unpriced says who has none, so other roles get the hours alone."""
+    for field in ("planned_cost", "actual_cost", "unpriced_planned_hours", "unpriced_actual_hours"):
+        section.ClearField(field)
+    for person in section.people:
+        for money in ("cost_rate", "planned_cost", "actual_cost"):
+            person.ClearField(money)
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    return dict(value.__dict__)
 
 
 def calendar_event(event: feeds.Event) -> calendar_feed_pb2.CalendarEvent:
