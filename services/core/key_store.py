@@ -27,6 +27,19 @@ class ApiKeyRow:
     revoke_time: dt.datetime | None
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """What checking a bearer key needs: its hash and whose record it still belongs to."""
+
+    principal: str
+    admin: bool
+    scopes: list[str]
+    secret_hash: bytes
+    revoke_time: dt.datetime | None
+    # `people/{id}` of the person record the key was made for, if it still exists.
+    owner: str | None
+
+
 COLUMNS = ", ".join(f.name for f in fields(ApiKeyRow))
 
 
@@ -110,3 +123,28 @@ async def revoke_person(conn: Connection, person_uid: uuid.UUID) -> list[ApiKeyR
             (person_uid,),
         )
     ).fetchall()
+
+
+async def credentials(conn: Connection, key_id: str) -> Credentials | None:
+    cur = conn.cursor(row_factory=class_row(Credentials))
+    return await (
+        await cur.execute(
+            "SELECT k.principal, k.admin, k.scopes, k.secret_hash, k.revoke_time,"
+            " 'people/' || p.id AS owner"
+            " FROM api_keys k LEFT JOIN people p ON p.uid = k.person_uid WHERE k.id = %s",
+            (key_id,),
+        )
+    ).fetchone()
+
+
+async def has_admin_key(conn: Connection, principal: str) -> bool:
+    """Whether `principal` holds a live admin key; first takes a lock that makes concurrent
+    first starts wait for each other, so only one of them mints a key."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('planops-admin-key'))")
+    found = await (
+        await conn.execute(
+            "SELECT 1 FROM api_keys WHERE principal = %s AND admin AND revoke_time IS NULL",
+            (principal,),
+        )
+    ).fetchone()
+    return found is not None

@@ -81,29 +81,22 @@ class KeyAuthenticator:
             raise Unauthenticated("the API key is malformed", reason="API_KEY_INVALID")
         key_id, full = parts
         async with connection(self.pool) as conn:
-            row = await (
-                await conn.execute(
-                    "SELECT k.principal, k.admin, k.scopes, k.secret_hash, k.revoke_time,"
-                    " 'people/' || p.id AS owner"
-                    " FROM api_keys k LEFT JOIN people p ON p.uid = k.person_uid WHERE k.id = %s",
-                    (key_id,),
-                )
-            ).fetchone()
-        if row is None or not hmac.compare_digest(bytes(row["secret_hash"]), hash_secret(full)):
+            row = await key_store.credentials(conn, key_id)
+        if row is None or not hmac.compare_digest(bytes(row.secret_hash), hash_secret(full)):
             raise Unauthenticated("the API key is not valid", reason="API_KEY_INVALID")
-        if row["revoke_time"] is not None:
+        if row.revoke_time is not None:
             raise Unauthenticated("the API key was revoked", reason="API_KEY_REVOKED")
-        if row["principal"].startswith("people/") and row["owner"] != row["principal"]:
+        if row.principal.startswith("people/") and row.owner != row.principal:
             # Deleted, or deleted and created again: the key was the old record's.
             raise Unauthenticated(
-                f"{row['principal']} was deleted; their keys no longer work",
+                f"{row.principal} was deleted; their keys no longer work",
                 reason="API_KEY_REVOKED",
             )
-        scopes = frozenset(row["scopes"])
+        scopes = frozenset(row.scopes)
         return Principal(
-            principal=row["principal"],
+            principal=row.principal,
             key=f"apiKeys/{key_id}",
-            admin=row["admin"],
+            admin=row.admin,
             scopes=scopes,
             acting_for=acting_for(scopes),
         )
@@ -136,14 +129,7 @@ async def ensure_admin_key(
     mint a live admin key each time they start, so a missing file alone creates nothing.
     """
     async with transaction(pool) as conn:
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('planops-admin-key'))")
-        exists_row = await (
-            await conn.execute(
-                "SELECT 1 FROM api_keys WHERE principal = %s AND admin AND revoke_time IS NULL",
-                (ADMIN_PRINCIPAL,),
-            )
-        ).fetchone()
-        if exists_row is not None and not force:
+        if await key_store.has_admin_key(conn, ADMIN_PRINCIPAL) and not force:
             if not await asyncio.to_thread(path.exists):
                 log.warning(
                     "an admin key exists but %s does not; ask an admin for a key, or start once "
