@@ -17,13 +17,14 @@ from planops.core.v1 import (
     calendar_feed_pb2,
     person_pb2,
     project_pb2,
+    report_pb2,
     task_pb2,
     task_service_pb2,
     template_pb2,
 )
 
 from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, CREATE_PROJECTS, READ_PROJECTS
-from services.core import feeds, tasks
+from services.core import feeds, reports, tasks
 from services.core import workflow as wf
 from services.core.validate import Checks
 
@@ -37,6 +38,11 @@ if TYPE_CHECKING:
         TransitionRow,
     )
     from services.core.template_store import TemplateRow
+
+if TYPE_CHECKING:
+    from services.core.audit_store import AuditRow
+    from services.core.key_store import ApiKeyRow
+    from services.core.person_store import PersonRow
 
 Row = Mapping[str, Any]
 
@@ -181,21 +187,21 @@ def skills_json(message: Sequence[person_pb2.Skill]) -> list[dict[str, Any]]:
     return [{"skill": s.skill, "level": s.level} for s in message]
 
 
-def person(row: Row) -> person_pb2.Person:
+def person(row: PersonRow) -> person_pb2.Person:
     return person_pb2.Person(
-        name=f"people/{row['id']}",
-        display_name=row["display_name"],
-        email=row["email"] or "",
-        aliases=row["aliases"],
-        skills=skills(row["skills"]),
-        weekly_capacity_hours=row["weekly_capacity_hours"],
-        working_days=row["working_days"],
-        time_off=[person_pb2.TimeOff(**t) for t in row["time_off"]],
-        cost_rate=row["cost_rate"],
-        project_creator=row["project_creator"],
-        create_time=timestamp(row["create_time"]),
-        update_time=timestamp(row["update_time"]),
-        etag=etag(row["version"]),
+        name=f"people/{row.id}",
+        display_name=row.display_name,
+        email=row.email or "",
+        aliases=row.aliases,
+        skills=skills(row.skills),
+        weekly_capacity_hours=row.weekly_capacity_hours,
+        working_days=row.working_days,
+        time_off=[person_pb2.TimeOff(**t) for t in row.time_off],
+        cost_rate=row.cost_rate,
+        project_creator=row.project_creator,
+        create_time=timestamp(row.create_time),
+        update_time=timestamp(row.update_time),
+        etag=etag(row.version),
     )
 
 
@@ -312,33 +318,33 @@ def template_body(message: template_pb2.Template) -> dict[str, Any]:
     }
 
 
-def api_key(row: Row) -> api_key_pb2.ApiKey:
+def api_key(row: ApiKeyRow) -> api_key_pb2.ApiKey:
     return api_key_pb2.ApiKey(
-        name=f"apiKeys/{row['id']}",
-        display_name=row["display_name"],
-        principal=row["principal"],
-        admin=row["admin"],
-        create_time=timestamp(row["create_time"]),
-        revoke_time=timestamp(row["revoke_time"]),
-        scopes=sorted(SCOPE_TO_PROTO[s] for s in row["scopes"]),
+        name=f"apiKeys/{row.id}",
+        display_name=row.display_name,
+        principal=row.principal,
+        admin=row.admin,
+        create_time=timestamp(row.create_time),
+        revoke_time=timestamp(row.revoke_time),
+        scopes=sorted(SCOPE_TO_PROTO[s] for s in row.scopes),
     )
 
 
-def audit_entry(row: Row) -> audit_pb2.AuditEntry:
+def audit_entry(row: AuditRow) -> audit_pb2.AuditEntry:
     entry = audit_pb2.AuditEntry(
-        name=f"auditEntries/{row['id']}",
-        time=timestamp(row["time"]),
-        actor=actor(row["actor"]),
-        request_id=row["request_id"],
-        method=row["method"],
-        resource=row["resource"],
-        project=f"projects/{row['project']}" if row["project"] else "",
-        action=row["action"],
+        name=f"auditEntries/{row.id}",
+        time=timestamp(row.time),
+        actor=actor(row.actor),
+        request_id=row.request_id,
+        method=row.method,
+        resource=row.resource,
+        project=f"projects/{row.project}" if row.project else "",
+        action=row.action,
     )
-    if row["before"] is not None:
-        entry.before.CopyFrom(_struct(row["before"]))
-    if row["after"] is not None:
-        entry.after.CopyFrom(_struct(row["after"]))
+    if row.before is not None:
+        entry.before.CopyFrom(_struct(row.before))
+    if row.after is not None:
+        entry.after.CopyFrom(_struct(row.after))
     return entry
 
 
@@ -353,6 +359,66 @@ def as_json(message: Message | None) -> dict[str, Any] | None:
     if message is None:
         return None
     return json_format.MessageToDict(message, preserving_proto_field_name=True)
+
+
+def report(
+    value: reports.Report, *, project: str, iteration: str, time_zone: str, now: dt.datetime
+) -> report_pb2.Report:
+    scope = value.scope
+    money = value.hours_and_cost
+    return report_pb2.Report(
+        project=project,
+        iteration=iteration,
+        start_date=scope.start.isoformat(),
+        end_date=scope.end.isoformat(),
+        as_of_date=scope.as_of.isoformat(),
+        time_zone=time_zone,
+        task_count=value.task_count,
+        burndown=[
+            report_pb2.BurndownPoint(
+                date=p.date.isoformat(),
+                remaining_hours=p.remaining_hours,
+                remaining_tasks=p.remaining_tasks,
+                scope_hours=p.scope_hours,
+                ideal_hours=p.ideal_hours,
+            )
+            for p in value.burndown
+        ],
+        throughput=[
+            report_pb2.ThroughputWeek(
+                week_start=w.week_start.isoformat(),
+                tasks_done=w.tasks_done,
+                hours_done=w.hours_done,
+            )
+            for w in value.throughput
+        ],
+        state_times=[report_pb2.StateTime(**_fields(s)) for s in value.state_times],
+        cycle_time=report_pb2.CycleTime(**_fields(value.cycle_time)),
+        overdue=[
+            report_pb2.OverdueTask(**{**_fields(o), "due_date": o.due_date.isoformat()})
+            for o in value.overdue
+        ],
+        late_done_tasks=value.late_done_tasks,
+        hours_and_cost=report_pb2.HoursAndCost(
+            **{k: v for k, v in _fields(money).items() if k != "people"},
+            people=[report_pb2.PersonHours(**_fields(p)) for p in money.people],
+        ),
+        create_time=timestamp(now),
+    )
+
+
+def without_money(section: report_pb2.HoursAndCost) -> None:
+    """Cost rates are for managers: each person's cost is their hours at their rate, and which
+    hours are unpriced says who has none, so other roles get the hours alone."""
+    for field in ("planned_cost", "actual_cost", "unpriced_planned_hours", "unpriced_actual_hours"):
+        section.ClearField(field)
+    for person in section.people:
+        for money in ("cost_rate", "planned_cost", "actual_cost"):
+            person.ClearField(money)
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    return dict(value.__dict__)
 
 
 def calendar_event(event: feeds.Event) -> calendar_feed_pb2.CalendarEvent:

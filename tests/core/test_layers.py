@@ -13,16 +13,6 @@ PURE = [
 ]
 IO_PACKAGES = ("planops", "google.protobuf", "grpc", "psycopg", "psycopg_pool", "nats")
 
-# Servicers whose SQL is still being moved into stores on engineer B's branch (core-b, #16).
-# Merging it empties this set; a name left here after its SQL is gone fails the test below.
-NOT_YET_LAYERED = {
-    "core/api_key_servicer.py",
-    "core/audit_servicer.py",
-    "core/person_servicer.py",
-    "core/report_servicer.py",
-}
-
-
 def _imports(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -44,8 +34,7 @@ def test_the_servicers_are_found() -> None:
 
 def test_no_servicer_runs_sql() -> None:
     running = {_short(p) for p in SERVICERS if "execute(" in p.read_text(encoding="utf-8")}
-    assert running - NOT_YET_LAYERED == set(), "move their SQL into a store module"
-    assert NOT_YET_LAYERED - running == set(), "layered now: remove them from NOT_YET_LAYERED"
+    assert running == set(), "move their SQL into a store module"
 
 
 def test_no_servicer_imports_another() -> None:
