@@ -33,6 +33,20 @@ def sql_outside_store(service: str) -> dict[str, str]:
     return found
 
 
+def row_lookups(service: str) -> list[str]:
+    """`row["column"]` in the service's store.py: a lookup mypy cannot check. Only JSON
+    documents (named `data`) are read by key."""
+    path = SERVICES / service / "store.py"
+    return [
+        ast.unparse(node)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+        and not (isinstance(node.value, ast.Name) and node.value.id == "data")
+    ]
+
+
 def untyped_results(module: types.ModuleType) -> dict[str, str]:
     """Public store functions whose result holds something other than frozen dataclasses,
     scalars and containers of them (a `dict_row` row is `dict[str, Any]`)."""

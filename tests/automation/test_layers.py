@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.automation import store
-from tests.store_layer import sql_outside_store, untyped_results
+from tests.store_layer import row_lookups, sql_outside_store, untyped_results
 
 
 def test_only_the_store_runs_sql() -> None:
@@ -12,3 +12,7 @@ def test_only_the_store_runs_sql() -> None:
 
 def test_rows_leave_the_store_typed() -> None:
     assert untyped_results(store) == {}
+
+
+def test_the_store_reads_rows_by_attribute() -> None:
+    assert row_lookups("automation") == []
