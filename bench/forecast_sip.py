@@ -162,7 +162,7 @@ class History:
         return self._done[: bisect.bisect_right(self._days, day)]
 
 
-def known_at(history: History, window: Sequence[Task], day: int) -> Snapshot:
+def known_at(history: History, *, window: Sequence[Task], day: int) -> Snapshot:
     """The records at the end of `day`; nothing finished or estimated later shows."""
     done = history.done_by(day)
     known = [t for t in window if t.estimated_on <= day]
@@ -332,7 +332,7 @@ def cases(tasks: Sequence[Task], *, trailing_days: int, stages: Sequence[float])
             day = stage_cutoff(window, stage)
             if day is None:
                 continue
-            snapshot = known_at(history, window, day)
+            snapshot = known_at(history, window=window, day=day)
             plan = plan_at(snapshot, project=project, trailing_days=trailing_days)
             if plan is None or plan.remaining <= 0:
                 continue
@@ -414,7 +414,7 @@ def backtest(
             window = by_window[(case.project, quarter(case.start))]
             forecasts = forecast_case(
                 case,
-                snapshot=known_at(history, window, case.day),
+                snapshot=known_at(history, window=window, day=case.day),
                 earlier=everything,
                 rng=rng,
                 samples=samples,
