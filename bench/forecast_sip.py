@@ -472,6 +472,7 @@ def run(tasks: Sequence[Task], *, choose: bool = True, samples: int = SAMPLES) -
     end = max(t.completed_on for t in tasks)
     middle = (first + end) // 2
     selection: dict[str, object] = {}
+    # Without a selection run (--quick), what the early half chose on 2026-12-05.
     chosen = (JUDGED[0], 91)
     if choose:
         candidates = []

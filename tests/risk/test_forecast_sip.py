@@ -247,3 +247,24 @@ def test_the_real_file_is_read_one_row_per_task(sip: ModuleType) -> None:
     assert len(tasks) == 8196
     assert len({t.number for t in tasks}) == len(tasks)
     assert all(t.completed_on >= t.estimated_on and t.estimate > 0 for t in tasks)
+
+
+def test_the_later_half_is_scored_apart_from_the_half_that_chose(sip: ModuleType) -> None:
+    tasks = generated(sip, 3)
+    first = min(t.estimated_on for t in tasks)
+    end = max(t.completed_on for t in tasks)
+    middle = (first + end) // 2
+    report = sip.run(tasks, samples=200)
+    chosen = report["chosen"]
+    assert chosen["method"] in sip.JUDGED and chosen["trailing_days"] in sip.TRAILING_DAYS
+    everything = sip.cases(tasks, trailing_days=chosen["trailing_days"], stages=(0.25, 0.5, 0.75))
+    for name, stage in report["later_half"]["stages"].items():
+        expected = sum(
+            round(c.stage * 100) == int(name) and middle < c.day <= end - sip.CENSOR_DAYS
+            for c in everything
+        )
+        assert stage["plan"]["n"] == expected > 0
+    early = report["early_half"]["runs"][f"trailing_{chosen['trailing_days']}_days"]
+    for name, stage in early.items():
+        expected = sum(round(c.stage * 100) == int(name) and c.day <= middle for c in everything)
+        assert stage["plan"]["n"] == expected > 0
