@@ -1,0 +1,112 @@
+"""Staged (lexicographic) objectives: deadline first, then due dates, finish, changes, load."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from services.planner.model import (
+    DEFAULT_STAGES,
+    Dependency,
+    Objective,
+    Person,
+    PlannedSlot,
+    Problem,
+    Proposal,
+    SkillRequirement,
+    SolveStatus,
+    Task,
+)
+from services.planner.solver import solve
+from tests.planner.checker import check, objective_terms
+from tests.planner.scenarios import MONDAY, team_project, with_current
+
+
+def solved(problem: Problem) -> Proposal:
+    proposal = solve(problem)
+    assert proposal.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE), proposal.diagnosis
+    assert check(problem, proposal) == []
+    return proposal
+
+
+def urgent_task_or_deadline() -> Problem:
+    """Ana can do the urgent task X (due Friday) or Y first; Y feeds Bo's two-week Z.
+
+    X first: X is on time but the project ends a week after its deadline. Y first: the
+    deadline holds and X is a week late. A weighted sum prices a week of a priority-3 task's
+    lateness above a week of the deadline; deadline-first does not trade the deadline away.
+    """
+    ana = Person("ana", "Ana", skills={"a": 1})
+    bo = Person("bo", "Bo", skills={"b": 1})
+    tasks = (
+        Task("x", "Urgent fix", 40, (SkillRequirement("a"),), due=date(2026, 6, 5), priority=3),
+        Task("y", "Interface", 40, (SkillRequirement("a"),)),
+        Task("z", "Integration", 80, (SkillRequirement("b"),)),
+    )
+    return Problem(
+        project_start=MONDAY,
+        tasks=tasks,
+        people=(ana, bo),
+        dependencies=(Dependency("y", "z"),),
+        deadline=date(2026, 6, 19),
+        time_limit_s=5,
+    )
+
+
+def stage(proposal: Proposal, objective: Objective) -> int:
+    return next(s.value for s in proposal.stages if s.objective is objective)
+
+
+def test_deadline_first_keeps_the_deadline_a_weighted_sum_gives_up() -> None:
+    problem = urgent_task_or_deadline()
+    weighted = solved(problem)
+    assert weighted.finish is not None and weighted.finish > date(2026, 6, 19)
+
+    staged = solved(replace(problem, stages=DEFAULT_STAGES))
+
+    assert staged.finish == date(2026, 6, 19)
+    assert [s.objective for s in staged.stages] == list(DEFAULT_STAGES)
+    assert stage(staged, Objective.DEADLINE) == 0
+    assert stage(staged, Objective.LATENESS) == 15  # five working days x priority 3
+    assert staged.status is SolveStatus.OPTIMAL
+    assert all(s.gap == 0 and s.best_bound == s.value for s in staged.stages)
+    texts = {s.objective: s.text for s in staged.stages}
+    assert texts[Objective.DEADLINE] == "deadline met (proven best)"
+    assert texts[Objective.LATENESS] == (
+        "5 working days of lateness over 1 task (15 weighted by priority) (proven best)"
+    )
+    assert texts[Objective.CHANGES] == "no current plan to keep"
+
+
+def test_each_stage_keeps_what_the_earlier_stages_reached() -> None:
+    base = team_project()
+    current = {
+        "spec": PlannedSlot(date(2026, 6, 1), date(2026, 6, 1), "dee"),
+        "api": PlannedSlot(date(2026, 6, 2), date(2026, 6, 8), "dee"),
+        "db": PlannedSlot(date(2026, 6, 2), date(2026, 6, 3), "bo"),
+        "ui": PlannedSlot(date(2026, 6, 15), date(2026, 6, 17), "cy"),
+        "docs": PlannedSlot(date(2026, 6, 1), date(2026, 6, 1), "ana"),
+        "test": PlannedSlot(date(2026, 6, 18), date(2026, 6, 19), "cy"),
+        "fix": PlannedSlot(date(2026, 6, 22), date(2026, 6, 23), "bo"),
+    }
+    problem = replace(
+        with_current(base, current, pinned=set()),
+        deadline=date(2026, 6, 12),
+        stages=(Objective.DEADLINE, Objective.LATENESS, Objective.CHANGES, Objective.BALANCE),
+    )
+    staged = solved(problem)
+    values = [s.value for s in staged.stages]
+    assert all(s.status is SolveStatus.OPTIMAL for s in staged.stages)
+
+    # Solving only the first k stages proves stage k's best; the full solve keeps every one.
+    for k in range(1, len(problem.stages) + 1):
+        prefix = solved(replace(problem, stages=problem.stages[:k]))
+        assert prefix.stages[k - 1].value == values[k - 1]
+
+    # The plan's own values, re-derived from its dates, are the ones each stage reports.
+    terms = objective_terms(problem, staged)
+    assert values == [terms[o.value] for o in problem.stages]
+
+    # The weighted sum's plan is not better in the staged order.
+    weighted = objective_terms(problem, solved(replace(problem, stages=())))
+    assert values <= [weighted[o.value] for o in problem.stages]
