@@ -43,6 +43,13 @@ DEFAULT_PLANNER_ADDRESS = "127.0.0.1:50052"
 CALL_MARGIN_SECONDS = 30.0
 MAX_GANTT_COLUMNS = 80
 SHOW = "show"
+OBJECTIVES = {
+    "deadline": proposal_pb2.OBJECTIVE_DEADLINE,
+    "lateness": proposal_pb2.OBJECTIVE_LATENESS,
+    "makespan": proposal_pb2.OBJECTIVE_MAKESPAN,
+    "changes": proposal_pb2.OBJECTIVE_CHANGES,
+    "balance": proposal_pb2.OBJECTIVE_BALANCE,
+}
 
 
 class PlanGroup(typer.core.TyperGroup):
@@ -133,11 +140,28 @@ def show(
     p80: Annotated[
         bool, typer.Option("--p80", help="Durations from the risk service's P80 forecast.")
     ] = False,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Minimise deadline, lateness, makespan, changes, balance in turn, each "
+            "keeping what the earlier reached (instead of one weighted sum).",
+        ),
+    ] = False,
+    objective: Annotated[
+        str | None,
+        typer.Option(
+            "--objective",
+            help="Staged objectives in this order, comma-separated, from "
+            f"{','.join(OBJECTIVES)} (implies --staged).",
+        ),
+    ] = None,
     planner: PlannerAddress = None,
 ) -> None:
     """Propose a schedule for PROJECT: who does what when, and why."""
     if not 1 <= time_limit <= 300:
         raise usage("--time-limit must be from 1 to 300 seconds")
+    stages = objective_stages(objective) if objective is not None else []
     request = planner_service_pb2.ProposeScheduleRequest(
         project=project_name(project),
         time_limit_seconds=time_limit,
@@ -147,6 +171,9 @@ def show(
         ),
         request_id=uuid.uuid4().hex,
     )
+    if staged or stages:
+        request.objective_mode = planner_service_pb2.OBJECTIVE_MODE_STAGED
+        request.stages.extend(stages)
     if what_if_remove or deadline:
         request.what_if.remove_people.extend(person_name(p) for p in what_if_remove or ())
         request.what_if.deadline = day(deadline, option="--deadline") if deadline else ""
@@ -203,6 +230,17 @@ def reject(
     render.print_line(f"{reply.proposal.name} is now {state_label(reply.proposal.state)}")
 
 
+def objective_stages(value: str) -> list[proposal_pb2.Objective]:
+    """`deadline,lateness,changes` as the proto's objectives, in order."""
+    names = [n.strip().lower() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in OBJECTIVES]
+    if not names or unknown:
+        raise usage(f"--objective takes a comma-separated list of {', '.join(OBJECTIVES)}")
+    if len(set(names)) != len(names):
+        raise usage("--objective names each objective at most once")
+    return [OBJECTIVES[n] for n in names]
+
+
 def proposal_ref(value: str) -> str:
     """`promo/proposals/3`, `projects/promo/proposals/3` or `promo/3` as the full name."""
     parts = value.removeprefix("projects/").split("/")
@@ -243,6 +281,7 @@ def print_proposal(p: proposal_pb2.Proposal, *, working_days: frozenset[int]) ->
                 ("late days", str(s.late_days)),
                 ("finish", p.finish_date),
                 ("deadline", p.deadline),
+                *(stage_row(k, stage) for k, stage in enumerate(s.stages, start=1)),
             ],
         )
     )
@@ -254,6 +293,17 @@ def print_proposal(p: proposal_pb2.Proposal, *, working_days: frozenset[int]) ->
         else (f" — accept with `planops plan accept {p.name.removeprefix('projects/')}`")
     )
     render.print_line(f"{p.name} ({state_label(p.state)}){hint}")
+
+
+def stage_row(number: int, stage: proposal_pb2.StageSummary) -> tuple[str, str]:
+    """A staged objective's numbers, such as `stage 2 lateness` `15, bound 12, gap 20.0%`."""
+    label = render.enum_label(proposal_pb2.Objective.Name(stage.objective), "OBJECTIVE_")
+    if not stage.HasField("best_bound"):
+        return (f"stage {number} {label}", f"{stage.value:g}, no bound")
+    return (
+        f"stage {number} {label}",
+        f"{stage.value:g}, bound {stage.best_bound:g}, gap {stage.gap:.1%}",
+    )
 
 
 def finish_line(p: proposal_pb2.Proposal) -> str:

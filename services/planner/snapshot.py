@@ -35,6 +35,7 @@ from services.planner.model import (
     BusyPeriod,
     Dependency,
     DependencyType,
+    Objective,
     Period,
     Person,
     PlannedSlot,
@@ -103,6 +104,9 @@ class PlanRequest:
     hard_deadline: bool
     duration_source: str
     what_if: WhatIf | None
+    stages: tuple[Objective, ...] = ()
+    """Empty for the weighted sum; else the objectives to minimise in turn."""
+    stage_tolerance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -356,6 +360,8 @@ async def read(
         weights=request.weights,
         time_limit_s=request.time_limit_s,
         horizon_days=request.horizon_days,
+        stages=request.stages,
+        stage_tolerance=request.stage_tolerance,
     )
     return Snapshot(
         project=request.project,
