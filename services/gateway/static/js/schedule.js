@@ -258,6 +258,21 @@ function summary(proposal, ctx) {
         : term("solve", solve.status || "?"))));
 }
 
+// Staged objectives in the order solved: each one's value in the plan, the bound proved on
+// it and the planner's words for it. A weighted proposal has none.
+export function stageSummary(proposal) {
+  const stages = (proposal.solve || {}).stages || [];
+  if (!stages.length) return null;
+  return h("div", { class: "stages", id: "stages" }, h("h3", {}, t("schedule.stages")),
+    h("ol", {}, stages.map((st) => h("li", { dataset: { objective: st.objective } },
+      h("strong", {}, term("objective", st.objective)), " ",
+      st.bestBound === undefined ? t("schedule.noBound", { value: formatNumber(st.value) })
+        : t("schedule.stageValue", {
+          value: formatNumber(st.value), bound: formatNumber(st.bestBound), gap: formatNumber((st.gap || 0) * 100, 1),
+        }),
+      " — ", h("span", server(), st.text)))));
+}
+
 function forecastStat(f) {
   if (!f || f.unavailableReason || !f.deadline) return null;
   const chance = Number(f.probabilityOnTime || 0);
@@ -395,12 +410,16 @@ export async function renderSchedule(main, ctx, { params, go }) {
     h("option", { value: "DURATION_SOURCE_RISK_P50" }, t("schedule.riskP50")),
     h("option", { value: "DURATION_SOURCE_RISK_P80" }, t("schedule.riskP80")),
     h("option", { value: "DURATION_SOURCE_ESTIMATE" }, t("schedule.estimates")));
+  const mode = h("select", { "aria-label": t("schedule.objective"), id: "objective-mode" },
+    h("option", { value: "OBJECTIVE_MODE_WEIGHTED" }, t("schedule.weighted")),
+    h("option", { value: "OBJECTIVE_MODE_STAGED" }, t("schedule.staged")));
   const request = h("button", { class: "primary", id: "propose", onclick: async () => {
     request.disabled = true;
     request.textContent = t("schedule.planning");
     try {
       const reply = await call(svc.planner, "ProposeSchedule", {
         project: ctx.name, durationSource: source.value, timeLimitSeconds: 10, requestId: crypto.randomUUID(),
+        objectiveMode: mode.value,
       });
       flash(t("schedule.proposed", { id: short(reply.proposal.name), date: formatDate(reply.proposal.finishDate) }), "ok");
       rerender(reply.proposal.name);
@@ -438,13 +457,15 @@ export async function renderSchedule(main, ctx, { params, go }) {
   const open = proposal && ["PROPOSAL_STATE_OPEN", "PROPOSAL_STATE_PARTIALLY_ACCEPTED"].includes(proposal.state);
   mount(main,
     h("div", { class: "page-head" }, h("h1", {}, t("schedule.title")),
-      h("div", { class: "toolbar" }, picker, h("label", {}, t("schedule.durations"), " ", source), request),
+      h("div", { class: "toolbar" }, picker, h("label", {}, t("schedule.durations"), " ", source),
+        h("label", {}, t("schedule.objective"), " ", mode), request),
       exportButtons(ctx, "plan", ["xlsx", "csv", "mspdi"])),
     proposal ? [
       h("section", { class: "card", id: "proposal", dataset: { proposal: proposal.name, state: proposal.state } },
         h("h2", {}, t("schedule.proposalTitle", { id: short(proposal.name) }), " ",
           h("span", { class: "badge" }, proposalState(proposal))),
         summary(proposal, ctx),
+        stageSummary(proposal),
         proposalRisk(proposal, ctx),
         proposal.diagnoses.length ? h("ul", { class: "diagnoses" }, proposal.diagnoses.map((d) => h("li", server(), d.message))) : null,
         proposal.notes.length ? h("ul", { class: "notes muted" }, proposal.notes.map((n) => h("li", server(), n))) : null,
