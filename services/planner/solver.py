@@ -890,6 +890,8 @@ def solve_axis_staged(
             params.cp_model_probing_level = 0  # why: see solve_axis
         if stop is not None:
             stop.on_set(solver.stop_search)
+            if stop.stopped:
+                break  # CP-SAT forgets a stop made before its search exists
         status = _STATUS.get(solver.solve(built.model, callback), SolveStatus.UNKNOWN)
         if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             current = _schedule_of(solver, built)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import date
 
@@ -17,7 +18,7 @@ from services.planner.model import (
     SolveStatus,
     Task,
 )
-from services.planner.solver import solve
+from services.planner.solver import Stop, solve
 from tests.planner.checker import check, objective_terms
 from tests.planner.scenarios import MONDAY, team_project, with_current
 
@@ -110,3 +111,18 @@ def test_each_stage_keeps_what_the_earlier_stages_reached() -> None:
     # The weighted sum's plan is not better in the staged order.
     weighted = objective_terms(problem, solved(replace(problem, stages=())))
     assert values <= [weighted[o.value] for o in problem.stages]
+
+
+def test_a_stop_during_a_staged_solve_ends_every_stage() -> None:
+    """A dropped call must not leave later stages to run out their share of the limit."""
+    from bench.planner_scale import generate, with_current_plan
+
+    problem = replace(with_current_plan(generate(100, 20)), stages=DEFAULT_STAGES, time_limit_s=300)
+    stop = Stop()
+    started = time.monotonic()
+    proposal = solve(problem, progress=lambda _: stop.set(), stop=stop)
+    assert time.monotonic() - started < 30
+    assert check(problem, proposal) == []
+    # The stages it never searched say so.
+    assert proposal.stages[-1].best_bound is None
+    assert proposal.stages[-1].text.endswith("(unproven: no bound within the time given)")
