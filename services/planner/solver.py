@@ -901,7 +901,7 @@ def solve_axis_staged(
             built.model.proto.clear_solution_hint()
             built.model.proto.solution_hint.vars.extend(range(len(solution)))
             built.model.proto.solution_hint.values.extend(solution)
-        elif current is None or status is not SolveStatus.UNKNOWN:
+        elif current is None:
             # No plan at all (or none exists): the caller diagnoses or falls back.
             return AxisResult(
                 status=status,
@@ -914,7 +914,8 @@ def solve_axis_staged(
                 hint_makespan=hint.makespan(problem),
             )
         else:
-            bound = None  # nothing new in time: the previous plan stands, unproven here
+            # Nothing new in time: the previous plan stands (it meets every limit so far).
+            status, bound = SolveStatus.UNKNOWN, None
         outcomes[objective] = (status, bound, time.monotonic() - stage_started)
         best = hinted[objective]
         limit = best if status is SolveStatus.OPTIMAL else math.floor(best * (1 + tolerance))
@@ -1334,7 +1335,7 @@ def stage_text(stage: StageResult, *, problem: Problem, plans: Sequence[TaskPlan
             what = f"the busiest person has {value} hours of work"
     if stage.gap == 0:
         return f"{what} (proven best)"
-    if stage.gap is not None:
+    if stage.gap is not None and stage.gap < 1:
         return f"{what} (within {math.ceil(stage.gap * 100)} % of the best possible)"
     return f"{what} (unproven: no bound within the time given)"
 

@@ -16,9 +16,10 @@ from services.planner.model import (
     Proposal,
     SkillRequirement,
     SolveStatus,
+    StageResult,
     Task,
 )
-from services.planner.solver import Stop, solve
+from services.planner.solver import Stop, solve, stage_text
 from tests.planner.checker import check, objective_terms
 from tests.planner.scenarios import MONDAY, team_project, with_current
 
@@ -126,3 +127,22 @@ def test_a_stop_during_a_staged_solve_ends_every_stage() -> None:
     # The stages it never searched say so.
     assert proposal.stages[-1].best_bound is None
     assert proposal.stages[-1].text.endswith("(unproven: no bound within the time given)")
+
+
+def test_a_stage_without_a_bound_above_zero_does_not_claim_to_be_close() -> None:
+    problem = urgent_task_or_deadline()
+    balance = StageResult(
+        objective=Objective.BALANCE,
+        status=SolveStatus.FEASIBLE,
+        value=320,
+        best_bound=0,
+        gap=1.0,
+        wall_time_s=13.8,
+    )
+    assert stage_text(balance, problem=problem, plans=()) == (
+        "the busiest person has 320 hours of work (unproven: no bound within the time given)"
+    )
+    close = replace(balance, best_bound=310, gap=10 / 320)
+    assert stage_text(close, problem=problem, plans=()).endswith(
+        "(within 4 % of the best possible)"
+    )
