@@ -6,6 +6,8 @@ import time
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from services.planner.model import (
     DEFAULT_STAGES,
     Dependency,
@@ -19,7 +21,7 @@ from services.planner.model import (
     StageResult,
     Task,
 )
-from services.planner.solver import Stop, solve, stage_text
+from services.planner.solver import InvalidProblem, Stop, solve, stage_text
 from tests.planner.checker import check, objective_terms
 from tests.planner.scenarios import MONDAY, team_project, with_current
 
@@ -146,3 +148,14 @@ def test_a_stage_without_a_bound_above_zero_does_not_claim_to_be_close() -> None
     assert stage_text(close, problem=problem, plans=()).endswith(
         "(within 4 % of the best possible)"
     )
+
+
+def test_a_repeated_stage_or_a_tolerance_out_of_range_is_refused_by_name() -> None:
+    problem = replace(
+        urgent_task_or_deadline(),
+        stages=(Objective.CHANGES, Objective.CHANGES),
+        stage_tolerance=0.9,
+    )
+    with pytest.raises(InvalidProblem) as refused:
+        solve(problem)
+    assert {v.field for v in refused.value.violations} == {"stages", "stage_tolerance"}
