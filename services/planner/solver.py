@@ -1325,7 +1325,8 @@ def stage_text(stage: StageResult, *, problem: Problem, plans: Sequence[TaskPlan
                 )
             )
         case Objective.MAKESPAN:
-            finish = max((p.end for p in plans), default=None)
+            work = {t.id for t in problem.tasks if t.duration_hours > 0}
+            finish = max((p.end for p in plans if p.task_id in work), default=None)
             what = f"finishes on {finish}" if finish is not None else "nothing to schedule"
         case Objective.CHANGES:
             if not any(t.current is not None and not t.pinned for t in problem.tasks):

@@ -80,6 +80,7 @@ def test_deadline_first_keeps_the_deadline_a_weighted_sum_gives_up() -> None:
         "5 working days of lateness over 1 task (15 weighted by priority) (proven best)"
     )
     assert texts[Objective.CHANGES] == "no current plan to keep"
+    assert texts[Objective.MAKESPAN] == "finishes on 2026-06-19 (proven best)"
 
 
 def test_each_stage_keeps_what_the_earlier_stages_reached() -> None:
