@@ -2218,6 +2218,8 @@ export declare namespace nlp.v1 {
 export declare namespace planner.v1 {
   export type DurationSource = "DURATION_SOURCE_UNSPECIFIED" | "DURATION_SOURCE_ESTIMATE" | "DURATION_SOURCE_RISK_P50" | "DURATION_SOURCE_RISK_P80";
   export type ItemState = "ITEM_STATE_UNSPECIFIED" | "ITEM_STATE_PENDING" | "ITEM_STATE_ACCEPTED" | "ITEM_STATE_STALE" | "ITEM_STATE_REJECTED" | "ITEM_STATE_UNCHANGED";
+  export type Objective = "OBJECTIVE_UNSPECIFIED" | "OBJECTIVE_DEADLINE" | "OBJECTIVE_LATENESS" | "OBJECTIVE_MAKESPAN" | "OBJECTIVE_CHANGES" | "OBJECTIVE_BALANCE";
+  export type ObjectiveMode = "OBJECTIVE_MODE_UNSPECIFIED" | "OBJECTIVE_MODE_WEIGHTED" | "OBJECTIVE_MODE_STAGED";
   export type ProposalState = "PROPOSAL_STATE_UNSPECIFIED" | "PROPOSAL_STATE_OPEN" | "PROPOSAL_STATE_PARTIALLY_ACCEPTED" | "PROPOSAL_STATE_ACCEPTED" | "PROPOSAL_STATE_REJECTED" | "PROPOSAL_STATE_WHAT_IF" | "PROPOSAL_STATE_INFEASIBLE";
   export type ReasonKind = "REASON_KIND_UNSPECIFIED" | "REASON_KIND_PREDECESSOR" | "REASON_KIND_PERSON_BUSY" | "REASON_KIND_CALENDAR" | "REASON_KIND_SKILL_SCARCITY" | "REASON_KIND_PROJECT_START" | "REASON_KIND_PINNED" | "REASON_KIND_STABILITY" | "REASON_KIND_RESOURCE" | "REASON_KIND_OBJECTIVE";
   export type RemedyKind = "REMEDY_KIND_UNSPECIFIED" | "REMEDY_KIND_MOVE_DEADLINE" | "REMEDY_KIND_ADD_PERSON";
@@ -2523,6 +2525,34 @@ export declare namespace planner.v1 {
      * it would take (see `Proposal.confidence`). Needs a deadline and the risk service.
      */
     targetProbability: number;
+    /**
+     * Weighted sum (the default) or staged objectives; `weights` are ignored when staged.
+     *
+     * - `OBJECTIVE_MODE_UNSPECIFIED`: Not set: the weighted sum.
+     * - `OBJECTIVE_MODE_WEIGHTED`: One solve minimising the weighted sum of `weights`.
+     * - `OBJECTIVE_MODE_STAGED`: Lexicographic: each objective of `stages` is minimised in turn, each stage keeping
+     * what the earlier ones reached. Without `stages` the order is deadline, lateness,
+     * makespan, changes, balance.
+     */
+    objectiveMode: planner.v1.ObjectiveMode;
+    /**
+     * With `OBJECTIVE_MODE_STAGED`, the objectives in the order to minimise them, each at
+     * most once; empty means deadline, lateness, makespan, changes, balance. Objectives left
+     * out are not optimised.
+     *
+     * - `OBJECTIVE_UNSPECIFIED`: Not set; refused where an objective is required.
+     * - `OBJECTIVE_DEADLINE`: Working days the project finishes after its deadline.
+     * - `OBJECTIVE_LATENESS`: Working days tasks finish after their due dates, times each task's priority weight.
+     * - `OBJECTIVE_MAKESPAN`: The plan's finish, in working days.
+     * - `OBJECTIVE_CHANGES`: Tasks whose dates or assignee change against the current plan.
+     * - `OBJECTIVE_BALANCE`: Hours of work of the most loaded person.
+     */
+    stages: planner.v1.Objective[];
+    /**
+     * With `OBJECTIVE_MODE_STAGED`, the fraction of a stage's best value a later stage may
+     * give up when that best is not proven optimal, from 0 (the default) to 0.5.
+     */
+    stageTolerance: number;
   }
   /** The proposal made. */
   export interface ProposeScheduleResponse {
@@ -2598,9 +2628,9 @@ export declare namespace planner.v1 {
      * `INVALID`.
      */
     status: string;
-    /** The weighted objective of the plan found. */
+    /** The weighted objective of the plan found; with staged objectives, the last stage's value. */
     objective: number;
-    /** The best bound proved on the objective. */
+    /** The best bound proved on the objective (with staged objectives, on the last stage's). */
     bestBound: number;
     /** How far the plan may be from optimal, as a fraction of the objective. */
     gap: number;
@@ -2614,6 +2644,43 @@ export declare namespace planner.v1 {
     changes: number;
     /** Total working days late against due dates. */
     lateDays: number;
+    /**
+     * With staged objectives, one entry per stage in the order solved; empty for a weighted
+     * solve. The overall objective, bound and gap are then the last stage's.
+     */
+    stages: planner.v1.StageSummary[];
+  }
+  /** How one stage of a staged solve ended. */
+  export interface StageSummary {
+    /**
+     * The objective this stage minimised.
+     *
+     * - `OBJECTIVE_UNSPECIFIED`: Not set; refused where an objective is required.
+     * - `OBJECTIVE_DEADLINE`: Working days the project finishes after its deadline.
+     * - `OBJECTIVE_LATENESS`: Working days tasks finish after their due dates, times each task's priority weight.
+     * - `OBJECTIVE_MAKESPAN`: The plan's finish, in working days.
+     * - `OBJECTIVE_CHANGES`: Tasks whose dates or assignee change against the current plan.
+     * - `OBJECTIVE_BALANCE`: Hours of work of the most loaded person.
+     */
+    objective: planner.v1.Objective;
+    /**
+     * `OPTIMAL` when the value is proven best given the earlier stages, `FEASIBLE` when it
+     * is not, `UNKNOWN` when time ran out before the stage was searched.
+     */
+    status: string;
+    /** The final plan's value of this objective, in the objective's unit. */
+    value: number;
+    /** The best bound proved on this objective while the stage was searched; unset when none. */
+    bestBound?: number;
+    /**
+     * How far the value may be from the best possible, as a fraction of the value; unset
+     * without a bound.
+     */
+    gap?: number;
+    /** Wall seconds spent on this stage. */
+    wallSeconds: number;
+    /** The outcome in words, for example `deadline met (proven best)`. */
+    text: string;
   }
   /**
    * Weights of the objective; zero means the default. Lateness outweighs makespan, which

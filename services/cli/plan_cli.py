@@ -49,6 +49,13 @@ DURATION_WORDS = {
     proposal_pb2.DURATION_SOURCE_RISK_P50: "P50 durations",
     proposal_pb2.DURATION_SOURCE_RISK_P80: "P80 durations",
 }
+OBJECTIVES = {
+    "deadline": proposal_pb2.OBJECTIVE_DEADLINE,
+    "lateness": proposal_pb2.OBJECTIVE_LATENESS,
+    "makespan": proposal_pb2.OBJECTIVE_MAKESPAN,
+    "changes": proposal_pb2.OBJECTIVE_CHANGES,
+    "balance": proposal_pb2.OBJECTIVE_BALANCE,
+}
 
 
 class PlanGroup(typer.core.TyperGroup):
@@ -147,12 +154,29 @@ def show(
             " would take.",
         ),
     ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Minimise deadline, lateness, makespan, changes, balance in turn, each "
+            "keeping what the earlier reached (instead of one weighted sum).",
+        ),
+    ] = False,
+    objective: Annotated[
+        str | None,
+        typer.Option(
+            "--objective",
+            help="Staged objectives in this order, comma-separated, from "
+            f"{','.join(OBJECTIVES)} (implies --staged).",
+        ),
+    ] = None,
     planner: PlannerAddress = None,
 ) -> None:
     """Propose a schedule for PROJECT: who does what when, and why."""
     if not 1 <= time_limit <= 300:
         raise usage("--time-limit must be from 1 to 300 seconds")
     target = target_probability(chance) if chance is not None else 0.0
+    stages = objective_stages(objective) if objective is not None else []
     request = planner_service_pb2.ProposeScheduleRequest(
         project=project_name(project),
         time_limit_seconds=time_limit,
@@ -163,6 +187,9 @@ def show(
         request_id=uuid.uuid4().hex,
         target_probability=target,
     )
+    if staged or stages:
+        request.objective_mode = planner_service_pb2.OBJECTIVE_MODE_STAGED
+        request.stages.extend(stages)
     if what_if_remove or deadline:
         request.what_if.remove_people.extend(person_name(p) for p in what_if_remove or ())
         request.what_if.deadline = day(deadline, option="--deadline") if deadline else ""
@@ -240,6 +267,17 @@ def target_probability(value: str) -> float:
     return share
 
 
+def objective_stages(value: str) -> list[proposal_pb2.Objective]:
+    """`deadline,lateness,changes` as the proto's objectives, in order."""
+    names = [n.strip().lower() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in OBJECTIVES]
+    if not names or unknown:
+        raise usage(f"--objective takes a comma-separated list of {', '.join(OBJECTIVES)}")
+    if len(set(names)) != len(names):
+        raise usage("--objective names each objective at most once")
+    return [OBJECTIVES[n] for n in names]
+
+
 def proposal_ref(value: str) -> str:
     """`promo/proposals/3`, `projects/promo/proposals/3` or `promo/3` as the full name."""
     parts = value.removeprefix("projects/").split("/")
@@ -280,6 +318,7 @@ def print_proposal(p: proposal_pb2.Proposal, *, working_days: frozenset[int]) ->
                 ("late days", str(s.late_days)),
                 ("finish", p.finish_date),
                 ("deadline", p.deadline),
+                *(stage_row(k, stage) for k, stage in enumerate(s.stages, start=1)),
             ],
         )
     )
@@ -294,6 +333,17 @@ def print_proposal(p: proposal_pb2.Proposal, *, working_days: frozenset[int]) ->
         else (f" — accept with `planops plan accept {p.name.removeprefix('projects/')}`")
     )
     render.print_line(f"{p.name} ({state_label(p.state)}){hint}")
+
+
+def stage_row(number: int, stage: proposal_pb2.StageSummary) -> tuple[str, str]:
+    """A staged objective's numbers, such as `stage 2 lateness` `15, bound 12, gap 20.0%`."""
+    label = render.enum_label(proposal_pb2.Objective.Name(stage.objective), "OBJECTIVE_")
+    if not stage.HasField("best_bound"):
+        return (f"stage {number} {label}", f"{stage.value:g}, no bound")
+    return (
+        f"stage {number} {label}",
+        f"{stage.value:g}, bound {stage.best_bound:g}, gap {stage.gap:.1%}",
+    )
 
 
 def finish_line(p: proposal_pb2.Proposal) -> str:

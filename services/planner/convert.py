@@ -17,6 +17,8 @@ from services.common.errors import FieldViolation, InvalidArgument
 from services.planner import confidence, store
 from services.planner.diagnose import qualified
 from services.planner.model import (
+    DEFAULT_STAGES,
+    Objective,
     Period,
     Proposal,
     ReasonKind,
@@ -43,6 +45,20 @@ SOURCES = {
     proposal_pb2.DURATION_SOURCE_RISK_P50: DurationSource.RISK_P50,
     proposal_pb2.DURATION_SOURCE_RISK_P80: DurationSource.RISK_P80,
 }
+MAX_STAGE_TOLERANCE = 0.5
+MODES = (
+    planner_service_pb2.OBJECTIVE_MODE_UNSPECIFIED,
+    planner_service_pb2.OBJECTIVE_MODE_WEIGHTED,
+    planner_service_pb2.OBJECTIVE_MODE_STAGED,
+)
+OBJECTIVES = {
+    proposal_pb2.OBJECTIVE_DEADLINE: Objective.DEADLINE,
+    proposal_pb2.OBJECTIVE_LATENESS: Objective.LATENESS,
+    proposal_pb2.OBJECTIVE_MAKESPAN: Objective.MAKESPAN,
+    proposal_pb2.OBJECTIVE_CHANGES: Objective.CHANGES,
+    proposal_pb2.OBJECTIVE_BALANCE: Objective.BALANCE,
+}
+OBJECTIVE_PROTOS = {objective: value for value, objective in OBJECTIVES.items()}
 REASON_KINDS = {
     ReasonKind.PINNED: proposal_pb2.REASON_KIND_PINNED,
     ReasonKind.PREDECESSOR: proposal_pb2.REASON_KIND_PREDECESSOR,
@@ -118,6 +134,7 @@ def plan_request(request: planner_service_pb2.ProposeScheduleRequest) -> PlanReq
     if len(request.request_id) > MAX_REQUEST_ID:
         bad.append(FieldViolation("request_id", f"at most {MAX_REQUEST_ID} characters"))
     what_if = _what_if(request, project, bad) if request.HasField("what_if") else None
+    stages = _stages(request, bad)
     if bad:
         raise InvalidArgument.of(bad)
     return PlanRequest(
@@ -129,7 +146,37 @@ def plan_request(request: planner_service_pb2.ProposeScheduleRequest) -> PlanReq
         duration_source=SOURCES[request.duration_source],
         what_if=what_if,
         target_probability=target,
+        stages=stages,
+        stage_tolerance=request.stage_tolerance,
     )
+
+
+def _stages(
+    request: planner_service_pb2.ProposeScheduleRequest, bad: list[FieldViolation]
+) -> tuple[Objective, ...]:
+    """The staged order asked for: empty for the weighted sum."""
+    mode = request.objective_mode
+    if mode not in MODES:
+        bad.append(FieldViolation("objective_mode", "is not a known mode"))
+        return ()
+    staged = mode == planner_service_pb2.OBJECTIVE_MODE_STAGED
+    if not staged and (request.stages or request.stage_tolerance):
+        field = "stages" if request.stages else "stage_tolerance"
+        bad.append(FieldViolation(field, "needs objective_mode OBJECTIVE_MODE_STAGED"))
+    if not 0 <= request.stage_tolerance <= MAX_STAGE_TOLERANCE:
+        bad.append(FieldViolation("stage_tolerance", f"must be from 0 to {MAX_STAGE_TOLERANCE:g}"))
+    if not staged:
+        return ()
+    stages: list[Objective] = []
+    for i, value in enumerate(request.stages):
+        objective = OBJECTIVES.get(value)
+        if objective is None:
+            bad.append(FieldViolation(f"stages[{i}]", "is not a known objective"))
+        elif objective in stages:
+            bad.append(FieldViolation(f"stages[{i}]", f"repeats {objective.value}"))
+        else:
+            stages.append(objective)
+    return tuple(stages) or DEFAULT_STAGES
 
 
 def _what_if(
@@ -265,6 +312,18 @@ def proposal_record(
         solutions=proposal.solutions,
         changes=changes,
         late_days=sum(p.late_days for p in proposal.tasks),
+        stages=[
+            proposal_pb2.StageSummary(
+                objective=OBJECTIVE_PROTOS[stage.objective],
+                status=stage.status.value,
+                value=stage.value,
+                best_bound=stage.best_bound,
+                gap=stage.gap,
+                wall_seconds=round(stage.wall_time_s, 3),
+                text=stage.text,
+            )
+            for stage in proposal.stages
+        ],
     )
     loads = [
         proposal_pb2.PersonLoad(
@@ -288,12 +347,20 @@ def proposal_record(
         finish_date=proposal.finish if feasible else None,
         deadline=problem.deadline,
         critical_path=tuple(task_name(t) for t in proposal.critical_path),
-        notes=snapshot.notes,
+        notes=snapshot.notes + _stage_notes(proposal),
         solve=_json(solve),
         loads=tuple(_json(x) for x in loads),
         diagnoses=tuple(_json(x) for x in diagnoses),
         items=tuple(items),
     )
+
+
+def _stage_notes(proposal: Proposal) -> tuple[str, ...]:
+    """Staged objectives in one sentence, in the order they were solved."""
+    if not proposal.stages:
+        return ()
+    said = "; ".join(stage.text for stage in proposal.stages)
+    return (f"Staged objectives, in order: {said}.",)
 
 
 def _item(snapshot: Snapshot, plan: TaskPlan) -> store.ItemRecord:

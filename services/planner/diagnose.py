@@ -68,6 +68,10 @@ def validate(problem: Problem) -> list[FieldViolation]:
     for field_name in ("lateness", "deadline", "makespan", "changes", "balance"):
         if getattr(problem.weights, field_name) < 0:
             bad(f"weights.{field_name}", "must not be negative")
+    if len(set(problem.stages)) != len(problem.stages):
+        bad("stages", "must not repeat an objective")
+    if not 0 <= problem.stage_tolerance <= 0.5:
+        bad("stage_tolerance", "must be from 0 to 0.5")
     calendar = problem.calendar
     if not calendar.working_weekdays or not calendar.working_weekdays <= set(range(7)):
         bad("calendar.working_weekdays", "must be a non-empty subset of 0..6 (Monday = 0)")

@@ -161,6 +161,25 @@ class Weights:
     balance: int = 1
 
 
+class Objective(StrEnum):
+    """One term of the objective, as a stage of a lexicographic (staged) solve."""
+
+    DEADLINE = "deadline"
+    LATENESS = "lateness"
+    MAKESPAN = "makespan"
+    CHANGES = "changes"
+    BALANCE = "balance"
+
+
+DEFAULT_STAGES: tuple[Objective, ...] = (
+    Objective.DEADLINE,
+    Objective.LATENESS,
+    Objective.MAKESPAN,
+    Objective.CHANGES,
+    Objective.BALANCE,
+)
+
+
 @dataclass(frozen=True)
 class Problem:
     project_start: date
@@ -177,6 +196,11 @@ class Problem:
     horizon_days: int | None = None
     """Working days after the project start the plan may use; None = from a greedy plan."""
     seed: int = 0
+    stages: tuple[Objective, ...] = ()
+    """Empty: minimise the weighted sum of `weights`. Otherwise minimise each objective in
+    turn, each stage keeping what the earlier ones reached (lexicographic)."""
+    stage_tolerance: float = 0.0
+    """How much of an unproven stage's best value a later stage may give up (0.02 = 2 %)."""
 
 
 @dataclass(frozen=True)
@@ -244,6 +268,20 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class StageResult:
+    """One stage of a staged solve: the final plan's value of its objective and the bound
+    proved while that stage was searched (under the earlier stages' values)."""
+
+    objective: Objective
+    status: SolveStatus
+    value: int
+    best_bound: int | None
+    gap: float | None
+    wall_time_s: float
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Proposal:
     status: SolveStatus
     tasks: tuple[TaskPlan, ...]
@@ -256,6 +294,7 @@ class Proposal:
     critical_path: tuple[str, ...] = ()
     diagnosis: tuple[Diagnosis, ...] = ()
     solutions: int = 0
+    stages: tuple[StageResult, ...] = ()
 
 
 # The problem on the working-day axis. Positions are working days counted from the axis

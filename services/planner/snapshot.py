@@ -35,6 +35,7 @@ from services.planner.model import (
     BusyPeriod,
     Dependency,
     DependencyType,
+    Objective,
     Period,
     Person,
     PlannedSlot,
@@ -105,6 +106,9 @@ class PlanRequest:
     what_if: WhatIf | None
     target_probability: float = 0.0
     """The chance of the deadline to plan for; 0 plans once, as asked."""
+    stages: tuple[Objective, ...] = ()
+    """Empty for the weighted sum; else the objectives to minimise in turn."""
+    stage_tolerance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -359,6 +363,8 @@ async def read(
         weights=request.weights,
         time_limit_s=request.time_limit_s,
         horizon_days=request.horizon_days,
+        stages=request.stages,
+        stage_tolerance=request.stage_tolerance,
     )
     return Snapshot(
         project=request.project,

@@ -39,6 +39,7 @@ from services.planner.model import (
     DependencyType,
     Diagnosis,
     FieldViolation,
+    Objective,
     Period,
     Person,
     PersonLoad,
@@ -48,8 +49,10 @@ from services.planner.model import (
     Reason,
     ReasonKind,
     SolveStatus,
+    StageResult,
     Task,
     TaskPlan,
+    Weights,
     without_links_into_started_work,
 )
 
@@ -87,6 +90,7 @@ class AxisResult:
     solutions: int
     first_solution_s: float | None
     hint_makespan: int | None
+    stages: tuple[StageResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -374,15 +378,23 @@ def _runs_by_value(values: dict[int, float]) -> dict[tuple[int, int], float]:
 def objective_value(problem: AxisProblem, schedule: AxisSchedule) -> float:
     """The objective `solve_axis` minimises, evaluated for any schedule (hint selection)."""
     w = problem.weights
+    return float(
+        sum(getattr(w, term.value) * v for term, v in term_values(problem, schedule).items())
+    )
+
+
+def term_values(problem: AxisProblem, schedule: AxisSchedule) -> dict[Objective, int]:
+    """Each objective term of a schedule, before `Weights` (lateness is times priority)."""
     makespan = schedule.makespan(problem)
-    value = w.makespan * makespan
+    lateness = 0
+    changes = 0
     loads: dict[int, int] = {}
     for a, activity in enumerate(problem.activities):
         end = schedule.end(problem, a)
         if activity.due is not None:
-            value += w.lateness * activity.weight * max(0, end - activity.due)
+            lateness += activity.weight * max(0, end - activity.due)
+        mode = activity.modes[schedule.modes[a]]
         if activity.fixed_start is None:
-            mode = activity.modes[schedule.modes[a]]
             moved = (
                 activity.preferred_start is not None
                 and schedule.starts[a] != activity.preferred_start
@@ -392,15 +404,18 @@ def objective_value(problem: AxisProblem, schedule: AxisSchedule) -> float:
                 and activity.preferred_mode != schedule.modes[a]
                 and len(activity.modes) > 1
             )
-            value += w.changes * int(moved or reassigned)
-        else:
-            mode = activity.modes[schedule.modes[a]]
+            changes += int(moved or reassigned)
         if mode.person is not None:
             loads[mode.person] = loads.get(mode.person, 0) + activity.load
-    if problem.deadline is not None:
-        value += w.deadline * max(0, makespan - problem.deadline)
-    value += w.balance * max(loads.values(), default=0)
-    return float(value)
+    return {
+        Objective.DEADLINE: (
+            max(0, makespan - problem.deadline) if problem.deadline is not None else 0
+        ),
+        Objective.LATENESS: lateness,
+        Objective.MAKESPAN: makespan,
+        Objective.CHANGES: changes,
+        Objective.BALANCE: max(loads.values(), default=0),
+    }
 
 
 def _is_pure_makespan(problem: AxisProblem) -> bool:
@@ -482,6 +497,8 @@ class _Built:
     presences: list[list[cp_model.IntVar] | None]
     makespan: cp_model.IntVar
     guards: dict[str, cp_model.IntVar]
+    parts: dict[Objective, cp_model.LinearExprT] = field(default_factory=dict)
+    """Each objective term unweighted by `Weights` (lateness still times priority)."""
 
 
 def _build(
@@ -661,8 +678,12 @@ def _build(
 
     w = problem.weights
     terms: list[cp_model.LinearExprT] = []
+    parts: dict[Objective, cp_model.LinearExprT] = {}
+    lateness: list[cp_model.LinearExprT] = []
+    changes: list[cp_model.IntVar] = []
     if w.makespan:
         terms.append(w.makespan * makespan)
+        parts[Objective.MAKESPAN] = makespan
     if problem.deadline is not None:
         if problem.hard_deadline:
             model.add(makespan <= problem.deadline).only_enforce_if(guard_for("deadline"))
@@ -671,6 +692,7 @@ def _build(
             model.add(late >= makespan - problem.deadline)
             hint_value(late, max(0, hint_makespan - problem.deadline))
             terms.append(w.deadline * late)
+            parts[Objective.DEADLINE] = late
     loads: dict[int, list[tuple[cp_model.IntVar | None, int]]] = {}
     for a, activity in enumerate(problem.activities):
         if activity.due is not None and w.lateness:
@@ -679,6 +701,7 @@ def _build(
             if hint is not None:
                 hint_value(late, max(0, hint_ends[a] - activity.due))
             terms.append(w.lateness * activity.weight * late)
+            lateness.append(activity.weight * late)
         lits = presences[a]
         if activity.preferred_start is not None and activity.fixed_start is None and w.changes:
             changed = model.new_bool_var(f"changed{a}")
@@ -689,6 +712,7 @@ def _build(
                 else:
                     model.add(changed == 1)
             terms.append(w.changes * changed)
+            changes.append(changed)
             if hint is not None:
                 moved = hint.starts[a] != activity.preferred_start
                 swapped = lits is not None and hint.modes[a] != activity.preferred_mode
@@ -712,12 +736,24 @@ def _build(
                 peak >= sum((load * lit if lit is not None else load) for lit, load in person_terms)
             )
         terms.append(w.balance * peak)
+        parts[Objective.BALANCE] = peak
+    if lateness:
+        parts[Objective.LATENESS] = sum(lateness)
+    if changes:
+        parts[Objective.CHANGES] = sum(changes)
     if not guard:
         model.minimize(sum(terms) if terms else makespan)
 
     for var, value in hinted:
         model.add_hint(var, value)
-    return _Built(model=model, starts=starts, presences=presences, makespan=makespan, guards=guards)
+    return _Built(
+        model=model,
+        starts=starts,
+        presences=presences,
+        makespan=makespan,
+        guards=guards,
+        parts=parts,
+    )
 
 
 def _horizon(problem: AxisProblem, hint: AxisSchedule) -> int:
@@ -904,6 +940,194 @@ def _list_result(problem: AxisProblem, hint: AxisSchedule, *, started: float) ->
     )
 
 
+# Staged (lexicographic) objectives: one model, one objective per solve, each stage's value
+# kept as a constraint for the next.
+
+# The first stage has the most to find (from the list schedule on); later stages start from a
+# good plan and mostly polish it.
+_FIRST_STAGE_SHARE = 2.0
+
+
+def solve_axis_staged(
+    problem: AxisProblem,
+    *,
+    stages: Sequence[Objective],
+    tolerance: float = 0.0,
+    time_limit_s: float,
+    num_workers: int,
+    seed: int = 0,
+    progress: ProgressCallback | None = None,
+    started: float | None = None,
+    stop: Stop | None = None,
+) -> AxisResult:
+    """Minimise `stages` in order: stage k, then stage k+1 with stage k held at its best
+    (or within `tolerance` of it when unproven), hinted with stage k's plan.
+
+    Time is split over the stages that have anything to do, the first weighted double;
+    what a stage leaves unused goes to the next. The result's objective and bound are the
+    last stage's; `stages` has each one's value in the final plan and its proved bound.
+    """
+    started = time.monotonic() if started is None else started
+    reserve = min(0.05 * time_limit_s, 0.001 * len(problem.activities) + 0.05)
+    # Every stage's term must exist in the model; hints are ranked "lexicographic in spirit"
+    # by the default weights of the staged terms.
+    staged = replace(problem, weights=Weights(**{o.value: int(o in stages) for o in Objective}))
+    defaults = Weights()
+    ranking = replace(
+        problem,
+        weights=Weights(
+            **{o.value: getattr(defaults, o.value) * int(o in stages) for o in Objective}
+        ),
+    )
+    hint = greedy.improved_schedule(
+        staged,
+        time_budget_s=_hint_budget(problem, time_limit_s),
+        seed=seed,
+        score=lambda s: objective_value(ranking, s),
+        stopped=(lambda: stop.stopped) if stop is not None else None,
+    )
+    if stop is not None and stop.stopped:
+        return _with_stages(_list_result(staged, hint, started=started), staged, stages, {})
+    built = _build(staged, horizon=_horizon(staged, hint), hint=hint, guard=False)
+    optional = sum(len(a.modes) for a in problem.activities if len(a.modes) > 1)
+    callback = _Callback(progress, started=started, stop=stop)
+    current: AxisSchedule | None = hint if respects_links(problem, hint) else None
+    # The terms' values at the current hint (the model's slack variables, which may sit
+    # above the plan's true value): what a stage's limit must allow for the hint to stay valid.
+    hinted = term_values(staged, hint)
+    outcomes: dict[Objective, tuple[SolveStatus, int | None, float]] = {}
+    todo = [o for o in stages if o in built.parts]
+    shares = [_FIRST_STAGE_SHARE if k == 0 else 1.0 for k in range(len(todo))]
+    for k, objective in enumerate(todo):
+        if stop is not None and stop.stopped:
+            break
+        stage_started = time.monotonic()
+        term = built.parts[objective]
+        if current is not None and hinted[objective] == 0:
+            # Terms are never negative: zero is proven best without a search.
+            outcomes[objective] = (SolveStatus.OPTIMAL, 0, 0.0)
+            built.model.add(term <= 0)
+            continue
+        remaining = time_limit_s - reserve - (time.monotonic() - started)
+        built.model.minimize(term)
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.01, remaining * shares[k] / sum(shares[k:]))
+        params.num_workers = num_workers
+        params.random_seed = seed
+        if optional > _LARGE_MODEL_OPTIONALS:
+            params.cp_model_probing_level = 0  # why: see solve_axis
+        if stop is not None:
+            stop.on_set(solver.stop_search)
+            if stop.stopped:
+                break  # CP-SAT forgets a stop made before its search exists
+        status = _STATUS.get(solver.solve(built.model, callback), SolveStatus.UNKNOWN)
+        if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            current = _schedule_of(solver, built)
+            hinted = {o: int(solver.value(part)) for o, part in built.parts.items()}
+            bound: int | None = math.ceil(solver.best_objective_bound - 1e-6)
+            solution = list(solver.response_proto.solution)
+            built.model.proto.clear_solution_hint()
+            built.model.proto.solution_hint.vars.extend(range(len(solution)))
+            built.model.proto.solution_hint.values.extend(solution)
+        elif current is None:
+            # No plan at all (or none exists): the caller diagnoses or falls back.
+            return AxisResult(
+                status=status,
+                schedule=None,
+                objective=None,
+                best_bound=None,
+                wall_time_s=time.monotonic() - started,
+                solutions=callback.solutions,
+                first_solution_s=callback.first_solution_s,
+                hint_makespan=hint.makespan(problem),
+            )
+        else:
+            # Nothing new in time: the previous plan stands (it meets every limit so far).
+            status, bound = SolveStatus.UNKNOWN, None
+        outcomes[objective] = (status, bound, time.monotonic() - stage_started)
+        best = hinted[objective]
+        limit = best if status is SolveStatus.OPTIMAL else math.floor(best * (1 + tolerance))
+        built.model.add(term <= limit)
+    if current is None:
+        return _with_stages(_list_result(staged, hint, started=started), staged, stages, {})
+    values = term_values(staged, current)
+    last = outcomes.get(todo[-1]) if todo else None
+    proven = all(outcomes.get(o, (None,))[0] is SolveStatus.OPTIMAL for o in todo)
+    result = AxisResult(
+        status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
+        schedule=current,
+        objective=float(values[todo[-1]]) if todo else 0.0,
+        best_bound=float(last[1]) if last is not None and last[1] is not None else None,
+        wall_time_s=time.monotonic() - started,
+        solutions=callback.solutions,
+        first_solution_s=callback.first_solution_s,
+        hint_makespan=hint.makespan(problem),
+    )
+    return _with_stages(result, staged, stages, outcomes)
+
+
+def _schedule_of(solver: cp_model.CpSolver, built: _Built) -> AxisSchedule:
+    return AxisSchedule(
+        starts=tuple(solver.value(s) for s in built.starts),
+        modes=tuple(
+            0 if lits is None else next(m for m, x in enumerate(lits) if solver.boolean_value(x))
+            for lits in built.presences
+        ),
+    )
+
+
+def _with_stages(
+    result: AxisResult,
+    problem: AxisProblem,
+    stages: Sequence[Objective],
+    outcomes: Mapping[Objective, tuple[SolveStatus, int | None, float]],
+) -> AxisResult:
+    """Each stage's value in the final plan beside the bound proved while it was searched.
+
+    A stage the model has no term for (no deadline, no due dates, no current plan) is zero
+    and proven; a stage never searched (stopped, out of time) is unknown, without a bound.
+    """
+    if result.schedule is None:
+        return result
+    values = term_values(problem, result.schedule)
+    out: list[StageResult] = []
+    for objective in stages:
+        status, bound, seconds = outcomes.get(objective, (SolveStatus.UNKNOWN, None, 0.0))
+        value = values[objective]
+        if objective not in outcomes and not _has_term(problem, objective):
+            status, bound = SolveStatus.OPTIMAL, 0
+        gap = None if bound is None else max(0, value - bound) / max(1, value)
+        out.append(
+            StageResult(
+                objective=objective,
+                status=status if gap != 0 else SolveStatus.OPTIMAL,
+                value=value,
+                best_bound=bound,
+                gap=gap,
+                wall_time_s=seconds,
+            )
+        )
+    return replace(result, stages=tuple(out))
+
+
+def _has_term(problem: AxisProblem, objective: Objective) -> bool:
+    """Whether the objective can be anything but zero for this problem."""
+    if objective is Objective.DEADLINE:
+        return problem.deadline is not None and not problem.hard_deadline
+    if objective is Objective.LATENESS:
+        return any(a.due is not None for a in problem.activities)
+    if objective is Objective.CHANGES:
+        return any(
+            a.preferred_start is not None and a.fixed_start is None for a in problem.activities
+        )
+    if objective is Objective.BALANCE:
+        return any(a.load for a in problem.activities) and any(
+            r.is_person for r in problem.resources
+        )
+    return True
+
+
 def respects_links(problem: AxisProblem, schedule: AxisSchedule) -> bool:
     """Whether a list schedule also meets what list scheduling cannot promise: dependencies
     into pinned tasks, releases and a hard deadline (resources hold by construction)."""
@@ -1042,15 +1266,28 @@ def solve(
     if found:
         return _no_plan(SolveStatus.INFEASIBLE, found, started)
     compiled = compile_problem(problem)
-    result = solve_axis_with_splits(
-        compiled.problem,
-        time_limit_s=problem.time_limit_s,
-        num_workers=problem.num_workers,
-        seed=problem.seed,
-        progress=progress,
-        started=started,
-        stop=stop,
-    )
+    if problem.stages:
+        result = solve_axis_staged(
+            compiled.problem,
+            stages=problem.stages,
+            tolerance=problem.stage_tolerance,
+            time_limit_s=problem.time_limit_s,
+            num_workers=problem.num_workers,
+            seed=problem.seed,
+            progress=progress,
+            started=started,
+            stop=stop,
+        )
+    else:
+        result = solve_axis_with_splits(
+            compiled.problem,
+            time_limit_s=problem.time_limit_s,
+            num_workers=problem.num_workers,
+            seed=problem.seed,
+            progress=progress,
+            started=started,
+            stop=stop,
+        )
     log.info(
         "planner solve: status=%s objective=%s bound=%s in %.2fs",
         result.status,
@@ -1247,7 +1484,55 @@ def explain(
         finish=axis.last_day(makespan) if makespan > 0 else axis.day(0),
         critical_path=tuple(problem.tasks[a].id for a in critical),
         solutions=result.solutions,
+        stages=tuple(
+            replace(stage, text=stage_text(stage, problem=problem, plans=plans))
+            for stage in result.stages
+        ),
     )
+
+
+def stage_text(stage: StageResult, *, problem: Problem, plans: Sequence[TaskPlan]) -> str:
+    """A stage's outcome in a manager's words, with how sure the solver is of it."""
+    value = stage.value
+    match stage.objective:
+        case Objective.DEADLINE:
+            if problem.deadline is None:
+                return "no project deadline"
+            what = "deadline met" if value == 0 else f"finishes {_days(value)} after the deadline"
+        case Objective.LATENESS:
+            late = [p for p in plans if p.late_days > 0]
+            if not any(t.due is not None for t in problem.tasks):
+                return "no due dates"
+            what = (
+                "no task late against its due date"
+                if not late
+                else f"{_days(sum(p.late_days for p in late))} of lateness over "
+                f"{len(late)} task{'s' if len(late) != 1 else ''}"
+                + (
+                    f" ({value} weighted by priority)"
+                    if value != sum(p.late_days for p in late)
+                    else ""
+                )
+            )
+        case Objective.MAKESPAN:
+            work = {t.id for t in problem.tasks if t.duration_hours > 0}
+            finish = max((p.end for p in plans if p.task_id in work), default=None)
+            what = f"finishes on {finish}" if finish is not None else "nothing to schedule"
+        case Objective.CHANGES:
+            if not any(t.current is not None and not t.pinned for t in problem.tasks):
+                return "no current plan to keep"
+            what = f"{value} change{'s' if value != 1 else ''} to the current plan"
+        case Objective.BALANCE:
+            what = f"the busiest person has {value} hours of work"
+    if stage.gap == 0:
+        return f"{what} (proven best)"
+    if stage.gap is not None and stage.gap < 1:
+        return f"{what} (within {math.ceil(stage.gap * 100)} % of the best possible)"
+    return f"{what} (unproven: no bound within the time given)"
+
+
+def _days(n: int) -> str:
+    return f"{n} working day{'s' if n != 1 else ''}"
 
 
 def _reason(

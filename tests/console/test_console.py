@@ -193,6 +193,24 @@ def test_plan_for_a_chance_of_the_deadline(browser: Any, console_stack: Stack) -
     assert shown == [r["text"] for r in made.get("remedies", [])]
 
 
+def test_a_staged_proposal_shows_each_stage(browser: Any, console_stack: Stack) -> None:
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.click("#nav a[data-page=schedule]")
+    page.wait_for_selector("#propose")
+    page.select_option("#objective-mode", "OBJECTIVE_MODE_STAGED")
+    page.click("#propose")
+    page.wait_for_selector("#stages li", timeout=60_000)
+    stages = page.locator("#stages li").all_inner_texts()
+    assert [s.split(" ", 1)[0] for s in stages] == [
+        "Deadline",
+        "Lateness",
+        "Finish",
+        "Changes",
+        "Load",
+    ]
+    assert all(re.search(r"\((bound [\d,]+, gap [\d.]+%|no bound)\) — \w", s) for s in stages)
+
+
 def test_what_if_shows_the_effect_without_writing(browser: Any, console_stack: Stack) -> None:
     page = signed_in(browser, console_stack, DESKTOP)
     page.click("#nav a[data-page=schedule]")

@@ -160,3 +160,47 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
         if last > problem.deadline:
             errors.append(f"finishes {last}, after the hard deadline {problem.deadline}")
     return errors
+
+
+def objective_terms(problem: Problem, proposal: Proposal) -> dict[str, int]:
+    """The objective's terms of a plan, re-derived from its dates: working days after the
+    deadline, working days late times priority, tasks moved or reassigned against the
+    current plan, and the busiest person's hours (whole hours per task)."""
+    origin = min([problem.project_start] + [p.start for p in proposal.tasks])
+    days = _Days(problem, origin)
+    tasks = {t.id: t for t in problem.tasks}
+
+    def late(end: date, due: date | None) -> int:
+        if due is None or end <= due:
+            return 0
+        return len(days.between(due + timedelta(days=1), end))
+
+    def last_work_day(plan: TaskPlan) -> date:
+        """A milestone's work ends the working day before it (as the model counts)."""
+        if tasks[plan.task_id].duration_hours > 0:
+            return plan.end
+        day = plan.start - timedelta(days=1)
+        while not days.working(day):
+            day -= timedelta(days=1)
+        return day
+
+    finish = max((last_work_day(p) for p in proposal.tasks), default=problem.project_start)
+    hours: dict[str, int] = defaultdict(int)
+    changes = 0
+    for plan in proposal.tasks:
+        task = tasks[plan.task_id]
+        current = task.current
+        if current is not None and not task.pinned:
+            reassigned = current.assignee is not None and plan.person_id != current.assignee
+            changes += int(plan.start != current.start or (task.staffed and reassigned))
+        if plan.person_id is not None:
+            hours[plan.person_id] += -int(-task.duration_hours // 1)
+    return {
+        "deadline": late(finish, problem.deadline),
+        "lateness": sum(
+            tasks[p.task_id].priority * late(last_work_day(p), tasks[p.task_id].due)
+            for p in proposal.tasks
+        ),
+        "changes": changes,
+        "balance": max(hours.values(), default=0),
+    }

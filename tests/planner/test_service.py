@@ -769,3 +769,45 @@ async def test_a_task_marked_splittable_in_core_is_split_around_a_day_off(stack:
 
     shown = await asyncio.to_thread(cli(stack), "plan", PROJECT, "--time-limit", "5")
     assert "03-04–03-05; 03-11" in shown and "░" in shown
+
+
+async def test_staged_objectives_are_reported_stage_by_stage(stack: Stack) -> None:
+    staged = await stack.propose(
+        objective_mode=planner_service_pb2.OBJECTIVE_MODE_STAGED,
+        stages=[proposal_pb2.OBJECTIVE_DEADLINE, proposal_pb2.OBJECTIVE_LATENESS],
+    )
+    assert [s.objective for s in staged.solve.stages] == [
+        proposal_pb2.OBJECTIVE_DEADLINE,
+        proposal_pb2.OBJECTIVE_LATENESS,
+    ]
+    deadline, lateness = staged.solve.stages
+    assert deadline.text == "deadline met (proven best)" and deadline.best_bound == 0
+    assert lateness.text.startswith("no task late against its due date")
+    assert any(
+        n.startswith("Staged objectives, in order: deadline met (proven best); ")
+        for n in staged.notes
+    )
+    found = await stack.snapshot()
+    assert check(found.problem, domain_plans(staged)) == []
+    # Staged without an order: the documented default order.
+    default = await stack.propose(objective_mode=planner_service_pb2.OBJECTIVE_MODE_STAGED)
+    assert [s.objective for s in default.solve.stages] == [1, 2, 3, 4, 5]
+    assert not (await stack.propose()).solve.stages
+
+    assert await invalid_fields(stack.propose(stages=[proposal_pb2.OBJECTIVE_CHANGES])) == {
+        "stages"
+    }
+    assert await invalid_fields(
+        stack.propose(
+            objective_mode=planner_service_pb2.OBJECTIVE_MODE_STAGED,
+            stages=[proposal_pb2.OBJECTIVE_CHANGES, proposal_pb2.OBJECTIVE_CHANGES, 9],
+            stage_tolerance=0.9,
+        )
+    ) == {"stages[1]", "stages[2]", "stage_tolerance"}
+
+    planops = cli(stack)
+    shown = await asyncio.to_thread(
+        planops, "plan", PROJECT, "--time-limit", "2", "--objective", "deadline,balance"
+    )
+    assert "stage 1 deadline" in shown and "stage 2 balance" in shown
+    assert "Staged objectives, in order: deadline met (proven best)" in shown

@@ -33,6 +33,15 @@ class DurationSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DURATION_SOURCE_RISK_P50: _ClassVar[DurationSource]
     DURATION_SOURCE_RISK_P80: _ClassVar[DurationSource]
 
+class Objective(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OBJECTIVE_UNSPECIFIED: _ClassVar[Objective]
+    OBJECTIVE_DEADLINE: _ClassVar[Objective]
+    OBJECTIVE_LATENESS: _ClassVar[Objective]
+    OBJECTIVE_MAKESPAN: _ClassVar[Objective]
+    OBJECTIVE_CHANGES: _ClassVar[Objective]
+    OBJECTIVE_BALANCE: _ClassVar[Objective]
+
 class ItemState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     ITEM_STATE_UNSPECIFIED: _ClassVar[ItemState]
@@ -68,6 +77,12 @@ DURATION_SOURCE_UNSPECIFIED: DurationSource
 DURATION_SOURCE_ESTIMATE: DurationSource
 DURATION_SOURCE_RISK_P50: DurationSource
 DURATION_SOURCE_RISK_P80: DurationSource
+OBJECTIVE_UNSPECIFIED: Objective
+OBJECTIVE_DEADLINE: Objective
+OBJECTIVE_LATENESS: Objective
+OBJECTIVE_MAKESPAN: Objective
+OBJECTIVE_CHANGES: Objective
+OBJECTIVE_BALANCE: Objective
 ITEM_STATE_UNSPECIFIED: ItemState
 ITEM_STATE_PENDING: ItemState
 ITEM_STATE_ACCEPTED: ItemState
@@ -262,7 +277,7 @@ class DayLoad(_message.Message):
     def __init__(self, date: _Optional[str] = ..., hours: _Optional[float] = ..., capacity: _Optional[float] = ...) -> None: ...
 
 class SolveSummary(_message.Message):
-    __slots__ = ("status", "objective", "best_bound", "gap", "wall_seconds", "workers", "solutions", "changes", "late_days")
+    __slots__ = ("status", "objective", "best_bound", "gap", "wall_seconds", "workers", "solutions", "changes", "late_days", "stages")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     OBJECTIVE_FIELD_NUMBER: _ClassVar[int]
     BEST_BOUND_FIELD_NUMBER: _ClassVar[int]
@@ -272,6 +287,7 @@ class SolveSummary(_message.Message):
     SOLUTIONS_FIELD_NUMBER: _ClassVar[int]
     CHANGES_FIELD_NUMBER: _ClassVar[int]
     LATE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    STAGES_FIELD_NUMBER: _ClassVar[int]
     status: str
     objective: float
     best_bound: float
@@ -281,7 +297,26 @@ class SolveSummary(_message.Message):
     solutions: int
     changes: int
     late_days: int
-    def __init__(self, status: _Optional[str] = ..., objective: _Optional[float] = ..., best_bound: _Optional[float] = ..., gap: _Optional[float] = ..., wall_seconds: _Optional[float] = ..., workers: _Optional[int] = ..., solutions: _Optional[int] = ..., changes: _Optional[int] = ..., late_days: _Optional[int] = ...) -> None: ...
+    stages: _containers.RepeatedCompositeFieldContainer[StageSummary]
+    def __init__(self, status: _Optional[str] = ..., objective: _Optional[float] = ..., best_bound: _Optional[float] = ..., gap: _Optional[float] = ..., wall_seconds: _Optional[float] = ..., workers: _Optional[int] = ..., solutions: _Optional[int] = ..., changes: _Optional[int] = ..., late_days: _Optional[int] = ..., stages: _Optional[_Iterable[_Union[StageSummary, _Mapping]]] = ...) -> None: ...
+
+class StageSummary(_message.Message):
+    __slots__ = ("objective", "status", "value", "best_bound", "gap", "wall_seconds", "text")
+    OBJECTIVE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    BEST_BOUND_FIELD_NUMBER: _ClassVar[int]
+    GAP_FIELD_NUMBER: _ClassVar[int]
+    WALL_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    objective: Objective
+    status: str
+    value: float
+    best_bound: float
+    gap: float
+    wall_seconds: float
+    text: str
+    def __init__(self, objective: _Optional[_Union[Objective, str]] = ..., status: _Optional[str] = ..., value: _Optional[float] = ..., best_bound: _Optional[float] = ..., gap: _Optional[float] = ..., wall_seconds: _Optional[float] = ..., text: _Optional[str] = ...) -> None: ...
 
 class Diagnosis(_message.Message):
     __slots__ = ("code", "message", "tasks", "people")

@@ -16,6 +16,7 @@ import { modelName } from "./risk.js";
 /** @typedef {import("planops-api").planner.v1.PlanForecast} PlanForecast */
 /** @typedef {import("planops-api").planner.v1.ConfidencePlan} ConfidencePlan */
 /** @typedef {import("planops-api").planner.v1.DurationSource} DurationSource */
+/** @typedef {import("planops-api").planner.v1.ObjectiveMode} ObjectiveMode */
 /** @typedef {import("planops-api").planner.v1.WhatIf} WhatIf */
 /** @typedef {import("planops-api").core.v1.Dependency} Dependency */
 
@@ -34,6 +35,8 @@ const ITEM_STATE = {
 const OPEN = ["PROPOSAL_STATE_OPEN", "PROPOSAL_STATE_PARTIALLY_ACCEPTED"];
 /** @type {readonly DurationSource[]} */
 const SOURCES = ["DURATION_SOURCE_RISK_P50", "DURATION_SOURCE_RISK_P80", "DURATION_SOURCE_ESTIMATE"];
+/** @type {readonly ObjectiveMode[]} */
+const MODES = ["OBJECTIVE_MODE_WEIGHTED", "OBJECTIVE_MODE_STAGED"];
 
 /** @param {string} iso */
 const dayNumber = (iso) => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
@@ -364,6 +367,22 @@ function summary(proposal) {
         : term("solve", solve.status || "?"))));
 }
 
+// Staged objectives in the order solved: each one's value in the plan, the bound proved on
+// it and the planner's words for it. A weighted proposal has none.
+/** @param {Proposal} proposal */
+export function stageSummary(proposal) {
+  const stages = (proposal.solve || {}).stages || [];
+  if (!stages.length) return null;
+  return h("div", { class: "stages", id: "stages" }, h("h3", {}, t("schedule.stages")),
+    h("ol", {}, stages.map((st) => h("li", { dataset: { objective: st.objective } },
+      h("strong", {}, term("objective", st.objective)), " ",
+      st.bestBound === undefined ? t("schedule.noBound", { value: formatNumber(st.value) })
+        : t("schedule.stageValue", {
+          value: formatNumber(st.value), bound: formatNumber(st.bestBound), gap: formatNumber((st.gap || 0) * 100, 1),
+        }),
+      " — ", h("span", server(), st.text)))));
+}
+
 /** @param {PlanForecast | undefined} f */
 function forecastStat(f) {
   if (!f || f.unavailableReason || !f.deadline) return null;
@@ -567,6 +586,9 @@ export async function renderSchedule(main, ctx, { params, go }) {
   const chance = h("select", { "aria-label": t("schedule.planFor"), id: "target-chance" },
     h("option", { value: "" }, t("schedule.anyChance")),
     ["0.8", "0.9"].map((v) => h("option", { value: v }, t("schedule.chanceOf", { chance: formatChance(Number(v)) }))));
+  const mode = h("select", { "aria-label": t("schedule.objective"), id: "objective-mode" },
+    h("option", { value: MODES[0] }, t("schedule.weighted")),
+    h("option", { value: MODES[1] }, t("schedule.staged")));
   const request = h("button", { class: "primary", id: "propose", onclick: async () => {
     request.disabled = true;
     request.textContent = t("schedule.planning");
@@ -574,7 +596,7 @@ export async function renderSchedule(main, ctx, { params, go }) {
       const target = Number(chance.value || 0);
       const reply = await call(svc.planner, "ProposeSchedule", {
         project: ctx.name, durationSource: SOURCES.find((d) => d === source.value), timeLimitSeconds: target ? 5 : 10,
-        targetProbability: target, requestId: crypto.randomUUID(),
+        targetProbability: target, objectiveMode: MODES.find((m) => m === mode.value), requestId: crypto.randomUUID(),
       });
       const proposed = must(reply.proposal, "proposal");
       flash(t("schedule.proposed", { id: short(proposed.name), date: formatDate(proposed.finishDate) }), "ok");
@@ -616,7 +638,8 @@ export async function renderSchedule(main, ctx, { params, go }) {
   mount(main,
     h("div", { class: "page-head" }, h("h1", {}, t("schedule.title")),
       h("div", { class: "toolbar" }, picker, h("label", {}, t("schedule.durations"), " ", source),
-        h("label", {}, t("schedule.planFor"), " ", chance), request),
+        h("label", {}, t("schedule.planFor"), " ", chance),
+        h("label", {}, t("schedule.objective"), " ", mode), request),
       exportButtons(ctx, "plan", ["xlsx", "csv", "mspdi"])),
     proposal ? [
       h("section", { class: "card", id: "proposal", dataset: { proposal: proposal.name, state: proposal.state } },
@@ -624,6 +647,7 @@ export async function renderSchedule(main, ctx, { params, go }) {
           h("span", { class: "badge" }, proposalState(proposal))),
         summary(proposal),
         proposal.confidence ? confidenceBox(proposal.confidence) : null,
+        stageSummary(proposal),
         proposalRisk(proposal, ctx),
         proposal.diagnoses.length ? h("ul", { class: "diagnoses" }, proposal.diagnoses.map((d) => h("li", server(), d.message))) : null,
         proposal.notes.length ? h("ul", { class: "notes muted" }, proposal.notes.map((n) => h("li", server(), n))) : null,
