@@ -26,6 +26,7 @@ from services.nlp.owners import Mention, Participant, Roster
 from services.nlp.segment import Sentence, detect_language, segment
 from services.nlp.shapes import drop_restated, refine
 from services.nlp.short_names import ShortForm
+from services.nlp.zh_names import find_names
 
 __all__ = [
     "MAX_NOTES_CHARS",
@@ -375,7 +376,10 @@ class Extractor:
 
     def analyse(self, request: NotesRequest) -> tuple[list[Analysed], bool, str]:
         """Every sentence with its cues, owner, due date, features and detector score."""
-        roster = Roster(request.participants)
+        request = with_people_named(request)
+        return self._analyse(request, Roster(request.participants))
+
+    def _analyse(self, request: NotesRequest, roster: Roster) -> tuple[list[Analysed], bool, str]:
         language = request.lang if request.lang != "auto" else detect_language(request.text)
         speakers = tuple(
             form for p in request.participants for form in (p.name, *p.aliases, p.name.split()[0])
@@ -780,12 +784,14 @@ class Extractor:
         problems = validate_request(request)
         if problems:
             raise ValueError("; ".join(f"{p.field}: {p.description}" for p in problems))
-        analysed, transcript, language = self.analyse(request)
-        _link_acceptances(analysed, Roster(request.participants))
+        request = with_people_named(request)
+        # One roster for the whole extraction: building it compiles every name's pattern.
+        roster = Roster(request.participants)
+        analysed, transcript, language = self._analyse(request, roster)
+        _link_acceptances(analysed, roster)
         for item in analysed:
             if item.kind != "accepted":
                 self._classify(item, transcript)
-        roster = Roster(request.participants)
         refine(analysed, roster=roster)
         items: list[tuple[Analysed, ActionItem]] = []
         for item in analysed:
@@ -828,6 +834,23 @@ _CANDIDATE = re.compile(
     r"|action|owns?|asked)\b",
     re.IGNORECASE,
 )
+
+
+def with_people_named(request: NotesRequest) -> NotesRequest:
+    """The request with every Chinese name its text writes that no participant answers to
+    added as a participant of its own, so that `汤磊负责…` has an owner (`汤磊`) even when the
+    project's people list is empty or misses him."""
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in request.text):
+        return request
+    roster = Roster(request.participants)
+    named = tuple(  # a name written inside a listed one (王磊 for 王磊磊) is that person
+        Participant(name)
+        for name in find_names(request.text)
+        if not roster.lookup(name) and not roster.mentions(name)
+    )
+    if not named:
+        return request
+    return replace(request, participants=request.participants + named)
 
 
 def _explicit_reason(item: Analysed) -> str:
