@@ -1137,10 +1137,23 @@ def _clean_en(item: Analysed, co_owners: Sequence[str]) -> str:
 
 
 def _clean_zh(item: Analysed, co_owners: Sequence[str]) -> str:
-    body = item.body
     cut_start, cut_end = item.owner.cut
-    if cut_end > cut_start:
-        body = body[cut_end:]
+    body = item.body[cut_end:] if cut_end > cut_start else item.body
+    description = _clean_zh_body(item, body, co_owners)
+    if len(re.sub(r"\W", "", description)) < 2 and cut_end > cut_start:
+        # The thing came first and the owner after it (`嘉宾名单，施琪下周给`): keep the thing.
+        named_at = [
+            m.start - item.body_offset
+            for m in item.mentions
+            if m.end - item.body_offset == cut_end and m.start > item.body_offset
+        ]
+        if named_at:
+            topic = item.body[: named_at[0]].rstrip(" ，,：:")
+            description = _clean_zh_body(item, topic + " " + body, co_owners)
+    return description
+
+
+def _clean_zh_body(item: Analysed, body: str, co_owners: Sequence[str]) -> str:
     body = re.sub(r"^@\S+\s*", "", body)
     body = re.sub(r"^[，,：:\s]*", "", body)
     body = re.sub(r"^(?:你能|你可以|能不能|麻烦|请|辛苦)", "", body)

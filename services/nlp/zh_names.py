@@ -47,10 +47,14 @@ _NOT_GIVEN = frozenset(
 )
 _SECOND_NOT_GIVEN = _NOT_GIVEN | frozenset("天一")
 # What follows an owner's name (after at most two spaces): the strongest evidence that it is
-# one. Time words count: `施琪下周给`, `殷杰 2月27日前完成`.
+# one.
 _STRONG_AFTER = re.compile(
     r"[ \t]{0,2}+(?:负责|牵头|跟进|主导|主责|说|你|会|来|将|要|需|在|配合|确认|同步|对接|表示"
-    r"|一起|已经|那边|今天|今晚|明天|明早|后天|本周|下周|这周|周[一二三四五六日末]|月底"
+    r"|一起|已经|那边)"
+)
+# A date or time word after a name: strong unless it may be the thing due (`展柜明天到`).
+_TIME_AFTER = re.compile(
+    r"[ \t]{0,2}+(?:今天|今晚|明天|明早|后天|本周|下周|这周|周[一二三四五六日末]|月底"
     r"|\d{1,4}+[月/.\-号日]|[一二两三四五六七八九十半]{1,3}+个?(?:天|周|小时|工作日|月))"
 )
 # What may follow a name written in a weaker position: space, punctuation, end of the text.
@@ -146,6 +150,11 @@ def _evidence(text: str, *, start: int, name: str) -> str | None:
         (")", "）", "|")
     ):
         return "strong"
+    time = _TIME_AFTER.match(text, end)
+    if time is not None:
+        # `施瑶 1月15日前`, `，施琪下周给` name someone; `孙悦：展柜明天到` is the thing due.
+        spaced = time.group(0)[:1] in {" ", "\t"}
+        return "strong" if spaced or not before.endswith((":", "：")) else "weak"
     if _WEAK_AFTER.match(text, end):
         return "weak"
     return None

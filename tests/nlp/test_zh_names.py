@@ -36,10 +36,11 @@ def test_names_written_where_owners_are_written(text: str, names: list[str]) -> 
         "麻烦你周三前发一下",
         "高优先级：华东仓打包产能 3.2 万单/天",
         "陈列方案需要重新调整",
+        "- 孙悦：展柜明天到",  # 展 is a surname; the thing due comes after the label
     ],
 )
 def test_words_that_start_with_a_surname_are_not_names(text: str) -> None:
-    assert find_names(text) == []
+    assert find_names(text) == (["孙悦"] if "孙悦" in text else [])
 
 
 def test_one_weak_place_is_not_enough_but_two_are() -> None:
