@@ -256,6 +256,10 @@ class Analysed:
 
 _PRONOUN_EN = re.compile(r"^\s*(?:he|she|they)\b", re.IGNORECASE)
 _PRONOUN_ZH = re.compile(r"^\s*[他她]")
+# What a person said, not what they will do: `岳海首先强调…`, `白雪提到…`, `崔明反馈…`.
+_ZH_REPORTING = re.compile(
+    r"(?:首先|也|又|再次|还|最后|随后|重点)?(?:[说提反介建认表觉]|强调|指出|重申|汇报|通报|分享|补充)"
+)
 _EN_SUBJECT = re.compile(
     r"^\s*(?P<who>@?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]*\.?)?(?:\s*(?:,|and|&|\+|/)\s*@?[A-Z][\w'’-]+)*)\s+"
 )
@@ -641,9 +645,7 @@ class Extractor:
                     body,
                     offset,
                 )
-            if cues.modal.match(rest) or (
-                zh and rest[:1] not in {"说", "提", "反", "介", "建", "认", "表", "觉"}
-            ):
+            if cues.modal.match(rest) or (zh and not _ZH_REPORTING.match(rest)):
                 return (
                     pick(group[0].names, "subject", 0.9, co_owners=co, cut=(0, group[-1].end)),
                     body,

@@ -298,6 +298,31 @@ _EMBEDDED_TURN = re.compile(r"(?<=\s)(?P<who>[a-z][a-z.]{1,15}+):\s{1,3}+", re.I
 _NOT_CHAT = frozenset({"question", "hypothetical", "done", "decision"})
 
 
+# `@项飞 电脑预装系统，本周四前ok吗` / `项飞：收到，周四前弄好`: a request, then its taker.
+_ZH_ASK = re.compile(r"(?:ok|OK|好|行|可以)吗[？?]?[ \t]*$|能不能|可不可以|麻烦|帮忙|辛苦")
+
+
+def _zh_request_taken(
+    item: Analysed, said: str, following: Sequence[Analysed], roster: Roster
+) -> bool:
+    """A chat request accepted on the next line by someone else belongs to who accepts."""
+    ask = _ZH_ASK.search(said)
+    if ask is None or not following or not _accepts(following[0], roster):
+        return False
+    answer, _ = _speaker_of(following[0].sentence, roster)
+    asker, _ = _speaker_of(item.sentence, roster)
+    names = roster.lookup(answer or "")
+    if not names or answer == asker:
+        return False
+    _set_owner(item, names, "accepted", why=f"`{answer}` accepted it on the next line")
+    _force(item, f"a request in a chat (`{ask.group(0).strip()}`) accepted on the next line")
+    following[0].kind = "accepted"
+    if item.due is None or item.due.date is None:
+        item.due = following[0].due or item.due
+    item.sentence.extra["accepted_end"] = str(following[0].sentence.end)
+    return True
+
+
 def _speaker_of(sentence: Sentence, roster: Roster) -> tuple[str | None, str]:
     """Who speaks a chat line (`[09:02] kat: …`, `【10:05】甘露：…`) and what they say."""
     if sentence.speaker:
@@ -312,7 +337,11 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
     """`lee: i can check the logs asap` is lee's; `tom: can u renew the cert` is who accepts."""
     sentence = item.sentence
     speaker, said = _speaker_of(sentence, roster)
-    if speaker is None or item.kind == "action" or item.cues & _NOT_CHAT:
+    if speaker is None or item.kind == "action":
+        return False
+    if sentence.lang == "zh" and _zh_request_taken(item, said, following, roster):
+        return True
+    if item.cues & _NOT_CHAT:
         return False
     speaker_names = roster.lookup(speaker)
     if _says_only_yes(said, sentence.lang):

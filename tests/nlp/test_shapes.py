@@ -253,3 +253,35 @@ def test_chinese_chat_commitment_with_a_time_of_day(extractor: Extractor) -> Non
     (item,) = items(extractor, text)
     assert item.owner == "孙悦"
     assert item.due == MEETING
+
+
+def test_chinese_chat_request_belongs_to_whoever_takes_it(extractor: Extractor) -> None:
+    text = (
+        "【10:02】周南：下周一有新同事入职\n"
+        "【10:03】周南：@孙悦 电脑预装系统，本周四前ok吗\n"
+        "【10:04】孙悦：收到，周四前弄好\n"
+    )
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+    assert item.due == date(2026, 4, 9)
+    assert item.source.endswith("周四前弄好")
+
+
+def test_a_request_handed_on_belongs_to_who_accepts_it(extractor: Extractor) -> None:
+    text = (
+        "周南：孙悦，试营业的排班能本周五给我吗？\n"
+        "孙悦：我这周在外地，让老钱来吧\n"
+        "钱多多：我来，周五前发你\n"
+    )
+    (item,) = items(extractor, text)
+    assert item.owner == "钱多多"
+    assert item.due == date(2026, 4, 10)
+
+
+def test_what_a_person_stressed_is_not_their_item(extractor: Extractor) -> None:
+    text = (
+        "月结会\n"
+        "孙悦首先强调，今年新上线了 ERP 系统，部分数据迁移存在差异，关账节奏需要更紧凑，"
+        "各模块负责人务必按时完成。\n"
+    )
+    assert items(extractor, text) == []
