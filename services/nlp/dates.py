@@ -68,7 +68,10 @@ _ZH_MARK_AFTER = re.compile(
     r"^\s*(?:(?:下班|上班|中午|午饭)(?:之前|以前|前)|之前|以前|前|为止|截止)"
 )
 _ZH_EVENT_AFTER = re.compile(r"^\s*(?:开始|起(?!草)|启动|上线|举行|召开|发布会|至|到)")
-_ZH_EVENT_BEFORE = re.compile(r"(?:从|自|将于|已于)\s*$")
+# 到货两天内, 上线后一周内: counted from an event whose day is not known, so no date.
+_ZH_EVENT_BEFORE = re.compile(
+    r"(?:从|自|将于|已于|到货|到了|(?:收到|上线|交付|发货|到货|到了)(?:之后|以后|后))\s*$"
+)
 
 
 def _zh_number(text: str) -> int | None:

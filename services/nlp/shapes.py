@@ -222,6 +222,8 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             continue
         if _chat_line(item, analysed[index + 1 : index + 2], roster):
             continue
+        if index and item.kind == "action" and item.owner.name is None:
+            _speaker_of_the_line(item, analysed[index - 1], roster)
         if sentence.section == "actions" or _BARE_HEADING.match(sentence.heading):
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
@@ -331,6 +333,19 @@ def _speaker_of(sentence: Sentence, roster: Roster) -> tuple[str | None, str]:
     if match is None or not roster.lookup(match.group("who")):
         return None, sentence.text
     return match.group("who"), sentence.text[match.end() :]
+
+
+def _speaker_of_the_line(item: Analysed, previous: Analysed, roster: Roster) -> None:
+    """`【09:25】寇强：…压测也过了。不过…我下周三前出方案`: 我 in a later sentence of a chat
+    line is whoever speaks the line."""
+    if previous.sentence.unit != item.sentence.unit or item.sentence.lang != "zh":
+        return
+    speaker, _ = _speaker_of(previous.sentence, roster)
+    first_person = _ZH_COMMIT.search(item.sentence.text) or "first_person" in item.cues
+    names = roster.lookup(speaker) if speaker else ()
+    if names and first_person:
+        why = f"`我` in a later sentence of `{speaker}`'s line"
+        _set_owner(item, names, "speaker", why=why)
 
 
 def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) -> bool:

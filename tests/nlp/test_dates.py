@@ -281,3 +281,9 @@ def test_date_patterns_run_in_linear_time(index: int) -> None:
 )
 def test_chinese_time_of_day_before_is_the_meeting_day(text: str, expected: date | None) -> None:
     assert due(text, MONDAY, "zh") == expected
+
+
+def test_chinese_days_counted_from_an_event_are_no_date() -> None:
+    assert due("我和设备组一起弄，到货两天内装完", MONDAY, "zh") is None
+    assert due("上线后三天内出复盘", MONDAY, "zh") is None
+    assert due("两天内装完", MONDAY, "zh") == date(2025, 3, 5)

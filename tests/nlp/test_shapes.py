@@ -285,3 +285,13 @@ def test_what_a_person_stressed_is_not_their_item(extractor: Extractor) -> None:
         "各模块负责人务必按时完成。\n"
     )
     assert items(extractor, text) == []
+
+
+def test_i_in_a_later_sentence_of_a_chat_line_is_its_speaker(extractor: Extractor) -> None:
+    text = (
+        "【09:23】周南：系统扩容做了吗\n"
+        "【09:25】孙悦：上周已经扩容了，压测也过了。不过波次策略还需要调整，我下周三前出方案\n"
+    )
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+    assert item.due == date(2026, 4, 15)
