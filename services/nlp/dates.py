@@ -68,7 +68,10 @@ _ZH_MARK_AFTER = re.compile(
     r"^\s*(?:(?:下班|上班|中午|午饭)(?:之前|以前|前)|之前|以前|前|为止|截止)"
 )
 _ZH_EVENT_AFTER = re.compile(r"^\s*(?:开始|起(?!草)|启动|上线|举行|召开|发布会|至|到)")
-_ZH_EVENT_BEFORE = re.compile(r"(?:从|自|将于|已于)\s*$")
+# 到货两天内, 上线后一周内: counted from an event whose day is not known, so no date.
+_ZH_EVENT_BEFORE = re.compile(
+    r"(?:从|自|将于|已于|到货|到了|(?:收到|上线|交付|发货|到货|到了)(?:之后|以后|后))\s*$"
+)
 
 
 def _zh_number(text: str) -> int | None:
@@ -513,6 +516,14 @@ def _zh_month_end(match: re.Match[str], meeting: date, cal: Calendar) -> date | 
 
 
 _ZH_NUM = r"[0-9]{1,2}|[一二两三四五六七八九十]{1,3}"
+_ROUTINE_BEFORE = re.compile(r"每(?:天|日|晚|周|个工作日)")
+
+
+def _today_unless_routine(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
+    before = match.string[max(0, match.start() - 8) : match.start()]
+    return None if _ROUTINE_BEFORE.search(before) else meeting
+
+
 _ZH_RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"), _iso, 0.97),
     _Rule(
@@ -546,6 +557,17 @@ _ZH_RULES: tuple[_Rule, ...] = (
         0.95,
     ),
     _Rule(re.compile(r"明天(?:上午|下午|晚上|早上|中午)?|明日|明早|明晚"), _const(1), 0.95),
+    # A time of day before 前 (9点前, 晚上十点之前, 21:30 前) is today when nothing names a day;
+    # every day at that time (每天 21:30 前) is a routine, not a deadline.
+    _Rule(
+        re.compile(
+            rf"(?<![\d:：.])(?:上午|下午|晚上|中午|早上)?[ \t]?(?:{_ZH_NUM})"
+            r"(?:[:：][0-5]\d|点(?:半|[0-5]?\d分?)?)(?=[ \t]?(?:之前|以前|前))"
+        ),
+        _today_unless_routine,
+        0.8,
+        weak=True,
+    ),
     _Rule(
         re.compile(r"(?<![\d.A-Za-z])(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?=\s*(?:之前|以前|前|号|日))"),
         lambda m, meeting, cal: _on_or_after(meeting, int(m.group("m")), int(m.group("d"))),

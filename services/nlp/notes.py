@@ -26,6 +26,7 @@ from services.nlp.owners import Mention, Participant, Roster
 from services.nlp.segment import Sentence, detect_language, segment
 from services.nlp.shapes import drop_restated, refine
 from services.nlp.short_names import ShortForm
+from services.nlp.zh_names import find_names
 
 __all__ = [
     "MAX_NOTES_CHARS",
@@ -255,6 +256,10 @@ class Analysed:
 
 _PRONOUN_EN = re.compile(r"^\s*(?:he|she|they)\b", re.IGNORECASE)
 _PRONOUN_ZH = re.compile(r"^\s*[他她]")
+# What a person said, not what they will do: `岳海首先强调…`, `白雪提到…`, `崔明反馈…`.
+_ZH_REPORTING = re.compile(
+    r"(?:首先|也|又|再次|还|最后|随后|重点)?(?:[说提反介建认表觉]|强调|指出|重申|汇报|通报|分享|补充)"
+)
 _EN_SUBJECT = re.compile(
     r"^\s*(?P<who>@?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]*\.?)?(?:\s*(?:,|and|&|\+|/)\s*@?[A-Z][\w'’-]+)*)\s+"
 )
@@ -375,7 +380,10 @@ class Extractor:
 
     def analyse(self, request: NotesRequest) -> tuple[list[Analysed], bool, str]:
         """Every sentence with its cues, owner, due date, features and detector score."""
-        roster = Roster(request.participants)
+        request = with_people_named(request)
+        return self._analyse(request, Roster(request.participants))
+
+    def _analyse(self, request: NotesRequest, roster: Roster) -> tuple[list[Analysed], bool, str]:
         language = request.lang if request.lang != "auto" else detect_language(request.text)
         speakers = tuple(
             form for p in request.participants for form in (p.name, *p.aliases, p.name.split()[0])
@@ -532,8 +540,8 @@ class Extractor:
                 cues.add("verb_first")
         return cues
 
+    @staticmethod
     def _owner(
-        self,
         sentence: Sentence,
         *,
         body: str,
@@ -542,168 +550,40 @@ class Extractor:
         transcript: bool,
         previous_names: list[str],
     ) -> tuple[_Owner, str, int]:
-        """The owner, and the body with a leading owner label removed."""
-        zh = sentence.lang == "zh"
-        cues = ZH if zh else EN
-        speaker_names = roster.lookup(sentence.speaker) if sentence.speaker else ()
-        if sentence.speaker and not speaker_names and not roster:
-            speaker_names = (sentence.speaker,)
+        """The owner, and the body with a leading owner label removed.
 
-        def pick(names: Sequence[str], how: str, confidence: float, **kw: Any) -> _Owner:
-            unique = tuple(dict.fromkeys(names))
-            ambiguous = len(unique) > 1 and not kw.get("co_owners")
-            return _Owner(
-                name=unique[0] if unique else None,
-                candidates=unique,
-                ambiguous=ambiguous,
-                confidence=confidence * (0.5 if ambiguous else 1.0),
-                how=how,
-                **kw,
-            )
-
-        def resolve(form: str) -> tuple[str, ...]:
-            form = form.strip().strip("*").strip()
-            if roster:
-                found = roster.lookup(form)
-                if found:
-                    return found
-                return tuple(n for m in roster.mentions(form) for n in m.names[:1])
-            if not form or len(form) > 40 or form.lstrip("@").lower() in _NOT_NAMES:
-                return ()
-            if form.lstrip("@").split()[0].lower() in _NOT_NAMES:
-                return ()
-            return (form.lstrip("@"),)
-
-        def split_names(who: str) -> list[tuple[str, ...]]:
-            parts = re.split(r"(?:(?<!\s)|(?!\s))\s*(?:,|&|\+|\band\b|/|、|，|和|与|及)\s*", who)
-            return [r for r in (resolve(p) for p in parts if p.strip()) if r]
-
+        The steps run in the order of "Owners" in docs/nlp.md; the first that applies wins.
+        """
+        find = _OwnerFinder(
+            sentence, roster=roster, transcript=transcript, previous_names=previous_names
+        )
         if sentence.cells:
             what = next((c for c in sentence.cells if c[0] == "what"), None)
             if what is not None:
                 body = what[1]
                 offset = what[2] - sentence.start
-        # 1. A table's owner column.
-        for role, cell, _, _ in sentence.cells:
-            if role == "owner" and cell.strip():
-                groups = split_names(cell)
-                if groups:
-                    co = tuple(g[0] for g in groups[1:])
-                    return pick(groups[0], "table", 0.95, co_owners=co), body, offset
-        # 2. A label in front: "Tom: book ...", "Marcus and Yusuf —", "@oliver to".
-        label = cues.label.match(body)
-        if label and _SOMEONE.search(body[label.end() :]) and EN.request.search(body):
-            label = None
-        if label and not (
-            transcript and sentence.block == "turn" and not roster.lookup(label.group("who"))
-        ):
-            groups = split_names(label.group("who"))
-            if groups and (roster or not _looks_like_heading(label.group("who"))):
-                co = tuple(g[0] for g in groups[1:])
-                owner = pick(groups[0], "label", 0.95, co_owners=co)
-                return owner, body[label.end() :], offset + label.end()
-        lead = _EN_LEAD.match(body) if not zh else None
+        found = find.table() or find.label(body)
+        if found is not None:
+            owner, cut = found
+            return owner, body[cut:], offset + cut
+        lead = _EN_LEAD.match(body) if not find.zh else None
         start_at = lead.end() if lead else 0
         mentions = roster.mentions(body) if roster else []
         tag = _ROLE_TAG.match(body, start_at)
         if tag and any(tag.end() <= m.start <= tag.end() + 1 for m in mentions):
             start_at = tag.end()
-        # 3. "asked Fatima to", "请唐亮".
-        asked = cues.asked.search(body)
-        if asked:
-            names = resolve(asked.group("who"))
-            if names:
-                return pick(names, "asked", 0.9, cut=(0, asked.end())), body, offset
-        # 4. Subject at the start: "Marcus and Yusuf to", "Hana needs to", "王磊负责".
-        leading = [m for m in mentions if m.start >= start_at]
-        if leading and leading[0].start - start_at <= 1:
-            group = [leading[0]]
-            for mention in leading[1:]:
-                gap = body[group[-1].end : mention.start]
-                if re.fullmatch(r"(?:(?<!\s)|(?!\s))\s*(?:,|&|\+|and|/|、|，|和|与|及)\s*", gap):
-                    group.append(mention)
-                else:
-                    break
-            rest = body[group[-1].end :]
-            co = tuple(m.names[0] for m in group[1:])
-            request = re.match(
-                r"(?:(?<!\s)|(?!\s))\s*+(?:[,，]\s*+)?(?:can|could|would|will|please|pls|你能|你可以|麻烦|请)",
-                rest,
-                re.IGNORECASE,
-            )
-            if request:
-                return (
-                    pick(group[0].names, "vocative", 0.85, co_owners=co, cut=(0, group[-1].end)),
-                    body,
-                    offset,
-                )
-            if cues.modal.match(rest) or (
-                zh and rest[:1] not in {"说", "提", "反", "介", "建", "认", "表", "觉"}
-            ):
-                return (
-                    pick(group[0].names, "subject", 0.9, co_owners=co, cut=(0, group[-1].end)),
-                    body,
-                    offset,
-                )
-            if re.match(r"(?:(?<!\s)|(?!\s))\s*[,，]", rest):
-                return pick(group[0].names, "vocative", 0.8, cut=(0, group[-1].end)), body, offset
-        if not roster and not zh:
-            subject = _EN_SUBJECT.match(body[start_at:])
-            if (
-                subject
-                and EN.modal.match(body[start_at + subject.end() - 1 :])
-                and not _looks_like_heading(subject.group("who"))
-            ):
-                groups = split_names(subject.group("who"))
-                if groups:
-                    co = tuple(g[0] for g in groups[1:])
-                    cut = (0, start_at + subject.end())
-                    return pick(groups[0], "subject", 0.8, co_owners=co, cut=cut), body, offset
-        # 5. An @mention anywhere.
-        for mention in mentions:
-            if mention.surface.startswith("@"):
-                return pick(mention.names, "mention", 0.85), body, offset
-        if not roster:
-            at = re.search(r"@([\w\u4e00-\u9fff.-]+)", body)
-            if at:
-                return pick((at.group(1),), "mention", 0.7), body, offset
-        # 6. "I" is whoever speaks.
-        first_person = cues.first_person.search(body)
-        if first_person and speaker_names:
-            return pick(speaker_names, "speaker", 0.9), body, offset
-        # 7. A name set off by dashes: "WO-1182 replace light curtain — Tariq — due 7/30".
-        for mention in mentions:
-            before = body[: mention.start].rstrip()
-            after = body[mention.end :].lstrip()
-            if before.endswith(("—", "–", "-", "|", "，", ",")) and (
-                not after or after.startswith(("—", "–", "-", "|", ",", "，", "("))
-            ):
-                return pick(mention.names, "label", 0.85), body, offset
-        # 8. "she agreed", "他会": the person named just before.
-        # 7b. A later clause with its own subject: "Sam said it is unpaid; Priti will chase it".
-        for mention in mentions:
-            before = body[: mention.start].rstrip()
-            if not before or not re.search(r"(?:[;:,，；：]|\band|\bbut|\bso)$", before):
-                continue
-            if cues.modal.match(body[mention.end :]):
-                return pick(mention.names, "subject", 0.8, cut=(0, mention.end)), body, offset
-        pronoun = (_PRONOUN_ZH if zh else _PRONOUN_EN).search(body)
-        if pronoun and not zh and previous_names:
-            rest = body[pronoun.end() :]
-            if re.match(r"(?:(?<!\s)|(?!\s))\s*(?:'ll|’ll)\b", rest) or EN.modal.match(rest):
-                cut = (0, pronoun.end())
-                return pick((previous_names[-1],), "subject", 0.7, cut=cut), body, offset
-        in_clause = re.search(r"[,;，；]\s*(?:he|she|他|她)(?:会|将|\s+will|\s+is going)", body)
-        if (pronoun or in_clause) and (mentions or previous_names):
-            names = mentions[0].names if mentions else (previous_names[-1],)
-            return pick(names, "pronoun", 0.6), body, offset
-        # 9. Anyone named at all, then the speaker.
-        if mentions:
-            names = tuple(n for m in mentions for n in m.names)
-            return pick(names[:1] if len(mentions) == 1 else names, "any", 0.5), body, offset
-        if speaker_names and transcript:
-            return pick(speaker_names, "speaker_weak", 0.5), body, offset
-        return _Owner(), body, offset
+        owner = (
+            find.asked(body)
+            or find.subject(body, mentions=mentions, start_at=start_at)
+            or find.mention(body, mentions)
+            or find.speaker(body)
+            or find.dashed(body, mentions)
+            or find.later_clause(body, mentions)
+            or find.pronoun(body, mentions)
+            or find.anyone(mentions)
+            or _Owner()
+        )
+        return owner, body, offset
 
     # -- decisions --------------------------------------------------------------------------
 
@@ -780,12 +660,14 @@ class Extractor:
         problems = validate_request(request)
         if problems:
             raise ValueError("; ".join(f"{p.field}: {p.description}" for p in problems))
-        analysed, transcript, language = self.analyse(request)
-        _link_acceptances(analysed, Roster(request.participants))
+        request = with_people_named(request)
+        # One roster for the whole extraction: building it compiles every name's pattern.
+        roster = Roster(request.participants)
+        analysed, transcript, language = self._analyse(request, roster)
+        _link_acceptances(analysed, roster)
         for item in analysed:
             if item.kind != "accepted":
                 self._classify(item, transcript)
-        roster = Roster(request.participants)
         refine(analysed, roster=roster)
         items: list[tuple[Analysed, ActionItem]] = []
         for item in analysed:
@@ -828,6 +710,214 @@ _CANDIDATE = re.compile(
     r"|action|owns?|asked)\b",
     re.IGNORECASE,
 )
+
+
+class _OwnerFinder:
+    """The owner steps of one sentence (docs/nlp.md, "Owners"); each returns None when it
+    does not apply."""
+
+    def __init__(
+        self,
+        sentence: Sentence,
+        *,
+        roster: Roster,
+        transcript: bool,
+        previous_names: list[str],
+    ) -> None:
+        self.sentence = sentence
+        self.roster = roster
+        self.transcript = transcript
+        self.previous_names = previous_names
+        self.zh = sentence.lang == "zh"
+        self.cues = ZH if self.zh else EN
+        speaker_names = roster.lookup(sentence.speaker) if sentence.speaker else ()
+        if sentence.speaker and not speaker_names and not roster:
+            speaker_names = (sentence.speaker,)
+        self.speaker_names = speaker_names
+
+    @staticmethod
+    def pick(names: Sequence[str], how: str, confidence: float, **kw: Any) -> _Owner:
+        unique = tuple(dict.fromkeys(names))
+        ambiguous = len(unique) > 1 and not kw.get("co_owners")
+        return _Owner(
+            name=unique[0] if unique else None,
+            candidates=unique,
+            ambiguous=ambiguous,
+            confidence=confidence * (0.5 if ambiguous else 1.0),
+            how=how,
+            **kw,
+        )
+
+    def resolve(self, form: str) -> tuple[str, ...]:
+        form = form.strip().strip("*").strip()
+        if self.roster:
+            found = self.roster.lookup(form)
+            if found:
+                return found
+            return tuple(n for m in self.roster.mentions(form) for n in m.names[:1])
+        if not form or len(form) > 40 or form.lstrip("@").lower() in _NOT_NAMES:
+            return ()
+        if form.lstrip("@").split()[0].lower() in _NOT_NAMES:
+            return ()
+        return (form.lstrip("@"),)
+
+    def split_names(self, who: str) -> list[tuple[str, ...]]:
+        parts = re.split(r"(?:(?<!\s)|(?!\s))\s*(?:,|&|\+|\band\b|/|、|，|和|与|及)\s*", who)
+        return [r for r in (self.resolve(p) for p in parts if p.strip()) if r]
+
+    def table(self) -> tuple[_Owner, int] | None:
+        """1. A table's owner column."""
+        for role, cell, _, _ in self.sentence.cells:
+            if role == "owner" and cell.strip():
+                groups = self.split_names(cell)
+                if groups:
+                    co = tuple(g[0] for g in groups[1:])
+                    return self.pick(groups[0], "table", 0.95, co_owners=co), 0
+        return None
+
+    def label(self, body: str) -> tuple[_Owner, int] | None:
+        """2. A label in front: "Tom: book ...", "Marcus and Yusuf —", "@oliver to"; the
+        owner and where the body starts after the label."""
+        label = self.cues.label.match(body)
+        if label and _SOMEONE.search(body[label.end() :]) and EN.request.search(body):
+            label = None
+        if label and not (
+            self.transcript
+            and self.sentence.block == "turn"
+            and not self.roster.lookup(label.group("who"))
+        ):
+            groups = self.split_names(label.group("who"))
+            if groups and (self.roster or not _looks_like_heading(label.group("who"))):
+                co = tuple(g[0] for g in groups[1:])
+                return self.pick(groups[0], "label", 0.95, co_owners=co), label.end()
+        return None
+
+    def asked(self, body: str) -> _Owner | None:
+        """3. "asked Fatima to", "请唐亮"."""
+        asked = self.cues.asked.search(body)
+        if asked:
+            names = self.resolve(asked.group("who"))
+            if names:
+                return self.pick(names, "asked", 0.9, cut=(0, asked.end()))
+        return None
+
+    def subject(self, body: str, *, mentions: list[Mention], start_at: int) -> _Owner | None:
+        """4. Subject at the start: "Marcus and Yusuf to", "Hana needs to", "王磊负责"; a
+        vocative "Emma, can you"; without participants, a capitalised English subject."""
+        leading = [m for m in mentions if m.start >= start_at]
+        if leading and leading[0].start - start_at <= 1:
+            group = [leading[0]]
+            for mention in leading[1:]:
+                gap = body[group[-1].end : mention.start]
+                if re.fullmatch(r"(?:(?<!\s)|(?!\s))\s*(?:,|&|\+|and|/|、|，|和|与|及)\s*", gap):
+                    group.append(mention)
+                else:
+                    break
+            rest = body[group[-1].end :]
+            co = tuple(m.names[0] for m in group[1:])
+            cut = (0, group[-1].end)
+            request = re.match(
+                r"(?:(?<!\s)|(?!\s))\s*+(?:[,，]\s*+)?(?:can|could|would|will|please|pls|你能|你可以|麻烦|请)",
+                rest,
+                re.IGNORECASE,
+            )
+            if request:
+                return self.pick(group[0].names, "vocative", 0.85, co_owners=co, cut=cut)
+            if self.cues.modal.match(rest) or (self.zh and not _ZH_REPORTING.match(rest)):
+                return self.pick(group[0].names, "subject", 0.9, co_owners=co, cut=cut)
+            if re.match(r"(?:(?<!\s)|(?!\s))\s*[,，]", rest):
+                return self.pick(group[0].names, "vocative", 0.8, cut=cut)
+        if not self.roster and not self.zh:
+            subject = _EN_SUBJECT.match(body[start_at:])
+            if (
+                subject
+                and EN.modal.match(body[start_at + subject.end() - 1 :])
+                and not _looks_like_heading(subject.group("who"))
+            ):
+                groups = self.split_names(subject.group("who"))
+                if groups:
+                    co = tuple(g[0] for g in groups[1:])
+                    cut = (0, start_at + subject.end())
+                    return self.pick(groups[0], "subject", 0.8, co_owners=co, cut=cut)
+        return None
+
+    def mention(self, body: str, mentions: list[Mention]) -> _Owner | None:
+        """5. An @mention anywhere."""
+        for mention in mentions:
+            if mention.surface.startswith("@"):
+                return self.pick(mention.names, "mention", 0.85)
+        if not self.roster:
+            at = re.search(r"@([\w\u4e00-\u9fff.-]+)", body)
+            if at:
+                return self.pick((at.group(1),), "mention", 0.7)
+        return None
+
+    def speaker(self, body: str) -> _Owner | None:
+        """6. "I" is whoever speaks."""
+        if self.cues.first_person.search(body) and self.speaker_names:
+            return self.pick(self.speaker_names, "speaker", 0.9)
+        return None
+
+    def dashed(self, body: str, mentions: list[Mention]) -> _Owner | None:
+        """7. A name set off by dashes: "WO-1182 replace light curtain — Tariq — due 7/30"."""
+        for mention in mentions:
+            before = body[: mention.start].rstrip()
+            after = body[mention.end :].lstrip()
+            if before.endswith(("—", "–", "-", "|", "，", ",")) and (
+                not after or after.startswith(("—", "–", "-", "|", ",", "，", "("))
+            ):
+                return self.pick(mention.names, "label", 0.85)
+        return None
+
+    def later_clause(self, body: str, mentions: list[Mention]) -> _Owner | None:
+        """8a. A later clause with its own subject: "Sam said it is unpaid; Priti will chase it"."""
+        for mention in mentions:
+            before = body[: mention.start].rstrip()
+            if not before or not re.search(r"(?:[;:,，；：]|\band|\bbut|\bso)$", before):
+                continue
+            if self.cues.modal.match(body[mention.end :]):
+                return self.pick(mention.names, "subject", 0.8, cut=(0, mention.end))
+        return None
+
+    def pronoun(self, body: str, mentions: list[Mention]) -> _Owner | None:
+        """8b. "she agreed", "他会": the person named just before."""
+        pronoun = (_PRONOUN_ZH if self.zh else _PRONOUN_EN).search(body)
+        if pronoun and not self.zh and self.previous_names:
+            rest = body[pronoun.end() :]
+            if re.match(r"(?:(?<!\s)|(?!\s))\s*(?:'ll|’ll)\b", rest) or EN.modal.match(rest):
+                cut = (0, pronoun.end())
+                return self.pick((self.previous_names[-1],), "subject", 0.7, cut=cut)
+        in_clause = re.search(r"[,;，；]\s*(?:he|she|他|她)(?:会|将|\s+will|\s+is going)", body)
+        if (pronoun or in_clause) and (mentions or self.previous_names):
+            names = mentions[0].names if mentions else (self.previous_names[-1],)
+            return self.pick(names, "pronoun", 0.6)
+        return None
+
+    def anyone(self, mentions: list[Mention]) -> _Owner | None:
+        """9. Anyone named at all, then the speaker."""
+        if mentions:
+            names = tuple(n for m in mentions for n in m.names)
+            return self.pick(names[:1] if len(mentions) == 1 else names, "any", 0.5)
+        if self.speaker_names and self.transcript:
+            return self.pick(self.speaker_names, "speaker_weak", 0.5)
+        return None
+
+
+def with_people_named(request: NotesRequest) -> NotesRequest:
+    """The request with every Chinese name its text writes that no participant answers to
+    added as a participant of its own, so that `汤磊负责…` has an owner (`汤磊`) even when the
+    project's people list is empty or misses him."""
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in request.text):
+        return request
+    roster = Roster(request.participants)
+    named = tuple(  # a name written inside a listed one (王磊 for 王磊磊) is that person
+        Participant(name)
+        for name in find_names(request.text)
+        if not roster.lookup(name) and not roster.mentions(name)
+    )
+    if not named:
+        return request
+    return replace(request, participants=request.participants + named)
 
 
 def _explicit_reason(item: Analysed) -> str:
@@ -1114,10 +1204,23 @@ def _clean_en(item: Analysed, co_owners: Sequence[str]) -> str:
 
 
 def _clean_zh(item: Analysed, co_owners: Sequence[str]) -> str:
-    body = item.body
     cut_start, cut_end = item.owner.cut
-    if cut_end > cut_start:
-        body = body[cut_end:]
+    body = item.body[cut_end:] if cut_end > cut_start else item.body
+    description = _clean_zh_body(item, body, co_owners)
+    if len(re.sub(r"\W", "", description)) < 2 and cut_end > cut_start:
+        # The thing came first and the owner after it (`嘉宾名单，施琪下周给`): keep the thing.
+        named_at = [
+            m.start - item.body_offset
+            for m in item.mentions
+            if m.end - item.body_offset == cut_end and m.start > item.body_offset
+        ]
+        if named_at:
+            topic = item.body[: named_at[0]].rstrip(" ，,：:")
+            description = _clean_zh_body(item, topic + " " + body, co_owners)
+    return description
+
+
+def _clean_zh_body(item: Analysed, body: str, co_owners: Sequence[str]) -> str:
     body = re.sub(r"^@\S+\s*", "", body)
     body = re.sub(r"^[，,：:\s]*", "", body)
     body = re.sub(r"^(?:你能|你可以|能不能|麻烦|请|辛苦)", "", body)

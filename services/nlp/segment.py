@@ -285,97 +285,150 @@ def segment(
         pos += len(raw)
     known = {s.lower() for s in speakers}
     transcript = _is_transcript([line for _, line in lines], known)
-    sentences: list[Sentence] = []
-    section = "other"
-    heading = ""
-    table_roles: list[str] | None = None
-    unit = 0
-    turn = -1
-    paragraph: list[tuple[int, str]] = []
+    reader = _Segmenter(text, lang=lang, known=known, transcript=transcript)
+    for offset, line in lines:
+        reader.line(offset, line)
+    reader.flush_paragraph()
+    return reader.sentences, transcript
 
-    def language(chunk: str) -> str:
-        return lang if lang in {"en", "zh"} else detect_language(chunk)
+
+class _Segmenter:
+    """The state of one pass over the lines: section, heading, table columns, paragraph."""
+
+    def __init__(self, text: str, *, lang: str, known: set[str], transcript: bool) -> None:
+        self.text = text
+        self.lang = lang
+        self.known = known
+        self.transcript = transcript
+        self.sentences: list[Sentence] = []
+        self.section = "other"
+        self.heading = ""
+        self.table_roles: list[str] | None = None
+        self.unit = 0
+        self.turn = -1
+        self.paragraph: list[tuple[int, str]] = []
+
+    def language(self, chunk: str) -> str:
+        return self.lang if self.lang in {"en", "zh"} else detect_language(chunk)
 
     def emit(
-        offset: int, chunk: str, *, block: str, label: str | None = None, **extra: object
+        self, offset: int, chunk: str, *, block: str, label: str | None = None, **extra: object
     ) -> None:
-        nonlocal unit
-        unit += 1
-        chunk_lang = language(chunk)
+        self.unit += 1
+        chunk_lang = self.language(chunk)
         for start, end in _split_sentences(chunk, chunk_lang):
-            sentences.append(
+            self.sentences.append(
                 Sentence(
                     start=offset + start,
                     end=offset + end,
                     text=chunk[start:end],
                     lang=chunk_lang,
-                    section=section,
+                    section=self.section,
                     block=block,
                     label=label,
-                    unit=unit,
-                    heading=heading,
+                    unit=self.unit,
+                    heading=self.heading,
                     **extra,  # type: ignore[arg-type]
                 )
             )
 
-    def flush_paragraph() -> None:
-        if not paragraph:
+    def flush_paragraph(self) -> None:
+        if not self.paragraph:
             return
-        start = paragraph[0][0]
-        end = paragraph[-1][0] + len(paragraph[-1][1])
-        emit(start, text[start:end].replace("\n", " "), block="prose")
-        paragraph.clear()
+        start = self.paragraph[0][0]
+        end = self.paragraph[-1][0] + len(self.paragraph[-1][1])
+        self.emit(start, self.text[start:end].replace("\n", " "), block="prose")
+        self.paragraph.clear()
 
-    for offset, line in lines:
+    def line(self, offset: int, line: str) -> None:
+        """Read one line: a blank, a table row, a heading, attendees, a turn, a bullet, a
+        label line or prose, in that order."""
         stripped = line.strip()
         if not stripped:
-            flush_paragraph()
-            table_roles = None
-            continue
+            self.flush_paragraph()
+            self.table_roles = None
+            return
         if (stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.endswith("|"))) or (
-            stripped.count("|") >= 1 and table_roles is not None
+            stripped.count("|") >= 1 and self.table_roles is not None
         ):
-            flush_paragraph()
-            if _TABLE_SEP.match(stripped):
-                continue
-            cells = _split_cells(line)
-            if table_roles is None:
-                roles = _table_roles([c[0] for c in cells])
-                if "what" in roles or "owner" in roles:
-                    table_roles = roles
-                    continue
-                table_roles = []
-            roles = table_roles or ["other"] * len(cells)
-            placed = tuple(
-                (roles[i] if i < len(roles) else "other", cell, offset + s, offset + e)
-                for i, (cell, s, e) in enumerate(cells)
+            self.flush_paragraph()
+            self.table_row(offset, line, stripped)
+            return
+        self.table_roles = None
+        if self.heading_line(line, stripped):
+            return
+        if _ATTENDEES.match(stripped):
+            self.flush_paragraph()
+            return
+        body_offset = offset
+        body = line
+        stamp = _TIMESTAMP.match(body)
+        if stamp and stamp.end() < len(body):
+            body_offset += stamp.end()
+            body = body[stamp.end() :]
+        bullet = _BULLET.match(body)
+        if self.transcript and not bullet and self.turn_line(offset, line, body, body_offset):
+            return
+        if bullet:
+            self.flush_paragraph()
+            item_offset = body_offset + bullet.end()
+            item = self.text[item_offset : offset + len(line)]
+            block = "bullet"
+            check = _CHECKBOX.match(item)
+            if check:
+                block = "checked" if check.group("state") != " " else "checkbox"
+            self.emit(item_offset, item, block=block)
+            return
+        label_match = _TURN.match(body)
+        if label_match and not self.transcript and len(label_match.group("speaker")) <= 30:
+            self.flush_paragraph()
+            self.emit(body_offset, body, block="bullet")
+            return
+        self.prose_line(offset, line, stripped)
+
+    def table_row(self, offset: int, line: str, stripped: str) -> None:
+        """A Markdown table row: the header sets the columns' roles, a row is one sentence."""
+        if _TABLE_SEP.match(stripped):
+            return
+        cells = _split_cells(line)
+        if self.table_roles is None:
+            roles = _table_roles([c[0] for c in cells])
+            if "what" in roles or "owner" in roles:
+                self.table_roles = roles
+                return
+            self.table_roles = []
+        roles = self.table_roles or ["other"] * len(cells)
+        placed = tuple(
+            (roles[i] if i < len(roles) else "other", cell, offset + s, offset + e)
+            for i, (cell, s, e) in enumerate(cells)
+        )
+        what = [c for c in placed if c[0] == "what"]
+        if not what:
+            candidates = [c for c in placed if c[0] in {"other", "what"}]
+            if not candidates:
+                return
+            main = max(candidates, key=lambda c: len(c[1]))
+            placed = tuple(("what", *c[1:]) if c is main else c for c in placed)
+            what = [("what", *main[1:])]
+        start = min(c[2] for c in placed if c[1])
+        end = max(c[3] for c in placed if c[1])
+        self.unit += 1
+        self.sentences.append(
+            Sentence(
+                start=start,
+                end=end,
+                text=self.text[start:end],
+                lang=self.language(what[0][1] or line),
+                section=self.section,
+                block="table",
+                cells=placed,
+                unit=self.unit,
+                heading=self.heading,
             )
-            what = [c for c in placed if c[0] == "what"]
-            if not what:
-                candidates = [c for c in placed if c[0] in {"other", "what"}]
-                if not candidates:
-                    continue
-                main = max(candidates, key=lambda c: len(c[1]))
-                placed = tuple(("what", *c[1:]) if c is main else c for c in placed)
-                what = [("what", *main[1:])]
-            start = min(c[2] for c in placed if c[1])
-            end = max(c[3] for c in placed if c[1])
-            unit += 1
-            sentences.append(
-                Sentence(
-                    start=start,
-                    end=end,
-                    text=text[start:end],
-                    lang=language(what[0][1] or line),
-                    section=section,
-                    block="table",
-                    cells=placed,
-                    unit=unit,
-                    heading=heading,
-                )
-            )
-            continue
-        table_roles = None
+        )
+
+    def heading_line(self, line: str, stripped: str) -> bool:
+        """A heading opens a section (actions, decisions…); True when the line was one."""
         markdown = _markdown_heading(line)
         title = markdown
         if title is None:
@@ -395,63 +448,47 @@ def segment(
             and not _INLINE_CONTENT.search(stripped)
         ):
             title = stripped
-        if title is not None:
-            flush_paragraph()
-            kind = section_kind(title)
-            if kind is not None or markdown is not None or _HEADING_BRACKET.match(line):
-                section = kind or "other"
-                heading = title
-                continue
-            if _HEADING_ZH_NUM.match(line) or _HEADING_COLON.match(line):
-                section = "other"
-                heading = title
-                continue
-        if _ATTENDEES.match(stripped):
-            flush_paragraph()
-            continue
-        body_offset = offset
-        body = line
-        stamp = _TIMESTAMP.match(body)
-        if stamp and stamp.end() < len(body):
-            body_offset += stamp.end()
-            body = body[stamp.end() :]
-        bullet = _BULLET.match(body)
-        if transcript and not bullet:
-            turn_match = _speaker_of(body, known)
-            if turn_match is not None:
-                flush_paragraph()
-                turn += 1
-                rest_start = body_offset + turn_match.start("rest")
-                speaker = turn_match.group("speaker").strip("* ").strip()
-                emit(
-                    rest_start,
-                    text[rest_start : offset + len(line)],
-                    block="turn",
-                    speaker=speaker,
-                    speaker_role=turn_match.group("role"),
-                    turn=turn,
-                )
-                continue
-        if bullet:
-            flush_paragraph()
-            item_offset = body_offset + bullet.end()
-            item = text[item_offset : offset + len(line)]
-            block = "bullet"
-            check = _CHECKBOX.match(item)
-            if check:
-                block = "checked" if check.group("state") != " " else "checkbox"
-            emit(item_offset, item, block=block)
-            continue
-        label_match = _TURN.match(body)
-        if label_match and not transcript and len(label_match.group("speaker")) <= 30:
-            flush_paragraph()
-            emit(body_offset, body, block="bullet")
-            continue
+        if title is None:
+            return False
+        self.flush_paragraph()
+        kind = section_kind(title)
+        if kind is not None or markdown is not None or _HEADING_BRACKET.match(line):
+            self.section = kind or "other"
+            self.heading = title
+            return True
+        if _HEADING_ZH_NUM.match(line) or _HEADING_COLON.match(line):
+            self.section = "other"
+            self.heading = title
+            return True
+        return False
+
+    def turn_line(self, offset: int, line: str, body: str, body_offset: int) -> bool:
+        """`Speaker: text` in a transcript is a turn; True when the line was one."""
+        turn_match = _speaker_of(body, self.known)
+        if turn_match is None:
+            return False
+        self.flush_paragraph()
+        self.turn += 1
+        rest_start = body_offset + turn_match.start("rest")
+        speaker = turn_match.group("speaker").strip("* ").strip()
+        self.emit(
+            rest_start,
+            self.text[rest_start : offset + len(line)],
+            block="turn",
+            speaker=speaker,
+            speaker_role=turn_match.group("role"),
+            turn=self.turn,
+        )
+        return True
+
+    def prose_line(self, offset: int, line: str, stripped: str) -> None:
+        """Prose joins the paragraph before it when it continues it."""
+        paragraph = self.paragraph
         if paragraph and (
             paragraph[-1][0] + len(paragraph[-1][1]) + 1 != offset
-            or _starts_own_line(stripped, known)
+            or _starts_own_line(stripped, self.known)
         ):
-            flush_paragraph()
+            self.flush_paragraph()
         paragraph.append((offset, line))
         # A long line without final punctuation is prose wrapped by the editor; anything
         # else stands alone, as notes are mostly one statement a line.
@@ -459,6 +496,4 @@ def segment(
             (".", "!", "?", ":", "。", "！", "？", "：", ";", "；")
         )
         if not wrapped:
-            flush_paragraph()
-    flush_paragraph()
-    return sentences, transcript
+            self.flush_paragraph()

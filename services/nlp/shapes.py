@@ -41,7 +41,11 @@ _ARROW = re.compile(r"^\s{0,4}+(?:→|->|=>)\s{0,3}+(?P<who>\S[^\n]{0,30}+)$")
 _ZH_VOCATIVE = re.compile(r"\s{0,2}+(?:那)?你")
 _ZH_REPORTED = re.compile(r"说[^。？?！!]{0,20}+")
 _ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|前|内)")
-_ZH_WHO = re.compile(r"谁(?:来|跟|写|负责|组织|去|做)")
+# `谁来组织？`, `谁盯？`, `谁对接一下？`: who will do it, and a verb for it (not 谁是, 谁知道).
+_ZH_WHO = re.compile(
+    r"谁(?:来|跟|写|负责|组织|去|做|(?!是|的|知道|说|在|有|都|也|家|让|叫|同意|反对|会不会|能不能)"
+    r"[\u4e00-\u9fff]{1,2}+(?:一下)?[？?])"
+)
 # A short heading that opens a list of things to do, not "1. Review of December actions".
 _BARE_HEADING = re.compile(
     r"^\s{0,4}+(?:next\s{1,3}+steps?|to\s?-?do|todos?|action\s{1,3}+items?|actions?|follow[- ]ups?"
@@ -199,6 +203,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             or _unowned(item)
             or _zh_addressed(item)
             or _en_pronoun_clause(item)
+            or _zh_pronoun_clause(item, roster)
             or _zh_with(item, roster)
             or _dash_tail(item, roster)
             or _handle_lead(item, roster)
@@ -217,6 +222,8 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             continue
         if _chat_line(item, analysed[index + 1 : index + 2], roster):
             continue
+        if index and item.kind == "action" and item.owner.name is None:
+            _speaker_of_the_line(item, analysed[index - 1], roster)
         if sentence.section == "actions" or _BARE_HEADING.match(sentence.heading):
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
@@ -293,6 +300,31 @@ _EMBEDDED_TURN = re.compile(r"(?<=\s)(?P<who>[a-z][a-z.]{1,15}+):\s{1,3}+", re.I
 _NOT_CHAT = frozenset({"question", "hypothetical", "done", "decision"})
 
 
+# `@项飞 电脑预装系统，本周四前ok吗` / `项飞：收到，周四前弄好`: a request, then its taker.
+_ZH_ASK = re.compile(r"(?:ok|OK|好|行|可以)吗[？?]?[ \t]*$|能不能|可不可以|麻烦|帮忙|辛苦")
+
+
+def _zh_request_taken(
+    item: Analysed, said: str, following: Sequence[Analysed], roster: Roster
+) -> bool:
+    """A chat request accepted on the next line by someone else belongs to who accepts."""
+    ask = _ZH_ASK.search(said)
+    if ask is None or not following or not _accepts(following[0], roster):
+        return False
+    answer, _ = _speaker_of(following[0].sentence, roster)
+    asker, _ = _speaker_of(item.sentence, roster)
+    names = roster.lookup(answer or "")
+    if not names or answer == asker:
+        return False
+    _set_owner(item, names, "accepted", why=f"`{answer}` accepted it on the next line")
+    _force(item, f"a request in a chat (`{ask.group(0).strip()}`) accepted on the next line")
+    following[0].kind = "accepted"
+    if item.due is None or item.due.date is None:
+        item.due = following[0].due or item.due
+    item.sentence.extra["accepted_end"] = str(following[0].sentence.end)
+    return True
+
+
 def _speaker_of(sentence: Sentence, roster: Roster) -> tuple[str | None, str]:
     """Who speaks a chat line (`[09:02] kat: …`, `【10:05】甘露：…`) and what they say."""
     if sentence.speaker:
@@ -303,11 +335,28 @@ def _speaker_of(sentence: Sentence, roster: Roster) -> tuple[str | None, str]:
     return match.group("who"), sentence.text[match.end() :]
 
 
+def _speaker_of_the_line(item: Analysed, previous: Analysed, roster: Roster) -> None:
+    """`【09:25】寇强：…压测也过了。不过…我下周三前出方案`: 我 in a later sentence of a chat
+    line is whoever speaks the line."""
+    if previous.sentence.unit != item.sentence.unit or item.sentence.lang != "zh":
+        return
+    speaker, _ = _speaker_of(previous.sentence, roster)
+    first_person = _ZH_COMMIT.search(item.sentence.text) or "first_person" in item.cues
+    names = roster.lookup(speaker) if speaker else ()
+    if names and first_person:
+        why = f"`我` in a later sentence of `{speaker}`'s line"
+        _set_owner(item, names, "speaker", why=why)
+
+
 def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) -> bool:
     """`lee: i can check the logs asap` is lee's; `tom: can u renew the cert` is who accepts."""
     sentence = item.sentence
     speaker, said = _speaker_of(sentence, roster)
-    if speaker is None or item.kind == "action" or item.cues & _NOT_CHAT:
+    if speaker is None or item.kind == "action":
+        return False
+    if sentence.lang == "zh" and _zh_request_taken(item, said, following, roster):
+        return True
+    if item.cues & _NOT_CHAT:
         return False
     speaker_names = roster.lookup(speaker)
     if _says_only_yes(said, sentence.lang):
@@ -434,9 +483,57 @@ def _en_pronoun_clause(item: Analysed) -> bool:
     return True
 
 
+# `，到了她负责分发`, `他（阮俊）还会写…`: a clause whose subject is he or she, committing.
+_ZH_PRONOUN_CLAUSE = re.compile(
+    r"(?:^|[，,；;：:])[ \t]{0,3}+(?:到了|然后|之后|回头|到时)?"
+    r"(?P<pronoun>[他她](?:[（(](?P<who>[^（）()\n]{1,12}+)[）)])?)(?:也|还|再|就)?"
+    r"(?:会(?!不会)|将|来|负责)"
+)
+
+
+def _zh_pronoun_clause(item: Analysed, roster: Roster) -> bool:
+    if item.sentence.lang != "zh" or item.kind != "other" or item.cues & _NOT_PRONOUN_ITEM:
+        return False
+    clause = _ZH_PRONOUN_CLAUSE.search(item.sentence.text)
+    if clause is None:
+        return False
+    said = clause.group(0).lstrip("，,；;：: \t")
+    if clause.group("who"):
+        names = _names(clause.group("who"), roster)
+        who = clause.group("who")
+        why = f"`{said}` names `{who}` in brackets"
+    elif item.owner.name and item.owner.how in _OWNER_OF_THE_LINE:
+        # `吕娜：员工制服明天到，到了她负责分发`: she is whoever the line belongs to.
+        names, who = item.owner.candidates, item.owner.name
+        why = f"`{said}` refers to `{who}`, who owns the line"
+    else:
+        before = [m for m in item.mentions if m.end <= clause.start()]
+        if not before:
+            return False
+        names, who = before[-1].names, before[-1].surface
+        why = f"`{said}` refers to `{who}`, named just before"
+    if not names:
+        return False
+    # `邹凯反馈崩溃率偏高，他会在周一前分析日志`: what is done is the clause, not the report.
+    reported = [m for m in item.mentions if item.body_offset <= m.start and m.end <= clause.start()]
+    cut = item.owner.cut
+    if reported:
+        cut = (0, clause.end("pronoun") - item.body_offset)
+    _set_owner(item, names, "pronoun", why=why)
+    item.owner = replace(item.owner, cut=cut)
+    _force(item, f"a commitment by pronoun after a named person (`{said}`)")
+    return True
+
+
+_OWNER_OF_THE_LINE = frozenset({"table", "label", "subject", "speaker", "asked", "vocative"})
+
+
+_NOT_PRONOUN_ITEM = frozenset({"question", "hypothetical", "done", "decision", "blocked"})
 _DASH = re.compile(r"\s{0,3}+(?:——|—|–|--)\s{0,3}+")
 _ZH_WITH = re.compile(r"我和[^，。]{1,6}?一起")
 _ZH_SAID_BY = re.compile(r"[（(](?P<who>[^（）()说]{1,8}+)说的[)）]")
+# `我和荣浩一起过一遍风险清单（江帆）`: the name in brackets at the end is who said it.
+_ZH_NAME_AT_END = re.compile(r"[（(](?P<who>[^（）()\s]{1,8}+)[)）][ \t。.]{0,3}+$")
 _HANDLE = re.compile(r"^\s{0,4}+@(?P<who>[\w.-]{1,30}+)\s")
 
 
@@ -468,7 +565,7 @@ def _zh_with(item: Analysed, roster: Roster) -> bool:
     together = _ZH_WITH.search(text)
     if item.sentence.lang != "zh" or together is None:
         return False
-    said_by = _ZH_SAID_BY.search(text)
+    said_by = _ZH_SAID_BY.search(text) or _ZH_NAME_AT_END.search(text.rstrip())
     speaker = said_by.group("who") if said_by else _speaker_of(item.sentence, roster)[0]
     names = roster.lookup(speaker) if speaker else ()
     if not names:

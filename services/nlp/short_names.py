@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 __all__ = [
+    "COMPOUND_SURNAMES",
     "INITIALS_IN_TEXT",
     "ShortForm",
     "ShortForms",
@@ -40,7 +41,7 @@ INITIALS_IN_TEXT = re.compile(r"(?<![\w@.])(?:(?:[A-Z]\.\s?){1,2}[A-Z]\.?|[A-Z]{
 _NOT_INITIALS = frozenset({"AI", "OK", "FYI", "TBD", "TBC", "ASAP", "EOD", "EOW", "EOM", "COB"})
 # Two-character surnames; a three- or four-character name starting with one of these keeps
 # both characters as its surname (欧阳锋 is 老欧阳, not 老欧).
-_COMPOUND_SURNAMES = frozenset(
+COMPOUND_SURNAMES = frozenset(
     {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "夏侯", "尉迟", "长孙",
      "宇文", "司徒", "端木", "公孙", "西门", "独孤", "南宫", "轩辕", "钟离"}
 )  # fmt: skip
@@ -103,7 +104,7 @@ def surname_of(name: str) -> str | None:
     name = name.strip()
     if not 2 <= len(name) <= 4 or not all(_is_cjk(ch) for ch in name):
         return None
-    if len(name) >= 3 and name[:2] in _COMPOUND_SURNAMES:
+    if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES:
         return name[:2]
     return name[0]
 

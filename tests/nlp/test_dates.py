@@ -267,3 +267,23 @@ def test_date_patterns_run_in_linear_time(index: int) -> None:
     found = linear.Found(pattern.pattern, pattern.flags & ~re.UNICODE, f"dates pattern {index}")
     growth = linear.checked(found)
     assert growth.ratio < 8.0, growth
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我过去看，9点前到", MONDAY),
+        ("晚上十点之前发我", MONDAY),
+        ("21:30 前发群里", MONDAY),
+        ("周五 9点前到", FRIDAY),  # the day named wins over the time of day
+        ("每天 21:30 前推到群里", None),  # a routine, not a deadline
+    ],
+)
+def test_chinese_time_of_day_before_is_the_meeting_day(text: str, expected: date | None) -> None:
+    assert due(text, MONDAY, "zh") == expected
+
+
+def test_chinese_days_counted_from_an_event_are_no_date() -> None:
+    assert due("我和设备组一起弄，到货两天内装完", MONDAY, "zh") is None
+    assert due("上线后三天内出复盘", MONDAY, "zh") is None
+    assert due("两天内装完", MONDAY, "zh") == date(2025, 3, 5)

@@ -303,3 +303,27 @@ def test_chinese_items_take_their_due_from_real_phrases_and_the_calendar(
         ("李娜", HOLIDAY_MEETING, "半小时内"),
         ("张伟", date(2026, 1, 9), "1.9前"),  # 交底 is a briefing, not 月底
     ]
+
+
+def test_chinese_owners_without_the_people_list(extractor: Extractor) -> None:
+    text = "待办\n- 汤磊负责供应商年审，本周五前\n- 请王芳周三前把报价单发出来\n"
+    for participants in ((), (Participant("王芳", ("小王",)),)):
+        result = extractor.extract(
+            NotesRequest(text=text, meeting_date=MEETING, lang="zh", participants=participants)
+        )
+        assert [(i.owner, i.due) for i in result.items] == [
+            ("汤磊", date(2025, 3, 7)),
+            ("王芳", date(2025, 3, 5)),
+        ]
+
+
+def test_a_listed_participant_still_wins_over_a_name_found_in_the_text(
+    extractor: Extractor,
+) -> None:
+    text = "- 小许你盯一下，周五前把差旅报销核销完\n- 许倩说她下周一前出预算表\n"
+    people = (Participant("许倩", ("小许",)),)
+    result = extractor.extract(
+        NotesRequest(text=text, meeting_date=MEETING, lang="zh", participants=people)
+    )
+    assert [i.owner for i in result.items] == ["许倩", "许倩"]
+    assert not any(i.owner_ambiguous for i in result.items)

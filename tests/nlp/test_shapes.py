@@ -214,3 +214,84 @@ def test_needs_continuity_done_and_status_lines_are_not_items(extractor: Extract
         "- Victor: order the booth carpet by 4/17\n"
     )
     assert owners(extractor, text) == {"Victor: order the booth carpet by 4/17": "Victor Lindqvist"}
+
+
+def test_who_question_with_any_verb_answered_in_the_chat(extractor: Extractor) -> None:
+    text = "周南：门店今晚 8 点开卖\n周南：退款审核谁盯？\n孙悦：我盯，分两班\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+    assert item.source.endswith("分两班")
+
+
+def test_chinese_pronoun_clause_commits_the_person_named(extractor: Extractor) -> None:
+    text = (
+        "开业前检查\n- 孙悦：展柜明天到，到了她负责验收\n- 他（周南）还会写一份复盘报告，周五前\n"
+    )
+    assert owners(extractor, text) == {
+        "孙悦：展柜明天到，到了她负责验收": "孙悦",
+        "他（周南）还会写一份复盘报告，周五前": "周南",
+    }
+
+
+def test_the_thing_written_before_its_owner_stays_in_the_description(
+    extractor: Extractor,
+) -> None:
+    (item,) = items(extractor, "发布会筹备\n嘉宾名单，孙悦下周给\n")
+    assert item.owner == "孙悦"
+    assert "嘉宾名单" in item.description
+
+
+def test_name_in_brackets_at_the_end_owns_what_they_do_with_a_colleague(
+    extractor: Extractor,
+) -> None:
+    (item,) = items(extractor, "- 我和孙悦一起过一遍风险清单（周南）\n")
+    assert item.owner == "周南"
+
+
+def test_chinese_chat_commitment_with_a_time_of_day(extractor: Extractor) -> None:
+    text = "【08:31】周南：2 号封箱机不出胶了\n【08:33】孙悦：我过去看，9点前到\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+    assert item.due == MEETING
+
+
+def test_chinese_chat_request_belongs_to_whoever_takes_it(extractor: Extractor) -> None:
+    text = (
+        "【10:02】周南：下周一有新同事入职\n"
+        "【10:03】周南：@孙悦 电脑预装系统，本周四前ok吗\n"
+        "【10:04】孙悦：收到，周四前弄好\n"
+    )
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+    assert item.due == date(2026, 4, 9)
+    assert item.source.endswith("周四前弄好")
+
+
+def test_a_request_handed_on_belongs_to_who_accepts_it(extractor: Extractor) -> None:
+    text = (
+        "周南：孙悦，试营业的排班能本周五给我吗？\n"
+        "孙悦：我这周在外地，让老钱来吧\n"
+        "钱多多：我来，周五前发你\n"
+    )
+    (item,) = items(extractor, text)
+    assert item.owner == "钱多多"
+    assert item.due == date(2026, 4, 10)
+
+
+def test_what_a_person_stressed_is_not_their_item(extractor: Extractor) -> None:
+    text = (
+        "月结会\n"
+        "孙悦首先强调，今年新上线了 ERP 系统，部分数据迁移存在差异，关账节奏需要更紧凑，"
+        "各模块负责人务必按时完成。\n"
+    )
+    assert items(extractor, text) == []
+
+
+def test_i_in_a_later_sentence_of_a_chat_line_is_its_speaker(extractor: Extractor) -> None:
+    text = (
+        "【09:23】周南：系统扩容做了吗\n"
+        "【09:25】孙悦：上周已经扩容了，压测也过了。不过波次策略还需要调整，我下周三前出方案\n"
+    )
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+    assert item.due == date(2026, 4, 15)
