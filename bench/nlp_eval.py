@@ -191,9 +191,9 @@ def evaluate(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--gold", type=Path, nargs="+", default=[Path("tests/data/notes_gold.json")]
-    )
+    # `--gold A B` and `--gold A --gold B` both score A and B together (a repeated option
+    # must not silently keep only its last value).
+    parser.add_argument("--gold", type=Path, nargs="+", action="extend", default=None)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--errors", action="store_true", help="list every miss and mismatch")
     parser.add_argument("--no-spacy", action="store_true", help="rules fallback (no English spaCy)")
@@ -204,6 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--drop-top-owner", action="store_true", help="drop each note's busiest owner from its list"
     )
     args = parser.parse_args(argv)
+    args.gold = args.gold or [Path("tests/data/notes_gold.json")]
     notes = []
     for path in args.gold:
         try:
