@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from psycopg.rows import class_row, scalar_row
 from psycopg.types.json import Jsonb
 
 from services.common.db import Connection
@@ -53,7 +54,7 @@ async def insert_proposal(
 ) -> ProposalRecord:
     """Store a new proposal; with a `request_id` already used in the project, the stored one."""
     row = await (
-        await conn.execute(
+        await conn.cursor(row_factory=class_row(_Inserted)).execute(
             "INSERT INTO proposals (project_id, request_id, requester, state, what_if,"
             " duration_source, finish_date, deadline, critical_path, notes, solve, loads,"
             " diagnoses, risk_forecast, confidence)"
@@ -88,11 +89,11 @@ async def insert_proposal(
                 "INSERT INTO proposal_items (proposal_id, position, task, state, plan)"
                 " VALUES (%s, %s, %s, %s, %s)",
                 [
-                    (row["id"], position, item.task, item.state, Jsonb(item.plan))
+                    (row.id, position, item.task, item.state, Jsonb(item.plan))
                     for position, item in enumerate(proposal.items)
                 ],
             )
-    return replace(proposal, id=row["id"], create_time=row["create_time"])
+    return replace(proposal, id=row.id, create_time=row.create_time)
 
 
 async def proposal_by_request(
@@ -100,13 +101,13 @@ async def proposal_by_request(
 ) -> ProposalRecord | None:
     if not request_id:
         return None
-    row = await (
-        await conn.execute(
+    found = await (
+        await conn.cursor(row_factory=scalar_row).execute(
             "SELECT id FROM proposals WHERE project_id = %s AND request_id = %s",
             (project, request_id),
         )
     ).fetchone()
-    return None if row is None else await get_proposal(conn, project, row["id"])
+    return None if found is None else await get_proposal(conn, project, int(found))
 
 
 async def get_proposal(
@@ -114,9 +115,9 @@ async def get_proposal(
 ) -> ProposalRecord | None:
     """The proposal with its items; `lock` holds its row until the transaction ends."""
     row = await (
-        await conn.execute(
-            "SELECT * FROM proposals WHERE id = %s AND project_id = %s"
-            + (" FOR UPDATE" if lock else ""),
+        await conn.cursor(row_factory=class_row(_ProposalRow)).execute(
+            f"SELECT {_COLUMNS.format(loads='loads')} FROM proposals"
+            " WHERE id = %s AND project_id = %s" + (" FOR UPDATE" if lock else ""),
             (proposal_id, project),
         )
     ).fetchone()
@@ -131,17 +132,15 @@ async def list_proposals(
 ) -> list[ProposalRecord]:
     """Newest first, without the per-day loads."""
     rows = await (
-        await conn.execute(
-            "SELECT id, project_id, requester, state, what_if, duration_source, finish_date,"
-            " deadline, critical_path, notes, solve, '[]'::jsonb AS loads, diagnoses,"
-            " risk_forecast, confidence, create_time FROM proposals"
+        await conn.cursor(row_factory=class_row(_ProposalRow)).execute(
+            f"SELECT {_COLUMNS.format(loads=NO_LOADS)} FROM proposals"
             " WHERE project_id = %s AND (%s::bigint IS NULL OR id < %s)"
             " ORDER BY id DESC LIMIT %s",
             (project, before_id, before_id, limit),
         )
     ).fetchall()
-    items = await _items(conn, [r["id"] for r in rows])
-    return [_proposal(r, items.get(r["id"], ())) for r in rows]
+    items = await _items(conn, [r.id for r in rows])
+    return [_proposal(r, items.get(r.id, ())) for r in rows]
 
 
 async def set_item_states(conn: Connection, proposal_id: int, states: Mapping[str, str]) -> None:
@@ -174,7 +173,7 @@ async def _items(
     if not proposal_ids:
         return {}
     rows = await (
-        await conn.execute(
+        await conn.cursor(row_factory=class_row(_ItemRow)).execute(
             "SELECT proposal_id, task, state, plan FROM proposal_items"
             " WHERE proposal_id = ANY(%s) ORDER BY proposal_id, position",
             (list(proposal_ids),),
@@ -182,32 +181,77 @@ async def _items(
     ).fetchall()
     found: dict[int, list[ItemRecord]] = {}
     for r in rows:
-        found.setdefault(r["proposal_id"], []).append(
-            ItemRecord(task=r["task"], state=r["state"], plan=dict(r["plan"]))
+        found.setdefault(r.proposal_id, []).append(
+            ItemRecord(task=r.task, state=r.state, plan=dict(r.plan))
         )
     return {k: tuple(v) for k, v in found.items()}
 
 
-def _proposal(row: Mapping[str, Any], items: tuple[ItemRecord, ...]) -> ProposalRecord:
+def _proposal(row: _ProposalRow, items: tuple[ItemRecord, ...]) -> ProposalRecord:
     return ProposalRecord(
-        id=row["id"],
-        project=row["project_id"],
-        requester=row["requester"],
-        state=row["state"],
-        what_if=row["what_if"],
-        duration_source=row["duration_source"],
-        finish_date=row["finish_date"],
-        deadline=row["deadline"],
-        critical_path=tuple(row["critical_path"]),
-        notes=tuple(row["notes"]),
-        solve=dict(row["solve"]),
-        loads=tuple(row["loads"]),
-        diagnoses=tuple(row["diagnoses"]),
+        id=row.id,
+        project=row.project_id,
+        requester=row.requester,
+        state=row.state,
+        what_if=row.what_if,
+        duration_source=row.duration_source,
+        finish_date=row.finish_date,
+        deadline=row.deadline,
+        critical_path=tuple(row.critical_path),
+        notes=tuple(row.notes),
+        solve=dict(row.solve),
+        loads=tuple(row.loads),
+        diagnoses=tuple(row.diagnoses),
         items=items,
-        risk_forecast=None if row["risk_forecast"] is None else dict(row["risk_forecast"]),
-        confidence=None if row["confidence"] is None else dict(row["confidence"]),
-        create_time=row["create_time"],
+        risk_forecast=None if row.risk_forecast is None else dict(row.risk_forecast),
+        confidence=None if row.confidence is None else dict(row.confidence),
+        create_time=row.create_time,
     )
+
+
+# The columns a proposal is read from; a list leaves the per-day loads out.
+_COLUMNS = (
+    "id, project_id, requester, state, what_if, duration_source, finish_date, deadline,"
+    " critical_path, notes, solve, {loads} AS loads, diagnoses, risk_forecast, confidence,"
+    " create_time"
+)
+
+
+NO_LOADS = "'[]'::jsonb"
+
+
+@dataclass(frozen=True)
+class _ProposalRow:
+    id: int
+    project_id: str
+    requester: str
+    state: str
+    what_if: bool
+    duration_source: str
+    finish_date: date | None
+    deadline: date | None
+    critical_path: list[str]
+    notes: list[str]
+    solve: Json
+    loads: list[Json]
+    diagnoses: list[Json]
+    risk_forecast: Json | None
+    confidence: Json | None
+    create_time: datetime
+
+
+@dataclass(frozen=True)
+class _ItemRow:
+    proposal_id: int
+    task: str
+    state: str
+    plan: Json
+
+
+@dataclass(frozen=True)
+class _Inserted:
+    id: int
+    create_time: datetime
 
 
 async def purge_project(conn: Connection, project: str) -> int:
