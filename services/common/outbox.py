@@ -13,12 +13,13 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import nats
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import class_row, dict_row, scalar_row
 
 from services.common import metrics
 from services.common.messaging import connect
@@ -100,13 +101,13 @@ class OutboxRelay:
             options=f"-c search_path={self.outbox.schema},public",
         ) as conn:
             while not self._stopping.is_set():
-                row = await (
-                    await conn.execute(
-                        "SELECT pg_try_advisory_lock(hashtext(%s)) AS won",
+                won = await (
+                    await conn.cursor(row_factory=scalar_row).execute(
+                        "SELECT pg_try_advisory_lock(hashtext(%s))",
                         (f"outbox-relay:{self.outbox.schema}",),
                     )
                 ).fetchone()
-                if row and row["won"]:
+                if won:
                     break
                 await self._sleep(self.settings.idle_poll_seconds)
             else:
@@ -142,7 +143,7 @@ class OutboxRelay:
         sweeps = 0
         while not self._stopping.is_set():
             rows = await (
-                await conn.execute(
+                await conn.cursor(row_factory=class_row(Pending)).execute(
                     "SELECT id, event_id, subject, aggregate, payload,"
                     " extract(epoch FROM clock_timestamp() - create_time)::float8 AS age"
                     " FROM outbox WHERE sent_time IS NULL ORDER BY id LIMIT %s",
@@ -171,7 +172,7 @@ class OutboxRelay:
         self,
         conn: psycopg.AsyncConnection[dict[str, object]],
         js: nats.js.JetStreamContext,
-        window: list[dict[str, object]],
+        window: list[Pending],
         *,
         fetched: float,
     ) -> None:
@@ -182,11 +183,7 @@ class OutboxRelay:
         """
         results = await asyncio.gather(
             *(
-                js.publish(
-                    str(row["subject"]),
-                    bytes(row["payload"]),  # type: ignore[call-overload]
-                    headers=self._headers(row),
-                )
+                js.publish(row.subject, bytes(row.payload), headers=self._headers(row))
                 for row in window
             ),
             return_exceptions=True,
@@ -198,34 +195,36 @@ class OutboxRelay:
             if not isinstance(result, BaseException)
         ]
         if sent_rows:
-            sent = [row["id"] for row in sent_rows]
+            sent = [row.id for row in sent_rows]
             await conn.execute("UPDATE outbox SET sent_time = now() WHERE id = ANY(%s)", (sent,))
             self.published += len(sent)
             self._published.inc(len(sent))
             waited = acknowledged - fetched
             for row in sent_rows:
-                self._lag.observe(max(0.0, float(row["age"]) + waited))  # type: ignore[arg-type]
+                self._lag.observe(max(0.0, row.age + waited))
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:
             raise failures[0]
 
-    def _headers(self, row: dict[str, object]) -> dict[str, str]:
-        headers = {"Nats-Msg-Id": str(row["event_id"])}
+    def _headers(self, row: Pending) -> dict[str, str]:
+        headers = {"Nats-Msg-Id": str(row.event_id)}
         if self.outbox.request_id_of is not None:
             try:
-                request_id = self.outbox.request_id_of(bytes(row["payload"]))  # type: ignore[call-overload]
+                request_id = self.outbox.request_id_of(row.payload)
             except Exception:  # a payload it cannot read still goes out, without the header
-                log.warning("no request id in event %s", row["event_id"], exc_info=True)
+                log.warning("no request id in event %s", row.event_id, exc_info=True)
                 request_id = ""
             if request_id:
                 headers[REQUEST_ID_HEADER] = request_id
         return headers
 
     async def _measure_backlog(self, conn: psycopg.AsyncConnection[dict[str, object]]) -> None:
-        row = await (
-            await conn.execute("SELECT count(*) AS n FROM outbox WHERE sent_time IS NULL")
+        waiting = await (
+            await conn.cursor(row_factory=scalar_row).execute(
+                "SELECT count(*) FROM outbox WHERE sent_time IS NULL"
+            )
         ).fetchone()
-        self._backlog.set(int(row["n"]) if row else 0)  # type: ignore[call-overload]
+        self._backlog.set(int(waiting or 0))
 
     async def _wait_for_notify(self, conn: psycopg.AsyncConnection[dict[str, object]]) -> None:
         """Until an insert is notified, the poll interval passes, or we are stopped."""
@@ -241,17 +240,29 @@ async def _nats_reconnected() -> None:
     log.info("NATS reconnected; the outbox drains")
 
 
-def windows(rows: list[dict[str, object]], *, size: int) -> list[list[dict[str, object]]]:
+@dataclass(frozen=True)
+class Pending:
+    """An event waiting in the outbox, and how long it has waited."""
+
+    id: int
+    event_id: uuid.UUID
+    subject: str
+    aggregate: str
+    payload: bytes
+    age: float
+
+
+def windows(rows: Sequence[Pending], *, size: int) -> list[list[Pending]]:
     """Consecutive runs of `rows`, at most `size` long, with no aggregate twice in a run."""
-    runs: list[list[dict[str, object]]] = []
-    current: list[dict[str, object]] = []
-    seen: set[object] = set()
+    runs: list[list[Pending]] = []
+    current: list[Pending] = []
+    seen: set[str] = set()
     for row in rows:
-        if len(current) == size or row["aggregate"] in seen:
+        if len(current) == size or row.aggregate in seen:
             runs.append(current)
             current, seen = [], set()
         current.append(row)
-        seen.add(row["aggregate"])
+        seen.add(row.aggregate)
     if current:
         runs.append(current)
     return runs
