@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from services.planner.model import AxisProblem, AxisSchedule, DependencyType
+from services.planner.model import AxisCrew, AxisProblem, AxisSchedule, DependencyType
 
 PRIORITY_RULES = ("lft", "lst", "mts", "grpw", "est", "tool")
 # Transitive successor sets are quadratic; above this size MTS counts direct successors.
@@ -51,6 +51,8 @@ class _Net:
     capacities: list[int]
     blocked: list[tuple[int, int, int, int]]
     """(resource, start, end, amount)."""
+    crews: list[AxisCrew | None]
+    closed: list[tuple[tuple[int, int], ...]]
 
 
 def _compile(problem: AxisProblem) -> _Net:
@@ -75,6 +77,8 @@ def _compile(problem: AxisProblem) -> _Net:
             for r, resource in enumerate(problem.resources)
             for start, end, amount in resource.blocked
         ],
+        crews=[a.crew for a in problem.activities],
+        closed=[a.closed for a in problem.activities],
     )
 
 
@@ -137,6 +141,13 @@ class _Profile:
                 return start
             start = conflict + 1
 
+    def fits(self, demands: tuple[tuple[int, int], ...], start: int, duration: int) -> bool:
+        return self.earliest_fit(demands, duration, start) == start
+
+    @property
+    def length(self) -> int:
+        return max((len(row) for row in self.usage), default=0)
+
     def place(self, demands: tuple[tuple[int, int], ...], start: int, duration: int) -> None:
         if duration > 0:
             for r, amount in demands:
@@ -170,11 +181,13 @@ def _serial(
     preferred: Sequence[int | None],
     earliest_start_first: bool,
     keep_preferred: bool = False,
+    fixed_crews: Sequence[tuple[int, ...]] | None = None,
 ) -> AxisSchedule:
     """Serial schedule generation: eligible activity with the smallest key goes next."""
     n = len(net.durations)
     starts = [0] * n
     modes = [0] * n
+    crews: list[tuple[int, ...]] = [()] * n
     profile = _Profile(net)
     person_load: dict[int, int] = {}
     done = [False] * n
@@ -200,13 +213,33 @@ def _serial(
 
     while heap:
         _, a = heapq.heappop(heap)
+        crew = net.crews[a]
+        if crew is not None:
+            lb = _lower_bound(net, starts=starts, modes=modes, a=a, duration=net.durations[a][0])
+            starts[a], crews[a] = _crew_fit(
+                net,
+                profile,
+                activity=a,
+                lb=lb,
+                fixed=fixed_crews[a] if fixed_crews else None,
+                load=person_load,
+            )
+            _place_crew(net, profile, activity=a, start=starts[a], members=crews[a])
+            for member in crews[a]:
+                person_load[member] = person_load.get(member, 0) + net.loads[a]
+            finish(a)
+            continue
         candidates = [fixed_modes[a]] if fixed_modes is not None else range(len(net.durations[a]))
         best: tuple[int, int, int, int, int] | None = None
         best_start = 0
         for m in candidates:
             d = net.durations[a][m]
-            s = profile.earliest_fit(
-                net.demands[a][m], d, _lower_bound(net, starts=starts, modes=modes, a=a, duration=d)
+            s = _open_fit(
+                profile,
+                demands=net.demands[a][m],
+                duration=d,
+                lb=_lower_bound(net, starts=starts, modes=modes, a=a, duration=d),
+                closed=net.closed[a],
             )
             person = net.persons[a][m]
             load = person_load.get(person, 0) if person is not None else 0
@@ -227,7 +260,119 @@ def _serial(
         finish(a)
     if not all(done):
         raise ValueError("the dependencies contain a cycle")
+    if any(crews):
+        return AxisSchedule(starts=tuple(starts), modes=tuple(modes), crews=tuple(crews))
     return AxisSchedule(starts=tuple(starts), modes=tuple(modes))
+
+
+def _next_open(closed: Sequence[tuple[int, int]], start: int, duration: int) -> int:
+    """The earliest start from `start` whose days [s, s + duration) miss every closed run."""
+    if duration == 0:
+        return start
+    moved = True
+    while moved:
+        moved = False
+        for c_start, c_end in closed:
+            if c_start < start + duration and start < c_end:
+                start, moved = c_end, True
+    return start
+
+
+def _open_fit(
+    profile: _Profile,
+    *,
+    demands: tuple[tuple[int, int], ...],
+    duration: int,
+    lb: int,
+    closed: Sequence[tuple[int, int]],
+) -> int:
+    """Earliest start with room on every resource and no closed day in the span."""
+    start = lb
+    while True:
+        start = _next_open(closed, start, duration)
+        fit = profile.earliest_fit(demands, duration, start)
+        if fit == start:
+            return start
+        start = fit
+
+
+def match_crew(
+    roles: Sequence[tuple[int, Sequence[int]]], free: Sequence[int]
+) -> tuple[int, ...] | None:
+    """People for every place of every role, each at most once, preferring `free`'s order;
+    None when no such crew exists (augmenting paths: Kuhn's bipartite matching)."""
+    rank = {person: i for i, person in enumerate(free)}
+    seats = [
+        sorted((p for p in candidates if p in rank), key=rank.__getitem__)
+        for count, candidates in roles
+        for _ in range(count)
+    ]
+    holder: dict[int, int] = {}
+
+    def seat(k: int, seen: set[int]) -> bool:
+        for person in seats[k]:
+            if person in seen:
+                continue
+            seen.add(person)
+            if person not in holder or seat(holder[person], seen):
+                holder[person] = k
+                return True
+        return False
+
+    for k in range(len(seats)):
+        if not seat(k, set()):
+            return None
+    by_seat = {k: person for person, k in holder.items()}
+    return tuple(by_seat[k] for k in range(len(seats)))
+
+
+def _crew_fit(
+    net: _Net,
+    profile: _Profile,
+    *,
+    activity: int,
+    lb: int,
+    fixed: tuple[int, ...] | None,
+    load: dict[int, int],
+) -> tuple[int, tuple[int, ...]]:
+    """The earliest start at which a whole crew is free for the whole span, and that crew
+    (the least loaded qualified people)."""
+    crew = net.crews[activity]
+    assert crew is not None
+    duration = net.durations[activity][0]
+    demands = net.demands[activity][0]
+    amount = dict(crew.demands)
+    candidates = sorted(amount, key=lambda p: (load.get(p, 0), p)) if fixed is None else fixed
+    if fixed is None and match_crew(crew.roles, candidates) is None:
+        raise ValueError(f"activity {activity}: no crew can be formed")
+    closed_end = max((end for _, end in net.closed[activity]), default=0)
+    start = lb
+    while True:
+        start = _open_fit(
+            profile, demands=demands, duration=duration, lb=start, closed=net.closed[activity]
+        )
+        free = [p for p in candidates if profile.fits(((p, amount[p]),), start, duration)]
+        members = (
+            (fixed if len(free) == len(fixed) else None)
+            if fixed is not None
+            else match_crew(crew.roles, free)
+        )
+        if members is not None:
+            return start, members
+        if start > max(profile.length, closed_end) + duration:
+            raise ValueError(f"activity {activity}: no crew is ever free")
+        start += 1
+
+
+def _place_crew(
+    net: _Net, profile: _Profile, *, activity: int, start: int, members: tuple[int, ...]
+) -> None:
+    crew = net.crews[activity]
+    assert crew is not None
+    duration = net.durations[activity][0]
+    profile.place(net.demands[activity][0], start, duration)
+    amount = dict(crew.demands)
+    profile.place(tuple((p, amount[p]) for p in members), start, duration)
 
 
 def _cpm_keys(net: _Net) -> dict[str, list[float]]:
@@ -351,6 +496,10 @@ def _reverse(net: _Net, horizon: int, schedule: AxisSchedule) -> _Net:
         fixed=fixed,
         capacities=net.capacities,
         blocked=blocked,
+        crews=net.crews,
+        closed=[
+            tuple((horizon - end, horizon - start) for start, end in runs) for runs in net.closed
+        ],
     )
 
 
@@ -384,6 +533,7 @@ def _justify(net: _Net, schedule: AxisSchedule, *, rounds: int) -> AxisSchedule:
             fixed_modes=best.modes,
             preferred=preferred,
             earliest_start_first=False,
+            fixed_crews=best.crews or None,
         )
         forward = _serial(
             net,
@@ -394,6 +544,7 @@ def _justify(net: _Net, schedule: AxisSchedule, *, rounds: int) -> AxisSchedule:
             fixed_modes=best.modes,
             preferred=preferred,
             earliest_start_first=False,
+            fixed_crews=best.crews or None,
         )
         makespan = _makespan(net, forward)
         if makespan > best_makespan or not _respects_releases(net, forward):

@@ -6,10 +6,11 @@ daily hours, time off and other-project load, and checks the rules a manager rel
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from datetime import date, timedelta
 
-from services.planner.model import Problem, Proposal, TaskPlan
+from services.planner.model import Person, Problem, Proposal, Task, TaskPlan
 
 _EPS = 1e-6
 
@@ -101,17 +102,28 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
             errors.append(f"{name}: nobody assigned")
         if not needs_person and plan.person_id is not None:
             errors.append(f"{name}: assigned although it needs nobody")
-        if plan.person_id is not None:
-            person = people[plan.person_id]
+        workers = list(plan.crew) or ([plan.person_id] if plan.person_id is not None else [])
+        if needs_person:
+            errors.extend(_crew_errors(task, plan, people))
+        for person_id in workers:
+            person = people[person_id]
             for requirement in task.required_skills:
                 if person.skills.get(requirement.skill, 0) < requirement.min_level:
                     errors.append(f"{name}: {person.id} lacks {requirement.skill}")
-            capacity = daily_hours(plan.person_id) * len(span(plan))
+            capacity = daily_hours(person_id) * len(span(plan))
             if capacity + _EPS < task.duration_hours:
-                errors.append(f"{name}: {len(span(plan))} days cannot hold the work")
+                errors.append(f"{name}: {len(span(plan))} days cannot hold {person_id}'s work")
             for day in span(plan):
-                if off(plan.person_id, day):
+                if off(person_id, day):
                     errors.append(f"{name}: {person.id} is off on {day}")
+        staff = next((p for p in problem.staff_pools if p.id == task.staff_pool), None)
+        if staff is not None:
+            for person_id in workers:
+                if person_id not in staff.members:
+                    errors.append(f"{name}: {person_id} is not in staff pool {staff.id}")
+            for day in span(plan):
+                if day.weekday() not in staff.working_weekdays or day in staff.days_off:
+                    errors.append(f"{name}: staff pool {staff.id} does not work on {day}")
         elif task.duration_hours > 0:
             need = task.duration_hours / problem.calendar.hours_per_day
             if len(span(plan)) + _EPS < need:
@@ -137,9 +149,10 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
         work_days = span(plan)
         if not work_days or task.duration_hours == 0:
             continue
+        workers = list(plan.crew) or ([plan.person_id] if plan.person_id is not None else [])
         for day in work_days:
-            if plan.person_id is not None:
-                person_day[(plan.person_id, day)] += task.duration_hours / len(work_days)
+            for person_id in workers:
+                person_day[(person_id, day)] += task.duration_hours / len(work_days)
             for demand in task.pool_demands:
                 pool_day[(demand.pool, day)] += demand.amount
     for person in problem.people:
@@ -159,4 +172,32 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
         last = max(p.end for p in proposal.tasks)
         if last > problem.deadline:
             errors.append(f"finishes {last}, after the hard deadline {problem.deadline}")
+    return errors
+
+
+def _crew_errors(task: Task, plan: TaskPlan, people: dict[str, Person]) -> list[str]:
+    """A crew task has `crew_size` different people, the assignee first, and some way to
+    seat them so that every role's places go to people with the role's skills."""
+    name = f"task {task.id}"
+    crew = list(plan.crew) or ([plan.person_id] if plan.person_id is not None else [])
+    errors: list[str] = []
+    if len(crew) != task.crew_size:
+        errors.append(f"{name}: crew of {len(crew)}, needs {task.crew_size}")
+    if len(set(crew)) != len(crew):
+        errors.append(f"{name}: someone is on its crew twice")
+    if plan.crew and plan.person_id != plan.crew[0]:
+        errors.append(f"{name}: assignee {plan.person_id} is not the crew's first member")
+    seats = [role for role in task.crew_roles for _ in range(role.count)]
+    if len(seats) > len(crew):
+        return [*errors, f"{name}: {len(seats)} role places but a crew of {len(crew)}"]
+
+    def fits(person_id: str, k: int) -> bool:
+        skills = people[person_id].skills
+        return all(skills.get(r.skill, 0) >= r.min_level for r in seats[k].skills)
+
+    if not any(
+        all(fits(person_id, k) for k, person_id in enumerate(order))
+        for order in itertools.permutations(crew, len(seats))
+    ):
+        errors.append(f"{name}: crew {crew} cannot fill its roles")
     return errors
