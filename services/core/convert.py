@@ -132,6 +132,7 @@ def project(row: Row) -> project_pb2.Project:
         start_date=day(row["start_date"]),
         deadline=day(row["deadline"]),
         workflow=workflow_to_proto(wf.Workflow.from_json(row["workflow"])),
+        staff_pools=[json_format.ParseDict(p, project_pb2.StaffPool()) for p in row["staff_pools"]],
         create_time=timestamp(row["create_time"]),
         update_time=timestamp(row["update_time"]),
         etag=etag(row["version"]),
@@ -212,6 +213,10 @@ def task(row: Row) -> task_pb2.Task:
         if row["iteration_id"]
         else "",
         locked=row["locked"],
+        staffing=json_format.ParseDict(row["staffing"], task_pb2.Staffing())
+        if row["staffing"]
+        else None,
+        crew=[f"people/{p}" for p in row["crew"]],
         create_time=timestamp(row["create_time"]),
         update_time=timestamp(row["update_time"]),
         etag=etag(row["version"]),

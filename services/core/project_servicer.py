@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from planops.core.v1 import project_pb2, project_service_pb2, project_service_pb2_grpc
@@ -23,7 +25,7 @@ from services.core import convert, store
 from services.core import workflow as wf
 from services.core.store import Change
 from services.core.task_servicer import MEMBERS, check_etag, project_row
-from services.core.validate import Checks, update_paths
+from services.core.validate import MAX_LIST, Checks, update_paths
 
 UPDATABLE = (
     "display_name",
@@ -33,7 +35,10 @@ UPDATABLE = (
     "start_date",
     "deadline",
     "workflow",
+    "staff_pools",
 )
+MAX_STAFF_POOLS = 50
+STAFF_POOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
 
 
 def project_values(project: project_pb2.Project, checks: Checks, *, field: str) -> dict[str, Any]:
@@ -62,6 +67,7 @@ def project_values(project: project_pb2.Project, checks: Checks, *, field: str) 
         checks.fail(f"{field}.deadline", "must not be before start_date")
     flow = convert.workflow_from_proto(project.workflow) if project.workflow.states else wf.DEFAULT
     checks.found.extend(wf.check(flow, field=f"{field}.workflow"))
+    pools = staff_pools_json(project.staff_pools, checks, field=f"{field}.staff_pools")
     return {
         "display_name": project.display_name.strip(),
         "description": project.description,
@@ -70,7 +76,68 @@ def project_values(project: project_pb2.Project, checks: Checks, *, field: str) 
         "start_date": start,
         "deadline": deadline,
         "workflow": store.jsonb(flow.to_json()),
+        "staff_pools": store.jsonb(pools),
     }
+
+
+def staff_pools_json(
+    pools: Sequence[project_pb2.StaffPool], checks: Checks, *, field: str
+) -> list[dict[str, Any]]:
+    """The staff pools as stored, recording every bad field (members are checked to exist
+    by `check_pool_members`)."""
+    if len(pools) > MAX_STAFF_POOLS:
+        checks.fail(field, f"must have at most {MAX_STAFF_POOLS} staff pools")
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for i, pool in enumerate(pools[:MAX_STAFF_POOLS]):
+        where = f"{field}[{i}]"
+        if not STAFF_POOL_ID.match(pool.id):
+            checks.fail(f"{where}.id", "must be 1-63 lower-case letters, digits and hyphens")
+        elif pool.id in seen:
+            checks.fail(f"{where}.id", f"{pool.id!r} appears twice")
+        seen.add(pool.id)
+        checks.text(pool.display_name, f"{where}.display_name", max_len=200)
+        if not 1 <= len(pool.members) <= MAX_LIST:
+            checks.fail(f"{where}.members", f"must name 1 to {MAX_LIST} people")
+        members: list[str] = []
+        for k, member in enumerate(pool.members[:MAX_LIST]):
+            try:
+                person = names.person_id(member, field=f"{where}.members[{k}]")
+            except InvalidArgument as error:
+                checks.found.extend(error.violations)
+                continue
+            if person in members:
+                checks.fail(f"{where}.members[{k}]", f"{member} appears twice")
+            members.append(person)
+        checks.weekdays(list(pool.working_days), f"{where}.working_days")
+        checks.dates(list(pool.days_off), f"{where}.days_off")
+        out.append(
+            {
+                "id": pool.id,
+                "displayName": pool.display_name,
+                "members": [f"people/{m}" for m in members],
+                "workingDays": list(pool.working_days) or [1, 2, 3, 4, 5],
+                "daysOff": sorted(set(pool.days_off)),
+            }
+        )
+    return out
+
+
+async def check_pool_members(conn: Connection, pools: Sequence[project_pb2.StaffPool]) -> None:
+    """Every staff pool member must be a person who exists."""
+    wanted = {m.removeprefix("people/") for pool in pools for m in pool.members}
+    if not wanted:
+        return
+    rows = await (
+        await conn.execute("SELECT id FROM people WHERE id = ANY(%s)", (sorted(wanted),))
+    ).fetchall()
+    known = {r["id"] for r in rows}
+    checks = Checks()
+    for i, pool in enumerate(pools):
+        for k, member in enumerate(pool.members):
+            if member.removeprefix("people/") not in known:
+                checks.fail(f"project.staff_pools[{i}].members[{k}]", f"{member} does not exist")
+    checks.raise_if_any()
 
 
 async def require_project_creator(conn: Connection, principal: Principal) -> None:
@@ -214,6 +281,7 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             if earlier is not None:
                 row = await project_row(conn, names.project_id(earlier[0]))
                 return project_service_pb2.CreateProjectResponse(project=convert.project(row))
+            await check_pool_members(conn, request.project.staff_pools)
             created = await insert_project(
                 conn,
                 principal,
@@ -279,7 +347,10 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             merged.CopyFrom(before)
             for path in paths:
                 field = project_pb2.Project.DESCRIPTOR.fields_by_name[path]
-                if field.message_type is not None:
+                if field.is_repeated:
+                    merged.ClearField(path)
+                    getattr(merged, path).extend(getattr(request.project, path))
+                elif field.message_type is not None:
                     getattr(merged, path).CopyFrom(getattr(request.project, path))
                 else:
                     setattr(merged, path, getattr(request.project, path))
@@ -288,6 +359,8 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             checks.raise_if_any()
             if "workflow" in paths:
                 await _check_states_kept(conn, project, merged.workflow)
+            if "staff_pools" in paths:
+                await check_pool_members(conn, merged.staff_pools)
             updated = await (
                 await conn.execute(
                     sql.SQL(

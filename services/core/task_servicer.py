@@ -67,7 +67,8 @@ async def task_row(
 async def check_references(
     conn: Connection, values: dict[str, Any], *, project: str, field: str
 ) -> None:
-    """References that must exist: the assignee, the parent task, the iteration."""
+    """References that must exist: the assignee and the crew, the parent task, the iteration,
+    the staff pool."""
     checks = Checks()
     if values.get("assignee"):
         found = await (
@@ -75,6 +76,25 @@ async def check_references(
         ).fetchone()
         if found is None:
             checks.fail(f"{field}.assignee", f"people/{values['assignee']} does not exist")
+    if values.get("crew"):
+        rows = await (
+            await conn.execute("SELECT id FROM people WHERE id = ANY(%s)", (values["crew"],))
+        ).fetchall()
+        known = {r["id"] for r in rows}
+        for i, member in enumerate(values["crew"]):
+            if member not in known:
+                checks.fail(f"{field}.crew[{i}]", f"people/{member} does not exist")
+    pool = values.get("staffing", {}).get("staff_pool")
+    if pool:
+        row = await (
+            await conn.execute(
+                "SELECT 1 FROM projects, jsonb_array_elements(staff_pools) p"
+                " WHERE id = %s AND p->>'id' = %s",
+                (project, pool),
+            )
+        ).fetchone()
+        if row is None:
+            checks.fail(f"{field}.staffing.staff_pool", "no such staff pool in this project")
     if values.get("parent_id"):
         found = await (
             await conn.execute(
@@ -175,7 +195,7 @@ def past_work(
     return found
 
 
-JSON_COLUMNS = frozenset({"required_skills"})
+JSON_COLUMNS = frozenset({"required_skills", "staffing"})
 
 
 def _adapt(column: str, value: Any) -> Any:
@@ -376,14 +396,20 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
                 if field.is_repeated:
                     merged.ClearField(path)
                     getattr(merged, path).extend(getattr(request.task, path))
+                elif field.message_type is not None:
+                    getattr(merged, path).CopyFrom(getattr(request.task, path))
                 else:
                     setattr(merged, path, getattr(request.task, path))
             values = tasks.values(merged, checks, field="task", project=project)
             if values.get("parent_id") == task_id:
                 checks.fail("task.parent", "a task cannot be its own parent")
             checks.raise_if_any()
-            await check_references(conn, values, project=project, field="task")
             columns = tasks.columns_for(paths)
+            # Only what this update writes: a reference kept as it was (a staff pool deleted
+            # from the project since) must not block changing the title.
+            await check_references(
+                conn, {c: values[c] for c in columns}, project=project, field="task"
+            )
             updated = await (
                 await conn.execute(
                     sql.SQL(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,8 +31,12 @@ UPDATABLE = (
     "labels",
     "iteration",
     "locked",
+    "staffing",
+    "crew",
 )
 MAX_HOURS = 100_000.0
+MAX_CREW = 50
+STAFF_POOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
 
 
 def values(task: task_pb2.Task, checks: Checks, *, field: str, project: str) -> dict[str, Any]:
@@ -70,6 +75,20 @@ def values(task: task_pb2.Task, checks: Checks, *, field: str, project: str) -> 
         f"{field}.iteration",
         lambda v, f: _same_project(v, f, project, "iterations"),
     )
+    staffing = staffing_values(task.staffing, checks, field=f"{field}.staffing")
+    crew: list[str] = []
+    if len(task.crew) > MAX_CREW:
+        checks.fail(f"{field}.crew", f"must have at most {MAX_CREW} people")
+    for i, member in enumerate(task.crew[:MAX_CREW]):
+        person = _ref(
+            checks, member, f"{field}.crew[{i}]", lambda v, f: names.person_id(v, field=f)
+        )
+        if person is not None and person in crew:
+            checks.fail(f"{field}.crew[{i}]", f"{member} appears twice")
+        elif person is not None:
+            crew.append(person)
+    if crew and assignee is not None and crew[0] != assignee:
+        checks.fail(f"{field}.crew", "must start with the assignee")
     return {
         "title": task.title.strip(),
         "description": task.description,
@@ -88,7 +107,43 @@ def values(task: task_pb2.Task, checks: Checks, *, field: str, project: str) -> 
         "source_ref": task.source_ref,
         "iteration_id": iteration,
         "locked": task.locked,
+        "staffing": staffing,
+        "crew": crew,
     }
+
+
+def staffing_values(staffing: task_pb2.Staffing, checks: Checks, *, field: str) -> dict[str, Any]:
+    """The staffing's JSON, recording every bad field: crew size, roles, staff pool id."""
+    if not 0 <= staffing.crew_size <= MAX_CREW:
+        checks.fail(f"{field}.crew_size", f"must be 0 to {MAX_CREW}")
+    roles = []
+    for i, role in enumerate(staffing.roles):
+        where = f"{field}.roles[{i}]"
+        if role.count < 1:
+            checks.fail(f"{where}.count", "must be at least 1")
+        if not role.skills:
+            checks.fail(f"{where}.skills", "is required")
+        checks.skills([(s.skill, s.level) for s in role.skills], f"{where}.skills")
+        roles.append(
+            {
+                "count": role.count,
+                "skills": [{"skill": s.skill, "level": s.level} for s in role.skills],
+            }
+        )
+    if sum(role.count for role in staffing.roles) > max(1, staffing.crew_size):
+        checks.fail(f"{field}.crew_size", "must be at least the roles' counts together")
+    if staffing.staff_pool and not STAFF_POOL_ID.match(staffing.staff_pool):
+        checks.fail(
+            f"{field}.staff_pool", "must be a staff pool id: lower-case letters, digits, hyphens"
+        )
+    out: dict[str, Any] = {}
+    if staffing.crew_size:
+        out["crew_size"] = staffing.crew_size
+    if roles:
+        out["roles"] = roles
+    if staffing.staff_pool:
+        out["staff_pool"] = staffing.staff_pool
+    return out
 
 
 def past_values(
