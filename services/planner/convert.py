@@ -291,7 +291,7 @@ def _item(snapshot: Snapshot, plan: TaskPlan) -> store.ItemRecord:
     task = next(t for t in snapshot.problem.tasks if t.id == plan.task_id)
     assignee = plan.person_id or ""
     start, end = plan.start.isoformat(), plan.end.isoformat()
-    assignee_changed = assignee != info.assignee
+    assignee_changed = assignee != info.assignee or (not task.pinned and plan.crew != info.crew)
     dates_changed = (start, end) != (info.planned_start, info.planned_end)
     reasons = [_reason(snapshot, plan)]
     if task.pinned:
@@ -323,6 +323,8 @@ def _item(snapshot: Snapshot, plan: TaskPlan) -> store.ItemRecord:
         late_days=plan.late_days,
         pinned=task.pinned,
         task_etag=info.etag,
+        crew=plan.crew,
+        current_crew=info.crew,
     )
     changed = (assignee_changed or dates_changed) and not task.pinned
     return store.ItemRecord(

@@ -111,8 +111,6 @@ def validate(problem: Problem) -> list[FieldViolation]:
     for i, staff_pool in enumerate(problem.staff_pools):
         where = f"staff_pools[{i}]"
         _check_id(bad, f"{where}.id", staff_pool.id, staff_pools)
-        if not staff_pool.members:
-            bad(f"{where}.members", "must name at least one person")
         for k, member in enumerate(staff_pool.members):
             if member not in people:
                 bad(f"{where}.members[{k}]", f"unknown person '{member}'")

@@ -33,6 +33,7 @@ from services.common.errors import FieldViolation, InvalidArgument
 from services.common.workcal import calendar_of
 from services.planner.model import (
     BusyPeriod,
+    CrewRole,
     Dependency,
     DependencyType,
     Period,
@@ -41,6 +42,7 @@ from services.planner.model import (
     Problem,
     ProjectCalendar,
     SkillRequirement,
+    StaffPool,
     Task,
     Weights,
     without_links_into_started_work,
@@ -116,6 +118,7 @@ class TaskInfo:
     planned_start: str
     planned_end: str
     pin_reason: str = ""
+    crew: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,8 @@ async def read(
         )
         for p in sorted(team.values(), key=lambda p: p.name)
     )
+    staff_pools = _staff_pools(project_pb, team=set(team))
+    pool_ids = {p.id for p in staff_pools}
     domain_tasks: list[Task] = []
     infos: dict[str, TaskInfo] = {}
     for t in open_tasks:
@@ -311,8 +316,24 @@ async def read(
                 current=slot,
                 pinned=pinned,
                 started=pinned and categories.get(t.state) == project_pb2.STATE_CATEGORY_ACTIVE,
+                crew_size=max(1, t.staffing.crew_size),
+                crew_roles=tuple(
+                    CrewRole(
+                        count=role.count,
+                        skills=tuple(
+                            SkillRequirement(s.skill, max(1, s.level)) for s in role.skills
+                        ),
+                    )
+                    for role in t.staffing.roles
+                ),
+                staff_pool=t.staffing.staff_pool if t.staffing.staff_pool in pool_ids else None,
             )
         )
+        if t.staffing.staff_pool and t.staffing.staff_pool not in pool_ids:
+            notes.append(
+                f"'{t.title}' draws from staff pool '{t.staffing.staff_pool}', which the "
+                "project no longer has; it is planned with any of the project's people."
+            )
         infos[task_id] = TaskInfo(
             name=t.name,
             title=t.title,
@@ -321,6 +342,7 @@ async def read(
             planned_start=t.planned_start,
             planned_end=t.planned_end,
             pin_reason=pin if pinned else "",
+            crew=tuple(t.crew),
         )
     domain_dependencies = tuple(
         Dependency(
@@ -350,6 +372,7 @@ async def read(
         tasks=tuple(domain_tasks),
         people=domain_people,
         dependencies=domain_dependencies,
+        staff_pools=staff_pools,
         calendar=calendar,
         deadline=deadline,
         hard_deadline=request.hard_deadline,
@@ -363,6 +386,22 @@ async def read(
         tasks=infos,
         duration_source=source,
         notes=tuple(notes),
+    )
+
+
+def _staff_pools(project: project_pb2.Project, *, team: set[str]) -> tuple[StaffPool, ...]:
+    """The project's staff pools with the members the planner plans with (a member who left
+    the team, or a what-if removed, is no longer in the pool)."""
+    return tuple(
+        StaffPool(
+            id=pool.id,
+            name=pool.display_name or pool.id,
+            members=tuple(m for m in pool.members if m in team),
+            working_weekdays=frozenset(d - 1 for d in pool.working_days if 1 <= d <= 7)
+            or frozenset(range(5)),
+            days_off=frozenset(date.fromisoformat(d) for d in pool.days_off),
+        )
+        for pool in project.staff_pools
     )
 
 

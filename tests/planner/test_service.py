@@ -250,6 +250,7 @@ def domain_plans(proposal: proposal_pb2.Proposal) -> Proposal:
                 slack_days=item.slack_days,
                 critical=item.critical,
                 late_days=item.late_days,
+                crew=tuple(item.crew),
             )
             for item in proposal.items
         ),
@@ -316,6 +317,49 @@ async def test_propose_check_accept_and_audit(stack: Stack) -> None:
     assert all(i.state == proposal_pb2.ITEM_STATE_UNCHANGED for i in replan.items)
     assert replan.solve.changes == 0
     await refused(stack.accept(proposal.name), grpc.StatusCode.FAILED_PRECONDITION)
+
+
+async def test_a_crew_from_a_staff_pool_is_proposed_checked_and_accepted(stack: Stack) -> None:
+    """A two-person shoot drawn from the studio pool (Alice, Bob and Carol, Monday to
+    Thursday): the proposal names both people, keeps to the pool's days, passes the
+    independent checker, and accepting writes the whole crew to core."""
+    update = project_service_pb2.UpdateProjectRequest(
+        project=project_pb2.Project(
+            name=f"projects/{PROJECT}",
+            staff_pools=[
+                project_pb2.StaffPool(
+                    id="studio",
+                    display_name="Studio",
+                    members=["people/alice", "people/bob", "people/carol"],
+                    working_days=[1, 2, 3, 4],
+                )
+            ],
+        ),
+        update_mask=field_mask_pb2.FieldMask(paths=["staff_pools"]),
+    )
+    await stack.admin.projects.UpdateProject(update, metadata=stack.admin.md)
+    shoot = await stack.admin.create_task(
+        PROJECT,
+        "Shoot the video",
+        estimate_hours=24,
+        staffing=task_pb2.Staffing(crew_size=2, staff_pool="studio"),
+    )
+    proposal = await stack.propose()
+    item = next(i for i in proposal.items if i.task == shoot.name)
+    assert len(item.crew) == 2 and set(item.crew) <= {"people/alice", "people/bob", "people/carol"}
+    assert item.assignee == item.crew[0]
+    assert "Needs a crew of 2" in item.reasons[0].text
+    found = await stack.snapshot()
+    assert check(found.problem, domain_plans(proposal)) == []
+    days = [date.fromisoformat(item.start_date), date.fromisoformat(item.end_date)]
+    assert all(d.isoweekday() <= 4 for d in days)
+
+    await stack.accept(proposal.name, shoot.name)
+    written = await stack.admin.get_task(shoot.name)
+    assert list(written.crew) == list(item.crew) and written.assignee == item.assignee
+    replan = await stack.propose()
+    kept = next(i for i in replan.items if i.task == shoot.name)
+    assert list(kept.current_crew) == list(item.crew)
 
 
 async def test_a_task_changed_after_the_proposal_is_refused_as_stale(stack: Stack) -> None:
