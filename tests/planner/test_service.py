@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 import socket
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -360,6 +361,10 @@ async def test_a_crew_from_a_staff_pool_is_proposed_checked_and_accepted(stack: 
     replan = await stack.propose()
     kept = next(i for i in replan.items if i.task == shoot.name)
     assert list(kept.current_crew) == list(item.crew)
+    shown = await asyncio.to_thread(cli(stack), "plan", PROJECT, "--time-limit", "2")
+    row = next(line for line in shown.splitlines() if "Shoot the video" in line and "│" in line)
+    # The replan may choose another crew; either way the row names two studio people.
+    assert re.search(r"\b(alice|bob|carol), (alice|bob|carol)\b", row), row
 
 
 async def test_a_task_changed_after_the_proposal_is_refused_as_stale(stack: Stack) -> None:
