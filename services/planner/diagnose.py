@@ -155,6 +155,13 @@ def validate(problem: Problem) -> list[FieldViolation]:
                 bad(f"{where}.current.end", "is before current.start")
             if current.assignee is not None and current.assignee not in people:
                 bad(f"{where}.current.assignee", f"unknown person '{current.assignee}'")
+            for k, member in enumerate(current.crew):
+                if member not in people:
+                    bad(f"{where}.current.crew[{k}]", f"unknown person '{member}'")
+            if current.crew and (
+                current.crew[0] != current.assignee or len(set(current.crew)) < len(current.crew)
+            ):
+                bad(f"{where}.current.crew", "must start with the assignee, each person once")
         if task.pinned:
             if current is None:
                 bad(f"{where}.current", "a pinned task needs its current dates")

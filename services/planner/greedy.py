@@ -197,6 +197,14 @@ def _serial(
             modes[a] = fixed_modes[a] if fixed_modes is not None else 0
             starts[a] = fixed
             profile.place(net.demands[a][modes[a]], fixed, net.durations[a][modes[a]])
+            crew = net.crews[a]
+            if crew is not None:
+                # A pinned crew: its members are its only candidates.
+                crews[a] = tuple(p for _, people in crew.roles for p in people)
+                amount = dict(crew.demands)
+                profile.place(
+                    tuple((p, amount[p]) for p in crews[a]), fixed, net.durations[a][modes[a]]
+                )
             done[a] = True
     waiting = [0] * n
     for a in range(n):

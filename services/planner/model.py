@@ -58,6 +58,8 @@ class PlannedSlot:
     start: date
     end: date
     assignee: str | None = None
+    crew: tuple[str, ...] = ()
+    """Everyone on the task when a crew does it, the assignee first."""
 
 
 @dataclass(frozen=True)

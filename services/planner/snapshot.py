@@ -219,20 +219,19 @@ async def read(
         raise InvalidArgument.of(bad)
     for name in removed:
         team.pop(name)
-    # People who hold pinned work keep it even when they are not planning members.
+    # People who hold pinned work keep it even when they are not planning members (a
+    # crew's members as well as its assignee).
     for t in open_tasks:
-        if (
-            t.assignee
-            and t.assignee not in team
-            and t.assignee not in removed
-            and _pin(t, categories)
-        ):
-            found = await reader.call(
-                core.people.GetPerson,
-                person_service_pb2.GetPersonRequest(name=t.assignee),
-                what=f"reading {t.assignee}",
-            )
-            team[found.person.name] = found.person
+        if not _pin(t, categories):
+            continue
+        for holder in dict.fromkeys([t.assignee, *t.crew]):
+            if holder and holder not in team and holder not in removed:
+                found = await reader.call(
+                    core.people.GetPerson,
+                    person_service_pb2.GetPersonRequest(name=holder),
+                    what=f"reading {holder}",
+                )
+                team[found.person.name] = found.person
 
     start = _plan_start(project_pb, today)
     calendar, calendar_notes = project_calendar(
@@ -292,10 +291,13 @@ async def read(
         slot = None
         if t.planned_start and t.planned_end:
             assignee = t.assignee if t.assignee in team else None
+            crew = tuple(m for m in t.crew if m in team)
             slot = PlannedSlot(
                 start=date.fromisoformat(t.planned_start),
                 end=date.fromisoformat(t.planned_end),
                 assignee=assignee,
+                # A crew short of a member (removed in a what-if) is no crew to keep.
+                crew=crew if assignee is not None and crew[:1] == (assignee,) else (),
             )
         pinned = bool(pin) and slot is not None and (slot.assignee is not None or hours == 0)
         if pin and not pinned:

@@ -221,7 +221,18 @@ def compile_problem(problem: Problem) -> _Compiled:
             duration = max(0, axis.end_position(task.current.end) - fixed)
             demands = pools
             who: int | None = None
-            if task.staffed and task.current.assignee is not None and duration > 0:
+            staffed = task.staffed and task.current.assignee is not None and duration > 0
+            if staffed and len(task.current.crew) > 1:
+                # A crew at work keeps its people: every member is busy on those days.
+                crew = _pinned_crew(
+                    tuple(person_index[m] for m in task.current.crew),
+                    daily=-(-units // duration),
+                    capacities=capacities,
+                    reserve=reserve if task.started else None,
+                    start=fixed,
+                    duration=duration,
+                )
+            elif staffed and task.current.assignee is not None:
                 who = person_index[task.current.assignee]
                 amount = min(capacities[who], -(-units // duration)) if units else 0
                 if task.started and amount:
@@ -310,6 +321,26 @@ def compile_problem(problem: Problem) -> _Compiled:
         daily_hours=rates,
         blocks=all_blocks,
     )
+
+
+def _pinned_crew(
+    members: tuple[int, ...],
+    *,
+    daily: int,
+    capacities: Sequence[int],
+    reserve: Callable[[int, int, int, int], int] | None,
+    start: int,
+    duration: int,
+) -> AxisCrew:
+    """A pinned crew: its own members as the only candidates, each on the task's days (a
+    started one reserving only what is left of each member's day, as for one person)."""
+    demands = []
+    for p in members:
+        amount = min(capacities[p], daily) if daily else 0
+        if reserve is not None and amount:
+            amount = reserve(p, start, duration, amount)
+        demands.append((p, amount))
+    return AxisCrew(roles=((len(members), members),), demands=tuple(demands))
 
 
 def crew_of(problem: Problem, task: Task) -> AxisCrew:
@@ -1154,6 +1185,8 @@ def explain(
         person = persons[a]
         person_id = compiled.person_ids[person] if person is not None else None
         crew = tuple(compiled.person_ids[p] for p in schedule.crew(a))
+        if crew and task.pinned and task.current is not None:
+            crew = task.current.crew  # the same people, in the order core holds them
         if crew:
             person_id = crew[0]
         start_changed = False
@@ -1181,7 +1214,7 @@ def explain(
             ReasonKind.CURRENT_PLAN,
         ):
             reason = _pool_wait(problem, compiled, activity=a, start=s, end=e) or reason
-        if crew:
+        if crew and not task.pinned:
             reason = _crew_reason(
                 problem, compiled, schedule=schedule, ends=ends, activity=a, reason=reason
             )
@@ -1422,7 +1455,8 @@ def _pool_wait(
     more = "…, " if len(off) > 3 else ""
     return Reason(
         ReasonKind.TIME_OFF,
-        f"{pool.name} has no {end - start} working days in a row before {axis.day(start)} "
+        f"{pool.name} has no {end - start} working day{'s' if end - start != 1 else ''} in a row "
+        f"before {axis.day(start)} "
         f"(off on {more}{listed}).",
         pool.id,
     )

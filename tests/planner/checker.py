@@ -94,6 +94,8 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
                 errors.append(f"{name}: pinned but moved")
             if task.staffed and task.duration_hours > 0 and plan.person_id != current.assignee:
                 errors.append(f"{name}: pinned but reassigned")
+            if len(current.crew) > 1 and plan.crew != current.crew:
+                errors.append(f"{name}: pinned but its crew changed")
             continue
         if plan.start < problem.project_start:
             errors.append(f"{name}: starts before the project")

@@ -351,3 +351,29 @@ def test_pinned_single_person_tasks_still_block_crew_members() -> None:
     )
     pump = plan_of(solved(problem), "pump")
     assert "bo" in pump.crew and pump.start == MONDAY + timedelta(2)
+
+
+def test_a_crew_at_work_keeps_all_its_members_busy() -> None:
+    """Fay, Bo and Cy are two days into a crew job; the pump's crew of three must wait for
+    them, not borrow Bo and Cy, and the pinned job keeps its whole crew."""
+    problem = workshop()
+    fay = Person("fay", "Fay", skills={"repair": 2})
+    at_work = Task(
+        "line",
+        "Line repair",
+        16,
+        REPAIR,
+        crew_size=3,
+        current=PlannedSlot(MONDAY, MONDAY + timedelta(1), "fay", crew=("fay", "bo", "cy")),
+        pinned=True,
+        started=True,
+    )
+    problem = replace(problem, people=(*problem.people, fay), tasks=(*problem.tasks, at_work))
+    proposal = solved(problem)
+    assert plan_of(proposal, "line").crew == ("fay", "bo", "cy")
+    pump = plan_of(proposal, "pump")
+    assert pump.start == MONDAY + timedelta(2)
+    assert "ann" in pump.crew
+    loads = {load.person_id: load.total_hours for load in proposal.people}
+    assert min(loads["bo"], loads["cy"], loads["fay"]) >= 16  # the job counts for all three
+    assert sum(loads[p] for p in ("ann", "bo", "cy", "fay")) == 3 * 16 + 3 * 16
