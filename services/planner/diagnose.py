@@ -238,7 +238,7 @@ def precheck(problem: Problem) -> list[Diagnosis]:
         if _needs_person(task) and not any(qualified(p, task) for p in problem.people):
             out.append(_nobody_qualified(problem, task))
         elif _needs_person(task) and (task.is_crew or task.staff_pool is not None):
-            short = _crew_short(problem, task)
+            short = _crew_short(problem, task) or _pool_days_short(problem, task)
             if short is not None:
                 out.append(short)
     pool_capacity = {p.id: p.capacity for p in problem.pools}
@@ -318,6 +318,48 @@ def crew_places(
     if rest > 0:
         roles.append((rest, tuple(eligible)))
     return daily, tuple(roles)
+
+
+def _pool_days_short(problem: Problem, task: Task) -> Diagnosis | None:
+    """Whether a staff pool ever works as many days in a row as the task takes (a task is
+    not split around the pool's days off), looking a year ahead of the project start."""
+    pool = next((p for p in problem.staff_pools if p.id == task.staff_pool), None)
+    if pool is None:
+        return None
+    units = to_units(task.duration_hours)
+    if task.is_crew:
+        project_day = max(1, int(problem.calendar.hours_per_day * UNITS_PER_HOUR))
+        days = span_days(units, project_day)
+    else:
+        days = min(
+            (
+                span_days(units, _capacity(problem, p))
+                for p in problem.people
+                if p.id in pool.members and qualified(p, task)
+            ),
+            default=0,
+        )
+    axis = WorkingAxis(
+        origin=problem.project_start,
+        working_weekdays=problem.calendar.working_weekdays,
+        holidays=problem.calendar.holidays,
+        extra_working_days=problem.calendar.extra_working_days,
+    )
+    longest = run = 0
+    for day in (problem.project_start + timedelta(days=k) for k in range(366)):
+        if not axis.is_working(day):
+            continue
+        run = run + 1 if pool.works(day) else 0
+        longest = max(longest, run)
+        if longest >= days:
+            return None
+    return Diagnosis(
+        "POOL_DAYS_TOO_SHORT",
+        f"Task '{task.name}' takes {days} working days in a row, but {pool.name} never works "
+        f"more than {longest} in a row; a task is not split around the pool's days off. "
+        "Shorten or divide the task, or change the pool's working days.",
+        task_ids=(task.id,),
+    )
 
 
 def _capacity(problem: Problem, person: Person) -> int:

@@ -377,3 +377,14 @@ def test_a_crew_at_work_keeps_all_its_members_busy() -> None:
     loads = {load.person_id: load.total_hours for load in proposal.people}
     assert min(loads["bo"], loads["cy"], loads["fay"]) >= 16  # the job counts for all three
     assert sum(loads[p] for p in ("ann", "bo", "cy", "fay")) == 3 * 16 + 3 * 16
+
+
+def test_a_task_longer_than_the_pools_working_week_is_diagnosed() -> None:
+    """Five days of work never fit in a Monday-to-Thursday pool without splitting; the plan
+    says so instead of running years out past the pool's calendar."""
+    problem = early_shift()
+    long = replace(problem.tasks[0], duration_hours=40)
+    proposal = solve(replace(problem, tasks=(long, problem.tasks[1])))
+    assert proposal.status is SolveStatus.INFEASIBLE
+    assert [d.code for d in proposal.diagnosis] == ["POOL_DAYS_TOO_SHORT"]
+    assert "never works more than 4 in a row" in proposal.diagnosis[0].message
