@@ -141,9 +141,6 @@ class _Profile:
                 return start
             start = conflict + 1
 
-    def fits(self, demands: tuple[tuple[int, int], ...], start: int, duration: int) -> bool:
-        return self.earliest_fit(demands, duration, start) == start
-
     @property
     def length(self) -> int:
         return max((len(row) for row in self.usage), default=0)
@@ -359,7 +356,8 @@ def _crew_fit(
         start = _open_fit(
             profile, demands=demands, duration=duration, lb=start, closed=net.closed[activity]
         )
-        free = [p for p in candidates if profile.fits(((p, amount[p]),), start, duration)]
+        fits = {p: profile.earliest_fit(((p, amount[p]),), duration, start) for p in candidates}
+        free = [p for p in candidates if fits[p] == start]
         members = (
             (fixed if len(free) == len(fixed) else None)
             if fixed is not None
@@ -369,7 +367,9 @@ def _crew_fit(
             return start, members
         if start > max(profile.length, closed_end) + duration:
             raise ValueError(f"activity {activity}: no crew is ever free")
-        start += 1
+        # Nobody busy now is free before their own earliest fit, and fewer free people never
+        # make a crew where more could not: the next start worth trying is the first of those.
+        start = min((at for at in fits.values() if at > start), default=start + 1)
 
 
 def _place_crew(
