@@ -361,6 +361,14 @@ async def test_a_crew_from_a_staff_pool_is_proposed_checked_and_accepted(stack: 
     replan = await stack.propose()
     kept = next(i for i in replan.items if i.task == shoot.name)
     assert list(kept.current_crew) == list(item.crew)
+    # Locked, the accepted crew is pinned whole: every member keeps those days.
+    written.locked = True
+    await stack.admin.update_task(written, "locked")
+    pinned = next(
+        t for t in (await stack.snapshot()).problem.tasks if t.id == shoot.name.rsplit("/", 1)[-1]
+    )
+    assert pinned.pinned and pinned.current is not None
+    assert pinned.current.crew == tuple(item.crew)
     shown = await asyncio.to_thread(cli(stack), "plan", PROJECT, "--time-limit", "2")
     row = next(line for line in shown.splitlines() if "Shoot the video" in line and "│" in line)
     # The replan may choose another crew; either way the row names two studio people.
