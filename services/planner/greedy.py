@@ -347,7 +347,12 @@ def _crew_fit(
     duration = net.durations[activity][0]
     demands = net.demands[activity][0]
     amount = dict(crew.demands)
-    candidates = sorted(amount, key=lambda p: (load.get(p, 0), p)) if fixed is None else fixed
+    # The current crew first (a replan keeps it where it can), then the least loaded.
+    candidates = (
+        sorted(amount, key=lambda p: (p not in crew.current, load.get(p, 0), p))
+        if fixed is None
+        else fixed
+    )
     if fixed is None and match_crew(crew.roles, candidates) is None:
         raise ValueError(f"activity {activity}: no crew can be formed")
     closed_end = max((end for _, end in net.closed[activity]), default=0)

@@ -315,6 +315,8 @@ class AxisCrew:
 
     roles: tuple[tuple[int, tuple[int, ...]], ...]
     demands: tuple[tuple[int, int], ...]
+    current: tuple[int, ...] = ()
+    """The current plan's people on it; dropping one of them counts as a change."""
 
     @property
     def size(self) -> int:

@@ -249,6 +249,17 @@ def compile_problem(problem: Problem) -> _Compiled:
             duration = span_days(units, project_capacity)
             modes.append(AxisMode(duration=duration, demands=pools))
             crew = crew_of(problem, task)
+            if task.current is not None:
+                current = task.current.crew or (
+                    (task.current.assignee,) if task.current.assignee else ()
+                )
+                eligible = {p for p, _ in crew.demands}
+                crew = replace(
+                    crew,
+                    current=tuple(
+                        person_index[m] for m in current if person_index.get(m) in eligible
+                    ),
+                )
         else:
             for p, candidate in enumerate(problem.people):
                 if diagnose.qualified(candidate, task) and (
@@ -428,7 +439,7 @@ def objective_value(problem: AxisProblem, schedule: AxisSchedule) -> float:
                 activity.preferred_start is not None
                 and activity.preferred_mode != schedule.modes[a]
                 and len(activity.modes) > 1
-            )
+            ) or _crew_dropped(activity, schedule.crew(a))
             value += w.changes * int(moved or reassigned)
         else:
             mode = activity.modes[schedule.modes[a]]
@@ -574,6 +585,16 @@ def _add_crew(
             )
             by_resource[p].append((interval, amount))
     return _CrewVars(roles=roles, members=members), hinted
+
+
+def _crew_dropped(activity: AxisActivity, members: Sequence[int]) -> bool:
+    """Whether a crew leaves out someone the current plan has on it."""
+    crew = activity.crew
+    return (
+        crew is not None
+        and activity.preferred_start is not None
+        and (not set(crew.current) <= set(members))
+    )
 
 
 def _add_closed(
@@ -789,11 +810,17 @@ def _build(
                     model.add_implication(~changed, lits[activity.preferred_mode])
                 else:
                     model.add(changed == 1)
+            crew_vars = crews[a]
+            if crew_vars is not None and activity.crew is not None:
+                for kept in activity.crew.current:
+                    if kept in crew_vars.members:
+                        model.add_implication(~changed, crew_vars.members[kept])
             terms.append(w.changes * changed)
             if hint is not None:
                 moved = hint.starts[a] != activity.preferred_start
                 swapped = lits is not None and hint.modes[a] != activity.preferred_mode
-                hint_value(changed, int(moved or swapped))
+                dropped = _crew_dropped(activity, hint.crew(a))
+                hint_value(changed, int(moved or swapped or dropped))
         if w.balance and activity.load:
             for m, mode in enumerate(activity.modes):
                 if mode.person is not None:
@@ -1196,8 +1223,12 @@ def explain(
             assignee_changed = (
                 task.staffed
                 and task.current.assignee is not None
-                and task.current.assignee not in (crew or (person_id,))
                 and e > s
+                and (
+                    not set(task.current.crew or (task.current.assignee,)) <= set(crew)
+                    if crew
+                    else person_id != task.current.assignee
+                )
             )
         reason = _reason(
             problem,

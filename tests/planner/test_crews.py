@@ -388,3 +388,20 @@ def test_a_task_longer_than_the_pools_working_week_is_diagnosed() -> None:
     assert proposal.status is SolveStatus.INFEASIBLE
     assert [d.code for d in proposal.diagnosis] == ["POOL_DAYS_TOO_SHORT"]
     assert "never works more than 4 in a row" in proposal.diagnosis[0].message
+
+
+def test_a_replan_keeps_the_current_crew() -> None:
+    """Any two of four equal repairers would do; the current plan has Cy and Dan, so a
+    replan keeps them rather than swapping in people for nothing."""
+    people = tuple(
+        Person(pid, pid.title(), skills={"repair": 2}) for pid in ("ann", "bo", "cy", "dan")
+    )
+    current = PlannedSlot(MONDAY, MONDAY + timedelta(1), "cy", crew=("cy", "dan"))
+    pump = Task("pump", "Repair the pump", 16, REPAIR, crew_size=2, current=current)
+    problem = Problem(project_start=MONDAY, tasks=(pump,), people=people, time_limit_s=5)
+    plan = plan_of(solved(problem), "pump")
+    assert set(plan.crew) == {"cy", "dan"}
+    assert not plan.assignee_changed and not plan.start_changed
+    moved = replace(pump, current=replace(current, assignee="dan", crew=("dan", "ann")))
+    plan = plan_of(solved(replace(problem, tasks=(moved,))), "pump")
+    assert set(plan.crew) == {"dan", "ann"}
