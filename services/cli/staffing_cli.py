@@ -184,7 +184,7 @@ def set_pool(
     stored = _pools(client, project)
     pools = [p for p in stored.staff_pools if p.id != pool]
     replaced = len(pools) < len(stored.staff_pools)
-    _write(client, stored, [*pools, new])
+    _write(client, stored, pools=[*pools, new])
     render.print_line(f"{'replaced' if replaced else 'added'} staff pool {pool} in {stored.name}")
 
 
@@ -200,5 +200,5 @@ def remove_pool(
     pools = [p for p in stored.staff_pools if p.id != pool]
     if len(pools) == len(stored.staff_pools):
         raise usage(f"{stored.name} has no staff pool {pool!r}")
-    _write(client, stored, pools)
+    _write(client, stored, pools=pools)
     render.print_line(f"removed staff pool {pool} from {stored.name}")

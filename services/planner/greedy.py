@@ -270,7 +270,7 @@ def _serial(
     return AxisSchedule(starts=tuple(starts), modes=tuple(modes))
 
 
-def _next_open(closed: Sequence[tuple[int, int]], start: int, duration: int) -> int:
+def _next_open(closed: Sequence[tuple[int, int]], *, start: int, duration: int) -> int:
     """The earliest start from `start` whose days [s, s + duration) miss every closed run."""
     if duration == 0:
         return start
@@ -294,7 +294,7 @@ def _open_fit(
     """Earliest start with room on every resource and no closed day in the span."""
     start = lb
     while True:
-        start = _next_open(closed, start, duration)
+        start = _next_open(closed, start=start, duration=duration)
         fit = profile.earliest_fit(demands, duration, start)
         if fit == start:
             return start

@@ -106,7 +106,7 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
             errors.append(f"{name}: assigned although it needs nobody")
         workers = list(plan.crew) or ([plan.person_id] if plan.person_id is not None else [])
         if needs_person:
-            errors.extend(_crew_errors(task, plan, people))
+            errors.extend(_crew_errors(task, plan, people=people))
         for person_id in workers:
             person = people[person_id]
             for requirement in task.required_skills:
@@ -177,7 +177,7 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
     return errors
 
 
-def _crew_errors(task: Task, plan: TaskPlan, people: dict[str, Person]) -> list[str]:
+def _crew_errors(task: Task, plan: TaskPlan, *, people: dict[str, Person]) -> list[str]:
     """A crew task has `crew_size` different people, the assignee first, and some way to
     seat them so that every role's places go to people with the role's skills."""
     name = f"task {task.id}"
