@@ -355,8 +355,26 @@ def _pinned_crew(
 
 
 def crew_of(problem: Problem, task: Task) -> AxisCrew:
-    """Who may fill each place of a task's crew (see `diagnose.crew_places`)."""
+    """Who may fill each place of a task's crew (see `diagnose.crew_places`).
+
+    As for one person (`_shortlist`), a role keeps at most a dozen candidates, or the crew's
+    size if more: the current crew first, the rest spread by a stable hash. Every role then has at least as many candidates as the whole crew has places, so
+    whatever crew the full lists allow, the short ones allow one too (Hall's condition).
+    """
     daily, roles = diagnose.crew_places(problem, task)
+    current = set()
+    if task.current is not None:
+        current = set(task.current.crew or (task.current.assignee,))
+    size = sum(count for count, _ in roles)
+
+    def rank(p: int) -> tuple[int, int]:
+        person_id = problem.people[p].id
+        return (0 if person_id in current else 1, zlib.crc32(f"{task.id}/{person_id}".encode()))
+
+    roles = tuple(
+        (count, tuple(sorted(sorted(people, key=rank)[: max(MAX_CANDIDATES, size)])))
+        for count, people in roles
+    )
     eligible = sorted({p for _, members in roles for p in members})
     return AxisCrew(roles=roles, demands=tuple((p, daily) for p in eligible))
 

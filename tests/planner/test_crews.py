@@ -405,3 +405,32 @@ def test_a_replan_keeps_the_current_crew() -> None:
     moved = replace(pump, current=replace(current, assignee="dan", crew=("dan", "ann")))
     plan = plan_of(solved(replace(problem, tasks=(moved,))), "pump")
     assert set(plan.crew) == {"dan", "ann"}
+
+
+def test_a_big_team_gives_each_crew_role_a_short_list() -> None:
+    """Forty interchangeable people would be forty optional intervals per crew task; each
+    role keeps a dozen, the current crew among them, and the two hosts still make the
+    crew."""
+    people = tuple(Person(f"p{i:02}", f"P{i:02}", skills={"repair": 2}) for i in range(40))
+    people = (
+        *people,
+        *(Person(h, h.title(), skills={"repair": 2, "host": 1}) for h in ("hu", "ho")),
+    )
+    current = PlannedSlot(MONDAY, MONDAY + timedelta(1), "p39", crew=("p39", "p38", "p37"))
+    tasks = (
+        Task("big", "Big repair", 16, REPAIR, crew_size=3, current=current),
+        Task(
+            "show",
+            "Show",
+            8,
+            REPAIR,
+            crew_size=4,
+            crew_roles=(CrewRole(2, (SkillRequirement("host", 1),)),),
+        ),
+    )
+    problem = Problem(project_start=MONDAY, tasks=tasks, people=people, time_limit_s=5)
+    crews = [a.crew for a in compile_problem(problem).problem.activities]
+    assert all(c is not None and len(c.demands) <= 14 for c in crews)
+    proposal = solved(problem)
+    assert set(plan_of(proposal, "big").crew) == {"p39", "p38", "p37"}
+    assert {"hu", "ho"} <= set(plan_of(proposal, "show").crew)
