@@ -291,7 +291,10 @@ def _item(snapshot: Snapshot, plan: TaskPlan) -> store.ItemRecord:
     task = next(t for t in snapshot.problem.tasks if t.id == plan.task_id)
     assignee = plan.person_id or ""
     start, end = plan.start.isoformat(), plan.end.isoformat()
-    assignee_changed = assignee != info.assignee or (not task.pinned and plan.crew != info.crew)
+    # A crew is a set of people; its order only says who the assignee is.
+    assignee_changed = assignee != info.assignee or (
+        not task.pinned and set(plan.crew) != set(info.crew)
+    )
     dates_changed = (start, end) != (info.planned_start, info.planned_end)
     reasons = [_reason(snapshot, plan)]
     if task.pinned:

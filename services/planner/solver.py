@@ -1230,7 +1230,7 @@ def explain(
         person = persons[a]
         person_id = compiled.person_ids[person] if person is not None else None
         crew = tuple(compiled.person_ids[p] for p in schedule.crew(a))
-        if crew and task.pinned and task.current is not None:
+        if crew and task.current is not None and set(crew) == set(task.current.crew):
             crew = task.current.crew  # the same people, in the order core holds them
         if crew:
             person_id = crew[0]

@@ -434,3 +434,14 @@ def test_a_big_team_gives_each_crew_role_a_short_list() -> None:
     proposal = solved(problem)
     assert set(plan_of(proposal, "big").crew) == {"p39", "p38", "p37"}
     assert {"hu", "ho"} <= set(plan_of(proposal, "show").crew)
+
+
+def test_a_kept_crew_keeps_its_order_and_so_its_assignee() -> None:
+    """Core holds Dan as the assignee of the Dan and Cy crew; a plan that keeps the crew
+    must not hand the task to Cy by listing the same two people the other way round."""
+    people = tuple(Person(pid, pid.title(), skills={"repair": 2}) for pid in ("cy", "dan"))
+    current = PlannedSlot(MONDAY, MONDAY + timedelta(1), "dan", crew=("dan", "cy"))
+    pump = Task("pump", "Repair the pump", 16, REPAIR, crew_size=2, current=current)
+    plan = plan_of(solved(Problem(project_start=MONDAY, tasks=(pump,), people=people)), "pump")
+    assert plan.crew == ("dan", "cy") and plan.person_id == "dan"
+    assert not plan.assignee_changed
