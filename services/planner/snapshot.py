@@ -524,8 +524,10 @@ async def _other_load(
                 what=f"reading the tasks of {other.name}",
             )
         for t in tasks:
+            # Everyone on a crew works all of its hours, not only its assignee.
+            workers = [w for w in dict.fromkeys(t.crew or [t.assignee]) if w in team]
             if (
-                t.assignee not in team
+                not workers
                 or categories.get(t.state, 0) not in OPEN
                 or not (t.planned_start and t.planned_end)
                 or t.estimate_hours <= 0
@@ -540,7 +542,8 @@ async def _other_load(
                 if (first + timedelta(days=k)).weekday() in calendar.working_weekdays
             )
             hours = min(24.0, t.estimate_hours / max(1, days))
-            found.setdefault(t.assignee, []).append(BusyPeriod(first, last, hours))
+            for worker in workers:
+                found.setdefault(worker, []).append(BusyPeriod(first, last, hours))
 
     await asyncio.gather(*(one(p) for p in projects if p.name != project))
     return found

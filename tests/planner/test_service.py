@@ -375,6 +375,26 @@ async def test_a_crew_from_a_staff_pool_is_proposed_checked_and_accepted(stack: 
     assert re.search(r"\b(alice|bob|carol), (alice|bob|carol)\b", row), row
 
 
+async def test_a_crew_job_in_another_project_loads_every_member(stack: Stack) -> None:
+    """Carol is on a crew in another project without being its assignee; its days are
+    hers too when this project is planned."""
+    await stack.admin.create_project("line", display_name="Line")
+    await stack.admin.create_task(
+        "line",
+        "Crew job",
+        assignee="people/bob",
+        crew=["people/bob", "people/carol"],
+        estimate_hours=16,
+        planned_start="2030-03-11",
+        planned_end="2030-03-12",
+    )
+    people = {p.id: p for p in (await stack.snapshot()).problem.people}
+    for who in ("people/bob", "people/carol"):
+        assert [(b.start, b.end, b.hours_per_day) for b in people[who].busy] == [
+            (date(2030, 3, 11), date(2030, 3, 12), 8.0)
+        ]
+
+
 async def test_a_task_changed_after_the_proposal_is_refused_as_stale(stack: Stack) -> None:
     proposal = await stack.propose()
     changed = stack.tasks[3]
