@@ -3,6 +3,8 @@ project's staff pools, each checked and kept as written."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from planops.core.v1 import person_pb2, project_pb2, project_service_pb2, task_pb2
 
 from tests.conftest import CoreUnderTest
@@ -55,7 +57,7 @@ async def test_bad_staffing_and_pools_name_the_field(core: CoreUnderTest) -> Non
         "studio", staff_pools=[project_pb2.StaffPool(id="day", members=["people/ann"])]
     )
 
-    async def task_fields(**fields: object) -> set[str]:
+    async def task_fields(**fields: Any) -> set[str]:
         return await invalid_fields(c.create_task("studio", "T", **fields))
 
     assert await task_fields(staffing=task_pb2.Staffing(crew_size=51)) == {

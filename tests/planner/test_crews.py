@@ -91,8 +91,8 @@ def test_a_crew_waits_for_its_busiest_member() -> None:
         for p in problem.people
         if p.id != "dan"
     )
-    valve = Task("valve", "Fit the valve", 16, (SkillRequirement("repair", 4),), due=MONDAY)
-    problem = replace(problem, people=people, tasks=(*problem.tasks, valve))
+    fitting = Task("valve", "Fit the valve", 16, (SkillRequirement("repair", 4),), due=MONDAY)
+    problem = replace(problem, people=people, tasks=(*problem.tasks, fitting))
     proposal = solved(problem)
     valve, pump = plan_of(proposal, "valve"), plan_of(proposal, "pump")
     assert valve.person_id == "cy" and valve.start == MONDAY
