@@ -138,19 +138,24 @@ def main() -> int:
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             generate(Path(tmp))
-            stale = differences(Path(tmp), GEN)
+            # gen/console is scripts/console_types.py's, checked by its own --check.
+            stale = differences(Path(tmp) / "planops", GEN / "planops")
         if stale:
             print(
-                "gen/ differs from protos/; run `python scripts/genproto.py`:", *stale, sep="\n  "
+                "gen/planops differs from protos/; run `python scripts/genproto.py`:",
+                *stale,
+                sep="\n  ",
             )
             return 1
-        print("gen/ is up to date")
+        print("gen/planops is up to date")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp))
         subprocess.run(["rm", "-rf", str(GEN / "planops")], check=True)
         subprocess.run(["cp", "-r", f"{tmp}/planops", str(GEN)], check=True)
-    print(f"generated {GEN.relative_to(ROOT)}/")
+    print(f"generated {GEN.relative_to(ROOT)}/planops/")
+    # The console's types follow the new stubs; a fresh interpreter imports them.
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "console_types.py")], check=True)
     return 0
 
 

@@ -323,15 +323,15 @@ class EventConsumer:
         subs = [
             s
             for s in await store.subscribers(conn, incoming.project)
-            if wanted(incoming.event_type, s["event_types"])
+            if wanted(incoming.event_type, s.event_types)
         ]
         if not subs:
             return
         bodies: dict[tuple[str, str], bytes] = {}
         notice: messages.Notice | None = None
         for s in subs:
-            kind = platforms.kind_of(s["kind"])
-            key = (kind.value, s["language"])
+            kind = platforms.kind_of(s.kind)
+            key = (kind.value, s.language)
             if key not in bodies and kind == platforms.Kind.GENERIC:
                 bodies[key] = convert.body(
                     event_id=incoming.event_id,
@@ -342,10 +342,10 @@ class EventConsumer:
                 )
             elif key not in bodies:
                 notice = notice or await self._notice(conn, incoming)
-                bodies[key] = platforms.message(kind, notice, language=s["language"])
+                bodies[key] = platforms.message(kind, notice, language=s.language)
             await store.queue_delivery(
                 conn,
-                webhook_id=s["id"],
+                webhook_id=s.id,
                 project=incoming.project,
                 event_id=incoming.event_id,
                 event_type=incoming.event_type,
@@ -369,7 +369,7 @@ class EventConsumer:
 
     async def _queue_runs(self, conn: Connection, incoming: Incoming, data: bytes) -> None:
         assert incoming.trigger is not None
-        for rule in await store.rules_for(conn, incoming.project, incoming.trigger):
+        for rule in await store.rules_for(conn, incoming.project, trigger=incoming.trigger):
             await store.queue_run(
                 conn,
                 project=incoming.project,

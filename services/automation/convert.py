@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
-from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
@@ -24,7 +22,14 @@ from services.automation.rules import (
     RuleSpec,
     Trigger,
 )
-from services.automation.store import Row, RuleRecord
+from services.automation.store import (
+    AttemptRow,
+    ListedDelivery,
+    RevisionRow,
+    RuleRecord,
+    RunRow,
+    WebhookRow,
+)
 from services.common.errors import FieldViolation
 
 TRIGGERS = {
@@ -214,37 +219,24 @@ def etag(revision: int) -> str:
     return f'W/"{revision}"'
 
 
-def revision(row: Row) -> automation_service_pb2.RuleRevision:
-    data = row["rule"]
-    record = RuleRecord(
-        project=row["project"],
-        rule_id=row["rule_id"],
-        revision=int(row["revision"]),
-        display_name=data["display_name"],
-        description=data["description"],
-        enabled=data["enabled"],
-        spec=RuleSpec.from_json(data["spec"]),
-        default_rule=data.get("default_rule", ""),
-        create_time=dt.datetime.fromisoformat(data["create_time"]),
-        update_time=dt.datetime.fromisoformat(data["update_time"]),
-    )
+def revision(row: RevisionRow) -> automation_service_pb2.RuleRevision:
     return automation_service_pb2.RuleRevision(
-        rule=rule(record), action=row["action"], actor=row["actor"], time=timestamp(row["time"])
+        rule=rule(row.record), action=row.action, actor=row.actor, time=timestamp(row.time)
     )
 
 
-def run(row: Row) -> rule_pb2.RuleRun:
+def run(row: RunRow) -> rule_pb2.RuleRun:
     return rule_pb2.RuleRun(
-        name=f"projects/{row['project']}/rules/{row['rule_id']}/runs/{row['id']}",
-        event_id=row["event_id"],
-        event_type=row["event_type"],
-        task=row["task"],
-        revision=row["revision"],
-        state=RUN_STATES.get(row["state"], rule_pb2.RUN_STATE_UNSPECIFIED),
-        results=row["results"],
-        error=row["error"],
-        create_time=timestamp(row["create_time"]),
-        finish_time=timestamp(row["finish_time"]),
+        name=f"projects/{row.project}/rules/{row.rule_id}/runs/{row.id}",
+        event_id=row.event_id,
+        event_type=row.event_type,
+        task=row.task,
+        revision=row.revision,
+        state=RUN_STATES.get(row.state, rule_pb2.RUN_STATE_UNSPECIFIED),
+        results=row.results,
+        error=row.error,
+        create_time=timestamp(row.create_time),
+        finish_time=timestamp(row.finish_time),
     )
 
 
@@ -296,46 +288,44 @@ def field_update(task: task_pb2.Task, name: str, value: str) -> tuple[task_pb2.T
 # ------------------------------------------------------------------------------ webhooks
 
 
-def webhook(row: Row) -> webhook_pb2.Webhook:
+def webhook(row: WebhookRow) -> webhook_pb2.Webhook:
     """The webhook as the API shows it: an IM kind's URL with its credential hidden."""
-    kind = Kind(row["kind"])
+    kind = Kind(row.kind)
     return webhook_pb2.Webhook(
-        name=f"projects/{row['project']}/webhooks/{row['id']}",
-        url=redacted(kind, row["url"]),
-        event_types=row["event_types"],
-        description=row["description"],
-        creator=row["creator"],
-        create_time=timestamp(row["create_time"]),
+        name=f"projects/{row.project}/webhooks/{row.id}",
+        url=redacted(kind, row.url),
+        event_types=row.event_types,
+        description=row.description,
+        creator=row.creator,
+        create_time=timestamp(row.create_time),
         kind=KIND_PROTOS[kind],
-        language=row["language"],
+        language=row.language,
     )
 
 
-def delivery(row: Row) -> webhook_pb2.Delivery:
-    pending = row["state"] == "pending"
+def delivery(row: ListedDelivery) -> webhook_pb2.Delivery:
+    pending = row.state == "pending"
     return webhook_pb2.Delivery(
-        name=f"projects/{row['project']}/webhooks/{row['webhook_id']}/deliveries/{row['id']}",
-        event_id=row["event_id"],
-        event_type=row["event_type"],
-        state=DELIVERY_STATES.get(row["state"], webhook_pb2.DELIVERY_STATE_UNSPECIFIED),
-        attempt_count=row["attempt_count"],
-        next_attempt_time=timestamp(row["next_attempt_time"]) if pending else None,
-        create_time=timestamp(row["create_time"]),
-        attempts=[attempt(a) for a in row["attempts"]],
+        name=f"projects/{row.project}/webhooks/{row.webhook_id}/deliveries/{row.id}",
+        event_id=row.event_id,
+        event_type=row.event_type,
+        state=DELIVERY_STATES.get(row.state, webhook_pb2.DELIVERY_STATE_UNSPECIFIED),
+        attempt_count=row.attempt_count,
+        next_attempt_time=timestamp(row.next_attempt_time) if pending else None,
+        create_time=timestamp(row.create_time),
+        attempts=[attempt(a) for a in row.attempts],
     )
 
 
-def attempt(data: Mapping[str, Any]) -> webhook_pb2.DeliveryAttempt:
-    when = data["time"]
-    parsed = dt.datetime.fromisoformat(when) if isinstance(when, str) else when
+def attempt(row: AttemptRow) -> webhook_pb2.DeliveryAttempt:
     return webhook_pb2.DeliveryAttempt(
-        number=data["number"],
-        time=timestamp(parsed),
-        http_status=data["http_status"],
-        latency_ms=data["latency_ms"],
-        error=data["error"],
-        platform_code=data.get("platform_code", 0),
-        platform_message=data.get("platform_message", ""),
+        number=row.number,
+        time=timestamp(row.time),
+        http_status=row.http_status,
+        latency_ms=row.latency_ms,
+        error=row.error,
+        platform_code=row.platform_code,
+        platform_message=row.platform_message,
     )
 
 

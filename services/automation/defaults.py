@@ -57,7 +57,7 @@ async def install(
         record = RuleRecord(
             project=project,
             rule_id=default.rule_id,
-            revision=await store.latest_revision(conn, project, default.rule_id) + 1,
+            revision=await store.latest_revision(conn, project, rule_id=default.rule_id) + 1,
             display_name=default.display_name,
             description=default.description,
             enabled=True,

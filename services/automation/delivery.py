@@ -36,7 +36,7 @@ from yarl import URL
 
 from services.automation import egress, platforms, store, webhooks
 from services.automation.egress import EgressPolicy, EgressRefused
-from services.automation.store import Row
+from services.automation.store import ClaimedDelivery
 from services.common import metrics
 from services.common.db import transaction
 
@@ -180,7 +180,7 @@ class DeliveryWorker:
                 busy=busy,
             )
         for row in claimed:
-            webhook_id = int(row["webhook_id"])
+            webhook_id = row.webhook_id
             self._per_webhook[webhook_id] = self._per_webhook.get(webhook_id, 0) + 1
             task = asyncio.create_task(self._deliver(session, row))
             inflight.add(task)
@@ -219,27 +219,27 @@ class DeliveryWorker:
             await asyncio.wait(inflight)
         return started
 
-    def _request(self, row: Row, *, name: str) -> platforms.Request:
+    def _request(self, row: ClaimedDelivery, *, name: str) -> platforms.Request:
         """The POST for a claimed delivery, signed as its webhook's kind asks."""
-        kind = platforms.kind_of(row["kind"])
-        body = bytes(row["body"])
+        kind = platforms.kind_of(row.kind)
+        body = row.body
         now = time.time()
         if kind != platforms.Kind.GENERIC:
-            return platforms.request(kind, url=row["url"], body=body, secret=row["secret"], now=now)
+            return platforms.request(kind, url=row.url, body=body, secret=row.secret, now=now)
         headers = webhooks.headers(
-            secret=row["secret"],
+            secret=row.secret,
             timestamp=int(now),
             body=body,
-            event_id=row["event_id"],
-            event_type=row["event_type"],
+            event_id=row.event_id,
+            event_type=row.event_type,
             delivery=name,
         )
-        return platforms.Request(url=row["url"], body=body, headers=headers)
+        return platforms.Request(url=row.url, body=body, headers=headers)
 
-    async def _deliver(self, session: aiohttp.ClientSession, row: Row) -> None:
-        kind = platforms.kind_of(row["kind"])
-        number = int(row["attempt_count"])
-        name = f"projects/{row['project']}/webhooks/{row['webhook_id']}/deliveries/{row['id']}"
+    async def _deliver(self, session: aiohttp.ClientSession, row: ClaimedDelivery) -> None:
+        kind = platforms.kind_of(row.kind)
+        number = row.attempt_count
+        name = f"projects/{row.project}/webhooks/{row.webhook_id}/deliveries/{row.id}"
         sent = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
         status, error, permanent, by_policy = 0, "", False, False
@@ -291,7 +291,7 @@ class DeliveryWorker:
         async with transaction(self.pool) as conn:
             await store.record_attempt(
                 conn,
-                delivery_id=row["id"],
+                delivery_id=row.id,
                 number=number,
                 time=sent,
                 http_status=status,

@@ -29,11 +29,11 @@ from services.automation.rules import (
     needs_critical_path,
     render,
 )
-from services.automation.store import Row, RuleRecord
+from services.automation.store import RuleRecord, RunRow
 from services.automation.webhooks import backoff_seconds
 from services.common import metrics
 from services.common.core_client import CoreClient, metadata_for
-from services.common.db import Connection, connection, transaction
+from services.common.db import connection, transaction
 from services.common.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -131,33 +131,33 @@ class RuleRunner:
             try:
                 await self.execute(row)
             except Unavailable as error:
-                log.warning("run %s waits for its lease to end: %s", row["id"], error.message)
+                log.warning("run %s waits for its lease to end: %s", row.id, error.message)
             except Exception as error:
                 # A bug must not keep a run (and the runner) retrying forever.
-                log.exception("run %s of %s failed", row["id"], row["rule_id"])
+                log.exception("run %s of %s failed", row.id, row.rule_id)
                 await self._finish(
                     row,
                     "failed",
-                    row["revision"],
+                    row.revision,
                     [],
                     error=f"internal error: {error!r}",
                     outcome="failed",
                 )
         return len(claimed)
 
-    async def execute(self, row: Row) -> None:
+    async def execute(self, row: RunRow) -> None:
         async with connection(self.pool) as conn:
-            rule = await store.rule(conn, row["project"], row["rule_id"])
+            rule = await store.rule(conn, row.project, rule_id=row.rule_id)
         if rule is None or not rule.enabled:
             await self._finish(
                 row,
                 "skipped",
-                row["revision"],
+                row.revision,
                 ["the rule is disabled or deleted"],
                 outcome="skipped",
             )
             return
-        if not str(row["task"]).startswith(f"projects/{rule.project}/tasks/"):
+        if not row.task.startswith(f"projects/{rule.project}/tasks/"):
             # Only a forged event names another project's task; the rule never acts on it.
             await self._finish(
                 row,
@@ -169,7 +169,7 @@ class RuleRunner:
             return
         outcome = Outcome()
         try:
-            task = await self._task(row["task"], rule, row)
+            task = await self._task(row.task, rule, row)
             if task is None:
                 await self._finish(
                     row, "skipped", rule.revision, ["the task no longer exists"], outcome="skipped"
@@ -197,23 +197,23 @@ class RuleRunner:
             code = error.code() if callable(getattr(error, "code", None)) else None
             detail = error.details() if callable(getattr(error, "details", None)) else str(error)
             message = f"{code.name if code else 'ERROR'}: {detail}"
-            if code in TRANSIENT and row["attempt_count"] < self.settings.max_attempts:
+            if code in TRANSIENT and row.attempt_count < self.settings.max_attempts:
                 wait = backoff_seconds(
-                    row["attempt_count"],
+                    row.attempt_count,
                     base=self.settings.backoff_base_seconds,
                     cap=self.settings.backoff_cap_seconds,
                 )
                 log.warning(
                     "%s run for %s will retry in %.1f s: %s",
                     rule.name,
-                    row["event_id"],
+                    row.event_id,
                     wait,
                     message,
                 )
                 async with transaction(self.pool) as conn:
                     await store.finish_run(
                         conn,
-                        row["id"],
+                        row.id,
                         state="pending",
                         revision=rule.revision,
                         results=outcome.results,
@@ -232,13 +232,13 @@ class RuleRunner:
             )
             return
         fired = automation_events_pb2.RuleFired(
-            id=str(uuid.uuid5(NAMESPACE, f"fired:{rule.name}:{row['event_id']}")),
+            id=str(uuid.uuid5(NAMESPACE, f"fired:{rule.name}:{row.event_id}")),
             project=f"projects/{rule.project}",
             rule=rule.name,
             revision=rule.revision,
-            cause_event_id=row["event_id"],
-            cause_event_type=row["event_type"],
-            task=row["task"],
+            cause_event_id=row.event_id,
+            cause_event_type=row.event_type,
+            task=row.task,
             results=outcome.results,
         )
         fired.time.GetCurrentTime()
@@ -251,11 +251,11 @@ class RuleRunner:
             events=outcome.events,
             outcome="fired",
         )
-        log.info("%s fired for %s: %s", rule.name, row["event_id"], "; ".join(outcome.results))
+        log.info("%s fired for %s: %s", rule.name, row.event_id, "; ".join(outcome.results))
 
     async def _finish(
         self,
-        row: Row,
+        row: RunRow,
         state: str,
         revision: int,
         results: list[str],
@@ -266,7 +266,7 @@ class RuleRunner:
     ) -> None:
         async with transaction(self.pool) as conn:
             await store.finish_run(
-                conn, row["id"], state=state, revision=revision, results=results, error=error
+                conn, row.id, state=state, revision=revision, results=results, error=error
             )
             for event_id, subject, aggregate, payload in events or []:
                 await store.enqueue_event(
@@ -276,19 +276,19 @@ class RuleRunner:
         self._count(row, outcome)
 
     @staticmethod
-    def _count(row: Row, outcome: str) -> None:
-        trigger = TRIGGERS.get(str(row["event_type"]), "other")
+    def _count(row: RunRow, outcome: str) -> None:
+        trigger = TRIGGERS.get(row.event_type, "other")
         metrics.AUTOMATION_RULE_RUNS.labels(trigger, outcome).inc()
 
-    def _md(self, rule: RuleRecord, row: Row) -> tuple[tuple[str, str], ...]:
+    def _md(self, rule: RuleRecord, row: RunRow) -> tuple[tuple[str, str], ...]:
         return metadata_for(
             self.core.key,
             rule=rule.name,
             rule_revision=str(rule.revision),
-            reference=f"events/{row['event_id']}",
+            reference=f"events/{row.event_id}",
         )
 
-    async def _task(self, name: str, rule: RuleRecord, row: Row) -> task_pb2.Task | None:
+    async def _task(self, name: str, rule: RuleRecord, row: RunRow) -> task_pb2.Task | None:
         try:
             reply = await self.core.tasks.GetTask(
                 task_service_pb2.GetTaskRequest(name=name),
@@ -302,10 +302,10 @@ class RuleRunner:
         task: task_pb2.Task = reply.task
         return task
 
-    async def _facts(self, row: Row, current: task_pb2.Task, rule: RuleRecord) -> Facts:
+    async def _facts(self, row: RunRow, current: task_pb2.Task, rule: RuleRecord) -> Facts:
         """The task as the event left it (the current one for alerts), with the event's own
         facts and, only when a condition asks, whether it is on the critical path."""
-        incoming = parse(_subject(row["event_type"]), bytes(row["payload"]))
+        incoming = parse(_subject(row.event_type), row.payload)
         message = incoming.message if incoming else None
         facts = convert.facts(current)
         if isinstance(message, events_pb2.ChangeEvent) and message.HasField("task"):
@@ -316,10 +316,10 @@ class RuleRunner:
             facts = convert.facts(current, alert_kind=message.alert.kind)
         if needs_critical_path(rule.spec):
             critical = await self._critical_path(rule, row)
-            facts = Facts(**{**facts.__dict__, "critical_path": row["task"] in critical})
+            facts = Facts(**{**facts.__dict__, "critical_path": row.task in critical})
         return facts
 
-    async def _critical_path(self, rule: RuleRecord, row: Row) -> set[str]:
+    async def _critical_path(self, rule: RuleRecord, row: RunRow) -> set[str]:
         """The critical path of the project's newest proposal that is not a what-if."""
         if self.planner is None:
             return set()
@@ -339,7 +339,7 @@ class RuleRunner:
     async def _act(
         self,
         rule: RuleRecord,
-        row: Row,
+        row: RunRow,
         task: task_pb2.Task,
         action: Action,
         index: int,
@@ -347,13 +347,13 @@ class RuleRunner:
     ) -> task_pb2.Task:
         md = self._md(rule, row)
         timeout = self.core.timeout
-        request_id = str(uuid.uuid5(NAMESPACE, f"{rule.name}:{row['event_id']}:{index}"))
+        request_id = str(uuid.uuid5(NAMESPACE, f"{rule.name}:{row.event_id}:{index}"))
         text = render(
             action.body,
             task=task.name,
             title=task.title,
             rule=rule.name,
-            event=row["event_type"],
+            event=row.event_type,
         )
         note = outcome.results.append
         if action.kind == ActionKind.MOVE_TO_STATE:
@@ -451,7 +451,7 @@ class RuleRunner:
             timeout=self.core.timeout,
         )
 
-    async def _members(self, rule: RuleRecord, row: Row, role: str) -> list[str]:
+    async def _members(self, rule: RuleRecord, row: RunRow, role: str) -> list[str]:
         wanted = convert.ROLE_PROTOS[role]
         found: list[str] = []
         token = ""
@@ -472,14 +472,14 @@ class RuleRunner:
             if not token:
                 return sorted(found)
 
-    async def _member_with(self, rule: RuleRecord, row: Row, role: str) -> str:
+    async def _member_with(self, rule: RuleRecord, row: RunRow, role: str) -> str:
         members = await self._members(rule, row, role)
         return members[0] if members else ""
 
     async def _send_webhook(
         self,
         rule: RuleRecord,
-        row: Row,
+        row: RunRow,
         task: task_pb2.Task,
         action: Action,
         event_id: str,
@@ -492,17 +492,17 @@ class RuleRunner:
             project=f"projects/{rule.project}",
             rule=rule.name,
             revision=rule.revision,
-            cause_event_id=row["event_id"],
-            cause_event_type=row["event_type"],
+            cause_event_id=row.event_id,
+            cause_event_type=row.event_type,
             task=task.name,
         )
         now = dt.datetime.now(dt.UTC)
         fired.time.FromDatetime(now)
         async with transaction(self.pool) as conn:
-            hook = await store.webhook(conn, rule.project, webhook_id)
+            hook = await store.webhook(conn, rule.project, webhook_id=webhook_id)
             if hook is None:
                 raise ActionFailed(f"{action.webhook} does not exist (any more)")
-            kind = platforms.kind_of(hook["kind"])
+            kind = platforms.kind_of(hook.kind)
             if kind == platforms.Kind.GENERIC:
                 body = convert.body(
                     event_id=event_id,
@@ -512,7 +512,7 @@ class RuleRunner:
                     data=fired,
                 )
             else:
-                cause = parse(_subject(row["event_type"]), bytes(row["payload"]))
+                cause = parse(_subject(row.event_type), row.payload)
                 notice = notices.of_rule(
                     rule=rule.display_name,
                     project=rule.project,
@@ -521,7 +521,7 @@ class RuleRunner:
                     critical_path=facts.critical_path,
                     console_url=self.console_url,
                 )
-                body = platforms.message(kind, notice, language=hook["language"])
+                body = platforms.message(kind, notice, language=hook.language)
             await store.queue_delivery(
                 conn,
                 webhook_id=webhook_id,
@@ -558,9 +558,3 @@ class RuleRunner:
 def _subject(event_type: str) -> str:
     service, _, rest = event_type.partition(".")
     return f"planops.{service}.v1.{rest}"
-
-
-async def pending_runs(conn: Connection) -> int:
-    cur = await conn.execute("SELECT count(*) AS n FROM rule_runs WHERE state = 'pending'")
-    found = await cur.fetchone()
-    return int(found["n"]) if found else 0

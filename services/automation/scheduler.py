@@ -56,33 +56,29 @@ class DueScheduler:
     async def tick(self) -> int:
         """Publish what is due now; how many notices (0 while another replica holds the lock)."""
         async with transaction(self.pool) as conn:
-            cur = await conn.execute(
-                "SELECT pg_try_advisory_xact_lock(hashtext('automation-due-scheduler')) AS won"
-            )
-            won = await cur.fetchone()
-            if not won or not won["won"]:
+            if not await store.try_lock_scheduler(conn):
                 return 0
             kinds: list[str] = []
             for row in await store.due_tasks(conn, soon_days=self.soon_days):
-                kind = row["kind"]
-                event_id = notice_id(row["task"], row["due_date"], kind)
+                kind = row.kind
+                event_id = notice_id(row.task, row.due_date, kind)
                 if not await store.add_notice(
-                    conn, task=row["task"], due_date=row["due_date"], kind=kind, event_id=event_id
+                    conn, task=row.task, due_date=row.due_date, kind=kind, event_id=event_id
                 ):
                     continue
                 event = events_pb2.TaskDue(
                     id=event_id,
                     type=f"task.{kind}",
-                    project=f"projects/{row['project']}",
-                    task=task_pb2.Task.FromString(bytes(row["payload"])),
-                    due_date=row["due_date"].isoformat(),
+                    project=f"projects/{row.project}",
+                    task=task_pb2.Task.FromString(row.payload),
+                    due_date=row.due_date.isoformat(),
                 )
                 event.time.GetCurrentTime()
                 await store.enqueue_event(
                     conn,
                     event_id=event_id,
                     subject=SUBJECTS[kind],
-                    aggregate=row["task"],
+                    aggregate=row.task,
                     payload=event.SerializeToString(),
                 )
                 kinds.append(kind)

@@ -91,10 +91,12 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
             )
         if row is None:
             async with connection(self.pool) as conn:
-                earlier = await store.webhook_by_request(conn, project, request.request_id)
+                earlier = await store.webhook_by_request(
+                    conn, project, request_id=request.request_id
+                )
             assert earlier is not None
             return automation_service_pb2.CreateWebhookResponse(webhook=convert.webhook(earlier))
-        log.info("%s webhook %s created for %s", kind.value, row["id"], project)
+        log.info("%s webhook %s created for %s", kind.value, row.id, project)
         return automation_service_pb2.CreateWebhookResponse(
             webhook=convert.webhook(row), secret=secret if generic else ""
         )
@@ -134,7 +136,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
             rows = await store.webhooks(
                 conn, project, after=after[0] if after else 0, limit=size + 1
             )
-        rows, token = paging.page(rows, size, key=lambda r: [r["id"]], query=["webhooks", project])
+        rows, token = paging.page(rows, size, key=lambda r: [r.id], query=["webhooks", project])
         return automation_service_pb2.ListWebhooksResponse(
             webhooks=[convert.webhook(r) for r in rows], next_page_token=token
         )
@@ -145,7 +147,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         project, webhook_id = names.child_id(request.name, collection="webhooks")
         await self._manager(project)
         async with transaction(self.pool) as conn:
-            if not await store.delete_webhook(conn, project, webhook_id):
+            if not await store.delete_webhook(conn, project, webhook_id=webhook_id):
                 raise NotFound(f"{request.name} does not exist", reason="WEBHOOK_NOT_FOUND")
         return automation_service_pb2.DeleteWebhookResponse()
 
@@ -159,12 +161,12 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         before = paging.decode(request.page_token, query=query, shape=[paging.integer])
         await self._manager(project)
         async with connection(self.pool) as conn:
-            if await store.webhook(conn, project, webhook_id) is None:
+            if await store.webhook(conn, project, webhook_id=webhook_id) is None:
                 raise NotFound(f"{request.parent} does not exist", reason="WEBHOOK_NOT_FOUND")
             rows = await store.deliveries(
                 conn, webhook_id, state=state, before=before[0] if before else None, limit=size + 1
             )
-        rows, token = paging.page(rows, size, key=lambda r: [r["id"]], query=query)
+        rows, token = paging.page(rows, size, key=lambda r: [r.id], query=query)
         return automation_service_pb2.ListDeliveriesResponse(
             deliveries=[convert.delivery(r) for r in rows], next_page_token=token
         )
@@ -177,9 +179,9 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         )
         await self._manager(project)
         async with transaction(self.pool) as conn:
-            if await store.webhook(conn, project, webhook_id) is None:
+            if await store.webhook(conn, project, webhook_id=webhook_id) is None:
                 raise NotFound(f"{request.name} does not exist", reason="DELIVERY_NOT_FOUND")
-            row = await store.redeliver(conn, webhook_id, delivery_id)
+            row = await store.redeliver(conn, webhook_id, delivery_id=delivery_id)
         if row is None:
             raise NotFound(f"{request.name} does not exist", reason="DELIVERY_NOT_FOUND")
         return automation_service_pb2.RedeliverResponse(delivery=convert.delivery(row))
@@ -226,14 +228,14 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         now = dt.datetime.now(dt.UTC)
         async with transaction(self.pool) as conn:
             await store.lock_rules(conn, project)
-            if await store.rule(conn, project, request.rule_id) is not None:
+            if await store.rule(conn, project, rule_id=request.rule_id) is not None:
                 raise AlreadyExists(
                     f"projects/{project}/rules/{request.rule_id} exists", reason="RULE_EXISTS"
                 )
             record = RuleRecord(
                 project=project,
                 rule_id=request.rule_id,
-                revision=await store.latest_revision(conn, project, request.rule_id) + 1,
+                revision=await store.latest_revision(conn, project, rule_id=request.rule_id) + 1,
                 display_name=request.rule.display_name,
                 description=request.rule.description,
                 enabled=True,
@@ -253,7 +255,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         project, rule_id = names.child_slug(request.name, collection="rules")
         await self._manager(project)
         async with connection(self.pool) as conn:
-            found = await store.rule(conn, project, rule_id)
+            found = await store.rule(conn, project, rule_id=rule_id)
         if found is None:
             raise NotFound(f"{request.name} does not exist", reason="RULE_NOT_FOUND")
         return automation_service_pb2.GetRuleResponse(rule=convert.rule(found))
@@ -296,7 +298,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         states = await self._states(project)
         async with transaction(self.pool) as conn:
             await store.lock_rules(conn, project)
-            held = await store.rule(conn, project, rule_id, lock=True)
+            held = await store.rule(conn, project, rule_id=rule_id, lock=True)
             if held is None:
                 raise NotFound(f"{request.rule.name} does not exist", reason="RULE_NOT_FOUND")
             if request.rule.etag and request.rule.etag != convert.etag(held.revision):
@@ -338,7 +340,7 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         actor = await self._manager(project)
         async with transaction(self.pool) as conn:
             await store.lock_rules(conn, project)
-            held = await store.rule(conn, project, rule_id, lock=True)
+            held = await store.rule(conn, project, rule_id=rule_id, lock=True)
             if held is None:
                 raise NotFound(f"{request.name} does not exist", reason="RULE_NOT_FOUND")
             if request.etag and request.etag != convert.etag(held.revision):
@@ -357,11 +359,11 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         await self._manager(project)
         async with connection(self.pool) as conn:
             rows = await store.revisions(
-                conn, project, rule_id, after=int(after[0]) if after else 0, limit=size + 1
+                conn, project, rule_id=rule_id, after=int(after[0]) if after else 0, limit=size + 1
             )
         if not rows and not after:
             raise NotFound(f"{request.parent} never existed", reason="RULE_NOT_FOUND")
-        rows, token = paging.page(rows, size, key=lambda r: [r["revision"]], query=query)
+        rows, token = paging.page(rows, size, key=lambda r: [r.revision], query=query)
         return automation_service_pb2.ListRuleRevisionsResponse(
             revisions=[convert.revision(r) for r in rows], next_page_token=token
         )
@@ -376,9 +378,13 @@ class AutomationServicer(automation_service_pb2_grpc.AutomationServiceServicer):
         await self._manager(project)
         async with connection(self.pool) as conn:
             rows = await store.runs(
-                conn, project, rule_id, before=int(before[0]) if before else None, limit=size + 1
+                conn,
+                project,
+                rule_id=rule_id,
+                before=int(before[0]) if before else None,
+                limit=size + 1,
             )
-        rows, token = paging.page(rows, size, key=lambda r: [r["id"]], query=query)
+        rows, token = paging.page(rows, size, key=lambda r: [r.id], query=query)
         return automation_service_pb2.ListRuleRunsResponse(
             runs=[convert.run(r) for r in rows], next_page_token=token
         )

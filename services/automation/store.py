@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
+from psycopg.rows import class_row, scalar_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
@@ -15,8 +16,110 @@ from services.automation.rules import RuleSpec, Trigger
 from services.common.db import Connection
 
 Pool = AsyncConnectionPool[Connection]
-Row = dict[str, Any]
 WORK_CHANNEL = "planops_automation_work"
+
+
+# ------------------------------------------------------------------------------ rows
+
+
+@dataclass(frozen=True)
+class DueTask:
+    """An open task due soon or overdue, with the notice `kind` still to publish."""
+
+    task: str
+    project: str
+    due_date: dt.date
+    payload: bytes
+    today: dt.date
+    kind: str
+
+
+@dataclass(frozen=True)
+class WebhookRow:
+    id: int
+    project: str
+    url: str
+    event_types: list[str]
+    description: str
+    enabled: bool
+    secret: str
+    creator: str
+    request_id: str | None
+    create_time: dt.datetime
+    deleted: bool
+    kind: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """An enabled webhook, as the consumer needs it to queue a delivery."""
+
+    id: int
+    event_types: list[str]
+    kind: str
+    language: str
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    id: int
+    webhook_id: int
+    project: str
+    event_id: str
+    event_type: str
+    body: bytes
+    state: str
+    attempt_count: int
+    next_attempt_time: dt.datetime
+    create_time: dt.datetime
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery(DeliveryRow):
+    """A delivery leased to a worker, with what sending it needs from its webhook."""
+
+    url: str
+    secret: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    delivery_id: int
+    number: int
+    time: dt.datetime
+    http_status: int
+    latency_ms: float
+    error: str
+    platform_code: int
+    platform_message: str
+
+
+@dataclass(frozen=True)
+class ListedDelivery(DeliveryRow):
+    """A delivery as the API lists it, with its attempts in order."""
+
+    attempts: tuple[AttemptRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: int
+    project: str
+    rule_id: str
+    event_id: str
+    event_type: str
+    task: str
+    payload: bytes
+    revision: int
+    state: str
+    attempt_count: int
+    next_attempt_time: dt.datetime
+    results: list[str]
+    error: str
+    create_time: dt.datetime
+    finish_time: dt.datetime | None
 
 
 # ----------------------------------------------------------------------- events and facts
@@ -61,9 +164,11 @@ async def put_project(
 
 
 async def categories(conn: Connection, project: str) -> dict[str, str]:
-    cur = await conn.execute("SELECT categories FROM projects WHERE project = %s", (project,))
-    found = await cur.fetchone()
-    return dict(found["categories"]) if found else {}
+    cur = conn.cursor(row_factory=scalar_row)
+    found = await (
+        await cur.execute("SELECT categories FROM projects WHERE project = %s", (project,))
+    ).fetchone()
+    return dict(found) if found is not None else {}
 
 
 async def purge_project(conn: Connection, project: str) -> int:
@@ -90,9 +195,11 @@ async def purge_project(conn: Connection, project: str) -> int:
 
 async def project_deleted(conn: Connection, project: str) -> bool:
     """Whether the project is known here as deleted (its events may still arrive late)."""
-    cur = await conn.execute("SELECT deleted FROM projects WHERE project = %s", (project,))
-    found = await cur.fetchone()
-    return bool(found and found["deleted"])
+    cur = conn.cursor(row_factory=scalar_row)
+    found = await (
+        await cur.execute("SELECT deleted FROM projects WHERE project = %s", (project,))
+    ).fetchone()
+    return bool(found)
 
 
 async def put_task(
@@ -116,15 +223,26 @@ async def put_task(
 
 async def task_payload(conn: Connection, task: str) -> bytes | None:
     """The task (a serialized core Task) as its latest event left it, if one came."""
-    cur = await conn.execute("SELECT payload FROM tasks WHERE task = %s", (task,))
-    found = await cur.fetchone()
-    return bytes(found["payload"]) if found else None
+    cur = conn.cursor(row_factory=scalar_row)
+    found = await (
+        await cur.execute("SELECT payload FROM tasks WHERE task = %s", (task,))
+    ).fetchone()
+    return bytes(found) if found is not None else None
 
 
-async def due_tasks(conn: Connection, *, soon_days: int, limit: int = 500) -> list[Row]:
+async def try_lock_scheduler(conn: Connection) -> bool:
+    """Whether this transaction won the due-date scheduler's lock (one replica at a time)."""
+    cur = conn.cursor(row_factory=scalar_row)
+    won = await (
+        await cur.execute("SELECT pg_try_advisory_xact_lock(hashtext('automation-due-scheduler'))")
+    ).fetchone()
+    return bool(won)
+
+
+async def due_tasks(conn: Connection, *, soon_days: int, limit: int = 500) -> list[DueTask]:
     """Open tasks whose due date is within `soon_days` of today (in the project's time zone)
     or passed, with the notice kind still to publish; at most one kind per task."""
-    cur = await conn.execute(
+    cur = await conn.cursor(row_factory=class_row(DueTask)).execute(
         "WITH d AS (SELECT t.task, t.project, t.due_date, t.payload,"
         " (now() AT TIME ZONE coalesce(p.time_zone, 'UTC'))::date AS today"
         " FROM tasks t LEFT JOIN projects p ON p.project = t.project"
@@ -175,9 +293,9 @@ async def insert_webhook(
     request_id: str,
     kind: str = "generic",
     language: str = "",
-) -> Row | None:
+) -> WebhookRow | None:
     """The new webhook, or None when `request_id` was used before in the project."""
-    cur = await conn.execute(
+    cur = await conn.cursor(row_factory=class_row(WebhookRow)).execute(
         "INSERT INTO webhooks (project, url, event_types, description, enabled, secret,"
         " creator, request_id, kind, language) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (project, request_id) DO NOTHING RETURNING *",
@@ -197,23 +315,25 @@ async def insert_webhook(
     return await cur.fetchone()
 
 
-async def webhook_by_request(conn: Connection, project: str, request_id: str) -> Row | None:
-    cur = await conn.execute(
+async def webhook_by_request(
+    conn: Connection, project: str, *, request_id: str
+) -> WebhookRow | None:
+    cur = await conn.cursor(row_factory=class_row(WebhookRow)).execute(
         "SELECT * FROM webhooks WHERE project = %s AND request_id = %s", (project, request_id)
     )
     return await cur.fetchone()
 
 
-async def webhook(conn: Connection, project: str, webhook_id: int) -> Row | None:
-    cur = await conn.execute(
+async def webhook(conn: Connection, project: str, *, webhook_id: int) -> WebhookRow | None:
+    cur = await conn.cursor(row_factory=class_row(WebhookRow)).execute(
         "SELECT * FROM webhooks WHERE project = %s AND id = %s AND NOT deleted",
         (project, webhook_id),
     )
     return await cur.fetchone()
 
 
-async def webhooks(conn: Connection, project: str, *, after: int, limit: int) -> list[Row]:
-    cur = await conn.execute(
+async def webhooks(conn: Connection, project: str, *, after: int, limit: int) -> list[WebhookRow]:
+    cur = await conn.cursor(row_factory=class_row(WebhookRow)).execute(
         "SELECT * FROM webhooks WHERE project = %s AND NOT deleted AND id > %s"
         " ORDER BY id LIMIT %s",
         (project, after, limit),
@@ -221,7 +341,7 @@ async def webhooks(conn: Connection, project: str, *, after: int, limit: int) ->
     return await cur.fetchall()
 
 
-async def delete_webhook(conn: Connection, project: str, webhook_id: int) -> bool:
+async def delete_webhook(conn: Connection, project: str, *, webhook_id: int) -> bool:
     cur = await conn.execute(
         "UPDATE webhooks SET deleted = true, enabled = false"
         " WHERE project = %s AND id = %s AND NOT deleted RETURNING id",
@@ -236,8 +356,8 @@ async def delete_webhook(conn: Connection, project: str, webhook_id: int) -> boo
     return True
 
 
-async def subscribers(conn: Connection, project: str) -> list[Row]:
-    cur = await conn.execute(
+async def subscribers(conn: Connection, project: str) -> list[Subscriber]:
+    cur = await conn.cursor(row_factory=class_row(Subscriber)).execute(
         "SELECT id, event_types, kind, language FROM webhooks"
         " WHERE project = %s AND enabled AND NOT deleted",
         (project,),
@@ -269,11 +389,11 @@ async def claim_deliveries(
     lease_seconds: float,
     per_webhook: int,
     busy: Sequence[int] = (),
-) -> list[Row]:
+) -> list[ClaimedDelivery]:
     """Due deliveries, at most `per_webhook` of one webhook and none of the `busy` ones,
     hidden from other workers for `lease_seconds` while this one sends (a worker that dies
     mid-send leaves them to be tried again when the lease ends)."""
-    cur = await conn.execute(
+    cur = await conn.cursor(row_factory=class_row(ClaimedDelivery)).execute(
         "WITH ranked AS (SELECT id, next_attempt_time, row_number() OVER"
         " (PARTITION BY webhook_id ORDER BY next_attempt_time, id) AS n FROM deliveries"
         " WHERE state = 'pending' AND next_attempt_time <= now()"
@@ -329,20 +449,52 @@ async def record_attempt(
     )
 
 
+@dataclass(frozen=True)
+class _DeliveryWithJson(DeliveryRow):
+    attempts: list[dict[str, Any]]
+
+
 async def deliveries(
     conn: Connection, webhook_id: int, *, state: str, before: int | None, limit: int
-) -> list[Row]:
-    cur = await conn.execute(
-        "SELECT d.*, coalesce((SELECT json_agg(a ORDER BY a.number) FROM delivery_attempts a"
-        " WHERE a.delivery_id = d.id), '[]') AS attempts FROM deliveries d"
-        " WHERE d.webhook_id = %s AND (%s = '' OR d.state = %s) AND (%s::bigint IS NULL"
-        " OR d.id < %s) ORDER BY d.id DESC LIMIT %s",
-        (webhook_id, state, state, before, before, limit),
+) -> list[ListedDelivery]:
+    # One statement, so the attempts agree with the delivery's state and count.
+    cur = conn.cursor(row_factory=class_row(_DeliveryWithJson))
+    found = await (
+        await cur.execute(
+            "SELECT d.*, coalesce((SELECT json_agg(a ORDER BY a.number) FROM delivery_attempts a"
+            " WHERE a.delivery_id = d.id), '[]') AS attempts FROM deliveries d"
+            " WHERE d.webhook_id = %s AND (%s = '' OR d.state = %s) AND (%s::bigint IS NULL"
+            " OR d.id < %s) ORDER BY d.id DESC LIMIT %s",
+            (webhook_id, state, state, before, before, limit),
+        )
+    ).fetchall()
+    columns = [f.name for f in fields(DeliveryRow)]
+    return [
+        ListedDelivery(
+            **{c: getattr(d, c) for c in columns},
+            attempts=tuple(_attempt(a) for a in d.attempts),
+        )
+        for d in found
+    ]
+
+
+def _attempt(data: Mapping[str, Any]) -> AttemptRow:
+    """An attempt as `json_agg` wrote it (its time as ISO text)."""
+    return AttemptRow(
+        delivery_id=int(data["delivery_id"]),
+        number=int(data["number"]),
+        time=dt.datetime.fromisoformat(data["time"]),
+        http_status=int(data["http_status"]),
+        latency_ms=float(data["latency_ms"]),
+        error=str(data["error"]),
+        platform_code=int(data.get("platform_code", 0)),
+        platform_message=str(data.get("platform_message", "")),
     )
-    return await cur.fetchall()
 
 
-async def redeliver(conn: Connection, webhook_id: int, delivery_id: int) -> Row | None:
+async def redeliver(
+    conn: Connection, webhook_id: int, *, delivery_id: int
+) -> ListedDelivery | None:
     cur = await conn.execute(
         "UPDATE deliveries SET state = 'pending', next_attempt_time = now()"
         " WHERE webhook_id = %s AND id = %s RETURNING id",
@@ -376,18 +528,36 @@ class RuleRecord:
         return f"projects/{self.project}/rules/{self.rule_id}"
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> RuleRecord:
+    def of(cls, row: RuleRow) -> RuleRecord:
         return cls(
-            project=row["project"],
-            rule_id=row["rule_id"],
-            revision=int(row["revision"]),
-            display_name=row["display_name"],
-            description=row["description"],
-            enabled=bool(row["enabled"]),
-            spec=RuleSpec.from_json(row["spec"]),
-            default_rule=row["default_rule"],
-            create_time=row["create_time"],
-            update_time=row["update_time"],
+            project=row.project,
+            rule_id=row.rule_id,
+            revision=row.revision,
+            display_name=row.display_name,
+            description=row.description,
+            enabled=row.enabled,
+            spec=RuleSpec.from_json(row.spec),
+            default_rule=row.default_rule,
+            create_time=row.create_time,
+            update_time=row.update_time,
+        )
+
+    @classmethod
+    def from_json(
+        cls, data: Mapping[str, Any], *, project: str, rule_id: str, revision: int
+    ) -> RuleRecord:
+        """The rule as a revision kept it (`to_json`)."""
+        return cls(
+            project=project,
+            rule_id=rule_id,
+            revision=revision,
+            display_name=data["display_name"],
+            description=data["description"],
+            enabled=data["enabled"],
+            spec=RuleSpec.from_json(data["spec"]),
+            default_rule=data.get("default_rule", ""),
+            create_time=dt.datetime.fromisoformat(data["create_time"]),
+            update_time=dt.datetime.fromisoformat(data["update_time"]),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -402,6 +572,42 @@ class RuleRecord:
         }
 
 
+@dataclass(frozen=True)
+class RuleRow:
+    """A `rules` row; `RuleRecord.of` reads its spec."""
+
+    project: str
+    rule_id: str
+    revision: int
+    display_name: str
+    description: str
+    enabled: bool
+    trigger: str
+    spec: dict[str, Any]
+    default_rule: str
+    create_time: dt.datetime
+    update_time: dt.datetime
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    project: str
+    rule_id: str
+    revision: int
+    action: str
+    actor: str
+    time: dt.datetime
+    rule: dict[str, Any]
+
+    @property
+    def record(self) -> RuleRecord:
+        """The rule as this revision left it."""
+        return RuleRecord.from_json(
+            self.rule, project=self.project, rule_id=self.rule_id, revision=self.revision
+        )
+
+
 async def lock_rules(conn: Connection, project: str) -> None:
     """Serialise rule changes of one project, so two rules created at once cannot form a
     loop that neither saw."""
@@ -409,39 +615,39 @@ async def lock_rules(conn: Connection, project: str) -> None:
 
 
 async def rule(
-    conn: Connection, project: str, rule_id: str, *, lock: bool = False
+    conn: Connection, project: str, *, rule_id: str, lock: bool = False
 ) -> RuleRecord | None:
-    cur = await conn.execute(
+    cur = await conn.cursor(row_factory=class_row(RuleRow)).execute(
         "SELECT * FROM rules WHERE project = %s AND rule_id = %s AND NOT deleted"
         + (" FOR UPDATE" if lock else ""),
         (project, rule_id),
     )
     found = await cur.fetchone()
-    return RuleRecord.from_row(found) if found else None
+    return RuleRecord.of(found) if found else None
 
 
 async def rules(
     conn: Connection, project: str, *, after: str = "", limit: int = 10_000
 ) -> list[RuleRecord]:
-    cur = await conn.execute(
+    cur = await conn.cursor(row_factory=class_row(RuleRow)).execute(
         "SELECT * FROM rules WHERE project = %s AND NOT deleted AND rule_id > %s"
         " ORDER BY rule_id LIMIT %s",
         (project, after, limit),
     )
-    return [RuleRecord.from_row(r) for r in await cur.fetchall()]
+    return [RuleRecord.of(r) for r in await cur.fetchall()]
 
 
-async def rules_for(conn: Connection, project: str, trigger: Trigger) -> list[RuleRecord]:
-    cur = await conn.execute(
+async def rules_for(conn: Connection, project: str, *, trigger: Trigger) -> list[RuleRecord]:
+    cur = await conn.cursor(row_factory=class_row(RuleRow)).execute(
         "SELECT * FROM rules WHERE project = %s AND trigger = %s AND enabled AND NOT deleted",
         (project, trigger.value),
     )
-    return [RuleRecord.from_row(r) for r in await cur.fetchall()]
+    return [RuleRecord.of(r) for r in await cur.fetchall()]
 
 
 async def save_rule(conn: Connection, record: RuleRecord, *, action: str, actor: str) -> RuleRecord:
     """Insert or replace the rule and append its revision, in the caller's transaction."""
-    cur = await conn.execute(
+    cur = await conn.cursor(row_factory=class_row(RuleRow)).execute(
         "INSERT INTO rules (project, rule_id, revision, display_name, description, enabled,"
         " trigger, spec, default_rule, deleted) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (project, rule_id) DO UPDATE SET revision = EXCLUDED.revision,"
@@ -466,7 +672,7 @@ async def save_rule(conn: Connection, record: RuleRecord, *, action: str, actor:
     )
     row = await cur.fetchone()
     assert row is not None
-    saved = RuleRecord.from_row(row)
+    saved = RuleRecord.of(row)
     await conn.execute(
         "INSERT INTO rule_revisions (project, rule_id, revision, action, actor, rule)"
         " VALUES (%s, %s, %s, %s, %s, %s)",
@@ -475,20 +681,22 @@ async def save_rule(conn: Connection, record: RuleRecord, *, action: str, actor:
     return saved
 
 
-async def latest_revision(conn: Connection, project: str, rule_id: str) -> int:
-    cur = await conn.execute(
-        "SELECT coalesce(max(revision), 0) AS r FROM rule_revisions"
-        " WHERE project = %s AND rule_id = %s",
-        (project, rule_id),
-    )
-    row = await cur.fetchone()
-    return int(row["r"]) if row else 0
+async def latest_revision(conn: Connection, project: str, *, rule_id: str) -> int:
+    cur = conn.cursor(row_factory=scalar_row)
+    found = await (
+        await cur.execute(
+            "SELECT coalesce(max(revision), 0) FROM rule_revisions"
+            " WHERE project = %s AND rule_id = %s",
+            (project, rule_id),
+        )
+    ).fetchone()
+    return int(found) if found is not None else 0
 
 
 async def revisions(
-    conn: Connection, project: str, rule_id: str, *, after: int, limit: int
-) -> list[Row]:
-    cur = await conn.execute(
+    conn: Connection, project: str, *, rule_id: str, after: int, limit: int
+) -> list[RevisionRow]:
+    cur = await conn.cursor(row_factory=class_row(RevisionRow)).execute(
         "SELECT * FROM rule_revisions WHERE project = %s AND rule_id = %s AND revision > %s"
         " ORDER BY revision LIMIT %s",
         (project, rule_id, after, limit),
@@ -517,15 +725,15 @@ async def queue_run(
     return await cur.fetchone() is not None
 
 
-async def claim_runs(conn: Connection, *, limit: int, lease_seconds: float) -> list[Row]:
-    cur = await conn.execute(
+async def claim_runs(conn: Connection, *, limit: int, lease_seconds: float) -> list[RunRow]:
+    cur = await conn.cursor(row_factory=class_row(RunRow)).execute(
         "WITH due AS (SELECT id FROM rule_runs WHERE state = 'pending'"
         " AND next_attempt_time <= now() ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
         " UPDATE rule_runs r SET next_attempt_time = now() + make_interval(secs => %s),"
         " attempt_count = r.attempt_count + 1 FROM due WHERE r.id = due.id RETURNING r.*",
         (limit, lease_seconds),
     )
-    return sorted(await cur.fetchall(), key=lambda r: r["id"])
+    return sorted(await cur.fetchall(), key=lambda r: r.id)
 
 
 async def finish_run(
@@ -553,9 +761,9 @@ async def finish_run(
 
 
 async def runs(
-    conn: Connection, project: str, rule_id: str, *, before: int | None, limit: int
-) -> list[Row]:
-    cur = await conn.execute(
+    conn: Connection, project: str, *, rule_id: str, before: int | None, limit: int
+) -> list[RunRow]:
+    cur = await conn.cursor(row_factory=class_row(RunRow)).execute(
         "SELECT * FROM rule_runs WHERE project = %s AND rule_id = %s"
         " AND (%s::bigint IS NULL OR id < %s) ORDER BY id DESC LIMIT %s",
         (project, rule_id, before, before, limit),
@@ -563,11 +771,19 @@ async def runs(
     return await cur.fetchall()
 
 
+@dataclass(frozen=True)
+class Waiting:
+    deliveries: int
+    runs: int
+
+
 async def waiting(conn: Connection) -> tuple[int, int]:
     """(deliveries, rule runs) PENDING: due now or waiting for a retry."""
-    cur = await conn.execute(
-        "SELECT (SELECT count(*) FROM deliveries WHERE state = 'pending') AS deliveries,"
-        " (SELECT count(*) FROM rule_runs WHERE state = 'pending') AS runs"
-    )
-    found = await cur.fetchone()
-    return (int(found["deliveries"]), int(found["runs"])) if found else (0, 0)
+    cur = conn.cursor(row_factory=class_row(Waiting))
+    found = await (
+        await cur.execute(
+            "SELECT (SELECT count(*) FROM deliveries WHERE state = 'pending') AS deliveries,"
+            " (SELECT count(*) FROM rule_runs WHERE state = 'pending') AS runs"
+        )
+    ).fetchone()
+    return (found.deliveries, found.runs) if found else (0, 0)

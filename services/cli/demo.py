@@ -40,14 +40,13 @@ from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc, pr
 from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 from rich.console import Console
 
-from services.cli import stack
+from services.cli import history_import, stack
 from services.cli.client import Client, CliError, Settings
 from services.cli.demo_data import OPERATIONS, SPARE_PEOPLE, DemoPerson, DemoTask, Operation
 from services.cli.plan_cli import finish_line
 from services.common.config import Env
 from services.common.probability import percent
 from services.common.workcal import WorkingCalendar
-from services.risk import importer
 
 console = Console(stderr=True)
 
@@ -149,13 +148,13 @@ def play_out(
 
 def history(
     operation: Operation, *, today: date, runs: int, seed: int = SEED
-) -> list[importer.PastTask]:
+) -> list[history_import.PastTask]:
     """Finished tasks of `runs` past rounds of the operation (monthly campaigns, or work
     orders), the latest ending before `today`; lateness follows the person, the kind of work,
     and its size, with noise, from a seeded generator."""
     rng = random.Random(f"{seed}-{operation.id}-{runs}")
     people = {p.id: p for p in operation.people}
-    tasks: list[importer.PastTask] = []
+    tasks: list[history_import.PastTask] = []
     span = 365 // max(1, runs)
     for run in range(runs, 0, -1):
         anchor = today - timedelta(days=run * span + rng.randint(0, 3))
@@ -175,7 +174,7 @@ def history(
             if finished >= today:
                 continue
             tasks.append(
-                importer.PastTask(
+                history_import.PastTask(
                     title=f"{task.title} ({anchor:%b %Y})",
                     opened=planned_start - timedelta(days=rng.randint(2, 12)),
                     started=started,
@@ -437,7 +436,7 @@ def load_history(
     )
     ensure_members(client, history_project.name, [_console_user("viewer")])
     with console.status(f"loading {len(past)} finished tasks of history ..."):
-        names = importer.import_tasks(
+        names = history_import.import_tasks(
             client,
             project=history_project.name,
             tasks=past,

@@ -36,6 +36,7 @@ from services.cli import (
 )
 from services.cli.automation_cli import rules_app, webhooks_app
 from services.cli.calendar_cli import calendar_app
+from services.cli.notes_cli import notes_app
 from services.cli.plan_cli import plan_app
 from services.cli.staffing_cli import (
     Crew,
@@ -45,7 +46,6 @@ from services.cli.staffing_cli import (
     staffing,
     updated_staffing,
 )
-from services.nlp.cli import notes_app
 
 try:  # typer 0.2x bundles its own click, whose exceptions are not those of `click`
     from typer._click import exceptions as click_errors
@@ -795,6 +795,13 @@ def tasks_update(
     crew: Crew = None,
     role: Roles = None,
     staff_pool: StaffPoolOption = None,
+    splittable: Annotated[
+        bool | None,
+        typer.Option(
+            "--splittable/--no-splittable",
+            help="Whether the planner may pause the task over its assignee's days off.",
+        ),
+    ] = None,
 ) -> None:
     """Change a task's fields; only the options given are changed."""
     name = task_name(task)
@@ -824,6 +831,9 @@ def tasks_update(
     if label is not None:
         changed.labels.extend(label)
         paths.append("labels")
+    if splittable is not None:
+        changed.splittable = splittable
+        paths.append("splittable")
     staffing_given = crew is not None or role is not None or staff_pool is not None
     if not paths and not staffing_given:
         raise usage("nothing to change; pass --title, --assignee, --due or another option")

@@ -14,9 +14,9 @@ from rich.table import Table
 
 from services.cli import render
 from services.cli.client import CliError, Settings, day, describe, project_name, usage
+from services.cli.notes_cli import doubtful, read_notes
 from services.common import names
 from services.common.config import Env
-from services.nlp.cli import UserError, doubtful, read_notes
 
 DEFAULT_NLP_ADDRESS = "127.0.0.1:50054"
 # Reading 100,000 characters takes a few seconds; a deadline well above that.
@@ -107,10 +107,7 @@ def paste(
     them items and the words that made their owner."""
     if lang not in {"en", "zh", "auto"}:
         raise usage(f"--lang must be en, zh or auto, not {lang!r}")
-    try:
-        text = read_notes(file)
-    except UserError as error:
-        raise usage(str(error)) from None
+    text = read_notes(file)
     request = nlp_service_pb2.ExtractActionItemsRequest(
         project=project_name(project),
         text=text,

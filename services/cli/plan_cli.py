@@ -43,6 +43,19 @@ DEFAULT_PLANNER_ADDRESS = "127.0.0.1:50052"
 CALL_MARGIN_SECONDS = 30.0
 MAX_GANTT_COLUMNS = 80
 SHOW = "show"
+CHANCE_SOLVES = 4
+DURATION_WORDS = {
+    proposal_pb2.DURATION_SOURCE_ESTIMATE: "the estimates",
+    proposal_pb2.DURATION_SOURCE_RISK_P50: "P50 durations",
+    proposal_pb2.DURATION_SOURCE_RISK_P80: "P80 durations",
+}
+OBJECTIVES = {
+    "deadline": proposal_pb2.OBJECTIVE_DEADLINE,
+    "lateness": proposal_pb2.OBJECTIVE_LATENESS,
+    "makespan": proposal_pb2.OBJECTIVE_MAKESPAN,
+    "changes": proposal_pb2.OBJECTIVE_CHANGES,
+    "balance": proposal_pb2.OBJECTIVE_BALANCE,
+}
 
 
 class PlanGroup(typer.core.TyperGroup):
@@ -133,11 +146,37 @@ def show(
     p80: Annotated[
         bool, typer.Option("--p80", help="Durations from the risk service's P80 forecast.")
     ] = False,
+    chance: Annotated[
+        str | None,
+        typer.Option(
+            "--chance",
+            help="Plan for this chance of meeting the deadline (such as 80%), or say what it"
+            " would take.",
+        ),
+    ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Minimise deadline, lateness, makespan, changes, balance in turn, each "
+            "keeping what the earlier reached (instead of one weighted sum).",
+        ),
+    ] = False,
+    objective: Annotated[
+        str | None,
+        typer.Option(
+            "--objective",
+            help="Staged objectives in this order, comma-separated, from "
+            f"{','.join(OBJECTIVES)} (implies --staged).",
+        ),
+    ] = None,
     planner: PlannerAddress = None,
 ) -> None:
     """Propose a schedule for PROJECT: who does what when, and why."""
     if not 1 <= time_limit <= 300:
         raise usage("--time-limit must be from 1 to 300 seconds")
+    target = target_probability(chance) if chance is not None else 0.0
+    stages = objective_stages(objective) if objective is not None else []
     request = planner_service_pb2.ProposeScheduleRequest(
         project=project_name(project),
         time_limit_seconds=time_limit,
@@ -146,16 +185,28 @@ def show(
             proposal_pb2.DURATION_SOURCE_RISK_P80 if p80 else proposal_pb2.DURATION_SOURCE_ESTIMATE
         ),
         request_id=uuid.uuid4().hex,
+        target_probability=target,
     )
+    if staged or stages:
+        request.objective_mode = planner_service_pb2.OBJECTIVE_MODE_STAGED
+        request.stages.extend(stages)
     if what_if_remove or deadline:
         request.what_if.remove_people.extend(person_name(p) for p in what_if_remove or ())
         request.what_if.deadline = day(deadline, option="--deadline") if deadline else ""
     client = Planner(ctx, planner)
+    # To a chance, the planner may solve up to four times (P50, P80, two extra people).
+    solves = CHANCE_SOLVES if target else 1
+    progress = f"solving {request.project} (up to {time_limit:g} s)…"
+    if target:
+        progress = (
+            f"planning {request.project} for a {percent(target)} chance of its deadline"
+            f" (up to {solves} solves of {time_limit:g} s)…"
+        )
     reply = client.call(
         client.stub.ProposeSchedule,
         request,
-        timeout=time_limit + CALL_MARGIN_SECONDS,
-        progress=f"solving {request.project} (up to {time_limit:g} s)…",
+        timeout=solves * time_limit + CALL_MARGIN_SECONDS,
+        progress=progress,
     )
     print_proposal(reply.proposal, working_days=client.working_days(request.project))
 
@@ -203,6 +254,30 @@ def reject(
     render.print_line(f"{reply.proposal.name} is now {state_label(reply.proposal.state)}")
 
 
+def target_probability(value: str) -> float:
+    """`80%`, `80` or `0.8` as 0.8; from 50 % to 95 %."""
+    text = value.strip().removesuffix("%").strip()
+    try:
+        number = float(text)
+    except ValueError:
+        raise usage(f"--chance must be a percentage such as 80%, not {value!r}") from None
+    share = number / 100 if number > 1 else number
+    if not 0.5 <= share <= 0.95:
+        raise usage(f"--chance must be from 50% to 95%, not {value!r}")
+    return share
+
+
+def objective_stages(value: str) -> list[proposal_pb2.Objective]:
+    """`deadline,lateness,changes` as the proto's objectives, in order."""
+    names = [n.strip().lower() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in OBJECTIVES]
+    if not names or unknown:
+        raise usage(f"--objective takes a comma-separated list of {', '.join(OBJECTIVES)}")
+    if len(set(names)) != len(names):
+        raise usage("--objective names each objective at most once")
+    return [OBJECTIVES[n] for n in names]
+
+
 def proposal_ref(value: str) -> str:
     """`promo/proposals/3`, `projects/promo/proposals/3` or `promo/3` as the full name."""
     parts = value.removeprefix("projects/").split("/")
@@ -243,17 +318,32 @@ def print_proposal(p: proposal_pb2.Proposal, *, working_days: frozenset[int]) ->
                 ("late days", str(s.late_days)),
                 ("finish", p.finish_date),
                 ("deadline", p.deadline),
+                *(stage_row(k, stage) for k, stage in enumerate(s.stages, start=1)),
             ],
         )
     )
     if p.finish_date:
         render.print_line(finish_line(p))
+    if p.HasField("confidence"):
+        for line in confidence_lines(p):
+            render.print_line(line)
     hint = (
         ""
         if p.state != proposal_pb2.PROPOSAL_STATE_OPEN
         else (f" — accept with `planops plan accept {p.name.removeprefix('projects/')}`")
     )
     render.print_line(f"{p.name} ({state_label(p.state)}){hint}")
+
+
+def stage_row(number: int, stage: proposal_pb2.StageSummary) -> tuple[str, str]:
+    """A staged objective's numbers, such as `stage 2 lateness` `15, bound 12, gap 20.0%`."""
+    label = render.enum_label(proposal_pb2.Objective.Name(stage.objective), "OBJECTIVE_")
+    if not stage.HasField("best_bound"):
+        return (f"stage {number} {label}", f"{stage.value:g}, no bound")
+    return (
+        f"stage {number} {label}",
+        f"{stage.value:g}, bound {stage.best_bound:g}, gap {stage.gap:.1%}",
+    )
 
 
 def finish_line(p: proposal_pb2.Proposal) -> str:
@@ -281,16 +371,68 @@ def finish_line(p: proposal_pb2.Proposal) -> str:
     )
 
 
+def confidence_lines(p: proposal_pb2.Proposal) -> list[str]:
+    """How the plan was made to the chance asked for and, when it falls short, what would
+    reach it, such as `chance: asked 80%, not reached; kept the plan with P50 durations`."""
+    c = p.confidence
+    kept = next((a for a in c.attempts if a.kept), None)
+    asked = percent(c.target_probability)
+    if kept is None:
+        return [f"chance: asked {asked}; no plan could be forecast"]
+    source = DURATION_WORDS.get(kept.duration_source, "the estimates")
+    lines = [
+        f"chance: asked {asked}, {'reached' if c.reached else 'not reached'}; "
+        f"kept the plan with {source} ({percent(kept.probability_on_time)})"
+    ]
+    tried = [
+        f"{DURATION_WORDS.get(a.duration_source, 'the estimates')} → finishes "
+        f"{a.finish_date or '-'}, {percent(a.probability_on_time)}"
+        for a in c.attempts
+    ]
+    lines.append("  tried: " + "; ".join(tried))
+    lines.append(
+        f"  project buffer: {c.project_buffer_days} working days from the plan's finish to the"
+        f" date it meets with a {asked} chance"
+    )
+    if c.remedies:
+        lines.append("  what it would take:")
+        lines += [f"  - {r.text}" for r in c.remedies]
+    elif not c.reached:
+        lines.append("  nothing the planner tried comes closer; see the notes")
+    return lines
+
+
+def pieces_text(item: proposal_pb2.ProposalItem) -> str:
+    """A split task's stretches, `02-03; 02-05–02-06`; empty for work in one stretch."""
+    if len(item.pieces) < 2:
+        return ""
+    year = item.start_date[:5]
+
+    def short(day: str) -> str:
+        return day.removeprefix(year)
+
+    return "; ".join(
+        short(w.start_date)
+        if w.start_date == w.end_date
+        else f"{short(w.start_date)}–{short(w.end_date)}"
+        for w in item.pieces
+    )
+
+
 def items_table(p: proposal_pb2.Proposal) -> Table:
     table = Table(title=f"{p.name} ({state_label(p.state)})", title_justify="left")
-    for column in ("task", "title", "who", "start", "end", "changed?", "why"):
+    split = any(len(i.pieces) > 1 for i in p.items)
+    columns = ["task", "title", "who", "start", "end", "changed?", "why"]
+    if split:
+        columns.insert(5, "pieces")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for i in p.items:
         changed = [
             what for what, flag in (("who", i.assignee_changed), ("dates", i.dates_changed)) if flag
         ]
         mark = " *" if i.critical else ""
-        table.add_row(
+        cells = [
             render.task_ref(i.task),
             i.title + mark,
             ", ".join(m.removeprefix("people/") for m in i.crew or [i.assignee]) or "-",
@@ -298,7 +440,10 @@ def items_table(p: proposal_pb2.Proposal) -> Table:
             i.end_date,
             "pinned" if i.pinned else (", ".join(changed) or "no"),
             " ".join(r.text for r in i.reasons),
-        )
+        ]
+        if split:
+            cells.insert(5, pieces_text(i))
+        table.add_row(*cells)
     return table
 
 
@@ -316,10 +461,20 @@ def gantt(items: Sequence[proposal_pb2.ProposalItem], *, working_days: frozenset
     width = max(len(i.title) for i in items[:200])
     width = min(width, 30)
     unit = "week" if weekly else "working day"
-    lines = [f"{'':{width + 2}}{first} … {last}, one column per {unit}; * = critical"]
+    lines = [f"{'':{width + 2}}{first} … {last}, one column per {unit}; * = critical, ░ = paused"]
     for i in items:
         start, end = date.fromisoformat(i.start_date), date.fromisoformat(i.end_date)
-        cells = "".join("█" if _overlaps(c, start, end, weekly=weekly) else "·" for c in columns)
+        pieces = [
+            (date.fromisoformat(w.start_date), date.fromisoformat(w.end_date)) for w in i.pieces
+        ] or [(start, end)]
+        cells = "".join(
+            "█"
+            if any(_overlaps(c, a, b, weekly=weekly) for a, b in pieces)
+            else "░"
+            if _overlaps(c, start, end, weekly=weekly)
+            else "·"
+            for c in columns
+        )
         mark = "*" if i.critical else " "
         lines.append(f"{i.title[:width]:{width}} {mark}{cells}")
     return lines

@@ -238,6 +238,7 @@ def task_details(t: task_pb2.Task, *, next_states: Sequence[str] = ()) -> Table:
             ("parent", task_ref(t.parent)),
             ("iteration", t.iteration),
             ("locked", "yes" if t.locked else ""),
+            ("splittable", "yes" if t.splittable else ""),
             ("source", enum_label(task_pb2.TaskSource.Name(t.source), "TASK_SOURCE_")),
             ("started", time(t.actual_start)),
             ("finished", time(t.actual_end)),

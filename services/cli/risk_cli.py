@@ -11,7 +11,7 @@ import typer
 from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 from rich.table import Table
 
-from services.cli import render
+from services.cli import history_import, render
 from services.cli.client import (
     CALL_TIMEOUT_SECONDS,
     Client,
@@ -23,7 +23,6 @@ from services.cli.client import (
 )
 from services.common.config import Env
 from services.common.probability import percent, with_evidence
-from services.risk import importer
 
 DEFAULT_RISK_ADDRESS = "127.0.0.1:50053"
 
@@ -230,9 +229,9 @@ def import_history(
     """Load past work into core as finished tasks, so risk has history to learn from."""
     name = project_name(project)
     try:
-        tasks = importer.read(file, file_format=file_format)
-        file_id = importer.file_id(file)
-    except (importer.ImportFileError, OSError) as error:
+        tasks = history_import.read(file, file_format=file_format)
+        file_id = history_import.file_id(file)
+    except (history_import.ImportFileError, OSError) as error:
         raise usage(str(error)) from None
     with (
         Client(_settings(ctx)) as client,
@@ -248,10 +247,10 @@ def import_history(
             last = done
 
         try:
-            names = importer.import_tasks(
+            names = history_import.import_tasks(
                 client, project=name, tasks=tasks, file_id=file_id, progress=advance
             )
-        except importer.ImportFileError as error:
+        except history_import.ImportFileError as error:
             raise CliError(str(error)) from None
     render.print_line(
         f"imported {len(names)} finished tasks into {name}"

@@ -10,8 +10,8 @@ from services.common.auth import current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import InvalidArgument, NotFound
 from services.common.server import Context
-from services.core import convert, keys, store
-from services.core.person_servicer import require_admin
+from services.core import convert, key_store, keys, person_store, store
+from services.core.access import require_admin
 from services.core.store import Change
 
 
@@ -30,12 +30,8 @@ class ApiKeyServicer(api_key_service_pb2_grpc.ApiKeyServiceServicer):
             raise InvalidArgument.field("api_key.display_name", "must be at most 200 characters")
         scopes = _scopes(key)
         async with transaction(self.pool) as conn:
-            if owner.startswith("people/"):
-                found = await (
-                    await conn.execute("SELECT 1 FROM people WHERE id = %s", (owner[7:],))
-                ).fetchone()
-                if found is None:
-                    raise InvalidArgument.field("api_key.principal", f"{owner} does not exist")
+            if owner.startswith("people/") and not await person_store.exists(conn, owner[7:]):
+                raise InvalidArgument.field("api_key.principal", f"{owner} does not exist")
             row, token = await keys.insert_key(
                 conn,
                 principal=owner,
@@ -71,25 +67,13 @@ class ApiKeyServicer(api_key_service_pb2_grpc.ApiKeyServiceServicer):
             shape=[paging.moment, paging.text],
         )
         async with transaction(self.pool) as conn:
-            rows = await (
-                await conn.execute(
-                    "SELECT * FROM api_keys WHERE (%s = '' OR principal = %s)"
-                    " AND (%s::timestamptz IS NULL OR (create_time, id) < (%s::timestamptz, %s))"
-                    " ORDER BY create_time DESC, id DESC LIMIT %s",
-                    (
-                        request.principal,
-                        request.principal,
-                        after[0] if after else None,
-                        after[0] if after else None,
-                        after[1] if after else "",
-                        size + 1,
-                    ),
-                )
-            ).fetchall()
+            rows = await key_store.page(
+                conn, principal=request.principal, after=after, limit=size + 1
+            )
         rows, token = paging.page(
             rows,
             size,
-            key=lambda last: [last["create_time"].isoformat(), last["id"]],
+            key=lambda last: [last.create_time.isoformat(), last.id],
             query=["keys", request.principal],
         )
         return api_key_service_pb2.ListApiKeysResponse(
@@ -105,19 +89,10 @@ class ApiKeyServicer(api_key_service_pb2_grpc.ApiKeyServiceServicer):
         if kind != "apiKeys" or not key_id:
             raise InvalidArgument.field("name", "must be apiKeys/{api_key}")
         async with transaction(self.pool) as conn:
-            before = await (
-                await conn.execute("SELECT * FROM api_keys WHERE id = %s FOR UPDATE", (key_id,))
-            ).fetchone()
+            before = await key_store.find(conn, key_id, lock=True)
             if before is None:
                 raise NotFound(f"{request.name} does not exist", reason="API_KEY_NOT_FOUND")
-            row = await (
-                await conn.execute(
-                    "UPDATE api_keys SET revoke_time = COALESCE(revoke_time, now()) WHERE id = %s RETURNING *",
-                    (key_id,),
-                )
-            ).fetchone()
-            assert row is not None
-            revoked = convert.api_key(row)
+            revoked = convert.api_key(await key_store.revoke(conn, key_id))
             await store.record(
                 conn,
                 principal,
@@ -138,11 +113,7 @@ class ApiKeyServicer(api_key_service_pb2_grpc.ApiKeyServiceServicer):
     ) -> api_key_service_pb2.GetCallerResponse:
         principal = current_principal()
         async with transaction(self.pool) as conn:
-            row = await (
-                await conn.execute(
-                    "SELECT * FROM api_keys WHERE id = %s", (principal.key.split("/", 1)[1],)
-                )
-            ).fetchone()
+            row = await key_store.find(conn, principal.key.split("/", 1)[1])
         assert row is not None
         return api_key_service_pb2.GetCallerResponse(
             api_key=convert.api_key(row), acting_for=principal.acting_for

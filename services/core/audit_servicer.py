@@ -10,8 +10,8 @@ from services.common.auth import current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import PermissionDenied
 from services.common.server import Context
-from services.core import convert, store
-from services.core.task_servicer import MEMBERS
+from services.core import audit_store, convert, store
+from services.core.access import MEMBERS
 from services.core.validate import Checks
 
 
@@ -48,41 +48,20 @@ class AuditServicer(audit_service_pb2_grpc.AuditServiceServicer):
         async with transaction(self.pool) as conn:
             if project:
                 await store.require_role(conn, principal, project, *MEMBERS)
-            rows = await (
-                await conn.execute(
-                    "SELECT * FROM audit_log WHERE id < %s"
-                    " AND (%s::text IS NULL OR project = %s)"
-                    " AND (%s = '' OR resource = %s OR resource LIKE %s)"
-                    " AND (%s = '' OR actor->>'id' = %s)"
-                    " AND (%s = '' OR action = %s)"
-                    " AND (%s::timestamptz IS NULL OR time >= %s)"
-                    " AND (%s::timestamptz IS NULL OR time < %s)"
-                    " ORDER BY id DESC LIMIT %s",
-                    (
-                        after[0] if after else 2**62,
-                        project,
-                        project,
-                        request.resource,
-                        request.resource,
-                        _prefix(request.resource),
-                        request.actor,
-                        request.actor,
-                        request.action,
-                        request.action,
-                        start,
-                        start,
-                        end,
-                        end,
-                        size + 1,
-                    ),
-                )
-            ).fetchall()
-        rows, token = paging.page(rows, size, key=lambda last: [last["id"]], query=query_key)
+            rows = await audit_store.page(
+                conn,
+                audit_store.AuditQuery(
+                    project=project,
+                    resource=request.resource,
+                    actor=request.actor,
+                    action=request.action,
+                    start=start,
+                    end=end,
+                ),
+                before_id=after[0] if after else None,
+                limit=size + 1,
+            )
+        rows, token = paging.page(rows, size, key=lambda last: [last.id], query=query_key)
         return audit_service_pb2.ListAuditEntriesResponse(
             entries=[convert.audit_entry(r) for r in rows], next_page_token=token
         )
-
-
-def _prefix(resource: str) -> str:
-    escaped = resource.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}/%"

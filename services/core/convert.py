@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from google.protobuf import json_format, struct_pb2
 from google.protobuf.message import Message
@@ -17,13 +17,32 @@ from planops.core.v1 import (
     calendar_feed_pb2,
     person_pb2,
     project_pb2,
+    report_pb2,
     task_pb2,
+    task_service_pb2,
     template_pb2,
 )
 
 from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, CREATE_PROJECTS, READ_PROJECTS
-from services.core import feeds
+from services.core import feeds, reports, tasks
 from services.core import workflow as wf
+from services.core.validate import Checks
+
+if TYPE_CHECKING:
+    from services.core.project_store import IterationRow, MembershipRow, ProjectRow
+    from services.core.task_store import (
+        CommentRow,
+        DependencyRow,
+        TaskRow,
+        TimeEntryRow,
+        TransitionRow,
+    )
+    from services.core.template_store import TemplateRow
+
+if TYPE_CHECKING:
+    from services.core.audit_store import AuditRow
+    from services.core.key_store import ApiKeyRow
+    from services.core.person_store import PersonRow
 
 Row = Mapping[str, Any]
 
@@ -122,42 +141,42 @@ def calendar_to_json(message: project_pb2.Calendar) -> dict[str, Any]:
     }
 
 
-def project(row: Row) -> project_pb2.Project:
+def project(row: ProjectRow) -> project_pb2.Project:
     return project_pb2.Project(
-        name=f"projects/{row['id']}",
-        display_name=row["display_name"],
-        description=row["description"],
-        time_zone=row["time_zone"],
-        calendar=json_format.ParseDict(row["calendar"], project_pb2.Calendar()),
-        start_date=day(row["start_date"]),
-        deadline=day(row["deadline"]),
-        workflow=workflow_to_proto(wf.Workflow.from_json(row["workflow"])),
-        staff_pools=[json_format.ParseDict(p, project_pb2.StaffPool()) for p in row["staff_pools"]],
-        create_time=timestamp(row["create_time"]),
-        update_time=timestamp(row["update_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{row.id}",
+        display_name=row.display_name,
+        description=row.description,
+        time_zone=row.time_zone,
+        calendar=json_format.ParseDict(row.calendar, project_pb2.Calendar()),
+        start_date=day(row.start_date),
+        deadline=day(row.deadline),
+        workflow=workflow_to_proto(wf.Workflow.from_json(row.workflow)),
+        staff_pools=[json_format.ParseDict(p, project_pb2.StaffPool()) for p in row.staff_pools],
+        create_time=timestamp(row.create_time),
+        update_time=timestamp(row.update_time),
+        etag=etag(row.version),
     )
 
 
-def membership(row: Row) -> project_pb2.Membership:
+def membership(row: MembershipRow) -> project_pb2.Membership:
     return project_pb2.Membership(
-        name=f"projects/{row['project_id']}/memberships/{row['member']}",
-        member=row["member"],
-        roles=[ROLE_TO_PROTO[r] for r in row["roles"]],
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{row.project_id}/memberships/{row.member}",
+        member=row.member,
+        roles=[ROLE_TO_PROTO[r] for r in row.roles],
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
 
 
-def iteration(row: Row) -> project_pb2.Iteration:
+def iteration(row: IterationRow) -> project_pb2.Iteration:
     return project_pb2.Iteration(
-        name=f"projects/{row['project_id']}/iterations/{row['id']}",
-        display_name=row["display_name"],
-        goal=row["goal"],
-        start_date=day(row["start_date"]),
-        end_date=day(row["end_date"]),
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{row.project_id}/iterations/{row.id}",
+        display_name=row.display_name,
+        goal=row.goal,
+        start_date=day(row.start_date),
+        end_date=day(row.end_date),
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
 
 
@@ -169,70 +188,69 @@ def skills_json(message: Sequence[person_pb2.Skill]) -> list[dict[str, Any]]:
     return [{"skill": s.skill, "level": s.level} for s in message]
 
 
-def person(row: Row) -> person_pb2.Person:
+def person(row: PersonRow) -> person_pb2.Person:
     return person_pb2.Person(
-        name=f"people/{row['id']}",
-        display_name=row["display_name"],
-        email=row["email"] or "",
-        aliases=row["aliases"],
-        skills=skills(row["skills"]),
-        weekly_capacity_hours=row["weekly_capacity_hours"],
-        working_days=row["working_days"],
-        time_off=[person_pb2.TimeOff(**t) for t in row["time_off"]],
-        cost_rate=row["cost_rate"],
-        project_creator=row["project_creator"],
-        create_time=timestamp(row["create_time"]),
-        update_time=timestamp(row["update_time"]),
-        etag=etag(row["version"]),
+        name=f"people/{row.id}",
+        display_name=row.display_name,
+        email=row.email or "",
+        aliases=row.aliases,
+        skills=skills(row.skills),
+        weekly_capacity_hours=row.weekly_capacity_hours,
+        working_days=row.working_days,
+        time_off=[person_pb2.TimeOff(**t) for t in row.time_off],
+        cost_rate=row.cost_rate,
+        project_creator=row.project_creator,
+        create_time=timestamp(row.create_time),
+        update_time=timestamp(row.update_time),
+        etag=etag(row.version),
     )
 
 
-def task(row: Row) -> task_pb2.Task:
-    project_id = row["project_id"]
+def task(row: TaskRow) -> task_pb2.Task:
+    project_id = row.project_id
     return task_pb2.Task(
-        name=f"projects/{project_id}/tasks/{row['id']}",
-        title=row["title"],
-        description=row["description"],
-        state=row["state"],
-        priority=row["priority"],
-        assignee=f"people/{row['assignee']}" if row["assignee"] else "",
-        required_skills=skills(row["required_skills"]),
-        estimate_hours=row["estimate_hours"],
-        optimistic_hours=row["optimistic_hours"],
-        pessimistic_hours=row["pessimistic_hours"],
-        planned_start=day(row["planned_start"]),
-        planned_end=day(row["planned_end"]),
-        due_date=day(row["due_date"]),
-        actual_start=timestamp(row["actual_start"]),
-        actual_end=timestamp(row["actual_end"]),
-        parent=f"projects/{project_id}/tasks/{row['parent_id']}" if row["parent_id"] else "",
-        labels=row["labels"],
-        source=row["source"],
-        source_ref=row["source_ref"],
-        iteration=f"projects/{project_id}/iterations/{row['iteration_id']}"
-        if row["iteration_id"]
+        name=f"projects/{project_id}/tasks/{row.id}",
+        title=row.title,
+        description=row.description,
+        state=row.state,
+        priority=cast(task_pb2.Priority, row.priority),
+        assignee=f"people/{row.assignee}" if row.assignee else "",
+        required_skills=skills(row.required_skills),
+        estimate_hours=row.estimate_hours,
+        optimistic_hours=row.optimistic_hours,
+        pessimistic_hours=row.pessimistic_hours,
+        planned_start=day(row.planned_start),
+        planned_end=day(row.planned_end),
+        due_date=day(row.due_date),
+        actual_start=timestamp(row.actual_start),
+        actual_end=timestamp(row.actual_end),
+        parent=f"projects/{project_id}/tasks/{row.parent_id}" if row.parent_id else "",
+        labels=row.labels,
+        source=cast(task_pb2.TaskSource, row.source),
+        source_ref=row.source_ref,
+        iteration=f"projects/{project_id}/iterations/{row.iteration_id}"
+        if row.iteration_id
         else "",
-        locked=row["locked"],
-        staffing=json_format.ParseDict(row["staffing"], task_pb2.Staffing())
-        if row["staffing"]
-        else None,
-        crew=[f"people/{p}" for p in row["crew"]],
-        create_time=timestamp(row["create_time"]),
-        update_time=timestamp(row["update_time"]),
-        etag=etag(row["version"]),
+        locked=row.locked,
+        splittable=row.splittable,
+        staffing=json_format.ParseDict(row.staffing, task_pb2.Staffing()) if row.staffing else None,
+        crew=[f"people/{p}" for p in row.crew],
+        create_time=timestamp(row.create_time),
+        update_time=timestamp(row.update_time),
+        etag=etag(row.version),
     )
 
 
-def dependency(row: Row) -> task_pb2.Dependency:
-    project_id = row["project_id"]
+def dependency(row: DependencyRow) -> task_pb2.Dependency:
+    project_id = row.project_id
     return task_pb2.Dependency(
-        name=f"projects/{project_id}/dependencies/{row['id']}",
-        predecessor=f"projects/{project_id}/tasks/{row['predecessor_id']}",
-        successor=f"projects/{project_id}/tasks/{row['successor_id']}",
-        type=row["type"],
-        lag_days=row["lag_days"],
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"projects/{project_id}/dependencies/{row.id}",
+        predecessor=f"projects/{project_id}/tasks/{row.predecessor_id}",
+        successor=f"projects/{project_id}/tasks/{row.successor_id}",
+        type=cast(task_pb2.DependencyType, row.type),
+        lag_days=row.lag_days,
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
 
 
@@ -247,47 +265,47 @@ def actor(data: Mapping[str, Any]) -> actor_pb2.Actor:
     )
 
 
-def transition(row: Row) -> task_pb2.TaskTransition:
+def transition(row: TransitionRow) -> task_pb2.TaskTransition:
     return task_pb2.TaskTransition(
-        name=f"projects/{row['project_id']}/tasks/{row['task_id']}/transitions/{row['id']}",
-        from_state=row["from_state"],
-        to_state=row["to_state"],
-        actor=actor(row["actor"]),
-        time=timestamp(row["time"]),
-        comment=row["comment"],
+        name=f"projects/{row.project_id}/tasks/{row.task_id}/transitions/{row.id}",
+        from_state=row.from_state,
+        to_state=row.to_state,
+        actor=actor(row.actor),
+        time=timestamp(row.time),
+        comment=row.comment,
     )
 
 
-def comment(row: Row) -> task_pb2.Comment:
+def comment(row: CommentRow) -> task_pb2.Comment:
     return task_pb2.Comment(
-        name=f"projects/{row['project_id']}/tasks/{row['task_id']}/comments/{row['id']}",
-        author=actor(row["author"]),
-        body=row["body"],
-        create_time=timestamp(row["create_time"]),
+        name=f"projects/{row.project_id}/tasks/{row.task_id}/comments/{row.id}",
+        author=actor(row.author),
+        body=row.body,
+        create_time=timestamp(row.create_time),
     )
 
 
-def time_entry(row: Row) -> task_pb2.TimeEntry:
+def time_entry(row: TimeEntryRow) -> task_pb2.TimeEntry:
     return task_pb2.TimeEntry(
-        name=f"projects/{row['project_id']}/tasks/{row['task_id']}/timeEntries/{row['id']}",
-        person=f"people/{row['person']}",
-        work_date=day(row["work_date"]),
-        hours=row["hours"],
-        note=row["note"],
-        create_time=timestamp(row["create_time"]),
+        name=f"projects/{row.project_id}/tasks/{row.task_id}/timeEntries/{row.id}",
+        person=f"people/{row.person}",
+        work_date=day(row.work_date),
+        hours=row.hours,
+        note=row.note,
+        create_time=timestamp(row.create_time),
     )
 
 
-def template(row: Row) -> template_pb2.Template:
+def template(row: TemplateRow) -> template_pb2.Template:
     message = template_pb2.Template(
-        name=f"templates/{row['id']}",
-        display_name=row["display_name"],
-        description=row["description"],
-        anchor=row["anchor"],
-        create_time=timestamp(row["create_time"]),
-        etag=etag(row["version"]),
+        name=f"templates/{row.id}",
+        display_name=row.display_name,
+        description=row.description,
+        anchor=row.anchor,
+        create_time=timestamp(row.create_time),
+        etag=etag(row.version),
     )
-    json_format.ParseDict(row["body"], message, ignore_unknown_fields=False)
+    json_format.ParseDict(row.body, message, ignore_unknown_fields=False)
     return message
 
 
@@ -303,33 +321,33 @@ def template_body(message: template_pb2.Template) -> dict[str, Any]:
     }
 
 
-def api_key(row: Row) -> api_key_pb2.ApiKey:
+def api_key(row: ApiKeyRow) -> api_key_pb2.ApiKey:
     return api_key_pb2.ApiKey(
-        name=f"apiKeys/{row['id']}",
-        display_name=row["display_name"],
-        principal=row["principal"],
-        admin=row["admin"],
-        create_time=timestamp(row["create_time"]),
-        revoke_time=timestamp(row["revoke_time"]),
-        scopes=sorted(SCOPE_TO_PROTO[s] for s in row["scopes"]),
+        name=f"apiKeys/{row.id}",
+        display_name=row.display_name,
+        principal=row.principal,
+        admin=row.admin,
+        create_time=timestamp(row.create_time),
+        revoke_time=timestamp(row.revoke_time),
+        scopes=sorted(SCOPE_TO_PROTO[s] for s in row.scopes),
     )
 
 
-def audit_entry(row: Row) -> audit_pb2.AuditEntry:
+def audit_entry(row: AuditRow) -> audit_pb2.AuditEntry:
     entry = audit_pb2.AuditEntry(
-        name=f"auditEntries/{row['id']}",
-        time=timestamp(row["time"]),
-        actor=actor(row["actor"]),
-        request_id=row["request_id"],
-        method=row["method"],
-        resource=row["resource"],
-        project=f"projects/{row['project']}" if row["project"] else "",
-        action=row["action"],
+        name=f"auditEntries/{row.id}",
+        time=timestamp(row.time),
+        actor=actor(row.actor),
+        request_id=row.request_id,
+        method=row.method,
+        resource=row.resource,
+        project=f"projects/{row.project}" if row.project else "",
+        action=row.action,
     )
-    if row["before"] is not None:
-        entry.before.CopyFrom(_struct(row["before"]))
-    if row["after"] is not None:
-        entry.after.CopyFrom(_struct(row["after"]))
+    if row.before is not None:
+        entry.before.CopyFrom(_struct(row.before))
+    if row.after is not None:
+        entry.after.CopyFrom(_struct(row.after))
     return entry
 
 
@@ -346,6 +364,66 @@ def as_json(message: Message | None) -> dict[str, Any] | None:
     return json_format.MessageToDict(message, preserving_proto_field_name=True)
 
 
+def report(
+    value: reports.Report, *, project: str, iteration: str, time_zone: str, now: dt.datetime
+) -> report_pb2.Report:
+    scope = value.scope
+    money = value.hours_and_cost
+    return report_pb2.Report(
+        project=project,
+        iteration=iteration,
+        start_date=scope.start.isoformat(),
+        end_date=scope.end.isoformat(),
+        as_of_date=scope.as_of.isoformat(),
+        time_zone=time_zone,
+        task_count=value.task_count,
+        burndown=[
+            report_pb2.BurndownPoint(
+                date=p.date.isoformat(),
+                remaining_hours=p.remaining_hours,
+                remaining_tasks=p.remaining_tasks,
+                scope_hours=p.scope_hours,
+                ideal_hours=p.ideal_hours,
+            )
+            for p in value.burndown
+        ],
+        throughput=[
+            report_pb2.ThroughputWeek(
+                week_start=w.week_start.isoformat(),
+                tasks_done=w.tasks_done,
+                hours_done=w.hours_done,
+            )
+            for w in value.throughput
+        ],
+        state_times=[report_pb2.StateTime(**_fields(s)) for s in value.state_times],
+        cycle_time=report_pb2.CycleTime(**_fields(value.cycle_time)),
+        overdue=[
+            report_pb2.OverdueTask(**{**_fields(o), "due_date": o.due_date.isoformat()})
+            for o in value.overdue
+        ],
+        late_done_tasks=value.late_done_tasks,
+        hours_and_cost=report_pb2.HoursAndCost(
+            **{k: v for k, v in _fields(money).items() if k != "people"},
+            people=[report_pb2.PersonHours(**_fields(p)) for p in money.people],
+        ),
+        create_time=timestamp(now),
+    )
+
+
+def without_money(section: report_pb2.HoursAndCost) -> None:
+    """Cost rates are for managers: each person's cost is their hours at their rate, and which
+    hours are unpriced says who has none, so other roles get the hours alone."""
+    for field in ("planned_cost", "actual_cost", "unpriced_planned_hours", "unpriced_actual_hours"):
+        section.ClearField(field)
+    for person in section.people:
+        for money in ("cost_rate", "planned_cost", "actual_cost"):
+            person.ClearField(money)
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    return dict(value.__dict__)
+
+
 def calendar_event(event: feeds.Event) -> calendar_feed_pb2.CalendarEvent:
     return calendar_feed_pb2.CalendarEvent(
         uid=event.uid,
@@ -357,4 +435,69 @@ def calendar_event(event: feeds.Event) -> calendar_feed_pb2.CalendarEvent:
         sequence=event.sequence,
         update_time=timestamp(event.update_time),
         resource=event.resource,
+    )
+
+
+TASK_ORDERS = {
+    task_service_pb2.TASK_ORDER_UNSPECIFIED: tasks.Order.ID,
+    task_service_pb2.TASK_ORDER_DUE_DATE: tasks.Order.DUE_DATE,
+    task_service_pb2.TASK_ORDER_PRIORITY: tasks.Order.PRIORITY,
+    task_service_pb2.TASK_ORDER_UPDATE_TIME: tasks.Order.UPDATE_TIME,
+}
+
+
+def task_fields(message: task_pb2.Task) -> tasks.TaskFields:
+    return tasks.TaskFields(
+        title=message.title,
+        description=message.description,
+        priority=message.priority,
+        source=message.source,
+        required_skills=[(s.skill, s.level) for s in message.required_skills],
+        estimate_hours=message.estimate_hours,
+        optimistic_hours=message.optimistic_hours,
+        pessimistic_hours=message.pessimistic_hours,
+        planned_start=message.planned_start,
+        planned_end=message.planned_end,
+        due_date=message.due_date,
+        labels=list(message.labels),
+        source_ref=message.source_ref,
+        assignee=message.assignee,
+        parent=message.parent,
+        iteration=message.iteration,
+        locked=message.locked,
+        splittable=message.splittable,
+        staffing=tasks.Staffing(
+            crew_size=message.staffing.crew_size,
+            roles=[
+                tasks.CrewRole(count=role.count, skills=[(s.skill, s.level) for s in role.skills])
+                for role in message.staffing.roles
+            ],
+            staff_pool=message.staffing.staff_pool,
+        ),
+        crew=list(message.crew),
+    )
+
+
+def past_work(
+    request: task_service_pb2.CreateTaskRequest, checks: Checks, *, field: str
+) -> tasks.PastWork | None:
+    """`request.past` with its moments read, recording a missing or unreadable one in
+    `checks` (`field` prefixes the names); None when the request imports no past work."""
+    if not request.HasField("past"):
+        return None
+    past = request.past
+
+    def moment(name: str, *, required: bool) -> dt.datetime | None:
+        if not past.HasField(name):
+            if required:
+                checks.fail(f"{field}past.{name}", "is required")
+            return None
+        ts: Timestamp = getattr(past, name)
+        return checks.timestamp(ts, f"{field}past.{name}")
+
+    return tasks.PastWork(
+        state=past.state,
+        open_time=moment("open_time", required=True),
+        actual_start=moment("actual_start", required=False),
+        actual_end=moment("actual_end", required=True),
     )

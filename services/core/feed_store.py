@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hmac
+from dataclasses import dataclass
 from typing import Any
 
 from planops.core.v1 import calendar_feed_pb2
+from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
 
 from services.common import paging
@@ -18,7 +21,7 @@ from services.core.store import Change, hash_secret
 
 READ_METHOD = "/planops.core.v1.CalendarFeedService/ReadCalendarFeed"
 FEED_COLUMNS = (
-    "f.*, 'people/' || p.id AS owner,"
+    "f.id, f.display_name, f.create_time, f.revoke_time, 'people/' || p.id AS owner,"
     " CASE WHEN f.project_id IS NULL THEN 'people/' || p.id"
     " ELSE 'projects/' || f.project_id END AS subject"
 )
@@ -39,6 +42,69 @@ TASK_FILTER = (
 )
 
 
+@dataclass(frozen=True)
+class FeedRow:
+    """A feed as the API shows it; its secret's hash is never read into one."""
+
+    id: str
+    display_name: str
+    create_time: dt.datetime
+    revoke_time: dt.datetime | None
+    # The person whose feed it is, and what it shows: that person's plan or a project's.
+    owner: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class _Secret:
+    secret_hash: bytes
+    revoke_time: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class _Revoked:
+    revoke_time: dt.datetime
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """A live feed and the person who reads it, as `read` checks them."""
+
+    project_id: str | None
+    person_id: str
+    display_name: str
+    time_off: list[dict[str, str]]
+    version: int
+    update_time: dt.datetime
+
+
+@dataclass(frozen=True)
+class _Project:
+    id: str
+    display_name: str
+    deadline: dt.date | None
+    version: int
+    update_time: dt.datetime
+
+
+@dataclass(frozen=True)
+class _Task:
+    id: int
+    project_id: str
+    title: str
+    state: str
+    estimate_hours: float
+    labels: list[str]
+    planned_start: dt.date | None
+    planned_end: dt.date | None
+    due_date: dt.date | None
+    version: int
+    update_time: dt.datetime
+    project_name: str
+    assignee_name: str
+    state_name: str
+
+
 class FeedAuthenticator:
     """A feed's secret as a bearer token: it authenticates `ReadCalendarFeed` and nothing
     else, as a principal that is no member of anything."""
@@ -53,27 +119,28 @@ class FeedAuthenticator:
                 "a calendar feed's secret only reads its feed", reason="API_KEY_INVALID"
             )
         async with connection(self.pool) as conn:
+            cur = conn.cursor(row_factory=class_row(_Secret))
             row = await (
-                await conn.execute(
+                await cur.execute(
                     "SELECT secret_hash, revoke_time FROM calendar_feeds WHERE id = %s", (feed_id,)
                 )
             ).fetchone()
-        if row is None or not hmac.compare_digest(bytes(row["secret_hash"]), hash_secret(secret)):
+        if row is None or not hmac.compare_digest(bytes(row.secret_hash), hash_secret(secret)):
             raise Unauthenticated("the calendar feed does not exist", reason="API_KEY_INVALID")
-        if row["revoke_time"] is not None:
+        if row.revoke_time is not None:
             raise Unauthenticated("the calendar feed was revoked", reason="API_KEY_REVOKED")
         name = f"calendarFeeds/{feed_id}"
         return Principal(principal=name, key=name, admin=False)
 
 
-def as_proto(row: dict[str, Any]) -> calendar_feed_pb2.CalendarFeed:
+def as_proto(row: FeedRow) -> calendar_feed_pb2.CalendarFeed:
     return calendar_feed_pb2.CalendarFeed(
-        name=f"calendarFeeds/{row['id']}",
-        display_name=row["display_name"],
-        owner=row["owner"],
-        subject=row["subject"],
-        create_time=convert.timestamp(row["create_time"]),
-        revoke_time=convert.timestamp(row["revoke_time"]),
+        name=f"calendarFeeds/{row.id}",
+        display_name=row.display_name,
+        owner=row.owner,
+        subject=row.subject,
+        create_time=convert.timestamp(row.create_time),
+        revoke_time=convert.timestamp(row.revoke_time),
     )
 
 
@@ -98,8 +165,9 @@ async def create(
                 metadata={"project": f"projects/{project}"},
             )
     feed_id, secret = feeds.new_secret()
+    cur = conn.cursor(row_factory=class_row(FeedRow))
     row = await (
-        await conn.execute(
+        await cur.execute(
             "WITH f AS (INSERT INTO calendar_feeds"
             " (id, display_name, person_uid, project_id, secret_hash)"
             " SELECT %s, %s, uid, %s, %s FROM people WHERE 'people/' || id = %s RETURNING *)"
@@ -134,8 +202,9 @@ async def listed(
     """The caller's feeds, newest first."""
     query = ["calendar_feeds", principal.member]
     after = paging.decode(page_token, query=query, shape=[paging.moment, paging.text])
+    cur = conn.cursor(row_factory=class_row(FeedRow))
     rows = await (
-        await conn.execute(
+        await cur.execute(
             f"SELECT {FEED_COLUMNS} FROM calendar_feeds f JOIN people p ON p.uid = f.person_uid"
             " WHERE 'people/' || p.id = %s"
             " AND (%s::timestamptz IS NULL OR (f.create_time, f.id) < (%s::timestamptz, %s))"
@@ -152,7 +221,7 @@ async def listed(
     rows, token = paging.page(
         rows,
         page_size,
-        key=lambda last: [last["create_time"].isoformat(), last["id"]],
+        key=lambda last: [last.create_time.isoformat(), last.id],
         query=query,
     )
     return [as_proto(r) for r in rows], token
@@ -163,25 +232,27 @@ async def revoke(
 ) -> calendar_feed_pb2.CalendarFeed:
     """Revoke the feed, if it is the caller's (or the caller is an admin); revoking twice
     keeps the first time. Someone else's feed is NOT_FOUND, so feed ids cannot be probed."""
+    cur = conn.cursor(row_factory=class_row(FeedRow))
     before = await (
-        await conn.execute(
+        await cur.execute(
             f"SELECT {FEED_COLUMNS} FROM calendar_feeds f JOIN people p ON p.uid = f.person_uid"
             " WHERE f.id = %s FOR UPDATE OF f",
             (feed_id,),
         )
     ).fetchone()
     admin = principal.admin and not principal.acting_for
-    if before is None or not (admin or before["owner"] == principal.member):
+    if before is None or not (admin or before.owner == principal.member):
         raise NotFound(f"calendarFeeds/{feed_id} does not exist", reason="CALENDAR_FEED_NOT_FOUND")
+    revoked_at = conn.cursor(row_factory=class_row(_Revoked))
     revoke_time = await (
-        await conn.execute(
+        await revoked_at.execute(
             "UPDATE calendar_feeds SET revoke_time = coalesce(revoke_time, now())"
             " WHERE id = %s RETURNING revoke_time",
             (feed_id,),
         )
     ).fetchone()
     assert revoke_time is not None
-    revoked = as_proto({**before, **revoke_time})
+    revoked = as_proto(dataclasses.replace(before, revoke_time=revoke_time.revoke_time))
     await store.record(
         conn,
         principal,
@@ -202,8 +273,9 @@ async def read(conn: Connection, *, feed_id: str, today: dt.date) -> tuple[str, 
     """The feed's calendar name and events, checked again inside this transaction: a feed
     revoked, whose person is gone, or whose project its person may no longer read is
     NOT_FOUND."""
+    cur = conn.cursor(row_factory=class_row(_Reader))
     feed = await (
-        await conn.execute(
+        await cur.execute(
             "SELECT f.project_id, p.id AS person_id, p.display_name, p.time_off, p.version,"
             " p.update_time FROM calendar_feeds f JOIN people p ON p.uid = f.person_uid"
             " WHERE f.id = %s AND f.revoke_time IS NULL",
@@ -212,7 +284,7 @@ async def read(conn: Connection, *, feed_id: str, today: dt.date) -> tuple[str, 
     ).fetchone()
     if feed is None:
         raise _gone()
-    if feed["project_id"] is None:
+    if feed.project_id is None:
         name, events = await _person_feed(conn, feed, today=today)
     else:
         name, events = await _project_feed(conn, feed, today=today)
@@ -228,17 +300,18 @@ def _task_options(today: dt.date) -> dict[str, Any]:
 
 
 async def _person_feed(
-    conn: Connection, feed: dict[str, Any], *, today: dt.date
+    conn: Connection, feed: _Reader, *, today: dt.date
 ) -> tuple[str, list[feeds.Event]]:
     """The person's planned work and due dates in the projects they may read, and time off."""
-    member = f"people/{feed['person_id']}"
+    member = f"people/{feed.person_id}"
+    cur = conn.cursor(row_factory=class_row(_Task))
     rows = await (
-        await conn.execute(
+        await cur.execute(
             f"SELECT {TASK_COLUMNS} FROM tasks t JOIN projects pr ON pr.id = t.project_id"
             " JOIN memberships m ON m.project_id = t.project_id AND m.member = %(member)s"
             " LEFT JOIN people a ON a.id = t.assignee"
             " WHERE t.assignee = %(person)s AND" + TASK_FILTER,
-            {**_task_options(today), "member": member, "person": feed["person_id"]},
+            {**_task_options(today), "member": member, "person": feed.person_id},
         )
     ).fetchall()
     events = [
@@ -250,65 +323,66 @@ async def _person_feed(
             end=dt.date.fromisoformat(o["end_date"]),
             reason=o.get("reason", ""),
         )
-        for o in feed["time_off"]
+        for o in feed.time_off
     ]
-    events += feeds.days_off(
-        member, time_off, version=feed["version"], update_time=feed["update_time"]
-    )
-    return feed["display_name"], events
+    events += feeds.days_off(member, time_off, version=feed.version, update_time=feed.update_time)
+    return feed.display_name, events
 
 
 async def _project_feed(
-    conn: Connection, feed: dict[str, Any], *, today: dt.date
+    conn: Connection, feed: _Reader, *, today: dt.date
 ) -> tuple[str, list[feeds.Event]]:
     """The project's planned tasks, milestones and deadline, while the person is a member."""
+    found = conn.cursor(row_factory=class_row(_Project))
     project = await (
-        await conn.execute(
-            "SELECT pr.* FROM projects pr JOIN memberships m"
+        await found.execute(
+            "SELECT pr.id, pr.display_name, pr.deadline, pr.version, pr.update_time"
+            " FROM projects pr JOIN memberships m"
             " ON m.project_id = pr.id AND m.member = %s WHERE pr.id = %s",
-            (f"people/{feed['person_id']}", feed["project_id"]),
+            (f"people/{feed.person_id}", feed.project_id),
         )
     ).fetchone()
     if project is None:
         raise _gone()
-    subject = f"projects/{project['id']}"
+    subject = f"projects/{project.id}"
+    cur = conn.cursor(row_factory=class_row(_Task))
     rows = await (
-        await conn.execute(
+        await cur.execute(
             f"SELECT {TASK_COLUMNS} FROM tasks t JOIN projects pr ON pr.id = t.project_id"
             " LEFT JOIN people a ON a.id = t.assignee"
             " WHERE t.project_id = %(project)s AND" + TASK_FILTER,
-            {**_task_options(today), "project": project["id"]},
+            {**_task_options(today), "project": project.id},
         )
     ).fetchall()
     events = [
         e for r in rows for e in feeds.task_events(_task(r), subject=subject, project_feed=True)
     ]
-    if project["deadline"] is not None:
+    if project.deadline is not None:
         events.append(
             feeds.deadline(
-                project["id"],
-                name=project["display_name"],
-                day=project["deadline"],
-                version=project["version"],
-                update_time=project["update_time"],
+                project.id,
+                name=project.display_name,
+                day=project.deadline,
+                version=project.version,
+                update_time=project.update_time,
             )
         )
-    return project["display_name"], events
+    return project.display_name, events
 
 
-def _task(row: dict[str, Any]) -> feeds.FeedTask:
+def _task(row: _Task) -> feeds.FeedTask:
     return feeds.FeedTask(
-        project=row["project_id"],
-        project_name=row["project_name"],
-        number=row["id"],
-        title=row["title"],
-        state_name=row["state_name"],
-        assignee_name=row["assignee_name"],
-        estimate_hours=row["estimate_hours"],
-        labels=tuple(row["labels"]),
-        planned_start=row["planned_start"],
-        planned_end=row["planned_end"],
-        due_date=row["due_date"],
-        version=row["version"],
-        update_time=row["update_time"],
+        project=row.project_id,
+        project_name=row.project_name,
+        number=row.id,
+        title=row.title,
+        state_name=row.state_name,
+        assignee_name=row.assignee_name,
+        estimate_hours=row.estimate_hours,
+        labels=tuple(row.labels),
+        planned_start=row.planned_start,
+        planned_end=row.planned_end,
+        due_date=row.due_date,
+        version=row.version,
+        update_time=row.update_time,
     )

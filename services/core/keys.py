@@ -20,8 +20,9 @@ from services.common.auth import (
 )
 from services.common.db import Connection, connection, transaction
 from services.common.errors import InvalidArgument, Unauthenticated
-from services.core import feeds
+from services.core import feeds, key_store
 from services.core.feed_store import FeedAuthenticator
+from services.core.key_store import ApiKeyRow
 from services.core.store import hash_secret
 
 log = logging.getLogger(__name__)
@@ -50,18 +51,18 @@ async def insert_key(
     admin: bool,
     display_name: str,
     scopes: Sequence[str] = (),
-) -> tuple[dict[str, object], str]:
-    """Store a new key; a person's key is bound to the person's uid (their current record)."""
+) -> tuple[ApiKeyRow, str]:
+    """Store a new key: its row and the token, which is shown once and stored only hashed."""
     key_id, token = new_key()
-    row = await (
-        await conn.execute(
-            "INSERT INTO api_keys (id, display_name, principal, admin, secret_hash, scopes, person_uid)"
-            " VALUES (%s, %s, %s, %s, %s, %s,"
-            " (SELECT uid FROM people WHERE 'people/' || id = %s)) RETURNING *",
-            (key_id, display_name, principal, admin, hash_secret(token), list(scopes), principal),
-        )
-    ).fetchone()
-    assert row is not None
+    row = await key_store.insert(
+        conn,
+        key_id=key_id,
+        principal=principal,
+        admin=admin,
+        display_name=display_name,
+        scopes=scopes,
+        secret_hash=hash_secret(token),
+    )
     return row, token
 
 
@@ -80,29 +81,22 @@ class KeyAuthenticator:
             raise Unauthenticated("the API key is malformed", reason="API_KEY_INVALID")
         key_id, full = parts
         async with connection(self.pool) as conn:
-            row = await (
-                await conn.execute(
-                    "SELECT k.principal, k.admin, k.scopes, k.secret_hash, k.revoke_time,"
-                    " 'people/' || p.id AS owner"
-                    " FROM api_keys k LEFT JOIN people p ON p.uid = k.person_uid WHERE k.id = %s",
-                    (key_id,),
-                )
-            ).fetchone()
-        if row is None or not hmac.compare_digest(bytes(row["secret_hash"]), hash_secret(full)):
+            row = await key_store.credentials(conn, key_id)
+        if row is None or not hmac.compare_digest(bytes(row.secret_hash), hash_secret(full)):
             raise Unauthenticated("the API key is not valid", reason="API_KEY_INVALID")
-        if row["revoke_time"] is not None:
+        if row.revoke_time is not None:
             raise Unauthenticated("the API key was revoked", reason="API_KEY_REVOKED")
-        if row["principal"].startswith("people/") and row["owner"] != row["principal"]:
+        if row.principal.startswith("people/") and row.owner != row.principal:
             # Deleted, or deleted and created again: the key was the old record's.
             raise Unauthenticated(
-                f"{row['principal']} was deleted; their keys no longer work",
+                f"{row.principal} was deleted; their keys no longer work",
                 reason="API_KEY_REVOKED",
             )
-        scopes = frozenset(row["scopes"])
+        scopes = frozenset(row.scopes)
         return Principal(
-            principal=row["principal"],
+            principal=row.principal,
             key=f"apiKeys/{key_id}",
-            admin=row["admin"],
+            admin=row.admin,
             scopes=scopes,
             acting_for=acting_for(scopes),
         )
@@ -135,14 +129,7 @@ async def ensure_admin_key(
     mint a live admin key each time they start, so a missing file alone creates nothing.
     """
     async with transaction(pool) as conn:
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('planops-admin-key'))")
-        exists_row = await (
-            await conn.execute(
-                "SELECT 1 FROM api_keys WHERE principal = %s AND admin AND revoke_time IS NULL",
-                (ADMIN_PRINCIPAL,),
-            )
-        ).fetchone()
-        if exists_row is not None and not force:
+        if await key_store.has_admin_key(conn, ADMIN_PRINCIPAL) and not force:
             if not await asyncio.to_thread(path.exists):
                 log.warning(
                     "an admin key exists but %s does not; ask an admin for a key, or start once "

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 from typing import Any
 
 from planops.core.v1 import person_pb2, person_service_pb2, person_service_pb2_grpc
-from psycopg import errors as pg_errors
-from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
 from services.common import names, paging
 from services.common.auth import Principal, current_principal
 from services.common.db import Connection, transaction
-from services.common.errors import (
-    AlreadyExists,
-    FailedPrecondition,
-    InvalidArgument,
-    NotFound,
-    PermissionDenied,
-)
+from services.common.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
 from services.common.server import Context
-from services.core import convert, store
+from services.core import convert, key_store, person_store, store
+from services.core.access import MEMBERS, check_etag, require_admin
 from services.core.store import Change
-from services.core.task_servicer import MEMBERS, check_etag
 from services.core.validate import Checks, update_paths
 
 UPDATABLE = (
@@ -60,23 +52,16 @@ def person_values(person: person_pb2.Person, checks: Checks, *, field: str) -> d
         "display_name": person.display_name.strip(),
         "email": person.email.strip().lower() or None,
         "aliases": list(dict.fromkeys(a.strip() for a in person.aliases)),
-        "skills": store.jsonb(convert.skills_json(person.skills)),
+        "skills": convert.skills_json(person.skills),
         "weekly_capacity_hours": person.weekly_capacity_hours or 40.0,
         "working_days": sorted(person.working_days) or [1, 2, 3, 4, 5],
-        "time_off": store.jsonb(
-            [
-                {"start_date": t.start_date, "end_date": t.end_date, "reason": t.reason}
-                for t in person.time_off
-            ]
-        ),
+        "time_off": [
+            {"start_date": t.start_date, "end_date": t.end_date, "reason": t.reason}
+            for t in person.time_off
+        ],
         "cost_rate": person.cost_rate,
         "project_creator": person.project_creator,
     }
-
-
-def require_admin(principal: Principal, what: str) -> None:
-    if not principal.admin:
-        raise PermissionDenied(f"only an admin may {what}", reason="ADMIN_REQUIRED")
 
 
 class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
@@ -101,30 +86,13 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
         async with transaction(self.pool) as conn:
             earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
-                return person_service_pb2.CreatePersonResponse(person=await _get(conn, earlier[0]))
-            if await (
-                await conn.execute("SELECT 1 FROM people WHERE id = %s", (person_id,))
-            ).fetchone():
+                row = await person_store.get(conn, names.person_id(earlier[0]))
+                return person_service_pb2.CreatePersonResponse(person=convert.person(row))
+            if await person_store.exists(conn, person_id):
                 raise AlreadyExists(f"people/{person_id} already exists", reason="PERSON_EXISTS")
-            try:
-                async with conn.transaction():
-                    row = await (
-                        await conn.execute(
-                            sql.SQL(
-                                "INSERT INTO people (id, {}) VALUES (%s, {}) RETURNING *"
-                            ).format(
-                                sql.SQL(", ").join(map(sql.Identifier, values)),
-                                sql.SQL(", ").join(sql.Placeholder() * len(values)),
-                            ),
-                            [person_id, *values.values()],
-                        )
-                    ).fetchone()
-            except pg_errors.UniqueViolation:
-                raise AlreadyExists(
-                    f"another person has the e-mail {values['email']}", reason="EMAIL_TAKEN"
-                ) from None
-            assert row is not None
-            created = convert.person(row)
+            created = convert.person(
+                await person_store.insert(conn, person_id=person_id, values=values)
+            )
             await store.record(
                 conn,
                 principal,
@@ -147,17 +115,11 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
         person_id = names.person_id(request.name)
         principal = current_principal()
         async with transaction(self.pool) as conn:
-            view = await _view(conn, principal)
-            row = await (
-                await conn.execute(
-                    f"SELECT p.*, {VISIBLE} AS visible, {FULL} AS full FROM people p"
-                    " WHERE p.id = %(id)s",
-                    {**view.params(), "id": person_id},
-                )
-            ).fetchone()
+            view = await person_store.view(conn, principal)
+            row = await person_store.seen(conn, view, person_id)
         if row is None and view.everyone:
             raise NotFound(f"{request.name} does not exist", reason="PERSON_NOT_FOUND")
-        if row is None or not row["visible"]:
+        if row is None:
             # The same answer whether or not the person exists: no probing the directory.
             raise PermissionDenied(
                 f"{principal.member} shares no project with {request.name}",
@@ -176,26 +138,15 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
         async with transaction(self.pool) as conn:
             if project:
                 await store.require_role(conn, principal, project, *MEMBERS)
-            view = await _view(conn, principal)
-            rows = await (
-                await conn.execute(
-                    f"SELECT p.*, {FULL} AS full FROM people p WHERE p.id > %(after)s"
-                    f" AND {VISIBLE}"
-                    " AND (%(skill)s = '' OR p.skills @> jsonb_build_array("
-                    "      jsonb_build_object('skill', %(skill)s::text)))"
-                    " AND (%(project)s::text IS NULL OR EXISTS (SELECT 1 FROM memberships m"
-                    "      WHERE m.project_id = %(project)s AND m.member = 'people/' || p.id))"
-                    " ORDER BY p.id LIMIT %(limit)s",
-                    {
-                        **view.params(),
-                        "after": after[0] if after else "",
-                        "skill": request.skill,
-                        "project": project,
-                        "limit": size + 1,
-                    },
-                )
-            ).fetchall()
-        rows, token = paging.page(rows, size, key=lambda last: [last["id"]], query=query_key)
+            rows = await person_store.page(
+                conn,
+                await person_store.view(conn, principal),
+                after=after[0] if after else "",
+                skill=request.skill,
+                project=project,
+                limit=size + 1,
+            )
+        rows, token = paging.page(rows, size, key=lambda last: [last.id], query=query_key)
         return person_service_pb2.ListPeopleResponse(
             people=[_shown(r) for r in rows], next_page_token=token
         )
@@ -208,41 +159,17 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
         principal = current_principal()
         require_admin(principal, "change people")
         async with transaction(self.pool) as conn:
-            row = await _row(conn, person_id, lock=True)
-            check_etag(request.person.etag, row["version"], request.person.name)
+            row = await person_store.get(conn, person_id, lock=True)
+            check_etag(request.person.etag, row.version, request.person.name)
             before = convert.person(row)
-            merged = person_pb2.Person()
-            merged.CopyFrom(before)
-            for path in paths:
-                field = person_pb2.Person.DESCRIPTOR.fields_by_name[path]
-                if field.is_repeated:
-                    merged.ClearField(path)
-                    getattr(merged, path).extend(getattr(request.person, path))
-                else:
-                    setattr(merged, path, getattr(request.person, path))
             checks = Checks()
-            values = person_values(merged, checks, field="person")
+            values = person_values(
+                _merged(before, request.person, paths=paths), checks, field="person"
+            )
             checks.raise_if_any()
-            try:
-                async with conn.transaction():
-                    updated = await (
-                        await conn.execute(
-                            sql.SQL(
-                                "UPDATE people SET {}, version = version + 1, update_time = now()"
-                                " WHERE id = %s RETURNING *"
-                            ).format(
-                                sql.SQL(", ").join(
-                                    sql.SQL("{} = %s").format(sql.Identifier(p)) for p in paths
-                                )
-                            ),
-                            [*(values[p] for p in paths), person_id],
-                        )
-                    ).fetchone()
-            except pg_errors.UniqueViolation:
-                raise AlreadyExists(
-                    f"another person has the e-mail {values['email']}", reason="EMAIL_TAKEN"
-                ) from None
-            assert updated is not None
+            updated = await person_store.update(
+                conn, person_id=person_id, values=values, paths=paths
+            )
             after = convert.person(updated)
             await store.record(
                 conn,
@@ -252,7 +179,7 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
                     verb="updated",
                     resource=after.name,
                     project=None,
-                    version=updated["version"],
+                    version=updated.version,
                     before=before,
                     after=after,
                     changed_fields=paths,
@@ -267,32 +194,10 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
         principal = current_principal()
         require_admin(principal, "delete people")
         async with transaction(self.pool) as conn:
-            row = await _row(conn, person_id, lock=True)
-            check_etag(request.etag, row["version"], request.name)
-            busy = await (
-                await conn.execute(
-                    "SELECT count(*) AS n FROM tasks WHERE assignee = %s", (person_id,)
-                )
-            ).fetchone()
-            assert busy is not None
-            if busy["n"]:
-                raise FailedPrecondition(
-                    f"{request.name} is assigned {busy['n']} tasks; reassign them first",
-                    reason="PERSON_ASSIGNED",
-                )
-            try:
-                async with conn.transaction():
-                    await conn.execute("DELETE FROM people WHERE id = %s", (person_id,))
-            except pg_errors.ForeignKeyViolation:
-                raise FailedPrecondition(
-                    f"{request.name} has logged time; their record stays",
-                    reason="PERSON_HAS_HISTORY",
-                ) from None
-            await conn.execute("DELETE FROM memberships WHERE member = %s", (request.name,))
-            await _revoke_keys(conn, principal, person_uid=row["uid"])
-            # Request ids are remembered per caller id: a namesake created later must not
-            # have their first requests answered with what this person made.
-            await conn.execute("DELETE FROM idempotency WHERE principal = %s", (request.name,))
+            row = await person_store.get(conn, person_id, lock=True)
+            check_etag(request.etag, row.version, request.name)
+            await person_store.delete(conn, person_id)
+            await _revoke_keys(conn, principal, row=row)
             await store.record(
                 conn,
                 principal,
@@ -301,7 +206,7 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
                     verb="deleted",
                     resource=request.name,
                     project=None,
-                    version=row["version"] + 1,
+                    version=row.version + 1,
                     before=convert.person(row),
                     after=None,
                 ),
@@ -309,79 +214,37 @@ class PersonServicer(person_service_pb2_grpc.PersonServiceServicer):
         return person_service_pb2.DeletePersonResponse()
 
 
-# Whom a caller sees in the directory: everyone for an admin or a reading service; else
-# themselves and the people who share a project with them. Cost rates and the reasons for
-# time off only for admins, the person themselves and the managers of a project they are in.
-VISIBLE = (
-    "(%(everyone)s OR p.id = %(me)s OR EXISTS (SELECT 1 FROM memberships t"
-    " WHERE t.member = 'people/' || p.id AND t.project_id = ANY(%(shared)s)))"
-)
-FULL = (
-    "(%(full_for_all)s OR p.id = %(me)s OR EXISTS (SELECT 1 FROM memberships t"
-    " WHERE t.member = 'people/' || p.id AND t.project_id = ANY(%(managed)s)))"
-)
+def _merged(
+    before: person_pb2.Person, given: person_pb2.Person, *, paths: list[str]
+) -> person_pb2.Person:
+    """`before` with the fields in `paths` taken from `given`; lists are replaced whole."""
+    merged = person_pb2.Person()
+    merged.CopyFrom(before)
+    for path in paths:
+        field = person_pb2.Person.DESCRIPTOR.fields_by_name[path]
+        if field.is_repeated:
+            merged.ClearField(path)
+            getattr(merged, path).extend(getattr(given, path))
+        else:
+            setattr(merged, path, getattr(given, path))
+    return merged
 
 
-@dataclass(frozen=True)
-class View:
-    """What of the people directory one caller may read (see VISIBLE and FULL)."""
-
-    everyone: bool = False
-    full_for_all: bool = False
-    me: str = ""
-    shared: tuple[str, ...] = ()
-    managed: tuple[str, ...] = ()
-
-    def params(self) -> dict[str, Any]:
-        return {
-            "everyone": self.everyone,
-            "full_for_all": self.full_for_all,
-            "me": self.me,
-            "shared": list(self.shared),
-            "managed": list(self.managed),
-        }
-
-
-async def _view(conn: Connection, principal: Principal) -> View:
-    rule_project = principal.rule_project
-    if rule_project is not None:
-        return View(shared=(rule_project,), managed=(rule_project,))
-    if principal.reads_all:
-        return View(everyone=True, full_for_all=principal.admin)
-    rows = await (
-        await conn.execute(
-            "SELECT project_id, roles FROM memberships WHERE member = %s", (principal.member,)
-        )
-    ).fetchall()
-    kind, _, ident = principal.member.partition("/")
-    return View(
-        me=ident if kind == "people" else "",
-        shared=tuple(r["project_id"] for r in rows),
-        managed=tuple(r["project_id"] for r in rows if "manager" in r["roles"]),
-    )
-
-
-def _shown(row: dict[str, Any]) -> person_pb2.Person:
+def _shown(row: person_store.SeenPerson) -> person_pb2.Person:
     person = convert.person(row)
-    if not row["full"]:
+    if not row.full:
         person.ClearField("cost_rate")
         for period in person.time_off:
             period.ClearField("reason")
     return person
 
 
-async def _revoke_keys(conn: Connection, principal: Principal, *, person_uid: object) -> None:
+async def _revoke_keys(
+    conn: Connection, principal: Principal, *, row: person_store.PersonRow
+) -> None:
     """Revoke a deleted person's keys, each recorded like RevokeApiKey."""
-    rows = await (
-        await conn.execute(
-            "UPDATE api_keys SET revoke_time = now()"
-            " WHERE person_uid = %s AND revoke_time IS NULL RETURNING *",
-            (person_uid,),
-        )
-    ).fetchall()
-    for row in rows:
-        revoked = convert.api_key(row)
-        before = convert.api_key({**row, "revoke_time": None})
+    for key in await key_store.revoke_person(conn, row.uid):
+        revoked = convert.api_key(key)
         await store.record(
             conn,
             principal,
@@ -391,22 +254,7 @@ async def _revoke_keys(conn: Connection, principal: Principal, *, person_uid: ob
                 resource=revoked.name,
                 project=None,
                 version=2,
-                before=before,
+                before=convert.api_key(dataclasses.replace(key, revoke_time=None)),
                 after=revoked,
             ),
         )
-
-
-async def _row(conn: Connection, person_id: str, *, lock: bool = False) -> dict[str, Any]:
-    row = await (
-        await conn.execute(
-            "SELECT * FROM people WHERE id = %s" + (" FOR UPDATE" if lock else ""), (person_id,)
-        )
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"people/{person_id} does not exist", reason="PERSON_NOT_FOUND")
-    return row
-
-
-async def _get(conn: Connection, name: str) -> person_pb2.Person:
-    return convert.person(await _row(conn, names.person_id(name)))

@@ -91,6 +91,43 @@ class Scope:
         )
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What one report is computed from: a project's (or an iteration's) tasks, their time
+    entries, and the people either names."""
+
+    tasks: list[TaskFacts]
+    entries: list[TimeEntry]
+    people: dict[str, Person]
+    # An iteration's first and last day; None for a whole project.
+    span: tuple[dt.date, dt.date] | None = None
+
+
+def scope_of(
+    facts: Facts,
+    *,
+    start_date: dt.date | None,
+    deadline: dt.date | None,
+    as_of: dt.date,
+    zone: ZoneInfo,
+    now: dt.datetime,
+) -> Scope:
+    """The report's scope: an iteration's dates, or the whole project's span (see
+    `project_span`, with the first task's creation day in the project's time zone)."""
+    if facts.span is not None:
+        start, end = facts.span
+    else:
+        start, end = project_span(
+            start_date=start_date,
+            deadline=deadline,
+            first_created=min(
+                (t.created.astimezone(zone).date() for t in facts.tasks), default=None
+            ),
+            as_of=as_of,
+        )
+    return Scope.of(start=start, end=end, as_of=as_of, zone=zone, now=now)
+
+
 def project_span(
     *,
     start_date: dt.date | None,

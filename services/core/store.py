@@ -6,18 +6,17 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from google.protobuf.message import Message
 from planops.core.v1 import events_pb2, task_pb2
-from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from services.common.auth import Principal, metadata_var, method_var
 from services.common.db import Connection
-from services.common.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
+from services.common.errors import FieldViolation, InvalidArgument, PermissionDenied
 from services.common.logs import request_id_var
 from services.core import convert
 
@@ -202,56 +201,6 @@ async def remember(
         )
 
 
-async def made_earlier(conn: Connection, *, table: str, name: str) -> dict[str, Any]:
-    """The row a retried create made the first time; its id is the last part of `name`."""
-    row = await (
-        await conn.execute(
-            sql.SQL("SELECT * FROM {} WHERE id = %s").format(sql.Identifier(table)),
-            (int(name.rsplit("/", 1)[1]),),
-        )
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"{name} was created by this request and since deleted", reason="DELETED")
-    return row
-
-
-async def delete_child(
-    conn: Connection,
-    principal: Principal,
-    *,
-    table: str,
-    kind: str,
-    name: str,
-    project: str,
-    ident: int,
-    to_proto: Callable[[dict[str, Any]], Message],
-) -> None:
-    """Delete one row of a project's child table and record it, or raise NotFound naming it."""
-    row = await (
-        await conn.execute(
-            sql.SQL("DELETE FROM {} WHERE id = %s AND project_id = %s RETURNING *").format(
-                sql.Identifier(table)
-            ),
-            (ident, project),
-        )
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"{name} does not exist", reason=f"{kind.upper()}_NOT_FOUND")
-    await record(
-        conn,
-        principal,
-        Change(
-            kind=kind,
-            verb="deleted",
-            resource=name,
-            project=project,
-            version=row["version"] + 1,
-            before=to_proto(row),
-            after=None,
-        ),
-    )
-
-
 async def roles_in(conn: Connection, principal: Principal, project: str) -> set[str]:
     """The roles the call has in the project: its member's, or what its key grants."""
     cur = await conn.execute(
@@ -284,26 +233,6 @@ async def require_role(
     if not held & set(roles):
         raise _refuse(principal, project, roles)
     return held
-
-
-async def project_access(
-    conn: Connection, principal: Principal, project: str, *roles: str, lock: bool = False
-) -> tuple[set[str], dict[str, Any]]:
-    """The caller's roles and the project row, in one query; refused like `require_role`."""
-    row = await (
-        await conn.execute(
-            "SELECT p.*, m.roles AS member_roles FROM projects p"
-            " LEFT JOIN memberships m ON m.project_id = p.id AND m.member = %s"
-            " WHERE p.id = %s" + (" FOR NO KEY UPDATE OF p" if lock else ""),
-            (principal.member, project),
-        )
-    ).fetchone()
-    held = principal.granted(project, set(row["member_roles"] or ()) if row else set())
-    if not held & set(roles):
-        raise _refuse(principal, project, roles)
-    if row is None:
-        raise NotFound(f"projects/{project} does not exist", reason="PROJECT_NOT_FOUND")
-    return held, row
 
 
 def hash_secret(secret: str) -> bytes:

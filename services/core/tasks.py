@@ -1,16 +1,17 @@
-"""Task rules that need no database: field checks, the column values of a task, ordering."""
+"""Task rules that need no database and no protobuf: field checks, a task's column values,
+imported past work, the fields an update may set, list orders."""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
-from google.protobuf import timestamp_pb2
-from planops.core.v1 import task_pb2, task_service_pb2
-
-from services.common import names, paging
+from services.common import names
 from services.common.errors import InvalidArgument
 from services.core import workflow as wf
 from services.core.validate import Checks
@@ -31,6 +32,7 @@ UPDATABLE = (
     "labels",
     "iteration",
     "locked",
+    "splittable",
     "staffing",
     "crew",
 )
@@ -39,15 +41,92 @@ MAX_CREW = 50
 STAFF_POOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
 
 
-def values(task: task_pb2.Task, checks: Checks, *, field: str, project: str) -> dict[str, Any]:
+class Priority(enum.IntEnum):
+    """A task's priority as stored; 0 in a request means "not given" (medium)."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    URGENT = 4
+
+
+class Source(enum.IntEnum):
+    """Where a task came from, as stored; 0 in a request means "not given" (manual)."""
+
+    MANUAL = 1
+    NOTES = 2
+    IMPORT = 3
+    PLANNER = 4
+    TEMPLATE = 5
+
+
+PRIORITIES = frozenset({0, *(p.value for p in Priority)})
+SOURCES = frozenset({0, *(s.value for s in Source)})
+
+
+@dataclass(frozen=True)
+class CrewRole:
+    """Places in a crew that need particular skills: how many, and (skill, level) each."""
+
+    count: int
+    skills: Sequence[tuple[str, int]] = ()
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """Who a task needs: people at once (0 or 1: one), roles, and the staff pool's id."""
+
+    crew_size: int = 0
+    roles: Sequence[CrewRole] = ()
+    staff_pool: str = ""
+
+
+@dataclass(frozen=True)
+class TaskFields:
+    """A task as a request gives it: names and dates still unchecked text."""
+
+    title: str
+    description: str = ""
+    priority: int = 0
+    source: int = 0
+    required_skills: Sequence[tuple[str, int]] = ()
+    estimate_hours: float = 0.0
+    optimistic_hours: float = 0.0
+    pessimistic_hours: float = 0.0
+    planned_start: str = ""
+    planned_end: str = ""
+    due_date: str = ""
+    labels: Sequence[str] = ()
+    source_ref: str = ""
+    assignee: str = ""
+    parent: str = ""
+    iteration: str = ""
+    locked: bool = False
+    splittable: bool = False
+    staffing: Staffing = dc_field(default_factory=Staffing)
+    crew: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class PastWork:
+    """Finished work being imported: its end state and moments (None: not given or unreadable,
+    already reported)."""
+
+    state: str
+    open_time: dt.datetime | None
+    actual_start: dt.datetime | None
+    actual_end: dt.datetime | None
+
+
+def values(task: TaskFields, checks: Checks, *, field: str, project: str) -> dict[str, Any]:
     """Column values of `task`, recording every bad field in `checks`."""
     checks.text(task.title, f"{field}.title", max_len=500, required=True)
     checks.text(task.description, f"{field}.description", max_len=20_000)
-    if task.priority not in task_pb2.Priority.values():
+    if task.priority not in PRIORITIES:
         checks.fail(f"{field}.priority", "is not a known priority")
-    if task.source not in task_pb2.TaskSource.values():
+    if task.source not in SOURCES:
         checks.fail(f"{field}.source", "is not a known source")
-    checks.skills([(s.skill, s.level) for s in task.required_skills], f"{field}.required_skills")
+    checks.skills(task.required_skills, f"{field}.required_skills")
     for name in ("estimate_hours", "optimistic_hours", "pessimistic_hours"):
         checks.number(getattr(task, name), f"{field}.{name}", low=0, high=MAX_HOURS)
     if (
@@ -64,16 +143,22 @@ def values(task: task_pb2.Task, checks: Checks, *, field: str, project: str) -> 
     checks.strings(list(task.labels), f"{field}.labels", max_items=50)
     checks.text(task.source_ref, f"{field}.source_ref", max_len=500)
     assignee = _ref(
-        checks, task.assignee, f"{field}.assignee", lambda v, f: names.person_id(v, field=f)
+        checks,
+        task.assignee,
+        field=f"{field}.assignee",
+        parse=lambda v, f: names.person_id(v, field=f),
     )
     parent = _ref(
-        checks, task.parent, f"{field}.parent", lambda v, f: _same_project(v, f, project, "tasks")
+        checks,
+        task.parent,
+        field=f"{field}.parent",
+        parse=lambda v, f: _same_project(v, field=f, project=project, collection="tasks"),
     )
     iteration = _ref(
         checks,
         task.iteration,
-        f"{field}.iteration",
-        lambda v, f: _same_project(v, f, project, "iterations"),
+        field=f"{field}.iteration",
+        parse=lambda v, f: _same_project(v, field=f, project=project, collection="iterations"),
     )
     staffing = staffing_values(task.staffing, checks, field=f"{field}.staffing")
     crew: list[str] = []
@@ -81,7 +166,10 @@ def values(task: task_pb2.Task, checks: Checks, *, field: str, project: str) -> 
         checks.fail(f"{field}.crew", f"must have at most {MAX_CREW} people")
     for i, member in enumerate(task.crew[:MAX_CREW]):
         person = _ref(
-            checks, member, f"{field}.crew[{i}]", lambda v, f: names.person_id(v, field=f)
+            checks,
+            member,
+            field=f"{field}.crew[{i}]",
+            parse=lambda v, f: names.person_id(v, field=f),
         )
         if person is not None and person in crew:
             checks.fail(f"{field}.crew[{i}]", f"{member} appears twice")
@@ -92,9 +180,9 @@ def values(task: task_pb2.Task, checks: Checks, *, field: str, project: str) -> 
     return {
         "title": task.title.strip(),
         "description": task.description,
-        "priority": task.priority or task_pb2.PRIORITY_MEDIUM,
+        "priority": task.priority or Priority.MEDIUM.value,
         "assignee": assignee,
-        "required_skills": [{"skill": s.skill, "level": s.level} for s in task.required_skills],
+        "required_skills": [{"skill": s, "level": level} for s, level in task.required_skills],
         "estimate_hours": task.estimate_hours,
         "optimistic_hours": task.optimistic_hours,
         "pessimistic_hours": task.pessimistic_hours,
@@ -103,16 +191,17 @@ def values(task: task_pb2.Task, checks: Checks, *, field: str, project: str) -> 
         "due_date": due,
         "parent_id": parent,
         "labels": list(dict.fromkeys(task.labels)),
-        "source": task.source or task_pb2.TASK_SOURCE_MANUAL,
+        "source": task.source or Source.MANUAL.value,
         "source_ref": task.source_ref,
         "iteration_id": iteration,
         "locked": task.locked,
+        "splittable": task.splittable,
         "staffing": staffing,
         "crew": crew,
     }
 
 
-def staffing_values(staffing: task_pb2.Staffing, checks: Checks, *, field: str) -> dict[str, Any]:
+def staffing_values(staffing: Staffing, checks: Checks, *, field: str) -> dict[str, Any]:
     """The staffing's JSON, recording every bad field: crew size, roles, staff pool id."""
     if not 0 <= staffing.crew_size <= MAX_CREW:
         checks.fail(f"{field}.crew_size", f"must be 0 to {MAX_CREW}")
@@ -123,11 +212,11 @@ def staffing_values(staffing: task_pb2.Staffing, checks: Checks, *, field: str) 
             checks.fail(f"{where}.count", "must be at least 1")
         if not role.skills:
             checks.fail(f"{where}.skills", "is required")
-        checks.skills([(s.skill, s.level) for s in role.skills], f"{where}.skills")
+        checks.skills(list(role.skills), f"{where}.skills")
         roles.append(
             {
                 "count": role.count,
-                "skills": [{"skill": s.skill, "level": s.level} for s in role.skills],
+                "skills": [{"skill": skill, "level": level} for skill, level in role.skills],
             }
         )
     if sum(role.count for role in staffing.roles) > max(1, staffing.crew_size):
@@ -147,21 +236,21 @@ def staffing_values(staffing: task_pb2.Staffing, checks: Checks, *, field: str) 
 
 
 def past_values(
-    request: task_service_pb2.CreateTaskRequest,
+    past: PastWork | None,
     checks: Checks,
     *,
+    source: int,
     field: str,
     flow: wf.Workflow,
     now: dt.datetime,
 ) -> tuple[str, dict[str, Any]]:
-    """The state and extra columns of imported past work (`request.past`), recording every
-    bad field in `checks` (`field` prefixes their names, e.g. `requests[3].`); the initial
-    state and nothing extra without it."""
-    if not request.HasField("past"):
+    """The state and extra columns of imported past work, recording every bad field in
+    `checks` (`field` prefixes their names, e.g. `requests[3].`); the initial state and
+    nothing extra without it. `source` is the task's."""
+    if past is None:
         return flow.initial_state, {}
-    past = request.past
     where = f"{field}past"
-    if request.task.source != task_pb2.TASK_SOURCE_IMPORT:
+    if source != Source.IMPORT:
         checks.fail(f"{field}task.source", "must be TASK_SOURCE_IMPORT when past is given")
     finished = {"done", "cancelled"}
     state = past.state or next((s.id for s in flow.states if s.category == "done"), "")
@@ -169,23 +258,11 @@ def past_values(
     if target is None or target.category not in finished:
         options = ", ".join(s.id for s in flow.states if s.category in finished)
         checks.fail(f"{where}.state", f"must be a done or cancelled state ({options})")
-
-    def moment(name: str, *, required: bool) -> dt.datetime | None:
-        ts: timestamp_pb2.Timestamp = getattr(past, name)
-        if not past.HasField(name):
-            if required:
-                checks.fail(f"{where}.{name}", "is required")
-            return None
-        value = checks.timestamp(ts, f"{where}.{name}")
-        if value is None:
-            return None
-        if value > now:
+    for name in ("open_time", "actual_start", "actual_end"):
+        value = getattr(past, name)
+        if value is not None and value > now:
             checks.fail(f"{where}.{name}", "must not be in the future")
-        return value
-
-    opened = moment("open_time", required=True)
-    started = moment("actual_start", required=False)
-    ended = moment("actual_end", required=True)
+    opened, started, ended = past.open_time, past.actual_start, past.actual_end
     if opened and started and started < opened:
         checks.fail(f"{where}.actual_start", "must not be before open_time")
     if ended and max(filter(None, (opened, started)), default=ended) > ended:
@@ -193,7 +270,7 @@ def past_values(
     return state, {"create_time": opened, "actual_start": started, "actual_end": ended}
 
 
-def _ref(checks: Checks, value: str, field: str, parse: Any) -> Any:
+def _ref(checks: Checks, value: str, *, field: str, parse: Callable[[str, str], int | str]) -> Any:
     if not value:
         return None
     try:
@@ -203,7 +280,7 @@ def _ref(checks: Checks, value: str, field: str, parse: Any) -> Any:
         return None
 
 
-def _same_project(value: str, field: str, project: str, collection: str) -> int:
+def _same_project(value: str, *, field: str, project: str, collection: str) -> int:
     owner, ident = names.child_id(value, collection=collection, field=field)
     if owner != project:
         raise InvalidArgument.field(field, f"must be in projects/{project}")
@@ -220,47 +297,13 @@ def columns_for(paths: Sequence[str]) -> list[str]:
     return [COLUMN_OF_PATH.get(p, p) for p in paths]
 
 
-ORDERS: dict[int, tuple[str, str]] = {
-    # order -> (ORDER BY clause, keyset condition on the previous page's last key)
-    task_service_pb2.TASK_ORDER_UNSPECIFIED: ("id ASC", "id > %s"),
-    task_service_pb2.TASK_ORDER_DUE_DATE: (
-        "COALESCE(due_date, 'infinity'::date) ASC, id ASC",
-        "(COALESCE(due_date, 'infinity'::date), id) > (%s::date, %s)",
-    ),
-    task_service_pb2.TASK_ORDER_PRIORITY: (
-        "priority DESC, id ASC",
-        "(priority < %s OR (priority = %s AND id > %s))",
-    ),
-    task_service_pb2.TASK_ORDER_UPDATE_TIME: (
-        "update_time DESC, id DESC",
-        "(update_time, id) < (%s::timestamptz, %s)",
-    ),
-}
+class Order(enum.Enum):
+    """How a list of tasks is sorted; each order pages by a key ending in the task id."""
 
-
-# The parts of each order's page key, as `paging.decode` checks them.
-KEY_SHAPES: dict[int, paging.KeyShape] = {
-    task_service_pb2.TASK_ORDER_UNSPECIFIED: [paging.integer],
-    task_service_pb2.TASK_ORDER_DUE_DATE: [paging.day, paging.integer],
-    task_service_pb2.TASK_ORDER_PRIORITY: [paging.integer, paging.integer],
-    task_service_pb2.TASK_ORDER_UPDATE_TIME: [paging.moment, paging.integer],
-}
-
-
-def sort_key(order: int, row: dict[str, Any]) -> list[Any]:
-    if order == task_service_pb2.TASK_ORDER_DUE_DATE:
-        return [row["due_date"].isoformat() if row["due_date"] else "infinity", row["id"]]
-    if order == task_service_pb2.TASK_ORDER_PRIORITY:
-        return [row["priority"], row["id"]]
-    if order == task_service_pb2.TASK_ORDER_UPDATE_TIME:
-        return [row["update_time"].isoformat(), row["id"]]
-    return [row["id"]]
-
-
-def keyset_params(order: int, key: list[Any]) -> list[Any]:
-    if order == task_service_pb2.TASK_ORDER_PRIORITY:
-        return [key[0], key[0], key[1]]
-    return key
+    ID = "id"
+    DUE_DATE = "due_date"
+    PRIORITY = "priority"
+    UPDATE_TIME = "update_time"
 
 
 def today_in(time_zone: str) -> dt.date:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from importlib import resources
 from typing import Any
 
 from google.protobuf import json_format
-from planops.core.v1 import task_pb2, template_pb2, template_service_pb2, template_service_pb2_grpc
+from planops.core.v1 import (
+    project_pb2,
+    task_pb2,
+    template_pb2,
+    template_service_pb2,
+    template_service_pb2_grpc,
+)
 from psycopg_pool import AsyncConnectionPool
 
 from services.common import names, paging, workcal
@@ -16,13 +23,13 @@ from services.common.auth import Principal, current_principal
 from services.common.db import Connection, transaction
 from services.common.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from services.common.server import Context
-from services.core import convert, graph, store
-from services.core.person_servicer import require_admin
-from services.core.project_servicer import insert_project, project_values
+from services.core import convert, graph, project_store, projects, store, template_store
+from services.core.access import require_admin
 from services.core.store import SYSTEM, Change
-from services.core.task_servicer import insert_task
+from services.core.template_store import TemplateRow
 from services.core.validate import Checks
 from services.core.workflow import Workflow
+from services.core.writes import insert_dependency, insert_project, insert_task
 
 log = logging.getLogger(__name__)
 
@@ -75,19 +82,14 @@ async def seed_templates(pool: AsyncConnectionPool[Connection]) -> None:
     """Add the built-in templates that are missing; an edited or deleted one is left alone."""
     for template_id, template in builtin_templates().items():
         async with transaction(pool) as conn:
-            row = await (
-                await conn.execute(
-                    "INSERT INTO templates (id, display_name, description, anchor, body) VALUES (%s, %s, %s, %s, %s)"
-                    " ON CONFLICT DO NOTHING RETURNING *",
-                    (
-                        template_id,
-                        template.display_name,
-                        template.description,
-                        template.anchor,
-                        store.jsonb(convert.template_body(template)),
-                    ),
-                )
-            ).fetchone()
+            row = await template_store.insert(
+                conn,
+                template=template_id,
+                display_name=template.display_name,
+                description=template.description,
+                anchor=template.anchor,
+                body=store.jsonb(convert.template_body(template)),
+            )
             if row is not None:
                 created = convert.template(row)
                 await store.record(
@@ -128,19 +130,14 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
         require_admin(principal, "create templates")
         t = request.template
         async with transaction(self.pool) as conn:
-            row = await (
-                await conn.execute(
-                    "INSERT INTO templates (id, display_name, description, anchor, body) VALUES (%s, %s, %s, %s, %s)"
-                    " ON CONFLICT DO NOTHING RETURNING *",
-                    (
-                        template_id,
-                        t.display_name,
-                        t.description,
-                        t.anchor,
-                        store.jsonb(convert.template_body(t)),
-                    ),
-                )
-            ).fetchone()
+            row = await template_store.insert(
+                conn,
+                template=template_id,
+                display_name=t.display_name,
+                description=t.description,
+                anchor=t.anchor,
+                body=store.jsonb(convert.template_body(t)),
+            )
             if row is None:
                 raise AlreadyExists(
                     f"templates/{template_id} already exists", reason="TEMPLATE_EXISTS"
@@ -175,13 +172,8 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
         size = paging.page_size(request.page_size)
         after = paging.decode(request.page_token, query=["templates"], shape=[paging.text])
         async with transaction(self.pool) as conn:
-            rows = await (
-                await conn.execute(
-                    "SELECT * FROM templates WHERE id > %s ORDER BY id LIMIT %s",
-                    (after[0] if after else "", size + 1),
-                )
-            ).fetchall()
-        rows, token = paging.page(rows, size, key=lambda last: [last["id"]], query=["templates"])
+            rows = await template_store.page(conn, after=after[0] if after else "", limit=size + 1)
+        rows, token = paging.page(rows, size, key=lambda last: [last.id], query=["templates"])
         return template_service_pb2.ListTemplatesResponse(
             templates=[convert.template(r) for r in rows], next_page_token=token
         )
@@ -193,7 +185,7 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
         require_admin(principal, "delete templates")
         async with transaction(self.pool) as conn:
             row = await _row(conn, request.name)
-            await conn.execute("DELETE FROM templates WHERE id = %s", (row["id"],))
+            await template_store.delete(conn, row.id)
             await store.record(
                 conn,
                 principal,
@@ -202,7 +194,7 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
                     verb="deleted",
                     resource=request.name,
                     project=None,
-                    version=row["version"] + 1,
+                    version=row.version + 1,
                     before=convert.template(row),
                     after=None,
                 ),
@@ -221,7 +213,7 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
         anchor = checks.date(request.anchor_date, "anchor_date", required=True)
         checks.request_id(request.request_id)
         project = request.project
-        values = project_values(project, checks, field="project")
+        values = projects.values(project, checks, field="project")
         checks.raise_if_any()
         assert anchor is not None
         principal = current_principal()
@@ -229,18 +221,14 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
         async with transaction(self.pool) as conn:
             earlier = await store.remembered(conn, principal, key)
             if earlier is not None:
-                row = await (
-                    await conn.execute(
-                        "SELECT * FROM projects WHERE id = %s", (names.project_id(earlier[0]),)
-                    )
-                ).fetchone()
+                row = await project_store.find(conn, names.project_id(earlier[0]))
                 if row is None:
                     raise NotFound(f"{earlier[0]} was created by this request and since deleted")
                 return template_service_pb2.InstantiateTemplateResponse(
                     project=convert.project(row), task_count=len(earlier) - 1
                 )
             template = convert.template(await _row(conn, request.template, field="template"))
-            count = await instantiate(
+            created, count = await instantiate(
                 conn,
                 principal,
                 template=template,
@@ -249,11 +237,6 @@ class TemplateServicer(template_service_pb2_grpc.TemplateServiceServicer):
                 anchor=anchor,
                 creators=self.project_creators,
             )
-            row = await (
-                await conn.execute("SELECT * FROM projects WHERE id = %s", (project_id,))
-            ).fetchone()
-            assert row is not None
-            created = convert.project(row)
             await store.remember(
                 conn,
                 principal,
@@ -270,10 +253,11 @@ async def instantiate(
     template: template_pb2.Template,
     project_id: str,
     values: dict[str, Any],
-    anchor: Any,
+    anchor: dt.date,
     creators: str,
-) -> int:
-    """Create the project, its tasks dated on its calendar from `anchor`, and their dependencies."""
+) -> tuple[project_pb2.Project, int]:
+    """Create the project, its tasks dated on its calendar from `anchor`, and their dependencies;
+    the project and how many tasks it has."""
     cal = workcal.calendar_of(values["calendar"].obj)
     dated = []
     for t in template.tasks:
@@ -281,7 +265,9 @@ async def instantiate(
         dated.append((t, start, cal.add_working_days(start, t.duration_days - 1)))
     if values["start_date"] is None:
         values = {**values, "start_date": min(start for _, start, _ in dated)}
-    await insert_project(conn, principal, project_id=project_id, values=values, creators=creators)
+    created = await insert_project(
+        conn, principal, project_id=project_id, values=values, creators=creators
+    )
     flow = Workflow.from_json(values["workflow"].obj)
     ids: dict[str, int] = {}
     for t, start, end in dated:
@@ -307,44 +293,23 @@ async def instantiate(
         )
         ids[t.key] = names.child_id(task.name, collection="tasks")[1]
     for d in template.dependencies:
-        row = await (
-            await conn.execute(
-                "INSERT INTO dependencies (project_id, predecessor_id, successor_id, type, lag_days)"
-                " VALUES (%s, %s, %s, %s, %s) RETURNING *",
-                (
-                    project_id,
-                    ids[d.predecessor_key],
-                    ids[d.successor_key],
-                    d.type or task_pb2.DEPENDENCY_TYPE_FINISH_TO_START,
-                    d.lag_days,
-                ),
-            )
-        ).fetchone()
-        assert row is not None
-        dep = convert.dependency(row)
-        await store.record(
+        await insert_dependency(
             conn,
             principal,
-            Change(
-                kind="dependency",
-                verb="created",
-                resource=dep.name,
-                project=project_id,
-                version=1,
-                before=None,
-                after=dep,
-            ),
+            project=project_id,
+            predecessor=ids[d.predecessor_key],
+            successor=ids[d.successor_key],
+            type=d.type,
+            lag_days=d.lag_days,
         )
-    return len(dated)
+    return created, len(dated)
 
 
-async def _row(conn: Connection, name: str, *, field: str = "name") -> dict[str, Any]:
+async def _row(conn: Connection, name: str, *, field: str = "name") -> TemplateRow:
     kind, _, template_id = name.partition("/")
     if kind != "templates" or not template_id:
         raise InvalidArgument.of([FieldViolation(field, "must be templates/{template}")])
-    row = await (
-        await conn.execute("SELECT * FROM templates WHERE id = %s", (template_id,))
-    ).fetchone()
+    row = await template_store.find(conn, template_id)
     if row is None:
         raise NotFound(f"{name} does not exist", reason="TEMPLATE_NOT_FOUND")
     return row

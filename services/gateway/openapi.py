@@ -137,7 +137,13 @@ def _message(field: FD) -> descriptor.Descriptor:
 def field_schema(field: FD, wanted: set[str]) -> Schema:
     """The JSON schema of one field's value (of one element, for a repeated field)."""
     if field.type == FD.TYPE_ENUM:
-        return {"type": "string", "enum": [v.name for v in _enum(field).values]}
+        # The enum's name, so the console's generated types can name the union once.
+        enum = _enum(field)
+        return {
+            "type": "string",
+            "enum": [v.name for v in enum.values],
+            "x-planops-enum": enum.full_name,
+        }
     if field.type in (FD.TYPE_MESSAGE, FD.TYPE_GROUP):
         name = _message(field).full_name
         if name in _WELL_KNOWN:
@@ -156,7 +162,12 @@ def is_map(field: FD) -> bool:
 
 
 def message_schema(message: descriptor.Descriptor, wanted: set[str]) -> Schema:
-    """A message as a JSON object with its lowerCamelCase fields; nested messages go to `wanted`."""
+    """A message as a JSON object with its lowerCamelCase fields; nested messages go to `wanted`.
+
+    `x-planops-printed` lists the fields every response holds: those without presence, which
+    the gateway prints at their defaults. A request may leave any field out, so they are not
+    `required`.
+    """
     properties: Schema = {}
     for field in message.fields:
         if is_map(field):
@@ -185,6 +196,7 @@ def message_schema(message: descriptor.Descriptor, wanted: set[str]) -> Schema:
             "title": message.name,
             "properties": properties,
             "additionalProperties": False,
+            "x-planops-printed": [f.json_name for f in message.fields if not f.has_presence],
         },
         comments().get(message.full_name),
     )

@@ -71,7 +71,7 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
         principal = current_principal()
         await self.core.require_role(principal, project, EXTRACTORS)
         async with connection(self.pool) as conn:
-            earlier = await store.notes_by_request(conn, project, request.request_id)
+            earlier = await store.notes_by_request(conn, project, request_id=request.request_id)
         if earlier is not None:
             return nlp_service_pb2.ExtractActionItemsResponse(notes=convert.notes(earlier))
         people, (open_tasks, calendar) = await asyncio.gather(
@@ -107,7 +107,7 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
         project, notes_id = names.child_id(request.name, collection="notes")
         await self.core.require_role(current_principal(), project, MEMBERS)
         async with connection(self.pool) as conn:
-            found = await store.get_notes(conn, project, notes_id)
+            found = await store.get_notes(conn, project, notes_id=notes_id)
         if found is None:
             raise NotFound(f"{request.name} does not exist", reason="NOTES_NOT_FOUND")
         return nlp_service_pb2.GetNotesResponse(notes=convert.notes(found))
@@ -124,7 +124,7 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
         # The notes row stays locked until the tasks are recorded, so two overlapping accepts
         # of the same notes cannot both create a task for one item.
         async with transaction(self.pool) as conn:
-            record = await store.get_notes(conn, project, notes_id, lock=True)
+            record = await store.get_notes(conn, project, notes_id=notes_id, lock=True)
             if record is None:
                 raise NotFound(f"{request.name} does not exist", reason="NOTES_NOT_FOUND")
             items = {item.id: item for item in record.items}
@@ -140,8 +140,10 @@ class NlpServicer(nlp_service_pb2_grpc.NlpServiceServicer):
                 created = await self._create_tasks(
                     record, items, fresh, principal.principal, context
                 )
-                await store.record_tasks(conn, notes_id, created, accepted_by=principal.principal)
-            record = await store.get_notes(conn, project, notes_id)
+                await store.record_tasks(
+                    conn, notes_id, tasks=created, accepted_by=principal.principal
+                )
+            record = await store.get_notes(conn, project, notes_id=notes_id)
         assert record is not None
         tasks = {item.id: item.task for item in record.items}
         return nlp_service_pb2.AcceptActionItemsResponse(

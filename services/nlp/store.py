@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from psycopg.rows import class_row, scalar_row
 from psycopg.types.json import Jsonb
 
 from services.common.db import Connection
@@ -67,6 +68,51 @@ class NotesRecord:
         return f"projects/{self.project}/notes/{self.id}"
 
 
+@dataclass(frozen=True)
+class _NotesRow:
+    id: int
+    project_id: str
+    request_id: str | None
+    creator: str
+    meeting_date: date
+    language: str
+    text: str
+    pipeline: str
+    warnings: list[str]
+    statements: list[dict[str, Any]]
+    create_time: datetime
+
+
+@dataclass(frozen=True)
+class _ItemRow:
+    id: str
+    position: int
+    description: str
+    owner: str
+    owner_candidates: list[str]
+    owner_ambiguous: bool
+    due_date: date | None
+    due_text: str
+    priority: str
+    hints: list[str]
+    confidence_item: float
+    confidence_owner: float
+    confidence_due: float
+    confidence_priority: float
+    span_start: int
+    span_end: int
+    duplicate_of: str
+    explanation_item: list[str]
+    explanation_owner: str
+    task: str | None
+
+
+@dataclass(frozen=True)
+class _Inserted:
+    id: int
+    create_time: datetime
+
+
 ITEM_COLUMNS = (
     "id, position, description, owner, owner_candidates, owner_ambiguous, due_date, due_text,"
     " priority, hints, confidence_item, confidence_owner, confidence_due, confidence_priority,"
@@ -77,7 +123,7 @@ ITEM_COLUMNS = (
 async def insert_notes(conn: Connection, notes: NotesRecord, *, request_id: str) -> NotesRecord:
     """Store new notes; with a `request_id` already used in the project, the stored ones."""
     row = await (
-        await conn.execute(
+        await conn.cursor(row_factory=class_row(_Inserted)).execute(
             "INSERT INTO notes (project_id, request_id, creator, meeting_date, language, text,"
             " pipeline, warnings, statements) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (project_id, request_id) DO NOTHING RETURNING id, create_time",
@@ -95,7 +141,7 @@ async def insert_notes(conn: Connection, notes: NotesRecord, *, request_id: str)
         )
     ).fetchone()
     if row is None:
-        earlier = await notes_by_request(conn, notes.project, request_id)
+        earlier = await notes_by_request(conn, notes.project, request_id=request_id)
         assert earlier is not None
         return earlier
     if notes.items:
@@ -105,7 +151,7 @@ async def insert_notes(conn: Connection, notes: NotesRecord, *, request_id: str)
                 f" VALUES (%s{', %s' * ITEM_COLUMNS.count(',')}, %s)",
                 [
                     (
-                        row["id"],
+                        row.id,
                         item.id,
                         position,
                         item.description,
@@ -129,26 +175,28 @@ async def insert_notes(conn: Connection, notes: NotesRecord, *, request_id: str)
                     for position, item in enumerate(notes.items)
                 ],
             )
-    return replace(notes, id=row["id"], create_time=row["create_time"])
+    return replace(notes, id=row.id, create_time=row.create_time)
 
 
-async def notes_by_request(conn: Connection, project: str, request_id: str) -> NotesRecord | None:
+async def notes_by_request(
+    conn: Connection, project: str, *, request_id: str
+) -> NotesRecord | None:
     if not request_id:
         return None
-    row = await (
-        await conn.execute(
+    found = await (
+        await conn.cursor(row_factory=scalar_row).execute(
             "SELECT id FROM notes WHERE project_id = %s AND request_id = %s", (project, request_id)
         )
     ).fetchone()
-    return None if row is None else await get_notes(conn, project, row["id"])
+    return None if found is None else await get_notes(conn, project, notes_id=int(found))
 
 
 async def get_notes(
-    conn: Connection, project: str, notes_id: int, *, lock: bool = False
+    conn: Connection, project: str, *, notes_id: int, lock: bool = False
 ) -> NotesRecord | None:
     """The notes with their items; `lock` holds the notes row until the transaction ends."""
     row = await (
-        await conn.execute(
+        await conn.cursor(row_factory=class_row(_NotesRow)).execute(
             "SELECT * FROM notes WHERE id = %s AND project_id = %s"
             + (" FOR UPDATE" if lock else ""),
             (notes_id, project),
@@ -157,28 +205,28 @@ async def get_notes(
     if row is None:
         return None
     items = await (
-        await conn.execute(
+        await conn.cursor(row_factory=class_row(_ItemRow)).execute(
             f"SELECT {ITEM_COLUMNS}, task FROM action_items WHERE notes_id = %s ORDER BY position",
             (notes_id,),
         )
     ).fetchall()
     return NotesRecord(
-        id=row["id"],
-        project=row["project_id"],
-        meeting_date=row["meeting_date"],
-        language=row["language"],
-        text=row["text"],
-        pipeline=row["pipeline"],
-        creator=row["creator"],
-        warnings=tuple(row["warnings"]),
-        create_time=row["create_time"],
-        statements=tuple(statement_of(s) for s in row["statements"]),
+        id=row.id,
+        project=row.project_id,
+        meeting_date=row.meeting_date,
+        language=row.language,
+        text=row.text,
+        pipeline=row.pipeline,
+        creator=row.creator,
+        warnings=tuple(row.warnings),
+        create_time=row.create_time,
+        statements=tuple(statement_of(s) for s in row.statements),
         items=tuple(item_of(i) for i in items),
     )
 
 
 async def record_tasks(
-    conn: Connection, notes_id: int, tasks: Mapping[str, str], *, accepted_by: str
+    conn: Connection, notes_id: int, *, tasks: Mapping[str, str], accepted_by: str
 ) -> None:
     """Remember the task each item became; an item keeps the first task it was given."""
     async with conn.cursor() as cur:
@@ -189,27 +237,27 @@ async def record_tasks(
         )
 
 
-def item_of(row: Mapping[str, Any]) -> ItemRecord:
+def item_of(row: _ItemRow) -> ItemRecord:
     return ItemRecord(
-        id=row["id"],
-        description=row["description"],
-        owner=row["owner"],
-        owner_candidates=tuple(row["owner_candidates"]),
-        owner_ambiguous=row["owner_ambiguous"],
-        due_date=row["due_date"],
-        due_text=row["due_text"],
-        priority=row["priority"],
-        hints=tuple(row["hints"]),
-        confidence_item=row["confidence_item"],
-        confidence_owner=row["confidence_owner"],
-        confidence_due=row["confidence_due"],
-        confidence_priority=row["confidence_priority"],
-        span_start=row["span_start"],
-        span_end=row["span_end"],
-        duplicate_of=row["duplicate_of"],
-        task=row["task"] or "",
-        explanation_item=tuple(row["explanation_item"]),
-        explanation_owner=row["explanation_owner"],
+        id=row.id,
+        description=row.description,
+        owner=row.owner,
+        owner_candidates=tuple(row.owner_candidates),
+        owner_ambiguous=row.owner_ambiguous,
+        due_date=row.due_date,
+        due_text=row.due_text,
+        priority=row.priority,
+        hints=tuple(row.hints),
+        confidence_item=row.confidence_item,
+        confidence_owner=row.confidence_owner,
+        confidence_due=row.confidence_due,
+        confidence_priority=row.confidence_priority,
+        span_start=row.span_start,
+        span_end=row.span_end,
+        duplicate_of=row.duplicate_of,
+        task=row.task or "",
+        explanation_item=tuple(row.explanation_item),
+        explanation_owner=row.explanation_owner,
     )
 
 

@@ -14,9 +14,11 @@ from planops.planner.v1 import planner_service_pb2, proposal_pb2
 
 from services.common import names
 from services.common.errors import FieldViolation, InvalidArgument
-from services.planner import store
+from services.planner import confidence, store
 from services.planner.diagnose import qualified
 from services.planner.model import (
+    DEFAULT_STAGES,
+    Objective,
     Period,
     Proposal,
     ReasonKind,
@@ -43,6 +45,20 @@ SOURCES = {
     proposal_pb2.DURATION_SOURCE_RISK_P50: DurationSource.RISK_P50,
     proposal_pb2.DURATION_SOURCE_RISK_P80: DurationSource.RISK_P80,
 }
+MAX_STAGE_TOLERANCE = 0.5
+MODES = (
+    planner_service_pb2.OBJECTIVE_MODE_UNSPECIFIED,
+    planner_service_pb2.OBJECTIVE_MODE_WEIGHTED,
+    planner_service_pb2.OBJECTIVE_MODE_STAGED,
+)
+OBJECTIVES = {
+    proposal_pb2.OBJECTIVE_DEADLINE: Objective.DEADLINE,
+    proposal_pb2.OBJECTIVE_LATENESS: Objective.LATENESS,
+    proposal_pb2.OBJECTIVE_MAKESPAN: Objective.MAKESPAN,
+    proposal_pb2.OBJECTIVE_CHANGES: Objective.CHANGES,
+    proposal_pb2.OBJECTIVE_BALANCE: Objective.BALANCE,
+}
+OBJECTIVE_PROTOS = {objective: value for value, objective in OBJECTIVES.items()}
 REASON_KINDS = {
     ReasonKind.PINNED: proposal_pb2.REASON_KIND_PINNED,
     ReasonKind.PREDECESSOR: proposal_pb2.REASON_KIND_PREDECESSOR,
@@ -106,9 +122,19 @@ def plan_request(request: planner_service_pb2.ProposeScheduleRequest) -> PlanReq
         weights[name] = value or getattr(defaults, name)
     if request.duration_source not in SOURCES:
         bad.append(FieldViolation("duration_source", "is not a known source"))
+    target = request.target_probability
+    if target and not confidence.MIN_TARGET <= target <= confidence.MAX_TARGET:
+        bad.append(
+            FieldViolation(
+                "target_probability",
+                f"must be from {confidence.MIN_TARGET:g} to {confidence.MAX_TARGET:g}"
+                " (for example 0.8), or 0 to plan once",
+            )
+        )
     if len(request.request_id) > MAX_REQUEST_ID:
         bad.append(FieldViolation("request_id", f"at most {MAX_REQUEST_ID} characters"))
     what_if = _what_if(request, project, bad) if request.HasField("what_if") else None
+    stages = _stages(request, bad)
     if bad:
         raise InvalidArgument.of(bad)
     return PlanRequest(
@@ -119,7 +145,38 @@ def plan_request(request: planner_service_pb2.ProposeScheduleRequest) -> PlanReq
         hard_deadline=request.hard_deadline,
         duration_source=SOURCES[request.duration_source],
         what_if=what_if,
+        target_probability=target,
+        stages=stages,
+        stage_tolerance=request.stage_tolerance,
     )
+
+
+def _stages(
+    request: planner_service_pb2.ProposeScheduleRequest, bad: list[FieldViolation]
+) -> tuple[Objective, ...]:
+    """The staged order asked for: empty for the weighted sum."""
+    mode = request.objective_mode
+    if mode not in MODES:
+        bad.append(FieldViolation("objective_mode", "is not a known mode"))
+        return ()
+    staged = mode == planner_service_pb2.OBJECTIVE_MODE_STAGED
+    if not staged and (request.stages or request.stage_tolerance):
+        field = "stages" if request.stages else "stage_tolerance"
+        bad.append(FieldViolation(field, "needs objective_mode OBJECTIVE_MODE_STAGED"))
+    if not 0 <= request.stage_tolerance <= MAX_STAGE_TOLERANCE:
+        bad.append(FieldViolation("stage_tolerance", f"must be from 0 to {MAX_STAGE_TOLERANCE:g}"))
+    if not staged:
+        return ()
+    stages: list[Objective] = []
+    for i, value in enumerate(request.stages):
+        objective = OBJECTIVES.get(value)
+        if objective is None:
+            bad.append(FieldViolation(f"stages[{i}]", "is not a known objective"))
+        elif objective in stages:
+            bad.append(FieldViolation(f"stages[{i}]", f"repeats {objective.value}"))
+        else:
+            stages.append(objective)
+    return tuple(stages) or DEFAULT_STAGES
 
 
 def _what_if(
@@ -255,6 +312,18 @@ def proposal_record(
         solutions=proposal.solutions,
         changes=changes,
         late_days=sum(p.late_days for p in proposal.tasks),
+        stages=[
+            proposal_pb2.StageSummary(
+                objective=OBJECTIVE_PROTOS[stage.objective],
+                status=stage.status.value,
+                value=stage.value,
+                best_bound=stage.best_bound,
+                gap=stage.gap,
+                wall_seconds=round(stage.wall_time_s, 3),
+                text=stage.text,
+            )
+            for stage in proposal.stages
+        ],
     )
     loads = [
         proposal_pb2.PersonLoad(
@@ -278,12 +347,20 @@ def proposal_record(
         finish_date=proposal.finish if feasible else None,
         deadline=problem.deadline,
         critical_path=tuple(task_name(t) for t in proposal.critical_path),
-        notes=snapshot.notes,
+        notes=snapshot.notes + _stage_notes(proposal),
         solve=_json(solve),
         loads=tuple(_json(x) for x in loads),
         diagnoses=tuple(_json(x) for x in diagnoses),
         items=tuple(items),
     )
+
+
+def _stage_notes(proposal: Proposal) -> tuple[str, ...]:
+    """Staged objectives in one sentence, in the order they were solved."""
+    if not proposal.stages:
+        return ()
+    said = "; ".join(stage.text for stage in proposal.stages)
+    return (f"Staged objectives, in order: {said}.",)
 
 
 def _item(snapshot: Snapshot, plan: TaskPlan) -> store.ItemRecord:
@@ -328,6 +405,10 @@ def _item(snapshot: Snapshot, plan: TaskPlan) -> store.ItemRecord:
         task_etag=info.etag,
         crew=plan.crew,
         current_crew=info.crew,
+        pieces=[
+            proposal_pb2.WorkPiece(start_date=p.start.isoformat(), end_date=p.end.isoformat())
+            for p in plan.pieces
+        ],
     )
     changed = (assignee_changed or dates_changed) and not task.pinned
     return store.ItemRecord(
@@ -378,6 +459,11 @@ def proposal(record: store.ProposalRecord) -> proposal_pb2.Proposal:
             if record.risk_forecast is None
             else json_format.ParseDict(record.risk_forecast, proposal_pb2.PlanForecast())
         ),
+        confidence=(
+            None
+            if record.confidence is None
+            else json_format.ParseDict(record.confidence, proposal_pb2.ConfidencePlan())
+        ),
     )
 
 
@@ -390,6 +476,11 @@ def item_field(item: store.ItemRecord, key: str) -> Any:
 def forecast_json(forecast: proposal_pb2.PlanForecast) -> dict[str, Any]:
     """A plan's forecast as it is stored with its proposal."""
     return _json(forecast)
+
+
+def confidence_json(plan: proposal_pb2.ConfidencePlan) -> dict[str, Any]:
+    """How a plan was made to a chance of the deadline, as it is stored with its proposal."""
+    return _json(plan)
 
 
 def _json(message: Message) -> dict[str, Any]:

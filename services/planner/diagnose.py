@@ -69,6 +69,10 @@ def validate(problem: Problem) -> list[FieldViolation]:
     for field_name in ("lateness", "deadline", "makespan", "changes", "balance"):
         if getattr(problem.weights, field_name) < 0:
             bad(f"weights.{field_name}", "must not be negative")
+    if len(set(problem.stages)) != len(problem.stages):
+        bad("stages", "must not repeat an objective")
+    if not 0 <= problem.stage_tolerance <= 0.5:
+        bad("stage_tolerance", "must be from 0 to 0.5")
     calendar = problem.calendar
     if not calendar.working_weekdays or not calendar.working_weekdays <= set(range(7)):
         bad("calendar.working_weekdays", "must be a non-empty subset of 0..6 (Monday = 0)")
@@ -431,6 +435,8 @@ def _pinned_conflicts(problem: Problem) -> list[Diagnosis]:
         off = [
             d for d in _days_off(person, start=current.start, end=current.end) if axis.is_working(d)
         ]
+        if task.splittable and current.start not in off and current.end not in off:
+            off = []  # a split task pauses over days off inside it
         if off and to_units(task.duration_hours) > 0:
             days = ", ".join(str(d) for d in off[:3]) + (" …" if len(off) > 3 else "")
             out.append(

@@ -52,7 +52,7 @@ async def of_plan(
             task=item.task,
             planned_start=convert.item_field(item, "start_date"),
             planned_end=convert.item_field(item, "end_date"),
-            assignee=convert.item_field(item, "assignee"),
+            assignee=_known(convert.item_field(item, "assignee")),
         )
         for item in record.items
     ]
@@ -76,9 +76,16 @@ async def of_plan(
         deadline=f.deadline,
         finish_p50_date=f.finish_p50_date,
         finish_p80_date=f.finish_p80_date,
+        finish_p95_date=f.finish_p95_date,
         model_version=f.model_version,
         forecast_time=f.forecast_time,
     )
+
+
+def _known(assignee: str) -> str:
+    """A core person as is; a hypothetical one (a what-if's extra person) as nobody, since
+    risk has no history for them."""
+    return assignee if assignee.startswith("people/") else ""
 
 
 def _reason(error: grpc.RpcError) -> str:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from services.planner import split
 from services.planner.model import AxisCrew, AxisProblem, AxisSchedule, DependencyType
 
 PRIORITY_RULES = ("lft", "lst", "mts", "grpw", "est", "tool")
@@ -53,6 +54,14 @@ class _Net:
     """(resource, start, end, amount)."""
     crews: list[AxisCrew | None]
     closed: list[tuple[tuple[int, int], ...]]
+    gaps: list[list[tuple[tuple[int, int], ...]]]
+    """Per activity and mode, the days off a splittable task pauses over."""
+
+    def end(self, a: int, m: int, start: int) -> int:
+        gaps = self.gaps[a][m]
+        if gaps:
+            return split.walk(start, self.durations[a][m], gaps)[-1][1]
+        return start + self.durations[a][m]
 
 
 def _compile(problem: AxisProblem) -> _Net:
@@ -79,6 +88,7 @@ def _compile(problem: AxisProblem) -> _Net:
         ],
         crews=[a.crew for a in problem.activities],
         closed=[a.closed for a in problem.activities],
+        gaps=[[m.gaps for m in a.modes] for a in problem.activities],
     )
 
 
@@ -152,13 +162,53 @@ class _Profile:
                 for t in range(start, start + duration):
                     row[t] += amount
 
+    def earliest_split_fit(
+        self,
+        demands: tuple[tuple[int, int], ...],
+        *,
+        duration: int,
+        gaps: tuple[tuple[int, int], ...],
+        lb: int,
+    ) -> int:
+        """The earliest start at or after `lb` whose pieces (see `split.py`) all fit.
+
+        A start between this one and a conflicting day would work that day too, so the
+        search jumps past the conflict as `earliest_fit` does.
+        """
+        if duration == 0 or not demands:
+            return lb
+        start = lb
+        while True:
+            pieces = split.layout(start, duration, gaps)
+            if pieces is None:
+                start += 1
+                continue
+            conflict = -1
+            for a, b in pieces:
+                for r, amount in demands:
+                    row = self._row(r, b)
+                    room = self.capacities[r] - amount
+                    for t in range(b - 1, max(a, conflict + 1) - 1, -1):
+                        if row[t] > room:
+                            conflict = t
+                            break
+            if conflict < 0:
+                return start
+            start = conflict + 1
+
+    def place_pieces(
+        self, demands: tuple[tuple[int, int], ...], pieces: list[tuple[int, int]]
+    ) -> None:
+        for a, b in pieces:
+            self.place(demands, a, b - a)
+
 
 def _lower_bound(net: _Net, *, starts: list[int], modes: list[int], a: int, duration: int) -> int:
     lb = net.releases[a]
     for link in net.incoming[a]:
         p = link.predecessor
         s_p = starts[p]
-        e_p = s_p + net.durations[p][modes[p]]
+        e_p = net.end(p, modes[p], s_p)
         if link.type is DependencyType.FS:
             lb = max(lb, e_p + link.lag)
         elif link.type is DependencyType.SS:
@@ -193,7 +243,7 @@ def _serial(
         if fixed is not None:
             modes[a] = fixed_modes[a] if fixed_modes is not None else 0
             starts[a] = fixed
-            profile.place(net.demands[a][modes[a]], fixed, net.durations[a][modes[a]])
+            _place(net, profile, a=a, m=modes[a], start=fixed)
             crew = net.crews[a]
             if crew is not None:
                 # A pinned crew: its members are its only candidates.
@@ -239,18 +289,25 @@ def _serial(
         best_start = 0
         for m in candidates:
             d = net.durations[a][m]
-            s = _open_fit(
-                profile,
-                demands=net.demands[a][m],
-                duration=d,
-                lb=_lower_bound(net, starts=starts, modes=modes, a=a, duration=d),
-                closed=net.closed[a],
-            )
+            lb = _lower_bound(net, starts=starts, modes=modes, a=a, duration=d)
+            if net.gaps[a][m]:
+                s = _open_split_fit(
+                    profile,
+                    demands=net.demands[a][m],
+                    duration=d,
+                    gaps=net.gaps[a][m],
+                    lb=lb,
+                    closed=net.closed[a],
+                )
+            else:
+                s = _open_fit(
+                    profile, demands=net.demands[a][m], duration=d, lb=lb, closed=net.closed[a]
+                )
             person = net.persons[a][m]
             load = person_load.get(person, 0) if person is not None else 0
             rank = (
                 0 if not keep_preferred or preferred[a] == m else 1,
-                s if earliest_start_first else s + d,
+                s if earliest_start_first else net.end(a, m, s),
                 load,
                 0 if preferred[a] == m else 1,
                 m,
@@ -258,7 +315,7 @@ def _serial(
             if best is None or rank < best:
                 best, best_start, modes[a] = rank, s, m
         starts[a] = best_start
-        profile.place(net.demands[a][modes[a]], best_start, net.durations[a][modes[a]])
+        _place(net, profile, a=a, m=modes[a], start=best_start)
         person = net.persons[a][modes[a]]
         if person is not None:
             person_load[person] = person_load.get(person, 0) + net.loads[a]
@@ -388,6 +445,36 @@ def _place_crew(
     profile.place(tuple((p, amount[p]) for p in members), start, duration)
 
 
+def _open_split_fit(
+    profile: _Profile,
+    *,
+    demands: tuple[tuple[int, int], ...],
+    duration: int,
+    gaps: tuple[tuple[int, int], ...],
+    lb: int,
+    closed: Sequence[tuple[int, int]],
+) -> int:
+    """Earliest start of a splittable task whose pieces have room and whose stretch, pauses
+    included, misses every closed run: a staff pool's days off are not paused over."""
+    start = lb
+    while True:
+        start = profile.earliest_split_fit(demands, duration=duration, gaps=gaps, lb=start)
+        pieces = split.walk(start, duration, gaps)
+        first, last = pieces[0][0], pieces[-1][1]
+        hit = [c_end for c_start, c_end in closed if c_start < last and first < c_end]
+        if not hit:
+            return start
+        start = min(hit)
+
+
+def _place(net: _Net, profile: _Profile, *, a: int, m: int, start: int) -> None:
+    gaps = net.gaps[a][m]
+    if gaps:
+        profile.place_pieces(net.demands[a][m], split.walk(start, net.durations[a][m], gaps))
+    else:
+        profile.place(net.demands[a][m], start, net.durations[a][m])
+
+
 def _cpm_keys(net: _Net) -> dict[str, list[float]]:
     """Priority values (smaller first) from the resource-free critical path method."""
     n = len(net.durations)
@@ -491,8 +578,7 @@ def _reverse(net: _Net, horizon: int, schedule: AxisSchedule) -> _Net:
     fixed: list[int | None] = []
     for a in range(n):
         f = net.fixed[a]
-        d = net.durations[a][schedule.modes[a]]
-        fixed.append(None if f is None else horizon - f - d)
+        fixed.append(None if f is None else horizon - net.end(a, schedule.modes[a], f))
     blocked = [
         (r, max(horizon - end, 0), horizon - start, amount)
         for r, start, end, amount in net.blocked
@@ -513,6 +599,7 @@ def _reverse(net: _Net, horizon: int, schedule: AxisSchedule) -> _Net:
         closed=[
             tuple((horizon - end, horizon - start) for start, end in runs) for runs in net.closed
         ],
+        gaps=[[split.reversed_gaps(g, horizon=horizon) for g in modes] for modes in net.gaps],
     )
 
 
@@ -526,7 +613,7 @@ def _respects_releases(net: _Net, schedule: AxisSchedule) -> bool:
 def _makespan(net: _Net, schedule: AxisSchedule) -> int:
     return max(
         (
-            s + net.durations[a][m]
+            net.end(a, m, s)
             for a, (s, m) in enumerate(zip(schedule.starts, schedule.modes, strict=True))
         ),
         default=0,
@@ -539,9 +626,10 @@ def _justify(net: _Net, schedule: AxisSchedule, *, rounds: int) -> AxisSchedule:
     preferred: list[int | None] = [None] * len(net.durations)
     for _ in range(rounds):
         horizon = best_makespan
-        ends = [s + net.durations[a][best.modes[a]] for a, s in enumerate(best.starts)]
+        ends = [net.end(a, best.modes[a], s) for a, s in enumerate(best.starts)]
+        reverse = _reverse(net, horizon, best)
         backward = _serial(
-            _reverse(net, horizon, best),
+            reverse,
             keys=[float(horizon - e) for e in ends],
             fixed_modes=best.modes,
             preferred=preferred,
@@ -551,7 +639,7 @@ def _justify(net: _Net, schedule: AxisSchedule, *, rounds: int) -> AxisSchedule:
         forward = _serial(
             net,
             keys=[
-                float(horizon - s - net.durations[a][best.modes[a]])
+                float(horizon - reverse.end(a, best.modes[a], s))
                 for a, s in enumerate(backward.starts)
             ],
             fixed_modes=best.modes,

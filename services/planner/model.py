@@ -93,6 +93,9 @@ class Task:
     staffed: bool = True
     """False for work that needs no person (a delivery, a machine run, a PSPLIB job)."""
     pool_demands: tuple[PoolDemand, ...] = ()
+    splittable: bool = False
+    """May pause over its person's days off (at most twice, never for longer than its own
+    work); otherwise it runs in one stretch of their working days."""
     crew_size: int = 1
     """People working on the task together, each for its whole span and all its hours."""
     crew_roles: tuple[CrewRole, ...] = ()
@@ -195,6 +198,25 @@ class Weights:
     balance: int = 1
 
 
+class Objective(StrEnum):
+    """One term of the objective, as a stage of a lexicographic (staged) solve."""
+
+    DEADLINE = "deadline"
+    LATENESS = "lateness"
+    MAKESPAN = "makespan"
+    CHANGES = "changes"
+    BALANCE = "balance"
+
+
+DEFAULT_STAGES: tuple[Objective, ...] = (
+    Objective.DEADLINE,
+    Objective.LATENESS,
+    Objective.MAKESPAN,
+    Objective.CHANGES,
+    Objective.BALANCE,
+)
+
+
 @dataclass(frozen=True)
 class Problem:
     project_start: date
@@ -212,6 +234,11 @@ class Problem:
     horizon_days: int | None = None
     """Working days after the project start the plan may use; None = from a greedy plan."""
     seed: int = 0
+    stages: tuple[Objective, ...] = ()
+    """Empty: minimise the weighted sum of `weights`. Otherwise minimise each objective in
+    turn, each stage keeping what the earlier ones reached (lexicographic)."""
+    stage_tolerance: float = 0.0
+    """How much of an unproven stage's best value a later stage may give up (0.02 = 2 %)."""
 
 
 @dataclass(frozen=True)
@@ -252,6 +279,9 @@ class TaskPlan:
     late_days: int
     crew: tuple[str, ...] = ()
     """Everyone on a crew task, `person_id` first; empty for a task of one person or none."""
+    pieces: tuple[Period, ...] = ()
+    """The stretches worked, first day to last day each: one unless the task pauses over
+    its person's days off or a project holiday on a working weekday."""
 
 
 @dataclass(frozen=True)
@@ -278,6 +308,20 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class StageResult:
+    """One stage of a staged solve: the final plan's value of its objective and the bound
+    proved while that stage was searched (under the earlier stages' values)."""
+
+    objective: Objective
+    status: SolveStatus
+    value: int
+    best_bound: int | None
+    gap: float | None
+    wall_time_s: float
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Proposal:
     status: SolveStatus
     tasks: tuple[TaskPlan, ...]
@@ -290,6 +334,7 @@ class Proposal:
     critical_path: tuple[str, ...] = ()
     diagnosis: tuple[Diagnosis, ...] = ()
     solutions: int = 0
+    stages: tuple[StageResult, ...] = ()
 
 
 # The problem on the working-day axis. Positions are working days counted from the axis
@@ -303,6 +348,9 @@ class AxisMode:
     duration: int
     demands: tuple[tuple[int, int], ...]
     person: int | None = None
+    gaps: tuple[tuple[int, int], ...] = ()
+    """Runs [start, end) of the person's days off a splittable task pauses over (see
+    `split.py`): `duration` counts days of work, pauses excluded. Empty: one stretch."""
 
 
 @dataclass(frozen=True)
@@ -379,10 +427,12 @@ class AxisSchedule:
         return self.crews[activity] if self.crews else ()
 
     def end(self, problem: AxisProblem, activity: int) -> int:
-        return (
-            self.starts[activity]
-            + problem.activities[activity].modes[self.modes[activity]].duration
-        )
+        mode = problem.activities[activity].modes[self.modes[activity]]
+        if mode.gaps:
+            from services.planner import split
+
+            return split.end(self.starts[activity], mode)
+        return self.starts[activity] + mode.duration
 
     def makespan(self, problem: AxisProblem) -> int:
         return max((self.end(problem, a) for a in range(len(self.starts))), default=0)

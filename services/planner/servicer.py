@@ -15,7 +15,7 @@ from importlib import metadata
 import grpc
 from google.protobuf import field_mask_pb2
 from planops.core.v1 import task_pb2, task_service_pb2
-from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
+from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc, proposal_pb2
 from psycopg_pool import AsyncConnectionPool
 
 from services.common import metrics, names, paging
@@ -31,7 +31,7 @@ from services.common.errors import (
     ResourceExhausted,
 )
 from services.common.server import Context
-from services.planner import convert, forecast, snapshot, store
+from services.planner import confidence, convert, forecast, snapshot, store
 from services.planner.fairqueue import FairQueue, Refused
 from services.planner.model import Progress, Proposal
 from services.planner.solver import InvalidProblem, Stop, solve
@@ -85,42 +85,89 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
             async with self.queue.slot(caller=principal.principal, project=plan.project):
                 # The snapshot is read once a solver is free, so the plan is of the project
                 # as it is when solving starts, and the wait counts against the deadline.
-                found = await snapshot.read(
-                    self.core, plan, max_tasks=self.max_tasks, risk=self.risk
-                )
-                problem = replace(
-                    found.problem,
-                    time_limit_s=self._time_limit(plan.time_limit_s, context),
-                    num_workers=self.workers,
-                )
-                result = await self._solve(replace(found, problem=problem), plan=plan)
+                if plan.target_probability:
+                    record = await self._to_target(plan, context=context)
+                else:
+                    found = await self._read(plan, source=plan.duration_source)
+                    record = await self._plan(found, plan=plan, context=context)
         except Refused as refused:
             metrics.observe_solve_refused(reason=refused.reason)
             raise ResourceExhausted(
                 str(refused), reason=refused.reason, retry_after_seconds=QUEUE_RETRY_S
             ) from refused
-        record = convert.proposal_record(
-            replace(found, problem=problem),
+        if not plan.target_probability:
+            # Asked once the solver is free again: risk's forecast needs no solver slot.
+            risk = await self._forecast(record, context=context)
+            record = replace(record, risk_forecast=convert.forecast_json(risk))
+        async with transaction(self.pool) as conn:
+            stored = await store.insert_proposal(conn, record, request_id=request.request_id)
+        log.info("proposed %s: %s, %d items", stored.name, stored.state, len(stored.items))
+        return planner_service_pb2.ProposeScheduleResponse(proposal=convert.proposal(stored))
+
+    async def _read(self, plan: snapshot.PlanRequest, *, source: str) -> snapshot.Snapshot:
+        return await snapshot.read(
+            self.core,
+            replace(plan, duration_source=source),
+            max_tasks=self.max_tasks,
+            risk=self.risk,
+        )
+
+    async def _plan(
+        self, found: snapshot.Snapshot, *, plan: snapshot.PlanRequest, context: Context
+    ) -> store.ProposalRecord:
+        """Solve `found` within the call's time and return the proposal as it would be stored."""
+        problem = replace(
+            found.problem,
+            time_limit_s=self._time_limit(plan.time_limit_s, context),
+            num_workers=self.workers,
+        )
+        found = replace(found, problem=problem)
+        result = await self._solve(found, plan=plan)
+        return convert.proposal_record(
+            found,
             result,
-            requester=principal.principal,
+            requester=current_principal().principal,
             what_if=plan.what_if is not None,
             workers=self.workers,
         )
-        # Asked once the solver is free again: risk's forecast needs no solver slot.
-        risk = await forecast.of_plan(
+
+    async def _forecast(
+        self, record: store.ProposalRecord, *, context: Context
+    ) -> proposal_pb2.PlanForecast:
+        return await forecast.of_plan(
             self.risk, core=self.core, record=record, seconds=self._forecast_time(context)
         )
-        record = replace(record, risk_forecast=convert.forecast_json(risk))
-        async with transaction(self.pool) as conn:
-            stored = await store.insert_proposal(conn, record, request_id=request.request_id)
-        log.info(
-            "proposed %s: %s, %d items, status %s",
-            stored.name,
-            stored.state,
-            len(stored.items),
-            result.status.value,
+
+    async def _to_target(
+        self, plan: snapshot.PlanRequest, *, context: Context
+    ) -> store.ProposalRecord:
+        """The plan with the asked chance of the deadline, or the closest with what it would
+        take (see `confidence`); every plan is forecast while the solver slot is held."""
+
+        async def read(source: str) -> snapshot.Snapshot:
+            return await self._read(plan, source=source)
+
+        async def attempt(found: snapshot.Snapshot) -> confidence.Attempt:
+            record = await self._plan(found, plan=plan, context=context)
+            return confidence.Attempt(
+                found=found, record=record, forecast=await self._forecast(record, context=context)
+            )
+
+        found = await read(confidence.sources_to_try(plan.duration_source)[0])
+        if found.problem.deadline is None:
+            raise FailedPrecondition(
+                f"projects/{plan.project} has no deadline, so there is no chance of meeting one"
+                " to plan for; set the project's deadline or what_if.deadline",
+                reason="NO_DEADLINE",
+            )
+        kept, made = await confidence.to_target(
+            plan.target_probability, first=await attempt(found), read=read, attempt=attempt
         )
-        return planner_service_pb2.ProposeScheduleResponse(proposal=convert.proposal(stored))
+        return replace(
+            kept.record,
+            risk_forecast=convert.forecast_json(kept.forecast),
+            confidence=convert.confidence_json(made),
+        )
 
     @staticmethod
     def _time_limit(asked: float, context: Context) -> float:

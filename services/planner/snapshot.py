@@ -36,6 +36,7 @@ from services.planner.model import (
     CrewRole,
     Dependency,
     DependencyType,
+    Objective,
     Period,
     Person,
     PlannedSlot,
@@ -105,6 +106,11 @@ class PlanRequest:
     hard_deadline: bool
     duration_source: str
     what_if: WhatIf | None
+    target_probability: float = 0.0
+    """The chance of the deadline to plan for; 0 plans once, as asked."""
+    stages: tuple[Objective, ...] = ()
+    """Empty for the weighted sum; else the objectives to minimise in turn."""
+    stage_tolerance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -329,6 +335,7 @@ async def read(
                     for role in t.staffing.roles
                 ),
                 staff_pool=t.staffing.staff_pool if t.staffing.staff_pool in pool_ids else None,
+                splittable=t.splittable,
             )
         )
         if t.staffing.staff_pool and t.staffing.staff_pool not in pool_ids:
@@ -381,6 +388,8 @@ async def read(
         weights=request.weights,
         time_limit_s=request.time_limit_s,
         horizon_days=request.horizon_days,
+        stages=request.stages,
+        stage_tolerance=request.stage_tolerance,
     )
     return Snapshot(
         project=request.project,

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
-from services.planner import diagnose, greedy
+from services.planner import diagnose, greedy, split
 from services.planner.axis import (
     UNITS_PER_HOUR,
     WorkingAxis,
@@ -40,6 +40,8 @@ from services.planner.model import (
     DependencyType,
     Diagnosis,
     FieldViolation,
+    Objective,
+    Period,
     Person,
     PersonLoad,
     Problem,
@@ -49,8 +51,10 @@ from services.planner.model import (
     ReasonKind,
     SolveStatus,
     StaffPool,
+    StageResult,
     Task,
     TaskPlan,
+    Weights,
     without_links_into_started_work,
 )
 
@@ -88,6 +92,7 @@ class AxisResult:
     solutions: int
     first_solution_s: float | None
     hint_makespan: int | None
+    stages: tuple[StageResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,18 +191,15 @@ def compile_problem(problem: Problem) -> _Compiled:
     # its person's day, never more, and can't make a plan impossible.
     used: dict[int, dict[int, int]] = {}
 
-    def reserve(who: int, start: int, duration: int, wanted: int) -> int:
+    def reserve(who: int, positions: Sequence[int], wanted: int) -> int:
         days = used.setdefault(who, {})
         if not days:
             for b_start, b_end, amount in resources[who].blocked:
                 for position in range(b_start, b_end):
                     days[position] = days.get(position, 0) + amount
-        room = min(
-            (capacities[who] - days.get(p, 0) for p in range(start, start + duration)),
-            default=0,
-        )
+        room = min((capacities[who] - days.get(p, 0) for p in positions), default=0)
         granted = max(0, min(wanted, room))
-        for position in range(start, start + duration):
+        for position in positions:
             days[position] = days.get(position, 0) + granted
         return granted
 
@@ -221,6 +223,7 @@ def compile_problem(problem: Problem) -> _Compiled:
             duration = max(0, axis.end_position(task.current.end) - fixed)
             demands = pools
             who: int | None = None
+            gaps: tuple[tuple[int, int], ...] = ()
             staffed = task.staffed and task.current.assignee is not None and duration > 0
             if staffed and len(task.current.crew) > 1:
                 # A crew at work keeps its people: every member is busy on those days.
@@ -234,12 +237,19 @@ def compile_problem(problem: Problem) -> _Compiled:
                 )
             elif staffed and task.current.assignee is not None:
                 who = person_index[task.current.assignee]
+                if task.splittable:
+                    # A split plan accepted and then locked or started keeps its pauses.
+                    gaps = _inside(_days_off(all_blocks[who]), start=fixed, end=fixed + duration)
+                    duration -= sum(b - a for a, b in gaps)
                 amount = min(capacities[who], -(-units // duration)) if units else 0
                 if task.started and amount:
-                    amount = reserve(who, fixed, duration, amount)
+                    worked = split.pieces(fixed, AxisMode(duration, (), gaps=gaps))
+                    amount = reserve(who, [k for a, b in worked for k in range(a, b)], amount)
                 demands = ((who, amount), *pools) if amount else pools
             modes.append(
-                AxisMode(duration=duration, demands=demands if duration else (), person=who)
+                AxisMode(
+                    duration=duration, demands=demands if duration else (), person=who, gaps=gaps
+                )
             )
         elif units == 0:
             modes.append(AxisMode(duration=0, demands=()))
@@ -268,7 +278,12 @@ def compile_problem(problem: Problem) -> _Compiled:
                     duration = span_days(units, capacities[p])
                     amount = -(-units // duration)
                     modes.append(
-                        AxisMode(duration=duration, demands=((p, amount), *pools), person=p)
+                        AxisMode(
+                            duration=duration,
+                            demands=((p, amount), *pools),
+                            person=p,
+                            gaps=_days_off(all_blocks[p]) if task.splittable else (),
+                        )
                     )
         if len(modes) > MAX_CANDIDATES:
             modes = _shortlist(modes, task=task, people=problem.people)
@@ -339,7 +354,7 @@ def _pinned_crew(
     *,
     daily: int,
     capacities: Sequence[int],
-    reserve: Callable[[int, int, int, int], int] | None,
+    reserve: Callable[[int, Sequence[int], int], int] | None,
     start: int,
     duration: int,
 ) -> AxisCrew:
@@ -349,7 +364,7 @@ def _pinned_crew(
     for p in members:
         amount = min(capacities[p], daily) if daily else 0
         if reserve is not None and amount:
-            amount = reserve(p, start, duration, amount)
+            amount = reserve(p, range(start, start + duration), amount)
         demands.append((p, amount))
     return AxisCrew(roles=((len(members), members),), demands=tuple(demands))
 
@@ -390,6 +405,28 @@ def _closed_runs(
             closed.append(axis.position(day))
         day += timedelta(days=1)
     return tuple(_runs(closed))
+
+
+def _days_off(blocks: Sequence[_Block]) -> tuple[tuple[int, int], ...]:
+    """A person's days off as sorted runs, merged where two kinds of leave touch."""
+    runs: list[tuple[int, int]] = []
+    for block in sorted((b for b in blocks if b.time_off), key=lambda b: b.start):
+        if runs and block.start <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], block.end))
+        else:
+            runs.append((block.start, block.end))
+    return tuple(runs)
+
+
+def _inside(
+    runs: Sequence[tuple[int, int]], *, start: int, end: int
+) -> tuple[tuple[int, int], ...]:
+    """The runs strictly inside [start, end); none when a day off is its first or last day,
+    which no split plan has (such a pinned task is a conflict, diagnosed as before)."""
+    inside = tuple(r for r in runs if r[0] < end and r[1] > start)
+    if any(a <= start or b >= end for a, b in inside):
+        return ()
+    return inside
 
 
 def _shortlist(modes: list[AxisMode], *, task: Task, people: Sequence[Person]) -> list[AxisMode]:
@@ -440,15 +477,23 @@ def _runs_by_value(values: dict[int, float]) -> dict[tuple[int, int], float]:
 def objective_value(problem: AxisProblem, schedule: AxisSchedule) -> float:
     """The objective `solve_axis` minimises, evaluated for any schedule (hint selection)."""
     w = problem.weights
+    return float(
+        sum(getattr(w, term.value) * v for term, v in term_values(problem, schedule).items())
+    )
+
+
+def term_values(problem: AxisProblem, schedule: AxisSchedule) -> dict[Objective, int]:
+    """Each objective term of a schedule, before `Weights` (lateness is times priority)."""
     makespan = schedule.makespan(problem)
-    value = w.makespan * makespan
+    lateness = 0
+    changes = 0
     loads: dict[int, int] = {}
     for a, activity in enumerate(problem.activities):
         end = schedule.end(problem, a)
         if activity.due is not None:
-            value += w.lateness * activity.weight * max(0, end - activity.due)
+            lateness += activity.weight * max(0, end - activity.due)
+        mode = activity.modes[schedule.modes[a]]
         if activity.fixed_start is None:
-            mode = activity.modes[schedule.modes[a]]
             moved = (
                 activity.preferred_start is not None
                 and schedule.starts[a] != activity.preferred_start
@@ -458,17 +503,20 @@ def objective_value(problem: AxisProblem, schedule: AxisSchedule) -> float:
                 and activity.preferred_mode != schedule.modes[a]
                 and len(activity.modes) > 1
             ) or _crew_dropped(activity, schedule.crew(a))
-            value += w.changes * int(moved or reassigned)
-        else:
-            mode = activity.modes[schedule.modes[a]]
+            changes += int(moved or reassigned)
         if mode.person is not None:
             loads[mode.person] = loads.get(mode.person, 0) + activity.load
         for member in schedule.crew(a):
             loads[member] = loads.get(member, 0) + activity.load
-    if problem.deadline is not None:
-        value += w.deadline * max(0, makespan - problem.deadline)
-    value += w.balance * max(loads.values(), default=0)
-    return float(value)
+    return {
+        Objective.DEADLINE: (
+            max(0, makespan - problem.deadline) if problem.deadline is not None else 0
+        ),
+        Objective.LATENESS: lateness,
+        Objective.MAKESPAN: makespan,
+        Objective.CHANGES: changes,
+        Objective.BALANCE: max(loads.values(), default=0),
+    }
 
 
 def _is_pure_makespan(problem: AxisProblem) -> bool:
@@ -551,6 +599,8 @@ class _Built:
     makespan: cp_model.IntVar
     guards: dict[str, cp_model.IntVar]
     crews: list[_CrewVars | None] = field(default_factory=list)
+    parts: dict[Objective, cp_model.LinearExprT] = field(default_factory=dict)
+    """Each objective term unweighted by `Weights` (lateness still times priority)."""
 
 
 @dataclass
@@ -672,9 +722,10 @@ def _build(
         horizon
         if not guard
         else horizon
-        + sum(max(m.duration for m in a.modes) for a in problem.activities)
+        + sum(max(split.longest(m) for m in a.modes) for a in problem.activities)
         + sum(abs(link.lag) for link in problem.links)
     )
+    always: cp_model.IntVar | None = None
     starts: list[cp_model.IntVar] = []
     ends: list[cp_model.IntVar] = []
     presences: list[list[cp_model.IntVar] | None] = []
@@ -691,7 +742,11 @@ def _build(
         )
         if activity.fixed_start is not None and guard:
             model.add(start == activity.fixed_start).only_enforce_if(guard_for(f"pinned:{a}"))
-        if len(set(durations)) == 1:
+        splits = any(m.gaps for m in activity.modes)
+        if splits:
+            # Its pieces, not one interval, use the person's days (see `split.add_mode`).
+            end = model.new_int_var(0, upper, f"e{a}")
+        elif len(set(durations)) == 1:
             end = model.new_int_var(0, upper, f"e{a}")
             model.add(end == start + durations[0])
             main = model.new_fixed_size_interval_var(start, durations[0], f"i{a}")
@@ -701,17 +756,41 @@ def _build(
             main = model.new_interval_var(start, size, end, f"i{a}")
             if hint is not None:
                 hint_value(size, hint_ends[a] - hint.starts[a])
-        if len(activity.modes) == 1:
+        if len(activity.modes) == 1 and not splits:
             presences.append(None)
             for r, amount in activity.modes[0].demands:
                 if durations[0] > 0 and amount > 0:
                     by_resource[r].append((main, amount))
         else:
-            literals = [model.new_bool_var(f"x{a}_{m}") for m in range(len(activity.modes))]
-            model.add_exactly_one(literals)
-            presences.append(literals)
+            if len(activity.modes) == 1:
+                if always is None:
+                    always = model.new_bool_var("always")
+                    model.add(always == 1)
+                literals = [always]
+                presences.append(None)
+            else:
+                literals = [model.new_bool_var(f"x{a}_{m}") for m in range(len(activity.modes))]
+                model.add_exactly_one(literals)
+                presences.append(literals)
             for m, mode in enumerate(activity.modes):
-                if len(set(durations)) > 1:
+                if mode.gaps:
+                    pieces, piece_hints = split.add_mode(
+                        model,
+                        start=start,
+                        end_var=end,
+                        mode=mode,
+                        present=literals[m],
+                        upper=upper,
+                        bounded=activity.fixed_start is None,
+                        hint_start=hint.starts[a] if hint is not None else None,
+                        name=f"{a}_{m}",
+                    )
+                    hinted.extend(piece_hints)
+                    for r, amount in mode.demands:
+                        if amount > 0:
+                            by_resource[r].extend((piece, amount) for piece in pieces)
+                    continue
+                if len(set(durations)) > 1 or splits:
                     model.add(end == start + mode.duration).only_enforce_if(literals[m])
                 if mode.duration == 0:
                     continue
@@ -734,6 +813,10 @@ def _build(
             )
             hinted.extend(crew_hint)
         if activity.closed and max(durations) > 0:
+            if splits:
+                # The whole stretch, pauses included, stays off the pool's days off.
+                stretch = model.new_int_var(0, upper, f"span{a}")
+                main = model.new_interval_var(start, stretch, end, f"i{a}")
             _add_closed(
                 model, main=main, closed=activity.closed, upper=upper, cache=closed_intervals
             )
@@ -801,8 +884,12 @@ def _build(
 
     w = problem.weights
     terms: list[cp_model.LinearExprT] = []
+    parts: dict[Objective, cp_model.LinearExprT] = {}
+    lateness: list[cp_model.LinearExprT] = []
+    changes: list[cp_model.IntVar] = []
     if w.makespan:
         terms.append(w.makespan * makespan)
+        parts[Objective.MAKESPAN] = makespan
     if problem.deadline is not None:
         if problem.hard_deadline:
             model.add(makespan <= problem.deadline).only_enforce_if(guard_for("deadline"))
@@ -811,6 +898,7 @@ def _build(
             model.add(late >= makespan - problem.deadline)
             hint_value(late, max(0, hint_makespan - problem.deadline))
             terms.append(w.deadline * late)
+            parts[Objective.DEADLINE] = late
     loads: dict[int, list[tuple[cp_model.IntVar | None, int]]] = {}
     for a, activity in enumerate(problem.activities):
         if activity.due is not None and w.lateness:
@@ -819,6 +907,7 @@ def _build(
             if hint is not None:
                 hint_value(late, max(0, hint_ends[a] - activity.due))
             terms.append(w.lateness * activity.weight * late)
+            lateness.append(activity.weight * late)
         lits = presences[a]
         if activity.preferred_start is not None and activity.fixed_start is None and w.changes:
             changed = model.new_bool_var(f"changed{a}")
@@ -834,6 +923,7 @@ def _build(
                     if kept in crew_vars.members:
                         model.add_implication(~changed, crew_vars.members[kept])
             terms.append(w.changes * changed)
+            changes.append(changed)
             if hint is not None:
                 moved = hint.starts[a] != activity.preferred_start
                 swapped = lits is not None and hint.modes[a] != activity.preferred_mode
@@ -864,6 +954,11 @@ def _build(
                 peak >= sum((load * lit if lit is not None else load) for lit, load in person_terms)
             )
         terms.append(w.balance * peak)
+        parts[Objective.BALANCE] = peak
+    if lateness:
+        parts[Objective.LATENESS] = sum(lateness)
+    if changes:
+        parts[Objective.CHANGES] = sum(changes)
     if not guard:
         model.minimize(sum(terms) if terms else makespan)
 
@@ -876,6 +971,7 @@ def _build(
         makespan=makespan,
         guards=guards,
         crews=crews,
+        parts=parts,
     )
 
 
@@ -884,7 +980,7 @@ def _horizon(problem: AxisProblem, hint: AxisSchedule) -> int:
         return problem.horizon
     candidates = [hint.makespan(problem)]
     for activity in problem.activities:
-        longest = max(m.duration for m in activity.modes)
+        longest = max(split.longest(m) for m in activity.modes)
         if activity.preferred_start is not None:
             candidates.append(activity.preferred_start + longest)
         if activity.fixed_start is not None:
@@ -909,8 +1005,10 @@ def solve_axis(
     progress: ProgressCallback | None = None,
     started: float | None = None,
     stop: Stop | None = None,
+    start_from: AxisSchedule | None = None,
 ) -> AxisResult:
-    """Minimise the weighted objective on the axis; the hint comes from `greedy`.
+    """Minimise the weighted objective on the axis; the hint comes from `greedy`, or is
+    `start_from` when that scores better.
 
     `started` is the `time.monotonic()` the time limit counts from (default: now), so a
     caller's own preparation is inside the limit.
@@ -925,6 +1023,10 @@ def solve_axis(
         score=lambda s: objective_value(problem, s),
         stopped=(lambda: stop.stopped) if stop is not None else None,
     )
+    if start_from is not None and objective_value(problem, start_from) < objective_value(
+        problem, hint
+    ):
+        hint = start_from
     if stop is not None and stop.stopped:
         # CP-SAT forgets a stop_search made before its search exists, so a stop set during
         # the hint must end the solve here or the search would run out its whole limit.
@@ -958,18 +1060,7 @@ def solve_axis(
         # plan, so return it rather than nothing; the missing bound shows it is unproven.
         return _list_result(problem, hint, started=started)
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-        schedule = AxisSchedule(
-            starts=tuple(solver.value(s) for s in built.starts),
-            modes=tuple(
-                0
-                if lits is None
-                else next(m for m, x in enumerate(lits) if solver.boolean_value(x))
-                for lits in built.presences
-            ),
-            crews=tuple(c.chosen(solver) if c is not None else () for c in built.crews)
-            if any(c is not None for c in built.crews)
-            else (),
-        )
+        schedule = _schedule_of(solver, built)
         objective = solver.objective_value
         bound = solver.best_objective_bound
     return AxisResult(
@@ -981,6 +1072,67 @@ def solve_axis(
         solutions=callback.solutions,
         first_solution_s=callback.first_solution_s,
         hint_makespan=hint.makespan(problem),
+    )
+
+
+_UNSPLIT_SHARE = 0.4
+
+
+def solve_axis_with_splits(
+    problem: AxisProblem,
+    *,
+    time_limit_s: float,
+    num_workers: int,
+    seed: int = 0,
+    progress: ProgressCallback | None = None,
+    started: float | None = None,
+    stop: Stop | None = None,
+) -> AxisResult:
+    """`solve_axis`, first without pauses when some task may split.
+
+    Splitting only adds choices, so a plan without pauses is a plan of the split model, but
+    the split model is harder to search: with the same limit its first plans can be later
+    than the unsplit optimum. So the problem without pauses gets part of the limit (it often
+    proves optimal in a fraction of it) and its plan starts the full model's search, which
+    then never ends later than planning without splitting would.
+    """
+    started = time.monotonic() if started is None else started
+    if not any(m.gaps for a in problem.activities if a.fixed_start is None for m in a.modes):
+        return solve_axis(
+            problem,
+            time_limit_s=time_limit_s,
+            num_workers=num_workers,
+            seed=seed,
+            progress=progress,
+            started=started,
+            stop=stop,
+        )
+    plain = replace(
+        problem,
+        activities=tuple(
+            a
+            if a.fixed_start is not None
+            else replace(a, modes=tuple(replace(m, gaps=()) for m in a.modes))
+            for a in problem.activities
+        ),
+    )
+    first = solve_axis(
+        plain,
+        time_limit_s=_UNSPLIT_SHARE * time_limit_s,
+        num_workers=num_workers,
+        seed=seed,
+        started=time.monotonic(),
+        stop=stop,
+    )
+    return solve_axis(
+        problem,
+        time_limit_s=time_limit_s,
+        num_workers=num_workers,
+        seed=seed,
+        progress=progress,
+        started=started,
+        stop=stop,
+        start_from=first.schedule,
     )
 
 
@@ -997,6 +1149,197 @@ def _list_result(problem: AxisProblem, hint: AxisSchedule, *, started: float) ->
         first_solution_s=None,
         hint_makespan=hint.makespan(problem),
     )
+
+
+# Staged (lexicographic) objectives: one model, one objective per solve, each stage's value
+# kept as a constraint for the next.
+
+# The first stage has the most to find (from the list schedule on); later stages start from a
+# good plan and mostly polish it.
+_FIRST_STAGE_SHARE = 2.0
+
+
+def solve_axis_staged(
+    problem: AxisProblem,
+    *,
+    stages: Sequence[Objective],
+    tolerance: float = 0.0,
+    time_limit_s: float,
+    num_workers: int,
+    seed: int = 0,
+    progress: ProgressCallback | None = None,
+    started: float | None = None,
+    stop: Stop | None = None,
+) -> AxisResult:
+    """Minimise `stages` in order: stage k, then stage k+1 with stage k held at its best
+    (or within `tolerance` of it when unproven), hinted with stage k's plan.
+
+    Time is split over the stages that have anything to do, the first weighted double;
+    what a stage leaves unused goes to the next. The result's objective and bound are the
+    last stage's; `stages` has each one's value in the final plan and its proved bound.
+    """
+    started = time.monotonic() if started is None else started
+    reserve = min(0.05 * time_limit_s, 0.001 * len(problem.activities) + 0.05)
+    # Every stage's term must exist in the model; hints are ranked "lexicographic in spirit"
+    # by the default weights of the staged terms.
+    staged = replace(problem, weights=Weights(**{o.value: int(o in stages) for o in Objective}))
+    defaults = Weights()
+    ranking = replace(
+        problem,
+        weights=Weights(
+            **{o.value: getattr(defaults, o.value) * int(o in stages) for o in Objective}
+        ),
+    )
+    hint = greedy.improved_schedule(
+        staged,
+        time_budget_s=_hint_budget(problem, time_limit_s),
+        seed=seed,
+        score=lambda s: objective_value(ranking, s),
+        stopped=(lambda: stop.stopped) if stop is not None else None,
+    )
+    if stop is not None and stop.stopped:
+        return _with_stages(_list_result(staged, hint, started=started), staged, stages, {})
+    built = _build(staged, horizon=_horizon(staged, hint), hint=hint, guard=False)
+    optional = sum(len(a.modes) for a in problem.activities if len(a.modes) > 1)
+    callback = _Callback(progress, started=started, stop=stop)
+    current: AxisSchedule | None = hint if respects_links(problem, hint) else None
+    # The terms' values at the current hint (the model's slack variables, which may sit
+    # above the plan's true value): what a stage's limit must allow for the hint to stay valid.
+    hinted = term_values(staged, hint)
+    outcomes: dict[Objective, tuple[SolveStatus, int | None, float]] = {}
+    todo = [o for o in stages if o in built.parts]
+    shares = [_FIRST_STAGE_SHARE if k == 0 else 1.0 for k in range(len(todo))]
+    for k, objective in enumerate(todo):
+        if stop is not None and stop.stopped:
+            break
+        stage_started = time.monotonic()
+        term = built.parts[objective]
+        if current is not None and hinted[objective] == 0:
+            # Terms are never negative: zero is proven best without a search.
+            outcomes[objective] = (SolveStatus.OPTIMAL, 0, 0.0)
+            built.model.add(term <= 0)
+            continue
+        remaining = time_limit_s - reserve - (time.monotonic() - started)
+        built.model.minimize(term)
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.01, remaining * shares[k] / sum(shares[k:]))
+        params.num_workers = num_workers
+        params.random_seed = seed
+        if optional > _LARGE_MODEL_OPTIONALS:
+            params.cp_model_probing_level = 0  # why: see solve_axis
+        if stop is not None:
+            stop.on_set(solver.stop_search)
+            if stop.stopped:
+                break  # CP-SAT forgets a stop made before its search exists
+        status = _STATUS.get(solver.solve(built.model, callback), SolveStatus.UNKNOWN)
+        if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            current = _schedule_of(solver, built)
+            hinted = {o: int(solver.value(part)) for o, part in built.parts.items()}
+            bound: int | None = math.ceil(solver.best_objective_bound - 1e-6)
+            solution = list(solver.response_proto.solution)
+            built.model.proto.clear_solution_hint()
+            built.model.proto.solution_hint.vars.extend(range(len(solution)))
+            built.model.proto.solution_hint.values.extend(solution)
+        elif current is None:
+            # No plan at all (or none exists): the caller diagnoses or falls back.
+            return AxisResult(
+                status=status,
+                schedule=None,
+                objective=None,
+                best_bound=None,
+                wall_time_s=time.monotonic() - started,
+                solutions=callback.solutions,
+                first_solution_s=callback.first_solution_s,
+                hint_makespan=hint.makespan(problem),
+            )
+        else:
+            # Nothing new in time: the previous plan stands (it meets every limit so far).
+            status, bound = SolveStatus.UNKNOWN, None
+        outcomes[objective] = (status, bound, time.monotonic() - stage_started)
+        best = hinted[objective]
+        limit = best if status is SolveStatus.OPTIMAL else math.floor(best * (1 + tolerance))
+        built.model.add(term <= limit)
+    if current is None:
+        return _with_stages(_list_result(staged, hint, started=started), staged, stages, {})
+    values = term_values(staged, current)
+    last = outcomes.get(todo[-1]) if todo else None
+    proven = all(outcomes.get(o, (None,))[0] is SolveStatus.OPTIMAL for o in todo)
+    result = AxisResult(
+        status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
+        schedule=current,
+        objective=float(values[todo[-1]]) if todo else 0.0,
+        best_bound=float(last[1]) if last is not None and last[1] is not None else None,
+        wall_time_s=time.monotonic() - started,
+        solutions=callback.solutions,
+        first_solution_s=callback.first_solution_s,
+        hint_makespan=hint.makespan(problem),
+    )
+    return _with_stages(result, staged, stages, outcomes)
+
+
+def _schedule_of(solver: cp_model.CpSolver, built: _Built) -> AxisSchedule:
+    return AxisSchedule(
+        starts=tuple(solver.value(s) for s in built.starts),
+        modes=tuple(
+            0 if lits is None else next(m for m, x in enumerate(lits) if solver.boolean_value(x))
+            for lits in built.presences
+        ),
+        crews=tuple(c.chosen(solver) if c is not None else () for c in built.crews)
+        if any(c is not None for c in built.crews)
+        else (),
+    )
+
+
+def _with_stages(
+    result: AxisResult,
+    problem: AxisProblem,
+    stages: Sequence[Objective],
+    outcomes: Mapping[Objective, tuple[SolveStatus, int | None, float]],
+) -> AxisResult:
+    """Each stage's value in the final plan beside the bound proved while it was searched.
+
+    A stage the model has no term for (no deadline, no due dates, no current plan) is zero
+    and proven; a stage never searched (stopped, out of time) is unknown, without a bound.
+    """
+    if result.schedule is None:
+        return result
+    values = term_values(problem, result.schedule)
+    out: list[StageResult] = []
+    for objective in stages:
+        status, bound, seconds = outcomes.get(objective, (SolveStatus.UNKNOWN, None, 0.0))
+        value = values[objective]
+        if objective not in outcomes and not _has_term(problem, objective):
+            status, bound = SolveStatus.OPTIMAL, 0
+        gap = None if bound is None else max(0, value - bound) / max(1, value)
+        out.append(
+            StageResult(
+                objective=objective,
+                status=status if gap != 0 else SolveStatus.OPTIMAL,
+                value=value,
+                best_bound=bound,
+                gap=gap,
+                wall_time_s=seconds,
+            )
+        )
+    return replace(result, stages=tuple(out))
+
+
+def _has_term(problem: AxisProblem, objective: Objective) -> bool:
+    """Whether the objective can be anything but zero for this problem."""
+    if objective is Objective.DEADLINE:
+        return problem.deadline is not None and not problem.hard_deadline
+    if objective is Objective.LATENESS:
+        return any(a.due is not None for a in problem.activities)
+    if objective is Objective.CHANGES:
+        return any(
+            a.preferred_start is not None and a.fixed_start is None for a in problem.activities
+        )
+    if objective is Objective.BALANCE:
+        return any(a.load for a in problem.activities) and any(
+            r.is_person for r in problem.resources
+        )
+    return True
 
 
 def respects_links(problem: AxisProblem, schedule: AxisSchedule) -> bool:
@@ -1072,6 +1415,56 @@ def _with_make_up_days(reason: Reason, days: list[date], *, extra: frozenset[dat
     return replace(reason, text=f"{reason.text} Works on make-up working day(s) {listed}.")
 
 
+def _day_ranges(days: Sequence[date]) -> str:
+    """Dates as runs of consecutive days: `2026-02-12, 2026-02-16 to 2026-02-20`."""
+    runs: list[list[date]] = []
+    for day in sorted(days):
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(
+        run[0].isoformat() if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs
+    )
+
+
+def _work_pieces(
+    problem: Problem, axis: WorkingAxis, runs: Sequence[tuple[int, int]]
+) -> tuple[tuple[Period, ...], list[date]]:
+    """Axis runs as dated pieces, also broken where a project holiday falls on a working
+    weekday (weekends are not breaks: every task spans them), and those holidays."""
+    weekdays = problem.calendar.working_weekdays
+    pieces: list[Period] = []
+    holidays: list[date] = []
+    for a, b in runs:
+        if b <= a:
+            continue
+        first = previous = axis.day(a)
+        for position in range(a + 1, b):
+            day = axis.day(position)
+            between = [previous + timedelta(days=k) for k in range(1, (day - previous).days)]
+            off = [d for d in between if d.weekday() in weekdays]
+            if off:
+                holidays.extend(off)
+                pieces.append(Period(first, previous))
+                first = day
+            previous = day
+        pieces.append(Period(first, previous))
+    return tuple(pieces), holidays
+
+
+def _with_pauses(
+    reason: Reason, *, person: str | None, days_off: Sequence[date], holidays: Sequence[date]
+) -> Reason:
+    """A manager must see that a task is split, and around what."""
+    text = reason.text
+    if days_off and person is not None:
+        text += f" Split around {person}'s day(s) off on {_day_ranges(days_off)}."
+    if holidays:
+        text += f" Pauses over the project holiday(s) {_day_ranges(sorted(set(holidays)))}."
+    return reason if text == reason.text else replace(reason, text=text)
+
+
 def solve(
     problem: Problem, *, progress: ProgressCallback | None = None, stop: Stop | None = None
 ) -> Proposal:
@@ -1087,15 +1480,28 @@ def solve(
     if found:
         return _no_plan(SolveStatus.INFEASIBLE, found, started)
     compiled = compile_problem(problem)
-    result = solve_axis(
-        compiled.problem,
-        time_limit_s=problem.time_limit_s,
-        num_workers=problem.num_workers,
-        seed=problem.seed,
-        progress=progress,
-        started=started,
-        stop=stop,
-    )
+    if problem.stages:
+        result = solve_axis_staged(
+            compiled.problem,
+            stages=problem.stages,
+            tolerance=problem.stage_tolerance,
+            time_limit_s=problem.time_limit_s,
+            num_workers=problem.num_workers,
+            seed=problem.seed,
+            progress=progress,
+            started=started,
+            stop=stop,
+        )
+    else:
+        result = solve_axis_with_splits(
+            compiled.problem,
+            time_limit_s=problem.time_limit_s,
+            num_workers=problem.num_workers,
+            seed=problem.seed,
+            progress=progress,
+            started=started,
+            stop=stop,
+        )
     log.info(
         "planner solve: status=%s objective=%s bound=%s in %.2fs",
         result.status,
@@ -1145,7 +1551,9 @@ def total_float(problem: AxisProblem, schedule: AxisSchedule) -> list[int]:
     on a pool, so the float respects resources, not only the network.
     """
     n = len(problem.activities)
-    durations = [problem.activities[a].modes[schedule.modes[a]].duration for a in range(n)]
+    # A split task's stretch, pauses included, stands for its duration: its float is where
+    # it may start with the same pauses (an approximation when a move would change them).
+    durations = [schedule.end(problem, a) - schedule.starts[a] for a in range(n)]
     starts = list(schedule.starts)
     ends = [starts[a] + durations[a] for a in range(n)]
     arcs: list[AxisLink] = list(problem.links)
@@ -1234,6 +1642,9 @@ def explain(
             crew = task.current.crew  # the same people, in the order core holds them
         if crew:
             person_id = crew[0]
+        runs = split.pieces(s, axis_problem.activities[a].modes[schedule.modes[a]])
+        worked = {k for r0, r1 in runs for k in range(r0, r1)}
+        pieces, holidays = _work_pieces(problem, axis, runs)
         start_changed = False
         assignee_changed = False
         if task.current is not None:
@@ -1276,15 +1687,21 @@ def explain(
                 end=axis.last_day(e) if e > s else axis.day(s),
                 start_changed=start_changed,
                 assignee_changed=assignee_changed,
-                reason=_with_make_up_days(
-                    reason,
-                    [axis.day(k) for k in range(s, e)],
-                    extra=problem.calendar.extra_working_days,
+                reason=_with_pauses(
+                    _with_make_up_days(
+                        reason,
+                        [axis.day(k) for k in sorted(worked)],
+                        extra=problem.calendar.extra_working_days,
+                    ),
+                    person=problem.people[person].name if person is not None else None,
+                    days_off=[axis.day(k) for k in range(s, e) if k not in worked],
+                    holidays=holidays,
                 ),
                 slack_days=floats[a],
                 critical=floats[a] == 0 and e > s,
                 late_days=max(0, e - due) if due is not None else 0,
                 crew=crew,
+                pieces=pieces,
             )
         )
     makespan = max(ends, default=compiled.release)
@@ -1303,7 +1720,55 @@ def explain(
         finish=axis.last_day(makespan) if makespan > 0 else axis.day(0),
         critical_path=tuple(problem.tasks[a].id for a in critical),
         solutions=result.solutions,
+        stages=tuple(
+            replace(stage, text=stage_text(stage, problem=problem, plans=plans))
+            for stage in result.stages
+        ),
     )
+
+
+def stage_text(stage: StageResult, *, problem: Problem, plans: Sequence[TaskPlan]) -> str:
+    """A stage's outcome in a manager's words, with how sure the solver is of it."""
+    value = stage.value
+    match stage.objective:
+        case Objective.DEADLINE:
+            if problem.deadline is None:
+                return "no project deadline"
+            what = "deadline met" if value == 0 else f"finishes {_days(value)} after the deadline"
+        case Objective.LATENESS:
+            late = [p for p in plans if p.late_days > 0]
+            if not any(t.due is not None for t in problem.tasks):
+                return "no due dates"
+            what = (
+                "no task late against its due date"
+                if not late
+                else f"{_days(sum(p.late_days for p in late))} of lateness over "
+                f"{len(late)} task{'s' if len(late) != 1 else ''}"
+                + (
+                    f" ({value} weighted by priority)"
+                    if value != sum(p.late_days for p in late)
+                    else ""
+                )
+            )
+        case Objective.MAKESPAN:
+            work = {t.id for t in problem.tasks if t.duration_hours > 0}
+            finish = max((p.end for p in plans if p.task_id in work), default=None)
+            what = f"finishes on {finish}" if finish is not None else "nothing to schedule"
+        case Objective.CHANGES:
+            if not any(t.current is not None and not t.pinned for t in problem.tasks):
+                return "no current plan to keep"
+            what = f"{value} change{'s' if value != 1 else ''} to the current plan"
+        case Objective.BALANCE:
+            what = f"the busiest person has {value} hours of work"
+    if stage.gap == 0:
+        return f"{what} (proven best)"
+    if stage.gap is not None and stage.gap < 1:
+        return f"{what} (within {math.ceil(stage.gap * 100)} % of the best possible)"
+    return f"{what} (unproven: no bound within the time given)"
+
+
+def _days(n: int) -> str:
+    return f"{n} working day{'s' if n != 1 else ''}"
 
 
 def _reason(
@@ -1524,14 +1989,16 @@ def _loads(
     for a, task in enumerate(problem.tasks):
         crew = schedule.crew(a)
         workers = crew or ((persons[a],) if persons[a] is not None else ())
-        s = schedule.starts[a]
-        e = schedule.end(compiled.problem, a)
+        if not workers:
+            continue
+        mode = compiled.problem.activities[a].modes[schedule.modes[a]]
+        worked = [k for r0, r1 in split.pieces(schedule.starts[a], mode) for k in range(r0, r1)]
         for who in workers:
             assert who is not None
             totals[who] += task.duration_hours
-            for position in range(s, e):
+            for position in worked:
                 per_day[who][position] = per_day[who].get(position, 0.0) + (
-                    task.duration_hours / (e - s)
+                    task.duration_hours / len(worked)
                 )
     loads: list[PersonLoad] = []
     for p, person in enumerate(problem.people):

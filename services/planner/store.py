@@ -39,6 +39,7 @@ class ProposalRecord:
     diagnoses: tuple[Json, ...]
     items: tuple[ItemRecord, ...]
     risk_forecast: Json | None = None
+    confidence: Json | None = None
     id: int = 0
     create_time: datetime | None = None
 
@@ -55,8 +56,8 @@ async def insert_proposal(
         await conn.execute(
             "INSERT INTO proposals (project_id, request_id, requester, state, what_if,"
             " duration_source, finish_date, deadline, critical_path, notes, solve, loads,"
-            " diagnoses, risk_forecast)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " diagnoses, risk_forecast, confidence)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (project_id, request_id) DO NOTHING RETURNING id, create_time",
             (
                 proposal.project,
@@ -73,6 +74,7 @@ async def insert_proposal(
                 Jsonb(list(proposal.loads)),
                 Jsonb(list(proposal.diagnoses)),
                 None if proposal.risk_forecast is None else Jsonb(proposal.risk_forecast),
+                None if proposal.confidence is None else Jsonb(proposal.confidence),
             ),
         )
     ).fetchone()
@@ -132,7 +134,8 @@ async def list_proposals(
         await conn.execute(
             "SELECT id, project_id, requester, state, what_if, duration_source, finish_date,"
             " deadline, critical_path, notes, solve, '[]'::jsonb AS loads, diagnoses,"
-            " risk_forecast, create_time FROM proposals WHERE project_id = %s AND (%s::bigint IS NULL OR id < %s)"
+            " risk_forecast, confidence, create_time FROM proposals"
+            " WHERE project_id = %s AND (%s::bigint IS NULL OR id < %s)"
             " ORDER BY id DESC LIMIT %s",
             (project, before_id, before_id, limit),
         )
@@ -202,6 +205,7 @@ def _proposal(row: Mapping[str, Any], items: tuple[ItemRecord, ...]) -> Proposal
         diagnoses=tuple(row["diagnoses"]),
         items=items,
         risk_forecast=None if row["risk_forecast"] is None else dict(row["risk_forecast"]),
+        confidence=None if row["confidence"] is None else dict(row["confidence"]),
         create_time=row["create_time"],
     )
 

@@ -618,11 +618,7 @@ class HistoryConsumer:
         without any event), raising the alerts that now cross; tasks scored. Replicas doing
         the same run publish nothing twice: event ids derive from `cause` and the task."""
         async with connection(self.pool) as conn:
-            cur = await conn.execute(
-                "SELECT task FROM tasks WHERE NOT deleted AND NOT imported"
-                " AND category IN ('planned', 'active', 'blocked') ORDER BY task"
-            )
-            names = [r["task"] for r in await cur.fetchall()]
+            names = await store.open_tasks(conn)
         for start in range(0, len(names), chunk):
             await self.rescore(names[start : start + chunk], cause=cause)
         for project in sorted({name.split("/")[1] for name in names}):
@@ -816,7 +812,7 @@ async def _rebuild_project(core: CoreClient, pool: store.Pool, project_id: str) 
             calendar=convert.calendar_json(project.calendar),
         )
         for row, version, moves in rows:
-            await conn.execute("DELETE FROM tasks WHERE task = %s", (row.task,))
+            await store.drop_task(conn, row.task)
             await store.put_task(conn, row, version=version)
             for move in moves:
                 await store.put_change(

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from google.protobuf import json_format, timestamp_pb2
 from planops.core.v1 import project_pb2, task_pb2
@@ -23,6 +23,9 @@ from services.risk.alerts import Alert
 from services.risk.features import TaskHistory, label_bucket
 from services.risk.model import Factor, ModelVersion, RiskPrediction
 from services.risk.timeline import Change, SoFar
+
+if TYPE_CHECKING:
+    from services.risk.store import AlertRow
 
 OPEN_CATEGORIES = ("planned", "active", "blocked")
 CATEGORY_NAMES = {
@@ -161,13 +164,6 @@ class TaskRow:
         if self.estimate_hours > 0:
             return max(self.estimate_hours / cal.hours_per_day, 0.125)
         return None
-
-    @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> TaskRow:
-        fields = cls.__dataclass_fields__
-        values = {k: v for k, v in record.items() if k in fields}
-        values["labels"] = tuple(values.get("labels") or ())
-        return cls(**values)
 
 
 def task_row(task: task_pb2.Task, *, categories: Mapping[str, str]) -> TaskRow:
@@ -452,15 +448,15 @@ def alert_message(alert: Alert, *, title: str) -> str:
     return f"{alert.subject}: {percent(alert.value)} risk (threshold {percent(alert.threshold)})"
 
 
-def alert_proto(record: Mapping[str, Any]) -> risk_pb2.Alert:
+def alert_proto(record: AlertRow) -> risk_pb2.Alert:
     return risk_pb2.Alert(
-        name=f"projects/{record['project']}/alerts/{record['id']}",
-        subject=record["subject"],
-        kind=record["kind"],
-        value=record["value"],
-        threshold=record["threshold"],
-        message=record["message"],
-        raise_time=timestamp(record["raise_time"]),
+        name=f"projects/{record.project}/alerts/{record.id}",
+        subject=record.subject,
+        kind=record.kind,
+        value=record.value,
+        threshold=record.threshold,
+        message=record.message,
+        raise_time=timestamp(record.raise_time),
     )
 
 

@@ -304,7 +304,7 @@ class RiskServicer:
             self.pool, project=project, limit=size + 1, before_id=after[0] if after else None
         )
         found, token = paging.page(
-            found, size, key=lambda last: [last["id"]], query=["alerts", project]
+            found, size, key=lambda last: [last.id], query=["alerts", project]
         )
         return risk_service_pb2.ListAlertsResponse(
             alerts=[convert.alert_proto(r) for r in found], next_page_token=token
@@ -430,10 +430,10 @@ class RiskServicer:
         models = []
         for r in found:
             loaded: RiskModel = await loop.run_in_executor(
-                self.executor, risk_model.loads, bytes(r["blob"])
+                self.executor, risk_model.loads, bytes(r.blob)
             )
             models.append(
-                convert.model_message(loaded.version, active=r["active"], trained=r["train_time"])
+                convert.model_message(loaded.version, active=r.active, trained=r.train_time)
             )
         return risk_service_pb2.ListModelsResponse(models=models)
 

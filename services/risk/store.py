@@ -9,11 +9,12 @@ import time as clock
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 import numpy as np
+from psycopg.rows import class_row, kwargs_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
@@ -42,6 +43,99 @@ TASK_COLUMNS = (
     " optimistic_hours, pessimistic_hours, planned_start, planned_end, due_date, opened_on,"
     " started_on, finished_on, imported"
 )
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    id: int
+    event_id: str
+    project: str
+    subject: str
+    kind: str
+    value: float
+    threshold: float
+    message: str
+    raise_time: datetime
+
+
+ALERT_COLUMNS = ", ".join(f.name for f in fields(AlertRow))
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    """A trained model as stored: `blob` is the pickled `RiskModel` (`model.loads`)."""
+
+    version: str
+    train_time: datetime
+    blob: bytes
+    active: bool
+
+
+@dataclass(frozen=True)
+class _Version:
+    version: str
+
+
+@dataclass(frozen=True)
+class _Blob:
+    blob: bytes
+
+
+@dataclass(frozen=True)
+class _Context:
+    project: str
+    calendar: dict[str, Any]
+    categories: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Categories:
+    categories: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Deleted:
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class _Task:
+    task: str
+
+
+@dataclass(frozen=True)
+class _Edge:
+    predecessor: str
+    successor: str
+
+
+@dataclass(frozen=True)
+class _Logged:
+    task: str
+    time: datetime
+    from_state: str
+    to_state: str
+    estimate_changed: bool
+
+
+@dataclass(frozen=True)
+class _Score:
+    task: str
+    probability_late: float
+
+
+@dataclass(frozen=True)
+class _Fired:
+    rule: str
+    subject: str
+
+
+def _task_row(**values: Any) -> TaskRow:
+    return TaskRow(**{**values, "labels": tuple(values["labels"])})
+
+
+def _held_task(*, version: int, deleted: bool, **values: Any) -> tuple[TaskRow, int, bool]:
+    return _task_row(**values), version, deleted
 
 
 # ----------------------------------------------------------------------- event bookkeeping
@@ -98,14 +192,16 @@ async def project_context(
 ) -> tuple[dict[str, WorkingCalendar], dict[str, dict[str, str]]]:
     """Working calendars and workflow state categories of `projects`, in one query (a project
     risk has not seen counts Monday to Friday, see `convert.calendar_for`)."""
-    cur = await conn.execute(
-        "SELECT project, calendar, categories FROM projects WHERE project = ANY(%s)",
-        (sorted(set(projects)),),
-    )
-    found = await cur.fetchall()
+    cur = conn.cursor(row_factory=class_row(_Context))
+    found = await (
+        await cur.execute(
+            "SELECT project, calendar, categories FROM projects WHERE project = ANY(%s)",
+            (sorted(set(projects)),),
+        )
+    ).fetchall()
     return (
-        {r["project"]: calendar_of(dict(r["calendar"])) for r in found},
-        {r["project"]: dict(r["categories"]) for r in found},
+        {r.project: calendar_of(dict(r.calendar)) for r in found},
+        {r.project: dict(r.categories) for r in found},
     )
 
 
@@ -130,31 +226,30 @@ async def purge_project(conn: Connection, project: str) -> int:
 
 async def project_deleted(conn: Connection, project: str) -> bool:
     """Whether the project is known here as deleted (its events may still arrive late)."""
-    cur = await conn.execute("SELECT deleted FROM projects WHERE project = %s", (project,))
-    found = await cur.fetchone()
-    return bool(found and found["deleted"])
+    cur = conn.cursor(row_factory=class_row(_Deleted))
+    found = await (
+        await cur.execute("SELECT deleted FROM projects WHERE project = %s", (project,))
+    ).fetchone()
+    return found is not None and found.deleted
 
 
 async def categories(conn: Connection, project: str) -> dict[str, str]:
-    cur = await conn.execute("SELECT categories FROM projects WHERE project = %s", (project,))
-    found = await cur.fetchone()
-    return dict(found["categories"]) if found else {}
-
-
-async def project_info(conn: Connection, project: str) -> dict[str, Any] | None:
-    cur = await conn.execute("SELECT * FROM projects WHERE project = %s", (project,))
-    return await cur.fetchone()
+    cur = conn.cursor(row_factory=class_row(_Categories))
+    found = await (
+        await cur.execute("SELECT categories FROM projects WHERE project = %s", (project,))
+    ).fetchone()
+    return dict(found.categories) if found else {}
 
 
 async def task_for_update(conn: Connection, task: str) -> tuple[TaskRow, int, bool] | None:
     """(row, held version, deleted), locked until the transaction ends."""
-    cur = await conn.execute(
-        f"SELECT {TASK_COLUMNS}, version, deleted FROM tasks WHERE task = %s FOR UPDATE", (task,)
-    )
-    found = await cur.fetchone()
-    if found is None:
-        return None
-    return TaskRow.from_record(found), int(found["version"]), bool(found["deleted"])
+    cur = conn.cursor(row_factory=kwargs_row(_held_task))
+    return await (
+        await cur.execute(
+            f"SELECT {TASK_COLUMNS}, version, deleted FROM tasks WHERE task = %s FOR UPDATE",
+            (task,),
+        )
+    ).fetchone()
 
 
 async def lock_tasks(conn: Connection, tasks: Iterable[str]) -> None:
@@ -215,21 +310,45 @@ async def put_dependency(
 
 
 async def successors_of(conn: Connection, task: str) -> list[str]:
-    cur = await conn.execute(
-        "SELECT successor FROM dependencies WHERE predecessor = %s AND NOT deleted", (task,)
-    )
-    return [r["successor"] for r in await cur.fetchall()]
+    cur = conn.cursor(row_factory=class_row(_Edge))
+    found = await (
+        await cur.execute(
+            "SELECT predecessor, successor FROM dependencies"
+            " WHERE predecessor = %s AND NOT deleted",
+            (task,),
+        )
+    ).fetchall()
+    return [r.successor for r in found]
+
+
+# Work that may still be late: not finished, not cancelled, and not imported history.
+OPEN = "NOT deleted AND NOT imported AND category IN ('planned', 'active', 'blocked')"
 
 
 async def open_tasks_of(conn: Connection, assignee: str) -> list[str]:
     if not assignee:
         return []
-    cur = await conn.execute(
-        "SELECT task FROM tasks WHERE assignee = %s AND NOT deleted AND NOT imported"
-        " AND category IN ('planned', 'active', 'blocked')",
-        (assignee,),
-    )
-    return [r["task"] for r in await cur.fetchall()]
+    return await _task_names(conn, f"assignee = %s AND {OPEN}", (assignee,))
+
+
+async def open_tasks(conn: Connection) -> list[str]:
+    """Every open task's name, in name order."""
+    return await _task_names(conn, f"{OPEN} ORDER BY task", ())
+
+
+async def _task_names(conn: Connection, where: str, params: Sequence[Any]) -> list[str]:
+    cur = conn.cursor(row_factory=class_row(_Task))
+    return [
+        r.task
+        for r in await (
+            await cur.execute(f"SELECT task FROM tasks WHERE {where}", params)
+        ).fetchall()
+    ]
+
+
+async def drop_task(conn: Connection, task: str) -> None:
+    """Forget the task and, through the foreign keys, what hangs on it."""
+    await conn.execute("DELETE FROM tasks WHERE task = %s", (task,))
 
 
 # Risk's history tables are written by the consumer (a few rows per event, on every replica)
@@ -263,16 +382,15 @@ async def put_change(conn: Connection, *, name: str, task: str, change: Change) 
 
 
 async def changes_of(conn: Connection, tasks: Sequence[str]) -> dict[str, list[Change]]:
-    cur = await conn.execute(
+    cur = conn.cursor(row_factory=class_row(_Logged))
+    await cur.execute(
         "SELECT task, time, from_state, to_state, estimate_changed FROM task_changes"
         " WHERE task = ANY(%s) ORDER BY task, time",
         (list(tasks),),
     )
     found: dict[str, list[Change]] = defaultdict(list)
     for r in await cur.fetchall():
-        found[r["task"]].append(
-            Change(r["time"], r["from_state"], r["to_state"], r["estimate_changed"])
-        )
+        found[r.task].append(Change(r.time, r.from_state, r.to_state, r.estimate_changed))
     return found
 
 
@@ -280,10 +398,9 @@ async def changes_of(conn: Connection, tasks: Sequence[str]) -> dict[str, list[C
 
 
 async def rows(conn: Connection, where: str, params: Sequence[Any]) -> list[TaskRow]:
-    cur = await conn.execute(
-        f"SELECT {TASK_COLUMNS} FROM tasks WHERE NOT deleted AND {where}", params
-    )
-    return [TaskRow.from_record(r) for r in await cur.fetchall()]
+    cur = conn.cursor(row_factory=kwargs_row(_task_row))
+    await cur.execute(f"SELECT {TASK_COLUMNS} FROM tasks WHERE NOT deleted AND {where}", params)
+    return await cur.fetchall()
 
 
 @dataclass(frozen=True)
@@ -308,15 +425,16 @@ class Graph:
 
 
 async def graph_of(conn: Connection, projects: Iterable[str]) -> Graph:
-    cur = await conn.execute(
+    cur = conn.cursor(row_factory=class_row(_Edge))
+    await cur.execute(
         "SELECT predecessor, successor FROM dependencies WHERE NOT deleted AND project = ANY(%s)",
         (sorted(set(projects)),),
     )
     predecessors: dict[str, list[str]] = defaultdict(list)
     successors: dict[str, list[str]] = defaultdict(list)
     for r in await cur.fetchall():
-        predecessors[r["successor"]].append(r["predecessor"])
-        successors[r["predecessor"]].append(r["successor"])
+        predecessors[r.successor].append(r.predecessor)
+        successors[r.predecessor].append(r.successor)
     return Graph(predecessors, successors)
 
 
@@ -473,9 +591,11 @@ async def save_model(pool: Pool, model: RiskModel, *, activate: bool) -> None:
         )
 
 
-async def list_models(pool: Pool, *, limit: int) -> list[dict[str, Any]]:
+async def list_models(pool: Pool, *, limit: int) -> list[ModelRow]:
+    """The newest models first."""
     async with connection(pool) as conn:
-        cur = await conn.execute(
+        cur = conn.cursor(row_factory=class_row(ModelRow))
+        await cur.execute(
             "SELECT version, train_time, blob, active FROM models"
             " ORDER BY train_time DESC LIMIT %s",
             (limit,),
@@ -485,16 +605,16 @@ async def list_models(pool: Pool, *, limit: int) -> list[dict[str, Any]]:
 
 async def active_version(pool: Pool) -> str | None:
     async with connection(pool) as conn:
-        cur = await conn.execute("SELECT version FROM models WHERE active")
-        found = await cur.fetchone()
-        return str(found["version"]) if found else None
+        cur = conn.cursor(row_factory=class_row(_Version))
+        found = await (await cur.execute("SELECT version FROM models WHERE active")).fetchone()
+        return found.version if found else None
 
 
 async def load_active(pool: Pool) -> RiskModel | None:
     async with connection(pool) as conn:
-        cur = await conn.execute("SELECT blob FROM models WHERE active")
-        found = await cur.fetchone()
-    return risk_model.loads(bytes(found["blob"])) if found else None
+        cur = conn.cursor(row_factory=class_row(_Blob))
+        found = await (await cur.execute("SELECT blob FROM models WHERE active")).fetchone()
+    return risk_model.loads(bytes(found.blob)) if found else None
 
 
 class Scorer:
@@ -601,11 +721,12 @@ def prior_for(
 
 
 async def held_scores(conn: Connection, tasks: Sequence[str]) -> dict[str, float]:
-    cur = await conn.execute(
+    cur = conn.cursor(row_factory=class_row(_Score))
+    await cur.execute(
         "SELECT task, probability_late FROM scores WHERE task = ANY(%s) ORDER BY task FOR UPDATE",
         (list(tasks),),
     )
-    return {r["task"]: float(r["probability_late"]) for r in await cur.fetchall()}
+    return {r.task: r.probability_late for r in await cur.fetchall()}
 
 
 async def put_score(
@@ -635,11 +756,12 @@ async def put_scores(conn: Connection, scores: Sequence[tuple[str, str, float, b
 
 
 async def fired(conn: Connection, subjects: Sequence[str]) -> frozenset[tuple[str, str]]:
-    cur = await conn.execute(
+    cur = conn.cursor(row_factory=class_row(_Fired))
+    await cur.execute(
         "SELECT rule, subject FROM alert_fired WHERE subject = ANY(%s) FOR UPDATE",
         (list(subjects),),
     )
-    return frozenset((r["rule"], r["subject"]) for r in await cur.fetchall())
+    return frozenset((r.rule, r.subject) for r in await cur.fetchall())
 
 
 async def rearm(conn: Connection, pairs: Iterable[tuple[str, str]]) -> None:
@@ -660,7 +782,7 @@ async def raise_alert(
     value: float,
     threshold: float,
     message: str,
-) -> dict[str, Any] | None:
+) -> AlertRow | None:
     """The new alert row, or None when another consumer already raised it."""
     cur = await conn.execute(
         "INSERT INTO alert_fired (rule, subject) VALUES (%s, %s) ON CONFLICT DO NOTHING"
@@ -669,20 +791,24 @@ async def raise_alert(
     )
     if await cur.fetchone() is None:
         return None
-    cur = await conn.execute(
+    alert = conn.cursor(row_factory=class_row(AlertRow))
+    await alert.execute(
         "INSERT INTO alerts (event_id, project, subject, kind, value, threshold, message)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (event_id) DO NOTHING RETURNING *",
+        " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (event_id) DO NOTHING"
+        f" RETURNING {ALERT_COLUMNS}",
         (event_id, project, subject, kind, value, threshold, message),
     )
-    return await cur.fetchone()
+    return await alert.fetchone()
 
 
 async def list_alerts(
     pool: Pool, *, project: str, limit: int, before_id: int | None
-) -> list[dict[str, Any]]:
+) -> list[AlertRow]:
     async with connection(pool) as conn:
-        cur = await conn.execute(
-            "SELECT * FROM alerts WHERE project = %s AND (%s::bigint IS NULL OR id < %s)"
+        cur = conn.cursor(row_factory=class_row(AlertRow))
+        await cur.execute(
+            f"SELECT {ALERT_COLUMNS} FROM alerts"
+            " WHERE project = %s AND (%s::bigint IS NULL OR id < %s)"
             " ORDER BY id DESC LIMIT %s",
             (project, before_id, before_id, limit),
         )

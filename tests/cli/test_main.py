@@ -98,7 +98,10 @@ async def test_project_person_and_task_through_the_workflow(core: CoreUnderTest)
         moved = ok(await planops(core, "tasks", "move", "promo/1", after, "--comment", "go"))
         assert f"{before} → {after}" in moved
 
+    ok(await planops(core, "tasks", "update", "promo/1", "--splittable"))
+    assert "splittable" in ok(await planops(core, "tasks", "show", "promo/1"))
     shown = json.loads(ok(await planops(core, "tasks", "show", "projects/promo/tasks/1", "--json")))
+    assert shown["splittable"] is True
     assert shown["state"] == "in_progress"
     assert shown["assignee"] == "people/alice"
     history = json.loads(ok(await planops(core, "tasks", "history", "promo/1", "--json")))

@@ -47,3 +47,17 @@ def test_the_name_patterns_are_written_once() -> None:
         and any(sign in path.read_text(encoding="utf-8") for sign in signs)
     )
     assert copies == []
+
+
+@pytest.mark.parametrize("service", ["core", "planner", "risk", "nlp", "automation", "gateway"])
+def test_command_line_code_lives_in_the_cli_package(service: str) -> None:
+    """A service's package is what its server runs; `nlp/cli.py` was a Typer app inside the
+    NLP service, with its own user-error class beside the CLI's."""
+    cli_modules = ("typer", "rich", "services.cli")
+    strays = sorted(
+        f"{path.relative_to(SERVICES)}: {module}"
+        for path in (SERVICES / service).rglob("*.py")
+        for module in imported(path)
+        if module.startswith(cli_modules)
+    )
+    assert strays == []

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import grpc
 from planops.core.v1 import (
     api_key_pb2,
@@ -10,7 +12,9 @@ from planops.core.v1 import (
     task_service_pb2,
 )
 
+from services.common.db import pool_for
 from services.common.errors import reason_of
+from services.core import keys
 from tests.conftest import CoreUnderTest
 from tests.core.helpers import EXECUTOR, MANAGER, VIEWER, Client, count, invalid_fields, refused
 
@@ -409,3 +413,24 @@ async def test_a_project_made_for_a_person_is_theirs_not_the_services(core: Core
         ),
         Code.PERMISSION_DENIED,
     )
+
+
+async def test_only_a_first_or_forced_start_writes_an_admin_key(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "home" / "admin.key"
+    async with pool_for(database_url, schema="core") as pool:
+        authenticate = keys.KeyAuthenticator(pool)
+        assert await keys.ensure_admin_key(pool, path) == str(path)
+        first = path.read_text().strip()
+        assert (await authenticate(first)).admin
+        assert path.stat().st_mode & 0o777 == 0o600
+        # A replica with a fresh home folder mints no second live admin key.
+        path.unlink()
+        assert await keys.ensure_admin_key(pool, path) is None
+        assert not path.exists()
+        assert await keys.ensure_admin_key(pool, path, force=True) == str(path)
+        second = path.read_text().strip()
+        assert second != first
+        assert (await authenticate(second)).admin
+        assert (await authenticate(first)).admin

@@ -281,6 +281,39 @@ def test_project_span() -> None:
     ) == (dt.date(2030, 2, 1), day)
 
 
+def test_an_iteration_report_covers_the_iteration_and_a_project_report_the_project() -> None:
+    day = dt.date(2030, 3, 8)
+    facts = reports.Facts(tasks=TASKS, entries=ENTRIES, people=PEOPLE)
+    whole = reports.scope_of(
+        facts, start_date=None, deadline=dt.date(2030, 3, 20), as_of=day, zone=UTC, now=FAR
+    )
+    # No start date: the project starts the day its first task was made.
+    assert (whole.start, whole.end, whole.as_of) == (dt.date(2030, 3, 4), dt.date(2030, 3, 20), day)
+    sprint = reports.scope_of(
+        replace(facts, span=(dt.date(2030, 3, 5), dt.date(2030, 3, 6))),
+        start_date=dt.date(2030, 3, 1),
+        deadline=dt.date(2030, 3, 20),
+        as_of=day,
+        zone=UTC,
+        now=FAR,
+    )
+    assert (sprint.start, sprint.end) == (dt.date(2030, 3, 5), dt.date(2030, 3, 6))
+
+
+def test_the_first_task_day_is_the_project_time_zone_day() -> None:
+    made = task("late", 1, [("draft", dt.datetime(2030, 3, 4, 23, tzinfo=dt.UTC))])
+    tokyo = ZoneInfo("Asia/Tokyo")
+    scope = reports.scope_of(
+        reports.Facts(tasks=[made], entries=[], people={}),
+        start_date=None,
+        deadline=None,
+        as_of=dt.date(2030, 3, 8),
+        zone=tokyo,
+        now=FAR,
+    )
+    assert scope.start == dt.date(2030, 3, 5)
+
+
 def test_quantile() -> None:
     assert reports.quantile([], 0.5) == 0
     assert reports.quantile([3], 0.85) == 3

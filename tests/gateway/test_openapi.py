@@ -6,7 +6,7 @@ from typing import Any
 
 from planops.core.v1 import task_pb2
 
-from services.gateway import openapi
+from services.gateway import openapi, transcode
 from services.gateway.backends import BACKENDS, routes, service_descriptor
 
 ROUTES = routes(BACKENDS, {b.service: "127.0.0.1:1" for b in BACKENDS})
@@ -128,3 +128,16 @@ def test_every_operation_message_and_field_is_described_from_the_proto_comments(
         if item["post"]["description"].startswith("The gRPC method")
     ]
     assert undocumented_ops == []
+
+
+def test_each_message_lists_the_fields_every_response_prints() -> None:
+    task = DOCUMENT["components"]["schemas"]["planops.core.v1.Task"]
+    # What the gateway answers for an empty task is exactly what the document promises.
+    assert set(task["x-planops-printed"]) == set(transcode.to_json(task_pb2.Task()))
+    assert "title" in task["x-planops-printed"]
+    assert "createTime" not in task["x-planops-printed"]
+
+
+def test_enum_fields_name_their_enum() -> None:
+    state = DOCUMENT["components"]["schemas"]["planops.core.v1.WorkflowState"]
+    assert state["properties"]["category"]["x-planops-enum"] == "planops.core.v1.StateCategory"

@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from services.cli import notes_rpc
-from services.nlp.cli import notes_app
+from services.cli.notes_cli import notes_app
 
 runner = CliRunner()
 

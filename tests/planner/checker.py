@@ -59,6 +59,12 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
     def span(plan: TaskPlan) -> list[date]:
         return days.between(plan.start, plan.end)
 
+    def worked(plan: TaskPlan) -> list[date]:
+        """The days a splittable task works (its pieces), else its whole span."""
+        if not plan.pieces or not tasks[plan.task_id].splittable:
+            return span(plan)
+        return [day for piece in plan.pieces for day in days.between(piece.start, piece.end)]
+
     def start_index(plan: TaskPlan) -> int:
         return days.index(plan.start)
 
@@ -112,10 +118,10 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
             for requirement in task.required_skills:
                 if person.skills.get(requirement.skill, 0) < requirement.min_level:
                     errors.append(f"{name}: {person.id} lacks {requirement.skill}")
-            capacity = daily_hours(person_id) * len(span(plan))
+            capacity = daily_hours(person_id) * len(worked(plan))
             if capacity + _EPS < task.duration_hours:
-                errors.append(f"{name}: {len(span(plan))} days cannot hold {person_id}'s work")
-            for day in span(plan):
+                errors.append(f"{name}: {len(worked(plan))} days cannot hold {person_id}'s work")
+            for day in worked(plan):
                 if off(person_id, day):
                     errors.append(f"{name}: {person.id} is off on {day}")
         staff = next((p for p in problem.staff_pools if p.id == task.staff_pool), None)
@@ -148,7 +154,7 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
     pool_day: dict[tuple[str, date], int] = defaultdict(int)
     for task in problem.tasks:
         plan = plans[task.id]
-        work_days = span(plan)
+        work_days = worked(plan)
         if not work_days or task.duration_hours == 0:
             continue
         workers = list(plan.crew) or ([plan.person_id] if plan.person_id is not None else [])
@@ -203,3 +209,51 @@ def _crew_errors(task: Task, plan: TaskPlan, *, people: dict[str, Person]) -> li
     ):
         errors.append(f"{name}: crew {crew} cannot fill its roles")
     return errors
+
+
+def objective_terms(problem: Problem, proposal: Proposal) -> dict[str, int]:
+    """The objective's terms of a plan, re-derived from its dates: working days after the
+    deadline, working days late times priority, tasks moved or reassigned against the
+    current plan, and the busiest person's hours (whole hours per task)."""
+    origin = min([problem.project_start] + [p.start for p in proposal.tasks])
+    days = _Days(problem, origin)
+    tasks = {t.id: t for t in problem.tasks}
+
+    def late(end: date, due: date | None) -> int:
+        if due is None or end <= due:
+            return 0
+        return len(days.between(due + timedelta(days=1), end))
+
+    def last_work_day(plan: TaskPlan) -> date:
+        """A milestone's work ends the working day before it (as the model counts)."""
+        if tasks[plan.task_id].duration_hours > 0:
+            return plan.end
+        day = plan.start - timedelta(days=1)
+        while not days.working(day):
+            day -= timedelta(days=1)
+        return day
+
+    finish = max((last_work_day(p) for p in proposal.tasks), default=problem.project_start)
+    hours: dict[str, int] = defaultdict(int)
+    changes = 0
+    for plan in proposal.tasks:
+        task = tasks[plan.task_id]
+        current = task.current
+        if current is not None and not task.pinned:
+            if plan.crew:
+                reassigned = not set(current.crew or (current.assignee,)) <= set(plan.crew)
+            else:
+                reassigned = current.assignee is not None and plan.person_id != current.assignee
+            changes += int(plan.start != current.start or (task.staffed and reassigned))
+        workers = plan.crew or ((plan.person_id,) if plan.person_id is not None else ())
+        for person_id in workers:
+            hours[person_id] += -int(-task.duration_hours // 1)
+    return {
+        "deadline": late(finish, problem.deadline),
+        "lateness": sum(
+            tasks[p.task_id].priority * late(last_work_day(p), tasks[p.task_id].due)
+            for p in proposal.tasks
+        ),
+        "changes": changes,
+        "balance": max(hours.values(), default=0),
+    }

@@ -13,7 +13,9 @@ from datetime import date, timedelta
 import pytest
 
 from services.planner import greedy
+from services.planner.confidence import EXTRA_PERSON, with_extra_person
 from services.planner.model import (
+    DEFAULT_STAGES,
     CrewRole,
     Dependency,
     Period,
@@ -445,3 +447,49 @@ def test_a_kept_crew_keeps_its_order_and_so_its_assignee() -> None:
     plan = plan_of(solved(Problem(project_start=MONDAY, tasks=(pump,), people=people)), "pump")
     assert plan.crew == ("dan", "cy") and plan.person_id == "dan"
     assert not plan.assignee_changed
+
+
+def test_staged_objectives_keep_the_crew() -> None:
+    """A staged solve reads each stage's plan back with its crews, so the proposal names the
+    whole crew of three, as the weighted solve does."""
+    problem = replace(workshop(), stages=DEFAULT_STAGES)
+    pump = plan_of(solved(problem), "pump")
+    assert len(pump.crew) == 3 and pump.person_id == pump.crew[0]
+
+
+def test_a_splittable_pool_task_never_pauses_over_a_pool_day_off() -> None:
+    """Three days of pool work from Wednesday 3 June. Tia, the pool's only member, is off on
+    Friday 5 June, which the pool does not work either: split around her day off the task
+    would work Wednesday, Thursday and Monday, but a pool's day off is not paused over, so it
+    runs Monday 8 to Wednesday 10 June, in CP-SAT and in the list schedule (its hint)."""
+    shift = StaffPool(
+        "early", "Early shift", members=("tia",), working_weekdays=frozenset(range(4))
+    )
+    friday = MONDAY + timedelta(4)
+    people = (
+        Person("tia", "Tia", skills={"repair": 2}, time_off=(Period(friday, friday),)),
+        Person("out", "Out", skills={"repair": 2}),
+    )
+    task = Task("check", "Safety check", 24, REPAIR, staff_pool="early", splittable=True)
+    problem = Problem(
+        project_start=MONDAY + timedelta(2),
+        tasks=(task,),
+        people=people,
+        staff_pools=(shift,),
+        time_limit_s=5,
+    )
+    plan = plan_of(solved(problem), "check")
+    assert plan.person_id == "tia"
+    assert (plan.start, plan.end) == (MONDAY + timedelta(7), MONDAY + timedelta(9))
+    assert greedy.list_schedule(compile_problem(problem).problem).starts == (3,)
+
+
+def test_the_extra_person_of_planning_to_a_chance_may_join_a_crew() -> None:
+    """Planning to a chance adds one hypothetical person with the critical skills; a crew
+    that only two people can fill today is then planned with them on it."""
+    base = workshop()
+    two = replace(base, people=base.people[:2] + base.people[4:])
+    assert solve(two).status is SolveStatus.INFEASIBLE
+    more = with_extra_person(two, REPAIR)
+    pump = plan_of(solved(more), "pump")
+    assert EXTRA_PERSON in pump.crew and len(pump.crew) == 3

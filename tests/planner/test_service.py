@@ -32,6 +32,7 @@ from planops.planner.v1 import planner_service_pb2, planner_service_pb2_grpc, pr
 from planops.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
 from typer.testing import CliRunner
 
+from bench.plan_check import check_proposal
 from services.cli.plan_cli import plan_app
 from services.common.core_client import CoreClient
 from services.common.errors import reason_of
@@ -41,6 +42,7 @@ from services.planner.app import running_planner
 from services.planner.config import Config
 from services.planner.model import (
     AxisSchedule,
+    Period,
     Proposal,
     Reason,
     ReasonKind,
@@ -252,6 +254,10 @@ def domain_plans(proposal: proposal_pb2.Proposal) -> Proposal:
                 critical=item.critical,
                 late_days=item.late_days,
                 crew=tuple(item.crew),
+                pieces=tuple(
+                    Period(date.fromisoformat(w.start_date), date.fromisoformat(w.end_date))
+                    for w in item.pieces
+                ),
             )
             for item in proposal.items
         ),
@@ -735,3 +741,150 @@ async def test_with_risk_down_the_proposal_says_why_it_has_no_forecast(stack: St
     assert not f.finish_p50_date and not f.model_version
     shown = await asyncio.to_thread(cli(stack), "plan", PROJECT, "--time-limit", "2")
     assert f"risk: {f.unavailable_reason}" in shown
+
+
+@pytest.mark.parametrize("risk", ["running"])
+async def test_the_plan_with_a_chosen_chance_when_the_deadline_allows_it(stack: Stack) -> None:
+    proposal = await stack.propose(target_probability=0.8)
+    c = proposal.confidence
+    assert c.target_probability == pytest.approx(0.8) and c.reached and not c.remedies
+    kept = [a for a in c.attempts if a.kept]
+    assert len(kept) == 1 and kept[0].finish_date == proposal.finish_date
+    assert kept[0].probability_on_time == proposal.risk_forecast.probability_on_time >= 0.8
+    assert proposal.state == proposal_pb2.PROPOSAL_STATE_OPEN
+    # The buffer runs from the plan's finish to the date it meets four times out of five.
+    assert c.project_buffer_days >= 0
+    assert proposal.risk_forecast.finish_p95_date >= proposal.risk_forecast.finish_p80_date
+    stored = await stack.planner.GetProposal(
+        planner_service_pb2.GetProposalRequest(name=proposal.name), metadata=stack.as_("mia")
+    )
+    assert stored.proposal.confidence == c
+
+
+@pytest.mark.parametrize("risk", ["running"])
+async def test_a_chance_the_plan_cannot_reach_comes_with_what_it_would_take(
+    stack: Stack,
+) -> None:
+    plain = await stack.propose()
+    # Without carol, bob is the only developer and also writes copy: dev work is the bottleneck.
+    without_carol = ["people/carol"]
+    tight = planner_service_pb2.WhatIf(deadline=plain.finish_date, remove_people=without_carol)
+    proposal = await stack.propose(target_probability=0.8, what_if=tight)
+    c = proposal.confidence
+    assert not c.reached
+    kept = next(a for a in c.attempts if a.kept)
+    assert kept.probability_on_time < 0.8
+    assert [a.duration_source for a in c.attempts] == [
+        proposal_pb2.DURATION_SOURCE_RISK_P50,
+        proposal_pb2.DURATION_SOURCE_RISK_P80,
+    ]
+    assert proposal.duration_source == kept.duration_source
+    assert [r.probability_on_time for r in c.remedies] == sorted(
+        (r.probability_on_time for r in c.remedies), reverse=True
+    )
+    move = next(r for r in c.remedies if r.kind == proposal_pb2.REMEDY_KIND_MOVE_DEADLINE)
+    assert move.deadline == proposal.risk_forecast.finish_p80_date > plain.finish_date
+    assert move.probability_on_time == pytest.approx(0.8)
+    hire = next(r for r in c.remedies if r.kind == proposal_pb2.REMEDY_KIND_ADD_PERSON)
+    assert list(hire.skills) == ["dev"] and "One more person with dev 2" in hire.text
+    assert hire.probability_on_time > kept.probability_on_time
+    assert plain.finish_date <= hire.deadline <= move.deadline
+    # Checked, not asserted: the same plan against the moved deadline has the chance promised.
+    moved = await stack.propose(
+        target_probability=0.8,
+        what_if=planner_service_pb2.WhatIf(deadline=move.deadline, remove_people=without_carol),
+    )
+    assert moved.confidence.reached
+    assert moved.risk_forecast.probability_on_time >= 0.8
+
+    # The manager asks the same from the command line and reads the remedies in words.
+    shown = await asyncio.to_thread(
+        cli(stack),
+        *("plan", PROJECT, "--time-limit", "2", "--chance", "80%"),
+        *("--deadline", plain.finish_date, "--what-if-remove", "carol"),
+    )
+    assert "chance: asked 80%, not reached; kept the plan with P50 durations" in shown
+    assert "tried: P50 durations → finishes" in shown and "; P80 durations → finishes" in shown
+    assert f"- {move.text}" in shown and "- One more person with dev 2" in shown
+
+
+async def test_a_chance_needs_a_sane_target_and_a_deadline(stack: Stack) -> None:
+    assert await invalid_fields(stack.propose(target_probability=1.5)) == {"target_probability"}
+    assert await invalid_fields(stack.propose(target_probability=0.2)) == {"target_probability"}
+    await build_project(stack.admin, "open-ended")
+    await stack.admin.add_member("open-ended", "people/mia", MANAGER)
+    await refused(
+        stack.propose(project="open-ended", target_probability=0.8),
+        grpc.StatusCode.FAILED_PRECONDITION,
+    )
+
+
+async def test_a_task_marked_splittable_in_core_is_split_around_a_day_off(stack: Stack) -> None:
+    # Only Bob translates at level 3; he is off 03-06..03-08 and the translation is due 03-11.
+    created = await stack.admin.create_task(
+        PROJECT,
+        "Translate copy",
+        estimate_hours=24,
+        required_skills=[person_pb2.Skill(skill="copy", level=3)],
+        due_date="2030-03-11",
+    )
+    assert not created.splittable
+    created.splittable = True
+    updated = await stack.admin.update_task(created, "splittable")
+    assert updated.splittable and (await stack.admin.get_task(created.name)).splittable
+
+    proposal = await stack.propose(time_limit_seconds=5)
+    item = next(i for i in proposal.items if i.title == "Translate copy")
+    assert [(w.start_date, w.end_date) for w in item.pieces] == [
+        ("2030-03-04", "2030-03-05"),
+        ("2030-03-11", "2030-03-11"),
+    ]
+    assert item.late_days == 0
+    assert "Split around Bob's day(s) off on 2030-03-06 to 2030-03-08" in item.reasons[0].text
+    found = await stack.snapshot()
+    assert check_proposal(found.problem, domain_plans(proposal)) == []
+
+    shown = await asyncio.to_thread(cli(stack), "plan", PROJECT, "--time-limit", "5")
+    assert "03-04–03-05; 03-11" in shown and "░" in shown
+
+
+async def test_staged_objectives_are_reported_stage_by_stage(stack: Stack) -> None:
+    staged = await stack.propose(
+        objective_mode=planner_service_pb2.OBJECTIVE_MODE_STAGED,
+        stages=[proposal_pb2.OBJECTIVE_DEADLINE, proposal_pb2.OBJECTIVE_LATENESS],
+    )
+    assert [s.objective for s in staged.solve.stages] == [
+        proposal_pb2.OBJECTIVE_DEADLINE,
+        proposal_pb2.OBJECTIVE_LATENESS,
+    ]
+    deadline, lateness = staged.solve.stages
+    assert deadline.text == "deadline met (proven best)" and deadline.best_bound == 0
+    assert lateness.text.startswith("no task late against its due date")
+    assert any(
+        n.startswith("Staged objectives, in order: deadline met (proven best); ")
+        for n in staged.notes
+    )
+    found = await stack.snapshot()
+    assert check(found.problem, domain_plans(staged)) == []
+    # Staged without an order: the documented default order.
+    default = await stack.propose(objective_mode=planner_service_pb2.OBJECTIVE_MODE_STAGED)
+    assert [s.objective for s in default.solve.stages] == [1, 2, 3, 4, 5]
+    assert not (await stack.propose()).solve.stages
+
+    assert await invalid_fields(stack.propose(stages=[proposal_pb2.OBJECTIVE_CHANGES])) == {
+        "stages"
+    }
+    assert await invalid_fields(
+        stack.propose(
+            objective_mode=planner_service_pb2.OBJECTIVE_MODE_STAGED,
+            stages=[proposal_pb2.OBJECTIVE_CHANGES, proposal_pb2.OBJECTIVE_CHANGES, 9],
+            stage_tolerance=0.9,
+        )
+    ) == {"stages[1]", "stages[2]", "stage_tolerance"}
+
+    planops = cli(stack)
+    shown = await asyncio.to_thread(
+        planops, "plan", PROJECT, "--time-limit", "2", "--objective", "deadline,balance"
+    )
+    assert "stage 1 deadline" in shown and "stage 2 balance" in shown
+    assert "Staged objectives, in order: deadline met (proven best)" in shown

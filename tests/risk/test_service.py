@@ -17,6 +17,7 @@ from planops.core.v1 import project_pb2, project_service_pb2, task_pb2, task_ser
 from planops.risk.v1 import events_pb2, risk_service_pb2, risk_service_pb2_grpc
 from typer.testing import CliRunner
 
+from services.cli import history_import
 from services.cli.client import Client as CliClient
 from services.cli.client import Settings
 from services.cli.main import app
@@ -24,7 +25,6 @@ from services.common.db import connection
 from services.common.embedded import EmbeddedNats
 from services.common.errors import violations_of
 from services.common.workcal import WorkingCalendar
-from services.risk import importer
 from services.risk.app import running_risk
 from services.risk.consumer import RISK_STREAM
 from tests.conftest import start_core
@@ -309,9 +309,12 @@ async def test_training_on_imported_history_beats_the_base_rate(
 
     def run_import() -> list[str]:
         with CliClient(settings) as client:
-            tasks = importer.read(path, file_format="planops")
-            return importer.import_tasks(
-                client, project="projects/history", tasks=tasks, file_id=importer.file_id(path)
+            tasks = history_import.read(path, file_format="planops")
+            return history_import.import_tasks(
+                client,
+                project="projects/history",
+                tasks=tasks,
+                file_id=history_import.file_id(path),
             )
 
     names = await asyncio.to_thread(run_import)

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from planops.planner.v1 import proposal_pb2 as planops_dot_planner_dot_v1_dot_proposal__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(planops/planner/v1/planner_service.proto\x12\x12planops.planner.v1\x1a!planops/planner/v1/proposal.proto\"a\n\x07Weights\x12\x10\n\x08lateness\x18\x01 \x01(\x05\x12\x10\n\x08\x64\x65\x61\x64line\x18\x02 \x01(\x05\x12\x10\n\x08makespan\x18\x03 \x01(\x05\x12\x0f\n\x07\x63hanges\x18\x04 \x01(\x05\x12\x0f\n\x07\x62\x61lance\x18\x05 \x01(\x05\"\xb3\x01\n\x06WhatIf\x12\x12\n\nadd_people\x18\x01 \x03(\t\x12\x15\n\rremove_people\x18\x02 \x03(\t\x12\x33\n\x08time_off\x18\x03 \x03(\x0b\x32!.planops.planner.v1.WhatIfTimeOff\x12\x10\n\x08\x64\x65\x61\x64line\x18\x04 \x01(\t\x12\x37\n\tdurations\x18\x05 \x03(\x0b\x32$.planops.planner.v1.DurationOverride\"E\n\rWhatIfTimeOff\x12\x0e\n\x06person\x18\x01 \x01(\t\x12\x12\n\nstart_date\x18\x02 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x03 \x01(\t\"8\n\x10\x44urationOverride\x12\x0c\n\x04task\x18\x01 \x01(\t\x12\x16\n\x0e\x65stimate_hours\x18\x02 \x01(\x01\"\x9e\x02\n\x16ProposeScheduleRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x1a\n\x12time_limit_seconds\x18\x02 \x01(\x01\x12,\n\x07weights\x18\x03 \x01(\x0b\x32\x1b.planops.planner.v1.Weights\x12\x14\n\x0chorizon_days\x18\x04 \x01(\x05\x12;\n\x0f\x64uration_source\x18\x05 \x01(\x0e\x32\".planops.planner.v1.DurationSource\x12\x15\n\rhard_deadline\x18\x06 \x01(\x08\x12+\n\x07what_if\x18\x07 \x01(\x0b\x32\x1a.planops.planner.v1.WhatIf\x12\x12\n\nrequest_id\x18\x08 \x01(\t\"I\n\x17ProposeScheduleResponse\x12.\n\x08proposal\x18\x01 \x01(\x0b\x32\x1c.planops.planner.v1.Proposal\"\"\n\x12GetProposalRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"E\n\x13GetProposalResponse\x12.\n\x08proposal\x18\x01 \x01(\x0b\x32\x1c.planops.planner.v1.Proposal\"M\n\x14ListProposalsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"a\n\x15ListProposalsResponse\x12/\n\tproposals\x18\x01 \x03(\x0b\x32\x1c.planops.planner.v1.Proposal\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"4\n\x15\x41\x63\x63\x65ptProposalRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05tasks\x18\x02 \x03(\t\"i\n\x16\x41\x63\x63\x65ptProposalResponse\x12.\n\x08proposal\x18\x01 \x01(\x0b\x32\x1c.planops.planner.v1.Proposal\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x02 \x03(\t\x12\r\n\x05stale\x18\x03 \x03(\t\"5\n\x15RejectProposalRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"H\n\x16RejectProposalResponse\x12.\n\x08proposal\x18\x01 \x01(\x0b\x32\x1c.planops.planner.v1.Proposal2\x9e\x04\n\x0ePlannerService\x12j\n\x0fProposeSchedule\x12*.planops.planner.v1.ProposeScheduleRequest\x1a+.planops.planner.v1.ProposeScheduleResponse\x12\x63\n\x0bGetProposal\x12&.planops.planner.v1.GetProposalRequest\x1a\'.planops.planner.v1.GetProposalResponse\"\x03\x90\x02\x01\x12i\n\rListProposals\x12(.planops.planner.v1.ListProposalsRequest\x1a).planops.planner.v1.ListProposalsResponse\"\x03\x90\x02\x01\x12g\n\x0e\x41\x63\x63\x65ptProposal\x12).planops.planner.v1.AcceptProposalRequest\x1a*.planops.planner.v1.AcceptProposalResponse\x12g\n\x0eRejectProposal\x12).planops.planner.v1.RejectProposalRequest\x1a*.planops.planner.v1.RejectProposalResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(planops/planner/v1/planner_service.proto\x12\x12planops.planner.v1\x1a!planops/planner/v1/proposal.proto\"a\n\x07Weights\x12\x10\n\x08lateness\x18\x01 \x01(\x05\x12\x10\n\x08\x64\x65\x61\x64line\x18\x02 \x01(\x05\x12\x10\n\x08makespan\x18\x03 \x01(\x05\x12\x0f\n\x07\x63hanges\x18\x04 \x01(\x05\x12\x0f\n\x07\x62\x61lance\x18\x05 \x01(\x05\"\xb3\x01\n\x06WhatIf\x12\x12\n\nadd_people\x18\x01 \x03(\t\x12\x15\n\rremove_people\x18\x02 \x03(\t\x12\x33\n\x08time_off\x18\x03 \x03(\x0b\x32!.planops.planner.v1.WhatIfTimeOff\x12\x10\n\x08\x64\x65\x61\x64line\x18\x04 \x01(\t\x12\x37\n\tdurations\x18\x05 \x03(\x0b\x32$.planops.planner.v1.DurationOverride\"E\n\rWhatIfTimeOff\x12\x0e\n\x06person\x18\x01 \x01(\t\x12\x12\n\nstart_date\x18\x02 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x03 \x01(\t\"8\n\x10\x44urationOverride\x12\x0c\n\x04task\x18\x01 \x01(\t\x12\x16\n\x0e\x65stimate_hours\x18\x02 \x01(\x01\"\xbd\x03\n\x16ProposeScheduleRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x1a\n\x12time_limit_seconds\x18\x02 \x01(\x01\x12,\n\x07weights\x18\x03 \x01(\x0b\x32\x1b.planops.planner.v1.Weights\x12\x14\n\x0chorizon_days\x18\x04 \x01(\x05\x12;\n\x0f\x64uration_source\x18\x05 \x01(\x0e\x32\".planops.planner.v1.DurationSource\x12\x15\n\rhard_deadline\x18\x06 \x01(\x08\x12+\n\x07what_if\x18\x07 \x01(\x0b\x32\x1a.planops.planner.v1.WhatIf\x12\x12\n\nrequest_id\x18\x08 \x01(\t\x12\x1a\n\x12target_probability\x18\t \x01(\x01\x12\x39\n\x0eobjective_mode\x18\n \x01(\x0e\x32!.planops.planner.v1.ObjectiveMode\x12-\n\x06stages\x18\x0b \x03(\x0e\x32\x1d.planops.planner.v1.Objective\x12\x17\n\x0fstage_tolerance\x18\x0c \x01(\x01\"I\n\x17ProposeScheduleResponse\x12.\n\x08proposal\x18\x01 \x01(\x0b\x32\x1c.planops.planner.v1.Proposal\"\"\n\x12GetProposalRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"E\n\x13GetProposalResponse\x12.\n\x08proposal\x18\x01 \x01(\x0b\x32\x1c.planops.planner.v1.Proposal\"M\n\x14ListProposalsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"a\n\x15ListProposalsResponse\x12/\n\tproposals\x18\x01 \x03(\x0b\x32\x1c.planops.planner.v1.Proposal\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"4\n\x15\x41\x63\x63\x65ptProposalRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05tasks\x18\x02 \x03(\t\"i\n\x16\x41\x63\x63\x65ptProposalResponse\x12.\n\x08proposal\x18\x01 \x01(\x0b\x32\x1c.planops.planner.v1.Proposal\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x02 \x03(\t\x12\r\n\x05stale\x18\x03 \x03(\t\"5\n\x15RejectProposalRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"H\n\x16RejectProposalResponse\x12.\n\x08proposal\x18\x01 \x01(\x0b\x32\x1c.planops.planner.v1.Proposal*g\n\rObjectiveMode\x12\x1e\n\x1aOBJECTIVE_MODE_UNSPECIFIED\x10\x00\x12\x1b\n\x17OBJECTIVE_MODE_WEIGHTED\x10\x01\x12\x19\n\x15OBJECTIVE_MODE_STAGED\x10\x02\x32\x9e\x04\n\x0ePlannerService\x12j\n\x0fProposeSchedule\x12*.planops.planner.v1.ProposeScheduleRequest\x1a+.planops.planner.v1.ProposeScheduleResponse\x12\x63\n\x0bGetProposal\x12&.planops.planner.v1.GetProposalRequest\x1a\'.planops.planner.v1.GetProposalResponse\"\x03\x90\x02\x01\x12i\n\rListProposals\x12(.planops.planner.v1.ListProposalsRequest\x1a).planops.planner.v1.ListProposalsResponse\"\x03\x90\x02\x01\x12g\n\x0e\x41\x63\x63\x65ptProposal\x12).planops.planner.v1.AcceptProposalRequest\x1a*.planops.planner.v1.AcceptProposalResponse\x12g\n\x0eRejectProposal\x12).planops.planner.v1.RejectProposalRequest\x1a*.planops.planner.v1.RejectProposalResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,6 +36,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PLANNERSERVICE'].methods_by_name['GetProposal']._serialized_options = b'\220\002\001'
   _globals['_PLANNERSERVICE'].methods_by_name['ListProposals']._loaded_options = None
   _globals['_PLANNERSERVICE'].methods_by_name['ListProposals']._serialized_options = b'\220\002\001'
+  _globals['_OBJECTIVEMODE']._serialized_start=1607
+  _globals['_OBJECTIVEMODE']._serialized_end=1710
   _globals['_WEIGHTS']._serialized_start=99
   _globals['_WEIGHTS']._serialized_end=196
   _globals['_WHATIF']._serialized_start=199
@@ -45,25 +47,25 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DURATIONOVERRIDE']._serialized_start=451
   _globals['_DURATIONOVERRIDE']._serialized_end=507
   _globals['_PROPOSESCHEDULEREQUEST']._serialized_start=510
-  _globals['_PROPOSESCHEDULEREQUEST']._serialized_end=796
-  _globals['_PROPOSESCHEDULERESPONSE']._serialized_start=798
-  _globals['_PROPOSESCHEDULERESPONSE']._serialized_end=871
-  _globals['_GETPROPOSALREQUEST']._serialized_start=873
-  _globals['_GETPROPOSALREQUEST']._serialized_end=907
-  _globals['_GETPROPOSALRESPONSE']._serialized_start=909
-  _globals['_GETPROPOSALRESPONSE']._serialized_end=978
-  _globals['_LISTPROPOSALSREQUEST']._serialized_start=980
-  _globals['_LISTPROPOSALSREQUEST']._serialized_end=1057
-  _globals['_LISTPROPOSALSRESPONSE']._serialized_start=1059
-  _globals['_LISTPROPOSALSRESPONSE']._serialized_end=1156
-  _globals['_ACCEPTPROPOSALREQUEST']._serialized_start=1158
-  _globals['_ACCEPTPROPOSALREQUEST']._serialized_end=1210
-  _globals['_ACCEPTPROPOSALRESPONSE']._serialized_start=1212
-  _globals['_ACCEPTPROPOSALRESPONSE']._serialized_end=1317
-  _globals['_REJECTPROPOSALREQUEST']._serialized_start=1319
-  _globals['_REJECTPROPOSALREQUEST']._serialized_end=1372
-  _globals['_REJECTPROPOSALRESPONSE']._serialized_start=1374
-  _globals['_REJECTPROPOSALRESPONSE']._serialized_end=1446
-  _globals['_PLANNERSERVICE']._serialized_start=1449
-  _globals['_PLANNERSERVICE']._serialized_end=1991
+  _globals['_PROPOSESCHEDULEREQUEST']._serialized_end=955
+  _globals['_PROPOSESCHEDULERESPONSE']._serialized_start=957
+  _globals['_PROPOSESCHEDULERESPONSE']._serialized_end=1030
+  _globals['_GETPROPOSALREQUEST']._serialized_start=1032
+  _globals['_GETPROPOSALREQUEST']._serialized_end=1066
+  _globals['_GETPROPOSALRESPONSE']._serialized_start=1068
+  _globals['_GETPROPOSALRESPONSE']._serialized_end=1137
+  _globals['_LISTPROPOSALSREQUEST']._serialized_start=1139
+  _globals['_LISTPROPOSALSREQUEST']._serialized_end=1216
+  _globals['_LISTPROPOSALSRESPONSE']._serialized_start=1218
+  _globals['_LISTPROPOSALSRESPONSE']._serialized_end=1315
+  _globals['_ACCEPTPROPOSALREQUEST']._serialized_start=1317
+  _globals['_ACCEPTPROPOSALREQUEST']._serialized_end=1369
+  _globals['_ACCEPTPROPOSALRESPONSE']._serialized_start=1371
+  _globals['_ACCEPTPROPOSALRESPONSE']._serialized_end=1476
+  _globals['_REJECTPROPOSALREQUEST']._serialized_start=1478
+  _globals['_REJECTPROPOSALREQUEST']._serialized_end=1531
+  _globals['_REJECTPROPOSALRESPONSE']._serialized_start=1533
+  _globals['_REJECTPROPOSALRESPONSE']._serialized_end=1605
+  _globals['_PLANNERSERVICE']._serialized_start=1713
+  _globals['_PLANNERSERVICE']._serialized_end=2255
 # @@protoc_insertion_point(module_scope)

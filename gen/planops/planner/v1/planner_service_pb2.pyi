@@ -1,11 +1,21 @@
 from planops.planner.v1 import proposal_pb2 as _proposal_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class ObjectiveMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OBJECTIVE_MODE_UNSPECIFIED: _ClassVar[ObjectiveMode]
+    OBJECTIVE_MODE_WEIGHTED: _ClassVar[ObjectiveMode]
+    OBJECTIVE_MODE_STAGED: _ClassVar[ObjectiveMode]
+OBJECTIVE_MODE_UNSPECIFIED: ObjectiveMode
+OBJECTIVE_MODE_WEIGHTED: ObjectiveMode
+OBJECTIVE_MODE_STAGED: ObjectiveMode
 
 class Weights(_message.Message):
     __slots__ = ("lateness", "deadline", "makespan", "changes", "balance")
@@ -54,7 +64,7 @@ class DurationOverride(_message.Message):
     def __init__(self, task: _Optional[str] = ..., estimate_hours: _Optional[float] = ...) -> None: ...
 
 class ProposeScheduleRequest(_message.Message):
-    __slots__ = ("project", "time_limit_seconds", "weights", "horizon_days", "duration_source", "hard_deadline", "what_if", "request_id")
+    __slots__ = ("project", "time_limit_seconds", "weights", "horizon_days", "duration_source", "hard_deadline", "what_if", "request_id", "target_probability", "objective_mode", "stages", "stage_tolerance")
     PROJECT_FIELD_NUMBER: _ClassVar[int]
     TIME_LIMIT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     WEIGHTS_FIELD_NUMBER: _ClassVar[int]
@@ -63,6 +73,10 @@ class ProposeScheduleRequest(_message.Message):
     HARD_DEADLINE_FIELD_NUMBER: _ClassVar[int]
     WHAT_IF_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_PROBABILITY_FIELD_NUMBER: _ClassVar[int]
+    OBJECTIVE_MODE_FIELD_NUMBER: _ClassVar[int]
+    STAGES_FIELD_NUMBER: _ClassVar[int]
+    STAGE_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
     project: str
     time_limit_seconds: float
     weights: Weights
@@ -71,7 +85,11 @@ class ProposeScheduleRequest(_message.Message):
     hard_deadline: bool
     what_if: WhatIf
     request_id: str
-    def __init__(self, project: _Optional[str] = ..., time_limit_seconds: _Optional[float] = ..., weights: _Optional[_Union[Weights, _Mapping]] = ..., horizon_days: _Optional[int] = ..., duration_source: _Optional[_Union[_proposal_pb2.DurationSource, str]] = ..., hard_deadline: _Optional[bool] = ..., what_if: _Optional[_Union[WhatIf, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    target_probability: float
+    objective_mode: ObjectiveMode
+    stages: _containers.RepeatedScalarFieldContainer[_proposal_pb2.Objective]
+    stage_tolerance: float
+    def __init__(self, project: _Optional[str] = ..., time_limit_seconds: _Optional[float] = ..., weights: _Optional[_Union[Weights, _Mapping]] = ..., horizon_days: _Optional[int] = ..., duration_source: _Optional[_Union[_proposal_pb2.DurationSource, str]] = ..., hard_deadline: _Optional[bool] = ..., what_if: _Optional[_Union[WhatIf, _Mapping]] = ..., request_id: _Optional[str] = ..., target_probability: _Optional[float] = ..., objective_mode: _Optional[_Union[ObjectiveMode, str]] = ..., stages: _Optional[_Iterable[_Union[_proposal_pb2.Objective, str]]] = ..., stage_tolerance: _Optional[float] = ...) -> None: ...
 
 class ProposeScheduleResponse(_message.Message):
     __slots__ = ("proposal",)

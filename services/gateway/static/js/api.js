@@ -1,13 +1,32 @@
+// @ts-check
 // Calls the gateway: POST /api/<package.Service>/<Method> with proto3 JSON and the API key.
 
 import { formatList, has, stateName, t, term } from "./i18n.js";
 
+/** @typedef {import("planops-api").Api} Api */
+/** @typedef {import("planops-api").gateway.Error} ErrorBody */
+/**
+ * @template {keyof Api} S
+ * @template {keyof Api[S]} M
+ * @typedef {import("planops-api").RequestOf<S, M>} RequestOf
+ */
+/**
+ * @template {keyof Api} S
+ * @template {keyof Api[S]} M
+ * @typedef {import("planops-api").ResponseOf<S, M>} ResponseOf
+ */
+
 const KEY = "planops.apiKey";
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {Partial<ErrorBody>} body what the gateway answered; a proxy's page may hold none of it
+   */
   constructor(status, body) {
     super(body.message || "");
     this.status = status;
+    /** @type {ErrorBody["code"] | "unknown"} */
     this.code = body.code || "unknown";
     this.details = body.details || [];
     this.reason = body.reason || "";
@@ -46,6 +65,7 @@ export class ApiError extends Error {
 }
 
 // Field violations as the server words them, and the message each one gets here.
+/** @type {[RegExp, string, ((m: RegExpExecArray) => Record<string, string | number>)?][]} */
 const VIOLATIONS = [
   [/^(?:is required|must not be (?:empty|blank))/, "error.field.required"],
   [/^must be at most (\d+) characters/, "error.field.tooLong", (m) => ({ max: Number(m[1]) })],
@@ -56,11 +76,16 @@ const VIOLATIONS = [
 
 // A field's name in the console's language: `task.due_date` is the due date; a path the
 // catalogue has no word for is shown as the server wrote it.
+/** @param {string} path */
 export function fieldName(path) {
-  const leaf = path.split(".").pop().replace(/\[\d+\]$/, "").replace(/([A-Z])/g, "_$1").toLowerCase();
+  const leaf = (path.split(".").pop() || "").replace(/\[\d+\]$/, "").replace(/([A-Z])/g, "_$1").toLowerCase();
   return has(`field.${leaf}`) ? t(`field.${leaf}`) : path;
 }
 
+/**
+ * @param {string} path
+ * @param {string} [description]
+ */
 export function violation(path, description) {
   const field = fieldName(path);
   for (const [pattern, key, params] of VIOLATIONS) {
@@ -74,12 +99,21 @@ export function apiKey() {
   return sessionStorage.getItem(KEY) || "";
 }
 
+/** @param {string} key */
 export function setApiKey(key) {
   if (key) sessionStorage.setItem(KEY, key);
   else sessionStorage.removeItem(KEY);
 }
 
-export async function call(service, method, body = {}) {
+/**
+ * @template {keyof Api} S
+ * @template {keyof Api[S] & string} M
+ * @param {S} service
+ * @param {M} method
+ * @param {RequestOf<S, M>} [body]
+ * @returns {Promise<ResponseOf<S, M>>}
+ */
+export async function call(service, method, body = /** @type {RequestOf<S, M>} */ ({})) {
   const response = await fetch(`/api/${service}/${method}`, {
     method: "POST",
     headers: {
@@ -89,6 +123,7 @@ export async function call(service, method, body = {}) {
     body: JSON.stringify(body),
   });
   const text = await response.text();
+  /** @type {unknown} proto3 JSON of the method's response, or the gateway's error body */
   let data = {};
   if (text) {
     try {
@@ -97,25 +132,62 @@ export async function call(service, method, body = {}) {
       data = { message: text.slice(0, 200) };
     }
   }
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
+  if (!response.ok) throw new ApiError(response.status, /** @type {Partial<ErrorBody>} */ (data));
+  return /** @type {ResponseOf<S, M>} */ (data);
 }
 
-// Every item of a list call across its pages.
+/**
+ * The elements of a response's list field.
+ * @template T, F
+ * @typedef {F extends keyof T ? (T[F] extends (infer U)[] ? U : never) : never} ItemOf
+ */
+
+// Every item of a list call across all its pages. A server that hands back a token it gave
+// before would loop for ever: that is an error the page shows, never a silent cut.
+/**
+ * @template {keyof Api} S
+ * @template {keyof Api[S] & string} M
+ * @template {string} F
+ * @param {S} service
+ * @param {M} method
+ * @param {RequestOf<S, M>} body
+ * @param {F & keyof ResponseOf<S, M>} field
+ * @param {number} [pageSize]
+ * @returns {Promise<ItemOf<ResponseOf<S, M>, F>[]>}
+ */
 export async function every(service, method, body, field, pageSize = 500) {
+  /** @type {ItemOf<ResponseOf<S, M>, F>[]} */
   const items = [];
+  const seen = new Set();
   let pageToken = "";
-  for (let page = 0; page < 50; page++) {
-    const reply = await call(service, method, { ...body, pageSize, pageToken });
-    items.push(...(reply[field] || []));
-    pageToken = reply.nextPageToken || "";
-    if (!pageToken) break;
+  for (;;) {
+    const reply = /** @type {Record<string, unknown>} */ (
+      // Each page needs the token of the one before.
+      // eslint-disable-next-line no-await-in-loop
+      await call(service, method, /** @type {RequestOf<S, M>} */ ({ .../** @type {object} */ (body), pageSize, pageToken })));
+    items.push(.../** @type {ItemOf<ResponseOf<S, M>, F>[] | undefined} */ (reply[field]) || []);
+    pageToken = String(reply.nextPageToken || "");
+    if (!pageToken) return items;
+    if (seen.has(pageToken)) throw new Error(t("error.pagesRepeat", { method }));
+    seen.add(pageToken);
   }
-  return items;
+}
+
+// A message field a successful reply always holds. proto3 JSON leaves an unset message out,
+// so a reply without it is a broken one, and says so rather than failing further on.
+/**
+ * @template T
+ * @param {T | undefined} value
+ * @param {string} field
+ * @returns {T}
+ */
+export function must(value, field) {
+  if (value === undefined) throw new Error(`the reply has no ${field}`);
+  return value;
 }
 
 export const CORE = "planops.core.v1";
-export const svc = {
+export const svc = /** @type {const} */ ({
   projects: `${CORE}.ProjectService`,
   people: `${CORE}.PersonService`,
   tasks: `${CORE}.TaskService`,
@@ -125,14 +197,16 @@ export const svc = {
   planner: "planops.planner.v1.PlannerService",
   risk: "planops.risk.v1.RiskService",
   nlp: "planops.nlp.v1.NlpService",
-};
+});
 
 // Saves a gateway export (`/export/...`) as a file: fetched with the key like every other call,
 // since a plain link cannot send it, then handed to the browser as an object URL.
+/** @param {string} path */
 export async function download(path) {
   const response = await fetch(path, { headers: { Authorization: `Bearer ${apiKey()}` } });
   if (!response.ok) {
-    let data = {};
+    /** @type {Partial<ErrorBody>} */
+    let data;
     try {
       data = await response.json();
     } catch {
@@ -144,7 +218,7 @@ export async function download(path) {
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement("a");
   link.href = url;
-  link.download = named ? named[1] : path.split("/").pop();
+  link.download = named ? named[1] : path.split("/").pop() || "";
   document.body.append(link);
   link.click();
   link.remove();

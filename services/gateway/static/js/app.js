@@ -1,7 +1,8 @@
+// @ts-check
 // The console's shell: log in with an API key, pick a project, route between pages.
 
-import { ApiError, apiKey, call, every, setApiKey, svc } from "./api.js";
-import { clearFlash, flash, h, mount, short, spinner } from "./dom.js";
+import { ApiError, apiKey, call, every, must, setApiKey, svc } from "./api.js";
+import { clearFlash, flash, h, mount, required, short, spinner } from "./dom.js";
 import { chooseLanguage, language, stateName, t, useLanguage } from "./i18n.js";
 import { renderBoard } from "./board.js";
 import { renderTask } from "./task.js";
@@ -9,8 +10,36 @@ import { renderSchedule } from "./schedule.js";
 import { renderReports } from "./reports.js";
 import { renderRisk } from "./risk.js";
 import { renderNotes } from "./notes.js";
+import { parseRoute, pickProject } from "./route.js";
+
+/** @typedef {import("planops-api").core.v1.ApiKey} ApiKey */
+/** @typedef {import("planops-api").core.v1.Project} Project */
+/** @typedef {import("planops-api").core.v1.Membership} Membership */
+/** @typedef {import("planops-api").core.v1.Person} Person */
+/** @typedef {import("planops-api").core.v1.Role} Role */
+/**
+ * What the pages share about the chosen project: people, members and the caller's roles.
+ * @typedef {{
+ *   id: string,
+ *   name: string,
+ *   project: Project,
+ *   members: Membership[],
+ *   people: Map<string, Person>,
+ *   roles: (Role | "admin")[],
+ *   caller: ApiKey,
+ *   personLabel: (who: string | null | undefined) => string,
+ *   stateLabel: (stateId: string) => string,
+ *   refresh: () => void,
+ * }} Context
+ */
+/**
+ * Where a page is: `#/task/<project>/<n>?…` has rest `[<project>, <n>]`.
+ * @typedef {{ rest: string[], params: URLSearchParams, go: (hash: string) => void }} PageRoute
+ */
+/** @typedef {(main: HTMLElement, ctx: Context, route: PageRoute) => Promise<void>} Page */
 
 const PROJECT = "planops.project";
+/** @type {Record<string, Page>} */
 const PAGES = {
   board: renderBoard,
   task: renderTask,
@@ -20,21 +49,23 @@ const PAGES = {
   notes: renderNotes,
 };
 
-const session = { caller: null, projects: [], contexts: new Map() };
-const main = document.getElementById("main");
+/**
+ * @type {{ caller: ApiKey | null, callerName: string, projects: Project[], contexts: Map<string, Context> }}
+ */
+const session = { caller: null, callerName: "", projects: [], contexts: new Map() };
+const main = required("main");
 
 function route() {
-  const raw = location.hash.replace(/^#\/?/, "");
-  const [path, query = ""] = raw.split("?");
-  const parts = path.split("/").filter(Boolean);
-  return { page: parts[0] || "board", rest: parts.slice(1), params: new URLSearchParams(query) };
+  return parseRoute(location.hash);
 }
 
+/** @param {string} hash */
 export function go(hash) {
   if (location.hash === hash) render();
   else location.hash = hash;
 }
 
+/** @param {string} [message] */
 function loginPage(message) {
   const input = h("input", {
     id: "api-key", type: "password", autocomplete: "off", placeholder: t("login.key"),
@@ -61,12 +92,13 @@ async function ensureSession() {
   if (session.caller) return true;
   try {
     const reply = await call(svc.keys, "GetCaller", {});
-    session.caller = reply.apiKey;
-    session.callerName = session.caller.displayName || session.caller.principal;
-    if (session.caller.principal.startsWith("people/")) {
+    const caller = must(reply.apiKey, "apiKey");
+    session.caller = caller;
+    session.callerName = caller.displayName || caller.principal;
+    if (caller.principal.startsWith("people/")) {
       try {
-        const { person } = await call(svc.people, "GetPerson", { name: session.caller.principal });
-        session.callerName = person.displayName || session.callerName;
+        const { person } = await call(svc.people, "GetPerson", { name: caller.principal });
+        session.callerName = (person && person.displayName) || session.callerName;
       } catch {
         // the key's own name will do
       }
@@ -81,56 +113,66 @@ async function ensureSession() {
   return true;
 }
 
+/** @param {URLSearchParams} params */
 function currentProject(params) {
-  const wanted = params.get("project");
-  const names = session.projects.map((p) => short(p.name));
-  let id = wanted && names.includes(wanted) ? wanted : sessionStorage.getItem(PROJECT);
-  if (!names.includes(id)) {
-    // First visit: a project still running (deadline ahead) rather than an archive.
-    const today = new Date().toISOString().slice(0, 10);
-    const live = session.projects.find((p) => p.deadline && p.deadline >= today);
-    id = live ? short(live.name) : names[0] || null;
-  }
+  const id = pickProject({
+    projects: session.projects,
+    wanted: params.get("project"),
+    chosen: sessionStorage.getItem(PROJECT),
+    today: new Date().toISOString().slice(0, 10),
+  });
   if (id) sessionStorage.setItem(PROJECT, id);
   return id;
 }
 
-// What the pages share about the chosen project: people, members and the caller's roles.
-async function projectContext(id) {
-  if (session.contexts.has(id)) return session.contexts.get(id);
+/**
+ * @param {string} id
+ * @param {ApiKey} caller
+ * @returns {Promise<Context>}
+ */
+async function projectContext(id, caller) {
+  const known = session.contexts.get(id);
+  if (known) return known;
   const name = `projects/${id}`;
   const [projectReply, members, people] = await Promise.all([
     call(svc.projects, "GetProject", { name }),
     every(svc.projects, "ListMemberships", { parent: name }, "memberships", 200),
     every(svc.people, "ListPeople", {}, "people", 500),
   ]);
-  const principal = session.caller.principal;
-  const mine = members.find((m) => m.member === principal);
+  const mine = members.find((m) => m.member === caller.principal);
+  const project = must(projectReply.project, "project");
+  const byName = new Map(people.map((p) => [p.name, p]));
+  const states = project.workflow ? project.workflow.states : [];
+  /** @type {Context} */
   const ctx = {
     id,
     name,
-    project: projectReply.project,
+    project,
     members,
-    people: new Map(people.map((p) => [p.name, p])),
-    roles: session.caller.admin ? ["admin", ...(mine ? mine.roles : [])] : (mine ? mine.roles : []),
-    caller: session.caller,
+    people: byName,
+    roles: caller.admin ? ["admin", ...(mine ? mine.roles : [])] : (mine ? mine.roles : []),
+    caller,
+    personLabel: (who) => {
+      if (!who) return t("common.unassigned");
+      const person = byName.get(who);
+      return person ? person.displayName || short(who) : short(who);
+    },
+    stateLabel: (stateId) => {
+      const state = states.find((st) => st.id === stateId);
+      return stateName(stateId, state ? state.displayName : "");
+    },
+    refresh: () => { session.contexts.delete(id); },
   };
-  ctx.personLabel = (who) => {
-    if (!who) return t("common.unassigned");
-    const person = ctx.people.get(who);
-    return person ? person.displayName || short(who) : short(who);
-  };
-  ctx.stateLabel = (stateId) => {
-    const state = ctx.project.workflow.states.find((st) => st.id === stateId);
-    return stateName(stateId, state ? state.displayName : "");
-  };
-  ctx.refresh = () => { session.contexts.delete(id); };
   session.contexts.set(id, ctx);
   return ctx;
 }
 
-function header(projectId) {
-  const select = document.getElementById("project");
+/**
+ * @param {string | null} projectId
+ * @param {ApiKey} caller
+ */
+function header(projectId, caller) {
+  const select = /** @type {HTMLSelectElement} */ (required("project"));
   select.replaceChildren(...session.projects.map((p) =>
     h("option", { value: short(p.name), selected: short(p.name) === projectId },
       `${p.displayName || short(p.name)}`)));
@@ -140,16 +182,15 @@ function header(projectId) {
     const { page } = route();
     go(`#/${page === "task" ? "board" : page}`);
   };
-  const caller = session.caller;
-  document.getElementById("caller").textContent =
+  required("caller").textContent =
     caller.admin ? t("shell.admin", { name: session.callerName }) : session.callerName;
-  const logout = document.getElementById("logout");
+  const logout = required("logout");
   logout.hidden = false;
   logout.onclick = () => {
     setApiKey("");
     session.caller = null;
     session.contexts.clear();
-    document.getElementById("caller").textContent = "";
+    required("caller").textContent = "";
     logout.hidden = true;
     select.hidden = true;
     loginPage();
@@ -164,16 +205,18 @@ async function render() {
   const current = ++generation;
   const stale = () => current !== generation;
   const { page, rest, params } = route();
-  for (const link of document.querySelectorAll("#nav a")) {
+  for (const link of document.querySelectorAll("#nav a[data-page]")) {
+    if (!(link instanceof HTMLElement)) continue;
     link.classList.toggle("active", link.dataset.page === page || (page === "task" && link.dataset.page === "board"));
   }
   const ok = await ensureSession();
   if (stale()) return;
   if (ok === false) return loginPage();
-  if (!ok) return;
+  if (!ok || !session.caller) return;
+  const caller = session.caller;
   clearFlash();
   const projectId = page === "task" && rest[0] ? rest[0] : currentProject(params);
-  header(projectId);
+  header(projectId, caller);
   if (!projectId) {
     mount(main, h("div", { class: "card" }, h("h1", {}, t("shell.noProjects")),
       h("p", {}, t("shell.run"), h("code", {}, "planops demo"), t("shell.loadsExamples"),
@@ -184,7 +227,7 @@ async function render() {
   const view = h("div", { class: "view", dataset: { page: PAGES[page] ? page : "board" } }, spinner(t("common.loading")));
   mount(main, view);
   try {
-    const ctx = await projectContext(projectId);
+    const ctx = await projectContext(projectId, caller);
     if (stale()) return;
     await renderPage(view, ctx, { rest, params, go });
     if (!stale()) view.dataset.ready = "true";
@@ -207,11 +250,13 @@ async function render() {
 
 // The switch shows which language is in use; a change redraws the page in the other one.
 function languageSwitch() {
-  for (const button of document.querySelectorAll("#language button")) {
-    button.setAttribute("aria-pressed", String(button.dataset.lang === language()));
+  for (const button of document.querySelectorAll("#language button[data-lang]")) {
+    if (!(button instanceof HTMLElement)) continue;
+    const lang = button.dataset.lang || "";
+    button.setAttribute("aria-pressed", String(lang === language()));
     button.onclick = async () => {
-      if (button.dataset.lang === language()) return;
-      await chooseLanguage(button.dataset.lang);
+      if (lang === language()) return;
+      await chooseLanguage(lang);
       languageSwitch();
       await render();
     };

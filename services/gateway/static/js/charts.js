@@ -1,3 +1,4 @@
+// @ts-check
 // Small SVG charts for the reports: lines over dates and grouped bars. No library needed.
 
 import { h, s } from "./dom.js";
@@ -7,12 +8,23 @@ const W = 640;
 const H = 260;
 const PAD = { left: 44, right: 12, top: 16, bottom: 40 };
 
+/**
+ * One line or one set of bars. `overIf(i)` marks a bar drawn as over plan.
+ * @typedef {{ name: string, values: (number | null | undefined)[], cls: string, overIf?: (i: number) => boolean }} Series
+ */
+
+/** @param {number} value */
 function niceMax(value) {
   if (value <= 0) return 1;
   const step = 10 ** Math.floor(Math.log10(value));
   return Math.ceil(value / step) * step;
 }
 
+/**
+ * @param {SVGSVGElement} svg
+ * @param {number} max
+ * @param {(v: number) => number} y
+ */
 function yAxis(svg, max, y) {
   for (let i = 0; i <= 4; i++) {
     const v = (max / 4) * i;
@@ -22,10 +34,13 @@ function yAxis(svg, max, y) {
   }
 }
 
-// Lines over the same x labels: series = [{ name, values, cls }].
+// Lines over the same x labels; a missing value breaks no line, it is left out.
+/** @param {{ labels: string[], series: Series[], label: string }} chart */
 export function lineChart({ labels, series, label }) {
-  const max = niceMax(Math.max(1, ...series.flatMap((sr) => sr.values.filter((v) => v !== null && v !== undefined))));
+  const max = niceMax(Math.max(1, ...series.flatMap((sr) => present(sr.values))));
+  /** @param {number} i */
   const x = (i) => PAD.left + (labels.length <= 1 ? 0 : (i / (labels.length - 1)) * (W - PAD.left - PAD.right));
+  /** @param {number} v */
   const y = (v) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
   const svg = s("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": label });
   yAxis(svg, max, y);
@@ -42,11 +57,23 @@ export function lineChart({ labels, series, label }) {
   return h("div", {}, svg, legend(series));
 }
 
-// Bars per category, one per series side by side; `over` marks actual above plan.
+/**
+ * @param {(number | null | undefined)[]} values
+ * @returns {number[]}
+ */
+function present(values) {
+  return values.filter((v) => v !== null && v !== undefined);
+}
+
+// Bars per category, one per series side by side; `overIf` marks actual above plan.
+/**
+ * @param {{ categories: string[], series: Series[], label: string, format?: (v: number) => string }} chart
+ */
 export function barChart({ categories, series, label, format = (v) => formatNumber(v, 1) }) {
-  const max = niceMax(Math.max(1, ...series.flatMap((sr) => sr.values)));
+  const max = niceMax(Math.max(1, ...series.flatMap((sr) => present(sr.values))));
   const band = (W - PAD.left - PAD.right) / Math.max(1, categories.length);
   const barW = Math.max(3, (band * 0.75) / series.length);
+  /** @param {number} v */
   const y = (v) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
   const svg = s("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": label });
   yAxis(svg, max, y);
@@ -66,6 +93,7 @@ export function barChart({ categories, series, label, format = (v) => formatNumb
   return h("div", {}, svg, legend(series));
 }
 
+/** @param {Series[]} series */
 function legend(series) {
   return h("p", { class: "legend" }, series.map((sr) => [h("span", { class: `swatch ${sr.cls}` }), `${sr.name} `]));
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Download buttons for the gateway's exports of the page's table (plan, board, risk table).
 
 import { ApiError, download } from "./api.js";
@@ -17,6 +18,11 @@ const GROUPS = {
 };
 
 // `what` is the gateway's export (`plan`, `board`, `risks`); `formats` are its suffixes.
+/**
+ * @param {import("./app.js").Context} ctx
+ * @param {keyof typeof GROUPS} what
+ * @param {(keyof typeof LABELS)[]} formats
+ */
 export function exportButtons(ctx, what, formats) {
   const buttons = formats.map((format) => {
     const button = h("button", { type: "button", class: "export", dataset: { export: `${what}.${format}` } },

@@ -1,13 +1,24 @@
+// @ts-check
 // Notes: paste meeting notes (English or Chinese), review the action items as editable chips
 // with their source text highlighted, accept the ones you want, find them on the board.
 
-import { ApiError, call, every, svc } from "./api.js";
+import { ApiError, call, every, must, svc } from "./api.js";
 import { flash, h, mount, pct, short, spinner } from "./dom.js";
 import { formatDate, stateName, t } from "./i18n.js";
+
+/** @typedef {import("./app.js").Context} Context */
+/** @typedef {import("planops-api").nlp.v1.Notes} Notes */
+/** @typedef {import("planops-api").nlp.v1.ActionItem} ActionItem */
+/** @typedef {import("planops-api").Input<import("planops-api").nlp.v1.AcceptedItem>} AcceptedItem */
+/** @typedef {{ name: string, date: string, head: string }} Recent notes this browser has opened */
 
 const RECENT = "planops.notes.";
 const PRIORITIES = ["", "low", "medium", "high", "urgent"];
 
+/**
+ * @param {Pick<Context, "id">} ctx
+ * @returns {Recent[]}
+ */
 function recent(ctx) {
   try {
     return JSON.parse(localStorage.getItem(RECENT + ctx.id) || "[]");
@@ -16,6 +27,10 @@ function recent(ctx) {
   }
 }
 
+/**
+ * @param {Pick<Context, "id">} ctx
+ * @param {Notes} notes
+ */
 function remember(ctx, notes) {
   const list = recent(ctx).filter((n) => n.name !== notes.name);
   list.unshift({ name: notes.name, date: notes.meetingDate, head: notes.text.split("\n").find((l) => l.trim()) || "" });
@@ -23,15 +38,20 @@ function remember(ctx, notes) {
 }
 
 // The notes' text with each item's span marked; spans count code points, as Python does.
+/** @param {Notes} notes */
 export function highlighted(notes) {
   const chars = Array.from(notes.text);
-  const spans = [
+  /** @type {{ start?: number, end?: number, kind: string, id?: string }[]} */
+  const marked = [
     ...notes.items.map((i) => ({ ...i.span, kind: "item", id: i.id })),
     ...notes.statusUpdates.map((u) => ({ ...u.span, kind: "status" })),
     ...notes.decisions.map((d) => ({ ...d.span, kind: "decision" })),
     ...notes.questions.map((q) => ({ ...q.span, kind: "question" })),
-  ].filter((sp) => sp.end > (sp.start || 0)).map((sp) => ({ ...sp, start: sp.start || 0 }))
+  ];
+  const spans = marked.map((sp) => ({ ...sp, start: sp.start || 0, end: sp.end || 0 }))
+    .filter((sp) => sp.end > sp.start)
     .sort((a, b) => a.start - b.start);
+  /** @type {(string | HTMLElement)[]} */
   const out = [];
   let at = 0;
   for (const sp of spans) {
@@ -48,7 +68,9 @@ export function highlighted(notes) {
 // Which words made it an item and which made its owner, so a person can trust or fix it
 // quickly; open by itself when the extractor was unsure. The reasons are the extractor's
 // own words (English), quoting the notes.
+/** @param {ActionItem} item */
 export function explanation(item) {
+  /** @type {Partial<import("planops-api").nlp.v1.Explanation>} */
   const why = item.explanation || {};
   const reasons = why.item || [];
   if (!reasons.length && !why.owner) return null;
@@ -60,11 +82,19 @@ export function explanation(item) {
     why.owner ? h("p", {}, h("strong", {}, t("notes.whyOwner")), " ", h("span", { lang: "en" }, why.owner)) : null);
 }
 
+// An item's chip, and the edits a person made to it (null when it is not ticked).
+/**
+ * @param {ActionItem} item
+ * @param {Context} ctx
+ * @param {Notes} notes
+ * @returns {{ el: HTMLLIElement, edits: () => AcceptedItem | null }}
+ */
 function chip(item, ctx, notes) {
   const done = Boolean(item.task);
   const people = ctx.members.filter((m) => m.member.startsWith("people/")).map((m) => m.member);
   const owners = [...new Set([item.owner, ...item.ownerCandidates, ...people].filter(Boolean))];
-  const check = h("input", { type: "checkbox", class: "pick", checked: !done && !item.duplicateOf && item.confidence.item >= 0.5,
+  const confidence = must(item.confidence, "confidence");
+  const check = h("input", { type: "checkbox", class: "pick", checked: !done && !item.duplicateOf && confidence.item >= 0.5,
     disabled: done, "aria-label": t("notes.acceptItem", { text: item.description }) });
   const description = h("input", { class: "desc", value: item.description, "aria-label": t("notes.description"), disabled: done });
   const owner = h("select", { class: "owner", "aria-label": t("notes.owner"), disabled: done },
@@ -81,7 +111,7 @@ function chip(item, ctx, notes) {
       h("label", {}, t("notes.due"), " ", due),
       h("label", {}, t("notes.priority"), " ", priority)),
     h("div", { class: "chip-meta muted" },
-      t("notes.confidence", { share: pct(item.confidence.item) }),
+      t("notes.confidence", { share: pct(confidence.item) }),
       item.dueText ? ` · ${t("notes.dueFrom", { text: item.dueText })}` : "",
       item.ownerAmbiguous ? ` · ${t("notes.ownerUncertain")}` : "",
       // Hints quote the notes, in the notes' language.
@@ -96,8 +126,9 @@ function chip(item, ctx, notes) {
   el.addEventListener("mouseleave", () => mark()?.classList.remove("active"));
   el.addEventListener("focusin", () => mark()?.classList.add("active"));
   el.addEventListener("focusout", () => mark()?.classList.remove("active"));
-  el.edits = () => {
+  const edits = () => {
     if (!check.checked) return null;
+    /** @type {AcceptedItem} */
     const edit = { id: item.id };
     if (description.value.trim() && description.value.trim() !== item.description) edit.description = description.value.trim();
     if (owner.value && owner.value !== item.owner) edit.owner = owner.value;
@@ -105,14 +136,19 @@ function chip(item, ctx, notes) {
     if (priority.value && priority.value !== item.priority) edit.priority = priority.value;
     return edit;
   };
-  return el;
+  return { el, edits };
 }
 
+/**
+ * @param {Context} ctx
+ * @param {Notes} notes
+ * @param {HTMLElement} area
+ */
 function review(ctx, notes, area) {
   const chips = notes.items.map((item) => chip(item, ctx, notes));
   const accepted = notes.items.filter((i) => i.task).map((i) => short(i.task));
   const acceptButton = h("button", { class: "primary", id: "accept-items", onclick: async () => {
-    const items = chips.map((c) => c.edits()).filter(Boolean);
+    const items = chips.map((c) => c.edits()).filter((edit) => edit !== null);
     if (!items.length) {
       flash(t("notes.tickFirst"), "error");
       return;
@@ -121,7 +157,7 @@ function review(ctx, notes, area) {
     try {
       const reply = await call(svc.nlp, "AcceptActionItems", { name: notes.name, items });
       flash(t("notes.created", { count: reply.tasks.length }), "ok");
-      review(ctx, reply.notes, area);
+      review(ctx, must(reply.notes, "notes"), area);
     } catch (error) {
       flash(error instanceof ApiError ? error.describe() : String(error), "error");
       acceptButton.disabled = false;
@@ -138,7 +174,7 @@ function review(ctx, notes, area) {
           t("notes.meeting", { date: formatDate(notes.meetingDate) }), notes.pipeline].join(" · ")),
         notes.warnings.map((w) => h("p", { class: "warn server-text", lang: "en" }, w))),
       h("section", { class: "card" }, h("h2", {}, t("notes.actionItems", { count: notes.items.length })),
-        notes.items.length ? h("ul", { class: "chips" }, chips) : h("p", { class: "muted" }, t("notes.noItems")),
+        notes.items.length ? h("ul", { class: "chips" }, chips.map((c) => c.el)) : h("p", { class: "muted" }, t("notes.noItems")),
         h("div", { class: "actions" }, acceptButton,
           accepted.length ? h("a", { class: "button", id: "on-board", href: `#/board?highlight=${accepted.join(",")}` },
             t("notes.showOnBoard", { count: accepted.length })) : null),
@@ -148,6 +184,7 @@ function review(ctx, notes, area) {
           h("li", {}, `${u.text} (${stateName(u.state, "")})`, u.task ? [" → ", h("a", { href: `#/task/${ctx.id}/${short(u.task)}` }, `#${short(u.task)}`)] : null)))] : null)));
 }
 
+/** @type {import("./app.js").Page} */
 export async function renderNotes(main, ctx, { params }) {
   const text = h("textarea", { id: "notes-text", rows: 10, required: true, "aria-label": t("notes.notes"),
     placeholder: t("notes.placeholder") });
@@ -159,9 +196,9 @@ export async function renderNotes(main, ctx, { params }) {
     event.preventDefault();
     area.replaceChildren(spinner(t("notes.reading")));
     try {
-      const { notes } = await call(svc.nlp, "ExtractActionItems", {
+      const notes = must((await call(svc.nlp, "ExtractActionItems", {
         project: ctx.name, text: text.value, meetingDate: meeting.value, language: language.value, requestId: crypto.randomUUID(),
-      });
+      })).notes, "notes");
       remember(ctx, notes);
       review(ctx, notes, area);
       area.scrollIntoView({ block: "start" });
@@ -175,21 +212,22 @@ export async function renderNotes(main, ctx, { params }) {
 
   // Notes are found again through the tasks they produced, and through this browser's history.
   const tasks = await every(svc.tasks, "ListTasks", { parent: ctx.name }, "tasks", 500);
-  const names = new Set(tasks.filter((t) => t.source === "TASK_SOURCE_NOTES" && t.sourceRef.includes("/notes/"))
-    .map((t) => t.sourceRef.split("#")[0]));
+  const names = new Set(tasks.filter((task) => task.source === "TASK_SOURCE_NOTES" && task.sourceRef.includes("/notes/"))
+    .map((task) => task.sourceRef.split("#")[0]));
   const stored = await Promise.all([...names].filter((n) => !recent(ctx).some((r) => r.name === n)).map(async (name) => {
     try {
-      const { notes } = await call(svc.nlp, "GetNotes", { name });
+      const notes = must((await call(svc.nlp, "GetNotes", { name })).notes, "notes");
       return { name, date: notes.meetingDate, head: notes.text.split("\n").find((l) => l.trim()) || "" };
     } catch {
       return null;
     }
   }));
-  const earlier = [...recent(ctx), ...stored.filter(Boolean)];
+  const earlier = [...recent(ctx), ...stored.filter((n) => n !== null)];
   const openByName = h("input", { placeholder: "projects/…/notes/…", "aria-label": t("notes.name") });
+  /** @param {string} name */
   const openNotes = async (name) => {
     try {
-      const { notes } = await call(svc.nlp, "GetNotes", { name });
+      const notes = must((await call(svc.nlp, "GetNotes", { name })).notes, "notes");
       review(ctx, notes, area);
       area.scrollIntoView({ block: "start" });
     } catch (error) {
@@ -204,5 +242,6 @@ export async function renderNotes(main, ctx, { params }) {
       h("form", { class: "toolbar", onsubmit: (e) => { e.preventDefault(); openNotes(openByName.value.trim()); } },
         openByName, h("button", { type: "submit" }, t("notes.open")))),
     area);
-  if (params.get("open")) await openNotes(params.get("open"));
+  const open = params.get("open");
+  if (open) await openNotes(open);
 }

@@ -1,14 +1,20 @@
+// @ts-check
 // Reports: burndown, throughput, time in each state and cycle time, overdue work, and hours
 // and cost against plan, as core's ReportService computes them.
 
-import { ApiError, call, every, svc } from "./api.js";
+import { ApiError, call, every, must, svc } from "./api.js";
 import { barChart, lineChart } from "./charts.js";
-import { h, mount, short } from "./dom.js";
+import { h, mount, short, valueOf } from "./dom.js";
 import { formatDate, formatDay, formatDays, formatHours, formatNumber, stateName, t } from "./i18n.js";
 
+/** @typedef {import("planops-api").core.v1.Report} Report */
+
+/** @param {unknown} v */
 const money = (v) => formatNumber(v, 0);
+/** @param {unknown} v */
 const hours = (v) => formatHours(v);
 
+/** @param {Report} report */
 function burndown(report) {
   // Days before the first task existed carry no scope; the chart starts where the work does.
   const all = report.burndown || [];
@@ -29,6 +35,7 @@ function burndown(report) {
   });
 }
 
+/** @param {Report} report */
 function throughput(report) {
   const weeks = report.throughput || [];
   if (!weeks.length) return h("p", { class: "muted" }, t("reports.nothingFinished"));
@@ -40,8 +47,10 @@ function throughput(report) {
   });
 }
 
+/** @param {Report} report */
 function stateTimes(report) {
   const states = (report.stateTimes || []).filter((st) => !["done", "cancelled"].includes(st.category));
+  /** @type {Partial<import("planops-api").core.v1.CycleTime>} */
   const cycle = report.cycleTime || {};
   const measured = states.some((st) => st.visits > 0 && st.p85Hours > 0);
   return h("div", {},
@@ -61,7 +70,9 @@ function stateTimes(report) {
     }));
 }
 
+/** @param {Report} report */
 function hoursAndCost(report) {
+  /** @type {Partial<import("planops-api").core.v1.HoursAndCost>} */
   const hc = report.hoursAndCost || {};
   const people = (hc.people || []).slice(0, 12);
   return h("div", {},
@@ -71,7 +82,7 @@ function hoursAndCost(report) {
       h("div", { class: "stat" }, h("span", {}, t("reports.plannedCost")), h("strong", {}, money(hc.plannedCost))),
       h("div", { class: "stat" }, h("span", {}, t("reports.actualCost")), h("strong", {}, money(hc.actualCost))),
       h("div", { class: "stat" }, h("span", {}, t("reports.finishedWork")),
-        h("strong", { class: hc.doneActualHours > hc.donePlannedHours ? "late" : "ok" },
+        h("strong", { class: (hc.doneActualHours ?? 0) > (hc.donePlannedHours ?? 0) ? "late" : "ok" },
           `${hours(hc.donePlannedHours)} → ${hours(hc.doneActualHours)}`))),
     people.length ? barChart({
       label: t("reports.hoursLabel"),
@@ -86,6 +97,10 @@ function hoursAndCost(report) {
     people.length ? h("p", { class: "legend" }, h("span", { class: "swatch over" }), t("reports.over")) : null);
 }
 
+/**
+ * @param {Report} report
+ * @param {import("./app.js").Context} ctx
+ */
 function overdue(report, ctx) {
   const tasks = report.overdue || [];
   if (!tasks.length) return h("p", { class: "ok" }, t("reports.nothingOverdue"));
@@ -98,17 +113,19 @@ function overdue(report, ctx) {
       h("td", { class: "late" }, formatDays(task.daysOverdue))))));
 }
 
+/** @type {import("./app.js").Page} */
 export async function renderReports(main, ctx, { params, go }) {
   const iterations = await every(svc.projects, "ListIterations", { parent: ctx.name }, "iterations", 100);
   const iteration = params.get("iteration") ? `${ctx.name}/iterations/${params.get("iteration")}` : "";
   const picker = iterations.length ? h("select", { "aria-label": t("reports.iteration"), onchange: (e) =>
-    go(e.target.value ? `#/reports?iteration=${short(e.target.value)}` : "#/reports") },
+    go(valueOf(e) ? `#/reports?iteration=${short(valueOf(e))}` : "#/reports") },
   h("option", { value: "" }, t("reports.wholeProject")),
   iterations.map((it) => h("option", { value: it.name, selected: it.name === iteration },
     `${it.displayName || short(it.name)} (${formatDate(it.startDate, { weekday: false })} → ${formatDate(it.endDate, { weekday: false })})`))) : null;
+  /** @type {Report} */
   let report;
   try {
-    ({ report } = await call(svc.reports, "GetReport", { project: ctx.name, iteration }));
+    report = must((await call(svc.reports, "GetReport", { project: ctx.name, iteration })).report, "report");
   } catch (error) {
     mount(main, h("div", { class: "page-head" }, h("h1", {}, t("reports.title"))),
       h("section", { class: "card" }, h("p", { class: "error" }, error instanceof ApiError ? error.describe() : String(error))));

