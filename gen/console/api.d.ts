@@ -951,6 +951,13 @@ export declare namespace core.v1 {
     /** The entry as stored. */
     timeEntry?: core.v1.TimeEntry;
   }
+  /** Places in a crew that need particular skills, for example one host and one camera operator. */
+  export interface CrewRole {
+    /** How many people of the crew fill this role, at least 1. */
+    count: number;
+    /** Skills each of them needs, each at a minimum level. */
+    skills: core.v1.Skill[];
+  }
   /** Cycle and lead times of finished tasks, in days (wall-clock). */
   export interface CycleTime {
     /** Finished tasks measured. */
@@ -1570,6 +1577,11 @@ export declare namespace core.v1 {
     updateTime?: string;
     /** Opaque version tag for optimistic concurrency; send it back on update and delete. */
     etag: string;
+    /**
+     * Named groups of people with their own working days ("the early shift"), from which
+     * tasks draw their people through `Task.staffing.staff_pool`; at most 50.
+     */
+    staffPools: core.v1.StaffPool[];
   }
   /** Request to read a feed; the feed is the one whose secret is the bearer token. */
   export interface ReadCalendarFeedRequest {
@@ -1653,6 +1665,44 @@ export declare namespace core.v1 {
     skill: string;
     /** 1 (beginner) to 5 (expert). */
     level: number;
+  }
+  /**
+   * A named group of people with its own working days. Its calendar binds only the tasks that
+   * draw from it: such a task runs on days that are working days of both the project and the
+   * pool, and only the pool's members may do it; members keep their own time off.
+   */
+  export interface StaffPool {
+    /**
+     * Identifier within the project: lower-case letters, digits and hyphens, 1 to 63
+     * characters, for example `early-shift`.
+     */
+    id: string;
+    /** Human-readable name, at most 200 characters. */
+    displayName: string;
+    /** The members, `people/{person}`, 1 to 200 of them. */
+    members: string[];
+    /** ISO weekdays the pool works (1 = Monday ... 7 = Sunday); empty means Monday to Friday. */
+    workingDays: number[];
+    /** Days the pool does not work, `YYYY-MM-DD`. */
+    daysOff: string[];
+  }
+  /** Who a task needs: how many people at once, with which skills, from which staff pool. */
+  export interface Staffing {
+    /**
+     * How many people work on the task together, each for its whole span and all of its
+     * estimated hours; 0 or 1 means one person, and at most 50.
+     */
+    crewSize: number;
+    /**
+     * Places in the crew that need particular skills on top of `required_skills`, which every
+     * member needs; their counts together must not exceed `crew_size`.
+     */
+    roles: core.v1.CrewRole[];
+    /**
+     * The `id` of the project's staff pool the task's people come from; the task then runs
+     * only on that pool's working days. Empty means any of the project's people.
+     */
+    staffPool: string;
   }
   /** How long tasks stay in one workflow state, from the workflow history. */
   export interface StateTime {
@@ -1757,6 +1807,16 @@ export declare namespace core.v1 {
      * days in a row. Leave it false for work that must not stop once started.
      */
     splittable: boolean;
+    /**
+     * Who the task needs when that is more than one person at once or people from one of the
+     * project's staff pools; unset for work that one person does.
+     */
+    staffing?: core.v1.Staffing;
+    /**
+     * Everyone working on a crew task, `people/{person}`, the assignee first; empty for a task
+     * that one person does. Accepting a planner proposal writes it.
+     */
+    crew: string[];
   }
   /**
    * One move of a task between workflow states. Output only: the history the risk service
@@ -2491,6 +2551,13 @@ export declare namespace planner.v1 {
      * (a splittable task) or over a project holiday on a working weekday.
      */
     pieces: planner.v1.WorkPiece[];
+    /**
+     * Everyone proposed for a crew task, `people/{person}`, the assignee first; empty for a
+     * task of one person or none.
+     */
+    crew: string[];
+    /** The current crew, for comparison. */
+    currentCrew: string[];
   }
   /** Request for a schedule proposal. */
   export interface ProposeScheduleRequest {

@@ -38,6 +38,14 @@ from services.cli.automation_cli import rules_app, webhooks_app
 from services.cli.calendar_cli import calendar_app
 from services.cli.notes_cli import notes_app
 from services.cli.plan_cli import plan_app
+from services.cli.staffing_cli import (
+    Crew,
+    Roles,
+    StaffPoolOption,
+    pools_app,
+    staffing,
+    updated_staffing,
+)
 
 try:  # typer 0.2x bundles its own click, whose exceptions are not those of `click`
     from typer._click import exceptions as click_errors
@@ -143,6 +151,7 @@ app.command(name="report")(report_cli.report)
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(rules_app, name="rules")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(pools_app, name="pools")
 
 
 class Order(StrEnum):
@@ -709,6 +718,9 @@ def tasks_create(
     skill: Skills = None,
     label: Labels = None,
     description: Annotated[str, typer.Option(help="Free text.")] = "",
+    crew: Crew = None,
+    role: Roles = None,
+    staff_pool: StaffPoolOption = None,
 ) -> None:
     """Create a task in the project's initial state."""
     task = task_pb2.Task(
@@ -720,6 +732,7 @@ def tasks_create(
         priority=PRIORITIES[priority],
         required_skills=parse_skills(skill),
         labels=label or [],
+        staffing=staffing(crew=crew, roles=role, staff_pool=staff_pool),
     )
     client = connect(ctx)
     created = client.call(
@@ -779,6 +792,9 @@ def tasks_update(
     label: Annotated[
         list[str] | None, typer.Option("--label", help="Replaces the labels; repeatable.")
     ] = None,
+    crew: Crew = None,
+    role: Roles = None,
+    staff_pool: StaffPoolOption = None,
     splittable: Annotated[
         bool | None,
         typer.Option(
@@ -818,9 +834,19 @@ def tasks_update(
     if splittable is not None:
         changed.splittable = splittable
         paths.append("splittable")
-    if not paths:
+    staffing_given = crew is not None or role is not None or staff_pool is not None
+    if not paths and not staffing_given:
         raise usage("nothing to change; pass --title, --assignee, --due or another option")
     client = connect(ctx)
+    if staffing_given:
+        # The staffing is one field: change the stored one, with its etag, so options not
+        # given keep their values and a change made meanwhile is refused, not overwritten.
+        stored = client.call(client.tasks.GetTask, task_service_pb2.GetTaskRequest(name=name))
+        changed.staffing.CopyFrom(
+            updated_staffing(stored.task.staffing, crew=crew, roles=role, staff_pool=staff_pool)
+        )
+        changed.etag = stored.task.etag
+        paths.append("staffing")
     updated = client.call(
         client.tasks.UpdateTask,
         task_service_pb2.UpdateTaskRequest(

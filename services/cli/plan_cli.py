@@ -435,7 +435,7 @@ def items_table(p: proposal_pb2.Proposal) -> Table:
         cells = [
             render.task_ref(i.task),
             i.title + mark,
-            i.assignee.removeprefix("people/") or "-",
+            ", ".join(m.removeprefix("people/") for m in i.crew or [i.assignee]) or "-",
             i.start_date,
             i.end_date,
             "pinned" if i.pinned else (", ".join(changed) or "no"),

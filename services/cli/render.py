@@ -202,6 +202,19 @@ def tasks_table(tasks: Iterable[task_pb2.Task]) -> Table:
     return table
 
 
+def staffing(s: task_pb2.Staffing) -> str:
+    """A task's staffing in a few words: `crew of 2 (1 host≥2) from early-shift`."""
+    parts = []
+    if s.crew_size > 1:
+        roles = ", ".join(
+            f"{r.count} " + "+".join(f"{k.skill}≥{k.level}" for k in r.skills) for r in s.roles
+        )
+        parts.append(f"crew of {s.crew_size}" + (f" ({roles})" if roles else ""))
+    if s.staff_pool:
+        parts.append(f"from {s.staff_pool}")
+    return " ".join(parts)
+
+
 def task_details(t: task_pb2.Task, *, next_states: Sequence[str] = ()) -> Table:
     estimate = f"{t.estimate_hours:g} h" if t.estimate_hours else ""
     if t.optimistic_hours or t.pessimistic_hours:
@@ -219,6 +232,8 @@ def task_details(t: task_pb2.Task, *, next_states: Sequence[str] = ()) -> Table:
             ("planned", planned),
             ("estimate", estimate),
             ("skills", skills(t.required_skills)),
+            ("staffing", staffing(t.staffing)),
+            ("crew", ", ".join(m.removeprefix("people/") for m in t.crew)),
             ("labels", ", ".join(t.labels)),
             ("parent", task_ref(t.parent)),
             ("iteration", t.iteration),

@@ -151,6 +151,7 @@ def project(row: ProjectRow) -> project_pb2.Project:
         start_date=day(row.start_date),
         deadline=day(row.deadline),
         workflow=workflow_to_proto(wf.Workflow.from_json(row.workflow)),
+        staff_pools=[json_format.ParseDict(p, project_pb2.StaffPool()) for p in row.staff_pools],
         create_time=timestamp(row.create_time),
         update_time=timestamp(row.update_time),
         etag=etag(row.version),
@@ -232,6 +233,8 @@ def task(row: TaskRow) -> task_pb2.Task:
         else "",
         locked=row.locked,
         splittable=row.splittable,
+        staffing=json_format.ParseDict(row.staffing, task_pb2.Staffing()) if row.staffing else None,
+        crew=[f"people/{p}" for p in row.crew],
         create_time=timestamp(row.create_time),
         update_time=timestamp(row.update_time),
         etag=etag(row.version),
@@ -463,6 +466,15 @@ def task_fields(message: task_pb2.Task) -> tasks.TaskFields:
         iteration=message.iteration,
         locked=message.locked,
         splittable=message.splittable,
+        staffing=tasks.Staffing(
+            crew_size=message.staffing.crew_size,
+            roles=[
+                tasks.CrewRole(count=role.count, skills=[(s.skill, s.level) for s in role.skills])
+                for role in message.staffing.roles
+            ],
+            staff_pool=message.staffing.staff_pool,
+        ),
+        crew=list(message.crew),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from planops.core.v1 import project_pb2, project_service_pb2, project_service_pb2_grpc
 from psycopg_pool import AsyncConnectionPool
 
@@ -44,6 +46,7 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             if earlier is not None:
                 row = await project_store.get(conn, names.project_id(earlier[0]))
                 return project_service_pb2.CreateProjectResponse(project=convert.project(row))
+            await _check_pool_members(conn, request.project.staff_pools)
             created = await insert_project(
                 conn,
                 principal,
@@ -97,6 +100,8 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             checks.raise_if_any()
             if "workflow" in paths:
                 await _check_states_kept(conn, project=project, flow=merged.workflow)
+            if "staff_pools" in paths:
+                await _check_pool_members(conn, merged.staff_pools)
             updated = await project_store.update(
                 conn, project=project, values=values, columns=paths
             )
@@ -378,6 +383,12 @@ async def _keep_a_manager(
         return
     if await project_store.managers(conn, project) == {member}:
         raise FailedPrecondition("a project must keep at least one manager", reason="LAST_MANAGER")
+
+
+async def _check_pool_members(conn: Connection, pools: Sequence[project_pb2.StaffPool]) -> None:
+    """Every staff pool member must be a person who exists."""
+    known = await project_store.existing_people(conn, projects.pool_members(pools))
+    projects.check_pool_members(pools, known=known, field="project.staff_pools")
 
 
 async def _check_states_kept(conn: Connection, *, project: str, flow: project_pb2.Workflow) -> None:

@@ -26,6 +26,7 @@ class ProjectRow:
     start_date: dt.date | None
     deadline: dt.date | None
     workflow: dict[str, Any]
+    staff_pools: list[dict[str, Any]]
     version: int
     create_time: dt.datetime
     update_time: dt.datetime
@@ -320,3 +321,13 @@ async def delete_iteration(conn: Connection, *, project: str, ident: int) -> Ite
             (ident, project),
         )
     ).fetchone()
+
+
+async def existing_people(conn: Connection, people: Sequence[str]) -> set[str]:
+    """Which of the person ids in `people` exist."""
+    if not people:
+        return set()
+    rows = await (
+        await conn.execute("SELECT id FROM people WHERE id = ANY(%s)", (list(people),))
+    ).fetchall()
+    return {r["id"] for r in rows}

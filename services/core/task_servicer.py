@@ -88,6 +88,8 @@ def merged_task(
         if field.is_repeated:
             merged.ClearField(path)
             getattr(merged, path).extend(getattr(given, path))
+        elif field.message_type is not None:
+            getattr(merged, path).CopyFrom(getattr(given, path))
         else:
             setattr(merged, path, getattr(given, path))
     return merged
@@ -402,10 +404,13 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             if values.get("parent_id") == task_id:
                 checks.fail("task.parent", "a task cannot be its own parent")
             checks.raise_if_any()
-            await task_store.check_references(conn, values, project=project, field="task")
-            updated = await task_store.update(
-                conn, task=task_id, values=values, columns=tasks.columns_for(paths)
+            columns = tasks.columns_for(paths)
+            # Only what this update writes: a reference kept as it was (a staff pool deleted
+            # from the project since) must not block changing the title.
+            await task_store.check_references(
+                conn, {c: values[c] for c in columns}, project=project, field="task"
             )
+            updated = await task_store.update(conn, task=task_id, values=values, columns=columns)
             after = convert.task(updated)
             await store.record(
                 conn,

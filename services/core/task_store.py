@@ -45,6 +45,8 @@ class TaskRow:
     iteration_id: int | None
     locked: bool
     splittable: bool
+    staffing: dict[str, Any]
+    crew: list[str]
     version: int
     create_time: dt.datetime
     update_time: dt.datetime
@@ -146,7 +148,7 @@ KEY_SHAPES: dict[Order, paging.KeyShape] = {
     Order.UPDATE_TIME: [paging.moment, paging.integer],
 }
 
-JSON_COLUMNS = frozenset({"required_skills"})
+JSON_COLUMNS = frozenset({"required_skills", "staffing"})
 
 
 def sort_key(order: Order, row: TaskRow) -> list[Any]:
@@ -204,10 +206,30 @@ async def person_exists(conn: Connection, person: str) -> bool:
 async def check_references(
     conn: Connection, values: Mapping[str, Any], *, project: str, field: str
 ) -> None:
-    """References that must exist: the assignee, the parent task, the iteration."""
+    """References that must exist: the assignee and the crew, the parent task, the iteration,
+    the staff pool."""
     checks = Checks()
     if values.get("assignee") and not await person_exists(conn, values["assignee"]):
         checks.fail(f"{field}.assignee", f"people/{values['assignee']} does not exist")
+    if values.get("crew"):
+        rows = await (
+            await conn.execute("SELECT id FROM people WHERE id = ANY(%s)", (values["crew"],))
+        ).fetchall()
+        known = {r["id"] for r in rows}
+        for i, member in enumerate(values["crew"]):
+            if member not in known:
+                checks.fail(f"{field}.crew[{i}]", f"people/{member} does not exist")
+    pool = (values.get("staffing") or {}).get("staff_pool")
+    if pool:
+        found = await (
+            await conn.execute(
+                "SELECT 1 FROM projects, jsonb_array_elements(staff_pools) p"
+                " WHERE id = %s AND p->>'id' = %s",
+                (project, pool),
+            )
+        ).fetchone()
+        if found is None:
+            checks.fail(f"{field}.staffing.staff_pool", "no such staff pool in this project")
     if values.get("parent_id") and not await exists(
         conn, project=project, task=values["parent_id"]
     ):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from services.common import names
@@ -31,8 +33,12 @@ UPDATABLE = (
     "iteration",
     "locked",
     "splittable",
+    "staffing",
+    "crew",
 )
 MAX_HOURS = 100_000.0
+MAX_CREW = 50
+STAFF_POOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
 
 
 class Priority(enum.IntEnum):
@@ -59,6 +65,23 @@ SOURCES = frozenset({0, *(s.value for s in Source)})
 
 
 @dataclass(frozen=True)
+class CrewRole:
+    """Places in a crew that need particular skills: how many, and (skill, level) each."""
+
+    count: int
+    skills: Sequence[tuple[str, int]] = ()
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """Who a task needs: people at once (0 or 1: one), roles, and the staff pool's id."""
+
+    crew_size: int = 0
+    roles: Sequence[CrewRole] = ()
+    staff_pool: str = ""
+
+
+@dataclass(frozen=True)
 class TaskFields:
     """A task as a request gives it: names and dates still unchecked text."""
 
@@ -80,6 +103,8 @@ class TaskFields:
     iteration: str = ""
     locked: bool = False
     splittable: bool = False
+    staffing: Staffing = dc_field(default_factory=Staffing)
+    crew: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +160,23 @@ def values(task: TaskFields, checks: Checks, *, field: str, project: str) -> dic
         field=f"{field}.iteration",
         parse=lambda v, f: _same_project(v, field=f, project=project, collection="iterations"),
     )
+    staffing = staffing_values(task.staffing, checks, field=f"{field}.staffing")
+    crew: list[str] = []
+    if len(task.crew) > MAX_CREW:
+        checks.fail(f"{field}.crew", f"must have at most {MAX_CREW} people")
+    for i, member in enumerate(task.crew[:MAX_CREW]):
+        person = _ref(
+            checks,
+            member,
+            field=f"{field}.crew[{i}]",
+            parse=lambda v, f: names.person_id(v, field=f),
+        )
+        if person is not None and person in crew:
+            checks.fail(f"{field}.crew[{i}]", f"{member} appears twice")
+        elif person is not None:
+            crew.append(person)
+    if crew and assignee is not None and crew[0] != assignee:
+        checks.fail(f"{field}.crew", "must start with the assignee")
     return {
         "title": task.title.strip(),
         "description": task.description,
@@ -154,7 +196,43 @@ def values(task: TaskFields, checks: Checks, *, field: str, project: str) -> dic
         "iteration_id": iteration,
         "locked": task.locked,
         "splittable": task.splittable,
+        "staffing": staffing,
+        "crew": crew,
     }
+
+
+def staffing_values(staffing: Staffing, checks: Checks, *, field: str) -> dict[str, Any]:
+    """The staffing's JSON, recording every bad field: crew size, roles, staff pool id."""
+    if not 0 <= staffing.crew_size <= MAX_CREW:
+        checks.fail(f"{field}.crew_size", f"must be 0 to {MAX_CREW}")
+    roles = []
+    for i, role in enumerate(staffing.roles):
+        where = f"{field}.roles[{i}]"
+        if role.count < 1:
+            checks.fail(f"{where}.count", "must be at least 1")
+        if not role.skills:
+            checks.fail(f"{where}.skills", "is required")
+        checks.skills(list(role.skills), f"{where}.skills")
+        roles.append(
+            {
+                "count": role.count,
+                "skills": [{"skill": skill, "level": level} for skill, level in role.skills],
+            }
+        )
+    if sum(role.count for role in staffing.roles) > max(1, staffing.crew_size):
+        checks.fail(f"{field}.crew_size", "must be at least the roles' counts together")
+    if staffing.staff_pool and not STAFF_POOL_ID.match(staffing.staff_pool):
+        checks.fail(
+            f"{field}.staff_pool", "must be a staff pool id: lower-case letters, digits, hyphens"
+        )
+    out: dict[str, Any] = {}
+    if staffing.crew_size:
+        out["crew_size"] = staffing.crew_size
+    if roles:
+        out["roles"] = roles
+    if staffing.staff_pool:
+        out["staff_pool"] = staffing.staff_pool
+    return out
 
 
 def past_values(

@@ -368,7 +368,10 @@ def _item(snapshot: Snapshot, plan: TaskPlan) -> store.ItemRecord:
     task = next(t for t in snapshot.problem.tasks if t.id == plan.task_id)
     assignee = plan.person_id or ""
     start, end = plan.start.isoformat(), plan.end.isoformat()
-    assignee_changed = assignee != info.assignee
+    # A crew is a set of people; its order only says who the assignee is.
+    assignee_changed = assignee != info.assignee or (
+        not task.pinned and set(plan.crew) != set(info.crew)
+    )
     dates_changed = (start, end) != (info.planned_start, info.planned_end)
     reasons = [_reason(snapshot, plan)]
     if task.pinned:
@@ -400,6 +403,8 @@ def _item(snapshot: Snapshot, plan: TaskPlan) -> store.ItemRecord:
         late_days=plan.late_days,
         pinned=task.pinned,
         task_etag=info.etag,
+        crew=plan.crew,
+        current_crew=info.crew,
         pieces=[
             proposal_pb2.WorkPiece(start_date=p.start.isoformat(), end_date=p.end.isoformat())
             for p in plan.pieces

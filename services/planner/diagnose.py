@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from services.planner.axis import UNITS_PER_HOUR, WorkingAxis, daily_hours, span_days, to_units
-from services.planner.greedy import topological_order
+from services.planner.greedy import match_crew, topological_order
 from services.planner.model import (
     Dependency,
     DependencyType,
@@ -36,6 +36,7 @@ MAX_HORIZON_DAYS = 5000
 MAX_TIME_LIMIT_S = 600.0
 MAX_WORKERS = 32
 MAX_ID_LENGTH = 200
+MAX_CREW = 50
 
 
 def validate(problem: Problem) -> list[FieldViolation]:
@@ -110,6 +111,16 @@ def validate(problem: Problem) -> list[FieldViolation]:
         if pool.capacity < 1:
             bad(f"pools[{i}].capacity", "must be at least 1")
 
+    staff_pools: set[str] = set()
+    for i, staff_pool in enumerate(problem.staff_pools):
+        where = f"staff_pools[{i}]"
+        _check_id(bad, f"{where}.id", staff_pool.id, staff_pools)
+        for k, member in enumerate(staff_pool.members):
+            if member not in people:
+                bad(f"{where}.members[{k}]", f"unknown person '{member}'")
+        if not staff_pool.working_weekdays or not staff_pool.working_weekdays <= set(range(7)):
+            bad(f"{where}.working_weekdays", "must be a non-empty subset of 0..6")
+
     tasks: set[str] = set()
     for i, task in enumerate(problem.tasks):
         where = f"tasks[{i}]"
@@ -123,6 +134,20 @@ def validate(problem: Problem) -> list[FieldViolation]:
         for k, requirement in enumerate(task.required_skills):
             if not 1 <= requirement.min_level <= 5:
                 bad(f"{where}.required_skills[{k}].min_level", "must be in 1..5")
+        if not 1 <= task.crew_size <= MAX_CREW:
+            bad(f"{where}.crew_size", f"must be in 1..{MAX_CREW}")
+        for k, role in enumerate(task.crew_roles):
+            if role.count < 1:
+                bad(f"{where}.crew_roles[{k}].count", "must be at least 1")
+            if not role.skills or len(role.skills) > MAX_SKILLS_PER_TASK:
+                bad(f"{where}.crew_roles[{k}].skills", f"1..{MAX_SKILLS_PER_TASK} skills")
+            for j, requirement in enumerate(role.skills):
+                if not 1 <= requirement.min_level <= 5:
+                    bad(f"{where}.crew_roles[{k}].skills[{j}].min_level", "must be in 1..5")
+        if sum(role.count for role in task.crew_roles) > task.crew_size:
+            bad(f"{where}.crew_size", "must be at least the crew roles' counts together")
+        if task.staff_pool is not None and task.staff_pool not in staff_pools:
+            bad(f"{where}.staff_pool", f"unknown staff pool '{task.staff_pool}'")
         for k, demand in enumerate(task.pool_demands):
             if demand.pool not in pools:
                 bad(f"{where}.pool_demands[{k}].pool", f"unknown pool '{demand.pool}'")
@@ -134,6 +159,13 @@ def validate(problem: Problem) -> list[FieldViolation]:
                 bad(f"{where}.current.end", "is before current.start")
             if current.assignee is not None and current.assignee not in people:
                 bad(f"{where}.current.assignee", f"unknown person '{current.assignee}'")
+            for k, member in enumerate(current.crew):
+                if member not in people:
+                    bad(f"{where}.current.crew[{k}]", f"unknown person '{member}'")
+            if current.crew and (
+                current.crew[0] != current.assignee or len(set(current.crew)) < len(current.crew)
+            ):
+                bad(f"{where}.current.crew", "must start with the assignee, each person once")
         if task.pinned:
             if current is None:
                 bad(f"{where}.current", "a pinned task needs its current dates")
@@ -209,6 +241,10 @@ def precheck(problem: Problem) -> list[Diagnosis]:
     for task in problem.tasks:
         if _needs_person(task) and not any(qualified(p, task) for p in problem.people):
             out.append(_nobody_qualified(problem, task))
+        elif _needs_person(task) and (task.is_crew or task.staff_pool is not None):
+            short = _crew_short(problem, task) or _pool_days_short(problem, task)
+            if short is not None:
+                out.append(short)
     pool_capacity = {p.id: p.capacity for p in problem.pools}
     for task in problem.tasks:
         for demand in task.pool_demands:
@@ -250,6 +286,119 @@ def _nobody_qualified(problem: Problem, task: Task) -> Diagnosis:
         f"Nobody has all of {wanted}, which task '{task.name}' needs; each skill exists "
         "but not in one person.",
         task_ids=(task.id,),
+    )
+
+
+def crew_places(
+    problem: Problem, task: Task
+) -> tuple[int, tuple[tuple[int, tuple[int, ...]], ...]]:
+    """A crew task's daily need (units) and, per role, how many people and who may fill it.
+
+    A crew works the project's day together, so a candidate must have the task's daily hours
+    free in their own day: a part-timer on a full-day crew job would leave the crew
+    short-handed. Every member needs the task's skills and, for a staff pool's task, must be
+    in the pool; a role adds its own skills. The rest of the crew is anyone eligible.
+    """
+    units = to_units(task.duration_hours)
+    project_day = max(1, int(problem.calendar.hours_per_day * UNITS_PER_HOUR))
+    daily = -(-units // max(1, span_days(units, project_day))) if units else 0
+    pool = next((p for p in problem.staff_pools if p.id == task.staff_pool), None)
+    eligible = [
+        i
+        for i, person in enumerate(problem.people)
+        if _capacity(problem, person) >= daily
+        and qualified(person, task)
+        and (pool is None or person.id in pool.members)
+    ]
+    roles: list[tuple[int, tuple[int, ...]]] = []
+    for role in task.crew_roles:
+        skilled = tuple(
+            i
+            for i in eligible
+            if all(problem.people[i].skills.get(r.skill, 0) >= r.min_level for r in role.skills)
+        )
+        roles.append((role.count, skilled))
+    rest = task.crew_size - sum(role.count for role in task.crew_roles)
+    if rest > 0:
+        roles.append((rest, tuple(eligible)))
+    return daily, tuple(roles)
+
+
+def _pool_days_short(problem: Problem, task: Task) -> Diagnosis | None:
+    """Whether a staff pool ever works as many days in a row as the task takes (a task is
+    not split around the pool's days off), looking a year ahead of the project start."""
+    pool = next((p for p in problem.staff_pools if p.id == task.staff_pool), None)
+    if pool is None:
+        return None
+    units = to_units(task.duration_hours)
+    if task.is_crew:
+        project_day = max(1, int(problem.calendar.hours_per_day * UNITS_PER_HOUR))
+        days = span_days(units, project_day)
+    else:
+        days = min(
+            (
+                span_days(units, _capacity(problem, p))
+                for p in problem.people
+                if p.id in pool.members and qualified(p, task)
+            ),
+            default=0,
+        )
+    axis = WorkingAxis(
+        origin=problem.project_start,
+        working_weekdays=problem.calendar.working_weekdays,
+        holidays=problem.calendar.holidays,
+        extra_working_days=problem.calendar.extra_working_days,
+    )
+    longest = run = 0
+    for day in (problem.project_start + timedelta(days=k) for k in range(366)):
+        if not axis.is_working(day):
+            continue
+        run = run + 1 if pool.works(day) else 0
+        longest = max(longest, run)
+        if longest >= days:
+            return None
+    return Diagnosis(
+        "POOL_DAYS_TOO_SHORT",
+        f"Task '{task.name}' takes {days} working days in a row, but {pool.name} never works "
+        f"more than {longest} in a row; a task is not split around the pool's days off. "
+        "Shorten or divide the task, or change the pool's working days.",
+        task_ids=(task.id,),
+    )
+
+
+def _capacity(problem: Problem, person: Person) -> int:
+    rate = daily_hours(
+        hours_per_day=person.hours_per_day,
+        working_weekdays=person.working_weekdays,
+        weekly_capacity_hours=person.weekly_capacity_hours,
+        project_weekdays=problem.calendar.working_weekdays,
+    )
+    return max(1, int(rate * UNITS_PER_HOUR))
+
+
+def _crew_short(problem: Problem, task: Task) -> Diagnosis | None:
+    """Whether the people who may join the task's crew can fill every place at once."""
+    _, roles = crew_places(problem, task)
+    eligible = sorted({i for _, members in roles for i in members})
+    if not task.is_crew:
+        if eligible:
+            return None
+    elif match_crew(roles, eligible) is not None:
+        return None
+    pool = next((p for p in problem.staff_pools if p.id == task.staff_pool), None)
+    where = f" in {pool.name}" if pool is not None else ""
+    names = ", ".join(problem.people[i].name for i in eligible) or "nobody"
+    parts = [
+        f"{role.count} with " + ", ".join(f"{r.skill} ≥ {r.min_level}" for r in role.skills)
+        for role in task.crew_roles
+    ]
+    of_which = f" ({'; '.join(parts)})" if parts else ""
+    return Diagnosis(
+        "CREW_TOO_SMALL",
+        f"Task '{task.name}' needs a crew of {task.crew_size}{of_which}; the people{where} "
+        f"who can join it ({names}) cannot fill every place.",
+        task_ids=(task.id,),
+        person_ids=tuple(problem.people[i].id for i in eligible),
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from services.planner import split
-from services.planner.model import AxisProblem, AxisSchedule, DependencyType
+from services.planner.model import AxisCrew, AxisProblem, AxisSchedule, DependencyType
 
 PRIORITY_RULES = ("lft", "lst", "mts", "grpw", "est", "tool")
 # Transitive successor sets are quadratic; above this size MTS counts direct successors.
@@ -52,6 +52,8 @@ class _Net:
     capacities: list[int]
     blocked: list[tuple[int, int, int, int]]
     """(resource, start, end, amount)."""
+    crews: list[AxisCrew | None]
+    closed: list[tuple[tuple[int, int], ...]]
     gaps: list[list[tuple[tuple[int, int], ...]]]
     """Per activity and mode, the days off a splittable task pauses over."""
 
@@ -84,6 +86,8 @@ def _compile(problem: AxisProblem) -> _Net:
             for r, resource in enumerate(problem.resources)
             for start, end, amount in resource.blocked
         ],
+        crews=[a.crew for a in problem.activities],
+        closed=[a.closed for a in problem.activities],
         gaps=[[m.gaps for m in a.modes] for a in problem.activities],
     )
 
@@ -146,6 +150,10 @@ class _Profile:
             if conflict < 0:
                 return start
             start = conflict + 1
+
+    @property
+    def length(self) -> int:
+        return max((len(row) for row in self.usage), default=0)
 
     def place(self, demands: tuple[tuple[int, int], ...], start: int, duration: int) -> None:
         if duration > 0:
@@ -220,11 +228,13 @@ def _serial(
     preferred: Sequence[int | None],
     earliest_start_first: bool,
     keep_preferred: bool = False,
+    fixed_crews: Sequence[tuple[int, ...]] | None = None,
 ) -> AxisSchedule:
     """Serial schedule generation: eligible activity with the smallest key goes next."""
     n = len(net.durations)
     starts = [0] * n
     modes = [0] * n
+    crews: list[tuple[int, ...]] = [()] * n
     profile = _Profile(net)
     person_load: dict[int, int] = {}
     done = [False] * n
@@ -234,6 +244,14 @@ def _serial(
             modes[a] = fixed_modes[a] if fixed_modes is not None else 0
             starts[a] = fixed
             _place(net, profile, a=a, m=modes[a], start=fixed)
+            crew = net.crews[a]
+            if crew is not None:
+                # A pinned crew: its members are its only candidates.
+                crews[a] = tuple(p for _, people in crew.roles for p in people)
+                amount = dict(crew.demands)
+                profile.place(
+                    tuple((p, amount[p]) for p in crews[a]), fixed, net.durations[a][modes[a]]
+                )
             done[a] = True
     waiting = [0] * n
     for a in range(n):
@@ -250,6 +268,22 @@ def _serial(
 
     while heap:
         _, a = heapq.heappop(heap)
+        crew = net.crews[a]
+        if crew is not None:
+            lb = _lower_bound(net, starts=starts, modes=modes, a=a, duration=net.durations[a][0])
+            starts[a], crews[a] = _crew_fit(
+                net,
+                profile,
+                activity=a,
+                lb=lb,
+                fixed=fixed_crews[a] if fixed_crews else None,
+                load=person_load,
+            )
+            _place_crew(net, profile, activity=a, start=starts[a], members=crews[a])
+            for member in crews[a]:
+                person_load[member] = person_load.get(member, 0) + net.loads[a]
+            finish(a)
+            continue
         candidates = [fixed_modes[a]] if fixed_modes is not None else range(len(net.durations[a]))
         best: tuple[int, int, int, int, int] | None = None
         best_start = 0
@@ -257,11 +291,18 @@ def _serial(
             d = net.durations[a][m]
             lb = _lower_bound(net, starts=starts, modes=modes, a=a, duration=d)
             if net.gaps[a][m]:
-                s = profile.earliest_split_fit(
-                    net.demands[a][m], duration=d, gaps=net.gaps[a][m], lb=lb
+                s = _open_split_fit(
+                    profile,
+                    demands=net.demands[a][m],
+                    duration=d,
+                    gaps=net.gaps[a][m],
+                    lb=lb,
+                    closed=net.closed[a],
                 )
             else:
-                s = profile.earliest_fit(net.demands[a][m], d, lb)
+                s = _open_fit(
+                    profile, demands=net.demands[a][m], duration=d, lb=lb, closed=net.closed[a]
+                )
             person = net.persons[a][m]
             load = person_load.get(person, 0) if person is not None else 0
             rank = (
@@ -281,7 +322,149 @@ def _serial(
         finish(a)
     if not all(done):
         raise ValueError("the dependencies contain a cycle")
+    if any(crews):
+        return AxisSchedule(starts=tuple(starts), modes=tuple(modes), crews=tuple(crews))
     return AxisSchedule(starts=tuple(starts), modes=tuple(modes))
+
+
+def _next_open(closed: Sequence[tuple[int, int]], *, start: int, duration: int) -> int:
+    """The earliest start from `start` whose days [s, s + duration) miss every closed run."""
+    if duration == 0:
+        return start
+    moved = True
+    while moved:
+        moved = False
+        for c_start, c_end in closed:
+            if c_start < start + duration and start < c_end:
+                start, moved = c_end, True
+    return start
+
+
+def _open_fit(
+    profile: _Profile,
+    *,
+    demands: tuple[tuple[int, int], ...],
+    duration: int,
+    lb: int,
+    closed: Sequence[tuple[int, int]],
+) -> int:
+    """Earliest start with room on every resource and no closed day in the span."""
+    start = lb
+    while True:
+        start = _next_open(closed, start=start, duration=duration)
+        fit = profile.earliest_fit(demands, duration, start)
+        if fit == start:
+            return start
+        start = fit
+
+
+def match_crew(
+    roles: Sequence[tuple[int, Sequence[int]]], free: Sequence[int]
+) -> tuple[int, ...] | None:
+    """People for every place of every role, each at most once, preferring `free`'s order;
+    None when no such crew exists (augmenting paths: Kuhn's bipartite matching)."""
+    rank = {person: i for i, person in enumerate(free)}
+    seats = [
+        sorted((p for p in candidates if p in rank), key=rank.__getitem__)
+        for count, candidates in roles
+        for _ in range(count)
+    ]
+    holder: dict[int, int] = {}
+
+    def seat(k: int, seen: set[int]) -> bool:
+        for person in seats[k]:
+            if person in seen:
+                continue
+            seen.add(person)
+            if person not in holder or seat(holder[person], seen):
+                holder[person] = k
+                return True
+        return False
+
+    for k in range(len(seats)):
+        if not seat(k, set()):
+            return None
+    by_seat = {k: person for person, k in holder.items()}
+    return tuple(by_seat[k] for k in range(len(seats)))
+
+
+def _crew_fit(
+    net: _Net,
+    profile: _Profile,
+    *,
+    activity: int,
+    lb: int,
+    fixed: tuple[int, ...] | None,
+    load: dict[int, int],
+) -> tuple[int, tuple[int, ...]]:
+    """The earliest start at which a whole crew is free for the whole span, and that crew
+    (the least loaded qualified people)."""
+    crew = net.crews[activity]
+    assert crew is not None
+    duration = net.durations[activity][0]
+    demands = net.demands[activity][0]
+    amount = dict(crew.demands)
+    # The current crew first (a replan keeps it where it can), then the least loaded.
+    candidates = (
+        sorted(amount, key=lambda p: (p not in crew.current, load.get(p, 0), p))
+        if fixed is None
+        else fixed
+    )
+    if fixed is None and match_crew(crew.roles, candidates) is None:
+        raise ValueError(f"activity {activity}: no crew can be formed")
+    closed_end = max((end for _, end in net.closed[activity]), default=0)
+    start = lb
+    while True:
+        start = _open_fit(
+            profile, demands=demands, duration=duration, lb=start, closed=net.closed[activity]
+        )
+        fits = {p: profile.earliest_fit(((p, amount[p]),), duration, start) for p in candidates}
+        free = [p for p in candidates if fits[p] == start]
+        members = (
+            (fixed if len(free) == len(fixed) else None)
+            if fixed is not None
+            else match_crew(crew.roles, free)
+        )
+        if members is not None:
+            return start, members
+        if start > max(profile.length, closed_end) + duration:
+            raise ValueError(f"activity {activity}: no crew is ever free")
+        # Nobody busy now is free before their own earliest fit, and fewer free people never
+        # make a crew where more could not: the next start worth trying is the first of those.
+        start = min((at for at in fits.values() if at > start), default=start + 1)
+
+
+def _place_crew(
+    net: _Net, profile: _Profile, *, activity: int, start: int, members: tuple[int, ...]
+) -> None:
+    crew = net.crews[activity]
+    assert crew is not None
+    duration = net.durations[activity][0]
+    profile.place(net.demands[activity][0], start, duration)
+    amount = dict(crew.demands)
+    profile.place(tuple((p, amount[p]) for p in members), start, duration)
+
+
+def _open_split_fit(
+    profile: _Profile,
+    *,
+    demands: tuple[tuple[int, int], ...],
+    duration: int,
+    gaps: tuple[tuple[int, int], ...],
+    lb: int,
+    closed: Sequence[tuple[int, int]],
+) -> int:
+    """Earliest start of a splittable task whose pieces have room and whose stretch, pauses
+    included, misses every closed run: a staff pool's days off are not paused over."""
+    start = lb
+    while True:
+        start = profile.earliest_split_fit(demands, duration=duration, gaps=gaps, lb=start)
+        pieces = split.walk(start, duration, gaps)
+        first, last = pieces[0][0], pieces[-1][1]
+        hit = [c_end for c_start, c_end in closed if c_start < last and first < c_end]
+        if not hit:
+            return start
+        start = min(hit)
 
 
 def _place(net: _Net, profile: _Profile, *, a: int, m: int, start: int) -> None:
@@ -412,6 +595,10 @@ def _reverse(net: _Net, horizon: int, schedule: AxisSchedule) -> _Net:
         fixed=fixed,
         capacities=net.capacities,
         blocked=blocked,
+        crews=net.crews,
+        closed=[
+            tuple((horizon - end, horizon - start) for start, end in runs) for runs in net.closed
+        ],
         gaps=[[split.reversed_gaps(g, horizon=horizon) for g in modes] for modes in net.gaps],
     )
 
@@ -447,6 +634,7 @@ def _justify(net: _Net, schedule: AxisSchedule, *, rounds: int) -> AxisSchedule:
             fixed_modes=best.modes,
             preferred=preferred,
             earliest_start_first=False,
+            fixed_crews=best.crews or None,
         )
         forward = _serial(
             net,
@@ -457,6 +645,7 @@ def _justify(net: _Net, schedule: AxisSchedule, *, rounds: int) -> AxisSchedule:
             fixed_modes=best.modes,
             preferred=preferred,
             earliest_start_first=False,
+            fixed_crews=best.crews or None,
         )
         makespan = _makespan(net, forward)
         if makespan > best_makespan or not _respects_releases(net, forward):

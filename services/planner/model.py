@@ -58,12 +58,23 @@ class PlannedSlot:
     start: date
     end: date
     assignee: str | None = None
+    crew: tuple[str, ...] = ()
+    """Everyone on the task when a crew does it, the assignee first."""
 
 
 @dataclass(frozen=True)
 class PoolDemand:
     pool: str
     amount: int
+
+
+@dataclass(frozen=True)
+class CrewRole:
+    """Part of a crew: `count` of its people must each have all of `skills` (a host, an
+    operator), on top of the skills the task asks of everyone."""
+
+    count: int
+    skills: tuple[SkillRequirement, ...]
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,15 @@ class Task:
     splittable: bool = False
     """May pause over its person's days off (at most twice, never for longer than its own
     work); otherwise it runs in one stretch of their working days."""
+    crew_size: int = 1
+    """People working on the task together, each for its whole span and all its hours."""
+    crew_roles: tuple[CrewRole, ...] = ()
+    staff_pool: str | None = None
+    """The `StaffPool` its people are drawn from; the task then runs on that pool's days."""
+
+    @property
+    def is_crew(self) -> bool:
+        return self.crew_size > 1 or bool(self.crew_roles)
 
 
 @dataclass(frozen=True)
@@ -133,6 +153,23 @@ class ResourcePool:
     id: str
     name: str
     capacity: int
+
+
+@dataclass(frozen=True)
+class StaffPool:
+    """A named group of people with its own working days ("any two of the four technicians
+    on the early shift"). Its calendar binds only the tasks that draw from it: such a task
+    runs on days that are working days of both the project and the pool, and only its
+    members may do it. Members keep their own time off and other work."""
+
+    id: str
+    name: str
+    members: tuple[str, ...]
+    working_weekdays: frozenset[int] = MONDAY_TO_FRIDAY
+    days_off: frozenset[date] = frozenset()
+
+    def works(self, day: date) -> bool:
+        return day.weekday() in self.working_weekdays and day not in self.days_off
 
 
 @dataclass(frozen=True)
@@ -187,6 +224,7 @@ class Problem:
     people: tuple[Person, ...] = ()
     dependencies: tuple[Dependency, ...] = ()
     pools: tuple[ResourcePool, ...] = ()
+    staff_pools: tuple[StaffPool, ...] = ()
     calendar: ProjectCalendar = ProjectCalendar()
     deadline: date | None = None
     hard_deadline: bool = False
@@ -239,6 +277,8 @@ class TaskPlan:
     slack_days: int
     critical: bool
     late_days: int
+    crew: tuple[str, ...] = ()
+    """Everyone on a crew task, `person_id` first; empty for a task of one person or none."""
     pieces: tuple[Period, ...] = ()
     """The stretches worked, first day to last day each: one unless the task pauses over
     its person's days off or a project holiday on a working weekday."""
@@ -314,6 +354,24 @@ class AxisMode:
 
 
 @dataclass(frozen=True)
+class AxisCrew:
+    """People working together over the whole of an activity, on top of its one mode.
+
+    `roles` holds (how many, who may) per role; a person fills at most one place. `demands`
+    is each candidate's use of their own resource per day while on the crew.
+    """
+
+    roles: tuple[tuple[int, tuple[int, ...]], ...]
+    demands: tuple[tuple[int, int], ...]
+    current: tuple[int, ...] = ()
+    """The current plan's people on it; dropping one of them counts as a change."""
+
+    @property
+    def size(self) -> int:
+        return sum(count for count, _ in self.roles)
+
+
+@dataclass(frozen=True)
 class AxisActivity:
     modes: tuple[AxisMode, ...]
     release: int = 0
@@ -324,6 +382,9 @@ class AxisActivity:
     preferred_mode: int | None = None
     load: int = 0
     """Whole hours of work, counted against the chosen person for load balance."""
+    crew: AxisCrew | None = None
+    closed: tuple[tuple[int, int], ...] = ()
+    """Runs of days [start, end) the activity may not touch (its staff pool's days off)."""
 
 
 @dataclass(frozen=True)
@@ -359,6 +420,11 @@ class AxisProblem:
 class AxisSchedule:
     starts: tuple[int, ...]
     modes: tuple[int, ...]
+    crews: tuple[tuple[int, ...], ...] = ()
+    """Per activity, the people (resources) on its crew in role order; empty when none."""
+
+    def crew(self, activity: int) -> tuple[int, ...]:
+        return self.crews[activity] if self.crews else ()
 
     def end(self, problem: AxisProblem, activity: int) -> int:
         mode = problem.activities[activity].modes[self.modes[activity]]

@@ -350,10 +350,11 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):
                 assignee=convert.item_field(item, "assignee"),
                 planned_start=convert.item_field(item, "start_date"),
                 planned_end=convert.item_field(item, "end_date"),
+                crew=convert.item_field(item, "crew"),
                 etag=etag,
             ),
             update_mask=field_mask_pb2.FieldMask(
-                paths=["assignee", "planned_start", "planned_end"]
+                paths=["assignee", "planned_start", "planned_end", "crew"]
             ),
         )
         try:

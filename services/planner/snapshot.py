@@ -33,6 +33,7 @@ from services.common.errors import FieldViolation, InvalidArgument
 from services.common.workcal import calendar_of
 from services.planner.model import (
     BusyPeriod,
+    CrewRole,
     Dependency,
     DependencyType,
     Objective,
@@ -42,6 +43,7 @@ from services.planner.model import (
     Problem,
     ProjectCalendar,
     SkillRequirement,
+    StaffPool,
     Task,
     Weights,
     without_links_into_started_work,
@@ -122,6 +124,7 @@ class TaskInfo:
     planned_start: str
     planned_end: str
     pin_reason: str = ""
+    crew: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,20 +225,19 @@ async def read(
         raise InvalidArgument.of(bad)
     for name in removed:
         team.pop(name)
-    # People who hold pinned work keep it even when they are not planning members.
+    # People who hold pinned work keep it even when they are not planning members (a
+    # crew's members as well as its assignee).
     for t in open_tasks:
-        if (
-            t.assignee
-            and t.assignee not in team
-            and t.assignee not in removed
-            and _pin(t, categories)
-        ):
-            found = await reader.call(
-                core.people.GetPerson,
-                person_service_pb2.GetPersonRequest(name=t.assignee),
-                what=f"reading {t.assignee}",
-            )
-            team[found.person.name] = found.person
+        if not _pin(t, categories):
+            continue
+        for holder in dict.fromkeys([t.assignee, *t.crew]):
+            if holder and holder not in team and holder not in removed:
+                found = await reader.call(
+                    core.people.GetPerson,
+                    person_service_pb2.GetPersonRequest(name=holder),
+                    what=f"reading {holder}",
+                )
+                team[found.person.name] = found.person
 
     start = _plan_start(project_pb, today)
     calendar, calendar_notes = project_calendar(
@@ -280,6 +282,8 @@ async def read(
         )
         for p in sorted(team.values(), key=lambda p: p.name)
     )
+    staff_pools = _staff_pools(project_pb, team=set(team))
+    pool_ids = {p.id for p in staff_pools}
     domain_tasks: list[Task] = []
     infos: dict[str, TaskInfo] = {}
     for t in open_tasks:
@@ -293,10 +297,13 @@ async def read(
         slot = None
         if t.planned_start and t.planned_end:
             assignee = t.assignee if t.assignee in team else None
+            crew = tuple(m for m in t.crew if m in team)
             slot = PlannedSlot(
                 start=date.fromisoformat(t.planned_start),
                 end=date.fromisoformat(t.planned_end),
                 assignee=assignee,
+                # A crew short of a member (removed in a what-if) is no crew to keep.
+                crew=crew if assignee is not None and crew[:1] == (assignee,) else (),
             )
         pinned = bool(pin) and slot is not None and (slot.assignee is not None or hours == 0)
         if pin and not pinned:
@@ -317,9 +324,25 @@ async def read(
                 current=slot,
                 pinned=pinned,
                 started=pinned and categories.get(t.state) == project_pb2.STATE_CATEGORY_ACTIVE,
+                crew_size=max(1, t.staffing.crew_size),
+                crew_roles=tuple(
+                    CrewRole(
+                        count=role.count,
+                        skills=tuple(
+                            SkillRequirement(s.skill, max(1, s.level)) for s in role.skills
+                        ),
+                    )
+                    for role in t.staffing.roles
+                ),
+                staff_pool=t.staffing.staff_pool if t.staffing.staff_pool in pool_ids else None,
                 splittable=t.splittable,
             )
         )
+        if t.staffing.staff_pool and t.staffing.staff_pool not in pool_ids:
+            notes.append(
+                f"'{t.title}' draws from staff pool '{t.staffing.staff_pool}', which the "
+                "project no longer has; it is planned with any of the project's people."
+            )
         infos[task_id] = TaskInfo(
             name=t.name,
             title=t.title,
@@ -328,6 +351,7 @@ async def read(
             planned_start=t.planned_start,
             planned_end=t.planned_end,
             pin_reason=pin if pinned else "",
+            crew=tuple(t.crew),
         )
     domain_dependencies = tuple(
         Dependency(
@@ -357,6 +381,7 @@ async def read(
         tasks=tuple(domain_tasks),
         people=domain_people,
         dependencies=domain_dependencies,
+        staff_pools=staff_pools,
         calendar=calendar,
         deadline=deadline,
         hard_deadline=request.hard_deadline,
@@ -372,6 +397,22 @@ async def read(
         tasks=infos,
         duration_source=source,
         notes=tuple(notes),
+    )
+
+
+def _staff_pools(project: project_pb2.Project, *, team: set[str]) -> tuple[StaffPool, ...]:
+    """The project's staff pools with the members the planner plans with (a member who left
+    the team, or a what-if removed, is no longer in the pool)."""
+    return tuple(
+        StaffPool(
+            id=pool.id,
+            name=pool.display_name or pool.id,
+            members=tuple(m for m in pool.members if m in team),
+            working_weekdays=frozenset(d - 1 for d in pool.working_days if 1 <= d <= 7)
+            or frozenset(range(5)),
+            days_off=frozenset(date.fromisoformat(d) for d in pool.days_off),
+        )
+        for pool in project.staff_pools
     )
 
 
@@ -492,8 +533,10 @@ async def _other_load(
                 what=f"reading the tasks of {other.name}",
             )
         for t in tasks:
+            # Everyone on a crew works all of its hours, not only its assignee.
+            workers = [w for w in dict.fromkeys(t.crew or [t.assignee]) if w in team]
             if (
-                t.assignee not in team
+                not workers
                 or categories.get(t.state, 0) not in OPEN
                 or not (t.planned_start and t.planned_end)
                 or t.estimate_hours <= 0
@@ -508,7 +551,8 @@ async def _other_load(
                 if (first + timedelta(days=k)).weekday() in calendar.working_weekdays
             )
             hours = min(24.0, t.estimate_hours / max(1, days))
-            found.setdefault(t.assignee, []).append(BusyPeriod(first, last, hours))
+            for worker in workers:
+                found.setdefault(worker, []).append(BusyPeriod(first, last, hours))
 
     await asyncio.gather(*(one(p) for p in projects if p.name != project))
     return found

@@ -30,6 +30,7 @@ from services.planner.axis import (
 )
 from services.planner.model import (
     AxisActivity,
+    AxisCrew,
     AxisLink,
     AxisMode,
     AxisProblem,
@@ -49,6 +50,7 @@ from services.planner.model import (
     Reason,
     ReasonKind,
     SolveStatus,
+    StaffPool,
     StageResult,
     Task,
     TaskPlan,
@@ -201,19 +203,39 @@ def compile_problem(problem: Problem) -> _Compiled:
             days[position] = days.get(position, 0) + granted
         return granted
 
+    staff_pools = {p.id: p for p in problem.staff_pools}
+    closed_days: dict[str, tuple[tuple[int, int], ...]] = {}
     activities: list[AxisActivity] = []
     for task in problem.tasks:
         units = to_units(task.duration_hours)
         pools = tuple((pool_index[d.pool], d.amount) for d in task.pool_demands if d.amount > 0)
         modes: list[AxisMode] = []
         fixed: int | None = None
+        crew: AxisCrew | None = None
+        staff_pool = staff_pools.get(task.staff_pool) if task.staff_pool else None
+        closed: tuple[tuple[int, int], ...] = ()
+        if staff_pool is not None and not task.pinned:
+            if staff_pool.id not in closed_days:
+                closed_days[staff_pool.id] = _closed_runs(staff_pool, axis=axis, last_day=last_day)
+            closed = closed_days[staff_pool.id]
         if task.pinned and task.current is not None:
             fixed = axis.position(task.current.start)
             duration = max(0, axis.end_position(task.current.end) - fixed)
             demands = pools
             who: int | None = None
             gaps: tuple[tuple[int, int], ...] = ()
-            if task.staffed and task.current.assignee is not None and duration > 0:
+            staffed = task.staffed and task.current.assignee is not None and duration > 0
+            if staffed and len(task.current.crew) > 1:
+                # A crew at work keeps its people: every member is busy on those days.
+                crew = _pinned_crew(
+                    tuple(person_index[m] for m in task.current.crew),
+                    daily=-(-units // duration),
+                    capacities=capacities,
+                    reserve=reserve if task.started else None,
+                    start=fixed,
+                    duration=duration,
+                )
+            elif staffed and task.current.assignee is not None:
                 who = person_index[task.current.assignee]
                 if task.splittable:
                     # A split plan accepted and then locked or started keeps its pauses.
@@ -233,9 +255,26 @@ def compile_problem(problem: Problem) -> _Compiled:
             modes.append(AxisMode(duration=0, demands=()))
         elif not task.staffed:
             modes.append(AxisMode(duration=span_days(units, project_capacity), demands=pools))
+        elif task.is_crew:
+            duration = span_days(units, project_capacity)
+            modes.append(AxisMode(duration=duration, demands=pools))
+            crew = crew_of(problem, task)
+            if task.current is not None:
+                current = task.current.crew or (
+                    (task.current.assignee,) if task.current.assignee else ()
+                )
+                eligible = {p for p, _ in crew.demands}
+                crew = replace(
+                    crew,
+                    current=tuple(
+                        person_index[m] for m in current if person_index.get(m) in eligible
+                    ),
+                )
         else:
             for p, candidate in enumerate(problem.people):
-                if diagnose.qualified(candidate, task):
+                if diagnose.qualified(candidate, task) and (
+                    staff_pool is None or candidate.id in staff_pool.members
+                ):
                     duration = span_days(units, capacities[p])
                     amount = -(-units // duration)
                     modes.append(
@@ -271,6 +310,8 @@ def compile_problem(problem: Problem) -> _Compiled:
                 preferred_start=preferred_start,
                 preferred_mode=preferred_mode,
                 load=math.ceil(task.duration_hours) if task.staffed else 0,
+                crew=crew,
+                closed=closed,
             )
         )
     task_index = {t.id: i for i, t in enumerate(problem.tasks)}
@@ -306,6 +347,64 @@ def compile_problem(problem: Problem) -> _Compiled:
         daily_hours=rates,
         blocks=all_blocks,
     )
+
+
+def _pinned_crew(
+    members: tuple[int, ...],
+    *,
+    daily: int,
+    capacities: Sequence[int],
+    reserve: Callable[[int, Sequence[int], int], int] | None,
+    start: int,
+    duration: int,
+) -> AxisCrew:
+    """A pinned crew: its own members as the only candidates, each on the task's days (a
+    started one reserving only what is left of each member's day, as for one person)."""
+    demands = []
+    for p in members:
+        amount = min(capacities[p], daily) if daily else 0
+        if reserve is not None and amount:
+            amount = reserve(p, range(start, start + duration), amount)
+        demands.append((p, amount))
+    return AxisCrew(roles=((len(members), members),), demands=tuple(demands))
+
+
+def crew_of(problem: Problem, task: Task) -> AxisCrew:
+    """Who may fill each place of a task's crew (see `diagnose.crew_places`).
+
+    As for one person (`_shortlist`), a role keeps at most a dozen candidates, or the crew's
+    size if more: the current crew first, the rest spread by a stable hash. Every role then has at least as many candidates as the whole crew has places, so
+    whatever crew the full lists allow, the short ones allow one too (Hall's condition).
+    """
+    daily, roles = diagnose.crew_places(problem, task)
+    current = set()
+    if task.current is not None:
+        current = set(task.current.crew or (task.current.assignee,))
+    size = sum(count for count, _ in roles)
+
+    def rank(p: int) -> tuple[int, int]:
+        person_id = problem.people[p].id
+        return (0 if person_id in current else 1, zlib.crc32(f"{task.id}/{person_id}".encode()))
+
+    roles = tuple(
+        (count, tuple(sorted(sorted(people, key=rank)[: max(MAX_CANDIDATES, size)])))
+        for count, people in roles
+    )
+    eligible = sorted({p for _, members in roles for p in members})
+    return AxisCrew(roles=roles, demands=tuple((p, daily) for p in eligible))
+
+
+def _closed_runs(
+    pool: StaffPool, *, axis: WorkingAxis, last_day: date
+) -> tuple[tuple[int, int], ...]:
+    """The project working days a staff pool does not work, as runs on the axis."""
+    closed: list[int] = []
+    day = axis.origin
+    while day <= last_day:
+        if axis.is_working(day) and not pool.works(day):
+            closed.append(axis.position(day))
+        day += timedelta(days=1)
+    return tuple(_runs(closed))
 
 
 def _days_off(blocks: Sequence[_Block]) -> tuple[tuple[int, int], ...]:
@@ -403,10 +502,12 @@ def term_values(problem: AxisProblem, schedule: AxisSchedule) -> dict[Objective,
                 activity.preferred_start is not None
                 and activity.preferred_mode != schedule.modes[a]
                 and len(activity.modes) > 1
-            )
+            ) or _crew_dropped(activity, schedule.crew(a))
             changes += int(moved or reassigned)
         if mode.person is not None:
             loads[mode.person] = loads.get(mode.person, 0) + activity.load
+        for member in schedule.crew(a):
+            loads[member] = loads.get(member, 0) + activity.load
     return {
         Objective.DEADLINE: (
             max(0, makespan - problem.deadline) if problem.deadline is not None else 0
@@ -497,8 +598,91 @@ class _Built:
     presences: list[list[cp_model.IntVar] | None]
     makespan: cp_model.IntVar
     guards: dict[str, cp_model.IntVar]
+    crews: list[_CrewVars | None] = field(default_factory=list)
     parts: dict[Objective, cp_model.LinearExprT] = field(default_factory=dict)
     """Each objective term unweighted by `Weights` (lateness still times priority)."""
+
+
+@dataclass
+class _CrewVars:
+    """Per role, who fills one of its places; per candidate, whether they are on the crew."""
+
+    roles: list[dict[int, cp_model.IntVar]]
+    members: dict[int, cp_model.IntVar]
+
+    def chosen(self, solver: cp_model.CpSolver) -> tuple[int, ...]:
+        return tuple(
+            p for role in self.roles for p in sorted(role) if solver.boolean_value(role[p])
+        )
+
+
+def _add_crew(
+    model: cp_model.CpModel,
+    *,
+    crew: AxisCrew,
+    activity: int,
+    start: cp_model.IntVar,
+    duration: int,
+    by_resource: list[list[tuple[cp_model.IntervalVar, int]]],
+    hint: tuple[int, ...] | None,
+) -> tuple[_CrewVars, list[tuple[cp_model.IntVar, int]]]:
+    """Every member busy over the activity's one interval; each role filled by distinct
+    qualified people. Returns the variables and their values in `hint` (a crew in role
+    order), if given."""
+    hinted: list[tuple[cp_model.IntVar, int]] = []
+    roles: list[dict[int, cp_model.IntVar]] = []
+    offset = 0
+    for r, (count, candidates) in enumerate(crew.roles):
+        literals = {p: model.new_bool_var(f"c{activity}_{r}_{p}") for p in candidates}
+        model.add(sum(literals.values()) == count)
+        roles.append(literals)
+        if hint is not None:
+            placed = set(hint[offset : offset + count])
+            hinted.extend((x, int(p in placed)) for p, x in literals.items())
+        offset += count
+    members: dict[int, cp_model.IntVar] = {}
+    for p, amount in crew.demands:
+        member = model.new_bool_var(f"m{activity}_{p}")
+        model.add(sum(role[p] for role in roles if p in role) == member)
+        members[p] = member
+        if hint is not None:
+            hinted.append((member, int(p in hint)))
+        if duration > 0 and amount > 0:
+            interval = model.new_optional_fixed_size_interval_var(
+                start, duration, member, f"ci{activity}_{p}"
+            )
+            by_resource[p].append((interval, amount))
+    return _CrewVars(roles=roles, members=members), hinted
+
+
+def _crew_dropped(activity: AxisActivity, members: Sequence[int]) -> bool:
+    """Whether a crew leaves out someone the current plan has on it."""
+    crew = activity.crew
+    return (
+        crew is not None
+        and activity.preferred_start is not None
+        and (not set(crew.current) <= set(members))
+    )
+
+
+def _add_closed(
+    model: cp_model.CpModel,
+    *,
+    main: cp_model.IntervalVar,
+    closed: Sequence[tuple[int, int]],
+    upper: int,
+    cache: dict[tuple[tuple[int, int], ...], list[cp_model.IntervalVar]],
+) -> None:
+    """Keep an activity off its staff pool's days off (fixed intervals shared per pool)."""
+    key = tuple(closed)
+    if key not in cache:
+        cache[key] = [
+            model.new_fixed_size_interval_var(a, b - a, f"closed{len(cache)}_{a}")
+            for a, b in key
+            if a < upper
+        ]
+    if cache[key]:
+        model.add_no_overlap([main, *cache[key]])
 
 
 def _build(
@@ -546,6 +730,8 @@ def _build(
     ends: list[cp_model.IntVar] = []
     presences: list[list[cp_model.IntVar] | None] = []
     by_resource: list[list[tuple[cp_model.IntervalVar, int]]] = [[] for _ in problem.resources]
+    crews: list[_CrewVars | None] = []
+    closed_intervals: dict[tuple[tuple[int, int], ...], list[cp_model.IntervalVar]] = {}
     for a, activity in enumerate(problem.activities):
         durations = [m.duration for m in activity.modes]
         low = activity.release
@@ -614,6 +800,26 @@ def _build(
                 for r, amount in mode.demands:
                     if amount > 0:
                         by_resource[r].append((optional, amount))
+        crews.append(None)
+        if activity.crew is not None:
+            crews[a], crew_hint = _add_crew(
+                model,
+                crew=activity.crew,
+                activity=a,
+                start=start,
+                duration=durations[0],
+                by_resource=by_resource,
+                hint=hint.crew(a) if hint is not None else None,
+            )
+            hinted.extend(crew_hint)
+        if activity.closed and max(durations) > 0:
+            if splits:
+                # The whole stretch, pauses included, stays off the pool's days off.
+                stretch = model.new_int_var(0, upper, f"span{a}")
+                main = model.new_interval_var(start, stretch, end, f"i{a}")
+            _add_closed(
+                model, main=main, closed=activity.closed, upper=upper, cache=closed_intervals
+            )
         if guard:
             model.add(end <= horizon).only_enforce_if(guard_for("horizon"))
         starts.append(start)
@@ -711,17 +917,27 @@ def _build(
                     model.add_implication(~changed, lits[activity.preferred_mode])
                 else:
                     model.add(changed == 1)
+            crew_vars = crews[a]
+            if crew_vars is not None and activity.crew is not None:
+                for kept in activity.crew.current:
+                    if kept in crew_vars.members:
+                        model.add_implication(~changed, crew_vars.members[kept])
             terms.append(w.changes * changed)
             changes.append(changed)
             if hint is not None:
                 moved = hint.starts[a] != activity.preferred_start
                 swapped = lits is not None and hint.modes[a] != activity.preferred_mode
-                hint_value(changed, int(moved or swapped))
+                dropped = _crew_dropped(activity, hint.crew(a))
+                hint_value(changed, int(moved or swapped or dropped))
         if w.balance and activity.load:
             for m, mode in enumerate(activity.modes):
                 if mode.person is not None:
                     chosen = lits[m] if lits is not None else None
                     loads.setdefault(mode.person, []).append((chosen, activity.load))
+            crew_vars = crews[a]
+            if crew_vars is not None:
+                for who, on_crew in crew_vars.members.items():
+                    loads.setdefault(who, []).append((on_crew, activity.load))
     if loads:
         peak = model.new_int_var(0, sum(a.load for a in problem.activities), "peak_load")
         if hint is not None:
@@ -730,6 +946,8 @@ def _build(
                 person = activity.modes[hint.modes[a]].person
                 if person is not None and activity.load:
                     per_person[person] = per_person.get(person, 0) + activity.load
+                for member in hint.crew(a):
+                    per_person[member] = per_person.get(member, 0) + activity.load
             hint_value(peak, max(per_person.values(), default=0))
         for person_terms in loads.values():
             model.add(
@@ -752,6 +970,7 @@ def _build(
         presences=presences,
         makespan=makespan,
         guards=guards,
+        crews=crews,
         parts=parts,
     )
 
@@ -841,15 +1060,7 @@ def solve_axis(
         # plan, so return it rather than nothing; the missing bound shows it is unproven.
         return _list_result(problem, hint, started=started)
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-        schedule = AxisSchedule(
-            starts=tuple(solver.value(s) for s in built.starts),
-            modes=tuple(
-                0
-                if lits is None
-                else next(m for m, x in enumerate(lits) if solver.boolean_value(x))
-                for lits in built.presences
-            ),
-        )
+        schedule = _schedule_of(solver, built)
         objective = solver.objective_value
         bound = solver.best_objective_bound
     return AxisResult(
@@ -1074,6 +1285,9 @@ def _schedule_of(solver: cp_model.CpSolver, built: _Built) -> AxisSchedule:
             0 if lits is None else next(m for m, x in enumerate(lits) if solver.boolean_value(x))
             for lits in built.presences
         ),
+        crews=tuple(c.chosen(solver) if c is not None else () for c in built.crews)
+        if any(c is not None for c in built.crews)
+        else (),
     )
 
 
@@ -1350,6 +1564,8 @@ def total_float(problem: AxisProblem, schedule: AxisSchedule) -> list[int]:
         for r, amount in problem.activities[a].modes[schedule.modes[a]].demands:
             if amount > 0:
                 by_resource.setdefault(r, []).append(a)
+        for member in schedule.crew(a):
+            by_resource.setdefault(member, []).append(a)
     for r, members in by_resource.items():
         members.sort(key=lambda a: starts[a])
         if problem.resources[r].is_person:
@@ -1421,6 +1637,11 @@ def explain(
         s, e = schedule.starts[a], ends[a]
         person = persons[a]
         person_id = compiled.person_ids[person] if person is not None else None
+        crew = tuple(compiled.person_ids[p] for p in schedule.crew(a))
+        if crew and task.current is not None and set(crew) == set(task.current.crew):
+            crew = task.current.crew  # the same people, in the order core holds them
+        if crew:
+            person_id = crew[0]
         runs = split.pieces(s, axis_problem.activities[a].modes[schedule.modes[a]])
         worked = {k for r0, r1 in runs for k in range(r0, r1)}
         pieces, holidays = _work_pieces(problem, axis, runs)
@@ -1431,8 +1652,31 @@ def explain(
             assignee_changed = (
                 task.staffed
                 and task.current.assignee is not None
-                and person_id != task.current.assignee
                 and e > s
+                and (
+                    not set(task.current.crew or (task.current.assignee,)) <= set(crew)
+                    if crew
+                    else person_id != task.current.assignee
+                )
+            )
+        reason = _reason(
+            problem,
+            compiled,
+            schedule=schedule,
+            ends=ends,
+            persons=persons,
+            incoming=incoming[a],
+            ending_at=ending_at,
+            activity=a,
+        )
+        if task.staff_pool is not None and reason.kind in (
+            ReasonKind.OBJECTIVE,
+            ReasonKind.CURRENT_PLAN,
+        ):
+            reason = _pool_wait(problem, compiled, activity=a, start=s, end=e) or reason
+        if crew and not task.pinned:
+            reason = _crew_reason(
+                problem, compiled, schedule=schedule, ends=ends, activity=a, reason=reason
             )
         due = axis_problem.activities[a].due
         plans.append(
@@ -1445,16 +1689,7 @@ def explain(
                 assignee_changed=assignee_changed,
                 reason=_with_pauses(
                     _with_make_up_days(
-                        _reason(
-                            problem,
-                            compiled,
-                            schedule=schedule,
-                            ends=ends,
-                            persons=persons,
-                            incoming=incoming[a],
-                            ending_at=ending_at,
-                            activity=a,
-                        ),
+                        reason,
                         [axis.day(k) for k in sorted(worked)],
                         extra=problem.calendar.extra_working_days,
                     ),
@@ -1465,6 +1700,7 @@ def explain(
                 slack_days=floats[a],
                 critical=floats[a] == 0 and e > s,
                 late_days=max(0, e - due) if due is not None else 0,
+                crew=crew,
                 pieces=pieces,
             )
         )
@@ -1619,6 +1855,127 @@ def _reason(
     )
 
 
+def _crew_reason(
+    problem: Problem,
+    compiled: _Compiled,
+    *,
+    schedule: AxisSchedule,
+    ends: Sequence[int],
+    activity: int,
+    reason: Reason,
+) -> Reason:
+    """Who is on the crew and why them; a member or the staff pool may also set the date."""
+    a = activity
+    task = problem.tasks[a]
+    axis = compiled.axis
+    crew = compiled.problem.activities[a].crew
+    assert crew is not None
+    s, e = schedule.starts[a], ends[a]
+    members = schedule.crew(a)
+    names = [problem.people[p].name for p in members]
+    if reason.kind in (ReasonKind.OBJECTIVE, ReasonKind.CURRENT_PLAN, ReasonKind.POOL_BUSY):
+        reason = _crew_member_wait(problem, compiled, schedule=schedule, ends=ends, activity=a) or (
+            reason
+        )
+    on_other_work: set[int] = set()
+    for b in range(len(problem.tasks)):
+        if b != a and schedule.starts[b] < e and s < ends[b]:
+            on_other_work.update(schedule.crew(b))
+            mode = compiled.problem.activities[b].modes[schedule.modes[b]]
+            if mode.person is not None:
+                on_other_work.add(mode.person)
+    candidates = [p for p, _ in crew.demands]
+    free = [
+        p
+        for p in candidates
+        if p not in on_other_work
+        and not any(blk.time_off and blk.start < e and s < blk.end for blk in compiled.blocks[p])
+    ]
+    skills = [f"{r.skill}≥{r.min_level}" for r in task.required_skills]
+    skills += [
+        f"{role.count}× " + "+".join(f"{r.skill}≥{r.min_level}" for r in role.skills)
+        for role in task.crew_roles
+    ]
+    pool = next((p for p in problem.staff_pools if p.id == task.staff_pool), None)
+    who = " with " + ", ".join(skills) if skills else ""
+    if pool is not None:
+        who += f" in {pool.name}"
+    text = f"Needs a crew of {len(members)}: {', '.join(names)}"
+    if len(candidates) == len(members):
+        text += f" — the only {len(members)}{who}."
+    elif len(free) == len(members):
+        text += (
+            f" — the only {len(members)}{who} free "
+            f"{axis.day(s)}..{axis.last_day(e) if e > s else axis.day(s)}."
+        )
+    else:
+        text += "."
+    return replace(reason, text=f"{reason.text} {text}")
+
+
+def _crew_member_wait(
+    problem: Problem,
+    compiled: _Compiled,
+    *,
+    schedule: AxisSchedule,
+    ends: Sequence[int],
+    activity: int,
+) -> Reason | None:
+    """The member or staff-pool day off that kept a crew task from starting a day earlier."""
+    a = activity
+    s = schedule.starts[a]
+    axis = compiled.axis
+    waited = _pool_wait(problem, compiled, activity=a, start=s, end=ends[a])
+    if waited is not None:
+        return waited
+    for member in schedule.crew(a):
+        name = problem.people[member].name
+        for b in range(len(problem.tasks)):
+            mode = compiled.problem.activities[b].modes[schedule.modes[b]]
+            if b != a and ends[b] == s and member in (*schedule.crew(b), mode.person):
+                return Reason(
+                    ReasonKind.PERSON_BUSY,
+                    f"Crew member {name} is busy with '{problem.tasks[b].name}' until "
+                    f"{axis.last_day(s)}.",
+                    problem.tasks[b].id,
+                )
+        for block in compiled.blocks[member]:
+            if block.end == s:
+                what = "off" if block.time_off else "busy on other projects"
+                return Reason(
+                    ReasonKind.TIME_OFF if block.time_off else ReasonKind.PERSON_BUSY,
+                    f"Crew member {name} is {what} until {axis.last_day(block.end)}.",
+                    problem.people[member].id,
+                )
+    return None
+
+
+def _pool_wait(
+    problem: Problem, compiled: _Compiled, *, activity: int, start: int, end: int
+) -> Reason | None:
+    """The staff pool's days off that kept an unsplit task from starting earlier."""
+    closed = compiled.problem.activities[activity].closed
+    if not any(run_end == start for _, run_end in closed):
+        return None
+    axis = compiled.axis
+    pool = next(p for p in problem.staff_pools if p.id == problem.tasks[activity].staff_pool)
+    off = [
+        axis.day(k)
+        for run_start, run_end in closed
+        if run_start < start and run_end > compiled.release
+        for k in range(max(run_start, compiled.release), run_end)
+    ]
+    listed = ", ".join(d.isoformat() for d in off[-3:])
+    more = "…, " if len(off) > 3 else ""
+    return Reason(
+        ReasonKind.TIME_OFF,
+        f"{pool.name} has no {end - start} working day{'s' if end - start != 1 else ''} in a row "
+        f"before {axis.day(start)} "
+        f"(off on {more}{listed}).",
+        pool.id,
+    )
+
+
 def _loads(
     problem: Problem,
     compiled: _Compiled,
@@ -1630,16 +1987,19 @@ def _loads(
     per_day: list[dict[int, float]] = [{} for _ in problem.people]
     totals = [0.0] * len(problem.people)
     for a, task in enumerate(problem.tasks):
-        who = persons[a]
-        if who is None:
+        crew = schedule.crew(a)
+        workers = crew or ((persons[a],) if persons[a] is not None else ())
+        if not workers:
             continue
         mode = compiled.problem.activities[a].modes[schedule.modes[a]]
         worked = [k for r0, r1 in split.pieces(schedule.starts[a], mode) for k in range(r0, r1)]
-        totals[who] += task.duration_hours
-        for position in worked:
-            per_day[who][position] = per_day[who].get(position, 0.0) + (
-                task.duration_hours / len(worked)
-            )
+        for who in workers:
+            assert who is not None
+            totals[who] += task.duration_hours
+            for position in worked:
+                per_day[who][position] = per_day[who].get(position, 0.0) + (
+                    task.duration_hours / len(worked)
+                )
     loads: list[PersonLoad] = []
     for p, person in enumerate(problem.people):
         capacity = {position: compiled.daily_hours[p] for position in per_day[p]}

@@ -234,6 +234,81 @@ def test_what_if_shows_the_effect_without_writing(browser: Any, console_stack: S
     assert tasks_after == tasks_before
 
 
+def test_a_crew_task_shows_every_member_and_why_in_the_console_words(
+    browser: Any, console_stack: Stack
+) -> None:
+    """A live stream needs a crew of two from the studio pool, one of them a streamer: the
+    proposal's item names both people, and its reason reads in the console's words."""
+    projects = "planops.core.v1.ProjectService"
+    admin = console_stack.admin_key
+    console_stack.api(
+        projects,
+        "CreateProject",
+        {
+            "projectId": "crew-1212",
+            "project": {
+                "displayName": "Studio crews",
+                "startDate": "2030-03-04",
+                "staffPools": [
+                    {
+                        "id": "studio",
+                        "displayName": "Studio",
+                        "members": ["people/min", "people/lin"],
+                        "workingDays": [1, 2, 3, 4],
+                    }
+                ],
+            },
+        },
+        key=admin,
+    )
+    for person, role in (
+        ("mei", "ROLE_MANAGER"),
+        ("min", "ROLE_EXECUTOR"),
+        ("lin", "ROLE_EXECUTOR"),
+    ):
+        console_stack.api(
+            projects,
+            "CreateMembership",
+            {
+                "parent": "projects/crew-1212",
+                "membership": {"member": f"people/{person}", "roles": [role]},
+            },
+            key=admin,
+        )
+    task = console_stack.api(
+        TASKS,
+        "CreateTask",
+        {
+            "parent": "projects/crew-1212",
+            "task": {
+                "title": "Launch live stream",
+                "estimateHours": 6,
+                "staffing": {
+                    "crewSize": 2,
+                    "roles": [{"count": 1, "skills": [{"skill": "live-streaming", "level": 3}]}],
+                    "staffPool": "studio",
+                },
+            },
+        },
+        key=admin,
+    )["task"]
+    page = signed_in(browser, console_stack, DESKTOP)
+    page.goto(f"{console_stack.url}/#/schedule?project=crew-1212")
+    page.wait_for_selector("#propose")
+    page.click("#propose")
+    item = page.locator(f'li.item[data-task="{task["name"]}"]')
+    item.wait_for(timeout=60_000)
+    crew = item.locator("p.crew").inner_text()
+    assert crew.startswith("crew of 2:") and "Gao Min" in crew and "Lin Wei" in crew, crew
+    reason = item.locator("ul.reasons li").first
+    assert reason.get_attribute("class") != "server-text"
+    assert "Needs a crew of 2" in reason.inner_text()
+    assert "the only 2 with 1× live-streaming≥3 in Studio" in reason.inner_text()
+    label = page.locator(f'svg.gantt g[data-task="{task["name"]}"] text.label title').inner_html()
+    assert "Gao Min" in label and "Lin Wei" in label, label
+    assert not page.errors, page.errors
+
+
 NOTES = """Launch prep, Friday
 
 - Lin Wei will shorten the SMS copy to 70 characters by Monday, high priority.

@@ -19,7 +19,7 @@ function item(fields) {
   return {
     task: "projects/p/tasks/1", title: "Ship", assignee: "", startDate: "", endDate: "", currentAssignee: "",
     currentStartDate: "", currentEndDate: "", assigneeChanged: false, datesChanged: false, reasons: [],
-    critical: false, slackDays: 0, lateDays: 0, pinned: false, state: "ITEM_STATE_PENDING", taskEtag: "", pieces: [], ...fields,
+    critical: false, slackDays: 0, lateDays: 0, pinned: false, state: "ITEM_STATE_PENDING", taskEtag: "", pieces: [], crew: [], currentCrew: [], ...fields,
   };
 }
 
@@ -39,6 +39,15 @@ test("the planner's reasons in the console's words, with their dates", () => {
     "Starts when the project starts. Works on the make-up working days Sat 14 Dec 2030 and Sun 15 Dec 2030.",
   );
   assert.equal(reasonText("A sentence of a new kind."), null);
+});
+
+test("a crew task's reason names its crew before the make-up days and the pauses", () => {
+  const said = reasonText(
+    "Starts when the project starts. Needs a crew of 2: Ann, Bo. Works on make-up working day(s) 2030-12-14." +
+      " Split around Ann's day(s) off on 2030-12-17.",
+  );
+  assert.ok(said?.startsWith("Starts when the project starts. Needs a crew of 2: Ann, Bo. Works on the make-up working day"), said ?? "null");
+  assert.ok(said?.includes("Ann"), said ?? "null");
 });
 
 test("what an item changes, in words", () => {

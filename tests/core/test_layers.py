@@ -13,6 +13,7 @@ PURE = [
 ]
 IO_PACKAGES = ("planops", "google.protobuf", "grpc", "psycopg", "psycopg_pool", "nats")
 
+
 def _imports(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -170,6 +170,8 @@ def test_each_order_pages_by_the_key_its_condition_reads() -> None:
         iteration_id=None,
         locked=False,
         splittable=False,
+        staffing={},
+        crew=[],
         version=1,
         create_time=NOW,
         update_time=NOW,

@@ -6,10 +6,11 @@ daily hours, time off and other-project load, and checks the rules a manager rel
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from datetime import date, timedelta
 
-from services.planner.model import Problem, Proposal, TaskPlan
+from services.planner.model import Person, Problem, Proposal, Task, TaskPlan
 
 _EPS = 1e-6
 
@@ -58,6 +59,12 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
     def span(plan: TaskPlan) -> list[date]:
         return days.between(plan.start, plan.end)
 
+    def worked(plan: TaskPlan) -> list[date]:
+        """The days a splittable task works (its pieces), else its whole span."""
+        if not plan.pieces or not tasks[plan.task_id].splittable:
+            return span(plan)
+        return [day for piece in plan.pieces for day in days.between(piece.start, piece.end)]
+
     def start_index(plan: TaskPlan) -> int:
         return days.index(plan.start)
 
@@ -93,6 +100,8 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
                 errors.append(f"{name}: pinned but moved")
             if task.staffed and task.duration_hours > 0 and plan.person_id != current.assignee:
                 errors.append(f"{name}: pinned but reassigned")
+            if len(current.crew) > 1 and plan.crew != current.crew:
+                errors.append(f"{name}: pinned but its crew changed")
             continue
         if plan.start < problem.project_start:
             errors.append(f"{name}: starts before the project")
@@ -101,17 +110,28 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
             errors.append(f"{name}: nobody assigned")
         if not needs_person and plan.person_id is not None:
             errors.append(f"{name}: assigned although it needs nobody")
-        if plan.person_id is not None:
-            person = people[plan.person_id]
+        workers = list(plan.crew) or ([plan.person_id] if plan.person_id is not None else [])
+        if needs_person:
+            errors.extend(_crew_errors(task, plan, people=people))
+        for person_id in workers:
+            person = people[person_id]
             for requirement in task.required_skills:
                 if person.skills.get(requirement.skill, 0) < requirement.min_level:
                     errors.append(f"{name}: {person.id} lacks {requirement.skill}")
-            capacity = daily_hours(plan.person_id) * len(span(plan))
+            capacity = daily_hours(person_id) * len(worked(plan))
             if capacity + _EPS < task.duration_hours:
-                errors.append(f"{name}: {len(span(plan))} days cannot hold the work")
-            for day in span(plan):
-                if off(plan.person_id, day):
+                errors.append(f"{name}: {len(worked(plan))} days cannot hold {person_id}'s work")
+            for day in worked(plan):
+                if off(person_id, day):
                     errors.append(f"{name}: {person.id} is off on {day}")
+        staff = next((p for p in problem.staff_pools if p.id == task.staff_pool), None)
+        if staff is not None:
+            for person_id in workers:
+                if person_id not in staff.members:
+                    errors.append(f"{name}: {person_id} is not in staff pool {staff.id}")
+            for day in span(plan):
+                if day.weekday() not in staff.working_weekdays or day in staff.days_off:
+                    errors.append(f"{name}: staff pool {staff.id} does not work on {day}")
         elif task.duration_hours > 0:
             need = task.duration_hours / problem.calendar.hours_per_day
             if len(span(plan)) + _EPS < need:
@@ -134,12 +154,13 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
     pool_day: dict[tuple[str, date], int] = defaultdict(int)
     for task in problem.tasks:
         plan = plans[task.id]
-        work_days = span(plan)
+        work_days = worked(plan)
         if not work_days or task.duration_hours == 0:
             continue
+        workers = list(plan.crew) or ([plan.person_id] if plan.person_id is not None else [])
         for day in work_days:
-            if plan.person_id is not None:
-                person_day[(plan.person_id, day)] += task.duration_hours / len(work_days)
+            for person_id in workers:
+                person_day[(person_id, day)] += task.duration_hours / len(work_days)
             for demand in task.pool_demands:
                 pool_day[(demand.pool, day)] += demand.amount
     for person in problem.people:
@@ -159,6 +180,34 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
         last = max(p.end for p in proposal.tasks)
         if last > problem.deadline:
             errors.append(f"finishes {last}, after the hard deadline {problem.deadline}")
+    return errors
+
+
+def _crew_errors(task: Task, plan: TaskPlan, *, people: dict[str, Person]) -> list[str]:
+    """A crew task has `crew_size` different people, the assignee first, and some way to
+    seat them so that every role's places go to people with the role's skills."""
+    name = f"task {task.id}"
+    crew = list(plan.crew) or ([plan.person_id] if plan.person_id is not None else [])
+    errors: list[str] = []
+    if len(crew) != task.crew_size:
+        errors.append(f"{name}: crew of {len(crew)}, needs {task.crew_size}")
+    if len(set(crew)) != len(crew):
+        errors.append(f"{name}: someone is on its crew twice")
+    if plan.crew and plan.person_id != plan.crew[0]:
+        errors.append(f"{name}: assignee {plan.person_id} is not the crew's first member")
+    seats = [role for role in task.crew_roles for _ in range(role.count)]
+    if len(seats) > len(crew):
+        return [*errors, f"{name}: {len(seats)} role places but a crew of {len(crew)}"]
+
+    def fits(person_id: str, k: int) -> bool:
+        skills = people[person_id].skills
+        return all(skills.get(r.skill, 0) >= r.min_level for r in seats[k].skills)
+
+    if not any(
+        all(fits(person_id, k) for k, person_id in enumerate(order))
+        for order in itertools.permutations(crew, len(seats))
+    ):
+        errors.append(f"{name}: crew {crew} cannot fill its roles")
     return errors
 
 
@@ -191,10 +240,14 @@ def objective_terms(problem: Problem, proposal: Proposal) -> dict[str, int]:
         task = tasks[plan.task_id]
         current = task.current
         if current is not None and not task.pinned:
-            reassigned = current.assignee is not None and plan.person_id != current.assignee
+            if plan.crew:
+                reassigned = not set(current.crew or (current.assignee,)) <= set(plan.crew)
+            else:
+                reassigned = current.assignee is not None and plan.person_id != current.assignee
             changes += int(plan.start != current.start or (task.staffed and reassigned))
-        if plan.person_id is not None:
-            hours[plan.person_id] += -int(-task.duration_hours // 1)
+        workers = plan.crew or ((plan.person_id,) if plan.person_id is not None else ())
+        for person_id in workers:
+            hours[person_id] += -int(-task.duration_hours // 1)
     return {
         "deadline": late(finish, problem.deadline),
         "lateness": sum(

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 import socket
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -252,6 +253,7 @@ def domain_plans(proposal: proposal_pb2.Proposal) -> Proposal:
                 slack_days=item.slack_days,
                 critical=item.critical,
                 late_days=item.late_days,
+                crew=tuple(item.crew),
                 pieces=tuple(
                     Period(date.fromisoformat(w.start_date), date.fromisoformat(w.end_date))
                     for w in item.pieces
@@ -322,6 +324,81 @@ async def test_propose_check_accept_and_audit(stack: Stack) -> None:
     assert all(i.state == proposal_pb2.ITEM_STATE_UNCHANGED for i in replan.items)
     assert replan.solve.changes == 0
     await refused(stack.accept(proposal.name), grpc.StatusCode.FAILED_PRECONDITION)
+
+
+async def test_a_crew_from_a_staff_pool_is_proposed_checked_and_accepted(stack: Stack) -> None:
+    """A two-person shoot drawn from the studio pool (Alice, Bob and Carol, Monday to
+    Thursday): the proposal names both people, keeps to the pool's days, passes the
+    independent checker, and accepting writes the whole crew to core."""
+    update = project_service_pb2.UpdateProjectRequest(
+        project=project_pb2.Project(
+            name=f"projects/{PROJECT}",
+            staff_pools=[
+                project_pb2.StaffPool(
+                    id="studio",
+                    display_name="Studio",
+                    members=["people/alice", "people/bob", "people/carol"],
+                    working_days=[1, 2, 3, 4],
+                )
+            ],
+        ),
+        update_mask=field_mask_pb2.FieldMask(paths=["staff_pools"]),
+    )
+    await stack.admin.projects.UpdateProject(update, metadata=stack.admin.md)
+    shoot = await stack.admin.create_task(
+        PROJECT,
+        "Shoot the video",
+        estimate_hours=24,
+        staffing=task_pb2.Staffing(crew_size=2, staff_pool="studio"),
+    )
+    proposal = await stack.propose()
+    item = next(i for i in proposal.items if i.task == shoot.name)
+    assert len(item.crew) == 2 and set(item.crew) <= {"people/alice", "people/bob", "people/carol"}
+    assert item.assignee == item.crew[0]
+    assert "Needs a crew of 2" in item.reasons[0].text
+    found = await stack.snapshot()
+    assert check(found.problem, domain_plans(proposal)) == []
+    days = [date.fromisoformat(item.start_date), date.fromisoformat(item.end_date)]
+    assert all(d.isoweekday() <= 4 for d in days)
+
+    await stack.accept(proposal.name, shoot.name)
+    written = await stack.admin.get_task(shoot.name)
+    assert list(written.crew) == list(item.crew) and written.assignee == item.assignee
+    replan = await stack.propose()
+    kept = next(i for i in replan.items if i.task == shoot.name)
+    assert list(kept.current_crew) == list(item.crew)
+    # Locked, the accepted crew is pinned whole: every member keeps those days.
+    written.locked = True
+    await stack.admin.update_task(written, "locked")
+    pinned = next(
+        t for t in (await stack.snapshot()).problem.tasks if t.id == shoot.name.rsplit("/", 1)[-1]
+    )
+    assert pinned.pinned and pinned.current is not None
+    assert pinned.current.crew == tuple(item.crew)
+    shown = await asyncio.to_thread(cli(stack), "plan", PROJECT, "--time-limit", "2")
+    row = next(line for line in shown.splitlines() if "Shoot the video" in line and "│" in line)
+    # The replan may choose another crew; either way the row names two studio people.
+    assert re.search(r"\b(alice|bob|carol), (alice|bob|carol)\b", row), row
+
+
+async def test_a_crew_job_in_another_project_loads_every_member(stack: Stack) -> None:
+    """Carol is on a crew in another project without being its assignee; its days are
+    hers too when this project is planned."""
+    await stack.admin.create_project("line", display_name="Line")
+    await stack.admin.create_task(
+        "line",
+        "Crew job",
+        assignee="people/bob",
+        crew=["people/bob", "people/carol"],
+        estimate_hours=16,
+        planned_start="2030-03-11",
+        planned_end="2030-03-12",
+    )
+    people = {p.id: p for p in (await stack.snapshot()).problem.people}
+    for who in ("people/bob", "people/carol"):
+        assert [(b.start, b.end, b.hours_per_day) for b in people[who].busy] == [
+            (date(2030, 3, 11), date(2030, 3, 12), 8.0)
+        ]
 
 
 async def test_a_task_changed_after_the_proposal_is_refused_as_stale(stack: Stack) -> None:

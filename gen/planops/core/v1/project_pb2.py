@@ -25,29 +25,31 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dplanops/core/v1/project.proto\x12\x0fplanops.core.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc5\x02\n\x07Project\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x11\n\ttime_zone\x18\x04 \x01(\t\x12+\n\x08\x63\x61lendar\x18\x05 \x01(\x0b\x32\x19.planops.core.v1.Calendar\x12\x12\n\nstart_date\x18\x06 \x01(\t\x12\x10\n\x08\x64\x65\x61\x64line\x18\x07 \x01(\t\x12+\n\x08workflow\x18\x08 \x01(\x0b\x32\x19.planops.core.v1.Workflow\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x0b \x01(\t\"\x9b\x01\n\x08\x43\x61lendar\x12\x14\n\x0cworking_days\x18\x01 \x03(\x05\x12\x15\n\rhours_per_day\x18\x02 \x01(\x01\x12\x17\n\x0fholiday_country\x18\x03 \x01(\t\x12\x1b\n\x13holiday_subdivision\x18\x04 \x01(\t\x12\x10\n\x08\x64\x61ys_off\x18\x05 \x03(\t\x12\x1a\n\x12\x65xtra_working_days\x18\x06 \x03(\t\"\x8b\x01\n\x08Workflow\x12.\n\x06states\x18\x01 \x03(\x0b\x32\x1e.planops.core.v1.WorkflowState\x12\x38\n\x0btransitions\x18\x02 \x03(\x0b\x32#.planops.core.v1.WorkflowTransition\x12\x15\n\rinitial_state\x18\x03 \x01(\t\"c\n\rWorkflowState\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x30\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32\x1e.planops.core.v1.StateCategory\"`\n\x12WorkflowTransition\x12\x12\n\nfrom_state\x18\x01 \x01(\t\x12\x10\n\x08to_state\x18\x02 \x01(\t\x12$\n\x05roles\x18\x03 \x03(\x0e\x32\x15.planops.core.v1.Role\"\x8f\x01\n\nMembership\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06member\x18\x02 \x01(\t\x12$\n\x05roles\x18\x03 \x03(\x0e\x32\x15.planops.core.v1.Role\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x05 \x01(\t\"\xa2\x01\n\tIteration\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0c\n\x04goal\x18\x03 \x01(\t\x12\x12\n\nstart_date\x18\x04 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x07 \x01(\t*\xb9\x01\n\rStateCategory\x12\x1e\n\x1aSTATE_CATEGORY_UNSPECIFIED\x10\x00\x12\x1a\n\x16STATE_CATEGORY_PLANNED\x10\x01\x12\x19\n\x15STATE_CATEGORY_ACTIVE\x10\x02\x12\x1a\n\x16STATE_CATEGORY_BLOCKED\x10\x03\x12\x17\n\x13STATE_CATEGORY_DONE\x10\x04\x12\x1c\n\x18STATE_CATEGORY_CANCELLED\x10\x05*e\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x10\n\x0cROLE_MANAGER\x10\x01\x12\x11\n\rROLE_EXECUTOR\x10\x02\x12\x11\n\rROLE_REVIEWER\x10\x03\x12\x0f\n\x0bROLE_VIEWER\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dplanops/core/v1/project.proto\x12\x0fplanops.core.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf6\x02\n\x07Project\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x11\n\ttime_zone\x18\x04 \x01(\t\x12+\n\x08\x63\x61lendar\x18\x05 \x01(\x0b\x32\x19.planops.core.v1.Calendar\x12\x12\n\nstart_date\x18\x06 \x01(\t\x12\x10\n\x08\x64\x65\x61\x64line\x18\x07 \x01(\t\x12+\n\x08workflow\x18\x08 \x01(\x0b\x32\x19.planops.core.v1.Workflow\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x0b \x01(\t\x12/\n\x0bstaff_pools\x18\x0c \x03(\x0b\x32\x1a.planops.core.v1.StaffPool\"f\n\tStaffPool\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0f\n\x07members\x18\x03 \x03(\t\x12\x14\n\x0cworking_days\x18\x04 \x03(\x05\x12\x10\n\x08\x64\x61ys_off\x18\x05 \x03(\t\"\x9b\x01\n\x08\x43\x61lendar\x12\x14\n\x0cworking_days\x18\x01 \x03(\x05\x12\x15\n\rhours_per_day\x18\x02 \x01(\x01\x12\x17\n\x0fholiday_country\x18\x03 \x01(\t\x12\x1b\n\x13holiday_subdivision\x18\x04 \x01(\t\x12\x10\n\x08\x64\x61ys_off\x18\x05 \x03(\t\x12\x1a\n\x12\x65xtra_working_days\x18\x06 \x03(\t\"\x8b\x01\n\x08Workflow\x12.\n\x06states\x18\x01 \x03(\x0b\x32\x1e.planops.core.v1.WorkflowState\x12\x38\n\x0btransitions\x18\x02 \x03(\x0b\x32#.planops.core.v1.WorkflowTransition\x12\x15\n\rinitial_state\x18\x03 \x01(\t\"c\n\rWorkflowState\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x30\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32\x1e.planops.core.v1.StateCategory\"`\n\x12WorkflowTransition\x12\x12\n\nfrom_state\x18\x01 \x01(\t\x12\x10\n\x08to_state\x18\x02 \x01(\t\x12$\n\x05roles\x18\x03 \x03(\x0e\x32\x15.planops.core.v1.Role\"\x8f\x01\n\nMembership\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06member\x18\x02 \x01(\t\x12$\n\x05roles\x18\x03 \x03(\x0e\x32\x15.planops.core.v1.Role\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x05 \x01(\t\"\xa2\x01\n\tIteration\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0c\n\x04goal\x18\x03 \x01(\t\x12\x12\n\nstart_date\x18\x04 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x07 \x01(\t*\xb9\x01\n\rStateCategory\x12\x1e\n\x1aSTATE_CATEGORY_UNSPECIFIED\x10\x00\x12\x1a\n\x16STATE_CATEGORY_PLANNED\x10\x01\x12\x19\n\x15STATE_CATEGORY_ACTIVE\x10\x02\x12\x1a\n\x16STATE_CATEGORY_BLOCKED\x10\x03\x12\x17\n\x13STATE_CATEGORY_DONE\x10\x04\x12\x1c\n\x18STATE_CATEGORY_CANCELLED\x10\x05*e\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x10\n\x0cROLE_MANAGER\x10\x01\x12\x11\n\rROLE_EXECUTOR\x10\x02\x12\x11\n\rROLE_REVIEWER\x10\x03\x12\x0f\n\x0bROLE_VIEWER\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'planops.core.v1.project_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_STATECATEGORY']._serialized_start=1222
-  _globals['_STATECATEGORY']._serialized_end=1407
-  _globals['_ROLE']._serialized_start=1409
-  _globals['_ROLE']._serialized_end=1510
+  _globals['_STATECATEGORY']._serialized_start=1375
+  _globals['_STATECATEGORY']._serialized_end=1560
+  _globals['_ROLE']._serialized_start=1562
+  _globals['_ROLE']._serialized_end=1663
   _globals['_PROJECT']._serialized_start=84
-  _globals['_PROJECT']._serialized_end=409
-  _globals['_CALENDAR']._serialized_start=412
-  _globals['_CALENDAR']._serialized_end=567
-  _globals['_WORKFLOW']._serialized_start=570
-  _globals['_WORKFLOW']._serialized_end=709
-  _globals['_WORKFLOWSTATE']._serialized_start=711
-  _globals['_WORKFLOWSTATE']._serialized_end=810
-  _globals['_WORKFLOWTRANSITION']._serialized_start=812
-  _globals['_WORKFLOWTRANSITION']._serialized_end=908
-  _globals['_MEMBERSHIP']._serialized_start=911
-  _globals['_MEMBERSHIP']._serialized_end=1054
-  _globals['_ITERATION']._serialized_start=1057
-  _globals['_ITERATION']._serialized_end=1219
+  _globals['_PROJECT']._serialized_end=458
+  _globals['_STAFFPOOL']._serialized_start=460
+  _globals['_STAFFPOOL']._serialized_end=562
+  _globals['_CALENDAR']._serialized_start=565
+  _globals['_CALENDAR']._serialized_end=720
+  _globals['_WORKFLOW']._serialized_start=723
+  _globals['_WORKFLOW']._serialized_end=862
+  _globals['_WORKFLOWSTATE']._serialized_start=864
+  _globals['_WORKFLOWSTATE']._serialized_end=963
+  _globals['_WORKFLOWTRANSITION']._serialized_start=965
+  _globals['_WORKFLOWTRANSITION']._serialized_end=1061
+  _globals['_MEMBERSHIP']._serialized_start=1064
+  _globals['_MEMBERSHIP']._serialized_end=1207
+  _globals['_ITERATION']._serialized_start=1210
+  _globals['_ITERATION']._serialized_end=1372
 # @@protoc_insertion_point(module_scope)

@@ -39,7 +39,7 @@ ROLE_REVIEWER: Role
 ROLE_VIEWER: Role
 
 class Project(_message.Message):
-    __slots__ = ("name", "display_name", "description", "time_zone", "calendar", "start_date", "deadline", "workflow", "create_time", "update_time", "etag")
+    __slots__ = ("name", "display_name", "description", "time_zone", "calendar", "start_date", "deadline", "workflow", "create_time", "update_time", "etag", "staff_pools")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -51,6 +51,7 @@ class Project(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    STAFF_POOLS_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     description: str
@@ -62,7 +63,22 @@ class Project(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     etag: str
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., time_zone: _Optional[str] = ..., calendar: _Optional[_Union[Calendar, _Mapping]] = ..., start_date: _Optional[str] = ..., deadline: _Optional[str] = ..., workflow: _Optional[_Union[Workflow, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+    staff_pools: _containers.RepeatedCompositeFieldContainer[StaffPool]
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., time_zone: _Optional[str] = ..., calendar: _Optional[_Union[Calendar, _Mapping]] = ..., start_date: _Optional[str] = ..., deadline: _Optional[str] = ..., workflow: _Optional[_Union[Workflow, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., staff_pools: _Optional[_Iterable[_Union[StaffPool, _Mapping]]] = ...) -> None: ...
+
+class StaffPool(_message.Message):
+    __slots__ = ("id", "display_name", "members", "working_days", "days_off")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    MEMBERS_FIELD_NUMBER: _ClassVar[int]
+    WORKING_DAYS_FIELD_NUMBER: _ClassVar[int]
+    DAYS_OFF_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    display_name: str
+    members: _containers.RepeatedScalarFieldContainer[str]
+    working_days: _containers.RepeatedScalarFieldContainer[int]
+    days_off: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., members: _Optional[_Iterable[str]] = ..., working_days: _Optional[_Iterable[int]] = ..., days_off: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Calendar(_message.Message):
     __slots__ = ("working_days", "hours_per_day", "holiday_country", "holiday_subdivision", "days_off", "extra_working_days")

@@ -27,27 +27,31 @@ from planops.core.v1 import actor_pb2 as planops_dot_core_dot_v1_dot_actor__pb2
 from planops.core.v1 import person_pb2 as planops_dot_core_dot_v1_dot_person__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aplanops/core/v1/task.proto\x12\x0fplanops.core.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bplanops/core/v1/actor.proto\x1a\x1cplanops/core/v1/person.proto\"\xac\x05\n\x04Task\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\r\n\x05state\x18\x04 \x01(\t\x12+\n\x08priority\x18\x05 \x01(\x0e\x32\x19.planops.core.v1.Priority\x12\x10\n\x08\x61ssignee\x18\x06 \x01(\t\x12/\n\x0frequired_skills\x18\x07 \x03(\x0b\x32\x16.planops.core.v1.Skill\x12\x16\n\x0e\x65stimate_hours\x18\x08 \x01(\x01\x12\x18\n\x10optimistic_hours\x18\t \x01(\x01\x12\x19\n\x11pessimistic_hours\x18\n \x01(\x01\x12\x15\n\rplanned_start\x18\x0b \x01(\t\x12\x13\n\x0bplanned_end\x18\x0c \x01(\t\x12\x10\n\x08\x64ue_date\x18\r \x01(\t\x12\x30\n\x0c\x61\x63tual_start\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nactual_end\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06parent\x18\x10 \x01(\t\x12\x0e\n\x06labels\x18\x11 \x03(\t\x12+\n\x06source\x18\x12 \x01(\x0e\x32\x1b.planops.core.v1.TaskSource\x12\x12\n\nsource_ref\x18\x13 \x01(\t\x12\x11\n\titeration\x18\x14 \x01(\t\x12\x0e\n\x06locked\x18\x15 \x01(\x08\x12/\n\x0b\x63reate_time\x18\x16 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x18 \x01(\t\x12\x12\n\nsplittable\x18\x19 \x01(\x08\"\xc2\x01\n\nDependency\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bpredecessor\x18\x02 \x01(\t\x12\x11\n\tsuccessor\x18\x03 \x01(\t\x12-\n\x04type\x18\x04 \x01(\x0e\x32\x1f.planops.core.v1.DependencyType\x12\x10\n\x08lag_days\x18\x05 \x01(\x05\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x07 \x01(\t\"\xa6\x01\n\x0eTaskTransition\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nfrom_state\x18\x02 \x01(\t\x12\x10\n\x08to_state\x18\x03 \x01(\t\x12%\n\x05\x61\x63tor\x18\x04 \x01(\x0b\x32\x16.planops.core.v1.Actor\x12(\n\x04time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63omment\x18\x06 \x01(\t\"~\n\x07\x43omment\x12\x0c\n\x04name\x18\x01 \x01(\t\x12&\n\x06\x61uthor\x18\x02 \x01(\x0b\x32\x16.planops.core.v1.Actor\x12\x0c\n\x04\x62ody\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8a\x01\n\tTimeEntry\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06person\x18\x02 \x01(\t\x12\x11\n\twork_date\x18\x03 \x01(\t\x12\r\n\x05hours\x18\x04 \x01(\x01\x12\x0c\n\x04note\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*s\n\x08Priority\x12\x18\n\x14PRIORITY_UNSPECIFIED\x10\x00\x12\x10\n\x0cPRIORITY_LOW\x10\x01\x12\x13\n\x0fPRIORITY_MEDIUM\x10\x02\x12\x11\n\rPRIORITY_HIGH\x10\x03\x12\x13\n\x0fPRIORITY_URGENT\x10\x04*\xa3\x01\n\nTaskSource\x12\x1b\n\x17TASK_SOURCE_UNSPECIFIED\x10\x00\x12\x16\n\x12TASK_SOURCE_MANUAL\x10\x01\x12\x15\n\x11TASK_SOURCE_NOTES\x10\x02\x12\x16\n\x12TASK_SOURCE_IMPORT\x10\x03\x12\x17\n\x13TASK_SOURCE_PLANNER\x10\x04\x12\x18\n\x14TASK_SOURCE_TEMPLATE\x10\x05*\xc5\x01\n\x0e\x44\x65pendencyType\x12\x1f\n\x1b\x44\x45PENDENCY_TYPE_UNSPECIFIED\x10\x00\x12#\n\x1f\x44\x45PENDENCY_TYPE_FINISH_TO_START\x10\x01\x12\"\n\x1e\x44\x45PENDENCY_TYPE_START_TO_START\x10\x02\x12$\n DEPENDENCY_TYPE_FINISH_TO_FINISH\x10\x03\x12#\n\x1f\x44\x45PENDENCY_TYPE_START_TO_FINISH\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aplanops/core/v1/task.proto\x12\x0fplanops.core.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bplanops/core/v1/actor.proto\x1a\x1cplanops/core/v1/person.proto\"\xe7\x05\n\x04Task\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\r\n\x05state\x18\x04 \x01(\t\x12+\n\x08priority\x18\x05 \x01(\x0e\x32\x19.planops.core.v1.Priority\x12\x10\n\x08\x61ssignee\x18\x06 \x01(\t\x12/\n\x0frequired_skills\x18\x07 \x03(\x0b\x32\x16.planops.core.v1.Skill\x12\x16\n\x0e\x65stimate_hours\x18\x08 \x01(\x01\x12\x18\n\x10optimistic_hours\x18\t \x01(\x01\x12\x19\n\x11pessimistic_hours\x18\n \x01(\x01\x12\x15\n\rplanned_start\x18\x0b \x01(\t\x12\x13\n\x0bplanned_end\x18\x0c \x01(\t\x12\x10\n\x08\x64ue_date\x18\r \x01(\t\x12\x30\n\x0c\x61\x63tual_start\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nactual_end\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06parent\x18\x10 \x01(\t\x12\x0e\n\x06labels\x18\x11 \x03(\t\x12+\n\x06source\x18\x12 \x01(\x0e\x32\x1b.planops.core.v1.TaskSource\x12\x12\n\nsource_ref\x18\x13 \x01(\t\x12\x11\n\titeration\x18\x14 \x01(\t\x12\x0e\n\x06locked\x18\x15 \x01(\x08\x12/\n\x0b\x63reate_time\x18\x16 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x18 \x01(\t\x12\x12\n\nsplittable\x18\x19 \x01(\x08\x12+\n\x08staffing\x18\x1a \x01(\x0b\x32\x19.planops.core.v1.Staffing\x12\x0c\n\x04\x63rew\x18\x1b \x03(\t\"[\n\x08Staffing\x12\x11\n\tcrew_size\x18\x01 \x01(\x05\x12(\n\x05roles\x18\x02 \x03(\x0b\x32\x19.planops.core.v1.CrewRole\x12\x12\n\nstaff_pool\x18\x03 \x01(\t\"A\n\x08\x43rewRole\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x12&\n\x06skills\x18\x02 \x03(\x0b\x32\x16.planops.core.v1.Skill\"\xc2\x01\n\nDependency\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bpredecessor\x18\x02 \x01(\t\x12\x11\n\tsuccessor\x18\x03 \x01(\t\x12-\n\x04type\x18\x04 \x01(\x0e\x32\x1f.planops.core.v1.DependencyType\x12\x10\n\x08lag_days\x18\x05 \x01(\x05\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x07 \x01(\t\"\xa6\x01\n\x0eTaskTransition\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nfrom_state\x18\x02 \x01(\t\x12\x10\n\x08to_state\x18\x03 \x01(\t\x12%\n\x05\x61\x63tor\x18\x04 \x01(\x0b\x32\x16.planops.core.v1.Actor\x12(\n\x04time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63omment\x18\x06 \x01(\t\"~\n\x07\x43omment\x12\x0c\n\x04name\x18\x01 \x01(\t\x12&\n\x06\x61uthor\x18\x02 \x01(\x0b\x32\x16.planops.core.v1.Actor\x12\x0c\n\x04\x62ody\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8a\x01\n\tTimeEntry\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06person\x18\x02 \x01(\t\x12\x11\n\twork_date\x18\x03 \x01(\t\x12\r\n\x05hours\x18\x04 \x01(\x01\x12\x0c\n\x04note\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*s\n\x08Priority\x12\x18\n\x14PRIORITY_UNSPECIFIED\x10\x00\x12\x10\n\x0cPRIORITY_LOW\x10\x01\x12\x13\n\x0fPRIORITY_MEDIUM\x10\x02\x12\x11\n\rPRIORITY_HIGH\x10\x03\x12\x13\n\x0fPRIORITY_URGENT\x10\x04*\xa3\x01\n\nTaskSource\x12\x1b\n\x17TASK_SOURCE_UNSPECIFIED\x10\x00\x12\x16\n\x12TASK_SOURCE_MANUAL\x10\x01\x12\x15\n\x11TASK_SOURCE_NOTES\x10\x02\x12\x16\n\x12TASK_SOURCE_IMPORT\x10\x03\x12\x17\n\x13TASK_SOURCE_PLANNER\x10\x04\x12\x18\n\x14TASK_SOURCE_TEMPLATE\x10\x05*\xc5\x01\n\x0e\x44\x65pendencyType\x12\x1f\n\x1b\x44\x45PENDENCY_TYPE_UNSPECIFIED\x10\x00\x12#\n\x1f\x44\x45PENDENCY_TYPE_FINISH_TO_START\x10\x01\x12\"\n\x1e\x44\x45PENDENCY_TYPE_START_TO_START\x10\x02\x12$\n DEPENDENCY_TYPE_FINISH_TO_FINISH\x10\x03\x12#\n\x1f\x44\x45PENDENCY_TYPE_START_TO_FINISH\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'planops.core.v1.task_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PRIORITY']._serialized_start=1461
-  _globals['_PRIORITY']._serialized_end=1576
-  _globals['_TASKSOURCE']._serialized_start=1579
-  _globals['_TASKSOURCE']._serialized_end=1742
-  _globals['_DEPENDENCYTYPE']._serialized_start=1745
-  _globals['_DEPENDENCYTYPE']._serialized_end=1942
+  _globals['_PRIORITY']._serialized_start=1680
+  _globals['_PRIORITY']._serialized_end=1795
+  _globals['_TASKSOURCE']._serialized_start=1798
+  _globals['_TASKSOURCE']._serialized_end=1961
+  _globals['_DEPENDENCYTYPE']._serialized_start=1964
+  _globals['_DEPENDENCYTYPE']._serialized_end=2161
   _globals['_TASK']._serialized_start=140
-  _globals['_TASK']._serialized_end=824
-  _globals['_DEPENDENCY']._serialized_start=827
-  _globals['_DEPENDENCY']._serialized_end=1021
-  _globals['_TASKTRANSITION']._serialized_start=1024
-  _globals['_TASKTRANSITION']._serialized_end=1190
-  _globals['_COMMENT']._serialized_start=1192
-  _globals['_COMMENT']._serialized_end=1318
-  _globals['_TIMEENTRY']._serialized_start=1321
-  _globals['_TIMEENTRY']._serialized_end=1459
+  _globals['_TASK']._serialized_end=883
+  _globals['_STAFFING']._serialized_start=885
+  _globals['_STAFFING']._serialized_end=976
+  _globals['_CREWROLE']._serialized_start=978
+  _globals['_CREWROLE']._serialized_end=1043
+  _globals['_DEPENDENCY']._serialized_start=1046
+  _globals['_DEPENDENCY']._serialized_end=1240
+  _globals['_TASKTRANSITION']._serialized_start=1243
+  _globals['_TASKTRANSITION']._serialized_end=1409
+  _globals['_COMMENT']._serialized_start=1411
+  _globals['_COMMENT']._serialized_end=1537
+  _globals['_TIMEENTRY']._serialized_start=1540
+  _globals['_TIMEENTRY']._serialized_end=1678
 # @@protoc_insertion_point(module_scope)

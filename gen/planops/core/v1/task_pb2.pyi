@@ -54,7 +54,7 @@ DEPENDENCY_TYPE_FINISH_TO_FINISH: DependencyType
 DEPENDENCY_TYPE_START_TO_FINISH: DependencyType
 
 class Task(_message.Message):
-    __slots__ = ("name", "title", "description", "state", "priority", "assignee", "required_skills", "estimate_hours", "optimistic_hours", "pessimistic_hours", "planned_start", "planned_end", "due_date", "actual_start", "actual_end", "parent", "labels", "source", "source_ref", "iteration", "locked", "create_time", "update_time", "etag", "splittable")
+    __slots__ = ("name", "title", "description", "state", "priority", "assignee", "required_skills", "estimate_hours", "optimistic_hours", "pessimistic_hours", "planned_start", "planned_end", "due_date", "actual_start", "actual_end", "parent", "labels", "source", "source_ref", "iteration", "locked", "create_time", "update_time", "etag", "splittable", "staffing", "crew")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -80,6 +80,8 @@ class Task(_message.Message):
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
     SPLITTABLE_FIELD_NUMBER: _ClassVar[int]
+    STAFFING_FIELD_NUMBER: _ClassVar[int]
+    CREW_FIELD_NUMBER: _ClassVar[int]
     name: str
     title: str
     description: str
@@ -105,7 +107,27 @@ class Task(_message.Message):
     update_time: _timestamp_pb2.Timestamp
     etag: str
     splittable: bool
-    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., state: _Optional[str] = ..., priority: _Optional[_Union[Priority, str]] = ..., assignee: _Optional[str] = ..., required_skills: _Optional[_Iterable[_Union[_person_pb2.Skill, _Mapping]]] = ..., estimate_hours: _Optional[float] = ..., optimistic_hours: _Optional[float] = ..., pessimistic_hours: _Optional[float] = ..., planned_start: _Optional[str] = ..., planned_end: _Optional[str] = ..., due_date: _Optional[str] = ..., actual_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actual_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., parent: _Optional[str] = ..., labels: _Optional[_Iterable[str]] = ..., source: _Optional[_Union[TaskSource, str]] = ..., source_ref: _Optional[str] = ..., iteration: _Optional[str] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., splittable: _Optional[bool] = ...) -> None: ...
+    staffing: Staffing
+    crew: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., state: _Optional[str] = ..., priority: _Optional[_Union[Priority, str]] = ..., assignee: _Optional[str] = ..., required_skills: _Optional[_Iterable[_Union[_person_pb2.Skill, _Mapping]]] = ..., estimate_hours: _Optional[float] = ..., optimistic_hours: _Optional[float] = ..., pessimistic_hours: _Optional[float] = ..., planned_start: _Optional[str] = ..., planned_end: _Optional[str] = ..., due_date: _Optional[str] = ..., actual_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actual_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., parent: _Optional[str] = ..., labels: _Optional[_Iterable[str]] = ..., source: _Optional[_Union[TaskSource, str]] = ..., source_ref: _Optional[str] = ..., iteration: _Optional[str] = ..., locked: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., splittable: _Optional[bool] = ..., staffing: _Optional[_Union[Staffing, _Mapping]] = ..., crew: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class Staffing(_message.Message):
+    __slots__ = ("crew_size", "roles", "staff_pool")
+    CREW_SIZE_FIELD_NUMBER: _ClassVar[int]
+    ROLES_FIELD_NUMBER: _ClassVar[int]
+    STAFF_POOL_FIELD_NUMBER: _ClassVar[int]
+    crew_size: int
+    roles: _containers.RepeatedCompositeFieldContainer[CrewRole]
+    staff_pool: str
+    def __init__(self, crew_size: _Optional[int] = ..., roles: _Optional[_Iterable[_Union[CrewRole, _Mapping]]] = ..., staff_pool: _Optional[str] = ...) -> None: ...
+
+class CrewRole(_message.Message):
+    __slots__ = ("count", "skills")
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    SKILLS_FIELD_NUMBER: _ClassVar[int]
+    count: int
+    skills: _containers.RepeatedCompositeFieldContainer[_person_pb2.Skill]
+    def __init__(self, count: _Optional[int] = ..., skills: _Optional[_Iterable[_Union[_person_pb2.Skill, _Mapping]]] = ...) -> None: ...
 
 class Dependency(_message.Message):
     __slots__ = ("name", "predecessor", "successor", "type", "lag_days", "create_time", "etag")

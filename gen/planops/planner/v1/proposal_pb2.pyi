@@ -199,7 +199,7 @@ class PlanForecast(_message.Message):
     def __init__(self, probability_on_time: _Optional[float] = ..., deadline: _Optional[str] = ..., finish_p50_date: _Optional[str] = ..., finish_p80_date: _Optional[str] = ..., model_version: _Optional[str] = ..., forecast_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., unavailable_reason: _Optional[str] = ..., finish_p95_date: _Optional[str] = ...) -> None: ...
 
 class ProposalItem(_message.Message):
-    __slots__ = ("task", "title", "assignee", "start_date", "end_date", "current_assignee", "current_start_date", "current_end_date", "assignee_changed", "dates_changed", "reasons", "slack_days", "critical", "late_days", "pinned", "state", "task_etag", "pieces")
+    __slots__ = ("task", "title", "assignee", "start_date", "end_date", "current_assignee", "current_start_date", "current_end_date", "assignee_changed", "dates_changed", "reasons", "slack_days", "critical", "late_days", "pinned", "state", "task_etag", "pieces", "crew", "current_crew")
     TASK_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     ASSIGNEE_FIELD_NUMBER: _ClassVar[int]
@@ -218,6 +218,8 @@ class ProposalItem(_message.Message):
     STATE_FIELD_NUMBER: _ClassVar[int]
     TASK_ETAG_FIELD_NUMBER: _ClassVar[int]
     PIECES_FIELD_NUMBER: _ClassVar[int]
+    CREW_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_CREW_FIELD_NUMBER: _ClassVar[int]
     task: str
     title: str
     assignee: str
@@ -236,7 +238,9 @@ class ProposalItem(_message.Message):
     state: ItemState
     task_etag: str
     pieces: _containers.RepeatedCompositeFieldContainer[WorkPiece]
-    def __init__(self, task: _Optional[str] = ..., title: _Optional[str] = ..., assignee: _Optional[str] = ..., start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., current_assignee: _Optional[str] = ..., current_start_date: _Optional[str] = ..., current_end_date: _Optional[str] = ..., assignee_changed: _Optional[bool] = ..., dates_changed: _Optional[bool] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., slack_days: _Optional[int] = ..., critical: _Optional[bool] = ..., late_days: _Optional[int] = ..., pinned: _Optional[bool] = ..., state: _Optional[_Union[ItemState, str]] = ..., task_etag: _Optional[str] = ..., pieces: _Optional[_Iterable[_Union[WorkPiece, _Mapping]]] = ...) -> None: ...
+    crew: _containers.RepeatedScalarFieldContainer[str]
+    current_crew: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, task: _Optional[str] = ..., title: _Optional[str] = ..., assignee: _Optional[str] = ..., start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., current_assignee: _Optional[str] = ..., current_start_date: _Optional[str] = ..., current_end_date: _Optional[str] = ..., assignee_changed: _Optional[bool] = ..., dates_changed: _Optional[bool] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., slack_days: _Optional[int] = ..., critical: _Optional[bool] = ..., late_days: _Optional[int] = ..., pinned: _Optional[bool] = ..., state: _Optional[_Union[ItemState, str]] = ..., task_etag: _Optional[str] = ..., pieces: _Optional[_Iterable[_Union[WorkPiece, _Mapping]]] = ..., crew: _Optional[_Iterable[str]] = ..., current_crew: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class WorkPiece(_message.Message):
     __slots__ = ("start_date", "end_date")

@@ -62,6 +62,13 @@ const REASONS = [
   [new RegExp(`^Waits for '(.+)' \\((FS|SS|FF|SF)( [+-]\\d+)?d?\\)\\.$`), "reason.waits",
     (m) => ({ task: m[1], type: m[2], lag: m[3] ? t("task.lag", { days: formatDays(Number(m[3])) }) : "" })],
   [/^Starts when the project starts\.$/, "reason.projectStart"],
+  [new RegExp(`^Crew member (.+) is busy with '(.+)' until ${DATE}\\.$`), "reason.crewBusy",
+    (m) => ({ person: m[1], task: m[2], date: formatDate(m[3]) })],
+  [new RegExp(`^Crew member (.+) is off until ${DATE}\\.$`), "reason.crewOff", (m) => ({ person: m[1], date: formatDate(m[2]) })],
+  [new RegExp(`^Crew member (.+) is busy on other projects until ${DATE}\\.$`), "reason.crewOtherProjects",
+    (m) => ({ person: m[1], date: formatDate(m[2]) })],
+  [new RegExp(`^(.+) has no (\\d+) working days? in a row before ${DATE} \\(off on (?:…, )?([\\d, -]+)\\)\\.$`), "reason.poolClosed",
+    (m) => ({ pool: m[1], count: Number(m[2]), date: formatDate(m[3]), days: formatList(m[4].split(", ").map((d) => formatDate(d))) })],
   [new RegExp(`^Only (.+?) has (.+); busy with '(.+)' until ${DATE}\\.$`), "reason.onlyBusy",
     (m) => ({ person: m[1], skills: m[2], task: m[3], date: formatDate(m[4]) })],
   [new RegExp(`^(.+) is busy with '(.+)' until ${DATE}\\.$`), "reason.busyWith",
@@ -78,6 +85,21 @@ const REASONS = [
   [/^In progress \((\w+)\): keeps its dates and assignee\.$/, "reason.inProgress", (m) => ({ state: stateName(m[1], "") })],
 ];
 const MAKE_UP = / Works on make-up working day\(s\) ([\d, -]+)\.$/;
+// A crew task's reason ends with who is on the crew and, when they were the only choice, why.
+const CREW = new RegExp(` Needs a crew of (\\d+): (.+?)(?: — the only \\d+(?: with (.+?))?(?: in (.+?))?(?: free ${DATE}\\.\\.${DATE})?)?\\.$`);
+
+/** @param {RegExpExecArray} m */
+function crewText(m) {
+  const params = { count: Number(m[1]), people: m[2] };
+  if (m[0].indexOf(" — the only ") < 0) return t("reason.crew", params);
+  const who = t("reason.crewWho", {
+    with: m[3] ? t("reason.crewWith", { skills: m[3] }) : "",
+    in: m[4] ? t("reason.crewIn", { pool: m[4] }) : "",
+  });
+  if (!m[5]) return t("reason.crewOnly", { ...params, who });
+  return t("reason.crewOnlyFree", { ...params, who, from: formatDate(m[5]), to: formatDate(m[6]) });
+}
+
 // A split task's reason ends with what it pauses over: its person's days off, then the
 // project's holidays; each is a list of days and ranges (`2026-02-12, 2026-02-16 to 2026-02-20`).
 const HOLIDAY_PAUSE = / Pauses over the project holiday\(s\) ([\d, a-z-]+)\.$/;
@@ -119,12 +141,37 @@ export function reasonText(text) {
     tail.unshift(t("reason.makeUp", { days: formatList(days), count: days.length }));
     rest = rest.slice(0, makeUp.index);
   }
+  const crew = CREW.exec(rest);
+  if (crew) {
+    tail.unshift(` ${crewText(crew)}`);
+    rest = rest.slice(0, crew.index);
+  }
   for (const [pattern, key, params] of REASONS) {
     const match = pattern.exec(rest);
     if (!match) continue;
     return `${t(key, params ? params(match) : {})}${tail.join("")}`;
   }
   return null;
+}
+
+// Who does an item: everyone on its crew, or its one assignee.
+/**
+ * @param {ProposalItem} item
+ * @param {Pick<Context, "personLabel">} ctx
+ */
+export function whoText(item, ctx) {
+  const crew = item.crew || [];
+  return crew.length ? formatList(crew.map((p) => ctx.personLabel(p))) : ctx.personLabel(item.assignee);
+}
+
+/**
+ * @param {ProposalItem} item
+ * @param {Pick<Context, "personLabel">} ctx
+ */
+function currentWho(item, ctx) {
+  const crew = item.currentCrew || [];
+  if (crew.length) return formatList(crew.map((p) => ctx.personLabel(p)));
+  return item.currentAssignee ? ctx.personLabel(item.currentAssignee) : "";
 }
 
 // The stretches a task is worked in: its pieces, or its whole span for a plan without them.
@@ -161,9 +208,10 @@ function proposalState(proposal) {
 export function changeText(item, ctx) {
   const parts = [];
   if (item.assigneeChanged) {
-    parts.push(item.currentAssignee
-      ? t("schedule.reassign", { from: ctx.personLabel(item.currentAssignee), to: ctx.personLabel(item.assignee) })
-      : t("schedule.assign", { to: ctx.personLabel(item.assignee) }));
+    const before = currentWho(item, ctx);
+    parts.push(before
+      ? t("schedule.reassign", { from: before, to: whoText(item, ctx) })
+      : t("schedule.assign", { to: whoText(item, ctx) }));
   }
   if (item.datesChanged) {
     parts.push(item.currentStartDate
@@ -240,7 +288,7 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
     const title = clip(item.title, compact ? 20 : 34);
     const g = s("g", { class: `gantt-row${item.critical ? " critical" : ""}`, "data-task": item.task });
     g.append(s("text", { x: 4, y: y + rowH * 0.68, class: "label" }, title,
-      s("title", {}, `${item.title} — ${ctx.personLabel(item.assignee)}`)));
+      s("title", {}, `${item.title} — ${whoText(item, ctx)}`)));
     if (item.currentStartDate && item.currentEndDate) {
       g.append(s("rect", { x: x(dayNumber(item.currentStartDate)), y: y + rowH * 0.62,
         width: (dayNumber(item.currentEndDate) - dayNumber(item.currentStartDate) + 1) * dayW, height: rowH * 0.22,
@@ -250,7 +298,7 @@ export function gantt(proposal, deps, ctx, { compact = false } = {}) {
     const worked = pieces(item);
     const tip = [
       item.title,
-      `${ctx.personLabel(item.assignee)} · ${span(item.startDate, item.endDate)}`,
+      `${whoText(item, ctx)} · ${span(item.startDate, item.endDate)}`,
       worked.length > 1
         ? t("schedule.pieces", { pieces: formatList(worked.map((p) => span(p.startDate, p.endDate))), count: worked.length })
         : null,
@@ -471,6 +519,9 @@ function itemList(proposal, ctx, onAccept) {
         item.critical ? h("span", { class: "badge critical" }, t("schedule.criticalPath")) : null,
         item.lateDays ? h("span", { class: "badge late" }, t("schedule.late", { days: formatDays(item.lateDays) })) : null,
         h("span", { class: `badge st-${state}` }, term("item", state))),
+      (item.crew || []).length
+        ? h("p", { class: "crew" }, t("schedule.crew", { count: item.crew.length, people: whoText(item, ctx) }))
+        : null,
       h("p", { class: "change" }, changeText(item, ctx)),
       pieces(item).length > 1 ? h("p", { class: "pieces" }, t("schedule.pieces", {
         pieces: formatList(pieces(item).map((p) => span(p.startDate, p.endDate))), count: pieces(item).length })) : null,
