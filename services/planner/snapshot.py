@@ -156,40 +156,7 @@ async def read(
         what=f"reading projects/{request.project}",
     )
     project_pb = project.project
-    memberships, people, tasks, dependencies = await asyncio.gather(
-        reader.all(
-            core.projects.ListMemberships,
-            lambda token: project_service_pb2.ListMembershipsRequest(
-                parent=project_pb.name, page_size=PAGE, page_token=token
-            ),
-            "memberships",
-            what="reading the project's members",
-        ),
-        reader.all(
-            core.people.ListPeople,
-            lambda token: person_service_pb2.ListPeopleRequest(
-                project=project_pb.name, page_size=PAGE, page_token=token
-            ),
-            "people",
-            what="reading the project's people",
-        ),
-        reader.all(
-            core.tasks.ListTasks,
-            lambda token: task_service_pb2.ListTasksRequest(
-                parent=project_pb.name, page_size=PAGE, page_token=token
-            ),
-            "tasks",
-            what="reading the project's tasks",
-        ),
-        reader.all(
-            core.tasks.ListDependencies,
-            lambda token: task_service_pb2.ListDependenciesRequest(
-                parent=project_pb.name, page_size=PAGE, page_token=token
-            ),
-            "dependencies",
-            what="reading the project's dependencies",
-        ),
-    )
+    memberships, people, tasks, dependencies = await _project_lists(reader, core, project_pb)
     notes: list[str] = []
     categories = {s.id: s.category for s in project_pb.workflow.states}
     open_tasks = [t for t in tasks if categories.get(t.state, 0) in OPEN]
@@ -198,46 +165,15 @@ async def read(
             "project",
             f"has {len(open_tasks)} open tasks; the planner plans at most {max_tasks} at once",
         )
-    planners = {
-        m.member
-        for m in memberships
-        if m.member.startswith("people/") and PLANNED_ROLES & set(m.roles)
-    }
-    team: dict[str, person_pb2.Person] = {p.name: p for p in people if p.name in planners}
     what_if = request.what_if
-    if what_if is not None:
-        for i, name in enumerate(what_if.add_people):
-            if name not in team:
-                added = await reader.call(
-                    core.people.GetPerson,
-                    person_service_pb2.GetPersonRequest(name=name),
-                    what=f"what_if.add_people[{i}]",
-                    invalid_field=f"what_if.add_people[{i}]",
-                )
-                team[name] = added.person
-    removed = set(what_if.remove_people) if what_if else set()
-    bad = [
-        FieldViolation(f"what_if.remove_people[{i}]", f"{name} is not in the project's team")
-        for i, name in enumerate(what_if.remove_people if what_if else ())
-        if name not in team
-    ]
-    if bad:
-        raise InvalidArgument.of(bad)
-    for name in removed:
-        team.pop(name)
-    # People who hold pinned work keep it even when they are not planning members (a
-    # crew's members as well as its assignee).
-    for t in open_tasks:
-        if not _pin(t, categories):
-            continue
-        for holder in dict.fromkeys([t.assignee, *t.crew]):
-            if holder and holder not in team and holder not in removed:
-                found = await reader.call(
-                    core.people.GetPerson,
-                    person_service_pb2.GetPersonRequest(name=holder),
-                    what=f"reading {holder}",
-                )
-                team[found.person.name] = found.person
+    team = await _team(
+        reader,
+        core,
+        memberships=memberships,
+        people=people,
+        what_if=what_if,
+        pinned=[t for t in open_tasks if _pin(t, categories)],
+    )
 
     start = _plan_start(project_pb, today)
     calendar, calendar_notes = project_calendar(
@@ -258,23 +194,7 @@ async def read(
         if note:
             notes.append(note)
             source = DurationSource.ESTIMATE
-
-    durations = dict(what_if.durations) if what_if else {}
-    names = {t.name for t in open_tasks}
-    unknown = [
-        FieldViolation(f"what_if.durations[{i}].task", f"{task} is not an open task of the project")
-        for i, task in enumerate(durations)
-        if task not in names
-    ]
-    extra_off: dict[str, list[Period]] = {}
-    for i, (person, period) in enumerate(what_if.time_off if what_if else ()):
-        if person not in team:
-            unknown.append(
-                FieldViolation(f"what_if.time_off[{i}].person", f"{person} is not in the team")
-            )
-        extra_off.setdefault(person, []).append(period)
-    if unknown:
-        raise InvalidArgument.of(unknown)
+    durations, extra_off = _overrides(what_if, open=open_tasks, team=team)
 
     domain_people = tuple(
         _person(
@@ -287,92 +207,25 @@ async def read(
     domain_tasks: list[Task] = []
     infos: dict[str, TaskInfo] = {}
     for t in open_tasks:
-        task_id = t.name.rsplit("/", 1)[-1]
         hours = t.estimate_hours
         if t.name in durations:
             hours = durations[t.name]
         elif t.name in delays:
             hours += max(0.0, delays[t.name]) * calendar.hours_per_day
-        pin = _pin(t, categories)
-        slot = None
-        if t.planned_start and t.planned_end:
-            assignee = t.assignee if t.assignee in team else None
-            crew = tuple(m for m in t.crew if m in team)
-            slot = PlannedSlot(
-                start=date.fromisoformat(t.planned_start),
-                end=date.fromisoformat(t.planned_end),
-                assignee=assignee,
-                # A crew short of a member (removed in a what-if) is no crew to keep.
-                crew=crew if assignee is not None and crew[:1] == (assignee,) else (),
-            )
-        pinned = bool(pin) and slot is not None and (slot.assignee is not None or hours == 0)
-        if pin and not pinned:
-            notes.append(
-                f"'{t.title}' is {pin.split(':')[0].lower()} but has no planned dates or person; "
-                "it is planned like open work."
-            )
-        domain_tasks.append(
-            Task(
-                id=task_id,
-                name=t.title,
-                duration_hours=hours,
-                required_skills=tuple(
-                    SkillRequirement(s.skill, max(1, s.level)) for s in t.required_skills
-                ),
-                due=_date(t.due_date),
-                priority=PRIORITIES.get(t.priority, 2),
-                current=slot,
-                pinned=pinned,
-                started=pinned and categories.get(t.state) == project_pb2.STATE_CATEGORY_ACTIVE,
-                crew_size=max(1, t.staffing.crew_size),
-                crew_roles=tuple(
-                    CrewRole(
-                        count=role.count,
-                        skills=tuple(
-                            SkillRequirement(s.skill, max(1, s.level)) for s in role.skills
-                        ),
-                    )
-                    for role in t.staffing.roles
-                ),
-                staff_pool=t.staffing.staff_pool if t.staffing.staff_pool in pool_ids else None,
-                splittable=t.splittable,
-            )
+        task, info = _task(
+            t,
+            hours=hours,
+            pin=_pin(t, categories),
+            categories=categories,
+            team=team,
+            pool_ids=pool_ids,
+            notes=notes,
         )
-        if t.staffing.staff_pool and t.staffing.staff_pool not in pool_ids:
-            notes.append(
-                f"'{t.title}' draws from staff pool '{t.staffing.staff_pool}', which the "
-                "project no longer has; it is planned with any of the project's people."
-            )
-        infos[task_id] = TaskInfo(
-            name=t.name,
-            title=t.title,
-            etag=t.etag,
-            assignee=t.assignee,
-            planned_start=t.planned_start,
-            planned_end=t.planned_end,
-            pin_reason=pin if pinned else "",
-            crew=tuple(t.crew),
-        )
-    domain_dependencies = tuple(
-        Dependency(
-            predecessor=d.predecessor.rsplit("/", 1)[-1],
-            successor=d.successor.rsplit("/", 1)[-1],
-            type=DEPENDENCY_TYPES.get(d.type, DependencyType.FS),
-            lag_days=d.lag_days,
-        )
-        for d in dependencies
-        if d.predecessor in names and d.successor in names
+        domain_tasks.append(task)
+        infos[task.id] = info
+    domain_dependencies = _dependencies(
+        dependencies, names={t.name for t in open_tasks}, tasks=domain_tasks, notes=notes
     )
-    # The solver leaves these out (see the function); the plan says so.
-    _, moot = without_links_into_started_work(
-        domain_dependencies, started={t.id for t in domain_tasks if t.started}
-    )
-    titles = {t.id: t.name for t in domain_tasks}
-    for link in moot:
-        notes.append(
-            f"'{titles[link.successor]}' has already started, so its dependency on "
-            f"'{titles[link.predecessor]}' no longer constrains the plan."
-        )
     deadline = _date(project_pb.deadline)
     if what_if is not None and what_if.deadline is not None:
         deadline = what_if.deadline
@@ -398,6 +251,230 @@ async def read(
         duration_source=source,
         notes=tuple(notes),
     )
+
+
+async def _project_lists(
+    reader: _Reader, core: CoreClient, project: project_pb2.Project
+) -> tuple[
+    list[project_pb2.Membership],
+    list[person_pb2.Person],
+    list[task_pb2.Task],
+    list[task_pb2.Dependency],
+]:
+    """The project's members, people, tasks and dependencies, read at the same time."""
+    memberships, people, tasks, dependencies = await asyncio.gather(
+        reader.all(
+            core.projects.ListMemberships,
+            lambda token: project_service_pb2.ListMembershipsRequest(
+                parent=project.name, page_size=PAGE, page_token=token
+            ),
+            "memberships",
+            what="reading the project's members",
+        ),
+        reader.all(
+            core.people.ListPeople,
+            lambda token: person_service_pb2.ListPeopleRequest(
+                project=project.name, page_size=PAGE, page_token=token
+            ),
+            "people",
+            what="reading the project's people",
+        ),
+        reader.all(
+            core.tasks.ListTasks,
+            lambda token: task_service_pb2.ListTasksRequest(
+                parent=project.name, page_size=PAGE, page_token=token
+            ),
+            "tasks",
+            what="reading the project's tasks",
+        ),
+        reader.all(
+            core.tasks.ListDependencies,
+            lambda token: task_service_pb2.ListDependenciesRequest(
+                parent=project.name, page_size=PAGE, page_token=token
+            ),
+            "dependencies",
+            what="reading the project's dependencies",
+        ),
+    )
+    return memberships, people, tasks, dependencies
+
+
+async def _team(
+    reader: _Reader,
+    core: CoreClient,
+    *,
+    memberships: Sequence[project_pb2.Membership],
+    people: Sequence[person_pb2.Person],
+    what_if: WhatIf | None,
+    pinned: Sequence[task_pb2.Task],
+) -> dict[str, person_pb2.Person]:
+    """Who the plan may use: the planning members, with the what-if's people added and
+    removed, and whoever holds pinned work."""
+    planners = {
+        m.member
+        for m in memberships
+        if m.member.startswith("people/") and PLANNED_ROLES & set(m.roles)
+    }
+    team: dict[str, person_pb2.Person] = {p.name: p for p in people if p.name in planners}
+    if what_if is not None:
+        for i, name in enumerate(what_if.add_people):
+            if name not in team:
+                added = await reader.call(
+                    core.people.GetPerson,
+                    person_service_pb2.GetPersonRequest(name=name),
+                    what=f"what_if.add_people[{i}]",
+                    invalid_field=f"what_if.add_people[{i}]",
+                )
+                team[name] = added.person
+    removed = set(what_if.remove_people) if what_if else set()
+    bad = [
+        FieldViolation(f"what_if.remove_people[{i}]", f"{name} is not in the project's team")
+        for i, name in enumerate(what_if.remove_people if what_if else ())
+        if name not in team
+    ]
+    if bad:
+        raise InvalidArgument.of(bad)
+    for name in removed:
+        team.pop(name)
+    # People who hold pinned work keep it even when they are not planning members (a
+    # crew's members as well as its assignee).
+    for t in pinned:
+        for holder in dict.fromkeys([t.assignee, *t.crew]):
+            if holder and holder not in team and holder not in removed:
+                found = await reader.call(
+                    core.people.GetPerson,
+                    person_service_pb2.GetPersonRequest(name=holder),
+                    what=f"reading {holder}",
+                )
+                team[found.person.name] = found.person
+    return team
+
+
+def _overrides(
+    what_if: WhatIf | None,
+    *,
+    open: Sequence[task_pb2.Task],
+    team: Mapping[str, person_pb2.Person],
+) -> tuple[dict[str, float], dict[str, list[Period]]]:
+    """The what-if's durations by task and extra time off by person; every name it gives
+    that the project does not have is refused at once."""
+    durations = dict(what_if.durations) if what_if else {}
+    names = {t.name for t in open}
+    unknown = [
+        FieldViolation(f"what_if.durations[{i}].task", f"{task} is not an open task of the project")
+        for i, task in enumerate(durations)
+        if task not in names
+    ]
+    extra_off: dict[str, list[Period]] = {}
+    for i, (person, period) in enumerate(what_if.time_off if what_if else ()):
+        if person not in team:
+            unknown.append(
+                FieldViolation(f"what_if.time_off[{i}].person", f"{person} is not in the team")
+            )
+        extra_off.setdefault(person, []).append(period)
+    if unknown:
+        raise InvalidArgument.of(unknown)
+    return durations, extra_off
+
+
+def _task(
+    t: task_pb2.Task,
+    *,
+    hours: float,
+    pin: str,
+    categories: Mapping[str, int],
+    team: Mapping[str, person_pb2.Person],
+    pool_ids: set[str],
+    notes: list[str],
+) -> tuple[Task, TaskInfo]:
+    """One open task in the solver's terms and what the proposal says about it; remarks on
+    it go to `notes`."""
+    task_id = t.name.rsplit("/", 1)[-1]
+    slot = None
+    if t.planned_start and t.planned_end:
+        assignee = t.assignee if t.assignee in team else None
+        crew = tuple(m for m in t.crew if m in team)
+        slot = PlannedSlot(
+            start=date.fromisoformat(t.planned_start),
+            end=date.fromisoformat(t.planned_end),
+            assignee=assignee,
+            # A crew short of a member (removed in a what-if) is no crew to keep.
+            crew=crew if assignee is not None and crew[:1] == (assignee,) else (),
+        )
+    pinned = bool(pin) and slot is not None and (slot.assignee is not None or hours == 0)
+    if pin and not pinned:
+        notes.append(
+            f"'{t.title}' is {pin.split(':')[0].lower()} but has no planned dates or person; "
+            "it is planned like open work."
+        )
+    task = Task(
+        id=task_id,
+        name=t.title,
+        duration_hours=hours,
+        required_skills=tuple(
+            SkillRequirement(s.skill, max(1, s.level)) for s in t.required_skills
+        ),
+        due=_date(t.due_date),
+        priority=PRIORITIES.get(t.priority, 2),
+        current=slot,
+        pinned=pinned,
+        started=pinned and categories.get(t.state) == project_pb2.STATE_CATEGORY_ACTIVE,
+        crew_size=max(1, t.staffing.crew_size),
+        crew_roles=tuple(
+            CrewRole(
+                count=role.count,
+                skills=tuple(SkillRequirement(s.skill, max(1, s.level)) for s in role.skills),
+            )
+            for role in t.staffing.roles
+        ),
+        staff_pool=t.staffing.staff_pool if t.staffing.staff_pool in pool_ids else None,
+        splittable=t.splittable,
+    )
+    if t.staffing.staff_pool and t.staffing.staff_pool not in pool_ids:
+        notes.append(
+            f"'{t.title}' draws from staff pool '{t.staffing.staff_pool}', which the "
+            "project no longer has; it is planned with any of the project's people."
+        )
+    info = TaskInfo(
+        name=t.name,
+        title=t.title,
+        etag=t.etag,
+        assignee=t.assignee,
+        planned_start=t.planned_start,
+        planned_end=t.planned_end,
+        pin_reason=pin if pinned else "",
+        crew=tuple(t.crew),
+    )
+    return task, info
+
+
+def _dependencies(
+    dependencies: Sequence[task_pb2.Dependency],
+    *,
+    names: set[str],
+    tasks: Sequence[Task],
+    notes: list[str],
+) -> tuple[Dependency, ...]:
+    """The links between open tasks; a link into work already started is noted as moot."""
+    domain = tuple(
+        Dependency(
+            predecessor=d.predecessor.rsplit("/", 1)[-1],
+            successor=d.successor.rsplit("/", 1)[-1],
+            type=DEPENDENCY_TYPES.get(d.type, DependencyType.FS),
+            lag_days=d.lag_days,
+        )
+        for d in dependencies
+        if d.predecessor in names and d.successor in names
+    )
+    # The solver leaves these out (see the function); the plan says so.
+    _, moot = without_links_into_started_work(domain, started={t.id for t in tasks if t.started})
+    titles = {t.id: t.name for t in tasks}
+    for link in moot:
+        notes.append(
+            f"'{titles[link.successor]}' has already started, so its dependency on "
+            f"'{titles[link.predecessor]}' no longer constrains the plan."
+        )
+    return domain
 
 
 def _staff_pools(project: project_pb2.Project, *, team: set[str]) -> tuple[StaffPool, ...]:
