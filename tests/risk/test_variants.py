@@ -1,0 +1,65 @@
+"""bench/risk_variants.py: model variants are compared on the selection folds only."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.risk.test_eval import issues, risk_eval
+from tests.risk.test_jira import write_csv
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "risk_variants.py"
+
+
+def risk_variants() -> ModuleType:
+    risk_eval()  # the variants script imports it by name
+    spec = importlib.util.spec_from_file_location("risk_variants", BENCH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_variant_ever_sees_the_report_window(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    write_csv(data / "fresh_due.csv", issues(date(2020, 1, 1), 900, first_key=1, seed=5))
+    module = risk_variants()
+    module.REFERENCE_TREES = 5  # the forest is not what these tests are about
+    cells = module.build_cells(data, tmp_path / "cache", projects=set(), times={"due"})
+    assert {c.fold for c in cells} == {0, 1, 2, 3}
+    opened = module.jira.load_file(data / "fresh_due.csv").opened_day
+    first, span = opened.min(), opened.max() - opened.min()
+    report_start = first + 0.9 * span
+    block = module._block(data, "fresh", "due", True)
+    assert block.issues.opened_day.max() < report_start
+    # The selection windows test every issue from the first cutoff up to the report window.
+    tested = sum(c.y_test.size for c in cells if c.rd)
+    assert tested == int(((opened >= first + 0.5 * span) & (opened < report_start)).sum())
+
+
+def test_the_default_variant_is_the_services_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A variant's gain is measured against what the service would have scored."""
+    data = tmp_path / "data"
+    data.mkdir()
+    write_csv(data / "fresh_due.csv", issues(date(2020, 1, 1), 900, first_key=1, seed=5))
+    argv = ["--walk-forward", "--selection-only", "--data-dir", str(data)]
+    argv += ["--remaining-day", "with", "--reference-trees", "5", "--json"]
+    assert risk_eval().main(argv) == 0
+    expected = {
+        r["fold"]: r["model"]["auc"] for r in json.loads(capsys.readouterr().out)["results"]
+    }
+    module = risk_variants()
+    module.REFERENCE_TREES = 5  # the forest is not what these tests are about
+    cells = module.build_cells(data, tmp_path / "cache", projects=set(), times={"due"})
+    got = {c.fold: module.run(module.VARIANTS["default"], c)["auc"] for c in cells if c.rd}
+    assert got == pytest.approx(expected, abs=1e-9)
