@@ -392,7 +392,7 @@ def confidence_lines(p: proposal_pb2.Proposal) -> list[str]:
     lines.append("  tried: " + "; ".join(tried))
     lines.append(
         f"  project buffer: {c.project_buffer_days} working days from the plan's finish to the"
-        f" date it meets with a {asked} chance"
+        f" date it meets in {asked} of the simulated outcomes"
     )
     if c.remedies:
         lines.append("  what it would take:")

@@ -224,7 +224,7 @@ async def to_target(
         )
         other_day, _ = date_with(other.forecast, target)
         with_chance = (
-            f"; it meets {other_day} with a {probability.percent(chance)} chance"
+            f"; it finishes by {other_day} in {probability.percent(chance)} of the simulated outcomes"
             if other_day
             else ""
         )
@@ -248,7 +248,7 @@ async def to_target(
                 kind=proposal_pb2.REMEDY_KIND_MOVE_DEADLINE,
                 text=(
                     f"Move the deadline from {kept.forecast.deadline} to {day}: this plan "
-                    f"meets {day} with a {probability.percent(chance)} chance."
+                    f"finishes by {day} in {probability.percent(chance)} of the simulated outcomes."
                 ),
                 probability_on_time=chance,
                 deadline=day,

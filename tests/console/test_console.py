@@ -184,7 +184,7 @@ def test_plan_for_a_chance_of_the_deadline(browser: Any, console_stack: Stack) -
     reached = "yes" if made.get("reached") else "no"
     assert box.get_attribute("data-reached") == reached
     heading = box.locator("h3").inner_text()
-    assert heading.startswith("Planned for a 80% chance of the deadline: ")
+    assert heading.startswith("Target 80% chance of the deadline: ")
     assert heading.endswith("reached")
     rows = box.locator("tbody tr").all_inner_texts()
     assert len(rows) == len(made["attempts"]) and sum("kept" in r for r in rows) == 1
