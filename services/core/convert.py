@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from google.protobuf import json_format, struct_pb2
 from google.protobuf.message import Message
@@ -27,6 +27,8 @@ from services.common.auth import ACT_FOR_PEOPLE, ACT_FOR_RULES, CREATE_PROJECTS,
 from services.core import feeds, reports, tasks
 from services.core import workflow as wf
 from services.core.validate import Checks
+
+M = TypeVar("M", bound=Message)
 
 if TYPE_CHECKING:
     from services.core.project_store import IterationRow, MembershipRow, ProjectRow
@@ -501,3 +503,20 @@ def past_work(
         actual_start=moment("actual_start", required=False),
         actual_end=moment("actual_end", required=True),
     )
+
+
+def with_fields(before: M, *, given: M, paths: Sequence[str]) -> M:
+    """`before` with the fields named in `paths` taken from `given` (an update mask applied):
+    a repeated field is replaced whole, a message field copied, a scalar set."""
+    result = type(before)()
+    result.CopyFrom(before)
+    for path in paths:
+        field = before.DESCRIPTOR.fields_by_name[path]
+        if field.is_repeated:
+            result.ClearField(path)
+            getattr(result, path).extend(getattr(given, path))
+        elif field.message_type is not None:
+            getattr(result, path).CopyFrom(getattr(given, path))
+        else:
+            setattr(result, path, getattr(given, path))
+    return result

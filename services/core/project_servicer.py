@@ -94,7 +94,7 @@ class ProjectServicer(project_service_pb2_grpc.ProjectServiceServicer):
             row = await project_store.get(conn, project, lock=True)
             check_etag(request.project.etag, row.version, request.project.name)
             before = convert.project(row)
-            merged = projects.merged(before, given=request.project, paths=paths)
+            merged = convert.with_fields(before, given=request.project, paths=paths)
             checks = Checks()
             values = projects.values(merged, checks, field="project")
             checks.raise_if_any()

@@ -132,24 +132,6 @@ def check_pool_members(
     checks.raise_if_any()
 
 
-def merged(
-    before: project_pb2.Project, *, given: project_pb2.Project, paths: list[str]
-) -> project_pb2.Project:
-    """`before` with the fields named in `paths` taken from `given`."""
-    result = project_pb2.Project()
-    result.CopyFrom(before)
-    for path in paths:
-        field = project_pb2.Project.DESCRIPTOR.fields_by_name[path]
-        if field.is_repeated:
-            result.ClearField(path)
-            getattr(result, path).extend(getattr(given, path))
-        elif field.message_type is not None:
-            getattr(result, path).CopyFrom(getattr(given, path))
-        else:
-            setattr(result, path, getattr(given, path))
-    return result
-
-
 def roles(values: list[int]) -> list[str]:
     if not values:
         raise InvalidArgument.field("membership.roles", "must name at least one role")

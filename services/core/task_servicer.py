@@ -77,24 +77,6 @@ def check_may_edit(row: TaskRow, *, roles: set[str], principal: Principal) -> No
         )
 
 
-def merged_task(
-    before: task_pb2.Task, *, given: task_pb2.Task, paths: Sequence[str]
-) -> task_pb2.Task:
-    """`before` with the fields named in `paths` taken from `given`."""
-    merged = task_pb2.Task()
-    merged.CopyFrom(before)
-    for path in paths:
-        field = task_pb2.Task.DESCRIPTOR.fields_by_name[path]
-        if field.is_repeated:
-            merged.ClearField(path)
-            getattr(merged, path).extend(getattr(given, path))
-        elif field.message_type is not None:
-            getattr(merged, path).CopyFrom(getattr(given, path))
-        else:
-            setattr(merged, path, getattr(given, path))
-    return merged
-
-
 def check_move(
     flow: wf.Workflow,
     row: TaskRow,
@@ -396,7 +378,7 @@ class TaskServicer(task_service_pb2_grpc.TaskServiceServicer):
             before = convert.task(row)
             checks = Checks()
             values = tasks.values(
-                convert.task_fields(merged_task(before, given=request.task, paths=paths)),
+                convert.task_fields(convert.with_fields(before, given=request.task, paths=paths)),
                 checks,
                 field="task",
                 project=project,

@@ -27,12 +27,14 @@ def risk_variants() -> ModuleType:
     return module
 
 
-def test_no_variant_ever_sees_the_report_window(tmp_path: Path) -> None:
+def test_no_variant_ever_sees_the_report_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "data"
     data.mkdir()
     write_csv(data / "fresh_due.csv", issues(date(2020, 1, 1), 900, first_key=1, seed=5))
     module = risk_variants()
-    module.REFERENCE_TREES = 5  # the forest is not what these tests are about
+    monkeypatch.setattr(module, "REFERENCE_TREES", 5)  # the forest is not what is tested
     cells = module.build_cells(data, tmp_path / "cache", projects=set(), times={"due"})
     assert {c.fold for c in cells} == {0, 1, 2, 3}
     opened = module.jira.load_file(data / "fresh_due.csv").opened_day
@@ -46,7 +48,7 @@ def test_no_variant_ever_sees_the_report_window(tmp_path: Path) -> None:
 
 
 def test_the_default_variant_is_the_services_model(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A variant's gain is measured against what the service would have scored."""
     data = tmp_path / "data"
@@ -59,7 +61,7 @@ def test_the_default_variant_is_the_services_model(
         r["fold"]: r["model"]["auc"] for r in json.loads(capsys.readouterr().out)["results"]
     }
     module = risk_variants()
-    module.REFERENCE_TREES = 5  # the forest is not what these tests are about
+    monkeypatch.setattr(module, "REFERENCE_TREES", 5)  # the forest is not what is tested
     cells = module.build_cells(data, tmp_path / "cache", projects=set(), times={"due"})
     got = {c.fold: module.run(module.VARIANTS["default"], c)["auc"] for c in cells if c.rd}
     assert got == pytest.approx(expected, abs=1e-9)
