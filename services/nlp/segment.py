@@ -263,6 +263,24 @@ def _split_cells(line: str) -> list[tuple[str, int, int]]:
     return cells
 
 
+# A chat export's header, `宋佳 10:02` or `Tony 10:30`, alone on its line: the message
+# follows on the next lines (Chinese chat exports, zh batches 09-10).
+_ZH_CHAT_HEADER = re.compile(
+    r"^\s*+(?P<speaker>[\u4e00-\u9fff]{1,6}+|[A-Za-z][A-Za-z.'’]{0,19}+)[ \t]++"
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*+$"
+)
+
+
+def _zh_chat_headers(lines: list[str], lang: str) -> bool:
+    """Whether the notes are a Chinese chat export whose speakers sit on lines of their own."""
+    if lang == "en":
+        return False
+    headers = sum(1 for line in lines if _ZH_CHAT_HEADER.match(line))
+    if headers < 2:
+        return False
+    return lang == "zh" or detect_language("\n".join(lines)) == "zh"
+
+
 _ITEM_START = re.compile(r"(?:TODO|ACTION|AI)\b|(?P<who>[^:：\s]{1,20}+)[:：]")
 
 
@@ -284,8 +302,10 @@ def segment(
         lines.append((pos, raw.rstrip("\r\n")))
         pos += len(raw)
     known = {s.lower() for s in speakers}
-    transcript = _is_transcript([line for _, line in lines], known)
+    chat = _zh_chat_headers([line for _, line in lines], lang)
+    transcript = chat or _is_transcript([line for _, line in lines], known)
     reader = _Segmenter(text, lang=lang, known=known, transcript=transcript)
+    reader.chat_headers = chat
     for offset, line in lines:
         reader.line(offset, line)
     reader.flush_paragraph()
@@ -307,6 +327,8 @@ class _Segmenter:
         self.unit = 0
         self.turn = -1
         self.paragraph: list[tuple[int, str]] = []
+        self.chat_headers = False
+        self.chat_speaker: str | None = None
 
     def language(self, chunk: str) -> str:
         return self.lang if self.lang in {"en", "zh"} else detect_language(chunk)
@@ -347,6 +369,8 @@ class _Segmenter:
         if not stripped:
             self.flush_paragraph()
             self.table_roles = None
+            return
+        if self.chat_headers and self.zh_chat_line(offset, line, stripped):
             return
         if (stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.endswith("|"))) or (
             stripped.count("|") >= 1 and self.table_roles is not None
@@ -477,6 +501,31 @@ class _Segmenter:
             block="turn",
             speaker=speaker,
             speaker_role=turn_match.group("role"),
+            turn=self.turn,
+        )
+        return True
+
+    def zh_chat_line(self, offset: int, line: str, stripped: str) -> bool:
+        """In a chat export, `宋佳 10:02` names the speaker of the lines under it; True when
+        the line was a header or one of its message's lines."""
+        header = _ZH_CHAT_HEADER.match(line)
+        if header:
+            self.flush_paragraph()
+            self.chat_speaker = header.group("speaker")
+            self.turn += 1
+            return True
+        if self.chat_speaker is None:
+            return False
+        self.flush_paragraph()
+        start = offset + len(line) - len(line.lstrip())
+        bullet = _BULLET.match(line)
+        if bullet:
+            start = offset + bullet.end()
+        self.emit(
+            start,
+            self.text[start : offset + len(line.rstrip())],
+            block="turn" if not bullet else "bullet",
+            speaker=self.chat_speaker,
             turn=self.turn,
         )
         return True

@@ -295,3 +295,17 @@ def test_i_in_a_later_sentence_of_a_chat_line_is_its_speaker(extractor: Extracto
     (item,) = items(extractor, text)
     assert item.owner == "孙悦"
     assert item.due == date(2026, 4, 15)
+
+
+def test_chat_export_with_the_speaker_and_time_on_a_line_of_their_own(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "【钉钉群】门店周会\n\n"
+        "周南 10:02\n门店海报的初稿收到了\n\n"
+        "孙悦 10:05\n展架我明天去换\n\n"
+        "周南 10:06\n好\n"
+    )
+    found = items(extractor, text)
+    assert [(item.source, item.owner) for item in found] == [("展架我明天去换", "孙悦")]
+    assert found[0].due == date(2026, 4, 7)
