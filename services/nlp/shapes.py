@@ -46,10 +46,19 @@ _ZH_WHO = re.compile(
     r"谁(?:来|跟|写|负责|组织|去|做|(?!是|的|知道|说|在|有|都|也|家|让|叫|同意|反对|会不会|能不能)"
     r"[\u4e00-\u9fff]{1,2}+(?:一下)?[？?])"
 )
-# A short heading that opens a list of things to do, not "1. Review of December actions".
+# `谁来？`, `谁能接一下？`, `谁帮我提一下？`, `有人能牵头清理一下吗？`: work that asks for a taker
+# (zh batches 09-10). Nobody taking it leaves an item without an owner.
+_ZH_WHO_TAKES = re.compile(
+    r"(?<!由)谁(?:来|能|可以|帮|有空|在跟|跟一下)[^。？?！!，,]{0,20}+[？?]"
+    r"|有人(?:能|可以|愿意)[^。？?！!吗]{0,40}+吗"
+)
+_ZH_NOT_WORK = re.compile(r"^\s{0,4}+(?:问题|待讨论|待定|讨论|疑问)\s{0,3}+[:：]")
+# A short heading that opens a list of things to do, not "1. Review of December actions";
+# `IT（小孔）待办：` names a team and its owner first (zh batches 09-10).
 _BARE_HEADING = re.compile(
     r"^\s{0,4}+(?:next\s{1,3}+steps?|to\s?-?do|todos?|action\s{1,3}+items?|actions?|follow[- ]ups?"
-    r"|待办(?:事项)?|行动项|下一步|后续(?:事项|安排)?)\s{0,3}+(?:[(（][^()（）]{1,40}+[)）])?\s{0,3}+[:：]?\s{0,3}+$",
+    r"|(?:[^\s:：()（）]{1,10}+\s{0,2}+[(（][^()（）]{1,40}+[)）]\s{0,2}+)?待办(?:事项)?"
+    r"|行动项|下一步|后续(?:事项|安排)?)\s{0,3}+(?:[(（][^()（）]{1,40}+[)）])?\s{0,3}+[:：]?\s{0,3}+$",
     re.IGNORECASE,
 )
 _SPEAKER = re.compile(
@@ -209,10 +218,14 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             or _handle_lead(item, roster)
         ):
             continue
-        if sentence.lang == "zh" and _ZH_WHO.search(sentence.text) and item.kind != "action":
+        who = sentence.lang == "zh" and (
+            _ZH_WHO.search(sentence.text) or _ZH_WHO_TAKES.search(sentence.text)
+        )
+        if who and (item.kind != "action" or item.owner.how in {"speaker", "label"}):
             following = analysed[index + 1] if index + 1 < len(analysed) else None
-            if following is not None:
+            if following is not None and item.kind != "action":
                 _answered(item, following, roster)
+            _zh_untaken(item)
             continue
         if item.kind == "action" and _not_an_item(item):
             item.kind = "status"
@@ -254,7 +267,9 @@ def _under_heading(
         if not bare:
             return
         _force(item, f"a line under the `{sentence.heading.strip()}` heading")
-    if item.owner.name is None and names:
+    # A name merely mentioned in the line (`等程经理确认后再开`) does not outrank the heading's.
+    weak = item.owner.name is None or (heading_names and item.owner.how == "any")
+    if weak and names:
         if heading_names and in_heading is not None:
             who = in_heading.group("who").strip()
             why, short = _form_why(f"`{who}` is named in the heading", who, roster)
@@ -263,11 +278,35 @@ def _under_heading(
         _set_owner(item, names, "heading", why=why, short=short)
 
 
+def _zh_untaken(item: Analysed) -> None:
+    """`发版前得有人把回滚脚本演练一遍，谁来？` that nobody takes is still work, without an owner;
+    a bare `谁来？` after the work (it is then in the sentence before) and a question under a
+    questions heading or label are not."""
+    sentence = item.sentence
+    asked = _ZH_WHO_TAKES.search(sentence.text)
+    if asked is None or sentence.section in {"questions", "decisions"}:
+        return
+    if item.kind == "action" and item.owner.how in {"speaker", "label"}:
+        # `谁帮我提一下？我没有权限`: the speaker's 我 is who asks, not who does it.
+        _set_owner(item, (), "none", why="asked who would take it; nobody did")
+        return
+    if item.kind == "action":
+        return
+    if _ZH_NOT_WORK.match(sentence.text) or len(sentence.text.strip()) <= len(asked.group(0)) + 2:
+        return
+    if item.cues & {"done", "hypothetical"}:
+        return
+    _set_owner(item, (), "none", why="asked who would take it; nobody did")
+    _force(item, f"work asking for a taker (`{asked.group(0)}`), not taken")
+
+
 def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
     """`PR 稿谁写？` answered by `孟琳：我写` on the next line: an item of whoever answers."""
     speaker, rest = _speaker_of(following.sentence, roster)
     if not rest.startswith(("我", "要是没人的话我")):
         return
+    if following.sentence.unit == item.sentence.unit:
+        return  # `谁帮我提一下？我没有权限`: the asker going on, not someone answering
     names = roster.lookup(speaker) if speaker else ()
     if names:
         why = f"`{speaker}` answered the question on the next line"

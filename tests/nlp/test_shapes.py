@@ -309,3 +309,32 @@ def test_chat_export_with_the_speaker_and_time_on_a_line_of_their_own(
     found = items(extractor, text)
     assert [(item.source, item.owner) for item in found] == [("展架我明天去换", "孙悦")]
     assert found[0].due == date(2026, 4, 7)
+
+
+def test_chinese_work_asking_for_a_taker_nobody_takes_is_an_unowned_item(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "[10:01] 周南：上线前得有人把回滚脚本演练一遍，谁来？\n"
+        "[10:02] 孙悦：采购要走 OA 审批，谁帮我提一下？我没有权限\n"
+        "[10:03] 周南：知识库里很多文章过期了，有人能牵头清理一下吗？\n"
+        "[10:04] 孙悦：门店海报谁在跟？\n"
+        "[10:05] 钱多多：我在弄\n"
+    )
+    found = owners(extractor, text)
+    assert found["上线前得有人把回滚脚本演练一遍，谁来？"] is None
+    assert found["采购要走 OA 审批，谁帮我提一下？"] is None
+    assert found["知识库里很多文章过期了，有人能牵头清理一下吗？"] is None
+    assert [o for s, o in found.items() if "门店海报" in s] == ["钱多多"]
+
+
+def test_who_is_responsible_asked_in_prose_is_not_an_item(extractor: Extractor) -> None:
+    assert items(extractor, "空压机维保合同由谁负责续签，目前还不明确。\n") == []
+
+
+def test_bare_lines_under_a_team_heading_with_its_owner(extractor: Extractor) -> None:
+    text = "IT（孙悦）待办：\n- 准备 4 台电脑\n- GitLab 权限等周南确认项目组后再开\n\nHR：\n"
+    assert owners(extractor, text) == {
+        "准备 4 台电脑": "孙悦",
+        "GitLab 权限等周南确认项目组后再开": "孙悦",
+    }
