@@ -338,3 +338,17 @@ def test_bare_lines_under_a_team_heading_with_its_owner(extractor: Extractor) ->
         "准备 4 台电脑": "孙悦",
         "GitLab 权限等周南确认项目组后再开": "孙悦",
     }
+
+
+def test_chinese_table_aligned_with_spaces(extractor: Extractor) -> None:
+    text = (
+        "二、行动项\n\n"
+        "事项                     负责人     截止        优先级\n"
+        "门店海报 A 版定稿         孙悦       4月9日      高\n"
+        "展架盘点                  待定       本周内\n"
+    )
+    found = {item.source: (item.owner, item.due, item.priority) for item in items(extractor, text)}
+    assert found == {
+        "门店海报 A 版定稿         孙悦       4月9日      高": ("孙悦", date(2026, 4, 9), "high"),
+        "展架盘点                  待定       本周内": (None, date(2026, 4, 10), None),
+    }
