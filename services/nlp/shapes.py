@@ -330,6 +330,9 @@ _EN_ASK = re.compile(
     r"|need\s{1,3}+someone\s{1,3}+to|someone\s{1,3}+(?:needs\s{1,3}+to|pls|please|shld|should))(?=\s)",
     re.IGNORECASE,
 )
+# A clause of a chat line where the speaker commits to a time: `订单导出那个 PR 我今晚合`.
+_ZH_DATED_COMMIT = re.compile(r"我(?:今晚|今天|明天|马上|下午|上午|晚点)[^，,。；;]{1,20}+")
+_ZH_DONE_WORDS = re.compile(r"已经|已|了|完毕")
 _ZH_COMMIT = re.compile(r"我(?:来|今晚|今天|明天|马上|这边|下周|配合|和)")
 _ACCEPT = re.compile(
     r"(?:on\s{1,3}+it|will\s{1,3}+do|yep|yes|ok|sure|i\s{1,3}+can|i'?ll|i’ll|我来|好的|收到|没问题)\b",
@@ -395,7 +398,12 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
         return False
     if sentence.lang == "zh" and _zh_request_taken(item, said, following, roster):
         return True
-    if item.cues & _NOT_CHAT:
+    if sentence.lang == "zh" and item.cues & _NOT_CHAT == {"done"}:
+        # `订单导出那个 PR 我今晚合，review 已经过了`: what is done is another clause.
+        clause = _ZH_DATED_COMMIT.search(said)
+        if clause is None or _ZH_DONE_WORDS.search(clause.group(0)):
+            return False
+    elif item.cues & _NOT_CHAT:
         return False
     speaker_names = roster.lookup(speaker)
     if _says_only_yes(said, sentence.lang):

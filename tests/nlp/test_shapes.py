@@ -352,3 +352,14 @@ def test_chinese_table_aligned_with_spaces(extractor: Extractor) -> None:
         "门店海报 A 版定稿         孙悦       4月9日      高": ("孙悦", date(2026, 4, 9), "high"),
         "展架盘点                  待定       本周内": (None, date(2026, 4, 10), None),
     }
+
+
+def test_chinese_chat_commitment_beside_a_clause_about_done_work(extractor: Extractor) -> None:
+    text = (
+        "[14:02] 周南：目前还有 5 个没合的 PR\n"
+        "[14:05] 孙悦：订单导出那个 PR 我今晚合，review 已经过了\n"
+        "[14:06] 周南：回归用例已经跑完了\n"
+    )
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+    assert item.due == MEETING
