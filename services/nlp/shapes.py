@@ -40,7 +40,11 @@ _HEADING_OWNER = re.compile(r"[(（](?P<who>[^()（）]{1,40}+)[)）]")
 _ARROW = re.compile(r"^\s{0,4}+(?:→|->|=>)\s{0,3}+(?P<who>\S[^\n]{0,30}+)$")
 _ZH_VOCATIVE = re.compile(r"\s{0,2}+(?:那)?你")
 _ZH_REPORTED = re.compile(r"说[^。？?！!]{0,20}+")
-_ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|前|内)")
+_ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|前|内|顺便)")
+# The person named is given the work (zh batches 09-10): `物流和保险交给 Ryan`, `排班表佳怡出，
+# 周五前发群里`, `排班模型要重新做 → 贾琳，节后给初版`.
+_ZH_GIVEN_TO = re.compile(r"(?:交给|→|->)\s{0,2}+$")
+_ZH_NAME_DOES = re.compile(r"(?:出|写|做|来做|来写|负责|跟进)(?:[，,。；;]|\s{0,2}+$)")
 # `谁来组织？`, `谁盯？`, `谁对接一下？`: who will do it, and a verb for it (not 谁是, 谁知道).
 _ZH_WHO = re.compile(
     r"谁(?:来|跟|写|负责|组织|去|做|(?!是|的|知道|说|在|有|都|也|家|让|叫|同意|反对|会不会|能不能)"
@@ -181,6 +185,34 @@ def _zh_addressed(item: Analysed) -> bool:
     return False
 
 
+def _zh_assigned(item: Analysed) -> bool:
+    """`物流和保险交给 Ryan`, `排班表佳怡出`, `… → 贾琳，节后第一周给初版`: the person named
+    is given the work."""
+    if item.sentence.lang != "zh" or not item.mentions or item.kind == "accepted":
+        return False
+    if item.owner.how in {"label", "table", "vocative", "accepted", "heading"}:
+        return False
+    if item.cues & {"hypothetical", "done", "question"}:
+        return False
+    body = item.sentence.text
+    for mention in item.mentions:
+        given = _ZH_GIVEN_TO.search(body[max(0, mention.start - 6) : mention.start])
+        does = _ZH_NAME_DOES.match(body, mention.end) if mention.start else None
+        if given is None and does is None:
+            continue
+        if given is not None:
+            said = f"`{given.group(0).strip()} {mention.surface}`"
+        else:
+            said = f"`{mention.surface}{body[mention.end : does.end() if does else mention.end]}`"
+        why = f"the work is given to `{mention.surface}` ({said})"
+        if mention.short is not None:
+            why += "; " + mention.short.reason()
+        _set_owner(item, mention.names, "vocative", why=why, short=mention.short)
+        _force(item, f"work given to a person named ({said})")
+        return True
+    return False
+
+
 def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     """Apply the shapes to classified sentences, in order."""
     owner_line: tuple[str, ...] = ()
@@ -211,6 +243,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             _initials_label(item, roster)
             or _unowned(item)
             or _zh_addressed(item)
+            or _zh_assigned(item)
             or _en_pronoun_clause(item)
             or _zh_pronoun_clause(item, roster)
             or _zh_with(item, roster)

@@ -363,3 +363,13 @@ def test_chinese_chat_commitment_beside_a_clause_about_done_work(extractor: Extr
     (item,) = items(extractor, text)
     assert item.owner == "孙悦"
     assert item.due == MEETING
+
+
+def test_chinese_work_given_to_the_person_named(extractor: Extractor) -> None:
+    text = (
+        "- 机械臂需要从苏州运过来，物流和保险交给孙悦。\n"
+        "- 排班表周南出，周五前发群里。\n"
+        "- 海报要按新版 KV 重新做 → 老钱，下周一给初版\n"
+        "- 周南说他顺便把用电申请也一起提交，4月15日截止。\n"
+    )
+    assert list(owners(extractor, text).values()) == ["孙悦", "周南", "钱多多", "周南"]
