@@ -213,12 +213,37 @@ def _zh_assigned(item: Analysed) -> bool:
     return False
 
 
+# `老汤提醒：节后复工第一天…要提前准备`: a reminder of a risk, nobody's work (zh batch 09).
+_ZH_REMINDER = re.compile(r"^\s{0,4}+[^\s:：，,。]{1,8}?(?:提醒|提示|强调)\s{0,2}+[:：]")
+_ZH_COMMIT_WORDS = re.compile(r"我|你|负责|(?<!提)[前内]")
+
+
+def _zh_not_work(item: Analysed) -> str | None:
+    """The kind of a Chinese line that reads as an item and is not one, or None."""
+    sentence = item.sentence
+    if sentence.lang != "zh" or sentence.block == "table":
+        return None
+    text = sentence.text.strip()
+    if text.endswith(("？", "?")) and item.owner.name is None and _AI_LABEL.match(text):
+        return "question"  # `AI：告警阈值从 10s 调到 30s？` asks; it assigns nothing
+    if item.kind != "action":
+        return None
+    reminder = _ZH_REMINDER.match(text)
+    if reminder and not _ZH_COMMIT_WORDS.search(text, reminder.end()):
+        return "status"
+    return None
+
+
 def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     """Apply the shapes to classified sentences, in order."""
     owner_line: tuple[str, ...] = ()
     owner_line_at = -1
     for index, item in enumerate(analysed):
         if item.kind == "accepted":
+            continue
+        not_work = _zh_not_work(item)
+        if not_work is not None:
+            item.kind = not_work
             continue
         sentence = item.sentence
         line = _OWNER_LINE.match(sentence.text)

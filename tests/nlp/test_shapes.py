@@ -373,3 +373,12 @@ def test_chinese_work_given_to_the_person_named(extractor: Extractor) -> None:
         "- 周南说他顺便把用电申请也一起提交，4月15日截止。\n"
     )
     assert list(owners(extractor, text).values()) == ["孙悦", "周南", "钱多多", "周南"]
+
+
+def test_chinese_reminder_and_open_question_are_not_items(extractor: Extractor) -> None:
+    text = (
+        "- 老钱提醒：节后复工第一天大概率会有一波售后集中爆发，要提前准备。\n"
+        "- AI：告警阈值从 10s 调到 30s？\n"
+        "- 孙悦提醒：报名表周五前发我\n"
+    )
+    assert list(owners(extractor, text)) == ["孙悦提醒：报名表周五前发我"]
