@@ -43,7 +43,7 @@ _ZH_REPORTED = re.compile(r"说[^。？?！!]{0,20}+")
 _ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|前|内|顺便)")
 # The person named is given the work (zh batches 09-10): `物流和保险交给 Ryan`, `排班表佳怡出，
 # 周五前发群里`, `排班模型要重新做 → 贾琳，节后给初版`.
-_ZH_GIVEN_TO = re.compile(r"(?:交给|→|->)\s{0,2}+$")
+_ZH_GIVEN_TO = re.compile(r"(?:交给|→|->)\s{0,2}+@?$")
 _ZH_NAME_DOES = re.compile(r"(?:出|写|做|来做|来写|负责|跟进)(?:[，,。；;]|\s{0,2}+$)")
 # `谁来组织？`, `谁盯？`, `谁对接一下？`: who will do it, and a verb for it (not 谁是, 谁知道).
 _ZH_WHO = re.compile(
@@ -263,7 +263,10 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
                 _set_owner(previous, names, "label", why=why, short=short)
                 _force(previous, f"a question answered by an arrow to `{who}`")
                 item.kind = "other"
-            continue
+                continue
+            if sentence.lang != "zh":
+                continue
+            # `→ @聂文静 本周五前约财务王总开评审会`: the work itself, given to the one named.
         if (
             _initials_label(item, roster)
             or _unowned(item)

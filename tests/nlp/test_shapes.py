@@ -382,3 +382,12 @@ def test_chinese_reminder_and_open_question_are_not_items(extractor: Extractor) 
         "- 孙悦提醒：报名表周五前发我\n"
     )
     assert list(owners(extractor, text)) == ["孙悦提醒：报名表周五前发我"]
+
+
+def test_chinese_line_that_starts_with_an_arrow_to_a_handle(extractor: Extractor) -> None:
+    text = (
+        "1. 退款自动审核：小于 200 元直接自动退，财务如果不同意再议。\n"
+        "   → @孙悦 本周五前约财务开评审会\n"
+    )
+    (item,) = items(extractor, text)
+    assert (item.owner, item.due) == ("孙悦", date(2026, 4, 10))
