@@ -263,6 +263,33 @@ def _split_cells(line: str) -> list[tuple[str, int, int]]:
     return cells
 
 
+# A chat export's header, `宋佳 10:02` or `Tony 10:30`, alone on its line: the message
+# follows on the next lines (Chinese chat exports, zh batches 09-10).
+_ZH_CHAT_HEADER = re.compile(
+    r"^\s*+(?P<speaker>[\u4e00-\u9fff]{1,6}+|[A-Za-z][A-Za-z.'’]{0,19}+)[ \t]++"
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*+$"
+)
+
+
+def _zh_chat_headers(lines: list[str], lang: str) -> bool:
+    """Whether the notes are a Chinese chat export whose speakers sit on lines of their own."""
+    if lang == "en":
+        return False
+    headers = sum(1 for line in lines if _ZH_CHAT_HEADER.match(line))
+    if headers < 2:
+        return False
+    return lang == "zh" or detect_language("\n".join(lines)) == "zh"
+
+
+# A cell of a table aligned with spaces: words joined by single spaces, cells apart by two or
+# more (`爆品 SKU 前置到 A 区           杭宇       下周三      中`, zh batches 09-10).
+_SPACED_CELL = re.compile(r"\S++(?: \S++)*+")
+
+
+def _spaced_cells(line: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _SPACED_CELL.finditer(line)]
+
+
 _ITEM_START = re.compile(r"(?:TODO|ACTION|AI)\b|(?P<who>[^:：\s]{1,20}+)[:：]")
 
 
@@ -284,8 +311,10 @@ def segment(
         lines.append((pos, raw.rstrip("\r\n")))
         pos += len(raw)
     known = {s.lower() for s in speakers}
-    transcript = _is_transcript([line for _, line in lines], known)
+    chat = _zh_chat_headers([line for _, line in lines], lang)
+    transcript = chat or _is_transcript([line for _, line in lines], known)
     reader = _Segmenter(text, lang=lang, known=known, transcript=transcript)
+    reader.chat_headers = chat
     for offset, line in lines:
         reader.line(offset, line)
     reader.flush_paragraph()
@@ -307,6 +336,9 @@ class _Segmenter:
         self.unit = 0
         self.turn = -1
         self.paragraph: list[tuple[int, str]] = []
+        self.chat_headers = False
+        self.chat_speaker: str | None = None
+        self.spaced_roles: list[str] | None = None
 
     def language(self, chunk: str) -> str:
         return self.lang if self.lang in {"en", "zh"} else detect_language(chunk)
@@ -347,6 +379,11 @@ class _Segmenter:
         if not stripped:
             self.flush_paragraph()
             self.table_roles = None
+            self.spaced_roles = None
+            return
+        if self.chat_headers and self.zh_chat_line(offset, line, stripped):
+            return
+        if self.zh_spaced_row(offset, line):
             return
         if (stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.endswith("|"))) or (
             stripped.count("|") >= 1 and self.table_roles is not None
@@ -477,6 +514,75 @@ class _Segmenter:
             block="turn",
             speaker=speaker,
             speaker_role=turn_match.group("role"),
+            turn=self.turn,
+        )
+        return True
+
+    def zh_spaced_row(self, offset: int, line: str) -> bool:
+        """A Chinese table aligned with spaces, `事项   负责人   截止`, and its rows; True when
+        the line was its header or a row."""
+        if "|" in line or "\t" in line.strip() or "  " not in line.strip():
+            return False
+        cells = _spaced_cells(line)
+        if self.spaced_roles is None:
+            if len(cells) < 3 or self.language(line) != "zh":
+                return False
+            roles = _table_roles([c[0] for c in cells])
+            if roles[0] != "what" or "owner" not in roles or "other" in roles:
+                return False
+            self.flush_paragraph()
+            self.spaced_roles = roles
+            return True
+        if len(cells) < 2:
+            return False
+        placed = tuple(
+            (
+                self.spaced_roles[i] if i < len(self.spaced_roles) else "other",
+                c,
+                offset + s,
+                offset + e,
+            )
+            for i, (c, s, e) in enumerate(cells)
+        )
+        self.flush_paragraph()
+        self.unit += 1
+        start, end = placed[0][2], placed[-1][3]
+        self.sentences.append(
+            Sentence(
+                start=start,
+                end=end,
+                text=self.text[start:end],
+                lang="zh",
+                section=self.section,
+                block="table",
+                cells=placed,
+                unit=self.unit,
+                heading=self.heading,
+            )
+        )
+        return True
+
+    def zh_chat_line(self, offset: int, line: str, stripped: str) -> bool:
+        """In a chat export, `宋佳 10:02` names the speaker of the lines under it; True when
+        the line was a header or one of its message's lines."""
+        header = _ZH_CHAT_HEADER.match(line)
+        if header:
+            self.flush_paragraph()
+            self.chat_speaker = header.group("speaker")
+            self.turn += 1
+            return True
+        if self.chat_speaker is None:
+            return False
+        self.flush_paragraph()
+        start = offset + len(line) - len(line.lstrip())
+        bullet = _BULLET.match(line)
+        if bullet:
+            start = offset + bullet.end()
+        self.emit(
+            start,
+            self.text[start : offset + len(line.rstrip())],
+            block="turn" if not bullet else "bullet",
+            speaker=self.chat_speaker,
             turn=self.turn,
         )
         return True

@@ -40,16 +40,29 @@ _HEADING_OWNER = re.compile(r"[(（](?P<who>[^()（）]{1,40}+)[)）]")
 _ARROW = re.compile(r"^\s{0,4}+(?:→|->|=>)\s{0,3}+(?P<who>\S[^\n]{0,30}+)$")
 _ZH_VOCATIVE = re.compile(r"\s{0,2}+(?:那)?你")
 _ZH_REPORTED = re.compile(r"说[^。？?！!]{0,20}+")
-_ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|前|内)")
+_ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|前|内|顺便)")
+# The person named is given the work (zh batches 09-10): `物流和保险交给 Ryan`, `排班表佳怡出，
+# 周五前发群里`, `排班模型要重新做 → 贾琳，节后给初版`.
+_ZH_GIVEN_TO = re.compile(r"(?:交给|→|->)\s{0,2}+@?$")
+_ZH_NAME_DOES = re.compile(r"(?:出|写|做|来做|来写|负责|跟进)(?:[，,。；;]|\s{0,2}+$)")
 # `谁来组织？`, `谁盯？`, `谁对接一下？`: who will do it, and a verb for it (not 谁是, 谁知道).
 _ZH_WHO = re.compile(
     r"谁(?:来|跟|写|负责|组织|去|做|(?!是|的|知道|说|在|有|都|也|家|让|叫|同意|反对|会不会|能不能)"
     r"[\u4e00-\u9fff]{1,2}+(?:一下)?[？?])"
 )
-# A short heading that opens a list of things to do, not "1. Review of December actions".
+# `谁来？`, `谁能接一下？`, `谁帮我提一下？`, `有人能牵头清理一下吗？`: work that asks for a taker
+# (zh batches 09-10). Nobody taking it leaves an item without an owner.
+_ZH_WHO_TAKES = re.compile(
+    r"(?<!由)谁(?:来|能|可以|帮|有空|在跟|跟一下)[^。？?！!，,]{0,20}+[？?]"
+    r"|有人(?:能|可以|愿意)[^。？?！!吗]{0,40}+吗"
+)
+_ZH_NOT_WORK = re.compile(r"^\s{0,4}+(?:问题|待讨论|待定|讨论|疑问)\s{0,3}+[:：]")
+# A short heading that opens a list of things to do, not "1. Review of December actions";
+# `IT（小孔）待办：` names a team and its owner first (zh batches 09-10).
 _BARE_HEADING = re.compile(
     r"^\s{0,4}+(?:next\s{1,3}+steps?|to\s?-?do|todos?|action\s{1,3}+items?|actions?|follow[- ]ups?"
-    r"|待办(?:事项)?|行动项|下一步|后续(?:事项|安排)?)\s{0,3}+(?:[(（][^()（）]{1,40}+[)）])?\s{0,3}+[:：]?\s{0,3}+$",
+    r"|(?:[^\s:：()（）]{1,10}+\s{0,2}+[(（][^()（）]{1,40}+[)）]\s{0,2}+)?待办(?:事项)?"
+    r"|行动项|下一步|后续(?:事项|安排)?)\s{0,3}+(?:[(（][^()（）]{1,40}+[)）])?\s{0,3}+[:：]?\s{0,3}+$",
     re.IGNORECASE,
 )
 _SPEAKER = re.compile(
@@ -172,12 +185,65 @@ def _zh_addressed(item: Analysed) -> bool:
     return False
 
 
+def _zh_assigned(item: Analysed) -> bool:
+    """`物流和保险交给 Ryan`, `排班表佳怡出`, `… → 贾琳，节后第一周给初版`: the person named
+    is given the work."""
+    if item.sentence.lang != "zh" or not item.mentions or item.kind == "accepted":
+        return False
+    if item.owner.how in {"label", "table", "vocative", "accepted", "heading"}:
+        return False
+    if item.cues & {"hypothetical", "done", "question"}:
+        return False
+    body = item.sentence.text
+    for mention in item.mentions:
+        given = _ZH_GIVEN_TO.search(body[max(0, mention.start - 6) : mention.start])
+        does = _ZH_NAME_DOES.match(body, mention.end) if mention.start else None
+        if given is None and does is None:
+            continue
+        if given is not None:
+            said = f"`{given.group(0).strip()} {mention.surface}`"
+        else:
+            said = f"`{mention.surface}{body[mention.end : does.end() if does else mention.end]}`"
+        why = f"the work is given to `{mention.surface}` ({said})"
+        if mention.short is not None:
+            why += "; " + mention.short.reason()
+        _set_owner(item, mention.names, "vocative", why=why, short=mention.short)
+        _force(item, f"work given to a person named ({said})")
+        return True
+    return False
+
+
+# `老汤提醒：节后复工第一天…要提前准备`: a reminder of a risk, nobody's work (zh batch 09).
+_ZH_REMINDER = re.compile(r"^\s{0,4}+[^\s:：，,。]{1,8}?(?:提醒|提示|强调)\s{0,2}+[:：]")
+_ZH_COMMIT_WORDS = re.compile(r"我|你|负责|(?<!提)[前内]")
+
+
+def _zh_not_work(item: Analysed) -> str | None:
+    """The kind of a Chinese line that reads as an item and is not one, or None."""
+    sentence = item.sentence
+    if sentence.lang != "zh" or sentence.block == "table":
+        return None
+    text = sentence.text.strip()
+    if text.endswith(("？", "?")) and item.owner.name is None and _AI_LABEL.match(text):
+        return "question"  # `AI：告警阈值从 10s 调到 30s？` asks; it assigns nothing
+    if item.kind != "action":
+        return None
+    reminder = _ZH_REMINDER.match(text)
+    if reminder and not _ZH_COMMIT_WORDS.search(text, reminder.end()):
+        return "status"
+    return None
+
+
 def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     """Apply the shapes to classified sentences, in order."""
     owner_line: tuple[str, ...] = ()
     owner_line_at = -1
     for index, item in enumerate(analysed):
         if item.kind == "accepted":
+            continue
+        not_work = _zh_not_work(item)
+        if not_work is not None:
+            item.kind = not_work
             continue
         sentence = item.sentence
         line = _OWNER_LINE.match(sentence.text)
@@ -197,11 +263,15 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
                 _set_owner(previous, names, "label", why=why, short=short)
                 _force(previous, f"a question answered by an arrow to `{who}`")
                 item.kind = "other"
-            continue
+                continue
+            if sentence.lang != "zh":
+                continue
+            # `→ @聂文静 本周五前约财务王总开评审会`: the work itself, given to the one named.
         if (
             _initials_label(item, roster)
             or _unowned(item)
             or _zh_addressed(item)
+            or _zh_assigned(item)
             or _en_pronoun_clause(item)
             or _zh_pronoun_clause(item, roster)
             or _zh_with(item, roster)
@@ -209,10 +279,14 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             or _handle_lead(item, roster)
         ):
             continue
-        if sentence.lang == "zh" and _ZH_WHO.search(sentence.text) and item.kind != "action":
+        who = sentence.lang == "zh" and (
+            _ZH_WHO.search(sentence.text) or _ZH_WHO_TAKES.search(sentence.text)
+        )
+        if who and (item.kind != "action" or item.owner.how in {"speaker", "label"}):
             following = analysed[index + 1] if index + 1 < len(analysed) else None
-            if following is not None:
+            if following is not None and item.kind != "action":
                 _answered(item, following, roster)
+            _zh_untaken(item)
             continue
         if item.kind == "action" and _not_an_item(item):
             item.kind = "status"
@@ -254,7 +328,9 @@ def _under_heading(
         if not bare:
             return
         _force(item, f"a line under the `{sentence.heading.strip()}` heading")
-    if item.owner.name is None and names:
+    # A name merely mentioned in the line (`等程经理确认后再开`) does not outrank the heading's.
+    weak = item.owner.name is None or (heading_names and item.owner.how == "any")
+    if weak and names:
         if heading_names and in_heading is not None:
             who = in_heading.group("who").strip()
             why, short = _form_why(f"`{who}` is named in the heading", who, roster)
@@ -263,11 +339,35 @@ def _under_heading(
         _set_owner(item, names, "heading", why=why, short=short)
 
 
+def _zh_untaken(item: Analysed) -> None:
+    """`发版前得有人把回滚脚本演练一遍，谁来？` that nobody takes is still work, without an owner;
+    a bare `谁来？` after the work (it is then in the sentence before) and a question under a
+    questions heading or label are not."""
+    sentence = item.sentence
+    asked = _ZH_WHO_TAKES.search(sentence.text)
+    if asked is None or sentence.section in {"questions", "decisions"}:
+        return
+    if item.kind == "action" and item.owner.how in {"speaker", "label"}:
+        # `谁帮我提一下？我没有权限`: the speaker's 我 is who asks, not who does it.
+        _set_owner(item, (), "none", why="asked who would take it; nobody did")
+        return
+    if item.kind == "action":
+        return
+    if _ZH_NOT_WORK.match(sentence.text) or len(sentence.text.strip()) <= len(asked.group(0)) + 2:
+        return
+    if item.cues & {"done", "hypothetical"}:
+        return
+    _set_owner(item, (), "none", why="asked who would take it; nobody did")
+    _force(item, f"work asking for a taker (`{asked.group(0)}`), not taken")
+
+
 def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
     """`PR 稿谁写？` answered by `孟琳：我写` on the next line: an item of whoever answers."""
     speaker, rest = _speaker_of(following.sentence, roster)
     if not rest.startswith(("我", "要是没人的话我")):
         return
+    if following.sentence.unit == item.sentence.unit:
+        return  # `谁帮我提一下？我没有权限`: the asker going on, not someone answering
     names = roster.lookup(speaker) if speaker else ()
     if names:
         why = f"`{speaker}` answered the question on the next line"
@@ -291,6 +391,9 @@ _EN_ASK = re.compile(
     r"|need\s{1,3}+someone\s{1,3}+to|someone\s{1,3}+(?:needs\s{1,3}+to|pls|please|shld|should))(?=\s)",
     re.IGNORECASE,
 )
+# A clause of a chat line where the speaker commits to a time: `订单导出那个 PR 我今晚合`.
+_ZH_DATED_COMMIT = re.compile(r"我(?:今晚|今天|明天|马上|下午|上午|晚点)[^，,。；;]{1,20}+")
+_ZH_DONE_WORDS = re.compile(r"已经|已|了|完毕")
 _ZH_COMMIT = re.compile(r"我(?:来|今晚|今天|明天|马上|这边|下周|配合|和)")
 _ACCEPT = re.compile(
     r"(?:on\s{1,3}+it|will\s{1,3}+do|yep|yes|ok|sure|i\s{1,3}+can|i'?ll|i’ll|我来|好的|收到|没问题)\b",
@@ -356,7 +459,12 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
         return False
     if sentence.lang == "zh" and _zh_request_taken(item, said, following, roster):
         return True
-    if item.cues & _NOT_CHAT:
+    if sentence.lang == "zh" and item.cues & _NOT_CHAT == {"done"}:
+        # `订单导出那个 PR 我今晚合，review 已经过了`: what is done is another clause.
+        clause = _ZH_DATED_COMMIT.search(said)
+        if clause is None or _ZH_DONE_WORDS.search(clause.group(0)):
+            return False
+    elif item.cues & _NOT_CHAT:
         return False
     speaker_names = roster.lookup(speaker)
     if _says_only_yes(said, sentence.lang):

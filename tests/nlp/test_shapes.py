@@ -295,3 +295,99 @@ def test_i_in_a_later_sentence_of_a_chat_line_is_its_speaker(extractor: Extracto
     (item,) = items(extractor, text)
     assert item.owner == "孙悦"
     assert item.due == date(2026, 4, 15)
+
+
+def test_chat_export_with_the_speaker_and_time_on_a_line_of_their_own(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "【钉钉群】门店周会\n\n"
+        "周南 10:02\n门店海报的初稿收到了\n\n"
+        "孙悦 10:05\n展架我明天去换\n\n"
+        "周南 10:06\n好\n"
+    )
+    found = items(extractor, text)
+    assert [(item.source, item.owner) for item in found] == [("展架我明天去换", "孙悦")]
+    assert found[0].due == date(2026, 4, 7)
+
+
+def test_chinese_work_asking_for_a_taker_nobody_takes_is_an_unowned_item(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "[10:01] 周南：上线前得有人把回滚脚本演练一遍，谁来？\n"
+        "[10:02] 孙悦：采购要走 OA 审批，谁帮我提一下？我没有权限\n"
+        "[10:03] 周南：知识库里很多文章过期了，有人能牵头清理一下吗？\n"
+        "[10:04] 孙悦：门店海报谁在跟？\n"
+        "[10:05] 钱多多：我在弄\n"
+    )
+    found = owners(extractor, text)
+    assert found["上线前得有人把回滚脚本演练一遍，谁来？"] is None
+    assert found["采购要走 OA 审批，谁帮我提一下？"] is None
+    assert found["知识库里很多文章过期了，有人能牵头清理一下吗？"] is None
+    assert [o for s, o in found.items() if "门店海报" in s] == ["钱多多"]
+
+
+def test_who_is_responsible_asked_in_prose_is_not_an_item(extractor: Extractor) -> None:
+    assert items(extractor, "空压机维保合同由谁负责续签，目前还不明确。\n") == []
+
+
+def test_bare_lines_under_a_team_heading_with_its_owner(extractor: Extractor) -> None:
+    text = "IT（孙悦）待办：\n- 准备 4 台电脑\n- GitLab 权限等周南确认项目组后再开\n\nHR：\n"
+    assert owners(extractor, text) == {
+        "准备 4 台电脑": "孙悦",
+        "GitLab 权限等周南确认项目组后再开": "孙悦",
+    }
+
+
+def test_chinese_table_aligned_with_spaces(extractor: Extractor) -> None:
+    text = (
+        "二、行动项\n\n"
+        "事项                     负责人     截止        优先级\n"
+        "门店海报 A 版定稿         孙悦       4月9日      高\n"
+        "展架盘点                  待定       本周内\n"
+    )
+    found = {item.source: (item.owner, item.due, item.priority) for item in items(extractor, text)}
+    assert found == {
+        "门店海报 A 版定稿         孙悦       4月9日      高": ("孙悦", date(2026, 4, 9), "high"),
+        "展架盘点                  待定       本周内": (None, date(2026, 4, 10), None),
+    }
+
+
+def test_chinese_chat_commitment_beside_a_clause_about_done_work(extractor: Extractor) -> None:
+    text = (
+        "[14:02] 周南：目前还有 5 个没合的 PR\n"
+        "[14:05] 孙悦：订单导出那个 PR 我今晚合，review 已经过了\n"
+        "[14:06] 周南：回归用例已经跑完了\n"
+    )
+    (item,) = items(extractor, text)
+    assert item.owner == "孙悦"
+    assert item.due == MEETING
+
+
+def test_chinese_work_given_to_the_person_named(extractor: Extractor) -> None:
+    text = (
+        "- 机械臂需要从苏州运过来，物流和保险交给孙悦。\n"
+        "- 排班表周南出，周五前发群里。\n"
+        "- 海报要按新版 KV 重新做 → 老钱，下周一给初版\n"
+        "- 周南说他顺便把用电申请也一起提交，4月15日截止。\n"
+    )
+    assert list(owners(extractor, text).values()) == ["孙悦", "周南", "钱多多", "周南"]
+
+
+def test_chinese_reminder_and_open_question_are_not_items(extractor: Extractor) -> None:
+    text = (
+        "- 老钱提醒：节后复工第一天大概率会有一波售后集中爆发，要提前准备。\n"
+        "- AI：告警阈值从 10s 调到 30s？\n"
+        "- 孙悦提醒：报名表周五前发我\n"
+    )
+    assert list(owners(extractor, text)) == ["孙悦提醒：报名表周五前发我"]
+
+
+def test_chinese_line_that_starts_with_an_arrow_to_a_handle(extractor: Extractor) -> None:
+    text = (
+        "1. 退款自动审核：小于 200 元直接自动退，财务如果不同意再议。\n"
+        "   → @孙悦 本周五前约财务开评审会\n"
+    )
+    (item,) = items(extractor, text)
+    assert (item.owner, item.due) == ("孙悦", date(2026, 4, 10))
