@@ -36,10 +36,15 @@ _BULLET = re.compile(
     r"\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]))"
 )
 _CHECKBOX = re.compile(r"^\[(?P<state>[ xX✓])\]\s*")
-_TIMESTAMP = re.compile(r"^\s*(?:\[\s*)?\(?\d{1,2}:\d{2}(?::\d{2})?\)?(?:\s*\])?\s*[-–]?\s*")
+# "[19/05/2026, 16:02] Emma:": a chat export's date goes with the time.
+_TIMESTAMP = re.compile(
+    r"^\s*(?:\[\s*)?\(?(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?\s{0,3}+)?\d{1,2}:\d{2}(?::\d{2})?\)?"
+    r"(?:\s*\])?\s*[-–]?\s*"
+)
 _TURN = re.compile(
     r"^(?P<speaker>(?:\*\*)?[A-Z\u4e00-\u9fff@][\w\u4e00-\u9fff.'’ -]{0,28}?(?:\*\*)?)"
-    r"(?:\s*[(（](?P<role>[^)）]{1,30})[)）])?(?:\*\*)?\s*[:：](?:\*\*)?\s*(?P<rest>\S.*)$"
+    r"(?: \d{1,2}:\d{2})?(?:\s*[(（](?P<role>[^)）]{1,30})[)）])?(?:\*\*)?\s*[:：](?:\*\*)?\s*"
+    r"(?P<rest>\S.*)$"
 )
 _ATTENDEES = re.compile(
     r"^(?:\*\*)?(?:attendees|participants|present|absent|apologies|attendance|invitees|cc"
@@ -263,7 +268,7 @@ def _split_cells(line: str) -> list[tuple[str, int, int]]:
     return cells
 
 
-_ITEM_START = re.compile(r"(?:TODO|ACTION|AI)\b|(?P<who>[^:：\s]{1,20}+)[:：]")
+_ITEM_START = re.compile(r"(?:TODO|ACTION|AI)\b|@\w|(?P<who>[^:：\s]{1,20}+)[:：]")
 
 
 def _starts_own_line(line: str, known: set[str]) -> bool:

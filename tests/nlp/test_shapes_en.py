@@ -1,0 +1,59 @@
+"""English shapes of the second set-aside (batches 09-10, #12); every example is written for
+this file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.nlp.notes import ActionItem, Extractor, NotesRequest
+from services.nlp.owners import Participant
+from services.nlp.segment import segment
+
+PEOPLE = (
+    Participant("Marta Kowalczyk", ("Marta",)),
+    Participant("Ravi Menon", ("Ravi", "@ravi")),
+    Participant("Ola Nordmann", ("Ola",)),
+    Participant("Sun Li", ()),
+)
+MEETING = date(2026, 4, 6)  # a Monday
+
+
+def items(extractor: Extractor, text: str) -> list[ActionItem]:
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+    return list(extractor.extract(request).items)
+
+
+def owners(extractor: Extractor, text: str) -> dict[str, str | None]:
+    return {item.source.strip(): item.owner for item in items(extractor, text)}
+
+
+def test_chat_export_with_date_and_time_in_brackets_is_a_transcript() -> None:
+    text = (
+        "[06/04/2026, 09:02] Marta Kowalczyk: the supplier moved the delivery to Thursday\n"
+        "[06/04/2026, 09:03] Ravi Menon: I'll rebook the forklift slot for it\n"
+        "[06/04/2026, 09:04] Ola Nordmann: 👍\n"
+    )
+    sentences, transcript = segment(text)
+    assert transcript
+    assert [s.speaker for s in sentences] == ["Marta Kowalczyk", "Ravi Menon", "Ola Nordmann"]
+    assert sentences[1].text == "I'll rebook the forklift slot for it"
+
+
+def test_speaker_with_the_time_after_the_name(extractor: Extractor) -> None:
+    text = (
+        "Marta Kowalczyk 09:40: the shelf labels in aisle 4 are wrong again\n"
+        "Ravi Menon 09:41: ugh. I'll reprint them today\n"
+        "Marta Kowalczyk 09:42: thx\n"
+    )
+    assert owners(extractor, text) == {"I'll reprint them today": "Ravi Menon"}
+
+
+def test_a_long_line_does_not_swallow_the_handle_line_after_it(extractor: Extractor) -> None:
+    text = (
+        "Actions\n"
+        "Action – Sun Li – pull the weekend pick volumes for March so we can size the rota, due 4/10\n"
+        "@ravi chase the carrier about the damaged pallets\n"
+    )
+    found = owners(extractor, text)
+    assert found["@ravi chase the carrier about the damaged pallets"] == "Ravi Menon"
+    assert "Sun Li" in found.values()
