@@ -176,6 +176,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     """Apply the shapes to classified sentences, in order."""
     owner_line: tuple[str, ...] = ()
     owner_line_at = -1
+    by_name_line = False
     for index, item in enumerate(analysed):
         if item.kind == "accepted":
             continue
@@ -184,8 +185,18 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if line:
             owner_line = _names(line.group("who"), roster)
             owner_line_at = index
+            by_name_line = False
             if item.kind == "action" and not _UNOWNED.search(sentence.text):
                 item.kind = "other"
+            continue
+        named = _name_line(sentence, roster)
+        if named:
+            owner_line = named
+            owner_line_at = index
+            by_name_line = True
+            item.kind = "other"
+            continue
+        if _standup_today(item, roster, owner_line if index - owner_line_at <= 4 else ()):
             continue
         arrow = _ARROW.match(sentence.text)
         if arrow:
@@ -227,13 +238,15 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if sentence.section == "actions" or _BARE_HEADING.match(sentence.heading):
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
-            _under_heading(item, roster, near)
+            _under_heading(item, roster, near, by_name_line=by_name_line)
 
 
 def _under_heading(
     item: Analysed,
     roster: Roster,
     owner_line: tuple[str, ...],
+    *,
+    by_name_line: bool = False,
 ) -> None:
     """A bare line under `Next steps (Maria):` / `待办：` is an item; the heading names the owner."""
     sentence = item.sentence
@@ -246,7 +259,8 @@ def _under_heading(
         text = sentence.text.strip()
         bare = (
             sentence.block in {"bullet", "prose"}
-            and 2 <= len(text) <= 40
+            # A line under a person's name is theirs: it may run longer than a bare noun.
+            and 2 <= len(text) <= (80 if by_name_line and owner_line else 40)
             and not (item.cues & _NOT_BARE)
             and not re.search(r"[:：?？]", text)
             and not text.endswith((".", "。"))
@@ -254,13 +268,43 @@ def _under_heading(
         if not bare:
             return
         _force(item, f"a line under the `{sentence.heading.strip()}` heading")
-    if item.owner.name is None and names:
+    if (item.owner.name is None or item.owner.how == "any") and names:
         if heading_names and in_heading is not None:
             who = in_heading.group("who").strip()
             why, short = _form_why(f"`{who}` is named in the heading", who, roster)
         else:
-            why, short = "named on the `Owner:` line before the list", None
+            why, short = (
+                "named on its own line before the list"
+                if by_name_line
+                else "named on the `Owner:` line before the list",
+                None,
+            )
         _set_owner(item, names, "heading", why=why, short=short)
+
+
+def _name_line(sentence: Sentence, roster: Roster) -> tuple[str, ...]:
+    """`Carlos` or `@lena` alone on a line, over the lines that are theirs (a recap grouped
+    by person, a stand-up written per person)."""
+    if sentence.lang != "en" or sentence.block != "prose":
+        return ()
+    form = sentence.text.strip().strip("*:").strip()
+    if not form or len(form) > 30:
+        return ()
+    return roster.lookup(form)
+
+
+_TODAY = re.compile(r"^\s{0,4}+today\s{0,3}+[:：-]\s{0,3}+\S", re.IGNORECASE)
+
+
+def _standup_today(item: Analysed, roster: Roster, person: tuple[str, ...]) -> bool:
+    """`today: finish the VPC module` under a person's name line in a stand-up: their plan."""
+    if not person or not _TODAY.match(item.sentence.text):
+        return False
+    if item.kind != "action":
+        _force(item, "a `today:` line of a stand-up")
+    if item.owner.name is None or item.owner.how == "any":
+        _set_owner(item, person, "heading", why="the person named on the line above")
+    return True
 
 
 def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:

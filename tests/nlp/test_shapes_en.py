@@ -57,3 +57,40 @@ def test_a_long_line_does_not_swallow_the_handle_line_after_it(extractor: Extrac
     found = owners(extractor, text)
     assert found["@ravi chase the carrier about the damaged pallets"] == "Ravi Menon"
     assert "Sun Li" in found.values()
+
+
+def test_recap_grouped_under_each_persons_name(extractor: Extractor) -> None:
+    text = (
+        "## Next steps\n"
+        "Marta\n"
+        "- reorder question to the packaging supplier's account manager\n"
+        "- returns log for March updated by Friday\n"
+        "\n"
+        "Sun Li\n"
+        "- pallet count v2 to Ravi by Wednesday\n"
+    )
+    found = owners(extractor, text)
+    assert found == {
+        "reorder question to the packaging supplier's account manager": "Marta Kowalczyk",
+        "returns log for March updated by Friday": "Marta Kowalczyk",
+        "pallet count v2 to Ravi by Wednesday": "Sun Li",
+    }
+
+
+def test_standup_written_per_person_owns_each_today_line(extractor: Extractor) -> None:
+    text = (
+        "#standup-warehouse · Mon 6 Apr\n"
+        "@ravi\n"
+        "yesterday: cycle count in zone B\n"
+        "today: relabel the returns shelf, done by EOD\n"
+        "blockers: none\n"
+        "\n"
+        "Ola\n"
+        "yesterday: forklift training\n"
+        "today: inbound dock schedule for next week\n"
+    )
+    found = owners(extractor, text)
+    assert found == {
+        "today: relabel the returns shelf, done by EOD": "Ravi Menon",
+        "today: inbound dock schedule for next week": "Ola Nordmann",
+    }
