@@ -268,6 +268,9 @@ def _split_cells(line: str) -> list[tuple[str, int, int]]:
     return cells
 
 
+# A typed table's cells: words joined by single spaces; columns are two or more apart.
+_TEXT_CELL = re.compile(r"\S++(?: \S++)*+")
+_TEXT_RULE = re.compile(r"^[\s=-]*+-[\s=-]*+$")
 _ITEM_START = re.compile(r"(?:TODO|ACTION|AI)\b|@\w|(?P<who>[^:：\s]{1,20}+)[:：]")
 
 
@@ -309,6 +312,8 @@ class _Segmenter:
         self.section = "other"
         self.heading = ""
         self.table_roles: list[str] | None = None
+        # A table typed as text: where each column starts in its header line, and the roles.
+        self.text_columns: list[tuple[int, str]] | None = None
         self.unit = 0
         self.turn = -1
         self.paragraph: list[tuple[int, str]] = []
@@ -352,6 +357,9 @@ class _Segmenter:
         if not stripped:
             self.flush_paragraph()
             self.table_roles = None
+            self.text_columns = None
+            return
+        if "|" not in stripped and self.text_table_line(offset, line):
             return
         if (stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.endswith("|"))) or (
             stripped.count("|") >= 1 and self.table_roles is not None
@@ -390,6 +398,56 @@ class _Segmenter:
             self.emit(body_offset, body, block="bullet")
             return
         self.prose_line(offset, line, stripped)
+
+    def text_table_line(self, offset: int, line: str) -> bool:
+        """`WO#   Task   Owner   Due` and the rows under it, columns two spaces apart."""
+        if self.text_columns is None:
+            # English only: Chinese typed tables are left to the Chinese rules (#12).
+            if self.transcript or self.language(line) != "en":
+                return False
+            cells = [(m.group(0), m.start()) for m in _TEXT_CELL.finditer(line)]
+            # At most 12 columns: every row is cut at every column, so more would be
+            # rows x columns work on a hostile header.
+            if not 3 <= len(cells) <= 12:
+                return False
+            roles = _table_roles([c[0] for c in cells])
+            if "owner" not in roles or "what" not in roles:
+                return False
+            self.flush_paragraph()
+            self.text_columns = [
+                (start, role) for (_, start), role in zip(cells, roles, strict=True)
+            ]
+            return True
+        if _TEXT_RULE.match(line):
+            return True
+        bounds = [start for start, _ in self.text_columns] + [len(line)]
+        placed = []
+        for i, (start, role) in enumerate(self.text_columns):
+            raw = line[start : bounds[i + 1]] if start < len(line) else ""
+            text = raw.strip()
+            lead = len(raw) - len(raw.lstrip())
+            placed.append((role, text, offset + start + lead, offset + start + lead + len(text)))
+        filled = [c for c in placed if c[1]]
+        if not any(c[0] == "what" for c in filled):
+            self.text_columns = None
+            return False
+        start = min(c[2] for c in filled)
+        end = max(c[3] for c in filled)
+        self.unit += 1
+        self.sentences.append(
+            Sentence(
+                start=start,
+                end=end,
+                text=self.text[start:end],
+                lang=self.language(line),
+                section=self.section,
+                block="table",
+                cells=tuple(placed),
+                unit=self.unit,
+                heading=self.heading,
+            )
+        )
+        return True
 
     def table_row(self, offset: int, line: str, stripped: str) -> None:
         """A Markdown table row: the header sets the columns' roles, a row is one sentence."""

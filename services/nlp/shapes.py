@@ -198,6 +198,9 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             continue
         if _standup_today(item, roster, owner_line if index - owner_line_at <= 4 else ()):
             continue
+        if item.kind == "action" and _done_row(sentence):
+            item.kind = "status"
+            continue
         arrow = _ARROW.match(sentence.text)
         if arrow:
             names = _names(arrow.group("who"), roster)
@@ -294,6 +297,16 @@ def _name_line(sentence: Sentence, roster: Roster) -> tuple[str, ...]:
 
 
 _TODAY = re.compile(r"^\s{0,4}+today\s{0,3}+[:：-]\s{0,3}+\S", re.IGNORECASE)
+
+
+_DONE_CELL = re.compile(r"^\s{0,3}+(?:done|closed|completed?|finished|cancell?ed)\b", re.IGNORECASE)
+
+
+def _done_row(sentence: Sentence) -> bool:
+    """A table row whose Status column says `done 9/5` reports finished work."""
+    return sentence.block == "table" and any(
+        role == "status" and _DONE_CELL.match(text) for role, text, _, _ in sentence.cells
+    )
 
 
 def _standup_today(item: Analysed, roster: Roster, person: tuple[str, ...]) -> bool:

@@ -8,6 +8,7 @@ from datetime import date
 from services.nlp.notes import ActionItem, Extractor, NotesRequest
 from services.nlp.owners import Participant
 from services.nlp.segment import segment
+from tests.security import linear
 
 PEOPLE = (
     Participant("Marta Kowalczyk", ("Marta",)),
@@ -94,3 +95,30 @@ def test_standup_written_per_person_owns_each_today_line(extractor: Extractor) -
         "today: relabel the returns shelf, done by EOD": "Ravi Menon",
         "today: inbound dock schedule for next week": "Ola Nordmann",
     }
+
+
+def test_table_typed_as_text_with_columns_two_spaces_apart(extractor: Extractor) -> None:
+    text = (
+        "WAREHOUSE JOBS  06-Apr-2026\n"
+        "\n"
+        "Job     Task                          Owner     Due      Status\n"
+        "------  ----------------------------  --------  -------  ---------\n"
+        "WH-101  Re-stripe the loading bay     Sun Li    4/9      open\n"
+        "WH-102  Replace dock leveller seal    Ravi      -        done 4/2\n"
+        "WH-103  Quote for racking inspection  Marta     Friday   open\n"
+    )
+    found = {item.owner: item for item in items(extractor, text)}
+    assert set(found) == {"Sun Li", "Marta Kowalczyk"}
+    assert found["Sun Li"].due == date(2026, 4, 9)
+    assert found["Marta Kowalczyk"].due == date(2026, 4, 10)
+
+
+def test_reading_a_typed_table_is_linear() -> None:
+    def rows(n: int) -> str:
+        return "Task  Owner  Due  Status\n" + "fix it  Ravi  4/9  open\n" * (n // 20)
+
+    def wide(n: int) -> str:
+        return "Task  Owner  Due" + "  col" * (n // 5) + "\n" + "x\n" * (n // 2)
+
+    for make in (rows, wide):
+        assert linear.ratio_in_child(segment, make, short=8_000, long=32_000) < 8.0
