@@ -201,6 +201,8 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if item.kind == "action" and _done_row(sentence):
             item.kind = "status"
             continue
+        if _dash_middle(item, roster) or _speakers_will(item, roster):
+            continue
         arrow = _ARROW.match(sentence.text)
         if arrow:
             names = _names(arrow.group("who"), roster)
@@ -307,6 +309,51 @@ def _done_row(sentence: Sentence) -> bool:
     return sentence.block == "table" and any(
         role == "status" and _DONE_CELL.match(text) for role, text, _, _ in sentence.cells
     )
+
+
+def _dash_middle(item: Analysed, roster: Roster) -> bool:
+    """`WO-1193 replace the belts — Marcus + Yusuf — by Sat 7/26`: the owners between dashes."""
+    if item.sentence.lang != "en" or item.owner.how not in {"none", "any"}:
+        return False
+    parts = _DASH.split(item.sentence.text.rstrip(" ."))
+    if len(parts) < 3 or not parts[0].strip():
+        return False
+    for middle in parts[1:-1]:
+        forms = re.split(r"\s{0,3}+(?:\+|,|&|\band\b)\s{0,3}+", middle.strip())
+        people = [roster.lookup(f) for f in forms]
+        if forms and all(people):
+            who = middle.strip()
+            co = [p[0] for p in people[1:]]
+            _set_owner(item, people[0], "label", co, why=f"`{who}` is named between dashes")
+            _force(item, f"a task with its owner between dashes (`— {who} —`)")
+            return True
+    return False
+
+
+# "Will hand the triage over to Oliver by Thu" said by Deepa: no subject, so the speaker's.
+_SUBJECTLESS_WILL = re.compile(
+    r"^\s{0,3}+(?:will|gonna|going\s{1,3}+to)\s{1,3}+[a-z]", re.IGNORECASE
+)
+
+
+def _speakers_will(item: Analysed, roster: Roster) -> bool:
+    sentence = item.sentence
+    if sentence.lang != "en" or sentence.block != "turn" or not sentence.speaker:
+        return False
+    if item.kind != "action" or item.owner.how not in {"none", "any"}:
+        return False
+    if not _SUBJECTLESS_WILL.match(sentence.text) or roster.lookup("Will"):
+        return False
+    speaker = roster.lookup(sentence.speaker)
+    if not speaker:
+        return False
+    _set_owner(
+        item,
+        speaker,
+        "speaker",
+        why=f"no subject before `will`: the speaker (`{sentence.speaker}`)",
+    )
+    return True
 
 
 def _standup_today(item: Analysed, roster: Roster, person: tuple[str, ...]) -> bool:
