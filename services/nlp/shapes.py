@@ -201,6 +201,9 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if item.kind == "action" and _done_row(sentence):
             item.kind = "status"
             continue
+        if item.kind == "action" and _attendee_line(sentence, roster):
+            item.kind = "other"
+            continue
         if _dash_middle(item, roster) or _speakers_will(item, roster):
             continue
         arrow = _ARROW.match(sentence.text)
@@ -309,6 +312,23 @@ def _done_row(sentence: Sentence) -> bool:
     return sentence.block == "table" and any(
         role == "status" and _DONE_CELL.match(text) for role, text, _, _ in sentence.cells
     )
+
+
+_ATTENDEES_WORD = re.compile(r"\b(?:attendees|present|participants)\b\W{0,6}+:", re.IGNORECASE)
+_ROLE_NOTE = re.compile(r"\s{0,3}+\([^()\n]{0,40}+\)")
+
+
+def _attendee_line(sentence: Sentence, roster: Roster) -> bool:
+    """`**Date:** … · **Attendees:** …`, `Thu 30 Oct, 14:00 · Kate (ops), Harpreet, Dev`: who came."""
+    if sentence.lang != "en" or "·" not in sentence.text:
+        return False
+    if _ATTENDEES_WORD.search(sentence.text):
+        return True
+    for part in sentence.text.split("·"):
+        forms = [_ROLE_NOTE.sub("", f).strip() for f in part.split(",")]
+        if len(forms) >= 3 and all(roster.lookup(f) for f in forms):
+            return True
+    return False
 
 
 def _dash_middle(item: Analysed, roster: Roster) -> bool:
