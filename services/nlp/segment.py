@@ -36,10 +36,15 @@ _BULLET = re.compile(
     r"\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]))"
 )
 _CHECKBOX = re.compile(r"^\[(?P<state>[ xX✓])\]\s*")
-_TIMESTAMP = re.compile(r"^\s*(?:\[\s*)?\(?\d{1,2}:\d{2}(?::\d{2})?\)?(?:\s*\])?\s*[-–]?\s*")
+# "[19/05/2026, 16:02] Emma:": a chat export's date goes with the time.
+_TIMESTAMP = re.compile(
+    r"^\s*(?:\[\s*)?\(?(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?\s{0,3}+)?\d{1,2}:\d{2}(?::\d{2})?\)?"
+    r"(?:\s*\])?\s*[-–]?\s*"
+)
 _TURN = re.compile(
     r"^(?P<speaker>(?:\*\*)?[A-Z\u4e00-\u9fff@][\w\u4e00-\u9fff.'’ -]{0,28}?(?:\*\*)?)"
-    r"(?:\s*[(（](?P<role>[^)）]{1,30})[)）])?(?:\*\*)?\s*[:：](?:\*\*)?\s*(?P<rest>\S.*)$"
+    r"(?: \d{1,2}:\d{2})?(?:\s*[(（](?P<role>[^)）]{1,30})[)）])?(?:\*\*)?\s*[:：](?:\*\*)?\s*"
+    r"(?P<rest>\S.*)$"
 )
 _ATTENDEES = re.compile(
     r"^(?:\*\*)?(?:attendees|participants|present|absent|apologies|attendance|invitees|cc"
@@ -290,7 +295,9 @@ def _spaced_cells(line: str) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _SPACED_CELL.finditer(line)]
 
 
-_ITEM_START = re.compile(r"(?:TODO|ACTION|AI)\b|(?P<who>[^:：\s]{1,20}+)[:：]")
+# A typed table's rule line (`----  -----`); its cells are `_SPACED_CELL`s.
+_TEXT_RULE = re.compile(r"^[\s=-]*+-[\s=-]*+$")
+_ITEM_START = re.compile(r"(?:TODO|ACTION|AI)\b|@\w|(?P<who>[^:：\s]{1,20}+)[:：]")
 
 
 def _starts_own_line(line: str, known: set[str]) -> bool:
@@ -333,6 +340,8 @@ class _Segmenter:
         self.section = "other"
         self.heading = ""
         self.table_roles: list[str] | None = None
+        # A table typed as text: where each column starts in its header line, and the roles.
+        self.text_columns: list[tuple[int, str]] | None = None
         self.unit = 0
         self.turn = -1
         self.paragraph: list[tuple[int, str]] = []
@@ -380,10 +389,13 @@ class _Segmenter:
             self.flush_paragraph()
             self.table_roles = None
             self.spaced_roles = None
+            self.text_columns = None
             return
         if self.chat_headers and self.zh_chat_line(offset, line, stripped):
             return
         if self.zh_spaced_row(offset, line):
+            return
+        if "|" not in stripped and self.text_table_line(offset, line):
             return
         if (stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.endswith("|"))) or (
             stripped.count("|") >= 1 and self.table_roles is not None
@@ -422,6 +434,56 @@ class _Segmenter:
             self.emit(body_offset, body, block="bullet")
             return
         self.prose_line(offset, line, stripped)
+
+    def text_table_line(self, offset: int, line: str) -> bool:
+        """`WO#   Task   Owner   Due` and the rows under it, columns two spaces apart."""
+        if self.text_columns is None:
+            # English only: Chinese typed tables are left to the Chinese rules (#12).
+            if self.transcript or self.language(line) != "en":
+                return False
+            cells = [(m.group(0), m.start()) for m in _SPACED_CELL.finditer(line)]
+            # At most 12 columns: every row is cut at every column, so more would be
+            # rows x columns work on a hostile header.
+            if not 3 <= len(cells) <= 12:
+                return False
+            roles = _table_roles([c[0] for c in cells])
+            if "owner" not in roles or "what" not in roles:
+                return False
+            self.flush_paragraph()
+            self.text_columns = [
+                (start, role) for (_, start), role in zip(cells, roles, strict=True)
+            ]
+            return True
+        if _TEXT_RULE.match(line):
+            return True
+        bounds = [start for start, _ in self.text_columns] + [len(line)]
+        placed = []
+        for i, (start, role) in enumerate(self.text_columns):
+            raw = line[start : bounds[i + 1]] if start < len(line) else ""
+            text = raw.strip()
+            lead = len(raw) - len(raw.lstrip())
+            placed.append((role, text, offset + start + lead, offset + start + lead + len(text)))
+        filled = [c for c in placed if c[1]]
+        if not any(c[0] == "what" for c in filled):
+            self.text_columns = None
+            return False
+        start = min(c[2] for c in filled)
+        end = max(c[3] for c in filled)
+        self.unit += 1
+        self.sentences.append(
+            Sentence(
+                start=start,
+                end=end,
+                text=self.text[start:end],
+                lang=self.language(line),
+                section=self.section,
+                block="table",
+                cells=tuple(placed),
+                unit=self.unit,
+                heading=self.heading,
+            )
+        )
+        return True
 
     def table_row(self, offset: int, line: str, stripped: str) -> None:
         """A Markdown table row: the header sets the columns' roles, a row is one sentence."""

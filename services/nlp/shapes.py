@@ -238,6 +238,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     """Apply the shapes to classified sentences, in order."""
     owner_line: tuple[str, ...] = ()
     owner_line_at = -1
+    by_name_line = False
     for index, item in enumerate(analysed):
         if item.kind == "accepted":
             continue
@@ -250,8 +251,26 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if line:
             owner_line = _names(line.group("who"), roster)
             owner_line_at = index
+            by_name_line = False
             if item.kind == "action" and not _UNOWNED.search(sentence.text):
                 item.kind = "other"
+            continue
+        named = _name_line(sentence, roster)
+        if named:
+            owner_line = named
+            owner_line_at = index
+            by_name_line = True
+            item.kind = "other"
+            continue
+        if _standup_today(item, roster, owner_line if index - owner_line_at <= 4 else ()):
+            continue
+        if item.kind == "action" and _done_row(sentence):
+            item.kind = "status"
+            continue
+        if item.kind == "action" and _attendee_line(sentence, roster):
+            item.kind = "other"
+            continue
+        if _dash_middle(item, roster) or _speakers_will(item, roster):
             continue
         arrow = _ARROW.match(sentence.text)
         if arrow:
@@ -301,13 +320,15 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if sentence.section == "actions" or _BARE_HEADING.match(sentence.heading):
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
-            _under_heading(item, roster, near)
+            _under_heading(item, roster, near, by_name_line=by_name_line)
 
 
 def _under_heading(
     item: Analysed,
     roster: Roster,
     owner_line: tuple[str, ...],
+    *,
+    by_name_line: bool = False,
 ) -> None:
     """A bare line under `Next steps (Maria):` / `待办：` is an item; the heading names the owner."""
     sentence = item.sentence
@@ -320,7 +341,8 @@ def _under_heading(
         text = sentence.text.strip()
         bare = (
             sentence.block in {"bullet", "prose"}
-            and 2 <= len(text) <= 40
+            # A line under a person's name is theirs: it may run longer than a bare noun.
+            and 2 <= len(text) <= (80 if by_name_line and owner_line else 40)
             and not (item.cues & _NOT_BARE)
             and not re.search(r"[:：?？]", text)
             and not text.endswith((".", "。"))
@@ -328,14 +350,18 @@ def _under_heading(
         if not bare:
             return
         _force(item, f"a line under the `{sentence.heading.strip()}` heading")
-    # A name merely mentioned in the line (`等程经理确认后再开`) does not outrank the heading's.
-    weak = item.owner.name is None or (heading_names and item.owner.how == "any")
-    if weak and names:
+    # A name merely mentioned in the line (`等程经理确认后再开`) does not outrank the list's.
+    if (item.owner.name is None or item.owner.how == "any") and names:
         if heading_names and in_heading is not None:
             who = in_heading.group("who").strip()
             why, short = _form_why(f"`{who}` is named in the heading", who, roster)
         else:
-            why, short = "named on the `Owner:` line before the list", None
+            why, short = (
+                "named on its own line before the list"
+                if by_name_line
+                else "named on the `Owner:` line before the list",
+                None,
+            )
         _set_owner(item, names, "heading", why=why, short=short)
 
 
@@ -359,6 +385,103 @@ def _zh_untaken(item: Analysed) -> None:
         return
     _set_owner(item, (), "none", why="asked who would take it; nobody did")
     _force(item, f"work asking for a taker (`{asked.group(0)}`), not taken")
+
+
+def _name_line(sentence: Sentence, roster: Roster) -> tuple[str, ...]:
+    """`Carlos` or `@lena` alone on a line, over the lines that are theirs (a recap grouped
+    by person, a stand-up written per person)."""
+    if sentence.lang != "en" or sentence.block != "prose":
+        return ()
+    form = sentence.text.strip().strip("*:").strip()
+    if not form or len(form) > 30:
+        return ()
+    return roster.lookup(form)
+
+
+_TODAY = re.compile(r"^\s{0,4}+today\s{0,3}+[:：-]\s{0,3}+\S", re.IGNORECASE)
+
+
+_DONE_CELL = re.compile(r"^\s{0,3}+(?:done|closed|completed?|finished|cancell?ed)\b", re.IGNORECASE)
+
+
+def _done_row(sentence: Sentence) -> bool:
+    """A table row whose Status column says `done 9/5` reports finished work."""
+    return sentence.block == "table" and any(
+        role == "status" and _DONE_CELL.match(text) for role, text, _, _ in sentence.cells
+    )
+
+
+_ATTENDEES_WORD = re.compile(r"\b(?:attendees|present|participants)\b\W{0,6}+:", re.IGNORECASE)
+_ROLE_NOTE = re.compile(r"\s{0,3}+\([^()\n]{0,40}+\)")
+
+
+def _attendee_line(sentence: Sentence, roster: Roster) -> bool:
+    """`**Date:** … · **Attendees:** …`, `Thu 30 Oct, 14:00 · Kate (ops), Harpreet, Dev`: who came."""
+    if sentence.lang != "en" or "·" not in sentence.text:
+        return False
+    if _ATTENDEES_WORD.search(sentence.text):
+        return True
+    for part in sentence.text.split("·"):
+        forms = [_ROLE_NOTE.sub("", f).strip() for f in part.split(",")]
+        if len(forms) >= 3 and all(roster.lookup(f) for f in forms):
+            return True
+    return False
+
+
+def _dash_middle(item: Analysed, roster: Roster) -> bool:
+    """`WO-1193 replace the belts — Marcus + Yusuf — by Sat 7/26`: the owners between dashes."""
+    if item.sentence.lang != "en" or item.owner.how not in {"none", "any"}:
+        return False
+    parts = _DASH.split(item.sentence.text.rstrip(" ."))
+    if len(parts) < 3 or not parts[0].strip():
+        return False
+    for middle in parts[1:-1]:
+        forms = re.split(r"\s{0,3}+(?:\+|,|&|\band\b)\s{0,3}+", middle.strip())
+        people = [roster.lookup(f) for f in forms]
+        if forms and all(people):
+            who = middle.strip()
+            co = [p[0] for p in people[1:]]
+            _set_owner(item, people[0], "label", co, why=f"`{who}` is named between dashes")
+            _force(item, f"a task with its owner between dashes (`— {who} —`)")
+            return True
+    return False
+
+
+# "Will hand the triage over to Oliver by Thu" said by Deepa: no subject, so the speaker's.
+_SUBJECTLESS_WILL = re.compile(
+    r"^\s{0,3}+(?:will|gonna|going\s{1,3}+to)\s{1,3}+[a-z]", re.IGNORECASE
+)
+
+
+def _speakers_will(item: Analysed, roster: Roster) -> bool:
+    sentence = item.sentence
+    if sentence.lang != "en" or sentence.block != "turn" or not sentence.speaker:
+        return False
+    if item.kind != "action" or item.owner.how not in {"none", "any"}:
+        return False
+    if not _SUBJECTLESS_WILL.match(sentence.text) or roster.lookup("Will"):
+        return False
+    speaker = roster.lookup(sentence.speaker)
+    if not speaker:
+        return False
+    _set_owner(
+        item,
+        speaker,
+        "speaker",
+        why=f"no subject before `will`: the speaker (`{sentence.speaker}`)",
+    )
+    return True
+
+
+def _standup_today(item: Analysed, roster: Roster, person: tuple[str, ...]) -> bool:
+    """`today: finish the VPC module` under a person's name line in a stand-up: their plan."""
+    if not person or not _TODAY.match(item.sentence.text):
+        return False
+    if item.kind != "action":
+        _force(item, "a `today:` line of a stand-up")
+    if item.owner.name is None or item.owner.how == "any":
+        _set_owner(item, person, "heading", why="the person named on the line above")
+    return True
 
 
 def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
