@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -18,7 +19,7 @@ from services.planner.model import (
     SkillRequirement,
     Task,
 )
-from services.planner.snapshot import DurationSource, Snapshot
+from services.planner.snapshot import DurationSource, Snapshot, TaskInfo
 
 P = SkillRequirement
 
@@ -141,3 +142,64 @@ def test_the_cli_reads_a_chance_as_people_write_it(text: str, share: float) -> N
 def test_the_cli_refuses_a_chance_it_cannot_plan_for(text: str) -> None:
     with pytest.raises(CliError, match="--chance must be"):
         target_probability(text)
+
+
+async def test_remedies_are_checked_by_planning_again_and_come_likeliest_first() -> None:
+    """One more person is offered only when planning with them raises the chance."""
+    build = Task(id="1", name="build", duration_hours=40, required_skills=(P("dev", 2),))
+    first = attempt(finish="2030-03-15", chance=0.05)
+    critical = replace(first.record, critical_path=("projects/p/tasks/1",))
+    found = replace(
+        first.found,
+        problem=replace(first.found.problem, tasks=(build,)),
+        tasks={"1": TaskInfo("projects/p/tasks/1", "build", "", "", "", "")},
+    )
+    first = replace(first, found=found, record=critical)
+    tried: list[Snapshot] = []
+
+    async def read(source: str) -> Snapshot:
+        return replace(found, duration_source=source)
+
+    async def plan(snapshot: Snapshot) -> Attempt:
+        tried.append(snapshot)
+        extra = any(p.id == confidence.EXTRA_PERSON for p in snapshot.problem.people)
+        made = attempt(
+            finish="2030-03-11" if extra else "2030-03-18", chance=0.3 if extra else 0.01
+        )
+        return replace(made, found=snapshot)
+
+    kept, made = await confidence.to_target(0.8, first=first, read=read, attempt=plan)
+    assert kept is not None and kept.record.finish_date == date(2030, 3, 15)
+    assert [a.probability_on_time for a in made.attempts] == [0.05, 0.01]
+    assert [r.kind for r in made.remedies] == [
+        proposal_pb2.REMEDY_KIND_MOVE_DEADLINE,
+        proposal_pb2.REMEDY_KIND_ADD_PERSON,
+    ]
+    hire = made.remedies[1]
+    assert list(hire.skills) == ["dev"] and hire.probability_on_time == 0.3
+    assert hire.deadline == "2030-03-19" and "rises from 5% to 30%" in hire.text
+    assert made.remedies[0].deadline == "2030-03-19" and not made.reached
+    # The P80 plan and the plan with one more developer: nothing else was solved.
+    assert len(tried) == 2 and tried[0].duration_source == DurationSource.RISK_P80
+
+
+async def test_a_person_who_does_not_help_is_not_offered() -> None:
+    build = Task(id="1", name="build", duration_hours=40, required_skills=(P("dev", 2),))
+    first = attempt(finish="2030-03-15", chance=0.05)
+    found = replace(
+        first.found,
+        problem=replace(first.found.problem, tasks=(build,)),
+        tasks={"1": TaskInfo("projects/p/tasks/1", "build", "", "", "", "")},
+    )
+    first = replace(
+        first, found=found, record=replace(first.record, critical_path=("projects/p/tasks/1",))
+    )
+
+    async def read(source: str) -> Snapshot:
+        return replace(found, duration_source=source)
+
+    async def plan(snapshot: Snapshot) -> Attempt:
+        return replace(attempt(finish="2030-03-15", chance=0.05), found=snapshot)
+
+    _, made = await confidence.to_target(0.8, first=first, read=read, attempt=plan)
+    assert [r.kind for r in made.remedies] == [proposal_pb2.REMEDY_KIND_MOVE_DEADLINE]
