@@ -97,6 +97,13 @@ def similarity(first: str, second: str) -> float:
     return len(a & b) / len(a | b)
 
 
+def containment(part: str, whole: str) -> float:
+    """Share of `part`'s content terms found in `whole`, 0 to 1: a short recap line against
+    the longer sentence it restates."""
+    a, b = content_terms(part), content_terms(whole)
+    return len(a & b) / len(a) if a else 0.0
+
+
 def best_match(text: str, titles: Sequence[str], *, minimum: float = 0.2) -> tuple[str, float]:
     """The title most like `text` and its score, or ("", 0.0) below `minimum`.
 

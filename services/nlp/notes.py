@@ -622,12 +622,17 @@ class Extractor:
         elif (item.owner.how == "accepted" and "request" in cues) or (
             transcript
             and "request" in cues
-            and item.owner.how in {"vocative", "none", "any", "accepted"}
+            and (
+                item.owner.how in {"vocative", "none", "any", "accepted"}
+                or (item.owner.how == "speaker_weak" and _ANYONE.search(sentence.text))
+            )
             and not re.search(r"\b(?:should\s+we|do\s+we)\b", sentence.text, re.IGNORECASE)
             and len(item.body) > 12
         ):
             item.kind = "action"
             item.forced = True
+            if item.owner.how == "speaker_weak":
+                item.owner = _Owner(why="asked of anyone in the chat; nobody took it")
             words = EN.request.search(sentence.text) or ZH.request.search(sentence.text)
             request = f"request `{words.group(0)}`" if words else "a request"
             item.reasons.append(
@@ -918,6 +923,10 @@ def with_people_named(request: NotesRequest) -> NotesRequest:
     if not named:
         return request
     return replace(request, participants=request.participants + named)
+
+
+# `could someone ping compliance?`: asked of nobody in particular; the asker does not own it.
+_ANYONE = re.compile(r"\b(?:some|any)(?:one|body)\b", re.IGNORECASE)
 
 
 def _explicit_reason(item: Analysed) -> str:

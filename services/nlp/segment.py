@@ -46,6 +46,10 @@ _TURN = re.compile(
     r"(?: \d{1,2}:\d{2})?(?:\s*[(（](?P<role>[^)）]{1,30})[)）])?(?:\*\*)?\s*[:：](?:\*\*)?\s*"
     r"(?P<rest>\S.*)$"
 )
+_TURN_HANDLE = re.compile(
+    r"^(?P<speaker>[a-z][a-z0-9._-]{1,20}+)(?:\s{0,2}+[(（](?P<role>[^)）\n]{1,30}+)[)）])?"
+    r"\s{0,2}+:\s{0,3}+(?P<rest>\S.*)$"
+)
 _ATTENDEES = re.compile(
     r"^(?:\*\*)?(?:attendees|participants|present|absent|apologies|attendance|invitees|cc"
     r"|参会人员?|与会人员?|出席人员?|参加人员?|缺席)(?:\*\*)?\s*[:：]",
@@ -84,6 +88,9 @@ class Sentence:
     unit: int = 0  # sentences of one bullet, row or turn share it
     turn: int = -1  # index of the transcript turn
     heading: str = ""
+    # Blank-line-separated blocks between the heading and this sentence: a sign-off after
+    # the list under `Action items` is not one of its lines.
+    paragraph: int = 0
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -99,6 +106,8 @@ def section_kind(title: str) -> str | None:
     clean = re.sub(r"[*_#`:：\[\]【】()（）]+", " ", title).strip().lower()
     clean = re.sub(r"\s+", " ", clean)
     clean = re.sub(r"^(?:\d+[.)]?|[一二三四五六七八九十]+[、.])\s*", "", clean)
+    # `待办汇总`, `Action items summary`: a recap of the section is the section.
+    clean = re.sub(r"(?<=\S)\s?(?:汇总|清单|列表|一览|summary|recap)$", "", clean)
     if clean in _SECTION_LOOKUP:
         return _SECTION_LOOKUP[clean]
     for sep in ("/", "&", " and ", "与", "和", "及"):
@@ -204,6 +213,14 @@ def _markdown_heading(line: str) -> str | None:
 def _speaker_of(line: str, known: set[str]) -> re.Match[str] | None:
     match = _TURN.match(line)
     if match is None:
+        # `nikhil: I'm on the flaky tests`: a Slack handle in lower case speaks only when it
+        # is a participant's name or alias, or the first word of one.
+        handle = _TURN_HANDLE.match(line)
+        if handle is None or not known:
+            return None
+        low = handle.group("speaker")
+        if low in known or any(k.split()[0] == low for k in known):
+            return handle
         return None
     speaker = match.group("speaker").strip("* ").strip()
     low = speaker.lower()
@@ -339,6 +356,8 @@ class _Segmenter:
         self.sentences: list[Sentence] = []
         self.section = "other"
         self.heading = ""
+        self.blocks_since_heading = 0
+        self.written_since_blank = False
         self.table_roles: list[str] | None = None
         # A table typed as text: where each column starts in its header line, and the roles.
         self.text_columns: list[tuple[int, str]] | None = None
@@ -356,6 +375,7 @@ class _Segmenter:
         self, offset: int, chunk: str, *, block: str, label: str | None = None, **extra: object
     ) -> None:
         self.unit += 1
+        self.written_since_blank = True
         chunk_lang = self.language(chunk)
         for start, end in _split_sentences(chunk, chunk_lang):
             self.sentences.append(
@@ -369,6 +389,7 @@ class _Segmenter:
                     label=label,
                     unit=self.unit,
                     heading=self.heading,
+                    paragraph=self.blocks_since_heading,
                     **extra,  # type: ignore[arg-type]
                 )
             )
@@ -387,6 +408,9 @@ class _Segmenter:
         stripped = line.strip()
         if not stripped:
             self.flush_paragraph()
+            if self.written_since_blank:
+                self.blocks_since_heading += 1
+                self.written_since_blank = False
             self.table_roles = None
             self.spaced_roles = None
             self.text_columns = None
@@ -545,6 +569,8 @@ class _Segmenter:
             and len(stripped) <= 40
             and section_kind(stripped) is not None
             and not _INLINE_CONTENT.search(stripped)
+            # `- buddy assignments` is a line of a list, whatever its words.
+            and not _BULLET.match(line)
         ):
             title = stripped
         if title is None:
@@ -553,13 +579,18 @@ class _Segmenter:
         kind = section_kind(title)
         if kind is not None or markdown is not None or _HEADING_BRACKET.match(line):
             self.section = kind or "other"
-            self.heading = title
+            self.open_heading(title)
             return True
         if _HEADING_ZH_NUM.match(line) or _HEADING_COLON.match(line):
             self.section = "other"
-            self.heading = title
+            self.open_heading(title)
             return True
         return False
+
+    def open_heading(self, title: str) -> None:
+        self.heading = title
+        self.blocks_since_heading = 0
+        self.written_since_blank = False
 
     def turn_line(self, offset: int, line: str, body: str, body_offset: int) -> bool:
         """`Speaker: text` in a transcript is a turn; True when the line was one."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from services.nlp.matching import similarity
+from services.nlp.matching import containment, similarity
 from services.nlp.owners import Roster
 from services.nlp.segment import Sentence
 from services.nlp.short_names import ShortForm
@@ -60,15 +60,38 @@ _ZH_NOT_WORK = re.compile(r"^\s{0,4}+(?:问题|待讨论|待定|讨论|疑问)\s
 # A short heading that opens a list of things to do, not "1. Review of December actions";
 # `IT（小孔）待办：` names a team and its owner first (zh batches 09-10).
 _BARE_HEADING = re.compile(
-    r"^\s{0,4}+(?:next\s{1,3}+steps?|to\s?-?do|todos?|action\s{1,3}+items?|actions?|follow[- ]ups?"
-    r"|(?:[^\s:：()（）]{1,10}+\s{0,2}+[(（][^()（）]{1,40}+[)）]\s{0,2}+)?待办(?:事项)?"
-    r"|行动项|下一步|后续(?:事项|安排)?)\s{0,3}+(?:[(（][^()（）]{1,40}+[)）])?\s{0,3}+[:：]?\s{0,3}+$",
+    r"^\s{0,4}+(?:(?:summary\s{1,3}+of\s{1,3}+|recap\s{1,3}+of\s{1,3}+)?(?:next\s{1,3}+steps?|to\s?-?do"
+    r"|todos?|action\s{1,3}+items?|actions?|follow[- ]ups?)(?:\s{1,3}+(?:summary|recap|list))?"
+    r"|(?:[^\s:：()（）]{1,10}+\s{0,2}+[(（][^()（）]{1,40}+[)）]\s{0,2}+)?(?:会后)?待办(?:事项)?"
+    r"|行动项|下一步|后续(?:事项|安排|跟进)?)(?:汇总|清单|列表|一览)?"
+    r"\s{0,3}+(?:[(（][^()（）]{1,40}+[)）])?\s{0,3}+[:：]?\s{0,3}+$",
     re.IGNORECASE,
+)
+# `Rahul to sort:` / `Maria will handle:` / `小吴负责：` over a list: each line is that person's.
+_OWNER_HEADING = re.compile(
+    r"^\s{0,4}+(?P<who>@?[A-Z][\w'’.-]{0,30}+(?:\s[A-Z][\w'’.-]{0,30}+)?)\s{1,3}+(?:to|will|'ll|’ll)"
+    r"(?:\s{1,3}+[a-z]{2,15}+){1,3}\s{0,3}+[:：]?\s{0,3}+$"
+    r"|^\s{0,4}+(?P<zh>[\u4e00-\u9fff]{2,4}?)(?:这边)?(?:负责|跟进|来做|来跟|认领)\s{0,3}+[:：]?\s{0,3}+$"
 )
 _SPEAKER = re.compile(
     r"^(?:【[^】]{1,12}+】|\[[^\]]{1,12}+\])?\s{0,2}+(?P<who>[^:：\s]{1,20}+)\s{0,2}+[:：]\s{0,2}+"
 )
 _NOT_BARE = frozenset({"question", "hypothetical", "decision", "done", "status", "past"})
+
+
+def _owner_heading(heading: str, roster: Roster) -> tuple[str, tuple[str, ...]] | None:
+    """The person a `Rahul to sort:` heading names, as written and as participants."""
+    match = _OWNER_HEADING.match(heading)
+    if match is None:
+        return None
+    who = match.group("who") or match.group("zh")
+    names = _names(who, roster)
+    return (who, names) if names else None
+
+
+def _list_heading(heading: str, roster: Roster) -> bool:
+    """A heading whose bare lines are items: `Next steps`, `待办汇总`, `Rahul to sort:`."""
+    return bool(_BARE_HEADING.match(heading)) or _owner_heading(heading, roster) is not None
 
 
 def _names(form: str, roster: Roster) -> tuple[str, ...]:
@@ -317,7 +340,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             continue
         if index and item.kind == "action" and item.owner.name is None:
             _speaker_of_the_line(item, analysed[index - 1], roster)
-        if sentence.section == "actions" or _BARE_HEADING.match(sentence.heading):
+        if sentence.section == "actions" or _list_heading(sentence.heading, roster):
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
             _under_heading(item, roster, near, by_name_line=by_name_line)
@@ -332,17 +355,25 @@ def _under_heading(
 ) -> None:
     """A bare line under `Next steps (Maria):` / `待办：` is an item; the heading names the owner."""
     sentence = item.sentence
-    if not _BARE_HEADING.match(sentence.heading):
+    committed = _owner_heading(sentence.heading, roster)
+    if not _BARE_HEADING.match(sentence.heading) and committed is None:
         return
     in_heading = _HEADING_OWNER.search(sentence.heading)
     heading_names = _names(in_heading.group("who"), roster) if in_heading else ()
+    heading_who = in_heading.group("who").strip() if in_heading else ""
+    if committed is not None and not heading_names:
+        heading_who, heading_names = committed
     names = heading_names or owner_line
     if item.kind != "action":
         text = sentence.text.strip()
         bare = (
             sentence.block in {"bullet", "prose"}
-            # A line under a person's name is theirs: it may run longer than a bare noun.
-            and 2 <= len(text) <= (80 if by_name_line and owner_line else 40)
+            # Prose after a blank line (`Thanks,`, a signature) has left the list.
+            and not (sentence.block == "prose" and sentence.paragraph > 0)
+            # A line under a person's name, or a list bullet, may run longer than a bare noun.
+            and 2
+            <= len(text)
+            <= (80 if (by_name_line and owner_line) or sentence.block == "bullet" else 40)
             and not (item.cues & _NOT_BARE)
             and not re.search(r"[:：?？]", text)
             and not text.endswith((".", "。"))
@@ -352,8 +383,8 @@ def _under_heading(
         _force(item, f"a line under the `{sentence.heading.strip()}` heading")
     # A name merely mentioned in the line (`等程经理确认后再开`) does not outrank the list's.
     if (item.owner.name is None or item.owner.how == "any") and names:
-        if heading_names and in_heading is not None:
-            who = in_heading.group("who").strip()
+        if heading_names:
+            who = heading_who
             why, short = _form_why(f"`{who}` is named in the heading", who, roster)
         else:
             why, short = (
@@ -656,6 +687,16 @@ def _says_only_yes(said: str, lang: str) -> bool:
     return sum(1 for w in re.findall(r"[a-z'’]+", said.lower()) if w not in _EN_YES) <= 1
 
 
+def _restates(item: ActionItem, recap: ActionItem) -> bool:
+    """The recap line says the same as the discussion's item: similar words, and the same
+    owner; with the same owner named in both, most of the recap's words are enough."""
+    if item.owner and recap.owner and item.owner != recap.owner:
+        return False
+    if similarity(item.description, recap.description) >= 0.3:
+        return True
+    return bool(item.owner) and containment(recap.description, item.description) >= 0.6
+
+
 def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analysed, ActionItem]]:
     """An item said in the discussion and again under `Action items:` is the recap's item."""
     recap = [(a, i) for a, i in items if _BARE_HEADING.match(a.sentence.heading)]
@@ -666,12 +707,7 @@ def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analys
         twin = None
         if not _BARE_HEADING.match(analysed.sentence.heading):
             twin = next(
-                (
-                    index
-                    for index, (a, other) in enumerate(recap)
-                    if (not item.owner or not other.owner or item.owner == other.owner)
-                    and similarity(item.description, other.description) >= 0.3
-                ),
+                (index for index, (a, other) in enumerate(recap) if _restates(item, other)),
                 None,
             )
         if twin is None:

@@ -1,0 +1,112 @@
+"""Lists under a heading (batch 11 of #12, now development data); every example is written
+for this file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.nlp.notes import Extractor, NotesRequest
+from services.nlp.owners import Participant
+from services.nlp.segment import segment
+
+PEOPLE = (
+    Participant("Priya Natarajan", ("Priya",)),
+    Participant("Tomás Ruiz", ("Tomás", "Tomas")),
+    Participant("王海燕", ("海燕",)),
+    Participant("刘强", ()),
+)
+MEETING = date(2026, 3, 2)  # a Monday
+
+
+def owners(extractor: Extractor, text: str) -> dict[str, str | None]:
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+    return {item.source.strip(): item.owner for item in extractor.extract(request).items}
+
+
+def test_a_person_committing_to_a_list_owns_each_line(extractor: Extractor) -> None:
+    text = (
+        "### Warehouse\n"
+        "Scanners: 3 of 12 still on the old firmware.\n"
+        "Tomás to sort:\n"
+        "- firmware update on the remaining three scanners, by Wednesday\n"
+        "- spare battery order for the night shift\n"
+    )
+    assert owners(extractor, text) == {
+        "firmware update on the remaining three scanners, by Wednesday": "Tomás Ruiz",
+        "spare battery order for the night shift": "Tomás Ruiz",
+    }
+
+
+def test_a_list_line_is_not_a_heading_whatever_its_words() -> None:
+    sentences, _ = segment("## Next steps (Priya):\n- buddy assignments\n- desk plan\n")
+    assert [s.heading for s in sentences] == ["Next steps (Priya):"] * 2
+
+
+def test_a_sign_off_after_the_list_is_not_an_item(extractor: Extractor) -> None:
+    text = (
+        "Action items\n"
+        "1. Priya – refresh the stock report – by Friday\n"
+        "2. Tomás – book the pallet audit – tomorrow\n"
+        "\n"
+        "Thanks,\n"
+        "Priya\n"
+    )
+    assert set(owners(extractor, text)) == {
+        "1. Priya – refresh the stock report – by Friday",
+        "2. Tomás – book the pallet audit – tomorrow",
+    } or set(owners(extractor, text)) == {
+        "Priya – refresh the stock report – by Friday",
+        "Tomás – book the pallet audit – tomorrow",
+    }
+
+
+def test_a_recap_headed_summary_keeps_one_item_with_the_recap_line(extractor: Extractor) -> None:
+    text = (
+        "一、库存\n"
+        "海燕说盘点差异主要在退货区，她会在周三前把差异清单整理出来。\n"
+        "\n"
+        "待办汇总\n"
+        "1. 王海燕：退货区盘点差异清单，周三前\n"
+        "2. 刘强：补打缺失的货位标签\n"
+    )
+    found = owners(extractor, text)
+    assert found == {
+        "王海燕：退货区盘点差异清单，周三前": "王海燕",
+        "刘强：补打缺失的货位标签": "刘强",
+    }
+
+
+def test_lower_case_slack_handles_are_speakers(extractor: Extractor) -> None:
+    people = (
+        Participant("Nadia Haddad", ("nadia", "@nadia")),
+        Participant("Owen Price", ("owen", "@owen")),
+        Participant("Lena Vogel", ("lena",)),
+    )
+    text = (
+        "#ops-standup (Mon 2 Mar)\n"
+        "nadia: label printer fixed yesterday. today: I'm on the returns backlog, should be clear EOD\n"
+        "owen: dock 3 door still waiting on the contractor\n"
+        "lena: @owen can you chase the contractor for a date?\n"
+        "owen: yep, will call them this afternoon\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    sentences, transcript = segment(text, speakers=("nadia", "owen", "lena"))
+    assert transcript
+    assert [s.speaker for s in sentences if s.block == "turn"][:3] == ["nadia", "owen", "lena"]
+    found = {i.owner for i in extractor.extract(request).items}
+    assert "Owen Price" in found
+
+
+def test_a_request_to_anyone_in_a_chat_is_an_item_nobody_owns(extractor: Extractor) -> None:
+    people = (Participant("Nadia Haddad", ("Nadia",)), Participant("Owen Price", ("Owen",)))
+    text = (
+        "Nadia: the returns label template still shows the old address\n"
+        "Owen: saw that too\n"
+        "Nadia: could someone update the template in the label tool so it shows the new address?\n"
+        "Owen: on a different note, dock 3 is open again\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    items = extractor.extract(request).items
+    assert [(i.source.strip()[:30], i.owner) for i in items] == [
+        ("could someone update the templ", None)
+    ]
