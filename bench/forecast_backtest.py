@@ -507,7 +507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for data, result in tables:
         print(f"{data} ({result['projects']} projects)")
         print(
-            f"  {'stage':>5} {'method':<16} {'n':>3} {'MAPE P50':>9} {'<=P50':>6} {'<=P80':>6} {'Brier':>6}"
+            f"  {'stage':>5} {'method':<20} {'n':>3} {'MAPE P50':>9} {'<=P50':>6} {'<=P80':>6} {'Brier':>6}"
         )
         stages: dict[str, dict[str, Any]] = result["stages"]
         for stage, methods in stages.items():
@@ -519,7 +519,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     return "-" if value is None else f"{value:.3f}"
 
                 print(
-                    f"  {stage + '%':>5} {method:<16} {s['n']:>3} {cell(s['mape_p50']):>9}"
+                    f"  {stage + '%':>5} {method:<20} {s['n']:>3} {cell(s['mape_p50']):>9}"
                     f" {cell(s['share_at_or_before_p50']):>6} {cell(s['share_at_or_before_p80']):>6}"
                     f" {cell(s['brier_p_deadline']):>6}"
                 )
