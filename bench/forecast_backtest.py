@@ -29,8 +29,11 @@ reference class), against the plan as is.
 
 SiP (commercial software tasks, `bench/forecast_sip.py`): a project is one project code's
 work estimated in one quarter, forecast at 25/50/75 % of its known estimated hours finished
-from the records of that day only; the method and the team-pace window are chosen on cutoffs
-in the first half of the data and the later half is scored once.
+from the records of that day only; the method (the old classes, or a class weighted toward
+the quarters finished lately, possibly anchored on earned schedule) and the team-pace window
+are chosen on cutoffs in 2009-2011 and the cutoffs from 2012 on are scored once. On dslib the
+same anchored class (over all other projects or the 10 whose baselines started nearest in
+time) is reported beside es_rc, as seen.
 
 Per stage it reports MAPE of the P50 (against the actual duration), the share of outcomes at
 or before P50 and P80, and the Brier score of P(finish <= planned duration).
@@ -105,6 +108,8 @@ class Tracked:
     actual_days: float
     periods: tuple[Period, ...]
     baseline_network_days: float
+    start: dt.date
+    """The baseline's start."""
 
 
 _LINK = re.compile(r"(\d+)(FS|SS|FF|SF)([+-].*)?\Z")
@@ -200,7 +205,8 @@ def load_dslib(folder: Path) -> list[Tracked]:
             )
             continue
         bac = float(rows[-1][column["Planned Value (PV)"]])
-        activities = _activities(list(book["Baseline Schedule"].iter_rows(values_only=True))[2:])
+        baseline = list(book["Baseline Schedule"].iter_rows(values_only=True))[2:]
+        activities = _activities(baseline)
         periods = []
         root: dict[Any, Any] = {}
         for sheet, row in zip(sheets, rows, strict=True):
@@ -223,6 +229,7 @@ def load_dslib(folder: Path) -> list[Tracked]:
                 actual_days=parse_days(root["Actual Duration"]),
                 periods=tuple(periods),
                 baseline_network_days=network_days(activities, [], 0.0),
+                start=baseline[0][5].date(),
             )
         )
     return projects
@@ -304,13 +311,55 @@ def _point(seen: Seen, finish: float, scores: Scores) -> None:
     )
 
 
+# SiP's recent class on earned schedule, carried over (chosen there, seen here): the ratio
+# to earned schedule's remaining days, the shift kept whole or half, over every other
+# project or the NEAREST whose baselines started closest in time (dslib has too few
+# projects to keep only those finished before a status date, so "recent" is "near").
+NEAREST = 10
+ANCHORED: tuple[tuple[str, int | None, float], ...] = (
+    ("es_anchor", None, 1.0),
+    ("es_anchor_keep0.5", None, 0.5),
+    ("es_near10", NEAREST, 1.0),
+    ("es_near10_keep0.5", NEAREST, 0.5),
+)
+
+
+def anchored(
+    one: Seen,
+    others: Sequence[Seen],
+    *,
+    nearest: int | None,
+    keep: float,
+    starts: dict[str, dt.date],
+) -> RatioForecast:
+    """The ratio of the remaining duration to PD - ES, toward earned schedule's own."""
+    weights = None
+    if nearest is not None:
+        gaps = [abs((starts[s.project] - starts[one.project]).days) for s in others]
+        weights = reference_class.latest(gaps, count=nearest)
+    return reference_class.toward_anchor(
+        [Outcome((), (s.actual - s.at) / s.remaining_planned) for s in others],
+        keep=keep,
+        weights=weights,
+    )
+
+
 def backtest_dslib(projects: Sequence[Tracked]) -> dict[str, Any]:
     stages: dict[str, Any] = {}
+    starts = {p.name: p.start for p in projects}
     for stage in STAGES:
         seen = [s for s in (seen_at(p, stage) for p in projects) if s is not None]
         methods = {
             m: Scores.empty()
-            for m in ("network_rc", "es_rc", "network", "es_pf1", "es_spi_t", "plan")
+            for m in (
+                "network_rc",
+                "es_rc",
+                *(a[0] for a in ANCHORED),
+                "network",
+                "es_pf1",
+                "es_spi_t",
+                "plan",
+            )
         }
         support = []
         for one in seen:
@@ -322,6 +371,10 @@ def backtest_dslib(projects: Sequence[Tracked]) -> dict[str, Any]:
                 forecast = reference_class.fit(others).forecast(one.outcome(basis).features)
                 support.append(forecast.support)
                 _ours(one, forecast, methods[name], remaining=remaining)
+            rest = [s for s in seen if s.project != one.project]
+            for name, nearest, keep in ANCHORED:
+                forecast = anchored(one, rest, nearest=nearest, keep=keep, starts=starts)
+                _ours(one, forecast, methods[name], remaining=one.remaining_planned)
             _point(one, one.at + one.network, methods["network"])
             if stage > 0:
                 _point(one, one.at + one.remaining_planned, methods["es_pf1"])
@@ -434,12 +487,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         samples=500 if args.quick else forecast_sip.SAMPLES,
     )
     report["sip"] = sip
-    later: dict[str, Any] = sip["later_half"]  # type: ignore[assignment]
+    later: dict[str, Any] = sip["report"]  # type: ignore[assignment]
     chosen: dict[str, Any] = sip["chosen"]  # type: ignore[assignment]
     met |= forecast_sip.verdicts(later["stages"], chosen["method"])
     tables.append(
         (
-            f"sip, later half, chosen {chosen['method']} / {chosen['trailing_days']} days",
+            f"sip, {later['cutoffs']}, chosen {chosen['method']} / {chosen['trailing_days']} days",
             {
                 "projects": sip["tasks"],
                 "stages": later["stages"],
@@ -454,7 +507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for data, result in tables:
         print(f"{data} ({result['projects']} projects)")
         print(
-            f"  {'stage':>5} {'method':<16} {'n':>3} {'MAPE P50':>9} {'<=P50':>6} {'<=P80':>6} {'Brier':>6}"
+            f"  {'stage':>5} {'method':<20} {'n':>3} {'MAPE P50':>9} {'<=P50':>6} {'<=P80':>6} {'Brier':>6}"
         )
         stages: dict[str, dict[str, Any]] = result["stages"]
         for stage, methods in stages.items():
@@ -466,7 +519,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     return "-" if value is None else f"{value:.3f}"
 
                 print(
-                    f"  {stage + '%':>5} {method:<16} {s['n']:>3} {cell(s['mape_p50']):>9}"
+                    f"  {stage + '%':>5} {method:<20} {s['n']:>3} {cell(s['mape_p50']):>9}"
                     f" {cell(s['share_at_or_before_p50']):>6} {cell(s['share_at_or_before_p80']):>6}"
                     f" {cell(s['brier_p_deadline']):>6}"
                 )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import dataclasses
 import datetime as dt
 import math
 from collections import defaultdict
@@ -28,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from services.risk import reference_class
-from services.risk.reference_class import Outcome
+from services.risk.reference_class import Outcome, RatioForecast
 
 SAMPLES = 2000
 # Residual lives are drawn from tasks of the same project code that were open at least as
@@ -300,6 +301,57 @@ METHODS = ("rc_own", "rc_projects", "es", "plan")
 
 
 @dataclass(frozen=True)
+class Recent:
+    """A class of the other quarters at the same stage, weighted toward those finished
+    lately: by a half-life in days since they finished, or only the `last` ones.
+
+    basis "plan": `reference_class.fit` as rc_projects (log ratio to the plan's days on log
+    earned pace / team pace), weighted. basis "es": the ratio of the actual remaining days
+    to earned schedule's, intercept only (`reference_class.toward_anchor`), keeping `keep`
+    of the class's shift away from earned schedule."""
+
+    basis: str
+    half_life: float | None = None
+    last: int | None = None
+    keep: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.basis not in ("plan", "es") or (self.half_life is None) == (self.last is None):
+            raise ValueError(f"not a recent class: {self}")
+
+    @property
+    def name(self) -> str:
+        weights = f"hl{self.half_life:g}" if self.half_life is not None else f"last{self.last}"
+        keep = f"_keep{self.keep:g}" if self.basis == "es" else ""
+        return f"rc_{self.basis}_{weights}{keep}"
+
+    def weights(self, ages: Sequence[float]) -> list[float]:
+        if self.half_life is not None:
+            return reference_class.recency_weights(ages, half_life=self.half_life)
+        assert self.last is not None
+        return reference_class.latest(ages, count=self.last)
+
+
+# Tried on the selection years (a first look there, never at later cutoffs, also tried
+# keeping a quarter or three quarters of the shift and the last 30): half-lives of a
+# quarter, half a year and a year; the last 10, 20 or 40 finished quarters; earned
+# schedule's shift kept whole, half or not at all.
+_WEIGHTS = (
+    Recent("plan", half_life=91.0),
+    Recent("plan", half_life=182.0),
+    Recent("plan", half_life=365.0),
+    Recent("plan", last=10),
+    Recent("plan", last=20),
+    Recent("plan", last=40),
+)
+RECENT = tuple(
+    dataclasses.replace(weights, basis=basis, keep=keep)
+    for weights in _WEIGHTS
+    for basis, keep in (("plan", 1.0), ("es", 1.0), ("es", 0.5), ("es", 0.0))
+)
+
+
+@dataclass(frozen=True)
 class Case:
     """One project at one stage."""
 
@@ -319,9 +371,18 @@ class Case:
         """What the class regresses on: log of the pace earned against the team's pace."""
         return (math.log(self.plan.spi),)
 
+    @property
+    def es_days(self) -> float:
+        """Earned schedule's remaining days: the open hours at the pace earned so far."""
+        return self.plan.remaining / self.plan.earned_rate
+
     def outcome(self) -> Outcome:
         """The ratio another project's forecast learns from, once this one has finished."""
         return Outcome(features=self.features, ratio=(self.finish - self.day) / self.planned_days)
+
+    def es_outcome(self) -> Outcome:
+        """The same against earned schedule's remaining days."""
+        return Outcome(features=(), ratio=(self.finish - self.day) / self.es_days)
 
 
 def cases(tasks: Sequence[Task], *, trailing_days: int, stages: Sequence[float]) -> list[Case]:
@@ -352,6 +413,29 @@ class Forecast:
     p_on_time: float
 
 
+def _from_ratio(ratio: RatioForecast, *, base: float, deadline: float) -> Forecast:
+    return Forecast(
+        base * ratio.quantile(0.5),
+        base * ratio.quantile(0.8),
+        ratio.probability_at_most(deadline / base),
+    )
+
+
+def recent_forecast(case: Case, *, finished: Sequence[Case], recent: Recent) -> Forecast:
+    """One `Recent` class's forecast from the quarters finished by the case's cutoff."""
+    if any(c.finish > case.day or c.stage != case.stage for c in finished):
+        raise ValueError("only quarters at the case's stage finished by its cutoff may teach")
+    weights = recent.weights([case.day - c.finish for c in finished])
+    if recent.basis == "plan":
+        fitted = reference_class.fit([c.outcome() for c in finished], weights=weights)
+        ratio = fitted.forecast(case.features)
+        return _from_ratio(ratio, base=case.planned_days, deadline=case.planned_days)
+    ratio = reference_class.toward_anchor(
+        [c.es_outcome() for c in finished], keep=recent.keep, weights=weights
+    )
+    return _from_ratio(ratio, base=case.es_days, deadline=case.planned_days)
+
+
 def forecast_case(
     case: Case,
     *,
@@ -359,10 +443,11 @@ def forecast_case(
     earlier: Sequence[Case],
     rng: np.random.Generator,
     samples: int = SAMPLES,
+    recent: Sequence[Recent] = (),
 ) -> dict[str, Forecast]:
     """Every method's forecast for one case from the records of its cutoff day and the
     other projects at the same stage that had finished by then (the rest of `earlier` is
-    ignored here, so a caller cannot leak it)."""
+    ignored here, so a caller cannot leak it); one more per `recent` class."""
     if snapshot.day != case.day:
         raise ValueError("the snapshot must be of the case's cutoff day")
     deadline = case.planned_days
@@ -374,15 +459,13 @@ def forecast_case(
             float(np.mean(draws <= deadline)),
         )
     }
-    finished = [c.outcome() for c in earlier if c.stage == case.stage and c.finish <= case.day]
+    finished = [c for c in earlier if c.stage == case.stage and c.finish <= case.day]
     if len(finished) >= MIN_CLASS:
-        ratio = reference_class.fit(finished).forecast(case.features)
-        found["rc_projects"] = Forecast(
-            deadline * ratio.quantile(0.5),
-            deadline * ratio.quantile(0.8),
-            ratio.probability_at_most(1.0),
-        )
-    es = case.plan.remaining / case.plan.earned_rate
+        ratio = reference_class.fit([c.outcome() for c in finished]).forecast(case.features)
+        found["rc_projects"] = _from_ratio(ratio, base=deadline, deadline=deadline)
+        for one in recent:
+            found[one.name] = recent_forecast(case, finished=finished, recent=one)
+    es = case.es_days
     found["es"] = Forecast(es, None, float(es <= deadline))
     found["plan"] = Forecast(deadline, None, 1.0)
     return found
@@ -397,6 +480,7 @@ def backtest(
     last_day: int,
     seed: int = 0,
     samples: int = SAMPLES,
+    recent: Sequence[Recent] = (),
 ) -> dict[str, dict[str, object]]:
     """Scores per stage of the cases whose cutoff lies in [first_day, last_day]; every
     case before that still serves as a finished project for later ones."""
@@ -406,7 +490,7 @@ def backtest(
     by_window = windows(tasks)
     stages_out: dict[str, dict[str, object]] = {}
     for stage in stages:
-        scores = {m: Scores.empty() for m in METHODS}
+        scores = {m: Scores.empty() for m in (*METHODS, *(r.name for r in recent))}
         support: list[int] = []
         for case in everything:
             if case.stage != stage or not first_day <= case.day <= last_day:
@@ -418,6 +502,7 @@ def backtest(
                 earlier=everything,
                 rng=rng,
                 samples=samples,
+                recent=recent,
             )
             if "rc_projects" in forecasts:
                 support.append(sum(c.stage == stage and c.finish <= case.day for c in everything))
@@ -438,12 +523,19 @@ def backtest(
     return stages_out
 
 
-# Trailing windows for the team's pace tried on the early half.
+# Trailing windows for the team's pace tried on the selection years.
 TRAILING_DAYS = (30, 91, 365)
 # Cutoffs this close to the data's end are not scored: tasks still open when the data was
 # taken have no completion date and were left out, which would make late outcomes look early.
 CENSOR_DAYS = 365
 JUDGED = ("rc_projects", "rc_own")
+# The split, chosen after the first report (which chose on 2004-02..2009-07 and reported
+# 2009-07..2013-12 once) had been seen: choose on cutoffs in 2009-2011, with the years
+# before only as history, and report from 2012 on once.
+SELECT_FROM = dt.date(2009, 1, 1).toordinal()
+REPORT_FROM = dt.date(2012, 1, 1).toordinal()
+# Without a selection run (--quick), what the selection years chose on 2026-12-05.
+CHOSEN = ("rc_es_last10_keep1", 365)
 
 
 def p80_in_band(stages: dict[str, dict[str, object]], method: str) -> int:
@@ -455,34 +547,58 @@ def p80_in_band(stages: dict[str, dict[str, object]], method: str) -> int:
     return count
 
 
-def mean_mape(stages: dict[str, dict[str, object]], method: str) -> float:
+def mean_score(stages: dict[str, dict[str, object]], method: str, score: str) -> float:
     values = [
-        float(s[method]["mape_p50"])  # type: ignore[index]
+        float(s[method][score])  # type: ignore[index]
         for s in stages.values()
         if isinstance(s.get(method), dict)
     ]
     return sum(values) / len(values) if values else math.inf
 
 
-def run(tasks: Sequence[Task], *, choose: bool = True, samples: int = SAMPLES) -> dict[str, object]:
-    """Choose the judged method and the pace window on cutoffs in the first half of the
-    data (most P80s within 75-85 %, then the lowest mean MAPE of the P50), then score
-    the later half once with that choice."""
-    first = min(t.estimated_on for t in tasks)
+def mean_mape(stages: dict[str, dict[str, object]], method: str) -> float:
+    return mean_score(stages, method, "mape_p50")
+
+
+def _date(day: int) -> str:
+    return dt.date.fromordinal(day).isoformat()
+
+
+def run(
+    tasks: Sequence[Task],
+    *,
+    choose: bool = True,
+    samples: int = SAMPLES,
+    select_from: int = SELECT_FROM,
+    report_from: int = REPORT_FROM,
+) -> dict[str, object]:
+    """Choose the judged method (the old classes or a recent one, `RECENT`) and the pace
+    window on cutoffs in [select_from, report_from) (most P80s within 75-85 %, then the
+    lowest mean MAPE of the P50, then the lowest mean Brier: classes on earned schedule
+    tie on MAPE across pace windows, which move only the plan's date), then score the
+    cutoffs from report_from on once with that choice, the old methods beside it."""
     end = max(t.completed_on for t in tasks)
-    middle = (first + end) // 2
+    by_name = {r.name: r for r in RECENT}
     selection: dict[str, object] = {}
-    # Without a selection run (--quick), what the early half chose on 2026-12-05.
-    chosen = (JUDGED[0], 91)
+    chosen = CHOSEN
     if choose:
         candidates = []
         for days in TRAILING_DAYS:
             early = backtest(
-                tasks, trailing_days=days, first_day=first, last_day=middle, samples=samples
+                tasks,
+                trailing_days=days,
+                first_day=select_from,
+                last_day=report_from - 1,
+                samples=samples,
+                recent=RECENT,
             )
             selection[f"trailing_{days}_days"] = early
-            for method in JUDGED:
-                key = (-p80_in_band(early, method), mean_mape(early, method))
+            for method in (*JUDGED, *by_name):
+                key = (
+                    -p80_in_band(early, method),
+                    mean_mape(early, method),
+                    mean_score(early, method, "brier_p_deadline"),
+                )
                 candidates.append((key, method, days))
         _, method, days = min(candidates)
         chosen = (method, days)
@@ -490,28 +606,27 @@ def run(tasks: Sequence[Task], *, choose: bool = True, samples: int = SAMPLES) -
     later = backtest(
         tasks,
         trailing_days=days,
-        first_day=middle + 1,
+        first_day=report_from,
         last_day=end - CENSOR_DAYS,
         samples=samples,
+        recent=(by_name[method],) if method in by_name else (),
     )
     return {
         "tasks": len(tasks),
-        "early_half": {
-            "cutoffs": f"{dt.date.fromordinal(first)}..{dt.date.fromordinal(middle)}",
+        "selection": {
+            "cutoffs": f"{_date(select_from)}..{_date(report_from - 1)}",
             "runs": selection,
         },
         "chosen": {"method": method, "trailing_days": days},
-        "later_half": {
-            "cutoffs": (
-                f"{dt.date.fromordinal(middle + 1)}..{dt.date.fromordinal(end - CENSOR_DAYS)}"
-            ),
+        "report": {
+            "cutoffs": f"{_date(report_from)}..{_date(end - CENSOR_DAYS)}",
             "stages": later,
         },
     }
 
 
 def verdicts(later: dict[str, dict[str, object]], method: str) -> dict[str, bool]:
-    """The issue's targets on the later half, for the chosen method."""
+    """The issue's targets on the reported years, for the chosen method."""
     met = {}
     for name, stage in later.items():
         ours = stage.get(method)
