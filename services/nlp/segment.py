@@ -50,6 +50,12 @@ _TURN_HANDLE = re.compile(
     r"^(?P<speaker>[a-z][a-z0-9._-]{1,20}+)(?:\s{0,2}+[(（](?P<role>[^)）\n]{1,30}+)[)）])?"
     r"\s{0,2}+:\s{0,3}+(?P<rest>\S.*)$"
 )
+# A chat turn that announces the recap list under it.
+RECAP_INTRO = re.compile(
+    r"(?:总结|汇总|小结|捋一下|recap|summary|summing\s{1,3}+up|to\s{1,3}+sum\s{1,3}+up|wrap[- ]?up)"
+    r"[^:：\n]{0,12}+[:：]\s{0,3}+$",
+    re.IGNORECASE,
+)
 _ATTENDEES = re.compile(
     r"^(?:\*\*)?(?:attendees|participants|present|absent|apologies|attendance|invitees|cc"
     r"|参会人员?|与会人员?|出席人员?|参加人员?|缺席)(?:\*\*)?\s*[:：]",
@@ -159,7 +165,12 @@ _ABBREVIATIONS = frozenset(
 )
 # Only at the start of a run of stops, and possessive: a search that began inside a run of
 # dots rescanned the run from every dot (quadratic on "....").
-_EN_BOUNDARY = re.compile(r"(?<![.!?])[.!?]++[\"')\]]*+\s++(?=[A-Z0-9\"'(\[@#*])")
+# A new sentence starts upper-case, or (in chat, written in lower case) with a stand-up label:
+# `y'day PRs merged. today: I'm on the flaky tests`.
+_EN_BOUNDARY = re.compile(
+    r"(?<![.!?])[.!?]++[\"')\]]*+\s++"
+    r"(?=[A-Z0-9\"'(\[@#*]|(?:today|tomorrow|tmrw|yesterday|y'day|next|blockers?|todo)\s{0,2}+:)"
+)
 _WORD_CHAR = re.compile(r"[\w.]")
 _ZH_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
@@ -358,6 +369,7 @@ class _Segmenter:
         self.heading = ""
         self.blocks_since_heading = 0
         self.written_since_blank = False
+        self.recap_turn = False
         self.table_roles: list[str] | None = None
         # A table typed as text: where each column starts in its header line, and the roles.
         self.text_columns: list[tuple[int, str]] | None = None
@@ -598,17 +610,20 @@ class _Segmenter:
         if turn_match is None:
             return False
         self.flush_paragraph()
+        self.end_recap()
         self.turn += 1
         rest_start = body_offset + turn_match.start("rest")
         speaker = turn_match.group("speaker").strip("* ").strip()
+        said = self.text[rest_start : offset + len(line)]
         self.emit(
             rest_start,
-            self.text[rest_start : offset + len(line)],
+            said,
             block="turn",
             speaker=speaker,
             speaker_role=turn_match.group("role"),
             turn=self.turn,
         )
+        self.start_recap(said)
         return True
 
     def zh_spaced_row(self, offset: int, line: str) -> bool:
@@ -663,6 +678,7 @@ class _Segmenter:
             self.flush_paragraph()
             self.chat_speaker = header.group("speaker")
             self.turn += 1
+            self.end_recap()
             return True
         if self.chat_speaker is None:
             return False
@@ -671,14 +687,31 @@ class _Segmenter:
         bullet = _BULLET.match(line)
         if bullet:
             start = offset + bullet.end()
+        said = self.text[start : offset + len(line.rstrip())]
         self.emit(
             start,
-            self.text[start : offset + len(line.rstrip())],
+            said,
             block="turn" if not bullet else "bullet",
             speaker=self.chat_speaker,
             turn=self.turn,
         )
+        if not bullet:
+            self.start_recap(said)
         return True
+
+    def start_recap(self, said: str) -> None:
+        """`好，总结一下今天的：` opens a list of the chat's action items under it."""
+        if RECAP_INTRO.search(said):
+            self.section = "actions"
+            self.open_heading(said.strip())
+            self.recap_turn = True
+
+    def end_recap(self) -> None:
+        """The recap list a speaker opened ends when anyone speaks again."""
+        if self.recap_turn:
+            self.section = "other"
+            self.open_heading("")
+            self.recap_turn = False
 
     def prose_line(self, offset: int, line: str, stripped: str) -> None:
         """Prose joins the paragraph before it when it continues it."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from services.nlp.matching import containment, similarity
 from services.nlp.owners import Roster
-from services.nlp.segment import Sentence
+from services.nlp.segment import RECAP_INTRO, Sentence
 from services.nlp.short_names import ShortForm
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ _INITIALS_LABEL = re.compile(
 _AI_LABEL = re.compile(r"^\s{0,4}+(?:AI|ACTION)\s{0,3}+[:：]")
 _UNOWNED = re.compile(
     r"\bowner\s{1,3}+(?:TBD|TBC|unknown)\b|\bno\s{1,3}+owner\b|\bunassigned\b|\bTBD\b"
-    r"|待定负责人|负责人待定|[Oo]wner\s{0,3}+还没定|还没定负责人|负责人还没定",
+    r"|待定负责人|负责人待定|[Oo]wner\s{0,3}+还没定|还没定负责人|负责人还没定|待认领",
 )
 _PLACEHOLDER_OWNER = frozenset({"", "tbd", "tbc", "—", "–", "-", "?", "待定", "n/a", "none", "无"})
 _OWNER_LINE = re.compile(
@@ -44,7 +44,11 @@ _ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|
 # The person named is given the work (zh batches 09-10): `物流和保险交给 Ryan`, `排班表佳怡出，
 # 周五前发群里`, `排班模型要重新做 → 贾琳，节后给初版`.
 _ZH_GIVEN_TO = re.compile(r"(?:交给|→|->)\s{0,2}+@?$")
-_ZH_NAME_DOES = re.compile(r"(?:出|写|做|来做|来写|负责|跟进)(?:[，,。；;]|\s{0,2}+$)")
+_ZH_NAME_DOES = re.compile(
+    r"(?:出|写|做|来做|来写|负责|跟进|跟一下|盯一下|对接一下|催一下|牵头)(?:[，,。；;]|\s{0,2}+$)"
+    # `福利款清单，史蕾说她明天给`: the person named said when they will do it.
+    r"|说[她他]?(?:会|来)?(?:明天|今天|今晚|下午|上午|本周|这周|下周|周[一二三四五六日]|月底|\d)"
+)
 # `谁来组织？`, `谁盯？`, `谁对接一下？`: who will do it, and a verb for it (not 谁是, 谁知道).
 _ZH_WHO = re.compile(
     r"谁(?:来|跟|写|负责|组织|去|做|(?!是|的|知道|说|在|有|都|也|家|让|叫|同意|反对|会不会|能不能)"
@@ -89,9 +93,14 @@ def _owner_heading(heading: str, roster: Roster) -> tuple[str, tuple[str, ...]] 
     return (who, names) if names else None
 
 
+def _recap_heading(heading: str) -> bool:
+    """`Next steps`, `待办汇总`, or a chat's `总结一下今天的：` over its list."""
+    return bool(_BARE_HEADING.match(heading) or RECAP_INTRO.search(heading))
+
+
 def _list_heading(heading: str, roster: Roster) -> bool:
     """A heading whose bare lines are items: `Next steps`, `待办汇总`, `Rahul to sort:`."""
-    return bool(_BARE_HEADING.match(heading)) or _owner_heading(heading, roster) is not None
+    return _recap_heading(heading) or _owner_heading(heading, roster) is not None
 
 
 def _names(form: str, roster: Roster) -> tuple[str, ...]:
@@ -356,7 +365,7 @@ def _under_heading(
     """A bare line under `Next steps (Maria):` / `待办：` is an item; the heading names the owner."""
     sentence = item.sentence
     committed = _owner_heading(sentence.heading, roster)
-    if not _BARE_HEADING.match(sentence.heading) and committed is None:
+    if not _recap_heading(sentence.heading) and committed is None:
         return
     in_heading = _HEADING_OWNER.search(sentence.heading)
     heading_names = _names(in_heading.group("who"), roster) if in_heading else ()
@@ -537,7 +546,10 @@ def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
 
 
 _EN_COMMIT = re.compile(
-    r"(?<![\w'’])(?:i'?ll|i’ll|i\s{1,3}+will|i\s{1,3}+can|i'?m\s{1,3}+on|i’m\s{1,3}+on)(?=\s)",
+    r"(?<![\w'’])(?:i'?ll|i’ll|i\s{1,3}+will|i\s{1,3}+can"
+    # `I'm on the payments tests` takes work; `I'm on leave` / `on a call` does not.
+    r"|i['’]?m\s{1,3}+on(?!\s{1,3}+(?:leave|holiday|vacation|pto|sick|call|a\s{1,3}+call|site|the\s{1,3}+road"
+    r"|it\s{1,3}+already|my\s{1,3}+way|mute|board)\b))(?=\s)",
     re.IGNORECASE,
 )
 _EN_ASK = re.compile(
@@ -699,13 +711,13 @@ def _restates(item: ActionItem, recap: ActionItem) -> bool:
 
 def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analysed, ActionItem]]:
     """An item said in the discussion and again under `Action items:` is the recap's item."""
-    recap = [(a, i) for a, i in items if _BARE_HEADING.match(a.sentence.heading)]
+    recap = [(a, i) for a, i in items if _recap_heading(a.sentence.heading)]
     if not recap:
         return items
     kept: list[tuple[Analysed, ActionItem]] = []
     for analysed, item in items:
         twin = None
-        if not _BARE_HEADING.match(analysed.sentence.heading):
+        if not _recap_heading(analysed.sentence.heading):
             twin = next(
                 (index for index, (a, other) in enumerate(recap) if _restates(item, other)),
                 None,

@@ -92,7 +92,8 @@ def test_lower_case_slack_handles_are_speakers(extractor: Extractor) -> None:
     request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
     sentences, transcript = segment(text, speakers=("nadia", "owen", "lena"))
     assert transcript
-    assert [s.speaker for s in sentences if s.block == "turn"][:3] == ["nadia", "owen", "lena"]
+    speakers = [s.speaker for s in sentences if s.block == "turn"]
+    assert list(dict.fromkeys(speakers)) == ["nadia", "owen", "lena"]
     found = {i.owner for i in extractor.extract(request).items}
     assert "Owen Price" in found
 
@@ -110,3 +111,44 @@ def test_a_request_to_anyone_in_a_chat_is_an_item_nobody_owns(extractor: Extract
     assert [(i.source.strip()[:30], i.owner) for i in items] == [
         ("could someone update the templ", None)
     ]
+
+
+def test_a_chat_recap_list_keeps_its_lines_and_drops_the_chat_twins(extractor: Extractor) -> None:
+    text = (
+        "王海燕 10:02\n"
+        "退货区标签我今天下午补打\n"
+        "\n"
+        "刘强 10:05\n"
+        "盘点差异清单我周三前出\n"
+        "\n"
+        "王海燕 10:20\n"
+        "好，总结一下：\n"
+        "- 退货区标签 王海燕 今天\n"
+        "- 盘点差异清单 刘强 周三前\n"
+        "- 叉车年检 待认领\n"
+    )
+    assert owners(extractor, text) == {
+        "退货区标签 王海燕 今天": "王海燕",
+        "盘点差异清单 刘强 周三前": "刘强",
+        "叉车年检 待认领": None,
+    }
+
+
+def test_a_named_person_following_up_is_given_the_work(extractor: Extractor) -> None:
+    text = "服务器维保续约，刘强跟一下，3月10日前\n福利款清单，海燕说她明天给\n"
+    assert owners(extractor, text) == {
+        "服务器维保续约，刘强跟一下，3月10日前": "刘强",
+        "福利款清单，海燕说她明天给": "王海燕",
+    }
+
+
+def test_a_stand_up_plan_after_yesterdays_news_is_its_own_item(extractor: Extractor) -> None:
+    people = (Participant("Nadia Haddad", ("nadia",)), Participant("Owen Price", ("owen",)))
+    text = (
+        "nadia: y'day label printer fixed. today: I'm on the returns backlog, clear by EOD\n"
+        "owen: no update, I'm on leave Wed-Fri\n"
+        "nadia: dock 3 door still stuck\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    found = [(i.source.strip(), i.owner) for i in extractor.extract(request).items]
+    assert found == [("today: I'm on the returns backlog, clear by EOD", "Nadia Haddad")]
