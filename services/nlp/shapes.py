@@ -706,7 +706,12 @@ def _restates(item: ActionItem, recap: ActionItem) -> bool:
         return False
     if similarity(item.description, recap.description) >= 0.3:
         return True
-    return bool(item.owner) and containment(recap.description, item.description) >= 0.6
+    if not item.owner:
+        return False
+    if item.due is not None and item.due == recap.due and item.owner == recap.owner:
+        # Same person, same day: `副播人选 杨帆 周四前` recaps `@杨帆 副播周四前一定要定下来`.
+        return containment(recap.description, item.description) >= 0.2
+    return containment(recap.description, item.description) >= 0.6
 
 
 def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analysed, ActionItem]]:
@@ -726,12 +731,14 @@ def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analys
             kept.append((analysed, item))
             continue
         a, other = recap[twin]
+        # `客服预案 待认领` says nobody owns it yet: the discussion's speaker does not either.
+        open_owner = _UNOWNED.search(a.sentence.text) is not None
         merged = replace(
             other,
-            owner=other.owner or item.owner,
-            due=other.due or item.due,
+            owner=other.owner or (None if open_owner else item.owner),
+            due=other.due or (None if open_owner else item.due),
             explanation=other.explanation
-            if other.owner or not item.owner
+            if other.owner or not item.owner or open_owner
             else replace(other.explanation, owner=item.explanation.owner),
         )
         recap[twin] = (a, merged)
