@@ -748,7 +748,9 @@ def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analys
 
 # "Grace is looking into it and she'll have an answer by the 30th": she is Grace.
 _EN_PRONOUN_CLAUSE = re.compile(
-    r"(?:[,;—–]|\band|\bso)\s{0,3}+(?:he|she)(?:'ll|’ll|\s{1,3}+will|\s{1,3}+is\s{1,3}+going\s{1,3}+to)\s",
+    r"(?:(?:[,;—–]|\band|\bso)\s{0,3}+(?:he|she)(?:'ll|’ll|\s{1,3}+will|\s{1,3}+is\s{1,3}+going\s{1,3}+to)"
+    # `Lucas thinks yes, will confirm offline`: the subject left out, the named person's.
+    r"|[,;—–]\s{0,3}+will(?!\s{1,3}+(?:be|have|need|not|probably|likely|see|stay|remain|depend)\b))\s",
     re.IGNORECASE,
 )
 
@@ -763,9 +765,15 @@ def _en_pronoun_clause(item: Analysed) -> bool:
     if not before:
         return False
     pronoun = re.sub(r"^(?:and|so)\s{1,3}+", "", clause.group(0).strip(" ,;—–"), flags=re.I)
-    why = f"`{pronoun}` refers to `{before[-1].surface}`, named just before"
+    who = before[-1].surface
+    if pronoun.lower().startswith("will"):
+        why = f"`{pronoun}` leaves out its subject, `{who}`, named just before"
+        shape = f"a commitment whose subject is left out (`, {pronoun}`)"
+    else:
+        why = f"`{pronoun}` refers to `{who}`, named just before"
+        shape = f"a commitment by pronoun after a named person (`{pronoun}`)"
     _set_owner(item, before[-1].names, "pronoun", why=why, short=before[-1].short)
-    _force(item, f"a commitment by pronoun after a named person (`{pronoun}`)")
+    _force(item, shape)
     return True
 
 

@@ -155,3 +155,14 @@ def test_a_stand_up_plan_after_yesterdays_news_is_its_own_item(extractor: Extrac
     request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
     found = [(i.source.strip(), i.owner) for i in extractor.extract(request).items]
     assert found == [("today: I'm on the returns backlog, clear by EOD", "Nadia Haddad")]
+
+
+def test_a_clause_that_leaves_out_its_subject_is_the_named_persons(extractor: Extractor) -> None:
+    text = (
+        "- Priya thinks the April numbers are fine, will confirm with finance offline.\n"
+        "- The pallets arrive Tuesday and will affect the dock plan.\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+    (item,) = extractor.extract(request).items
+    assert item.owner == "Priya Natarajan"
+    assert "subject" in item.explanation.owner
