@@ -24,7 +24,7 @@ from services.nlp.explain import (
 from services.nlp.matching import DuplicateTasks, best_match, find_duplicates, similarity
 from services.nlp.owners import Mention, Participant, Roster
 from services.nlp.segment import Sentence, detect_language, segment
-from services.nlp.shapes import drop_restated, refine
+from services.nlp.shapes import drop_restated, refine, todo_heading
 from services.nlp.short_names import ShortForm
 from services.nlp.zh_names import find_names
 
@@ -453,6 +453,13 @@ class Extractor:
         if marker:
             cues.add(marker)
         due = self._due(sentence, meeting=meeting, calendar=calendar)
+        if due is None and sentence.heading and todo_heading(sentence.heading):
+            # `明日待办` / `To do today:`: the heading dates the bare lines under it.
+            found = find_due(
+                sentence.heading, meeting_date=meeting, lang=sentence.lang, calendar=calendar
+            )
+            if found is not None and found.date is not None and not found.event:
+                due = replace(found, start=0, end=0)
         owner, body, offset = self._owner(
             sentence,
             body=body,

@@ -29,7 +29,8 @@ _INITIALS_LABEL = re.compile(
 _AI_LABEL = re.compile(r"^\s{0,4}+(?:AI|ACTION)\s{0,3}+[:：]")
 _UNOWNED = re.compile(
     r"\bowner\s{1,3}+(?:TBD|TBC|unknown)\b|\bno\s{1,3}+owner\b|\bunassigned\b|\bTBD\b"
-    r"|待定负责人|负责人待定|[Oo]wner\s{0,3}+还没定|还没定负责人|负责人还没定|待认领",
+    r"|待定负责人|负责人待定|[Oo]wner\s{0,3}+还没定|还没定负责人|负责人还没定|待认领"
+    r"|谁来[？?]\s{0,3}+待定|\b(?:nobody|no\s{1,3}+one)\s{1,3}+yet\b",
 )
 _PLACEHOLDER_OWNER = frozenset({"", "tbd", "tbc", "—", "–", "-", "?", "待定", "n/a", "none", "无"})
 _OWNER_LINE = re.compile(
@@ -66,7 +67,7 @@ _ZH_NOT_WORK = re.compile(r"^\s{0,4}+(?:问题|待讨论|待定|讨论|疑问)\s
 _BARE_HEADING = re.compile(
     r"^\s{0,4}+(?:(?:summary\s{1,3}+of\s{1,3}+|recap\s{1,3}+of\s{1,3}+)?(?:next\s{1,3}+steps?|to\s?-?do"
     r"|todos?|action\s{1,3}+items?|actions?|follow[- ]ups?)(?:\s{1,3}+(?:summary|recap|list))?"
-    r"|(?:[^\s:：()（）]{1,10}+\s{0,2}+[(（][^()（）]{1,40}+[)）]\s{0,2}+)?(?:会后)?待办(?:事项)?"
+    r"|(?:[^\s:：()（）]{1,10}+\s{0,2}+[(（][^()（）]{1,40}+[)）]\s{0,2}+|[^\s:：()（）待]{1,6}+)?待办(?:事项)?"
     r"|行动项|下一步|后续(?:事项|安排|跟进)?)(?:汇总|清单|列表|一览)?"
     r"\s{0,3}+(?:[(（][^()（）]{1,40}+[)）])?\s{0,3}+[:：]?\s{0,3}+$",
     re.IGNORECASE,
@@ -84,18 +85,35 @@ _NOT_BARE = frozenset({"question", "hypothetical", "decision", "done", "status",
 
 
 def _owner_heading(heading: str, roster: Roster) -> tuple[str, tuple[str, ...]] | None:
-    """The person a `Rahul to sort:` heading names, as written and as participants."""
+    """The person a `Rahul to sort:` or `IT（杨帆）` heading names, as written and as
+    participants."""
     match = _OWNER_HEADING.match(heading)
-    if match is None:
-        return None
-    who = match.group("who") or match.group("zh")
+    if match is not None:
+        who = match.group("who") or match.group("zh")
+    else:
+        # A short topic with one participant in brackets: that person's part of the work.
+        section = _SECTION_OF.match(heading)
+        if section is None:
+            return None
+        who = section.group("who")
     names = _names(who, roster)
-    return (who, names) if names else None
+    return (who, names) if len(names) == 1 else None
 
 
 def _recap_heading(heading: str) -> bool:
     """`Next steps`, `待办汇总`, or a chat's `总结一下今天的：` over its list."""
     return bool(_BARE_HEADING.match(heading) or RECAP_INTRO.search(heading))
+
+
+_SECTION_OF = re.compile(
+    r"^\s{0,4}+[^\s:：()（）]{1,12}+\s{0,2}+[(（](?P<who>[^()（）,，、/]{1,20}+)[)）]\s{0,2}+[:：]?\s{0,2}+$"
+)
+
+
+def todo_heading(heading: str) -> bool:
+    """`Next steps`, `明日待办`, `Action items`: a heading over a list of work (not a chat's
+    `总结一下今天的：`, whose day is the one summed up)."""
+    return bool(_BARE_HEADING.match(heading))
 
 
 def _list_heading(heading: str, roster: Roster) -> bool:
@@ -299,7 +317,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if item.kind == "action" and _done_row(sentence):
             item.kind = "status"
             continue
-        if item.kind == "action" and _attendee_line(sentence, roster):
+        if item.kind == "action" and (_attendee_line(sentence, roster) or _names_list(item)):
             item.kind = "other"
             continue
         if _dash_middle(item, roster) or _speakers_will(item, roster):
@@ -453,6 +471,37 @@ def _done_row(sentence: Sentence) -> bool:
 
 _ATTENDEES_WORD = re.compile(r"\b(?:attendees|present|participants)\b\W{0,6}+:", re.IGNORECASE)
 _ROLE_NOTE = re.compile(r"\s{0,3}+\([^()\n]{0,40}+\)")
+
+
+_BETWEEN_NAMES = re.compile(
+    r"(?:\s|[,，、;/&+]|\band\b|和|及|[(（][^()（）\n]{0,40}+[)）])*+", re.IGNORECASE
+)
+_DOES = re.compile(
+    r"\b(?:will|'ll|’ll|to|should|must|needs?|can|please|pls|owns?)\b|负责|来做|跟进|会|要",
+    re.IGNORECASE,
+)
+
+
+def _names_list(item: Analysed) -> bool:
+    """`Directors present: A (Chair), B, C, D` / `Maria, Kevin, Lucy`: who was there, a run of
+    three or more participants with nothing but commas and roles between them, and no word
+    of anyone doing anything outside the run."""
+    if item.cues & {"marker", "first_person", "request", "asked"} or len(item.mentions) < 3:
+        return False
+    text = item.sentence.text
+    mentions = sorted(item.mentions, key=lambda m: m.start)
+    best: tuple[int, int] = (0, 0)
+    run_start = 0
+    for i in range(1, len(mentions) + 1):
+        ends = i == len(mentions)
+        if ends or _BETWEEN_NAMES.fullmatch(text, mentions[i - 1].end, mentions[i].start) is None:
+            if i - run_start > best[1] - best[0]:
+                best = (run_start, i)
+            run_start = i
+    if best[1] - best[0] < 3:
+        return False
+    outside = text[: mentions[best[0]].start] + " " + text[mentions[best[1] - 1].end :]
+    return _DOES.search(outside) is None
 
 
 def _attendee_line(sentence: Sentence, roster: Roster) -> bool:

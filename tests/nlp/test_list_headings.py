@@ -166,3 +166,37 @@ def test_a_clause_that_leaves_out_its_subject_is_the_named_persons(extractor: Ex
     (item,) = extractor.extract(request).items
     assert item.owner == "Priya Natarajan"
     assert "subject" in item.explanation.owner
+
+
+def test_a_dated_todo_heading_owns_and_dates_its_bare_lines(extractor: Extractor) -> None:
+    text = "营业额 3.2w，目标完成 90%\n\n明日待办（海燕）：\n- 盘点临期乳制品\n- 补打价签\n"
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+    found = [(i.source.strip(), i.owner, i.due) for i in extractor.extract(request).items]
+    tomorrow = date(2026, 3, 3)
+    assert found == [
+        ("盘点临期乳制品", "王海燕", tomorrow),
+        ("补打价签", "王海燕", tomorrow),
+    ]
+
+
+def test_a_topic_heading_with_one_person_in_brackets_is_theirs(extractor: Extractor) -> None:
+    text = "### 行政（刘强）\n- 工位和门禁卡\n- 欢迎礼包\n"
+    assert owners(extractor, text) == {"工位和门禁卡": "刘强", "欢迎礼包": "刘强"}
+
+
+def test_a_line_of_names_is_who_came_not_work(extractor: Extractor) -> None:
+    text = (
+        "Board meeting, 2 March\n"
+        "Directors present: Priya Natarajan (Chair), Tomás Ruiz (Treasurer), 王海燕, 刘强\n"
+        "Tomás will circulate the audited accounts by Friday.\n"
+    )
+    assert owners(extractor, text) == {
+        "Tomás will circulate the audited accounts by Friday.": "Tomás Ruiz"
+    }
+
+
+def test_work_that_nobody_has_taken_yet_is_an_item_without_owner(extractor: Extractor) -> None:
+    text = "- Who tells the night shift about the new route? — nobody yet\n"
+    assert owners(extractor, text) == {
+        "Who tells the night shift about the new route? — nobody yet": None
+    }
