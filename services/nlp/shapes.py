@@ -28,7 +28,8 @@ _INITIALS_LABEL = re.compile(
 )
 _AI_LABEL = re.compile(r"^\s{0,4}+(?:AI|ACTION)\s{0,3}+[:：]")
 _UNOWNED = re.compile(
-    r"\bowner\s{1,3}+(?:TBD|TBC|unknown)\b|\bno\s{1,3}+owner\b|\bunassigned\b|\bTBD\b"
+    r"\bowner\s{1,3}+(?:TBD|TBC|unknown)\b|\bno\s{1,3}+owner\b"
+    r"|\bunassigned\b(?!\s{1,3}+(?:queue|tickets?|bucket|list|pool))|\bTBD\b"
     r"|待定负责人|负责人待定|[Oo]wner\s{0,3}+还没定|还没定负责人|负责人还没定|待认领"
     r"|谁来[？?]\s{0,3}+待定|\b(?:nobody|no\s{1,3}+one)\s{1,3}+yet\b",
 )
@@ -939,6 +940,9 @@ def _handle_lead(item: Analysed, roster: Roster) -> bool:
 _EN_NEED = re.compile(
     r"(?<![\w'’])needs?\s{1,3}+(?!to\b|someone\b|somebody\b|anyone\b|you\b|u\b)\w"
 )
+_EN_TO_DO = re.compile(
+    r"(?<![\w'’])(?:to|needs?\s{1,3}+to|has\s{1,3}+to)\s{1,3}+[a-z]", re.IGNORECASE
+)
 _EN_COMMITTED = re.compile(
     r"(?<![\w'’])(?:will|'ll|’ll|shall|must|should|going\s{1,3}+to|please|pls|can|could)(?![\w'’])",
     re.IGNORECASE,
@@ -955,12 +959,15 @@ def _not_an_item(item: Analysed) -> bool:
         text = item.sentence.text
         return bool(_ZH_DONE.search(text)) and not _ZH_TODO.search(text)
     body = item.body
-    return (
-        item.owner.how in {"label", "none", "any"}
-        and _EN_NEED.search(body) is not None
-        and _EN_COMMITTED.search(body) is None
-        and item.due is None
-    )
+    if item.forced or item.owner.how not in {"label", "none", "any"}:
+        return False
+    if _EN_COMMITTED.search(body) is not None or _EN_TO_DO.search(body) is not None:
+        return False
+    # `TR — 14 of 22 stores confirmed floor set for Friday`: a report under a name, with
+    # no word of anyone doing anything next.
+    if item.cues & {"done", "status"} and "first_person" not in item.cues:
+        return True
+    return _EN_NEED.search(body) is not None and item.due is None
 
 
 # "The bonus scheme stays as last year", "Not unless finance asks": nothing changes hands.

@@ -200,3 +200,15 @@ def test_work_that_nobody_has_taken_yet_is_an_item_without_owner(extractor: Extr
     assert owners(extractor, text) == {
         "Who tells the night shift about the new route? — nobody yet": None
     }
+
+
+def test_a_report_under_a_name_is_status_not_work(extractor: Extractor) -> None:
+    people = (Participant("Tomás Reyes", ()), Participant("Olu Nwosu", ()))
+    text = (
+        "TR — 14 of 22 stores confirmed the floor set for Friday night.\n"
+        "ON — email #2 needs to go out Thursday, ON to schedule it.\n"
+        "Ops: tickets sitting in the unassigned queue for 40 min on average since the upgrade.\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    found = [(i.source.strip()[:20], i.owner) for i in extractor.extract(request).items]
+    assert found == [("ON — email #2 needs ", "Olu Nwosu")]
