@@ -616,7 +616,7 @@ _ACCEPT = re.compile(
     re.IGNORECASE,
 )
 _EMBEDDED_TURN = re.compile(r"(?<=\s)(?P<who>[a-z][a-z.]{1,15}+):\s{1,3}+", re.IGNORECASE)
-_NOT_CHAT = frozenset({"question", "hypothetical", "done", "decision"})
+_NOT_CHAT = frozenset({"question", "hypothetical", "done", "decision", "not_task"})
 
 
 # `@项飞 电脑预装系统，本周四前ok吗` / `项飞：收到，周四前弄好`: a request, then its taker.

@@ -212,3 +212,16 @@ def test_a_report_under_a_name_is_status_not_work(extractor: Extractor) -> None:
     request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
     found = [(i.source.strip()[:20], i.owner) for i in extractor.extract(request).items]
     assert found == [("ON — email #2 needs ", "Olu Nwosu")]
+
+
+def test_declining_in_a_chat_is_not_taking_the_work(extractor: Extractor) -> None:
+    text = (
+        "[09:30] 刘强：还有，能不能有人拉一下昨天退款率高的那几个链接\n"
+        "[09:32] 王海燕：我这边弄不了，数据权限没开\n"
+        "[09:40] 刘强：@彭浩 预售尾款单 12月10号前要全部核对完\n"
+    )
+    people = (*PEOPLE, Participant("彭浩", ()))
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    found = {i.source.strip(): i.owner for i in extractor.extract(request).items}
+    assert "我这边弄不了，数据权限没开" not in found
+    assert found["@彭浩 预售尾款单 12月10号前要全部核对完"] == "彭浩"
