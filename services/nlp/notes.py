@@ -642,11 +642,12 @@ class Extractor:
                 item.owner = _Owner(why="asked of anyone in the chat; nobody took it")
             words = EN.request.search(sentence.text) or ZH.request.search(sentence.text)
             request = f"request `{words.group(0)}`" if words else "a request"
-            item.reasons.append(
-                f"{request} accepted by the next speaker"
-                if item.owner.how == "accepted"
-                else f"{request} in a transcript"
-            )
+            if item.owner.how != "accepted":
+                item.reasons.append(f"{request} in a transcript")
+            elif sentence.turn >= 0:
+                item.reasons.append(f"{request} accepted by the next speaker")
+            else:
+                item.reasons.append(f"{request} taken by `{item.owner.name}`")
         elif sentence.section == "decisions":
             item.kind = "decision"
         elif sentence.section == "questions":
@@ -1139,8 +1140,26 @@ _VOLUNTEER = re.compile(
 )
 
 
+_VOLUNTEER_TAIL = re.compile(
+    r"[—–-]\s{0,3}+(?P<who>@?[A-Z][\w'’-]{0,30}+(?:\s[A-Z][\w'’-]{0,30}+)?)\s{1,3}+"
+    r"(?:volunteered|offered|agreed|took\s{1,3}+it)\b"
+)
+_NEED_SOMEONE = re.compile(
+    r"\bneeds?\s{1,3}+(?:someone|somebody)\b|\b(?:someone|somebody)\s{1,3}+(?:needs|has|should)\b",
+    re.IGNORECASE,
+)
+
+
 def _link_volunteer(item: Analysed, pending: list[Analysed], roster: Roster) -> None:
     """Outside a transcript: "Can somebody update the rota? Sam volunteered." -> Sam."""
+    tail = _VOLUNTEER_TAIL.search(item.body)
+    if tail and _NEED_SOMEONE.search(item.body[: tail.start()]):
+        # "Need someone to raise the reorder — Marcus volunteered.": asked and taken at once.
+        names = roster.lookup(tail.group("who"))
+        if names:
+            item.owner = _Owner(name=names[0], candidates=names, confidence=0.85, how="accepted")
+            item.cues.add("request")
+            return
     volunteer = _VOLUNTEER.match(item.body)
     request = pending[-1] if pending else None
     pending.clear()

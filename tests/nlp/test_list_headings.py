@@ -225,3 +225,13 @@ def test_declining_in_a_chat_is_not_taking_the_work(extractor: Extractor) -> Non
     found = {i.source.strip(): i.owner for i in extractor.extract(request).items}
     assert "我这边弄不了，数据权限没开" not in found
     assert found["@彭浩 预售尾款单 12月10号前要全部核对完"] == "彭浩"
+
+
+def test_asked_and_taken_in_one_line(extractor: Extractor) -> None:
+    text = (
+        "- Spare filters below min stock. Need someone to raise the reorder — Tomás volunteered.\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+    (item,) = extractor.extract(request).items
+    assert item.owner == "Tomás Ruiz"
+    assert "taken by `Tomás Ruiz`" in " ".join(item.explanation.item)
