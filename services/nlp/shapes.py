@@ -45,9 +45,15 @@ _ZH_REPORTED = re.compile(r"说[^。？?！!]{0,20}+")
 _ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|前|内|顺便)")
 # The person named is given the work (zh batches 09-10): `物流和保险交给 Ryan`, `排班表佳怡出，
 # 周五前发群里`, `排班模型要重新做 → 贾琳，节后给初版`.
-_ZH_GIVEN_TO = re.compile(r"(?:交给|→|->)\s{0,2}+@?$")
+# `交给 Ryan`, `→ 汤磊`, `由财务部曹丽同志…`, `由冯立拿两家报价`: the work goes to the one named.
+_ZH_GIVEN_TO = re.compile(
+    r"(?:交给|→|->|由)\s{0,2}+(?:(?:AI|ACTION|TODO)\s{0,2}+[:：]\s{0,2}+)?@?"
+    r"(?:[\u4e00-\u9fff]{1,6}?(?:部|处|科|办|中心|组))?$"
+)
 _ZH_NAME_DOES = re.compile(
-    r"(?:出|写|做|来做|来写|负责|跟进|跟一下|盯一下|对接一下|催一下|牵头)(?:[，,。；;]|\s{0,2}+$)"
+    r"(?:出|写|做|来做|来写|负责|跟进|跟一下|盯一下|对接一下|催一下|牵头|盯|跟|排)(?:[，,。；;]|\s{0,2}+$)"
+    # `严斌同志负责在国庆节前…`, `老刘牵头补完`, `云姐亲自盯`, `江涛会后跟财务总监确认`.
+    r"|(?:同志)?(?:负责|牵头|亲自盯|亲自跟|会后|顺手|安排|来拉|来排|来跟)(?=[\u4e00-\u9fffA-Za-z0-9])"
     # `福利款清单，史蕾说她明天给`: the person named said when they will do it.
     r"|说[她他]?(?:会|来)?(?:明天|今天|今晚|下午|上午|本周|这周|下周|周[一二三四五六日]|月底|\d)"
 )
@@ -236,6 +242,28 @@ def _zh_addressed(item: Analysed) -> bool:
     return False
 
 
+# `工位+门禁卡：孟佳，周五前` (a 接龙 or recap line): the work, a colon, who, then when.
+_ZH_CLAIMED = re.compile(
+    r"^\s{0,4}+[^：:\n]{2,30}?[：:]\s{0,2}+(?P<who>[^，,。：:\s]{1,8}+)\s{0,2}+[，,]\s{0,2}+\S"
+)
+
+
+def _zh_claimed(item: Analysed, roster: Roster) -> bool:
+    if item.sentence.lang != "zh" or item.due is None or item.cues & {"done", "question"}:
+        return False
+    if item.owner.how in {"label", "table"} and item.kind == "action":
+        return False
+    match = _ZH_CLAIMED.match(item.sentence.text)
+    names = roster.lookup(match.group("who")) if match else ()
+    if match is None or len(names) != 1:
+        return False
+    who = match.group("who")
+    why, short = _form_why(f"`{who}` is named after the work's colon", who, roster)
+    _set_owner(item, names, "label", why=why, short=short)
+    _force(item, f"a line of work with who (`{who}`) and when after it")
+    return True
+
+
 def _zh_assigned(item: Analysed) -> bool:
     """`物流和保险交给 Ryan`, `排班表佳怡出`, `… → 贾琳，节后第一周给初版`: the person named
     is given the work."""
@@ -341,6 +369,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             _initials_label(item, roster)
             or _unowned(item)
             or _zh_addressed(item)
+            or _zh_claimed(item, roster)
             or _zh_assigned(item)
             or _en_pronoun_clause(item)
             or _zh_pronoun_clause(item, roster)

@@ -235,3 +235,26 @@ def test_asked_and_taken_in_one_line(extractor: Extractor) -> None:
     (item,) = extractor.extract(request).items
     assert item.owner == "Tomás Ruiz"
     assert "taken by `Tomás Ruiz`" in " ".join(item.explanation.item)
+
+
+def test_official_minutes_give_work_with_you_and_fu_ze(extractor: Extractor) -> None:
+    text = (
+        "三、会议议定事项\n"
+        "（一）节前慰问所需资金由财务部刘强同志在月底前落实到位。\n"
+        "（二）王海燕同志负责在国庆节前组织一次消防演练。\n"
+        "（三）税务：三月增值税申报 4/15 截止，刘强盯\n"
+    )
+    assert owners(extractor, text) == {
+        "（一）节前慰问所需资金由财务部刘强同志在月底前落实到位。": "刘强",
+        "（二）王海燕同志负责在国庆节前组织一次消防演练。": "王海燕",
+        "（三）税务：三月增值税申报 4/15 截止，刘强盯": "刘强",
+    }
+
+
+def test_a_claimed_line_names_who_after_the_work(extractor: Extractor) -> None:
+    text = "#接龙 入职准备认领\n工位+门禁卡：刘强，周五前\n电脑和账号：王海燕，3/6 前全部开好\n"
+    found = owners(extractor, text)
+    assert found == {
+        "工位+门禁卡：刘强，周五前": "刘强",
+        "电脑和账号：王海燕，3/6 前全部开好": "王海燕",
+    }
