@@ -298,8 +298,10 @@ def _split_cells(line: str) -> list[tuple[str, int, int]]:
 
 # A chat export's header, `宋佳 10:02` or `Tony 10:30`, alone on its line: the message
 # follows on the next lines (Chinese chat exports, zh batches 09-10).
+# `宋佳 10:02`, `沈洁（恒达物流-IT）10:02`, `Tina 09:40`: a chat export's speaker line.
 _ZH_CHAT_HEADER = re.compile(
-    r"^\s*+(?P<speaker>[\u4e00-\u9fff]{1,6}+|[A-Za-z][A-Za-z.'’]{0,19}+)[ \t]++"
+    r"^\s*+(?P<speaker>[\u4e00-\u9fff]{1,6}+|[A-Za-z][A-Za-z.'’]{0,19}+)"
+    r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）][ \t]*+|[ \t]++)"
     r"\d{1,2}:\d{2}(?::\d{2})?\s*+$"
 )
 

@@ -258,3 +258,16 @@ def test_a_claimed_line_names_who_after_the_work(extractor: Extractor) -> None:
         "工位+门禁卡：刘强，周五前": "刘强",
         "电脑和账号：王海燕，3/6 前全部开好": "王海燕",
     }
+
+
+def test_a_wecom_speaker_line_with_the_company_in_brackets(extractor: Extractor) -> None:
+    text = (
+        "王海燕（云仓-运营）10:02\n"
+        "@刘强 昨天的入库单有 12 张对不上，能帮忙看下吗？\n"
+        "\n"
+        "刘强（云仓-IT）10:05\n"
+        "收到，规则修复今晚发版，发版后我把 12 张重新跑一遍\n"
+    )
+    sentences, transcript = segment(text)
+    assert transcript
+    assert {s.speaker for s in sentences} == {"王海燕", "刘强"}
