@@ -627,7 +627,7 @@ class Extractor:
         elif "acceptance" in cues and _is_bare_acceptance(item.body, sentence.lang):
             item.kind = "other"
         elif (item.owner.how == "accepted" and "request" in cues) or (
-            transcript
+            (transcript or _ASK_ANYONE.search(sentence.text) is not None)
             and "request" in cues
             and (
                 item.owner.how in {"vocative", "none", "any", "accepted"}
@@ -638,12 +638,16 @@ class Extractor:
         ):
             item.kind = "action"
             item.forced = True
-            if item.owner.how == "speaker_weak":
-                item.owner = _Owner(why="asked of anyone in the chat; nobody took it")
+            if item.owner.how == "speaker_weak" or (
+                not transcript and item.owner.how != "accepted"
+            ):
+                item.owner = _Owner(why="asked of anyone; nobody took it")
             words = EN.request.search(sentence.text) or ZH.request.search(sentence.text)
             request = f"request `{words.group(0)}`" if words else "a request"
             if item.owner.how != "accepted":
-                item.reasons.append(f"{request} in a transcript")
+                item.reasons.append(
+                    f"{request} in a transcript" if transcript else f"{request}, asking for a taker"
+                )
             elif sentence.turn >= 0:
                 item.reasons.append(f"{request} accepted by the next speaker")
             else:
@@ -935,6 +939,10 @@ def with_people_named(request: NotesRequest) -> NotesRequest:
 
 # `could someone ping compliance?`: asked of nobody in particular; the asker does not own it.
 _ANYONE = re.compile(r"\b(?:some|any)(?:one|body)\b", re.IGNORECASE)
+# Outside a chat too, `Could someone own those this time?` asks for a taker.
+_ASK_ANYONE = re.compile(
+    r"\b(?:can|could|would|will)\s{1,3}+(?:some|any)(?:one|body)\b", re.IGNORECASE
+)
 
 
 def _explicit_reason(item: Analysed) -> str:

@@ -271,3 +271,13 @@ def test_a_wecom_speaker_line_with_the_company_in_brackets(extractor: Extractor)
     sentences, transcript = segment(text)
     assert transcript
     assert {s.speaker for s in sentences} == {"王海燕", "刘强"}
+
+
+def test_asking_for_a_taker_in_plain_notes_is_an_item_nobody_owns(extractor: Extractor) -> None:
+    text = (
+        "- The quarantine cage has 6 pallets with the old labels.\n"
+        "- Can someone on days re-label the 6 pallets in the quarantine cage?\n"
+    )
+    assert owners(extractor, text) == {
+        "Can someone on days re-label the 6 pallets in the quarantine cage?": None
+    }
