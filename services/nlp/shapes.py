@@ -91,6 +91,12 @@ _SPEAKER = re.compile(
 _NOT_BARE = frozenset({"question", "hypothetical", "decision", "done", "status", "past"})
 
 
+_TODO_OF = re.compile(
+    r"^\s{0,4}+(?P<who>[^\s:：()（）待的]{1,6}+|[A-Z][\w'’-]{0,20}+)(?:的|['’]s)?\s{0,2}+(?:待办|to-?dos?\b)",
+    re.IGNORECASE,
+)
+
+
 def _owner_heading(heading: str, roster: Roster) -> tuple[str, tuple[str, ...]] | None:
     """The person a `Rahul to sort:` or `IT（杨帆）` heading names, as written and as
     participants."""
@@ -219,10 +225,16 @@ def _zh_addressed(item: Analysed) -> bool:
     """`小吴你盯一下`, `汪洋说他月底前定人`: the person named is the owner."""
     if item.sentence.lang != "zh" or not item.mentions:
         return False
-    if item.owner.how in {"table", "label", "asked", "accepted"} and item.kind == "action":
+    if item.owner.how in {"table", "asked", "accepted"} and item.kind == "action":
         return False
     body = item.sentence.text
-    for mention in item.mentions[:2]:
+    # `郭经理：…，钱勇你安排一下`: the speaker's label names who talks; the one addressed
+    # after it is who does the work.
+    spoken = item.owner.how == "label"
+    after = (body.find("：") + 1 or body.find(":") + 1) if spoken else 0
+    if spoken and (after <= 0 or (item.kind == "action" and not _ZH_VOCATIVE.search(body, after))):
+        return False
+    for mention in [m for m in item.mentions if m.start >= after][:2]:
         rest = body[mention.end :]
         vocative = _ZH_VOCATIVE.match(rest)
         if vocative:
@@ -420,6 +432,10 @@ def _under_heading(
     heading_who = in_heading.group("who").strip() if in_heading else ""
     if committed is not None and not heading_names:
         heading_who, heading_names = committed
+    named = _TODO_OF.match(sentence.heading)
+    if named and not heading_names and len(_names(named.group("who"), roster)) == 1:
+        # `罗小军待办：` / `Maria's to-dos`: the list of the one named before it.
+        heading_who, heading_names = named.group("who"), _names(named.group("who"), roster)
     names = heading_names or owner_line
     if item.kind != "action":
         text = sentence.text.strip()

@@ -281,3 +281,13 @@ def test_asking_for_a_taker_in_plain_notes_is_an_item_nobody_owns(extractor: Ext
     assert owners(extractor, text) == {
         "Can someone on days re-label the 6 pallets in the quarantine cage?": None
     }
+
+
+def test_the_one_addressed_after_a_speakers_label_does_the_work(extractor: Extractor) -> None:
+    text = "讨论\n- 刘强：梅雨季快到了，排水沟清淤要提前做，海燕你安排一下，月底前弄完。\n"
+    assert set(owners(extractor, text).values()) == {"王海燕"}
+
+
+def test_a_todo_heading_named_for_a_person_is_their_list(extractor: Extractor) -> None:
+    text = "刘强待办：\n- 高温作业人员名单\n- 劳保鞋采购申请\n"
+    assert owners(extractor, text) == {"高温作业人员名单": "刘强", "劳保鞋采购申请": "刘强"}
