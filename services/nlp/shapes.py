@@ -172,6 +172,22 @@ def _force(item: Analysed, reason: str) -> None:
     item.reasons.insert(0, reason)
 
 
+def _give(
+    item: Analysed,
+    *,
+    names: Sequence[str],
+    who: str,
+    how: str,
+    why: str,
+    shape: str,
+    roster: Roster,
+) -> None:
+    """Make the sentence an item of `names`, as written `who`, for the shape's reason."""
+    why_text, short = _form_why(why, who, roster)
+    _set_owner(item, names, how, why=why_text, short=short)
+    _force(item, shape)
+
+
 def _form_why(base: str, form: str, roster: Roster) -> tuple[str, ShortForm | None]:
     """ "`AF` follows the arrow; initials `AF` matched participant Alice Fong"."""
     short = roster.short_form(form.strip().strip("*").strip())
@@ -270,9 +286,15 @@ def _zh_claimed(item: Analysed, roster: Roster) -> bool:
     if match is None or len(names) != 1:
         return False
     who = match.group("who")
-    why, short = _form_why(f"`{who}` is named after the work's colon", who, roster)
-    _set_owner(item, names, "label", why=why, short=short)
-    _force(item, f"a line of work with who (`{who}`) and when after it")
+    _give(
+        item,
+        names=names,
+        who=who,
+        how="label",
+        why=f"`{who}` is named after the work's colon",
+        shape=f"a line of work with who (`{who}`) and when after it",
+        roster=roster,
+    )
     return True
 
 
@@ -975,9 +997,15 @@ def _handle_lead(item: Analysed, roster: Roster) -> bool:
     if not names:
         return False
     who = handle.group("who")
-    why, short = _form_why(f"handle `@{who}` in front of the line", who, roster)
-    _set_owner(item, names, "mention", why=why, short=short)
-    _force(item, f"a line that starts with the handle `@{who}`")
+    _give(
+        item,
+        names=names,
+        who=who,
+        how="mention",
+        why=f"handle `@{who}` in front of the line",
+        shape=f"a line that starts with the handle `@{who}`",
+        roster=roster,
+    )
     return True
 
 
