@@ -53,7 +53,7 @@ _TURN_HANDLE = re.compile(
 # A chat turn that announces the recap list under it.
 RECAP_INTRO = re.compile(
     r"(?:总结|汇总|小结|捋一下|recap|summary|summing\s{1,3}+up|to\s{1,3}+sum\s{1,3}+up|wrap[- ]?up)"
-    r"[^:：\n]{0,12}+[:：]\s{0,3}+$",
+    r"[^:：\n👇⬇↓]{0,12}+(?:[:：]|👇|⬇️?|↓)\s{0,3}+$",
     re.IGNORECASE,
 )
 _ATTENDEES = re.compile(
@@ -105,6 +105,12 @@ def detect_language(text: str) -> str:
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
     latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
     return "zh" if cjk and cjk * 2 >= latin * 0.5 else "en"
+
+
+def _exact_section(title: str) -> bool:
+    """The whole title is a section word (`Action Items`, `待办事项`), nothing more."""
+    clean = re.sub(r"[*_#`:：\[\]【】()（）]+", " ", title).strip().lower()
+    return re.sub(r"\s+", " ", clean) in _SECTION_LOOKUP
 
 
 def section_kind(title: str) -> str | None:
@@ -583,8 +589,9 @@ class _Segmenter:
             and len(stripped) <= 40
             and section_kind(stripped) is not None
             and not _INLINE_CONTENT.search(stripped)
-            # `- buddy assignments` is a line of a list, whatever its words.
-            and not _BULLET.match(line)
+            # `- buddy assignments` is a line of a list, whatever its words; `- Action Items`
+            # alone is still the heading of the list under it.
+            and ((bullet := _BULLET.match(line)) is None or _exact_section(line[bullet.end() :]))
         ):
             title = stripped
         if title is None:

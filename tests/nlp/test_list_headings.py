@@ -291,3 +291,28 @@ def test_the_one_addressed_after_a_speakers_label_does_the_work(extractor: Extra
 def test_a_todo_heading_named_for_a_person_is_their_list(extractor: Extractor) -> None:
     text = "刘强待办：\n- 高温作业人员名单\n- 劳保鞋采购申请\n"
     assert owners(extractor, text) == {"高温作业人员名单": "刘强", "劳保鞋采购申请": "刘强"}
+
+
+def test_a_bulleted_action_items_title_heads_its_list(extractor: Extractor) -> None:
+    text = (
+        "- Tomás will book the pallet audit by Friday.\n"
+        "- Action Items\n"
+        "- Tomás: book the pallet audit - Friday\n"
+        "- Priya: refresh the stock report\n"
+    )
+    found = owners(extractor, text)
+    assert found == {
+        "Tomás: book the pallet audit - Friday": "Tomás Ruiz",
+        "Priya: refresh the stock report": "Priya Natarajan",
+    }
+
+
+def test_a_chat_recap_announced_with_an_emoji(extractor: Extractor) -> None:
+    text = (
+        "[14:05] Priya Natarajan: Tomás can you send the carrier the new slots by Monday\n"
+        "[14:06] Tomás Ruiz: yes, I'll send them Monday morning\n"
+        "[14:20] Priya Natarajan: recap 👇\n"
+        "ACTION (Tomás): send the carrier the new slots, Monday\n"
+    )
+    found = owners(extractor, text)
+    assert found == {"ACTION (Tomás): send the carrier the new slots, Monday": "Tomás Ruiz"}
