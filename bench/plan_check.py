@@ -6,17 +6,21 @@ with China's holidays and 调休 make-up days, or the problem's own calendar), a
 is off on their holidays and time off. It checks what a manager relies on: every piece of
 a task on days its person works, the pieces holding exactly the task's work, a task split
 only around its person's days off (and only when it may be split), nobody booked beyond
-their day, and every successor starting after the last piece of its predecessor.
+their day, and every successor starting after the last piece of its predecessor. A crew task
+(`Task.crew_size`, `crew_roles`, `staff_pool`) needs exactly its number of different people,
+each with the task's skills, the roles seated among them, all in its staff pool, all working
+every day of its one stretch (a crew is not split), and each booked for all its hours.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from services.planner.model import Person, Problem, Proposal, TaskPlan
+from services.planner.model import Person, Problem, Proposal, Task, TaskPlan
 
 _EPS = 1e-6
 _ONE = timedelta(days=1)
@@ -38,6 +42,14 @@ def _daily_hours(person: Person, problem: Problem) -> float:
 
 def _off(person: Person, day: date) -> bool:
     return day in person.holidays or any(p.start <= day <= p.end for p in person.time_off)
+
+
+def _workers(plan: TaskPlan) -> list[str]:
+    return list(plan.crew) or ([plan.person_id] if plan.person_id is not None else [])
+
+
+def _qualified(person: Person, task: Task) -> bool:
+    return all(person.skills.get(r.skill, 0) >= r.min_level for r in task.required_skills)
 
 
 def check_proposal(
@@ -82,7 +94,11 @@ def check_proposal(
         if task.staffed and person is None:
             errors.append(f"{where}: nobody assigned")
             continue
-        rate = _daily_hours(person, problem) if person is not None else calendar.hours_per_day
+        # A crew works the project's day together (docs/planner.md, "Crews").
+        if person is not None and not task.is_crew:
+            rate = _daily_hours(person, problem)
+        else:
+            rate = calendar.hours_per_day
         # Work is planned in quarter hours (docs/planner.md), so a day may hold a little less
         # than the exact rate: one more day is right then, and only then.
         need = math.ceil(round(task.duration_hours / rate, 6))
@@ -94,6 +110,8 @@ def check_proposal(
             )
         if person is None:
             continue
+        if task.is_crew:
+            _check_crew(problem, task, plan, days=days, where=where, errors=errors)
         for requirement in task.required_skills:
             if person.skills.get(requirement.skill, 0) < requirement.min_level:
                 errors.append(f"{where}: {person.name} lacks {requirement.skill}")
@@ -104,7 +122,9 @@ def check_proposal(
         not_off = [d for d in paused if not _off(person, d)]
         if not_off:
             errors.append(f"{where}: pauses on {not_off[0]}, a working day of {person.name}")
-        if paused and not task.splittable:
+        if paused and task.is_crew:
+            errors.append(f"{where}: a crew task, but its crew pauses over {paused[0]}")
+        elif paused and not task.splittable:
             errors.append(f"{where}: not splittable but pauses over {paused[0]}")
         pauses = sum(
             1
@@ -121,6 +141,58 @@ def check_proposal(
         if last > problem.deadline:
             errors.append(f"finishes {last}, after the hard deadline {problem.deadline}")
     return errors
+
+
+def _check_crew(
+    problem: Problem,
+    task: Task,
+    plan: TaskPlan,
+    *,
+    days: list[date],
+    where: str,
+    errors: list[str],
+) -> None:
+    """The crew's size, its members' skills, roles, pool and days off (bookings are summed
+    with everyone else's in `_check_bookings`)."""
+    people = {p.id: p for p in problem.people}
+    crew = _workers(plan)
+    if len(crew) != task.crew_size:
+        errors.append(f"{where}: a crew of {len(crew)}, it needs {task.crew_size}")
+    if len(set(crew)) != len(crew):
+        errors.append(f"{where}: someone is on its crew twice")
+    if plan.crew and plan.person_id != plan.crew[0]:
+        errors.append(f"{where}: assignee {plan.person_id} is not the crew's first member")
+    unknown = [m for m in crew if m not in people]
+    if unknown:
+        errors.append(f"{where}: {unknown[0]} on its crew is nobody in the project")
+        return
+    pool = next((p for p in problem.staff_pools if p.id == task.staff_pool), None)
+    if task.staff_pool is not None and pool is None:
+        errors.append(f"{where}: its staff pool {task.staff_pool} does not exist")
+    for member in (people[m] for m in crew):
+        if not _qualified(member, task):
+            errors.append(f"{where}: {member.name} on its crew lacks its skills")
+        if pool is not None and member.id not in pool.members:
+            errors.append(f"{where}: {member.name} on its crew is not in pool {pool.id}")
+        off = [d for d in days if _off(member, d)]
+        if off:
+            errors.append(f"{where}: works on {off[0]}, {member.name}'s day off")
+    if pool is not None:
+        closed = [d for d in days if not pool.works(d)]
+        if closed:
+            errors.append(f"{where}: works on {closed[0]}, a day off of pool {pool.id}")
+    seats = [role for role in task.crew_roles for _ in range(role.count)]
+
+    def fits(member: str, seat: int) -> bool:
+        skills = people[member].skills
+        return all(skills.get(r.skill, 0) >= r.min_level for r in seats[seat].skills)
+
+    # Crews are a handful of people: trying every seating is cheap and needs no matching code.
+    if len(seats) > len(crew) or not any(
+        all(fits(member, k) for k, member in enumerate(order))
+        for order in itertools.permutations(crew, len(seats))
+    ):
+        errors.append(f"{where}: crew {crew} cannot fill its roles")
 
 
 def _check_pieces(
@@ -158,8 +230,12 @@ def _check_bookings(
         days = worked[task.id]
         if plan.person_id is None or not days or task.duration_hours <= 0:
             continue
-        for day in days:
-            booked[(plan.person_id, day)] += task.duration_hours / len(days)
+        # Every member of a crew works all of the task's hours.
+        for member in dict.fromkeys(_workers(plan)):
+            if member not in people:
+                continue
+            for day in days:
+                booked[(member, day)] += task.duration_hours / len(days)
     for person in problem.people:
         for busy in person.busy:
             for day in _days(busy.start, busy.end):

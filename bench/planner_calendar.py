@@ -5,21 +5,26 @@
 
 Each seed generates a project that starts a few weeks before China's 2026 Spring Festival
 (2-15 to 2-23 off, Saturdays 2-14 and 2-28 worked): a team on day and short shifts with
-skills, personal days off (single days, and leave taken around the festival) and a layered
-network of tasks. It is planned four ways by `services.planner.solver.solve`: with neither
-feature (no task splittable, make-up Saturdays not worked), 调休 only, splitting only, and
-both; the finish of "both" is compared with "neither". Every proposal is re-verified by
-`bench/plan_check.py` against the raw calendar (`services/common/workcal.py`); the share it
-accepts must be 1.0. Prints JSON.
+skills, personal days off (single days, and leave taken around the festival), a layered
+network of tasks, and crews: a share of the tasks needs two or three people at once (all
+with the task's skill, some with one member who also has a second skill, some "any two of"
+a staff pool). It is planned four ways by `services.planner.solver.solve`: with neither
+feature (no task splittable, make-up Saturdays not worked), 调休 only, splitting only (every
+one-person task splittable; a crew works one stretch), and both; the finish of "both" is
+compared with "neither". Every proposal is re-verified by `bench/plan_check.py` against the
+raw calendar (`services/common/workcal.py`), crews included; the share it accepts must be
+1.0. Prints JSON.
 
-The generator builds a `Scenario` in steps (team, days off, tasks, links); another kind of
-resource (crews of people assigned together) is one more step that adds to the problem.
+The generator builds a `Scenario` in steps (team, days off, tasks, links, crews); the crew
+step draws from its own random stream, so `--crew-share 0` gives the projects of the
+earlier, crew-less runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import statistics
 import sys
@@ -39,6 +44,7 @@ from bench.plan_check import check_proposal
 from services.common.workcal import WorkingCalendar
 from services.planner import solver
 from services.planner.model import (
+    CrewRole,
     Dependency,
     Period,
     Person,
@@ -46,6 +52,7 @@ from services.planner.model import (
     ProjectCalendar,
     SkillRequirement,
     SolveStatus,
+    StaffPool,
     Task,
 )
 from services.planner.snapshot import project_calendar
@@ -64,6 +71,7 @@ class Scenario:
     people: tuple[Person, ...]
     tasks: tuple[Task, ...]
     dependencies: tuple[Dependency, ...]
+    staff_pools: tuple[StaffPool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,8 @@ class Size:
     people: int
     time_limit_s: float
     workers: int
+    crew_share: float = 0.2
+    """Of the tasks, the share that needs a crew (as far as the team can staff one)."""
 
 
 def _team(rng: random.Random, size: Size) -> list[Person]:
@@ -138,17 +148,72 @@ def _links(rng: random.Random, tasks: list[Task]) -> list[Dependency]:
     return links
 
 
+def _crews(
+    rng: random.Random, tasks: list[Task], people: list[Person], *, share: float
+) -> tuple[list[Task], list[StaffPool]]:
+    """Turn `share` of the tasks into crew tasks the team can staff.
+
+    A crew works the project's 8 h day together, so a member must be able to give the task's
+    daily hours (a 6 h person joins only a 12 h job, two days of 6 h). Three kinds, in turn:
+    two or three people with the task's skill; two with it, one of whom also has a second
+    skill (a role); and any two of the "day crew", a staff pool of three or four day-shift
+    people (no skill asked). Tasks no two people could staff stay one person's.
+    """
+
+    def daily(task: Task) -> float:
+        return task.duration_hours / math.ceil(task.duration_hours / 8.0)
+
+    def can(person: Person, task: Task) -> bool:
+        return person.hours_per_day >= daily(task) - 1e-9 and all(
+            person.skills.get(r.skill, 0) >= r.min_level for r in task.required_skills
+        )
+
+    day_shift = [p.id for p in people if p.hours_per_day >= 8.0]
+    pool = None
+    if len(day_shift) >= 3:
+        members = tuple(sorted(rng.sample(day_shift, min(4, len(day_shift)))))
+        pool = StaffPool(id="pools/day-crew", name="Day crew", members=members)
+    wanted = round(share * len(tasks))
+    out = list(tasks)
+    made = 0
+    for k in rng.sample(range(len(tasks)), len(tasks)):
+        if made == wanted:
+            break
+        task = tasks[k]
+        kind = made % 3
+        if kind == 2 and pool is not None:
+            out[k] = replace(task, required_skills=(), crew_size=2, staff_pool=pool.id)
+            made += 1
+            continue
+        able = [p for p in people if can(p, task)]
+        if len(able) < 2:
+            continue  # nobody to make a crew with: it stays one person's task
+        made += 1
+        if kind == 1:
+            seconds = sorted({s for p in able for s in p.skills} - {task.required_skills[0].skill})
+            if seconds:
+                role = CrewRole(1, (SkillRequirement(rng.choice(seconds)),))
+                out[k] = replace(task, crew_size=2, crew_roles=(role,))
+                continue
+        out[k] = replace(task, crew_size=rng.randint(2, min(3, len(able))))
+    return out, [pool] if pool is not None else []
+
+
 def generate(seed: int, size: Size) -> Scenario:
     rng = random.Random(seed)
     start = date(2026, 1, 19) + timedelta(days=rng.randint(0, 14))
     people = _days_off(rng, _team(rng, size), start=start)
     tasks = _tasks(rng, size)
+    links = _links(rng, tasks)
+    # Its own stream: the team, days off, tasks and links stay those of a crew-less run.
+    tasks, pools = _crews(random.Random(f"crews-{seed}"), tasks, people, share=size.crew_share)
     return Scenario(
         seed=seed,
         start=start,
         people=tuple(people),
         tasks=tuple(tasks),
-        dependencies=tuple(_links(rng, tasks)),
+        dependencies=tuple(links),
+        staff_pools=tuple(pools),
     )
 
 
@@ -173,9 +238,11 @@ def problem_for(
     splittable = variant in ("split", "both")
     problem = Problem(
         project_start=scenario.start,
-        tasks=tuple(replace(t, splittable=splittable) for t in scenario.tasks),
+        # A crew works one stretch together (docs/planner.md), so only one-person tasks split.
+        tasks=tuple(replace(t, splittable=splittable and not t.is_crew) for t in scenario.tasks),
         people=scenario.people,
         dependencies=scenario.dependencies,
+        staff_pools=scenario.staff_pools,
         calendar=calendar,
         time_limit_s=size.time_limit_s,
         num_workers=size.workers,
@@ -188,7 +255,14 @@ def run(*, seeds: int, size: Size, first_seed: int = 1) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for seed in range(first_seed, first_seed + seeds):
         scenario = generate(seed, size)
-        row: dict[str, Any] = {"seed": seed, "start": scenario.start.isoformat()}
+        crew_tasks = {t.id for t in scenario.tasks if t.is_crew}
+        row: dict[str, Any] = {
+            "seed": seed,
+            "start": scenario.start.isoformat(),
+            "crew_tasks": len(crew_tasks),
+            "crew_roles": sum(1 for t in scenario.tasks if t.crew_roles),
+            "pool_tasks": sum(1 for t in scenario.tasks if t.staff_pool is not None),
+        }
         for variant in VARIANTS:
             problem, working = problem_for(scenario, variant, size)
             started = time.monotonic()
@@ -203,6 +277,10 @@ def run(*, seeds: int, size: Size, first_seed: int = 1) -> dict[str, Any]:
                 # Split around the person's days off, and paused over the festival (any task).
                 "split_tasks": sum(1 for p in proposal.tasks if "Split around" in p.reason.text),
                 "over_holiday": sum(1 for p in proposal.tasks if "Pauses over" in p.reason.text),
+                # Crew tasks planned with a whole crew (the checker holds each to its rules).
+                "crews_planned": sum(
+                    1 for p in proposal.tasks if p.task_id in crew_tasks and len(p.crew) > 1
+                ),
                 "accepted_by_checker": not errors,
                 "errors": errors[:3],
                 "seconds": round(time.monotonic() - started, 2),
@@ -228,6 +306,12 @@ def _summary(rows: list[dict[str, Any]], *, size: Size) -> dict[str, Any]:
         "people": size.people,
         "time_limit_s": size.time_limit_s,
         "workers": size.workers,
+        "crew_share": size.crew_share,
+        "crew_tasks": sum(r["crew_tasks"] for r in rows),
+        "crew_tasks_planned_with_a_crew": {
+            v: sum(r[v]["crews_planned"] for r in rows) for v in VARIANTS
+        },
+        "staff_pool_crew_tasks": sum(r["pool_tasks"] for r in rows),
         "mean_finish_calendar_days": {v: round(statistics.fmean(days(v)), 2) for v in VARIANTS},
         "both_vs_neither": {
             "mean_days_earlier": round(statistics.fmean(saved), 2),
@@ -238,6 +322,7 @@ def _summary(rows: list[dict[str, Any]], *, size: Size) -> dict[str, Any]:
         "mean_split_tasks_with_splitting": round(
             statistics.fmean(r["both"]["split_tasks"] for r in rows), 2
         ),
+        "checker_accepted": f"{sum(checked)}/{len(checked)}",
         "checker_accepted_share": round(sum(checked) / len(checked), 3),
         "rows": rows,
     }
@@ -251,16 +336,27 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=6)
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--crew-share", type=float, default=0.2, help="share of tasks needing a crew (0: none)"
+    )
     parser.add_argument("--rows", action="store_true", help="include per-seed rows")
     args = parser.parse_args()
     if args.quick:
-        size, seeds = Size(tasks=12, people=4, time_limit_s=3.0, workers=args.workers), 2
+        size = Size(
+            tasks=12,
+            people=4,
+            time_limit_s=3.0,
+            workers=args.workers,
+            crew_share=args.crew_share,
+        )
+        seeds = 2
     else:
         size = Size(
             tasks=args.tasks,
             people=args.people,
             time_limit_s=args.time_limit,
             workers=args.workers,
+            crew_share=args.crew_share,
         )
         seeds = args.seeds
     summary = run(seeds=seeds, size=size)
