@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # Share of the limit the first, complete CP-SAT search gets before the loop takes over: it
 # proves the easy instances optimal and gives the loop its lower bound.
-FIRST_SHARE = 0.15
+FIRST_SHARE = 0.5
 # Below this much time the loop does not start: a few sub-solves cannot pay for the first
 # search being cut short.
 MIN_LIMIT_S = 4.0
