@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
-from services.planner import diagnose, greedy, split
+from services.planner import diagnose, greedy, improve, split
 from services.planner.axis import (
     UNITS_PER_HOUR,
     WorkingAxis,
@@ -576,6 +576,10 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         if self._stop is not None and self._stop.stopped:
             # A stop set while CP-SAT was starting may have found no search to end yet.
             self.stop_search()
+        self.report(objective=self.objective_value, best_bound=self.best_objective_bound)
+
+    def report(self, *, objective: float, best_bound: float) -> None:
+        """Count a better plan, from CP-SAT or from the neighbourhood search."""
         self.solutions += 1
         elapsed = time.monotonic() - self._started
         if self.first_solution_s is None:
@@ -584,8 +588,8 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             self._progress(
                 Progress(
                     solutions=self.solutions,
-                    objective=self.objective_value,
-                    best_bound=self.best_objective_bound,
+                    objective=objective,
+                    best_bound=best_bound,
                     elapsed_s=elapsed,
                 )
             )
@@ -1035,7 +1039,11 @@ def solve_axis(
     built = _build(problem, horizon=horizon, hint=hint, guard=False)
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.max_time_in_seconds = max(0.01, time_limit_s - reserve - (time.monotonic() - started))
+    search_end = started + time_limit_s - reserve
+    # The neighbourhood search (see `improve.py`) takes over after the first share.
+    loop = improve.applies(problem) and time_limit_s >= improve.MIN_LIMIT_S
+    first_limit = improve.FIRST_SHARE * time_limit_s if loop else time_limit_s
+    params.max_time_in_seconds = max(0.01, first_limit - reserve - (time.monotonic() - started))
     params.num_workers = num_workers
     params.random_seed = seed
     if _is_pure_makespan(problem):
@@ -1059,17 +1067,42 @@ def solve_axis(
         # CP-SAT found nothing in time (huge inputs): the list schedule is still a valid
         # plan, so return it rather than nothing; the missing bound shows it is unproven.
         return _list_result(problem, hint, started=started)
+    solutions = callback.solutions
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         schedule = _schedule_of(solver, built)
         objective = solver.objective_value
         bound = solver.best_objective_bound
+    if (
+        loop
+        and schedule is not None
+        and status is SolveStatus.FEASIBLE
+        and not (stop is not None and stop.stopped)
+    ):
+        assert objective is not None
+        outcome = improve.search(
+            problem,
+            incumbent=schedule,
+            lower_bound=bound,
+            deadline=search_end,
+            num_workers=num_workers,
+            seed=seed,
+            stopped=(lambda: stop.stopped) if stop is not None else (lambda: False),
+            on_stop=stop.on_set if stop is not None else None,
+            on_improve=lambda _, value: callback.report(
+                objective=value, best_bound=bound if bound is not None else value
+            ),
+        )
+        schedule, objective = outcome.schedule, outcome.objective
+        solutions = callback.solutions
+        if bound is not None and objective <= bound:
+            status = SolveStatus.OPTIMAL
     return AxisResult(
         status=status,
         schedule=schedule,
         objective=objective,
         best_bound=bound,
         wall_time_s=time.monotonic() - started,
-        solutions=callback.solutions,
+        solutions=solutions,
         first_solution_s=callback.first_solution_s,
         hint_makespan=hint.makespan(problem),
     )
