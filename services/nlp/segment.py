@@ -513,21 +513,29 @@ class _Segmenter:
             return False
         start = min(c[2] for c in filled)
         end = max(c[3] for c in filled)
+        self.table_sentence(start, end, lang=self.language(line), cells=tuple(placed))
+        return True
+
+    def table_sentence(
+        self, start: int, end: int, *, lang: str, cells: tuple[tuple[str, str, int, int], ...]
+    ) -> None:
+        """One table row as one sentence, counted in the block under the heading like prose."""
         self.unit += 1
+        self.written_since_blank = True
         self.sentences.append(
             Sentence(
                 start=start,
                 end=end,
                 text=self.text[start:end],
-                lang=self.language(line),
+                lang=lang,
                 section=self.section,
                 block="table",
-                cells=tuple(placed),
+                cells=cells,
                 unit=self.unit,
                 heading=self.heading,
+                paragraph=self.blocks_since_heading,
             )
         )
-        return True
 
     def table_row(self, offset: int, line: str, stripped: str) -> None:
         """A Markdown table row: the header sets the columns' roles, a row is one sentence."""
@@ -555,20 +563,7 @@ class _Segmenter:
             what = [("what", *main[1:])]
         start = min(c[2] for c in placed if c[1])
         end = max(c[3] for c in placed if c[1])
-        self.unit += 1
-        self.sentences.append(
-            Sentence(
-                start=start,
-                end=end,
-                text=self.text[start:end],
-                lang=self.language(what[0][1] or line),
-                section=self.section,
-                block="table",
-                cells=placed,
-                unit=self.unit,
-                heading=self.heading,
-            )
-        )
+        self.table_sentence(start, end, lang=self.language(what[0][1] or line), cells=placed)
 
     def heading_line(self, line: str, stripped: str) -> bool:
         """A heading opens a section (actions, decisions…); True when the line was one."""
@@ -662,21 +657,8 @@ class _Segmenter:
             for i, (c, s, e) in enumerate(cells)
         )
         self.flush_paragraph()
-        self.unit += 1
         start, end = placed[0][2], placed[-1][3]
-        self.sentences.append(
-            Sentence(
-                start=start,
-                end=end,
-                text=self.text[start:end],
-                lang="zh",
-                section=self.section,
-                block="table",
-                cells=placed,
-                unit=self.unit,
-                heading=self.heading,
-            )
-        )
+        self.table_sentence(start, end, lang="zh", cells=placed)
         return True
 
     def zh_chat_line(self, offset: int, line: str, stripped: str) -> bool:

@@ -91,18 +91,23 @@ _SPEAKER = re.compile(
 _NOT_BARE = frozenset({"question", "hypothetical", "decision", "done", "status", "past"})
 
 
+# `罗小军待办：` / `Maria's to-dos:`: the list of the one named before it.
 _TODO_OF = re.compile(
-    r"^\s{0,4}+(?P<who>[^\s:：()（）待的]{1,6}+|[A-Z][\w'’-]{0,20}+)(?:的|['’]s)?\s{0,2}+(?:待办|to-?dos?\b)",
+    r"^\s{0,4}+(?P<who>[A-Z][\w-]{0,20}+|[^\s:：()（）待的A-Za-z'’]{1,6}+)(?:的|['’]s)?\s{0,2}+"
+    r"(?:待办|to-?dos?\b)[^:：\n]{0,12}+[:：]?\s{0,3}+$",
     re.IGNORECASE,
 )
 
 
 def _owner_heading(heading: str, roster: Roster) -> tuple[str, tuple[str, ...]] | None:
-    """The person a `Rahul to sort:` or `IT（杨帆）` heading names, as written and as
-    participants."""
+    """The person a `Rahul to sort:`, `IT（杨帆）` or `罗小军待办：` heading names, as written
+    and as participants."""
     match = _OWNER_HEADING.match(heading)
+    todo_of = _TODO_OF.match(heading)
     if match is not None:
         who = match.group("who") or match.group("zh")
+    elif todo_of is not None:
+        who = todo_of.group("who")
     else:
         # A short topic with one participant in brackets: that person's part of the work.
         section = _SECTION_OF.match(heading)
@@ -454,10 +459,6 @@ def _under_heading(
     heading_who = in_heading.group("who").strip() if in_heading else ""
     if committed is not None and not heading_names:
         heading_who, heading_names = committed
-    named = _TODO_OF.match(sentence.heading)
-    if named and not heading_names and len(_names(named.group("who"), roster)) == 1:
-        # `罗小军待办：` / `Maria's to-dos`: the list of the one named before it.
-        heading_who, heading_names = named.group("who"), _names(named.group("who"), roster)
     names = heading_names or owner_line
     if item.kind != "action":
         text = sentence.text.strip()

@@ -51,12 +51,9 @@ def test_a_sign_off_after_the_list_is_not_an_item(extractor: Extractor) -> None:
         "Thanks,\n"
         "Priya\n"
     )
-    assert set(owners(extractor, text)) == {
-        "1. Priya – refresh the stock report – by Friday",
-        "2. Tomás – book the pallet audit – tomorrow",
-    } or set(owners(extractor, text)) == {
-        "Priya – refresh the stock report – by Friday",
-        "Tomás – book the pallet audit – tomorrow",
+    assert owners(extractor, text) == {
+        "Priya – refresh the stock report – by Friday": "Priya Natarajan",
+        "Tomás – book the pallet audit – tomorrow": "Tomás Ruiz",
     }
 
 
@@ -291,6 +288,25 @@ def test_the_one_addressed_after_a_speakers_label_does_the_work(extractor: Extra
 def test_a_todo_heading_named_for_a_person_is_their_list(extractor: Extractor) -> None:
     text = "刘强待办：\n- 高温作业人员名单\n- 劳保鞋采购申请\n"
     assert owners(extractor, text) == {"高温作业人员名单": "刘强", "劳保鞋采购申请": "刘强"}
+    text = "Priya's to-dos:\n- buddy assignments\n- desk plan for the new starters\n"
+    assert owners(extractor, text) == {
+        "buddy assignments": "Priya Natarajan",
+        "desk plan for the new starters": "Priya Natarajan",
+    }
+
+
+def test_a_sign_off_after_a_table_has_left_it(extractor: Extractor) -> None:
+    text = (
+        "Action items\n"
+        "| Task | Owner | Due |\n"
+        "|---|---|---|\n"
+        "| refresh the stock report | Priya | Friday |\n"
+        "\n"
+        "Cheers, see you all Friday\n"
+    )
+    sentences, _ = segment(text)
+    assert [s.paragraph for s in sentences] == [0, 1]
+    assert list(owners(extractor, text).values()) == ["Priya Natarajan"]
 
 
 def test_a_bulleted_action_items_title_heads_its_list(extractor: Extractor) -> None:
