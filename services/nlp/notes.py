@@ -631,7 +631,7 @@ class Extractor:
             and "request" in cues
             and (
                 item.owner.how in {"vocative", "none", "any", "accepted"}
-                or (item.owner.how == "speaker_weak" and _ANYONE.search(sentence.text))
+                or (item.owner.how == "speaker_weak" and _SOMEONE.search(sentence.text))
             )
             and not re.search(r"\b(?:should\s+we|do\s+we)\b", sentence.text, re.IGNORECASE)
             and len(item.body) > 12
@@ -937,8 +937,8 @@ def with_people_named(request: NotesRequest) -> NotesRequest:
     return replace(request, participants=request.participants + named)
 
 
-# `could someone ping compliance?`: asked of nobody in particular; the asker does not own it.
-_ANYONE = re.compile(r"\b(?:some|any)(?:one|body)\b", re.IGNORECASE)
+# `could someone ping compliance?` (`_SOMEONE` below): asked of nobody in particular; the
+# asker does not own it.
 # Outside a chat too, `Could someone own those this time?` asks for a taker.
 _ASK_ANYONE = re.compile(
     r"\b(?:can|could|would|will)\s{1,3}+(?:some|any)(?:one|body)\b", re.IGNORECASE
