@@ -2675,7 +2675,8 @@ export declare namespace planner.v1 {
     text: string;
     /**
      * The forecast chance of meeting the deadline with the change (0 to 1); for a later
-     * deadline, the chance of meeting that date.
+     * deadline, the quantile it was read from (0.8 for the P80 date): the plan meets that date
+     * in at least this share of the simulated outcomes.
      */
     probabilityOnTime: number;
     /** For `REMEDY_KIND_ADD_PERSON`: the person, `people/{person}`. */

@@ -224,7 +224,8 @@ async def to_target(
         )
         other_day, _ = date_with(other.forecast, target)
         with_chance = (
-            f"; it finishes by {other_day} in {probability.percent(chance)} of the simulated outcomes"
+            f"; it finishes by {other_day} in at least {probability.percent(chance)} of the "
+            "simulated outcomes"
             if other_day
             else ""
         )
@@ -248,7 +249,8 @@ async def to_target(
                 kind=proposal_pb2.REMEDY_KIND_MOVE_DEADLINE,
                 text=(
                     f"Move the deadline from {kept.forecast.deadline} to {day}: this plan "
-                    f"finishes by {day} in {probability.percent(chance)} of the simulated outcomes."
+                    f"finishes by {day} in at least {probability.percent(chance)} of the simulated "
+                    "outcomes."
                 ),
                 probability_on_time=chance,
                 deadline=day,
