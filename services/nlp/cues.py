@@ -34,11 +34,14 @@ class EN:
         r"|is\s+(?:going|supposed)\s+to|are\s+(?:going|supposed)\s+to|is\s+to|are\s+to|owns?"
         r"|takes?|will\s+take|pls|please|plz|can|could|would|is\s+responsible\s+for"
         r"|(?:is|are)\s+on\s+(?:the\s+hook\s+for|it)|volunteered\s+to|agreed\s+to"
-        r"|offered\s+to|promised\s+to|said\s+(?:he|she|they)\s+(?:would|will))\b"
+        r"|offered\s+to|promised\s+to|said\s+(?:he|she|they)\s+(?:would|will)"
+        # `Tariq's going to realign it`, `Dana's gonna`: the contraction leaves no space.
+        r"|(?:'s|’s)\s+(?:going\s+to|gonna|supposed\s+to)|(?:is|are)\s+gonna)\b"
     )
     first_person = _ci(
         r"\b(?:I|we)(?:\s*(?:'ll|’ll)|\s+will|\s+shall|\s+(?:am|are|'m|’m)\s+going\s+to|\s+can"
-        r"|\s+(?:need|have)\s+to|\s+should|\s+must|\s+(?:'d|would)\s+like\s+to)\b"
+        r"|\s+(?:need|have)\s+to|\s+should|\s+must|\s+(?:'d|would)\s+like\s+to"
+        r"|\s*(?:'m|’m)\s+gonna|\s+(?:am|are)\s+gonna)\b"
     )
     request = _ci(
         r"\b(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|one\s+of\s+you)\b"
@@ -294,7 +297,9 @@ class ZH:
     )
     status = re.compile(r"等待|挂起|暂停|阻塞|卡在|进行中|推进中")
     # `我这边弄不了` / `我没法` / `来不及`: declining, not taking the work.
-    not_task = re.compile(r"休假|请假|出差|[弄做搞办干跟]不了|没法[弄做搞办跟]?|没空|来不及|顾不上")
+    not_task = re.compile(
+        r"休[年病产婚调]?假|请[年病事]?假|出差|[弄做搞办干跟]不了|没法[弄做搞办跟]?|没空|来不及|顾不上"
+    )
     acceptance = re.compile(
         r"^\s*(?:好的?|可以|没问题|收到|行|OK|ok|嗯|明白|了解)|我来|交给我|我(?:明天|今天|下周|周.)?来(?:改|做|弄|负责|处理)"
     )

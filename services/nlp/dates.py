@@ -32,6 +32,9 @@ class Due:
     marked: bool  # preceded by by/before/due/截止 or followed by 前: a deadline, not a mention
     event: bool = False  # says when something happens ("starting April 7"), not a deadline
     weak: bool = False  # a time of day alone ("by 5pm"): that day only if nothing names another
+    # Written without a year and a day of the last quarter before the meeting: resolved to next
+    # year by the rules, but most likely the day something happened ("hit 9 °C on 14 April").
+    past: bool = False
 
 
 _MONTHS = {
@@ -685,9 +688,23 @@ def find_dues(
                 marked=marked,
                 event=event,
                 weak=rule.weak,
+                past=_recent_past(resolved, meeting_date, written=match.group(0)),
             )
         )
     return dues
+
+
+def _recent_past(resolved: date | None, meeting: date, *, written: str) -> bool:
+    if resolved is None or resolved.year != meeting.year + 1 or _YEAR_WRITTEN.search(written):
+        return False
+    try:
+        this_year = resolved.replace(year=meeting.year)
+    except ValueError:  # 29 February
+        return False
+    return timedelta(0) < meeting - this_year <= timedelta(days=92)
+
+
+_YEAR_WRITTEN = re.compile(r"\d{4}|[’']\d{2}\b|\d{1,2}/\d{1,2}/\d{2}|年")
 
 
 def find_due(

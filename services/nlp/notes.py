@@ -24,7 +24,7 @@ from services.nlp.explain import (
 from services.nlp.matching import DuplicateTasks, best_match, find_duplicates, similarity
 from services.nlp.owners import Mention, Participant, Roster
 from services.nlp.segment import Sentence, detect_language, segment
-from services.nlp.shapes import drop_restated, refine, todo_heading
+from services.nlp.shapes import drop_restated, refine, todo_heading, unowned
 from services.nlp.short_names import ShortForm
 from services.nlp.zh_names import find_names
 
@@ -296,7 +296,7 @@ _TRAILING_EN = re.compile(r"(?<![\s,;:.!?—–\-(])[\s,;:.!?—–\-(]+$")
 _LEADING_EN = re.compile(r"^[\s,;:.!?—–\-)\]]+")
 
 
-_CHECKBOX = re.compile(r"^\s*\[[ xX✓]\]\s*")
+_CHECKBOX = re.compile(r"^\s*(?:\[[ xX✓]\]|[☐☑☒✅✔])\s*")
 
 
 def _body_of(sentence: Sentence) -> tuple[str, int, str | None]:
@@ -624,6 +624,9 @@ class Extractor:
             item.reasons.append(_explicit_reason(item))
         elif "hypothetical" in cues or "not_task" in cues:
             item.kind = "hypothetical"
+        elif item.due is not None and item.due.past and cues & {"past", "done"}:
+            # `Pádraig: CR-2 hit 9.1 °C on 14 April`, said on the 15th: a report of that day.
+            item.kind = "status"
         elif "acceptance" in cues and _is_bare_acceptance(item.body, sentence.lang):
             item.kind = "other"
         elif (item.owner.how == "accepted" and "request" in cues) or (
@@ -1370,6 +1373,10 @@ def _merge_duplicates(items: list[tuple[Analysed, ActionItem]]) -> list[ActionIt
                 continue
             if item.owner and other.owner and item.owner != other.owner:
                 continue
+            if (item.owner is None) != (other.owner is None) and (
+                unowned(analysed.sentence.text) or unowned(other_analysed.sentence.text)
+            ):
+                continue  # one line says nobody owns it: not the other's owned work
             if similarity(item.description, other.description) >= 0.3:
                 duplicate = index
                 break

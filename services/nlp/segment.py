@@ -31,11 +31,12 @@ _HEADING_BOLD = re.compile(r"^\s*\*\*(?P<t>[^*]{1,60})\*\*\s*[:：]?\s*$")
 _HEADING_BRACKET = re.compile(r"^\s*[【\[](?P<t>[^】\]]{1,20})[】\]]\s*$")
 _HEADING_ZH_NUM = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]\s*(?P<t>.{1,20})$")
 _HEADING_COLON = re.compile(r"^\s*+(?P<t>[^:：|\s][^:：|]{0,39}?)\s*[:：]\s*$")
+# Notion, Loop and OneNote exports write `▸`, `▪`, `◦` for bullets and `☐`/`☑` for boxes.
 _BULLET = re.compile(
-    r"^(?P<indent>\s*)(?P<marker>(?:[-*•+·]|\d{1,3}[.)、]|[a-zA-Z][.)]|\(\d{1,3}\)|[一二三四五六七八九十]+、)"
-    r"\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]))"
+    r"^(?P<indent>\s*)(?P<marker>(?:[-*•+·▸▹►▪◦‣●■○]|\d{1,3}[.)、]|[a-zA-Z][.)]|\(\d{1,3}\)"
+    r"|[一二三四五六七八九十]+、)\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]|[☐☑☒✅✔]))"
 )
-_CHECKBOX = re.compile(r"^\[(?P<state>[ xX✓])\]\s*")
+_CHECKBOX = re.compile(r"^(?:\[(?P<state>[ xX✓])\]|(?P<box>[☐☑☒✅✔]))\s*")
 # "[19/05/2026, 16:02] Emma:": a chat export's date goes with the time.
 _TIMESTAMP = re.compile(
     r"^\s*(?:\[\s*)?\(?(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?\s{0,3}+)?\d{1,2}:\d{2}(?::\d{2})?\)?"
@@ -312,8 +313,36 @@ _ZH_CHAT_HEADER = re.compile(
 )
 
 
-def _zh_chat_headers(lines: list[str], lang: str) -> bool:
-    """Whether the notes are a Chinese chat export whose speakers sit on lines of their own."""
+# `Chris Oduya  0:15`, `Laura Jensen (Host)  10:02 AM`: an Otter, Teams or Zoom transcript's
+# speaker line, the words said on the lines under it.
+_EN_CHAT_HEADER = re.compile(
+    r"^\s*+(?P<speaker>[A-Z][\w.'’-]{0,20}+(?: [A-Z][\w.'’-]{0,20}+){0,2}+)"
+    r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+[ \t]{1,4}+\d{1,2}:\d{2}(?::\d{2})?+"
+    r"(?:[ \t]?+[AaPp]\.?[Mm]\.?)?+\s*+$"
+)
+
+
+def _en_chat_header(line: str, known: set[str]) -> re.Match[str] | None:
+    """An English transcript's speaker line, only for a participant (so an agenda's
+    `Standup  9:30` is not a speaker)."""
+    header = _EN_CHAT_HEADER.match(line)
+    if header is None:
+        return None
+    speaker = header.group("speaker").lower()
+    return header if speaker in known or speaker.split()[0] in known else None
+
+
+def _chat_header(line: str, known: set[str]) -> re.Match[str] | None:
+    """The speaker line of a chat export or transcript."""
+    return _ZH_CHAT_HEADER.match(line) or _en_chat_header(line, known)
+
+
+def _zh_chat_headers(lines: list[str], lang: str, known: set[str]) -> bool:
+    """Whether the notes are a chat export or transcript whose speakers sit on lines of their
+    own: Chinese chat exports, and English transcripts whose speaker lines name participants."""
+    english = sum(1 for line in lines if _en_chat_header(line, known))
+    if english >= 2:
+        return True
     if lang == "en":
         return False
     headers = sum(1 for line in lines if _ZH_CHAT_HEADER.match(line))
@@ -333,7 +362,10 @@ def _spaced_cells(line: str) -> list[tuple[str, int, int]]:
 
 # A typed table's rule line (`----  -----`); its cells are `_SPACED_CELL`s.
 _TEXT_RULE = re.compile(r"^[\s=-]*+-[\s=-]*+$")
-_ITEM_START = re.compile(r"(?:TODO|ACTION|AI)\b|@\w|(?P<who>[^:：\s]{1,20}+)[:：]")
+# `WO-1190 …`, `#2240 …`, `JIRA-88 …`: a ticket's line starts a line of its own.
+_ITEM_START = re.compile(
+    r"(?:TODO|ACTION|AI)\b|@\w|(?:[A-Z]{1,8}+[-_]?+|#)\d++\b|(?P<who>[^:：\s]{1,20}+)[:：]"
+)
 
 
 def _starts_own_line(line: str, known: set[str]) -> bool:
@@ -354,7 +386,7 @@ def segment(
         lines.append((pos, raw.rstrip("\r\n")))
         pos += len(raw)
     known = {s.lower() for s in speakers}
-    chat = _zh_chat_headers([line for _, line in lines], lang)
+    chat = _zh_chat_headers([line for _, line in lines], lang, known)
     transcript = chat or _is_transcript([line for _, line in lines], known)
     reader = _Segmenter(text, lang=lang, known=known, transcript=transcript)
     reader.chat_headers = chat
@@ -469,7 +501,8 @@ class _Segmenter:
             block = "bullet"
             check = _CHECKBOX.match(item)
             if check:
-                block = "checked" if check.group("state") != " " else "checkbox"
+                unticked = check.group("state") == " " or check.group("box") == "☐"
+                block = "checkbox" if unticked else "checked"
             self.emit(item_offset, item, block=block)
             return
         label_match = _TURN.match(body)
@@ -664,7 +697,7 @@ class _Segmenter:
     def zh_chat_line(self, offset: int, line: str, stripped: str) -> bool:
         """In a chat export, `宋佳 10:02` names the speaker of the lines under it; True when
         the line was a header or one of its message's lines."""
-        header = _ZH_CHAT_HEADER.match(line)
+        header = _chat_header(line, self.known)
         if header:
             self.flush_paragraph()
             self.chat_speaker = header.group("speaker")

@@ -31,8 +31,20 @@ _UNOWNED = re.compile(
     r"\bowner\s{1,3}+(?:TBD|TBC|unknown)\b|\bno\s{1,3}+owner\b"
     r"|\bunassigned\b(?!\s{1,3}+(?:queue|tickets?|bucket|list|pool))|\bTBD\b"
     r"|待定负责人|负责人待定|[Oo]wner\s{0,3}+还没定|还没定负责人|负责人还没定|待认领"
-    r"|谁来[？?]\s{0,3}+待定|\b(?:nobody|no\s{1,3}+one)\s{1,3}+yet\b",
+    r"|谁来[？?]\s{0,3}+待定|\b(?:nobody|no\s{1,3}+one)\s{1,3}+yet\b"
+    # `responsible still open`, `stays without owner for now`, `nobody volunteered`,
+    # `人选待定`, `没人接，先记上`.
+    r"|\b(?:owner|responsible|assignee)\s{1,3}+(?:still\s{1,3}+)?open\b|\bwithout\s{1,3}+(?:an?\s{1,3}+)?owner\b"
+    r"|\b(?:nobody|no\s{1,3}+one)\s{1,3}+(?:volunteered|picked\s{1,3}+it\s{1,3}+up|owns\s{1,3}+it)\b"
+    r"|人选待定|待定人选|没人接|无人认领|暂无负责人|负责人[:：]\s{0,3}+待定",
 )
+
+
+def unowned(text: str) -> bool:
+    """Whether the line says nobody owns its work yet (`owner TBD`, `待定负责人`)."""
+    return _UNOWNED.search(text) is not None
+
+
 _PLACEHOLDER_OWNER = frozenset({"", "tbd", "tbc", "—", "–", "-", "?", "待定", "n/a", "none", "无"})
 _OWNER_LINE = re.compile(
     r"^\s{0,4}+(?:owner|负责人)(?:\s{1,3}+for\s{1,3}+[^:：\n]{1,30}+)?\s{0,3}+[:：]\s{0,3}+(?P<who>\S[^\n]{0,40}+)",
@@ -50,12 +62,21 @@ _ZH_GIVEN_TO = re.compile(
     r"(?:交给|→|->|由)\s{0,2}+(?:(?:AI|ACTION|TODO)\s{0,2}+[:：]\s{0,2}+)?@?"
     r"(?:[\u4e00-\u9fff]{1,6}?(?:部|处|科|办|中心|组))?$"
 )
+# When, then a verb: `下周二前出`, `明天上午带人补齐`, `这周内再催` (not `下周一到周三休年假`).
+_ZH_WHEN_VERB = (
+    r"(?:(?:明天|今天|今晚|明早|明晚|后天|上午|下午|晚上|会后|节后|本周内?|这周内?"
+    r"|下周[一二三四五六日天]?|周[一二三四五六日天]|月底|月初|年前|\d{1,2}(?:号|日)"
+    r"|\d{1,2}月\d{1,2}[日号])(?:前|之前|以前|内)?){1,2}+(?:再|先|就|会)?"
+    r"(?!出差|请假|休|在|不|没|到|至|是|有|的|开始|结束|入场|上班|值班|放假|还|也|就是|都)[\u4e00-\u9fff]"
+)
 _ZH_NAME_DOES = re.compile(
     r"(?:出|写|做|来做|来写|负责|跟进|跟一下|盯一下|对接一下|催一下|牵头|盯|跟|排)(?:[，,。；;]|\s{0,2}+$)"
     # `严斌同志负责在国庆节前…`, `老刘牵头补完`, `云姐亲自盯`, `江涛会后跟财务总监确认`.
     r"|(?:同志)?(?:负责|牵头|亲自盯|亲自跟|会后|顺手|安排|来拉|来排|来跟)(?=[\u4e00-\u9fffA-Za-z0-9])"
     # `福利款清单，史蕾说她明天给`: the person named said when they will do it.
     r"|说[她他]?(?:会|来)?(?:明天|今天|今晚|下午|上午|本周|这周|下周|周[一二三四五六日]|月底|\d)"
+    # `婷婷下周二前出节目单初稿`, `邱工明天上午带人补齐`: who, when, then what (not `休年假`).
+    r"|(?:同志|你)?" + _ZH_WHEN_VERB
 )
 # `谁来组织？`, `谁盯？`, `谁对接一下？`: who will do it, and a verb for it (not 谁是, 谁知道).
 _ZH_WHO = re.compile(
@@ -841,8 +862,14 @@ def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analys
     for analysed, item in items:
         twin = None
         if not _recap_heading(analysed.sentence.heading):
+            # `Fitting it once approved: owner TBD` is not the recap's owned `Quote for it`.
+            unowned = _UNOWNED.search(analysed.sentence.text) is not None
             twin = next(
-                (index for index, (a, other) in enumerate(recap) if _restates(item, other)),
+                (
+                    index
+                    for index, (a, other) in enumerate(recap)
+                    if _restates(item, other) and not (unowned and other.owner)
+                ),
                 None,
             )
         if twin is None:
@@ -899,7 +926,7 @@ def _en_pronoun_clause(item: Analysed) -> bool:
 _ZH_PRONOUN_CLAUSE = re.compile(
     r"(?:^|[，,；;：:])[ \t]{0,3}+(?:到了|然后|之后|回头|到时)?"
     r"(?P<pronoun>[他她](?:[（(](?P<who>[^（）()\n]{1,12}+)[）)])?)(?:也|还|再|就)?"
-    r"(?:会(?!不会)|将|来|负责)"
+    r"(?:会(?!不会)|将|来|负责|" + _ZH_WHEN_VERB + ")"
 )
 
 
