@@ -42,6 +42,9 @@ class EN:
         r"\b(?:I|we)(?:\s*(?:'ll|’ll)|\s+will|\s+shall|\s+(?:am|are|'m|’m)\s+going\s+to|\s+can"
         r"|\s+(?:need|have)\s+to|\s+should|\s+must|\s+(?:'d|would)\s+like\s+to"
         r"|\s*(?:'m|’m)\s+gonna|\s+(?:am|are)\s+gonna)\b"
+        # The I left out, as chat and stand-ups do: `Will review the PRs Wednesday`; not the
+        # name in `Will owns the release notes` (a verb in -s follows a name).
+        r"|^\s*+(?:will|shall|should|gonna)\s++(?=(?-i:[a-z]))(?!(?-i:[a-z])*(?<!s)s\b)"
     )
     request = _ci(
         r"\b(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|one\s+of\s+you)\b"

@@ -587,7 +587,7 @@ class Extractor:
             or find.dashed(body, mentions)
             or find.later_clause(body, mentions)
             or find.pronoun(body, mentions)
-            or find.anyone(mentions)
+            or find.anyone(mentions, body)
             or _Owner()
         )
         return owner, body, offset
@@ -725,6 +725,11 @@ class Extractor:
         )
 
 
+_RECIPIENT = re.compile(
+    r"(?:报给|发给|提交给|同步给|汇报给|抄送|转给|给到|报送|发到|交到)\s{0,2}+@?$"
+    r"|\b(?:to|cc|for|from)\s{1,3}+@?$",
+    re.IGNORECASE,
+)
 _CANDIDATE = re.compile(
     r"\b(?:will|'ll|’ll|to|should|shall|must|need|needs|going|please|pls|can|could|would|todo"
     r"|action|owns?|asked)\b",
@@ -913,8 +918,13 @@ class _OwnerFinder:
             return self.pick(names, "pronoun", 0.6)
         return None
 
-    def anyone(self, mentions: list[Mention]) -> _Owner | None:
-        """9. Anyone named at all, then the speaker."""
+    def anyone(self, mentions: list[Mention], body: str = "") -> _Owner | None:
+        """9. Anyone named at all (not whoever the work goes to), then the speaker."""
+        if body:
+            # `…报给范立新`, `send the figures to Maria`: who receives the work, not who does it.
+            mentions = [
+                m for m in mentions if not _RECIPIENT.search(body[max(0, m.start - 12) : m.start])
+            ]
         if mentions:
             names = tuple(n for m in mentions for n in m.names)
             return self.pick(names[:1] if len(mentions) == 1 else names, "any", 0.5)

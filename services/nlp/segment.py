@@ -217,6 +217,28 @@ def _split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     return spans
 
 
+# `Luis will change the limit on Monday, and Rhea will brief the agents`: two people, two items.
+_NEXT_CLAUSE = re.compile(
+    r"(?<![,;])[,;]\s{1,3}+(?:and\s{1,3}+|while\s{1,3}+|but\s{1,3}+)?"
+    r"(?=(?P<who>@?[A-Z][\w'’-]{0,30}+)(?:\s{1,3}+|(?='))(?:will|'ll|’ll|is\s{1,3}+going\s{1,3}+to|to)\b)"
+)
+_COMMITS = re.compile(r"\b(?:will|to|going\s{1,3}+to)\b|'ll\b|’ll\b")
+
+
+def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[int, int]]:
+    """`span` cut where a participant's own commitment follows another commitment."""
+    start, end = span
+    parts = []
+    for match in _NEXT_CLAUSE.finditer(text, start, end):
+        who = match.group("who").lstrip("@").lower()
+        if who not in known or not _COMMITS.search(text, start, match.start()):
+            continue
+        parts.append((start, match.start()))
+        start = match.end()
+    parts.append((start, end))
+    return parts
+
+
 def _markdown_heading(line: str) -> str | None:
     """The title of a Markdown heading (`## Next steps ##` gives "Next steps"), or None."""
     start = _HEADING_MD_START.match(line)
@@ -429,7 +451,10 @@ class _Segmenter:
         self.unit += 1
         self.written_since_blank = True
         chunk_lang = self.language(chunk)
-        for start, end in _split_sentences(chunk, chunk_lang):
+        spans = _split_sentences(chunk, chunk_lang)
+        if chunk_lang == "en" and self.known:
+            spans = [part for span in spans for part in _clauses(chunk, span, self.known)]
+        for start, end in spans:
             self.sentences.append(
                 Sentence(
                     start=offset + start,

@@ -36,7 +36,8 @@ _UNOWNED = re.compile(
     # `人选待定`, `没人接，先记上`.
     r"|\b(?:owner|responsible|assignee)\s{1,3}+(?:still\s{1,3}+)?open\b|\bwithout\s{1,3}+(?:an?\s{1,3}+)?owner\b"
     r"|\b(?:nobody|no\s{1,3}+one)\s{1,3}+(?:volunteered|picked\s{1,3}+it\s{1,3}+up|owns\s{1,3}+it)\b"
-    r"|人选待定|待定人选|没人接|无人认领|暂无负责人|负责人[:：]\s{0,3}+待定",
+    r"|人选待定|待定人选|没人接|无人认领|暂无负责人|负责人[:：]\s{0,3}+待定"
+    r"|谁[\u4e00-\u9fff]{0,4}?还没(?:定|确定|落实)|还没定谁",
 )
 
 
@@ -86,7 +87,7 @@ _ZH_WHO = re.compile(
 # `谁来？`, `谁能接一下？`, `谁帮我提一下？`, `有人能牵头清理一下吗？`: work that asks for a taker
 # (zh batches 09-10). Nobody taking it leaves an item without an owner.
 _ZH_WHO_TAKES = re.compile(
-    r"(?<!由)谁(?:来|能|可以|帮|有空|在跟|跟一下)[^。？?！!，,]{0,20}+[？?]"
+    r"(?<!由)谁(?:来|能|可以|帮|有空|在跟|跟一下)[^。？?！!，,]{0,20}+(?:[？?]|\s{0,3}+$)"
     r"|有人(?:能|可以|愿意)[^。？?！!吗]{0,40}+吗"
 )
 _ZH_NOT_WORK = re.compile(r"^\s{0,4}+(?:问题|待讨论|待定|讨论|疑问)\s{0,3}+[:：]")
@@ -355,6 +356,14 @@ def _zh_assigned(item: Analysed) -> bool:
 # `老汤提醒：节后复工第一天…要提前准备`: a reminder of a risk, nobody's work (zh batch 09).
 _ZH_REMINDER = re.compile(r"^\s{0,4}+[^\s:：，,。]{1,8}?(?:提醒|提示|强调)\s{0,2}+[:：]")
 _ZH_COMMIT_WORDS = re.compile(r"我|你|负责|(?<!提)[前内]")
+# `佳怡说…`, `袁总开场强调…`, `Daniel 说…`: a line that reports what someone said.
+_ZH_SAID = re.compile(
+    r"^\s{0,4}+(?:[\u4e00-\u9fff]{1,5}?|[A-Za-z][A-Za-z.'’]{0,19}+\s{0,2}+)"
+    r"(?:开场|先|也|又|最后|随后|再次)?(?:说|强调|指出|提到|反馈|表示|担心|认为|觉得|提出|介绍|汇报|通报"
+    r"|问(?=[:：]|能不能|是否|要不要|有没有|为什么|怎么))"
+)
+# ... unless it reports a commitment: `史蕾说她明天给`, `刘主任表示会跟总务处协调`.
+_ZH_SAID_COMMIT = re.compile(r"会(?!议)|将|来(?:做|写|跟|弄|处理|安排)|[他她]" + _ZH_WHEN_VERB)
 
 
 def _zh_not_work(item: Analysed) -> str | None:
@@ -370,6 +379,14 @@ def _zh_not_work(item: Analysed) -> str | None:
     reminder = _ZH_REMINDER.match(text)
     if reminder and not _ZH_COMMIT_WORDS.search(text, reminder.end()):
         return "status"
+    said = _ZH_SAID.match(text)
+    if (
+        said
+        and item.owner.how not in {"table", "asked", "vocative", "accepted"}
+        and not _ZH_COMMIT_WORDS.search(text, said.end())
+        and not _ZH_SAID_COMMIT.search(text, said.end())
+    ):
+        return "status"  # `佳怡说周末收银只开两台`: what someone said, no one's work
     return None
 
 
@@ -527,7 +544,8 @@ def _zh_untaken(item: Analysed) -> None:
         return
     if item.kind == "action":
         return
-    if _ZH_NOT_WORK.match(sentence.text) or len(sentence.text.strip()) <= len(asked.group(0)) + 2:
+    bare = len(asked.group(0)) <= 8 and len(sentence.text.strip()) <= len(asked.group(0)) + 2
+    if _ZH_NOT_WORK.match(sentence.text) or bare:
         return
     if item.cues & {"done", "hypothetical"}:
         return
@@ -970,6 +988,11 @@ _OWNER_OF_THE_LINE = frozenset({"table", "label", "subject", "speaker", "asked",
 _NOT_PRONOUN_ITEM = frozenset({"question", "hypothetical", "done", "decision", "blocked"})
 _DASH = re.compile(r"\s{0,3}+(?:——|—|–|--)\s{0,3}+")
 _ZH_WITH = re.compile(r"我和[^，。]{1,6}?一起")
+# `I and Andre together will…`, `Andre and I will…`: the speaker's item too.
+_EN_WITH = re.compile(
+    r"\b(?:(?:I|me)\s{1,3}+and\s{1,3}+@?[A-Z][\w'’-]{0,30}+|@?[A-Z][\w'’-]{0,30}+\s{1,3}+and\s{1,3}+I)"
+    r"(?:\s{1,3}+together)?\s{1,3}+(?:will|'ll|’ll|are\s{1,3}+going\s{1,3}+to|can|to)\b"
+)
 _ZH_SAID_BY = re.compile(r"[（(](?P<who>[^（）()说]{1,8}+)说的[)）]")
 # `我和荣浩一起过一遍风险清单（江帆）`: the name in brackets at the end is who said it.
 _ZH_NAME_AT_END = re.compile(r"[（(](?P<who>[^（）()\s]{1,8}+)[)）][ \t。.]{0,3}+$")
@@ -999,10 +1022,10 @@ def _dash_tail(item: Analysed, roster: Roster) -> bool:
 
 
 def _zh_with(item: Analysed, roster: Roster) -> bool:
-    """`我和雪梅一起出` is the speaker's item, not 雪梅's."""
+    """`我和雪梅一起出`, `I and Andre together will…` is the speaker's item, not the colleague's."""
     text = item.sentence.text
-    together = _ZH_WITH.search(text)
-    if item.sentence.lang != "zh" or together is None:
+    together = (_ZH_WITH if item.sentence.lang == "zh" else _EN_WITH).search(text)
+    if together is None or item.cues & {"hypothetical", "question", "done"}:
         return False
     said_by = _ZH_SAID_BY.search(text) or _ZH_NAME_AT_END.search(text.rstrip())
     speaker = said_by.group("who") if said_by else _speaker_of(item.sentence, roster)[0]

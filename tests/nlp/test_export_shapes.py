@@ -9,6 +9,7 @@ from datetime import date
 
 from services.nlp.dates import find_due
 from services.nlp.notes import Extractor, NotesRequest
+from services.nlp.owners import Participant
 from services.nlp.segment import segment
 from tests.nlp.test_list_headings import PEOPLE
 
@@ -138,4 +139,56 @@ def test_chinese_who_then_when_then_what(extractor: Extractor) -> None:
     assert found == {
         "三号库差异：海燕明天上午复盘，出差异报告。": ("王海燕", "2026-03-03"),
         "叉车年检，刘强上次问过两家，报价还没回，他这周内再催一次。": ("刘强", "2026-03-06"),
+    }
+
+
+def test_a_stand_up_line_that_leaves_out_i_is_the_speakers(extractor: Extractor) -> None:
+    people = (*PEOPLE, Participant("Will Carter", ("Will",)))
+    text = (
+        "[09:01] Tomás Ruiz: Will review the pallet report on Wednesday.\n"
+        "[09:02] Priya Natarajan: ok. Will owns the dock rota this week, fyi.\n"
+        "[09:03] Will Carter: I and Priya together will redo the shift plan by Friday.\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    found = {i.source: i.owner for i in extractor.extract(request).items}
+    assert found == {
+        "Will review the pallet report on Wednesday.": "Tomás Ruiz",
+        "Will owns the dock rota this week, fyi.": "Will Carter",  # the name, not "I will"
+        "I and Priya together will redo the shift plan by Friday.": "Will Carter",
+    }
+
+
+def test_two_people_committing_in_one_sentence_are_two_items(extractor: Extractor) -> None:
+    text = (
+        "Tomás will fix the dock door on Monday, and Priya will brief the drivers at the "
+        "Tuesday huddle.\n"
+    )
+    assert items(extractor, text) == {
+        "Tomás will fix the dock door on Monday": ("Tomás Ruiz", "2026-03-02"),
+        "Priya will brief the drivers at the Tuesday huddle.": ("Priya Natarajan", "2026-03-03"),
+    }
+
+
+def test_chinese_work_asking_for_a_taker_or_waiting_for_one(extractor: Extractor) -> None:
+    text = (
+        "[10:01] 王海燕：详情页尺码表里有错别字，谁能顺手改一下\n"
+        "[10:02] 刘强：有谁能帮忙问问市场部有没有人愿意主持？\n"
+        "[10:03] 王海燕：发布当晚需要后端和 DBA 各一人，谁值班还没定\n"
+    )
+    assert {source: owner for source, (owner, _) in items(extractor, text).items()} == {
+        "详情页尺码表里有错别字，谁能顺手改一下": None,
+        "有谁能帮忙问问市场部有没有人愿意主持？": None,
+        "发布当晚需要后端和 DBA 各一人，谁值班还没定": None,
+    }
+
+
+def test_chinese_who_receives_the_work_and_who_only_said_something(extractor: Extractor) -> None:
+    text = (
+        "- 会后请各组长把本组可用时间报给刘强，周五前。\n"
+        "- 海燕说周末收银只开两台，高峰时排队超过十五分钟。\n"
+        "- 叉车报价，刘强说他明天给。\n"
+    )
+    assert items(extractor, text) == {
+        "会后请各组长把本组可用时间报给刘强，周五前。": (None, "2026-03-06"),
+        "叉车报价，刘强说他明天给。": ("刘强", "2026-03-03"),
     }
