@@ -363,7 +363,16 @@ _ZH_SAID = re.compile(
     r"|问(?=[:：]|能不能|是否|要不要|有没有|为什么|怎么))"
 )
 # ... unless it reports a commitment: `史蕾说她明天给`, `刘主任表示会跟总务处协调`.
-_ZH_SAID_COMMIT = re.compile(r"会(?!议)|将|来(?:做|写|跟|弄|处理|安排)|[他她]" + _ZH_WHEN_VERB)
+_ZH_SAID_COMMIT = re.compile(
+    r"[他她](?:会|将|来)|(?:会|将)(?:跟|去|来|做|写|把|给|安排|处理|协调|提|发|整理|联系|确认|跟进|负责)"
+    r"|来(?:做|写|跟|弄|处理|安排)|[他她]" + _ZH_WHEN_VERB
+)
+# `讨论后结论：…`, `康总最后拍板：…`: the line states a decision.
+_ZH_DECIDED = re.compile(
+    r"^\s{0,4}+[\u4e00-\u9fff]{0,5}?(?:讨论后|会议|会上|最后|最终)?(?:结论|拍板|决定|决议)\s{0,2}+[:：]"
+)
+# `康总要求 P1 必须在上线前全部关闭`: a requirement on the work, nobody's item by itself.
+_ZH_REQUIRES = re.compile(r"^\s{0,4}+[\u4e00-\u9fff]{1,5}?(?:要求|规定|强调)(?=[^，,。：:]{4})")
 
 
 def _zh_not_work(item: Analysed) -> str | None:
@@ -387,6 +396,17 @@ def _zh_not_work(item: Analysed) -> str | None:
         and not _ZH_SAID_COMMIT.search(text, said.end())
     ):
         return "status"  # `佳怡说周末收银只开两台`: what someone said, no one's work
+    if item.owner.how not in {"table", "label"} and _ZH_DECIDED.match(text):
+        return "decision"
+    requires = _ZH_REQUIRES.match(text)
+    if (
+        requires
+        and item.owner.how not in {"table", "label", "asked", "vocative", "accepted"}
+        and not any(
+            m.start <= requires.end() + 1 and m.start >= requires.end() for m in item.mentions
+        )
+    ):
+        return "decision"
     return None
 
 

@@ -192,3 +192,16 @@ def test_chinese_who_receives_the_work_and_who_only_said_something(extractor: Ex
         "会后请各组长把本组可用时间报给刘强，周五前。": (None, "2026-03-06"),
         "叉车报价，刘强说他明天给。": ("刘强", "2026-03-03"),
     }
+
+
+def test_chinese_decisions_requirements_and_worries_are_not_items(extractor: Extractor) -> None:
+    text = (
+        "- 刘强担心旺季第一周切换会直接影响发货。\n"
+        "- 海燕最后拍板：采用方案 B，分两步切换。\n"
+        "- 讨论后结论：上线不以压测达标为前置条件。\n"
+        "- 刘强要求 P1 缺陷必须在上线前全部关闭。\n"
+        "- 刘强要求海燕周三前把压测报告发群里。\n"
+    )
+    assert items(extractor, text) == {
+        "刘强要求海燕周三前把压测报告发群里。": ("王海燕", "2026-03-04"),
+    }
