@@ -551,7 +551,9 @@ _ZH_RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         re.compile(
+            # `中午前搞定`, `午饭前`: a time of day alone before 前 is the meeting's day.
             r"(?:今天|今日)(?:上午|下午|晚上|之内|以内|内)?|今晚|今早|下班前"
+            r"|(?<![天日早晚])(?:中午|午饭|午休)(?=之前|以前|前)"
             rf"|(?:{_ZH_NUM})个?半?(?:小时|钟头|分钟)(?:之内|以内|内)|半个?(?:小时|钟头)(?:之内|以内|内)"
             # 当天 alone is the meeting's day; after a noun (入职当天, 开业当天) it is that event's.
             r"|(?<![\u4e00-\u9fff])当天|(?<=[我你他她们就要请须并都也会在])当天"

@@ -23,8 +23,8 @@ from services.nlp.explain import (
 )
 from services.nlp.matching import DuplicateTasks, best_match, find_duplicates, similarity
 from services.nlp.owners import Mention, Participant, Roster
-from services.nlp.segment import Sentence, detect_language, segment
-from services.nlp.shapes import drop_restated, refine, todo_heading, unowned
+from services.nlp.segment import Sentence, detect_language, report_header, segment, signed_by
+from services.nlp.shapes import drop_restated, plan_heading, refine, todo_heading, unowned
 from services.nlp.short_names import ShortForm
 from services.nlp.zh_names import find_names
 
@@ -453,7 +453,11 @@ class Extractor:
         if marker:
             cues.add(marker)
         due = self._due(sentence, meeting=meeting, calendar=calendar)
-        if due is None and sentence.heading and todo_heading(sentence.heading):
+        if (
+            due is None
+            and sentence.heading
+            and (todo_heading(sentence.heading) or plan_heading(sentence.heading))
+        ):
             # `明日待办` / `To do today:`: the heading dates the bare lines under it.
             found = find_due(
                 sentence.heading, meeting_date=meeting, lang=sentence.lang, calendar=calendar
@@ -689,6 +693,8 @@ class Extractor:
             if item.kind != "accepted":
                 self._classify(item, transcript)
         refine(analysed, roster=roster)
+        if not transcript:
+            _signed_items(analysed, request, roster)
         items: list[tuple[Analysed, ActionItem]] = []
         for item in analysed:
             if item.kind == "action":
@@ -1360,6 +1366,58 @@ def _build_item(item: Analysed, request: NotesRequest, roster: Roster) -> Action
             owner=owner_reason(item, roster, short),
         ),
     )
+
+
+_I_COMMIT = re.compile(
+    r"(?<![\w'’])I(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can|\s{1,3}+am\s{1,3}+going\s{1,3}+to)\b|我(?!们)"
+)
+
+
+def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roster) -> None:
+    """In an email or a report, the `I` of an item without an owner is whoever wrote it (the
+    sign-off's `Hannah`, the header's `钉钉日报 | 朱俊峰`), and so are the lines of its plan."""
+    known = {
+        form.lower()
+        for p in request.participants
+        for form in (p.name, *p.aliases, p.name.split()[0])
+    }
+    signed = signed_by(request.text, known)
+    if signed is None:
+        return
+    who, at = signed
+    names = roster.lookup(who) or roster.lookup(who.split()[0])
+    if not names:
+        return
+    for item in analysed:
+        if item.sentence.start >= at:
+            continue
+        first_line = item.sentence.start == len(request.text) - len(request.text.lstrip())
+        if item.kind == "action" and first_line and report_header(item.sentence.text):
+            item.kind = "other"  # `钉钉日报 | 朱俊峰 | 2026-10-14` names the report
+            continue
+        if item.owner.name and item.owner.how != "any":
+            continue
+        said = _I_COMMIT.search(item.body) if item.kind == "action" else None
+        # `明日计划：` / `Next week:` in someone's own report lists their work.
+        planned = (
+            plan_heading(item.sentence.heading)
+            and item.sentence.block in {"bullet", "checkbox"}
+            and item.kind in {"action", "other"}
+            and not item.cues & {"done", "question", "hypothetical", "decision"}
+        )
+        if planned and item.kind != "action":
+            item.kind = "action"
+            item.forced = True
+            item.score = max(item.score, 0.9)
+            item.reasons.append(f"a line of `{item.sentence.heading.strip()}` in `{who}`'s report")
+        if said or planned:
+            item.owner = _Owner(
+                name=names[0],
+                candidates=names,
+                how="speaker",
+                confidence=0.7,
+                why=f"`{said.group(0) if said else item.sentence.heading}` in notes by `{who}`",
+            )
 
 
 def _priority_word(cell: str) -> str | None:

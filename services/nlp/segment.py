@@ -335,12 +335,15 @@ _ZH_CHAT_HEADER = re.compile(
 )
 
 
-# `Chris Oduya  0:15`, `Laura Jensen (Host)  10:02 AM`: an Otter, Teams or Zoom transcript's
-# speaker line, the words said on the lines under it.
+# `Chris Oduya  0:15`, `Laura Jensen (Host)  10:02 AM`, `zoe park  9:12 AM`, `Liam O'Connor —
+# 07/Jul/26 8:02 AM`: a transcript's, chat export's or ticket comment's speaker line, the words
+# said on the lines under it (only for a participant's name: see `_en_chat_header`).
 _EN_CHAT_HEADER = re.compile(
-    r"^\s*+(?P<speaker>[A-Z][\w.'’-]{0,20}+(?: [A-Z][\w.'’-]{0,20}+){0,2}+)"
-    r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+[ \t]{1,4}+\d{1,2}:\d{2}(?::\d{2})?+"
-    r"(?:[ \t]?+[AaPp]\.?[Mm]\.?)?+\s*+$"
+    r"^\s*+(?:\*\*)?+(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z][\w.'’-]{0,20}+){0,2}+)(?:\*\*)?+"
+    r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+"
+    # `  0:15`, `  9:12 AM` (Otter, Teams, Slack); ` — 07/Jul/26 8:02 AM` (Jira comments).
+    r"(?:[ \t]{1,4}+|[ \t]{0,2}+[—–-][ \t]{0,2}+(?:[\w/.,-]{3,12}+[ \t]{1,2}+)?+)"
+    r"\d{1,2}:\d{2}(?::\d{2})?+(?:[ \t]?+[AaPp]\.?[Mm]\.?)?+\s*+$"
 )
 
 
@@ -416,6 +419,61 @@ def segment(
         reader.line(offset, line)
     reader.flush_paragraph()
     return reader.sentences, transcript
+
+
+_SIGN_OFF = re.compile(
+    r"^\s*+(?:best(?:\s++(?:regards|wishes))?|cheers|thanks(?:\s++(?:all|everyone|again))?|thank\s++you"
+    r"|many\s++thanks|(?:kind|warm|warmest)\s++regards|regards|br|rgds|thx|ta|talk\s++soon"
+    r"|谢谢|感谢|此致)\s*+[,.!，！。]?\s*+$",
+    re.IGNORECASE,
+)
+
+
+# `发件人：任思源`, `From: Hannah Whitlock`, `提交人：许静`: who wrote the notes.
+_AUTHOR_LINE = re.compile(
+    r"^\s*+(?:发件人|提交人|汇报人|填写人|记录人|from|author|submitted\s++by|reported\s++by)\s*+[:：]\s*+"
+    r"(?P<who>[^\s<|,，;；]{1,20}+(?:[ \t][A-Z][\w'’-]{0,20}+)?+)",
+    re.IGNORECASE,
+)
+# `钉钉日报 | 朱俊峰 | 2026-10-14`, `【周报】徐汇滨江店 第22周 梁雪梅`: a report's own header.
+_REPORT_HEADER = re.compile(
+    r"日报|周报|月报|daily\s++report|weekly\s++report|status\s++report", re.IGNORECASE
+)
+_HEADER_WORD = re.compile(r"[^\s|｜/（）()【】\[\]，,:：]++")
+
+
+def report_header(line: str) -> bool:
+    """`钉钉日报 | 朱俊峰 | 2026-10-14`, `Weekly report – Dana – W14`: a report's title line."""
+    return _REPORT_HEADER.search(line) is not None
+
+
+def signed_by(text: str, known: set[str]) -> tuple[str, int] | None:
+    """The participant who wrote the notes, and where their words end: named in a report's
+    header or a `From:` line (the whole notes), or signing it off (`Cheers,` / `Hannah`, the
+    text before the sign-off). `known` holds the participants' names and aliases in lower case."""
+    lines = text.split("\n")
+    for line in lines[:4]:
+        author = _AUTHOR_LINE.match(line)
+        if author and author.group("who").lower() in known:
+            return author.group("who"), len(text)
+        if _REPORT_HEADER.search(line):
+            for word in _HEADER_WORD.findall(line):
+                if word.lower() in known:
+                    return word, len(text)
+    offset = 0
+    starts = []
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    for index, line in enumerate(lines):
+        if not _SIGN_OFF.match(line):
+            continue
+        following = [(i, lines[i].strip()) for i in range(index + 1, min(index + 4, len(lines)))]
+        name = next((text for _, text in following if text), "")
+        first = re.split(r"[\s|,(]", name, maxsplit=1)[0].lower() if name else ""
+        if name and len(name) <= 40 and (name.lower() in known or first in known):
+            return name.split("|")[0].strip(), starts[index]
+    return None
 
 
 class _Segmenter:

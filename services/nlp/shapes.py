@@ -150,6 +150,19 @@ _SECTION_OF = re.compile(
 )
 
 
+# A report's plan: `明日计划：`, `下周工作`, `Next week:`, `Plan for tomorrow`.
+_PLAN_HEADING = re.compile(
+    r"^\s{0,4}+(?:[#*]{1,4}+\s{0,2}+)?(?:明日|明天|下周|本周|下阶段)(?:工作)?(?:计划|安排|待办)"
+    r"|^\s{0,4}+(?:[#*]{1,4}+\s{0,2}+)?(?:plan\s{1,3}+for\s{1,3}+)?(?:next\s{1,3}+week|tomorrow)\b",
+    re.IGNORECASE,
+)
+
+
+def plan_heading(heading: str) -> bool:
+    """`明日计划`, `下周工作安排`, `Next week`: a report's list of its author's coming work."""
+    return bool(_PLAN_HEADING.search(heading))
+
+
 def todo_heading(heading: str) -> bool:
     """`Next steps`, `明日待办`, `Action items`: a heading over a list of work (not a chat's
     `总结一下今天的：`, whose day is the one summed up)."""
@@ -584,7 +597,8 @@ def _name_line(sentence: Sentence, roster: Roster) -> tuple[str, ...]:
     return roster.lookup(form)
 
 
-_TODAY = re.compile(r"^\s{0,4}+today\s{0,3}+[:：-]\s{0,3}+\S", re.IGNORECASE)
+# `today: …`, and the stand-up shorthand `t: …` (`y:` is yesterday, `b:` blockers).
+_TODAY = re.compile(r"^\s{0,4}+(?:today|tdy|t)\s{0,3}+[:：-]\s{0,3}+\S", re.IGNORECASE)
 
 
 _DONE_CELL = re.compile(r"^\s{0,3}+(?:done|closed|completed?|finished|cancell?ed)\b", re.IGNORECASE)
@@ -692,7 +706,16 @@ def _speakers_will(item: Analysed, roster: Roster) -> bool:
 
 def _standup_today(item: Analysed, roster: Roster, person: tuple[str, ...]) -> bool:
     """`today: finish the VPC module` under a person's name line in a stand-up: their plan."""
-    if not person or not _TODAY.match(item.sentence.text):
+    if not person:
+        return False
+    if not _TODAY.match(item.sentence.text):
+        # `will pull CCTV for the incidents tomorrow` under `Sam`: the I left out is Sam.
+        committed = "first_person" in item.cues and not item.cues & _NOT_PRONOUN_ITEM
+        if item.owner.name is None and committed and (item.kind == "action" or item.due):
+            _set_owner(item, person, "heading", why="said under the person's name line")
+            if item.kind != "action":
+                _force(item, "a dated commitment under a person's name line in a stand-up")
+            return True
         return False
     if item.kind != "action":
         _force(item, "a `today:` line of a stand-up")

@@ -205,3 +205,79 @@ def test_chinese_decisions_requirements_and_worries_are_not_items(extractor: Ext
     assert items(extractor, text) == {
         "刘强要求海燕周三前把压测报告发群里。": ("王海燕", "2026-03-04"),
     }
+
+
+def test_slack_and_ticket_comment_speaker_lines(extractor: Extractor) -> None:
+    text = (
+        "#dock-ops — thread\n"
+        "priya  9:12 AM\n"
+        "the north dock door is jamming again\n"
+        "tomás ruiz  9:14 AM\n"
+        "I'll get the vendor out tomorrow\n"
+        "\n"
+        "Priya Natarajan — 02/Mar/26 10:02 AM\n"
+        "I will update the incident log today.\n"
+    )
+    assert items(extractor, text) == {
+        "I'll get the vendor out tomorrow": ("Tomás Ruiz", "2026-03-03"),
+        "I will update the incident log today.": ("Priya Natarajan", "2026-03-02"),
+    }
+
+
+def test_a_stand_up_per_person_with_t_lines(extractor: Extractor) -> None:
+    text = (
+        "Ops stand-up\n"
+        "\n"
+        "Tomás\n"
+        "- y: cleared the returns backlog\n"
+        "- t: recount the cage stock, should be done by COB\n"
+        "\n"
+        "Priya\n"
+        "- forklift 4 still leaking\n"
+        "- will send the hydraulics quote to Tomás tomorrow\n"
+    )
+    found = items(extractor, text)
+    assert {source: owner for source, (owner, _) in found.items()} == {
+        "t: recount the cage stock, should be done by COB": "Tomás Ruiz",
+        "will send the hydraulics quote to Tomás tomorrow": "Priya Natarajan",
+    }
+
+
+def test_the_i_of_an_email_or_a_report_is_its_writer(extractor: Extractor) -> None:
+    email = (
+        "Hi all,\n"
+        "\n"
+        "Next steps\n"
+        "- Tomás: recount the cage stock by Wednesday\n"
+        "- I'll circulate the updated floor plan EOD\n"
+        "\n"
+        "Cheers,\n"
+        "Priya\n"
+    )
+    assert items(extractor, email) == {
+        "Tomás: recount the cage stock by Wednesday": ("Tomás Ruiz", "2026-03-04"),
+        "I'll circulate the updated floor plan EOD": ("Priya Natarajan", "2026-03-02"),
+    }
+    report = (
+        "钉钉日报 | 刘强 | 2026-03-02\n"
+        "今日完成：\n"
+        "1. 三号库盘点完成，差异已找到原因\n"
+        "明日计划：\n"
+        "1. 跟财务冲红那张重复发票\n"
+        "2. 拜访新客户，带样品\n"
+    )
+    assert items(extractor, report) == {
+        "跟财务冲红那张重复发票": ("刘强", "2026-03-03"),
+        "拜访新客户，带样品": ("刘强", "2026-03-03"),
+    }
+
+
+def test_chinese_work_to_get_done_by_a_time_is_not_done(extractor: Extractor) -> None:
+    text = (
+        "[10:01] 王海燕：三号库盘点表还差签字\n"
+        "[10:02] 刘强：我把三号库的盘点表补签完，中午前搞定\n"
+        "[10:03] 王海燕：好，对账那边已经搞定了\n"
+    )
+    assert items(extractor, text) == {
+        "我把三号库的盘点表补签完，中午前搞定": ("刘强", "2026-03-02"),
+    }
