@@ -108,7 +108,8 @@ _OWNER_HEADING = re.compile(
     r"|^\s{0,4}+(?P<zh>[\u4e00-\u9fff]{2,4}?)(?:这边)?(?:负责|跟进|来做|来跟|认领)\s{0,3}+[:：]?\s{0,3}+$"
 )
 _SPEAKER = re.compile(
-    r"^(?:【[^】]{1,12}+】|\[[^\]]{1,12}+\])?\s{0,2}+(?P<who>[^:：\s]{1,20}+)\s{0,2}+[:：]\s{0,2}+"
+    r"^(?:【[^】]{1,12}+】|\[[^\]]{1,12}+\])?\s{0,2}+(?:——|--|—)?\s{0,2}+(?P<who>[^:：\s—-][^:：\s]{0,19}+)"
+    r"\s{0,2}+[:：]\s{0,2}+"
 )
 _NOT_BARE = frozenset({"question", "hypothetical", "decision", "done", "status", "past"})
 
@@ -760,7 +761,10 @@ _EN_ASK = re.compile(
 # A clause of a chat line where the speaker commits to a time: `订单导出那个 PR 我今晚合`.
 _ZH_DATED_COMMIT = re.compile(r"我(?:今晚|今天|明天|马上|下午|上午|晚点)[^，,。；;]{1,20}+")
 _ZH_DONE_WORDS = re.compile(r"已经|已|了|完毕")
-_ZH_COMMIT = re.compile(r"我(?:来|今晚|今天|明天|马上|这边|下周|配合|和)")
+_ZH_COMMIT = re.compile(
+    r"我(?:来|今晚|今天|明天|马上|这边|下周|配合|和|稍后|待会|回头|会后|会(?!议|不会))"
+    r"|我(?:就|先|再)?" + _ZH_WHEN_VERB
+)
 _ACCEPT = re.compile(
     r"(?:on\s{1,3}+it|will\s{1,3}+do|yep|yes|ok|sure|i\s{1,3}+can|i'?ll|i’ll|我来|好的|收到|没问题)\b",
     re.IGNORECASE,

@@ -281,3 +281,17 @@ def test_chinese_work_to_get_done_by_a_time_is_not_done(extractor: Extractor) ->
     assert items(extractor, text) == {
         "我把三号库的盘点表补签完，中午前搞定": ("刘强", "2026-03-02"),
     }
+
+
+def test_chinese_chat_commitments_after_the_meeting_or_with_a_dash_label(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "[10:01] 王海燕：三号库格口标签贴错了\n"
+        "——刘强：是，格口标签我今晚就重新贴\n"
+        "[10:03] 王海燕：那个，我会后把纪要发一下，大家有问题群里说。\n"
+    )
+    assert {source: owner for source, (owner, _) in items(extractor, text).items()} == {
+        "——刘强：是，格口标签我今晚就重新贴": "刘强",
+        "王海燕：那个，我会后把纪要发一下，大家有问题群里说。": "王海燕",
+    }
