@@ -91,8 +91,11 @@ class EN:
         r"|\b(?:said|says)\s+(?:yes|ok|okay|no)\b|^\s*(?:thanks|thank\s+you|great|good|nice)\b[.!]?\s*$"
     )
     acceptance = _ci(
-        r"^\s*(?:sure|yes|yeah|yep|yup|ok|okay|will\s+do|no\s+problem|on\s+it|got\s+it|absolutely"
-        r"|of\s+course|consider\s+it\s+done|can\s+do|fine|agreed)\b|\bI(?:'ll|’ll|\s+will|\s+can)"
+        # `sawa` (Swahili), `sige` (Tagalog), `theek hai` (Hindi), `ja` (German): yes in the
+        # Englishes of the notes (batches 15, 17).
+        r"^\s*(?:sure|yes|yeah|yep|yup|ok|okay|okie|okey|kk|alright|will\s+do|no\s+problem|on\s+it"
+        r"|got\s+it|absolutely|noted|roger|copy\s+that|of\s+course|consider\s+it\s+done|can\s+do"
+        r"|fine|agreed|sawa|sige|theek\s+hai|ja)\b|\bI(?:'ll|’ll|\s+will|\s+can)"
         r"\s+(?:take|do|handle|own|grab|pick)\s+(?:it|that|this)\b|\bI(?:'ll|’ll|\s+can)\s+(?:take"
         r"|do|handle|own)\s+(?:that|this)\s+one\b|\bI(?:'ll|’ll|\s+will)\s+have\s+it\b"
         r"|^\s*(?:\w+,\s+)?will\s+have\s+it\b|\bI\s+can\s+do\s+it\b|\bleave\s+it\s+(?:to|with)\s+me\b"

@@ -381,7 +381,7 @@ _EN_RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         _ci(
-            r"\b(?:today|tonight|EOD|COB|end\s+of\s+(?:the\s+)?(?:day|business)"
+            r"\b(?:today|tonight"
             r"|this\s+(?:morning|afternoon|evening)|within\s+the\s+(?:hour|day)"
             r"|(?:in|within)\s+(?:the\s+next\s+)?(?:an?|one|two|three|four|five|six|ten|fifteen"
             r"|twenty|thirty|forty|forty-five|half\s+an|a\s+few|a\s+couple\s+of|\d{1,3})"
@@ -390,7 +390,14 @@ _EN_RULES: tuple[_Rule, ...] = (
         _const(0),
         0.95,
     ),
-    # A time of day alone says "today" only when nothing else in the sentence names a day.
+    # A time of day alone says "today" only when nothing else in the sentence names a day:
+    # `EOD tomorrow`, `Wed EOD` are that day's end.
+    _Rule(
+        _ci(r"\b(?:EOD|COB|EOB|end\s+of\s+(?:the\s+)?(?:day|business))\b"),
+        _const(0),
+        0.9,
+        weak=True,
+    ),
     _Rule(
         _ci(
             r"\b(?:by|before)\s(?:\d{1,2}(?::\d{2})?\s?(?:am|pm)|noon|midday"

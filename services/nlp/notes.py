@@ -1134,7 +1134,17 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             _link_volunteer(item, pending, roster)
             continue
         pending = [p for p in pending if sentence.turn - p.sentence.turn <= 3]
-        if "acceptance" in item.cues and pending:
+        # `Achieng, can you call KEMSA?` / `Achieng: I'll call them today`: the one asked
+        # answering with a commitment of their own accepts it too.
+        answers = (
+            "first_person" in item.cues
+            and pending
+            and pending[-1].owner.how == "vocative"
+            and sentence.turn - pending[-1].sentence.turn == 1
+            and bool(roster.lookup(sentence.speaker or ""))
+            and pending[-1].owner.name in roster.lookup(sentence.speaker or "")
+        )
+        if ("acceptance" in item.cues or answers) and pending:
             request = next(
                 (p for p in reversed(pending) if p.sentence.speaker != sentence.speaker), None
             )

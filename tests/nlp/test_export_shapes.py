@@ -295,3 +295,28 @@ def test_chinese_chat_commitments_after_the_meeting_or_with_a_dash_label(
         "——刘强：是，格口标签我今晚就重新贴": "刘强",
         "王海燕：那个，我会后把纪要发一下，大家有问题群里说。": "王海燕",
     }
+
+
+def test_end_of_day_is_the_end_of_the_day_named_beside_it() -> None:
+    found = find_due("chase the courier by EOD tomorrow", meeting_date=MEETING, lang="en")
+    assert found is not None and found.date == date(2026, 3, 3)
+    found = find_due("runbook into PagerDuty - Wed EOD", meeting_date=MEETING, lang="en")
+    assert found is not None and found.date == date(2026, 3, 4)
+    found = find_due("send the deck EOD", meeting_date=MEETING, lang="en")
+    assert found is not None and found.date == MEETING
+
+
+def test_the_one_asked_answering_with_their_own_commitment_takes_it(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "0:00:04 Priya Natarajan: The pallet order is still in transit.\n"
+        "0:00:52 Priya Natarajan: Tomás, can you call the carrier and get a delivery date?\n"
+        "0:00:58 Tomás Ruiz: I'll call them today and share it on the group.\n"
+        "0:01:58 Priya Natarajan: And Tomás, can you fix the scanner mapping?\n"
+        "0:02:03 Tomás Ruiz: Sawa, by Friday.\n"
+    )
+    assert items(extractor, text) == {
+        "Tomás, can you call the carrier and get a delivery date?": ("Tomás Ruiz", "2026-03-02"),
+        "And Tomás, can you fix the scanner mapping?": ("Tomás Ruiz", "2026-03-06"),
+    }
