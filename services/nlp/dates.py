@@ -548,7 +548,13 @@ _ZH_RULES: tuple[_Rule, ...] = (
         lambda m, meeting, cal: _on_or_after(meeting, int(m.group("m")), int(m.group("d"))),
         0.9,
     ),
-    _Rule(re.compile(rf"(?<![月\d])(?P<d>{_ZH_NUM})(?:日|号)(?![线楼机])"), _zh_day, 0.85),
+    _Rule(
+        re.compile(
+            rf"(?<![月\d])(?P<d>{_ZH_NUM})(?:日|号)(?![线楼机库门店仓位区栋室厅台车柜箱窗床])"
+        ),
+        _zh_day,
+        0.85,
+    ),
     _Rule(
         re.compile(
             r"(?P<p>下下|下个?|本|这个?|这)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])(?![号线楼])"

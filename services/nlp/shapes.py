@@ -37,7 +37,8 @@ _UNOWNED = re.compile(
     r"|\b(?:owner|responsible|assignee)\s{1,3}+(?:still\s{1,3}+)?open\b|\bwithout\s{1,3}+(?:an?\s{1,3}+)?owner\b"
     r"|\b(?:nobody|no\s{1,3}+one)\s{1,3}+(?:volunteered|picked\s{1,3}+it\s{1,3}+up|owns\s{1,3}+it)\b"
     r"|人选待定|待定人选|没人接|无人认领|暂无负责人|负责人[:：]\s{0,3}+待定"
-    r"|谁[\u4e00-\u9fff]{0,4}?还没(?:定|确定|落实)|还没定谁",
+    r"|谁[\u4e00-\u9fff]{0,4}?还没(?:定|确定|落实)|还没定谁|[Oo]wner\s{0,3}+待定"
+    r"|\bowner\s{1,3}+not\s{1,3}+(?:agreed|decided|assigned|set|confirmed)\b",
 )
 
 
@@ -389,9 +390,19 @@ _ZH_DECIDED = re.compile(
 _ZH_REQUIRES = re.compile(r"^\s{0,4}+[\u4e00-\u9fff]{1,5}?(?:要求|规定|强调)(?=[^，,。：:]{4})")
 
 
+# `(unassigned)`, `（没人接）` on a line of their own annotate the line before; `"黄佳"撤回了一条
+# 消息`, `[图片]` are a chat app's own lines.
+_NOT_A_LINE = re.compile(
+    r"^\s{0,4}+(?:\[\s?\]\s{0,2}+)?(?:[(（][^()（）\n]{1,20}+[)）]|\[[^\[\]\n]{1,8}+\])\s{0,2}+[.。]?\s{0,2}+$"
+    r"|^\s{0,4}+[\"“”]?[^\s\"“”]{1,20}+[\"“”]?\s{0,2}+(?:撤回了一条消息|recalled\s{1,3}+a\s{1,3}+message)"
+)
+
+
 def _zh_not_work(item: Analysed) -> str | None:
-    """The kind of a Chinese line that reads as an item and is not one, or None."""
+    """The kind of a line that reads as an item and is not one (mostly Chinese), or None."""
     sentence = item.sentence
+    if _NOT_A_LINE.match(sentence.text):
+        return "other"
     if sentence.lang != "zh" or sentence.block == "table":
         return None
     text = sentence.text.strip()

@@ -320,3 +320,18 @@ def test_the_one_asked_answering_with_their_own_commitment_takes_it(
         "Tomás, can you call the carrier and get a delivery date?": ("Tomás Ruiz", "2026-03-02"),
         "And Tomás, can you fix the scanner mapping?": ("Tomás Ruiz", "2026-03-06"),
     }
+
+
+def test_a_chat_apps_own_lines_and_a_lone_annotation_are_not_items(extractor: Extractor) -> None:
+    text = (
+        "- [ ] Tomás: recount the cage stock by Friday\n"
+        "- [ ] refresh the dock contact sheet\n"
+        "  (unassigned)\n"
+        '"王海燕"撤回了一条消息\n'
+        "- 三号库货架横梁变形需要维修，owner 待定\n"
+    )
+    assert items(extractor, text) == {
+        "[ ] Tomás: recount the cage stock by Friday": ("Tomás Ruiz", "2026-03-06"),
+        "[ ] refresh the dock contact sheet": (None, None),
+        "三号库货架横梁变形需要维修，owner 待定": (None, None),
+    }
