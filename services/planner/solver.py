@@ -1236,6 +1236,7 @@ def solve_axis_staged(
     if stop is not None and stop.stopped:
         return _with_stages(_list_result(staged, hint, started=started), staged, stages, {})
     built = _build(staged, horizon=_horizon(staged, hint), hint=hint, guard=False)
+    built.model.add(built.makespan >= bounds.makespan_floor(staged))  # why: see solve_axis
     optional = sum(len(a.modes) for a in problem.activities if len(a.modes) > 1)
     callback = _Callback(progress, started=started, stop=stop)
     current: AxisSchedule | None = hint if respects_links(problem, hint) else None

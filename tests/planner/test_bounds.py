@@ -9,7 +9,9 @@ from services.planner.model import (
     AxisMode,
     AxisProblem,
     AxisResource,
+    Objective,
     SolveStatus,
+    Weights,
 )
 from tests.planner.test_improve import MAKESPAN, people_problem, violations
 
@@ -74,3 +76,24 @@ def test_shared_out_work_is_proven_optimal_without_running_out_the_limit() -> No
     assert result.status is SolveStatus.OPTIMAL
     assert result.best_bound == result.schedule.makespan(problem) == makespan_floor(problem)
     assert result.wall_time_s < 3.0
+
+
+def test_a_makespan_stage_is_proven_at_the_shared_work_limit() -> None:
+    problem = multi_skill(3)
+    default = AxisProblem(
+        activities=problem.activities,
+        resources=problem.resources,
+        links=(),
+        weights=Weights(),
+    )
+    result = solver.solve_axis_staged(
+        default,
+        stages=(Objective.MAKESPAN, Objective.BALANCE),
+        time_limit_s=6.0,
+        num_workers=2,
+    )
+    assert result.schedule is not None
+    assert violations(default, result.schedule) == []
+    makespan = result.stages[0]
+    assert makespan.status is SolveStatus.OPTIMAL
+    assert makespan.value == makespan.best_bound == makespan_floor(default)
