@@ -27,9 +27,18 @@ from services.planner.model import SolveStatus
 
 
 def run(
-    instance_set: str, *, time_limit: float, workers: int, limit: int | None, verbose: bool
+    instance_set: str,
+    *,
+    time_limit: float,
+    workers: int,
+    limit: int | None,
+    verbose: bool,
+    only: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    paths = sorted((data_dir() / "imopse" / instance_set).glob("*.def"))[:limit]
+    paths = sorted((data_dir() / "imopse" / instance_set).glob("*.def"))
+    if only:
+        paths = [p for p in paths if p.stem in only]
+    paths = paths[:limit]
     rows: list[dict[str, Any]] = []
     for path in paths:
         instance = parse_imopse(path)
@@ -86,6 +95,9 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="first N instances only")
+    parser.add_argument(
+        "--only", default="", help="comma-separated instance names (file stems) to run"
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--rows", action="store_true", help="include per-instance rows")
     parser.add_argument("--verbose", action="store_true")
@@ -99,6 +111,7 @@ def main() -> int:
         workers=args.workers,
         limit=args.limit,
         verbose=args.verbose,
+        only=frozenset(name for name in args.only.split(",") if name),
     )
     if not args.rows:
         summary.pop("rows")

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
-from services.planner import diagnose, greedy, improve, split
+from services.planner import bounds, diagnose, greedy, improve, split
 from services.planner.axis import (
     UNITS_PER_HOUR,
     WorkingAxis,
@@ -1037,6 +1037,9 @@ def solve_axis(
         return _list_result(problem, hint, started=started)
     horizon = _horizon(problem, hint)
     built = _build(problem, horizon=horizon, hint=hint, guard=False)
+    # Redundant, but CP-SAT cannot derive it (see `bounds.py`): with it, a plan that has
+    # reached the shared-work limit is proven optimal and the search stops there.
+    built.model.add(built.makespan >= bounds.makespan_floor(problem))
     solver = cp_model.CpSolver()
     params = solver.parameters
     search_end = started + time_limit_s - reserve
@@ -1233,6 +1236,7 @@ def solve_axis_staged(
     if stop is not None and stop.stopped:
         return _with_stages(_list_result(staged, hint, started=started), staged, stages, {})
     built = _build(staged, horizon=_horizon(staged, hint), hint=hint, guard=False)
+    built.model.add(built.makespan >= bounds.makespan_floor(staged))  # why: see solve_axis
     optional = sum(len(a.modes) for a in problem.activities if len(a.modes) > 1)
     callback = _Callback(progress, started=started, stop=stop)
     current: AxisSchedule | None = hint if respects_links(problem, hint) else None
