@@ -281,11 +281,21 @@ def _is_transcript(lines: list[str], known: set[str]) -> bool:
     return turns >= 3 and turns >= 0.5 * len(body)
 
 
+def _pipe_header(line: str) -> bool:
+    """`Task | R | A | C | I`, `Action | Owner | Due`: a table header without outer pipes."""
+    roles = _table_roles([c[0] for c in _split_cells(line)])
+    return "what" in roles and "owner" in roles
+
+
 def _table_roles(cells: list[str]) -> list[str]:
     roles = []
-    for cell in cells:
-        low = re.sub(r"[*_`]", "", cell).strip().lower()
-        if re.search(r"owner|assignee|who|responsible|负责人|责任人|负责|执行人|owner\(s\)", low):
+    lows = [re.sub(r"[*_`]", "", cell).strip().lower() for cell in cells]
+    # A RACI table (`Task | R | A | C | I`): the one Responsible does the work.
+    raci = {"r", "a"} <= set(lows)
+    for low in lows:
+        if raci and low in {"r", "a", "c", "i"}:
+            roles.append("owner" if low == "r" else "other")
+        elif re.search(r"owner|assignee|who|responsible|负责人|责任人|负责|执行人|owner\(s\)", low):
             roles.append("owner")
         elif re.search(r"due|deadline|date|when|eta|截止|完成时间|时间|日期|期限", low):
             roles.append("due")
@@ -556,8 +566,10 @@ class _Segmenter:
             return
         if "|" not in stripped and self.text_table_line(offset, line):
             return
-        if (stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.endswith("|"))) or (
-            stripped.count("|") >= 1 and self.table_roles is not None
+        if (
+            (stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.endswith("|")))
+            or (stripped.count("|") >= 1 and self.table_roles is not None)
+            or (stripped.count("|") >= 2 and _pipe_header(line))
         ):
             self.flush_paragraph()
             self.table_row(offset, line, stripped)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from services.nlp.cues import cue_set
 from services.nlp.matching import containment, similarity
 from services.nlp.owners import Roster
 from services.nlp.segment import RECAP_INTRO, Sentence
@@ -68,7 +69,7 @@ _ZH_GIVEN_TO = re.compile(
 _ZH_WHEN_VERB = (
     r"(?:(?:明天|今天|今晚|明早|明晚|后天|上午|下午|晚上|会后|节后|本周内?|这周内?"
     r"|下周[一二三四五六日天]?|周[一二三四五六日天]|月底|月初|年前|\d{1,2}(?:号|日)"
-    r"|\d{1,2}月\d{1,2}[日号])(?:前|之前|以前|内)?){1,2}+(?:再|先|就|会)?"
+    r"|\d{1,2}月\d{1,2}[日号]|\d{1,2}/\d{1,2})\s{0,2}+(?:前|之前|以前|内)?\s{0,2}+){1,2}+(?:再|先|就|会)?"
     r"(?!出差|请假|休|在|不|没|到|至|是|有|的|开始|结束|入场|上班|值班|放假|还|也|就是|都)[\u4e00-\u9fff]"
 )
 _ZH_NAME_DOES = re.compile(
@@ -78,7 +79,7 @@ _ZH_NAME_DOES = re.compile(
     # `福利款清单，史蕾说她明天给`: the person named said when they will do it.
     r"|说[她他]?(?:会|来)?(?:明天|今天|今晚|下午|上午|本周|这周|下周|周[一二三四五六日]|月底|\d)"
     # `婷婷下周二前出节目单初稿`, `邱工明天上午带人补齐`: who, when, then what (not `休年假`).
-    r"|(?:同志|你)?" + _ZH_WHEN_VERB
+    r"|(?:同志|你)?\s{0,2}+" + _ZH_WHEN_VERB
 )
 # `谁来组织？`, `谁盯？`, `谁对接一下？`: who will do it, and a verb for it (not 谁是, 谁知道).
 _ZH_WHO = re.compile(
@@ -257,6 +258,20 @@ def _initials_label(item: Analysed, roster: Roster) -> bool:
     return True
 
 
+_CLAUSE_END = re.compile(r"[，,。；;！!？?]")
+
+
+def _clause_cues(item: Analysed, start: int, end: int) -> set[str]:
+    """The negative cues (done, question, hypothetical) of the clause of `item`'s sentence
+    that holds [start, end): `已拍照留档，供应商那边赵敏明天上午联系` is done in its first
+    clause only."""
+    text = item.sentence.text
+    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_END.search(text, end)
+    clause = text[left : right.end() if right else len(text)]
+    return cue_set(clause, item.sentence.lang) & {"done", "question", "hypothetical"}
+
+
 def _unowned(item: Analysed) -> bool:
     sentence = item.sentence
     if sentence.block == "table":
@@ -270,7 +285,7 @@ def _unowned(item: Analysed) -> bool:
             return True
         return False
     unowned = _UNOWNED.search(sentence.text)
-    if unowned and "done" not in item.cues:
+    if unowned and "done" not in _clause_cues(item, unowned.start(), unowned.end()):
         said = f"`{unowned.group(0)}`"
         if item.owner.how not in {"label", "table", "asked", "subject"}:
             _set_owner(item, (), "none", why=f"the line says nobody owns it yet ({said})")
@@ -347,13 +362,14 @@ def _zh_assigned(item: Analysed) -> bool:
         return False
     if item.owner.how in {"label", "table", "vocative", "accepted", "heading"}:
         return False
-    if item.cues & {"hypothetical", "done", "question"}:
-        return False
     body = item.sentence.text
     for mention in item.mentions:
         given = _ZH_GIVEN_TO.search(body[max(0, mention.start - 6) : mention.start])
         does = _ZH_NAME_DOES.match(body, mention.end) if mention.start else None
         if given is None and does is None:
+            continue
+        # Only the clause that gives the work counts: `已拍照留档，赵敏明天上午联系`.
+        if _clause_cues(item, mention.start, does.end() if does else mention.end):
             continue
         if given is not None:
             said = f"`{given.group(0).strip()} {mention.surface}`"

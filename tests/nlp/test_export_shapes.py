@@ -335,3 +335,30 @@ def test_a_chat_apps_own_lines_and_a_lone_annotation_are_not_items(extractor: Ex
         "[ ] refresh the dock contact sheet": (None, None),
         "三号库货架横梁变形需要维修，owner 待定": (None, None),
     }
+
+
+def test_a_raci_table_without_outer_pipes_is_owned_by_its_r(extractor: Extractor) -> None:
+    text = (
+        "RACI (as agreed)\n"
+        "Task | R | A | C | I\n"
+        "Recount the cage stock | Tomás Ruiz | Priya Natarajan | – | –\n"
+        "Update the dock contact sheet | Priya Natarajan | Tomás Ruiz | – | –\n"
+    )
+    found = items(extractor, text)
+    assert {source: owner for source, (owner, _) in found.items()} == {
+        "Recount the cage stock | Tomás Ruiz | Priya Natarajan | – | –": "Tomás Ruiz",
+        "Update the dock contact sheet | Priya Natarajan | Tomás Ruiz | – | –": "Priya Natarajan",
+    }
+
+
+def test_chinese_work_in_one_clause_is_not_done_by_another(extractor: Extractor) -> None:
+    text = (
+        "- 到货少了 2 箱，已拍照留档，供应商那边刘强明天上午联系。\n"
+        "- 三号库的盘点表还没出，@海燕 周三前给出来\n"
+        "- 货架横梁变形需要维修，owner 待定；已拉警戒线。\n"
+    )
+    assert items(extractor, text) == {
+        "到货少了 2 箱，已拍照留档，供应商那边刘强明天上午联系。": ("刘强", "2026-03-03"),
+        "三号库的盘点表还没出，@海燕 周三前给出来": ("王海燕", "2026-03-04"),
+        "货架横梁变形需要维修，owner 待定；已拉警戒线。": (None, None),
+    }
