@@ -28,7 +28,10 @@ _SECTION_LOOKUP = {word: kind for kind, words in SECTION_WORDS.items() for word 
 # of a run of spaces between its four quantifiers (cubic time on "# a" and 1,200 spaces).
 _HEADING_MD_START = re.compile(r"\s{0,3}+#{1,6}+\s++")
 _HEADING_BOLD = re.compile(r"^\s*\*\*(?P<t>[^*]{1,60})\*\*\s*[:：]?\s*$")
-_HEADING_BRACKET = re.compile(r"^\s*[【\[](?P<t>[^】\]]{1,20})[】\]]\s*$")
+# `【待办事项】`, `【待办事项】（AI 生成）`: the note in brackets after the title is not part of it.
+_HEADING_BRACKET = re.compile(
+    r"^\s*[【\[](?P<t>[^】\]]{1,20})[】\]]\s*(?:[（(][^（）()\n]{1,16}[）)])?\s*$"
+)
 _HEADING_ZH_NUM = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]\s*(?P<t>.{1,20})$")
 _HEADING_COLON = re.compile(r"^\s*+(?P<t>[^:：|\s][^:：|]{0,39}?)\s*[:：]\s*$")
 # Notion, Loop and OneNote exports write `▸`, `▪`, `◦` for bullets and `☐`/`☑` for boxes.
@@ -339,7 +342,8 @@ def _split_cells(line: str) -> list[tuple[str, int, int]]:
 # follows on the next lines (Chinese chat exports, zh batches 09-10).
 # `宋佳 10:02`, `沈洁（恒达物流-IT）10:02`, `Tina 09:40`: a chat export's speaker line.
 _ZH_CHAT_HEADER = re.compile(
-    r"^\s*+(?P<speaker>[\u4e00-\u9fff]{1,6}+|[A-Za-z][A-Za-z.'’]{0,19}+)"
+    # `区域经理-付晓光 09:01`: a WeCom group's role prefix before the name.
+    r"^\s*+(?:[\u4e00-\u9fffA-Za-z]{1,8}+[-－—·])?+(?P<speaker>[\u4e00-\u9fff]{1,6}+|[A-Za-z][A-Za-z.'’]{0,19}+)"
     r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）][ \t]*+|[ \t]++)"
     r"\d{1,2}:\d{2}(?::\d{2})?\s*+$"
 )
@@ -800,6 +804,11 @@ class _Segmenter:
             self.end_recap()
             return True
         if self.chat_speaker is None:
+            return False
+        title = _HEADING_BRACKET.match(line) or _markdown_heading(line)
+        if title is not None:
+            # `【待办事项】（AI 生成）` after the transcript: the chat is over, a section begins.
+            self.chat_speaker = None
             return False
         self.flush_paragraph()
         start = offset + len(line) - len(line.lstrip())

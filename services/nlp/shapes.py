@@ -272,6 +272,39 @@ def _clause_cues(item: Analysed, start: int, end: int) -> set[str]:
     return cue_set(clause, item.sentence.lang) & {"done", "question", "hypothetical"}
 
 
+# `责任单位：护理部；责任人：许丽华。`, `采购部（责任人：邓文斌）负责…`: a formal minute's owner.
+_RESPONSIBLE = re.compile(
+    r"(?:责任人|负责人|牵头人|承办人)\s{0,2}+[:：]\s{0,2}+(?P<who>[\u4e00-\u9fff]{2,4}+|[A-Z][\w'’-]{1,20}+)"
+)
+
+
+def _responsible(item: Analysed, previous: Analysed | None, roster: Roster) -> bool:
+    """The person after `责任人：` owns the work of the sentence, or of the next one in the
+    same paragraph when the sentence names nobody's work but theirs."""
+    sentence = item.sentence
+    if sentence.lang != "zh" or item.owner.how in {"table", "label", "asked", "accepted"}:
+        return False
+    named = _RESPONSIBLE.search(sentence.text)
+    source = item
+    if named is None and previous is not None and previous.sentence.unit == sentence.unit:
+        named = _RESPONSIBLE.search(previous.sentence.text)
+        source = previous
+    if named is None:
+        return False
+    names = roster.lookup(named.group("who"))
+    if not names:
+        return False
+    rest = _RESPONSIBLE.sub("", source.sentence.text)
+    if source is item and len(re.sub(r"[\W_]|责任单位|[一二三四五六七八九十]", "", rest)) <= 8:
+        return False  # the label alone: its work is in the next sentence
+    if item.cues & {"done", "question", "hypothetical"}:
+        return False
+    _set_owner(item, names, "label", why=f"`{named.group(0)}` names who is responsible")
+    if item.kind != "action" and (item.due is not None or source is item):
+        _force(item, f"work with its responsible person named (`{named.group(0)}`)")
+    return True
+
+
 def _unowned(item: Analysed) -> bool:
     sentence = item.sentence
     if sentence.block == "table":
@@ -505,6 +538,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             # `→ @聂文静 本周五前约财务王总开评审会`: the work itself, given to the one named.
         if (
             _initials_label(item, roster)
+            or _responsible(item, analysed[index - 1] if index else None, roster)
             or _unowned(item)
             or _zh_addressed(item)
             or _zh_claimed(item, roster)
@@ -942,6 +976,8 @@ def _restates(item: ActionItem, recap: ActionItem) -> bool:
     if item.due is not None and item.due == recap.due and item.owner == recap.owner:
         # Same person, same day: `副播人选 杨帆 周四前` recaps `@杨帆 副播周四前一定要定下来`.
         return containment(recap.description, item.description) >= 0.2
+    if item.owner == recap.owner and similarity(item.description, recap.description) >= 0.15:
+        return True  # the recap restates its owner's words more briefly
     return containment(recap.description, item.description) >= 0.6
 
 

@@ -362,3 +362,55 @@ def test_chinese_work_in_one_clause_is_not_done_by_another(extractor: Extractor)
         "三号库的盘点表还没出，@海燕 周三前给出来": ("王海燕", "2026-03-04"),
         "货架横梁变形需要维修，owner 待定；已拉警戒线。": (None, None),
     }
+
+
+def test_a_transcripts_ai_recap_is_its_own_section_and_restates_the_talk(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "发言人：王海燕、刘强\n"
+        "\n"
+        "王海燕 00:01:10\n"
+        "三号库盘点差异还没查清。\n"
+        "\n"
+        "刘强 00:01:40\n"
+        "好的，我这周五前把三号库的盘点差异报告发群里。\n"
+        "\n"
+        "【待办事项】（AI 生成）\n"
+        "1. 刘强：本周五前发布三号库盘点差异报告\n"
+    )
+    assert items(extractor, text) == {
+        "刘强：本周五前发布三号库盘点差异报告": ("刘强", "2026-03-06"),
+    }
+
+
+def test_chinese_formal_minutes_name_who_is_responsible(extractor: Extractor) -> None:
+    text = (
+        "（一）责任单位：仓储部；责任人：刘强。4月30日前完成三号库货架加固。\n"
+        "（二）采购部（责任人：王海燕）负责在4月24日前补齐包装材料库存。\n"
+    )
+    found = items(extractor, text)
+    assert {owner for owner, _ in found.values()} == {"刘强", "王海燕"}
+    assert len(found) == 2
+
+
+def test_a_wecom_role_prefix_on_a_speaker_line(extractor: Extractor) -> None:
+    text = (
+        "仓配-刘强 09:10\n"
+        "蛋托破了两箱\n"
+        "\n"
+        "区域经理-王海燕 09:12\n"
+        "@刘强 你先拍照发我\n"
+        "\n"
+        "仓配-刘强 09:13\n"
+        "好的，我今天下午把破损清单发群里\n"
+    )
+    sentences, transcript = segment(text, lang="zh")
+    assert transcript
+    assert [(s.speaker, s.text) for s in sentences] == [
+        ("刘强", "蛋托破了两箱"),
+        ("王海燕", "@刘强 你先拍照发我"),
+        ("刘强", "好的，我今天下午把破损清单发群里"),
+    ]
+    found = items(extractor, text)
+    assert found["好的，我今天下午把破损清单发群里"] == ("刘强", "2026-03-02")
