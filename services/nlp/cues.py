@@ -89,6 +89,8 @@ class EN:
     not_task = _ci(
         r"\bwill\s+be\s+(?:on\s+leave|out|away|off|back|ooo|available|unavailable|travell?ing)\b"
         r"|\b(?:said|says)\s+(?:yes|ok|okay|no)\b|^\s*(?:thanks|thank\s+you|great|good|nice)\b[.!]?\s*$"
+        # `SJ: OOO tomorrow`, `out Mon–Tue (PTO)`, `on leave 9–13 Feb`: an absence.
+        r"|(?:^|:\s*)(?:ooo|out\s+of\s+(?:the\s+)?office|on\s+(?:leave|pto|holiday|vacation)|pto)\b"
     )
     acceptance = _ci(
         # `sawa` (Swahili), `sige` (Tagalog), `theek hai` (Hindi), `ja` (German): yes in the

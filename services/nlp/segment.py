@@ -350,13 +350,13 @@ _ZH_CHAT_HEADER = re.compile(
 
 
 # `Chris Oduya  0:15`, `Laura Jensen (Host)  10:02 AM`, `zoe park  9:12 AM`, `Liam O'Connor —
-# 07/Jul/26 8:02 AM`: a transcript's, chat export's or ticket comment's speaker line, the words
+# 07/Jul/26 8:02 AM`, `Ayesha Qureshi - 12 Nov 2026, 11:05`: a transcript's, chat export's or ticket comment's speaker line, the words
 # said on the lines under it (only for a participant's name: see `_en_chat_header`).
 _EN_CHAT_HEADER = re.compile(
     r"^\s*+(?:\*\*)?+(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z][\w.'’-]{0,20}+){0,2}+)(?:\*\*)?+"
     r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+"
     # `  0:15`, `  9:12 AM` (Otter, Teams, Slack); ` — 07/Jul/26 8:02 AM` (Jira comments).
-    r"(?:[ \t]{1,4}+|[ \t]{0,2}+[—–-][ \t]{0,2}+(?:[\w/.,-]{3,12}+[ \t]{1,2}+)?+)"
+    r"(?:[ \t]{1,4}+|[ \t]{0,2}+[—–-][ \t]{0,2}+(?:[\w/.,-]{1,12}+[ \t]{1,2}+){0,3}+)"
     r"\d{1,2}:\d{2}(?::\d{2})?+(?:[ \t]?+[AaPp]\.?[Mm]\.?)?+\s*+$"
 )
 

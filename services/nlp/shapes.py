@@ -444,7 +444,36 @@ _ZH_REQUIRES = re.compile(r"^\s{0,4}+[\u4e00-\u9fff]{1,5}?(?:要求|规定|强�
 _NOT_A_LINE = re.compile(
     r"^\s{0,4}+(?:\[\s?\]\s{0,2}+)?(?:[(（][^()（）\n]{1,20}+[)）]|\[[^\[\]\n]{1,8}+\])\s{0,2}+[.。]?\s{0,2}+$"
     r"|^\s{0,4}+[\"“”]?[^\s\"“”]{1,20}+[\"“”]?\s{0,2}+(?:撤回了一条消息|recalled\s{1,3}+a\s{1,3}+message)"
+    # An AI summary's disclaimer: `AI-generated content may be inaccurate or misleading.`
+    r"|^\s{0,4}+(?:AI[- ]generated\s{1,3}+content\s{1,3}+may\s{1,3}+be|(?:内容|本纪要)?由\s{0,2}+AI\s{0,2}+生成)",
+    re.IGNORECASE,
 )
+
+
+# `Rory: brake pad stock is down to 2 weeks' cover.`: a label, then a statement of fact.
+_EN_FACT = re.compile(
+    r"^\s{0,3}+(?:the\s{1,3}+|our\s{1,3}+|their\s{1,3}+|an?\s{1,3}+)?(?:[\w'’/#&-]{1,30}+\s{1,3}+){0,6}?"
+    r"(?:is|are|was|were|has|had|came|went|got|looks?)\b",
+    re.IGNORECASE,
+)
+_EN_COMMITS = re.compile(
+    r"\b(?:will|'ll|’ll|(?<!down\s)(?<!up\s)to\s{1,3}+(?!(?:the|a|an|one|two|three|four|five|six|ten)\b)[a-z]+"
+    r"|need|needs|must|should|please|pls|can|could|asap|going"
+    r"|todo|action)\b",
+    re.IGNORECASE,
+)
+
+
+def _en_fact_line(item: Analysed) -> bool:
+    """`Name: <a statement of how things are>` with nothing to do in it is a status line."""
+    if item.sentence.lang != "en" or item.owner.how != "label" or item.forced:
+        return False
+    if (item.due is not None and item.due.date is not None and not item.due.past) or (
+        item.cues & {"imperative", "request", "first_person", "marker"}
+    ):
+        return False
+    body = item.body
+    return _EN_FACT.match(body) is not None and _EN_COMMITS.search(body) is None
 
 
 def _zh_not_work(item: Analysed) -> str | None:
@@ -452,6 +481,8 @@ def _zh_not_work(item: Analysed) -> str | None:
     sentence = item.sentence
     if _NOT_A_LINE.match(sentence.text):
         return "other"
+    if item.kind == "action" and _en_fact_line(item):
+        return "status"
     if sentence.lang != "zh" or sentence.block == "table":
         return None
     text = sentence.text.strip()

@@ -414,3 +414,28 @@ def test_a_wecom_role_prefix_on_a_speaker_line(extractor: Extractor) -> None:
     ]
     found = items(extractor, text)
     assert found["好的，我今天下午把破损清单发群里"] == ("刘强", "2026-03-02")
+
+
+def test_comment_headers_disclaimers_absences_and_facts_are_not_items(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Card: dock shelter replacement\n"
+        "\n"
+        "Priya Natarajan - 2 Mar 2026, 11:05\n"
+        "Tomás, can you get two quotes by Friday?\n"
+        "\n"
+        "Tomás Ruiz - 2 Mar 2026, 11:31\n"
+        "Sure, will do.\n"
+        "\n"
+        "Stand-up notes\n"
+        "- Tomás: the pallet wrap stock is down to two weeks of cover.\n"
+        "- Priya: OOO tomorrow\n"
+        "- Priya: order more pallet wrap by Thursday\n"
+        "\n"
+        "AI-generated content may be inaccurate or misleading.\n"
+    )
+    assert items(extractor, text) == {
+        "Tomás, can you get two quotes by Friday?": ("Tomás Ruiz", "2026-03-06"),
+        "Priya: order more pallet wrap by Thursday": ("Priya Natarajan", "2026-03-05"),
+    }
