@@ -49,6 +49,7 @@ class EN:
     request = _ci(
         r"\b(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|one\s+of\s+you)\b"
         r"|\bplease\b|\bpls\b|\bplz\b|\bI\s+need\s+you\s+to\b|\bmake\s+sure\b|\bwho\s+(?:can|will)\b"
+        r"|\b(?:someone|somebody)\s+(?:needs|has|should|must)\s+to\b"
     )
     asked = _ci(
         r"\b(?:asked|asks|told|tells|requested|wants|reminded|assigned|tasked|nominated)\s+"
@@ -95,7 +96,8 @@ class EN:
     acceptance = _ci(
         # `sawa` (Swahili), `sige` (Tagalog), `theek hai` (Hindi), `ja` (German): yes in the
         # Englishes of the notes (batches 15, 17).
-        r"^\s*(?:sure|yes|yeah|yep|yup|ok|okay|okie|okey|kk|alright|will\s+do|no\s+problem|on\s+it"
+        r"^\s*(?:(?:ugh|um+|uh+|hmm+|oh|ah|well|right)[,.!]?\s+){0,2}"
+        r"(?:sure|yes|yeah|yep|yup|ok|okay|okie|okey|kk|alright|will\s+do|no\s+problem|on\s+it"
         r"|got\s+it|absolutely|noted|roger|copy\s+that|of\s+course|consider\s+it\s+done|can\s+do"
         r"|fine|agreed|sawa|sige|theek\s+hai|ja)\b|\bI(?:'ll|’ll|\s+will|\s+can)"
         r"\s+(?:take|do|handle|own|grab|pick)\s+(?:it|that|this)\b|\bI(?:'ll|’ll|\s+can)\s+(?:take"

@@ -1167,8 +1167,10 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 item.kind = "accepted"
                 pending.remove(request)
                 continue
-        if "request" in item.cues and not ("question" in item.cues and "request" not in item.cues):
-            pending.append(item)
+        if ("request" in item.cues or item.owner.how == "vocative") and not (
+            "question" in item.cues and "request" not in item.cues
+        ):
+            pending.append(item)  # `Travis, get the quote…` waits for Travis's `I'll…`
 
 
 _SOMEONE = re.compile(r"\b(?:someone|somebody|anyone|anybody|one\s+of\s+you)\b", re.IGNORECASE)

@@ -443,7 +443,9 @@ _ZH_REQUIRES = re.compile(r"^\s{0,4}+[\u4e00-\u9fff]{1,5}?(?:要求|规定|强�
 # 消息`, `[图片]` are a chat app's own lines.
 _NOT_A_LINE = re.compile(
     r"^\s{0,4}+(?:\[\s?\]\s{0,2}+)?(?:[(（][^()（）\n]{1,20}+[)）]|\[[^\[\]\n]{1,8}+\])\s{0,2}+[.。]?\s{0,2}+$"
-    r"|^\s{0,4}+[\"“”]?[^\s\"“”]{1,20}+[\"“”]?\s{0,2}+(?:撤回了一条消息|recalled\s{1,3}+a\s{1,3}+message)"
+    r"|^\s{0,4}+[\"“”「『]?[^\s\"“”「」『』]{1,20}+[\"“”」』]?\s{0,2}+(?:撤回了一条消息|recalled\s{1,3}+a\s{1,3}+message)"
+    # `「罗建国：今天预计进港 6800 票」`: a quoted earlier message, said already.
+    r"|^\s{0,4}+「[^」\n]{1,200}+」\s{0,2}+$"
     # An AI summary's disclaimer: `AI-generated content may be inaccurate or misleading.`
     r"|^\s{0,4}+(?:AI[- ]generated\s{1,3}+content\s{1,3}+may\s{1,3}+be|(?:内容|本纪要)?由\s{0,2}+AI\s{0,2}+生成)",
     re.IGNORECASE,

@@ -439,3 +439,20 @@ def test_comment_headers_disclaimers_absences_and_facts_are_not_items(
         "Tomás, can you get two quotes by Friday?": ("Tomás Ruiz", "2026-03-06"),
         "Priya: order more pallet wrap by Thursday": ("Priya Natarajan", "2026-03-05"),
     }
+
+
+def test_quoted_messages_and_a_request_to_anyone_in_a_transcript(extractor: Extractor) -> None:
+    text = (
+        "00:00:04 Priya Natarajan: Two drivers did not clock out on Saturday.\n"
+        "00:00:12 Priya Natarajan: Somebody needs to fix their timecards before payroll.\n"
+        "00:00:20 Tomás Ruiz: Ugh, fine, I'll fix them tomorrow.\n"
+        "00:00:31 Priya Natarajan: Tomás, get the forklift quote too.\n"
+        "00:00:38 Tomás Ruiz: I'll get that quote by Thursday.\n"
+    )
+    found = items(extractor, text)
+    assert found == {
+        "Somebody needs to fix their timecards before payroll.": ("Tomás Ruiz", "2026-03-03"),
+        "Tomás, get the forklift quote too.": ("Tomás Ruiz", "2026-03-05"),
+    }
+    quoted = "「刘强：今天预计进港 6800 票」\n「王海燕」撤回了一条消息\n- 刘强：明天上午把进港清单发群里\n"
+    assert items(extractor, quoted) == {"刘强：明天上午把进港清单发群里": ("刘强", "2026-03-03")}
