@@ -396,7 +396,10 @@ def _zh_assigned(item: Analysed) -> bool:
     if item.owner.how in {"label", "table", "vocative", "accepted", "heading"}:
         return False
     body = item.sentence.text
+    at_owner = any(m.surface.startswith("@") and item.owner.name in m.names for m in item.mentions)
     for mention in item.mentions:
+        if at_owner and not mention.surface.startswith("@"):
+            continue  # `@王皓 auth 修复明天灰度`: the @ names the owner, a guessed name does not
         given = _ZH_GIVEN_TO.search(body[max(0, mention.start - 6) : mention.start])
         does = _ZH_NAME_DOES.match(body, mention.end) if mention.start else None
         if given is None and does is None:

@@ -456,3 +456,8 @@ def test_quoted_messages_and_a_request_to_anyone_in_a_transcript(extractor: Extr
     }
     quoted = "「刘强：今天预计进港 6800 票」\n「王海燕」撤回了一条消息\n- 刘强：明天上午把进港清单发群里\n"
     assert items(extractor, quoted) == {"刘强：明天上午把进港清单发群里": ("刘强", "2026-03-03")}
+
+
+def test_an_at_mention_outranks_a_guessed_chinese_name(extractor: Extractor) -> None:
+    text = "- @海燕 auth 修复明天灰度 10%\n"
+    assert items(extractor, text) == {"@海燕 auth 修复明天灰度 10%": ("王海燕", "2026-03-03")}
