@@ -385,10 +385,9 @@ class Extractor:
 
     def _analyse(self, request: NotesRequest, roster: Roster) -> tuple[list[Analysed], bool, str]:
         language = request.lang if request.lang != "auto" else detect_language(request.text)
-        speakers = tuple(
-            form for p in request.participants for form in (p.name, *p.aliases, p.name.split()[0])
+        sentences, transcript = segment(
+            request.text, lang=request.lang, speakers=_speaker_forms(request)
         )
-        sentences, transcript = segment(request.text, lang=request.lang, speakers=speakers)
         english_info = self._english_info([s for s in sentences if s.lang == "en"])
         analysed: list[Analysed] = []
         previous_names: list[str] = []
@@ -1380,6 +1379,13 @@ def _build_item(item: Analysed, request: NotesRequest, roster: Roster) -> Action
     )
 
 
+def _speaker_forms(request: NotesRequest) -> tuple[str, ...]:
+    """How the participants may be written as a speaker or a writer: name, aliases, first name."""
+    return tuple(
+        form for p in request.participants for form in (p.name, *p.aliases, p.name.split()[0])
+    )
+
+
 _I_COMMIT = re.compile(
     r"(?<![\w'’])I(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can|\s{1,3}+am\s{1,3}+going\s{1,3}+to)\b|我(?!们)"
 )
@@ -1388,12 +1394,7 @@ _I_COMMIT = re.compile(
 def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roster) -> None:
     """In an email or a report, the `I` of an item without an owner is whoever wrote it (the
     sign-off's `Hannah`, the header's `钉钉日报 | 朱俊峰`), and so are the lines of its plan."""
-    known = {
-        form.lower()
-        for p in request.participants
-        for form in (p.name, *p.aliases, p.name.split()[0])
-    }
-    signed = signed_by(request.text, known)
+    signed = signed_by(request.text, {form.lower() for form in _speaker_forms(request)})
     if signed is None:
         return
     who, at = signed
