@@ -305,6 +305,50 @@ def _responsible(item: Analysed, previous: Analysed | None, roster: Roster) -> b
     return True
 
 
+# `Town hall: organise it with the village head. (Kunle)`, `[Declan Reid] Drainage: resolve…`:
+# a recap line with its owner in brackets at the end or in square brackets in front.
+_EN_OWNER_AFTER = re.compile(
+    r"[(（]\s{0,2}+(?P<who>[A-Z][\w'’. -]{0,30}?)\s{0,2}+[)）]\s{0,2}+[.。]?\s{0,2}+$"
+)
+_OWNER_BEFORE = re.compile(r"^\s{0,4}+\[(?P<who>[^\[\]\d:\n]{2,30}+)\]\s{0,3}+(?=\S)")
+
+
+def _bracket_owner(item: Analysed, roster: Roster, *, who: str = "") -> bool:
+    sentence = item.sentence
+    if item.owner.how in {"table", "label", "asked", "accepted", "vocative", "subject"}:
+        return False
+    if item.cues & {"done", "question", "hypothetical", "decision"}:
+        return False
+    if not who:
+        found = _OWNER_BEFORE.match(sentence.text)
+        if found is None and sentence.lang == "en":
+            found = _EN_OWNER_AFTER.search(sentence.text)
+        who = found.group("who").strip() if found else ""
+    names = roster.lookup(who) if who else ()
+    if not names:
+        return False
+    _set_owner(item, names, "label", why=f"`{who}` in brackets names the line's owner")
+    if item.kind != "action" and (
+        sentence.section == "actions" or _list_heading(sentence.heading, roster) or item.due
+    ):
+        _force(item, f"a recap line with its owner in brackets (`{who}`)")
+    return True
+
+
+def _owner_after(item: Analysed, previous: Analysed, roster: Roster) -> bool:
+    """`Send a field tech this week. (Halima)`: the name in brackets after the line's last
+    sentence owns that line."""
+    alone = _EN_OWNER_AFTER.fullmatch(item.sentence.text.strip())
+    if alone is None or previous.sentence.unit != item.sentence.unit:
+        return False
+    names = roster.lookup(alone.group("who").strip())
+    if not names:
+        return False
+    item.kind = "other"
+    _bracket_owner(previous, roster, who=alone.group("who").strip())
+    return True
+
+
 def _unowned(item: Analysed) -> bool:
     sentence = item.sentence
     if sentence.block == "table":
@@ -528,6 +572,8 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     for index, item in enumerate(analysed):
         if item.kind == "accepted":
             continue
+        if index and _owner_after(item, analysed[index - 1], roster):
+            continue
         not_work = _zh_not_work(item)
         if not_work is not None:
             item.kind = not_work
@@ -575,6 +621,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if (
             _initials_label(item, roster)
             or _responsible(item, analysed[index - 1] if index else None, roster)
+            or _bracket_owner(item, roster)
             or _unowned(item)
             or _zh_addressed(item)
             or _zh_claimed(item, roster)

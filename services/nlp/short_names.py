@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from pypinyin import Style, pinyin
+
 __all__ = [
     "COMPOUND_SURNAMES",
     "INITIALS_IN_TEXT",
@@ -90,8 +92,25 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+# Surnames whose reading differs from the character's everyday one.
+_SURNAME_INITIAL = {
+    "曾": "Z", "单": "S", "解": "X", "朴": "P", "仇": "Q", "区": "O", "查": "Z", "盖": "G",
+    "乐": "Y", "种": "C", "覃": "Q", "尉": "Y", "召": "S", "繁": "P", "员": "Y", "缪": "M",
+    "翟": "Z", "万俟": "MQ", "尉迟": "YC", "长孙": "ZS",
+}  # fmt: skip
+
+
 def initials_of(name: str) -> tuple[str, ...]:
-    """Upper-case initials of a Latin-script name: given + family first, then every word's."""
+    """Upper-case initials of a name: for a Latin-script name given + family first, then every
+    word's; for a Chinese one the pinyin initials in written order (`刘梦琪` → `LMQ`), every
+    surname read apart from its everyday reading as well (`曾子墨` → `ZZM`, `CZM`)."""
+    surname = surname_of(name)
+    if surname is not None:
+        letters = [p[0] for p in pinyin(name.strip(), style=Style.FIRST_LETTER)]
+        written = "".join(letters).upper()
+        # A surname read apart from the word (`曾` is Zeng, `单` Shan): both spellings.
+        as_surname = _SURNAME_INITIAL.get(surname, "") + written[len(surname) :]
+        return tuple(dict.fromkeys(f for f in (as_surname, written) if len(f) == len(written)))
     words = _latin_words(name)
     if len(words) < 2:
         return ()

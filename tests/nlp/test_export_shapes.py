@@ -461,3 +461,20 @@ def test_quoted_messages_and_a_request_to_anyone_in_a_transcript(extractor: Extr
 def test_an_at_mention_outranks_a_guessed_chinese_name(extractor: Extractor) -> None:
     text = "- @海燕 auth 修复明天灰度 10%\n"
     assert items(extractor, text) == {"@海燕 auth 修复明天灰度 10%": ("王海燕", "2026-03-03")}
+
+
+def test_pinyin_initials_and_owners_in_brackets(extractor: Extractor) -> None:
+    zh = "- TODO(WHY)：三号库盘点表发群里，周五前\n- LQ + WHY：周四去备件库盘一遍\n"
+    assert {s: o for s, (o, _) in items(extractor, zh).items()} == {
+        "TODO(WHY)：三号库盘点表发群里，周五前": "王海燕",
+        "LQ + WHY：周四去备件库盘一遍": "刘强",
+    }
+    en = (
+        "Actions\n"
+        "- Dock shelter: get two quotes this week. (Tomás)\n"
+        "- [Priya Natarajan] Contact sheet: refresh it and share by Friday.\n"
+    )
+    assert {s: o for s, (o, _) in items(extractor, en).items()} == {
+        "Dock shelter: get two quotes this week.": "Tomás Ruiz",
+        "[Priya Natarajan] Contact sheet: refresh it and share by Friday.": "Priya Natarajan",
+    }

@@ -23,13 +23,14 @@ PEOPLE = (
 )
 
 
-def test_initials_of_latin_names_only() -> None:
+def test_initials_of_latin_and_chinese_names() -> None:
     assert initials_of("Alice Fong") == ("AF",)
     assert initials_of("Mary Ann Lee") == ("ML", "MAL")
     assert initials_of("Jean-Luc Picard") == ("JP", "JLP")
     assert initials_of("Alice") == ()
-    # Without pinyin a Chinese name's initials would be a guess.
-    assert initials_of("吴芳") == ()
+    # A Chinese name's pinyin initials in written order; a surname's own reading first.
+    assert initials_of("吴芳") == ("WF",)
+    assert initials_of("曾子墨") == ("ZZM", "CZM")
 
 
 def test_surnames_of_chinese_names() -> None:
