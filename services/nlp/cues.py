@@ -271,6 +271,14 @@ class EN:
     )
 
 
+# What a person said, not what they will do: `岳海首先强调…`, `白雪提到…`, `崔明反馈…`, `俞经理担心…`.
+# Read after a name by the owner rules (notes.py) and the reported-speech shape (shapes.py).
+ZH_SAID_VERBS = (
+    r"(?:首先|开场|先|也|又|再次|还|最后|随后|重点)?"
+    r"(?:说|提到|提出|反馈|介绍|建议|认为|表示|觉得|强调|指出|重申|汇报|通报|分享|补充|担心)"
+)
+
+
 class ZH:
     """Chinese cue patterns."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from services.common.workcal import WorkingCalendar
-from services.nlp.cues import EN, ZH, cue_set, priority_of, sentence_features
+from services.nlp.cues import EN, ZH, ZH_SAID_VERBS, cue_set, priority_of, sentence_features
 from services.nlp.dates import Due, find_due
 from services.nlp.detector import DEFAULT_MODEL_PATH, Detector, DetectorError
 from services.nlp.explain import (
@@ -256,10 +256,7 @@ class Analysed:
 
 _PRONOUN_EN = re.compile(r"^\s*(?:he|she|they)\b", re.IGNORECASE)
 _PRONOUN_ZH = re.compile(r"^\s*[他她]")
-# What a person said, not what they will do: `岳海首先强调…`, `白雪提到…`, `崔明反馈…`.
-_ZH_REPORTING = re.compile(
-    r"(?:首先|也|又|再次|还|最后|随后|重点)?(?:[说提反介建认表觉]|强调|指出|重申|汇报|通报|分享|补充)"
-)
+_ZH_REPORTING = re.compile(ZH_SAID_VERBS)
 _EN_SUBJECT = re.compile(
     r"^\s*(?P<who>@?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]*\.?)?(?:\s*(?:,|and|&|\+|/)\s*@?[A-Z][\w'’-]+)*)\s+"
 )
@@ -1401,11 +1398,12 @@ def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roste
     names = roster.lookup(who) or roster.lookup(who.split()[0])
     if not names:
         return
+    first_line = len(request.text) - len(request.text.lstrip())  # where the text starts
     for item in analysed:
         if item.sentence.start >= at:
             continue
-        first_line = item.sentence.start == len(request.text) - len(request.text.lstrip())
-        if item.kind == "action" and first_line and report_header(item.sentence.text):
+        header = item.sentence.start == first_line and report_header(item.sentence.text)
+        if item.kind == "action" and header:
             item.kind = "other"  # `钉钉日报 | 朱俊峰 | 2026-10-14` names the report
             continue
         if item.owner.name and item.owner.how != "any":

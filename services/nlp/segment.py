@@ -376,7 +376,7 @@ def _chat_header(line: str, known: set[str]) -> re.Match[str] | None:
     return _ZH_CHAT_HEADER.match(line) or _en_chat_header(line, known)
 
 
-def _zh_chat_headers(lines: list[str], lang: str, known: set[str]) -> bool:
+def _chat_headers(lines: list[str], lang: str, known: set[str]) -> bool:
     """Whether the notes are a chat export or transcript whose speakers sit on lines of their
     own: Chinese chat exports, and English transcripts whose speaker lines name participants."""
     english = sum(1 for line in lines if _en_chat_header(line, known))
@@ -425,7 +425,7 @@ def segment(
         lines.append((pos, raw.rstrip("\r\n")))
         pos += len(raw)
     known = {s.lower() for s in speakers}
-    chat = _zh_chat_headers([line for _, line in lines], lang, known)
+    chat = _chat_headers([line for _, line in lines], lang, known)
     transcript = chat or _is_transcript([line for _, line in lines], known)
     reader = _Segmenter(text, lang=lang, known=known, transcript=transcript)
     reader.chat_headers = chat
@@ -564,7 +564,7 @@ class _Segmenter:
             self.spaced_roles = None
             self.text_columns = None
             return
-        if self.chat_headers and self.zh_chat_line(offset, line, stripped):
+        if self.chat_headers and self.chat_line(offset, line, stripped):
             return
         if self.zh_spaced_row(offset, line):
             return
@@ -793,7 +793,7 @@ class _Segmenter:
         self.table_sentence(start, end, lang="zh", cells=placed)
         return True
 
-    def zh_chat_line(self, offset: int, line: str, stripped: str) -> bool:
+    def chat_line(self, offset: int, line: str, stripped: str) -> bool:
         """In a chat export, `宋佳 10:02` names the speaker of the lines under it; True when
         the line was a header or one of its message's lines."""
         header = _chat_header(line, self.known)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from services.nlp.cues import cue_set
+from services.nlp.cues import ZH_SAID_VERBS, cue_set
 from services.nlp.matching import containment, similarity
 from services.nlp.owners import Roster
 from services.nlp.segment import RECAP_INTRO, Sentence
@@ -470,8 +470,7 @@ _ZH_COMMIT_WORDS = re.compile(r"我|你|负责|(?<!提)[前内]")
 # `佳怡说…`, `袁总开场强调…`, `Daniel 说…`: a line that reports what someone said.
 _ZH_SAID = re.compile(
     r"^\s{0,4}+(?:[\u4e00-\u9fff]{1,5}?|[A-Za-z][A-Za-z.'’]{0,19}+\s{0,2}+)"
-    r"(?:开场|先|也|又|最后|随后|再次)?(?:说|强调|指出|提到|反馈|表示|担心|认为|觉得|提出|介绍|汇报|通报"
-    r"|问(?=[:：]|能不能|是否|要不要|有没有|为什么|怎么))"
+    r"(?:" + ZH_SAID_VERBS + r"|问(?=[:：]|能不能|是否|要不要|有没有|为什么|怎么))"
 )
 # ... unless it reports a commitment: `史蕾说她明天给`, `刘主任表示会跟总务处协调`.
 _ZH_SAID_COMMIT = re.compile(

@@ -464,6 +464,7 @@ def test_an_at_mention_outranks_a_guessed_chinese_name(extractor: Extractor) -> 
 
 
 def test_pinyin_initials_and_owners_in_brackets(extractor: Extractor) -> None:
+    # WHY is Wang Haiyan (王海燕), LQ Liu Qiang (刘强): neither is listed as an alias.
     zh = "- TODO(WHY)：三号库盘点表发群里，周五前\n- LQ + WHY：周四去备件库盘一遍\n"
     assert {s: o for s, (o, _) in items(extractor, zh).items()} == {
         "TODO(WHY)：三号库盘点表发群里，周五前": "王海燕",
