@@ -663,7 +663,7 @@ def find_dues(
             found.append((match.start(), match.end(), rule, match))
     # Chinese notes often carry English-style dates too ("1/9前", "EOW").
     if zh:
-        for rule in _EN_RULES[:3]:
+        for rule in _EN_RULES:
             for match in rule.pattern.finditer(text):
                 found.append((match.start(), match.end(), rule, match))
     found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))

@@ -13,7 +13,9 @@ SECTION_WORDS: dict[str, tuple[str, ...]] = {
         "todo", "to-dos", "todos", "follow-ups", "follow ups", "follow-up", "tasks",
         "actions required", "actions needed", "assignments", "owners", "ai", "ais",
         "待办", "待办事项", "行动项", "行动计划", "后续行动", "后续事项", "任务", "跟进事项",
-        "下一步", "分工", "任务分工", "会后任务",
+        "下一步", "分工", "任务分工", "会后任务", "责任分工", "工作分工", "下步工作",
+        "下一步工作", "下一步工作安排", "督办事项", "落实事项", "任务清单", "后续跟进",
+        "议定事项", "会议议定事项",
     ),
     "decisions": ("decisions", "decision", "decided", "agreements", "resolutions",
                   "决议", "决定", "结论", "会议决定", "决策"),
@@ -40,9 +42,11 @@ _BULLET = re.compile(
     r"|[一二三四五六七八九十]+、)\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]|[☐☑☒✅✔]))"
 )
 _CHECKBOX = re.compile(r"^(?:\[(?P<state>[ xX✓])\]|(?P<box>[☐☑☒✅✔]))\s*")
-# "[19/05/2026, 16:02] Emma:": a chat export's date goes with the time.
+# "[19/05/2026, 16:02] Emma:", "[08-03 07:15] 曹磊(制片)：", "[2026-08-03 07:15]": a chat
+# export's date goes with the time.
 _TIMESTAMP = re.compile(
-    r"^\s*(?:\[\s*)?\(?(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?\s{0,3}+)?\d{1,2}:\d{2}(?::\d{2})?\)?"
+    r"^\s*(?:\[\s*)?\(?(?:(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[/.]\d{2,4})?,?\s{1,3}+)?"
+    r"\d{1,2}:\d{2}(?::\d{2})?\)?"
     r"(?:\s*\])?\s*[-–]?\s*"
 )
 _TURN = re.compile(
@@ -278,10 +282,10 @@ def _is_transcript(lines: list[str], known: set[str]) -> bool:
     body = [_TIMESTAMP.sub("", line) for line in lines if line.strip()]
     if len(body) < 3:
         return False
-    turns = sum(
-        1 for line in body if _speaker_of(line, known) is not None and not _BULLET.match(line)
-    )
-    return turns >= 3 and turns >= 0.5 * len(body)
+    prose = [line for line in body if not _BULLET.match(line)]
+    turns = sum(1 for line in prose if _speaker_of(line, known) is not None)
+    # A chat's 接龙 or pasted list is part of a turn: its numbered lines are not counted.
+    return turns >= 3 and turns >= 0.5 * len(prose)
 
 
 def _pipe_header(line: str) -> bool:

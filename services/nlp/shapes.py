@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from services.nlp.cues import ZH_SAID_VERBS, cue_set
 from services.nlp.matching import containment, similarity
 from services.nlp.owners import Roster
-from services.nlp.segment import RECAP_INTRO, Sentence
+from services.nlp.segment import RECAP_INTRO, Sentence, section_kind
 from services.nlp.short_names import ShortForm
 
 if TYPE_CHECKING:
@@ -81,10 +81,11 @@ _ZH_NAME_DOES = re.compile(
     # `婷婷下周二前出节目单初稿`, `邱工明天上午带人补齐`: who, when, then what (not `休年假`).
     r"|(?:同志|你)?\s{0,2}+" + _ZH_WHEN_VERB
 )
-# `谁来组织？`, `谁盯？`, `谁对接一下？`: who will do it, and a verb for it (not 谁是, 谁知道).
+# `谁来组织？`, `谁盯？`, `谁对接一下？`, `谁联系一下群头老杨？`: who will do it, and a verb
+# for it (not 谁是, 谁知道).
 _ZH_WHO = re.compile(
     r"谁(?:来|跟|写|负责|组织|去|做|(?!是|的|知道|说|在|有|都|也|家|让|叫|同意|反对|会不会|能不能)"
-    r"[\u4e00-\u9fff]{1,2}+(?:一下)?[？?])"
+    r"[\u4e00-\u9fff]{1,2}+(?:一下)?[^。？?！!，,\s]{0,12}+[？?])"
 )
 # `谁来？`, `谁能接一下？`, `谁帮我提一下？`, `有人能牵头清理一下吗？`: work that asks for a taker
 # (zh batches 09-10). Nobody taking it leaves an item without an owner.
@@ -146,6 +147,12 @@ def _owner_heading(heading: str, roster: Roster) -> tuple[str, tuple[str, ...]] 
 def _recap_heading(heading: str) -> bool:
     """`Next steps`, `待办汇总`, or a chat's `总结一下今天的：` over its list."""
     return bool(_BARE_HEADING.match(heading) or RECAP_INTRO.search(heading))
+
+
+def _restating_heading(heading: str) -> bool:
+    """A list that may restate the discussion's items: a recap, or any section of actions
+    (`七、议定事项及责任分工` over a table of what the minutes said above)."""
+    return _recap_heading(heading) or section_kind(heading) == "actions"
 
 
 _SECTION_OF = re.compile(
@@ -1064,14 +1071,18 @@ def _restates(item: ActionItem, recap: ActionItem) -> bool:
 
 
 def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analysed, ActionItem]]:
-    """An item said in the discussion and again under `Action items:` is the recap's item."""
-    recap = [(a, i) for a, i in items if _recap_heading(a.sentence.heading)]
-    if not recap:
+    """An item said in the discussion and again under `Action items:` is the recap's item.
+    With two lists of actions (`三、讨论及议定事项` and `五、待办汇总`), the last one is the
+    recap and the earlier one is discussion."""
+    restating = [a.sentence.heading for a, _ in items if _restating_heading(a.sentence.heading)]
+    if not restating:
         return items
+    last = restating[-1]
+    recap = [(a, i) for a, i in items if a.sentence.heading == last]
     kept: list[tuple[Analysed, ActionItem]] = []
     for analysed, item in items:
         twin = None
-        if not _recap_heading(analysed.sentence.heading):
+        if analysed.sentence.heading != last:
             # `Fitting it once approved: owner TBD` is not the recap's owned `Quote for it`.
             unowned = _UNOWNED.search(analysed.sentence.text) is not None
             twin = next(

@@ -479,3 +479,79 @@ def test_pinyin_initials_and_owners_in_brackets(extractor: Extractor) -> None:
         "Dock shelter: get two quotes this week.": "Tomás Ruiz",
         "[Priya Natarajan] Contact sheet: refresh it and share by Friday.": "Priya Natarajan",
     }
+
+
+def test_a_numbered_list_of_agreed_actions_restates_the_minutes(extractor: Extractor) -> None:
+    # 政府/国企 minutes: the discussion assigns the work, `议定事项及责任分工` lists it again.
+    text = (
+        "一、设备\n"
+        "1. 2号冷库门封条老化，刘强负责联系厂家更换，3月6日前完成。\n"
+        "2. 配电房灭火器过期，请海燕本周内统一送检。\n"
+        "\n"
+        "二、议定事项及责任分工\n"
+        "| 事项 | 责任人 | 时限 |\n"
+        "| 冷库门封条更换 | 刘强 | 3月6日 |\n"
+        "| 灭火器送检 | 王海燕 | 本周内 |\n"
+    )
+    found = items(extractor, text)
+    assert found == {
+        "冷库门封条更换 | 刘强 | 3月6日": ("刘强", "2026-03-06"),
+        "灭火器送检 | 王海燕 | 本周内": ("王海燕", "2026-03-06"),
+    }
+
+
+def test_two_lists_of_actions_the_last_is_the_recap(extractor: Extractor) -> None:
+    # `讨论及议定事项` is a list of actions too now; without "the last list is the recap" its
+    # line and the table row would both be kept.
+    text = (
+        "三、讨论及议定事项\n"
+        "1. 会议决定：下周起夜班改为两班倒。\n"
+        "2. 叉车年检：刘强牵头，3月10日前完成。\n"
+        "\n"
+        "四、待办汇总\n"
+        "| 序号 | 事项 | 负责人 | 完成时限 |\n"
+        "|---|---|---|---|\n"
+        "| 1 | 叉车年检 | 刘强 | 3月10日 |\n"
+    )
+    assert items(extractor, text) == {"1 | 叉车年检 | 刘强 | 3月10日": ("刘强", "2026-03-10")}
+
+
+def test_english_deadlines_inside_chinese_lines() -> None:
+    # `EOD`, `tmr`, `next Tuesday` are as common in 出海 teams' Chinese notes as 今天.
+    eod = find_due("刘强：黑五 script，EOD", meeting_date=MEETING, lang="zh")
+    assert eod is not None and eod.date == MEETING
+    tomorrow = find_due("海燕：host 排班，tmr", meeting_date=MEETING, lang="zh")
+    assert tomorrow is not None and tomorrow.date == date(2026, 3, 3)
+    eow = find_due("WD: update PFMEA & control plan, EOW", meeting_date=MEETING, lang="zh")
+    assert eow is not None and eow.date == date(2026, 3, 6)
+
+
+def test_a_chat_export_stamped_with_month_and_day(extractor: Extractor) -> None:
+    # `[03-02 07:20] 王海燕：` (no year) and a role in brackets after the name.
+    text = (
+        "[03-02 07:15] 王海燕(制片)：明天的洒水车确认了吗\n"
+        "[03-02 07:16] 刘强(场务)：确认了，两台\n"
+        "[03-02 07:40] 王海燕(制片)：另外群演要加20个，谁联系一下群头？\n"
+        "[03-02 07:52] 刘强(场务)：我来，今天下班前搞定\n"
+    )
+    sentences, transcript = segment(text, lang="zh")
+    assert transcript
+    assert [s.speaker for s in sentences] == ["王海燕", "刘强", "王海燕", "刘强"]
+    assert items(extractor, text) == {"另外群演要加20个，谁联系一下群头？": ("刘强", "2026-03-02")}
+
+
+def test_a_pasted_list_inside_a_chat_keeps_it_a_chat() -> None:
+    # A 接龙 pasted into a turn: its numbered lines are the turn's, not lines of prose.
+    text = (
+        "[03-02 09:12] 王海燕：下周一有新同事报到，请认领\n"
+        "[03-02 09:20] 刘强：\n"
+        "#接龙 入职准备\n"
+        "1. 工位+门禁卡：刘强，周五前\n"
+        "2. 电脑和账号：\n"
+        "3. 导师分配：\n"
+        "4. 培训日程：\n"
+        "[03-02 09:31] 王海燕：电脑我来开，周四前\n"
+        "[03-02 09:33] 刘强：好\n"
+    )
+    _, transcript = segment(text, lang="zh")
+    assert transcript
