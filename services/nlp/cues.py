@@ -80,8 +80,11 @@ class EN:
         r"|replaced|repaired|reviewed|installed|deployed|released|updated|exported|uploaded"
         r"|filed|back|sent|signed|published|removed|launched|stable|ready|patched)\b"
         r"|\b(?:already|wrapped\s+up|went\s+(?:live|out)|is\s+live|(?<!get\s)(?<!be\s)done\b"
-        r"|completed|finished|demoed|presented|walked\s+through|looked\s+at|delivered|confirmed"
-        r"|found|shipped|exported|removed|launched|passed|merged|patched)\b|\bsince\s+\w+day\b"
+        # `chase Riello for confirmed start dates`, `the completed forms`: an adjective, not news.
+        r"|(?<!\bfor\s)(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bany\s)(?<!\ball\s)(?<!\bof\s)"
+        r"(?<!\bwith\s)(?:completed|finished|demoed|presented|walked\s+through|looked\s+at|delivered"
+        r"|confirmed|found|shipped|exported|removed|launched|passed|merged|patched))\b"
+        r"|\bsince\s+\w+day\b"
     )
     status = _ci(
         r"\b(?:blocked|on\s+hold|waiting\s+(?:on|for)|pending|in\s+progress|still\s+(?:working"

@@ -226,6 +226,8 @@ def _en_month_day(match: re.Match[str], meeting: date, cal: Calendar) -> date | 
 
 def _en_numeric(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     month, day = int(match.group("m")), int(match.group("d"))
+    if month > 12 >= day:
+        month, day = day, month  # `by 31/7` can only be day first (UK, Europe, India)
     raw_year = match.group("y")
     year = None
     if raw_year:

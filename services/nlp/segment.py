@@ -365,10 +365,21 @@ _EN_CHAT_HEADER = re.compile(
 )
 
 
+# `2026-06-08 16:47:12 IDT — Yael Ben-David (Work notes)`: a ticket's work note (ServiceNow,
+# Zendesk), the time first and the writer after it.
+_EN_STAMP_HEADER = re.compile(
+    r"^\s*+(?:\d{4}-\d{2}-\d{2}[ \tT]{1,2}+|\d{1,2}/\d{1,2}/\d{2,4},?[ \t]{1,2}+)?+"
+    r"\d{1,2}:\d{2}(?::\d{2})?+(?:[ \t]?+[AaPp]\.?[Mm]\.?)?+(?:[ \t]{1,2}+[A-Z]{2,5}+)?+"
+    r"[ \t]{0,2}+[—–-][ \t]{0,2}+"
+    r"(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z][\w.'’-]{0,20}+){0,2}+)"
+    r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+\s*+$"
+)
+
+
 def _en_chat_header(line: str, known: set[str]) -> re.Match[str] | None:
     """An English transcript's speaker line, only for a participant (so an agenda's
     `Standup  9:30` is not a speaker)."""
-    header = _EN_CHAT_HEADER.match(line)
+    header = _EN_CHAT_HEADER.match(line) or _EN_STAMP_HEADER.match(line)
     if header is None:
         return None
     speaker = header.group("speaker").lower()

@@ -605,7 +605,10 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if item.kind == "action" and _done_row(sentence):
             item.kind = "status"
             continue
-        if item.kind == "action" and (_attendee_line(sentence, roster) or _names_list(item)):
+        # The note's title names who met: `Lab huddle 18/11 - Yaw, Abena`.
+        if item.kind == "action" and (
+            _attendee_line(sentence, roster) or _names_list(item, least=2 if index == 0 else 3)
+        ):
             item.kind = "other"
             continue
         if _dash_middle(item, roster) or _speakers_will(item, roster):
@@ -775,11 +778,11 @@ _DOES = re.compile(
 )
 
 
-def _names_list(item: Analysed) -> bool:
+def _names_list(item: Analysed, *, least: int = 3) -> bool:
     """`Directors present: A (Chair), B, C, D` / `Maria, Kevin, Lucy`: who was there, a run of
-    three or more participants with nothing but commas and roles between them, and no word
-    of anyone doing anything outside the run."""
-    if item.cues & {"marker", "first_person", "request", "asked"} or len(item.mentions) < 3:
+    three (`least`) or more participants with nothing but commas and roles between them, and
+    no word of anyone doing anything outside the run."""
+    if item.cues & {"marker", "first_person", "request", "asked"} or len(item.mentions) < least:
         return False
     text = item.sentence.text
     mentions = sorted(item.mentions, key=lambda m: m.start)
@@ -791,7 +794,7 @@ def _names_list(item: Analysed) -> bool:
             if i - run_start > best[1] - best[0]:
                 best = (run_start, i)
             run_start = i
-    if best[1] - best[0] < 3:
+    if best[1] - best[0] < least:
         return False
     outside = text[: mentions[best[0]].start] + " " + text[mentions[best[1] - 1].end :]
     return _DOES.search(outside) is None

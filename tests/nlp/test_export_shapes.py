@@ -555,3 +555,38 @@ def test_a_pasted_list_inside_a_chat_keeps_it_a_chat() -> None:
     )
     _, transcript = segment(text, lang="zh")
     assert transcript
+
+
+def test_a_day_first_date_that_cannot_be_month_first() -> None:
+    due = find_due("Tomás — issue the shutdown schedule — by 31/3", meeting_date=MEETING)
+    assert due is not None and due.date == date(2026, 3, 31)
+
+
+def test_a_participle_used_as_an_adjective_is_not_done_work(extractor: Extractor) -> None:
+    text = "ACTIONS\n- Tomás — chase the vendor for confirmed start dates — today\n"
+    assert items(extractor, text) == {
+        "Tomás — chase the vendor for confirmed start dates — today": ("Tomás Ruiz", "2026-03-02")
+    }
+
+
+def test_a_title_naming_who_met_is_not_an_item(extractor: Extractor) -> None:
+    text = "Lab huddle 2/3 - Priya, Tomás\n- Tomás: recalibrate the centrifuge before Friday\n"
+    assert items(extractor, text) == {
+        "Tomás: recalibrate the centrifuge before Friday": ("Tomás Ruiz", "2026-03-06")
+    }
+
+
+def test_a_tickets_work_note_headers_say_who_wrote_them(extractor: Extractor) -> None:
+    # ServiceNow work notes: the time first, then the writer; the notes under it are theirs.
+    text = (
+        "INC0048213 — chiller high discharge pressure. Work notes (newest first)\n"
+        "\n"
+        "2026-03-02 16:47:12 IST — Priya Natarajan (Work notes)\n"
+        "Contractor cleaned the coils, pressure back within limits.\n"
+        "\n"
+        "2026-03-02 09:12:03 IST — Tomás Ruiz (Work notes)\n"
+        "I'll order a replacement fan motor, on site by Thursday.\n"
+    )
+    assert items(extractor, text) == {
+        "I'll order a replacement fan motor, on site by Thursday.": ("Tomás Ruiz", "2026-03-05")
+    }
