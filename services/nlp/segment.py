@@ -29,7 +29,10 @@ _SECTION_LOOKUP = {word: kind for kind, words in SECTION_WORDS.items() for word 
 # Possessive, and the title's end found by rstrip: "#{1,6}\s+(.+?)\s*#*\s*$" tried every split
 # of a run of spaces between its four quantifiers (cubic time on "# a" and 1,200 spaces).
 _HEADING_MD_START = re.compile(r"\s{0,3}+#{1,6}+\s++")
-_HEADING_BOLD = re.compile(r"^\s*\*\*(?P<t>[^*]{1,60})\*\*\s*[:：]?\s*$")
+# `**Tasks** (Loop task list — synced to Planner)`: the note after the title is not part of it.
+_HEADING_BOLD = re.compile(
+    r"^\s*\*\*(?P<t>[^*]{1,60})\*\*\s*[:：]?\s*(?:[(（][^()（）\n]{1,40}[)）]\s*[:：]?\s*)?$"
+)
 # `【待办事项】`, `【待办事项】（AI 生成）`: the note in brackets after the title is not part of it.
 _HEADING_BRACKET = re.compile(
     r"^\s*[【\[](?P<t>[^】\]]{1,20})[】\]]\s*(?:[（(][^（）()\n]{1,16}[）)])?\s*$"
@@ -302,9 +305,12 @@ def _table_roles(cells: list[str]) -> list[str]:
     for low in lows:
         if raci and low in {"r", "a", "c", "i"}:
             roles.append("owner" if low == "r" else "other")
-        elif re.search(r"owner|assignee|who|responsible|负责人|责任人|负责|执行人|owner\(s\)", low):
+        elif re.search(
+            r"owner|assign|who|responsible|\blead\b|\bpic\b|负责|责任人|执行人|牵头|承办|跟进人",
+            low,
+        ):
             roles.append("owner")
-        elif re.search(r"due|deadline|date|when|eta|截止|完成时间|时间|日期|期限", low):
+        elif re.search(r"due|deadline|date|when|eta|截止|完成时间|时间|日期|期限|时限", low):
             roles.append("due")
         elif re.search(r"priority|优先级|prio", low):
             roles.append("priority")
@@ -354,13 +360,14 @@ _ZH_CHAT_HEADER = re.compile(
 
 
 # `Chris Oduya  0:15`, `Laura Jensen (Host)  10:02 AM`, `zoe park  9:12 AM`, `Liam O'Connor —
-# 07/Jul/26 8:02 AM`, `Ayesha Qureshi - 12 Nov 2026, 11:05`: a transcript's, chat export's or ticket comment's speaker line, the words
+# 07/Jul/26 8:02 AM`, `Ayesha Qureshi - 12 Nov 2026, 11:05`, `Nakato Achieng · Feb 9, 8:14am`: a transcript's, chat export's or ticket comment's speaker line, the words
 # said on the lines under it (only for a participant's name: see `_en_chat_header`).
 _EN_CHAT_HEADER = re.compile(
     r"^\s*+(?:\*\*)?+(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z][\w.'’-]{0,20}+){0,2}+)(?:\*\*)?+"
     r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+"
     # `  0:15`, `  9:12 AM` (Otter, Teams, Slack); ` — 07/Jul/26 8:02 AM` (Jira comments).
-    r"(?:[ \t]{1,4}+|[ \t]{0,2}+[—–-][ \t]{0,2}+(?:[\w/.,-]{1,12}+[ \t]{1,2}+){0,3}+)"
+    # ` · Feb 9, 8:14am` (Basecamp).
+    r"(?:[ \t]{1,4}+|[ \t]{0,2}+[—–·-][ \t]{0,2}+(?:[\w/.,-]{1,12}+[ \t]{1,2}+){0,3}+)"
     r"\d{1,2}:\d{2}(?::\d{2})?+(?:[ \t]?+[AaPp]\.?[Mm]\.?)?+\s*+$"
 )
 

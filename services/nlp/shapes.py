@@ -134,12 +134,14 @@ def _owner_heading(heading: str, roster: Roster) -> tuple[str, tuple[str, ...]] 
         who = match.group("who") or match.group("zh")
     elif todo_of is not None:
         who = todo_of.group("who")
-    else:
+    elif (section := _SECTION_OF.match(heading)) is not None:
         # A short topic with one participant in brackets: that person's part of the work.
-        section = _SECTION_OF.match(heading)
-        if section is None:
-            return None
         who = section.group("who")
+    else:
+        # `Moses:`, `许兽医：` over a list: the person's own part of a plan.
+        who = heading.strip().strip("*#:： ").strip()
+        if not who or len(who) > 30 or len(roster.lookup(who)) != 1:
+            return None
     names = _names(who, roster)
     return (who, names) if len(names) == 1 else None
 

@@ -176,6 +176,9 @@ def find_names(text: str) -> list[str]:
             given = part[len(surname) :]
             if not 1 <= len(given) <= 2 or surname not in _SURNAMES | COMPOUND_SURNAMES:
                 continue
+            # `人员：设备 邵东；安全 魏然`: a department before the name is not a name.
+            if part in _WORDS:
+                continue
             if all(_is_han(ch) and ch not in _NOT_GIVEN for ch in given):
                 strong[part] += 1
                 first_seen.setdefault(part, line.start("list"))

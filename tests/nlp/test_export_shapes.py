@@ -590,3 +590,59 @@ def test_a_tickets_work_note_headers_say_who_wrote_them(extractor: Extractor) ->
     assert items(extractor, text) == {
         "I'll order a replacement fan motor, on site by Thursday.": ("Tomás Ruiz", "2026-03-05")
     }
+
+
+def test_a_bold_heading_with_a_note_and_an_assigned_to_column(extractor: Extractor) -> None:
+    # A Loop page's task list: `**Tasks** (synced to Planner)` over `| Task | Assigned to | Due |`.
+    text = (
+        "**Open questions**\n"
+        "- Do we need legal sign-off on the gift wording?\n"
+        "\n"
+        "**Tasks** (Loop task list — synced to Planner)\n"
+        "| Task | Assigned to | Due |\n"
+        "|---|---|---|\n"
+        "| Confirm window install slots with both stores | Tomás | 3/6 |\n"
+        "| Check back-room capacity | — | — |\n"
+    )
+    assert items(extractor, text) == {
+        "Confirm window install slots with both stores | Tomás | 3/6": ("Tomás Ruiz", "2026-03-06"),
+        "Check back-room capacity | — | —": (None, None),
+    }
+
+
+def test_a_chinese_table_with_a_time_limit_column(extractor: Extractor) -> None:
+    text = "| 事项 | 牵头人 | 完成时限 |\n|---|---|---|\n| 叉车年检 | 刘强 | 3月10日 |\n"
+    assert items(extractor, text) == {"叉车年检 | 刘强 | 3月10日": ("刘强", "2026-03-10")}
+
+
+def test_a_basecamp_thread_says_who_wrote_each_message(extractor: Extractor) -> None:
+    text = (
+        "Priya Natarajan · Mar 2, 8:14am\n"
+        "Team, the boiler comes down on the 16th. Tomás, can you get the scaffolding permit?\n"
+        "\n"
+        "Tomás Ruiz · Mar 2, 8:40am\n"
+        "Yes, I'll handle it. I will start the patch prep on Wednesday.\n"
+    )
+    _, transcript = segment(text, speakers=("priya natarajan", "tomás ruiz", "tomás"))
+    assert transcript
+    found = items(extractor, text)
+    assert found["I will start the patch prep on Wednesday."] == ("Tomás Ruiz", "2026-03-04")
+
+
+def test_a_persons_name_over_a_list_owns_its_lines(extractor: Extractor) -> None:
+    # A weekly report's plan, one person's lines under their name (and under `海燕：` in Chinese).
+    text = "Next week\nTomás:\n- buddy assignments from the lab team, confirm by Friday\n"
+    assert items(extractor, text) == {
+        "buddy assignments from the lab team, confirm by Friday": ("Tomás Ruiz", "2026-03-06")
+    }
+    zh = "下周计划\n海燕：\n- 企鹅馆全群采血，下周二前出结果\n- 东北虎牙齿复查\n"
+    assert items(extractor, zh) == {
+        "企鹅馆全群采血，下周二前出结果": ("王海燕", "2026-03-10"),
+        "东北虎牙齿复查": ("王海燕", None),
+    }
+
+
+def test_a_department_before_a_name_is_not_a_person() -> None:
+    from services.nlp.zh_names import find_names
+
+    assert find_names("人员：设备 邵东、钟亮；安全 魏然") == ["邵东", "钟亮", "魏然"]
