@@ -540,7 +540,8 @@ _ZH_RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"), _iso, 0.97),
     _Rule(
         re.compile(
-            rf"(?:(?P<y>\d{{4}})年|(?P<ny>明年))?(?P<m>{_ZH_NUM})月(?P<d>{_ZH_NUM})(?:日|号)"
+            # `1 月 2 日`: many writers put a space between digits and characters.
+            rf"(?:(?P<y>\d{{4}}) ?年 ?|(?P<ny>明年))?(?P<m>{_ZH_NUM}) ?月 ?(?P<d>{_ZH_NUM}) ?(?:日|号)"
         ),
         _zh_month_day,
         0.95,

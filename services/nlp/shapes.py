@@ -91,6 +91,9 @@ _ZH_WHO = re.compile(
 # (zh batches 09-10). Nobody taking it leaves an item without an owner.
 _ZH_WHO_TAKES = re.compile(
     r"(?<!由)谁(?:来|能|可以|帮|有空|在跟|跟一下)[^。？?！!，,]{0,20}+(?:[？?]|\s{0,3}+$)"
+    # `谁出一下？`, `谁把上次的退款率复盘表补一下`: a verb with 一下 asks for a taker too.
+    r"|(?<!由)谁(?!是|的|知道|说|在|有|都|也|家|让|叫|同意|反对|会|能不能)[^。？?！!，,\s]{1,20}?一下"
+    r"[^。？?！!，,]{0,8}?(?:[？?]|\s{0,3}+$)"
     r"|有人(?:能|可以|愿意)[^。？?！!吗]{0,40}+吗"
 )
 _ZH_NOT_WORK = re.compile(r"^\s{0,4}+(?:问题|待讨论|待定|讨论|疑问)\s{0,3}+[:：]")
@@ -380,6 +383,37 @@ def _unowned(item: Analysed) -> bool:
     return False
 
 
+# `各店把进销存对一下，周四前我要结果`, `各 BP 请于 1 月 2 日前把明细报给我`: work asked of every
+# store, department or person at once, nobody in particular (not `每周五…`, a standing rule).
+_ZH_EVERYONE = re.compile(
+    r"(?:^|[，,。；;：:\s])(?:另外|还有)?[^，,。；;：:\s]{0,6}?各\s?(?:店|门店|位|部门|单位|责任单位|组|班组"
+    r"|科室|区域|网点|BP|店长|项目组)\s?(?:都|请|要|须|务必|尽快)?\s?(?:于|在)?[^，,。；;]{0,24}?"
+    r"(?:把|报|交|提交|上传|更新|发|对一下|核对|自查|排查)"
+)
+
+
+def _zh_everyone(item: Analysed) -> bool:
+    sentence = item.sentence
+    if sentence.lang != "zh" or item.kind == "accepted":
+        return False
+    if item.owner.how in {"subject", "table", "responsible", "vocative", "accepted", "heading"}:
+        return False  # `陶静同志负责编制值班表…；各部门…`: someone named owns the sentence's work
+    asked = _ZH_EVERYONE.search(sentence.text)
+    if asked is None or "每" in asked.group(0) or "由" in asked.group(0):
+        return False  # `各店排班表由店长报给…`: given to someone
+    if any(m.start < asked.start() for m in item.mentions):
+        return False  # `综合办公室陶静同志负责编制值班表；各部门…`: the one named first owns it
+    after = sentence.text[asked.end() : asked.end() + 30]
+    if "每" in after or _clause_cues(item, asked.start(), asked.end()) & {"done", "question"}:
+        return False
+    if item.due is None and not re.search(r"前|内|尽快|马上|上来|给我", after + asked.group(0)):
+        return False  # a deadline or a `报上来`: asked to be done, not a description of routine
+    said = asked.group(0).strip("，,。；;：: \t")
+    _set_owner(item, (), "none", why=f"asked of everyone at once (`{said}`), nobody in particular")
+    _force(item, f"work asked of every one of a group (`{said}`)")
+    return True
+
+
 def _zh_addressed(item: Analysed) -> bool:
     """`小吴你盯一下`, `汪洋说他月底前定人`: the person named is the owner."""
     if item.sentence.lang != "zh" or not item.mentions:
@@ -634,6 +668,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             or _responsible(item, analysed[index - 1] if index else None, roster)
             or _bracket_owner(item, roster)
             or _unowned(item)
+            or _zh_everyone(item)
             or _zh_addressed(item)
             or _zh_claimed(item, roster)
             or _zh_assigned(item)

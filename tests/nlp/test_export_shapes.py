@@ -646,3 +646,35 @@ def test_a_department_before_a_name_is_not_a_person() -> None:
     from services.nlp.zh_names import find_names
 
     assert find_names("人员：设备 邵东、钟亮；安全 魏然") == ["邵东", "钟亮", "魏然"]
+
+
+def test_who_with_a_verb_and_yixia_asks_for_a_taker(extractor: Extractor) -> None:
+    text = (
+        "王海燕：尾款催付的短信模板还没定，谁出一下？\n王海燕：另外，谁把上次的退款率复盘表补一下\n"
+    )
+    found = items(extractor, text)
+    assert found["王海燕：尾款催付的短信模板还没定，谁出一下？"][0] is None
+    assert found["王海燕：另外，谁把上次的退款率复盘表补一下"][0] is None
+
+
+def test_work_asked_of_every_store_is_owned_by_nobody(extractor: Extractor) -> None:
+    text = (
+        "1. 飞检下周可能来，各店把进销存和医保刷卡记录对一下，周四前报给海燕\n"
+        "2. 各 BP 请于 3 月 9 日前把未到票的预提明细报上来\n"
+        "3. 各店每周五下午五点前在系统更新进展\n"
+        "4. 各店排班表由店长报给海燕汇总，3月6日前交齐。\n"
+    )
+    found = items(extractor, text)
+    assert found["飞检下周可能来，各店把进销存和医保刷卡记录对一下，周四前报给海燕"] == (
+        None,
+        "2026-03-05",
+    )
+    assert found["各 BP 请于 3 月 9 日前把未到票的预提明细报上来"] == (None, "2026-03-09")
+    assert not any(key.startswith("各店每周五") for key in found)  # a standing rule
+
+
+def test_chinese_dates_written_with_spaces() -> None:
+    due = find_due("白露负责收节目，12 月 18 日前报齐", meeting_date=MEETING, lang="zh")
+    assert due is not None and due.date == date(2026, 12, 18)
+    due = find_due("2027 年 1 月 5 号前统计完", meeting_date=MEETING, lang="zh")
+    assert due is not None and due.date == date(2027, 1, 5)
