@@ -48,6 +48,7 @@ from services.risk.model import (
     TrainingConfig,
     auc,
     calibration_error_of,
+    calibration_noise_floor,
     expected_calibration_error,
     precision_recall_f1,
     reliability_bins,
@@ -56,7 +57,7 @@ from services.risk.model import (
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-METRICS = ("auc", "f1", "precision", "recall", "brier", "ece", "mae_days")
+METRICS = ("auc", "f1", "precision", "recall", "brier", "ece", "ece_floor", "mae_days")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class Scores:
     mae_days: float
     # (mean predicted, observed late share, issues) per tenth of the probability scale.
     reliability: tuple[tuple[float, float, int], ...] = ()
+    # The ECE a perfectly calibrated forecaster with these probabilities would show on this
+    # window (`calibration_noise_floor`): how much of `ece` is the window's sampling noise.
+    ece_floor: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ def _scores(
         ece=expected_calibration_error(p, y),
         mae_days=mae,
         reliability=reliability_bins(p, y),
+        ece_floor=calibration_noise_floor(p),
     )
 
 

@@ -49,6 +49,7 @@ from services.risk.model import (
     auc,
     best_f1_threshold,
     calibration_for,
+    calibration_noise_floor,
     expected_calibration_error,
     precision_recall_f1,
 )
@@ -328,6 +329,12 @@ def _logit(p: FloatArray) -> FloatArray:
 
 
 def run(variant: Variant, cell: Cell) -> dict[str, float]:
+    raw_check, y_check, raw_test = raw_scores(variant, cell)
+    return finish(raw_check, y_check, raw_test, cell, threshold_recent=variant.threshold_recent)
+
+
+def raw_scores(variant: Variant, cell: Cell) -> tuple[FloatArray, BoolArray, FloatArray]:
+    """Log-odds on the calibration slice (first fit), its outcomes, and on the test window."""
     names = cell.names
     x_train, x_test = cell.x_train, cell.x_test
     if variant.extra:
@@ -350,23 +357,36 @@ def run(variant: Variant, cell: Cell) -> dict[str, float]:
             np.column_stack([raw_check, _logit(ref_check)]), y[check]
         )
         raw_check = stacker.decision_function(np.column_stack([raw_check, _logit(ref_check)]))
-    method = calibration_for(int(raw_check.shape[0]))
-    cal_x, cal_y = _calibration(raw_check, y[check], method)
-    p_check = _calibrated(raw_check, cal_x, cal_y)
-    recent = slice(int(len(p_check) * (1 - variant.threshold_recent)), None)
-    threshold = best_f1_threshold(p_check[recent], y[check][recent])
     ranks = {c: _category_ranks(x_train[:, names.index(c)], y) for c in cell.categorical}
     raw_test = _fit(variant, _apply_ranks(x_train, names, ranks), y, names)(
         _apply_ranks(x_test, names, ranks)
     )
     if variant.stack:
         raw_test = stacker.decision_function(np.column_stack([raw_test, _logit(cell.ref_test)]))
+    return raw_check, y[check], raw_test
+
+
+def finish(
+    raw_check: FloatArray,
+    y_check: BoolArray,
+    raw_test: FloatArray,
+    cell: Cell,
+    *,
+    threshold_recent: float = 1.0,
+) -> dict[str, float]:
+    """Calibration and F1 threshold on the calibration slice, then the scores on the test."""
+    method = calibration_for(int(raw_check.shape[0]))
+    cal_x, cal_y = _calibration(raw_check, y_check, method)
+    p_check = _calibrated(raw_check, cal_x, cal_y)
+    recent = slice(int(len(p_check) * (1 - threshold_recent)), None)
+    threshold = best_f1_threshold(p_check[recent], y_check[recent])
     p = _calibrated(raw_test, cal_x, cal_y)
     yt = cell.y_test
     return {
         "auc": auc(p, yt),
         "f1": precision_recall_f1(p >= threshold, yt)[2],
         "ece": expected_calibration_error(p, yt),
+        "ece_floor": calibration_noise_floor(p),
         "ref_auc": auc(cell.ref_test, yt),
         "ref_f1": precision_recall_f1(cell.ref_test >= 0.5, yt)[2],
         "ref_ece": expected_calibration_error(cell.ref_test, yt),
@@ -444,6 +464,12 @@ def _travel(block: Block, rows: npt.NDArray[np.intp], train: npt.NDArray[np.intp
 def run_pooled(
     cell: Cell, data_dir: Path, *, others: bool, hgb: dict[str, Any]
 ) -> dict[str, float]:
+    return finish(*pooled_raw(cell, data_dir, others=others, hgb=hgb), cell)
+
+
+def pooled_raw(
+    cell: Cell, data_dir: Path, *, others: bool, hgb: dict[str, Any]
+) -> tuple[FloatArray, BoolArray, FloatArray]:
     own = _block(data_dir, cell.project, cell.time, cell.rd)
     opened = own.issues.opened_day.astype(np.float64)
     span_first, full_last = own.span
@@ -489,20 +515,36 @@ def run_pooled(
     x1, y1, _ = pooled(fit_rows, float(opened[check_rows[0]]))
     raw_check = fit(x1, y1)(_travel(own, check_rows, fit_rows))
     yc = own.issues.late[check_rows]
-    method = calibration_for(int(raw_check.shape[0]))
-    cal_x, cal_y = _calibration(raw_check, yc, method)
-    threshold = best_f1_threshold(_calibrated(raw_check, cal_x, cal_y), yc)
     x2, y2, _ = pooled(train, start)
-    p = _calibrated(fit(x2, y2)(_travel(own, test, train)), cal_x, cal_y)
-    yt = own.issues.late[test]
-    return {
-        "auc": auc(p, yt),
-        "f1": precision_recall_f1(p >= threshold, yt)[2],
-        "ece": expected_calibration_error(p, yt),
-        "ref_auc": auc(cell.ref_test, yt),
-        "ref_f1": precision_recall_f1(cell.ref_test >= 0.5, yt)[2],
-        "ref_ece": expected_calibration_error(cell.ref_test, yt),
-    }
+    raw_test = fit(x2, y2)(_travel(own, test, train))
+    assert np.array_equal(own.issues.late[test], cell.y_test)
+    return raw_check, yc, raw_test
+
+
+def run_blend(cell: Cell, data_dir: Path, *, how: str) -> dict[str, float]:
+    """The service's model and the pooled one together (and the reference forest for *_rf):
+    ``mean`` averages their log-odds, ``stack`` fits a logistic stacker on the calibration
+    slice; either way calibration and threshold come after, from the same slice."""
+    own_check, y_check, own_test = raw_scores(VARIANTS["default"], cell)
+    pool_check, y_pool, pool_test = pooled_raw(cell, data_dir, others=True, hgb=DEFAULT_HGB)
+    assert np.array_equal(y_check, y_pool), "calibration slices differ"
+    checks = [own_check, pool_check]
+    tests = [own_test, pool_test]
+    if how.endswith("_rf"):
+        checks.append(_logit(cell.ref_check))
+        tests.append(_logit(cell.ref_test))
+    if how.startswith("mean"):
+        return finish(np.mean(checks, axis=0), y_check, np.mean(tests, axis=0), cell)
+    stacker = LogisticRegression(C=1.0).fit(np.column_stack(checks), y_check)
+    return finish(
+        stacker.decision_function(np.column_stack(checks)),
+        y_check,
+        stacker.decision_function(np.column_stack(tests)),
+        cell,
+    )
+
+
+BLENDS = ("mean", "mean_rf", "stack", "stack_rf")
 
 
 POOLED = {"pooled_self": False, "pooled": True}
@@ -573,7 +615,11 @@ def main() -> int:
     if args.table:
         print(table(args.log))
         return 0
-    unknown = [v for v in args.variants.split(",") if v not in VARIANTS and v not in POOLED]
+    unknown = [
+        v
+        for v in args.variants.split(",")
+        if v not in VARIANTS and v not in POOLED and v.removeprefix("blend_") not in BLENDS
+    ]
     if unknown:
         print(f"error: unknown variants {unknown}; known: {sorted(VARIANTS)}", file=sys.stderr)
         return 2
@@ -594,7 +640,11 @@ def main() -> int:
             for cell in cells:
                 if (name, cell.key) in done:
                     continue
-                if name in POOLED:
+                if name.removeprefix("blend_") in BLENDS:
+                    result = run_blend(
+                        cell, args.data_dir or jira.data_dir(), how=name.removeprefix("blend_")
+                    )
+                elif name in POOLED:
                     result = run_pooled(
                         cell, args.data_dir or jira.data_dir(), others=POOLED[name], hgb=DEFAULT_HGB
                     )

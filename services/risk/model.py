@@ -225,6 +225,18 @@ def expected_calibration_error(p: FloatArray, y: BoolArray, *, bins: int = 10) -
     return calibration_error_of(reliability_bins(p, y, bins=bins))
 
 
+def calibration_noise_floor(p: FloatArray, *, draws: int = 200, seed: int = 0) -> float:
+    """The expected calibration error a *perfectly* calibrated forecaster would still show
+    with these probabilities on this many tasks: each task late with exactly its probability,
+    `draws` times over. On a window of a few hundred tasks it is far from zero, so an ECE
+    near it says the error is the window's noise, not the model's."""
+    if p.size == 0:
+        return float("nan")
+    rng = np.random.default_rng(seed)
+    errors = [expected_calibration_error(p, rng.random(p.size) < p) for _ in range(draws)]
+    return float(np.mean(errors))
+
+
 def calibration_error_of(bins: Sequence[tuple[float, float, int]]) -> float:
     """The expected calibration error of a reliability diagram's points; NaN with none."""
     total = sum(n for _, _, n in bins)

@@ -18,6 +18,7 @@ from services.risk.model import (
     TrainingConfig,
     auc,
     best_f1_threshold,
+    calibration_noise_floor,
     dumps,
     duration_prior,
     expected_calibration_error,
@@ -332,3 +333,19 @@ def test_the_prior_counts_the_team_tasks_that_would_have_been_late() -> None:
     # Too few ratios, or a three-point estimate: the prior rests on no past tasks.
     few = prior_prediction(task_id="T", planned_days=10, overrun_ratios=ratios[:3])
     assert few.similar_tasks == 0 and (few.p_low, few.p_high) == (0.0, 1.0)
+
+
+def test_a_perfectly_calibrated_forecaster_still_shows_calibration_error_on_a_window() -> None:
+    # 100 tasks at 50 %: the observed share strays from 0.5 by about sqrt(0.25 / 100) *
+    # sqrt(2 / pi) = 0.040 on average, though every probability is exactly right.
+    small = calibration_noise_floor(np.full(100, 0.5), draws=2000)
+    assert abs(small - 0.0399) < 0.004
+    large = calibration_noise_floor(np.full(10_000, 0.5), draws=200)
+    assert large < 0.006
+    # The floor is what the sampling alone gives: a forecaster that is right cannot beat it.
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0.05, 0.95, 300)
+    floor = calibration_noise_floor(p, draws=500)
+    truths = [expected_calibration_error(p, rng.random(300) < p) for _ in range(500)]
+    assert abs(float(np.mean(truths)) - floor) < 0.005
+    assert np.isnan(calibration_noise_floor(np.zeros(0)))
