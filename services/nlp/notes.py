@@ -1294,7 +1294,7 @@ def _clean_zh_body(item: Analysed, body: str, co_owners: Sequence[str]) -> str:
     body = re.sub(r"^@\S+\s*", "", body)
     body = re.sub(r"^[，,：:\s]*", "", body)
     body = re.sub(r"^(?:你能|你可以|能不能|麻烦|请|辛苦)", "", body)
-    body = re.sub(r"^我(?:们)?", "", body)
+    body = re.sub(r"^我(?:们)?(?:\s{0,2}+[:：]\s{0,2}+)?", "", body)  # `我：更新模板` too
     if item.due is not None and item.due.text:
         body = body.replace(item.due.text, "")
     body = re.sub(r"^(?:负责|需要|将|会|要|来|在|于|截止|之前|前)+", "", body)
@@ -1388,6 +1388,10 @@ _I_COMMIT = re.compile(
 )
 
 
+_ME_LABEL = re.compile(r"^\s{0,4}+(?:me|myself|我)\s{0,2}+[:：]", re.IGNORECASE)
+_ME_HEADING = re.compile(r"^\s{0,4}+(?:me|myself|我)\s{0,2}+[:：]?\s{0,2}+$", re.IGNORECASE)
+
+
 def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roster) -> None:
     """In an email or a report, the `I` of an item without an owner is whoever wrote it (the
     sign-off's `Hannah`, the header's `钉钉日报 | 朱俊峰`), and so are the lines of its plan."""
@@ -1409,6 +1413,18 @@ def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roste
         if item.owner.name and item.owner.how != "any":
             continue
         said = _I_COMMIT.search(item.body) if item.kind == "action" else None
+        # `Me: confirm the venue by Friday`, or a line under a `Me:` heading: the writer's.
+        mine = (
+            item.kind in {"action", "other"}
+            and not item.cues & {"done", "question", "hypothetical", "decision"}
+            and bool(
+                _ME_LABEL.match(item.sentence.text)
+                or (
+                    _ME_HEADING.match(item.sentence.heading)
+                    and item.sentence.block in {"bullet", "checkbox"}
+                )
+            )
+        )
         # `明日计划：` / `Next week:` in someone's own report lists their work.
         planned = (
             plan_heading(item.sentence.heading)
@@ -1421,13 +1437,18 @@ def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roste
             item.forced = True
             item.score = max(item.score, 0.9)
             item.reasons.append(f"a line of `{item.sentence.heading.strip()}` in `{who}`'s report")
-        if said or planned:
+        if mine and item.kind != "action":
+            item.kind = "action"
+            item.forced = True
+            item.score = max(item.score, 0.9)
+            item.reasons.append(f"a line of `{who}`'s own (`Me:`)")
+        if said or planned or mine:
             item.owner = _Owner(
                 name=names[0],
                 candidates=names,
                 how="speaker",
                 confidence=0.7,
-                why=f"`{said.group(0) if said else item.sentence.heading}` in notes by `{who}`",
+                why=f"`{said.group(0) if said else item.sentence.heading or 'Me:'}` in notes by `{who}`",
             )
 
 

@@ -383,14 +383,36 @@ _EN_STAMP_HEADER = re.compile(
 )
 
 
+# `Otieno Odhiambo commented · Nov 12, 2026 10:31`, `Sam Okafor commented`: a task tracker's
+# comment (Asana, Jira, GitHub), the writer and a verb, the comment under it.
+_EN_COMMENT_HEADER = re.compile(
+    r"^\s*+(?P<speaker>[A-Za-z][\w.'’-]{0,20}(?: [A-Za-z][\w.'’-]{0,20}){0,2}?)[ \t]{1,2}+"
+    r"(?:commented|wrote|replied|posted|added[ \t]a[ \t]comment)"
+    r"(?:[ \t]{0,2}+[·—–-][ \t]{0,2}+[^\n]{0,40}+)?+\s*+[:：]?\s*+$"
+)
+
+
 def _en_chat_header(line: str, known: set[str]) -> re.Match[str] | None:
     """An English transcript's speaker line, only for a participant (so an agenda's
     `Standup  9:30` is not a speaker)."""
-    header = _EN_CHAT_HEADER.match(line) or _EN_STAMP_HEADER.match(line)
-    if header is None:
-        return None
-    speaker = header.group("speaker").lower()
-    return header if speaker in known or speaker.split()[0] in known else None
+    matches = [
+        m
+        for m in (
+            _EN_COMMENT_HEADER.match(line),
+            _EN_CHAT_HEADER.match(line),
+            _EN_STAMP_HEADER.match(line),
+        )
+        if m is not None
+    ]
+    # A whole name known first (`Otieno Odhiambo commented · …` is Otieno Odhiambo, not a
+    # three-word speaker starting with a known first name), then a known first name.
+    for header in matches:
+        if header.group("speaker").lower() in known:
+            return header
+    for header in matches:
+        if header.group("speaker").lower().split()[0] in known:
+            return header
+    return None
 
 
 def _chat_header(line: str, known: set[str]) -> re.Match[str] | None:

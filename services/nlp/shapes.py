@@ -606,6 +606,14 @@ def _zh_not_work(item: Analysed) -> str | None:
     return None
 
 
+# `@wanjiru thanks.`, `谢谢@婷婷`: a thank-you, however it is addressed, asks nothing.
+_THANKS_ONLY = re.compile(
+    r"^\s{0,4}+(?:@[\w.-]{1,30}+\s{0,3}+)*(?:thanks|thank\s{1,3}+you|thx|ta|cheers|nice\s{1,3}+one"
+    r"|谢谢|感谢|辛苦了?)(?:\s{0,3}+@?[\w.-]{1,30}+)?[\s!.！。~🙏👍]*$",
+    re.IGNORECASE,
+)
+
+
 def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     """Apply the shapes to classified sentences, in order."""
     owner_line: tuple[str, ...] = ()
@@ -613,6 +621,9 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     by_name_line = False
     for index, item in enumerate(analysed):
         if item.kind == "accepted":
+            continue
+        if _THANKS_ONLY.match(item.sentence.text):
+            item.kind = "other"
             continue
         if index and _owner_after(item, analysed[index - 1], roster):
             continue

@@ -678,3 +678,44 @@ def test_chinese_dates_written_with_spaces() -> None:
     assert due is not None and due.date == date(2026, 12, 18)
     due = find_due("2027 年 1 月 5 号前统计完", meeting_date=MEETING, lang="zh")
     assert due is not None and due.date == date(2027, 1, 5)
+
+
+def test_a_task_trackers_comment_headers_say_who_wrote_them(extractor: Extractor) -> None:
+    # Asana / Jira: `Name commented · date time`, or `Name commented` alone.
+    text = (
+        "Priya Natarajan commented · Mar 2, 2026 09:14\n"
+        "Export is done, 211 records failed on encoding.\n"
+        "\n"
+        "Tomás Ruiz commented · Mar 2, 2026 10:31\n"
+        "@priya thanks. I'll write a script to fix the 211 errors by Friday.\n"
+        "\n"
+        "Priya Natarajan commented\n"
+        "I'll re-run the import once it is in.\n"
+    )
+    assert items(extractor, text) == {
+        "I'll write a script to fix the 211 errors by Friday.": ("Tomás Ruiz", "2026-03-06"),
+        "I'll re-run the import once it is in.": ("Priya Natarajan", None),
+    }  # `@priya thanks.` asks nothing
+
+
+def test_me_in_an_email_is_its_writer(extractor: Extractor) -> None:
+    text = (
+        "Hi all,\n"
+        "\n"
+        "Action points\n"
+        "- Tomás: book the bus by Wednesday\n"
+        "- Me: confirm the venue with the council by Friday\n"
+        "\n"
+        "Me:\n"
+        "- payroll set-up with Finance — end of next week\n"
+        "\n"
+        "Kind regards,\n"
+        "Priya\n"
+    )
+    found = items(extractor, text)
+    assert found["Me: confirm the venue with the council by Friday"] == (
+        "Priya Natarajan",
+        "2026-03-06",
+    )
+    assert found["payroll set-up with Finance — end of next week"][0] == "Priya Natarajan"
+    assert not any(key in {"Kind regards,", "Priya"} for key in found)
