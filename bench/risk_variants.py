@@ -266,6 +266,10 @@ class Variant:
     class_weight: str | None = None
     stack: bool = False  # logistic stacker on (our log-odds, the forest's log-odds)
     threshold_recent: float = 1.0  # share of the calibration slice the threshold is chosen on
+    # A random forest on the service's own features, its log-odds averaged with the boosted
+    # trees' (0: none; else its leaves' minimum size).
+    forest_leaf: int = 0
+    forest_max_leaves: int | None = None
 
 
 DEFAULT_HGB: dict[str, Any] = {
@@ -310,6 +314,9 @@ VARIANTS: dict[str, Variant] = {
     "extra_all": Variant(_hgb(), extra=ALL),
     "stack_rf": Variant(_hgb(), stack=True),
     "threshold_recent": Variant(_hgb(), threshold_recent=0.5),
+    "forest1": Variant(_hgb(), forest_leaf=1),
+    "forest5": Variant(_hgb(), forest_leaf=5),
+    "forest5c": Variant(_hgb(), forest_leaf=5, forest_max_leaves=512),
 }
 
 
@@ -321,6 +328,18 @@ def _fit(variant: Variant, x: FloatArray, y: BoolArray, names: tuple[str, ...]) 
         **params, early_stopping=False, random_state=0, class_weight=variant.class_weight
     ).fit(x, y)
     return lambda rows: np.asarray(model.decision_function(rows), dtype=np.float64)
+
+
+def _forest(variant: Variant, x: FloatArray, y: BoolArray) -> Scorer:
+    forest = RandomForestClassifier(
+        n_estimators=REFERENCE_TREES,
+        class_weight="balanced",
+        min_samples_leaf=variant.forest_leaf,
+        max_leaf_nodes=variant.forest_max_leaves,
+        n_jobs=1,
+        random_state=0,
+    ).fit(x, y)
+    return lambda rows: _logit(forest.predict_proba(rows)[:, 1])
 
 
 def _logit(p: FloatArray) -> FloatArray:
@@ -352,15 +371,18 @@ def raw_scores(variant: Variant, cell: Cell) -> tuple[FloatArray, BoolArray, Flo
     ranks = {c: _category_ranks(x_train[fit, names.index(c)], y[fit]) for c in cell.categorical}
     x = _apply_ranks(x_train, names, ranks)
     raw_check = _fit(variant, x[fit], y[fit], names)(x[check])
+    if variant.forest_leaf:
+        raw_check = 0.5 * (raw_check + _forest(variant, x[fit], y[fit])(x[check]))
     if variant.stack:
         stacker = LogisticRegression(C=1.0).fit(
             np.column_stack([raw_check, _logit(ref_check)]), y[check]
         )
         raw_check = stacker.decision_function(np.column_stack([raw_check, _logit(ref_check)]))
     ranks = {c: _category_ranks(x_train[:, names.index(c)], y) for c in cell.categorical}
-    raw_test = _fit(variant, _apply_ranks(x_train, names, ranks), y, names)(
-        _apply_ranks(x_test, names, ranks)
-    )
+    x_all, x_new = _apply_ranks(x_train, names, ranks), _apply_ranks(x_test, names, ranks)
+    raw_test = _fit(variant, x_all, y, names)(x_new)
+    if variant.forest_leaf:
+        raw_test = 0.5 * (raw_test + _forest(variant, x_all, y)(x_new))
     if variant.stack:
         raw_test = stacker.decision_function(np.column_stack([raw_test, _logit(cell.ref_test)]))
     return raw_check, y[check], raw_test
@@ -524,16 +546,20 @@ def pooled_raw(
 def run_blend(cell: Cell, data_dir: Path, *, how: str) -> dict[str, float]:
     """The service's model and the pooled one together (and the reference forest for *_rf):
     ``mean`` averages their log-odds, ``stack`` fits a logistic stacker on the calibration
-    slice; either way calibration and threshold come after, from the same slice."""
+    slice, ``own_rf`` averages the service's model and the forest alone; either way
+    calibration and threshold come after, from the same slice."""
     own_check, y_check, own_test = raw_scores(VARIANTS["default"], cell)
-    pool_check, y_pool, pool_test = pooled_raw(cell, data_dir, others=True, hgb=DEFAULT_HGB)
-    assert np.array_equal(y_check, y_pool), "calibration slices differ"
-    checks = [own_check, pool_check]
-    tests = [own_test, pool_test]
+    checks = [own_check]
+    tests = [own_test]
+    if not how.startswith("own"):
+        pool_check, y_pool, pool_test = pooled_raw(cell, data_dir, others=True, hgb=DEFAULT_HGB)
+        assert np.array_equal(y_check, y_pool), "calibration slices differ"
+        checks.append(pool_check)
+        tests.append(pool_test)
     if how.endswith("_rf"):
         checks.append(_logit(cell.ref_check))
         tests.append(_logit(cell.ref_test))
-    if how.startswith("mean"):
+    if how.startswith(("mean", "own")):
         return finish(np.mean(checks, axis=0), y_check, np.mean(tests, axis=0), cell)
     stacker = LogisticRegression(C=1.0).fit(np.column_stack(checks), y_check)
     return finish(
@@ -544,7 +570,7 @@ def run_blend(cell: Cell, data_dir: Path, *, how: str) -> dict[str, float]:
     )
 
 
-BLENDS = ("mean", "mean_rf", "stack", "stack_rf")
+BLENDS = ("mean", "mean_rf", "stack", "stack_rf", "own_rf")
 
 
 POOLED = {"pooled_self": False, "pooled": True}
