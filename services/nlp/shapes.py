@@ -625,6 +625,10 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if _THANKS_ONLY.match(item.sentence.text):
             item.kind = "other"
             continue
+        if index and analysed[index - 1].sentence.unit == item.sentence.unit:
+            speaker, _ = _speaker_of(analysed[index - 1].sentence, roster)
+            if speaker and _SPEAKER.match(item.sentence.text) is None:
+                item.sentence.extra["line_speaker"] = speaker
         if index and _owner_after(item, analysed[index - 1], roster):
             continue
         not_work = _zh_not_work(item)
@@ -1005,20 +1009,24 @@ def _speaker_of(sentence: Sentence, roster: Roster) -> tuple[str | None, str]:
         return sentence.speaker, sentence.text
     match = _SPEAKER.match(sentence.text)
     if match is None or not roster.lookup(match.group("who")):
-        return None, sentence.text
+        # `Joyce: I'll send the letters. Also I and Samuel will…`: a later sentence of a
+        # labelled line is still the label's (set by `refine`).
+        return sentence.extra.get("line_speaker"), sentence.text
     return match.group("who"), sentence.text[match.end() :]
 
 
 def _speaker_of_the_line(item: Analysed, previous: Analysed, roster: Roster) -> None:
-    """`【09:25】寇强：…压测也过了。不过…我下周三前出方案`: 我 in a later sentence of a chat
-    line is whoever speaks the line."""
-    if previous.sentence.unit != item.sentence.unit or item.sentence.lang != "zh":
+    """`【09:25】寇强：…压测也过了。不过…我下周三前出方案`, `Joyce: … . Also I'll …`: 我 / I in a
+    later sentence of a labelled line is whoever speaks the line."""
+    if previous.sentence.unit != item.sentence.unit:
         return
     speaker, _ = _speaker_of(previous.sentence, roster)
-    first_person = _ZH_COMMIT.search(item.sentence.text) or "first_person" in item.cues
+    first_person = (
+        item.sentence.lang == "zh" and _ZH_COMMIT.search(item.sentence.text)
+    ) or "first_person" in item.cues
     names = roster.lookup(speaker) if speaker else ()
     if names and first_person:
-        why = f"`我` in a later sentence of `{speaker}`'s line"
+        why = f"`{'我' if item.sentence.lang == 'zh' else 'I'}` in a later sentence of `{speaker}`'s line"
         _set_owner(item, names, "speaker", why=why)
 
 

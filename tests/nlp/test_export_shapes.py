@@ -719,3 +719,18 @@ def test_me_in_an_email_is_its_writer(extractor: Extractor) -> None:
     )
     assert found["payroll set-up with Finance — end of next week"][0] == "Priya Natarajan"
     assert not any(key in {"Kind regards,", "Priya"} for key in found)
+
+
+def test_a_later_sentence_of_a_labelled_line_is_the_labels(extractor: Extractor) -> None:
+    text = (
+        "Next steps (Tomás):\n"
+        "desk and chair in the finance office\n"
+        "\n"
+        "Priya: I'll send the welcome letters tomorrow. Also I and Tomás together will do the "
+        "site walk on Friday.\n"
+    )
+    found = items(extractor, text)
+    assert found["Also I and Tomás together will do the site walk on Friday."] == (
+        "Priya Natarajan",
+        "2026-03-06",
+    )
