@@ -310,11 +310,13 @@ def _table_roles(cells: list[str]) -> list[str]:
             low,
         ):
             roles.append("owner")
+        elif re.search(r"start|begin|开始|启动", low) and not re.search(r"due|截止", low):
+            roles.append("other")  # Planner's `Start date` beside its `Due date`
         elif re.search(r"due|deadline|date|when|eta|截止|完成时间|时间|日期|期限|时限", low):
             roles.append("due")
         elif re.search(r"priority|优先级|prio", low):
             roles.append("priority")
-        elif re.search(r"status|状态|state", low):
+        elif re.search(r"status|状态|state|progress|进度|完成情况", low):
             roles.append("status")
         elif re.search(
             r"action|task|item|what|description|事项|任务|内容|行动|工作|描述|todo", low

@@ -734,3 +734,19 @@ def test_a_later_sentence_of_a_labelled_line_is_the_labels(extractor: Extractor)
         "Priya Natarajan",
         "2026-03-06",
     )
+
+
+def test_a_planner_export_reads_progress_and_the_due_date_not_the_start(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Task Name | Bucket | Progress | Assigned To | Start date | Due date\n"
+        "Freeze feature branches | Release | Completed | Tomás Ruiz | 2/23/2026 | 2/27/2026\n"
+        "Run the regression suite | QA | In progress | Priya Natarajan | 3/2/2026 | 3/4/2026\n"
+    )
+    assert items(extractor, text) == {
+        "Run the regression suite | QA | In progress | Priya Natarajan | 3/2/2026 | 3/4/2026": (
+            "Priya Natarajan",
+            "2026-03-04",
+        )
+    }
