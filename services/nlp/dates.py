@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from services.common.workcal import WorkingCalendar
@@ -709,7 +709,40 @@ def find_dues(
                 past=_recent_past(resolved, meeting_date, written=match.group(0)),
             )
         )
-    return dues
+    return _weekday_then_date(text, dues)
+
+
+# `by Fri 24 July`, `周五（3/6）`: a weekday and the date it names are one deadline, the date's.
+_WEEKDAY_AT_END = re.compile(
+    r"(?:\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?|(?:周|星期)[一二三四五六日天])$",
+    re.IGNORECASE,
+)
+_BETWEEN_WEEKDAY_AND_DATE = re.compile(r"[\s,，(（]{0,3}")
+
+
+def _weekday_then_date(text: str, dues: list[Due]) -> list[Due]:
+    out: list[Due] = []
+    for due in dues:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and due.date is not None
+            and not due.weak  # a calendar date, not `Wed EOD` or `周五 9点前`
+            and any(ch.isdigit() for ch in due.text)
+            and _WEEKDAY_AT_END.search(last.text)
+            and _BETWEEN_WEEKDAY_AND_DATE.fullmatch(text, last.end, due.start)
+        ):
+            out[-1] = replace(
+                due,
+                text=text[last.start : due.end],
+                start=last.start,
+                marked=last.marked or due.marked,
+                confidence=max(last.confidence, due.confidence),
+                event=due.event and not last.marked,
+            )
+            continue
+        out.append(due)
+    return out
 
 
 def _recent_past(resolved: date | None, meeting: date, *, written: str) -> bool:

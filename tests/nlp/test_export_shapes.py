@@ -750,3 +750,11 @@ def test_a_planner_export_reads_progress_and_the_due_date_not_the_start(
             "2026-03-04",
         )
     }
+
+
+def test_a_weekday_followed_by_its_date_is_that_date() -> None:
+    # `by Fri 24 July` is the 24th even when the meeting's next Friday is another day.
+    due = find_due("Q2 accounts to members by Fri 24 July", meeting_date=MEETING)
+    assert due is not None and due.date == date(2026, 7, 24) and due.marked
+    wed_eod = find_due("runbook into PagerDuty - Wed EOD", meeting_date=MEETING)
+    assert wed_eod is not None and wed_eod.date == date(2026, 3, 4)
