@@ -692,6 +692,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             or _zh_with(item, roster)
             or _dash_tail(item, roster)
             or _handle_lead(item, roster)
+            or _name_order(item, roster)
         ):
             continue
         who = sentence.lang == "zh" and (
@@ -1298,6 +1299,51 @@ def _zh_with(item: Analysed, roster: Roster) -> bool:
     why = f"`{with_whom}`: the speaker `{speaker}` owns it, not the colleague"
     _set_owner(item, names, "speaker", why=why)
     _force(item, f"a commitment with a colleague (`{with_whom}`)")
+    return True
+
+
+# `Tanya order 2 cases of the filters today`, `Dana fix the stock sync pls`, `Darnell pls sort
+# the toilets`: a participant's name, then a verb in its base form, is an order given to them
+# (a statement about them would say `orders`, `fixed`, `is sorting`).
+_EN_NAME_ORDER = re.compile(
+    r"^\s{0,4}+(?P<who>[A-Z][\w'’-]{1,30}+)\s{1,3}+(?:(?:pls|plz|please)\s{1,3}+)?"
+    r"(?:order|ping|send|fix|check|call|ring|book|sort|chase|update|draft|email|follow|review"
+    r"|confirm|schedule|pull|share|prep|prepare|grab|reach|post|raise|log|file|add|remove|test"
+    r"|reply|print|arrange|organi[sz]e|cover|bring|buy|pick|drop|tag|push|merge|deploy|write"
+    r"|contact|text|message|finish|submit|upload|collect|fill|swap|replace|clean|move|take"
+    r"|get|set|make|look|ask|tell|let|go|keep|run|do)\b"
+)
+_NOT_A_NAME_HERE = frozenset(
+    {"will", "may", "can", "shall", "must", "please", "pls", "also", "just"}
+)
+
+
+def _name_order(item: Analysed, roster: Roster) -> bool:
+    if item.sentence.lang != "en" or item.cues & {"done", "hypothetical", "question", "decision"}:
+        return False
+    match = _EN_NAME_ORDER.match(item.body)
+    if match is None or match.group("who").lower() in _NOT_A_NAME_HERE:
+        return False
+    if re.match(r"\s{1,3}+(?:if|whether|about|why|how)\b", item.body[match.end() :]):
+        return False  # `Rose ask if he can start without it`: a report of asking
+    names = roster.lookup(match.group("who"))
+    if not names:
+        return False
+    who = match.group("who")
+    _give(
+        item,
+        names=names,
+        who=who,
+        how="vocative",
+        why=f"the line tells `{who}` what to do",
+        shape=f"an order given to a person by name (`{match.group(0).strip()}`)",
+        roster=roster,
+    )
+    # The description starts at the verb: `order 2 cases of the filters`.
+    cut = match.end("who")
+    rest = item.body[cut:]
+    item.body_offset += cut + len(rest) - len(rest.lstrip(" ,"))
+    item.body = rest.lstrip(" ,")
     return True
 
 

@@ -758,3 +758,17 @@ def test_a_weekday_followed_by_its_date_is_that_date() -> None:
     assert due is not None and due.date == date(2026, 7, 24) and due.marked
     wed_eod = find_due("runbook into PagerDuty - Wed EOD", meeting_date=MEETING)
     assert wed_eod is not None and wed_eod.date == date(2026, 3, 4)
+
+
+def test_a_name_then_a_verb_is_an_order_to_that_person(extractor: Extractor) -> None:
+    text = (
+        "Priya Natarajan: morning all. Tomás order 2 cases of the filters today, put it on the "
+        "cargo account\n"
+        "Tomás Ruiz: ok\n"
+        "Priya Natarajan: heater is back.\n"
+        "Priya Natarajan: Tomás ask if the hangar door is fixed\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+    (item,) = extractor.extract(request).items
+    assert (item.owner, item.due) == ("Tomás Ruiz", MEETING)
+    assert item.description.startswith("Order 2 cases of the filters")
