@@ -681,8 +681,11 @@ def find_dues(
         before, after = text[:start], text[end:]
         if zh:
             marked = bool(_ZH_MARK_BEFORE.search(before) or _ZH_MARK_AFTER.match(after))
+            # `这周内上线` is a deadline (内: within); `周五上线` says when it happens.
+            # (`到货两天内` still counts from an event whose day is not known.)
+            within = match.group(0).endswith("内")
             event = not marked and bool(
-                _ZH_EVENT_AFTER.match(after) or _ZH_EVENT_BEFORE.search(before)
+                (_ZH_EVENT_AFTER.match(after) and not within) or _ZH_EVENT_BEFORE.search(before)
             )
         else:
             marked = bool(_EN_MARK.search(before))

@@ -772,3 +772,14 @@ def test_a_name_then_a_verb_is_an_order_to_that_person(extractor: Extractor) -> 
     (item,) = extractor.extract(request).items
     assert (item.owner, item.due) == ("Tomás Ruiz", MEETING)
     assert item.description.startswith("Order 2 cases of the filters")
+
+
+def test_within_a_time_before_go_live_is_a_deadline() -> None:
+    # `这周内上线`: go live within this week; `周五上线` says when it goes live, and
+    # `到货两天内装完` counts from a delivery whose day is not known.
+    within = find_due("月台预约那个功能能不能这周内上线？", meeting_date=MEETING, lang="zh")
+    assert within is not None and within.date == date(2026, 3, 6)
+    on_day = find_due("新版本周五上线", meeting_date=MEETING, lang="zh")
+    assert on_day is not None and on_day.event and on_day.date is None
+    after = find_due("到货两天内装完", meeting_date=MEETING, lang="zh")
+    assert after is not None and after.date is None
