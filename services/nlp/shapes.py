@@ -673,6 +673,9 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
                 why, short = _form_why(f"`{who}` follows the arrow `→`", who, roster)
                 _set_owner(previous, names, "label", why=why, short=short)
                 _force(previous, f"a question answered by an arrow to `{who}`")
+                # `→ 潘志刚，5月15日前给到 HR`: the answer's date is the work's.
+                if (previous.due is None or previous.due.date is None) and item.due is not None:
+                    previous.due = item.due if item.due.date is not None else previous.due
                 item.kind = "other"
                 continue
             if sentence.lang != "zh":

@@ -783,3 +783,8 @@ def test_within_a_time_before_go_live_is_a_deadline() -> None:
     assert on_day is not None and on_day.event and on_day.date is None
     after = find_due("到货两天内装完", meeting_date=MEETING, lang="zh")
     assert after is not None and after.date is None
+
+
+def test_an_arrows_date_goes_with_the_work_it_answers(extractor: Extractor) -> None:
+    text = "- 试用期目标谁来写？→ 刘强，3月13日前给到 HR\n"
+    assert items(extractor, text) == {"试用期目标谁来写？": ("刘强", "2026-03-13")}
