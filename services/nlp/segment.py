@@ -52,8 +52,10 @@ _TIMESTAMP = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?\)?"
     r"(?:\s*\])?\s*[-–]?\s*"
 )
+# `周婉婷@XX乳业：` (a WeCom external group): the name, then the company after `@`.
 _TURN = re.compile(
     r"^(?P<speaker>(?:\*\*)?[A-Z\u4e00-\u9fff@][\w\u4e00-\u9fff.'’ -]{0,28}?(?:\*\*)?)"
+    r"(?:@(?P<org>[^\s:：@]{1,20}))?"
     r"(?: \d{1,2}:\d{2})?(?:\s*[(（](?P<role>[^)）]{1,30})[)）])?(?:\*\*)?\s*[:：](?:\*\*)?\s*"
     r"(?P<rest>\S.*)$"
 )

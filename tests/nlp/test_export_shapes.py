@@ -788,3 +788,16 @@ def test_within_a_time_before_go_live_is_a_deadline() -> None:
 def test_an_arrows_date_goes_with_the_work_it_answers(extractor: Extractor) -> None:
     text = "- 试用期目标谁来写？→ 刘强，3月13日前给到 HR\n"
     assert items(extractor, text) == {"试用期目标谁来写？": ("刘强", "2026-03-13")}
+
+
+def test_a_wecom_external_group_names_the_company_after_the_speaker(extractor: Extractor) -> None:
+    text = (
+        "09:12 王海燕@XX乳业：第二版视觉呢？老板明天要看\n"
+        "09:15 刘强@鲸落数字：收到，设计在改\n"
+        "09:20 王海燕@XX乳业：好的\n"
+        "09:52 刘强@鲸落数字：报价我单独发您，今天下班前\n"
+    )
+    sentences, transcript = segment(text, lang="zh")
+    assert transcript
+    assert sentences[-1].speaker == "刘强"
+    assert items(extractor, text)["报价我单独发您，今天下班前"] == ("刘强", "2026-03-02")
