@@ -31,7 +31,7 @@ _SECTION_LOOKUP = {word: kind for kind, words in SECTION_WORDS.items() for word 
 _HEADING_MD_START = re.compile(r"\s{0,3}+#{1,6}+\s++")
 # `**Tasks** (Loop task list — synced to Planner)`: the note after the title is not part of it.
 _HEADING_BOLD = re.compile(
-    r"^\s*\*\*(?P<t>[^*]{1,60})\*\*\s*[:：]?\s*(?:[(（][^()（）\n]{1,40}[)）]\s*[:：]?\s*)?$"
+    r"^\s*+\*\*(?P<t>[^*]{1,60})\*\*\s*+[:：]?\s*+(?:[(（][^()（）\n]{1,40}+[)）]\s*+[:：]?\s*+)?$"
 )
 # `【待办事项】`, `【待办事项】（AI 生成）`: the note in brackets after the title is not part of it.
 _HEADING_BRACKET = re.compile(
@@ -48,7 +48,7 @@ _CHECKBOX = re.compile(r"^(?:\[(?P<state>[ xX✓])\]|(?P<box>[☐☑☒✅✔]))
 # "[19/05/2026, 16:02] Emma:", "[08-03 07:15] 曹磊(制片)：", "[2026-08-03 07:15]": a chat
 # export's date goes with the time.
 _TIMESTAMP = re.compile(
-    r"^\s*(?:\[\s*)?\(?(?:(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[/.]\d{2,4})?,?\s{1,3}+)?"
+    r"^\s*(?:\[\s*)?\(?(?:(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[/.]\d{2,4})?,?\s{0,3}+)?"
     r"\d{1,2}:\d{2}(?::\d{2})?\)?"
     r"(?:\s*\])?\s*[-–]?\s*"
 )
