@@ -269,7 +269,6 @@ class Variant:
     # A random forest on the service's own features, its log-odds averaged with the boosted
     # trees' (0: none; else its leaves' minimum size).
     forest_leaf: int = 0
-    forest_max_leaves: int | None = None
 
 
 DEFAULT_HGB: dict[str, Any] = {
@@ -316,7 +315,6 @@ VARIANTS: dict[str, Variant] = {
     "threshold_recent": Variant(_hgb(), threshold_recent=0.5),
     "forest1": Variant(_hgb(), forest_leaf=1),
     "forest5": Variant(_hgb(), forest_leaf=5),
-    "forest5c": Variant(_hgb(), forest_leaf=5, forest_max_leaves=512),
 }
 
 
@@ -335,7 +333,6 @@ def _forest(variant: Variant, x: FloatArray, y: BoolArray) -> Scorer:
         n_estimators=REFERENCE_TREES,
         class_weight="balanced",
         min_samples_leaf=variant.forest_leaf,
-        max_leaf_nodes=variant.forest_max_leaves,
         n_jobs=1,
         random_state=0,
     ).fit(x, y)
@@ -543,16 +540,24 @@ def pooled_raw(
     return raw_check, yc, raw_test
 
 
+_DEFAULT_RAW: dict[str, tuple[FloatArray, BoolArray, FloatArray]] = {}
+_POOLED_RAW: dict[str, tuple[FloatArray, BoolArray, FloatArray]] = {}
+
+
 def run_blend(cell: Cell, data_dir: Path, *, how: str) -> dict[str, float]:
     """The service's model and the pooled one together (and the reference forest for *_rf):
     ``mean`` averages their log-odds, ``stack`` fits a logistic stacker on the calibration
     slice, ``own_rf`` averages the service's model and the forest alone; either way
     calibration and threshold come after, from the same slice."""
-    own_check, y_check, own_test = raw_scores(VARIANTS["default"], cell)
+    if cell.key not in _DEFAULT_RAW:  # every blend starts from the same two models
+        _DEFAULT_RAW[cell.key] = raw_scores(VARIANTS["default"], cell)
+    own_check, y_check, own_test = _DEFAULT_RAW[cell.key]
     checks = [own_check]
     tests = [own_test]
     if not how.startswith("own"):
-        pool_check, y_pool, pool_test = pooled_raw(cell, data_dir, others=True, hgb=DEFAULT_HGB)
+        if cell.key not in _POOLED_RAW:
+            _POOLED_RAW[cell.key] = pooled_raw(cell, data_dir, others=True, hgb=DEFAULT_HGB)
+        pool_check, y_pool, pool_test = _POOLED_RAW[cell.key]
         assert np.array_equal(y_check, y_pool), "calibration slices differ"
         checks.append(pool_check)
         tests.append(pool_test)

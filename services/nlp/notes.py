@@ -1414,41 +1414,33 @@ def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roste
             continue
         said = _I_COMMIT.search(item.body) if item.kind == "action" else None
         # `Me: confirm the venue by Friday`, or a line under a `Me:` heading: the writer's.
-        mine = (
-            item.kind in {"action", "other"}
-            and not item.cues & {"done", "question", "hypothetical", "decision"}
-            and bool(
-                _ME_LABEL.match(item.sentence.text)
-                or (
-                    _ME_HEADING.match(item.sentence.heading)
-                    and item.sentence.block in {"bullet", "checkbox"}
-                )
-            )
+        may_be_work = item.kind in {"action", "other"} and not item.cues & {
+            "done",
+            "question",
+            "hypothetical",
+            "decision",
+        }
+        listed = item.sentence.block in {"bullet", "checkbox"}
+        # `明日计划：` / `Next week:` in someone's own report lists their work; so does a line
+        # labelled `Me:` or listed under a `Me:` heading.
+        planned = may_be_work and listed and plan_heading(item.sentence.heading)
+        mine = may_be_work and bool(
+            _ME_LABEL.match(item.sentence.text)
+            or (listed and _ME_HEADING.match(item.sentence.heading))
         )
-        # `明日计划：` / `Next week:` in someone's own report lists their work.
-        planned = (
-            plan_heading(item.sentence.heading)
-            and item.sentence.block in {"bullet", "checkbox"}
-            and item.kind in {"action", "other"}
-            and not item.cues & {"done", "question", "hypothetical", "decision"}
-        )
-        if planned and item.kind != "action":
+        words = item.sentence.heading.strip() if planned else "Me:"
+        if (planned or mine) and item.kind != "action":
             item.kind = "action"
             item.forced = True
             item.score = max(item.score, 0.9)
-            item.reasons.append(f"a line of `{item.sentence.heading.strip()}` in `{who}`'s report")
-        if mine and item.kind != "action":
-            item.kind = "action"
-            item.forced = True
-            item.score = max(item.score, 0.9)
-            item.reasons.append(f"a line of `{who}`'s own (`Me:`)")
+            item.reasons.append(f"a line of `{words}` in `{who}`'s notes")
         if said or planned or mine:
             item.owner = _Owner(
                 name=names[0],
                 candidates=names,
                 how="speaker",
                 confidence=0.7,
-                why=f"`{said.group(0) if said else item.sentence.heading or 'Me:'}` in notes by `{who}`",
+                why=f"`{said.group(0) if said else words}` in notes by `{who}`",
             )
 
 

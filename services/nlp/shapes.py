@@ -83,16 +83,18 @@ _ZH_NAME_DOES = re.compile(
 )
 # `谁来组织？`, `谁盯？`, `谁对接一下？`, `谁联系一下群头老杨？`: who will do it, and a verb
 # for it (not 谁是, 谁知道).
+# After 谁, words that do not ask anyone to do anything (谁是, 谁知道, 谁同意).
+_ZH_WHO_NOT_WORK = r"(?!是|的|知道|说|在|有|都|也|家|让|叫|同意|反对|会不会|能不能)"
 _ZH_WHO = re.compile(
-    r"谁(?:来|跟|写|负责|组织|去|做|(?!是|的|知道|说|在|有|都|也|家|让|叫|同意|反对|会不会|能不能)"
-    r"[\u4e00-\u9fff]{1,2}+(?:一下)?[^。？?！!，,\s]{0,12}+[？?])"
+    r"谁(?:来|跟|写|负责|组织|去|做|" + _ZH_WHO_NOT_WORK + r"[\u4e00-\u9fff]{1,2}+(?:一下)?"
+    r"[^。？?！!，,\s]{0,12}+[？?])"
 )
 # `谁来？`, `谁能接一下？`, `谁帮我提一下？`, `有人能牵头清理一下吗？`: work that asks for a taker
 # (zh batches 09-10). Nobody taking it leaves an item without an owner.
 _ZH_WHO_TAKES = re.compile(
     r"(?<!由)谁(?:来|能|可以|帮|有空|在跟|跟一下)[^。？?！!，,]{0,20}+(?:[？?]|\s{0,3}+$)"
     # `谁出一下？`, `谁把上次的退款率复盘表补一下`: a verb with 一下 asks for a taker too.
-    r"|(?<!由)谁(?!是|的|知道|说|在|有|都|也|家|让|叫|同意|反对|会|能不能)[^。？?！!，,\s]{1,20}?一下"
+    r"|(?<!由)谁" + _ZH_WHO_NOT_WORK + r"[^。？?！!，,\s]{1,20}?一下"
     r"[^。？?！!，,]{0,8}?(?:[？?]|\s{0,3}+$)"
     r"|有人(?:能|可以|愿意)[^。？?！!吗]{0,40}+吗"
 )
@@ -715,8 +717,8 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             continue
         if _chat_line(item, analysed[index + 1 : index + 2], roster):
             continue
-        if index and item.kind == "action" and item.owner.name is None:
-            _speaker_of_the_line(item, analysed[index - 1], roster)
+        if item.kind == "action" and item.owner.name is None:
+            _speaker_of_the_line(item, roster)
         if sentence.section == "actions" or _list_heading(sentence.heading, roster):
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
@@ -1019,12 +1021,10 @@ def _speaker_of(sentence: Sentence, roster: Roster) -> tuple[str | None, str]:
     return match.group("who"), sentence.text[match.end() :]
 
 
-def _speaker_of_the_line(item: Analysed, previous: Analysed, roster: Roster) -> None:
+def _speaker_of_the_line(item: Analysed, roster: Roster) -> None:
     """`【09:25】寇强：…压测也过了。不过…我下周三前出方案`, `Joyce: … . Also I'll …`: 我 / I in a
-    later sentence of a labelled line is whoever speaks the line."""
-    if previous.sentence.unit != item.sentence.unit:
-        return
-    speaker, _ = _speaker_of(previous.sentence, roster)
+    later sentence of a labelled line is whoever speaks the line (`refine` noted who)."""
+    speaker = item.sentence.extra.get("line_speaker")
     first_person = (
         item.sentence.lang == "zh" and _ZH_COMMIT.search(item.sentence.text)
     ) or "first_person" in item.cues
@@ -1342,11 +1342,8 @@ def _name_order(item: Analysed, roster: Roster) -> bool:
         shape=f"an order given to a person by name (`{match.group(0).strip()}`)",
         roster=roster,
     )
-    # The description starts at the verb: `order 2 cases of the filters`.
-    cut = match.end("who")
-    rest = item.body[cut:]
-    item.body_offset += cut + len(rest) - len(rest.lstrip(" ,"))
-    item.body = rest.lstrip(" ,")
+    # The description starts at the verb (`order 2 cases of the filters`): the owner's cut.
+    item.owner = replace(item.owner, cut=(match.start("who"), match.end("who")))
     return True
 
 

@@ -719,6 +719,12 @@ def test_me_in_an_email_is_its_writer(extractor: Extractor) -> None:
     )
     assert found["payroll set-up with Finance — end of next week"][0] == "Priya Natarajan"
     assert not any(key in {"Kind regards,", "Priya"} for key in found)
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+    reasons = {i.source: i.explanation.owner for i in extractor.extract(request).items}
+    # The reason names `Me:`, not the `Action points` heading the line sits under.
+    assert (
+        reasons["Me: confirm the venue with the council by Friday"] == "`Me:` in notes by `Priya`"
+    )
 
 
 def test_a_later_sentence_of_a_labelled_line_is_the_labels(extractor: Extractor) -> None:

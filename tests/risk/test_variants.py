@@ -70,8 +70,9 @@ def test_the_default_variant_is_the_services_model(
 def test_a_blend_scores_the_same_calibration_slice_and_test_window(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The blends average models fitted on the same rows: the pooled model's slice and test
-    window are the service model's, and averaging a model with itself changes nothing."""
+    """The blends average models scored on the same rows (the pooled model's calibration
+    slice and test window are the service model's), and each blend uses its second model: its
+    scores are not the service model's alone."""
     data = tmp_path / "data"
     data.mkdir()
     write_csv(data / "one_due.csv", issues(date(2020, 1, 1), 900, first_key=1, seed=5))
@@ -84,9 +85,9 @@ def test_a_blend_scores_the_same_calibration_slice_and_test_window(
     own_check, y_check, own_test = module.raw_scores(module.VARIANTS["default"], cell)
     _, y_pool, pool_test = module.pooled_raw(cell, data, others=True, hgb=module.DEFAULT_HGB)
     assert (y_check == y_pool).all() and own_test.shape == pool_test.shape
-    assert module.finish(own_check, y_check, own_test, cell) == module.run(
-        module.VARIANTS["default"], cell
-    )
+    default = module.run(module.VARIANTS["default"], cell)
+    assert module.finish(own_check, y_check, own_test, cell) == default
     for how in module.BLENDS:
         result = module.run_blend(cell, data, how=how)
-        assert 0.0 <= result["auc"] <= 1.0 and result["ece_floor"] < 0.2
+        assert 0.0 <= result["auc"] <= 1.0 and 0.0 < result["ece_floor"] < 0.2
+        assert (result["auc"], result["ece"]) != (default["auc"], default["ece"]), how
