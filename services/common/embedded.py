@@ -20,10 +20,26 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port nothing listens on now, and never one this process handed out before
+    (the kernel may offer a port again once its socket is closed). Another process can still
+    take it before the caller binds it: servers started here on ports they chose retry with
+    fresh ones (`PortTaken`)."""
+    for _ in range(100):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
+    raise RuntimeError("no free loopback port after 100 tries")
+
+
+class PortTaken(RuntimeError):
+    """A server exited at start because another process listens on one of its ports."""
 
 
 def wait_for_port(
@@ -173,22 +189,68 @@ class EmbeddedNats:
         self.cluster = cluster
         self.monitor_port = monitor_port
         self._process: subprocess.Popen[bytes] | None = None
+        # Ports chosen here may be taken by another process before the server binds them:
+        # until the server has listened once, a taken port is exchanged for a fresh one.
+        self._may_move = port is None and monitor_port is None and cluster is None
 
     @property
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self) -> str:
+        for attempt in range(3):
+            try:
+                self._start_once()
+                break
+            except PortTaken:
+                if not self._may_move or attempt == 2:
+                    raise
+                self.port = free_port()
+        self._may_move = False  # restarts keep the address clients know
+        return self.url
+
+    def _start_once(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        log_file = (self.directory / "nats.log").open("ab")
+        log_path = self.directory / "nats.log"
+        log_file = log_path.open("ab")
+        logged = log_file.tell()
         self._process = subprocess.Popen(
             self.command(),
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
         log_file.close()
-        wait_for_port(self.port, process=self._process)
-        return self.url
+        try:
+            self._wait_for_greeting(self._process)
+        except RuntimeError as exited:
+            # The server's own last words say why: a taken port, a bad configuration.
+            with log_path.open("rb") as log:
+                log.seek(logged)
+                said = log.read().decode(errors="replace").strip().splitlines()
+            last = said[-1] if said else "(nothing logged)"
+            error = PortTaken if "address already in use" in last else RuntimeError
+            raise error(f"{self.server_name}: {exited}: {last}") from None
+
+    def _wait_for_greeting(self, process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+        """Until this server greets on its port: a NATS server's first line is `INFO {...}`
+        with its name, so another process listening on the port is not taken for it."""
+        greeting = f'"server_name":"{self.server_name}"'.encode()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"process exited with code {process.returncode} before listening on {self.port}"
+                )
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                    sock.settimeout(0.5)
+                    line = sock.makefile("rb").readline(64 * 1024)
+                if line.startswith(b"INFO ") and greeting in line.replace(b" ", b""):
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise TimeoutError(f"{self.server_name} did not greet on 127.0.0.1:{self.port}")
 
     def command(self) -> list[str]:
         command = [
@@ -245,8 +307,14 @@ class NatsCluster:
     and started again on its ports."""
 
     def __init__(self, directory: Path, *, size: int = 3, name: str = "planops") -> None:
+        self.directory, self.size, self.name = directory, size, name
+        self.nodes = self._layout()
+        self._may_move = True
+
+    def _layout(self) -> list[EmbeddedNats]:
+        directory, size, name = self.directory, self.size, self.name
         route_ports = [free_port() for _ in range(size)]
-        self.nodes = [
+        return [
             EmbeddedNats(
                 directory / f"n{index + 1}",
                 server_name=f"{name}-n{index + 1}",
@@ -266,7 +334,20 @@ class NatsCluster:
 
     def start(self, *, timeout: float = 30.0) -> str:
         """Start every server that is not running, then wait until each reports JetStream
-        healthy (a meta leader elected and every stream current)."""
+        healthy (a meta leader elected and every stream current). At the first start, a port
+        another process took meanwhile is exchanged, with all the others, for fresh ones."""
+        for attempt in range(3):
+            try:
+                self._start_stopped(timeout=timeout)
+                break
+            except PortTaken:
+                if not self._may_move or attempt == 2:
+                    raise
+                self.nodes = self._layout()
+        self._may_move = False
+        return self.url
+
+    def _start_stopped(self, *, timeout: float) -> None:
         started: list[EmbeddedNats] = []
         try:
             for node in self.nodes:
@@ -278,7 +359,6 @@ class NatsCluster:
             for node in started:
                 node.stop()
             raise
-        return self.url
 
     def node(self, server_name: str) -> EmbeddedNats:
         for node in self.nodes:

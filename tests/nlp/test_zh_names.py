@@ -67,4 +67,4 @@ def test_one_weak_place_is_not_enough_but_two_are() -> None:
 )
 def test_finding_names_is_linear(make: Callable[[int], str]) -> None:
     # Long enough that a scan takes milliseconds: shorter runs time the machine's load.
-    assert linear.ratio_in_child(find_names, make, short=8_000, long=32_000) < 8.0
+    assert linear.ratio_in_child(find_names, make, limit=8.0, short=8_000, long=32_000) < 8.0

@@ -31,12 +31,13 @@ LINEAR = 8.0
     ],
 )
 def test_segmenting_a_hostile_line_is_linear(make: Callable[[int], str]) -> None:
-    assert linear.ratio_in_child(segment.segment, make) < LINEAR
+    assert linear.ratio_in_child(segment.segment, make, limit=LINEAR) < LINEAR
 
 
 def test_chinese_owner_labels_do_not_backtrack_exponentially() -> None:
     # 和, 与 and 及 are both CJK letters and separators: every split of a run was tried.
-    growth = linear.checked(linear.Found(ZH.label.pattern, ZH.label.flags, "cues.ZH.label"))
+    found = linear.Found(ZH.label.pattern, ZH.label.flags, "cues.ZH.label")
+    growth = linear.checked(found, limit=LINEAR)
     assert growth.ratio < LINEAR, growth
 
 
@@ -46,9 +47,17 @@ def test_every_pattern_in_services_is_linear_on_its_worst_cases() -> None:
     assert len(found) > 100, "pattern discovery found too few patterns"
     superlinear = {}
     for pattern in found:
-        growth = linear.checked(pattern)
+        growth = linear.checked(pattern, limit=LINEAR)
         if growth.ratio >= LINEAR:
             superlinear[pattern.pattern] = f"{pattern.where}: x{growth.ratio:.0f}"
     assert not superlinear, "superlinear patterns:\n" + "\n".join(
         f"{w} {p!r}" for p, w in superlinear.items()
     )
+
+
+def test_the_guard_finds_a_quadratic_and_an_exponential_pattern() -> None:
+    # The guard itself: confirmation by re-measuring must not let a superlinear pattern pass.
+    quadratic = linear.checked(linear.Found(r" +$", 0, "trailing spaces"), limit=LINEAR)
+    assert quadratic.ratio >= LINEAR, quadratic
+    exponential = linear.Found(r"^(?:a|aa)+$", 0, "nested alternatives")
+    assert linear.checked(exponential, limit=LINEAR, timeout_s=3).ratio == float("inf")
