@@ -342,6 +342,8 @@ def _ci(pattern: str) -> re.Pattern[str]:
 
 _EN_RULES: tuple[_Rule, ...] = (
     _Rule(_ci(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), _iso, 0.97),
+    # `2026/10/16`, a spreadsheet's or Feishu's date: the year first, so never day first.
+    _Rule(_ci(r"(?<![\w/.#-])(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\w/%])"), _iso, 0.97),
     _Rule(
         _ci(r"(?<![\w/.#-])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\w/%])"),
         _en_numeric,
@@ -538,6 +540,16 @@ def _today_unless_routine(match: re.Match[str], meeting: date, cal: Calendar) ->
 
 _ZH_RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"), _iso, 0.97),
+    # `截止 01-29`, `DDL 10-20` on a board's card: month and day after the deadline's word
+    # (alone, `10-20` may be a range or a code).
+    _Rule(
+        re.compile(
+            r"(?P<mark>截止|截至|(?<![A-Za-z])(?:DDL|ddl|Due|due))[ \t]{0,2}+[:：]?[ \t]{0,2}+"
+            r"(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d-])"
+        ),
+        lambda m, meeting, cal: _on_or_after(meeting, int(m.group("m")), int(m.group("d"))),
+        0.9,
+    ),
     _Rule(
         re.compile(
             # `1 月 2 日`: many writers put a space between digits and characters.
@@ -681,6 +693,7 @@ def find_dues(
         before, after = text[:start], text[end:]
         if zh:
             marked = bool(_ZH_MARK_BEFORE.search(before) or _ZH_MARK_AFTER.match(after))
+            marked = marked or "mark" in match.re.groupindex  # `截止 01-29`: its own word
             # `这周内上线` is a deadline (内: within); `周五上线` says when it happens.
             # (`到货两天内` still counts from an event whose day is not known.)
             within = match.group(0).endswith("内")

@@ -293,7 +293,7 @@ _TRAILING_EN = re.compile(r"(?<![\s,;:.!?—–\-(])[\s,;:.!?—–\-(]+$")
 _LEADING_EN = re.compile(r"^[\s,;:.!?—–\-)\]]+")
 
 
-_CHECKBOX = re.compile(r"^\s*(?:\[[ xX✓]\]|[☐☑☒✅✔])\s*")
+_CHECKBOX = re.compile(r"^\s*(?:\[[ xX✓]\]|[☐□☑☒✅✔✓])\s*")
 
 
 def _body_of(sentence: Sentence) -> tuple[str, int, str | None]:
@@ -612,17 +612,17 @@ class Extractor:
         else:
             item.score = _rule_score(item)
             threshold = 0.5
-        if sentence.block == "checked":
+        if sentence.block == "checked" or _done_row(sentence):
             item.kind = "status"
         elif re.match(r"(?:decision|decided|agreed|决定|决议|结论|已确定)\s*[:：]", label):
             item.kind = "decision"
         elif re.match(r"(?:question|q|open question|问题|待讨论)\s*[:：]", label):
             item.kind = "question"
-        elif explicit and "hypothetical" not in cues:
+        elif explicit and "hypothetical" not in cues and not _tentative_unowned(item):
             item.kind = "action"
             item.forced = True
             item.reasons.append(_explicit_reason(item))
-        elif "hypothetical" in cues or "not_task" in cues:
+        elif "hypothetical" in cues or "not_task" in cues or explicit:
             item.kind = "hypothetical"
         elif item.due is not None and item.due.past and cues & {"past", "done"}:
             # `Pádraig: CR-2 hit 9.1 °C on 14 April`, said on the 15th: a report of that day.
@@ -958,6 +958,33 @@ def with_people_named(request: NotesRequest) -> NotesRequest:
 _ASK_ANYONE = re.compile(
     r"\b(?:can|could|would|will)\s{1,3}+(?:some|any)(?:one|body)\b", re.IGNORECASE
 )
+
+
+# `□ 考虑引入灰度发布机制`, `[ ] maybe move the demo`: an idea noted in a to-do list.
+_TENTATIVE = re.compile(
+    r"^\s{0,4}+(?:(?:可以|或许|也许)?考虑|(?:maybe|perhaps|possibly|consider)\b)", re.I
+)
+
+
+def _tentative_unowned(item: Analysed) -> bool:
+    """A box or row that only floats an idea, with nobody to do it: not an action."""
+    return item.owner.name is None and _TENTATIVE.match(item.body) is not None
+
+
+# A table's Status cell that says the row's work is finished.
+_DONE_CELL = re.compile(
+    r"(?:done|completed?|closed|finished|resolved|shipped|已完成|完成|已关闭|已解决|已上线|已结束"
+    r"|已交付|[✅✔✓☑])",
+    re.IGNORECASE,
+)
+
+
+def _done_row(sentence: Sentence) -> bool:
+    """A table row whose Status column says it is done: `直播间排期表 | 任嘉欣 | 已完成`."""
+    return sentence.block == "table" and any(
+        role == "status" and _DONE_CELL.fullmatch(text.strip(" *_`.。")) is not None
+        for role, text, _, _ in sentence.cells
+    )
 
 
 def _explicit_reason(item: Analysed) -> str:

@@ -39,12 +39,13 @@ _HEADING_BRACKET = re.compile(
 )
 _HEADING_ZH_NUM = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]\s*(?P<t>.{1,20})$")
 _HEADING_COLON = re.compile(r"^\s*+(?P<t>[^:：|\s][^:：|]{0,39}?)\s*[:：]\s*$")
-# Notion, Loop and OneNote exports write `▸`, `▪`, `◦` for bullets and `☐`/`☑` for boxes.
+# Notion, Loop and OneNote exports write `▸`, `▪`, `◦` for bullets and `☐`/`☑` for boxes;
+# a DingTalk or Teambition board read off a screenshot, `□` open and `✓` done.
 _BULLET = re.compile(
     r"^(?P<indent>\s*)(?P<marker>(?:[-*•+·▸▹►▪◦‣●■○]|\d{1,3}[.)、]|[a-zA-Z][.)]|\(\d{1,3}\)"
-    r"|[一二三四五六七八九十]+、)\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]|[☐☑☒✅✔]))"
+    r"|[一二三四五六七八九十]+、)\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]|[☐□☑☒✅✔✓]))"
 )
-_CHECKBOX = re.compile(r"^(?:\[(?P<state>[ xX✓])\]|(?P<box>[☐☑☒✅✔]))\s*")
+_CHECKBOX = re.compile(r"^(?:\[(?P<state>[ xX✓])\]|(?P<box>[☐□☑☒✅✔✓]))\s*")
 # "[19/05/2026, 16:02] Emma:", "[08-03 07:15] 曹磊(制片)：", "[2026-08-03 07:15]": a chat
 # export's date goes with the time.
 _TIMESTAMP = re.compile(
@@ -352,6 +353,20 @@ def _split_cells(line: str) -> list[tuple[str, int, int]]:
     return cells
 
 
+def _tab_cells(line: str) -> list[tuple[str, int, int]]:
+    """Cells of a row pasted from a spreadsheet or a Feishu/DingTalk table, one tab apart,
+    with their offsets in `line`; an empty cell stays a cell, so the columns keep their
+    places."""
+    cells = []
+    pos = 0
+    for raw in line.split("\t"):
+        lead = len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        cells.append((text, pos + lead, pos + lead + len(text)))
+        pos += len(raw) + 1
+    return cells
+
+
 # A chat export's header, `宋佳 10:02` or `Tony 10:30`, alone on its line: the message
 # follows on the next lines (Chinese chat exports, zh batches 09-10).
 # `宋佳 10:02`, `沈洁（恒达物流-IT）10:02`, `Tina 09:40`: a chat export's speaker line.
@@ -359,6 +374,8 @@ _ZH_CHAT_HEADER = re.compile(
     # `区域经理-付晓光 09:01`: a WeCom group's role prefix before the name.
     r"^\s*+(?:[\u4e00-\u9fffA-Za-z]{1,8}+[-－—·])?+(?P<speaker>[\u4e00-\u9fff]{1,6}+|[A-Za-z][A-Za-z.'’]{0,19}+)"
     r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）][ \t]*+|[ \t]++)"
+    # `周老师 09-07 19:30`, `王磊 2026/09/07 19:30`: the day may come before the time.
+    r"(?:(?:\d{4}[-/.])?+\d{1,2}[-/.]\d{1,2}[ \t]{1,2}+)?+"
     r"\d{1,2}:\d{2}(?::\d{2})?\s*+$"
 )
 
@@ -553,6 +570,7 @@ class _Segmenter:
         self.written_since_blank = False
         self.recap_turn = False
         self.table_roles: list[str] | None = None
+        self.tab_table = False  # the table under way is one pasted with tabs
         # A table typed as text: where each column starts in its header line, and the roles.
         self.text_columns: list[tuple[int, str]] | None = None
         self.unit = 0
@@ -609,11 +627,17 @@ class _Segmenter:
                 self.blocks_since_heading += 1
                 self.written_since_blank = False
             self.table_roles = None
+            self.tab_table = False
             self.spaced_roles = None
             self.text_columns = None
             return
         if self.chat_headers and self.chat_line(offset, line, stripped):
             return
+        if "\t" in stripped and "|" not in stripped and self.tab_row(offset, line):
+            return
+        if self.tab_table:  # a line without tabs ends the pasted table
+            self.tab_table = False
+            self.table_roles = None
         if self.zh_spaced_row(offset, line):
             return
         if "|" not in stripped and self.text_table_line(offset, line):
@@ -648,7 +672,7 @@ class _Segmenter:
             block = "bullet"
             check = _CHECKBOX.match(item)
             if check:
-                unticked = check.group("state") == " " or check.group("box") == "☐"
+                unticked = check.group("state") == " " or check.group("box") in {"☐", "□"}
                 block = "checkbox" if unticked else "checked"
             self.emit(item_offset, item, block=block)
             return
@@ -717,11 +741,34 @@ class _Segmenter:
             )
         )
 
-    def table_row(self, offset: int, line: str, stripped: str) -> None:
+    def tab_row(self, offset: int, line: str) -> bool:
+        """`任务名称<TAB>负责人<TAB>截止日期` pasted from a spreadsheet, and the rows under it;
+        True when the line was its header or a row."""
+        cells = _tab_cells(line)
+        if not self.tab_table:
+            roles = _table_roles([c[0] for c in cells])
+            if len(cells) < 2 or "what" not in roles or "owner" not in roles:
+                return False
+            self.flush_paragraph()
+            self.table_roles = roles
+            self.tab_table = True
+            return True
+        self.flush_paragraph()
+        self.table_row(offset, line, line.strip(), cells=cells)
+        return True
+
+    def table_row(
+        self,
+        offset: int,
+        line: str,
+        stripped: str,
+        *,
+        cells: list[tuple[str, int, int]] | None = None,
+    ) -> None:
         """A Markdown table row: the header sets the columns' roles, a row is one sentence."""
         if _TABLE_SEP.match(stripped):
             return
-        cells = _split_cells(line)
+        cells = _split_cells(line) if cells is None else cells
         if self.table_roles is None:
             roles = _table_roles([c[0] for c in cells])
             if "what" in roles or "owner" in roles:

@@ -76,6 +76,10 @@ def test_english_dates(text: str, meeting: date, expected: date) -> None:
         ("本周内", date(2025, 1, 27), date(2025, 1, 31)),
         ("下周一前", date(2025, 1, 27), date(2025, 2, 3)),
         ("1/9前", date(2026, 1, 5), date(2026, 1, 9)),
+        # A board's card and a spreadsheet's cell (batch 27).
+        ("截止 01-29", date(2027, 1, 18), date(2027, 1, 29)),
+        ("DDL：1-22", date(2027, 1, 18), date(2027, 1, 22)),
+        ("2026/10/16", date(2026, 10, 12), date(2026, 10, 16)),
     ],
 )
 def test_chinese_dates(text: str, meeting: date, expected: date) -> None:
@@ -129,6 +133,11 @@ def test_numbers_that_are_not_dates_are_ignored() -> None:
         "20 or 25%",
     ):
         found = find_due(text, meeting_date=MONDAY, lang="en")
+        assert found is None or found.date is None, text
+    # Month-day with a dash is a date only after the deadline's word: a range or a code
+    # otherwise.
+    for text in ("10-20 人参加", "型号 3-15 的阀门", "截止 10-20-30 号段"):
+        found = find_due(text, meeting_date=MONDAY, lang="zh")
         assert found is None or found.date is None, text
 
 

@@ -807,3 +807,41 @@ def test_a_wecom_external_group_names_the_company_after_the_speaker(extractor: E
     assert transcript
     assert sentences[-1].speaker == "刘强"
     assert items(extractor, text)["报价我单独发您，今天下班前"] == ("刘强", "2026-03-02")
+
+
+def test_a_table_pasted_with_tabs_has_columns(extractor: Extractor) -> None:
+    # From a spreadsheet or a Feishu table: cells one tab apart, an empty cell kept, and a
+    # row whose status says done is no action.
+    text = (
+        "飞书多维表格 · 任务视图（导出于 2026/03/02）\n"
+        "任务名称\t负责人\t截止日期\t优先级\t状态\t备注\n"
+        "主会场 KV 终稿\t王海燕\t2026/03/06\tP0\t进行中\t等品牌方确认\n"
+        "直播间排期表\t刘强\t2026/03/03\tP1\t已完成\t已同步\n"
+        "仓库预打包清单\t刘强\t\tP0\t未开始\t\n"
+        "\n"
+        "Task\tOwner\tDue\tStatus\n"
+        "Laptop and badge\tPriya Natarajan\t3/4\tTodo\n"
+        "Welcome lunch\tTomás Ruiz\t3/5\tDone\n"
+    )
+    assert items(extractor, text) == {
+        "主会场 KV 终稿 王海燕 2026/03/06 P0 进行中 等品牌方确认": ("王海燕", "2026-03-06"),
+        "仓库预打包清单 刘强 P0 未开始": ("刘强", None),
+        "Laptop and badge Priya Natarajan 3/4 Todo": ("Priya Natarajan", "2026-03-04"),
+    }
+
+
+def test_a_boards_cards_read_off_a_screenshot(extractor: Extractor) -> None:
+    # DingTalk's board: `□` open, `✓` done, the deadline after 截止; an idea in a box is none.
+    text = (
+        "钉钉项目 · 看板\n"
+        "待处理 (3)\n"
+        "□ 年前库存盘点方案  @王海燕  截止 03-06\n"
+        "□ 用户培训手册 v2  @刘强\n"
+        "□ 考虑引入灰度发布机制\n"
+        "已完成 (1)\n"
+        "✓ 权限矩阵评审  @刘强\n"
+    )
+    assert items(extractor, text) == {
+        "□ 年前库存盘点方案 @王海燕 截止 03-06": ("王海燕", "2026-03-06"),
+        "□ 用户培训手册 v2 @刘强": ("刘强", None),
+    }
