@@ -23,7 +23,15 @@ from services.nlp.explain import (
 )
 from services.nlp.matching import DuplicateTasks, best_match, find_duplicates, similarity
 from services.nlp.owners import Mention, Participant, Roster
-from services.nlp.segment import Sentence, detect_language, report_header, segment, signed_by
+from services.nlp.segment import (
+    Sentence,
+    detect_language,
+    digest_authors,
+    digest_header,
+    report_header,
+    segment,
+    signed_by,
+)
 from services.nlp.shapes import drop_restated, plan_heading, refine, todo_heading, unowned
 from services.nlp.short_names import ShortForm
 from services.nlp.zh_names import find_names
@@ -972,17 +980,20 @@ def _tentative_unowned(item: Analysed) -> bool:
 
 
 # A table's Status cell that says the row's work is finished.
+# `Done`, `DONE 2 Oct`, `✅ closed 26 Oct`, `已完成`; not `done by Fri`, a plan.
 _DONE_CELL = re.compile(
-    r"(?:done|completed?|closed|finished|resolved|shipped|已完成|完成|已关闭|已解决|已上线|已结束"
-    r"|已交付|[✅✔✓☑])",
+    r"^(?:[✅✔✓☑]\s{0,2}+)?+(?:(?:done|completed?|closed|finished|resolved|shipped)\b"
+    r"(?!\s{0,2}+(?:by|before|when|if|once|after)\b)|已完成|完成|已关闭|已解决|已上线|已结束|已交付)"
+    r"|^[✅✔✓☑]$",
     re.IGNORECASE,
 )
 
 
 def _done_row(sentence: Sentence) -> bool:
-    """A table row whose Status column says it is done: `直播间排期表 | 任嘉欣 | 已完成`."""
+    """A table row whose Status or Due column says it is done: `直播间排期表 | 任嘉欣 | 已完成`."""
     return sentence.block == "table" and any(
-        role == "status" and _DONE_CELL.fullmatch(text.strip(" *_`.。")) is not None
+        # A Due cell may say it instead: `✅ closed 26 Oct`, `DONE 2 Oct`.
+        role in {"status", "due"} and _DONE_CELL.match(text.strip(" *_`.。")) is not None
         for role, text, _, _ in sentence.cells
     )
 
@@ -1421,54 +1432,89 @@ _ME_HEADING = re.compile(r"^\s{0,4}+(?:me|myself|我)\s{0,2}+[:：]?\s{0,2}+$", 
 
 def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roster) -> None:
     """In an email or a report, the `I` of an item without an owner is whoever wrote it (the
-    sign-off's `Hannah`, the header's `钉钉日报 | 朱俊峰`), and so are the lines of its plan."""
-    signed = signed_by(request.text, {form.lower() for form in _speaker_forms(request)})
-    if signed is None:
-        return
-    who, at = signed
-    names = roster.lookup(who) or roster.lookup(who.split()[0])
-    if not names:
-        return
+    sign-off's `Hannah`, the header's `钉钉日报 | 朱俊峰`, in a digest of reports the part's
+    `陆晴 的日报`), and so are the lines of its plan."""
+    known = {form.lower() for form in _speaker_forms(request)}
     first_line = len(request.text) - len(request.text.lstrip())  # where the text starts
+    # (author as written, their names, where their words start and end, the header's start)
+    parts: list[tuple[str, tuple[str, ...], int, int, int]] = []
+    for who, start, end in digest_authors(request.text, known):
+        names = roster.lookup(who)
+        if names:
+            parts.append((who, names, start, end, start))
+    if not parts:
+        signed = signed_by(request.text, known)
+        if signed is None:
+            return
+        who, at = signed
+        names = roster.lookup(who) or roster.lookup(who.split()[0])
+        if not names:
+            return
+        parts.append((who, names, 0, at, first_line))
     for item in analysed:
-        if item.sentence.start >= at:
-            continue
-        header = item.sentence.start == first_line and report_header(item.sentence.text)
-        if item.kind == "action" and header:
-            item.kind = "other"  # `钉钉日报 | 朱俊峰 | 2026-10-14` names the report
-            continue
-        if item.owner.name and item.owner.how != "any":
-            continue
-        said = _I_COMMIT.search(item.body) if item.kind == "action" else None
-        # `Me: confirm the venue by Friday`, or a line under a `Me:` heading: the writer's.
-        may_be_work = item.kind in {"action", "other"} and not item.cues & {
-            "done",
-            "question",
-            "hypothetical",
-            "decision",
-        }
-        listed = item.sentence.block in {"bullet", "checkbox"}
-        # `明日计划：` / `Next week:` in someone's own report lists their work; so does a line
-        # labelled `Me:` or listed under a `Me:` heading.
-        planned = may_be_work and listed and plan_heading(item.sentence.heading)
-        mine = may_be_work and bool(
-            _ME_LABEL.match(item.sentence.text)
-            or (listed and _ME_HEADING.match(item.sentence.heading))
-        )
+        at = item.sentence.start
+        part = next((p for p in parts if p[2] <= at < p[3]), None)
+        if part is not None:
+            _signed_item(item, part[0], part[1], header=at == part[4])
+
+
+def _signed_item(item: Analysed, who: str, names: tuple[str, ...], *, header: bool) -> None:
+    """One sentence of `who`'s own notes: their `I`, their plan's lines, their `Me:` lines."""
+    if item.kind == "action" and (
+        (header and report_header(item.sentence.text)) or digest_header(item.sentence.text)
+    ):
+        item.kind = "other"  # `钉钉日报 | 朱俊峰 | 2026-10-14`, `陆晴 的日报` name the report
+        return
+    if item.owner.name and item.owner.how != "any":
+        return
+    said = _I_COMMIT.search(item.body) if item.kind == "action" else None
+    # `Me: confirm the venue by Friday`, or a line under a `Me:` heading: the writer's.
+    may_be_work = item.kind in {"action", "other"} and not item.cues & {
+        "done",
+        "question",
+        "hypothetical",
+        "decision",
+    }
+    listed = item.sentence.block in {"bullet", "checkbox"}
+    # `明日计划：` / `Next week:` in someone's own report lists their work, over the list or
+    # as the line's label; so does a line labelled `Me:` or listed under a `Me:` heading.
+    plan_label = _PLAN_LABEL.match(item.sentence.text)
+    # `需协调：…`, `今日完成：…` under the plan are labelled as something else.
+    other_label = plan_label is None and _LINE_LABEL.match(item.sentence.text) is not None
+    planned = (
+        may_be_work
+        and listed
+        and (bool(plan_label) or (plan_heading(item.sentence.heading) and not other_label))
+    )
+    mine = may_be_work and bool(
+        _ME_LABEL.match(item.sentence.text) or (listed and _ME_HEADING.match(item.sentence.heading))
+    )
+    if plan_label:
+        words = plan_label.group(0).strip()
+    else:
         words = item.sentence.heading.strip() if planned else "Me:"
-        if (planned or mine) and item.kind != "action":
-            item.kind = "action"
-            item.forced = True
-            item.score = max(item.score, 0.9)
-            item.reasons.append(f"a line of `{words}` in `{who}`'s notes")
-        if said or planned or mine:
-            item.owner = _Owner(
-                name=names[0],
-                candidates=names,
-                how="speaker",
-                confidence=0.7,
-                why=f"`{said.group(0) if said else words}` in notes by `{who}`",
-            )
+    if (planned or mine) and item.kind != "action":
+        item.kind = "action"
+        item.forced = True
+        item.score = max(item.score, 0.9)
+        item.reasons.append(f"a line of `{words}` in `{who}`'s notes")
+    if said or planned or mine:
+        item.owner = _Owner(
+            name=names[0],
+            candidates=names,
+            how="speaker",
+            confidence=0.7,
+            why=f"`{said.group(0) if said else words}` in notes by `{who}`",
+        )
+
+
+_LINE_LABEL = re.compile(r"^\s{0,4}+[\u4e00-\u9fff]{2,6}+\s{0,2}+[:：]")
+# `明日计划：下周一前完成申报表初稿`: the plan's label on the line itself.
+_PLAN_LABEL = re.compile(
+    r"^\s{0,4}+(?:明日|明天|下周|本周)(?:工作)?(?:计划|安排|待办)\s{0,2}+[:：]"
+    r"|^\s{0,4}+(?:plan\s{1,3}+for\s{1,3}+)?(?:tomorrow|next\s{1,3}+week)\s{0,2}+:",
+    re.IGNORECASE,
+)
 
 
 def _priority_word(cell: str) -> str | None:

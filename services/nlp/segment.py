@@ -43,7 +43,9 @@ _HEADING_COLON = re.compile(r"^\s*+(?P<t>[^:：|\s][^:：|]{0,39}?)\s*[:：]\s*$
 # a DingTalk or Teambition board read off a screenshot, `□` open and `✓` done.
 _BULLET = re.compile(
     r"^(?P<indent>\s*)(?P<marker>(?:[-*•+·▸▹►▪◦‣●■○]|\d{1,3}[.)、]|[a-zA-Z][.)]|\(\d{1,3}\)"
-    r"|[一二三四五六七八九十]+、)\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]|[☐□☑☒✅✔✓]))"
+    r"|[一二三四五六七八九十]+、)\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]|[☐□☑☒✅✔✓])"
+    # `1、跟进剩余发票`: Chinese numbering needs no space after 、.
+    r"|(?:\d{1,3}|[一二三四五六七八九十]{1,3}+)、(?=[^\s、]))"
 )
 _CHECKBOX = re.compile(r"^(?:\[(?P<state>[ xX✓])\]|(?P<box>[☐□☑☒✅✔✓]))\s*")
 # "[19/05/2026, 16:02] Emma:", "[08-03 07:15] 曹磊(制片)：", "[2026-08-03 07:15]": a chat
@@ -121,15 +123,19 @@ def detect_language(text: str) -> str:
     return "zh" if cjk and cjk * 2 >= latin * 0.5 else "en"
 
 
+# Marks around a heading's words, emoji included: `✅ Action Items`, `📝 Overview` (AI summaries).
+_TITLE_MARKS = re.compile(r"[*_#`:：\[\]【】()（）\u2190-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]+")
+
+
 def _exact_section(title: str) -> bool:
     """The whole title is a section word (`Action Items`, `待办事项`), nothing more."""
-    clean = re.sub(r"[*_#`:：\[\]【】()（）]+", " ", title).strip().lower()
+    clean = _TITLE_MARKS.sub(" ", title).strip().lower()
     return re.sub(r"\s+", " ", clean) in _SECTION_LOOKUP
 
 
 def section_kind(title: str) -> str | None:
     """The kind of section a heading opens, or None when the title is not a heading word."""
-    clean = re.sub(r"[*_#`:：\[\]【】()（）]+", " ", title).strip().lower()
+    clean = _TITLE_MARKS.sub(" ", title).strip().lower()
     clean = re.sub(r"\s+", " ", clean)
     clean = re.sub(r"^(?:\d+[.)]?|[一二三四五六七八九十]+[、.])\s*", "", clean)
     # `待办汇总`, `Action items summary`: a recap of the section is the section.
@@ -353,6 +359,22 @@ def _split_cells(line: str) -> list[tuple[str, int, int]]:
     return cells
 
 
+_UNASSIGNED_GROUP = re.compile(
+    r"(?:unassigned|no\s{1,3}+owner|owner\s{1,3}+tbd|未分配|待认领|待定负责人|负责人待定)\s{0,2}+[:：]?",
+    re.IGNORECASE,
+)
+
+
+def _owner_group_line(stripped: str, known: set[str]) -> bool:
+    """`Kyle Trott` or `Unassigned` alone on a line in a section of actions: the name of a
+    group of the items under it."""
+    if len(stripped) > 40 or _BULLET.match(stripped):
+        return False
+    return stripped.rstrip(":：").strip().lower() in known or bool(
+        _UNASSIGNED_GROUP.fullmatch(stripped)
+    )
+
+
 def _tab_cells(line: str) -> list[tuple[str, int, int]]:
     """Cells of a row pasted from a spreadsheet or a Feishu/DingTalk table, one tab apart,
     with their offsets in `line`; an empty cell stays a cell, so the columns keep their
@@ -524,6 +546,38 @@ _HEADER_WORD = re.compile(r"[^\s|｜/（）()【】\[\]，,:：]++")
 def report_header(line: str) -> bool:
     """`钉钉日报 | 朱俊峰 | 2026-10-14`, `Weekly report – Dana – W14`: a report's title line."""
     return _REPORT_HEADER.search(line) is not None
+
+
+# `陆晴 的日报`, `Dana's daily report`: one author's part of a digest of reports (DingTalk's
+# 日志汇总, a team's collected stand-up updates).
+_DIGEST_AUTHOR = re.compile(
+    r"^\s{0,4}+(?P<who>[\u4e00-\u9fff]{2,4}+|[A-Z][\w'’-]{1,20}+(?:[ \t][A-Z][\w'’-]{1,20}+)?+)"
+    r"(?:[ \t]{0,2}+的[ \t]{0,2}+(?:日报|周报|月报|日志|工作日志|工作汇报|汇报)"
+    r"|['’]s[ \t]{1,3}+(?:daily|weekly|status|end[ -]of[ -]day)[ \t]{1,3}+(?:report|update|log))"
+    r"[ \t]{0,2}+[:：]?[ \t]{0,2}+$",
+    re.IGNORECASE,
+)
+
+
+def digest_header(line: str) -> bool:
+    """`陆晴 的日报`: the line that opens one author's part of a digest."""
+    return _DIGEST_AUTHOR.match(line) is not None
+
+
+def digest_authors(text: str, known: set[str]) -> list[tuple[str, int, int]]:
+    """Each author's part of a digest: the author as written, where the header line starts
+    and where the part ends (the next author's header, or the end of the text)."""
+    heads: list[tuple[str, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        found = _DIGEST_AUTHOR.match(line)
+        if found and found.group("who").lower() in known:
+            heads.append((found.group("who"), offset))
+        offset += len(line) + 1
+    if not heads:
+        return []
+    ends = [start for _, start in heads[1:]] + [len(text)]
+    return [(who, start, end) for (who, start), end in zip(heads, ends, strict=True)]
 
 
 def signed_by(text: str, known: set[str]) -> tuple[str, int] | None:
@@ -816,6 +870,28 @@ class _Segmenter:
             and ((bullet := _BULLET.match(line)) is None or _exact_section(line[bullet.end() :]))
         ):
             title = stripped
+        if title is None and _DIGEST_AUTHOR.match(line):
+            # `陆晴 的日报`: a new author's part of a digest; the last part's plan is over.
+            self.flush_paragraph()
+            self.section = "other"
+            self.open_heading(stripped)
+            return True
+        if (
+            title is None
+            and self.section == "actions"
+            # Right under the heading or the last group's list: a name after `Kind regards,`
+            # signs the note.
+            and (
+                self.blocks_since_heading == 0
+                or (self.sentences and self.sentences[-1].block == "bullet")
+            )
+            and _owner_group_line(stripped, self.known)
+        ):
+            # Fireflies' and Otter's action items grouped under each person's name, and an
+            # `Unassigned` group: a heading within the section, which stays one of actions.
+            self.flush_paragraph()
+            self.open_heading(stripped)
+            return True
         if title is None:
             return False
         self.flush_paragraph()
@@ -867,7 +943,9 @@ class _Segmenter:
             if len(cells) < 3 or self.language(line) != "zh":
                 return False
             roles = _table_roles([c[0] for c in cells])
-            if roles[0] != "what" or "owner" not in roles or "other" in roles:
+            # `序号  事项  负责人  截止`: a number column may come first.
+            lead = roles[1:] if roles[0] == "id" else roles
+            if lead[0] != "what" or "owner" not in roles or "other" in roles:
                 return False
             self.flush_paragraph()
             self.spaced_roles = roles

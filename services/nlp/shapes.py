@@ -105,7 +105,9 @@ _BARE_HEADING = re.compile(
     r"^\s{0,4}+(?:(?:summary\s{1,3}+of\s{1,3}+|recap\s{1,3}+of\s{1,3}+)?(?:next\s{1,3}+steps?|to\s?-?do"
     r"|todos?|action\s{1,3}+items?|actions?|follow[- ]ups?)(?:\s{1,3}+(?:summary|recap|list))?"
     r"|(?:[^\s:：()（）]{1,10}+\s{0,2}+[(（][^()（）]{1,40}+[)）]\s{0,2}+|[^\s:：()（）待]{1,6}+)?待办(?:事项)?"
-    r"|行动项|下一步|后续(?:事项|安排|跟进)?)(?:汇总|清单|列表|一览)?"
+    r"|行动项|下一步|后续(?:事项|安排|跟进)?"
+    # A group of a summary's action items that nobody took.
+    r"|unassigned|no\s{1,3}+owner|owner\s{1,3}+tbd|未分配|待认领|待定负责人|负责人待定)(?:汇总|清单|列表|一览)?"
     r"\s{0,3}+(?:[(（][^()（）]{1,40}+[)）])?\s{0,3}+[:：]?\s{0,3}+$",
     re.IGNORECASE,
 )
@@ -712,6 +714,10 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if item.kind == "action" and _not_an_item(item):
             item.kind = "status"
             continue
+        if item.kind == "action" and roster.lookup(sentence.text.strip(" \t,，.。!！—-")):
+            # `Grace`, `令辉` alone on a line (a signature, a group's name): no work named.
+            item.kind = "other"
+            continue
         if item.kind == "action" and _continuity(item):
             item.kind = "decision"
             continue
@@ -723,6 +729,9 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
             _under_heading(item, roster, near, by_name_line=by_name_line)
+
+
+_RECORDING_TIME = re.compile(r"[ \t]{0,3}+[(（]\d{1,2}:\d{2}(?::\d{2})?+[)）]$")
 
 
 def _under_heading(
@@ -744,7 +753,8 @@ def _under_heading(
         heading_who, heading_names = committed
     names = heading_names or owner_line
     if item.kind != "action":
-        text = sentence.text.strip()
+        # `… – ASAP (05:55)`: an AI summary's pointer into the recording is not the line's.
+        text = _RECORDING_TIME.sub("", sentence.text.strip())
         bare = (
             sentence.block in {"bullet", "prose"}
             # Prose after a blank line (`Thanks,`, a signature) has left the list.
@@ -754,6 +764,8 @@ def _under_heading(
             <= len(text)
             <= (80 if (by_name_line and owner_line) or sentence.block == "bullet" else 40)
             and not (item.cues & _NOT_BARE)
+            # A name alone (a signature, `Grace`) names no work.
+            and not roster.lookup(text)
             and not re.search(r"[:：?？]", text)
             and not text.endswith((".", "。"))
         )

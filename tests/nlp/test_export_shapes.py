@@ -845,3 +845,89 @@ def test_a_boards_cards_read_off_a_screenshot(extractor: Extractor) -> None:
         "□ 年前库存盘点方案 @王海燕 截止 03-06": ("王海燕", "2026-03-06"),
         "□ 用户培训手册 v2 @刘强": ("刘强", None),
     }
+
+
+def test_an_ai_summarys_actions_grouped_under_each_person(extractor: Extractor) -> None:
+    # Fireflies: an emoji before the heading, each person's name over their bullets, an
+    # `Unassigned` group, pointers into the recording after each line; a signature's name
+    # after `Kind regards,` is no group.
+    text = (
+        "📝 Overview\n"
+        "- Claims are 90% closed.\n"
+        "\n"
+        "✅ Action Items\n"
+        "Priya Natarajan\n"
+        "  - Chase the loss adjuster for the warehouse report – ASAP (05:55)\n"
+        "  - Re-run the cat model on the refreshed data next week (19:40)\n"
+        "Tomás Ruiz\n"
+        "  - (no action items)\n"
+        "Unassigned\n"
+        "  - Book the board room for the renewal sign-off (37:05)\n"
+        "\n"
+        "Kind regards,\n"
+        "Tomás Ruiz\n"
+        "Programmes Coordinator\n"
+    )
+    assert items(extractor, text) == {
+        "Chase the loss adjuster for the warehouse report – ASAP (05:55)": (
+            "Priya Natarajan",
+            None,
+        ),
+        "Re-run the cat model on the refreshed data next week (19:40)": ("Priya Natarajan", None),
+        "Book the board room for the renewal sign-off (37:05)": (None, None),
+    }
+
+
+def test_a_row_whose_due_cell_says_done_is_no_action(extractor: Extractor) -> None:
+    text = (
+        "| # | Action | Owner | Due |\n"
+        "|---|---|---|---|\n"
+        "| 1 | Reject the 8D at D4 | Priya | Fri |\n"
+        "| 2 | Close NCR-2198 | Tomás | ✅ closed 26 Feb |\n"
+        "| 3 | Heating check | Tomás | DONE 2 Feb |\n"
+    )
+    assert items(extractor, text) == {
+        "1 | Reject the 8D at D4 | Priya | Fri": ("Priya Natarajan", "2026-03-06")
+    }
+
+
+def test_a_chinese_table_aligned_with_spaces_may_number_its_rows(extractor: Extractor) -> None:
+    text = (
+        "元旦促销 任务分工表\n"
+        "\n"
+        "序号  事项                  负责人     截止        状态\n"
+        "1     促销海报设计定稿      王海燕     3/4         进行中\n"
+        "2     会员短信名单导出      刘强       已完成      已完成\n"
+        "3     门口气拱门租赁        待定       3/25        未开始\n"
+    )
+    found = items(extractor, text)
+    assert found == {
+        "1 促销海报设计定稿 王海燕 3/4 进行中": ("王海燕", "2026-03-04"),
+        "3 门口气拱门租赁 待定 3/25 未开始": (None, "2026-03-25"),
+    }
+
+
+def test_a_digest_of_daily_reports_gives_each_plan_to_its_author(extractor: Extractor) -> None:
+    # DingTalk's 日志汇总: `X 的日报` opens each author's part, `1、` numbers without a
+    # space, and the other labels under the plan (`需协调：`) are not its lines.
+    text = (
+        "【钉钉日志汇总】财务部·日报\n"
+        "———————————\n"
+        "王海燕 的日报\n"
+        "今日完成：\n"
+        "1、10月供应商发票录入 412 张\n"
+        "明日计划：\n"
+        "1、跟进剩余 9 张暂估发票，周五前冲回\n"
+        "2、整理应付清单\n"
+        "需协调：采购部还有 3 张入库单没审批\n"
+        "———————————\n"
+        "刘强 的日报\n"
+        "今日完成：增值税进项认证完成\n"
+        "明日计划：下周一前完成增值税申报表初稿\n"
+    )
+    found = items(extractor, text)
+    assert found == {
+        "跟进剩余 9 张暂估发票，周五前冲回": ("王海燕", "2026-03-06"),
+        "整理应付清单": ("王海燕", "2026-03-03"),
+        "明日计划：下周一前完成增值税申报表初稿": ("刘强", "2026-03-09"),
+    }
