@@ -21,6 +21,7 @@ from services.nlp.explain import (
     owner_reason,
     short_form_behind,
 )
+from services.nlp.hant import read_traditional
 from services.nlp.matching import DuplicateTasks, best_match, find_duplicates, similarity
 from services.nlp.owners import Mention, Participant, Roster
 from services.nlp.segment import (
@@ -622,7 +623,7 @@ class Extractor:
             threshold = 0.5
         if sentence.block == "checked" or _done_row(sentence):
             item.kind = "status"
-        elif re.match(r"(?:decision|decided|agreed|决定|决议|结论|已确定)\s*[:：]", label):
+        elif _DECIDED_LABEL.match(sentence.text.lstrip()[:40]):
             item.kind = "decision"
         elif re.match(r"(?:question|q|open question|问题|待讨论)\s*[:：]", label):
             item.kind = "question"
@@ -688,6 +689,12 @@ class Extractor:
         problems = validate_request(request)
         if problems:
             raise ValueError("; ".join(f"{p.field}: {p.description}" for p in problems))
+        reading = read_traditional(request)
+        if reading is not None:
+            return reading.answer(self._extract(reading.simplified))
+        return self._extract(request)
+
+    def _extract(self, request: NotesRequest) -> Extraction:
         request = with_people_named(request)
         # One roster for the whole extraction: building it compiles every name's pattern.
         roster = Roster(request.participants)
@@ -968,6 +975,12 @@ _ASK_ANYONE = re.compile(
 )
 
 
+# `Decision:`, `Decided Friday:`, `Agreed on Friday:`, `结论：` in front of the line.
+_DECIDED_LABEL = re.compile(
+    r"(?:decision|decided|agreed|决定|决议|结论|已确定)"
+    r"(?:\s{1,2}+(?:on\s{1,2}+)?[A-Za-z0-9]{1,10}+)?\s{0,2}+[:：]",
+    re.IGNORECASE,
+)
 # `□ 考虑引入灰度发布机制`, `[ ] maybe move the demo`: an idea noted in a to-do list.
 _TENTATIVE = re.compile(
     r"^\s{0,4}+(?:(?:可以|或许|也许)?考虑|(?:maybe|perhaps|possibly|consider)\b)", re.I
@@ -1330,6 +1343,8 @@ def _clean_zh(item: Analysed, co_owners: Sequence[str]) -> str:
 
 def _clean_zh_body(item: Analysed, body: str, co_owners: Sequence[str]) -> str:
     body = re.sub(r"^@\S+\s*", "", body)
+    # `[柏翰] 推播凭证更新`: the owner cut from inside its brackets leaves the closing one.
+    body = re.sub(r"^[\]】)）]\s*", "", body)
     body = re.sub(r"^[，,：:\s]*", "", body)
     body = re.sub(r"^(?:你能|你可以|能不能|麻烦|请|辛苦)", "", body)
     body = re.sub(r"^我(?:们)?(?:\s{0,2}+[:：]\s{0,2}+)?", "", body)  # `我：更新模板` too

@@ -189,6 +189,9 @@ _ABBREVIATIONS = frozenset(
         "co",
     ]
 )
+_MONTH_ABBREVIATIONS = frozenset(
+    ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
 # Only at the start of a run of stops, and possessive: a search that began inside a run of
 # dots rescanned the run from every dot (quadratic on "....").
 # A new sentence starts upper-case, or (in chat, written in lower case) with a stand-up label:
@@ -218,7 +221,12 @@ def _split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
         start = 0
         for match in _EN_BOUNDARY.finditer(text):
             word = _word_before(text, start=start, end=match.start())
-            if word.lower().rstrip(".") in _ABBREVIATIONS:
+            short = word.lower().rstrip(".")
+            # `moved to 3 Nov. NA to prep docs`: a month's abbreviation ends the sentence
+            # unless its day follows (`Nov. 3`).
+            if short in _ABBREVIATIONS and not (
+                short in _MONTH_ABBREVIATIONS and not text[match.end() : match.end() + 1].isdigit()
+            ):
                 continue
             if len(word) == 1 and word.isupper():
                 continue  # an initial: "Mark O. will"
@@ -625,6 +633,8 @@ class _Segmenter:
         self.recap_turn = False
         self.table_roles: list[str] | None = None
         self.tab_table = False  # the table under way is one pasted with tabs
+        self.quoted = False  # the last line with words was quoted (`> …`)
+        self.after_quote = False
         # A table typed as text: where each column starts in its header line, and the roles.
         self.text_columns: list[tuple[int, str]] | None = None
         self.unit = 0
@@ -675,6 +685,9 @@ class _Segmenter:
         """Read one line: a blank, a table row, a heading, attendees, a turn, a bullet, a
         label line or prose, in that order."""
         stripped = line.strip()
+        if stripped:
+            # Whether the line before was quoted from the message replied to (`> …`).
+            self.after_quote, self.quoted = self.quoted, stripped.startswith(">")
         if not stripped:
             self.flush_paragraph()
             if self.written_since_blank:
@@ -733,6 +746,22 @@ class _Segmenter:
         label_match = _TURN.match(body)
         if label_match and not self.transcript and len(label_match.group("speaker")) <= 30:
             self.flush_paragraph()
+            speaker = label_match.group("speaker").strip("* ")
+            if self.after_quote and (
+                speaker.lower() in self.known or re.fullmatch(r"[A-Z]{2,3}", speaker)
+            ):
+                # `> 4. Who owns the accruals?` / `AW: Tiago owns them`: answers inline in an
+                # email reply; the label says who answers, not who does the work.
+                self.turn += 1
+                rest = body_offset + label_match.start("rest")
+                self.emit(
+                    rest,
+                    self.text[rest : offset + len(line)],
+                    block="turn",
+                    speaker=speaker,
+                    turn=self.turn,
+                )
+                return
             self.emit(body_offset, body, block="bullet")
             return
         self.prose_line(offset, line, stripped)

@@ -29,9 +29,9 @@ _INITIALS_LABEL = re.compile(
 )
 _AI_LABEL = re.compile(r"^\s{0,4}+(?:AI|ACTION)\s{0,3}+[:：]")
 _UNOWNED = re.compile(
-    r"\bowner\s{1,3}+(?:TBD|TBC|unknown)\b|\bno\s{1,3}+owner\b"
+    r"\b[Oo]wner\s{1,3}+(?:TBD|TBC|tbd|tbc|unknown)\b|\bno\s{1,3}+owner\b"
     r"|\bunassigned\b(?!\s{1,3}+(?:queue|tickets?|bucket|list|pool))|\bTBD\b"
-    r"|待定负责人|负责人待定|[Oo]wner\s{0,3}+还没定|还没定负责人|负责人还没定|待认领"
+    r"|待定负责人|负责人待定|负责人未定|[Oo]wner\s{0,3}+还没定|还没定负责人|负责人还没定|待认领"
     r"|谁来[？?]\s{0,3}+待定|\b(?:nobody|no\s{1,3}+one)\s{1,3}+yet\b"
     # `responsible still open`, `stays without owner for now`, `nobody volunteered`,
     # `人选待定`, `没人接，先记上`.
@@ -746,6 +746,8 @@ def _under_heading(
     committed = _owner_heading(sentence.heading, roster)
     if not _recap_heading(sentence.heading) and committed is None:
         return
+    if sentence.block == "prose" and sentence.paragraph > 0:
+        return  # prose after a blank line has left the list (`I'll send the contracts…`)
     in_heading = _HEADING_OWNER.search(sentence.heading)
     heading_names = _names(in_heading.group("who"), roster) if in_heading else ()
     heading_who = in_heading.group("who").strip() if in_heading else ""
@@ -1265,6 +1267,7 @@ _OWNER_OF_THE_LINE = frozenset({"table", "label", "subject", "speaker", "asked",
 
 _NOT_PRONOUN_ITEM = frozenset({"question", "hypothetical", "done", "decision", "blocked"})
 _DASH = re.compile(r"\s{0,3}+(?:——|—|–|--)\s{0,3}+")
+_TAIL_ARROW = re.compile(r"\s{0,3}+(?:→|->|=>)\s{0,3}+")
 _ZH_WITH = re.compile(r"我和[^，。]{1,6}?一起")
 # `I and Andre together will…`, `Andre and I will…`: the speaker's item too.
 _EN_WITH = re.compile(
@@ -1278,12 +1281,21 @@ _HANDLE = re.compile(r"^\s{0,4}+@(?P<who>[\w.-]{1,30}+)\s")
 
 
 def _dash_tail(item: Analysed, roster: Roster) -> bool:
-    """`收银员培训 —— 车晓` is 车晓's item; `Team huddle — Ana, Ben, Cy` lists who came."""
+    """`收银员培训 —— 车晓` is 车晓's item; `Team huddle — Ana, Ben, Cy` lists who came;
+    `AHU-7 belt replace → JM, by Thurs`: the one after the arrow, then the deadline."""
     text = item.sentence.text.rstrip(" .。")
     parts = _DASH.split(text)
+    arrow = _TAIL_ARROW.split(text) if item.sentence.lang == "en" else []
+    if len(arrow) == 2 and arrow[0].strip():
+        parts = arrow
     if len(parts) < 2 or not parts[0].strip():
         return False
     tail = parts[-1].removeprefix("说的是")
+    # `JM, by Thurs`: the name, then the line's deadline.
+    named, comma, rest = tail.partition(",")
+    due = item.due
+    if comma and due is not None and due.text and due.text in rest and roster.lookup(named):
+        tail = named
     people = [roster.lookup(p) for p in re.split(r"\s{0,3}+(?:,|、|，|&|\band\b)\s{0,3}+", tail)]
     if not all(people):
         return False

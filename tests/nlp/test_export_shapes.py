@@ -931,3 +931,87 @@ def test_a_digest_of_daily_reports_gives_each_plan_to_its_author(extractor: Extr
         "整理应付清单": ("王海燕", "2026-03-03"),
         "明日计划：下周一前完成增值税申报表初稿": ("刘强", "2026-03-09"),
     }
+
+
+def test_notes_in_traditional_chinese_read_like_simplified(extractor: Extractor) -> None:
+    # A Taiwan team's 週會: 週 and 待辦事項 and 負責人未定 are the simplified rules' words; the
+    # answer keeps the notes' own characters and the participants' names as given.
+    request = NotesRequest(
+        text=(
+            "【App 2.8 版 週會記錄】\n"
+            "■ 待辦事項\n"
+            "1. [柏翰] 推播憑證更新（P0）— 週五前\n"
+            "2. 跟客服確認上線公告的文案，下週三前定稿（張家豪）\n"
+            "3. App Store 截圖更新——負責人未定\n"
+        ),
+        meeting_date=MEETING,
+        participants=(Participant("陳柏翰", ("柏翰",)), Participant("張家豪", ("家豪",))),
+    )
+    found = {
+        i.source: (i.owner, i.due.isoformat() if i.due else None, i.description)
+        for i in extractor.extract(request).items
+    }
+    assert found == {
+        "[柏翰] 推播憑證更新（P0）— 週五前": ("陳柏翰", "2026-03-06", "推播憑證更新（P0）"),
+        "跟客服確認上線公告的文案，下週三前定稿（張家豪）": (
+            "張家豪",
+            "2026-03-11",
+            "跟客服確認上線公告的文案，定稿（張家豪）",
+        ),
+        "App Store 截圖更新——負責人未定": (None, None, "App Store 截圖更新——負責人未定"),
+    }
+
+
+def test_answers_inline_in_an_email_reply_are_the_repliers_words(extractor: Extractor) -> None:
+    # `> ` quotes the message replied to; `TR:` under it says who answers, and the answer may
+    # give the work to someone else or decide something.
+    text = (
+        "From: Tomás Ruiz\n"
+        "All – my answers inline (TR).\n"
+        "\n"
+        "> 1. The USD recon still shows 3 breaks.\n"
+        "TR: Priya, please clear these before the close – target Thursday.\n"
+        "\n"
+        "> 2. Who owns the custody fee accruals now?\n"
+        "TR: Decided Friday: Priya owns them from April.\n"
+        "\n"
+        "> 3. Is the feed live?\n"
+        "TR: Yes.\n"
+    )
+    assert items(extractor, text) == {
+        "Priya, please clear these before the close – target Thursday.": (
+            "Priya Natarajan",
+            "2026-03-05",
+        ),
+    }
+
+
+def test_handwritten_shorthand(extractor: Extractor) -> None:
+    # The owner's initials after an arrow, then the deadline; a sentence after a month's
+    # abbreviation; `owner tbd` in lower case.
+    text = (
+        "- WO-5531 AHU-7 belt replace → TR, by Thurs\n"
+        "- Fire panel: inspection moved to 3 Apr. PN to prep docs + logbook b4 3 Apr\n"
+        "- Water tank cleaning due — owner tbd\n"
+    )
+    assert items(extractor, text) == {
+        "WO-5531 AHU-7 belt replace → TR, by Thurs": ("Tomás Ruiz", "2026-03-05"),
+        "PN to prep docs + logbook b4 3 Apr": ("Priya Natarajan", "2026-04-03"),
+        "Water tank cleaning due — owner tbd": (None, None),
+    }
+
+
+def test_prose_after_a_blank_line_has_left_the_owners_list(extractor: Extractor) -> None:
+    text = (
+        "Next steps (Tomás):\n"
+        "- accounts in Jira\n"
+        "\n"
+        "I'll send the contracts out for signature by 3/20.\n"
+        "\n"
+        "Best,\n"
+        "Priya\n"
+    )
+    assert items(extractor, text) == {
+        "accounts in Jira": ("Tomás Ruiz", None),
+        "I'll send the contracts out for signature by 3/20.": ("Priya Natarajan", "2026-03-20"),
+    }
