@@ -301,7 +301,9 @@ class ZH:
     )
     # `…能本周五给我吗？` asks someone to do it, as 能不能 does.
     request = re.compile(
-        r"请|麻烦|你能|你可以|能不能|能否帮|帮忙|谁来|辛苦|拜托|务必|能[^吗，。？?\n]{1,30}+吗"
+        # Not 申请 (an application), 邀请 (an invitation), 请假 (leave).
+        r"(?<![申邀])请(?!假)|麻烦|你能|你可以|能不能|能否帮|帮忙|谁来|辛苦|拜托|务必"
+        r"|能[^吗，。？?\n]{1,30}+吗"
     )
     asked = re.compile(r"(?:请|让|安排|要求|交给|由)(?P<who>[\u4e00-\u9fff]{2,3})")
     question = re.compile(

@@ -22,7 +22,9 @@ SECTION_WORDS: dict[str, tuple[str, ...]] = {
     "questions": ("open questions", "questions", "open issues", "parking lot", "question",
                   "open items", "待定", "待定问题", "问题", "待讨论", "遗留问题", "疑问"),
     "status": ("updates", "update", "status", "done", "completed", "progress", "highlights",
-               "进展", "已完成", "完成情况", "进度", "回顾"),
+               "进展", "已完成", "完成情况", "进度", "回顾", "进展汇报", "进度汇报", "工作汇报",
+               "工作进展", "项目进展", "进展情况", "本周进展", "上周进展", "工作回顾",
+               "status update", "status updates", "progress report", "progress update"),
 }  # fmt: skip
 _SECTION_LOOKUP = {word: kind for kind, words in SECTION_WORDS.items() for word in words}
 
@@ -466,9 +468,22 @@ def _en_chat_header(line: str, known: set[str]) -> re.Match[str] | None:
     return None
 
 
+# `● 江雪（采购部）同意  11-19 10:02`, `● 雷振宇（总经理）审批中`: a step of a DingTalk or
+# Feishu approval's flow; the `评论：` under it is what that approver said.
+_ZH_APPROVAL_HEADER = re.compile(
+    r"^\s*+[●•·○◉]?+\s*+(?P<speaker>[\u4e00-\u9fff]{2,4}+)(?:[ \t]{0,2}+[(（][^()（）\n]{1,12}+[)）])?+"
+    r"[ \t]{0,2}+(?:发起申请|已?同意|审批中|已?审批|审批通过|已?拒绝|已?转交|已?退回|已?撤回|已?评论)"
+    r"(?:[ \t\u3000]{1,4}+\d{1,2}-\d{1,2}[ \t]{1,2}+\d{1,2}:\d{2})?+\s*+$"
+)
+
+
 def _chat_header(line: str, known: set[str]) -> re.Match[str] | None:
     """The speaker line of a chat export or transcript."""
-    return _ZH_CHAT_HEADER.match(line) or _en_chat_header(line, known)
+    return (
+        _ZH_CHAT_HEADER.match(line)
+        or _ZH_APPROVAL_HEADER.match(line)
+        or _en_chat_header(line, known)
+    )
 
 
 def _chat_headers(lines: list[str], lang: str, known: set[str]) -> bool:
@@ -479,7 +494,9 @@ def _chat_headers(lines: list[str], lang: str, known: set[str]) -> bool:
         return True
     if lang == "en":
         return False
-    headers = sum(1 for line in lines if _ZH_CHAT_HEADER.match(line))
+    headers = sum(
+        1 for line in lines if _ZH_CHAT_HEADER.match(line) or _ZH_APPROVAL_HEADER.match(line)
+    )
     if headers < 2:
         return False
     return lang == "zh" or detect_language("\n".join(lines)) == "zh"
@@ -930,7 +947,10 @@ class _Segmenter:
             self.open_heading(title)
             return True
         if _HEADING_ZH_NUM.match(line) or _HEADING_COLON.match(line):
-            self.section = "other"
+            # `刘子墨：` over their lines under `【进展汇报】`: a person's part of the section,
+            # which stays what it was (their progress, or their actions).
+            if title.strip().lower() not in self.known:
+                self.section = "other"
             self.open_heading(title)
             return True
         return False

@@ -725,7 +725,11 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             continue
         if item.kind == "action" and item.owner.name is None:
             _speaker_of_the_line(item, roster)
-        if sentence.section == "actions" or _list_heading(sentence.heading, roster):
+        if sentence.section == "actions" or (
+            # A person's lines under a section of progress, decisions or questions report.
+            sentence.section not in {"status", "decisions", "questions"}
+            and _list_heading(sentence.heading, roster)
+        ):
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
             _under_heading(item, roster, near, by_name_line=by_name_line)

@@ -1015,3 +1015,34 @@ def test_prose_after_a_blank_line_has_left_the_owners_list(extractor: Extractor)
         "accounts in Jira": ("Tomás Ruiz", None),
         "I'll send the contracts out for signature by 3/20.": ("Priya Natarajan", "2026-03-20"),
     }
+
+
+def test_a_persons_lines_under_a_progress_section_report(extractor: Extractor) -> None:
+    # A lab's 组会: each person's name over their progress, then over their to-dos.
+    text = (
+        "【进展汇报】\n"
+        "刘强：\n"
+        "- 第三章实验跑完，比 baseline 高 2.3 个点\n"
+        "- GPU 不够用，4 张卡排队排到周日\n"
+        "\n"
+        "【待办】\n"
+        "刘强：\n"
+        "1. 补消融实验，3月6日前投稿\n"
+    )
+    assert items(extractor, text) == {"补消融实验，3月6日前投稿": ("刘强", "2026-03-06")}
+
+
+def test_an_approvals_flow_says_who_commented(extractor: Extractor) -> None:
+    # DingTalk's 审批: each step names the approver, the `评论：` under it is theirs; the
+    # form's 申请 is an application, not a request.
+    text = (
+        "【钉钉审批】采购申请 · 办公区空调更换\n"
+        "申请人：刘强 ｜ 金额：¥186,400.00\n"
+        "\n"
+        "流转记录：\n"
+        "● 刘强 发起申请  03-02 09:14\n"
+        "  备注：原空调为2012年安装。\n"
+        "● 王海燕（法务）同意  03-02 11:30\n"
+        "  评论：合同我来审，周三前出意见。\n"
+    )
+    assert items(extractor, text) == {"评论：合同我来审，周三前出意见。": ("王海燕", "2026-03-04")}
