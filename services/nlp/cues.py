@@ -278,7 +278,8 @@ class EN:
 # Read after a name by the owner rules (notes.py) and the reported-speech shape (shapes.py).
 ZH_SAID_VERBS = (
     r"(?:首先|开场|先|也|又|再次|还|最后|随后|重点)?"
-    r"(?:说|提到|提出|反馈|介绍|建议|认为|表示|觉得|强调|指出|重申|汇报|通报|分享|补充|担心)"
+    r"(?:说|提到|提出|反馈|介绍|建议|认为|表示|觉得|强调|指出|重申|汇报|通报|分享|补充|担心"
+    r"|回答|回复|提议|提醒|反映|询问|解释|意见)"
 )
 
 

@@ -445,6 +445,16 @@ _EN_COMMENT_HEADER = re.compile(
 )
 
 
+# `Internal note — Sushila Gurung, Mar 26, 16:40`: a help desk ticket's note (Zendesk,
+# Freshdesk), its writer after the kind of note.
+_EN_NOTE_HEADER = re.compile(
+    r"^\s*+(?:internal|private|public)?+[ \t]?+(?:note|reply|comment)[ \t]{0,2}+[—–-][ \t]{0,2}+"
+    r"(?P<speaker>[A-Za-z][\w.'’-]{0,20}(?: [A-Za-z][\w.'’-]{0,20}){0,2}?),[ \t]{0,2}+"
+    r"[\w ,/.-]{0,30}?\d{1,2}:\d{2}(?:[ \t]?+[AaPp][Mm])?+\s*+$",
+    re.IGNORECASE,
+)
+
+
 def _en_chat_header(line: str, known: set[str]) -> re.Match[str] | None:
     """An English transcript's speaker line, only for a participant (so an agenda's
     `Standup  9:30` is not a speaker)."""
@@ -452,6 +462,7 @@ def _en_chat_header(line: str, known: set[str]) -> re.Match[str] | None:
         m
         for m in (
             _EN_COMMENT_HEADER.match(line),
+            _EN_NOTE_HEADER.match(line),
             _EN_CHAT_HEADER.match(line),
             _EN_STAMP_HEADER.match(line),
         )

@@ -1052,6 +1052,10 @@ def _speaker_of_the_line(item: Analysed, roster: Roster) -> None:
         _set_owner(item, names, "speaker", why=why)
 
 
+# `我` as the one who does something: not `我们`, `我猜`, `我估计`, `我们老板`, `我的`.
+_ZH_I_DO = re.compile(r"我(?!们|的|猜|估计|觉得|感觉|想|记得|听说|以为|看来|不知道)")
+
+
 def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) -> bool:
     """`lee: i can check the logs asap` is lee's; `tom: can u renew the cert` is who accepts."""
     sentence = item.sentence
@@ -1077,7 +1081,7 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
     speaker_why, speaker_short = _form_why(f"speaker of the line (`{speaker}`)", speaker, roster)
     if sentence.lang == "zh":
         commit = _ZH_COMMIT.search(said)
-        if commit or ("我" in said and item.due is not None):
+        if commit or (_ZH_I_DO.search(said) and item.due is not None):
             _set_owner(item, speaker_names, "speaker", why=speaker_why, short=speaker_short)
             words = f"`{commit.group(0)}`" if commit else "`我` with a due date"
             _force(item, f"a chat line committing the speaker ({words})")
@@ -1298,7 +1302,14 @@ def _dash_tail(item: Analysed, roster: Roster) -> bool:
     # `JM, by Thurs`: the name, then the line's deadline.
     named, comma, rest = tail.partition(",")
     due = item.due
-    if comma and due is not None and due.text and due.text in rest and roster.lookup(named):
+    if (
+        parts is arrow
+        and comma
+        and due is not None
+        and due.text
+        and due.text in rest
+        and roster.lookup(named)
+    ):
         tail = named
     people = [roster.lookup(p) for p in re.split(r"\s{0,3}+(?:,|、|，|&|\band\b)\s{0,3}+", tail)]
     if not all(people):
@@ -1427,7 +1438,20 @@ def _not_an_item(item: Analysed) -> bool:
     # no word of anyone doing anything next.
     if item.cues & {"done", "status"} and "first_person" not in item.cues:
         return True
+    # `Rohan: the bot→agent handoff still drops the transcript`: a label over a report of
+    # how a thing is, with no day and nobody's verb.
+    if (
+        item.owner.how == "label"
+        and item.due is None
+        and _EN_THING_FIRST.match(body) is not None
+        and "first_person" not in item.cues
+        and "request" not in item.cues
+    ):
+        return True
     return _EN_NEED.search(body) is not None and item.due is None
+
+
+_EN_THING_FIRST = re.compile(r"\s{0,4}+(?:the|a|an|our|their|its|this|that|these|those)\s", re.I)
 
 
 # "The bonus scheme stays as last year", "Not unless finance asks": nothing changes hands.

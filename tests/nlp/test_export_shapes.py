@@ -1046,3 +1046,30 @@ def test_an_approvals_flow_says_who_commented(extractor: Extractor) -> None:
         "  评论：合同我来审，周三前出意见。\n"
     )
     assert items(extractor, text) == {"评论：合同我来审，周三前出意见。": ("王海燕", "2026-03-04")}
+
+
+def test_reports_of_what_someone_said_or_how_a_thing_is(extractor: Extractor) -> None:
+    # 回答/提议/提醒/反映/意见 report what was said; `我猜`/`我们` state, not commit; `Name: the
+    # …` over how a thing is, with no day, is a report.
+    text = (
+        "王海燕回答，老系统的批次号有 3 种格式，追溯查询需要做映射表。\n"
+        "刘强提议夜班加一个助理，先试一个月。\n"
+        "Priya: the new thermal camera arrived and it's in the workshop.\n"
+        "Tomás: I'll send the audit pack by Wednesday.\n"
+    )
+    assert items(extractor, text) == {
+        "Tomás: I'll send the audit pack by Wednesday.": ("Tomás Ruiz", "2026-03-04"),
+    }
+
+
+def test_a_help_desk_tickets_notes_name_their_writers(extractor: Extractor) -> None:
+    text = (
+        "Internal note — Priya Natarajan, Mar 2, 08:10\n"
+        "Buddha Air cancelled the morning flight; the 15:30 one has seats.\n"
+        "\n"
+        "Internal note — Tomás Ruiz, Mar 2, 09:30\n"
+        "Called, guest picked the flight. I will send the e-ticket by EOD.\n"
+    )
+    found = items(extractor, text)
+    assert found["I will send the e-ticket by EOD."] == ("Tomás Ruiz", "2026-03-02")
+    assert not any(key.startswith("Internal note") for key in found)
