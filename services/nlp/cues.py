@@ -82,7 +82,7 @@ class EN:
         r"|\b(?:already|wrapped\s+up|went\s+(?:live|out)|is\s+live|(?<!get\s)(?<!be\s)done\b"
         # `chase Riello for confirmed start dates`, `the completed forms`: an adjective, not news.
         r"|(?<!\bfor\s)(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bany\s)(?<!\ball\s)(?<!\bof\s)"
-        r"(?<!\bwith\s)(?:completed|finished|demoed|presented|walked\s+through|looked\s+at|delivered"
+        r"(?<!\bwith\s)(?<!\bnot\s)(?<!n't\s)(?<!n’t\s)(?:completed|finished|demoed|presented|walked\s+through|looked\s+at|delivered"
         r"|confirmed|found|shipped|exported|removed|launched|passed|merged|patched))\b"
         r"|\bsince\s+\w+day\b"
     )

@@ -664,7 +664,7 @@ class Extractor:
                 item.reasons.append(f"{request} accepted by the next speaker")
             else:
                 item.reasons.append(f"{request} taken by `{item.owner.name}`")
-        elif sentence.section == "decisions":
+        elif sentence.section == "decisions" and not _resolved_work(item, threshold):
             item.kind = "decision"
         elif sentence.section == "questions":
             item.kind = "question"
@@ -973,6 +973,25 @@ def with_people_named(request: NotesRequest) -> NotesRequest:
 _ASK_ANYONE = re.compile(
     r"\b(?:can|could|would|will)\s{1,3}+(?:some|any)(?:one|body)\b", re.IGNORECASE
 )
+
+
+# `Sister Simelane to draw up the schedule by 25 February`, `The Manager to write to the RHMT`:
+# a resolution that gives someone work.
+_EN_ASSIGNED = re.compile(
+    r"\b[A-Z][\w'’.-]{1,30}+(?:\s{1,3}+(?:and|&)\s{1,3}+[A-Z][\w'’.-]{1,30}+)?\s{1,3}+to\s{1,3}+"
+    r"(?!be\b|have\b|the\b|a\b)[a-z]{2,}"
+)
+
+
+def _resolved_work(item: Analysed, threshold: float) -> bool:
+    """A line under `Resolutions` that is work for someone named, with a day or a strong
+    score: an action, whatever its heading calls it."""
+    return (
+        item.sentence.lang == "en"
+        and item.owner.name is not None
+        and (item.due is not None or item.score >= threshold)
+        and _EN_ASSIGNED.search(item.sentence.text) is not None
+    )
 
 
 # `Decision:`, `Decided Friday:`, `Agreed on Friday:`, `结论：` in front of the line.

@@ -268,6 +268,29 @@ def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[in
     return parts
 
 
+_ZH_NEXT_CLAUSE = re.compile(r"[；;]\s{0,2}+")
+
+
+def _zh_clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[int, int]]:
+    """`小张明天去海关取报关单；娜娜把对账单月底前对完`: cut at `；` where a participant's
+    name starts the next part, each person's work a sentence of its own."""
+    start, end = span
+    parts = []
+    for match in _ZH_NEXT_CLAUSE.finditer(text, start, end):
+        after = text[match.end() : match.end() + 6]
+        following = _ZH_NEXT_CLAUSE.search(text, match.end(), end)
+        part_end = following.start() if following else end
+        # Both parts a piece of work, not a list of names (`出席：许丽；高远；…`).
+        if match.start() - start < 8 or part_end - match.end() < 8:
+            continue
+        if not any(after.startswith(name) for name in known if name):
+            continue
+        parts.append((start, match.end()))
+        start = match.end()
+    parts.append((start, end))
+    return parts
+
+
 def _markdown_heading(line: str) -> str | None:
     """The title of a Markdown heading (`## Next steps ##` gives "Next steps"), or None."""
     start = _HEADING_MD_START.match(line)
@@ -684,6 +707,8 @@ class _Segmenter:
         spans = _split_sentences(chunk, chunk_lang)
         if chunk_lang == "en" and self.known:
             spans = [part for span in spans for part in _clauses(chunk, span, self.known)]
+        elif chunk_lang == "zh" and self.known:
+            spans = [part for span in spans for part in _zh_clauses(chunk, span, self.known)]
         for start, end in spans:
             self.sentences.append(
                 Sentence(

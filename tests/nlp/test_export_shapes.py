@@ -1073,3 +1073,32 @@ def test_a_help_desk_tickets_notes_name_their_writers(extractor: Extractor) -> N
     found = items(extractor, text)
     assert found["I will send the e-ticket by EOD."] == ("Tomás Ruiz", "2026-03-02")
     assert not any(key.startswith("Internal note") for key in found)
+
+
+def test_resolutions_that_give_someone_work(extractor: Extractor) -> None:
+    # Formal minutes: `Resolutions` is a section of decisions, but `Name to <verb> … by <day>`
+    # in it is work; a decision stays one; `not confirmed yet` is no news of done work.
+    text = (
+        "7. RESOLUTIONS\n"
+        "R1  The clinic keeps Saturday opening hours as they are.\n"
+        "R2  Priya Natarajan to draw up the appointment schedule and share it by 25 March.\n"
+        "\n"
+        "- Scaffolding contractor for the shutdown not confirmed yet — owner TBD\n"
+    )
+    assert items(extractor, text) == {
+        "R2 Priya Natarajan to draw up the appointment schedule and share it by 25 March.": (
+            "Priya Natarajan",
+            "2026-03-25",
+        ),
+        "Scaffolding contractor for the shutdown not confirmed yet — owner TBD": (None, None),
+    }
+
+
+def test_two_peoples_work_joined_by_a_chinese_semicolon(extractor: Extractor) -> None:
+    text = (
+        "刘强明天一早去海关把报关单取回来；王海燕把供应商对账单月底前对完。\n出席：刘强；王海燕\n"
+    )
+    assert items(extractor, text) == {
+        "刘强明天一早去海关把报关单取回来；": ("刘强", "2026-03-03"),
+        "王海燕把供应商对账单月底前对完。": ("王海燕", "2026-03-31"),
+    }
