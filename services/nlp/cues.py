@@ -95,6 +95,9 @@ class EN:
         r"|\b(?:said|says)\s+(?:yes|ok|okay|no)\b|^\s*(?:thanks|thank\s+you|great|good|nice)\b[.!]?\s*$"
         # `SJ: OOO tomorrow`, `out Mon–Tue (PTO)`, `on leave 9–13 Feb`: an absence.
         r"|(?:^|:\s*)(?:ooo|out\s+of\s+(?:the\s+)?office|on\s+(?:leave|pto|holiday|vacation)|pto)\b"
+        # `can't take it this week`, `cannot pick this up`: declining the work.
+        r"|\b(?:can'?t|can’t|cannot|won'?t\s+be\s+able\s+to)\s+(?:take|pick\s+up|do|own)\s+"
+        r"(?:it|this|that|this\s+one|that\s+one)\b"
     )
     acceptance = _ci(
         # `sawa` (Swahili), `sige` (Tagalog), `theek hai` (Hindi), `ja` (German): yes in the

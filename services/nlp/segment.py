@@ -150,6 +150,10 @@ def section_kind(title: str) -> str | None:
             kinds = [_SECTION_LOOKUP.get(p) for p in parts]
             if "actions" in kinds:
                 return "actions"
+    # `Action items for next week`, `会议决定事项`; not a title that merely ends in a section
+    # word (`Harbourview Gardens Incorporated Owners`).
+    if len(re.sub(r"[(（][^()（）]*[)）]", " ", title).split()) > 3:
+        return None
     for word, kind in sorted(_SECTION_LOOKUP.items(), key=lambda kv: -len(kv[0])):
         if len(word) > 3 and (clean.endswith(word) or clean.startswith(word)):
             return kind
@@ -226,8 +230,12 @@ def _split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
             short = word.lower().rstrip(".")
             # `moved to 3 Nov. NA to prep docs`: a month's abbreviation ends the sentence
             # unless its day follows (`Nov. 3`).
+            following = text[match.end() : match.end() + 1]
+            # `award to Secure-Vision Ltd. Ms. Lau to prepare…`: a company's or a list's end
+            # before a capital ends the sentence too.
             if short in _ABBREVIATIONS and not (
-                short in _MONTH_ABBREVIATIONS and not text[match.end() : match.end() + 1].isdigit()
+                (short in _MONTH_ABBREVIATIONS and not following.isdigit())
+                or (short in {"ltd", "inc", "etc"} and following.isupper())
             ):
                 continue
             if len(word) == 1 and word.isupper():
@@ -358,7 +366,7 @@ def _table_roles(cells: list[str]) -> list[str]:
             roles.append("due")
         elif re.search(r"priority|优先级|prio", low):
             roles.append("priority")
-        elif re.search(r"status|状态|state|progress|进度|完成情况", low):
+        elif re.search(r"status|状态|state|progress|进度|完成情况|\brag\b", low):
             roles.append("status")
         elif re.search(
             r"action|task|item|what|description|事项|任务|内容|行动|工作|描述|todo", low
@@ -406,6 +414,15 @@ def _owner_group_line(stripped: str, known: set[str]) -> bool:
     return stripped.rstrip(":：").strip().lower() in known or bool(
         _UNASSIGNED_GROUP.fullmatch(stripped)
     )
+
+
+# A table's column of work when no column names an owner: `待办`, `Actions`, `Next steps`.
+_TODO_COLUMN = re.compile(
+    r"待办(?:事项)?|行动项|后续(?:行动|事项)?|下一步|action\s{0,2}+items?|actions?|next\s{1,2}+steps?"
+    r"|to-?\s?dos?|follow[- ]?ups?",
+    re.IGNORECASE,
+)
+_NOTHING_TO_DO = frozenset({"无", "暂无", "none", "n/a", "na", "-", "—", "/", "nil"})
 
 
 def _tab_cells(line: str) -> list[tuple[str, int, int]]:
@@ -910,12 +927,22 @@ class _Segmenter:
             if "what" in roles or "owner" in roles:
                 self.table_roles = roles
                 return
+            todo = [i for i, c in enumerate(cells) if _TODO_COLUMN.fullmatch(c[0].strip("*_ "))]
+            if todo:
+                # `议题 | 结论 | 待办` (WeCom's minutes): the work is in the to-do column.
+                self.table_roles = ["todo" if i in todo else r for i, r in enumerate(roles)]
+                return
             self.table_roles = []
+            if set(roles) - {"other", "id"}:
+                return  # `Workstream | RAG | Comment`: a header all the same, no row
         roles = self.table_roles or ["other"] * len(cells)
         placed = tuple(
             (roles[i] if i < len(roles) else "other", cell, offset + s, offset + e)
             for i, (cell, s, e) in enumerate(cells)
         )
+        if "todo" in roles:
+            self.todo_cells(placed)
+            return
         what = [c for c in placed if c[0] == "what"]
         if not what:
             candidates = [c for c in placed if c[0] in {"other", "what"}]
@@ -927,6 +954,24 @@ class _Segmenter:
         start = min(c[2] for c in placed if c[1])
         end = max(c[3] for c in placed if c[1])
         self.table_sentence(start, end, lang=self.language(what[0][1] or line), cells=placed)
+
+    def todo_cells(self, placed: tuple[tuple[str, str, int, int], ...]) -> None:
+        """A row's to-do cell: each piece of work, `；` apart, a line of a list of actions
+        (`@姚敏 11月6日前发报到通知；段宏：报到当天的签到台`); the row's other cells (the
+        topic, what was concluded) are no items."""
+        section = self.section
+        self.section = "actions"
+        for role, cell, start, _ in placed:
+            if role != "todo":
+                continue
+            pos = 0
+            for part in re.split(r"[；;]", cell):
+                text = part.strip()
+                at = start + pos + (len(part) - len(part.lstrip()))
+                pos += len(part) + 1
+                if text and text.lower() not in _NOTHING_TO_DO:
+                    self.emit(at, text, block="bullet")
+        self.section = section
 
     def heading_line(self, line: str, stripped: str) -> bool:
         """A heading opens a section (actions, decisions…); True when the line was one."""

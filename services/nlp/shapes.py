@@ -335,6 +335,8 @@ def _bracket_owner(item: Analysed, roster: Roster, *, who: str = "") -> bool:
         return False
     if item.cues & {"done", "question", "hypothetical", "decision"}:
         return False
+    if sentence.block == "checked":
+        return False  # `☑ Welcome kits ordered (Ama)`: ticked, done
     if not who:
         found = _OWNER_BEFORE.match(sentence.text)
         if found is None and sentence.lang == "en":
@@ -540,7 +542,15 @@ _NOT_A_LINE = re.compile(
     # `「罗建国：今天预计进港 6800 票」`: a quoted earlier message, said already.
     r"|^\s{0,4}+「[^」\n]{1,200}+」\s{0,2}+$"
     # An AI summary's disclaimer: `AI-generated content may be inaccurate or misleading.`
-    r"|^\s{0,4}+(?:AI[- ]generated\s{1,3}+content\s{1,3}+may\s{1,3}+be|(?:内容|本纪要)?由\s{0,2}+AI\s{0,2}+生成)",
+    r"|^\s{0,4}+(?:AI[- ]generated\s{1,3}+content\s{1,3}+may\s{1,3}+be|(?:内容|本纪要)?由\s{0,2}+AI\s{0,2}+生成)"
+    # A form's fields: `交班人：周立新（白班）  接班人：韩晓东（夜班）`, `交班人签字：周立新`.
+    # Two fields or more, or a signature's; `负责人：孙悦` alone names the owner of what follows.
+    r"|^\s{0,4}+(?:[\u4e00-\u9fff]{0,5}?(?:人|签字|签名)\s{0,2}+[:：]\s{0,2}+[^\s:：]{1,16}+\s{0,4}+){2,4}+$"
+    r"|^\s{0,4}+[\u4e00-\u9fff]{0,5}?(?:签字|签名)\s{0,2}+[:：]\s{0,2}+[^\s:：]{1,16}+\s{0,4}+$"
+    # Gemini's footer: `Get tips and learn how Gemini takes notes`, `Please provide feedback
+    # about using Gemini to take notes`.
+    r"|^\s{0,4}+(?:get\s{1,3}+tips\s{1,3}+and\s{1,3}+learn\s{1,3}+how|please\s{1,3}+provide\s{1,3}+feedback"
+    r"\s{1,3}+about\s{1,3}+using)\s{1,3}+(?:Gemini|Copilot|Zoom\s{1,3}+AI)",
     re.IGNORECASE,
 )
 

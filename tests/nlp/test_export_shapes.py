@@ -1102,3 +1102,41 @@ def test_two_peoples_work_joined_by_a_chinese_semicolon(extractor: Extractor) ->
         "刘强明天一早去海关把报关单取回来；": ("刘强", "2026-03-03"),
         "王海燕把供应商对账单月底前对完。": ("王海燕", "2026-03-31"),
     }
+
+
+def test_a_board_packs_status_table_and_title(extractor: Extractor) -> None:
+    # A title that ends in a section word is no section; a RAG table reports; a company's
+    # `Ltd.` before a capital ends the sentence; a ticked box with its owner is done work.
+    text = (
+        "HARBOURVIEW GARDENS INCORPORATED OWNERS\n"
+        "| Workstream | RAG | Comment |\n"
+        "|---|---|---|\n"
+        "| Lift modernisation | AMBER | Contractor 2 weeks behind; handover now 7/31. |\n"
+        "| Car park CCTV upgrade | GREEN | Tender returned, 3 bids. |\n"
+        "\n"
+        "Resolved: award to Secure-Vision Ltd. Priya Natarajan to prepare the letter of award "
+        "by 3/6.\n"
+        "☑ Welcome kits ordered (Tomás)\n"
+        "Tomás: sorry, can't take it this week, I'm on the shoot till Friday\n"
+        "Get tips and learn how Gemini takes notes\n"
+    )
+    assert items(extractor, text) == {
+        "Priya Natarajan to prepare the letter of award by 3/6.": ("Priya Natarajan", "2026-03-06"),
+    }
+
+
+def test_a_wecom_minutes_table_of_topic_conclusion_and_to_do(extractor: Extractor) -> None:
+    # 议题 | 结论 | 待办: each piece of work in the to-do cell is an item; a form's fields
+    # (`交班人：…  接班人：…`) are none.
+    text = (
+        "交班人：刘强（白班）  接班人：王海燕（夜班）\n"
+        "\n"
+        "| 议题 | 结论 | 待办 |\n"
+        "| --- | --- | --- |\n"
+        "| 1. 报到安排 | 3月9日统一报到 | @王海燕 3月6日前发报到通知；刘强：报到当天的签到台 |\n"
+        "| 2. 考核 | 沿用去年方案 | 无 |\n"
+    )
+    assert items(extractor, text) == {
+        "@王海燕 3月6日前发报到通知": ("王海燕", "2026-03-06"),
+        "刘强：报到当天的签到台": ("刘强", None),
+    }
