@@ -1205,7 +1205,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
         answers = (
             "first_person" in item.cues
             and pending
-            and pending[-1].owner.how == "vocative"
+            and _addressed(pending[-1])
             and sentence.turn - pending[-1].sentence.turn == 1
             and bool(roster.lookup(sentence.speaker or ""))
             and pending[-1].owner.name in roster.lookup(sentence.speaker or "")
@@ -1230,13 +1230,24 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 if missing and item.due is not None and item.due.date is not None:
                     request.due = item.due
                 request.sentence.extra["accepted_end"] = str(item.sentence.end)
+                request.cues.add("request")  # `@林小满 …你看下`, taken: asked, not said
                 item.kind = "accepted"
                 pending.remove(request)
                 continue
-        if ("request" in item.cues or item.owner.how == "vocative") and not (
+        if ("request" in item.cues or _addressed(item)) and not (
             "question" in item.cues and "request" not in item.cues
         ):
             pending.append(item)  # `Travis, get the quote…` waits for Travis's `I'll…`
+
+
+def _addressed(item: Analysed) -> bool:
+    """`Travis, get the quote`, `@林小满 温度曲线你看下`: said to the one who owns it (not
+    `@priya thanks.`, which asks nothing)."""
+    return item.owner.how == "vocative" or (
+        item.owner.how in {"mention", "subject"}
+        and item.body.lstrip().startswith("@")
+        and "你" in item.body
+    )
 
 
 _SOMEONE = re.compile(r"\b(?:someone|somebody|anyone|anybody|one\s+of\s+you)\b", re.IGNORECASE)

@@ -412,8 +412,10 @@ def test_a_wecom_role_prefix_on_a_speaker_line(extractor: Extractor) -> None:
         ("王海燕", "@刘强 你先拍照发我"),
         ("刘强", "好的，我今天下午把破损清单发群里"),
     ]
+    # The one asked answers with a commitment: one item, the request's, his, dated by the
+    # answer (the labelling rules' "requests accepted in a next line").
     found = items(extractor, text)
-    assert found["好的，我今天下午把破损清单发群里"] == ("刘强", "2026-03-02")
+    assert found == {"@刘强 你先拍照发我": ("刘强", "2026-03-02")}
 
 
 def test_comment_headers_disclaimers_absences_and_facts_are_not_items(
@@ -1140,3 +1142,18 @@ def test_a_wecom_minutes_table_of_topic_conclusion_and_to_do(extractor: Extracto
         "@王海燕 3月6日前发报到通知": ("王海燕", "2026-03-06"),
         "刘强：报到当天的签到台": ("刘强", None),
     }
+
+
+def test_a_message_addressed_with_at_is_taken_by_the_reply(extractor: Extractor) -> None:
+    # `@王海燕 …你看下` answered by 王海燕's own `收到，我今天下班前…`: one item, hers, dated
+    # by her reply.
+    text = (
+        "刘强 09:12\n"
+        "@王海燕 发酵罐的温度曲线你看下，昨晚窜到21.5了\n"
+        "王海燕 09:14\n"
+        "收到，我今天下班前把温控日志导出来发群里\n"
+        "刘强 09:20\n"
+        "好\n"
+    )
+    found = items(extractor, text)
+    assert found == {"@王海燕 发酵罐的温度曲线你看下，昨晚窜到21.5了": ("王海燕", "2026-03-02")}
