@@ -33,7 +33,14 @@ from services.nlp.segment import (
     segment,
     signed_by,
 )
-from services.nlp.shapes import drop_restated, plan_heading, refine, todo_heading, unowned
+from services.nlp.shapes import (
+    done_row,
+    drop_restated,
+    plan_heading,
+    refine,
+    todo_heading,
+    unowned,
+)
 from services.nlp.short_names import ShortForm
 from services.nlp.zh_names import find_names
 
@@ -621,7 +628,7 @@ class Extractor:
         else:
             item.score = _rule_score(item)
             threshold = 0.5
-        if sentence.block == "checked" or _done_row(sentence):
+        if sentence.block == "checked" or done_row(sentence):
             item.kind = "status"
         elif _DECIDED_LABEL.match(sentence.text.lstrip()[:40]):
             item.kind = "decision"
@@ -1012,24 +1019,6 @@ def _tentative_unowned(item: Analysed) -> bool:
 
 
 # A table's Status cell that says the row's work is finished.
-# `Done`, `DONE 2 Oct`, `✅ closed 26 Oct`, `已完成`; not `done by Fri`, a plan.
-_DONE_CELL = re.compile(
-    r"^(?:[✅✔✓☑]\s{0,2}+)?+(?:(?:done|completed?|closed|finished|resolved|shipped)\b"
-    r"(?!\s{0,2}+(?:by|before|when|if|once|after)\b)|已完成|完成|已关闭|已解决|已上线|已结束|已交付)"
-    r"|^[✅✔✓☑]$",
-    re.IGNORECASE,
-)
-
-
-def _done_row(sentence: Sentence) -> bool:
-    """A table row whose Status or Due column says it is done: `直播间排期表 | 任嘉欣 | 已完成`."""
-    return sentence.block == "table" and any(
-        # A Due cell may say it instead: `✅ closed 26 Oct`, `DONE 2 Oct`.
-        role in {"status", "due"} and _DONE_CELL.match(text.strip(" *_`.。")) is not None
-        for role, text, _, _ in sentence.cells
-    )
-
-
 def _explicit_reason(item: Analysed) -> str:
     """ "marker `ACTION:`", "open checkbox `[ ]`", "row of the table under `Actions`"."""
     sentence = item.sentence

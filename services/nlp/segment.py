@@ -44,10 +44,10 @@ _HEADING_COLON = re.compile(r"^\s*+(?P<t>[^:：|\s][^:：|]{0,39}?)\s*[:：]\s*$
 # Notion, Loop and OneNote exports write `▸`, `▪`, `◦` for bullets and `☐`/`☑` for boxes;
 # a DingTalk or Teambition board read off a screenshot, `□` open and `✓` done.
 _BULLET = re.compile(
-    r"^(?P<indent>\s*)(?P<marker>(?:[-*•+·▸▹►▪◦‣●■○]|\d{1,3}[.)、]|[a-zA-Z][.)]|\(\d{1,3}\)"
+    r"^(?P<indent>\s*)(?P<marker>(?:[-*•+·▸▹►▪◦‣●■○]|\d{1,3}[.)）、]|[a-zA-Z][.)]|[(（]\d{1,3}[)）]"
     r"|[一二三四五六七八九十]+、)\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]|[☐□☑☒✅✔✓])"
     # `1、跟进剩余发票`: Chinese numbering needs no space after 、.
-    r"|(?:\d{1,3}|[一二三四五六七八九十]{1,3}+)、(?=[^\s、]))"
+    r"|(?:\d{1,3}|[一二三四五六七八九十]{1,3}+)[、）](?=[^\s、）]))"
 )
 _CHECKBOX = re.compile(r"^(?:\[(?P<state>[ xX✓])\]|(?P<box>[☐□☑☒✅✔✓]))\s*")
 # "[19/05/2026, 16:02] Emma:", "[08-03 07:15] 曹磊(制片)：", "[2026-08-03 07:15]": a chat

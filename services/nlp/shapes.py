@@ -26,6 +26,8 @@ _INITIALS_LABEL = re.compile(
     r"^\s{0,4}+(?:(?:TODO|ACTION|AI)\s{0,3}+)?"
     r"(?:\(\s{0,3}+(?P<paren>[^()\n]{1,40}+)\)|(?P<who>[A-Z]{2,3}+(?:\s{0,3}+[+/&,]\s{0,3}+[A-Z]{2,3}+){0,4}+))"
     r"\s{0,3}+[:：]"
+    # `ACTION (Marc) – Replace the batteries…`: the marker's name, then a dash.
+    r"|^\s{0,4}+(?:TODO|ACTION|AI)\s{0,3}+\(\s{0,3}+(?P<dashed>[^()\n]{1,40}+)\)\s{1,3}+[–—-]{1,2}+(?=\s)"
 )
 _AI_LABEL = re.compile(r"^\s{0,4}+(?:AI|ACTION)\s{0,3}+[:：]")
 _UNOWNED = re.compile(
@@ -48,7 +50,24 @@ def unowned(text: str) -> bool:
     return _UNOWNED.search(text) is not None
 
 
-_PLACEHOLDER_OWNER = frozenset({"", "tbd", "tbc", "—", "–", "-", "?", "待定", "n/a", "none", "无"})
+_PLACEHOLDER_OWNER = frozenset(
+    {
+        "",
+        "tbd",
+        "tbc",
+        "—",
+        "–",
+        "-",
+        "?",
+        "待定",
+        "n/a",
+        "none",
+        "无",
+        "未指派",
+        "未分配",
+        "待分配",
+    }
+)
 _OWNER_LINE = re.compile(
     r"^\s{0,4}+(?:owner|负责人)(?:\s{1,3}+for\s{1,3}+[^:：\n]{1,30}+)?\s{0,3}+[:：]\s{0,3}+(?P<who>\S[^\n]{0,40}+)",
     re.IGNORECASE,
@@ -257,7 +276,7 @@ def _initials_label(item: Analysed, roster: Roster) -> bool:
     match = _INITIALS_LABEL.match(item.sentence.text)
     if match is None:
         return False
-    who = match.group("paren") or match.group("who")
+    who = match.group("paren") or match.group("dashed") or match.group("who")
     groups = [g for g in (_names(p, roster) for p in re.split(r"[+/&,]", who)) if g]
     if not groups:
         if _AI_LABEL.match(item.sentence.text) and "hypothetical" not in item.cues:
@@ -665,9 +684,13 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             by_name_line = True
             item.kind = "other"
             continue
+        if _names_no_work(item, roster) or _zh_meeting_info(item):
+            if item.kind == "action":
+                item.kind = "other"
+            continue
         if _standup_today(item, roster, owner_line if index - owner_line_at <= 4 else ()):
             continue
-        if item.kind == "action" and _done_row(sentence):
+        if item.kind == "action" and done_row(sentence):
             item.kind = "status"
             continue
         # The note's title names who met: `Lab huddle 18/11 - Yaw, Abena`.
@@ -724,10 +747,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if item.kind == "action" and _not_an_item(item):
             item.kind = "status"
             continue
-        if item.kind == "action" and roster.lookup(sentence.text.strip(" \t,，.。!！—-")):
-            # `Grace`, `令辉` alone on a line (a signature, a group's name): no work named.
-            item.kind = "other"
-            continue
+
         if item.kind == "action" and _continuity(item):
             item.kind = "decision"
             continue
@@ -841,13 +861,21 @@ def _name_line(sentence: Sentence, roster: Roster) -> tuple[str, ...]:
 _TODAY = re.compile(r"^\s{0,4}+(?:today|tdy|t)\s{0,3}+[:：-]\s{0,3}+\S", re.IGNORECASE)
 
 
-_DONE_CELL = re.compile(r"^\s{0,3}+(?:done|closed|completed?|finished|cancell?ed)\b", re.IGNORECASE)
+# `Done`, `done 9/5`, `DONE 2 Oct`, `✅ closed 26 Oct`, `已完成`; not `done by Fri`, a plan.
+_DONE_CELL = re.compile(
+    r"^(?:[✅✔✓☑]\s{0,2}+)?+(?:(?:done|completed?|closed|finished|resolved|shipped|cancell?ed)\b"
+    r"(?!\s{0,2}+(?:by|before|when|if|once|after)\b)|已完成|完成|已关闭|已解决|已上线|已结束|已交付|已取消)"
+    r"|^[✅✔✓☑]$",
+    re.IGNORECASE,
+)
 
 
-def _done_row(sentence: Sentence) -> bool:
-    """A table row whose Status column says `done 9/5` reports finished work."""
+def done_row(sentence: Sentence) -> bool:
+    """A table row whose Status (or Due) cell says its work is finished: `直播间排期表 | 任嘉欣
+    | 已完成`, `Close NCR-2198 | Nina | ✅ closed 26 Oct`."""
     return sentence.block == "table" and any(
-        role == "status" and _DONE_CELL.match(text) for role, text, _, _ in sentence.cells
+        role in {"status", "due"} and _DONE_CELL.match(text.strip(" *_`.。")) is not None
+        for role, text, _, _ in sentence.cells
     )
 
 
@@ -1431,6 +1459,30 @@ _EN_COMMITTED = re.compile(
 # "已经清洗完毕", "完成率 85%": work done or a measure, not work to do.
 _ZH_DONE = re.compile(r"已经[^，。；]{0,20}?(?:完毕|完成|搞定|好了)|完成率\s{0,2}+\d")
 _ZH_TODO = re.compile(r"还要|还需|需要|负责|[会要将]在?[^，。]{0,10}?前|前完成|下[周月]")
+
+
+_AT_NAMES = re.compile(r"@[\w.'’-]{1,40}+(?:[ \t][A-Z][\w'’-]{0,30}+)?+")
+# `公司在大会议室召开年度安全生产工作会议`, `会议由施建平主持`: who met where, no work.
+_ZH_MEETING_INFO = re.compile(r"召开|主持(?!人)|列席|出席了?|参加了?(?:会议|本次)")
+_ZH_GIVES_WORK = re.compile(r"负责|牵头|要求|请|安排|落实|完成|前|帮|谁|你")
+
+
+def _names_no_work(item: Analysed, roster: Roster) -> bool:
+    """`Grace`, `令辉` alone on a line (a signature, a group's name), or only people tagged
+    (`@Adaeze Okonkwo @Tunde Bakare`): no work named."""
+    text = item.sentence.text
+    return bool(roster.lookup(text.strip(" \t,，.。!！—-"))) or (
+        re.search(r"\w", _AT_NAMES.sub("", text)) is None
+    )
+
+
+def _zh_meeting_info(item: Analysed) -> bool:
+    text = item.sentence.text
+    return (
+        item.sentence.lang == "zh"
+        and _ZH_MEETING_INFO.search(text) is not None
+        and _ZH_GIVES_WORK.search(text) is None
+    )
 
 
 def _not_an_item(item: Analysed) -> bool:

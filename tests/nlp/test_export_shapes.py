@@ -1157,3 +1157,37 @@ def test_a_message_addressed_with_at_is_taken_by_the_reply(extractor: Extractor)
     )
     found = items(extractor, text)
     assert found == {"@王海燕 发酵罐的温度曲线你看下，昨晚窜到21.5了": ("王海燕", "2026-03-02")}
+
+
+def test_an_action_tag_with_its_name_then_a_dash(extractor: Extractor) -> None:
+    # A handover email's `ACTION (Name) – …`; a line of people tagged names no work.
+    text = (
+        "Participants\n"
+        "@Priya Natarajan @Tomás Ruiz\n"
+        "\n"
+        "FYI – the lift contract renews in March.\n"
+        "ACTION (Tomás) – Order the de-icing salt for the entrances, 20 bags, by Friday.\n"
+    )
+    assert items(extractor, text) == {
+        "ACTION (Tomás) – Order the de-icing salt for the entrances, 20 bags, by Friday.": (
+            "Tomás Ruiz",
+            "2026-03-06",
+        ),
+    }
+
+
+def test_chinese_minutes_numbered_in_brackets_and_who_met(extractor: Extractor) -> None:
+    # `2）` numbers a line without a space; who called the meeting and who chaired it name
+    # no work; a to-do export's `未指派` leaves the row unowned.
+    text = (
+        "2026年3月2日上午，公司在大会议室召开年度安全生产工作会议。会议由王海燕主持。\n"
+        "老聂布置：\n"
+        "1）男厕除臭设备，刘强 本周五前出更换方案和报价\n"
+        "\n"
+        "任务\t执行人\t截止时间\n"
+        "上线当晚值班表\t未指派\t2026-03-13\n"
+    )
+    assert items(extractor, text) == {
+        "男厕除臭设备，刘强 本周五前出更换方案和报价": ("刘强", "2026-03-06"),
+        "上线当晚值班表 未指派 2026-03-13": (None, "2026-03-13"),
+    }
