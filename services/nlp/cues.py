@@ -22,8 +22,10 @@ class EN:
     """English cue patterns."""
 
     marker = _ci(
-        r"^\s*(?:\*\*)?(?:action(?:\s+items?)?|AI|todo|to-do|follow[- ]up|next\s+step)(?:\*\*)?"
-        r"(?:\s*[:\-–—]\s*|\s+(?=[@A-Z]))"
+        r"^\s*(?:\*\*)?(?:(?:action(?:\s+items?|\s+points?)?|AI|todo|to-do|follow[- ]up|next\s+step)"
+        r"(?:\*\*)?(?:\s*[:\-–—]\s*|\s+(?=[@A-Z]))"
+        # `AP: Mele – chase the envelopes` (an action point); not `AP cut-off` (payables).
+        r"|AP(?:\*\*)?\s*:\s*)"
     )
     label = re.compile(
         r"^\s*(?P<who>(?:@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?:\s*(?:,|&|\+|and|/)\s*"

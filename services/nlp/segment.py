@@ -40,11 +40,18 @@ _HEADING_BRACKET = re.compile(
     r"^\s*[【\[](?P<t>[^】\]]{1,20})[】\]]\s*(?:[（(][^（）()\n]{1,16}[）)])?\s*$"
 )
 _HEADING_ZH_NUM = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]\s*(?P<t>.{1,20})$")
+# `附：行动项清单`, `Appendix: action log`: an appendix's title after its label.
+_HEADING_ANNEX = re.compile(
+    r"^\s{0,4}+(?:附|附件|附表|appendix|annex)\s{0,2}+[:：]\s{0,2}+(?P<t>[^:：|\n]{1,30}+)$",
+    re.IGNORECASE,
+)
 _HEADING_COLON = re.compile(r"^\s*+(?P<t>[^:：|\s][^:：|]{0,39}?)\s*[:：]\s*$")
 # Notion, Loop and OneNote exports write `▸`, `▪`, `◦` for bullets and `☐`/`☑` for boxes;
 # a DingTalk or Teambition board read off a screenshot, `□` open and `✓` done.
 _BULLET = re.compile(
     r"^(?P<indent>\s*)(?P<marker>(?:[-*•+·▸▹►▪◦‣●■○]|\d{1,3}[.)）、]|[a-zA-Z][.)]|[(（]\d{1,3}[)）]"
+    # `6.1 Anil – design…`, `2.3.1 …`: an outline's numbers.
+    r"|\d{1,2}(?:\.\d{1,2}){1,3}+\.?+"
     r"|[一二三四五六七八九十]+、)\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]|[☐□☑☒✅✔✓])"
     # `1、跟进剩余发票`: Chinese numbering needs no space after 、.
     r"|(?:\d{1,3}|[一二三四五六七八九十]{1,3}+)[、）](?=[^\s、）]))"
@@ -567,6 +574,8 @@ _TEXT_RULE = re.compile(r"^[\s=-]*+-[\s=-]*+$")
 # `WO-1190 …`, `#2240 …`, `JIRA-88 …`: a ticket's line starts a line of its own.
 _ITEM_START = re.compile(
     r"(?:TODO|ACTION|AI)\b|@\w|(?:[A-Z]{1,8}+[-_]?+|#)\d++\b|(?P<who>[^:：\s]{1,20}+)[:：]"
+    # `Lerato - shutdown schedule in Primavera - 21 Aug`: a recap's name, then a dash.
+    r"|(?P<dashed>[A-Z][\w'’.-]{0,20}+(?:[ \t][A-Z][\w'’.-]{0,20}+)?+)[ \t]{1,2}+[-–—][ \t]"
 )
 
 
@@ -575,6 +584,8 @@ def _starts_own_line(line: str, known: set[str]) -> bool:
     start = _ITEM_START.match(line)
     if start is None:
         return False
+    if start.group("dashed") is not None:
+        return start.group("dashed").lower() in known
     return start.group("who") is None or start.group("who").lower() in known
 
 
@@ -978,7 +989,7 @@ class _Segmenter:
         markdown = _markdown_heading(line)
         title = markdown
         if title is None:
-            for pattern in (_HEADING_BOLD, _HEADING_BRACKET, _HEADING_ZH_NUM):
+            for pattern in (_HEADING_BOLD, _HEADING_BRACKET, _HEADING_ZH_NUM, _HEADING_ANNEX):
                 match = pattern.match(line)
                 if match:
                     title = match.group("t")

@@ -1191,3 +1191,35 @@ def test_chinese_minutes_numbered_in_brackets_and_who_met(extractor: Extractor) 
         "男厕除臭设备，刘强 本周五前出更换方案和报价": ("刘强", "2026-03-06"),
         "上线当晚值班表 未指派 2026-03-13": (None, "2026-03-13"),
     }
+
+
+def test_action_points_outline_numbers_and_recap_lines(extractor: Extractor) -> None:
+    # `AP:` is an action point (not `AP cut-off`, payables); `6.1` numbers an outline's line;
+    # a recap's `Name - task - day` lines are lines of their own, and restate the discussion.
+    text = (
+        "AP cut-off report is out, 14 invoices missing GRNs.\n"
+        "AP: Priya – chase the outstanding envelopes, by Friday\n"
+        "D6 Implementation:\n"
+        "  6.1 Tomás – weld 4 tether points to the handrail — due 3/31\n"
+        "  6.2 Fleet-wide check of the other rigs — owner TBD\n"
+    )
+    assert items(extractor, text) == {
+        "AP: Priya – chase the outstanding envelopes, by Friday": ("Priya Natarajan", "2026-03-06"),
+        "Tomás – weld 4 tether points to the handrail — due 3/31": ("Tomás Ruiz", "2026-03-31"),
+        "Fleet-wide check of the other rigs — owner TBD": (None, None),
+    }
+
+
+def test_an_appendix_of_actions_restates_the_minutes(extractor: Extractor) -> None:
+    text = (
+        "工作部署\n"
+        "1. 应收账款清收由财务中心牵头，刘强负责，3月25日前汇总报集团。\n"
+        "\n"
+        "附：行动项清单\n"
+        "| 事项 | 负责人 | 截止 |\n"
+        "|---|---|---|\n"
+        "| 应收账款清收进展汇总 | 刘强 | 3月25日 |\n"
+    )
+    assert items(extractor, text) == {
+        "应收账款清收进展汇总 | 刘强 | 3月25日": ("刘强", "2026-03-25")
+    }
