@@ -597,7 +597,9 @@ def _en_fact_line(item: Analysed) -> bool:
     ):
         return False
     body = item.body
-    return _EN_FACT.match(body) is not None and _EN_COMMITS.search(body) is None
+    # `Rohan: the bot→agent handoff still drops the transcript`: a thing, then how it is.
+    thing_first = item.due is None and _EN_THING_FIRST.match(body) is not None
+    return (_EN_FACT.match(body) is not None or thing_first) and _EN_COMMITS.search(body) is None
 
 
 def _zh_not_work(item: Analysed) -> str | None:
@@ -1499,16 +1501,6 @@ def _not_an_item(item: Analysed) -> bool:
     # `TR — 14 of 22 stores confirmed floor set for Friday`: a report under a name, with
     # no word of anyone doing anything next.
     if item.cues & {"done", "status"} and "first_person" not in item.cues:
-        return True
-    # `Rohan: the bot→agent handoff still drops the transcript`: a label over a report of
-    # how a thing is, with no day and nobody's verb.
-    if (
-        item.owner.how == "label"
-        and item.due is None
-        and _EN_THING_FIRST.match(body) is not None
-        and "first_person" not in item.cues
-        and "request" not in item.cues
-    ):
         return True
     return _EN_NEED.search(body) is not None and item.due is None
 
