@@ -1369,6 +1369,7 @@ def _clean_zh_body(item: Analysed, body: str, co_owners: Sequence[str]) -> str:
     body = re.sub(r"^我(?:们)?(?:\s{0,2}+[:：]\s{0,2}+)?", "", body)  # `我：更新模板` too
     if item.due is not None and item.due.text:
         body = body.replace(item.due.text, "")
+        body = re.sub(r"^[，,：:\s]+", "", body)  # `today: 修这个 bug` less its day
     body = re.sub(r"^(?:负责|需要|将|会|要|来|在|于|截止|之前|前)+", "", body)
     body = re.sub(r"(?:截止|截至)[，,]?", "", body)
     body = re.sub(

@@ -641,7 +641,10 @@ _DIGEST_AUTHOR = re.compile(
     r"^\s{0,4}+(?P<who>[\u4e00-\u9fff]{2,4}+|[A-Z][\w'’-]{1,20}+(?:[ \t][A-Z][\w'’-]{1,20}+)?+)"
     r"(?:[ \t]{0,2}+的[ \t]{0,2}+(?:日报|周报|月报|日志|工作日志|工作汇报|汇报)"
     r"|['’]s[ \t]{1,3}+(?:daily|weekly|status|end[ -]of[ -]day)[ \t]{1,3}+(?:report|update|log))"
-    r"[ \t]{0,2}+[:：]?[ \t]{0,2}+$",
+    r"[ \t]{0,2}+[:：]?[ \t]{0,2}+$"
+    # `—— 崔文静 ——`: a digest's part set off by dashes (a participant's name only).
+    r"|^\s{0,4}+[—–-]{1,3}+[ \t]{0,2}+(?P<dashed>[\u4e00-\u9fff]{2,4}+|[A-Z][\w'’-]{1,20}+"
+    r"(?:[ \t][A-Z][\w'’-]{1,20}+)?+)[ \t]{0,2}+[—–-]{1,3}+[ \t]{0,2}+$",
     re.IGNORECASE,
 )
 
@@ -658,8 +661,9 @@ def digest_authors(text: str, known: set[str]) -> list[tuple[str, int, int]]:
     offset = 0
     for line in text.split("\n"):
         found = _DIGEST_AUTHOR.match(line)
-        if found and found.group("who").lower() in known:
-            heads.append((found.group("who"), offset))
+        who = (found.group("who") or found.group("dashed")) if found else None
+        if who and who.lower() in known:
+            heads.append((who, offset))
         offset += len(line) + 1
     if not heads:
         return []
@@ -1008,7 +1012,12 @@ class _Segmenter:
             and ((bullet := _BULLET.match(line)) is None or _exact_section(line[bullet.end() :]))
         ):
             title = stripped
-        if title is None and _DIGEST_AUTHOR.match(line):
+        digest = _DIGEST_AUTHOR.match(line)
+        if (
+            title is None
+            and digest
+            and (digest.group("who") or digest.group("dashed")).lower() in self.known
+        ):
             # `陆晴 的日报`: a new author's part of a digest; the last part's plan is over.
             self.flush_paragraph()
             self.section = "other"

@@ -690,7 +690,11 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             if item.kind == "action":
                 item.kind = "other"
             continue
-        if _standup_today(item, roster, owner_line if index - owner_line_at <= 4 else ()):
+        person = owner_line if index - owner_line_at <= 4 else ()
+        if not person and _TODAY.match(sentence.text):
+            # `Kevin:` over `yesterday: … / today: … / blocker: …`: the heading names him.
+            person = _person_heading(sentence.heading, roster)
+        if _standup_today(item, roster, person):
             continue
         if item.kind == "action" and done_row(sentence):
             item.kind = "status"
@@ -972,6 +976,13 @@ def _speakers_will(item: Analysed, roster: Roster) -> bool:
         why=f"no subject before `will`: the speaker (`{sentence.speaker}`)",
     )
     return True
+
+
+def _person_heading(heading: str, roster: Roster) -> tuple[str, ...]:
+    """The participant a heading of only their name (`Kevin:`, `许兽医：`) names, if any."""
+    who = heading.strip().strip("*#:： ").strip()
+    names = roster.lookup(who) if who and len(who) <= 30 else ()
+    return names if len(names) == 1 else ()
 
 
 def _standup_today(item: Analysed, roster: Roster, person: tuple[str, ...]) -> bool:

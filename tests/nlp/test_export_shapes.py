@@ -1223,3 +1223,27 @@ def test_an_appendix_of_actions_restates_the_minutes(extractor: Extractor) -> No
     assert items(extractor, text) == {
         "应收账款清收进展汇总 | 刘强 | 3月25日": ("刘强", "2026-03-25")
     }
+
+
+def test_a_digest_set_off_by_dashes_and_a_stand_ups_today(extractor: Extractor) -> None:
+    # `—— 刘强 ——` opens his part of a DingTalk digest; `Tomás:` over `today: …` in a mixed
+    # stand-up is his plan; `可能发布的指南` describes the guide, it does not hedge.
+    text = (
+        "【钉钉日报汇总】\n"
+        "—— 刘强 ——\n"
+        "今日完成：\n"
+        "1. 补货单已提交\n"
+        "明日计划：\n"
+        "1. 整理退货率超8%的SKU清单\n"
+        "\n"
+        "Tomás:\n"
+        "- yesterday: indexer 升级到 v2.3\n"
+        "- today: 修这个 bug，顺便补 unit test\n"
+        "\n"
+        "王海燕：3月10日前梳理可能发布的指南方向，报专班审定。\n"
+    )
+    assert items(extractor, text) == {
+        "整理退货率超8%的SKU清单": ("刘强", "2026-03-03"),
+        "today: 修这个 bug，顺便补 unit test": ("Tomás Ruiz", "2026-03-02"),
+        "王海燕：3月10日前梳理可能发布的指南方向，报专班审定。": ("王海燕", "2026-03-10"),
+    }
