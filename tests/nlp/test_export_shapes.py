@@ -1247,3 +1247,18 @@ def test_a_digest_set_off_by_dashes_and_a_stand_ups_today(extractor: Extractor) 
         "today: 修这个 bug，顺便补 unit test": ("Tomás Ruiz", "2026-03-02"),
         "王海燕：3月10日前梳理可能发布的指南方向，报专班审定。": ("王海燕", "2026-03-10"),
     }
+
+
+def test_a_site_diarys_time_stamped_entries_are_lines_of_their_own(extractor: Extractor) -> None:
+    text = (
+        "10:15  Ingrid visited, the vessel is alongside quay 4 Mon–Wed next week so no crane\n"
+        "11:00  WO-5521 replace shore power cabinet door seal — Tomás — due 3/21\n"
+        "12:40  Concrete for the deck pour is booked for Tuesday 07:00\n"
+    )
+    found = items(extractor, text)
+    assert found == {
+        "11:00 WO-5521 replace shore power cabinet door seal — Tomás — due 3/21": (
+            "Tomás Ruiz",
+            "2026-03-21",
+        )
+    }
