@@ -429,6 +429,18 @@ _TODO_COLUMN = re.compile(
     r"|to-?\s?dos?|follow[- ]?ups?",
     re.IGNORECASE,
 )
+# A register's columns: what makes a table a log of risks or issues, and its free-text notes.
+_REGISTER_COLUMN = re.compile(
+    r"risks?|issues?|likelihood|probability|impact|severity|mitigation|风险|风险描述|可能性|影响程度"
+    r"|应对措施",
+    re.IGNORECASE,
+)
+_NOTES_COLUMN = re.compile(
+    r"notes?|comments?|mitigation|next\s{1,2}+steps?|备注|说明|应对措施", re.IGNORECASE
+)
+_NOTE_COMMITS = re.compile(
+    r"\b(?:to|will)\s{1,3}+[a-z]{2,}|['’]ll\s|负责|牵头|请|前完成|前提交|前给"
+)
 _NOTHING_TO_DO = frozenset({"无", "暂无", "none", "n/a", "na", "-", "—", "/", "nil"})
 
 
@@ -941,6 +953,14 @@ class _Segmenter:
         cells = _split_cells(line) if cells is None else cells
         if self.table_roles is None:
             roles = _table_roles([c[0] for c in cells])
+            heads = [c[0].strip("*_ ") for c in cells]
+            if "what" not in roles and any(_REGISTER_COLUMN.fullmatch(h) for h in heads):
+                # A RAID log's risks or issues (`Risk | Likelihood | Impact | Owner |
+                # Mitigation`): a row is no item; its notes may still hold one.
+                self.table_roles = [
+                    "notes" if _NOTES_COLUMN.fullmatch(h) else "register" for h in heads
+                ]
+                return
             if "what" in roles or "owner" in roles:
                 self.table_roles = roles
                 return
@@ -959,6 +979,12 @@ class _Segmenter:
         )
         if "todo" in roles:
             self.todo_cells(placed)
+            return
+        if "register" in roles:
+            for role, cell, start, _ in placed:
+                # `Luis to renegotiate or switch vendor by Friday`, not `Cable on order`.
+                if role == "notes" and _NOTE_COMMITS.search(cell):
+                    self.emit(start, cell, block="bullet")
             return
         what = [c for c in placed if c[0] == "what"]
         if not what:

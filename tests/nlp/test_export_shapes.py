@@ -1262,3 +1262,20 @@ def test_a_site_diarys_time_stamped_entries_are_lines_of_their_own(extractor: Ex
             "2026-03-21",
         )
     }
+
+
+def test_a_raid_logs_risks_and_issues_are_no_items(extractor: Extractor) -> None:
+    # A risk or issue row names an owner but asks nothing; a note in it may still give work.
+    text = (
+        "RISKS\n"
+        "| ID | Risk | Likelihood | Impact | Owner | Mitigation |\n"
+        "| R2 | Headliner flight could slip | Low | High | Tomás | Backup flight held |\n"
+        "\n"
+        "ISSUES\n"
+        "| ID | Issue | Owner | Notes |\n"
+        "| I4 | Vendor doubled the delivery fee | Priya | Priya to renegotiate by Friday |\n"
+        "| I5 | Power drop short by 60 ft | Tomás | Cable on order, arrives Wed |\n"
+    )
+    assert items(extractor, text) == {
+        "Priya to renegotiate by Friday": ("Priya Natarajan", "2026-03-06")
+    }
