@@ -589,7 +589,8 @@ _ZH_RULES: tuple[_Rule, ...] = (
         _const(0),
         0.95,
     ),
-    _Rule(re.compile(r"明天(?:上午|下午|晚上|早上|中午)?|明日|明早|明晚"), _const(1), 0.95),
+    # `听日` (聽日): Cantonese for tomorrow.
+    _Rule(re.compile(r"明天(?:上午|下午|晚上|早上|中午)?|明日|明早|明晚|听日"), _const(1), 0.95),
     # A time of day before 前 (9点前, 晚上十点之前, 21:30 前) is today when nothing names a day;
     # every day at that time (每天 21:30 前) is a routine, not a deadline.
     _Rule(
@@ -626,12 +627,15 @@ _ZH_RULES: tuple[_Rule, ...] = (
         0.9,
     ),
     _Rule(
-        re.compile(r"(?:本|这)(?:周|星期)(?:内|之内|末前)?(?![一二三四五六日天])"), _friday(0), 0.85
+        # Cantonese too: `今个礼拜内`, `呢个星期`.
+        re.compile(r"(?:本|这|今个|呢个)(?:周|星期|礼拜)(?:内|之内|末前)?(?![一二三四五六日天])"),
+        _friday(0),
+        0.85,
     ),
     _Rule(re.compile(r"下(?:周|星期)(?:内|之内)(?![一二三四五六日天])"), _friday(1), 0.7),
     # 月底 needs its 月: 交底 (a safety briefing) is a word, not a date.
     _Rule(
-        re.compile(rf"(?:(?P<next>下个?)|本|这个?|(?P<m>{_ZH_NUM}))?月(?:底|末)"),
+        re.compile(rf"(?:(?P<next>下个?)|本|这个?|(?P<m>{_ZH_NUM}))?月(?:底|末|尾)"),
         _zh_month_end,
         0.9,
     ),

@@ -390,7 +390,8 @@ def _unowned(item: Analysed) -> bool:
     sentence = item.sentence
     if sentence.block == "table":
         cells = {role: cell for role, cell, _, _ in sentence.cells}
-        placeholder = cells.get("owner", "x").strip().lower() in _PLACEHOLDER_OWNER
+        # `（未分配）`, `[TBD]`: the placeholder in brackets is one too.
+        placeholder = cells.get("owner", "x").strip(" ()（）[]【】").lower() in _PLACEHOLDER_OWNER
         if placeholder and cells.get("what", "").strip():
             owner = cells.get("owner", "").strip()
             _force(item, f"a table row whose owner is `{owner}`, not yet decided")

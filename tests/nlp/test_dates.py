@@ -80,6 +80,10 @@ def test_english_dates(text: str, meeting: date, expected: date) -> None:
         ("截止 01-29", date(2027, 1, 18), date(2027, 1, 29)),
         ("DDL：1-22", date(2027, 1, 18), date(2027, 1, 22)),
         ("2026/10/16", date(2026, 10, 12), date(2026, 10, 16)),
+        # Cantonese (a Hong Kong team's notes, read in simplified characters).
+        ("今个礼拜内计好", date(2026, 12, 7), date(2026, 12, 11)),
+        ("月尾前出个方案", date(2026, 12, 7), date(2026, 12, 31)),
+        ("听日交俾我", date(2026, 12, 7), date(2026, 12, 8)),
     ],
 )
 def test_chinese_dates(text: str, meeting: date, expected: date) -> None:
