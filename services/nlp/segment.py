@@ -444,6 +444,24 @@ _NOTE_COMMITS = re.compile(
 _NOTHING_TO_DO = frozenset({"无", "暂无", "none", "n/a", "na", "-", "—", "/", "nil"})
 
 
+def _csv_cells(line: str) -> list[tuple[str, int, int]]:
+    """Cells of a comma-separated row with their offsets, a quoted cell's commas kept
+    (`"they want quarts, not half-gallons"`); the quotes stay in the cell."""
+    cells = []
+    start = 0
+    quoted = False
+    for index, char in enumerate(line + ","):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            raw = line[start:index]
+            lead = len(raw) - len(raw.lstrip())
+            text = raw.strip()
+            cells.append((text, start + lead, start + lead + len(text)))
+            start = index + 1
+    return cells
+
+
 def _tab_cells(line: str) -> list[tuple[str, int, int]]:
     """Cells of a row pasted from a spreadsheet or a Feishu/DingTalk table, one tab apart,
     with their offsets in `line`; an empty cell stays a cell, so the columns keep their
@@ -730,6 +748,7 @@ class _Segmenter:
         self.recap_turn = False
         self.table_roles: list[str] | None = None
         self.tab_table = False  # the table under way is one pasted with tabs
+        self.csv_table: list[str] | None = None  # the roles of a comma-separated export's columns
         self.quoted = False  # the last line with words was quoted (`> …`)
         self.after_quote = False
         # A table typed as text: where each column starts in its header line, and the roles.
@@ -801,6 +820,15 @@ class _Segmenter:
             return
         if "\t" in stripped and "|" not in stripped and self.tab_row(offset, line):
             return
+        if (
+            "," in stripped
+            and "|" not in stripped
+            and "\t" not in stripped
+            and self.csv_row(offset, line)
+        ):
+            return
+        if self.csv_table:  # a line that is no row ends the export
+            self.csv_table = None
         if self.tab_table:  # a line without tabs ends the pasted table
             self.tab_table = False
             self.table_roles = None
@@ -922,6 +950,27 @@ class _Segmenter:
                 paragraph=self.blocks_since_heading,
             )
         )
+
+    def csv_row(self, offset: int, line: str) -> bool:
+        """`Task,Owner,Status,Due` pasted from an Airtable or spreadsheet export, and the rows
+        under it (as many cells as the header); True when the line was its header or a row."""
+        cells = _csv_cells(line)
+        if self.csv_table is None:
+            heads = [c[0] for c in cells]
+            if len(cells) < 3 or any(len(h) > 24 or len(h.split()) > 3 for h in heads):
+                return False
+            roles = _table_roles(heads)
+            if "what" not in roles or "owner" not in roles:
+                return False
+            self.flush_paragraph()
+            self.csv_table = roles
+            return True
+        if len(cells) != len(self.csv_table):
+            return False
+        self.flush_paragraph()
+        self.table_roles = self.csv_table
+        self.table_row(offset, line, line.strip(), cells=cells)
+        return True
 
     def tab_row(self, offset: int, line: str) -> bool:
         """`任务名称<TAB>负责人<TAB>截止日期` pasted from a spreadsheet, and the rows under it;

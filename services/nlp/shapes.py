@@ -869,17 +869,20 @@ _TODAY = re.compile(r"^\s{0,4}+(?:today|tdy|t)\s{0,3}+[:：-]\s{0,3}+\S", re.IGN
 
 
 # `Done`, `done 9/5`, `DONE 2 Oct`, `✅ closed 26 Oct`, `已完成`; not `done by Fri`, a plan.
+# Blocked work is news too (`Blocked`, `On hold`, `阻塞`), a status update like done work.
 _DONE_CELL = re.compile(
-    r"^(?:[✅✔✓☑]\s{0,2}+)?+(?:(?:done|completed?|closed|finished|resolved|shipped|cancell?ed)\b"
-    r"(?!\s{0,2}+(?:by|before|when|if|once|after)\b)|已完成|完成|已关闭|已解决|已上线|已结束|已交付|已取消)"
+    r"^(?:[✅✔✓☑]\s{0,2}+)?+(?:(?:done|completed?|closed|finished|resolved|shipped|cancell?ed"
+    r"|blocked|on\s{1,2}+hold)\b"
+    r"(?!\s{0,2}+(?:by|before|when|if|once|after)\b)|已完成|完成|已关闭|已解决|已上线|已结束|已交付|已取消"
+    r"|阻塞|暂停|挂起|搁置)"
     r"|^[✅✔✓☑]$",
     re.IGNORECASE,
 )
 
 
 def done_row(sentence: Sentence) -> bool:
-    """A table row whose Status (or Due) cell says its work is finished: `直播间排期表 | 任嘉欣
-    | 已完成`, `Close NCR-2198 | Nina | ✅ closed 26 Oct`."""
+    """A table row whose Status (or Due) cell says its work is finished or blocked: `直播间
+    排期表 | 任嘉欣 | 已完成`, `Close NCR-2198 | Nina | ✅ closed 26 Oct`, `… | Blocked`."""
     return sentence.block == "table" and any(
         role in {"status", "due"} and _DONE_CELL.match(text.strip(" *_`.。")) is not None
         for role, text, _, _ in sentence.cells
@@ -1477,8 +1480,12 @@ _ZH_TODO = re.compile(r"还要|还需|需要|负责|[会要将]在?[^，。]{0,1
 
 _AT_NAMES = re.compile(r"@[\w.'’-]{1,40}+(?:[ \t][A-Z][\w'’-]{0,30}+)?+")
 # `公司在大会议室召开年度安全生产工作会议`, `会议由施建平主持`: who met where, no work.
-_ZH_MEETING_INFO = re.compile(r"召开|主持(?!人)|列席|出席了?|参加了?(?:会议|本次)")
-_ZH_GIVES_WORK = re.compile(r"负责|牵头|要求|请|安排|落实|完成|前|帮|谁|你")
+_ZH_MEETING_INFO = re.compile(
+    r"召开|主持(?!人)|列席|出席了?|参加了?(?:会议|本次)"
+    # `甘丽萍作了题为《…》的年度报告`, `聂卫东在总结讲话中强调`: who reported or spoke.
+    r"|作了?(?:题为)?[^，。；]{0,40}?(?:报告|讲话)|在(?:总结)?(?:讲话|报告)中"
+)
+_ZH_GIVES_WORK = re.compile(r"负责(?!人)|牵头|要求|请|安排|落实|完成|前|帮|谁|你")
 
 
 def _names_no_work(item: Analysed, roster: Roster) -> bool:
