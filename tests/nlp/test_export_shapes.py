@@ -1283,22 +1283,22 @@ def test_a_raid_logs_risks_and_issues_are_no_items(extractor: Extractor) -> None
 
 def test_a_comma_separated_export_and_its_blocked_rows(extractor: Extractor) -> None:
     # Airtable's CSV pasted as text: a quoted cell keeps its commas; a blocked row is news,
-    # not work; a prose line with commas is no table.
+    # not work; who reported names no work.
     text = (
         "Spring ops, exported 2026-03-02\n"
-        "Task,Owner,Status,Due,Priority,Notes\n"
-        "Replace RO membrane on the shared unit,Tomás Ruiz,Todo,3/4/2026,,ordered\n"
-        'Call the grocery re: spring order,Priya Natarajan,Todo,,,"quarts, not half-gallons"\n'
-        "Update bulk price sheet,Priya Natarajan,Blocked,,,waiting on USDA report\n"
+        "ID,Task,Owner,Due,Priority,Status,Notes\n"
+        "MB-215,Backload skips from the supply vessel,Tomás Ruiz,3/4/2026,Medium,Not started,\n"
+        'MB-216,Bunker fuel schedule,Priya Natarajan,,Medium,Not started,"quarts, not gallons"\n'
+        "MB-217,Bulk price sheet,Priya Natarajan,,Low,Blocked,waiting on USDA report\n"
         "\n"
         "甘丽萍作了题为《夯实基础》的年度报告，各部门负责人参加。\n"
     )
     assert items(extractor, text) == {
-        "Replace RO membrane on the shared unit,Tomás Ruiz,Todo,3/4/2026,,ordered": (
+        "MB-215,Backload skips from the supply vessel,Tomás Ruiz,3/4/2026,Medium,Not started": (
             "Tomás Ruiz",
             "2026-03-04",
         ),
-        'Call the grocery re: spring order,Priya Natarajan,Todo,,,"quarts, not half-gallons"': (
+        'MB-216,Bunker fuel schedule,Priya Natarajan,,Medium,Not started,"quarts, not gallons"': (
             "Priya Natarajan",
             None,
         ),
