@@ -61,7 +61,7 @@ _CHECKBOX = re.compile(r"^(?:\[(?P<state>[ xX✓])\]|(?P<box>[☐□☑☒✅✔
 # export's date goes with the time.
 _TIMESTAMP = re.compile(
     r"^\s*(?:\[\s*)?\(?(?:(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:[/.]\d{2,4})?,?\s{0,3}+)?"
-    r"\d{1,2}:\d{2}(?::\d{2})?\)?"
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?\)?"
     r"(?:\s*\])?\s*[-–]?\s*"
 )
 # `周婉婷@XX乳业：` (a WeCom external group): the name, then the company after `@`.

@@ -1303,3 +1303,25 @@ def test_a_comma_separated_export_and_its_blocked_rows(extractor: Extractor) -> 
             None,
         ),
     }
+
+
+def test_a_slack_export_with_am_pm_stamps_is_a_chat(extractor: Extractor) -> None:
+    # `[9:05 AM] Name: …`: the stamp's AM/PM is part of it; each line is its speaker's turn.
+    text = (
+        "#promo\n"
+        "[9:02 AM] Priya Natarajan: morning! sales 1,240 as of last night\n"
+        "[9:05 AM] Tomás Ruiz: I'll pull the carousel creative this morning\n"
+        "[9:06 AM] Priya Natarajan: can u ping the agency to pause the search ads ASAP\n"
+        "[9:06 AM] Tomás Ruiz: on it\n"
+    )
+    found = items(extractor, text)
+    assert found["I'll pull the carousel creative this morning"] == ("Tomás Ruiz", "2026-03-02")
+    assert found["can u ping the agency to pause the search ads ASAP"][0] == "Tomás Ruiz"
+    assert len(found) == 2
+
+
+def test_a_title_between_the_name_and_its_verb(extractor: Extractor) -> None:
+    text = "会议明确以下具体事项：\n党群工作部刘强部长牵头，于3月22日前制定印发工作要点。\n"
+    assert items(extractor, text) == {
+        "党群工作部刘强部长牵头，于3月22日前制定印发工作要点。": ("刘强", "2026-03-22")
+    }
