@@ -602,6 +602,7 @@ def _spaced_cells(line: str) -> list[tuple[str, int, int]]:
 # A typed table's rule line (`----  -----`); its cells are `_SPACED_CELL`s.
 _TEXT_RULE = re.compile(r"^[\s=-]*+-[\s=-]*+$")
 # `WO-1190 …`, `#2240 …`, `JIRA-88 …`: a ticket's line starts a line of its own.
+_LOG_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?+[ \t]{1,3}+")
 _ITEM_START = re.compile(
     # `11:00  WO-5521 replace the seal`: a log's or a site diary's time-stamped entry.
     r"\d{1,2}:\d{2}(?::\d{2})?+[ \t]"
@@ -863,6 +864,12 @@ class _Segmenter:
             self.flush_paragraph()
             item_offset = body_offset + bullet.end()
             item = self.text[item_offset : offset + len(line)]
+            logged = _LOG_TIME.match(item)
+            if logged and logged.end() < len(item):
+                # `4. 09:15 KA: FV6, get Coldflow out…`: a numbered log's time is no part of
+                # what was said.
+                item_offset += logged.end()
+                item = item[logged.end() :]
             block = "bullet"
             check = _CHECKBOX.match(item)
             if check:

@@ -1325,3 +1325,22 @@ def test_a_title_between_the_name_and_its_verb(extractor: Extractor) -> None:
     assert items(extractor, text) == {
         "党群工作部刘强部长牵头，于3月22日前制定印发工作要点。": ("刘强", "2026-03-22")
     }
+
+
+def test_a_numbered_logs_times_are_no_part_of_its_entries(extractor: Extractor) -> None:
+    text = (
+        "BREWHOUSE DAILY LOG\n"
+        "1. 06:10 Mash-in Brew 2241. Strike temp 72.5. OK.\n"
+        "2. 09:15 TR: FV6, get Coldflow out for an engineer visit before Monday's brew.\n"
+        "3. 10:05 Priya to raise the shortage with Muntons today and get a credit note.\n"
+    )
+    assert items(extractor, text) == {
+        "TR: FV6, get Coldflow out for an engineer visit before Monday's brew.": (
+            "Tomás Ruiz",
+            "2026-03-02",
+        ),
+        "Priya to raise the shortage with Muntons today and get a credit note.": (
+            "Priya Natarajan",
+            "2026-03-02",
+        ),
+    }
