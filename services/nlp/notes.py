@@ -1018,7 +1018,6 @@ def _tentative_unowned(item: Analysed) -> bool:
     return item.owner.name is None and _TENTATIVE.match(item.body) is not None
 
 
-# A table's Status cell that says the row's work is finished.
 def _explicit_reason(item: Analysed) -> str:
     """ "marker `ACTION:`", "open checkbox `[ ]`", "row of the table under `Actions`"."""
     sentence = item.sentence

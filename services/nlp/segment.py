@@ -423,12 +423,6 @@ def _owner_group_line(stripped: str, known: set[str]) -> bool:
     )
 
 
-# A table's column of work when no column names an owner: `待办`, `Actions`, `Next steps`.
-_TODO_COLUMN = re.compile(
-    r"待办(?:事项)?|行动项|后续(?:行动|事项)?|下一步|action\s{0,2}+items?|actions?|next\s{1,2}+steps?"
-    r"|to-?\s?dos?|follow[- ]?ups?",
-    re.IGNORECASE,
-)
 # A register's columns: what makes a table a log of risks or issues, and its free-text notes.
 _REGISTER_COLUMN = re.compile(
     r"risks?|issues?|likelihood|probability|impact|severity|mitigation|风险|风险描述|可能性|影响程度"
@@ -1020,7 +1014,12 @@ class _Segmenter:
             if "what" in roles or "owner" in roles:
                 self.table_roles = roles
                 return
-            todo = [i for i, c in enumerate(cells) if _TODO_COLUMN.fullmatch(c[0].strip("*_ "))]
+            # A column named like a section of actions (`待办`, `Next steps`, `Follow-ups`).
+            todo = [
+                i
+                for i, c in enumerate(cells)
+                if c[0] and _exact_section(c[0]) and section_kind(c[0]) == "actions"
+            ]
             if todo:
                 # `议题 | 结论 | 待办` (WeCom's minutes): the work is in the to-do column.
                 self.table_roles = ["todo" if i in todo else r for i, r in enumerate(roles)]
