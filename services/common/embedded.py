@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,14 @@ class PortTaken(RuntimeError):
 
 
 def wait_for_port(
-    port: int, *, timeout: float = 15.0, process: subprocess.Popen[bytes] | None = None
+    port: int,
+    *,
+    timeout: float = 15.0,
+    process: subprocess.Popen[bytes] | None = None,
+    ready: Callable[[socket.socket], bool] | None = None,
 ) -> None:
+    """Until something listens on the loopback `port` (and, with `ready`, until what answers
+    there passes that check: the server started, not another process on its port)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -52,11 +59,13 @@ def wait_for_port(
                 f"process exited with code {process.returncode} before listening on {port}"
             )
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                if ready is None or ready(sock):
+                    return
         except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout:.0f} s")
+            pass  # nothing listening yet, or it closed on us: try again
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing ready on 127.0.0.1:{port} after {timeout:.0f} s")
 
 
 class EmbeddedPostgres:
@@ -221,7 +230,7 @@ class EmbeddedNats:
         )
         log_file.close()
         try:
-            self._wait_for_greeting(self._process)
+            wait_for_port(self.port, process=self._process, ready=self._greets)
         except RuntimeError as exited:
             # The server's own last words say why: a taken port, a bad configuration.
             with log_path.open("rb") as log:
@@ -231,26 +240,13 @@ class EmbeddedNats:
             error = PortTaken if "address already in use" in last else RuntimeError
             raise error(f"{self.server_name}: {exited}: {last}") from None
 
-    def _wait_for_greeting(self, process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
-        """Until this server greets on its port: a NATS server's first line is `INFO {...}`
-        with its name, so another process listening on the port is not taken for it."""
+    def _greets(self, sock: socket.socket) -> bool:
+        """Whether this server answers on the socket: a NATS server's first line is `INFO
+        {...}` with its name, so another process listening on the port is not taken for it."""
+        sock.settimeout(0.5)
+        line = sock.makefile("rb").readline(64 * 1024)
         greeting = f'"server_name":"{self.server_name}"'.encode()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"process exited with code {process.returncode} before listening on {self.port}"
-                )
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                    sock.settimeout(0.5)
-                    line = sock.makefile("rb").readline(64 * 1024)
-                if line.startswith(b"INFO ") and greeting in line.replace(b" ", b""):
-                    return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise TimeoutError(f"{self.server_name} did not greet on 127.0.0.1:{self.port}")
+        return line.startswith(b"INFO ") and greeting in line.replace(b" ", b"")
 
     def command(self) -> list[str]:
         command = [

@@ -742,8 +742,7 @@ class _Segmenter:
         self.written_since_blank = False
         self.recap_turn = False
         self.table_roles: list[str] | None = None
-        self.tab_table = False  # the table under way is one pasted with tabs
-        self.csv_table: list[str] | None = None  # the roles of a comma-separated export's columns
+        self.delimited: str | None = None  # the separator of a pasted table under way
         self.quoted = False  # the last line with words was quoted (`> …`)
         self.after_quote = False
         # A table typed as text: where each column starts in its header line, and the roles.
@@ -807,25 +806,17 @@ class _Segmenter:
                 self.blocks_since_heading += 1
                 self.written_since_blank = False
             self.table_roles = None
-            self.tab_table = False
+            self.delimited = None
             self.spaced_roles = None
             self.text_columns = None
             return
         if self.chat_headers and self.chat_line(offset, line, stripped):
             return
-        if "\t" in stripped and "|" not in stripped and self.tab_row(offset, line):
+        sep = "\t" if "\t" in stripped else ","
+        if sep in stripped and "|" not in stripped and self.delimited_row(offset, line, sep):
             return
-        if (
-            "," in stripped
-            and "|" not in stripped
-            and "\t" not in stripped
-            and self.csv_row(offset, line)
-        ):
-            return
-        if self.csv_table:  # a line that is no row ends the export
-            self.csv_table = None
-        if self.tab_table:  # a line without tabs ends the pasted table
-            self.tab_table = False
+        if self.delimited:  # a line that is no row ends the pasted table
+            self.delimited = None
             self.table_roles = None
         if self.zh_spaced_row(offset, line):
             return
@@ -952,39 +943,28 @@ class _Segmenter:
             )
         )
 
-    def csv_row(self, offset: int, line: str) -> bool:
-        """`Task,Owner,Status,Due` pasted from an Airtable or spreadsheet export, and the rows
-        under it (as many cells as the header); True when the line was its header or a row."""
-        cells = _csv_cells(line)
-        if self.csv_table is None:
+    def delimited_row(self, offset: int, line: str, sep: str) -> bool:
+        """A table pasted from a spreadsheet or an export, cells `sep` apart (tabs: Excel,
+        Feishu Bitable; commas: Airtable's CSV, quoted cells kept): the header `任务名称 负责人
+        截止日期` / `Task,Owner,Due`, then its rows; True when the line was one of them."""
+        cells = _csv_cells(line) if sep == "," else _tab_cells(line)
+        if self.delimited != sep:
             heads = [c[0] for c in cells]
-            if len(cells) < 3 or any(len(h) > 24 or len(h.split()) > 3 for h in heads):
+            # A header is a few short column names (a comma-separated one at least three);
+            # prose with commas is not.
+            if len(cells) < (3 if sep == "," else 2) or any(
+                len(h) > 24 or len(h.split()) > 3 for h in heads
+            ):
                 return False
             roles = _table_roles(heads)
             if "what" not in roles or "owner" not in roles:
                 return False
             self.flush_paragraph()
-            self.csv_table = roles
-            return True
-        if len(cells) != len(self.csv_table):
-            return False
-        self.flush_paragraph()
-        self.table_roles = self.csv_table
-        self.table_row(offset, line, line.strip(), cells=cells)
-        return True
-
-    def tab_row(self, offset: int, line: str) -> bool:
-        """`任务名称<TAB>负责人<TAB>截止日期` pasted from a spreadsheet, and the rows under it;
-        True when the line was its header or a row."""
-        cells = _tab_cells(line)
-        if not self.tab_table:
-            roles = _table_roles([c[0] for c in cells])
-            if len(cells) < 2 or "what" not in roles or "owner" not in roles:
-                return False
-            self.flush_paragraph()
             self.table_roles = roles
-            self.tab_table = True
+            self.delimited = sep
             return True
+        if sep == "," and len(cells) != len(self.table_roles or ()):
+            return False  # a comma-separated row has the header's cells, no more, no fewer
         self.flush_paragraph()
         self.table_row(offset, line, line.strip(), cells=cells)
         return True
