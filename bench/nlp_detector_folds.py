@@ -70,7 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--setting",
-        help='score one setting, as JSON (e.g. \'{"c": 0.3, "blind_weight": 1, "ami_weight": 0}\')',
+        action="append",
+        help='score this setting, as JSON (e.g. \'{"c": 0.3, "blind_weight": 1, "ami_weight": 0}\'); '
+        "repeat for several",
+    )
+    parser.add_argument(
+        "--no-rules-only", action="store_true", help="skip the rules-only reference"
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -95,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for aw in ((0.0,) if args.no_ami else (0.0, 0.1))
     ]
     if args.setting:
-        settings = [json.loads(args.setting)]
+        settings = [json.loads(text) for text in args.setting]
     folds = [k for k in sorted(batches) if k >= args.first_fold]
     results: list[dict[str, Any]] = []
 
@@ -109,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return row
 
     # The settings with blind_weight 0 are the old recipe (the authors' notes and AMI).
-    references = {"rules only": rules}
+    references = {} if args.no_rules_only else {"rules only": rules}
     for name, extractor in references.items():
         results.append({"setting": name, "folds": {k: score(extractor, k) for k in folds}})
     for setting in settings:
@@ -136,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 c=setting["c"],
                 weights=weights,
                 extra_weight=setting["ami_weight"],
+                min_count=setting.get("min_count", 1),
             )
             threshold, _ = best_threshold(oof, train_labels)
             model = fit(
@@ -144,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 c=setting["c"],
                 weights=weights
                 + ([setting["ami_weight"]] * len(ami_rows) if setting["ami_weight"] else []),
+                min_count=setting.get("min_count", 1),
             )
             detector = Detector(weights=model.weights, bias=model.bias, threshold=threshold)
             extractor = Extractor(detector=detector, english=rules.english, chinese=rules.chinese)
@@ -165,7 +172,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = {
         "folds": folds,
         "results": results,
-        "best": max(results[1:], key=lambda r: r["mean"])["setting"],
+        "best": max(
+            (r for r in results if isinstance(r["setting"], dict)), key=lambda r: r["mean"]
+        )["setting"],
         "seconds": round(time.perf_counter() - started, 1),
     }
     if args.json:

@@ -77,6 +77,15 @@ class Roster:
                     add(bare, person.name)
                 if alias.lower().startswith("the "):
                     add(alias[4:], person.name, role=True)
+                # `Dan Kasayulie` for Daniel Kasayulie (alias `Dan`): the short first name
+                # with the surname, as a chat export or a check-in signs it.
+                words = person.name.split()
+                if (
+                    len(words) > 1
+                    and not _is_cjk(person.name)
+                    and re.fullmatch(r"[A-Za-z][\w'’-]*", bare)
+                ):
+                    add(f"{bare} {words[-1]}", person.name)
         self._forms = {key: tuple(names) for key, names in forms.items()}
         self._roles = roles
         latin = sorted((f for f in self._forms if not _is_cjk(f)), key=len, reverse=True)

@@ -487,7 +487,8 @@ _ZH_CHAT_HEADER = re.compile(
 # 07/Jul/26 8:02 AM`, `Ayesha Qureshi - 12 Nov 2026, 11:05`, `Nakato Achieng · Feb 9, 8:14am`: a transcript's, chat export's or ticket comment's speaker line, the words
 # said on the lines under it (only for a participant's name: see `_en_chat_header`).
 _EN_CHAT_HEADER = re.compile(
-    r"^\s*+(?:\*\*)?+(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z][\w.'’-]{0,20}+){0,2}+)(?:\*\*)?+"
+    # `    ↳ Peter Yakam · Jun 24, 8:03 AM`: a reply in a thread (monday.com, Basecamp).
+    r"^\s*+(?:↳[ \t]{0,2}+)?+(?:\*\*)?+(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z][\w.'’-]{0,20}+){0,2}+)(?:\*\*)?+"
     r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+"
     # `  0:15`, `  9:12 AM` (Otter, Teams, Slack); ` — 07/Jul/26 8:02 AM` (Jira comments).
     # ` · Feb 9, 8:14am` (Basecamp).
@@ -497,11 +498,14 @@ _EN_CHAT_HEADER = re.compile(
 
 
 # `2026-06-08 16:47:12 IDT — Yael Ben-David (Work notes)`: a ticket's work note (ServiceNow,
-# Zendesk), the time first and the writer after it.
+# Zendesk), the time first and the writer after it; `[7:48 AM] Kerry-Ann Brown`: a message
+# copied out of a Teams chat, its text on the lines under it.
 _EN_STAMP_HEADER = re.compile(
     r"^\s*+(?:\d{4}-\d{2}-\d{2}[ \tT]{1,2}+|\d{1,2}/\d{1,2}/\d{2,4},?[ \t]{1,2}+)?+"
-    r"\d{1,2}:\d{2}(?::\d{2})?+(?:[ \t]?+[AaPp]\.?[Mm]\.?)?+(?:[ \t]{1,2}+[A-Z]{2,5}+)?+"
-    r"[ \t]{0,2}+[—–-][ \t]{0,2}+"
+    r"(?:\d{1,2}:\d{2}(?::\d{2})?+(?:[ \t]?+[AaPp]\.?[Mm]\.?)?+(?:[ \t]{1,2}+[A-Z]{2,5}+)?+"
+    r"[ \t]{0,2}+[—–-]"
+    r"|\[(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?+,?[ \t]{1,2}+)?+\d{1,2}:\d{2}(?::\d{2})?+"
+    r"(?:[ \t]?+[AaPp]\.?[Mm]\.?)?+\])[ \t]{0,2}+"
     r"(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z][\w.'’-]{0,20}+){0,2}+)"
     r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+\s*+$"
 )
@@ -651,8 +655,11 @@ _AUTHOR_LINE = re.compile(
     re.IGNORECASE,
 )
 # `钉钉日报 | 朱俊峰 | 2026-10-14`, `【周报】徐汇滨江店 第22周 梁雪梅`: a report's own header.
+# `Voice memo – Marlon – Thu 5 Feb`: one person's recording, its `I` theirs too.
 _REPORT_HEADER = re.compile(
-    r"日报|周报|月报|daily\s++report|weekly\s++report|status\s++report", re.IGNORECASE
+    r"日报|周报|月报|daily\s++report|weekly\s++report|status\s++report"
+    r"|voice\s++(?:memo|note|message)|语音备忘",
+    re.IGNORECASE,
 )
 _HEADER_WORD = re.compile(r"[^\s|｜/（）()【】\[\]，,:：]++")
 

@@ -141,8 +141,9 @@ _OWNER_HEADING = re.compile(
     r"(?:\s{1,3}+[a-z]{2,15}+){1,3}\s{0,3}+[:：]?\s{0,3}+$"
     r"|^\s{0,4}+(?P<zh>[\u4e00-\u9fff]{2,4}?)(?:这边)?(?:负责|跟进|来做|来跟|认领)\s{0,3}+[:：]?\s{0,3}+$"
 )
+# `0715 Tomás: …`: a radio or phone log's line starts with the time.
 _SPEAKER = re.compile(
-    r"^(?:【[^】]{1,12}+】|\[[^\]]{1,12}+\])?\s{0,2}+(?:——|--|—)?\s{0,2}+(?P<who>[^:：\s—-][^:：\s]{0,19}+)"
+    r"^(?:【[^】]{1,12}+】|\[[^\]]{1,12}+\]|\d{1,2}:?\d{2}(?=[ \t]))?\s{0,2}+(?:——|--|—)?\s{0,2}+(?P<who>[^:：\s—-][^:：\s]{0,19}+)"
     r"\s{0,2}+[:：]\s{0,2}+"
 )
 _NOT_BARE = frozenset({"question", "hypothetical", "decision", "done", "status", "past"})
@@ -750,9 +751,9 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         who = sentence.lang == "zh" and (
             _ZH_WHO.search(sentence.text) or _ZH_WHO_TAKES.search(sentence.text)
         )
-        if who and (item.kind != "action" or item.owner.how in {"speaker", "label"}):
+        if who and (item.kind != "action" or item.owner.how in _WEAK_OR_SPEAKER):
             following = analysed[index + 1] if index + 1 < len(analysed) else None
-            if following is not None and item.kind != "action":
+            if following is not None:
                 _answered(item, following, roster)
             _zh_untaken(item)
             continue
@@ -775,6 +776,15 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
             _under_heading(item, roster, near, by_name_line=by_name_line)
+    for item in analysed:
+        _zh_said_to_the_group(item)
+
+
+def _zh_said_to_the_group(item: Analysed) -> None:
+    """`谁去跟驿站老板谈一下续约？`, `物料周五前各店自己去领`: a line of a Chinese chat that does not
+    say 我 hands work out; its speaker is not its owner unless someone takes it."""
+    if item.kind == "action" and item.sentence.lang == "zh" and item.owner.how == "speaker_weak":
+        _set_owner(item, (), "none", why="said to the group in a chat; nobody named takes it")
 
 
 _RECORDING_TIME = re.compile(r"[ \t]{0,3}+[(（]\d{1,2}:\d{2}(?::\d{2})?+[)）]$")
@@ -971,10 +981,15 @@ def _speakers_will(item: Analysed, roster: Roster) -> bool:
     sentence = item.sentence
     if sentence.lang != "en" or sentence.block != "turn" or not sentence.speaker:
         return False
-    if item.kind != "action" or item.owner.how not in {"none", "any"}:
+    if not _SUBJECTLESS_WILL.match(sentence.text) or item.cues & _NOT_CHAT:
         return False
-    if not _SUBJECTLESS_WILL.match(sentence.text) or roster.lookup("Will"):
-        return False
+    forced = item.kind != "action"
+    if forced:
+        # `Will review the pallet report on Wednesday.`: a stand-up line that leaves out I
+        # commits its speaker, whatever the detector made of it.
+        _force(item, "a chat line whose `will` leaves out its subject")
+    if item.owner.how not in {"none", "any"} or roster.lookup("Will"):
+        return forced
     speaker = roster.lookup(sentence.speaker)
     if not speaker:
         return False
@@ -1116,11 +1131,18 @@ def _speaker_of_the_line(item: Analysed, roster: Roster) -> None:
 _ZH_I_DO = re.compile(r"我(?!们|的|猜|估计|觉得|感觉|想|记得|听说|以为|看来|不知道)")
 
 
+# Owners found by default rather than named: the speaker of a line that does not say I, nobody.
+_WEAK_OWNER = frozenset({"speaker_weak", "none", "any"})
+_WEAK_OR_SPEAKER = _WEAK_OWNER | {"speaker", "label"}
+
+
 def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) -> bool:
     """`lee: i can check the logs asap` is lee's; `tom: can u renew the cert` is who accepts."""
     sentence = item.sentence
     speaker, said = _speaker_of(sentence, roster)
-    if speaker is None or item.kind == "action":
+    # The detector may already call the line an item; who owns it is still the chat's to say,
+    # unless something stronger than the line's speaker named the owner.
+    if speaker is None or (item.kind == "action" and item.owner.how not in _WEAK_OWNER):
         return False
     if sentence.lang == "zh" and _zh_request_taken(item, said, following, roster):
         return True
@@ -1267,7 +1289,9 @@ _EN_PRONOUN_CLAUSE = re.compile(
 
 
 def _en_pronoun_clause(item: Analysed) -> bool:
-    if item.sentence.lang != "en" or item.kind == "action" or item.cues & {"hypothetical"}:
+    if item.sentence.lang != "en" or item.cues & {"hypothetical"}:
+        return False
+    if item.kind == "action" and item.owner.how not in _WEAK_OWNER:
         return False
     clause = _EN_PRONOUN_CLAUSE.search(item.sentence.text)
     if clause is None:
