@@ -865,8 +865,11 @@ class _OwnerFinder:
             rest = body[group[-1].end :]
             co = tuple(m.names[0] for m in group[1:])
             cut = (0, group[-1].end)
+            # `Emma, can you`, `Emma can u`, `Emma pls`: asked. `Tomás will circulate the
+            # accounts` is his own commitment, a subject and its modal, not a vocative.
             request = re.match(
-                r"(?:(?<!\s)|(?!\s))\s*+(?:[,，]\s*+)?(?:can|could|would|will|please|pls|你能|你可以|麻烦|请)",
+                r"(?:(?<!\s)|(?!\s))\s*+(?:[,，]\s*+)?"
+                r"(?:(?:can|could|would|will)\s++(?:you|u)\b|please|pls|你能|你可以|麻烦|请)",
                 rest,
                 re.IGNORECASE,
             )

@@ -614,6 +614,8 @@ def _zh_not_work(item: Analysed) -> str | None:
     sentence = item.sentence
     if _NOT_A_LINE.match(sentence.text):
         return "other"
+    if item.kind == "action" and not item.forced and _FAREWELL.match(sentence.text):
+        return "other"
     if item.kind == "action" and _en_fact_line(item):
         return "status"
     if sentence.lang != "zh" or sentence.block == "table":
@@ -621,6 +623,8 @@ def _zh_not_work(item: Analysed) -> str | None:
     text = sentence.text.strip()
     if text.endswith(("？", "?")) and item.owner.name is None and _AI_LABEL.match(text):
         return "question"  # `AI：告警阈值从 10s 调到 30s？` asks; it assigns nothing
+    if _ZH_HAND_ON.search(text) and item.owner.how in {"speaker", "speaker_weak", "label", "asked"}:
+        return "other"  # `我这周在外地，让老钱来吧`: the speaker passes the work on
     if item.kind != "action":
         return None
     reminder = _ZH_REMINDER.match(text)
@@ -632,8 +636,19 @@ def _zh_not_work(item: Analysed) -> str | None:
         and item.owner.how not in {"table", "asked", "vocative", "accepted"}
         and not _ZH_COMMIT_WORDS.search(text, said.end())
         and not _ZH_SAID_COMMIT.search(text, said.end())
+        # `周南说他顺便把用电申请也一起提交`: what he said he will do is his work.
+        and not _ZH_SAID_HE.match(text, said.end())
     ):
         return "status"  # `佳怡说周末收银只开两台`: what someone said, no one's work
+    if (
+        _ZH_STANDING.search(text)
+        and (item.due is None or item.due.date is None)
+        and (item.owner.name is None or item.owner.how in _WEAK_OWNER)
+        and not item.forced
+    ):
+        return "decision"  # `各店每周五下午五点前在系统更新进展`: a standing rule, no one's task
+    if _ZH_LACK_ONLY.match(text) and item.due is None and not item.forced:
+        return "status"  # `王海燕：三号库盘点表还差签字`: what is missing, not who does it
     if item.owner.how not in {"table", "label"} and _ZH_DECIDED.match(text):
         return "decision"
     requires = _ZH_REQUIRES.match(text)
@@ -646,6 +661,24 @@ def _zh_not_work(item: Analysed) -> str | None:
     ):
         return "decision"
     return None
+
+
+# `各店每周五…`, `每天下班前…`: a rule that recurs, with no date of its own.
+_ZH_STANDING = re.compile(r"每(?:周[一二三四五六日天]?|天|日|月|晚|早|个工作日)")
+# `Cheers, see you all Friday`: a farewell, even inside a list of actions.
+_FAREWELL = re.compile(
+    r"^\s{0,4}+(?:(?:cheers|thanks|thx|ta|best|regards)[\s,.!]{1,4}+)?+"
+    r"(?:see\s{1,3}+(?:you|u|ya)|talk\s{1,3}+soon|speak\s{1,3}+soon|have\s{1,3}+a\s{1,3}+good)\b",
+    re.IGNORECASE,
+)
+# `周南说他顺便把用电申请也一起提交`: the one who said it commits, by pronoun.
+_ZH_SAID_HE = re.compile(r"[他她](?:顺便|也|还|再|就|会)?(?:会|将|来|负责|把|去)")
+# `王海燕：三号库盘点表还差签字`, `样品还缺两个`: one clause saying what is missing.
+_ZH_LACK_ONLY = re.compile(
+    r"^(?:[^：:，,。]{1,12}+[：:])?[^：:，,。；;！!？?]{1,20}?(?:还差|还缺|还没有?|缺少)[^：:，,。；;！!？?]{0,12}+[。.]?$"
+)
+# `我这周在外地，让老钱来吧`, `我明天请假，交给小王吧`: the one asked hands the work on.
+_ZH_HAND_ON = re.compile(r"(?:让|交给|换)[^，,。；;！!？?]{1,6}?(?:来|去|弄|做|跟)?吧[。！!]?$")
 
 
 # `@wanjiru thanks.`, `谢谢@婷婷`: a thank-you, however it is addressed, asks nothing.
@@ -810,26 +843,29 @@ def _under_heading(
     if committed is not None and not heading_names:
         heading_who, heading_names = committed
     names = heading_names or owner_line
+    # `… – ASAP (05:55)`: an AI summary's pointer into the recording is not the line's.
+    text = _RECORDING_TIME.sub("", sentence.text.strip())
+    bare = (
+        sentence.block in {"bullet", "prose"}
+        # Prose after a blank line (`Thanks,`, a signature) has left the list.
+        and not (sentence.block == "prose" and sentence.paragraph > 0)
+        # A line under a person's name, or a list bullet, may run longer than a bare noun.
+        and 2
+        <= len(text)
+        <= (80 if (by_name_line and owner_line) or sentence.block == "bullet" else 40)
+        and not (item.cues & _NOT_BARE)
+        # A name alone (a signature, `Grace`) names no work.
+        and not roster.lookup(text)
+        and not re.search(r"[:：?？]", text)
+        and not text.endswith((".", "。"))
+    )
+    reason = f"a line under the `{sentence.heading.strip()}` heading"
     if item.kind != "action":
-        # `… – ASAP (05:55)`: an AI summary's pointer into the recording is not the line's.
-        text = _RECORDING_TIME.sub("", sentence.text.strip())
-        bare = (
-            sentence.block in {"bullet", "prose"}
-            # Prose after a blank line (`Thanks,`, a signature) has left the list.
-            and not (sentence.block == "prose" and sentence.paragraph > 0)
-            # A line under a person's name, or a list bullet, may run longer than a bare noun.
-            and 2
-            <= len(text)
-            <= (80 if (by_name_line and owner_line) or sentence.block == "bullet" else 40)
-            and not (item.cues & _NOT_BARE)
-            # A name alone (a signature, `Grace`) names no work.
-            and not roster.lookup(text)
-            and not re.search(r"[:：?？]", text)
-            and not text.endswith((".", "。"))
-        )
         if not bare:
             return
-        _force(item, f"a line under the `{sentence.heading.strip()}` heading")
+        _force(item, reason)
+    elif bare and not item.forced:
+        item.reasons.insert(0, reason)  # the detector agreed; the heading says why first
     # A name merely mentioned in the line (`等程经理确认后再开`) does not outrank the list's.
     if (item.owner.name is None or item.owner.how == "any") and names:
         if heading_names:
@@ -1321,7 +1357,9 @@ _ZH_PRONOUN_CLAUSE = re.compile(
 
 
 def _zh_pronoun_clause(item: Analysed, roster: Roster) -> bool:
-    if item.sentence.lang != "zh" or item.kind != "other" or item.cues & _NOT_PRONOUN_ITEM:
+    if item.sentence.lang != "zh" or item.cues & _NOT_PRONOUN_ITEM:
+        return False
+    if item.kind != "other" and (item.kind != "action" or item.owner.how not in _WEAK_OWNER):
         return False
     clause = _ZH_PRONOUN_CLAUSE.search(item.sentence.text)
     if clause is None:

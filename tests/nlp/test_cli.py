@@ -69,7 +69,7 @@ def _promo(tmp_path: Path) -> list[str]:
     notes.write_text(
         "Promo sync\n"
         "- Bob will fix the discount code generator by Wednesday\n"
-        "- Olga: check the landing page copy\n",
+        "- Olga to look at the landing page copy\n",
         encoding="utf-8",
     )
     people = tmp_path / "people.json"
@@ -84,9 +84,9 @@ def test_table_explains_the_doubtful_items_only(tmp_path: Path) -> None:
     result = runner.invoke(notes_app, _promo(tmp_path))
     assert result.exit_code == 0, result.output
     assert "Why (items below 0.8 confidence)" in result.stdout
-    # The landing-page item scores 0.79: its reasons are shown; Bob's (0.97) are not.
-    assert "owner label `Olga` in front of the line" in result.stdout
-    assert "owner: `Olga` labels the line" in result.stdout
+    # The landing-page item scores 0.67: its reasons are shown; Bob's (0.95) are not.
+    assert "`to` after a named person (`Olga`)" in result.stdout
+    assert "owner: `Olga` is named before `to`" in result.stdout
     assert "`will` after a named person (`Bob`)" not in result.stdout
 
 
@@ -95,7 +95,7 @@ def test_explain_flag_explains_every_item(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "`will` after a named person (`Bob`)" in result.stdout
     assert "owner: `Bob` is named before `will`" in result.stdout
-    assert "owner label `Olga` in front of the line" in result.stdout
+    assert "`to` after a named person (`Olga`)" in result.stdout
 
 
 def test_json_carries_the_explanation(tmp_path: Path) -> None:

@@ -132,3 +132,39 @@ def test_a_voice_memos_i_is_whoever_recorded_it(extractor: Extractor) -> None:
     found = items(extractor, text)
     owner, due = found["And I'll send the registration list to the section leaders by tonight."]
     assert (owner, due) == ("Priya Natarajan", "2026-03-02")
+
+
+def test_lines_that_read_as_work_and_are_not_stay_out_with_any_detector(
+    extractor: Extractor,
+) -> None:
+    # A farewell in an actions section, a standing rule, a statement of what is missing and
+    # the one asked handing the work on: the rules say no, whatever the detector says.
+    text = (
+        "王海燕 10:01\n三号库盘点表还差签字\n\n"
+        "刘强 10:02\n我这周在外地，让海燕来吧\n\n"
+        "王海燕 10:03\n各店每周五下午五点前在系统更新进展\n"
+    )
+    found = items(eager(extractor), text)
+    assert not any(k.startswith(("三号库", "我这周", "各店每周五")) for k in found), found
+    english = "Action items\n- Priya to refresh the stock report by Friday\n\nCheers, see you all Friday\n"
+    assert list(items(eager(extractor), english)) == ["Priya to refresh the stock report by Friday"]
+
+
+def test_what_someone_said_he_will_do_is_his(extractor: Extractor) -> None:
+    text = "- 刘强说他顺便把用电申请也一起提交，3月15日截止。\n"
+    assert items(eager(extractor), text) == {
+        "刘强说他顺便把用电申请也一起提交，3月15日截止。": ("刘强", "2026-03-15")
+    }
+
+
+def test_a_name_and_will_is_a_subject_not_someone_asked(extractor: Extractor) -> None:
+    # What the detector reads: `Tomás will …` is his commitment (`owner:subject`), while
+    # `Tomás, will you …` asks him (`owner:vocative`).
+    def cues(text: str) -> set[str]:
+        request = NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+        analysed, _, _ = extractor.analyse(request)
+        return analysed[0].cues
+
+    assert "owner:subject" in cues("Tomás will circulate the audited accounts by Friday.\n")
+    assert "owner:vocative" in cues("Tomás, will you circulate the accounts by Friday?\n")
+    assert "owner:vocative" in cues("Tomás can u circulate the accounts by Friday\n")
