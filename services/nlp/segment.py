@@ -514,7 +514,8 @@ _EN_STAMP_HEADER = re.compile(
 # `Otieno Odhiambo commented · Nov 12, 2026 10:31`, `Sam Okafor commented`: a task tracker's
 # comment (Asana, Jira, GitHub), the writer and a verb, the comment under it.
 _EN_COMMENT_HEADER = re.compile(
-    r"^\s*+(?P<speaker>[A-Za-z][\w.'’-]{0,20}(?: [A-Za-z][\w.'’-]{0,20}){0,2}?)[ \t]{1,2}+"
+    # `@karo-efe commented · May 20, 2026`: GitHub's, with the handle.
+    r"^\s*+(?P<speaker>@?[A-Za-z][\w.'’-]{0,20}(?: [A-Za-z][\w.'’-]{0,20}){0,2}?)[ \t]{1,2}+"
     r"(?:commented|wrote|replied|posted|added[ \t]a[ \t]comment)"
     r"(?:[ \t]{0,2}+[·—–-][ \t]{0,2}+[^\n]{0,40}+)?+\s*+[:：]?\s*+$"
 )

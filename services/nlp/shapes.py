@@ -813,11 +813,19 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         _zh_said_to_the_group(item)
 
 
+# `我` doing something: not `帮我提一下` (me as the object), `我没有权限`, `我们`, `我觉得`.
+_ZH_I_SUBJECT = re.compile(r"(?<![帮给让跟和找叫问诉替])我(?![们的没不是也都猜估觉感想记听以看知])")
+
+
 def _zh_said_to_the_group(item: Analysed) -> None:
     """`谁去跟驿站老板谈一下续约？`, `物料周五前各店自己去领`: a line of a Chinese chat that does not
     say 我 hands work out; its speaker is not its owner unless someone takes it."""
-    if item.kind == "action" and item.sentence.lang == "zh" and item.owner.how == "speaker_weak":
-        _set_owner(item, (), "none", why="said to the group in a chat; nobody named takes it")
+    if item.kind != "action" or item.sentence.lang != "zh" or item.owner.how != "speaker_weak":
+        return
+    text = item.sentence.text
+    if _ZH_I_SUBJECT.search(text) or _EN_COMMIT.search(text):
+        return  # `报修单我补一下`, `ok I'll issue PO 今天`: the speaker's own, after all
+    _set_owner(item, (), "none", why="said to the group in a chat; nobody named takes it")
 
 
 _RECORDING_TIME = re.compile(r"[ \t]{0,3}+[(（]\d{1,2}:\d{2}(?::\d{2})?+[)）]$")
