@@ -1459,7 +1459,8 @@ def _speaker_forms(request: NotesRequest) -> tuple[str, ...]:
 
 
 _I_COMMIT = re.compile(
-    r"(?<![\w'’])I(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can|\s{1,3}+am\s{1,3}+going\s{1,3}+to)\b|我(?!们)"
+    r"(?<![\w'’])I(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can|\s{1,3}+am\s{1,3}+going\s{1,3}+to"
+    r"|['’]m\s{1,3}+going\s{1,3}+to|\s{1,3}+need\s{1,3}+to|\s{1,3}+have\s{1,3}+to)\b|我(?!们)"
 )
 
 

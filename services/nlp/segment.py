@@ -655,6 +655,11 @@ _AUTHOR_LINE = re.compile(
     r"(?P<who>[^\s<|,，;；]{1,20}+(?:[ \t][A-Z][\w'’-]{0,20}+)?+)",
     re.IGNORECASE,
 )
+# `Loom — "Nov close walkthrough" — recorded by Dorla Usher — 4:52`: one person's recording.
+_RECORDED_BY = re.compile(
+    r"\b(?:recorded|narrated|presented)[ \t]{1,2}+by[ \t]{1,2}+"
+    r"(?P<who>[A-Z][\w'’-]{0,20}+(?:[ \t][A-Z][\w'’-]{0,20}+)?+)"
+)
 # `钉钉日报 | 朱俊峰 | 2026-10-14`, `【周报】徐汇滨江店 第22周 梁雪梅`: a report's own header.
 # `Voice memo – Marlon – Thu 5 Feb`: one person's recording, its `I` theirs too.
 _REPORT_HEADER = re.compile(
@@ -712,7 +717,7 @@ def signed_by(text: str, known: set[str]) -> tuple[str, int] | None:
     text before the sign-off). `known` holds the participants' names and aliases in lower case."""
     lines = text.split("\n")
     for line in lines[:4]:
-        author = _AUTHOR_LINE.match(line)
+        author = _AUTHOR_LINE.match(line) or _RECORDED_BY.search(line)
         if author and author.group("who").lower() in known:
             return author.group("who"), len(text)
         if _REPORT_HEADER.search(line):
