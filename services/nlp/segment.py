@@ -284,6 +284,7 @@ def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[in
 
 
 _ZH_NEXT_CLAUSE = re.compile(r"[；;]\s{0,2}+")
+_ZH_HE_COMMITS = re.compile(r"[他她](?:也|还|再|就|同时)?(?:会|要(?!求)|将|负责|来)")
 
 
 def _zh_clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[int, int]]:
@@ -298,7 +299,11 @@ def _zh_clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple
         # Both parts a piece of work, not a list of names (`出席：许丽；高远；…`).
         if match.start() - start < 8 or part_end - match.end() < 8:
             continue
-        if not any(after.startswith(name) for name in known if name):
+        # `…年底前形成排查报告；她还要在12月28日前发出提醒通知`: the same person's second piece
+        # of work, by pronoun, is an item of its own too.
+        if not any(after.startswith(name) for name in known if name) and not _ZH_HE_COMMITS.match(
+            after
+        ):
             continue
         parts.append((start, match.end()))
         start = match.end()

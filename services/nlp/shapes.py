@@ -1360,7 +1360,8 @@ def _en_pronoun_clause(item: Analysed) -> bool:
 _ZH_PRONOUN_CLAUSE = re.compile(
     r"(?:^|[，,；;：:])[ \t]{0,3}+(?:到了|然后|之后|回头|到时)?"
     r"(?P<pronoun>[他她](?:[（(](?P<who>[^（）()\n]{1,12}+)[）)])?)(?:也|还|再|就)?"
-    r"(?:会(?!不会)|将|来|负责|" + _ZH_WHEN_VERB + ")"
+    # `她还要在下周五前把确认表收齐`: 要 is hers to do; `他要求…` asks it of others.
+    r"(?:会(?!不会)|将|来|负责|要(?!求)|" + _ZH_WHEN_VERB + ")"
 )
 
 
@@ -1381,6 +1382,10 @@ def _zh_pronoun_clause(item: Analysed, roster: Roster) -> bool:
         # `吕娜：员工制服明天到，到了她负责分发`: she is whoever the line belongs to.
         names, who = item.owner.candidates, item.owner.name
         why = f"`{said}` refers to `{who}`, who owns the line"
+    elif item.owner.name and item.owner.how == "pronoun" and clause.start("pronoun") == 0:
+        # `…排查报告；她还要在12月28日前发出通知`: she is the one named in the sentence before.
+        names, who = item.owner.candidates, item.owner.name
+        why = f"`{said}` refers to `{who}`, named in the sentence before"
     else:
         before = [m for m in item.mentions if m.end <= clause.start()]
         if not before:
