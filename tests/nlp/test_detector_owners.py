@@ -168,3 +168,10 @@ def test_a_name_and_will_is_a_subject_not_someone_asked(extractor: Extractor) ->
     assert "owner:subject" in cues("Tomás will circulate the audited accounts by Friday.\n")
     assert "owner:vocative" in cues("Tomás, will you circulate the accounts by Friday?\n")
     assert "owner:vocative" in cues("Tomás can u circulate the accounts by Friday\n")
+
+
+def test_a_second_piece_of_work_by_pronoun_after_a_semicolon(extractor: Extractor) -> None:
+    text = "工作安排\n刘强负责春季招生简章的排版，3月20日前出样稿；他还要在下周五前把课时确认表收齐。\n"
+    found = items(extractor, text)
+    assert found["他还要在下周五前把课时确认表收齐。"] == ("刘强", "2026-03-13")
+    assert len(found) == 2
