@@ -614,7 +614,19 @@ def _zh_not_work(item: Analysed) -> str | None:
     sentence = item.sentence
     if _NOT_A_LINE.match(sentence.text):
         return "other"
-    if item.kind == "action" and not item.forced and _FAREWELL.match(sentence.text):
+    if not item.forced and (
+        _FAREWELL.match(sentence.text) or _MISSED_ANYTHING.search(sentence.text)
+    ):
+        return "other"
+    # `Meitaki!`, `Cheers all!`: an exclamation of two words names no work, even in a list.
+    words = _EN_WORD.findall(sentence.text)
+    if (
+        sentence.lang == "en"
+        and len(words) <= 2
+        and sentence.text.rstrip().endswith("!")
+        and item.due is None
+        and not item.owner.name
+    ):
         return "other"
     if item.kind == "action" and _en_fact_line(item):
         return "status"
@@ -638,6 +650,8 @@ def _zh_not_work(item: Analysed) -> str | None:
         and not _ZH_SAID_COMMIT.search(text, said.end())
         # `周南说他顺便把用电申请也一起提交`: what he said he will do is his work.
         and not _ZH_SAID_HE.match(text, said.end())
+        # `她同时表示会在12月初组织培训`: says she herself will.
+        and not _ZH_SAID_WILL.match(text, said.end())
     ):
         return "status"  # `佳怡说周末收银只开两台`: what someone said, no one's work
     if (
@@ -671,8 +685,16 @@ _FAREWELL = re.compile(
     r"(?:see\s{1,3}+(?:you|u|ya)|talk\s{1,3}+soon|speak\s{1,3}+soon|have\s{1,3}+a\s{1,3}+good)\b",
     re.IGNORECASE,
 )
+# `Recap below, shout if I've missed anything.`: the writer's sign-off, not work.
+_MISSED_ANYTHING = re.compile(
+    r"\b(?:shout|let\s{1,3}+me\s{1,3}+know|tell\s{1,3}+me|holler)\s{1,3}+if\s{1,3}+"
+    r"(?:I['’]ve|I\s{1,3}+have|I|we['’]ve)\s{1,3}+(?:missed|forgotten|left\s{1,3}+out)\b",
+    re.IGNORECASE,
+)
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*+")
 # `周南说他顺便把用电申请也一起提交`: the one who said it commits, by pronoun.
 _ZH_SAID_HE = re.compile(r"[他她](?:顺便|也|还|再|就|会)?(?:会|将|来|负责|把|去)")
+_ZH_SAID_WILL = re.compile(r"(?:会|将|要(?!求)|负责)")
 # `王海燕：三号库盘点表还差签字`, `样品还缺两个`: one clause saying what is missing.
 _ZH_LACK_ONLY = re.compile(
     r"^(?:[^：:，,。]{1,12}+[：:])?[^：:，,。；;！!？?]{1,20}?(?:还差|还缺|还没有?|缺少)[^：:，,。；;！!？?]{0,12}+[。.]?$"
@@ -1359,7 +1381,9 @@ def _en_pronoun_clause(item: Analysed) -> bool:
 # `，到了她负责分发`, `他（阮俊）还会写…`: a clause whose subject is he or she, committing.
 _ZH_PRONOUN_CLAUSE = re.compile(
     r"(?:^|[，,；;：:])[ \t]{0,3}+(?:到了|然后|之后|回头|到时)?"
-    r"(?P<pronoun>[他她](?:[（(](?P<who>[^（）()\n]{1,12}+)[）)])?)(?:也|还|再|就)?"
+    r"(?P<pronoun>[他她](?:[（(](?P<who>[^（）()\n]{1,12}+)[）)])?)(?:也|还|再|就|同时)?"
+    # `她同时表示会在12月初组织培训`: what she says she will do.
+    r"(?:表示|答应|承诺)?"
     # `她还要在下周五前把确认表收齐`: 要 is hers to do; `他要求…` asks it of others.
     r"(?:会(?!不会)|将|来|负责|要(?!求)|" + _ZH_WHEN_VERB + ")"
 )
@@ -1524,7 +1548,8 @@ def _name_order(item: Analysed, roster: Roster) -> bool:
 def _handle_lead(item: Analysed, roster: Roster) -> bool:
     """`@jana check the torque, Wed`: a lower-case handle in front names the owner."""
     handle = _HANDLE.match(item.sentence.text)
-    if handle is None or item.cues & {"hypothetical", "done"}:
+    # `@Teina Tuara walked us through the IC break.`: what they did is past, not work.
+    if handle is None or item.cues & {"hypothetical", "done", "past"}:
         return False
     names = roster.lookup(handle.group("who"))
     if not names:

@@ -175,3 +175,33 @@ def test_a_second_piece_of_work_by_pronoun_after_a_semicolon(extractor: Extracto
     found = items(extractor, text)
     assert found["他还要在下周五前把课时确认表收齐。"] == ("刘强", "2026-03-13")
     assert len(found) == 2
+
+
+def test_sign_offs_exclamations_and_past_handles_are_no_work(extractor: Extractor) -> None:
+    text = (
+        "Action items\n"
+        "- Priya to refresh the stock report by Friday\n"
+        "- Meitaki!\n"
+        "\n"
+        "@Tomás walked us through the dock incident.\n"
+        "Recap above, shout if I've missed anything. — Priya\n"
+    )
+    # The eager detector would call the past report an item; the handle no longer forces it.
+    assert list(items(extractor, text)) == ["Priya to refresh the stock report by Friday"]
+    eager_found = items(eager(extractor), text)
+    assert not any(k.startswith(("Meitaki", "Recap above")) for k in eager_found)
+
+
+def test_a_summary_of_work_after_the_meeting_is_the_recap(extractor: Extractor) -> None:
+    text = (
+        "二、讨论\n"
+        "刘强汇报了活动初步设想。刘强负责在3月20日前拿出活动方案初稿，报委员会审定。\n"
+        "王海燕提出档案更新不及时。她同时表示会在3月初组织一次培训，具体时间另行通知。\n"
+        "\n"
+        "三、会后事项汇总\n"
+        "1. 刘强：活动方案初稿（3月20日前）\n"
+    )
+    found = items(extractor, text)
+    assert found["刘强：活动方案初稿（3月20日前）"] == ("刘强", "2026-03-20")
+    assert not any(k.startswith("刘强负责") for k in found)  # the recap's, said once
+    assert found["她同时表示会在3月初组织一次培训，具体时间另行通知。"][0] == "王海燕"
