@@ -284,7 +284,10 @@ def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[in
 
 
 _ZH_NEXT_CLAUSE = re.compile(r"[；;]\s{0,2}+")
-_ZH_HE_COMMITS = re.compile(r"[他她](?:也|还|再|就|同时)?(?:会|要(?!求)|将|负责|来)")
+# `他还要…`, `她同时表示会…`, `他顺便把…`: he or she taking on work (also read by `shapes`).
+ZH_HE_COMMITS = re.compile(
+    r"[他她](?:顺便|也|还|再|就|同时)?(?:表示|答应|承诺)?(?:会|将|要(?!求)|负责|来|把|去)"
+)
 
 
 def _zh_clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[int, int]]:
@@ -301,7 +304,7 @@ def _zh_clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple
             continue
         # `…年底前形成排查报告；她还要在12月28日前发出提醒通知`: the same person's second piece
         # of work, by pronoun, is an item of its own too.
-        if not any(after.startswith(name) for name in known if name) and not _ZH_HE_COMMITS.match(
+        if not any(after.startswith(name) for name in known if name) and not ZH_HE_COMMITS.match(
             after
         ):
             continue

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from services.nlp.cues import ZH_SAID_VERBS, cue_set
 from services.nlp.matching import containment, similarity
 from services.nlp.owners import Roster
-from services.nlp.segment import RECAP_INTRO, Sentence, section_kind
+from services.nlp.segment import RECAP_INTRO, ZH_HE_COMMITS, Sentence, section_kind
 from services.nlp.short_names import ShortForm
 
 if TYPE_CHECKING:
@@ -649,7 +649,7 @@ def _zh_not_work(item: Analysed) -> str | None:
         and not _ZH_COMMIT_WORDS.search(text, said.end())
         and not _ZH_SAID_COMMIT.search(text, said.end())
         # `周南说他顺便把用电申请也一起提交`: what he said he will do is his work.
-        and not _ZH_SAID_HE.match(text, said.end())
+        and not ZH_HE_COMMITS.match(text, said.end())
         # `她同时表示会在12月初组织培训`: says she herself will.
         and not _ZH_SAID_WILL.match(text, said.end())
     ):
@@ -692,8 +692,6 @@ _MISSED_ANYTHING = re.compile(
     re.IGNORECASE,
 )
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*+")
-# `周南说他顺便把用电申请也一起提交`: the one who said it commits, by pronoun.
-_ZH_SAID_HE = re.compile(r"[他她](?:顺便|也|还|再|就|会)?(?:会|将|来|负责|把|去)")
 _ZH_SAID_WILL = re.compile(r"(?:会|将|要(?!求)|负责)")
 # `王海燕：三号库盘点表还差签字`, `样品还缺两个`: one clause saying what is missing.
 _ZH_LACK_ONLY = re.compile(
