@@ -1,18 +1,20 @@
 """Choose the notes detector's training data and settings on earlier folds only.
 
-    python bench/nlp_detector_folds.py [--json] [--first-fold 5] [--no-ami]
+    python bench/nlp_detector_folds.py [--json] [--first-fold 28] [--last-batch 39] [--no-ami]
+        [--setting JSON ...] [--no-rules-only]
 
 The blind batches (tests/data/blind/{en,zh}/batch-NN.json, written by people who never saw
 the extractor) are folds in the order they were written. For each fold k from
 `--first-fold` on, a detector is trained on the authors' notes (notes_gold.json), every
-blind batch before k and, at a small weight, AMI's training meetings; the whole extractor
-(rules and that detector) is then scored on batch k in both languages, as `nlp_eval.py`
-scores it. The reference in the same run is the shipped detector (`detector.json`, trained
-without the blind batches) and the rules alone. A setting is chosen by its mean item F1
-over the folds, never by a set-aside batch.
+blind batch before k at `blind_weight` and, at `ami_weight`, AMI's training meetings,
+keeping features seen `min_count` times; the whole extractor (rules and that detector) is
+then scored on batch k in both languages, as `nlp_eval.py` scores it. The rules alone are
+scored beside them in the same run. A setting is chosen by its mean item F1 over the folds,
+never by a set-aside batch.
 
-The rules were written reading batches up to 11, so every fold's absolute F1 flatters the
-extractor; the comparison between detectors on the same folds is what this measures.
+The rules were written reading every batch up to the last, so every fold's absolute F1
+flatters the extractor; the comparison between detectors on the same folds is what this
+measures.
 """
 
 from __future__ import annotations
