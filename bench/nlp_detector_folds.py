@@ -1,6 +1,6 @@
 """Choose the notes detector's training data and settings on earlier folds only.
 
-    python bench/nlp_detector_folds.py [--json] [--first-fold 28] [--last-batch 39] [--no-ami]
+    python bench/nlp_detector_folds.py [--json] [--first-fold 28] [--last-batch N] [--no-ami]
         [--setting JSON ...] [--no-rules-only]
 
 The blind batches (tests/data/blind/{en,zh}/batch-NN.json, written by people who never saw
@@ -66,8 +66,10 @@ def _f1(report: dict[str, Any], lang: str) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--first-fold", type=int, default=5)
-    parser.add_argument("--last-batch", type=int, default=11)
+    parser.add_argument("--first-fold", type=int, default=28)
+    parser.add_argument(
+        "--last-batch", type=int, default=0, help="the last batch read (0: every batch on disk)"
+    )
     parser.add_argument("--no-ami", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
@@ -83,7 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     rules = Extractor.load(model_path=None)
     gold = json.loads(GOLD.read_text("utf-8"))
-    batches = blind_batches(args.last_batch)
+    last = args.last_batch or max(
+        int(path.stem.removeprefix("batch-")) for path in BLIND.glob("*/batch-*.json")
+    )
+    batches = blind_batches(last)
     gold_rows, gold_labels, gold_groups = notes_examples(gold, rules)
     per_batch = {k: notes_examples(v, rules) for k, v in batches.items()}
     ami_rows: list[list[str]] = []
@@ -143,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 c=setting["c"],
                 weights=weights,
                 extra_weight=setting["ami_weight"],
-                min_count=setting.get("min_count", 1),
+                min_count=int(setting.get("min_count", 1)),
             )
             threshold, _ = best_threshold(oof, train_labels)
             model = fit(
@@ -152,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 c=setting["c"],
                 weights=weights
                 + ([setting["ami_weight"]] * len(ami_rows) if setting["ami_weight"] else []),
-                min_count=setting.get("min_count", 1),
+                min_count=int(setting.get("min_count", 1)),
             )
             detector = Detector(weights=model.weights, bias=model.bias, threshold=threshold)
             extractor = Extractor(detector=detector, english=rules.english, chinese=rules.chinese)
