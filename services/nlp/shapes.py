@@ -618,6 +618,8 @@ def _zh_not_work(item: Analysed) -> str | None:
         _FAREWELL.match(sentence.text) or _MISSED_ANYTHING.search(sentence.text)
     ):
         return "other"
+    if RECAP_INTRO.search(sentence.text):
+        return "other"  # `TODO list 我整理下：` announces a recap; it is no item of it
     # `Meitaki!`, `Cheers all!`: an exclamation of two words names no work, even in a list.
     words = _EN_WORD.findall(sentence.text)
     if (
@@ -703,8 +705,12 @@ _ZH_HAND_ON = re.compile(r"(?:让|交给|换)[^，,。；;！!？?]{1,6}?(?:来|
 
 # `@wanjiru thanks.`, `谢谢@婷婷`: a thank-you, however it is addressed, asks nothing.
 _THANKS_ONLY = re.compile(
+    # `Diolch all — RG`, `Meitaki!`, `Asante sana`: thanks in the writer's own language too.
     r"^\s{0,4}+(?:@[\w.-]{1,30}+\s{0,3}+)*(?:thanks|thank\s{1,3}+you|thx|ta|cheers|nice\s{1,3}+one"
-    r"|谢谢|感谢|辛苦了?)(?:\s{0,3}+@?[\w.-]{1,30}+)?[\s!.！。~🙏👍]*$",
+    r"|diolch|meitaki|fa['’]?afetai|m[aā]lo|vinaka|asante|mahalo|merci|gracias|obrigad[oa]|danke"
+    r"|grazie|tack|takk|kiitos|dank\s{1,3}+je|dankie|ngiyabonga|salamat|terima\s{1,3}+kasih"
+    r"|谢谢|感谢|辛苦了?)(?:\s{0,3}+@?[\w.-]{1,30}+)?(?:\s{0,3}+[—–-]\s{0,3}+@?[\w.]{1,20}+)?"
+    r"[\s!.！。~🙏👍]*$",
     re.IGNORECASE,
 )
 
@@ -1587,15 +1593,24 @@ _ZH_MEETING_INFO = re.compile(
     r"召开|主持(?!人)|列席|出席了?|参加了?(?:会议|本次)"
     # `甘丽萍作了题为《…》的年度报告`, `聂卫东在总结讲话中强调`: who reported or spoke.
     r"|作了?(?:题为)?[^，。；]{0,40}?(?:报告|讲话)|在(?:总结)?(?:讲话|报告)中"
+    # `会议听取了各单位汛前准备情况汇报`: what the meeting heard.
+    r"|听取了?[^，。；]{0,30}?(?:汇报|报告)"
 )
-_ZH_GIVES_WORK = re.compile(r"负责(?!人)|牵头|要求|请|安排|落实|完成|前|帮|谁|你")
+# `…及青石镇负责同志参加`: the officials who came, not anyone's work.
+# A deadline's 前 (`月底前`), not 目前, 提前, 之前, 以前, 汛前.
+_ZH_GIVES_WORK = re.compile(
+    r"负责(?!人|同志)|牵头|要求|请|安排|落实|完成|(?<![汛事以之目当提眼])前|帮|谁|你"
+)
 
 
 def _names_no_work(item: Analysed, roster: Roster) -> bool:
     """`Grace`, `令辉` alone on a line (a signature, a group's name), or only people tagged
     (`@Adaeze Okonkwo @Tunde Bakare`): no work named."""
     text = item.sentence.text
-    return bool(roster.lookup(text.strip(" \t,，.。!！—-"))) or (
+    # `LX: Kostas.`, `SND: Jess.`: a role and who holds it, a cast list, not work.
+    label = re.match(r"^\s{0,4}+[^\s:：]{1,12}+\s{0,2}+[:：]\s{0,3}+", text)
+    rest = text[label.end() :] if label else text
+    return bool(roster.lookup(rest.strip(" \t,，.。!！—-"))) or (
         re.search(r"\w", _AT_NAMES.sub("", text)) is None
     )
 

@@ -205,3 +205,37 @@ def test_a_summary_of_work_after_the_meeting_is_the_recap(extractor: Extractor) 
     assert found["刘强：活动方案初稿（3月20日前）"] == ("刘强", "2026-03-20")
     assert not any(k.startswith("刘强负责") for k in found)  # the recap's, said once
     assert found["她同时表示会在3月初组织一次培训，具体时间另行通知。"][0] == "王海燕"
+
+
+def test_thanks_in_any_language_a_cast_list_and_who_came_are_no_work(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Tech rehearsal notes\n"
+        "Dir: Priya. LX: Tomás.\n"
+        "- Priya to send the revised cue sheet by Friday\n"
+        "Diolch all — RG\n"
+    )
+    found = items(eager(extractor), text)
+    assert found["Priya to send the revised cue sheet by Friday"][0] == "Priya Natarajan"
+    assert not any(k.startswith(("Dir:", "LX:", "Diolch")) for k in found), found
+    zh = (
+        "3月2日上午，刘强主持召开防汛调度会，县水利局及青石镇负责同志参加。\n"
+        "会议听取了各单位汛前准备情况汇报。\n"
+        "王海燕负责在3月6日前完成河道巡查。\n"
+    )
+    found = items(eager(extractor), zh)
+    assert found["王海燕负责在3月6日前完成河道巡查。"] == ("王海燕", "2026-03-06")
+    assert not any(k.startswith(("3月2日上午", "会议听取")) for k in found), found
+
+
+def test_a_chat_todo_list_restates_the_chat(extractor: Extractor) -> None:
+    text = (
+        "[3/2 09:16] Tomás Ruiz: 那我今天 push 工厂排产\n"
+        "[3/2 09:20] Priya Natarajan: ok\n"
+        "[3/2 10:03] Priya Natarajan: TODO list 我整理下：\n"
+        "TR: 工厂排产 by EOD\n"
+    )
+    found = items(eager(extractor), text)
+    assert not any("整理下" in k for k in found), found
+    assert [k for k in found if "排产" in k] == ["TR: 工厂排产 by EOD"]
