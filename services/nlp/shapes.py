@@ -839,17 +839,13 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         _zh_said_to_the_group(item)
 
 
-# `我` doing something: not `帮我提一下` (me as the object), `我没有权限`, `我们`, `我觉得`.
-_ZH_I_SUBJECT = re.compile(r"(?<![帮给让跟和找叫问诉替])我(?![们的没不是也都猜估觉感想记听以看知])")
-
-
 def _zh_said_to_the_group(item: Analysed) -> None:
     """`谁去跟驿站老板谈一下续约？`, `物料周五前各店自己去领`: a line of a Chinese chat that does not
     say 我 hands work out; its speaker is not its owner unless someone takes it."""
     if item.kind != "action" or item.sentence.lang != "zh" or item.owner.how != "speaker_weak":
         return
     text = item.sentence.text
-    if _ZH_I_SUBJECT.search(text) or _EN_COMMIT.search(text):
+    if _ZH_I_DO.search(text) or _EN_COMMIT.search(text):
         return  # `报修单我补一下`, `ok I'll issue PO 今天`: the speaker's own, after all
     _set_owner(item, (), "none", why="said to the group in a chat; nobody named takes it")
 
@@ -1198,7 +1194,10 @@ def _speaker_of_the_line(item: Analysed, roster: Roster) -> None:
 
 
 # `我` as the one who does something: not `我们`, `我猜`, `我估计`, `我们老板`, `我的`.
-_ZH_I_DO = re.compile(r"我(?!们|的|猜|估计|觉得|感觉|想|记得|听说|以为|看来|不知道)")
+# `我` doing something: not `帮我提一下` (me as the object), `我没有权限`, `我们`, `我觉得`.
+_ZH_I_DO = re.compile(
+    r"(?<![帮给让跟和找叫问诉替])我(?!们|的|没|不是|猜|估计|觉得|感觉|想|记得|听说|以为|看来|不知道)"
+)
 
 
 # Owners found by default rather than named: the speaker of a line that does not say I, nobody.
