@@ -25,6 +25,11 @@ SECTION_WORDS: dict[str, tuple[str, ...]] = {
                "进展", "已完成", "完成情况", "进度", "回顾", "进展汇报", "进度汇报", "工作汇报",
                "工作进展", "项目进展", "进展情况", "本周进展", "上周进展", "工作回顾",
                "status update", "status updates", "progress report", "progress update"),
+    # A meeting tool's transcript or summary under its own heading (Feishu Minutes' `智能纪要`
+    # and `文字记录`, a Teams or Zoom `Transcript`): whatever came before, the discussion.
+    "other": ("transcript", "full transcript", "meeting transcript", "raw transcript",
+              "文字记录", "逐字稿", "转写", "转写文本", "转写记录", "文字稿", "录音转写",
+              "会议转写", "发言记录", "智能纪要", "会议摘要", "ai 纪要", "ai 摘要"),
 }  # fmt: skip
 _SECTION_LOOKUP = {word: kind for kind, words in SECTION_WORDS.items() for word in words}
 

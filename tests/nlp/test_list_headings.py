@@ -332,3 +332,28 @@ def test_a_chat_recap_announced_with_an_emoji(extractor: Extractor) -> None:
     )
     found = owners(extractor, text)
     assert found == {"ACTION (Tomás): send the carrier the new slots, Monday": "Tomás Ruiz"}
+
+
+def test_a_meeting_tools_transcript_heading_ends_the_action_list(extractor: Extractor) -> None:
+    """Feishu Minutes puts its `待办` summary first and the transcript under `文字记录`:
+    the transcript is the discussion, not more lines of the action list, and what it says
+    again is the summary's item."""
+    text = (
+        "智能纪要\n"
+        "· 上周到货 40 台，退货 3 台\n"
+        "待办\n"
+        "· 王海燕：整理退货原因发给供应商（周五前）\n"
+        "\n"
+        "文字记录\n"
+        "刘强 00:00:12\n"
+        "那我们开始吧，先过一下上周的数据。\n"
+        "王海燕 00:01:05\n"
+        "退货的 3 台我看了，都是屏幕问题。\n"
+        "刘强 00:01:40\n"
+        "那得让供应商看看吧？海燕你把退货原因整理一下，周五前发给供应商。\n"
+        "王海燕 00:01:52\n"
+        "行，我周五前发。\n"
+        "刘强 00:02:30\n"
+        "还有，下个月开始验货必须拍照，这个定了。\n"
+    )
+    assert owners(extractor, text) == {"王海燕：整理退货原因发给供应商（周五前）": "王海燕"}
