@@ -441,7 +441,9 @@ def _owner_group_line(stripped: str, known: set[str]) -> bool:
 # A register's columns: what makes a table a log of risks or issues, and its free-text notes.
 _REGISTER_COLUMN = re.compile(
     r"risks?|issues?|likelihood|probability|impact|severity|mitigation|风险|风险描述|可能性|影响程度"
-    r"|应对措施",
+    r"|应对措施"
+    # A decision log (`# | Decision | Owner | Date`): the owner decided it, nobody is to do it.
+    r"|decisions?|决定|决议|决定事项",
     re.IGNORECASE,
 )
 _NOTES_COLUMN = re.compile(
@@ -1012,7 +1014,11 @@ class _Segmenter:
         if self.table_roles is None:
             roles = _table_roles([c[0] for c in cells])
             heads = [c[0].strip("*_ ") for c in cells]
-            if "what" not in roles and any(_REGISTER_COLUMN.fullmatch(h) for h in heads):
+            if (
+                "what" not in roles
+                and any(_REGISTER_COLUMN.fullmatch(h) for h in heads)
+                and not any(_exact_section(h) and section_kind(h) == "actions" for h in heads)
+            ):
                 # A RAID log's risks or issues (`Risk | Likelihood | Impact | Owner |
                 # Mitigation`): a row is no item; its notes may still hold one.
                 self.table_roles = [

@@ -357,3 +357,22 @@ def test_a_meeting_tools_transcript_heading_ends_the_action_list(extractor: Extr
         "还有，下个月开始验货必须拍照，这个定了。\n"
     )
     assert owners(extractor, text) == {"王海燕：整理退货原因发给供应商（周五前）": "王海燕"}
+
+
+def test_a_decision_logs_rows_are_no_work_even_with_an_owner_column(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Decision log\n"
+        "| # | Decision | Owner | Date |\n"
+        "|---|---|---|---|\n"
+        "| D-4 | Night shift keeps the old scanners until April | Priya Natarajan | 02 Mar |\n"
+        "\n"
+        "Action items\n"
+        "| Task | Owner | Due |\n"
+        "|---|---|---|\n"
+        "| Order two spare scanners | Tomás Ruiz | Friday |\n"
+    )
+    assert owners(extractor, text) == {
+        "Order two spare scanners | Tomás Ruiz | Friday": "Tomás Ruiz"
+    }
