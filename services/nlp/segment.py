@@ -638,6 +638,11 @@ def _starts_own_line(line: str, known: set[str]) -> bool:
     return start.group("who") is None or start.group("who").lower() in known
 
 
+# Only a quoted bullet: quoted prose or numbered points stay as they were, the lines
+# between them being the reply (`AW: Pol, please clear these`).
+_QUOTE_MARKS = re.compile(r"^(?:[ \t]{0,3}+>)++[ \t]?(?=[ \t]{0,3}+[-*•·][ \t])")
+
+
 def segment(
     text: str, *, lang: str = "auto", speakers: tuple[str, ...] = ()
 ) -> tuple[list[Sentence], bool]:
@@ -645,7 +650,14 @@ def segment(
     lines: list[tuple[int, str]] = []
     pos = 0
     for raw in text.splitlines(keepends=True):
-        lines.append((pos, raw.rstrip("\r\n")))
+        line = raw.rstrip("\r\n")
+        # `> - Stuart: arrange relief drivers`: a list line quoted in an email reply (or a
+        # Markdown quote) is read as the line it quotes; the marks become spaces, so offsets
+        # hold.
+        quoted = _QUOTE_MARKS.match(line)
+        if quoted:
+            line = " " * quoted.end() + line[quoted.end() :]
+        lines.append((pos, line))
         pos += len(raw)
     known = {s.lower() for s in speakers}
     chat = _chat_headers([line for _, line in lines], lang, known)

@@ -376,3 +376,21 @@ def test_a_decision_logs_rows_are_no_work_even_with_an_owner_column(
     assert owners(extractor, text) == {
         "Order two spare scanners | Tomás Ruiz | Friday": "Tomás Ruiz"
     }
+
+
+def test_a_quoted_action_list_in_an_email_reply_is_read_line_by_line(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Replies inline. P\n"
+        "\n"
+        "> Actions\n"
+        "> - Tomás: order two spare scanners\n"
+        "> - 王海燕: update the returns sheet by Friday\n"
+        "\n"
+        "Fine by me.\n"
+    )
+    assert owners(extractor, text) == {
+        "Tomás: order two spare scanners": "Tomás Ruiz",
+        "王海燕: update the returns sheet by Friday": "王海燕",
+    }
