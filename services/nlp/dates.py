@@ -559,7 +559,8 @@ _ZH_RULES: tuple[_Rule, ...] = (
         0.95,
     ),
     _Rule(
-        re.compile(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/%])"),
+        # Not `39.9/12支` (a price per twelve).
+        re.compile(r"(?<![\d/.])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/%])"),
         lambda m, meeting, cal: _on_or_after(meeting, int(m.group("m")), int(m.group("d"))),
         0.9,
     ),

@@ -140,7 +140,7 @@ def test_numbers_that_are_not_dates_are_ignored() -> None:
         assert found is None or found.date is None, text
     # Month-day with a dash is a date only after the deadline's word: a range or a code
     # otherwise.
-    for text in ("10-20 人参加", "型号 3-15 的阀门", "截止 10-20-30 号段"):
+    for text in ("10-20 人参加", "型号 3-15 的阀门", "截止 10-20-30 号段", "39.9/12支"):
         found = find_due(text, meeting_date=MONDAY, lang="zh")
         assert found is None or found.date is None, text
 
