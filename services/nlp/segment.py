@@ -581,11 +581,21 @@ _ZH_APPROVAL_HEADER = re.compile(
 )
 
 
+# `2. 范志斌（课题组负责人） 2026-09-22 16:05`: an OA approval's numbered comment, its text on
+# the lines under it. The date is required: `2. 茶歇 10:30` is an agenda's line.
+_ZH_NUMBERED_COMMENT_HEADER = re.compile(
+    r"^\s*+\d{1,2}[.、)）][ \t]{0,2}+(?P<speaker>[\u4e00-\u9fff]{2,4}+)"
+    r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+[ \t]{1,4}+"
+    r"(?:\d{4}[-/.])?+\d{1,2}[-/.]\d{1,2}[ \t]{1,2}+\d{1,2}:\d{2}(?::\d{2})?+\s*+$"
+)
+
+
 def _chat_header(line: str, known: set[str]) -> re.Match[str] | None:
     """The speaker line of a chat export or transcript."""
     return (
         _ZH_CHAT_HEADER.match(line)
         or _ZH_APPROVAL_HEADER.match(line)
+        or _ZH_NUMBERED_COMMENT_HEADER.match(line)
         or _en_chat_header(line, known)
     )
 
@@ -599,7 +609,11 @@ def _chat_headers(lines: list[str], lang: str, known: set[str]) -> bool:
     if lang == "en":
         return False
     headers = sum(
-        1 for line in lines if _ZH_CHAT_HEADER.match(line) or _ZH_APPROVAL_HEADER.match(line)
+        1
+        for line in lines
+        if _ZH_CHAT_HEADER.match(line)
+        or _ZH_APPROVAL_HEADER.match(line)
+        or _ZH_NUMBERED_COMMENT_HEADER.match(line)
     )
     if headers < 2:
         return False

@@ -394,3 +394,20 @@ def test_a_quoted_action_list_in_an_email_reply_is_read_line_by_line(
         "Tomás: order two spare scanners": "Tomás Ruiz",
         "王海燕: update the returns sheet by Friday": "王海燕",
     }
+
+
+def test_an_oa_approvals_numbered_comments_are_their_writers_turns(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "审批流转意见：\n"
+        "1. 刘强（发起） 2026-03-02 10:32\n"
+        "   仓库 3 号货架的灭火器过期了，已拍照留档。\n"
+        "2. 王海燕（安全员） 2026-03-02 16:05\n"
+        "   同意。灭火器本周内我联系更换。\n"
+    )
+    found = owners(extractor, text)
+    assert found == {"灭火器本周内我联系更换。": "王海燕"}
+    # An agenda's numbered lines with times are no speakers.
+    _sentences, chat = segment("议程\n1. 开场 09:00\n2. 汇报 09:15\n3. 茶歇 10:30\n", lang="zh")
+    assert not chat
