@@ -239,3 +239,20 @@ def test_a_chat_todo_list_restates_the_chat(extractor: Extractor) -> None:
     found = items(eager(extractor), text)
     assert not any("整理下" in k for k in found), found
     assert [k for k in found if "排产" in k] == ["TR: 工厂排产 by EOD"]
+
+
+def test_a_chat_request_to_you_is_taken_by_whoever_answers(extractor: Extractor) -> None:
+    """`你再跑一遍` said to the one who just spoke, taken with `收到，我明天…`; and a voice
+    message's `[语音转文字] 那个我下周有空可以弄` takes a request put to the group."""
+    text = (
+        "[09:45] 刘强：银行对账已经做完了\n"
+        "[09:46] 王海燕：那固定资产折旧你再跑一遍，上次有两个店的年限错了\n"
+        "[09:52] 刘强：收到，我明天上午跑完\n"
+        "[10:07] 王海燕：能不能谁把对账模板整理一下\n"
+        "[10:30] 刘强：[语音转文字] 那个我下周有空可以弄\n"
+    )
+    found = items(extractor, text)
+    assert found == {
+        "那固定资产折旧你再跑一遍，上次有两个店的年限错了": ("刘强", "2026-03-03"),
+        "能不能谁把对账模板整理一下": ("刘强", None),
+    }
