@@ -17,7 +17,12 @@ whose due date (opened + ProgressTime + RemainingDay) had passed by then, so a l
 used only once its late/on-time outcome was knowable, and scores the issues opened in
 the window up to the next cutoff (the last window ends with the data). The first
 ``--select-on`` folds (default K-1) are "selection" folds, the last is the "report" fold:
-model choices may look only at the former. Each project is trained on its own file.
+model choices may look only at the former. Each project is trained on its own file; the
+other projects' files of the same prediction time join as a pool for the model's pooled
+part (``services.risk.model.PoolProject``): their issues opened and due before the
+project's cutoff (calendar days), with features computed on their issues opened before it.
+With ``--train-dir/--test-dir`` the cutoff is the project's first test opening day and the
+pool comes from the other training files. ``--set pooled=false`` trains without the pool.
 
 For each project and prediction time, with and without ``RemainingDay``, it reports AUC,
 F1/precision/recall of "late", Brier score, expected calibration error and MAE of the
@@ -45,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from services.risk import jira
 from services.risk.features import fit_vocabulary, jira_feature_matrix
 from services.risk.model import (
+    PoolProject,
     TrainingConfig,
     auc,
     calibration_error_of,
@@ -147,6 +153,7 @@ def evaluate(
     reference_trees: int = 300,
     order_by: str = "opened",
     online: int = 0,
+    pool: Sequence[PoolProject] = (),
 ) -> Result:
     started = time.perf_counter()
     vocabulary = fit_vocabulary(train)
@@ -163,6 +170,7 @@ def evaluate(
         ),
         name=f"{train.project}/{train.prediction_time}",
         config=config,
+        pool=pool,
     )
     train_seconds = time.perf_counter() - started
     scores = model.score(both.rows(slice(len(train), None)))
@@ -253,6 +261,50 @@ def _due_day(issues: jira.JiraIssues) -> FloatArray:
     )
 
 
+def pool_for(
+    project: str,
+    prediction_time: str,
+    files: dict[tuple[str, str], jira.JiraIssues],
+    *,
+    cutoff: float,
+    remaining_day: bool,
+) -> list[PoolProject]:
+    """The other projects' issues of this prediction time opened and due before ``cutoff``,
+    with features (and category codes) computed from their issues opened before it."""
+    pool = []
+    for (other, t), issues in sorted(files.items()):
+        if t != prediction_time or other == project:
+            continue
+        known = issues.take(np.flatnonzero(issues.opened_day < cutoff))
+        if len(known) == 0:
+            continue
+        features = jira_feature_matrix(
+            known, fit_vocabulary(known), with_remaining_day=remaining_day
+        )
+        due = _due_day(known)
+        rows = np.flatnonzero(due < cutoff)
+        pool.append(
+            PoolProject(
+                name=other,
+                features=features.rows(rows),
+                late=known.late[rows],
+                opened_day=known.opened_day[rows],
+                known_day=due[rows],
+            )
+        )
+    return pool
+
+
+def walk_forward_cutoffs(issues: jira.JiraIssues, *, folds: int) -> list[float]:
+    """``folds`` cutoffs over 50..90 % of the file's time span, and the window's end."""
+    if folds < 1:
+        raise jira.JiraDataError(f"--folds must be at least 1, got {folds}")
+    opened = issues.opened_day.astype(np.float64)
+    first, last = float(opened.min()), float(opened.max())
+    fractions = np.linspace(0.5, 0.9, folds) if folds > 1 else np.array([0.9])
+    return [first + f * (last - first) for f in fractions] + [last + 1.0]
+
+
 def walk_forward_folds(
     issues: jira.JiraIssues, *, folds: int
 ) -> list[tuple[jira.JiraIssues, jira.JiraIssues]]:
@@ -261,13 +313,9 @@ def walk_forward_folds(
     A training issue must be due before the cutoff: an issue still open at the cutoff
     has no known outcome yet, and using its later label would leak the future.
     """
-    if folds < 1:
-        raise jira.JiraDataError(f"--folds must be at least 1, got {folds}")
     opened = issues.opened_day.astype(np.float64)
     due = _due_day(issues)
-    first, last = float(opened.min()), float(opened.max())
-    fractions = np.linspace(0.5, 0.9, folds) if folds > 1 else np.array([0.9])
-    cutoffs = [first + f * (last - first) for f in fractions] + [last + 1.0]
+    cutoffs = walk_forward_cutoffs(issues, folds=folds)
     pairs = []
     for start, end in itertools.pairwise(cutoffs):
         train = np.flatnonzero((opened < start) & (due < start))
@@ -535,8 +583,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if train.prediction_time in times and (not projects or train.project in projects)
         for rd in variants
     ]
+    trains = {(train.project, train.prediction_time): train for train, _ in pairs}
     for i, (train, test, rd) in enumerate(todo, 1):
-        result = evaluate(train, test, remaining_day=rd, config=config)
+        pool = (
+            pool_for(
+                train.project,
+                train.prediction_time,
+                trains,
+                cutoff=float(test.opened_day.min()),
+                remaining_day=rd,
+            )
+            if config.pooled and len(test)
+            else []
+        )
+        result = evaluate(train, test, remaining_day=rd, config=config, pool=pool)
         results.append(result)
         print(
             f"[{i}/{len(todo)}] {train.project}/{train.prediction_time} RemainingDay={rd}: "
@@ -574,13 +634,20 @@ def _walk_forward(args: argparse.Namespace) -> int:
             for (project, prediction_time), issues in sorted(files.items())
             if prediction_time in times and (not projects or project in projects)
         ]
-        folded = [(issues, walk_forward_folds(issues, folds=args.folds)) for issues in chosen]
+        folded = [
+            (
+                issues,
+                walk_forward_folds(issues, folds=args.folds),
+                walk_forward_cutoffs(issues, folds=args.folds),
+            )
+            for issues in chosen
+        ]
     except (jira.JiraDataError, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     variants = {"both": (True, False), "with": (True,), "without": (False,)}[args.remaining_day]
     results: list[Result] = []
-    for issues, pairs in folded:
+    for issues, pairs, cutoffs in folded:
         for fold, (train, test) in enumerate(pairs):
             phase = "selection" if fold < select_on else "report"
             if phase == "report" and args.selection_only:
@@ -594,6 +661,17 @@ def _walk_forward(args: argparse.Namespace) -> int:
                 )
                 continue
             for rd in variants:
+                pool = (
+                    pool_for(
+                        issues.project,
+                        issues.prediction_time,
+                        files,
+                        cutoff=cutoffs[fold],
+                        remaining_day=rd,
+                    )
+                    if config.pooled
+                    else []
+                )
                 r = evaluate(
                     train,
                     test,
@@ -602,6 +680,7 @@ def _walk_forward(args: argparse.Namespace) -> int:
                     reference_trees=args.reference_trees,
                     order_by=args.order_by,
                     online=args.online,
+                    pool=pool,
                 )
                 r = Result(**{**r.__dict__, "fold": fold, "phase": phase})
                 results.append(r)

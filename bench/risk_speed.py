@@ -2,8 +2,9 @@
 
     python bench/risk_speed.py [--data-dir DIR] [--time due] [--rows 100000] [--json]
 
-Trains one model per project at one prediction time on the whole folder (as the
-service would), then scores a batch of ``--rows`` issues (the projects' rows repeated)
+Trains one model per project at one prediction time on the whole folder, each with the
+other projects' issues as its pool (as ``bench/risk_eval.py`` does; the service trains one
+model over all its projects), then scores a batch of ``--rows`` issues (the projects' rows repeated)
 with the largest model: features already built ("score"), and features built from the
 loaded issues too ("features + score"). Wall and CPU seconds are both reported because
 the cores are shared.
@@ -20,6 +21,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from risk_eval import pool_for
 
 from services.risk import jira
 from services.risk.features import FeatureMatrix, fit_vocabulary, jira_feature_matrix
@@ -45,7 +49,8 @@ def main() -> int:
     args = parser.parse_args()
     try:
         folder = args.data_dir or jira.data_dir()
-        issues = {p: i for (p, t), i in jira.load_folder(folder).items() if t == args.time}
+        files = jira.load_folder(folder)
+        issues = {p: i for (p, t), i in files.items() if t == args.time}
     except (jira.JiraDataError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -61,6 +66,7 @@ def main() -> int:
                 delay_days=project_issues.delay_days,
                 opened_day=project_issues.opened_day,
                 name=f"{project}/{args.time}",
+                pool=pool_for(project, args.time, files, cutoff=np.inf, remaining_day=True),
             )
             models[project] = (model, features)
 
@@ -69,7 +75,10 @@ def main() -> int:
     model, features = models[largest]
     repeat = -(-args.rows // len(features))
     batch = FeatureMatrix(
-        np.tile(features.values, (repeat, 1))[: args.rows], features.names, features.categorical
+        np.tile(features.values, (repeat, 1))[: args.rows],
+        features.names,
+        features.categorical,
+        np.full(args.rows, largest, dtype=np.str_),
     )
     _timed("score", results, lambda: model.score(batch))
     results["score_tasks_per_second"] = args.rows / results["score_wall_seconds"]

@@ -15,6 +15,10 @@ cached with the feature matrices in ``--cache`` (default /tmp; never the reposit
 
 Results go to ``--log`` (JSON lines, one per variant and cell) so runs add up; ``--table``
 prints mean AUC/F1/ECE per prediction time against ``default`` over the cells both have.
+
+``default`` is the service's first classifier alone, i.e. ``bench/risk_eval.py --set
+pooled=false``; since 2026-12-06 the service averages it with a pooled part (the
+``blend_mean`` variant here, with more pool rows and weight: see ``docs/benchmarks.md``).
 """
 
 from __future__ import annotations

@@ -40,15 +40,20 @@ PRIORITY_RANK = {
 
 @dataclass(frozen=True)
 class FeatureMatrix:
-    """Rows of features; ``categorical`` names columns that hold category codes."""
+    """Rows of features; ``categorical`` names columns that hold category codes, and
+    ``groups`` (optional) the project of each row, which the model's pooled part reads
+    its numbers against (see ``services.risk.model``)."""
 
     values: FloatArray
     names: tuple[str, ...]
     categorical: tuple[str, ...] = ()
+    groups: npt.NDArray[np.str_] | None = None
 
     def __post_init__(self) -> None:
         if self.values.ndim != 2 or self.values.shape[1] != len(self.names):
             raise ValueError(f"values shape {self.values.shape} does not match names")
+        if self.groups is not None and self.groups.shape != (self.values.shape[0],):
+            raise ValueError(f"groups shape {self.groups.shape} does not match the rows")
         unknown = set(self.categorical) - set(self.names)
         if unknown:
             raise ValueError(f"categorical columns not in names: {sorted(unknown)}")
@@ -57,7 +62,8 @@ class FeatureMatrix:
         return int(self.values.shape[0])
 
     def rows(self, index: npt.NDArray[np.intp] | slice) -> FeatureMatrix:
-        return FeatureMatrix(self.values[index], self.names, self.categorical)
+        groups = self.groups[index] if self.groups is not None else None
+        return FeatureMatrix(self.values[index], self.names, self.categorical, groups)
 
 
 # ---------------------------------------------------------------- system-of-record tasks
@@ -194,7 +200,8 @@ def task_feature_matrix(tasks: Sequence[TaskHistory]) -> FeatureMatrix:
     values = np.empty((len(tasks), len(TASK_FEATURE_NAMES)), dtype=np.float64)
     for i, task in enumerate(tasks):
         values[i] = task_features(task)
-    return FeatureMatrix(values, TASK_FEATURE_NAMES)
+    groups = np.array([task.project_id for task in tasks], dtype=np.str_)
+    return FeatureMatrix(values, TASK_FEATURE_NAMES, groups=groups)
 
 
 def task_outcome(task: TaskHistory) -> tuple[bool, float] | None:
@@ -313,7 +320,8 @@ def jira_feature_matrix(
         columns.update(_due_group_features(issues))
     names = tuple(columns)
     values = np.column_stack([columns[n] for n in names]).astype(np.float64)
-    return FeatureMatrix(values, names, ("type", "priority", "key_prefix"))
+    groups = np.full(len(issues), issues.project, dtype=np.str_)
+    return FeatureMatrix(values, names, ("type", "priority", "key_prefix"), groups)
 
 
 def _due_group_features(issues: JiraIssues) -> dict[str, FloatArray]:

@@ -325,6 +325,14 @@ class TrainingConfig:
     # Recency weighting: a finished task counts 0.5 ** (age / half-life) in the classifier's
     # fit, its age in days before the window's newest task. 0 (the default) weighs all alike.
     recency_half_life_days: float = 0.0
+    # The pooled part (see `_fit_pooled`): trained when the rows span two projects or more
+    # (with a pool's), its log-odds averaged with the main classifier's.
+    pooled: bool = True
+    # Rows from other projects (a pool), at most this many times the own rows (sampled), and
+    # the pooled part's share of the averaged log-odds. Chosen on the JIRA walk-forward
+    # selection folds (docs/benchmarks.md): caps 1 / 2 / 5 / 20 and weights 0.5 / 0.65 / 0.8.
+    pool_cap: float = 5.0
+    pooled_weight: float = 0.65
 
 
 @dataclass(frozen=True)
@@ -447,6 +455,9 @@ class RiskModel:
     # of those tasks was late: what a new task's probability is shown against.
     evidence_p: FloatArray = field(default_factory=lambda: np.zeros(0))
     evidence_late: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+    # The pooled part and the per-project scales it reads rows against (None: no pool).
+    pooled: Forest | None = None
+    scales: dict[str, GroupScale] = field(default_factory=dict)
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -460,9 +471,18 @@ class RiskModel:
     def calibrate(self, raw: FloatArray) -> FloatArray:
         return _calibrated(raw, self.calibration_x, self.calibration_y)
 
+    def raw(self, features: FeatureMatrix) -> FloatArray:
+        """Uncalibrated log-odds: the main classifier's, averaged with the pooled part's."""
+        main = self.classifier.raw(self._encode(features))
+        if self.pooled is None:
+            return main
+        pooled = self.pooled.raw(travel_groups(features, _groups_of(features), self.scales))
+        w = self.version.config.pooled_weight
+        return (1 - w) * main + w * pooled
+
     def score(self, features: FeatureMatrix) -> RiskScores:
         x = self._encode(features)
-        p = self.calibrate(self.classifier.raw(x))
+        p = self.calibrate(self.raw(features))
         fallback = np.full(x.shape[0], self.size_fallback)
         mu = self.size.raw(x) if self.size is not None else fallback
         similar, similar_late = self.similar(p)
@@ -486,11 +506,24 @@ class RiskModel:
             np.int64
         )
 
+    def contributions(self, features: FeatureMatrix) -> FloatArray:
+        """Each feature's push on the raw score, rows by features and one more column: the
+        pooled part's project late share (0 without it), which is no feature of the task.
+        The rows' totals differ from their raw scores by the same constant (root values)."""
+        n = len(self.feature_names)
+        shares = self.classifier.contributions(self._encode(features), n)
+        if self.pooled is None:
+            return np.column_stack([shares, np.zeros(shares.shape[0])])
+        travelled = travel_groups(features, _groups_of(features), self.scales)
+        pooled = self.pooled.contributions(travelled, n + 1)
+        w = self.version.config.pooled_weight
+        own = np.column_stack([shares, np.zeros(shares.shape[0])])
+        return np.asarray((1 - w) * own + w * pooled)
+
     def explain(self, features: FeatureMatrix, *, top: int = 3) -> list[tuple[Factor, ...]]:
-        x = self._encode(features)
-        shares = self.classifier.contributions(x, len(self.feature_names))
+        shares = self.contributions(features)[:, :-1]
         out = []
-        for i in range(x.shape[0]):
+        for i in range(shares.shape[0]):
             order = np.argsort(-np.abs(shares[i]), kind="stable")[:top]
             out.append(
                 tuple(
@@ -587,6 +620,189 @@ def _recency_weights(days: FloatArray, half_life: float) -> FloatArray:
     if half_life <= 0:
         return np.ones_like(days)
     return np.asarray(0.5 ** ((days.max() - days) / half_life), dtype=np.float64)
+
+
+# ------------------------------------------------------------- the pooled part
+
+# Trees fitted on one project are blind to any monotone rescaling of its numbers, but a
+# model over several projects is not: "ten comments" or "priority code 3" mean different
+# things in different teams. The pooled part of the model therefore reads every row in
+# units that travel between projects: a number as its percentile among its own project's
+# training rows, a category code as that code's smoothed late share in its project, and
+# the project's late share as one more column. Its log-odds are averaged with the main
+# classifier's before calibration. Chosen on the walk-forward selection folds of the JIRA
+# data (first as `bench/risk_variants.py`'s `blend_mean`, then as built here through
+# `bench/risk_eval.py`; docs/benchmarks.md): AUC +0.007 to +0.021 at every prediction time
+# against the main classifier alone.
+POOL_MIN_ROWS = 50  # a pool project with fewer usable rows is left out
+TRAVEL_UNIQUE_CAP = 4096  # distinct reference values kept per column and project
+ANY_GROUP = "*"  # the scale of all training rows together, for a project never trained on
+
+
+@dataclass(frozen=True)
+class GroupScale:
+    """One project's training rows as the reference its numbers are read against.
+
+    Per numeric column: its distinct values (``values``), the share of rows below each
+    (``below``, one longer: 1.0 closes it) and the mid-rank share at each (``mid``). A value
+    seen in training reads as its mid-rank, an unseen one as the share of rows below it.
+    Per categorical column: the smoothed late share of each code, index 0 for a missing code.
+    """
+
+    offsets: IntArray  # numeric column k's values are values[offsets[k]:offsets[k + 1]]
+    values: FloatArray
+    mid: FloatArray
+    below: FloatArray  # per column, len(values of k) + 1 entries: below[offsets[k] + k + i]
+    shares: dict[str, FloatArray]
+    base: float
+
+
+def fit_scale(
+    values: FloatArray, late: BoolArray, names: tuple[str, ...], categorical: tuple[str, ...]
+) -> GroupScale:
+    base = float(late.mean()) if late.size else 0.5
+    offsets = [0]
+    kept_values: list[FloatArray] = []
+    kept_mid: list[FloatArray] = []
+    kept_below: list[FloatArray] = []
+    shares: dict[str, FloatArray] = {}
+    for j, name in enumerate(names):
+        column = values[:, j]
+        if name in categorical:
+            codes = np.nan_to_num(column, nan=-1.0).astype(np.int64) + 1
+            size = int(codes.max(initial=0)) + 1
+            n = np.bincount(codes, minlength=size).astype(np.float64)
+            lates = np.bincount(codes, weights=late.astype(np.float64), minlength=size)
+            shares[name] = (lates + 10 * base) / (n + 10)
+            continue
+        finite = column[np.isfinite(column)]
+        unique, counts = np.unique(finite, return_counts=True)
+        total = max(finite.size, 1)
+        at_or_below = np.cumsum(counts) / total
+        below = at_or_below - counts / total
+        mid = (below + at_or_below) / 2
+        if unique.size > TRAVEL_UNIQUE_CAP:
+            keep = np.unique(np.linspace(0, unique.size - 1, TRAVEL_UNIQUE_CAP).round().astype(int))
+            unique, mid, below = unique[keep], mid[keep], below[keep]
+        kept_values.append(unique.astype(np.float64))
+        kept_mid.append(mid.astype(np.float64))
+        kept_below.append(np.r_[below, 1.0].astype(np.float64))
+        offsets.append(offsets[-1] + unique.size)
+    empty = np.zeros(0)
+    return GroupScale(
+        offsets=np.array(offsets, dtype=np.int64),
+        values=np.concatenate(kept_values) if kept_values else empty,
+        mid=np.concatenate(kept_mid) if kept_mid else empty,
+        below=np.concatenate(kept_below) if kept_below else empty,
+        shares=shares,
+        base=base,
+    )
+
+
+def travel(
+    values: FloatArray, names: tuple[str, ...], categorical: tuple[str, ...], scale: GroupScale
+) -> FloatArray:
+    """Rows of one project in travelling units: one column per feature, then the base rate."""
+    out = np.empty((values.shape[0], len(names) + 1))
+    k = 0
+    for j, name in enumerate(names):
+        column = values[:, j]
+        if name in categorical:
+            table = scale.shares[name]
+            codes = np.nan_to_num(column, nan=-1.0).astype(np.int64) + 1
+            known = (codes >= 0) & (codes < table.size)
+            out[:, j] = np.where(known, table[np.clip(codes, 0, table.size - 1)], scale.base)
+            continue
+        lo, hi = int(scale.offsets[k]), int(scale.offsets[k + 1])
+        ref, mid = scale.values[lo:hi], scale.mid[lo:hi]
+        below = scale.below[lo + k : hi + k + 1]
+        k += 1
+        result = np.full(column.shape[0], np.nan)
+        ok = np.isfinite(column)
+        if ref.size:
+            at = np.searchsorted(ref, column[ok], side="left")
+            hit = (at < ref.size) & (ref[np.minimum(at, ref.size - 1)] == column[ok])
+            result[ok] = np.where(hit, mid[np.minimum(at, ref.size - 1)], below[at])
+        out[:, j] = result
+    out[:, -1] = scale.base
+    return out
+
+
+def travel_groups(
+    features: FeatureMatrix, groups: npt.NDArray[np.str_], scales: dict[str, GroupScale]
+) -> FloatArray:
+    """Each row read against its own project's scale (the all-rows one if it has none)."""
+    out = np.empty((len(features), len(features.names) + 1))
+    for g in np.unique(groups):
+        rows = np.flatnonzero(groups == g)
+        scale = scales.get(str(g), scales[ANY_GROUP])
+        out[rows] = travel(features.values[rows], features.names, features.categorical, scale)
+    return out
+
+
+@dataclass(frozen=True)
+class PoolProject:
+    """Another project's finished work, which only the pooled part trains on.
+
+    ``features`` must have the target's column names; its category codes may be the other
+    project's own, since they are read as late shares within it. ``known_day`` is when each
+    outcome became known (the due date; days since 1970-01-01): a row joins a fit only if it
+    was opened and known before the fit's window ends.
+    """
+
+    name: str
+    features: FeatureMatrix
+    late: BoolArray
+    opened_day: IntArray
+    known_day: FloatArray
+
+
+def _groups_of(features: FeatureMatrix) -> npt.NDArray[np.str_]:
+    if features.groups is not None:
+        return features.groups
+    return np.full(len(features), ANY_GROUP, dtype=np.str_)
+
+
+def _fit_pooled(
+    features: FeatureMatrix,
+    late: BoolArray,
+    pool: Sequence[PoolProject],
+    *,
+    before: float,
+    config: TrainingConfig,
+    rng: np.random.Generator,
+) -> tuple[Forest, dict[str, GroupScale]] | None:
+    """The pooled classifier on ``features`` (the own rows) and the pool's rows known
+    before ``before``; None if the rows come from one project only."""
+    groups = _groups_of(features)
+    names, categorical = features.names, features.categorical
+    scales = {
+        str(g): fit_scale(features.values[groups == g], late[groups == g], names, categorical)
+        for g in np.unique(groups)
+    }
+    scales[ANY_GROUP] = fit_scale(features.values, late, names, categorical)
+    parts = []
+    for project in pool:
+        if project.features.names != names:
+            raise ModelError(f"pool project {project.name!r}: feature names differ")
+        rows = np.flatnonzero((project.opened_day < before) & (project.known_day < before))
+        lates = project.late[rows]
+        if rows.size >= POOL_MIN_ROWS and lates.any() and not lates.all():
+            parts.append((project, rows))
+    if len(scales) - 1 + len(parts) < 2:
+        return None
+    xs = [travel_groups(features, groups, scales)]
+    ys = [late]
+    total = sum(rows.size for _, rows in parts)
+    keep = min(1.0, config.pool_cap * len(features) / max(total, 1))
+    for project, rows in parts:
+        chosen = rows[rng.random(rows.size) < keep]
+        scale = fit_scale(project.features.values[rows], project.late[rows], names, categorical)
+        xs.append(travel(project.features.values[chosen], names, categorical, scale))
+        ys.append(project.late[chosen])
+    x = np.vstack(xs)
+    x[:, np.isnan(x).all(axis=0)] = 0.0  # a column nobody filled cannot be binned
+    return forest_from_sklearn(_classifier(config).fit(x, np.concatenate(ys))), scales
 
 
 def _classifier(config: TrainingConfig) -> HistGradientBoostingClassifier:
@@ -734,6 +950,7 @@ def train_risk_model(
     name: str,
     config: TrainingConfig | None = None,
     tasks: int = 0,
+    pool: Sequence[PoolProject] = (),
 ) -> RiskModel:
     """Train on finished tasks; ``opened_day`` (days since 1970-01-01) orders them in time.
 
@@ -741,6 +958,10 @@ def train_risk_model(
     chooses the F1 threshold and measures the holdout metrics; then, with
     ``refit_on_all``, the trees are refitted on the whole window so the newest history
     counts too, keeping the calibration found on the slice.
+
+    ``features.groups`` names each row's project; with two projects or more (counting
+    ``pool``, other projects' work that only the pooled part learns from) the pooled part
+    is trained too and the two are averaged before calibration (``TrainingConfig.pooled``).
     """
     config = config or TrainingConfig()
     with threadpool_limits(limits=config.threads, user_api="openmp"):
@@ -750,6 +971,7 @@ def train_risk_model(
             opened_day=opened_day,
             name=name,
             config=config,
+            pool=pool,
         )
     return replace(model, version=replace(model.version, tasks=tasks)) if tasks else model
 
@@ -761,6 +983,7 @@ def _train(
     opened_day: IntArray,
     name: str,
     config: TrainingConfig,
+    pool: Sequence[PoolProject],
 ) -> RiskModel:
     n = len(features)
     if n < 20 or delay_days.shape[0] != n or opened_day.shape[0] != n:
@@ -785,6 +1008,25 @@ def _train(
     first = _classifier(config).fit(x[fit], late[fit], sample_weight=weight[fit])
     first_forest = forest_from_sklearn(first)
     raw_check = first_forest.raw(x[check])
+    rng = np.random.default_rng(config.random_state)
+    ordered = features.rows(order)
+    pooled_first = None
+    if config.pooled:
+        # Pool rows join the first fit only if known before the calibration slice opens.
+        pooled_first = _fit_pooled(
+            ordered.rows(fit),
+            late[fit],
+            pool,
+            before=float(days_sorted[cut]) if cut < n else math.inf,
+            config=config,
+            rng=rng,
+        )
+    if pooled_first is not None:
+        forest, scales = pooled_first
+        check_rows = ordered.rows(check)
+        travelled = travel_groups(check_rows, _groups_of(check_rows), scales)
+        w = config.pooled_weight
+        raw_check = (1 - w) * raw_check + w * forest.raw(travelled)
     method = calibration_for(int(raw_check.shape[0]))
     cal_x, cal_y = _calibration(raw_check, late[check], method)
     p_check = _calibrated(raw_check, cal_x, cal_y)
@@ -829,9 +1071,15 @@ def _train(
         classifier = forest_from_sklearn(_classifier(config).fit(x, late, sample_weight=weight))
         size_model = _fit_size(x, delay, late, config)
         size = forest_from_sklearn(size_model) if size_model is not None else None
+        pooled = (
+            _fit_pooled(ordered, late, pool, before=math.inf, config=config, rng=rng)
+            if pooled_first is not None
+            else None
+        )
     else:
         classifier = first_forest
         size = forest_from_sklearn(size_first) if size_first is not None else None
+        pooled = pooled_first
 
     days = opened_day[order]
     version = ModelVersion(
@@ -859,6 +1107,8 @@ def _train(
         category_ranks=ranks,
         evidence_p=np.sort(p_check),
         evidence_late=late[check][np.argsort(p_check, kind="stable")],
+        pooled=pooled[0] if pooled is not None else None,
+        scales=pooled[1] if pooled is not None else {},
     )
     return replace(model, version=replace(version, version=_digest(model)))
 
@@ -1021,6 +1271,9 @@ def _header(model: RiskModel) -> dict[str, Any]:
         "size_fallback": model.size_fallback,
         "has_size": model.size is not None,
         "categorical": sorted(model.category_ranks),
+        "pooled": model.pooled is not None,
+        # Project names, in the order of the scale arrays (scale0_..., scale1_...).
+        "groups": sorted(model.scales),
     }
 
 
@@ -1034,7 +1287,57 @@ def _arrays(model: RiskModel) -> dict[str, npt.NDArray[Any]]:
         arrays[f"rank_{name}"] = table
     arrays["evidence_p"] = model.evidence_p
     arrays["evidence_late"] = model.evidence_late
+    if model.pooled is not None:
+        arrays.update(model.pooled.arrays("pool_"))
+        groups = sorted(model.scales)
+        arrays["scale_base"] = np.array([model.scales[g].base for g in groups])
+        for i, g in enumerate(groups):
+            scale = model.scales[g]
+            arrays[f"scale{i}_offsets"] = scale.offsets
+            arrays[f"scale{i}_values"] = scale.values
+            arrays[f"scale{i}_mid"] = scale.mid
+            arrays[f"scale{i}_below"] = scale.below
+            for name, table in scale.shares.items():
+                arrays[f"scale{i}_share_{name}"] = table
     return arrays
+
+
+def _scales(data: Any, header: dict[str, Any]) -> dict[str, GroupScale]:
+    groups = header.get("groups", [])
+    if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+        raise ModelError("saved risk model: groups must be a list of names")
+    base = data["scale_base"].astype(np.float64) if groups else np.zeros(0)
+    if base.shape != (len(groups),):
+        raise ModelError("saved risk model: one base rate per group expected")
+    names = header["version"]["feature_names"]
+    categorical = set(header["categorical"])
+    numeric = sum(1 for n in names if n not in categorical)
+    out = {}
+    for i, g in enumerate(groups):
+        offsets = data[f"scale{i}_offsets"].astype(np.int64)
+        values = data[f"scale{i}_values"].astype(np.float64)
+        mid = data[f"scale{i}_mid"].astype(np.float64)
+        below = data[f"scale{i}_below"].astype(np.float64)
+        if (
+            offsets.shape != (numeric + 1,)
+            or offsets[0] != 0
+            or np.any(np.diff(offsets) < 0)
+            or offsets[-1] != values.size
+            or mid.size != values.size
+            or below.size != values.size + numeric
+        ):
+            raise ModelError(f"saved risk model: scale of group {g!r} is inconsistent")
+        out[g] = GroupScale(
+            offsets=offsets,
+            values=values,
+            mid=mid,
+            below=below,
+            shares={c: data[f"scale{i}_share_{c}"].astype(np.float64) for c in sorted(categorical)},
+            base=float(base[i]),
+        )
+    if out and ANY_GROUP not in out:
+        raise ModelError("saved risk model: the all-projects scale is missing")
+    return out
 
 
 def _digest(model: RiskModel) -> str:
@@ -1103,6 +1406,9 @@ def loads(blob: bytes) -> RiskModel:
             if "evidence_late" in data
             else np.zeros(0, dtype=np.bool_)
         ),
+        # Models saved before the pooled part existed have none.
+        pooled=Forest.from_arrays(data, "pool_") if header.get("pooled") else None,
+        scales=_scales(data, header) if header.get("pooled") else {},
     )
 
 
@@ -1116,4 +1422,4 @@ def load(path: Path) -> RiskModel:
 
 def raw_scores(model: RiskModel, features: FeatureMatrix) -> FloatArray:
     """Uncalibrated classifier scores (log-odds), for ranking metrics and tests."""
-    return model.classifier.raw(model._encode(features))
+    return model.raw(features)

@@ -502,7 +502,7 @@ def without_empty_columns(features: FeatureMatrix) -> FeatureMatrix:
     values = features.values.copy()
     empty = np.isnan(values).all(axis=0)
     values[:, empty] = 0.0
-    return FeatureMatrix(values, features.names, features.categorical)
+    return FeatureMatrix(values, features.names, features.categorical, features.groups)
 
 
 def activation(
