@@ -548,6 +548,28 @@ _EN_NOTE_HEADER = re.compile(
 )
 
 
+# `---- Internal note (Jago Trethewey, 09:41) ----`: a help desk's boxed note header.
+_EN_BOXED_HEADER = re.compile(
+    r"^\s*+[-=]{2,8}+[ \t]{0,2}+(?:(?:internal|private|public)[ \t]{1,2}+)?+"
+    r"(?:note|reply|comment|message|update)[ \t]{0,2}+\([ \t]{0,2}+"
+    r"(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z][\w.'’-]{0,20}+){0,2}+)[ \t]{0,2}+,"
+    r"[^()\n]{0,30}+\)[ \t]{0,2}+[-=]{0,8}+\s*+$",
+    re.IGNORECASE,
+)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}+"
+# `Andre Baptiste, Tue 10:11`, `Priya Sandhu · 45m ago`, `Dylan Pritchard — Apr 14`: a post's
+# writer, then when it was posted (a weekday and time, how long ago, or a day).
+_EN_DATED_HEADER = re.compile(
+    r"^\s*+(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z][\w.'’-]{0,20}+){0,2}+)"
+    r"(?:,[ \t]{1,2}+|[ \t]{0,2}+[·—–-][ \t]{0,2}+)"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}+,?+[ \t]{1,2}+\d{1,2}:\d{2}(?:[ \t]?+[ap]m)?+"
+    r"|\d{1,3}+[ \t]?+(?:m|mins?|minutes?|h|hrs?|hours?|d|days?)[ \t]{1,2}+ago|yesterday|just[ \t]now"
+    rf"|{_MONTH}[ \t]{{1,2}}+\d{{1,2}}(?:,[ \t]{{0,2}}+\d{{4}})?+"
+    rf"|\d{{1,2}}[ \t]{{1,2}}+{_MONTH}(?:[ \t]{{1,2}}+\d{{4}})?+)\s*+$",
+    re.IGNORECASE,
+)
+
+
 def _en_chat_header(line: str, known: set[str]) -> re.Match[str] | None:
     """An English transcript's speaker line, only for a participant (so an agenda's
     `Standup  9:30` is not a speaker)."""
@@ -558,6 +580,8 @@ def _en_chat_header(line: str, known: set[str]) -> re.Match[str] | None:
             _EN_NOTE_HEADER.match(line),
             _EN_CHAT_HEADER.match(line),
             _EN_STAMP_HEADER.match(line),
+            _EN_BOXED_HEADER.match(line),
+            _EN_DATED_HEADER.match(line),
         )
         if m is not None
     ]

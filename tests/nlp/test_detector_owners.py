@@ -256,3 +256,30 @@ def test_a_chat_request_to_you_is_taken_by_whoever_answers(extractor: Extractor)
         "那固定资产折旧你再跑一遍，上次有两个店的年限错了": ("刘强", "2026-03-03"),
         "能不能谁把对账模板整理一下": ("刘强", None),
     }
+
+
+def test_posts_headed_by_their_writer_and_when_they_were_posted(extractor: Extractor) -> None:
+    """A help desk's boxed note, a group chat's `Name, Tue 10:11`, a feed's `Name · 45m ago`
+    and a thread's `Name — Apr 14` name whoever says `I'll` under them."""
+    text = (
+        "---- Internal note (Priya Natarajan, 09:41) ----\n"
+        "I'll raise the credit in the booking system by tomorrow.\n"
+        "\n"
+        "Tomás Ruiz, Tue 10:11\n"
+        "I'll do the seating plan by Friday\n"
+        "\n"
+        "Daniel Okafor · 45m ago\n"
+        "I'll update the promo tracker before Thursday\n"
+        "\n"
+        "  Priya Natarajan — Mar 2\n"
+        "  I'll book the photographer for Wednesday.\n"
+    )
+    assert items(extractor, text) == {
+        "I'll raise the credit in the booking system by tomorrow.": (
+            "Priya Natarajan",
+            "2026-03-03",
+        ),
+        "I'll do the seating plan by Friday": ("Tomás Ruiz", "2026-03-06"),
+        "I'll update the promo tracker before Thursday": ("Daniel Okafor", "2026-03-05"),
+        "I'll book the photographer for Wednesday.": ("Priya Natarajan", "2026-03-04"),
+    }
