@@ -614,6 +614,17 @@ _ZH_NUMBERED_COMMENT_HEADER = re.compile(
 )
 
 
+def _bare_section_line(line: str) -> bool:
+    """`待办事项（AI生成）`, `Action items`: a short line that is only a section's name."""
+    stripped = line.strip()
+    return (
+        0 < len(stripped) <= 20
+        and stripped == line.rstrip()  # not indented under a speaker
+        and not stripped.endswith(("。", ".", "！", "!", "？", "?", "，", ","))
+        and section_kind(stripped) is not None
+    )
+
+
 def _chat_header(line: str, known: set[str]) -> re.Match[str] | None:
     """The speaker line of a chat export or transcript."""
     return (
@@ -1276,8 +1287,9 @@ class _Segmenter:
         if self.chat_speaker is None:
             return False
         title = _HEADING_BRACKET.match(line) or _markdown_heading(line)
-        if title is not None:
-            # `【待办事项】（AI 生成）` after the transcript: the chat is over, a section begins.
+        if title is not None or _bare_section_line(line):
+            # `【待办事项】（AI 生成）` or `待办事项（AI生成）` after the transcript: the chat is
+            # over, a section begins.
             self.chat_speaker = None
             return False
         self.flush_paragraph()

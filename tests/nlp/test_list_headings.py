@@ -411,3 +411,21 @@ def test_an_oa_approvals_numbered_comments_are_their_writers_turns(
     # An agenda's numbered lines with times are no speakers.
     _sentences, chat = segment("议程\n1. 开场 09:00\n2. 汇报 09:15\n3. 茶歇 10:30\n", lang="zh")
     assert not chat
+
+
+def test_a_bare_section_name_after_a_transcript_ends_the_last_turn(
+    extractor: Extractor,
+) -> None:
+    """`待办事项（AI生成）` after the last speaker's words opens the tool's summary: its lines
+    are the recap of what was said, not more of that speaker's turn."""
+    text = (
+        "刘强 00:01:05\n"
+        "海燕你周四前把回归用例补齐。\n"
+        "\n"
+        "王海燕 00:01:20\n"
+        "好，没问题。\n"
+        "\n"
+        "待办事项（AI生成）\n"
+        "· 王海燕周四前补齐回归用例\n"
+    )
+    assert owners(extractor, text) == {"王海燕周四前补齐回归用例": "王海燕"}
