@@ -953,9 +953,10 @@ _TODAY = re.compile(r"^\s{0,4}+(?:today|tdy|t)\s{0,3}+[:：-]\s{0,3}+\S", re.IGN
 # Blocked work is news too (`Blocked`, `On hold`, `阻塞`), a status update like done work.
 _DONE_CELL = re.compile(
     r"^(?:[✅✔✓☑]\s{0,2}+)?+(?:(?:done|completed?|closed|finished|resolved|shipped|cancell?ed"
-    r"|blocked|on\s{1,2}+hold)\b"
+    r"|blocked|on\s{1,2}+hold|rejected|declined|withdrawn|terminated)\b"
     r"(?!\s{0,2}+(?:by|before|when|if|once|after)\b)|已完成|完成|已关闭|已解决|已上线|已结束|已交付|已取消"
-    r"|阻塞|暂停|挂起|搁置)"
+    # An approval refused or stopped (DingTalk's `已拒绝`, `已终止`): no work follows.
+    r"|已拒绝|已驳回|已终止|已作废|已撤销|阻塞|暂停|挂起|搁置)"
     r"|^[✅✔✓☑]$",
     re.IGNORECASE,
 )

@@ -429,3 +429,12 @@ def test_a_bare_section_name_after_a_transcript_ends_the_last_turn(
         "· 王海燕周四前补齐回归用例\n"
     )
     assert owners(extractor, text) == {"王海燕周四前补齐回归用例": "王海燕"}
+
+
+def test_an_approval_refused_or_stopped_is_no_work(extractor: Extractor) -> None:
+    text = (
+        "审批标题\t事项\t负责人\t截止日期\t审批状态\t执行状态\n"
+        "工作交办单\t空调滤网清洗\t刘强\t2026-03-06\t已同意\t进行中\n"
+        "工作交办单\t会议室规则调整\t王海燕\t2026-03-04\t已拒绝\t已终止\n"
+    )
+    assert list(owners(extractor, text).values()) == ["刘强"]
