@@ -1,12 +1,15 @@
 """Delay-risk models: training, scoring, explanation, a prior, and safe serialisation.
 
 A model answers, per task, the calibrated probability that it finishes late and the
-P50/P80/P90 of its delay in days. Three parts make it:
+P50/P80/P90 of its delay in days. These parts make it:
 
 - a gradient-boosted classifier (scikit-learn ``HistGradientBoostingClassifier``) whose
   scores are mapped to probabilities by isotonic regression (a sigmoid when the slice is
   short) fitted on the chronologically latest slice of the training window, where the
   decision threshold is chosen too;
+- with two projects or more, a pooled classifier over all of them in units that travel
+  between projects (per-project percentiles and late shares), whose log-odds are averaged
+  with the first one's before that calibration;
 - a gradient-boosted regressor of log(1 + delay) over late tasks, whose residual spread on
   the same slice gives a lognormal delay size given late;
 - the two combined, so the quantiles are coherent with P(late): the delay is 0 below the
