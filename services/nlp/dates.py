@@ -789,8 +789,16 @@ def find_due(
     if not dues:
         return None
 
-    def rank(due: Due) -> tuple[int, int, int, float]:
-        return (int(due.marked), int(not due.event), int(due.date is not None), due.confidence)
+    def rank(due: Due) -> tuple[int, int, int, int, float]:
+        # `expired Nov 30 — DS will call them on Monday`, said in December: a day just gone,
+        # written without its year, is what happened, not the deadline.
+        return (
+            int(due.marked),
+            int(not due.event),
+            int(not due.past),
+            int(due.date is not None),
+            due.confidence,
+        )
 
     best = max(dues, key=rank)
     return best

@@ -300,3 +300,11 @@ def test_chinese_days_counted_from_an_event_are_no_date() -> None:
     assert due("我和设备组一起弄，到货两天内装完", MONDAY, "zh") is None
     assert due("上线后三天内出复盘", MONDAY, "zh") is None
     assert due("两天内装完", MONDAY, "zh") == date(2025, 3, 5)
+
+
+def test_a_day_just_gone_is_not_the_deadline_beside_a_coming_one() -> None:
+    """Said on Wednesday 3 December 2025: `Nov 30` without a year is three days ago (what
+    expired), `Monday` is the work's day."""
+    text = "Credit for the bakery expired Nov 30 — DS will call them about renewing on Monday"
+    found = find_due(text, meeting_date=date(2025, 12, 3), lang="en")
+    assert found is not None and found.date == date(2025, 12, 8)
