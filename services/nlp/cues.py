@@ -104,7 +104,8 @@ class EN:
     acceptance = _ci(
         # `sawa` (Swahili), `sige` (Tagalog), `theek hai` (Hindi), `ja` (German): yes in the
         # Englishes of the notes (batches 15, 17).
-        r"^\s*(?:(?:ugh|um+|uh+|hmm+|oh|ah|well|right)[,.!]?\s+){0,2}"
+        # `@grace.m yes, mine.`: a reply to whoever asked, by handle.
+        r"^\s*(?:@[\w.'’-]{1,30}+[,:]?\s{1,3})?(?:(?:ugh|um+|uh+|hmm+|oh|ah|well|right)[,.!]?\s+){0,2}"
         r"(?:sure|yes|yeah|yep|yup|ok|okay|okie|okey|kk|alright|will\s+do|no\s+problem|on\s+it"
         r"|got\s+it|absolutely|noted|roger|copy\s+that|of\s+course|consider\s+it\s+done|can\s+do"
         r"|fine|agreed|sawa|sige|theek\s+hai|ja)\b|\bI(?:'ll|’ll|\s+will|\s+can)"

@@ -1185,7 +1185,7 @@ def _rule_score(item: Analysed) -> float:
 def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
     """In a transcript, a request belongs to whoever accepts it."""
     pending: list[Analysed] = []
-    for item in analysed:
+    for index, item in enumerate(analysed):
         sentence = item.sentence
         if sentence.turn < 0:
             _link_volunteer(item, pending, roster)
@@ -1218,8 +1218,20 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                         cut=request.owner.cut,
                     )
                 missing = request.due is None or request.due.date is None
-                if missing and item.due is not None and item.due.date is not None:
-                    request.due = item.due
+                # `@grace.m yes, mine. PR up by tomorrow.`: the date may come right after.
+                said = item.due
+                following = analysed[index + 1] if index + 1 < len(analysed) else None
+                if (
+                    (said is None or said.date is None)
+                    and following is not None
+                    and following.sentence.turn == sentence.turn
+                    and following.due is not None
+                    and "acceptance" in item.cues
+                    and _is_bare_acceptance(item.body, sentence.lang)
+                ):
+                    said = following.due
+                if missing and said is not None and said.date is not None:
+                    request.due = said
                 request.sentence.extra["accepted_end"] = str(item.sentence.end)
                 request.cues.add("request")  # `@林小满 …你看下`, taken: asked, not said
                 item.kind = "accepted"

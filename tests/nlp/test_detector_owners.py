@@ -283,3 +283,31 @@ def test_posts_headed_by_their_writer_and_when_they_were_posted(extractor: Extra
         "I'll update the promo tracker before Thursday": ("Daniel Okafor", "2026-03-05"),
         "I'll book the photographer for Wednesday.": ("Priya Natarajan", "2026-03-04"),
     }
+
+
+def test_an_acceptance_whose_date_follows_it_in_the_same_turn(extractor: Extractor) -> None:
+    text = (
+        "Priya Natarajan 10:02\n"
+        "Tomás, can you report the bay 3 lighting defect to the airport authority?\n"
+        "\n"
+        "Tomás Ruiz 10:05\n"
+        "Sure. Will do it by Thursday.\n"
+    )
+    found = items(extractor, text)
+    assert found["Tomás, can you report the bay 3 lighting defect to the airport authority?"] == (
+        "Tomás Ruiz",
+        "2026-03-05",
+    )
+
+
+def test_a_yes_addressed_back_by_handle_accepts_the_request(extractor: Extractor) -> None:
+    text = (
+        "Priya Natarajan 10:02\n"
+        "@tomás can you take the SMS receipt failures by Friday?\n"
+        "\n"
+        "Tomás Ruiz 10:05\n"
+        "@priya yes, on it.\n"
+    )
+    assert items(extractor, text) == {
+        "@tomás can you take the SMS receipt failures by Friday?": ("Tomás Ruiz", "2026-03-06")
+    }
