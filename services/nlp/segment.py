@@ -625,14 +625,18 @@ def _bare_section_line(line: str) -> bool:
     )
 
 
-def _chat_header(line: str, known: set[str]) -> re.Match[str] | None:
-    """The speaker line of a chat export or transcript."""
+def _zh_chat_header(line: str) -> re.Match[str] | None:
+    """A Chinese chat export's, approval's or comment thread's speaker line."""
     return (
         _ZH_CHAT_HEADER.match(line)
         or _ZH_APPROVAL_HEADER.match(line)
         or _ZH_NUMBERED_COMMENT_HEADER.match(line)
-        or _en_chat_header(line, known)
     )
+
+
+def _chat_header(line: str, known: set[str]) -> re.Match[str] | None:
+    """The speaker line of a chat export or transcript."""
+    return _zh_chat_header(line) or _en_chat_header(line, known)
 
 
 def _chat_headers(lines: list[str], lang: str, known: set[str]) -> bool:
@@ -643,13 +647,7 @@ def _chat_headers(lines: list[str], lang: str, known: set[str]) -> bool:
         return True
     if lang == "en":
         return False
-    headers = sum(
-        1
-        for line in lines
-        if _ZH_CHAT_HEADER.match(line)
-        or _ZH_APPROVAL_HEADER.match(line)
-        or _ZH_NUMBERED_COMMENT_HEADER.match(line)
-    )
+    headers = sum(1 for line in lines if _zh_chat_header(line))
     if headers < 2:
         return False
     return lang == "zh" or detect_language("\n".join(lines)) == "zh"

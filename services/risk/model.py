@@ -474,9 +474,11 @@ class RiskModel:
     def calibrate(self, raw: FloatArray) -> FloatArray:
         return _calibrated(raw, self.calibration_x, self.calibration_y)
 
-    def raw(self, features: FeatureMatrix) -> FloatArray:
-        """Uncalibrated log-odds: the main classifier's, averaged with the pooled part's."""
-        main = self.classifier.raw(self._encode(features))
+    def raw(self, features: FeatureMatrix, *, encoded: FloatArray | None = None) -> FloatArray:
+        """Uncalibrated log-odds: the main classifier's, averaged with the pooled part's.
+        ``encoded`` is ``_encode(features)`` when the caller has it already."""
+        x = self._encode(features) if encoded is None else encoded
+        main = self.classifier.raw(x)
         if self.pooled is None:
             return main
         pooled = self.pooled.raw(travel_groups(features, _groups_of(features), self.scales))
@@ -485,7 +487,7 @@ class RiskModel:
 
     def score(self, features: FeatureMatrix) -> RiskScores:
         x = self._encode(features)
-        p = self.calibrate(self.raw(features))
+        p = self.calibrate(self.raw(features, encoded=x))
         fallback = np.full(x.shape[0], self.size_fallback)
         mu = self.size.raw(x) if self.size is not None else fallback
         similar, similar_late = self.similar(p)
@@ -779,11 +781,6 @@ def _fit_pooled(
     before ``before``; None if the rows come from one project only."""
     groups = _groups_of(features)
     names, categorical = features.names, features.categorical
-    scales = {
-        str(g): fit_scale(features.values[groups == g], late[groups == g], names, categorical)
-        for g in np.unique(groups)
-    }
-    scales[ANY_GROUP] = fit_scale(features.values, late, names, categorical)
     parts = []
     for project in pool:
         if project.features.names != names:
@@ -792,8 +789,14 @@ def _fit_pooled(
         lates = project.late[rows]
         if rows.size >= POOL_MIN_ROWS and lates.any() and not lates.all():
             parts.append((project, rows))
-    if len(scales) - 1 + len(parts) < 2:
+    own_groups = np.unique(groups)
+    if own_groups.size + len(parts) < 2:
         return None
+    scales = {
+        str(g): fit_scale(features.values[groups == g], late[groups == g], names, categorical)
+        for g in own_groups
+    }
+    scales[ANY_GROUP] = fit_scale(features.values, late, names, categorical)
     xs = [travel_groups(features, groups, scales)]
     ys = [late]
     total = sum(rows.size for _, rows in parts)

@@ -141,3 +141,38 @@ def test_a_log_odds_offset_follows_a_drifted_late_share() -> None:
     # Few outcomes move it little, none not at all.
     assert abs(module.logit_offset(p[:3], np.array([True, True, True]))) < 1.0
     assert module.logit_offset(p[:0], late[:0]) == 0.0
+
+
+def test_a_pool_holds_only_other_projects_work_known_before_the_cutoff(tmp_path: Path) -> None:
+    """Each project's pool is the other projects' issues opened and due before its cutoff,
+    their features computed from what was opened by then: later issues change nothing."""
+    module = risk_eval()
+    jira = module.jira
+    write_csv(tmp_path / "one_due.csv", issues(date(2020, 1, 1), 600, first_key=1, seed=3))
+    # After the cutoff, project two starts filing Epics: a category code that, read from the
+    # whole file, would renumber the earlier issues' types.
+    later = [
+        row(
+            f"NEW-{9000 + i}",
+            (date(2020, 6, 1) + timedelta(days=i)).isoformat(),
+            remaining=5,
+            delay=0,
+            type_="Epic",
+            priority="Major",
+        )
+        for i in range(40)
+    ]
+    two_rows = issues(date(2020, 1, 1), 300, first_key=5000, seed=4) + later
+    write_csv(tmp_path / "two_due.csv", two_rows)
+    files = jira.load_folder(tmp_path)
+    cutoff = float(files[("two", "due")].opened_day.min() + 90)
+    (pool,) = module.pool_for("one", "due", files, cutoff=cutoff, remaining_day=True)
+    assert pool.name == "two"
+    assert (pool.opened_day < cutoff).all() and (pool.known_day < cutoff).all()
+    assert len(pool.late) > 0
+    # The same pool from a file cut at the cutoff: the later issues were never read.
+    two = files[("two", "due")]
+    cut = {**files, ("two", "due"): two.take(np.flatnonzero(two.opened_day < cutoff))}
+    (again,) = module.pool_for("one", "due", cut, cutoff=cutoff, remaining_day=True)
+    np.testing.assert_array_equal(pool.features.values, again.features.values)
+    np.testing.assert_array_equal(pool.late, again.late)
