@@ -22,7 +22,13 @@ from services.nlp.explain import (
     short_form_behind,
 )
 from services.nlp.hant import read_traditional
-from services.nlp.matching import DuplicateTasks, best_match, find_duplicates, similarity
+from services.nlp.matching import (
+    DuplicateTasks,
+    best_match,
+    content_terms,
+    find_duplicates,
+    similarity,
+)
 from services.nlp.owners import Mention, Participant, Roster
 from services.nlp.segment import (
     Sentence,
@@ -1200,8 +1206,14 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             and sentence.turn - pending[-1].sentence.turn == 1
             and bool(roster.lookup(sentence.speaker or ""))
             and pending[-1].owner.name in roster.lookup(sentence.speaker or "")
+        ) or (pending and _takes_up(item, pending[-1]))
+        # `Agreed we keep the FOD walk at 05:30`: a decision, not a yes to the last request.
+        accepts = "acceptance" in item.cues and not (
+            "decision" in item.cues
+            and sentence.lang != "zh"  # `…明天早上给个结论` is a yes with its own date
+            and not _is_bare_acceptance(item.body, sentence.lang)
         )
-        if ("acceptance" in item.cues or answers) and pending:
+        if (accepts or answers) and pending:
             request = next(
                 (p for p in reversed(pending) if p.sentence.speaker != sentence.speaker), None
             )
@@ -1237,10 +1249,48 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 item.kind = "accepted"
                 pending.remove(request)
                 continue
-        if ("request" in item.cues or _addressed(item)) and not (
+        if ("request" in item.cues or _addressed(item) or _asks_anyone(item)) and not (
             "question" in item.cues and "request" not in item.cues
         ):
             pending.append(item)  # `Travis, get the quote…` waits for Travis's `I'll…`
+
+
+def _asks_anyone(item: Analysed) -> bool:
+    """`Someone should reword that line`, `can somebody put in the order?`: work left for
+    whoever takes it."""
+    return (
+        item.owner.how in {"none", "speaker_weak"}
+        and ("request" in item.cues or bool(_NEED_SOMEONE.search(item.body)))
+        and bool(_SOMEONE.search(item.body))
+    )
+
+
+# `I'll fix it today`, `I'll place it with …`, `mine, I'll …`: a commitment that points back.
+_EN_POINTS_BACK = re.compile(
+    r"^\W{0,3}+mine\b|\bI(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can)\s{1,3}+(?:\w+\s{1,3}+){0,2}?"
+    r"(?:it|that|this|them|those|these)\b",
+    re.IGNORECASE,
+)
+
+
+def _takes_up(item: Analysed, request: Analysed) -> bool:
+    """In the next turn, someone else's commitment to work left for anyone:
+    `can somebody redo the price sheet?` / `mine, I'll fix it today`, or one that names it
+    again (`Alert in Grafana …?` / `I'll do the Grafana alert tomorrow`)."""
+    sentence = item.sentence
+    if not (
+        "first_person" in item.cues
+        and sentence.lang != "zh"
+        and _asks_anyone(request)
+        and sentence.turn - request.sentence.turn == 1
+        and sentence.speaker
+        and sentence.speaker != request.sentence.speaker
+    ):
+        return False
+    if _EN_POINTS_BACK.search(item.body):
+        return True
+    shared = content_terms(item.body) & content_terms(request.body)
+    return sum(1 for term in shared if len(term) >= 4 and not term.isdigit()) >= 2
 
 
 def _addressed(item: Analysed) -> bool:

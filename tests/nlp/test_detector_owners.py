@@ -311,3 +311,52 @@ def test_a_yes_addressed_back_by_handle_accepts_the_request(extractor: Extractor
     assert items(extractor, text) == {
         "@tomás can you take the SMS receipt failures by Friday?": ("Tomás Ruiz", "2026-03-06")
     }
+
+
+def test_work_left_for_anyone_is_taken_by_the_next_speaker_who_commits_to_it(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Priya Natarajan 10:02\n"
+        "also can someone redo the price sheet for the Ealing store, their VAT line is wrong\n"
+        "\n"
+        "Tomás Ruiz 10:04\n"
+        "mine, I'll fix it today\n"
+        "\n"
+        "Priya Natarajan 10:06\n"
+        "Someone should reword that line in the refund macro.\n"
+        "\n"
+        "Daniel Okafor 10:07\n"
+        "I'll do it, will have the new wording live in Zendesk by Monday.\n"
+    )
+    assert items(extractor, text) == {
+        "also can someone redo the price sheet for the Ealing store, their VAT line is wrong": (
+            "Tomás Ruiz",
+            "2026-03-02",
+        ),
+        "Someone should reword that line in the refund macro.": ("Daniel Okafor", "2026-03-02"),
+    }
+
+
+def test_a_commitment_to_other_work_or_a_decision_does_not_take_work_left_for_anyone(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Priya Natarajan 10:02\n"
+        "can someone redo the price sheet for the Ealing store?\n"
+        "\n"
+        "Tomás Ruiz 10:04\n"
+        "I'll move the Ealing delivery to Thursday.\n"
+        "\n"
+        "Priya Natarajan 10:06\n"
+        "also someone should tell the station manager the FOD walk sheet is not being signed\n"
+        "\n"
+        "Daniel Okafor 10:07\n"
+        "Agreed we keep the FOD walk at 05:30 and 17:30, no change to timing.\n"
+    )
+    found = items(extractor, text)
+    assert found["I'll move the Ealing delivery to Thursday."] == ("Tomás Ruiz", "2026-03-05")
+    assert found["can someone redo the price sheet for the Ealing store?"] == (None, None)
+    assert found[
+        "also someone should tell the station manager the FOD walk sheet is not being signed"
+    ] == (None, None)
