@@ -40,6 +40,7 @@ from services.nlp.segment import (
     signed_by,
 )
 from services.nlp.shapes import (
+    asks_for_a_taker,
     done_row,
     drop_restated,
     plan_heading,
@@ -1191,11 +1192,15 @@ def _rule_score(item: Analysed) -> float:
 def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
     """In a transcript, a request belongs to whoever accepts it."""
     pending: list[Analysed] = []
+    speakers: dict[int, str | None] = {}
+    asked: dict[int, str] = {}  # what each turn said
     for index, item in enumerate(analysed):
         sentence = item.sentence
         if sentence.turn < 0:
             _link_volunteer(item, pending, roster)
             continue
+        speakers[sentence.turn] = sentence.speaker
+        asked[sentence.turn] = asked.get(sentence.turn, "") + item.body
         pending = [p for p in pending if sentence.turn - p.sentence.turn <= 3]
         # `Achieng, can you call KEMSA?` / `Achieng: I'll call them today`: the one asked
         # answering with a commitment of their own accepts it too.
@@ -1206,17 +1211,29 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             and sentence.turn - pending[-1].sentence.turn == 1
             and bool(roster.lookup(sentence.speaker or ""))
             and pending[-1].owner.name in roster.lookup(sentence.speaker or "")
-        ) or (pending and _takes_up(item, pending[-1]))
+        ) or (pending and _takes_up(item, pending[-1], speakers, asked))
         # `Agreed we keep the FOD walk at 05:30`: a decision, not a yes to the last request.
-        accepts = "acceptance" in item.cues and not (
-            "decision" in item.cues
-            and sentence.lang != "zh"  # `…明天早上给个结论` is a yes with its own date
-            and not _is_bare_acceptance(item.body, sentence.lang)
+        accepts = (
+            "acceptance" in item.cues
+            and not (
+                "decision" in item.cues
+                and sentence.lang != "zh"  # `…明天早上给个结论` is a yes with its own date
+                and not _is_bare_acceptance(item.body, sentence.lang)
+            )
+            and not _ZH_CLOSING.search(item.body)
         )
         if (accepts or answers) and pending:
             request = next(
                 (p for p in reversed(pending) if p.sentence.speaker != sentence.speaker), None
             )
+            if (
+                request is not None
+                and not _asked_of_someone(request)
+                and not _answers_next(sentence, request.sentence, speakers, asked)
+            ):
+                # `谁能跟一下大巴租车？` / (another topic) / `ok 先记着`: a question for a taker
+                # is taken only in the next turn.
+                request = None
             if request is not None:
                 names = roster.lookup(sentence.speaker or "") or (
                     (sentence.speaker,) if sentence.speaker and not roster else ()
@@ -1249,22 +1266,34 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 item.kind = "accepted"
                 pending.remove(request)
                 continue
-        if ("request" in item.cues or _addressed(item) or _asks_anyone(item)) and not (
-            "question" in item.cues and "request" not in item.cues
-        ):
+        if _asked_of_someone(item) or _asks_anyone(item):
             pending.append(item)  # `Travis, get the quote…` waits for Travis's `I'll…`
+
+
+def _asked_of_someone(item: Analysed) -> bool:
+    """A request (`can u order a disk`) or work said to someone (`Travis, get the quote`),
+    not a question."""
+    return ("request" in item.cues or _addressed(item)) and not (
+        "question" in item.cues and "request" not in item.cues
+    )
 
 
 def _asks_anyone(item: Analysed) -> bool:
     """`Someone should reword that line`, `can somebody put in the order?`: work left for
     whoever takes it."""
-    return (
-        item.owner.how in {"none", "speaker_weak"}
-        and ("request" in item.cues or bool(_NEED_SOMEONE.search(item.body)))
-        and bool(_SOMEONE.search(item.body))
+    if item.owner.how not in {"none", "speaker_weak"}:
+        return False
+    if item.sentence.lang == "zh":
+        return asks_for_a_taker(item.body)
+    return ("request" in item.cues or bool(_NEED_SOMEONE.search(item.body))) and bool(
+        _SOMEONE.search(item.body)
     )
 
 
+# `好，今天先这样，下周一同一时间再过一次`: the meeting's close, not a yes to the last request.
+_ZH_CLOSING = re.compile(r"(?:今天|今儿|那|就)?先这样|就这样吧|散会|今天就到这")
+# `我去，今天之内跟客服拿case详情`, `ok 我来问`: taking what was just asked.
+_ZH_TAKES = re.compile(r"^\W{0,3}+(?:(?:ok|OK|好的?|嗯|行)[，,\s]{0,2}+)?我(?:来|去)")
 # `I'll fix it today`, `I'll place it with …`, `mine, I'll …`: a commitment that points back.
 _EN_POINTS_BACK = re.compile(
     r"^\W{0,3}+mine\b|\bI(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can)\s{1,3}+(?:\w+\s{1,3}+){0,2}?"
@@ -1273,24 +1302,47 @@ _EN_POINTS_BACK = re.compile(
 )
 
 
-def _takes_up(item: Analysed, request: Analysed) -> bool:
-    """In the next turn, someone else's commitment to work left for anyone:
+def _takes_up(
+    item: Analysed, request: Analysed, speakers: dict[int, str | None], asked: dict[int, str]
+) -> bool:
+    """The next turn of someone else committing to work left for anyone:
     `can somebody redo the price sheet?` / `mine, I'll fix it today`, or one that names it
-    again (`Alert in Grafana …?` / `I'll do the Grafana alert tomorrow`)."""
+    again (`Alert in Grafana …?` / `I'll do the Grafana alert tomorrow`). The asker may
+    have asked again in between (`sample 有人寄吗？？urgent`)."""
     sentence = item.sentence
     if not (
         "first_person" in item.cues
-        and sentence.lang != "zh"
         and _asks_anyone(request)
-        and sentence.turn - request.sentence.turn == 1
-        and sentence.speaker
-        and sentence.speaker != request.sentence.speaker
+        and _answers_next(sentence, request.sentence, speakers, asked)
     ):
         return False
+    if sentence.lang == "zh":
+        return _ZH_TAKES.match(item.body) is not None
     if _EN_POINTS_BACK.search(item.body):
         return True
     shared = content_terms(item.body) & content_terms(request.body)
     return sum(1 for term in shared if len(term) >= 4 and not term.isdigit()) >= 2
+
+
+def _answers_next(
+    said: Sentence, request: Sentence, speakers: dict[int, str | None], asked: dict[int, str]
+) -> bool:
+    """Whether `said` is the first turn of anyone but the asker after `request` (who may
+    have asked again in between: `sample 有人寄吗？？urgent`, not `大家周五前把自查表交上来`)."""
+    between = range(request.turn + 1, said.turn)
+    return (
+        1 <= said.turn - request.turn <= 2
+        and bool(said.speaker)
+        and said.speaker != request.speaker
+        and speakers.get(request.turn) == request.speaker
+        and all(
+            speakers.get(turn) == request.speaker and _ASKED_AGAIN.search(asked.get(turn, ""))
+            for turn in between
+        )
+    )
+
+
+_ASKED_AGAIN = re.compile(r"[？?]|吗")
 
 
 def _addressed(item: Analysed) -> bool:

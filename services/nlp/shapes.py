@@ -122,6 +122,13 @@ _ZH_WHO_TAKES = re.compile(
     r"[^。？?！!，,]{0,8}?(?:[？?]|\s{0,3}+$)"
     r"|有人(?:能|可以|愿意)[^。？?！!吗]{0,40}+吗"
 )
+
+
+def asks_for_a_taker(text: str) -> bool:
+    """`谁寄一下？`, `有人能牵头清理一下吗？`: Chinese work that asks whoever will take it."""
+    return _ZH_WHO_TAKES.search(text) is not None
+
+
 _ZH_NOT_WORK = re.compile(r"^\s{0,4}+(?:问题|待讨论|待定|讨论|疑问)\s{0,3}+[:：]")
 # A short heading that opens a list of things to do, not "1. Review of December actions";
 # `IT（小孔）待办：` names a team and its owner first (zh batches 09-10).

@@ -360,3 +360,23 @@ def test_a_commitment_to_other_work_or_a_decision_does_not_take_work_left_for_an
     assert found[
         "also someone should tell the station manager the FOD walk sheet is not being signed"
     ] == (None, None)
+
+
+def test_a_chinese_question_for_a_taker_is_taken_in_the_next_turn_only(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "王海燕 09:33\n另外 shipping sample 3 pcs 还没寄，谁寄一下？\n\n"
+        "王海燕 09:40\nsample 有人寄吗？？urgent\n\n"
+        "刘强 09:41\n我来，明天 DHL 出\n\n"
+        "王海燕 10:31\n谁能跟一下大巴租车？去年那家的电话我找不到了\n\n"
+        "Daniel Okafor 10:40\n对了酒店LED屏我问过了，有，另外收费3000\n\n"
+        "刘强 10:41\nok 先记着\n\n"
+        "王海燕 10:50\n详情页尺码表里有错别字，谁能顺手改一下\n\n"
+        "刘强 10:52\n好，今天先这样，下周一同一时间再过一次\n"
+    )
+    found = items(extractor, text)
+    assert found["另外 shipping sample 3 pcs 还没寄，谁寄一下？"] == ("刘强", "2026-03-03")
+    assert "我来，明天 DHL 出" not in found
+    assert found["谁能跟一下大巴租车？"] == (None, None)
+    assert found["详情页尺码表里有错别字，谁能顺手改一下"] == (None, None)
