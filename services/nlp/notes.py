@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Sequence
@@ -720,6 +721,7 @@ class Extractor:
         refine(analysed, roster=roster)
         if not transcript:
             _signed_items(analysed, request, roster)
+        _dates_said_next(analysed)
         items: list[tuple[Analysed, ActionItem]] = []
         for item in analysed:
             if item.kind == "action":
@@ -1187,6 +1189,45 @@ def _rule_score(item: Analysed) -> float:
         if negative in cues:
             score -= 0.3
     return max(0.0, min(1.0, score))
+
+
+# `Need them by 3 Sep.`, `By Friday please, so they're live on day one.`, `EOW.`,
+# `She's asking by 10 Dec`: a sentence that only says when the one before is due.
+_EN_DEADLINE_LEAD = re.compile(
+    r"^\W{0,3}+(?:(?:we|i|they|she|he)\s{1,3}+)?(?:(?:need|want)s?\s{1,3}+(?:it|them|this|that"
+    r"|these|those)(?:\s{1,3}+(?:back|done|in|sent|ready))?\s{1,3}+|(?:she|he|they)['’](?:s|re)"
+    r"\s{1,3}+asking(?:\s{1,3}+for\s{1,3}+(?:it|them))?\s{1,3}+|ideally\s{1,3}+|deadline"
+    r"(?:\s{1,3}+is|\s{0,3}+[:：])?\s{1,3}+|(?:and\s{1,3}+)?(?:please|pls)\s{1,3}+)?$",
+    re.IGNORECASE,
+)
+_EN_DEADLINE_TAIL = re.compile(
+    r"^\s{0,3}+(?:$|[.!,;:)—–-]|please\b|pls\b|at\s{1,3}+the\s{1,3}+latest\b|latest\b"
+    r"|is\s{1,3}+fine\b|works\b|if\s{1,3}+possible\b|ideally\b)",
+    re.IGNORECASE,
+)
+
+
+def _dates_said_next(analysed: list[Analysed]) -> None:
+    """An item with no date takes the date of the sentence right after it, in the same
+    bullet, row or turn, when that sentence says nothing but when (`@tiago can you pull the
+    August volumes? Need them by 3 Sep.`)."""
+    for item, following in itertools.pairwise(analysed):
+        due = following.due
+        if (
+            item.kind != "action"
+            or (item.due is not None and item.due.date is not None)
+            or following.kind in {"action", "accepted"}
+            or following.sentence.unit != item.sentence.unit
+            or following.sentence.lang == "zh"
+            or due is None
+            or due.date is None
+            or due.event
+        ):
+            continue
+        text = following.sentence.text
+        if _EN_DEADLINE_LEAD.match(text[: due.start]) and _EN_DEADLINE_TAIL.match(text[due.end :]):
+            item.due = due
+            item.reasons.append(f"due `{due.text}`, said right after it")
 
 
 def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:

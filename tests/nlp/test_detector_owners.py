@@ -380,3 +380,25 @@ def test_a_chinese_question_for_a_taker_is_taken_in_the_next_turn_only(
     assert "我来，明天 DHL 出" not in found
     assert found["谁能跟一下大巴租车？"] == (None, None)
     assert found["详情页尺码表里有错别字，谁能顺手改一下"] == (None, None)
+
+
+def test_a_sentence_that_only_says_when_dates_the_item_before_it(extractor: Extractor) -> None:
+    text = (
+        "Priya Natarajan 10:02\n"
+        "@tomás can you pull the August volumes by corridor for the central bank report? "
+        "Need them by 12 March.\n"
+        "\n"
+        "Daniel Okafor 10:05\n"
+        "Priya, could you also draft the first-week shift rota? EOM is fine.\n"
+        "\n"
+        "Priya Natarajan 10:07\n"
+        "Tomás, can you book the venue for the kick-off? Next meeting: Monday 9 March.\n"
+    )
+    assert items(extractor, text) == {
+        "@tomás can you pull the August volumes by corridor for the central bank report?": (
+            "Tomás Ruiz",
+            "2026-03-12",
+        ),
+        "Priya, could you also draft the first-week shift rota?": ("Priya Natarajan", "2026-03-31"),
+        "Tomás, can you book the venue for the kick-off?": ("Tomás Ruiz", None),
+    }
