@@ -35,6 +35,9 @@ class Due:
     # Written without a year and a day of the last quarter before the meeting: resolved to next
     # year by the rules, but most likely the day something happened ("hit 9 °C on 14 April").
     past: bool = False
+    # `tomorrow's slots`, `at Thursday's call`: the day of something named; the deadline only
+    # when the sentence names no other day.
+    possessive: bool = False
 
 
 _MONTHS = {
@@ -66,6 +69,7 @@ _EN_EVENT = re.compile(
     r"|launch(?:es|ing)?|ships?|runs?|is|are|was|were|happens?|on\s+leave)\s+(?:on\s+)?)$",
     re.IGNORECASE,
 )
+_POSSESSIVE = re.compile(r"['’]s\b")
 _ZH_MARK_BEFORE = re.compile(r"(?:截止|截至|截止到|截止日期[:：]?|最晚|不晚于)\s*$")
 _ZH_MARK_AFTER = re.compile(
     r"^\s*(?:(?:下班|上班|中午|午饭)(?:之前|以前|前)|之前|以前|前|为止|截止)"
@@ -367,6 +371,12 @@ _EN_RULES: tuple[_Rule, ...] = (
         _ci(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b"),
         lambda m, meeting, cal: _day_of_month(meeting, int(m.group("d"))),
         0.85,
+    ),
+    # `by Sunday 25th`: the day of the month settles which Sunday.
+    _Rule(
+        _ci(rf"\b{_WEEKDAY_RE}\.?,?\s{{1,3}}+(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b"),
+        lambda m, meeting, cal: _day_of_month(meeting, int(m.group("d"))),
+        0.88,
     ),
     _Rule(
         _ci(
@@ -728,6 +738,7 @@ def find_dues(
                 event=event,
                 weak=rule.weak,
                 past=_recent_past(resolved, meeting_date, written=match.group(0)),
+                possessive=not zh and not marked and bool(_POSSESSIVE.match(after)),
             )
         )
     return _weekday_then_date(text, dues)
@@ -789,7 +800,7 @@ def find_due(
     if not dues:
         return None
 
-    def rank(due: Due) -> tuple[int, int, int, int, float]:
+    def rank(due: Due) -> tuple[int, int, int, int, int, float]:
         # `expired Nov 30 — DS will call them on Monday`, said in December: a day just gone,
         # written without its year, is what happened, not the deadline.
         return (
@@ -797,6 +808,7 @@ def find_due(
             int(not due.event),
             int(not due.past),
             int(due.date is not None),
+            int(not due.possessive),  # `confirm tomorrow's slots by 1400 today` is today
             due.confidence,
         )
 

@@ -308,3 +308,22 @@ def test_a_day_just_gone_is_not_the_deadline_beside_a_coming_one() -> None:
     text = "Credit for the bakery expired Nov 30 — DS will call them about renewing on Monday"
     found = find_due(text, meeting_date=date(2025, 12, 3), lang="en")
     assert found is not None and found.date == date(2025, 12, 8)
+
+
+def test_a_weekday_with_a_day_of_the_month_is_that_day() -> None:
+    """Said on Wednesday 14 October 2026: `Sunday 25th` is the 25th, not the coming Sunday."""
+    text = "Mele – chase outstanding family envelopes, by Sunday 25th"
+    found = find_due(text, meeting_date=date(2026, 10, 14), lang="en")
+    assert found is not None and found.date == date(2026, 10, 25)
+    assert found.text == "by Sunday 25th"
+
+
+def test_the_day_of_something_named_yields_to_another_day_in_the_sentence() -> None:
+    """`tomorrow's slots` names the slots; `by 1400 today` is when. Alone, `at Thursday's
+    call` is still the day the work is due."""
+    meeting = date(2026, 2, 25)
+    text = "CareFlight: Nathan to confirm tomorrow's fixed-wing slots for 2 pts by 1400 today"
+    found = find_due(text, meeting_date=meeting, lang="en")
+    assert found is not None and found.date == meeting
+    alone = find_due("Chi to raise it at Thursday's risk call", meeting_date=meeting, lang="en")
+    assert alone is not None and alone.date == date(2026, 2, 26)
