@@ -49,6 +49,8 @@ _MONTH_RE = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _WEEKDAYS_EN = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+# What a number with 号 names when it is no day: 3号楼, 2号线, and `3号、7号箱变` (a list).
+_ZH_NUMBERED = "[线楼机库门店仓位区栋室厅台车柜箱窗床罐炉泵槽塔桶井]"
 _WEEKDAY_RE = r"(?:mon|tue(?:s)?|wed(?:nes)?|thu(?:r(?:s)?)?|fri|sat(?:ur)?|sun)(?:day)?"
 _WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": -1}
 _NUM_WORDS = {
@@ -576,7 +578,7 @@ _ZH_RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         re.compile(
-            rf"(?<![月\d])(?P<d>{_ZH_NUM})(?:日|号)(?![线楼机库门店仓位区栋室厅台车柜箱窗床罐炉泵槽塔桶井])"
+            rf"(?<![月\d])(?P<d>{_ZH_NUM})(?:日|号)(?!{_ZH_NUMBERED}|、\s{{0,2}}+\d{{1,3}}号{_ZH_NUMBERED})"
         ),
         _zh_day,
         0.85,
@@ -643,7 +645,6 @@ _ZH_RULES: tuple[_Rule, ...] = (
         _friday(0),
         0.85,
     ),
-    _Rule(re.compile(r"下(?:周|星期)(?:内|之内)(?![一二三四五六日天])"), _friday(1), 0.7),
     # 月底 needs its 月: 交底 (a safety briefing) is a word, not a date.
     _Rule(
         re.compile(rf"(?:(?P<next>下个?)|本|这个?|(?P<m>{_ZH_NUM}))?月(?:底|末|尾)"),
@@ -661,7 +662,8 @@ _ZH_RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         re.compile(
-            r"下下?(?:周|星期|礼拜)(?![一二三四五六日天])初?|下个?月初?|月初|月中|年后"
+            # 下周内 is 下周 (LABELLING.md: next week without a weekday has no date).
+            r"下下?(?:周|星期|礼拜)(?![一二三四五六日天])(?:初|之?内)?|下个?月初?|月初|月中|年后"
             r"|近期|尽快|尽早|[一二三四]季度|Q[1-4]|下次会议|下次|周末|上旬|中旬|下旬"
             # A named holiday is a period the calendar does not name; 节前/节后 alone are above.
             r"|(?:春|国庆|中秋|端午|劳动|清明|元宵|圣诞|五一)节?(?:假期|长假)?(?:之前|以前|前|之后|以后|后)"
@@ -672,6 +674,9 @@ _ZH_RULES: tuple[_Rule, ...] = (
         0.4,
     ),
 )
+
+
+_ZH_MARK_CHARS = re.compile(r"(?<![A-Za-z])[\u4e00-\u9fff]|[前之以内]")
 
 
 def _is_cjk(text: str) -> bool:
@@ -691,10 +696,13 @@ def find_dues(
     for rule in rules:
         for match in rule.pattern.finditer(text):
             found.append((match.start(), match.end(), rule, match))
-    # Chinese notes often carry English-style dates too ("1/9前", "EOW").
+    # Chinese notes often carry English-style dates too ("1/9前", "EOW"), read with the
+    # Chinese blanked out (same offsets) so `你EOW前` is a word, but not the Chinese glued
+    # after Latin letters unless it marks a deadline: `Sun光伏` is still no Sunday.
     if zh:
+        latin = _ZH_MARK_CHARS.sub(" ", text)
         for rule in _EN_RULES:
-            for match in rule.pattern.finditer(text):
+            for match in rule.pattern.finditer(latin):
                 found.append((match.start(), match.end(), rule, match))
     found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
     chosen: list[tuple[int, int, _Rule, re.Match[str]]] = []
