@@ -1200,6 +1200,7 @@ _EN_DEADLINE_LEAD = re.compile(
     r"(?:\s{1,3}+is|\s{0,3}+[:：])?\s{1,3}+|(?:and\s{1,3}+)?(?:please|pls)\s{1,3}+)?$",
     re.IGNORECASE,
 )
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _EN_DEADLINE_TAIL = re.compile(
     r"^\s{0,3}+(?:$|[.!,;:)—–-]|please\b|pls\b|at\s{1,3}+the\s{1,3}+latest\b|latest\b"
     r"|is\s{1,3}+fine\b|works\b|if\s{1,3}+possible\b|ideally\b)",
@@ -1210,15 +1211,16 @@ _EN_DEADLINE_TAIL = re.compile(
 def _dates_said_next(analysed: list[Analysed]) -> None:
     """An item with no date takes the date of the sentence right after it, in the same
     bullet, row or turn, when that sentence says nothing but when (`@tiago can you pull the
-    August volumes? Need them by 3 Sep.`)."""
+    August volumes? Need them by 3 Sep.`), in English (also in a Chinese chat:
+    `阿强 can you book the trucking? by Thursday`)."""
     for item, following in itertools.pairwise(analysed):
         due = following.due
         if (
             item.kind != "action"
             or (item.due is not None and item.due.date is not None)
-            or following.kind in {"action", "accepted"}
+            or following.kind == "accepted"
             or following.sentence.unit != item.sentence.unit
-            or following.sentence.lang == "zh"
+            or _HAN.search(following.sentence.text) is not None
             or due is None
             or due.date is None
             or due.event
@@ -1228,6 +1230,7 @@ def _dates_said_next(analysed: list[Analysed]) -> None:
         if _EN_DEADLINE_LEAD.match(text[: due.start]) and _EN_DEADLINE_TAIL.match(text[due.end :]):
             item.due = due
             item.reasons.append(f"due `{due.text}`, said right after it")
+            following.kind = "accepted"  # `by Thursday` is the item's date, not an item
 
 
 def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:

@@ -393,8 +393,16 @@ def test_a_sentence_that_only_says_when_dates_the_item_before_it(extractor: Extr
         "\n"
         "Priya Natarajan 10:07\n"
         "Tomás, can you book the venue for the kick-off? Next meeting: Monday 9 March.\n"
+        "\n"
+        "Daniel Okafor 10:09\n"
+        "@priya can you send me the workshop dates so I can check the install? "
+        "Before Friday please.\n"
     )
     assert items(extractor, text) == {
+        "@priya can you send me the workshop dates so I can check the install?": (
+            "Priya Natarajan",
+            "2026-03-06",
+        ),
         "@tomás can you pull the August volumes by corridor for the central bank report?": (
             "Tomás Ruiz",
             "2026-03-12",
