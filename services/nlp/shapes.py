@@ -255,6 +255,13 @@ def _set_owner(
     )
 
 
+# A sentence opening on a condition: what follows happens only if it does.
+_ZH_IF_OPENING = re.compile(
+    r"^\s{0,3}+(?:[一二三四五六七八九十\d]{1,2}[、.．]\s{0,2}+)?"
+    r"(?:如果|假如|要是|万一|倘若|如(?![下期何同此今实数需要果]))"
+)
+
+
 def _force(item: Analysed, reason: str) -> None:
     """Make the sentence an item whatever the detector said; the shape's reason comes first."""
     item.kind = "action"
@@ -522,6 +529,8 @@ def _zh_assigned(item: Analysed) -> bool:
     if item.owner.how in {"label", "table", "vocative", "accepted", "heading"}:
         return False
     body = item.sentence.text
+    if "hypothetical" in item.cues and _ZH_IF_OPENING.match(body):
+        return False  # `如上级检查组提前来访，由陈主任临时协调接待`: only if it happens
     at_owner = any(m.surface.startswith("@") and item.owner.name in m.names for m in item.mentions)
     for mention in item.mentions:
         if at_owner and not mention.surface.startswith("@"):

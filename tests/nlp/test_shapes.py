@@ -392,3 +392,13 @@ def test_chinese_line_that_starts_with_an_arrow_to_a_handle(extractor: Extractor
     )
     (item,) = items(extractor, text)
     assert (item.owner, item.due) == ("孙悦", date(2026, 4, 10))
+
+
+def test_work_given_only_if_something_happens_is_no_item(extractor: Extractor) -> None:
+    text = (
+        "关于下一阶段工作安排\n"
+        "1. 孙悦周五前把迎检材料目录报办公室。\n"
+        "2. 如上级检查组提前来访，由周南临时协调接待。\n"
+        "3. 如遇寒潮提前来袭，由老钱通知各班组启动冬季预案。\n"
+    )
+    assert owners(extractor, text) == {"孙悦周五前把迎检材料目录报办公室。": "孙悦"}
