@@ -625,6 +625,13 @@ def _en_fact_line(item: Analysed) -> bool:
     return (_EN_FACT.match(body) is not None or thing_first) and _EN_COMMITS.search(body) is None
 
 
+# A group set up and its head named: `成立…专班，施红梅任组长`, `领导小组，组长由严国栋担任`.
+_ZH_APPOINTS = re.compile(
+    r"(?:成立|组建)[^。；;]{0,30}?(?:专班|小组|工作组|委员会|指挥部)[^。；;]{0,40}?(?:任|担任)副?"
+    r"(?:组长|主任|召集人|指挥长)|(?:组长|主任|召集人|指挥长)由[^。；;，,]{1,10}?担任"
+)
+
+
 def _zh_not_work(item: Analysed) -> str | None:
     """The kind of a line that reads as an item and is not one (mostly Chinese), or None."""
     sentence = item.sentence
@@ -655,6 +662,8 @@ def _zh_not_work(item: Analysed) -> str | None:
         return "question"  # `AI：告警阈值从 10s 调到 30s？` asks; it assigns nothing
     if _ZH_HAND_ON.search(text) and item.owner.how in {"speaker", "speaker_weak", "label", "asked"}:
         return "other"  # `我这周在外地，让老钱来吧`: the speaker passes the work on
+    if _ZH_APPOINTS.search(text):
+        return "decision"  # `成立专项检查工作专班，由刘芳同志任组长`: who leads, no work
     if item.kind != "action":
         return None
     reminder = _ZH_REMINDER.match(text)

@@ -402,3 +402,14 @@ def test_work_given_only_if_something_happens_is_no_item(extractor: Extractor) -
         "3. 如遇寒潮提前来袭，由老钱通知各班组启动冬季预案。\n"
     )
     assert owners(extractor, text) == {"孙悦周五前把迎检材料目录报办公室。": "孙悦"}
+
+
+def test_a_group_set_up_with_its_head_named_is_a_decision(extractor: Extractor) -> None:
+    text = (
+        "1. 会议决定，成立专项检查工作专班，由孙悦同志任组长，周南同志任副组长。\n"
+        "2. 成立数字化平台建设领导小组，组长由钱多多担任。\n"
+        "3. 孙悦月底前拿出检查方案，报周南审定。\n"
+    )
+    found = extractor.extract(NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE))
+    assert [item.owner for item in found.items] == ["孙悦"]
+    assert len(found.decisions) >= 2
