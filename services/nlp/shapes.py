@@ -632,6 +632,12 @@ _ZH_APPOINTS = re.compile(
 )
 
 
+_ZH_LEADS = re.compile(r"负责(?!同志|人)|牵头")
+_ZH_MEETING_STRESSED = re.compile(
+    r"^\s{0,3}+(?:[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]\s{0,2}+)?会议(强调|指出|通报|认为)"
+)
+
+
 def _zh_not_work(item: Analysed) -> str | None:
     """The kind of a line that reads as an item and is not one (mostly Chinese), or None."""
     sentence = item.sentence
@@ -664,6 +670,12 @@ def _zh_not_work(item: Analysed) -> str | None:
         return "other"  # `我这周在外地，让老钱来吧`: the speaker passes the work on
     if _ZH_APPOINTS.search(text):
         return "decision"  # `成立专项检查工作专班，由刘芳同志任组长`: who leads, no work
+    stressed = _ZH_MEETING_STRESSED.match(text)
+    if stressed and not _ZH_LEADS.search(text, stressed.end()):
+        # `会议强调，各单位要…`, `会议通报，…`: minutes' emphasis and briefings name no work
+        # (0 of 9 in the blind sets; 会议要求 often does, and stays), unless someone is
+        # named to do something (`会议认为…，易晓雯负责每日16时前汇总`).
+        return "status" if stressed.group(1) == "通报" else "decision"
     if item.kind != "action":
         return None
     reminder = _ZH_REMINDER.match(text)

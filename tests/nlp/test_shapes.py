@@ -413,3 +413,14 @@ def test_a_group_set_up_with_its_head_named_is_a_decision(extractor: Extractor) 
     found = extractor.extract(NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE))
     assert [item.owner for item in found.items] == ["孙悦"]
     assert len(found.decisions) >= 2
+
+
+def test_what_the_meeting_stressed_or_briefed_is_no_work(extractor: Extractor) -> None:
+    text = (
+        "1. 会议强调，各单位要把招商引资作为“一号工程”，主要负责同志要亲自抓、带头跑。\n"
+        "2. 会议通报，集团年度科技大会拟于2027年1月下旬召开，请各单位提前做好推荐准备工作。\n"
+        "3. 会议认为当前已进入流行季，要求自即日起实行日报制度，孙悦负责每日16时前汇总数据。\n"
+    )
+    assert owners(extractor, text) == {
+        "会议认为当前已进入流行季，要求自即日起实行日报制度，孙悦负责每日16时前汇总数据。": "孙悦"
+    }
