@@ -64,11 +64,14 @@ class EN:
         r"|^\s*(?:who|whether)\b"
     )
     hypothetical = _ci(
-        r"^\s*(?:if|maybe|perhaps|possibly|in\s+case|unless)\b|\bif\b[^.?!]*\b(?:might|could|would"
+        # `Dara asked if we can drop IE 11; nobody could say, Ruth will check`: the clause only.
+        r"^\s*(?:if|maybe|perhaps|possibly|in\s+case|unless)\b|\bif\b[^.?!;]*\b(?:might|could|would"
         r"|may)\b|\b(?:might|may)\s+(?:need|want|have|revisit|switch|consider|move|look)\b"
         r"|\bcould\s+(?!you\b)(?:\w+\s+)?(?:offer|drop|look|try|add|consider|use|do|move|switch"
         r"|revisit|explore)\b|\bwould\s+(?:be\s+(?:nice|good|great|ideal|cool)|probably)\b"
-        r"|\b(?:possible|potentially|hypothetically|at\s+some\s+point)\b"
+        # `a possible combo package` names a thing; `it's possible` hedges.
+        r"|\b(?:potentially|hypothetically|at\s+some\s+point)\b|\bpossible\s+that\b"
+        r"|\b(?:it['’]?s|is|be|was|is\s+it)\s+possible\b"
     )
     decision = _ci(
         r"^\s*(?:decision|decided|agreed|resolution|resolved|outcome)\s*[:：]|\b(?:decided|decision"

@@ -63,7 +63,7 @@ _ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五":
 
 _EN_MARK = re.compile(
     r"(?:\b(?:by|before|due(?:\s+(?:on|by))?|no\s+later\s+than|deadline:?|needed\s+by|until|till"
-    r"|prior\s+to|ahead\s+of)\s+(?:the\s+)?)$",
+    r"|prior\s+to|ahead\s+of|(?:at\s+the\s+)?latest)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
 _EN_EVENT = re.compile(

@@ -410,3 +410,29 @@ def test_a_sentence_that_only_says_when_dates_the_item_before_it(extractor: Extr
         "Priya, could you also draft the first-week shift rota?": ("Priya Natarajan", "2026-03-31"),
         "Tomás, can you book the venue for the kick-off?": ("Tomás Ruiz", None),
     }
+
+
+def test_a_hedge_in_one_clause_or_a_possible_thing_leaves_the_work_an_item(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Discussion\n"
+        "Priya asked if we can drop IE 11 from the portal; nobody could say what the contract "
+        "allows, Daniel will check with legal.\n"
+        "Tomás will email the winery about a possible combo package on Friday.\n"
+        "Priya to get IT to swap the validation printer, today if possible, latest tomorrow.\n"
+        "If the budget allows we could add a second van.\n"
+        "Is it possible to have it before launch?\n"
+    )
+    assert items(extractor, text) == {
+        "Priya asked if we can drop IE 11 from the portal; nobody could say what the contract "
+        "allows, Daniel will check with legal.": ("Daniel Okafor", None),
+        "Tomás will email the winery about a possible combo package on Friday.": (
+            "Tomás Ruiz",
+            "2026-03-06",
+        ),
+        "Priya to get IT to swap the validation printer, today if possible, latest tomorrow.": (
+            "Priya Natarajan",
+            "2026-03-03",
+        ),
+    }
