@@ -42,6 +42,7 @@ from services.nlp.segment import (
 )
 from services.nlp.shapes import (
     asks_for_a_taker,
+    card_items,
     done_row,
     drop_restated,
     plan_heading,
@@ -721,6 +722,7 @@ class Extractor:
         refine(analysed, roster=roster)
         if not transcript:
             _signed_items(analysed, request, roster)
+        card_items(analysed, roster)
         _dates_said_next(analysed)
         items: list[tuple[Analysed, ActionItem]] = []
         for item in analysed:

@@ -50,6 +50,11 @@ _HEADING_ANNEX = re.compile(
     r"^\s{0,4}+(?:附|附件|附表|appendix|annex)\s{0,2}+[:：]\s{0,2}+(?P<t>[^:：|\n]{1,30}+)$",
     re.IGNORECASE,
 )
+# `Checklist: IT — @nadiac (0/4)`: a card's checklist (Trello, Planner) over its boxes.
+_HEADING_CHECKLIST = re.compile(
+    r"^\s{0,4}+(?:checklist|检查清单|清单)\s{0,2}+[:：]\s{0,2}+(?P<t>[^:：|\n]{1,60}+)$",
+    re.IGNORECASE,
+)
 _HEADING_COLON = re.compile(r"^\s*+(?P<t>[^:：|\s][^:：|]{0,39}?)\s*[:：]\s*$")
 # Notion, Loop and OneNote exports write `▸`, `▪`, `◦` for bullets and `☐`/`☑` for boxes;
 # a DingTalk or Teambition board read off a screenshot, `□` open and `✓` done.
@@ -1149,7 +1154,13 @@ class _Segmenter:
         markdown = _markdown_heading(line)
         title = markdown
         if title is None:
-            for pattern in (_HEADING_BOLD, _HEADING_BRACKET, _HEADING_ZH_NUM, _HEADING_ANNEX):
+            for pattern in (
+                _HEADING_BOLD,
+                _HEADING_BRACKET,
+                _HEADING_ZH_NUM,
+                _HEADING_ANNEX,
+                _HEADING_CHECKLIST,
+            ):
                 match = pattern.match(line)
                 if match:
                     title = match.group("t")
@@ -1203,7 +1214,11 @@ class _Segmenter:
             self.section = kind or "other"
             self.open_heading(title)
             return True
-        if _HEADING_ZH_NUM.match(line) or _HEADING_COLON.match(line):
+        if (
+            _HEADING_ZH_NUM.match(line)
+            or _HEADING_COLON.match(line)
+            or _HEADING_CHECKLIST.match(line)
+        ):
             # `刘子墨：` over their lines under `【进展汇报】`: a person's part of the section,
             # which stays what it was (their progress, or their actions).
             if title.strip().lower() not in self.known:

@@ -176,6 +176,9 @@ def _owner_heading(heading: str, roster: Roster) -> tuple[str, tuple[str, ...]] 
     elif (section := _SECTION_OF.match(heading)) is not None:
         # A short topic with one participant in brackets: that person's part of the work.
         who = section.group("who")
+    elif (dashed := _DASHED_OWNER_HEADING.match(heading)) is not None:
+        # A checklist's `IT — @nadiac (0/4)`: its topic, then whose boxes they are.
+        who = dashed.group("who")
     else:
         # `Moses:`, `许兽医：` over a list: the person's own part of a plan.
         who = heading.strip().strip("*#:： ").strip()
@@ -196,6 +199,10 @@ def _restating_heading(heading: str) -> bool:
     return _recap_heading(heading) or section_kind(heading) == "actions"
 
 
+_DASHED_OWNER_HEADING = re.compile(
+    r"^\s{0,4}+[^—–\n]{1,30}?\s[—–-]\s{1,2}+(?P<who>@?[\w.'’-]{1,30}+(?:\s[A-Z][\w'’-]{1,30}+)?)"
+    r"\s{0,2}+(?:[(（]\d{1,3}+/\d{1,3}+[)）])?\s{0,2}+$"
+)
 _SECTION_OF = re.compile(
     r"^\s{0,4}+[^\s:：()（）]{1,12}+\s{0,2}+[(（](?P<who>[^()（）,，、/]{1,20}+)[)）]\s{0,2}+[:：]?\s{0,2}+$"
 )
@@ -1696,3 +1703,103 @@ def _continuity(item: Analysed) -> bool:
     if item.owner.how not in {"none", "any", "label"} or item.due is not None:
         return False
     return _CONTINUITY.search(item.body) is not None and _EN_COMMITTED.search(item.body) is None
+
+
+# A board exported as text (Trello, Planner, Teambition): `Card: Recalibrate scale #2`, its
+# `Members:` and `Due:` lines under it, the `LIST: Done` it sits in.
+_CARD = re.compile(r"^\W{0,3}+(?:card|卡片)\s{0,2}+[:：]\s{0,2}+(?=\S)", re.IGNORECASE)
+_CARD_FIELD = re.compile(
+    r"^\W{0,3}+(?P<key>members?|assignees?|assigned\s{1,3}+to|due(?:\s{1,3}+date)?|成员|负责人"
+    r"|截止(?:日期|时间)?)\s{0,2}+[:：]\s{0,2}+(?P<value>[^\n]{0,200}+)$",
+    re.IGNORECASE,
+)
+_BOARD_LIST = re.compile(
+    r"^\W{0,3}+(?:list|列表)\s{0,2}+[:：]\s{0,2}+(?P<name>[^\n]{1,60}+)$", re.I
+)
+_DONE_LIST = re.compile(r"\b(?:done|completed?|archived?|closed)\b|已完成|已关闭", re.IGNORECASE)
+_TICKED = re.compile(r"[✔✅☑]")
+_OWNER_TBD_LINE = re.compile(r"^\W{0,3}+owner\s{1,3}+(?:TBD|TBC)\b", re.IGNORECASE)
+_CHECKLIST_LINE = re.compile(r"^\W{0,3}+(?:checklist|检查清单|清单)\s{0,2}+[:：]", re.IGNORECASE)
+
+
+def card_items(analysed: list[Analysed], roster: Roster) -> None:
+    """A board's cards: a card is an item of its members, due on its `Due:` line, unless it
+    sits in a done list (then it is done), asks or hedges, or holds a checklist (then its
+    boxes are the work and the card only their title). `Owner TBD` under a card says the
+    card has none. A note of one card (its page, with comments) is about that card: the
+    work is in what the comments ask."""
+    cards = [item for item in analysed if _CARD.match(item.sentence.text)]
+    if len(cards) == 1:
+        cards[0].kind = "other"  # one card's page (its comments, checklists): its title
+    if len(cards) < 2:
+        return
+    done_list = False
+    index = 0
+    while index < len(analysed):
+        item = analysed[index]
+        text = item.sentence.text
+        board_list = _BOARD_LIST.match(text)
+        if board_list is not None:
+            done_list = bool(_DONE_LIST.search(board_list.group("name")))
+            index += 1
+            continue
+        if _CARD.match(text) is None:
+            index += 1
+            continue
+        end = index + 1
+        in_list = done_list
+        while end < len(analysed):
+            following = analysed[end].sentence.text
+            own_list = _BOARD_LIST.match(following)
+            if (
+                own_list is not None
+                and end == index + 1
+                and analysed[end].sentence.paragraph == item.sentence.paragraph
+            ):
+                # `Card: DNA rate …` / `List: In progress`: the card's own list.
+                in_list = bool(_DONE_LIST.search(own_list.group("name")))
+                analysed[end].kind = "other"
+            elif _CARD.match(following) or own_list is not None:
+                break
+            end += 1
+        under = analysed[index + 1 : end]
+        members: tuple[str, ...] = ()
+        due = None
+        for line in under:
+            field = _CARD_FIELD.match(line.sentence.text)
+            if field is None:
+                if line.kind == "action" and _OWNER_TBD_LINE.match(line.sentence.text):
+                    line.kind = "other"  # `Owner TBD — whoever's in town Friday.`
+                continue
+            line.kind = "other"
+            if field.group("key").lower().startswith(("due", "截止")):
+                due = line.due if line.due is not None and line.due.date is not None else due
+            else:
+                members = tuple(
+                    dict.fromkeys(
+                        n for m in roster.mentions(field.group("value")) for n in m.names[:1]
+                    )
+                )
+        if any(
+            _CHECKLIST_LINE.match(line.sentence.text)
+            or line.sentence.block in {"checkbox", "checked"}
+            for line in under
+        ):
+            item.kind = "other"
+        elif in_list or _TICKED.search(text):
+            item.kind = "status"  # in a done list, or `Card: Dock light replaced ✔`
+        elif hedged := cue_set(_CARD.sub("", text, count=1), item.sentence.lang) & {
+            "question",
+            "hypothetical",
+        }:
+            # `Card: Should we join the pilot?`, `Card: Maybe a second shift …`
+            item.kind = "question" if "question" in hedged else "hypothetical"
+        else:
+            if len(members) == 1:
+                _set_owner(item, members, "label", why="the card's member")
+            elif item.owner.how not in {"label", "table"}:
+                _set_owner(item, (), "none", why="the card has no single member")
+            if due is not None and (item.due is None or item.due.date is None):
+                item.due = due
+            _force(item, "a card of a board, in an open list")
+        index = end

@@ -436,3 +436,53 @@ def test_a_hedge_in_one_clause_or_a_possible_thing_leaves_the_work_an_item(
             "2026-03-03",
         ),
     }
+
+
+def test_a_cards_checklist_names_whose_boxes_they_are(extractor: Extractor) -> None:
+    text = (
+        "Card: New starter — Daniel Okafor, starts Mon 9 March\n"
+        "\n"
+        "Checklist: Admin (1/2)\n"
+        "[x] Contract signed & returned\n"
+        "[ ] Port pass application — @tomás — by Friday\n"
+        "\n"
+        "Checklist: IT — Priya (0/2)\n"
+        "[ ] Laptop + second screen — by Thu\n"
+        "[ ] Add to the vessel calls group\n"
+        "\n"
+        "Checklist: First week — Daniel (0/1)\n"
+        "[ ] Read the ops manual\n"
+    )
+    assert items(extractor, text) == {
+        "[ ] Port pass application — @tomás — by Friday": ("Tomás Ruiz", "2026-03-06"),
+        "[ ] Laptop + second screen — by Thu": ("Priya Natarajan", "2026-03-05"),
+        "[ ] Add to the vessel calls group": ("Priya Natarajan", None),
+        "[ ] Read the ops manual": ("Daniel Okafor", None),
+    }
+
+
+def test_a_boards_open_cards_are_items_of_their_members(extractor: Extractor) -> None:
+    text = (
+        "Trello export — Board: Spring Season Ops\n"
+        "\n"
+        "LIST: To Do\n"
+        "• Card: Recalibrate scale #2 on the wharf\n"
+        "  Members: Tomás Ruiz\n"
+        "  Due: March 9\n"
+        "• Card: Order 400 more crates\n"
+        "  Members: (none)\n"
+        "  Comment (Priya): we're at 1,150 crates.\n"
+        "  Owner TBD — whoever's in town Friday.\n"
+        "\n"
+        "LIST: Done\n"
+        "• Card: Dock light replaced at berth 3\n"
+        "  Members: Daniel Okafor\n"
+        "\n"
+        "LIST: Parking lot\n"
+        "• Card: Should we join the traceability pilot?\n"
+        "• Card: Maybe a second shift on the grading line\n"
+    )
+    assert items(extractor, text) == {
+        "Card: Recalibrate scale #2 on the wharf": ("Tomás Ruiz", "2026-03-09"),
+        "Card: Order 400 more crates": (None, None),
+    }
