@@ -538,7 +538,9 @@ _EN_STAMP_HEADER = re.compile(
 _EN_COMMENT_HEADER = re.compile(
     # `@karo-efe commented · May 20, 2026`: GitHub's, with the handle.
     r"^\s*+(?P<speaker>@?[A-Za-z][\w.'’-]{0,20}(?: [A-Za-z][\w.'’-]{0,20}){0,2}?)[ \t]{1,2}+"
-    r"(?:commented|wrote|replied|posted|added[ \t]a[ \t]comment)"
+    r"(?:commented|wrote|replied|posted|added[ \t]a[ \t]comment|mentioned[ \t]you)"
+    # `Joana Lacerda commented on "Pix → EUR FX spread alert"` (an Asana or Jira digest).
+    r"(?:[ \t]{1,2}+(?:on|in|to)[ \t]{1,2}+[\"“'‘][^\n]{1,80}+)?+"
     r"(?:[ \t]{0,2}+[·—–-][ \t]{0,2}+[^\n]{0,40}+)?+\s*+[:：]?\s*+$"
 )
 
@@ -570,7 +572,9 @@ _EN_DATED_HEADER = re.compile(
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}+,?+[ \t]{1,2}+\d{1,2}:\d{2}(?:[ \t]?+[ap]m)?+"
     r"|\d{1,3}+[ \t]?+(?:m|mins?|minutes?|h|hrs?|hours?|d|days?)[ \t]{1,2}+ago|yesterday|just[ \t]now"
     rf"|{_MONTH}[ \t]{{1,2}}+\d{{1,2}}(?:,[ \t]{{0,2}}+\d{{4}})?+"
-    rf"|\d{{1,2}}[ \t]{{1,2}}+{_MONTH}(?:[ \t]{{1,2}}+\d{{4}})?+)\s*+$",
+    rf"|\d{{1,2}}[ \t]{{1,2}}+{_MONTH}(?:[ \t]{{1,2}}+\d{{4}})?+)"
+    # `Gethin Lloyd · 3 Jun 2026 at 11:42`
+    r"(?:,?+[ \t]{1,2}+(?:at[ \t]{1,2}+)?+\d{1,2}:\d{2}(?:[ \t]?+[ap]m)?+)?+\s*+$",
     re.IGNORECASE,
 )
 

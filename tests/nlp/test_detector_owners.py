@@ -486,3 +486,25 @@ def test_a_boards_open_cards_are_items_of_their_members(extractor: Extractor) ->
         "Card: Recalibrate scale #2 on the wharf": ("Tomás Ruiz", "2026-03-09"),
         "Card: Order 400 more crates": (None, None),
     }
+
+
+def test_a_digest_comment_and_a_dated_comment_name_who_wrote_them(extractor: Extractor) -> None:
+    text = (
+        "Your inbox digest — Monday, Mar 2\n"
+        "\n"
+        'Daniel Okafor commented on "FX spread alert"\n'
+        "  \"Spread hit 1.9% on Tuesday. I'll raise it with treasury at Thursday's call.\"\n"
+        "\n"
+        "Comments\n"
+        "Tomás Ruiz · 2 Mar 2026 at 11:42\n"
+        "I'll ring the 12 suppliers with late invoices on Wednesday.\n"
+    )
+    found = items(extractor, text)
+    assert found["I'll raise it with treasury at Thursday's call.\""] == (
+        "Daniel Okafor",
+        "2026-03-05",
+    )
+    assert found["I'll ring the 12 suppliers with late invoices on Wednesday."] == (
+        "Tomás Ruiz",
+        "2026-03-04",
+    )
