@@ -1269,8 +1269,13 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             and not _ZH_CLOSING.search(item.body)
         )
         if (accepts or answers) and pending:
+            # `Kerwin, take the truck…` `Delphine, send me the list…` / `Kerwin: ok going now`:
+            # the yes answers what was asked of the one saying it, else the latest request.
+            accepter = set(roster.lookup(sentence.speaker or ""))
+            others = [p for p in reversed(pending) if p.sentence.speaker != sentence.speaker]
             request = next(
-                (p for p in reversed(pending) if p.sentence.speaker != sentence.speaker), None
+                (p for p in others if _addressed(p) and p.owner.name in accepter),
+                others[0] if others else None,
             )
             if (
                 request is not None

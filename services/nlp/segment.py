@@ -850,6 +850,9 @@ class _Segmenter:
         self.paragraph: list[tuple[int, str]] = []
         self.chat_headers = False
         self.chat_speaker: str | None = None
+        # The turn whose message goes on over the next lines (`[20/10, 07:41] Roz: 🎤 Voice
+        # note — transcript:` / `Morning team. …`), until a blank line, heading or turn.
+        self.open_turn: tuple[str, str | None] | None = None
         self.spaced_roles: list[str] | None = None
 
     def language(self, chunk: str) -> str:
@@ -900,6 +903,7 @@ class _Segmenter:
             self.after_quote, self.quoted = self.quoted, stripped.startswith(">")
         if not stripped:
             self.flush_paragraph()
+            self.open_turn = None
             if self.written_since_blank:
                 self.blocks_since_heading += 1
                 self.written_since_blank = False
@@ -943,6 +947,13 @@ class _Segmenter:
         bullet = _BULLET.match(body)
         if self.transcript and not bullet and self.turn_line(offset, line, body, body_offset):
             return
+        if self.transcript and self.open_turn is not None and not bullet and not stamp:
+            speaker, role = self.open_turn
+            self.emit(
+                body_offset, body, block="turn", speaker=speaker, speaker_role=role, turn=self.turn
+            )
+            return
+        self.open_turn = None
         if bullet:
             self.flush_paragraph()
             item_offset = body_offset + bullet.end()
@@ -1232,6 +1243,7 @@ class _Segmenter:
         return False
 
     def open_heading(self, title: str) -> None:
+        self.open_turn = None
         self.heading = title
         self.blocks_since_heading = 0
         self.written_since_blank = False
@@ -1255,6 +1267,7 @@ class _Segmenter:
             speaker_role=turn_match.group("role"),
             turn=self.turn,
         )
+        self.open_turn = (speaker, turn_match.group("role"))
         self.start_recap(said)
         return True
 

@@ -508,3 +508,22 @@ def test_a_digest_comment_and_a_dated_comment_name_who_wrote_them(extractor: Ext
         "Tomás Ruiz",
         "2026-03-04",
     )
+
+
+def test_a_message_goes_on_over_its_lines_and_a_yes_answers_what_was_asked_of_its_sayer(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "[02/03, 07:41] Priya: Voice note (0:52) — transcript:\n"
+        "Morning team. Tomás, take the bucket truck and swap the ONT at the clinic today. "
+        "Daniel, I need you to send me the outage list before Wednesday. "
+        "Me, I'll call the pole owner tomorrow.\n"
+        "[02/03, 07:49] Tomás: ok going now\n"
+        "[02/03, 08:02] Daniel: 👍\n"
+    )
+    found = {source[:30]: who for source, who in items(extractor, text).items()}
+    assert found == {
+        "Tomás, take the bucket truck a": ("Tomás Ruiz", "2026-03-02"),
+        "Daniel, I need you to send me ": ("Daniel Okafor", "2026-03-04"),
+        "Me, I'll call the pole owner t": ("Priya Natarajan", "2026-03-03"),
+    }
