@@ -45,6 +45,7 @@ from services.nlp.shapes import (
     card_items,
     done_row,
     drop_restated,
+    handed_only,
     plan_heading,
     refine,
     todo_heading,
@@ -854,11 +855,13 @@ class _OwnerFinder:
 
     def asked(self, body: str) -> _Owner | None:
         """3. "asked Fatima to", "请唐亮"."""
-        asked = self.cues.asked.search(body)
-        if asked:
+        for asked in self.cues.asked.finditer(body):
+            if asked.group(0).startswith("交给") and handed_only(body, asked.start(), asked.end()):
+                continue  # `汪莉下周一前把排班表交给曹主任`: 曹主任 receives it
             names = self.resolve(asked.group("who"))
             if names:
                 return self.pick(names, "asked", 0.9, cut=(0, asked.end()))
+            break
         return None
 
     def subject(self, body: str, *, mentions: list[Mention], start_at: int) -> _Owner | None:

@@ -80,6 +80,18 @@ _ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|
 # The person named is given the work (zh batches 09-10): `物流和保险交给 Ryan`, `排班表佳怡出，
 # 周五前发群里`, `排班模型要重新做 → 贾琳，节后给初版`.
 # `交给 Ryan`, `→ 汤磊`, `由财务部曹丽同志…`, `由冯立拿两家报价`: the work goes to the one named.
+# After `交给 X`: X is to do something with it (`交给小王处理`), not merely receive it.
+_ZH_HANDLES = re.compile(
+    r"\s{0,2}+(?:来|去)?+(?:处理|负责|跟进|办理|落实|完成|做|办|牵头|审核|签|改|修)"
+)
+
+
+def handed_only(body: str, start: int, end: int) -> bool:
+    """`把排班表交给曹主任` (a 把 before it, nothing to do after): the one named at
+    `start:end` after 交给 receives the thing, and is not who does the work."""
+    return "把" in body[:start] and not _ZH_HANDLES.match(body, end)
+
+
 _ZH_GIVEN_TO = re.compile(
     r"(?:交给|→|->|由)\s{0,2}+(?:(?:AI|ACTION|TODO)\s{0,2}+[:：]\s{0,2}+)?@?"
     r"(?:[\u4e00-\u9fff]{1,6}?(?:部|处|科|办|中心|组))?$"
@@ -544,6 +556,12 @@ def _zh_assigned(item: Analysed) -> bool:
             continue  # `@王皓 auth 修复明天灰度`: the @ names the owner, a guessed name does not
         given = _ZH_GIVEN_TO.search(body[max(0, mention.start - 6) : mention.start])
         does = _ZH_NAME_DOES.match(body, mention.end) if mention.start else None
+        if (
+            given is not None
+            and given.group(0).startswith("交给")
+            and handed_only(body, mention.start, mention.end)
+        ):
+            given = None  # `把排班表交给曹主任`: the one it is handed to, not who does it
         if given is None and does is None:
             continue
         # Only the clause that gives the work counts: `已拍照留档，赵敏明天上午联系`.

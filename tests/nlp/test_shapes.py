@@ -424,3 +424,17 @@ def test_what_the_meeting_stressed_or_briefed_is_no_work(extractor: Extractor) -
     assert owners(extractor, text) == {
         "会议认为当前已进入流行季，要求自即日起实行日报制度，孙悦负责每日16时前汇总数据。": "孙悦"
     }
+
+
+def test_the_one_a_thing_is_handed_to_is_not_who_does_the_work(extractor: Extractor) -> None:
+    text = (
+        "本周安排\n"
+        "孙悦 下周一前把4月份周六门诊排班表交给老钱\n"
+        "周南另外把上周五的安全日志补齐，周三前交给孙悦。\n"
+        "报销单据交给老钱处理，月底前完成。\n"
+    )
+    assert owners(extractor, text) == {
+        "孙悦 下周一前把4月份周六门诊排班表交给老钱": "孙悦",
+        "周南另外把上周五的安全日志补齐，周三前交给孙悦。": "周南",
+        "报销单据交给老钱处理，月底前完成。": "钱多多",
+    }
