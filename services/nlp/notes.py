@@ -1242,14 +1242,16 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
     """In a transcript, a request belongs to whoever accepts it."""
     pending: list[Analysed] = []
     speakers: dict[int, str | None] = {}
-    asked: dict[int, str] = {}  # what each turn said
+    asks_again: dict[int, bool] = {}  # whether a turn asks something (`有人寄吗？？`)
     for index, item in enumerate(analysed):
         sentence = item.sentence
         if sentence.turn < 0:
             _link_volunteer(item, pending, roster)
             continue
         speakers[sentence.turn] = sentence.speaker
-        asked[sentence.turn] = asked.get(sentence.turn, "") + item.body
+        asks_again[sentence.turn] = asks_again.get(sentence.turn, False) or bool(
+            _ASKED_AGAIN.search(item.body)
+        )
         pending = [p for p in pending if sentence.turn - p.sentence.turn <= 3]
         # `Achieng, can you call KEMSA?` / `Achieng: I'll call them today`: the one asked
         # answering with a commitment of their own accepts it too.
@@ -1260,7 +1262,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             and sentence.turn - pending[-1].sentence.turn == 1
             and bool(roster.lookup(sentence.speaker or ""))
             and pending[-1].owner.name in roster.lookup(sentence.speaker or "")
-        ) or (pending and _takes_up(item, pending[-1], speakers, asked))
+        ) or (pending and _takes_up(item, pending[-1], speakers, asks_again))
         # `Agreed we keep the FOD walk at 05:30`: a decision, not a yes to the last request.
         accepts = (
             "acceptance" in item.cues
@@ -1283,7 +1285,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             if (
                 request is not None
                 and not _asked_of_someone(request)
-                and not _answers_next(sentence, request.sentence, speakers, asked)
+                and not _answers_next(sentence, request.sentence, speakers, asks_again)
             ):
                 # `谁能跟一下大巴租车？` / (another topic) / `ok 先记着`: a question for a taker
                 # is taken only in the next turn.
@@ -1357,7 +1359,10 @@ _EN_POINTS_BACK = re.compile(
 
 
 def _takes_up(
-    item: Analysed, request: Analysed, speakers: dict[int, str | None], asked: dict[int, str]
+    item: Analysed,
+    request: Analysed,
+    speakers: dict[int, str | None],
+    asks_again: dict[int, bool],
 ) -> bool:
     """The next turn of someone else committing to work left for anyone:
     `can somebody redo the price sheet?` / `mine, I'll fix it today`, or one that names it
@@ -1367,7 +1372,7 @@ def _takes_up(
     if not (
         "first_person" in item.cues
         and _asks_anyone(request)
-        and _answers_next(sentence, request.sentence, speakers, asked)
+        and _answers_next(sentence, request.sentence, speakers, asks_again)
     ):
         return False
     if sentence.lang == "zh":
@@ -1379,7 +1384,10 @@ def _takes_up(
 
 
 def _answers_next(
-    said: Sentence, request: Sentence, speakers: dict[int, str | None], asked: dict[int, str]
+    said: Sentence,
+    request: Sentence,
+    speakers: dict[int, str | None],
+    asks_again: dict[int, bool],
 ) -> bool:
     """Whether `said` is the first turn of anyone but the asker after `request` (who may
     have asked again in between: `sample 有人寄吗？？urgent`, not `大家周五前把自查表交上来`)."""
@@ -1388,9 +1396,8 @@ def _answers_next(
         1 <= said.turn - request.turn <= 2
         and bool(said.speaker)
         and said.speaker != request.speaker
-        and speakers.get(request.turn) == request.speaker
         and all(
-            speakers.get(turn) == request.speaker and _ASKED_AGAIN.search(asked.get(turn, ""))
+            speakers.get(turn) == request.speaker and asks_again.get(turn, False)
             for turn in between
         )
     )
