@@ -145,7 +145,10 @@ def detect_language(text: str) -> str:
 
 
 # Marks around a heading's words, emoji included: `✅ Action Items`, `📝 Overview` (AI summaries).
-_TITLE_MARKS = re.compile(r"[*_#`:：\[\]【】()（）\u2190-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]+")
+# `—— 文字记录 ——`, `=== Action items ===`: a rule drawn around the heading's words too.
+_TITLE_MARKS = re.compile(
+    r"[*_#`:：\[\]【】()（）—–=\u2190-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]+"
+)
 
 
 def _exact_section(title: str) -> bool:
@@ -498,6 +501,8 @@ def _tab_cells(line: str) -> list[tuple[str, int, int]]:
 _ZH_CHAT_HEADER = re.compile(
     # `区域经理-付晓光 09:01`: a WeCom group's role prefix before the name.
     r"^\s*+(?:[\u4e00-\u9fffA-Za-z]{1,8}+[-－—·])?+(?P<speaker>[\u4e00-\u9fff]{1,6}+|[A-Za-z][A-Za-z.'’]{0,19}+)"
+    # `黄思敏 Cherry 00:05:30` (Feishu Minutes): an English name after the Chinese one.
+    r"(?:(?<=[\u4e00-\u9fff])[ \t]{1,2}+[A-Z][A-Za-z.'’]{0,19}+)?+"
     r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）][ \t]*+|[ \t]++)"
     # `周老师 09-07 19:30`, `王磊 2026/09/07 19:30`: the day may come before the time.
     r"(?:(?:\d{4}[-/.])?+\d{1,2}[-/.]\d{1,2}[ \t]{1,2}+)?+"

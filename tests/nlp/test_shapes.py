@@ -438,3 +438,26 @@ def test_the_one_a_thing_is_handed_to_is_not_who_does_the_work(extractor: Extrac
         "周南另外把上周五的安全日志补齐，周三前交给孙悦。": "周南",
         "报销单据交给老钱处理，月底前完成。": "钱多多",
     }
+
+
+def test_a_feishu_minutes_export_reads_its_transcript_as_the_discussion(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "飞书妙记 · 客服体验改进双周会\n"
+        "\n"
+        "—— 智能纪要 ——\n"
+        "待办事项\n"
+        "1. 周南：端午排班表，下周五前发出\n"
+        "\n"
+        "—— 文字记录 ——\n"
+        "孙悦 Cherry 00:01:12\n"
+        "先看数据，首响 48 秒还是太慢。\n"
+        "\n"
+        "周南 Leo 00:03:40\n"
+        "对，晚班现在只有 6 个人。端午那三天我排一下，按 70% 来，下周五前把表发群里。\n"
+        "\n"
+        "孙悦 Cherry 00:05:30\n"
+        "那就电话不缩减，在线按 70%。\n"
+    )
+    assert owners(extractor, text) == {"周南：端午排班表，下周五前发出": "周南"}
