@@ -50,6 +50,10 @@ _MODE_CHANGE = 0.05
 # ends it earliest (the list scheduler's choice) rather than its inherited mode.
 _GREEDY_MODES = 0.25
 _MAX_ROUNDS = 3
+# Generations without a shorter plan before the population starts again around its best,
+# and how far (a share of the list) the best list's positions are shaken then.
+_RESTART = 30
+_SHAKE = 0.1
 
 
 def _compiled(fn: F) -> F:
@@ -750,6 +754,9 @@ def search(
         generations += 1
         stale = 0 if spans.min() < shortest else stale + 1
         shortest = min(shortest, int(spans.min()))
+        if stale and stale % _RESTART == 0:
+            count += _restart(lists, pmodes, pstarts, spans, prints, net, work, rng, lft, spread)
+
     best = int(np.argmin(spans))
     found: AxisSchedule | None = None
     if spans[best] < 1 << 60:
@@ -762,6 +769,40 @@ def search(
         if found is None or schedule.makespan(problem) < found.makespan(problem):
             found = schedule
     return Outcome(schedule=found, schedules=count, generations=generations)
+
+
+def _restart(
+    lists: Ints,
+    pmodes: Ints,
+    pstarts: Ints,
+    spans: Ints,
+    prints: Ints,
+    net: _Net,
+    work: tuple[Any, ...],
+    rng: np.random.Generator,
+    lft: npt.NDArray[np.float64],
+    spread: float,
+) -> int:
+    """A population gone stale starts again around its best: half of it the best list with
+    its positions shaken, half new samples around the latest finish times."""
+    size, n = lists.shape
+    best = int(np.argmin(spans))
+    lists[0], pmodes[0], pstarts[0] = lists[best].copy(), pmodes[best].copy(), pstarts[best]
+    spans[0], prints[0] = spans[best], prints[best]
+    rank = np.empty(n, dtype=np.float64)
+    rank[lists[0]] = np.arange(n, dtype=np.float64)
+    count = 0
+    for slot in range(1, size):
+        if slot % 2:
+            keys = np.argsort(rank + rng.uniform(0.0, _SHAKE * n, n), kind="stable").argsort()
+            modes, choose = pmodes[0].copy(), False
+        else:
+            keys = np.argsort(lft + rng.uniform(0.0, spread, n), kind="stable").argsort()
+            modes, choose = pmodes[0].copy(), net.multi
+        count += _seed_one(
+            keys, modes, choose, lists, pmodes, pstarts, spans, prints, slot, net.arrays, work
+        )
+    return count
 
 
 def critical_path(problem: AxisProblem) -> int:

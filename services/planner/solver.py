@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
-from services.planner import bounds, diagnose, greedy, improve, split
+from services.planner import bounds, diagnose, genetic, greedy, improve, split
 from services.planner.axis import (
     UNITS_PER_HOUR,
     WorkingAxis,
@@ -1000,6 +1000,37 @@ def _hint_budget(problem: AxisProblem, time_limit_s: float) -> float:
     return min(0.1 * time_limit_s, 0.004 * len(problem.activities) + 0.05, 5.0)
 
 
+# Share of the limit the genetic algorithm may take to improve the hint of a makespan
+# problem, and the generations without a shorter plan after which it hands over earlier.
+GENETIC_SHARE = 0.25
+GENETIC_PATIENCE = 300
+
+
+def _evolved_hint(
+    problem: AxisProblem,
+    hint: AxisSchedule,
+    *,
+    time_limit_s: float,
+    seed: int,
+    stop: Stop | None,
+) -> AxisSchedule:
+    """The genetic algorithm's plan when it applies and beats `hint`, else `hint`."""
+    if not genetic.applies(problem) or (stop is not None and stop.stopped):
+        return hint
+    evolved = genetic.evolve(
+        problem,
+        time_budget_s=GENETIC_SHARE * time_limit_s,
+        seed=seed,
+        stopped=(lambda: stop.stopped) if stop is not None else None,
+        initial=(hint,),
+        patience=GENETIC_PATIENCE,
+        lower_bound=bounds.makespan_floor(problem),
+    )
+    if evolved is not None and objective_value(problem, evolved) < objective_value(problem, hint):
+        return evolved
+    return hint
+
+
 def solve_axis(
     problem: AxisProblem,
     *,
@@ -1031,6 +1062,7 @@ def solve_axis(
         problem, hint
     ):
         hint = start_from
+    hint = _evolved_hint(problem, hint, time_limit_s=time_limit_s, seed=seed, stop=stop)
     if stop is not None and stop.stopped:
         # CP-SAT forgets a stop_search made before its search exists, so a stop set during
         # the hint must end the solve here or the search would run out its whole limit.
