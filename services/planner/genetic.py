@@ -57,7 +57,12 @@ _SHAKE = 0.1
 
 
 def _compiled(fn: F) -> F:
-    return cast(F, numba.njit(cache=True, nogil=True)(fn))
+    try:
+        return cast(F, numba.njit(cache=True, nogil=True)(fn))
+    except RuntimeError:
+        # No writable cache directory (a read-only image without NUMBA_CACHE_DIR): compile
+        # at every start instead of failing the import.
+        return cast(F, numba.njit(nogil=True)(fn))
 
 
 @_compiled
