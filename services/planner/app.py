@@ -15,7 +15,7 @@ from services.common.core_client import CoreAuthenticator, CoreClient, channel_t
 from services.common.db import migrate, pool_for
 from services.common.project_deletions import ProjectDeletions, purging_deleted_projects
 from services.common.server import Binding, GrpcServer
-from services.planner import migrations, store
+from services.planner import genetic, migrations, store
 from services.planner.config import Config
 from services.planner.fairqueue import FairQueue, Limits
 from services.planner.servicer import PlannerServicer
@@ -40,6 +40,9 @@ async def running_planner(config: Config) -> AsyncIterator[RunningPlanner]:
     executor = ThreadPoolExecutor(
         max_workers=config.concurrent_solves, thread_name_prefix="planner-solve"
     )
+    # Compiling (or loading) the genetic algorithm takes seconds; the first solve waits for
+    # it only if it comes before that is done.
+    executor.submit(genetic.warm_up)
     try:
         async with contextlib.AsyncExitStack() as stack:
             pool = await stack.enter_async_context(

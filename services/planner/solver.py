@@ -15,12 +15,13 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
-from services.planner import bounds, diagnose, greedy, improve, split
+from services.planner import bounds, diagnose, genetic, greedy, improve, split
 from services.planner.axis import (
     UNITS_PER_HOUR,
     WorkingAxis,
@@ -1000,6 +1001,47 @@ def _hint_budget(problem: AxisProblem, time_limit_s: float) -> float:
     return min(0.1 * time_limit_s, 0.004 * len(problem.activities) + 0.05, 5.0)
 
 
+# Share of the limit the genetic algorithm may take to improve the hint of a makespan
+# problem, and the generations without a shorter plan after which it hands over earlier.
+GENETIC_SHARE = 0.25
+GENETIC_PATIENCE = 300
+
+
+def _evolved_hint(
+    problem: AxisProblem,
+    hint: AxisSchedule,
+    *,
+    time_limit_s: float,
+    num_workers: int,
+    seed: int,
+    stop: Stop | None,
+) -> AxisSchedule:
+    """The genetic algorithm's plan when it applies and beats `hint`, else `hint`."""
+    if not genetic.applies(problem) or (stop is not None and stop.stopped):
+        return hint
+    floor = bounds.makespan_floor(problem)
+
+    def run(k: int) -> AxisSchedule | None:
+        return genetic.evolve(
+            problem,
+            time_budget_s=GENETIC_SHARE * time_limit_s,
+            seed=seed + k,
+            stopped=(lambda: stop.stopped) if stop is not None else None,
+            initial=(hint,),
+            patience=GENETIC_PATIENCE,
+            lower_bound=floor,
+        )
+
+    # The compiled generations release the GIL: one population per worker, as CP-SAT would
+    # use them.
+    with ThreadPoolExecutor(max_workers=num_workers) as pool:
+        found = [s for s in pool.map(run, range(max(1, num_workers))) if s is not None]
+    best = min(found, key=lambda s: objective_value(problem, s), default=None)
+    if best is not None and objective_value(problem, best) < objective_value(problem, hint):
+        return best
+    return hint
+
+
 def solve_axis(
     problem: AxisProblem,
     *,
@@ -1031,6 +1073,14 @@ def solve_axis(
         problem, hint
     ):
         hint = start_from
+    hint = _evolved_hint(
+        problem,
+        hint,
+        time_limit_s=time_limit_s,
+        num_workers=num_workers,
+        seed=seed,
+        stop=stop,
+    )
     if stop is not None and stop.stopped:
         # CP-SAT forgets a stop_search made before its search exists, so a stop set during
         # the hint must end the solve here or the search would run out its whole limit.
