@@ -55,6 +55,9 @@ _HEADING_CHECKLIST = re.compile(
     r"^\s{0,4}+(?:checklist|检查清单|清单)\s{0,2}+[:：]\s{0,2}+(?P<t>[^:：|\n]{1,60}+)$",
     re.IGNORECASE,
 )
+_CAPS_HEADING = re.compile(
+    r"^\s{0,4}+[A-Z]{2,20}+(?:[ \t]{1,2}+(?:[A-Z]{2,20}+|&|/|[—–-])){1,5}+[ \t]{0,2}+$"
+)
 _HEADING_COLON = re.compile(r"^\s*+(?P<t>[^:：|\s][^:：|]{0,39}?)\s*[:：]\s*$")
 # Notion, Loop and OneNote exports write `▸`, `▪`, `◦` for bullets and `☐`/`☑` for boxes;
 # a DingTalk or Teambition board read off a screenshot, `□` open and `✓` done.
@@ -1185,6 +1188,9 @@ class _Segmenter:
                 if match:
                     title = match.group("t")
                     break
+        if title is None and _CAPS_HEADING.match(line):
+            # `TASKS FOR DAY SHIFT`, `OPEN ISSUES`: a handover's headings in capitals.
+            title = stripped
         if title is None:
             colon = _HEADING_COLON.match(line)
             if colon and (section_kind(colon.group("t")) or len(colon.group("t").split()) <= 4):
@@ -1238,6 +1244,7 @@ class _Segmenter:
             _HEADING_ZH_NUM.match(line)
             or _HEADING_COLON.match(line)
             or _HEADING_CHECKLIST.match(line)
+            or _CAPS_HEADING.match(line)
         ):
             # `刘子墨：` over their lines under `【进展汇报】`: a person's part of the section,
             # which stays what it was (their progress, or their actions).

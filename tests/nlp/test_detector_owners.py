@@ -527,3 +527,21 @@ def test_a_message_goes_on_over_its_lines_and_a_yes_answers_what_was_asked_of_it
         "Daniel, I need you to send me ": ("Daniel Okafor", "2026-03-04"),
         "Me, I'll call the pole owner t": ("Priya Natarajan", "2026-03-03"),
     }
+
+
+def test_a_handovers_capital_headings_open_their_sections(extractor: Extractor) -> None:
+    text = (
+        "SHIFT HANDOVER — Line 3 Packaging — Night → Day\n"
+        "\n"
+        "OPEN ISSUES\n"
+        "1) Case erector jams every ~40 min, suspect worn suction cups.\n"
+        "2) Is the labeller camera drifting again?\n"
+        "\n"
+        "TASKS FOR DAY SHIFT\n"
+        "- Replace infeed conveyor belt — Tomás — due 3/4\n"
+        "- Priya to update the PM schedule in SAP by end of week\n"
+    )
+    assert items(extractor, text) == {
+        "Replace infeed conveyor belt — Tomás — due 3/4": ("Tomás Ruiz", "2026-03-04"),
+        "Priya to update the PM schedule in SAP by end of week": ("Priya Natarajan", "2026-03-06"),
+    }
