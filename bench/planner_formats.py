@@ -8,11 +8,13 @@ makespan in days is the benchmark's makespan. The service never reads these form
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from services.planner.model import (
     Dependency,
@@ -212,3 +214,16 @@ def makespan_days(problem: Problem, finish: date | None) -> int | None:
     if finish is None:
         return None
     return (finish - problem.project_start).days + 1
+
+
+def print_summary(summary: dict[str, Any], *, as_json: bool, rows: bool) -> None:
+    """A planner benchmark's summary: JSON, or one `key value` line each; per-instance
+    rows only when asked for."""
+    if not rows:
+        summary.pop("rows", None)
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return
+    for key, value in summary.items():
+        if key != "rows":
+            print(f"{key:32} {value}")

@@ -23,7 +23,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.planner_formats import data_dir, parse_psplib, psplib_reference
+from bench.planner_formats import data_dir, parse_psplib, print_summary, psplib_reference
 from bench.planner_psplib import _sample
 from services.planner import genetic, greedy, solver
 
@@ -151,14 +151,7 @@ def main() -> int:
         verbose=args.verbose,
     )
     summary["cold_compile_seconds"] = round(compile_s, 2) if compile_s is not None else None
-    if not args.rows:
-        summary.pop("rows")
-    if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
-        for key, value in summary.items():
-            if key != "rows":
-                print(f"{key:32} {value}")
+    print_summary(summary, as_json=args.json, rows=args.rows)
     return 0
 
 

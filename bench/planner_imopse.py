@@ -21,7 +21,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.planner_formats import data_dir, makespan_days, parse_imopse
+from bench.planner_formats import data_dir, makespan_days, parse_imopse, print_summary
 from services.planner import greedy, solver
 from services.planner.model import SolveStatus
 
@@ -113,13 +113,7 @@ def main() -> int:
         verbose=args.verbose,
         only=frozenset(name for name in args.only.split(",") if name),
     )
-    if not args.rows:
-        summary.pop("rows")
-    if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
-        for key, value in summary.items():
-            print(f"{key:32} {value}")
+    print_summary(summary, as_json=args.json, rows=args.rows)
     return 0
 
 

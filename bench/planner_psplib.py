@@ -21,7 +21,13 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.planner_formats import data_dir, makespan_days, parse_psplib, psplib_reference
+from bench.planner_formats import (
+    data_dir,
+    makespan_days,
+    parse_psplib,
+    print_summary,
+    psplib_reference,
+)
 from services.planner import solver
 from services.planner.model import SolveStatus
 
@@ -124,14 +130,7 @@ def main() -> int:
         workers=args.workers,
         verbose=args.verbose,
     )
-    if not args.rows:
-        summary.pop("rows")
-    if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
-        for key, value in summary.items():
-            if key != "rows":
-                print(f"{key:28} {value}")
+    print_summary(summary, as_json=args.json, rows=args.rows)
     return 0
 
 

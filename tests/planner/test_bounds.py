@@ -13,7 +13,8 @@ from services.planner.model import (
     SolveStatus,
     Weights,
 )
-from tests.planner.test_improve import MAKESPAN, people_problem, violations
+from tests.planner.axis_check import violations
+from tests.planner.test_improve import MAKESPAN, people_problem
 
 
 def multi_skill(seed: int, *, n: int = 60, people: int = 6) -> AxisProblem:

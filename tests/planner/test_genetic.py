@@ -18,53 +18,9 @@ from services.planner.model import (
     DependencyType,
     Weights,
 )
+from tests.planner.axis_check import violations
 
 MAKESPAN = Weights(lateness=0, deadline=0, makespan=1, changes=0, balance=0)
-
-
-def violations(problem: AxisProblem, schedule: AxisSchedule) -> list[str]:
-    """Everything wrong with `schedule`, read from the problem's definition alone."""
-    found: list[str] = []
-    n = len(problem.activities)
-    if len(schedule.starts) != n or len(schedule.modes) != n:
-        return ["wrong length"]
-    start: list[int] = []
-    end: list[int] = []
-    for a, activity in enumerate(problem.activities):
-        m = schedule.modes[a]
-        if not 0 <= m < len(activity.modes):
-            return [f"activity {a}: no mode {m}"]
-        start.append(schedule.starts[a])
-        end.append(schedule.starts[a] + activity.modes[m].duration)
-        if start[a] < max(0, activity.release):
-            found.append(f"activity {a} starts at {start[a]} before its release")
-        if problem.horizon is not None and end[a] > problem.horizon:
-            found.append(f"activity {a} ends after the horizon")
-    for link in problem.links:
-        p, s = link.predecessor, link.successor
-        if link.type is DependencyType.FS:
-            held = start[s] >= end[p] + link.lag
-        elif link.type is DependencyType.SS:
-            held = start[s] >= start[p] + link.lag
-        elif link.type is DependencyType.FF:
-            held = end[s] >= end[p] + link.lag
-        else:
-            held = end[s] >= start[p] + link.lag
-        if not held:
-            found.append(f"link {link} broken")
-    last = max([*end, 0] + [e for r in problem.resources for _, e, _ in r.blocked])
-    for r, resource in enumerate(problem.resources):
-        for day in range(last):
-            used = sum(q for s, e, q in resource.blocked if s <= day < e)
-            working = False
-            for a, activity in enumerate(problem.activities):
-                if start[a] <= day < end[a]:
-                    mine = sum(q for rr, q in activity.modes[schedule.modes[a]].demands if rr == r)
-                    used += mine
-                    working = working or mine > 0
-            if working and used > resource.capacity:
-                found.append(f"resource {r} over capacity on day {day}: {used}")
-    return found
 
 
 def random_problem(rng: random.Random) -> AxisProblem:

@@ -16,59 +16,15 @@ from services.planner.model import (
     AxisMode,
     AxisProblem,
     AxisResource,
-    AxisSchedule,
     DependencyType,
     SolveStatus,
     Weights,
 )
+from tests.planner.axis_check import violations
 from tests.planner.checker import check
 from tests.planner.scenarios import data_dir
 
 MAKESPAN = Weights(lateness=0, deadline=0, makespan=1, changes=0, balance=0)
-
-
-def violations(problem: AxisProblem, schedule: AxisSchedule) -> list[str]:
-    """Every axis rule `schedule` breaks; written from the model's definitions only."""
-    found: list[str] = []
-    usage: dict[tuple[int, int], int] = {}
-    for r, resource in enumerate(problem.resources):
-        for start, end, amount in resource.blocked:
-            for t in range(start, end):
-                usage[(r, t)] = usage.get((r, t), 0) + amount
-    for a, activity in enumerate(problem.activities):
-        if not 0 <= schedule.modes[a] < len(activity.modes):
-            found.append(f"activity {a}: no mode {schedule.modes[a]}")
-            continue
-        mode = activity.modes[schedule.modes[a]]
-        start, end = schedule.starts[a], schedule.starts[a] + mode.duration
-        if activity.fixed_start is not None and start != activity.fixed_start:
-            found.append(f"activity {a}: pinned at {activity.fixed_start}, starts {start}")
-        if start < activity.release:
-            found.append(f"activity {a}: starts {start} before its release")
-        for c_start, c_end in activity.closed:
-            if mode.duration and c_start < end and start < c_end:
-                found.append(f"activity {a}: touches closed days {c_start}-{c_end}")
-        for r, amount in mode.demands:
-            for t in range(start, end):
-                usage[(r, t)] = usage.get((r, t), 0) + amount
-    for (r, t), used in sorted(usage.items()):
-        if used > problem.resources[r].capacity:
-            found.append(f"resource {r} day {t}: {used} > {problem.resources[r].capacity}")
-    for link in problem.links:
-        p, s = link.predecessor, link.successor
-        ends = {
-            a: schedule.starts[a] + problem.activities[a].modes[schedule.modes[a]].duration
-            for a in (p, s)
-        }
-        left = (
-            ends[s] if link.type in (DependencyType.FF, DependencyType.SF) else schedule.starts[s]
-        )
-        right = (
-            ends[p] if link.type in (DependencyType.FS, DependencyType.FF) else schedule.starts[p]
-        )
-        if left < right + link.lag:
-            found.append(f"link {p}->{s} {link.type.name} lag {link.lag} broken")
-    return found
 
 
 def pools_problem(seed: int, *, n: int = 40) -> AxisProblem:
