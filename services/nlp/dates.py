@@ -71,6 +71,12 @@ _EN_EVENT = re.compile(
     r"|launch(?:es|ing)?|ships?|runs?|is|are|was|were|happens?|on\s+leave)\s+(?:on\s+)?)$",
     re.IGNORECASE,
 )
+# `move the tasting to 4/24`, `pushed to Thurs`: the new day of the thing moved, no deadline.
+_EN_MOVED_TO = re.compile(
+    r"\b(?:move[sd]?|moving|push(?:ed|es|ing)?|postpon(?:e[sd]?|ing)|reschedul(?:e[sd]?|ing)"
+    r"|slip(?:s|ped|ping)?|delay(?:s|ed|ing)?|shift(?:s|ed|ing)?)\b[^.;\n]{0,40}\bto\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _POSSESSIVE = re.compile(r"['’]s\b")
 _ZH_MARK_BEFORE = re.compile(r"(?:截止|截至|截止到|截止日期[:：]?|最晚|不晚于)\s*$")
 _ZH_MARK_AFTER = re.compile(
@@ -725,7 +731,7 @@ def find_dues(
             )
         else:
             marked = bool(_EN_MARK.search(before))
-            event = not marked and bool(_EN_EVENT.search(before))
+            event = not marked and bool(_EN_EVENT.search(before) or _EN_MOVED_TO.search(before))
         words_start = start
         mark = (_ZH_MARK_BEFORE if zh else _EN_MARK).search(before)
         if marked and mark is not None and not zh:

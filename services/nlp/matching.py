@@ -74,10 +74,23 @@ _STOP = frozenset(
 )
 
 
+# Suffixes cut from a word of at least four letters left, longest first: `confirmations`
+# and `confirm`, `imaging` and `imaged` and `image` meet; a final `y` is `i` as Porter
+# writes it, so `buddy` and `buddies` meet too.
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s")
+
+
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
+    for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
+            word = word[: -len(suffix)]
+            if suffix in {"ies", "ied"}:
+                word += "i"
+            break
+    if len(word) > 4 and word.endswith("y"):
+        word = word[:-1] + "i"
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
     return word
 
 

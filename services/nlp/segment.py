@@ -302,6 +302,10 @@ def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[in
 
 
 _ZH_NEXT_CLAUSE = re.compile(r"[；;]\s{0,2}+")
+_ZH_OWN_DEADLINE = re.compile(
+    r"(?:\d{1,2}\s?[/月]\s?\d{1,2}\s?[日号]?|\d{1,2}\s?[日号]|年底|月底|周[一二三四五六日天末]|本周"
+    r"|下周[一二三四五六日天]|明天|后天|今天)\s?(?:之前|以前|前|截止)"
+)
 # `他还要…`, `她同时表示会…`, `他顺便把…`: he or she taking on work (also read by `shapes`).
 ZH_HE_COMMITS = re.compile(
     r"[他她](?:顺便|也|还|再|就|同时)?(?:表示|答应|承诺)?(?:会|将|要(?!求)|负责|来|把|去)"
@@ -322,8 +326,15 @@ def _zh_clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple
             continue
         # `…年底前形成排查报告；她还要在12月28日前发出提醒通知`: the same person's second piece
         # of work, by pronoun, is an item of its own too.
-        if not any(after.startswith(name) for name in known if name) and not ZH_HE_COMMITS.match(
-            after
+        # `郑雅芳：…测算底稿，年底前；盘点差异 2 项 1/8 前查清`: two pieces of work, each
+        # with its own deadline, are two items of the one named.
+        if (
+            not any(after.startswith(name) for name in known if name)
+            and not ZH_HE_COMMITS.match(after)
+            and not (
+                _ZH_OWN_DEADLINE.search(text, start, match.start())
+                and _ZH_OWN_DEADLINE.search(text, match.end(), part_end)
+            )
         ):
             continue
         parts.append((start, match.end()))

@@ -425,6 +425,27 @@ def _owner_after(item: Analysed, previous: Analysed, roster: Roster) -> bool:
     return True
 
 
+def _label_goes_on(item: Analysed, previous: Analysed) -> None:
+    """`郑雅芳：…测算底稿，年底前；盘点差异 2 项 1/8 前查清`: the line's second piece of work,
+    naming nobody, is still the labelled person's."""
+    if (
+        item.sentence.lang != "zh"
+        or previous.sentence.unit != item.sentence.unit
+        or item.owner.how != "none"
+        or previous.owner.how != "label"
+        or not previous.owner.name
+        or item.mentions
+    ):
+        return
+    item.owner = replace(
+        previous.owner,
+        cut=(0, 0),
+        co_owners=(),
+        why=f"`{previous.owner.name}` labels the line this work is on",
+    )
+    item.cues.add("owner:label")
+
+
 def _unowned(item: Analysed) -> bool:
     sentence = item.sentence
     if sentence.block == "table":
@@ -794,6 +815,8 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
                 item.sentence.extra["line_speaker"] = speaker
         if index and _owner_after(item, analysed[index - 1], roster):
             continue
+        if index:
+            _label_goes_on(item, analysed[index - 1])
         not_work = _zh_not_work(item)
         if not_work is not None:
             item.kind = not_work

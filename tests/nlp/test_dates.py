@@ -341,3 +341,17 @@ def test_numbered_things_listed_with_hao_are_no_days() -> None:
     assert find_due(text, meeting_date=date(2026, 12, 1), lang="zh") is None
     found = find_due("3号、4号两天盘点", meeting_date=date(2026, 12, 1), lang="zh")
     assert found is not None and found.date == date(2026, 12, 3)
+
+
+def test_the_day_a_thing_is_moved_to_is_no_deadline() -> None:
+    """`move the tasting to 4/24`: 4/24 is when the tasting will be, not when the call to the
+    caterer is due; a deadline beside it still counts."""
+    meeting = date(2026, 4, 14)
+    assert due("someone pls call the caterer to move the tasting to 4/24", meeting) is None
+    assert due("Can u tell Greta the panto tech is pushed to Thurs?", meeting) is None
+    assert due("postpone the audit to the 30th, tell the auditors by Friday", meeting) == date(
+        2026, 4, 17
+    )
+    assert due("Jenna to bring a recommendation to the 25 April board", meeting) == date(
+        2026, 4, 25
+    )

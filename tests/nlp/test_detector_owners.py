@@ -355,7 +355,8 @@ def test_a_commitment_to_other_work_or_a_decision_does_not_take_work_left_for_an
         "Agreed we keep the FOD walk at 05:30 and 17:30, no change to timing.\n"
     )
     found = items(extractor, text)
-    assert found["I'll move the Ealing delivery to Thursday."] == ("Tomás Ruiz", "2026-03-05")
+    # Thursday is when the delivery will be, not a deadline for moving it.
+    assert found["I'll move the Ealing delivery to Thursday."] == ("Tomás Ruiz", None)
     assert found["can someone redo the price sheet for the Ealing store?"] == (None, None)
     assert found[
         "also someone should tell the station manager the FOD walk sheet is not being signed"

@@ -199,7 +199,7 @@ def test_marker_line_after_a_long_line_is_its_own_item(extractor: Extractor) -> 
     )
     found = [(item.owner, item.due, item.description) for item in items(extractor, text)]
     assert [(owner, due) for owner, due, _ in found] == [
-        ("Greta Moll", date(2026, 4, 12)),
+        ("Greta Moll", None),  # Sunday night is the window's new day, not a deadline
         ("Victor Lindqvist", date(2026, 4, 24)),
         ("Victor Lindqvist", date(2026, 4, 10)),
     ]
@@ -461,3 +461,19 @@ def test_a_feishu_minutes_export_reads_its_transcript_as_the_discussion(
         "那就电话不缩减，在线按 70%。\n"
     )
     assert owners(extractor, text) == {"周南：端午排班表，下周五前发出": "周南"}
+
+
+def test_a_labelled_line_with_two_pieces_of_work_each_dated_is_two_items(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Action items\n"
+        "- 孙悦：存货跌价准备测算底稿，月底前；盘点差异 2 项 4/10 前查清\n"
+        "- 周南：汇整关帐 checklist，明天发出\n"
+    )
+    found = {item.source.strip(): (item.owner, item.due) for item in items(extractor, text)}
+    assert found == {
+        "孙悦：存货跌价准备测算底稿，月底前；": ("孙悦", date(2026, 4, 30)),
+        "盘点差异 2 项 4/10 前查清": ("孙悦", date(2026, 4, 10)),
+        "周南：汇整关帐 checklist，明天发出": ("周南", date(2026, 4, 7)),
+    }

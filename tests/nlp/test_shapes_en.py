@@ -157,3 +157,21 @@ def test_header_line_listing_who_came_is_not_an_item(extractor: Extractor) -> No
     assert owners(extractor, text) == {
         "Ravi will order the scanner batteries by Friday.": "Ravi Menon"
     }
+
+
+def test_a_recap_line_in_other_word_forms_is_the_item_said_before(extractor: Extractor) -> None:
+    """`buddy confirmations` in the recap restates `confirm buddies …` from the discussion:
+    one item, the recap's line, with the discussion's date."""
+    text = (
+        "3. Buddies\n"
+        "Marta needs to confirm buddies with the team leads — she'll do it before the 9th.\n"
+        "\n"
+        "Action items\n"
+        "- Marta — buddy confirmations\n"
+        "- Ravi: book the induction room, by Thursday\n"
+    )
+    found = {item.source.strip(): (item.owner, item.due) for item in items(extractor, text)}
+    assert found == {
+        "Marta — buddy confirmations": ("Marta Kowalczyk", date(2026, 4, 9)),
+        "Ravi: book the induction room, by Thursday": ("Ravi Menon", date(2026, 4, 9)),
+    }
