@@ -725,6 +725,7 @@ class Extractor:
             _signed_items(analysed, request, roster)
         card_items(analysed, roster)
         _dates_said_next(analysed)
+        _replies_to_own_work(analysed)
         items: list[tuple[Analysed, ActionItem]] = []
         for item in analysed:
             if item.kind == "action":
@@ -1236,6 +1237,57 @@ def _dates_said_next(analysed: list[Analysed]) -> None:
             item.due = due
             item.reasons.append(f"due `{due.text}`, said right after it")
             following.kind = "accepted"  # `by Thursday` is the item's date, not an item
+
+
+# `陈小芳：收到，周三前补完`, `[KA] Yes — I'll have it to Efua by Friday`: the labelled yes of
+# the one just given the work.
+_ACK_LEAD = re.compile(
+    r"^(?:\[[^\]\n]{1,12}+\]\s{0,2}+)?[\W_]{0,3}+(?:收到|好的?|没问题|可以|明白|OK|ok|Ok|(?i:yes|yep|yeah|sure|okay|will\s{1,3}+do"
+    r"|on\s{1,3}+it|noted|agreed|fine)\b)"
+)
+
+
+_ZH_OBJECT = re.compile(r"把([^，。；,;！!？?\s]{2,8}+)")
+_EN_OWN_WORK = re.compile(r"\bI(?:'ll|’ll|\s{1,3}+will)\b")
+
+
+def _other_work(reply: str, work: str, lang: str) -> bool:
+    """The answer names a piece of work that is not the one asked (`把巡逻排班调好` after
+    `排水沟清淤…安排一下`): the thing it does shares no word with the work."""
+    if lang == "zh":
+        said = _ZH_OBJECT.search(reply)
+        return said is not None and not content_terms(said.group(1)) & content_terms(work)
+    return bool(_EN_OWN_WORK.search(reply)) and not content_terms(reply) & content_terms(work)
+
+
+def _replies_to_own_work(analysed: list[Analysed]) -> None:
+    """Outside a transcript, a line labelled with the owner of the work just before it that
+    starts with a yes is that work's answer, not an item: its date, if it gives one, is
+    the work's (`陈小芳 本周内补录…` / `陈小芳：收到，周三前补完`)."""
+    for index, item in enumerate(analysed):
+        if (
+            item.kind != "action"
+            or item.sentence.turn >= 0
+            or item.owner.how != "label"
+            or not item.owner.name
+            or not _ACK_LEAD.match(item.body[item.owner.cut[1] :])
+        ):
+            continue
+        earlier = [
+            other
+            for other in analysed[max(0, index - 3) : index]
+            if other.kind == "action" and other.sentence.unit != item.sentence.unit
+        ]
+        if not earlier or earlier[-1].owner.name != item.owner.name:
+            continue
+        work = earlier[-1]
+        if _other_work(item.body[item.owner.cut[1] :], work.body, item.sentence.lang):
+            continue  # `钱勇：好的，我这周先把巡逻排班调好`: a yes, then work of their own
+        if item.due is not None and item.due.date is not None:
+            work.due = item.due
+            work.reasons.append(f"due `{item.due.text}`, said in {item.owner.name}'s answer")
+        work.sentence.extra["accepted_end"] = str(item.sentence.end)
+        item.kind = "accepted"
 
 
 def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:

@@ -477,3 +477,36 @@ def test_a_labelled_line_with_two_pieces_of_work_each_dated_is_two_items(
         "盘点差异 2 项 4/10 前查清": ("孙悦", date(2026, 4, 10)),
         "周南：汇整关帐 checklist，明天发出": ("周南", date(2026, 4, 7)),
     }
+
+
+def test_a_labelled_yes_from_the_one_given_the_work_is_its_answer(extractor: Extractor) -> None:
+    """`周南：收到，周三前补完` answers the work just given to 周南 (and dates it); a yes that
+    goes on to other work of one's own (`我这周先把巡逻排班调好`) is that work."""
+    text = (
+        "流转记录：\n"
+        "04-06 09:05 孙悦 批示：周南 本周内补录 3 月份液压油更换记录\n"
+        "04-06 09:30 周南：收到，周三前补完\n"
+        "讨论\n"
+        "- 孙悦：排水沟清淤要提前做，老钱你安排一下，月底前弄完。\n"
+        "- 钱多多：好的，我这周先把巡逻排班调好，清淤下周开始。\n"
+    )
+    found = [(item.source, item.owner, item.due) for item in items(extractor, text)]
+    assert found == [
+        (
+            "孙悦 批示：周南 本周内补录 3 月份液压油更换记录\n04-06 09:30 周南：收到，周三前补完",
+            "周南",
+            date(2026, 4, 8),
+        ),
+        ("孙悦：排水沟清淤要提前做，老钱你安排一下，月底前弄完。", "钱多多", date(2026, 4, 30)),
+        ("钱多多：好的，我这周先把巡逻排班调好，清淤下周开始。", "钱多多", date(2026, 4, 10)),
+    ]
+
+
+def test_an_inline_reply_under_initials_answers_the_request(extractor: Extractor) -> None:
+    text = (
+        "> 1. Grant bid — fund deadline is 29 May. Samir, can you do the budget page?\n"
+        "[SH] Yes — I'll have the budget page to Greta by Friday.\n"
+    )
+    ((source, owner, due),) = [(i.source, i.owner, i.due) for i in items(extractor, text)]
+    assert source.startswith("Samir, can you do the budget page?")
+    assert (owner, due) == ("Samir Haddad", date(2026, 4, 10))
