@@ -1387,8 +1387,12 @@ class _Segmenter:
         paragraph.append((offset, line))
         # A long line without final punctuation is prose wrapped by the editor; anything
         # else stands alone, as notes are mostly one statement a line.
-        wrapped = len(stripped) >= 60 and not stripped.endswith(
-            (".", "!", "?", ":", "。", "！", "？", "：", ";", "；")
+        # A line of arrows (`UPS-B string 4 → 2 batteries swelling → AP: raise RMA`) is a
+        # record of its own, as a whiteboard typed up is written.
+        wrapped = (
+            len(stripped) >= 60
+            and not stripped.endswith((".", "!", "?", ":", "。", "！", "？", "：", ";", "；"))
+            and "→" not in stripped
         )
         if not wrapped:
             self.flush_paragraph()

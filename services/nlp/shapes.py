@@ -856,7 +856,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         ):
             item.kind = "other"
             continue
-        if _dash_middle(item, roster) or _speakers_will(item, roster):
+        if _dash_middle(item, roster) or _speakers_will(item, roster) or _arrow_chain(item, roster):
             continue
         arrow = _ARROW.match(sentence.text)
         if arrow:
@@ -1120,6 +1120,62 @@ def _dash_middle(item: Analysed, roster: Roster) -> bool:
             _set_owner(item, people[0], "label", co, why=f"`{who}` is named between dashes")
             _force(item, f"a task with its owner between dashes (`— {who} —`)")
             return True
+    return False
+
+
+_CHAIN_ARROW = re.compile(r"\s{0,3}+(?:→|->)\s{0,3}+")
+_CHAIN_WHO = (
+    r"(?P<who>[A-Z][\w.'’-]{0,20}+(?:\s{0,2}+(?:\+|&|,|and)\s{0,2}+[A-Z][\w.'’-]{0,20}+){0,3}+)"
+)
+# `AP: raise RMA w/ vendor`, `MK replace filters + recheck Thurs`: someone and their work.
+_CHAIN_OWNER_WORK = re.compile(_CHAIN_WHO + r"(?::\s{0,2}+|\s{1,2}+)(?P<verb>[a-z]{3,}+)\b")
+_CHAIN_OWNER_ALONE = re.compile(_CHAIN_WHO + r"\s{0,2}+:?")
+
+
+def _base_form(verb: str) -> bool:
+    """`replace`, `recount`, `walk` give work; `reckons`, `reported`, `is` tell."""
+    if verb in {"is", "was", "has", "had", "said"} or verb.endswith("ed"):
+        return False
+    return not verb.endswith("s") or verb.endswith("ss")
+
+
+_CHAIN_NOBODY = re.compile(r"\?{1,3}+\s{0,2}+(?:who|owner)\s{0,2}+\?{0,3}+")
+
+
+def _arrow_chain(item: Analysed, roster: Roster) -> bool:
+    """A whiteboard's line of arrows: `UPS-B string 4 → 2 batteries swelling → AP: raise RMA
+    w/ vendor → swap by 4 Sep` is AP's work; `SR + DO → walk roof …` theirs; a chain ending
+    `→ ?? who` is work nobody has taken yet."""
+    text = item.sentence.text.strip()
+    if item.sentence.lang != "en" or item.owner.how not in {"none", "any"} or "→" not in text:
+        return False
+    if "✔" in text or "✓" in text or "done" in item.cues:
+        return False
+    parts = _CHAIN_ARROW.split(text)
+    if len(parts) < 2:
+        return False
+    if _CHAIN_NOBODY.fullmatch(parts[-1].strip()):
+        _set_owner(item, (), "none", why="the line ends asking who takes it")
+        _force(item, "a line of arrows that ends asking who takes it")
+        return True
+    for index, part in enumerate(parts):
+        part = part.strip()
+        alone = _CHAIN_OWNER_ALONE.fullmatch(part)
+        working = _CHAIN_OWNER_WORK.match(part)
+        if alone and index + 1 < len(parts) and parts[index + 1].strip():
+            who = alone.group("who")
+        elif working and _base_form(working.group("verb")):
+            who = working.group("who")
+        else:
+            continue
+        forms = re.split(r"\s{0,2}+(?:\+|&|,|\band\b)\s{0,2}+", who.strip())
+        people = [roster.lookup(form) for form in forms]
+        if not forms or not all(people):
+            continue
+        co = [p[0] for p in people[1:]]
+        _set_owner(item, people[0], "label", co, why=f"`{who}` follows an arrow")
+        _force(item, f"a line of arrows that gives the work to `{who}`")
+        return True
     return False
 
 

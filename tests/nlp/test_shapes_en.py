@@ -175,3 +175,25 @@ def test_a_recap_line_in_other_word_forms_is_the_item_said_before(extractor: Ext
         "Marta — buddy confirmations": ("Marta Kowalczyk", date(2026, 4, 9)),
         "Ravi: book the induction room, by Thursday": ("Ravi Menon", date(2026, 4, 9)),
     }
+
+
+def test_a_typed_up_whiteboard_of_arrows_gives_each_line_its_owner(extractor: Extractor) -> None:
+    text = (
+        "[Whiteboard photo, typed up by Marta — DC2 facilities weekly]\n"
+        "CRAH-07 (Hall B) → high return temp alarms x3 last wk → MK replace filters + recheck Thurs\n"
+        "UPS-B string 4 → 2 batteries swelling → RM: raise RMA w/ vendor → swap by 17 Apr\n"
+        "Chiller 2 → back online Sat ✔ (compressor replaced)\n"
+        "Cold aisle containment door Hall A → keeps sticking → ?? who\n"
+        "ON + RM → walk roof, cooling tower drift eliminator check → next Wed\n"
+        "Ola reckons we can hold margin if we go via Port Adelaide → Singapore transhipment\n"
+    )
+    found = [
+        (item.source.split("→")[-1].strip(), item.owner, item.due)
+        for item in items(extractor, text)
+    ]
+    assert found == [
+        ("MK replace filters + recheck Thurs", "Marta Kowalczyk", date(2026, 4, 9)),
+        ("swap by 17 Apr", "Ravi Menon", date(2026, 4, 17)),
+        ("?? who", None, None),
+        ("next Wed", "Ola Nordmann", date(2026, 4, 15)),
+    ]
