@@ -39,6 +39,7 @@ from services.nlp.segment import (
     report_header,
     segment,
     signed_by,
+    thread_authors,
 )
 from services.nlp.shapes import (
     asks_for_a_taker,
@@ -1243,7 +1244,7 @@ def _dates_said_next(analysed: list[Analysed]) -> None:
 # the one just given the work.
 _ACK_LEAD = re.compile(
     r"^(?:\[[^\]\n]{1,12}+\]\s{0,2}+)?[\W_]{0,3}+(?:收到|好的?|没问题|可以|明白|OK|ok|Ok|(?i:yes|yep|yeah|sure|okay|will\s{1,3}+do"
-    r"|on\s{1,3}+it|noted|agreed|fine)\b)"
+    r"|on\s{1,3}+it|noted|agreed|fine|aye)\b)"
 )
 
 
@@ -1263,15 +1264,20 @@ def _other_work(reply: str, work: str, lang: str) -> bool:
 def _replies_to_own_work(analysed: list[Analysed]) -> None:
     """Outside a transcript, a line labelled with the owner of the work just before it that
     starts with a yes is that work's answer, not an item: its date, if it gives one, is
-    the work's (`陈小芳 本周内补录…` / `陈小芳：收到，周三前补完`)."""
+    the work's (`陈小芳 本周内补录…` / `陈小芳：收到，周三前补完`); one that only says how it is
+    going is a status."""
     for index, item in enumerate(analysed):
         if (
             item.kind != "action"
             or item.sentence.turn >= 0
-            or item.owner.how != "label"
+            or (item.owner.how != "label" and "owner:label" not in item.cues)
             or not item.owner.name
-            or not _ACK_LEAD.match(item.body[item.owner.cut[1] :])
         ):
+            continue
+        yes = _ACK_LEAD.match(item.body[item.owner.cut[1] :]) is not None
+        # `KL: logos from two of them in, still waiting on Tayside Tyres`: how it goes.
+        progress = "status" in item.cues and not item.cues & {"first_person", "request", "due_date"}
+        if not yes and not progress:
             continue
         earlier = [
             other
@@ -1281,9 +1287,14 @@ def _replies_to_own_work(analysed: list[Analysed]) -> None:
         if not earlier or earlier[-1].owner.name != item.owner.name:
             continue
         work = earlier[-1]
+        if not yes:
+            item.kind = "status"
+            continue
         if _other_work(item.body[item.owner.cut[1] :], work.body, item.sentence.lang):
             continue  # `钱勇：好的，我这周先把巡逻排班调好`: a yes, then work of their own
-        if item.due is not None and item.due.date is not None:
+        dated = work.due is not None and work.due.date is not None
+        # `GS: will do, he's coming out Thursday anyway` leaves `by Friday` as it was.
+        if item.due is not None and item.due.date is not None and (item.due.marked or not dated):
             work.due = item.due
             work.reasons.append(f"due `{item.due.text}`, said in {item.owner.name}'s answer")
         work.sentence.extra["accepted_end"] = str(item.sentence.end)
@@ -1703,8 +1714,9 @@ def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roste
     first_line = len(request.text) - len(request.text.lstrip())  # where the text starts
     # (author as written, their names, where their words start and end, the header's start)
     parts: list[tuple[str, tuple[str, ...], int, int, int]] = []
-    for who, start, end in digest_authors(request.text, known):
-        names = roster.lookup(who)
+    authors = digest_authors(request.text, known) or thread_authors(request.text, known)
+    for who, start, end in authors:
+        names = roster.lookup(who) or roster.lookup(who.split()[0])
         if names:
             parts.append((who, names, start, end, start))
     if not parts:

@@ -718,10 +718,22 @@ def _starts_own_line(line: str, known: set[str]) -> bool:
 _QUOTE_MARKS = re.compile(r"^(?:[ \t]{0,3}+>)++[ \t]?(?=[ \t]{0,3}+[-*•·][ \t])")
 
 
+# `>> Morag: I'll update the entry form`: a reply written inline under a quote, by name.
+_QUOTED_LABEL = re.compile(
+    r"^(?:[ \t]{0,3}+>)++[ \t]{0,3}+(?=(?P<who>[^\W\d_][\w'’-]{0,20}+(?:[ \t][\w'’-]{1,20}+)?+)[ \t]?:)"
+)
+
+
+def _quoted_label(line: str, known: set[str]) -> re.Match[str] | None:
+    found = _QUOTED_LABEL.match(line)
+    return found if found and found.group("who").lower() in known else None
+
+
 def segment(
     text: str, *, lang: str = "auto", speakers: tuple[str, ...] = ()
 ) -> tuple[list[Sentence], bool]:
     """Sentences of `text` in order, and whether the notes read as a transcript."""
+    known = {s.lower() for s in speakers}
     lines: list[tuple[int, str]] = []
     pos = 0
     for raw in text.splitlines(keepends=True):
@@ -729,12 +741,11 @@ def segment(
         # `> - Stuart: arrange relief drivers`: a list line quoted in an email reply (or a
         # Markdown quote) is read as the line it quotes; the marks become spaces, so offsets
         # hold.
-        quoted = _QUOTE_MARKS.match(line)
+        quoted = _QUOTE_MARKS.match(line) or _quoted_label(line, known)
         if quoted:
             line = " " * quoted.end() + line[quoted.end() :]
         lines.append((pos, line))
         pos += len(raw)
-    known = {s.lower() for s in speakers}
     chat = _chat_headers([line for _, line in lines], lang, known)
     transcript = chat or _is_transcript([line for _, line in lines], known)
     reader = _Segmenter(text, lang=lang, known=known, transcript=transcript)
@@ -813,6 +824,45 @@ def digest_authors(text: str, known: set[str]) -> list[tuple[str, int, int]]:
         return []
     ends = [start for _, start in heads[1:]] + [len(text)]
     return [(who, start, end) for (who, start), end in zip(heads, ends, strict=True)]
+
+
+# `From: Siobhán Ní Bhriain`, `> From: Ciarán Doyle`: each message of a thread of replies.
+_THREAD_FROM = re.compile(
+    r"^(?:[ \t]{0,3}+>)*+[ \t]{0,3}+(?:from|发件人)[ \t]{0,2}+[:：][ \t]{0,2}+"
+    r"(?P<who>[^\s<|,，;；]{1,20}+(?:[ \t][A-Z][\w'’-]{0,20}+){0,2}+)",
+    re.IGNORECASE,
+)
+
+
+def thread_authors(text: str, known: set[str]) -> list[tuple[str, int, int]]:
+    """Who wrote each stretch of an email thread (two `From:` lines or more, quoted or not):
+    a line is the sender's whose `From:` line was last seen at its depth of quoting, so a
+    reply written inline between quoted lines is the replier's. Each stretch is the sender
+    as written, where it starts and where it ends."""
+    senders: dict[int, str] = {}
+    found_any = 0
+    runs: list[tuple[str, int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        marks = _QUOTE_DEPTH.match(line)
+        depth = marks.group(0).count(">") if marks else 0
+        header = _THREAD_FROM.match(line)
+        if header:
+            who = header.group("who").strip()
+            if who.lower() in known or who.split()[0].lower() in known:
+                senders[depth] = who
+                found_any += 1
+        who_here = senders.get(depth) if line.strip(" \t>") else None
+        if who_here is not None:
+            if runs and runs[-1][0] == who_here and runs[-1][2] == offset:
+                runs[-1] = (who_here, runs[-1][1], offset + len(line) + 1)
+            else:
+                runs.append((who_here, offset, offset + len(line) + 1))
+        offset += len(line) + 1
+    return runs if found_any >= 2 else []
+
+
+_QUOTE_DEPTH = re.compile(r"(?:[ \t]{0,3}+>)*+")
 
 
 def signed_by(text: str, known: set[str]) -> tuple[str, int] | None:
@@ -908,7 +958,9 @@ class _Segmenter:
     def flush_paragraph(self) -> None:
         if not self.paragraph:
             return
-        start = self.paragraph[0][0]
+        first = self.paragraph[0][1]
+        # Leading blanks, which are also where quote marks read away were (`>> Morag: …`).
+        start = self.paragraph[0][0] + len(first) - len(first.lstrip())
         end = self.paragraph[-1][0] + len(self.paragraph[-1][1])
         self.emit(start, self.text[start:end].replace("\n", " "), block="prose")
         self.paragraph.clear()

@@ -197,3 +197,52 @@ def test_a_typed_up_whiteboard_of_arrows_gives_each_line_its_owner(extractor: Ex
         ("?? who", None, None),
         ("next Wed", "Ola Nordmann", date(2026, 4, 15)),
     ]
+
+
+def test_each_message_of_an_email_thread_is_its_senders(extractor: Extractor) -> None:
+    """The `I` of a quoted message is its sender's (`> From: Ravi Menon`); a reply written
+    inline between the quoted lines is the replier's, by depth of quoting."""
+    text = (
+        "From: Marta Kowalczyk\n"
+        "Sent: 06 April 2026 16:42\n"
+        "Subject: RE: depot catch-up\n"
+        "\n"
+        "Replies inline. M\n"
+        "\n"
+        "> From: Ravi Menon\n"
+        "> Sent: 06 April 2026 11:15\n"
+        ">\n"
+        "> 1. Salt barn is at 62%. I'll book the next delivery by Thursday.\n"
+        "\n"
+        "Fine by me. I'll chase the weather station people myself, end of next week.\n"
+        "\n"
+        ">> From: Ola Nordmann\n"
+        ">> I'll send over the gritting rota when I'm back on Monday.\n"
+    )
+    found = {item.source.strip(): item.owner for item in items(extractor, text)}
+    assert found == {
+        "I'll book the next delivery by Thursday.": "Ravi Menon",
+        "I'll chase the weather station people myself, end of next week.": "Marta Kowalczyk",
+        ">> I'll send over the gritting rota when I'm back on Monday.": "Ola Nordmann",
+    }
+
+
+def test_replies_inline_under_quote_marks_by_name(extractor: Extractor) -> None:
+    text = (
+        "From: Marta Kowalczyk\n"
+        "Subject: RE: Committee matters — replies inline (see >>)\n"
+        "\n"
+        "1. Green. Ravi, can you order the winter fertiliser before the price goes up on 1 May?\n"
+        ">> Ravi: Aye, will do.\n"
+        "2. Sponsors: Ola will get the logos to the sign maker by 4/20.\n"
+        ">> Ola: logos from two of them in, still waiting on Tayside Tyres.\n"
+        "3. Open Pairs. Agreed we keep the same date.\n"
+        ">> Sun Li: I'll update the entry form next Tuesday.\n"
+    )
+    found = {item.source.strip(): item.owner for item in items(extractor, text)}
+    assert found == {
+        "Ravi, can you order the winter fertiliser before the price goes up on 1 May?\n"
+        ">> Ravi: Aye, will do.": "Ravi Menon",
+        "Sponsors: Ola will get the logos to the sign maker by 4/20.": "Ola Nordmann",
+        "Sun Li: I'll update the entry form next Tuesday.": "Sun Li",
+    }
