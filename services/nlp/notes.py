@@ -1009,15 +1009,18 @@ _EN_ASSIGNED = re.compile(
 )
 
 
+_ZH_ASSIGNED = re.compile(r"[让请叫]|由[^，。；]{1,8}?负责|一下|牵头")
+
+
 def _resolved_work(item: Analysed, threshold: float) -> bool:
     """A line under `Resolutions` that is work for someone named, with a day or a strong
     score: an action, whatever its heading calls it."""
-    return (
-        item.sentence.lang == "en"
-        and item.owner.name is not None
-        and (item.due is not None or item.score >= threshold)
-        and _EN_ASSIGNED.search(item.sentence.text) is not None
-    )
+    if item.owner.name is None or (item.due is None and item.score < threshold):
+        return False
+    if item.sentence.lang == "zh":
+        # `严总让苏敏下月初和二供谈一下…`, `江工：…顺便重新校一下，节后第一天安排`
+        return item.owner.how in {"asked", "label"} and _ZH_ASSIGNED.search(item.body) is not None
+    return _EN_ASSIGNED.search(item.sentence.text) is not None
 
 
 # `Decision:`, `Decided Friday:`, `Agreed on Friday:`, `结论：` in front of the line.

@@ -510,3 +510,19 @@ def test_an_inline_reply_under_initials_answers_the_request(extractor: Extractor
     ((source, owner, due),) = [(i.source, i.owner, i.due) for i in items(extractor, text)]
     assert source.startswith("Samir, can you do the budget page?")
     assert (owner, due) == ("Samir Haddad", date(2026, 4, 10))
+
+
+def test_work_given_to_someone_under_a_chinese_decisions_heading_is_an_item(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "决议\n"
+        "- 孙悦：二供目前月产能能给到 60 万平，能覆盖缺口，但单价高 0.35 元/平。\n"
+        "- 严总让周南下月初和二供谈一下 Q4 的框架价格。\n"
+        "- 老钱：B 线层压机的温控探头上次校准是 3 月，顺便重新校一下，节后第一天安排。\n"
+        "- 维持现有供应商名单不变。\n"
+    )
+    assert owners(extractor, text) == {
+        "严总让周南下月初和二供谈一下 Q4 的框架价格。": "周南",
+        "老钱：B 线层压机的温控探头上次校准是 3 月，顺便重新校一下，节后第一天安排。": "钱多多",
+    }
