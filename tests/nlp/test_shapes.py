@@ -526,3 +526,13 @@ def test_work_given_to_someone_under_a_chinese_decisions_heading_is_an_item(
         "严总让周南下月初和二供谈一下 Q4 的框架价格。": "周南",
         "老钱：B 线层压机的温控探头上次校准是 3 月，顺便重新校一下，节后第一天安排。": "钱多多",
     }
+
+
+def test_asking_whether_something_is_done_yet_gives_no_work(extractor: Extractor) -> None:
+    text = (
+        "[20:16] 孙悦：@周南 你那边排烟风机修好没？\n"
+        "[20:17] 孙悦：老钱你今天那三个投诉件 电话回访了没有\n"
+        "[20:18] 孙悦：@周南 维修单提了吗？\n"
+        "[20:19] 孙悦：老钱你明天把那个三号楼的保温棉缠一遍，整明白没？\n"
+    )
+    assert owners(extractor, text) == {"老钱你明天把那个三号楼的保温棉缠一遍，整明白没？": "钱多多"}
