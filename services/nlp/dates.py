@@ -236,6 +236,40 @@ def _en_month_day(match: re.Match[str], meeting: date, cal: Calendar) -> date | 
     return _on_or_after(meeting, month, int(match.group("d")), year)
 
 
+_ORDINAL_UNITS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9,
+}  # fmt: skip
+_ORDINAL_TEENS = {
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_ORDINAL_WORDS = {
+    **_ORDINAL_UNITS,
+    **_ORDINAL_TEENS,
+    **{f"twenty-{w}": 20 + n for w, n in _ORDINAL_UNITS.items()},
+    "thirty-first": 31,
+}
+_ORDINAL_WORD_RE = (
+    r"(?:(?:twenty|thirty)[- ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth"
+    r"|eighteenth|nineteenth|twentieth|thirtieth"
+)
+
+
+def _ordinal_key(match: re.Match[str], group: str) -> str:
+    return re.sub(r"\s", "-", match.group(group).lower())
+
+
+def _en_ordinal_month_day(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
+    word, month = ("ow", "mon") if match.group("ow") else ("ow2", "mon2")
+    day = _ORDINAL_WORDS.get(_ordinal_key(match, word))
+    if day is None:
+        return None
+    return _on_or_after(meeting, _MONTHS[match.group(month).lower()[:3]], day)
+
+
 def _en_numeric(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     month, day = int(match.group("m")), int(match.group("d"))
     if month > 12 >= day:
@@ -378,6 +412,26 @@ _EN_RULES: tuple[_Rule, ...] = (
     _Rule(
         _ci(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b"),
         lambda m, meeting, cal: _day_of_month(meeting, int(m.group("d"))),
+        0.85,
+    ),
+    # `by the twenty-first`, `March twenty-first`, `the third of June`: said, not typed (a
+    # voice memo's transcript); a word alone only after a deadline word, as `the first`
+    # names many things.
+    _Rule(
+        _ci(
+            rf"\b(?P<mon>{_MONTH_RE})\s+(?:the\s+)?(?P<ow>{_ORDINAL_WORD_RE})\b"
+            rf"|\bthe\s+(?P<ow2>{_ORDINAL_WORD_RE})\s+of\s+(?P<mon2>{_MONTH_RE})"
+        ),
+        _en_ordinal_month_day,
+        0.9,
+    ),
+    _Rule(
+        _ci(
+            r"(?:(?<=\bby\s)|(?<=\bbefore\s)|(?<=\buntil\s)|(?<=\btill\s)|(?<=\bdue\s)|(?<=\bon\s))"
+            rf"the\s+(?P<ow>{_ORDINAL_WORD_RE})"
+            r"(?=\s{0,2}+(?:$|[,.;:!?)—–-]|and\b|at\b|not\b|please\b|pls\b|latest\b))"
+        ),
+        lambda m, meeting, cal: _day_of_month(meeting, _ORDINAL_WORDS[_ordinal_key(m, "ow")]),
         0.85,
     ),
     # `by Sunday 25th`: the day of the month settles which Sunday.

@@ -355,3 +355,15 @@ def test_the_day_a_thing_is_moved_to_is_no_deadline() -> None:
     assert due("Jenna to bring a recommendation to the 25 April board", meeting) == date(
         2026, 4, 25
     )
+
+
+def test_days_said_in_words_as_a_voice_memo_writes_them() -> None:
+    meeting = date(2026, 9, 9)
+    said = "I want their eight-D back by the twenty-first, not the usual thirty days"
+    assert due(said, meeting) == date(2026, 9, 21)
+    assert due("send it by March twenty-first", meeting) == date(2027, 3, 21)
+    assert due("the third of October works for the audit", meeting) == date(2026, 10, 3)
+    assert due("by the thirty first please", meeting) == date(2026, 10, 31)
+    # `the first` alone names many things; only a deadline word makes it a day.
+    assert due("the first batch goes to QA", meeting) is None
+    assert due("the first batch by Friday", meeting) == date(2026, 9, 11)
