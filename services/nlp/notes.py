@@ -717,6 +717,7 @@ class Extractor:
         # One roster for the whole extraction: building it compiles every name's pattern.
         roster = Roster(request.participants)
         analysed, transcript, language = self._analyse(request, roster)
+        _urgency_said_after(analysed)
         _link_acceptances(analysed, roster)
         for item in analysed:
             if item.kind != "accepted":
@@ -1390,6 +1391,29 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 continue
         if _asked_of_someone(item) or _asks_anyone(item):
             pending.append(item)  # `Travis, get the quote…` waits for Travis's `I'll…`
+
+
+_URGENCY_ONLY = re.compile(
+    r"^[\W_]{0,3}+(?:(?:asap|urgent(?:ly)?|pls|please|plz|thanks|thx|ty|now|today|!+)[\W_]{0,3}+)++$",
+    re.IGNORECASE,
+)
+
+
+def _urgency_said_after(analysed: list[Analysed]) -> None:
+    """`Farhan can u get the GSTINs …? ASAP pls`: a sentence that only says how soon (and
+    please) belongs to the one before it in the same line or turn, which it makes a
+    request."""
+    for item, following in itertools.pairwise(analysed):
+        if (
+            following.sentence.unit != item.sentence.unit
+            or following.kind == "accepted"
+            or not _URGENCY_ONLY.match(following.body)
+        ):
+            continue
+        item.cues |= following.cues & {"request", "priority"}
+        if item.due is None and following.due is not None:
+            item.due = following.due
+        following.kind = "accepted"
 
 
 def _asked_of_someone(item: Analysed) -> bool:

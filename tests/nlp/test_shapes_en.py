@@ -246,3 +246,15 @@ def test_replies_inline_under_quote_marks_by_name(extractor: Extractor) -> None:
         "Sponsors: Ola will get the logos to the sign maker by 4/20.": "Ola Nordmann",
         "Sun Li: I'll update the entry form next Tuesday.": "Sun Li",
     }
+
+
+def test_asap_said_after_a_question_makes_it_a_request_the_answer_takes(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "[06/04, 10:05] Marta: yes, 31 out of 38 done already. the other 7 are missing GSTINs\n"
+        "[06/04, 10:06] Marta: Ravi can u get the GSTINs from the two transport vendors? ASAP pls\n"
+        "[06/04, 10:20] Ravi: will do today, before lunch\n"
+    )
+    found = [(item.owner, item.due) for item in items(extractor, text)]
+    assert found == [("Ravi Menon", MEETING)]
