@@ -7,13 +7,14 @@ heading, a question answered by an arrow) or give it the owner the shape names.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from services.nlp.cues import ZH_SAID_VERBS, cue_set
-from services.nlp.matching import containment, similarity
+from services.nlp.matching import containment, content_terms, similarity
 from services.nlp.owners import Roster
 from services.nlp.segment import RECAP_INTRO, ZH_HE_COMMITS, Sentence, section_kind
 from services.nlp.short_names import ShortForm
@@ -931,6 +932,29 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             _under_heading(item, roster, near, by_name_line=by_name_line)
     for item in analysed:
         _zh_said_to_the_group(item)
+    _boxed_problems(analysed)
+
+
+_OWNED_WORK = frozenset({"label", "subject", "asked", "vocative", "pronoun"})
+
+
+def _boxed_problems(analysed: list[Analysed]) -> None:
+    """`[ ] SN19 FHB — kneeling suspension fault, VOR. Kenny to fit the new height valve…`:
+    an open box over a problem and the work on it is one item, the work; the problem that
+    opens the line names no one and no work of its own."""
+    for item, following in itertools.pairwise(analysed):
+        if (
+            item.sentence.block == "checkbox"
+            and item.kind == "action"
+            and following.sentence.unit == item.sentence.unit
+            and following.kind == "action"
+            and following.owner.how in _OWNED_WORK
+            and item.owner.name is None
+            and not item.cues & {"verb_first", "imperative", "first_person", "request"}
+            # `… entitlement. Marco, ASAP`: a name and how soon give the box's work an owner.
+            and len(content_terms(following.body)) >= 3
+        ):
+            item.kind = "status"
 
 
 def _zh_said_to_the_group(item: Analysed) -> None:

@@ -258,3 +258,24 @@ def test_asap_said_after_a_question_makes_it_a_request_the_answer_takes(
     )
     found = [(item.owner, item.due) for item in items(extractor, text)]
     assert found == [("Ravi Menon", MEETING)]
+
+
+def test_an_open_box_over_a_problem_and_its_work_is_the_work(extractor: Extractor) -> None:
+    text = (
+        "VEHICLES\n"
+        "[x] Fuelled and washed: 142 of 146\n"
+        "[ ] SN19 FHB — kneeling suspension fault, VOR. Ravi to fit the new height valve when"
+        " parts arrive\n"
+        "[ ] 4 buses not fuelled — fuel pump 2 out of service. Ola: call the pump contractor"
+        " out today, URGENT\n"
+        "[ ] FAL-815: chase Apple developer support on the entitlement. Marta, ASAP\n"
+        "[ ] Regrit the wash bay exit at 10:00 — whoever's on yard duty\n"
+    )
+    found = {item.source.removeprefix("[ ] "): item.owner for item in items(extractor, text)}
+    assert "SN19 FHB — kneeling suspension fault, VOR." not in found
+    assert "4 buses not fuelled — fuel pump 2 out of service." not in found
+    assert found["Ravi to fit the new height valve when parts arrive"] == "Ravi Menon"
+    assert found["Ola: call the pump contractor out today, URGENT"] == "Ola Nordmann"
+    # A name and how soon are no work of their own: the box's line stays an item.
+    assert "FAL-815: chase Apple developer support on the entitlement." in found
+    assert found["Regrit the wash bay exit at 10:00 — whoever's on yard duty"] is None
