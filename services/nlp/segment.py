@@ -312,6 +312,33 @@ ZH_HE_COMMITS = re.compile(
 )
 
 
+# `老方你明天上午把报价单发给客户哈，周五展会的易拉宝我去跟印刷厂对一下`: work asked of
+# someone (你, 负责), then the speaker's own (我去/我这边…), after a comma. (`…，他还要…`
+# is one item as often as two in the blind sets, so he and she stay with the clause before.)
+_ZH_ASKED_CLAUSE = re.compile(r"你|负责")
+_ZH_MY_CLAUSE = re.compile(
+    r"^[^，,。；;]{0,10}?我(?:这边|这里|自己)?(?:去|来|会|先|再|把|明天|今天|下午|上午|晚上|马上|负责)"
+)
+_ZH_COMMA = re.compile(r"[，,]\s{0,2}+")
+
+
+def _zh_comma_clauses(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    start, end = span
+    parts = []
+    for match in _ZH_COMMA.finditer(text, start, end):
+        after = text[match.end() : end]
+        if match.start() - start < 6 or len(after) < 6:
+            continue
+        if not _ZH_ASKED_CLAUSE.search(text, start, match.start()):
+            continue
+        if not _ZH_MY_CLAUSE.match(after):
+            continue
+        parts.append((start, match.end()))
+        start = match.end()
+    parts.append((start, end))
+    return parts
+
+
 def _zh_clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[int, int]]:
     """`小张明天去海关取报关单；娜娜把对账单月底前对完`: cut at `；` where a participant's
     name starts the next part, each person's work a sentence of its own."""
@@ -938,6 +965,7 @@ class _Segmenter:
             spans = [part for span in spans for part in _clauses(chunk, span, self.known)]
         elif chunk_lang == "zh" and self.known:
             spans = [part for span in spans for part in _zh_clauses(chunk, span, self.known)]
+            spans = [part for span in spans for part in _zh_comma_clauses(chunk, span)]
         for start, end in spans:
             self.sentences.append(
                 Sentence(

@@ -536,3 +536,19 @@ def test_asking_whether_something_is_done_yet_gives_no_work(extractor: Extractor
         "[20:19] 孙悦：老钱你明天把那个三号楼的保温棉缠一遍，整明白没？\n"
     )
     assert owners(extractor, text) == {"老钱你明天把那个三号楼的保温棉缠一遍，整明白没？": "钱多多"}
+
+
+def test_work_asked_of_someone_then_the_speakers_own_after_a_comma_is_two_items(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "[09:10] 孙悦：老钱你明天上午把那个报价单发给客户哈，周五展会的易拉宝我去跟印刷厂对一下，周四前定稿。\n"
+        "[09:12] 孙悦：周南你先报个维修单，我这边明天上午联系厂家上门\n"
+    )
+    found = [(item.source, item.owner) for item in items(extractor, text)]
+    assert found == [
+        ("孙悦：老钱你明天上午把那个报价单发给客户哈，", "钱多多"),
+        ("周五展会的易拉宝我去跟印刷厂对一下，周四前定稿。", "孙悦"),
+        ("孙悦：周南你先报个维修单，", "周南"),
+        ("我这边明天上午联系厂家上门", "孙悦"),
+    ]
