@@ -682,6 +682,20 @@ class Extractor:
                 item.reasons.append(f"{request} accepted by the next speaker")
             else:
                 item.reasons.append(f"{request} taken by `{item.owner.name}`")
+        elif (
+            item.score < threshold
+            and sentence.lang == "en"
+            and _SOMEONE_SHOULD.search(sentence.text) is not None
+            and item.owner.how in {"none", "any", "speaker_weak"}
+            and not cues & {"hypothetical", "question", "done", "not_task"}
+        ):
+            # `Somebody should arrange the warehouse pass for him.`: work left for anyone
+            # (51 of 64 such lines in the blind batches are items, owner unknown).
+            item.kind = "action"
+            item.forced = True
+            item.owner = _Owner(why="left for anyone; nobody took it")
+            said = _SOMEONE_SHOULD.search(sentence.text)
+            item.reasons.append(f"`{said.group(0) if said else ''}`: work left for anyone")
         elif sentence.section == "decisions" and not _resolved_work(item, threshold):
             item.kind = "decision"
         elif sentence.section == "questions":
@@ -997,6 +1011,11 @@ def with_people_named(request: NotesRequest) -> NotesRequest:
 # `could someone ping compliance?` (`_SOMEONE` below): asked of nobody in particular; the
 # asker does not own it.
 # Outside a chat too, `Could someone own those this time?` asks for a taker.
+_SOMEONE_SHOULD = re.compile(
+    r"\b(?:some|any)(?:one|body)(?:\s{1,3}+(?:from|on|in)\s{1,3}+[^.?!,\n]{1,20}?)?"
+    r"\s{1,3}+(?:should|needs?\s{1,3}+to|has\s{1,3}+to|must|got\s{1,3}+to)\s{1,3}+(?!be\b|have\b)[a-z]+",
+    re.IGNORECASE,
+)
 _ASK_ANYONE = re.compile(
     r"\b(?:can|could|would|will)\s{1,3}+(?:some|any)(?:one|body)\b", re.IGNORECASE
 )

@@ -279,3 +279,14 @@ def test_an_open_box_over_a_problem_and_its_work_is_the_work(extractor: Extracto
     # A name and how soon are no work of their own: the box's line stays an item.
     assert "FAL-815: chase Apple developer support on the entitlement." in found
     assert found["Regrit the wash bay exit at 10:00 — whoever's on yard duty"] is None
+
+
+def test_work_somebody_should_do_is_an_item_nobody_owns_yet(extractor: Extractor) -> None:
+    text = (
+        "Agenda\n"
+        "- AOB: Ravi will be in Tashkent the week of Sept 28, wants to visit the warehouse.\n"
+        "- Somebody should arrange the warehouse pass for him.\n"
+        "- If it rains, somebody should ask the Oval about a rain plan.\n"
+    )
+    found = {item.source.strip(): item.owner for item in items(extractor, text)}
+    assert found == {"Somebody should arrange the warehouse pass for him.": None}
