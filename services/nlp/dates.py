@@ -652,15 +652,21 @@ _ZH_RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         re.compile(
-            # `中午前搞定`, `午饭前`: a time of day alone before 前 is the meeting's day.
-            r"(?:今天|今日)(?:上午|下午|晚上|之内|以内|内)?|今晚|今早|下班前"
-            r"|(?<![天日早晚])(?:中午|午饭|午休)(?=之前|以前|前)"
+            r"(?:今天|今日)(?:上午|下午|晚上|之内|以内|内)?|今晚|今早"
             rf"|(?:{_ZH_NUM})个?半?(?:小时|钟头|分钟)(?:之内|以内|内)|半个?(?:小时|钟头)(?:之内|以内|内)"
             # 当天 alone is the meeting's day; after a noun (入职当天, 开业当天) it is that event's.
             r"|(?<![\u4e00-\u9fff])当天|(?<=[我你他她们就要请须并都也会在])当天"
         ),
         _const(0),
         0.95,
+    ),
+    # `中午前搞定`, `下班前`: a time of day alone before 前 is the meeting's day, unless the
+    # sentence names another (`明天上午你把合同过一遍，中午前给我`, `周三中午前下线`).
+    _Rule(
+        re.compile(r"下班前|(?<![天日早晚])(?:中午|午饭|午休)(?=之前|以前|前)"),
+        _const(0),
+        0.95,
+        weak=True,
     ),
     # `听日` (聽日): Cantonese for tomorrow.
     _Rule(re.compile(r"明天(?:上午|下午|晚上|早上|中午)?|明日|明早|明晚|听日"), _const(1), 0.95),
@@ -809,6 +815,12 @@ def find_dues(
                 possessive=not zh and not marked and bool(_POSSESSIVE.match(after)),
             )
         )
+    # `周三中午前`: the mark read after 周三 (`中午前`) is no second expression.
+    kept: list[Due] = []
+    for due in dues:
+        if not kept or due.start >= kept[-1].end:
+            kept.append(due)
+    dues = kept
     return _weekday_then_date(text, dues)
 
 

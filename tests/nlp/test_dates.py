@@ -367,3 +367,12 @@ def test_days_said_in_words_as_a_voice_memo_writes_them() -> None:
     # `the first` alone names many things; only a deadline word makes it a day.
     assert due("the first batch goes to QA", meeting) is None
     assert due("the first batch by Friday", meeting) == date(2026, 9, 11)
+
+
+def test_noon_or_end_of_work_alone_is_today_unless_the_sentence_names_a_day() -> None:
+    meeting = date(2026, 12, 7)  # a Monday
+    assert due("剩余 2,200 pcs 周三中午前下线并完成包装", meeting, "zh") == date(2026, 12, 9)
+    said = "小葛啊，明天上午你把展会那个合同再跟对方法务过一遍，中午前给我。"
+    assert due(said, meeting, "zh") == date(2026, 12, 8)
+    assert due("报价单中午前发我", meeting, "zh") == meeting
+    assert due("下班前把日报发群里", meeting, "zh") == meeting
