@@ -501,7 +501,11 @@ _EN_RULES: tuple[_Rule, ...] = (
         _en_in_n,
         0.9,
     ),
-    _Rule(_ci(r"\b(?:the\s+)?end\s+of\s+(?:the\s+)?next\s+week\b"), _friday(1), 0.85),
+    _Rule(
+        _ci(r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?next\s+week|EOW\s+next\s+week)\b"),
+        _friday(1),
+        0.85,
+    ),
     _Rule(
         _ci(
             r"\b(?:EOW|(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|this\s+week|by\s+the\s+weekend)\b"
@@ -704,6 +708,15 @@ _ZH_RULES: tuple[_Rule, ...] = (
         re.compile(rf"(?P<n>{_ZH_NUM}|半)个?(?P<unit>工作日|天|日|周|星期|礼拜)(?:之内|以内|内)"),
         _zh_within,
         0.9,
+    ),
+    # `…跑 A/B，两周后看结果`: counted from the meeting when it opens its clause; after a
+    # word (`上线两周后`, `到货三天后`) it counts from an event whose day is not known.
+    _Rule(
+        re.compile(
+            rf"(?<![\u4e00-\u9fff])(?P<n>{_ZH_NUM})个?(?P<unit>工作日|天|周|星期|礼拜)(?:之后|以后|后)"
+        ),
+        _zh_within,
+        0.85,
     ),
     _Rule(
         # Cantonese too: `今个礼拜内`, `呢个星期`.

@@ -376,3 +376,12 @@ def test_noon_or_end_of_work_alone_is_today_unless_the_sentence_names_a_day() ->
     assert due(said, meeting, "zh") == date(2026, 12, 8)
     assert due("报价单中午前发我", meeting, "zh") == meeting
     assert due("下班前把日报发群里", meeting, "zh") == meeting
+
+
+def test_n_weeks_on_from_the_meeting_and_eow_next_week() -> None:
+    meeting = date(2026, 11, 9)  # a Monday
+    assert due("语音外呼话术 V3 跑 A/B，两周后看结果。", meeting, "zh") == date(2026, 11, 23)
+    # Counted from an event whose day is not known: no date.
+    assert due("上线两周后复盘", meeting, "zh") is None
+    assert due("到货三天后验收", meeting, "zh") is None
+    assert due("API docs to Confluence, EOW next week", meeting) == date(2026, 11, 20)
