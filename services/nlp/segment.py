@@ -285,15 +285,26 @@ _NEXT_CLAUSE = re.compile(
     r"(?=(?P<who>@?[A-Z][\w'’-]{0,30}+)(?:\s{1,3}+|(?='))(?:will|'ll|’ll|is\s{1,3}+going\s{1,3}+to|to)\b)"
 )
 _COMMITS = re.compile(r"\b(?:will|to|going\s{1,3}+to)\b|'ll\b|’ll\b")
+# `I'll book the launch for the crew changes, and I'll send you the revised DA by Monday`:
+# two of the speaker's own, joined by `and` (without it, `…, I'll get them couriered by
+# Thursday` goes on with the same work).
+_NEXT_I_CLAUSE = re.compile(r"(?<![,;])[,;]\s{1,3}+and\s{1,3}+(?=I(?:'ll|’ll|\s{1,3}+will)\b)")
+_I_COMMIT = re.compile(r"\bI(?:'ll|’ll|\s{1,3}+will)\b")
 
 
 def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[int, int]]:
     """`span` cut where a participant's own commitment follows another commitment."""
     start, end = span
     parts = []
-    for match in _NEXT_CLAUSE.finditer(text, start, end):
-        who = match.group("who").lstrip("@").lower()
-        if who not in known or not _COMMITS.search(text, start, match.start()):
+    found = [*_NEXT_CLAUSE.finditer(text, start, end), *_NEXT_I_CLAUSE.finditer(text, start, end)]
+    for match in sorted(found, key=lambda m: m.start()):
+        if match.start() < start:
+            continue
+        if "who" in match.re.groupindex:
+            who = match.group("who").lstrip("@").lower()
+            if who not in known or not _COMMITS.search(text, start, match.start()):
+                continue
+        elif _I_COMMIT.search(text, start, match.start()) is None:
             continue
         parts.append((start, match.start()))
         start = match.end()

@@ -290,3 +290,22 @@ def test_work_somebody_should_do_is_an_item_nobody_owns_yet(extractor: Extractor
     )
     found = {item.source.strip(): item.owner for item in items(extractor, text)}
     assert found == {"Somebody should arrange the warehouse pass for him.": None}
+
+
+def test_two_of_the_speakers_own_joined_by_and_are_two_items(extractor: Extractor) -> None:
+    text = (
+        "[09:12] Ravi: I'll book the launch for the two crew changes, and I'll send you the"
+        " revised DA by Monday.\n"
+        "[09:13] Ola: Okay, I'll handle the welcome packs myself, I'll get them couriered by"
+        " Thursday.\n"
+    )
+    found = [(item.source, item.owner, item.due) for item in items(extractor, text)]
+    assert found == [
+        ("Ravi: I'll book the launch for the two crew changes", "Ravi Menon", None),
+        ("I'll send you the revised DA by Monday.", "Ravi Menon", MEETING),
+        (
+            "Ola: Okay, I'll handle the welcome packs myself, I'll get them couriered by Thursday.",
+            "Ola Nordmann",
+            date(2026, 4, 9),
+        ),
+    ]
