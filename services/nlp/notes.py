@@ -1518,10 +1518,22 @@ _ASKED_AGAIN = re.compile(r"[？?]|吗")
 def _addressed(item: Analysed) -> bool:
     """`Travis, get the quote`, `@林小满 温度曲线你看下`: said to the one who owns it (not
     `@priya thanks.`, which asks nothing)."""
-    return item.owner.how == "vocative" or (
-        item.owner.how in {"mention", "subject"}
-        and item.body.lstrip().startswith("@")
-        and "你" in item.body
+    start, end = item.owner.cut
+    return (
+        item.owner.how == "vocative"
+        or (
+            item.owner.how in {"mention", "subject"}
+            and item.body.lstrip().startswith("@")
+            and "你" in item.body
+        )
+        # `磊子，新品烤生蚝的价签明天开门前换上`: a name and a comma open what is said to them.
+        or (
+            item.owner.how == "subject"
+            and not item.body[:start].strip()
+            and item.body[end : end + 1] in {"，", ","}
+            and (item.due is not None or "request" in item.cues)
+            and "question" not in item.cues
+        )
     )
 
 

@@ -552,3 +552,15 @@ def test_work_asked_of_someone_then_the_speakers_own_after_a_comma_is_two_items(
         ("孙悦：周南你先报个维修单，", "周南"),
         ("我这边明天上午联系厂家上门", "孙悦"),
     ]
+
+
+def test_a_name_and_a_comma_open_work_said_to_them_which_their_yes_takes(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "[20:19] 孙悦：好。老钱，新品烤生蚝的价签明天开门前换上\n"
+        "[20:19] 钱多多：收到，明早我去弄\n"
+        "[20:21] 周南：我明天中午前把三家店的炭用量报给孙悦\n"
+    )
+    found = [(item.owner, item.due) for item in items(extractor, text)]
+    assert found == [("钱多多", date(2026, 4, 7)), ("周南", date(2026, 4, 7))]
