@@ -233,6 +233,8 @@ def _en_weekday(match: re.Match[str], meeting: date, cal: Calendar) -> date | No
 def _en_month_day(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     month = _MONTHS[match.group("mon").lower()[:3]]
     year = int(match.group("y")) if match.group("y") else None
+    if year is not None and year < 100:
+        year += 2000  # `3-Dec-26`
     return _on_or_after(meeting, month, int(match.group("d")), year)
 
 
@@ -408,6 +410,12 @@ _EN_RULES: tuple[_Rule, ...] = (
         ),
         _en_month_day,
         0.93,
+    ),
+    # `10-Nov-2026`, `3-Dec-26`: a register's or a spreadsheet's date.
+    _Rule(
+        _ci(rf"(?<![\w-])(?P<d>\d{{1,2}})-(?P<mon>{_MONTH_RE})-(?P<y>\d{{4}}|\d{{2}})(?![\w-])"),
+        _en_month_day,
+        0.95,
     ),
     _Rule(
         _ci(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b"),

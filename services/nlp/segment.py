@@ -735,7 +735,7 @@ _LOG_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?+[ \t]{1,3}+")
 _ITEM_START = re.compile(
     # `11:00  WO-5521 replace the seal`: a log's or a site diary's time-stamped entry.
     r"\d{1,2}:\d{2}(?::\d{2})?+[ \t]"
-    r"|(?:TODO|ACTION|AI)\b|@\w|(?:[A-Z]{1,8}+[-_]?+|#)\d++\b|(?P<who>[^:：\s]{1,20}+)[:：]"
+    r"|(?:TODO|ACTION|Action|AI)\b|@\w|(?:[A-Z]{1,8}+[-_]?+|#)\d++\b|(?P<who>[^:：\s]{1,20}+)[:：]"
     # `Lerato - shutdown schedule in Primavera - 21 Aug`: a recap's name, then a dash.
     r"|(?P<dashed>[A-Z][\w'’.-]{0,20}+(?:[ \t][A-Z][\w'’.-]{0,20}+)?+)[ \t]{1,2}+[-–—][ \t]"
 )

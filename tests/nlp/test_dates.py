@@ -385,3 +385,11 @@ def test_n_weeks_on_from_the_meeting_and_eow_next_week() -> None:
     assert due("上线两周后复盘", meeting, "zh") is None
     assert due("到货三天后验收", meeting, "zh") is None
     assert due("API docs to Confluence, EOW next week", meeting) == date(2026, 11, 20)
+
+
+def test_a_registers_day_month_year_with_dashes() -> None:
+    meeting = date(2026, 11, 3)
+    assert due("| 1 | Issue formal SCAR | Ananya | 10-Nov-2026 | High |", meeting) == date(
+        2026, 11, 10
+    )
+    assert due("hold the lots, due 3-Dec-26", meeting) == date(2026, 12, 3)

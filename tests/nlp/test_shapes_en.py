@@ -309,3 +309,14 @@ def test_two_of_the_speakers_own_joined_by_and_are_two_items(extractor: Extracto
             date(2026, 4, 9),
         ),
     ]
+
+
+def test_action_lines_with_dashes_each_stand_alone(extractor: Extractor) -> None:
+    text = (
+        "Actions\n"
+        "Action – Ravi – add no-access reason codes to the dashboard – end of next week\n"
+        "Action – Ola – run tenant survey at the November panel; share draft questions with"
+        " Ravi first\n"
+    )
+    found = [(item.owner, item.due) for item in items(extractor, text)]
+    assert found == [("Ravi Menon", date(2026, 4, 17)), ("Ola Nordmann", None)]
