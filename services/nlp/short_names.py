@@ -5,8 +5,9 @@ Two kinds, both worked out from the participants' names alone:
 - **Initials** of a Latin-script name: `AF`, `A.F.`, `A. F.` for Alice Fong (given name and
   family name), and every word's initial for longer names (`MAL` for Mary Ann Lee). Written
   in capitals only: `af` is not Alice.
-- **小/老 + surname** for a Chinese name (`小吴`, `老张`). Initials of Chinese names are never
-  guessed: without pinyin they cannot be read off the characters.
+- **Pinyin initials** of a Chinese name (`LMQ` for 刘梦琪, and `TZ` for 田志强, family name
+  and given name as pinyin writes them), read with `pypinyin`.
+- **小/老 + surname** for a Chinese name (`小吴`, `老张`).
 
 A form that fits two or more participants is returned with all of them: the caller must not
 pick one (`ShortForm.ambiguous`). Nothing here reads the notes' text beyond the form it is
@@ -103,14 +104,19 @@ _SURNAME_INITIAL = {
 def initials_of(name: str) -> tuple[str, ...]:
     """Upper-case initials of a name: for a Latin-script name given + family first, then every
     word's; for a Chinese one the pinyin initials in written order (`刘梦琪` → `LMQ`), every
-    surname read apart from its everyday reading as well (`曾子墨` → `ZZM`, `CZM`)."""
+    surname read apart from its everyday reading as well (`曾子墨` → `ZZM`, `CZM`), and for a
+    three-character name the family name's and the given name's (`田志强` → `TZ`)."""
     surname = surname_of(name)
     if surname is not None:
         letters = [p[0] for p in pinyin(name.strip(), style=Style.FIRST_LETTER)]
         written = "".join(letters).upper()
         # A surname read apart from the word (`曾` is Zeng, `单` Shan): both spellings.
         as_surname = _SURNAME_INITIAL.get(surname, "") + written[len(surname) :]
-        return tuple(dict.fromkeys(f for f in (as_surname, written) if len(f) == len(written)))
+        full = [f for f in (as_surname, written) if len(f) == len(written)]
+        # `TZ` for 田志强 (Tian Zhiqiang): the family name and the given name as one word,
+        # as a pinyin spelling writes them.
+        short = [f[:2] for f in full if len(surname) == 1 and len(name.strip()) == 3]
+        return tuple(dict.fromkeys(full + short))
     words = _latin_words(name)
     if len(words) < 2:
         return ()

@@ -564,3 +564,12 @@ def test_a_name_and_a_comma_open_work_said_to_them_which_their_yes_takes(
     )
     found = [(item.owner, item.due) for item in items(extractor, text)]
     assert found == [("钱多多", date(2026, 4, 7)), ("周南", date(2026, 4, 7))]
+
+
+def test_a_label_of_a_three_character_names_pinyin_initials(extractor: Extractor) -> None:
+    people = (*PEOPLE, Participant("田志强", ()))
+    request = NotesRequest(
+        text="交接：\nTZ：周四前跟模具厂确认返厂周期。\n", meeting_date=MEETING, participants=people
+    )
+    ((item,),) = [tuple(extractor.extract(request).items)]
+    assert (item.owner, item.due) == ("田志强", date(2026, 4, 9))

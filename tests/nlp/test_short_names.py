@@ -30,7 +30,10 @@ def test_initials_of_latin_and_chinese_names() -> None:
     assert initials_of("Alice") == ()
     # A Chinese name's pinyin initials in written order; a surname's own reading first.
     assert initials_of("吴芳") == ("WF",)
-    assert initials_of("曾子墨") == ("ZZM", "CZM")
+    # A three-character name also as family name and given name, the way pinyin spells them
+    # (田志强, Tian Zhiqiang: `TZ`).
+    assert initials_of("曾子墨") == ("ZZM", "CZM", "ZZ", "CZ")
+    assert initials_of("田志强") == ("TZQ", "TZ")
 
 
 def test_surnames_of_chinese_names() -> None:
