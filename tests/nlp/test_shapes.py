@@ -28,6 +28,10 @@ def owners(extractor: Extractor, text: str) -> dict[str, str | None]:
     return {item.source.strip(): item.owner for item in items(extractor, text)}
 
 
+def owners_and_dues(extractor: Extractor, text: str) -> dict[str, tuple[str | None, date | None]]:
+    return {item.source.strip(): (item.owner, item.due) for item in items(extractor, text)}
+
+
 def test_initials_resolve_against_participants(extractor: Extractor) -> None:
     text = (
         "Packaging review\n"
@@ -471,7 +475,7 @@ def test_a_labelled_line_with_two_pieces_of_work_each_dated_is_two_items(
         "- 孙悦：存货跌价准备测算底稿，月底前；盘点差异 2 项 4/10 前查清\n"
         "- 周南：汇整关帐 checklist，明天发出\n"
     )
-    found = {item.source.strip(): (item.owner, item.due) for item in items(extractor, text)}
+    found = owners_and_dues(extractor, text)
     assert found == {
         "孙悦：存货跌价准备测算底稿，月底前；": ("孙悦", date(2026, 4, 30)),
         "盘点差异 2 项 4/10 前查清": ("孙悦", date(2026, 4, 10)),

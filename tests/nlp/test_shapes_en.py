@@ -28,6 +28,10 @@ def owners(extractor: Extractor, text: str) -> dict[str, str | None]:
     return {item.source.strip(): item.owner for item in items(extractor, text)}
 
 
+def owners_and_dues(extractor: Extractor, text: str) -> dict[str, tuple[str | None, date | None]]:
+    return {item.source.strip(): (item.owner, item.due) for item in items(extractor, text)}
+
+
 def test_chat_export_with_date_and_time_in_brackets_is_a_transcript() -> None:
     text = (
         "[06/04/2026, 09:02] Marta Kowalczyk: the supplier moved the delivery to Thursday\n"
@@ -170,7 +174,7 @@ def test_a_recap_line_in_other_word_forms_is_the_item_said_before(extractor: Ext
         "- Marta — buddy confirmations\n"
         "- Ravi: book the induction room, by Thursday\n"
     )
-    found = {item.source.strip(): (item.owner, item.due) for item in items(extractor, text)}
+    found = owners_and_dues(extractor, text)
     assert found == {
         "Marta — buddy confirmations": ("Marta Kowalczyk", date(2026, 4, 9)),
         "Ravi: book the induction room, by Thursday": ("Ravi Menon", date(2026, 4, 9)),
