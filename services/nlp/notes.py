@@ -685,7 +685,7 @@ class Extractor:
         elif (
             item.score < threshold
             and sentence.lang == "en"
-            and _SOMEONE_SHOULD.search(sentence.text) is not None
+            and (said := _SOMEONE_SHOULD.search(sentence.text)) is not None
             and item.owner.how in {"none", "any", "speaker_weak"}
             and not cues & {"hypothetical", "question", "done", "not_task"}
         ):
@@ -694,8 +694,7 @@ class Extractor:
             item.kind = "action"
             item.forced = True
             item.owner = _Owner(why="left for anyone; nobody took it")
-            said = _SOMEONE_SHOULD.search(sentence.text)
-            item.reasons.append(f"`{said.group(0) if said else ''}`: work left for anyone")
+            item.reasons.append(f"`{said.group(0)}`: work left for anyone")
         elif sentence.section == "decisions" and not _resolved_work(item, threshold):
             item.kind = "decision"
         elif sentence.section == "questions":

@@ -328,7 +328,7 @@ ZH_HE_COMMITS = re.compile(
 # is one item as often as two in the blind sets, so he and she stay with the clause before.)
 _ZH_ASKED_CLAUSE = re.compile(r"你|负责")
 _ZH_MY_CLAUSE = re.compile(
-    r"^[^，,。；;]{0,10}?我(?:这边|这里|自己)?(?:去|来|会|先|再|把|明天|今天|下午|上午|晚上|马上|负责)"
+    r"[^，,。；;]{0,10}?我(?:这边|这里|自己)?(?:去|来|会|先|再|把|明天|今天|下午|上午|晚上|马上|负责)"
 )
 _ZH_COMMA = re.compile(r"[，,]\s{0,2}+")
 
@@ -336,16 +336,18 @@ _ZH_COMMA = re.compile(r"[，,]\s{0,2}+")
 def _zh_comma_clauses(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
     start, end = span
     parts = []
+    asked = False  # whether the part so far asks work of someone (read once, left to right)
+    read_to = start
     for match in _ZH_COMMA.finditer(text, start, end):
-        after = text[match.end() : end]
-        if match.start() - start < 6 or len(after) < 6:
+        asked = asked or _ZH_ASKED_CLAUSE.search(text, read_to, match.start()) is not None
+        read_to = match.start()
+        if match.start() - start < 6 or end - match.end() < 6 or not asked:
             continue
-        if not _ZH_ASKED_CLAUSE.search(text, start, match.start()):
-            continue
-        if not _ZH_MY_CLAUSE.match(after):
+        if not _ZH_MY_CLAUSE.match(text, match.end(), end):
             continue
         parts.append((start, match.end()))
-        start = match.end()
+        start = read_to = match.end()
+        asked = False
     parts.append((start, end))
     return parts
 
