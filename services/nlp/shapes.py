@@ -1616,7 +1616,7 @@ _TAIL_ARROW = re.compile(r"\s{0,3}+(?:→|->|=>)\s{0,3}+")
 _ZH_WITH = re.compile(r"我和[^，。]{1,6}?一起")
 # `I and Andre together will…`, `Andre and I will…`: the speaker's item too.
 _EN_WITH = re.compile(
-    r"\b(?:(?:I|me)\s{1,3}+and\s{1,3}+@?[A-Z][\w'’-]{0,30}+|@?[A-Z][\w'’-]{0,30}+\s{1,3}+and\s{1,3}+I)"
+    r"\b(?:(?:I|[Mm]e)\s{1,3}+and\s{1,3}+@?[A-Z][\w'’-]{0,30}+|@?[A-Z][\w'’-]{0,30}+\s{1,3}+and\s{1,3}+I)"
     r"(?:\s{1,3}+together)?\s{1,3}+(?:will|'ll|’ll|are\s{1,3}+going\s{1,3}+to|can|to)\b"
 )
 _ZH_SAID_BY = re.compile(r"[（(](?P<who>[^（）()说]{1,8}+)说的[)）]")

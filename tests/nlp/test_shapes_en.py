@@ -324,3 +324,10 @@ def test_action_lines_with_dashes_each_stand_alone(extractor: Extractor) -> None
     )
     found = [(item.owner, item.due) for item in items(extractor, text)]
     assert found == [("Ravi Menon", date(2026, 4, 17)), ("Ola Nordmann", None)]
+
+
+def test_me_and_a_colleague_at_the_start_of_a_line_is_the_speakers(extractor: Extractor) -> None:
+    text = "[06/04, 09:02] Marta: Me and Ravi will run the pit crew induction together Tues arvo\n"
+    assert owners(extractor, text) == {
+        "Marta: Me and Ravi will run the pit crew induction together Tues arvo": "Marta Kowalczyk"
+    }
