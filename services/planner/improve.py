@@ -35,6 +35,9 @@ MIN_LIMIT_S = 4.0
 _SUB_LIMIT_S = 0.25
 _MIN_FREE = 6
 _CRITICAL_SHARE = 0.3
+# Neighbourhoods in a row without a shorter plan after which `restart` (when given) gets
+# the incumbent: the loop has settled in one basin and another search may leave it.
+STALL = 10
 
 
 def applies(problem: AxisProblem) -> bool:
@@ -227,10 +230,13 @@ def search(
     stopped: Callable[[], bool] = lambda: False,
     on_stop: Callable[[Callable[[], None]], None] | None = None,
     on_improve: Callable[[AxisSchedule, float], None] | None = None,
+    restart: Callable[[AxisSchedule], AxisSchedule | None] | None = None,
 ) -> Outcome:
     """Improve `incumbent` until `deadline` (`time.monotonic()`), the bound, or a stop.
 
-    Never returns a plan scoring worse than `incumbent`.
+    After `STALL` neighbourhoods without a shorter plan, `restart` (when given) searches
+    from the incumbent by other means; its plan replaces the incumbent when it scores no
+    worse. Never returns a plan scoring worse than `incumbent`.
     """
     from services.planner import solver as engine
 
@@ -245,13 +251,25 @@ def search(
 
     if on_stop is not None:
         on_stop(halt)
-    tried = improvements = 0
+    tried = improvements = stale = 0
     while not stopped():
         if lower_bound is not None and best_value <= lower_bound:
             break
         left = deadline - time.monotonic()
         if left < 0.05:
             break
+        if restart is not None and stale >= STALL:
+            stale = 0
+            found = restart(best)
+            if found is not None:
+                value = engine.objective_value(problem, found)
+                if value < best_value:
+                    improvements += 1
+                    if on_improve is not None:
+                        on_improve(found, value)
+                if value <= best_value:
+                    best, best_value = found, value
+            continue
         freed = neighbourhoods.pick(best)
         held = [a for a in range(len(problem.activities)) if a not in freed]
         sub, hint = _held_problem(problem, best, set(held))
@@ -283,6 +301,7 @@ def search(
             best_value,
             solver.objective_value if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
         )
+        stale += 1
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             neighbourhoods.adapt(exhausted=False)
             continue
@@ -299,6 +318,7 @@ def search(
         if value <= best_value:
             if value < best_value:
                 improvements += 1
+                stale = 0
                 if on_improve is not None:
                     on_improve(schedule, value)
             # Equal plans are taken too: moving along a plateau changes what the next

@@ -1005,6 +1005,40 @@ def _hint_budget(problem: AxisProblem, time_limit_s: float) -> float:
 # problem, and the generations without a shorter plan after which it hands over earlier.
 GENETIC_SHARE = 0.25
 GENETIC_PATIENCE = 300
+# When the neighbourhood search stalls, the genetic algorithm starts again from its plan
+# for at most this share of the limit (see `improve.STALL`); 0 switches that off.
+GENETIC_RESTART_SHARE = 0.1
+
+
+def _evolve(
+    problem: AxisProblem,
+    initial: AxisSchedule,
+    *,
+    time_budget_s: float,
+    num_workers: int,
+    seed: int,
+    stop: Stop | None,
+) -> AxisSchedule | None:
+    """The best plan of one genetic population per worker (seeds `seed`, `seed + 1`, ...),
+    each seeded with `initial`; None when the problem does not apply."""
+    floor = bounds.makespan_floor(problem)
+
+    def run(k: int) -> AxisSchedule | None:
+        return genetic.evolve(
+            problem,
+            time_budget_s=time_budget_s,
+            seed=seed + k,
+            stopped=(lambda: stop.stopped) if stop is not None else None,
+            initial=(initial,),
+            patience=GENETIC_PATIENCE,
+            lower_bound=floor,
+        )
+
+    # The compiled generations release the GIL: one population per worker, as CP-SAT would
+    # use them.
+    with ThreadPoolExecutor(max_workers=num_workers) as pool:
+        found = [s for s in pool.map(run, range(max(1, num_workers))) if s is not None]
+    return min(found, key=lambda s: objective_value(problem, s), default=None)
 
 
 def _evolved_hint(
@@ -1019,27 +1053,48 @@ def _evolved_hint(
     """The genetic algorithm's plan when it applies and beats `hint`, else `hint`."""
     if not genetic.applies(problem) or (stop is not None and stop.stopped):
         return hint
-    floor = bounds.makespan_floor(problem)
-
-    def run(k: int) -> AxisSchedule | None:
-        return genetic.evolve(
-            problem,
-            time_budget_s=GENETIC_SHARE * time_limit_s,
-            seed=seed + k,
-            stopped=(lambda: stop.stopped) if stop is not None else None,
-            initial=(hint,),
-            patience=GENETIC_PATIENCE,
-            lower_bound=floor,
-        )
-
-    # The compiled generations release the GIL: one population per worker, as CP-SAT would
-    # use them.
-    with ThreadPoolExecutor(max_workers=num_workers) as pool:
-        found = [s for s in pool.map(run, range(max(1, num_workers))) if s is not None]
-    best = min(found, key=lambda s: objective_value(problem, s), default=None)
+    best = _evolve(
+        problem,
+        hint,
+        time_budget_s=GENETIC_SHARE * time_limit_s,
+        num_workers=num_workers,
+        seed=seed,
+        stop=stop,
+    )
     if best is not None and objective_value(problem, best) < objective_value(problem, hint):
         return best
     return hint
+
+
+def _genetic_restart(
+    problem: AxisProblem,
+    *,
+    time_limit_s: float,
+    deadline: float,
+    num_workers: int,
+    seed: int,
+    stop: Stop | None,
+) -> Callable[[AxisSchedule], AxisSchedule | None] | None:
+    """For the neighbourhood search: the genetic algorithm from its stalled incumbent, a
+    new seed each time, until `deadline` (`time.monotonic()`) at the latest."""
+    if GENETIC_RESTART_SHARE <= 0 or not genetic.applies(problem):
+        return None
+    counter = itertools.count(1)
+
+    def restart(incumbent: AxisSchedule) -> AxisSchedule | None:
+        budget = min(GENETIC_RESTART_SHARE * time_limit_s, deadline - time.monotonic())
+        if budget <= 0 or (stop is not None and stop.stopped):
+            return None
+        return _evolve(
+            problem,
+            incumbent,
+            time_budget_s=budget,
+            num_workers=num_workers,
+            seed=seed + 1000 * next(counter),
+            stop=stop,
+        )
+
+    return restart
 
 
 def solve_axis(
@@ -1143,6 +1198,14 @@ def solve_axis(
             on_stop=stop.on_set if stop is not None else None,
             on_improve=lambda _, value: callback.report(
                 objective=value, best_bound=bound if bound is not None else value
+            ),
+            restart=_genetic_restart(
+                problem,
+                time_limit_s=time_limit_s,
+                deadline=search_end,
+                num_workers=num_workers,
+                seed=seed,
+                stop=stop,
             ),
         )
         schedule, objective = outcome.schedule, outcome.objective

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from services.planner import improve, solver
+from services.planner import genetic, improve, solver
 from services.planner.greedy import list_schedule
 from services.planner.model import (
     AxisActivity,
@@ -16,6 +16,7 @@ from services.planner.model import (
     AxisMode,
     AxisProblem,
     AxisResource,
+    AxisSchedule,
     DependencyType,
     SolveStatus,
     Weights,
@@ -175,3 +176,127 @@ def test_solve_hands_over_to_the_search_and_the_plan_passes_the_checker(
     assert len(handed) == 1
     makespan = makespan_days(problem, proposal.finish)
     assert makespan is not None and makespan < handed[0]
+
+
+def _shifted(schedule: AxisSchedule, days: int) -> AxisSchedule:
+    return AxisSchedule(starts=tuple(s + days for s in schedule.starts), modes=schedule.modes)
+
+
+def test_a_stalled_search_hands_its_incumbent_to_restart_and_keeps_only_no_worse_plans(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = pools_problem(3)
+    incumbent = list_schedule(problem, rule="tool")
+    # Every plan shifted later is valid (no releases or blocked days) and longer.
+    later = _shifted(incumbent, 5)
+    assert violations(problem, later) == []
+    monkeypatch.setattr(improve, "STALL", 0)
+    given: list[AxisSchedule] = []
+
+    def longer(schedule: AxisSchedule) -> AxisSchedule:
+        given.append(schedule)
+        return _shifted(schedule, 5)
+
+    outcome = improve.search(
+        problem,
+        incumbent=incumbent,
+        lower_bound=None,
+        deadline=time.monotonic() + 0.5,
+        num_workers=2,
+        restart=longer,
+    )
+    assert given and given[0] == incumbent
+    assert outcome.schedule.makespan(problem) <= incumbent.makespan(problem)
+    assert violations(problem, outcome.schedule) == []
+
+    evolved = genetic.evolve(
+        problem, time_budget_s=30.0, max_schedules=20_000, initial=(incumbent,)
+    )
+    assert evolved is not None and violations(problem, evolved) == []
+    shorter = evolved
+    assert shorter.makespan(problem) < incumbent.makespan(problem)
+    improved: list[float] = []
+    outcome = improve.search(
+        problem,
+        incumbent=incumbent,
+        lower_bound=float(shorter.makespan(problem)),
+        deadline=time.monotonic() + 5.0,
+        num_workers=2,
+        restart=lambda _: shorter,
+        on_improve=lambda _, value: improved.append(value),
+    )
+    # The restart is asked first (no stall needed) and its plan, at the bound given, ends
+    # the search.
+    assert outcome.schedule == shorter and outcome.neighbourhoods == 0
+    assert outcome.improvements == 1 and improved == [shorter.makespan(problem)]
+
+
+def test_the_genetic_restart_starts_from_the_incumbent_and_returns_valid_plans() -> None:
+    problem = pools_problem(5, n=60)
+    incumbent = list_schedule(problem, rule="tool")
+    restart = solver._genetic_restart(
+        problem,
+        time_limit_s=2.0,
+        deadline=time.monotonic() + 30.0,
+        num_workers=2,
+        seed=0,
+        stop=None,
+    )
+    assert restart is not None
+    found = restart(incumbent)
+    assert found is not None and violations(problem, found) == []
+    assert found.makespan(problem) <= incumbent.makespan(problem)
+    # Past its deadline it does nothing.
+    late = solver._genetic_restart(
+        problem, time_limit_s=2.0, deadline=time.monotonic(), num_workers=2, seed=0, stop=None
+    )
+    assert late is not None and late(incumbent) is None
+
+
+def test_the_genetic_restart_applies_only_where_the_genetic_algorithm_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def restart(problem: AxisProblem) -> object:
+        return solver._genetic_restart(
+            problem, time_limit_s=2.0, deadline=time.monotonic() + 2.0, num_workers=2, seed=0,
+            stop=None,
+        )  # fmt: skip
+
+    problem = pools_problem(1)
+    assert restart(problem) is not None
+    crewed = replace(
+        problem,
+        activities=(
+            replace(problem.activities[0], crew=AxisCrew(roles=((1, (0,)),), demands=((0, 1),))),
+            *problem.activities[1:],
+        ),
+    )
+    assert restart(crewed) is None
+    monkeypatch.setattr(solver, "GENETIC_RESTART_SHARE", 0.0)
+    assert restart(problem) is None
+
+
+def test_solve_gives_the_search_the_genetic_restart(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = data_dir() / "psplib" / "j120" / "j12056_1.sm"
+    if not path.exists():
+        pytest.skip(f"PSPLIB data not found at {path}; set PLANOPS_DATA_DIR")
+    from bench.planner_formats import parse_psplib
+
+    problem = replace(parse_psplib(path).problem, time_limit_s=improve.MIN_LIMIT_S, num_workers=2)
+    restarts: list[object] = []
+
+    def spy(axis: AxisProblem, **kwargs: Any) -> improve.Outcome:
+        restarts.append(kwargs.get("restart"))
+        incumbent = kwargs["incumbent"]
+        return improve.Outcome(
+            schedule=incumbent,
+            objective=solver.objective_value(axis, incumbent),
+            neighbourhoods=0,
+            improvements=0,
+        )
+
+    monkeypatch.setattr(improve, "search", spy)
+    monkeypatch.setattr(solver, "_evolved_hint", lambda _, hint, **__: hint)
+    proposal = solver.solve(problem)
+    assert check(problem, proposal) == []
+    assert len(restarts) == 1 and callable(restarts[0])
