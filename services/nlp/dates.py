@@ -68,7 +68,9 @@ _EN_MARK = re.compile(
 )
 _EN_EVENT = re.compile(
     r"(?:\b(?:starting|starts?|from|since|after|begins?|beginning|kick(?:s|ing)?\s*off"
-    r"|launch(?:es|ing)?|ships?|runs?|is|are|was|were|happens?|on\s+leave)\s+(?:on\s+)?)$",
+    r"|launch(?:es|ing)?|ships?|runs?|is|are|was|were|happens?|on\s+leave"
+    # `review the process following the 12 Oct leak`: what came before, not a deadline.
+    r"|following\s+the)\s+(?:on\s+)?)$",
     re.IGNORECASE,
 )
 # `move the tasting to 4/24`, `pushed to Thurs`: the new day of the thing moved, no deadline.
@@ -451,6 +453,8 @@ _EN_RULES: tuple[_Rule, ...] = (
     _Rule(
         _ci(
             rf"\b(?:(?P<q>next|this|coming|this\s+coming)\s+)?(?P<wd>{_WEEKDAY_RE})\b(?P<nw>\s+next\s+week)?"
+            # `Saturday shifts`, `the Sunday rota`: a kind of shift, not a day.
+            r"(?!\s{1,3}+(?:shifts?|volunteers?|overtime|rotas?|rosters?|cover|staff|crews?)\b)"
         ),
         _en_weekday,
         0.88,
@@ -541,8 +545,12 @@ _EN_RULES: tuple[_Rule, ...] = (
     # Spans of time that name no single day: kept as text, resolved to None.
     _Rule(
         _ci(
-            rf"\b(?:(?:the\s+)?week\s+of\s+(?:{_MONTH_RE}\s+\d{{1,2}}|the\s+\d{{1,2}}(?:st|nd|rd|th)?"
-            rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE})"
+            # `w/c 23 Nov`, `week commencing 12th October`: the week of, in British minutes.
+            rf"\b(?:(?:(?:the\s+)?week\s+(?:of|commencing|beginning|starting)|w/[cb]|wk\s+of)\s+"
+            rf"(?:{_MONTH_RE}\s+\d{{1,2}}|the\s+\d{{1,2}}(?:st|nd|rd|th)?"
+            rf"|(?:Mon(?:day)?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE}|\d{{1,2}}/\d{{1,2}})"
+            # `Black Friday`, `Cyber Monday`: sales days, not this week's Friday.
+            rf"|(?:black|cyber)\s+{_WEEKDAY_RE}"
             rf"|(?:every|each)\s+(?:other\s+)?{_WEEKDAY_RE}"
             rf"|(?:early|mid|late)[-\s](?:{_MONTH_RE}|next\s+week|next\s+month|this\s+month)"
             rf"|(?:early\s+|later\s+)?next\s+(?:week|month|quarter|year|sprint|meeting|call)"

@@ -393,3 +393,16 @@ def test_a_registers_day_month_year_with_dashes() -> None:
         2026, 11, 10
     )
     assert due("hold the lots, due 3-Dec-26", meeting) == date(2026, 12, 3)
+
+
+def test_week_commencing_sales_days_shift_kinds_and_what_came_before_are_no_deadlines() -> None:
+    meeting = date(2026, 11, 12)  # a Thursday
+    assert due("Deep clean canopy — S. Price — w/c 23 Nov, contractor to confirm", meeting) is None
+    assert due("meet the contractor on site, week commencing 30th November.", meeting) is None
+    assert due("chase the web team about the Black Friday FAQ page", meeting) is None
+    assert due("Talk to the union rep about the overtime cap for Saturday shifts.", meeting) is None
+    assert due("review the permit process following the 12 Oct leak", meeting) is None
+    # A shift kind beside a real deadline leaves the deadline.
+    said = "she's setting up the Saturday overtime roster, she'll circulate it Friday."
+    assert due(said, meeting) == date(2026, 11, 13)
+    assert due("send the rota by Saturday", meeting) == date(2026, 11, 14)
