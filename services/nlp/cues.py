@@ -105,13 +105,13 @@ class EN:
         r"(?:it|this|that|this\s+one|that\s+one)\b"
     )
     acceptance = _ci(
-        # `sawa` (Swahili), `sige` (Tagalog), `theek hai` (Hindi), `ja` (German): yes in the
-        # Englishes of the notes (batches 15, 17).
+        # `sawa` (Swahili), `sige` (Tagalog), `theek hai` (Hindi), `ja` (German), `aye`
+        # (Scots): yes in the Englishes of the notes (batches 15, 17, 44).
         # `@grace.m yes, mine.`: a reply to whoever asked, by handle.
         r"^\s*(?:@[\w.'’-]{1,30}+[,:]?\s{1,3})?(?:(?:ugh|um+|uh+|hmm+|oh|ah|well|right)[,.!]?\s+){0,2}"
         r"(?:sure|yes|yeah|yep|yup|ok|okay|okie|okey|kk|alright|will\s+do|no\s+problem|on\s+it"
         r"|got\s+it|absolutely|noted|roger|copy\s+that|of\s+course|consider\s+it\s+done|can\s+do"
-        r"|fine|agreed|sawa|sige|theek\s+hai|ja)\b|\bI(?:'ll|’ll|\s+will|\s+can)"
+        r"|fine|agreed|aye|sawa|sige|theek\s+hai|ja)\b|\bI(?:'ll|’ll|\s+will|\s+can)"
         r"\s+(?:take|do|handle|own|grab|pick)\s+(?:it|that|this)\b|\bI(?:'ll|’ll|\s+can)\s+(?:take"
         r"|do|handle|own)\s+(?:that|this)\s+one\b|\bI(?:'ll|’ll|\s+will)\s+have\s+it\b"
         r"|^\s*(?:\w+,\s+)?will\s+have\s+it\b|\bI\s+can\s+do\s+it\b|\bleave\s+it\s+(?:to|with)\s+me\b"

@@ -255,10 +255,9 @@ _ORDINAL_WORDS = {
     **{f"twenty-{w}": 20 + n for w, n in _ORDINAL_UNITS.items()},
     "thirty-first": 31,
 }
-_ORDINAL_WORD_RE = (
-    r"(?:(?:twenty|thirty)[- ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
-    r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth"
-    r"|eighteenth|nineteenth|twentieth|thirtieth"
+# Longest first, so `twenty-first` is not read as `twenty…` then nothing; a space for the hyphen.
+_ORDINAL_WORD_RE = "|".join(
+    re.escape(word).replace(r"\-", "[- ]") for word in sorted(_ORDINAL_WORDS, key=len, reverse=True)
 )
 
 
@@ -268,9 +267,7 @@ def _ordinal_key(match: re.Match[str], group: str) -> str:
 
 def _en_ordinal_month_day(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     word, month = ("ow", "mon") if match.group("ow") else ("ow2", "mon2")
-    day = _ORDINAL_WORDS.get(_ordinal_key(match, word))
-    if day is None:
-        return None
+    day = _ORDINAL_WORDS[_ordinal_key(match, word)]
     return _on_or_after(meeting, _MONTHS[match.group(month).lower()[:3]], day)
 
 

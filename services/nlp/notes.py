@@ -32,6 +32,7 @@ from services.nlp.matching import (
 )
 from services.nlp.owners import Mention, Participant, Roster
 from services.nlp.segment import (
+    I_WILL,
     Sentence,
     detect_language,
     digest_authors,
@@ -1262,16 +1263,11 @@ def _dates_said_next(analysed: list[Analysed]) -> None:
             following.kind = "accepted"  # `by Thursday` is the item's date, not an item
 
 
-# `陈小芳：收到，周三前补完`, `[KA] Yes — I'll have it to Efua by Friday`: the labelled yes of
-# the one just given the work.
-_ACK_LEAD = re.compile(
-    r"^(?:\[[^\]\n]{1,12}+\]\s{0,2}+)?[\W_]{0,3}+(?:收到|好的?|没问题|可以|明白|OK|ok|Ok|(?i:yes|yep|yeah|sure|okay|will\s{1,3}+do"
-    r"|on\s{1,3}+it|noted|agreed|fine|aye)\b)"
-)
+# `[KA] Yes — …`: a reply's initials in brackets, before the yes.
+_BRACKET_TAG = re.compile(r"^\s{0,3}+\[[^\]\n]{1,12}+\]\s{0,2}+")
 
 
 _ZH_OBJECT = re.compile(r"把([^，。；,;！!？?\s]{2,8}+)")
-_EN_OWN_WORK = re.compile(r"\bI(?:'ll|’ll|\s{1,3}+will)\b")
 
 
 def _other_work(reply: str, work: str, lang: str) -> bool:
@@ -1280,7 +1276,7 @@ def _other_work(reply: str, work: str, lang: str) -> bool:
     if lang == "zh":
         said = _ZH_OBJECT.search(reply)
         return said is not None and not content_terms(said.group(1)) & content_terms(work)
-    return bool(_EN_OWN_WORK.search(reply)) and not content_terms(reply) & content_terms(work)
+    return bool(I_WILL.search(reply)) and not content_terms(reply) & content_terms(work)
 
 
 def _replies_to_own_work(analysed: list[Analysed]) -> None:
@@ -1296,7 +1292,10 @@ def _replies_to_own_work(analysed: list[Analysed]) -> None:
             or not item.owner.name
         ):
             continue
-        yes = _ACK_LEAD.match(item.body[item.owner.cut[1] :]) is not None
+        # `陈小芳：收到，周三前补完`, `[KA] Yes — I'll have it to Efua by Friday`: the yes the
+        # cues know, read after the label.
+        said = _BRACKET_TAG.sub("", item.body[item.owner.cut[1] :], count=1)
+        yes = (ZH if item.sentence.lang == "zh" else EN).acceptance.search(said) is not None
         # `KL: logos from two of them in, still waiting on Tayside Tyres`: how it goes.
         progress = "status" in item.cues and not item.cues & {"first_person", "request", "due_date"}
         if not yes and not progress:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from services.nlp.cues import EN
+
 __all__ = ["Sentence", "detect_language", "segment"]
 
 SECTION_WORDS: dict[str, tuple[str, ...]] = {
@@ -289,7 +291,8 @@ _COMMITS = re.compile(r"\b(?:will|to|going\s{1,3}+to)\b|'ll\b|’ll\b")
 # two of the speaker's own, joined by `and` (without it, `…, I'll get them couriered by
 # Thursday` goes on with the same work).
 _NEXT_I_CLAUSE = re.compile(r"(?<![,;])[,;]\s{1,3}+and\s{1,3}+(?=I(?:'ll|’ll|\s{1,3}+will)\b)")
-_I_COMMIT = re.compile(r"\bI(?:'ll|’ll|\s{1,3}+will)\b")
+# `I'll`, `I will`: the speaker's own commitment (also read by `notes`).
+I_WILL = re.compile(r"\bI(?:'ll|’ll|\s{1,3}+will)\b")
 
 
 def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[int, int]]:
@@ -304,7 +307,7 @@ def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[in
             who = match.group("who").lstrip("@").lower()
             if who not in known or not _COMMITS.search(text, start, match.start()):
                 continue
-        elif _I_COMMIT.search(text, start, match.start()) is None:
+        elif I_WILL.search(text, start, match.start()) is None:
             continue
         parts.append((start, match.start()))
         start = match.end()
@@ -737,14 +740,17 @@ _LOG_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?+[ \t]{1,3}+")
 _ITEM_START = re.compile(
     # `11:00  WO-5521 replace the seal`: a log's or a site diary's time-stamped entry.
     r"\d{1,2}:\d{2}(?::\d{2})?+[ \t]"
-    r"|(?:TODO|ACTION|Action|AI)\b|@\w|(?:[A-Z]{1,8}+[-_]?+|#)\d++\b|(?P<who>[^:：\s]{1,20}+)[:：]"
+    r"|(?:TODO|ACTION|AI)\b|@\w|(?:[A-Z]{1,8}+[-_]?+|#)\d++\b|(?P<who>[^:：\s]{1,20}+)[:：]"
     # `Lerato - shutdown schedule in Primavera - 21 Aug`: a recap's name, then a dash.
     r"|(?P<dashed>[A-Z][\w'’.-]{0,20}+(?:[ \t][A-Z][\w'’.-]{0,20}+)?+)[ \t]{1,2}+[-–—][ \t]"
 )
 
 
 def _starts_own_line(line: str, known: set[str]) -> bool:
-    """`TODO(KL): …`, `mo: will do`: a line that a long line before it does not wrap into."""
+    """`TODO(KL): …`, `mo: will do`, `Action – Owen – …` (any action marker the cues know):
+    a line that a long line before it does not wrap into."""
+    if EN.marker.match(line):
+        return True
     start = _ITEM_START.match(line)
     if start is None:
         return False
