@@ -17,23 +17,15 @@ import json
 import os
 import statistics
 import sys
-import time
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.planner_formats import (
-    data_dir,
-    makespan_days,
-    parse_psplib,
-    print_summary,
-    psplib_reference,
-)
-from services.planner import solver
+from bench.planner_formats import data_dir, mean_deviation_pct, print_summary, psplib_reference
+from bench.planner_psplib import solve_row
 
 
 def _override(setting: str) -> tuple[str, float]:
@@ -67,20 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     loads: list[float] = []
     for name in args.names.split(","):
-        instance = parse_psplib(root / args.set / f"{name}.sm")
-        problem = replace(instance.problem, time_limit_s=args.time_limit, num_workers=args.workers)
-        started, cpu = time.monotonic(), time.process_time()
-        proposal = solver.solve(problem)
-        makespan = makespan_days(problem, proposal.finish)
+        row = solve_row(
+            root / args.set / f"{name}.sm",
+            reference,
+            time_limit=args.time_limit,
+            workers=args.workers,
+        )
         loads.append(os.getloadavg()[0])
-        row = {
-            "instance": name,
-            "makespan": makespan,
-            "best_known": reference[name][0],
-            "seconds": round(time.monotonic() - started, 2),
-            "cpu_seconds": round(time.process_time() - cpu, 2),
-            "load": round(loads[-1], 2),
-        }
+        row["load"] = round(loads[-1], 2)
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     solved = [r for r in rows if r["makespan"] is not None]
@@ -92,14 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "with_solution": len(solved),
         "sum_makespan": sum(r["makespan"] for r in solved),
         "reached_best_known": sum(1 for r in solved if r["makespan"] <= r["best_known"]),
-        "mean_dev_best_known_pct": round(
-            statistics.fmean(
-                100 * (r["makespan"] - r["best_known"]) / r["best_known"] for r in solved
-            ),
-            3,
-        )
-        if solved
-        else None,
+        "mean_dev_best_known_pct": mean_deviation_pct(solved, "makespan", "best_known"),
         "mean_cpu_seconds": round(statistics.fmean(r["cpu_seconds"] for r in rows), 2),
         "load_min_max": [round(min(loads), 2), round(max(loads), 2)],
         "rows": rows,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import statistics
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -227,3 +228,24 @@ def print_summary(summary: dict[str, Any], *, as_json: bool, rows: bool) -> None
     for key, value in summary.items():
         if key != "rows":
             print(f"{key:32} {value}")
+
+
+def psplib_paths(root: Path, instance_set: str, sample: int | None) -> list[Path]:
+    """A PSPLIB set's instance files in (parameter, instance) order, `sample` of them evenly
+    spaced when given (every 10th of j120's 600 for 60: `j120<P>_1`)."""
+    prefix = len(instance_set)
+    paths = sorted(
+        (root / instance_set).glob("*.sm"),
+        key=lambda p: (int(p.stem[prefix:].split("_")[0]), int(p.stem.split("_")[1])),
+    )
+    if not sample or sample >= len(paths):
+        return paths
+    step = len(paths) / sample
+    return [paths[int(i * step)] for i in range(sample)]
+
+
+def mean_deviation_pct(rows: list[dict[str, Any]], key: str, against: str) -> float | None:
+    """Mean of 100 * (row[key] - row[against]) / row[against] over `rows`, or None."""
+    if not rows:
+        return None
+    return round(statistics.fmean(100 * (r[key] - r[against]) / r[against] for r in rows), 3)

@@ -23,8 +23,14 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.planner_formats import data_dir, parse_psplib, print_summary, psplib_reference
-from bench.planner_psplib import _sample
+from bench.planner_formats import (
+    data_dir,
+    mean_deviation_pct,
+    parse_psplib,
+    print_summary,
+    psplib_paths,
+    psplib_reference,
+)
 from services.planner import genetic, greedy, solver
 
 _ROOT = Path(__file__).resolve().parents[1]
@@ -42,10 +48,6 @@ def cold_compile_seconds() -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def _dev(value: float, reference: float) -> float:
-    return 100 * (value - reference) / reference
-
-
 def run(
     instance_set: str,
     *,
@@ -57,12 +59,7 @@ def run(
 ) -> dict[str, Any]:
     root = data_dir() / "psplib"
     reference = psplib_reference(root, instance_set)
-    prefix = len(instance_set)
-    paths = sorted(
-        (root / instance_set).glob("*.sm"),
-        key=lambda p: (int(p.stem[prefix:].split("_")[0]), int(p.stem.split("_")[1])),
-    )
-    paths = _sample(paths, sample)
+    paths = psplib_paths(root, instance_set, sample)
     genetic.warm_up()
     rows: list[dict[str, Any]] = []
     for path in paths:
@@ -95,9 +92,6 @@ def run(
         if verbose:
             print(json.dumps(row), file=sys.stderr, flush=True)
 
-    def mean(key: str, against: str) -> float:
-        return round(statistics.fmean(_dev(r[key], r[against]) for r in rows), 3)
-
     return {
         "set": instance_set,
         "instances": len(rows),
@@ -107,10 +101,10 @@ def run(
         "seed": seed,
         "genetic_reached_best_known": sum(1 for r in rows if r["genetic"] <= r["best_known"]),
         "greedy_reached_best_known": sum(1 for r in rows if r["greedy"] <= r["best_known"]),
-        "genetic_dev_best_known_pct": mean("genetic", "best_known"),
-        "greedy_dev_best_known_pct": mean("greedy", "best_known"),
-        "genetic_dev_critical_path_pct": mean("genetic", "critical_path"),
-        "greedy_dev_critical_path_pct": mean("greedy", "critical_path"),
+        "genetic_dev_best_known_pct": mean_deviation_pct(rows, "genetic", "best_known"),
+        "greedy_dev_best_known_pct": mean_deviation_pct(rows, "greedy", "best_known"),
+        "genetic_dev_critical_path_pct": mean_deviation_pct(rows, "genetic", "critical_path"),
+        "greedy_dev_critical_path_pct": mean_deviation_pct(rows, "greedy", "critical_path"),
         "genetic_shorter": sum(1 for r in rows if r["genetic"] < r["greedy"]),
         "greedy_shorter": sum(1 for r in rows if r["greedy"] < r["genetic"]),
         "mean_seconds": round(statistics.fmean(r["seconds"] for r in rows), 3),

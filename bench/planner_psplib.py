@@ -24,19 +24,40 @@ if __package__ in (None, ""):
 from bench.planner_formats import (
     data_dir,
     makespan_days,
+    mean_deviation_pct,
     parse_psplib,
     print_summary,
+    psplib_paths,
     psplib_reference,
 )
 from services.planner import solver
 from services.planner.model import SolveStatus
 
 
-def _sample(paths: list[Path], k: int | None) -> list[Path]:
-    if not k or k >= len(paths):
-        return paths
-    step = len(paths) / k
-    return [paths[int(i * step)] for i in range(k)]
+def solve_row(
+    path: Path, reference: dict[str, tuple[int, bool]], *, time_limit: float, workers: int
+) -> dict[str, Any]:
+    """Solve one PSPLIB instance through `solver.solve` and describe the result."""
+    instance = parse_psplib(path)
+    problem = replace(instance.problem, time_limit_s=time_limit, num_workers=workers)
+    started, cpu = time.monotonic(), time.process_time()
+    proposal = solver.solve(problem)
+    seconds = time.monotonic() - started
+    # CPU time of all solver threads: on a shared machine it shows how much of the
+    # wall-clock limit the solver actually got.
+    cpu_seconds = time.process_time() - cpu
+    best, optimal_known = reference[instance.name]
+    return {
+        "instance": instance.name,
+        "makespan": makespan_days(problem, proposal.finish),
+        "best_known": best,
+        "best_known_is_optimal": optimal_known,
+        "critical_path": instance.critical_path,
+        "bound": proposal.best_bound,
+        "proven_optimal": proposal.status is SolveStatus.OPTIMAL,
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu_seconds, 3),
+    }
 
 
 def run(
@@ -44,35 +65,9 @@ def run(
 ) -> dict[str, Any]:
     root = data_dir() / "psplib"
     reference = psplib_reference(root, instance_set)
-    prefix = len(instance_set)
-    paths = sorted(
-        (root / instance_set).glob("*.sm"),
-        key=lambda p: (int(p.stem[prefix:].split("_")[0]), int(p.stem.split("_")[1])),
-    )
-    paths = _sample(paths, sample)
     rows: list[dict[str, Any]] = []
-    for path in paths:
-        instance = parse_psplib(path)
-        problem = replace(instance.problem, time_limit_s=time_limit, num_workers=workers)
-        started, cpu = time.monotonic(), time.process_time()
-        proposal = solver.solve(problem)
-        seconds = time.monotonic() - started
-        # CPU time of all solver threads: on a shared machine it shows how much of the
-        # wall-clock limit the solver actually got.
-        cpu_seconds = time.process_time() - cpu
-        makespan = makespan_days(problem, proposal.finish)
-        best, optimal_known = reference[instance.name]
-        row = {
-            "instance": instance.name,
-            "makespan": makespan,
-            "best_known": best,
-            "best_known_is_optimal": optimal_known,
-            "critical_path": instance.critical_path,
-            "bound": proposal.best_bound,
-            "proven_optimal": proposal.status is SolveStatus.OPTIMAL,
-            "seconds": round(seconds, 3),
-            "cpu_seconds": round(cpu_seconds, 3),
-        }
+    for path in psplib_paths(root, instance_set, sample):
+        row = solve_row(path, reference, time_limit=time_limit, workers=workers)
         rows.append(row)
         if verbose:
             print(json.dumps(row), file=sys.stderr, flush=True)
@@ -87,22 +82,8 @@ def run(
         "reached_best_known": sum(1 for r in solved if r["makespan"] <= r["best_known"]),
         "better_than_best_known": sum(1 for r in solved if r["makespan"] < r["best_known"]),
         "proven_optimal": sum(1 for r in rows if r["proven_optimal"]),
-        "mean_dev_best_known_pct": round(
-            statistics.fmean(
-                100 * (r["makespan"] - r["best_known"]) / r["best_known"] for r in solved
-            ),
-            3,
-        )
-        if solved
-        else None,
-        "mean_dev_critical_path_pct": round(
-            statistics.fmean(
-                100 * (r["makespan"] - r["critical_path"]) / r["critical_path"] for r in solved
-            ),
-            3,
-        )
-        if solved
-        else None,
+        "mean_dev_best_known_pct": mean_deviation_pct(solved, "makespan", "best_known"),
+        "mean_dev_critical_path_pct": mean_deviation_pct(solved, "makespan", "critical_path"),
         "median_seconds": round(statistics.median(r["seconds"] for r in rows), 3),
         "mean_seconds": round(statistics.fmean(r["seconds"] for r in rows), 3),
         "mean_cpu_seconds": round(statistics.fmean(r["cpu_seconds"] for r in rows), 2),
