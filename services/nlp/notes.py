@@ -1357,6 +1357,29 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             )
             and not _ZH_CLOSING.search(item.body)
         )
+        own = next(
+            (
+                p
+                for p in reversed(pending)
+                if p.sentence.speaker == sentence.speaker
+                and p.sentence.turn < sentence.turn
+                and _asks_anyone(p)
+            ),
+            None,
+        )
+        mine = roster.lookup(sentence.speaker or "")
+        if own is not None and mine and "first_person" in item.cues and _MYSELF.search(item.body):
+            # `Somebody need to call them…` / `Not me` / `OK, I'll take it myself then,
+            # tomorrow`: the one who asked takes it.
+            own.owner = _Owner(
+                name=mine[0], candidates=mine, confidence=0.9, how="accepted", cut=own.owner.cut
+            )
+            if (own.due is None or own.due.date is None) and item.due is not None:
+                own.due = item.due
+            own.sentence.extra["accepted_end"] = str(item.sentence.end)
+            item.kind = "accepted"
+            pending.remove(own)
+            continue
         if (accepts or answers) and pending:
             # `Kerwin, take the truck…` `Delphine, send me the list…` / `Kerwin: ok going now`:
             # the yes answers what was asked of the one saying it, else the latest request.
@@ -1406,7 +1429,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 item.kind = "accepted"
                 pending.remove(request)
                 continue
-        if _asked_of_someone(item) or _asks_anyone(item):
+        if _asked_of_someone(item) or _asks_anyone(item) or _told(item):
             pending.append(item)  # `Travis, get the quote…` waits for Travis's `I'll…`
 
 
@@ -1438,6 +1461,23 @@ def _asked_of_someone(item: Analysed) -> bool:
     not a question."""
     return ("request" in item.cues or _addressed(item)) and not (
         "question" in item.cues and "request" not in item.cues
+    )
+
+
+_MYSELF = re.compile(r"\b(?:myself|me\s{1,3}+then)\b", re.IGNORECASE)
+_NOUN_FIRST = re.compile(
+    r"^\W{0,3}+\w++\s{1,3}+(?:is|are|was|were|has|have|'s|’s)\b", re.IGNORECASE
+)
+
+
+def _told(item: Analysed) -> bool:
+    """`Yes. Ship Monday, and send the tracking to Josette.` / `Will do.`: in a transcript,
+    work said in the imperative is for whoever answers it in the next turn."""
+    return (
+        "verb_first" in item.cues
+        and not _NOUN_FIRST.match(item.body)  # `Cut is Wednesday 14:00.`: a fact
+        and item.owner.how in {"none", "speaker_weak"}
+        and not item.cues & {"question", "hypothetical", "done"}
     )
 
 
@@ -1546,7 +1586,7 @@ _VOLUNTEER_TAIL = re.compile(
     r"(?:volunteered|offered|agreed|took\s{1,3}+it)\b"
 )
 _NEED_SOMEONE = re.compile(
-    r"\bneeds?\s{1,3}+(?:someone|somebody)\b|\b(?:someone|somebody)\s{1,3}+(?:needs|has|should)\b",
+    r"\bneeds?\s{1,3}+(?:someone|somebody)\b|\b(?:someone|somebody)\s{1,3}+(?:needs?|has|should)\b",
     re.IGNORECASE,
 )
 

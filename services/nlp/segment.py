@@ -572,7 +572,8 @@ _ZH_CHAT_HEADER = re.compile(
 # said on the lines under it (only for a participant's name: see `_en_chat_header`).
 _EN_CHAT_HEADER = re.compile(
     # `    ↳ Peter Yakam · Jun 24, 8:03 AM`: a reply in a thread (monday.com, Basecamp).
-    r"^\s*+(?:↳[ \t]{0,2}+)?+(?:\*\*)?+(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z][\w.'’-]{0,20}+){0,2}+)(?:\*\*)?+"
+    # `Okafor, Chidi   0:04`: Teams writes a directory's `Surname, Given`.
+    r"^\s*+(?:↳[ \t]{0,2}+)?+(?:\*\*)?+(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?:,?+ [A-Za-z][\w.'’-]{0,20}+){0,2}+)(?:\*\*)?+"
     r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+"
     # `  0:15`, `  9:12 AM` (Otter, Teams, Slack); ` — 07/Jul/26 8:02 AM` (Jira comments).
     # ` · Feb 9, 8:14am` (Basecamp).
@@ -659,12 +660,19 @@ def _en_chat_header(line: str, known: set[str]) -> re.Match[str] | None:
     # A whole name known first (`Otieno Odhiambo commented · …` is Otieno Odhiambo, not a
     # three-word speaker starting with a known first name), then a known first name.
     for header in matches:
-        if header.group("speaker").lower() in known:
+        if directory_order(header.group("speaker")).lower() in known:
             return header
     for header in matches:
-        if header.group("speaker").lower().split()[0] in known:
+        if directory_order(header.group("speaker")).lower().split()[0] in known:
             return header
     return None
+
+
+def directory_order(name: str) -> str:
+    """`Okafor, Chidi` (a directory's order) as it is said, `Chidi Okafor`; other names as
+    they are."""
+    family, comma, given = name.partition(",")
+    return f"{given.strip()} {family.strip()}" if comma and given.strip() else name
 
 
 # `● 江雪（采购部）同意  11-19 10:02`, `● 雷振宇（总经理）审批中`: a step of a DingTalk or
@@ -1432,7 +1440,7 @@ class _Segmenter:
         header = _chat_header(line, self.known)
         if header:
             self.flush_paragraph()
-            self.chat_speaker = header.group("speaker")
+            self.chat_speaker = directory_order(header.group("speaker"))
             self.turn += 1
             self.end_recap()
             return True

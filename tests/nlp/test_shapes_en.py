@@ -331,3 +331,52 @@ def test_me_and_a_colleague_at_the_start_of_a_line_is_the_speakers(extractor: Ex
     assert owners(extractor, text) == {
         "Marta: Me and Ravi will run the pit crew induction together Tues arvo": "Marta Kowalczyk"
     }
+
+
+def test_a_teams_transcript_names_speakers_surname_first(extractor: Extractor) -> None:
+    # Teams writes a company directory's `Surname, Given` on the line above what is said.
+    text = (
+        "Kowalczyk, Marta   0:00:14\n"
+        "OK, we're recording. The pallet labels came out wrong again.\n\n"
+        "Menon, Ravi (Logistics)   0:00:41\n"
+        "I'll reprint them by Wednesday.\n\n"
+        "Nordmann, Ola   0:01:02\n"
+        "Thanks.\n"
+    )
+    sentences, transcript = segment(
+        text, speakers=("Marta Kowalczyk", "Ravi Menon", "Ola Nordmann")
+    )
+    assert transcript
+    assert {s.speaker for s in sentences} == {"Marta Kowalczyk", "Ravi Menon", "Ola Nordmann"}
+    assert owners_and_dues(extractor, text) == {
+        "I'll reprint them by Wednesday.": ("Ravi Menon", date(2026, 4, 8))
+    }
+
+
+def test_work_said_in_the_imperative_belongs_to_who_answers_it(extractor: Extractor) -> None:
+    text = (
+        "Ravi Menon: Do you want the replacement film too? I can ship it Monday.\n"
+        "Marta Kowalczyk: Yes. Ship the film, and send the tracking to Ola.\n"
+        "Ravi Menon: Will do.\n"
+        "Marta Kowalczyk: Cut-off is Thursday.\n"
+    )
+    # The item's source runs on to the yes that took it.
+    got = {src.split("\n")[0]: who for src, who in owners(extractor, text).items()}
+    assert got.get("Ship the film, and send the tracking to Ola.") == "Ravi Menon"
+    assert "Ravi Menon: Will do." not in got
+
+
+def test_who_asked_for_somebody_may_take_it_themself(extractor: Extractor) -> None:
+    text = (
+        "Marta Kowalczyk: The customer already got 40 cases from the bad lot. "
+        "Somebody need to call them before they find it on the shelf.\n"
+        "Ravi Menon: Not me, I'm out Wednesday and Thursday.\n"
+        "Marta Kowalczyk: OK, I'll take it myself then, tomorrow.\n"
+    )
+    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    assert got == {
+        "Somebody need to call them before they find it on the shelf.": (
+            "Marta Kowalczyk",
+            date(2026, 4, 7),
+        )
+    }
