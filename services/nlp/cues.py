@@ -28,8 +28,10 @@ class EN:
         r"|AP(?:\*\*)?\s*:\s*)"
     )
     label = re.compile(
-        r"^\s*(?P<who>(?:@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?:\s*(?:,|&|\+|and|/)\s*"
-        r"@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)*)\s*(?:[:：]|\s[-–—]{1,2}\s)\s*"
+        # `**Lena**: write the T&Cs`: a name in Markdown bold before its colon.
+        r"^\s*(?:\*\*(?=[^*\n]{1,40}+\*\*\s*[:：]))?"
+        r"(?P<who>(?:@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?:\s*(?:,|&|\+|and|/)\s*"
+        r"@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)*)(?:\*\*)?\s*(?:[:：]|\s[-–—]{1,2}\s)\s*"
     )
     modal = _ci(
         r"^\s*(?:will|'ll|’ll|to|should|shall|must|needs?\s+to|has\s+to|have\s+to|had\s+better"

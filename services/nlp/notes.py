@@ -1192,8 +1192,9 @@ def _is_bare_acceptance(body: str, lang: str) -> bool:
     if lang == "zh":
         rest = re.sub(r"好的?|可以|没问题|收到|行|我来[吧做]?|交给我|[，。！,.!\s]", "", body)
         return len(rest) <= 2
-    words = re.findall(r"[a-z']+", body.lower())
-    filler = {"i", "i'll", "i’ll", "will", "can", "take", "do", "it", "that", "this", "one",
+    # `@grace.m yes, mine.`: the handle it answers is no content.
+    words = re.findall(r"[a-z']+", re.sub(r"@[\w.-]{1,40}+", " ", body.lower()))
+    filler = {"i", "i'll", "i’ll", "will", "can", "take", "do", "it", "that", "this", "one", "mine",
               "sure", "yes", "yeah", "yep", "ok", "okay", "have", "ready", "handle", "on",
               "no", "problem", "got", "the", "then", "fine", "of", "course", "absolutely"}  # fmt: skip
     return sum(1 for w in words if w not in filler) <= 1
@@ -1505,6 +1506,15 @@ _EN_POINTS_BACK = re.compile(
 )
 
 
+# `I'll do the changelog`, `I'll take the PM schedule change`: a verb that points back at the
+# work asked for, not other work (`I'll move the Ealing delivery`).
+_EN_WILL_DO = re.compile(
+    r"^\W{0,3}+(?:ok(?:ay)?\W{1,3}+)?I(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can)\s{1,3}+"
+    r"(?:do|take|handle|sort|grab|own|cover|pick\s{1,3}+up|look\s{1,3}+(?:at|into))\b",
+    re.IGNORECASE,
+)
+
+
 def _takes_up(
     item: Analysed,
     request: Analysed,
@@ -1527,7 +1537,11 @@ def _takes_up(
     if _EN_POINTS_BACK.search(item.body):
         return True
     shared = content_terms(item.body) & content_terms(request.body)
-    return sum(1 for term in shared if len(term) >= 4 and not term.isdigit()) >= 2
+    strong = sum(1 for term in shared if len(term) >= 4 and not term.isdigit())
+    # `can someone update the changelog…?` / `I'll do the changelog today`: in the very next
+    # turn, naming the thing once is enough.
+    named = sentence.turn - request.sentence.turn == 1 and bool(_EN_WILL_DO.search(item.body))
+    return strong >= 2 or (named and strong >= 1)
 
 
 def _answers_next(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from services.nlp.cues import EN
@@ -449,7 +450,7 @@ def _table_roles(cells: list[str]) -> list[str]:
             roles.append("owner")
         elif re.search(r"start|begin|开始|启动", low) and not re.search(r"due|截止", low):
             roles.append("other")  # Planner's `Start date` beside its `Due date`
-        elif re.search(r"due|deadline|date|when|eta|截止|完成时间|时间|日期|期限|时限", low):
+        elif re.search(r"due|deadline|\bdate|when|eta|截止|完成时间|时间|日期|期限|时限", low):
             roles.append("due")
         elif re.search(r"priority|优先级|prio", low):
             roles.append("priority")
@@ -464,6 +465,32 @@ def _table_roles(cells: list[str]) -> list[str]:
         else:
             roles.append("other")
     return roles
+
+
+# `Assigned to: Kofi Mensah-Hague`, `Due: 11/20`: a cell that says what it holds.
+_KEYED_CELL = re.compile(
+    r"(?P<key>[A-Za-z][A-Za-z ]{0,20}+|[\u4e00-\u9fff]{2,6}+)\s{0,2}+[:：]\s{0,2}+"
+)
+
+
+def _keyed_cells(
+    cells: list[tuple[str, int, int]],
+) -> tuple[tuple[str, str, int, int], ...] | None:
+    """A row whose owner or date cells carry their own names (a ticket export without a
+    header), with each cell's role; None when the row does not say so."""
+    placed = []
+    named = set()
+    for cell, start, end in cells:
+        key = _KEYED_CELL.match(cell)
+        role = _table_roles([key.group("key")])[0] if key else "other"
+        if key and role in {"owner", "due"}:
+            named.add(role)
+            placed.append((role, cell[key.end() :], start + key.end(), end))
+        else:
+            placed.append(("other", cell, start, end))
+    if not named or len(placed) - len(named) < 1 or len(placed) < 3:
+        return None
+    return tuple(placed)
 
 
 def _split_cells(line: str) -> list[tuple[str, int, int]]:
@@ -1216,6 +1243,17 @@ class _Segmenter:
         if _TABLE_SEP.match(stripped):
             return
         cells = _split_cells(line) if cells is None else cells
+        keyed = (
+            _keyed_cells([(c, offset + s, offset + e) for c, s, e in cells])
+            if self.table_roles is None
+            else None
+        )
+        if keyed is not None:
+            # `CTASK0098813 | Confirm MES tolerance | Assigned to: (empty) | Due: 11/19`: each
+            # row names its own owner and date; there is no header.
+            self.flush_paragraph()
+            self.row_sentence(offset, line, keyed)
+            return
         if self.table_roles is None:
             roles = _table_roles([c[0] for c in cells])
             heads = [c[0].strip("*_ ") for c in cells]
@@ -1251,6 +1289,18 @@ class _Segmenter:
             (roles[i] if i < len(roles) else "other", cell, offset + s, offset + e)
             for i, (cell, s, e) in enumerate(cells)
         )
+        self.row_sentence(offset, line, placed, roles=roles)
+
+    def row_sentence(
+        self,
+        offset: int,
+        line: str,
+        placed: tuple[tuple[str, str, int, int], ...],
+        *,
+        roles: Sequence[str] = (),
+    ) -> None:
+        """A table row with its cells' roles: one sentence, its work in the `what` cell (else
+        the longest cell)."""
         if "todo" in roles:
             self.todo_cells(placed)
             return

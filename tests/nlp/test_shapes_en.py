@@ -380,3 +380,54 @@ def test_who_asked_for_somebody_may_take_it_themself(extractor: Extractor) -> No
             date(2026, 4, 7),
         )
     }
+
+
+def test_a_name_in_markdown_bold_labels_its_line(extractor: Extractor) -> None:
+    text = (
+        "## Next steps (Ravi to chase)\n"
+        "**Ola**: write the package T&Cs and send them to Marta by Friday\n"
+    )
+    assert owners(extractor, text) == {
+        "**Ola**: write the package T&Cs and send them to Marta by Friday": "Ola Nordmann"
+    }
+
+
+def test_a_yes_to_a_handle_then_the_date(extractor: Extractor) -> None:
+    text = (
+        "Ola Nordmann: the Swahili receipts went out without the amount again\n"
+        "Marta Kowalczyk: @ravi can you take the SMS receipt failures?\n"
+        "Ravi Menon: @marta yes, mine. PR up by tomorrow.\n"
+        "Ola Nordmann: 👍\n"
+    )
+    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    assert got == {"@ravi can you take the SMS receipt failures?": ("Ravi Menon", date(2026, 4, 7))}
+
+
+def test_the_next_turn_naming_the_thing_asked_for_takes_it(extractor: Extractor) -> None:
+    text = (
+        "Ola Nordmann: can someone update the changelog for the branch pilot? product wants it\n"
+        "Ravi Menon: I'll do the changelog today\n"
+        "Marta Kowalczyk: thanks\n"
+    )
+    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    assert got == {
+        "can someone update the changelog for the branch pilot? product wants it": (
+            "Ravi Menon",
+            MEETING,
+        )
+    }
+
+
+def test_a_ticket_export_whose_cells_name_themselves(extractor: Extractor) -> None:
+    # No header row: each row says `Assigned to:` and `Due:` in its own cells; `Update …`
+    # is work, not a date column.
+    text = (
+        "Change tasks\n"
+        "CTASK0012 | Update backout plan with rollback steps | Assigned to: Ravi Menon | Due: 4/9\n"
+        "CTASK0013 | Confirm tolerance with the plant manager | Assigned to: (empty) | Due: 4/10\n"
+    )
+    got = {item.description: (item.owner, item.due) for item in items(extractor, text)}
+    assert got == {
+        "Update backout plan with rollback steps": ("Ravi Menon", date(2026, 4, 9)),
+        "Confirm tolerance with the plant manager": (None, date(2026, 4, 10)),
+    }
