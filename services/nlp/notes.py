@@ -1228,7 +1228,9 @@ _EN_DEADLINE_LEAD = re.compile(
     r"^\W{0,3}+(?:(?:we|i|they|she|he)\s{1,3}+)?(?:(?:need|want)s?\s{1,3}+(?:it|them|this|that"
     r"|these|those)(?:\s{1,3}+(?:back|done|in|sent|ready))?\s{1,3}+|(?:she|he|they)['’](?:s|re)"
     r"\s{1,3}+asking(?:\s{1,3}+for\s{1,3}+(?:it|them))?\s{1,3}+|ideally\s{1,3}+|deadline"
-    r"(?:\s{1,3}+is|\s{0,3}+[:：])?\s{1,3}+|(?:and\s{1,3}+)?(?:please|pls)\s{1,3}+)?$",
+    r"(?:\s{1,3}+is|\s{0,3}+[:：])?\s{1,3}+|(?:and\s{1,3}+)?(?:please|pls)\s{1,3}+"
+    # `Needs to be on staging by Thursday.`
+    r"|(?:it\s{1,3}+|this\s{1,3}+)?+(?:needs|has)\s{1,3}+to\s{1,3}+be\s{1,3}+(?:[\w-]{1,20}+\s{1,3}+){0,3}?)?$",
     re.IGNORECASE,
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -1418,6 +1420,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                     (said is None or said.date is None)
                     and following is not None
                     and following.sentence.turn == sentence.turn
+                    and following.sentence.unit == sentence.unit
                     and following.due is not None
                     and "acceptance" in item.cues
                     and _is_bare_acceptance(item.body, sentence.lang)

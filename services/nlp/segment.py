@@ -776,6 +776,8 @@ _ITEM_START = re.compile(
     # `11:00  WO-5521 replace the seal`: a log's or a site diary's time-stamped entry.
     r"\d{1,2}:\d{2}(?::\d{2})?+[ \t]"
     r"|(?:TODO|ACTION|AI)\b|@\w|(?:[A-Z]{1,8}+[-_]?+|#)\d++\b|(?P<who>[^:：\s]{1,20}+)[:：]"
+    # `TO + LP: walk the hall`: initials joined.
+    r"|(?P<joined>[A-Z]{2,3}+(?:[ \t]{0,2}+[+&/][ \t]{0,2}+[A-Z]{2,3}+){1,3}+)[ \t]{0,2}+[:：]"
     # `Lerato - shutdown schedule in Primavera - 21 Aug`: a recap's name, then a dash.
     r"|(?P<dashed>[A-Z][\w'’.-]{0,20}+(?:[ \t][A-Z][\w'’.-]{0,20}+)?+)[ \t]{1,2}+[-–—][ \t]"
 )
@@ -791,6 +793,8 @@ def _starts_own_line(line: str, known: set[str]) -> bool:
         return False
     if start.group("dashed") is not None:
         return start.group("dashed").lower() in known
+    if start.group("joined") is not None:
+        return True
     return start.group("who") is None or start.group("who").lower() in known
 
 

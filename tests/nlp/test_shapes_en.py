@@ -431,3 +431,47 @@ def test_a_ticket_export_whose_cells_name_themselves(extractor: Extractor) -> No
         "Update backout plan with rollback steps": ("Ravi Menon", date(2026, 4, 9)),
         "Confirm tolerance with the plant manager": (None, date(2026, 4, 10)),
     }
+
+
+def test_joined_initials_start_a_line_of_their_own(extractor: Extractor) -> None:
+    people = (*PEOPLE, Participant("Tom Ogden", ()), Participant("Lisa Pryce", ()))
+    text = (
+        "Actions\n"
+        "Action – Ravi – send the sponsor invoices to Yorkshire Water and the Co-op — EOW\n"
+        "TO + LP: walk the hall with the caterer to plan the table layout, 4/15\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    got = {i.source: (i.owner, i.due) for i in extractor.extract(request).items}
+    assert got == {
+        "Action – Ravi – send the sponsor invoices to Yorkshire Water and the Co-op — EOW": (
+            "Ravi Menon",
+            date(2026, 4, 10),
+        ),
+        "TO + LP: walk the hall with the caterer to plan the table layout, 4/15": (
+            "Tom Ogden",
+            date(2026, 4, 15),
+        ),
+    }
+
+
+def test_what_the_work_needs_to_be_by_is_its_date(extractor: Extractor) -> None:
+    # A ticket digest: the yes under the request is its writer's; the next ticket's title,
+    # with its own date, is not the yes's date.
+    text = (
+        "PAY-1412  Refund callback times out\n"
+        "  Marta Kowalczyk · 6/Apr 15:40\n"
+        "    @ravi please put the fix behind a feature flag. Needs to be on staging by Thursday.\n"
+        "  Ravi Menon · 6/Apr 16:11\n"
+        "    ok, will do\n"
+        "\n"
+        "PAY-1419  Certificate expires 30/4\n"
+        "  Ola Nordmann · 6/Apr 17:05\n"
+        "    Renewed in sandbox. Prod one still expires 30/4.\n"
+    )
+    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    assert got == {
+        "@ravi please put the fix behind a feature flag. Needs to be on staging by Thursday.": (
+            "Ravi Menon",
+            date(2026, 4, 9),
+        )
+    }
