@@ -51,7 +51,7 @@ class EN:
         r"|^\s*+(?:will|shall|should|gonna)\s++(?=(?-i:[a-z]))(?!(?-i:[a-z])*(?<!s)s\b)"
     )
     request = _ci(
-        r"\b(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|one\s+of\s+you)\b"
+        r"\b(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|one\s+of\s+you)\b"
         r"|\bplease\b|\bpls\b|\bplz\b|\bI\s+need\s+you\s+to\b|\bmake\s+sure\b|\bwho\s+(?:can|will)\b"
         r"|\b(?:someone|somebody)\s+(?:needs|has|should|must)\s+to\b"
     )

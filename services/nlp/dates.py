@@ -452,6 +452,8 @@ _EN_RULES: tuple[_Rule, ...] = (
             rf"\b(?:(?P<q>next|this|coming|this\s+coming)\s+)?(?P<wd>{_WEEKDAY_RE})\b(?P<nw>\s+next\s+week)?"
             # `Saturday shifts`, `the Sunday rota`: a kind of shift, not a day.
             r"(?!\s{1,3}+(?:shifts?|volunteers?|overtime|rotas?|rosters?|cover|staff|crews?)\b)"
+            # `Sun Li is off today`: the family name Sun (孙), not Sunday; `Sun Nov 15` is.
+            r"(?!(?<=[Ss]un)\s{1,3}+(?-i:(?!Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[A-Z][a-z]))"
         ),
         _en_weekday,
         0.88,

@@ -1426,6 +1426,11 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                     and _is_bare_acceptance(item.body, sentence.lang)
                 ):
                     said = following.due
+                    if "first_person" in following.cues and not _other_work(
+                        following.body, request.body, sentence.lang
+                    ):
+                        # `Ok. Will share draft by Wednesday`: the yes, then the same work.
+                        following.kind = "accepted"
                 if missing and said is not None and said.date is not None:
                     request.due = said
                 request.sentence.extra["accepted_end"] = str(item.sentence.end)

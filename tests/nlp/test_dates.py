@@ -406,3 +406,11 @@ def test_week_commencing_sales_days_shift_kinds_and_what_came_before_are_no_dead
     said = "she's setting up the Saturday overtime roster, she'll circulate it Friday."
     assert due(said, meeting) == date(2026, 11, 13)
     assert due("send the rota by Saturday", meeting) == date(2026, 11, 14)
+
+
+def test_the_family_name_sun_is_no_sunday() -> None:
+    meeting = date(2026, 11, 12)  # a Thursday
+    assert due("Sun Li is off tomorrow, so Ravi covers the line", meeting) == date(2026, 11, 13)
+    assert due("ask Sun Wei to sign the PO", meeting) is None
+    assert due("send the rota by Sun", meeting) == date(2026, 11, 15)
+    assert due("cut-over window: Sun Nov 22, 02:00", meeting) == date(2026, 11, 22)

@@ -475,3 +475,34 @@ def test_what_the_work_needs_to_be_by_is_its_date(extractor: Extractor) -> None:
             date(2026, 4, 9),
         )
     }
+
+
+def test_can_u_asks_as_can_you_does(extractor: Extractor) -> None:
+    text = (
+        "Marta Kowalczyk  07:50\n"
+        "also turnstile 12 still reading cards twice. can u ask Sun Li to reset it before doors open\n"
+        "\n"
+        "Ravi Menon  07:55\n"
+        "Sun Li is off today. I can do it myself, before 11 today\n"
+        "\n"
+        "Marta Kowalczyk  08:10\n"
+        "perfect\n"
+    )
+    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    assert got == {
+        "also turnstile 12 still reading cards twice. can u ask Sun Li to reset it before "
+        "doors open": ("Ravi Menon", MEETING)
+    }
+
+
+def test_a_yes_then_the_same_work_with_its_date_is_one_item(extractor: Extractor) -> None:
+    text = (
+        "[06/04/2026, 08:00] Ravi Menon: diesel went up again 😩\n"
+        "[06/04/2026, 08:02] Ravi Menon: Ola pls update the rate card before we quote next week\n"
+        "[06/04/2026, 08:06] Ola Nordmann: Ok. Will share draft by Wednesday\n"
+        "[06/04/2026, 08:10] Marta Kowalczyk: 👍\n"
+    )
+    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    assert got == {
+        "Ola pls update the rate card before we quote next week": ("Ola Nordmann", date(2026, 4, 8))
+    }
