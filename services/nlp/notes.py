@@ -748,7 +748,7 @@ class Extractor:
                 built = _build_item(item, request, roster)
                 if built is not None:
                     items.append((item, built))
-        merged = _merge_duplicates(drop_restated(items))
+        merged = _merge_duplicates(_see_point(drop_restated(items), analysed, request.text))
         status = []
         decisions = []
         questions = []
@@ -1921,6 +1921,65 @@ def _priority_word(cell: str) -> str | None:
     if low in {"low", "低", "p3"}:
         return "low"
     return None
+
+
+# `Eilidh: complaints summary for committee (see 4)`: the action points at a numbered point.
+_SEE_POINT = re.compile(
+    r"\(\s{0,2}+(?:see|cf\.?|ref\.?)\s{1,3}+(?:(?:item|point|no\.)\s{0,2}+|#)?"
+    r"(?P<n>\d{1,2}+)\s{0,2}+\)",
+    re.IGNORECASE,
+)
+_NUMBERED_POINT = re.compile(r"^[ \t>]{0,8}+(?P<n>\d{1,2}+)[.)][ \t]", re.MULTILINE)
+
+
+def _see_point(
+    items: list[tuple[Analysed, ActionItem]], analysed: list[Analysed], text: str
+) -> list[tuple[Analysed, ActionItem]]:
+    """An action that says `(see 4)` is the work of numbered point 4: the same person's
+    item said there is the same item (`4. … She'll have the draft to Fiona by Friday.`),
+    and what that person will do there dates the action when it has no date."""
+    points: dict[str, tuple[int, int]] = {}
+    starts = list(_NUMBERED_POINT.finditer(text))
+    for here, after in itertools.zip_longest(starts, starts[1:]):
+        points.setdefault(here.group("n"), (here.start(), after.start() if after else len(text)))
+    dropped: set[int] = set()
+    for index, (mine, item) in enumerate(items):
+        seen = _SEE_POINT.search(item.source)
+        if seen is None or seen.group("n") not in points or not item.owner:
+            continue
+        start, end = points[seen.group("n")]
+        for other_index, (_, other) in enumerate(items):
+            if (
+                other_index == index
+                or other_index in dropped
+                or not start <= other.span[0] < end
+                or other.owner != item.owner
+            ):
+                continue
+            dropped.add(other_index)
+            if item.due is None and other.due is not None:
+                item = replace(item, due=other.due, due_text=other.due_text)
+                mine.reasons.append(f"due `{other.due_text}`, said in point {seen.group('n')}")
+            items[index] = (mine, item)
+        if item.due is None:
+            said = next(
+                (
+                    other
+                    for other in analysed
+                    if start <= other.sentence.start < end
+                    and other.owner.name == item.owner
+                    and other.owner.how in {"subject", "label", "speaker"}
+                    and other.due is not None
+                    and other.due.date is not None
+                    and other.kind not in {"status", "question", "decision"}
+                ),
+                None,
+            )
+            if said is not None and said.due is not None:
+                item = replace(item, due=said.due.date, due_text=said.due.text)
+                mine.reasons.append(f"due `{said.due.text}`, said in point {seen.group('n')}")
+                items[index] = (mine, item)
+    return [pair for i, pair in enumerate(items) if i not in dropped]
 
 
 def _merge_duplicates(items: list[tuple[Analysed, ActionItem]]) -> list[ActionItem]:

@@ -506,3 +506,22 @@ def test_a_yes_then_the_same_work_with_its_date_is_one_item(extractor: Extractor
     assert got == {
         "Ola pls update the rate card before we quote next week": ("Ola Nordmann", date(2026, 4, 8))
     }
+
+
+def test_an_action_that_says_see_a_point_is_that_points_work(extractor: Extractor) -> None:
+    text = (
+        "1. Laptops\n"
+        "Ravi: 3 of the 4 laptops are imaged. Ravi will finish the last one by Wednesday.\n"
+        "2. Complaints\n"
+        "Ola is pulling together the complaints for the committee. She'll have the draft to "
+        "Marta by Friday.\n"
+        "3. Actions\n"
+        "- Ravi: laptop imaging (see 1)\n"
+        "- Ola: complaints summary for committee (see 2)\n"
+        "- Marta: book the induction room, by Thursday\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "Ravi: laptop imaging (see 1)": ("Ravi Menon", date(2026, 4, 8)),
+        "Ola: complaints summary for committee (see 2)": ("Ola Nordmann", date(2026, 4, 10)),
+        "Marta: book the induction room, by Thursday": ("Marta Kowalczyk", date(2026, 4, 9)),
+    }
