@@ -1761,6 +1761,9 @@ def _build_item(item: Analysed, request: NotesRequest, roster: Roster) -> Action
             ambiguous=True,
             confidence=min(item.owner.confidence, 0.4),
         )
+    if item.owner.how == "speaker_weak" and _asks_anyone(item):
+        # `Somebody should fix the mapping` that nobody took is nobody's yet, not the asker's.
+        item.owner = _Owner(cut=item.owner.cut)
     owner = item.owner
     co_owners = owner.co_owners
     description = (
@@ -1816,7 +1819,8 @@ def _speaker_forms(request: NotesRequest) -> tuple[str, ...]:
 
 _I_COMMIT = re.compile(
     r"(?<![\w'’])I(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can|\s{1,3}+am\s{1,3}+going\s{1,3}+to"
-    r"|['’]m\s{1,3}+going\s{1,3}+to|\s{1,3}+need\s{1,3}+to|\s{1,3}+have\s{1,3}+to)\b|我(?!们)"
+    r"|['’]m\s{1,3}+going\s{1,3}+to|\s{1,3}+need\s{1,3}+to|\s{1,3}+have\s{1,3}+to"
+    r"|['’]m\s{1,3}+gonna|\s{1,3}+am\s{1,3}+gonna)\b|我(?!们)"
 )
 
 

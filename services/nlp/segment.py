@@ -604,7 +604,8 @@ _EN_CHAT_HEADER = re.compile(
     r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+"
     # `  0:15`, `  9:12 AM` (Otter, Teams, Slack); ` — 07/Jul/26 8:02 AM` (Jira comments).
     # ` · Feb 9, 8:14am` (Basecamp).
-    r"(?:[ \t]{1,4}+|[ \t]{0,2}+[—–·-][ \t]{0,2}+(?:[\w/.,-]{1,12}+[ \t]{1,2}+){0,3}+)"
+    # ` — private note — 09:34 AM`, ` — Share with customer — 12/May/26 09:02` (help desks).
+    r"(?:[ \t]{1,4}+|[ \t]{0,2}+[—–·-][ \t]{0,2}+(?:[\w/.,-]{1,12}+[ \t]{1,2}+(?:[—–·-][ \t]{1,2}+)?+){0,4}+)"
     r"\d{1,2}:\d{2}(?::\d{2})?+(?:[ \t]?+[AaPp]\.?[Mm]\.?)?+\s*+$"
 )
 
@@ -660,6 +661,8 @@ _EN_DATED_HEADER = re.compile(
     r"^\s*+(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z][\w.'’-]{0,20}+){0,2}+)"
     r"(?:,[ \t]{1,2}+|[ \t]{0,2}+[·—–-][ \t]{0,2}+)"
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}+,?+[ \t]{1,2}+\d{1,2}:\d{2}(?:[ \t]?+[ap]m)?+"
+    # `Faisal Al Marzooqi, 9:15 AM` (Google Chat)
+    r"|\d{1,2}:\d{2}[ \t]?+[ap]m"
     r"|\d{1,3}+[ \t]?+(?:m|mins?|minutes?|h|hrs?|hours?|d|days?)[ \t]{1,2}+ago|yesterday|just[ \t]now"
     rf"|{_MONTH}[ \t]{{1,2}}+\d{{1,2}}(?:,[ \t]{{0,2}}+\d{{4}})?+"
     rf"|\d{{1,2}}[ \t]{{1,2}}+{_MONTH}(?:[ \t]{{1,2}}+\d{{4}})?+)"

@@ -1380,6 +1380,14 @@ _WEAK_OWNER = frozenset({"speaker_weak", "none", "any"})
 _WEAK_OR_SPEAKER = _WEAK_OWNER | {"speaker", "label"}
 
 
+# `Please help, it's urgent.`: a plea that names no work.
+_PLEA = re.compile(
+    r"^\W{0,3}+(?:(?:please|pls|plz)\s{1,3}+help(?:\s{1,3}+(?:us|me))?+|help(?:\s{1,3}+(?:us|me))?+"
+    r"\s{1,3}+(?:please|pls|plz))\W{0,3}+(?:(?:it['’]?s|this\s{1,3}+is)\s{1,3}+urgent)?+\W{0,3}+$",
+    re.IGNORECASE,
+)
+
+
 def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) -> bool:
     """`lee: i can check the logs asap` is lee's; `tom: can u renew the cert` is who accepts."""
     sentence = item.sentence
@@ -1419,7 +1427,7 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
         _force(item, f"a chat line committing the speaker (`{commit.group(0)}`)")
         return True
     ask = _EN_ASK.search(said)
-    if ask is None:
+    if ask is None or _PLEA.match(said):
         return False
     _force(item, f"a request in a chat (`{ask.group(0)}`)")
     before = said[: ask.start()].split()
@@ -1428,7 +1436,16 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
     if embedded and roster.lookup(embedded.group("who")) and _ACCEPT.match(said, embedded.end()):
         who = embedded.group("who")
         _set_owner(item, roster.lookup(who), "accepted", why=f"`{who}` accepted it in the chat")
-    elif following and _accepts(following[0], roster):
+    elif (
+        following
+        and _accepts(following[0], roster)
+        # `ok wrapping — Simone wristband draft…` from the one who asked, in a message of
+        # their own, is no yes (`… I can take it` in the same message is).
+        and (
+            _speaker_of(following[0].sentence, roster)[0] != speaker
+            or following[0].sentence.unit == sentence.unit
+        )
+    ):
         answer, _ = _speaker_of(following[0].sentence, roster)
         why = f"`{answer}` accepted it on the next line"
         _set_owner(item, roster.lookup(answer or ""), "accepted", why=why)

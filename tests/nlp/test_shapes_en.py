@@ -525,3 +525,53 @@ def test_an_action_that_says_see_a_point_is_that_points_work(extractor: Extracto
         "Ola: complaints summary for committee (see 2)": ("Ola Nordmann", date(2026, 4, 10)),
         "Marta: book the induction room, by Thursday": ("Marta Kowalczyk", date(2026, 4, 9)),
     }
+
+
+def test_help_desk_and_google_chat_speaker_lines(extractor: Extractor) -> None:
+    text = (
+        "--- Conversation ---\n\n"
+        "Marta Kowalczyk (Requester) — Mon, 6 Apr 2026 08:14 AM\n"
+        "Three of the five tills froze again on card payments. Please help, it's urgent.\n\n"
+        "Ravi Menon (Agent) — private note — 09:34 AM\n"
+        "Linked all three incidents. I'll draft the workaround article for the KB by Friday.\n\n"
+        "Ola Nordmann — Share with customer — 6/Apr/26 11:30\n"
+        "I'll push the updated access list to the tills today.\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "I'll draft the workaround article for the KB by Friday.": (
+            "Ravi Menon",
+            date(2026, 4, 10),
+        ),
+        "I'll push the updated access list to the tills today.": ("Ola Nordmann", MEETING),
+    }
+    chat = (
+        "Marta Kowalczyk, 9:02 AM\n"
+        "morning all, quick sync on the Easter fete\n\n"
+        "Ravi Menon, 9:04 AM\n"
+        "I'll call the caterer today to see if they can do 300\n\n"
+        "Marta Kowalczyk, 9:21 AM\n"
+        "someone should ask the ground about a rain plan\n\n"
+        "Marta Kowalczyk, 9:24 AM\n"
+        "ok wrapping — Ola wristband draft end of next week pls\n"
+    )
+    got = {src.split("\n")[0]: who for src, who in owners(extractor, chat).items()}
+    assert got == {
+        "I'll call the caterer today to see if they can do 300": "Ravi Menon",
+        # Nobody took it: not the asker's, and her next message is no yes to it.
+        "someone should ask the ground about a rain plan": None,
+        "ok wrapping — Ola wristband draft end of next week pls": "Ola Nordmann",
+    }
+
+
+def test_im_gonna_in_a_voice_memo_is_the_memo_makers(extractor: Extractor) -> None:
+    text = (
+        "[Voice memo — Ravi Menon, Mon 4/6, 0:58, auto-transcribed]\n"
+        "Okay so, quick one after the lobby walk with Ola. Um, the cushions by the pool bar are "
+        "shot. I'm gonna get three quotes on replacement cushions by Wednesday. K, that's it.\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "I'm gonna get three quotes on replacement cushions by Wednesday.": (
+            "Ravi Menon",
+            date(2026, 4, 8),
+        )
+    }
