@@ -953,6 +953,12 @@ def thread_authors(text: str, known: set[str]) -> list[tuple[str, int, int]]:
 _QUOTE_DEPTH = re.compile(r"(?:[ \t]{0,3}+>)*+")
 
 
+_SELF_INTRO = re.compile(
+    r"\b(?:this[ \t]{1,2}+is|it['’]s)[ \t]{1,2}+(?P<a>[A-Z][\w'’-]{1,20}+)[ \t]{1,2}+(?:from|at|here)\b"
+    r"|\b(?P<b>[A-Z][\w'’-]{1,20}+)[ \t]{1,2}+here[ \t]{1,2}+(?:from|at)\b"
+)
+
+
 def signed_by(text: str, known: set[str]) -> tuple[str, int] | None:
     """The participant who wrote the notes, and where their words end: named in a report's
     header or a `From:` line (the whole notes), or signing it off (`Cheers,` / `Hannah`, the
@@ -966,6 +972,11 @@ def signed_by(text: str, known: set[str]) -> tuple[str, int] | None:
             for word in _HEADER_WORD.findall(line):
                 if word.lower() in known:
                     return word, len(text)
+    # `Hiya Karin, Stephen here from Ferrary Shipping …` (a voicemail, a voice memo).
+    for intro in _SELF_INTRO.finditer(text, 0, 400):
+        who = intro.group("a") or intro.group("b")
+        if who.lower() in known:
+            return who, len(text)
     offset = 0
     starts = []
     for line in lines:

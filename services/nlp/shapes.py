@@ -894,9 +894,11 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             or _zh_addressed(item)
             or _zh_claimed(item, roster)
             or _zh_assigned(item)
+            # `I and Priya together will …, will share by Friday`: the speaker's, before any
+            # pronoun clause is read.
+            or _zh_with(item, roster)
             or _en_pronoun_clause(item)
             or _zh_pronoun_clause(item, roster)
-            or _zh_with(item, roster)
             or _dash_tail(item, roster)
             or _handle_lead(item, roster)
             or _name_order(item, roster)

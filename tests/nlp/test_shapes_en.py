@@ -575,3 +575,31 @@ def test_im_gonna_in_a_voice_memo_is_the_memo_makers(extractor: Extractor) -> No
             date(2026, 4, 8),
         )
     }
+
+
+def test_a_voicemail_is_said_by_whoever_says_who_is_speaking(extractor: Extractor) -> None:
+    text = (
+        "Voicemail — from +350 200 7xxxx, received 06/04 09:12 (auto-transcript)\n"
+        '"Hiya Ola, Ravi here from the shipping agency, about the Nordic Tern. Ola, could you '
+        "email me the crew list by 4 pm today? I'll book the launch for the two crew changes, "
+        "and I'll send you the revised DA by Monday. Ta-ra.\"\n"
+    )
+    got = owners(extractor, text)
+    assert got.get("I'll book the launch for the two crew changes") == "Ravi Menon"
+    assert got.get("I'll send you the revised DA by Monday.") == "Ravi Menon"
+
+
+def test_i_and_a_colleague_together_before_a_pronoun_clause(extractor: Extractor) -> None:
+    text = (
+        "Marta Kowalczyk 10:01 AM\n"
+        "P1 breaches last week = 7, target is max 2\n\n"
+        "Ravi Menon 10:03 AM\n"
+        "ok. I and Ola together will prepare a proposal for a second L2 on nights, will share by "
+        "Friday\n\n"
+        "Marta Kowalczyk 10:04 AM\n"
+        "👍\n"
+    )
+    assert owners(extractor, text) == {
+        "I and Ola together will prepare a proposal for a second L2 on nights, will share by "
+        "Friday": "Ravi Menon"
+    }
