@@ -43,7 +43,8 @@ class EN:
         r"|(?:'s|’s)\s+(?:going\s+to|gonna|supposed\s+to)|(?:is|are)\s+gonna)\b"
     )
     first_person = _ci(
-        r"\b(?:I|we)(?:\s*(?:'ll|’ll)|\s+will|\s+shall|\s+(?:am|are|'m|’m)\s+going\s+to|\s+can"
+        # Not `… so we can clean them up`: the purpose of work asked of someone else.
+        r"(?<!\bso\s)(?<!\bthat\s)\b(?:I|we)(?:\s*(?:'ll|’ll)|\s+will|\s+shall|\s+(?:am|are|'m|’m)\s+going\s+to|\s+can"
         r"|\s+(?:need|have)\s+to|\s+should|\s+must|\s+(?:'d|would)\s+like\s+to"
         r"|\s*(?:'m|’m)\s+gonna|\s+(?:am|are)\s+gonna)\b"
         # The I left out, as chat and stand-ups do: `Will review the PRs Wednesday`; not the
@@ -54,6 +55,8 @@ class EN:
         r"\b(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|one\s+of\s+you)\b"
         r"|\bplease\b|\bpls\b|\bplz\b|\bI\s+need\s+you\s+to\b|\bmake\s+sure\b|\bwho\s+(?:can|will)\b"
         r"|\b(?:someone|somebody)\s+(?:needs|has|should|must)\s+to\b"
+        # `somebody's gotta mow the cemetery`
+        r"|\b(?:someone|somebody)(?:['’]s|\s+has)?\s+(?:gotta|got\s+to)\b"
     )
     asked = _ci(
         r"\b(?:asked|asks|told|tells|requested|wants|reminded|assigned|tasked|nominated)\s+"

@@ -1867,6 +1867,8 @@ def _signed_item(item: Analysed, who: str, names: tuple[str, ...], *, header: bo
     if item.owner.name and item.owner.how != "any":
         return
     said = _I_COMMIT.search(item.body) if item.kind == "action" else None
+    if said is not None and said.group(0) == "我" and "你" in item.body[: said.start()]:
+        said = None  # `你今天上午去看一眼，看完给我回个话`: asked of the one listening
     # `Me: confirm the venue by Friday`, or a line under a `Me:` heading: the writer's.
     may_be_work = item.kind in {"action", "other"} and not item.cues & {
         "done",

@@ -83,6 +83,8 @@ _TIMESTAMP = re.compile(
 # `周婉婷@XX乳业：` (a WeCom external group): the name, then the company after `@`.
 _TURN = re.compile(
     r"^(?P<speaker>(?:\*\*)?[A-Z\u4e00-\u9fff@][\w\u4e00-\u9fff.'’ -]{0,28}?(?:\*\*)?)"
+    # `郑雅婷 Tina：`: an English name after the Chinese one is the same person.
+    r"(?:(?<=[\u4e00-\u9fff])[ \t][A-Z][A-Za-z]{0,19})?"
     r"(?:@(?P<org>[^\s:：@]{1,20}))?"
     r"(?: \d{1,2}:\d{2})?(?:\s*[(（](?P<role>[^)）]{1,30})[)）])?(?:\*\*)?\s*[:：](?:\*\*)?\s*"
     r"(?P<rest>\S.*)$"
@@ -588,9 +590,12 @@ _ZH_CHAT_HEADER = re.compile(
     # `黄思敏 Cherry 00:05:30` (Feishu Minutes): an English name after the Chinese one.
     r"(?:(?<=[\u4e00-\u9fff])[ \t]{1,2}+[A-Z][A-Za-z.'’]{0,19}+)?+"
     r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）][ \t]*+|[ \t]++)"
+    # `姚倩 · 语音转文字 10:32`: what kind of message, between the name and the time.
+    r"(?:[·•|][ \t]{0,2}+[\u4e00-\u9fffA-Za-z]{1,8}+[ \t]{1,2}+)?+"
     # `周老师 09-07 19:30`, `王磊 2026/09/07 19:30`: the day may come before the time.
     r"(?:(?:\d{4}[-/.])?+\d{1,2}[-/.]\d{1,2}[ \t]{1,2}+)?+"
-    r"\d{1,2}:\d{2}(?::\d{2})?\s*+$"
+    # `郑雅琴 05-07 11:34：`, the message on the lines under it.
+    r"\d{1,2}:\d{2}(?::\d{2})?[ \t]*+[:：]?\s*+$"
 )
 
 
@@ -964,6 +969,14 @@ def signed_by(text: str, known: set[str]) -> tuple[str, int] | None:
     header or a `From:` line (the whole notes), or signing it off (`Cheers,` / `Hannah`, the
     text before the sign-off). `known` holds the participants' names and aliases in lower case."""
     lines = text.split("\n")
+    # `姚倩 · 语音转文字 10:32` over the only message: whoever sent it.
+    headers = [m for m in map(_zh_chat_header, lines) if m is not None]
+    if len(headers) == 1 and headers[0].string.strip() == next(
+        (x.strip() for x in lines if x.strip()), ""
+    ):
+        who = headers[0].group("speaker")
+        if who.lower() in known:
+            return who, len(text)
     for line in lines[:4]:
         author = _AUTHOR_LINE.match(line) or _RECORDED_BY.search(line)
         if author and author.group("who").lower() in known:

@@ -577,3 +577,37 @@ def test_a_label_of_a_three_character_names_pinyin_initials(extractor: Extractor
     )
     ((item,),) = [tuple(extractor.extract(request).items)]
     assert (item.owner, item.due) == ("田志强", date(2026, 4, 9))
+
+
+def test_chat_speakers_with_an_english_name_or_the_time_on_their_own_line(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "09:12 孙悦 Tina：昨晚 23:40 开始 callback 超时率飙到 6%\n"
+        "09:15 周南：@老钱 今天下班前把 pool size 调大\n"
+        "09:15 钱多多：收到\n"
+        "09:18 孙悦 Tina：postmortem 文档我来写，周五前发出来\n"
+    )
+    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    assert got.get("postmortem 文档我来写，周五前发出来") == ("孙悦", date(2026, 4, 10))
+    thread = (
+        "评论区\n"
+        "周南 04-06 11:30：\n"
+        "加号后 114 平台和公众号两个渠道的号源要同步，不然会重复挂号。\n"
+        "孙悦 04-06 11:34：\n"
+        "好的，渠道同步我来跟，下周一前和 114 平台对接人确认。\n"
+        "周南 04-06 11:36：\n"
+        "👍\n"
+    )
+    assert owners_and_dues(extractor, thread) == {
+        "好的，渠道同步我来跟，下周一前和 114 平台对接人确认。": ("孙悦", date(2026, 4, 13))
+    }
+
+
+def test_a_single_voice_message_is_its_senders(extractor: Extractor) -> None:
+    text = (
+        "孙悦 · 语音转文字 10:32\n"
+        "老钱你明天上午把那个报价单发给客户哈，周五展会的易拉宝我去跟印刷厂对一下，周四前定稿。\n"
+    )
+    got = owners(extractor, text)
+    assert got.get("周五展会的易拉宝我去跟印刷厂对一下，周四前定稿。") == "孙悦"

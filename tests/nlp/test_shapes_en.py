@@ -603,3 +603,18 @@ def test_i_and_a_colleague_together_before_a_pronoun_clause(extractor: Extractor
         "I and Ola together will prepare a proposal for a second L2 on nights, will share by "
         "Friday": "Ravi Menon"
     }
+
+
+def test_work_asked_of_somebody_is_not_the_askers_for_its_purpose(extractor: Extractor) -> None:
+    text = (
+        "Marta Kowalczyk: the floor locations are full again\n"
+        "Ravi Menon: someone please pull a list of all pallets in the aisles so we can clean "
+        "them up before the peak.\n"
+        "Ola Nordmann: somebody's gotta mow the verge before the open day tho, I ain't got time\n"
+        "Marta Kowalczyk: forklift 3 is back in service since Friday\n"
+    )
+    assert owners(extractor, text) == {
+        "someone please pull a list of all pallets in the aisles so we can clean them up before "
+        "the peak.": None,
+        "somebody's gotta mow the verge before the open day tho, I ain't got time": None,
+    }
