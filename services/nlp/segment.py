@@ -174,7 +174,8 @@ def section_kind(title: str) -> str | None:
     clean = re.sub(r"(?<=\S)\s?(?:汇总|清单|列表|一览|summary|recap)$", "", clean)
     if clean in _SECTION_LOOKUP:
         return _SECTION_LOOKUP[clean]
-    for sep in ("/", "&", " and ", "与", "和", "及"):
+    # `智能纪要 · 待办` (a Feishu or Tencent Meeting summary's part).
+    for sep in ("/", "&", " and ", "与", "和", "及", "·", "•", "|", "｜", " - ", "—", "–"):
         if sep in clean:
             parts = [p.strip() for p in clean.split(sep)]
             kinds = [_SECTION_LOOKUP.get(p) for p in parts]

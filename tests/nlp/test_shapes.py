@@ -611,3 +611,22 @@ def test_a_single_voice_message_is_its_senders(extractor: Extractor) -> None:
     )
     got = owners(extractor, text)
     assert got.get("周五展会的易拉宝我去跟印刷厂对一下，周四前定稿。") == "孙悦"
+
+
+def test_a_summary_parts_to_do_list_restates_the_transcript(extractor: Extractor) -> None:
+    text = (
+        "—— 文字记录 ——\n"
+        "孙悦  00:10:05\n"
+        "嗯，那首发期的毛利我再重新算一遍，明天给你。\n\n"
+        "周南  00:16:03\n"
+        "老钱你先把首发海报的价格信息改成 89。\n\n"
+        "钱多多  00:16:10\n"
+        "好，今天下班前改完。\n\n"
+        "智能纪要 · 待办\n"
+        "□ 孙悦：重新核算首发期毛利（4月7日）\n"
+        "□ 钱多多：首发海报价格改为 89 元（今天）\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "□ 孙悦：重新核算首发期毛利（4月7日）": ("孙悦", date(2026, 4, 7)),
+        "□ 钱多多：首发海报价格改为 89 元（今天）": ("钱多多", MEETING),
+    }
