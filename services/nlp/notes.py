@@ -43,6 +43,7 @@ from services.nlp.segment import (
     thread_authors,
 )
 from services.nlp.shapes import (
+    ZH_NAME_AT_END,
     asks_for_a_taker,
     card_items,
     done_row,
@@ -1854,10 +1855,12 @@ def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roste
         at = item.sentence.start
         part = next((p for p in parts if p[2] <= at < p[3]), None)
         if part is not None:
-            _signed_item(item, part[0], part[1], header=at == part[4])
+            _signed_item(item, part[0], part[1], header=at == part[4], roster=roster)
 
 
-def _signed_item(item: Analysed, who: str, names: tuple[str, ...], *, header: bool) -> None:
+def _signed_item(
+    item: Analysed, who: str, names: tuple[str, ...], *, header: bool, roster: Roster
+) -> None:
     """One sentence of `who`'s own notes: their `I`, their plan's lines, their `Me:` lines."""
     if item.kind == "action" and (
         (header and report_header(item.sentence.text)) or digest_header(item.sentence.text)
@@ -1899,6 +1902,18 @@ def _signed_item(item: Analysed, who: str, names: tuple[str, ...], *, header: bo
         item.forced = True
         item.score = max(item.score, 0.9)
         item.reasons.append(f"a line of `{words}` in `{who}`'s notes")
+    named = ZH_NAME_AT_END.search(item.sentence.text.rstrip()) if planned and not said else None
+    others = roster.lookup(named.group("who")) if named else ()
+    if others and others != names:
+        # `滨江店开业人员排班（周南）` in 孙悦's plan: the one in brackets does it.
+        item.owner = _Owner(
+            name=others[0],
+            candidates=others,
+            how="label",
+            confidence=0.85,
+            why=f"`{named.group('who') if named else ''}` in brackets after the line",
+        )
+        return
     if said or planned or mine:
         item.owner = _Owner(
             name=names[0],

@@ -400,6 +400,10 @@ def _bracket_owner(item: Analysed, roster: Roster, *, who: str = "") -> bool:
         found = _OWNER_BEFORE.match(sentence.text)
         if found is None and sentence.lang == "en":
             found = _EN_OWNER_AFTER.search(sentence.text)
+        elif found is None and item.kind == "action" and "我" not in sentence.text:
+            # `滨江店开业人员排班（刘畅）`: the name in brackets after the work (not after a
+            # meeting's time: `班前会 2/3 早 8:00（周班长）`).
+            found = ZH_NAME_AT_END.search(sentence.text.rstrip())
         who = found.group("who").strip() if found else ""
     names = roster.lookup(who) if who else ()
     if not names:
@@ -1640,7 +1644,7 @@ _EN_WITH = re.compile(
 )
 _ZH_SAID_BY = re.compile(r"[（(](?P<who>[^（）()说]{1,8}+)说的[)）]")
 # `我和荣浩一起过一遍风险清单（江帆）`: the name in brackets at the end is who said it.
-_ZH_NAME_AT_END = re.compile(r"[（(](?P<who>[^（）()\s]{1,8}+)[)）][ \t。.]{0,3}+$")
+ZH_NAME_AT_END = re.compile(r"[（(](?P<who>[^（）()\s]{1,8}+)[)）][ \t。.]{0,3}+$")
 _HANDLE = re.compile(r"^\s{0,4}+@(?P<who>[\w.-]{1,30}+)\s")
 
 
@@ -1688,7 +1692,7 @@ def _zh_with(item: Analysed, roster: Roster) -> bool:
     together = (_ZH_WITH if item.sentence.lang == "zh" else _EN_WITH).search(text)
     if together is None or item.cues & {"hypothetical", "question", "done"}:
         return False
-    said_by = _ZH_SAID_BY.search(text) or _ZH_NAME_AT_END.search(text.rstrip())
+    said_by = _ZH_SAID_BY.search(text) or ZH_NAME_AT_END.search(text.rstrip())
     speaker = said_by.group("who") if said_by else _speaker_of(item.sentence, roster)[0]
     names = roster.lookup(speaker) if speaker else ()
     if not names:

@@ -630,3 +630,18 @@ def test_a_summary_parts_to_do_list_restates_the_transcript(extractor: Extractor
         "□ 孙悦：重新核算首发期毛利（4月7日）": ("孙悦", date(2026, 4, 7)),
         "□ 钱多多：首发海报价格改为 89 元（今天）": ("钱多多", MEETING),
     }
+
+
+def test_a_plan_line_with_a_name_in_brackets_after_it_is_that_persons(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "【周报】区域运营 孙悦\n"
+        "下周工作计划：\n"
+        "1. 近效期商品调拨方案，4/9前出初稿\n"
+        "2. 滨江店开业人员排班（周南）\n"
+    )
+    assert owners(extractor, text) == {
+        "近效期商品调拨方案，4/9前出初稿": "孙悦",
+        "滨江店开业人员排班（周南）": "周南",
+    }
