@@ -777,6 +777,13 @@ def _is_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+_EN_STAMP_BEFORE = re.compile(r"[·•][ \t]{0,3}+$")
+_EN_STAMP_AFTER = re.compile(
+    r"^,?+[ \t]{1,3}+(?:at[ \t]{1,3}+)?+\d{1,2}:\d{2}(?:[ \t]?+[ap]\.?m\.?)?+[ \t]*+(?:$|\n)",
+    re.IGNORECASE,
+)
+
+
 def find_dues(
     text: str, *, meeting_date: date, lang: str | None = None, calendar: Calendar = None
 ) -> list[Due]:
@@ -819,7 +826,12 @@ def find_dues(
             )
         else:
             marked = bool(_EN_MARK.search(before))
-            event = not marked and bool(_EN_EVENT.search(before) or _EN_MOVED_TO.search(before))
+            event = not marked and bool(
+                _EN_EVENT.search(before)
+                or _EN_MOVED_TO.search(before)
+                # `… added SMS blast copy to Assets · Apr 20 at 11:06 AM`: when it was posted.
+                or (_EN_STAMP_BEFORE.search(before) and _EN_STAMP_AFTER.match(after))
+            )
         words_start = start
         mark = (_ZH_MARK_BEFORE if zh else _EN_MARK).search(before)
         if marked and mark is not None and not zh:

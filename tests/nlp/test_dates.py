@@ -414,3 +414,11 @@ def test_the_family_name_sun_is_no_sunday() -> None:
     assert due("ask Sun Wei to sign the PO", meeting) is None
     assert due("send the rota by Sun", meeting) == date(2026, 11, 15)
     assert due("cut-over window: Sun Nov 22, 02:00", meeting) == date(2026, 11, 22)
+
+
+def test_when_an_activity_was_posted_is_no_deadline() -> None:
+    meeting = date(2027, 4, 20)
+    said = "Fatou Ceesay added SMS blast copy — owner TBD to Assets · Apr 20 at 11:06 AM"
+    assert due(said, meeting) is None
+    assert due("Banner print to Assets · due Apr 23", meeting) == date(2027, 4, 23)
+    assert due("send the banner proof · Apr 23", meeting) == date(2027, 4, 23)
