@@ -1825,7 +1825,11 @@ _I_COMMIT = re.compile(
 )
 
 
-_ME_LABEL = re.compile(r"^\s{0,4}+(?:me|myself|我)\s{0,2}+[:：]", re.IGNORECASE)
+# `Me: confirm the venue`, `To-do for me: chase the landlord`.
+_ME_LABEL = re.compile(
+    r"^\s{0,4}+(?:(?:to[- ]?do|action|note)s?+\s{1,3}+for\s{1,3}+)?+(?:me|myself|我)\s{0,2}+[:：]",
+    re.IGNORECASE,
+)
 _ME_HEADING = re.compile(r"^\s{0,4}+(?:me|myself|我)\s{0,2}+[:：]?\s{0,2}+$", re.IGNORECASE)
 
 

@@ -866,7 +866,9 @@ _AUTHOR_LINE = re.compile(
 )
 # `Loom — "Nov close walkthrough" — recorded by Dorla Usher — 4:52`: one person's recording.
 _RECORDED_BY = re.compile(
-    r"\b(?:recorded|narrated|presented)[ \t]{1,2}+by[ \t]{1,2}+"
+    # `Diary kept by: Sigrid Bakke`, `Minutes taken by: …`: whose notes they are.
+    r"\b(?:recorded|narrated|presented|kept|taken|written|minuted|compiled)[ \t]{1,2}+by"
+    r"(?:[ \t]{0,2}+:)?+[ \t]{1,2}+"
     r"(?P<who>[A-Z][\w'’-]{0,20}+(?:[ \t][A-Z][\w'’-]{0,20}+)?+)"
 )
 # `钉钉日报 | 朱俊峰 | 2026-10-14`, `【周报】徐汇滨江店 第22周 梁雪梅`: a report's own header.

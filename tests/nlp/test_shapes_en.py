@@ -618,3 +618,25 @@ def test_work_asked_of_somebody_is_not_the_askers_for_its_purpose(extractor: Ext
         "the peak.": None,
         "somebody's gotta mow the verge before the open day tho, I ain't got time": None,
     }
+
+
+def test_a_to_do_for_me_is_the_writers(extractor: Extractor) -> None:
+    diary = (
+        "SITE DIARY — Quay 5\n"
+        "Mon 6 Apr 2026   Weather: showers   Diary kept by: Ola Nordmann\n"
+        "07:00  Toolbox talk (Ravi). All signed.\n"
+        "To do for me: chase the steel supplier on the 6 missing bollard bolts, Wednesday.\n"
+    )
+    assert owners_and_dues(extractor, diary) == {
+        "To do for me: chase the steel supplier on the 6 missing bollard bolts, Wednesday.": (
+            "Ola Nordmann",
+            date(2026, 4, 8),
+        )
+    }
+    email = (
+        "Hi all,\n\nQuick round-up from this morning's call.\n\n"
+        "To-do for me: chase the landlord on the extraction fan.\n\nThanks all,\nMarta\n"
+    )
+    assert owners(extractor, email) == {
+        "To-do for me: chase the landlord on the extraction fan.": "Marta Kowalczyk"
+    }
