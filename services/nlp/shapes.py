@@ -1451,6 +1451,7 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
             _speaker_of(following[0].sentence, roster)[0] != speaker
             or following[0].sentence.unit == sentence.unit
         )
+        and not _other_commitment(following[0], item)
     ):
         answer, _ = _speaker_of(following[0].sentence, roster)
         why = f"`{answer}` accepted it on the next line"
@@ -1466,6 +1467,21 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
     else:
         _set_owner(item, (), "none", why="a request nobody accepted or was named for")
     return True
+
+
+_EN_OWN_WORK = re.compile(r"^\W{0,3}+I(?:'ll|’ll|\s{1,3}+will)\s", re.IGNORECASE)
+_EN_BACK = re.compile(r"\b(?:it|that|this|them|those|these|mine)\b", re.IGNORECASE)
+
+
+def _other_commitment(answer: Analysed, request: Analysed) -> bool:
+    """`someone needs to send the donor the photos` / `I'll share the fuel receipts with
+    finance by tomorrow`: work of the answerer's own, which neither points back at the
+    request nor names anything of it."""
+    said = answer.body
+    if answer.sentence.lang != "en" or not _EN_OWN_WORK.match(said) or _EN_BACK.search(said):
+        return False
+    shared = content_terms(said) & content_terms(request.body)
+    return not any(len(term) >= 4 and not term.isdigit() for term in shared)
 
 
 def _accepts(item: Analysed, roster: Roster) -> bool:

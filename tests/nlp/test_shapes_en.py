@@ -640,3 +640,17 @@ def test_a_to_do_for_me_is_the_writers(extractor: Extractor) -> None:
     assert owners(extractor, email) == {
         "To-do for me: chase the landlord on the extraction fan.": "Marta Kowalczyk"
     }
+
+
+def test_an_answer_with_other_work_of_ones_own_takes_nothing(extractor: Extractor) -> None:
+    text = (
+        "Marta Kowalczyk: the donor asked for an update\n"
+        "Marta Kowalczyk: also someone needs to send the donor the photos from the site\n"
+        "Ravi Menon: I'll share the fuel receipts with finance by tomorrow\n"
+        "Ola Nordmann: the generator at the clinic is fixed\n"
+    )
+    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    assert got == {
+        "also someone needs to send the donor the photos from the site": (None, None),
+        "I'll share the fuel receipts with finance by tomorrow": ("Ravi Menon", date(2026, 4, 7)),
+    }
