@@ -295,6 +295,11 @@ _COMMITS = re.compile(r"\b(?:will|to|going\s{1,3}+to)\b|'ll\b|’ll\b")
 # two of the speaker's own, joined by `and` (without it, `…, I'll get them couriered by
 # Thursday` goes on with the same work).
 _NEXT_I_CLAUSE = re.compile(r"(?<![,;])[,;]\s{1,3}+and\s{1,3}+(?=I(?:'ll|’ll|\s{1,3}+will)\b)")
+# `I'll ring Brown's for an engineer today, and can you move the lorry to Wednesday`: the
+# speaker's own, then work asked of the one listening.
+_NEXT_ASK_CLAUSE = re.compile(
+    r"(?<![,;])[,;]\s{1,3}+and\s{1,3}+(?=(?:can|could|would)\s{1,3}+(?:you|u)\b)", re.IGNORECASE
+)
 # `I'll`, `I will`: the speaker's own commitment (also read by `notes`).
 I_WILL = re.compile(r"\bI(?:'ll|’ll|\s{1,3}+will)\b")
 
@@ -303,7 +308,11 @@ def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[in
     """`span` cut where a participant's own commitment follows another commitment."""
     start, end = span
     parts = []
-    found = [*_NEXT_CLAUSE.finditer(text, start, end), *_NEXT_I_CLAUSE.finditer(text, start, end)]
+    found = [
+        *_NEXT_CLAUSE.finditer(text, start, end),
+        *_NEXT_I_CLAUSE.finditer(text, start, end),
+        *_NEXT_ASK_CLAUSE.finditer(text, start, end),
+    ]
     for match in sorted(found, key=lambda m: m.start()):
         if match.start() < start:
             continue

@@ -654,3 +654,21 @@ def test_an_answer_with_other_work_of_ones_own_takes_nothing(extractor: Extracto
         "also someone needs to send the donor the photos from the site": (None, None),
         "I'll share the fuel receipts with finance by tomorrow": ("Ravi Menon", date(2026, 4, 7)),
     }
+
+
+def test_ones_own_work_and_then_a_request_are_two_items(extractor: Extractor) -> None:
+    text = (
+        "Marta Kowalczyk: the pallet for the hampers went out yesterday\n"
+        "Ravi Menon: I'll email the invoice over by tomorrow, and can you ring me back before "
+        "Friday about the January order numbers?\n"
+        "Marta Kowalczyk: will do\n"
+        "Ola Nordmann: 👍\n"
+    )
+    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    assert got == {
+        "I'll email the invoice over by tomorrow": ("Ravi Menon", date(2026, 4, 7)),
+        "can you ring me back before Friday about the January order numbers?": (
+            "Marta Kowalczyk",
+            date(2026, 4, 10),
+        ),
+    }
