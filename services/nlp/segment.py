@@ -300,6 +300,10 @@ _NEXT_I_CLAUSE = re.compile(r"(?<![,;])[,;]\s{1,3}+and\s{1,3}+(?=I(?:'ll|’ll|\
 _NEXT_ASK_CLAUSE = re.compile(
     r"(?<![,;])[,;]\s{1,3}+and\s{1,3}+(?=(?:can|could|would)\s{1,3}+(?:you|u)\b)", re.IGNORECASE
 )
+_BARE_YES = re.compile(
+    r"\W{0,3}+(?:will\s{1,3}+do|sure|ok(?:ay)?|yes|yep|yeah|on\s{1,3}+it|no\s{1,3}+problem)\W{0,3}+",
+    re.IGNORECASE,
+)
 # `I'll`, `I will`: the speaker's own commitment (also read by `notes`).
 I_WILL = re.compile(r"\bI(?:'ll|’ll|\s{1,3}+will)\b")
 
@@ -320,8 +324,10 @@ def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[in
             who = match.group("who").lstrip("@").lower()
             if who not in known or not _COMMITS.search(text, start, match.start()):
                 continue
-        elif I_WILL.search(text, start, match.start()) is None:
-            continue
+        elif I_WILL.search(text, start, match.start()) is None and not (
+            match.re is _NEXT_I_CLAUSE and _BARE_YES.fullmatch(text, start, match.start())
+        ):
+            continue  # `will do, and I'll do the postmortem draft tomorrow`: a yes, then more
         parts.append((start, match.start()))
         start = match.end()
     parts.append((start, end))

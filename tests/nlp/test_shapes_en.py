@@ -672,3 +672,17 @@ def test_ones_own_work_and_then_a_request_are_two_items(extractor: Extractor) ->
             date(2026, 4, 10),
         ),
     }
+
+
+def test_a_yes_and_then_more_work_of_ones_own(extractor: Extractor) -> None:
+    text = (
+        "Marta Kowalczyk: the outage ran 40 minutes\n"
+        "Marta Kowalczyk: Ravi can you write that up as a ticket by Thursday\n"
+        "Ravi Menon: will do, and I'll do the postmortem draft tomorrow\n"
+        "Ola Nordmann: 👍\n"
+    )
+    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    assert got == {
+        "Ravi can you write that up as a ticket by Thursday": ("Ravi Menon", date(2026, 4, 9)),
+        "I'll do the postmortem draft tomorrow": ("Ravi Menon", date(2026, 4, 7)),
+    }
