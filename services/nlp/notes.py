@@ -1231,7 +1231,10 @@ _EN_DEADLINE_LEAD = re.compile(
     r"\s{1,3}+asking(?:\s{1,3}+for\s{1,3}+(?:it|them))?\s{1,3}+|ideally\s{1,3}+|deadline"
     r"(?:\s{1,3}+is|\s{0,3}+[:：])?\s{1,3}+|(?:and\s{1,3}+)?(?:please|pls)\s{1,3}+"
     # `Needs to be on staging by Thursday.`
-    r"|(?:it\s{1,3}+|this\s{1,3}+)?+(?:needs|has)\s{1,3}+to\s{1,3}+be\s{1,3}+(?:[\w-]{1,20}+\s{1,3}+){0,3}?)?$",
+    r"|(?:it\s{1,3}+|this\s{1,3}+)?+(?:needs|has)\s{1,3}+to\s{1,3}+be\s{1,3}+(?:[\w-]{1,20}+\s{1,3}+){0,3}?"
+    # `I'll do that Wednesday.`, `I'll have it done by Friday.`
+    r"|(?:I|we|he|she|they)(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can)\s{1,3}+(?:do|have|get|send|sort)\s{1,3}+(?:it|that|this|them)"
+    r"(?:\s{1,3}+(?:done|over|back|sorted))?+\s{1,3}+)?$",
     re.IGNORECASE,
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -686,3 +686,13 @@ def test_a_yes_and_then_more_work_of_ones_own(extractor: Extractor) -> None:
         "Ravi can you write that up as a ticket by Thursday": ("Ravi Menon", date(2026, 4, 9)),
         "I'll do the postmortem draft tomorrow": ("Ravi Menon", date(2026, 4, 7)),
     }
+
+
+def test_ill_do_that_on_a_day_dates_the_work_before_it(extractor: Extractor) -> None:
+    text = (
+        "Standup notes\n"
+        "- Ravi will call the Krones rep about the spare servo. He'll do that Wednesday.\n"
+        "- Ola: I need to book the forklift service. I'll have it done by Friday.\n"
+    )
+    got = {i.due for i in items(extractor, text)}
+    assert got == {date(2026, 4, 8), date(2026, 4, 10)}
