@@ -1469,7 +1469,12 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
     return True
 
 
-_EN_OWN_WORK = re.compile(r"^\W{0,3}+I(?:'ll|’ll|\s{1,3}+will)\s", re.IGNORECASE)
+# `I'll share the fuel receipts …`; not `I'll take PAY-3390`, which takes what was asked.
+_EN_OWN_WORK = re.compile(
+    r"^\W{0,3}+I(?:'ll|’ll|\s{1,3}+will)\s{1,3}+(?!(?:take|handle|grab|own|do|cover|sort|pick"
+    r"|look|check|chase|fix)\b)",
+    re.IGNORECASE,
+)
 _EN_BACK = re.compile(r"\b(?:it|that|this|them|those|these|mine)\b", re.IGNORECASE)
 
 

@@ -696,3 +696,19 @@ def test_ill_do_that_on_a_day_dates_the_work_before_it(extractor: Extractor) -> 
     )
     got = {i.due for i in items(extractor, text)}
     assert got == {date(2026, 4, 8), date(2026, 4, 10)}
+
+
+def test_ill_take_the_ticket_takes_what_was_asked(extractor: Extractor) -> None:
+    text = (
+        "Marta Kowalczyk added a comment - 6/Apr/26 9:14 AM\n"
+        "3 failures, all in refund-by-card (PAY-3390). Not a blocker IMO but someone should look "
+        "at those before we ship.\n\n"
+        "Ravi Menon added a comment - 6/Apr/26 9:31 AM\n"
+        "I'll take PAY-3390, fix should be small. PR by tomorrow.\n\n"
+        "Ola Nordmann added a comment - 6/Apr/26 10:02 AM\n"
+        "Go/no-go moved to Thursday 4pm.\n"
+    )
+    got = {src.split("\n")[0]: who for src, who in owners(extractor, text).items()}
+    assert got == {
+        "Not a blocker IMO but someone should look at those before we ship.": "Ravi Menon"
+    }
