@@ -733,6 +733,7 @@ class Extractor:
         roster = Roster(request.participants)
         analysed, transcript, language = self._analyse(request, roster)
         _urgency_said_after(analysed)
+        _asked_after_address(analysed)
         _link_acceptances(analysed, roster)
         for item in analysed:
             if item.kind != "accepted":
@@ -928,7 +929,8 @@ class _OwnerFinder:
     def mention(self, body: str, mentions: list[Mention]) -> _Owner | None:
         """5. An @mention anywhere."""
         for mention in mentions:
-            if mention.surface.startswith("@"):
+            # `@zoe`, and Jira's `[~dvolkov]`
+            if mention.surface.startswith(("@", "[~")) or body[: mention.start].endswith("[~"):
                 return self.pick(mention.names, "mention", 0.85)
         if not self.roster:
             at = re.search(r"@([\w\u4e00-\u9fff.-]+)", body)
@@ -1467,6 +1469,22 @@ def _urgency_said_after(analysed: list[Analysed]) -> None:
         if item.due is None and following.due is not None:
             item.due = following.due
         following.kind = "accepted"
+
+
+def _asked_after_address(analysed: list[Analysed]) -> None:
+    """`[~dvolkov] the release notes are missing the FX change. Can you add it?`: a request
+    with no one named, right after a sentence of the same message that opens with someone's
+    handle, is asked of them."""
+    for before, item in itertools.pairwise(analysed):
+        if (
+            "request" in item.cues
+            and item.owner.how in {"none", "speaker_weak"}
+            and before.sentence.unit == item.sentence.unit
+            and before.owner.how == "mention"
+            and before.owner.name
+            and before.body.lstrip().startswith(("@", "[~"))
+        ):
+            item.owner = replace(before.owner, how="vocative", cut=item.owner.cut)
 
 
 def _asked_of_someone(item: Analysed) -> bool:

@@ -177,7 +177,9 @@ class Roster:
 
     def _accept_latin(self, text: str, match: re.Match[str], surface: str) -> bool:
         key = surface.lstrip("@").lower()
-        if surface.startswith("@") or key in self._roles:
+        # `@zoe`, and Jira's `[~dvolkov]` (listed so, or only its handle inside it)
+        jira = surface.startswith("[~") or text[max(0, match.start() - 2) : match.start()] == "[~"
+        if surface.startswith("@") or jira or key in self._roles:
             return True
         # Names are written capitalised; "will" and "may" in lower case are words.
         if not surface[:1].isupper():

@@ -712,3 +712,23 @@ def test_ill_take_the_ticket_takes_what_was_asked(extractor: Extractor) -> None:
     assert got == {
         "Not a blocker IMO but someone should look at those before we ship.": "Ravi Menon"
     }
+
+
+def test_jira_mentions_address_the_request_after_them(extractor: Extractor) -> None:
+    people = (
+        Participant("Dmitri Volkov", ("Dmitri", "dvolkov")),
+        Participant("Elif Yildiz", ("Elif", "eyildiz")),
+        Participant("Sarah Byrne", ("Sarah", "sbyrne")),
+    )
+    text = (
+        "Elif Yildiz added a comment - 6/Apr/26 10:02 AM\n"
+        "[~dvolkov] the release notes draft is still missing the FX rounding change. "
+        "Can you add it?\n\n"
+        "Dmitri Volkov added a comment - 6/Apr/26 10:20 AM\n"
+        "Will add it today. Change freeze starts Wednesday 18:00.\n\n"
+        "Sarah Byrne added a comment - 6/Apr/26 11:45 AM\n"
+        "Regression suite is green.\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    got = {i.source.split("\n")[0]: (i.owner, i.due) for i in extractor.extract(request).items}
+    assert got == {"Can you add it?": ("Dmitri Volkov", MEETING)}
