@@ -462,7 +462,9 @@ def _table_roles(cells: list[str]) -> list[str]:
         if raci and low in {"r", "a", "c", "i"}:
             roles.append("owner" if low == "r" else "other")
         elif re.search(
-            r"owner|assign|who|responsible|\blead\b|\bpic\b|负责|责任人|执行人|牵头|承办|跟进人",
+            r"owner|assign|who|responsible|\blead\b|\bpic\b|负责|责任人|执行人|牵头|承办|跟进人"
+            # `问题 | 整改人 | 完成时限` (an inspection's rectification list)
+            r"|整改人|处理人|经办人|落实人|对接人",
             low,
         ):
             roles.append("owner")

@@ -1079,6 +1079,7 @@ _DONE_CELL = re.compile(
     r"^(?:[✅✔✓☑]\s{0,2}+)?+(?:(?:done|completed?|closed|finished|resolved|shipped|cancell?ed"
     r"|blocked|on\s{1,2}+hold|rejected|declined|withdrawn|terminated)\b"
     r"(?!\s{0,2}+(?:by|before|when|if|once|after)\b)|已完成|完成|已关闭|已解决|已上线|已结束|已交付|已取消"
+    r"|已整改|已处理|已修复"
     # An approval refused or stopped (DingTalk's `已拒绝`, `已终止`): no work follows.
     r"|已拒绝|已驳回|已终止|已作废|已撤销|阻塞|暂停|挂起|搁置)"
     r"|^[✅✔✓☑]$",

@@ -645,3 +645,16 @@ def test_a_plan_line_with_a_name_in_brackets_after_it_is_that_persons(
         "近效期商品调拨方案，4/9前出初稿": "孙悦",
         "滨江店开业人员排班（周南）": "周南",
     }
+
+
+def test_an_inspections_rectification_table(extractor: Extractor) -> None:
+    text = (
+        "门店巡检整改单\n"
+        "| 序号 | 问题 | 整改人 | 完成时限 |\n"
+        "|---|---|---|---|\n"
+        "| 1 | 后仓冷冻柜温度显示-12℃，标准为-18℃以下 | 孙悦 | 明天 |\n"
+        "| 2 | 消防通道堆放纸箱 | 周南 | 已整改（现场完成） |\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "1 | 后仓冷冻柜温度显示-12℃，标准为-18℃以下 | 孙悦 | 明天": ("孙悦", date(2026, 4, 7))
+    }
