@@ -1927,26 +1927,18 @@ def _signed_item(
         item.forced = True
         item.score = max(item.score, 0.9)
         item.reasons.append(f"a line of `{words}` in `{who}`'s notes")
+    if not (said or planned or mine):
+        return
+    # `滨江店开业人员排班（周南）` in 孙悦's plan: the one in brackets does it.
     named = ZH_NAME_AT_END.search(item.sentence.text.rstrip()) if planned and not said else None
     others = roster.lookup(named.group("who")) if named else ()
-    if others and others != names:
-        # `滨江店开业人员排班（周南）` in 孙悦's plan: the one in brackets does it.
-        item.owner = _Owner(
-            name=others[0],
-            candidates=others,
-            how="label",
-            confidence=0.85,
-            why=f"`{named.group('who') if named else ''}` in brackets after the line",
-        )
-        return
-    if said or planned or mine:
-        item.owner = _Owner(
-            name=names[0],
-            candidates=names,
-            how="speaker",
-            confidence=0.7,
-            why=f"`{said.group(0) if said else words}` in notes by `{who}`",
-        )
+    if named and others and others != names:
+        owner, how, confidence = others, "label", 0.85
+        why = f"`{named.group('who')}` in brackets after the line"
+    else:
+        owner, how, confidence = names, "speaker", 0.7
+        why = f"`{said.group(0) if said else words}` in notes by `{who}`"
+    item.owner = _Owner(name=owner[0], candidates=owner, how=how, confidence=confidence, why=why)
 
 
 _LINE_LABEL = re.compile(r"^\s{0,4}+[\u4e00-\u9fff]{2,6}+\s{0,2}+[:：]")
