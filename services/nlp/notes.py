@@ -43,6 +43,7 @@ from services.nlp.segment import (
     thread_authors,
 )
 from services.nlp.shapes import (
+    TAKE_UP,
     ZH_NAME_AT_END,
     asks_for_a_taker,
     card_items,
@@ -1539,8 +1540,7 @@ _EN_POINTS_BACK = re.compile(
 # `I'll do the changelog`, `I'll take the PM schedule change`: a verb that points back at the
 # work asked for, not other work (`I'll move the Ealing delivery`).
 _EN_WILL_DO = re.compile(
-    r"^\W{0,3}+(?:ok(?:ay)?\W{1,3}+)?I(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can)\s{1,3}+"
-    r"(?:do|take|handle|sort|grab|own|cover|pick\s{1,3}+up|look\s{1,3}+(?:at|into))\b",
+    rf"^\W{{0,3}}+(?:ok(?:ay)?\W{{1,3}}+)?I(?:'ll|’ll|\s{{1,3}}+will|\s{{1,3}}+can)\s{{1,3}}+{TAKE_UP}",
     re.IGNORECASE,
 )
 

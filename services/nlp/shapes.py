@@ -1470,11 +1470,12 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
     return True
 
 
-# `I'll share the fuel receipts …`; not `I'll take PAY-3390`, which takes what was asked.
+# `I'll do the changelog`, `I'll take PAY-3390`: a verb that takes up what was asked rather
+# than naming other work (also read by `notes`).
+TAKE_UP = r"(?:do|take|handle|sort|grab|own|cover|check|chase|fix|pick\s{1,3}+up|look\s{1,3}+(?:at|into))\b"
+# `I'll share the fuel receipts …`: work of one's own.
 _EN_OWN_WORK = re.compile(
-    r"^\W{0,3}+I(?:'ll|’ll|\s{1,3}+will)\s{1,3}+(?!(?:take|handle|grab|own|do|cover|sort|pick"
-    r"|look|check|chase|fix)\b)",
-    re.IGNORECASE,
+    rf"^\W{{0,3}}+I(?:'ll|’ll|\s{{1,3}}+will)\s{{1,3}}+(?!{TAKE_UP})", re.IGNORECASE
 )
 _EN_BACK = re.compile(r"\b(?:it|that|this|them|those|these|mine)\b", re.IGNORECASE)
 
