@@ -4,6 +4,7 @@ this file."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from services.nlp.notes import ActionItem, Extractor, NotesRequest
 from services.nlp.owners import Participant
@@ -17,6 +18,7 @@ PEOPLE = (
     Participant("Sun Li", ()),
 )
 MEETING = date(2026, 4, 6)  # a Monday
+T = TypeVar("T")
 
 
 def items(extractor: Extractor, text: str) -> list[ActionItem]:
@@ -30,6 +32,11 @@ def owners(extractor: Extractor, text: str) -> dict[str, str | None]:
 
 def owners_and_dues(extractor: Extractor, text: str) -> dict[str, tuple[str | None, date | None]]:
     return {item.source.strip(): (item.owner, item.due) for item in items(extractor, text)}
+
+
+def first_lines(found: dict[str, T]) -> dict[str, T]:
+    """Keyed by the source's first line: an item taken by a yes runs on to the yes."""
+    return {source.split("\n")[0]: value for source, value in found.items()}
 
 
 def test_chat_export_with_date_and_time_in_brackets_is_a_transcript() -> None:
@@ -361,7 +368,7 @@ def test_work_said_in_the_imperative_belongs_to_who_answers_it(extractor: Extrac
         "Marta Kowalczyk: Cut-off is Thursday.\n"
     )
     # The item's source runs on to the yes that took it.
-    got = {src.split("\n")[0]: who for src, who in owners(extractor, text).items()}
+    got = first_lines(owners(extractor, text))
     assert got.get("Ship the film, and send the tracking to Ola.") == "Ravi Menon"
     assert "Ravi Menon: Will do." not in got
 
@@ -373,7 +380,7 @@ def test_who_asked_for_somebody_may_take_it_themself(extractor: Extractor) -> No
         "Ravi Menon: Not me, I'm out Wednesday and Thursday.\n"
         "Marta Kowalczyk: OK, I'll take it myself then, tomorrow.\n"
     )
-    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    got = first_lines(owners_and_dues(extractor, text))
     assert got == {
         "Somebody need to call them before they find it on the shelf.": (
             "Marta Kowalczyk",
@@ -399,7 +406,7 @@ def test_a_yes_to_a_handle_then_the_date(extractor: Extractor) -> None:
         "Ravi Menon: @marta yes, mine. PR up by tomorrow.\n"
         "Ola Nordmann: 👍\n"
     )
-    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    got = first_lines(owners_and_dues(extractor, text))
     assert got == {"@ravi can you take the SMS receipt failures?": ("Ravi Menon", date(2026, 4, 7))}
 
 
@@ -409,7 +416,7 @@ def test_the_next_turn_naming_the_thing_asked_for_takes_it(extractor: Extractor)
         "Ravi Menon: I'll do the changelog today\n"
         "Marta Kowalczyk: thanks\n"
     )
-    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    got = first_lines(owners_and_dues(extractor, text))
     assert got == {
         "can someone update the changelog for the branch pilot? product wants it": (
             "Ravi Menon",
@@ -468,7 +475,7 @@ def test_what_the_work_needs_to_be_by_is_its_date(extractor: Extractor) -> None:
         "  Ola Nordmann · 6/Apr 17:05\n"
         "    Renewed in sandbox. Prod one still expires 30/4.\n"
     )
-    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    got = first_lines(owners_and_dues(extractor, text))
     assert got == {
         "@ravi please put the fix behind a feature flag. Needs to be on staging by Thursday.": (
             "Ravi Menon",
@@ -488,7 +495,7 @@ def test_can_u_asks_as_can_you_does(extractor: Extractor) -> None:
         "Marta Kowalczyk  08:10\n"
         "perfect\n"
     )
-    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    got = first_lines(owners_and_dues(extractor, text))
     assert got == {
         "also turnstile 12 still reading cards twice. can u ask Sun Li to reset it before "
         "doors open": ("Ravi Menon", MEETING)
@@ -502,7 +509,7 @@ def test_a_yes_then_the_same_work_with_its_date_is_one_item(extractor: Extractor
         "[06/04/2026, 08:06] Ola Nordmann: Ok. Will share draft by Wednesday\n"
         "[06/04/2026, 08:10] Marta Kowalczyk: 👍\n"
     )
-    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    got = first_lines(owners_and_dues(extractor, text))
     assert got == {
         "Ola pls update the rate card before we quote next week": ("Ola Nordmann", date(2026, 4, 8))
     }
@@ -554,7 +561,7 @@ def test_help_desk_and_google_chat_speaker_lines(extractor: Extractor) -> None:
         "Marta Kowalczyk, 9:24 AM\n"
         "ok wrapping — Ola wristband draft end of next week pls\n"
     )
-    got = {src.split("\n")[0]: who for src, who in owners(extractor, chat).items()}
+    got = first_lines(owners(extractor, chat))
     assert got == {
         "I'll call the caterer today to see if they can do 300": "Ravi Menon",
         # Nobody took it: not the asker's, and her next message is no yes to it.
@@ -649,7 +656,7 @@ def test_an_answer_with_other_work_of_ones_own_takes_nothing(extractor: Extracto
         "Ravi Menon: I'll share the fuel receipts with finance by tomorrow\n"
         "Ola Nordmann: the generator at the clinic is fixed\n"
     )
-    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    got = first_lines(owners_and_dues(extractor, text))
     assert got == {
         "also someone needs to send the donor the photos from the site": (None, None),
         "I'll share the fuel receipts with finance by tomorrow": ("Ravi Menon", date(2026, 4, 7)),
@@ -664,7 +671,7 @@ def test_ones_own_work_and_then_a_request_are_two_items(extractor: Extractor) ->
         "Marta Kowalczyk: will do\n"
         "Ola Nordmann: 👍\n"
     )
-    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    got = first_lines(owners_and_dues(extractor, text))
     assert got == {
         "I'll email the invoice over by tomorrow": ("Ravi Menon", date(2026, 4, 7)),
         "can you ring me back before Friday about the January order numbers?": (
@@ -681,7 +688,7 @@ def test_a_yes_and_then_more_work_of_ones_own(extractor: Extractor) -> None:
         "Ravi Menon: will do, and I'll do the postmortem draft tomorrow\n"
         "Ola Nordmann: 👍\n"
     )
-    got = {src.split("\n")[0]: due for src, due in owners_and_dues(extractor, text).items()}
+    got = first_lines(owners_and_dues(extractor, text))
     assert got == {
         "Ravi can you write that up as a ticket by Thursday": ("Ravi Menon", date(2026, 4, 9)),
         "I'll do the postmortem draft tomorrow": ("Ravi Menon", date(2026, 4, 7)),
@@ -708,7 +715,7 @@ def test_ill_take_the_ticket_takes_what_was_asked(extractor: Extractor) -> None:
         "Ola Nordmann added a comment - 6/Apr/26 10:02 AM\n"
         "Go/no-go moved to Thursday 4pm.\n"
     )
-    got = {src.split("\n")[0]: who for src, who in owners(extractor, text).items()}
+    got = first_lines(owners(extractor, text))
     assert got == {
         "Not a blocker IMO but someone should look at those before we ship.": "Ravi Menon"
     }
