@@ -420,3 +420,21 @@ def sentence_features(
             features.append(f"{prefix}first:{tokens[0]}")
         features.append(f"{prefix}len:{min(len(tokens) // 5, 6)}")
     return sorted(set(features))
+
+
+_ZH_YES = re.compile(r"好的?|可以|没问题|收到|行|我来[吧做]?|交给我|[，。！,.!\s]")
+_EN_YES = frozenset(
+    {"i", "i'll", "i’ll", "ill", "will", "can", "take", "do", "it", "that", "this", "one", "mine",
+     "sure", "yes", "yeah", "yep", "ok", "okay", "have", "ready", "handle", "on", "no", "problem",
+     "got", "the", "then", "fine", "of", "course", "absolutely"}
+)  # fmt: skip
+_HANDLE = re.compile(r"@[\w.-]{1,40}+")
+
+
+def says_only_yes(said: str, lang: str) -> bool:
+    """ "I can take it", "Sure, will do", "@grace.m yes, mine", "收到，我来": agreement that holds
+    no work of its own (the handle it answers is no content)."""
+    if lang == "zh":
+        return len(_ZH_YES.sub("", said)) <= 2
+    words = re.findall(r"[a-z'’]+", _HANDLE.sub(" ", said.lower()))
+    return sum(1 for w in words if w not in _EN_YES) <= 1

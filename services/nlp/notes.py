@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from services.common.workcal import WorkingCalendar
-from services.nlp.cues import EN, ZH, ZH_SAID_VERBS, cue_set, priority_of, sentence_features
+from services.nlp.cues import (
+    EN,
+    ZH,
+    ZH_SAID_VERBS,
+    cue_set,
+    priority_of,
+    says_only_yes,
+    sentence_features,
+)
 from services.nlp.dates import Due, find_due
 from services.nlp.detector import DEFAULT_MODEL_PATH, Detector, DetectorError
 from services.nlp.explain import (
@@ -657,7 +665,7 @@ class Extractor:
         elif item.due is not None and item.due.past and cues & {"past", "done"}:
             # `Pádraig: CR-2 hit 9.1 °C on 14 April`, said on the 15th: a report of that day.
             item.kind = "status"
-        elif "acceptance" in cues and _is_bare_acceptance(item.body, sentence.lang):
+        elif "acceptance" in cues and says_only_yes(item.body, sentence.lang):
             item.kind = "other"
         elif (item.owner.how == "accepted" and "request" in cues) or (
             (transcript or _ASK_ANYONE.search(sentence.text) is not None)
@@ -1191,19 +1199,6 @@ def _looks_like_heading(who: str) -> bool:
     } or len(low.split()) > 3  # fmt: skip
 
 
-def _is_bare_acceptance(body: str, lang: str) -> bool:
-    """ "I can take it", "Sure, will do", "收到": agreement with nothing to do of its own."""
-    if lang == "zh":
-        rest = re.sub(r"好的?|可以|没问题|收到|行|我来[吧做]?|交给我|[，。！,.!\s]", "", body)
-        return len(rest) <= 2
-    # `@grace.m yes, mine.`: the handle it answers is no content.
-    words = re.findall(r"[a-z']+", re.sub(r"@[\w.-]{1,40}+", " ", body.lower()))
-    filler = {"i", "i'll", "i’ll", "will", "can", "take", "do", "it", "that", "this", "one", "mine",
-              "sure", "yes", "yeah", "yep", "ok", "okay", "have", "ready", "handle", "on",
-              "no", "problem", "got", "the", "then", "fine", "of", "course", "absolutely"}  # fmt: skip
-    return sum(1 for w in words if w not in filler) <= 1
-
-
 def _rule_score(item: Analysed) -> float:
     """Stand-in for the detector when its weights are missing."""
     cues = item.cues
@@ -1363,7 +1358,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             and not (
                 "decision" in item.cues
                 and sentence.lang != "zh"  # `…明天早上给个结论` is a yes with its own date
-                and not _is_bare_acceptance(item.body, sentence.lang)
+                and not says_only_yes(item.body, sentence.lang)
             )
             and not _ZH_CLOSING.search(item.body)
         )
@@ -1430,7 +1425,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                     and following.sentence.unit == sentence.unit
                     and following.due is not None
                     and "acceptance" in item.cues
-                    and _is_bare_acceptance(item.body, sentence.lang)
+                    and says_only_yes(item.body, sentence.lang)
                 ):
                     said = following.due
                     if "first_person" in following.cues and not _other_work(

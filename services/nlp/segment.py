@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from services.nlp.cues import EN
+from services.nlp.cues import EN, says_only_yes
 
 __all__ = ["Sentence", "detect_language", "segment"]
 
@@ -300,10 +300,6 @@ _NEXT_I_CLAUSE = re.compile(r"(?<![,;])[,;]\s{1,3}+and\s{1,3}+(?=I(?:'ll|’ll|\
 _NEXT_ASK_CLAUSE = re.compile(
     r"(?<![,;])[,;]\s{1,3}+and\s{1,3}+(?=(?:can|could|would)\s{1,3}+(?:you|u)\b)", re.IGNORECASE
 )
-_BARE_YES = re.compile(
-    r"\W{0,3}+(?:will\s{1,3}+do|sure|ok(?:ay)?|yes|yep|yeah|on\s{1,3}+it|no\s{1,3}+problem)\W{0,3}+",
-    re.IGNORECASE,
-)
 # `I'll`, `I will`: the speaker's own commitment (also read by `notes`).
 I_WILL = re.compile(r"\bI(?:'ll|’ll|\s{1,3}+will)\b")
 
@@ -325,7 +321,7 @@ def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[in
             if who not in known or not _COMMITS.search(text, start, match.start()):
                 continue
         elif I_WILL.search(text, start, match.start()) is None and not (
-            match.re is _NEXT_I_CLAUSE and _BARE_YES.fullmatch(text, start, match.start())
+            match.re is _NEXT_I_CLAUSE and says_only_yes(text[start : match.start()], "en")
         ):
             continue  # `will do, and I'll do the postmortem draft tomorrow`: a yes, then more
         parts.append((start, match.start()))
@@ -810,8 +806,8 @@ _ITEM_START = re.compile(
 
 
 def _starts_own_line(line: str, known: set[str]) -> bool:
-    """`TODO(KL): …`, `mo: will do`, `Action – Owen – …` (any action marker the cues know):
-    a line that a long line before it does not wrap into."""
+    """`mo: will do`, `Action – Owen – …`, a to-do marker with initials (any action marker the
+    cues know): a line that a long line before it does not wrap into."""
     if EN.marker.match(line):
         return True
     start = _ITEM_START.match(line)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from services.nlp.cues import ZH_SAID_VERBS, cue_set
+from services.nlp.cues import ZH_SAID_VERBS, cue_set, says_only_yes
 from services.nlp.matching import containment, content_terms, similarity
 from services.nlp.owners import Roster
 from services.nlp.segment import RECAP_INTRO, ZH_HE_COMMITS, Sentence, section_kind
@@ -1413,7 +1413,7 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
     elif item.cues & _NOT_CHAT:
         return False
     speaker_names = roster.lookup(speaker)
-    if _says_only_yes(said, sentence.lang):
+    if says_only_yes(said, sentence.lang):
         return False
     if not sentence.speaker and item.body.endswith(said):
         # The description starts after "kat:", as it does for a transcript's turns.
@@ -1494,20 +1494,6 @@ def _other_commitment(answer: Analysed, request: Analysed) -> bool:
 def _accepts(item: Analysed, roster: Roster) -> bool:
     speaker, said = _speaker_of(item.sentence, roster)
     return speaker is not None and _ACCEPT.match(said.strip()) is not None
-
-
-_ZH_YES = re.compile(r"好的?|可以|没问题|收到|行|我来[吧做]?|交给我|[，。！,.!\s]")
-_EN_YES = frozenset(
-    {"i", "i'll", "i’ll", "ill", "will", "can", "take", "do", "it", "that", "this", "one", "sure",
-     "yes", "yeah", "yep", "ok", "okay", "on", "no", "problem", "got", "the", "then", "fine"}
-)  # fmt: skip
-
-
-def _says_only_yes(said: str, lang: str) -> bool:
-    """ "I can take it", "收到，我来": agreement that holds no task of its own."""
-    if lang == "zh":
-        return len(_ZH_YES.sub("", said)) <= 2
-    return sum(1 for w in re.findall(r"[a-z'’]+", said.lower()) if w not in _EN_YES) <= 1
 
 
 def _restates(item: ActionItem, recap: ActionItem) -> bool:

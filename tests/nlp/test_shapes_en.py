@@ -534,7 +534,7 @@ def test_an_action_that_says_see_a_point_is_that_points_work(extractor: Extracto
     }
 
 
-def test_help_desk_and_google_chat_speaker_lines(extractor: Extractor) -> None:
+def test_help_desk_speaker_lines(extractor: Extractor) -> None:
     text = (
         "--- Conversation ---\n\n"
         "Marta Kowalczyk (Requester) — Mon, 6 Apr 2026 08:14 AM\n"
@@ -551,6 +551,9 @@ def test_help_desk_and_google_chat_speaker_lines(extractor: Extractor) -> None:
         ),
         "I'll push the updated access list to the tills today.": ("Ola Nordmann", MEETING),
     }
+
+
+def test_google_chat_speakers_and_no_yes_from_the_asker(extractor: Extractor) -> None:
     chat = (
         "Marta Kowalczyk, 9:02 AM\n"
         "morning all, quick sync on the Easter fete\n\n"
