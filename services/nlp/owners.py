@@ -41,6 +41,10 @@ class Mention:
     short: ShortForm | None = None
 
 
+_CJK_CHAR = "[\u3400-\u9fff\uf900-\ufaff]"
+_LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[-'][A-Za-z]+)?")
+
+
 def _is_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
@@ -67,6 +71,11 @@ class Roster:
             add(person.name, person.name)
             if not _is_cjk(person.name) and " " in person.name.strip():
                 add(person.name.split()[0], person.name)
+            elif _is_cjk(person.name):
+                # `Kevin 张`, `罗 Grace`: the English name alone names them (`Kevin你这周内…`).
+                for word in person.name.split():
+                    if _LATIN_NAME.fullmatch(word):
+                        add(word, person.name)
             for alias in person.aliases:
                 bare = alias.lstrip("@")
                 is_role = alias.lower().startswith("the ") or alias.lower() in {
@@ -92,7 +101,14 @@ class Roster:
         cjk = sorted((f for f in self._forms if _is_cjk(f)), key=len, reverse=True)
         self._latin = (
             re.compile(
-                r"(?<![\w@])@?(?:" + "|".join(re.escape(f) for f in latin) + r")(?![\w-])",
+                # A Chinese character next to a Latin name is no part of it: `Kevin你…`.
+                r"(?<![\w@](?<!"
+                + _CJK_CHAR
+                + "))@?(?:"
+                + "|".join(re.escape(f) for f in latin)
+                + r")(?!-|(?!"
+                + _CJK_CHAR
+                + r")\w)",
                 re.IGNORECASE,
             )
             if latin

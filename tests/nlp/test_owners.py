@@ -90,3 +90,30 @@ def test_asked_to_gives_the_person_asked(extractor: Extractor) -> None:
 def test_chinese_owner_and_alias(extractor: Extractor) -> None:
     assert owners(extractor, "- 小王负责修复接口限流问题，下周三前完成。", "zh") == ["王磊"]
     assert owners(extractor, "- @王磊 请更新报表", "zh") == ["王磊"]
+
+
+def test_english_name_of_a_chinese_participant_names_them_glued_to_chinese() -> None:
+    # `Kevin 张` is Kevin in a Chinese chat, and a Chinese character right after a Latin
+    # name ends it: `Kevin你这周内…`, `Grace今天…`.
+    roster = Roster(
+        (Participant("Kevin 张", ()), Participant("吴敏", ()), Participant("罗 Grace", ()))
+    )
+    found = roster.mentions("主持人想从内部选，Kevin你这周内问一圈；Grace今天补记，发吴敏审")
+    assert [(m.surface, m.names) for m in found] == [
+        ("Kevin", ("Kevin 张",)),
+        ("Grace", ("罗 Grace",)),
+        ("吴敏", ("吴敏",)),
+    ]
+    # A Latin word still ends only where the word does: `Kevins` and `Kevin-bot` are not him.
+    assert roster.mentions("Kevins and Kevin-bot") == []
+
+
+def test_english_name_glued_to_chinese_owns_the_request(extractor: Extractor) -> None:
+    people = (Participant("吴敏", ()), Participant("Grace 罗", ()), Participant("林芳", ()))
+    request = NotesRequest(
+        text="出席：林芳、Grace、吴敏\n\n安排\n- 建行差额：Grace今天补记手续费凭证，下班前发林芳审",
+        meeting_date=date(2026, 12, 2),
+        lang="zh",
+        participants=people,
+    )
+    assert [item.owner for item in extractor.extract(request).items] == ["Grace 罗"]
