@@ -487,7 +487,8 @@ _EN_RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         _ci(
-            r"\b(?:by|before)\s(?:\d{1,2}(?::\d{2})?\s?(?:am|pm)|noon|midday"
+            # `by 2pm`, `before 16:00` (a 24-hour clock), `by noon`.
+            r"\b(?:by|before)\s(?:\d{1,2}(?::\d{2})?\s?(?:am|pm)|(?:[01]?\d|2[0-3]):[0-5]\d|noon|midday"
             r"|lunch(?:time)?)\b"
         ),
         _const(0),
@@ -593,6 +594,19 @@ def _zh_month_day(match: re.Match[str], meeting: date, cal: Calendar) -> date | 
 def _zh_day(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
     day = _zh_number(match.group("d"))
     return _day_of_month(meeting, day) if day else None
+
+
+def _zh_day_of_month_named(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
+    day = _zh_number(match.group("d"))
+    if day is None:
+        return None
+    year, month = meeting.year, meeting.month
+    if match.group("next"):
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _zh_within(match: re.Match[str], meeting: date, cal: Calendar) -> date | None:
@@ -718,7 +732,14 @@ _ZH_RULES: tuple[_Rule, ...] = (
         0.8,
     ),
     _Rule(re.compile(r"(?<![上下])周末(?=之前|以前|前)"), _friday(0), 0.85),
+    _Rule(re.compile(r"大后天"), _const(3), 0.95),
     _Rule(re.compile(r"后天"), _const(2), 0.95),
+    # `下月5号前`: a day of next month (or of this one: `本月20号`).
+    _Rule(
+        re.compile(rf"(?:(?P<next>下个?)|本|这个?)月 ?(?P<d>{_ZH_NUM}) ?(?:日|号)"),
+        _zh_day_of_month_named,
+        0.9,
+    ),
     _Rule(
         re.compile(rf"(?P<n>{_ZH_NUM}|半)个?(?P<unit>工作日|天|日|周|星期|礼拜)(?:之内|以内|内)"),
         _zh_within,

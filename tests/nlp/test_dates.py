@@ -84,6 +84,13 @@ def test_english_dates(text: str, meeting: date, expected: date) -> None:
         ("今个礼拜内计好", date(2026, 12, 7), date(2026, 12, 11)),
         ("月尾前出个方案", date(2026, 12, 7), date(2026, 12, 31)),
         ("听日交俾我", date(2026, 12, 7), date(2026, 12, 8)),
+        # A day of this month or the next, named with its month word (batches 09-30).
+        ("本月15号前把走访表交上来", date(2026, 4, 8), date(2026, 4, 15)),
+        ("这个月 20 号前要定下来", date(2025, 12, 3), date(2025, 12, 20)),
+        ("本月20日前报分公司审定", date(2026, 12, 2), date(2026, 12, 20)),
+        ("下月5号前交", date(2026, 12, 2), date(2027, 1, 5)),
+        ("下个月3号前回复", date(2026, 5, 20), date(2026, 6, 3)),
+        ("大后天给结果", date(2026, 12, 2), date(2026, 12, 5)),
     ],
 )
 def test_chinese_dates(text: str, meeting: date, expected: date) -> None:
@@ -175,6 +182,9 @@ def due_with(text: str, lang: str, calendar: WorkingCalendar | None = CHINA) -> 
         ("should be live in two hours", "en", HOLIDAY_MEETING, "in two hours"),
         ("I'll reply within the hour", "en", HOLIDAY_MEETING, "within the hour"),
         ("I'll pull it from the form by 5pm", "en", HOLIDAY_MEETING, "by 5pm"),
+        ("get the call sheet out before 21:00", "en", HOLIDAY_MEETING, "before 21:00"),
+        ("draft a backup SMS, by 12:00", "en", HOLIDAY_MEETING, "by 12:00"),
+        ("by 16:00 Friday", "en", date(2025, 10, 3), "Friday"),
         ("first thing tomorrow", "en", date(2025, 9, 30), "first thing tomorrow"),
         ("update the banner by tmrw", "en", date(2025, 9, 30), "by tmrw"),
         # the week's Friday is a holiday: its last working day is Tuesday
