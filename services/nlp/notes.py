@@ -1011,7 +1011,7 @@ def with_people_named(request: NotesRequest) -> NotesRequest:
         return request
     roster = Roster(request.participants)
     named = tuple(  # a name written inside a listed one (王磊 for 王磊磊) is that person
-        Participant(name)
+        Participant(name, found_in_text=True)
         for name in find_names(request.text)
         if not roster.lookup(name) and not roster.mentions(name)
     )

@@ -12,7 +12,9 @@ __all__ = ["Mention", "Participant", "Roster"]
 
 # Words that are also first names; matched as names only when they cannot be the word.
 _AMBIGUOUS_WORDS = {"will", "may", "mark", "grace", "bill", "pat", "art", "rose", "sue", "dawn",
-                    "hope", "faith", "jack", "page", "ray", "sam", "chase", "joy", "max"}  # fmt: skip
+                    "hope", "faith", "jack", "page", "ray", "sam", "chase", "joy", "max",
+                    "frank", "rich", "rob", "don", "sandy", "kit", "cat", "dot", "val", "jo",
+                    "nick", "ted", "liv"}  # fmt: skip
 _VERB_AFTER_WORD = re.compile(
     r"^\s*(?:do|be|have|take|send|make|get|go|need|check|follow|update|look|work|try|not|you"
     r"|we|it|this|that|they|also|probably|still|just|the|a|an)\b",
@@ -26,6 +28,9 @@ class Participant:
 
     name: str
     aliases: tuple[str, ...] = ()
+    # Found in the notes' text rather than given by the caller (`with_people_named`): only
+    # the surname forms (小吴, 王总) name them, not their given name, which may be a word.
+    found_in_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,29 @@ class Roster:
         self._cjk = re.compile("|".join(re.escape(f) for f in cjk)) if cjk else None
         self.short = ShortForms(self.participants)
         # Listed names and aliases come first: a nickname someone was given is not a guess.
-        nicknames = sorted(f for f in self.short.nicknames if f.lower() not in self._forms)
+        nicknames = sorted(
+            (f for f in self.short.nicknames if f.lower() not in self._forms), key=len, reverse=True
+        )
         self._nicknames = re.compile("|".join(map(re.escape, nicknames))) if nicknames else None
+        # `Liz`, `Ms Moore`, `Maria`: written capitalised, as whole words.
+        latin_short = sorted(
+            (f for f in self.short.latin_nicknames if f.lower() not in self._forms),
+            key=len,
+            reverse=True,
+        )
+        self._latin_short = (
+            re.compile(
+                r"(?<![\w@](?<!"
+                + _CJK_CHAR
+                + "))(?:"
+                + "|".join(map(re.escape, latin_short))
+                + r")(?!-|(?!"
+                + _CJK_CHAR
+                + r")\w)"
+            )
+            if latin_short
+            else None
+        )
 
     def __bool__(self) -> bool:
         return bool(self.participants)
@@ -180,6 +206,15 @@ class Roster:
                 found.append(
                     Mention(match.start(), match.end(), match.group(0), short.names, short=short)
                 )
+        if self._latin_short is not None:
+            for match in self._latin_short.finditer(text):
+                short = self.short.resolve(match.group(0))
+                if short is not None and self._accept_latin(text, match, match.group(0)):
+                    found.append(
+                        Mention(
+                            match.start(), match.end(), match.group(0), short.names, short=short
+                        )
+                    )
         if self._nicknames is not None:
             for match in self._nicknames.finditer(text):
                 short = self.short.resolve(match.group(0))

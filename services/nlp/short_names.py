@@ -7,7 +7,13 @@ Two kinds, both worked out from the participants' names alone:
   in capitals only: `af` is not Alice.
 - **Pinyin initials** of a Chinese name (`LMQ` for 刘梦琪, and `TZ` for 田志强, family name
   and given name as pinyin writes them), read with `pypinyin`.
-- **小/老 + surname** for a Chinese name (`小吴`, `老张`).
+- **小/老 + surname** for a Chinese name (`小吴`, `老张`), the surname with a title or a
+  kinship word (`王总`, `刘老师`, `张工`, `李姐`), the given name of a three- or four-character
+  name (`雪梅` for 王雪梅), and the given name's last character with 姐/哥 or after 阿
+  (`芳姐` for 刘芳, `阿伟` for 张伟).
+- **Latin-script names as colleagues shorten them**: the family name after a title
+  (`Ms Moore`, `Dr Bello`), a common short form of the given name (`Liz` for Elizabeth, `Bob`
+  for Robert; `NICKNAMES`), and the name without its accents (`Maria` for María).
 
 A form that fits two or more participants is returned with all of them: the caller must not
 pick one (`ShortForm.ambiguous`). Nothing here reads the notes' text beyond the form it is
@@ -17,6 +23,7 @@ given, so the module is pure and cheap to test.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -34,6 +41,64 @@ __all__ = [
 ]
 
 Kind = Literal["initials", "nickname"]
+
+# What a Chinese surname is followed by when a colleague is addressed by it: a title (王总,
+# 刘老师, 张工, 陈主任) or a kinship word (李姐, 赵哥).
+ZH_TITLES = (
+    "总", "总监", "经理", "老师", "工", "主任", "师傅", "科长", "处长", "部长", "主管", "组长",
+    "班长", "队长", "厂长", "店长", "院长", "校长", "所长", "局长", "书记", "医生", "大夫",
+    "护士长", "律师", "会计", "老板", "教授", "博士", "姐", "哥", "叔", "姨", "阿姨",
+    # A title cut to its first character, as a team says it: 潘总, 钱科, 陈站, 郑所, 王队, 方律.
+    "科", "站", "站长", "所", "队", "律", "厨", "店", "导", "董", "兽医",
+)  # fmt: skip
+# A surname and a title, or a given name's last character twice or with 子, that make an
+# ordinary word when the character is 施, 员, 车, 全, 何, 纪, 刚…: none of these names a person.
+_ZH_TITLE_WORDS = frozenset({
+    "施工", "员工", "车站", "车队", "全部", "纪律", "后厨", "何所", "程序", "单位",
+    "刚刚", "天天", "常常", "人人", "明明", "慢慢", "好好", "渐渐", "看看", "试试", "说说",
+    "想想", "等等", "谢谢", "多多", "大大", "小小", "平平", "星星", "点点", "早早", "亮亮",
+    "样子", "日子", "例子", "房子", "车子", "本子", "单子", "面子", "法子", "点子", "板子",
+    "架子", "盘子", "箱子", "格子", "杯子", "袋子", "孩子", "桌子", "牌子", "儿子",
+    "妻子", "男子", "女子", "分子", "电子", "种子", "影子", "位子", "帽子", "鞋子", "裤子",
+})  # fmt: skip
+# Titles before a family name in English notes (`Ms Moore`, `Dr. Bello`, `Cllr Nicholson`).
+EN_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Cllr", "Sr", "Fr", "Rev")
+# Common short forms of English given names (the given name as written → its short forms).
+# A short form that fits two participants names both (ambiguous), as initials do.
+NICKNAMES: dict[str, tuple[str, ...]] = {
+    "Abigail": ("Abby", "Abbie"), "Alexander": ("Alex", "Xander"), "Alexandra": ("Alex", "Lexi"),
+    "Alfred": ("Alf", "Alfie"), "Andrew": ("Andy", "Drew"), "Anthony": ("Tony", "Ant"),
+    "Benjamin": ("Ben", "Benji"), "Catherine": ("Cathy", "Cat", "Kate", "Katie"),
+    "Charles": ("Charlie", "Chuck"), "Charlotte": ("Lottie", "Charlie"),
+    "Christina": ("Chris", "Tina", "Christy"), "Christine": ("Chris", "Tina"),
+    "Christopher": ("Chris", "Kit"), "Cynthia": ("Cindy",), "Daniel": ("Dan", "Danny"),
+    "Deborah": ("Deb", "Debbie"), "Donald": ("Don",), "Dorothy": ("Dot", "Dottie"),
+    "Douglas": ("Doug",), "Edward": ("Ed", "Eddie", "Ted"), "Eleanor": ("Ellie", "Nora"),
+    "Elizabeth": ("Liz", "Lizzie", "Beth", "Betty", "Eliza"), "Frances": ("Fran",),
+    "Francis": ("Frank",), "Frederick": ("Fred", "Freddie"), "Gabriel": ("Gabe",),
+    "Gabriella": ("Gabby",), "Gabrielle": ("Gabby",), "Gerald": ("Gerry",),
+    "Gregory": ("Greg",), "Harold": ("Harry",), "Henry": ("Harry", "Hank"),
+    "Isabella": ("Bella", "Izzy"), "Isabelle": ("Izzy",), "Jacob": ("Jake",),
+    "Jacqueline": ("Jackie",), "James": ("Jim", "Jimmy", "Jamie"), "Jeffrey": ("Jeff",),
+    "Jennifer": ("Jen", "Jenny"), "Jessica": ("Jess", "Jessie"), "Jonathan": ("Jon", "Jonny"),
+    "Joseph": ("Joe", "Joey"), "Josephine": ("Jo", "Josie"), "Katherine": ("Kate", "Kathy", "Katie", "Kat"),
+    "Kathryn": ("Kate", "Kathy", "Katie"), "Kenneth": ("Ken", "Kenny"), "Kimberly": ("Kim",),
+    "Lawrence": ("Larry",), "Leonard": ("Len", "Leo"), "Madeleine": ("Maddie",),
+    "Madison": ("Maddie",), "Margaret": ("Maggie", "Meg", "Peggy"), "Matthew": ("Matt",),
+    "Michael": ("Mike", "Mick", "Mikey"), "Michelle": ("Shelly",), "Nathan": ("Nate",),
+    "Nathaniel": ("Nate", "Nat"), "Nicholas": ("Nick", "Nicky"), "Nicole": ("Nikki",),
+    "Oliver": ("Ollie",), "Olivia": ("Liv", "Livvy"), "Pamela": ("Pam",),
+    "Patricia": ("Pat", "Patty", "Trish"), "Patrick": ("Pat", "Paddy"), "Penelope": ("Penny",),
+    "Peter": ("Pete",), "Philip": ("Phil",), "Phillip": ("Phil",), "Raymond": ("Ray",),
+    "Rebecca": ("Becky", "Becca"), "Richard": ("Rich", "Rick", "Ricky", "Dick"),
+    "Robert": ("Bob", "Bobby", "Rob", "Robbie"), "Ronald": ("Ron", "Ronnie"),
+    "Samantha": ("Sam", "Sammy"), "Samuel": ("Sam", "Sammy"), "Sandra": ("Sandy",),
+    "Stephen": ("Steve",), "Steven": ("Steve",), "Susan": ("Sue", "Susie"),
+    "Suzanne": ("Sue", "Suzy"), "Theodore": ("Theo", "Ted"), "Thomas": ("Tom", "Tommy"),
+    "Timothy": ("Tim", "Timmy"), "Valerie": ("Val",), "Victoria": ("Vicky", "Tori"),
+    "Vincent": ("Vince",), "Walter": ("Walt",), "William": ("Will", "Bill", "Billy", "Liam"),
+    "Zachary": ("Zach", "Zack"),
+}  # fmt: skip
 
 # "AF", "TRO", "A.F.", "A. F." standing alone; bounded, so linear.
 _INITIALS = re.compile(r"(?:[A-Z]\.\s?){1,2}[A-Z]\.?|[A-Z]{2,3}")
@@ -61,6 +126,9 @@ class _Named(Protocol):
     @property
     def name(self) -> str: ...
 
+    @property
+    def found_in_text(self) -> bool: ...
+
 
 @dataclass(frozen=True)
 class ShortForm:
@@ -69,6 +137,9 @@ class ShortForm:
     form: str
     kind: Kind
     names: tuple[str, ...]
+    # How the nickname was read: "surname" (小吴, 老张), "title" (王总, Ms Moore), "given"
+    # (雪梅, 芳姐, Liz), "accents" (Maria), "pinyin" (suqing, Zihan).
+    basis: str = "surname"
 
     @property
     def ambiguous(self) -> bool:
@@ -82,7 +153,14 @@ class ShortForm:
             return f"{what} fit {len(self.names)} participants: {', '.join(self.names)}"
         if self.kind == "initials":
             return f"{what} matched participant {self.names[0]}"
-        return f"{what} matched the only participant with that surname, {self.names[0]}"
+        basis = {
+            "surname": "the only participant with that surname",
+            "title": "the only participant with that family name",
+            "given": "the only participant with that given name",
+            "accents": "the only participant written so with accents",
+            "pinyin": "the only participant whose name is spelt so in pinyin",
+        }.get(self.basis, "the only participant it fits")
+        return f"{what} matched {basis}, {self.names[0]}"
 
 
 def _latin_words(name: str) -> list[str]:
@@ -139,29 +217,113 @@ def nickname_blocked(text: str, start: int) -> bool:
     return text.startswith(_NICKNAME_WORDS, start)
 
 
+def _folded(text: str) -> str:
+    """`María José` → `Maria Jose`: the letters without their accents."""
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
+def _latin_name_words(name: str) -> list[str]:
+    """A Latin-script name's words without a title in front (`Dr. Aisha Bello`)."""
+    words = name.replace(".", " ").split()
+    while len(words) > 1 and words[0] in EN_TITLES:
+        words = words[1:]
+    return words
+
+
+def chinese_nicknames(name: str) -> list[tuple[str, str]]:
+    """The forms colleagues address a Chinese name by, each with its basis (see `ShortForm`)."""
+    surname = surname_of(name)
+    if surname is None:
+        return []
+    given = name.strip()[len(surname) :]
+    forms = [(prefix + surname, "surname") for prefix in ("小", "老")]
+    forms += [(surname + t, "title") for t in ZH_TITLES if surname + t not in _ZH_TITLE_WORDS]
+    if len(given) >= 2:
+        forms.append((given, "given"))
+    last = given[-1]
+    # 芳姐, 杰哥, 阿杰, 小菲 (欧阳菲), 婷婷 (李婷), 浩子 (孙浩).
+    forms += [(last + "姐", "given"), (last + "哥", "given"), ("阿" + last, "given")]
+    forms += [("小" + last, "given"), (last * 2, "given"), (last + "子", "given")]
+    return [(f, why) for f, why in forms if f not in _ZH_TITLE_WORDS]
+
+
+def pinyin_forms(name: str) -> list[str]:
+    """A Chinese name as its owner writes it in Latin letters: the whole name run together
+    (`suqing`, `Suqing` for 苏晴) and a given name of four letters or more (`Zihan` for
+    王梓涵), as chat handles and English-speaking colleagues write them."""
+    surname = surname_of(name)
+    if surname is None:
+        return []
+    syllables = [p[0] for p in pinyin(name.strip(), style=Style.NORMAL)]
+    if not all(re.fullmatch(r"[a-z]+", x) for x in syllables):
+        return []
+    whole = "".join(syllables)
+    given = "".join(syllables[len(surname) :])
+    forms = [whole, whole.capitalize()]
+    if len(given) >= 4:
+        forms += [
+            given.capitalize(),
+            f"{given.capitalize()} {''.join(syllables[: len(surname)]).capitalize()}",
+        ]
+    return forms
+
+
+def latin_nicknames(name: str) -> list[tuple[str, str]]:
+    """The forms colleagues write a Latin-script name in, each with its basis."""
+    words = _latin_name_words(name)
+    if not words or not all(w[:1].isalpha() and not _is_cjk(w[0]) for w in words):
+        return []
+    forms: list[tuple[str, str]] = []
+    if len(words) > 1:
+        family = words[-1]
+        for title in EN_TITLES:
+            forms += [(f"{title} {family}", "title"), (f"{title}. {family}", "title")]
+        if words[0] != name.split()[0]:  # `Dr. Aisha Bello` is Aisha to her colleagues
+            forms.append((words[0], "given"))
+    forms += [(short, "given") for short in NICKNAMES.get(words[0], ())]
+    folded = _folded(name)
+    if folded != name:
+        forms.append((folded, "accents"))
+        if len(words) > 1:
+            forms.append((_folded(words[0]), "accents"))
+    return forms
+
+
 class ShortForms:
-    """Initials and 小/老 nicknames of one meeting's participants."""
+    """Initials and nicknames of one meeting's participants."""
 
     def __init__(self, participants: Sequence[_Named]) -> None:
         initials: dict[str, list[str]] = {}
         nicknames: dict[str, list[str]] = {}
+        basis: dict[str, str] = {}
         for person in participants:
             for form in initials_of(person.name):
                 if form not in _NOT_INITIALS and person.name not in initials.get(form, []):
                     initials.setdefault(form, []).append(person.name)
-            surname = surname_of(person.name)
-            if surname is not None:
-                for prefix in ("小", "老"):
-                    names = nicknames.setdefault(prefix + surname, [])
-                    if person.name not in names:
-                        names.append(person.name)
+            spelled = [(f, "pinyin") for f in pinyin_forms(person.name)]
+            forms = chinese_nicknames(person.name) + latin_nicknames(person.name) + spelled
+            if person.found_in_text:
+                forms = [(f, why) for f, why in forms if why in ("surname", "title")]
+            for form, why in forms:
+                names = nicknames.setdefault(form, [])
+                basis.setdefault(form, why)
+                if person.name not in names:
+                    names.append(person.name)
         self._initials = {k: tuple(v) for k, v in initials.items()}
         self._nicknames = {k: tuple(v) for k, v in nicknames.items()}
+        self._basis = basis
 
     @property
     def nicknames(self) -> tuple[str, ...]:
-        """Every 小/老 form that fits somebody, for finding them in a text."""
-        return tuple(self._nicknames)
+        """Every Chinese nickname that fits somebody, for finding them in a text."""
+        return tuple(f for f in self._nicknames if _is_cjk(f[0]))
+
+    @property
+    def latin_nicknames(self) -> tuple[str, ...]:
+        """Every Latin-script short form that fits somebody (`Liz`, `Ms Moore`)."""
+        return tuple(f for f in self._nicknames if not _is_cjk(f[0]))
 
     def resolve(self, form: str) -> ShortForm | None:
         """The participants a written short form names, or None when it names nobody."""
@@ -171,4 +333,4 @@ class ShortForms:
             names = self._initials.get(key)
             return ShortForm(key, "initials", names) if names else None
         names = self._nicknames.get(form)
-        return ShortForm(form, "nickname", names) if names else None
+        return ShortForm(form, "nickname", names, self._basis[form]) if names else None

@@ -117,3 +117,24 @@ def test_english_name_glued_to_chinese_owns_the_request(extractor: Extractor) ->
         participants=people,
     )
     assert [item.owner for item in extractor.extract(request).items] == ["Grace 罗"]
+
+
+def test_a_people_list_of_full_names_still_finds_everyday_names(extractor: Extractor) -> None:
+    people = (
+        Participant("王雪梅"),
+        Participant("钱志远"),
+        Participant("Elizabeth Moore"),
+        Participant("Dr. Aisha Bello"),
+    )
+
+    def extract(text: str, lang: str) -> list[tuple[str | None, str]]:
+        request = NotesRequest(
+            text=text, meeting_date=date(2026, 12, 2), lang=lang, participants=people
+        )
+        return [(i.owner, i.explanation.owner) for i in extractor.extract(request).items]
+
+    zh = extract("待办：\n- 雪梅你明天把报表发我\n- 钱科周五前把预算审完", "zh")
+    assert [owner for owner, _ in zh] == ["王雪梅", "钱志远"]
+    assert "given name" in zh[0][1] and "family name" in zh[1][1]
+    en = extract("Actions:\n- Liz will send the deck by Friday\n- Dr Bello to review it", "en")
+    assert [owner for owner, _ in en] == ["Elizabeth Moore", "Dr. Aisha Bello"]

@@ -106,3 +106,80 @@ def test_a_line_full_of_initials_is_read_in_linear_time() -> None:
         timeout_s=60,
     )
     assert ratio < LINEAR
+
+
+# A people list of full names only (a calendar invite's): the forms colleagues use for them.
+NAMES_ONLY = (
+    Participant("王雪梅"),
+    Participant("钱志远"),
+    Participant("李婷"),
+    Participant("孙浩"),
+    Participant("程刚"),
+    Participant("施展"),
+    Participant("苏晴"),
+    Participant("梁梓涵"),
+    Participant("Elizabeth Moore"),
+    Participant("Robert Chan"),
+    Participant("Dr. Aisha Bello"),
+    Participant("María José García"),
+)
+
+
+@pytest.mark.parametrize(
+    ("form", "name", "basis"),
+    [
+        ("雪梅", "王雪梅", "given"),
+        ("王总", "王雪梅", "title"),
+        ("钱科", "钱志远", "title"),  # a title cut to its first character
+        ("钱老师", "钱志远", "title"),
+        ("婷婷", "李婷", "given"),
+        ("婷姐", "李婷", "given"),
+        ("浩子", "孙浩", "given"),
+        ("阿浩", "孙浩", "given"),
+        ("suqing", "苏晴", "pinyin"),  # a chat handle
+        ("Zihan", "梁梓涵", "pinyin"),
+        ("Liz", "Elizabeth Moore", "given"),
+        ("Ms Moore", "Elizabeth Moore", "title"),
+        ("Bob", "Robert Chan", "given"),
+        ("Mr. Chan", "Robert Chan", "title"),
+        ("Aisha", "Dr. Aisha Bello", "given"),  # her given name, not `Dr.`
+        ("Dr Bello", "Dr. Aisha Bello", "title"),
+        ("Maria", "María José García", "accents"),
+    ],
+)
+def test_forms_worked_out_from_full_names(form: str, name: str, basis: str) -> None:
+    found = ShortForms(NAMES_ONLY).resolve(form)
+    assert found is not None and found.names == (name,) and found.basis == basis
+    assert name in found.reason()
+
+
+def test_forms_that_are_ordinary_words_name_nobody() -> None:
+    forms = ShortForms(NAMES_ONLY)
+    # 程刚's doubled given name is `just now`; 施展 with 工 is `construction`.
+    assert forms.resolve("刚刚") is None
+    assert forms.resolve("施工") is None
+    # Two 王: the title fits both and picks neither.
+    both = ShortForms((*NAMES_ONLY, Participant("王磊"))).resolve("王总")
+    assert both is not None and both.ambiguous and both.names == ("王雪梅", "王磊")
+    roster = Roster(NAMES_ONLY)
+    assert roster.mentions("刚刚施工方案已经发了") == []
+    assert [m.surface for m in roster.mentions("Will send it; Bob will check")] == ["Bob"]
+
+
+def test_names_found_in_the_text_answer_only_to_their_surname_forms() -> None:
+    # 班家委 was read as a name in `三（2）班家委会`: `各位家委` must not name it.
+    guessed = ShortForms((Participant("班家委", found_in_text=True),))
+    assert guessed.resolve("家委") is None
+    assert guessed.resolve("小班") is not None
+    assert ShortForms((Participant("班家委"),)).resolve("家委") is not None
+
+
+def test_a_full_names_list_gives_owners_their_everyday_names() -> None:
+    roster = Roster(NAMES_ONLY)
+    found = roster.mentions("雪梅你明天把报表发我，钱科周五前审；Liz and Dr Bello to review")
+    assert [(m.surface, m.names[0]) for m in found] == [
+        ("雪梅", "王雪梅"),
+        ("钱科", "钱志远"),
+        ("Liz", "Elizabeth Moore"),
+        ("Dr Bello", "Dr. Aisha Bello"),
+    ]
