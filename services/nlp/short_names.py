@@ -22,6 +22,7 @@ given, so the module is pure and cheap to test.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -291,6 +292,19 @@ def latin_nicknames(name: str) -> list[tuple[str, str]]:
     return forms
 
 
+@functools.lru_cache(maxsize=4096)
+def _forms_of(
+    name: str, found_in_text: bool
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """A name's initials and its nicknames with their basis (cached: a roster is built for
+    every note, and pinyin is slow)."""
+    spelled = [(f, "pinyin") for f in pinyin_forms(name)]
+    forms = chinese_nicknames(name) + latin_nicknames(name) + spelled
+    if found_in_text:
+        forms = [(f, why) for f, why in forms if why in ("surname", "title")]
+    return initials_of(name), tuple(forms)
+
+
 class ShortForms:
     """Initials and nicknames of one meeting's participants."""
 
@@ -299,13 +313,10 @@ class ShortForms:
         nicknames: dict[str, list[str]] = {}
         basis: dict[str, str] = {}
         for person in participants:
-            for form in initials_of(person.name):
+            person_initials, forms = _forms_of(person.name, person.found_in_text)
+            for form in person_initials:
                 if form not in _NOT_INITIALS and person.name not in initials.get(form, []):
                     initials.setdefault(form, []).append(person.name)
-            spelled = [(f, "pinyin") for f in pinyin_forms(person.name)]
-            forms = chinese_nicknames(person.name) + latin_nicknames(person.name) + spelled
-            if person.found_in_text:
-                forms = [(f, why) for f, why in forms if why in ("surname", "title")]
             for form, why in forms:
                 names = nicknames.setdefault(form, [])
                 basis.setdefault(form, why)
