@@ -136,7 +136,7 @@ class Roster:
             re.compile(
                 r"(?<![\w@](?<!"
                 + _CJK_CHAR
-                + "))(?:"
+                + "))@?(?:"
                 + "|".join(map(re.escape, latin_short))
                 + r")(?!-|(?!"
                 + _CJK_CHAR
@@ -208,7 +208,7 @@ class Roster:
                 )
         if self._latin_short is not None:
             for match in self._latin_short.finditer(text):
-                short = self.short.resolve(match.group(0))
+                short = self.short.resolve(match.group(0).lstrip("@"))
                 if short is not None and self._accept_latin(text, match, match.group(0)):
                     found.append(
                         Mention(

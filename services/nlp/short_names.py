@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from pypinyin import Style, pinyin
+from spacy.lang.en.stop_words import STOP_WORDS
 
 __all__ = [
     "COMPOUND_SURNAMES",
@@ -64,6 +65,15 @@ _ZH_TITLE_WORDS = frozenset({
 })  # fmt: skip
 # Titles before a family name in English notes (`Ms Moore`, `Dr. Bello`, `Cllr Nicholson`).
 EN_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Cllr", "Sr", "Fr", "Rev")
+# Cuts of a given name that are words, abbreviations or days of their own: never a person.
+_NOT_NAME_CUTS = frozenset(STOP_WORDS) | {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "will", "may", "mark", "bill", "pat", "art", "rose", "sue", "dawn", "hope", "faith",
+    "jack", "page", "ray", "chase", "joy", "max", "can", "man", "ash", "eve", "mel", "dom",
+    "rob", "don", "rich", "val", "kit", "cat", "dot", "ted", "nick", "frank", "sandy",
+    "tin", "sam", "ben", "dan", "ali", "bob", "jim", "tom", "kim", "ana", "eli", "ian",
+}  # fmt: skip
 # Common short forms of English given names (the given name as written → its short forms).
 # A short form that fits two participants names both (ambiguous), as initials do.
 NICKNAMES: dict[str, tuple[str, ...]] = {
@@ -160,6 +170,7 @@ class ShortForm:
             "given": "the only participant with that given name",
             "accents": "the only participant written so with accents",
             "pinyin": "the only participant whose name is spelt so in pinyin",
+            "handle": "the only participant whose name makes that handle",
         }.get(self.basis, "the only participant it fits")
         return f"{what} matched {basis}, {self.names[0]}"
 
@@ -284,6 +295,33 @@ def latin_nicknames(name: str) -> list[tuple[str, str]]:
         if words[0] != name.split()[0]:  # `Dr. Aisha Bello` is Aisha to her colleagues
             forms.append((words[0], "given"))
     forms += [(short, "given") for short in NICKNAMES.get(words[0], ())]
+    given = words[0]
+    # `Kev` for Kevin, `Nik` for Nikhil, `Rafa` for Rafael: the given name cut short, at three
+    # letters or more, unless the cut is a word of its own (`The` for Theo, `Jan`, `Wed`).
+    forms += [
+        (given[:n], "given")
+        for n in range(3, len(given))
+        if given[:n].lower() not in _NOT_NAME_CUTS and given[:n].isalpha()
+    ]
+    if len(words) > 1:
+        family = words[-1]
+        # `Mark D`, `D. Okafor`, `D Okafor`; chat handles `@dokafor`, `@markd`, `@mark.delaney`.
+        forms += [
+            (f"{given} {family[0]}", "given"),
+            (f"{given[0]}. {family}", "title"),
+            (f"{given[0]} {family}", "title"),
+        ]
+        first, last = _folded(given).lower(), _folded(family).lower()
+        forms += [
+            (handle, "handle")
+            for handle in (
+                f"{first[0]}{last}",
+                f"{first}{last[0]}",
+                f"{first}.{last}",
+                f"{first}{last}",
+            )
+            if re.fullmatch(r"[a-z][a-z.'-]*", handle)
+        ]
     folded = _folded(name)
     if folded != name:
         forms.append((folded, "accents"))

@@ -122,6 +122,10 @@ NAMES_ONLY = (
     Participant("Robert Chan"),
     Participant("Dr. Aisha Bello"),
     Participant("María José García"),
+    Participant("Kevin Doyle"),
+    Participant("Daniel Okafor"),
+    Participant("Theodore Ramirez"),
+    Participant("Janet Fox"),
 )
 
 
@@ -145,6 +149,12 @@ NAMES_ONLY = (
         ("Aisha", "Dr. Aisha Bello", "given"),  # her given name, not `Dr.`
         ("Dr Bello", "Dr. Aisha Bello", "title"),
         ("Maria", "María José García", "accents"),
+        ("Kev", "Kevin Doyle", "given"),  # the given name cut short
+        ("Theo", "Theodore Ramirez", "given"),
+        ("Kevin D", "Kevin Doyle", "given"),
+        ("D. Okafor", "Daniel Okafor", "title"),
+        ("dokafor", "Daniel Okafor", "handle"),
+        ("kevin.doyle", "Kevin Doyle", "handle"),
     ],
 )
 def test_forms_worked_out_from_full_names(form: str, name: str, basis: str) -> None:
@@ -161,8 +171,18 @@ def test_forms_that_are_ordinary_words_name_nobody() -> None:
     # Two 王: the title fits both and picks neither.
     both = ShortForms((*NAMES_ONLY, Participant("王磊"))).resolve("王总")
     assert both is not None and both.ambiguous and both.names == ("王雪梅", "王磊")
+    # Cuts that are words or dates of their own: `The` is not Theodore, `Jan` not Janet.
+    assert forms.resolve("The") is None and forms.resolve("Jan") is None
     roster = Roster(NAMES_ONLY)
     assert roster.mentions("刚刚施工方案已经发了") == []
+    assert roster.mentions("The Jan 5 invoice") == []
+    found = roster.mentions("@dokafor please ask Kev")
+    assert [(m.surface, m.names) for m in found] == [
+        ("@dokafor", ("Daniel Okafor",)),
+        ("Kev", ("Kevin Doyle",)),
+    ]
+    # A handle in lower case is a person only after `@`.
+    assert roster.mentions("run dokafor.sh") == []
     assert [m.surface for m in roster.mentions("Will send it; Bob will check")] == ["Bob"]
 
 
