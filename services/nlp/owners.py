@@ -47,6 +47,10 @@ class Mention:
 
 
 _CJK_CHAR = "[\u3400-\u9fff\uf900-\ufaff]"
+# A Latin-script word (a handle with its `@`, a dotted initial or title with its dot), and
+# what may stand between two words of one name (`Ms Moore`, `D. Okafor`).
+_LATIN_WORD = re.compile(r"@?[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f0-9'’._-]*")
+_PAIR_GAP = re.compile(r"[ \t]{1,2}")
 _LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[-'][A-Za-z]+)?")
 
 
@@ -122,29 +126,21 @@ class Roster:
         self._cjk = re.compile("|".join(re.escape(f) for f in cjk)) if cjk else None
         self.short = ShortForms(self.participants)
         # Listed names and aliases come first: a nickname someone was given is not a guess.
-        nicknames = sorted(
-            (f for f in self.short.nicknames if f.lower() not in self._forms), key=len, reverse=True
-        )
-        self._nicknames = re.compile("|".join(map(re.escape, nicknames))) if nicknames else None
-        # `Liz`, `Ms Moore`, `Maria`: written capitalised, as whole words.
-        latin_short = sorted(
-            (f for f in self.short.latin_nicknames if f.lower() not in self._forms),
-            key=len,
-            reverse=True,
-        )
-        self._latin_short = (
-            re.compile(
-                r"(?<![\w@](?<!"
-                + _CJK_CHAR
-                + "))@?(?:"
-                + "|".join(map(re.escape, latin_short))
-                + r")(?!-|(?!"
-                + _CJK_CHAR
-                + r")\w)"
-            )
-            if latin_short
+        # Chinese nicknames are looked up where one can start (a first character of one), the
+        # longest first: one pattern of every form grew with the people list.
+        nicknames = {f for f in self.short.nicknames if f.lower() not in self._forms}
+        self._nicknames = nicknames
+        self._nickname_lengths = sorted({len(f) for f in nicknames}, reverse=True)
+        self._nickname_start = (
+            re.compile("[" + "".join(sorted({re.escape(f[0]) for f in nicknames})) + "]")
+            if nicknames
             else None
         )
+        # `Liz`, `Ms Moore`, `Maria`, `@dokafor`: looked up word by word (one or two words),
+        # not as one pattern of every form, which grew with the people list.
+        self._latin_short = {
+            f: f for f in self.short.latin_nicknames if f.lower() not in self._forms
+        }
 
     def __bool__(self) -> bool:
         return bool(self.participants)
@@ -176,7 +172,9 @@ class Roster:
             for match in pattern.finditer(text):
                 surface = match.group(0)
                 key = surface.lstrip("@").lower()
-                if pattern is self._latin and not self._accept_latin(text, match, surface):
+                if pattern is self._latin and not self._accept_latin(
+                    text, match.start(), match.end(), surface
+                ):
                     continue
                 names = self._forms.get(key) or self._forms.get(surface.lower(), ())
                 if not names:
@@ -206,37 +204,63 @@ class Roster:
                 found.append(
                     Mention(match.start(), match.end(), match.group(0), short.names, short=short)
                 )
-        if self._latin_short is not None:
-            for match in self._latin_short.finditer(text):
-                short = self.short.resolve(match.group(0).lstrip("@"))
-                if short is not None and self._accept_latin(text, match, match.group(0)):
-                    found.append(
-                        Mention(
-                            match.start(), match.end(), match.group(0), short.names, short=short
-                        )
-                    )
-        if self._nicknames is not None:
-            for match in self._nicknames.finditer(text):
-                short = self.short.resolve(match.group(0))
-                if short is not None and not nickname_blocked(text, match.start()):
-                    found.append(
-                        Mention(
-                            match.start(), match.end(), match.group(0), short.names, short=short
-                        )
-                    )
+        if self._latin_short:
+            found.extend(self._latin_short_mentions(text))
+        if self._nickname_start is not None:
+            end = 0
+            for start_char in self._nickname_start.finditer(text):
+                start = start_char.start()
+                if start < end:
+                    continue
+                for length in self._nickname_lengths:
+                    form = text[start : start + length]
+                    if form not in self._nicknames or nickname_blocked(text, start):
+                        continue
+                    short = self.short.resolve(form)
+                    if short is not None:
+                        found.append(Mention(start, start + length, form, short.names, short=short))
+                        end = start + length
+                        break
         return found
 
-    def _accept_latin(self, text: str, match: re.Match[str], surface: str) -> bool:
+    def _latin_short_mentions(self, text: str) -> list[Mention]:
+        """`Kev`, `Ms Moore`, `D. Okafor`, `@dokafor`: each word, and each word with the next
+        one, looked up among the short forms (two words first)."""
+        found = []
+        words = list(_LATIN_WORD.finditer(text))
+        skip_to = 0
+        for i, word in enumerate(words):
+            if word.start() < skip_to:
+                continue
+            candidates = []
+            if i + 1 < len(words) and _PAIR_GAP.fullmatch(text, word.end(), words[i + 1].start()):
+                candidates.append((word.start(), words[i + 1].end()))
+            candidates.append((word.start(), word.end()))
+            if word.group(0).endswith("."):  # `Kev.` at a sentence's end is `Kev`
+                candidates.append((word.start(), word.end() - 1))
+            if word.group(0).endswith(("'s", "’s")):  # `Liz's`
+                candidates.append((word.start(), word.end() - 2))
+            for start, end in candidates:
+                surface = text[start:end]
+                key = " ".join(surface.lstrip("@").split())
+                short = self.short.resolve(key) if key in self._latin_short else None
+                if short is not None and self._accept_latin(text, start, end, surface):
+                    found.append(Mention(start, end, surface, short.names, short=short))
+                    skip_to = end
+                    break
+        return found
+
+    def _accept_latin(self, text: str, start: int, end: int, surface: str) -> bool:
         key = surface.lstrip("@").lower()
         # `@zoe`, and Jira's `[~dvolkov]` (listed so, or only its handle inside it)
-        jira = surface.startswith("[~") or text[max(0, match.start() - 2) : match.start()] == "[~"
+        jira = surface.startswith("[~") or text[max(0, start - 2) : start] == "[~"
         if surface.startswith("@") or jira or key in self._roles:
             return True
         # Names are written capitalised; "will" and "may" in lower case are words.
         if not surface[:1].isupper():
             return False
         if key in _AMBIGUOUS_WORDS:
-            after = text[match.end() :]
+            after = text[end:]
             if _VERB_AFTER_WORD.match(after) and not after.lstrip().startswith(","):
                 return False
         return True
