@@ -1013,7 +1013,10 @@ def with_people_named(request: NotesRequest) -> NotesRequest:
     named = tuple(  # a name written inside a listed one (王磊 for 王磊磊) is that person
         Participant(name, found_in_text=True)
         for name in find_names(request.text)
-        if not roster.lookup(name) and not roster.mentions(name)
+        # A given name worked out from a listed one (婷婷 for 李婷) inside a found name (王婷婷)
+        # is no reason to take the found one for the listed person; 邱工 in `邱工明天` is.
+        if not roster.lookup(name)
+        and not any(m.short is None or m.short.basis != "given" for m in roster.mentions(name))
     )
     if not named:
         return request

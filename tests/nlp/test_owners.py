@@ -138,3 +138,17 @@ def test_a_people_list_of_full_names_still_finds_everyday_names(extractor: Extra
     assert "given name" in zh[0][1] and "family name" in zh[1][1]
     en = extract("Actions:\n- Liz will send the deck by Friday\n- Dr Bello to review it", "en")
     assert [owner for owner, _ in en] == ["Elizabeth Moore", "Dr. Aisha Bello"]
+
+
+def test_a_found_name_holding_a_listed_persons_nickname_is_someone_else(
+    extractor: Extractor,
+) -> None:
+    # 婷婷 is 李婷's nickname, but 王婷婷 is a name of its own; 邱工 in `邱工明天` is not.
+    people = (Participant("李婷"), Participant("邱海燕"))
+    request = NotesRequest(
+        text="纪要：\n- 王婷婷负责周五前把海报发群里\n- 外架连墙件缺失——邱工明天上午带人补齐",
+        meeting_date=date(2026, 12, 2),
+        lang="zh",
+        participants=people,
+    )
+    assert [item.owner for item in extractor.extract(request).items] == ["王婷婷", "邱海燕"]
