@@ -58,6 +58,7 @@ from services.nlp.shapes import (
     done_row,
     drop_restated,
     handed_only,
+    placeholder_owner,
     plan_heading,
     refine,
     todo_heading,
@@ -845,6 +846,8 @@ class _OwnerFinder:
                 return found
             return tuple(n for m in self.roster.mentions(form) for n in m.names[:1])
         if not form or len(form) > 40 or form.lstrip("@").lower() in _NOT_NAMES:
+            return ()
+        if placeholder_owner(form):  # `TBD`, `—`, `owner TBD` in an owner cell
             return ()
         if form.lstrip("@").split()[0].lower() in _NOT_NAMES:
             return ()

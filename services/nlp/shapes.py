@@ -69,6 +69,13 @@ _PLACEHOLDER_OWNER = frozenset(
         "待分配",
     }
 )
+
+
+def placeholder_owner(text: str) -> bool:
+    """Whether an owner cell or label holds no one (`TBD`, `—`, `[未分配]`, `owner TBD`)."""
+    return text.strip(" ()（）[]【】*").lower() in _PLACEHOLDER_OWNER or unowned(text)
+
+
 _OWNER_LINE = re.compile(
     r"^\s{0,4}+(?:owner|负责人)(?:\s{1,3}+for\s{1,3}+[^:：\n]{1,30}+)?\s{0,3}+[:：]\s{0,3}+(?P<who>\S[^\n]{0,40}+)",
     re.IGNORECASE,
@@ -456,7 +463,7 @@ def _unowned(item: Analysed) -> bool:
     if sentence.block == "table":
         cells = {role: cell for role, cell, _, _ in sentence.cells}
         # `（未分配）`, `[TBD]`: the placeholder in brackets is one too.
-        placeholder = cells.get("owner", "x").strip(" ()（）[]【】").lower() in _PLACEHOLDER_OWNER
+        placeholder = placeholder_owner(cells.get("owner", "x"))
         if placeholder and cells.get("what", "").strip():
             owner = cells.get("owner", "").strip()
             _force(item, f"a table row whose owner is `{owner}`, not yet decided")

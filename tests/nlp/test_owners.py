@@ -152,3 +152,25 @@ def test_a_found_name_holding_a_listed_persons_nickname_is_someone_else(
         participants=people,
     )
     assert [item.owner for item in extractor.extract(request).items] == ["王婷婷", "邱海燕"]
+
+
+def test_without_a_people_list_a_placeholder_in_the_owner_column_is_nobody(
+    extractor: Extractor,
+) -> None:
+    rows = "".join(
+        f"| {i} | {task} | {owner} | 10/10 |\n"
+        for i, (task, owner) in enumerate(
+            [
+                ("Update LOTO procedure", "TBD"),
+                ("Survey churned customers", "—"),
+                ("Lease schedule update", "owner TBD"),
+                ("Order gloves", "Sam"),
+            ]
+        )
+    )
+    request = NotesRequest(
+        text="| # | Task | Owner | Due |\n|---|---|---|---|\n" + rows,
+        meeting_date=date(2026, 12, 2),
+        lang="en",
+    )
+    assert [item.owner for item in extractor.extract(request).items] == [None, None, None, "Sam"]
