@@ -72,7 +72,15 @@ _NOT_NAME_CUTS = frozenset(STOP_WORDS) | {
     "will", "may", "mark", "bill", "pat", "art", "rose", "sue", "dawn", "hope", "faith",
     "jack", "page", "ray", "chase", "joy", "max", "can", "man", "ash", "eve", "mel", "dom",
     "rob", "don", "rich", "val", "kit", "cat", "dot", "ted", "nick", "frank", "sandy",
-    "tin", "sam", "ben", "dan", "ali", "bob", "jim", "tom", "kim", "ana", "eli", "ian",
+    "tin",
+    # English words and abbreviations that begin names: `Van rental` is not Vanessa, `Bar
+    # staff` not Barbara, `Sec` not Sechaba. (Dev, Des and Chi are kept: in the blind notes
+    # they were Devendra, Desmond and Chidi, never the words.)
+    "pet", "bar", "car", "van", "mat", "col", "fin", "mic", "bet", "pen", "cam", "gen",
+    "lib", "sol", "del", "ham", "nat", "rod", "win", "mil", "mad", "pri", "sec",
+    "con", "ant", "mac", "bud", "pal", "bro", "bra", "fab", "gab", "sal", "pol",
+    "pre", "pro", "hol", "tan", "ops", "sup", "mal", "hun", "kin", "lin", "ros",
+    "bel", "tam", "lea", "dean", "sand", "chad", "char", "mart", "hal",
 }  # fmt: skip
 # Common short forms of English given names (the given name as written → its short forms).
 # A short form that fits two participants names both (ambiguous), as initials do.

@@ -126,6 +126,7 @@ NAMES_ONLY = (
     Participant("Daniel Okafor"),
     Participant("Theodore Ramirez"),
     Participant("Janet Fox"),
+    Participant("Vanessa Lim"),
 )
 
 
@@ -176,6 +177,7 @@ def test_forms_that_are_ordinary_words_name_nobody() -> None:
     roster = Roster(NAMES_ONLY)
     assert roster.mentions("刚刚施工方案已经发了") == []
     assert roster.mentions("The Jan 5 invoice") == []
+    assert roster.mentions("Van rental by Friday") == []  # a word, not Vanessa
     found = roster.mentions("@dokafor please ask Kev")
     assert [(m.surface, m.names) for m in found] == [
         ("@dokafor", ("Daniel Okafor",)),
