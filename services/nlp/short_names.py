@@ -219,7 +219,15 @@ def initials_of(name: str) -> tuple[str, ...]:
     if len(words) < 2:
         return ()
     forms = [(words[0][0] + words[-1][0]).upper(), "".join(w[0] for w in words).upper()]
-    return tuple(dict.fromkeys(forms))
+    given_words, family = given_and_family(name)
+    family_first = bool(family) and family == words[0]
+    parts = [p for w in given_words for p in w.split("-") if p]
+    if len(parts) >= 2 and (family_first or len(given_words) == 1):
+        # `JF` for Jean-François Tremblay, `WL` for Tan Wei Ling, `TR` (family, then given).
+        forms.append("".join(p[0] for p in parts).upper())
+        if family_first:
+            forms.append((family[0] + parts[0][0]).upper())
+    return tuple(dict.fromkeys(f for f in forms if f.isalpha() and f.isascii()))
 
 
 def surname_of(name: str) -> str | None:
@@ -237,10 +245,17 @@ def nickname_blocked(text: str, start: int) -> bool:
     return text.startswith(_NICKNAME_WORDS, start)
 
 
+# Letters that are not a base letter with an accent, so NFKD leaves them: `Đức` is Duc.
+_UNACCENTED = str.maketrans({"Đ": "D", "đ": "d", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l",
+                             "Æ": "Ae", "æ": "ae", "ß": "ss", "ı": "i", "ʻ": "", "’": "'"})  # fmt: skip
+
+
 def _folded(text: str) -> str:
-    """`María José` → `Maria Jose`: the letters without their accents."""
+    """`María José` → `Maria Jose`, `Lê Văn Đức` → `Le Van Duc`: letters without accents."""
     return "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        ch
+        for ch in unicodedata.normalize("NFKD", text.translate(_UNACCENTED))
+        if not unicodedata.combining(ch)
     )
 
 
@@ -290,20 +305,55 @@ def pinyin_forms(name: str) -> list[str]:
     return forms
 
 
+# Family names written first in Latin letters by Chinese, Malaysian, Singaporean, Korean and
+# Vietnamese colleagues (`Tan Wei Ling`, `Lim Kok Seng`, `Nguyen Thi Lan`), folded and in
+# lower case: such a name's given name is the rest (`Wei Ling`, `Kok Seng`). A Vietnamese
+# name is called by its last word (`Lan`, `Đức`).
+_FAMILY_FIRST = frozenset({
+    "tan", "lim", "lee", "ng", "wong", "chan", "ho", "goh", "teo", "ong", "koh", "chua",
+    "lau", "yeo", "low", "tay", "sim", "chong", "leong", "cheng", "chen", "wang", "zhang",
+    "liu", "li", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu", "hu", "guo", "he",
+    "lin", "luo", "gao", "liang", "zheng", "xie", "song", "tang", "han", "feng", "deng",
+    "cao", "peng", "zeng", "xiao", "tian", "dong", "pan", "yuan", "cai", "jiang", "yu", "du",
+    "ye", "wei", "su", "lu", "ding", "ren", "shen", "yao", "kim", "park", "choi", "jung",
+    "kang", "cho", "yoon", "jang", "chew", "foo", "loh", "quek", "seah", "toh", "yap",
+})  # fmt: skip
+_VIETNAMESE_FAMILY = frozenset({
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui",
+    "do", "ngo", "duong", "ly", "dinh", "truong",
+})  # fmt: skip
+
+
+def given_and_family(name: str) -> tuple[list[str], str]:
+    """A Latin-script name's given-name words and its family name, in either order."""
+    words = _latin_name_words(name)
+    if len(words) < 2:
+        return words, ""
+    head = _folded(words[0]).lower()
+    if head in _VIETNAMESE_FAMILY and len(words) >= 3:
+        return words[-1:], words[0]
+    if head in _FAMILY_FIRST and (len(words) >= 3 or "-" in words[1]):
+        return words[1:], words[0]
+    return words[:-1], words[-1]
+
+
 def latin_nicknames(name: str) -> list[tuple[str, str]]:
     """The forms colleagues write a Latin-script name in, each with its basis."""
     words = _latin_name_words(name)
     if not words or not all(w[:1].isalpha() and not _is_cjk(w[0]) for w in words):
         return []
+    given_words, family = given_and_family(name)
+    given = given_words[0]
     forms: list[tuple[str, str]] = []
-    if len(words) > 1:
-        family = words[-1]
+    if family:
         for title in EN_TITLES:
             forms += [(f"{title} {family}", "title"), (f"{title}. {family}", "title")]
-        if words[0] != name.split()[0]:  # `Dr. Aisha Bello` is Aisha to her colleagues
-            forms.append((words[0], "given"))
-    forms += [(short, "given") for short in NICKNAMES.get(words[0], ())]
-    given = words[0]
+        if given_words != words[:1] or words[0] != name.split()[0]:
+            # `Wei Ling` (Tan Wei Ling), `Lan` (Nguyen Thi Lan), `Aisha` (Dr. Aisha Bello).
+            forms.append((" ".join(given_words), "given"))
+        if len(words) >= 3 and family == words[-1]:
+            forms.append((" ".join(words[:2]), "given"))  # `Maria Grazia`, `Jason Tan`
+    forms += [(short, "given") for short in NICKNAMES.get(given, ())]
     # `Kev` for Kevin, `Nik` for Nikhil, `Rafa` for Rafael: the given name cut short, at three
     # letters or more, unless the cut is a word of its own (`The` for Theo, `Jan`, `Wed`).
     forms += [
@@ -311,31 +361,29 @@ def latin_nicknames(name: str) -> list[tuple[str, str]]:
         for n in range(3, len(given))
         if given[:n].lower() not in _NOT_NAME_CUTS and given[:n].isalpha()
     ]
-    if len(words) > 1:
-        family = words[-1]
-        # `Mark D`, `D. Okafor`, `D Okafor`; chat handles `@dokafor`, `@markd`, `@mark.delaney`.
+    first = _folded("".join(given_words)).lower().replace("-", "")
+    if family:
+        # `Mark D`, `D. Okafor`, `D Okafor`.
         forms += [
             (f"{given} {family[0]}", "given"),
             (f"{given[0]}. {family}", "title"),
             (f"{given[0]} {family}", "title"),
         ]
-        first, last = _folded(given).lower(), _folded(family).lower()
-        forms += [
-            (handle, "handle")
-            for handle in (
-                f"{first[0]}{last}",
-                f"{first}{last[0]}",
-                f"{first}.{last}",
-                f"{first}{last}",
-            )
-            if re.fullmatch(r"[a-z][a-z.'-]*", handle)
-        ]
+        # Chat handles: `@dokafor`, `@markd`, `@mark.delaney`, `@ana.v`, `@ioane_f`, `@junhao`.
+        last = _folded(family).lower()
+        handles = (
+            f"{first[0]}{last}", f"{first}{last[0]}", f"{first}.{last}", f"{first}{last}",
+            f"{first}.{last[0]}", f"{first}_{last[0]}", f"{first}_{last}",
+        )  # fmt: skip
+        forms += [(h, "handle") for h in handles if re.fullmatch(r"[a-z][a-z._'-]*", h)]
+    if re.fullmatch(r"[a-z]+", first):
+        forms.append((first, "handle"))  # `@tomas` for Tomás, `@quan` for Trần Minh Quân
     folded = _folded(name)
     if folded != name:
         forms.append((folded, "accents"))
-        if len(words) > 1:
-            forms.append((_folded(words[0]), "accents"))
-    return forms
+        forms.append((_folded(" ".join(given_words)), "accents"))
+        forms.append((_folded(given), "accents"))
+    return [(f, why) for f, why in forms if f != name]
 
 
 @functools.lru_cache(maxsize=4096)

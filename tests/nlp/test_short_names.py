@@ -26,7 +26,8 @@ PEOPLE = (
 def test_initials_of_latin_and_chinese_names() -> None:
     assert initials_of("Alice Fong") == ("AF",)
     assert initials_of("Mary Ann Lee") == ("ML", "MAL")
-    assert initials_of("Jean-Luc Picard") == ("JP", "JLP")
+    # A hyphenated given name is initialled on its own too (`JF` for Jean-François Tremblay).
+    assert initials_of("Jean-Luc Picard") == ("JP", "JLP", "JL")
     assert initials_of("Alice") == ()
     # A Chinese name's pinyin initials in written order; a surname's own reading first.
     assert initials_of("吴芳") == ("WF",)
@@ -205,3 +206,42 @@ def test_a_full_names_list_gives_owners_their_everyday_names() -> None:
         ("Liz", "Elizabeth Moore"),
         ("Dr Bello", "Dr. Aisha Bello"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("form", "name"),
+    [
+        ("Wei Ling", "Tan Wei Ling"),  # the family name first: the given name is the rest
+        ("WL", "Tan Wei Ling"),
+        ("TW", "Tan Wei Ling"),
+        ("Kok Seng", "Lim Kok Seng"),
+        ("Lan", "Nguyen Thi Lan"),  # a Vietnamese name is called by its last word
+        ("Duc", "Lê Văn Đức"),
+        ("quan", "Trần Minh Quân"),
+        ("Mr. Ho", "Ho Kin-man"),
+        ("JF", "Jean-François Tremblay"),
+        ("Maria Grazia", "Maria Grazia Butera"),
+        ("ana.v", "Ana Vaipulu"),
+        ("ioane_f", "Ioane Faleolo"),
+        ("Lee H", "Lee Harris"),  # two words and no hyphen: given name first
+    ],
+)
+def test_names_from_many_traditions(form: str, name: str) -> None:
+    people = [
+        Participant(n)
+        for n in (
+            "Tan Wei Ling",
+            "Lim Kok Seng",
+            "Nguyen Thi Lan",
+            "Lê Văn Đức",
+            "Trần Minh Quân",
+            "Ho Kin-man",
+            "Jean-François Tremblay",
+            "Maria Grazia Butera",
+            "Ana Vaipulu",
+            "Ioane Faleolo",
+            "Lee Harris",
+        )
+    ]
+    found = ShortForms(people).resolve(form)
+    assert found is not None and found.names == (name,), form
