@@ -6,7 +6,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from services.nlp.short_names import INITIALS_IN_TEXT, ShortForm, ShortForms, nickname_blocked
+from services.nlp.short_names import (
+    EN_TITLES,
+    INITIALS_IN_TEXT,
+    ShortForm,
+    ShortForms,
+    nickname_blocked,
+)
 
 __all__ = ["Mention", "Participant", "Roster"]
 
@@ -79,7 +85,11 @@ class Roster:
         for person in self.participants:
             add(person.name, person.name)
             if not _is_cjk(person.name) and " " in person.name.strip():
-                add(person.name.split()[0], person.name)
+                # The first name, after any title: `Dr. Aisha Bello` is Aisha, never `Dr.`.
+                words = person.name.split()
+                while len(words) > 2 and words[0].rstrip(".") in EN_TITLES:
+                    words = words[1:]
+                add(words[0], person.name)
             elif _is_cjk(person.name):
                 # `Kevin 张`, `罗 Grace`: the English name alone names them (`Kevin你这周内…`).
                 for word in person.name.split():
@@ -138,9 +148,7 @@ class Roster:
         )
         # `Liz`, `Ms Moore`, `Maria`, `@dokafor`: looked up word by word (one or two words),
         # not as one pattern of every form, which grew with the people list.
-        self._latin_short = {
-            f: f for f in self.short.latin_nicknames if f.lower() not in self._forms
-        }
+        self._latin_short = {f for f in self.short.latin_nicknames if f.lower() not in self._forms}
 
     def __bool__(self) -> bool:
         return bool(self.participants)

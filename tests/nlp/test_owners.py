@@ -174,3 +174,10 @@ def test_without_a_people_list_a_placeholder_in_the_owner_column_is_nobody(
         lang="en",
     )
     assert [item.owner for item in extractor.extract(request).items] == [None, None, None, "Sam"]
+
+
+def test_a_title_in_the_people_list_is_no_first_name() -> None:
+    roster = Roster((Participant("Dr. Aisha Bello"), Participant("Sam Green")))
+    assert roster.lookup("Dr.") == ()
+    found = roster.mentions("Dr. Lim will call the ward; Aisha to check the chart")
+    assert [(m.surface, m.names) for m in found] == [("Aisha", ("Dr. Aisha Bello",))]
