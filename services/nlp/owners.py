@@ -153,6 +153,16 @@ class Roster:
     def __bool__(self) -> bool:
         return bool(self.participants)
 
+    @property
+    def listed(self) -> bool:
+        """Whether the caller gave any participant (not only names found in the text)."""
+        return any(not p.found_in_text for p in self.participants)
+
+    def as_written(self, form: str) -> tuple[str, ...]:
+        """Who a speaker's or an answerer's name stands for: the participants it names, or,
+        when the caller gave no people list, the name as written."""
+        return self.lookup(form) or (() if self.listed or not form.strip() else (form.strip(),))
+
     def lookup(self, form: str) -> tuple[str, ...]:
         """Participant names a form can stand for ("" and unknown forms give none)."""
         listed = self._forms.get(form.strip().lstrip("@").lower(), ()) or self._forms.get(

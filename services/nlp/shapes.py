@@ -1345,7 +1345,7 @@ def _zh_request_taken(
         return False
     answer, _ = _speaker_of(following[0].sentence, roster)
     asker, _ = _speaker_of(item.sentence, roster)
-    names = roster.lookup(answer or "")
+    names = roster.as_written(answer or "")
     if not names or answer == asker:
         return False
     _set_owner(item, names, "accepted", why=f"`{answer}` accepted it on the next line")
@@ -1419,7 +1419,8 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
             return False
     elif item.cues & _NOT_CHAT:
         return False
-    speaker_names = roster.lookup(speaker)
+    # With no people list the speaker is the name as written, as everywhere else.
+    speaker_names = roster.as_written(speaker)
     if says_only_yes(said, sentence.lang):
         return False
     if not sentence.speaker and item.body.endswith(said):
@@ -1463,7 +1464,7 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
     ):
         answer, _ = _speaker_of(following[0].sentence, roster)
         why = f"`{answer}` accepted it on the next line"
-        _set_owner(item, roster.lookup(answer or ""), "accepted", why=why)
+        _set_owner(item, roster.as_written(answer or ""), "accepted", why=why)
         following[0].kind = "accepted"
         if item.due is None or item.due.date is None:
             item.due = following[0].due or item.due

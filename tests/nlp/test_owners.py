@@ -181,3 +181,22 @@ def test_a_title_in_the_people_list_is_no_first_name() -> None:
     assert roster.lookup("Dr.") == ()
     found = roster.mentions("Dr. Lim will call the ward; Aisha to check the chart")
     assert [(m.surface, m.names) for m in found] == [("Aisha", ("Dr. Aisha Bello",))]
+
+
+def test_without_a_people_list_chat_speakers_own_as_written(extractor: Extractor) -> None:
+    # The explanation said `speaker of the line (Elif Yilmaz)` while the owner was empty.
+    request = NotesRequest(
+        text=(
+            "[09:02] Stefan Berg: AHU-2 filters are due again\n"
+            "[09:03] Elif Yilmaz: 2 flaky e2e tests on checkout, I'm on them, PRs up EOD\n"
+            "[09:04] Stefan Berg: also can someone tell the store teams by Friday?\n"
+            "[09:05] Ben Achebe: on it"
+        ),
+        meeting_date=date(2026, 5, 20),
+        lang="en",
+    )
+    items = extractor.extract(request).items
+    assert [(item.owner, item.explanation.owner.split(" (")[0]) for item in items] == [
+        ("Elif Yilmaz", "speaker of the line"),
+        ("Ben Achebe", "Ben Achebe accepted the request in the next line"),
+    ]
