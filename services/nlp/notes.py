@@ -820,10 +820,7 @@ class _OwnerFinder:
         self.previous_names = previous_names
         self.zh = sentence.lang == "zh"
         self.cues = ZH if self.zh else EN
-        speaker_names = roster.lookup(sentence.speaker) if sentence.speaker else ()
-        if sentence.speaker and not speaker_names and not roster:
-            speaker_names = (sentence.speaker,)
-        self.speaker_names = speaker_names
+        self.speaker_names = roster.as_written(sentence.speaker or "")
 
     @staticmethod
     def pick(names: Sequence[str], how: str, confidence: float, **kw: Any) -> _Owner:
@@ -844,6 +841,8 @@ class _OwnerFinder:
             found = self.roster.lookup(form)
             if found:
                 return found
+            # Names found in Chinese text are the list then: a label no one answers to is no
+            # name (taking it as written lost 0.003 F1 on 01-51 without people lists).
             return tuple(n for m in self.roster.mentions(form) for n in m.names[:1])
         if not form or len(form) > 40 or form.lstrip("@").lower() in _NOT_NAMES:
             return ()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from services.nlp.short_names import (
     EN_TITLES,
     INITIALS_IN_TEXT,
+    WORD_NAMES,
     ShortForm,
     ShortForms,
     nickname_blocked,
@@ -16,11 +17,6 @@ from services.nlp.short_names import (
 
 __all__ = ["Mention", "Participant", "Roster"]
 
-# Words that are also first names; matched as names only when they cannot be the word.
-_AMBIGUOUS_WORDS = {"will", "may", "mark", "grace", "bill", "pat", "art", "rose", "sue", "dawn",
-                    "hope", "faith", "jack", "page", "ray", "sam", "chase", "joy", "max",
-                    "frank", "rich", "rob", "don", "sandy", "kit", "cat", "dot", "val", "jo",
-                    "nick", "ted", "liv"}  # fmt: skip
 _VERB_AFTER_WORD = re.compile(
     r"^\s*(?:do|be|have|take|send|make|get|go|need|check|follow|update|look|work|try|not|you"
     r"|we|it|this|that|they|also|probably|still|just|the|a|an)\b",
@@ -277,7 +273,7 @@ class Roster:
         # Names are written capitalised; "will" and "may" in lower case are words.
         if not surface[:1].isupper():
             return False
-        if key in _AMBIGUOUS_WORDS:
+        if key in WORD_NAMES:
             after = text[end:]
             if _VERB_AFTER_WORD.match(after) and not after.lstrip().startswith(","):
                 return False

@@ -1376,7 +1376,7 @@ def _speaker_of_the_line(item: Analysed, roster: Roster) -> None:
     first_person = (
         item.sentence.lang == "zh" and _ZH_COMMIT.search(item.sentence.text)
     ) or "first_person" in item.cues
-    names = roster.lookup(speaker) if speaker else ()
+    names = roster.as_written(speaker or "")
     if names and first_person:
         why = f"`{'我' if item.sentence.lang == 'zh' else 'I'}` in a later sentence of `{speaker}`'s line"
         _set_owner(item, names, "speaker", why=why)

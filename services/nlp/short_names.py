@@ -65,14 +65,18 @@ _ZH_TITLE_WORDS = frozenset({
 })  # fmt: skip
 # Titles before a family name in English notes (`Ms Moore`, `Dr. Bello`, `Cllr Nicholson`).
 EN_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Cllr", "Sr", "Fr", "Rev")
+# First names that are also English words (and short forms of names that are): a name only
+# where it cannot be the word (`Will send it` is no William; see `owners.Roster`).
+WORD_NAMES = frozenset({
+    "will", "may", "mark", "grace", "bill", "pat", "art", "rose", "sue", "dawn", "hope",
+    "faith", "jack", "page", "ray", "sam", "chase", "joy", "max", "frank", "rich", "rob",
+    "don", "sandy", "kit", "cat", "dot", "val", "jo", "nick", "ted", "liv",
+})  # fmt: skip
 # Cuts of a given name that are words, abbreviations or days of their own: never a person.
-_NOT_NAME_CUTS = frozenset(STOP_WORDS) | {
+_NOT_NAME_CUTS = frozenset(STOP_WORDS) | WORD_NAMES | {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-    "will", "may", "mark", "bill", "pat", "art", "rose", "sue", "dawn", "hope", "faith",
-    "jack", "page", "ray", "chase", "joy", "max", "can", "man", "ash", "eve", "mel", "dom",
-    "rob", "don", "rich", "val", "kit", "cat", "dot", "ted", "nick", "frank", "sandy",
-    "tin",
+    "can", "man", "ash", "eve", "mel", "dom", "tin",
     # English words and abbreviations that begin names: `Van rental` is not Vanessa, `Bar
     # staff` not Barbara, `Sec` not Sechaba. (Dev, Des and Chi are kept: in the blind notes
     # they were Devendra, Desmond and Chidi, never the words.)
@@ -157,7 +161,7 @@ class ShortForm:
     kind: Kind
     names: tuple[str, ...]
     # How the nickname was read: "surname" (小吴, 老张), "title" (王总, Ms Moore), "given"
-    # (雪梅, 芳姐, Liz), "accents" (Maria), "pinyin" (suqing, Zihan).
+    # (雪梅, 芳姐, Liz), "accents" (Maria), "pinyin" (suqing, Zihan), "handle" (dokafor).
     basis: str = "surname"
 
     @property
@@ -274,7 +278,7 @@ def chinese_nicknames(name: str) -> list[tuple[str, str]]:
         return []
     given = name.strip()[len(surname) :]
     forms = [(prefix + surname, "surname") for prefix in ("小", "老")]
-    forms += [(surname + t, "title") for t in ZH_TITLES if surname + t not in _ZH_TITLE_WORDS]
+    forms += [(surname + t, "title") for t in ZH_TITLES]
     if len(given) >= 2:
         forms.append((given, "given"))
     last = given[-1]

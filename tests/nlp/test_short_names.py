@@ -128,6 +128,7 @@ NAMES_ONLY = (
     Participant("Theodore Ramirez"),
     Participant("Janet Fox"),
     Participant("Vanessa Lim"),
+    Participant("William Hart"),
 )
 
 
@@ -186,7 +187,9 @@ def test_forms_that_are_ordinary_words_name_nobody() -> None:
     ]
     # A handle in lower case is a person only after `@`.
     assert roster.mentions("run dokafor.sh") == []
+    # `Will` is William's short form, but not where it is the word.
     assert [m.surface for m in roster.mentions("Will send it; Bob will check")] == ["Bob"]
+    assert [m.names for m in roster.mentions("Will, can you check?")] == [("William Hart",)]
 
 
 def test_names_found_in_the_text_answer_only_to_their_surname_forms() -> None:
