@@ -59,7 +59,7 @@ class EN:
         r"|\b(?:someone|somebody)(?:['’]s|\s+has)?\s+(?:gotta|got\s+to)\b"
     )
     asked = _ci(
-        r"\b(?:asked|asks|told|tells|requested|wants|reminded|assigned|tasked|nominated)\s+"
+        r"\b(?:asked|asks|told|tells|requested|wants|reminded|assigned|tasked|nominated|needs?)\s+"
         r"(?P<who>@?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+(?:to|with)\b"
     )
     question = _ci(

@@ -66,6 +66,14 @@ _EN_MARK = re.compile(
     r"|prior\s+to|ahead\s+of|(?:at\s+the\s+)?latest)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
+# `before the shoot on 6/12`, `ahead of launch on 02/20`: the day of an event named as the
+# deadline; the event's own day (`launch on`) would otherwise say when it happens.
+_EN_MARK_EVENT = re.compile(
+    r"\b(?:before|ahead\s{1,3}+of|prior\s{1,3}+to|in\s{1,3}+time\s{1,3}+for)\s{1,3}+"
+    r"(?:(?:the|our|their|its|his|her)\s{1,3}+)?+(?:[\w/&'’-]{1,20}+\s{1,3}+){1,3}?"
+    r"(?:on|at|is)\s{1,3}+(?:the\s{1,3}+)?$",
+    re.IGNORECASE,
+)
 _EN_EVENT = re.compile(
     r"(?:\b(?:starting|starts?|from|since|after|begins?|beginning|kick(?:s|ing)?\s*off"
     r"|launch(?:es|ing)?|ships?|runs?|is|are|was|were|happens?|on\s+leave"
@@ -836,6 +844,7 @@ def find_dues(
     for start, end, rule, match in chosen:
         resolved = rule.resolve(match, meeting_date, calendar)
         before, after = text[:start], text[end:]
+        mark_event: re.Match[str] | None = None
         if zh:
             marked = bool(_ZH_MARK_BEFORE.search(before) or _ZH_MARK_AFTER.match(after))
             marked = marked or "mark" in match.re.groupindex  # `截止 01-29`: its own word
@@ -846,7 +855,8 @@ def find_dues(
                 (_ZH_EVENT_AFTER.match(after) and not within) or _ZH_EVENT_BEFORE.search(before)
             )
         else:
-            marked = bool(_EN_MARK.search(before))
+            mark_event = _EN_MARK_EVENT.search(before[-80:])
+            marked = bool(_EN_MARK.search(before) or mark_event)
             event = not marked and bool(
                 _EN_EVENT.search(before)
                 or _EN_MOVED_TO.search(before)
@@ -857,6 +867,8 @@ def find_dues(
         mark = (_ZH_MARK_BEFORE if zh else _EN_MARK).search(before)
         if marked and mark is not None and not zh:
             words_start = mark.start()
+        elif marked and not zh and mark_event is not None:
+            words_start = max(0, len(before) - 80) + mark_event.start()
         words_end = end
         tail = _ZH_MARK_AFTER.match(after) if zh else None
         if tail is not None:

@@ -1337,10 +1337,13 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
     pending: list[Analysed] = []
     speakers: dict[int, str | None] = {}
     asks_again: dict[int, bool] = {}  # whether a turn asks something (`有人寄吗？？`)
+    before: Analysed | None = None
     for index, item in enumerate(analysed):
         sentence = item.sentence
         if sentence.turn < 0:
-            _link_volunteer(item, pending, roster)
+            if not _labelled_yes(item, before, roster):
+                _link_volunteer(item, pending, roster)
+            before = item
             continue
         speakers[sentence.turn] = sentence.speaker
         asks_again[sentence.turn] = asks_again.get(sentence.turn, False) or bool(
@@ -1603,6 +1606,8 @@ def _addressed(item: Analysed) -> bool:
     start, end = item.owner.cut
     return (
         item.owner.how == "vocative"
+        # `need Omar to validate on staging`, said in a chat turn: asked of Omar there.
+        or (item.owner.how == "asked" and item.sentence.turn >= 0 and item.sentence.lang != "zh")
         or (
             item.owner.how in {"mention", "subject"}
             and item.body.lstrip().startswith("@")
@@ -1633,6 +1638,49 @@ _NEED_SOMEONE = re.compile(
     r"\bneeds?\s{1,3}+(?:someone|somebody)\b|\b(?:someone|somebody)\s{1,3}+(?:needs?|has|should)\b",
     re.IGNORECASE,
 )
+
+
+def _labelled_yes(item: Analysed, request: Analysed | None, roster: Roster) -> bool:
+    """Outside a transcript, a labelled line that says yes to the request on the line
+    before it (`Mike, could you update the board?` / `Ravi: Mike is out, I can do it
+    tomorrow`) takes it: the request is the item, owned by whoever said yes."""
+    if (
+        request is None
+        or request.kind == "accepted"
+        or not _asked_of_someone(request)
+        or "acceptance" not in item.cues
+        or item.owner.how != "label"  # `Ravi: …`, the one saying it
+        or item.owner.cut[0] > 2
+        or item.owner.name is None
+        or item.owner.name == request.owner.name
+        or item.sentence.paragraph != request.sentence.paragraph
+        or not 0 < item.sentence.start - request.sentence.end <= 8
+        or not _refers_back(item.body, request.body)
+    ):
+        return False
+    names = roster.lookup(item.owner.name)
+    if not names:
+        return False
+    request.owner = _Owner(
+        name=names[0], candidates=names, confidence=0.85, how="accepted", cut=request.owner.cut
+    )
+    if (request.due is None or request.due.date is None) and item.due is not None:
+        request.due = item.due
+    request.sentence.extra["accepted_end"] = str(item.sentence.end)
+    request.cues.add("request")
+    item.kind = "accepted"
+    return True
+
+
+_BACK_REFERENCE = re.compile(
+    r"\b(?:it|that|this|them|one)\b|这个|这事|这块|交给我|我来吧|我来[。！!～~]?$", re.IGNORECASE
+)
+
+
+def _refers_back(reply: str, work: str) -> bool:
+    """`I can do it tomorrow`, `交给我`: the reply takes the work asked, by a word pointing
+    back at it or a word of its own, not other work (`固定资产折旧我来跑`)."""
+    return bool(_BACK_REFERENCE.search(reply) or content_terms(reply) & content_terms(work))
 
 
 def _link_volunteer(item: Analysed, pending: list[Analysed], roster: Roster) -> None:

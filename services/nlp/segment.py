@@ -290,6 +290,12 @@ _NEXT_CLAUSE = re.compile(
     r"(?<![,;])[,;]\s{1,3}+(?:and\s{1,3}+|while\s{1,3}+|but\s{1,3}+)?"
     r"(?=(?P<who>@?[A-Z][\w'’-]{0,30}+)(?:\s{1,3}+|(?='))(?:will|'ll|’ll|is\s{1,3}+going\s{1,3}+to|to)\b)"
 )
+# `I'll have a hotfix in 30 min, need Omar to validate on staging`: the speaker's own, then
+# work asked of a colleague by name.
+_NEXT_NEED_CLAUSE = re.compile(
+    r"(?<![,;])[,;]\s{1,3}+(?:and\s{1,3}+|but\s{1,3}+)?"
+    r"(?=(?:(?:I|we)\s{1,3}+)?need\s{1,3}+(?P<who>@?[A-Z][\w'’-]{0,30}+)\s{1,3}+to\b)"
+)
 _COMMITS = re.compile(r"\b(?:will|to|going\s{1,3}+to)\b|'ll\b|’ll\b")
 # `I'll book the launch for the crew changes, and I'll send you the revised DA by Monday`:
 # two of the speaker's own, joined by `and` (without it, `…, I'll get them couriered by
@@ -312,6 +318,7 @@ def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[in
         *_NEXT_CLAUSE.finditer(text, start, end),
         *_NEXT_I_CLAUSE.finditer(text, start, end),
         *_NEXT_ASK_CLAUSE.finditer(text, start, end),
+        *_NEXT_NEED_CLAUSE.finditer(text, start, end),
     ]
     for match in sorted(found, key=lambda m: m.start()):
         if match.start() < start:
@@ -802,6 +809,8 @@ _ITEM_START = re.compile(
     r"|(?P<joined>[A-Z]{2,3}+(?:[ \t]{0,2}+[+&/][ \t]{0,2}+[A-Z]{2,3}+){1,3}+)[ \t]{0,2}+[:：]"
     # `Lerato - shutdown schedule in Primavera - 21 Aug`: a recap's name, then a dash.
     r"|(?P<dashed>[A-Z][\w'’.-]{0,20}+(?:[ \t][A-Z][\w'’.-]{0,20}+)?+)[ \t]{1,2}+[-–—][ \t]"
+    # `Mike, could you update the board?`: a known person spoken to.
+    r"|(?P<vocative>[A-Z][\w'’-]{0,20}+),[ \t]"
 )
 
 
@@ -817,6 +826,8 @@ def _starts_own_line(line: str, known: set[str]) -> bool:
         return start.group("dashed").lower() in known
     if start.group("joined") is not None:
         return True
+    if start.group("vocative") is not None:
+        return start.group("vocative").lower() in known
     return start.group("who") is None or start.group("who").lower() in known
 
 

@@ -432,3 +432,17 @@ def test_when_an_activity_was_posted_is_no_deadline() -> None:
     assert due(said, meeting) is None
     assert due("Banner print to Assets · due Apr 23", meeting) == date(2027, 4, 23)
     assert due("send the banner proof · Apr 23", meeting) == date(2027, 4, 23)
+
+
+def test_the_day_of_an_event_named_as_the_deadline() -> None:
+    meeting = date(2026, 2, 9)
+    # `launch on` alone says when the launch happens; `before launch on` makes it the deadline.
+    assert due("fix the landing page load time before launch on 02/20.", meeting) == date(
+        2026, 2, 20
+    )
+    assert due("send the shots, ideally before the shoot on 2/12", meeting) == date(2026, 2, 12)
+    assert due("have the deck ready ahead of the board meeting on the 17th", meeting) == date(
+        2026, 2, 17
+    )
+    assert due("the launch is on 02/20", meeting) is None
+    assert due("the campaign starts on 2/16", meeting) is None

@@ -327,3 +327,66 @@ def test_a_listed_participant_still_wins_over_a_name_found_in_the_text(
     )
     assert [i.owner for i in result.items] == ["许倩", "许倩"]
     assert not any(i.owner_ambiguous for i in result.items)
+
+
+def test_a_request_takes_the_event_deadline_said_after_it(extractor: Extractor) -> None:
+    text = "Rohan, can you own the rollback runbook? Needs to be in before the CAB on 2/26."
+    request = NotesRequest(
+        text=text, meeting_date=date(2026, 2, 9), participants=(Participant("Rohan Das"),)
+    )
+    items = extractor.extract(request).items
+    assert [(i.owner, i.due) for i in items] == [("Rohan Das", date(2026, 2, 26))]
+
+
+def _owned(
+    extractor: Extractor, text: str, people: tuple[str, ...]
+) -> list[tuple[str, str | None, date | None]]:
+    request = NotesRequest(
+        text=text,
+        meeting_date=date(2026, 10, 14),
+        participants=tuple(Participant(name) for name in people),
+    )
+    # The first line of each item's source: a request's source runs on to its yes.
+    return [(i.source.split("\n")[0], i.owner, i.due) for i in extractor.extract(request).items]
+
+
+def test_a_stand_in_says_yes_on_the_line_after_a_request(extractor: Extractor) -> None:
+    # A long marker line without a full stop is no wrapped paragraph of the request under it,
+    # and the one who says yes on the next line owns the request, with their date.
+    text = (
+        "2) Dependencies\n"
+        "   ACTION: Harriet to escalate SSO v2 date at the Solution Train sync tomorrow\n"
+        "   Mike, could you update the ROAM board with the new risks?\n"
+        "   Ravi: Mike is out, I can do it tomorrow\n"
+    )
+    people = ("Harriet Cole", "Mike Dunbar", "Ravi Iyer")
+    assert _owned(extractor, text, people) == [
+        (
+            "ACTION: Harriet to escalate SSO v2 date at the Solution Train sync tomorrow",
+            "Harriet Cole",
+            date(2026, 10, 15),
+        ),
+        (
+            "Mike, could you update the ROAM board with the new risks?",
+            "Ravi Iyer",
+            date(2026, 10, 15),
+        ),
+    ]
+    # Other work on the next line is no yes to the request.
+    text = "Mike, could you update the ROAM board?\nRavi: I'll book the rooms for the PI tomorrow\n"
+    owners = [owner for _, owner, _ in _owned(extractor, text, people)]
+    assert owners == ["Mike Dunbar", "Ravi Iyer"]
+
+
+def test_work_asked_of_a_colleague_inside_a_chat_turn(extractor: Extractor) -> None:
+    text = (
+        "Rachel Kim 9:07 AM\n@zoe please fix the stacking rule in the promo engine, P0\n"
+        "Zoe Lindqvist 9:07 AM\nI'll have a hotfix in 30 min, need Omar to validate on staging\n"
+        "Omar Haddad 9:08 AM\nI'll test on staging as soon as it's up\n"
+    )
+    people = ("Rachel Kim", "Zoe Lindqvist", "Omar Haddad")
+    found = _owned(extractor, text, people)
+    assert [(source, owner) for source, owner, _ in found] == [
+        ("@zoe please fix the stacking rule in the promo engine, P0", "Zoe Lindqvist"),
+        ("need Omar to validate on staging", "Omar Haddad"),
+    ]
