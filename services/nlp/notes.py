@@ -34,6 +34,7 @@ from services.nlp.hant import read_traditional
 from services.nlp.matching import (
     DuplicateTasks,
     best_match,
+    containment,
     content_terms,
     find_duplicates,
     similarity,
@@ -760,7 +761,9 @@ class Extractor:
                 built = _build_item(item, request, roster)
                 if built is not None:
                     items.append((item, built))
-        merged = _merge_duplicates(_see_point(drop_restated(items), analysed, request.text))
+        merged = _merge_duplicates(
+            _answered_later(_see_point(drop_restated(items), analysed, request.text))
+        )
         status = []
         decisions = []
         questions = []
@@ -2066,6 +2069,48 @@ def _see_point(
                 mine.reasons.append(f"due `{said.due.text}`, said in point {seen.group('n')}")
                 items[index] = (mine, item)
     return [pair for i, pair in enumerate(items) if i not in dropped]
+
+
+# How an owner was found when someone else gave them the work (`Victor — pull the invoices`,
+# `@zoe please fix…`, `Greg, …`), as against their own words.
+_GIVEN = frozenset({"vocative", "label", "mention", "asked", "subject", "table"})
+_UNSURE = frozenset({"status"})
+
+
+def _answered_later(
+    items: list[tuple[Analysed, ActionItem]],
+) -> list[tuple[Analysed, ActionItem]]:
+    """Work asked of someone, and their own commitment to it in a later turn or reply of the
+    thread (`Greg — we need the change tickets for the ERP patch` … `From: Greg` / `I'll
+    export the change tickets from Jira end of next week`), is one item: the ask, with the
+    reply's date when the ask has none."""
+    kept: list[tuple[Analysed, ActionItem]] = []
+    for analysed, item in items:
+        asked = None
+        if item.owner and analysed.owner.how == "speaker" and analysed.sentence.turn != -2:
+            for index, (other_analysed, other) in enumerate(kept):
+                if (
+                    other.owner == item.owner
+                    and other_analysed.owner.how in _GIVEN
+                    # `@grace the renewal is still open, not sure who's on it.`: no ask
+                    and ("request" in other_analysed.cues or not other_analysed.cues & _UNSURE)
+                    and other_analysed.sentence.unit != analysed.sentence.unit
+                    and (other.due is None or item.due is None or other.due == item.due)
+                    and (
+                        similarity(other.description, item.description) >= 0.15
+                        or containment(item.description, other.description) >= 0.3
+                    )
+                ):
+                    asked = index
+        if asked is None:
+            kept.append((analysed, item))
+            continue
+        other_analysed, other = kept[asked]
+        if other.due is None and item.due is not None:
+            other_analysed.reasons.append(f"due `{item.due_text}`, said in {item.owner}'s reply")
+            other = replace(other, due=item.due, due_text=item.due_text)
+        kept[asked] = (other_analysed, other)
+    return kept
 
 
 def _merge_duplicates(items: list[tuple[Analysed, ActionItem]]) -> list[ActionItem]:

@@ -1030,7 +1030,19 @@ def signed_by(text: str, known: set[str]) -> tuple[str, int] | None:
         first = re.split(r"[\s|,(]", name, maxsplit=1)[0].lower() if name else ""
         if name and len(name) <= 40 and (name.lower() in known or first in known):
             return name.split("|")[0].strip(), starts[index]
+    # `Subject: …` / `Hi team,` … `Olivia`: an email signed with the name alone on its last line.
+    written = [(i, line.strip()) for i, line in enumerate(lines) if line.strip()]
+    if len(written) >= 3 and any(_EMAIL_OPENING.match(line) for _, line in written[:3]):
+        index, name = written[-1]
+        if len(name) <= 40 and name.lower() in known:
+            return name, starts[index]
     return None
+
+
+_EMAIL_OPENING = re.compile(
+    r"^(?:subject|re|fw|fwd)\s*+:|^(?:hi|hello|hey|dear)\b|^(?:all|team|everyone)\s*+,\s*+$",
+    re.IGNORECASE,
+)
 
 
 class _Segmenter:

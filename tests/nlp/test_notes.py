@@ -390,3 +390,29 @@ def test_work_asked_of_a_colleague_inside_a_chat_turn(extractor: Extractor) -> N
         ("@zoe please fix the stacking rule in the promo engine, P0", "Zoe Lindqvist"),
         ("need Omar to validate on staging", "Omar Haddad"),
     ]
+
+
+def test_an_email_signed_with_the_name_alone_is_the_writers(extractor: Extractor) -> None:
+    text = (
+        "Subject: March close\n\nHi team, recap from this morning.\n\n"
+        "- Dan will send the breaks to the entity controllers by Friday.\n"
+        "- I'll review the revenue deferral schedule EOD Thursday.\n\nOlivia\n"
+    )
+    people = ("Olivia Chen", "Daniel Brooks")
+    owners = [owner for _, owner, _ in _owned(extractor, text, people)]
+    assert owners == ["Daniel Brooks", "Olivia Chen"]
+    # A name closing notes that are no email signs nothing.
+    text = "Ops sync\n- I'll review the deferral schedule EOD Thursday.\nOlivia\n"
+    assert [owner for _, owner, _ in _owned(extractor, text, people)] == [None]
+
+
+def test_work_asked_and_taken_in_a_later_turn_is_one_item(extractor: Extractor) -> None:
+    text = (
+        "Rachel 9:02\n@karthik can you get the putaway fix into prod before the weekend?\n"
+        "Sam 9:03\nthe scanners on dock 4 are down again\n"
+        "Karthik 9:05\nWill fix the putaway strategy in UAT first, then push the fix to prod Thursday night.\n"
+    )
+    people = ("Rachel Lee", "Karthik Rao", "Sam Ortiz")
+    found = _owned(extractor, text, people)
+    assert [(owner, due) for _, owner, due in found] == [("Karthik Rao", date(2026, 10, 15))]
+    assert found[0][0].startswith("@karthik can you get the putaway fix")
