@@ -911,6 +911,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             or _en_pronoun_clause(item)
             or _zh_pronoun_clause(item, roster)
             or _dash_tail(item, roster)
+            or _info_question(item)
             or _handle_lead(item, roster)
             or _name_order(item, roster)
         ):
@@ -1760,6 +1761,51 @@ def _name_order(item: Analysed, roster: Roster) -> bool:
     )
     # The description starts at the verb (`order 2 cases of the filters`): the owner's cut.
     item.owner = replace(item.owner, cut=(match.start("who"), match.end("who")))
+    return True
+
+
+# What asks for work in a question (`能不能帮忙看下？`, `谁出一下？`, `can you…?`), as
+# against one that asks what is so (`出价是不是太高了？`, `是周四吗？`, `回了多少家？`).
+_ZH_ASKS_WORK = re.compile(
+    r"能不能|能否|可以|可不可以|帮|麻烦|请|一下|安排|你来|谁|给我|发我|尽快|赶紧|抓紧|记得|别忘"
+    r"|[好行对]吗|ok吗|OK吗|没问题吧|对吧"
+)
+_EN_ASKS_WORK = re.compile(
+    r"\b(?:can|could|would|will|pls|please|plz|mind|need|want|someone|somebody|anyone|owner)\b"
+    r"|\bu\b|['’]ll\b",
+    re.IGNORECASE,
+)
+_ZH_ASKS_WHAT = re.compile(
+    r"(?:是不是|是否|要不要|有没有|多少|什么|几[个家天号位条]|哪|吗)[^，,。]{0,12}?[?？]\s{0,3}+$"
+)
+# `@ryan is the last cut-off Thursday?`, `who's on the 12/24 half day?`: the question opens
+# the line (after the one it is put to).
+_EN_ASKS_WHAT = re.compile(
+    r"^[^\w@]{0,3}+(?:(?:@[\w.'’-]{1,40}+|(?-i:[A-Z])[\w'’-]{1,30}+)(?:\s{0,2}+[,:])?\s{1,3}+)?(?:one\s{1,3}+question"
+    r"[^:]{0,30}+:\s{1,3}+)?+(?:open\s{0,2}+:\s{1,3}+)?+(?:is|are|was|were|do|does|did|has|have"
+    r"|who['’]s|what|when|where|which|how\s{1,3}+(?:many|much))\b[^?]{0,200}+\?\s{0,3}+$",
+    re.IGNORECASE,
+)
+
+
+def _info_question(item: Analysed) -> bool:
+    """`@吴磊 直通车那个爆款的出价是不是太高了？`, `@ryan is the last cut-off Thursday?`: a
+    question to someone about what is so asks them no work; their answer, if it commits
+    them, is the item."""
+    text = item.sentence.text
+    zh = item.sentence.lang == "zh"
+    if (
+        item.kind not in {"action", "question", "other"}
+        or "question" not in item.cues
+        or "request" in item.cues
+        or item.forced
+        or (item.due is not None and item.due.marked)  # `本周四前ok吗`: a deadline asked
+        or not (_ZH_ASKS_WHAT if zh else _EN_ASKS_WHAT).search(text)
+        or _EN_ASKS_WORK.search(text)
+        or (zh and _ZH_ASKS_WORK.search(text))
+    ):
+        return False
+    item.kind = "question"
     return True
 
 

@@ -416,3 +416,37 @@ def test_work_asked_and_taken_in_a_later_turn_is_one_item(extractor: Extractor) 
     found = _owned(extractor, text, people)
     assert [(owner, due) for _, owner, due in found] == [("Karthik Rao", date(2026, 10, 15))]
     assert found[0][0].startswith("@karthik can you get the putaway fix")
+
+
+def test_a_question_about_what_is_so_asks_no_work(extractor: Extractor) -> None:
+    text = (
+        "[09:06] 高远：@吴磊 直通车那个爆款的出价是不是太高了？ROI 才 1.8\n"
+        "[09:07] 吴磊：我今天中午前把出价降到 1.2 以内，下午再看数据\n"
+        "[09:08] 高远：@Sophie 供应商对账函这个月回了多少家？\n"
+        "[09:09] Sophie：回了31家，剩下15家我今天下班前再催一轮\n"
+        "[09:10] 高远：@吴磊 能不能把预算表也发我一下？\n"
+    )
+    request = NotesRequest(
+        text=text,
+        meeting_date=date(2026, 11, 2),
+        lang="zh",
+        participants=(Participant("高远"), Participant("吴磊"), Participant("Sophie Chen")),
+    )
+    result = extractor.extract(request)
+    assert [(i.source.split("\n")[0], i.owner) for i in result.items] == [
+        ("我今天中午前把出价降到 1.2 以内，下午再看数据", "吴磊"),
+        ("回了31家，剩下15家我今天下班前再催一轮", "Sophie Chen"),
+        ("@吴磊 能不能把预算表也发我一下？", "吴磊"),
+    ]
+    assert any("是不是太高了" in q.text for q in result.questions)
+
+
+def test_an_english_question_about_what_is_so_asks_no_work(extractor: Extractor) -> None:
+    text = (
+        "Ops sync\n- @ryan is the last vessel cut-off on Thursday?\n"
+        "- @dana can you pull the address-correction list by Friday?\n"
+        "- who's on the 12/24 half day?\n"
+    )
+    people = ("Ryan Chen", "Dana Kim")
+    found = [(source, owner) for source, owner, _ in _owned(extractor, text, people)]
+    assert found == [("@dana can you pull the address-correction list by Friday?", "Dana Kim")]
