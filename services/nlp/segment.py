@@ -296,6 +296,14 @@ _NEXT_NEED_CLAUSE = re.compile(
     r"(?<![,;])[,;]\s{1,3}+(?:and\s{1,3}+|but\s{1,3}+)?"
     r"(?=(?:(?:I|we)\s{1,3}+)?need\s{1,3}+(?P<who>@?[A-Z][\w'’-]{0,30}+)\s{1,3}+to\b)"
 )
+# `Priya is going to put up the signage, and she'll brief the volunteers by July 31`, `I'll
+# draft a status post, but someone from ops needs to sign it off`: after the first one's
+# commitment, a second by the same person or left for a taker.
+_NEXT_OTHER_CLAUSE = re.compile(
+    r"(?<![,;])(?:[,;]\s{1,3}+|\s{1,3}+)(?:and|but)\s{1,3}+(?=(?:(?:she|he|they)(?:'ll|’ll"
+    r"|\s{1,3}+will|\s{1,3}+(?:is|are)\s{1,3}+going\s{1,3}+to)|(?:someone|somebody)(?:\s{1,3}+from"
+    r"\s{1,3}+[\w-]{1,20}+)?\s{1,3}+(?:needs|has|should|must)\s{1,3}+to)\b)"
+)
 _COMMITS = re.compile(r"\b(?:will|to|going\s{1,3}+to)\b|'ll\b|’ll\b")
 # `I'll book the launch for the crew changes, and I'll send you the revised DA by Monday`:
 # two of the speaker's own, joined by `and` (without it, `…, I'll get them couriered by
@@ -319,11 +327,15 @@ def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[in
         *_NEXT_I_CLAUSE.finditer(text, start, end),
         *_NEXT_ASK_CLAUSE.finditer(text, start, end),
         *_NEXT_NEED_CLAUSE.finditer(text, start, end),
+        *_NEXT_OTHER_CLAUSE.finditer(text, start, end),
     ]
     for match in sorted(found, key=lambda m: m.start()):
         if match.start() < start:
             continue
-        if "who" in match.re.groupindex:
+        if match.re is _NEXT_OTHER_CLAUSE:
+            if not _COMMITS.search(text, start, match.start()):
+                continue
+        elif "who" in match.re.groupindex:
             who = match.group("who").lstrip("@").lower()
             if who not in known or not _COMMITS.search(text, start, match.start()):
                 continue

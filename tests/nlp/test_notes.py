@@ -450,3 +450,22 @@ def test_an_english_question_about_what_is_so_asks_no_work(extractor: Extractor)
     people = ("Ryan Chen", "Dana Kim")
     found = [(source, owner) for source, owner, _ in _owned(extractor, text, people)]
     assert found == [("@dana can you pull the address-correction list by Friday?", "Dana Kim")]
+
+
+def test_a_second_commitment_by_pronoun_or_for_a_taker_is_its_own_item(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Zoo ops\n"
+        "Priya is going to put up the shade signage at the savannah path and she'll brief "
+        "the summer volunteers by July 31.\n"
+        "Kirsty: I'll draft a status post, but someone from ops needs to sign it off first.\n"
+    )
+    people = ("Priya Ramsaran", "Kirsty Munro")
+    found = [(source, owner) for source, owner, _ in _owned(extractor, text, people)]
+    assert found == [
+        ("Priya is going to put up the shade signage at the savannah path", "Priya Ramsaran"),
+        ("she'll brief the summer volunteers by July 31.", "Priya Ramsaran"),
+        ("Kirsty: I'll draft a status post", "Kirsty Munro"),
+        ("someone from ops needs to sign it off first.", None),
+    ]
