@@ -91,7 +91,8 @@ _TURN = re.compile(
 )
 _TURN_HANDLE = re.compile(
     r"^(?P<speaker>[a-z][a-z0-9._-]{1,20}+)(?:\s{0,2}+[(（](?P<role>[^)）\n]{1,30}+)[)）])?"
-    r"\s{0,2}+:\s{0,3}+(?P<rest>\S.*)$"
+    # `werner  09:15  I'll update the register`: a Slack export's name, time, then the words.
+    r"(?:\s{0,2}+:|[ \t]{1,4}+\d{1,2}:\d{2}(?:[ \t]?+[AaPp][Mm])?+(?=[ \t]))\s{0,3}+(?P<rest>\S.*)$"
 )
 # A chat turn that announces the recap list under it.
 RECAP_INTRO = re.compile(

@@ -469,3 +469,25 @@ def test_a_second_commitment_by_pronoun_or_for_a_taker_is_its_own_item(
         ("Kirsty: I'll draft a status post", "Kirsty Munro"),
         ("someone from ops needs to sign it off first.", None),
     ]
+
+
+def test_a_slack_export_with_name_time_and_words_on_one_line(extractor: Extractor) -> None:
+    text = (
+        "#proj-woodstock-lofts\n"
+        "naledi  09:14  council stamped the SDP\n"
+        "werner  09:15  lekker! I'll update the drawing register and issue rev C to the contractor by Monday\n"
+        "naledi  09:17  @zanele pls book the site handover meeting with the contractor for next week\n"
+        "zanele  09:40  will do\n"
+    )
+    people = ("Naledi Mahlangu", "Werner Pretorius", "Zanele Dube")
+    found = [(source, owner) for source, owner, _ in _owned(extractor, text, people)]
+    assert found == [
+        (
+            "I'll update the drawing register and issue rev C to the contractor by Monday",
+            "Werner Pretorius",
+        ),
+        (
+            "@zanele pls book the site handover meeting with the contractor for next week",
+            "Zanele Dube",
+        ),
+    ]
