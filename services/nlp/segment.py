@@ -250,11 +250,37 @@ def _word_before(text: str, *, start: int, end: int) -> str:
     return text[first:end]
 
 
+_ZH_SPOKEN_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) {1,2}+(?=[\u4e00-\u9fff])")
+_ZH_PUNCTUATION = re.compile(r"[，。；！？、,;!?]")
+
+
+def _spoken_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`…又报警了 小军你明天上午过来先把限位开关换了 覃丽你…`: speech turned into text
+    with spaces where a speaker pauses and no punctuation; each pause ends a sentence."""
+    gaps = list(_ZH_SPOKEN_GAP.finditer(text, start, end))
+    if (
+        end - start < 60
+        or len(gaps) < 4
+        or len(_ZH_PUNCTUATION.findall(text, start, end)) * 30 >= end - start
+    ):
+        return [(start, end)]
+    pieces = []
+    for gap in gaps:
+        pieces.append((start, gap.start()))
+        start = gap.end()
+    pieces.append((start, end))
+    return pieces
+
+
 def _split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     """Sentence spans inside one line or paragraph (offsets into `text`)."""
     raw: list[tuple[int, int]] = []
     if lang == "zh":
-        raw = [(m.start(), m.end()) for m in _ZH_SENTENCE.finditer(text)]
+        raw = [
+            part
+            for m in _ZH_SENTENCE.finditer(text)
+            for part in _spoken_pieces(text, m.start(), m.end())
+        ]
     else:
         start = 0
         for match in _EN_BOUNDARY.finditer(text):
@@ -390,6 +416,9 @@ def _zh_comma_clauses(text: str, span: tuple[int, int]) -> list[tuple[int, int]]
     return parts
 
 
+_AT_KNOWN = re.compile(r"@([^\s@，。；,;:：]{1,20}+)")
+
+
 def _zh_clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[int, int]]:
     """`小张明天去海关取报关单；娜娜把对账单月底前对完`: cut at `；` where a participant's
     name starts the next part, each person's work a sentence of its own."""
@@ -406,8 +435,11 @@ def _zh_clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple
         # of work, by pronoun, is an item of its own too.
         # `郑雅芳：…测算底稿，年底前；盘点差异 2 项 1/8 前查清`: two pieces of work, each
         # with its own deadline, are two items of the one named.
+        # `婷婷下周二前出节目单初稿；抽奖系统 @闫斌 周三测一遍`: someone else's, by handle.
+        handle = _AT_KNOWN.search(text, match.end(), part_end)
         if (
             not any(after.startswith(name) for name in known if name)
+            and not (handle and handle.group(1).lower() in known)
             and not ZH_HE_COMMITS.match(after)
             and not (
                 _ZH_OWN_DEADLINE.search(text, start, match.start())

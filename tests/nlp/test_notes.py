@@ -9,6 +9,7 @@ import pytest
 from services.common.workcal import WorkingCalendar
 from services.nlp.notes import MAX_NOTES_CHARS, Extractor, NotesRequest, validate_notes
 from services.nlp.owners import Participant
+from services.nlp.segment import segment
 
 PEOPLE = (
     Participant("Alice Chen", ("Alice",)),
@@ -490,4 +491,40 @@ def test_a_slack_export_with_name_time_and_words_on_one_line(extractor: Extracto
             "@zanele pls book the site handover meeting with the contractor for next week",
             "Zanele Dube",
         ),
+    ]
+
+
+def _zh_owned(
+    extractor: Extractor, text: str, people: tuple[str, ...]
+) -> list[tuple[str, str | None]]:
+    request = NotesRequest(
+        text=text,
+        meeting_date=date(2026, 12, 4),
+        lang="zh",
+        participants=tuple(Participant(name) for name in people),
+    )
+    return [(i.source.split("\n")[0], i.owner) for i in extractor.extract(request).items]
+
+
+def test_speech_turned_into_text_ends_a_sentence_at_each_pause(extractor: Extractor) -> None:
+    text = (
+        "喂那个各位我说一下明天的安排啊 明天周六加班的人就按昨天排的那个表来 不变 然后那个三号注塑机的"
+        "机械手昨天下午又报警了 小军你明天上午过来先把那个机械手的限位开关换了 覃丽你明天早上八点前把备件"
+        "放到机修房 就这些"
+    )
+    found = _zh_owned(extractor, text, ("魏小军", "覃丽"))
+    assert ("小军你明天上午过来先把那个机械手的限位开关换了", "魏小军") in found
+    assert ("覃丽你明天早上八点前把备件放到机修房", "覃丽") in found
+    # Written text with its commas is not cut at its spaces.
+    written = "周五前 把 展台 物料 清单 发给 小军，他 确认 后 下单，覃丽 跟进 物流 到货 时间，别 拖，到货后 拍照 发群 给 大家 看一下"
+    assert len(written) >= 60
+    assert [s.text for s in segment(written, lang="zh")[0]] == [written]
+
+
+def test_a_handle_after_a_semicolon_starts_its_own_item(extractor: Extractor) -> None:
+    text = "会议安排\n婷婷下周二前出节目单初稿；抽奖系统 @闫斌 周三测一遍。"
+    found = _zh_owned(extractor, text, ("李婷婷", "闫斌"))
+    assert found == [
+        ("婷婷下周二前出节目单初稿；", "李婷婷"),
+        ("抽奖系统 @闫斌 周三测一遍。", "闫斌"),
     ]
