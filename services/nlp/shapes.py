@@ -858,7 +858,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             by_name_line = True
             item.kind = "other"
             continue
-        if _names_no_work(item, roster) or _zh_meeting_info(item):
+        if _names_no_work(item, roster) or _zh_meeting_info(item) or _absence(item):
             if item.kind == "action":
                 item.kind = "other"
             continue
@@ -947,6 +947,43 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     for item in analysed:
         _zh_said_to_the_group(item)
     _boxed_problems(analysed)
+
+
+# `SJ: OOO tomorrow`, `Today: off, back Thursday`, `Tómas is off Fri`, `I'll be on leave
+# Feb 9 to 13`: someone away, said of them or by them, is no work.
+_EN_ABSENT = re.compile(
+    r"(?:^|[:：,;][ \t]{0,3}+|[—–-][ \t]{1,3}+|\b(?:is|am|will[ \t]{1,3}+be|be)[ \t]{1,3}+|['’](?:m|s|ll[ \t]{1,3}+be)"
+    r"[ \t]{1,3}+)(?:ooo|out[ \t]{1,3}+of[ \t]{1,3}+(?:the[ \t]{1,3}+)?office|on[ \t]{1,3}+(?:annual"
+    r"[ \t]{1,3}+)?(?:leave|pto|holiday|vacation)|off(?:[ \t]{1,3}+sick)?|out|away)(?=[ \t]{0,3}+(?:$|[,.;(]"
+    r"|sick\b|today\b|tomorrow\b|tmrw\b|all[ \t]|this[ \t]|next[ \t]|until\b|till\b|from\b|back\b|\d"
+    r"|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))",
+    re.IGNORECASE,
+)
+# The same line giving work after all: `I'm off Friday, I'll send it tonight`, `…, can you…`.
+_EN_WORK_TOO = re.compile(
+    r"\b(?:I|we|she|he|they)(?:['’]ll|[ \t]{1,3}+will)[ \t]{1,3}+(?!be\b)\w|\b(?:can|could)[ \t]{1,3}+(?:you|u|someone)\b"
+    r"|\b(?:pls|please|owner)\b|\bneeds?[ \t]{1,3}+(?:to\b|\w{2,20}+ing\b)|\bto[ \t]{1,3}+(?!(?:mon|tue|wed|thu|fri|sat|sun)\w*\b|\d)[a-z]{3,}",
+    re.IGNORECASE,
+)
+
+
+# `蒋涛今天休息`, `雪梅下周三到周五去省里参加培训`, `明天白班何磊请假，由赵敏代班`.
+_ZH_ABSENT = re.compile(
+    r"请假|休假|休息(?![室区])|出差(?!异)|外出|在外(?:培训|学习|开会)|(?:去|参加)[^，。；]{0,12}?培训"
+    r"|[年病婚产]假|调休(?!上班)"
+)
+_ZH_WORK_TOO = re.compile(
+    r"把|要求|帮|你|麻烦|需要|负责|组织|记得|安排|前(?:完成|提交|发|交|报)|我(?:来|去|会|先|这边|负责)"
+)
+
+
+def _absence(item: Analysed) -> bool:
+    text = item.sentence.text
+    if item.forced or item.sentence.block == "table":
+        return False
+    if item.sentence.lang == "zh":
+        return _ZH_ABSENT.search(text) is not None and _ZH_WORK_TOO.search(text) is None
+    return _EN_ABSENT.search(text) is not None and _EN_WORK_TOO.search(text) is None
 
 
 _OWNED_WORK = frozenset({"label", "subject", "asked", "vocative", "pronoun"})

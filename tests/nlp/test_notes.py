@@ -528,3 +528,25 @@ def test_a_handle_after_a_semicolon_starts_its_own_item(extractor: Extractor) ->
         ("婷婷下周二前出节目单初稿；", "李婷婷"),
         ("抽奖系统 @闫斌 周三测一遍。", "闫斌"),
     ]
+
+
+def test_someone_away_is_no_work(extractor: Extractor) -> None:
+    text = (
+        "Stand-up\nSJ: OOO tomorrow\nAF: out Wed-Fri\nTómas is off Fri, back Sat night.\n"
+        "Also I'll be on leave Feb 9 to 13\n"
+        "Dwayne: fyi I'm off Tues-Wed next week, Sheldon covers the kitchen\n"
+        "AF: I'm off Friday, I'll send the rota tonight\n"
+        "Funmi: volunteer call-out, tomorrow\n"
+    )
+    people = ("Sara Jones", "Amira Farouk", "Tómas Berg", "Dwayne Ferguson", "Funmi Ade")
+    found = [(source, owner) for source, owner, _ in _owned(extractor, text, people)]
+    assert found == [
+        ("AF: I'm off Friday, I'll send the rota tonight", "Amira Farouk"),
+        ("Funmi: volunteer call-out, tomorrow", "Funmi Ade"),
+    ]
+    text = (
+        "晨会\n蒋涛今天休息\n雪梅下周三到周五去省里参加医学工程培训。\n"
+        "备注：明天白班何磊请假，由赵敏代班。\n曾慧敏：周三那天的预约我来挪到周四\n"
+    )
+    found_zh = _zh_owned(extractor, text, ("蒋涛", "叶雪梅", "何磊", "赵敏", "曾慧敏"))
+    assert [owner for _, owner in found_zh] == ["曾慧敏"]
