@@ -1122,7 +1122,8 @@ _TODAY = re.compile(r"^\s{0,4}+(?:today|tdy|t)\s{0,3}+[:：-]\s{0,3}+\S", re.IGN
 # Blocked work is news too (`Blocked`, `On hold`, `阻塞`), a status update like done work.
 _DONE_CELL = re.compile(
     r"^(?:[✅✔✓☑]\s{0,2}+)?+(?:(?:done|completed?|closed|finished|resolved|shipped|cancell?ed"
-    r"|blocked|on\s{1,2}+hold|rejected|declined|withdrawn|terminated)\b"
+    r"|blocked|on\s{1,2}+hold|rejected|declined|withdrawn|terminated|delivered|installed"
+    r"|commissioned|received|approved)\b"
     r"(?!\s{0,2}+(?:by|before|when|if|once|after)\b)|已完成|完成|已关闭|已解决|已上线|已结束|已交付|已取消"
     r"|已整改|已处理|已修复"
     # An approval refused or stopped (DingTalk's `已拒绝`, `已终止`): no work follows.
@@ -1135,10 +1136,22 @@ _DONE_CELL = re.compile(
 def done_row(sentence: Sentence) -> bool:
     """A table row whose Status (or Due) cell says its work is finished or blocked: `直播间
     排期表 | 任嘉欣 | 已完成`, `Close NCR-2198 | Nina | ✅ closed 26 Oct`, `… | Blocked`."""
-    return sentence.block == "table" and any(
-        role in {"status", "due"} and _DONE_CELL.match(text.strip(" *_`.。")) is not None
+    if sentence.block != "table" or any(
+        _GOING_ON_CELL.search(text) for _, text, _, _ in sentence.cells
+    ):
+        return False
+    return any(
+        # (`done ✔` under a column the header did not name, or named for something else)
+        role in {"status", "due", "other", "priority"}
+        and _DONE_CELL.match(text.strip(" *_`.。")) is not None
         for role, text, _, _ in sentence.cells
     )
+
+
+# `已修复 41 处，完成率 72% | 推进中`: part of it done, the rest going on.
+_GOING_ON_CELL = re.compile(
+    r"推进中|进行中|跟进中|处理中|\bin\s{1,2}+progress\b|\bongoing\b|\bWIP\b", re.IGNORECASE
+)
 
 
 _ATTENDEES_WORD = re.compile(r"\b(?:attendees|present|participants)\b\W{0,6}+:", re.IGNORECASE)

@@ -550,3 +550,22 @@ def test_someone_away_is_no_work(extractor: Extractor) -> None:
     )
     found_zh = _zh_owned(extractor, text, ("蒋涛", "叶雪梅", "何磊", "赵敏", "曾慧敏"))
     assert [owner for _, owner in found_zh] == ["曾慧敏"]
+
+
+def test_a_row_done_in_a_column_of_another_name_is_no_work(extractor: Extractor) -> None:
+    text = (
+        "| # | Item | Owner | Due | Notes |\n|---|---|---|---|---|\n"
+        "| 5 | Induction slides | Aisyah | 12/4 | done, sent 30 Nov |\n"
+        "| 6 | Malt 2x20ft | Ravi | — | delivered 30 Nov, QC passed |\n"
+        "| 7 | Legal review of the TV spot | Nadia | 12/9 | waiting on agency |\n"
+    )
+    people = ("Aisyah Rahman", "Ravi Joshi", "Nadia Haddad")
+    assert [owner for _, owner, _ in _owned(extractor, text, people)] == ["Nadia Haddad"]
+    text = (
+        "| 序号 | 事项 | 负责人 | 截止 | 进展 | 状态 |\n|---|---|---|---|---|---|\n"
+        "| 1 | 背街小巷路灯修复 | 郭丽娟 | 5月31日 | 已修复 41 处，完成率 72% | 推进中 |\n"
+        "| 2 | 督导员培训 | 郭丽娟 | 4月30日 | 已完成，132 人参训 | 已销号 |\n"
+    )
+    assert [source for source, _ in _zh_owned(extractor, text, ("郭丽娟",))] == [
+        "1 | 背街小巷路灯修复 | 郭丽娟 | 5月31日 | 已修复 41 处，完成率 72% | 推进中"
+    ]
