@@ -764,6 +764,7 @@ def _zh_not_work(item: Analysed) -> str | None:
         _ZH_STANDING.search(text)
         and (item.due is None or item.due.date is None)
         and (item.owner.name is None or item.owner.how in _WEAK_OWNER)
+        and not item.mentions
         and not item.forced
     ):
         return "decision"  # `各店每周五下午五点前在系统更新进展`: a standing rule, no one's task
@@ -783,8 +784,12 @@ def _zh_not_work(item: Analysed) -> str | None:
     return None
 
 
-# `各店每周五…`, `每天下班前…`: a rule that recurs, with no date of its own.
-_ZH_STANDING = re.compile(r"每(?:周[一二三四五六日天]?|天|日|月|晚|早|个工作日)")
+# `各店每周五…`, `各部门每月…`: a rule that recurs for every store or department, with no
+# date of its own (`孟凡每天盯一下物流`, `小曾每天下午 4 点前巡一遍` are their work).
+_ZH_STANDING = re.compile(
+    r"各\s?(?:店|门店|部门|单位|科室|区域|小组|班组|网点|社区|BP|片区)[^，。；]{0,12}?"
+    r"每(?:周[一二三四五六日天]?|天|日|月|晚|早|个工作日)"
+)
 # `Cheers, see you all Friday`: a farewell, even inside a list of actions.
 _FAREWELL = re.compile(
     r"^\s{0,4}+(?:(?:cheers|thanks|thx|ta|best|regards)[\s,.!]{1,4}+)?+"

@@ -569,3 +569,12 @@ def test_a_row_done_in_a_column_of_another_name_is_no_work(extractor: Extractor)
     assert [source for source, _ in _zh_owned(extractor, text, ("郭丽娟",))] == [
         "1 | 背街小巷路灯修复 | 郭丽娟 | 5月31日 | 已修复 41 处，完成率 72% | 推进中"
     ]
+
+
+def test_a_named_persons_daily_work_is_theirs_not_a_standing_rule(extractor: Extractor) -> None:
+    text = (
+        "周会纪要\n1. 孟凡每天盯一下物流\n2. 装修巡查这块，小曾每天下午 4 点前巡一遍 3 栋，拍照留底。\n"
+        "3. 各店每周五下午五点前在系统更新进展\n"
+    )
+    found = _zh_owned(extractor, text, ("孟凡", "曾小燕"))
+    assert [owner for _, owner in found] == ["孟凡", "曾小燕"]
