@@ -859,6 +859,9 @@ _ITEM_START = re.compile(
 )
 
 
+_INITIALS_ONLY = re.compile(r"[A-Z]{2,3}")
+
+
 def _starts_own_line(line: str, known: set[str]) -> bool:
     """`mo: will do`, `Action – Owen – …`, a to-do marker with initials (any action marker the
     cues know): a line that a long line before it does not wrap into."""
@@ -868,7 +871,9 @@ def _starts_own_line(line: str, known: set[str]) -> bool:
     if start is None:
         return False
     if start.group("dashed") is not None:
-        return start.group("dashed").lower() in known
+        # `ON — get 3 quotes`: initials, even of a name the notes never spell out.
+        dashed = start.group("dashed")
+        return dashed.lower() in known or _INITIALS_ONLY.fullmatch(dashed) is not None
     if start.group("joined") is not None:
         return True
     if start.group("vocative") is not None:

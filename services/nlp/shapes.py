@@ -1313,9 +1313,13 @@ def _speakers_will(item: Analysed, roster: Roster) -> bool:
     return True
 
 
+_SIDE = re.compile(r"(?<=[\u4e00-\u9fff])(?:这边|那边)$")
+
+
 def _person_heading(heading: str, roster: Roster) -> tuple[str, ...]:
     """The participant a heading of only their name (`Kevin:`, `许兽医：`) names, if any."""
     who = heading.strip().strip("*#:： ").strip()
+    who = _SIDE.sub("", who)  # `雪梅这边`: her part of the notes
     names = roster.lookup(who) if who and len(who) <= 30 else ()
     return names if len(names) == 1 else ()
 
@@ -1768,6 +1772,10 @@ def _zh_with(item: Analysed, roster: Roster) -> bool:
     said_by = _ZH_SAID_BY.search(text) or ZH_NAME_AT_END.search(text.rstrip())
     speaker = said_by.group("who") if said_by else _speaker_of(item.sentence, roster)[0]
     names = roster.lookup(speaker) if speaker else ()
+    if not speaker:
+        # `雪梅这边` over `培训日程表我和周婷一起出`: the one the heading names says it.
+        names = _person_heading(item.sentence.heading, roster)
+        speaker = item.sentence.heading.strip().strip("*#:： ") if names else None
     if not names:
         return False
     with_whom = together.group(0)

@@ -578,3 +578,33 @@ def test_a_named_persons_daily_work_is_theirs_not_a_standing_rule(extractor: Ext
     )
     found = _zh_owned(extractor, text, ("孟凡", "曾小燕"))
     assert [owner for _, owner in found] == ["孟凡", "曾小燕"]
+
+
+def test_initials_and_a_dash_start_a_line_a_long_line_does_not_wrap_into(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "3. Actions\n"
+        " DK: issue the corrective action request, EOM\n"
+        " Wei: update the supplier scorecard with Q3 PPM before the QBR on 10/2\n"
+        " ON — get 3 quotes from Meridian for the bracket tooling — end of next week"
+    )
+    found = _owned(extractor, text, ("Wei Zhang", "Oscar Nilsson", "Dana Kowal"))
+    assert [owner for _, owner, _ in found] == ["Dana Kowal", "Wei Zhang", "Oscar Nilsson"]
+
+
+def test_with_a_colleague_under_a_heading_of_ones_side(extractor: Extractor) -> None:
+    text = "入职准备\n\n雪梅这边：\n- 培训日程表我和周婷一起出，周五前发给各部门\n"
+    assert _zh_owned(extractor, text, ("郑雪梅", "周婷")) == [
+        ("培训日程表我和周婷一起出，周五前发给各部门", "郑雪梅")
+    ]
+
+
+def test_i_will_go_takes_the_trip_asked(extractor: Extractor) -> None:
+    text = (
+        "钱卓 09:01\n@冯涛 明天能不能去一趟华瑞厂里看下注塑工艺\n冯涛 09:03\n我去吧，明天上午出发\n"
+    )
+    found = _zh_owned(extractor, text, ("钱卓", "冯涛"))
+    assert [(source.split("\n")[0], owner) for source, owner in found] == [
+        ("@冯涛 明天能不能去一趟华瑞厂里看下注塑工艺", "冯涛")
+    ]
