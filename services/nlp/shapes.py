@@ -395,6 +395,27 @@ _EN_OWNER_AFTER = re.compile(
 _OWNER_BEFORE = re.compile(r"^\s{0,4}+\[(?P<who>[^\[\]\d:\n]{2,30}+)\]\s{0,3}+(?=\S)")
 
 
+# `Is the hotel block still holding 60 rooms? (Felix to find out)`: an open point given to
+# someone in brackets after it.
+_EN_BRACKET_ASSIGNED = re.compile(
+    r"[(（][ \t]{0,2}+(?P<who>[A-Z][\w'’-]{1,20}+(?:[ \t][A-Z][\w'’-]{1,20}+)?+)[ \t]{1,3}+"
+    r"(?:to|will)[ \t]{1,3}+[a-z][^()（）\n]{0,60}+[)）][ \t]{0,2}+[.。]?[ \t]{0,2}+$"
+)
+
+
+def _bracket_assignment(item: Analysed, roster: Roster, *, text: str = "") -> bool:
+    if item.sentence.lang == "zh" or item.cues & {"done", "hypothetical"}:
+        return False
+    found = _EN_BRACKET_ASSIGNED.search(text or item.sentence.text)
+    names = roster.lookup(found.group("who")) if found else ()
+    if found is None or not names:
+        return False
+    who = found.group("who")
+    _set_owner(item, names, "label", why=f"`({who} to …)` in brackets gives it to them")
+    _force(item, f"a point given to someone in brackets (`{who} to …`)")
+    return True
+
+
 def _bracket_owner(item: Analysed, roster: Roster, *, who: str = "") -> bool:
     sentence = item.sentence
     if item.owner.how in {"table", "label", "asked", "accepted", "vocative", "subject"}:
@@ -426,8 +447,17 @@ def _bracket_owner(item: Analysed, roster: Roster, *, who: str = "") -> bool:
 def _owner_after(item: Analysed, previous: Analysed, roster: Roster) -> bool:
     """`Send a field tech this week. (Halima)`: the name in brackets after the line's last
     sentence owns that line."""
-    alone = _EN_OWNER_AFTER.fullmatch(item.sentence.text.strip())
-    if alone is None or previous.sentence.unit != item.sentence.unit:
+    if previous.sentence.unit != item.sentence.unit:
+        return False
+    text = item.sentence.text.strip()
+    given = _EN_BRACKET_ASSIGNED.fullmatch(text) if text.startswith(("(", "（")) else None
+    if given is not None and roster.lookup(given.group("who")) and previous.kind != "accepted":
+        # `Is the hotel block still holding 60 rooms? (Felix to find out)`: the open point
+        # before the brackets is given to Felix.
+        item.kind = "other"
+        return _bracket_assignment(previous, roster, text=text)
+    alone = _EN_OWNER_AFTER.fullmatch(text)
+    if alone is None:
         return False
     names = roster.lookup(alone.group("who").strip())
     if not names:
@@ -904,6 +934,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if (
             _initials_label(item, roster)
             or _responsible(item, analysed[index - 1] if index else None, roster)
+            or _bracket_assignment(item, roster)
             or _bracket_owner(item, roster)
             or _unowned(item)
             or _zh_everyone(item)

@@ -608,3 +608,13 @@ def test_i_will_go_takes_the_trip_asked(extractor: Extractor) -> None:
     assert [(source.split("\n")[0], owner) for source, owner in found] == [
         ("@冯涛 明天能不能去一趟华瑞厂里看下注塑工艺", "冯涛")
     ]
+
+
+def test_an_open_point_given_to_someone_in_brackets(extractor: Extractor) -> None:
+    text = (
+        "Venue\n- Is the hotel block still holding 60 rooms? (Felix to find out)\n"
+        "- WO-5540 lift 3 door sensor — Otis o/s ASAP!! (RN to call)\n"
+        "- Is the stage still 8 m wide? (not sure)\n"
+    )
+    found = _owned(extractor, text, ("Felix Braun", "Rajesh Nair"))
+    assert [owner for _, owner, _ in found] == ["Felix Braun", "Rajesh Nair"]
