@@ -932,7 +932,8 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
                 continue
             # `→ @聂文静 本周五前约财务王总开评审会`: the work itself, given to the one named.
         if (
-            _initials_label(item, roster)
+            _info_question(item)
+            or _initials_label(item, roster)
             or _responsible(item, analysed[index - 1] if index else None, roster)
             or _bracket_assignment(item, roster)
             or _bracket_owner(item, roster)
@@ -947,7 +948,6 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             or _en_pronoun_clause(item)
             or _zh_pronoun_clause(item, roster)
             or _dash_tail(item, roster)
-            or _info_question(item)
             or _handle_lead(item, roster)
             or _name_order(item, roster)
         ):
@@ -1893,6 +1893,7 @@ def _info_question(item: Analysed) -> bool:
         or "question" not in item.cues
         or "request" in item.cues
         or item.forced
+        or item.sentence.block == "table"  # a row with an open question is still a row
         or (item.due is not None and item.due.marked)  # `本周四前ok吗`: a deadline asked
         or not (_ZH_ASKS_WHAT if zh else _EN_ASKS_WHAT).search(text)
         or _EN_ASKS_WORK.search(text)

@@ -618,3 +618,9 @@ def test_an_open_point_given_to_someone_in_brackets(extractor: Extractor) -> Non
     )
     found = _owned(extractor, text, ("Felix Braun", "Rajesh Nair"))
     assert [owner for _, owner, _ in found] == ["Felix Braun", "Rajesh Nair"]
+
+
+def test_initials_before_a_question_about_what_is_so_give_no_item(extractor: Extractor) -> None:
+    text = "发版站会\nDK：封版时间是否推迟？\nDK：我今天跟产品确认封版时间\n"
+    found = _zh_owned(extractor, text, ("邓凯",))
+    assert found == [("DK：我今天跟产品确认封版时间", "邓凯")]
