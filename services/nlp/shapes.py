@@ -1142,12 +1142,20 @@ def _zh_untaken(item: Analysed) -> None:
 def _name_line(sentence: Sentence, roster: Roster) -> tuple[str, ...]:
     """`Carlos` or `@lena` alone on a line, over the lines that are theirs (a recap grouped
     by person, a stand-up written per person)."""
-    if sentence.lang != "en" or sentence.block != "prose":
+    text = sentence.text.strip()
+    # `**王芳：**`, `**杨帆（IT）：**`: a name in bold over a Chinese list (read as a bullet).
+    bold = text.startswith("**") and text.endswith("**")
+    if sentence.block != "prose" and not (bold and sentence.block == "bullet"):
         return ()
-    form = sentence.text.strip().strip("*:").strip()
+    if sentence.lang != "en" and not bold:
+        return ()
+    form = _ROLE_AFTER.sub("", text.strip("*:： ").strip()).strip()
     if not form or len(form) > 30:
         return ()
     return roster.lookup(form)
+
+
+_ROLE_AFTER = re.compile(r"\s{0,2}+[(（][^()（）\n]{1,20}+[)）]$")
 
 
 # `today: …`, and the stand-up shorthand `t: …` (`y:` is yesterday, `b:` blockers).

@@ -624,3 +624,16 @@ def test_initials_before_a_question_about_what_is_so_give_no_item(extractor: Ext
     text = "发版站会\nDK：封版时间是否推迟？\nDK：我今天跟产品确认封版时间\n"
     found = _zh_owned(extractor, text, ("邓凯",))
     assert found == [("DK：我今天跟产品确认封版时间", "邓凯")]
+
+
+def test_a_bold_name_over_a_chinese_list_owns_its_lines(extractor: Extractor) -> None:
+    text = (
+        "### 待办\n**杨帆（IT）：**\n- 准备电脑和账号开通\n- 邮箱、VPN 权限 3月13日前开好\n\n"
+        "**王芳：**\n- 发入职通知邮件\n"
+    )
+    found = _zh_owned(extractor, text, ("杨帆", "王芳"))
+    assert found == [
+        ("准备电脑和账号开通", "杨帆"),
+        ("邮箱、VPN 权限 3月13日前开好", "杨帆"),
+        ("发入职通知邮件", "王芳"),
+    ]
