@@ -844,7 +844,7 @@ def find_dues(
     for start, end, rule, match in chosen:
         resolved = rule.resolve(match, meeting_date, calendar)
         before, after = text[:start], text[end:]
-        mark_event: re.Match[str] | None = None
+        mark: re.Match[str] | None = None  # the English deadline word, where the words start
         if zh:
             marked = bool(_ZH_MARK_BEFORE.search(before) or _ZH_MARK_AFTER.match(after))
             marked = marked or "mark" in match.re.groupindex  # `截止 01-29`: its own word
@@ -855,20 +855,17 @@ def find_dues(
                 (_ZH_EVENT_AFTER.match(after) and not within) or _ZH_EVENT_BEFORE.search(before)
             )
         else:
-            mark_event = _EN_MARK_EVENT.search(before[-80:])
-            marked = bool(_EN_MARK.search(before) or mark_event)
+            # `by Friday`, or an event's day named as the deadline (`before the CAB on 11/26`,
+            # looked for in the last 80 characters only).
+            mark = _EN_MARK.search(before) or _EN_MARK_EVENT.search(before, max(0, start - 80))
+            marked = mark is not None
             event = not marked and bool(
                 _EN_EVENT.search(before)
                 or _EN_MOVED_TO.search(before)
                 # `… added SMS blast copy to Assets · Apr 20 at 11:06 AM`: when it was posted.
                 or (_EN_STAMP_BEFORE.search(before) and _EN_STAMP_AFTER.match(after))
             )
-        words_start = start
-        mark = (_ZH_MARK_BEFORE if zh else _EN_MARK).search(before)
-        if marked and mark is not None and not zh:
-            words_start = mark.start()
-        elif marked and not zh and mark_event is not None:
-            words_start = max(0, len(before) - 80) + mark_event.start()
+        words_start = start if mark is None else mark.start()
         words_end = end
         tail = _ZH_MARK_AFTER.match(after) if zh else None
         if tail is not None:

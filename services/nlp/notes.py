@@ -1344,7 +1344,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
     for index, item in enumerate(analysed):
         sentence = item.sentence
         if sentence.turn < 0:
-            if not _labelled_yes(item, before, roster):
+            if not _labelled_yes(item, before):
                 _link_volunteer(item, pending, roster)
             before = item
             continue
@@ -1643,7 +1643,7 @@ _NEED_SOMEONE = re.compile(
 )
 
 
-def _labelled_yes(item: Analysed, request: Analysed | None, roster: Roster) -> bool:
+def _labelled_yes(item: Analysed, request: Analysed | None) -> bool:
     """Outside a transcript, a labelled line that says yes to the request on the line
     before it (`Mike, could you update the board?` / `Ravi: Mike is out, I can do it
     tomorrow`) takes it: the request is the item, owned by whoever said yes."""
@@ -1661,11 +1661,14 @@ def _labelled_yes(item: Analysed, request: Analysed | None, roster: Roster) -> b
         or not _refers_back(item.body, request.body)
     ):
         return False
-    names = roster.lookup(item.owner.name)
-    if not names:
-        return False
+    # The label's participant, already looked up.
     request.owner = _Owner(
-        name=names[0], candidates=names, confidence=0.85, how="accepted", cut=request.owner.cut
+        name=item.owner.name,
+        candidates=item.owner.candidates or (item.owner.name,),
+        ambiguous=item.owner.ambiguous,
+        confidence=0.85,
+        how="accepted",
+        cut=request.owner.cut,
     )
     if (request.due is None or request.due.date is None) and item.due is not None:
         request.due = item.due
@@ -2074,7 +2077,6 @@ def _see_point(
 # How an owner was found when someone else gave them the work (`Victor — pull the invoices`,
 # `@zoe please fix…`, `Greg, …`), as against their own words.
 _GIVEN = frozenset({"vocative", "label", "mention", "asked", "subject", "table"})
-_UNSURE = frozenset({"status"})
 
 
 def _answered_later(
@@ -2087,13 +2089,13 @@ def _answered_later(
     kept: list[tuple[Analysed, ActionItem]] = []
     for analysed, item in items:
         asked = None
-        if item.owner and analysed.owner.how == "speaker" and analysed.sentence.turn != -2:
+        if item.owner and analysed.owner.how == "speaker":
             for index, (other_analysed, other) in enumerate(kept):
                 if (
                     other.owner == item.owner
                     and other_analysed.owner.how in _GIVEN
                     # `@grace the renewal is still open, not sure who's on it.`: no ask
-                    and ("request" in other_analysed.cues or not other_analysed.cues & _UNSURE)
+                    and ("request" in other_analysed.cues or "status" not in other_analysed.cues)
                     and other_analysed.sentence.unit != analysed.sentence.unit
                     and (other.due is None or item.due is None or other.due == item.due)
                     and (

@@ -1249,7 +1249,7 @@ class _Segmenter:
             self.flush_paragraph()
             speaker = label_match.group("speaker").strip("* ")
             if self.after_quote and (
-                speaker.lower() in self.known or re.fullmatch(r"[A-Z]{2,3}", speaker)
+                speaker.lower() in self.known or _INITIALS_ONLY.fullmatch(speaker)
             ):
                 # `> 4. Who owns the accruals?` / `AW: Tiago owns them`: answers inline in an
                 # email reply; the label says who answers, not who does the work.

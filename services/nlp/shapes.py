@@ -986,7 +986,9 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
 
 
 # `SJ: OOO tomorrow`, `Today: off, back Thursday`, `Tómas is off Fri`, `I'll be on leave
-# Feb 9 to 13`: someone away, said of them or by them, is no work.
+# Feb 9 to 13`: someone away, said of them or by them, is no work. (The detector's `not_task`
+# cue knows some of these words too, as one feature among others; this rule decides, after
+# a label or a handle may have forced the line.)
 _EN_ABSENT = re.compile(
     r"(?:^|[:：,;][ \t]{0,3}+|[—–-][ \t]{1,3}+|\b(?:is|am|will[ \t]{1,3}+be|be)[ \t]{1,3}+|['’](?:m|s|ll[ \t]{1,3}+be)"
     r"[ \t]{1,3}+)(?:ooo|out[ \t]{1,3}+of[ \t]{1,3}+(?:the[ \t]{1,3}+)?office|on[ \t]{1,3}+(?:annual"
