@@ -1948,6 +1948,8 @@ def _signed_item(
         return
     if item.owner.name and item.owner.how != "any":
         return
+    if item.owner.how == "none" and item.owner.why:
+        return  # a rule said nobody owns it (`各部门…报给我`, `owner TBD`): not the writer either
     said = _I_COMMIT.search(item.body) if item.kind == "action" else None
     if said is not None and said.group(0) == "我" and "你" in item.body[: said.start()]:
         said = None  # `你今天上午去看一眼，看完给我回个话`: asked of the one listening

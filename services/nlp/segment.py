@@ -934,7 +934,7 @@ _SIGN_OFF = re.compile(
 
 # `发件人：任思源`, `From: Hannah Whitlock`, `提交人：许静`: who wrote the notes.
 _AUTHOR_LINE = re.compile(
-    r"^\s*+(?:发件人|提交人|汇报人|填写人|记录人|from|author|submitted\s++by|reported\s++by)\s*+[:：]\s*+"
+    r"^\s*+(?:发件人|提交人|汇报人|填写人|填报人?|撰写人|记录人|from|author|submitted\s++by|reported\s++by)\s*+[:：]\s*+"
     r"(?P<who>[^\s<|,，;；]{1,20}+(?:[ \t][A-Z][\w'’-]{0,20}+)?+)",
     re.IGNORECASE,
 )

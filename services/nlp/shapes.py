@@ -513,11 +513,27 @@ def _unowned(item: Analysed) -> bool:
 
 # `各店把进销存对一下，周四前我要结果`, `各 BP 请于 1 月 2 日前把明细报给我`: work asked of every
 # store, department or person at once, nobody in particular (not `每周五…`, a standing rule).
+# `各店周四前把…`, `全体店长：本周五前交…`, `各部门负责人要…签订责任书`, `各村要在本周内完成…`: every
+# one of a group, nobody in particular.
 _ZH_EVERYONE = re.compile(
-    r"(?:^|[，,。；;：:\s])(?:另外|还有)?[^，,。；;：:\s]{0,6}?各\s?(?:店|门店|位|部门|单位|责任单位|组|班组"
-    r"|科室|区域|网点|BP|店长|项目组)\s?(?:都|请|要|须|务必|尽快)?\s?(?:于|在)?[^，,。；;]{0,24}?"
-    r"(?:把|报|交|提交|上传|更新|发|对一[下遍]|过一[下遍]|核对|自查|排查|确认|填写|准备)"
+    r"(?:^|[，,。；;：:\s])(?:另外|还有)?[^，,。；;：:\s]{0,6}?"
+    r"(?:各\s?(?:个\s?)?(?:店|门店|位|部门|单位|责任单位|组|班组|科室|区域|网点|BP|店长|项目组|村|社区"
+    r"|学院|分会|课题组|车间|窗口|板块|片区|事业部|分公司|子公司|条线|团队|支部|年级|班)"
+    r"|(?<!@)全体\s?(?:店长|老师|员工|同事|人员|成员|党员|教师|干部|组员|同学|职工)"
+    r"|所有\s?(?:店长|门店|老师|同事|人员|部门))"
+    r"(?:负责人|长|主任|经理|老师)?\s?[：:]?\s?(?:都|请|要|须|必须|务必|尽快)?\s?(?:于|在)?[^，,。；;]{0,24}?"
+    r"(?:把|报|交|提交|上传|更新|发|对一[下遍]|过一[下遍]|核对|自查|自评|排查|检查|确认|填写|准备|完成"
+    r"|签订|召开|开展|组织|落实|做好|摸底|整改)"
 )
+
+
+# `房志刚、鲍磊具体负责`, `Kevin汇总`, `钱蕾负责收齐汇总`: a named person leads the group's work.
+_LEADS = re.compile(
+    r"(?:、[^，。；\s]{1,6}?)?(?:同志)?\s?(?:具体|统一|负责)?(?:负责|牵头|汇总|统筹|督办|收齐)"
+)
+
+
+_HANDED_TO = re.compile(r"(?:发|报|交|给|送|到)\s?$")
 
 
 def _zh_everyone(item: Analysed) -> bool:
@@ -531,6 +547,21 @@ def _zh_everyone(item: Analysed) -> bool:
         return False  # `各店排班表由店长报给…`: given to someone
     if any(m.start < asked.start() for m in item.mentions):
         return False  # `综合办公室陶静同志负责编制值班表；各部门…`: the one named first owns it
+    leader = next(
+        (
+            m
+            for m in item.mentions
+            if _LEADS.match(sentence.text, m.end)
+            and not _HANDED_TO.search(sentence.text, 0, m.start)
+        ),
+        None,
+    )
+    if leader is not None:
+        # `各车间年前组织一次演练，房志刚、鲍磊具体负责`: the first one named leads it.
+        lead = _LEADS.match(sentence.text, leader.end)
+        said = sentence.text[leader.start : lead.end() if lead else leader.end]
+        _set_owner(item, leader.names, "label", why=f"`{said}`: named to lead the group's work")
+        return True
     after = sentence.text[asked.end() : asked.end() + 30]
     if "每" in after or _clause_cues(item, asked.start(), asked.end()) & {"done", "question"}:
         return False
@@ -1754,7 +1785,11 @@ _OWNER_OF_THE_LINE = frozenset({"table", "label", "subject", "speaker", "asked",
 _NOT_PRONOUN_ITEM = frozenset({"question", "hypothetical", "done", "decision", "blocked"})
 _DASH = re.compile(r"\s{0,3}+(?:——|—|–|--)\s{0,3}+")
 _TAIL_ARROW = re.compile(r"\s{0,3}+(?:→|->|=>)\s{0,3}+")
-_ZH_WITH = re.compile(r"我和[^，。]{1,6}?一起")
+# `我和雪梅一起出`, and in one's own plan `跟熊芳一起去现场看返工` (no subject: the writer's).
+_ZH_WITH = re.compile(
+    r"我(?:和|跟|与)[^，。]{1,6}?一起"
+    r"|(?:^|[，,；;：:\s])(?:(?:明天|今天|下午|上午|再|先)\s?)?(?:和|跟|与)[^，。；;\s]{1,8}?一起"
+)
 # `I and Andre together will…`, `Andre and I will…`: the speaker's item too.
 _EN_WITH = re.compile(
     r"\b(?:(?:I|[Mm]e)\s{1,3}+and\s{1,3}+@?[A-Z][\w'’-]{0,30}+|@?[A-Z][\w'’-]{0,30}+\s{1,3}+and\s{1,3}+I)"
@@ -1763,6 +1798,8 @@ _EN_WITH = re.compile(
 _ZH_SAID_BY = re.compile(r"[（(](?P<who>[^（）()说]{1,8}+)说的[)）]")
 # `我和荣浩一起过一遍风险清单（江帆）`: the name in brackets at the end is who said it.
 ZH_NAME_AT_END = re.compile(r"[（(](?P<who>[^（）()\s]{1,8}+)[)）][ \t。.]{0,3}+$")
+# `…这个我和 Ryan 一起推。—— 雨桐`: who wrote the line, after a dash at its end.
+_SIGNED_DASH = re.compile(r"(?:——|—|--)\s{0,2}+(?P<who>[^\s—\-，。,.]{1,12}+)$")
 _HANDLE = re.compile(r"^\s{0,4}+@(?P<who>[\w.-]{1,30}+)\s")
 
 
@@ -1810,16 +1847,30 @@ def _zh_with(item: Analysed, roster: Roster) -> bool:
     together = (_ZH_WITH if item.sentence.lang == "zh" else _EN_WITH).search(text)
     if together is None or item.cues & {"hypothetical", "question", "done"}:
         return False
-    said_by = _ZH_SAID_BY.search(text) or ZH_NAME_AT_END.search(text.rstrip())
+    said_by = (
+        _ZH_SAID_BY.search(text)
+        or ZH_NAME_AT_END.search(text.rstrip())
+        or _SIGNED_DASH.search(text.rstrip())
+    )
     speaker = said_by.group("who") if said_by else _speaker_of(item.sentence, roster)[0]
     names = roster.lookup(speaker) if speaker else ()
     if not speaker:
         # `雪梅这边` over `培训日程表我和周婷一起出`: the one the heading names says it.
         names = _person_heading(item.sentence.heading, roster)
         speaker = item.sentence.heading.strip().strip("*#:： ") if names else None
+    with_whom = together.group(0).lstrip("，,；;：: \t\n")
+    colleague = {
+        n for m in item.mentions if together.start() <= m.start < together.end() for n in m.names
+    }
+    if not colleague:
+        return False  # `跟接口一起做掉`: with something, not with someone
     if not names:
-        return False
-    with_whom = together.group(0)
+        if item.owner.name not in colleague:
+            return False  # `柴慧  我和庞丽一起…`, a table's owner: already the speaker's
+        # No speaker or writer known here: still not the colleague's. A writer found later
+        # (an email's sign-off, a report's author) takes the `我`.
+        _set_owner(item, (), "writer", why=f"`{with_whom}`: the speaker's, not the colleague's")
+        return True
     why = f"`{with_whom}`: the speaker `{speaker}` owns it, not the colleague"
     _set_owner(item, names, "speaker", why=why)
     _force(item, f"a commitment with a colleague (`{with_whom}`)")

@@ -658,3 +658,55 @@ def test_an_inspections_rectification_table(extractor: Extractor) -> None:
     assert owners_and_dues(extractor, text) == {
         "1 | 后仓冷冻柜温度显示-12℃，标准为-18℃以下 | 孙悦 | 明天": ("孙悦", date(2026, 4, 7))
     }
+
+
+def test_work_asked_of_every_one_of_a_group_is_nobodys_in_particular(
+    extractor: Extractor,
+) -> None:
+    # A group as the subject (`全体店长`, `各村`, `各部门负责人`) asks each of them: nobody owns it,
+    # not the person whose heading is above, nor a person the work is sent to; a person named
+    # to lead it (`周南具体负责`) does own it.
+    text = (
+        "待办\n"
+        "孙悦：\n"
+        "- 周三前把4月促销排期发群里\n"
+        "全体店长：本周五前交医保自查表\n"
+        "各村要在本周内完成隐患点名单的核对更新，报应急办备案。\n"
+        "各部门负责人要把目标当承诺，会后一周内签订目标责任书。\n"
+        "各车间月底前组织一次应急演练，周南具体负责。\n"
+        "会后请各位于本周内把学期工作计划发周南汇总。\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "周三前把4月促销排期发群里": ("孙悦", date(2026, 4, 8)),
+        "全体店长：本周五前交医保自查表": (None, date(2026, 4, 10)),
+        "各村要在本周内完成隐患点名单的核对更新，报应急办备案。": (None, date(2026, 4, 10)),
+        "各部门负责人要把目标当承诺，会后一周内签订目标责任书。": (None, date(2026, 4, 13)),
+        "各车间月底前组织一次应急演练，周南具体负责。": ("周南", date(2026, 4, 30)),
+        "会后请各位于本周内把学期工作计划发周南汇总。": (None, date(2026, 4, 10)),
+    }
+    # `@全体成员` in a chat calls everyone to read what follows; it asks no work itself.
+    at_all = "@全体成员 今天的早会纪要简单发一下：\n1. 孙悦周三前把排班表发群里\n"
+    assert owners(extractor, at_all) == {"孙悦周三前把排班表发群里": "孙悦"}
+
+
+def test_work_done_with_a_colleague_is_never_the_colleagues(extractor: Extractor) -> None:
+    # `我和周南一起出` is the speaker's; a report's author (`填报：孙悦`) is the speaker of its plan,
+    # `和周南一起…` included; with no speaker known, the item has no owner rather than 周南.
+    report = (
+        "【周报】会员运营组 第15周\n"
+        "填报：孙悦\n"
+        "\n"
+        "下周计划：\n"
+        "1. 和技术的周南一起把会员等级规则的配置测完，4月10日前\n"
+        "2. 我下周二前出会员日复盘报告\n"
+    )
+    assert owners(extractor, report) == {
+        "和技术的周南一起把会员等级规则的配置测完，4月10日前": "孙悦",
+        "我下周二前出会员日复盘报告": "孙悦",
+    }
+    minutes = "三、分工：\n1. 会员日活动方案我和周南一起出，下周三前发群里。\n"
+    assert owners(extractor, minutes) == {"会员日活动方案我和周南一起出，下周三前发群里。": None}
+    with_something = "P0：兑换失败要有兜底文案，这个周南顺手一起做掉，跟接口一起。\n"
+    assert owners(extractor, with_something) == {
+        "P0：兑换失败要有兜底文案，这个周南顺手一起做掉，跟接口一起。": "周南"
+    }
