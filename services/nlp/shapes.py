@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from services.nlp.cues import ZH_SAID_VERBS, cue_set, says_only_yes
 from services.nlp.matching import containment, content_terms, similarity
-from services.nlp.owners import Roster
+from services.nlp.owners import Mention, Roster
 from services.nlp.segment import RECAP_INTRO, ZH_HE_COMMITS, Sentence, section_kind
 from services.nlp.short_names import ShortForm
 
@@ -82,7 +82,17 @@ _OWNER_LINE = re.compile(
 )
 _HEADING_OWNER = re.compile(r"[(（](?P<who>[^()（）]{1,40}+)[)）]")
 _ARROW = re.compile(r"^\s{0,4}+(?:→|->|=>)\s{0,3}+(?P<who>\S[^\n]{0,30}+)$")
-_ZH_VOCATIVE = re.compile(r"\s{0,2}+(?:那)?你")
+_ZH_VOCATIVE = re.compile(
+    r"\s{0,2}+(?:(?:啊|呀|哈)[，,\s]{0,2}+)?(?:那个?)?你(?!们[班组店部队科室家那这的])"
+)
+# `宁宁啊，明天上午把收据拿到财务`, `詠詩，中環店嘅排更表聽日交俾我`: a name called out at the start of a
+# clause, then what to do.
+_ZH_CALLED = re.compile(r"\s{0,2}+(?:(?:啊|呀)[，,\s]{0,2}+|[，,]\s{0,2}+)(?=\S)")
+# `潘行长：…，婷婷明天下班前自查一遍，问题清单报我`: in someone's words, a name then when.
+_ZH_NAME_WHEN = re.compile(
+    r"\s{0,2}+(?:明天|今天|今晚|后天|下周|本周|这周|周[一二三四五六日天]|月底|下班前|\d{1,2}[号日/.])"
+)
+_CLAUSE_START = re.compile(r"(?:^|[，,。；;！!？?：:\]】\s])\s{0,2}+$")
 _ZH_REPORTED = re.compile(r"说[^。？?！!]{0,20}+")
 _ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|前|内|顺便)")
 # The person named is given the work (zh batches 09-10): `物流和保险交给 Ryan`, `排班表佳怡出，
@@ -584,17 +594,40 @@ def _zh_addressed(item: Analysed) -> bool:
     # after it is who does the work.
     spoken = item.owner.how == "label"
     after = (body.find("：") + 1 or body.find(":") + 1) if spoken else 0
-    if spoken and (after <= 0 or (item.kind == "action" and not _ZH_VOCATIVE.search(body, after))):
+    if spoken and after <= 0:
         return False
-    for mention in [m for m in item.mentions if m.start >= after][:2]:
+    later = [m for m in item.mentions if m.start >= after]
+
+    def called(mention: Mention) -> re.Match[str] | None:
         rest = body[mention.end :]
         vocative = _ZH_VOCATIVE.match(rest)
+        if vocative or not _CLAUSE_START.search(body, 0, mention.start):
+            return vocative
+        call = _ZH_CALLED.match(rest)
+        if call and not any(m.start == mention.end + call.end() for m in item.mentions):
+            return call  # not `陈静，黄伟参会`: a list of names
+        if spoken and item.owner.name not in mention.names and "我" in body[mention.end :]:
+            return _ZH_NAME_WHEN.match(rest)
+        return None
+
+    if spoken and item.kind == "action" and not any(called(m) for m in later):
+        return False
+    for mention in later[:2]:
+        rest = body[mention.end :]
+        vocative = called(mention)
+        if vocative and "你" not in vocative.group(0) and item.kind != "action":
+            return False  # `严姐，上周的佣金还没到账`: called by name, but asked for nothing
         if vocative:
             said = f"`{mention.surface}{vocative.group(0).strip()}`"
             why = f"the request is addressed to `{mention.surface}` ({said})"
             if mention.short is not None:
                 why += "; " + mention.short.reason()
             _set_owner(item, mention.names, "vocative", why=why, short=mention.short)
+            at = mention.start - item.body_offset
+            if 0 <= at <= 1:  # `小陆，那个客户…你负责接待`: the description leaves out the call
+                item.owner = replace(
+                    item.owner, cut=(0, at + len(mention.surface) + vocative.end())
+                )
             _force(item, f"a request addressed to a person ({said})")
             return True
         reported = _ZH_REPORTED.match(rest)

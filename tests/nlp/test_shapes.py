@@ -710,3 +710,21 @@ def test_work_done_with_a_colleague_is_never_the_colleagues(extractor: Extractor
     assert owners(extractor, with_something) == {
         "P0：兑换失败要有兜底文案，这个周南顺手一起做掉，跟接口一起。": "周南"
     }
+
+
+def test_a_name_called_out_in_someones_words_is_who_is_asked(extractor: Extractor) -> None:
+    # The label names who speaks; `周南啊，…`, `周南，…` or `周南明天…` after it, in words that
+    # send the result to the speaker (`报我`), asks 周南. Called by name and asked for nothing
+    # (`周南，上周的佣金还没到账`) is no item.
+    said = {
+        "会议纪要\n孙悦：检查组周三来，消防通道都要看，周南明天下班前自查一遍，问题清单报我。\n": (
+            "孙悦：检查组周三来，消防通道都要看，周南明天下班前自查一遍，问题清单报我。"
+        ),
+        "孙悦：[语音转文字] 周南啊，明天上午把收据拿到三楼财务那儿，拿完给我回个话\n": (
+            "孙悦：[语音转文字] 周南啊，明天上午把收据拿到三楼财务那儿，拿完给我回个话"
+        ),
+        "老钱：周南，门店的排班表明天交给我。\n": "老钱：周南，门店的排班表明天交给我。",
+    }
+    for text, source in said.items():
+        assert owners_and_dues(extractor, text) == {source: ("周南", date(2026, 4, 7))}, text
+    assert owners(extractor, "周南，上周的佣金还没到账\n") == {}
