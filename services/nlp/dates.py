@@ -50,7 +50,10 @@ _MONTH_RE = (
 )
 _WEEKDAYS_EN = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 # What a number with 号 names when it is no day: 3号楼, 2号线, and `3号、7号箱变` (a list).
-_ZH_NUMBERED = "[线楼机库门店仓位区栋室厅台车柜箱窗床罐炉泵槽塔桶井]"
+_ZH_NUMBERED = (
+    "(?:[线楼机库门店仓位区栋室厅台车柜箱窗床罐炉泵槽塔桶井]"
+    "|冷库|冷柜|冷藏|发酵|车间|产线|会议室|工位|货架|码头|展位|包间|站台|泊位|月台|机组|货柜|窑|梯)"
+)
 _WEEKDAY_RE = r"(?:mon|tue(?:s)?|wed(?:nes)?|thu(?:r(?:s)?)?|fri|sat(?:ur)?|sun)(?:day)?"
 _WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": -1}
 _NUM_WORDS = {
@@ -940,6 +943,15 @@ def _recent_past(resolved: date | None, meeting: date, *, written: str) -> bool:
 _YEAR_WRITTEN = re.compile(r"\d{4}|[’']\d{2}\b|\d{1,2}/\d{1,2}/\d{2}|年")
 
 
+# After a day in Chinese: the result handed over or the work finished then (`明早发群里`,
+# `周五晚上之前给我`, `今天订好`, `明天上午必须清掉`), not what others do (`明天大家看`).
+_ZH_HANDED_OVER = re.compile(
+    r"[ \t]{0,2}+(?:[上下]午|早上|晚上|中午)?+(?:\d{1,2}[点:：]\d{0,2}+)?+(?:之?前)?+[ \t]{0,2}+"
+    r"(?:必须|一定|务必)?+(?:发|给|交|报|回|出|订|提交|上线|完成|搞定|清掉|要(?=[，。,.!！？?\s]|$))"
+)
+_ZH_SAID_BEFORE = re.compile(r"说[ \t]{0,2}+$")
+
+
 def find_due(
     text: str, *, meeting_date: date, lang: str | None = None, calendar: Calendar = None
 ) -> Due | None:
@@ -950,7 +962,7 @@ def find_due(
     if not dues:
         return None
 
-    def rank(due: Due) -> tuple[int, int, int, int, int, float]:
+    def rank(due: Due) -> tuple[int, int, int, int, int, int, float]:
         # `expired Nov 30 — DS will call them on Monday`, said in December: a day just gone,
         # written without its year, is what happened, not the deadline.
         return (
@@ -959,6 +971,13 @@ def find_due(
             int(not due.past),
             int(due.date is not None),
             int(not due.possessive),  # `confirm tomorrow's slots by 1400 today` is today
+            # `今晚把转化拉出来，明早发群里`: the day the result is handed over.
+            int(
+                lang == "zh"
+                and _ZH_HANDED_OVER.match(text, due.end) is not None
+                # `供应商说周四发`: what someone else said they would do.
+                and _ZH_SAID_BEFORE.search(text, max(0, due.start - 3), due.start) is None
+            ),
             due.confidence,
         )
 

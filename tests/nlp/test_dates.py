@@ -152,6 +152,29 @@ def test_numbers_that_are_not_dates_are_ignored() -> None:
         assert found is None or found.date is None, text
 
 
+def test_a_numbered_place_is_no_day() -> None:
+    for text in ("葛明反馈2号冷库压缩机有异响", "那鲜奶我先挪到2号冷柜", "3号发酵罐温度曲线你看下"):
+        found = find_due(text, meeting_date=MONDAY, lang="zh")
+        assert found is None or found.date is None, text
+
+
+def test_in_chinese_the_day_the_result_is_handed_over_is_the_deadline() -> None:
+    # Two days and nothing marking either: the one the result is sent, given or finished on.
+    tomorrow = MONDAY + timedelta(days=1)
+    for text, expected in (
+        ("我今晚把分渠道的付费转化拉出来，明早发群里", tomorrow),
+        ("今晚把贵的SKU跟品牌方再谈一轮，明早10点前给价", tomorrow),
+        ("今天城西片区滞留件还有三百多票，明天上午必须清掉", tomorrow),
+        ("客人明早 6:30 要出租车去机场，车还没订，今天订好", MONDAY),
+        # Not what someone else said they would do, nor what happens after it.
+        ("供应商说周四发，我今天下午再催一下", MONDAY),
+        ("脚本我今晚出完三条，明天早上大家看", MONDAY),
+        ("你明天上午把退货清点一下，我后天要跟供应商对账", tomorrow),
+    ):
+        found = find_due(text, meeting_date=MONDAY, lang="zh")
+        assert found is not None and found.date == expected, text
+
+
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)), st.integers(0, 6))
 def test_weekday_rules(meeting: date, weekday: int) -> None:
     plain = weekday_on_or_after(meeting, weekday)
