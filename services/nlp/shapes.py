@@ -370,6 +370,23 @@ _RESPONSIBLE = re.compile(
 )
 
 
+# `完成时限：4月30日前`, `截止时间：下周五`: when, labelled, beside who.
+_DEADLINE_LABEL = re.compile(
+    r"(?:完成时限|完成时间|时限|截止时间|截止日期|期限)\s{0,2}+[:：][^；;。]{0,20}+"
+)
+
+
+def _labels_work_before(item: Analysed, previous: Analysed) -> bool:
+    """Whether a `责任人：…` sentence ends the work said just before it in the same line."""
+    return (
+        previous.sentence.unit == item.sentence.unit
+        and previous.kind in {"action", "other"}
+        and not previous.cues & {"done", "question", "hypothetical", "decision"}
+        and previous.owner.how not in {"table", "label", "asked", "accepted", "subject"}
+        and _RESPONSIBLE.search(previous.sentence.text) is None
+    )
+
+
 def _responsible(item: Analysed, previous: Analysed | None, roster: Roster) -> bool:
     """The person after `责任人：` owns the work of the sentence, or of the next one in the
     same paragraph when the sentence names nobody's work but theirs."""
@@ -386,8 +403,20 @@ def _responsible(item: Analysed, previous: Analysed | None, roster: Roster) -> b
     names = roster.lookup(named.group("who"))
     if not names:
         return False
-    rest = _RESPONSIBLE.sub("", source.sentence.text)
+    rest = _DEADLINE_LABEL.sub("", _RESPONSIBLE.sub("", source.sentence.text))
     if source is item and len(re.sub(r"[\W_]|责任单位|[一二三四五六七八九十]", "", rest)) <= 8:
+        if previous is not None and _labels_work_before(item, previous):
+            # `启动定向招募。责任人：宋建军；完成时限：4月30日前。`: the label closes the work before it.
+            _set_owner(previous, names, "label", why=f"`{named.group(0)}` after it names who")
+            if item.due is not None and (previous.due is None or previous.due.date is None):
+                previous.due = item.due
+            if previous.kind != "action":
+                _force(
+                    previous,
+                    f"work with its responsible person named after it (`{named.group(0)}`)",
+                )
+            item.kind = "accepted"  # the label is the work's, not an item of its own
+            return True
         return False  # the label alone: its work is in the next sentence
     if item.cues & {"done", "question", "hypothetical"}:
         return False

@@ -728,3 +728,16 @@ def test_a_name_called_out_in_someones_words_is_who_is_asked(extractor: Extracto
     for text, source in said.items():
         assert owners_and_dues(extractor, text) == {source: ("周南", date(2026, 4, 7))}, text
     assert owners(extractor, "周南，上周的佣金还没到账\n") == {}
+
+
+def test_a_responsible_label_after_the_work_closes_it(extractor: Extractor) -> None:
+    # Formal minutes: the work, then `责任人：…；完成时限：…` in the same point; one item.
+    text = (
+        "二、议定事项\n"
+        "1. 启动定向招募，联系辖区高校开展团体献血。责任人：孙悦；完成时限：4月30日前。\n"
+        "2. 修订健康征询表电子版，与省标准表单对齐。责任人：周南；完成时限：下周五。\n"
+    )
+    assert {(item.source.strip()[:6], item.owner, item.due) for item in items(extractor, text)} == {
+        ("启动定向招募", "孙悦", date(2026, 4, 30)),
+        ("修订健康征询", "周南", date(2026, 4, 17)),
+    }
