@@ -963,8 +963,10 @@ def report_header(line: str) -> bool:
 # `陆晴 的日报`, `Dana's daily report`: one author's part of a digest of reports (DingTalk's
 # 日志汇总, a team's collected stand-up updates).
 _DIGEST_AUTHOR = re.compile(
-    r"^\s{0,4}+(?P<who>[\u4e00-\u9fff]{2,4}+|[A-Z][\w'’-]{1,20}+(?:[ \t][A-Z][\w'’-]{1,20}+)?+)"
-    r"(?:[ \t]{0,2}+的[ \t]{0,2}+(?:日报|周报|月报|日志|工作日志|工作汇报|汇报)"
+    # `■ 曹宇 | 日报`: a digest's bullet and a bar before the kind of report, too.
+    r"^\s{0,4}+(?:[■□▪▫●◆◇▶►•][ \t]{0,2}+)?+"
+    r"(?P<who>[\u4e00-\u9fff]{2,4}+|[A-Z][\w'’-]{1,20}+(?:[ \t][A-Z][\w'’-]{1,20}+)?+)"
+    r"(?:[ \t]{0,2}+(?:的|[|｜·])[ \t]{0,2}+(?:日报|周报|月报|日志|工作日志|工作汇报|汇报)"
     r"|['’]s[ \t]{1,3}+(?:daily|weekly|status|end[ -]of[ -]day)[ \t]{1,3}+(?:report|update|log))"
     r"[ \t]{0,2}+[:：]?[ \t]{0,2}+$"
     # `—— 崔文静 ——`: a digest's part set off by dashes (a participant's name only).

@@ -1073,8 +1073,8 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
             _under_heading(item, roster, near, by_name_line=by_name_line)
-    for item in analysed:
-        _zh_said_to_the_group(item)
+    for index, item in enumerate(analysed):
+        _zh_said_to_the_group(item, analysed[index - 1] if index else None)
     _boxed_problems(analysed)
 
 
@@ -1139,7 +1139,7 @@ def _boxed_problems(analysed: list[Analysed]) -> None:
             item.kind = "status"
 
 
-def _zh_said_to_the_group(item: Analysed) -> None:
+def _zh_said_to_the_group(item: Analysed, before: Analysed | None) -> None:
     """`谁去跟驿站老板谈一下续约？`, `物料周五前各店自己去领`: a line of a Chinese chat that does not
     say 我 hands work out; its speaker is not its owner unless someone takes it."""
     if item.kind != "action" or item.sentence.lang != "zh" or item.owner.how != "speaker_weak":
@@ -1147,6 +1147,13 @@ def _zh_said_to_the_group(item: Analysed) -> None:
     text = item.sentence.text
     if _ZH_I_DO.search(text) or _EN_COMMIT.search(text):
         return  # `报修单我补一下`, `ok I'll issue PO 今天`: the speaker's own, after all
+    if (
+        before is not None
+        and before.sentence.unit == item.sentence.unit
+        and "done" in before.cues
+        and not before.mentions
+    ):
+        return  # `小马：昨天的告警规则已改完。今天把日志采集切到新集群`: a stand-up, their own next
     _set_owner(item, (), "none", why="said to the group in a chat; nobody named takes it")
 
 

@@ -741,3 +741,27 @@ def test_a_responsible_label_after_the_work_closes_it(extractor: Extractor) -> N
         ("启动定向招募", "孙悦", date(2026, 4, 30)),
         ("修订健康征询", "周南", date(2026, 4, 17)),
     }
+
+
+def test_a_digests_bulleted_headers_and_a_stand_ups_next_step(extractor: Extractor) -> None:
+    # `■ 周南 | 日报` opens 周南's part of a digest, as `周南 的日报` does; in a stand-up line,
+    # after what the speaker has finished, the next step without `我` is still theirs.
+    digest = (
+        "【钉钉日志汇总】客服中心 4月6日\n"
+        "\n"
+        "■ 孙悦 | 日报\n"
+        "今日完成：处理工单 63 单\n"
+        "明日计划：\n"
+        "- 整理上周差评原因\n"
+        "\n"
+        "■ 周南 | 日报\n"
+        "今日完成：知识库新增 8 条 FAQ\n"
+        "明日计划：\n"
+        "- 知识库退订条目重写，周三前上线\n"
+    )
+    assert owners(extractor, digest) == {
+        "整理上周差评原因": "孙悦",
+        "知识库退订条目重写，周三前上线": "周南",
+    }
+    standup = "站会 4/6\n周南：昨天的告警规则已改完。今天把日志采集切到新集群，下班前搞定\n孙悦：请假到周四\n"
+    assert owners(extractor, standup) == {"今天把日志采集切到新集群，下班前搞定": "周南"}
