@@ -1999,6 +1999,7 @@ _EN_ASKS_WORK = re.compile(
     r"|\bu\b|['’]ll\b",
     re.IGNORECASE,
 )
+_ZH_WHO_BEARS = re.compile(r"谁(?:来)?(?:承担|买单|出钱|出这个钱|掏钱)")
 _ZH_ASKS_WHAT = re.compile(
     r"(?:是不是|是否|要不要|有没有|多少|什么|几[个家天号位条]|哪|吗)[^，,。]{0,12}?[?？]\s{0,3}+$"
 )
@@ -2018,6 +2019,9 @@ def _info_question(item: Analysed) -> bool:
     them, is the item."""
     text = item.sentence.text
     zh = item.sentence.lang == "zh"
+    if zh and item.kind == "action" and _ZH_WHO_BEARS.search(text):
+        item.kind = "question"  # `这个成本谁来承担？`: who pays, not who does
+        return True
     if (
         item.kind not in {"action", "question", "other"}
         or "question" not in item.cues

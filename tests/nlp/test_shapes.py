@@ -765,3 +765,11 @@ def test_a_digests_bulleted_headers_and_a_stand_ups_next_step(extractor: Extract
     }
     standup = "站会 4/6\n周南：昨天的告警规则已改完。今天把日志采集切到新集群，下班前搞定\n孙悦：请假到周四\n"
     assert owners(extractor, standup) == {"今天把日志采集切到新集群，下班前搞定": "周南"}
+
+
+def test_asking_who_pays_is_a_question_not_work(extractor: Extractor) -> None:
+    text = "Actions:\n- 周南: 周三前把返工数量报给孙悦\n- 客户线边库存的 sorting 费用谁承担？待商务确认\n"
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+    found = extractor.extract(request)
+    assert not [item.source for item in found.items if "谁承担" in item.source]
+    assert any("谁承担" in q.text for q in found.questions)
