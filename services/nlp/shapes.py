@@ -1025,7 +1025,8 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
                 continue
             # `→ @聂文静 本周五前约财务王总开评审会`: the work itself, given to the one named.
         if (
-            _info_question(item)
+            _zh_standing_assignment(item)
+            or _info_question(item)
             or _initials_label(item, roster)
             or _responsible(item, analysed[index - 1] if index else None, roster)
             or _bracket_assignment(item, roster)
@@ -2011,6 +2012,31 @@ _EN_ASKS_WHAT = re.compile(
     r"|who['’]s|what|when|where|which|how\s{1,3}+(?:many|much))\b[^?]{0,200}+\?\s{0,3}+$",
     re.IGNORECASE,
 )
+
+
+# `动火作业票统一由小施审批，其他人不签`, `电梯维保单位继续由奥菱负责`, `成立突击队，由侯建军任队长`:
+# who holds a role from now on, a decision, not a piece of work (with no day to do it by).
+_ZH_BY_SOMEONE = re.compile(
+    r"由[^，。；]{1,12}?(?:负责|承担|审批|签发|主播|带班|任|统一|牵头|担任|安排|处理|对接|核对|印发)"
+)
+_ZH_STANDING_MARK = re.compile(
+    r"统一|一律|不再|不得|其他人不|继续由|成立|担任|带班|原则上|任(?:副?组长|副?队长|组员|主任)"
+)
+
+
+def _zh_standing_assignment(item: Analysed) -> bool:
+    sentence = item.sentence
+    if sentence.lang != "zh" or item.kind not in {"action", "other"}:
+        return False
+    if sentence.block in {"table", "checkbox"} or item.cues & {"question", "hypothetical"}:
+        return False
+    if item.due is not None and item.due.date is not None:
+        return False
+    text = sentence.text
+    if _ZH_BY_SOMEONE.search(text) is None or _ZH_STANDING_MARK.search(text) is None:
+        return False
+    item.kind = "decision"
+    return True
 
 
 def _info_question(item: Analysed) -> bool:

@@ -773,3 +773,18 @@ def test_asking_who_pays_is_a_question_not_work(extractor: Extractor) -> None:
     found = extractor.extract(request)
     assert not [item.source for item in found.items if "谁承担" in item.source]
     assert any("谁承担" in q.text for q in found.questions)
+
+
+def test_who_holds_a_role_from_now_on_is_a_decision(extractor: Extractor) -> None:
+    # `统一由…审批，其他人不签`, `继续由…负责`, `由…带班`: a standing arrangement, not work with a
+    # day; the same shape with a deadline (`由周南牵头，本月底前完成`) is work.
+    text = (
+        "会议议定\n"
+        "1. 动火作业票统一由周南审批，其他人不签。\n"
+        "2. 会议确认双12当晚继续由孙悦主播，场控由周南负责。\n"
+        "3. 温度记录仪更换为4G型号，由周南牵头，设备科配合，本月底前完成。\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+    found = extractor.extract(request)
+    assert [(item.owner, item.due) for item in found.items] == [("周南", date(2026, 4, 30))]
+    assert len(found.decisions) >= 2
