@@ -894,7 +894,36 @@ def find_dues(
         if not kept or due.start >= kept[-1].end:
             kept.append(due)
     dues = kept
-    return _weekday_then_date(text, dues)
+    return _ranges_are_periods(text, _weekday_then_date(text, dues))
+
+
+# `book the room for 15–16 Sep`, `for mon-tue`, `the 12th–13th`, `2月6日-2月14日`: two days
+# joined as a range name a period (a booking, a shift), not a day to finish something by.
+# (A hyphen only unspaced: `v3.0 - Thu 10/29` separates a list line's fields.)
+_RANGE_JOIN = r"(?:-|[ \t]?+(?:[–/~～]|至|到)[ \t]?+)"
+_RANGE_AFTER = re.compile(
+    _RANGE_JOIN + r"(?:the[ \t])?+(?:\d|mon|tue|wed|thu|fri|sat|sun|[周星])", re.IGNORECASE
+)
+_RANGE_BEFORE = re.compile(
+    r"(?:\d(?:st|nd|rd|th)?+|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}+|[日号一二三四五六天])"
+    + _RANGE_JOIN
+    + r"(?:the[ \t])?+$",
+    re.IGNORECASE,
+)
+
+
+def _ranges_are_periods(text: str, dues: list[Due]) -> list[Due]:
+    return [
+        replace(due, event=True, date=None)
+        if due.date is not None
+        and not due.marked
+        and (
+            _RANGE_AFTER.match(text, due.end) is not None
+            or _RANGE_BEFORE.search(text, max(0, due.start - 14), due.start) is not None
+        )
+        else due
+        for due in dues
+    ]
 
 
 # `by Fri 24 July`, `周五（3/6）`: a weekday and the date it names are one deadline, the date's.

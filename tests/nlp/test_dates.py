@@ -152,6 +152,25 @@ def test_numbers_that_are_not_dates_are_ignored() -> None:
         assert found is None or found.date is None, text
 
 
+def test_a_range_of_days_is_a_period_not_a_deadline() -> None:
+    for text, lang in (
+        ("book the induction room for 15–16 Sep", "en"),
+        ("Rohit to book the perf env for the 12th–13th", "en"),
+        ("someone pls book the training room for mon-tue", "en"),
+        ("shadow on the Dec 19–20 weekend", "en"),
+        ("仓库春节值班表（2月6日-2月14日）", "zh"),
+    ):
+        found = find_due(text, meeting_date=MONDAY, lang=lang)
+        assert found is None or found.date is None, text
+    # A deadline beside the period still counts; a spaced hyphen separates fields, not days.
+    found = find_due(
+        "Grace to book the room for 22–23 April (EOW).", meeting_date=MONDAY, lang="en"
+    )
+    assert found is not None and found.date == date(2025, 3, 7)
+    found = find_due("SA - swap screenshots to 3.0 - Thu 3/6", meeting_date=MONDAY, lang="en")
+    assert found is not None and found.date == date(2025, 3, 6)
+
+
 def test_a_numbered_place_is_no_day() -> None:
     for text in ("葛明反馈2号冷库压缩机有异响", "那鲜奶我先挪到2号冷柜", "3号发酵罐温度曲线你看下"):
         found = find_due(text, meeting_date=MONDAY, lang="zh")
