@@ -498,9 +498,10 @@ _EN_RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         _ci(
-            # `by 2pm`, `before 16:00` (a 24-hour clock), `by noon`.
+            # `by 2pm`, `before 16:00` (a 24-hour clock), `by noon`; `before 10?`, `before 11`
+            # at a line's end (an hour, not a count: `off by 9`, `until 10` are not asked).
             r"\b(?:by|before)\s(?:\d{1,2}(?::\d{2})?\s?(?:am|pm)|(?:[01]?\d|2[0-3]):[0-5]\d|noon|midday"
-            r"|lunch(?:time)?)\b"
+            r"|lunch(?:time)?)\b|\bbefore\s(?:[1-9]|1[0-2])(?=\s{0,2}+[?!.]?\s{0,2}+$)"
         ),
         _const(0),
         0.8,

@@ -171,6 +171,21 @@ def test_a_range_of_days_is_a_period_not_a_deadline() -> None:
     assert found is not None and found.date == date(2025, 3, 6)
 
 
+def test_before_an_hour_at_the_end_is_today() -> None:
+    for text in (
+        "can you send the logger data to QA before 10?",
+        "I'll review the data before 12.",
+    ):
+        found = find_due(text, meeting_date=MONDAY, lang="en")
+        assert found is not None and found.date == MONDAY, text
+    # A count, not an hour; a day named beside the hour wins.
+    assert (
+        find_due("cut the backlog before 10 orders pile up", meeting_date=MONDAY, lang="en") is None
+    )
+    found = find_due("I'll send it Tuesday before 10", meeting_date=MONDAY, lang="en")
+    assert found is not None and found.date == date(2025, 3, 4)
+
+
 def test_a_numbered_place_is_no_day() -> None:
     for text in ("葛明反馈2号冷库压缩机有异响", "那鲜奶我先挪到2号冷柜", "3号发酵罐温度曲线你看下"):
         found = find_due(text, meeting_date=MONDAY, lang="zh")
