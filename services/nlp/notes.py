@@ -1408,6 +1408,15 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             if (
                 request is not None
                 and not _asked_of_someone(request)
+                and not _asks_anyone(request)
+                and not _told(request)
+                and request.owner.name not in accepter
+            ):
+                request = None  # `@钟文 排一下` is taken by 钟文's yes, not by anyone's
+            if (
+                request is not None
+                and not _asked_of_someone(request)
+                and not (_at_request(request) and request.owner.name in accepter)
                 and not _answers_next(sentence, request.sentence, speakers, asks_again)
             ):
                 # `谁能跟一下大巴租车？` / (another topic) / `ok 先记着`: a question for a taker
@@ -1451,7 +1460,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 item.kind = "accepted"
                 pending.remove(request)
                 continue
-        if _asked_of_someone(item) or _asks_anyone(item) or _told(item):
+        if _asked_of_someone(item) or _asks_anyone(item) or _told(item) or _at_request(item):
             pending.append(item)  # `Travis, get the quote…` waits for Travis's `I'll…`
 
 
@@ -1492,6 +1501,23 @@ def _asked_after_address(analysed: list[Analysed]) -> None:
             and before.body.lstrip().startswith(("@", "[~"))
         ):
             item.owner = replace(before.owner, how="vocative", cut=item.owner.cut)
+
+
+def _at_request(item: Analysed) -> bool:
+    """`另外 @puli 产地的农残检测报告催一下`: work put to an @handle in a Chinese chat, waiting for
+    their `好的，我下午就打电话` (a yes, not any line of theirs, takes it)."""
+    return (
+        item.sentence.lang == "zh"
+        and item.sentence.turn >= 0
+        and item.owner.how in {"mention", "subject", "any"}
+        and any(
+            m.surface.startswith("@") or item.sentence.text[m.start - 1 : m.start] == "@"
+            for m in item.mentions
+        )
+        and not item.cues & {"question", "done", "hypothetical"}
+        # Some work besides the handle: `…能不能 Friday 前再出一件 PP？@Tony 黄` ends on it.
+        and len(re.sub(r"@\S+|\W", "", item.body)) >= 4
+    )
 
 
 def _asked_of_someone(item: Analysed) -> bool:

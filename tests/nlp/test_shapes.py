@@ -788,3 +788,21 @@ def test_who_holds_a_role_from_now_on_is_a_decision(extractor: Extractor) -> Non
     found = extractor.extract(request)
     assert [(item.owner, item.due) for item in found.items] == [("周南", date(2026, 4, 30))]
     assert len(found.decisions) >= 2
+
+
+def test_work_put_to_a_handle_is_taken_by_their_yes(extractor: Extractor) -> None:
+    # `@周南 …催一下` then 周南's `好的，我下午就打电话`: one item, 周南's; a yes from someone else
+    # does not take work put to 周南.
+    text = (
+        "[09:30] 孙悦：另外 @周南 产地的农残检测报告催一下，周五前要拿到\n"
+        "[09:31] 周南：好的，我下午就打电话\n"
+        "[09:40] 孙悦：@老钱 帮高新店查一下仓库还有多少，能调就调过去\n"
+        "[09:41] 周南：好的\n"
+        "[09:45] 钱多多：收到，我中午前查完回复\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert len(found) == 2, found
+    assert sorted(found.values(), key=str) == [
+        ("周南", date(2026, 4, 10)),
+        ("钱多多", date(2026, 4, 6)),
+    ]
