@@ -1410,9 +1410,11 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 and not _asked_of_someone(request)
                 and not _asks_anyone(request)
                 and not _told(request)
-                and request.owner.name not in accepter
+                and (request.owner.name not in accepter or _ZH_ALSO.search(item.body))
             ):
-                request = None  # `@钟文 排一下` is taken by 钟文's yes, not by anyone's
+                # `@钟文 排一下` is taken by 钟文's yes, not by anyone's; `嗯，我和林可一起把视觉走查也
+                # 过一遍` is more work of the one asked, not a yes to it.
+                request = None
             if (
                 request is not None
                 and not _asked_of_someone(request)
@@ -1503,15 +1505,23 @@ def _asked_after_address(analysed: list[Analysed]) -> None:
             item.owner = replace(before.owner, how="vocative", cut=item.owner.cut)
 
 
+_ZH_ALSO = re.compile(r"也|还要|另外|顺便")
+_ZH_YOU_AFTER_NAME = re.compile(r"[，,\s]{0,2}+(?:你|您)(?!们)")
+
+
 def _at_request(item: Analysed) -> bool:
-    """`另外 @puli 产地的农残检测报告催一下`: work put to an @handle in a Chinese chat, waiting for
-    their `好的，我下午就打电话` (a yes, not any line of theirs, takes it)."""
+    """`另外 @puli 产地的农残检测报告催一下`, `任工，你这边给供应商发…`, `丽姐你把对账单…发总部`: work
+    put to an @handle or to a name and 你 in a Chinese chat, waiting for their `好的，我下午就打电话`
+    (a yes, not any line of theirs, takes it)."""
+    text = item.sentence.text
     return (
         item.sentence.lang == "zh"
         and item.sentence.turn >= 0
-        and item.owner.how in {"mention", "subject", "any"}
+        and item.owner.how in {"mention", "subject", "any", "label", "vocative"}
         and any(
-            m.surface.startswith("@") or item.sentence.text[m.start - 1 : m.start] == "@"
+            m.surface.startswith("@")
+            or text[m.start - 1 : m.start] == "@"
+            or (item.owner.name in m.names and _ZH_YOU_AFTER_NAME.match(text, m.end) is not None)
             for m in item.mentions
         )
         and not item.cues & {"question", "done", "hypothetical"}

@@ -826,6 +826,11 @@ _ZH_DONE_YET = re.compile(
 )
 
 
+_ZH_GIVES_THE_FLOOR = re.compile(
+    r"你先(?:来)?(?:说|讲|介绍|汇报|过)(?:一?下|两句)?(?:现在|目前|整体)?(?:的)?(?:什么情况|情况|进展|数据)?[。，,.！!]?\s{0,2}+$"
+)
+
+
 def _zh_not_work(item: Analysed) -> str | None:
     """The kind of a line that reads as an item and is not one (mostly Chinese), or None."""
     sentence = item.sentence
@@ -856,6 +861,8 @@ def _zh_not_work(item: Analysed) -> str | None:
         return "question"  # `AI：告警阈值从 10s 调到 30s？` asks; it assigns nothing
     if _ZH_DONE_YET.search(text) and "把" not in text:
         return "question"  # `@孙晓雯 你那边排烟风机修好没？`: asks how it stands, gives no work
+    if _ZH_GIVES_THE_FLOOR.search(text) and (item.due is None or not item.due.marked):
+        return "other"  # `…任工你先说下现在什么情况`: the chair gives the floor, not work
     if _ZH_HAND_ON.search(text) and item.owner.how in {"speaker", "speaker_weak", "label", "asked"}:
         return "other"  # `我这周在外地，让老钱来吧`: the speaker passes the work on
     if _ZH_APPOINTS.search(text):

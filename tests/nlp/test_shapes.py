@@ -806,3 +806,24 @@ def test_work_put_to_a_handle_is_taken_by_their_yes(extractor: Extractor) -> Non
         ("周南", date(2026, 4, 10)),
         ("钱多多", date(2026, 4, 6)),
     ]
+
+
+def test_a_name_and_you_in_a_chat_waits_for_that_persons_yes(extractor: Extractor) -> None:
+    # `周南，你这边给供应商发…` / 周南 `好的，我今天下午就发。`: one item with the reply's day; the
+    # chair giving the floor (`孙悦你先说下现在什么情况`) is no item, and `我和…也过一遍` after a
+    # request is more work of the one asked, not a yes to it.
+    text = (
+        "钱多多(00:00:05)：好，我们开始吧，孙悦你先说下现在什么情况。\n"
+        "孙悦(00:00:25)：嗯，来料一共 6 批，有 2 批毛刺超标。\n"
+        "钱多多(00:01:10)：那这样，周南，你这边给供应商发一个正式的 8D 要求，让他们把根本原因写清楚。\n"
+        "周南(00:01:20)：好的，我今天下午就发。\n"
+        "钱多多(00:02:00)：孙悦你下周一前把回归用例补齐。\n"
+        "孙悦(00:02:10)：嗯，我和周南一起把视觉走查也过一遍。\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert len(found) == 3, found
+    assert set(found.values()) == {
+        ("周南", date(2026, 4, 6)),
+        ("孙悦", date(2026, 4, 13)),
+        ("孙悦", None),
+    }, found
