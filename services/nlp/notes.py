@@ -745,6 +745,7 @@ class Extractor:
         analysed, transcript, language = self._analyse(request, roster)
         _urgency_said_after(analysed)
         _asked_after_address(analysed)
+        _you_in_a_chat(analysed, roster)
         _link_acceptances(analysed, roster)
         for item in analysed:
             if item.kind != "accepted":
@@ -1503,6 +1504,49 @@ def _asked_after_address(analysed: list[Analysed]) -> None:
             and before.body.lstrip().startswith(("@", "[~"))
         ):
             item.owner = replace(before.owner, how="vocative", cut=item.owner.cut)
+
+
+# `你今天下班前去广告公司催一下`, `那你周六前跟他说清楚`: 你 doing the work (not `给你`, `跟你说`).
+_ZH_YOU_DO = re.compile(
+    r"(?<![给跟帮让和问诉发找叫请对向替陪回告知转抄教带等约催谢])你(?!们|的|那边的|说|觉得|看看?[，,？?]|好)"
+)
+
+
+def _you_in_a_chat(analysed: list[Analysed], roster: Roster) -> None:
+    """In a Chinese chat, work said to 你 with nobody named is asked of the one the speaker is
+    answering: the last one before them to speak."""
+    last_other: dict[str, str] = {}  # speaker -> the last other speaker before their turn
+    previous: str | None = None
+    turn = -1
+    for item in analysed:
+        sentence = item.sentence
+        if sentence.turn < 0 or not sentence.speaker:
+            continue
+        if sentence.turn != turn:
+            turn = sentence.turn
+            if previous is not None and previous != sentence.speaker:
+                last_other[sentence.speaker] = previous
+            previous = sentence.speaker
+        if (
+            sentence.lang != "zh"
+            or item.owner.how not in {"none", "speaker_weak"}
+            or item.mentions
+            or item.cues & {"question", "done", "hypothetical", "first_person"}
+        ):
+            continue
+        you = _ZH_YOU_DO.search(item.body)
+        answered = last_other.get(sentence.speaker)
+        names = roster.lookup(answered) if you and answered else ()
+        if names:
+            item.owner = _Owner(
+                name=names[0],
+                candidates=names,
+                confidence=0.6,
+                how="vocative",
+                cut=item.owner.cut,
+                why=f"`你` in a chat: the one `{sentence.speaker}` answers, `{answered}`",
+            )
+            item.cues.add("request")
 
 
 _ZH_ALSO = re.compile(r"也|还要|另外|顺便")

@@ -827,3 +827,17 @@ def test_a_name_and_you_in_a_chat_waits_for_that_persons_yes(extractor: Extracto
         ("孙悦", date(2026, 4, 13)),
         ("孙悦", None),
     }, found
+
+
+def test_you_in_a_chat_is_the_one_the_speaker_answers(extractor: Extractor) -> None:
+    # `那你周六前跟他说清楚` with nobody named asks the last one to speak before; `明天回你`
+    # (you as the one answered) asks nobody.
+    text = (
+        "[09:15] 孙悦：业主想把吊柜改成到顶的，能不能改？\n"
+        "[09:17] 周南：能改，但是要加钱\n"
+        "[09:18] 孙悦：行 那你周六前跟他说清楚，不然木工那边排不开\n"
+        "[09:20] 钱多多：五金的价格我问下供应商，明天回你\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert found["行 那你周六前跟他说清楚，不然木工那边排不开"] == ("周南", date(2026, 4, 11))
+    assert found.get("五金的价格我问下供应商，明天回你", ("钱多多",))[0] == "钱多多"
