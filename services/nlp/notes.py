@@ -619,8 +619,18 @@ class Extractor:
         tag = _ROLE_TAG.match(body, start_at)
         if tag and any(tag.end() <= m.start <= tag.end() + 1 for m in mentions):
             start_at = tag.end()
+        # `@邓雅婷 下周一前出排班初稿，袁医生那几天由唐馆长顶`: a Chinese line opening on a handle
+        # is asked of them, whatever a later clause asks of someone else.
+        opening = len(body) - len(body[start_at:].lstrip())
+        handle_first = (
+            find.zh
+            and bool(mentions)
+            and body.startswith("@", opening)
+            and mentions[0].start <= opening + 1
+        )
         owner = (
-            find.asked(body)
+            (find.mention(body, mentions[:1]) if handle_first and find.asked(body) else None)
+            or find.asked(body)
             or find.subject(body, mentions=mentions, start_at=start_at)
             or find.mention(body, mentions)
             or find.speaker(body)

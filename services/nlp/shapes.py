@@ -92,6 +92,7 @@ _ZH_CALLED = re.compile(r"\s{0,2}+(?:(?:啊|呀)[，,\s]{0,2}+|[，,]\s{0,2}+)(?
 _ZH_NAME_WHEN = re.compile(
     r"\s{0,2}+(?:明天|今天|今晚|后天|下周|本周|这周|周[一二三四五六日天]|月底|下班前|\d{1,2}[号日/.])"
 )
+_NOTHING = re.compile("")
 _CLAUSE_START = re.compile(r"(?:^|[，,。；;！!？?：:\]】\s])\s{0,2}+$")
 _ZH_REPORTED = re.compile(r"说[^。？?！!]{0,20}+")
 _ZH_PRONOUN_COMMIT = re.compile(r"[他她][^，。]{0,10}?(?:会|来|负责|将|前|内|顺便)")
@@ -630,8 +631,14 @@ def _zh_addressed(item: Analysed) -> bool:
     def called(mention: Mention) -> re.Match[str] | None:
         rest = body[mention.end :]
         vocative = _ZH_VOCATIVE.match(rest)
-        if vocative or not _CLAUSE_START.search(body, 0, mention.start):
+        handle = mention.surface.startswith("@") or body[mention.start - 1 : mention.start] == "@"
+        start = (
+            mention.start - 1 if handle and not mention.surface.startswith("@") else mention.start
+        )
+        if vocative or not _CLAUSE_START.search(body, 0, start):
             return vocative
+        if handle and spoken and item.owner.name not in mention.names:
+            return _NOTHING.match(rest)  # `郝静：…，@樊磊 车你来开`: the handle is who is asked
         call = _ZH_CALLED.match(rest)
         if call and not any(m.start == mention.end + call.end() for m in item.mentions):
             return call  # not `陈静，黄伟参会`: a list of names

@@ -841,3 +841,19 @@ def test_you_in_a_chat_is_the_one_the_speaker_answers(extractor: Extractor) -> N
     found = owners_and_dues(extractor, text)
     assert found["行 那你周六前跟他说清楚，不然木工那边排不开"] == ("周南", date(2026, 4, 11))
     assert found.get("五金的价格我问下供应商，明天回你", ("钱多多",))[0] == "钱多多"
+
+
+def test_a_handle_asks_whatever_the_label_or_a_later_clause_says(extractor: Extractor) -> None:
+    # `孙悦：…，@周南 车你来开`: the label is who speaks, the handle who is asked; a line opening
+    # on `@周南` is 周南's, though a later clause gives a part of it to someone else (`由老钱顶`).
+    for text, source in (
+        (
+            "会议纪要\n孙悦：明早8点半公司楼下集合去展会，@周南 车你来开，记得今晚加满油\n",
+            "孙悦：明早8点半公司楼下集合去展会，@周南 车你来开，记得今晚加满油",
+        ),
+        (
+            "排班\n@周南 下周一前出 7 月排班初稿，孙悦那几天由老钱顶\n",
+            "@周南 下周一前出 7 月排班初稿，孙悦那几天由老钱顶",
+        ),
+    ):
+        assert owners(extractor, text).get(source) == "周南", owners(extractor, text)
