@@ -301,8 +301,11 @@ class ZH:
     """Chinese cue patterns."""
 
     marker = re.compile(r"^\s*(?:TODO|ACTION|待办|行动项|任务)\s*[:：]?\s*", re.IGNORECASE)
+    # `秦峰、杨帆：…`; `leo: I'll cut the RC`, `Amy：…` (a Latin name counts only when a participant
+    # answers to it: see `_OwnerFinder.label`).
     label = re.compile(
-        r"^\s*(?P<who>@?[\u4e00-\u9fff]{2,4}(?:\s*[、,，和与及/]\s*@?[\u4e00-\u9fff]{2,4}){0,5})\s*(?:[:：]|\s*[-–—]{1,2}\s*)\s*"
+        r"^\s*(?P<who>@?[\u4e00-\u9fff]{2,4}(?:\s*[、,，和与及/]\s*@?[\u4e00-\u9fff]{2,4}){0,5}"
+        r"|@?[A-Za-z][\w.'’-]{1,20}(?:\s[A-Z][\w.'’-]{1,20})?)\s*(?:[:：]|\s*[-–—]{1,2}\s*)\s*"
     )
     modal = re.compile(
         r"^\s*(?:负责|需要|要|将|会|来|去|准备|计划|争取|牵头|跟进|在|于|本周|这周|下周|明天|今天"

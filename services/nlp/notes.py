@@ -886,6 +886,13 @@ class _OwnerFinder:
         label = self.cues.label.match(body)
         if label and _SOMEONE.search(body[label.end() :]) and EN.request.search(body):
             label = None
+        if (
+            label
+            and self.zh
+            and label.group("who").isascii()
+            and not self.roster.lookup(label.group("who"))
+        ):
+            label = None  # `UAT: 环境又挂了`, `PS：…`: a Latin word before a colon is a name only if known
         if label and not (
             self.transcript
             and self.sentence.block == "turn"

@@ -986,6 +986,13 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             continue
         sentence = item.sentence
         line = _OWNER_LINE.match(sentence.text)
+        if (
+            index
+            and (line or _RESPONSIBLE.search(sentence.text))
+            and _responsible(item, analysed[index - 1], roster)
+            and item.kind == "accepted"
+        ):
+            continue  # `…报监理部审查。责任人：邱明。`: the work before it in the same point is theirs
         if line:
             owner_line = _names(line.group("who"), roster)
             owner_line_at = index

@@ -857,3 +857,21 @@ def test_a_handle_asks_whatever_the_label_or_a_later_clause_says(extractor: Extr
         ),
     ):
         assert owners(extractor, text).get(source) == "周南", owners(extractor, text)
+
+
+def test_a_responsible_name_alone_after_the_work_and_a_latin_label(extractor: Extractor) -> None:
+    # `…报监理部审查。责任人：周南。` (the name alone, no date) closes the work before it; in Chinese
+    # notes a participant's Latin name before a colon labels the line (`sam: I'll cut the RC`).
+    people = (*PEOPLE, Participant("Sam Lee", ("sam",)))
+    text = (
+        "二、议定事项\n"
+        "（一）施工单位须于 4 月 25 日前完成降水方案复核，报监理部审查。责任人：周南。\n"
+        "站会\n"
+        "- sam: I'll cut the RC this afternoon，有问题群里喊\n"
+        "- UAT: 环境又挂了\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, lang="zh", participants=people)
+    found = {i.source.strip()[:8]: (i.owner, i.due) for i in extractor.extract(request).items}
+    assert found.get("（一）施工单位须") == ("周南", date(2026, 4, 25)), found
+    assert found.get("sam: I'l") == ("Sam Lee", MEETING), found
+    assert not any(key.startswith("UAT") and owner for key, (owner, _) in found.items()), found
