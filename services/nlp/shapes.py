@@ -1087,6 +1087,8 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             continue
         if item.kind == "action" and item.owner.name is None:
             _speaker_of_the_line(item, roster)
+        if index and item.kind == "action" and item.owner.name is None:
+            _same_thing_same_owner(item, analysed[index - 1])
         if sentence.section == "actions" or (
             # A person's lines under a section of progress, decisions or questions report.
             sentence.section not in {"status", "decisions", "questions"}
@@ -1159,6 +1161,27 @@ def _boxed_problems(analysed: list[Analysed]) -> None:
             and len(content_terms(following.body)) >= 3
         ):
             item.kind = "status"
+
+
+def _same_thing_same_owner(item: Analysed, before: Analysed) -> None:
+    """`江涛负责统一考试题库。题库3月13日前更新完。`: the next sentence of the same point, about the
+    same thing and naming nobody, is the same person's."""
+    if (
+        item.sentence.lang != "zh"
+        or item.owner.how != "none"
+        or item.mentions
+        or before.sentence.unit != item.sentence.unit
+        or before.kind not in {"action", "other", "decision"}
+        or before.owner.how not in {"subject", "label", "asked", "table"}
+        or not before.owner.name
+        or item.cues & {"question", "hypothetical", "done"}
+    ):
+        return
+    shared = content_terms(item.body) & content_terms(before.body)
+    if not shared:
+        return
+    said = "、".join(sorted(shared)[:2])
+    _set_owner(item, (before.owner.name,), "subject", why=f"the same point goes on about `{said}`")
 
 
 def _zh_said_to_the_group(item: Analysed, before: Analysed | None) -> None:
@@ -2041,7 +2064,8 @@ _ZH_BY_SOMEONE = re.compile(
     r"由[^，。；]{1,12}?(?:负责|承担|审批|签发|主播|带班|任|统一|牵头|担任|安排|处理|对接|核对|印发)"
 )
 _ZH_STANDING_MARK = re.compile(
-    r"统一|一律|不再|不得|其他人不|继续由|成立|担任|带班|原则上|任(?:副?组长|副?队长|组员|主任)"
+    r"统一由|由[^，。；]{1,10}?统一|一律|不再|不得|其他人不|继续由|成立|担任|带班|原则上"
+    r"|任(?:副?组长|副?队长|组员|主任)"
 )
 
 

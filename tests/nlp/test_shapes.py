@@ -875,3 +875,12 @@ def test_a_responsible_name_alone_after_the_work_and_a_latin_label(extractor: Ex
     assert found.get("（一）施工单位须") == ("周南", date(2026, 4, 25)), found
     assert found.get("sam: I'l") == ("Sam Lee", MEETING), found
     assert not any(key.startswith("UAT") and owner for key, (owner, _) in found.items()), found
+
+
+def test_the_next_sentence_about_the_same_thing_is_the_same_persons(extractor: Extractor) -> None:
+    # `周南负责统一考试题库。题库4月13日前更新完。`: the second sentence names nobody and goes on
+    # about the same thing (`题库`); a next sentence about something else stays unowned.
+    text = "教研会\n- 周南负责统一考试题库。题库4月13日前更新完。\n- 孙悦负责排课。机房周五前要消毒。\n"
+    found = owners(extractor, text)
+    assert found.get("题库4月13日前更新完。") == "周南", found
+    assert found.get("机房周五前要消毒。") is None, found
