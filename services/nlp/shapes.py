@@ -367,7 +367,8 @@ def _clause_cues(item: Analysed, start: int, end: int) -> set[str]:
 
 # `责任单位：护理部；责任人：许丽华。`, `采购部（责任人：邓文斌）负责…`: a formal minute's owner.
 _RESPONSIBLE = re.compile(
-    r"(?:责任人|负责人|牵头人|承办人)\s{0,2}+[:：]\s{0,2}+(?P<who>[\u4e00-\u9fff]{2,4}+|[A-Z][\w'’-]{1,20}+)"
+    # `牵头人：城建科科长杜明`: a unit and a title may come before the name.
+    r"(?:责任人|负责人|牵头人|承办人)\s{0,2}+[:：]\s{0,2}+(?P<who>[\u4e00-\u9fff]{2,10}+|[A-Z][\w'’-]{1,20}+)"
 )
 
 
@@ -401,7 +402,9 @@ def _responsible(item: Analysed, previous: Analysed | None, roster: Roster) -> b
         source = previous
     if named is None:
         return False
-    names = roster.lookup(named.group("who"))
+    names = roster.lookup(named.group("who")) or next(
+        (m.names for m in roster.mentions(named.group("who"))), ()
+    )
     if not names:
         return False
     rest = _DEADLINE_LABEL.sub("", _RESPONSIBLE.sub("", source.sentence.text))

@@ -884,3 +884,12 @@ def test_the_next_sentence_about_the_same_thing_is_the_same_persons(extractor: E
     found = owners(extractor, text)
     assert found.get("题库4月13日前更新完。") == "周南", found
     assert found.get("机房周五前要消毒。") is None, found
+
+
+def test_a_responsible_label_with_a_unit_and_title_before_the_name(extractor: Extractor) -> None:
+    text = (
+        "二、工作部署\n"
+        "（一）城建科牵头，对辖区内在建工地开展一次拉网式检查，本周五前报检查情况。牵头人：城建科科长周南。\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert list(found.values()) == [("周南", date(2026, 4, 10))], found
