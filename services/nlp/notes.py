@@ -804,6 +804,7 @@ class Extractor:
         )
 
 
+_ZH_TITLED_LABEL = re.compile(r"^\s{0,4}+(?P<who>[\u4e00-\u9fff]{3,10}+)\s{0,2}+[:：]\s{0,2}+")
 _RECIPIENT = re.compile(
     r"(?:报给|发给|提交给|同步给|汇报给|抄送|转给|给到|报送|发到|交到)\s{0,2}+@?$"
     r"|\b(?:to|cc|for|from)\s{1,3}+@?$",
@@ -893,6 +894,14 @@ class _OwnerFinder:
             and not self.roster.lookup(label.group("who"))
         ):
             label = None  # `UAT: 环境又挂了`, `PS：…`: a Latin word before a colon is a name only if known
+        if label is None and self.zh and self.roster:
+            # `信息科吴晓东：…`, `医务科科长罗敏：…`: a unit or title, then the participant.
+            titled = _ZH_TITLED_LABEL.match(body)
+            who = titled.group("who") if titled else ""
+            named = self.roster.mentions(who) if who else []
+            if named and named[-1].end == len(who) and named[-1].start > 0:
+                names = named[-1].names
+                return self.pick(names, "label", 0.9), titled.end() if titled else 0
         if label and not (
             self.transcript
             and self.sentence.block == "turn"

@@ -706,6 +706,9 @@ def _zh_claimed(item: Analysed, roster: Roster) -> bool:
     return True
 
 
+_JOINED = re.compile(r"\s{0,2}+[+＋、&/和与及]\s{0,2}+")
+
+
 def _zh_assigned(item: Analysed) -> bool:
     """`物流和保险交给 Ryan`, `排班表佳怡出`, `… → 贾琳，节后第一周给初版`: the person named
     is given the work."""
@@ -733,6 +736,14 @@ def _zh_assigned(item: Analysed) -> bool:
         # Only the clause that gives the work counts: `已拍照留档，赵敏明天上午联系`.
         if _clause_cues(item, mention.start, does.end() if does else mention.end):
             continue
+        # `HQ + MZ 周六停机时一起清`: people joined before the verb; the first named owns it.
+        joined = [
+            m
+            for m in item.mentions
+            if m.end <= mention.start and _JOINED.fullmatch(body, m.end, mention.start)
+        ]
+        if joined and given is None:
+            mention = joined[-1]
         if given is not None:
             said = f"`{given.group(0).strip()} {mention.surface}`"
         else:

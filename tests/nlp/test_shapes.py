@@ -893,3 +893,17 @@ def test_a_responsible_label_with_a_unit_and_title_before_the_name(extractor: Ex
     )
     found = owners_and_dues(extractor, text)
     assert list(found.values()) == [("周南", date(2026, 4, 10))], found
+
+
+def test_joined_owners_before_the_verb_and_a_titled_label(extractor: Extractor) -> None:
+    # `冷却水塔滤网：SY + ZN 周六停机时一起清`: the first of those joined owns it; `信息科周南：…`
+    # (a unit before the name) labels the line with 周南.
+    people = (Participant("孙悦", ("SY",)), Participant("周南", ("ZN",)), Participant("钱多多", ()))
+    text = (
+        "设备周会\n"
+        "冷却水塔滤网：SY + ZN 周六停机时一起清\n"
+        "信息科周南：在系统中增加自动提醒功能，两周内上线测试。\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, lang="zh", participants=people)
+    found = {i.source.strip()[:6]: i.owner for i in extractor.extract(request).items}
+    assert found == {"冷却水塔滤网": "孙悦", "信息科周南：": "周南"}, found
