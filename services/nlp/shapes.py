@@ -1320,7 +1320,9 @@ _ROLE_AFTER = re.compile(r"\s{0,2}+[(（][^()（）\n]{1,20}+[)）]$")
 
 
 # `today: …`, and the stand-up shorthand `t: …` (`y:` is yesterday, `b:` blockers).
-_TODAY = re.compile(r"^\s{0,4}+(?:today|tdy|t)\s{0,3}+[:：-]\s{0,3}+\S", re.IGNORECASE)
+_TODAY = re.compile(
+    r"^\s{0,4}+(?:today|tdy|t|今天|今日|今日计划|今天计划)\s{0,3}+[:：-]\s{0,3}+\S", re.IGNORECASE
+)
 
 
 # `Done`, `done 9/5`, `DONE 2 Oct`, `✅ closed 26 Oct`, `已完成`; not `done by Fri`, a plan.

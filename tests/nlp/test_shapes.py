@@ -907,3 +907,25 @@ def test_joined_owners_before_the_verb_and_a_titled_label(extractor: Extractor) 
     request = NotesRequest(text=text, meeting_date=MEETING, lang="zh", participants=people)
     found = {i.source.strip()[:6]: i.owner for i in extractor.extract(request).items}
     assert found == {"冷却水塔滤网": "孙悦", "信息科周南：": "周南"}, found
+
+
+def test_a_chinese_stand_up_today_line_is_the_persons_plan(extractor: Extractor) -> None:
+    people = (Participant("孙悦", ("@sunyue",)), Participant("周南", ("@zhounan",)))
+    text = (
+        "[Daily Standup] 数据组 04-06\n"
+        "\n"
+        "@sunyue:\n"
+        "昨天：作业超时排查完，已调 TTL\n"
+        "今天：用户宽表收尾\n"
+        "blocker：无\n"
+        "\n"
+        "@zhounan:\n"
+        "昨天：测试环境部署\n"
+        "今日：升级方案 review\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, lang="zh", participants=people)
+    found = {i.source.strip(): (i.owner, i.due) for i in extractor.extract(request).items}
+    assert found == {
+        "今天：用户宽表收尾": ("孙悦", MEETING),
+        "今日：升级方案 review": ("周南", MEETING),
+    }, found
