@@ -805,10 +805,20 @@ def _bare_section_line(line: str) -> bool:
     )
 
 
+# `发言人1 苏晴 00:01:12`, `说话人1（易晓峰）00:00:05` (Feishu Minutes, Tencent Meeting): the
+# speaker's number, their name, the time; the words on the lines under it.
+_ZH_MINUTES_SPEAKER = re.compile(
+    r"^\s{0,4}+(?:发言人|说话人|讲话人)[ \t]?+\d{1,2}+(?:[ \t]{0,2}+[(（]|[ \t]{1,2}+)"
+    r"(?P<speaker>[\u4e00-\u9fff]{2,4}+|[A-Za-z][A-Za-z.'’]{0,19}+(?:[ \t][A-Z][A-Za-z.'’]{0,19}+)?+)"
+    r"[)）]?+[ \t]{0,2}+\d{1,2}:\d{2}(?::\d{2})?+[ \t]*+[:：]?+\s*+$"
+)
+
+
 def _zh_chat_header(line: str) -> re.Match[str] | None:
     """A Chinese chat export's, approval's or comment thread's speaker line."""
     return (
         _ZH_CHAT_HEADER.match(line)
+        or _ZH_MINUTES_SPEAKER.match(line)
         or _ZH_APPROVAL_HEADER.match(line)
         or _ZH_NUMBERED_COMMENT_HEADER.match(line)
     )
