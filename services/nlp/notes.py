@@ -1278,6 +1278,13 @@ _EN_DEADLINE_TAIL = re.compile(
 )
 
 
+# `今晚发群里`, `明天上午前给你`: a short Chinese piece that says only when the work is handed over.
+_ZH_WHEN_THEN_HAND = re.compile(
+    r"^\s{0,2}+(?:今天|今晚|明天|明早|后天|下午|上午|晚上|周[一二三四五六日天]|下周[一二三四五六日天]|月底)"
+    r"[^，,。；;\s]{0,6}?(?:之?前)?+\s{0,2}+(?:发|给|交|报|出|上传|上线|搞定|弄完|做完)[^，,。；;]{0,6}$"
+)
+
+
 def _dates_said_next(analysed: list[Analysed]) -> None:
     """An item with no date takes the date of the sentence right after it, in the same
     bullet, row or turn, when that sentence says nothing but when (`@tiago can you pull the
@@ -1290,13 +1297,22 @@ def _dates_said_next(analysed: list[Analysed]) -> None:
             or (item.due is not None and item.due.date is not None)
             or following.kind == "accepted"
             or following.sentence.unit != item.sentence.unit
-            or _HAN.search(following.sentence.text) is not None
+            or (
+                _HAN.search(following.sentence.text) is not None
+                and not _ZH_WHEN_THEN_HAND.match(following.sentence.text)
+            )
             or due is None
             or due.date is None
             or due.event
         ):
             continue
         text = following.sentence.text
+        if _ZH_WHEN_THEN_HAND.match(text) and not following.mentions:
+            # `盘点表我和小刘一起弄 / 今晚发群里`: a spoken pause before when it is handed over.
+            item.due = due
+            item.reasons.append(f"due `{due.text}`, said right after it")
+            following.kind = "accepted"
+            continue
         if _EN_DEADLINE_LEAD.match(text[: due.start]) and _EN_DEADLINE_TAIL.match(text[due.end :]):
             item.due = due
             item.reasons.append(f"due `{due.text}`, said right after it")

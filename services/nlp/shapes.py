@@ -1068,12 +1068,12 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             or _bracket_owner(item, roster)
             or _unowned(item)
             or _zh_everyone(item)
+            # `我和孙悦一起出` / `I and Priya together will …`: the speaker's, before the colleague
+            # is read as the one given the work or any pronoun clause is read.
+            or _zh_with(item, roster)
             or _zh_addressed(item)
             or _zh_claimed(item, roster)
             or _zh_assigned(item)
-            # `I and Priya together will …, will share by Friday`: the speaker's, before any
-            # pronoun clause is read.
-            or _zh_with(item, roster)
             or _en_pronoun_clause(item)
             or _zh_pronoun_clause(item, roster)
             or _dash_tail(item, roster)

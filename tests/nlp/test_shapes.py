@@ -929,3 +929,33 @@ def test_a_chinese_stand_up_today_line_is_the_persons_plan(extractor: Extractor)
         "今天：用户宽表收尾": ("孙悦", MEETING),
         "今日：升级方案 review": ("周南", MEETING),
     }, found
+
+
+def test_feishu_minutes_speaker_numbers_name_the_speaker(extractor: Extractor) -> None:
+    # `说话人1（孙悦）00:00:05` / `发言人2 周南 00:01:12` over the words: each is a turn, so `我` is
+    # the one named.
+    text = (
+        "飞书妙记 · 客服周会\n"
+        "说话人1（孙悦）00:00:05\n"
+        "上周差评主要是物流慢，大家看下数据。\n"
+        "发言人2 周南 00:00:40\n"
+        "嗯，物流那边我问过了，说是爆仓。\n"
+        "说话人1（孙悦）00:01:05\n"
+        "那我这周五之前把新的排班表出出来。\n"
+        "发言人2 周南 00:01:12\n"
+        "问卷分析我和孙悦一起出吧，月底前出个报告。\n"
+    )
+    found = owners(extractor, text)
+    assert found.get("那我这周五之前把新的排班表出出来。") == "孙悦", found
+    assert found.get("问卷分析我和孙悦一起出吧，月底前出个报告。") == "周南", found
+
+
+def test_a_short_piece_saying_when_it_is_handed_over_dates_the_work(extractor: Extractor) -> None:
+    # `配方标准卡谁整理一下？下周三前发到各店`: the second piece only says when and to whom it
+    # goes; it dates the work before it and is no item of its own.
+    text = "周会\n- 配方标准卡谁整理一下？下周三前发到各店\n- 周南周五前把排班表发群里\n"
+    found = owners_and_dues(extractor, text)
+    assert found == {
+        "配方标准卡谁整理一下？": (None, date(2026, 4, 15)),
+        "周南周五前把排班表发群里": ("周南", date(2026, 4, 10)),
+    }, found
