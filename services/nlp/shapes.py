@@ -775,6 +775,7 @@ _ZH_DECIDED = re.compile(
     r"^\s{0,4}+[\u4e00-\u9fff]{0,5}?(?:讨论后|会议|会上|最后|最终)?(?:结论|拍板|决定|决议)\s{0,2}+[:：]"
 )
 # `康总要求 P1 必须在上线前全部关闭`: a requirement on the work, nobody's item by itself.
+_ZH_TAKES_IT_ON = re.compile(r"\s{0,2}+(?:说|表示)?+[他她]?+(?:会|来|先|负责|牵头|答应|承诺)")
 _ZH_REQUIRES = re.compile(r"^\s{0,4}+[\u4e00-\u9fff]{1,5}?(?:要求|规定|强调)(?=[^，,。：:]{4})")
 
 
@@ -930,6 +931,8 @@ def _zh_not_work(item: Analysed) -> str | None:
         and not any(
             m.start <= requires.end() + 1 and m.start >= requires.end() for m in item.mentions
         )
+        # `审计那边要求…，潘慧说她会先和法务确认格式，下周三前给到大家模板`: someone takes it on.
+        and not any(_ZH_TAKES_IT_ON.match(text, m.end) for m in item.mentions)
     ):
         return "decision"
     return None

@@ -959,3 +959,15 @@ def test_a_short_piece_saying_when_it_is_handed_over_dates_the_work(extractor: E
         "配方标准卡谁整理一下？": (None, date(2026, 4, 15)),
         "周南周五前把排班表发群里": ("周南", date(2026, 4, 10)),
     }, found
+
+
+def test_a_requirement_someone_takes_on_is_their_item(extractor: Extractor) -> None:
+    # `审计那边要求…` alone is a requirement (a decision); `…，周南说她会先…，下周三前给到大家模板`
+    # after it is 周南's work.
+    text = (
+        "三、其他\n"
+        "- 审计那边要求4月10日前提供全年合同台账，周南说她会先和法务确认格式，下周三前给到大家模板。\n"
+        "- 集团要求各子公司统一使用新模板。\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert list(found.values()) == [("周南", date(2026, 4, 15))], found
