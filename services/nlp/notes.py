@@ -1450,6 +1450,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             )
             if (
                 request is not None
+                and _at_request(request)
                 and not _asked_of_someone(request)
                 and not _asks_anyone(request)
                 and not _told(request)
@@ -1505,7 +1506,13 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 item.kind = "accepted"
                 pending.remove(request)
                 continue
-        if _asked_of_someone(item) or _asks_anyone(item) or _told(item) or _at_request(item):
+        if (
+            _asked_of_someone(item)
+            or _asks_anyone(item)
+            or _told(item)
+            or _at_request(item)
+            or _zh_told(item)
+        ):
             pending.append(item)  # `Travis, get the quote…` waits for Travis's `I'll…`
 
 
@@ -1638,6 +1645,27 @@ def _told(item: Analysed) -> bool:
         and not _NOUN_FIRST.match(item.body)  # `Cut is Wednesday 14:00.`: a fact
         and item.owner.how in {"none", "speaker_weak"}
         and not item.cues & {"question", "hypothetical", "done"}
+    )
+
+
+_ZH_EVERYONE_WORDS = re.compile(r"大家|各位|各店|各部门|各组|全体|所有人|每个人|每人")
+_ZH_TELLS = re.compile(
+    r"把|换成|改成|撤掉|挂上|贴上|发到|发群|补上|补一下|核一[下遍]|安排一下|准备一下|通知一下"
+)
+
+
+def _zh_told(item: Analysed) -> bool:
+    """`今天客流比预期低，下午的满减海报换成第二版` / `好的 我11点前换好`: in a Chinese chat, work said
+    with nobody named is for whoever says yes to it in the next turn."""
+    return (
+        item.sentence.lang == "zh"
+        and item.sentence.turn >= 0
+        and item.kind in {"action", "other"}
+        and item.owner.how in {"none", "speaker_weak"}
+        and not item.cues & {"question", "done", "hypothetical", "first_person", "decision"}
+        and "我" not in item.body  # `发版后我把 37 张重新跑一遍`: the speaker's own
+        and _ZH_EVERYONE_WORDS.search(item.body) is None  # `大家周五前把自查表交上来`: all of them
+        and _ZH_TELLS.search(item.body) is not None
     )
 
 

@@ -971,3 +971,22 @@ def test_a_requirement_someone_takes_on_is_their_item(extractor: Extractor) -> N
     )
     found = owners_and_dues(extractor, text)
     assert list(found.values()) == [("周南", date(2026, 4, 15))], found
+
+
+def test_work_said_to_nobody_in_a_chat_is_taken_by_the_next_yes(extractor: Extractor) -> None:
+    # `…下午的满减海报换成第二版` / 周南 `好的 我11点前换好`: one item, 周南's, with the reply's time;
+    # a line of the speaker's own (`我把…重新跑一遍`) waits for nobody.
+    text = (
+        "企业微信 · 门店活动群\n"
+        "孙悦 09:30\n今天客流比预期低，下午的满减海报换成第二版\n"
+        "周南 09:31\n好的 我11点前换好\n"
+        "孙悦 09:40\n规则修复今晚发版，发版后我把 37 张重新跑一遍。\n"
+        "周南 09:41\n好的\n"
+    )
+    found = owners_and_dues(extractor, text)
+    poster = [value for source, value in found.items() if source.startswith("今天客流")]
+    assert poster == [("周南", MEETING)], found
+    assert not [source for source in found if source.startswith("好的")], found
+    assert found.get("规则修复今晚发版，发版后我把 37 张重新跑一遍。", ("孙悦",))[0] == "孙悦", (
+        found
+    )
