@@ -184,10 +184,13 @@ async def test_two_replicas_each_survive_losing_the_stream_leader(stack: Stack) 
         # Both risk replicas took events from one shared durable consumer. Acks sent while
         # the cluster had no leader for it are lost: those events come again after the ack
         # wait, and are skipped. Once nothing is left to deliver or acknowledge, the two
-        # replicas together applied each event once.
+        # replicas together applied each event once. How the new events split between them
+        # is the pull timing's: a replica still retrying after the leader's loss may get only
+        # redeliveries it rightly skips (seen twice in CI: `[(313, 309), (11, 0)]`), so each
+        # must have received some, and together they must have applied every event once.
         await wait_for(lambda: consumer_done(stack.cluster), seconds=60)
         counts = [consumer_counts(replica) for replica in stack.replicas["risk"]]
-        assert all(applied > 0 for _, applied in counts), counts
+        assert all(received > 0 for received, _ in counts), counts
         assert sum(applied for _, applied in counts) == len(core_events)
         assert all(received >= applied for received, applied in counts)
 
