@@ -628,9 +628,10 @@ class Extractor:
             and body.startswith("@", opening)
             and mentions[0].start <= opening + 1
         )
+        asked = find.asked(body)
         owner = (
-            (find.mention(body, mentions[:1]) if handle_first and find.asked(body) else None)
-            or find.asked(body)
+            (find.mention(body, mentions[:1]) if handle_first and asked else None)
+            or asked
             or find.subject(body, mentions=mentions, start_at=start_at)
             or find.mention(body, mentions)
             or find.speaker(body)
@@ -898,10 +899,9 @@ class _OwnerFinder:
             # `信息科吴晓东：…`, `医务科科长罗敏：…`: a unit or title, then the participant.
             titled = _ZH_TITLED_LABEL.match(body)
             who = titled.group("who") if titled else ""
-            named = self.roster.mentions(who) if who else []
-            if named and named[-1].end == len(who) and named[-1].start > 0:
-                names = named[-1].names
-                return self.pick(names, "label", 0.9), titled.end() if titled else 0
+            named = self.roster.mentions(who) if titled else []
+            if titled and named and named[-1].end == len(who) and named[-1].start > 0:
+                return self.pick(named[-1].names, "label", 0.9), titled.end()
         if label and not (
             self.transcript
             and self.sentence.block == "turn"

@@ -840,7 +840,7 @@ def test_you_in_a_chat_is_the_one_the_speaker_answers(extractor: Extractor) -> N
     )
     found = owners_and_dues(extractor, text)
     assert found["行 那你周六前跟他说清楚，不然木工那边排不开"] == ("周南", date(2026, 4, 11))
-    assert found.get("五金的价格我问下供应商，明天回你", ("钱多多",))[0] == "钱多多"
+    assert found["五金的价格我问下供应商，明天回你"][0] == "钱多多"
 
 
 def test_a_handle_asks_whatever_the_label_or_a_later_clause_says(extractor: Extractor) -> None:
@@ -987,6 +987,4 @@ def test_work_said_to_nobody_in_a_chat_is_taken_by_the_next_yes(extractor: Extra
     poster = [value for source, value in found.items() if source.startswith("今天客流")]
     assert poster == [("周南", MEETING)], found
     assert not [source for source in found if source.startswith("好的")], found
-    assert found.get("规则修复今晚发版，发版后我把 37 张重新跑一遍。", ("孙悦",))[0] == "孙悦", (
-        found
-    )
+    assert found["规则修复今晚发版，发版后我把 37 张重新跑一遍。"][0] == "孙悦", found
