@@ -58,6 +58,7 @@ from services.nlp.shapes import (
     card_items,
     done_row,
     drop_restated,
+    fold_reply,
     handed_only,
     placeholder_owner,
     plan_heading,
@@ -1433,10 +1434,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             own.owner = _Owner(
                 name=mine[0], candidates=mine, confidence=0.9, how="accepted", cut=own.owner.cut
             )
-            if (own.due is None or own.due.date is None) and item.due is not None:
-                own.due = item.due
-            own.sentence.extra["accepted_end"] = str(item.sentence.end)
-            item.kind = "accepted"
+            fold_reply(own, item)
             pending.remove(own)
             continue
         if (accepts or answers) and pending:
@@ -1480,7 +1478,6 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                         how="accepted",
                         cut=request.owner.cut,
                     )
-                missing = request.due is None or request.due.date is None
                 # `@grace.m yes, mine. PR up by tomorrow.`: the date may come right after.
                 said = item.due
                 following = analysed[index + 1] if index + 1 < len(analysed) else None
@@ -1499,11 +1496,8 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                     ):
                         # `Ok. Will share draft by Wednesday`: the yes, then the same work.
                         following.kind = "accepted"
-                if missing and said is not None and said.date is not None:
-                    request.due = said
-                request.sentence.extra["accepted_end"] = str(item.sentence.end)
+                fold_reply(request, item, said)
                 request.cues.add("request")  # `@林小满 …你看下`, taken: asked, not said
-                item.kind = "accepted"
                 pending.remove(request)
                 continue
         if (
@@ -1820,11 +1814,8 @@ def _labelled_yes(item: Analysed, request: Analysed | None) -> bool:
         how="accepted",
         cut=request.owner.cut,
     )
-    if (request.due is None or request.due.date is None) and item.due is not None:
-        request.due = item.due
-    request.sentence.extra["accepted_end"] = str(item.sentence.end)
+    fold_reply(request, item)
     request.cues.add("request")
-    item.kind = "accepted"
     return True
 
 
@@ -1858,8 +1849,7 @@ def _link_volunteer(item: Analysed, pending: list[Analysed], roster: Roster) -> 
         )
         if names:
             request.owner = _Owner(name=names[0], candidates=names, confidence=0.85, how="accepted")
-            request.sentence.extra["accepted_end"] = str(item.sentence.end)
-            item.kind = "accepted"
+            fold_reply(request, item)
         return
     if "request" in item.cues and _SOMEONE.search(item.body):
         pending.append(item)

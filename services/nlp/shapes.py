@@ -20,6 +20,7 @@ from services.nlp.segment import RECAP_INTRO, ZH_HE_COMMITS, Sentence, section_k
 from services.nlp.short_names import ShortForm
 
 if TYPE_CHECKING:
+    from services.nlp.dates import Due
     from services.nlp.notes import ActionItem, Analysed
 
 # "DK:", "TR + ON:", "TODO(AF):", "ACTION (Leo):", "AI:" at the start of a line.
@@ -291,6 +292,17 @@ def _set_owner(
         why=why,
         short=short,
     )
+
+
+def fold_reply(request: Analysed, reply: Analysed, due: Due | None = None) -> None:
+    """`reply` takes `request` (`Kerwin: ok going now`, `好的，我下午就打电话`): the two are one
+    item spanning both, and the date said in the reply (or `due`, when the caller found it
+    elsewhere) is the request's when the request gave none."""
+    said = reply.due if due is None else due
+    if said is not None and (request.due is None or request.due.date is None):
+        request.due = said
+    request.sentence.extra["accepted_end"] = str(reply.sentence.end)
+    reply.kind = "accepted"
 
 
 # A sentence opening on a condition: what follows happens only if it does.
@@ -1563,11 +1575,8 @@ def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
         asked = _ZH_WHO.search(item.sentence.text)
         words = f" (`{asked.group(0)}`)" if asked else ""
         _force(item, f"a question of who does it{words}, answered on the next line")
-        if item.due is None or item.due.date is None:
-            item.due = following.due or item.due
         # The request and its acceptance are one item, spanning both lines.
-        following.kind = "accepted"
-        item.sentence.extra["accepted_end"] = str(following.sentence.end)
+        fold_reply(item, following)
 
 
 _EN_COMMIT = re.compile(
@@ -1615,10 +1624,7 @@ def _zh_request_taken(
         return False
     _set_owner(item, names, "accepted", why=f"`{answer}` accepted it on the next line")
     _force(item, f"a request in a chat (`{ask.group(0).strip()}`) accepted on the next line")
-    following[0].kind = "accepted"
-    if item.due is None or item.due.date is None:
-        item.due = following[0].due or item.due
-    item.sentence.extra["accepted_end"] = str(following[0].sentence.end)
+    fold_reply(item, following[0])
     return True
 
 
@@ -1730,10 +1736,7 @@ def _chat_line(item: Analysed, following: Sequence[Analysed], roster: Roster) ->
         answer, _ = _speaker_of(following[0].sentence, roster)
         why = f"`{answer}` accepted it on the next line"
         _set_owner(item, roster.as_written(answer or ""), "accepted", why=why)
-        following[0].kind = "accepted"
-        if item.due is None or item.due.date is None:
-            item.due = following[0].due or item.due
-        sentence.extra["accepted_end"] = str(following[0].sentence.end)
+        fold_reply(item, following[0])
     elif asked:
         who = before[-1].strip(",")
         why, short = _form_why(f"the request is addressed to `{who}`", who, roster)
