@@ -345,7 +345,9 @@ class ZH:
         r"|同意|定在|定为|维持不变|拍板|定了"
     )
     done = re.compile(
-        r"已经|^已|[^不]已(?!于\d)|完毕|完成了|了[。！]?\s*$|过了|搞定了|已搞定|都搞定|定稿|上线了|已于|\[[xX✓]\]"
+        r"已经|^已|[^不]已(?!于\d)|完毕|完成了|了[。！]?\s*$|过了|搞定了|已搞定|都搞定|(?<![前再要会将])定稿|上线了|已于|\[[xX✓]\]"
+        # `昨天 review 了 3 个 PR`: a stand-up's yesterday.
+        r"|^\s{0,3}+昨天\s{0,2}+[：:]?[^，。；\n]{1,30}?了"
     )
     status = re.compile(r"等待|挂起|暂停|阻塞|卡在|进行中|推进中")
     # `我这边弄不了` / `我没法` / `来不及`: declining, not taking the work.
@@ -359,6 +361,8 @@ class ZH:
         r"|我来|交给我|我(?:明天|今天|下周|周.)?来(?:改|做|弄|负责|处理)"
         # `我去吧，明天上午出发`: taking the trip asked of someone else.
         r"|^\s*我去吧"
+        # `[强] 11 点前发`, `👌 今晚给`: a chat's thumbs-up sticker says yes.
+        r"|^\s*(?:\[(?:强|OK|ok|好的|握手|抱拳|胜利)\]|[👍👌✅])"
     )
     priority_high = re.compile(r"高优先级|优先级[:：]?\s*高|紧急|加急|尽快|\|\s*高\s*\|?\s*$|P0|P1")
     priority_medium = re.compile(r"中优先级|优先级[:：]?\s*中|\|\s*中\s*\|?\s*$|P2")

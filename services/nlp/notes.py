@@ -1406,6 +1406,9 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             and sentence.turn - pending[-1].sentence.turn == 1
             and bool(roster.lookup(sentence.speaker or ""))
             and pending[-1].owner.name in roster.lookup(sentence.speaker or "")
+            # `能，我上午修完提 PR，@suqing 帮我 review 一下`: a yes that asks more of someone else
+            # stays an item of its own.
+            and "@" not in item.body
         ) or (pending and _takes_up(item, pending[-1], speakers, asks_again))
         # `Agreed we keep the FOD walk at 05:30`: a decision, not a yes to the last request.
         accepts = (
@@ -1758,7 +1761,8 @@ def _addressed(item: Analysed) -> bool:
         or (
             item.owner.how in {"mention", "subject"}
             and item.body.lstrip().startswith("@")
-            and "你" in item.body
+            # `@陈浩 领券按钮还是点不动，能今天修掉吗`: a request put to the handle.
+            and ("你" in item.body or "request" in item.cues)
         )
         # `磊子，新品烤生蚝的价签明天开门前换上`: a name and a comma open what is said to them.
         or (

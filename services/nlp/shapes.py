@@ -575,10 +575,10 @@ _ZH_EVERYONE = re.compile(
     r"(?:各\s?(?:个\s?)?(?:店|门店|位|部门|单位|责任单位|组|班组|科室|区域|网点|BP|店长|项目组|村|社区"
     r"|学院|分会|课题组|车间|窗口|板块|片区|事业部|分公司|子公司|条线|团队|支部|年级|班)"
     r"|(?<!@)全体\s?(?:店长|老师|员工|同事|人员|成员|党员|教师|干部|组员|同学|职工)"
-    r"|所有\s?(?:店长|门店|老师|同事|人员|部门))"
+    r"|所有\s?(?:店长|门店|老师|同事|人员|部门)|大家)"
     r"(?:负责人|长|主任|经理|老师)?\s?[：:]?\s?(?:都|请|要|须|必须|务必|尽快)?\s?(?:于|在)?[^，,。；;]{0,24}?"
     r"(?:把|报|交|提交|上传|更新|发|对一[下遍]|过一[下遍]|核对|自查|自评|排查|检查|确认|填写|准备|完成"
-    r"|签订|召开|开展|组织|落实|做好|摸底|整改)"
+    r"|签订|召开|开展|组织|落实|做好|摸底|整改|合进|合入|提测)"
 )
 
 
@@ -622,6 +622,10 @@ def _zh_everyone(item: Analysed) -> bool:
         return False
     if item.due is None and not re.search(r"前|内|尽快|马上|上来|给我", after + asked.group(0)):
         return False  # a deadline or a `报上来`: asked to be done, not a description of routine
+    if "大家" in asked.group(0) and not re.search(
+        r"(?<![当目之提以])前|之内|以内", asked.group(0) + after[:8]
+    ):
+        return False  # `大家对一下进度`: a nudge to the room, not work with a deadline
     said = asked.group(0).strip("，,。；;：: \t")
     _set_owner(item, (), "none", why=f"asked of everyone at once (`{said}`), nobody in particular")
     _force(item, f"work asked of every one of a group (`{said}`)")
@@ -1100,9 +1104,17 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             _ZH_WHO.search(sentence.text) or _ZH_WHO_TAKES.search(sentence.text)
         )
         if who and (item.kind != "action" or item.owner.how in _WEAK_OR_SPEAKER):
-            following = analysed[index + 1] if index + 1 < len(analysed) else None
+            # `变更复盘文档谁写？下周一前要交给安全组` / `蒋婕：我写`: the asker may go on in the
+            # same message before someone answers.
+            rest = analysed[index + 1 :]
+            going_on = rest[
+                : next(
+                    (k for k, a in enumerate(rest) if a.sentence.unit != sentence.unit), len(rest)
+                )
+            ]
+            following = rest[len(going_on)] if len(going_on) < len(rest) else None
             if following is not None:
-                _answered(item, following, roster)
+                _answered(item, following, going_on, roster)
             _zh_untaken(item)
             continue
         if item.kind == "action" and _not_an_item(item):
@@ -1561,14 +1573,31 @@ def _standup_today(item: Analysed, roster: Roster, person: tuple[str, ...]) -> b
     return True
 
 
-def _answered(item: Analysed, following: Analysed, roster: Roster) -> None:
-    """`PR 稿谁写？` answered by `孟琳：我写` on the next line: an item of whoever answers."""
+# `我这周在外地出差，回来再说哈`: a reply that starts with 我 and takes nothing.
+_ZH_CANNOT = re.compile(
+    r"出差|没空|没时间|不在|请假|休假|调休|回来再说|再说吧?|来不了|搞不定|不行|不会|顾不上|忙不过来"
+)
+
+
+def _answered(
+    item: Analysed, following: Analysed, going_on: Sequence[Analysed], roster: Roster
+) -> None:
+    """`PR 稿谁写？` answered by `孟琳：我写` on the next line: an item of whoever answers. What
+    the asker says on after the question (`谁帮我提一下？我没有权限`) is not the answer, but a
+    date in it (`下周一前要交给安全组`) is the work's."""
     speaker, rest = _speaker_of(following.sentence, roster)
-    if not rest.startswith(("我", "要是没人的话我")):
+    if not rest.startswith(("我", "要是没人的话我")) or _ZH_CANNOT.search(rest):
         return
     if following.sentence.unit == item.sentence.unit:
         return  # `谁帮我提一下？我没有权限`: the asker going on, not someone answering
     names = roster.lookup(speaker) if speaker else ()
+    if names and (item.due is None or item.due.date is None):
+        for said in going_on:
+            if said.due is not None and said.due.date is not None:
+                item.due = said.due
+                if said.owner.how in _WEAK_OWNER and not said.cues & {"first_person", "done"}:
+                    said.kind = "accepted"  # part of the question's item now
+                break
     if names:
         why = f"`{speaker}` answered the question on the next line"
         _set_owner(item, names, "accepted", why=why)

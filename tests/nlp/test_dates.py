@@ -184,6 +184,10 @@ def test_before_an_hour_at_the_end_is_today() -> None:
     )
     found = find_due("I'll send it Tuesday before 10", meeting_date=MONDAY, lang="en")
     assert found is not None and found.date == date(2025, 3, 4)
+    # In Chinese, a space between the hour and 点 (`10 点前`) is the same hour.
+    for text in ("staging 我来重启，10 点前搞定", "我 10点前发群里"):
+        found = find_due(text, meeting_date=MONDAY, lang="zh")
+        assert found is not None and found.date == MONDAY, text
 
 
 def test_a_numbered_place_is_no_day() -> None:
@@ -254,6 +258,7 @@ def due_with(text: str, lang: str, calendar: WorkingCalendar | None = CHINA) -> 
         ("in the week of 2 March", "en", None, "the week of 2 March"),
         ("post the rota every Friday", "en", None, "every Friday"),
         ("入职当天午餐预订", "zh", None, "当天"),  # the day of joining, not of the meeting
+        ("618 当天的值班表谁来排", "zh", None, "当天"),  # the day of the sale, not of the meeting
         ("今天内回复客户", "zh", HOLIDAY_MEETING, "今天内"),
         ("我来清日志，半小时内处理", "zh", HOLIDAY_MEETING, "半小时内"),
         ("两小时内给答复", "zh", HOLIDAY_MEETING, "两小时内"),

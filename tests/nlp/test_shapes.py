@@ -988,3 +988,84 @@ def test_work_said_to_nobody_in_a_chat_is_taken_by_the_next_yes(extractor: Extra
     assert poster == [("周南", MEETING)], found
     assert not [source for source in found if source.startswith("好的")], found
     assert found["规则修复今晚发版，发版后我把 37 张重新跑一遍。"][0] == "孙悦", found
+
+
+def test_who_question_answered_after_the_asker_goes_on(extractor: Extractor) -> None:
+    # `…谁写？周五前要交给总部` / `周南 我写`: the asker's next sentence is not the answer, but its
+    # date is the work's; the two lines of the question are one item with the answer.
+    text = (
+        "企业微信 · 安全值班群\n"
+        "孙悦 10:02\n应急演练的总结报告谁写？周五前要交给总部\n"
+        "周南 10:03\n我写\n"
+    )
+    (item,) = items(extractor, text)
+    assert (item.owner, item.due) == ("周南", date(2026, 4, 10)), item
+    assert item.source.rstrip().endswith("我写"), item.source
+
+
+def test_a_reply_that_cannot_take_the_work_is_no_answer(extractor: Extractor) -> None:
+    # `我下周在外地出差，回来再说` starts with 我 but takes nothing.
+    text = "孙悦：团建的场地谁来订？\n周南：我下周在外地出差，回来再说哈\n"
+    assert [item.owner for item in items(extractor, text)] in ([], [None])
+
+
+def test_a_request_put_to_a_handle_is_taken_by_their_own_commitment(extractor: Extractor) -> None:
+    # `@周南 …能今天修掉吗` / 周南 `我看一下，我今天下班前修好`: one item, the request's, not two.
+    chat = "【企业微信群：大促作战群】\n[10:10] 孙悦：早，昨天直播间转化率 3.1%\n"
+    text = chat + (
+        "[10:13] 孙悦：@周南 结算页那个优惠券按钮还是点不了，能今天修掉吗\n"
+        "[10:15] 周南：我看一下，我今天下班前修好\n"
+        "[10:16] 老钱：主图我这边已经换完了\n"
+    )
+    (item,) = items(extractor, text)
+    assert (item.owner, item.due) == ("周南", MEETING), item
+    # A yes that puts more work to someone else stays an item of its own.
+    text = chat + (
+        "[10:13] 孙悦：@周南 结算页那个优惠券按钮还是点不了，能今天修掉吗\n"
+        "[10:15] 周南：能，我上午修完提 PR，@老钱 帮我 review 一下\n"
+        "[10:16] 老钱：主图我这边已经换完了\n"
+    )
+    assert len(items(extractor, text)) == 2
+
+
+def test_with_a_colleague_by_a_date_is_the_speakers_commitment(extractor: Extractor) -> None:
+    # `…11月6号前定稿` is when it will be final, not work already done.
+    text = (
+        "飞书群「年会筹备」\n\n"
+        "孙悦 10:10\n@周南 抽奖奖品清单这周给我\n\n"
+        "周南 10:12\n好的\n\n"
+        "孙悦 10:14\n主视觉我和周南一起出，4月20号前定稿\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert found["主视觉我和周南一起出，4月20号前定稿"] == ("孙悦", date(2026, 4, 20)), found
+
+
+def test_a_standups_yesterday_is_done_and_everyone_by_a_date_is_unowned(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "钉钉 · 后端组站会\n\n"
+        "孙悦:\n"
+        "- 昨天 review 了 4 个 PR\n"
+        "- 今天写库存服务的迁移脚本，明天之前给 DBA 看\n\n"
+        "周南:\n"
+        "- 版本周四拉分支，大家 feature 周三前合进 main\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert not [source for source in found if "review" in source], found
+    group = [value for source, value in found.items() if "大家" in source]
+    assert group == [(None, date(2026, 4, 8))], found
+
+
+def test_a_thumbs_up_sticker_says_yes(extractor: Extractor) -> None:
+    # `[强] 11 点前发`: the one asked says yes with a time; one item, with that day.
+    text = (
+        "【截图转文字】版本发布群\n"
+        "04-06 21:14 孙悦：2.3 包明天上午提审，今晚最后过一遍状态\n"
+        "04-06 21:19 老钱：公告我这边都好了，商店页截图还差两张\n"
+        "04-06 21:20 孙悦：@周南 海报截图能今晚给到老钱吗\n"
+        "04-06 21:24 周南：[强] 11 点前发\n"
+    )
+    (item,) = [item for item in items(extractor, text) if "11 点前" in item.source]
+    assert (item.owner, item.due) == ("周南", MEETING), item
+    assert item.source.startswith("@周南"), item.source
