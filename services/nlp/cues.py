@@ -325,6 +325,8 @@ class ZH:
         # `那固定资产折旧你再跑一遍` in a chat: said to the one who just spoke.
         # Not `任工你先说下现在什么情况`, which asks for a report, not for work.
         r"|你(?:再|先|去|帮我?|负责|跟进|跟一下|盯一下|看一下|看下)(?![说讲聊谈介汇])"
+        # `小钟，你把上午那条防火墙规则回滚一下？`: work put to someone, with a question mark.
+        r"|你把[^。？?！!\n]{1,30}?一下"
     )
     asked = re.compile(r"(?:请|让|安排|要求|交给|由)(?P<who>[\u4e00-\u9fff]{2,3})")
     question = re.compile(

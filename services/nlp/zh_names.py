@@ -169,6 +169,10 @@ def _evidence(text: str, *, start: int, name: str) -> str | None:
     return None
 
 
+# A number right before a surname that is also a measure word (位, 台, 家, 名…).
+_COUNTED = re.compile(r"[0-9０-９一二两三四五六七八九十百几多]\s?$")
+
+
 def find_names(text: str) -> list[str]:
     """Chinese personal names the text writes where owners are written, in order of first use.
 
@@ -205,6 +209,8 @@ def find_names(text: str) -> list[str]:
             continue
         if previous in {"小", "老"}:
             continue
+        if _COUNTED.search(text, max(0, start - 4), start):
+            continue  # `6 位新人`, `两台机器`: a count and its measure word, not a surname
         candidates = _candidates(text, start, match.group(0))
         for name in candidates:
             evidence = _evidence(text, start=start, name=name)

@@ -1069,3 +1069,23 @@ def test_a_thumbs_up_sticker_says_yes(extractor: Extractor) -> None:
     (item,) = [item for item in items(extractor, text) if "11 点前" in item.source]
     assert (item.owner, item.due) == ("周南", MEETING), item
     assert item.source.startswith("@周南"), item.source
+
+
+def test_work_put_to_someone_is_taken_over_by_whoever_says_i_will(extractor: Extractor) -> None:
+    # `周南，你把…回滚一下？` / 老钱 `周南今天调休，我来吧`: the one who takes it over owns it.
+    text = (
+        "企业微信 · 运维值班群\n\n"
+        "孙悦 14:03\n官网 502 了，刚才的防火墙变更是不是有问题\n"
+        "孙悦 14:05\n周南，你把上午那条防火墙规则回滚一下？\n"
+        "钱多多 14:06\n周南今天调休，我来吧，我现在就回滚\n"
+        "孙悦 14:07\n好\n"
+    )
+    (item,) = items(extractor, text)
+    assert item.owner == "钱多多", item
+    assert item.source.startswith("周南，你把"), item.source
+
+
+def test_a_count_before_a_surname_like_measure_word_is_no_name(extractor: Extractor) -> None:
+    # `6 位新人本周全部独立上线`: six new people, not someone called 位新人.
+    text = "二、上周进展\n- 新人带教计划已经完成，6 位新人本周全部独立上线。\n"
+    assert items(extractor, text) == []
