@@ -759,6 +759,7 @@ class Extractor:
         _asked_after_address(analysed)
         _you_in_a_chat(analysed, roster)
         _link_acceptances(analysed, roster)
+        _problem_taken_up(analysed, roster)
         for item in analysed:
             if item.kind != "accepted":
                 self._classify(item, transcript)
@@ -922,6 +923,8 @@ class _OwnerFinder:
             names = self.resolve(asked.group("who"))
             if names:
                 return self.pick(names, "asked", 0.9, cut=(0, asked.end()))
+            if asked.group("who").isascii():
+                continue  # `请IT部门…`: not a person
             break
         return None
 
@@ -950,6 +953,8 @@ class _OwnerFinder:
             )
             if request:
                 return self.pick(group[0].names, "vocative", 0.85, co_owners=co, cut=cut)
+            if self.zh and _ZH_THEIR_SIDE_I.match(rest):
+                return None  # `婷婷那边我来协调`: her side is the topic, 我 does it
             if self.cues.modal.match(rest) or (self.zh and not _ZH_REPORTING.match(rest)):
                 return self.pick(group[0].names, "subject", 0.9, co_owners=co, cut=cut)
             if re.match(r"(?:(?<!\s)|(?!\s))\s*[,，]", rest):
@@ -1469,6 +1474,8 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 # `谁能跟一下大巴租车？` / (another topic) / `ok 先记着`: a question for a taker
                 # is taken only in the next turn.
                 request = None
+            if request is not None and _asks_a_third(item, request, roster):
+                request = None
             if request is not None:
                 names = roster.lookup(sentence.speaker or "") or (
                     (sentence.speaker,) if sentence.speaker and not roster else ()
@@ -1511,6 +1518,59 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             or _zh_told(item)
         ):
             pending.append(item)  # `Travis, get the quote…` waits for Travis's `I'll…`
+
+
+# `女一的替身合同还没签，拖不得了`: something left undone or needed, said to the room.
+_ZH_OPEN_PROBLEM = re.compile(r"还没|还差|没人|拖不得|来不及|得有人|需要|缺|坏了|尽快|要赶紧")
+
+
+def _problem_taken_up(analysed: list[Analysed], roster: Roster) -> None:
+    """In a Chinese chat, `我来，今天下班前搞定` right after another speaker's turn that says
+    something is still undone (`女一的替身合同还没签，拖不得了`) takes that up: one item, the
+    taker's, with the taker's date."""
+    for before, item in itertools.pairwise(analysed):
+        sentence = item.sentence
+        if (
+            sentence.lang != "zh"
+            or sentence.turn < 0
+            or item.kind == "accepted"
+            or before.kind == "accepted"
+            or before.sentence.turn != sentence.turn - 1
+            or not before.sentence.speaker
+            or before.sentence.speaker == sentence.speaker
+            or before.owner.how not in {"none", "speaker_weak"}
+            or before.mentions
+            or before.cues & {"done", "decision", "question", "first_person", "hypothetical"}
+            or _ZH_OPEN_PROBLEM.search(before.body) is None
+            or _ZH_TAKES.match(item.body) is None
+            # `谁去跟代理商说一下？预算快烧完了，尽快`: the turn asked someone; see shapes.
+            or any(
+                "？" in other.body or "?" in other.body
+                for other in analysed
+                if other.sentence.unit == before.sentence.unit
+            )
+        ):
+            continue
+        names = roster.lookup(sentence.speaker or "")
+        if not names:
+            continue
+        before.owner = _Owner(
+            name=names[0], candidates=names, confidence=0.8, how="accepted", cut=before.owner.cut
+        )
+        before.cues.add("request")
+        fold_reply(before, item)
+
+
+def _asks_a_third(reply: Analysed, request: Analysed, roster: Roster) -> bool:
+    """`能，我上午修完提 PR，@suqing 帮我 review 一下`: a Chinese yes that puts more work to a
+    handle other than the asker's stays an item of its own."""
+    asker = set(roster.lookup(request.sentence.speaker or ""))
+    text = reply.sentence.text
+    return reply.sentence.lang == "zh" and any(
+        (m.surface.startswith("@") or text[m.start - 1 : m.start] == "@")
+        and not asker & set(m.names)
+        for m in reply.mentions
+    )
 
 
 _URGENCY_ONLY = re.compile(
@@ -1748,6 +1808,10 @@ def _answers_next(
 
 
 _ASKED_AGAIN = re.compile(r"[？?]|吗")
+
+
+# `婷婷那边我来协调`, `供应商那边我去催`: someone's side as the topic, then 我.
+_ZH_THEIR_SIDE_I = re.compile(r"(?:那边|这边|那儿|那里)[，,]?\s?我(?!们)")
 
 
 def _addressed(item: Analysed) -> bool:

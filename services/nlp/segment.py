@@ -65,7 +65,7 @@ _HEADING_COLON = re.compile(r"^\s*+(?P<t>[^:：|\s][^:：|]{0,39}?)\s*[:：]\s*$
 # Notion, Loop and OneNote exports write `▸`, `▪`, `◦` for bullets and `☐`/`☑` for boxes;
 # a DingTalk or Teambition board read off a screenshot, `□` open and `✓` done.
 _BULLET = re.compile(
-    r"^(?P<indent>\s*)(?P<marker>(?:[-*•+·▸▹►▪◦‣●■○]|\d{1,3}[.)）、]|[a-zA-Z][.)]|[(（]\d{1,3}[)）]"
+    r"^(?P<indent>\s*)(?P<marker>(?:[-*•+·▸▹►▪◦‣●■○>]|\d{1,3}[.)）、]|[a-zA-Z][.)]|[(（]\d{1,3}[)）]"
     # `6.1 Anil – design…`, `2.3.1 …`: an outline's numbers.
     r"|\d{1,2}(?:\.\d{1,2}){1,3}+\.?+"
     r"|[一二三四五六七八九十]+、)\s+|(?:[-*•+]\s*)?(?=\[[ xX✓]\]|[☐□☑☒✅✔✓])"

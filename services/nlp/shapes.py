@@ -2169,6 +2169,8 @@ def _handle_lead(item: Analysed, roster: Roster) -> bool:
     names = roster.lookup(handle.group("who"))
     if not names:
         return False
+    if item.owner.how == "accepted" and item.owner.name not in names:
+        return False  # `@hando 明天能不能去…` / `去不了…` / 冯涛 `我去吧`: taken by another
     who = handle.group("who")
     _give(
         item,

@@ -1089,3 +1089,68 @@ def test_a_count_before_a_surname_like_measure_word_is_no_name(extractor: Extrac
     # `6 位新人本周全部独立上线`: six new people, not someone called 位新人.
     text = "二、上周进展\n- 新人带教计划已经完成，6 位新人本周全部独立上线。\n"
     assert items(extractor, text) == []
+
+
+def test_quoted_chat_lines_keep_their_labels(extractor: Extractor) -> None:
+    # `> 孙悦：周南，能不能…？` / `> 周南：可以，周五给你`: a Markdown quote of a chat; the
+    # answer's date is the request's.
+    text = (
+        "### 讨论\n"
+        "发布说明这次要出英文版：\n"
+        "> 孙悦：周南，能不能帮忙把发布说明的英文版翻一下？\n"
+        "> 周南：可以，周五给你\n"
+    )
+    (item,) = items(extractor, text)
+    assert (item.owner, item.due) == ("周南", date(2026, 4, 10)), item
+
+
+def test_a_latin_name_after_rang_is_asked(extractor: Extractor) -> None:
+    text = "- 孙悦让Victor准备一份大促客服FAQ，4月10日前客服全员过一遍\n"
+    (item,) = items(extractor, text)
+    assert item.owner == "Victor Lindqvist", item
+
+
+def test_someones_side_as_the_topic_then_i(extractor: Extractor) -> None:
+    # `孙悦那边我来协调`: her side is what it is about; 我 does it.
+    text = (
+        "晨会 4/6 周一\n"
+        "老钱（滨江店）：昨天关东煮报损有点高，今天开始减半备货。\n"
+        "孙悦（大学城店）：夜班店员离职一个，需要补人。\n"
+        "周南：孙悦那边我来协调，明天前从滨江店调一个人过去支援。\n"
+    )
+    found = owners(extractor, text)
+    assert [o for s, o in found.items() if "支援" in s] == ["周南"], found
+
+
+def test_a_handle_that_declines_leaves_the_work_to_whoever_takes_it(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "#供应商质量 群聊\n"
+        "孙悦 10:02\n外壳来料抽检不良率 4.2%，超了 AQL\n"
+        "孙悦 10:06\n@周南 明天能不能去一趟他们厂看下注塑工艺\n"
+        "周南 10:20\n明天去不了，有客户审核。老钱可以吗\n"
+        "钱多多 10:21\n我去吧，明天上午出发\n"
+    )
+    found = owners(extractor, text)
+    visit = [owner for source, owner in found.items() if source.startswith("@周南")]
+    assert visit == ["钱多多"], found
+
+
+def test_neng_says_yes_and_i_will_takes_up_what_is_still_undone(extractor: Extractor) -> None:
+    # `能，下午3点前做好` is the handle's yes; `我来，今天下班前搞定` takes up the contract
+    # said to nobody just before (`还没签，拖不得了` is not finished work).
+    text = (
+        "剧组 · 制片组群（导出）\n\n"
+        "[04-06 07:15] 孙悦：明天第23场雨戏，洒水车确认了吗\n"
+        "[04-06 07:20] 孙悦：@周南 23场的报亭道具还差招牌，今天能补上吗\n"
+        "[04-06 07:31] 周南：能，下午3点前做好拉过去\n"
+        "[04-06 07:33] 孙悦：演员那边，女一的替身合同还没签，拖不得了\n"
+        "[04-06 07:34] 钱多多：我来，今天下班前搞定\n"
+    )
+    found = owners_and_dues(extractor, text)
+    props = [value for source, value in found.items() if "报亭" in source]
+    contract = [value for source, value in found.items() if "替身合同" in source]
+    assert props == [("周南", MEETING)], found
+    assert contract == [("钱多多", MEETING)], found
+    assert len(found) == 2, found
