@@ -316,6 +316,8 @@ class ZH:
     first_person = re.compile(
         r"我(?:们)?\s?(?:来|会|将|要|明天|今天|今晚|明早|上午|下午|晚上|下班前|马上|稍后|回头|待会|下周|本周"
         r"|这周|周[一二三四五六日]|月底|负责|这边|去|先|争取|自己|\d)|交给我"
+        # `我跟生产确认下，周四前给到大家`, `我找IT`: the speaker doing it with someone.
+        r"|(?<![帮给让替叫请])我(?:跟|找)(?![你您])[^，。,；\n]{1,8}?(?:确认|对|问|沟通|说|要|催|约|联系|协调|商量)"
     )
     # `…能本周五给我吗？` asks someone to do it, as 能不能 does.
     request = re.compile(
@@ -325,8 +327,11 @@ class ZH:
         # `那固定资产折旧你再跑一遍` in a chat: said to the one who just spoke.
         # Not `任工你先说下现在什么情况`, which asks for a report, not for work.
         r"|你(?:再|先|去|帮我?|负责|跟进|跟一下|盯一下|看一下|看下)(?![说讲聊谈介汇])"
-        # `小钟，你把上午那条防火墙规则回滚一下？`: work put to someone, with a question mark.
-        r"|你把[^。？?！!\n]{1,30}?一下"
+        # `任静你排一下停电窗口`: 你, a verb and 一下.
+        r"|你(?![说讲聊谈介汇])[\u4e00-\u9fff]一下"
+        # `小钟，你把上午那条防火墙规则回滚一下？`, `那你把合同初稿先发法务？`: work put to
+        # someone, with a question mark.
+        r"|(?<![让叫请])你(?:先|再|就|也)?把"
     )
     # `唐总让Amy准备…`: a Latin name after the word is asked too.
     asked = re.compile(

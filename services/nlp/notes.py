@@ -1407,7 +1407,11 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
         answers = (
             "first_person" in item.cues
             and pending
-            and _addressed(pending[-1])
+            and (
+                _addressed(pending[-1])
+                # `端子紧固要停电做，任静你排一下停电窗口` / 任静 `我跟生产确认下，周四前给到大家`
+                or (_at_request(pending[-1]) and "request" in pending[-1].cues)
+            )
             and sentence.turn - pending[-1].sentence.turn == 1
             and bool(roster.lookup(sentence.speaker or ""))
             and pending[-1].owner.name in roster.lookup(sentence.speaker or "")
@@ -1475,6 +1479,17 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 # is taken only in the next turn.
                 request = None
             if request is not None and _asks_a_third(item, request, roster):
+                request = None
+            if (
+                request is not None
+                and sentence.lang == "zh"
+                and request.owner.name
+                and request.owner.name not in accepter
+                and (_addressed(request) or _at_request(request))
+                and _ZH_TAKES_OVER.search(item.body) is None
+            ):
+                # `任静你排一下停电窗口` is not taken by 方芳's `👌` two turns later; `我来吧` takes
+                # it over.
                 request = None
             if request is not None:
                 names = roster.lookup(sentence.speaker or "") or (
@@ -1741,6 +1756,8 @@ def _asks_anyone(item: Analysed) -> bool:
 # `好，今天先这样，下周一同一时间再过一次`: the meeting's close, not a yes to the last request.
 _ZH_CLOSING = re.compile(r"(?:今天|今儿|那|就)?先这样|就这样吧|散会|今天就到这")
 # `我去，今天之内跟客服拿case详情`, `ok 我来问`: taking what was just asked.
+# `杨晨今天在基地，合同我来看`: someone else takes over what was put to another.
+_ZH_TAKES_OVER = re.compile(r"我来(?![说讲])|我去吧|交给我")
 _ZH_TAKES = re.compile(r"^\W{0,3}+(?:(?:ok|OK|好的?|嗯|行)[，,\s]{0,2}+)?我(?:来|去)")
 # `I'll fix it today`, `I'll place it with …`, `mine, I'll …`: a commitment that points back.
 _EN_POINTS_BACK = re.compile(

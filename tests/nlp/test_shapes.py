@@ -1154,3 +1154,35 @@ def test_neng_says_yes_and_i_will_takes_up_what_is_still_undone(extractor: Extra
     assert props == [("周南", MEETING)], found
     assert contract == [("钱多多", MEETING)], found
     assert len(found) == 2, found
+
+
+def test_work_put_to_a_name_waits_for_their_commitment_not_a_thumbs_up(
+    extractor: Extractor,
+) -> None:
+    # `…，周南你排一下停电窗口` / 周南 `我跟生产确认下，周四前给到大家`: one item with that date;
+    # 老钱's `👌` two turns later answers something else.
+    text = (
+        "[08:30] 孙悦：昨晚锅炉房2号泵又跳闸了，看了吗\n"
+        "[08:40] 钱多多：报告上周五已经发邮件了，发现 2 处端子发热\n"
+        "[08:41] 孙悦：端子紧固要停电做，周南你排一下停电窗口\n"
+        "[08:45] 周南：我跟生产确认下，周四前给到大家\n"
+        "[08:47] 孙悦：另外春节前的安全大检查，老钱牵头，她会在4月20日前把检查表发出来\n"
+        "[08:50] 钱多多：👌\n"
+    )
+    found = owners_and_dues(extractor, text)
+    window = [value for source, value in found.items() if "停电窗口" in source]
+    assert window == [("周南", date(2026, 4, 9))], found
+    assert not [source for source in found if source.startswith("我跟生产")], found
+
+
+def test_a_question_putting_work_to_you_is_a_request(extractor: Extractor) -> None:
+    # `@周南 那你把合同初稿先发法务？` / 周南 `我今天发`: a request, taken with its date.
+    text = (
+        "[09:31] 周南：下季度云资源的框架合同 4/30 到期，续约要走法务\n"
+        "[09:33] 孙悦：@周南 那你把合同初稿先发法务？\n"
+        "[09:34] 周南：我今天发\n"
+        "[09:40] 孙悦：另外账单里有两台停了的实例一直在扣存储费\n"
+    )
+    found = owners_and_dues(extractor, text)
+    draft = [value for source, value in found.items() if "合同初稿" in source]
+    assert draft == [("周南", MEETING)], found
