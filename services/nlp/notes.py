@@ -1539,6 +1539,12 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
 _ZH_OPEN_PROBLEM = re.compile(r"还没|还差|没人|拖不得|来不及|得有人|需要|缺|坏了|尽快|要赶紧")
 
 
+# `我来，今天下班前搞定`, `合同我去跟法务催`: taking it, the thing named first or not.
+_ZH_TAKES_IT = re.compile(
+    r"^\W{0,3}+(?:(?:ok|OK|好的?|嗯|行)[，,\s]{0,2}+)?[^，。,；;？?\s]{0,8}?我(?:来|去)"
+)
+
+
 def _problem_taken_up(analysed: list[Analysed], roster: Roster) -> None:
     """In a Chinese chat, `我来，今天下班前搞定` right after another speaker's turn that says
     something is still undone (`女一的替身合同还没签，拖不得了`) takes that up: one item, the
@@ -1557,7 +1563,7 @@ def _problem_taken_up(analysed: list[Analysed], roster: Roster) -> None:
             or before.mentions
             or before.cues & {"done", "decision", "question", "first_person", "hypothetical"}
             or _ZH_OPEN_PROBLEM.search(before.body) is None
-            or _ZH_TAKES.match(item.body) is None
+            or _ZH_TAKES_IT.match(item.body) is None
             # `谁去跟代理商说一下？预算快烧完了，尽快`: the turn asked someone; see shapes.
             or any(
                 "？" in other.body or "?" in other.body

@@ -1186,3 +1186,17 @@ def test_a_question_putting_work_to_you_is_a_request(extractor: Extractor) -> No
     found = owners_and_dues(extractor, text)
     draft = [value for source, value in found.items() if "合同初稿" in source]
     assert draft == [("周南", MEETING)], found
+
+
+def test_the_thing_named_before_i_will_takes_up_what_is_undone(extractor: Extractor) -> None:
+    # `达人的合作合同法务还没回，有点急，尽快` / 周南 `合同我去跟法务催，今天下班前给结果`.
+    text = (
+        "[10:02] 孙悦：各位，双12主会场页面今天下午要提审，素材还差两张banner\n"
+        "[10:03] 老钱：banner 我这边中午前出\n"
+        "[10:05] 孙悦：抖音那个达人的合作合同法务还没回，有点急，尽快\n"
+        "[10:06] 周南：合同我去跟法务催，今天下班前给结果\n"
+    )
+    found = owners_and_dues(extractor, text)
+    contract = [value for source, value in found.items() if "达人" in source]
+    assert contract == [("周南", MEETING)], found
+    assert not [source for source in found if source.startswith("合同我去")], found
