@@ -1402,6 +1402,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             _ASKED_AGAIN.search(item.body)
         )
         pending = [p for p in pending if sentence.turn - p.sentence.turn <= 3]
+        _note_declined(item, pending, roster)
         # `Achieng, can you call KEMSA?` / `Achieng: I'll call them today`: the one asked
         # answering with a commitment of their own accepts it too.
         answers = (
@@ -1419,6 +1420,15 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             # stays an item of its own.
             and "@" not in item.body
         ) or (pending and _takes_up(item, pending[-1], speakers, asks_again))
+        # `@蒋涛 …能不能安排人疏通一下？` / `蒋涛今天休息` / 小邓 `我明天早上去通`.
+        answers = answers or bool(
+            "first_person" in item.cues
+            and pending
+            and pending[-1].sentence.extra.get("declined")
+            and 1 <= sentence.turn - pending[-1].sentence.turn <= 3
+            and pending[-1].owner.name not in roster.lookup(sentence.speaker or "")
+            and roster.lookup(sentence.speaker or "")
+        )
         # `Agreed we keep the FOD walk at 05:30`: a decision, not a yes to the last request.
         accepts = (
             "acceptance" in item.cues
@@ -1487,6 +1497,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 and request.owner.name not in accepter
                 and (_addressed(request) or _at_request(request))
                 and _ZH_TAKES_OVER.search(item.body) is None
+                and not request.sentence.extra.get("declined")
             ):
                 # `任静你排一下停电窗口` is not taken by 方芳's `👌` two turns later; `我来吧` takes
                 # it over.
@@ -1580,6 +1591,29 @@ def _problem_taken_up(analysed: list[Analysed], roster: Roster) -> None:
         )
         before.cues.add("request")
         fold_reply(before, item)
+
+
+# `去不了`, `今天休息`, `在外地出差`: the one asked cannot do it.
+_ZH_AWAY = re.compile(
+    r"[去来做弄搞办干跟]不了|休息|请假|休假|调休|出差|没空|顾不上|不在(?:公司|店里|现场|岗)"
+)
+
+
+def _note_declined(item: Analysed, pending: list[Analysed], roster: Roster) -> None:
+    """Work put to someone in a Chinese chat is left for others once that person says they
+    cannot (`明天去不了，有客户审核`) or someone says they are away (`蒋涛今天休息`)."""
+    if item.sentence.lang != "zh" or not _ZH_AWAY.search(item.body):
+        return
+    speaker = set(roster.lookup(item.sentence.speaker or ""))
+    named = {n for m in item.mentions for n in m.names}
+    for request in pending:
+        who = request.owner.name
+        if (
+            who
+            and (_addressed(request) or _at_request(request))
+            and (who in speaker or who in named)
+        ):
+            request.sentence.extra["declined"] = "1"
 
 
 def _asks_a_third(reply: Analysed, request: Analysed, roster: Roster) -> bool:

@@ -1200,3 +1200,16 @@ def test_the_thing_named_before_i_will_takes_up_what_is_undone(extractor: Extrac
     contract = [value for source, value in found.items() if "达人" in source]
     assert contract == [("周南", MEETING)], found
     assert not [source for source in found if source.startswith("合同我去")], found
+
+
+def test_work_put_to_someone_away_is_taken_by_whoever_commits(extractor: Extractor) -> None:
+    # `@周南 …能不能安排人疏通一下？` / `周南今天休息` / 老钱 `我明天早上去通`: 老钱's, with his date.
+    text = (
+        "[2026-04-06 09:31] 孙悦：电梯的事我盯着，发完截图给我\n"
+        "[2026-04-06 11:05] 孙悦：@周南 3栋地库入口积水又反映了，能不能安排人疏通一下？\n"
+        "[2026-04-06 11:40] Victor：周南今天休息\n"
+        "[2026-04-06 11:42] 钱多多：我明天早上去通，要带高压水枪\n"
+    )
+    found = owners_and_dues(extractor, text)
+    drain = [value for source, value in found.items() if "积水" in source]
+    assert drain == [("钱多多", date(2026, 4, 7))], found
