@@ -258,6 +258,9 @@ class Roster:
                 surface = text[start:end]
                 key = " ".join(surface.lstrip("@").split())
                 short = self.short.resolve(key) if key in self._latin_short else None
+                if short is not None and short.basis == "pinyin_handle":
+                    # `@zihao`, never `Long` in a sentence for 王龙.
+                    short = short if surface.startswith("@") else None
                 if short is not None and self._accept_latin(text, start, end, surface):
                     found.append(Mention(start, end, surface, short.names, short=short))
                     skip_to = end

@@ -183,6 +183,7 @@ class ShortForm:
             "accents": "the only participant written so with accents",
             "pinyin": "the only participant whose name is spelt so in pinyin",
             "handle": "the only participant whose name makes that handle",
+            "pinyin_handle": "the only participant whose given name is spelt so in pinyin",
         }.get(self.basis, "the only participant it fits")
         return f"{what} matched {basis}, {self.names[0]}"
 
@@ -286,6 +287,23 @@ def chinese_nicknames(name: str) -> list[tuple[str, str]]:
     forms += [(last + "姐", "given"), (last + "哥", "given"), ("阿" + last, "given")]
     forms += [("小" + last, "given"), (last * 2, "given"), (last + "子", "given")]
     return [(f, why) for f, why in forms if f not in _ZH_TITLE_WORDS]
+
+
+def pinyin_handles(name: str) -> list[str]:
+    """Chat handles of a Chinese given name alone (`@zihao` for 蔡子豪, `@tao` for 宋涛,
+    `@ajie` for 阿杰 韦杰): read only after `@` (see `Roster`), so `Long` or `you` in a
+    sentence never names 王龙 or 王友."""
+    surname = surname_of(name)
+    if surname is None:
+        return []
+    syllables = [p[0] for p in pinyin(name.strip(), style=Style.NORMAL)]
+    if not all(re.fullmatch(r"[a-z]+", x) for x in syllables) or len(syllables) <= len(surname):
+        return []
+    given = syllables[len(surname) :]
+    handles = ["".join(given)]
+    if len(given) == 1:
+        handles.append("a" + given[0])
+    return handles
 
 
 def pinyin_forms(name: str) -> list[str]:
@@ -397,6 +415,7 @@ def _forms_of(
     """A name's initials and its nicknames with their basis (cached: a roster is built for
     every note, and pinyin is slow)."""
     spelled = [(f, "pinyin") for f in pinyin_forms(name)]
+    spelled += [(f, "pinyin_handle") for f in pinyin_handles(name)]
     forms = chinese_nicknames(name) + latin_nicknames(name) + spelled
     if found_in_text:
         forms = [(f, why) for f, why in forms if why in ("surname", "title")]

@@ -1213,3 +1213,16 @@ def test_work_put_to_someone_away_is_taken_by_whoever_commits(extractor: Extract
     found = owners_and_dues(extractor, text)
     drain = [value for source, value in found.items() if "积水" in source]
     assert drain == [("钱多多", date(2026, 4, 7))], found
+
+
+def test_a_handle_of_the_given_name_in_pinyin_names_the_participant(
+    extractor: Extractor,
+) -> None:
+    # No alias listed: `@yue` is 孙悦's handle, `@anan` would be 阿南 (周南).
+    text = (
+        "[10:01] 老钱：@yue 仓库 4 月的暂估入库清单发我一份，周三前\n"
+        "[10:02] 老钱：@anan 对账单今天发我\n"
+    )
+    found = owners(extractor, text)
+    assert sorted(str(owner) for owner in found.values()) == ["周南", "孙悦"], found
+    assert [o for s, o in found.items() if "@yue" in s] == ["孙悦"], found
