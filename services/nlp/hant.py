@@ -39,6 +39,24 @@ def _table() -> dict[int, str]:
     return table
 
 
+# Cantonese words as Mandarin of the same length, so every offset still holds (`邊個跟？` reads
+# as `谁来跟？`, `聽日交俾我` as `明天交给我`). Read before the characters are simplified; only
+# the analysis sees them: descriptions keep the notes' characters where they can.
+_CANTONESE = (
+    ("邊個", "谁来"), ("边个", "谁来"), ("聽日", "明天"), ("琴日", "昨天"), ("今日", "今天"),
+    ("仲有", "还有"), ("搞掂", "搞定"), ("嘅", "的"), ("咗", "了"), ("唔", "不"), ("佢", "他"),
+    ("喺", "在"), ("俾", "给"), ("畀", "给"), ("冇", "没"), ("啲", "些"), ("揾", "找"),
+    ("搵", "找"), ("睇", "看"), ("咁", "那"), ("嚟", "来"),
+)  # fmt: skip
+
+
+def cantonese_as_mandarin(text: str) -> str:
+    """`text` with common Cantonese words replaced by Mandarin ones of the same length."""
+    for cantonese, mandarin in _CANTONESE:
+        text = text.replace(cantonese, mandarin)
+    return text
+
+
 def to_simplified(text: str) -> str:
     """`text` with each traditional character replaced by its simplified form."""
     return text.translate(_table())
@@ -122,12 +140,13 @@ def read_traditional(request: NotesRequest) -> Reading | None:
     )
     simplified = replace(
         request,
-        text=to_simplified(request.text),
+        text=to_simplified(cantonese_as_mandarin(request.text)),
         participants=people,
         open_tasks=tuple(to_simplified(t) for t in request.open_tasks),
     )
     back: dict[int, str] = {}
-    pairs = [(simplified.text, request.text)]
+    # Character for character only: the Cantonese words read as Mandarin are not the notes'.
+    pairs = [(to_simplified(request.text), request.text)]
     pairs += [(s.name, o.name) for s, o in zip(people, request.participants, strict=True)]
     for converted, written in pairs:
         for new, old in zip(converted, written, strict=True):

@@ -1226,3 +1226,17 @@ def test_a_handle_of_the_given_name_in_pinyin_names_the_participant(
     found = owners(extractor, text)
     assert sorted(str(owner) for owner in found.values()) == ["周南", "孙悦"], found
     assert [o for s, o in found.items() if "@yue" in s] == ["孙悦"], found
+
+
+def test_a_cantonese_who_question_answered_on_the_next_line(extractor: Extractor) -> None:
+    # `邊個跟？` is `谁来跟？`; `我跟，星期六前出新 layout` answers it.
+    text = (
+        "WhatsApp · 週年晚宴籌備\n"
+        "[10:02] 孫悅：場地嗰邊話背景板嘅尺寸要改，唔係 3 米係 4 米\n"
+        "[10:05] 孫悅：咁要改 layout，邊個跟？\n"
+        "[10:06] 周南：我跟，星期六前出新 layout\n"
+        "[10:08] 孫悅：好，聽日俾我睇下草稿\n"
+    )
+    found = owners_and_dues(extractor, text)
+    layout = [value for source, value in found.items() if "邊個跟" in source]
+    assert layout == [("周南", date(2026, 4, 11))], found
