@@ -732,6 +732,8 @@ def _zh_assigned(item: Analysed) -> bool:
         return False
     if item.owner.how in {"label", "table", "vocative", "accepted", "heading"}:
         return False
+    if _standing(item):
+        return False  # `成立…突击队，由侯建军任队长`: a role from now on (a decision, below)
     body = item.sentence.text
     if "hypothetical" in item.cues and _ZH_IF_OPENING.match(body):
         return False  # `如上级检查组提前来访，由陈主任临时协调接待`: only if it happens
@@ -2120,16 +2122,21 @@ _ZH_STANDING_MARK = re.compile(
 )
 
 
-def _zh_standing_assignment(item: Analysed) -> bool:
+def _standing(item: Analysed) -> bool:
+    """Whether the sentence says who holds a role from now on (see `_ZH_BY_SOMEONE`)."""
     sentence = item.sentence
-    if sentence.lang != "zh" or item.kind not in {"action", "other"}:
+    if sentence.lang != "zh" or item.kind not in {"action", "other", "decision"}:
         return False
     if sentence.block in {"table", "checkbox"} or item.cues & {"question", "hypothetical"}:
         return False
     if item.due is not None and item.due.date is not None:
         return False
     text = sentence.text
-    if _ZH_BY_SOMEONE.search(text) is None or _ZH_STANDING_MARK.search(text) is None:
+    return _ZH_BY_SOMEONE.search(text) is not None and _ZH_STANDING_MARK.search(text) is not None
+
+
+def _zh_standing_assignment(item: Analysed) -> bool:
+    if not _standing(item):
         return False
     item.kind = "decision"
     return True

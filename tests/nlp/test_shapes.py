@@ -1240,3 +1240,16 @@ def test_a_cantonese_who_question_answered_on_the_next_line(extractor: Extractor
     found = owners_and_dues(extractor, text)
     layout = [value for source, value in found.items() if "邊個跟" in source]
     assert layout == [("周南", date(2026, 4, 11))], found
+
+
+def test_a_role_given_under_decisions_and_work_all_ready_are_not_items(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "三、会议决定\n"
+        "1. 成立安检突击队，由孙悦任队长。\n"
+        "2. 动火作业票一律由周南签发，其他人不得代签。\n"
+        "四、其他\n"
+        "- 老钱：公告和礼包码我这边都好了，商店页截图还差两张\n"
+    )
+    assert items(extractor, text) == []
