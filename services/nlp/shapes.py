@@ -588,6 +588,9 @@ _LEADS = re.compile(
 )
 
 
+_ZH_GROUP_PROGRESS = re.compile(
+    r"目前(?:已经?)?(?:报了|收到|交了|交上来|报上来|有)\s?\d|还差[^，。；]{0,12}?(?:店|部门|单位|组|人|家|份|个)"
+)
 _HANDED_TO = re.compile(r"(?:发|报|交|给|送|到)\s?$")
 
 
@@ -600,6 +603,11 @@ def _zh_everyone(item: Analysed) -> bool:
     asked = _ZH_EVERYONE.search(sentence.text)
     if asked is None or "每" in asked.group(0) or "由" in asked.group(0):
         return False  # `各店排班表由店长报给…`: given to someone
+    if _ZH_GROUP_PROGRESS.search(sentence.text) and item.kind in {"action", "other"}:
+        # `各部门节目报名截止 12/18，目前报了 6 个`, `…各店今天都要报上来，还差静安店和徐汇店`:
+        # how the group's returns stand.
+        item.kind = "status"
+        return True
     if any(m.start < asked.start() for m in item.mentions):
         return False  # `综合办公室陶静同志负责编制值班表；各部门…`: the one named first owns it
     leader = next(

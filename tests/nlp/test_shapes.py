@@ -1253,3 +1253,14 @@ def test_a_role_given_under_decisions_and_work_all_ready_are_not_items(
         "- 老钱：公告和礼包码我这边都好了，商店页截图还差两张\n"
     )
     assert items(extractor, text) == []
+
+
+def test_how_a_groups_returns_stand_is_status(extractor: Extractor) -> None:
+    text = (
+        "年会筹备周会\n"
+        "- 各部门节目报名截止 4/18，目前报了 6 个\n"
+        "- 春节值班表各店今天都要报上来，还差静安店和徐汇店\n"
+        "- 各店周四前把进销存对一下，报给孙悦\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert list(found) == ["各店周四前把进销存对一下，报给孙悦"], found
