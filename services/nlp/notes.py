@@ -1560,6 +1560,7 @@ def _problem_taken_up(analysed: list[Analysed], roster: Roster) -> None:
     """In a Chinese chat, `我来，今天下班前搞定` right after another speaker's turn that says
     something is still undone (`女一的替身合同还没签，拖不得了`) takes that up: one item, the
     taker's, with the taker's date."""
+    asking = {a.sentence.unit for a in analysed if "？" in a.body or "?" in a.body}
     for before, item in itertools.pairwise(analysed):
         sentence = item.sentence
         if (
@@ -1576,11 +1577,7 @@ def _problem_taken_up(analysed: list[Analysed], roster: Roster) -> None:
             or _ZH_OPEN_PROBLEM.search(before.body) is None
             or _ZH_TAKES_IT.match(item.body) is None
             # `谁去跟代理商说一下？预算快烧完了，尽快`: the turn asked someone; see shapes.
-            or any(
-                "？" in other.body or "?" in other.body
-                for other in analysed
-                if other.sentence.unit == before.sentence.unit
-            )
+            or before.sentence.unit in asking
         ):
             continue
         names = roster.lookup(sentence.speaker or "")
