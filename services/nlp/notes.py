@@ -52,6 +52,7 @@ from services.nlp.segment import (
     thread_authors,
 )
 from services.nlp.shapes import (
+    I_WILL_AFTER_HANDLE,
     TAKE_UP,
     ZH_NAME_AT_END,
     asks_for_a_taker,
@@ -976,6 +977,12 @@ class _OwnerFinder:
     def mention(self, body: str, mentions: list[Mention]) -> _Owner | None:
         """5. An @mention anywhere."""
         for mention in mentions:
+            if (
+                self.speaker_names
+                and not body[: mention.start].strip(" @")
+                and I_WILL_AFTER_HANDLE.match(body, mention.end)
+            ):
+                continue  # `@nikhil I'll grant the replica access today`: told to him
             # `@zoe`, and Jira's `[~dvolkov]`
             if mention.surface.startswith(("@", "[~")) or body[: mention.start].endswith("[~"):
                 return self.pick(mention.names, "mention", 0.85)

@@ -208,6 +208,9 @@ def _owner_heading(heading: str, roster: Roster) -> tuple[str, tuple[str, ...]] 
     elif (section := _SECTION_OF.match(heading)) is not None:
         # A short topic with one participant in brackets: that person's part of the work.
         who = section.group("who")
+    elif (steps := _NAMED_STEPS_HEADING.match(heading)) is not None:
+        # `Matteo — next steps:`, `Next steps for Matteo:`: that person's list.
+        who = steps.group("who") or steps.group("for")
     elif (dashed := _DASHED_OWNER_HEADING.match(heading)) is not None:
         # A checklist's `IT — @nadiac (0/4)`: its topic, then whose boxes they are.
         who = dashed.group("who")
@@ -231,6 +234,13 @@ def _restating_heading(heading: str) -> bool:
     return _recap_heading(heading) or section_kind(heading) == "actions"
 
 
+_STEPS = r"(?i:next\s{1,3}+steps?|to-?dos?|action\s{1,3}+items?|actions?|follow[- ]ups?)"
+_NAMED_STEPS_HEADING = re.compile(
+    r"^\s{0,4}+(?P<who>[A-Z][\w'’-]{1,30}+(?:\s[A-Z][\w'’-]{1,30}+)?)(?:['’]s)?\s{0,2}+"
+    r"(?:[—–:-]\s{0,2}+)?" + _STEPS + r"\s{0,2}+[:：]?\s{0,2}+$"
+    r"|^\s{0,4}+" + _STEPS + r"\s{1,3}+(?i:for)\s{1,3}+"
+    r"(?P<for>[A-Z][\w'’-]{1,30}+(?:\s[A-Z][\w'’-]{1,30}+)?)\s{0,2}+[:：]?\s{0,2}+$"
+)
 _DASHED_OWNER_HEADING = re.compile(
     r"^\s{0,4}+[^—–\n]{1,30}?\s[—–-]\s{1,2}+(?P<who>@?[\w.'’-]{1,30}+(?:\s[A-Z][\w'’-]{1,30}+)?)"
     r"\s{0,2}+(?:[(（]\d{1,3}+/\d{1,3}+[)）])?\s{0,2}+$"
@@ -2175,6 +2185,13 @@ def _info_question(item: Analysed) -> bool:
     return True
 
 
+# `@nikhil I'll grant…`, `@lily 我今天发`: after the handle, the speaker commits.
+I_WILL_AFTER_HANDLE = re.compile(
+    r"[\s,，:：]{0,3}+(?:I(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can|'m\s{1,3}+on|\s{1,3}+am\s{1,3}+on)\b"
+    r"|我(?:来|去|今天|明天|马上|这边|下午|上午|晚上|今晚))"
+)
+
+
 def _handle_lead(item: Analysed, roster: Roster) -> bool:
     """`@jana check the torque, Wed`: a lower-case handle in front names the owner."""
     handle = _HANDLE.match(item.sentence.text)
@@ -2186,6 +2203,8 @@ def _handle_lead(item: Analysed, roster: Roster) -> bool:
         return False
     if item.owner.how == "accepted" and item.owner.name not in names:
         return False  # `@hando 明天能不能去…` / `去不了…` / 冯涛 `我去吧`: taken by another
+    if I_WILL_AFTER_HANDLE.match(item.sentence.text, handle.end()):
+        return False  # `@nikhil I'll grant the replica access today`: the speaker's, told to him
     who = handle.group("who")
     _give(
         item,

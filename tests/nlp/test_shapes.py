@@ -1264,3 +1264,30 @@ def test_how_a_groups_returns_stand_is_status(extractor: Extractor) -> None:
     )
     found = owners_and_dues(extractor, text)
     assert list(found) == ["各店周四前把进销存对一下，报给孙悦"], found
+
+
+def test_a_named_next_steps_heading_owns_its_bare_lines(extractor: Extractor) -> None:
+    text = (
+        "Team,\nShort version after today's call:\n\n"
+        "Victor — next steps:\n"
+        "- final packing list to logistics by Thursday\n"
+        "- insurance certificate\n\n"
+        "Thanks,\nHannah\n"
+    )
+    found = owners(extractor, text)
+    assert found == {
+        "final packing list to logistics by Thursday": "Victor Lindqvist",
+        "insurance certificate": "Victor Lindqvist",
+    }, found
+
+
+def test_a_handle_then_i_will_is_the_speakers_commitment(extractor: Extractor) -> None:
+    # `@victor I'll grant the replica access today`, said by Greta: hers, told to him.
+    text = (
+        "#team-checkout standup\n"
+        "victor: y: load test on the cart service. t: writing it up. blocker: need replica access\n"
+        "greta: @victor I'll grant the replica access today\n"
+        "samir: y: pairing with design. t: same.\n"
+    )
+    found = owners(extractor, text)
+    assert found.get("@victor I'll grant the replica access today") == "Greta Moll", found
