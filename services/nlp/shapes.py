@@ -553,6 +553,12 @@ def _label_goes_on(item: Analysed, previous: Analysed) -> None:
     item.cues.add("owner:label")
 
 
+# What a chat line that only leaves work unowned says besides: fillers, `先放着`, `下次再定`.
+_ZH_NO_WORK_LEFT = re.compile(
+    r"先放着|先放一放|先搁着|下次(?:会)?再定|下次再说|回头再说|再说|[吧啊哈了呢嗯好的行]|[\W_]"
+)
+
+
 def _unowned(item: Analysed) -> bool:
     sentence = item.sentence
     if sentence.block == "table":
@@ -569,6 +575,12 @@ def _unowned(item: Analysed) -> bool:
     unowned = _UNOWNED.search(sentence.text)
     if unowned and "done" not in _clause_cues(item, unowned.start(), unowned.end()):
         said = f"`{unowned.group(0)}`"
+        rest = sentence.text[: unowned.start()] + sentence.text[unowned.end() :]
+        if sentence.turn >= 0 and not _ZH_NO_WORK_LEFT.sub("", rest).strip():
+            # `先放着吧，待定负责人，下次会再定。` in a chat: the answer to `谁来弄一下？`, which is
+            # the item; this line names no work of its own.
+            item.kind = "other"
+            return True
         if item.owner.how not in {"label", "table", "asked", "subject"}:
             _set_owner(item, (), "none", why=f"the line says nobody owns it yet ({said})")
         _force(item, f"work waiting for an owner ({said})")

@@ -1291,3 +1291,19 @@ def test_a_handle_then_i_will_is_the_speakers_commitment(extractor: Extractor) -
     )
     found = owners(extractor, text)
     assert found.get("@victor I'll grant the replica access today") == "Greta Moll", found
+
+
+def test_a_chat_line_that_only_leaves_the_work_unowned_is_no_second_item(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "飞书语音转写 · 设备周会\n"
+        "孙悦：2号线的皮带上周又跑偏了两次\n"
+        "孙悦：润滑油的月度盘点还没人管，谁来弄一下？\n"
+        "周南：先放着吧，待定负责人，下次会再定。\n"
+        "老钱：皮带那个我周三前调好\n"
+    )
+    found = owners(extractor, text)
+    stock = [(s, o) for s, o in found.items() if "盘点" in s or "待定" in s]
+    assert [o for _, o in stock] == [None], found
+    assert not [s for s, _ in stock if s.startswith("先放着")], found
