@@ -459,3 +459,11 @@ def says_only_yes(said: str, lang: str) -> bool:
         return len(_ZH_YES.sub("", said)) <= 2
     words = re.findall(r"[a-z'’]+", _HANDLE.sub(" ", said.lower()))
     return sum(1 for w in words if w not in _EN_YES) <= 1
+
+
+# `明天去不了，有客户审核`, `蒋涛今天休息`, `我这周在外地出差，回来再说哈`: the one asked cannot do it
+# (a reply that starts with 我 and takes nothing, or work put to someone who is away).
+ZH_CANNOT = re.compile(
+    r"[去来做弄搞办干跟]不了|没法[弄做搞办跟]?|休息|请假|休假|调休|出差|没空|没时间|顾不上|忙不过来"
+    r"|来不及|搞不定|不在(?:公司|店里|现场|岗|家)?|回来再说|再说吧?|不行"
+)

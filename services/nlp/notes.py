@@ -15,6 +15,7 @@ from services.common.workcal import WorkingCalendar
 from services.nlp.cues import (
     EN,
     ZH,
+    ZH_CANNOT,
     ZH_SAID_VERBS,
     cue_set,
     priority_of,
@@ -1597,16 +1598,10 @@ def _problem_taken_up(analysed: list[Analysed], roster: Roster) -> None:
         fold_reply(before, item)
 
 
-# `去不了`, `今天休息`, `在外地出差`: the one asked cannot do it.
-_ZH_AWAY = re.compile(
-    r"[去来做弄搞办干跟]不了|休息|请假|休假|调休|出差|没空|顾不上|不在(?:公司|店里|现场|岗)"
-)
-
-
 def _note_declined(item: Analysed, pending: list[Analysed], roster: Roster) -> None:
     """Work put to someone in a Chinese chat is left for others once that person says they
     cannot (`明天去不了，有客户审核`) or someone says they are away (`蒋涛今天休息`)."""
-    if item.sentence.lang != "zh" or not _ZH_AWAY.search(item.body):
+    if item.sentence.lang != "zh" or not ZH_CANNOT.search(item.body):
         return
     speaker = set(roster.lookup(item.sentence.speaker or ""))
     named = {n for m in item.mentions for n in m.names}

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from services.nlp.cues import ZH_SAID_VERBS, cue_set, says_only_yes
+from services.nlp.cues import ZH_CANNOT, ZH_SAID_VERBS, cue_set, says_only_yes
 from services.nlp.matching import containment, content_terms, similarity
 from services.nlp.owners import Mention, Roster
 from services.nlp.segment import RECAP_INTRO, ZH_HE_COMMITS, Sentence, section_kind
@@ -1605,12 +1605,6 @@ def _standup_today(item: Analysed, roster: Roster, person: tuple[str, ...]) -> b
     return True
 
 
-# `我这周在外地出差，回来再说哈`: a reply that starts with 我 and takes nothing.
-_ZH_CANNOT = re.compile(
-    r"出差|没空|没时间|不在|请假|休假|调休|回来再说|再说吧?|来不了|搞不定|不行|不会|顾不上|忙不过来"
-)
-
-
 def _answered(
     item: Analysed, following: Analysed, going_on: Sequence[Analysed], roster: Roster
 ) -> None:
@@ -1618,7 +1612,7 @@ def _answered(
     the asker says on after the question (`谁帮我提一下？我没有权限`) is not the answer, but a
     date in it (`下周一前要交给安全组`) is the work's."""
     speaker, rest = _speaker_of(following.sentence, roster)
-    if not rest.startswith(("我", "要是没人的话我")) or _ZH_CANNOT.search(rest):
+    if not rest.startswith(("我", "要是没人的话我")) or ZH_CANNOT.search(rest):
         return
     if following.sentence.unit == item.sentence.unit:
         return  # `谁帮我提一下？我没有权限`: the asker going on, not someone answering
