@@ -2,6 +2,7 @@
 
     python bench/risk_variants.py --variants default,hgb_slow,... [--projects ...] [--times ...]
     python bench/risk_variants.py --table            # the results so far, against default
+    python bench/risk_variants.py --detail           # cells improved, calibration in the large
 
 The same cutoffs as ``bench/risk_eval.py --walk-forward --folds 5``; this script drops the
 last (report) fold before anything is built from it, so no variant can be chosen on it.
@@ -296,6 +297,7 @@ class Variant:
     prior_shift: str = ""
     prior_days: float = 90.0
     prior_pseudo: float = 30.0  # pseudo-issues at the calibration slice's prior
+    prior_offset: float = 0.0  # with prior_shift "offset": added to every log-odds
     # Recency weights in both fits (0.5 ** (age / half-life), age before the window's newest
     # row), multiplied with any IPCW weights; 0: none.
     recency_half_life: float = 0.0
@@ -364,11 +366,21 @@ VARIANTS: dict[str, Variant] = {
     "settled90_em_causal": Variant(_hgb(), calibration="settled", prior_shift="causal"),
     # Not a candidate: the test window's true late share as the prior (an upper bound).
     "oracle_prior": Variant(_hgb(), prior_shift="oracle"),
+    "oracle_mean": Variant(_hgb(), prior_shift="oracle_mean"),
+    # The slice's prior moved to the late share of all issues opened in its days, due or
+    # not, from a logistic model on horizon and period (horizon_adjusted_prior).
+    "horizon_prior": Variant(_hgb(), prior_shift="horizon"),
     "no_refit": Variant(_hgb(), refit=False),
     "platt": Variant(_hgb(), cal_method="sigmoid"),
     "platt_no_refit": Variant(_hgb(), cal_method="sigmoid", refit=False),
     "oracle_prior_no_refit": Variant(_hgb(), prior_shift="oracle", refit=False),
     "oracle_prior_platt": Variant(_hgb(), prior_shift="oracle", cal_method="sigmoid"),
+    # A fixed log-odds shift for every project and window (the bias's sign was the same on
+    # every selection fold; on the internal 80/20 split it was the opposite).
+    "offset_m02": Variant(_hgb(), prior_shift="offset", prior_offset=-0.2),
+    "offset_m04": Variant(_hgb(), prior_shift="offset", prior_offset=-0.4),
+    "offset_m06": Variant(_hgb(), prior_shift="offset", prior_offset=-0.6),
+    "offset_m09": Variant(_hgb(), prior_shift="offset", prior_offset=-0.9),
     "settled90_recency365": Variant(_hgb(), calibration="settled", recency_half_life=365.0),
 }
 
@@ -689,15 +701,72 @@ def em_prior(p: FloatArray, prior: float, *, pseudo: float, steps: int = 100) ->
     return new
 
 
+def shifted_logit(p: FloatArray, b: float) -> FloatArray:
+    z = np.log(p / (1.0 - p)) + b
+    return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+
+HORIZON_BINS = np.array([7.0, 30.0, 90.0, 365.0])  # days: <7, 7-30, 30-90, 90-365, longer
+
+
+def horizon_adjusted_prior(
+    tl: Timeline, opened: FloatArray, horizon: FloatArray, y: BoolArray, start: int
+) -> float:
+    """The late share of *all* issues opened in the calibration slice's days, due or not.
+
+    A logistic model of late on the horizon (binned) and on the period (before the slice /
+    the slice's days), fitted on the rows known at the cutoff: selection on the horizon is
+    selection on a covariate of this model, so its coefficients are not biased by it. Its
+    prediction for the slice's days is averaged over the horizon distribution of every issue
+    opened before the cutoff (Kaplan-Meier, which counts the not yet due ones as censored)."""
+    bins = np.digitize(horizon, HORIZON_BINS)
+    k = HORIZON_BINS.size + 1
+    x = np.zeros((horizon.size, k + 1))
+    x[np.arange(horizon.size), bins] = 1.0
+    x[start:, k] = 1.0  # the slice's period
+    if y.all() or not y.any():
+        return float(y.mean())
+    model = LogisticRegression(C=1.0, fit_intercept=False).fit(x, y)
+    edges = np.r_[HORIZON_BINS, np.inf]
+    cdf = km_cdf_at(tl.horizon_km, edges - 1e-9)
+    cdf[-1] = 1.0
+    pmf = np.diff(np.r_[0.0, cdf])
+    grid = np.zeros((k, k + 1))
+    grid[np.arange(k), np.arange(k)] = 1.0
+    grid[:, k] = 1.0
+    return float(np.sum(pmf * model.predict_proba(grid)[:, 1]))
+
+
+def mean_matched(p: FloatArray, share: float) -> FloatArray:
+    """``p`` with the one log-odds shift that makes its mean ``share`` (bisection)."""
+    lo, hi = -20.0, 20.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if float(shifted_logit(p, mid).mean()) < share:
+            lo = mid
+        else:
+            hi = mid
+    return shifted_logit(p, (lo + hi) / 2)
+
+
 def prior_shifted(
-    p: FloatArray, moment: FloatArray, prior: float, *, how: str, days: float, pseudo: float
+    p: FloatArray,
+    moment: FloatArray,
+    prior: float,
+    *,
+    how: str,
+    days: float,
+    pseudo: float,
+    offset: float = 0.0,
 ) -> FloatArray:
     prior = min(max(prior, 1e-3), 1 - 1e-3)
     p = np.clip(p, 1e-6, 1 - 1e-6)
     if how == "window":
         return prior_adjusted(p, prior, em_prior(p, prior, pseudo=pseudo))
-    if how == "oracle":  # a bound, not a candidate: `prior` is then the test's late share
+    if how in ("oracle", "oracle_mean", "horizon"):  # applied by the caller
         return p
+    if how == "offset":  # a fixed shift of the log-odds, chosen on the selection folds
+        return shifted_logit(p, offset)
     if how != "causal":
         raise ValueError(f"unknown prior shift {how!r}")
     order = np.argsort(moment, kind="stable")
@@ -761,6 +830,16 @@ def run_shift(variant: Variant, cell: Cell, data_dir: Path) -> dict[str, float]:
         if variant.prior_shift == "oracle":
             # The bound: the window's own late share as the new prior (uses test labels).
             p = prior_adjusted(np.clip(p, 1e-6, 1 - 1e-6), prior, float(cell.y_test.mean()))
+        elif variant.prior_shift == "horizon":
+            y_sorted = cell.y_train[order]
+            new_prior = horizon_adjusted_prior(tl, opened, horizon, y_sorted, start)
+            p = prior_adjusted(
+                np.clip(p, 1e-6, 1 - 1e-6), min(max(prior, 1e-3), 1 - 1e-3), new_prior
+            )
+        elif variant.prior_shift == "oracle_mean":
+            # The bound: the one log-odds shift that makes the mean probability the window's
+            # late share (uses test labels).
+            p = mean_matched(np.clip(p, 1e-6, 1 - 1e-6), float(cell.y_test.mean()))
         p = prior_shifted(
             p,
             tl.moment_test,
@@ -768,6 +847,7 @@ def run_shift(variant: Variant, cell: Cell, data_dir: Path) -> dict[str, float]:
             how=variant.prior_shift,
             days=variant.prior_days,
             pseudo=variant.prior_pseudo,
+            offset=variant.prior_offset,
         )
     return scored(p, late, cell)
 

@@ -137,3 +137,7 @@ def test_kaplan_meier_and_the_em_prior() -> None:
     p = np.r_[np.full(20, 0.99), np.full(80, 0.01)]
     assert module.em_prior(p, 0.5, pseudo=0.0) == pytest.approx(0.2, abs=0.01)
     assert module.prior_adjusted(np.array([0.5]), 0.5, 0.2)[0] == pytest.approx(0.2)
+    # The oracle bound's shift makes the mean probability the window's late share exactly.
+    q = np.array([0.1, 0.4, 0.8, 0.9])
+    assert module.mean_matched(q, 0.3).mean() == pytest.approx(0.3, abs=1e-9)
+    assert np.all(np.diff(module.shifted_logit(q, -0.6)) > 0)
