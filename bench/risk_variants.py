@@ -370,6 +370,8 @@ VARIANTS: dict[str, Variant] = {
     # The slice's prior moved to the late share of all issues opened in its days, due or
     # not, from a logistic model on horizon and period (horizon_adjusted_prior).
     "horizon_prior": Variant(_hgb(), prior_shift="horizon"),
+    # The same with a linear time trend, extrapolated to the middle of the next window.
+    "horizon_trend": Variant(_hgb(), prior_shift="horizon_trend"),
     "no_refit": Variant(_hgb(), refit=False),
     "platt": Variant(_hgb(), cal_method="sigmoid"),
     "platt_no_refit": Variant(_hgb(), cal_method="sigmoid", refit=False),
@@ -531,6 +533,7 @@ class Timeline:
     """When things happened around one cell, in the cell's opening order."""
 
     cutoff: float
+    window_end: float  # the next cutoff (by design of the folds, known in advance)
     opened_before: FloatArray  # opening day of every issue opened before the cutoff, sorted
     horizon_km: tuple[FloatArray, FloatArray]  # Kaplan-Meier: horizon days, P(horizon <= t)
     opened_train: FloatArray
@@ -592,6 +595,7 @@ def timeline(cell: Cell, data_dir: Path) -> Timeline:
     progress = np.nan_to_num(issues.column("ProgressTime"))
     return Timeline(
         cutoff=start,
+        window_end=end,
         opened_before=np.sort(opened[before]),
         horizon_km=kaplan_meier_cdf(duration, known),
         opened_train=opened[train],
@@ -737,6 +741,30 @@ def horizon_adjusted_prior(
     return float(np.sum(pmf * model.predict_proba(grid)[:, 1]))
 
 
+def horizon_trend_prior(
+    tl: Timeline, opened: FloatArray, horizon: FloatArray, y: BoolArray
+) -> float:
+    """Like `horizon_adjusted_prior`, with a linear trend in time (years) instead of the two
+    periods, extrapolated to the middle of the next window: a forecast of its late share from
+    rows known at the cutoff, over the Kaplan-Meier horizon mix."""
+    if y.all() or not y.any():
+        return float(y.mean())
+    bins = np.digitize(horizon, HORIZON_BINS)
+    k = HORIZON_BINS.size + 1
+    x = np.zeros((horizon.size, k + 1))
+    x[np.arange(horizon.size), bins] = 1.0
+    x[:, k] = (opened - tl.cutoff) / 365.0
+    model = LogisticRegression(C=1.0, fit_intercept=False).fit(x, y)
+    edges = np.r_[HORIZON_BINS, np.inf]
+    cdf = km_cdf_at(tl.horizon_km, edges - 1e-9)
+    cdf[-1] = 1.0
+    pmf = np.diff(np.r_[0.0, cdf])
+    grid = np.zeros((k, k + 1))
+    grid[np.arange(k), np.arange(k)] = 1.0
+    grid[:, k] = (tl.window_end - tl.cutoff) / 2.0 / 365.0
+    return float(np.sum(pmf * model.predict_proba(grid)[:, 1]))
+
+
 def mean_matched(p: FloatArray, share: float) -> FloatArray:
     """``p`` with the one log-odds shift that makes its mean ``share`` (bisection)."""
     lo, hi = -20.0, 20.0
@@ -763,7 +791,7 @@ def prior_shifted(
     p = np.clip(p, 1e-6, 1 - 1e-6)
     if how == "window":
         return prior_adjusted(p, prior, em_prior(p, prior, pseudo=pseudo))
-    if how in ("oracle", "oracle_mean", "horizon"):  # applied by the caller
+    if how in ("oracle", "oracle_mean", "horizon", "horizon_trend"):  # applied by the caller
         return p
     if how == "offset":  # a fixed shift of the log-odds, chosen on the selection folds
         return shifted_logit(p, offset)
@@ -833,6 +861,11 @@ def run_shift(variant: Variant, cell: Cell, data_dir: Path) -> dict[str, float]:
         elif variant.prior_shift == "horizon":
             y_sorted = cell.y_train[order]
             new_prior = horizon_adjusted_prior(tl, opened, horizon, y_sorted, start)
+            p = prior_adjusted(
+                np.clip(p, 1e-6, 1 - 1e-6), min(max(prior, 1e-3), 1 - 1e-3), new_prior
+            )
+        elif variant.prior_shift == "horizon_trend":
+            new_prior = horizon_trend_prior(tl, opened, horizon, cell.y_train[order])
             p = prior_adjusted(
                 np.clip(p, 1e-6, 1 - 1e-6), min(max(prior, 1e-3), 1 - 1e-3), new_prior
             )
