@@ -2,6 +2,7 @@
 
     python bench/risk_variants.py --variants default,hgb_slow,... [--projects ...] [--times ...]
     python bench/risk_variants.py --table            # the results so far, against default
+    python bench/risk_variants.py --detail           # cells improved, calibration in the large
 
 The same cutoffs as ``bench/risk_eval.py --walk-forward --folds 5``; this script drops the
 last (report) fold before anything is built from it, so no variant can be chosen on it.
@@ -35,13 +36,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from risk_eval import _due_day, _reference_matrix, walk_forward_folds
+from risk_eval import _due_day, _reference_matrix, walk_forward_cutoffs, walk_forward_folds
 
 from services.risk import jira
 from services.risk.features import fit_vocabulary, jira_feature_matrix, key_prefix
@@ -273,6 +275,37 @@ class Variant:
     # A random forest on the service's own features, its log-odds averaged with the boosted
     # trees' (0: none; else its leaves' minimum size).
     forest_leaf: int = 0
+    # Censoring and drift (#11, "risk-shift"; see the section below `run`):
+    # "latest": the calibration slice is the latest 20 % of the training rows (the service);
+    # "settled": the latest 20 % of the rows opened before cutoff - H, H the horizon quantile
+    # `horizon_q` (Kaplan-Meier over every issue opened before the cutoff), so ~all the
+    # issues opened in the slice's days are due by the cutoff; the first fit is on the rows
+    # opened before the slice.
+    calibration: str = "latest"
+    horizon_q: float = 0.9
+    # Inverse-probability-of-censoring weights on the calibration slice (isotonic fit and
+    # F1 threshold) and/or on both fits: "" none; "horizon": 1 / P(an issue with this row's
+    # horizon, opened in the same span, is due before the cutoff); "age": 1 / P(an issue
+    # opened this long before the cutoff is due by it) (Kaplan-Meier). Capped at `ipcw_cap`.
+    ipcw: str = ""
+    ipcw_fit: bool = False
+    ipcw_cap: float = 5.0
+    # Label-shift (prior) correction of the test probabilities (Saerens-Latinne-Decaestecker
+    # EM): "" none; "causal": each issue's prior from the issues of the test window whose
+    # prediction moment came before its own, within `prior_days`; "window": one prior from the
+    # whole test window (transductive: uses the features of later issues, never labels).
+    prior_shift: str = ""
+    prior_days: float = 90.0
+    prior_pseudo: float = 30.0  # pseudo-issues at the calibration slice's prior
+    prior_offset: float = 0.0  # with prior_shift "offset": added to every log-odds
+    # Recency weights in both fits (0.5 ** (age / half-life), age before the window's newest
+    # row), multiplied with any IPCW weights; 0: none.
+    recency_half_life: float = 0.0
+    # False: the test window is scored by the first fit (the one the calibration was fitted
+    # on), not by the refit on the whole window.
+    refit: bool = True
+    # "": the service's rule (isotonic, Platt below 100 rows); "sigmoid": Platt always.
+    cal_method: str = ""
 
 
 DEFAULT_HGB: dict[str, Any] = {
@@ -319,16 +352,54 @@ VARIANTS: dict[str, Variant] = {
     "threshold_recent": Variant(_hgb(), threshold_recent=0.5),
     "forest1": Variant(_hgb(), forest_leaf=1),
     "forest5": Variant(_hgb(), forest_leaf=5),
+    # Censoring and label shift (see run_shift).
+    "shift_control": Variant(_hgb(), calibration="latest", prior_shift="none"),
+    "settled90": Variant(_hgb(), calibration="settled"),
+    "settled75": Variant(_hgb(), calibration="settled", horizon_q=0.75),
+    "settled90_hipcw": Variant(_hgb(), calibration="settled", ipcw="horizon"),
+    "settled90_hipcw_fit": Variant(_hgb(), calibration="settled", ipcw="horizon", ipcw_fit=True),
+    "latest_hipcw": Variant(_hgb(), ipcw="horizon"),
+    "latest_aipcw": Variant(_hgb(), ipcw="age"),
+    "latest_hipcw_fit": Variant(_hgb(), ipcw="horizon", ipcw_fit=True),
+    "em_causal": Variant(_hgb(), prior_shift="causal"),
+    "em_window": Variant(_hgb(), prior_shift="window"),
+    "settled90_em_causal": Variant(_hgb(), calibration="settled", prior_shift="causal"),
+    # Not a candidate: the test window's true late share as the prior (an upper bound).
+    "oracle_prior": Variant(_hgb(), prior_shift="oracle"),
+    "oracle_mean": Variant(_hgb(), prior_shift="oracle_mean"),
+    # The slice's prior moved to the late share of all issues opened in its days, due or
+    # not, from a logistic model on horizon and period (horizon_adjusted_prior).
+    "horizon_prior": Variant(_hgb(), prior_shift="horizon"),
+    # The same with a linear time trend, extrapolated to the middle of the next window.
+    "horizon_trend": Variant(_hgb(), prior_shift="horizon_trend"),
+    "no_refit": Variant(_hgb(), refit=False),
+    "platt": Variant(_hgb(), cal_method="sigmoid"),
+    "platt_no_refit": Variant(_hgb(), cal_method="sigmoid", refit=False),
+    "oracle_prior_no_refit": Variant(_hgb(), prior_shift="oracle", refit=False),
+    "oracle_prior_platt": Variant(_hgb(), prior_shift="oracle", cal_method="sigmoid"),
+    # A fixed log-odds shift for every project and window (the bias's sign was the same on
+    # every selection fold; on the internal 80/20 split it was the opposite).
+    "offset_m02": Variant(_hgb(), prior_shift="offset", prior_offset=-0.2),
+    "offset_m04": Variant(_hgb(), prior_shift="offset", prior_offset=-0.4),
+    "offset_m06": Variant(_hgb(), prior_shift="offset", prior_offset=-0.6),
+    "offset_m09": Variant(_hgb(), prior_shift="offset", prior_offset=-0.9),
+    "settled90_recency365": Variant(_hgb(), calibration="settled", recency_half_life=365.0),
 }
 
 
-def _fit(variant: Variant, x: FloatArray, y: BoolArray, names: tuple[str, ...]) -> Scorer:
+def _fit(
+    variant: Variant,
+    x: FloatArray,
+    y: BoolArray,
+    names: tuple[str, ...],
+    weight: FloatArray | None = None,
+) -> Scorer:
     params = dict(variant.hgb)
     if variant.monotone:
         params["monotonic_cst"] = [variant.monotone.get(n, 0) for n in names]
     model = HistGradientBoostingClassifier(
         **params, early_stopping=False, random_state=0, class_weight=variant.class_weight
-    ).fit(x, y)
+    ).fit(x, y, sample_weight=weight)
     return lambda rows: np.asarray(model.decision_function(rows), dtype=np.float64)
 
 
@@ -348,13 +419,34 @@ def _logit(p: FloatArray) -> FloatArray:
     return np.asarray(np.log(q / (1 - q)), dtype=np.float64)
 
 
-def run(variant: Variant, cell: Cell) -> dict[str, float]:
-    raw_check, y_check, raw_test = raw_scores(variant, cell)
-    return finish(raw_check, y_check, raw_test, cell, threshold_recent=variant.threshold_recent)
+def run(variant: Variant, cell: Cell, data_dir: Path | None = None) -> dict[str, float]:
+    shifted = (
+        variant.calibration != "latest"
+        or variant.cal_method
+        or variant.ipcw
+        or variant.prior_shift
+        or variant.recency_half_life
+    )
+    if not shifted:
+        raw_check, y_check, raw_test = raw_scores(variant, cell)
+        return finish(raw_check, y_check, raw_test, cell, threshold_recent=variant.threshold_recent)
+    if data_dir is None:
+        raise ValueError("censoring and prior-shift variants need the data folder")
+    return run_shift(variant, cell, data_dir)
 
 
-def raw_scores(variant: Variant, cell: Cell) -> tuple[FloatArray, BoolArray, FloatArray]:
-    """Log-odds on the calibration slice (first fit), its outcomes, and on the test window."""
+def raw_scores(
+    variant: Variant,
+    cell: Cell,
+    *,
+    check_rows: tuple[int, int] | None = None,
+    weight: FloatArray | None = None,
+) -> tuple[FloatArray, BoolArray, FloatArray]:
+    """Log-odds on the calibration slice (first fit), its outcomes, and on the test window.
+
+    ``check_rows`` (start, end) in opening order is the calibration slice (default: the latest
+    20 %); the first fit is on the rows before it. ``weight`` (opening order) weighs both fits.
+    """
     names = cell.names
     x_train, x_test = cell.x_train, cell.x_test
     if variant.extra:
@@ -367,11 +459,16 @@ def raw_scores(variant: Variant, cell: Cell) -> tuple[FloatArray, BoolArray, Flo
     order = np.argsort(cell.opened_train, kind="stable")
     x_train, y = x_train[order], cell.y_train[order]
     ref_check = cell.ref_check  # already in opening (file) order, like order here
-    cut = int(len(y) * 0.8)
-    fit, check = slice(0, cut), slice(cut, None)
+    cut, end = check_rows if check_rows is not None else (int(len(y) * 0.8), len(y))
+    fit, check = slice(0, cut), slice(cut, end)
     ranks = {c: _category_ranks(x_train[fit, names.index(c)], y[fit]) for c in cell.categorical}
     x = _apply_ranks(x_train, names, ranks)
-    raw_check = _fit(variant, x[fit], y[fit], names)(x[check])
+    w_fit = None if weight is None else weight[fit]
+    first = _fit(variant, x[fit], y[fit], names, w_fit)
+    raw_check = first(x[check])
+    if not variant.refit:  # the first fit scores the test window, with its own ranks
+        raw_test = first(_apply_ranks(x_test, names, ranks))
+        return raw_check, y[check], raw_test
     if variant.forest_leaf:
         raw_check = 0.5 * (raw_check + _forest(variant, x[fit], y[fit])(x[check]))
     if variant.stack:
@@ -381,7 +478,7 @@ def raw_scores(variant: Variant, cell: Cell) -> tuple[FloatArray, BoolArray, Flo
         raw_check = stacker.decision_function(np.column_stack([raw_check, _logit(ref_check)]))
     ranks = {c: _category_ranks(x_train[:, names.index(c)], y) for c in cell.categorical}
     x_all, x_new = _apply_ranks(x_train, names, ranks), _apply_ranks(x_test, names, ranks)
-    raw_test = _fit(variant, x_all, y, names)(x_new)
+    raw_test = _fit(variant, x_all, y, names, weight)(x_new)
     if variant.forest_leaf:
         raw_test = 0.5 * (raw_test + _forest(variant, x_all, y)(x_new))
     if variant.stack:
@@ -410,6 +507,393 @@ def finish(
         "f1": precision_recall_f1(p >= threshold, yt)[2],
         "ece": expected_calibration_error(p, yt),
         "ece_floor": calibration_noise_floor(p),
+        "mean_p": float(p.mean()),
+        "late_share": float(yt.mean()),
+        "ref_auc": auc(cell.ref_test, yt),
+        "ref_f1": precision_recall_f1(cell.ref_test >= 0.5, yt)[2],
+        "ref_ece": expected_calibration_error(cell.ref_test, yt),
+    }
+
+
+# ------------------------------------------------- censoring and label shift (#11)
+
+# A training row exists only once its issue is due before the cutoff, so among the issues
+# opened shortly before it only the short-horizon ones train, and the service's calibration
+# slice (the newest 20 % of the rows) is made of them: they are late more often than the
+# issues of the next window (docs/benchmarks.md, "Where the calibration error comes from").
+# The variants below keep the service's fits and change what calibrates them, how rows
+# are weighted, or shift the probabilities toward a prior read off the newest issues'
+# features. Everything is known at the cutoff: opening days of the issues opened before it
+# (whether due or not), and the due dates of those already due; the test window adds only
+# features of issues whose prediction moment has passed, never a label.
+
+
+@dataclass
+class Timeline:
+    """When things happened around one cell, in the cell's opening order."""
+
+    cutoff: float
+    window_end: float  # the next cutoff (by design of the folds, known in advance)
+    opened_before: FloatArray  # opening day of every issue opened before the cutoff, sorted
+    horizon_km: tuple[FloatArray, FloatArray]  # Kaplan-Meier: horizon days, P(horizon <= t)
+    opened_train: FloatArray
+    horizon_train: FloatArray  # due - opened (days); known, since the row is due
+    moment_test: FloatArray  # the test issue's prediction moment: opened + ProgressTime
+
+
+_FILES: dict[tuple[str, str], jira.JiraIssues] = {}
+
+
+def kaplan_meier_cdf(duration: FloatArray, observed: BoolArray) -> tuple[FloatArray, FloatArray]:
+    """P(T <= t) at each distinct event time t, from durations of which some are censored
+    (``observed`` False: only known to exceed ``duration``)."""
+    order = np.lexsort((~observed, duration))  # events before censorings at equal times
+    d, e = duration[order], observed[order]
+    at_risk = d.size - np.arange(d.size)
+    times, first = np.unique(d, return_index=True)
+    events = np.add.reduceat(e.astype(np.float64), first)
+    risk = at_risk[first].astype(np.float64)
+    survival = np.cumprod(1.0 - events / risk)
+    keep = events > 0
+    return times[keep].astype(np.float64), np.asarray(1.0 - survival[keep], dtype=np.float64)
+
+
+def km_quantile(km: tuple[FloatArray, FloatArray], q: float) -> float:
+    times, cdf = km
+    if times.size == 0:
+        return 0.0
+    at = int(np.searchsorted(cdf, q, side="left"))
+    return float(times[min(at, times.size - 1)])
+
+
+def km_cdf_at(km: tuple[FloatArray, FloatArray], t: FloatArray) -> FloatArray:
+    times, cdf = km
+    at = np.searchsorted(times, t, side="right")
+    return np.where(at > 0, cdf[np.maximum(at - 1, 0)], 0.0)
+
+
+def timeline(cell: Cell, data_dir: Path) -> Timeline:
+    key = (cell.project, cell.time)
+    if key not in _FILES:
+        _FILES[key] = jira.load_file(data_dir / f"{cell.project}_{cell.time}.csv")
+    issues = _FILES[key]
+    opened = issues.opened_day.astype(np.float64)
+    due = _due_day(issues)
+    cutoffs = walk_forward_cutoffs(issues, folds=FOLDS)
+    start, end = cutoffs[cell.fold], cutoffs[cell.fold + 1]
+    train = np.flatnonzero((opened < start) & (due < start))
+    test = np.flatnonzero((opened >= start) & (opened < end))
+    assert train.size == cell.y_train.size and test.size == cell.y_test.size
+    assert np.array_equal(issues.late[test], cell.y_test)
+    before = np.flatnonzero(opened < start)
+    # Horizon of every issue opened before the cutoff: seen if due by then, else censored at
+    # its age (it is only known to be due later).
+    known = due[before] < start
+    duration = np.where(
+        known, np.maximum(due[before] - opened[before], 0.0), start - opened[before]
+    )
+    progress = np.nan_to_num(issues.column("ProgressTime"))
+    return Timeline(
+        cutoff=start,
+        window_end=end,
+        opened_before=np.sort(opened[before]),
+        horizon_km=kaplan_meier_cdf(duration, known),
+        opened_train=opened[train],
+        horizon_train=np.maximum(due[train] - opened[train], 0.0),
+        moment_test=opened[test] + progress[test],
+    )
+
+
+def settled_slice(tl: Timeline, opened_sorted: FloatArray, q: float) -> tuple[int, int]:
+    """(start, end) in opening order of a calibration slice as long as the service's (20 %
+    of the rows) among the rows opened before cutoff - H, H the KM ``q`` horizon quantile;
+    H is shortened if fewer than 60 % of the rows would be left before the slice's end."""
+    n = opened_sorted.size
+    size = n - int(n * 0.8)
+    horizon = km_quantile(tl.horizon_km, q)
+    end = int(np.searchsorted(opened_sorted, tl.cutoff - horizon, side="left"))
+    end = max(end, int(n * 0.6))
+    return end - size, end
+
+
+def ipcw(
+    tl: Timeline,
+    opened: FloatArray,
+    horizon: FloatArray,
+    *,
+    how: str,
+    span: tuple[float, float],
+    cap: float,
+) -> FloatArray:
+    """Weights undoing the "due before the cutoff" selection of rows opened in ``span``
+    (from, to). "horizon": a row whose horizon is h stands for the issues with that horizon
+    opened in the span, of which only those opened before cutoff - h could be due (counted
+    from every issue's opening day); "age": a row opened a days before the cutoff stands for
+    the issues opened then, of which P(horizon < a) (Kaplan-Meier) were due."""
+    if how == "age":
+        p = km_cdf_at(tl.horizon_km, tl.cutoff - opened)
+    elif how == "horizon":
+        ob = tl.opened_before
+        lo = int(np.searchsorted(ob, span[0], side="left"))
+        hi = int(np.searchsorted(ob, span[1], side="left"))
+        last = np.minimum(np.searchsorted(ob, tl.cutoff - horizon, side="left"), hi)
+        p = (last - lo) / float(max(hi - lo, 1))
+    else:
+        raise ValueError(f"unknown ipcw {how!r}")
+    return np.asarray(1.0 / np.maximum(p, 1.0 / cap), dtype=np.float64)
+
+
+def weighted_calibration(
+    raw: FloatArray, y: BoolArray, w: FloatArray, method: str = ""
+) -> tuple[FloatArray, FloatArray]:
+    """The service's calibration (`_calibration`) with row weights: isotonic with its end
+    steps shrunk toward the (weighted) base rate, or Platt below 100 rows."""
+    base = float(np.average(y, weights=w))
+    if y.all() or not y.any():
+        return np.array([0.0]), np.array([base])
+    if (method or calibration_for(int(raw.shape[0]))) == "sigmoid":
+        fit = LogisticRegression().fit(raw[:, None], y, sample_weight=w)
+        a, b = float(fit.coef_[0, 0]), float(fit.intercept_[0])
+        low, high = float(raw.min()), float(raw.max())
+        span = max(high - low, 1.0)
+        grid = np.unique(np.concatenate([[-60.0, 60.0], np.linspace(low - span, high + span, 257)]))
+        return grid, 1.0 / (1.0 + np.exp(-np.clip(a * grid + b, -60, 60)))
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+    iso.fit(raw, y.astype(np.float64), sample_weight=w)
+    cal_y = iso.y_thresholds_.astype(np.float64)
+    fitted = iso.predict(raw)
+    low_n = int(np.sum(fitted <= cal_y[0]))
+    high_n = int(np.sum(fitted >= cal_y[-1]))
+    low = (cal_y[0] * low_n + 2.0 * base) / (low_n + 2.0)
+    high = (cal_y[-1] * high_n + 2.0 * base) / (high_n + 2.0)
+    return iso.X_thresholds_.astype(np.float64), np.clip(cal_y, low, high)
+
+
+def weighted_best_f1_threshold(p: FloatArray, y: BoolArray, w: FloatArray) -> float:
+    """`best_f1_threshold` with row weights (weighted true and false positives)."""
+    if not y.any():
+        return 0.5
+    order = np.argsort(-p, kind="stable")
+    ps, ys, ws = p[order], y[order], w[order]
+    tp = np.cumsum(ws * ys)
+    predicted = np.cumsum(ws)
+    f1 = 2 * tp / (predicted + float(np.sum(ws * ys)))
+    distinct = np.r_[ps[1:] < ps[:-1], True]
+    best = int(np.argmax(np.where(distinct, f1, -1.0)))
+    upper = float(ps[best])
+    lower = float(ps[best + 1]) if best + 1 < ps.size else 0.0
+    return (upper + lower) / 2
+
+
+def prior_adjusted(p: FloatArray, prior: float, new: float) -> FloatArray:
+    """Posteriors under class prior ``prior`` moved to prior ``new`` (Bayes' rule)."""
+    a = new / prior
+    b = (1.0 - new) / (1.0 - prior)
+    return np.asarray(a * p / (a * p + b * (1.0 - p)), dtype=np.float64)
+
+
+def em_prior(p: FloatArray, prior: float, *, pseudo: float, steps: int = 100) -> float:
+    """Saerens-Latinne-Decaestecker EM: the class prior of the issues whose calibrated
+    probabilities (under ``prior``) are ``p``, with ``pseudo`` pseudo-issues at ``prior``."""
+    new = prior
+    for _ in range(steps):
+        updated = (float(prior_adjusted(p, prior, new).sum()) + pseudo * prior) / (p.size + pseudo)
+        updated = min(max(updated, 1e-3), 1 - 1e-3)
+        if abs(updated - new) < 1e-6:
+            return updated
+        new = updated
+    return new
+
+
+def shifted_logit(p: FloatArray, b: float) -> FloatArray:
+    z = np.log(p / (1.0 - p)) + b
+    return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+
+HORIZON_BINS = np.array([7.0, 30.0, 90.0, 365.0])  # days: <7, 7-30, 30-90, 90-365, longer
+
+
+def horizon_adjusted_prior(
+    tl: Timeline, opened: FloatArray, horizon: FloatArray, y: BoolArray, start: int
+) -> float:
+    """The late share of *all* issues opened in the calibration slice's days, due or not.
+
+    A logistic model of late on the horizon (binned) and on the period (before the slice /
+    the slice's days), fitted on the rows known at the cutoff: selection on the horizon is
+    selection on a covariate of this model, so its coefficients are not biased by it. Its
+    prediction for the slice's days is averaged over the horizon distribution of every issue
+    opened before the cutoff (Kaplan-Meier, which counts the not yet due ones as censored)."""
+    bins = np.digitize(horizon, HORIZON_BINS)
+    k = HORIZON_BINS.size + 1
+    x = np.zeros((horizon.size, k + 1))
+    x[np.arange(horizon.size), bins] = 1.0
+    x[start:, k] = 1.0  # the slice's period
+    if y.all() or not y.any():
+        return float(y.mean())
+    model = LogisticRegression(C=1.0, fit_intercept=False).fit(x, y)
+    edges = np.r_[HORIZON_BINS, np.inf]
+    cdf = km_cdf_at(tl.horizon_km, edges - 1e-9)
+    cdf[-1] = 1.0
+    pmf = np.diff(np.r_[0.0, cdf])
+    grid = np.zeros((k, k + 1))
+    grid[np.arange(k), np.arange(k)] = 1.0
+    grid[:, k] = 1.0
+    return float(np.sum(pmf * model.predict_proba(grid)[:, 1]))
+
+
+def horizon_trend_prior(
+    tl: Timeline, opened: FloatArray, horizon: FloatArray, y: BoolArray
+) -> float:
+    """Like `horizon_adjusted_prior`, with a linear trend in time (years) instead of the two
+    periods, extrapolated to the middle of the next window: a forecast of its late share from
+    rows known at the cutoff, over the Kaplan-Meier horizon mix."""
+    if y.all() or not y.any():
+        return float(y.mean())
+    bins = np.digitize(horizon, HORIZON_BINS)
+    k = HORIZON_BINS.size + 1
+    x = np.zeros((horizon.size, k + 1))
+    x[np.arange(horizon.size), bins] = 1.0
+    x[:, k] = (opened - tl.cutoff) / 365.0
+    model = LogisticRegression(C=1.0, fit_intercept=False).fit(x, y)
+    edges = np.r_[HORIZON_BINS, np.inf]
+    cdf = km_cdf_at(tl.horizon_km, edges - 1e-9)
+    cdf[-1] = 1.0
+    pmf = np.diff(np.r_[0.0, cdf])
+    grid = np.zeros((k, k + 1))
+    grid[np.arange(k), np.arange(k)] = 1.0
+    grid[:, k] = (tl.window_end - tl.cutoff) / 2.0 / 365.0
+    return float(np.sum(pmf * model.predict_proba(grid)[:, 1]))
+
+
+def mean_matched(p: FloatArray, share: float) -> FloatArray:
+    """``p`` with the one log-odds shift that makes its mean ``share`` (bisection)."""
+    lo, hi = -20.0, 20.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if float(shifted_logit(p, mid).mean()) < share:
+            lo = mid
+        else:
+            hi = mid
+    return shifted_logit(p, (lo + hi) / 2)
+
+
+def prior_shifted(
+    p: FloatArray,
+    moment: FloatArray,
+    prior: float,
+    *,
+    how: str,
+    days: float,
+    pseudo: float,
+    offset: float = 0.0,
+) -> FloatArray:
+    prior = min(max(prior, 1e-3), 1 - 1e-3)
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    if how == "window":
+        return prior_adjusted(p, prior, em_prior(p, prior, pseudo=pseudo))
+    if how in ("oracle", "oracle_mean", "horizon", "horizon_trend"):  # applied by the caller
+        return p
+    if how == "offset":  # a fixed shift of the log-odds, chosen on the selection folds
+        return shifted_logit(p, offset)
+    if how != "causal":
+        raise ValueError(f"unknown prior shift {how!r}")
+    order = np.argsort(moment, kind="stable")
+    ms = moment[order]
+    out = np.empty_like(p)
+    memo: dict[tuple[int, int], float] = {}
+    for rank, i in enumerate(order):
+        hi = int(np.searchsorted(ms, ms[rank], side="left"))  # strictly earlier moments
+        lo = int(np.searchsorted(ms, ms[rank] - days, side="left"))
+        if (lo, hi) not in memo:
+            memo[(lo, hi)] = em_prior(p[order[lo:hi]], prior, pseudo=pseudo)
+        out[i] = prior_adjusted(p[i : i + 1], prior, memo[(lo, hi)])[0]
+    return out
+
+
+def run_shift(variant: Variant, cell: Cell, data_dir: Path) -> dict[str, float]:
+    tl = timeline(cell, data_dir)
+    order = np.argsort(cell.opened_train, kind="stable")
+    opened, horizon = tl.opened_train[order], tl.horizon_train[order]
+    n = opened.size
+    if variant.calibration == "settled":
+        start, end = settled_slice(tl, opened, variant.horizon_q)
+    elif variant.calibration == "latest":
+        start, end = int(n * 0.8), n
+    else:
+        raise ValueError(f"unknown calibration {variant.calibration!r}")
+    fit_weight = None
+    if variant.ipcw and variant.ipcw_fit:
+        fit_weight = ipcw(
+            tl,
+            opened,
+            horizon,
+            how=variant.ipcw,
+            span=(float(tl.opened_before[0]), tl.cutoff),
+            cap=variant.ipcw_cap,
+        )
+    if variant.recency_half_life:
+        recency = 0.5 ** ((opened[-1] - opened) / variant.recency_half_life)
+        fit_weight = recency if fit_weight is None else fit_weight * recency
+    raw_check, y_check, raw_test = raw_scores(
+        variant, cell, check_rows=(start, end), weight=fit_weight
+    )
+    w_check = np.ones(end - start)
+    if variant.ipcw:
+        w_check = ipcw(
+            tl,
+            opened[start:end],
+            horizon[start:end],
+            how=variant.ipcw,
+            span=(float(opened[start]), float(opened[end]) if end < n else tl.cutoff),
+            cap=variant.ipcw_cap,
+        )
+    cal_x, cal_y = weighted_calibration(raw_check, y_check, w_check, variant.cal_method)
+    p_check = _calibrated(raw_check, cal_x, cal_y)
+    threshold = weighted_best_f1_threshold(p_check, y_check, w_check)
+    p = _calibrated(raw_test, cal_x, cal_y)
+    late = p >= threshold
+    if variant.prior_shift and variant.prior_shift != "none":
+        # Per issue a monotone map, so the decisions stay those at the calibrated threshold.
+        prior = float(np.average(p_check, weights=w_check))
+        if variant.prior_shift == "oracle":
+            # The bound: the window's own late share as the new prior (uses test labels).
+            p = prior_adjusted(np.clip(p, 1e-6, 1 - 1e-6), prior, float(cell.y_test.mean()))
+        elif variant.prior_shift == "horizon":
+            y_sorted = cell.y_train[order]
+            new_prior = horizon_adjusted_prior(tl, opened, horizon, y_sorted, start)
+            p = prior_adjusted(
+                np.clip(p, 1e-6, 1 - 1e-6), min(max(prior, 1e-3), 1 - 1e-3), new_prior
+            )
+        elif variant.prior_shift == "horizon_trend":
+            new_prior = horizon_trend_prior(tl, opened, horizon, cell.y_train[order])
+            p = prior_adjusted(
+                np.clip(p, 1e-6, 1 - 1e-6), min(max(prior, 1e-3), 1 - 1e-3), new_prior
+            )
+        elif variant.prior_shift == "oracle_mean":
+            # The bound: the one log-odds shift that makes the mean probability the window's
+            # late share (uses test labels).
+            p = mean_matched(np.clip(p, 1e-6, 1 - 1e-6), float(cell.y_test.mean()))
+        p = prior_shifted(
+            p,
+            tl.moment_test,
+            prior,
+            how=variant.prior_shift,
+            days=variant.prior_days,
+            pseudo=variant.prior_pseudo,
+            offset=variant.prior_offset,
+        )
+    return scored(p, late, cell)
+
+
+def scored(p: FloatArray, late: BoolArray, cell: Cell) -> dict[str, float]:
+    yt = cell.y_test
+    return {
+        "auc": auc(p, yt),
+        "f1": precision_recall_f1(late, yt)[2],
+        "ece": expected_calibration_error(p, yt),
+        "ece_floor": calibration_noise_floor(p),
+        "mean_p": float(p.mean()),
+        "late_share": float(yt.mean()),
         "ref_auc": auc(cell.ref_test, yt),
         "ref_f1": precision_recall_f1(cell.ref_test >= 0.5, yt)[2],
         "ref_ece": expected_calibration_error(cell.ref_test, yt),
@@ -635,6 +1119,48 @@ def table(log: Path, *, baseline: str = "default") -> str:
     return "\n".join(out)
 
 
+def detail(log: Path, *, baseline: str = "default") -> str:
+    """Per variant and prediction time, over the cells both have: the change of mean AUC and
+    ECE against ``baseline``, in how many cells each got better, and the calibration in the
+    large (mean probability minus late share) of both."""
+    rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    by: dict[str, dict[str, dict[str, float]]] = {}
+    for r in rows:
+        by.setdefault(r["variant"], {})[r["cell"]] = r
+    base = by.get(baseline, {})
+    groups = [(t, rd) for t in ("creation", "due", "discussion") for rd in (0, 1)]
+    out = [
+        "| variant | time | RD | cells | ΔAUC (better cells) | ΔECE (better cells)"
+        " | mean p − late share, base → variant |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, results in by.items():
+        if name == baseline:
+            continue
+        for t, rd in groups:
+            keys = [
+                k
+                for k in results
+                if k in base and k.split("/")[1] == t and k.split("/")[3] == str(rd)
+            ]
+            if not keys:
+                continue
+            d_auc = np.array([results[k]["auc"] - base[k]["auc"] for k in keys])
+            d_ece = np.array([results[k]["ece"] - base[k]["ece"] for k in keys])
+
+            def bias(rs: dict[str, dict[str, float]], keys: list[str] = keys) -> str:
+                v = [rs[k]["mean_p"] - rs[k]["late_share"] for k in keys if "mean_p" in rs[k]]
+                return f"{np.mean(v):+.3f}" if len(v) == len(keys) else "–"
+
+            out.append(
+                f"| {name} | {t} | {'with' if rd else 'w/o'} | {len(keys)} "
+                f"| {np.nanmean(d_auc):+.4f} ({int(np.sum(d_auc > 0))}/{len(keys)}) "
+                f"| {np.nanmean(d_ece):+.4f} ({int(np.sum(d_ece < 0))}/{len(keys)}) "
+                f"| {bias(base)} → {bias(results)} |"
+            )
+    return "\n".join(out)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -646,9 +1172,15 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/risk_variants_cache"))
     parser.add_argument("--log", type=Path, default=Path("/tmp/risk_variants.jsonl"))
     parser.add_argument("--table", action="store_true")
+    parser.add_argument(
+        "--detail", action="store_true", help="per time: changes, cells improved, bias"
+    )
     args = parser.parse_args()
     if args.table:
         print(table(args.log))
+        return 0
+    if args.detail:
+        print(detail(args.log))
         return 0
     unknown = [
         v
@@ -684,7 +1216,7 @@ def main() -> int:
                         cell, args.data_dir or jira.data_dir(), others=POOLED[name], hgb=DEFAULT_HGB
                     )
                 else:
-                    result = run(VARIANTS[name], cell)
+                    result = run(VARIANTS[name], cell, args.data_dir or jira.data_dir())
                 with args.log.open("a") as f:
                     f.write(json.dumps({"variant": name, "cell": cell.key, **result}) + "\n")
             print(f"{name}: {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 from tests.risk.test_eval import issues, risk_eval
@@ -91,3 +92,52 @@ def test_a_blend_scores_the_same_calibration_slice_and_test_window(
         result = module.run_blend(cell, data, how=how)
         assert 0.0 <= result["auc"] <= 1.0 and 0.0 < result["ece_floor"] < 0.2
         assert (result["auc"], result["ece"]) != (default["auc"], default["ece"]), how
+
+
+def test_the_shift_variants_start_from_the_services_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The censoring and prior-shift variants change only what they say: with nothing
+    switched on (`shift_control`) they give `default`'s scores exactly; a settled slice lies
+    before the cutoff minus the horizon; a prior shift over the whole window keeps the order."""
+    data = tmp_path / "data"
+    data.mkdir()
+    write_csv(data / "fresh_due.csv", issues(date(2020, 1, 1), 900, first_key=1, seed=5))
+    module = risk_variants()
+    monkeypatch.setattr(module, "REFERENCE_TREES", 5)
+    monkeypatch.setattr(module, "_FILES", {})
+    cells = module.build_cells(data, tmp_path / "cache", projects=set(), times={"due"})
+    for cell in cells:
+        default = module.run(module.VARIANTS["default"], cell)
+        control = module.run(module.VARIANTS["shift_control"], cell, data)
+        assert {k: control[k] for k in default} == default
+    cell = next(c for c in cells if c.rd and c.fold == 3)
+    tl = module.timeline(cell, data)
+    opened = np.sort(tl.opened_train)
+    start, end = module.settled_slice(tl, opened, 0.9)
+    assert end - start == opened.size - int(opened.size * 0.8)
+    horizon = module.km_quantile(tl.horizon_km, 0.9)
+    assert opened[end - 1] < tl.cutoff - horizon or end == int(opened.size * 0.6)
+    window = module.run(module.VARIANTS["em_window"], cell, data)
+    default = module.run(module.VARIANTS["default"], cell)
+    assert window["auc"] == pytest.approx(default["auc"], abs=1e-9)
+    assert window["f1"] == default["f1"]  # decisions stay at the calibrated threshold
+
+
+def test_kaplan_meier_and_the_em_prior() -> None:
+    module = risk_variants()
+    # Durations 1, 2, 3 seen and one censored at 2: S(1) = 3/4, S(2) = 3/4 * 2/3, S(3) = 0.
+    times, cdf = module.kaplan_meier_cdf(
+        np.array([1.0, 2.0, 2.0, 3.0]), np.array([True, True, False, True])
+    )
+    assert times.tolist() == [1.0, 2.0, 3.0]
+    assert cdf == pytest.approx([0.25, 0.5, 1.0])
+    # Issues drawn from a mixture with prior 0.2 of classes a calibrated model (trained at
+    # prior 0.5) separates perfectly: EM finds 0.2.
+    p = np.r_[np.full(20, 0.99), np.full(80, 0.01)]
+    assert module.em_prior(p, 0.5, pseudo=0.0) == pytest.approx(0.2, abs=0.01)
+    assert module.prior_adjusted(np.array([0.5]), 0.5, 0.2)[0] == pytest.approx(0.2)
+    # The oracle bound's shift makes the mean probability the window's late share exactly.
+    q = np.array([0.1, 0.4, 0.8, 0.9])
+    assert module.mean_matched(q, 0.3).mean() == pytest.approx(0.3, abs=1e-9)
+    assert np.all(np.diff(module.shifted_logit(q, -0.6)) > 0)
