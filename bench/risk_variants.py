@@ -1161,6 +1161,43 @@ def detail(log: Path, *, baseline: str = "default") -> str:
     return "\n".join(out)
 
 
+def leave_one_fold_out(log: Path, candidates: list[str], *, baseline: str = "default") -> str:
+    """Choose among ``candidates`` on three selection folds by mean ECE and score the choice on
+    the fourth, for each fold in turn: how a setting such as a fixed offset would do on a fold
+    it was not chosen on (the cells every candidate and ``baseline`` have)."""
+    rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    by: dict[str, dict[str, dict[str, float]]] = {}
+    for r in rows:
+        by.setdefault(r["variant"], {})[r["cell"]] = r
+    out = ["| time | RD | cells | baseline ECE | chosen-elsewhere ECE | chosen per fold |"]
+    out.append("|---|---|---|---|---|---|")
+    for t in ("creation", "due", "discussion"):
+        for rd in ("0", "1"):
+            keys = [
+                k
+                for k in by.get(baseline, {})
+                if k.split("/")[1] == t
+                and k.split("/")[3] == rd
+                and all(k in by.get(c, {}) for c in candidates)
+            ]
+            if not keys:
+                continue
+            scored: list[float] = []
+            chosen: list[str] = []
+            for fold in sorted({k.split("/")[2] for k in keys}):
+                train = [k for k in keys if k.split("/")[2] != fold]
+                test = [k for k in keys if k.split("/")[2] == fold]
+                best = min(candidates, key=lambda c: np.mean([by[c][k]["ece"] for k in train]))
+                chosen.append(best)
+                scored += [by[best][k]["ece"] for k in test]
+            base = np.mean([by[baseline][k]["ece"] for k in keys])
+            out.append(
+                f"| {t} | {'with' if rd == '1' else 'w/o'} | {len(keys)} | {base:.3f} "
+                f"| {np.mean(scored):.3f} | {', '.join(chosen)} |"
+            )
+    return "\n".join(out)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1175,7 +1212,15 @@ def main() -> int:
     parser.add_argument(
         "--detail", action="store_true", help="per time: changes, cells improved, bias"
     )
+    parser.add_argument(
+        "--lofo",
+        default="",
+        help="comma-separated candidates: each chosen on three folds, scored on the fourth",
+    )
     args = parser.parse_args()
+    if args.lofo:
+        print(leave_one_fold_out(args.log, args.lofo.split(",")))
+        return 0
     if args.table:
         print(table(args.log))
         return 0
