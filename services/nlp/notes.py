@@ -2199,6 +2199,49 @@ def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roste
         part = next((p for p in parts if p[2] <= at < p[3]), None)
         if part is not None:
             _signed_item(item, part[0], part[1], header=at == part[4], roster=roster)
+    if len({p[0] for p in parts}) >= 2:
+        _taken_in_a_reply(analysed, parts)
+
+
+def _taken_in_a_reply(
+    analysed: list[Analysed], parts: list[tuple[str, tuple[str, ...], int, int, int]]
+) -> None:
+    """In an email thread, work left for anyone (`Can one of you also clean up the 37 held
+    invoices?`) is taken by a later message's writer who says they will do it (`Oliver — I'll
+    take the held invoices, can get through them within 3 working days.`): one item, theirs,
+    with their date."""
+
+    def writer(item: Analysed) -> tuple[str, tuple[str, ...]] | None:
+        at = item.sentence.start
+        part = next((p for p in parts if p[2] <= at < p[3]), None)
+        return (part[0], part[1]) if part else None
+
+    for index, request in enumerate(analysed):
+        asker = writer(request)
+        if asker is None or request.kind == "accepted" or not _asks_anyone(request):
+            continue
+        for reply in analysed[index + 1 :]:
+            author = writer(reply)
+            if author is None or author[0] == asker[0] or reply.kind == "accepted":
+                continue
+            if "first_person" in reply.cues and _refers_back(reply.body, request.body):
+                names = author[1]
+                request.owner = _Owner(
+                    name=names[0],
+                    candidates=names,
+                    confidence=0.85,
+                    how="accepted",
+                    cut=request.owner.cut,
+                    why=f"`{author[0]}` took it in a reply",
+                )
+                request.cues.add("request")
+                request.kind = "action"
+                # The messages between stay out of the item's source: the reply is named in
+                # the reason, its date taken, and it is no item of its own.
+                if reply.due is not None and (request.due is None or request.due.date is None):
+                    request.due = reply.due
+                reply.kind = "accepted"
+                break
 
 
 def _signed_item(

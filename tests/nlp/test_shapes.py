@@ -1307,3 +1307,16 @@ def test_a_chat_line_that_only_leaves_the_work_unowned_is_no_second_item(
     stock = [(s, o) for s, o in found.items() if "盘点" in s or "待定" in s]
     assert [o for _, o in stock] == [None], found
     assert not [s for s, _ in stock if s.startswith("先放着")], found
+
+
+def test_work_left_for_anyone_in_an_email_is_taken_in_a_reply(extractor: Extractor) -> None:
+    text = (
+        "From: Hannah Ortiz\nSent: Monday, 6 April 2026 16:40\nSubject: close recap\n\n"
+        "All,\nVictor will chase the management fee before Thursday.\n"
+        "Can one of you also clean up the 37 held invoices?\n\nThanks,\nHannah\n\n----\n"
+        "From: Greta Moll\nSent: Monday, 6 April 2026 17:02\nSubject: RE: close recap\n\n"
+        "Hannah — I'll take the held invoices, can get through them by Wednesday.\nG.\n"
+    )
+    found = owners_and_dues(extractor, text)
+    held = [value for source, value in found.items() if "held invoices" in source]
+    assert held == [("Greta Moll", date(2026, 4, 8))], found
