@@ -676,6 +676,17 @@ class Extractor:
             item.kind = "action"
             item.forced = True
             item.reasons.append(_explicit_reason(item))
+        elif (
+            item.owner.how == "accepted"
+            and "request" in cues
+            and "hypothetical" in cues
+            and not _OPENS_ON_IF.match(item.body)
+        ):
+            # `@arjun can you write the SOP end of month? would be good to have a video too, if
+            # time allows` / `Sure, SOP by end of month`: the condition is the extra's, not the
+            # work's that was taken.
+            item.kind = "action"
+            item.forced = True
         elif "hypothetical" in cues or "not_task" in cues or explicit:
             item.kind = "hypothetical"
         elif item.due is not None and item.due.past and cues & {"past", "done"}:
@@ -1625,6 +1636,12 @@ def _asks_a_third(reply: Analysed, request: Analysed, roster: Roster) -> bool:
         and not asker & set(m.names)
         for m in reply.mentions
     )
+
+
+# A sentence that opens on its condition: `If the budget allows, …`, `如果…`, `要是…`.
+_OPENS_ON_IF = re.compile(
+    r"^\W{0,3}+(?:if|unless|in\s{1,3}+case|should\s{1,3}+we|如果|假如|要是|万一|若)", re.IGNORECASE
+)
 
 
 _URGENCY_ONLY = re.compile(

@@ -1320,3 +1320,17 @@ def test_work_left_for_anyone_in_an_email_is_taken_in_a_reply(extractor: Extract
     found = owners_and_dues(extractor, text)
     held = [value for source, value in found.items() if "held invoices" in source]
     assert held == [("Greta Moll", date(2026, 4, 8))], found
+
+
+def test_an_accepted_request_with_a_conditional_extra_stays_an_item(extractor: Extractor) -> None:
+    text = (
+        "SVC-2318  Reduce branch queue wait time\n\n--- Comments ---\n"
+        "Samir Haddad – 06/Apr/26 09:14\nPilot done: median wait went from 23 min to 14 min.\n\n"
+        "Hannah Ortiz – 06/Apr/26 11:05\n"
+        "@samir can you write the branch staff SOP end of month? would be good to have a short video"
+        " too, if time allows.\n\n"
+        "Samir Haddad – 06/Apr/26 11:20\nSure, SOP by end of month. Video maybe, no promises.\n"
+    )
+    found = owners_and_dues(extractor, text)
+    sop = [value for source, value in found.items() if "SOP" in source]
+    assert sop == [("Samir Haddad", date(2026, 4, 30))], found
