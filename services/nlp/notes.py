@@ -441,7 +441,10 @@ class Extractor:
                 previous_names=previous_names,
                 info=english_info.get(sentence.start, {}),
             )
-            if item.owner.name:
+            if item.mentions and item.owner.how == "speaker_weak":
+                # `Talked to Stefan about it.`: the one named, not the speaker by default.
+                previous_names.append(item.mentions[-1].names[0])
+            elif item.owner.name:
                 previous_names.append(item.owner.name)
             elif item.mentions:
                 previous_names.append(item.mentions[-1].names[0])
@@ -1034,14 +1037,17 @@ class _OwnerFinder:
     def pronoun(self, body: str, mentions: list[Mention]) -> _Owner | None:
         """8b. "she agreed", "他会": the person named just before."""
         pronoun = (_PRONOUN_ZH if self.zh else _PRONOUN_EN).search(body)
-        if pronoun and not self.zh and self.previous_names:
+        # `Mark: Talked to Stefan about it. He'll swap it Monday`: he is not the one speaking.
+        others = [n for n in self.previous_names if n not in self.speaker_names]
+        previous = others or self.previous_names
+        if pronoun and not self.zh and previous:
             rest = body[pronoun.end() :]
             if re.match(r"(?:(?<!\s)|(?!\s))\s*(?:'ll|’ll)\b", rest) or EN.modal.match(rest):
                 cut = (0, pronoun.end())
-                return self.pick((self.previous_names[-1],), "subject", 0.7, cut=cut)
+                return self.pick((previous[-1],), "subject", 0.7, cut=cut)
         in_clause = re.search(r"[,;，；]\s*(?:he|she|他|她)(?:会|将|\s+will|\s+is going)", body)
-        if (pronoun or in_clause) and (mentions or self.previous_names):
-            names = mentions[0].names if mentions else (self.previous_names[-1],)
+        if (pronoun or in_clause) and (mentions or previous):
+            names = mentions[0].names if mentions else (previous[-1],)
             return self.pick(names, "pronoun", 0.6)
         return None
 

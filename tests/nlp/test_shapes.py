@@ -1334,3 +1334,19 @@ def test_an_accepted_request_with_a_conditional_extra_stays_an_item(extractor: E
     found = owners_and_dues(extractor, text)
     sop = [value for source, value in found.items() if "SOP" in source]
     assert sop == [("Samir Haddad", date(2026, 4, 30))], found
+
+
+def test_he_in_a_speakers_turn_is_the_one_they_named_not_themselves(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "#qa-suppliers · daily stand-up\n"
+        "Greta Moll  8:31 AM\ndeviations open: 9 (2 critical)\n"
+        "Samir Haddad  8:40 AM\n"
+        "the temperature logger on the cold room was reading +2.8 drift. Talked to Victor about"
+        " it. He'll swap it Monday, I'm out from tomorrow\n"
+        "Victor Lindqvist  8:41 AM\nyep\n"
+    )
+    found = owners(extractor, text)
+    swap = [owner for source, owner in found.items() if "swap" in source]
+    assert swap == ["Victor Lindqvist"], found
