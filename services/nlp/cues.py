@@ -363,6 +363,8 @@ class ZH:
     # `我这边弄不了` / `我没法` / `来不及`: declining, not taking the work.
     not_task = re.compile(
         r"休[年病产婚调]?假|请[年病事]?假|出差|[弄做搞办干跟]不了|没法[弄做搞办跟]?|没空|来不及|顾不上"
+        # `这个我这周不太有空`: not free to take it.
+        r"|不太有空|没啥空|没什么空|不太有时间"
     )
     acceptance = re.compile(
         # `[语音转文字] 那个我下周有空可以弄`: a voice message's tag and a filler go first.

@@ -464,6 +464,10 @@ def _markdown_heading(line: str) -> str | None:
     return rest.rstrip("#").rstrip() or rest[:1]
 
 
+# `发言人2`, `说话人 1`, `Speaker 3`: a meeting tool's numbered speaker.
+_NUMBERED_SPEAKER = re.compile(r"(?:发言人|说话人|讲话人|[Ss]peaker)[ \t]?\d{1,2}")
+
+
 def _speaker_of(line: str, known: set[str]) -> re.Match[str] | None:
     match = _TURN.match(line)
     if match is None:
@@ -477,6 +481,8 @@ def _speaker_of(line: str, known: set[str]) -> re.Match[str] | None:
             return handle
         return None
     speaker = match.group("speaker").strip("* ").strip()
+    if match.group("role") and _NUMBERED_SPEAKER.fullmatch(speaker):
+        speaker = match.group("role").strip()  # `发言人2（黄思琪）：…`
     low = speaker.lower()
     if low in _NON_SPEAKER or speaker in _ZH_NON_SPEAKER or len(speaker.split()) > 3:
         return None
@@ -1570,16 +1576,20 @@ class _Segmenter:
         self.turn += 1
         rest_start = body_offset + turn_match.start("rest")
         speaker = turn_match.group("speaker").strip("* ").strip()
+        role = turn_match.group("role")
+        if role and _NUMBERED_SPEAKER.fullmatch(speaker):
+            # `发言人2（黄思琪）：…`: a meeting tool's numbered speaker, named in brackets.
+            speaker, role = role.strip(), None
         said = self.text[rest_start : offset + len(line)]
         self.emit(
             rest_start,
             said,
             block="turn",
             speaker=speaker,
-            speaker_role=turn_match.group("role"),
+            speaker_role=role,
             turn=self.turn,
         )
-        self.open_turn = (speaker, turn_match.group("role"))
+        self.open_turn = (speaker, role)
         self.start_recap(said)
         return True
 

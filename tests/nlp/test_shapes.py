@@ -1350,3 +1350,18 @@ def test_he_in_a_speakers_turn_is_the_one_they_named_not_themselves(
     found = owners(extractor, text)
     swap = [owner for source, owner in found.items() if "swap" in source]
     assert swap == ["Victor Lindqvist"], found
+
+
+def test_a_numbered_speaker_named_in_brackets_speaks_the_line(extractor: Extractor) -> None:
+    # `发言人1（孙悦）：` (Feishu Minutes inline): 孙悦 speaks; `我这周不太有空` declines.
+    text = (
+        "【飞书妙记·自动转写】发版同步会  2026-04-06\n"
+        "发言人1（孙悦）：好，我们先过一下 blocker。\n"
+        "发言人2（周南）：regression 现在 pass rate 是 92%。\n"
+        "发言人1（孙悦）：还有一个，监控大盘的告警阈值谁能调一下？上次误报太多了。\n"
+        "发言人2（周南）：呃……这个我这周不太有空。\n"
+        "发言人1（孙悦）：那先放着，下次再说。\n"
+    )
+    found = owners(extractor, text)
+    assert [o for s, o in found.items() if "告警阈值" in s] == [None], found
+    assert not [s for s in found if "不太有空" in s], found
