@@ -1468,8 +1468,31 @@ def _attendee_line(sentence: Sentence, roster: Roster) -> bool:
     return False
 
 
+_CLOSED = re.compile(
+    r"\b(?:answered|closed|done|resolved|completed|cancell?ed)\b|已完成|已关闭|已取消|已解决",
+    re.IGNORECASE,
+)
+# `WO-3324 DCS 温度探头校验 — 仪表班 — 11/25`: a work order's line, its team between dashes.
+_WORK_ORDER_LINE = re.compile(r"^\s{0,4}+(?:[A-Z]{1,6}+-\d{2,6}+|#\d{2,6}+)\s")
+
+
 def _dash_middle(item: Analysed, roster: Roster) -> bool:
-    """`WO-1193 replace the belts — Marcus + Yusuf — by Sat 7/26`: the owners between dashes."""
+    """`WO-1193 replace the belts — Marcus + Yusuf — by Sat 7/26`: the owners between dashes;
+    a work order's line with a team between them and a date after is an item without an
+    owner."""
+    if (
+        item.kind not in {"action", "accepted"}
+        and item.owner.name is None
+        and item.due is not None
+        and item.due.date is not None
+        and _WORK_ORDER_LINE.match(item.sentence.text)
+        and "|" not in item.sentence.text
+        and not _CLOSED.search(item.sentence.text)
+        and len(_DASH.split(item.sentence.text.rstrip(" ."))) >= 3
+        and not item.cues & {"done", "question", "hypothetical"}
+    ):
+        _force(item, "a work order's line with a date, its owner a team, not a person")
+        return True
     if item.sentence.lang != "en" or item.owner.how not in {"none", "any"}:
         return False
     parts = _DASH.split(item.sentence.text.rstrip(" ."))

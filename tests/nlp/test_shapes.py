@@ -1365,3 +1365,17 @@ def test_a_numbered_speaker_named_in_brackets_speaks_the_line(extractor: Extract
     found = owners(extractor, text)
     assert [o for s, o in found.items() if "告警阈值" in s] == [None], found
     assert not [s for s in found if "不太有空" in s], found
+
+
+def test_a_work_order_line_with_a_team_between_dashes_is_an_unowned_item(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "【交接班记录】夜班→白班  2026-04-06\n未关闭工单：\n"
+        "WO-3317 更换3#进料泵出口止回阀 — 孙悦 — 明天停机窗口内完成\n"
+        "WO-3324 DCS 温度探头TT-205 校验 — 仪表班 — 4/9\n"
+        "RFI-032 | shutter anchors — 150 or 170? | ANSWERED 4/2 — 170 per code.\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert found.get("WO-3324 DCS 温度探头TT-205 校验 — 仪表班 — 4/9") == (None, date(2026, 4, 9))
+    assert not [s for s in found if s.startswith("RFI")], found
