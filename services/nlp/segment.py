@@ -99,7 +99,7 @@ RECAP_INTRO = re.compile(
     # `TODO list 我整理下：`, `待办整理一下👇`: the list that follows restates the chat.
     r"(?:总结|汇总|小结|捋一下|整理一?下|recap|summary|summing\s{1,3}+up|to\s{1,3}+sum\s{1,3}+up"
     r"|wrap[- ]?up|to-?do\s{0,2}+list)"
-    r"[^:：\n👇⬇↓]{0,12}+(?:[:：]|👇|⬇️?|↓)\s{0,3}+$",
+    r"[^:：\n👇⬇↓]{0,20}+(?:[:：]|👇|⬇️?|↓)\s{0,3}+$",
     re.IGNORECASE,
 )
 _ATTENDEES = re.compile(

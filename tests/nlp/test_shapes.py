@@ -1379,3 +1379,22 @@ def test_a_work_order_line_with_a_team_between_dashes_is_an_unowned_item(
     found = owners_and_dues(extractor, text)
     assert found.get("WO-3324 DCS 温度探头TT-205 校验 — 仪表班 — 4/9") == (None, date(2026, 4, 9))
     assert not [s for s in found if s.startswith("RFI")], found
+
+
+def test_a_spoken_recap_for_the_minutes_restates_the_items(extractor: Extractor) -> None:
+    # `Right, let's wrap. Recap for the minutes:` opens the list that restates the talk.
+    text = (
+        "Hannah: Victor, the unpaid traders?\n"
+        "Victor: Nine still owe us. I can ring the nine of them by Monday.\n"
+        "Greta: The generator quote is too high.\n"
+        "Samir: I'll get a second quote with the split setup, by Wednesday.\n"
+        "Hannah: Right, let's wrap. Recap for the minutes:\n"
+        "- Victor rings the nine unpaid traders by Monday.\n"
+        "- Samir gets a second generator quote, by Wednesday.\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert set(found.values()) == {
+        ("Samir Haddad", date(2026, 4, 8)),
+        ("Victor Lindqvist", date(2026, 4, 6)),
+    }, found
+    assert all(source.startswith(("Victor rings", "Samir gets")) for source in found), found
