@@ -1072,11 +1072,17 @@ POOLED = {"pooled_self": False, "pooled": True}
 # ---------------------------------------------------------------------------- table
 
 
-def table(log: Path, *, baseline: str = "default") -> str:
+def _read_log(log: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """The variant log: each variant's results by cell (the last run of a cell wins)."""
     rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     by: dict[str, dict[str, dict[str, float]]] = {}
     for r in rows:
         by.setdefault(r["variant"], {})[r["cell"]] = r
+    return by
+
+
+def table(log: Path, *, baseline: str = "default") -> str:
+    by = _read_log(log)
     base = by.get(baseline, {})
     groups = [(t, rd) for t in ("creation", "due", "discussion") for rd in (0, 1)]
     out = [
@@ -1123,10 +1129,7 @@ def detail(log: Path, *, baseline: str = "default") -> str:
     """Per variant and prediction time, over the cells both have: the change of mean AUC and
     ECE against ``baseline``, in how many cells each got better, and the calibration in the
     large (mean probability minus late share) of both."""
-    rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
-    by: dict[str, dict[str, dict[str, float]]] = {}
-    for r in rows:
-        by.setdefault(r["variant"], {})[r["cell"]] = r
+    by = _read_log(log)
     base = by.get(baseline, {})
     groups = [(t, rd) for t in ("creation", "due", "discussion") for rd in (0, 1)]
     out = [
@@ -1165,10 +1168,7 @@ def leave_one_fold_out(log: Path, candidates: list[str], *, baseline: str = "def
     """Choose among ``candidates`` on three selection folds by mean ECE and score the choice on
     the fourth, for each fold in turn: how a setting such as a fixed offset would do on a fold
     it was not chosen on (the cells every candidate and ``baseline`` have)."""
-    rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
-    by: dict[str, dict[str, dict[str, float]]] = {}
-    for r in rows:
-        by.setdefault(r["variant"], {})[r["cell"]] = r
+    by = _read_log(log)
     out = ["| time | RD | cells | baseline ECE | chosen-elsewhere ECE | chosen per fold |"]
     out.append("|---|---|---|---|---|---|")
     for t in ("creation", "due", "discussion"):

@@ -278,6 +278,26 @@ class _Owner:
     short: ShortForm | None = None  # the initials or nickname that named the owner, if known
 
 
+def _owned_by(
+    names: Sequence[str],
+    how: str,
+    confidence: float,
+    *,
+    cut: tuple[int, int] = (0, 0),
+    why: str = "",
+) -> _Owner:
+    """The owner `names` give, the first of them chosen (accepted requests, volunteers, the
+    one a chat line answers)."""
+    return _Owner(
+        name=names[0],
+        candidates=tuple(names),
+        confidence=confidence,
+        how=how,
+        cut=cut,
+        why=why,
+    )
+
+
 @dataclass
 class Analysed:
     """One sentence with everything the rules and the detector read from it."""
@@ -1478,9 +1498,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
         if own is not None and mine and "first_person" in item.cues and _MYSELF.search(item.body):
             # `Somebody need to call them…` / `Not me` / `OK, I'll take it myself then,
             # tomorrow`: the one who asked takes it.
-            own.owner = _Owner(
-                name=mine[0], candidates=mine, confidence=0.9, how="accepted", cut=own.owner.cut
-            )
+            own.owner = _owned_by(mine, "accepted", 0.9, cut=own.owner.cut)
             fold_reply(own, item)
             pending.remove(own)
             continue
@@ -1532,13 +1550,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                     (sentence.speaker,) if sentence.speaker and not roster else ()
                 )
                 if names:
-                    request.owner = _Owner(
-                        name=names[0],
-                        candidates=names,
-                        confidence=0.9,
-                        how="accepted",
-                        cut=request.owner.cut,
-                    )
+                    request.owner = _owned_by(names, "accepted", 0.9, cut=request.owner.cut)
                 # `@grace.m yes, mine. PR up by tomorrow.`: the date may come right after.
                 said = item.due
                 following = analysed[index + 1] if index + 1 < len(analysed) else None
@@ -1608,9 +1620,7 @@ def _problem_taken_up(analysed: list[Analysed], roster: Roster) -> None:
         names = roster.lookup(sentence.speaker or "")
         if not names:
             continue
-        before.owner = _Owner(
-            name=names[0], candidates=names, confidence=0.8, how="accepted", cut=before.owner.cut
-        )
+        before.owner = _owned_by(names, "accepted", 0.8, cut=before.owner.cut)
         before.cues.add("request")
         fold_reply(before, item)
 
@@ -1721,11 +1731,10 @@ def _you_in_a_chat(analysed: list[Analysed], roster: Roster) -> None:
         answered = last_other.get(sentence.speaker)
         names = roster.lookup(answered) if you and answered else ()
         if names:
-            item.owner = _Owner(
-                name=names[0],
-                candidates=names,
-                confidence=0.6,
-                how="vocative",
+            item.owner = _owned_by(
+                names,
+                "vocative",
+                0.6,
                 cut=item.owner.cut,
                 why=f"`你` in a chat: the one `{sentence.speaker}` answers, `{answered}`",
             )
@@ -1984,7 +1993,7 @@ def _link_volunteer(item: Analysed, pending: list[Analysed], roster: Roster) -> 
         # "Need someone to raise the reorder — Marcus volunteered.": asked and taken at once.
         names = roster.lookup(tail.group("who"))
         if names:
-            item.owner = _Owner(name=names[0], candidates=names, confidence=0.85, how="accepted")
+            item.owner = _owned_by(names, "accepted", 0.85)
             item.cues.add("request")
             return
     volunteer = _VOLUNTEER.match(item.body)
@@ -1995,7 +2004,7 @@ def _link_volunteer(item: Analysed, pending: list[Analysed], roster: Roster) -> 
             () if roster else (volunteer.group("who"),)
         )
         if names:
-            request.owner = _Owner(name=names[0], candidates=names, confidence=0.85, how="accepted")
+            request.owner = _owned_by(names, "accepted", 0.85)
             fold_reply(request, item)
         return
     if "request" in item.cues and _SOMEONE.search(item.body):
@@ -2249,11 +2258,10 @@ def _taken_in_a_reply(
                 continue
             if "first_person" in reply.cues and _refers_back(reply.body, request.body):
                 names = author[1]
-                request.owner = _Owner(
-                    name=names[0],
-                    candidates=names,
-                    confidence=0.85,
-                    how="accepted",
+                request.owner = _owned_by(
+                    names,
+                    "accepted",
+                    0.85,
                     cut=request.owner.cut,
                     why=f"`{author[0]}` took it in a reply",
                 )
