@@ -730,6 +730,13 @@ def horizon_adjusted_prior(
     x[start:, k] = 1.0  # the slice's period
     if y.all() or not y.any():
         return float(y.mean())
+    return _over_horizon_mix(tl, x, y, period=1.0)
+
+
+def _over_horizon_mix(tl: Timeline, x: FloatArray, y: BoolArray, *, period: float) -> float:
+    """Fit late on the horizon bins and the last column of `x`, then average its prediction at
+    `period` over the Kaplan-Meier horizon mix of every issue opened before the cutoff."""
+    k = HORIZON_BINS.size + 1
     model = LogisticRegression(C=1.0, fit_intercept=False).fit(x, y)
     edges = np.r_[HORIZON_BINS, np.inf]
     cdf = km_cdf_at(tl.horizon_km, edges - 1e-9)
@@ -737,7 +744,7 @@ def horizon_adjusted_prior(
     pmf = np.diff(np.r_[0.0, cdf])
     grid = np.zeros((k, k + 1))
     grid[np.arange(k), np.arange(k)] = 1.0
-    grid[:, k] = 1.0
+    grid[:, k] = period
     return float(np.sum(pmf * model.predict_proba(grid)[:, 1]))
 
 
@@ -754,15 +761,7 @@ def horizon_trend_prior(
     x = np.zeros((horizon.size, k + 1))
     x[np.arange(horizon.size), bins] = 1.0
     x[:, k] = (opened - tl.cutoff) / 365.0
-    model = LogisticRegression(C=1.0, fit_intercept=False).fit(x, y)
-    edges = np.r_[HORIZON_BINS, np.inf]
-    cdf = km_cdf_at(tl.horizon_km, edges - 1e-9)
-    cdf[-1] = 1.0
-    pmf = np.diff(np.r_[0.0, cdf])
-    grid = np.zeros((k, k + 1))
-    grid[np.arange(k), np.arange(k)] = 1.0
-    grid[:, k] = (tl.window_end - tl.cutoff) / 2.0 / 365.0
-    return float(np.sum(pmf * model.predict_proba(grid)[:, 1]))
+    return _over_horizon_mix(tl, x, y, period=(tl.window_end - tl.cutoff) / 2.0 / 365.0)
 
 
 def mean_matched(p: FloatArray, share: float) -> FloatArray:

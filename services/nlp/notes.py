@@ -1463,7 +1463,7 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             and pending[-1].owner.name in roster.lookup(sentence.speaker or "")
             # `能，我上午修完提 PR，@suqing 帮我 review 一下`: a yes that asks more of someone else
             # stays an item of its own.
-            and "@" not in item.body
+            and not _asks_a_third(item, pending[-1], roster)
         ) or (pending and _takes_up(item, pending[-1], speakers, asks_again))
         # `@蒋涛 …能不能安排人疏通一下？` / `蒋涛今天休息` / 小邓 `我明天早上去通`.
         answers = answers or bool(
