@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
+from services.nlp.prefilter import Filtered, fold
+
 __all__ = ["EN", "PERSON", "ZH", "cue_set", "priority_of", "sentence_features"]
 
 PERSON = "⟨person⟩"
@@ -396,21 +398,30 @@ def priority_of(text: str, lang: str) -> str | None:
     return None
 
 
+_CUE_NAMES = (
+    "marker", "first_person", "request", "question", "hypothetical", "decision", "done",
+    "status", "not_task", "acceptance", "asked",
+)  # fmt: skip
+# Each language's cue patterns with the words they need (`prefilter.py`): most sentences hold
+# none of most cues' words, and ruling a pattern out is cheaper than running it.
+# A priority of any level is the one cue `priority` (`priority_of` says which).
+_FILTERED = {
+    lang: tuple((name, Filtered.of(getattr(cues, name))) for name in _CUE_NAMES)
+    + tuple(
+        ("priority", Filtered.of(pattern))
+        for pattern in (cues.priority_high, cues.priority_medium, cues.priority_low)
+    )
+    for lang, cues in (("en", EN), ("zh", ZH))
+}
+
+
 def cue_set(text: str, lang: str) -> set[str]:
     """Cue names present in one sentence (context cues are added by the caller)."""
-    cues = ZH if lang == "zh" else EN
+    folded = fold(text)
     found: set[str] = set()
-    for name in (
-        "marker", "first_person", "request", "question", "hypothetical", "decision", "done",
-        "status", "not_task", "acceptance",
-    ):  # fmt: skip
-        pattern: re.Pattern[str] = getattr(cues, name)
-        if pattern.search(text):
+    for name, pattern in _FILTERED["zh" if lang == "zh" else "en"]:
+        if name not in found and pattern.search(text, folded):
             found.add(name)
-    if cues.asked.search(text):
-        found.add("asked")
-    if priority_of(text, lang):
-        found.add("priority")
     return found
 
 

@@ -451,6 +451,7 @@ class Extractor:
         english_info = self._english_info([s for s in sentences if s.lang == "en"])
         analysed: list[Analysed] = []
         previous_names: list[str] = []
+        heading_dues: dict[tuple[str, str], Due | None] = {}
         for sentence in sentences:
             item = self._analyse_one(
                 sentence,
@@ -460,6 +461,7 @@ class Extractor:
                 transcript=transcript,
                 previous_names=previous_names,
                 info=english_info.get(sentence.start, {}),
+                heading_dues=heading_dues,
             )
             if item.mentions and item.owner.how == "speaker_weak":
                 # `Talked to Stefan about it.`: the one named, not the speaker by default.
@@ -508,6 +510,7 @@ class Extractor:
         transcript: bool,
         previous_names: list[str],
         info: dict[str, Any],
+        heading_dues: dict[tuple[str, str], Due | None],
     ) -> Analysed:
         zh = sentence.lang == "zh"
         body, offset, marker = _body_of(sentence)
@@ -520,10 +523,13 @@ class Extractor:
             and sentence.heading
             and (todo_heading(sentence.heading) or plan_heading(sentence.heading))
         ):
-            # `明日待办` / `To do today:`: the heading dates the bare lines under it.
-            found = find_due(
-                sentence.heading, meeting_date=meeting, lang=sentence.lang, calendar=calendar
-            )
+            # `明日待办` / `To do today:`: the heading dates the bare lines under it (read once).
+            key = (sentence.heading, sentence.lang)
+            if key not in heading_dues:
+                heading_dues[key] = find_due(
+                    sentence.heading, meeting_date=meeting, lang=sentence.lang, calendar=calendar
+                )
+            found = heading_dues[key]
             if found is not None and found.date is not None and not found.event:
                 due = replace(found, start=0, end=0)
         owner, body, offset = self._owner(

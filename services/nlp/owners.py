@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from services.nlp.prefilter import longest_first
 from services.nlp.short_names import (
     EN_TITLES,
     INITIALS_IN_TEXT,
@@ -120,7 +121,7 @@ class Roster:
                 r"(?<![\w@](?<!"
                 + _CJK_CHAR
                 + "))@?(?:"
-                + "|".join(re.escape(f) for f in latin)
+                + longest_first(latin)
                 + r")(?!-|(?!"
                 + _CJK_CHAR
                 + r")\w)",
@@ -129,7 +130,8 @@ class Roster:
             if latin
             else None
         )
-        self._cjk = re.compile("|".join(re.escape(f) for f in cjk)) if cjk else None
+        self._cjk = re.compile(longest_first(cjk)) if cjk else None
+        self._mentions: dict[str, tuple[Mention, ...]] = {}
         self.short = ShortForms(self.participants)
         # Listed names and aliases come first: a nickname someone was given is not a guess.
         # Chinese nicknames are looked up where one can start (a first character of one), the
@@ -179,6 +181,13 @@ class Roster:
 
     def mentions(self, text: str) -> list[Mention]:
         """Every mention in `text`, left to right."""
+        # A sentence is read for names by several steps; the roster lives for one extraction.
+        known = self._mentions.get(text)
+        if known is None:
+            known = self._mentions[text] = tuple(self._find_mentions(text))
+        return list(known)
+
+    def _find_mentions(self, text: str) -> list[Mention]:
         found: list[Mention] = []
         for pattern in (self._latin, self._cjk):
             if pattern is None:

@@ -146,10 +146,14 @@ class Sentence:
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
+
+
 def detect_language(text: str) -> str:
     """ "zh" when Chinese characters are a fair share of the letters, else "en"."""
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    cjk = sum(map(len, _HAN_RUN.findall(text)))
+    latin = sum(map(len, _LATIN_RUN.findall(text)))
     return "zh" if cjk and cjk * 2 >= latin * 0.5 else "en"
 
 

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import re
 from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.nlp.notes import Extractor, NotesRequest
 from services.nlp.owners import Participant, Roster
+from services.nlp.prefilter import longest_first
 
 PEOPLE = (
     Participant("Alice Chen", ("AC", "@alice")),
@@ -199,4 +204,33 @@ def test_without_a_people_list_chat_speakers_own_as_written(extractor: Extractor
     assert [(item.owner, item.explanation.owner.split(" (")[0]) for item in items] == [
         ("Elif Yilmaz", "speaker of the line"),
         ("Ben Achebe", "Ben Achebe accepted the request in the next line"),
+    ]
+
+
+@given(
+    words=st.lists(
+        st.text(alphabet="abAB .-王小", min_size=1, max_size=5), min_size=1, max_size=12
+    ),
+    text=st.text(alphabet="abAB .-王小x", max_size=40),
+)
+def test_a_trie_of_names_matches_what_the_longest_first_alternation_matches(
+    words: list[str], text: str
+) -> None:
+    """The roster's names are one trie (`ann(?:a)?`), not a flat alternation that tries every
+    name at every position; it must find the same spans, case folded as before."""
+    words = [w.lower() for w in words]
+    flat = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    for flags in (0, re.IGNORECASE):
+        expected = [m.span() for m in re.finditer(f"(?:{flat})(?![a-z])", text, flags)]
+        got = [m.span() for m in re.finditer(f"(?:{longest_first(words)})(?![a-z])", text, flags)]
+        assert got == expected
+
+
+def test_a_roster_reads_a_sentence_once_and_hands_out_copies() -> None:
+    roster = Roster(PEOPLE)
+    first = roster.mentions("Alice Chen and Bobby")
+    first.clear()
+    assert [m.names[0] for m in roster.mentions("Alice Chen and Bobby")] == [
+        "Alice Chen",
+        "Bob Martinez",
     ]
