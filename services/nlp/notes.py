@@ -47,6 +47,7 @@ from services.nlp.segment import (
     detect_language,
     digest_authors,
     digest_header,
+    noted_by,
     report_header,
     segment,
     signed_by,
@@ -1695,14 +1696,43 @@ def _asked_after_address(analysed: list[Analysed]) -> None:
     handle, is asked of them."""
     for before, item in itertools.pairwise(analysed):
         if (
-            "request" in item.cues
-            and item.owner.how in {"none", "speaker_weak"}
-            and before.sentence.unit == item.sentence.unit
-            and before.owner.how == "mention"
+            "request" not in item.cues
+            or item.owner.how not in {"none", "speaker_weak"}
+            or before.sentence.unit != item.sentence.unit
+        ):
+            continue
+        if (
+            before.owner.how == "mention"
             and before.owner.name
             and before.body.lstrip().startswith(("@", "[~"))
         ):
             item.owner = replace(before.owner, how="vocative", cut=item.owner.cut)
+        elif (named := _opens_with_a_name(before)) is not None:
+            # `Laptops: Owen, you've got the ThinkPads imaged — great. Please have them at
+            # the front desk by Thursday.`: the line is said to Owen from its start.
+            item.owner = _owned_by(
+                named.names,
+                "vocative",
+                0.8,
+                cut=item.owner.cut,
+                why=f"`{named.surface}` is addressed just before",
+            )
+
+
+# A list line's topic before what is said (`Laptops: `), at most a few words.
+_TOPIC_LABEL = re.compile(r"\s{0,4}+(?:[\w()/&,'’ -]{1,30}+[:：]\s{0,3}+)?")
+
+
+def _opens_with_a_name(item: Analysed) -> Mention | None:
+    """The participant a sentence is said to, named with a comma at its start (after a
+    topic label): `Owen, you've got…`, `Laptops: Owen, …`."""
+    text = item.sentence.text
+    opening = _TOPIC_LABEL.match(text)
+    start = opening.end() if opening else 0
+    for mention in item.mentions:
+        if mention.start == start and text[mention.end : mention.end + 1] in {",", "，"}:
+            return mention if len(mention.names) == 1 and not mention.role else None
+    return None
 
 
 # `你今天下班前去广告公司催一下`, `那你周六前跟他说清楚`: 你 doing the work (not `给你`, `跟你说`).
@@ -2223,6 +2253,12 @@ def _signed_items(analysed: list[Analysed], request: NotesRequest, roster: Roste
         names = roster.lookup(who) or roster.lookup(who.split()[0])
         if names:
             parts.append((who, names, start, end, start))
+    noted = noted_by(request.text, known) if not parts else None
+    if noted is not None:
+        who, at = noted
+        names = roster.lookup(who) or roster.lookup(who.split()[0])
+        if names:
+            parts.append((who, names, at, len(request.text), at))
     if not parts:
         signed = signed_by(request.text, known)
         if signed is None:

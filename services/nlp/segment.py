@@ -965,6 +965,33 @@ _RECORDED_BY = re.compile(
     r"(?:[ \t]{0,2}+:)?+[ \t]{1,2}+"
     r"(?P<who>[A-Z][\w'’-]{0,20}+(?:[ \t][A-Z][\w'’-]{0,20}+)?+)"
 )
+# `Notes added after the call (Clara):`, `Meeting notes (by Clara)`, `Notes from Clara:`: a
+# heading over one person's notes, whose `I` is theirs from there on.
+_NOTES_BY = re.compile(
+    r"^\s*+(?:[A-Za-z][\w'’-]{0,20}+[ \t]){0,3}?(?:notes?|minutes|recap|summary|updates?)\b"
+    r"(?:[ \t]{1,2}+[a-z][\w'’-]{0,20}+){0,5}?"
+    r"(?:[ \t]{0,2}+\((?:by[ \t]{1,2}+)?(?P<who>[A-Z][\w'’-]{0,20}+(?:[ \t][A-Z][\w'’-]{0,20}+)?+)\)"
+    r"|[ \t]{1,2}+(?:by|from)[ \t]{1,2}+(?P<by>[A-Z][\w'’-]{0,20}+(?:[ \t][A-Z][\w'’-]{0,20}+)?+))"
+    r"[ \t]{0,2}+[:：]?[ \t]*+$",
+    re.IGNORECASE,
+)
+
+
+def noted_by(text: str, known: set[str]) -> tuple[str, int] | None:
+    """The participant whose notes start at a `Notes added after the call (Clara):` line, and
+    where that line starts; None without one (or with such lines by different people)."""
+    found: list[tuple[str, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        match = _NOTES_BY.match(line)
+        if match is not None:
+            who = match.group("who") or match.group("by")
+            if who.lower() in known or who.split()[0].lower() in known:
+                found.append((who, offset))
+        offset += len(line) + 1
+    return found[0] if len({who for who, _ in found}) == 1 else None
+
+
 # `钉钉日报 | 朱俊峰 | 2026-10-14`, `【周报】徐汇滨江店 第22周 梁雪梅`: a report's own header.
 # `Voice memo – Marlon – Thu 5 Feb`: one person's recording, its `I` theirs too.
 _REPORT_HEADER = re.compile(

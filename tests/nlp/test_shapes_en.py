@@ -742,3 +742,38 @@ def test_jira_mentions_address_the_request_after_them(extractor: Extractor) -> N
     request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
     got = {i.source.split("\n")[0]: (i.owner, i.due) for i in extractor.extract(request).items}
     assert got == {"Can you add it?": ("Dmitri Volkov", MEETING)}
+
+
+def test_first_person_under_a_notes_by_heading_is_the_writers(extractor: Extractor) -> None:
+    """`Notes added after the call (Marta):` over a list: its `I` is Marta, not nobody."""
+    text = (
+        "Invitation: Spring promo check-in\n"
+        "Guests: Marta Kowalczyk, Ravi Menon, Ola Nordmann\n\n"
+        "Carried over\n"
+        "- Ravi: confirm the banner sizes with the agency by Friday\n\n"
+        "Notes added after the call (Marta):\n"
+        "- Ola will book the photographer by Apr 15.\n"
+        "- I'll send the updated store list to the printer by 4/9.\n"
+    )
+    got = owners(extractor, text)
+    assert got["I'll send the updated store list to the printer by 4/9."] == "Marta Kowalczyk"
+    assert got["Ola will book the photographer by Apr 15."] == "Ola Nordmann"
+    # Two writers' headings, or none: the `I` stays unowned rather than guessed.
+    two = text + "\nNotes from Ravi:\n- I'll check the till codes today.\n"
+    assert owners(extractor, two)["I'll send the updated store list to the printer by 4/9."] is None
+
+
+def test_a_please_after_a_line_opened_with_a_name_is_asked_of_them(
+    extractor: Extractor,
+) -> None:
+    """`Laptops: Ravi, you've got them imaged — great. Please have them at the desk by
+    Thursday.`: the request is said to Ravi."""
+    text = (
+        "Summary of where we landed:\n"
+        "- Laptops: Ravi, you've got the 3 ThinkPads imaged already — great. Please have them "
+        "at the front desk by Thursday.\n"
+        "- Accounts: Ola will request them Monday.\n"
+    )
+    got = first_lines(owners_and_dues(extractor, text))
+    key = next(k for k in got if "front desk" in k)
+    assert got[key] == ("Ravi Menon", date(2026, 4, 9))
