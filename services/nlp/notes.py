@@ -1742,8 +1742,8 @@ _ZH_YOU_DO = re.compile(
 
 
 def _you_in_a_chat(analysed: list[Analysed], roster: Roster) -> None:
-    """In a Chinese chat, work said to 你 with nobody named is asked of the one the speaker is
-    answering: the last one before them to speak."""
+    """In a chat, work said to 你 (or asked of `you`: `can u order`) with nobody named is asked
+    of the one the speaker is answering: the last one before them to speak."""
     last_other: dict[str, str] = {}  # speaker -> the last other speaker before their turn
     previous: str | None = None
     turn = -1
@@ -1756,14 +1756,16 @@ def _you_in_a_chat(analysed: list[Analysed], roster: Roster) -> None:
             if previous is not None and previous != sentence.speaker:
                 last_other[sentence.speaker] = previous
             previous = sentence.speaker
+        zh = sentence.lang == "zh"
         if (
-            sentence.lang != "zh"
-            or item.owner.how not in {"none", "speaker_weak"}
+            item.owner.how not in {"none", "speaker_weak"}
             or item.mentions
-            or item.cues & {"question", "done", "hypothetical", "first_person"}
+            or item.cues & {"done", "hypothetical", "first_person"}
+            or (zh and "question" in item.cues)
         ):
             continue
-        you = _ZH_YOU_DO.search(item.body)
+        # `Need 2 spare leads on the van, can u order`: English asks it of `you` as a request.
+        you = _ZH_YOU_DO.search(item.body) if zh else _EN_YOU_ASKED.search(item.body)
         answered = last_other.get(sentence.speaker)
         names = roster.lookup(answered) if you and answered else ()
         if names:
@@ -1772,9 +1774,16 @@ def _you_in_a_chat(analysed: list[Analysed], roster: Roster) -> None:
                 "vocative",
                 0.6,
                 cut=item.owner.cut,
-                why=f"`你` in a chat: the one `{sentence.speaker}` answers, `{answered}`",
+                why=f"`{you.group(0) if you else ''}` in a chat: the one `{sentence.speaker}` "
+                f"answers, `{answered}`",
             )
             item.cues.add("request")
+
+
+_EN_YOU_ASKED = re.compile(
+    r"\b(?:can|could|would|will)\s{1,3}+(?:you|u)\b(?!\s{1,3}+(?:all|guys|both|two|lot)\b)",
+    re.IGNORECASE,
+)
 
 
 _ZH_ALSO = re.compile(r"也|还要|另外|顺便")

@@ -86,7 +86,9 @@ _TURN = re.compile(
     # `郑雅婷 Tina：`: an English name after the Chinese one is the same person.
     r"(?:(?<=[\u4e00-\u9fff])[ \t][A-Z][A-Za-z]{0,19})?"
     r"(?:@(?P<org>[^\s:：@]{1,20}))?"
-    r"(?: \d{1,2}:\d{2})?(?:\s*[(（](?P<role>[^)）]{1,30})[)）])?(?:\*\*)?\s*[:：](?:\*\*)?\s*"
+    # `Kofi (Dispatch) 07:05: …` (an SMS export): the role may come before the time too.
+    r"(?: \d{1,2}:\d{2})?(?:\s*[(（](?P<role>[^)）]{1,30})[)）])?(?: \d{1,2}:\d{2})?"
+    r"(?:\*\*)?\s*[:：](?:\*\*)?\s*"
     r"(?P<rest>\S.*)$"
 )
 _TURN_HANDLE = re.compile(

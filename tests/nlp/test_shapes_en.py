@@ -777,3 +777,24 @@ def test_a_please_after_a_line_opened_with_a_name_is_asked_of_them(
     got = first_lines(owners_and_dues(extractor, text))
     key = next(k for k in got if "front desk" in k)
     assert got[key] == ("Ravi Menon", date(2026, 4, 9))
+
+
+def test_an_sms_thread_with_role_then_time_and_you_asked_of_the_other(
+    extractor: Extractor,
+) -> None:
+    """`Ravi (Dispatch) 07:40: …` speaks a turn (the role before the time); `can u order`
+    with nobody named is asked of the one being answered, whose `will order today` takes it."""
+    text = (
+        "SMS — Mon 6 Apr\n"
+        "Ravi (Dispatch) 07:05: Morning Ola. Boiler at the school has no heat, first job today\n"
+        "Ola 07:07: Yes on my way\n"
+        "Ravi (Dispatch) 07:43: ok I'll call the dental clinic and rebook them for Wed\n"
+        "Ola 09:20: School fixed, ignition lead gone. Need 2 spare leads on the van, can u order\n"
+        "Ravi (Dispatch) 09:22: will order today, should be at depot tmrw\n"
+        "Ola 09:23: I'll collect them tmrw am\n"
+    )
+    got = first_lines(owners_and_dues(extractor, text))
+    leads = next(k for k in got if "spare leads" in k)
+    assert got[leads] == ("Ravi Menon", MEETING)
+    assert not any(k.startswith("will order today") for k in got)
+    assert got["I'll collect them tmrw am"] == ("Ola Nordmann", date(2026, 4, 7))
