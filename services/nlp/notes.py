@@ -812,6 +812,7 @@ class Extractor:
         card_items(analysed, roster)
         _dates_said_next(analysed)
         _replies_to_own_work(analysed)
+        _no_bare_yes(analysed)
         items: list[tuple[Analysed, ActionItem]] = []
         for item in analysed:
             if item.kind == "action":
@@ -1688,6 +1689,20 @@ def _urgency_said_after(analysed: list[Analysed]) -> None:
         if item.due is None and following.due is not None:
             item.due = following.due
         following.kind = "accepted"
+
+
+def _no_bare_yes(analysed: list[Analysed]) -> None:
+    """`Will do.`, `好的`, said in a chat to nothing the extractor saw asked: a yes holds no
+    work of its own, so it is no item (the work it answers, if any, is one)."""
+    for item in analysed:
+        if (
+            item.kind == "action"
+            and item.sentence.turn >= 0
+            and item.due is None
+            and says_only_yes(item.body, item.sentence.lang)
+        ):
+            item.kind = "other"
+            item.reasons.append("a yes to nothing asked: no work of its own")
 
 
 def _asked_after_address(analysed: list[Analysed]) -> None:

@@ -91,6 +91,11 @@ _TURN = re.compile(
     r"(?:\*\*)?\s*[:：](?:\*\*)?\s*"
     r"(?P<rest>\S.*)$"
 )
+_TURN_SPACED = re.compile(
+    r"^(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Za-z0-9][\w.'’-]{0,20}+)?+)(?P<role>)[ \t]{2,16}+"
+    # (`naledi  09:17  @zanele pls…`, the time after the name, is a Slack export's line)
+    r"(?!\d{1,2}:\d{2})(?P<rest>\S.*)$"
+)
 _TURN_HANDLE = re.compile(
     r"^(?P<speaker>[a-z][a-z0-9._-]{1,20}+)(?:\s{0,2}+[(（](?P<role>[^)）\n]{1,30}+)[)）])?"
     # `werner  09:15  I'll update the register`: a Slack export's name, time, then the words.
@@ -475,6 +480,12 @@ _NUMBERED_SPEAKER = re.compile(r"(?:发言人|说话人|讲话人|[Ss]peaker)[ \
 
 
 def _speaker_of(line: str, known: set[str]) -> re.Match[str] | None:
+    # `07:12  UNIT 4      Tagging out now.`: a radio log's call sign, its words after a wide
+    # gap (the time is gone by now); only a participant's name or alias as listed, and before
+    # `Name: …`, as `DISPATCH    Northgate: gearbox failed` is Dispatch relaying Northgate.
+    spaced = _TURN_SPACED.match(line)
+    if spaced is not None and spaced.group("speaker").lower() in known:
+        return spaced
     match = _TURN.match(line)
     if match is None:
         # `nikhil: I'm on the flaky tests`: a Slack handle in lower case speaks only when it

@@ -798,3 +798,33 @@ def test_an_sms_thread_with_role_then_time_and_you_asked_of_the_other(
     assert got[leads] == ("Ravi Menon", MEETING)
     assert not any(k.startswith("will order today") for k in got)
     assert got["I'll collect them tmrw am"] == ("Ola Nordmann", date(2026, 4, 7))
+
+
+def test_a_radio_log_speaks_by_call_sign_and_a_bare_yes_is_no_item(
+    extractor: Extractor,
+) -> None:
+    """`07:40  UNIT 7      I'll swap the washer…`: the call sign (a participant's alias)
+    speaks the line; `DISPATCH    Northgate: …` is Dispatch relaying; a `Will do.` that
+    answers nothing the extractor read as asked is no item of its own."""
+    people = (
+        Participant("Darnell Okafor", ("Dispatch", "DISPATCH")),
+        Participant("Priya Raman", ("Unit 4", "UNIT 4")),
+        Participant("Tomasz Wilk", ("Unit 7", "UNIT 7")),
+        Participant("Gail Henshaw", ("Supervisor", "SUPERVISOR")),
+    )
+    text = (
+        "FACILITIES RADIO LOG — Ch 2 — Mon 6 Apr\n"
+        "06:58  DISPATCH    Radio check all units.\n"
+        "07:40  UNIT 7      Level 2 gents, tap running, washer gone. I'll swap the washer today "
+        "after the boiler round.\n"
+        "09:03  SUPERVISOR  Somebody needs to pull the fault history on that barrier.\n"
+        "09:05  DISPATCH    I'll pull it from the BMS and email you by end of day.\n"
+        "12:40  DISPATCH    Northgate: gearbox failed, part on order.\n"
+        "12:44  SUPERVISOR  Fine. Unit 4 brief the goods-in team on the reroute.\n"
+        "12:45  UNIT 4      Will do.\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    got = {i.source.split("\n")[0]: i.owner for i in extractor.extract(request).items}
+    assert got["I'll swap the washer today after the boiler round."] == "Tomasz Wilk"
+    assert got["Somebody needs to pull the fault history on that barrier."] == "Darnell Okafor"
+    assert "Will do." not in got
