@@ -59,6 +59,8 @@ class EN:
         r"|\b(?:someone|somebody)\s+(?:needs|has|should|must)\s+to\b"
         # `somebody's gotta mow the cemetery`
         r"|\b(?:someone|somebody)(?:['’]s|\s+has)?\s+(?:gotta|got\s+to)\b"
+        # `Ben don't forget the float for the raffle`: a reminder is asked of the one named.
+        r"|\b(?:don['’]?t|do\s+not)\s+forget\b"
     )
     asked = _ci(
         r"\b(?:asked|asks|told|tells|requested|wants|reminded|assigned|tasked|nominated|needs?)\s+"

@@ -1932,7 +1932,16 @@ def _takes_up(
     # `can someone update the changelog…?` / `I'll do the changelog today`: in the very next
     # turn, naming the thing once is enough.
     named = sentence.turn - request.sentence.turn == 1 and bool(_EN_WILL_DO.search(item.body))
-    return strong >= 2 or (named and strong >= 1)
+    # `can someone sort a van for Ruth's stuff` / `anyone?` / `I can take the Transit, will
+    # pick up from Ruth's today at 4`: an offer naming the thing once answers it too.
+    offer = _EN_OFFER.search(item.body) is not None
+    return strong >= 2 or ((named or offer) and strong >= 1)
+
+
+_EN_OFFER = re.compile(
+    r"\bI\s{1,3}+can\s{1,3}+(?:take|do|grab|sort|cover|handle|bring|drive|get|pick)\b",
+    re.IGNORECASE,
+)
 
 
 def _answers_next(

@@ -828,3 +828,26 @@ def test_a_radio_log_speaks_by_call_sign_and_a_bare_yes_is_no_item(
     assert got["I'll swap the washer today after the boiler round."] == "Tomasz Wilk"
     assert got["Somebody needs to pull the fault history on that barrier."] == "Darnell Okafor"
     assert "Will do." not in got
+
+
+def test_an_offer_takes_a_request_for_anyone_and_a_reminder_is_asked(
+    extractor: Extractor,
+) -> None:
+    """`can someone sort a van for the auction lots` / `anyone?` / `I can take the Transit,
+    will pick up the auction items today at 4`: the offer takes it; `Ravi don't forget the
+    float` is asked of Ravi."""
+    text = (
+        "[06/04/2026, 08:20] Ola Nordmann: auction items still at my flat, need a van\n"
+        "[06/04/2026, 08:21] Marta Kowalczyk: can someone sort a van for the auction lots\n"
+        "[06/04/2026, 08:33] Marta Kowalczyk: anyone?\n"
+        "[06/04/2026, 08:41] Ravi Menon: sorry was driving. I can take the Transit, will pick "
+        "up the auction items today at 4\n"
+        "[06/04/2026, 08:42] Ola Nordmann: perfect ta\n"
+        "[06/04/2026, 10:02] Ola Nordmann: Ravi don't forget the float for the raffle, £150 in "
+        "coins\n"
+        "[06/04/2026, 10:03] Ravi Menon: 👍\n"
+    )
+    got = first_lines(owners_and_dues(extractor, text))
+    assert got["can someone sort a van for the auction lots"] == ("Ravi Menon", MEETING)
+    assert got["Ravi don't forget the float for the raffle, £150 in coins"][0] == "Ravi Menon"
+    assert not any(k.startswith(("sorry", "I can take")) for k in got)
