@@ -1398,3 +1398,22 @@ def test_a_spoken_recap_for_the_minutes_restates_the_items(extractor: Extractor)
         ("Victor Lindqvist", date(2026, 4, 6)),
     }, found
     assert all(source.startswith(("Victor rings", "Samir gets")) for source in found), found
+
+
+def test_lines_under_a_follow_up_plan_heading_are_items_not_decisions(
+    extractor: Extractor,
+) -> None:
+    """`4. 后续安排` after `3. 决定`: its labelled lines are the meeting's work, not more of the
+    decisions above."""
+    text = (
+        "3. 决定\n"
+        "- 从下周起质检抽样比例从 2% 提到 5%。\n\n"
+        "4. 后续安排\n"
+        "- 孙悦：IVR 新菜单结构，4/10 前发出评审\n"
+        "- 周南：5% 抽样方案和评分表，本周五前\n"
+    )
+    got = owners_and_dues(extractor, text)
+    assert got == {
+        "孙悦：IVR 新菜单结构，4/10 前发出评审": ("孙悦", date(2026, 4, 10)),
+        "周南：5% 抽样方案和评分表，本周五前": ("周南", date(2026, 4, 10)),
+    }
