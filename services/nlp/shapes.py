@@ -1080,7 +1080,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if not person and _TODAY.match(sentence.text):
             # `Kevin:` over `yesterday: … / today: … / blocker: …`: the heading names him.
             person = _person_heading(sentence.heading, roster)
-        if _standup_today(item, roster, person):
+        if _standup_today(item, roster, person, under_name=by_name_line):
             continue
         if item.kind == "action" and done_row(sentence):
             item.kind = "status"
@@ -1378,6 +1378,16 @@ def _name_line(sentence: Sentence, roster: Roster) -> tuple[str, ...]:
 _ROLE_AFTER = re.compile(r"\s{0,2}+[(（][^()（）\n]{1,20}+[)）]$")
 
 
+# `go/no-go stays Friday 10:00`, `tech booked for Thursday`: a day already set, not work.
+_ALREADY_SET = re.compile(
+    r"\b(?:stays?|remains?|unchanged|same\s{1,3}+as|no\s{1,3}+slip"
+    r"|(?:booked|scheduled|planned|set)\s{1,3}+(?:for|on))\b",
+    re.IGNORECASE,
+)
+# `Sent: …`, `Next review: …`: a field's label, not work listed under a name.
+_FIELD_LABEL = re.compile(r"^\s{0,4}+[A-Za-z][\w/ -]{0,24}+:\s")
+
+
 # `today: …`, and the stand-up shorthand `t: …` (`y:` is yesterday, `b:` blockers).
 _TODAY = re.compile(
     r"^\s{0,4}+(?:today|tdy|t|今天|今日|今日计划|今天计划)\s{0,3}+[:：-]\s{0,3}+\S", re.IGNORECASE
@@ -1608,14 +1618,32 @@ def _person_heading(heading: str, roster: Roster) -> tuple[str, ...]:
     return names if len(names) == 1 else ()
 
 
-def _standup_today(item: Analysed, roster: Roster, person: tuple[str, ...]) -> bool:
+def _standup_today(
+    item: Analysed, roster: Roster, person: tuple[str, ...], *, under_name: bool = False
+) -> bool:
     """`today: finish the VPC module` under a person's name line in a stand-up: their plan."""
     if not person:
         return False
     if not _TODAY.match(item.sentence.text):
         # `will pull CCTV for the incidents tomorrow` under `Sam`: the I left out is Sam.
         committed = "first_person" in item.cues and not item.cues & _NOT_PRONOUN_ITEM
-        if item.owner.name is None and committed and (item.kind == "action" or item.due):
+        # `store screenshots next Tuesday` listed under `Elif`: a piece of their work with its
+        # day, no verb needed (not `blocked on the cert since Friday`, not a past day).
+        dated = (
+            under_name
+            and item.sentence.block in {"bullet", "checkbox"}
+            and not _FIELD_LABEL.match(item.sentence.text)
+            and not _ALREADY_SET.search(item.sentence.text)
+            and item.due is not None
+            and item.due.date is not None
+            and not item.due.event
+            and not item.due.past
+            and not item.cues & (_NOT_PRONOUN_ITEM | {"past", "status"})
+            and len(item.sentence.text) <= 80
+        )
+        if item.owner.name is None and (
+            (committed and (item.kind == "action" or item.due)) or dated
+        ):
             _set_owner(item, person, "heading", why="said under the person's name line")
             if item.kind != "action":
                 _force(item, "a dated commitment under a person's name line in a stand-up")

@@ -851,3 +851,24 @@ def test_an_offer_takes_a_request_for_anyone_and_a_reminder_is_asked(
     assert got["can someone sort a van for the auction lots"] == ("Ravi Menon", MEETING)
     assert got["Ravi don't forget the float for the raffle, £150 in coins"][0] == "Ravi Menon"
     assert not any(k.startswith(("sorry", "I can take")) for k in got)
+
+
+def test_dated_bullets_under_a_name_line_in_a_standup_are_that_persons(
+    extractor: Extractor,
+) -> None:
+    """`Ravi` over `- store screenshots next Tuesday`: his work with its day, no verb needed;
+    not what is blocked, already set (`go/no-go stays Friday`) or a field (`Sent: …`)."""
+    text = (
+        "Standup – Mon 6 Apr – mobile 4.12\n"
+        "Ravi\n"
+        "- blocked on the signing cert, IT ticket open since Friday\n"
+        "- store screenshots next Tuesday\n"
+        "Ola\n"
+        "- QA pass on 4.12 RC1 within 3 working days\n"
+        "- go/no-go stays Friday 10:00, same as last train\n"
+    )
+    got = owners_and_dues(extractor, text)
+    assert got == {
+        "store screenshots next Tuesday": ("Ravi Menon", date(2026, 4, 14)),
+        "QA pass on 4.12 RC1 within 3 working days": ("Ola Nordmann", date(2026, 4, 9)),
+    }
