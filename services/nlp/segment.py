@@ -194,6 +194,16 @@ def section_kind(title: str) -> str | None:
             kinds = [_SECTION_LOOKUP.get(p) for p in parts]
             if "actions" in kinds:
                 return "actions"
+    # `Follow-ups, as agreed on the call:`, `Decisions (for the record)`: the section's word,
+    # then a comment on it.
+    # (Not a run of topics: `Tasks, budget and timeline`.)
+    head = re.split(r"[,，(（]|\s[-–—]\s", clean, maxsplit=1)[0].strip()
+    if (
+        head != clean
+        and _SECTION_LOOKUP.get(head) in {"actions", "decisions"}
+        and not re.search(r"\sand\s|&|和|及", clean[len(head) :])
+    ):
+        return _SECTION_LOOKUP[head]
     # `Action items for next week`, `会议决定事项`; not a title that merely ends in a section
     # word (`Harbourview Gardens Incorporated Owners`).
     if len(re.sub(r"[(（][^()（）]*[)）]", " ", title).split()) > 3:

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from services.nlp.notes import ActionItem, Extractor, NotesRequest
 from services.nlp.owners import Participant
-from services.nlp.segment import segment
+from services.nlp.segment import section_kind, segment
 from tests.security import linear
 
 PEOPLE = (
@@ -872,3 +872,22 @@ def test_dated_bullets_under_a_name_line_in_a_standup_are_that_persons(
         "store screenshots next Tuesday": ("Ravi Menon", date(2026, 4, 14)),
         "QA pass on 4.12 RC1 within 3 working days": ("Ola Nordmann", date(2026, 4, 9)),
     }
+
+
+def test_a_recap_heading_with_a_comment_after_its_word_restates_the_discussion(
+    extractor: Extractor,
+) -> None:
+    """`Follow-ups, as agreed on the call:` opens the recap, so the discussion's `Ravi will
+    send a reminder …` and the recap's `Ravi: …` are one item, the recap's."""
+    text = (
+        "Rooms. The block releases unsold rooms on 29 April. Ravi will send a reminder to "
+        "partners who haven't booked a room by Wednesday.\n\n"
+        "Follow-ups, as agreed on the call:\n"
+        "- Ravi: room-block reminder to partners, by Wednesday\n"
+    )
+    got = owners_and_dues(extractor, text)
+    assert got == {
+        "Ravi: room-block reminder to partners, by Wednesday": ("Ravi Menon", date(2026, 4, 8))
+    }
+    assert section_kind("Follow-ups, as agreed on the call:") == "actions"
+    assert section_kind("Tasks, budget and timeline") is None

@@ -97,10 +97,10 @@ def test_short_forms_are_found_in_text_but_not_inside_words() -> None:
 @pytest.mark.slow
 def test_a_line_full_of_initials_is_read_in_linear_time() -> None:
     # Each match once read everything before and after it: quadratic on a long line.
-    # A fresh roster each call: one roster remembers what it read, and a repeat would time
-    # nothing.
+    # The reading itself: a roster remembers what it read, and a repeat would time nothing.
+    roster = Roster(PEOPLE)
     ratio = linear.ratio_in_child(
-        lambda text: Roster(PEOPLE).mentions(text),
+        roster._find_mentions,
         lambda n: "x AF " * n,
         limit=LINEAR,
         short=20_000,
