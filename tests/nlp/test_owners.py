@@ -3,11 +3,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from services.nlp.notes import Extractor, NotesRequest
-from services.nlp.owners import Participant, Roster
+from services.nlp.owners import Mention, Participant, Roster
 from services.nlp.prefilter import longest_first
 
 PEOPLE = (
@@ -226,10 +227,22 @@ def test_a_trie_of_names_matches_what_the_longest_first_alternation_matches(
         assert got == expected
 
 
-def test_a_roster_reads_a_sentence_once_and_hands_out_copies() -> None:
+def test_a_roster_reads_a_sentence_once_and_hands_out_copies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     roster = Roster(PEOPLE)
+    reads: list[str] = []
+    find = roster._find_mentions
+
+    def counted(text: str) -> list[Mention]:
+        reads.append(text)
+        return find(text)
+
+    monkeypatch.setattr(roster, "_find_mentions", counted)
     first = roster.mentions("Alice Chen and Bobby")
     first.clear()
+    roster.mentions("Alice Chen and Bobby")
+    assert reads == ["Alice Chen and Bobby"]
     assert [m.names[0] for m in roster.mentions("Alice Chen and Bobby")] == [
         "Alice Chen",
         "Bob Martinez",
