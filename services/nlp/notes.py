@@ -1075,7 +1075,22 @@ class _OwnerFinder:
                 return self.pick((previous[-1],), "subject", 0.7, cut=cut)
         in_clause = re.search(r"[,;，；]\s*(?:he|she|他|她)(?:会|将|\s+will|\s+is going)", body)
         if (pronoun or in_clause) and (mentions or previous):
-            names = mentions[0].names if mentions else (previous[-1],)
+            # `她下周三前给沈姐反馈`: a name after the pronoun is whom the work goes to; she is
+            # the person named before. `…，他会…`: the name before the clause.
+            at = pronoun.start() if pronoun else in_clause.start() if in_clause else 0
+            before = [m for m in mentions if m.start < at]
+            # `他（周南）还会…`: the name in brackets says who he is.
+            named = [
+                m for m in mentions if pronoun and body[pronoun.end() : m.start] in ("（", "(")
+            ]
+            if named:
+                names = named[0].names
+            elif before:
+                names = before[0].names
+            elif previous and pronoun:
+                names = (previous[-1],)
+            else:
+                names = mentions[0].names if mentions else (previous[-1],)
             return self.pick(names, "pronoun", 0.6)
         return None
 

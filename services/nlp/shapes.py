@@ -1895,6 +1895,22 @@ def _restates(item: ActionItem, recap: ActionItem) -> bool:
     return containment(recap.description, item.description) >= 0.6
 
 
+_EN_TIME_TERMS = content_terms(
+    "today tomorrow tonight morning afternoon evening eod eow eom cob week month monday tuesday"
+    " wednesday thursday friday saturday sunday mon tue wed thu fri sat sun before by end"
+)
+
+
+def _share_a_word(first: str, second: str) -> bool:
+    """A content word in both that is not about time (`today`, `10:00`, `下周三前`)."""
+    return any(
+        not term.isdigit()
+        and term not in _EN_TIME_TERMS
+        and not any(ch in "周月日号天今明昨前后内底初末午晚早点" for ch in term)
+        for term in content_terms(first) & content_terms(second)
+    )
+
+
 def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analysed, ActionItem]]:
     """An item said in the discussion and again under `Action items:` is the recap's item.
     With two lists of actions (`三、讨论及议定事项` and `五、待办汇总`), the last one is the
@@ -1918,6 +1934,18 @@ def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analys
                 ),
                 None,
             )
+            if twin is None and item.owner and item.due is not None and not unowned:
+                # `她下周三前给沈姐反馈` and the recap's `主持人意向沟通并反馈沈悦 | 白露 | 下周三`:
+                # the one recap item of that person and day, sharing a word with it.
+                same = [
+                    index
+                    for index, (_, other) in enumerate(recap)
+                    if other.owner == item.owner and other.due == item.due
+                ]
+                if len(same) == 1 and _share_a_word(
+                    recap[same[0]][1].description, item.description
+                ):
+                    twin = same[0]
         if twin is None:
             kept.append((analysed, item))
             continue

@@ -1417,3 +1417,38 @@ def test_lines_under_a_follow_up_plan_heading_are_items_not_decisions(
         "孙悦：IVR 新菜单结构，4/10 前发出评审": ("孙悦", date(2026, 4, 10)),
         "周南：5% 抽样方案和评分表，本周五前": ("周南", date(2026, 4, 10)),
     }
+
+
+def test_a_pronoun_at_the_start_is_the_person_named_before_not_the_one_after(
+    extractor: Extractor,
+) -> None:
+    """`她…给老钱反馈`: 老钱 receives the answer; she is 孙悦, named in the sentence before."""
+    text = "议题二\n- 主持人：市场部推荐了两位，孙悦跟她们先聊一下意向。她下周三前给老钱反馈。\n"
+    got = owners_and_dues(extractor, text)
+    assert got["她下周三前给老钱反馈。"] == ("孙悦", date(2026, 4, 15)), got
+
+
+def test_the_recaps_one_item_of_that_person_and_day_restates_the_talk(
+    extractor: Extractor,
+) -> None:
+    """The recap's only line for 孙悦 on Wednesday says the talk's item in other words; a
+    shared word about time alone (`today`) is no reason."""
+    text = (
+        "议题二\n- 主持人：市场部推荐了两位，孙悦跟她们先聊一下意向。她下周三前给老钱反馈。\n\n"
+        "行动项汇总\n"
+        "| 事项 | 负责人 | 截止 |\n"
+        "|---|---|---|\n"
+        "| 主持人意向沟通并反馈钱多多 | 孙悦 | 下周三 |\n"
+    )
+    got = owners_and_dues(extractor, text)
+    assert got == {"主持人意向沟通并反馈钱多多 | 孙悦 | 下周三": ("孙悦", date(2026, 4, 15))}, got
+    text = (
+        "Round the table\n"
+        "Greta says she'll get the pharmacy orders chased by 10:00 today.\n"
+        "Actions\n"
+        "- Greta to finish the ward discharge summaries before 12:00 today\n"
+    )
+    assert set(owners_and_dues(extractor, text)) == {
+        "Greta says she'll get the pharmacy orders chased by 10:00 today.",
+        "Greta to finish the ward discharge summaries before 12:00 today",
+    }
