@@ -145,6 +145,8 @@ def test_numbers_that_are_not_dates_are_ignored() -> None:
     ):
         found = find_due(text, meeting_date=MONDAY, lang="en")
         assert found is None or found.date is None, text
+    # The day itself still reads as one: `12号晚上8点开播`.
+    assert due("12号晚上8点开播", MONDAY, "zh") == date(2025, 3, 12)
     # Month-day with a dash is a date only after the deadline's word: a range or a code
     # otherwise.
     for text in ("10-20 人参加", "型号 3-15 的阀门", "截止 10-20-30 号段", "39.9/12支"):
@@ -191,7 +193,15 @@ def test_before_an_hour_at_the_end_is_today() -> None:
 
 
 def test_a_numbered_place_is_no_day() -> None:
-    for text in ("葛明反馈2号冷库压缩机有异响", "那鲜奶我先挪到2号冷柜", "3号发酵罐温度曲线你看下"):
+    for text in (
+        "葛明反馈2号冷库压缩机有异响",
+        "那鲜奶我先挪到2号冷柜",
+        "3号发酵罐温度曲线你看下",
+        "3号注塑机昨晚又报液压油温高，谁能先过去看一下？",
+        "2号竖井排水沟清淤",
+        "3号进站口闸机故障已经报修",
+        "对2号棚温控设备进行检修",
+    ):
         found = find_due(text, meeting_date=MONDAY, lang="zh")
         assert found is None or found.date is None, text
 
