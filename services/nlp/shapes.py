@@ -581,7 +581,14 @@ def _unowned(item: Analysed) -> bool:
             # the item; this line names no work of its own.
             item.kind = "other"
             return True
-        if item.owner.how not in {"label", "table", "asked", "subject"}:
+        # `华锐 8D 报告关闭时间跟进 —— 待定负责人`: a Chinese subject before the marker is what
+        # the work is about; `Anaïs to raise it…, owner TBD for the rest` keeps Anaïs.
+        subject_before = (
+            item.owner.how == "subject"
+            and sentence.lang == "zh"
+            and item.body_offset + item.owner.cut[1] <= unowned.start()
+        )
+        if item.owner.how not in {"label", "table", "asked", "subject"} or subject_before:
             _set_owner(item, (), "none", why=f"the line says nobody owns it yet ({said})")
         _force(item, f"work waiting for an owner ({said})")
         return True

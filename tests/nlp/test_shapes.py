@@ -1452,3 +1452,13 @@ def test_the_recaps_one_item_of_that_person_and_day_restates_the_talk(
         "Greta says she'll get the pharmacy orders chased by 10:00 today.",
         "Greta to finish the ward discharge summaries before 12:00 today",
     }
+
+
+def test_a_name_before_the_unowned_marker_is_what_the_work_is_about(extractor: Extractor) -> None:
+    """`华锐 8D 报告…跟进 —— 待定负责人`: 华锐 is the supplier; nobody owns the follow-up yet."""
+    text = (
+        "供应商线上参会：华锐 质量经理 郭先生\n"
+        "待办\n- 孙悦：审核报告，周五前\n- 华锐 8D 报告关闭时间跟进 —— 待定负责人\n"
+    )
+    got = owners(extractor, text)
+    assert got["华锐 8D 报告关闭时间跟进 —— 待定负责人"] is None, got
