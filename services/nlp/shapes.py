@@ -1163,6 +1163,8 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if item.kind == "action" and _continuity(item):
             item.kind = "decision"
             continue
+        if _zh_own_next(item):
+            continue
         if _chat_line(item, analysed[index + 1 : index + 2], roster):
             continue
         if item.kind == "action" and item.owner.name is None:
@@ -1280,6 +1282,40 @@ def _zh_said_to_the_group(item: Analysed, before: Analysed | None) -> None:
     ):
         return  # `小马：昨天的告警规则已改完。今天把日志采集切到新集群`: a stand-up, their own next
     _set_owner(item, (), "none", why="said to the group in a chat; nobody named takes it")
+
+
+# A clause of one's own next work in a chat's stand-up line: `，今天继续修…`, `；明天接着跑`,
+# `，剩下的明天跑完`.
+_ZH_OWN_NEXT = re.compile(
+    r"(?:^|[，,；;])[ \t]{0,2}+(?:"
+    r"(?:今天|今日|明天|下午|晚上|接下来)[ \t]{0,2}+(?:继续|接着|争取|先把|再把|会把)"
+    r"|(?:剩下|剩余|其余|余下)的?[^，,。；;？?\n]{0,8}?"
+    r"(?:今天|今晚|明天|后天|下午|晚上|下班前|周[一二三四五六日])[^，,。；;？?\n]{0,6}?[完掉好])"
+)
+_ZH_TO_OTHERS = re.compile(r"你|大家|各位|麻烦|请")
+
+
+def _zh_own_next(item: Analysed) -> bool:
+    """`一帆：昨天 merge 了支付重试的 PR，今天继续修退款回调`, `高晴：回归用例跑了 70%，剩下的明天
+    跑完`: a chat turn's report that goes on to the speaker's own next work is theirs."""
+    sentence = item.sentence
+    if (
+        sentence.lang != "zh"
+        or item.owner.how != "speaker_weak"
+        or not item.owner.name
+        or item.cues & {"question", "hypothetical", "blocked"}
+        or _ZH_TO_OTHERS.search(sentence.text)
+    ):
+        return False
+    found = _ZH_OWN_NEXT.search(sentence.text)
+    if found is None:
+        return False
+    said = found.group(0).lstrip("，,；; \t")
+    _set_owner(
+        item, item.owner.candidates, "speaker", why=f"the speaker's own next work (`{said}`)"
+    )
+    _force(item, f"a chat turn that goes on to the speaker's own next work (`{said}`)")
+    return True
 
 
 _RECORDING_TIME = re.compile(r"[ \t]{0,3}+[(（]\d{1,2}:\d{2}(?::\d{2})?+[)）]$")

@@ -1462,3 +1462,20 @@ def test_a_name_before_the_unowned_marker_is_what_the_work_is_about(extractor: E
     )
     got = owners(extractor, text)
     assert got["华锐 8D 报告关闭时间跟进 —— 待定负责人"] is None, got
+
+
+def test_a_chat_stand_up_turn_that_goes_on_to_the_speakers_next_work(
+    extractor: Extractor,
+) -> None:
+    """A report of what is done that goes on to the speaker's own next work is theirs; one
+    that only reports, or waits on others, is no item."""
+    text = (
+        "10/13 站会\n"
+        "老钱：昨天 merge 了支付重试的 PR，今天继续修退款回调\n"
+        "孙悦：回归用例跑了 70%，剩下的明天跑完\n"
+        "周南：blocked，等测试环境数据库扩容\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "昨天 merge 了支付重试的 PR，今天继续修退款回调": ("钱多多", MEETING),
+        "回归用例跑了 70%，剩下的明天跑完": ("孙悦", date(2026, 4, 7)),
+    }
