@@ -1479,3 +1479,50 @@ def test_a_chat_stand_up_turn_that_goes_on_to_the_speakers_next_work(
         "昨天 merge 了支付重试的 PR，今天继续修退款回调": ("钱多多", MEETING),
         "回归用例跑了 70%，剩下的明天跑完": ("孙悦", date(2026, 4, 7)),
     }
+
+
+def test_a_persons_side_heading_owns_the_bare_lines_under_it(extractor: Extractor) -> None:
+    """`悦悦这边：` (her side of the work) over bare lines, as `孙悦：` would be."""
+    people = (Participant("孙悦", ("悦悦",)), Participant("周南", ()))
+    text = "入职准备\n悦悦这边：\n- 发入职通知邮件，明天\n- 劳动合同和保密协议打印，一人两份\n"
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    got = {i.source.strip(): (i.owner, i.due) for i in extractor.extract(request).items}
+    assert got == {
+        "发入职通知邮件，明天": ("孙悦", date(2026, 4, 7)),
+        "劳动合同和保密协议打印，一人两份": ("孙悦", None),
+    }
+
+
+def test_a_line_after_the_tasks_table_is_new_work_unless_it_says_the_same(
+    extractor: Extractor,
+) -> None:
+    """`TODO(SH): 导出接口加超时告警` under the notes below the table is more work for Samir,
+    not his `订单导出超时` row again (other words, no day); a transcript under its summary
+    saying the summary's item on the same day restates it."""
+    text = (
+        "### 任务\n"
+        "| Task | Owner | Due |\n"
+        "|---|---|---|\n"
+        "| 订单导出超时（P0） | Samir | 4/13 |\n"
+        "\n"
+        "### 备注\n"
+        "- TODO(SH): 导出接口加超时告警\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "订单导出超时（P0） | Samir | 4/13": ("Samir Haddad", date(2026, 4, 13)),
+        "TODO(SH): 导出接口加超时告警": ("Samir Haddad", None),
+    }
+    text = (
+        "待办事项\n"
+        "1. 周南：端午排班表，下周五前发出\n"
+        "\n"
+        "—— 文字记录 ——\n"
+        "孙悦 00:01:12\n"
+        "先看数据，首响 48 秒还是太慢，主要是晚上那段排班不够。\n"
+        "\n"
+        "周南 00:03:40\n"
+        "对，晚班现在只有 6 个人。端午那三天我排一下，按 70% 来，下周五前把表发群里。\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "周南：端午排班表，下周五前发出": ("周南", date(2026, 4, 17))
+    }
