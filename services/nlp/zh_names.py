@@ -138,6 +138,8 @@ def _candidates(text: str, start: int, surname: str) -> list[str]:
         if name[-1] not in _NOT_LAST
         and name not in _WORDS
         and name[:2] not in _WORDS  # `门禁卡`, `安全环…`: a word, then the next character
+        # `原计划 2/13 完成`: a surname character before a word (计划) is no name either.
+        and not (len(name) - len(surname) == 2 and name[len(surname) :] in _WORDS)
         and name[len(surname) :] not in _TITLES
         and name[len(surname) : len(surname) + 2] not in _TITLES
     ]

@@ -40,6 +40,8 @@ def test_names_written_where_owners_are_written(text: str, names: list[str]) -> 
         # Guessed on the blind batches before 2026-12-06: a file, a door card, a shift, a
         # region, a surname before a title.
         "logo 文件今天下午发过来。门禁卡要录证件照。白班请吴师傅再调。下午交给区域 @孙悦",
+        # A surname character before a word: 原 + 计划 is the original plan.
+        "离线数仓迁移进度 72%，原计划 2/13 完成，延期到 2/27",
     ],
 )
 def test_words_that_start_with_a_surname_are_not_names(text: str) -> None:
