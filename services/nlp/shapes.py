@@ -83,6 +83,7 @@ _OWNER_LINE = re.compile(
 )
 _HEADING_OWNER = re.compile(r"[(（](?P<who>[^()（）]{1,40}+)[)）]")
 _ARROW = re.compile(r"^\s{0,4}+(?:→|->|=>)\s{0,3}+(?P<who>\S[^\n]{0,30}+)$")
+_ZH_SAYS = re.compile(r"[ \t]{0,2}+(?:说|表示|认为|建议|拍板|定了)")
 _ZH_VOCATIVE = re.compile(
     r"\s{0,2}+(?:(?:啊|呀|哈)[，,\s]{0,2}+)?(?:那个?)?你(?!们[班组店部队科室家那这的])"
 )
@@ -1103,6 +1104,14 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         arrow = _ARROW.match(sentence.text)
         if arrow:
             names = _names(arrow.group("who"), roster)
+            # `→ Kevin 说加 $2k，Amy 去后台操作`: whoever only speaks in the answer is not its doer.
+            doers = [
+                m.names[0]
+                for m in roster.mentions(arrow.group("who"))
+                if m.names and not _ZH_SAYS.match(arrow.group("who"), m.end)
+            ]
+            if len(names) > 1 and doers:
+                names = (doers[0],)
             previous = analysed[index - 1] if index else None
             if names and previous is not None and previous.sentence.unit == sentence.unit:
                 who = arrow.group("who").strip()
@@ -1113,6 +1122,10 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
                 if (previous.due is None or previous.due.date is None) and item.due is not None:
                     previous.due = item.due if item.due.date is not None else previous.due
                 item.kind = "other"
+                if not roster.lookup(who):
+                    # `→ 要，嘉怡会后发邮件说明`: an answer that says the work, not only a name;
+                    # the question and the answer are one item.
+                    fold_reply(previous, item)
                 continue
             if sentence.lang != "zh":
                 continue

@@ -794,8 +794,14 @@ def test_within_a_time_before_go_live_is_a_deadline() -> None:
 
 
 def test_an_arrows_date_goes_with_the_work_it_answers(extractor: Extractor) -> None:
+    # The answer says more than the name, so the question and the answer are one item.
     text = "- 试用期目标谁来写？→ 刘强，3月13日前给到 HR\n"
-    assert items(extractor, text) == {"试用期目标谁来写？": ("刘强", "2026-03-13")}
+    assert items(extractor, text) == {
+        "试用期目标谁来写？→ 刘强，3月13日前给到 HR": ("刘强", "2026-03-13")
+    }
+    assert items(extractor, "- 试用期目标谁来写？→ 刘强\n") == {
+        "试用期目标谁来写？": ("刘强", None)
+    }
 
 
 def test_a_wecom_external_group_names_the_company_after_the_speaker(extractor: Extractor) -> None:

@@ -1526,3 +1526,23 @@ def test_a_line_after_the_tasks_table_is_new_work_unless_it_says_the_same(
     assert owners_and_dues(extractor, text) == {
         "周南：端午排班表，下周五前发出": ("周南", date(2026, 4, 17))
     }
+
+
+def test_an_answer_after_the_arrow_that_says_the_work_joins_the_question(
+    extractor: Extractor,
+) -> None:
+    """`→ 要，周南会后发邮件说明`: the question and its answer are one item, the answer's doer
+    its owner; who only speaks in the answer (`Samir 说加…`) does not do it."""
+    text = (
+        "讨论\n"
+        "- 迁移延期要不要同步给业务方？→ 要，周南会后发邮件说明\n"
+        "- Coupon 的 budget 快烧完了 (85%)，要不要加？→ Samir 说加 $2k，孙悦去后台操作，今天弄完\n"
+    )
+    found = {i.source: (i.owner, i.due) for i in items(extractor, text)}
+    assert found == {
+        "迁移延期要不要同步给业务方？→ 要，周南会后发邮件说明": ("周南", None),
+        "Coupon 的 budget 快烧完了 (85%)，要不要加？→ Samir 说加 $2k，孙悦去后台操作，今天弄完": (
+            "孙悦",
+            MEETING,
+        ),
+    }, found
