@@ -1088,6 +1088,9 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if not person and _TODAY.match(sentence.text):
             # `Kevin:` over `yesterday: … / today: … / blocker: …`: the heading names him.
             person = _person_heading(sentence.heading, roster)
+            if not person and sentence.speaker:
+                # `Lena: y'day finished the module. today: cert rotation on staging.`
+                person = roster.lookup(sentence.speaker)
         if _standup_today(item, roster, person, under_name=by_name_line):
             continue
         if item.kind == "action" and done_row(sentence):
@@ -1445,8 +1448,11 @@ _FIELD_LABEL = re.compile(r"^\s{0,4}+[A-Za-z][\w/ -]{0,24}+:\s")
 
 
 # `today: …`, and the stand-up shorthand `t: …` (`y:` is yesterday, `b:` blockers).
+# `t: …` and `t - …` are today's; `T-bar still waiting…` is not.
 _TODAY = re.compile(
-    r"^\s{0,4}+(?:today|tdy|t|今天|今日|今日计划|今天计划)\s{0,3}+[:：-]\s{0,3}+\S", re.IGNORECASE
+    r"^\s{0,4}+(?:(?:today|tdy|今天|今日|今日计划|今天计划)\s{0,3}+[:：-]|t\s{0,3}+[:：]|t\s{1,3}+-)"
+    r"\s{0,3}+\S",
+    re.IGNORECASE,
 )
 
 

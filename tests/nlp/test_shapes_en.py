@@ -108,6 +108,20 @@ def test_standup_written_per_person_owns_each_today_line(extractor: Extractor) -
     }
 
 
+def test_a_today_part_inside_a_speakers_stand_up_line_is_theirs(extractor: Extractor) -> None:
+    """`Ola: y'day … today: …` in a chat-style stand-up; `T-bar still waiting…` is no today."""
+    text = (
+        "Standup Mon 6/4 — platform team\n"
+        "Ola: y'day finished the Terraform module for the new VPC. today: cert rotation on staging.\n"
+        "Ravi: blocked on DB creds from security. I'll chase security for them again today.\n"
+        "Marta: T-bar still waiting on the bullwheel bearing, courier reckons Tuesday\n"
+    )
+    assert owners(extractor, text) == {
+        "today: cert rotation on staging.": "Ola Nordmann",
+        "I'll chase security for them again today.": "Ravi Menon",
+    }
+
+
 def test_table_typed_as_text_with_columns_two_spaces_apart(extractor: Extractor) -> None:
     text = (
         "WAREHOUSE JOBS  06-Apr-2026\n"
