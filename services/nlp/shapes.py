@@ -1179,7 +1179,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if item.kind == "action" and _continuity(item):
             item.kind = "decision"
             continue
-        if _zh_own_next(item):
+        if _zh_own_next(item) or _en_asked_to(item):
             continue
         if _chat_line(item, analysed[index + 1 : index + 2], roster):
             continue
@@ -1309,6 +1309,32 @@ _ZH_OWN_NEXT = re.compile(
     r"(?:今天|今晚|明天|后天|下午|晚上|下班前|周[一二三四五六日])[^，,。；;？?\n]{0,6}?[完掉好])"
 )
 _ZH_TO_OTHERS = re.compile(r"你|大家|各位|麻烦|请")
+
+
+# `Julia asked Carlos to rewrite the refund script…`: minutes' way of giving work.
+_EN_ASKED_TO = re.compile(
+    r"\b(?:asked|requested|tasked)\s{1,3}+(?:[^\s,.;]{1,30}+\s{1,3}+){1,3}?to\s{1,3}+(?!be\b)[a-z]",
+    re.IGNORECASE,
+)
+
+
+def _en_asked_to(item: Analysed) -> bool:
+    """`Julia asked Carlos to rewrite the refund script so agents give the bank timeline`: work
+    given to a participant in the minutes' past tense is theirs, dated or not."""
+    if (
+        item.sentence.lang != "en"
+        or item.kind == "action"
+        or item.owner.how != "asked"
+        or not item.owner.name
+        or item.sentence.turn >= 0
+        or item.cues & {"question", "hypothetical", "done", "decision", "blocked"}
+    ):
+        return False
+    found = _EN_ASKED_TO.search(item.sentence.text)
+    if found is None:
+        return False
+    _force(item, f"work asked of a participant (`{found.group(0)}…`)")
+    return True
 
 
 def _zh_own_next(item: Analysed) -> bool:

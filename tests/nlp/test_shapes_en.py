@@ -122,6 +122,21 @@ def test_a_today_part_inside_a_speakers_stand_up_line_is_theirs(extractor: Extra
     }
 
 
+def test_work_asked_of_a_participant_in_the_minutes_past_tense(extractor: Extractor) -> None:
+    """`Marta asked Ravi to rewrite…` gives Ravi work, with no day said; asking whether is not."""
+    text = (
+        "Service review\n"
+        "Most of the hour went on the billing-dispute journey. Marta asked Ravi to rewrite the "
+        "refund script so agents give the actual bank timeline. Ola asked whether the macro is "
+        "still on the old policy.\n"
+    )
+    assert owners(extractor, text) == {
+        "Marta asked Ravi to rewrite the refund script so agents give the actual bank timeline.": (
+            "Ravi Menon"
+        )
+    }
+
+
 def test_table_typed_as_text_with_columns_two_spaces_apart(extractor: Extractor) -> None:
     text = (
         "WAREHOUSE JOBS  06-Apr-2026\n"
