@@ -1980,7 +1980,9 @@ def _restates(item: ActionItem, recap: ActionItem, *, after: bool = False) -> bo
     if after and item.due != recap.due:
         return False
     if not item.owner:
-        return False
+        # `Someone has to confirm them with the relocating hires…` (taken on the next line) and
+        # the recap's `confirm the serviced apartments with the two relocating hires`.
+        return containment(recap.description, item.description) >= 0.5
     if item.due is not None and item.due == recap.due and item.owner == recap.owner:
         # Same person, same day: `副播人选 杨帆 周四前` recaps `@杨帆 副播周四前一定要定下来`.
         return containment(recap.description, item.description) >= 0.2
@@ -2012,12 +2014,20 @@ def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analys
     restating = [a.sentence.heading for a, _ in items if _restating_heading(a.sentence.heading)]
     if not restating:
         return items
-    last = restating[-1]
-    recap = [(a, i) for a, i in items if a.sentence.heading == last]
+    # The recap is the last list of actions, with any recap lists right before it (`Next steps
+    # (Maria):` then `Other actions`), not a section of the minutes' decided work (`三、议定事项`)
+    # that the last list restates.
+    headings = list(dict.fromkeys(a.sentence.heading for a, _ in items))
+    recap_headings = {restating[-1]}
+    for heading in reversed(headings[: headings.index(restating[-1])]):
+        if not _recap_heading(heading):
+            break
+        recap_headings.add(heading)
+    recap = [(a, i) for a, i in items if a.sentence.heading in recap_headings]
     kept: list[tuple[Analysed, ActionItem]] = []
     for analysed, item in items:
         twin = None
-        if analysed.sentence.heading != last:
+        if analysed.sentence.heading not in recap_headings:
             # `Fitting it once approved: owner TBD` is not the recap's owned `Quote for it`.
             unowned = _UNOWNED.search(analysed.sentence.text) is not None
             twin = next(

@@ -137,6 +137,35 @@ def test_work_asked_of_a_participant_in_the_minutes_past_tense(extractor: Extrac
     }
 
 
+def test_two_recap_lists_in_a_row_restate_the_discussion(extractor: Extractor) -> None:
+    """`Next steps (Marta):` then `Other actions`: both lists are the recap, so the talk's
+    `Marta said yes, she'll include it…` and the unowned `Someone has to confirm…` (taken on
+    the next line) are their items again, not more."""
+    text = (
+        "## Payroll\n"
+        "Ravi asked Marta to send the bank-detail form with the welcome email. Marta said yes, "
+        "she'll include it — welcome emails go out tomorrow.\n"
+        "## Housing\n"
+        "Ola has two serviced apartments on hold until Apr 10. Someone has to confirm them with "
+        "the relocating hires before the hold lapses. Marta said she'd do it.\n"
+        "\n"
+        "## Next steps (Marta):\n"
+        "- welcome emails incl. bank-detail form, tomorrow\n"
+        "- confirm the serviced apartments with the two relocating hires — before Apr 10\n"
+        "\n"
+        "## Other actions\n"
+        "- Ola: badges + door access, Friday\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "welcome emails incl. bank-detail form, tomorrow": ("Marta Kowalczyk", date(2026, 4, 7)),
+        "confirm the serviced apartments with the two relocating hires — before Apr 10": (
+            "Marta Kowalczyk",
+            date(2026, 4, 10),
+        ),
+        "Ola: badges + door access, Friday": ("Ola Nordmann", date(2026, 4, 10)),
+    }
+
+
 def test_table_typed_as_text_with_columns_two_spaces_apart(extractor: Extractor) -> None:
     text = (
         "WAREHOUSE JOBS  06-Apr-2026\n"
