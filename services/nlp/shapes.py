@@ -1179,6 +1179,9 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if item.kind == "action" and _continuity(item):
             item.kind = "decision"
             continue
+        if item.kind == "action" and _wish(item):
+            item.kind = "hypothetical"
+            continue
         if _zh_own_next(item) or _en_asked_to(item):
             continue
         if _chat_line(item, analysed[index + 1 : index + 2], roster):
@@ -2488,6 +2491,25 @@ _CONTINUITY = re.compile(
     r"|no\s{1,3}+change)(?![\w'’])|维持|保持不变|沿用|不做调整",
     re.IGNORECASE,
 )
+
+
+# `Kofi would like to try two micro-creators in January, although there is no budget line`:
+# what someone would like, with nobody committing to it.
+_EN_WISH = re.compile(
+    r"^\W{0,3}+(?:[A-Z][\w'’-]{1,30}+|he|she|they|we)\s{1,3}+"
+    r"(?:would\s{1,3}+like|['’]d\s{1,3}+like|wants?|would\s{1,3}+love|hopes?)\s{1,3}+to\s",
+    re.IGNORECASE,
+)
+
+
+def _wish(item: Analysed) -> bool:
+    if item.sentence.lang != "en" or item.forced or item.sentence.block in {"table", "checkbox"}:
+        return False
+    if item.cues & {"marker", "request", "first_person"}:
+        return False
+    body = item.sentence.text
+    # `…, so she will book it`: a wish that goes on to a commitment is one.
+    return _EN_WISH.match(body) is not None and _EN_COMMITTED.search(body) is None
 
 
 def _continuity(item: Analysed) -> bool:

@@ -166,6 +166,19 @@ def test_two_recap_lists_in_a_row_restate_the_discussion(extractor: Extractor) -
     }
 
 
+def test_what_someone_would_like_is_no_item_until_someone_commits(extractor: Extractor) -> None:
+    text = (
+        "Influencers: the four creator posts went out as scheduled and drove roughly 2,100 "
+        "sessions. Gifting for creators stays at the same bundle as last year. Ola would like to "
+        "try two micro-creators in January, although there is no budget line for that until the "
+        "Q1 review lands.\n"
+        "Ravi wants to redo the brief, so he will send a draft by Friday.\n"
+    )
+    assert owners(extractor, text) == {
+        "Ravi wants to redo the brief, so he will send a draft by Friday.": "Ravi Menon"
+    }
+
+
 def test_table_typed_as_text_with_columns_two_spaces_apart(extractor: Extractor) -> None:
     text = (
         "WAREHOUSE JOBS  06-Apr-2026\n"
