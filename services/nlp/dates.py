@@ -985,11 +985,11 @@ def _recent_past(resolved: date | None, meeting: date, *, written: str) -> bool:
 _YEAR_WRITTEN = re.compile(r"\d{4}|[’']\d{2}\b|\d{1,2}/\d{1,2}/\d{2}|年")
 
 
-# After a day in Chinese: the result handed over or the work finished then (`明早发群里`,
+# After a day in Chinese: the result handed over or the work finished then (`明早发群里`, `明天提测`,
 # `周五晚上之前给我`, `今天订好`, `明天上午必须清掉`), not what others do (`明天大家看`).
 _ZH_HANDED_OVER = re.compile(
     r"[ \t]{0,2}+(?:[上下]午|早上|晚上|中午)?+(?:\d{1,2}[点:：]\d{0,2}+)?+(?:之?前)?+[ \t]{0,2}+"
-    r"(?:必须|一定|务必)?+(?:发|给|交|报|回|出|订|提交|上线|完成|搞定|清掉|要(?=[，。,.!！？?\s]|$))"
+    r"(?:必须|一定|务必)?+(?:发|给|交|报|回|出|订|提交|提测|上线|完成|搞定|清掉|要(?=[，。,.!！？?\s]|$))"
 )
 _ZH_SAID_BEFORE = re.compile(r"说[ \t]{0,2}+$")
 

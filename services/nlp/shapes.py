@@ -1312,6 +1312,11 @@ _ZH_OWN_NEXT = re.compile(
     r"(?:今天|今晚|明天|后天|下午|晚上|下班前|周[一二三四五六日])[^，,。；;？?\n]{0,6}?[完掉好])"
 )
 _ZH_TO_OTHERS = re.compile(r"你|大家|各位|麻烦|请")
+_ZH_YESTERDAY_DONE = re.compile(r"^[ \t]{0,2}+(?:昨天|昨日)[^，,。；;\n]{1,30}?(?:完|了)")
+_ZH_TODAY_PLAN = re.compile(
+    r"[，,；;][ \t]{0,2}+(?:今天|今日)[ \t]{0,2}+"
+    r"(?:做|写|改|修|跑|弄|搞|处理|补|整理|提|发|联调|测|对接|开始|准备|推进|跟进)"
+)
 
 
 # `Julia asked Carlos to rewrite the refund script…`: minutes' way of giving work.
@@ -1353,6 +1358,9 @@ def _zh_own_next(item: Analysed) -> bool:
     ):
         return False
     found = _ZH_OWN_NEXT.search(sentence.text)
+    if found is None and _ZH_YESTERDAY_DONE.search(sentence.text):
+        # `欧阳：昨天修完登录页白屏，今天做消息推送`: yesterday's done, then today's plan.
+        found = _ZH_TODAY_PLAN.search(sentence.text)
     if found is None:
         return False
     said = found.group(0).lstrip("，,；; \t")

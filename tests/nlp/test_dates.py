@@ -218,6 +218,7 @@ def test_in_chinese_the_day_the_result_is_handed_over_is_the_deadline() -> None:
         ("供应商说周四发，我今天下午再催一下", MONDAY),
         ("脚本我今晚出完三条，明天早上大家看", MONDAY),
         ("你明天上午把退货清点一下，我后天要跟供应商对账", tomorrow),
+        ("今天做消息推送，预计明天提测", tomorrow),  # handed to testing tomorrow
     ):
         found = find_due(text, meeting_date=MONDAY, lang="zh")
         assert found is not None and found.date == expected, text

@@ -1474,10 +1474,12 @@ def test_a_chat_stand_up_turn_that_goes_on_to_the_speakers_next_work(
         "老钱：昨天 merge 了支付重试的 PR，今天继续修退款回调\n"
         "孙悦：回归用例跑了 70%，剩下的明天跑完\n"
         "周南：blocked，等测试环境数据库扩容\n"
+        "Greta：昨天修完登录页白屏，今天做消息推送，预计明天提测\n"
     )
     assert owners_and_dues(extractor, text) == {
         "昨天 merge 了支付重试的 PR，今天继续修退款回调": ("钱多多", MEETING),
         "回归用例跑了 70%，剩下的明天跑完": ("孙悦", date(2026, 4, 7)),
+        "昨天修完登录页白屏，今天做消息推送，预计明天提测": ("Greta Moll", date(2026, 4, 7)),
     }
 
 
