@@ -1240,6 +1240,15 @@ class _Segmenter:
         self.emit(start, self.text[start:end].replace("\n", " "), block="prose")
         self.paragraph.clear()
 
+    def piped_beside(self, offset: int, line: str) -> bool:
+        """Whether the line before or after holds three ` | ` or more too: rows of a table."""
+        before_end = max(0, offset - 1)
+        before = self.text[self.text.rfind("\n", 0, before_end) + 1 : before_end]
+        after_start = offset + len(line) + 1
+        after_end = self.text.find("\n", after_start)
+        after = self.text[after_start : after_end if after_end >= 0 else len(self.text)]
+        return before.count(" | ") >= 3 or after.count(" | ") >= 3
+
     def line(self, offset: int, line: str) -> None:
         """Read one line: a blank, a table row, a heading, attendees, a turn, a bullet, a
         label line or prose, in that order."""
@@ -1274,6 +1283,9 @@ class _Segmenter:
             (stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.endswith("|")))
             or (stripped.count("|") >= 1 and self.table_roles is not None)
             or (stripped.count("|") >= 2 and _pipe_header(line))
+            # `3 | Whse aisle C | Floor markings visible | NOK | JR: repaint…` under a line of as
+            # many cells: a table with no outer pipes and no owner column, never wrapped prose.
+            or (stripped.count(" | ") >= 3 and self.piped_beside(offset, line))
         ):
             self.flush_paragraph()
             self.table_row(offset, line, stripped)

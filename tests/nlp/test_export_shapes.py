@@ -1350,3 +1350,33 @@ def test_a_numbered_logs_times_are_no_part_of_its_entries(extractor: Extractor) 
             "2026-03-02",
         ),
     }
+
+
+def test_a_table_of_pipes_without_outer_pipes_is_read_as_rows(extractor: Extractor) -> None:
+    """Rows of three ` | ` or more beside each other are a table even with no outer pipes and
+    no owner column: a row is never wrapped into the next (its `end of month` stays its own,
+    not `…end of month 4 | Whse | … Nov` read as Nov 4), and a board's export with an
+    `Assignee` column gives owners."""
+    text = (
+        "SAFETY WALK - Plant 2\n"
+        "# | Area | Check | OK/NOK | Finding / action\n"
+        "3 | Whse aisle C | Floor markings visible | NOK | Markings worn. 刘强: repaint aisle C "
+        "lines, end of month\n"
+        "4 | Whse | Fire extinguishers inspected | OK | tags current to Nov\n"
+        "5 | Dock 2 | Dock lock working | NOK | Already repaired by night shift\n"
+    )
+    found = items(extractor, text)
+    assert {v for k, v in found.items() if "repaint" in k} == {("刘强", "2026-03-31")}, found
+    board = (
+        "Board: Release Train 26.6\n"
+        "Column | Card | Assignee | Due | Labels\n"
+        "TO DO | Write rollback runbook for payments-svc | 刘强 | 03/12 | P1\n"
+        "IN PROGRESS | Cert rotation on staging ingress | 刘强 | - |\n"
+    )
+    assert items(extractor, board) == {
+        "TO DO | Write rollback runbook for payments-svc | 刘强 | 03/12 | P1": (
+            "刘强",
+            "2026-03-12",
+        ),
+        "IN PROGRESS | Cert rotation on staging ingress | 刘强 | -": ("刘强", None),
+    }
