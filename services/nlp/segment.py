@@ -906,10 +906,19 @@ _ITEM_START = re.compile(
 _INITIALS_ONLY = re.compile(r"[A-Z]{2,3}")
 
 
+# A stand-up's fields, `y: retry backoff … deployed to staging` / `t: load test …`: each is a
+# line of its own, however long the one before.
+_STANDUP_FIELD = re.compile(
+    r"^(?:y|t|yday|y['’]day|yesterday|today|tdy|tmrw|tomorrow|blockers?|blocked|impediments?"
+    r"|昨天|今天|今日|明天|阻塞)[ \t]{0,3}+[:：]",
+    re.IGNORECASE,
+)
+
+
 def _starts_own_line(line: str, known: set[str]) -> bool:
     """`mo: will do`, `Action – Owen – …`, a to-do marker with initials (any action marker the
     cues know): a line that a long line before it does not wrap into."""
-    if EN.marker.match(line):
+    if EN.marker.match(line) or _STANDUP_FIELD.match(line):
         return True
     start = _ITEM_START.match(line)
     if start is None:

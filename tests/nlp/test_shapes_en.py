@@ -179,6 +179,20 @@ def test_what_someone_would_like_is_no_item_until_someone_commits(extractor: Ext
     }
 
 
+def test_each_stand_up_field_is_a_line_of_its_own(extractor: Extractor) -> None:
+    """`y: … deployed to staging` is long and ends with no stop, yet `t: load test…` under it
+    is not its wrapped tail: Ravi's plan for today."""
+    text = (
+        "Daily stand-up — Payments reliability squad — Mon 6 Apr\n"
+        "\n"
+        "Ravi\n"
+        "  y: retry backoff for webhook delivery — merged, deployed to staging\n"
+        "  t: load test the new backoff against 5k rps\n"
+        "  blockers: none\n"
+    )
+    assert owners(extractor, text) == {"t: load test the new backoff against 5k rps": "Ravi Menon"}
+
+
 def test_table_typed_as_text_with_columns_two_spaces_apart(extractor: Extractor) -> None:
     text = (
         "WAREHOUSE JOBS  06-Apr-2026\n"
