@@ -763,6 +763,20 @@ class Extractor:
             item.forced = True
             item.owner = _Owner(why="left for anyone; nobody took it")
             item.reasons.append(f"`{said.group(0)}`: work left for anyone")
+        elif (
+            item.score < threshold
+            and sentence.lang == "en"
+            and item.owner.how == "subject"
+            and sentence.section not in {"decisions", "questions", "status"}
+            and not cues & {"hypothetical", "question", "done", "past", "status", "not_task"}
+            and (said := _EN_NAME_WILL.match(item.body)) is not None
+        ):
+            # `Chloe will pull the top 20 contact reasons for the monthly review`: a person
+            # named, then what they will do; a commitment with no day said is still one.
+            item.kind = "action"
+            item.reasons.append(
+                f"`{said.group(0).strip()}`: a person named, then what they will do"
+            )
         elif sentence.section == "decisions" and not _resolved_work(item, threshold):
             item.kind = "decision"
         elif sentence.section == "questions":
@@ -1306,6 +1320,15 @@ def _looks_like_heading(who: str) -> bool:
         "context", "background", "proposal", "goal", "goals", "we", "i", "it", "this", "that",
         "they", "the team", "team", "everyone", "all", "nobody", "someone",
     } or len(low.split()) > 3  # fmt: skip
+
+
+_EN_NAME_WILL = re.compile(
+    r"^\W{0,3}+(?!(?:She|He|They|We|It|You|This|That|I)\b)[A-Z][\w'’-]{1,30}+"
+    r"(?:\s{1,3}+[A-Z][\w'’-]{1,30}+)?+\s{1,3}+(?:will|['’]ll)\s{1,3}+"
+    r"(?!(?:be|not|probably|likely|maybe|possibly|try|need|have|see|think|decide|look)\b)[a-z]{2,}+"
+    # what they will do, in three words or more (not `Wei Ling will send.`)
+    r"(?:\s{1,3}+[\w'’-]{1,30}+){2}"
+)
 
 
 def _rule_score(item: Analysed) -> float:

@@ -193,6 +193,23 @@ def test_each_stand_up_field_is_a_line_of_its_own(extractor: Extractor) -> None:
     assert owners(extractor, text) == {"t: load test the new backoff against 5k rps": "Ravi Menon"}
 
 
+def test_a_person_named_then_what_they_will_do_is_an_item_without_a_day(
+    extractor: Extractor,
+) -> None:
+    """`Marta will pull the top 20 contact reasons…` commits Marta though no day is said; a
+    bare `Ola will send.` says too little to be one."""
+    text = (
+        "Chat support huddle — Marta, Ravi, Ola\n"
+        "CSAT last week 4.3, first response 2m40s.\n"
+        "Marta will pull the top 20 contact reasons for the monthly review.\n"
+        "We're not adding a bot this quarter.\n"
+        "Ola will send.\n"
+    )
+    assert owners(extractor, text) == {
+        "Marta will pull the top 20 contact reasons for the monthly review.": "Marta Kowalczyk"
+    }
+
+
 def test_table_typed_as_text_with_columns_two_spaces_apart(extractor: Extractor) -> None:
     text = (
         "WAREHOUSE JOBS  06-Apr-2026\n"
