@@ -2443,6 +2443,8 @@ _ZH_MEETING_INFO = re.compile(
     r"|作了?(?:题为)?[^，。；]{0,40}?(?:报告|讲话)|在(?:总结)?(?:讲话|报告)中"
     # `会议听取了各单位汛前准备情况汇报`: what the meeting heard.
     r"|听取了?[^，。；]{0,30}?(?:汇报|报告)"
+    # `门诊部办公室　　2026年11月27日印发`: an official document's issue line.
+    r"|日[ \t\u3000]{0,3}+印发[ \t\u3000]{0,3}+$"
 )
 # `…及青石镇负责同志参加`: the officials who came, not anyone's work.
 # A deadline's 前 (`月底前`), not 目前, 提前, 之前, 以前, 汛前.

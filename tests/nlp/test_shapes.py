@@ -1548,3 +1548,20 @@ def test_an_answer_after_the_arrow_that_says_the_work_joins_the_question(
             MEETING,
         ),
     }, found
+
+
+def test_a_work_arrangements_summary_restates_the_discussion(extractor: Extractor) -> None:
+    """`五、工作安排汇总` is the minutes' list of actions: the talk's lines it restates are its
+    items, once; an official document's issue line (`…日印发`) is no item."""
+    text = (
+        "二、考务\n"
+        "- 孙悦负责在1月15日前把所有考场摄像头调试完，周南配合搬梯子、接电。\n\n"
+        "五、工作安排汇总\n"
+        "| 事项 | 负责人 | 截止 |\n"
+        "|---|---|---|\n"
+        "| 考场摄像头调试 | 孙悦 | 1月15日 |\n\n"
+        "教务处\u3000\u3000\u3000\u3000\u3000\u30002026年1月5日印发\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "考场摄像头调试 | 孙悦 | 1月15日": ("孙悦", date(2027, 1, 15))
+    }
