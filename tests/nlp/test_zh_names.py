@@ -42,6 +42,8 @@ def test_names_written_where_owners_are_written(text: str, names: list[str]) -> 
         "logo 文件今天下午发过来。门禁卡要录证件照。白班请吴师傅再调。下午交给区域 @孙悦",
         # A surname character before a word: 原 + 计划 is the original plan.
         "离线数仓迁移进度 72%，原计划 2/13 完成，延期到 2/27",
+        # School years, not 初 or 高 and a given name.
+        "初一、初二命题：各学科备课组长1月8日前交 A、B 两套卷。高三：模拟考 1 月 20 日",
     ],
 )
 def test_words_that_start_with_a_surname_are_not_names(text: str) -> None:
