@@ -1754,9 +1754,14 @@ class _Segmenter:
     def prose_line(self, offset: int, line: str, stripped: str) -> None:
         """Prose joins the paragraph before it when it continues it."""
         paragraph = self.paragraph
+        # Under `Actions`, a line opening on a capital is the next action, not the tail of a
+        # long one (`Beth to send the formal scorecard letter to Brackett's GM tomorrow` /
+        # `Sort cost recovery invoice — owner TBD`).
+        next_action = self.section == "actions" and stripped[:1].isupper()
         if paragraph and (
             paragraph[-1][0] + len(paragraph[-1][1]) + 1 != offset
             or _starts_own_line(stripped, self.known)
+            or next_action
         ):
             self.flush_paragraph()
         paragraph.append((offset, line))

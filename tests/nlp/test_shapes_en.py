@@ -210,6 +210,21 @@ def test_a_person_named_then_what_they_will_do_is_an_item_without_a_day(
     }
 
 
+def test_under_actions_a_line_opening_on_a_capital_is_the_next_action(
+    extractor: Extractor,
+) -> None:
+    """A long action line with no stop does not wrap into the next one under `Actions`."""
+    text = (
+        "Actions\n"
+        "Marta to send the formal scorecard letter to Brackett's GM tomorrow\n"
+        "Sort cost recovery invoice — owner TBD\n"
+    )
+    assert owners(extractor, text) == {
+        "Marta to send the formal scorecard letter to Brackett's GM tomorrow": "Marta Kowalczyk",
+        "Sort cost recovery invoice — owner TBD": None,
+    }
+
+
 def test_table_typed_as_text_with_columns_two_spaces_apart(extractor: Extractor) -> None:
     text = (
         "WAREHOUSE JOBS  06-Apr-2026\n"
