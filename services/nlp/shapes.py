@@ -2008,13 +2008,28 @@ _EN_TIME_TERMS = content_terms(
 )
 
 
-def _share_a_word(first: str, second: str) -> bool:
-    """A content word in both that is not about time (`today`, `10:00`, `下周三前`)."""
-    return any(
+_ZH_TIME_CHARS = "周月日号天今明昨前后内底初末午晚早点"
+# Characters too common to say two Chinese lines are about the same thing.
+_ZH_COMMON_CHARS = frozenset(
+    "的了是在和与及把给会去来我你他她们这那个就也都还要能可以说对出做一不有到上下先再跟让请把"
+)
+
+
+def _share_a_word(first: ActionItem, second: ActionItem, lines: tuple[str, str]) -> bool:
+    """A content word in both descriptions that is not about time (`today`, `10:00`, `下周三前`);
+    in Chinese a character of the two lines will do, other than the owner's name
+    (`江涛会去催，本周五前收齐` and `催齐剩余部门节目报名 | 江涛 | 本周五`)."""
+    if any(
         not term.isdigit()
         and term not in _EN_TIME_TERMS
-        and not any(ch in "周月日号天今明昨前后内底初末午晚早点" for ch in term)
-        for term in content_terms(first) & content_terms(second)
+        and not any(ch in _ZH_TIME_CHARS for ch in term)
+        for term in content_terms(first.description) & content_terms(second.description)
+    ):
+        return True
+    shared = {ch for ch in lines[0] if "\u4e00" <= ch <= "\u9fff"} & set(lines[1])
+    name = set(first.owner or "")
+    return any(
+        ch not in _ZH_TIME_CHARS and ch not in _ZH_COMMON_CHARS and ch not in name for ch in shared
     )
 
 
@@ -2059,7 +2074,9 @@ def drop_restated(items: list[tuple[Analysed, ActionItem]]) -> list[tuple[Analys
                     if other.owner == item.owner and other.due == item.due
                 ]
                 if len(same) == 1 and _share_a_word(
-                    recap[same[0]][1].description, item.description
+                    recap[same[0]][1],
+                    item,
+                    (recap[same[0]][0].sentence.text, analysed.sentence.text),
                 ):
                     twin = same[0]
         if twin is None:

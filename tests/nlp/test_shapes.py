@@ -1442,6 +1442,16 @@ def test_the_recaps_one_item_of_that_person_and_day_restates_the_talk(
     )
     got = owners_and_dues(extractor, text)
     assert got == {"主持人意向沟通并反馈钱多多 | 孙悦 | 下周三": ("孙悦", date(2026, 4, 15))}, got
+    # A character in common will do in Chinese, other than the owner's name: 催.
+    text = (
+        "二、节目\n- 各部门节目报名还差两个。孙悦会去催，本周五前收齐。\n\n"
+        "五、行动项汇总\n"
+        "| 事项 | 负责人 | 截止 |\n"
+        "|---|---|---|\n"
+        "| 催齐剩余部门节目报名 | 孙悦 | 本周五 |\n"
+    )
+    got = owners_and_dues(extractor, text)
+    assert got == {"催齐剩余部门节目报名 | 孙悦 | 本周五": ("孙悦", date(2026, 4, 10))}, got
     text = (
         "Round the table\n"
         "Greta says she'll get the pharmacy orders chased by 10:00 today.\n"
