@@ -769,14 +769,15 @@ class Extractor:
             and item.owner.how == "subject"
             and sentence.section not in {"decisions", "questions", "status"}
             and not cues & {"hypothetical", "question", "done", "past", "status", "not_task"}
-            and (said := _EN_NAME_WILL.match(item.body)) is not None
+            and not _PRONOUN_EN.match(item.body[item.owner.cut[0] :])
+            and (said := _EN_NAMED_WILL_DO.match(item.body, item.owner.cut[1])) is not None
         ):
-            # `Chloe will pull the top 20 contact reasons for the monthly review`: a person
-            # named, then what they will do; a commitment with no day said is still one.
+            # `Chloe will pull the top 20 contact reasons for the monthly review`: the person
+            # the subject rule found, then what they will do; a commitment with no day said
+            # is still one.
             item.kind = "action"
-            item.reasons.append(
-                f"`{said.group(0).strip()}`: a person named, then what they will do"
-            )
+            named = item.body[item.owner.cut[0] : item.owner.cut[1]].strip()
+            item.reasons.append(f"`{named}{said.group(0)}`: a person named, then what they will do")
         elif sentence.section == "decisions" and not _resolved_work(item, threshold):
             item.kind = "decision"
         elif sentence.section == "questions":
@@ -1091,17 +1092,16 @@ class _OwnerFinder:
         if (pronoun or in_clause) and (mentions or previous):
             # `她下周三前给沈姐反馈`: a name after the pronoun is whom the work goes to; she is
             # the person named before. `…，他会…`: the name before the clause.
-            at = pronoun.start() if pronoun else in_clause.start() if in_clause else 0
-            before = [m for m in mentions if m.start < at]
+            said = pronoun or in_clause
+            assert said is not None
+            before = [m for m in mentions if m.start < said.start()]
             # `他（周南）还会…`: the name in brackets says who he is.
-            named = [
-                m for m in mentions if pronoun and body[pronoun.end() : m.start] in ("（", "(")
-            ]
-            if named:
-                names = named[0].names
+            bracketed = [m for m in mentions if body[said.end() : m.start] in ("（", "(")]
+            if pronoun and bracketed:
+                names = bracketed[0].names
             elif before:
                 names = before[0].names
-            elif previous and pronoun:
+            elif pronoun and previous:
                 names = (previous[-1],)
             else:
                 names = mentions[0].names if mentions else (previous[-1],)
@@ -1322,11 +1322,11 @@ def _looks_like_heading(who: str) -> bool:
     } or len(low.split()) > 3  # fmt: skip
 
 
-_EN_NAME_WILL = re.compile(
-    r"^\W{0,3}+(?!(?:She|He|They|We|It|You|This|That|I)\b)[A-Z][\w'’-]{1,30}+"
-    r"(?:\s{1,3}+[A-Z][\w'’-]{1,30}+)?+\s{1,3}+(?:will|['’]ll)\s{1,3}+"
+# Right after the subject's name: `will` and what they will do, in three words or more (not
+# `Wei Ling will send.`, not `will be`, `will probably`, `will see`).
+_EN_NAMED_WILL_DO = re.compile(
+    r"\s{1,3}+(?:will|['’]ll)\s{1,3}+"
     r"(?!(?:be|not|probably|likely|maybe|possibly|try|need|have|see|think|decide|look)\b)[a-z]{2,}+"
-    # what they will do, in three words or more (not `Wei Ling will send.`)
     r"(?:\s{1,3}+[\w'’-]{1,30}+){2}"
 )
 

@@ -84,6 +84,23 @@ _OWNER_LINE = re.compile(
 _HEADING_OWNER = re.compile(r"[(（](?P<who>[^()（）]{1,40}+)[)）]")
 _ARROW = re.compile(r"^\s{0,4}+(?:→|->|=>)\s{0,3}+(?P<who>\S[^\n]{0,30}+)$")
 _ZH_SAYS = re.compile(r"[ \t]{0,2}+(?:说|表示|认为|建议|拍板|定了)")
+
+
+def _arrow_doers(answer: str, roster: Roster) -> tuple[str, ...]:
+    """Who an arrow's answer names; of several, the first who does more than speak
+    (`→ Kevin 说加 $2k，Amy 去后台操作`: Amy)."""
+    names = _names(answer, roster)
+    if len(names) > 1:
+        doers = [
+            m.names[0]
+            for m in roster.mentions(answer)
+            if m.names and not _ZH_SAYS.match(answer, m.end)
+        ]
+        if doers:
+            return (doers[0],)
+    return names
+
+
 _ZH_VOCATIVE = re.compile(
     r"\s{0,2}+(?:(?:啊|呀|哈)[，,\s]{0,2}+)?(?:那个?)?你(?!们[班组店部队科室家那这的])"
 )
@@ -1106,15 +1123,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             continue
         arrow = _ARROW.match(sentence.text)
         if arrow:
-            names = _names(arrow.group("who"), roster)
-            # `→ Kevin 说加 $2k，Amy 去后台操作`: whoever only speaks in the answer is not its doer.
-            doers = [
-                m.names[0]
-                for m in roster.mentions(arrow.group("who"))
-                if m.names and not _ZH_SAYS.match(arrow.group("who"), m.end)
-            ]
-            if len(names) > 1 and doers:
-                names = (doers[0],)
+            names = _arrow_doers(arrow.group("who"), roster)
             previous = analysed[index - 1] if index else None
             if names and previous is not None and previous.sentence.unit == sentence.unit:
                 who = arrow.group("who").strip()

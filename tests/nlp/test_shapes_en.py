@@ -196,17 +196,21 @@ def test_each_stand_up_field_is_a_line_of_its_own(extractor: Extractor) -> None:
 def test_a_person_named_then_what_they_will_do_is_an_item_without_a_day(
     extractor: Extractor,
 ) -> None:
-    """`Marta will pull the top 20 contact reasons…` commits Marta though no day is said; a
-    bare `Ola will send.` says too little to be one."""
+    """`Marta will pull the top 20 contact reasons…` commits Marta though no day is said, and so
+    does a later clause's `Ravi will chase…`; a bare `Ola will send.` says too little to be one."""
     text = (
         "Chat support huddle — Marta, Ravi, Ola\n"
         "CSAT last week 4.3, first response 2m40s.\n"
         "Marta will pull the top 20 contact reasons for the monthly review.\n"
         "We're not adding a bot this quarter.\n"
         "Ola will send.\n"
+        "- Spare light curtain is the last one; Ola says the reorder was placed, Ravi will chase "
+        "the supplier for a delivery date.\n"
     )
     assert owners(extractor, text) == {
-        "Marta will pull the top 20 contact reasons for the monthly review.": "Marta Kowalczyk"
+        "Marta will pull the top 20 contact reasons for the monthly review.": "Marta Kowalczyk",
+        "Spare light curtain is the last one; Ola says the reorder was placed, Ravi will chase "
+        "the supplier for a delivery date.": "Ravi Menon",
     }
 
 
