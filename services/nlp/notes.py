@@ -1112,8 +1112,13 @@ class _OwnerFinder:
         """9. Anyone named at all (not whoever the work goes to), then the speaker."""
         if body:
             # `…报给范立新`, `send the figures to Maria`: who receives the work, not who does it.
+            # `Mei: reviewing Jon's PR`: whose thing it is, not who works on it, when a speaker
+            # said it (`Ahmed's team is adding a check` in minutes is Ahmed's).
             mentions = [
-                m for m in mentions if not _RECIPIENT.search(body[max(0, m.start - 12) : m.start])
+                m
+                for m in mentions
+                if not _RECIPIENT.search(body[max(0, m.start - 12) : m.start])
+                and not (self.speaker_names and body[m.end : m.end + 2] in {"'s", "’s"})
             ]
         if mentions:
             names = tuple(n for m in mentions for n in m.names)

@@ -102,6 +102,12 @@ _TURN_HANDLE = re.compile(
     # `werner  09:15  I'll update the register`: a Slack export's name, time, then the words.
     r"(?:\s{0,2}+:|[ \t]{1,4}+\d{1,2}:\d{2}(?:[ \t]?+[AaPp][Mm])?+(?=[ \t]))\s{0,3}+(?P<rest>\S.*)$"
 )
+# `Sam  4:12 PM  I'll order the salt`: a line copied from Slack, its sender, the time, then
+# the words; a turn even in minutes that paste a few such lines under them.
+_SLACK_STAMPED = re.compile(
+    r"^(?P<speaker>[A-Za-z][\w.'’-]{0,20}+(?: [A-Z][\w.'’-]{0,20}+)?+)(?P<role>)[ \t]{1,4}+"
+    r"\d{1,2}:\d{2}(?:[ \t]?+[AaPp][Mm])?+[ \t]{1,4}+(?P<rest>\S.*)$"
+)
 # A chat turn that announces the recap list under it.
 RECAP_INTRO = re.compile(
     # `TODO list 我整理下：`, `待办整理一下👇`: the list that follows restates the chat.
@@ -118,7 +124,8 @@ _ATTENDEES = re.compile(
 # Possessive throughout: "\s*\|?\s*" tried every split of a run of spaces between them.
 # "TODO(AF): finish the fixes", "会议决定：…": a label with its content, not a heading.
 _INLINE_CONTENT = re.compile(r"[:：]\s{0,3}+[^\s*_]")
-_TABLE_SEP = re.compile(r"^\s*+\|?+\s*+:?+-++:?+\s*+(?:\|\s*+:?+-++:?+\s*+)*+\|?+\s*+$")
+# A table's rule row: `|---|:--:|`, and a terminal's `-----+------+-----` (psql, MySQL).
+_TABLE_SEP = re.compile(r"^\s*+[|+]?+\s*+:?+-++:?+\s*+(?:[|+]\s*+:?+-++:?+\s*+)*+[|+]?+\s*+$")
 _NON_SPEAKER = {
     "decision", "decisions", "question", "questions", "action", "actions", "todo", "note",
     "notes", "status", "update", "updates", "agenda", "attendees", "participants", "date",
@@ -497,6 +504,9 @@ def _speaker_of(line: str, known: set[str]) -> re.Match[str] | None:
     spaced = _TURN_SPACED.match(line)
     if spaced is not None and spaced.group("speaker").lower() in known:
         return spaced
+    stamped = _SLACK_STAMPED.match(line)
+    if stamped is not None and stamped.group("speaker").lower() in known:
+        return stamped
     match = _TURN.match(line)
     if match is None:
         # `nikhil: I'm on the flaky tests`: a Slack handle in lower case speaks only when it
@@ -1291,6 +1301,8 @@ class _Segmenter:
         if (
             (stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.endswith("|")))
             or (stripped.count("|") >= 1 and self.table_roles is not None)
+            # `------+--------+-----` under a header read as one: the rule row, `+` between cells.
+            or ("+" in stripped and self.table_roles is not None and _TABLE_SEP.match(stripped))
             or (stripped.count("|") >= 2 and _pipe_header(line))
             # `3 | Whse aisle C | Floor markings visible | NOK | JR: repaint…` under a line of as
             # many cells: a table with no outer pipes and no owner column, never wrapped prose.
@@ -1312,7 +1324,11 @@ class _Segmenter:
             body_offset += stamp.end()
             body = body[stamp.end() :]
         bullet = _BULLET.match(body)
-        if self.transcript and not bullet and self.turn_line(offset, line, body, body_offset):
+        if (
+            not bullet
+            and (self.transcript or self.slack_stamped(body))
+            and self.turn_line(offset, line, body, body_offset)
+        ):
             return
         if self.transcript and self.open_turn is not None and not bullet and not stamp:
             speaker, role = self.open_turn
@@ -1641,6 +1657,11 @@ class _Segmenter:
         self.heading = title
         self.blocks_since_heading = 0
         self.written_since_blank = False
+
+    def slack_stamped(self, body: str) -> bool:
+        """A participant's line copied from Slack (name, time, words) outside a transcript."""
+        found = _SLACK_STAMPED.match(body)
+        return found is not None and found.group("speaker").lower() in self.known
 
     def turn_line(self, offset: int, line: str, body: str, body_offset: int) -> bool:
         """`Speaker: text` in a transcript is a turn; True when the line was one."""

@@ -1157,7 +1157,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             or _zh_addressed(item)
             or _zh_claimed(item, roster)
             or _zh_assigned(item)
-            or _en_pronoun_clause(item)
+            or _en_pronoun_clause(item, roster)
             or _zh_pronoun_clause(item, roster)
             or _dash_tail(item, roster)
             or _handle_lead(item, roster)
@@ -2116,7 +2116,7 @@ _EN_PRONOUN_CLAUSE = re.compile(
 )
 
 
-def _en_pronoun_clause(item: Analysed) -> bool:
+def _en_pronoun_clause(item: Analysed, roster: Roster) -> bool:
     if item.sentence.lang != "en" or item.cues & {"hypothetical"}:
         return False
     if item.kind == "action" and item.owner.how not in _WEAK_OWNER:
@@ -2124,10 +2124,22 @@ def _en_pronoun_clause(item: Analysed) -> bool:
     clause = _EN_PRONOUN_CLAUSE.search(item.sentence.text)
     if clause is None:
         return False
+    text = item.sentence.text
+    pronoun = re.sub(r"^(?:and|so)\s{1,3}+", "", clause.group(0).strip(" ,;—–"), flags=re.I)
     before = [m for m in item.mentions if m.end <= clause.start()]
+    if pronoun.lower().startswith("will"):
+        # `Mei: reviewing Jon's PR, will merge it today`: whose PR it is did not leave out
+        # the subject; in a turn, the speaker did.
+        before = [m for m in before if text[m.end : m.end + 2] not in {"'s", "’s"}]
+        speaker = roster.lookup(item.sentence.speaker) if item.sentence.speaker else ()
+        if not before and len(item.mentions) and speaker and item.sentence.block == "turn":
+            _set_owner(
+                item, speaker, "speaker", why=f"`{pronoun}` leaves out its subject, the speaker"
+            )
+            _force(item, f"a commitment whose subject is left out (`, {pronoun}`)")
+            return True
     if not before:
         return False
-    pronoun = re.sub(r"^(?:and|so)\s{1,3}+", "", clause.group(0).strip(" ,;—–"), flags=re.I)
     who = before[-1].surface
     if pronoun.lower().startswith("will"):
         why = f"`{pronoun}` leaves out its subject, `{who}`, named just before"

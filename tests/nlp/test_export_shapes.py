@@ -1380,3 +1380,73 @@ def test_a_table_of_pipes_without_outer_pipes_is_read_as_rows(extractor: Extract
         ),
         "IN PROGRESS | Cert rotation on staging ingress | 刘强 | -": ("刘强", None),
     }
+
+
+def test_a_terminal_tables_rule_row_with_plus_keeps_its_header(extractor: Extractor) -> None:
+    """`-----+------+-----` (psql, MySQL) under `Task | Owner | Due` is the rule row: the
+    header's columns still give each row its owner and date, and the task cell describes it."""
+    text = (
+        "Depot check-in\n"
+        "\n"
+        "Task                   | Owner  | Due      | Status\n"
+        "-----------------------+--------+----------+--------\n"
+        "Recalibrate scale 2    | Tomás  | 3/6      | open\n"
+        "Order pallet wrap      | Priya  | -        | in progress\n"
+        "Fence repair quote     | Tomás  | 2/20     | done\n"
+    )
+    found = items(extractor, text)
+    assert found == {
+        "Recalibrate scale 2 | Tomás | 3/6 | open": ("Tomás Ruiz", "2026-03-06"),
+        "Order pallet wrap | Priya | - | in progress": ("Priya Natarajan", None),
+    }, found
+    descriptions = {
+        i.description
+        for i in extractor.extract(
+            NotesRequest(text=text, meeting_date=MEETING, participants=PEOPLE)
+        ).items
+    }
+    assert any("scale 2" in d for d in descriptions), descriptions
+    # Without a header, a line of dashes and pluses is no table.
+    assert items(extractor, "Totals\n-----+-----\nTomás will send the totals by Friday.\n") == {
+        "Tomás will send the totals by Friday.": ("Tomás Ruiz", "2026-03-06")
+    }
+
+
+def test_a_line_copied_from_slack_under_minutes_is_its_senders(extractor: Extractor) -> None:
+    """`Tomás  4:12 PM  I'll order …` pasted under bulleted minutes: the sender is I, though
+    the minutes as a whole are no transcript; a name in a line that is no sender's is not."""
+    text = (
+        "DEPOT WEEKLY\n"
+        "Priya, Tomás\n"
+        "\n"
+        "- Racking audit passed, two bays flagged.\n"
+        "- Forklift 3 back in service.\n"
+        "- Canteen menu unchanged.\n"
+        "\n"
+        "--- pasted from #depot after the meeting ---\n"
+        "Tomás  4:12 PM  I'll order the grit for the yard tomorrow morning\n"
+        "Priya  4:15 PM  thanks\n"
+    )
+    assert items(extractor, text) == {
+        "I'll order the grit for the yard tomorrow morning": ("Tomás Ruiz", "2026-03-03")
+    }
+    stranger = text.replace("Tomás  4:12 PM", "Kofi  4:12 PM")
+    assert all(owner is None for owner, _ in items(extractor, stranger).values())
+
+
+def test_whose_thing_it_is_does_not_own_a_speakers_work(extractor: Extractor) -> None:
+    """`Priya: reviewing Tomás's PR, will merge it today`: the speaker left out I; Tomás only
+    owns the PR. In minutes with no speaker, `Tomás's team is adding…; he expects…` is his."""
+    text = (
+        "Stand-up\n"
+        "Tomás: finished the export job yesterday, today the pagination bug.\n"
+        "Priya: reviewing Tomás's PR, will merge it today.\n"
+        "刘强: on leave tomorrow.\n"
+    )
+    found = items(extractor, text)
+    assert found["reviewing Tomás's PR, will merge it today."] == ("Priya Natarajan", "2026-03-02")
+    minutes = (
+        "Ops review\n"
+        "- Tomás's team is adding a label check per DC; he expects it live by end of next week.\n"
+    )
+    assert [owner for owner, _ in items(extractor, minutes).values()] == ["Tomás Ruiz"]
