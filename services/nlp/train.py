@@ -14,10 +14,11 @@ import argparse
 import gzip
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,15 @@ from services.nlp.detector import DEFAULT_MODEL_PATH, Detector
 from services.nlp.notes import Extractor, NotesRequest
 from services.nlp.owners import Participant
 
-__all__ = ["ami_examples", "blind_notes", "data_dir", "fit", "grouped_scores", "notes_examples"]
+__all__ = [
+    "AMI_EXTRA",
+    "ami_examples",
+    "blind_notes",
+    "data_dir",
+    "fit",
+    "grouped_scores",
+    "notes_examples",
+]
 
 REPO = Path(__file__).resolve().parents[2]
 GOLD = REPO / "tests" / "data" / "notes_gold.json"
@@ -104,14 +113,66 @@ def _ami_rows(split: str) -> Iterator[list[dict[str, Any]]]:
         yield current
 
 
+# Feature groups beyond the sentence and its ±2 neighbours (bench/nlp_ami.py chooses among
+# them by cross-validation on the train and dev meetings; never on test):
+AMI_EXTRA = {
+    "pos20": "position in twentieths, and minutes before the meeting's end",
+    "bigram": "word pairs of the act",
+    "rolew": "the act's words joined to the speaker's role",
+    "latew": "the act's words, when it falls in the meeting's last fifth",
+    "latebg": "the act's word pairs, when it falls in the meeting's last fifth",
+    "wide": "words of the acts 3 to 5 before and after",
+}
+_AMI_WORD = re.compile(r"[a-z']+")
+
+
+def _ami_extra(meeting: list[dict[str, Any]], extra: Collection[str]) -> list[list[str]]:
+    """The `AMI_EXTRA` groups named in `extra`, per act of one meeting."""
+    total = len(meeting)
+    ends = [r["end"] if r["end"] is not None else r["start"] for r in meeting]
+    last = max((e for e in ends if e is not None), default=0.0)
+    words = [_AMI_WORD.findall(r["text"].lower()) for r in meeting]
+    rows = []
+    for i, row in enumerate(meeting):
+        feats: list[str] = []
+        position = i / max(total - 1, 1)
+        late = position >= 0.8
+        pairs = [f"{a}_{b}" for a, b in zip(words[i], words[i][1:], strict=False)]
+        if "pos20" in extra:
+            feats.append(f"pos20:{int(position * 20)}")
+            start = row["start"]
+            feats.append(
+                f"tte:{min(int((last - start) // 60), 15)}" if start is not None else "tte:na"
+            )
+        if "bigram" in extra:
+            feats += [f"bg:{p}" for p in pairs]
+        if "wide" in extra:
+            for offset in (-5, -4, -3, 3, 4, 5):
+                j = i + offset
+                if 0 <= j < total:
+                    feats += [f"wide:{w}" for w in words[j]]
+        if "latew" in extra and late:
+            feats += [f"late:{w}" for w in words[i]]
+        if "latebg" in extra and late:
+            feats += [f"lbg:{p}" for p in pairs]
+        if "rolew" in extra:
+            feats += [f"rw:{row['role'][:2]}:{w}" for w in words[i]]
+        rows.append(feats)
+    return rows
+
+
 def ami_examples(
-    split: str, *, context: bool = True
+    split: str, *, context: bool = True, extra: Collection[str] = ()
 ) -> tuple[list[list[str]], list[int], list[str]]:
     """Features and labels for the AMI dialogue acts of `split` (train, dev or test).
 
     Context features are fair game in the published setting: the speaker's role, where in
-    the meeting the act falls, and the words of the neighbouring acts.
+    the meeting the act falls, and the words of the neighbouring acts; `extra` adds the
+    `AMI_EXTRA` groups it names.
     """
+    unknown = set(extra) - set(AMI_EXTRA)
+    if unknown:
+        raise ValueError(f"unknown AMI feature groups: {sorted(unknown)}")
     features: list[list[str]] = []
     labels: list[int] = []
     groups: list[str] = []
@@ -119,6 +180,7 @@ def ami_examples(
         meeting.sort(key=lambda r: r["index"])
         total = len(meeting)
         texts = [r["text"] for r in meeting]
+        more = _ami_extra(meeting, extra) if extra else [[] for _ in meeting]
         for i, row in enumerate(meeting):
             text = row["text"]
             cues = cue_set(text, "en")
@@ -143,7 +205,7 @@ def ami_examples(
                         feats.append(f"{tag}same:{int(near['speaker'] == row['speaker'])}")
                 words = len(text.split())
                 feats.append(f"words:{min(words // 3, 8)}")
-            features.append(sorted(set(feats)))
+            features.append(sorted(set(feats + more[i])))
             labels.append(int(row["action_label"]))
             groups.append(row["meeting"])
     return features, labels, groups
