@@ -720,6 +720,15 @@ _ZH_RULES: tuple[_Rule, ...] = (
         0.95,
         weak=True,
     ),
+    # `我下午问问仓库`, `我上午改掉`: the speaker's part of the day, with no day named, is the
+    # meeting's day unless the sentence names another. Only right after 我: under `明天：`
+    # a bare `上午去巡店` is that day's, and `晚上好`, `我下午有空` promise nothing.
+    _Rule(
+        re.compile(r"(?<=我)(?:上午|下午|晚上|傍晚)(?!好|有空|没空|不在|有事|要开会)"),
+        _const(0),
+        0.8,
+        weak=True,
+    ),
     # `听日` (聽日): Cantonese for tomorrow.
     _Rule(re.compile(r"明天(?:上午|下午|晚上|早上|中午)?|明日|明早|明晚|听日"), _const(1), 0.95),
     # A time of day before 前 (9点前, 晚上十点之前, 21:30 前) is today when nothing names a day;

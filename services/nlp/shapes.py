@@ -166,7 +166,8 @@ _ZH_WHO = re.compile(
 # `谁来？`, `谁能接一下？`, `谁帮我提一下？`, `有人能牵头清理一下吗？`: work that asks for a taker
 # (zh batches 09-10). Nobody taking it leaves an item without an owner.
 _ZH_WHO_TAKES = re.compile(
-    r"(?<!由)谁(?:来|能|可以|帮|有空|在跟|跟一下)[^。？?！!，,]{0,20}+(?:[？?]|\s{0,3}+$)"
+    # `谁去跟老冯说一下先把那几条停掉？` asks too; `谁去过现场？` asks what happened.
+    r"(?<!由)谁(?:来|去(?![过了])|能|可以|帮|有空|在跟|跟一下)[^。？?！!，,]{0,20}+(?:[？?]|\s{0,3}+$)"
     # `谁出一下？`, `谁把上次的退款率复盘表补一下`: a verb with 一下 asks for a taker too.
     r"|(?<!由)谁" + _ZH_WHO_NOT_WORK + r"[^。？?！!，,\s]{1,20}?一下"
     r"[^。？?！!，,]{0,8}?(?:[？?]|\s{0,3}+$)"
@@ -1207,8 +1208,9 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
             _under_heading(item, roster, near, by_name_line=by_name_line)
+    standup = _zh_standup(analysed)
     for index, item in enumerate(analysed):
-        _zh_said_to_the_group(item, analysed[index - 1] if index else None)
+        _zh_said_to_the_group(item, analysed[index - 1] if index else None, standup=standup)
     _boxed_problems(analysed)
 
 
@@ -1294,7 +1296,23 @@ def _same_thing_same_owner(item: Analysed, before: Analysed) -> None:
     _set_owner(item, (before.owner.name,), "subject", why=f"the same point goes on about `{said}`")
 
 
-def _zh_said_to_the_group(item: Analysed, before: Analysed | None) -> None:
+# `9/22 站会`, `产品组晨会`, `Daily stand-up`: a title that says each turn is its speaker's report.
+_ZH_STANDUP_TITLE = re.compile(r"站会|晨会|早会|日会|每日同步|stand-?up|daily\s{0,2}+sync", re.I)
+_ZH_GIVES_OUT = re.compile(r"你|大家|各位|各[店组部区]|麻烦|请|谁|有人|找人|能不能|能否")
+
+
+def _zh_standup(analysed: list[Analysed]) -> bool:
+    """Whether the note's title, its first line before any turn, names a stand-up."""
+    first = next((a for a in analysed if a.sentence.text.strip()), None)
+    return (
+        first is not None
+        and first.sentence.turn < 0
+        and len(first.sentence.text) <= 40
+        and _ZH_STANDUP_TITLE.search(first.sentence.text) is not None
+    )
+
+
+def _zh_said_to_the_group(item: Analysed, before: Analysed | None, *, standup: bool) -> None:
     """`谁去跟驿站老板谈一下续约？`, `物料周五前各店自己去领`: a line of a Chinese chat that does not
     say 我 hands work out; its speaker is not its owner unless someone takes it."""
     if item.kind != "action" or item.sentence.lang != "zh" or item.owner.how != "speaker_weak":
@@ -1302,6 +1320,8 @@ def _zh_said_to_the_group(item: Analysed, before: Analysed | None) -> None:
     text = item.sentence.text
     if _ZH_I_DO.search(text) or _EN_COMMIT.search(text):
         return  # `报修单我补一下`, `ok I'll issue PO 今天`: the speaker's own, after all
+    if standup and "question" not in item.cues and not _ZH_GIVES_OUT.search(text):
+        return  # `9/22 站会` / `一帆：新话术模板今天下班前发群里`: each reports their own work
     if (
         before is not None
         and before.sentence.unit == item.sentence.unit

@@ -519,3 +519,17 @@ def test_the_day_of_an_event_named_as_the_deadline() -> None:
     )
     assert due("the launch is on 02/20", meeting) is None
     assert due("the campaign starts on 2/16", meeting) is None
+
+
+def test_the_speakers_part_of_the_day_is_the_meetings_day() -> None:
+    meeting = date(2026, 12, 7)  # a Monday
+    assert due("我下午问问仓库能不能调一批过来", meeting, "zh") == meeting
+    assert due("首屏按钮我上午改掉", meeting, "zh") == meeting
+    assert due("我晚上把周报发群里", meeting, "zh") == meeting
+    # Another day named wins; a part of the day that is not the speaker's, or promises
+    # nothing, is no date.
+    assert due("我周三下午把报价发你", meeting, "zh") == date(2026, 12, 9)
+    assert due("我明天上午过一遍", meeting, "zh") == date(2026, 12, 8)
+    assert due("我下午有空，可以一起看", meeting, "zh") is None
+    assert due("各位晚上好，同步一下进度", meeting, "zh") is None
+    assert due("上午去天一店巡店", meeting, "zh") is None

@@ -6,6 +6,7 @@ from datetime import date
 
 from services.nlp.notes import ActionItem, Extractor, NotesRequest
 from services.nlp.owners import Participant
+from services.nlp.shapes import asks_for_a_taker
 
 PEOPLE = (
     Participant("Hannah Ortiz", ()),
@@ -1575,3 +1576,42 @@ def test_a_work_arrangements_summary_restates_the_discussion(extractor: Extracto
     assert owners_and_dues(extractor, text) == {
         "考场摄像头调试 | 孙悦 | 1月15日": ("孙悦", date(2027, 1, 15))
     }
+
+
+def test_a_chat_question_for_a_taker_is_taken_by_the_next_turns_yes(
+    extractor: Extractor,
+) -> None:
+    """`谁去…？` asks whoever will take it, as `谁来…？` does; `我来` in the next turn takes it."""
+    text = (
+        "【大促作战群】\n"
+        "[09:18] 周南: 老冯说投流预算已经花掉七成了\n"
+        "[09:19] 钱多多: 谁去跟老冯说一下先把信息流那几条停掉？尽快\n"
+        "[09:20] 孙悦: 我来，马上打电话\n"
+        "[09:24] 周南: 赠品库存还剩1800件\n"
+        "[09:25] 周南: 我下午问问仓库能不能调一批过来\n"
+    )
+    found = owners_and_dues(extractor, text)
+    taken = [k for k in found if k.startswith("谁去跟老冯")]
+    assert len(taken) == 1 and found[taken[0]][0] == "孙悦", found
+    assert found["我下午问问仓库能不能调一批过来"] == ("周南", MEETING)
+    assert not any(k.startswith("我来") for k in found), found
+    # Who went there asks about the past, not for a taker.
+    assert asks_for_a_taker("谁去跟老冯说一下先把信息流那几条停掉？")
+    assert not asks_for_a_taker("谁去过老冯那边？")
+    assert not asks_for_a_taker("谁去了仓库？")
+
+
+def test_a_stand_ups_turns_are_their_speakers_own_work(extractor: Extractor) -> None:
+    """Under a `站会` title, a turn that gives nothing out is its speaker's report; in a group
+    chat the same line is said to the group, and a stand-up turn that asks someone is not."""
+    standup = (
+        "9/22 站会\n"
+        "周南：昨天客诉工单清了37单，今天继续清积压\n"
+        "孙悦：新话术模板今天下班前发群里\n"
+        "钱多多：直播间插件还有 bug，能找人修一下吗\n"
+    )
+    found = owners(extractor, standup)
+    assert found["新话术模板今天下班前发群里"] == "孙悦", found
+    assert found.get("直播间插件还有 bug，能找人修一下吗") is None, found
+    chat = standup.replace("9/22 站会", "【客服群】")
+    assert owners(extractor, chat).get("新话术模板今天下班前发群里") is None
