@@ -1403,6 +1403,51 @@ def _zh_own_next(item: Analysed) -> bool:
 _RECORDING_TIME = re.compile(r"[ \t]{0,3}+[(（]\d{1,2}:\d{2}(?::\d{2})?+[)）]$")
 
 
+# `accounts: Workday, Slack, Jira` under `Next steps (Maria):`: the thing to set up, then what;
+# not `status: …`, `note: …` or `budget: …`, which report.
+_THING_LABEL = re.compile(r"^(?P<what>[a-z][a-z-]{1,20}+(?: [a-z][a-z-]{1,20}+)?+):[ \t]")
+_REPORT_LABELS = frozenset(
+    [
+        "status",
+        "note",
+        "notes",
+        "fyi",
+        "decision",
+        "decided",
+        "done",
+        "info",
+        "budget",
+        "result",
+        "results",
+        "update",
+        "q",
+        "question",
+        "blocker",
+        "blockers",
+        "blocked",
+        "risk",
+        "risks",
+        "issue",
+        "issues",
+        "owner",
+        "due",
+        "when",
+        "who",
+        "eta",
+        "cost",
+        "total",
+        "yesterday",
+        "completed",
+        "progress",
+    ]
+)
+
+
+def _thing_label(text: str) -> bool:
+    found = _THING_LABEL.match(text)
+    return found is not None and found.group("what") not in _REPORT_LABELS
+
+
 def _under_heading(
     item: Analysed,
     roster: Roster,
@@ -1436,7 +1481,8 @@ def _under_heading(
         and not (item.cues & _NOT_BARE)
         # A name alone (a signature, `Grace`) names no work.
         and not roster.lookup(text)
-        and not re.search(r"[:：?？]", text)
+        and not re.search(r"[?？]", text)
+        and (not re.search(r"[:：]", text) or (bool(heading_names) and _thing_label(text)))
         and not text.endswith((".", "。"))
     )
     reason = f"a line under the `{sentence.heading.strip()}` heading"

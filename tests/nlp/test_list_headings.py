@@ -438,3 +438,24 @@ def test_an_approval_refused_or_stopped_is_no_work(extractor: Extractor) -> None
         "工作交办单\t会议室规则调整\t王海燕\t2026-03-04\t已拒绝\t已终止\n"
     )
     assert list(owners(extractor, text).values()) == ["刘强"]
+
+
+def test_a_things_label_under_an_owners_heading_is_work(extractor: Extractor) -> None:
+    """`accounts: Workday, Slack, Jira` under `Next steps (Tomás):` names what to set up; a
+    reporting label (`status: …`, `yesterday: …`) under it is no item, and neither is a
+    thing's label under a heading that names nobody."""
+    text = (
+        "Onboarding sync\n"
+        "\n"
+        "Next steps (Tomás):\n"
+        "- accounts: Workday, Slack, Jira\n"
+        "- desk + badge by Thursday\n"
+        "- status: laptop imaged\n"
+        "- yesterday: met the buddy\n"
+    )
+    assert owners(extractor, text) == {
+        "accounts: Workday, Slack, Jira": "Tomás Ruiz",
+        "desk + badge by Thursday": "Tomás Ruiz",
+    }
+    unnamed = text.replace("Next steps (Tomás):", "Next steps:")
+    assert "accounts: Workday, Slack, Jira" not in owners(extractor, unnamed)
