@@ -12,7 +12,7 @@ meetings, 328 positive acts; dev alone has 73, too few to rank close candidates)
 best threshold of the pooled out-of-fold scores. The best candidate is then trained on train
 alone, as published, its threshold chosen on dev, and scored on test.
 
-    python bench/nlp_ami.py --json                   # ~30 min on 2 cores
+    python bench/nlp_ami.py --json                   # ~13 min on 2 cores
     python bench/nlp_ami.py --selection-only --json  # the same without reading test
 """
 
