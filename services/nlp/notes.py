@@ -1553,6 +1553,16 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             fold_reply(own, item)
             pending.remove(own)
             continue
+        if (
+            accepts
+            and index
+            and says_only_yes(item.body, sentence.lang)
+            and _given_just_before(analysed[index - 1], sentence, roster)
+            and not any(p is analysed[index - 1] for p in pending)
+        ):
+            # `周航 本周五前把秒杀库存锁好` / 周航 `收到`: the yes is to the work just given to
+            # the one saying it, not to an older request nobody took.
+            continue
         if (accepts or answers) and pending:
             # `Kerwin, take the truck…` `Delphine, send me the list…` / `Kerwin: ok going now`:
             # the yes answers what was asked of the one saying it, else the latest request.
@@ -1632,6 +1642,19 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             or _zh_told(item)
         ):
             pending.append(item)  # `Travis, get the quote…` waits for Travis's `I'll…`
+
+
+def _given_just_before(before: Analysed, sentence: Sentence, roster: Roster) -> bool:
+    """Whether the turn just before gave the speaker of `sentence` work by name."""
+    return (
+        before.sentence.turn >= 0
+        and before.sentence.turn == sentence.turn - 1
+        and before.sentence.speaker != sentence.speaker
+        and "question" not in before.cues
+        and before.owner.how in {"subject", "vocative", "mention", "label"}
+        and before.owner.name is not None
+        and before.owner.name in roster.lookup(sentence.speaker or "")
+    )
 
 
 # `女一的替身合同还没签，拖不得了`: something left undone or needed, said to the room.

@@ -172,6 +172,9 @@ _ZH_WHO_TAKES = re.compile(
     r"|(?<!由)谁" + _ZH_WHO_NOT_WORK + r"[^。？?！!，,\s]{1,20}?一下"
     r"[^。？?！!，,]{0,8}?(?:[？?]|\s{0,3}+$)"
     r"|有人(?:能|可以|愿意)[^。？?！!吗]{0,40}+吗"
+    # `…，能不能有人改一下`, `有没有人能帮忙看一下`: asked of anyone, without a question mark.
+    r"|(?:能不能|能否|可不可以)有人[^。？?！!，,]{1,20}?一下"
+    r"|有没有人(?:能|可以|帮忙)[^。？?！!，,]{1,20}?一下"
 )
 
 
@@ -1524,7 +1527,15 @@ def _zh_untaken(item: Analysed) -> None:
     bare = len(asked.group(0)) <= 8 and len(sentence.text.strip()) <= len(asked.group(0)) + 2
     if _ZH_NOT_WORK.match(sentence.text) or bare:
         return
-    if item.cues & {"done", "hypothetical"}:
+    if "hypothetical" in item.cues:
+        return
+    # `客服那边已经收到好几个投诉了，能不能有人改一下`: what is done is the complaint before the
+    # ask, not the work asked for.
+    text = sentence.text
+    if "done" in item.cues and (
+        "done" in cue_set(text[asked.start() :], "zh")
+        or "done" not in cue_set(text[: asked.start()], "zh")
+    ):
         return
     _set_owner(item, (), "none", why="asked who would take it; nobody did")
     _force(item, f"work asking for a taker (`{asked.group(0)}`), not taken")

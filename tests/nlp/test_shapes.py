@@ -1615,3 +1615,24 @@ def test_a_stand_ups_turns_are_their_speakers_own_work(extractor: Extractor) -> 
     assert found.get("直播间插件还有 bug，能找人修一下吗") is None, found
     chat = standup.replace("9/22 站会", "【客服群】")
     assert owners(extractor, chat).get("新话术模板今天下班前发群里") is None
+
+
+def test_a_yes_answers_the_work_just_given_to_its_speaker(extractor: Extractor) -> None:
+    """`周南 本周五前把库存锁好` / 周南 `收到`: the yes is to that, not to an older ask that
+    nobody took (`…，能不能有人改一下`), which stays work without an owner even though the
+    complaint before it is done (`已经收到好几个投诉了`)."""
+    text = (
+        "【大促作战群】\n"
+        "[09:31] 孙悦: 还有个事，详情页的价格标签字号太小，客服那边已经收到好几个投诉了，"
+        "能不能有人改一下\n"
+        "[09:40] 钱多多: 结论：11号晚上8点的秒杀场次不变\n"
+        "[09:41] 钱多多: 周南 本周五前把秒杀库存锁好\n"
+        "[09:41] 周南: 收到\n"
+    )
+    found = owners(extractor, text)
+    asked = [k for k in found if "能不能有人改一下" in k]
+    assert len(asked) == 1 and found[asked[0]] is None, found
+    assert "周南" not in asked[0]  # no reply folded into it
+    assert found["周南 本周五前把秒杀库存锁好"] == "周南", found
+    assert asks_for_a_taker("有没有人能帮忙看一下报错")
+    assert not asks_for_a_taker("有没有人知道报错原因")
