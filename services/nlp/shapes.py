@@ -1195,7 +1195,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if item.kind == "action" and _wish(item):
             item.kind = "hypothetical"
             continue
-        if _zh_own_next(item) or _en_asked_to(item):
+        if _zh_own_next(item) or _en_asked_to(item) or _zh_commit_then_if(item):
             continue
         if _chat_line(item, analysed[index + 1 : index + 2], roster):
             continue
@@ -1374,6 +1374,31 @@ def _en_asked_to(item: Analysed) -> bool:
     if found is None:
         return False
     _force(item, f"work asked of a participant (`{found.group(0)}…`)")
+    return True
+
+
+# `我这边先把女神节那两天的班排一下，人手不够的话可能要找兼职`: the speaker's work first, then
+# what might follow it; the 的话 and 可能 are the second clause's, not the commitment's.
+_ZH_I_FIRST = re.compile(
+    r"^\W{0,3}+我(?:这边|这里)?(?:先|今天|明天|马上|回头|待会|等下)?"
+    r"(?:先把|把|来|去|会|负责|跟进)[^，,；;。？?]{2,30}+[，,；;]"
+)
+
+
+def _zh_commit_then_if(item: Analysed) -> bool:
+    sentence = item.sentence
+    if (
+        sentence.lang != "zh"
+        or item.kind == "action"
+        or item.owner.how != "speaker"
+        or "hypothetical" not in item.cues
+        or item.cues & {"question", "done", "blocked"}
+    ):
+        return False
+    first = _ZH_I_FIRST.match(sentence.text)
+    if first is None or cue_set(first.group(0), "zh") & {"hypothetical", "question", "done"}:
+        return False
+    _force(item, f"the speaker's own work first (`{first.group(0).rstrip('，,；;')}`), then an if")
     return True
 
 

@@ -1636,3 +1636,17 @@ def test_a_yes_answers_the_work_just_given_to_its_speaker(extractor: Extractor) 
     assert found["周南 本周五前把秒杀库存锁好"] == "周南", found
     assert asks_for_a_taker("有没有人能帮忙看一下报错")
     assert not asks_for_a_taker("有没有人知道报错原因")
+
+
+def test_the_speakers_work_before_an_if_is_still_theirs(extractor: Extractor) -> None:
+    """`我这边先把班排一下，人手不够的话可能要找兼职`: the if is the second clause's; when the if
+    comes first (`如果人手不够，我再去找兼职`) nothing is promised."""
+    text = (
+        "钱多多：3月8号门店活动，方案27号前报到区域\n"
+        "孙悦：我这边先把那两天的班排一下，人手不够的话可能要找兼职\n"
+        "周南：如果人手不够，我再去找兼职\n"
+        "钱多多：兼职预算这次没有哈\n"
+    )
+    found = owners(extractor, text)
+    assert found.get("我这边先把那两天的班排一下，人手不够的话可能要找兼职") == "孙悦", found
+    assert not any(k.startswith("如果人手不够") for k in found), found
