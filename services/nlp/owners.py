@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from services.nlp.prefilter import longest_first
 from services.nlp.short_names import (
     EN_TITLES,
@@ -18,10 +20,18 @@ from services.nlp.short_names import (
 
 __all__ = ["Mention", "Participant", "Roster"]
 
+# Read with `match(text, end)`: no copy of the rest of the text for each name.
 _VERB_AFTER_WORD = re.compile(
-    r"^\s*(?:do|be|have|take|send|make|get|go|need|check|follow|update|look|work|try|not|you"
+    r"\s{0,8}+(?:do|be|have|take|send|make|get|go|need|check|follow|update|look|work|try|not|you"
     r"|we|it|this|that|they|also|probably|still|just|the|a|an)\b",
     re.IGNORECASE,
+)
+
+
+# `chloe will …`, `raj to …`, `nina's going to …`: what makes a lower-case first word a name.
+_LOWER_NAME_COMMITS = re.compile(
+    r"(?:'ll|’ll|\s{1,3}+(?:will|to|is\s{1,3}+going\s{1,3}+to|can|should|takes|owns)|'s\s{1,3}+going"
+    r"\s{1,3}+to)\s"
 )
 
 
@@ -282,14 +292,19 @@ class Roster:
         jira = surface.startswith("[~") or text[max(0, start - 2) : start] == "[~"
         if surface.startswith("@") or jira or key in self._roles:
             return True
-        # Names are written capitalised; "will" and "may" in lower case are words.
+        # Names are written capitalised; "will" and "may" in lower case are words. A chat
+        # written in lower case starts a line with one (`chloe will redo the rota`): the first
+        # word, a name that is no word, and a commitment after it.
         if not surface[:1].isupper():
-            return False
-        if key in WORD_NAMES:
-            after = text[end:]
-            if _VERB_AFTER_WORD.match(after) and not after.lstrip().startswith(","):
-                return False
-        return True
+            return (
+                start <= 6  # (only a bullet's few characters before it: linear on long text)
+                and not text[:start].strip(" \t-*•>")
+                and key not in WORD_NAMES
+                and key not in STOP_WORDS
+                and _LOWER_NAME_COMMITS.match(text, end) is not None
+            )
+        # `Will check the logs`: a word-name before a verb is the verb's modal, not Will.
+        return key not in WORD_NAMES or _VERB_AFTER_WORD.match(text, end) is None
 
 
 # What may come before initials that name someone: nothing, a bullet, a bracket, an arrow, a

@@ -247,3 +247,27 @@ def test_a_roster_reads_a_sentence_once_and_hands_out_copies(
         "Alice Chen",
         "Bob Martinez",
     ]
+
+
+def test_a_lower_case_name_that_opens_a_commitment_is_a_name() -> None:
+    """A chat in lower case: `chloe will redo the rota`, `- raj to call them`; not a name
+    later in the line, not before other words, and never a word-name (`will will…`)."""
+    roster = Roster(
+        (
+            Participant("Chloe Dubois", ("Chloe",)),
+            Participant("Raj Patel", ("Raj",)),
+            Participant("Will Ortiz", ("Will",)),
+        )
+    )
+
+    def named(text: str) -> list[str]:
+        return [m.surface for m in roster.mentions(text)]
+
+    assert named("chloe will redo the weekend rota, by Monday") == ["chloe"]
+    assert named("- raj to call the venue") == ["raj"]
+    assert named("chloe's going to send it") == ["chloe"]
+    assert named("ask chloe will you") == []
+    assert named("chloe said the rota is fine") == []
+    assert named("will will check the logs") == []
+    assert named("Will check the logs") == []  # the modal, not Will
+    assert named("Will, check the logs") == ["Will"]
