@@ -2647,7 +2647,18 @@ _CONTINUITY = re.compile(
 # what someone would like, with nobody committing to it.
 _EN_WISH = re.compile(
     r"^\W{0,3}+(?:[A-Z][\w'’-]{1,30}+|he|she|they|we)\s{1,3}+"
-    r"(?:would\s{1,3}+like|['’]d\s{1,3}+like|wants?|would\s{1,3}+love|hopes?)\s{1,3}+to\s",
+    r"(?:would\s{1,3}+like|['’]d\s{1,3}+like|wants?|would\s{1,3}+love|hopes?)\s{1,3}+to\s"
+    # `Nice to have: a short video from the CEO`, `Would be nice to have a Loom video…`.
+    r"|^\W{0,3}+(?:(?:it\s{1,3}+)?would\s{1,3}+be\s{1,3}+(?:nice|great|good|cool)\s{1,3}+to\s{1,3}+have"
+    r"|nice[\s-]{1,3}+to[\s-]{1,3}+have)\b",
+    re.IGNORECASE,
+)
+# `andre out Mon–Tue next week`, `Thandiwe on leave 31 Aug - 4 Sep; Pieter chairs`: who is
+# away, not work.
+_EN_AWAY = re.compile(
+    r"^\W{0,3}+(?P<who>[A-Za-z][\w'’-]{1,30}+)\s{1,3}+(?:is\s{1,3}+)?"
+    r"(?:out|off|away|OOO|on\s{1,3}+(?:leave|holiday|vacation|PTO|annual\s{1,3}+leave))\b"
+    r"(?!\s{1,3}+(?:to|of|for|with|the)\b)",
     re.IGNORECASE,
 )
 
@@ -2658,6 +2669,13 @@ def _wish(item: Analysed) -> bool:
     if item.cues & {"marker", "request", "first_person"}:
         return False
     body = item.sentence.text
+    away = _EN_AWAY.match(body)
+    if (
+        away is not None
+        and _EN_COMMITTED.search(body) is None
+        and any(m.start == away.start("who") for m in item.mentions)
+    ):
+        return True
     # `…, so she will book it`: a wish that goes on to a commitment is one.
     return _EN_WISH.match(body) is not None and _EN_COMMITTED.search(body) is None
 

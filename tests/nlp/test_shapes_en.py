@@ -1012,3 +1012,36 @@ def test_a_recap_heading_with_a_comment_after_its_word_restates_the_discussion(
     }
     assert section_kind("Follow-ups, as agreed on the call:") == "actions"
     assert section_kind("Tasks, budget and timeline") is None
+
+
+def test_who_is_away_and_what_would_be_nice_are_no_work(extractor: Extractor) -> None:
+    """`Ravi on leave 31 Aug - 4 Sep; Marta chairs.` and `Nice to have: a video from the CEO`
+    say who is away and what someone wishes; `Ravi is off to the depot to swap the reader`
+    still holds work, and a thing that is out (`welcome pack out by 4/17`) is no one away."""
+    text = (
+        "Ops weekly\n"
+        "4. Knowledge base articles are out of date.\n"
+        "Next steps (Marta):\n"
+        "- rewrite the 6 prepaid top-up articles\n"
+        "5. Ravi on leave 31 Aug - 4 Sep; Marta chairs.\n"
+        "\n"
+        "Ola\n"
+        "- accounts + SSO for all three by 3/11\n"
+        "\n"
+        "Nice to have: a short video from the CEO. Would be nice if we could get it.\n"
+    )
+    assert owners(extractor, text) == {
+        "rewrite the 6 prepaid top-up articles": "Marta Kowalczyk",
+        "accounts + SSO for all three by 3/11": "Ola Nordmann",
+    }
+    kept = (
+        "Ops weekly\n"
+        "Next steps (Marta):\n"
+        "- welcome pack out by 4/17\n"
+        "\n"
+        "Ravi is off to the depot to swap the badge reader by Friday.\n"
+    )
+    assert owners(extractor, kept) == {
+        "welcome pack out by 4/17": "Marta Kowalczyk",
+        "Ravi is off to the depot to swap the badge reader by Friday.": "Ravi Menon",
+    }
