@@ -930,6 +930,19 @@ _ZH_GIVES_THE_FLOOR = re.compile(
 )
 
 
+_ZH_UNOWNED_ONLY = re.compile(
+    r"^[\s—–\-－:：（(]{0,4}+(?:待定负责人|负责人待定|待认领|无人认领|暂无负责人|负责人[:：]?\s{0,2}+待定)"
+    r"[\s)）。.!！]{0,3}+$"
+)
+_ZH_PARKED = re.compile(
+    r"^\W{0,3}+没人(?:接|认领|领|回)[^，,。]{0,2}[，,]?\s{0,2}+(?:我)?先(?:挂着|放着|记着|搁着)"
+)
+_ZH_AS_BEFORE = re.compile(
+    r"(?:延续|沿用|照旧|照搬|参照|按照?)(?:去年|上次|上一[批期届轮次]|往年|以往|之前|原来|老)的?"
+    r"(?:做法|安排|方式|办法|惯例|标准|流程|模式)"
+)
+
+
 def _zh_not_work(item: Analysed) -> str | None:
     """The kind of a line that reads as an item and is not one (mostly Chinese), or None."""
     sentence = item.sentence
@@ -956,6 +969,14 @@ def _zh_not_work(item: Analysed) -> str | None:
     if sentence.lang != "zh" or sentence.block == "table":
         return None
     text = sentence.text.strip()
+    if _ZH_UNOWNED_ONLY.match(text):
+        return (
+            "other"  # `…谁来催？待定负责人`: says the line before has no owner; no work of its own
+        )
+    if _ZH_PARKED.match(text):
+        return "status"  # `没人接，先挂着。`: nobody took it, left as it is
+    if _ZH_AS_BEFORE.search(text) and not item.forced and (item.due is None or not item.due.marked):
+        return "decision"  # `导师安排沿用上一批的做法`: continuity, as `stays as last year`
     if text.endswith(("？", "?")) and item.owner.name is None and _AI_LABEL.match(text):
         return "question"  # `AI：告警阈值从 10s 调到 30s？` asks; it assigns nothing
     if _ZH_DONE_YET.search(text) and "把" not in text:

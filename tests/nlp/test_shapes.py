@@ -1650,3 +1650,24 @@ def test_the_speakers_work_before_an_if_is_still_theirs(extractor: Extractor) ->
     found = owners(extractor, text)
     assert found.get("我这边先把那两天的班排一下，人手不够的话可能要找兼职") == "孙悦", found
     assert not any(k.startswith("如果人手不够") for k in found), found
+
+
+def test_no_owner_yet_parked_and_as_before_are_no_work(extractor: Extractor) -> None:
+    """`…谁来催？待定负责人` says the line has no owner, not a second item; `没人接，先挂着` parks
+    it; `导师安排沿用上一批的做法` keeps things as they were. The work itself stays."""
+    text = (
+        "会后待办汇总\n"
+        "1. 孙悦：与酒店谈合同，本周五前签\n"
+        "2. 各部门节目 4 月 10 日前报齐——谁来催？待定负责人\n"
+        "\n"
+        "其他\n"
+        "- 导师安排沿用上一批的做法\n"
+        "- 电脑型号沿用去年的标准配置，不单独申请高配\n"
+        "- 没人接，先挂着。\n"
+    )
+    found = owners(extractor, text)
+    assert set(found) == {
+        "孙悦：与酒店谈合同，本周五前签",
+        "各部门节目 4 月 10 日前报齐——谁来催？",
+    }, found
+    assert found["各部门节目 4 月 10 日前报齐——谁来催？"] is None
