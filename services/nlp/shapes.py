@@ -1078,6 +1078,7 @@ _THANKS_ONLY = re.compile(
 
 def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     """Apply the shapes to classified sentences, in order."""
+    standup = _zh_standup(analysed)
     owner_line: tuple[str, ...] = ()
     owner_line_at = -1
     by_name_line = False
@@ -1216,7 +1217,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if item.kind == "action" and _wish(item):
             item.kind = "hypothetical"
             continue
-        if _zh_own_next(item) or _en_asked_to(item) or _zh_commit_then_if(item):
+        if _zh_own_next(item, standup=standup) or _en_asked_to(item) or _zh_commit_then_if(item):
             continue
         if _chat_line(item, analysed[index + 1 : index + 2], roster):
             continue
@@ -1232,7 +1233,6 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
             # An "Owner: …" line speaks for the short list that follows it, not the whole note.
             near = owner_line if index - owner_line_at <= 8 else ()
             _under_heading(item, roster, near, by_name_line=by_name_line)
-    standup = _zh_standup(analysed)
     for index, item in enumerate(analysed):
         _zh_said_to_the_group(item, analysed[index - 1] if index else None, standup=standup)
     _boxed_problems(analysed)
@@ -1423,9 +1423,32 @@ def _zh_commit_then_if(item: Analysed) -> bool:
     return True
 
 
-def _zh_own_next(item: Analysed) -> bool:
+def _zh_standup_dated(item: Analysed) -> re.Match[str] | None:
+    """`小乔：登录页改版还差动效，下周二提测` in a stand-up: the clause holding a day to come,
+    where nothing says it is done, is the speaker's plan."""
+    due = item.due
+    if due is None or due.date is None or due.past or due.event:
+        return None
+    text = item.sentence.text
+    clause = _ZH_CLAUSE.search(text, due.start) if 0 <= due.start < len(text) else None
+    if clause is None or "done" in cue_set(text[clause.start() : clause.end()], "zh"):
+        return None
+    if _ZH_WAITING.search(clause.group(0)):
+        return None  # `昨天已经提审了，今天等结果`: waiting is no work
+    return clause
+
+
+_ZH_WAITING = re.compile(
+    r"在等|等(?:结果|回复|回音|通知|审核|审批|反馈|消息|对方|他们|供应商|排期)"
+)
+# The rest of a clause from where it is read (for the day's clause of a stand-up line).
+_ZH_CLAUSE = re.compile(r"[^，,；;。！!？?\n]{1,60}+")
+
+
+def _zh_own_next(item: Analysed, *, standup: bool = False) -> bool:
     """`一帆：昨天 merge 了支付重试的 PR，今天继续修退款回调`, `高晴：回归用例跑了 70%，剩下的明天
-    跑完`: a chat turn's report that goes on to the speaker's own next work is theirs."""
+    跑完`: a chat turn's report that goes on to the speaker's own next work is theirs; in a
+    stand-up, so is a turn's clause with a day to come (`…还差动效，下周二提测`)."""
     sentence = item.sentence
     if (
         sentence.lang != "zh"
@@ -1439,6 +1462,8 @@ def _zh_own_next(item: Analysed) -> bool:
     if found is None and _ZH_YESTERDAY_DONE.search(sentence.text):
         # `欧阳：昨天修完登录页白屏，今天做消息推送`: yesterday's done, then today's plan.
         found = _ZH_TODAY_PLAN.search(sentence.text)
+    if found is None and standup:
+        found = _zh_standup_dated(item)
     if found is None:
         return False
     said = found.group(0).lstrip("，,；; \t")

@@ -1671,3 +1671,21 @@ def test_no_owner_yet_parked_and_as_before_are_no_work(extractor: Extractor) -> 
         "各部门节目 4 月 10 日前报齐——谁来催？",
     }, found
     assert found["各部门节目 4 月 10 日前报齐——谁来催？"] is None
+
+
+def test_a_stand_ups_turn_with_a_day_to_come_is_its_speakers_plan(
+    extractor: Extractor,
+) -> None:
+    """Under `站会`: `…还差动效，下周二提测` and `昨天的崩溃已修，今天补单测` are the speaker's plans;
+    `今天等结果` waits, and `在等后端接口，卡住了` is blocked, so neither is work."""
+    text = (
+        "4/6 站会\n"
+        "周南：昨天的崩溃已修，今天补单测\n"
+        "孙悦：登录页改版还差动效，下周二提测\n"
+        "钱多多：昨天已经提审了，今天等结果\n"
+        "周南：在等后端接口，卡住了\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "昨天的崩溃已修，今天补单测": ("周南", MEETING),
+        "登录页改版还差动效，下周二提测": ("孙悦", date(2026, 4, 14)),
+    }
