@@ -991,6 +991,9 @@ class _OwnerFinder:
         """4. Subject at the start: "Marcus and Yusuf to", "Hana needs to", "王磊负责"; a
         vocative "Emma, can you"; without participants, a capitalised English subject."""
         leading = [m for m in mentions if m.start >= start_at]
+        # `跟钟华对一下周末加班人员`: whom the work is done with is no subject.
+        if leading and body[start_at : leading[0].start] in {"跟", "与", "同", "和"}:
+            leading = []
         if leading and leading[0].start - start_at <= 1:
             group = [leading[0]]
             for mention in leading[1:]:

@@ -858,10 +858,20 @@ _ZH_MINUTES_SPEAKER = re.compile(
 )
 
 
+# `[2026-11-20 11:03] 郑晓峰：` with the message on the lines under it (a chat export that
+# stamps the time first).
+_ZH_STAMPED_SPEAKER = re.compile(
+    r"^\s*+\[(?=[^\]\n]{0,20}?\d:\d\d)[\d\s/:.,-]{4,25}+\][ \t]{0,2}+"
+    r"(?P<speaker>[\u4e00-\u9fff]{2,6}+|[A-Za-z][A-Za-z.'’]{0,19}+)"
+    r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）])?+[ \t]*+[:：][ \t]*+$"
+)
+
+
 def _zh_chat_header(line: str) -> re.Match[str] | None:
     """A Chinese chat export's, approval's or comment thread's speaker line."""
     return (
         _ZH_CHAT_HEADER.match(line)
+        or _ZH_STAMPED_SPEAKER.match(line)
         or _ZH_MINUTES_SPEAKER.match(line)
         or _ZH_APPROVAL_HEADER.match(line)
         or _ZH_NUMBERED_COMMENT_HEADER.match(line)
@@ -1734,6 +1744,12 @@ class _Segmenter:
             self.end_recap()
             return True
         if self.chat_speaker is None:
+            return False
+        stamp = _TIMESTAMP.match(line)
+        if stamp and stamp.end() and _speaker_of(line[stamp.end() :], self.known) is not None:
+            # `[11-23 10:05] 储伟：导师我来定` among `[11-23 09:13] 林小雨：` headers: a turn
+            # written on one line, its own speaker's.
+            self.chat_speaker = None
             return False
         title = _HEADING_BRACKET.match(line) or _markdown_heading(line)
         if title is not None or _bare_section_line(line):

@@ -1689,3 +1689,34 @@ def test_a_stand_ups_turn_with_a_day_to_come_is_its_speakers_plan(
         "昨天的崩溃已修，今天补单测": ("周南", MEETING),
         "登录页改版还差动效，下周二提测": ("孙悦", date(2026, 4, 14)),
     }
+
+
+def test_whom_the_work_is_done_with_is_not_its_owner(extractor: Extractor) -> None:
+    """`跟周南对一下周末加班人员` under `明日计划（孙悦）：` is 孙悦's; 周南 is whom she does it with."""
+    text = "明日计划（孙悦）：\n- 轴承补货申请提交采购\n- 跟周南对一下周末加班人员\n"
+    assert owners(extractor, text) == {
+        "轴承补货申请提交采购": "孙悦",
+        "跟周南对一下周末加班人员": "孙悦",
+    }
+
+
+def test_a_chat_that_stamps_the_time_first_names_the_speaker_above(
+    extractor: Extractor,
+) -> None:
+    """`[2026-04-06 11:03] 周南：` on a line of its own speaks the lines under it; a turn on one
+    line (`[04-06 11:20] 孙悦：导师我来定，明天给名单`) among them is its own speaker's."""
+    text = (
+        "[2026-04-06 09:15] 钱多多：\n"
+        "不接受让步，整批退货。\n"
+        "\n"
+        "[2026-04-06 11:03] 周南：\n"
+        "我和孙悦一起下周去供应商现场审核，具体哪天等供应商排。\n"
+        "\n"
+        "[2026-04-06 11:10] 孙悦：\n"
+        "退货单我这边今天下午开。\n"
+        "[2026-04-06 11:20] 钱多多：导师我来定，明天给名单。\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert found["我和孙悦一起下周去供应商现场审核，具体哪天等供应商排。"][0] == "周南", found
+    assert found["退货单我这边今天下午开。"] == ("孙悦", MEETING), found
+    assert found["导师我来定，明天给名单。"] == ("钱多多", date(2026, 4, 7)), found
