@@ -579,7 +579,21 @@ class Extractor:
                     if found is not None:
                         return replace(found, start=found.start + base, end=found.end + base)
                     return Due(None, cell, base, base + len(cell), 0.3, marked=True)
-        return find_due(sentence.text, meeting_date=meeting, lang=sentence.lang, calendar=calendar)
+        found = find_due(sentence.text, meeting_date=meeting, lang=sentence.lang, calendar=calendar)
+        mine = _I_COMMIT_CLAUSE.search(sentence.text)
+        if found is not None and mine is not None and found.end <= mine.start():
+            # `Mike is out today, I can do it tomorrow`: the day of the speaker's own clause.
+            later = find_due(
+                sentence.text[mine.start() :],
+                meeting_date=meeting,
+                lang=sentence.lang,
+                calendar=calendar,
+            )
+            if later is not None and later.date is not None:
+                return replace(
+                    later, start=later.start + mine.start(), end=later.end + mine.start()
+                )
+        return found
 
     @staticmethod
     def _context_cues(
@@ -867,6 +881,11 @@ class Extractor:
 
 
 _ZH_TITLED_LABEL = re.compile(r"^\s{0,4}+(?P<who>[\u4e00-\u9fff]{3,10}+)\s{0,2}+[:：]\s{0,2}+")
+# A later clause where the speaker commits (`…, I can do it tomorrow`, `…，我明天给你`).
+_I_COMMIT_CLAUSE = re.compile(
+    r"[,;，；]\s{0,3}+(?:(?:but|so|and|ok|okay)\s{1,3}+)?I(?:'ll|’ll|\s{1,3}+(?:can|will|could))\s"
+    r"|[，；]\s{0,3}+(?:那|但)?我(?:这边)?(?:来|会|可以|能|去|先|明天|今天|下午|晚上)"
+)
 _RECIPIENT = re.compile(
     r"(?:报给|发给|提交给|同步给|汇报给|抄送|转给|给到|报送|发到|交到)\s{0,2}+@?$"
     r"|\b(?:to|cc|for|from)\s{1,3}+@?$",
@@ -1613,6 +1632,11 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                 names = roster.lookup(sentence.speaker or "") or (
                     (sentence.speaker,) if sentence.speaker and not roster else ()
                 )
+                # `Mike, could you re-run it today?` / Ravi `Mike is out, I can do it tomorrow`:
+                # whoever takes over from the one asked gives the day.
+                taken_over = bool(
+                    names and request.owner.name is not None and request.owner.name not in names
+                )
                 if names:
                     request.owner = _owned_by(names, "accepted", 0.9, cut=request.owner.cut)
                 # `@grace.m yes, mine. PR up by tomorrow.`: the date may come right after.
@@ -1634,6 +1658,8 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
                         # `Ok. Will share draft by Wednesday`: the yes, then the same work.
                         following.kind = "accepted"
                 fold_reply(request, item, said)
+                if taken_over and said is not None and said.date is not None:
+                    request.due = said
                 request.cues.add("request")  # `@林小满 …你看下`, taken: asked, not said
                 pending.remove(request)
                 continue

@@ -1045,3 +1045,21 @@ def test_who_is_away_and_what_would_be_nice_are_no_work(extractor: Extractor) ->
         "welcome pack out by 4/17": "Marta Kowalczyk",
         "Ravi is off to the depot to swap the badge reader by Friday.": "Ravi Menon",
     }
+
+
+def test_whoever_takes_over_gives_the_day(extractor: Extractor) -> None:
+    """`Marta, could you re-run the perf suite today?` / Ravi: `Marta is out today, I can do
+    it tomorrow`: Ravi's, tomorrow; the day of the speaker's own clause, not of the absence.
+    The one asked, answering with a day, keeps the ask's own day when it has one."""
+    text = (
+        "[09:32] Ola: Marta, could you re-run the perf suite against RC2 today?\n"
+        "[09:33] Ravi: Marta is out today, I can do it tomorrow\n"
+        "[09:34] Ola: ok tomorrow works\n"
+        "[09:40] Ola: Ravi, could you also redeploy the webhook worker?\n"
+        "[09:41] Ravi: the client call is Friday, I'll redeploy it Wednesday\n"
+    )
+    found = owners_and_dues(extractor, text)
+    perf = [v for k, v in found.items() if k.startswith("Marta, could you re-run")]
+    assert perf == [("Ravi Menon", date(2026, 4, 7))], found
+    webhook = [v for k, v in found.items() if k.startswith("Ravi, could you also redeploy")]
+    assert webhook == [("Ravi Menon", date(2026, 4, 8))], found
