@@ -1073,10 +1073,15 @@ class _OwnerFinder:
         return None
 
     def speaker(self, body: str) -> _Owner | None:
-        """6. "I" is whoever speaks."""
-        if self.cues.first_person.search(body) and self.speaker_names:
-            return self.pick(self.speaker_names, "speaker", 0.9)
-        return None
+        """6. "I" is whoever speaks, unless it is said inside work left for anyone."""
+        said = self.cues.first_person.search(body)
+        if said is None or not self.speaker_names:
+            return None
+        anyone = None if self.zh else _SOMEONE_SHOULD.search(body)
+        if anyone is not None and anyone.start() < said.start():
+            # `someone needs to tell the school we can't do the talk`: the we is in the message.
+            return None
+        return self.pick(self.speaker_names, "speaker", 0.9)
 
     def dashed(self, body: str, mentions: list[Mention]) -> _Owner | None:
         """7. A name set off by dashes: "WO-1182 replace light curtain — Tariq — due 7/30"."""

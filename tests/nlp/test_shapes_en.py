@@ -1063,3 +1063,16 @@ def test_whoever_takes_over_gives_the_day(extractor: Extractor) -> None:
     assert perf == [("Ravi Menon", date(2026, 4, 7))], found
     webhook = [v for k, v in found.items() if k.startswith("Ravi, could you also redeploy")]
     assert webhook == [("Ravi Menon", date(2026, 4, 8))], found
+
+
+def test_a_we_inside_work_left_for_anyone_is_not_the_speakers(extractor: Extractor) -> None:
+    """`someone needs to tell the school we can't do the talk`: the we is what to tell them;
+    nobody has the work yet."""
+    text = (
+        "[18:37] Ola: great, the collection is confirmed for Saturday\n"
+        "[18:40] Ola: and someone needs to tell the school we can't do the assembly talk\n"
+        "[18:44] Ravi: the van is booked\n"
+    )
+    found = owners(extractor, text)
+    said = [k for k in found if k.startswith("and someone needs to tell the school")]
+    assert said and found[said[0]] is None, found
