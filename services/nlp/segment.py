@@ -361,6 +361,16 @@ _NEXT_OTHER_CLAUSE = re.compile(
     r"\s{1,3}+[\w-]{1,20}+)?\s{1,3}+(?:needs|has|should|must)\s{1,3}+to)\b)"
 )
 _COMMITS = re.compile(r"\b(?:will|to|going\s{1,3}+to)\b|'ll\b|’ll\b")
+# A recap in the present, `Siobhan sends sponsor logos today; Aoife gets artwork to the printer
+# by the 15th`: two people's work, each a name then a verb in -s, apart by a semicolon.
+_NEXT_PRESENT_CLAUSE = re.compile(
+    r"(?<![,;]);\s{1,3}+"
+    r"(?=(?P<who>@?[A-Z][\w'’-]{0,30}+)"
+    r"(?:\s{1,3}+and\s{1,3}+[A-Z][\w'’-]{0,30}+\s{1,3}+[a-z]{2,20}|\s{1,3}+[a-z]{2,20}s)\b)"
+)
+_PRESENT_LEAD = re.compile(
+    r"\W{0,3}+(?P<who>@?[A-Z][\w'’-]{0,30}+)(?:\s{1,3}+and\s{1,3}+[A-Z][\w'’-]{0,30}+)?\s{1,3}+[a-z]{2,20}s\b"
+)
 # `I'll book the launch for the crew changes, and I'll send you the revised DA by Monday`:
 # two of the speaker's own, joined by `and` (without it, `…, I'll get them couriered by
 # Thursday` goes on with the same work).
@@ -384,11 +394,20 @@ def _clauses(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[in
         *_NEXT_ASK_CLAUSE.finditer(text, start, end),
         *_NEXT_NEED_CLAUSE.finditer(text, start, end),
         *_NEXT_OTHER_CLAUSE.finditer(text, start, end),
+        *_NEXT_PRESENT_CLAUSE.finditer(text, start, end),
     ]
     for match in sorted(found, key=lambda m: m.start()):
         if match.start() < start:
             continue
-        if match.re is _NEXT_OTHER_CLAUSE:
+        if match.re is _NEXT_PRESENT_CLAUSE:
+            lead = _PRESENT_LEAD.match(text, start, match.start())
+            if (
+                lead is None
+                or lead.group("who").lstrip("@").lower() not in known
+                or match.group("who").lstrip("@").lower() not in known
+            ):
+                continue
+        elif match.re is _NEXT_OTHER_CLAUSE:
             if not _COMMITS.search(text, start, match.start()):
                 continue
         elif "who" in match.re.groupindex:

@@ -1076,3 +1076,20 @@ def test_a_we_inside_work_left_for_anyone_is_not_the_speakers(extractor: Extract
     found = owners(extractor, text)
     said = [k for k in found if k.startswith("and someone needs to tell the school")]
     assert said and found[said[0]] is None, found
+
+
+def test_a_present_tense_recap_line_of_two_people_is_two_items(extractor: Extractor) -> None:
+    """`Ravi sends the logos today; Marta gets artwork to the printer by the 15th`: each name
+    and its verb in -s is one person's work; `Ola books the van; it arrives Friday` is not cut."""
+    text = (
+        "Recap for the minutes:\n"
+        "- Ravi sends the sponsor logos today; Marta gets artwork to the printer by the 15th.\n"
+        "- Ola books the van; it arrives Friday.\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert found["Ravi sends the sponsor logos today"] == ("Ravi Menon", MEETING), found
+    assert found["Marta gets artwork to the printer by the 15th."] == (
+        "Marta Kowalczyk",
+        date(2026, 4, 15),
+    ), found
+    assert not any(k.startswith("it arrives") for k in found), found
