@@ -970,9 +970,8 @@ def _zh_not_work(item: Analysed) -> str | None:
         return None
     text = sentence.text.strip()
     if _ZH_UNOWNED_ONLY.match(text):
-        return (
-            "other"  # `…谁来催？待定负责人`: says the line before has no owner; no work of its own
-        )
+        # `…谁来催？待定负责人`: says the line before has no owner; no work of its own.
+        return "other"
     if _ZH_PARKED.match(text):
         return "status"  # `没人接，先挂着。`: nobody took it, left as it is
     if _ZH_AS_BEFORE.search(text) and not item.forced and (item.due is None or not item.due.marked):
@@ -1480,41 +1479,12 @@ _RECORDING_TIME = re.compile(r"[ \t]{0,3}+[(（]\d{1,2}:\d{2}(?::\d{2})?+[)）]$
 # `accounts: Workday, Slack, Jira` under `Next steps (Maria):`: the thing to set up, then what;
 # not `status: …`, `note: …` or `budget: …`, which report.
 _THING_LABEL = re.compile(r"^(?P<what>[a-z][a-z-]{1,20}+(?: [a-z][a-z-]{1,20}+)?+):[ \t]")
-_REPORT_LABELS = frozenset(
-    [
-        "status",
-        "note",
-        "notes",
-        "fyi",
-        "decision",
-        "decided",
-        "done",
-        "info",
-        "budget",
-        "result",
-        "results",
-        "update",
-        "q",
-        "question",
-        "blocker",
-        "blockers",
-        "blocked",
-        "risk",
-        "risks",
-        "issue",
-        "issues",
-        "owner",
-        "due",
-        "when",
-        "who",
-        "eta",
-        "cost",
-        "total",
-        "yesterday",
-        "completed",
-        "progress",
-    ]
-)
+_REPORT_LABELS = frozenset({
+    "status", "note", "notes", "fyi", "decision", "decided", "done", "info", "budget", "result",
+    "results", "update", "q", "question", "blocker", "blockers", "blocked", "risk", "risks",
+    "issue", "issues", "owner", "due", "when", "who", "eta", "cost", "total", "yesterday",
+    "completed", "progress",
+})  # fmt: skip
 
 
 def _thing_label(text: str) -> bool:
@@ -2280,7 +2250,7 @@ def _en_pronoun_clause(item: Analysed, roster: Roster) -> bool:
         # the subject; in a turn, the speaker did.
         before = [m for m in before if text[m.end : m.end + 2] not in {"'s", "’s"}]
         speaker = roster.lookup(item.sentence.speaker) if item.sentence.speaker else ()
-        if not before and len(item.mentions) and speaker and item.sentence.block == "turn":
+        if not before and item.mentions and speaker and item.sentence.block == "turn":
             _set_owner(
                 item, speaker, "speaker", why=f"`{pronoun}` leaves out its subject, the speaker"
             )
