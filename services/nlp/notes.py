@@ -40,7 +40,7 @@ from services.nlp.matching import (
     find_duplicates,
     similarity,
 )
-from services.nlp.owners import Mention, Participant, Roster
+from services.nlp.owners import Mention, Participant, Roster, possessive
 from services.nlp.segment import (
     I_WILL,
     Sentence,
@@ -1145,7 +1145,7 @@ class _OwnerFinder:
                 m
                 for m in mentions
                 if not _RECIPIENT.search(body[max(0, m.start - 12) : m.start])
-                and not (self.speaker_names and body[m.end : m.end + 2] in {"'s", "’s"})
+                and not (self.speaker_names and possessive(body, m))
             ]
         if mentions:
             names = tuple(n for m in mentions for n in m.names)

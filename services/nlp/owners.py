@@ -18,7 +18,7 @@ from services.nlp.short_names import (
     nickname_blocked,
 )
 
-__all__ = ["Mention", "Participant", "Roster"]
+__all__ = ["Mention", "Participant", "Roster", "possessive"]
 
 # Read with `match(text, end)`: no copy of the rest of the text for each name.
 _VERB_AFTER_WORD = re.compile(
@@ -57,6 +57,11 @@ class Mention:
     role: bool = False  # named by role ("the PM"), not by name
     # Set when the surface is initials or a 小/老 nickname worked out from the names.
     short: ShortForm | None = None
+
+
+def possessive(text: str, mention: Mention) -> bool:
+    """Whether `text` names the person as whose thing it is (`Jon's PR`), not as who acts."""
+    return text[mention.end : mention.end + 2] in {"'s", "’s"}
 
 
 _CJK_CHAR = "[\u3400-\u9fff\uf900-\ufaff]"

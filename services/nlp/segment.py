@@ -1765,7 +1765,7 @@ class _Segmenter:
         if self.chat_speaker is None:
             return False
         stamp = _TIMESTAMP.match(line)
-        if stamp and stamp.end() and _speaker_of(line[stamp.end() :], self.known) is not None:
+        if stamp and _speaker_of(line[stamp.end() :], self.known) is not None:
             # `[11-23 10:05] 储伟：导师我来定` among `[11-23 09:13] 林小雨：` headers: a turn
             # written on one line, its own speaker's.
             self.chat_speaker = None

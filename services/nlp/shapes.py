@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from services.nlp.cues import ZH_CANNOT, ZH_SAID_VERBS, cue_set, says_only_yes
 from services.nlp.matching import containment, content_terms, similarity
-from services.nlp.owners import Mention, Roster
+from services.nlp.owners import Mention, Roster, possessive
 from services.nlp.segment import RECAP_INTRO, ZH_HE_COMMITS, Sentence, section_kind
 from services.nlp.short_names import ShortForm
 
@@ -1321,7 +1321,6 @@ def _same_thing_same_owner(item: Analysed, before: Analysed) -> None:
 
 # `9/22 站会`, `产品组晨会`, `Daily stand-up`: a title that says each turn is its speaker's report.
 _ZH_STANDUP_TITLE = re.compile(r"站会|晨会|早会|日会|每日同步|stand-?up|daily\s{0,2}+sync", re.I)
-_ZH_GIVES_OUT = re.compile(r"你|大家|各位|各[店组部区]|麻烦|请|谁|有人|找人|能不能|能否")
 
 
 def _zh_standup(analysed: list[Analysed]) -> bool:
@@ -1343,7 +1342,7 @@ def _zh_said_to_the_group(item: Analysed, before: Analysed | None, *, standup: b
     text = item.sentence.text
     if _ZH_I_DO.search(text) or _EN_COMMIT.search(text):
         return  # `报修单我补一下`, `ok I'll issue PO 今天`: the speaker's own, after all
-    if standup and "question" not in item.cues and not _ZH_GIVES_OUT.search(text):
+    if standup and "question" not in item.cues and not _ZH_TO_OTHERS.search(text):
         return  # `9/22 站会` / `一帆：新话术模板今天下班前发群里`: each reports their own work
     if (
         before is not None
@@ -1363,7 +1362,9 @@ _ZH_OWN_NEXT = re.compile(
     r"|(?:剩下|剩余|其余|余下)的?[^，,。；;？?\n]{0,8}?"
     r"(?:今天|今晚|明天|后天|下午|晚上|下班前|周[一二三四五六日])[^，,。；;？?\n]{0,6}?[完掉好])"
 )
-_ZH_TO_OTHERS = re.compile(r"你|大家|各位|麻烦|请")
+# Words that give work to others (`你`, `大家`, `各店`, `谁`, `能不能…`): a turn saying one is no
+# report of the speaker's own work.
+_ZH_TO_OTHERS = re.compile(r"你|大家|各位|各[店组部区]|麻烦|请|谁|有人|找人|能不能|能否")
 _ZH_YESTERDAY_DONE = re.compile(r"^[ \t]{0,2}+(?:昨天|昨日)[^，,。；;\n]{1,30}?(?:完|了)")
 _ZH_TODAY_PLAN = re.compile(
     r"[，,；;][ \t]{0,2}+(?:今天|今日)[ \t]{0,2}+"
@@ -2138,7 +2139,7 @@ _EN_TIME_TERMS = content_terms(
 _ZH_TIME_CHARS = "周月日号天今明昨前后内底初末午晚早点"
 # Characters too common to say two Chinese lines are about the same thing.
 _ZH_COMMON_CHARS = frozenset(
-    "的了是在和与及把给会去来我你他她们这那个就也都还要能可以说对出做一不有到上下先再跟让请把"
+    "的了是在和与及把给会去来我你他她们这那个就也都还要能可以说对出做一不有到上下先再跟让请"
 )
 
 
@@ -2248,7 +2249,7 @@ def _en_pronoun_clause(item: Analysed, roster: Roster) -> bool:
     if pronoun.lower().startswith("will"):
         # `Mei: reviewing Jon's PR, will merge it today`: whose PR it is did not leave out
         # the subject; in a turn, the speaker did.
-        before = [m for m in before if text[m.end : m.end + 2] not in {"'s", "’s"}]
+        before = [m for m in before if not possessive(text, m)]
         speaker = roster.lookup(item.sentence.speaker) if item.sentence.speaker else ()
         if not before and item.mentions and speaker and item.sentence.block == "turn":
             _set_owner(

@@ -1431,7 +1431,10 @@ def test_a_line_copied_from_slack_under_minutes_is_its_senders(extractor: Extrac
         "I'll order the grit for the yard tomorrow morning": ("Tomás Ruiz", "2026-03-03")
     }
     stranger = text.replace("Tomás  4:12 PM", "Kofi  4:12 PM")
-    assert all(owner is None for owner, _ in items(extractor, stranger).values())
+    # Someone not taking part is no sender the roster knows: the line stays whole, nobody's.
+    assert items(extractor, stranger) == {
+        "Kofi 4:12 PM I'll order the grit for the yard tomorrow morning": (None, "2026-03-03")
+    }
 
 
 def test_whose_thing_it_is_does_not_own_a_speakers_work(extractor: Extractor) -> None:

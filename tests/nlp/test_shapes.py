@@ -1720,3 +1720,16 @@ def test_a_chat_that_stamps_the_time_first_names_the_speaker_above(
     assert found["我和孙悦一起下周去供应商现场审核，具体哪天等供应商排。"][0] == "周南", found
     assert found["退货单我这边今天下午开。"] == ("孙悦", MEETING), found
     assert found["导师我来定，明天给名单。"] == ("钱多多", date(2026, 4, 7)), found
+
+
+def test_whoever_takes_over_a_chinese_request_gives_the_day(extractor: Extractor) -> None:
+    """`@孙悦 …你今天能把差异明细拉出来吗？` / 周南 `孙悦今天请假了，我明天上午弄`: 周南's, tomorrow,
+    the day of the speaker's own clause and not of the absence before it."""
+    text = (
+        "[14:02] 钱多多：@孙悦 对账单差了 3.6 万，你今天能把差异明细拉出来吗？\n"
+        "[14:05] 周南：孙悦今天请假了，我明天上午弄，入库单我也有\n"
+        "[14:06] 钱多多：行\n"
+    )
+    found = owners_and_dues(extractor, text)
+    asked = [v for k, v in found.items() if k.startswith("@孙悦 对账单差了")]
+    assert asked == [("周南", date(2026, 4, 7))], found
