@@ -30,7 +30,8 @@ _VERB_AFTER_WORD = re.compile(
 
 # `chloe will …`, `raj to …`, `nina's going to …`: what makes a lower-case first word a name.
 _LOWER_NAME_COMMITS = re.compile(
-    r"(?:'ll|’ll|\s{1,3}+(?:will|to|is\s{1,3}+going\s{1,3}+to|can|should|takes|owns)|'s\s{1,3}+going"
+    r"(?:'ll|’ll|\s{1,3}+(?:will|to|is\s{1,3}+going\s{1,3}+to|(?:needs|has)\s{1,3}+to|can|should|takes"
+    r"|owns)|'s\s{1,3}+going"
     r"\s{1,3}+to)\s"
 )
 

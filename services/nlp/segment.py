@@ -301,6 +301,50 @@ def _spoken_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
+# A voice memo turned into text with no punctuation at all (`…closes at six so the av truck
+# has to be in before that Ben needs to confirm the load-in slot by thursday and he should
+# also get the rigging drawings…`): a new sentence starts where someone takes work on (a
+# participant, I or we, someone) or the speaker moves on (`um`, `oh and`, `what else`); a he
+# or she only after `and`, since `…the upright she said by friday` goes on with the same work.
+_EN_SPOKEN_START = re.compile(
+    r"(?<![\w'’])(?:"
+    r"(?P<who>[A-Za-z][\w-]{0,30}+)(?:\s{1,3}+and\s{1,3}+[A-Za-z][\w-]{0,30}+)?"
+    r"(?:'ll|’ll|'d|’d|\s{1,3}+(?:will|(?:is|are|am)\s{1,3}+going\s{1,3}+to|needs?\s{1,3}+to"
+    r"|ha(?:s|ve)\s{1,3}+to|should|must|decided|agreed"
+    r"|said\s{1,3}+(?:she|he|they)(?:'d|’d|'ll|’ll|\s{1,3}+(?:would|will))))\b"
+    r"|and\s{1,3}+(?:also\s{1,3}+)?(?P<pronoun>she|he|they)(?:'ll|’ll|\s{1,3}+(?:will|should"
+    r"|(?:is|are)\s{1,3}+going\s{1,3}+to|needs?\s{1,3}+to|ha(?:s|ve)\s{1,3}+to))\b"
+    r"|(?:um|uh|ah|erm|oh\s{1,3}+and|right\s{1,3}+and|what\s{1,3}+else|note\s{1,3}+to\s{1,3}+self)\b)",
+    re.IGNORECASE,
+)
+_EN_SPOKEN_SUBJECTS = frozenset({"i", "we", "somebody", "someone"})
+_EN_PUNCTUATION = re.compile(r"[.,;:!?](?:\s|$)")
+
+
+def _en_spoken_pieces(text: str, span: tuple[int, int], known: set[str]) -> list[tuple[int, int]]:
+    """`span` cut into sentences when it is 40 words or more with next to no punctuation."""
+    start, end = span
+    words = text.count(" ", start, end) + 1
+    if words < 40 or len(_EN_PUNCTUATION.findall(text, start, end)) * 20 > words:
+        return [span]
+    pieces = []
+    pos = start
+    while (match := _EN_SPOKEN_START.search(text, pos, end)) is not None:
+        who = match.group("who")
+        if who is not None and who.lower() not in known and who.lower() not in _EN_SPOKEN_SUBJECTS:
+            # Not a person (`thursday and he should…`): look again one word on, where the
+            # `and he` may start; every try is bounded, so the scan stays linear.
+            pos = match.start() + len(who)
+            continue
+        cut = match.start()
+        if text[start:cut].strip():
+            pieces.append((start, cut))
+            start = cut
+        pos = match.end()
+    pieces.append((start, end))
+    return [(a, b - len(text[a:b]) + len(text[a:b].rstrip())) for a, b in pieces]
+
+
 def _split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     """Sentence spans inside one line or paragraph (offsets into `text`)."""
     raw: list[tuple[int, int]] = []
@@ -1257,6 +1301,7 @@ class _Segmenter:
         chunk_lang = self.language(chunk)
         spans = _split_sentences(chunk, chunk_lang)
         if chunk_lang == "en" and self.known:
+            spans = [part for span in spans for part in _en_spoken_pieces(chunk, span, self.known)]
             spans = [part for span in spans for part in _clauses(chunk, span, self.known)]
         elif chunk_lang == "zh" and self.known:
             spans = [part for span in spans for part in _zh_clauses(chunk, span, self.known)]

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from services.nlp.notes import ActionItem, Extractor, NotesRequest
 from services.nlp.owners import Participant
-from services.nlp.segment import section_kind, segment
+from services.nlp.segment import Sentence, section_kind, segment
 from tests.security import linear
 
 PEOPLE = (
@@ -1093,3 +1093,50 @@ def test_a_present_tense_recap_line_of_two_people_is_two_items(extractor: Extrac
         date(2026, 4, 15),
     ), found
     assert not any(k.startswith("it arrives") for k in found), found
+
+
+MEMO = (
+    "voice memo 6 april after the depot walk\n\n"
+    "right so the depot walk went ok the roller door on bay two is sticking again and the "
+    "mechanic says the spring is worn um ravi is going to get a quote for a new spring he said "
+    "by friday the pallet wrapper is fine now they fixed it last week and marta needs to book the "
+    "forklift refresher for the two new starters and she should also order the hi-vis vests "
+    "what else oh and somebody has to clear the old racking out of the yard no owner for that "
+    "yet we decided to keep the night shift on four people and I'll send the rota to everyone "
+    "tomorrow that's it\n"
+)
+
+
+def test_an_unpunctuated_voice_memo_is_cut_where_someone_takes_work_on(
+    extractor: Extractor,
+) -> None:
+    """Speech turned into text with no full stops: each commitment is its own sentence (a
+    named one with no day included), `he said by friday` stays with the work before it."""
+    found = owners_and_dues(extractor, MEMO)
+    starts = {source.split()[0] + " " + source.split()[1]: v for source, v in found.items()}
+    assert starts.get("ravi is") == ("Ravi Menon", date(2026, 4, 10)), found
+    assert starts.get("marta needs", ("",))[0] == "Marta Kowalczyk", found
+    assert starts.get("somebody has") == (None, None), found
+    assert any(k.startswith("I'll send the rota") for k in found), found
+    assert not any("decided" in k for k in found), found
+
+
+def test_a_punctuated_paragraph_is_not_cut_like_a_memo() -> None:
+    """The same words with their full stops: the sentences are the writer's own."""
+    punctuated = MEMO.replace(" um ravi", ". Ravi").replace(" and marta", ". Marta")
+    punctuated = punctuated.replace(" what else oh", ". Oh").replace(" yet we", " yet. We")
+    punctuated = punctuated.replace(" and I'll", ". I'll").replace(" that's it", ".")
+    sentences, _ = segment(punctuated, lang="en", speakers=("Ravi", "Marta"))
+    assert any(s.text.startswith("Marta needs to book") and "hi-vis" in s.text for s in sentences)
+
+
+def test_cutting_a_voice_memo_is_linear() -> None:
+    def memo(n: int) -> str:
+        return "so thursday and he should ravi will um " * (n // 40) + "\n"
+
+    def cut(text: str) -> tuple[list[Sentence], bool]:
+        return segment(text, lang="en", speakers=("Ravi",))
+
+    assert len(cut(memo(400))[0]) > 10  # the memo is cut: the slow path is the one timed
+    short = linear.seconds(cut, memo(10_000), repeat=5)
+    assert linear.seconds(cut, memo(40_000), repeat=5) / max(short, 1e-7) < 8.0
