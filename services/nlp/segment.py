@@ -1068,6 +1068,9 @@ _SIGN_OFF = re.compile(
 )
 
 
+# The name alone under a sign-off: `Marta`, `Marta K.`, `Ravi Menon`.
+_SIGNATURE = re.compile(r"[A-Z][\w'’.-]{0,30}+(?:[ \t][A-Z][\w'’.-]{0,30}+){0,2}")
+
 # `发件人：任思源`, `From: Hannah Whitlock`, `提交人：许静`: who wrote the notes.
 _AUTHOR_LINE = re.compile(
     r"^\s*+(?:发件人|提交人|汇报人|填写人|填报人?|撰写人|记录人|from|author|submitted\s++by|reported\s++by)\s*+[:：]\s*+"
@@ -1278,6 +1281,7 @@ class _Segmenter:
         self.delimited: str | None = None  # the separator of a pasted table under way
         self.quoted = False  # the last line with words was quoted (`> …`)
         self.after_quote = False
+        self.signing = False  # the last line with words was a sign-off (`Thanks,`)
         # A table typed as text: where each column starts in its header line, and the roles.
         self.text_columns: list[tuple[int, str]] | None = None
         self.unit = 0
@@ -1349,6 +1353,23 @@ class _Segmenter:
         if stripped:
             # Whether the line before was quoted from the message replied to (`> …`).
             self.after_quote, self.quoted = self.quoted, stripped.startswith(">")
+            signing, self.signing = self.signing, _SIGN_OFF.match(stripped) is not None
+            if self.section == "actions" and (
+                (self.quoted and not self.after_quote) or self.signing
+            ):
+                # `Thanks,` after the list, or the older message quoted under it (`> From: …`):
+                # what follows is no longer under the actions heading.
+                self.flush_paragraph()
+                self.section = "other"
+                self.open_heading("")
+            if (
+                signing
+                and _SIGNATURE.fullmatch(stripped)
+                and stripped.split()[0].lower() in self.known
+            ):
+                # `Marta` under `Thanks,` signs the message; it heads nothing below it.
+                self.flush_paragraph()
+                return
         if not stripped:
             self.flush_paragraph()
             self.open_turn = None

@@ -1140,3 +1140,35 @@ def test_cutting_a_voice_memo_is_linear() -> None:
     assert len(cut(memo(400))[0]) > 10  # the memo is cut: the slow path is the one timed
     short = linear.seconds(cut, memo(10_000), repeat=5)
     assert linear.seconds(cut, memo(40_000), repeat=5) / max(short, 1e-7) < 8.0
+
+
+def test_an_actions_list_ends_at_the_sign_off_and_the_quoted_mail_below(
+    extractor: Extractor,
+) -> None:
+    """`Thanks,` / `Marta` after the list, then the message replied to (`> Hi Marta,` …
+    `> Best, Ravi`): neither the greeting nor the sign-off is an action."""
+    text = (
+        "Subject: RE: van hire\n\n"
+        "All,\n\n"
+        "Actions\n"
+        "- Ravi: send the two hire quotes by Friday\n"
+        "- Ola to book the loading bay\n\n"
+        "Thanks,\n"
+        "Marta\n\n"
+        "> From: Ravi Menon\n"
+        "> Hi Marta,\n"
+        "> Sorry for the delay. The depot closes early this week.\n"
+        "> Best, Ravi\n"
+    )
+    found = owners(extractor, text)
+    assert set(found) == {
+        "Ravi: send the two hire quotes by Friday",
+        "Ola to book the loading bay",
+    }, found
+
+
+def test_work_on_the_line_under_thanks_is_still_work(extractor: Extractor) -> None:
+    """Only a name alone signs: `Ravi to send the deck by Friday` under `Thanks all.` is an
+    item."""
+    text = "Quick one after the call.\n\nThanks all.\nRavi to send the deck by Friday\n"
+    assert owners(extractor, text) == {"Ravi to send the deck by Friday": "Ravi Menon"}
