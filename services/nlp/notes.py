@@ -1354,10 +1354,11 @@ def _looks_like_heading(who: str) -> bool:
     } or len(low.split()) > 3  # fmt: skip
 
 
-# Right after the subject's name: `will` and what they will do, in three words or more (not
-# `Wei Ling will send.`, not `will be`, `will probably`, `will see`).
+# Right after the subject's name: `will` (`to`, `needs to`, `has to`, `is going to`) and what
+# they will do, in three words or more (not `Wei Ling will send.`, not `will be`, `will
+# probably`, `will see`): `Maria to raise it at the next leadership meeting`.
 _EN_NAMED_WILL_DO = re.compile(
-    r"\s{1,3}+(?:will|['’]ll|(?:needs|has)\s{1,3}+to|is\s{1,3}+going\s{1,3}+to)\s{1,3}+"
+    r"\s{1,3}+(?:will|['’]ll|(?:needs|has)\s{1,3}+to|is\s{1,3}+going\s{1,3}+to|to)\s{1,3}+"
     r"(?!(?:be|not|probably|likely|maybe|possibly|try|need|have|see|think|decide|look)\b)[a-z]{2,}+"
     r"(?:\s{1,3}+[\w'’-]{1,30}+){2}"
 )

@@ -1172,3 +1172,15 @@ def test_work_on_the_line_under_thanks_is_still_work(extractor: Extractor) -> No
     item."""
     text = "Quick one after the call.\n\nThanks all.\nRavi to send the deck by Friday\n"
     assert owners(extractor, text) == {"Ravi to send the deck by Friday": "Ravi Menon"}
+
+
+def test_a_named_person_to_do_something_is_an_item_with_no_day(extractor: Extractor) -> None:
+    """`Ola to raise it at the next board meeting`: the minutes' `<name> to <verb>`, even when
+    its object is an `it` and no day is said."""
+    text = (
+        "Would be nice to have a small lunch budget for the buddies. Ola to raise it at the "
+        "next board meeting.\n"
+    )
+    found = owners_and_dues(extractor, text)
+    said = [k for k in found if k.startswith("Ola to raise it")]
+    assert said and found[said[0]] == ("Ola Nordmann", None), found
