@@ -792,6 +792,20 @@ class Extractor:
             item.kind = "action"
             named = item.body[item.owner.cut[0] : item.owner.cut[1]].strip()
             item.reasons.append(f"`{named}{said.group(0)}`: a person named, then what they will do")
+        elif (
+            item.score < threshold
+            and sentence.lang == "zh"
+            and item.owner.how == "subject"
+            and sentence.section not in {"decisions", "questions", "status"}
+            and not cues & {"hypothetical", "question", "done", "past", "status", "not_task"}
+            and not _PRONOUN_ZH.match(item.body[item.owner.cut[0] :])
+            and (said := _ZH_NAMED_WILL_DO.match(item.body, item.owner.cut[1])) is not None
+        ):
+            # `周琳会把复盘文档归档到 Wiki`, `周琳负责把文档归档`: the person named, then what they
+            # will do, as in English.
+            item.kind = "action"
+            named = item.body[item.owner.cut[0] : item.owner.cut[1]].strip()
+            item.reasons.append(f"`{named}{said.group(0)}`: a person named, then what they will do")
         elif sentence.section == "decisions" and not _resolved_work(item, threshold):
             item.kind = "decision"
         elif sentence.section == "questions":
@@ -1361,6 +1375,15 @@ _EN_NAMED_WILL_DO = re.compile(
     r"\s{1,3}+(?:will|['’]ll|(?:needs|has)\s{1,3}+to|is\s{1,3}+going\s{1,3}+to|to)\s{1,3}+"
     r"(?!(?:be|not|probably|likely|maybe|possibly|try|need|have|see|think|decide|look)\b)[a-z]{2,}+"
     r"(?:\s{1,3}+[\w'’-]{1,30}+){2}"
+)
+
+
+# `会`, `将`, `负责` right after the name, then `把` or a verb of work: `会把文档归档到 Wiki`,
+# `负责跟进报价`, `会先让对方发扫描件`; not `会议`, `会不会`, `负责人`.
+_ZH_NAMED_WILL_DO = re.compile(
+    r"\s?+(?:会|将|负责)(?:先|再|尽快|马上|在[^，。；\n]{1,12}?)?+\s?+"
+    r"(?:把|去|来|找|跟|和|给|让|帮|安排|整理|跟进|联系|确认|提交|发|做|出|写|改|准备|核对|对接|推动)"
+    r"[\u4e00-\u9fffA-Za-z]{2}"
 )
 
 

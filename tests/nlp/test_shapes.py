@@ -1733,3 +1733,19 @@ def test_whoever_takes_over_a_chinese_request_gives_the_day(extractor: Extractor
     found = owners_and_dues(extractor, text)
     asked = [v for k, v in found.items() if k.startswith("@孙悦 对账单差了")]
     assert asked == [("周南", date(2026, 4, 7))], found
+
+
+def test_a_named_person_who_will_do_something_is_an_item_in_chinese(extractor: Extractor) -> None:
+    """`周南会把复盘文档归档到 Wiki`: the person named, `会`, then the work, with no day said, as
+    `<name> will …` is in English; a 会 inside a word (`董事会`) or a 负责人 is not that."""
+    text = (
+        "复盘会纪要\n"
+        "孙悦说这次上线总体顺利。\n"
+        "周南会把本次复盘文档归档到 Wiki，改进项在周会上跟踪。\n"
+        "董事会审议通过了明年的预算。\n"
+        "孙悦是这次发布的负责人。\n"
+    )
+    found = owners(extractor, text)
+    said = [k for k in found if k.startswith("周南会把本次复盘文档")]
+    assert said and found[said[0]] == "周南", found
+    assert not any(k.startswith(("董事会", "孙悦是")) for k in found), found
