@@ -1584,14 +1584,12 @@ def _zh_untaken(item: Analysed) -> None:
 
 
 def _name_line(sentence: Sentence, roster: Roster) -> tuple[str, ...]:
-    """`Carlos` or `@lena` alone on a line, over the lines that are theirs (a recap grouped
-    by person, a stand-up written per person)."""
+    """`Carlos`, `@lena` or `黄磊` alone on a line, over the lines that are theirs (a recap
+    grouped by person, a stand-up written per person)."""
     text = sentence.text.strip()
     # `**王芳：**`, `**杨帆（IT）：**`: a name in bold over a Chinese list (read as a bullet).
     bold = text.startswith("**") and text.endswith("**")
     if sentence.block != "prose" and not (bold and sentence.block == "bullet"):
-        return ()
-    if sentence.lang != "en" and not bold:
         return ()
     form = _ROLE_AFTER.sub("", text.strip("*:： ").strip()).strip()
     if not form or len(form) > 30:
@@ -1609,7 +1607,9 @@ _ALREADY_SET = re.compile(
     re.IGNORECASE,
 )
 # `Sent: …`, `Next review: …`: a field's label, not work listed under a name.
-_FIELD_LABEL = re.compile(r"^\s{0,4}+[A-Za-z][\w/ -]{0,24}+:\s")
+_FIELD_LABEL = re.compile(
+    r"^\s{0,4}+(?:[A-Za-z][\w/ -]{0,24}+:\s|(?:会议)?(?:时间|日期|地点|发件人|收件人|抄送|主题)\s?[:：])"
+)
 
 
 # `today: …`, and the stand-up shorthand `t: …` (`y:` is yesterday, `b:` blockers).

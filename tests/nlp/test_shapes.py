@@ -1749,3 +1749,26 @@ def test_a_named_person_who_will_do_something_is_an_item_in_chinese(extractor: E
     said = [k for k in found if k.startswith("周南会把本次复盘文档")]
     assert said and found[said[0]] == "周南", found
     assert not any(k.startswith(("董事会", "孙悦是")) for k in found), found
+
+
+def test_a_chinese_stand_up_written_under_each_persons_name(extractor: Extractor) -> None:
+    """`孙悦` alone on a line, then `昨天：…` / `今天：…` / `阻塞：…`: today's plan is hers; a
+    mail's `时间：` field under a name is no work."""
+    text = (
+        "支付组站会\n"
+        "孙悦\n"
+        "昨天：退款对账脚本已上线\n"
+        "今天：联调支付回调，下班前合到 dev\n"
+        "阻塞：无\n"
+        "周南\n"
+        "昨天：进件页面自测\n"
+        "今天：继续自测，修 3 个 UI bug\n"
+        "\n"
+        "> 发件人：钱多多\n"
+        "钱多多\n"
+        "时间：2026年4月8日 11:05\n"
+    )
+    found = owners(extractor, text)
+    assert found.get("今天：联调支付回调，下班前合到 dev") == "孙悦", found
+    assert found.get("今天：继续自测，修 3 个 UI bug") == "周南", found
+    assert not any(k.startswith(("昨天", "时间", "阻塞")) for k in found), found
