@@ -794,6 +794,18 @@ class Extractor:
             item.reasons.append(f"`{named}{said.group(0)}`: a person named, then what they will do")
         elif (
             item.score < threshold
+            and sentence.lang == "en"
+            and item.owner.name is not None
+            and sentence.section not in {"decisions", "questions", "status"}
+            and not cues & {"hypothetical", "question", "done", "past", "status", "not_task"}
+            and (said := _EN_PASSIVE_BY.search(sentence.text)) is not None
+            and any(m.start == said.end() and m.names == (item.owner.name,) for m in item.mentions)
+        ):
+            # `PR to be raised by Tariq before he leaves`: work put on the person after `by`.
+            item.kind = "action"
+            item.reasons.append(f"`{said.group(0)}{item.owner.name}`: work put on a person")
+        elif (
+            item.score < threshold
             and sentence.lang == "zh"
             and item.owner.how == "subject"
             and sentence.section not in {"decisions", "questions", "status"}
@@ -1377,6 +1389,13 @@ _EN_NAMED_WILL_DO = re.compile(
     r"(?:\s{1,3}+[\w'’-]{1,30}+){2}"
 )
 
+
+# `to be raised by `, `will be sent by ` before a participant's name: the passive of an
+# assignment (not `was raised by`, a report).
+_EN_PASSIVE_BY = re.compile(
+    r"\b(?:to|will|(?:is|are)\s{1,3}+to)\s{1,3}+be\s{1,3}+[a-z]{3,20}+(?:(?<=ed)|(?<=en)|(?<=wn)|(?<=t))"
+    r"\s{1,3}+(?:(?:up|out|over|off)\s{1,3}+)?by\s{1,3}+"
+)
 
 # `会`, `将`, `负责` right after the name, then `把` or a verb of work: `会把文档归档到 Wiki`,
 # `负责跟进报价`, `会先让对方发扫描件`; not `会议`, `会不会`, `负责人`.

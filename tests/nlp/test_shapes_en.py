@@ -1184,3 +1184,17 @@ def test_a_named_person_to_do_something_is_an_item_with_no_day(extractor: Extrac
     found = owners_and_dues(extractor, text)
     said = [k for k in found if k.startswith("Ola to raise it")]
     assert said and found[said[0]] == ("Ola Nordmann", None), found
+
+
+def test_work_put_on_a_person_in_the_passive_is_theirs(extractor: Extractor) -> None:
+    """`PR to be raised by Ravi before he leaves`: an assignment with no day; `was raised by`
+    reports what happened."""
+    text = (
+        "Handover notes for day shift:\n"
+        "- palletiser hose HY-0832, PR to be raised by Ravi before he leaves\n"
+        "- the conveyor fault was raised by Ola at 02:00, reset\n"
+    )
+    found = owners(extractor, text)
+    assert found == {
+        "palletiser hose HY-0832, PR to be raised by Ravi before he leaves": "Ravi Menon"
+    }
