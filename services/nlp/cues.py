@@ -368,7 +368,7 @@ class ZH:
     not_task = re.compile(
         r"休[年病产婚调]?假|请[年病事]?假|出差|[弄做搞办干跟]不了|没法[弄做搞办跟]?|没空|来不及|顾不上"
         # `这个我这周不太有空`: not free to take it.
-        r"|不太有空|没啥空|没什么空|不太有时间"
+        r"|不太有空|没啥空|没什么空|不太有时间|走不开|抽不开身"
     )
     acceptance = re.compile(
         # `[语音转文字] 那个我下周有空可以弄`: a voice message's tag and a filler go first.
@@ -480,5 +480,5 @@ def says_only_yes(said: str, lang: str) -> bool:
 # (a reply that starts with 我 and takes nothing, or work put to someone who is away).
 ZH_CANNOT = re.compile(
     r"[去来做弄搞办干跟]不了|没法[弄做搞办跟]?|休息|请假|休假|调休|出差|没空|没时间|顾不上|忙不过来"
-    r"|来不及|搞不定|不在(?:公司|店里|现场|岗|家)?|回来再说|再说吧?|不行"
+    r"|来不及|搞不定|走不开|抽不开身|腾不出(?:手|空|时间)|不在(?:公司|店里|现场|岗|家)?|回来再说|再说吧?|不行"
 )

@@ -1772,3 +1772,15 @@ def test_a_chinese_stand_up_written_under_each_persons_name(extractor: Extractor
     assert found.get("今天：联调支付回调，下班前合到 dev") == "孙悦", found
     assert found.get("今天：继续自测，修 3 个 UI bug") == "周南", found
     assert not any(k.startswith(("昨天", "时间", "阻塞")) for k in found), found
+
+
+def test_a_chinese_reply_that_cannot_get_away_takes_nothing(extractor: Extractor) -> None:
+    """`谁去催一下？` / `我下午有评审会，走不开`: he cannot go; the ask stays open and his reply
+    is no item."""
+    text = (
+        "[09:23] 孙悦：活动规则法务还没回，谁去催一下？挺急的\n"
+        "[09:31] 周南：我下午有评审会，走不开\n"
+        "[09:35] 孙悦：行，那先这样。\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert found == {"活动规则法务还没回，谁去催一下？": (None, None)}, found
