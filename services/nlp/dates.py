@@ -88,6 +88,24 @@ _EN_EVENT = re.compile(
     r"|following\s+the)\s+(?:on\s+)?)$",
     re.IGNORECASE,
 )
+# `book go/no-go room for next Tuesday`, `send the invite for Mon 12 Oct`: the day the room or
+# the meeting is for, not a deadline for booking it (a service booked, `book the fitter for
+# the 12th`, is left as a day: the labels disagree there).
+_EN_BOOKED_FOR = re.compile(
+    r"\b(?:rooms?|slots?|venue|table|invite|invitation|tickets?|hall|space)\b[^.;\n]{0,25}?"
+    r"\bfor\s{1,3}+(?:the\s{1,3}+)?$",
+    re.IGNORECASE,
+)
+_EN_ETA = re.compile(r"[(,;]\s{0,2}+eta:?\s{1,3}+$", re.IGNORECASE)
+# `write up what happened for the Thursday review`, `the invite for the Friday retro`: the day
+# of a meeting the work is for (as `for the next meeting`), not a deadline.
+_EN_FOR_THE = re.compile(r"\bfor\s{1,3}+(?:the|our|this|that)\s{1,3}+$", re.IGNORECASE)
+_EN_EVENT_NOUN = re.compile(
+    r"[\s'’s]{0,3}(?:retro|review|meeting|sync|call|stand-?up|session|demo|workshop|huddle"
+    r"|briefing|kick-?off|offsite|party|event|launch|go-?live|training|interview|walkthrough"
+    r"|visit|audit|dinner|lunch|presentation|webinar|all-hands|town\s?hall)s?\b",
+    re.IGNORECASE,
+)
 # `move the tasting to 4/24`, `pushed to Thurs`: the new day of the thing moved, no deadline.
 _EN_MOVED_TO = re.compile(
     r"\b(?:move[sd]?|moving|push(?:ed|es|ing)?|postpon(?:e[sd]?|ing)|reschedul(?:e[sd]?|ing)"
@@ -887,6 +905,10 @@ def find_dues(
             event = not marked and bool(
                 _EN_EVENT.search(before)
                 or _EN_MOVED_TO.search(before)
+                or _EN_BOOKED_FOR.search(before, max(0, start - 60))
+                # `parts on order (ETA 8/4)`: when the parts come, not the work's deadline.
+                or _EN_ETA.search(before, max(0, start - 20))
+                or (_EN_FOR_THE.search(before) and _EN_EVENT_NOUN.match(after))
                 # `… added SMS blast copy to Assets · Apr 20 at 11:06 AM`: when it was posted.
                 or (_EN_STAMP_BEFORE.search(before) and _EN_STAMP_AFTER.match(after))
             )
@@ -974,7 +996,8 @@ def _weekday_then_date(text: str, dues: list[Due]) -> list[Due]:
                 start=last.start,
                 marked=last.marked or due.marked,
                 confidence=max(last.confidence, due.confidence),
-                event=due.event and not last.marked,
+                event=(due.event or last.event) and not last.marked,
+                date=None if last.event and not last.marked else due.date,
             )
             continue
         out.append(due)

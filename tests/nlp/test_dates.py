@@ -533,3 +533,24 @@ def test_the_speakers_part_of_the_day_is_the_meetings_day() -> None:
     assert due("我下午有空，可以一起看", meeting, "zh") is None
     assert due("各位晚上好，同步一下进度", meeting, "zh") is None
     assert due("上午去天一店巡店", meeting, "zh") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The day a room, a slot or an invite is for, not a deadline for booking it.
+        ("book go/no-go room for next Tuesday", None),
+        ("send the go/no-go invite for Mon 10 Mar by EOD", MONDAY),  # EOD is the deadline
+        ("Kasia, please book the CAB slot for Thursday.", None),
+        ("Rebecca will book the fitter for the 12th", date(2025, 3, 12)),  # a service: a day
+        # The day of the meeting the work is for, as `for the next meeting`.
+        ("write up what happened for the Thursday review", None),
+        ("I'll send the calendar invite for the Friday retro", None),
+        # When parts arrive is no deadline for the work waiting on them.
+        ("interlock keeps faulting, owner TBD, parts on order (ETA 3/6)", None),
+        ("chase the seal kit supplier for a firm ETA tomorrow", date(2025, 3, 4)),
+        ("send the deck by Friday 5pm", FRIDAY),
+    ],
+)
+def test_the_day_something_is_for_is_no_deadline(text: str, expected: date | None) -> None:
+    assert due(text, MONDAY) == expected
