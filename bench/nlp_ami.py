@@ -14,6 +14,13 @@ alone, as published, its threshold chosen on dev, and scored on test.
 
     python bench/nlp_ami.py --json                   # ~13 min on 2 cores
     python bench/nlp_ami.py --selection-only --json  # the same without reading test
+    python bench/nlp_ami.py --encoder --json         # + a fine-tuned encoder, ~1 h more
+
+With `--encoder` (bench/ami_encoder.py), a pretrained sentence encoder is fine-tuned on the
+train meetings with one fixed recipe, and blended with the chosen model: the weight of the
+encoder in {0, 0.25, 0.5, 0.75, 1} and the threshold are chosen on dev, then test is read
+once for the chosen blend. `--skip-selection` uses `SELECTED`, the winner of the selection
+run recorded in docs/benchmarks.md, instead of running the selection again.
 """
 
 from __future__ import annotations
@@ -50,6 +57,9 @@ CANDIDATE_GROUPS: tuple[tuple[str, ...], ...] = (
     ("pos20", "bigram", "rolew", "latew", "wide"),
 )
 C_GRID = (0.03, 0.1, 0.3)
+# What the selection above chose (2026-12-07, `--selection-only`, CV F1 0.543).
+SELECTED: dict[str, Any] = {"groups": ("pos20", "bigram", "rolew", "latew", "wide"), "c": 0.1}
+ENCODER_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 FOLDS = 5
 MIN_COUNT = 2
 
@@ -143,6 +153,73 @@ def sentence_only(grid: Sequence[float], read_test: bool) -> dict[str, Any]:
     return run
 
 
+def best_cut(scores: Sequence[float], labels: Sequence[int]) -> tuple[float, float]:
+    """The threshold (one of `scores`) with the best F1 over `labels`, and that F1."""
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    positives = sum(labels)
+    best, cut, tp = 0.0, float("inf"), 0
+    for rank, i in enumerate(order, 1):
+        tp += labels[i]
+        f1 = 2 * tp / (rank + positives) if positives else 0.0
+        if f1 > best and (rank == len(order) or scores[order[rank]] < scores[i]):
+            best, cut = f1, scores[i]
+    return cut, best
+
+
+def encoder_blend(
+    chosen: dict[str, Any], groups: tuple[str, ...], *, threads: int, read_test: bool
+) -> dict[str, Any]:
+    """Fine-tune the encoder on train; weight and threshold of its blend with the chosen
+    model from dev; test read once, for that blend only."""
+    import numpy as np
+
+    from bench import ami_encoder as enc
+
+    started = time.perf_counter()
+    encoder = enc.Encoder(threads)
+    print("encoder: fine-tuning on the train meetings", file=sys.stderr, flush=True)
+    encoder.fine_tune(enc.examples("train"), progress=True)
+    splits = ("dev", "test") if read_test else ("dev",)
+    sparse = {
+        split: enc.log_odds(
+            np.array([chosen["detector"].score(r) for r in _examples(split, groups)[0]])
+        )
+        for split in splits
+    }
+    tuned = {}
+    for split in splits:
+        acts = enc.examples(split)
+        assert [a[2] for a in acts] == _examples(split, groups)[1], "act order differs"
+        print(f"encoder: scoring {split} ({len(acts)} acts)", file=sys.stderr, flush=True)
+        tuned[split] = encoder.logits(acts)
+    dev_labels = _examples("dev", groups)[1]
+
+    def blend(split: str, weight: float) -> list[float]:
+        ours = enc.standardised(sparse[split], sparse["dev"])
+        theirs = enc.standardised(tuned[split], tuned["dev"])
+        return list(weight * theirs + (1 - weight) * ours)
+
+    tried = []
+    for weight in ENCODER_WEIGHTS:
+        cut, f1 = best_cut(blend("dev", weight), dev_labels)
+        tried.append({"encoder_weight": weight, "dev_f1": round(f1, 4), "threshold": float(cut)})
+    pick = max(tried, key=lambda t: (t["dev_f1"], -abs(t["encoder_weight"] - 0.5)))
+    run: dict[str, Any] = {
+        "model": "all-MiniLM-L6-v2 fine-tuned on train (bench/ami_encoder.py)",
+        "tried_on_dev": tried,
+        "encoder_weight": pick["encoder_weight"],
+        "dev_f1": pick["dev_f1"],
+        "threshold": round(pick["threshold"], 6),
+    }
+    if read_test:
+        metrics = f1_at(
+            blend("test", pick["encoder_weight"]), _examples("test", groups)[1], pick["threshold"]
+        )
+        run["test"] = {k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}
+    run["seconds"] = round(time.perf_counter() - started, 1)
+    return run
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
@@ -151,12 +228,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--no-sentence-only", action="store_true", help="skip the no-context run")
+    parser.add_argument(
+        "--encoder",
+        action="store_true",
+        help="blend in a fine-tuned encoder (pip install -e '.[ami]')",
+    )
+    parser.add_argument(
+        "--skip-selection", action="store_true", help="use SELECTED instead of selecting again"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     read_test = not args.selection_only
     try:
-        ranking = select(args.workers, progress=True)
-        best = ranking[0]
+        if args.skip_selection:
+            ranking = []
+            best = {"groups": list(SELECTED["groups"]), "c": SELECTED["c"], "cv_f1": None}
+        else:
+            ranking = select(args.workers, progress=True)
+            best = ranking[0]
         groups, c = tuple(best["groups"]), best["c"]
         chosen = train_dev(groups, c)
         run: dict[str, Any] = {
@@ -171,8 +260,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if read_test:
             run.update(on_test(chosen, groups))
         baseline = None if args.no_sentence_only else sentence_only(C_GRID, read_test)
+        blended = (
+            encoder_blend(chosen, groups, threads=args.workers, read_test=read_test)
+            if args.encoder
+            else None
+        )
     except OSError as error:
         print(f"error: cannot read AMI data: {error}", file=sys.stderr)
+        return 2
+    except RuntimeError as error:  # bench.ami_encoder.EncoderUnavailable
+        print(f"error: --encoder: {error}", file=sys.stderr)
         return 2
     report = {
         "task": "AMI action-item dialogue acts, scenario-only split (train/dev/test)",
@@ -182,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "published": {"bert_sentence_only": 0.3818, "best_structbert_local_context": 0.4312},
         "chosen": run,
         "sentence_only": baseline,
+        "encoder_blend": blended,
         "candidates": ranking,
         "test_read": read_test,
         "seconds": round(time.perf_counter() - started, 1),
@@ -190,12 +288,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(report, indent=1))
     else:
         print(
-            f"chosen {'+'.join(groups) or 'context'} C={c} cv F1={best['cv_f1']:.4f} "
+            f"chosen {'+'.join(groups) or 'context'} C={c} cv F1={best['cv_f1']} "
             f"thr={chosen['threshold']:.2f} dev F1={chosen['dev_f1']:.4f}"
         )
         if read_test:
             t = run["test"]
             print(f"test P={t['precision']:.4f} R={t['recall']:.4f} F1={t['f1']:.4f}")
+        if blended is not None:
+            print(
+                f"encoder blend: weight {blended['encoder_weight']} dev F1={blended['dev_f1']:.4f}"
+                + (f" test F1={blended['test']['f1']:.4f}" if read_test else "")
+            )
     return 0
 
 
