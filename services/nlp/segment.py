@@ -850,6 +850,14 @@ _EN_DATED_HEADER = re.compile(
 )
 
 
+# `14:02 Sunny 许晴`, `09:15 Kevin`: the time first, then the sender (an English name before
+# the Chinese one), the message on the lines under it (WeCom and DingTalk exports).
+_TIME_FIRST_HEADER = re.compile(
+    r"^\s*+\d{1,2}:\d{2}(?::\d{2})?+[ \t]{1,2}+(?:[A-Za-z][\w.'’-]{0,19}+[ \t]{1,2}+)?+"
+    r"(?P<speaker>[\u4e00-\u9fff]{2,4}+|[A-Za-z][\w.'’-]{0,19}+)[ \t]*+[:：]?[ \t]*+$"
+)
+
+
 def _en_chat_header(line: str, known: set[str]) -> re.Match[str] | None:
     """An English transcript's speaker line, only for a participant (so an agenda's
     `Standup  9:30` is not a speaker)."""
@@ -862,6 +870,7 @@ def _en_chat_header(line: str, known: set[str]) -> re.Match[str] | None:
             _EN_STAMP_HEADER.match(line),
             _EN_BOXED_HEADER.match(line),
             _EN_DATED_HEADER.match(line),
+            _TIME_FIRST_HEADER.match(line),
         )
         if m is not None
     ]

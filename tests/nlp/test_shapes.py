@@ -1784,3 +1784,23 @@ def test_a_chinese_reply_that_cannot_get_away_takes_nothing(extractor: Extractor
     )
     found = owners_and_dues(extractor, text)
     assert found == {"活动规则法务还没回，谁去催一下？": (None, None)}, found
+
+
+def test_a_chat_export_with_the_time_before_the_sender(extractor: Extractor) -> None:
+    """`14:05 Sunny 孙悦` over her message (WeCom, DingTalk exports): the sender is the speaker,
+    so `我来吧` under `14:06 老钱` takes her question and `我跟周南一起写` is his own."""
+    people = (*PEOPLE, Participant("孙悦", ("Sunny",)))
+    text = (
+        "14:05 Sunny 孙悦\n"
+        "升级手册谁来更新？\n"
+        "\n"
+        "14:06 老钱\n"
+        "我来吧，周四前更新完发群里\n"
+        "\n"
+        "14:11 周南\n"
+        "回滚方案我跟老钱一起写，下周一前\n"
+    )
+    request = NotesRequest(text=text, meeting_date=MEETING, participants=people)
+    found = {i.source.split("\n")[0]: i.owner for i in extractor.extract(request).items}
+    assert found.get("升级手册谁来更新？") == "钱多多", found
+    assert found.get("回滚方案我跟老钱一起写，下周一前") == "周南", found
