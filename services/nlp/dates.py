@@ -119,8 +119,10 @@ _ZH_MARK_AFTER = re.compile(
 )
 _ZH_EVENT_AFTER = re.compile(r"^\s*(?:开始|起(?!草)|启动|上线|举行|召开|发布会|至|到)")
 # 到货两天内, 上线后一周内: counted from an event whose day is not known, so no date.
+# `下次会议12月17日`, `例会定在周四`: the day a meeting is held.
 _ZH_EVENT_BEFORE = re.compile(
-    r"(?:从|自|将于|已于|到货|到了|(?:收到|上线|交付|发货|到货|到了)(?:之后|以后|后))\s*$"
+    r"(?:从|自|将于|已于|到货|到了|(?:收到|上线|交付|发货|到货|到了)(?:之后|以后|后)"
+    r"|(?:下次|下一次|下回)(?:会议|例会|周会|月会|会)(?:定在|定于|时间[:：]?|在)?)\s*$"
 )
 
 

@@ -580,6 +580,13 @@ class Extractor:
                         return replace(found, start=found.start + base, end=found.end + base)
                     return Due(None, cell, base, base + len(cell), 0.3, marked=True)
         found = find_due(sentence.text, meeting_date=meeting, lang=sentence.lang, calendar=calendar)
+        if (
+            found is not None
+            and not found.marked
+            and _NEXT_MEETING_HEADING.match(sentence.heading or "") is not None
+        ):
+            # `四、下次会议` / `12月17日（周四）同一时间，文杰负责发会议邀请`: the meeting's day.
+            return replace(found, date=None, event=True)
         mine = _I_COMMIT_CLAUSE.search(sentence.text)
         if found is not None and mine is not None and found.end <= mine.start():
             # `Mike is out today, I can do it tomorrow`: the day of the speaker's own clause.
@@ -1395,6 +1402,13 @@ _EN_NAMED_WILL_DO = re.compile(
 _EN_PASSIVE_BY = re.compile(
     r"\b(?:to|will|(?:is|are)\s{1,3}+to)\s{1,3}+be\s{1,3}+[a-z]{3,20}+(?:(?<=ed)|(?<=en)|(?<=wn)|(?<=t))"
     r"\s{1,3}+(?:(?:up|out|over|off)\s{1,3}+)?by\s{1,3}+"
+)
+
+# `四、下次会议`, `Next meeting`: the days under it are the next meeting's.
+_NEXT_MEETING_HEADING = re.compile(
+    r"\W{0,4}+(?:[一二三四五六七八九十\d]{1,2}+[、.．)]\s{0,2}+)?+(?:下次|下一次)(?:会议|例会|周会|月会)"
+    r"|\W{0,4}+next\s{1,3}+(?:meeting|call|sync|review)\b",
+    re.IGNORECASE,
 )
 
 # `会`, `将`, `负责` right after the name, then `把` or a verb of work: `会把文档归档到 Wiki`,

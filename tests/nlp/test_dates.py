@@ -554,3 +554,9 @@ def test_the_speakers_part_of_the_day_is_the_meetings_day() -> None:
 )
 def test_the_day_something_is_for_is_no_deadline(text: str, expected: date | None) -> None:
     assert due(text, MONDAY) == expected
+
+
+def test_the_day_the_next_meeting_is_held_is_no_deadline() -> None:
+    assert due("下次例会定在周四，小王准备材料", MONDAY, "zh") is None
+    assert due("下次会议12月17日，文杰负责发会议邀请", MONDAY, "zh") is None
+    assert due("周四前把材料发给我", MONDAY, "zh") == date(2025, 3, 6)

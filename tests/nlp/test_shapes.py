@@ -1804,3 +1804,19 @@ def test_a_chat_export_with_the_time_before_the_sender(extractor: Extractor) -> 
     found = {i.source.split("\n")[0]: i.owner for i in extractor.extract(request).items}
     assert found.get("升级手册谁来更新？") == "钱多多", found
     assert found.get("回滚方案我跟老钱一起写，下周一前") == "周南", found
+
+
+def test_the_day_under_a_next_meeting_heading_is_the_meetings(extractor: Extractor) -> None:
+    """`四、下次会议` / `12月17日（周四）同一时间，周南负责发会议邀请`: the invitation is work, the
+    day is when the next meeting is held, not its deadline; `下次例会定在周四` says the same."""
+    text = (
+        "三、分工\n"
+        "孙悦周五前把预算表发出来。\n"
+        "\n"
+        "四、下次会议\n"
+        "4月16日（周四）同一时间，周南负责发会议邀请。\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert found.get("孙悦周五前把预算表发出来。") == ("孙悦", date(2026, 4, 10)), found
+    invite = [k for k in found if k.endswith("周南负责发会议邀请。")]
+    assert invite and found[invite[0]] == ("周南", None), found
