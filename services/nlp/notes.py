@@ -786,16 +786,14 @@ class Extractor:
             item.reasons.append(f"`{said.group(0)}`: work left for anyone")
         elif (
             item.score < threshold
-            and sentence.lang == "en"
             and item.owner.how == "subject"
             and sentence.section not in {"decisions", "questions", "status"}
             and not cues & {"hypothetical", "question", "done", "past", "status", "not_task"}
-            and not _PRONOUN_EN.match(item.body[item.owner.cut[0] :])
-            and (said := _EN_NAMED_WILL_DO.match(item.body, item.owner.cut[1])) is not None
+            and (said := _named_will_do(item)) is not None
         ):
-            # `Chloe will pull the top 20 contact reasons for the monthly review`: the person
-            # the subject rule found, then what they will do; a commitment with no day said
-            # is still one.
+            # `Chloe will pull the top 20 contact reasons for the monthly review`, `周琳会把复盘
+            # 文档归档到 Wiki`: the person the subject rule found, then what they will do; a
+            # commitment with no day said is still one.
             item.kind = "action"
             named = item.body[item.owner.cut[0] : item.owner.cut[1]].strip()
             item.reasons.append(f"`{named}{said.group(0)}`: a person named, then what they will do")
@@ -811,20 +809,6 @@ class Extractor:
             # `PR to be raised by Tariq before he leaves`: work put on the person after `by`.
             item.kind = "action"
             item.reasons.append(f"`{said.group(0)}{item.owner.name}`: work put on a person")
-        elif (
-            item.score < threshold
-            and sentence.lang == "zh"
-            and item.owner.how == "subject"
-            and sentence.section not in {"decisions", "questions", "status"}
-            and not cues & {"hypothetical", "question", "done", "past", "status", "not_task"}
-            and not _PRONOUN_ZH.match(item.body[item.owner.cut[0] :])
-            and (said := _ZH_NAMED_WILL_DO.match(item.body, item.owner.cut[1])) is not None
-        ):
-            # `周琳会把复盘文档归档到 Wiki`, `周琳负责把文档归档`: the person named, then what they
-            # will do, as in English.
-            item.kind = "action"
-            named = item.body[item.owner.cut[0] : item.owner.cut[1]].strip()
-            item.reasons.append(f"`{named}{said.group(0)}`: a person named, then what they will do")
         elif sentence.section == "decisions" and not _resolved_work(item, threshold):
             item.kind = "decision"
         elif sentence.section == "questions":
@@ -1418,6 +1402,14 @@ _ZH_NAMED_WILL_DO = re.compile(
     r"(?:把|去|来|找|跟|和|给|让|帮|安排|整理|跟进|联系|确认|提交|发|做|出|写|改|准备|核对|对接|推动)"
     r"[\u4e00-\u9fffA-Za-z]{2}"
 )
+
+
+def _named_will_do(item: Analysed) -> re.Match[str] | None:
+    """What the named subject (not a he, she, 他 or 她) will do, right after their name."""
+    english = item.sentence.lang == "en"
+    if (_PRONOUN_EN if english else _PRONOUN_ZH).match(item.body[item.owner.cut[0] :]):
+        return None
+    return (_EN_NAMED_WILL_DO if english else _ZH_NAMED_WILL_DO).match(item.body, item.owner.cut[1])
 
 
 def _rule_score(item: Analysed) -> float:
