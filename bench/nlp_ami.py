@@ -14,7 +14,7 @@ alone, as published, its threshold chosen on dev, and scored on test.
 
     python bench/nlp_ami.py --json                   # ~13 min on 2 cores
     python bench/nlp_ami.py --selection-only --json  # the same without reading test
-    python bench/nlp_ami.py --encoder --json         # + a fine-tuned encoder, ~1 h more
+    python bench/nlp_ami.py --encoder --json         # + a fine-tuned encoder, ~40 min more
 
 With `--encoder` (bench/ami_encoder.py), a pretrained sentence encoder is fine-tuned on the
 train meetings with one fixed recipe, and blended with the chosen model: the weight of the
