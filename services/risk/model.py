@@ -267,6 +267,7 @@ def reliability_bins(
 RANGE_LEVELS = (0.1, 0.9)
 # Past tasks scored within this many points of a task's probability count as "similar".
 SIMILAR_WITHIN = 0.05
+SIMILAR_AT_LEAST = 10
 
 
 def probability_range(late: int, n: int) -> tuple[float, float]:
@@ -503,9 +504,24 @@ class RiskModel:
 
     def similar(self, p: FloatArray) -> tuple[IntArray, IntArray]:
         """Per probability: the calibration slice's tasks scored within SIMILAR_WITHIN of
-        it, and how many of them were late (two binary searches over the sorted slice)."""
-        low = np.searchsorted(self.evidence_p, p - SIMILAR_WITHIN, side="left")
-        high = np.searchsorted(self.evidence_p, p + SIMILAR_WITHIN, side="right")
+        it, or the SIMILAR_AT_LEAST nearest when fewer are that close (a probability in a
+        gap between the slice's scores still rests on some tasks), and how many of them were
+        late (two binary searches over the sorted slice, then a bounded widening)."""
+        evidence = self.evidence_p
+        low = np.searchsorted(evidence, p - SIMILAR_WITHIN, side="left")
+        high = np.searchsorted(evidence, p + SIMILAR_WITHIN, side="right")
+        want = min(SIMILAR_AT_LEAST, len(evidence))
+        for i in np.flatnonzero(high - low < want):
+            lo, hi = int(low[i]), int(high[i])
+            while hi - lo < want:
+                # The nearer of the next task below and the next above joins.
+                if lo > 0 and (
+                    hi >= len(evidence) or p[i] - evidence[lo - 1] <= evidence[hi] - p[i]
+                ):
+                    lo -= 1
+                else:
+                    hi += 1
+            low[i], high[i] = lo, hi
         late_before = np.concatenate([[0], np.cumsum(self.evidence_late, dtype=np.int64)])
         return (high - low).astype(np.int64), (late_before[high] - late_before[low]).astype(
             np.int64

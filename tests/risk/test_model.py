@@ -1,3 +1,4 @@
+import dataclasses
 import io
 import json
 import math
@@ -272,10 +273,15 @@ def test_each_probability_carries_the_past_tasks_it_rests_on(
     predictions = model.predict([f"T-{i}" for i in range(len(delay))], test, top=0)
     holdout = model.version.holdout.rows
     for prediction in predictions[:200]:
-        # Counted among the calibration slice's tasks scored within five points of it.
+        # Counted among the calibration slice's tasks scored within five points of it, or the
+        # ten nearest when fewer are that close.
         near = np.abs(model.evidence_p - prediction.p_late) <= 0.05
-        assert prediction.similar_tasks == int(near.sum()) <= holdout
-        assert prediction.similar_late == int(model.evidence_late[near].sum())
+        if near.sum() >= 10:
+            assert prediction.similar_tasks == int(near.sum()) <= holdout
+            assert prediction.similar_late == int(model.evidence_late[near].sum())
+        else:
+            assert prediction.similar_tasks == min(10, len(model.evidence_p))
+            assert 0 <= prediction.similar_late <= prediction.similar_tasks
         if prediction.similar_tasks:
             assert 0.0 <= prediction.p_low < prediction.p_high <= 1.0
     # The late share among a task's similar tasks is what its probability says, within
@@ -349,3 +355,22 @@ def test_a_perfectly_calibrated_forecaster_still_shows_calibration_error_on_a_wi
     truths = [expected_calibration_error(p, rng.random(300) < p) for _ in range(500)]
     assert abs(float(np.mean(truths)) - floor) < 0.005
     assert np.isnan(calibration_noise_floor(np.zeros(0)))
+
+
+def test_a_probability_in_a_gap_of_the_evidence_rests_on_the_nearest_tasks(
+    trained: tuple[RiskModel, FeatureMatrix, np.ndarray],
+) -> None:
+    """A probability with no calibration task within five points still shows the ten nearest
+    tasks and their range, not `0 similar tasks` and 0-100 %."""
+    model = dataclasses.replace(
+        trained[0],
+        evidence_p=np.concatenate([np.full(12, 0.1), np.full(12, 0.9)]),
+        evidence_late=np.concatenate([np.zeros(12, bool), np.ones(12, bool)]),
+    )
+    similar, late = model.similar(np.array([0.5, 0.12, 0.88]))
+    assert similar.tolist() == [10, 12, 12]
+    assert late.tolist()[1:] == [0, 12] and 0 <= late[0] <= 10
+    few = dataclasses.replace(
+        model, evidence_p=np.array([0.2, 0.3]), evidence_late=np.array([0, 1], bool)
+    )
+    assert few.similar(np.array([0.9]))[0].tolist() == [2]  # all there is
