@@ -312,7 +312,7 @@ _EN_SPOKEN_START = re.compile(
     r"(?:'ll|’ll|'d|’d|\s{1,3}+(?:will|(?:is|are|am)\s{1,3}+going\s{1,3}+to|needs?\s{1,3}+to"
     r"|ha(?:s|ve)\s{1,3}+to|should|must|decided|agreed"
     r"|said\s{1,3}+(?:she|he|they)(?:'d|’d|'ll|’ll|\s{1,3}+(?:would|will))))\b"
-    r"|and\s{1,3}+(?:also\s{1,3}+)?(?P<pronoun>she|he|they)(?:'ll|’ll|\s{1,3}+(?:will|should"
+    r"|and\s{1,3}+(?:also\s{1,3}+)?(?:she|he|they)(?:'ll|’ll|\s{1,3}+(?:will|should"
     r"|(?:is|are)\s{1,3}+going\s{1,3}+to|needs?\s{1,3}+to|ha(?:s|ve)\s{1,3}+to))\b"
     r"|(?:um|uh|ah|erm|oh\s{1,3}+and|right\s{1,3}+and|what\s{1,3}+else|note\s{1,3}+to\s{1,3}+self)\b)",
     re.IGNORECASE,
@@ -342,7 +342,7 @@ def _en_spoken_pieces(text: str, span: tuple[int, int], known: set[str]) -> list
             start = cut
         pos = match.end()
     pieces.append((start, end))
-    return [(a, b - len(text[a:b]) + len(text[a:b].rstrip())) for a, b in pieces]
+    return [(a, a + len(text[a:b].rstrip())) for a, b in pieces]
 
 
 def _split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
