@@ -427,7 +427,11 @@ _EN_RULES: tuple[_Rule, ...] = (
     # `2026/10/16`, a spreadsheet's or Feishu's date: the year first, so never day first.
     _Rule(_ci(r"(?<![\w/.#-])(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\w/%])"), _iso, 0.97),
     _Rule(
-        _ci(r"(?<![\w/.#-])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\w/%])"),
+        # `24/7` is around the clock, never 24 July.
+        _ci(
+            r"(?<![\w/.#-])(?!24/7(?![\w/%]))"
+            r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\w/%])"
+        ),
         _en_numeric,
         0.9,
     ),
@@ -702,7 +706,7 @@ _ZH_RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         # Not `39.9/12支` (a price per twelve).
-        re.compile(r"(?<![\d/.])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/%])"),
+        re.compile(r"(?<![\d/.])(?!24/7(?![\d/%]))(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/%])"),
         lambda m, meeting, cal: _on_or_after(meeting, int(m.group("m")), int(m.group("d"))),
         0.9,
     ),
@@ -914,6 +918,9 @@ def find_dues(
                 # `… added SMS blast copy to Assets · Apr 20 at 11:06 AM`: when it was posted.
                 or (_EN_STAMP_BEFORE.search(before) and _EN_STAMP_AFTER.match(after))
             )
+        # `it still says "ends March 15"`, `《3月15日发布计划》`: a day inside quoted words or a
+        # title belongs to what is quoted, not to the work.
+        event = event or _in_quotes(text, start, end)
         words_start = start if mark is None else mark.start()
         words_end = end
         tail = _ZH_MARK_AFTER.match(after) if zh else None
@@ -941,6 +948,41 @@ def find_dues(
             kept.append(due)
     dues = kept
     return _ranges_are_periods(text, _weekday_then_date(text, dues))
+
+
+_QUOTES = (
+    ('"', '"'),
+    ("\u201c", "\u201d"),
+    ("\u300c", "\u300d"),
+    ("\u300e", "\u300f"),
+    ("\u300a", "\u300b"),
+)
+_QUOTED_AT_MOST = 60  # characters from the opening quote to the date, and from it to the close
+
+
+def _in_quotes(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] lies inside a short quotation or title on its own line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before = text[max(line_start, start - _QUOTED_AT_MOST) : start]
+    after = text[end : min(end + _QUOTED_AT_MOST, len(text) if line_end < 0 else line_end)]
+    for opener, closer in _QUOTES:
+        at = before.rfind(opener)
+        if opener == closer and text[line_start:start].count(opener) % 2 == 0:
+            continue
+        if at < 0 or (opener != closer and closer in before[at + 1 :]):
+            continue
+        close = after.find(closer)
+        if close < 0:
+            continue
+        # `Yara said "I'll run the first cut this week"`: quoted speech keeps its day.
+        if opener != "\u300a" and _SPOKEN.search(before[at:] + after[:close]):
+            continue
+        return True
+    return False
+
+
+_SPOKEN = re.compile(r"\b(?:I|I'm|I'll|I’ll|we|we'll|we’ll|you|me|us)\b|[我你咱]", re.IGNORECASE)
 
 
 # `book the room for 15–16 Sep`, `for mon-tue`, `the 12th–13th`, `2月6日-2月14日`: two days

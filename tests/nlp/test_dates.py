@@ -560,3 +560,22 @@ def test_the_day_the_next_meeting_is_held_is_no_deadline() -> None:
     assert due("下次例会定在周四，小王准备材料", MONDAY, "zh") is None
     assert due("下次会议12月17日，文杰负责发会议邀请", MONDAY, "zh") is None
     assert due("周四前把材料发给我", MONDAY, "zh") == date(2025, 3, 6)
+
+
+def test_a_day_inside_quoted_words_or_a_title_is_no_deadline() -> None:
+    meeting = date(2026, 3, 16)
+    said = 'Could someone update the landing page copy? it still says "ends March 15"'
+    assert due(said, meeting) is None
+    assert due("把《3月25日发布计划》发到群里", meeting, "zh") is None
+    assert due("把《3月25日发布计划》发到群里，周五前", meeting, "zh") == date(2026, 3, 20)
+    # Quoted speech keeps its day: what someone said they will do, and when.
+    assert due('Yara said "I\'ll run the first cut by Friday."', meeting) == date(2026, 3, 20)
+    assert due("她说“我周五前给”", meeting, "zh") == date(2026, 3, 20)
+    assert due('update the "Spring Saver" banner by Friday', meeting) == date(2026, 3, 20)
+
+
+def test_around_the_clock_is_no_date() -> None:
+    meeting = date(2026, 11, 10)
+    assert due("Whether security stays 24/7 over the break is still open", meeting) is None
+    assert due("需要24/7值班，3/4前排好", meeting, "zh") == date(2027, 3, 4)
+    assert due("send the rota by 12/7", meeting) == date(2026, 12, 7)
