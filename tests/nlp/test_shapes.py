@@ -1654,7 +1654,8 @@ def test_the_speakers_work_before_an_if_is_still_theirs(extractor: Extractor) ->
 
 def test_no_owner_yet_parked_and_as_before_are_no_work(extractor: Extractor) -> None:
     """`…谁来催？待定负责人` says the line has no owner, not a second item; `没人接，先挂着` parks
-    it; `导师安排沿用上一批的做法` keeps things as they were. The work itself stays."""
+    it; `导师安排沿用上一批的做法` and `盘点安排照旧：…` keep things as they were. The work itself
+    stays."""
     text = (
         "会后待办汇总\n"
         "1. 孙悦：与酒店谈合同，本周五前签\n"
@@ -1663,6 +1664,7 @@ def test_no_owner_yet_parked_and_as_before_are_no_work(extractor: Extractor) -> 
         "其他\n"
         "- 导师安排沿用上一批的做法\n"
         "- 电脑型号沿用去年的标准配置，不单独申请高配\n"
+        "- 盘点安排照旧：今晚A区B区，C区周六白班\n"
         "- 没人接，先挂着。\n"
     )
     found = owners(extractor, text)
