@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "gen")]
 
 from bench.nlp_eval import evaluate  # noqa: E402
-from services.nlp.detector import Detector  # noqa: E402
+from services.nlp.detector import DEFAULT_MODEL_PATH, Detector  # noqa: E402
 from services.nlp.notes import Extractor  # noqa: E402
 from services.nlp.train import (  # noqa: E402
     GOLD,
@@ -81,6 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-rules-only", action="store_true", help="skip the rules-only reference"
     )
+    parser.add_argument(
+        "--shipped",
+        action="store_true",
+        help="score the shipped detector (services/nlp/detector.json) beside the settings; "
+        "only folds after the batches it was trained on are fair to it",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     rules = Extractor.load(model_path=None)
@@ -122,6 +128,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # The settings with blind_weight 0 are the old recipe (the authors' notes and AMI).
     references = {} if args.no_rules_only else {"rules only": rules}
+    if args.shipped:
+        shipped = Detector.load(DEFAULT_MODEL_PATH)
+        trained = str(shipped.info.get("trained_on", {}).get("blind_batches", "none"))
+        through = int(trained.rsplit("-", 1)[-1]) if trained[-2:].isdigit() else 0
+        if folds and folds[0] <= through:
+            parser.error(
+                f"the shipped detector was trained on blind batches {trained}: "
+                f"--first-fold must be above {through}"
+            )
+        references[f"shipped ({trained})"] = Extractor(
+            detector=shipped, english=rules.english, chinese=rules.chinese
+        )
     for name, extractor in references.items():
         results.append({"setting": name, "folds": {k: score(extractor, k) for k in folds}})
     for setting in settings:
