@@ -759,14 +759,19 @@ def _tab_cells(line: str) -> list[tuple[str, int, int]]:
 # `宋佳 10:02`, `沈洁（恒达物流-IT）10:02`, `Tina 09:40`: a chat export's speaker line.
 _ZH_CHAT_HEADER = re.compile(
     # `区域经理-付晓光 09:01`: a WeCom group's role prefix before the name.
-    r"^\s*+(?:[\u4e00-\u9fffA-Za-z]{1,8}+[-－—·])?+(?P<speaker>[\u4e00-\u9fff]{1,6}+|[A-Za-z][A-Za-z.'’]{0,19}+)"
+    # `Mia Wang 2026年9月29日 15:07`: an English name may have two words.
+    r"^\s*+(?:[\u4e00-\u9fffA-Za-z]{1,8}+[-－—·])?+"
+    r"(?P<speaker>[\u4e00-\u9fff]{1,6}+|[A-Z][A-Za-z.'’]{0,19}+[ ][A-Z][A-Za-z.'’]{0,19}+"
+    r"|[A-Za-z][A-Za-z.'’]{0,19}+)"
     # `黄思敏 Cherry 00:05:30` (Feishu Minutes): an English name after the Chinese one.
     r"(?:(?<=[\u4e00-\u9fff])[ \t]{1,2}+[A-Z][A-Za-z.'’]{0,19}+)?+"
     r"(?:[ \t]{0,2}+[(（][^()（）\n]{1,30}+[)）][ \t]*+|[ \t]++)"
     # `姚倩 · 语音转文字 10:32`: what kind of message, between the name and the time.
     r"(?:[·•|][ \t]{0,2}+[\u4e00-\u9fffA-Za-z]{1,8}+[ \t]{1,2}+)?+"
     # `周老师 09-07 19:30`, `王磊 2026/09/07 19:30`: the day may come before the time.
-    r"(?:(?:\d{4}[-/.])?+\d{1,2}[-/.]\d{1,2}[ \t]{1,2}+)?+"
+    # `任一鸣 2026年9月29日 15:05` (WeChat, WeCom): the day in Chinese.
+    r"(?:(?:\d{4}[-/.])?+\d{1,2}[-/.]\d{1,2}[ \t]{1,2}+"
+    r"|(?:\d{4}[ \t]?年[ \t]?)?+\d{1,2}[ \t]?月[ \t]?\d{1,2}[ \t]?日[ \t]{0,2}+)?+"
     # `郑雅琴 05-07 11:34：`, the message on the lines under it.
     r"\d{1,2}:\d{2}(?::\d{2})?[ \t]*+[:：]?\s*+$"
 )

@@ -1822,3 +1822,29 @@ def test_the_day_under_a_next_meeting_heading_is_the_meetings(extractor: Extract
     assert found.get("孙悦周五前把预算表发出来。") == ("孙悦", date(2026, 4, 10)), found
     invite = [k for k in found if k.endswith("周南负责发会议邀请。")]
     assert invite and found[invite[0]] == ("周南", None), found
+
+
+def test_a_chat_export_stamped_with_a_chinese_date(extractor: Extractor) -> None:
+    """`孙悦 2026年4月6日 15:05` over her message (WeChat, WeCom), and `Samir Haddad 2026年4月6日
+    15:07` with an English name of two words: each is a speaker, so `我来，节后第一天发` takes
+    the question above it and `好的` accepts what was asked of Samir."""
+    text = (
+        "群聊「复盘」的聊天记录\n"
+        "\n"
+        "孙悦 2026年4月6日 15:05\n"
+        "复盘文档谁来写？\n"
+        "\n"
+        "周南 2026年4月6日 15:05\n"
+        "我来，周四发\n"
+        "\n"
+        "孙悦 2026年4月6日 15:08\n"
+        "Samir 你把付款申请整理好，4月8日前提交\n"
+        "\n"
+        "Samir Haddad 2026年4月6日 15:08\n"
+        "好的\n"
+    )
+    found = {i.source.split("\n")[0]: (i.owner, i.due) for i in items(extractor, text)}
+    assert found == {
+        "复盘文档谁来写？": ("周南", date(2026, 4, 9)),
+        "Samir 你把付款申请整理好，4月8日前提交": ("Samir Haddad", date(2026, 4, 8)),
+    }, found
