@@ -1848,3 +1848,22 @@ def test_a_chat_export_stamped_with_a_chinese_date(extractor: Extractor) -> None
         "复盘文档谁来写？": ("周南", date(2026, 4, 9)),
         "Samir 你把付款申请整理好，4月8日前提交": ("Samir Haddad", date(2026, 4, 8)),
     }, found
+
+
+def test_a_phones_chat_copied_out_with_relative_days(extractor: Extractor) -> None:
+    """`孙悦 昨天 10:02`, `周南 下午3:05`, `老钱 星期二 10:07`: the time as a phone shows it."""
+    text = (
+        "孙悦 昨天 10:02\n"
+        "@周南 首页banner的素材今天下班前能给到吗\n"
+        "周南 下午3:05\n"
+        "可以，下班前发群里\n"
+        "老钱 星期二 10:07\n"
+        "复盘文档谁来写？\n"
+        "孙悦 10:08\n"
+        "我来，周四发\n"
+    )
+    found = {i.source.split("\n")[0]: (i.owner, i.due) for i in items(extractor, text)}
+    assert found == {
+        "@周南 首页banner的素材今天下班前能给到吗": ("周南", MEETING),
+        "复盘文档谁来写？": ("孙悦", date(2026, 4, 9)),
+    }, found
