@@ -1328,12 +1328,11 @@ _ZH_STANDUP_TITLE = re.compile(r"站会|晨会|早会|日会|每日同步|stand-
 def _zh_standup(analysed: list[Analysed]) -> bool:
     """Whether the note's title, its first line before any turn, names a stand-up."""
     first = next((a for a in analysed if a.sentence.text.strip()), None)
-    return (
-        first is not None
-        and first.sentence.turn < 0
-        and len(first.sentence.text) <= 40
-        and _ZH_STANDUP_TITLE.search(first.sentence.text) is not None
-    )
+    if first is None:
+        return False
+    # `【站会 9/8】` over the turns is read as the heading they are under.
+    title = first.sentence.text if first.sentence.turn < 0 else first.sentence.heading
+    return len(title) <= 40 and _ZH_STANDUP_TITLE.search(title) is not None
 
 
 def _zh_said_to_the_group(item: Analysed, before: Analysed | None, *, standup: bool) -> None:

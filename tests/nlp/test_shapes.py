@@ -1867,3 +1867,19 @@ def test_a_phones_chat_copied_out_with_relative_days(extractor: Extractor) -> No
         "@周南 首页banner的素材今天下班前能给到吗": ("周南", MEETING),
         "复盘文档谁来写？": ("孙悦", date(2026, 4, 9)),
     }, found
+
+
+def test_a_stand_up_titled_above_its_turns(extractor: Extractor) -> None:
+    """`【站会 4/6】` read as the heading of the turns under it still says each turn is its
+    speaker's report: `今天把…PR提上去` is 老钱's own, not said to the group."""
+    text = (
+        "【站会 4/6】\n"
+        "老钱：昨天支付回调的bug修完了，今天把订单导出那块的PR提上去\n"
+        "孙悦：iOS包审核被拒，我今天改完重新提审\n"
+        "周南：无阻塞，继续做优惠券埋点\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert found.get("昨天支付回调的bug修完了，今天把订单导出那块的PR提上去") == (
+        "钱多多",
+        MEETING,
+    ), found
