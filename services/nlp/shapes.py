@@ -1237,6 +1237,53 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     for index, item in enumerate(analysed):
         _zh_said_to_the_group(item, analysed[index - 1] if index else None, standup=standup)
     _boxed_problems(analysed)
+    _asked_as_a_list(analysed)
+
+
+# `@郑宇 IT这边周五前麻烦准备：` / `1. 三台电脑装机` / `2. 企业微信、GitLab账号开通`, or `Omar, can you
+# sort these by Friday:` over bullets: work asked of one person, then listed; each line is an
+# item of theirs, due when the ask says.
+_ASKS_FOR = frozenset({"accepted", "subject", "vocative", "mention", "asked"})
+_LIST_LINE_WORK = frozenset({"action", "other", "hypothetical"})
+
+
+def _asked_as_a_list(analysed: list[Analysed]) -> None:
+    for index, intro in enumerate(analysed):
+        sentence = intro.sentence
+        if (
+            not sentence.text.rstrip().endswith((":", "："))
+            or intro.owner.name is None
+            or intro.owner.how not in _ASKS_FOR
+            or not ("request" in intro.cues or intro.kind == "action")
+            or sentence.block == "table"
+        ):
+            continue
+        lines = []
+        for item in analysed[index + 1 :]:
+            if (
+                item.sentence.block != "bullet"
+                or item.sentence.turn != sentence.turn
+                or item.sentence.section != sentence.section
+                # `- Hannah will brief the vendor.` after the list: a point of its own.
+                or (item.owner.name is not None and item.owner.how not in _WEAK_OWNER)
+            ):
+                break
+            lines.append(item)
+        if len(lines) < 2:
+            continue
+        for item in lines:
+            if item.kind not in _LIST_LINE_WORK or item.cues & {"done", "past", "question"}:
+                continue
+            _set_owner(
+                item,
+                (intro.owner.name,),
+                "label",
+                why=f"listed under work asked of `{intro.owner.name}`",
+            )
+            if item.due is None and intro.due is not None and intro.due.date is not None:
+                item.due = intro.due
+            _force(item, "a line of a list of work asked of one person")
+        intro.kind = "other"
 
 
 # `SJ: OOO tomorrow`, `Today: off, back Thursday`, `Tómas is off Fri`, `I'll be on leave
@@ -2593,7 +2640,7 @@ _ZH_DONE = re.compile(r"已经[^，。；]{0,20}?(?:完毕|完成|搞定|好了)
 _ZH_TODO = re.compile(r"还要|还需|需要|负责|[会要将]在?[^，。]{0,10}?前|前完成|下[周月]")
 
 
-_AT_NAMES = re.compile(r"@[\w.'’-]{1,40}+(?:[ \t][A-Z][\w'’-]{0,30}+)?+")
+_AT_NAMES = re.compile(r"@[\w.'’-]{1,40}+(?:[ \t][A-Z][A-Za-z'’-]{0,30}+(?!\w))?+")
 # `公司在大会议室召开年度安全生产工作会议`, `会议由施建平主持`: who met where, no work.
 _ZH_MEETING_INFO = re.compile(
     r"召开|主持(?!人)|列席|出席了?|参加了?(?:会议|本次)"

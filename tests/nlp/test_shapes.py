@@ -1883,3 +1883,33 @@ def test_a_stand_up_titled_above_its_turns(extractor: Extractor) -> None:
         "钱多多",
         MEETING,
     ), found
+
+
+def test_work_asked_of_one_person_then_listed(extractor: Extractor) -> None:
+    """`@周南 IT这边周五前麻烦准备：` over `1. …` / `2. …` in a chat, or `Samir, please handle these
+    by Friday:` over bullets: each listed line is an item of the one asked, due when the ask
+    says; the ask itself names no work, and a point after the list keeps its own owner."""
+    chat = (
+        "孙悦 2026-04-06 09:33\n"
+        "@周南 IT这边周五前麻烦准备：\n"
+        "1. 三台电脑装机\n"
+        "2. 企业微信、GitLab账号开通\n"
+        "周南 2026-04-06 09:35\n"
+        "收到\n"
+    )
+    assert owners_and_dues(extractor, chat) == {
+        "三台电脑装机": ("周南", date(2026, 4, 10)),
+        "企业微信、GitLab账号开通": ("周南", date(2026, 4, 10)),
+    }
+    minutes = (
+        "Ops sync\n"
+        "- Samir, please handle these by Friday:\n"
+        "  - renew the two SSL certs\n"
+        "  - rotate the backup keys\n"
+        "- Hannah will brief the vendor.\n"
+    )
+    assert owners_and_dues(extractor, minutes) == {
+        "renew the two SSL certs": ("Samir Haddad", date(2026, 4, 10)),
+        "rotate the backup keys": ("Samir Haddad", date(2026, 4, 10)),
+        "Hannah will brief the vendor.": ("Hannah Ortiz", None),
+    }
