@@ -1445,7 +1445,10 @@ _EN_DEADLINE_LEAD = re.compile(
     r"|(?:it\s{1,3}+|this\s{1,3}+)?+(?:needs|has)\s{1,3}+to\s{1,3}+be\s{1,3}+(?:[\w-]{1,20}+\s{1,3}+){0,3}?"
     # `I'll do that Wednesday.`, `I'll have it done by Friday.`
     r"|(?:I|we|he|she|they)(?:'ll|’ll|\s{1,3}+will|\s{1,3}+can)\s{1,3}+(?:do|have|get|send|sort)\s{1,3}+(?:it|that|this|them)"
-    r"(?:\s{1,3}+(?:done|over|back|sorted))?+\s{1,3}+)?$",
+    r"(?:\s{1,3}+(?:done|over|back|sorted))?+\s{1,3}+"
+    # `Meg reminded him it's due before the artwork freeze on 5/4.`, `It's due Friday.`
+    r"|(?:[A-Z][\w'’-]{0,20}+\s{1,3}+reminded\s{1,3}+(?:him|her|them|me|us)\s{1,3}+(?:that\s{1,3}+)?)?+"
+    r"(?:it['’]s|it\s{1,3}+is|they['’]re|they\s{1,3}+are)\s{1,3}+due\s{1,3}+)?$",
     re.IGNORECASE,
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -1198,3 +1198,18 @@ def test_work_put_on_a_person_in_the_passive_is_theirs(extractor: Extractor) -> 
     assert found == {
         "palletiser hose HY-0832, PR to be raised by Ravi before he leaves": "Ravi Menon"
     }
+
+
+def test_a_reminder_of_when_it_is_due_dates_the_work_before_it(extractor: Extractor) -> None:
+    """`Meg reminded him it's due before the artwork freeze on 4/14.` says when the work in
+    the sentence before is due; it is no work of Meg's."""
+    text = (
+        "Packaging catch-up\n"
+        "- Ravi needs to send the revised dieline to BoxCo. Marta reminded him it's due before "
+        "the artwork freeze on 4/14.\n"
+        "- Ola: negotiate the MOQ down to 5k.\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "Ravi needs to send the revised dieline to BoxCo.": ("Ravi Menon", date(2026, 4, 14)),
+        "Ola: negotiate the MOQ down to 5k.": ("Ola Nordmann", None),
+    }
