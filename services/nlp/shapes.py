@@ -1301,6 +1301,10 @@ _EN_ABSENT = re.compile(
 # The same line giving work after all: `I'm off Friday, I'll send it tonight`, `…, can you…`.
 _EN_WORK_TOO = re.compile(
     r"\b(?:I|we|she|he|they)(?:['’]ll|[ \t]{1,3}+will)[ \t]{1,3}+(?!be\b)\w|\b(?:can|could)[ \t]{1,3}+(?:you|u|someone)\b"
+    # `Sam is on leave April 2–3, so Helen will cover the AR ageing review`, `Helen – cover AR
+    # ageing review while Sam is out`: someone else away, and the work of covering for them.
+    r"|\b[A-Z][\w'’-]{1,20}+(?:['’]ll|[ \t]{1,3}+will)[ \t]{1,3}+(?!be\b)\w"
+    r"|(?:^|[:：–—-])[ \t]{0,3}+cover[ \t]{1,3}+\w"
     r"|\b(?:pls|please|owner)\b|\bneeds?[ \t]{1,3}+(?:to\b|\w{2,20}+ing\b)|\bto[ \t]{1,3}+(?!(?:mon|tue|wed|thu|fri|sat|sun)\w*\b|\d)[a-z]{3,}",
     re.IGNORECASE,
 )

@@ -537,12 +537,20 @@ def test_someone_away_is_no_work(extractor: Extractor) -> None:
         "Dwayne: fyi I'm off Tues-Wed next week, Sheldon covers the kitchen\n"
         "AF: I'm off Friday, I'll send the rota tonight\n"
         "Funmi: volunteer call-out, tomorrow\n"
+        "Sara is on leave May 2-3, so Funmi will run the AR ageing review on those days.\n"
+        "Sara: cover the till float while Tómas is out\n"
     )
     people = ("Sara Jones", "Amira Farouk", "Tómas Berg", "Dwayne Ferguson", "Funmi Ade")
     found = [(source, owner) for source, owner, _ in _owned(extractor, text, people)]
     assert found == [
         ("AF: I'm off Friday, I'll send the rota tonight", "Amira Farouk"),
         ("Funmi: volunteer call-out, tomorrow", "Funmi Ade"),
+        # Someone else away, and the work of covering for them.
+        (
+            "Sara is on leave May 2-3, so Funmi will run the AR ageing review on those days.",
+            "Funmi Ade",
+        ),
+        ("Sara: cover the till float while Tómas is out", "Sara Jones"),
     ]
     text = (
         "晨会\n蒋涛今天休息\n雪梅下周三到周五去省里参加医学工程培训。\n"
