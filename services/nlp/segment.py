@@ -28,7 +28,9 @@ SECTION_WORDS: dict[str, tuple[str, ...]] = {
     "status": ("updates", "update", "status", "done", "completed", "progress", "highlights",
                "进展", "已完成", "完成情况", "进度", "回顾", "进展汇报", "进度汇报", "工作汇报",
                "工作进展", "项目进展", "进展情况", "本周进展", "上周进展", "工作回顾",
-               "status update", "status updates", "progress report", "progress update"),
+               "status update", "status updates", "progress report", "progress update",
+               "概况", "故障概况", "事故概况", "事件概况", "故障经过", "事件经过", "时间线",
+               "timeline", "incident timeline", "what happened"),
     # A meeting tool's transcript or summary under its own heading (Feishu Minutes' `智能纪要`
     # and `文字记录`, a Teams or Zoom `Transcript`): whatever came before, the discussion.
     "other": ("transcript", "full transcript", "meeting transcript", "raw transcript",
@@ -179,14 +181,22 @@ _TITLE_MARKS = re.compile(
 )
 
 
+_BRACKETED_NOTE = re.compile(r"(?<=\S)\s*+[(（][^()（）]{1,40}+[)）]\s*+$")
+
+
 def _exact_section(title: str) -> bool:
-    """The whole title is a section word (`Action Items`, `待办事项`), nothing more."""
-    clean = _TITLE_MARKS.sub(" ", title).strip().lower()
+    """The whole title is a section word (`Action Items`, `待办事项`), nothing more than a note
+    on it in brackets (`行动项（统一挂在 Jira INC-482 下）`)."""
+    clean = _TITLE_MARKS.sub(" ", _BRACKETED_NOTE.sub("", title.strip())).strip().lower()
     return re.sub(r"\s+", " ", clean) in _SECTION_LOOKUP
 
 
 def section_kind(title: str) -> str | None:
     """The kind of section a heading opens, or None when the title is not a heading word."""
+    # `四、行动项（统一挂在 Jira INC-482 下）`: the section's word, then a note on it in brackets.
+    bare = _BRACKETED_NOTE.sub("", title.strip())
+    if bare != title.strip() and bare.strip() and (kind := section_kind(bare)) is not None:
+        return kind
     clean = _TITLE_MARKS.sub(" ", title).strip().lower()
     clean = re.sub(r"\s+", " ", clean)
     clean = re.sub(r"^(?:\d+[.)]?|[一二三四五六七八九十]+[、.])\s*", "", clean)

@@ -36,6 +36,13 @@ def test_section_words_in_both_languages() -> None:
     assert section_kind("待办事项") == "actions"
     assert section_kind("决议") == "decisions"
     assert section_kind("Berlin updates - Ropsten") is None
+    # The section's word, then a note on it or its owner in brackets.
+    assert section_kind("四、行动项（统一挂在 Jira INC-482 下）") == "actions"
+    assert section_kind("待办（莫晓楠）") == "actions"
+    assert section_kind("下一步（龚立新）") == "actions"
+    # An incident review's overview and timeline report what happened.
+    assert section_kind("一、故障概况") == "status"
+    assert section_kind("Incident timeline") == "status"
 
 
 def test_language_detection() -> None:

@@ -1913,3 +1913,24 @@ def test_work_asked_of_one_person_then_listed(extractor: Extractor) -> None:
         "rotate the backup keys": ("Samir Haddad", date(2026, 4, 10)),
         "Hannah will brief the vendor.": ("Hannah Ortiz", None),
     }
+
+
+def test_an_action_heading_with_a_note_or_an_owner_in_brackets(extractor: Extractor) -> None:
+    """`**待办（孙悦）**` over bare lines gives them to 孙悦; `四、行动项（统一挂在 Jira 下）` is the
+    recap's heading, so the discussion's `…谁跟一下？→ 周南` is the recap's item, not a second."""
+    text = (
+        "**讨论**\n"
+        "1. 慢SQL为什么没在上线前拦住？结论是要把SQL审核接入发布流水线，谁跟一下？→ 周南\n"
+        "\n"
+        "**待办（孙悦）**\n"
+        "- 工位和门禁卡\n"
+        "- 欢迎礼包 x3\n"
+        "\n"
+        "四、行动项（统一挂在 Jira INC-482 下）\n"
+        "- SQL审核接入发布流水线 → 周南，4/20\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "工位和门禁卡": ("孙悦", None),
+        "欢迎礼包 x3": ("孙悦", None),
+        "SQL审核接入发布流水线 → 周南，4/20": ("周南", date(2026, 4, 20)),
+    }
