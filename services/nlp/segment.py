@@ -50,6 +50,8 @@ _HEADING_BOLD = re.compile(
 _HEADING_BRACKET = re.compile(
     r"^\s*[【\[](?P<t>[^】\]]{1,20})[】\]]\s*(?:[（(][^（）()\n]{1,16}[）)])?\s*$"
 )
+# `▍人工补充`, `▌关键结论`: a block mark before a short title (Feishu and WeChat articles).
+_HEADING_BLOCK_MARK = re.compile(r"^\s*+[▍▌▎█◆]\s*+(?P<t>\S[^\n]{0,19}?)\s*$")
 _HEADING_ZH_NUM = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]\s*(?P<t>.{1,20})$")
 # `附：行动项清单`, `Appendix: action log`: an appendix's title after its label.
 _HEADING_ANNEX = re.compile(
@@ -1701,6 +1703,7 @@ class _Segmenter:
                 _HEADING_BOLD,
                 _HEADING_BRACKET,
                 _HEADING_ZH_NUM,
+                _HEADING_BLOCK_MARK,
                 _HEADING_ANNEX,
                 _HEADING_CHECKLIST,
             ):
@@ -1756,7 +1759,12 @@ class _Segmenter:
             return False
         self.flush_paragraph()
         kind = section_kind(title)
-        if kind is not None or markdown is not None or _HEADING_BRACKET.match(line):
+        if (
+            kind is not None
+            or markdown is not None
+            or _HEADING_BRACKET.match(line)
+            or _HEADING_BLOCK_MARK.match(line)
+        ):
             self.section = kind or "other"
             self.open_heading(title)
             return True

@@ -1934,3 +1934,18 @@ def test_an_action_heading_with_a_note_or_an_owner_in_brackets(extractor: Extrac
         "欢迎礼包 x3": ("孙悦", None),
         "SQL审核接入发布流水线 → 周南，4/20": ("周南", date(2026, 4, 20)),
     }
+
+
+def test_a_block_mark_heading_ends_the_list_above_it(extractor: Extractor) -> None:
+    """`▍人工补充` (a Feishu summary's part) is a heading: it is no item of the `▍待办` list above
+    it, and what follows it is not under that list."""
+    text = (
+        "▍待办（AI生成，已人工修订）\n"
+        "- [ ] 孙悦：重新整理尺码表，周五前上线\n"
+        "\n"
+        "▍人工补充\n"
+        "如果双12当天GMV破50万，可能会在12月14日加一场返场。\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "[ ] 孙悦：重新整理尺码表，周五前上线": ("孙悦", date(2026, 4, 10)),
+    }
