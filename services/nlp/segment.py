@@ -1339,6 +1339,18 @@ class _Segmenter:
         elif chunk_lang == "zh" and self.known:
             spans = [part for span in spans for part in _zh_clauses(chunk, span, self.known)]
             spans = [part for span in spans for part in _zh_comma_clauses(chunk, span)]
+        section = self.section
+        if (
+            section == "actions"
+            and block == "prose"
+            and self.blocks_since_heading > 0
+            and self.sentences
+            and self.sentences[-1].heading == self.heading
+            and self.sentences[-1].block in {"bullet", "checkbox", "checked"}
+        ):
+            # `待办（吕佳）：` / `- 工位和门禁卡` / (blank) / `入职培训9月1日开始…`: prose after a
+            # blank line has left the list it follows.
+            section = "other"
         for start, end in spans:
             self.sentences.append(
                 Sentence(
@@ -1346,7 +1358,7 @@ class _Segmenter:
                     end=offset + end,
                     text=chunk[start:end],
                     lang=chunk_lang,
-                    section=self.section,
+                    section=section,
                     block=block,
                     label=label,
                     unit=self.unit,

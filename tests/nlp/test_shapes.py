@@ -1949,3 +1949,22 @@ def test_a_block_mark_heading_ends_the_list_above_it(extractor: Extractor) -> No
     assert owners_and_dues(extractor, text) == {
         "[ ] 孙悦：重新整理尺码表，周五前上线": ("孙悦", date(2026, 4, 10)),
     }
+
+
+def test_prose_after_a_to_do_list_has_left_it(extractor: Extractor) -> None:
+    """Under `待办（孙悦）：`, the bare lines are hers; after a blank line, `入职培训9月1日开始…`
+    states a fact and `还需要用人部门提供试用期目标` a need: neither is under the list."""
+    text = (
+        "新员工入职准备沟通\n"
+        "\n"
+        "待办（孙悦）：\n"
+        "- 工位和门禁卡\n"
+        "- 入职礼包\n"
+        "\n"
+        "入职培训9月1日开始，第一周每天上午半天\n"
+        "还需要用人部门提供试用期目标\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "工位和门禁卡": ("孙悦", None),
+        "入职礼包": ("孙悦", None),
+    }
