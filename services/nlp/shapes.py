@@ -2669,9 +2669,18 @@ def _names_no_work(item: Analysed, roster: Roster) -> bool:
     # `LX: Kostas.`, `SND: Jess.`: a role and who holds it, a cast list, not work.
     label = re.match(r"^\s{0,4}+[^\s:：]{1,12}+\s{0,2}+[:：]\s{0,3}+", text)
     rest = text[label.end() :] if label else text
+    # `钱芳 / HRBP`, `Dorla Usher | Finance`: a signature, the name and a role.
+    signed = _SIGNATURE_ROLE.match(text)
+    if signed and roster.lookup(signed.group("name").strip()):
+        return True
     return bool(roster.lookup(rest.strip(" \t,，.。!！—-"))) or (
         re.search(r"\w", _AT_NAMES.sub("", text)) is None
     )
+
+
+_SIGNATURE_ROLE = re.compile(
+    r"^\s{0,4}+(?P<name>[^/|｜·\n]{1,24}?)\s{0,2}+[/|｜·]\s{0,2}+[A-Za-z\u4e00-\u9fff &.-]{1,20}+\s*+$"
+)
 
 
 def _zh_meeting_info(item: Analysed) -> bool:

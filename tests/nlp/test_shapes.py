@@ -1968,3 +1968,9 @@ def test_prose_after_a_to_do_list_has_left_it(extractor: Extractor) -> None:
         "工位和门禁卡": ("孙悦", None),
         "入职礼包": ("孙悦", None),
     }
+
+
+def test_a_signature_with_a_role_is_no_work(extractor: Extractor) -> None:
+    """`孙悦 / HRBP` and `Samir Haddad | Finance` under the note sign it; they name no work."""
+    text = "待办\n- 周南：周五前把offer签回情况核一遍\n\n有问题随时钉我。\n孙悦 / HRBP\nSamir Haddad | Finance\n"
+    assert owners(extractor, text) == {"周南：周五前把offer签回情况核一遍": "周南"}
