@@ -1974,3 +1974,15 @@ def test_a_signature_with_a_role_is_no_work(extractor: Extractor) -> None:
     """`孙悦 / HRBP` and `Samir Haddad | Finance` under the note sign it; they name no work."""
     text = "待办\n- 周南：周五前把offer签回情况核一遍\n\n有问题随时钉我。\n孙悦 / HRBP\nSamir Haddad | Finance\n"
     assert owners(extractor, text) == {"周南：周五前把offer签回情况核一遍": "周南"}
+
+
+def test_already_in_a_relative_clause_is_no_finished_work(extractor: Extractor) -> None:
+    """`已经收到投诉的用户怎么安抚：周南说补偿券方案他来出…`: 已经 describes the users, so the
+    line is not a report of finished work; `清洗已经完毕` still is."""
+    text = (
+        "三、问题与改进\n"
+        "1. 已经收到投诉的用户怎么安抚：周南说补偿券方案他来出，明天下班前给到客服主管。\n"
+        "2. 管道清洗已经完毕，目前运行正常。\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert list(found.values()) == [("周南", date(2026, 4, 7))], found
