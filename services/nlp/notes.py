@@ -1561,6 +1561,7 @@ def _replies_to_own_work(analysed: list[Analysed]) -> None:
 
 def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
     """In a transcript, a request belongs to whoever accepts it."""
+    _named_yes(analysed, roster)
     pending: list[Analysed] = []
     speakers: dict[int, str | None] = {}
     asks_again: dict[int, bool] = {}  # whether a turn asks something (`有人寄吗？？`)
@@ -2022,6 +2023,49 @@ def _zh_told(item: Analysed) -> bool:
         and _ZH_EVERYONE_WORDS.search(item.body) is None  # `大家周五前把自查表交上来`: all of them
         and _ZH_TELLS.search(item.body) is not None
     )
+
+
+# `刘佳把电梯维保合同翻出来，看看这次换件收不收费` in a chat: a colleague named, then work given.
+_ZH_NAMED_THEN_WORK = re.compile(r"\s{0,2}+(?:把|去|先|再|来|负责)")
+
+
+def _zh_named_told(item: Analysed) -> bool:
+    """In a Chinese chat, work given to a participant named at the head of the line by someone
+    else; their yes in the next turn takes it (`好`)."""
+    sentence = item.sentence
+    start, end = item.owner.cut
+    return (
+        sentence.lang == "zh"
+        and sentence.turn >= 0
+        and item.kind in {"action", "other"}
+        and item.owner.how == "subject"
+        and item.owner.name is not None
+        and item.owner.name != sentence.speaker
+        and start <= 1
+        and not item.body.lstrip().startswith("@")  # `@zihao 先把…` is an @-request's
+        and not item.cues & {"question", "done", "hypothetical", "first_person", "decision"}
+        and _ZH_NAMED_THEN_WORK.match(item.body, end) is not None
+    )
+
+
+def _named_yes(analysed: list[Analysed], roster: Roster) -> None:
+    """`刘佳把电梯维保合同翻出来…` / 刘佳 `好`: the one named says yes in the next turn."""
+    for index, item in enumerate(analysed):
+        if not _zh_named_told(item):
+            continue
+        reply = next(
+            (a for a in analysed[index + 1 :] if a.sentence.turn != item.sentence.turn), None
+        )
+        if (
+            reply is None
+            or reply.sentence.turn != item.sentence.turn + 1
+            or item.owner.name not in roster.lookup(reply.sentence.speaker or "")
+            or not says_only_yes(reply.body, "zh")
+        ):
+            continue
+        item.owner = _owned_by((item.owner.name,), "accepted", 0.9, cut=item.owner.cut)
+        item.cues.add("request")
+        fold_reply(item, reply, reply.due)
 
 
 def _asks_anyone(item: Analysed) -> bool:

@@ -1986,3 +1986,17 @@ def test_already_in_a_relative_clause_is_no_finished_work(extractor: Extractor) 
     )
     found = owners_and_dues(extractor, text)
     assert list(found.values()) == [("周南", date(2026, 4, 7))], found
+
+
+def test_work_given_to_a_colleague_named_then_their_yes(extractor: Extractor) -> None:
+    """`孙悦把电梯维保合同翻出来…` in a chat, then 孙悦's `好`: hers, and one item with the yes; a
+    colleague's words in the next turn take nothing that was given to someone else."""
+    text = (
+        "[2026-04-06 15:12] 周南：辛苦。孙悦把电梯维保合同翻出来，看看这次换件收不收费\n"
+        "[2026-04-06 15:13] 孙悦：好\n"
+        "[2026-04-06 15:20] 周南：老钱把比价表补上，今天下班前传附件。\n"
+        "[2026-04-06 15:25] 孙悦：礼品这块我来对接集采平台，周五前给比价。\n"
+    )
+    found = {i.source.split("\n")[0]: (i.owner, i.due) for i in items(extractor, text)}
+    assert found.get("孙悦把电梯维保合同翻出来，看看这次换件收不收费") == ("孙悦", None), found
+    assert found.get("老钱把比价表补上，今天下班前传附件。") == ("钱多多", MEETING), found
