@@ -159,6 +159,8 @@ _ZH_NAME_DOES = re.compile(
 # for it (not 谁是, 谁知道).
 # After 谁, words that do not ask anyone to do anything (谁是, 谁知道, 谁同意).
 _ZH_WHO_NOT_WORK = r"(?!是|的|知道|说|在|有|都|也|家|让|叫|同意|反对|会不会|能不能)"
+# `Who can own the vendor call?` / `→ Dana`: an open ask in English.
+_EN_WHO_ASKS = re.compile(r"\b(?:who|anyone|anybody|someone|somebody)\b", re.IGNORECASE)
 _ZH_WHO = re.compile(
     r"谁(?:来|跟|写|负责|组织|去|做|" + _ZH_WHO_NOT_WORK + r"[\u4e00-\u9fff]{1,2}+(?:一下)?"
     r"[^。？?！!，,\s]{0,12}+[？?])"
@@ -1152,7 +1154,29 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
         if arrow:
             names = _arrow_doers(arrow.group("who"), roster)
             previous = analysed[index - 1] if index else None
-            if names and previous is not None and previous.sentence.unit == sentence.unit:
+            if (
+                names
+                and previous is not None
+                and (
+                    previous.sentence.unit == sentence.unit
+                    # `另外谁去跟一下供应商要维修报告？` / `→ 邓敏吧` on the line under it.
+                    or (
+                        previous.sentence.text.rstrip().endswith(("？", "?"))
+                        and (
+                            _ZH_WHO.search(previous.sentence.text)
+                            or _EN_WHO_ASKS.search(previous.sentence.text)
+                        )
+                        and (
+                            previous.sentence.turn == sentence.turn
+                            # `[08:58] 黄志强：→ 邓敏吧`: the asker's own next message.
+                            or (
+                                previous.sentence.speaker == sentence.speaker
+                                and sentence.turn - previous.sentence.turn == 1
+                            )
+                        )
+                    )
+                )
+            ):
                 who = arrow.group("who").strip()
                 why, short = _form_why(f"`{who}` follows the arrow `→`", who, roster)
                 _set_owner(previous, names, "label", why=why, short=short)

@@ -2000,3 +2000,17 @@ def test_work_given_to_a_colleague_named_then_their_yes(extractor: Extractor) ->
     found = {i.source.split("\n")[0]: (i.owner, i.due) for i in items(extractor, text)}
     assert found.get("孙悦把电梯维保合同翻出来，看看这次换件收不收费") == ("孙悦", None), found
     assert found.get("老钱把比价表补上，今天下班前传附件。") == ("钱多多", MEETING), found
+
+
+def test_an_open_ask_answered_by_an_arrow_on_the_next_line(extractor: Extractor) -> None:
+    """`另外谁去跟一下供应商要维修报告？` then the asker's own next message `→ 周南吧`: 周南's."""
+    text = (
+        "【设备维修群】\n"
+        "[08:50] 孙悦：备件库有没有同型号的泵？\n"
+        "[08:53] 孙悦：好。另外谁去跟一下供应商要维修报告？\n"
+        "[08:58] 孙悦：→ 周南吧\n"
+        "[09:05] 老钱：今天的产量损失大概 1,200 模\n"
+    )
+    found = owners(extractor, text)
+    assert [owner for source, owner in found.items() if "维修报告" in source] == ["周南"], found
+    assert not any(source.startswith("→") for source in found), found
