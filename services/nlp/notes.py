@@ -1596,6 +1596,21 @@ def _link_acceptances(analysed: list[Analysed], roster: Roster) -> None:
             # stays an item of its own.
             and not _asks_a_third(item, pending[-1], roster)
         ) or (pending and _takes_up(item, pending[-1], speakers, asks_again))
+        # `@老魏 能不能今天安排师傅过来看一下` / 老魏 `今天师傅排满了，明天上午第一个过去`: in
+        # Chinese the one asked often says when, without 我.
+        answers = answers or bool(
+            sentence.lang == "zh"
+            and pending
+            and "first_person" not in item.cues
+            and item.due is not None
+            and item.due.date is not None
+            and not item.cues & {"question", "hypothetical", "decision", "not_task"}
+            and (_addressed(pending[-1]) or _at_request(pending[-1]))
+            and sentence.turn - pending[-1].sentence.turn == 1
+            and pending[-1].owner.name is not None
+            and pending[-1].owner.name in roster.lookup(sentence.speaker or "")
+            and not item.mentions
+        )
         # `@蒋涛 …能不能安排人疏通一下？` / `蒋涛今天休息` / 小邓 `我明天早上去通`.
         answers = answers or bool(
             "first_person" in item.cues

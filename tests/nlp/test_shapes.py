@@ -2014,3 +2014,21 @@ def test_an_open_ask_answered_by_an_arrow_on_the_next_line(extractor: Extractor)
     found = owners(extractor, text)
     assert [owner for source, owner in found.items() if "维修报告" in source] == ["周南"], found
     assert not any(source.startswith("→") for source in found), found
+
+
+def test_the_one_asked_says_when_without_saying_i(extractor: Extractor) -> None:
+    """`@周南 能不能今天安排师傅过来看一下` / 周南 `今天师傅排满了，明天上午第一个过去`: the answer
+    takes the ask (one item, 周南's); `明天去不了，有客户审核` declines, and is no item either."""
+    text = (
+        "孙悦 10:02\n"
+        "@周南 能不能今天安排师傅过来看一下，里面还有一批鲜奶\n"
+        "周南 10:05\n"
+        "今天师傅排满了，明天上午第一个过去\n"
+        "孙悦 10:06\n"
+        "@老钱 明天能不能去一趟他们厂看下注塑工艺\n"
+        "老钱 10:20\n"
+        "明天去不了，有客户审核\n"
+    )
+    found = {i.source.split("\n")[0]: i.owner for i in items(extractor, text)}
+    assert found.get("@周南 能不能今天安排师傅过来看一下，里面还有一批鲜奶") == "周南", found
+    assert not any(s.startswith(("今天师傅", "明天去不了")) for s in found), found
