@@ -932,6 +932,11 @@ _ZH_GIVES_THE_FLOOR = re.compile(
 )
 
 
+_EN_UNOWNED_ONLY = re.compile(
+    r"^\W{0,4}+(?:owner\s{0,2}+(?:[:：-]\s{0,2}+)?(?:tbd|tbc|unknown|unassigned|needed|wanted)"
+    r"|no\s{1,2}+owner(?:\s{1,2}+yet)?|unassigned|needs\s{1,2}+an\s{1,2}+owner)\W{0,3}+$",
+    re.IGNORECASE,
+)
 _ZH_UNOWNED_ONLY = re.compile(
     r"^[\s—–\-－:：（(]{0,4}+(?:待定负责人|负责人待定|待认领|无人认领|暂无负责人|负责人[:：]?\s{0,2}+待定)"
     r"[\s)）。.!！]{0,3}+$"
@@ -970,6 +975,10 @@ def _zh_not_work(item: Analysed) -> str | None:
         return "other"
     if item.kind == "action" and _en_fact_line(item):
         return "status"
+    if sentence.block != "table" and _EN_UNOWNED_ONLY.match(sentence.text):
+        # `Someone has to tell customer service. Owner TBD.`: says the sentence before has no
+        # owner; no work of its own.
+        return "other"
     if sentence.lang != "zh" or sentence.block == "table":
         return None
     text = sentence.text.strip()

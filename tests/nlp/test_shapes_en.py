@@ -1213,3 +1213,16 @@ def test_a_reminder_of_when_it_is_due_dates_the_work_before_it(extractor: Extrac
         "Ravi needs to send the revised dieline to BoxCo.": ("Ravi Menon", date(2026, 4, 14)),
         "Ola: negotiate the MOQ down to 5k.": ("Ola Nordmann", None),
     }
+
+
+def test_owner_tbd_alone_after_the_work_is_no_item(extractor: Extractor) -> None:
+    """`Someone has to tell customer service about the returns exception. Owner TBD.`: the
+    second sentence says the first has no owner; it is no work of its own."""
+    text = (
+        "Promo sync\n"
+        "Someone has to tell customer service about the returns exception. Owner TBD.\n"
+        "Ravi will send the bundle prices by Friday.\n"
+    )
+    found = owners(extractor, text)
+    assert "Owner TBD." not in found, found
+    assert found.get("Ravi will send the bundle prices by Friday.") == "Ravi Menon", found
