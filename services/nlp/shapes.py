@@ -1270,7 +1270,7 @@ def refine(analysed: list[Analysed], *, roster: Roster) -> None:
     for index, item in enumerate(analysed):
         _zh_said_to_the_group(item, analysed[index - 1] if index else None, standup=standup)
     _boxed_problems(analysed)
-    _asked_as_a_list(analysed)
+    _asked_as_a_list(analysed, roster)
 
 
 # `@郑宇 IT这边周五前麻烦准备：` / `1. 三台电脑装机` / `2. 企业微信、GitLab账号开通`, or `Omar, can you
@@ -1280,7 +1280,7 @@ _ASKS_FOR = frozenset({"accepted", "subject", "vocative", "mention", "asked"})
 _LIST_LINE_WORK = frozenset({"action", "other", "hypothetical"})
 
 
-def _asked_as_a_list(analysed: list[Analysed]) -> None:
+def _asked_as_a_list(analysed: list[Analysed], roster: Roster) -> None:
     for index, intro in enumerate(analysed):
         sentence = intro.sentence
         if (
@@ -1293,8 +1293,19 @@ def _asked_as_a_list(analysed: list[Analysed]) -> None:
             continue
         lines = []
         for item in analysed[index + 1 :]:
+            text = item.sentence.text.strip()
             if (
-                item.sentence.block != "bullet"
+                not (
+                    item.sentence.block == "bullet"
+                    # `韩梅: 待办（冯涛）：` / `准备电脑和账号开通` / `工位和门禁卡`: a chat message's
+                    # lines under its own to-do line, bare.
+                    or (
+                        sentence.block == "turn"
+                        and item.sentence.block == "turn"
+                        and len(text) <= 40
+                        and not text.endswith(("？", "?"))
+                    )
+                )
                 or item.sentence.turn != sentence.turn
                 or item.sentence.section != sentence.section
                 # `- Hannah will brief the vendor.` after the list: a point of its own.
@@ -1304,6 +1315,20 @@ def _asked_as_a_list(analysed: list[Analysed]) -> None:
             lines.append(item)
         if len(lines) < 2:
             continue
+        # `冯涛: ok 周五前搞定` in the next turn: the one asked says yes, and when.
+        after = analysed[index + 1 + len(lines)] if index + 1 + len(lines) < len(analysed) else None
+        said = None
+        if (
+            after is not None
+            and sentence.turn >= 0
+            and after.sentence.turn == sentence.turn + 1
+            and intro.owner.name in roster.lookup(after.sentence.speaker or "")
+            and "acceptance" in after.cues
+            and after.due is not None
+            and after.due.date is not None
+        ):
+            said = after.due
+            after.kind = "other"
         for item in lines:
             if item.kind not in _LIST_LINE_WORK or item.cues & {"done", "past", "question"}:
                 continue
@@ -1315,6 +1340,8 @@ def _asked_as_a_list(analysed: list[Analysed]) -> None:
             )
             if item.due is None and intro.due is not None and intro.due.date is not None:
                 item.due = intro.due
+            elif item.due is None and said is not None:
+                item.due = said
             _force(item, "a line of a list of work asked of one person")
         intro.kind = "other"
 

@@ -2032,3 +2032,20 @@ def test_the_one_asked_says_when_without_saying_i(extractor: Extractor) -> None:
     found = {i.source.split("\n")[0]: i.owner for i in items(extractor, text)}
     assert found.get("@周南 能不能今天安排师傅过来看一下，里面还有一批鲜奶") == "周南", found
     assert not any(s.startswith(("今天师傅", "明天去不了")) for s in found), found
+
+
+def test_a_chat_messages_own_to_do_line_over_bare_lines(extractor: Extractor) -> None:
+    """`韩梅: 待办（周南）：` over `准备电脑和账号开通` / `工位和门禁卡` in one message, then 周南's
+    `ok 周五前搞定`: both lines are 周南's, due Friday; the to-do line itself is no item."""
+    text = (
+        "[4/6 09:41] 孙悦: 新同学下周一入职，产品组\n"
+        "[4/6 09:45] 孙悦: 待办（周南）：\n"
+        "准备电脑和账号开通\n"
+        "工位和门禁卡\n"
+        "[4/6 09:47] 周南: ok 周五前搞定\n"
+        "[4/6 09:50] 孙悦: 导师我来定，明天告诉大家\n"
+    )
+    found = owners_and_dues(extractor, text)
+    assert found.get("准备电脑和账号开通") == ("周南", date(2026, 4, 10)), found
+    assert found.get("工位和门禁卡") == ("周南", date(2026, 4, 10)), found
+    assert not any(source.startswith("待办") for source in found), found
