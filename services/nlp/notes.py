@@ -2168,9 +2168,12 @@ def _answers_next(
         1 <= said.turn - request.turn <= 2
         and bool(said.speaker)
         and said.speaker != request.speaker
-        and all(
-            speakers.get(turn) == request.speaker and asks_again.get(turn, False)
-            for turn in between
+        and all(speakers.get(turn) == request.speaker for turn in between)
+        and (
+            all(asks_again.get(turn, False) for turn in between)
+            # `谁能把这个月的停机记录整理一下？` / (the asker on something else) / `我来整理，明天
+            # 发`: the answer names the work again.
+            or bool(content_terms(said.text) & content_terms(request.text))
         )
     )
 

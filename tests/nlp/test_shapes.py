@@ -2049,3 +2049,18 @@ def test_a_chat_messages_own_to_do_line_over_bare_lines(extractor: Extractor) ->
     assert found.get("准备电脑和账号开通") == ("周南", date(2026, 4, 10)), found
     assert found.get("工位和门禁卡") == ("周南", date(2026, 4, 10)), found
     assert not any(source.startswith("待办") for source in found), found
+
+
+def test_an_open_ask_answered_after_the_asker_moved_on(extractor: Extractor) -> None:
+    """`谁能把这个月的停机记录整理一下？`, the asker on something else, then `我来整理，明天发`: the
+    answer names the work again, so it takes the ask."""
+    text = (
+        "孙悦 08:32\n"
+        "谁能把这个月的停机记录整理一下？\n"
+        "孙悦 08:40\n"
+        "老王那边的备用电机已经到货了\n"
+        "周南 08:41\n"
+        "我来整理，明天发\n"
+    )
+    found = {i.source.split("\n")[0]: (i.owner, i.due) for i in items(extractor, text)}
+    assert found == {"谁能把这个月的停机记录整理一下？": ("周南", date(2026, 4, 7))}, found
