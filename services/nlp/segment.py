@@ -752,17 +752,17 @@ def _csv_cells(line: str) -> list[tuple[str, int, int]]:
     return cells
 
 
-def _tab_cells(line: str) -> list[tuple[str, int, int]]:
-    """Cells of a row pasted from a spreadsheet or a Feishu/DingTalk table, one tab apart,
-    with their offsets in `line`; an empty cell stays a cell, so the columns keep their
-    places."""
+def _tab_cells(line: str, sep: str = "\t") -> list[tuple[str, int, int]]:
+    """Cells of a row pasted from a spreadsheet or a Feishu/DingTalk table, one tab apart
+    (or ` / ` apart, as a checklist typed by hand: `事项 / 负责人 / 截止`), with their offsets
+    in `line`; an empty cell stays a cell, so the columns keep their places."""
     cells = []
     pos = 0
-    for raw in line.split("\t"):
+    for raw in line.split(sep):
         lead = len(raw) - len(raw.lstrip())
         text = raw.strip()
         cells.append((text, pos + lead, pos + lead + len(text)))
-        pos += len(raw) + 1
+        pos += len(raw) + len(sep)
     return cells
 
 
@@ -1424,7 +1424,7 @@ class _Segmenter:
             return
         if self.chat_headers and self.chat_line(offset, line, stripped):
             return
-        sep = "\t" if "\t" in stripped else ","
+        sep = "\t" if "\t" in stripped else (" / " if stripped.count(" / ") >= 2 else ",")
         if sep in stripped and "|" not in stripped and self.delimited_row(offset, line, sep):
             return
         if self.delimited:  # a line that is no row ends the pasted table
@@ -1575,12 +1575,12 @@ class _Segmenter:
         """A table pasted from a spreadsheet or an export, cells `sep` apart (tabs: Excel,
         Feishu Bitable; commas: Airtable's CSV, quoted cells kept): the header `任务名称 负责人
         截止日期` / `Task,Owner,Due`, then its rows; True when the line was one of them."""
-        cells = _csv_cells(line) if sep == "," else _tab_cells(line)
+        cells = _csv_cells(line) if sep == "," else _tab_cells(line, sep)
         if self.delimited != sep:
             heads = [c[0] for c in cells]
             # A header is a few short column names (a comma-separated one at least three);
             # prose with commas is not.
-            if len(cells) < (3 if sep == "," else 2) or any(
+            if len(cells) < (2 if sep == "\t" else 3) or any(
                 len(h) > 24 or len(h.split()) > 3 for h in heads
             ):
                 return False
@@ -1591,7 +1591,7 @@ class _Segmenter:
             self.table_roles = roles
             self.delimited = sep
             return True
-        if sep == "," and len(cells) != len(self.table_roles or ()):
+        if sep != "\t" and len(cells) != len(self.table_roles or ()):
             return False  # a comma-separated row has the header's cells, no more, no fewer
         self.flush_paragraph()
         self.table_row(offset, line, line.strip(), cells=cells)

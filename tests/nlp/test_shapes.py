@@ -2064,3 +2064,19 @@ def test_an_open_ask_answered_after_the_asker_moved_on(extractor: Extractor) -> 
     )
     found = {i.source.split("\n")[0]: (i.owner, i.due) for i in items(extractor, text)}
     assert found == {"谁能把这个月的停机记录整理一下？": ("周南", date(2026, 4, 7))}, found
+
+
+def test_a_checklist_typed_with_slashes_is_a_table(extractor: Extractor) -> None:
+    """`事项 / 负责人 / 截止` over `1. 固定资产折旧计提 / 钱多多 / 4月8日`: a table typed by hand;
+    each row is an item of its owner column, due by its date column; the note under it is not."""
+    text = (
+        "3月月结 checklist\n"
+        "事项 / 负责人 / 截止\n"
+        "1. 固定资产折旧计提 / 钱多多 / 4月8日\n"
+        "2. 关联方往来核对 / 周南 / 4/9\n"
+        "备注：银行对账已完成\n"
+    )
+    assert owners_and_dues(extractor, text) == {
+        "1. 固定资产折旧计提 / 钱多多 / 4月8日": ("钱多多", date(2026, 4, 8)),
+        "2. 关联方往来核对 / 周南 / 4/9": ("周南", date(2026, 4, 9)),
+    }
