@@ -501,6 +501,9 @@ _ZH_MY_CLAUSE = re.compile(
 _ZH_COMMA = re.compile(r"[，,]\s{0,2}+")
 
 
+_ZH_SETTLED = re.compile(r"已经?|[定好完]了")
+
+
 def _zh_comma_clauses(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
     start, end = span
     parts = []
@@ -509,6 +512,18 @@ def _zh_comma_clauses(text: str, span: tuple[int, int]) -> list[tuple[int, int]]
     for match in _ZH_COMMA.finditer(text, start, end):
         asked = asked or _ZH_ASKED_CLAUSE.search(text, read_to, match.start()) is not None
         read_to = match.start()
+        if (
+            match.start() - start >= 6
+            and end - match.end() >= 6
+            and text.startswith("@", match.end())
+            and _ZH_SETTLED.search(text, start, match.start())
+        ):
+            # `主会场banner的文案已经定了，@周宇航 素材最晚明天中午给到设计`: what is settled,
+            # then work asked of someone.
+            parts.append((start, match.end()))
+            start = read_to = match.end()
+            asked = False
+            continue
         if match.start() - start < 6 or end - match.end() < 6 or not asked:
             continue
         if not _ZH_MY_CLAUSE.match(text, match.end(), end):

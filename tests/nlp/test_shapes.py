@@ -2080,3 +2080,16 @@ def test_a_checklist_typed_with_slashes_is_a_table(extractor: Extractor) -> None
         "1. 固定资产折旧计提 / 钱多多 / 4月8日": ("钱多多", date(2026, 4, 8)),
         "2. 关联方往来核对 / 周南 / 4/9": ("周南", date(2026, 4, 9)),
     }
+
+
+def test_what_is_settled_then_work_asked_of_someone(extractor: Extractor) -> None:
+    """`主会场banner的文案已经定了，@周南 素材最晚明天中午给到设计` / 周南 `收到，我明天上午就发`:
+    the settled copy is no work; the ask after the comma is 周南's, taken by the yes."""
+    text = (
+        "孙悦 2026-04-06 10:02\n"
+        "主会场banner的文案已经定了，@周南 素材最晚明天中午给到设计\n"
+        "周南 2026-04-06 10:03\n"
+        "收到，我明天上午就发\n"
+    )
+    found = {i.source.split("\n")[0]: (i.owner, i.due) for i in items(extractor, text)}
+    assert found == {"@周南 素材最晚明天中午给到设计": ("周南", date(2026, 4, 7))}, found
